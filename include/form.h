@@ -1,0 +1,135 @@
+/* form: declarative form definitions and code lists from forms/, and the one
+ * validation path shared by the screens and by import.
+ *
+ * Files (UTF-8; see forms/README.md for the format):
+ *   forms/<name>.form       a form: [form] header, then one [field NAME] section each
+ *   forms/codes/<name>.codes a code list: "code<TAB>English label" lines
+ * Labels, hints and messages are English message ids translated through gettext at
+ * draw time. Definitions load from the shipped folder, then from a local override
+ * folder whose files replace the shipped ones of the same name. Parse errors are
+ * collected as "file:line: what is wrong" and never abort.
+ *
+ * Expressions (constraint, relevant, derive, default) are SQLite expressions evaluated
+ * as `SELECT <expr>` with every field bound as :name (NULL when empty), prepared once
+ * per form on the store's connection. */
+#ifndef SZ_FORM_H
+#define SZ_FORM_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum field_type {
+	FIELD_TEXT,
+	FIELD_INTEGER,
+	FIELD_DECIMAL,
+	FIELD_DATE,       /* YYYY-MM-DD; also accepts YYYYMMDD and YYYY/MM/DD */
+	FIELD_CHOICE,     /* one code from a code list */
+	FIELD_MULTI,      /* codes from a code list, comma-separated */
+	FIELD_IDNUMBER,
+	FIELD_PHONE,
+	FIELD_REF,        /* id of a record in another table, picked by search */
+	FIELD_MEMO,
+	FIELD_TYPE_COUNT
+};
+
+struct code_item {
+	char *code;
+	char *label;      /* English message id */
+};
+
+struct codelist {
+	char *name;
+	struct code_item *items;
+	size_t n;
+};
+
+struct field_def {
+	char *name;           /* column name in the form's table */
+	char *label;
+	char *help;           /* F1 */
+	enum field_type type;
+	bool required;
+	char *required_msg;
+	int min_len, max_len; /* in characters; 0 = unbounded */
+	char *default_expr;
+	bool readonly;
+	char *constraint;     /* SQL expression that must be true */
+	char *constraint_msg;
+	char *relevant;       /* SQL expression: show and check only when true */
+	char *derive;         /* SQL expression recomputed when its inputs change */
+	char *choices;        /* code list name */
+	const struct codelist *list;
+	char *ref_table;
+	int width;            /* display columns of the input box; 0 = from max_len */
+	int line;             /* where it was defined, for messages */
+};
+
+struct form_def {
+	char *name;
+	char *title;
+	char *table;
+	int version;
+	char *file;
+	struct field_def *fields;
+	size_t nfields;
+	char *check;          /* optional whole-record SQL check and its message */
+	char *check_msg;
+};
+
+struct form_registry;
+
+/* Loads every *.form and codes/\*.codes under dir, then under override_dir (may be
+ * NULL or missing). Problems are appended to *errors, one line each; the registry
+ * holds what parsed. */
+struct form_registry *form_registry_load(const char *dir, const char *override_dir,
+					 char **errors);
+void form_registry_free(struct form_registry *reg);
+const struct form_def *form_get(const struct form_registry *reg, const char *name);
+const struct codelist *form_codelist(const struct form_registry *reg, const char *name);
+/* Translated label of a code, or NULL when the code is not in the list (an orphan
+ * value is shown as its raw code, never dropped). */
+const char *codelist_label(const struct codelist *cl, const char *code);
+/* Finds the code for a typed code or a label in any language (户主 -> 02). */
+const char *codelist_find(const struct codelist *cl, const char *code_or_label);
+
+/* The values of one record being edited: values[i] belongs to fields[i], UTF-8,
+ * NULL or "" when empty. */
+struct form_data {
+	const struct form_def *def;
+	char **values;
+};
+
+void form_data_init(struct form_data *d, const struct form_def *def);
+void form_data_free(struct form_data *d);
+void form_data_set(struct form_data *d, size_t field, const char *value);
+int form_field_index(const struct form_def *def, const char *name);
+
+struct form_problem {
+	size_t field;
+	char *message;        /* translated, names the field */
+};
+
+struct form_check {
+	struct form_problem *items;
+	size_t n;
+};
+
+struct form_eval;  /* prepared expressions of one form on one connection */
+struct form_eval *form_eval_new(const struct form_def *def, sqlite3 *db, char **err);
+void form_eval_free(struct form_eval *ev);
+
+/* Normalises values in place (ID numbers, full-width digits, dates, codes typed as
+ * labels) and recomputes derivations; changed is the field just edited or -1 for all.
+ * A derived value is not overwritten when the clerk typed one (it is checked instead). */
+void form_normalize_and_derive(struct form_eval *ev, struct form_data *d, int changed);
+bool form_field_relevant(struct form_eval *ev, const struct form_data *d, size_t field);
+/* Runs every check: required, length, type, code lists, ID number, constraints,
+ * the record check. Fills *out (free with form_check_free); returns out->n. */
+size_t form_validate(struct form_eval *ev, const struct form_data *d, struct form_check *out);
+void form_check_free(struct form_check *c);
+/* Text to show for a stored value: code label, masked nothing (masking is the
+ * screen's business). Caller frees. */
+char *form_display_value(const struct field_def *f, const char *value);
+
+#endif

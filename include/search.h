@@ -1,0 +1,57 @@
+/* search: the resident search used by the TUI list and `shanzhi search`.
+ *
+ * A query is classified by what it looks like and run against the resident_key index
+ * (key TEXT, resident_id) maintained by triggers through sz_search_keys():
+ *   "n:<suffix of name>"       name substring   (any query with a non-ASCII char)
+ *   "p:<initials>"             pinyin initials  (ASCII letters: "lfl")
+ *   "i:<ID number reversed>"   ID tail          (4+ digits, or digits ending in X)
+ *   "m:<phone reversed>"       phone tail       (4+ digits)
+ *   household.hh_no prefix     户号             (digits, via the household index)
+ * Each lookup is a range scan of an index with a LIMIT, so the first screenful costs
+ * the same over a thousand or a million residents. */
+#ifndef SZ_SEARCH_H
+#define SZ_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+enum search_kind {
+	SEARCH_NAME,
+	SEARCH_PINYIN,
+	SEARCH_ID_TAIL,
+	SEARCH_PHONE_TAIL,
+	SEARCH_HOUSEHOLD,
+	SEARCH_ALL,      /* empty query: everyone, by name */
+};
+
+struct resident_row {
+	int64_t id;
+	int64_t household_id;   /* 0 when not attached */
+	char *name;
+	char sex[4];            /* code: "1"/"2" or "" */
+	char birth[11];
+	char *id_number;        /* unmasked: mask at display time */
+	char *phone;
+	char *hh_no;
+	char *address;
+	char living[4];         /* living status code */
+	enum search_kind matched;
+};
+
+struct search_result {
+	struct resident_row *rows;
+	size_t n;
+};
+
+/* Runs query, skipping offset matches, returning at most limit rows (no duplicates,
+ * residents of every living status). Returns 0 or -1 with *err. */
+int search_residents(struct store *st, const char *query, size_t offset, size_t limit,
+		     struct search_result *out, char **err);
+void search_result_free(struct search_result *r);
+/* Keys for one resident, as sz_search_keys() stores them: a JSON array text. */
+char *search_keys_json(const char *name, const char *id_number, const char *phone);
+const char *search_kind_label(enum search_kind k);  /* translated */
+
+#endif

@@ -1,0 +1,70 @@
+/* store: the one SQLite file.
+ *
+ * Contract: functions returning int give 0 on success and -1 on failure, with a
+ * translated, caller-freed message in *err when err is non-NULL. Every statement is
+ * prepared with bound parameters. Connections are opened with WAL, foreign_keys=ON,
+ * a busy timeout, synchronous=FULL, and the schema is migrated on open (keyed on
+ * PRAGMA user_version). The connection has these SQL functions registered, used by
+ * triggers and by form expressions:
+ *   sz_id_valid(x) 1/0, sz_id_norm(x) normalised 18-char ID or NULL,
+ *   sz_id_sex(x) '1'/'2'/NULL, sz_id_birth(x) 'YYYY-MM-DD'/NULL,
+ *   sz_age(date) whole years today, sz_search_keys(name, id, phone) JSON array of
+ *   search keys (see search.h).
+ *
+ * The one write path: store_insert/store_update write a row and, in the same
+ * transaction, an audit entry with operator, time, table, row id and the before and
+ * after values (JSON objects). Nothing else writes to register tables. */
+#ifndef SZ_STORE_H
+#define SZ_STORE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+struct store_field {
+	const char *column;  /* checked against the table's columns, never spliced blindly */
+	const char *value;   /* UTF-8 text; NULL stores SQL NULL */
+};
+
+/* Opens (creating with mode 0600 if missing) and migrates. NULL on failure. */
+struct store *store_open(const char *path, char **err);
+void store_close(struct store *st);  /* accepts NULL */
+sqlite3 *store_db(struct store *st);
+const char *store_path(const struct store *st);
+
+/* Who the audit log names for the writes that follow; registers the login in the
+ * operator table when it is new. */
+int store_set_operator(struct store *st, const char *login, char **err);
+int64_t store_operator_id(const struct store *st);
+
+/* Transactions nest: only the outermost begin/commit touch SQLite. begin takes the
+ * write lock at once (BEGIN IMMEDIATE) so writers queue on the busy timeout. */
+int store_begin(struct store *st, char **err);
+int store_commit(struct store *st, char **err);
+void store_rollback(struct store *st);
+
+/* Inserts a row, audits it; the new rowid in *id. */
+int store_insert(struct store *st, const char *table, const struct store_field *f,
+		 size_t n, int64_t *id, char **err);
+/* Updates the named columns of row id, audits before/after (only changed columns);
+ * reason (may be NULL) is kept in the audit entry. */
+int store_update(struct store *st, const char *table, int64_t id,
+		 const struct store_field *f, size_t n, const char *reason, char **err);
+
+/* A setting from the settings table; caller frees; NULL when absent. */
+char *store_setting(struct store *st, const char *key);
+int store_set_setting(struct store *st, const char *key, const char *value, char **err);
+
+/* SQLite's integrity check plus the schema's own checks (foreign keys, every
+ * household head a member, every ID number valid, search keys in step with the
+ * residents, audit entries present). Each problem is one line appended to *report;
+ * returns the number of problems. */
+int store_check(struct store *st, char **report);
+
+/* Today's date as YYYY-MM-DD; SHANZHI_TODAY overrides it (tests). */
+void store_today(char out[11]);
+
+#endif

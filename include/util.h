@@ -1,0 +1,35 @@
+/* util: allocation that aborts on out-of-memory, and a growable string buffer.
+ * Ownership rule for the whole project: a returned `char *` belongs to the caller
+ * (free it), a returned `const char *` is borrowed. */
+#ifndef SZ_UTIL_H
+#define SZ_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* ctype functions want an unsigned char value */
+#define UCH(c) ((unsigned char)(c))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);        /* NULL in, NULL out */
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+struct strbuf {
+	char *s;   /* always NUL-terminated once anything is appended */
+	size_t len;
+	size_t cap;
+};
+
+void sb_append(struct strbuf *sb, const char *s);
+void sb_append_n(struct strbuf *sb, const char *s, size_t n);
+void sb_appendf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hands the string to the caller ("" if empty) and resets the buffer. */
+char *sb_take(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+
+#endif

@@ -1,0 +1,310 @@
+/* cli: parse the command line and run a subcommand or the TUI.
+ * Headless first: whatever the TUI does to data is also a subcommand here. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "config.h"
+#include "demo.h"
+#include "form.h"
+#include "i18n.h"
+#include "idcard.h"
+#include "paths.h"
+#include "search.h"
+#include "store.h"
+#include "text.h"
+#include "tui.h"
+#include "util.h"
+
+struct cli_opts {
+	const char *db;
+	const char *lang;
+	const char *operator_login;
+};
+
+static void print_usage(FILE *out)
+{
+	fprintf(out, "%s\n", _("Usage: shanzhi [--db FILE] [--lang zh|en] [COMMAND [ARGS]]"));
+	fprintf(out, "\n%s\n", _("Without a command the full-screen interface opens."));
+	fprintf(out, "\n%s\n", _("Commands:"));
+	fprintf(out, "  demo [--residents N] [--seed N] [--force]\n      %s\n",
+		_("create a demo village database (default 2000 residents)"));
+	fprintf(out, "  search QUERY [--limit N]\n      %s\n",
+		_("find residents by name, pinyin initials, ID or phone tail, household number"));
+	fprintf(out, "  check\n      %s\n", _("check the database's integrity and the register's rules"));
+	fprintf(out, "\n%s\n", _("Options:"));
+	fprintf(out, "  --db FILE        %s\n", _("database file (default $SHANZHI_DB or $XDG_DATA_HOME/shanzhi/shanzhi.db)"));
+	fprintf(out, "  --lang zh|en     %s\n", _("language of the interface (default Chinese)"));
+	fprintf(out, "  --operator NAME  %s\n", _("operator named in the audit log (default: the system user)"));
+	fprintf(out, "  --help, --version\n");
+}
+
+static const char *default_operator(void)
+{
+	const char *u = getenv("USER");
+	if (u && *u)
+		return u;
+	struct passwd *pw = getpwuid(getuid());
+	return pw ? pw->pw_name : "operator";
+}
+
+/* Opens the store and names the operator; prints the reason and returns NULL on failure. */
+static struct store *open_store(const struct cli_opts *o, char **path_out)
+{
+	char *err = NULL;
+	char *path = paths_database(o->db);
+	struct store *st = store_open(path, &err);
+	if (!st || store_set_operator(st, o->operator_login ? o->operator_login : default_operator(), &err) != 0) {
+		fprintf(stderr, "shanzhi: %s: %s\n", path, err ? err : "?");
+		free(err);
+		store_close(st);
+		free(path);
+		return NULL;
+	}
+	*path_out = path;
+	return st;
+}
+
+static long parse_count(const char *s, const char *what)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < 0) {
+		fprintf(stderr, _("shanzhi: %s: not a number: %s\n"), what, s);
+		return -1;
+	}
+	return v;
+}
+
+static int cmd_demo(const struct cli_opts *o, int argc, char **argv)
+{
+	long residents = 2000, seed = 20261126;
+	int force = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--residents") == 0 && i + 1 < argc) {
+			if ((residents = parse_count(argv[++i], "--residents")) < 0)
+				return 2;
+		} else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+			if ((seed = parse_count(argv[++i], "--seed")) < 0)
+				return 2;
+		} else if (strcmp(argv[i], "--force") == 0) {
+			force = 1;
+		} else {
+			fprintf(stderr, _("shanzhi: demo: unknown argument: %s\n"), argv[i]);
+			return 2;
+		}
+	}
+	if (residents < 1 || residents > 1000000) {
+		fprintf(stderr, "%s\n", _("shanzhi: demo: --residents must be between 1 and 1000000"));
+		return 2;
+	}
+	char *path = paths_database(o->db);
+	if (access(path, F_OK) == 0) {
+		if (!force) {
+			printf(_("The database %s already exists; it is left as it is (--force replaces it).\n"), path);
+			free(path);
+			return 0;
+		}
+		char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+		unlink(path);
+		unlink(wal);
+		unlink(shm);
+		free(wal);
+		free(shm);
+	}
+	free(path);
+	struct cli_opts demo_opts = *o;
+	demo_opts.operator_login = "demo";
+	struct store *st = open_store(&demo_opts, &path);
+	if (!st)
+		return 1;
+	char *err = NULL;
+	int rc = demo_create(st, residents, (unsigned)seed, isatty(2), &err);
+	if (rc != 0)
+		fprintf(stderr, "shanzhi: demo: %s\n", err ? err : "?");
+	else
+		printf(_("Demo village created in %s with %ld residents.\n"), path, residents);
+	free(err);
+	store_close(st);
+	free(path);
+	return rc ? 1 : 0;
+}
+
+static void print_resident_line(const struct resident_row *r)
+{
+	char id[32], phone[32];
+	idcard_mask(r->id_number ? r->id_number : "", id);
+	phone_mask(r->phone ? r->phone : "", phone);
+	const char *sex = strcmp(r->sex, "1") == 0 ? _("male") : strcmp(r->sex, "2") == 0 ? _("female") : "";
+	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r->name, sex, r->birth, id, phone,
+	       r->hh_no ? r->hh_no : "", r->address ? r->address : "");
+}
+
+static int cmd_search(const struct cli_opts *o, int argc, char **argv)
+{
+	const char *query = NULL;
+	long limit = 50;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
+			if ((limit = parse_count(argv[++i], "--limit")) < 0)
+				return 2;
+		} else if (!query) {
+			query = argv[i];
+		} else {
+			fprintf(stderr, _("shanzhi: search: unknown argument: %s\n"), argv[i]);
+			return 2;
+		}
+	}
+	if (!query) {
+		fprintf(stderr, "%s\n", _("shanzhi: search: a query is needed"));
+		return 2;
+	}
+	char *path;
+	struct store *st = open_store(o, &path);
+	if (!st)
+		return 1;
+	struct search_result res = {0};
+	char *err = NULL;
+	int rc = search_residents(st, query, 0, (size_t)limit, &res, &err);
+	if (rc != 0)
+		fprintf(stderr, "shanzhi: search: %s\n", err ? err : "?");
+	for (size_t i = 0; i < res.n; i++)
+		print_resident_line(&res.rows[i]);
+	if (rc == 0 && res.n == 0)
+		fprintf(stderr, _("No resident matches \"%s\".\n"), query);
+	search_result_free(&res);
+	free(err);
+	store_close(st);
+	free(path);
+	return rc ? 1 : (res.n ? 0 : 3);
+}
+
+static int cmd_check(const struct cli_opts *o)
+{
+	char *path;
+	struct store *st = open_store(o, &path);
+	if (!st)
+		return 1;
+	char *report = NULL;
+	int problems = store_check(st, &report);
+	char *ferr = NULL;
+	char *local = paths_forms_local();
+	struct form_registry *reg = form_registry_load(paths_forms(), local, &ferr);
+	if (ferr && *ferr) {
+		fputs(ferr, stdout);
+		problems++;
+	}
+	if (report && *report)
+		fputs(report, stdout);
+	if (problems == 0)
+		printf(_("%s: no problems found.\n"), path);
+	else
+		printf(_("%s: %d problem(s) found.\n"), path, problems);
+	form_registry_free(reg);
+	free(local);
+	free(ferr);
+	free(report);
+	store_close(st);
+	free(path);
+	return problems ? 1 : 0;
+}
+
+static int run_tui(const struct cli_opts *o)
+{
+	if (!isatty(0) || !isatty(1)) {
+		fprintf(stderr, "%s\n", _("shanzhi: the full-screen interface needs a terminal; see --help for the commands"));
+		return 2;
+	}
+	char *path;
+	struct store *st = open_store(o, &path);
+	if (!st)
+		return 1;
+	char *ferr = NULL, *local = paths_forms_local();
+	struct form_registry *reg = form_registry_load(paths_forms(), local, &ferr);
+	free(local);
+	if (ferr && *ferr) {
+		/* the clerk must see a broken definition, not a half-working form */
+		fprintf(stderr, "%s\n%s", _("shanzhi: the form definitions have errors:"), ferr);
+		free(ferr);
+		form_registry_free(reg);
+		store_close(st);
+		free(path);
+		return 1;
+	}
+	free(ferr);
+	struct app app = {.st = st, .forms = reg, .db_path = path};
+	int rc = tui_run(&app);
+	form_registry_free(reg);
+	store_close(st);
+	free(path);
+	return rc;
+}
+
+int cli_main(int argc, char **argv)
+{
+	struct cli_opts o = {0};
+	enum { OPT_DB = 1, OPT_LANG, OPT_OPERATOR, OPT_HELP, OPT_VERSION };
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, OPT_DB},
+		{"lang", required_argument, NULL, OPT_LANG},
+		{"operator", required_argument, NULL, OPT_OPERATOR},
+		{"help", no_argument, NULL, OPT_HELP},
+		{"version", no_argument, NULL, OPT_VERSION},
+		{NULL, 0, NULL, 0},
+	};
+	/* the global options come first; "+" stops at the subcommand */
+	int c, want_help = 0, want_version = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB: o.db = optarg; break;
+		case OPT_LANG: o.lang = optarg; break;
+		case OPT_OPERATOR: o.operator_login = optarg; break;
+		case 'h':
+		case OPT_HELP: want_help = 1; break;
+		case OPT_VERSION: want_version = 1; break;
+		default:
+			i18n_init(o.lang);
+			fprintf(stderr, _("shanzhi: unknown option: %s\n"), argv[optind - 1]);
+			print_usage(stderr);
+			return 2;
+		}
+	}
+	if (o.lang && strcmp(o.lang, "zh") != 0 && strcmp(o.lang, "en") != 0) {
+		i18n_init(NULL);
+		fprintf(stderr, _("shanzhi: --lang takes zh or en, not %s\n"), o.lang);
+		return 2;
+	}
+	i18n_init(o.lang);
+	if (want_help) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (want_version) {
+		printf("shanzhi %s\n", SZ_VERSION);
+		return 0;
+	}
+	int nargs = argc - optind;
+	char **args = argv + optind;
+	if (nargs == 0)
+		return run_tui(&o);
+	if (strcmp(args[0], "demo") == 0)
+		return cmd_demo(&o, nargs, args);
+	if (strcmp(args[0], "search") == 0)
+		return cmd_search(&o, nargs, args);
+	if (strcmp(args[0], "check") == 0)
+		return cmd_check(&o);
+	if (strcmp(args[0], "help") == 0) {
+		print_usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, _("shanzhi: unknown command: %s\n"), args[0]);
+	print_usage(stderr);
+	return 2;
+}
