@@ -1,0 +1,250 @@
+/* text: UTF-8 decoding and encoding, display widths, fitting text into columns.
+ *
+ * The decoder follows Unicode's "maximal subpart" practice: a broken sequence becomes
+ * one U+FFFD and decoding resumes at the first byte that could not belong to it, so a
+ * truncated character never swallows the valid character after it. Overlong forms,
+ * surrogates and code points past U+10FFFF are invalid. No function reads past the
+ * terminating NUL or the given length. */
+#include "text.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define REPLACEMENT 0xFFFD
+
+/* One decoding step: the code point (or U+FFFD) and the bytes it took. */
+struct utf8_step {
+	uint32_t cp;
+	size_t len;
+	bool valid;
+};
+
+/* The allowed range of the second byte for a lead byte (Unicode table 3-7);
+ * false when the lead byte itself can never start a sequence. */
+static bool second_byte_range(unsigned char lead, unsigned char *lo, unsigned char *hi,
+			      size_t *need)
+{
+	*lo = 0x80;
+	*hi = 0xBF;
+	if (lead >= 0xC2 && lead <= 0xDF)
+		*need = 2;
+	else if (lead >= 0xE0 && lead <= 0xEF)
+		*need = 3;
+	else if (lead >= 0xF0 && lead <= 0xF4)
+		*need = 4;
+	else
+		return false;
+	if (lead == 0xE0)
+		*lo = 0xA0;       /* below is an overlong 3-byte form */
+	else if (lead == 0xED)
+		*hi = 0x9F;       /* above are the UTF-16 surrogates */
+	else if (lead == 0xF0)
+		*lo = 0x90;       /* below is an overlong 4-byte form */
+	else if (lead == 0xF4)
+		*hi = 0x8F;       /* above is past U+10FFFF */
+	return true;
+}
+
+/* Decodes the character at s, looking at no more than avail bytes. */
+static struct utf8_step utf8_decode(const unsigned char *s, size_t avail)
+{
+	struct utf8_step st = { REPLACEMENT, 1, false };
+	unsigned char lo, hi;
+	size_t need;
+
+	if (s[0] < 0x80) {
+		st.cp = s[0];
+		st.valid = true;
+		return st;
+	}
+	if (!second_byte_range(s[0], &lo, &hi, &need))
+		return st;
+	uint32_t cp = s[0] & (need == 2 ? 0x1F : need == 3 ? 0x0F : 0x07);
+	for (size_t i = 1; i < need; i++) {
+		unsigned char min = i == 1 ? lo : 0x80, max = i == 1 ? hi : 0xBF;
+		if (i >= avail || s[i] < min || s[i] > max) {
+			st.len = i;  /* the maximal subpart so far becomes one U+FFFD */
+			return st;
+		}
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	st.cp = cp;
+	st.len = need;
+	st.valid = true;
+	return st;
+}
+
+/* Writes the UTF-8 form of c (U+FFFD for what cannot be encoded) into out[4];
+ * returns the byte count. */
+static size_t utf8_encode(uint32_t c, char *out)
+{
+	if (c >= 0xD800 && c <= 0xDFFF)
+		c = REPLACEMENT;
+	if (c > 0x10FFFF)
+		c = REPLACEMENT;
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xC0 | (c >> 6));
+		out[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xE0 | (c >> 12));
+		out[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (c >> 18));
+	out[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (c & 0x3F));
+	return 4;
+}
+
+wchar_t *text_to_wcs(const char *utf8, size_t *len)
+{
+	const unsigned char *s = (const unsigned char *)(utf8 ? utf8 : "");
+	size_t avail = strlen((const char *)s), n = 0;
+	/* never more characters than bytes */
+	wchar_t *ws = xmalloc((avail + 1) * sizeof(wchar_t));
+
+	while (avail > 0) {
+		struct utf8_step st = utf8_decode(s, avail);
+		ws[n++] = (wchar_t)st.cp;
+		s += st.len;
+		avail -= st.len;
+	}
+	ws[n] = L'\0';
+	if (len)
+		*len = n;
+	return ws;
+}
+
+char *text_from_wcs(const wchar_t *ws, size_t n)
+{
+	char *out = xmalloc(n * 4 + 1), *p = out;
+
+	for (size_t i = 0; i < n; i++)
+		p += utf8_encode((uint32_t)ws[i], p);
+	*p = '\0';
+	return out;
+}
+
+int text_char_width(wchar_t c)
+{
+	int w = wcwidth(c);
+	return w < 0 ? 1 : w;  /* a non-printable character is drawn as one replacement cell */
+}
+
+int text_wcs_width(const wchar_t *ws, size_t n)
+{
+	int cols = 0;
+
+	for (size_t i = 0; i < n; i++)
+		cols += text_char_width(ws[i]);
+	return cols;
+}
+
+int text_width(const char *utf8)
+{
+	size_t n;
+	wchar_t *ws = text_to_wcs(utf8, &n);
+	int cols = text_wcs_width(ws, n);
+
+	free(ws);
+	return cols;
+}
+
+size_t text_char_count(const char *utf8)
+{
+	const unsigned char *s = (const unsigned char *)(utf8 ? utf8 : "");
+	size_t avail = strlen((const char *)s), n = 0;
+
+	while (avail > 0) {
+		struct utf8_step st = utf8_decode(s, avail);
+		s += st.len;
+		avail -= st.len;
+		n++;
+	}
+	return n;
+}
+
+char *text_fit(const char *utf8, int cols)
+{
+	size_t n, i = 0;
+	int used = 0;
+	struct strbuf sb = { 0 };
+	wchar_t *ws = text_to_wcs(utf8, &n);
+	char enc[4];
+
+	if (cols < 0)
+		cols = 0;
+	for (; i < n; i++) {
+		int w = text_char_width(ws[i]);
+		if (used + w > cols)
+			break;
+		sb_append_n(&sb, enc, utf8_encode((uint32_t)ws[i], enc));
+		used += w;
+	}
+	/* a wide character cut by the edge, and any room left, become spaces */
+	for (; used < cols; used++)
+		sb_append_n(&sb, " ", 1);
+	free(ws);
+	return sb_take(&sb);
+}
+
+bool text_utf8_valid(const char *s, size_t n, size_t *bad_offset)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t off = 0;
+
+	while (off < n) {
+		struct utf8_step st = utf8_decode(p + off, n - off);
+		if (!st.valid) {
+			if (bad_offset)
+				*bad_offset = off;
+			return false;
+		}
+		off += st.len;
+	}
+	return true;
+}
+
+/* The ASCII character a full-width form stands for, or c itself. */
+static wchar_t fold_fullwidth(wchar_t c)
+{
+	if (c >= 0xFF01 && c <= 0xFF5E)
+		return c - 0xFEE0;
+	if (c == 0x3000)
+		return L' ';
+	return c;
+}
+
+/* White space trimmed from both ends of a field. */
+static bool is_trim_space(wchar_t c)
+{
+	return c == L' ' || c == L'\t' || c == L'\n' || c == L'\r' || c == L'\v' ||
+	       c == L'\f';
+}
+
+char *text_normalize_ascii(const char *utf8)
+{
+	size_t n, start = 0;
+	wchar_t *ws = text_to_wcs(utf8, &n);
+
+	for (size_t i = 0; i < n; i++)
+		ws[i] = fold_fullwidth(ws[i]);
+	while (start < n && is_trim_space(ws[start]))
+		start++;
+	while (n > start && is_trim_space(ws[n - 1]))
+		n--;
+	char *out = text_from_wcs(ws + start, n - start);
+	free(ws);
+	return out;
+}

@@ -1,0 +1,226 @@
+/* Tests for text: decoding, widths, fitting and normalising what clerks type. */
+#include <locale.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "text.h"
+#include "util.h"
+
+/* Decoding: each input and the code points it must give. */
+static void test_decode(void)
+{
+	static const struct {
+		const char *in;
+		size_t n;
+		wchar_t want[12];
+	} cases[] = {
+		{ "", 0, { 0 } },
+		{ "abc", 3, { 'a', 'b', 'c' } },
+		{ "龙发利", 3, { 0x9F99, 0x53D1, 0x5229 } },
+		{ "阿依古丽·买买提", 8,
+		  { 0x963F, 0x4F9D, 0x53E4, 0x4E3D, 0x00B7, 0x4E70, 0x4E70, 0x63D0 } },
+		{ "张\xF0\xA0\xAE\xB7", 2, { 0x5F20, 0x20BB7 } },
+		/* a truncated 3-byte character at the end is one replacement */
+		{ "a\xE9\xBE", 2, { 'a', 0xFFFD } },
+		/* a truncated character does not swallow the character after it */
+		{ "\xE9\xBE" "a", 2, { 0xFFFD, 'a' } },
+		{ "\xF0\xA0\xAE" "b", 2, { 0xFFFD, 'b' } },
+		/* a lone continuation byte and bytes that never start a character */
+		{ "\x80x\xFF", 3, { 0xFFFD, 'x', 0xFFFD } },
+		/* overlong "/" (C0 AF): neither byte can start a character */
+		{ "\xC0\xAF", 2, { 0xFFFD, 0xFFFD } },
+		/* overlong 3-byte form of "/" */
+		{ "\xE0\x80\xAF", 3, { 0xFFFD, 0xFFFD, 0xFFFD } },
+		/* surrogate U+D800 */
+		{ "\xED\xA0\x80", 3, { 0xFFFD, 0xFFFD, 0xFFFD } },
+		/* U+110000, past the last code point */
+		{ "\xF4\x90\x80\x80", 4, { 0xFFFD, 0xFFFD, 0xFFFD, 0xFFFD } },
+		/* the last valid code point */
+		{ "\xF4\x8F\xBF\xBF", 1, { 0x10FFFF } },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		size_t n = 99;
+		wchar_t *ws = text_to_wcs(cases[i].in, &n);
+		CHECK_INT(n, cases[i].n);
+		CHECK_INT(text_char_count(cases[i].in), cases[i].n);
+		for (size_t j = 0; j < n && j < cases[i].n; j++) {
+			if (ws[j] != cases[i].want[j])
+				fprintf(stderr, "case %zu char %zu: U+%04X\n", i, j, (unsigned)ws[j]);
+			CHECK_INT(ws[j], cases[i].want[j]);
+		}
+		CHECK_INT(ws[n], 0);
+		free(ws);
+	}
+	CHECK_INT(text_char_count(NULL), 0);
+}
+
+/* Encoding gives back the bytes of valid text; what cannot be encoded is U+FFFD. */
+static void test_encode(void)
+{
+	static const char *const texts[] = { "", "abc", "龙发利", "阿依古丽·买买提",
+					     "张\xF0\xA0\xAE\xB7", "é\xF4\x8F\xBF\xBF" };
+	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
+		size_t n;
+		wchar_t *ws = text_to_wcs(texts[i], &n);
+		char *back = text_from_wcs(ws, n);
+		CHECK_STR(back, texts[i]);
+		free(back);
+		free(ws);
+	}
+	const wchar_t bad[] = { 'a', 0xD800, 0x110000, 'b' };
+	char *s = text_from_wcs(bad, 4);
+	CHECK_STR(s, "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+	free(s);
+}
+
+/* Widths as a UTF-8 terminal shows them. */
+static void test_width_utf8(void)
+{
+	static const struct {
+		const char *in;
+		int cols;
+	} cases[] = {
+		{ "", 0 },
+		{ "abc", 3 },
+		{ "龙发利", 6 },
+		{ "阿依古丽·买买提", 15 },      /* U+00B7 is one column in UTF-8 locales */
+		{ "张\xF0\xA0\xAE\xB7", 4 },     /* 𠮷 is wide */
+		{ "e\xCC\x81", 1 },               /* e + combining acute */
+		{ "\x07", 1 },                    /* a control character is drawn as one cell */
+		{ "ＡＢ　", 6 },                  /* full-width forms and the ideographic space */
+		{ "\xE9\xBE", 1 },                /* a broken character is one U+FFFD */
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		if (text_width(cases[i].in) != cases[i].cols)
+			fprintf(stderr, "width case %zu: \"%s\"\n", i, cases[i].in);
+		CHECK_INT(text_width(cases[i].in), cases[i].cols);
+	}
+	CHECK_INT(text_width(NULL), 0);
+	CHECK_INT(text_char_width(0x9F99), 2);
+	CHECK_INT(text_char_width(0x20BB7), 2);
+	CHECK_INT(text_char_width(0x0301), 0);
+	CHECK_INT(text_char_width(0x00B7), 1);
+	const wchar_t ws[] = { 0x9F99, 'x', 0x20BB7 };
+	CHECK_INT(text_wcs_width(ws, 3), 5);
+}
+
+/* Widths follow the locale: a GBK terminal draws the ambiguous "·" two cells wide. */
+static void test_width_gbk(void)
+{
+	CHECK(setlocale(LC_ALL, "zh_CN.GBK") != NULL);
+	CHECK_INT(text_char_width(0x00B7), 2);
+	CHECK_INT(text_width("龙发利"), 6);
+	CHECK_INT(text_width("阿依古丽·买买提"), 16);
+	CHECK(setlocale(LC_ALL, "zh_CN.UTF-8") != NULL);
+}
+
+/* Fitting into columns: never half a wide character, always exactly cols wide. */
+static void test_fit(void)
+{
+	static const struct {
+		const char *in;
+		int cols;
+		const char *want;
+	} cases[] = {
+		{ "abc", 5, "abc  " },
+		{ "abcdef", 3, "abc" },
+		{ "龙发利", 6, "龙发利" },
+		{ "龙发利", 5, "龙发 " },       /* 利 would straddle the edge */
+		{ "龙发利", 4, "龙发" },
+		{ "龙发利", 1, " " },
+		{ "a龙", 2, "a " },
+		{ "a龙", 3, "a龙" },
+		{ "张\xF0\xA0\xAE\xB7x", 3, "张 " },
+		{ "张\xF0\xA0\xAE\xB7x", 4, "张\xF0\xA0\xAE\xB7" },
+		{ "e\xCC\x81z", 1, "e\xCC\x81" }, /* the combining mark stays with its letter */
+		{ "", 3, "   " },
+		{ "abc", 0, "" },
+		{ "abc", -2, "" },
+		{ NULL, 2, "  " },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char *got = text_fit(cases[i].in, cases[i].cols);
+		CHECK_STR(got, cases[i].want);
+		CHECK_INT(text_width(got), cases[i].cols < 0 ? 0 : cases[i].cols);
+		free(got);
+	}
+}
+
+/* Validation names the offset of the first character that is not UTF-8. */
+static void test_valid(void)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		bool ok;
+		size_t bad;
+	} cases[] = {
+		{ "", 0, true, 0 },
+		{ "龙发利", 9, true, 0 },
+		{ "阿依古丽·买买提", 23, true, 0 },
+		{ "\xF0\xA0\xAE\xB7", 4, true, 0 },
+		{ "ab\xE9\xBE", 4, false, 2 },         /* truncated at the end */
+		{ "龙\xE5", 4, false, 3 },
+		{ "ab\x80", 3, false, 2 },             /* lone continuation byte */
+		{ "x\xC0\xAF", 3, false, 1 },          /* overlong */
+		{ "\xE0\x9F\xBF", 3, false, 0 },       /* overlong 3-byte */
+		{ "\xF0\x8F\xBF\xBF", 4, false, 0 },   /* overlong 4-byte */
+		{ "ok\xED\xB0\x80", 5, false, 2 },     /* surrogate U+DC00 */
+		{ "\xF4\x90\x80\x80", 4, false, 0 },   /* past U+10FFFF */
+		{ "\xF5\x80\x80\x80", 4, false, 0 },
+		{ "\xEF\xBF\xBD", 3, true, 0 },        /* U+FFFD itself is fine */
+		/* the length is honoured: the bytes after n are never looked at */
+		{ "\xE9\xBE\x99", 2, false, 0 },
+		{ "\xE9\xBE\x99", 3, true, 0 },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		size_t bad = 999;
+		/* copy to an exact-size buffer so ASan catches any read past n */
+		char *buf = xmalloc(cases[i].len ? cases[i].len : 1);
+		memcpy(buf, cases[i].in, cases[i].len);
+		bool ok = text_utf8_valid(buf, cases[i].len, &bad);
+		CHECK_INT(ok, cases[i].ok);
+		if (!cases[i].ok)
+			CHECK_INT(bad, cases[i].bad);
+		free(buf);
+	}
+	CHECK(!text_utf8_valid("\xFF", 1, NULL));
+}
+
+/* Normalising what clerks type in full-width mode. */
+static void test_normalize(void)
+{
+	static const struct {
+		const char *in;
+		const char *want;
+	} cases[] = {
+		{ "  abc  ", "abc" },
+		{ "５２０１１１ｘ", "520111x" },
+		{ "　ＡＢＣ　", "ABC" },            /* ideographic spaces trimmed */
+		{ "龙　发", "龙 发" },              /* an inner ideographic space becomes one space */
+		{ "！～", "!~" },                   /* U+FF01 and U+FF5E, the ends of the range */
+		{ "\t龙发利\r\n", "龙发利" },
+		{ "｟", "｟" },                       /* U+FF5F is outside the range */
+		{ "", "" },
+		{ "   ", "" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char *got = text_normalize_ascii(cases[i].in);
+		CHECK_STR(got, cases[i].want);
+		free(got);
+	}
+}
+
+int main(void)
+{
+	/* widths are those of a Chinese UTF-8 terminal; without the locale the test fails */
+	CHECK(setlocale(LC_ALL, "zh_CN.UTF-8") != NULL);
+	test_decode();
+	test_encode();
+	test_width_utf8();
+	test_width_gbk();
+	test_fit();
+	test_valid();
+	test_normalize();
+	return check_finish();
+}
