@@ -63,6 +63,9 @@ struct field_def {
 	char *ref_table;
 	int width;            /* display columns of the input box; 0 = from max_len */
 	int line;             /* where it was defined, for messages */
+	bool column;          /* false ("column = no"): shown only (age), not stored */
+	/* lines of default, constraint, relevant, derive: form_eval_new names them */
+	int default_line, constraint_line, relevant_line, derive_line;
 };
 
 struct form_def {
@@ -75,6 +78,7 @@ struct form_def {
 	size_t nfields;
 	char *check;          /* optional whole-record SQL check and its message */
 	char *check_msg;
+	int check_line;
 };
 
 struct form_registry;
@@ -106,7 +110,7 @@ void form_data_set(struct form_data *d, size_t field, const char *value);
 int form_field_index(const struct form_def *def, const char *name);
 
 struct form_problem {
-	size_t field;
+	size_t field;         /* def->nfields for the whole-record check */
 	char *message;        /* translated, names the field */
 };
 
@@ -120,7 +124,8 @@ struct form_eval *form_eval_new(const struct form_def *def, sqlite3 *db, char **
 void form_eval_free(struct form_eval *ev);
 
 /* Normalises values in place (ID numbers, full-width digits, dates, codes typed as
- * labels) and recomputes derivations; changed is the field just edited or -1 for all.
+ * labels) and recomputes derivations; changed is the field just edited or -1 for all
+ * (-1 also fills empty fields from their defaults: call it once on a new record).
  * A derived value is not overwritten when the clerk typed one (it is checked instead). */
 void form_normalize_and_derive(struct form_eval *ev, struct form_data *d, int changed);
 bool form_field_relevant(struct form_eval *ev, const struct form_data *d, size_t field);
