@@ -1,0 +1,783 @@
+/* form-eval: a form's expressions evaluated by SQLite, normalisation, derivation and
+ * the one validation path shared by the screens and by import.
+ *
+ * Every expression of a form is prepared once, as `SELECT (<expr>)`, on the store's
+ * connection; each :name parameter is mapped to its field when prepared, so a typo in
+ * a definition is reported as file:line before a clerk ever sees the form. Values are
+ * bound as text, or as numbers for integer, decimal and ref fields so that `:n > 5`
+ * compares numbers. A constraint passes when it is true or NULL, as an SQL CHECK does,
+ * so `:phone GLOB ...` says nothing about an empty phone number. */
+#include "form.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#include "i18n.h"
+#include "idcard.h"
+#include "text.h"
+#include "util.h"
+
+/* One prepared expression and, for each of its parameters, the field it reads. */
+struct expr {
+	sqlite3_stmt *stmt;
+	int *param_field;  /* [i] for parameter i + 1 */
+	int nparams;
+};
+
+struct form_eval {
+	const struct form_def *def;
+	sqlite3 *db;
+	struct expr *defaults, *constraints, *relevants, *derives;  /* one per field */
+	struct expr check;
+	char **last_derived;  /* per field: what derivation last put there */
+};
+
+enum truth { TRUTH_FALSE, TRUTH_TRUE, TRUTH_NULL, TRUTH_ERROR };
+
+/* ---- preparing ---- */
+
+/* Maps the parameters of a freshly prepared statement to fields; reports any that is
+ * not :field. */
+static bool map_params(struct expr *e, const struct form_def *def, struct strbuf *errors,
+		       const char *where)
+{
+	bool ok = true;
+	e->nparams = sqlite3_bind_parameter_count(e->stmt);
+	e->param_field = xcalloc((size_t)e->nparams + 1, sizeof *e->param_field);
+	for (int i = 0; i < e->nparams; i++) {
+		const char *name = sqlite3_bind_parameter_name(e->stmt, i + 1);
+		e->param_field[i] = name && name[0] == ':' ? form_field_index(def, name + 1) : -1;
+		if (e->param_field[i] < 0) {
+			sb_appendf(errors, _("%s: %s is not a field of this form (write :name)\n"),
+				   where, name ? name : "?");
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* Prepares one expression; where is "file:line: field X: key" for messages. */
+static void expr_prepare(struct expr *e, sqlite3 *db, const struct form_def *def,
+			 const char *sql, const char *where, struct strbuf *errors)
+{
+	char *select = xasprintf("SELECT (%s)", sql);
+	const char *tail = NULL;
+
+	if (sqlite3_prepare_v3(db, select, -1, SQLITE_PREPARE_PERSISTENT, &e->stmt, &tail) !=
+	    SQLITE_OK) {
+		sb_appendf(errors, "%s: %s\n", where, sqlite3_errmsg(db));
+		e->stmt = NULL;
+	} else if (tail && *tail) {
+		sb_appendf(errors, _("%s: only one expression is allowed\n"), where);
+	} else if (!sqlite3_stmt_readonly(e->stmt)) {
+		sb_appendf(errors, _("%s: an expression may not change the database\n"), where);
+	} else {
+		map_params(e, def, errors, where);
+	}
+	free(select);
+}
+
+static void expr_free(struct expr *e)
+{
+	sqlite3_finalize(e->stmt);
+	free(e->param_field);
+	e->stmt = NULL;
+	e->param_field = NULL;
+}
+
+/* true when the database has table (a view counts too). */
+static bool table_exists(sqlite3 *db, const char *table)
+{
+	sqlite3_stmt *st;
+	bool found = false;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1) LIMIT 1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* true when table has column. */
+static bool column_exists(sqlite3 *db, const char *table, const char *column)
+{
+	sqlite3_stmt *st;
+	bool found = false;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1,
+			       &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Reports fields that are not columns of the form's table and references to tables
+ * that do not exist: a definition that does not match the schema. */
+static void check_schema(const struct form_def *def, sqlite3 *db, struct strbuf *errors)
+{
+	if (!table_exists(db, def->table)) {
+		sb_appendf(errors, _("%s:1: table %s does not exist in the database\n"), def->file,
+			   def->table);
+		return;
+	}
+	for (size_t i = 0; i < def->nfields; i++) {
+		const struct field_def *f = &def->fields[i];
+		if (f->column && !column_exists(db, def->table, f->name))
+			sb_appendf(errors,
+				   _("%s:%d: field %s: table %s has no such column (write column = no "
+				     "for a field that is only shown)\n"),
+				   def->file, f->line, f->name, def->table);
+		if (f->ref_table && !table_exists(db, f->ref_table))
+			sb_appendf(errors, _("%s:%d: field %s: ref: no table %s\n"), def->file,
+				   f->line, f->name, f->ref_table);
+	}
+}
+
+/* Prepares one of a field's expressions, when the field has it. */
+static void field_expr(struct form_eval *ev, struct expr *e, const struct field_def *f,
+		       const char *sql, const char *key, int line, struct strbuf *errors)
+{
+	if (!sql)
+		return;
+	char *where = xasprintf("%s:%d: field %s: %s", ev->def->file, line ? line : f->line,
+				f->name, key);
+	expr_prepare(e, ev->db, ev->def, sql, where, errors);
+	free(where);
+}
+
+struct form_eval *form_eval_new(const struct form_def *def, sqlite3 *db, char **err)
+{
+	struct form_eval *ev = xcalloc(1, sizeof *ev);
+	struct strbuf errors = { 0 };
+	size_t n = def->nfields;
+
+	ev->def = def;
+	ev->db = db;
+	ev->defaults = xcalloc(n + 1, sizeof *ev->defaults);
+	ev->constraints = xcalloc(n + 1, sizeof *ev->constraints);
+	ev->relevants = xcalloc(n + 1, sizeof *ev->relevants);
+	ev->derives = xcalloc(n + 1, sizeof *ev->derives);
+	ev->last_derived = xcalloc(n + 1, sizeof *ev->last_derived);
+	check_schema(def, db, &errors);
+	for (size_t i = 0; i < n; i++) {
+		const struct field_def *f = &def->fields[i];
+		field_expr(ev, &ev->defaults[i], f, f->default_expr, "default", f->default_line,
+			   &errors);
+		field_expr(ev, &ev->constraints[i], f, f->constraint, "constraint",
+			   f->constraint_line, &errors);
+		field_expr(ev, &ev->relevants[i], f, f->relevant, "relevant", f->relevant_line,
+			   &errors);
+		field_expr(ev, &ev->derives[i], f, f->derive, "derive", f->derive_line, &errors);
+	}
+	if (def->check) {
+		char *where = xasprintf("%s:%d: check", def->file, def->check_line);
+		expr_prepare(&ev->check, db, def, def->check, where, &errors);
+		free(where);
+	}
+	if (errors.len) {
+		if (err)
+			*err = sb_take(&errors);
+		sb_free(&errors);
+		form_eval_free(ev);
+		return NULL;
+	}
+	return ev;
+}
+
+void form_eval_free(struct form_eval *ev)
+{
+	if (!ev)
+		return;
+	for (size_t i = 0; i < ev->def->nfields; i++) {
+		expr_free(&ev->defaults[i]);
+		expr_free(&ev->constraints[i]);
+		expr_free(&ev->relevants[i]);
+		expr_free(&ev->derives[i]);
+		free(ev->last_derived[i]);
+	}
+	expr_free(&ev->check);
+	free(ev->defaults);
+	free(ev->constraints);
+	free(ev->relevants);
+	free(ev->derives);
+	free(ev->last_derived);
+	free(ev);
+}
+
+/* ---- evaluating ---- */
+
+/* true when s is an optional '-' and digits only. */
+static bool is_integer_text(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit(UCH(*s)))
+			return false;
+	return true;
+}
+
+/* true when s is a decimal number such as -12.5. */
+static bool is_decimal_text(const char *s)
+{
+	bool digits = false, point = false;
+	if (*s == '-')
+		s++;
+	for (; *s; s++) {
+		if (isdigit(UCH(*s)))
+			digits = true;
+		else if (*s == '.' && !point)
+			point = true;
+		else
+			return false;
+	}
+	return digits;
+}
+
+/* Binds a field's value to parameter i: NULL when empty, a number for numeric types. */
+static void bind_value(sqlite3_stmt *st, int i, const struct field_def *f, const char *v)
+{
+	if (!v || !*v)
+		sqlite3_bind_null(st, i);
+	else if ((f->type == FIELD_INTEGER || f->type == FIELD_REF) && is_integer_text(v))
+		sqlite3_bind_int64(st, i, strtoll(v, NULL, 10));
+	else if (f->type == FIELD_DECIMAL && is_decimal_text(v))
+		sqlite3_bind_double(st, i, strtod(v, NULL));
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+/* Binds the record and steps; SQLITE_ROW when there is a value to read. */
+static int expr_run(const struct expr *e, const struct form_data *d)
+{
+	for (int i = 0; i < e->nparams; i++) {
+		int f = e->param_field[i];
+		bind_value(e->stmt, i + 1, &d->def->fields[f], d->values[f]);
+	}
+	return sqlite3_step(e->stmt);
+}
+
+static void expr_done(const struct expr *e)
+{
+	sqlite3_reset(e->stmt);
+	sqlite3_clear_bindings(e->stmt);
+}
+
+/* The expression as a truth value. */
+static enum truth expr_truth(const struct expr *e, const struct form_data *d)
+{
+	enum truth t = TRUTH_ERROR;
+	if (expr_run(e, d) == SQLITE_ROW) {
+		if (sqlite3_column_type(e->stmt, 0) == SQLITE_NULL)
+			t = TRUTH_NULL;
+		else
+			t = sqlite3_column_double(e->stmt, 0) != 0.0 ? TRUTH_TRUE : TRUTH_FALSE;
+	}
+	expr_done(e);
+	return t;
+}
+
+/* The expression's value as text, NULL when it is NULL or fails. Caller frees. */
+static char *expr_text(const struct expr *e, const struct form_data *d)
+{
+	char *v = NULL;
+	if (expr_run(e, d) == SQLITE_ROW && sqlite3_column_type(e->stmt, 0) != SQLITE_NULL)
+		v = xstrdup((const char *)sqlite3_column_text(e->stmt, 0));
+	expr_done(e);
+	if (v && !*v) {
+		free(v);
+		v = NULL;
+	}
+	return v;
+}
+
+bool form_field_relevant(struct form_eval *ev, const struct form_data *d, size_t field)
+{
+	if (field >= ev->def->nfields || !ev->relevants[field].stmt)
+		return true;
+	/* an expression that fails shows the field rather than hide a value */
+	enum truth t = expr_truth(&ev->relevants[field], d);
+	return t == TRUTH_TRUE || t == TRUTH_ERROR;
+}
+
+/* ---- normalisation ---- */
+
+/* Look-alikes of the name separator U+00B7 that clerks' input methods produce. */
+static bool is_middle_dot_lookalike(wchar_t c)
+{
+	return c == 0x2022 || c == 0x2027 || c == 0x30FB || c == 0xFF65 || c == 0x22C5 ||
+	       c == 0x2219 || c == 0x0387;
+}
+
+/* Trims a text value and turns a middle-dot look-alike between two non-ASCII
+ * characters (a minority name, 民委发〔2016〕33号) into U+00B7. Caller frees. */
+static char *normalize_text(const char *v, bool keep_lines)
+{
+	size_t n, start = 0;
+	wchar_t *ws = text_to_wcs(v, &n);
+
+	while (start < n && (iswspace((wint_t)ws[start]) || ws[start] == 0x3000))
+		start++;
+	while (n > start && (iswspace((wint_t)ws[n - 1]) || ws[n - 1] == 0x3000))
+		n--;
+	for (size_t i = start + 1; i + 1 < n; i++)
+		if (is_middle_dot_lookalike(ws[i]) && ws[i - 1] > 0x7F && ws[i + 1] > 0x7F)
+			ws[i] = 0x00B7;
+	if (!keep_lines)
+		for (size_t i = start; i < n; i++)
+			if (ws[i] == L'\t')
+				ws[i] = L' ';
+	char *out = text_from_wcs(ws + start, n - start);
+	free(ws);
+	return out;
+}
+
+/* YYYY-MM-DD from YYYYMMDD, YYYY/M/D, YYYY.MM.DD, YYYY-M-D or YYYY年M月D日; NULL when
+ * the text is none of these. Caller frees. */
+static char *normalize_date(const char *v)
+{
+	int y, m, d, used = 0;
+	size_t len = strlen(v);
+
+	if (len == 8 && strspn(v, "0123456789") == 8)
+		return xasprintf("%.4s-%.2s-%.2s", v, v + 4, v + 6);
+	if (sscanf(v, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 ||
+	    sscanf(v, "%4d/%2d/%2d%n", &y, &m, &d, &used) == 3 ||
+	    sscanf(v, "%4d.%2d.%2d%n", &y, &m, &d, &used) == 3 ||
+	    sscanf(v, "%4d\xE5\xB9\xB4%2d\xE6\x9C\x88%2d%n", &y, &m, &d, &used) == 3) {
+		const char *rest = v + used;
+		if (strcmp(rest, "\xE6\x97\xA5") == 0)  /* 日 */
+			rest += 3;
+		if (!*rest && isdigit(UCH(v[0])) && y >= 1000 && m >= 1 && m <= 12 && d >= 1 &&
+		    d <= 31)
+			return xasprintf("%04d-%02d-%02d", y, m, d);
+	}
+	return NULL;
+}
+
+/* An ID number in its 18-character form when it is valid, else cleaned of spaces, a
+ * leading ' and a lowercase x so the message quotes what matters. Caller frees. */
+static char *normalize_id(const char *v)
+{
+	struct idcard id;
+	if (idcard_parse(v, &id) == IDCARD_OK)
+		return xstrdup(id.number);
+	char *ascii = text_normalize_ascii(v);
+	char *o = ascii;
+	for (const char *s = ascii[0] == '\'' ? ascii + 1 : ascii; *s; s++)
+		if (*s != ' ')
+			*o++ = *s == 'x' ? 'X' : *s;
+	*o = '\0';
+	return ascii;
+}
+
+/* A phone number without spaces, a +86 prefix or parentheses around the area code:
+ * 138 0000 0000 -> 13800000000, (0851)8888888 -> 0851-8888888. Caller frees. */
+static char *normalize_phone(const char *v)
+{
+	char *ascii = text_normalize_ascii(v);
+	const char *s = ascii;
+	struct strbuf sb = { 0 };
+
+	if (strncmp(s, "+86", 3) == 0 || strncmp(s, "0086", 4) == 0) {
+		s += s[0] == '+' ? 3 : 4;
+		s += strspn(s, " -");
+	}
+	for (; *s; s++) {
+		if (*s == ' ')
+			continue;
+		if (*s == '(')
+			continue;
+		sb_append_n(&sb, *s == ')' ? "-" : s, 1);
+		if (*s == ')')
+			s += strspn(s + 1, " -");
+	}
+	free(ascii);
+	return sb_take(&sb);
+}
+
+/* Codes of a multi-choice value in the list's order, typed labels turned into codes,
+ * separators (, ， 、 ; and spaces) unified; unknown entries kept at the end. */
+static char *normalize_multi(const struct codelist *cl, const char *v)
+{
+	static const char *const seps[] = { "\xEF\xBC\x8C", "\xE3\x80\x81", "\xEF\xBC\x9B", ";",
+					     " ", "\t" };
+	struct strbuf typed = { 0 }, out = { 0 };
+	char *ascii = text_normalize_ascii(v);
+
+	/* one comma between entries, whatever the clerk typed */
+	for (const char *s = ascii; *s;) {
+		size_t k = 0;
+		while (k < ARRAY_LEN(seps) && strncmp(s, seps[k], strlen(seps[k])) != 0)
+			k++;
+		sb_append_n(&typed, k < ARRAY_LEN(seps) ? "," : s, 1);
+		s += k < ARRAY_LEN(seps) ? strlen(seps[k]) : 1;
+	}
+	sb_append(&typed, ",");
+	for (size_t i = 0; cl && i < cl->n; i++) {
+		for (char *s = typed.s; *s;) {
+			size_t n = strcspn(s, ",");
+			char *entry = xstrndup(s, n);
+			if (*entry && codelist_find(cl, entry) == cl->items[i].code) {
+				sb_appendf(&out, "%s%s", out.len ? "," : "", cl->items[i].code);
+				free(entry);
+				break;
+			}
+			free(entry);
+			s += n + 1;
+		}
+	}
+	for (char *s = typed.s; *s;) {
+		size_t n = strcspn(s, ",");
+		char *entry = xstrndup(s, n);
+		if (*entry && !codelist_find(cl, entry))
+			sb_appendf(&out, "%s%s", out.len ? "," : "", entry);
+		free(entry);
+		s += n + 1;
+	}
+	sb_free(&typed);
+	free(ascii);
+	return sb_take(&out);
+}
+
+/* The normalised form of one value of field f. Caller frees. */
+static char *normalize_value(const struct field_def *f, const char *v)
+{
+	char *ascii, *date;
+	const char *code;
+
+	switch (f->type) {
+	case FIELD_TEXT:
+		return normalize_text(v, false);
+	case FIELD_MEMO:
+		return normalize_text(v, true);
+	case FIELD_DATE:
+		ascii = text_normalize_ascii(v);
+		date = normalize_date(ascii);
+		if (date) {
+			free(ascii);
+			return date;
+		}
+		return ascii;
+	case FIELD_CHOICE:
+		ascii = text_normalize_ascii(v);
+		code = codelist_find(f->list, ascii);
+		if (code) {
+			free(ascii);
+			return xstrdup(code);
+		}
+		return ascii;
+	case FIELD_MULTI:
+		return normalize_multi(f->list, v);
+	case FIELD_IDNUMBER:
+		return normalize_id(v);
+	case FIELD_PHONE:
+		return normalize_phone(v);
+	case FIELD_INTEGER:
+	case FIELD_DECIMAL:
+	case FIELD_REF:
+	case FIELD_TYPE_COUNT:
+		break;
+	}
+	return text_normalize_ascii(v);
+}
+
+/* Normalises field i of d in place. */
+static void normalize_field(struct form_data *d, size_t i)
+{
+	if (!d->values[i])
+		return;
+	char *v = normalize_value(&d->def->fields[i], d->values[i]);
+	form_data_set(d, i, v);
+	free(v);
+}
+
+/* Recomputes derived field i: the new value replaces an empty one, one that the last
+ * derivation put there, or any value of a read-only field; a value the clerk typed
+ * stays and is checked by form_validate. true when the value changed. */
+static bool derive_field(struct form_eval *ev, struct form_data *d, size_t i)
+{
+	char *derived = expr_text(&ev->derives[i], d);
+	const char *cur = d->values[i];
+	const char *last = ev->last_derived[i];
+	bool replace = !cur || d->def->fields[i].readonly || (last && strcmp(cur, last) == 0);
+	bool changed = false;
+
+	if (replace && !(cur && derived && strcmp(cur, derived) == 0) && (cur || derived)) {
+		form_data_set(d, i, derived);
+		changed = true;
+	}
+	free(ev->last_derived[i]);
+	ev->last_derived[i] = derived;
+	return changed;
+}
+
+/* Recomputes every derivation that reads a dirty field, until nothing changes (a
+ * derivation may read another: age from a birth date derived from the ID number). */
+static void derive_dirty(struct form_eval *ev, struct form_data *d, bool *dirty, bool all)
+{
+	size_t n = ev->def->nfields;
+	bool again = true;
+
+	for (size_t pass = 0; again && pass <= n; pass++) {
+		again = false;
+		for (size_t i = 0; i < n; i++) {
+			const struct expr *e = &ev->derives[i];
+			bool reads_dirty = all && pass == 0;
+			for (int k = 0; e->stmt && !reads_dirty && k < e->nparams; k++)
+				reads_dirty = dirty[e->param_field[k]];
+			if (e->stmt && reads_dirty && derive_field(ev, d, i))
+				again = dirty[i] = true;
+		}
+	}
+}
+
+/* Fills every empty field that has a default. */
+static void apply_defaults(struct form_eval *ev, struct form_data *d)
+{
+	for (size_t i = 0; i < ev->def->nfields; i++) {
+		if (d->values[i] || !ev->defaults[i].stmt)
+			continue;
+		char *v = expr_text(&ev->defaults[i], d);
+		form_data_set(d, i, v);
+		free(v);
+	}
+}
+
+void form_normalize_and_derive(struct form_eval *ev, struct form_data *d, int changed)
+{
+	size_t n = ev->def->nfields;
+	bool *dirty = xcalloc(n + 1, sizeof *dirty);
+
+	if (changed >= 0 && (size_t)changed < n) {
+		normalize_field(d, (size_t)changed);
+		dirty[changed] = true;
+		derive_dirty(ev, d, dirty, false);
+	} else if (changed < 0) {
+		for (size_t i = 0; i < n; i++)
+			normalize_field(d, i);
+		apply_defaults(ev, d);
+		derive_dirty(ev, d, dirty, true);
+	}
+	free(dirty);
+}
+
+/* ---- validation ---- */
+
+/* Adds "Label: message" for field i. Takes message. */
+static void add_problem(struct form_check *out, const struct form_def *def, size_t i,
+			char *message)
+{
+	out->items = xrealloc(out->items, (out->n + 1) * sizeof *out->items);
+	out->items[out->n].field = i;
+	if (i < def->nfields) {
+		out->items[out->n].message =
+			xasprintf(_("%s: %s"), _(def->fields[i].label), message);
+		free(message);
+	} else {
+		out->items[out->n].message = message;
+	}
+	out->n++;
+}
+
+/* A control character (C0, DEL, C1) where it does not belong; a memo may hold line
+ * breaks and tabs. */
+static bool has_control(const char *v, bool memo)
+{
+	size_t n;
+	wchar_t *ws = text_to_wcs(v, &n);
+	bool found = false;
+	for (size_t i = 0; i < n && !found; i++) {
+		wchar_t c = ws[i];
+		if (memo && (c == L'\n' || c == L'\t' || c == L'\r'))
+			continue;
+		found = c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
+	}
+	free(ws);
+	return found;
+}
+
+/* true when s is a YYYY-MM-DD date that exists. */
+static bool is_real_date(const char *s)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d, used = 0;
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 ||
+	    m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return false;
+	return !(m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)));
+}
+
+/* The first code of a multi-choice value that is not in the list. Caller frees. */
+static char *first_unknown_code(const struct codelist *cl, const char *v)
+{
+	for (const char *s = v; *s;) {
+		size_t n = strcspn(s, ",");
+		char *code = xstrndup(s, n);
+		if (*code && !codelist_label(cl, code))
+			return code;
+		free(code);
+		s += n + (s[n] == ',');
+	}
+	return NULL;
+}
+
+/* What is wrong with a value of the field's type, or NULL. Caller frees. */
+static char *type_problem(const struct field_def *f, const char *v)
+{
+	struct idcard id;
+	enum idcard_status st;
+	char *code;
+
+	switch (f->type) {
+	case FIELD_INTEGER:
+		return is_integer_text(v) ? NULL : xstrdup(_("not a whole number"));
+	case FIELD_DECIMAL:
+		return is_decimal_text(v) ? NULL : xstrdup(_("not a number"));
+	case FIELD_REF:
+		return is_integer_text(v) && v[0] != '-' ? NULL
+							 : xstrdup(_("not a record number"));
+	case FIELD_DATE:
+		return is_real_date(v) ? NULL : xasprintf(_("%s is not a date (YYYY-MM-DD)"), v);
+	case FIELD_CHOICE:
+		return codelist_label(f->list, v)
+			       ? NULL
+			       : xasprintf(_("%s is not in the list; press F4 to pick one"), v);
+	case FIELD_MULTI:
+		code = first_unknown_code(f->list, v);
+		if (code) {
+			char *msg = xasprintf(_("%s is not in the list; press F4 to pick one"), code);
+			free(code);
+			return msg;
+		}
+		return NULL;
+	case FIELD_IDNUMBER:
+		st = idcard_parse(v, &id);
+		return st == IDCARD_OK ? NULL : idcard_message(st, &id);
+	case FIELD_PHONE:
+		return strspn(v, "0123456789-") == strlen(v)
+			       ? NULL
+			       : xstrdup(_("a phone number holds only digits and -"));
+	case FIELD_TEXT:
+	case FIELD_MEMO:
+	case FIELD_TYPE_COUNT:
+		break;
+	}
+	return NULL;
+}
+
+/* What is wrong with the length of v, or NULL. Caller frees. */
+static char *length_problem(const struct field_def *f, const char *v)
+{
+	size_t n = text_char_count(v);
+	if (f->max_len && n > (size_t)f->max_len)
+		return xasprintf(_("at most %d characters (this has %zu)"), f->max_len, n);
+	if (f->min_len && n < (size_t)f->min_len)
+		return xasprintf(_("at least %d characters (this has %zu)"), f->min_len, n);
+	return NULL;
+}
+
+/* "the ID number says Male, not Female" when field i holds a typed value that its
+ * derivation contradicts, else NULL. Caller frees. */
+static char *derive_problem(struct form_eval *ev, const struct form_data *d, size_t i)
+{
+	const struct expr *e = &ev->derives[i];
+	const struct field_def *f = &d->def->fields[i];
+	if (!e->stmt || f->readonly)
+		return NULL;
+	char *derived = expr_text(e, d);
+	char *msg = NULL;
+	if (derived && strcmp(derived, d->values[i]) != 0) {
+		const char *source = _("the record");
+		for (int k = 0; k < e->nparams; k++)
+			if (d->values[e->param_field[k]]) {
+				source = _(d->def->fields[e->param_field[k]].label);
+				break;
+			}
+		char *want = form_display_value(f, derived);
+		char *got = form_display_value(f, d->values[i]);
+		msg = xasprintf(_("the %s says %s, not %s"), source, want, got);
+		free(want);
+		free(got);
+	}
+	free(derived);
+	return msg;
+}
+
+/* The problem of a failed constraint, or NULL. Caller frees. */
+static char *constraint_problem(struct form_eval *ev, const struct form_data *d, size_t i)
+{
+	const struct field_def *f = &d->def->fields[i];
+	if (!ev->constraints[i].stmt)
+		return NULL;
+	switch (expr_truth(&ev->constraints[i], d)) {
+	case TRUTH_FALSE:
+		return xstrdup(f->constraint_msg ? _(f->constraint_msg) : _("not accepted"));
+	case TRUTH_ERROR:
+		return xasprintf(_("the rule could not be checked (%s)"), sqlite3_errmsg(ev->db));
+	case TRUTH_TRUE:
+	case TRUTH_NULL:
+		break;
+	}
+	return NULL;
+}
+
+/* The first problem of field i, or NULL. Caller frees. */
+static char *field_problem(struct form_eval *ev, const struct form_data *d, size_t i)
+{
+	const struct field_def *f = &d->def->fields[i];
+	const char *v = d->values[i];
+	char *msg;
+
+	if (!v || !*v) {
+		if (f->required)
+			return xstrdup(f->required_msg ? _(f->required_msg) : _("required"));
+		return constraint_problem(ev, d, i);
+	}
+	if (!text_utf8_valid(v, strlen(v), NULL))
+		return xstrdup(_("not valid text (UTF-8)"));
+	if (has_control(v, f->type == FIELD_MEMO))
+		return xstrdup(_("control characters are not allowed"));
+	if ((msg = length_problem(f, v)) || (msg = type_problem(f, v)) ||
+	    (msg = derive_problem(ev, d, i)))
+		return msg;
+	return constraint_problem(ev, d, i);
+}
+
+size_t form_validate(struct form_eval *ev, const struct form_data *d, struct form_check *out)
+{
+	const struct form_def *def = ev->def;
+
+	out->items = NULL;
+	out->n = 0;
+	for (size_t i = 0; i < def->nfields; i++) {
+		if (!def->fields[i].column || !form_field_relevant(ev, d, i))
+			continue;
+		char *msg = field_problem(ev, d, i);
+		if (msg)
+			add_problem(out, def, i, msg);
+	}
+	if (ev->check.stmt && expr_truth(&ev->check, d) == TRUTH_FALSE)
+		add_problem(out, def, def->nfields,
+			    xstrdup(def->check_msg ? _(def->check_msg)
+						   : _("the record is not consistent")));
+	return out->n;
+}
+
+void form_check_free(struct form_check *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->items[i].message);
+	free(c->items);
+	c->items = NULL;
+	c->n = 0;
+}

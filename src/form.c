@@ -1,0 +1,880 @@
+/* form: the definition parser, code lists, the registry and the values of a record.
+ *
+ * One parser serves the shipped folder and a township's override folder alike. Every
+ * problem becomes one "file:line: what is wrong" line in the caller's error text; the
+ * parser skips what it cannot use and carries on, so one bad line never hides the
+ * next one and never stops the program. Keys are table-driven (field_keys[],
+ * form_keys[]): the same table parses a value, refuses a duplicate and lists the
+ * valid keys in the message about an unknown one. */
+#include "form.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "text.h"
+#include "util.h"
+
+#define MAX_FILE_BYTES (1024 * 1024)
+#define MAX_NUMBER 100000
+
+struct form_registry {
+	struct form_def **forms;
+	size_t nforms;
+	struct codelist **lists;
+	size_t nlists;
+};
+
+static const char *const type_names[] = {
+	[FIELD_TEXT] = "text",         [FIELD_INTEGER] = "integer", [FIELD_DECIMAL] = "decimal",
+	[FIELD_DATE] = "date",         [FIELD_CHOICE] = "choice",   [FIELD_MULTI] = "multi",
+	[FIELD_IDNUMBER] = "idnumber", [FIELD_PHONE] = "phone",     [FIELD_REF] = "ref",
+	[FIELD_MEMO] = "memo",
+};
+static_assert(ARRAY_LEN(type_names) == FIELD_TYPE_COUNT, "a name for every field type");
+
+enum key_kind {
+	KEY_TEXT,   /* any text: labels, messages */
+	KEY_NAME,   /* an identifier: table, code list, reference */
+	KEY_EXPR,   /* an SQL expression, checked when form_eval_new prepares it */
+	KEY_BOOL,   /* yes or no */
+	KEY_NUMBER, /* a whole number 0..MAX_NUMBER */
+	KEY_TYPE,   /* one of type_names */
+};
+
+/* One key of a section: where its value goes in the struct, and where the line of an
+ * expression goes (0 when the key has no line of its own). */
+struct key_info {
+	const char *key;
+	enum key_kind kind;
+	size_t offset;
+	size_t line_offset;
+};
+
+#define FIELD_KEY(k, kind, member) { k, kind, offsetof(struct field_def, member), 0 }
+#define FIELD_EXPR(k, member, line) \
+	{ k, KEY_EXPR, offsetof(struct field_def, member), offsetof(struct field_def, line) }
+
+static const struct key_info field_keys[] = {
+	FIELD_KEY("label", KEY_TEXT, label),
+	FIELD_KEY("help", KEY_TEXT, help),
+	FIELD_KEY("type", KEY_TYPE, type),
+	FIELD_KEY("required", KEY_BOOL, required),
+	FIELD_KEY("required_msg", KEY_TEXT, required_msg),
+	FIELD_KEY("min", KEY_NUMBER, min_len),
+	FIELD_KEY("max", KEY_NUMBER, max_len),
+	FIELD_EXPR("default", default_expr, default_line),
+	FIELD_KEY("readonly", KEY_BOOL, readonly),
+	FIELD_EXPR("constraint", constraint, constraint_line),
+	FIELD_KEY("constraint_msg", KEY_TEXT, constraint_msg),
+	FIELD_EXPR("relevant", relevant, relevant_line),
+	FIELD_EXPR("derive", derive, derive_line),
+	FIELD_KEY("choices", KEY_NAME, choices),
+	FIELD_KEY("ref", KEY_NAME, ref_table),
+	FIELD_KEY("width", KEY_NUMBER, width),
+	FIELD_KEY("column", KEY_BOOL, column),
+};
+
+#define FORM_KEY(k, kind, member) { k, kind, offsetof(struct form_def, member), 0 }
+
+static const struct key_info form_keys[] = {
+	FORM_KEY("name", KEY_NAME, name),
+	FORM_KEY("title", KEY_TEXT, title),
+	FORM_KEY("table", KEY_NAME, table),
+	FORM_KEY("version", KEY_NUMBER, version),
+	{ "check", KEY_EXPR, offsetof(struct form_def, check), offsetof(struct form_def, check_line) },
+	FORM_KEY("check_msg", KEY_TEXT, check_msg),
+};
+
+#define MAX_KEYS 32
+static_assert(ARRAY_LEN(field_keys) <= MAX_KEYS && ARRAY_LEN(form_keys) <= MAX_KEYS,
+	      "seen[] holds every key of a section");
+
+/* The state of parsing one file: where we are and where problems go. */
+struct parse {
+	const char *file;
+	int line;
+	struct strbuf *errors;
+};
+
+/* Appends "file:line: message" to the problems. */
+__attribute__((format(printf, 3, 4)))
+static void parse_error(struct parse *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	sb_appendf(p->errors, "%s:%d: %s\n", p->file, line, msg);
+	free(msg);
+}
+
+/* An identifier safe to use as an SQL name and a :parameter. */
+static bool is_identifier(const char *s)
+{
+	if (!s || !(isalpha(UCH(*s)) || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!(isalnum(UCH(*s)) || *s == '_'))
+			return false;
+	return true;
+}
+
+/* A copy of s[0..n) without surrounding spaces and tabs. Caller frees. */
+static char *trimmed_copy(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* "a, b, c" from the names of a key table, for messages about an unknown key. */
+static char *key_list(const struct key_info *keys, size_t n)
+{
+	struct strbuf sb = { 0 };
+	for (size_t i = 0; i < n; i++)
+		sb_appendf(&sb, "%s%s", i ? ", " : "", keys[i].key);
+	return sb_take(&sb);
+}
+
+/* "text, integer, ..." for messages about an unknown type. */
+static char *type_list(void)
+{
+	struct strbuf sb = { 0 };
+	for (size_t i = 0; i < FIELD_TYPE_COUNT; i++)
+		sb_appendf(&sb, "%s%s", i ? ", " : "", type_names[i]);
+	return sb_take(&sb);
+}
+
+/* Parses a whole number 0..MAX_NUMBER; false when value is anything else. */
+static bool parse_number(const char *value, int *out)
+{
+	char *end;
+	if (!isdigit(UCH(*value)))
+		return false;
+	errno = 0;
+	long n = strtol(value, &end, 10);
+	if (*end || errno || n > MAX_NUMBER)
+		return false;
+	*out = (int)n;
+	return true;
+}
+
+/* Stores one key's value into the struct at base; reports a value of the wrong kind. */
+static void set_key(struct parse *p, void *base, const struct key_info *k, const char *value)
+{
+	char *at = (char *)base + k->offset;
+
+	switch (k->kind) {
+	case KEY_NAME:
+		if (!is_identifier(value)) {
+			parse_error(p, p->line, _("%s: '%s' is not a name (letters, digits and _)"),
+				    k->key, value);
+			return;
+		}
+		/* fall through */
+	case KEY_TEXT:
+	case KEY_EXPR:
+		if (!*value) {
+			parse_error(p, p->line, _("%s: the value is empty"), k->key);
+			return;
+		}
+		free(*(char **)at);
+		*(char **)at = xstrdup(value);
+		if (k->line_offset)
+			*(int *)((char *)base + k->line_offset) = p->line;
+		return;
+	case KEY_BOOL:
+		if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0)
+			*(bool *)at = strcmp(value, "yes") == 0;
+		else
+			parse_error(p, p->line, _("%s: '%s' is neither yes nor no"), k->key, value);
+		return;
+	case KEY_NUMBER:
+		if (!parse_number(value, (int *)at))
+			parse_error(p, p->line, _("%s: '%s' is not a number (0 to %d)"), k->key,
+				    value, MAX_NUMBER);
+		return;
+	case KEY_TYPE:
+		for (size_t i = 0; i < FIELD_TYPE_COUNT; i++) {
+			if (strcmp(value, type_names[i]) == 0) {
+				*(enum field_type *)at = (enum field_type)i;
+				return;
+			}
+		}
+		char *types = type_list();
+		parse_error(p, p->line, _("type: '%s' is not a field type; valid types: %s"),
+			    value, types);
+		free(types);
+		return;
+	}
+}
+
+/* ---- code lists ---- */
+
+static void codelist_free(struct codelist *cl)
+{
+	if (!cl)
+		return;
+	for (size_t i = 0; i < cl->n; i++) {
+		free(cl->items[i].code);
+		free(cl->items[i].label);
+	}
+	free(cl->items);
+	free(cl->name);
+	free(cl);
+}
+
+/* A code: letters, digits, '_' and '-', as typed into a choice field. */
+static bool is_code(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!(isalnum(UCH(*s)) || *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+/* The line (1-based) where an earlier item with this code or label was read, else 0. */
+static int earlier_item(const struct codelist *cl, const int *lines, const char *code,
+			const char *label, bool *same_code)
+{
+	for (size_t i = 0; i < cl->n; i++) {
+		*same_code = strcmp(cl->items[i].code, code) == 0;
+		if (*same_code || strcmp(cl->items[i].label, label) == 0)
+			return lines[i];
+	}
+	return 0;
+}
+
+/* Reads one "code<TAB>label[<TAB>note]" line into the list. */
+static void codes_line(struct parse *p, struct codelist *cl, int **lines, const char *line)
+{
+	const char *tab = strchr(line, '\t');
+	if (!tab) {
+		parse_error(p, p->line, _("expected code<TAB>label"));
+		return;
+	}
+	const char *end = strchr(tab + 1, '\t');
+	char *code = trimmed_copy(line, (size_t)(tab - line));
+	char *label = trimmed_copy(tab + 1, end ? (size_t)(end - tab - 1) : strlen(tab + 1));
+	bool same_code = false;
+	int first;
+
+	if (!is_code(code))
+		parse_error(p, p->line, _("'%s' is not a code (letters, digits, _ and -)"), code);
+	else if (!*label)
+		parse_error(p, p->line, _("code %s has no label"), code);
+	else if ((first = earlier_item(cl, *lines, code, label, &same_code)))
+		parse_error(p, p->line,
+			    same_code ? _("code %s is already in the list (line %d)")
+				      : _("label of code %s is already in the list (line %d)"),
+			    code, first);
+	else {
+		cl->items = xrealloc(cl->items, (cl->n + 1) * sizeof *cl->items);
+		*lines = xrealloc(*lines, (cl->n + 1) * sizeof **lines);
+		cl->items[cl->n] = (struct code_item){ code, label };
+		(*lines)[cl->n++] = p->line;
+		return;
+	}
+	free(code);
+	free(label);
+}
+
+/* Splits text into lines, joining "\"-continued ones, and calls fn on each line that
+ * is neither blank nor a comment, with p->line set to its first line. Lines that are
+ * not UTF-8 are reported and skipped. */
+static void for_each_line(struct parse *p, char *text,
+			  void (*fn)(struct parse *, void *, const char *), void *ctx)
+{
+	struct strbuf joined = { 0 };
+	int line = 0, start = 0;
+
+	if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+		text += 3;
+	for (char *s = text; s && *s;) {
+		char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		size_t bad;
+		line++;
+		if (n && s[n - 1] == '\r')
+			n--;
+		if (!joined.len)
+			start = line;
+		if (!text_utf8_valid(s, n, &bad)) {
+			parse_error(p, line, _("not valid UTF-8 (byte %zu); save the file as UTF-8"),
+				    bad + 1);
+		} else if (n && s[n - 1] == '\\' && nl) {
+			sb_append_n(&joined, s, n - 1);
+		} else {
+			sb_append_n(&joined, s, n);
+			char *l = joined.s;
+			while (*l == ' ' || *l == '\t')
+				l++;
+			if (*l && *l != '#') {
+				p->line = start;
+				fn(p, ctx, joined.s);
+			}
+			joined.len = 0;
+			joined.s[0] = '\0';
+		}
+		s = nl ? nl + 1 : NULL;
+	}
+	if (joined.len) {
+		p->line = start;
+		parse_error(p, start, _("the file ends inside a line continued with \\"));
+	}
+	sb_free(&joined);
+}
+
+/* Context of for_each_line for a code list. */
+struct codes_ctx {
+	struct codelist *cl;
+	int *lines;
+};
+
+static void codes_line_cb(struct parse *p, void *ctx, const char *line)
+{
+	struct codes_ctx *c = ctx;
+	codes_line(p, c->cl, &c->lines, line);
+}
+
+/* Parses a .codes file's text into a list named name; NULL when it holds no code. */
+static struct codelist *codes_parse(struct parse *p, const char *name, char *text)
+{
+	struct codes_ctx c = { xcalloc(1, sizeof *c.cl), NULL };
+	c.cl->name = xstrdup(name);
+	for_each_line(p, text, codes_line_cb, &c);
+	free(c.lines);
+	if (!c.cl->n) {
+		parse_error(p, 1, _("the code list has no codes"));
+		codelist_free(c.cl);
+		return NULL;
+	}
+	return c.cl;
+}
+
+const char *codelist_label(const struct codelist *cl, const char *code)
+{
+	if (!cl || !code)
+		return NULL;
+	for (size_t i = 0; i < cl->n; i++)
+		if (strcmp(cl->items[i].code, code) == 0)
+			return _(cl->items[i].label);
+	return NULL;
+}
+
+/* The one code of the same length as digits that equals it with leading zeros (a
+ * clerk types 2 for 02), or NULL when none or several fit. */
+static const char *code_by_number(const struct codelist *cl, const char *digits)
+{
+	const char *found = NULL;
+	size_t n = strlen(digits);
+
+	for (const char *s = digits; *s; s++)
+		if (!isdigit(UCH(*s)))
+			return NULL;
+	for (size_t i = 0; i < cl->n; i++) {
+		const char *c = cl->items[i].code;
+		size_t cn = strlen(c), pad = cn - n;
+		if (cn <= n || strspn(c, "0") < pad || strcmp(c + pad, digits) != 0)
+			continue;
+		if (found)
+			return NULL;
+		found = c;
+	}
+	return found;
+}
+
+const char *codelist_find(const struct codelist *cl, const char *code_or_label)
+{
+	if (!cl || !code_or_label || !*code_or_label)
+		return NULL;
+	for (size_t i = 0; i < cl->n; i++)
+		if (strcmp(cl->items[i].code, code_or_label) == 0)
+			return cl->items[i].code;
+	for (size_t i = 0; i < cl->n; i++)
+		if (strcasecmp(cl->items[i].label, code_or_label) == 0 ||
+		    strcmp(_(cl->items[i].label), code_or_label) == 0)
+			return cl->items[i].code;
+	return code_by_number(cl, code_or_label);
+}
+
+/* ---- forms ---- */
+
+static void field_free(struct field_def *f)
+{
+	free(f->name);
+	free(f->label);
+	free(f->help);
+	free(f->required_msg);
+	free(f->default_expr);
+	free(f->constraint);
+	free(f->constraint_msg);
+	free(f->relevant);
+	free(f->derive);
+	free(f->choices);
+	free(f->ref_table);
+}
+
+static void form_free(struct form_def *def)
+{
+	if (!def)
+		return;
+	for (size_t i = 0; i < def->nfields; i++)
+		field_free(&def->fields[i]);
+	free(def->fields);
+	free(def->name);
+	free(def->title);
+	free(def->table);
+	free(def->file);
+	free(def->check);
+	free(def->check_msg);
+	free(def);
+}
+
+enum section { SECTION_NONE, SECTION_FORM, SECTION_FIELD, SECTION_BAD };
+
+/* Context of for_each_line for a form: the form so far, the section being read and
+ * the line where each of its keys was first given. */
+struct form_ctx {
+	struct form_def *def;
+	const struct form_registry *reg;
+	enum section section;
+	int form_line;
+	int seen[MAX_KEYS];
+};
+
+/* The line where the current section gave key, else fallback. */
+static int key_line_of(const struct form_ctx *c, const char *key, int fallback)
+{
+	for (size_t i = 0; i < ARRAY_LEN(field_keys); i++)
+		if (strcmp(field_keys[i].key, key) == 0 && c->seen[i])
+			return c->seen[i];
+	return fallback;
+}
+
+/* Checks a finished [field] section: what it lacks or contradicts. */
+static void field_finish(struct parse *p, struct form_ctx *c, struct field_def *f)
+{
+	if (!f->label)
+		parse_error(p, f->line, _("field %s: missing label"), f->name);
+	if ((f->type == FIELD_CHOICE || f->type == FIELD_MULTI) && !f->choices)
+		parse_error(p, f->line, _("field %s: a %s field needs choices = a code list"),
+			    f->name, type_names[f->type]);
+	if (f->choices && !(f->list = form_codelist(c->reg, f->choices)))
+		parse_error(p, key_line_of(c, "choices", f->line),
+			    _("choices: unknown code list '%s' (no codes/%s.codes)"), f->choices,
+			    f->choices);
+	if (f->type == FIELD_REF && !f->ref_table)
+		parse_error(p, f->line, _("field %s: a ref field needs ref = a table"), f->name);
+	if (f->max_len && f->min_len > f->max_len)
+		parse_error(p, f->line, _("field %s: min %d is more than max %d"), f->name,
+			    f->min_len, f->max_len);
+}
+
+/* Checks the section just ended, if it was a field. */
+static void section_finish(struct parse *p, struct form_ctx *c)
+{
+	if (c->section == SECTION_FIELD)
+		field_finish(p, c, &c->def->fields[c->def->nfields - 1]);
+}
+
+/* Starts [form] or [field NAME]. */
+static void section_start(struct parse *p, struct form_ctx *c, const char *line)
+{
+	const char *close = strrchr(line, ']');
+	section_finish(p, c);
+	memset(c->seen, 0, sizeof c->seen);
+	c->section = SECTION_BAD;
+	if (!close || close[1]) {
+		parse_error(p, p->line, _("a section header ends with ]"));
+		return;
+	}
+	char *inner = trimmed_copy(line + 1, (size_t)(close - line - 1));
+	if (strcmp(inner, "form") == 0) {
+		if (c->form_line)
+			parse_error(p, p->line, _("a second [form] section (the first is at line %d)"),
+				    c->form_line);
+		else {
+			c->form_line = p->line;
+			c->section = SECTION_FORM;
+		}
+	} else if (strncmp(inner, "field", 5) == 0 && (inner[5] == ' ' || inner[5] == '\t')) {
+		char *name = trimmed_copy(inner + 6, strlen(inner + 6));
+		int dup = form_field_index(c->def, name);
+		if (!is_identifier(name))
+			parse_error(p, p->line, _("field name '%s' is not a name (letters, digits and _)"),
+				    name);
+		else if (dup >= 0)
+			parse_error(p, p->line, _("duplicate field %s (first defined at line %d)"),
+				    name, c->def->fields[dup].line);
+		else {
+			struct form_def *def = c->def;
+			def->fields = xrealloc(def->fields, (def->nfields + 1) * sizeof *def->fields);
+			def->fields[def->nfields++] = (struct field_def){
+				.name = name, .type = FIELD_TEXT, .line = p->line, .column = true };
+			c->section = SECTION_FIELD;
+			name = NULL;
+		}
+		free(name);
+	} else {
+		parse_error(p, p->line, _("unknown section [%s]; valid sections: [form], [field NAME]"),
+			    inner);
+	}
+	free(inner);
+}
+
+/* Reads one "key = value" line into the current section. */
+static void key_line(struct parse *p, struct form_ctx *c, const char *line)
+{
+	bool field = c->section == SECTION_FIELD;
+	const struct key_info *keys = field ? field_keys : form_keys;
+	size_t nkeys = field ? ARRAY_LEN(field_keys) : ARRAY_LEN(form_keys);
+	const char *eq = strchr(line, '=');
+
+	if (c->section == SECTION_BAD)
+		return;  /* the header was reported; its keys would only repeat that */
+	if (c->section == SECTION_NONE) {
+		parse_error(p, p->line, _("a key before any section; start with [form]"));
+		return;
+	}
+	if (!eq) {
+		parse_error(p, p->line, _("expected key = value"));
+		return;
+	}
+	char *key = trimmed_copy(line, (size_t)(eq - line));
+	char *value = trimmed_copy(eq + 1, strlen(eq + 1));
+	size_t i = 0;
+	while (i < nkeys && strcmp(keys[i].key, key) != 0)
+		i++;
+	if (i == nkeys) {
+		char *valid = key_list(keys, nkeys);
+		parse_error(p, p->line, _("unknown key '%s' in [%s]; valid keys: %s"), key,
+			    field ? "field" : "form", valid);
+		free(valid);
+	} else if (c->seen[i]) {
+		parse_error(p, p->line, _("%s is given twice (first at line %d)"), key, c->seen[i]);
+	} else {
+		c->seen[i] = p->line;
+		set_key(p, field ? (void *)&c->def->fields[c->def->nfields - 1] : (void *)c->def,
+			&keys[i], value);
+	}
+	free(key);
+	free(value);
+}
+
+static void form_line_cb(struct parse *p, void *ctx, const char *line)
+{
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line == '[')
+		section_start(p, ctx, line);
+	else
+		key_line(p, ctx, line);
+}
+
+/* Checks the [form] section once the whole file is read. */
+static void form_finish(struct parse *p, struct form_ctx *c, const char *basename)
+{
+	struct form_def *def = c->def;
+	int at = c->form_line ? c->form_line : 1;
+
+	section_finish(p, c);
+	if (!c->form_line)
+		parse_error(p, 1, _("no [form] section"));
+	if (!def->name)
+		def->name = xstrdup(basename);
+	if (c->form_line && !def->title)
+		parse_error(p, at, _("[form]: missing title"));
+	if (c->form_line && !def->table)
+		parse_error(p, at, _("[form]: missing table"));
+	if (!def->version)
+		def->version = 1;
+	if (!def->nfields)
+		parse_error(p, at, _("the form has no [field NAME] section"));
+}
+
+/* Parses a .form file's text; NULL when it cannot be used at all. */
+static struct form_def *form_parse(struct parse *p, const struct form_registry *reg,
+				   const char *basename, char *text)
+{
+	struct form_ctx c = { .def = xcalloc(1, sizeof *c.def), .reg = reg };
+	c.def->file = xstrdup(p->file);
+	for_each_line(p, text, form_line_cb, &c);
+	form_finish(p, &c, basename);
+	if (!c.form_line || !c.def->table || !c.def->nfields) {
+		form_free(c.def);
+		return NULL;
+	}
+	return c.def;
+}
+
+/* ---- the registry ---- */
+
+/* Reads a whole file; NULL (reported) when it cannot be read or is too large. */
+static char *read_file(struct parse *p)
+{
+	FILE *f = fopen(p->file, "rb");
+	if (!f) {
+		parse_error(p, 0, _("cannot open: %s"), strerror(errno));
+		return NULL;
+	}
+	char *buf = xmalloc(MAX_FILE_BYTES + 1);
+	size_t n = fread(buf, 1, MAX_FILE_BYTES + 1, f);
+	bool failed = ferror(f);
+	fclose(f);
+	if (failed || n > MAX_FILE_BYTES) {
+		parse_error(p, 0, failed ? _("cannot read the file") : _("the file is larger than 1 MiB"));
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n)) {
+		parse_error(p, 0, _("the file holds NUL bytes; it is not a text file"));
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* One definition file found in a folder: its name without the suffix and its path. */
+struct found {
+	char *name;
+	char *path;
+};
+
+static int found_compare(const void *a, const void *b)
+{
+	return strcmp(((const struct found *)a)->name, ((const struct found *)b)->name);
+}
+
+/* Adds the files of dir ending in suffix to *list; a file of an existing name
+ * replaces it (the override folder is read second). */
+static void scan_dir(const char *dir, const char *suffix, struct found **list, size_t *n)
+{
+	DIR *d = dir ? opendir(dir) : NULL;
+	size_t slen = strlen(suffix);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len <= slen || strcmp(e->d_name + len - slen, suffix))
+			continue;
+		char *name = xstrndup(e->d_name, len - slen);
+		char *path = xasprintf("%s/%s", dir, e->d_name);
+		size_t i = 0;
+		while (i < *n && strcmp((*list)[i].name, name) != 0)
+			i++;
+		if (i == *n) {
+			*list = xrealloc(*list, (*n + 1) * sizeof **list);
+			(*list)[(*n)++] = (struct found){ name, path };
+		} else {
+			free((*list)[i].path);
+			(*list)[i].path = path;
+			free(name);
+		}
+	}
+	closedir(d);
+	qsort(*list, *n, sizeof **list, found_compare);
+}
+
+/* The files of suffix under dir/sub, replaced and added to by override/sub. */
+static struct found *find_files(const char *dir, const char *override, const char *sub,
+				const char *suffix, size_t *n)
+{
+	struct found *list = NULL;
+	char *d1 = xasprintf("%s%s", dir, sub);
+	char *d2 = override ? xasprintf("%s%s", override, sub) : NULL;
+	*n = 0;
+	scan_dir(d1, suffix, &list, n);
+	scan_dir(d2, suffix, &list, n);
+	free(d1);
+	free(d2);
+	return list;
+}
+
+static void found_free(struct found *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].name);
+		free(list[i].path);
+	}
+	free(list);
+}
+
+/* Loads every code list, so the forms that follow can name them. */
+static void load_codes(struct form_registry *reg, const char *dir, const char *override,
+		       struct strbuf *errors)
+{
+	size_t n;
+	struct found *files = find_files(dir, override, "/codes", ".codes", &n);
+	for (size_t i = 0; i < n; i++) {
+		struct parse p = { files[i].path, 0, errors };
+		char *text = read_file(&p);
+		struct codelist *cl = text ? codes_parse(&p, files[i].name, text) : NULL;
+		if (cl) {
+			reg->lists = xrealloc(reg->lists, (reg->nlists + 1) * sizeof *reg->lists);
+			reg->lists[reg->nlists++] = cl;
+		}
+		free(text);
+	}
+	found_free(files, n);
+}
+
+/* Loads every form; a second form of the same name is refused. */
+static void load_forms(struct form_registry *reg, const char *dir, const char *override,
+		       struct strbuf *errors)
+{
+	size_t n;
+	struct found *files = find_files(dir, override, "", ".form", &n);
+	for (size_t i = 0; i < n; i++) {
+		struct parse p = { files[i].path, 0, errors };
+		char *text = read_file(&p);
+		struct form_def *def = text ? form_parse(&p, reg, files[i].name, text) : NULL;
+		const struct form_def *dup = def ? form_get(reg, def->name) : NULL;
+		if (dup) {
+			parse_error(&p, 1, _("a form named %s is already defined in %s"), def->name,
+				    dup->file);
+			form_free(def);
+		} else if (def) {
+			reg->forms = xrealloc(reg->forms, (reg->nforms + 1) * sizeof *reg->forms);
+			reg->forms[reg->nforms++] = def;
+		}
+		free(text);
+	}
+	found_free(files, n);
+}
+
+struct form_registry *form_registry_load(const char *dir, const char *override_dir,
+					 char **errors)
+{
+	struct form_registry *reg = xcalloc(1, sizeof *reg);
+	struct strbuf sb = { 0 };
+	DIR *d = dir ? opendir(dir) : NULL;
+
+	if (errors && *errors)
+		sb_append(&sb, *errors);
+	if (!d)
+		sb_appendf(&sb, "%s: %s\n", dir ? dir : "(null)",
+			   _("cannot open the forms folder"));
+	else
+		closedir(d);
+	load_codes(reg, dir ? dir : "", override_dir, &sb);
+	load_forms(reg, dir ? dir : "", override_dir, &sb);
+	if (errors) {
+		free(*errors);
+		*errors = sb.len ? sb_take(&sb) : NULL;
+	}
+	sb_free(&sb);
+	return reg;
+}
+
+void form_registry_free(struct form_registry *reg)
+{
+	if (!reg)
+		return;
+	for (size_t i = 0; i < reg->nforms; i++)
+		form_free(reg->forms[i]);
+	for (size_t i = 0; i < reg->nlists; i++)
+		codelist_free(reg->lists[i]);
+	free(reg->forms);
+	free(reg->lists);
+	free(reg);
+}
+
+const struct form_def *form_get(const struct form_registry *reg, const char *name)
+{
+	for (size_t i = 0; reg && name && i < reg->nforms; i++)
+		if (strcmp(reg->forms[i]->name, name) == 0)
+			return reg->forms[i];
+	return NULL;
+}
+
+const struct codelist *form_codelist(const struct form_registry *reg, const char *name)
+{
+	for (size_t i = 0; reg && name && i < reg->nlists; i++)
+		if (strcmp(reg->lists[i]->name, name) == 0)
+			return reg->lists[i];
+	return NULL;
+}
+
+/* ---- the values of a record ---- */
+
+void form_data_init(struct form_data *d, const struct form_def *def)
+{
+	d->def = def;
+	d->values = xcalloc(def->nfields ? def->nfields : 1, sizeof *d->values);
+}
+
+void form_data_free(struct form_data *d)
+{
+	if (!d->values)
+		return;
+	for (size_t i = 0; i < d->def->nfields; i++)
+		free(d->values[i]);
+	free(d->values);
+	d->values = NULL;
+}
+
+void form_data_set(struct form_data *d, size_t field, const char *value)
+{
+	if (field >= d->def->nfields)
+		return;
+	char *copy = value && *value ? xstrdup(value) : NULL;
+	free(d->values[field]);
+	d->values[field] = copy;
+}
+
+int form_field_index(const struct form_def *def, const char *name)
+{
+	for (size_t i = 0; def && name && i < def->nfields; i++)
+		if (strcmp(def->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Labels of the codes of a multi-choice value, joined; orphan codes stay as typed. */
+static char *multi_display(const struct codelist *cl, const char *value)
+{
+	struct strbuf sb = { 0 };
+	const char *s = value;
+
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		char *code = trimmed_copy(s, n);
+		const char *label = codelist_label(cl, code);
+		if (*code)
+			sb_appendf(&sb, "%s%s", sb.len ? _(", ") : "", label ? label : code);
+		free(code);
+		s += n + (s[n] == ',');
+	}
+	return sb_take(&sb);
+}
+
+char *form_display_value(const struct field_def *f, const char *value)
+{
+	if (!value || !*value)
+		return xstrdup("");
+	if (f->type == FIELD_CHOICE) {
+		const char *label = codelist_label(f->list, value);
+		return xstrdup(label ? label : value);
+	}
+	if (f->type == FIELD_MULTI)
+		return multi_display(f->list, value);
+	return xstrdup(value);
+}
