@@ -446,6 +446,34 @@ unsigned pty_cell(const struct pty *t, int row, int col, int *width, bool *right
 	return cell.chars[0];
 }
 
+int pty_cell_attr(const struct pty *t, int row, int col)
+{
+	VTermScreenCell cell;
+	VTermPos pos = {.row = row, .col = col};
+	if (row < 0 || row >= t->rows || col < 0 || col >= t->cols ||
+	    !vterm_screen_get_cell(t->screen, pos, &cell))
+		return 0;
+	/* the right half of a wide character has the attributes of its left half */
+	if (cell.chars[0] == (uint32_t)-1 && col > 0)
+		return pty_cell_attr(t, row, col - 1);
+	return (cell.attrs.bold ? PTY_ATTR_BOLD : 0) |
+	       (cell.attrs.underline ? PTY_ATTR_UNDERLINE : 0) |
+	       (cell.attrs.reverse ? PTY_ATTR_REVERSE : 0);
+}
+
+int pty_attr_run(const struct pty *t, int r, int from, int attr, int *start)
+{
+	int c = from;
+	while (c < t->cols && (pty_cell_attr(t, r, c) & attr) != attr)
+		c++;
+	if (c >= t->cols)
+		return 0;
+	*start = c;
+	while (c < t->cols && (pty_cell_attr(t, r, c) & attr) == attr)
+		c++;
+	return c - *start;
+}
+
 /* Row r as UTF-8; cols_of[i] (if given) is the column where byte i's character starts. */
 static char *row_text(const struct pty *t, int r, int **cols_of)
 {

@@ -56,6 +56,15 @@ int pty_find(const struct pty *t, const char *utf8, int *col);
 /* The code point shown at a cell (0 for the right half of a wide character,
  * which sets *right_half), and the cell's width (1 or 2). */
 unsigned pty_cell(const struct pty *t, int row, int col, int *width, bool *right_half);
+/* Attributes of a cell, as PTY_ATTR_* bits. */
+#define PTY_ATTR_BOLD 1
+#define PTY_ATTR_UNDERLINE 2
+#define PTY_ATTR_REVERSE 4
+int pty_cell_attr(const struct pty *t, int row, int col);
+/* The first run of cells at or after column from on row r with all the attribute
+ * bits attr (e.g. an underlined input box): its first column in *start and its width,
+ * or 0 when there is none. */
+int pty_attr_run(const struct pty *t, int r, int from, int attr, int *start);
 void pty_cursor(const struct pty *t, int *row, int *col);
 void pty_size(const struct pty *t, int *rows, int *cols);
 /* Writes the screen, framed, with the cursor position, to f. */

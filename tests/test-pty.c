@@ -113,6 +113,23 @@ static void test_keys(void)
 	pty_close(t);
 }
 
+/* Underlined and reverse cells are told apart, and a run of them is measured, a
+ * wide character counting its two cells. */
+static void test_attributes(void)
+{
+	struct pty *t = sh("printf 'ab\\033[4m龙发 x\\033[0m \\033[1;7mB\\033[0m\\n'; sleep 5",
+			   UTF8, 24, 80);
+	CHECK(pty_wait_for(t, "龙发 x", 2000));
+	int start = -1;
+	CHECK_INT(pty_attr_run(t, 0, 0, PTY_ATTR_UNDERLINE, &start), 6);
+	CHECK_INT(start, 2);
+	CHECK_INT(pty_cell_attr(t, 0, 0), 0);
+	CHECK_INT(pty_cell_attr(t, 0, 3) & PTY_ATTR_UNDERLINE, PTY_ATTR_UNDERLINE);
+	CHECK_INT(pty_cell_attr(t, 0, 9), PTY_ATTR_BOLD | PTY_ATTR_REVERSE);
+	CHECK_INT(pty_attr_run(t, 0, 8, PTY_ATTR_UNDERLINE, &start), 0);
+	pty_close(t);
+}
+
 /* A resize reaches the program (its tty size changes) and the screen grows. */
 static void test_resize(void)
 {
@@ -193,6 +210,7 @@ int main(void)
 	test_gbk_screen();
 	test_gbk_typing();
 	test_keys();
+	test_attributes();
 	test_resize();
 	test_query_answered();
 	test_timeouts_and_exit();
