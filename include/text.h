@@ -22,7 +22,9 @@ int text_wcs_width(const wchar_t *ws, size_t n);
 /* Number of characters (code points) in a UTF-8 string. */
 size_t text_char_count(const char *utf8);
 /* The longest prefix that fits in cols, padded with spaces to exactly cols; a wide
- * character that would straddle the edge is replaced by a space. Caller frees. */
+ * character that would straddle the edge is replaced by a space. A character the
+ * locale cannot show (a control character; 𠮷 in GBK) becomes U+FFFD, or '?' where
+ * the locale cannot show U+FFFD either, so the result is safe to draw. Caller frees. */
 char *text_fit(const char *utf8, int cols);
 /* true if s[0..n) is valid UTF-8; otherwise *bad_offset is the first bad byte. */
 bool text_utf8_valid(const char *s, size_t n, size_t *bad_offset);

@@ -175,6 +175,15 @@ size_t text_char_count(const char *utf8)
 	return n;
 }
 
+/* What is drawn for a character the locale cannot show (a control character, or
+ * 𠮷 in a GBK terminal): U+FFFD where the locale can show that, else '?'. */
+static wchar_t drawable(wchar_t c)
+{
+	if (wcwidth(c) >= 0)
+		return c;
+	return wcwidth(REPLACEMENT) == 1 ? REPLACEMENT : L'?';
+}
+
 char *text_fit(const char *utf8, int cols)
 {
 	size_t n, i = 0;
@@ -189,7 +198,7 @@ char *text_fit(const char *utf8, int cols)
 		int w = text_char_width(ws[i]);
 		if (used + w > cols)
 			break;
-		sb_append_n(&sb, enc, utf8_encode((uint32_t)ws[i], enc));
+		sb_append_n(&sb, enc, utf8_encode((uint32_t)drawable(ws[i]), enc));
 		used += w;
 	}
 	/* a wide character cut by the edge, and any room left, become spaces */

@@ -111,6 +111,11 @@ static void test_width_gbk(void)
 	CHECK_INT(text_char_width(0x00B7), 2);
 	CHECK_INT(text_width("龙发利"), 6);
 	CHECK_INT(text_width("阿依古丽·买买提"), 16);
+	/* 𠮷 is not in GBK: one cell, drawn as '?', and never U+FFFD, which GBK lacks too */
+	CHECK_INT(text_width("张\xF0\xA0\xAE\xB7"), 3);
+	char *fit = text_fit("张\xF0\xA0\xAE\xB7\x07", 5);
+	CHECK_STR(fit, "张?? ");
+	free(fit);
 	CHECK(setlocale(LC_ALL, "zh_CN.UTF-8") != NULL);
 }
 
@@ -137,6 +142,9 @@ static void test_fit(void)
 		{ "abc", 0, "" },
 		{ "abc", -2, "" },
 		{ NULL, 2, "  " },
+		/* a control character is drawn as U+FFFD, never sent to the terminal */
+		{ "a\x1b[2Jb", 6, "a\xEF\xBF\xBD[2Jb" },
+		{ "\t\n", 2, "\xEF\xBF\xBD\xEF\xBF\xBD" },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		char *got = text_fit(cases[i].in, cases[i].cols);
