@@ -2,8 +2,9 @@
  *
  * Normalising only does what is unambiguous: full-width forms become ASCII, spaces go,
  * a leading ' (Excel's text marker) goes, a lowercase x becomes X. A number that Excel
- * has turned into floating point (5.20111E+17) has lost its last digits for good, so
- * it is reported, never repaired. "Today" for the future-date check is SHANZHI_TODAY
+ * has turned into floating point (5.20111E+17), or back into 18 digits ending in 000
+ * (it keeps 15 significant digits), has lost its last digits for good, so it is
+ * reported, never repaired. "Today" for the future-date check is SHANZHI_TODAY
  * (YYYY-MM-DD) when set, so tests and demos do not depend on the clock. */
 #include "idcard.h"
 
@@ -233,9 +234,12 @@ static enum idcard_status check_number(const char *s, struct idcard *out)
 	if (birth_problem(birth_of(number)))
 		return IDCARD_BAD_DATE;
 	out->expected_check = idcard_check_char(number);
-	if (number[17] != out->expected_check)
-		return IDCARD_BAD_CHECK;
-	return IDCARD_OK;
+	if (number[17] == out->expected_check)
+		return IDCARD_OK;
+	/* Excel keeps 15 significant digits: the last three come back as 000 */
+	if (len == ID_LEN && strcmp(number + 15, "000") == 0)
+		return IDCARD_EXCEL_MANGLED;
+	return IDCARD_BAD_CHECK;
 }
 
 enum idcard_status idcard_parse(const char *input, struct idcard *out)

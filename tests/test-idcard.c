@@ -56,6 +56,8 @@ static void test_parse(void)
 		{ "520111198001010028", IDCARD_OK, "520111198001010028", "1980-01-01", 2 },
 		{ "11010519491231002X", IDCARD_OK, "11010519491231002X", "1949-12-31", 2 },
 		{ "520111200002290025", IDCARD_OK, "520111200002290025", "2000-02-29", 2 },
+		/* a real number may end in 000 when its check character is 0 */
+		{ "520111198001180000", IDCARD_OK, "520111198001180000", "1980-01-18", 2 },
 		/* old 15-digit numbers get "19" and a check character */
 		{ "520111800101001", IDCARD_OK, "52011119800101001X", "1980-01-01", 1 },
 		{ "110105491231002", IDCARD_OK, "11010519491231002X", "1949-12-31", 2 },
@@ -90,6 +92,8 @@ static void test_refuse(void)
 		{ "5.20111e17", IDCARD_EXCEL_MANGLED },
 		{ "'5.20111E+17", IDCARD_EXCEL_MANGLED },
 		{ "５.２０１１１Ｅ＋１７", IDCARD_EXCEL_MANGLED },
+		/* 520111198001010XXX shown with Excel's 15 significant digits */
+		{ "520111198001010000", IDCARD_EXCEL_MANGLED },
 		{ "52011119800101001Y", IDCARD_BAD_CHAR },
 		{ "X2011119800101001X", IDCARD_BAD_CHAR },
 		{ "52011180010100X", IDCARD_BAD_CHAR },          /* no X in old numbers */
@@ -139,6 +143,8 @@ static void test_messages(void)
 		  "the birth date in the ID number (1981-02-29) does not exist" },
 		{ "520111203001010013",
 		  "the birth date in the ID number (2030-01-01) is in the future" },
+		{ "520111198001010000", "Excel has turned this ID number into a number "
+					"(520111198001010000); type it again as text" },
 		{ "5201111980010100",
 		  "an ID number has 18 characters (old ones 15); this one has 16" },
 		{ "5201111980010100123",
