@@ -3,6 +3,9 @@
 that Unihan gives a Mandarin reading.
 
     python3 src/pinyin-gen.py [READINGS [VARIANTS]] > src/pinyin-table.c
+    python3 src/pinyin-gen.py --check src/pinyin-table.c [READINGS [VARIANTS]]
+
+--check regenerates in memory and fails when the committed table differs (a test).
 
 READINGS defaults to /usr/share/unicode/Unihan_Readings.txt.bz2 and VARIANTS to
 Unihan_Variants.txt.bz2 beside it (Debian's unicode-data package).
@@ -25,6 +28,7 @@ Table layout (compact, about 2 bytes per code point):
 """
 import bz2
 import collections
+import io
 import os
 import re
 import sys
@@ -173,13 +177,24 @@ def write_c(out, table, version, source_name):
 
 
 def main(argv):
-    path = argv[1] if len(argv) > 1 else '/usr/share/unicode/Unihan_Readings.txt.bz2'
-    variants_path = argv[2] if len(argv) > 2 else os.path.join(
+    args = argv[1:]
+    check = None
+    if args[:1] == ['--check']:
+        check, args = args[1], args[2:]
+    path = args[0] if args else '/usr/share/unicode/Unihan_Readings.txt.bz2'
+    variants_path = args[1] if len(args) > 1 else os.path.join(
         os.path.dirname(path), 'Unihan_Variants.txt.bz2')
     fields, version = load_fields(path, SOURCES)
     variants, _ = load_fields(variants_path, VARIANT_FIELDS)
     table = initials_table(fields, variants)
-    write_c(sys.stdout, table, version, ' '.join(argv[1:]))
+    out = io.StringIO() if check else sys.stdout
+    write_c(out, table, version, ' '.join(args))
+    if check:
+        with open(check, encoding='utf-8') as f:
+            if f.read() != out.getvalue():
+                print('%s is not what src/pinyin-gen.py writes; regenerate it' % check)
+                return 1
+        print('%s matches the generator (%d code points)' % (check, len(table)))
     return 0
 
 
