@@ -328,10 +328,19 @@ static void mask_all_but_last(const char *s, size_t keep, char *out, size_t out_
 	free(ws);
 }
 
+/* true when s is plain ASCII, so byte offsets are character offsets. */
+static bool is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if (UCH(*s) >= 0x80)
+			return false;
+	return true;
+}
+
 void idcard_mask(const char *number, char out[32])
 {
 	const char *s = number ? number : "";
-	if (strlen(s) == ID_LEN) {
+	if (strlen(s) == ID_LEN && is_ascii(s)) {
 		snprintf(out, 32, "%.6s********%s", s, s + ID_LEN - 4);
 		return;
 	}
@@ -341,12 +350,13 @@ void idcard_mask(const char *number, char out[32])
 void phone_mask(const char *phone, char out[32])
 {
 	const char *s = phone ? phone : "";
-	char digits[12];
+	char digits[14];
 	size_t n = 0;
 	bool only_digits = true;
 
+	/* spaces and hyphens group digits; +86 is China's country code */
 	for (const char *p = s; *p && only_digits; p++) {
-		if (*p == ' ' || *p == '-')
+		if (*p == ' ' || *p == '-' || (*p == '+' && n == 0))
 			continue;
 		if (!isdigit(UCH(*p)) || n == sizeof digits - 1)
 			only_digits = false;
@@ -354,8 +364,9 @@ void phone_mask(const char *phone, char out[32])
 			digits[n++] = *p;
 	}
 	digits[n] = '\0';
-	if (only_digits && n == 11 && digits[0] == '1') {
-		snprintf(out, 32, "%.3s****%s", digits, digits + 7);
+	const char *mobile = n == 13 && strncmp(digits, "86", 2) == 0 ? digits + 2 : digits;
+	if (only_digits && strlen(mobile) == 11 && mobile[0] == '1') {
+		snprintf(out, 32, "%.3s****%s", mobile, mobile + 7);
 		return;
 	}
 	mask_all_but_last(s, 4, out, 32);
