@@ -690,7 +690,8 @@ static void scan_dir(const char *dir, const char *suffix, struct found **list, s
 		}
 	}
 	closedir(d);
-	qsort(*list, *n, sizeof **list, found_compare);
+	if (*n)
+		qsort(*list, *n, sizeof **list, found_compare);
 }
 
 /* The files of suffix under dir/sub, replaced and added to by override/sub. */
