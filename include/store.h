@@ -26,7 +26,7 @@ struct store;
 
 struct store_field {
 	const char *column;  /* checked against the table's columns, never spliced blindly */
-	const char *value;   /* UTF-8 text; NULL stores SQL NULL */
+	const char *value;   /* UTF-8 text; NULL (and "") stores SQL NULL */
 };
 
 /* Opens (creating with mode 0600 if missing) and migrates. NULL on failure. */
@@ -40,8 +40,10 @@ const char *store_path(const struct store *st);
 int store_set_operator(struct store *st, const char *login, char **err);
 int64_t store_operator_id(const struct store *st);
 
-/* Transactions nest: only the outermost begin/commit touch SQLite. begin takes the
- * write lock at once (BEGIN IMMEDIATE) so writers queue on the busy timeout. */
+/* Transactions nest: the outermost begin takes the write lock at once (BEGIN
+ * IMMEDIATE) so writers queue on the busy timeout, and only the outermost commit
+ * makes the writes durable; inner levels are savepoints, so an inner rollback undoes
+ * only what was written since its own begin. */
 int store_begin(struct store *st, char **err);
 int store_commit(struct store *st, char **err);
 void store_rollback(struct store *st);
@@ -53,6 +55,18 @@ int store_insert(struct store *st, const char *table, const struct store_field *
  * reason (may be NULL) is kept in the audit entry. */
 int store_update(struct store *st, const char *table, int64_t id,
 		 const struct store_field *f, size_t n, const char *reason, char **err);
+
+/* Bulk loading (demo, a whole register imported at once): store_bulk_begin opens a
+ * transaction of its own and turns the search-key insert trigger off; every row written in
+ * it (through store_insert, or the loader's own prepared INSERTs on store_db() for
+ * speed) above a table's highest id at the start belongs to the load: no per-row
+ * audit entry is written for it, and updates of those rows are not audited either.
+ * store_bulk_end fills the new residents' search keys in key order (far faster than
+ * a million trigger runs), writes one audit entry per table (action "bulk", row_id
+ * the first id, after {"first","last","count"}) and commits. store_rollback undoes
+ * the whole load. */
+int store_bulk_begin(struct store *st, char **err);
+int store_bulk_end(struct store *st, char **err);
 
 /* A setting from the settings table; caller frees; NULL when absent. */
 char *store_setting(struct store *st, const char *key);

@@ -1,0 +1,258 @@
+/* schema: the register's tables and their migrations.
+ *
+ * The database at a glance (migration 1). Every register table has an INTEGER
+ * PRIMARY KEY `id` (the rowid the audit log names) and is written only through
+ * store_insert/store_update, which fill created_at/updated_at (ISO 8601 local time,
+ * "2025-11-26T14:03:07+08:00") and write the audit row. Empty values are NULL.
+ *
+ *   town(id, code, name)            乡镇/街道: code is the 9-digit statistical code
+ *                                   (520111101 青岩镇)
+ *   village(id, town_id, code, name) 村/社区: 12-digit code (town code + 3 digits)
+ *   grid(id, village_id, code, name) 网格: code unique within its village
+ *   grid_worker(id, grid_id, name, phone, active 1/0)  网格员
+ *   household(id, hh_no, address, grid_id, head_id, village_group, form_version,
+ *             created_at, updated_at)
+ *       hh_no    户号, unique text (digits in the demo); searched by prefix
+ *       head_id  the 户主, a resident who must be a member (household_id = id);
+ *                the foreign key is deferred so a household and its head can be
+ *                created in one transaction in either order
+ *       village_group 村民小组, free text ("3组")
+ *   resident(id, name, sex, birth_date, id_number, ethnicity, household_id,
+ *            relation, phone, political, education, marital, residence,
+ *            living_status, status_date, status_reason, tags, notes, form_version,
+ *            created_at, updated_at)
+ *       name          NOT NULL, 1..100 characters, "·" allowed
+ *       sex           GB/T 2261.1: 0 未知, 1 男, 2 女, 9 未说明
+ *       birth_date    YYYY-MM-DD
+ *       id_number     公民身份号码, normalised 18 characters, UNIQUE, NULL when
+ *                     the person has none (newborn, migrant)
+ *       ethnicity     GB 3304 two digits (01 汉, 06 苗, 09 布依 ...)
+ *       relation      与户主关系 GB/T 4761 two digits (02 户主, 10 配偶, 20 子 ...)
+ *       political     GB/T 4762 two digits (01 中共党员 ... 13 群众)
+ *       education     GB/T 4658 two digits
+ *       marital       GB/T 2261.2 two digits (10 未婚, 20 已婚, 30 丧偶, 40 离婚, 90)
+ *       residence     1 户籍 (registered here), 2 常住 (living here, registered
+ *                     elsewhere), 3 流动 (floating population)
+ *       living_status 1 在册 (default), 2 迁出 moved away, 3 死亡 died,
+ *                     4 注销 cancelled; any status but 1 needs status_date
+ *                     (status_reason says why). Residents are never deleted.
+ *       tags          重点人群 codes, comma-separated, no spaces ("01,05")
+ *       form_version  NOT NULL: the version of the form the record was saved with
+ *   operator(id, login, name, role admin/clerk/viewer, created_at, disabled 0/1)
+ *   audit(id, at, operator_id, tbl, row_id, action, before, after, reason)
+ *       action insert/update: before/after are JSON objects of the columns
+ *       written (insert: after only; update: the changed columns only).
+ *       action bulk: a bulk load (demo, import) wrote rows row_id..after.last of
+ *       tbl without one entry each; after = {"first":..,"last":..,"count":..}.
+ *   settings(id, key, value)          key unique
+ *   resident_key(key, resident_id)    the search index, WITHOUT ROWID, kept in
+ *       step with resident by triggers calling sz_search_keys(name, id_number,
+ *       phone) (see search.h for the key kinds). A bulk load drops the insert
+ *       trigger, inserts, then fills the keys in key order: store_bulk_begin/end.
+ *
+ * Migrations: schema_steps[] is append-only; step N brings user_version from N-1
+ * to N. Never edit a shipped step: append a new one. */
+#include "schema.h"
+
+#include <stdlib.h>
+
+#include "i18n.h"
+#include "util.h"
+
+/* ISO date shape used by every date column's CHECK */
+#define DATE_OK(col) "(" col " IS NULL OR (" col " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'" \
+	" AND date(" col ") IS " col "))"
+/* A two-digit GB code or NULL */
+#define CODE2_OK(col) "(" col " IS NULL OR " col " GLOB '[0-9][0-9]')"
+
+#define TRIGGER_INSERT \
+	"CREATE TRIGGER resident_key_ai AFTER INSERT ON resident BEGIN\n" \
+	"  INSERT OR IGNORE INTO resident_key(key, resident_id)\n" \
+	"    SELECT value, NEW.id FROM json_each(sz_search_keys(NEW.name, NEW.id_number, NEW.phone));\n" \
+	"END;\n"
+#define TRIGGER_UPDATE \
+	"CREATE TRIGGER resident_key_au AFTER UPDATE OF name, id_number, phone ON resident BEGIN\n" \
+	"  DELETE FROM resident_key WHERE resident_id = OLD.id AND key IN\n" \
+	"    (SELECT value FROM json_each(sz_search_keys(OLD.name, OLD.id_number, OLD.phone)));\n" \
+	"  INSERT OR IGNORE INTO resident_key(key, resident_id)\n" \
+	"    SELECT value, NEW.id FROM json_each(sz_search_keys(NEW.name, NEW.id_number, NEW.phone));\n" \
+	"END;\n"
+
+static const char *const schema_steps[] = {
+	/* 1: the resident and household register */
+	"CREATE TABLE town (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  code TEXT NOT NULL UNIQUE CHECK (length(code) = 9 AND code NOT GLOB '*[^0-9]*'),\n"
+	"  name TEXT NOT NULL CHECK (length(name) > 0)\n"
+	");\n"
+	"CREATE TABLE village (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  town_id INTEGER NOT NULL REFERENCES town(id),\n"
+	"  code TEXT NOT NULL UNIQUE CHECK (length(code) = 12 AND code NOT GLOB '*[^0-9]*'),\n"
+	"  name TEXT NOT NULL CHECK (length(name) > 0)\n"
+	");\n"
+	"CREATE INDEX village_town ON village(town_id);\n"
+	"CREATE TABLE grid (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  village_id INTEGER NOT NULL REFERENCES village(id),\n"
+	"  code TEXT NOT NULL,\n"
+	"  name TEXT NOT NULL CHECK (length(name) > 0),\n"
+	"  UNIQUE (village_id, code)\n"
+	");\n"
+	"CREATE TABLE grid_worker (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  grid_id INTEGER NOT NULL REFERENCES grid(id),\n"
+	"  name TEXT NOT NULL CHECK (length(name) > 0),\n"
+	"  phone TEXT,\n"
+	"  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))\n"
+	");\n"
+	"CREATE INDEX grid_worker_grid ON grid_worker(grid_id);\n"
+	"CREATE TABLE household (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  hh_no TEXT NOT NULL UNIQUE CHECK (length(hh_no) BETWEEN 1 AND 32),\n"
+	"  address TEXT,\n"
+	"  grid_id INTEGER REFERENCES grid(id),\n"
+	"  head_id INTEGER REFERENCES resident(id) DEFERRABLE INITIALLY DEFERRED,\n"
+	"  village_group TEXT,\n"
+	"  form_version INTEGER,\n"
+	"  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP\n"
+	");\n"
+	"CREATE INDEX household_grid ON household(grid_id);\n"
+	"CREATE INDEX household_head ON household(head_id);\n"
+	"CREATE TABLE resident (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL CHECK (length(trim(name)) > 0 AND length(name) <= 100),\n"
+	"  sex TEXT CHECK (sex IS NULL OR sex IN ('0', '1', '2', '9')),\n"
+	"  birth_date TEXT CHECK " DATE_OK("birth_date") ",\n"
+	"  id_number TEXT UNIQUE CHECK (id_number IS NULL OR (length(id_number) = 18\n"
+	"    AND substr(id_number, 1, 17) NOT GLOB '*[^0-9]*' AND substr(id_number, 18) GLOB '[0-9X]')),\n"
+	"  ethnicity TEXT CHECK " CODE2_OK("ethnicity") ",\n"
+	"  household_id INTEGER REFERENCES household(id),\n"
+	"  relation TEXT CHECK " CODE2_OK("relation") ",\n"
+	"  phone TEXT CHECK (phone IS NULL OR length(phone) <= 20),\n"
+	"  political TEXT CHECK " CODE2_OK("political") ",\n"
+	"  education TEXT CHECK " CODE2_OK("education") ",\n"
+	"  marital TEXT CHECK " CODE2_OK("marital") ",\n"
+	"  residence TEXT CHECK (residence IS NULL OR residence IN ('1', '2', '3')),\n"
+	"  living_status TEXT NOT NULL DEFAULT '1' CHECK (living_status IN ('1', '2', '3', '4')),\n"
+	"  status_date TEXT CHECK " DATE_OK("status_date") ",\n"
+	"  status_reason TEXT,\n"
+	"  tags TEXT CHECK (tags IS NULL OR tags NOT GLOB '*[ ]*'),\n"
+	"  notes TEXT,\n"
+	"  form_version INTEGER NOT NULL,\n"
+	"  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  CHECK (living_status = '1' OR status_date IS NOT NULL)\n"
+	");\n"
+	"CREATE INDEX resident_household ON resident(household_id, relation);\n"
+	"CREATE INDEX resident_name_birth ON resident(name, birth_date);\n"
+	"CREATE TABLE operator (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  login TEXT NOT NULL UNIQUE CHECK (length(login) > 0),\n"
+	"  name TEXT,\n"
+	"  role TEXT NOT NULL DEFAULT 'clerk' CHECK (role IN ('admin', 'clerk', 'viewer')),\n"
+	"  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))\n"
+	");\n"
+	"CREATE TABLE audit (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  at TEXT NOT NULL,\n"
+	"  operator_id INTEGER REFERENCES operator(id),\n"
+	"  tbl TEXT NOT NULL,\n"
+	"  row_id INTEGER NOT NULL,\n"
+	"  action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'bulk')),\n"
+	"  before TEXT CHECK (before IS NULL OR json_valid(before)),\n"
+	"  after TEXT CHECK (after IS NULL OR json_valid(after)),\n"
+	"  reason TEXT\n"
+	");\n"
+	"CREATE INDEX audit_row ON audit(tbl, row_id);\n"
+	"CREATE TABLE settings (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  key TEXT NOT NULL UNIQUE,\n"
+	"  value TEXT\n"
+	");\n"
+	"CREATE TABLE resident_key (\n"
+	"  key TEXT NOT NULL,\n"
+	"  resident_id INTEGER NOT NULL REFERENCES resident(id),\n"
+	"  PRIMARY KEY (key, resident_id)\n"
+	") WITHOUT ROWID;\n"
+	TRIGGER_INSERT
+	TRIGGER_UPDATE
+	"CREATE TRIGGER resident_no_delete BEFORE DELETE ON resident BEGIN\n"
+	"  SELECT RAISE(ABORT, 'residents are never deleted: set the living status instead');\n"
+	"END;\n",
+};
+
+int schema_latest(void)
+{
+	return (int)ARRAY_LEN(schema_steps);
+}
+
+/* Runs a script; on failure names what failed. */
+static int exec_script(sqlite3 *db, const char *sql, const char *what, char **err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	if (err)
+		*err = xasprintf("%s: %s", what, msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	return -1;
+}
+
+int schema_migrate(sqlite3 *db, int from_version, char **err)
+{
+	for (int v = from_version; v < schema_latest(); v++) {
+		char *what = xasprintf(_("schema migration %d"), v + 1);
+		int rc = exec_script(db, schema_steps[v], what, err);
+		free(what);
+		if (rc != 0)
+			return -1;
+		char *pragma = xasprintf("PRAGMA user_version = %d", v + 1);
+		rc = exec_script(db, pragma, "user_version", err);
+		free(pragma);
+		if (rc != 0)
+			return -1;
+	}
+	if (from_version == 0) {
+		char *pragma = xasprintf("PRAGMA application_id = %d", SCHEMA_APPLICATION_ID);
+		int rc = exec_script(db, pragma, "application_id", err);
+		free(pragma);
+		return rc;
+	}
+	return 0;
+}
+
+int schema_insert_trigger_drop(sqlite3 *db, char **err)
+{
+	return exec_script(db, "DROP TRIGGER IF EXISTS resident_key_ai", _("search keys"), err);
+}
+
+int schema_insert_trigger_create(sqlite3 *db, char **err)
+{
+	if (schema_insert_trigger_drop(db, err) != 0)
+		return -1;
+	return exec_script(db, TRIGGER_INSERT, _("search keys"), err);
+}
+
+int schema_search_keys_fill(sqlite3 *db, sqlite3_int64 first, sqlite3_int64 last, char **err)
+{
+	/* sorting first turns a million random b-tree inserts into appends */
+	static const char sql[] =
+		"INSERT OR IGNORE INTO resident_key(key, resident_id)"
+		" SELECT j.value, r.id FROM resident r,"
+		" json_each(sz_search_keys(r.name, r.id_number, r.phone)) j"
+		" WHERE r.id BETWEEN ?1 AND ?2 ORDER BY 1, 2";
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, first);
+		sqlite3_bind_int64(stmt, 2, last);
+		rc = sqlite3_step(stmt);
+	}
+	if (rc != SQLITE_DONE && err)
+		*err = xasprintf("%s: %s", _("search keys"), sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -1,0 +1,440 @@
+/* search: classify a query, then walk index ranges until a screenful is found.
+ *
+ * Every kind of lookup is one range scan, `key >= prefix AND key < successor of
+ * prefix`, on resident_key's primary key or on household's hh_no index. The scans of
+ * a query run one after another in order of how exact their kind is, and rows are
+ * taken lazily (sqlite3_step) until offset + limit distinct residents have been seen,
+ * so a screenful costs the same over a thousand residents or a million. */
+#include "search.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "idcard.h"
+#include "pinyin.h"
+#include "store.h"
+#include "text.h"
+#include "util.h"
+
+#define PINYIN_KEYS 8
+/* digits a tail query needs before it is tried against ID and phone numbers */
+#define TAIL_MIN 4
+
+/* ---- keys ---- */
+
+/* Appends s as a JSON string. */
+static void json_string(struct strbuf *sb, const char *s)
+{
+	sb_append(sb, "\"");
+	for (const char *p = s; *p; p++) {
+		unsigned char c = UCH(*p);
+		if (c == '"' || c == '\\')
+			sb_appendf(sb, "\\%c", c);
+		else if (c < 0x20)
+			sb_appendf(sb, "\\u%04x", c);
+		else
+			sb_append_n(sb, p, 1);
+	}
+	sb_append(sb, "\"");
+}
+
+/* Appends one key, kind prefix + text, to the JSON array being built. */
+static void json_key(struct strbuf *sb, const char *kind, const char *text)
+{
+	char *key = xasprintf("%s%s", kind, text);
+	sb_append(sb, sb->len > 1 ? "," : "");
+	json_string(sb, key);
+	free(key);
+}
+
+/* Reverses an ASCII string in place: tails become prefixes. */
+static void reverse(char *s)
+{
+	for (size_t i = 0, j = strlen(s); i + 1 < j; i++, j--) {
+		char t = s[i];
+		s[i] = s[j - 1];
+		s[j - 1] = t;
+	}
+}
+
+/* The ID number as it is keyed: normalised when valid, else upper-cased without spaces. */
+static char *id_key_text(const char *id)
+{
+	struct idcard card;
+	if (idcard_parse(id, &card) == IDCARD_OK)
+		return xstrdup(card.number);
+	struct strbuf sb = {0};
+	for (const char *p = id; *p; p++)
+		if (!isspace(UCH(*p)))
+			sb_appendf(&sb, "%c", toupper(UCH(*p)));
+	return sb_take(&sb);
+}
+
+/* The digits of a phone number, in order. */
+static char *phone_digits(const char *phone)
+{
+	struct strbuf sb = {0};
+	for (const char *p = phone; *p; p++)
+		if (isdigit(UCH(*p)))
+			sb_append_n(&sb, p, 1);
+	return sb_take(&sb);
+}
+
+/* The name without surrounding white space. Caller frees. */
+static char *trimmed(const char *s)
+{
+	while (isspace(UCH(*s)))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace(UCH(s[n - 1])))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* n: every suffix of the name (a substring is a prefix of one of them), p: the
+ * pinyin initials. */
+static void name_keys(struct strbuf *sb, const char *raw)
+{
+	char *name = trimmed(raw);
+	for (const char *p = name; *p;) {
+		json_key(sb, "n:", p);
+		p++;
+		while ((UCH(*p) & 0xc0) == 0x80)
+			p++;
+	}
+	char *initials[PINYIN_KEYS];
+	size_t n = pinyin_name_keys(name, initials, PINYIN_KEYS);
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(initials[i], initials[j]) == 0;
+		if (!seen && *initials[i])
+			json_key(sb, "p:", initials[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(initials[i]);
+	free(name);
+}
+
+char *search_keys_json(const char *name, const char *id_number, const char *phone)
+{
+	struct strbuf sb = {0};
+	sb_append(&sb, "[");
+	if (name)
+		name_keys(&sb, name);
+	if (id_number) {
+		char *id = id_key_text(id_number);
+		reverse(id);
+		if (*id)
+			json_key(&sb, "i:", id);
+		free(id);
+	}
+	if (phone) {
+		char *digits = phone_digits(phone);
+		reverse(digits);
+		if (*digits)
+			json_key(&sb, "m:", digits);
+		free(digits);
+	}
+	sb_append(&sb, "]");
+	return sb_take(&sb);
+}
+
+/* ---- the query ---- */
+
+/* One range scan to run: its kind and the key prefix. */
+struct scan {
+	enum search_kind kind;
+	char *prefix;
+};
+
+struct plan {
+	struct scan scans[4];
+	size_t n;
+};
+
+static void plan_add(struct plan *pl, enum search_kind kind, const char *kind_prefix, const char *text)
+{
+	pl->scans[pl->n].kind = kind;
+	pl->scans[pl->n].prefix = xasprintf("%s%s", kind_prefix, text);
+	pl->n++;
+}
+
+static bool all_chars(const char *s, int (*pred)(int))
+{
+	for (; *s; s++)
+		if (!pred(UCH(*s)))
+			return false;
+	return true;
+}
+
+/* Scans for a query of digits (an X may end it): ID tail, phone tail, 户号 prefix,
+ * the kind the query looks most like first. */
+static void plan_digits(struct plan *pl, const char *q)
+{
+	size_t len = strlen(q);
+	bool x_end = toupper(UCH(q[len - 1])) == 'X';
+	char *id = id_key_text(q);  /* a whole 15-digit number is keyed as its 18 */
+	char *phone = xstrdup(q);
+	reverse(id);
+	reverse(phone);
+	bool tails = len >= TAIL_MIN;
+	bool phone_first = !x_end && len == 11 && q[0] == '1';
+	if (phone_first)
+		plan_add(pl, SEARCH_PHONE_TAIL, "m:", phone);
+	if (tails || x_end)
+		plan_add(pl, SEARCH_ID_TAIL, "i:", id);
+	if (tails && !x_end && !phone_first)
+		plan_add(pl, SEARCH_PHONE_TAIL, "m:", phone);
+	if (!x_end)
+		plan_add(pl, SEARCH_HOUSEHOLD, "", q);
+	free(id);
+	free(phone);
+}
+
+/* Decides what a query looks like and which ranges to scan. */
+static void plan_query(struct plan *pl, const char *query)
+{
+	char *q = text_normalize_ascii(query ? query : "");
+	size_t len = strlen(q);
+	pl->n = 0;
+	bool ascii = true;
+	for (const char *p = q; *p; p++)
+		ascii = ascii && UCH(*p) < 0x80;
+	if (len == 0) {
+		pl->scans[pl->n++] = (struct scan){SEARCH_ALL, NULL};
+	} else if (!ascii) {
+		plan_add(pl, SEARCH_NAME, "n:", q);
+	} else if (all_chars(q, isalpha)) {
+		for (char *p = q; *p; p++)
+			*p = (char)tolower(UCH(*p));
+		plan_add(pl, SEARCH_PINYIN, "p:", q);
+	} else if (all_chars(q, isdigit) ||
+		   (len > 1 && (q[len - 1] == 'x' || q[len - 1] == 'X') &&
+		    strspn(q, "0123456789") == len - 1)) {
+		plan_digits(pl, q);
+	} else {
+		/* letters with digits or signs: a household number, or a Latin name */
+		plan_add(pl, SEARCH_HOUSEHOLD, "", q);
+		plan_add(pl, SEARCH_NAME, "n:", q);
+	}
+	free(q);
+}
+
+static void plan_free(struct plan *pl)
+{
+	for (size_t i = 0; i < pl->n; i++)
+		free(pl->scans[i].prefix);
+	pl->n = 0;
+}
+
+/* The smallest string greater than every string that starts with prefix. */
+static char *prefix_end(const char *prefix)
+{
+	char *end = xstrdup(prefix);
+	size_t n = strlen(end);
+	while (n > 0 && UCH(end[n - 1]) == 0xff)
+		end[--n] = '\0';
+	if (n > 0)
+		end[n - 1] = (char)(UCH(end[n - 1]) + 1);
+	return end;
+}
+
+/* The SQL of one scan: resident ids in a sensible order, lazily. */
+static const char *scan_sql(enum search_kind kind)
+{
+	switch (kind) {
+	case SEARCH_HOUSEHOLD:
+		/* the head (relation 02) first, then the family in relation order */
+		return "SELECT r.id FROM household h JOIN resident r ON r.household_id = h.id"
+		       " WHERE h.hh_no >= ?1 AND h.hh_no < ?2 ORDER BY h.hh_no, r.relation";
+	case SEARCH_ALL:
+		return "SELECT id FROM resident ORDER BY name, birth_date";
+	default:
+		return "SELECT resident_id FROM resident_key WHERE key >= ?1 AND key < ?2";
+	}
+}
+
+/* Resident ids already taken, as an open-addressing hash set. */
+struct idset {
+	int64_t *slots;
+	size_t cap, n;
+};
+
+/* Adds id; false when it was already there. */
+static bool idset_add(struct idset *s, int64_t id)
+{
+	if ((s->n + 1) * 2 > s->cap) {
+		struct idset bigger = {xcalloc(s->cap ? s->cap * 2 : 64, sizeof(int64_t)),
+				       s->cap ? s->cap * 2 : 64, 0};
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->slots[i])
+				idset_add(&bigger, s->slots[i]);
+		free(s->slots);
+		*s = bigger;
+	}
+	size_t i = (size_t)((uint64_t)id * 0x9e3779b97f4a7c15ull) & (s->cap - 1);
+	while (s->slots[i]) {
+		if (s->slots[i] == id)
+			return false;
+		i = (i + 1) & (s->cap - 1);
+	}
+	s->slots[i] = id;
+	s->n++;
+	return true;
+}
+
+/* Matches gathered so far: ids in order, with the kind that found each. */
+struct hits {
+	int64_t *ids;
+	enum search_kind *kinds;
+	size_t n, skip, want;
+	struct idset seen;
+};
+
+/* Runs one scan until enough distinct residents are in hand. */
+static int run_scan(sqlite3 *db, const struct scan *sc, struct hits *h, char **err)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(db, scan_sql(sc->kind), -1, &stmt, NULL) != SQLITE_OK) {
+		if (err)
+			*err = xasprintf(_("search failed: %s"), sqlite3_errmsg(db));
+		return -1;
+	}
+	char *end = NULL;
+	if (sc->prefix) {
+		end = prefix_end(sc->prefix);
+		sqlite3_bind_text(stmt, 1, sc->prefix, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, end, -1, SQLITE_STATIC);
+	}
+	int rc = SQLITE_DONE;
+	while (h->n < h->want && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(stmt, 0);
+		if (!idset_add(&h->seen, id))
+			continue;
+		if (h->skip > 0) {
+			h->skip--;
+			continue;
+		}
+		h->ids[h->n] = id;
+		h->kinds[h->n++] = sc->kind;
+	}
+	if (h->n < h->want && rc != SQLITE_DONE) {
+		if (err)
+			*err = xasprintf(_("search failed: %s"), sqlite3_errmsg(db));
+		sqlite3_finalize(stmt);
+		free(end);
+		return -1;
+	}
+	sqlite3_finalize(stmt);
+	free(end);
+	return 0;
+}
+
+static char *column_dup(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+/* Copies a short code column into a fixed buffer, "" when NULL. */
+static void column_code(sqlite3_stmt *stmt, int i, char *out, size_t size)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+	snprintf(out, size, "%s", s ? (const char *)s : "");
+}
+
+/* Reads the list columns of the residents found, in the order found. */
+static int fetch_rows(sqlite3 *db, const struct hits *h, struct search_result *out, char **err)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT r.id, coalesce(r.household_id, 0), r.name, r.sex, r.birth_date,"
+			       " r.id_number, r.phone, h.hh_no, h.address, r.living_status"
+			       " FROM resident r LEFT JOIN household h ON h.id = r.household_id"
+			       " WHERE r.id = ?1", -1, &stmt, NULL) != SQLITE_OK) {
+		if (err)
+			*err = xasprintf(_("search failed: %s"), sqlite3_errmsg(db));
+		return -1;
+	}
+	out->rows = xcalloc(h->n ? h->n : 1, sizeof *out->rows);
+	for (size_t i = 0; i < h->n; i++) {
+		sqlite3_reset(stmt);
+		sqlite3_bind_int64(stmt, 1, h->ids[i]);
+		if (sqlite3_step(stmt) != SQLITE_ROW)
+			continue;  /* a stale key: the resident is gone */
+		struct resident_row *r = &out->rows[out->n++];
+		r->id = sqlite3_column_int64(stmt, 0);
+		r->household_id = sqlite3_column_int64(stmt, 1);
+		r->name = column_dup(stmt, 2);
+		column_code(stmt, 3, r->sex, sizeof r->sex);
+		column_code(stmt, 4, r->birth, sizeof r->birth);
+		r->id_number = column_dup(stmt, 5);
+		r->phone = column_dup(stmt, 6);
+		r->hh_no = column_dup(stmt, 7);
+		r->address = column_dup(stmt, 8);
+		column_code(stmt, 9, r->living, sizeof r->living);
+		r->matched = h->kinds[i];
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+int search_residents(struct store *st, const char *query, size_t offset, size_t limit,
+		     struct search_result *out, char **err)
+{
+	out->rows = NULL;
+	out->n = 0;
+	struct plan pl;
+	plan_query(&pl, query);
+	struct hits h = {
+		.ids = xcalloc(limit ? limit : 1, sizeof(int64_t)),
+		.kinds = xcalloc(limit ? limit : 1, sizeof(enum search_kind)),
+		.skip = offset,
+		.want = limit,
+	};
+	sqlite3 *db = store_db(st);
+	int rc = 0;
+	for (size_t i = 0; i < pl.n && rc == 0 && h.n < h.want; i++)
+		rc = run_scan(db, &pl.scans[i], &h, err);
+	if (rc == 0)
+		rc = fetch_rows(db, &h, out, err);
+	free(h.ids);
+	free(h.kinds);
+	free(h.seen.slots);
+	plan_free(&pl);
+	return rc;
+}
+
+void search_result_free(struct search_result *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->rows[i].name);
+		free(r->rows[i].id_number);
+		free(r->rows[i].phone);
+		free(r->rows[i].hh_no);
+		free(r->rows[i].address);
+	}
+	free(r->rows);
+	r->rows = NULL;
+	r->n = 0;
+}
+
+const char *search_kind_label(enum search_kind k)
+{
+	static const char *const labels[] = {
+		[SEARCH_NAME] = N_("name"),
+		[SEARCH_PINYIN] = N_("pinyin initials"),
+		[SEARCH_ID_TAIL] = N_("ID number"),
+		[SEARCH_PHONE_TAIL] = N_("phone number"),
+		[SEARCH_HOUSEHOLD] = N_("household number"),
+		[SEARCH_ALL] = N_("everyone"),
+	};
+	if ((size_t)k >= ARRAY_LEN(labels))
+		return "";
+	return _(labels[k]);
+}

@@ -1,0 +1,1143 @@
+/* store: the one SQLite file, its connection settings and the one audited write path.
+ *
+ * Transactions nest: the outermost store_begin is BEGIN IMMEDIATE, inner ones are
+ * savepoints, so a failed store_insert inside a clerk's save undoes only its own row
+ * and audit entry and the caller decides about the rest. store_insert/store_update
+ * build their SQL from column names checked against the table's own columns and keep
+ * the prepared statements in a small cache (a bulk load of a million rows prepares
+ * each statement once). */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "idcard.h"
+#include "schema.h"
+#include "search.h"
+#include "sqlfn.h"
+#include "util.h"
+
+#define STMT_CACHE 32
+/* report lines kept per kind of problem; the count still covers every row */
+#define CHECK_LINES_PER_KIND 200
+
+struct cached_stmt {
+	char *sql;
+	sqlite3_stmt *stmt;
+	unsigned long used;
+};
+
+struct table_info {
+	char *name;
+	char **cols;
+	size_t n;
+};
+
+/* A table's highest id when a bulk load began: the rows above it are the load's,
+ * audited as one entry at the end. */
+struct bulk_range {
+	char *table;
+	int64_t first;
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	int64_t operator_id;
+	int depth;
+	struct cached_stmt cache[STMT_CACHE];
+	unsigned long clock;
+	struct table_info *tables;
+	size_t ntables;
+	bool bulk;
+	struct bulk_range *ranges;
+	size_t nranges;
+};
+
+/* Sets *err (if wanted) to a formatted message. */
+__attribute__((format(printf, 2, 3)))
+static void set_err(char **err, const char *fmt, ...)
+{
+	if (!err)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	free(*err);
+	*err = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* An SQLite failure as a message a clerk can act on. */
+static void set_sqlite_err(struct store *st, char **err, const char *what)
+{
+	int code = sqlite3_errcode(st->db);
+	const char *msg = sqlite3_errmsg(st->db);
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		set_err(err, _("%s: the database is busy (another clerk is saving); try again"), what);
+	else if ((code & 0xff) == SQLITE_READONLY)
+		set_err(err, _("%s: the database file is read-only"), what);
+	else if ((code & 0xff) == SQLITE_FULL)
+		set_err(err, _("%s: the disk is full"), what);
+	else
+		set_err(err, "%s: %s", what, msg);
+}
+
+void store_today(char out[11])
+{
+	const char *env = getenv("SHANZHI_TODAY");
+	int y, m, d;
+	if (env && strlen(env) == 10 && sscanf(env, "%4d-%2d-%2d", &y, &m, &d) == 3) {
+		memcpy(out, env, 11);
+		return;
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* The current local time as ISO 8601 with its offset: 2025-11-26T14:03:07+08:00. */
+static void iso_now(char out[32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	char zone[8];
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof zone, "%z", &tm);
+	if (strlen(zone) == 5)
+		snprintf(out + 19, 13, "%.3s:%.2s", zone, zone + 3);
+}
+
+/* A prepared, reset statement for sql from the cache (prepared on first use). */
+static sqlite3_stmt *cached(struct store *st, const char *sql, char **err)
+{
+	struct cached_stmt *victim = &st->cache[0];
+	st->clock++;
+	for (size_t i = 0; i < STMT_CACHE; i++) {
+		struct cached_stmt *c = &st->cache[i];
+		if (c->sql && strcmp(c->sql, sql) == 0) {
+			c->used = st->clock;
+			sqlite3_reset(c->stmt);
+			sqlite3_clear_bindings(c->stmt);
+			return c->stmt;
+		}
+		if (!c->sql || c->used < victim->used)
+			victim = c;
+		if (!c->sql)
+			break;
+	}
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK) {
+		set_sqlite_err(st, err, _("preparing a statement"));
+		return NULL;
+	}
+	sqlite3_finalize(victim->stmt);
+	free(victim->sql);
+	victim->sql = xstrdup(sql);
+	victim->stmt = stmt;
+	victim->used = st->clock;
+	return stmt;
+}
+
+/* Runs a statement without results. */
+static int exec_sql(struct store *st, const char *sql, char **err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	set_sqlite_err(st, err, sql);
+	sqlite3_free(msg);
+	return -1;
+}
+
+/* Creates the file owner-only before SQLite sees it: a register is personal data. */
+static int create_private(const char *path, char **err)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST)
+		return 0;
+	if (fd < 0) {
+		set_err(err, _("cannot create the database file: %s"), strerror(errno));
+		return -1;
+	}
+	fchmod(fd, 0600);
+	close(fd);
+	return 0;
+}
+
+/* Explains why the first read of the file failed. */
+static void explain_open_failure(struct store *st, char **err)
+{
+	int code = sqlite3_errcode(st->db) & 0xff;
+	if (code == SQLITE_NOTADB)
+		set_err(err, "%s", _("this file is not a shanzhi database (not an SQLite database, or encrypted)"));
+	else if (code == SQLITE_CORRUPT)
+		set_err(err, _("the database file is damaged (%s); restore it from the latest backup"),
+			sqlite3_errmsg(st->db));
+	else if (code == SQLITE_CANTOPEN || code == SQLITE_PERM || code == SQLITE_READONLY)
+		set_err(err, _("cannot open the database file: %s"), sqlite3_errmsg(st->db));
+	else
+		set_sqlite_err(st, err, _("opening the database"));
+}
+
+/* Reads one integer pragma; -1 on failure. */
+static int pragma_int(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	int v = -1;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* Brings the schema up to date inside one write transaction. */
+static int migrate(struct store *st, char **err)
+{
+	if (exec_sql(st, "BEGIN IMMEDIATE", err) != 0)
+		return -1;
+	int version = pragma_int(st, "PRAGMA user_version");
+	int app_id = pragma_int(st, "PRAGMA application_id");
+	int tables = pragma_int(st, "SELECT count(*) FROM sqlite_schema");
+	int rc = 0;
+	if (version < 0 || app_id == -1 || tables < 0) {
+		explain_open_failure(st, err);
+		rc = -1;
+	} else if (app_id != SCHEMA_APPLICATION_ID && (app_id != 0 || tables > 0)) {
+		set_err(err, "%s", _("this file is an SQLite database of another program, not a shanzhi database"));
+		rc = -1;
+	} else if (version > schema_latest()) {
+		set_err(err, _("the database was written by a newer shanzhi (schema %d; this program knows %d): update shanzhi"),
+			version, schema_latest());
+		rc = -1;
+	} else if (version < schema_latest()) {
+		rc = schema_migrate(st->db, version, err);
+	}
+	if (rc == 0 && exec_sql(st, "COMMIT", err) == 0)
+		return 0;
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Connection settings every clerk's session needs. */
+static int configure(struct store *st, char **err)
+{
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 10000);
+	if (sqlfn_register(st->db) != SQLITE_OK) {
+		set_sqlite_err(st, err, _("registering SQL functions"));
+		return -1;
+	}
+	/* the first statement reads the file: a wrong or damaged file shows here */
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, &msg) != SQLITE_OK) {
+		sqlite3_free(msg);
+		explain_open_failure(st, err);
+		return -1;
+	}
+	/* 4 MiB of page cache keeps the whole program far below 16 MiB on a
+	 * million-resident file; every lookup is an index range scan anyway */
+	return exec_sql(st, "PRAGMA foreign_keys = ON;"
+			"PRAGMA synchronous = FULL;"
+			"PRAGMA cache_size = -4096;"
+			"PRAGMA temp_store = FILE;", err);
+}
+
+struct store *store_open(const char *path, char **err)
+{
+	if (!path || !*path) {
+		set_err(err, "%s", _("no database file given"));
+		return NULL;
+	}
+	struct stat sb;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		set_err(err, "%s", _("not a regular file"));
+		return NULL;
+	}
+	if (create_private(path, err) != 0)
+		return NULL;
+	struct store *st = xcalloc(1, sizeof *st);
+	st->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+		explain_open_failure(st, err);
+		store_close(st);
+		return NULL;
+	}
+	if (configure(st, err) != 0 || migrate(st, err) != 0) {
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < STMT_CACHE; i++) {
+		sqlite3_finalize(st->cache[i].stmt);
+		free(st->cache[i].sql);
+	}
+	for (size_t i = 0; i < st->ntables; i++) {
+		for (size_t j = 0; j < st->tables[i].n; j++)
+			free(st->tables[i].cols[j]);
+		free(st->tables[i].cols);
+		free(st->tables[i].name);
+	}
+	free(st->tables);
+	for (size_t i = 0; i < st->nranges; i++)
+		free(st->ranges[i].table);
+	free(st->ranges);
+	if (st->db && st->depth > 0)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close_v2(st->db);
+	free(st->path);
+	free(st);
+}
+
+sqlite3 *store_db(struct store *st)
+{
+	return st->db;
+}
+
+const char *store_path(const struct store *st)
+{
+	return st->path;
+}
+
+int64_t store_operator_id(const struct store *st)
+{
+	return st->operator_id;
+}
+
+static int64_t query_int(struct store *st, const char *sql, int64_t arg);
+
+/* ---- transactions ---- */
+
+int store_begin(struct store *st, char **err)
+{
+	char sql[40];
+	if (st->depth == 0)
+		snprintf(sql, sizeof sql, "BEGIN IMMEDIATE");
+	else
+		snprintf(sql, sizeof sql, "SAVEPOINT sz%d", st->depth);
+	if (exec_sql(st, sql, err) != 0)
+		return -1;
+	st->depth++;
+	return 0;
+}
+
+/* Forgets the bulk state once the outermost transaction has ended. */
+static void end_outermost(struct store *st)
+{
+	st->bulk = false;
+	for (size_t i = 0; i < st->nranges; i++)
+		free(st->ranges[i].table);
+	st->nranges = 0;
+}
+
+int store_commit(struct store *st, char **err)
+{
+	if (st->depth == 0) {
+		set_err(err, "%s", _("commit without a transaction"));
+		return -1;
+	}
+	if (sqlite3_get_autocommit(st->db)) {
+		/* SQLite rolled the whole transaction back after an error */
+		st->depth = 0;
+		end_outermost(st);
+		set_err(err, "%s", _("the transaction was rolled back after an earlier error"));
+		return -1;
+	}
+	char sql[40];
+	if (st->depth == 1)
+		snprintf(sql, sizeof sql, "COMMIT");
+	else
+		snprintf(sql, sizeof sql, "RELEASE sz%d", st->depth - 1);
+	if (exec_sql(st, sql, err) != 0) {
+		if (st->depth == 1) {
+			/* e.g. a deferred foreign key: nothing of it may stay half-written */
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			st->depth = 0;
+			end_outermost(st);
+		}
+		return -1;
+	}
+	if (--st->depth == 0)
+		end_outermost(st);
+	return 0;
+}
+
+void store_rollback(struct store *st)
+{
+	if (st->depth == 0)
+		return;
+	st->depth--;
+	if (st->depth == 0 || sqlite3_get_autocommit(st->db)) {
+		if (!sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		st->depth = 0;
+		end_outermost(st);
+		return;
+	}
+	char sql[64];
+	snprintf(sql, sizeof sql, "ROLLBACK TO sz%d; RELEASE sz%d", st->depth, st->depth);
+	sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+}
+
+/* ---- the write path ---- */
+
+/* The columns of a table the write path may touch, read once per connection. */
+static const struct table_info *table_columns(struct store *st, const char *table, char **err)
+{
+	for (size_t i = 0; i < st->ntables; i++)
+		if (strcmp(st->tables[i].name, table) == 0)
+			return &st->tables[i];
+	/* the audit log and the search index are written by the store alone */
+	if (strcmp(table, "audit") == 0 || strcmp(table, "resident_key") == 0 ||
+	    strncmp(table, "sqlite_", 7) == 0) {
+		set_err(err, _("%s: this table is not written directly"), table);
+		return NULL;
+	}
+	sqlite3_stmt *stmt = cached(st, "SELECT name FROM pragma_table_info(?1)", err);
+	if (!stmt)
+		return NULL;
+	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_TRANSIENT);
+	struct table_info ti = {0};
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		ti.cols = xrealloc(ti.cols, (ti.n + 1) * sizeof *ti.cols);
+		ti.cols[ti.n++] = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	}
+	sqlite3_reset(stmt);
+	if (ti.n == 0) {
+		set_err(err, _("no such table: %s"), table);
+		return NULL;
+	}
+	ti.name = xstrdup(table);
+	st->tables = xrealloc(st->tables, (st->ntables + 1) * sizeof *st->tables);
+	st->tables[st->ntables] = ti;
+	return &st->tables[st->ntables++];
+}
+
+static bool has_column(const struct table_info *ti, const char *col)
+{
+	for (size_t i = 0; i < ti->n; i++)
+		if (strcmp(ti->cols[i], col) == 0)
+			return true;
+	return false;
+}
+
+/* Refuses unknown, repeated and store-managed columns, naming every one. */
+static int check_fields(const struct table_info *ti, const struct store_field *f, size_t n,
+			bool updating, char **err)
+{
+	struct strbuf bad = {0}, dup = {0};
+	for (size_t i = 0; i < n; i++) {
+		const char *c = f[i].column;
+		bool managed = strcmp(c, "created_at") == 0 || strcmp(c, "updated_at") == 0 ||
+			       (updating && strcmp(c, "id") == 0);
+		if (!c || !has_column(ti, c) || managed) {
+			sb_appendf(&bad, "%s%s", bad.len ? ", " : "", c ? c : "(null)");
+			continue;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (f[j].column && strcmp(f[j].column, c) == 0)
+				sb_appendf(&dup, "%s%s", dup.len ? ", " : "", c);
+	}
+	int rc = 0;
+	if (bad.len) {
+		set_err(err, _("%s: unknown or protected column(s): %s"), ti->name, bad.s);
+		rc = -1;
+	} else if (dup.len) {
+		set_err(err, _("%s: column(s) given twice: %s"), ti->name, dup.s);
+		rc = -1;
+	} else if (n == 0 && updating) {
+		set_err(err, _("%s: nothing to update"), ti->name);
+		rc = -1;
+	}
+	sb_free(&bad);
+	sb_free(&dup);
+	return rc;
+}
+
+/* "" and NULL both mean an empty field: stored as NULL. */
+static const char *field_value(const struct store_field *f)
+{
+	return f->value && *f->value ? f->value : NULL;
+}
+
+static void bind_value(sqlite3_stmt *stmt, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(stmt, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
+/* SQL for a JSON object of the named columns of one row: SELECT json_object(...) FROM t WHERE id = ?1 */
+static char *json_select_sql(const char *table, const char *const *cols, size_t n)
+{
+	struct strbuf sb = {0};
+	sb_append(&sb, "SELECT json_object(");
+	for (size_t i = 0; i < n; i++)
+		sb_appendf(&sb, "%s'%s', \"%s\"", i ? ", " : "", cols[i], cols[i]);
+	sb_appendf(&sb, ") FROM \"%s\" WHERE id = ?1", table);
+	return sb_take(&sb);
+}
+
+/* The JSON object of some columns of a row, caller frees; NULL on failure. */
+static char *row_json(struct store *st, const char *table, const char *const *cols, size_t n,
+		      int64_t id, char **err)
+{
+	char *sql = json_select_sql(table, cols, n);
+	sqlite3_stmt *stmt = cached(st, sql, err);
+	free(sql);
+	if (!stmt)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, id);
+	char *json = NULL;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		json = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	else
+		set_sqlite_err(st, err, _("reading the audited values"));
+	sqlite3_reset(stmt);
+	return json;
+}
+
+/* Appends one audit entry. */
+static int write_audit(struct store *st, const char *table, int64_t row, const char *action,
+		       const char *before, const char *after, const char *reason, char **err)
+{
+	sqlite3_stmt *stmt = cached(st,
+		"INSERT INTO audit(at, operator_id, tbl, row_id, action, before, after, reason)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", err);
+	if (!stmt)
+		return -1;
+	char at[32];
+	iso_now(at);
+	sqlite3_bind_text(stmt, 1, at, -1, SQLITE_TRANSIENT);
+	if (st->operator_id > 0)
+		sqlite3_bind_int64(stmt, 2, st->operator_id);
+	sqlite3_bind_text(stmt, 3, table, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 4, row);
+	sqlite3_bind_text(stmt, 5, action, -1, SQLITE_STATIC);
+	bind_value(stmt, 6, before);
+	bind_value(stmt, 7, after);
+	bind_value(stmt, 8, reason && *reason ? reason : NULL);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		set_sqlite_err(st, err, _("writing the audit log"));
+		return -1;
+	}
+	return 0;
+}
+
+/* The bulk range of table, NULL when the table had no snapshot. */
+static struct bulk_range *bulk_range(struct store *st, const char *table)
+{
+	for (size_t i = 0; i < st->nranges; i++)
+		if (strcmp(st->ranges[i].table, table) == 0)
+			return &st->ranges[i];
+	return NULL;
+}
+
+/* True when row id of table was written by the bulk load in progress. */
+static bool in_bulk(struct store *st, const char *table, int64_t id)
+{
+	if (!st->bulk)
+		return false;
+	struct bulk_range *r = bulk_range(st, table);
+	return r && id > r->first;
+}
+
+/* Column names of the fields, for the JSON of the audit entry. */
+static const char **field_columns(const struct store_field *f, size_t n)
+{
+	const char **cols = xcalloc(n ? n : 1, sizeof *cols);
+	for (size_t i = 0; i < n; i++)
+		cols[i] = f[i].column;
+	return cols;
+}
+
+/* The INSERT statement for these columns, with the timestamps the table keeps. */
+static char *insert_sql(const struct table_info *ti, const struct store_field *f, size_t n,
+			bool *stamps)
+{
+	struct strbuf sb = {0}, vals = {0};
+	sb_appendf(&sb, "INSERT INTO \"%s\" (", ti->name);
+	for (size_t i = 0; i < n; i++) {
+		sb_appendf(&sb, "%s\"%s\"", i ? ", " : "", f[i].column);
+		sb_appendf(&vals, "%s?%zu", i ? ", " : "", i + 1);
+	}
+	*stamps = has_column(ti, "created_at") && has_column(ti, "updated_at");
+	if (*stamps) {
+		sb_appendf(&sb, "%screated_at, updated_at", n ? ", " : "");
+		sb_appendf(&vals, "%s?%zu, ?%zu", n ? ", " : "", n + 1, n + 1);
+	}
+	if (!n && !*stamps)
+		sb_append(&vals, "NULL");
+	sb_appendf(&sb, ") VALUES (%s)", vals.s ? vals.s : "");
+	sb_free(&vals);
+	return sb_take(&sb);
+}
+
+int store_insert(struct store *st, const char *table, const struct store_field *f,
+		 size_t n, int64_t *id, char **err)
+{
+	const struct table_info *ti = table_columns(st, table, err);
+	if (!ti || check_fields(ti, f, n, false, err) != 0)
+		return -1;
+	bool stamps;
+	char *sql = insert_sql(ti, f, n, &stamps);
+	if (store_begin(st, err) != 0) {
+		free(sql);
+		return -1;
+	}
+	sqlite3_stmt *stmt = cached(st, sql, err);
+	free(sql);
+	if (!stmt)
+		goto fail;
+	for (size_t i = 0; i < n; i++)
+		bind_value(stmt, (int)i + 1, field_value(&f[i]));
+	char at[32];
+	iso_now(at);
+	if (stamps)
+		sqlite3_bind_text(stmt, (int)n + 1, at, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		set_sqlite_err(st, err, table);
+		sqlite3_reset(stmt);
+		goto fail;
+	}
+	sqlite3_reset(stmt);
+	int64_t row = sqlite3_last_insert_rowid(st->db);
+	if (!in_bulk(st, table, row)) {
+		const char **cols = field_columns(f, n);
+		char *after = row_json(st, table, cols, n, row, err);
+		free(cols);
+		int rc = after ? write_audit(st, table, row, "insert", NULL, after, NULL, err) : -1;
+		free(after);
+		if (rc != 0)
+			goto fail;
+	}
+	if (store_commit(st, err) != 0)
+		return -1;
+	if (id)
+		*id = row;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+/* Which fields differ from the stored row: fills changed[] with field indexes.
+ * Returns the count, or -1 when the row does not exist or cannot be read. */
+static int changed_fields(struct store *st, const struct table_info *ti, int64_t id,
+			  const struct store_field *f, size_t n, size_t *changed, char **err)
+{
+	struct strbuf sb = {0};
+	sb_append(&sb, "SELECT ");
+	for (size_t i = 0; i < n; i++)
+		sb_appendf(&sb, "%s\"%s\"", i ? ", " : "", f[i].column);
+	sb_appendf(&sb, " FROM \"%s\" WHERE id = ?1", ti->name);
+	sqlite3_stmt *stmt = cached(st, sb.s, err);
+	sb_free(&sb);
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, id);
+	int rc = sqlite3_step(stmt), count = 0;
+	if (rc == SQLITE_ROW) {
+		for (size_t i = 0; i < n; i++) {
+			const char *old = (const char *)sqlite3_column_text(stmt, (int)i);
+			const char *now = field_value(&f[i]);
+			if (!old || !now ? old != now : strcmp(old, now) != 0)
+				changed[count++] = i;
+		}
+	} else if (rc == SQLITE_DONE) {
+		set_err(err, _("%s %lld: no such record"), ti->name, (long long)id);
+		count = -1;
+	} else {
+		set_sqlite_err(st, err, ti->name);
+		count = -1;
+	}
+	sqlite3_reset(stmt);
+	return count;
+}
+
+/* Writes the changed fields with a fresh updated_at. */
+static int update_row(struct store *st, const struct table_info *ti, int64_t id,
+		      const struct store_field *f, const size_t *changed, size_t n, char **err)
+{
+	struct strbuf sb = {0};
+	sb_appendf(&sb, "UPDATE \"%s\" SET ", ti->name);
+	for (size_t i = 0; i < n; i++)
+		sb_appendf(&sb, "%s\"%s\" = ?%zu", i ? ", " : "", f[changed[i]].column, i + 1);
+	bool stamp = has_column(ti, "updated_at");
+	if (stamp)
+		sb_appendf(&sb, ", updated_at = ?%zu", n + 1);
+	sb_appendf(&sb, " WHERE id = ?%zu", n + 2);
+	sqlite3_stmt *stmt = cached(st, sb.s, err);
+	sb_free(&sb);
+	if (!stmt)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		bind_value(stmt, (int)i + 1, field_value(&f[changed[i]]));
+	char at[32];
+	iso_now(at);
+	if (stamp)
+		sqlite3_bind_text(stmt, (int)n + 1, at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, (int)n + 2, id);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		set_sqlite_err(st, err, ti->name);
+		return -1;
+	}
+	return 0;
+}
+
+int store_update(struct store *st, const char *table, int64_t id,
+		 const struct store_field *f, size_t n, const char *reason, char **err)
+{
+	const struct table_info *ti = table_columns(st, table, err);
+	if (!ti || check_fields(ti, f, n, true, err) != 0)
+		return -1;
+	if (store_begin(st, err) != 0)
+		return -1;
+	size_t *changed = xcalloc(n, sizeof *changed);
+	const char **cols = xcalloc(n, sizeof *cols);
+	char *before = NULL, *after = NULL;
+	int count = changed_fields(st, ti, id, f, n, changed, err);
+	if (count < 0)
+		goto fail;
+	if (count == 0)
+		goto done;  /* nothing changed: nothing written, nothing audited */
+	for (int i = 0; i < count; i++)
+		cols[i] = f[changed[i]].column;
+	bool audited = !in_bulk(st, table, id);
+	if (audited && !(before = row_json(st, table, cols, (size_t)count, id, err)))
+		goto fail;
+	if (update_row(st, ti, id, f, changed, (size_t)count, err) != 0)
+		goto fail;
+	if (audited && !(after = row_json(st, table, cols, (size_t)count, id, err)))
+		goto fail;
+	if (audited && write_audit(st, table, id, "update", before, after, reason, err) != 0)
+		goto fail;
+done:
+	free(changed);
+	free(cols);
+	free(before);
+	free(after);
+	return store_commit(st, err);
+fail:
+	free(changed);
+	free(cols);
+	free(before);
+	free(after);
+	store_rollback(st);
+	return -1;
+}
+
+/* ---- bulk loading ---- */
+
+/* Notes the highest id of every register table: rows above it are the load's. */
+static int bulk_snapshot(struct store *st, char **err)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+			       " AND name NOT IN ('audit', 'resident_key') AND name NOT LIKE 'sqlite%'",
+			       -1, &stmt, NULL) != SQLITE_OK) {
+		set_sqlite_err(st, err, _("starting a bulk load"));
+		return -1;
+	}
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(stmt, 0);
+		char *sql = xasprintf("SELECT coalesce(max(id), 0) FROM \"%s\"", name);
+		int64_t max = query_int(st, sql, 0);
+		free(sql);
+		st->ranges = xrealloc(st->ranges, (st->nranges + 1) * sizeof *st->ranges);
+		st->ranges[st->nranges++] = (struct bulk_range){.table = xstrdup(name), .first = max};
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+int store_bulk_begin(struct store *st, char **err)
+{
+	if (st->depth != 0) {
+		set_err(err, "%s", _("a bulk load must be its own transaction"));
+		return -1;
+	}
+	if (store_begin(st, err) != 0)
+		return -1;
+	if (bulk_snapshot(st, err) != 0 || schema_insert_trigger_drop(st->db, err) != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	st->bulk = true;
+	return 0;
+}
+
+/* Audits what the load wrote to one table as one entry; fills residents' keys. */
+static int bulk_finish_table(struct store *st, struct bulk_range *r, char **err)
+{
+	char *sql = xasprintf("SELECT min(id), max(id), count(*) FROM \"%s\" WHERE id > ?1", r->table);
+	sqlite3_stmt *stmt = NULL;
+	int64_t first = 0, last = 0, count = 0;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, r->first);
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			first = sqlite3_column_int64(stmt, 0);
+			last = sqlite3_column_int64(stmt, 1);
+			count = sqlite3_column_int64(stmt, 2);
+		}
+	}
+	sqlite3_finalize(stmt);
+	free(sql);
+	if (count == 0)
+		return 0;
+	char *after = xasprintf("{\"first\":%lld,\"last\":%lld,\"count\":%lld}",
+				(long long)first, (long long)last, (long long)count);
+	int rc = write_audit(st, r->table, first, "bulk", NULL, after, NULL, err);
+	free(after);
+	if (rc == 0 && strcmp(r->table, "resident") == 0)
+		rc = schema_search_keys_fill(st->db, first, last, err);
+	return rc;
+}
+
+int store_bulk_end(struct store *st, char **err)
+{
+	if (!st->bulk || st->depth != 1) {
+		set_err(err, "%s", _("no bulk load in progress"));
+		return -1;
+	}
+	for (size_t i = 0; i < st->nranges; i++)
+		if (bulk_finish_table(st, &st->ranges[i], err) != 0)
+			goto fail;
+	if (schema_insert_trigger_create(st->db, err) != 0)
+		goto fail;
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+/* ---- operator and settings ---- */
+
+int store_set_operator(struct store *st, const char *login, char **err)
+{
+	if (!login || !*login) {
+		set_err(err, "%s", _("an operator name is needed"));
+		return -1;
+	}
+	sqlite3_stmt *stmt = cached(st, "SELECT id, disabled FROM operator WHERE login = ?1", err);
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, login, -1, SQLITE_TRANSIENT);
+	int64_t id = 0;
+	int disabled = 0;
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		id = sqlite3_column_int64(stmt, 0);
+		disabled = sqlite3_column_int(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	if (disabled) {
+		set_err(err, _("the operator %s is disabled"), login);
+		return -1;
+	}
+	if (id == 0) {
+		/* the first operator of a new register administers it */
+		const char *role = pragma_int(st, "SELECT count(*) FROM operator") == 0 ? "admin" : "clerk";
+		struct store_field f[] = {{"login", login}, {"name", login}, {"role", role}};
+		st->operator_id = 0;
+		if (store_insert(st, "operator", f, ARRAY_LEN(f), &id, err) != 0)
+			return -1;
+	}
+	st->operator_id = id;
+	return 0;
+}
+
+char *store_setting(struct store *st, const char *key)
+{
+	sqlite3_stmt *stmt = cached(st, "SELECT value FROM settings WHERE key = ?1", NULL);
+	if (!stmt)
+		return NULL;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+	char *v = NULL;
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+		v = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_reset(stmt);
+	return v;
+}
+
+int store_set_setting(struct store *st, const char *key, const char *value, char **err)
+{
+	sqlite3_stmt *stmt = cached(st, "SELECT id FROM settings WHERE key = ?1", err);
+	if (!stmt)
+		return -1;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+	int64_t id = 0;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	if (id) {
+		struct store_field f[] = {{"value", value}};
+		return store_update(st, "settings", id, f, 1, NULL, err);
+	}
+	struct store_field f[] = {{"key", key}, {"value", value}};
+	return store_insert(st, "settings", f, 2, NULL, err);
+}
+
+/* ---- the integrity check ---- */
+
+/* Problems found so far, with a cap on the lines of one kind. */
+struct check_report {
+	struct strbuf sb;
+	int problems;
+	int kind_lines;
+	int kind_hidden;
+};
+
+/* Starts a new kind of problem: the line cap counts per kind. */
+static void report_kind_end(struct check_report *r)
+{
+	if (r->kind_hidden)
+		sb_appendf(&r->sb, _("... and %d more of the same kind\n"), r->kind_hidden);
+	r->kind_lines = r->kind_hidden = 0;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void report_line(struct check_report *r, const char *fmt, ...)
+{
+	r->problems++;
+	if (r->kind_lines >= CHECK_LINES_PER_KIND) {
+		r->kind_hidden++;
+		return;
+	}
+	r->kind_lines++;
+	va_list ap;
+	va_start(ap, fmt);
+	char *line = xvasprintf(fmt, ap);
+	va_end(ap);
+	sb_appendf(&r->sb, "%s\n", line);
+	free(line);
+}
+
+/* A statement for the check; a failure is itself a reported problem. */
+static sqlite3_stmt *check_prepare(struct store *st, struct check_report *r, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		report_line(r, _("database: cannot run a check (%s)"), sqlite3_errmsg(st->db));
+		return NULL;
+	}
+	return stmt;
+}
+
+/* Steps to the next row; a read error is reported once. */
+static bool check_step(struct store *st, struct check_report *r, sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		return true;
+	if (rc != SQLITE_DONE)
+		report_line(r, _("database: reading failed (%s)"), sqlite3_errmsg(st->db));
+	return false;
+}
+
+static const char *col_text(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+	return s ? (const char *)s : "";
+}
+
+/* SQLite's own checks: the file's structure and the foreign keys. */
+static void check_sqlite(struct store *st, struct check_report *r)
+{
+	sqlite3_stmt *stmt = check_prepare(st, r, "PRAGMA integrity_check");
+	while (stmt && check_step(st, r, stmt))
+		if (strcmp(col_text(stmt, 0), "ok") != 0)
+			report_line(r, _("database: %s"), col_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	report_kind_end(r);
+	stmt = check_prepare(st, r,
+		"SELECT c.\"table\", c.rowid, c.parent, (SELECT f.\"from\" FROM"
+		" pragma_foreign_key_list(c.\"table\") f WHERE f.id = c.fkid)"
+		" FROM pragma_foreign_key_check c");
+	while (stmt && check_step(st, r, stmt))
+		report_line(r, _("%s %lld %s: refers to a %s that does not exist"), col_text(stmt, 0),
+			    (long long)sqlite3_column_int64(stmt, 1), col_text(stmt, 3), col_text(stmt, 2));
+	sqlite3_finalize(stmt);
+	report_kind_end(r);
+}
+
+/* Every ID number valid, normalised, and agreeing with sex and birth date. */
+static void check_id_numbers(struct store *st, struct check_report *r)
+{
+	sqlite3_stmt *stmt = check_prepare(st, r,
+		"SELECT id, id_number, sz_id_norm(id_number), sex, birth_date,"
+		" sz_id_sex(id_number), sz_id_birth(id_number) FROM resident"
+		" WHERE id_number IS NOT NULL AND (sz_id_norm(id_number) IS NOT id_number"
+		" OR sex IN ('1', '2') AND sex <> sz_id_sex(id_number)"
+		" OR birth_date <> sz_id_birth(id_number))");
+	while (stmt && check_step(st, r, stmt)) {
+		long long id = sqlite3_column_int64(stmt, 0);
+		if (sqlite3_column_type(stmt, 2) == SQLITE_NULL) {
+			struct idcard card;
+			enum idcard_status s = idcard_parse(col_text(stmt, 1), &card);
+			char *why = idcard_message(s, &card);
+			report_line(r, _("resident %lld id_number: not a valid ID number: %s"), id, why);
+			free(why);
+		} else if (strcmp(col_text(stmt, 1), col_text(stmt, 2)) != 0) {
+			report_line(r, _("resident %lld id_number: not stored in its normalised form"), id);
+		} else if (sqlite3_column_type(stmt, 3) != SQLITE_NULL &&
+			   strcmp(col_text(stmt, 3), col_text(stmt, 5)) != 0) {
+			report_line(r, _("resident %lld sex: contradicts the ID number"), id);
+		} else {
+			report_line(r, _("resident %lld birth_date: %s contradicts the ID number (%s)"), id,
+				    col_text(stmt, 4), col_text(stmt, 6));
+		}
+	}
+	sqlite3_finalize(stmt);
+	report_kind_end(r);
+}
+
+/* Every household head lives in the household it heads. */
+static void check_heads(struct store *st, struct check_report *r)
+{
+	sqlite3_stmt *stmt = check_prepare(st, r,
+		"SELECT h.id, h.head_id FROM household h JOIN resident m ON m.id = h.head_id"
+		" WHERE m.household_id IS NOT h.id");
+	while (stmt && check_step(st, r, stmt))
+		report_line(r, _("household %lld head_id: resident %lld is not a member of this household"),
+			    (long long)sqlite3_column_int64(stmt, 0), (long long)sqlite3_column_int64(stmt, 1));
+	sqlite3_finalize(stmt);
+	report_kind_end(r);
+}
+
+/* One integer from a query, -1 when it fails. */
+static int64_t query_int(struct store *st, const char *sql, int64_t arg)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) == SQLITE_OK) {
+		if (sqlite3_bind_parameter_count(stmt) > 0)
+			sqlite3_bind_int64(stmt, 1, arg);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			v = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* The keys of resident id that resident_key lacks are reported. */
+static void check_keys_of(struct store *st, struct check_report *r, sqlite3_stmt *missing, int64_t id)
+{
+	sqlite3_reset(missing);
+	sqlite3_bind_int64(missing, 1, id);
+	if (check_step(st, r, missing))
+		report_line(r, _("resident %lld name: search key %s is missing (the resident cannot be found by it)"),
+			    (long long)id, col_text(missing, 0));
+}
+
+/* resident_key in step with the residents: the count of keys for everyone, and
+ * each key of up to 2,000 residents spread over the table (all of a small one). */
+static void check_search_keys(struct store *st, struct check_report *r)
+{
+	int64_t have = query_int(st, "SELECT count(*) FROM resident_key", 0);
+	int64_t want = query_int(st, "SELECT coalesce(sum(json_array_length("
+				 "sz_search_keys(name, id_number, phone))), 0) FROM resident", 0);
+	if (have != want)
+		report_line(r, _("resident_key: %lld search keys, but the residents' names, ID and phone numbers give %lld"),
+			    (long long)have, (long long)want);
+	report_kind_end(r);
+	sqlite3_stmt *missing = check_prepare(st, r,
+		"SELECT j.value FROM resident p, json_each(sz_search_keys(p.name, p.id_number, p.phone)) j"
+		" WHERE p.id = ?1 AND NOT EXISTS (SELECT 1 FROM resident_key k"
+		" WHERE k.key = j.value AND k.resident_id = ?1)");
+	sqlite3_stmt *next = check_prepare(st, r, "SELECT min(id) FROM resident WHERE id >= ?1");
+	int64_t lo = query_int(st, "SELECT coalesce(min(id), 0) FROM resident", 0);
+	int64_t hi = query_int(st, "SELECT coalesce(max(id), -1) FROM resident", 0);
+	int64_t step = (hi - lo) / 2000 + 1;
+	for (int64_t at = lo; missing && next && at <= hi; at += step) {
+		sqlite3_reset(next);
+		sqlite3_bind_int64(next, 1, at);
+		if (!check_step(st, r, next) || sqlite3_column_type(next, 0) == SQLITE_NULL)
+			break;
+		int64_t id = sqlite3_column_int64(next, 0);
+		check_keys_of(st, r, missing, id);
+		if (id > at)
+			at = id;
+	}
+	sqlite3_finalize(missing);
+	sqlite3_finalize(next);
+	report_kind_end(r);
+}
+
+/* The ranges bulk loads wrote to table, read from the audit log. */
+static size_t bulk_ranges(struct store *st, const char *table, int64_t (**out)[2])
+{
+	sqlite3_stmt *stmt = NULL;
+	size_t n = 0;
+	*out = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT row_id, json_extract(after, '$.last') FROM audit"
+			       " WHERE tbl = ?1 AND action = 'bulk'", -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		*out = xrealloc(*out, (n + 1) * sizeof **out);
+		(*out)[n][0] = sqlite3_column_int64(stmt, 0);
+		(*out)[n][1] = sqlite3_column_int64(stmt, 1);
+		n++;
+	}
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+/* Every row of a register table has its insert in the audit log (or a bulk load's). */
+static void check_audited(struct store *st, struct check_report *r, const char *table)
+{
+	int64_t (*ranges)[2];
+	size_t nranges = bulk_ranges(st, table, &ranges);
+	char *sql = xasprintf("SELECT t.id FROM \"%s\" t WHERE NOT EXISTS (SELECT 1 FROM audit a"
+			      " WHERE a.tbl = ?1 AND a.row_id = t.id AND a.action = 'insert')", table);
+	sqlite3_stmt *stmt = check_prepare(st, r, sql);
+	free(sql);
+	if (stmt)
+		sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	while (stmt && check_step(st, r, stmt)) {
+		int64_t id = sqlite3_column_int64(stmt, 0);
+		bool bulk = false;
+		for (size_t i = 0; i < nranges && !bulk; i++)
+			bulk = id >= ranges[i][0] && id <= ranges[i][1];
+		if (!bulk)
+			report_line(r, _("%s %lld: written without an audit entry"), table, (long long)id);
+	}
+	sqlite3_finalize(stmt);
+	free(ranges);
+	report_kind_end(r);
+}
+
+int store_check(struct store *st, char **report)
+{
+	struct check_report r = {0};
+	check_sqlite(st, &r);
+	check_id_numbers(st, &r);
+	check_heads(st, &r);
+	check_search_keys(st, &r);
+	check_audited(st, &r, "resident");
+	check_audited(st, &r, "household");
+	if (report)
+		*report = sb_take(&r.sb);
+	sb_free(&r.sb);
+	return r.problems;
+}
