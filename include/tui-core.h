@@ -1,0 +1,115 @@
+/* tui-core: what every screen shares: terminal set-up, key decoding, the title, the
+ * message line and key bar, text drawn clipped by display columns, and the small
+ * dialogs (help, confirm, prompt).
+ *
+ * Keys are ints: a typed character is its code point (>= 0); anything else is one of
+ * the TK_ values below (negative). Esc followed by a digit within a moment is F1..F10
+ * (Esc 0 is F10), for terminals whose F-keys do not arrive. */
+#ifndef SZ_TUI_CORE_H
+#define SZ_TUI_CORE_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+struct app;
+
+#define TK(curses_key) (-(int)(curses_key))
+enum tui_key {
+	TK_NONE = -1,           /* nothing arrived before a timeout */
+	TK_ESC = -2,
+	TK_ENTER = -3,
+	TK_TAB = -4,
+	TK_BTAB = TK(KEY_BTAB),
+	TK_BACKSPACE = TK(KEY_BACKSPACE),
+	TK_DELETE = TK(KEY_DC),
+	TK_UP = TK(KEY_UP),
+	TK_DOWN = TK(KEY_DOWN),
+	TK_LEFT = TK(KEY_LEFT),
+	TK_RIGHT = TK(KEY_RIGHT),
+	TK_HOME = TK(KEY_HOME),
+	TK_END = TK(KEY_END),
+	TK_PGUP = TK(KEY_PPAGE),
+	TK_PGDN = TK(KEY_NPAGE),
+	TK_RESIZE = TK(KEY_RESIZE),
+	TK_F1 = TK(KEY_F(1)),
+	TK_F2 = TK(KEY_F(2)),
+	TK_F3 = TK(KEY_F(3)),
+	TK_F4 = TK(KEY_F(4)),
+	TK_F5 = TK(KEY_F(5)),
+	TK_F6 = TK(KEY_F(6)),
+	TK_F7 = TK(KEY_F(7)),
+	TK_F8 = TK(KEY_F(8)),
+	TK_F9 = TK(KEY_F(9)),
+	TK_F10 = TK(KEY_F(10)),
+};
+
+/* F10 and Esc both mean "back". */
+#define TK_IS_BACK(k) ((k) == TK_F10 || (k) == TK_ESC)
+
+#define TUI_MIN_COLS 80
+#define TUI_MIN_LINES 24
+
+/* One entry of the key bar: "F2" and what it does (an English message id). */
+struct tui_hint {
+	const char *key;
+	const char *label;
+};
+
+struct tui {
+	struct app *app;
+	char *message;       /* the message line's text, UTF-8 */
+	bool message_error;
+	bool quit;           /* set when the clerk confirmed leaving the program */
+};
+
+/* Starts curses in the current locale; false (with *err) when there is no terminal. */
+bool tui_core_start(struct tui *t, struct app *app, char **err);
+void tui_core_stop(struct tui *t);
+
+/* Waits for one key (timeout_ms < 0 waits for ever) and decodes it. */
+int tui_getkey(struct tui *t, int timeout_ms);
+
+/* False, with a clear message drawn, when the terminal is below 80x24. */
+bool tui_size_ok(struct tui *t);
+
+/* Draws utf8 at (y, x) clipped and padded to exactly cols columns (cols < 0: as
+ * wide as the text, clipped at the window's edge). A wide character that would
+ * straddle the edge becomes a space; characters the terminal's encoding cannot show
+ * become "?". Returns the columns drawn. */
+int tui_put(WINDOW *w, int y, int x, const char *utf8, int cols, attr_t attr);
+int tui_put_wcs(WINDOW *w, int y, int x, const wchar_t *ws, size_t n, int cols, attr_t attr);
+
+/* The top line: the program's name and the screen's title. */
+void tui_title(struct tui *t, const char *title);
+/* The key bar on the bottom line. */
+void tui_keybar(struct tui *t, const struct tui_hint *hints, size_t n);
+/* Sets the message line (printf-style, already translated) and draws it. */
+void tui_message(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tui_error(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tui_message_clear(struct tui *t);
+void tui_draw_message(struct tui *t);
+
+/* A framed box in the middle of the screen, h x w (clamped to the screen). */
+WINDOW *tui_popup(int h, int w, const char *title);
+/* Closes a popup and lets the screen below show again. */
+void tui_popup_close(WINDOW *p);
+
+/* Shows text (wrapped by display columns) until a key is pressed. */
+void tui_show_text(struct tui *t, const char *title, const char *text);
+/* Asks a yes/no question; Enter gives default_yes, Esc/F10 no. */
+bool tui_confirm(struct tui *t, const char *question, bool default_yes);
+/* Asks for one line of text; NULL when cancelled. Caller frees. */
+char *tui_prompt(struct tui *t, const char *title, const char *label, const char *initial,
+		 size_t max_chars);
+/* Lets the clerk pick one of n translated labels by digit, arrows or Enter; returns
+ * the index or -1 when cancelled. */
+int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial);
+
+/* Wraps utf8 into lines of at most cols columns; returns the count, lines in *out
+ * (each caller-freed, and the array). */
+size_t tui_wrap(const char *utf8, int cols, char ***out);
+
+#endif

@@ -1,0 +1,79 @@
+/* tui-form: the one form screen engine. It renders any form_def, edits the field in
+ * hand with fedit, accepts a typed code in a choice field, opens a picklist filtered as
+ * you type on F4, derives on leaving a field, hides fields whose relevance is false,
+ * and shows problems beside the field and on the message line. A register screen
+ * supplies callbacks (save, reference pick, its own keys); it never runs its own loop.
+ *
+ * Values live in the form_data and the field editor, never only on the screen, so a
+ * resize redraws everything that was typed. */
+#ifndef SZ_TUI_FORM_H
+#define SZ_TUI_FORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fedit.h"
+#include "form.h"
+#include "tui-core.h"
+
+struct tui_form;
+
+struct tui_form_ops {
+	void *ctx;
+	/* After the clerk left field i with a changed value (derivations done); may show
+	 * dialogs and change values. May be NULL. */
+	void (*field_left)(void *ctx, struct tui_form *f, size_t field);
+	/* F2 once validation passed: writes the record; 0, or -1 with *err. */
+	int (*save)(void *ctx, struct tui_form *f, char **err);
+	/* Text beside a reference field's value (household number and address). Caller
+	 * frees; NULL shows nothing. May be NULL. */
+	char *(*ref_text)(void *ctx, const struct field_def *fd, const char *value);
+	/* F4 on a reference field: the new value (caller frees) or NULL. May be NULL. */
+	char *(*ref_pick)(void *ctx, struct tui_form *f, size_t field);
+	/* Keys the engine does not use itself (F3, F5, F8, F9...): true when handled.
+	 * May be NULL. */
+	bool (*key)(void *ctx, struct tui_form *f, int key);
+	/* Screen-specific entries of the key bar, after the common ones. */
+	const struct tui_hint *hints;
+	size_t nhints;
+};
+
+struct tui_form {
+	struct tui *t;
+	struct form_data *data;
+	struct form_eval *ev;
+	const struct tui_form_ops *ops;
+	const char *title;       /* English message id */
+	size_t cur;              /* the field in hand */
+	struct fedit edit;       /* its editor */
+	size_t *shown;           /* indexes of the relevant fields, in order */
+	size_t nshown;
+	size_t top;              /* first shown field on the screen */
+	bool *touched;           /* fields left at least once: their problems show */
+	struct form_check problems;
+	bool dirty;              /* changed since the last save */
+	bool close;              /* a callback asks to leave the form */
+};
+
+/* Runs the form on data (values already loaded; is_new fills defaults) until the
+ * clerk goes back. Returns true when the record was saved at least once. */
+bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool is_new,
+		  const struct tui_form_ops *ops);
+
+/* For callbacks: sets a field's value (the editor too, when it is the field in hand),
+ * derives and redraws. */
+void tui_form_set(struct tui_form *f, size_t field, const char *value);
+/* The current value of a field, including what is being typed. Borrowed. */
+const char *tui_form_value(struct tui_form *f, size_t field);
+/* Redraws the whole form (after a callback's dialog). */
+void tui_form_draw(struct tui_form *f);
+
+/* Loads the stored columns of record id of the form's table into d. 0, or -1 with *err. */
+int tui_form_load(struct tui *t, struct form_data *d, int64_t id, char **err);
+/* Writes d's stored columns and the form version through the one write path: an
+ * insert when *id is 0 (the new id in *id), else an update. 0, or -1 with *err. */
+int tui_form_store(struct tui *t, const struct form_data *d, int64_t *id, const char *reason,
+		   char **err);
+
+#endif

@@ -1,0 +1,479 @@
+/* tui-core: terminal set-up, keys, the chrome lines and small dialogs (see tui-core.h).
+ *
+ * Everything is drawn with the wide-character calls (mvwaddnwstr, get_wch), so
+ * ncursesw converts to and from the terminal's encoding (UTF-8 or GBK) and no byte
+ * ever reaches the screen unconverted. Screens draw into stdscr and popups and flush
+ * with wnoutrefresh + doupdate: ncurses then sends only the cells that changed. */
+#include "tui-core.h"
+
+#include <limits.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fedit.h"
+#include "i18n.h"
+#include "text.h"
+#include "util.h"
+
+/* How long a digit may follow Esc to count as an F-key (Midnight Commander's
+ * fallback); a second Esc in that time is Esc at once. */
+#define TUI_ESC_DIGIT_MS 400
+/* How long ncurses waits for the rest of an escape sequence. */
+#define TUI_ESCDELAY_MS 30
+
+/* Sequences that terminfo's xterm entry lacks but PuTTY sends with TERM=xterm. */
+static const struct {
+	const char *seq;
+	int key;
+} extra_keys[] = {
+	{ "\033[11~", KEY_F(1) }, { "\033[12~", KEY_F(2) },
+	{ "\033[13~", KEY_F(3) }, { "\033[14~", KEY_F(4) },
+	{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END },
+	{ "\033[7~", KEY_HOME }, { "\033[8~", KEY_END },
+	{ "\033[H", KEY_HOME }, { "\033[F", KEY_END },
+	{ "\033OH", KEY_HOME }, { "\033OF", KEY_END },
+	{ "\033OP", KEY_F(1) }, { "\033OQ", KEY_F(2) },
+	{ "\033OR", KEY_F(3) }, { "\033OS", KEY_F(4) },
+	{ "\033[Z", KEY_BTAB },
+};
+
+bool tui_core_start(struct tui *t, struct app *app, char **err)
+{
+	memset(t, 0, sizeof(*t));
+	t->app = app;
+	set_escdelay(TUI_ESCDELAY_MS);
+	if (!newterm(NULL, stdout, stdin)) {
+		*err = xstrdup(_("cannot start the full-screen interface on this terminal (is TERM set?)"));
+		return false;
+	}
+	set_escdelay(TUI_ESCDELAY_MS);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	intrflush(stdscr, FALSE);
+	for (size_t i = 0; i < ARRAY_LEN(extra_keys); i++)
+		define_key(extra_keys[i].seq, extra_keys[i].key);
+	return true;
+}
+
+void tui_core_stop(struct tui *t)
+{
+	endwin();
+	free(t->message);
+	t->message = NULL;
+}
+
+/* Maps a curses function key to our key codes. */
+static int tui_map_curses_key(wint_t k)
+{
+	switch (k) {
+	case KEY_ENTER: return TK_ENTER;
+	case KEY_BACKSPACE: return TK_BACKSPACE;
+	default: return TK((int)k);
+	}
+}
+
+/* Maps a typed character: Enter, Tab, Backspace and Esc have their own codes. */
+static int tui_map_char(wint_t c)
+{
+	switch (c) {
+	case L'\r': case L'\n': return TK_ENTER;
+	case L'\t': return TK_TAB;
+	case 0x7F: case 0x08: return TK_BACKSPACE;
+	case 0x1B: return TK_ESC;
+	default: return (int)c;
+	}
+}
+
+/* After Esc: a digit soon after makes an F-key; anything else is read again later. */
+static int tui_after_esc(void)
+{
+	wint_t c;
+	timeout(TUI_ESC_DIGIT_MS);
+	int r = get_wch(&c);
+	timeout(-1);
+	if (r == OK && c >= L'0' && c <= L'9')
+		return c == L'0' ? TK_F10 : TK(KEY_F(c - L'0'));
+	if (r == OK && c == 0x1B)
+		return TK_ESC;
+	if (r == OK)
+		unget_wch((wchar_t)c);
+	else if (r == KEY_CODE_YES)
+		ungetch((int)c);
+	return TK_ESC;
+}
+
+int tui_getkey(struct tui *t, int timeout_ms)
+{
+	wint_t c;
+	(void)t;
+	timeout(timeout_ms);
+	int r = get_wch(&c);
+	timeout(-1);
+	if (r == ERR)
+		return TK_NONE;
+	if (r == KEY_CODE_YES)
+		return tui_map_curses_key(c);
+	int k = tui_map_char(c);
+	return k == TK_ESC ? tui_after_esc() : k;
+}
+
+bool tui_size_ok(struct tui *t)
+{
+	(void)t;
+	if (COLS >= TUI_MIN_COLS && LINES >= TUI_MIN_LINES)
+		return true;
+	erase();
+	char *msg = xasprintf(_("The terminal is %dx%d; shanzhi needs at least %dx%d. Please enlarge the window."),
+			      COLS, LINES, TUI_MIN_COLS, TUI_MIN_LINES);
+	char **lines;
+	size_t n = tui_wrap(msg, COLS > 2 ? COLS - 1 : 1, &lines);
+	for (size_t i = 0; i < n; i++) {
+		if ((int)i < LINES)
+			tui_put(stdscr, (int)i, 0, lines[i], -1, A_BOLD);
+		free(lines[i]);
+	}
+	free(lines);
+	free(msg);
+	wnoutrefresh(stdscr);
+	doupdate();
+	return false;
+}
+
+/* Whether the terminal's encoding can show c (GBK cannot show every character). */
+static bool tui_showable(wchar_t c)
+{
+	char buf[MB_LEN_MAX];
+	mbstate_t ps;
+	memset(&ps, 0, sizeof(ps));
+	return wcrtomb(buf, c, &ps) != (size_t)-1;
+}
+
+int tui_put_wcs(WINDOW *w, int y, int x, const wchar_t *ws, size_t n, int cols, attr_t attr)
+{
+	int maxx = getmaxx(w), limit = cols < 0 ? maxx - x : cols, used = 0;
+	if (x + limit > maxx)
+		limit = maxx - x;
+	if (limit <= 0 || y < 0 || y >= getmaxy(w))
+		return 0;
+	wattr_on(w, attr, NULL);
+	wmove(w, y, x);
+	for (size_t i = 0; i < n; i++) {
+		wchar_t c = ws[i];
+		int cw = text_char_width(c);
+		if (used + cw > limit)
+			break;
+		if (cw == 0)
+			continue;  /* a combining mark alone cannot be placed safely */
+		if (c < 0x20 || (c >= 0x7F && c < 0xA0) || wcwidth(c) < 0 || !tui_showable(c)) {
+			for (int k = 0; k < cw; k++)
+				waddnwstr(w, L"?", 1);
+		} else {
+			waddnwstr(w, &c, 1);
+		}
+		used += cw;
+	}
+	if (cols >= 0)
+		for (; used < limit; used++)
+			waddnwstr(w, L" ", 1);
+	wattr_off(w, attr, NULL);
+	return used;
+}
+
+int tui_put(WINDOW *w, int y, int x, const char *utf8, int cols, attr_t attr)
+{
+	size_t n;
+	wchar_t *ws = text_to_wcs(utf8 ? utf8 : "", &n);
+	int used = tui_put_wcs(w, y, x, ws, n, cols, attr);
+	free(ws);
+	return used;
+}
+
+void tui_title(struct tui *t, const char *title)
+{
+	(void)t;
+	char *line = xasprintf(" %s  %s", _("Shanzhi village register"), title);
+	tui_put(stdscr, 0, 0, line, COLS, A_REVERSE);
+	free(line);
+}
+
+void tui_keybar(struct tui *t, const struct tui_hint *hints, size_t n)
+{
+	(void)t;
+	int x = 0, y = LINES - 1;
+	wmove(stdscr, y, 0);
+	wclrtoeol(stdscr);
+	for (size_t i = 0; i < n && x < COLS - 1; i++) {
+		const char *label = _(hints[i].label);
+		int need = text_width(hints[i].key) + text_width(label) + 1;
+		if (x + need > COLS)
+			break;
+		x += tui_put(stdscr, y, x, hints[i].key, -1, A_BOLD);
+		x += tui_put(stdscr, y, x, label, -1, A_REVERSE);
+		if (x < COLS)
+			x += tui_put(stdscr, y, x, " ", 1, A_NORMAL);
+	}
+}
+
+void tui_draw_message(struct tui *t)
+{
+	tui_put(stdscr, LINES - 2, 0, t->message ? t->message : "", COLS,
+		t->message_error ? A_BOLD : A_NORMAL);
+}
+
+/* Stores and draws the message line. */
+static void tui_set_message(struct tui *t, bool error, const char *fmt, va_list ap)
+{
+	free(t->message);
+	t->message = xvasprintf(fmt, ap);
+	t->message_error = error;
+	tui_draw_message(t);
+}
+
+void tui_message(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	tui_set_message(t, false, fmt, ap);
+	va_end(ap);
+}
+
+void tui_error(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	tui_set_message(t, true, fmt, ap);
+	va_end(ap);
+	beep();
+}
+
+void tui_message_clear(struct tui *t)
+{
+	free(t->message);
+	t->message = NULL;
+	t->message_error = false;
+	tui_draw_message(t);
+}
+
+size_t tui_wrap(const char *utf8, int cols, char ***out)
+{
+	size_t n, count = 0, start = 0;
+	wchar_t *ws = text_to_wcs(utf8 ? utf8 : "", &n);
+	char **lines = NULL;
+	if (cols < 1)
+		cols = 1;
+	while (start < n || count == 0) {
+		size_t end = start, brk = 0;
+		int used = 0;
+		while (end < n && ws[end] != L'\n') {
+			int w = text_char_width(ws[end]);
+			if (used + w > cols)
+				break;
+			if (ws[end] == L' ')
+				brk = end;
+			used += w;
+			end++;
+		}
+		/* break an English line at its last space; CJK breaks anywhere */
+		if (end < n && ws[end] != L'\n' && brk > start)
+			end = brk;
+		lines = xrealloc(lines, (count + 1) * sizeof(*lines));
+		lines[count++] = text_from_wcs(ws + start, end - start);
+		if (end < n && (ws[end] == L'\n' || ws[end] == L' '))
+			end++;
+		if (end == start && end < n)
+			end++;  /* a character wider than the box: skip it rather than loop */
+		start = end;
+		if (start >= n)
+			break;
+	}
+	free(ws);
+	*out = lines;
+	return count;
+}
+
+WINDOW *tui_popup(int h, int w, const char *title)
+{
+	if (h > LINES)
+		h = LINES;
+	if (w > COLS)
+		w = COLS;
+	WINDOW *p = newwin(h, w, (LINES - h) / 2, (COLS - w) / 2);
+	keypad(p, TRUE);
+	/* ASCII frame: box-drawing characters are ambiguous-width in GBK terminals */
+	wborder(p, '|', '|', '-', '-', '+', '+', '+', '+');
+	if (title && *title) {
+		int tw = text_width(title);
+		int x = tw + 2 < w ? (w - tw - 2) / 2 : 1;
+		tui_put(p, 0, x, " ", 1, A_NORMAL);
+		tui_put(p, 0, x + 1, title, w - x - 2 > 0 ? w - x - 2 : 0, A_BOLD);
+		if (x + 1 + tw < w - 1)
+			tui_put(p, 0, x + 1 + tw, " ", 1, A_NORMAL);
+	}
+	return p;
+}
+
+void tui_popup_close(WINDOW *p)
+{
+	delwin(p);
+	touchwin(stdscr);
+	wnoutrefresh(stdscr);
+}
+
+void tui_show_text(struct tui *t, const char *title, const char *text)
+{
+	char **lines;
+	int w = COLS - 10 < 70 ? COLS - 10 : 70;
+	size_t n = tui_wrap(text, w - 4, &lines);
+	int h = (int)n + 4;
+	WINDOW *p = tui_popup(h, w, title);
+	for (size_t i = 0; i < n; i++)
+		tui_put(p, 1 + (int)i, 2, lines[i], w - 4, A_NORMAL);
+	tui_put(p, h - 2, 2, _("Press any key to go on."), w - 4, A_NORMAL);
+	curs_set(0);
+	wnoutrefresh(p);
+	doupdate();
+	int k;
+	while ((k = tui_getkey(t, -1)) == TK_RESIZE)
+		;
+	curs_set(1);
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	tui_popup_close(p);
+}
+
+bool tui_confirm(struct tui *t, const char *question, bool default_yes)
+{
+	char **lines;
+	int w = COLS - 10 < 64 ? COLS - 10 : 64;
+	size_t n = tui_wrap(question, w - 4, &lines);
+	int h = (int)n + 4;
+	WINDOW *p = tui_popup(h, w, _("Please confirm"));
+	for (size_t i = 0; i < n; i++)
+		tui_put(p, 1 + (int)i, 2, lines[i], w - 4, A_NORMAL);
+	tui_put(p, h - 2, 2, default_yes ? _("y = yes (Enter), n = no") : _("y = yes, n = no (Enter)"),
+		w - 4, A_BOLD);
+	curs_set(0);
+	wnoutrefresh(p);
+	doupdate();
+	bool answer = false;
+	for (;;) {
+		int k = tui_getkey(t, -1);
+		if (k == 'y' || k == 'Y' || k == L'是') {
+			answer = true;
+			break;
+		}
+		if (k == 'n' || k == 'N' || k == L'否' || TK_IS_BACK(k))
+			break;
+		if (k == TK_ENTER) {
+			answer = default_yes;
+			break;
+		}
+	}
+	curs_set(1);
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	tui_popup_close(p);
+	return answer;
+}
+
+char *tui_prompt(struct tui *t, const char *title, const char *label, const char *initial,
+		 size_t max_chars)
+{
+	int w = COLS - 10 < 64 ? COLS - 10 : 64, box = w - 4;
+	WINDOW *p = tui_popup(6, w, title);
+	struct fedit e;
+	char *result = NULL;
+	fedit_init(&e, initial, max_chars);
+	tui_put(p, 1, 2, label, box, A_NORMAL);
+	tui_put(p, 4, 2, _("Enter = done, Esc = cancel"), box, A_NORMAL);
+	curs_set(1);
+	for (;;) {
+		size_t n;
+		int col;
+		fedit_scroll_to_cursor(&e, box);
+		const wchar_t *vis = fedit_visible(&e, box, &n, &col);
+		tui_put_wcs(p, 2, 2, vis, n, box, A_UNDERLINE);
+		wmove(p, 2, 2 + col);
+		wnoutrefresh(p);
+		doupdate();
+		int k = tui_getkey(t, -1);
+		if (k == TK_ENTER) {
+			result = fedit_value(&e);
+			break;
+		}
+		if (TK_IS_BACK(k))
+			break;
+		switch (k) {
+		case TK_LEFT: fedit_left(&e); break;
+		case TK_RIGHT: fedit_right(&e); break;
+		case TK_HOME: fedit_home(&e); break;
+		case TK_END: fedit_end(&e); break;
+		case TK_BACKSPACE: fedit_backspace(&e); break;
+		case TK_DELETE: fedit_delete(&e); break;
+		case 0x0B: fedit_kill_to_end(&e); break;
+		case 0x15: fedit_clear(&e); break;
+		default:
+			if (k >= 0 && !fedit_insert(&e, (wchar_t)k))
+				beep();
+		}
+	}
+	fedit_free(&e);
+	tui_popup_close(p);
+	return result;
+}
+
+int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial)
+{
+	int w = 20;
+	for (size_t i = 0; i < n; i++) {
+		int lw = text_width(labels[i]) + 8;
+		if (lw > w)
+			w = lw;
+	}
+	if (w > COLS - 4)
+		w = COLS - 4;
+	int rows = (int)n < LINES - 6 ? (int)n : LINES - 6;
+	WINDOW *p = tui_popup(rows + 4, w, title);
+	size_t sel = initial < n ? initial : 0, top = 0;
+	int chosen = -1;
+	curs_set(0);
+	for (;;) {
+		if (sel < top)
+			top = sel;
+		if (sel >= top + (size_t)rows)
+			top = sel - (size_t)rows + 1;
+		for (int r = 0; r < rows; r++) {
+			size_t i = top + (size_t)r;
+			char *line = i < 9 ? xasprintf(" %zu %s", i + 1, labels[i])
+					   : xasprintf("   %s", labels[i]);
+			tui_put(p, 1 + r, 1, line, w - 2, i == sel ? A_REVERSE : A_NORMAL);
+			free(line);
+		}
+		tui_put(p, rows + 2, 2, _("digit or Enter = choose, Esc = cancel"), w - 4, A_NORMAL);
+		wnoutrefresh(p);
+		doupdate();
+		int k = tui_getkey(t, -1);
+		if (k == TK_UP && sel > 0)
+			sel--;
+		else if (k == TK_DOWN && sel + 1 < n)
+			sel++;
+		else if (k == TK_ENTER) {
+			chosen = (int)sel;
+			break;
+		} else if (k >= '1' && k <= '9' && (size_t)(k - '1') < n) {
+			chosen = k - '1';
+			break;
+		} else if (TK_IS_BACK(k))
+			break;
+	}
+	curs_set(1);
+	tui_popup_close(p);
+	return chosen;
+}

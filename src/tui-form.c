@@ -1,0 +1,696 @@
+/* tui-form: the generic form screen (see tui-form.h).
+ *
+ * Layout: the title on line 0, one field per line from line 2 (label, input box, then
+ * the code's label or the referenced record, then the field's problem), the message
+ * line and the key bar at the bottom. Fields scroll when the form is longer than the
+ * screen. A key inside a field redraws that field's line only. */
+#include "tui-form.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "i18n.h"
+#include "pinyin.h"
+#include "store.h"
+#include "text.h"
+#include "tui-list.h"
+#include "tui-screens.h"
+#include "util.h"
+
+#define FORM_FIRST_LINE 2
+#define FORM_LABEL_MAX 16
+
+static const struct tui_hint form_hints[] = {
+	{ "F1", N_("Help") }, { "F2", N_("Save") }, { "F4", N_("Pick") }, { "F10", N_("Back") },
+};
+
+/* Lines available for fields. */
+static int form_rows(void)
+{
+	return LINES - FORM_FIRST_LINE - 2;
+}
+
+/* Width of the label column: the widest label, capped. */
+static int form_label_cols(const struct tui_form *f)
+{
+	int w = 4;
+	for (size_t i = 0; i < f->data->def->nfields; i++) {
+		int lw = text_width(_(f->data->def->fields[i].label)) + 1;
+		if (lw > w)
+			w = lw;
+	}
+	return w > FORM_LABEL_MAX ? FORM_LABEL_MAX : w;
+}
+
+/* Width of a field's input box in display columns. */
+static int form_box_cols(const struct field_def *fd)
+{
+	int w = fd->width;
+	if (w <= 0) {
+		switch (fd->type) {
+		case FIELD_IDNUMBER: w = 18; break;
+		case FIELD_DATE: w = 10; break;
+		case FIELD_PHONE: w = 15; break;
+		case FIELD_INTEGER: w = 8; break;
+		case FIELD_DECIMAL: w = 12; break;
+		case FIELD_CHOICE: w = 4; break;
+		case FIELD_REF: w = 8; break;
+		case FIELD_MULTI: w = 24; break;
+		case FIELD_MEMO: w = 40; break;
+		default: w = fd->max_len > 0 && fd->max_len * 2 < 30 ? fd->max_len * 2 : 30;
+		}
+	}
+	return w < 2 ? 2 : w > 44 ? 44 : w;
+}
+
+/* Recomputes which fields show (relevance) and keeps the field in hand among them. */
+static void form_relevance(struct tui_form *f)
+{
+	const struct form_def *def = f->data->def;
+	f->nshown = 0;
+	for (size_t i = 0; i < def->nfields; i++)
+		if (!f->ev || form_field_relevant(f->ev, f->data, i))
+			f->shown[f->nshown++] = i;
+}
+
+/* Position of field in the shown list, or nshown when hidden. */
+static size_t form_pos(const struct tui_form *f, size_t field)
+{
+	for (size_t p = 0; p < f->nshown; p++)
+		if (f->shown[p] == field)
+			return p;
+	return f->nshown;
+}
+
+/* The problem of a field to show beside it, or NULL. */
+static const char *form_problem_of(const struct tui_form *f, size_t field)
+{
+	if (!f->touched[field])
+		return NULL;
+	for (size_t i = 0; i < f->problems.n; i++)
+		if (f->problems.items[i].field == field)
+			return f->problems.items[i].message;
+	return NULL;
+}
+
+/* What is shown after a box: the label of a code, codes' labels, the referenced record. */
+static char *form_aside(struct tui_form *f, const struct field_def *fd, const char *value)
+{
+	if (!value || !*value)
+		return NULL;
+	if (fd->type == FIELD_REF)
+		return f->ops->ref_text ? f->ops->ref_text(f->ops->ctx, fd, value) : NULL;
+	if (fd->type == FIELD_CHOICE || fd->type == FIELD_MULTI) {
+		char *shown = form_display_value(fd, value);
+		if (shown && strcmp(shown, value) == 0) {
+			free(shown);
+			return fd->list && !codelist_label(fd->list, value) ? xstrdup(_("(not in the list)")) : NULL;
+		}
+		return shown;
+	}
+	return NULL;
+}
+
+/* Draws one field's line; the field in hand shows its editor. */
+static void form_draw_field(struct tui_form *f, size_t field, int y)
+{
+	const struct field_def *fd = &f->data->def->fields[field];
+	int labw = form_label_cols(f), box = form_box_cols(fd), x = 1;
+	char *label = xasprintf("%s%s", _(fd->label), fd->required ? "*" : "");
+	tui_put(stdscr, y, 0, " ", 1, A_NORMAL);
+	tui_put(stdscr, y, x, label, labw, field == f->cur ? A_BOLD : A_NORMAL);
+	free(label);
+	x += labw + 1;
+	attr_t battr = fd->readonly ? A_NORMAL : A_UNDERLINE;
+	if (field == f->cur) {
+		size_t n;
+		int col;
+		fedit_scroll_to_cursor(&f->edit, box);
+		const wchar_t *vis = fedit_visible(&f->edit, box, &n, &col);
+		tui_put_wcs(stdscr, y, x, vis, n, box, battr | A_BOLD);
+	} else {
+		const char *v = f->data->values[field] ? f->data->values[field] : "";
+		tui_put(stdscr, y, x, v, box, battr);
+	}
+	x += box + 1;
+	int rest = COLS - x;
+	char *aside = form_aside(f, fd, field == f->cur ? tui_form_value(f, field) : f->data->values[field]);
+	const char *problem = form_problem_of(f, field);
+	struct strbuf sb = { 0 };
+	sb_append(&sb, aside ? aside : "");
+	if (problem) {
+		sb_append(&sb, aside ? "  " : "");
+		sb_append(&sb, "! ");
+		sb_append(&sb, problem);
+	}
+	tui_put(stdscr, y, x - 1, " ", 1, A_NORMAL);
+	if (rest > 0)
+		tui_put(stdscr, y, x, sb.s ? sb.s : "", rest, problem ? A_BOLD : A_NORMAL);
+	sb_free(&sb);
+	free(aside);
+}
+
+/* Scrolls the field list so the field in hand is on the screen. */
+static void form_scroll(struct tui_form *f)
+{
+	size_t pos = form_pos(f, f->cur), rows = (size_t)(form_rows() > 1 ? form_rows() : 1);
+	if (pos >= f->nshown)
+		return;
+	if (pos < f->top)
+		f->top = pos;
+	if (pos >= f->top + rows)
+		f->top = pos - rows + 1;
+	if (f->top + rows > f->nshown)
+		f->top = f->nshown > rows ? f->nshown - rows : 0;
+}
+
+/* Puts the terminal cursor where the editor's cursor is. */
+static void form_place_cursor(struct tui_form *f)
+{
+	size_t pos = form_pos(f, f->cur);
+	if (pos < f->top || pos >= f->nshown)
+		return;
+	int y = FORM_FIRST_LINE + (int)(pos - f->top);
+	size_t n;
+	int col;
+	int box = form_box_cols(&f->data->def->fields[f->cur]);
+	fedit_visible(&f->edit, box, &n, &col);
+	wmove(stdscr, y, 1 + form_label_cols(f) + 1 + col);
+}
+
+/* Draws every field line (after a derivation or a move), leaving the chrome. */
+static void form_draw_fields(struct tui_form *f)
+{
+	form_scroll(f);
+	int rows = form_rows();
+	for (int r = 0; r < rows; r++) {
+		size_t pos = f->top + (size_t)r;
+		if (pos < f->nshown)
+			form_draw_field(f, f->shown[pos], FORM_FIRST_LINE + r);
+		else
+			tui_put(stdscr, FORM_FIRST_LINE + r, 0, "", COLS, A_NORMAL);
+	}
+	char *more = f->top > 0 || f->top + (size_t)rows < f->nshown
+		? xasprintf(_("fields %zu-%zu of %zu (PgUp/PgDn)"), f->top + 1,
+			    f->top + (size_t)rows < f->nshown ? f->top + (size_t)rows : f->nshown, f->nshown)
+		: xstrdup("");
+	tui_put(stdscr, 1, 0, more, COLS, A_NORMAL);
+	free(more);
+}
+
+/* Key bar entries in F-key order (F1 first, F10 last). */
+static int hint_order(const void *a, const void *b)
+{
+	const struct tui_hint *x = a, *y = b;
+	return atoi(x->key + 1) - atoi(y->key + 1);
+}
+
+void tui_form_draw(struct tui_form *f)
+{
+	if (!tui_size_ok(f->t))
+		return;
+	erase();
+	tui_title(f->t, _(f->title));
+	struct tui_hint hints[16];
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_LEN(form_hints); i++)
+		hints[n++] = form_hints[i];
+	for (size_t i = 0; i < f->ops->nhints && n < ARRAY_LEN(hints); i++)
+		hints[n++] = f->ops->hints[i];
+	qsort(hints, n, sizeof(*hints), hint_order);
+	tui_keybar(f->t, hints, n);
+	tui_draw_message(f->t);
+	form_draw_fields(f);
+	form_place_cursor(f);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* Redraws the line of the field in hand only (a key inside the field). */
+static void form_draw_current(struct tui_form *f)
+{
+	size_t pos = form_pos(f, f->cur);
+	if (!tui_size_ok(f->t) || pos < f->top || pos >= f->nshown)
+		return;
+	form_draw_field(f, f->cur, FORM_FIRST_LINE + (int)(pos - f->top));
+	form_place_cursor(f);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* Loads the editor with field's value. */
+static void form_enter_field(struct tui_form *f, size_t field)
+{
+	const struct field_def *fd = &f->data->def->fields[field];
+	f->cur = field;
+	f->edit.max_chars = fd->max_len > 0 ? (size_t)fd->max_len : 0;
+	fedit_set(&f->edit, f->data->values[field]);
+}
+
+/* Runs every check and keeps the problems for display. */
+static void form_check(struct tui_form *f)
+{
+	form_check_free(&f->problems);
+	if (f->ev)
+		form_validate(f->ev, f->data, &f->problems);
+}
+
+/* Writes the editor back to the data; on a change, derives and tells the register. */
+static void form_leave_field(struct tui_form *f)
+{
+	size_t field = f->cur;
+	f->touched[field] = true;
+	if (!f->edit.changed) {
+		form_check(f);
+		return;
+	}
+	char *v = fedit_value(&f->edit);
+	form_data_set(f->data, field, v);
+	free(v);
+	f->dirty = true;
+	if (f->ev)
+		form_normalize_and_derive(f->ev, f->data, (int)field);
+	fedit_set(&f->edit, f->data->values[field]);
+	form_relevance(f);
+	form_check(f);
+	if (f->ops->field_left)
+		f->ops->field_left(f->ops->ctx, f, field);
+	const char *p = form_problem_of(f, field);
+	if (p)
+		tui_error(f->t, "%s", p);
+	else
+		tui_message_clear(f->t);
+}
+
+const char *tui_form_value(struct tui_form *f, size_t field)
+{
+	if (field == f->cur && f->edit.changed) {
+		char *v = fedit_value(&f->edit);
+		form_data_set(f->data, field, v);
+		free(v);
+	}
+	return f->data->values[field];
+}
+
+void tui_form_set(struct tui_form *f, size_t field, const char *value)
+{
+	form_data_set(f->data, field, value);
+	f->dirty = true;
+	f->touched[field] = true;
+	if (f->ev)
+		form_normalize_and_derive(f->ev, f->data, (int)field);
+	if (field == f->cur)
+		fedit_set(&f->edit, f->data->values[field]);
+	form_relevance(f);
+	form_check(f);
+	tui_form_draw(f);
+}
+
+/* Moves to the shown field delta places away (clamped). */
+static void form_move(struct tui_form *f, int delta)
+{
+	form_leave_field(f);
+	size_t pos = form_pos(f, f->cur);
+	if (pos >= f->nshown)
+		pos = 0;
+	long np = (long)pos + delta;
+	if (np < 0)
+		np = 0;
+	if (np >= (long)f->nshown)
+		np = (long)f->nshown - 1;
+	form_enter_field(f, f->shown[np]);
+	form_draw_fields(f);
+	form_place_cursor(f);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* F1: the help text of the field in hand. */
+static void form_help(struct tui_form *f)
+{
+	const struct field_def *fd = &f->data->def->fields[f->cur];
+	struct strbuf sb = { 0 };
+	sb_append(&sb, fd->help && *fd->help ? _(fd->help) : _("No help is written for this field."));
+	if (fd->type == FIELD_CHOICE || fd->type == FIELD_MULTI)
+		sb_appendf(&sb, "\n\n%s", _("Type a code, or press F4 to pick from the list."));
+	if (fd->required)
+		sb_appendf(&sb, "\n%s", _("This field is required."));
+	sb_appendf(&sb, "\n\n%s", _("Keys: Enter/Tab next field, Shift-Tab/Up previous, F2 save, "
+				    "F4 pick from list, F10/Esc back. Esc then a digit works as F1-F10."));
+	tui_show_text(f->t, _(fd->label), sb.s);
+	sb_free(&sb);
+	tui_form_draw(f);
+}
+
+/* Context of a code-list picklist. */
+struct code_pick {
+	const struct codelist *list;
+};
+
+/* Whether the initials of label contain the letters q (pinyin search in a list). */
+static bool code_pinyin_match(const char *label, const char *q)
+{
+	char *keys[8];
+	size_t n = pinyin_name_keys(label, keys, ARRAY_LEN(keys));
+	bool hit = false;
+	for (size_t i = 0; i < n; i++) {
+		if (strstr(keys[i], q))
+			hit = true;
+		free(keys[i]);
+	}
+	return hit;
+}
+
+/* The rows of a code list that match the typed filter: code prefix, label text or
+ * pinyin initials of the label. */
+static int code_pick_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			   struct tui_rows *out, char **err)
+{
+	struct code_pick *cp = ctx;
+	size_t seen = 0;
+	for (size_t i = 0; i < cp->list->n && out->n < limit; i++) {
+		const struct code_item *it = &cp->list->items[i];
+		const char *label = _(it->label);
+		bool ascii = true;
+		for (const char *c = query; *c; c++)
+			if (UCH(*c) >= 0x80)
+				ascii = false;
+		bool match = !*query || strncmp(it->code, query, strlen(query)) == 0 ||
+			     strstr(label, query) || strstr(it->label, query) ||
+			     (ascii && code_pinyin_match(label, query));
+		if (!match || seen++ < offset)
+			continue;
+		struct strbuf sb = { 0 };
+		tui_col(&sb, it->code, 6);
+		sb_append(&sb, label);
+		tui_rows_add(out, (int64_t)i, sb_take(&sb));
+	}
+	return 0;
+}
+
+/* Adds or removes code in a comma-separated list. Caller frees. */
+static char *multi_toggle(const char *value, const char *code)
+{
+	struct strbuf sb = { 0 };
+	bool found = false;
+	char *copy = xstrdup(value ? value : "");
+	for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (strcmp(tok, code) == 0) {
+			found = true;
+			continue;
+		}
+		sb_appendf(&sb, "%s%s", sb.len ? "," : "", tok);
+	}
+	if (!found)
+		sb_appendf(&sb, "%s%s", sb.len ? "," : "", code);
+	free(copy);
+	return sb_take(&sb);
+}
+
+/* F4: a picklist for a choice field, or the register's picker for a reference. */
+static void form_pick(struct tui_form *f)
+{
+	const struct field_def *fd = &f->data->def->fields[f->cur];
+	char *picked = NULL;
+	if (fd->readonly) {
+		tui_error(f->t, "%s", _("This field is filled in by the program."));
+		return;
+	}
+	if (fd->type == FIELD_REF && f->ops->ref_pick) {
+		picked = f->ops->ref_pick(f->ops->ctx, f, f->cur);
+	} else if ((fd->type == FIELD_CHOICE || fd->type == FIELD_MULTI) && fd->list) {
+		struct code_pick cp = { fd->list };
+		struct tui_list_def def = {
+			.title = fd->label, .query = true, .query_label = N_("Filter:"),
+			.ctx = &cp, .fetch = code_pick_fetch,
+		};
+		int64_t idx;
+		if (tui_list_pick(f->t, &def, NULL, &idx)) {
+			const char *code = fd->list->items[idx].code;
+			picked = fd->type == FIELD_MULTI ? multi_toggle(tui_form_value(f, f->cur), code)
+							 : xstrdup(code);
+		}
+	} else {
+		tui_message(f->t, "%s", _("There is no list to pick from for this field."));
+		return;
+	}
+	if (picked) {
+		fedit_set(&f->edit, picked);
+		f->edit.changed = true;
+		form_leave_field(f);
+		form_enter_field(f, f->cur);
+		free(picked);
+	}
+	tui_form_draw(f);
+}
+
+/* F2: checks everything, shows every problem, and asks the register to write. */
+static bool form_save(struct tui_form *f)
+{
+	form_leave_field(f);
+	form_enter_field(f, f->cur);
+	for (size_t i = 0; i < f->data->def->nfields; i++)
+		f->touched[i] = true;
+	form_check(f);
+	if (f->problems.n > 0) {
+		struct form_problem *p = &f->problems.items[0];
+		if (p->field < f->data->def->nfields && form_pos(f, p->field) < f->nshown)
+			form_enter_field(f, p->field);
+		if (f->problems.n > 1)
+			tui_error(f->t, _("%s (and %zu more problems)"), p->message, f->problems.n - 1);
+		else
+			tui_error(f->t, "%s", p->message);
+		tui_form_draw(f);
+		return false;
+	}
+	char *err = NULL;
+	bool ok = f->ops->save(f->ops->ctx, f, &err) == 0;
+	if (ok)
+		f->dirty = false;
+	else if (err)
+		tui_error(f->t, "%s", err);
+	free(err);
+	form_enter_field(f, f->cur);
+	tui_form_draw(f);
+	return ok;
+}
+
+/* A key for the editor of the field in hand; false when it is not an editing key. */
+static bool form_edit_key(struct tui_form *f, int k)
+{
+	const struct field_def *fd = &f->data->def->fields[f->cur];
+	bool edits = k == TK_BACKSPACE || k == TK_DELETE || k == 0x0B || k == 0x15 || k >= 0x20;
+	if (edits && fd->readonly) {
+		tui_error(f->t, "%s", _("This field is filled in by the program."));
+		return true;
+	}
+	switch (k) {
+	case TK_LEFT: fedit_left(&f->edit); break;
+	case TK_RIGHT: fedit_right(&f->edit); break;
+	case TK_HOME: fedit_home(&f->edit); break;
+	case TK_END: fedit_end(&f->edit); break;
+	case TK_BACKSPACE: fedit_backspace(&f->edit); break;
+	case TK_DELETE: fedit_delete(&f->edit); break;
+	case 0x0B: fedit_kill_to_end(&f->edit); break;
+	case 0x15: fedit_clear(&f->edit); break;
+	default:
+		if (k < 0x20)
+			return false;
+		if (!fedit_insert(&f->edit, (wchar_t)k))
+			tui_error(f->t, _("%s holds at most %zu characters."), _(fd->label), f->edit.max_chars);
+	}
+	form_draw_current(f);
+	return true;
+}
+
+/* Esc/F10: leaves, asking first when something is unsaved. */
+static bool form_may_leave(struct tui_form *f)
+{
+	if (f->edit.changed)
+		f->dirty = true;
+	if (!f->dirty)
+		return true;
+	bool leave = tui_confirm(f->t, _("The changes are not saved. Leave the form and lose them?"), false);
+	if (!leave)
+		tui_form_draw(f);
+	return leave;
+}
+
+/* Fills display-only fields (the age) of a stored record without touching stored ones. */
+static void form_derive_display(struct tui_form *f)
+{
+	const struct form_def *def = f->data->def;
+	struct form_data copy;
+	form_data_init(&copy, def);
+	for (size_t i = 0; i < def->nfields; i++)
+		form_data_set(&copy, i, f->data->values[i]);
+	form_normalize_and_derive(f->ev, &copy, -1);
+	for (size_t i = 0; i < def->nfields; i++)
+		if (!def->fields[i].column)
+			form_data_set(f->data, i, copy.values[i]);
+	form_data_free(&copy);
+}
+
+/* The first field the clerk can type into. */
+static size_t form_first_editable(const struct tui_form *f)
+{
+	for (size_t p = 0; p < f->nshown; p++)
+		if (!f->data->def->fields[f->shown[p]].readonly)
+			return f->shown[p];
+	return f->nshown ? f->shown[0] : 0;
+}
+
+/* The event loop of a form. */
+static bool form_loop(struct tui_form *f)
+{
+	bool saved = false;
+	tui_form_draw(f);
+	while (!f->close && !f->t->quit) {
+		int k = tui_getkey(f->t, -1);
+		if (k == TK_RESIZE) {
+			tui_form_draw(f);
+			continue;
+		}
+		if (!tui_size_ok(f->t) && !TK_IS_BACK(k))
+			continue;
+		switch (k) {
+		case TK_ENTER: case TK_TAB: case TK_DOWN: form_move(f, 1); break;
+		case TK_BTAB: case TK_UP: form_move(f, -1); break;
+		case TK_PGDN: form_move(f, form_rows()); break;
+		case TK_PGUP: form_move(f, -form_rows()); break;
+		case TK_F1: form_help(f); break;
+		case TK_F2: saved |= form_save(f); break;
+		case TK_F4: form_pick(f); break;
+		case TK_F10: case TK_ESC:
+			if (form_may_leave(f))
+				return saved;
+			break;
+		default:
+			if (form_edit_key(f, k))
+				break;
+			if (f->ops->key && f->ops->key(f->ops->ctx, f, k))
+				break;
+		}
+	}
+	return saved;
+}
+
+bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool is_new,
+		  const struct tui_form_ops *ops)
+{
+	struct tui_form f = { .t = t, .data = data, .ops = ops, .title = title };
+	const struct form_def *def = data->def;
+	char *err = NULL;
+	f.ev = form_eval_new(def, store_db(t->app->st), &err);
+	if (!f.ev) {
+		tui_error(t, "%s", err ? err : "?");
+		free(err);
+		return false;
+	}
+	f.shown = xcalloc(def->nfields + 1, sizeof(*f.shown));
+	f.touched = xcalloc(def->nfields + 1, sizeof(*f.touched));
+	if (is_new)
+		form_normalize_and_derive(f.ev, data, -1);
+	else
+		form_derive_display(&f);
+	form_relevance(&f);
+	fedit_init(&f.edit, NULL, 0);
+	form_enter_field(&f, form_first_editable(&f));
+	curs_set(1);
+	bool saved = form_loop(&f);
+	fedit_free(&f.edit);
+	form_check_free(&f.problems);
+	form_eval_free(f.ev);
+	free(f.shown);
+	free(f.touched);
+	return saved;
+}
+
+char *tui_pick_code(struct tui *t, const char *title, const char *list_name)
+{
+	struct code_pick cp = { form_codelist(t->app->forms, list_name) };
+	if (!cp.list)
+		return NULL;
+	struct tui_list_def def = {
+		.title = title, .query = true, .query_label = N_("Filter:"),
+		.ctx = &cp, .fetch = code_pick_fetch,
+	};
+	int64_t idx;
+	return tui_list_pick(t, &def, NULL, &idx) ? xstrdup(cp.list->items[idx].code) : NULL;
+}
+
+/* Whether a form's field name is a plain SQL identifier (it is spliced into SQL). */
+static bool form_ident_ok(const char *s)
+{
+	if (!s || !*s || !(islower(UCH(*s)) || *s == '_'))
+		return false;
+	for (; *s; s++)
+		if (!(islower(UCH(*s)) || isdigit(UCH(*s)) || *s == '_'))
+			return false;
+	return true;
+}
+
+int tui_form_load(struct tui *t, struct form_data *d, int64_t id, char **err)
+{
+	const struct form_def *def = d->def;
+	struct strbuf sb = { 0 };
+	sb_append(&sb, "SELECT ");
+	size_t ncols = 0;
+	for (size_t i = 0; i < def->nfields; i++)
+		if (def->fields[i].column && form_ident_ok(def->fields[i].name))
+			sb_appendf(&sb, "%s\"%s\"", ncols++ ? ", " : "", def->fields[i].name);
+	if (!form_ident_ok(def->table) || ncols == 0) {
+		sb_free(&sb);
+		*err = xasprintf(_("%s: the form names no table or columns to load"), def->file);
+		return -1;
+	}
+	sb_appendf(&sb, " FROM \"%s\" WHERE id = ?1", def->table);
+	sqlite3 *db = store_db(t->app->st);
+	sqlite3_stmt *stmt = NULL;
+	int rc = -1;
+	if (sqlite3_prepare_v2(db, sb.s, -1, &stmt, NULL) != SQLITE_OK) {
+		*err = xstrdup(sqlite3_errmsg(db));
+		goto out;
+	}
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		*err = xasprintf(_("record %lld is not in the register"), (long long)id);
+		goto out;
+	}
+	int c = 0;
+	for (size_t i = 0; i < def->nfields; i++)
+		if (def->fields[i].column && form_ident_ok(def->fields[i].name))
+			form_data_set(d, i, (const char *)sqlite3_column_text(stmt, c++));
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	sb_free(&sb);
+	return rc;
+}
+
+int tui_form_store(struct tui *t, const struct form_data *d, int64_t *id, const char *reason,
+		   char **err)
+{
+	const struct form_def *def = d->def;
+	struct store_field *f = xcalloc(def->nfields + 1, sizeof(*f));
+	size_t n = 0;
+	char *version = xasprintf("%d", def->version);
+	for (size_t i = 0; i < def->nfields; i++) {
+		const struct field_def *fd = &def->fields[i];
+		if (!fd->column || (fd->readonly && *id == 0 && !d->values[i]))
+			continue;
+		if (fd->readonly && fd->type == FIELD_REF)
+			continue;  /* kept by its own screen (the household head) */
+		f[n].column = fd->name;
+		f[n++].value = d->values[i] && *d->values[i] ? d->values[i] : NULL;
+	}
+	f[n].column = "form_version";
+	f[n++].value = version;
+	int rc = *id == 0 ? store_insert(t->app->st, def->table, f, n, id, err)
+			  : store_update(t->app->st, def->table, *id, f, n, reason, err);
+	free(version);
+	free(f);
+	return rc;
+}

@@ -1,0 +1,187 @@
+/* tui-history: who changed what. The audit entries of one record, newest first, one
+ * line per changed column: time, operator, what, the value before and after. Values
+ * of coded fields show their labels, column names their form labels. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "form.h"
+#include "i18n.h"
+#include "store.h"
+#include "tui-list.h"
+#include "tui-screens.h"
+#include "util.h"
+
+struct history_ctx {
+	struct tui *t;
+	const char *table;
+	int64_t id;
+	const struct form_def *def;
+	char title[512];
+};
+
+/* One line per column that an audit entry changed (the union of the before and after
+ * keys whose values differ). */
+static const char history_sql[] =
+	"WITH e AS (SELECT id, at, operator_id, action, before, after, reason FROM audit"
+	"           WHERE tbl = ?1 AND row_id = ?2),"
+	" k AS (SELECT e.id AS aid, j.key AS key FROM e, json_each(coalesce(e.after, '{}')) j"
+	"       UNION SELECT e.id, j.key FROM e, json_each(coalesce(e.before, '{}')) j)"
+	" SELECT e.at, coalesce(o.login, ''), e.action, coalesce(e.reason, ''), k.key,"
+	"        json_extract(e.before, '$.\"' || k.key || '\"'), json_extract(e.after, '$.\"' || k.key || '\"')"
+	" FROM e JOIN k ON k.aid = e.id LEFT JOIN operator o ON o.id = e.operator_id"
+	" WHERE json_extract(e.before, '$.\"' || k.key || '\"') IS NOT json_extract(e.after, '$.\"' || k.key || '\"')"
+	"   AND k.key NOT IN ('created_at', 'updated_at')"
+	" ORDER BY e.id DESC, k.key LIMIT ?3 OFFSET ?4";
+
+/* A column's value as the form shows it (code labels). Caller frees. */
+static char *history_value(const struct history_ctx *hc, const char *column, const char *value)
+{
+	if (!value)
+		return xstrdup(_("(empty)"));
+	int i = hc->def ? form_field_index(hc->def, column) : -1;
+	return i >= 0 ? form_display_value(&hc->def->fields[i], value) : xstrdup(value);
+}
+
+/* A column's label from the form, or the column name. Borrowed. */
+static const char *history_label(const struct history_ctx *hc, const char *column)
+{
+	int i = hc->def ? form_field_index(hc->def, column) : -1;
+	return i >= 0 ? _(hc->def->fields[i].label) : column;
+}
+
+/* Translated name of an audit action. */
+static const char *history_action(const char *action)
+{
+	if (strcmp(action, "insert") == 0)
+		return _("created");
+	if (strcmp(action, "update") == 0)
+		return _("changed");
+	return _("loaded");
+}
+
+static int history_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			 struct tui_rows *out, char **err)
+{
+	struct history_ctx *hc = ctx;
+	sqlite3 *db = store_db(hc->t->app->st);
+	sqlite3_stmt *stmt;
+	(void)query;
+	if (sqlite3_prepare_v2(db, history_sql, -1, &stmt, NULL) != SQLITE_OK) {
+		*err = xstrdup(sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, hc->table, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, hc->id);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)limit);
+	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)offset);
+	int64_t n = (int64_t)offset;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char *at = (const char *)sqlite3_column_text(stmt, 0);
+		const char *key = (const char *)sqlite3_column_text(stmt, 4);
+		char *before = history_value(hc, key, (const char *)sqlite3_column_text(stmt, 5));
+		char *after = history_value(hc, key, (const char *)sqlite3_column_text(stmt, 6));
+		char when[17] = "";
+		snprintf(when, sizeof(when), "%s", at ? at : "");
+		for (char *c = when; *c; c++)
+			if (*c == 'T')
+				*c = ' ';
+		struct strbuf sb = { 0 };
+		tui_col(&sb, when, 16);
+		tui_col(&sb, (const char *)sqlite3_column_text(stmt, 1), 8);
+		tui_col(&sb, history_action((const char *)sqlite3_column_text(stmt, 2)), 4);
+		tui_col(&sb, history_label(hc, key), 12);
+		if (strcmp((const char *)sqlite3_column_text(stmt, 2), "insert") == 0)
+			sb_append(&sb, after);
+		else
+			sb_appendf(&sb, "%s -> %s", before, after);
+		const char *reason = (const char *)sqlite3_column_text(stmt, 3);
+		if (reason && *reason)
+			sb_appendf(&sb, "  (%s)", reason);
+		tui_rows_add(out, n++, sb_take(&sb));
+		free(before);
+		free(after);
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+static const struct tui_hint history_hints[] = {
+	{ "PgUp/PgDn", N_("Scroll") }, { "F10", N_("Back") },
+};
+
+/* Keys of the history: only moving and going back. */
+static enum tui_list_action history_key(void *ctx, struct tui *t, int k, int64_t sel)
+{
+	(void)ctx;
+	(void)sel;
+	if (k == TK_F1)
+		tui_show_text(t, _("History"),
+			      _("Every change of this record, newest first: when, by whom, which field, the value "
+				"before and after, and the reason given."));
+	return TUI_LIST_STAY;
+}
+
+void tui_history_show(struct tui *t, const char *table, int64_t id, const char *what)
+{
+	struct history_ctx hc = { .t = t, .table = table, .id = id, .def = form_get(t->app->forms, table) };
+	snprintf(hc.title, sizeof(hc.title), _("History of %s"), what ? what : "");
+	struct strbuf sb = { 0 };
+	tui_col(&sb, _("Time"), 16);
+	tui_col(&sb, _("Operator"), 8);
+	tui_col(&sb, _("What"), 4);
+	tui_col(&sb, _("Field"), 12);
+	sb_append(&sb, _("Before -> after"));
+	struct tui_list_def def = {
+		.title = hc.title, .header = sb.s,
+		.hints = history_hints, .nhints = ARRAY_LEN(history_hints),
+		.ctx = &hc, .fetch = history_fetch, .on_key = history_key,
+	};
+	tui_list_run(t, &def, NULL);
+	sb_free(&sb);
+}
+
+/* ---- F8: living status ---- */
+
+/* Asks for the new living status, its date and reason, and writes them. */
+bool tui_resident_set_status(struct tui *t, int64_t id)
+{
+	const struct codelist *cl = form_codelist(t->app->forms, "living_status");
+	if (!cl || cl->n == 0)
+		return false;
+	const char **labels = xcalloc(cl->n, sizeof(*labels));
+	for (size_t i = 0; i < cl->n; i++)
+		labels[i] = _(cl->items[i].label);
+	int pick = tui_choose(t, _("Living status (a resident is never deleted)"), labels, cl->n, 1);
+	free(labels);
+	if (pick < 0)
+		return false;
+	const char *code = cl->items[pick].code;
+	bool on_register = strcmp(code, "1") == 0;
+	char today[11], *date = NULL, *reason = NULL, *err = NULL;
+	store_today(today);
+	if (!on_register) {
+		date = tui_prompt(t, _(cl->items[pick].label), _("Date (YYYY-MM-DD):"), today, 10);
+		if (!date)
+			return false;
+		reason = tui_prompt(t, _(cl->items[pick].label), _("Reason (where to, certificate, decision):"), NULL, 200);
+		if (!reason || !*reason) {
+			tui_error(t, "%s", _("Not saved: a reason is required."));
+			free(date);
+			free(reason);
+			return false;
+		}
+	}
+	struct store_field f[] = {
+		{ "living_status", code }, { "status_date", date }, { "status_reason", reason },
+	};
+	bool ok = store_update(t->app->st, "resident", id, f, ARRAY_LEN(f), reason, &err) == 0;
+	if (ok)
+		tui_message(t, _("Living status set to %s."), _(cl->items[pick].label));
+	else
+		tui_error(t, "%s", err ? err : "?");
+	free(err);
+	free(date);
+	free(reason);
+	return ok;
+}

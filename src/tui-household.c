@@ -1,0 +1,273 @@
+/* tui-household: the household list and picker, the household form, and the household
+ * view with its members: add a member, change the head, move a member elsewhere.
+ * Every change goes through store_update/store_insert, so each is audited. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "form.h"
+#include "i18n.h"
+#include "idcard.h"
+#include "store.h"
+#include "tui-form.h"
+#include "tui-list.h"
+#include "tui-screens.h"
+#include "util.h"
+
+/* Text of column i of a row, "" when NULL. */
+static const char *col_text(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+	return s ? (const char *)s : "";
+}
+
+char *tui_household_text(struct tui *t, int64_t id)
+{
+	sqlite3 *db = store_db(t->app->st);
+	sqlite3_stmt *stmt;
+	char *text = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT h.hh_no, h.address, r.name FROM household h"
+			       " LEFT JOIN resident r ON r.id = h.head_id WHERE h.id = ?1", -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		text = *col_text(stmt, 2)
+			? xasprintf(_("%s %s (head: %s)"), col_text(stmt, 0), col_text(stmt, 1), col_text(stmt, 2))
+			: xasprintf("%s %s", col_text(stmt, 0), col_text(stmt, 1));
+	else
+		text = xstrdup(_("(no such household)"));
+	sqlite3_finalize(stmt);
+	return text;
+}
+
+/* ---- the list and the picker ---- */
+
+static char *household_header(void)
+{
+	struct strbuf sb = { 0 };
+	tui_col(&sb, _("Household number"), 14);
+	tui_col(&sb, _("Head"), 12);
+	tui_col(&sb, _("Members"), 4);
+	sb_append(&sb, _("Address"));
+	return sb_take(&sb);
+}
+
+/* Households whose number starts with the query (an index range), or whose head's
+ * name or address contains it. */
+static int household_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			   struct tui_rows *out, char **err)
+{
+	struct tui *t = ctx;
+	sqlite3 *db = store_db(t->app->st);
+	sqlite3_stmt *stmt;
+	bool digits = *query != '\0' && strspn(query, "0123456789") == strlen(query);
+	const char *sql = digits
+		? "SELECT h.id, h.hh_no, r.name, (SELECT count(*) FROM resident m WHERE m.household_id = h.id),"
+		  " h.address FROM household h LEFT JOIN resident r ON r.id = h.head_id"
+		  " WHERE h.hh_no >= ?1 AND h.hh_no < ?1 || 'z' ORDER BY h.hh_no LIMIT ?2 OFFSET ?3"
+		: "SELECT h.id, h.hh_no, r.name, (SELECT count(*) FROM resident m WHERE m.household_id = h.id),"
+		  " h.address FROM household h LEFT JOIN resident r ON r.id = h.head_id"
+		  " WHERE ?1 = '' OR instr(h.address, ?1) > 0 OR instr(r.name, ?1) > 0 OR instr(h.hh_no, ?1) > 0"
+		  " ORDER BY h.hh_no LIMIT ?2 OFFSET ?3";
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		*err = xstrdup(sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, query, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		struct strbuf sb = { 0 };
+		tui_col(&sb, col_text(stmt, 1), 14);
+		tui_col(&sb, col_text(stmt, 2), 12);
+		tui_col(&sb, col_text(stmt, 3), 4);
+		sb_append(&sb, col_text(stmt, 4));
+		tui_rows_add(out, sqlite3_column_int64(stmt, 0), sb_take(&sb));
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+static const struct tui_hint list_hints[] = {
+	{ "Enter", N_("Open") }, { "F7", N_("New") }, { "F9", N_("History") }, { "F10", N_("Back") },
+};
+
+/* Keys of the household list. */
+static enum tui_list_action household_list_key(void *ctx, struct tui *t, int k, int64_t sel)
+{
+	(void)ctx;
+	if (k == TK_ENTER && sel >= 0) {
+		tui_household_view(t, sel);
+		return TUI_LIST_RELOAD;
+	}
+	if (k == TK_F7) {
+		int64_t id = tui_household_form(t, 0);
+		if (id)
+			tui_household_view(t, id);
+		return TUI_LIST_RELOAD;
+	}
+	if (k == TK_F9 && sel >= 0)
+		tui_history_show(t, "household", sel, _("Household"));
+	if (k == TK_F1)
+		tui_show_text(t, _("Households"),
+			      _("Type a household number (its beginning), part of the address or the head's name. "
+				"Enter opens the household with its members, F7 creates a household."));
+	return TUI_LIST_STAY;
+}
+
+void tui_household_list(struct tui *t)
+{
+	char *header = household_header();
+	struct tui_list_def def = {
+		.title = N_("Households"), .header = header, .query = true,
+		.query_label = N_("Search (household no., address, head):"),
+		.hints = list_hints, .nhints = ARRAY_LEN(list_hints),
+		.ctx = t, .fetch = household_fetch, .on_key = household_list_key,
+	};
+	tui_list_run(t, &def, NULL);
+	free(header);
+}
+
+/* The picker's state: F7 creates a household and closes the picker with it. */
+struct pick_ctx {
+	struct tui *t;
+	int64_t created;
+};
+
+static int pick_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+		      struct tui_rows *out, char **err)
+{
+	struct pick_ctx *pc = ctx;
+	return household_fetch(pc->t, query, offset, limit, out, err);
+}
+
+static enum tui_list_action pick_key(void *ctx, struct tui *t, int k, int64_t sel)
+{
+	struct pick_ctx *pc = ctx;
+	(void)sel;
+	if (k != TK_F7)
+		return TUI_LIST_STAY;
+	pc->created = tui_household_form(t, 0);
+	return pc->created ? TUI_LIST_CLOSE : TUI_LIST_STAY;
+}
+
+int64_t tui_household_pick(struct tui *t, const char *title)
+{
+	char *header = household_header();
+	struct pick_ctx pc = { .t = t };
+	struct tui_list_def def = {
+		.title = title, .header = header, .query = true, .query_label = N_("Find:"),
+		.ctx = &pc, .fetch = pick_fetch, .on_key = pick_key,
+	};
+	int64_t id = 0;
+	if (!tui_list_pick(t, &def, NULL, &id))
+		id = pc.created;
+	free(header);
+	return id;
+}
+
+/* ---- the household form ---- */
+
+struct hh_ctx {
+	struct tui *t;
+	int64_t id;
+};
+
+static int household_save(void *ctx, struct tui_form *f, char **err)
+{
+	struct hh_ctx *hc = ctx;
+	bool is_new = hc->id == 0;
+	if (tui_form_store(hc->t, f->data, &hc->id, NULL, err) != 0)
+		return -1;
+	int i = form_field_index(f->data->def, "hh_no");
+	tui_message(hc->t, is_new ? _("Household %s is created.") : _("Household %s is saved."),
+		    i >= 0 && f->data->values[i] ? f->data->values[i] : "");
+	return 0;
+}
+
+/* Beside the grid and head fields: the grid's and the head's names. */
+static char *household_ref_text(void *ctx, const struct field_def *fd, const char *value)
+{
+	struct hh_ctx *hc = ctx;
+	const char *sql = NULL;
+	if (fd->ref_table && strcmp(fd->ref_table, "grid") == 0)
+		sql = "SELECT g.name || ' ' || v.name FROM grid g JOIN village v ON v.id = g.village_id WHERE g.id = ?1";
+	else if (fd->ref_table && strcmp(fd->ref_table, "resident") == 0)
+		sql = "SELECT name FROM resident WHERE id = ?1";
+	sqlite3_stmt *stmt;
+	char *text = NULL;
+	if (!sql || sqlite3_prepare_v2(store_db(hc->t->app->st), sql, -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, strtoll(value, NULL, 10));
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		text = xstrdup(col_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return text;
+}
+
+/* Grids with their village, filtered by name. */
+static int grid_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+		      struct tui_rows *out, char **err)
+{
+	struct tui *t = ctx;
+	sqlite3 *db = store_db(t->app->st);
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(db, "SELECT g.id, g.code, g.name, v.name FROM grid g JOIN village v ON v.id = g.village_id"
+			       " WHERE ?1 = '' OR instr(g.name, ?1) > 0 OR instr(v.name, ?1) > 0 OR g.code LIKE ?1 || '%'"
+			       " ORDER BY v.code, g.code LIMIT ?2 OFFSET ?3", -1, &stmt, NULL) != SQLITE_OK) {
+		*err = xstrdup(sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, query, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		struct strbuf sb = { 0 };
+		tui_col(&sb, col_text(stmt, 1), 6);
+		tui_col(&sb, col_text(stmt, 2), 20);
+		sb_append(&sb, col_text(stmt, 3));
+		tui_rows_add(out, sqlite3_column_int64(stmt, 0), sb_take(&sb));
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+static char *household_ref_pick(void *ctx, struct tui_form *f, size_t field)
+{
+	struct hh_ctx *hc = ctx;
+	const struct field_def *fd = &f->data->def->fields[field];
+	if (!fd->ref_table || strcmp(fd->ref_table, "grid") != 0)
+		return NULL;
+	struct tui_list_def def = {
+		.title = N_("Grid"), .query = true, .query_label = N_("Filter:"),
+		.ctx = hc->t, .fetch = grid_fetch,
+	};
+	int64_t id;
+	return tui_list_pick(hc->t, &def, NULL, &id) ? xasprintf("%lld", (long long)id) : NULL;
+}
+
+int64_t tui_household_form(struct tui *t, int64_t id)
+{
+	const struct form_def *def = form_get(t->app->forms, "household");
+	if (!def) {
+		tui_error(t, "%s", _("The household form definition (household.form) is missing."));
+		return 0;
+	}
+	struct hh_ctx hc = { .t = t, .id = id };
+	struct tui_form_ops ops = {
+		.ctx = &hc, .save = household_save, .ref_text = household_ref_text,
+		.ref_pick = household_ref_pick,
+	};
+	struct form_data d;
+	char *err = NULL;
+	form_data_init(&d, def);
+	if (id && tui_form_load(t, &d, id, &err) != 0) {
+		tui_error(t, "%s", err);
+		free(err);
+		form_data_free(&d);
+		return 0;
+	}
+	bool saved = tui_form_run(t, id ? N_("Household") : N_("New household"), &d, id == 0, &ops);
+	form_data_free(&d);
+	return saved ? hc.id : 0;
+}

@@ -1,0 +1,311 @@
+/* tui-list: the list screen engine (see tui-list.h).
+ *
+ * The list keeps only one page of rows: the fetch callback is a range scan with a
+ * LIMIT, so a page costs the same over a thousand or a million records. The search
+ * line is a fedit, so what was typed survives a resize. */
+#include "tui-list.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fedit.h"
+#include "i18n.h"
+#include "text.h"
+#include "util.h"
+
+void tui_rows_add(struct tui_rows *r, int64_t key, char *text)
+{
+	r->text = xrealloc(r->text, (r->n + 1) * sizeof(*r->text));
+	r->key = xrealloc(r->key, (r->n + 1) * sizeof(*r->key));
+	r->text[r->n] = text;
+	r->key[r->n++] = key;
+}
+
+void tui_rows_free(struct tui_rows *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->text[i]);
+	free(r->text);
+	free(r->key);
+	memset(r, 0, sizeof(*r));
+}
+
+void tui_col(struct strbuf *sb, const char *utf8, int cols)
+{
+	char *fit = text_fit(utf8 ? utf8 : "", cols);
+	sb_append(sb, fit);
+	sb_append(sb, " ");
+	free(fit);
+}
+
+/* Where the list is drawn and what it shows. */
+struct list_state {
+	const struct tui_list_def *def;
+	WINDOW *w;          /* stdscr, or the popup */
+	bool popup;
+	int y_query, y_header, y_rows, x, cols, rows;
+	struct fedit query;
+	struct tui_rows page;
+	size_t offset, sel;
+	bool more;          /* rows beyond this page */
+	char *err;
+};
+
+/* Computes where things go for the current terminal size. */
+static void list_layout(struct list_state *s)
+{
+	if (s->popup) {
+		int h = LINES - 4, w = COLS - 6;
+		if (s->w)
+			delwin(s->w);
+		s->w = tui_popup(h, w, _(s->def->title));
+		s->x = 2;
+		s->cols = w - 4;
+		s->y_query = 1;
+		s->y_header = 2;
+		s->y_rows = 3;
+		s->rows = h - 5;
+	} else {
+		s->w = stdscr;
+		s->x = 0;
+		s->cols = COLS;
+		s->y_query = 1;
+		s->y_header = 2;
+		s->y_rows = 3;
+		s->rows = LINES - 3 - 2;
+	}
+	if (!s->def->query) {
+		s->y_header--;
+		s->y_rows--;
+		s->rows++;
+	}
+	if (s->rows < 1)
+		s->rows = 1;
+}
+
+/* Fetches the page at s->offset for the current query. */
+static void list_fetch(struct list_state *s)
+{
+	char *q = fedit_value(&s->query);
+	tui_rows_free(&s->page);
+	free(s->err);
+	s->err = NULL;
+	if (s->def->fetch(s->def->ctx, q, s->offset, (size_t)s->rows + 1, &s->page, &s->err) != 0)
+		tui_rows_free(&s->page);
+	s->more = s->page.n > (size_t)s->rows;
+	if (s->more) {
+		free(s->page.text[--s->page.n]);
+	}
+	if (s->page.n == 0)
+		s->sel = 0;
+	else if (s->sel >= s->page.n)
+		s->sel = s->page.n - 1;
+	free(q);
+}
+
+/* Draws the rows and the line under them (page position or the error). */
+static void list_draw_rows(struct list_state *s)
+{
+	for (int r = 0; r < s->rows; r++) {
+		size_t i = (size_t)r;
+		if (i < s->page.n)
+			tui_put(s->w, s->y_rows + r, s->x, s->page.text[i], s->cols,
+				i == s->sel ? A_REVERSE : A_NORMAL);
+		else if (i == 0 && s->page.n == 0)
+			tui_put(s->w, s->y_rows + r, s->x, s->err ? s->err : _("(nothing found)"), s->cols, A_NORMAL);
+		else
+			tui_put(s->w, s->y_rows + r, s->x, "", s->cols, A_NORMAL);
+	}
+}
+
+/* Draws the search line and leaves the cursor in it. */
+static void list_draw_query(struct list_state *s)
+{
+	if (!s->def->query)
+		return;
+	const char *label = _(s->def->query_label ? s->def->query_label : N_("Search:"));
+	int lw = tui_put(s->w, s->y_query, s->x, label, -1, A_BOLD);
+	lw += tui_put(s->w, s->y_query, s->x + lw, " ", 1, A_NORMAL);
+	int box = s->cols - lw;
+	if (box > 40)
+		box = 40;
+	size_t n;
+	int col;
+	fedit_scroll_to_cursor(&s->query, box);
+	const wchar_t *vis = fedit_visible(&s->query, box, &n, &col);
+	tui_put_wcs(s->w, s->y_query, s->x + lw, vis, n, box, A_UNDERLINE);
+	const char *more = s->more || s->offset ? _("PgUp/PgDn: more") : "";
+	int rest = s->cols - lw - box - 2;
+	if (rest > 0)
+		tui_put(s->w, s->y_query, s->x + lw + box + 2, more, rest, A_NORMAL);
+	wmove(s->w, s->y_query, s->x + lw + col);
+}
+
+/* Draws the whole list screen (on entry, after a popup, after a resize). */
+static void list_draw_all(struct tui *t, struct list_state *s)
+{
+	if (!s->popup) {
+		erase();
+		tui_title(t, _(s->def->title));
+		tui_keybar(t, s->def->hints, s->def->nhints);
+		tui_draw_message(t);
+	}
+	if (s->def->header)
+		tui_put(s->w, s->y_header, s->x, s->def->header, s->cols, A_BOLD | A_UNDERLINE);
+	list_draw_rows(s);
+	list_draw_query(s);
+	if (!s->def->query)
+		curs_set(0);
+	wnoutrefresh(s->w);
+	doupdate();
+}
+
+/* Refreshes after a change: rows and search line only. */
+static void list_flush(struct list_state *s)
+{
+	list_draw_rows(s);
+	list_draw_query(s);
+	wnoutrefresh(s->w);
+	doupdate();
+}
+
+/* Moves the selection; false when the key is not a movement. */
+static bool list_move(struct list_state *s, int k)
+{
+	switch (k) {
+	case TK_UP:
+		if (s->sel > 0)
+			s->sel--;
+		else if (s->offset > 0) {
+			s->offset--;
+			list_fetch(s);
+		}
+		return true;
+	case TK_DOWN:
+		if (s->sel + 1 < s->page.n)
+			s->sel++;
+		else if (s->more) {
+			s->offset++;
+			list_fetch(s);
+			s->sel = s->page.n ? s->page.n - 1 : 0;
+		}
+		return true;
+	case TK_PGDN:
+		if (s->more) {
+			s->offset += (size_t)s->rows;
+			list_fetch(s);
+		} else if (s->page.n)
+			s->sel = s->page.n - 1;
+		return true;
+	case TK_PGUP:
+		if (s->offset == 0)
+			s->sel = 0;
+		s->offset = s->offset > (size_t)s->rows ? s->offset - (size_t)s->rows : 0;
+		list_fetch(s);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Edits the search line; true when the query changed (the list is fetched again). */
+static bool list_edit_query(struct list_state *s, int k)
+{
+	if (!s->def->query)
+		return false;
+	bool changed = false;
+	switch (k) {
+	case TK_BACKSPACE: changed = fedit_backspace(&s->query); break;
+	case TK_DELETE: changed = fedit_delete(&s->query); break;
+	case TK_LEFT: fedit_left(&s->query); break;
+	case TK_RIGHT: fedit_right(&s->query); break;
+	case TK_HOME: fedit_home(&s->query); break;
+	case TK_END: fedit_end(&s->query); break;
+	case 0x15: fedit_clear(&s->query); changed = true; break;
+	default:
+		if (k < 0x20)
+			return false;
+		changed = fedit_insert(&s->query, (wchar_t)k);
+	}
+	if (changed) {
+		s->offset = s->sel = 0;
+		list_fetch(s);
+	}
+	return true;
+}
+
+/* The event loop of both the full-screen list and the picklist. */
+static bool list_loop(struct tui *t, const struct tui_list_def *def, const char *initial,
+		      bool popup, int64_t *picked)
+{
+	struct list_state s = { .def = def, .popup = popup };
+	bool chose = false;
+	fedit_init(&s.query, initial, 60);
+	list_layout(&s);
+	list_fetch(&s);
+	if (tui_size_ok(t))
+		list_draw_all(t, &s);
+	for (;;) {
+		int k = tui_getkey(t, -1);
+		if (k == TK_RESIZE) {
+			list_layout(&s);
+			if (tui_size_ok(t)) {
+				if (popup) {
+					erase();
+					wnoutrefresh(stdscr);
+				}
+				list_fetch(&s);
+				list_draw_all(t, &s);
+			}
+			continue;
+		}
+		if (!tui_size_ok(t)) {
+			if (TK_IS_BACK(k))
+				break;
+			continue;
+		}
+		if (TK_IS_BACK(k))
+			break;
+		int64_t sel = s.page.n ? s.page.key[s.sel] : -1;
+		if (popup && k == TK_ENTER) {
+			if (sel >= 0) {
+				*picked = sel;
+				chose = true;
+				break;
+			}
+			continue;
+		}
+		if (list_move(&s, k) || list_edit_query(&s, k)) {
+			list_flush(&s);
+			continue;
+		}
+		if (!def->on_key)
+			continue;
+		enum tui_list_action a = def->on_key(def->ctx, t, k, sel);
+		if (a == TUI_LIST_CLOSE || t->quit)
+			break;
+		if (a == TUI_LIST_RELOAD)
+			list_fetch(&s);
+		list_layout(&s);
+		if (tui_size_ok(t))
+			list_draw_all(t, &s);
+	}
+	tui_rows_free(&s.page);
+	fedit_free(&s.query);
+	free(s.err);
+	if (popup)
+		tui_popup_close(s.w);
+	curs_set(1);
+	return chose;
+}
+
+void tui_list_run(struct tui *t, const struct tui_list_def *def, const char *initial_query)
+{
+	list_loop(t, def, initial_query, false, NULL);
+}
+
+bool tui_list_pick(struct tui *t, const struct tui_list_def *def, const char *initial_query,
+		   int64_t *key)
+{
+	return list_loop(t, def, initial_query, true, key);
+}

@@ -1,0 +1,117 @@
+/* tui-menu: the main menu. Entries are picked by digit (or arrows and Enter); only
+ * registers that work are listed. 0, Esc or F10 leaves the program after a confirm. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "app.h"
+#include "i18n.h"
+#include "store.h"
+#include "tui-screens.h"
+#include "util.h"
+
+struct menu_entry {
+	char key;
+	const char *label;
+	void (*run)(struct tui *t);
+};
+
+/* The resident list, opened from the menu with an empty search. */
+static void menu_residents(struct tui *t)
+{
+	tui_resident_list(t, NULL);
+}
+
+static const struct menu_entry menu_entries[] = {
+	{ '1', N_("Residents and household register"), menu_residents },
+	{ '2', N_("Households"), tui_household_list },
+};
+
+static const struct tui_hint menu_hints[] = {
+	{ "1-2", N_("Choose") }, { "F1", N_("Help") }, { "0/F10", N_("Quit") },
+};
+
+/* The village the database describes, for the heading. Caller frees. */
+static char *menu_village(struct tui *t)
+{
+	sqlite3_stmt *stmt;
+	char *name = NULL;
+	if (sqlite3_prepare_v2(store_db(t->app->st),
+			       "SELECT t.name || ' ' || v.name FROM village v JOIN town t ON t.id = v.town_id"
+			       " ORDER BY v.id LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+		name = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return name;
+}
+
+/* Draws the menu with entry sel highlighted. */
+static void menu_draw(struct tui *t, size_t sel, const char *village)
+{
+	if (!tui_size_ok(t))
+		return;
+	erase();
+	tui_title(t, _("Main menu"));
+	int y = 3, x = 6;
+	if (village)
+		tui_put(stdscr, 2, x, village, COLS - x, A_BOLD);
+	for (size_t i = 0; i < ARRAY_LEN(menu_entries); i++) {
+		char *line = xasprintf(" %c  %s ", menu_entries[i].key, _(menu_entries[i].label));
+		tui_put(stdscr, y + 1 + (int)i * 2, x, line, 40, i == sel ? A_REVERSE : A_NORMAL);
+		free(line);
+	}
+	char *quit = xasprintf(" 0  %s ", _("Quit"));
+	tui_put(stdscr, y + 1 + (int)ARRAY_LEN(menu_entries) * 2, x, quit, 40, A_NORMAL);
+	free(quit);
+	char *db = xasprintf(_("Database: %s"), t->app->db_path ? t->app->db_path : "");
+	tui_put(stdscr, LINES - 3, 0, db, COLS, A_NORMAL);
+	free(db);
+	tui_keybar(t, menu_hints, ARRAY_LEN(menu_hints));
+	tui_draw_message(t);
+	curs_set(0);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* Runs one entry and clears the message it left behind when it returns. */
+static void menu_open(struct tui *t, size_t i)
+{
+	tui_message_clear(t);
+	curs_set(1);
+	menu_entries[i].run(t);
+}
+
+void tui_menu_run(struct tui *t)
+{
+	size_t sel = 0;
+	char *village = menu_village(t);
+	while (!t->quit) {
+		menu_draw(t, sel, village);
+		int k = tui_getkey(t, -1);
+		if (k == TK_RESIZE || !tui_size_ok(t))
+			continue;
+		if (k == '0' || TK_IS_BACK(k)) {
+			if (tui_confirm(t, _("Leave shanzhi?"), true))
+				t->quit = true;
+		} else if (k == TK_UP && sel > 0) {
+			sel--;
+		} else if (k == TK_DOWN && sel + 1 < ARRAY_LEN(menu_entries)) {
+			sel++;
+		} else if (k == TK_ENTER) {
+			menu_open(t, sel);
+		} else if (k == TK_F1) {
+			tui_show_text(t, _("Main menu"),
+				      _("Press the digit of an entry. In every screen: Enter/Tab next field, Shift-Tab/Up "
+					"previous, F1 help, F2 save, F3 search, F4 pick from a list, F7 new record, F8 "
+					"status (residents are never deleted), F10 or Esc back. Esc then a digit works "
+					"as F1-F10 (Esc 0 is F10)."));
+		} else {
+			for (size_t i = 0; i < ARRAY_LEN(menu_entries); i++)
+				if (k == menu_entries[i].key) {
+					sel = i;
+					menu_open(t, i);
+				}
+		}
+	}
+	free(village);
+}

@@ -1,0 +1,426 @@
+/* tui-resident: the resident list (incremental search) and the resident form with its
+ * checks before create: an ID number already registered offers that resident, and a
+ * same-name, same-birth-date resident is shown as a possible duplicate. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "form.h"
+#include "i18n.h"
+#include "idcard.h"
+#include "search.h"
+#include "store.h"
+#include "tui-form.h"
+#include "tui-list.h"
+#include "tui-screens.h"
+#include "util.h"
+
+/* ---- the list ---- */
+
+static const struct tui_hint list_hints[] = {
+	{ "F1", N_("Help") }, { "Enter", N_("Open") }, { "F5", N_("Household") },
+	{ "F7", N_("New") }, { "F8", N_("Status") }, { "F9", N_("History") }, { "F10", N_("Back") },
+};
+
+/* Translated label of a code in a named list, or the code itself. */
+static const char *code_label(struct tui *t, const char *list, const char *code)
+{
+	const char *l = codelist_label(form_codelist(t->app->forms, list), code);
+	return l ? l : code;
+}
+
+/* Lays out one resident as a list line. Caller frees. */
+static char *resident_line(struct tui *t, const struct resident_row *r)
+{
+	char id[32], phone[32];
+	struct strbuf sb = { 0 };
+	idcard_mask(r->id_number ? r->id_number : "", id);
+	phone_mask(r->phone ? r->phone : "", phone);
+	tui_col(&sb, r->name, 14);
+	tui_col(&sb, *r->sex ? code_label(t, "sex", r->sex) : "", 2);
+	tui_col(&sb, r->birth, 10);
+	tui_col(&sb, r->id_number && *r->id_number ? id : "", 18);
+	tui_col(&sb, r->phone && *r->phone ? phone : "", 11);
+	tui_col(&sb, r->hh_no ? r->hh_no : "", 12);
+	sb_append(&sb, strcmp(r->living, "1") == 0 ? "" : code_label(t, "living_status", r->living));
+	return sb_take(&sb);
+}
+
+/* The column heads of the resident list, laid out like the lines. Caller frees. */
+static char *resident_header(void)
+{
+	struct strbuf sb = { 0 };
+	tui_col(&sb, _("Name"), 14);
+	tui_col(&sb, _("Sex"), 2);
+	tui_col(&sb, _("Birth date"), 10);
+	tui_col(&sb, _("ID number"), 18);
+	tui_col(&sb, _("Phone"), 11);
+	tui_col(&sb, _("Household"), 12);
+	sb_append(&sb, _("Status"));
+	return sb_take(&sb);
+}
+
+/* fetch callback of the list: the shared resident search. */
+static int resident_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			  struct tui_rows *out, char **err)
+{
+	struct tui *t = ctx;
+	struct search_result res = { 0 };
+	if (search_residents(t->app->st, query, offset, limit, &res, err) != 0)
+		return -1;
+	for (size_t i = 0; i < res.n; i++)
+		tui_rows_add(out, res.rows[i].id, resident_line(t, &res.rows[i]));
+	search_result_free(&res);
+	return 0;
+}
+
+/* The household a resident belongs to, 0 when none. */
+static int64_t resident_household(struct tui *t, int64_t id)
+{
+	sqlite3 *db = store_db(t->app->st);
+	sqlite3_stmt *stmt;
+	int64_t hh = 0;
+	if (sqlite3_prepare_v2(db, "SELECT household_id FROM resident WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		hh = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return hh;
+}
+
+/* Keys of the resident list. */
+static enum tui_list_action resident_list_key(void *ctx, struct tui *t, int k, int64_t sel)
+{
+	(void)ctx;
+	switch (k) {
+	case TK_ENTER:
+		if (sel < 0)
+			return TUI_LIST_STAY;
+		tui_resident_edit(t, sel);
+		return TUI_LIST_RELOAD;
+	case TK_F7:
+		tui_resident_new(t, 0);
+		return TUI_LIST_RELOAD;
+	case TK_F8:
+		if (sel >= 0)
+			tui_resident_set_status(t, sel);
+		return TUI_LIST_RELOAD;
+	case TK_F9:
+		if (sel >= 0)
+			tui_history_show(t, "resident", sel, _("Resident"));
+		return TUI_LIST_STAY;
+	case TK_F5: {
+		int64_t hh = sel >= 0 ? resident_household(t, sel) : 0;
+		if (hh)
+			tui_household_view(t, hh);
+		else if (sel >= 0)
+			tui_error(t, "%s", _("This resident belongs to no household yet: open him or her and press F4 in the household field."));
+		return TUI_LIST_RELOAD;
+	}
+	case TK_F1:
+		tui_show_text(t, _("Residents"),
+			      _("Type to search: a name or part of it, pinyin initials (lfl for Long Fali), "
+				"the last 4 or more digits of an ID or phone number, or a household number. "
+				"Up/Down and PgUp/PgDn move, Enter opens the resident, F7 registers a new one, "
+				"F8 records a move, death or cancellation, F9 shows who changed what, "
+				"F5 opens the household."));
+		return TUI_LIST_STAY;
+	default:
+		return TUI_LIST_STAY;
+	}
+}
+
+void tui_resident_list(struct tui *t, const char *query)
+{
+	char *header = resident_header();
+	struct tui_list_def def = {
+		.title = N_("Residents"), .header = header, .query = true,
+		.query_label = N_("Search (name, pinyin, ID/phone tail, household no.):"),
+		.hints = list_hints, .nhints = ARRAY_LEN(list_hints),
+		.ctx = t, .fetch = resident_fetch, .on_key = resident_list_key,
+	};
+	tui_list_run(t, &def, query);
+	free(header);
+}
+
+/* ---- the form ---- */
+
+struct resident_ctx {
+	struct tui *t;
+	int64_t id;           /* 0 until saved */
+	int64_t open_instead; /* the clerk chose to open an existing resident */
+};
+
+static const struct tui_hint form_hints[] = {
+	{ "F3", N_("Search") }, { "F5", N_("Household") }, { "F7", N_("New") },
+	{ "F8", N_("Status") }, { "F9", N_("History") },
+};
+
+/* Field index by name in the form being edited. */
+static int fidx(struct tui_form *f, const char *name)
+{
+	return form_field_index(f->data->def, name);
+}
+
+/* A value of the form by field name (NULL when empty or unknown). */
+static const char *fval(struct tui_form *f, const char *name)
+{
+	int i = fidx(f, name);
+	const char *v = i >= 0 ? tui_form_value(f, (size_t)i) : NULL;
+	return v && *v ? v : NULL;
+}
+
+/* On leaving the ID number: a number already registered offers to open that resident. */
+static void resident_field_left(void *ctx, struct tui_form *f, size_t field)
+{
+	struct resident_ctx *rc = ctx;
+	if (f->data->def->fields[field].type != FIELD_IDNUMBER)
+		return;
+	const char *idn = fval(f, f->data->def->fields[field].name);
+	if (!idn)
+		return;
+	sqlite3 *db = store_db(rc->t->app->st);
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(db, "SELECT id, name, birth_date FROM resident WHERE id_number = ?1 AND id <> ?2",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(stmt, 1, idn, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, rc->id);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		int64_t other = sqlite3_column_int64(stmt, 0);
+		char *q = xasprintf(_("The ID number %s is already registered for %s (born %s). Open that resident instead?"),
+				    idn, (const char *)sqlite3_column_text(stmt, 1),
+				    sqlite3_column_text(stmt, 2) ? (const char *)sqlite3_column_text(stmt, 2) : "?");
+		if (tui_confirm(rc->t, q, true)) {
+			rc->open_instead = other;
+			f->close = true;
+		} else {
+			tui_error(rc->t, "%s", _("This ID number is already registered: it cannot be saved twice."));
+		}
+		free(q);
+	}
+	sqlite3_finalize(stmt);
+}
+
+/* Before creating: residents with the same name and birth date. Caller frees; NULL
+ * when there is none. */
+static char *resident_duplicates(struct tui *t, const char *name, const char *birth, int64_t self)
+{
+	sqlite3 *db = store_db(t->app->st);
+	sqlite3_stmt *stmt;
+	struct strbuf sb = { 0 };
+	if (!name || !birth || sqlite3_prepare_v2(db,
+		"SELECT r.id_number, h.hh_no, h.address FROM resident r LEFT JOIN household h ON h.id = r.household_id"
+		" WHERE r.name = ?1 AND r.birth_date = ?2 AND r.id <> ?3 LIMIT 5", -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, birth, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 3, self);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		char id[32];
+		const char *idn = (const char *)sqlite3_column_text(stmt, 0);
+		idcard_mask(idn ? idn : "", id);
+		sb_appendf(&sb, "\n%s %s %s %s", name, idn ? id : _("(no ID number)"),
+			   sqlite3_column_text(stmt, 1) ? (const char *)sqlite3_column_text(stmt, 1) : "",
+			   sqlite3_column_text(stmt, 2) ? (const char *)sqlite3_column_text(stmt, 2) : "");
+	}
+	sqlite3_finalize(stmt);
+	return sb.len ? sb_take(&sb) : NULL;
+}
+
+/* Sets the household's head when this resident is entered as its head (02) and the
+ * household has none. */
+static int resident_claim_head(struct tui *t, int64_t resident, const char *hh, const char *relation,
+			       char **err)
+{
+	if (!hh || !relation || strcmp(relation, "02") != 0)
+		return 0;
+	sqlite3 *db = store_db(t->app->st);
+	sqlite3_stmt *stmt;
+	int rc = 0;
+	if (sqlite3_prepare_v2(db, "SELECT id FROM household WHERE id = ?1 AND head_id IS NULL", -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(stmt, 1, hh, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		char *head = xasprintf("%lld", (long long)resident);
+		struct store_field f[] = { { "head_id", head } };
+		rc = store_update(t->app->st, "household", sqlite3_column_int64(stmt, 0), f, 1,
+				  NULL, err);
+		free(head);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* F2 after validation: the possible-duplicate check, then the one write path. */
+static int resident_save(void *ctx, struct tui_form *f, char **err)
+{
+	struct resident_ctx *rc = ctx;
+	struct tui *t = rc->t;
+	if (rc->id == 0) {
+		char *dups = resident_duplicates(t, fval(f, "name"), fval(f, "birth_date"), 0);
+		if (dups) {
+			char *q = xasprintf(_("Possible duplicate: a resident with the same name and birth date is registered:%s\n\nRegister this one anyway?"), dups);
+			bool go = tui_confirm(t, q, false);
+			free(q);
+			free(dups);
+			if (!go) {
+				*err = xstrdup(_("Not saved: check the possible duplicate first (F3 searches)."));
+				return -1;
+			}
+		}
+	}
+	bool is_new = rc->id == 0;
+	int64_t id = rc->id;
+	if (store_begin(t->app->st, err) != 0)
+		return -1;
+	if (tui_form_store(t, f->data, &id, NULL, err) != 0 ||
+	    resident_claim_head(t, id, fval(f, "household_id"), fval(f, "relation"), err) != 0 ||
+	    store_commit(t->app->st, err) != 0) {
+		store_rollback(t->app->st);
+		return -1;
+	}
+	rc->id = id;
+	const char *name = fval(f, "name");
+	if (is_new)
+		tui_message(t, _("%s is registered (record %lld)."), name ? name : "", (long long)id);
+	else
+		tui_message(t, _("The changes to %s are saved."), name ? name : "");
+	return 0;
+}
+
+/* Beside the household field: its number and address. */
+static char *resident_ref_text(void *ctx, const struct field_def *fd, const char *value)
+{
+	struct resident_ctx *rc = ctx;
+	if (!fd->ref_table || strcmp(fd->ref_table, "household") != 0)
+		return NULL;
+	return tui_household_text(rc->t, strtoll(value, NULL, 10));
+}
+
+/* F4 on the household field: pick one, or create it there with F7. */
+static char *resident_ref_pick(void *ctx, struct tui_form *f, size_t field)
+{
+	struct resident_ctx *rc = ctx;
+	(void)f;
+	(void)field;
+	int64_t hh = tui_household_pick(rc->t, N_("Household (F7: a new household)"));
+	return hh ? xasprintf("%lld", (long long)hh) : NULL;
+}
+
+/* The form's own keys: F3 search by name, F5 household, F7 new, F8 status, F9 history. */
+static bool resident_form_key(void *ctx, struct tui_form *f, int k)
+{
+	struct resident_ctx *rc = ctx;
+	struct tui *t = rc->t;
+	switch (k) {
+	case TK_F3:
+		tui_resident_list(t, fval(f, "name"));
+		break;
+	case TK_F5: {
+		const char *hh = fval(f, "household_id");
+		if (!hh) {
+			tui_error(t, "%s", _("No household yet: press F4 in the household field to choose or create one."));
+			return true;
+		}
+		tui_household_view(t, strtoll(hh, NULL, 10));
+		break;
+	}
+	case TK_F7:
+		if (f->dirty && !tui_confirm(t, _("The changes are not saved. Start a new resident and lose them?"), false))
+			break;
+		rc->open_instead = -1;
+		f->close = true;
+		return true;
+	case TK_F8:
+		if (rc->id == 0) {
+			tui_error(t, "%s", _("Save the resident first (F2)."));
+			return true;
+		}
+		if (f->dirty) {
+			tui_error(t, "%s", _("Save the changes first (F2), then record the status."));
+			return true;
+		}
+		if (tui_resident_set_status(t, rc->id)) {
+			char *err = NULL;
+			if (tui_form_load(t, f->data, rc->id, &err) != 0)
+				tui_error(t, "%s", err);
+			free(err);
+			int i = fidx(f, "living_status");
+			if (i >= 0)
+				tui_form_set(f, (size_t)i, f->data->values[i]);
+			f->dirty = false;
+		}
+		break;
+	case TK_F9:
+		if (rc->id == 0) {
+			tui_error(t, "%s", _("A new resident has no history yet."));
+			return true;
+		}
+		tui_history_show(t, "resident", rc->id, fval(f, "name"));
+		break;
+	default:
+		return false;
+	}
+	tui_form_draw(f);
+	return true;
+}
+
+/* Runs the resident form on id (0 = new, with household set); follows the clerk's
+ * choice to open another resident or start a new one. Returns the last saved id. */
+static int64_t resident_form(struct tui *t, int64_t id, int64_t household)
+{
+	const struct form_def *def = form_get(t->app->forms, "resident");
+	int64_t saved_id = 0;
+	if (!def) {
+		tui_error(t, "%s", _("The resident form definition (resident.form) is missing."));
+		return 0;
+	}
+	while (!t->quit) {
+		struct form_data d;
+		struct resident_ctx rc = { .t = t, .id = id };
+		struct tui_form_ops ops = {
+			.ctx = &rc, .field_left = resident_field_left, .save = resident_save,
+			.ref_text = resident_ref_text, .ref_pick = resident_ref_pick,
+			.key = resident_form_key, .hints = form_hints, .nhints = ARRAY_LEN(form_hints),
+		};
+		char *err = NULL;
+		form_data_init(&d, def);
+		if (id && tui_form_load(t, &d, id, &err) != 0) {
+			tui_error(t, "%s", err);
+			free(err);
+			form_data_free(&d);
+			break;
+		}
+		int hi = form_field_index(def, "household_id");
+		if (!id && household && hi >= 0) {
+			char *hv = xasprintf("%lld", (long long)household);
+			form_data_set(&d, (size_t)hi, hv);
+			free(hv);
+		}
+		if (id == 0)
+			tui_message(t, "%s", _("New resident: type the name, then the ID number; F2 saves."));
+		tui_form_run(t, id ? N_("Resident") : N_("New resident"), &d, id == 0, &ops);
+		form_data_free(&d);
+		if (rc.id)
+			saved_id = rc.id;
+		if (rc.open_instead > 0)
+			id = rc.open_instead;
+		else if (rc.open_instead < 0)
+			id = 0;
+		else
+			break;
+	}
+	return saved_id;
+}
+
+void tui_resident_edit(struct tui *t, int64_t id)
+{
+	resident_form(t, id, 0);
+}
+
+int64_t tui_resident_new(struct tui *t, int64_t household_id)
+{
+	return resident_form(t, 0, household_id);
+}

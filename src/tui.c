@@ -1,0 +1,30 @@
+/* tui: the full-screen interface: starts the terminal, runs the main menu (each
+ * screen it opens runs nested, so the screen stack is the call stack), stops. */
+#include "tui.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "app.h"
+#include "form.h"
+#include "i18n.h"
+#include "tui-core.h"
+#include "tui-screens.h"
+
+int tui_run(struct app *app)
+{
+	struct tui t;
+	char *err = NULL;
+	if (!form_get(app->forms, "resident") || !form_get(app->forms, "household")) {
+		fprintf(stderr, "shanzhi: %s\n", _("the resident and household form definitions are missing"));
+		return 1;
+	}
+	if (!tui_core_start(&t, app, &err)) {
+		fprintf(stderr, "shanzhi: %s\n", err);
+		free(err);
+		return 1;
+	}
+	tui_menu_run(&t);
+	tui_core_stop(&t);
+	return 0;
+}
