@@ -6,7 +6,9 @@
  * with wnoutrefresh + doupdate: ncurses then sends only the cells that changed. */
 #include "tui-core.h"
 
+#include <langinfo.h>
 #include <limits.h>
+#include <libintl.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,6 +46,9 @@ bool tui_core_start(struct tui *t, struct app *app, char **err)
 {
 	memset(t, 0, sizeof(*t));
 	t->app = app;
+	/* UTF-8 inside: every string the screens draw is decoded as UTF-8 and handed to
+	 * ncursesw as wide characters, which it converts to the terminal's codeset */
+	bind_textdomain_codeset("shanzhi", "UTF-8");
 	set_escdelay(TUI_ESCDELAY_MS);
 	if (!newterm(NULL, stdout, stdin)) {
 		*err = xstrdup(_("cannot start the full-screen interface on this terminal (is TERM set?)"));
@@ -63,6 +68,7 @@ bool tui_core_start(struct tui *t, struct app *app, char **err)
 void tui_core_stop(struct tui *t)
 {
 	endwin();
+	bind_textdomain_codeset("shanzhi", nl_langinfo(CODESET));
 	free(t->message);
 	t->message = NULL;
 }
@@ -431,7 +437,10 @@ char *tui_prompt(struct tui *t, const char *title, const char *label, const char
 
 int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial)
 {
-	int w = 20;
+	const char *hint = _("digit or Enter = choose, Esc = cancel");
+	int w = text_width(hint) + 6;
+	if (text_width(title) + 8 > w)
+		w = text_width(title) + 8;
 	for (size_t i = 0; i < n; i++) {
 		int lw = text_width(labels[i]) + 8;
 		if (lw > w)
@@ -456,7 +465,7 @@ int tui_choose(struct tui *t, const char *title, const char *const *labels, size
 			tui_put(p, 1 + r, 1, line, w - 2, i == sel ? A_REVERSE : A_NORMAL);
 			free(line);
 		}
-		tui_put(p, rows + 2, 2, _("digit or Enter = choose, Esc = cancel"), w - 4, A_NORMAL);
+		tui_put(p, rows + 2, 2, hint, w - 4, A_NORMAL);
 		wnoutrefresh(p);
 		doupdate();
 		int k = tui_getkey(t, -1);

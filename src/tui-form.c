@@ -56,12 +56,13 @@ static int form_box_cols(const struct field_def *fd)
 		case FIELD_INTEGER: w = 8; break;
 		case FIELD_DECIMAL: w = 12; break;
 		case FIELD_CHOICE: w = 4; break;
-		case FIELD_REF: w = 8; break;
+		case FIELD_REF: w = 44; break;
 		case FIELD_MULTI: w = 24; break;
 		case FIELD_MEMO: w = 40; break;
 		default: w = fd->max_len > 0 && fd->max_len * 2 < 30 ? fd->max_len * 2 : 30;
 		}
 	}
+	w++;  /* the cursor's cell after the last character */
 	return w < 2 ? 2 : w > 44 ? 44 : w;
 }
 
@@ -124,7 +125,13 @@ static void form_draw_field(struct tui_form *f, size_t field, int y)
 	free(label);
 	x += labw + 1;
 	attr_t battr = fd->readonly ? A_NORMAL : A_UNDERLINE;
-	if (field == f->cur) {
+	char *aside = NULL;
+	if (fd->type == FIELD_REF) {
+		/* a reference shows what it points to; its id means nothing to a clerk */
+		char *ref = form_aside(f, fd, f->data->values[field]);
+		tui_put(stdscr, y, x, ref ? ref : "", box, battr | (field == f->cur ? A_BOLD : 0));
+		free(ref);
+	} else if (field == f->cur) {
 		size_t n;
 		int col;
 		fedit_scroll_to_cursor(&f->edit, box);
@@ -136,7 +143,8 @@ static void form_draw_field(struct tui_form *f, size_t field, int y)
 	}
 	x += box + 1;
 	int rest = COLS - x;
-	char *aside = form_aside(f, fd, field == f->cur ? tui_form_value(f, field) : f->data->values[field]);
+	if (fd->type != FIELD_REF)
+		aside = form_aside(f, fd, field == f->cur ? tui_form_value(f, field) : f->data->values[field]);
 	const char *problem = form_problem_of(f, field);
 	struct strbuf sb = { 0 };
 	sb_append(&sb, aside ? aside : "");
@@ -177,6 +185,8 @@ static void form_place_cursor(struct tui_form *f)
 	int col;
 	int box = form_box_cols(&f->data->def->fields[f->cur]);
 	fedit_visible(&f->edit, box, &n, &col);
+	if (f->data->def->fields[f->cur].type == FIELD_REF)
+		col = 0;
 	wmove(stdscr, y, 1 + form_label_cols(f) + 1 + col);
 }
 
@@ -484,6 +494,19 @@ static bool form_edit_key(struct tui_form *f, int k)
 	bool edits = k == TK_BACKSPACE || k == TK_DELETE || k == 0x0B || k == 0x15 || k >= 0x20;
 	if (edits && fd->readonly) {
 		tui_error(f->t, "%s", _("This field is filled in by the program."));
+		return true;
+	}
+	if (edits && fd->type == FIELD_REF) {
+		if (k >= 0x20) {
+			form_pick(f);
+		} else if (f->data->values[f->cur] && *f->data->values[f->cur]) {
+			fedit_set(&f->edit, "");
+			f->edit.changed = true;
+			form_leave_field(f);
+			form_enter_field(f, f->cur);
+			tui_message(f->t, "%s", _("Detached: the field is empty now (F4 picks again)."));
+			tui_form_draw(f);
+		}
 		return true;
 	}
 	switch (k) {

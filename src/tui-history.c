@@ -27,12 +27,34 @@ static const char history_sql[] =
 	"           WHERE tbl = ?1 AND row_id = ?2),"
 	" k AS (SELECT e.id AS aid, j.key AS key FROM e, json_each(coalesce(e.after, '{}')) j"
 	"       UNION SELECT e.id, j.key FROM e, json_each(coalesce(e.before, '{}')) j)"
-	" SELECT e.at, coalesce(o.login, ''), e.action, coalesce(e.reason, ''), k.key,"
+	" SELECT datetime(e.at, 'localtime'), coalesce(o.login, ''), e.action, coalesce(e.reason, ''), k.key,"
 	"        json_extract(e.before, '$.\"' || k.key || '\"'), json_extract(e.after, '$.\"' || k.key || '\"')"
 	" FROM e JOIN k ON k.aid = e.id LEFT JOIN operator o ON o.id = e.operator_id"
 	" WHERE json_extract(e.before, '$.\"' || k.key || '\"') IS NOT json_extract(e.after, '$.\"' || k.key || '\"')"
 	"   AND k.key NOT IN ('created_at', 'updated_at')"
 	" ORDER BY e.id DESC, k.key LIMIT ?3 OFFSET ?4";
+
+/* A referenced record by what a clerk knows it by (a name, a household number), or
+ * the id when it is gone. Caller frees. */
+static char *history_ref(const struct history_ctx *hc, const char *table, const char *value)
+{
+	const char *sql = NULL;
+	if (table && strcmp(table, "resident") == 0)
+		sql = "SELECT name FROM resident WHERE id = ?1";
+	else if (table && strcmp(table, "household") == 0)
+		sql = "SELECT hh_no FROM household WHERE id = ?1";
+	else if (table && strcmp(table, "grid") == 0)
+		sql = "SELECT name FROM grid WHERE id = ?1";
+	sqlite3_stmt *stmt;
+	char *text = NULL;
+	if (sql && sqlite3_prepare_v2(store_db(hc->t->app->st), sql, -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, value, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+			text = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+		sqlite3_finalize(stmt);
+	}
+	return text ? text : xstrdup(value);
+}
 
 /* A column's value as the form shows it (code labels). Caller frees. */
 static char *history_value(const struct history_ctx *hc, const char *column, const char *value)
@@ -40,6 +62,8 @@ static char *history_value(const struct history_ctx *hc, const char *column, con
 	if (!value)
 		return xstrdup(_("(empty)"));
 	int i = hc->def ? form_field_index(hc->def, column) : -1;
+	if (i >= 0 && hc->def->fields[i].type == FIELD_REF)
+		return history_ref(hc, hc->def->fields[i].ref_table, value);
 	return i >= 0 ? form_display_value(&hc->def->fields[i], value) : xstrdup(value);
 }
 
@@ -47,6 +71,8 @@ static char *history_value(const struct history_ctx *hc, const char *column, con
 static const char *history_label(const struct history_ctx *hc, const char *column)
 {
 	int i = hc->def ? form_field_index(hc->def, column) : -1;
+	if (i < 0 && strcmp(column, "form_version") == 0)
+		return _("Form version");
 	return i >= 0 ? _(hc->def->fields[i].label) : column;
 }
 
@@ -89,7 +115,7 @@ static int history_fetch(void *ctx, const char *query, size_t offset, size_t lim
 		struct strbuf sb = { 0 };
 		tui_col(&sb, when, 16);
 		tui_col(&sb, (const char *)sqlite3_column_text(stmt, 1), 8);
-		tui_col(&sb, history_action((const char *)sqlite3_column_text(stmt, 2)), 4);
+		tui_col(&sb, history_action((const char *)sqlite3_column_text(stmt, 2)), 6);
 		tui_col(&sb, history_label(hc, key), 12);
 		if (strcmp((const char *)sqlite3_column_text(stmt, 2), "insert") == 0)
 			sb_append(&sb, after);
@@ -129,7 +155,7 @@ void tui_history_show(struct tui *t, const char *table, int64_t id, const char *
 	struct strbuf sb = { 0 };
 	tui_col(&sb, _("Time"), 16);
 	tui_col(&sb, _("Operator"), 8);
-	tui_col(&sb, _("What"), 4);
+	tui_col(&sb, _("What"), 6);
 	tui_col(&sb, _("Field"), 12);
 	sb_append(&sb, _("Before -> after"));
 	struct tui_list_def def = {

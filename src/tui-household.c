@@ -182,6 +182,9 @@ static int household_save(void *ctx, struct tui_form *f, char **err)
 	int i = form_field_index(f->data->def, "hh_no");
 	tui_message(hc->t, is_new ? _("Household %s is created.") : _("Household %s is saved."),
 		    i >= 0 && f->data->values[i] ? f->data->values[i] : "");
+	/* a new household goes straight back to where it was asked for */
+	if (is_new)
+		f->close = true;
 	return 0;
 }
 
