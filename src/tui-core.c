@@ -215,10 +215,11 @@ void tui_keybar(struct tui *t, const struct tui_hint *hints, size_t n)
 	wclrtoeol(stdscr);
 	for (size_t i = 0; i < n && x < COLS - 1; i++) {
 		const char *label = _(hints[i].label);
-		int need = text_width(hints[i].key) + text_width(label) + 1;
+		int need = text_width(hints[i].key) + 1 + text_width(label) + 1;
 		if (x + need > COLS)
 			break;
 		x += tui_put(stdscr, y, x, hints[i].key, -1, A_BOLD);
+		x += tui_put(stdscr, y, x, " ", 1, A_NORMAL);
 		x += tui_put(stdscr, y, x, label, -1, A_REVERSE);
 		if (x < COLS)
 			x += tui_put(stdscr, y, x, " ", 1, A_NORMAL);

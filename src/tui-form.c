@@ -285,13 +285,14 @@ static void form_leave_field(struct tui_form *f)
 	fedit_set(&f->edit, f->data->values[field]);
 	form_relevance(f);
 	form_check(f);
-	if (f->ops->field_left)
-		f->ops->field_left(f->ops->ctx, f, field);
 	const char *p = form_problem_of(f, field);
 	if (p)
 		tui_error(f->t, "%s", p);
 	else
 		tui_message_clear(f->t);
+	/* last, so that what the register says stays on the message line */
+	if (f->ops->field_left)
+		f->ops->field_left(f->ops->ctx, f, field);
 }
 
 const char *tui_form_value(struct tui_form *f, size_t field)

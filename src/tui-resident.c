@@ -171,6 +171,27 @@ static const char *fval(struct tui_form *f, const char *name)
 	return v && *v ? v : NULL;
 }
 
+/* Another resident with this ID number: its id, name and birth date (caller frees
+ * the texts); 0 when there is none. */
+static int64_t resident_id_owner(struct tui *t, const char *idn, int64_t self, char **name, char **birth)
+{
+	sqlite3 *db = store_db(t->app->st);
+	sqlite3_stmt *stmt;
+	int64_t other = 0;
+	if (!idn || sqlite3_prepare_v2(db, "SELECT id, name, birth_date FROM resident WHERE id_number = ?1 AND id <> ?2",
+				       -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(stmt, 1, idn, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, self);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		other = sqlite3_column_int64(stmt, 0);
+		*name = xstrdup((const char *)sqlite3_column_text(stmt, 1));
+		*birth = xstrdup(sqlite3_column_text(stmt, 2) ? (const char *)sqlite3_column_text(stmt, 2) : "?");
+	}
+	sqlite3_finalize(stmt);
+	return other;
+}
+
 /* On leaving the ID number: a number already registered offers to open that resident. */
 static void resident_field_left(void *ctx, struct tui_form *f, size_t field)
 {
@@ -178,29 +199,21 @@ static void resident_field_left(void *ctx, struct tui_form *f, size_t field)
 	if (f->data->def->fields[field].type != FIELD_IDNUMBER)
 		return;
 	const char *idn = fval(f, f->data->def->fields[field].name);
-	if (!idn)
+	char *name = NULL, *birth = NULL;
+	int64_t other = resident_id_owner(rc->t, idn, rc->id, &name, &birth);
+	if (!other)
 		return;
-	sqlite3 *db = store_db(rc->t->app->st);
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(db, "SELECT id, name, birth_date FROM resident WHERE id_number = ?1 AND id <> ?2",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_text(stmt, 1, idn, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, rc->id);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		int64_t other = sqlite3_column_int64(stmt, 0);
-		char *q = xasprintf(_("The ID number %s is already registered for %s (born %s). Open that resident instead?"),
-				    idn, (const char *)sqlite3_column_text(stmt, 1),
-				    sqlite3_column_text(stmt, 2) ? (const char *)sqlite3_column_text(stmt, 2) : "?");
-		if (tui_confirm(rc->t, q, true)) {
-			rc->open_instead = other;
-			f->close = true;
-		} else {
-			tui_error(rc->t, "%s", _("This ID number is already registered: it cannot be saved twice."));
-		}
-		free(q);
+	char *q = xasprintf(_("The ID number %s is already registered for %s (born %s). Open that resident instead?"),
+			    idn, name, birth);
+	if (tui_confirm(rc->t, q, true)) {
+		rc->open_instead = other;
+		f->close = true;
+	} else {
+		tui_error(rc->t, "%s", _("This ID number is already registered: it cannot be saved twice."));
 	}
-	sqlite3_finalize(stmt);
+	free(q);
+	free(name);
+	free(birth);
 }
 
 /* Before creating: residents with the same name and birth date. Caller frees; NULL
@@ -258,6 +271,13 @@ static int resident_save(void *ctx, struct tui_form *f, char **err)
 {
 	struct resident_ctx *rc = ctx;
 	struct tui *t = rc->t;
+	char *name = NULL, *birth = NULL;
+	if (resident_id_owner(t, fval(f, "id_number"), rc->id, &name, &birth)) {
+		*err = xasprintf(_("Not saved: the ID number is already registered for %s (born %s)."), name, birth);
+		free(name);
+		free(birth);
+		return -1;
+	}
 	if (rc->id == 0) {
 		char *dups = resident_duplicates(t, fval(f, "name"), fval(f, "birth_date"), 0);
 		if (dups) {
@@ -282,11 +302,12 @@ static int resident_save(void *ctx, struct tui_form *f, char **err)
 		return -1;
 	}
 	rc->id = id;
-	const char *name = fval(f, "name");
+	f->title = N_("Resident");
+	const char *saved = fval(f, "name");
 	if (is_new)
-		tui_message(t, _("%s is registered (record %lld)."), name ? name : "", (long long)id);
+		tui_message(t, _("%s is registered (record %lld)."), saved ? saved : "", (long long)id);
 	else
-		tui_message(t, _("The changes to %s are saved."), name ? name : "");
+		tui_message(t, _("The changes to %s are saved."), saved ? saved : "");
 	return 0;
 }
 
