@@ -273,8 +273,7 @@ static int resident_save(void *ctx, struct tui_form *f, char **err)
 	struct tui *t = rc->t;
 	char *name = NULL, *birth = NULL;
 	if (resident_id_owner(t, fval(f, "id_number"), rc->id, &name, &birth)) {
-		*err = xasprintf("%s (%s %s)", _("This ID number is already registered: it cannot be saved twice."),
-				 name, birth);
+		*err = xasprintf(_("Not saved: the ID number is already registered for %s (born %s)."), name, birth);
 		free(name);
 		free(birth);
 		return -1;
