@@ -213,11 +213,13 @@ void tui_keybar(struct tui *t, const struct tui_hint *hints, size_t n)
 	int x = 0, y = LINES - 1;
 	wmove(stdscr, y, 0);
 	wclrtoeol(stdscr);
+	/* the last entry (Back) always shows: the others give way when the bar is full */
+	int last = n ? text_width(hints[n - 1].key) + 1 + text_width(_(hints[n - 1].label)) + 1 : 0;
 	for (size_t i = 0; i < n && x < COLS - 1; i++) {
 		const char *label = _(hints[i].label);
 		int need = text_width(hints[i].key) + 1 + text_width(label) + 1;
-		if (x + need > COLS)
-			break;
+		if (x + need + (i + 1 < n ? last : 0) > COLS)
+			continue;
 		x += tui_put(stdscr, y, x, hints[i].key, -1, A_BOLD);
 		x += tui_put(stdscr, y, x, " ", 1, A_NORMAL);
 		x += tui_put(stdscr, y, x, label, -1, A_REVERSE);

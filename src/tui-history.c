@@ -24,7 +24,7 @@ struct history_ctx {
  * keys whose values differ). */
 static const char history_sql[] =
 	"WITH e AS (SELECT id, at, operator_id, action, before, after, reason FROM audit"
-	"           WHERE tbl = ?1 AND row_id = ?2),"
+	"           WHERE tbl = ?1 AND row_id = ?2 AND action <> 'bulk'),"
 	" k AS (SELECT e.id AS aid, j.key AS key FROM e, json_each(coalesce(e.after, '{}')) j"
 	"       UNION SELECT e.id, j.key FROM e, json_each(coalesce(e.before, '{}')) j)"
 	" SELECT datetime(e.at, 'localtime'), coalesce(o.login, ''), e.action, coalesce(e.reason, ''), k.key,"

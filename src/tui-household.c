@@ -270,6 +270,7 @@ int64_t tui_household_form(struct tui *t, int64_t id)
 		form_data_free(&d);
 		return 0;
 	}
+	tui_message_clear(t);
 	bool saved = tui_form_run(t, id ? N_("Household") : N_("New household"), &d, id == 0, &ops);
 	form_data_free(&d);
 	return saved ? hc.id : 0;

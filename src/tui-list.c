@@ -241,6 +241,8 @@ static bool list_loop(struct tui *t, const struct tui_list_def *def, const char 
 	struct list_state s = { .def = def, .popup = popup };
 	bool chose = false;
 	fedit_init(&s.query, initial, 60);
+	if (!popup)
+		tui_message_clear(t);
 	list_layout(&s);
 	list_fetch(&s);
 	if (tui_size_ok(t))
