@@ -89,7 +89,8 @@ static int household_fetch(void *ctx, const char *query, size_t offset, size_t l
 }
 
 static const struct tui_hint list_hints[] = {
-	{ "Enter", N_("Open") }, { "F7", N_("New") }, { "F9", N_("History") }, { "F10", N_("Back") },
+	{ "F1", N_("Help") }, { "Enter", N_("Open") }, { "F7", N_("New") }, { "F9", N_("History") },
+	{ "F10", N_("Back") },
 };
 
 /* Keys of the household list. */

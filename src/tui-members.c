@@ -226,8 +226,8 @@ static void members_move(struct members_ctx *mc, int64_t sel)
 }
 
 static const struct tui_hint members_hints[] = {
-	{ "Enter", N_("Open") }, { "F2", N_("Details") }, { "F5", N_("Make head") },
-	{ "F6", N_("Move") }, { "F7", N_("Add member") }, { "F8", N_("Status") },
+	{ "F1", N_("Help") }, { "F2", N_("Details") }, { "F5", N_("Make head") },
+	{ "F6", N_("Move") }, { "F7", N_("New") }, { "F8", N_("Status") },
 	{ "F9", N_("History") }, { "F10", N_("Back") },
 };
 
