@@ -133,7 +133,7 @@ static int history_fetch(void *ctx, const char *query, size_t offset, size_t lim
 }
 
 static const struct tui_hint history_hints[] = {
-	{ "PgUp/PgDn", N_("Scroll") }, { "F10", N_("Back") },
+	{ "F1", N_("Help") }, { "PgUp/PgDn", N_("Scroll") }, { "F10", N_("Back") },
 };
 
 /* Keys of the history: only moving and going back. */
