@@ -456,6 +456,10 @@ int pty_cell_attr(const struct pty *t, int row, int col)
 	/* the right half of a wide character has the attributes of its left half */
 	if (cell.chars[0] == (uint32_t)-1 && col > 0)
 		return pty_cell_attr(t, row, col - 1);
+	/* an erased cell, never written: xterm erases with the background colour only,
+	 * where libvterm 0.1.4 would keep the pen's underline and reverse */
+	if (cell.chars[0] == 0)
+		return 0;
 	return (cell.attrs.bold ? PTY_ATTR_BOLD : 0) |
 	       (cell.attrs.underline ? PTY_ATTR_UNDERLINE : 0) |
 	       (cell.attrs.reverse ? PTY_ATTR_REVERSE : 0);

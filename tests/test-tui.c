@@ -1,0 +1,481 @@
+/* Acceptance tests of the full-screen interface: the real shanzhi binary in a
+ * pseudo-terminal, driven as a clerk drives it, its screen read back through libvterm.
+ *
+ * usage: test-tui SHANZHI LOCALE    (LOCALE zh_CN.UTF-8 or zh_CN.GBK)
+ *
+ * Each scenario asserts what the clerk sees on the screen and what the data is
+ * afterwards (through `shanzhi search`, the same search as the TUI's). The scenarios
+ * share one demo village and run in order: the resident registered first is then
+ * found, edited and guarded against a duplicate. TUI_TRACE=1 dumps every step. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "pty.h"
+
+#define WAIT_MS 5000
+#define LONG_ID "52011119800101001X"
+#define LONG_ID_MASKED "520111********001X"
+
+static const char *shanzhi;
+static const char *locale;
+static char *db;
+
+/* With TUI_TRACE set, the screen after each step goes to stderr. */
+static void trace(const struct pty *t, const char *step)
+{
+	if (getenv("TUI_TRACE"))
+		pty_dump(t, stderr, step);
+}
+
+/* Opens the TUI on the demo database (lang "en" or NULL) at rows x cols. */
+static struct pty *tui_open(const char *lang, int rows, int cols)
+{
+	const char *argv[] = {shanzhi, "--db", db, NULL, NULL, NULL};
+	if (lang) {
+		argv[3] = "--lang";
+		argv[4] = lang;
+	}
+	struct pty *t = pty_spawn(argv, locale, rows, cols);
+	if (t)
+		trace(t, "opened");
+	return t;
+}
+
+/* Sends a named key and lets the screen settle. */
+static void key(struct pty *t, const char *name)
+{
+	pty_key(t, name);
+	pty_settle(t);
+	trace(t, name);
+}
+
+/* Types text and lets the screen settle. */
+static void type(struct pty *t, const char *utf8)
+{
+	pty_type(t, utf8);
+	pty_settle(t);
+	trace(t, utf8);
+}
+
+/* Leaves the program from wherever it is: F10 until the main menu's question, then
+ * yes; true when it exited with status 0. */
+static bool tui_quit(struct pty *t)
+{
+	for (int i = 0; i < 8 && !pty_exited(t, NULL); i++) {
+		if (pty_contains(t, "离开善治") || pty_contains(t, "Leave shanzhi")) {
+			type(t, "y");
+			break;
+		}
+		if (pty_contains(t, "y = ")) {
+			type(t, "y");          /* "leave and lose the changes?" */
+			continue;
+		}
+		key(t, "F10");
+	}
+	int status = -1;
+	bool exited = pty_wait_exit(t, WAIT_MS, &status);
+	if (!exited)
+		pty_dump(t, stderr, "the program did not exit");
+	pty_close(t);
+	return exited && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* `shanzhi --db DB search QUERY`: its output (caller frees), masked as printed. */
+static char *search(const char *query)
+{
+	const char *argv[] = {shanzhi, "--db", db, "search", query, NULL};
+	int status;
+	char *out = pty_run(argv, locale, &status);
+	if (getenv("TUI_TRACE"))
+		fprintf(stderr, "search %s:\n%s", query, out ? out : "(null)");
+	return out;
+}
+
+/* The number of lines of text that contain needle. */
+static int count_lines_with(const char *text, const char *needle)
+{
+	int n = 0;
+	for (const char *line = text; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		char *copy = strndup(line, len);
+		n += strstr(copy, needle) != NULL;
+		free(copy);
+		line = nl ? nl + 1 : NULL;
+	}
+	return n;
+}
+
+/* The screen row of the form field labelled label, the value typed after it in
+ * *value (caller frees), or -1. */
+static int field_row(const struct pty *t, const char *label, char **value)
+{
+	int col;
+	int r = pty_find(t, label, &col);
+	if (r >= 0 && value) {
+		char *row = pty_row(t, r);
+		const char *at = strstr(row, label) + strlen(label);
+		*value = strdup(at);
+		free(row);
+	}
+	return r;
+}
+
+/* The main menu greets the clerk in Chinese, with the register picked by digit. */
+static void test_main_menu(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	CHECK(pty_contains(t, "1  居民"));
+	CHECK(pty_contains(t, "0  退出"));
+	CHECK(pty_contains(t, "F1帮助") || pty_contains(t, "F1 帮助"));
+	CHECK(!pty_contains(t, "Residents"));
+	CHECK(tui_quit(t));
+}
+
+/* 1, F7, 龙发利, Tab, the ID number, leave the field: sex and birth date are filled
+ * in from the number; F2 saves him, and `shanzhi search lfl` lists him masked. */
+static void test_register(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	type(t, "1");
+	CHECK(pty_wait_for(t, "查找", WAIT_MS));
+	key(t, "F7");
+	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
+	type(t, "龙发利");
+	key(t, "Tab");
+	type(t, LONG_ID);
+	key(t, "Tab");
+	char *sex = NULL, *birth = NULL;
+	CHECK(field_row(t, "性别", &sex) >= 0);
+	CHECK(field_row(t, "出生日期", &birth) >= 0);
+	CHECK(sex && strstr(sex, "男"));
+	CHECK(birth && strstr(birth, "1980-01-01"));
+	if (!sex || !strstr(sex, "男") || !birth || !strstr(birth, "1980-01-01"))
+		pty_dump(t, stderr, "sex and birth date from the ID number");
+	free(sex);
+	free(birth);
+	key(t, "F2");
+	CHECK(pty_wait_for(t, "龙发利", WAIT_MS));
+	CHECK(pty_contains(t, "已登记") || pty_contains(t, "已保存"));
+	char *out = search("lfl");
+	CHECK(out && count_lines_with(out, "龙发利") == 1);
+	CHECK(out && strstr(out, LONG_ID_MASKED) != NULL);
+	CHECK(out && strstr(out, LONG_ID) == NULL);
+	CHECK(out && strstr(out, "1980-01-01") != NULL);
+	free(out);
+	CHECK(tui_quit(t));
+}
+
+/* Tab until the cursor is on the row of the field labelled label; false if never. */
+static bool goto_field(struct pty *t, const char *label)
+{
+	for (int i = 0; i < 24; i++) {
+		int r = field_row(t, label, NULL), cr, cc;
+		pty_cursor(t, &cr, &cc);
+		if (r >= 0 && r == cr)
+			return true;
+		key(t, "Tab");
+	}
+	pty_dump(t, stderr, label);
+	return false;
+}
+
+/* Opens the resident list from the main menu and searches for query. */
+static void list_search(struct pty *t, const char *query)
+{
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	type(t, "1");
+	CHECK(pty_wait_for(t, "查找（", WAIT_MS));
+	type(t, query);
+}
+
+/* Typing lfl in the list finds him, his ID masked on the screen too; Enter opens
+ * him, a new phone number is saved and is there when he is opened again. */
+static void test_find_and_edit(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	list_search(t, "lfl");
+	CHECK(pty_wait_for(t, LONG_ID_MASKED, WAIT_MS));
+	int r = pty_find(t, "龙发利", NULL);
+	CHECK(r >= 2 && r == pty_find(t, LONG_ID_MASKED, NULL));
+	CHECK(!pty_contains(t, LONG_ID));
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, "联系电话", WAIT_MS));
+	CHECK(pty_contains(t, LONG_ID));
+	CHECK(goto_field(t, "联系电话"));
+	type(t, "13812345678");
+	key(t, "F2");
+	CHECK(pty_wait_for(t, "修改已保存", WAIT_MS));
+	key(t, "F10");
+	CHECK(pty_wait_for(t, "查找（", WAIT_MS));
+	CHECK(pty_wait_for(t, "138****5678", WAIT_MS));
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, "联系电话", WAIT_MS));
+	char *phone = NULL;
+	field_row(t, "联系电话", &phone);
+	CHECK(phone && strstr(phone, "13812345678"));
+	free(phone);
+	CHECK(tui_quit(t));
+	char *out = search("5678");
+	CHECK(out && count_lines_with(out, "龙发利") == 1);
+	CHECK(out && count_lines_with(out, "138****5678") >= 1);
+	free(out);
+}
+
+/* Typing an ID number that is registered offers the registered resident: yes opens
+ * him; no, then F2, is refused. Afterwards the number belongs to one resident only. */
+static void test_duplicate_id(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	list_search(t, "");
+	key(t, "F7");
+	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
+	type(t, "张三");
+	key(t, "Tab");
+	type(t, LONG_ID);
+	key(t, "Tab");
+	CHECK(pty_wait_for(t, "已登记为龙发利", WAIT_MS));
+	type(t, "y");
+	CHECK(pty_wait_for(t, "13812345678", WAIT_MS));   /* his record, as saved before */
+	char *name = NULL;
+	field_row(t, "姓名", &name);
+	CHECK(name && strstr(name, "龙发利"));
+	free(name);
+	key(t, "F10");
+	CHECK(pty_wait_for(t, "查找（", WAIT_MS));
+
+	key(t, "F7");
+	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
+	type(t, "张三");
+	key(t, "Tab");
+	type(t, LONG_ID);
+	key(t, "Tab");
+	CHECK(pty_wait_for(t, "已登记为龙发利", WAIT_MS));
+	type(t, "n");
+	CHECK(pty_wait_for(t, "不能重复保存", WAIT_MS));
+	key(t, "F2");
+	CHECK(pty_wait_for(t, "未保存：此公民身份号码已登记为龙发利", WAIT_MS));
+	CHECK(tui_quit(t));
+	char *out = search("001X");
+	CHECK(out && count_lines_with(out, LONG_ID_MASKED) == 1);
+	CHECK(out && count_lines_with(out, "张三\t") == 0);
+	free(out);
+	out = search("张三");
+	CHECK(out && strstr(out, LONG_ID_MASKED) == NULL);
+	free(out);
+}
+
+/* A resize in the middle of the form (80x24 -> 100x30 -> 80x24) keeps what was
+ * typed, and the clerk goes on typing where he was. */
+static void test_resize_keeps_text(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	list_search(t, "");
+	key(t, "F7");
+	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
+	type(t, "阿依古丽·买买提");
+	key(t, "Tab");
+	type(t, "5201111990");
+	pty_resize(t, 30, 100);
+	trace(t, "100x30");
+	CHECK(pty_wait_for(t, "阿依古丽·买买提", WAIT_MS));
+	CHECK(pty_contains(t, "5201111990"));
+	pty_resize(t, 24, 80);
+	trace(t, "80x24");
+	CHECK(pty_wait_for(t, "阿依古丽·买买提", WAIT_MS));
+	CHECK(pty_contains(t, "5201111990"));
+	int r = field_row(t, "公民身份号码", NULL), cr, cc;
+	pty_cursor(t, &cr, &cc);
+	CHECK_INT(cr, r);
+	type(t, "03150029");
+	key(t, "Tab");
+	char *sex = NULL;
+	field_row(t, "性别", &sex);
+	CHECK(sex && strstr(sex, "女"));
+	free(sex);
+	key(t, "F2");
+	CHECK(pty_wait_for(t, "已登记", WAIT_MS));
+	CHECK(tui_quit(t));
+	char *out = search("阿依古丽");
+	CHECK(out && count_lines_with(out, "阿依古丽·买买提\t女\t1990-03-15") == 1);
+	free(out);
+}
+
+/* The name box after a long Chinese name: the box keeps its place and width, no wide
+ * character straddles its edge, the cursor stays inside, and all of it is saved. */
+static void check_box_edge(struct pty *t, int row, int start, int width, const char *when)
+{
+	int failed_before = check_failed;
+	int s2 = -1, w2 = pty_attr_run(t, row, start, PTY_ATTR_UNDERLINE, &s2);
+	CHECK_INT(s2, start);
+	CHECK_INT(w2, width);
+	int cw;
+	bool half;
+	pty_cell(t, row, start + width - 1, &cw, &half);
+	CHECK_INT(cw, 1);                   /* a wide char here would cross the edge */
+	pty_cell(t, row, start + width, &cw, &half);
+	CHECK(!half);
+	pty_cell(t, row, start, &cw, &half);
+	CHECK(!half);
+	int cr, cc;
+	pty_cursor(t, &cr, &cc);
+	CHECK_INT(cr, row);
+	CHECK(cc >= start && cc < start + width);
+	if (check_failed != failed_before) {
+		fprintf(stderr, "box at %d,%d width %d; cursor %d,%d\n", row, start, width, cr, cc);
+		pty_dump(t, stderr, when);
+	}
+}
+
+static void test_wide_chars_at_edge(void)
+{
+	static const char name[] = "a欧阳龙发利张王李赵钱孙周吴郑冯陈褚卫蒋沈韩杨朱秦尤许何吕施张";
+	struct pty *t = tui_open(NULL, 24, 80);
+	list_search(t, "");
+	key(t, "F7");
+	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
+	int row = field_row(t, "姓名", NULL), start = -1;
+	int width = pty_attr_run(t, row, 4, PTY_ATTR_UNDERLINE, &start);
+	CHECK(width >= 10);
+	if (getenv("TUI_TRACE"))
+		fprintf(stderr, "name box: row %d, columns %d-%d\n", row, start, start + width - 1);
+	type(t, name);
+	check_box_edge(t, row, start, width, "after typing");
+	char *shown = NULL;
+	field_row(t, "姓名", &shown);
+	CHECK(shown && strstr(shown, "何吕施张"));  /* the end shows, scrolled */
+	CHECK(shown && !strstr(shown, "a欧阳"));
+	free(shown);
+	key(t, "Home");
+	check_box_edge(t, row, start, width, "after Home");
+	field_row(t, "姓名", &shown);
+	CHECK(shown && strstr(shown, "a欧阳龙发利"));
+	free(shown);
+	int cr, cc;
+	pty_cursor(t, &cr, &cc);
+	CHECK_INT(cc, start);
+	/* without the "a" the characters fall on the other parity: the one that would
+	 * straddle the edge is not drawn, the edge cell is blank */
+	key(t, "Del");
+	check_box_edge(t, row, start, width, "after deleting the a");
+	bool half;
+	int cw;
+	unsigned edge = pty_cell(t, row, start + width - 1, &cw, &half);
+	CHECK(edge == ' ' || edge == 0);
+	CHECK(!half);
+	field_row(t, "姓名", &shown);
+	CHECK(shown && strstr(shown, "欧阳龙发利") && !strstr(shown, "a"));
+	free(shown);
+	type(t, "a");
+	key(t, "End");
+	check_box_edge(t, row, start, width, "after End");
+	for (int i = 0; i < 3; i++)
+		key(t, "Left");
+	type(t, "·");
+	check_box_edge(t, row, start, width, "after an insert");
+	key(t, "Tab");
+	type(t, "520111197512310044");
+	key(t, "Tab");
+	key(t, "F2");
+	CHECK(pty_wait_for(t, "已登记", WAIT_MS));
+	CHECK(tui_quit(t));
+	char *out = search("0044");
+	CHECK(out && count_lines_with(out, "a欧阳龙发利张王李赵钱孙周吴郑冯陈褚卫蒋沈韩杨朱秦尤许何·吕施张\t") == 1);
+	free(out);
+}
+
+/* Esc then a digit is an F-key: Esc 2 saves like F2, Esc 0 leaves like F10, whether
+ * the digit comes with the Esc or a moment after; PuTTY's ESC[11~ is F1. */
+static void test_esc_digit(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	list_search(t, "");
+	key(t, "F7");
+	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
+	pty_send_raw(t, "\033[11~", 5);          /* PuTTY's F1 */
+	pty_settle(t);
+	trace(t, "ESC[11~");
+	CHECK(pty_wait_for(t, "户口簿", WAIT_MS));  /* the name field's help */
+	key(t, "Esc");
+	type(t, "王小明");
+	key(t, "Tab");
+	type(t, "520111200107090038");
+	pty_send_raw(t, "\0332", 2);              /* Esc and 2 together */
+	pty_settle(t);
+	trace(t, "Esc 2");
+	CHECK(pty_wait_for(t, "王小明已登记", WAIT_MS));
+	pty_key(t, "Esc");
+	usleep(80 * 1000);                         /* past ESCDELAY: a separate key */
+	type(t, "0");
+	CHECK(pty_wait_for(t, "查找（", WAIT_MS));
+	CHECK(!pty_contains(t, "登记新居民"));
+	pty_send_raw(t, "\0330", 2);
+	pty_settle(t);
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	pty_send_raw(t, "\0330", 2);
+	pty_settle(t);
+	CHECK(pty_wait_for(t, "离开善治吗", WAIT_MS));
+	type(t, "y");
+	int status = -1;
+	CHECK(pty_wait_exit(t, WAIT_MS, &status));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	pty_close(t);
+	char *out = search("王小明");
+	CHECK(out && count_lines_with(out, "王小明\t男\t2001-07-09") == 1);
+	free(out);
+}
+
+/* --lang en: the same screens in English. */
+static void test_english(void)
+{
+	struct pty *t = tui_open("en", 24, 80);
+	CHECK(pty_wait_for(t, "Main menu", WAIT_MS));
+	CHECK(pty_contains(t, "1  Residents"));
+	CHECK(pty_contains(t, "Quit"));
+	CHECK(!pty_contains(t, "主菜单"));
+	type(t, "1");
+	CHECK(pty_wait_for(t, "Search", WAIT_MS));
+	key(t, "F7");
+	CHECK(pty_wait_for(t, "ID number", WAIT_MS));
+	CHECK(pty_contains(t, "Name"));
+	CHECK(pty_contains(t, "Birth date"));
+	CHECK(!pty_contains(t, "公民身份号码"));
+	CHECK(tui_quit(t));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+		return 2;
+	}
+	shanzhi = argv[1];
+	locale = argv[2];
+	char *dir = pty_tempdir();
+	size_t n = strlen(dir) + 16;
+	db = malloc(n);
+	snprintf(db, n, "%s/village.db", dir);
+	const char *demo[] = {shanzhi, "--db", db, "demo", "--residents", "300", NULL};
+	int status;
+	free(pty_run(demo, locale, &status));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	test_main_menu();
+	test_register();
+	test_find_and_edit();
+	test_duplicate_id();
+	test_resize_keeps_text();
+	test_wide_chars_at_edge();
+	test_esc_digit();
+	test_english();
+
+	pty_rmdir(dir);
+	free(dir);
+	free(db);
+	return check_finish();
+}
