@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -527,6 +529,49 @@ static void test_bulk(void)
 	free(path);
 }
 
+/* Two clerks save at once: the second waits for the first instead of failing.
+ * The child opens its own connection after the fork (a connection must not cross one). */
+static void test_writers_queue(void)
+{
+	char *path = db_path("queue.db");
+	int ready[2];
+	CHECK(pipe(ready) == 0);
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == 0) {
+		char byte;
+		close(ready[1]);
+		if (read(ready[0], &byte, 1) != 1)
+			_exit(2);
+		char *cerr = NULL;
+		struct store *other = store_open(path, &cerr);
+		int ok = other && store_set_operator(other, "second", &cerr) == 0 &&
+			 add_resident(other, "后存", NULL) > 0;
+		store_close(other);
+		_exit(ok ? 0 : 1);
+	}
+	close(ready[0]);
+	char *err = NULL;
+	struct store *st = store_open(path, &err);
+	store_set_operator(st, "first", &err);
+	CHECK(store_begin(st, &err) == 0);
+	add_resident(st, "先存", NULL);
+	CHECK(write(ready[1], "!", 1) == 1);
+	close(ready[1]);
+	struct timespec pause = {0, 300 * 1000 * 1000};
+	nanosleep(&pause, NULL);
+	CHECK(store_commit(st, &err) == 0);
+	int status = -1;
+	waitpid(child, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_INT(query_int(st, "SELECT count(*) FROM resident WHERE name IN ('先存', '后存')", 0), 2);
+	CHECK_QUERY(st, "SELECT o.login FROM audit a JOIN operator o ON o.id = a.operator_id"
+		    " WHERE a.tbl = 'resident' ORDER BY a.id DESC LIMIT 1", 0, "second");
+	free(err);
+	store_close(st);
+	free(path);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -553,6 +598,7 @@ int main(void)
 	free(path);
 	test_check();
 	test_bulk();
+	test_writers_queue();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
