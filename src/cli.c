@@ -178,11 +178,12 @@ static int cmd_search(const struct cli_opts *o, int argc, char **argv)
 		print_resident_line(&res.rows[i]);
 	if (rc == 0 && res.n == 0)
 		fprintf(stderr, _("No resident matches \"%s\".\n"), query);
+	size_t found = res.n;
 	search_result_free(&res);
 	free(err);
 	store_close(st);
 	free(path);
-	return rc ? 1 : (res.n ? 0 : 3);
+	return rc ? 1 : (found ? 0 : 3);
 }
 
 static int cmd_check(const struct cli_opts *o)
