@@ -69,11 +69,4 @@ const char *tui_form_value(struct tui_form *f, size_t field);
 /* Redraws the whole form (after a callback's dialog). */
 void tui_form_draw(struct tui_form *f);
 
-/* Loads the stored columns of record id of the form's table into d. 0, or -1 with *err. */
-int tui_form_load(struct tui *t, struct form_data *d, int64_t id, char **err);
-/* Writes d's stored columns and the form version through the one write path: an
- * insert when *id is 0 (the new id in *id), else an update. 0, or -1 with *err. */
-int tui_form_store(struct tui *t, const struct form_data *d, int64_t *id, const char *reason,
-		   char **err);
-
 #endif

@@ -11,6 +11,7 @@
 #include "store.h"
 #include "tui-form.h"
 #include "tui-list.h"
+#include "tui-record.h"
 #include "tui-screens.h"
 #include "util.h"
 
@@ -178,7 +179,7 @@ static int household_save(void *ctx, struct tui_form *f, char **err)
 {
 	struct hh_ctx *hc = ctx;
 	bool is_new = hc->id == 0;
-	if (tui_form_store(hc->t, f->data, &hc->id, NULL, err) != 0)
+	if (tui_record_store(hc->t, f->data, &hc->id, NULL, err) != 0)
 		return -1;
 	int i = form_field_index(f->data->def, "hh_no");
 	tui_message(hc->t, is_new ? _("Household %s is created.") : _("Household %s is saved."),
@@ -265,7 +266,7 @@ int64_t tui_household_form(struct tui *t, int64_t id)
 	struct form_data d;
 	char *err = NULL;
 	form_data_init(&d, def);
-	if (id && tui_form_load(t, &d, id, &err) != 0) {
+	if (id && tui_record_load(t, &d, id, &err) != 0) {
 		tui_error(t, "%s", err);
 		free(err);
 		form_data_free(&d);

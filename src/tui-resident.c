@@ -12,6 +12,7 @@
 #include "store.h"
 #include "tui-form.h"
 #include "tui-list.h"
+#include "tui-record.h"
 #include "tui-screens.h"
 #include "util.h"
 
@@ -295,7 +296,7 @@ static int resident_save(void *ctx, struct tui_form *f, char **err)
 	int64_t id = rc->id;
 	if (store_begin(t->app->st, err) != 0)
 		return -1;
-	if (tui_form_store(t, f->data, &id, NULL, err) != 0 ||
+	if (tui_record_store(t, f->data, &id, NULL, err) != 0 ||
 	    resident_claim_head(t, id, fval(f, "household_id"), fval(f, "relation"), err) != 0 ||
 	    store_commit(t->app->st, err) != 0) {
 		store_rollback(t->app->st);
@@ -365,7 +366,7 @@ static bool resident_form_key(void *ctx, struct tui_form *f, int k)
 		}
 		if (tui_resident_set_status(t, rc->id)) {
 			char *err = NULL;
-			if (tui_form_load(t, f->data, rc->id, &err) != 0)
+			if (tui_record_load(t, f->data, rc->id, &err) != 0)
 				tui_error(t, "%s", err);
 			free(err);
 			int i = fidx(f, "living_status");
@@ -408,7 +409,7 @@ static int64_t resident_form(struct tui *t, int64_t id, int64_t household)
 		};
 		char *err = NULL;
 		form_data_init(&d, def);
-		if (id && tui_form_load(t, &d, id, &err) != 0) {
+		if (id && tui_record_load(t, &d, id, &err) != 0) {
 			tui_error(t, "%s", err);
 			free(err);
 			form_data_free(&d);

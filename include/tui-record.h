@@ -1,0 +1,24 @@
+/* tui-record: between the form engine and the store: a record's stored columns
+ * loaded into a form, and written back through the one audited write path; and the
+ * picklist of a code list, filtered by code, label or pinyin initials. */
+#ifndef SZ_TUI_RECORD_H
+#define SZ_TUI_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "form.h"
+#include "tui-core.h"
+
+/* Loads the stored columns of record id of the form's table into d. 0, or -1 with *err. */
+int tui_record_load(struct tui *t, struct form_data *d, int64_t id, char **err);
+/* Writes d's stored columns and the form version through the one write path: an
+ * insert when *id is 0 (the new id in *id), else an update. 0, or -1 with *err. */
+int tui_record_store(struct tui *t, const struct form_data *d, int64_t *id, const char *reason,
+		     char **err);
+/* Lets the clerk pick an item of cl in a popup, filtered as he types; true with its
+ * index in *idx. */
+bool tui_code_pick(struct tui *t, const char *title, const struct codelist *cl, size_t *idx);
+
+#endif
