@@ -10,12 +10,47 @@
 #
 # usage: check-translations.sh            check (a meson test)
 #        check-translations.sh --update   merge the new message ids into zh_CN.po
+#        check-translations.sh --selftest check that this check fails on a catalogue
+#                                         with a missing, a fuzzy and a misformatted entry
+# PO=file checks another catalogue than locale/zh_CN.po.
 set -eu
 root=${SOURCE_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
-po="$root/locale/zh_CN.po"
+po=${PO:-"$root/locale/zh_CN.po"}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
+
+if [ "${1:-}" = --selftest ]; then
+	# Spoil three entries of a copy: "Save" untranslated, "Back" fuzzy, and the
+	# %lld of "%s is registered (record %lld)." turned into %s.
+	python3 - "$po" "$tmp/spoilt.po" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+def spoil(msgid, fn):
+    global text
+    pat = re.compile(r'((?:#[^\n]*\n)*)(msgid "%s"\nmsgstr )("[^\n]*")' % re.escape(msgid))
+    text, n = pat.subn(fn, text, count=1)
+    if n != 1:
+        sys.exit("selftest: no entry for " + msgid)
+spoil("Save", lambda m: m.group(1) + m.group(2) + '""')
+spoil("Back", lambda m: "#, fuzzy\n" + m.group(1) + m.group(2) + m.group(3))
+spoil("%s is registered (record %lld).", lambda m: m.group(1) + m.group(2) + '"%s已登记（第 %s 号记录）。"')
+open(sys.argv[2], "w", encoding="utf-8").write(text)
+PY
+	if PO="$tmp/spoilt.po" "$0" > "$tmp/out" 2>&1; then
+		echo "selftest: the check passed a spoilt catalogue"
+		exit 1
+	fi
+	for want in 'msgid "Save"' 'msgid "Back"' 'record %lld'; do
+		if ! grep -qF "$want" "$tmp/out"; then
+			echo "selftest: the check did not name $want; it said:"
+			cat "$tmp/out"
+			exit 1
+		fi
+	done
+	echo "selftest: the spoilt catalogue was refused, naming each spoilt entry"
+	exit 0
+fi
 
 # 1. POTFILES names every source file that has translatable strings, and only files that exist.
 cd "$root"
@@ -68,7 +103,13 @@ fi
 # 4. printf conversions of each translation match its message id's.
 if ! msgfmt --check-format --check-header -o /dev/null "$tmp/merged.po" 2> "$tmp/format"; then
 	echo "locale/zh_CN.po: format problems:"
-	sed "s|$tmp/merged.po|zh_CN.po (merged)|" "$tmp/format"
+	grep -v ': warning: ' "$tmp/format" | sed "s|$tmp/merged.po|zh_CN.po (merged)|"
+	# name the entry of each problem: its msgid and msgstr
+	sed -n "s|^$tmp/merged.po:\([0-9]*\): format.*|\1|p" "$tmp/format" | while read -r n; do
+		awk -v n="$n" '{ line[NR] = $0 } END {
+			s = n; while (s > 1 && line[s - 1] != "") s--
+			for (i = s; i <= NR && line[i] != ""; i++) print line[i] }' "$tmp/merged.po"
+	done
 	failed=1
 fi
 
