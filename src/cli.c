@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "console.h"
 #include "demo.h"
 #include "form.h"
 #include "i18n.h"
@@ -30,19 +31,19 @@ struct cli_opts {
 
 static void print_usage(FILE *out)
 {
-	fprintf(out, "%s\n", _("Usage: shanzhi [--db FILE] [--lang zh|en] [COMMAND [ARGS]]"));
-	fprintf(out, "\n%s\n", _("Without a command the full-screen interface opens."));
-	fprintf(out, "\n%s\n", _("Commands:"));
-	fprintf(out, "  demo [--residents N] [--seed N] [--force]\n      %s\n",
+	console_printf(out, "%s\n", _("Usage: shanzhi [--db FILE] [--lang zh|en] [COMMAND [ARGS]]"));
+	console_printf(out, "\n%s\n", _("Without a command the full-screen interface opens."));
+	console_printf(out, "\n%s\n", _("Commands:"));
+	console_printf(out, "  demo [--residents N] [--seed N] [--force]\n      %s\n",
 		_("create a demo village database (default 2000 residents)"));
-	fprintf(out, "  search QUERY [--limit N]\n      %s\n",
+	console_printf(out, "  search QUERY [--limit N]\n      %s\n",
 		_("find residents by name, pinyin initials, ID or phone tail, household number"));
-	fprintf(out, "  check\n      %s\n", _("check the database's integrity and the register's rules"));
-	fprintf(out, "\n%s\n", _("Options:"));
-	fprintf(out, "  --db FILE        %s\n", _("database file (default $SHANZHI_DB or $XDG_DATA_HOME/shanzhi/shanzhi.db)"));
-	fprintf(out, "  --lang zh|en     %s\n", _("language of the interface (default Chinese)"));
-	fprintf(out, "  --operator NAME  %s\n", _("operator named in the audit log (default: the system user)"));
-	fprintf(out, "  --help, --version\n");
+	console_printf(out, "  check\n      %s\n", _("check the database's integrity and the register's rules"));
+	console_printf(out, "\n%s\n", _("Options:"));
+	console_printf(out, "  --db FILE        %s\n", _("database file (default $SHANZHI_DB or $XDG_DATA_HOME/shanzhi/shanzhi.db)"));
+	console_printf(out, "  --lang zh|en     %s\n", _("language of the interface (default Chinese)"));
+	console_printf(out, "  --operator NAME  %s\n", _("operator named in the audit log (default: the system user)"));
+	console_printf(out, "  --help, --version\n");
 }
 
 static const char *default_operator(void)
@@ -61,7 +62,7 @@ static struct store *open_store(const struct cli_opts *o, char **path_out)
 	char *path = paths_database(o->db);
 	struct store *st = store_open(path, &err);
 	if (!st || store_set_operator(st, o->operator_login ? o->operator_login : default_operator(), &err) != 0) {
-		fprintf(stderr, "shanzhi: %s: %s\n", path, err ? err : "?");
+		console_printf(stderr, "shanzhi: %s: %s\n", path, err ? err : "?");
 		free(err);
 		store_close(st);
 		free(path);
@@ -76,7 +77,7 @@ static long parse_count(const char *s, const char *what)
 	char *end;
 	long v = strtol(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || v < 0) {
-		fprintf(stderr, _("shanzhi: %s: not a number: %s\n"), what, s);
+		console_printf(stderr, _("shanzhi: %s: not a number: %s\n"), what, s);
 		return -1;
 	}
 	return v;
@@ -96,18 +97,18 @@ static int cmd_demo(const struct cli_opts *o, int argc, char **argv)
 		} else if (strcmp(argv[i], "--force") == 0) {
 			force = 1;
 		} else {
-			fprintf(stderr, _("shanzhi: demo: unknown argument: %s\n"), argv[i]);
+			console_printf(stderr, _("shanzhi: demo: unknown argument: %s\n"), argv[i]);
 			return 2;
 		}
 	}
 	if (residents < 1 || residents > 1000000) {
-		fprintf(stderr, "%s\n", _("shanzhi: demo: --residents must be between 1 and 1000000"));
+		console_printf(stderr, "%s\n", _("shanzhi: demo: --residents must be between 1 and 1000000"));
 		return 2;
 	}
 	char *path = paths_database(o->db);
 	if (access(path, F_OK) == 0) {
 		if (!force) {
-			printf(_("The database %s already exists; it is left as it is (--force replaces it).\n"), path);
+			console_printf(stdout, _("The database %s already exists; it is left as it is (--force replaces it).\n"), path);
 			free(path);
 			return 0;
 		}
@@ -127,9 +128,9 @@ static int cmd_demo(const struct cli_opts *o, int argc, char **argv)
 	char *err = NULL;
 	int rc = demo_create(st, residents, (unsigned)seed, isatty(2), &err);
 	if (rc != 0)
-		fprintf(stderr, "shanzhi: demo: %s\n", err ? err : "?");
+		console_printf(stderr, "shanzhi: demo: %s\n", err ? err : "?");
 	else
-		printf(_("Demo village created in %s with %ld residents.\n"), path, residents);
+		console_printf(stdout, _("Demo village created in %s with %ld residents.\n"), path, residents);
 	free(err);
 	store_close(st);
 	free(path);
@@ -142,7 +143,7 @@ static void print_resident_line(const struct resident_row *r)
 	idcard_mask(r->id_number ? r->id_number : "", id);
 	phone_mask(r->phone ? r->phone : "", phone);
 	const char *sex = strcmp(r->sex, "1") == 0 ? _("male") : strcmp(r->sex, "2") == 0 ? _("female") : "";
-	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r->name, sex, r->birth, id, phone,
+	console_printf(stdout, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r->name, sex, r->birth, id, phone,
 	       r->hh_no ? r->hh_no : "", r->address ? r->address : "");
 }
 
@@ -157,12 +158,12 @@ static int cmd_search(const struct cli_opts *o, int argc, char **argv)
 		} else if (!query) {
 			query = argv[i];
 		} else {
-			fprintf(stderr, _("shanzhi: search: unknown argument: %s\n"), argv[i]);
+			console_printf(stderr, _("shanzhi: search: unknown argument: %s\n"), argv[i]);
 			return 2;
 		}
 	}
 	if (!query) {
-		fprintf(stderr, "%s\n", _("shanzhi: search: a query is needed"));
+		console_printf(stderr, "%s\n", _("shanzhi: search: a query is needed"));
 		return 2;
 	}
 	char *path;
@@ -173,11 +174,11 @@ static int cmd_search(const struct cli_opts *o, int argc, char **argv)
 	char *err = NULL;
 	int rc = search_residents(st, query, 0, (size_t)limit, &res, &err);
 	if (rc != 0)
-		fprintf(stderr, "shanzhi: search: %s\n", err ? err : "?");
+		console_printf(stderr, "shanzhi: search: %s\n", err ? err : "?");
 	for (size_t i = 0; i < res.n; i++)
 		print_resident_line(&res.rows[i]);
 	if (rc == 0 && res.n == 0)
-		fprintf(stderr, _("No resident matches \"%s\".\n"), query);
+		console_printf(stderr, _("No resident matches \"%s\".\n"), query);
 	size_t found = res.n;
 	search_result_free(&res);
 	free(err);
@@ -198,15 +199,15 @@ static int cmd_check(const struct cli_opts *o)
 	char *local = paths_forms_local();
 	struct form_registry *reg = form_registry_load(paths_forms(), local, &ferr);
 	if (ferr && *ferr) {
-		fputs(ferr, stdout);
+		console_puts(stdout, ferr);
 		problems++;
 	}
 	if (report && *report)
-		fputs(report, stdout);
+		console_puts(stdout, report);
 	if (problems == 0)
-		printf(_("%s: no problems found.\n"), path);
+		console_printf(stdout, _("%s: no problems found.\n"), path);
 	else
-		printf(_("%s: %d problem(s) found.\n"), path, problems);
+		console_printf(stdout, _("%s: %d problem(s) found.\n"), path, problems);
 	form_registry_free(reg);
 	free(local);
 	free(ferr);
@@ -219,7 +220,7 @@ static int cmd_check(const struct cli_opts *o)
 static int run_tui(const struct cli_opts *o)
 {
 	if (!isatty(0) || !isatty(1)) {
-		fprintf(stderr, "%s\n", _("shanzhi: the full-screen interface needs a terminal; see --help for the commands"));
+		console_printf(stderr, "%s\n", _("shanzhi: the full-screen interface needs a terminal; see --help for the commands"));
 		return 2;
 	}
 	char *path;
@@ -231,7 +232,7 @@ static int run_tui(const struct cli_opts *o)
 	free(local);
 	if (ferr && *ferr) {
 		/* the clerk must see a broken definition, not a half-working form */
-		fprintf(stderr, "%s\n%s", _("shanzhi: the form definitions have errors:"), ferr);
+		console_printf(stderr, "%s\n%s", _("shanzhi: the form definitions have errors:"), ferr);
 		free(ferr);
 		form_registry_free(reg);
 		store_close(st);
@@ -272,14 +273,14 @@ int cli_main(int argc, char **argv)
 		case OPT_VERSION: want_version = 1; break;
 		default:
 			i18n_init(o.lang);
-			fprintf(stderr, _("shanzhi: unknown option: %s\n"), argv[optind - 1]);
+			console_printf(stderr, _("shanzhi: unknown option: %s\n"), argv[optind - 1]);
 			print_usage(stderr);
 			return 2;
 		}
 	}
 	if (o.lang && strcmp(o.lang, "zh") != 0 && strcmp(o.lang, "en") != 0) {
 		i18n_init(NULL);
-		fprintf(stderr, _("shanzhi: --lang takes zh or en, not %s\n"), o.lang);
+		console_printf(stderr, _("shanzhi: --lang takes zh or en, not %s\n"), o.lang);
 		return 2;
 	}
 	i18n_init(o.lang);
@@ -288,7 +289,7 @@ int cli_main(int argc, char **argv)
 		return 0;
 	}
 	if (want_version) {
-		printf("shanzhi %s\n", SZ_VERSION);
+		console_printf(stdout, "shanzhi %s\n", SZ_VERSION);
 		return 0;
 	}
 	int nargs = argc - optind;
@@ -305,7 +306,7 @@ int cli_main(int argc, char **argv)
 		print_usage(stdout);
 		return 0;
 	}
-	fprintf(stderr, _("shanzhi: unknown command: %s\n"), args[0]);
+	console_printf(stderr, _("shanzhi: unknown command: %s\n"), args[0]);
 	print_usage(stderr);
 	return 2;
 }

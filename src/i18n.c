@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console.h"
 #include "paths.h"
 
 void i18n_init(const char *lang)
@@ -19,6 +20,8 @@ void i18n_init(const char *lang)
 		setenv("LANGUAGE", "zh_CN", 1);
 	bindtextdomain("shanzhi", paths_localedir());
 	textdomain("shanzhi");
-	/* the terminal's codeset, not UTF-8: ncursesw and stdio both speak the locale */
-	bind_textdomain_codeset("shanzhi", nl_langinfo(CODESET));
+	/* UTF-8 inside: the screens hand ncursesw wide characters and the command line
+	 * converts at the edge (console.c), so the catalogue is read as UTF-8 */
+	bind_textdomain_codeset("shanzhi", "UTF-8");
+	console_init();
 }

@@ -46,9 +46,6 @@ bool tui_core_start(struct tui *t, struct app *app, char **err)
 {
 	memset(t, 0, sizeof(*t));
 	t->app = app;
-	/* UTF-8 inside: every string the screens draw is decoded as UTF-8 and handed to
-	 * ncursesw as wide characters, which it converts to the terminal's codeset */
-	bind_textdomain_codeset("shanzhi", "UTF-8");
 	set_escdelay(TUI_ESCDELAY_MS);
 	if (!newterm(NULL, stdout, stdin)) {
 		*err = xstrdup(_("cannot start the full-screen interface on this terminal (is TERM set?)"));
@@ -68,7 +65,6 @@ bool tui_core_start(struct tui *t, struct app *app, char **err)
 void tui_core_stop(struct tui *t)
 {
 	endwin();
-	bind_textdomain_codeset("shanzhi", nl_langinfo(CODESET));
 	free(t->message);
 	t->message = NULL;
 }

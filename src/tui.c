@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "app.h"
+#include "console.h"
 #include "form.h"
 #include "i18n.h"
 #include "tui-core.h"
@@ -16,11 +17,11 @@ int tui_run(struct app *app)
 	struct tui t;
 	char *err = NULL;
 	if (!form_get(app->forms, "resident") || !form_get(app->forms, "household")) {
-		fprintf(stderr, "shanzhi: %s\n", _("the resident and household form definitions are missing"));
+		console_printf(stderr, "shanzhi: %s\n", _("the resident and household form definitions are missing"));
 		return 1;
 	}
 	if (!tui_core_start(&t, app, &err)) {
-		fprintf(stderr, "shanzhi: %s\n", err);
+		console_printf(stderr, "shanzhi: %s\n", err);
 		free(err);
 		return 1;
 	}

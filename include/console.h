@@ -1,0 +1,16 @@
+/* console: text for the command line's stdout and stderr.
+ * Strings are UTF-8 inside (the gettext catalogue too); the terminal may speak GBK.
+ * Everything a command prints goes through here and is converted to the locale's
+ * codeset at this edge; a character the codeset lacks is printed as '?'. */
+#ifndef SZ_CONSOLE_H
+#define SZ_CONSOLE_H
+
+#include <stdio.h>
+
+/* Reads the locale's codeset; call after setlocale. */
+void console_init(void);
+void console_done(void);
+void console_puts(FILE *f, const char *utf8);
+void console_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
