@@ -272,6 +272,35 @@ static void test_duplicate_id(void)
 	free(out);
 }
 
+/* Without an ID number, the same name and birth date as a registered resident is
+ * shown as a possible duplicate before saving; no, and nothing is saved. */
+static void test_possible_duplicate(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	list_search(t, "");
+	key(t, "F7");
+	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
+	type(t, "龙发利");
+	CHECK(goto_field(t, "性别"));
+	type(t, "1");
+	CHECK(goto_field(t, "出生日期"));
+	type(t, "19800101");
+	key(t, "Tab");
+	char *birth = NULL;
+	field_row(t, "出生日期", &birth);
+	CHECK(birth && strstr(birth, "1980-01-01"));   /* the date is normalised */
+	free(birth);
+	key(t, "F2");
+	CHECK(pty_wait_for(t, "可能重复", WAIT_MS));
+	CHECK(pty_contains(t, "龙发利"));
+	type(t, "n");
+	CHECK(pty_wait_for(t, "未保存", WAIT_MS));
+	CHECK(tui_quit(t));
+	char *out = search("lfl");
+	CHECK(out && count_lines_with(out, "龙发利") == 1);
+	free(out);
+}
+
 /* A resize in the middle of the form (80x24 -> 100x30 -> 80x24) keeps what was
  * typed, and the clerk goes on typing where he was. */
 static void test_resize_keeps_text(void)
@@ -471,6 +500,7 @@ int main(int argc, char **argv)
 	test_register();
 	test_find_and_edit();
 	test_duplicate_id();
+	test_possible_duplicate();
 	test_resize_keeps_text();
 	test_wide_chars_at_edge();
 	test_esc_digit();
