@@ -1,0 +1,72 @@
+#!/bin/sh
+# The subcommands as a script or a clerk at a shell would use them: what they print,
+# their exit status, and what the database holds afterwards.
+# Usage: test-cli.sh PATH/TO/shanzhi
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export SHANZHI_TODAY=2026-11-26 LANG=zh_CN.UTF-8
+unset LANGUAGE
+run=0 failed=0
+
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+# expect_out NAME WANT_STATUS PATTERN -- command...: status and a fixed-string match on stdout+stderr
+expect() {
+	name=$1 want=$2 pattern=$3
+	shift 4
+	run=$((run + 1))
+	out=$("$@" 2>&1)
+	got=$?
+	[ "$got" -eq "$want" ] || { fail "$name: exit status $got, want $want; output: $out"; return; }
+	printf '%s\n' "$out" | grep -qF -- "$pattern" || fail "$name: output lacks \"$pattern\": $out"
+}
+
+db=$tmp/v.db
+expect version 0 "shanzhi 0.1.0" -- "$bin" --version
+expect help-zh 0 "search QUERY" -- "$bin" --help
+expect help-zh-text 0 "命令" -- "$bin" --help
+expect help-en 0 "Commands:" -- "$bin" --lang en --help
+expect bad-lang 2 "--lang" -- "$bin" --lang fr --help
+expect bad-command 2 "frobnicate" -- "$bin" --db "$db" frobnicate
+expect demo 0 "300" -- "$bin" --db "$db" demo --residents 300
+expect demo-kept 0 "$db" -- "$bin" --db "$db" demo --residents 300
+expect demo-range 2 "1000000" -- "$bin" --db "$tmp/x.db" demo --residents 1000001
+expect check-clean 0 "$db" -- "$bin" --db "$db" check
+
+# search: the first resident of the demo by name, by pinyin initials and by ID tail
+line=$(sqlite3 "$db" "SELECT name || '|' || id_number FROM resident WHERE id_number IS NOT NULL AND name NOT LIKE '%·%' ORDER BY id LIMIT 1")
+name=${line%%|*} id=${line#*|}
+tail6=$(printf '%s' "$id" | tail -c 6)
+masked="$(printf '%s' "$id" | cut -c1-6)********$(printf '%s' "$id" | tail -c 4)"
+expect search-name 0 "$name" -- "$bin" --db "$db" search "$name"
+expect search-masked 0 "$masked" -- "$bin" --db "$db" search "$tail6"
+run=$((run + 1))
+"$bin" --db "$db" search "$tail6" | grep -qF "$id" && fail "search printed an unmasked ID number"
+expect search-none 3 "没有" -- "$bin" --db "$db" search 霽霽霽
+expect search-none-en 3 "No resident matches" -- "$bin" --lang en --db "$db" search 霽霽霽
+
+# the same search in a GBK terminal prints GBK that decodes to the same line
+run=$((run + 1))
+utf=$("$bin" --db "$db" search "$tail6")
+gbk=$(LANG=zh_CN.GBK "$bin" --db "$db" search "$tail6" | iconv -f GBK -t UTF-8) || fail "GBK output is not valid GBK"
+[ "$utf" = "$gbk" ] || fail "GBK search output differs: $gbk"
+
+# a file that is not a database: a message that names the file, and the file untouched
+printf 'not a database, a letter to the township\n' > "$tmp/letter.db"
+sum=$(md5sum < "$tmp/letter.db")
+expect not-a-db 1 "letter.db" -- "$bin" --db "$tmp/letter.db" search 王
+run=$((run + 1))
+[ "$(md5sum < "$tmp/letter.db")" = "$sum" ] || fail "a file that is not a database was changed"
+
+# an ID number broken behind the program's back is found by check, naming the row
+# (the shell lacks the program's SQL functions, so the search-key trigger goes first)
+sqlite3 "$db" "DROP TRIGGER resident_key_au; UPDATE resident SET id_number='520111198001010011' WHERE id=(SELECT min(id) FROM resident WHERE id_number IS NOT NULL)"
+expect check-broken 1 "公民身份号码：不是有效的身份号码" -- "$bin" --db "$db" check
+
+# the database file is readable by its owner only
+run=$((run + 1))
+[ "$(stat -c %a "$db")" = 600 ] || fail "database mode is $(stat -c %a "$db"), want 600"
+
+echo "$run checks, $failed failed"
+[ "$failed" -eq 0 ]
