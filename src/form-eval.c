@@ -81,6 +81,7 @@ static void expr_prepare(struct expr *e, sqlite3 *db, const struct form_def *def
 	free(select);
 }
 
+/* Finalizes an expression (one that never prepared is fine too). */
 static void expr_free(struct expr *e)
 {
 	sqlite3_finalize(e->stmt);
@@ -266,6 +267,7 @@ static int expr_run(const struct expr *e, const struct form_data *d)
 	return sqlite3_step(e->stmt);
 }
 
+/* Readies a statement for its next run and lets go of the bound values. */
 static void expr_done(const struct expr *e)
 {
 	sqlite3_reset(e->stmt);

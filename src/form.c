@@ -223,6 +223,7 @@ static void set_key(struct parse *p, void *base, const struct key_info *k, const
 
 /* ---- code lists ---- */
 
+/* Frees a list and its items; accepts NULL. */
 static void codelist_free(struct codelist *cl)
 {
 	if (!cl)
@@ -345,6 +346,7 @@ struct codes_ctx {
 	int *lines;
 };
 
+/* for_each_line's callback for a .codes file. */
 static void codes_line_cb(struct parse *p, void *ctx, const char *line)
 {
 	struct codes_ctx *c = ctx;
@@ -414,6 +416,7 @@ const char *codelist_find(const struct codelist *cl, const char *code_or_label)
 
 /* ---- forms ---- */
 
+/* Frees what a field owns (not the field itself: it lives in the form's array). */
 static void field_free(struct field_def *f)
 {
 	free(f->name);
@@ -429,6 +432,7 @@ static void field_free(struct field_def *f)
 	free(f->ref_table);
 }
 
+/* Frees a form and its fields; accepts NULL. */
 static void form_free(struct form_def *def)
 {
 	if (!def)
@@ -576,6 +580,7 @@ static void key_line(struct parse *p, struct form_ctx *c, const char *line)
 	free(value);
 }
 
+/* for_each_line's callback for a .form file: a section header or a key. */
 static void form_line_cb(struct parse *p, void *ctx, const char *line)
 {
 	while (*line == ' ' || *line == '\t')
@@ -656,6 +661,7 @@ struct found {
 	char *path;
 };
 
+/* qsort order of found files: by name, so loading and messages are reproducible. */
 static int found_compare(const void *a, const void *b)
 {
 	return strcmp(((const struct found *)a)->name, ((const struct found *)b)->name);
@@ -709,6 +715,7 @@ static struct found *find_files(const char *dir, const char *override, const cha
 	return list;
 }
 
+/* Frees a list of found files. */
 static void found_free(struct found *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

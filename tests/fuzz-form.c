@@ -27,6 +27,7 @@ struct fuzz_env {
 
 static struct fuzz_env env;
 
+/* The shipped forms folder: $SHANZHI_FORMS as meson test sets it, else ./forms. */
 static const char *shipped_forms(void)
 {
 	const char *e = getenv("SHANZHI_FORMS");
@@ -53,6 +54,7 @@ static void env_init(void)
 		abort();
 }
 
+/* Writes the input as it came, NUL bytes included. */
 static void write_bytes(const char *path, const uint8_t *data, size_t size)
 {
 	FILE *f = fopen(path, "wb");
@@ -122,6 +124,7 @@ static char *load_one(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* libFuzzer's entry point: one outside file loaded and exercised. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	free(load_one(data, size));
@@ -167,6 +170,7 @@ static void try_copy(const char *what, const char *text, size_t size, bool want_
 	free(errors);
 }
 
+/* A whole file, NUL-terminated; NULL when unreadable. Caller frees. */
 static char *slurp(const char *path, size_t *size)
 {
 	FILE *f = fopen(path, "rb");

@@ -58,6 +58,7 @@ static void remove_files(const char *const *dirs, size_t ndirs)
 	}
 }
 
+/* A fresh private folder under /tmp. Caller frees the name. */
 static char *temp_dir(void)
 {
 	char *dir = xstrdup("/tmp/test-form-XXXXXX");
@@ -68,6 +69,7 @@ static char *temp_dir(void)
 	return dir;
 }
 
+/* The shipped forms folder: $SHANZHI_FORMS as meson test sets it, else ./forms. */
 static const char *shipped_forms(void)
 {
 	const char *env = getenv("SHANZHI_FORMS");
@@ -315,6 +317,7 @@ static void resident_new(struct form_eval *ev, struct form_data *d, const char *
 	form_normalize_and_derive(ev, d, -1);
 }
 
+/* The current value of a field by name. */
 static const char *value_of(const struct form_data *d, const char *field)
 {
 	int i = form_field_index(d->def, field);
