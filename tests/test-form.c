@@ -594,6 +594,26 @@ static void test_eval_errors(sqlite3 *db)
 	}
 }
 
+/* The household form: a number without spaces is required; the head is read-only. */
+static void test_household(struct form_eval *ev, const struct form_def *def)
+{
+	struct form_data d = { .def = def };
+	form_data_init(&d, def);
+	form_normalize_and_derive(ev, &d, -1);
+	CHECK_PROBLEMS(ev, &d, "Household number: required\n");
+	type_into(ev, &d, "hh_no", " 5201110001 23 ");
+	CHECK_STR(value_of(&d, "hh_no"), "5201110001 23");
+	type_into(ev, &d, "grid_id", "x");
+	CHECK_PROBLEMS(ev, &d, "Household number: may not contain spaces\n"
+			       "Grid: not a record number\n");
+	type_into(ev, &d, "hh_no", "520111000123");
+	type_into(ev, &d, "grid_id", "３");
+	CHECK_STR(value_of(&d, "grid_id"), "3");
+	type_into(ev, &d, "village_group", "3组");
+	CHECK_PROBLEMS(ev, &d, "");
+	form_data_free(&d);
+}
+
 /* In Chinese: a code typed as its translated label, labels and messages translated. */
 static void test_chinese(struct form_eval *ev, const struct form_def *def)
 {
@@ -619,7 +639,7 @@ static void test_chinese(struct form_eval *ev, const struct form_def *def)
 	type_into(ev, &d, "sex", "男");
 	CHECK_PROBLEMS(ev, &d, "姓名：必填\n");
 	form_data_free(&d);
-	setenv("LANGUAGE", "en", 1);
+	i18n_init("en");
 }
 
 int main(void)
@@ -663,6 +683,8 @@ int main(void)
 		test_dates(ev, res);
 		test_chinese(ev, res);
 	}
+	if (hev)
+		test_household(hev, hh);
 	test_eval_errors(store_db(st));
 	form_eval_free(ev);
 	form_eval_free(hev);
