@@ -21,6 +21,8 @@
 #define PTY_QUIET_MS 120
 #define PTY_SETTLE_LIMIT_MS 3000
 #define PTY_MAX_CHILDREN 16
+#define PTY_MAX_STANDINS 256
+#define PTY_STANDIN_BASE 0x2F800u  /* CJK Compatibility Ideographs Supplement: wide */
 
 struct pty {
 	pid_t pid;
@@ -34,6 +36,13 @@ struct pty {
 	iconv_t from_term;     /* terminal encoding -> UTF-8 */
 	char pending[8];       /* an incomplete multibyte character from the last read */
 	size_t npending;
+	/* A GBK terminal shows every two-byte character in two cells, as the locale's
+	 * wcwidth() counts it (· ★ ① are two columns in zh_CN.GBK). libvterm gives such
+	 * East Asian Ambiguous characters one cell, so each is stood in for by a wide
+	 * placeholder (PTY_STANDIN_BASE + index) and mapped back when the screen is read. */
+	VTerm *probe;          /* a scratch terminal that measures libvterm's widths */
+	uint32_t standin[PTY_MAX_STANDINS];
+	size_t nstandin;
 };
 
 /* Every child still running, so that an early exit of the test kills them too. */
@@ -153,6 +162,69 @@ static void answer_queries(struct pty *t)
 		write_all(t->master, buf, n);
 }
 
+/* Appends code point c as UTF-8; returns the bytes written. */
+static size_t put_utf8(char *out, uint32_t c);
+
+/* Width libvterm gives code point c (1 or 2), measured on the scratch terminal. */
+static int vterm_width(struct pty *t, uint32_t c)
+{
+	char buf[8] = "\033[H";
+	size_t n = 3 + put_utf8(buf + 3, c);
+	VTermScreenCell cell;
+	VTermPos pos = {0, 0};
+	vterm_input_write(t->probe, buf, n);
+	if (!vterm_screen_get_cell(vterm_obtain_screen(t->probe), pos, &cell))
+		return 1;
+	return cell.width;
+}
+
+/* The wide placeholder for c, a non-ASCII character libvterm would draw narrow. */
+static uint32_t standin_for(struct pty *t, uint32_t c)
+{
+	for (size_t i = 0; i < t->nstandin; i++)
+		if (t->standin[i] == c)
+			return PTY_STANDIN_BASE + (uint32_t)i;
+	if (vterm_width(t, c) == 2 || t->nstandin == PTY_MAX_STANDINS)
+		return c;
+	t->standin[t->nstandin] = c;
+	return PTY_STANDIN_BASE + (uint32_t)t->nstandin++;
+}
+
+/* The character a placeholder stands for (c itself when it is none). */
+static uint32_t standin_original(const struct pty *t, uint32_t c)
+{
+	if (c >= PTY_STANDIN_BASE && c < PTY_STANDIN_BASE + t->nstandin)
+		return t->standin[c - PTY_STANDIN_BASE];
+	return c;
+}
+
+/* Rewrites decoded GBK text so that every non-ASCII character takes two cells:
+ * characters libvterm would draw narrow become their wide placeholders. */
+static size_t widen_non_ascii(struct pty *t, const char *in, size_t n, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char b = (unsigned char)in[i];
+		int len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+		if (b < 0x80 || i + (size_t)len > n) {
+			out[o++] = in[i++];
+			continue;
+		}
+		uint32_t c = b & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+		for (int k = 1; k < len; k++)
+			c = (c << 6) | ((unsigned char)in[i + (size_t)k] & 0x3F);
+		uint32_t shown = c == 0xFFFD ? c : standin_for(t, c);
+		if (shown == c) {
+			memcpy(out + o, in + i, (size_t)len);
+			o += (size_t)len;
+		} else {
+			o += put_utf8(out + o, shown);
+		}
+		i += (size_t)len;
+	}
+	return o;
+}
+
 /* Feeds bytes from the program into the screen, decoding GBK first when needed. */
 static void feed(struct pty *t, const char *bytes, size_t n)
 {
@@ -164,13 +236,15 @@ static void feed(struct pty *t, const char *bytes, size_t n)
 		memcpy(joined + t->npending, bytes, n);
 		const char *in = joined;
 		size_t inlen = t->npending + n;
-		/* 3 bytes out per byte in covers a replacement for every bad byte */
+		/* 3 bytes out per byte in covers a replacement for every bad byte; a
+		 * placeholder (4 bytes) replaces a 2-byte GBK character */
 		size_t cap = inlen * 3 + 64;
-		char *out = malloc(cap);
+		char *out = malloc(cap), *wide = malloc(cap * 2);
 		size_t got = convert(t->from_term, &in, &inlen, out, cap, "\xEF\xBF\xBD");
-		vterm_input_write(t->vt, out, got);
+		vterm_input_write(t->vt, wide, widen_non_ascii(t, out, got, wide));
 		t->npending = inlen < sizeof t->pending ? inlen : 0;
 		memcpy(t->pending, in, t->npending);
+		free(wide);
 		free(out);
 		free(joined);
 	}
@@ -301,6 +375,9 @@ struct pty *pty_spawn(const char *const argv[], const char *locale, int rows, in
 	if (cs) {
 		t->to_term = iconv_open(cs, "UTF-8");
 		t->from_term = iconv_open("UTF-8", cs);
+		t->probe = vterm_new(1, 4);
+		vterm_set_utf8(t->probe, 1);
+		vterm_screen_reset(vterm_obtain_screen(t->probe), 1);
 		if (t->to_term == (iconv_t)-1 || t->from_term == (iconv_t)-1) {
 			fprintf(stderr, "iconv: cannot convert between UTF-8 and %s\n", cs);
 			pty_close(t);
@@ -338,7 +415,10 @@ int pty_close(struct pty *t)
 		iconv_close(t->to_term);
 	if (t->from_term != (iconv_t)-1)
 		iconv_close(t->from_term);
-	vterm_free(t->vt);
+	if (t->vt)
+		vterm_free(t->vt);
+	if (t->probe)
+		vterm_free(t->probe);
 	free(t);
 	return status;
 }
@@ -443,7 +523,7 @@ unsigned pty_cell(const struct pty *t, int row, int col, int *width, bool *right
 	}
 	if (width)
 		*width = cell.width;
-	return cell.chars[0];
+	return standin_original(t, cell.chars[0]);
 }
 
 int pty_cell_attr(const struct pty *t, int row, int col)
@@ -495,7 +575,7 @@ static char *row_text(const struct pty *t, int r, int **cols_of)
 		if (cell.chars[0] == 0)
 			s[len++] = ' ';
 		for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && cell.chars[i]; i++)
-			len += put_utf8(s + len, cell.chars[i]);
+			len += put_utf8(s + len, standin_original(t, cell.chars[i]));
 		if (map)
 			for (size_t i = start; i < len; i++)
 				map[i] = c;

@@ -70,6 +70,28 @@ static void test_gbk_screen(void)
 	pty_close(t);
 }
 
+/* In a GBK terminal every two-byte character takes two cells, as zh_CN.GBK's
+ * wcwidth() counts it, ambiguous ones (· ★) included; they read back as themselves. */
+static void test_gbk_widths(void)
+{
+	struct pty *t = sh("printf 'a\\241\\244b\\241\\357c\\301\\372d\\n'; sleep 5", GBK, 24, 80);
+	CHECK(pty_wait_for(t, "d", 3000));
+	char *r0 = pty_row(t, 0);
+	CHECK_STR(r0, "a·b★c龙d");
+	free(r0);
+	int w, col = -1;
+	bool half;
+	CHECK_INT(pty_cell(t, 0, 1, &w, &half), 0xB7);
+	CHECK_INT(w, 2);
+	CHECK_INT(pty_cell(t, 0, 2, &w, &half), 0);
+	CHECK(half);
+	CHECK_INT(pty_cell(t, 0, 3, &w, &half), 'b');
+	CHECK_INT(pty_cell(t, 0, 4, &w, &half), 0x2605);
+	CHECK_INT(pty_find(t, "d", &col), 0);
+	CHECK_INT(col, 9);
+	pty_close(t);
+}
+
 /* Typed text is converted to GBK: the tty echo and cat's copy both come back as 龙发利. */
 static void test_gbk_typing(void)
 {
@@ -208,6 +230,7 @@ int main(void)
 {
 	test_utf8_screen();
 	test_gbk_screen();
+	test_gbk_widths();
 	test_gbk_typing();
 	test_keys();
 	test_attributes();
