@@ -30,6 +30,8 @@
 /* ID sequences are counted per birth day from 1900-01-01 */
 #define ID_DAY_BASE (-25567)   /* days from 1970-01-01 back to 1900-01-01 */
 #define ID_DAYS 48000
+/* 婚姻法: no one in the demo is married younger than this */
+#define MIN_MARRIED_AGE 20
 
 enum role { R_HEAD, R_SPOUSE, R_CHILD, R_CHILD_SPOUSE, R_GRANDCHILD, R_PARENT };
 
@@ -53,7 +55,7 @@ struct person {
 	const char *status_reason;
 	char tags[96];
 	const char *notes;
-	bool away;               /* working away from home: children left behind */
+	bool away;               /* working away from home (notes say where) */
 };
 
 struct family {
@@ -74,7 +76,7 @@ struct demo {
 	unsigned char *seq_used; /* per birth day and sex: sequence numbers handed out */
 	sqlite3_stmt *ins_household, *ins_resident;
 	int64_t next_household, next_resident;
-	long made, target;
+	long made;
 	long household_count;
 	int verbose;
 };
@@ -104,6 +106,7 @@ static void civil_from_days(int z, int *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
+/* A day number as YYYY-MM-DD. */
 static void format_day(int days, char out[11])
 {
 	int y, m, d;
@@ -134,6 +137,7 @@ static int birth_for_age(struct demo *dm, int age)
 	return earliest + (int)demo_rng_below(&dm->rng, (uint32_t)(latest - earliest + 1));
 }
 
+/* Whole years between two day numbers. */
 static int age_at(int birth, int day)
 {
 	int by, bm, bd, y, m, d;
@@ -194,6 +198,7 @@ static int household_size(struct demo *dm)
 	return atoi(demo_pick(&dm->rng, sizes, ARRAY_LEN(sizes)));
 }
 
+/* Appends a member of the given role, sex and age (clamped at 0). */
 static struct person *add_member(struct family *f, enum role role, int sex, int age)
 {
 	struct person *p = &f->m[f->n++];
@@ -212,6 +217,7 @@ static void sibling_ages(struct demo *dm, int k, int youngest, int *ages)
 		ages[i] = ages[i + 1] + demo_rng_range(&dm->rng, 1, 4);
 }
 
+/* How much older a parent is than their child. */
 static int parent_gap(struct demo *dm)
 {
 	return demo_rng_range(&dm->rng, 21, 31);
@@ -265,7 +271,8 @@ static void build_family(struct demo *dm, struct family *f, int size)
 	add_member(f, R_HEAD, head_sex, head_age);
 	if (spouse) {
 		int gap = demo_rng_range(r, 0, 5);
-		add_member(f, R_SPOUSE, 3 - head_sex, head_sex == 1 ? head_age - gap : head_age + gap);
+		int age = head_sex == 1 ? head_age - gap : head_age + gap;
+		add_member(f, R_SPOUSE, 3 - head_sex, age < MIN_MARRIED_AGE ? MIN_MARRIED_AGE : age);
 	}
 	for (int i = 0; i < parents; i++) {
 		int sex = parents == 2 ? 1 + i : (demo_rng_chance(r, 650) ? 2 : 1);
@@ -277,7 +284,8 @@ static void build_family(struct demo *dm, struct family *f, int size)
 		add_member(f, R_CHILD, sex, child_ages[i]);
 	}
 	if (married_son) {
-		add_member(f, R_CHILD_SPOUSE, 2, child_ages[0] - demo_rng_range(r, 0, 4));
+		int age = child_ages[0] - demo_rng_range(r, 0, 4);
+		add_member(f, R_CHILD_SPOUSE, 2, age < MIN_MARRIED_AGE ? MIN_MARRIED_AGE : age);
 		for (int i = 0; i < grandchildren; i++)
 			add_member(f, R_GRANDCHILD, demo_rng_chance(r, 530) ? 1 : 2, grand_ages[i]);
 	}
@@ -626,7 +634,9 @@ static void fill_members(struct demo *dm, struct family *f)
 			p->away = true;  /* working away, no children left behind */
 		p->notes = p->away ? away_notes[demo_rng_below(r, ARRAY_LEN(away_notes))] : NULL;
 		const char *region = "520111";
-		if (strcmp(f->residence, "1") != 0 ||
+		if (p->ethnic == DEMO_UYGHUR)
+			region = p->role == R_HEAD || demo_rng_chance(r, 500) ? "653101" : "650104";
+		else if (strcmp(f->residence, "1") != 0 ||
 		    ((p->role == R_SPOUSE || p->role == R_CHILD_SPOUSE) && demo_rng_chance(r, 250)))
 			region = demo_other_region(r);
 		make_id_number(dm, p, region);
@@ -939,7 +949,7 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 			*err = xstrdup(_("the demo holds between 1 and 1,000,000 residents"));
 		return -1;
 	}
-	struct demo dm = {.st = st, .db = store_db(st), .target = residents, .verbose = verbose};
+	struct demo dm = {.st = st, .db = store_db(st), .verbose = verbose};
 	if (query_int(dm.db, "SELECT count(*) FROM resident") != 0 ||
 	    query_int(dm.db, "SELECT count(*) FROM town") != 0) {
 		if (err)
