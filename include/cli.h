@@ -1,7 +1,32 @@
-/* cli: the command line: options, subcommands, and the TUI when none is given. */
+/* cli: the command line: options, subcommands, and the TUI when none is given.
+ * A subcommand is one row of cli_commands[] in cli.c; its code lives in the module
+ * it belongs to, with this signature. argv[0] is the subcommand's name. Exit status:
+ * 0 done, 1 failed (message printed), 2 wrong usage. Output goes through console.h. */
 #ifndef SZ_CLI_H
 #define SZ_CLI_H
 
+#include <stdio.h>
+
+struct store;
+
+struct cli_opts {
+	const char *db;
+	const char *lang;
+	const char *operator_login;
+};
+
+struct cli_command {
+	const char *name;
+	const char *usage;   /* "search QUERY [--limit N]" */
+	const char *help;    /* English message id */
+	int (*run)(const struct cli_opts *o, int argc, char **argv);
+};
+
 int cli_main(int argc, char **argv);
+/* Opens the database named by the options and sets the operator; prints why and
+ * returns NULL on failure. *path_out (caller frees) is the database path. */
+struct store *cli_open_store(const struct cli_opts *o, char **path_out);
+/* A non-negative decimal count, or -1 after printing what is wrong. */
+long cli_parse_count(const char *s, const char *what);
 
 #endif

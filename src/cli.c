@@ -23,29 +23,6 @@
 #include "tui.h"
 #include "util.h"
 
-struct cli_opts {
-	const char *db;
-	const char *lang;
-	const char *operator_login;
-};
-
-static void print_usage(FILE *out)
-{
-	console_printf(out, "%s\n", _("Usage: shanzhi [--db FILE] [--lang zh|en] [COMMAND [ARGS]]"));
-	console_printf(out, "\n%s\n", _("Without a command the full-screen interface opens."));
-	console_printf(out, "\n%s\n", _("Commands:"));
-	console_printf(out, "  demo [--residents N] [--seed N] [--force]\n      %s\n",
-		_("create a demo village database (default 2000 residents)"));
-	console_printf(out, "  search QUERY [--limit N]\n      %s\n",
-		_("find residents by name, pinyin initials, ID or phone tail, household number"));
-	console_printf(out, "  check\n      %s\n", _("check the database's integrity and the register's rules"));
-	console_printf(out, "\n%s\n", _("Options:"));
-	console_printf(out, "  --db FILE        %s\n", _("database file (default $SHANZHI_DB or $XDG_DATA_HOME/shanzhi/shanzhi.db)"));
-	console_printf(out, "  --lang zh|en     %s\n", _("language of the interface (default Chinese)"));
-	console_printf(out, "  --operator NAME  %s\n", _("operator named in the audit log (default: the system user)"));
-	console_printf(out, "  --help, --version\n");
-}
-
 static const char *default_operator(void)
 {
 	const char *u = getenv("USER");
@@ -56,7 +33,7 @@ static const char *default_operator(void)
 }
 
 /* Opens the store and names the operator; prints the reason and returns NULL on failure. */
-static struct store *open_store(const struct cli_opts *o, char **path_out)
+struct store *cli_open_store(const struct cli_opts *o, char **path_out)
 {
 	char *err = NULL;
 	char *path = paths_database(o->db);
@@ -72,7 +49,7 @@ static struct store *open_store(const struct cli_opts *o, char **path_out)
 	return st;
 }
 
-static long parse_count(const char *s, const char *what)
+long cli_parse_count(const char *s, const char *what)
 {
 	char *end;
 	long v = strtol(s, &end, 10);
@@ -89,10 +66,10 @@ static int cmd_demo(const struct cli_opts *o, int argc, char **argv)
 	int force = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--residents") == 0 && i + 1 < argc) {
-			if ((residents = parse_count(argv[++i], "--residents")) < 0)
+			if ((residents = cli_parse_count(argv[++i], "--residents")) < 0)
 				return 2;
 		} else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
-			if ((seed = parse_count(argv[++i], "--seed")) < 0)
+			if ((seed = cli_parse_count(argv[++i], "--seed")) < 0)
 				return 2;
 		} else if (strcmp(argv[i], "--force") == 0) {
 			force = 1;
@@ -122,7 +99,7 @@ static int cmd_demo(const struct cli_opts *o, int argc, char **argv)
 	free(path);
 	struct cli_opts demo_opts = *o;
 	demo_opts.operator_login = "demo";
-	struct store *st = open_store(&demo_opts, &path);
+	struct store *st = cli_open_store(&demo_opts, &path);
 	if (!st)
 		return 1;
 	char *err = NULL;
@@ -153,7 +130,7 @@ static int cmd_search(const struct cli_opts *o, int argc, char **argv)
 	long limit = 50;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
-			if ((limit = parse_count(argv[++i], "--limit")) < 0)
+			if ((limit = cli_parse_count(argv[++i], "--limit")) < 0)
 				return 2;
 		} else if (!query) {
 			query = argv[i];
@@ -167,7 +144,7 @@ static int cmd_search(const struct cli_opts *o, int argc, char **argv)
 		return 2;
 	}
 	char *path;
-	struct store *st = open_store(o, &path);
+	struct store *st = cli_open_store(o, &path);
 	if (!st)
 		return 1;
 	struct search_result res = {0};
@@ -187,10 +164,10 @@ static int cmd_search(const struct cli_opts *o, int argc, char **argv)
 	return rc ? 1 : (found ? 0 : 3);
 }
 
-static int cmd_check(const struct cli_opts *o)
+static int cmd_check(const struct cli_opts *o, int argc, char **argv)
 {
 	char *path;
-	struct store *st = open_store(o, &path);
+	struct store *st = cli_open_store(o, &path);
 	if (!st)
 		return 1;
 	char *report = NULL;
@@ -217,6 +194,29 @@ static int cmd_check(const struct cli_opts *o)
 	return problems ? 1 : 0;
 }
 
+/* Every subcommand: one line here, its code in the module it belongs to. */
+static const struct cli_command cli_commands[] = {
+	{ "demo", "demo [--residents N] [--seed N] [--force]",
+	  N_("create a demo village database (default 2000 residents)"), cmd_demo },
+	{ "search", "search QUERY [--limit N]",
+	  N_("find residents by name, pinyin initials, ID or phone tail, household number"), cmd_search },
+	{ "check", "check", N_("check the database's integrity and the register's rules"), cmd_check },
+};
+
+static void print_usage(FILE *out)
+{
+	console_printf(out, "%s\n", _("Usage: shanzhi [--db FILE] [--lang zh|en] [COMMAND [ARGS]]"));
+	console_printf(out, "\n%s\n", _("Without a command the full-screen interface opens."));
+	console_printf(out, "\n%s\n", _("Commands:"));
+	for (size_t i = 0; i < ARRAY_LEN(cli_commands); i++)
+		console_printf(out, "  %s\n      %s\n", cli_commands[i].usage, _(cli_commands[i].help));
+	console_printf(out, "\n%s\n", _("Options:"));
+	console_printf(out, "  --db FILE        %s\n", _("database file (default $SHANZHI_DB or $XDG_DATA_HOME/shanzhi/shanzhi.db)"));
+	console_printf(out, "  --lang zh|en     %s\n", _("language of the interface (default Chinese)"));
+	console_printf(out, "  --operator NAME  %s\n", _("operator named in the audit log (default: the system user)"));
+	console_printf(out, "  --help, --version\n");
+}
+
 static int run_tui(const struct cli_opts *o)
 {
 	if (!isatty(0) || !isatty(1)) {
@@ -224,7 +224,7 @@ static int run_tui(const struct cli_opts *o)
 		return 2;
 	}
 	char *path;
-	struct store *st = open_store(o, &path);
+	struct store *st = cli_open_store(o, &path);
 	if (!st)
 		return 1;
 	char *ferr = NULL, *local = paths_forms_local();
@@ -296,12 +296,9 @@ int cli_main(int argc, char **argv)
 	char **args = argv + optind;
 	if (nargs == 0)
 		return run_tui(&o);
-	if (strcmp(args[0], "demo") == 0)
-		return cmd_demo(&o, nargs, args);
-	if (strcmp(args[0], "search") == 0)
-		return cmd_search(&o, nargs, args);
-	if (strcmp(args[0], "check") == 0)
-		return cmd_check(&o);
+	for (size_t i = 0; i < ARRAY_LEN(cli_commands); i++)
+		if (strcmp(args[0], cli_commands[i].name) == 0)
+			return cli_commands[i].run(&o, nargs, args);
 	if (strcmp(args[0], "help") == 0) {
 		print_usage(stdout);
 		return 0;

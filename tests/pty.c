@@ -778,3 +778,19 @@ void pty_rmdir(const char *dir)
 	if (dir)
 		nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+bool pty_sign_in(struct pty *t, const char *login, const char *password)
+{
+	for (int i = 0; i < 50; i++) {
+		pty_settle(t);
+		if (pty_contains(t, "\xe4\xb8\xbb\xe8\x8f\x9c\xe5\x8d\x95") || pty_contains(t, "Main menu"))
+			return true;  /* 主菜单 */
+		if (pty_contains(t, "\xe7\x99\xbb\xe5\xbd\x95") || pty_contains(t, "Sign in")) {
+			pty_type(t, login);  /* 登录 */
+			pty_key(t, "Tab");
+			pty_type(t, password);
+			pty_key(t, "Enter");
+		}
+	}
+	return pty_contains(t, "\xe4\xb8\xbb\xe8\x8f\x9c\xe5\x8d\x95") || pty_contains(t, "Main menu");
+}

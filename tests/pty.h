@@ -83,4 +83,8 @@ char *pty_run(const char *const argv[], const char *locale, int *status);
 char *pty_tempdir(void);
 void pty_rmdir(const char *dir);
 
+/* Signs in as login/password when the program shows its sign-in screen (its title
+ * says 登录 or "Sign in"); true once the main menu (主菜单 / "Main menu") shows. */
+bool pty_sign_in(struct pty *t, const char *login, const char *password);
+
 #endif

@@ -1,0 +1,37 @@
+/* access: what each operator role may see and change: one table in access.c, not
+ * checks scattered through the screens. Screens and commands ask before they show
+ * or write; a refusal is told to the clerk with access_refusal(). */
+#ifndef SZ_ACCESS_H
+#define SZ_ACCESS_H
+
+#include <stdbool.h>
+
+struct store;
+
+enum access_right {
+	ACCESS_REGISTER_VIEW,     /* residents and households */
+	ACCESS_REGISTER_EDIT,
+	ACCESS_UNMASK,            /* full ID and phone numbers (each unmasking audited) */
+	ACCESS_SERVICE_VIEW,      /* 便民服务 */
+	ACCESS_SERVICE_EDIT,
+	ACCESS_DISPUTE_VIEW,      /* 人民调解: the detail of cases */
+	ACCESS_DISPUTE_EDIT,
+	ACCESS_STARS_VIEW,        /* 星级文明户 */
+	ACCESS_STARS_EDIT,
+	ACCESS_EXCHANGE,          /* import and export */
+	ACCESS_ADMIN,             /* operators, backups, settings */
+	ACCESS_RIGHT_COUNT
+};
+
+/* Roles as stored in operator.role. */
+bool access_role_valid(const char *role);
+bool access_role_allows(const char *role, enum access_right r);
+/* The current operator's role (store_set_operator); false when none is set. */
+bool access_allows(struct store *st, enum access_right r);
+/* A translated sentence naming what was refused. Caller frees. */
+char *access_refusal(struct store *st, enum access_right r);
+/* The roles, NULL-terminated, and a translated label for each. */
+extern const char *const access_roles[];
+const char *access_role_label(const char *role);
+
+#endif

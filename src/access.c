@@ -1,0 +1,99 @@
+/* access: the role table. */
+#include "access.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "store.h"
+#include "util.h"
+
+const char *const access_roles[] = { "admin", "clerk", "mediator", "viewer", NULL };
+
+static const char *const role_labels[] = {
+	N_("administrator"), N_("clerk"), N_("mediator"), N_("read-only"),
+};
+
+#define R(x) (1u << (x))
+/* One row per role: the rights it holds. */
+static const unsigned role_rights[] = {
+	/* admin */ ~0u,
+	/* clerk */ R(ACCESS_REGISTER_VIEW) | R(ACCESS_REGISTER_EDIT) | R(ACCESS_UNMASK) |
+		R(ACCESS_SERVICE_VIEW) | R(ACCESS_SERVICE_EDIT) | R(ACCESS_STARS_VIEW) |
+		R(ACCESS_STARS_EDIT) | R(ACCESS_EXCHANGE),
+	/* mediator */ R(ACCESS_REGISTER_VIEW) | R(ACCESS_UNMASK) | R(ACCESS_DISPUTE_VIEW) |
+		R(ACCESS_DISPUTE_EDIT) | R(ACCESS_SERVICE_VIEW) | R(ACCESS_STARS_VIEW),
+	/* viewer */ R(ACCESS_REGISTER_VIEW) | R(ACCESS_SERVICE_VIEW) | R(ACCESS_STARS_VIEW),
+};
+#undef R
+
+_Static_assert(ARRAY_LEN(role_rights) == ARRAY_LEN(access_roles) - 1, "one row per role");
+_Static_assert(ARRAY_LEN(role_labels) == ARRAY_LEN(access_roles) - 1, "one label per role");
+_Static_assert(ACCESS_RIGHT_COUNT <= 32, "rights fit in the mask");
+
+static const char *const right_labels[] = {
+	N_("view the register"), N_("change the register"), N_("see full ID and phone numbers"),
+	N_("view service requests"), N_("change service requests"),
+	N_("view mediation cases"), N_("change mediation cases"),
+	N_("view star household scores"), N_("change star household scores"),
+	N_("import and export"), N_("administer operators and backups"),
+};
+_Static_assert(ARRAY_LEN(right_labels) == ACCESS_RIGHT_COUNT, "one label per right");
+
+static int role_index(const char *role)
+{
+	for (int i = 0; role && access_roles[i]; i++)
+		if (strcmp(role, access_roles[i]) == 0)
+			return i;
+	return -1;
+}
+
+bool access_role_valid(const char *role)
+{
+	return role_index(role) >= 0;
+}
+
+bool access_role_allows(const char *role, enum access_right r)
+{
+	int i = role_index(role);
+	return i >= 0 && r < ACCESS_RIGHT_COUNT && (role_rights[i] >> r) & 1u;
+}
+
+/* The role of the store's current operator. Caller frees; NULL when unknown. */
+static char *current_role(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	char *role = NULL;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT role FROM operator WHERE id = ?1 AND disabled = 0",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, store_operator_id(st));
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+		role = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return role;
+}
+
+bool access_allows(struct store *st, enum access_right r)
+{
+	char *role = current_role(st);
+	bool ok = access_role_allows(role, r);
+	free(role);
+	return ok;
+}
+
+char *access_refusal(struct store *st, enum access_right r)
+{
+	char *role = current_role(st);
+	char *msg = xasprintf(_("Your role (%s) may not %s."),
+			      role ? access_role_label(role) : _("none"),
+			      r < ACCESS_RIGHT_COUNT ? _(right_labels[r]) : "?");
+	free(role);
+	return msg;
+}
+
+const char *access_role_label(const char *role)
+{
+	int i = role_index(role);
+	return i >= 0 ? _(role_labels[i]) : role;
+}
