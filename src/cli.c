@@ -194,6 +194,37 @@ static int cmd_check(const struct cli_opts *o, int argc, char **argv)
 	return problems ? 1 : 0;
 }
 
+/* `print KIND ...` and `report KIND ...`: one row per kind, its code in the module
+ * it belongs to (the row's run gets argv starting at KIND). */
+static const struct cli_command cli_print_kinds[] = {
+	{ NULL, NULL, NULL, NULL },
+};
+static const struct cli_command cli_report_kinds[] = {
+	{ NULL, NULL, NULL, NULL },
+};
+
+/* Runs the kind named by argv[1] from a NULL-terminated table. */
+static int run_kind(const struct cli_command *kinds, const struct cli_opts *o, int argc, char **argv)
+{
+	for (size_t i = 0; argc > 1 && kinds[i].name; i++)
+		if (strcmp(argv[1], kinds[i].name) == 0)
+			return kinds[i].run(o, argc - 1, argv + 1);
+	console_printf(stderr, _("shanzhi: %s: say what, one of:\n"), argv[0]);
+	for (size_t i = 0; kinds[i].name; i++)
+		console_printf(stderr, "  %s %s\n      %s\n", argv[0], kinds[i].usage, _(kinds[i].help));
+	return 2;
+}
+
+static int cmd_print(const struct cli_opts *o, int argc, char **argv)
+{
+	return run_kind(cli_print_kinds, o, argc, argv);
+}
+
+static int cmd_report(const struct cli_opts *o, int argc, char **argv)
+{
+	return run_kind(cli_report_kinds, o, argc, argv);
+}
+
 /* Every subcommand: one line here, its code in the module it belongs to. */
 static const struct cli_command cli_commands[] = {
 	{ "demo", "demo [--residents N] [--seed N] [--force]",
@@ -201,6 +232,8 @@ static const struct cli_command cli_commands[] = {
 	{ "search", "search QUERY [--limit N]",
 	  N_("find residents by name, pinyin initials, ID or phone tail, household number"), cmd_search },
 	{ "check", "check", N_("check the database's integrity and the register's rules"), cmd_check },
+	{ "print", "print KIND ...", N_("print a document (see shanzhi print)"), cmd_print },
+	{ "report", "report KIND ...", N_("print a statistics table (see shanzhi report)"), cmd_report },
 };
 
 static void print_usage(FILE *out)
