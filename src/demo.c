@@ -230,7 +230,7 @@ static void build_family(struct demo *dm, struct family *f, int size)
 	f->n = 0;
 	int head_sex = demo_rng_chance(r, 820) ? 1 : 2;
 	if (size == 1) {
-		int age = demo_rng_chance(r, 550) ? demo_rng_range(r, 60, 93) : demo_rng_range(r, 22, 59);
+		int age = demo_rng_chance(r, 650) ? demo_rng_range(r, 60, 93) : demo_rng_range(r, 22, 59);
 		add_member(f, R_HEAD, head_sex, age);
 		return;
 	}
@@ -238,7 +238,7 @@ static void build_family(struct demo *dm, struct family *f, int size)
 	int rest = size - 1 - spouse;
 	int parents = 0, grandchildren = 0, children = rest;
 	bool married_son = false;
-	if (rest >= 1 && demo_rng_chance(r, size >= 4 ? 300 : 150)) {
+	if (rest >= 1 && demo_rng_chance(r, size >= 4 ? 350 : 200)) {
 		parents = rest >= 2 && demo_rng_chance(r, 500) ? 2 : 1;
 		children = rest - parents;
 	} else if (rest >= 3 && demo_rng_chance(r, 450)) {
@@ -973,10 +973,10 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 	for (size_t v = 0; v < nvillages; v++)
 		quotas[v] = residents / (long)nvillages + ((long)v < residents % (long)nvillages);
 
-	/* a large page cache for the load: the indexes stay in memory instead of
+	/* a 256 MiB page cache for the load: the indexes stay in memory instead of
 	 * spilling to the WAL and being read back */
 	int64_t cache = query_int(dm.db, "PRAGMA cache_size");
-	sqlite3_exec(dm.db, "PRAGMA cache_size = -1048576", NULL, NULL, NULL);
+	sqlite3_exec(dm.db, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
 	int rc = create_places(&dm, places, nvillages, quotas, err);
 	if (rc == 0)
 		rc = create_people(&dm, places, nvillages, quotas, err);
