@@ -523,18 +523,47 @@ static void phone_for(struct demo *dm, struct person *p)
 	}
 }
 
-static const char *const death_reasons[] = {
-	"病故", "因病去世", "自然死亡", "意外身故", "因病医治无效去世",
-};
-static const char *const move_reasons[] = {
-	"迁往贵阳市南明区", "迁往贵阳市观山湖区", "考入贵州大学，户口迁出", "婚迁至遵义市红花岗区",
-	"迁往广东省东莞市", "参军入伍", "投靠子女迁往贵阳市云岩区", "婚迁至安顺市西秀区",
-};
-static const char *const cancel_reasons[] = {
-	"重复登记，予以注销", "出国定居",
+/* Why a resident left the register: who it fits (age at the event, sex 0 = either). */
+struct status_reason {
+	char status;             /* living_status: '2' 迁出, '3' 死亡, '4' 注销 */
+	const char *text;
+	int min_age, max_age, sex;
 };
 
-/* 迁出, 死亡 and 注销 among the members other than the head, with a date and reason. */
+static const struct status_reason status_reasons[] = {
+	{'3', "病故", 40, 120, 0},
+	{'3', "因病去世", 0, 120, 0},
+	{'3', "自然死亡", 75, 120, 0},
+	{'3', "意外身故", 0, 120, 0},
+	{'3', "因病医治无效去世", 30, 120, 0},
+	{'2', "迁往贵阳市南明区", 16, 120, 0},
+	{'2', "迁往贵阳市观山湖区", 16, 120, 0},
+	{'2', "迁往广东省东莞市", 18, 60, 0},
+	{'2', "考入贵州大学，户口迁出", 18, 24, 0},
+	{'2', "参军入伍", 18, 24, 1},
+	{'2', "婚迁至遵义市红花岗区", 20, 45, 2},
+	{'2', "婚迁至安顺市西秀区", 20, 45, 2},
+	{'2', "投靠子女迁往贵阳市云岩区", 60, 120, 0},
+	{'4', "重复登记，予以注销", 0, 120, 0},
+	{'4', "出国定居", 18, 70, 0},
+};
+
+/* A reason for status that fits the person, or NULL when none does. */
+static const struct status_reason *pick_reason(struct demo *dm, const struct person *p, char status)
+{
+	const struct status_reason *fit[ARRAY_LEN(status_reasons)];
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_LEN(status_reasons); i++) {
+		const struct status_reason *sr = &status_reasons[i];
+		if (sr->status == status && p->age >= sr->min_age && p->age <= sr->max_age &&
+		    (sr->sex == 0 || sr->sex == p->sex))
+			fit[n++] = sr;
+	}
+	return n ? fit[demo_rng_below(&dm->rng, (uint32_t)n)] : NULL;
+}
+
+/* 迁出, 死亡 and 注销 among the members other than the head, with a date within the
+ * last six years at which the person was old enough for the reason. */
 static void living_status_for(struct demo *dm, struct person *p)
 {
 	struct demo_rng *r = &dm->rng;
@@ -542,28 +571,28 @@ static void living_status_for(struct demo *dm, struct person *p)
 	if (p->role == R_HEAD)
 		return;
 	unsigned die = p->age >= 80 ? 120 : p->age >= 65 ? 40 : 3;
-	unsigned move = p->role == R_CHILD && p->age >= 18 && p->age <= 35 ? 90 : 8;
-	const char *reason;
-	if (demo_rng_chance(r, die)) {
-		p->living = "3";
-		reason = death_reasons[demo_rng_below(r, ARRAY_LEN(death_reasons))];
-	} else if (demo_rng_chance(r, move)) {
-		p->living = "2";
-		reason = move_reasons[demo_rng_below(r, ARRAY_LEN(move_reasons))];
-	} else if (demo_rng_chance(r, 1)) {
-		p->living = "4";
-		reason = cancel_reasons[demo_rng_below(r, ARRAY_LEN(cancel_reasons))];
-	} else {
+	unsigned move = p->age < 16 ? 0 : p->role == R_CHILD && p->age <= 35 ? 90 : 8;
+	char status;
+	if (demo_rng_chance(r, die))
+		status = '3';
+	else if (demo_rng_chance(r, move))
+		status = '2';
+	else if (demo_rng_chance(r, 1))
+		status = '4';
+	else
 		return;
-	}
-	/* within the last six years, and not before the person's 16th birthday
-	 * when moving away (babies die, they do not move out alone) */
-	int back = (int)demo_rng_below(r, 6 * 365) + 1;
-	int day = dm->today - back;
+	const struct status_reason *sr = pick_reason(dm, p, status);
+	if (!sr)
+		return;
+	p->living = status == '2' ? "2" : status == '3' ? "3" : "4";
+	int latest_back = (p->age - sr->min_age) * 365;
+	if (latest_back > 6 * 365)
+		latest_back = 6 * 365;
+	int day = dm->today - 1 - (latest_back > 0 ? (int)demo_rng_below(r, (uint32_t)latest_back) : 0);
 	if (day <= p->birth)
 		day = p->birth + (dm->today - p->birth) / 2;
 	format_day(day, p->status_date);
-	p->status_reason = reason;
+	p->status_reason = sr->text;
 }
 
 static void add_tag(struct person *p, const char *code)

@@ -229,6 +229,12 @@ static void test_realism(struct store *st)
 	CHECK_INT(query_int(st, "SELECT count(*) FROM resident WHERE living_status != '1'"
 			    " AND (status_date IS NULL OR status_reason IS NULL OR status_date < birth_date"
 			    " OR status_date > date('now'))"), 0);
+	/* nobody moves away alone before 16, joins the army but a young man, or
+	 * marries away but a woman */
+	CHECK_INT(query_int(st, "SELECT count(*) FROM resident WHERE living_status = '2'"
+			    " AND status_date < date(birth_date, '+16 years')"), 0);
+	CHECK_INT(query_int(st, "SELECT count(*) FROM resident WHERE (status_reason = '参军入伍'"
+			    " AND sex != '1') OR (status_reason LIKE '婚迁%' AND sex != '2')"), 0);
 	/* mobiles for most adults, 11 digits from 1; none for small children */
 	int64_t adults = query_int(st, "SELECT count(*) FROM resident WHERE birth_date BETWEEN"
 				   " date('now', '-60 years') AND date('now', '-18 years')");
