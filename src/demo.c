@@ -376,8 +376,9 @@ static void assign_names(struct demo *dm, struct family *f, const struct demo_to
 	const char *head_surname = demo_surname(r, home);
 	const char *spouse_surname = spouse_surname_for(dm, spouse_ethnic, head_surname);
 	bool has_spouse = f->n > 1 && f->m[1].role == R_SPOUSE;
-	/* the family line: the head's surname, or mostly a female head's husband's */
-	const char *line = f->m[0].sex == 2 && has_spouse && demo_rng_chance(r, 900)
+	/* the family line: the head's surname, or mostly a female head's husband's, who
+	 * may have died or left */
+	const char *line = f->m[0].sex == 2 && demo_rng_chance(r, has_spouse ? 900 : 800)
 		? spouse_surname : head_surname;
 	const char *son_gen = demo_rng_chance(r, 400) ? demo_generation_char(r, 1, dm->today_year - 25) : NULL;
 	const char *grand_gen = demo_rng_chance(r, 300) ? demo_generation_char(r, 1, dm->today_year - 5) : NULL;
