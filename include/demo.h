@@ -5,8 +5,10 @@
 
 struct store;
 
-/* Fills an empty database with about `residents` residents (up to 1,000,000),
- * audited as the operator "demo". Progress lines go to stderr when verbose. */
+/* Fills an empty database with exactly `residents` residents (1 to 1,000,000),
+ * audited as the operator "demo". Progress lines go to stderr when verbose.
+ * The same seed and the same day (store_today(), which SHANZHI_TODAY pins) give
+ * the same register; ages, and so birth dates, are reckoned from that day. */
 int demo_create(struct store *st, long residents, unsigned seed, int verbose, char **err);
 
 #endif
