@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "demo-names.h"
+#include "dispute.h"
 #include "i18n.h"
 #include "idcard.h"
 #include "store.h"
@@ -1010,6 +1011,7 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 	int rc = create_places(&dm, places, nvillages, quotas, err);
 	if (rc == 0)
 		rc = create_people(&dm, places, nvillages, quotas, err);
+	rc = rc ? rc : dispute_demo_create(st, seed, err);  /* 人民调解 cases */
 	char *restore = xasprintf("PRAGMA cache_size = %lld", (long long)cache);
 	sqlite3_exec(dm.db, restore, NULL, NULL, NULL);
 	sqlite3_exec(dm.db, "PRAGMA shrink_memory", NULL, NULL, NULL);

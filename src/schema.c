@@ -59,6 +59,7 @@
 
 #include <stdlib.h>
 
+#include "dispute.h"
 #include "i18n.h"
 #include "util.h"
 
@@ -187,6 +188,7 @@ static const char *const schema_steps[] = {
 	"CREATE TRIGGER resident_no_delete BEFORE DELETE ON resident BEGIN\n"
 	"  SELECT RAISE(ABORT, 'residents are never deleted: set the living status instead');\n"
 	"END;\n",
+	dispute_schema_v1,  /* 人民调解 cases (dispute.h) */
 };
 
 int schema_latest(void)

@@ -1,0 +1,390 @@
+/* dispute-demo: a plausible year of mediation cases for the demo villages, written
+ * through the same functions the screens use (so the demo obeys the same rules).
+ * About 2 cases per 100 residents, 99 % settled, the newest still open, one case past
+ * its month, written agreements with their confirmation windows, follow-up visits
+ * made and due. Deterministic for a seed and a day (SHANZHI_TODAY). */
+#include "dispute.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "idcard.h"
+#include "util.h"
+
+#define CASES_PER_RESIDENTS 50   /* one case a year per 50 residents (40 for 2,000) */
+#define MAX_CASES 2000           /* a district's demo: the first villages only */
+#define OPEN_DAYS 12             /* cases received this recently are still open */
+#define OVERDUE_DAYS 42          /* and one older case, past its month */
+
+struct rng {
+	uint64_t s;
+};
+
+/* xorshift64*: small, fast, the same on every machine. */
+static uint32_t rng_next(struct rng *r)
+{
+	r->s ^= r->s >> 12;
+	r->s ^= r->s << 25;
+	r->s ^= r->s >> 27;
+	return (uint32_t)((r->s * 2685821657736338717ULL) >> 32);
+}
+
+static int rng_int(struct rng *r, int lo, int hi)
+{
+	return lo + (int)(rng_next(r) % (uint32_t)(hi - lo + 1));
+}
+
+/* One category with its weight and what such a dispute is typically about. */
+struct demo_category {
+	const char *code;
+	int weight;
+	bool money;
+	const char *summary, *facts, *terms;
+};
+
+/* The 15 statistical categories as a village sees them: neighbours, families and
+ * land first. */
+static const struct demo_category categories[] = {
+	{ "01", 18, false, "夫妻因赡养老人问题发生争吵，要求调解",
+	  "双方因老人赡养费用分担发生争执", "兄弟二人每月各承担赡养费500元，轮流照料老人" },
+	{ "02", 25, false, "邻居因排水沟堵塞、污水流入院坝发生纠纷",
+	  "被申请人修建院坝时堵塞公共排水沟，雨水流入申请人家中", "被申请人于约定期限内疏通排水沟并恢复原状" },
+	{ "03", 12, false, "两户因宅基地界址不清发生争执",
+	  "双方对宅基地东侧界址存在争议", "以村委会存档界址图为准，双方共同立界桩" },
+	{ "04", 5, true, "农资买卖货款拖欠纠纷",
+	  "被申请人购买农资后未按约定付清货款", "被申请人分两期付清欠款" },
+	{ "05", 4, true, "合作种植分红纠纷",
+	  "双方合作种植蔬菜，对收益分配存在争议", "按出资比例分配收益，一次性结清" },
+	{ "06", 10, true, "家禽被邻居家狗咬死，要求赔偿",
+	  "被申请人饲养的狗咬死申请人家鸡8只", "被申请人一次性赔偿损失" },
+	{ "07", 10, false, "承包地边界及林木归属纠纷",
+	  "双方对承包地边界处林木归属存在争议", "以承包合同及确权图为准，林木归申请人所有" },
+	{ "08", 3, true, "征地补偿款分配纠纷",
+	  "家庭成员之间对征地补偿款分配存在争议", "按户内人口平均分配补偿款" },
+	{ "09", 2, false, "养殖场气味扰邻纠纷",
+	  "被申请人养猪场粪污处理不当影响邻居生活", "被申请人限期建设化粪池并定期清运" },
+	{ "10", 3, true, "务工工资拖欠纠纷",
+	  "被申请人拖欠申请人务工工资", "被申请人于约定期限内付清工资" },
+	{ "11", 1, true, "购买家电质量纠纷",
+	  "申请人所购电器存在质量问题", "销售方更换同型号产品" },
+	{ "12", 1, true, "村卫生室诊疗费用纠纷",
+	  "双方对诊疗费用及后续治疗存在争议", "卫生室退还部分费用" },
+	{ "13", 4, true, "摩托车与三轮车相撞赔偿纠纷",
+	  "双方车辆在村道相撞，申请人受轻伤", "被申请人一次性赔偿医疗费及误工费" },
+	{ "14", 0, false, "", "", "" },
+	{ "15", 2, false, "集体活动场地使用纠纷",
+	  "双方对场地使用时间安排存在争议", "按村规民约轮流使用" },
+};
+
+static const char *const places[] = {
+	"党员说事室", "村委会调解室", "当事人家中", "争议现场",
+};
+static const char *const mediators[] = {
+	"龙光明、杨秀英", "罗正华、法律顾问王敏", "杨秀英、网格员陈刚", "龙光明、法律顾问王敏",
+};
+static const char *const outside_names[] = {
+	"周建国", "吴小平", "郑丽", "冯志强", "陈静", "赵红梅", "孙海", "刘洋",
+};
+static const char *const outside_addresses[] = {
+	"贵阳市南明区花果园街道", "贵阳市观山湖区金阳街道", "安顺市西秀区东街", "惠水县和平镇",
+};
+
+/* A category by weight. */
+static const struct demo_category *pick_category(struct rng *r)
+{
+	int total = 0;
+	for (size_t i = 0; i < ARRAY_LEN(categories); i++)
+		total += categories[i].weight;
+	int x = rng_int(r, 1, total);
+	for (size_t i = 0; i < ARRAY_LEN(categories); i++)
+		if ((x -= categories[i].weight) <= 0)
+			return &categories[i];
+	return &categories[0];
+}
+
+/* A valid ID number of someone from Guiyang born in year. */
+static void outside_id(struct rng *r, int year, char out[19])
+{
+	char first17[18];
+	snprintf(first17, sizeof first17, "520102%04d%02d%02d%03d", year % 10000, rng_int(r, 1, 12),
+		 rng_int(r, 1, 28), rng_int(r, 1, 999));
+	snprintf(out, 19, "%s%c", first17, idcard_check_char(first17));
+}
+
+/* An adult resident of the village, by its position among them. */
+static int64_t village_adult(struct store *st, int64_t village, int count, const char *today,
+			     struct rng *r)
+{
+	sqlite3_stmt *stmt;
+	int64_t id = 0;
+	if (count <= 0 || sqlite3_prepare_v2(store_db(st),
+		"SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id"
+		" JOIN grid g ON g.id = h.grid_id WHERE g.village_id = ?1 AND r.living_status = '1'"
+		" AND r.birth_date <= date(?3, '-20 years') ORDER BY r.id LIMIT 1 OFFSET ?2",
+		-1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(stmt, 1, village);
+	sqlite3_bind_int(stmt, 2, rng_int(r, 0, count - 1));
+	sqlite3_bind_text(stmt, 3, today, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return id;
+}
+
+/* A query's single integer with an id and a date bound. */
+static int64_t count_of(struct store *st, const char *sql, int64_t id, const char *today)
+{
+	sqlite3_stmt *stmt;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_text(stmt, 2, today, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* Everything one demo case needs to be written. */
+struct demo_case {
+	struct store *st;
+	struct rng *r;
+	int64_t village;
+	int adults;
+	char today[11];
+};
+
+/* The parties: an applicant and a respondent (a resident or an outsider), sometimes
+ * a third party. */
+static int demo_parties(struct demo_case *dc, int64_t case_id, char **err)
+{
+	int n = rng_int(dc->r, 1, 10) == 1 ? 3 : 2;
+	for (int i = 0; i < n; i++) {
+		char role[2] = { (char)('1' + (i < 2 ? i : 2)), 0 };
+		int64_t pid = 0;
+		bool outsider = i > 0 && rng_int(dc->r, 1, 100) <= 15;
+		int64_t resident = outsider ? 0 : village_adult(dc->st, dc->village, dc->adults, dc->today, dc->r);
+		char rid[24] = "", idn[19] = "", phone[16] = "";
+		if (resident) {
+			snprintf(rid, sizeof rid, "%lld", (long long)resident);
+			struct store_field f[] = { { "role", role }, { "resident_id", rid }, { "form_version", "1" } };
+			if (dispute_party_save(dc->st, case_id, &pid, f, ARRAY_LEN(f), err) != 0)
+				return -1;
+			continue;
+		}
+		outside_id(dc->r, rng_int(dc->r, 1960, 2000), idn);
+		snprintf(phone, sizeof phone, "13%09d", rng_int(dc->r, 0, 999999999));
+		struct store_field f[] = {
+			{ "role", role },
+			{ "name", outside_names[rng_int(dc->r, 0, (int)ARRAY_LEN(outside_names) - 1)] },
+			{ "id_number", idn }, { "phone", phone },
+			{ "address", outside_addresses[rng_int(dc->r, 0, (int)ARRAY_LEN(outside_addresses) - 1)] },
+			{ "form_version", "1" },
+		};
+		if (dispute_party_save(dc->st, case_id, &pid, f, ARRAY_LEN(f), err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One to three sessions from the day after receipt, none after today. */
+static int demo_sessions(struct demo_case *dc, int64_t case_id, const char *received,
+			 const char *last_day, char **err)
+{
+	int n = rng_int(dc->r, 1, 3);
+	char day[11];
+	strcpy(day, received);
+	for (int i = 0; i < n; i++) {
+		dispute_add_days(day, rng_int(dc->r, 1, 4), day);
+		if (strcmp(day, last_day) > 0)
+			break;
+		char time[6];
+		snprintf(time, sizeof time, "%02d:%02d", rng_int(dc->r, 9, 17), rng_int(dc->r, 0, 1) * 30);
+		bool last = i == n - 1;
+		struct store_field f[] = {
+			{ "session_date", day }, { "session_time", time },
+			{ "place", places[rng_int(dc->r, 0, (int)ARRAY_LEN(places) - 1)] },
+			{ "participants", "双方当事人、调解员、网格员" },
+			{ "applicant_said", "申请人陈述了纠纷经过，要求对方承担责任。" },
+			{ "respondent_said", i == 0 ? "被申请人对部分事实有异议，愿意协商。" : "被申请人同意按调解意见处理。" },
+			{ "result", last ? "双方达成一致意见。" : "双方各自考虑，另约时间再调。" },
+			{ "form_version", "1" },
+		};
+		int64_t sid = 0;
+		if (dispute_session_save(dc->st, case_id, &sid, f, ARRAY_LEN(f), err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The outcome of a concluded case: mostly a success, oral or written. */
+static int demo_outcome(struct demo_case *dc, int64_t case_id, const struct demo_category *cat,
+			const char *date, bool *written, char **err)
+{
+	bool failed = rng_int(dc->r, 1, 100) == 1;
+	*written = !failed && rng_int(dc->r, 1, 10) <= 6;
+	char deadline[11], copies[4];
+	dispute_add_days(date, rng_int(dc->r, 7, 45), deadline);
+	snprintf(copies, sizeof copies, "%d", 3);
+	struct store_field f[] = {
+		{ "outcome", failed ? DISPUTE_FAILED : DISPUTE_SUCCESS },
+		{ "outcome_date", date },
+		{ "outcome_reason", failed ? "双方分歧较大，告知当事人可向人民法院起诉" : NULL },
+		{ "agreement_form", failed ? NULL : *written ? DISPUTE_WRITTEN : DISPUTE_ORAL },
+		{ "agreement_date", date },
+		{ "facts", cat->facts },
+		{ "responsibility", "被申请人承担主要责任，申请人承担次要责任" },
+		{ "terms", cat->terms },
+		{ "performance", "当面履行，村调委会见证" },
+		{ "performance_deadline", deadline },
+		{ "copies", copies },
+	};
+	return dispute_outcome_save(dc->st, case_id, f, ARRAY_LEN(f), err);
+}
+
+/* Judicial confirmation for some written agreements, applied within the window. */
+static int demo_confirmation(struct demo_case *dc, int64_t case_id, const char *agreed, char **err)
+{
+	char applied[11], result_date[11];
+	dispute_add_days(agreed, rng_int(dc->r, 3, 20), applied);
+	dispute_add_days(applied, rng_int(dc->r, 5, 15), result_date);
+	if (strcmp(applied, dc->today) > 0)
+		return 0;
+	bool decided = strcmp(result_date, dc->today) <= 0;
+	struct store_field f[] = {
+		{ "confirm_applied_date", applied }, { "confirm_court", "花溪区人民法院" },
+		{ "confirm_result", decided ? "1" : NULL }, { "confirm_result_date", decided ? result_date : NULL },
+	};
+	return dispute_confirm_save(dc->st, case_id, f, ARRAY_LEN(f), false, err);
+}
+
+/* The follow-up visit on performance: made when it fell due, else scheduled. */
+static int demo_visit(struct demo_case *dc, int64_t case_id, const char *date, char **err)
+{
+	char due[11];
+	dispute_add_days(date, rng_int(dc->r, 10, 40), due);
+	bool done = strcmp(due, dc->today) <= 0;
+	bool partly = rng_int(dc->r, 1, 20) == 1;
+	struct store_field f[] = {
+		{ "due_date", due }, { "done_date", done ? due : NULL },
+		{ "performance", done ? (partly ? "2" : "1") : NULL },
+		{ "notes", done ? (partly ? "已履行大部分，余款约定下月付清" : "协议已履行完毕，双方关系和睦") : NULL },
+		{ "form_version", "1" },
+	};
+	int64_t vid = 0;
+	return dispute_visit_save(dc->st, case_id, &vid, f, ARRAY_LEN(f), err);
+}
+
+/* One case received `age` days before today. */
+static int demo_case(struct demo_case *dc, int age, bool keep_open, char **err)
+{
+	const struct demo_category *cat = pick_category(dc->r);
+	char received[11], amount[16] = "", risk[4] = "";
+	dispute_add_days(dc->today, -age, received);
+	if (cat->money)
+		snprintf(amount, sizeof amount, "%d", rng_int(dc->r, 5, 400) * 100);
+	int rk = rng_int(dc->r, 1, 100);
+	if (rk <= 5)
+		strcpy(risk, DISPUTE_RISK_CRIMINAL);
+	else if (rk <= 7)
+		strcpy(risk, DISPUTE_RISK_MASS);
+	int src = rng_int(dc->r, 1, 10);
+	struct store_field f[] = {
+		{ "received_date", received },
+		{ "source", src <= 6 ? "1" : src <= 9 ? "2" : "3" },
+		{ "category", cat->code }, { "summary", cat->summary }, { "amount", amount },
+		{ "risk", risk }, { "mediators", mediators[rng_int(dc->r, 0, (int)ARRAY_LEN(mediators) - 1)] },
+		{ "form_version", "1" },
+	};
+	int64_t id = 0;
+	if (dispute_case_create(dc->st, dc->village, f, ARRAY_LEN(f), &id, err) != 0 ||
+	    demo_parties(dc, id, err) != 0)
+		return -1;
+	char last[11], concluded[11];
+	dispute_add_days(received, keep_open ? age : rng_int(dc->r, 3, 25), concluded);
+	if (strcmp(concluded, dc->today) > 0)
+		strcpy(concluded, dc->today);
+	strcpy(last, concluded);
+	if (demo_sessions(dc, id, received, last, err) != 0)
+		return -1;
+	if (keep_open)
+		return 0;
+	bool written = false;
+	if (demo_outcome(dc, id, cat, concluded, &written, err) != 0)
+		return -1;
+	if (written && rng_int(dc->r, 1, 100) <= 20 && demo_confirmation(dc, id, concluded, err) != 0)
+		return -1;
+	return demo_visit(dc, id, concluded, err);
+}
+
+/* The cases of one village, oldest first so the numbers follow the dates. */
+static int demo_village(struct store *st, int64_t village, int residents, int ncases,
+			unsigned seed, char **err)
+{
+	struct rng r = { ((uint64_t)seed << 20) ^ (uint64_t)village ^ 0x9E3779B97F4A7C15ULL };
+	struct demo_case dc = { .st = st, .r = &r, .village = village };
+	store_today(dc.today);
+	dc.adults = (int)count_of(st, "SELECT count(*) FROM resident r JOIN household h ON h.id = r.household_id"
+				  " JOIN grid g ON g.id = h.grid_id WHERE g.village_id = ?1 AND r.living_status = '1'"
+				  " AND r.birth_date <= date(?2, '-20 years')", village, dc.today);
+	(void)residents;
+	int *ages = xcalloc((size_t)ncases, sizeof *ages);
+	for (int i = 0; i < ncases; i++)
+		ages[i] = rng_int(&r, 0, 364);
+	/* one case has been open for six weeks (past its month); oldest first */
+	if (ncases > 4)
+		ages[0] = OVERDUE_DAYS;
+	for (int i = 1; i < ncases; i++)
+		for (int j = i; j > 0 && ages[j] > ages[j - 1]; j--) {
+			int tmp = ages[j];
+			ages[j] = ages[j - 1];
+			ages[j - 1] = tmp;
+		}
+	int rc = 0;
+	for (int i = 0; i < ncases && rc == 0; i++)
+		rc = demo_case(&dc, ages[i], ages[i] <= OPEN_DAYS || ages[i] == OVERDUE_DAYS, err);
+	free(ages);
+	return rc;
+}
+
+int dispute_demo_create(struct store *st, unsigned seed, char **err)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(store_db(st),
+		"SELECT v.id, (SELECT count(*) FROM resident r JOIN household h ON h.id = r.household_id"
+		" JOIN grid g ON g.id = h.grid_id WHERE g.village_id = v.id) FROM village v ORDER BY v.id",
+		-1, &stmt, NULL) != SQLITE_OK) {
+		if (err)
+			*err = xstrdup(sqlite3_errmsg(store_db(st)));
+		return -1;
+	}
+	int64_t ids[256];
+	int counts[256];
+	size_t nv = 0;
+	while (nv < ARRAY_LEN(ids) && sqlite3_step(stmt) == SQLITE_ROW) {
+		ids[nv] = sqlite3_column_int64(stmt, 0);
+		counts[nv++] = sqlite3_column_int(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (store_begin(st, err) != 0)
+		return -1;
+	int total = 0, rc = 0;
+	for (size_t v = 0; v < nv && rc == 0 && total < MAX_CASES; v++) {
+		int n = counts[v] / CASES_PER_RESIDENTS;
+		if (counts[v] > 0 && n < 3)
+			n = 3;
+		if (total + n > MAX_CASES)
+			n = MAX_CASES - total;
+		total += n;
+		if (n > 0)
+			rc = demo_village(st, ids[v], counts[v], n, seed, err);
+	}
+	if (rc != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st, err);
+}

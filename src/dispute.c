@@ -1,0 +1,665 @@
+/* dispute: 人民调解 cases, their parties, sessions, outcome, confirmation window and
+ * follow-up visits (see dispute.h). The rules of the law live here, so the screens,
+ * the commands and the demo refuse the same things with the same messages. */
+#include "dispute.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "idcard.h"
+#include "util.h"
+
+#define DATE_OK(col) "(" col " IS NULL OR (" col " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'" \
+	" AND date(" col ") IS " col "))"
+#define STAMPS \
+	"  form_version INTEGER,\n" \
+	"  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n" \
+	"  updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP\n"
+
+const char dispute_schema_v1[] =
+	"CREATE TABLE dispute_case (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  case_key TEXT NOT NULL UNIQUE,\n"
+	"  case_no TEXT NOT NULL UNIQUE,\n"
+	"  village_id INTEGER NOT NULL REFERENCES village(id),\n"
+	"  year INTEGER NOT NULL,\n"
+	"  seq INTEGER NOT NULL CHECK (seq > 0),\n"
+	"  received_date TEXT NOT NULL CHECK " DATE_OK("received_date") ",\n"
+	"  source TEXT CHECK (source IS NULL OR source GLOB '[123]'),\n"
+	"  category TEXT CHECK (category IS NULL OR category GLOB '[0-9][0-9]'),\n"
+	"  summary TEXT,\n"
+	"  amount NUMERIC CHECK (amount IS NULL OR amount >= 0),\n"
+	"  risk TEXT CHECK (risk IS NULL OR risk NOT GLOB '*[^12,]*'),\n"
+	"  mediators TEXT,\n"
+	"  outcome TEXT CHECK (outcome IS NULL OR outcome GLOB '[123]'),\n"
+	"  outcome_date TEXT CHECK " DATE_OK("outcome_date") ",\n"
+	"  outcome_reason TEXT,\n"
+	"  agreement_form TEXT CHECK (agreement_form IS NULL OR agreement_form GLOB '[12]'),\n"
+	"  agreement_date TEXT CHECK " DATE_OK("agreement_date") ",\n"
+	"  facts TEXT,\n"
+	"  responsibility TEXT,\n"
+	"  terms TEXT,\n"
+	"  performance TEXT,\n"
+	"  performance_deadline TEXT CHECK " DATE_OK("performance_deadline") ",\n"
+	"  copies INTEGER CHECK (copies IS NULL OR copies BETWEEN 1 AND 20),\n"
+	"  confirm_applied_date TEXT CHECK " DATE_OK("confirm_applied_date") ",\n"
+	"  confirm_late INTEGER CHECK (confirm_late IS NULL OR confirm_late IN (0, 1)),\n"
+	"  confirm_court TEXT,\n"
+	"  confirm_result TEXT CHECK (confirm_result IS NULL OR confirm_result GLOB '[123]'),\n"
+	"  confirm_result_date TEXT CHECK " DATE_OK("confirm_result_date") ",\n"
+	STAMPS ",\n"
+	"  UNIQUE (village_id, year, seq),\n"
+	"  CHECK (outcome IS NOT '1' OR agreement_form IS NOT NULL)\n"
+	");\n"
+	"CREATE INDEX dispute_case_received ON dispute_case(received_date);\n"
+	"CREATE INDEX dispute_case_open ON dispute_case(outcome, received_date);\n"
+	"CREATE TABLE dispute_party (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  case_id INTEGER NOT NULL REFERENCES dispute_case(id),\n"
+	"  role TEXT NOT NULL CHECK (role GLOB '[123]'),\n"
+	"  resident_id INTEGER REFERENCES resident(id),\n"
+	"  name TEXT CHECK (name IS NULL OR length(name) <= 100),\n"
+	"  id_number TEXT CHECK (id_number IS NULL OR length(id_number) = 18),\n"
+	"  phone TEXT CHECK (phone IS NULL OR length(phone) <= 20),\n"
+	"  address TEXT,\n"
+	STAMPS ",\n"
+	"  CHECK (resident_id IS NOT NULL OR name IS NOT NULL)\n"
+	");\n"
+	"CREATE INDEX dispute_party_case ON dispute_party(case_id);\n"
+	"CREATE INDEX dispute_party_resident ON dispute_party(resident_id);\n"
+	"CREATE TABLE dispute_session (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  case_id INTEGER NOT NULL REFERENCES dispute_case(id),\n"
+	"  session_date TEXT NOT NULL CHECK " DATE_OK("session_date") ",\n"
+	"  session_time TEXT CHECK (session_time IS NULL OR session_time GLOB '[0-2][0-9]:[0-5][0-9]'),\n"
+	"  place TEXT,\n"
+	"  participants TEXT,\n"
+	"  applicant_said TEXT,\n"
+	"  respondent_said TEXT,\n"
+	"  result TEXT,\n"
+	STAMPS
+	");\n"
+	"CREATE INDEX dispute_session_case ON dispute_session(case_id, session_date);\n"
+	"CREATE TABLE dispute_visit (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  case_id INTEGER NOT NULL REFERENCES dispute_case(id),\n"
+	"  due_date TEXT NOT NULL CHECK " DATE_OK("due_date") ",\n"
+	"  done_date TEXT CHECK " DATE_OK("done_date") ",\n"
+	"  performance TEXT CHECK (performance IS NULL OR performance GLOB '[123]'),\n"
+	"  notes TEXT,\n"
+	STAMPS
+	");\n"
+	"CREATE INDEX dispute_visit_case ON dispute_visit(case_id);\n"
+	"CREATE INDEX dispute_visit_due ON dispute_visit(done_date, due_date);\n";
+
+/* ---- dates ---- */
+
+/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
+static int days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int era = (y >= 0 ? y : y - 399) / 400;
+	int yoe = y - era * 400;
+	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The civil date of a day number. */
+static void civil_from_days(int z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int era = (z >= 0 ? z : z - 146096) / 146097;
+	int doe = z - era * 146097;
+	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp + (mp < 10 ? 3 : -9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static bool leap_year(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	return m == 2 && leap_year(y) ? 29 : days[m - 1];
+}
+
+/* Parses a real YYYY-MM-DD date. */
+static bool parse_date(const char *s, int *y, int *m, int *d)
+{
+	char tail;
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    sscanf(s, "%4d-%2d-%2d%c", y, m, d, &tail) != 3)
+		return false;
+	return *y >= 1900 && *y <= 9999 && *m >= 1 && *m <= 12 && *d >= 1 && *d <= month_days(*y, *m);
+}
+
+static void format_date(int y, int m, int d, char out[11])
+{
+	unsigned uy = (unsigned)y % 10000u, um = (unsigned)m % 100u, ud = (unsigned)d % 100u;
+	snprintf(out, 11, "%04u-%02u-%02u", uy, um, ud);
+}
+
+bool dispute_days_between(const char *from, const char *to, int *days)
+{
+	int y1, m1, d1, y2, m2, d2;
+	if (!parse_date(from, &y1, &m1, &d1) || !parse_date(to, &y2, &m2, &d2))
+		return false;
+	*days = days_from_civil(y2, m2, d2) - days_from_civil(y1, m1, d1);
+	return true;
+}
+
+bool dispute_add_days(const char *date, int days, char out[11])
+{
+	int y, m, d;
+	if (!parse_date(date, &y, &m, &d))
+		return false;
+	civil_from_days(days_from_civil(y, m, d) + days, &y, &m, &d);
+	format_date(y, m, d, out);
+	return true;
+}
+
+bool dispute_add_months(const char *date, int months, char out[11])
+{
+	int y, m, d;
+	if (!parse_date(date, &y, &m, &d))
+		return false;
+	int total = y * 12 + (m - 1) + months;
+	y = total / 12;
+	m = total % 12 + 1;
+	if (d > month_days(y, m))
+		d = month_days(y, m);
+	format_date(y, m, d, out);
+	return true;
+}
+
+bool dispute_due_date(const char *received, char out[11])
+{
+	return dispute_add_months(received, 1, out);
+}
+
+bool dispute_overdue(const char *received, const char *today)
+{
+	char due[11];
+	return dispute_due_date(received, due) && strcmp(today, due) > 0;
+}
+
+bool dispute_confirm_deadline(const char *agreement_date, char out[11])
+{
+	return dispute_add_days(agreement_date, DISPUTE_CONFIRM_DAYS, out);
+}
+
+bool dispute_confirm_days_left(const char *agreement_date, const char *today, int *left)
+{
+	char deadline[11];
+	return dispute_confirm_deadline(agreement_date, deadline) &&
+	       dispute_days_between(today, deadline, left);
+}
+
+/* ---- helpers ---- */
+
+const char *dispute_field(const struct store_field *f, size_t n, const char *column)
+{
+	for (size_t i = 0; i < n; i++)
+		if (f[i].column && strcmp(f[i].column, column) == 0)
+			return f[i].value && *f[i].value ? f[i].value : NULL;
+	return NULL;
+}
+
+/* Sets *err to a translated message (printf-style) and returns -1. */
+static int refuse(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int refuse(char **err, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		va_start(ap, fmt);
+		*err = xvasprintf(fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* One text column of one row by id, caller frees; NULL when NULL or absent. */
+static char *row_text(struct store *st, const char *sql, int64_t id)
+{
+	sqlite3_stmt *stmt;
+	char *v = NULL;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+		v = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* An integer from a query with one bound id; fallback when there is no row. */
+static int64_t row_int(struct store *st, const char *sql, int64_t id, int64_t fallback)
+{
+	sqlite3_stmt *stmt;
+	int64_t v = fallback;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK)
+		return fallback;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* Copies f and appends one more column. Caller frees the array (not the strings). */
+static struct store_field *fields_plus(const struct store_field *f, size_t n, size_t extra)
+{
+	struct store_field *all = xcalloc(n + extra + 1, sizeof *all);
+	memcpy(all, f, n * sizeof *f);
+	return all;
+}
+
+/* ---- cases ---- */
+
+/* The committee's short name for the number: the village's name and 调 (村调委). */
+static char *committee_of(struct store *st, int64_t village_id, char **code)
+{
+	*code = row_text(st, "SELECT code FROM village WHERE id = ?1", village_id);
+	return row_text(st, "SELECT name FROM village WHERE id = ?1", village_id);
+}
+
+int dispute_case_create(struct store *st, int64_t village_id, const struct store_field *f,
+			size_t n, int64_t *id, char **err)
+{
+	const char *received = dispute_field(f, n, "received_date");
+	int y, m, d;
+	if (!parse_date(received, &y, &m, &d))
+		return refuse(err, "%s", _("A case needs the date it was received."));
+	char *code = NULL, *village = committee_of(st, village_id, &code);
+	if (!village || !code) {
+		free(village);
+		free(code);
+		return refuse(err, _("village %lld is not in the register"), (long long)village_id);
+	}
+	if (store_begin(st, err) != 0) {
+		free(village);
+		free(code);
+		return -1;
+	}
+	sqlite3_stmt *stmt;
+	int64_t seq = 1;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT coalesce(max(seq), 0) + 1 FROM dispute_case"
+			       " WHERE village_id = ?1 AND year = ?2", -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, village_id);
+		sqlite3_bind_int(stmt, 2, y);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			seq = sqlite3_column_int64(stmt, 0);
+		sqlite3_finalize(stmt);
+	}
+	char *key = xasprintf("%s-%04d-%04lld", code, y, (long long)seq);
+	/* 龙井村调〔2026〕第7号: the committee, the year in 〔〕, the sequence */
+	char *no = xasprintf("%s\xe8\xb0\x83\xe3\x80\x94%04d\xe3\x80\x95\xe7\xac\xac%lld\xe5\x8f\xb7",
+			     village, y, (long long)seq);
+	char *vid = xasprintf("%lld", (long long)village_id);
+	char *year = xasprintf("%d", y), *seqs = xasprintf("%lld", (long long)seq);
+	struct store_field *all = fields_plus(f, n, 5);
+	size_t k = n;
+	all[k++] = (struct store_field){ "case_key", key };
+	all[k++] = (struct store_field){ "case_no", no };
+	all[k++] = (struct store_field){ "village_id", vid };
+	all[k++] = (struct store_field){ "year", year };
+	all[k++] = (struct store_field){ "seq", seqs };
+	int rc = store_insert(st, "dispute_case", all, k, id, err);
+	if (rc == 0)
+		rc = store_commit(st, err);
+	else
+		store_rollback(st);
+	free(all);
+	free(key);
+	free(no);
+	free(vid);
+	free(year);
+	free(seqs);
+	free(village);
+	free(code);
+	return rc;
+}
+
+/* Columns the case form may not write: the number and what other steps record. */
+static bool case_column_protected(const char *c)
+{
+	static const char *const prot[] = {
+		"case_key", "case_no", "village_id", "year", "seq", "outcome", "agreement_form",
+		"confirm_applied_date", "confirm_late", "confirm_result",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(prot); i++)
+		if (strcmp(c, prot[i]) == 0)
+			return true;
+	return false;
+}
+
+int dispute_case_update(struct store *st, int64_t id, const struct store_field *f, size_t n,
+			char **err)
+{
+	struct store_field *mine = xcalloc(n + 1, sizeof *mine);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (f[i].column && !case_column_protected(f[i].column))
+			mine[k++] = f[i];
+	const char *received = dispute_field(f, n, "received_date");
+	int y, m, d;
+	int rc;
+	if (received && !parse_date(received, &y, &m, &d))
+		rc = refuse(err, "%s", _("A case needs the date it was received."));
+	else
+		rc = store_update(st, "dispute_case", id, mine, k, NULL, err);
+	free(mine);
+	return rc;
+}
+
+int dispute_party_save(struct store *st, int64_t case_id, int64_t *id,
+		       const struct store_field *f, size_t n, char **err)
+{
+	const char *resident = dispute_field(f, n, "resident_id");
+	const char *name = dispute_field(f, n, "name");
+	const char *idn = dispute_field(f, n, "id_number");
+	if (!dispute_field(f, n, "role"))
+		return refuse(err, "%s", _("A party is an applicant, a respondent or a third party: say which."));
+	if (!resident && !name)
+		return refuse(err, "%s", _("A party is a resident picked from the register or a person with a name."));
+	struct idcard card;
+	char *normal = NULL;
+	if (!resident && idn) {
+		enum idcard_status s = idcard_parse(idn, &card);
+		if (s != IDCARD_OK) {
+			char *why = idcard_message(s, &card);
+			int rc = refuse(err, _("ID number of %s: %s"), name, why);
+			free(why);
+			return rc;
+		}
+		normal = card.number;
+	}
+	struct store_field *all = fields_plus(f, n, 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!f[i].column || strcmp(f[i].column, "case_id") == 0)
+			continue;
+		all[k] = f[i];
+		/* a resident's particulars are the register's, never copied */
+		if (resident && strcmp(f[i].column, "resident_id") != 0 && strcmp(f[i].column, "role") != 0 &&
+		    strcmp(f[i].column, "form_version") != 0)
+			all[k].value = NULL;
+		if (normal && strcmp(f[i].column, "id_number") == 0)
+			all[k].value = normal;
+		k++;
+	}
+	int rc;
+	if (*id == 0) {
+		char *cid = xasprintf("%lld", (long long)case_id);
+		all[k++] = (struct store_field){ "case_id", cid };
+		rc = store_insert(st, "dispute_party", all, k, id, err);
+		free(cid);
+	} else {
+		rc = store_update(st, "dispute_party", *id, all, k, NULL, err);
+	}
+	free(all);
+	return rc;
+}
+
+/* Inserts (with case_id) or updates a row of a table that belongs to a case. */
+static int save_child(struct store *st, const char *table, int64_t case_id, int64_t *id,
+		      const struct store_field *f, size_t n, char **err)
+{
+	struct store_field *all = fields_plus(f, n, 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (f[i].column && strcmp(f[i].column, "case_id") != 0)
+			all[k++] = f[i];
+	int rc;
+	if (*id == 0) {
+		char *cid = xasprintf("%lld", (long long)case_id);
+		all[k++] = (struct store_field){ "case_id", cid };
+		rc = store_insert(st, table, all, k, id, err);
+		free(cid);
+	} else {
+		rc = store_update(st, table, *id, all, k, NULL, err);
+	}
+	free(all);
+	return rc;
+}
+
+int dispute_session_save(struct store *st, int64_t case_id, int64_t *id,
+			 const struct store_field *f, size_t n, char **err)
+{
+	const char *date = dispute_field(f, n, "session_date");
+	int y, m, d;
+	if (!parse_date(date, &y, &m, &d))
+		return refuse(err, "%s", _("A session record needs its date."));
+	char *received = row_text(st, "SELECT received_date FROM dispute_case WHERE id = ?1", case_id);
+	bool early = received && strcmp(date, received) < 0;
+	int rc = early ? refuse(err, _("The session (%s) cannot be before the case was received (%s)."), date, received)
+		       : save_child(st, "dispute_session", case_id, id, f, n, err);
+	free(received);
+	return rc;
+}
+
+/* Number of parties of a case. */
+static int party_count(struct store *st, int64_t case_id)
+{
+	return (int)row_int(st, "SELECT count(*) FROM dispute_party WHERE case_id = ?1", case_id, 0);
+}
+
+/* Why an outcome cannot be recorded (translated, caller frees), or NULL. */
+static char *outcome_refusal(struct store *st, int64_t case_id, const struct store_field *f, size_t n)
+{
+	const char *outcome = dispute_field(f, n, "outcome");
+	const char *date = dispute_field(f, n, "outcome_date");
+	const char *form = dispute_field(f, n, "agreement_form");
+	if (!outcome)
+		return NULL;  /* back to open */
+	if (strcmp(outcome, DISPUTE_SUCCESS) && strcmp(outcome, DISPUTE_FAILED) && strcmp(outcome, DISPUTE_ENDED))
+		return xasprintf(_("Unknown outcome %s."), outcome);
+	if (party_count(st, case_id) < 2)
+		return xstrdup(_("A case has at least two parties: add them before the outcome."));
+	if (!date)
+		return xstrdup(_("The outcome needs its date."));
+	char *received = row_text(st, "SELECT received_date FROM dispute_case WHERE id = ?1", case_id);
+	bool early = received && strcmp(date, received) < 0;
+	free(received);
+	if (early)
+		return xstrdup(_("The outcome cannot be dated before the case was received."));
+	if (strcmp(outcome, DISPUTE_SUCCESS) != 0)
+		return dispute_field(f, n, "outcome_reason") ? NULL
+			: xstrdup(_("Say why the mediation did not succeed or was ended."));
+	if (!form)
+		return xstrdup(_("No success without an agreement record: say whether the agreement is oral or written."));
+	if (strcmp(form, DISPUTE_WRITTEN) != 0)
+		return NULL;
+	static const struct { const char *col, *what; } art29[] = {
+		{ "facts", N_("the facts and the points in dispute") },
+		{ "responsibility", N_("each side's responsibility") },
+		{ "terms", N_("the agreed terms") },
+		{ "performance", N_("the manner of performance") },
+		{ "performance_deadline", N_("the time limit of performance") },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(art29); i++)
+		if (!dispute_field(f, n, art29[i].col))
+			return xasprintf(_("A written agreement states %s (art. 29 of the People's Mediation Law)."),
+					 _(art29[i].what));
+	const char *deadline = dispute_field(f, n, "performance_deadline");
+	const char *agreed = dispute_field(f, n, "agreement_date");
+	if (agreed && strcmp(deadline, agreed) < 0)
+		return xstrdup(_("The time limit of performance cannot be before the agreement."));
+	return NULL;
+}
+
+int dispute_outcome_save(struct store *st, int64_t case_id, const struct store_field *f,
+			 size_t n, char **err)
+{
+	char *why = outcome_refusal(st, case_id, f, n);
+	if (why) {
+		if (err)
+			*err = why;
+		else
+			free(why);
+		return -1;
+	}
+	const char *outcome = dispute_field(f, n, "outcome");
+	const char *form = dispute_field(f, n, "agreement_form");
+	bool success = outcome && strcmp(outcome, DISPUTE_SUCCESS) == 0;
+	bool written = success && form && strcmp(form, DISPUTE_WRITTEN) == 0;
+	static const char *const cols[] = {
+		"outcome", "outcome_date", "outcome_reason", "agreement_form", "agreement_date",
+		"facts", "responsibility", "terms", "performance", "performance_deadline", "copies",
+	};
+	struct store_field out[ARRAY_LEN(cols)];
+	for (size_t i = 0; i < ARRAY_LEN(cols); i++) {
+		const char *v = dispute_field(f, n, cols[i]);
+		/* what does not belong to this outcome is not kept */
+		if (i >= 3 && !success)
+			v = NULL;
+		if (i >= 5 && !written)
+			v = NULL;
+		if (i == 4 && success && !v)
+			v = dispute_field(f, n, "outcome_date");
+		out[i] = (struct store_field){ cols[i], v };
+	}
+	return store_update(st, "dispute_case", case_id, out, ARRAY_LEN(cols), NULL, err);
+}
+
+int dispute_confirm_save(struct store *st, int64_t case_id, const struct store_field *f,
+			 size_t n, bool late_confirmed, char **err)
+{
+	char *form = row_text(st, "SELECT agreement_form FROM dispute_case WHERE id = ?1 AND outcome = '1'", case_id);
+	char *agreed = row_text(st, "SELECT agreement_date FROM dispute_case WHERE id = ?1", case_id);
+	const char *applied = dispute_field(f, n, "confirm_applied_date");
+	const char *result = dispute_field(f, n, "confirm_result");
+	const char *result_date = dispute_field(f, n, "confirm_result_date");
+	int rc = 0, late = 0;
+	int y, m, d;
+	if (!form || strcmp(form, DISPUTE_WRITTEN) != 0 || !agreed)
+		rc = refuse(err, "%s", _("Judicial confirmation is applied for on a written agreement: record it first."));
+	else if (applied && !parse_date(applied, &y, &m, &d))
+		rc = refuse(err, "%s", _("The date of the application is not a date."));
+	else if (applied && strcmp(applied, agreed) < 0)
+		rc = refuse(err, "%s", _("The application cannot be dated before the agreement."));
+	else if ((result || result_date) && !applied)
+		rc = refuse(err, "%s", _("A result needs the application it answers: record the application's date."));
+	else if (result_date && strcmp(result_date, applied) < 0)
+		rc = refuse(err, "%s", _("The result cannot be dated before the application."));
+	if (rc == 0 && applied) {
+		int left = 0;
+		dispute_confirm_days_left(agreed, applied, &left);
+		late = left < 0;
+		if (late && !late_confirmed)
+			rc = refuse(err, _("The application is %d day(s) after the 30-day window closed: the court may refuse it. Confirm to record it anyway."),
+				    -left);
+	}
+	if (rc == 0) {
+		struct store_field out[] = {
+			{ "confirm_applied_date", applied },
+			{ "confirm_court", applied ? dispute_field(f, n, "confirm_court") : NULL },
+			{ "confirm_result", result },
+			{ "confirm_result_date", result_date },
+			{ "confirm_late", applied ? (late ? "1" : "0") : NULL },
+		};
+		rc = store_update(st, "dispute_case", case_id, out, ARRAY_LEN(out), NULL, err);
+	}
+	free(form);
+	free(agreed);
+	return rc;
+}
+
+int dispute_visit_save(struct store *st, int64_t case_id, int64_t *id,
+		       const struct store_field *f, size_t n, char **err)
+{
+	const char *due = dispute_field(f, n, "due_date");
+	const char *done = dispute_field(f, n, "done_date");
+	int y, m, d;
+	if (!parse_date(due, &y, &m, &d))
+		return refuse(err, "%s", _("A follow-up visit needs the day it is due."));
+	if (done && !dispute_field(f, n, "performance"))
+		return refuse(err, "%s", _("A visit made records how the agreement is being performed."));
+	if (!done && dispute_field(f, n, "performance"))
+		return refuse(err, "%s", _("Record the day of the visit with what it found."));
+	return save_child(st, "dispute_visit", case_id, id, f, n, err);
+}
+
+int64_t dispute_find(struct store *st, const char *key)
+{
+	if (!key || !*key)
+		return 0;
+	sqlite3_stmt *stmt;
+	int64_t id = 0;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT id FROM dispute_case WHERE case_key = ?1 OR case_no = ?1"
+			       " OR (?1 NOT GLOB '*[^0-9]*' AND id = CAST(?1 AS INTEGER))", -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return id;
+}
+
+/* ---- statistics ---- */
+
+int dispute_stats_get(struct store *st, int year, enum dispute_stats_by by,
+		      struct dispute_stats *out, char **err)
+{
+	static const char *const group[] = {
+		[DISPUTE_BY_MONTH] = "substr(c.received_date, 1, 7)",
+		[DISPUTE_BY_VILLAGE] = "v.name",
+		[DISPUTE_BY_CATEGORY] = "coalesce(c.category, '15')",
+	};
+	char *sql = xasprintf(
+		"SELECT %s, count(*), count(c.outcome), sum(c.outcome = '1'), total(c.amount),"
+		" sum(c.outcome = '1' AND instr(',' || coalesce(c.risk, '') || ',', ',1,') > 0)"
+		" FROM dispute_case c JOIN village v ON v.id = c.village_id"
+		" WHERE c.year = ?1 GROUP BY 1 ORDER BY %s", group[by],
+		by == DISPUTE_BY_VILLAGE ? "min(v.code)" : "1");
+	sqlite3_stmt *stmt;
+	memset(out, 0, sizeof *out);
+	out->total.label = xstrdup(_("Total"));
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK) {
+		free(sql);
+		return refuse(err, "%s", sqlite3_errmsg(store_db(st)));
+	}
+	free(sql);
+	sqlite3_bind_int(stmt, 1, year);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		out->rows = xrealloc(out->rows, (out->n + 1) * sizeof *out->rows);
+		struct dispute_stats_row *r = &out->rows[out->n++];
+		r->label = xstrdup(sqlite3_column_text(stmt, 0) ? (const char *)sqlite3_column_text(stmt, 0) : "");
+		r->cases = sqlite3_column_int(stmt, 1);
+		r->concluded = sqlite3_column_int(stmt, 2);
+		r->success = sqlite3_column_int(stmt, 3);
+		r->amount = sqlite3_column_double(stmt, 4);
+		r->kept_criminal = sqlite3_column_int(stmt, 5);
+		out->total.cases += r->cases;
+		out->total.concluded += r->concluded;
+		out->total.success += r->success;
+		out->total.amount += r->amount;
+		out->total.kept_criminal += r->kept_criminal;
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+void dispute_stats_free(struct dispute_stats *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->rows[i].label);
+	free(s->rows);
+	free(s->total.label);
+	memset(s, 0, sizeof *s);
+}
+
+double dispute_success_rate(const struct dispute_stats_row *r)
+{
+	return r->concluded ? 100.0 * r->success / r->concluded : 0.0;
+}
