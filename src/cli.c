@@ -16,6 +16,7 @@
 #include "form.h"
 #include "i18n.h"
 #include "idcard.h"
+#include "import.h"
 #include "paths.h"
 #include "search.h"
 #include "store.h"
@@ -234,6 +235,8 @@ static const struct cli_command cli_commands[] = {
 	{ "check", "check", N_("check the database's integrity and the register's rules"), cmd_check },
 	{ "print", "print KIND ...", N_("print a document (see shanzhi print)"), cmd_print },
 	{ "report", "report KIND ...", N_("print a statistics table (see shanzhi report)"), cmd_report },
+	{ "import", "import residents FILE [--encoding auto|utf-8|gbk|gb18030] [--dry-run] [--map COL=FIELD,...] [--rejects FILE]",
+	  N_("import residents from a CSV, tab-separated, .xlsx or .xls roster, through the form's checks"), import_cli },
 };
 
 static void print_usage(FILE *out)

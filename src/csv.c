@@ -1,0 +1,298 @@
+/* csv: a streaming reader and a writer for Excel's and WPS's CSV and tab-separated text.
+ *
+ * The reader is a small state machine over blocks from the source. A record's
+ * fields are collected in one buffer, separated by NULs, and handed out as pointers
+ * into it: memory is bounded by the longest record, not by the file. */
+#include "csv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+
+#define CSV_BLOCK 65536
+/* A record longer than this is not a roster line: refuse rather than grow for ever. */
+#define CSV_MAX_RECORD (4u << 20)
+
+struct csv_reader {
+	csv_source src;
+	void *ctx;
+	char sep;
+	char *buf;            /* block from the source, buf[pos..len) unread */
+	size_t pos, len;
+	bool eof;
+	struct strbuf rec;    /* the current record's fields, NUL-separated */
+	size_t *starts;       /* offset of each field in rec */
+	size_t nfields, cap_fields;
+	char **fields;        /* pointers handed out */
+	long line;            /* physical line of the next character */
+	bool pending_cr;      /* a CR was just read: an LF next belongs to it */
+};
+
+struct csv_reader *csv_reader_new(csv_source src, void *ctx, char sep)
+{
+	struct csv_reader *r = xcalloc(1, sizeof *r);
+	r->src = src;
+	r->ctx = ctx;
+	r->sep = sep;
+	r->buf = xmalloc(CSV_BLOCK);
+	r->line = 1;
+	return r;
+}
+
+void csv_reader_free(struct csv_reader *r)
+{
+	if (!r)
+		return;
+	free(r->buf);
+	sb_free(&r->rec);
+	free(r->starts);
+	free(r->fields);
+	free(r);
+}
+
+char csv_reader_sep(const struct csv_reader *r)
+{
+	return r->sep ? r->sep : ',';
+}
+
+ssize_t csv_memory_read(void *ctx, char *buf, size_t cap, char **err)
+{
+	struct csv_memory *m = ctx;
+	size_t n = m->len - m->pos;
+	if (n > cap)
+		n = cap;
+	if (m->chunk && n > m->chunk)
+		n = m->chunk;
+	memcpy(buf, m->data + m->pos, n);
+	m->pos += n;
+	return (ssize_t)n;
+}
+
+/* The next character, or -1 at the end, -2 on a source error. */
+static int next_char(struct csv_reader *r, char **err)
+{
+	if (r->pos == r->len) {
+		if (r->eof)
+			return -1;
+		ssize_t n = r->src(r->ctx, r->buf, CSV_BLOCK, err);
+		if (n < 0)
+			return -2;
+		if (n == 0) {
+			r->eof = true;
+			return -1;
+		}
+		r->pos = 0;
+		r->len = (size_t)n;
+	}
+	return UCH(r->buf[r->pos++]);
+}
+
+/* Starts a new field in the record. */
+static void field_start(struct csv_reader *r)
+{
+	if (r->nfields == r->cap_fields) {
+		r->cap_fields = r->cap_fields ? r->cap_fields * 2 : 32;
+		r->starts = xrealloc(r->starts, r->cap_fields * sizeof *r->starts);
+	}
+	if (r->nfields)
+		sb_append_n(&r->rec, "", 1);  /* NUL ends the previous field */
+	r->starts[r->nfields++] = r->rec.len;
+}
+
+static void field_add(struct csv_reader *r, char c)
+{
+	if (r->rec.len + 1 >= r->rec.cap) {
+		r->rec.cap = r->rec.cap ? r->rec.cap * 2 : 256;
+		r->rec.s = xrealloc(r->rec.s, r->rec.cap);
+	}
+	r->rec.s[r->rec.len++] = c;
+	r->rec.s[r->rec.len] = '\0';
+}
+
+/* Decides the separator from the first record's raw characters. */
+static void detect_sep(struct csv_reader *r)
+{
+	if (r->sep)
+		return;
+	/* peek at the rest of the first line in the current block */
+	bool quoted = false;
+	for (size_t i = r->pos; i < r->len; i++) {
+		char c = r->buf[i];
+		if (c == '"')
+			quoted = !quoted;
+		else if (!quoted && (c == '\n' || c == '\r'))
+			break;
+		else if (!quoted && c == '\t') {
+			r->sep = '\t';
+			return;
+		}
+	}
+	r->sep = ',';
+}
+
+/* True when every field of the record is empty (a blank line or ",,,,"). */
+static bool record_blank(const struct csv_reader *r)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		if (r->rec.s && r->rec.s[r->starts[i]])
+			return false;
+	return true;
+}
+
+enum csv_state { ST_FIELD_START, ST_UNQUOTED, ST_QUOTED, ST_QUOTE_IN_QUOTED };
+
+/* Reads one physical record (possibly spanning lines inside quotes): 1, 0 at the
+ * end with nothing read, -1 on error. */
+static int read_record(struct csv_reader *r, long *start_line, char **err)
+{
+	r->rec.len = 0;
+	if (r->rec.s)
+		r->rec.s[0] = '\0';
+	r->nfields = 0;
+	enum csv_state st = ST_FIELD_START;
+	bool any = false;
+	long quote_line = 0;
+	*start_line = r->line;
+	for (;;) {
+		int c = next_char(r, err);
+		if (c == -2)
+			return -1;
+		if (r->pending_cr) {
+			r->pending_cr = false;
+			if (c == '\n')
+				continue;   /* the LF of a CRLF whose CR ended the record */
+		}
+		if (c == -1) {
+			if (st == ST_QUOTED) {
+				if (err)
+					*err = xasprintf(_("line %ld: a quoted field is never closed"), quote_line);
+				return -1;
+			}
+			if (!any)
+				return 0;
+			if (st == ST_FIELD_START)
+				field_start(r);
+			return 1;
+		}
+		if (!any) {
+			if (r->pos > 0)
+				r->pos--;   /* let the separator detection see this character */
+			detect_sep(r);
+			r->pos++;
+			field_start(r);
+			any = true;
+		}
+		if (r->rec.len > CSV_MAX_RECORD) {
+			if (err)
+				*err = xasprintf(_("line %ld: a record longer than %u bytes"), *start_line,
+						 CSV_MAX_RECORD);
+			return -1;
+		}
+		switch (st) {
+		case ST_FIELD_START:
+		case ST_UNQUOTED:
+			if (c == r->sep) {
+				field_start(r);
+				st = ST_FIELD_START;
+			} else if (c == '\n' || c == '\r') {
+				r->line++;
+				r->pending_cr = c == '\r';
+				return 1;
+			} else if (c == '"' && st == ST_FIELD_START) {
+				st = ST_QUOTED;
+				quote_line = r->line;
+			} else {
+				field_add(r, (char)c);
+				st = ST_UNQUOTED;
+			}
+			break;
+		case ST_QUOTED:
+			if (c == '"') {
+				st = ST_QUOTE_IN_QUOTED;
+			} else if (c == '\r') {
+				/* CRLF inside a cell is one line break, as Excel means it */
+				r->line++;
+				field_add(r, '\n');
+				r->pending_cr = true;
+			} else {
+				if (c == '\n')
+					r->line++;
+				field_add(r, (char)c);
+			}
+			break;
+		case ST_QUOTE_IN_QUOTED:
+			if (c == '"') {
+				field_add(r, '"');
+				st = ST_QUOTED;
+			} else if (c == r->sep) {
+				field_start(r);
+				st = ST_FIELD_START;
+			} else if (c == '\n' || c == '\r') {
+				r->line++;
+				r->pending_cr = c == '\r';
+				return 1;
+			} else {
+				/* text after the closing quote: kept, as Excel keeps it */
+				field_add(r, (char)c);
+				st = ST_UNQUOTED;
+			}
+			break;
+		}
+	}
+}
+
+int csv_read(struct csv_reader *r, struct csv_row *row, char **err)
+{
+	for (;;) {
+		long start;
+		int rc = read_record(r, &start, err);
+		if (rc <= 0)
+			return rc;
+		if (record_blank(r))
+			continue;
+		free(r->fields);
+		r->fields = xcalloc(r->nfields, sizeof *r->fields);
+		for (size_t i = 0; i < r->nfields; i++)
+			r->fields[i] = r->rec.s + r->starts[i];
+		row->fields = r->fields;
+		row->n = r->nfields;
+		row->line = start;
+		return 1;
+	}
+}
+
+void csv_format_field(struct strbuf *sb, const char *field, char sep)
+{
+	const char *f = field ? field : "";
+	size_t len = strlen(f);
+	bool quote = len && (f[0] == ' ' || f[len - 1] == ' ');
+	for (const char *p = f; *p && !quote; p++)
+		quote = *p == sep || *p == '"' || *p == '\n' || *p == '\r';
+	if (!quote) {
+		sb_append_n(sb, f, len);
+		return;
+	}
+	sb_append_n(sb, "\"", 1);
+	for (const char *p = f; *p; p++) {
+		const char *q = strchr(p, '"');
+		if (!q) {
+			sb_append(sb, p);
+			break;
+		}
+		sb_append_n(sb, p, (size_t)(q - p + 1));
+		sb_append_n(sb, "\"", 1);
+		p = q;
+	}
+	sb_append_n(sb, "\"", 1);
+}
+
+void csv_format_row(struct strbuf *sb, const char *const *fields, size_t n, char sep, bool crlf)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_append_n(sb, &sep, 1);
+		csv_format_field(sb, fields[i], sep);
+	}
+	sb_append(sb, crlf ? "\r\n" : "\n");
+}

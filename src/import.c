@@ -1,0 +1,1229 @@
+/* import: rosters into the register, a row at a time, through the resident form's
+ * own validation. See import.h for the model.
+ *
+ * Rows are inserted with the loader's own prepared statements inside the store's
+ * bulk load (store.h allows it: the load is audited as one entry per table and the
+ * search keys are filled in key order at the end). What the file says about a row
+ * is checked first, entirely: the form's rules, then the register's (ID number
+ * unique, one head per household); only then is anything written, so a refused row
+ * leaves nothing behind. */
+#include "import.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "access.h"
+#include "cli.h"
+#include "console.h"
+#include "csv.h"
+#include "form.h"
+#include "i18n.h"
+#include "idcard.h"
+#include "paths.h"
+#include "store.h"
+#include "text.h"
+#include "util.h"
+#include "xlsx.h"
+
+#define PROBLEMS_KEPT 20
+#define PROGRESS_EVERY 10000
+
+/* ---- column names ---- */
+
+/* The headers clerks and upstream systems use for each field, "|"-separated; the
+ * first is what export writes, so an exported file maps back by itself. */
+static const struct {
+	const char *field;
+	const char *label;   /* English message id for a target that is not a form field */
+	const char *names;
+} import_aliases[] = {
+	{"name", NULL, "姓名|名字|居民姓名|成员姓名"},
+	{"id_number", NULL, "公民身份号码|身份证号|身份证号码|身份证|证件号码|公民身份证号码|身份证件号码"},
+	{"sex", NULL, "性别"},
+	{"birth_date", NULL, "出生日期|出生年月|出生年月日|生日"},
+	{"ethnicity", NULL, "民族"},
+	{"relation", NULL, "与户主关系|与户主的关系|家庭关系|关系"},
+	{"phone", NULL, "联系电话|手机号码|手机号|电话|联系方式|手机"},
+	{"political", NULL, "政治面貌"},
+	{"education", NULL, "文化程度|学历"},
+	{"marital", NULL, "婚姻状况|婚姻"},
+	{"residence", NULL, "居住类别|户籍类别|人口类别"},
+	{"living_status", NULL, "人员状态|状态"},
+	{"status_date", NULL, "状态日期|变动日期"},
+	{"status_reason", NULL, "状态原因|变动原因"},
+	{"tags", NULL, "人员类别|重点人群|人群类别"},
+	{"notes", NULL, "备注"},
+	{IMPORT_HH_NO, N_("Household number"), "户号|户编号|户口编号|户籍编号"},
+	{IMPORT_ADDRESS, N_("Address"), "家庭住址|现住址|住址|地址|家庭地址"},
+	{IMPORT_VILLAGE_GROUP, N_("Village group"), "村民小组|小组|组"},
+	{IMPORT_TOWN, N_("Town"), "乡镇|乡镇(街道)|乡镇街道|街道"},
+	{IMPORT_VILLAGE, N_("Village"), "村(居)委会|村居委会|村(社区)|行政村|社区|村"},
+	{IMPORT_GRID, N_("Grid"), "网格|所属网格|网格名称"},
+};
+
+const char *const *import_targets(void)
+{
+	static const char *targets[ARRAY_LEN(import_aliases) + 1];
+	for (size_t i = 0; i < ARRAY_LEN(import_aliases); i++)
+		targets[i] = import_aliases[i].field;
+	return targets;
+}
+
+/* English labels of the resident form's fields, for targets without their own. */
+static const struct {
+	const char *field, *label;
+} form_labels[] = {
+	{"name", N_("Name")}, {"id_number", N_("ID number")}, {"sex", N_("Sex")},
+	{"birth_date", N_("Birth date")}, {"ethnicity", N_("Ethnicity")},
+	{"relation", N_("Relation to head")}, {"phone", N_("Phone")},
+	{"political", N_("Political status")}, {"education", N_("Education")},
+	{"marital", N_("Marital status")}, {"residence", N_("Residence")},
+	{"living_status", N_("Living status")}, {"status_date", N_("Status date")},
+	{"status_reason", N_("Status reason")}, {"tags", N_("Groups followed")},
+	{"notes", N_("Notes")},
+};
+
+const char *import_target_label(const char *field)
+{
+	for (size_t i = 0; field && i < ARRAY_LEN(import_aliases); i++)
+		if (strcmp(import_aliases[i].field, field) == 0 && import_aliases[i].label)
+			return _(import_aliases[i].label);
+	for (size_t i = 0; field && i < ARRAY_LEN(form_labels); i++)
+		if (strcmp(form_labels[i].field, field) == 0)
+			return _(form_labels[i].label);
+	return field ? field : "";
+}
+
+/* A header as compared: full-width forms to ASCII, no spaces, no '*' marks of
+ * required columns, no trailing colon. Caller frees. */
+static char *header_key(const char *h)
+{
+	char *n = text_normalize_ascii(h ? h : "");
+	char *w = n;
+	for (const char *p = n; *p; p++)
+		if (*p != ' ' && *p != '*' && *p != '\n' && *p != '\r' && *p != '\t')
+			*w++ = *p;
+	*w = '\0';
+	if (w > n && w[-1] == ':')
+		w[-1] = '\0';
+	return n;
+}
+
+/* True when key is one of the "|"-separated names. */
+static bool name_in(const char *key, const char *names)
+{
+	size_t len = strlen(key);
+	for (const char *p = names; *p;) {
+		const char *bar = strchr(p, '|');
+		size_t n = bar ? (size_t)(bar - p) : strlen(p);
+		if (n == len && strncmp(p, key, n) == 0)
+			return true;
+		p += n + (bar ? 1 : 0);
+	}
+	return false;
+}
+
+/* The target a header names, or NULL. */
+static const char *target_for_header(const char *header)
+{
+	char *key = header_key(header);
+	const char *found = NULL;
+	for (size_t i = 0; !found && i < ARRAY_LEN(import_aliases); i++) {
+		const char *f = import_aliases[i].field;
+		if (name_in(key, import_aliases[i].names) || strcasecmp(key, f) == 0)
+			found = f;
+	}
+	for (size_t i = 0; !found && i < ARRAY_LEN(import_aliases); i++) {
+		const char *label = import_target_label(import_aliases[i].field);
+		char *lk = header_key(label);
+		if (strcasecmp(key, lk) == 0)
+			found = import_aliases[i].field;
+		free(lk);
+	}
+	free(key);
+	return found;
+}
+
+/* The target named by a field name or its label, or NULL. */
+static const char *target_by_name(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(import_aliases); i++)
+		if (strcasecmp(import_aliases[i].field, name) == 0)
+			return import_aliases[i].field;
+	return target_for_header(name);
+}
+
+/* The column an override names: a header, or a number from 1; -1 when none. */
+static long override_column(const struct import_mapping *m, const char *col)
+{
+	char *end;
+	long n = strtol(col, &end, 10);
+	if (*col && *end == '\0')
+		return n >= 1 && (size_t)n <= m->n ? n - 1 : -1;
+	char *key = header_key(col);
+	long found = -1;
+	for (size_t i = 0; found < 0 && i < m->n; i++) {
+		char *hk = header_key(m->headers[i]);
+		if (strcmp(hk, key) == 0)
+			found = (long)i;
+		free(hk);
+	}
+	free(key);
+	return found;
+}
+
+/* Applies "COL=FIELD,..." to the mapping. */
+static int apply_overrides(struct import_mapping *m, const char *overrides, char **err)
+{
+	char *copy = xstrdup(overrides), *save = NULL;
+	int rc = 0;
+	for (char *item = strtok_r(copy, ",", &save); item && rc == 0; item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+		if (!eq) {
+			*err = xasprintf(_("--map: %s is not COLUMN=FIELD"), item);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		long col = override_column(m, item);
+		const char *target = strcmp(eq + 1, "-") == 0 ? NULL : target_by_name(eq + 1);
+		if (col < 0) {
+			*err = xasprintf(_("--map: the file has no column %s"), item);
+			rc = -1;
+		} else if (!target && strcmp(eq + 1, "-") != 0) {
+			*err = xasprintf(_("--map: %s is not a field (one of: name, id_number, sex, birth_date, "
+					   "ethnicity, relation, phone, hh_no, address, ...)"), eq + 1);
+			rc = -1;
+		} else {
+			for (size_t i = 0; target && i < m->n; i++)
+				if (m->targets[i] && strcmp(m->targets[i], target) == 0)
+					m->targets[i] = NULL;   /* the clerk's choice wins */
+			m->targets[col] = (char *)target;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+int import_map_columns(const char *const *headers, size_t n, const char *overrides,
+		       struct import_mapping *out, char **err)
+{
+	out->n = n;
+	out->headers = xcalloc(n ? n : 1, sizeof *out->headers);
+	out->targets = xcalloc(n ? n : 1, sizeof *out->targets);
+	for (size_t i = 0; i < n; i++) {
+		out->headers[i] = xstrdup(headers[i] ? headers[i] : "");
+		const char *t = target_for_header(headers[i]);
+		for (size_t j = 0; t && j < i; j++)
+			if (out->targets[j] && strcmp(out->targets[j], t) == 0)
+				t = NULL;   /* the first column of a name wins */
+		out->targets[i] = (char *)t;
+	}
+	if (overrides && *overrides && apply_overrides(out, overrides, err) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (out->targets[i])
+			out->targets[i] = xstrdup(out->targets[i]);
+	return 0;
+}
+
+void import_mapping_free(struct import_mapping *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->headers[i]);
+		free(m->targets[i]);
+	}
+	free(m->headers);
+	free(m->targets);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- the rows of a file, whatever its format ---- */
+
+struct source {
+	FILE *f;
+	struct enc_reader *er;
+	struct csv_reader *cr;
+	struct sheet_reader *sr;
+	enum enc_kind enc;
+	const char *format;
+};
+
+static ssize_t source_decode(void *ctx, char *buf, size_t cap, char **err)
+{
+	return enc_reader_read(ctx, buf, cap, err);
+}
+
+/* Opens a file of any supported format. */
+static int source_open(struct source *s, const char *path, enum enc_kind enc, char **err)
+{
+	memset(s, 0, sizeof *s);
+	if (sheet_is_xlsx(path) || sheet_is_xls(path)) {
+		bool xlsx = sheet_is_xlsx(path);
+		s->format = xlsx ? "XLSX" : "XLS";
+		s->sr = sheet_open(path, xlsx ? SHEET_XLSX : SHEET_XLS, err);
+		return s->sr ? 0 : -1;
+	}
+	s->f = fopen(path, "rb");
+	if (!s->f) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	s->er = enc_reader_new(s->f, enc, err);
+	if (!s->er) {
+		fclose(s->f);
+		s->f = NULL;
+		return -1;
+	}
+	s->enc = enc_reader_kind(s->er);
+	s->cr = csv_reader_new(source_decode, s->er, 0);
+	s->format = "CSV";
+	return 0;
+}
+
+/* The next row; the first call gives the header row. */
+static int source_next(struct source *s, struct csv_row *row, char **err)
+{
+	if (s->sr)
+		return sheet_read(s->sr, row, err);
+	int rc = csv_read(s->cr, row, err);
+	if (rc == 1 && csv_reader_sep(s->cr) == '\t')
+		s->format = "TSV";
+	return rc;
+}
+
+static void source_close(struct source *s)
+{
+	csv_reader_free(s->cr);
+	enc_reader_free(s->er);
+	if (s->f)
+		fclose(s->f);
+	sheet_close(s->sr);
+	memset(s, 0, sizeof *s);
+}
+
+int import_preview(const char *path, enum enc_kind enc, size_t max_rows,
+		   struct import_preview *out, char **err)
+{
+	struct source s;
+	memset(out, 0, sizeof *out);
+	if (source_open(&s, path, enc, err) != 0)
+		return -1;
+	struct csv_row row;
+	int rc;
+	size_t cap = 0;
+	char ***rows = NULL;
+	size_t *widths = NULL;
+	while (out->rows < max_rows && (rc = source_next(&s, &row, err)) == 1) {
+		if (out->rows == cap) {
+			cap = cap ? cap * 2 : 16;
+			rows = xrealloc(rows, cap * sizeof *rows);
+			widths = xrealloc(widths, cap * sizeof *widths);
+		}
+		rows[out->rows] = xcalloc(row.n ? row.n : 1, sizeof **rows);
+		for (size_t i = 0; i < row.n; i++)
+			rows[out->rows][i] = xstrdup(row.fields[i]);
+		widths[out->rows++] = row.n;
+		if (row.n > out->cols)
+			out->cols = row.n;
+	}
+	if (out->rows < max_rows && rc < 0) {
+		for (size_t r = 0; r < out->rows; r++) {
+			for (size_t i = 0; i < widths[r]; i++)
+				free(rows[r][i]);
+			free(rows[r]);
+		}
+		free(rows);
+		free(widths);
+		source_close(&s);
+		memset(out, 0, sizeof *out);
+		return -1;
+	}
+	out->encoding = s.sr ? ENC_AUTO : s.enc;
+	out->sep = s.cr ? csv_reader_sep(s.cr) : 0;
+	out->cells = xcalloc(out->rows * out->cols + 1, sizeof *out->cells);
+	for (size_t r = 0; r < out->rows; r++) {
+		for (size_t c = 0; c < out->cols; c++)
+			out->cells[r * out->cols + c] = c < widths[r] ? rows[r][c] : xstrdup("");
+		free(rows[r]);
+	}
+	free(rows);
+	free(widths);
+	source_close(&s);
+	return 0;
+}
+
+void import_preview_free(struct import_preview *p)
+{
+	for (size_t i = 0; i < p->rows * p->cols; i++)
+		free(p->cells[i]);
+	free(p->cells);
+	memset(p, 0, sizeof *p);
+}
+
+/* ---- the rejects file ---- */
+
+struct rejects {
+	char *path;
+	struct xlsx_writer *xw;
+	FILE *f;
+	struct enc_writer *ew;
+	char sep;
+	size_t ncols;
+	struct strbuf line;
+	char *out;
+	size_t olen, ocap;
+	const char *const *headers;
+};
+
+/* NAME.rejects.EXT beside the input (an .xls gives .xlsx). Caller frees. */
+static char *rejects_default_path(const char *input)
+{
+	const char *slash = strrchr(input, '/');
+	const char *dot = strrchr(input, '.');
+	if (!dot || (slash && dot < slash))
+		return xasprintf("%s.rejects.csv", input);
+	const char *ext = sheet_is_xls(input) ? ".xlsx" : dot;
+	return xasprintf("%.*s.rejects%s", (int)(dot - input), input, ext);
+}
+
+/* Writes one row of the rejects file in its format and encoding. */
+static int rejects_row(struct rejects *rj, const char *const *fields, size_t n, char **err)
+{
+	if (rj->xw)
+		return xlsx_write_row(rj->xw, fields, n, NULL, false, err);
+	rj->line.len = 0;
+	csv_format_row(&rj->line, fields, n, rj->sep, true);
+	rj->olen = 0;
+	enc_writer_convert(rj->ew, rj->line.s, rj->line.len, "?", &rj->out, &rj->olen, &rj->ocap,
+			   NULL, NULL);
+	if (fwrite(rj->out, 1, rj->olen, rj->f) != rj->olen) {
+		*err = xasprintf("%s: %s", rj->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens the rejects file and writes its header: the input's headers and a reason. */
+static int rejects_open(struct rejects *rj, const struct source *s, char **err)
+{
+	if (s->sr) {
+		rj->xw = xlsx_writer_new(rj->path, "rejects", err);
+		if (!rj->xw)
+			return -1;
+	} else {
+		rj->f = fopen(rj->path, "wb");
+		if (!rj->f) {
+			*err = xasprintf("%s: %s", rj->path, strerror(errno));
+			return -1;
+		}
+		rj->sep = csv_reader_sep(s->cr);
+		rj->ew = enc_writer_new(s->enc, err);
+		if (!rj->ew)
+			return -1;
+		size_t bom_len;
+		const char *bom = enc_bom(s->enc, &bom_len);
+		fwrite(bom, 1, bom_len, rj->f);
+	}
+	const char **h = xcalloc(rj->ncols + 1, sizeof *h);
+	for (size_t i = 0; i < rj->ncols; i++)
+		h[i] = rj->headers[i];
+	h[rj->ncols] = _("Reason refused");
+	int rc = rejects_row(rj, h, rj->ncols + 1, err);
+	free(h);
+	return rc;
+}
+
+/* Adds a refused row with its reason, opening the file on the first one. */
+static int rejects_add(struct rejects *rj, const struct source *s, const struct csv_row *row,
+		       const char *reason, char **err)
+{
+	if (!rj->xw && !rj->f && rejects_open(rj, s, err) != 0)
+		return -1;
+	size_t n = rj->ncols > row->n ? rj->ncols : row->n;
+	const char **f = xcalloc(n + 1, sizeof *f);
+	for (size_t i = 0; i < n; i++)
+		f[i] = i < row->n ? row->fields[i] : "";
+	f[n] = reason;
+	int rc = rejects_row(rj, f, n + 1, err);
+	free(f);
+	return rc;
+}
+
+/* Closes the rejects file; -1 when it could not be completed. */
+static int rejects_close(struct rejects *rj, char **err)
+{
+	int rc = 0;
+	if (rj->xw)
+		rc = xlsx_writer_close(rj->xw, err);
+	if (rj->f && fclose(rj->f) != 0 && rc == 0) {
+		*err = xasprintf("%s: %s", rj->path, strerror(errno));
+		rc = -1;
+	}
+	enc_writer_free(rj->ew);
+	sb_free(&rj->line);
+	free(rj->out);
+	rj->xw = NULL;
+	rj->f = NULL;
+	rj->ew = NULL;
+	return rc;
+}
+
+/* ---- the import ---- */
+
+struct importer {
+	struct store *st;
+	sqlite3 *db;
+	const struct form_def *def;
+	struct form_eval *ev;
+	struct form_data data;
+	struct import_mapping map;
+	int *col_field;           /* per column: form field index, or -1 */
+	long col_hh, col_addr, col_group, col_town, col_village, col_grid;
+	int f_id, f_relation, f_household;
+	int64_t first_household, first_resident;  /* highest ids before the load */
+	int32_t *lines;           /* source line of each resident the load wrote */
+	size_t nlines, cap_lines;
+	sqlite3_stmt *find_id, *find_hh, *find_grid, *ins_hh, *ins_res, *set_head;
+	char now[32];
+	struct import_report *rep;
+	struct strbuf problems;
+	long problems_kept;
+	/* the last grid looked up, most rosters being sorted by place */
+	char *grid_key;
+	int64_t grid_id;
+};
+
+/* Prepares a statement of the loader; false with *err. */
+static bool prepare(struct importer *im, sqlite3_stmt **stmt, const char *sql, char **err)
+{
+	if (sqlite3_prepare_v2(im->db, sql, -1, stmt, NULL) == SQLITE_OK)
+		return true;
+	*err = xasprintf("%s", sqlite3_errmsg(im->db));
+	return false;
+}
+
+/* The INSERT of a resident: every stored field of the form, its household, version. */
+static bool prepare_resident_insert(struct importer *im, char **err)
+{
+	struct strbuf sql = {0}, vals = {0};
+	int n = 0;
+	sb_append(&sql, "INSERT INTO resident (");
+	for (size_t i = 0; i < im->def->nfields; i++) {
+		const struct field_def *f = &im->def->fields[i];
+		if (!f->column || (int)i == im->f_household)
+			continue;
+		sb_appendf(&sql, "\"%s\", ", f->name);
+		sb_appendf(&vals, "?%d, ", ++n);
+	}
+	sb_appendf(&sql, "household_id, form_version, created_at, updated_at) VALUES (%s?%d, ?%d, ?%d, ?%d)",
+		   vals.s ? vals.s : "", n + 1, n + 2, n + 3, n + 3);
+	bool ok = prepare(im, &im->ins_res, sql.s, err);
+	sb_free(&sql);
+	sb_free(&vals);
+	return ok;
+}
+
+static bool importer_prepare(struct importer *im, char **err)
+{
+	return prepare(im, &im->find_id, "SELECT id, name FROM resident WHERE id_number = ?1", err) &&
+	       prepare(im, &im->find_hh, "SELECT id, head_id, (SELECT name FROM resident r WHERE r.id = head_id)"
+			   " FROM household WHERE hh_no = ?1", err) &&
+	       prepare(im, &im->find_grid,
+		       "SELECT g.id FROM grid g JOIN village v ON v.id = g.village_id JOIN town t ON t.id = v.town_id"
+		       " WHERE (g.name = ?1 OR g.code = ?1) AND (?2 IS NULL OR v.name = ?2 OR v.code = ?2)"
+		       " AND (?3 IS NULL OR t.name = ?3 OR t.code = ?3) LIMIT 2", err) &&
+	       prepare(im, &im->ins_hh, "INSERT INTO household (hh_no, address, grid_id, village_group,"
+			   " form_version, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)", err) &&
+	       prepare(im, &im->set_head, "UPDATE household SET head_id = ?1 WHERE id = ?2", err) &&
+	       prepare_resident_insert(im, err);
+}
+
+static void importer_finish(struct importer *im)
+{
+	sqlite3_finalize(im->find_id);
+	sqlite3_finalize(im->find_hh);
+	sqlite3_finalize(im->find_grid);
+	sqlite3_finalize(im->ins_hh);
+	sqlite3_finalize(im->ins_res);
+	sqlite3_finalize(im->set_head);
+	form_data_free(&im->data);
+	form_eval_free(im->ev);
+	import_mapping_free(&im->map);
+	free(im->col_field);
+	free(im->lines);
+	free(im->grid_key);
+	sb_free(&im->problems);
+}
+
+/* Where each column goes: a form field, a household column, or nowhere. */
+static void importer_columns(struct importer *im)
+{
+	im->col_field = xcalloc(im->map.n ? im->map.n : 1, sizeof *im->col_field);
+	im->col_hh = im->col_addr = im->col_group = im->col_town = im->col_village = im->col_grid = -1;
+	for (size_t i = 0; i < im->map.n; i++) {
+		const char *t = im->map.targets[i];
+		im->col_field[i] = t ? form_field_index(im->def, t) : -1;
+		if (im->col_field[i] == im->f_household)
+			im->col_field[i] = -1;
+		long *slot = !t ? NULL
+			: strcmp(t, IMPORT_HH_NO) == 0 ? &im->col_hh
+			: strcmp(t, IMPORT_ADDRESS) == 0 ? &im->col_addr
+			: strcmp(t, IMPORT_VILLAGE_GROUP) == 0 ? &im->col_group
+			: strcmp(t, IMPORT_TOWN) == 0 ? &im->col_town
+			: strcmp(t, IMPORT_VILLAGE) == 0 ? &im->col_village
+			: strcmp(t, IMPORT_GRID) == 0 ? &im->col_grid : NULL;
+		if (slot)
+			*slot = (long)i;
+	}
+}
+
+/* A row's cell with Excel's text marks removed: surrounding spaces, a leading ',
+ * ="..." and a trailing tab. Caller frees. */
+static char *cell_clean(const char *v)
+{
+	char *s = text_normalize_ascii(v ? v : "");
+	size_t len = strlen(s);
+	if (len >= 3 && s[0] == '=' && s[1] == '"' && s[len - 1] == '"') {
+		memmove(s, s + 2, len - 3);
+		s[len - 3] = '\0';
+	} else if (s[0] == '\'') {
+		memmove(s, s + 1, len);
+	}
+	char *t = text_normalize_ascii(s);
+	free(s);
+	return t;
+}
+
+/* Days from 1970-01-01 to a civil date, and back (Howard Hinnant's algorithms). */
+static void civil_from_days(long z, int *y, int *m, int *d)
+{
+	z += 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* A date cell an .xlsx stored as Excel's day number (29221 = 1980-01-01) as
+ * YYYY-MM-DD; NULL when v is not such a number. Caller frees. */
+static char *excel_serial_date(const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (*v == '\0' || (*end && strcmp(end, ".0") != 0) || n < 61 || n > 2958465)
+		return NULL;
+	int y, m, d;
+	civil_from_days(n - 25569, &y, &m, &d);   /* 25569: 1970-01-01 as a day number */
+	return xasprintf("%04d-%02d-%02d", y, m, d);
+}
+
+/* Fills the form data from a row: cleaned cells, day numbers as dates, ethnic
+ * groups written without 族 as the list has them. */
+static void importer_fill(struct importer *im, const struct csv_row *row)
+{
+	for (size_t i = 0; i < im->def->nfields; i++)
+		form_data_set(&im->data, i, NULL);
+	for (size_t c = 0; c < im->map.n && c < row->n; c++) {
+		int fi = im->col_field[c];
+		if (fi < 0)
+			continue;
+		const struct field_def *f = &im->def->fields[fi];
+		char *v = cell_clean(row->fields[c]);
+		char *alt = NULL;
+		if (f->type == FIELD_DATE)
+			alt = excel_serial_date(v);
+		else if (f->type == FIELD_CHOICE && *v && f->list && !codelist_find(f->list, v)) {
+			char *with = xasprintf("%s族", v);
+			if (codelist_find(f->list, with))
+				alt = with;
+			else
+				free(with);
+		}
+		form_data_set(&im->data, (size_t)fi, alt ? alt : v);
+		free(alt);
+		free(v);
+	}
+}
+
+/* A cell of the row by column (-1: none), cleaned; NULL when empty. Caller frees. */
+static char *row_cell(const struct csv_row *row, long col)
+{
+	if (col < 0 || (size_t)col >= row->n)
+		return NULL;
+	char *v = cell_clean(row->fields[col]);
+	if (!*v) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* The source line a resident of this load came from, 0 when it was not this load's. */
+static long resident_line(const struct importer *im, int64_t id)
+{
+	int64_t k = id - im->first_resident - 1;
+	return k >= 0 && (size_t)k < im->nlines ? im->lines[k] : 0;
+}
+
+/* Why the ID number cannot be registered again, or NULL. Caller frees. */
+static char *duplicate_problem(struct importer *im, const char *id_number)
+{
+	if (!id_number)
+		return NULL;
+	char *msg = NULL;
+	sqlite3_bind_text(im->find_id, 1, id_number, -1, SQLITE_STATIC);
+	if (sqlite3_step(im->find_id) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(im->find_id, 0);
+		const char *name = (const char *)sqlite3_column_text(im->find_id, 1);
+		long line = resident_line(im, id);
+		msg = line ? xasprintf(_("ID number %s is already on line %ld of this file"), id_number, line)
+			   : xasprintf(_("ID number %s is already in the register (%s)"), id_number,
+				       name ? name : "");
+	}
+	sqlite3_reset(im->find_id);
+	return msg;
+}
+
+/* The grid a row names by town, village and grid, from cache when it is the last. */
+static int64_t importer_grid(struct importer *im, const char *town, const char *village, const char *grid)
+{
+	if (!grid)
+		return 0;
+	char *key = xasprintf("%s\x1f%s\x1f%s", town ? town : "", village ? village : "", grid);
+	if (im->grid_key && strcmp(im->grid_key, key) == 0) {
+		free(key);
+		return im->grid_id;
+	}
+	int64_t id = 0;
+	sqlite3_bind_text(im->find_grid, 1, grid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->find_grid, 2, village, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->find_grid, 3, town, -1, SQLITE_STATIC);
+	if (sqlite3_step(im->find_grid) == SQLITE_ROW) {
+		id = sqlite3_column_int64(im->find_grid, 0);
+		if (sqlite3_step(im->find_grid) == SQLITE_ROW)
+			id = 0;   /* two grids of that name: the village must say which */
+	}
+	sqlite3_reset(im->find_grid);
+	free(im->grid_key);
+	im->grid_key = key;
+	im->grid_id = id;
+	return id;
+}
+
+/* The household of a row as found in the register. */
+struct hh_state {
+	char *hh_no;
+	int64_t id;        /* 0: not in the register yet */
+	int64_t head;      /* its head, 0 when none */
+	char *head_name;
+};
+
+static void hh_lookup(struct importer *im, struct hh_state *h)
+{
+	h->id = h->head = 0;
+	h->head_name = NULL;
+	if (!h->hh_no)
+		return;
+	sqlite3_bind_text(im->find_hh, 1, h->hh_no, -1, SQLITE_STATIC);
+	if (sqlite3_step(im->find_hh) == SQLITE_ROW) {
+		h->id = sqlite3_column_int64(im->find_hh, 0);
+		h->head = sqlite3_column_int64(im->find_hh, 1);
+		const char *n = (const char *)sqlite3_column_text(im->find_hh, 2);
+		h->head_name = n ? xstrdup(n) : NULL;
+	}
+	sqlite3_reset(im->find_hh);
+}
+
+/* Why a head cannot be the head of the household, or NULL. Caller frees. */
+static char *head_problem(struct importer *im, const struct hh_state *h)
+{
+	if (!h->head)
+		return NULL;
+	long line = resident_line(im, h->head);
+	if (line)
+		return xasprintf(_("household %s already has its head on line %ld"), h->hh_no, line);
+	return xasprintf(_("household %s already has a head (%s)"), h->hh_no, h->head_name ? h->head_name : "");
+}
+
+/* Every problem of the row as one translated text, or NULL when it may be imported.
+ * The form's checks come first, the register's after. Caller frees. */
+static char *row_problems(struct importer *im, const struct hh_state *h)
+{
+	struct form_check chk = {0};
+	form_normalize_and_derive(im->ev, &im->data, -1);
+	form_validate(im->ev, &im->data, &chk);
+	struct strbuf sb = {0};
+	for (size_t i = 0; i < chk.n; i++)
+		sb_appendf(&sb, "%s%s", i ? "; " : "", chk.items[i].message);
+	form_check_free(&chk);
+	char *dup = chk.n ? NULL : duplicate_problem(im, im->data.values[im->f_id]);
+	const char *rel = im->f_relation >= 0 ? im->data.values[im->f_relation] : NULL;
+	char *head = chk.n || dup || !rel || strcmp(rel, "02") != 0 ? NULL : head_problem(im, h);
+	if (dup)
+		sb_appendf(&sb, "%s%s", sb.len ? "; " : "", dup);
+	if (head)
+		sb_appendf(&sb, "%s%s", sb.len ? "; " : "", head);
+	free(dup);
+	free(head);
+	return sb.len ? sb_take(&sb) : NULL;
+}
+
+/* Runs a write statement of the loader; false with *err. */
+static bool step_done(struct importer *im, sqlite3_stmt *stmt, const char *what, char **err)
+{
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE)
+		return true;
+	*err = xasprintf("%s: %s", what, sqlite3_errmsg(im->db));
+	return false;
+}
+
+/* Writes a new household for the row; its id in h->id. */
+static bool insert_household(struct importer *im, const struct csv_row *row, struct hh_state *h,
+			     char **err)
+{
+	char *addr = row_cell(row, im->col_addr), *group = row_cell(row, im->col_group);
+	char *town = row_cell(row, im->col_town), *village = row_cell(row, im->col_village);
+	char *grid = row_cell(row, im->col_grid);
+	int64_t grid_id = importer_grid(im, town, village, grid);
+	if (grid && !grid_id)
+		im->rep->grids_unknown++;
+	sqlite3_bind_text(im->ins_hh, 1, h->hh_no, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->ins_hh, 2, addr, -1, SQLITE_STATIC);
+	if (grid_id)
+		sqlite3_bind_int64(im->ins_hh, 3, grid_id);
+	else
+		sqlite3_bind_null(im->ins_hh, 3);
+	sqlite3_bind_text(im->ins_hh, 4, group, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->ins_hh, 5, im->now, -1, SQLITE_STATIC);
+	bool ok = step_done(im, im->ins_hh, "household", err);
+	free(addr);
+	free(group);
+	free(town);
+	free(village);
+	free(grid);
+	if (ok) {
+		h->id = sqlite3_last_insert_rowid(im->db);
+		im->rep->households_new++;
+	}
+	return ok;
+}
+
+/* Writes the resident of the validated form data. */
+static bool insert_resident(struct importer *im, const struct hh_state *h, int64_t *rid, char **err)
+{
+	int n = 0;
+	for (size_t i = 0; i < im->def->nfields; i++) {
+		const struct field_def *f = &im->def->fields[i];
+		if (!f->column || (int)i == im->f_household)
+			continue;
+		const char *v = im->data.values[i];
+		if (v && *v)
+			sqlite3_bind_text(im->ins_res, ++n, v, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(im->ins_res, ++n);
+	}
+	if (h->id)
+		sqlite3_bind_int64(im->ins_res, n + 1, h->id);
+	else
+		sqlite3_bind_null(im->ins_res, n + 1);
+	sqlite3_bind_int(im->ins_res, n + 2, im->def->version);
+	sqlite3_bind_text(im->ins_res, n + 3, im->now, -1, SQLITE_STATIC);
+	if (!step_done(im, im->ins_res, "resident", err))
+		return false;
+	*rid = sqlite3_last_insert_rowid(im->db);
+	return true;
+}
+
+/* Makes the resident the household's head: directly for a household of this load,
+ * through the audited write path for one that was in the register before. */
+static bool set_head(struct importer *im, const struct hh_state *h, int64_t rid, char **err)
+{
+	if (h->id > im->first_household) {
+		sqlite3_bind_int64(im->set_head, 1, rid);
+		sqlite3_bind_int64(im->set_head, 2, h->id);
+		return step_done(im, im->set_head, "household", err);
+	}
+	char id[24];
+	snprintf(id, sizeof id, "%lld", (long long)rid);
+	const struct store_field f[] = {{"head_id", id}};
+	return store_update(im->st, "household", h->id, f, 1, _("import"), err) == 0;
+}
+
+/* Remembers the source line of the resident just written. */
+static void note_line(struct importer *im, int64_t rid, long line)
+{
+	size_t k = (size_t)(rid - im->first_resident - 1);
+	if (k >= im->cap_lines) {
+		im->cap_lines = im->cap_lines ? im->cap_lines * 2 : 1024;
+		while (im->cap_lines <= k)
+			im->cap_lines *= 2;
+		im->lines = xrealloc(im->lines, im->cap_lines * sizeof *im->lines);
+	}
+	while (im->nlines < k)
+		im->lines[im->nlines++] = 0;
+	im->lines[k] = (int32_t)(line > INT32_MAX ? INT32_MAX : line);
+	if (im->nlines <= k)
+		im->nlines = k + 1;
+}
+
+/* Writes the row: a new household when needed, the resident, the head. A row whose
+ * household is new is written inside a savepoint so that a failure leaves nothing. */
+static bool write_row(struct importer *im, const struct csv_row *row, struct hh_state *h, char **err)
+{
+	bool fresh = h->hh_no && !h->id;
+	if (fresh && store_begin(im->st, err) != 0)
+		return false;
+	int64_t rid = 0;
+	bool ok = (!fresh || insert_household(im, row, h, err)) && insert_resident(im, h, &rid, err);
+	const char *rel = im->f_relation >= 0 ? im->data.values[im->f_relation] : NULL;
+	if (ok && h->id && rel && strcmp(rel, "02") == 0)
+		ok = set_head(im, h, rid, err);
+	if (fresh) {
+		if (ok)
+			ok = store_commit(im->st, err) == 0;
+		else
+			store_rollback(im->st);
+	}
+	if (ok)
+		note_line(im, rid, row->line);
+	else
+		h->id = 0;
+	return ok;
+}
+
+/* Keeps the first refusals for the report. */
+static void note_problem(struct importer *im, long line, const char *reason)
+{
+	if (im->problems_kept++ < PROBLEMS_KEPT)
+		sb_appendf(&im->problems, _("line %ld: %s\n"), line, reason);
+}
+
+/* One data row: checked, then written or refused. -1 only when the load must stop. */
+static int import_row(struct importer *im, const struct source *s, struct rejects *rj,
+		      const struct csv_row *row, bool dry_run, char **err)
+{
+	struct hh_state h = {.hh_no = row_cell(row, im->col_hh)};
+	importer_fill(im, row);
+	hh_lookup(im, &h);
+	/* a household to be created counts as one for the form's rule on relation */
+	form_data_set(&im->data, (size_t)im->f_household, h.hh_no ? (h.id ? "1" : "0") : NULL);
+	if (h.id) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", (long long)h.id);
+		form_data_set(&im->data, (size_t)im->f_household, id);
+	}
+	char *reason = row_problems(im, &h);
+	char *werr = NULL;
+	int rc = 0;
+	if (!reason) {
+		bool joined = h.id && h.id <= im->first_household;
+		if (write_row(im, row, &h, &werr)) {
+			im->rep->imported++;
+			if (joined)
+				im->rep->households_joined++;
+		} else {
+			reason = werr;
+			werr = NULL;
+		}
+	}
+	if (reason) {
+		im->rep->refused++;
+		note_problem(im, row->line, reason);
+		if (!dry_run && rejects_add(rj, s, row, reason, err) != 0)
+			rc = -1;
+	}
+	free(reason);
+	free(werr);
+	free(h.hh_no);
+	free(h.head_name);
+	return rc;
+}
+
+/* The mapping as report lines, "header -> field". */
+static char *mapping_text(const struct import_mapping *m)
+{
+	struct strbuf sb = {0};
+	for (size_t i = 0; i < m->n; i++)
+		sb_appendf(&sb, "%s -> %s\n", m->headers[i],
+			   m->targets[i] ? import_target_label(m->targets[i]) : _("(ignored)"));
+	return sb_take(&sb);
+}
+
+/* Reads the header row and sets the importer up for the file's columns. */
+static int importer_start(struct importer *im, struct source *s, const struct form_registry *forms,
+			  const struct import_opts *o, char **err)
+{
+	im->def = form_get(forms, "resident");
+	if (!im->def) {
+		*err = xstrdup(_("the resident form is missing from the form definitions"));
+		return -1;
+	}
+	im->f_id = form_field_index(im->def, "id_number");
+	im->f_relation = form_field_index(im->def, "relation");
+	im->f_household = form_field_index(im->def, "household_id");
+	if (im->f_id < 0 || im->f_household < 0) {
+		*err = xstrdup(_("the resident form has no id_number or household_id field"));
+		return -1;
+	}
+	struct csv_row head;
+	int rc = source_next(s, &head, err);
+	if (rc == 0)
+		*err = xstrdup(_("the file is empty"));
+	if (rc != 1)
+		return -1;
+	if (import_map_columns((const char *const *)head.fields, head.n, o->map, &im->map, err) != 0)
+		return -1;
+	importer_columns(im);
+	bool named = false;
+	for (size_t i = 0; i < im->map.n; i++)
+		named |= im->map.targets[i] && strcmp(im->map.targets[i], "name") == 0;
+	if (!named) {
+		*err = xstrdup(_("no column holds the names (姓名): check the header row, or give --map COLUMN=name"));
+		return -1;
+	}
+	im->ev = form_eval_new(im->def, im->db, err);
+	if (!im->ev)
+		return -1;
+	form_data_init(&im->data, im->def);
+	return importer_prepare(im, err) ? 0 : -1;
+}
+
+/* One value of a query on the store's connection. */
+static int64_t query_int64(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* The ISO time of the load, as store.c stamps rows. */
+static void iso_now(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	char zone[8];
+	strftime(zone, sizeof zone, "%z", &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	size_t n = strlen(out);
+	snprintf(out + n, 32 - n, "%.3s:%.2s", zone, zone + 3);
+}
+
+/* Reads every data row into the open bulk load. */
+static int import_rows(struct importer *im, struct source *s, struct rejects *rj,
+		       const struct import_opts *o, char **err)
+{
+	struct csv_row row;
+	int rc;
+	while ((rc = source_next(s, &row, err)) == 1) {
+		im->rep->rows++;
+		if (import_row(im, s, rj, &row, o->dry_run, err) != 0)
+			return -1;
+		if (o->progress && im->rep->rows % PROGRESS_EVERY == 0)
+			o->progress(o->progress_ctx, im->rep->rows);
+	}
+	return rc;
+}
+
+int import_residents(struct store *st, const struct form_registry *forms, const char *path,
+		     const struct import_opts *o, struct import_report *rep, char **err)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(rep, 0, sizeof *rep);
+	rep->dry_run = o->dry_run;
+	struct source s;
+	if (source_open(&s, path, o->encoding, err) != 0)
+		return -1;
+	rep->encoding = s.enc;
+	struct importer im = {.st = st, .db = store_db(st), .rep = rep};
+	iso_now(im.now);
+	struct rejects rj = {.path = o->rejects_path ? xstrdup(o->rejects_path) : rejects_default_path(path)};
+	int rc = importer_start(&im, &s, forms, o, err);
+	if (rc == 0) {
+		rep->mapping = mapping_text(&im.map);
+		rj.headers = (const char *const *)im.map.headers;
+		rj.ncols = im.map.n;
+		rc = store_bulk_begin(st, err);
+	}
+	if (rc == 0) {
+		im.first_household = query_int64(im.db, "SELECT coalesce(max(id), 0) FROM household");
+		im.first_resident = query_int64(im.db, "SELECT coalesce(max(id), 0) FROM resident");
+		rc = import_rows(&im, &s, &rj, o, err);
+		char *sql = xasprintf("SELECT count(*) FROM household WHERE head_id IS NULL AND id > %lld",
+				      (long long)im.first_household);
+		rep->households_headless = query_int64(im.db, sql);
+		free(sql);
+		if (rc != 0 || o->dry_run)
+			store_rollback(st);
+		else
+			rc = store_bulk_end(st, err);
+	}
+	rep->format = xstrdup(s.format ? s.format : "CSV");
+	char *cerr = NULL;
+	if (rejects_close(&rj, &cerr) != 0 && rc == 0) {
+		*err = cerr;
+		cerr = NULL;
+		rc = -1;
+	}
+	free(cerr);
+	if (rep->refused && !o->dry_run)
+		rep->rejects_path = xstrdup(rj.path);
+	free(rj.path);
+	rep->problems = sb_take(&im.problems);
+	importer_finish(&im);
+	source_close(&s);
+	if (rc != 0) {
+		rep->imported = 0;
+		rep->households_new = rep->households_joined = 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	rep->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return rc;
+}
+
+void import_report_free(struct import_report *r)
+{
+	free(r->format);
+	free(r->rejects_path);
+	free(r->problems);
+	free(r->mapping);
+	memset(r, 0, sizeof *r);
+}
+
+char *import_report_text(const struct import_report *r)
+{
+	struct strbuf sb = {0};
+	const char *enc = r->format && (strcmp(r->format, "CSV") == 0 || strcmp(r->format, "TSV") == 0)
+				  ? enc_name(r->encoding) : "";
+	sb_appendf(&sb, _("Read %ld rows (%s %s) in %.1f s.\n"), r->rows, r->format ? r->format : "", enc,
+		   r->seconds);
+	if (r->dry_run)
+		sb_appendf(&sb, _("Dry run: nothing was changed. %ld rows would be imported, %ld refused.\n"),
+			   r->imported, r->refused);
+	else
+		sb_appendf(&sb, _("Imported %ld rows, refused %ld.\n"), r->imported, r->refused);
+	sb_appendf(&sb, _("Households: %ld new, %ld existing joined.\n"), r->households_new, r->households_joined);
+	if (r->households_headless)
+		sb_appendf(&sb, _("%ld new households have no head (与户主关系 02) in the file.\n"),
+			   r->households_headless);
+	if (r->grids_unknown)
+		sb_appendf(&sb, _("%ld households name a grid the register does not have; they were left "
+				  "without a grid.\n"), r->grids_unknown);
+	if (r->problems && *r->problems) {
+		sb_appendf(&sb, "%s\n", _("Refused rows:"));
+		sb_append(&sb, r->problems);
+		if (r->refused > PROBLEMS_KEPT)
+			sb_appendf(&sb, _("... and %ld more.\n"), r->refused - PROBLEMS_KEPT);
+	}
+	if (r->rejects_path)
+		sb_appendf(&sb, _("The refused rows, with the reason in the last column, are in %s.\n"),
+			   r->rejects_path);
+	return sb_take(&sb);
+}
+
+/* ---- the command ---- */
+
+/* Prints the import's progress on stderr. */
+static void cli_progress(void *ctx, long rows)
+{
+	console_printf(stderr, _("  %ld rows...\n"), rows);
+}
+
+/* Loads the forms; prints why and returns NULL when they have errors. */
+static struct form_registry *cli_forms(void)
+{
+	char *ferr = NULL, *local = paths_forms_local();
+	struct form_registry *reg = form_registry_load(paths_forms(), local, &ferr);
+	free(local);
+	if (ferr && *ferr) {
+		console_printf(stderr, "%s\n%s", _("shanzhi: the form definitions have errors:"), ferr);
+		form_registry_free(reg);
+		reg = NULL;
+	}
+	free(ferr);
+	return reg;
+}
+
+int import_cli(const struct cli_opts *o, int argc, char **argv)
+{
+	struct import_opts io = {.encoding = ENC_AUTO};
+	const char *file = NULL;
+	bool verbose = false;
+	if (argc < 2 || strcmp(argv[1], "residents") != 0) {
+		console_printf(stderr, "%s\n", _("shanzhi: import: say what: import residents FILE"));
+		return 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--encoding") == 0 && i + 1 < argc) {
+			if (!enc_parse(argv[++i], &io.encoding)) {
+				console_printf(stderr, _("shanzhi: import: unknown encoding %s (auto, utf-8, gbk, gb18030)\n"),
+					       argv[i]);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--dry-run") == 0) {
+			io.dry_run = true;
+		} else if (strcmp(argv[i], "--map") == 0 && i + 1 < argc) {
+			io.map = argv[++i];
+		} else if (strcmp(argv[i], "--rejects") == 0 && i + 1 < argc) {
+			io.rejects_path = argv[++i];
+		} else if (strcmp(argv[i], "--verbose") == 0) {
+			verbose = true;
+		} else if (!file && argv[i][0] != '-') {
+			file = argv[i];
+		} else {
+			console_printf(stderr, _("shanzhi: import: unknown argument: %s\n"), argv[i]);
+			return 2;
+		}
+	}
+	if (!file) {
+		console_printf(stderr, "%s\n", _("shanzhi: import: a file is needed"));
+		return 2;
+	}
+	if (verbose)
+		io.progress = cli_progress;
+	char *path;
+	struct store *st = cli_open_store(o, &path);
+	if (!st)
+		return 1;
+	int status = 1;
+	struct form_registry *reg = NULL;
+	if (!access_allows(st, ACCESS_EXCHANGE)) {
+		char *why = access_refusal(st, ACCESS_EXCHANGE);
+		console_printf(stderr, "shanzhi: import: %s\n", why);
+		free(why);
+	} else if ((reg = cli_forms())) {
+		struct import_report rep;
+		char *err = NULL;
+		int rc = import_residents(st, reg, file, &io, &rep, &err);
+		if (rc == 0 && verbose && rep.mapping)
+			console_puts(stdout, rep.mapping);
+		char *text = import_report_text(&rep);
+		console_puts(stdout, text);
+		free(text);
+		if (rc != 0)
+			console_printf(stderr, "shanzhi: import: %s: %s\n", file, err ? err : "?");
+		status = rc != 0 ? 1 : rep.refused ? 3 : 0;
+		free(err);
+		import_report_free(&rep);
+	}
+	form_registry_free(reg);
+	store_close(st);
+	free(path);
+	return status;
+}
