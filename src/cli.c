@@ -19,6 +19,7 @@
 #include "import.h"
 #include "paths.h"
 #include "search.h"
+#include "service.h"
 #include "store.h"
 #include "text.h"
 #include "tui.h"
@@ -198,9 +199,13 @@ static int cmd_check(const struct cli_opts *o, int argc, char **argv)
 /* `print KIND ...` and `report KIND ...`: one row per kind, its code in the module
  * it belongs to (the row's run gets argv starting at KIND). */
 static const struct cli_command cli_print_kinds[] = {
+	{ "receipt", "receipt NUMBER [--encoding utf-8|gbk] [--output FILE | --printer]",
+	  N_("the receipt of a service request"), service_cli_print_receipt },
 	{ NULL, NULL, NULL, NULL },
 };
 static const struct cli_command cli_report_kinds[] = {
+	{ "services", "services [--month YYYY-MM]",
+	  N_("service requests of a month: by item, handler and village, ratings, follow-ups"), service_cli_report },
 	{ NULL, NULL, NULL, NULL },
 };
 

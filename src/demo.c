@@ -21,6 +21,7 @@
 #include "dispute.h"
 #include "i18n.h"
 #include "idcard.h"
+#include "service.h"
 #include "store.h"
 #include "util.h"
 
@@ -1012,6 +1013,7 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 	if (rc == 0)
 		rc = create_people(&dm, places, nvillages, quotas, err);
 	rc = rc ? rc : dispute_demo_create(st, seed, err);  /* 人民调解 cases */
+	rc = rc ? rc : service_demo(st, seed, 0, err);  /* 便民服务 requests */
 	char *restore = xasprintf("PRAGMA cache_size = %lld", (long long)cache);
 	sqlite3_exec(dm.db, restore, NULL, NULL, NULL);
 	sqlite3_exec(dm.db, "PRAGMA shrink_memory", NULL, NULL, NULL);

@@ -61,6 +61,7 @@
 
 #include "dispute.h"
 #include "i18n.h"
+#include "service.h"
 #include "util.h"
 
 /* ISO date shape used by every date column's CHECK */
@@ -189,6 +190,7 @@ static const char *const schema_steps[] = {
 	"  SELECT RAISE(ABORT, 'residents are never deleted: set the living status instead');\n"
 	"END;\n",
 	dispute_schema_v1,  /* 人民调解 cases (dispute.h) */
+	service_schema_v1,  /* 便民服务 requests (service.h) */
 };
 
 int schema_latest(void)

@@ -1,0 +1,149 @@
+/* service: 便民服务 — requests from the window to a rated, followed-up result.
+ *
+ * The catalogue of service items is the code list forms/codes/service_item.codes
+ * with more columns (kind, category, department, promised working days, 代办, the
+ * materials to bring). A request (service_request) names a registered resident or
+ * a visitor with a phone, an item, a channel (forms/codes/service_channel.codes), the
+ * content, the materials received and a handler, and gets a number
+ * "<village code>-YYYYMMDD-NNN". Its life:
+ *
+ *   accepted 受理 -> in_progress 办理中 -> done 办结
+ *        \-> returned 退回 (with a reason)   \-> transferred 转办 (another handler or
+ *                                                department; it stays open)
+ *
+ * Closing needs a rating 1..5 (5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意) or
+ * an explicit "declined to rate"; 2 or 1 opens a follow-up (回访) due within the
+ * setting service.followup_days working days (default 5), which closes only with a
+ * record of the contact and of the rectification. 微心愿 and 困难诉求 are items of kind
+ * wish and appeal with the same life. Every change goes through store_update (timed
+ * and audited); status_at says when the status last changed.
+ *
+ * Table service_request(id, number, kind, item_code, resident_id, visitor_name,
+ *   visitor_phone, village_id, channel, content, materials, handler, department,
+ *   status, status_at, status_reason, accepted_on, due_on, done_on, rating,
+ *   rating_declined, rating_comment, followup_due, followup_done_on,
+ *   followup_contact, followup_rectification, form_version, created_at, updated_at). */
+#ifndef SZ_SERVICE_H
+#define SZ_SERVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct cli_opts;
+struct form_registry;
+
+extern const char service_schema_v1[];
+
+/* ---- the catalogue ---- */
+
+struct service_item {
+	char *code;
+	char *label;        /* English message id */
+	char *name_zh;
+	char *kind;         /* "service", "wish", "appeal" */
+	char *category;
+	char *department;
+	int days;           /* promised working days */
+	bool proxy;         /* 代办 allowed */
+	char *materials;
+};
+
+struct service_catalog {
+	struct service_item *items;
+	size_t n;
+};
+
+/* Reads codes/service_item.codes under dir, or under local_dir when it has its own
+ * copy. Problems go to *errors as "file:line: what" (may be NULL). */
+struct service_catalog *service_catalog_load(const char *dir, const char *local_dir, char **errors);
+/* The catalogue of the shipped and local forms folders, loaded once. Borrowed. */
+const struct service_catalog *service_catalog_default(void);
+void service_catalog_free(struct service_catalog *c);
+const struct service_item *service_item_find(const struct service_catalog *c, const char *code);
+/* The item's name in the running language. Borrowed. */
+const char *service_item_name(const struct service_item *it);
+
+/* ---- requests ---- */
+
+enum { SERVICE_RATING_DECLINED = 0 };
+
+struct service_new {
+	int64_t resident_id;         /* 0: a visitor */
+	const char *visitor_name;
+	const char *visitor_phone;
+	const char *item_code;
+	const char *channel;         /* code of service_channel */
+	const char *content;
+	const char *materials;       /* NULL: none received */
+	const char *handler;
+	const char *accepted_on;     /* NULL: today */
+};
+
+/* Logs a request: checks it, numbers it, counts its promised date. 0 with the new id
+ * in *id (and the number in *number, caller frees, when number is non-NULL), or -1
+ * with *err. */
+int service_create(struct store *st, const struct service_new *req, int64_t *id,
+		   char **number, char **err);
+/* Status changes; each refuses (-1 with *err) when the request's status does not
+ * allow it. */
+int service_start(struct store *st, int64_t id, char **err);
+int service_return(struct store *st, int64_t id, const char *reason, char **err);
+int service_transfer(struct store *st, int64_t id, const char *handler, const char *department,
+		     const char *note, char **err);
+/* Closes with rating 1..5 or SERVICE_RATING_DECLINED; comment may be NULL. */
+int service_close(struct store *st, int64_t id, int rating, const char *comment, char **err);
+/* Records the follow-up of a bad rating: contact and rectification both needed. */
+int service_followup_close(struct store *st, int64_t id, const char *contact,
+			   const char *rectification, char **err);
+/* The id of a request by its number, 0 when there is none. */
+int64_t service_find(struct store *st, const char *number);
+
+/* Translated names of statuses ("accepted" ...), channels and ratings (1..5, 0 declined). */
+const char *service_status_label(const char *status);
+const char *service_rating_label(int rating);
+/* Whether a stored status is one of the open ones. */
+bool service_status_open(const char *status);
+
+/* ---- statistics ---- */
+
+struct service_stat_row {
+	char *key;                 /* item code, handler, village code; "" for the total */
+	char *label;               /* what the row shows */
+	long requests, done, on_time, rated, declined;
+	long rating[6];            /* rating[1..5] */
+	long followups, followups_done;
+};
+
+struct service_stats {
+	char month[8];             /* YYYY-MM */
+	struct service_stat_row total;
+	struct service_stat_row *by_item, *by_handler, *by_village;
+	size_t n_item, n_handler, n_village;
+};
+
+/* The figures of the requests accepted in month (YYYY-MM). 0 or -1 with *err. */
+int service_stats_month(struct store *st, const char *month, struct service_stats *out, char **err);
+void service_stats_free(struct service_stats *s);
+long service_stat_good(const struct service_stat_row *r);   /* 非常满意 + 满意 */
+long service_stat_bad(const struct service_stat_row *r);    /* 不满意 + 非常不满意 */
+/* The good-rating rate as text ("99.69%", "-" with nothing rated). */
+void service_stat_rate(const struct service_stat_row *r, char out[16]);
+/* The whole statistics table as printed by `report services` and shown on screen. Caller frees. */
+char *service_report_text(const struct service_stats *s);
+
+/* ---- documents, commands, demo ---- */
+
+/* The receipt (办件回执) of a request as UTF-8 text, or NULL with *err. */
+char *service_receipt_text(struct store *st, const char *number, char **err);
+/* `shanzhi print receipt NUMBER [--encoding E] [--output FILE]` */
+int service_cli_print_receipt(const struct cli_opts *o, int argc, char **argv);
+/* `shanzhi report services --month YYYY-MM` */
+int service_cli_report(const struct cli_opts *o, int argc, char **argv);
+
+/* A plausible year of requests for the first village, before today, deterministic per
+ * seed, through the bulk path. count 0: as many as the village's size suggests. */
+int service_demo(struct store *st, unsigned seed, long count, char **err);
+
+#endif

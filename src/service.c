@@ -1,0 +1,1276 @@
+/* service: 便民服务 requests, their life cycle, statistics, receipt, commands and demo
+ * (see service.h). */
+#include "service.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "access.h"
+#include "cli.h"
+#include "console.h"
+#include "i18n.h"
+#include "paths.h"
+#include "printout.h"
+#include "store.h"
+#include "util.h"
+#include "workday.h"
+
+#define OPEN_STATUSES "('accepted', 'in_progress', 'transferred')"
+#define DATE_CHECK(col) "(" col " IS NULL OR (" col " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'" \
+	" AND date(" col ") IS " col "))"
+/* Working days within which a bad rating is followed up, when the setting is absent. */
+#define FOLLOWUP_DAYS_DEFAULT 5
+
+const char service_schema_v1[] =
+	"CREATE TABLE service_request (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  number TEXT NOT NULL UNIQUE,\n"
+	"  kind TEXT NOT NULL DEFAULT 'service' CHECK (kind IN ('service', 'wish', 'appeal')),\n"
+	"  item_code TEXT NOT NULL CHECK (length(item_code) > 0),\n"
+	"  resident_id INTEGER REFERENCES resident(id),\n"
+	"  visitor_name TEXT,\n"
+	"  visitor_phone TEXT,\n"
+	"  village_id INTEGER REFERENCES village(id),\n"
+	"  channel TEXT NOT NULL DEFAULT '1' CHECK (channel IN ('1', '2', '3', '4')),\n"
+	"  content TEXT,\n"
+	"  materials TEXT,\n"
+	"  handler TEXT NOT NULL CHECK (length(handler) > 0),\n"
+	"  department TEXT,\n"
+	"  status TEXT NOT NULL DEFAULT 'accepted'\n"
+	"    CHECK (status IN ('accepted', 'in_progress', 'done', 'returned', 'transferred')),\n"
+	"  status_at TEXT,\n"
+	"  status_reason TEXT,\n"
+	"  accepted_on TEXT NOT NULL CHECK " DATE_CHECK("accepted_on") ",\n"
+	"  due_on TEXT NOT NULL CHECK " DATE_CHECK("due_on") ",\n"
+	"  done_on TEXT CHECK " DATE_CHECK("done_on") ",\n"
+	"  rating INTEGER CHECK (rating IS NULL OR rating BETWEEN 1 AND 5),\n"
+	"  rating_declined INTEGER NOT NULL DEFAULT 0 CHECK (rating_declined IN (0, 1)),\n"
+	"  rating_comment TEXT,\n"
+	"  followup_due TEXT CHECK " DATE_CHECK("followup_due") ",\n"
+	"  followup_done_on TEXT CHECK " DATE_CHECK("followup_done_on") ",\n"
+	"  followup_contact TEXT,\n"
+	"  followup_rectification TEXT,\n"
+	"  form_version INTEGER NOT NULL DEFAULT 1,\n"
+	"  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  CHECK (resident_id IS NOT NULL OR (visitor_name IS NOT NULL AND visitor_phone IS NOT NULL)),\n"
+	"  CHECK (status <> 'done' OR (done_on IS NOT NULL AND (rating IS NOT NULL OR rating_declined = 1))),\n"
+	"  CHECK (status <> 'returned' OR status_reason IS NOT NULL),\n"
+	"  CHECK (rating IS NULL OR rating_declined = 0),\n"
+	"  CHECK (followup_done_on IS NULL OR (followup_due IS NOT NULL AND followup_contact IS NOT NULL\n"
+	"         AND followup_rectification IS NOT NULL))\n"
+	");\n"
+	"CREATE INDEX service_open_due ON service_request(due_on) WHERE status IN " OPEN_STATUSES ";\n"
+	"CREATE INDEX service_open_handler ON service_request(handler, due_on) WHERE status IN " OPEN_STATUSES ";\n"
+	"CREATE INDEX service_followup_open ON service_request(followup_due)\n"
+	"  WHERE followup_due IS NOT NULL AND followup_done_on IS NULL;\n"
+	"CREATE INDEX service_month ON service_request(accepted_on, item_code, handler, village_id,\n"
+	"  status, done_on, due_on, rating, rating_declined, followup_due, followup_done_on);\n"
+	"CREATE INDEX service_resident ON service_request(resident_id);\n";
+
+/* ---- the catalogue ---- */
+
+/* Copies field i (0-based) of a TAB-separated line; NULL when it has fewer fields. */
+static char *tab_field(const char *line, int i)
+{
+	const char *s = line;
+	for (int k = 0; k < i; k++) {
+		s = strchr(s, '\t');
+		if (!s)
+			return NULL;
+		s++;
+	}
+	size_t n = strcspn(s, "\t\r\n");
+	return xstrndup(s, n);
+}
+
+/* Frees the strings of one item. */
+static void item_free(struct service_item *it)
+{
+	free(it->code);
+	free(it->label);
+	free(it->name_zh);
+	free(it->kind);
+	free(it->category);
+	free(it->department);
+	free(it->materials);
+}
+
+/* Parses one catalogue line into *it; false (with *why) when a column is wrong. */
+static bool item_parse(const char *line, struct service_item *it, const char **why)
+{
+	memset(it, 0, sizeof(*it));
+	char *f[9];
+	for (int i = 0; i < 9; i++)
+		f[i] = tab_field(line, i);
+	bool ok = false;
+	char *end = NULL;
+	long days = f[6] ? strtol(f[6], &end, 10) : -1;
+	if (!f[8])
+		*why = N_("expected 9 TAB-separated columns: code, label, name, kind, category, dept, days, proxy, materials");
+	else if (strcmp(f[3], "service") != 0 && strcmp(f[3], "wish") != 0 && strcmp(f[3], "appeal") != 0)
+		*why = N_("kind must be service, wish or appeal");
+	else if (!end || *end || days < 0 || days > 365)
+		*why = N_("days must be a number of working days from 0 to 365");
+	else if (strcmp(f[7], "yes") != 0 && strcmp(f[7], "no") != 0)
+		*why = N_("proxy must be yes or no");
+	else
+		ok = true;
+	if (ok) {
+		*it = (struct service_item){ f[0], f[1], f[2], f[3], f[4], f[5], (int)days,
+					     strcmp(f[7], "yes") == 0, f[8] };
+		free(f[6]);
+		free(f[7]);
+	} else {
+		for (int i = 0; i < 9; i++)
+			free(f[i]);
+	}
+	return ok;
+}
+
+/* Reads the catalogue file at path into c; false when it cannot be opened. */
+static bool catalog_read(struct service_catalog *c, const char *path, struct strbuf *errors)
+{
+	FILE *fp = fopen(path, "r");
+	if (!fp)
+		return false;
+	char line[4096];
+	for (int no = 1; fgets(line, sizeof(line), fp); no++) {
+		char *s = line;
+		if (no == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+			s += 3;
+		s[strcspn(s, "\r\n")] = '\0';
+		if (!*s || *s == '#')
+			continue;
+		struct service_item it;
+		const char *why = NULL;
+		if (!item_parse(s, &it, &why)) {
+			sb_appendf(errors, "%s:%d: %s\n", path, no, _(why));
+			continue;
+		}
+		if (service_item_find(c, it.code)) {
+			sb_appendf(errors, "%s:%d: %s\n", path, no, _("this code is already in the catalogue"));
+			item_free(&it);
+			continue;
+		}
+		c->items = xrealloc(c->items, (c->n + 1) * sizeof(*c->items));
+		c->items[c->n++] = it;
+	}
+	fclose(fp);
+	return true;
+}
+
+struct service_catalog *service_catalog_load(const char *dir, const char *local_dir, char **errors)
+{
+	struct service_catalog *c = xcalloc(1, sizeof(*c));
+	struct strbuf sb = { 0 };
+	char *local = local_dir ? xasprintf("%s/codes/service_item.codes", local_dir) : NULL;
+	char *shipped = dir ? xasprintf("%s/codes/service_item.codes", dir) : NULL;
+	if (!(local && catalog_read(c, local, &sb)) && shipped && !catalog_read(c, shipped, &sb))
+		sb_appendf(&sb, "%s: %s\n", shipped, _("cannot be read"));
+	free(local);
+	free(shipped);
+	if (errors && sb.len)
+		*errors = sb_take(&sb);
+	sb_free(&sb);
+	return c;
+}
+
+const struct service_catalog *service_catalog_default(void)
+{
+	static struct service_catalog *cat;
+	if (!cat) {
+		char *local = paths_forms_local();
+		cat = service_catalog_load(paths_forms(), local, NULL);
+		free(local);
+	}
+	return cat;
+}
+
+void service_catalog_free(struct service_catalog *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		item_free(&c->items[i]);
+	free(c->items);
+	free(c);
+}
+
+const struct service_item *service_item_find(const struct service_catalog *c, const char *code)
+{
+	for (size_t i = 0; c && code && i < c->n; i++)
+		if (strcasecmp(c->items[i].code, code) == 0)
+			return &c->items[i];
+	return NULL;
+}
+
+const char *service_item_name(const struct service_item *it)
+{
+	return _(it->label);
+}
+
+/* ---- labels ---- */
+
+static const struct {
+	const char *status;
+	const char *label;
+} status_labels[] = {
+	{ "accepted", N_("Accepted") },
+	{ "in_progress", N_("In progress") },
+	{ "done", N_("Done") },
+	{ "returned", N_("Returned") },
+	{ "transferred", N_("Transferred") },
+};
+
+const char *service_status_label(const char *status)
+{
+	for (size_t i = 0; status && i < ARRAY_LEN(status_labels); i++)
+		if (strcmp(status_labels[i].status, status) == 0)
+			return _(status_labels[i].label);
+	return status ? status : "";
+}
+
+static const char *const rating_labels[] = {
+	N_("Declined to rate"), N_("Very dissatisfied"), N_("Dissatisfied"),
+	N_("Basically satisfied"), N_("Satisfied"), N_("Very satisfied"),
+};
+
+const char *service_rating_label(int rating)
+{
+	return rating >= 0 && rating <= 5 ? _(rating_labels[rating]) : "";
+}
+
+bool service_status_open(const char *status)
+{
+	return status && (strcmp(status, "accepted") == 0 || strcmp(status, "in_progress") == 0 ||
+			  strcmp(status, "transferred") == 0);
+}
+
+/* ---- requests ---- */
+
+/* The local time as ISO 8601 with the zone offset, as the store stamps rows. */
+static void now_iso(char out[32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char zone[8];
+	localtime_r(&now, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof zone, "%z", &tm);
+	if (strlen(zone) == 5)
+		snprintf(out + 19, 13, "%.3s:%.2s", zone, zone + 3);
+}
+
+/* One integer from a query with an optional integer and text parameter; fallback when no row. */
+static int64_t query_int(sqlite3 *db, const char *sql, int64_t p1, const char *p2, int64_t fallback)
+{
+	sqlite3_stmt *stmt;
+	int64_t v = fallback;
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return fallback;
+	if (sqlite3_bind_parameter_count(stmt) >= 1)
+		sqlite3_bind_int64(stmt, 1, p1);
+	if (sqlite3_bind_parameter_count(stmt) >= 2)
+		sqlite3_bind_text(stmt, 2, p2, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* The village a request belongs to: the resident's, else the first village. 0 when none. */
+static int64_t request_village(sqlite3 *db, int64_t resident_id)
+{
+	int64_t v = 0;
+	if (resident_id)
+		v = query_int(db, "SELECT g.village_id FROM resident r JOIN household h ON h.id = r.household_id"
+			      " JOIN grid g ON g.id = h.grid_id WHERE r.id = ?1", resident_id, NULL, 0);
+	if (!v)
+		v = query_int(db, "SELECT min(id) FROM village", 0, NULL, 0);
+	return v;
+}
+
+/* The next number of the day: <village code>-YYYYMMDD-NNN. Caller frees. */
+static char *request_number(sqlite3 *db, int64_t village_id, const char *date)
+{
+	char *code = NULL;
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(db, "SELECT code FROM village WHERE id = ?1", -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, village_id);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			code = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+		sqlite3_finalize(stmt);
+	}
+	char *prefix = xasprintf("%s-%.4s%.2s%.2s-", code ? code : "000000000000", date, date + 5, date + 8);
+	free(code);
+	char *glob = xasprintf("%s[0-9]*", prefix);
+	int64_t last = 0;
+	if (sqlite3_prepare_v2(db, "SELECT number FROM service_request WHERE number GLOB ?1"
+			       " ORDER BY number DESC LIMIT 1", -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, glob, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			last = atoll((const char *)sqlite3_column_text(stmt, 0) + strlen(prefix));
+		sqlite3_finalize(stmt);
+	}
+	char *number = xasprintf("%s%03lld", prefix, (long long)last + 1);
+	free(glob);
+	free(prefix);
+	return number;
+}
+
+/* Whether s holds more than spaces. */
+static bool filled(const char *s)
+{
+	for (; s && *s; s++)
+		if (!isspace(UCH(*s)))
+			return true;
+	return false;
+}
+
+/* Checks a new request before it is written; NULL when it may be, else a message. */
+static char *create_refusal(sqlite3 *db, const struct service_new *r, const struct service_item **item)
+{
+	*item = service_item_find(service_catalog_default(), r->item_code);
+	if (!*item)
+		return xasprintf(_("%s is not an item of the service catalogue (F4 lists them)"),
+				 r->item_code ? r->item_code : "");
+	if (r->resident_id) {
+		if (query_int(db, "SELECT count(*) FROM resident WHERE id = ?1", r->resident_id, NULL, 0) != 1)
+			return xasprintf(_("resident %lld is not in the register"), (long long)r->resident_id);
+	} else if (!filled(r->visitor_name) || !filled(r->visitor_phone)) {
+		return xstrdup(_("name a registered resident, or a visitor with a phone number"));
+	}
+	if (!r->channel || strlen(r->channel) != 1 || r->channel[0] < '1' || r->channel[0] > '4')
+		return xstrdup(_("the channel is one of 1 window, 2 on the resident's behalf, 3 assisted, 4 online guidance"));
+	if (r->channel[0] == '2' && !(*item)->proxy)
+		return xasprintf(_("%s cannot be handled on the resident's behalf: the resident comes in person"),
+				 service_item_name(*item));
+	if (!filled(r->handler))
+		return xstrdup(_("a request needs a handler"));
+	return NULL;
+}
+
+int service_create(struct store *st, const struct service_new *r, int64_t *id, char **number,
+		   char **err)
+{
+	sqlite3 *db = store_db(st);
+	const struct service_item *item;
+	char *why = create_refusal(db, r, &item);
+	if (why) {
+		*err = why;
+		return -1;
+	}
+	char today[11], due[11], now[32], vid[24], rid[24];
+	store_today(today);
+	const char *on = r->accepted_on ? r->accepted_on : today;
+	if (workday_add(workday_default(), on, item->days, due) != 0) {
+		*err = xasprintf(_("%s is not a date (YYYY-MM-DD)"), on);
+		return -1;
+	}
+	now_iso(now);
+	if (store_begin(st, err) != 0)
+		return -1;
+	int64_t village = request_village(db, r->resident_id);
+	snprintf(vid, sizeof(vid), "%lld", (long long)village);
+	snprintf(rid, sizeof(rid), "%lld", (long long)r->resident_id);
+	char *num = request_number(db, village, on);
+	struct store_field f[] = {
+		{ "number", num }, { "kind", item->kind }, { "item_code", item->code },
+		{ "resident_id", r->resident_id ? rid : NULL },
+		{ "visitor_name", r->resident_id ? NULL : r->visitor_name },
+		{ "visitor_phone", r->resident_id ? NULL : r->visitor_phone },
+		{ "village_id", village ? vid : NULL }, { "channel", r->channel },
+		{ "content", r->content }, { "materials", r->materials }, { "handler", r->handler },
+		{ "department", item->department }, { "status", "accepted" }, { "status_at", now },
+		{ "accepted_on", on }, { "due_on", due },
+	};
+	int64_t new_id = 0;
+	if (store_insert(st, "service_request", f, ARRAY_LEN(f), &new_id, err) != 0 ||
+	    store_commit(st, err) != 0) {
+		store_rollback(st);
+		free(num);
+		return -1;
+	}
+	if (id)
+		*id = new_id;
+	if (number)
+		*number = num;
+	else
+		free(num);
+	return 0;
+}
+
+/* The stored status and rating state of a request. */
+struct request_state {
+	char status[16];
+	bool rated;
+	bool followup_open;
+};
+
+/* Reads a request's state; false with *err when there is no such request. */
+static bool request_state(struct store *st, int64_t id, struct request_state *s, char **err)
+{
+	sqlite3_stmt *stmt;
+	bool found = false;
+	memset(s, 0, sizeof(*s));
+	if (sqlite3_prepare_v2(store_db(st),
+			       "SELECT status, rating IS NOT NULL OR rating_declined = 1,"
+			       " followup_due IS NOT NULL AND followup_done_on IS NULL"
+			       " FROM service_request WHERE id = ?1", -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, id);
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			snprintf(s->status, sizeof(s->status), "%s", (const char *)sqlite3_column_text(stmt, 0));
+			s->rated = sqlite3_column_int(stmt, 1);
+			s->followup_open = sqlite3_column_int(stmt, 2);
+			found = true;
+		}
+		sqlite3_finalize(stmt);
+	}
+	if (!found)
+		*err = xasprintf(_("request %lld does not exist"), (long long)id);
+	return found;
+}
+
+/* Refuses a change of a request that is no longer open. */
+static bool require_open(const struct request_state *s, char **err)
+{
+	if (service_status_open(s->status))
+		return true;
+	*err = xasprintf(_("the request is %s already: nothing more can change it"),
+			 service_status_label(s->status));
+	return false;
+}
+
+/* Writes a status change with its time (and reason) through the audited update. */
+static int set_status(struct store *st, int64_t id, const char *status, const struct store_field *extra,
+		      size_t nextra, const char *reason, char **err)
+{
+	char now[32];
+	now_iso(now);
+	struct store_field f[12];
+	size_t n = 0;
+	f[n++] = (struct store_field){ "status", status };
+	f[n++] = (struct store_field){ "status_at", now };
+	for (size_t i = 0; i < nextra && n < ARRAY_LEN(f); i++)
+		f[n++] = extra[i];
+	return store_update(st, "service_request", id, f, n, reason, err);
+}
+
+int service_start(struct store *st, int64_t id, char **err)
+{
+	struct request_state s;
+	if (!request_state(st, id, &s, err) || !require_open(&s, err))
+		return -1;
+	if (strcmp(s.status, "in_progress") == 0) {
+		*err = xstrdup(_("the request is in progress already"));
+		return -1;
+	}
+	return set_status(st, id, "in_progress", NULL, 0, NULL, err);
+}
+
+int service_return(struct store *st, int64_t id, const char *reason, char **err)
+{
+	struct request_state s;
+	if (!request_state(st, id, &s, err) || !require_open(&s, err))
+		return -1;
+	if (!filled(reason)) {
+		*err = xstrdup(_("say why the request is returned"));
+		return -1;
+	}
+	struct store_field f[] = { { "status_reason", reason } };
+	return set_status(st, id, "returned", f, 1, reason, err);
+}
+
+int service_transfer(struct store *st, int64_t id, const char *handler, const char *department,
+		     const char *note, char **err)
+{
+	struct request_state s;
+	if (!request_state(st, id, &s, err) || !require_open(&s, err))
+		return -1;
+	if (!filled(handler) && !filled(department)) {
+		*err = xstrdup(_("name the handler or the department the request goes to"));
+		return -1;
+	}
+	struct store_field f[3];
+	size_t n = 0;
+	if (filled(handler))
+		f[n++] = (struct store_field){ "handler", handler };
+	if (filled(department))
+		f[n++] = (struct store_field){ "department", department };
+	f[n++] = (struct store_field){ "status_reason", filled(note) ? note : NULL };
+	return set_status(st, id, "transferred", f, n, note, err);
+}
+
+/* The follow-up period of bad ratings in working days (setting service.followup_days). */
+static int followup_days(struct store *st)
+{
+	char *v = store_setting(st, "service.followup_days");
+	int days = v ? atoi(v) : FOLLOWUP_DAYS_DEFAULT;
+	free(v);
+	return days >= 0 && days <= 60 ? days : FOLLOWUP_DAYS_DEFAULT;
+}
+
+int service_close(struct store *st, int64_t id, int rating, const char *comment, char **err)
+{
+	struct request_state s;
+	if (!request_state(st, id, &s, err) || !require_open(&s, err))
+		return -1;
+	if (rating < 0 || rating > 5) {
+		*err = xstrdup(_("closing needs the resident's rating 1 to 5, or a record that he or she declined to rate"));
+		return -1;
+	}
+	char today[11], due[11], rate[4];
+	store_today(today);
+	snprintf(rate, sizeof(rate), "%d", rating);
+	struct store_field f[5];
+	size_t n = 0;
+	f[n++] = (struct store_field){ "done_on", today };
+	f[n++] = (struct store_field){ "rating", rating ? rate : NULL };
+	f[n++] = (struct store_field){ "rating_declined", rating ? "0" : "1" };
+	f[n++] = (struct store_field){ "rating_comment", filled(comment) ? comment : NULL };
+	if (rating == 1 || rating == 2) {
+		workday_add(workday_default(), today, followup_days(st), due);
+		f[n++] = (struct store_field){ "followup_due", due };
+	}
+	return set_status(st, id, "done", f, n, NULL, err);
+}
+
+int service_followup_close(struct store *st, int64_t id, const char *contact,
+			   const char *rectification, char **err)
+{
+	struct request_state s;
+	if (!request_state(st, id, &s, err))
+		return -1;
+	if (!s.followup_open) {
+		*err = xstrdup(_("this request has no follow-up waiting"));
+		return -1;
+	}
+	if (!filled(contact) || !filled(rectification)) {
+		*err = xstrdup(_("a follow-up closes only with a record of the contact and of the rectification"));
+		return -1;
+	}
+	char today[11];
+	store_today(today);
+	struct store_field f[] = {
+		{ "followup_done_on", today }, { "followup_contact", contact },
+		{ "followup_rectification", rectification },
+	};
+	return store_update(st, "service_request", id, f, ARRAY_LEN(f), _("follow-up"), err);
+}
+
+int64_t service_find(struct store *st, const char *number)
+{
+	sqlite3_stmt *stmt;
+	int64_t id = 0;
+	if (!number || sqlite3_prepare_v2(store_db(st), "SELECT id FROM service_request WHERE number = ?1",
+					  -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(stmt, 1, number, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return id;
+}
+
+/* ---- statistics ---- */
+
+/* The row of key in a growing array of rows (added when new). */
+static struct service_stat_row *stat_row(struct service_stat_row **rows, size_t *n, const char *key)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*rows)[i].key, key) == 0)
+			return &(*rows)[i];
+	*rows = xrealloc(*rows, (*n + 1) * sizeof(**rows));
+	struct service_stat_row *r = &(*rows)[(*n)++];
+	memset(r, 0, sizeof(*r));
+	r->key = xstrdup(key);
+	return r;
+}
+
+/* Adds the figures of one group of requests to a row. */
+static void stat_add(struct service_stat_row *r, const long v[14])
+{
+	r->requests += v[0];
+	r->done += v[1];
+	r->on_time += v[2];
+	r->rated += v[3];
+	r->declined += v[4];
+	for (int k = 1; k <= 5; k++)
+		r->rating[k] += v[4 + k];
+	r->followups += v[10];
+	r->followups_done += v[11];
+}
+
+/* Orders rows by key. */
+static int row_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct service_stat_row *)a)->key, ((const struct service_stat_row *)b)->key);
+}
+
+/* Orders item rows by their position in the catalogue. */
+static int item_row_cmp(const void *a, const void *b)
+{
+	const struct service_catalog *c = service_catalog_default();
+	const struct service_item *x = service_item_find(c, ((const struct service_stat_row *)a)->key);
+	const struct service_item *y = service_item_find(c, ((const struct service_stat_row *)b)->key);
+	if (x && y)
+		return (x > y) - (x < y);
+	return x ? -1 : y ? 1 : row_cmp(a, b);
+}
+
+/* Labels of the rows: item names, village names; handlers are their own label. */
+static void stat_labels(sqlite3 *db, struct service_stats *s)
+{
+	for (size_t i = 0; i < s->n_item; i++) {
+		const struct service_item *it = service_item_find(service_catalog_default(), s->by_item[i].key);
+		s->by_item[i].label = xasprintf("%s %s", s->by_item[i].key, it ? service_item_name(it) : "");
+	}
+	for (size_t i = 0; i < s->n_handler; i++)
+		s->by_handler[i].label = xstrdup(s->by_handler[i].key);
+	sqlite3_stmt *stmt = NULL;
+	sqlite3_prepare_v2(db, "SELECT code, name FROM village WHERE id = ?1", -1, &stmt, NULL);
+	for (size_t i = 0; i < s->n_village; i++) {
+		struct service_stat_row *r = &s->by_village[i];
+		sqlite3_reset(stmt);
+		sqlite3_bind_int64(stmt, 1, atoll(r->key));
+		if (stmt && sqlite3_step(stmt) == SQLITE_ROW)
+			r->label = xasprintf("%s", (const char *)sqlite3_column_text(stmt, 1));
+		else
+			r->label = xstrdup(_("(no village)"));
+	}
+	sqlite3_finalize(stmt);
+	s->total.label = xstrdup(_("All requests"));
+}
+
+int service_stats_month(struct store *st, const char *month, struct service_stats *out, char **err)
+{
+	memset(out, 0, sizeof(*out));
+	char first[16], next[11];
+	snprintf(first, sizeof(first), "%.7s-01", month ? month : "");
+	int64_t day = workday_day_number(first);
+	if (!month || strlen(month) != 7 || day == INT64_MIN) {
+		*err = xasprintf(_("%s is not a month (YYYY-MM)"), month ? month : "");
+		return -1;
+	}
+	workday_date(day + 31, next);
+	next[8] = '0';
+	next[9] = '1';
+	snprintf(out->month, sizeof(out->month), "%s", month);
+	out->total.key = xstrdup("");
+	sqlite3 *db = store_db(st);
+	sqlite3_stmt *stmt;
+	/* one pass over the month's part of the covering index service_month */
+	if (sqlite3_prepare_v2(db,
+			       "SELECT item_code, handler, coalesce(village_id, 0), count(*),"
+			       " sum(status = 'done'), sum(status = 'done' AND done_on <= due_on),"
+			       " sum(rating IS NOT NULL), sum(rating_declined),"
+			       " sum(rating = 1), sum(rating = 2), sum(rating = 3), sum(rating = 4), sum(rating = 5),"
+			       " sum(followup_due IS NOT NULL), sum(followup_done_on IS NOT NULL)"
+			       " FROM service_request INDEXED BY service_month"
+			       " WHERE accepted_on >= ?1 AND accepted_on < ?2"
+			       " GROUP BY item_code, handler, village_id", -1, &stmt, NULL) != SQLITE_OK) {
+		*err = xstrdup(sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, first, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, next, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		long v[14];
+		for (int i = 0; i < 12; i++)
+			v[i] = (long)sqlite3_column_int64(stmt, 3 + i);
+		stat_add(&out->total, v);
+		stat_add(stat_row(&out->by_item, &out->n_item, (const char *)sqlite3_column_text(stmt, 0)), v);
+		stat_add(stat_row(&out->by_handler, &out->n_handler, (const char *)sqlite3_column_text(stmt, 1)), v);
+		char vid[24];
+		snprintf(vid, sizeof(vid), "%lld", (long long)sqlite3_column_int64(stmt, 2));
+		stat_add(stat_row(&out->by_village, &out->n_village, vid), v);
+	}
+	sqlite3_finalize(stmt);
+	qsort(out->by_item, out->n_item, sizeof(*out->by_item), item_row_cmp);
+	qsort(out->by_handler, out->n_handler, sizeof(*out->by_handler), row_cmp);
+	qsort(out->by_village, out->n_village, sizeof(*out->by_village), row_cmp);
+	stat_labels(db, out);
+	return 0;
+}
+
+/* Frees the rows of one grouping. */
+static void rows_free(struct service_stat_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].key);
+		free(rows[i].label);
+	}
+	free(rows);
+}
+
+void service_stats_free(struct service_stats *s)
+{
+	free(s->total.key);
+	free(s->total.label);
+	rows_free(s->by_item, s->n_item);
+	rows_free(s->by_handler, s->n_handler);
+	rows_free(s->by_village, s->n_village);
+	memset(s, 0, sizeof(*s));
+}
+
+long service_stat_good(const struct service_stat_row *r)
+{
+	return r->rating[5] + r->rating[4];
+}
+
+long service_stat_bad(const struct service_stat_row *r)
+{
+	return r->rating[2] + r->rating[1];
+}
+
+void service_stat_rate(const struct service_stat_row *r, char out[16])
+{
+	if (r->rated == 0)
+		snprintf(out, 16, "-");
+	else
+		snprintf(out, 16, "%.2f%%", 100.0 * (double)service_stat_good(r) / (double)r->rated);
+}
+
+/* Appends text padded to cols display columns (CJK wide = 2) and a space. */
+static void put_col(struct strbuf *sb, const char *text, int cols, bool right)
+{
+	char *p = printout_pad(text, cols);
+	if (right) {
+		/* move the padding in front: count trailing spaces */
+		size_t len = strlen(p), sp = 0;
+		while (sp < len && p[len - 1 - sp] == ' ')
+			sp++;
+		for (size_t i = 0; i < sp; i++)
+			sb_append(sb, " ");
+		sb_append_n(sb, p, len - sp);
+	} else {
+		sb_append(sb, p);
+	}
+	sb_append(sb, " ");
+	free(p);
+}
+
+/* Appends one table line of figures. */
+static void report_line(struct strbuf *sb, const struct service_stat_row *r)
+{
+	char n[8][24], rate[16];
+	snprintf(n[0], 24, "%ld", r->requests);
+	snprintf(n[1], 24, "%ld", r->done);
+	snprintf(n[2], 24, "%ld", r->on_time);
+	snprintf(n[3], 24, "%ld", r->rated);
+	snprintf(n[4], 24, "%ld", service_stat_good(r));
+	snprintf(n[5], 24, "%ld", service_stat_bad(r));
+	snprintf(n[6], 24, "%ld/%ld", r->followups_done, r->followups);
+	service_stat_rate(r, rate);
+	put_col(sb, r->label, 26, false);
+	for (int i = 0; i < 6; i++)
+		put_col(sb, n[i], 6, true);
+	put_col(sb, rate, 8, true);
+	put_col(sb, n[6], 9, true);
+	while (sb->len && sb->s[sb->len - 1] == ' ')
+		sb->s[--sb->len] = '\0';
+	sb_append(sb, "\n");
+}
+
+/* Appends the column heads of the table. */
+static void report_head(struct strbuf *sb, const char *first)
+{
+	static const char *const heads[] = {
+		N_("Requests"), N_("Done"), N_("On time"), N_("Rated"), N_("Good"), N_("Bad"),
+	};
+	put_col(sb, first, 26, false);
+	for (size_t i = 0; i < ARRAY_LEN(heads); i++)
+		put_col(sb, _(heads[i]), 6, true);
+	put_col(sb, _("Good %"), 8, true);
+	put_col(sb, _("Follow-up"), 9, true);
+	while (sb->len && sb->s[sb->len - 1] == ' ')
+		sb->s[--sb->len] = '\0';
+	sb_append(sb, "\n");
+}
+
+/* Appends one grouping as a table under its heading. */
+static void report_group(struct strbuf *sb, const char *title, const struct service_stat_row *rows, size_t n)
+{
+	sb_appendf(sb, "\n%s\n", title);
+	report_head(sb, "");
+	for (size_t i = 0; i < n; i++)
+		report_line(sb, &rows[i]);
+}
+
+char *service_report_text(const struct service_stats *s)
+{
+	struct strbuf sb = { 0 };
+	const struct service_stat_row *t = &s->total;
+	char rate[16];
+	service_stat_rate(t, rate);
+	sb_appendf(&sb, _("Service requests, %s"), s->month);
+	sb_append(&sb, "\n\n");
+	report_head(&sb, "");
+	report_line(&sb, t);
+	sb_appendf(&sb, "\n%s: ", _("Ratings"));
+	for (int k = 5; k >= 1; k--)
+		sb_appendf(&sb, "%s %ld  ", service_rating_label(k), t->rating[k]);
+	sb_appendf(&sb, "%s %ld\n", service_rating_label(0), t->declined);
+	sb_appendf(&sb, _("Good rating rate = (Very satisfied + Satisfied) / rated = (%ld + %ld) / %ld = %s"),
+		   t->rating[5], t->rating[4], t->rated, rate);
+	sb_append(&sb, "\n");
+	sb_appendf(&sb, _("Bad ratings = Dissatisfied + Very dissatisfied = %ld + %ld = %ld; follow-ups done %ld of %ld"),
+		   t->rating[2], t->rating[1], service_stat_bad(t), t->followups_done, t->followups);
+	sb_append(&sb, "\n");
+	sb_appendf(&sb, _("On time: closed on or before the promised date (working days, holiday calendar); %ld of %ld closed"),
+		   t->on_time, t->done);
+	sb_append(&sb, "\n");
+	report_group(&sb, _("By item"), s->by_item, s->n_item);
+	report_group(&sb, _("By handler"), s->by_handler, s->n_handler);
+	report_group(&sb, _("By village"), s->by_village, s->n_village);
+	return sb_take(&sb);
+}
+
+/* ---- the receipt ---- */
+
+/* A text column of the current row, "" for NULL. */
+static const char *col_text(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+	return s ? (const char *)s : "";
+}
+
+/* Appends "label：value" lines, the label padded so the values line up. */
+static void receipt_line(struct strbuf *sb, const char *label, const char *value)
+{
+	char *p = printout_pad(label, 14);
+	sb_appendf(sb, "  %s %s\n", p, value);
+	free(p);
+}
+
+char *service_receipt_text(struct store *st, const char *number, char **err)
+{
+	sqlite3 *db = store_db(st);
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT q.number, q.item_code, q.materials, q.due_on, q.handler, q.accepted_on,"
+			       " coalesce(r.name, q.visitor_name), q.channel, q.department, q.status,"
+			       " coalesce(v.name, '')"
+			       " FROM service_request q LEFT JOIN resident r ON r.id = q.resident_id"
+			       " LEFT JOIN village v ON v.id = q.village_id WHERE q.number = ?1",
+			       -1, &stmt, NULL) != SQLITE_OK) {
+		*err = xstrdup(sqlite3_errmsg(db));
+		return NULL;
+	}
+	sqlite3_bind_text(stmt, 1, number, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		*err = xasprintf(_("there is no request numbered %s"), number);
+		return NULL;
+	}
+	const struct service_item *it = service_item_find(service_catalog_default(), col_text(stmt, 1));
+	char *phone = store_setting(st, "service.centre_phone");
+	static const char *const channels[] = {
+		"", N_("At the window"), N_("On the resident's behalf"), N_("Assisted"), N_("Online service guidance"),
+	};
+	int ch = atoi(col_text(stmt, 7));
+	struct strbuf sb = { 0 };
+	char *title = xasprintf("%s %s", col_text(stmt, 10), _("Service receipt"));
+	sb_appendf(&sb, "%s\n", title);
+	free(title);
+	sb_append(&sb, "==================================================\n");
+	receipt_line(&sb, _("Number"), col_text(stmt, 0));
+	receipt_line(&sb, _("Applicant"), col_text(stmt, 6));
+	char *item = xasprintf("%s %s", col_text(stmt, 1), it ? service_item_name(it) : "");
+	receipt_line(&sb, _("Item"), item);
+	free(item);
+	receipt_line(&sb, _("Channel"), ch >= 1 && ch <= 4 ? _(channels[ch]) : "");
+	receipt_line(&sb, _("Department"), col_text(stmt, 8));
+	receipt_line(&sb, _("Accepted on"), col_text(stmt, 5));
+	receipt_line(&sb, _("Materials received"), *col_text(stmt, 2) ? col_text(stmt, 2) : _("none"));
+	receipt_line(&sb, _("Promised date"), col_text(stmt, 3));
+	receipt_line(&sb, _("Handler"), col_text(stmt, 4));
+	receipt_line(&sb, _("Centre phone"), phone && *phone ? phone : "-");
+	sb_append(&sb, "--------------------------------------------------\n");
+	sb_appendf(&sb, "%s\n", _("Keep this receipt. Ask about your request by its number."));
+	free(phone);
+	sqlite3_finalize(stmt);
+	return sb_take(&sb);
+}
+
+/* ---- commands ---- */
+
+int service_cli_print_receipt(const struct cli_opts *o, int argc, char **argv)
+{
+	const char *number = NULL, *encoding = "utf-8", *output = "-";
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--encoding") == 0 && i + 1 < argc)
+			encoding = argv[++i];
+		else if (strcmp(argv[i], "--output") == 0 && i + 1 < argc)
+			output = argv[++i];
+		else if (strcmp(argv[i], "--printer") == 0)
+			output = NULL;
+		else if (argv[i][0] != '-' && !number)
+			number = argv[i];
+		else {
+			console_printf(stderr, "%s\n", _("usage: shanzhi print receipt NUMBER [--encoding utf-8|gbk] [--output FILE | --printer]"));
+			return 2;
+		}
+	}
+	if (!number) {
+		console_printf(stderr, "%s\n", _("usage: shanzhi print receipt NUMBER [--encoding utf-8|gbk] [--output FILE | --printer]"));
+		return 2;
+	}
+	char *path = NULL;
+	struct store *st = cli_open_store(o, &path);
+	free(path);
+	if (!st)
+		return 1;
+	if (!access_allows(st, ACCESS_SERVICE_VIEW)) {
+		char *why = access_refusal(st, ACCESS_SERVICE_VIEW);
+		console_printf(stderr, "shanzhi: %s\n", why);
+		free(why);
+		store_close(st);
+		return 1;
+	}
+	char *err = NULL;
+	char *text = service_receipt_text(st, number, &err);
+	int rc = 0;
+	if (!text || printout_deliver(text, encoding, output, &err) != 0) {
+		console_printf(stderr, "shanzhi: %s\n", err ? err : "?");
+		rc = 1;
+	}
+	free(err);
+	free(text);
+	store_close(st);
+	return rc;
+}
+
+int service_cli_report(const struct cli_opts *o, int argc, char **argv)
+{
+	char month[16] = "";
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--month") == 0 && i + 1 < argc) {
+			snprintf(month, sizeof(month), "%s", argv[++i]);
+		} else {
+			console_printf(stderr, "%s\n", _("usage: shanzhi report services [--month YYYY-MM]"));
+			return 2;
+		}
+	}
+	if (!*month) {
+		char today[11];
+		store_today(today);
+		snprintf(month, sizeof(month), "%.7s", today);
+	}
+	char *path = NULL;
+	struct store *st = cli_open_store(o, &path);
+	free(path);
+	if (!st)
+		return 1;
+	if (!access_allows(st, ACCESS_SERVICE_VIEW)) {
+		char *why = access_refusal(st, ACCESS_SERVICE_VIEW);
+		console_printf(stderr, "shanzhi: %s\n", why);
+		free(why);
+		store_close(st);
+		return 1;
+	}
+	struct service_stats s;
+	char *err = NULL;
+	int rc = 0;
+	if (service_stats_month(st, month, &s, &err) != 0) {
+		console_printf(stderr, "shanzhi: %s\n", err);
+		free(err);
+		rc = 2;
+	} else {
+		char *text = service_report_text(&s);
+		console_puts(stdout, text);
+		free(text);
+		service_stats_free(&s);
+	}
+	store_close(st);
+	return rc;
+}
+
+/* ---- demo ---- */
+
+/* The demo's random numbers: splitmix64, the same sequence for the same seed. */
+static uint64_t demo_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+/* A number below n. */
+static uint32_t demo_below(uint64_t *s, uint32_t n)
+{
+	return n ? (uint32_t)(demo_next(s) % n) : 0;
+}
+
+/* How often each item is asked for, relative to 1 (medical insurance payment is the
+ * bulk of a village window's work). */
+static int demo_item_weight(const char *code)
+{
+	static const struct {
+		const char *code;
+		int weight;
+	} w[] = {
+		{ "YB01", 40 }, { "SB01", 18 }, { "SB04", 8 }, { "QT01", 10 }, { "QT02", 8 },
+		{ "YB05", 6 }, { "ZM01", 5 }, { "YB02", 4 }, { "JY01", 3 }, { "ZM02", 3 },
+		{ "WS01", 3 }, { "MZ05", 2 }, { "NY01", 3 }, { "FL01", 2 },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(w); i++)
+		if (strcmp(w[i].code, code) == 0)
+			return w[i].weight;
+	return 1;
+}
+
+/* What a demo request says, by kind. */
+static const char *const demo_contents[] = {
+	"本人到窗口办理", "家属代为咨询办理", "电话预约后到站办理", "网格员上门收集材料", "老人行动不便，上门帮办",
+};
+static const char *const demo_wishes[] = {
+	"希望有人帮忙买一袋大米和食用油", "孩子上学需要一个新书包和文具", "独居老人希望有人上门打扫卫生",
+};
+static const char *const demo_appeals[] = {
+	"组里道路下雨后泥泞难行，希望硬化", "家中自来水压力不足，希望检修", "邻里因排水沟发生纠纷，请求协调",
+};
+static const char *const demo_handlers[] = { "王芳", "李明", "杨国华", "吴丽" };
+static const char *const demo_contacts[] = {
+	"电话回访本人，说明办理进度", "上门回访，当面解释政策", "约请到便民服务站面谈",
+};
+static const char *const demo_fixes[] = {
+	"已加快办理并当面致歉", "已补办完成，改进窗口告知流程", "已协调相关部门解决，群众表示认可",
+};
+
+/* Everything one demo run needs. */
+struct sdemo {
+	uint64_t rng;
+	sqlite3_stmt *ins;
+	const struct service_catalog *cat;
+	const struct workday_cal *cal;
+	int *weights;
+	int weight_sum;
+	int64_t village_id;
+	char village_code[16];
+	int64_t *residents;
+	size_t nresidents;
+	int64_t today;
+	int64_t next_id;
+};
+
+/* Picks an item by weight. */
+static const struct service_item *sdemo_item(struct sdemo *d)
+{
+	int x = (int)demo_below(&d->rng, (uint32_t)d->weight_sum);
+	for (size_t i = 0; i < d->cat->n; i++) {
+		x -= d->weights[i];
+		if (x < 0)
+			return &d->cat->items[i];
+	}
+	return &d->cat->items[0];
+}
+
+/* A rating at the rates of Huaxi (99.9 % good): 5..1, 0 declined. */
+static int sdemo_rating(struct sdemo *d)
+{
+	uint32_t x = demo_below(&d->rng, 10000);
+	if (x < 8400) return 5;
+	if (x < 9900) return 4;
+	if (x < 9950) return 3;
+	if (x < 9975) return 2;
+	if (x < 9983) return 1;
+	return 0;
+}
+
+/* Binds text or NULL. */
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v && *v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+/* Writes one request accepted on day (the seq-th of that day). */
+static int sdemo_request(struct sdemo *d, int64_t day, int seq, char **err)
+{
+	const struct service_item *it = sdemo_item(d);
+	char on[11], due[11], done[11] = "", fdue[11] = "", fdone[11] = "", number[48], at[40];
+	workday_date(day, on);
+	workday_add(d->cal, on, it->days, due);
+	snprintf(number, sizeof(number), "%s-%.4s%.2s%.2s-%03d", d->village_code, on, on + 5, on + 8, seq);
+	uint32_t ch = demo_below(&d->rng, 100);
+	const char *channel = ch < 70 ? "1" : ch < 85 ? (it->proxy ? "2" : "1") : ch < 93 ? "3" : "4";
+	bool visitor = d->nresidents == 0 || demo_below(&d->rng, 100) < 3;
+	int64_t resident = visitor ? 0 : d->residents[demo_below(&d->rng, (uint32_t)d->nresidents)];
+	const char *content = strcmp(it->kind, "wish") == 0 ? demo_wishes[demo_below(&d->rng, ARRAY_LEN(demo_wishes))]
+			    : strcmp(it->kind, "appeal") == 0 ? demo_appeals[demo_below(&d->rng, ARRAY_LEN(demo_appeals))]
+			    : demo_contents[demo_below(&d->rng, ARRAY_LEN(demo_contents))];
+	const char *handler = demo_handlers[demo_below(&d->rng, ARRAY_LEN(demo_handlers))];
+	/* how long it took: most within the promise, a few late */
+	int64_t due_day = workday_day_number(due);
+	bool late = demo_below(&d->rng, 1000) < 15;
+	int spend = it->days ? (int)demo_below(&d->rng, (uint32_t)it->days + 1) : 0;
+	char end[11];
+	workday_add(d->cal, on, spend, end);
+	int64_t end_day = late ? due_day + 1 + demo_below(&d->rng, 6) : workday_day_number(end);
+	const char *status = "done", *reason = NULL;
+	bool returned = demo_below(&d->rng, 1000) < 5;
+	bool stalled = end_day >= d->today || (day > d->today - 30 && demo_below(&d->rng, 1000) < 8);
+	int rating = -1;
+	if (returned) {
+		status = "returned";
+		reason = "材料不齐，已告知补齐后再来办理";
+		end_day = day;
+	} else if (stalled) {
+		status = demo_below(&d->rng, 3) == 0 ? "accepted" : "in_progress";
+	} else {
+		workday_date(end_day, done);
+		rating = sdemo_rating(d);
+		if (rating == 1 || rating == 2) {
+			workday_add(d->cal, done, 5, fdue);
+			if (workday_day_number(fdue) < d->today - 1 || demo_below(&d->rng, 2))
+				snprintf(fdone, sizeof(fdone), "%s", workday_day_number(fdue) < d->today ? fdue : done);
+		}
+	}
+	char when[11];
+	workday_date(end_day < d->today ? end_day : day, when);
+	snprintf(at, sizeof(at), "%sT%02u:%02u:00+08:00", when, 9 + demo_below(&d->rng, 8), demo_below(&d->rng, 60));
+	sqlite3_stmt *s = d->ins;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	sqlite3_bind_int64(s, 1, d->next_id++);
+	bind_text(s, 2, number);
+	bind_text(s, 3, it->kind);
+	bind_text(s, 4, it->code);
+	if (resident)
+		sqlite3_bind_int64(s, 5, resident);
+	bind_text(s, 6, visitor ? "过路群众" : NULL);
+	bind_text(s, 7, visitor ? "13985000000" : NULL);
+	sqlite3_bind_int64(s, 8, d->village_id);
+	bind_text(s, 9, channel);
+	bind_text(s, 10, content);
+	bind_text(s, 11, it->materials);
+	bind_text(s, 12, handler);
+	bind_text(s, 13, it->department);
+	bind_text(s, 14, status);
+	bind_text(s, 15, at);
+	bind_text(s, 16, reason);
+	bind_text(s, 17, on);
+	bind_text(s, 18, due);
+	bind_text(s, 19, done);
+	if (rating > 0)
+		sqlite3_bind_int(s, 20, rating);
+	sqlite3_bind_int(s, 21, rating == 0);
+	bind_text(s, 22, fdue);
+	bind_text(s, 23, fdone);
+	bind_text(s, 24, *fdone ? demo_contacts[demo_below(&d->rng, ARRAY_LEN(demo_contacts))] : NULL);
+	bind_text(s, 25, *fdone ? demo_fixes[demo_below(&d->rng, ARRAY_LEN(demo_fixes))] : NULL);
+	bind_text(s, 26, at);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		*err = xasprintf("%s: %s", number, sqlite3_errmsg(sqlite3_db_handle(s)));
+		return -1;
+	}
+	return 0;
+}
+
+/* The first village and the residents of its households; false when there is none. */
+static bool sdemo_village(struct sdemo *d, sqlite3 *db)
+{
+	sqlite3_stmt *stmt;
+	bool ok = false;
+	if (sqlite3_prepare_v2(db, "SELECT id, code FROM village ORDER BY id LIMIT 1", -1, &stmt, NULL) == SQLITE_OK) {
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			d->village_id = sqlite3_column_int64(stmt, 0);
+			snprintf(d->village_code, sizeof(d->village_code), "%s", col_text(stmt, 1));
+			ok = true;
+		}
+		sqlite3_finalize(stmt);
+	}
+	size_t cap = 0;
+	if (ok && sqlite3_prepare_v2(db, "SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id"
+				     " JOIN grid g ON g.id = h.grid_id WHERE g.village_id = ?1 AND r.living_status = '1'"
+				     " ORDER BY r.id", -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, d->village_id);
+		while (sqlite3_step(stmt) == SQLITE_ROW) {
+			if (d->nresidents == cap) {
+				cap = cap ? cap * 2 : 1024;
+				d->residents = xrealloc(d->residents, cap * sizeof(*d->residents));
+			}
+			d->residents[d->nresidents++] = sqlite3_column_int64(stmt, 0);
+		}
+		sqlite3_finalize(stmt);
+	}
+	return ok;
+}
+
+/* Writes count requests over the working days before today, about as many each day. */
+static int sdemo_fill(struct sdemo *d, long count, char **err)
+{
+	/* a village window takes up to ~360 requests a working day (Huaxi: 131,600 a year) */
+	long per_day = 360;
+	int64_t span = count / per_day * 7 / 5 + 1;
+	if (span < 366)
+		span = 366;
+	int64_t first = d->today - span;
+	long working = 0;
+	for (int64_t day = first; day < d->today; day++)
+		working += workday_is_working(d->cal, day);
+	long written = 0;
+	long done_days = 0;
+	for (int64_t day = first; day < d->today && written < count; day++) {
+		if (!workday_is_working(d->cal, day))
+			continue;
+		done_days++;
+		long target = working ? count * done_days / working : count;
+		for (int seq = 1; written < target; seq++, written++)
+			if (sdemo_request(d, day, seq, err) != 0)
+				return -1;
+	}
+	return 0;
+}
+
+int service_demo(struct store *st, unsigned seed, long count, char **err)
+{
+	sqlite3 *db = store_db(st);
+	struct sdemo d = { .rng = 0x5e41ce00ull ^ ((uint64_t)seed * 0x9E3779B97F4A7C15ull),
+			   .cat = service_catalog_default(), .cal = workday_default() };
+	if (d.cat->n == 0 || !sdemo_village(&d, db)) {
+		free(d.residents);
+		return 0;  /* no catalogue or no village: nothing to show requests for */
+	}
+	if (count <= 0)
+		count = (long)d.nresidents * 9 / 10 + 50;
+	char today[11];
+	store_today(today);
+	d.today = workday_day_number(today);
+	d.weights = xcalloc(d.cat->n, sizeof(*d.weights));
+	for (size_t i = 0; i < d.cat->n; i++)
+		d.weight_sum += d.weights[i] = demo_item_weight(d.cat->items[i].code);
+	int rc = store_bulk_begin(st, err);
+	if (rc == 0) {
+		d.next_id = query_int(db, "SELECT coalesce(max(id), 0) + 1 FROM service_request", 0, NULL, 1);
+		rc = sqlite3_prepare_v2(db,
+					"INSERT INTO service_request (id, number, kind, item_code, resident_id,"
+					" visitor_name, visitor_phone, village_id, channel, content, materials, handler,"
+					" department, status, status_at, status_reason, accepted_on, due_on, done_on,"
+					" rating, rating_declined, followup_due, followup_done_on, followup_contact,"
+					" followup_rectification, created_at, updated_at)"
+					" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+					" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?26)",
+					-1, &d.ins, NULL) == SQLITE_OK ? 0 : -1;
+		if (rc != 0)
+			*err = xstrdup(sqlite3_errmsg(db));
+		if (rc == 0)
+			rc = sdemo_fill(&d, count, err);
+		sqlite3_finalize(d.ins);
+		if (rc == 0)
+			rc = store_bulk_end(st, err);
+		else
+			store_rollback(st);
+	}
+	free(d.weights);
+	free(d.residents);
+	return rc;
+}
