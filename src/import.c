@@ -583,11 +583,39 @@ static void importer_columns(struct importer *im)
 	}
 }
 
+/* True when s starts with white space: ASCII or the ideographic space U+3000. */
+static size_t space_at(const char *s)
+{
+	if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		return 1;
+	return strncmp(s, "\xE3\x80\x80", 3) == 0 ? 3 : 0;
+}
+
+/* v without surrounding white space. Caller frees. */
+static char *trim_spaces(const char *v)
+{
+	size_t k;
+	while ((k = space_at(v)))
+		v += k;
+	size_t n = strlen(v);
+	for (;;) {
+		if (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+			n--;
+		else if (n >= 3 && strncmp(v + n - 3, "\xE3\x80\x80", 3) == 0)
+			n -= 3;
+		else
+			break;
+	}
+	return xstrndup(v, n);
+}
+
 /* A row's cell with Excel's text marks removed: surrounding spaces, a leading ',
- * ="..." and a trailing tab. Caller frees. */
+ * ="..." (the protection export writes for Excel). Other characters are the form's
+ * business: it folds full-width digits where they mean digits, and keeps them in
+ * names and notes. Caller frees. */
 static char *cell_clean(const char *v)
 {
-	char *s = text_normalize_ascii(v ? v : "");
+	char *s = trim_spaces(v ? v : "");
 	size_t len = strlen(s);
 	if (len >= 3 && s[0] == '=' && s[1] == '"' && s[len - 1] == '"') {
 		memmove(s, s + 2, len - 3);
@@ -595,7 +623,7 @@ static char *cell_clean(const char *v)
 	} else if (s[0] == '\'') {
 		memmove(s, s + 1, len);
 	}
-	char *t = text_normalize_ascii(s);
+	char *t = trim_spaces(s);
 	free(s);
 	return t;
 }
@@ -627,8 +655,59 @@ static char *excel_serial_date(const char *v)
 	return xasprintf("%04d-%02d-%02d", y, m, d);
 }
 
-/* Fills the form data from a row: cleaned cells, day numbers as dates, ethnic
- * groups written without 族 as the list has them. */
+/* Labels of a multi-choice cell turned into codes before the form's own folding of
+ * full-width characters could change a label such as 特困供养（五保）; entries
+ * separated by , ， 、 ; or ；. Caller frees. */
+static char *multi_labels_to_codes(const struct codelist *cl, const char *v)
+{
+	static const char *const seps[] = {",", "\xEF\xBC\x8C", "\xE3\x80\x81", ";", "\xEF\xBC\x9B"};
+	struct strbuf out = {0};
+	const char *p = v;
+	while (*p) {
+		size_t n = 0, sep = 0;
+		for (; p[n]; n++) {
+			for (size_t k = 0; k < ARRAY_LEN(seps) && !sep; k++)
+				if (strncmp(p + n, seps[k], strlen(seps[k])) == 0)
+					sep = strlen(seps[k]);
+			if (sep)
+				break;
+		}
+		char *entry = xstrndup(p, n);
+		char *clean = text_normalize_ascii(entry);
+		const char *code = codelist_find(cl, entry);
+		sb_appendf(&out, "%s%s", out.len ? "," : "", code ? code : clean);
+		free(entry);
+		free(clean);
+		p += n + sep;
+	}
+	return sb_take(&out);
+}
+
+/* A choice or multi-choice cell with its labels as codes, or NULL. Caller frees. */
+static char *labels_to_codes(const struct field_def *f, const char *raw)
+{
+	if (!f->list || !raw || !*raw)
+		return NULL;
+	if (f->type == FIELD_MULTI)
+		return multi_labels_to_codes(f->list, raw);
+	char *trimmed = xstrdup(raw);
+	char *t = trimmed;
+	while (*t == ' ')
+		t++;
+	size_t n = strlen(t);
+	while (n && t[n - 1] == ' ')
+		t[--n] = '\0';
+	const char *code = codelist_find(f->list, t);
+	char *with = code ? NULL : xasprintf("%s族", t);   /* 汉 for 汉族 */
+	if (!code)
+		code = codelist_find(f->list, with);
+	free(with);
+	free(trimmed);
+	return code ? xstrdup(code) : NULL;
+}
+
+/* Fills the form data from a row: cleaned cells, day numbers as dates, labels as
+ * codes. */
 static void importer_fill(struct importer *im, const struct csv_row *row)
 {
 	for (size_t i = 0; i < im->def->nfields; i++)
@@ -642,13 +721,8 @@ static void importer_fill(struct importer *im, const struct csv_row *row)
 		char *alt = NULL;
 		if (f->type == FIELD_DATE)
 			alt = excel_serial_date(v);
-		else if (f->type == FIELD_CHOICE && *v && f->list && !codelist_find(f->list, v)) {
-			char *with = xasprintf("%s族", v);
-			if (codelist_find(f->list, with))
-				alt = with;
-			else
-				free(with);
-		}
+		else if (f->type == FIELD_CHOICE || f->type == FIELD_MULTI)
+			alt = labels_to_codes(f, row->fields[c]);
 		form_data_set(&im->data, (size_t)fi, alt ? alt : v);
 		free(alt);
 		free(v);

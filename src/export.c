@@ -1,0 +1,860 @@
+/* export: templates, and the register written through them. See export.h.
+ *
+ * A template's values are SQLite expressions over one fixed join, prepared once with
+ * the template's filter and order (read-only statements only):
+ *   resident r, household h (r's), grid g, village v, town t, resident hd (h's head).
+ * Each row is formatted, laid out as a CSV line in UTF-8 and converted to the target
+ * encoding in one iconv call; a character the encoding lacks is traced back to its
+ * field for the report. */
+#include "export.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <dirent.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "access.h"
+#include "cli.h"
+#include "console.h"
+#include "csv.h"
+#include "form.h"
+#include "i18n.h"
+#include "idcard.h"
+#include "paths.h"
+#include "store.h"
+#include "util.h"
+#include "xlsx.h"
+
+#define DEFAULT_TEMPLATE "residents"
+#define TEMPLATE_DIR "templates"
+#define TEMPLATE_EXT ".tpl"
+
+enum col_kind { COL_TEXT, COL_CODE, COL_MULTI, COL_DATE, COL_ID, COL_PHONE, COL_NUMBER, COL_KIND_COUNT };
+
+static const char *const col_kind_names[COL_KIND_COUNT] = {
+	"text", "code", "multi", "date", "id", "phone", "number",
+};
+
+struct export_column {
+	char *header;
+	char *value;     /* SQL expression */
+	enum col_kind kind;
+	char *list;      /* code list of a code or multi column */
+	char *format;    /* date: YYYY MM DD pattern; number: decimals as 0.00 */
+	int line;
+};
+
+struct export_template {
+	char *name, *title, *file;
+	enum enc_kind encoding;
+	bool protect;    /* ID and phone numbers as ="..." in CSV, for Excel */
+	char *where, *order;
+	struct export_column *cols;
+	size_t n;
+};
+
+/* ---- the template parser (the form files' style: sections, key = value) ---- */
+
+struct tpl_parse {
+	const char *file;
+	struct strbuf errors;
+	struct export_template *t;
+	bool in_column;
+};
+
+static void tpl_error(struct tpl_parse *p, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Adds "file:line: what" to the errors. */
+static void tpl_error(struct tpl_parse *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	sb_appendf(&p->errors, "%s:%d: %s\n", p->file, line, msg);
+	free(msg);
+}
+
+/* Replaces *slot with a copy of value. */
+static void set_str(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = xstrdup(value);
+}
+
+/* A key of the [template] section. */
+static void template_key(struct tpl_parse *p, int line, const char *key, const char *value)
+{
+	struct export_template *t = p->t;
+	if (strcmp(key, "name") == 0)
+		set_str(&t->name, value);
+	else if (strcmp(key, "title") == 0)
+		set_str(&t->title, value);
+	else if (strcmp(key, "where") == 0)
+		set_str(&t->where, value);
+	else if (strcmp(key, "order") == 0)
+		set_str(&t->order, value);
+	else if (strcmp(key, "encoding") == 0) {
+		if (!enc_parse(value, &t->encoding) || t->encoding == ENC_AUTO)
+			tpl_error(p, line, _("encoding: %s is not one of utf-8, utf-8-bom, gbk, gb18030"), value);
+	} else if (strcmp(key, "protect") == 0) {
+		if (strcmp(value, "excel") == 0)
+			t->protect = true;
+		else if (strcmp(value, "none") == 0)
+			t->protect = false;
+		else
+			tpl_error(p, line, _("protect: %s is not excel or none"), value);
+	} else
+		tpl_error(p, line, _("unknown key %s (name, title, encoding, protect, where, order)"), key);
+}
+
+/* A key of a [column] section. */
+static void column_key(struct tpl_parse *p, int line, const char *key, const char *value)
+{
+	struct export_column *c = &p->t->cols[p->t->n - 1];
+	if (strcmp(key, "header") == 0)
+		set_str(&c->header, value);
+	else if (strcmp(key, "value") == 0)
+		set_str(&c->value, value);
+	else if (strcmp(key, "list") == 0)
+		set_str(&c->list, value);
+	else if (strcmp(key, "format") == 0)
+		set_str(&c->format, value);
+	else if (strcmp(key, "type") == 0) {
+		int k = 0;
+		while (k < COL_KIND_COUNT && strcmp(col_kind_names[k], value) != 0)
+			k++;
+		if (k == COL_KIND_COUNT)
+			tpl_error(p, line, _("type: %s is not one of text, code, multi, date, id, phone, number"), value);
+		else
+			c->kind = (enum col_kind)k;
+	} else
+		tpl_error(p, line, _("unknown key %s (header, value, type, list, format)"), key);
+}
+
+/* Checks the column just finished. */
+static void column_finish(struct tpl_parse *p)
+{
+	if (!p->in_column)
+		return;
+	struct export_column *c = &p->t->cols[p->t->n - 1];
+	if (!c->header)
+		tpl_error(p, c->line, "%s", _("a column needs a header"));
+	if (!c->value)
+		tpl_error(p, c->line, "%s", _("a column needs a value"));
+	if ((c->kind == COL_CODE || c->kind == COL_MULTI) && !c->list)
+		tpl_error(p, c->line, "%s", _("a code or multi column needs a list"));
+}
+
+/* Removes surrounding white space in place. */
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+/* One logical line: a section header or key = value. */
+static void tpl_line(struct tpl_parse *p, int line, char *s)
+{
+	s = trim(s);
+	if (!*s || *s == '#')
+		return;
+	if (strcmp(s, "[template]") == 0) {
+		column_finish(p);
+		p->in_column = false;
+		return;
+	}
+	if (strcmp(s, "[column]") == 0) {
+		column_finish(p);
+		struct export_template *t = p->t;
+		t->cols = xrealloc(t->cols, (t->n + 1) * sizeof *t->cols);
+		memset(&t->cols[t->n], 0, sizeof *t->cols);
+		t->cols[t->n++].line = line;
+		p->in_column = true;
+		return;
+	}
+	char *eq = strchr(s, '=');
+	if (*s == '[' || !eq) {
+		tpl_error(p, line, _("expected [template], [column] or key = value, not: %s"), s);
+		return;
+	}
+	*eq = '\0';
+	char *key = trim(s), *value = trim(eq + 1);
+	if (p->in_column)
+		column_key(p, line, key, value);
+	else
+		template_key(p, line, key, value);
+}
+
+struct export_template *export_template_parse(const char *file, const char *text, char **err)
+{
+	struct tpl_parse p = {.file = file};
+	p.t = xcalloc(1, sizeof *p.t);
+	p.t->file = xstrdup(file);
+	p.t->protect = true;
+	char *copy = xstrdup(text);
+	char *s = copy;
+	if (strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+		s += 3;
+	struct strbuf logical = {0};
+	int line = 0, start = 0;
+	while (*s) {
+		char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		line++;
+		if (!logical.len)
+			start = line;
+		if (n && s[n - 1] == '\r')
+			n--;
+		bool more = n && s[n - 1] == '\\' && nl;
+		sb_append_n(&logical, s, more ? n - 1 : n);
+		if (!more) {
+			tpl_line(&p, start, logical.s ? logical.s : (char *)"");
+			logical.len = 0;
+			if (logical.s)
+				logical.s[0] = '\0';
+		}
+		s = nl ? nl + 1 : s + n;
+	}
+	if (logical.len)
+		tpl_line(&p, start, logical.s);
+	sb_free(&logical);
+	free(copy);
+	column_finish(&p);
+	if (!p.t->n)
+		tpl_error(&p, line ? line : 1, "%s", _("the template has no [column]"));
+	if (!p.t->name)
+		tpl_error(&p, 1, "%s", _("the template needs a name"));
+	if (p.errors.len) {
+		if (err)
+			*err = sb_take(&p.errors);
+		sb_free(&p.errors);
+		export_template_free(p.t);
+		return NULL;
+	}
+	return p.t;
+}
+
+void export_template_free(struct export_template *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->cols[i].header);
+		free(t->cols[i].value);
+		free(t->cols[i].list);
+		free(t->cols[i].format);
+	}
+	free(t->cols);
+	free(t->name);
+	free(t->title);
+	free(t->file);
+	free(t->where);
+	free(t->order);
+	free(t);
+}
+
+const char *export_template_title(const struct export_template *t)
+{
+	return t->title ? _(t->title) : t->name;
+}
+
+enum enc_kind export_template_encoding(const struct export_template *t)
+{
+	return t->encoding;
+}
+
+/* The whole of a file, or NULL. Caller frees. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct strbuf sb = {0};
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_append_n(&sb, buf, n);
+	fclose(f);
+	return sb_take(&sb);
+}
+
+/* The file of template name: the local folder's first, then the shipped one. */
+static char *template_path(const char *name)
+{
+	char *local = paths_forms_local();
+	char *path = xasprintf("%s/%s/%s%s", local, TEMPLATE_DIR, name, TEMPLATE_EXT);
+	free(local);
+	if (access(path, R_OK) == 0)
+		return path;
+	free(path);
+	return xasprintf("%s/%s/%s%s", paths_forms(), TEMPLATE_DIR, name, TEMPLATE_EXT);
+}
+
+struct export_template *export_template_load(const char *name, char **err)
+{
+	if (!name || !*name || strchr(name, '/')) {
+		if (err)
+			*err = xasprintf(_("no export template is called %s"), name ? name : "");
+		return NULL;
+	}
+	char *path = template_path(name);
+	char *text = slurp(path);
+	struct export_template *t = NULL;
+	if (!text) {
+		if (err)
+			*err = xasprintf(_("no export template is called %s (%s)"), name, path);
+	} else {
+		t = export_template_parse(path, text, err);
+	}
+	free(text);
+	free(path);
+	return t;
+}
+
+/* Adds the template names found in dir to the list (no duplicates). */
+static void names_from(const char *dir, char ***names, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		size_t len = strlen(e->d_name), ext = strlen(TEMPLATE_EXT);
+		if (len <= ext || strcmp(e->d_name + len - ext, TEMPLATE_EXT) != 0)
+			continue;
+		char *name = xstrndup(e->d_name, len - ext);
+		bool seen = false;
+		for (size_t i = 0; i < *n; i++)
+			seen |= strcmp((*names)[i], name) == 0;
+		if (seen) {
+			free(name);
+			continue;
+		}
+		*names = xrealloc(*names, (*n + 2) * sizeof **names);
+		(*names)[(*n)++] = name;
+		(*names)[*n] = NULL;
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Orders names with the default template first. */
+static int name_cmp(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	if (strcmp(x, DEFAULT_TEMPLATE) == 0)
+		return -1;
+	if (strcmp(y, DEFAULT_TEMPLATE) == 0)
+		return 1;
+	return strcmp(x, y);
+}
+
+char **export_template_names(void)
+{
+	char **names = xcalloc(1, sizeof *names);
+	size_t n = 0;
+	char *local = paths_forms_local();
+	char *dir = xasprintf("%s/%s", local, TEMPLATE_DIR);
+	names_from(dir, &names, &n);
+	free(dir);
+	free(local);
+	dir = xasprintf("%s/%s", paths_forms(), TEMPLATE_DIR);
+	names_from(dir, &names, &n);
+	free(dir);
+	qsort(names, n, sizeof *names, name_cmp);
+	return names;
+}
+
+/* ---- writing ---- */
+
+enum out_format { OUT_CSV, OUT_TSV, OUT_XLSX };
+
+/* The format a file name asks for. */
+static enum out_format format_of(const char *path)
+{
+	size_t n = strlen(path);
+	if (sheet_is_xlsx(path))
+		return OUT_XLSX;
+	if ((n > 4 && strcasecmp(path + n - 4, ".tsv") == 0) || (n > 4 && strcasecmp(path + n - 4, ".txt") == 0))
+		return OUT_TSV;
+	return OUT_CSV;
+}
+
+struct exporter {
+	const struct export_template *t;
+	const struct form_registry *forms;
+	const struct codelist **lists;   /* per column */
+	sqlite3_stmt *stmt;
+	enum out_format format;
+	enum enc_kind enc;
+	bool unmasked;
+	const char *replace;
+	FILE *f;
+	struct xlsx_writer *xw;
+	struct enc_writer *ew;
+	struct strbuf line;
+	char *out;
+	size_t olen, ocap;
+	char **cells;                    /* the row being written, UTF-8 */
+	size_t *cell_start;              /* where each cell begins in line */
+	bool *text_cols;
+	long row;
+	struct export_report *rep;
+	struct strbuf problems;
+	void (*progress)(void *ctx, long rows);
+	void *progress_ctx;
+};
+
+/* YYYY, MM and DD of a pattern replaced from an ISO date. Caller frees. */
+static char *format_date(const char *iso, const char *pattern)
+{
+	if (!pattern || strlen(iso) != 10 || iso[4] != '-' || iso[7] != '-')
+		return xstrdup(iso);
+	struct strbuf sb = {0};
+	for (const char *p = pattern; *p;) {
+		if (strncmp(p, "YYYY", 4) == 0) {
+			sb_append_n(&sb, iso, 4);
+			p += 4;
+		} else if (strncmp(p, "MM", 2) == 0) {
+			sb_append_n(&sb, iso + 5, 2);
+			p += 2;
+		} else if (strncmp(p, "DD", 2) == 0) {
+			sb_append_n(&sb, iso + 8, 2);
+			p += 2;
+		} else {
+			sb_append_n(&sb, p++, 1);
+		}
+	}
+	return sb_take(&sb);
+}
+
+/* Labels of comma-separated codes joined with 、 (unknown codes kept as they are). */
+static char *format_multi(const struct codelist *cl, const char *codes)
+{
+	struct strbuf sb = {0};
+	char *copy = xstrdup(codes), *save = NULL;
+	for (char *c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+		const char *label = codelist_label(cl, c);
+		sb_appendf(&sb, "%s%s", sb.len ? "\xE3\x80\x81" : "", label ? label : c);
+	}
+	free(copy);
+	return sb_take(&sb);
+}
+
+/* A value as the column writes it. Caller frees. */
+static char *format_cell(struct exporter *ex, size_t i, const char *v)
+{
+	const struct export_column *c = &ex->t->cols[i];
+	char buf[32];
+	if (!v || !*v)
+		return xstrdup("");
+	switch (c->kind) {
+	case COL_CODE: {
+		const char *label = codelist_label(ex->lists[i], v);
+		return xstrdup(label ? label : v);
+	}
+	case COL_MULTI:
+		return format_multi(ex->lists[i], v);
+	case COL_DATE:
+		return format_date(v, c->format);
+	case COL_ID:
+		if (ex->unmasked)
+			return xstrdup(v);
+		idcard_mask(v, buf);
+		return xstrdup(buf);
+	case COL_PHONE:
+		if (ex->unmasked)
+			return xstrdup(v);
+		phone_mask(v, buf);
+		return xstrdup(buf);
+	case COL_NUMBER:
+		if (c->format && strchr(c->format, '.'))
+			return xasprintf("%.*f", (int)strlen(strchr(c->format, '.') + 1), strtod(v, NULL));
+		return xstrdup(v);
+	case COL_TEXT:
+	case COL_KIND_COUNT:
+		break;
+	}
+	return xstrdup(v);
+}
+
+/* The SELECT of the template over the export's join. */
+static char *export_sql(const struct export_template *t)
+{
+	struct strbuf sb = {0};
+	sb_append(&sb, "SELECT ");
+	for (size_t i = 0; i < t->n; i++)
+		sb_appendf(&sb, "%s(%s)", i ? ", " : "", t->cols[i].value);
+	sb_append(&sb, ", r.name FROM resident r LEFT JOIN household h ON h.id = r.household_id"
+		  " LEFT JOIN grid g ON g.id = h.grid_id LEFT JOIN village v ON v.id = g.village_id"
+		  " LEFT JOIN town t ON t.id = v.town_id LEFT JOIN resident hd ON hd.id = h.head_id");
+	if (t->where)
+		sb_appendf(&sb, " WHERE (%s)", t->where);
+	sb_appendf(&sb, " ORDER BY %s", t->order ? t->order : "r.id");
+	return sb_take(&sb);
+}
+
+/* Prepares the template's query; only a read-only statement is accepted. */
+static int exporter_prepare(struct exporter *ex, sqlite3 *db, char **err)
+{
+	char *sql = export_sql(ex->t);
+	const char *tail = NULL;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &ex->stmt, &tail);
+	free(sql);
+	if (rc != SQLITE_OK || (tail && *tail) || !sqlite3_stmt_readonly(ex->stmt)) {
+		*err = xasprintf(_("%s: the template's values, where or order are not a valid query: %s"),
+				 ex->t->file, rc != SQLITE_OK ? sqlite3_errmsg(db) : _("more than one statement"));
+		return -1;
+	}
+	ex->lists = xcalloc(ex->t->n, sizeof *ex->lists);
+	ex->text_cols = xcalloc(ex->t->n, sizeof *ex->text_cols);
+	for (size_t i = 0; i < ex->t->n; i++) {
+		const struct export_column *c = &ex->t->cols[i];
+		if (c->list && !(ex->lists[i] = form_codelist(ex->forms, c->list))) {
+			*err = xasprintf(_("%s:%d: there is no code list %s"), ex->t->file, c->line, c->list);
+			return -1;
+		}
+		ex->text_cols[i] = c->kind != COL_NUMBER;
+	}
+	ex->cells = xcalloc(ex->t->n, sizeof *ex->cells);
+	ex->cell_start = xcalloc(ex->t->n + 1, sizeof *ex->cell_start);
+	return 0;
+}
+
+/* Notes a character the encoding lacks, naming the row, the resident and the field. */
+static void note_unencodable(void *ctx, size_t offset, const char *ch)
+{
+	struct exporter *ex = ctx;
+	size_t col = 0;
+	while (col + 1 < ex->t->n && ex->cell_start[col + 1] <= offset)
+		col++;
+	const char *name = (const char *)sqlite3_column_text(ex->stmt, (int)ex->t->n);
+	ex->rep->unencodable++;
+	sb_appendf(&ex->problems, _("row %ld (%s): %s: %s is not in %s\n"), ex->row, name ? name : "",
+		   ex->t->cols[col].header, ch, enc_iconv_name(ex->enc));
+}
+
+/* Writes the laid-out line in the target encoding. */
+static int write_line(struct exporter *ex, const char *path, char **err)
+{
+	ex->olen = 0;
+	enc_writer_convert(ex->ew, ex->line.s, ex->line.len, ex->replace, &ex->out, &ex->olen, &ex->ocap,
+			   note_unencodable, ex);
+	if (ex->rep->unencodable && !ex->replace)
+		return 0;   /* keep going only to list every such character */
+	if (fwrite(ex->out, 1, ex->olen, ex->f) != ex->olen) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* A cell of CSV meant for Excel: an ID or phone number as ="...", kept as text. */
+static const char *protect_cell(struct exporter *ex, size_t i, char **tmp)
+{
+	enum col_kind k = ex->t->cols[i].kind;
+	*tmp = NULL;
+	if (!ex->t->protect || ex->format == OUT_XLSX || (k != COL_ID && k != COL_PHONE) || !*ex->cells[i])
+		return ex->cells[i];
+	*tmp = xasprintf("=\"%s\"", ex->cells[i]);
+	return *tmp;
+}
+
+/* Lays out and writes one row (the header when header is true). */
+static int write_row(struct exporter *ex, const char *const *cells, bool header, const char *path,
+		     char **err)
+{
+	if (ex->format == OUT_XLSX) {
+		/* the characters an .xlsx holds are every character: nothing to check */
+		return xlsx_write_row(ex->xw, cells, ex->t->n, ex->text_cols, header, err);
+	}
+	char sep = ex->format == OUT_TSV ? '\t' : ',';
+	ex->line.len = 0;
+	if (ex->line.s)
+		ex->line.s[0] = '\0';
+	for (size_t i = 0; i < ex->t->n; i++) {
+		if (i)
+			sb_append_n(&ex->line, &sep, 1);
+		ex->cell_start[i] = ex->line.len;
+		char *tmp = NULL;
+		csv_format_field(&ex->line, header ? cells[i] : protect_cell(ex, i, &tmp), sep);
+		free(tmp);
+	}
+	sb_append(&ex->line, "\r\n");
+	return write_line(ex, path, err);
+}
+
+/* Opens the output: a temporary file beside path, renamed when complete. */
+static int exporter_open(struct exporter *ex, const char *tmp, char **err)
+{
+	if (ex->format == OUT_XLSX) {
+		ex->xw = xlsx_writer_new(tmp, "Sheet1", err);
+		if (!ex->xw)
+			return -1;
+		for (size_t i = 0; i < ex->t->n; i++)
+			xlsx_set_width(ex->xw, i, ex->t->cols[i].kind == COL_ID ? 22 : 12);
+		return 0;
+	}
+	ex->ew = enc_writer_new(ex->enc, err);
+	if (!ex->ew)
+		return -1;
+	ex->f = fopen(tmp, "wb");
+	if (!ex->f) {
+		*err = xasprintf("%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	size_t bom_len;
+	const char *bom = enc_bom(ex->enc, &bom_len);
+	fwrite(bom, 1, bom_len, ex->f);
+	return 0;
+}
+
+/* Every row of the query through the template. */
+static int export_rows(struct exporter *ex, const char *tmp, char **err)
+{
+	const char **headers = xcalloc(ex->t->n, sizeof *headers);
+	for (size_t i = 0; i < ex->t->n; i++)
+		headers[i] = ex->t->cols[i].header;
+	ex->row = 0;
+	int rc = write_row(ex, headers, true, tmp, err);
+	free(headers);
+	int step;
+	while (rc == 0 && (step = sqlite3_step(ex->stmt)) == SQLITE_ROW) {
+		ex->row++;
+		for (size_t i = 0; i < ex->t->n; i++) {
+			free(ex->cells[i]);
+			ex->cells[i] = format_cell(ex, i, (const char *)sqlite3_column_text(ex->stmt, (int)i));
+		}
+		rc = write_row(ex, (const char *const *)ex->cells, false, tmp, err);
+		if (ex->progress && ex->row % 10000 == 0)
+			ex->progress(ex->progress_ctx, ex->row);
+	}
+	if (rc == 0 && step != SQLITE_DONE) {
+		*err = xasprintf("%s", sqlite3_errmsg(sqlite3_db_handle(ex->stmt)));
+		rc = -1;
+	}
+	ex->rep->rows = ex->row;
+	return rc;
+}
+
+/* Closes the output; -1 when it could not be completed. */
+static int exporter_close(struct exporter *ex, bool keep, char **err)
+{
+	int rc = 0;
+	if (ex->xw) {
+		if (keep)
+			rc = xlsx_writer_close(ex->xw, err);
+		else
+			xlsx_writer_abandon(ex->xw);
+	}
+	if (ex->f && fclose(ex->f) != 0 && keep && rc == 0) {
+		*err = xasprintf("%s", strerror(errno));
+		rc = -1;
+	}
+	ex->xw = NULL;
+	ex->f = NULL;
+	return rc;
+}
+
+static void exporter_free(struct exporter *ex)
+{
+	sqlite3_finalize(ex->stmt);
+	for (size_t i = 0; ex->cells && i < ex->t->n; i++)
+		free(ex->cells[i]);
+	free(ex->cells);
+	free(ex->cell_start);
+	free(ex->lists);
+	free(ex->text_cols);
+	enc_writer_free(ex->ew);
+	sb_free(&ex->line);
+	sb_free(&ex->problems);
+	free(ex->out);
+}
+
+int export_residents(struct store *st, const struct form_registry *forms, const char *path,
+		     const struct export_opts *o, struct export_report *rep, char **err)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(rep, 0, sizeof *rep);
+	struct export_template *t = export_template_load(o->template_name ? o->template_name : DEFAULT_TEMPLATE, err);
+	if (!t)
+		return -1;
+	struct exporter ex = {.t = t, .forms = forms, .format = format_of(path), .unmasked = o->unmasked,
+			      .replace = o->replace, .rep = rep, .progress = o->progress,
+			      .progress_ctx = o->progress_ctx};
+	ex.enc = o->encoding != ENC_AUTO ? o->encoding : t->encoding != ENC_AUTO ? t->encoding : ENC_UTF8_BOM;
+	rep->encoding = ex.format == OUT_XLSX ? ENC_UTF8 : ex.enc;
+	rep->format = xstrdup(ex.format == OUT_XLSX ? "XLSX" : ex.format == OUT_TSV ? "TSV" : "CSV");
+	char *tmp = xasprintf("%s.part", path);
+	int rc = exporter_prepare(&ex, store_db(st), err);
+	if (rc == 0)
+		rc = exporter_open(&ex, tmp, err);
+	if (rc == 0)
+		rc = export_rows(&ex, tmp, err);
+	bool refused = rc == 0 && rep->unencodable && !o->replace;
+	rep->replaced = rc == 0 && rep->unencodable && o->replace;
+	if (refused)
+		*err = xasprintf(_("%ld characters are not in %s: nothing was written. Export in GB18030 "
+				   "(--encoding gb18030) or UTF-8 (--encoding utf-8), or replace them "
+				   "explicitly (--replace '?')."), rep->unencodable, enc_iconv_name(ex.enc));
+	char *cerr = NULL;
+	if (exporter_close(&ex, rc == 0 && !refused, &cerr) != 0 && rc == 0 && !refused) {
+		*err = cerr;
+		cerr = NULL;
+		rc = -1;
+	}
+	free(cerr);
+	if (refused)
+		rc = -1;
+	if (rc == 0 && rename(tmp, path) != 0) {
+		*err = xasprintf("%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0)
+		unlink(tmp);
+	rep->problems = sb_take(&ex.problems);
+	exporter_free(&ex);
+	export_template_free(t);
+	free(tmp);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	rep->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return rc;
+}
+
+void export_report_free(struct export_report *r)
+{
+	free(r->format);
+	free(r->problems);
+	memset(r, 0, sizeof *r);
+}
+
+char *export_report_text(const struct export_report *r)
+{
+	struct strbuf sb = {0};
+	if (r->problems && *r->problems) {
+		sb_appendf(&sb, "%s\n", _("Characters the encoding lacks:"));
+		sb_append(&sb, r->problems);
+	}
+	if (r->replaced)
+		sb_appendf(&sb, _("%ld characters were replaced as asked.\n"), r->unencodable);
+	if (!r->unencodable || r->replaced)
+		sb_appendf(&sb, _("Wrote %ld rows (%s %s) in %.1f s.\n"), r->rows, r->format ? r->format : "",
+			   r->format && strcmp(r->format, "XLSX") == 0 ? "" : enc_name(r->encoding), r->seconds);
+	return sb_take(&sb);
+}
+
+/* ---- the command ---- */
+
+/* Loads the forms (code lists for labels); prints why and returns NULL on errors. */
+static struct form_registry *cli_forms(void)
+{
+	char *ferr = NULL, *local = paths_forms_local();
+	struct form_registry *reg = form_registry_load(paths_forms(), local, &ferr);
+	free(local);
+	if (ferr && *ferr) {
+		console_printf(stderr, "%s\n%s", _("shanzhi: the form definitions have errors:"), ferr);
+		form_registry_free(reg);
+		reg = NULL;
+	}
+	free(ferr);
+	return reg;
+}
+
+/* Parses the options after "export residents". 0, or 2 after printing what is wrong. */
+static int parse_export_args(int argc, char **argv, struct export_opts *eo, const char **file)
+{
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--encoding") == 0 && i + 1 < argc) {
+			if (!enc_parse(argv[++i], &eo->encoding) || eo->encoding == ENC_AUTO) {
+				console_printf(stderr, _("shanzhi: export: unknown encoding %s (utf-8, utf-8-bom, gbk, gb18030)\n"),
+					       argv[i]);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--template") == 0 && i + 1 < argc) {
+			eo->template_name = argv[++i];
+		} else if (strcmp(argv[i], "--unmasked") == 0) {
+			eo->unmasked = true;
+		} else if (strcmp(argv[i], "--replace") == 0 && i + 1 < argc) {
+			eo->replace = argv[++i];
+		} else if (!*file && argv[i][0] != '-') {
+			*file = argv[i];
+		} else {
+			console_printf(stderr, _("shanzhi: export: unknown argument: %s\n"), argv[i]);
+			return 2;
+		}
+	}
+	if (!*file) {
+		console_printf(stderr, "%s\n", _("shanzhi: export: a file is needed"));
+		return 2;
+	}
+	return 0;
+}
+
+/* True when the operator may export (and see unmasked numbers when asked). */
+static bool export_allowed(struct store *st, bool unmasked)
+{
+	enum access_right need = !access_allows(st, ACCESS_EXCHANGE) ? ACCESS_EXCHANGE
+				 : unmasked && !access_allows(st, ACCESS_UNMASK) ? ACCESS_UNMASK
+				 : ACCESS_RIGHT_COUNT;
+	if (need == ACCESS_RIGHT_COUNT)
+		return true;
+	char *why = access_refusal(st, need);
+	console_printf(stderr, "shanzhi: export: %s\n", why);
+	free(why);
+	return false;
+}
+
+int export_cli(const struct cli_opts *o, int argc, char **argv)
+{
+	struct export_opts eo = {.encoding = ENC_AUTO};
+	const char *file = NULL;
+	if (argc < 2 || strcmp(argv[1], "residents") != 0) {
+		console_printf(stderr, "%s\n", _("shanzhi: export: say what: export residents FILE"));
+		char **names = export_template_names();
+		console_printf(stderr, "%s\n", _("Templates (--template NAME):"));
+		for (size_t i = 0; names[i]; i++) {
+			struct export_template *t = export_template_load(names[i], NULL);
+			console_printf(stderr, "  %-12s %s\n", names[i], t ? export_template_title(t) : "");
+			export_template_free(t);
+			free(names[i]);
+		}
+		free(names);
+		return 2;
+	}
+	int usage = parse_export_args(argc, argv, &eo, &file);
+	if (usage)
+		return usage;
+	char *path;
+	struct store *st = cli_open_store(o, &path);
+	if (!st)
+		return 1;
+	int status = 1;
+	struct form_registry *reg = NULL;
+	if (export_allowed(st, eo.unmasked) && (reg = cli_forms())) {
+		struct export_report rep;
+		char *err = NULL;
+		int rc = export_residents(st, reg, file, &eo, &rep, &err);
+		char *text = export_report_text(&rep);
+		console_puts(rc == 0 ? stdout : stderr, text);
+		free(text);
+		if (rc != 0)
+			console_printf(stderr, "shanzhi: export: %s: %s\n", file, err ? err : "?");
+		status = rc == 0 ? 0 : 1;
+		free(err);
+		export_report_free(&rep);
+	}
+	form_registry_free(reg);
+	store_close(st);
+	free(path);
+	return status;
+}
