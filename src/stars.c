@@ -1,0 +1,1278 @@
+/* stars: rounds, scores, results, the notice list, statistics, the demo rounds and
+ * the subcommands of the 星级文明户 (see stars.h). */
+#include "stars.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "access.h"
+#include "cli.h"
+#include "console.h"
+#include "i18n.h"
+#include "paths.h"
+#include "printout.h"
+#include "store.h"
+#include "util.h"
+
+#define STARS_DATE_OK(col) "(" col " IS NULL OR (" col " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'" \
+	" AND date(" col ") IS " col "))"
+/* A write to a final round's scores is refused by the database itself. */
+#define STARS_LOCK(tbl, op, row) \
+	"CREATE TRIGGER " tbl "_lock_" op " BEFORE " op " ON " tbl \
+	" WHEN (SELECT stage FROM star_round WHERE id = " row ".round_id) = 'final' BEGIN\n" \
+	"  SELECT RAISE(ABORT, 'the round is final: its scores are locked');\nEND;\n"
+
+const char stars_schema_v1[] =
+	"CREATE TABLE star_round (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  village_id INTEGER NOT NULL REFERENCES village(id),\n"
+	"  year INTEGER NOT NULL CHECK (year BETWEEN 2000 AND 2100),\n"
+	"  rubric TEXT NOT NULL,\n"
+	"  rubric_version INTEGER NOT NULL,\n"
+	"  rubric_sum TEXT NOT NULL,\n"
+	"  stage TEXT NOT NULL DEFAULT 'self' CHECK (stage IN ('self', 'review', 'check', 'notice', 'final')),\n"
+	"  notice_days INTEGER NOT NULL DEFAULT 7 CHECK (notice_days BETWEEN 1 AND 90),\n"
+	"  notice_start TEXT CHECK " STARS_DATE_OK("notice_start") ",\n"
+	"  final_date TEXT CHECK " STARS_DATE_OK("final_date") ",\n"
+	"  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  UNIQUE (village_id, year)\n"
+	");\n"
+	"CREATE TABLE star_household (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  round_id INTEGER NOT NULL REFERENCES star_round(id),\n"
+	"  household_id INTEGER NOT NULL REFERENCES household(id),\n"
+	"  disqualified TEXT,\n"
+	"  note TEXT,\n"
+	"  earned TEXT,\n"
+	"  stars INTEGER NOT NULL DEFAULT 0,\n"
+	"  points INTEGER NOT NULL DEFAULT 0,\n"
+	"  level INTEGER NOT NULL DEFAULT 0,\n"
+	"  complete INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),\n"
+	"  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  UNIQUE (round_id, household_id)\n"
+	");\n"
+	"CREATE INDEX star_household_household ON star_household(household_id);\n"
+	"CREATE TABLE star_score (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  round_id INTEGER NOT NULL REFERENCES star_round(id),\n"
+	"  household_id INTEGER NOT NULL REFERENCES household(id),\n"
+	"  star TEXT NOT NULL,\n"
+	"  value INTEGER CHECK (value IS NULL OR value >= 0),\n"
+	"  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  UNIQUE (round_id, household_id, star)\n"
+	");\n"
+	STARS_LOCK("star_score", "INSERT", "NEW")
+	STARS_LOCK("star_score", "UPDATE", "OLD")
+	STARS_LOCK("star_household", "INSERT", "NEW")
+	STARS_LOCK("star_household", "UPDATE", "OLD")
+	"CREATE TRIGGER star_round_final BEFORE UPDATE ON star_round WHEN OLD.stage = 'final' BEGIN\n"
+	"  SELECT RAISE(ABORT, 'the round is final: it does not change any more');\n"
+	"END;\n";
+
+static const char *const stage_codes[] = { "self", "review", "check", "notice", "final" };
+static const char *const stage_labels[] = {
+	N_("Self-assessment"), N_("Representatives' review"), N_("Committee check"),
+	N_("Public notice"), N_("Final"),
+};
+_Static_assert(sizeof stage_codes / sizeof *stage_codes == STARS_STAGE_COUNT, "a code per stage");
+_Static_assert(sizeof stage_labels / sizeof *stage_labels == STARS_STAGE_COUNT, "a label per stage");
+
+const char *stars_stage_code(enum stars_stage s)
+{
+	return s < STARS_STAGE_COUNT ? stage_codes[s] : "";
+}
+
+const char *stars_stage_label(enum stars_stage s)
+{
+	return s < STARS_STAGE_COUNT ? _(stage_labels[s]) : "";
+}
+
+int stars_stage_parse(const char *code)
+{
+	for (int i = 0; code && i < STARS_STAGE_COUNT; i++)
+		if (strcmp(code, stage_codes[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- computation ---- */
+
+void stars_compute(const struct rubric *r, const int *values, const bool *dq,
+		   struct stars_result *out)
+{
+	size_t n = r->nstars ? r->nstars : 1;
+	*out = (struct stars_result){ .earned = xcalloc(n, sizeof(bool)),
+				      .withheld = xcalloc(n, sizeof(bool)), .complete = true };
+	for (size_t d = 0; dq && d < r->ndisq; d++) {
+		if (!dq[d])
+			continue;
+		out->disqualified = true;
+		for (size_t s = 0; s < r->nstars; s++)
+			if (r->disq[d].all || r->disq[d].withholds[s])
+				out->withheld[s] = true;
+	}
+	for (size_t s = 0; s < r->nstars; s++) {
+		int v = values[s];
+		if (v == STARS_UNSCORED) {
+			out->complete = false;
+			continue;
+		}
+		if (out->withheld[s])
+			continue;
+		out->points += v;
+		if (v >= r->stars[s].threshold) {
+			out->earned[s] = true;
+			out->nearned++;
+		}
+	}
+	int basis = r->basis == RUBRIC_BY_POINTS ? out->points : out->nearned;
+	if (!r->nlevels) {
+		out->level = out->nearned;
+		return;
+	}
+	for (size_t i = 0; i < r->nlevels; i++)
+		if (basis >= r->levels[i].min)
+			out->level = r->levels[i].level;
+}
+
+void stars_result_free(struct stars_result *res)
+{
+	free(res->earned);
+	free(res->withheld);
+	res->earned = res->withheld = NULL;
+}
+
+/* Why one star was or was not earned, as one line. */
+static void explain_star(struct strbuf *sb, const struct rubric *r, size_t s, int v,
+			 const struct stars_result *res, const bool *dq)
+{
+	const struct rubric_star *st = &r->stars[s];
+	sb_appendf(sb, "[%s] %s: ", res->earned[s] ? "+" : " ", _(st->name));
+	if (v == STARS_UNSCORED) {
+		sb_append(sb, _("not scored yet"));
+	} else if (res->withheld[s]) {
+		for (size_t d = 0; dq && d < r->ndisq; d++)
+			if (dq[d] && (r->disq[d].all || r->disq[d].withholds[s])) {
+				sb_appendf(sb, _("withheld this year: %s"), _(r->disq[d].name));
+				break;
+			}
+	} else if (st->scoring == RUBRIC_PASS) {
+		sb_append(sb, v ? _("passed: earned") : _("not passed: not earned"));
+	} else {
+		sb_appendf(sb, res->earned[s] ? _("%d of %d points, %d earn the star: earned")
+					      : _("%d of %d points, %d earn the star: not earned"),
+			   v, st->max, st->threshold);
+	}
+	sb_append(sb, "\n");
+	if (st->earns)
+		sb_appendf(sb, "    %s\n", _(st->earns));
+}
+
+/* How the stars (or points) make the level, as the closing lines. */
+static void explain_level(struct strbuf *sb, const struct rubric *r, const struct stars_result *res)
+{
+	sb_appendf(sb, _("Stars earned: %d of %zu."), res->nearned, r->nstars);
+	if (r->basis == RUBRIC_BY_POINTS) {
+		sb_append(sb, " ");
+		sb_appendf(sb, _("Points: %d."), res->points);
+	}
+	sb_append(sb, "\n");
+	char *name = rubric_level_name(r, res->level);
+	const char *basis = r->basis == RUBRIC_BY_POINTS ? _("points") : _("stars");
+	int need = -1;
+	for (size_t i = 0; i < r->nlevels; i++)
+		if (r->levels[i].level == res->level)
+			need = r->levels[i].min;
+	if (res->level > 0 && need >= 0)
+		sb_appendf(sb, _("Level: %s (it needs %d %s)."), name, need, basis);
+	else if (res->level > 0)
+		sb_appendf(sb, _("Level: %s (one level per star earned)."), name);
+	else if (r->nlevels)
+		sb_appendf(sb, _("No level: the lowest level needs %d %s."), r->levels[0].min, basis);
+	else
+		sb_append(sb, _("No level: no star earned."));
+	sb_append(sb, "\n");
+	if (!res->complete)
+		sb_appendf(sb, "%s\n", _("Some stars are not scored yet: the result may still change."));
+	free(name);
+}
+
+char *stars_explain(const struct rubric *r, const int *values, const bool *dq)
+{
+	struct stars_result res;
+	struct strbuf sb = { 0 };
+	stars_compute(r, values, dq, &res);
+	for (size_t d = 0; dq && d < r->ndisq; d++)
+		if (dq[d])
+			sb_appendf(&sb, _("Disqualified: %s (withholds %s).\n"), _(r->disq[d].name),
+				   r->disq[d].all ? _("every star") : _("some stars"));
+	for (size_t s = 0; s < r->nstars; s++)
+		explain_star(&sb, r, s, values[s], &res, dq);
+	explain_level(&sb, r, &res);
+	stars_result_free(&res);
+	return sb_take(&sb);
+}
+
+bool stars_parse_value(const struct rubric_star *s, const char *text, int *value)
+{
+	if (!text || !*text)
+		return false;
+	if (strcmp(text, "+") == 0) {
+		*value = s->max;
+		return true;
+	}
+	if (strcmp(text, "-") == 0) {
+		*value = 0;
+		return true;
+	}
+	if (s->scoring == RUBRIC_PASS && (strcmp(text, "y") == 0 || strcmp(text, "Y") == 0)) {
+		*value = 1;
+		return true;
+	}
+	if (s->scoring == RUBRIC_PASS && (strcmp(text, "n") == 0 || strcmp(text, "N") == 0)) {
+		*value = 0;
+		return true;
+	}
+	if (strspn(text, "0123456789") != strlen(text) || strlen(text) > 4)
+		return false;
+	int v = atoi(text);
+	if (v > s->max)
+		return false;
+	*value = v;
+	return true;
+}
+
+char *stars_value_text(const struct rubric_star *s, int value)
+{
+	if (value == STARS_UNSCORED)
+		return xstrdup(".");
+	if (s->scoring == RUBRIC_PASS)
+		return xstrdup(value ? "+" : "-");
+	return xasprintf("%d", value);
+}
+
+/* ---- small SQL helpers ---- */
+
+/* Text of column i, "" when NULL. */
+static const char *col(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+	return s ? (const char *)s : "";
+}
+
+/* Prepares sql; NULL with *err naming the failure. */
+static sqlite3_stmt *prep(struct store *st, const char *sql, char **err)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK) {
+		if (err)
+			*err = xstrdup(sqlite3_errmsg(store_db(st)));
+		sqlite3_finalize(stmt);
+		return NULL;
+	}
+	return stmt;
+}
+
+/* The id of a row found by sql with two or three integer/text parameters; 0 if none. */
+static int64_t find_id(struct store *st, const char *sql, int64_t a, int64_t b, const char *c)
+{
+	sqlite3_stmt *stmt = prep(st, sql, NULL);
+	int64_t id = 0;
+	if (!stmt)
+		return 0;
+	sqlite3_bind_int64(stmt, 1, a);
+	sqlite3_bind_int64(stmt, 2, b);
+	if (c)
+		sqlite3_bind_text(stmt, 3, c, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return id;
+}
+
+/* ---- rounds ---- */
+
+void stars_round_free(struct stars_round *r)
+{
+	if (!r)
+		return;
+	free(r->rubric);
+	free(r->rubric_sum);
+	free(r->village);
+	free(r->town_code);
+	memset(r, 0, sizeof *r);
+}
+
+int stars_round_get(struct store *st, int64_t village_id, int year, struct stars_round *out,
+		    char **err)
+{
+	sqlite3_stmt *stmt = prep(st,
+		"SELECT r.id, r.rubric, r.rubric_version, r.rubric_sum, r.stage, r.notice_days,"
+		" r.notice_start, r.final_date, v.name, t.code FROM star_round r"
+		" JOIN village v ON v.id = r.village_id JOIN town t ON t.id = v.town_id"
+		" WHERE r.village_id = ?1 AND r.year = ?2", err);
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, village_id);
+	sqlite3_bind_int(stmt, 2, year);
+	int rc = 1;
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		out->id = sqlite3_column_int64(stmt, 0);
+		out->village_id = village_id;
+		out->year = year;
+		out->rubric = xstrdup(col(stmt, 1));
+		out->rubric_version = sqlite3_column_int(stmt, 2);
+		out->rubric_sum = xstrdup(col(stmt, 3));
+		int stage = stars_stage_parse(col(stmt, 4));
+		out->stage = stage < 0 ? STARS_SELF : (enum stars_stage)stage;
+		out->notice_days = sqlite3_column_int(stmt, 5);
+		snprintf(out->notice_start, sizeof out->notice_start, "%s", col(stmt, 6));
+		snprintf(out->final_date, sizeof out->final_date, "%s", col(stmt, 7));
+		out->village = xstrdup(col(stmt, 8));
+		out->town_code = xstrdup(col(stmt, 9));
+		rc = 0;
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* The village's name and its town's code; false when there is no such village. */
+static bool village_info(struct store *st, int64_t village_id, char **name, char **town)
+{
+	sqlite3_stmt *stmt = prep(st, "SELECT v.name, t.code FROM village v JOIN town t ON t.id = v.town_id"
+				  " WHERE v.id = ?1", NULL);
+	bool found = false;
+	if (!stmt)
+		return false;
+	sqlite3_bind_int64(stmt, 1, village_id);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		*name = xstrdup(col(stmt, 0));
+		*town = xstrdup(col(stmt, 1));
+		found = true;
+	}
+	sqlite3_finalize(stmt);
+	return found;
+}
+
+/* The days a public notice runs: the setting stars.notice_days, else 7. */
+static int default_notice_days(struct store *st)
+{
+	char *s = store_setting(st, "stars.notice_days");
+	int days = s ? atoi(s) : 0;
+	free(s);
+	return days >= 1 && days <= 90 ? days : 7;
+}
+
+int stars_round_open(struct store *st, const struct rubric_set *set, int64_t village_id,
+		     int year, struct stars_round *out, char **err)
+{
+	char *village = NULL, *town = NULL;
+	if (!village_info(st, village_id, &village, &town)) {
+		*err = xstrdup(_("no such village"));
+		return -1;
+	}
+	int rc = -1;
+	const struct rubric *r = rubric_find(set, town, year);
+	if (stars_round_get(st, village_id, year, out, NULL) == 0) {
+		*err = xasprintf(_("the round of %d for %s is already open"), year, village);
+		stars_round_free(out);
+	} else if (!r) {
+		*err = xasprintf(_("no rubric for %d in forms/rubrics fits %s (township %s)"), year,
+				 village, town);
+	} else {
+		char vid[24], y[8], ver[8], days[8];
+		snprintf(vid, sizeof vid, "%lld", (long long)village_id);
+		snprintf(y, sizeof y, "%d", year);
+		snprintf(ver, sizeof ver, "%d", r->version);
+		snprintf(days, sizeof days, "%d", default_notice_days(st));
+		struct store_field f[] = {
+			{ "village_id", vid }, { "year", y }, { "rubric", r->name },
+			{ "rubric_version", ver }, { "rubric_sum", r->sum }, { "stage", "self" },
+			{ "notice_days", days },
+		};
+		if (store_insert(st, "star_round", f, ARRAY_LEN(f), NULL, err) == 0)
+			rc = stars_round_get(st, village_id, year, out, err) == 0 ? 0 : -1;
+	}
+	free(village);
+	free(town);
+	return rc;
+}
+
+const struct rubric *stars_round_rubric(const struct rubric_set *set,
+					const struct stars_round *round, char **err)
+{
+	const struct rubric *r = rubric_get(set, round->rubric, round->rubric_version);
+	if (!r) {
+		*err = xasprintf(_("the round's rubric %s version %d is not in forms/rubrics"),
+				 round->rubric, round->rubric_version);
+		return NULL;
+	}
+	if (strcmp(r->sum, round->rubric_sum) != 0) {
+		*err = xasprintf(_("%s was changed after the round of %d was opened with it; "
+				   "a rubric in use is never changed: put the change in a new file "
+				   "with the next version, and restore this one"), r->file, round->year);
+		return NULL;
+	}
+	return r;
+}
+
+bool stars_round_editable(const struct stars_round *round, char **why)
+{
+	if (round->stage == STARS_FINAL) {
+		*why = xstrdup(_("The round is final (stars awarded): its scores are locked."));
+		return false;
+	}
+	if (round->stage == STARS_NOTICE) {
+		*why = xstrdup(_("The round is on public notice: move it back to the committee check "
+				 "(F8) to change a score."));
+		return false;
+	}
+	return true;
+}
+
+void stars_notice_end(const struct stars_round *round, char out[11])
+{
+	out[0] = '\0';
+	if (!round->notice_start[0])
+		return;
+	int y, m, d;
+	if (sscanf(round->notice_start, "%d-%d-%d", &y, &m, &d) != 3)
+		return;
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d + round->notice_days - 1,
+			 .tm_hour = 12 };
+	timegm(&tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Writes every household's result again from its scores (before 定星 locks them). */
+static int recompute_all(struct store *st, const struct rubric *r, const struct stars_round *round,
+			 char **err)
+{
+	sqlite3_stmt *stmt = prep(st, "SELECT household_id FROM star_household WHERE round_id = ?1"
+				  " ORDER BY household_id", err);
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, round->id);
+	int64_t *ids = NULL;
+	size_t n = 0;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		ids = xrealloc(ids, (n + 1) * sizeof *ids);
+		ids[n++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct stars_entry e;
+		stars_entry_init(&e, r, ids[i]);
+		rc = stars_entry_load(st, r, round, &e, err);
+		if (rc == 0)
+			rc = stars_save_entry(st, r, round, &e, err);
+		stars_entry_free(&e);
+	}
+	free(ids);
+	return rc;
+}
+
+int stars_round_move(struct store *st, const struct rubric *r, struct stars_round *round,
+		     enum stars_stage to, int notice_days, const char *today, char **err)
+{
+	enum stars_stage from = round->stage;
+	if (from == STARS_FINAL) {
+		*err = xstrdup(_("The round is final (stars awarded): it does not change any more."));
+		return -1;
+	}
+	if (to >= STARS_STAGE_COUNT || !(to == from + 1 || (from == STARS_NOTICE && to == STARS_CHECK))) {
+		*err = xasprintf(_("A round moves one stage at a time: from %s it goes to %s."),
+				 stars_stage_label(from), stars_stage_label(from + 1));
+		return -1;
+	}
+	char days[8], end[11], start[11];
+	int nd = to == STARS_NOTICE && notice_days > 0 ? notice_days : round->notice_days;
+	if (nd < 1 || nd > 90) {
+		*err = xstrdup(_("A public notice runs from 1 to 90 days."));
+		return -1;
+	}
+	stars_notice_end(round, end);
+	if (to == STARS_FINAL && strcmp(today, end) <= 0) {
+		*err = xasprintf(_("The public notice runs until %s: the stars are awarded after it."), end);
+		return -1;
+	}
+	snprintf(days, sizeof days, "%d", nd);
+	snprintf(start, sizeof start, "%s", to == STARS_NOTICE ? today : round->notice_start);
+	char *reason = xasprintf("%s -> %s", stars_stage_label(from), stars_stage_label(to));
+	struct store_field f[] = {
+		{ "stage", stars_stage_code(to) }, { "notice_days", days },
+		{ "notice_start", to == STARS_CHECK ? NULL : start },
+		{ "final_date", to == STARS_FINAL ? today : NULL },
+	};
+	int rc = store_begin(st, err);
+	if (rc == 0 && to == STARS_FINAL)
+		rc = recompute_all(st, r, round, err);
+	if (rc == 0)
+		rc = store_update(st, "star_round", round->id, f, ARRAY_LEN(f), reason, err);
+	if (rc == 0)
+		rc = store_commit(st, err);
+	else
+		store_rollback(st);
+	free(reason);
+	if (rc == 0) {
+		round->stage = to;
+		round->notice_days = nd;
+		snprintf(round->notice_start, sizeof round->notice_start, "%s",
+			 to == STARS_CHECK ? "" : start);
+		snprintf(round->final_date, sizeof round->final_date, "%s", to == STARS_FINAL ? today : "");
+	}
+	return rc;
+}
+
+int64_t stars_village_find(struct store *st, const char *text)
+{
+	sqlite3_stmt *stmt = prep(st, "SELECT id FROM village WHERE name = ?1 OR code = ?1"
+				  " OR CAST(id AS TEXT) = ?1 LIMIT 2", NULL);
+	int64_t id = 0;
+	int found = 0;
+	if (!stmt)
+		return 0;
+	sqlite3_bind_text(stmt, 1, text, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		id = sqlite3_column_int64(stmt, 0);
+		found++;
+	}
+	sqlite3_finalize(stmt);
+	return found == 1 ? id : 0;
+}
+
+/* ---- one household's entry ---- */
+
+void stars_entry_init(struct stars_entry *e, const struct rubric *r, int64_t household_id)
+{
+	e->household_id = household_id;
+	e->values = xmalloc((r->nstars ? r->nstars : 1) * sizeof *e->values);
+	for (size_t i = 0; i < r->nstars; i++)
+		e->values[i] = STARS_UNSCORED;
+	e->dq = xcalloc(r->ndisq ? r->ndisq : 1, sizeof *e->dq);
+	e->note = NULL;
+}
+
+void stars_entry_free(struct stars_entry *e)
+{
+	free(e->values);
+	free(e->dq);
+	free(e->note);
+	e->values = NULL;
+	e->dq = NULL;
+	e->note = NULL;
+}
+
+/* Sets dq[] from a comma-separated list of disqualifier codes. */
+static void dq_from_codes(const struct rubric *r, const char *codes, bool *dq)
+{
+	for (const char *s = codes; s && *s;) {
+		size_t n = strcspn(s, ",");
+		char *code = xstrndup(s, n);
+		int i = rubric_disq_index(r, code);
+		if (i >= 0)
+			dq[i] = true;
+		free(code);
+		s += n + (s[n] == ',');
+	}
+}
+
+int stars_entry_load(struct store *st, const struct rubric *r, const struct stars_round *round,
+		     struct stars_entry *e, char **err)
+{
+	sqlite3_stmt *stmt = prep(st, "SELECT star, value FROM star_score WHERE round_id = ?1"
+				  " AND household_id = ?2", err);
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, round->id);
+	sqlite3_bind_int64(stmt, 2, e->household_id);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		int i = rubric_star_index(r, col(stmt, 0));
+		if (i >= 0 && sqlite3_column_type(stmt, 1) != SQLITE_NULL)
+			e->values[i] = sqlite3_column_int(stmt, 1);
+	}
+	sqlite3_finalize(stmt);
+	if (!(stmt = prep(st, "SELECT disqualified, note FROM star_household WHERE round_id = ?1"
+			  " AND household_id = ?2", err)))
+		return -1;
+	sqlite3_bind_int64(stmt, 1, round->id);
+	sqlite3_bind_int64(stmt, 2, e->household_id);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		dq_from_codes(r, col(stmt, 0), e->dq);
+		free(e->note);
+		e->note = *col(stmt, 1) ? xstrdup(col(stmt, 1)) : NULL;
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+/* Inserts or updates one score row. */
+static int write_score(struct store *st, const struct stars_round *round, int64_t hh,
+		       const char *star, int value, char **err)
+{
+	int64_t id = find_id(st, "SELECT id FROM star_score WHERE round_id = ?1 AND household_id = ?2"
+			     " AND star = ?3", round->id, hh, star);
+	char v[16];
+	snprintf(v, sizeof v, "%d", value);
+	const char *val = value == STARS_UNSCORED ? NULL : v;
+	if (id) {
+		struct store_field f[] = { { "value", val } };
+		return store_update(st, "star_score", id, f, 1, NULL, err);
+	}
+	if (!val)
+		return 0;  /* nothing stored, nothing to clear */
+	char rid[24], hid[24];
+	snprintf(rid, sizeof rid, "%lld", (long long)round->id);
+	snprintf(hid, sizeof hid, "%lld", (long long)hh);
+	struct store_field f[] = { { "round_id", rid }, { "household_id", hid }, { "star", star }, { "value", val } };
+	return store_insert(st, "star_score", f, ARRAY_LEN(f), NULL, err);
+}
+
+/* Inserts or updates the household's row: disqualifications, note and result. */
+static int write_result(struct store *st, const struct rubric *r, const struct stars_round *round,
+			const struct stars_entry *e, char **err)
+{
+	struct stars_result res;
+	struct strbuf earned = { 0 }, dq = { 0 };
+	stars_compute(r, e->values, e->dq, &res);
+	for (size_t s = 0; s < r->nstars; s++)
+		if (res.earned[s])
+			sb_appendf(&earned, "%s%s", earned.len ? "," : "", r->stars[s].code);
+	for (size_t d = 0; d < r->ndisq; d++)
+		if (e->dq[d])
+			sb_appendf(&dq, "%s%s", dq.len ? "," : "", r->disq[d].code);
+	char stars[16], points[16], level[16], rid[24], hid[24];
+	snprintf(stars, sizeof stars, "%d", res.nearned);
+	snprintf(points, sizeof points, "%d", res.points);
+	snprintf(level, sizeof level, "%d", res.level);
+	snprintf(rid, sizeof rid, "%lld", (long long)round->id);
+	snprintf(hid, sizeof hid, "%lld", (long long)e->household_id);
+	struct store_field f[] = {
+		{ "disqualified", dq.s }, { "note", e->note }, { "earned", earned.s },
+		{ "stars", stars }, { "points", points }, { "level", level },
+		{ "complete", res.complete ? "1" : "0" },
+		{ "round_id", rid }, { "household_id", hid },
+	};
+	int64_t id = find_id(st, "SELECT id FROM star_household WHERE round_id = ?1 AND household_id = ?2",
+			     round->id, e->household_id, NULL);
+	int rc = id ? store_update(st, "star_household", id, f, ARRAY_LEN(f) - 2, NULL, err)
+		    : store_insert(st, "star_household", f, ARRAY_LEN(f), NULL, err);
+	stars_result_free(&res);
+	sb_free(&earned);
+	sb_free(&dq);
+	return rc;
+}
+
+/* Refuses a write the round's stage does not allow. */
+static bool may_write(const struct stars_round *round, char **err)
+{
+	char *why = NULL;
+	if (stars_round_editable(round, &why))
+		return true;
+	*err = why;
+	return false;
+}
+
+int stars_set_score(struct store *st, const struct rubric *r, const struct stars_round *round,
+		    struct stars_entry *e, size_t star, int value, char **err)
+{
+	if (!may_write(round, err))
+		return -1;
+	if (star >= r->nstars || (value != STARS_UNSCORED && (value < 0 || value > r->stars[star].max))) {
+		*err = xasprintf(_("%s: a score from 0 to %d"), star < r->nstars ? _(r->stars[star].name) : "?",
+				 star < r->nstars ? r->stars[star].max : 0);
+		return -1;
+	}
+	int old = e->values[star];
+	e->values[star] = value;
+	int rc = store_begin(st, err);
+	if (rc == 0)
+		rc = write_score(st, round, e->household_id, r->stars[star].code, value, err);
+	if (rc == 0)
+		rc = write_result(st, r, round, e, err);
+	if (rc == 0)
+		rc = store_commit(st, err);
+	else
+		store_rollback(st);
+	if (rc != 0)
+		e->values[star] = old;
+	return rc;
+}
+
+int stars_save_entry(struct store *st, const struct rubric *r, const struct stars_round *round,
+		     const struct stars_entry *e, char **err)
+{
+	if (round->stage == STARS_FINAL && !may_write(round, err))
+		return -1;
+	int rc = store_begin(st, err);
+	for (size_t s = 0; rc == 0 && s < r->nstars; s++)
+		rc = write_score(st, round, e->household_id, r->stars[s].code, e->values[s], err);
+	if (rc == 0)
+		rc = write_result(st, r, round, e, err);
+	if (rc == 0)
+		rc = store_commit(st, err);
+	else
+		store_rollback(st);
+	return rc;
+}
+
+int stars_level_of(struct store *st, int64_t village_id, int year, int64_t household_id)
+{
+	sqlite3_stmt *stmt = prep(st, "SELECT h.level FROM star_household h JOIN star_round r ON r.id = h.round_id"
+				  " WHERE r.village_id = ?1 AND r.year = ?2 AND h.household_id = ?3", NULL);
+	int level = -1;
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, village_id);
+	sqlite3_bind_int(stmt, 2, year);
+	sqlite3_bind_int64(stmt, 3, household_id);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		level = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return level;
+}
+
+/* ---- the notice list ---- */
+
+/* One line of the notice list. */
+struct notice_row {
+	char *group;
+	char *head;
+	int level;
+	char *stars;     /* the earned stars' names */
+};
+
+/* The names of the stars whose codes are listed, joined with 、. Caller frees. */
+static char *star_names(const struct rubric *r, const char *codes)
+{
+	struct strbuf sb = { 0 };
+	for (const char *s = codes; s && *s;) {
+		size_t n = strcspn(s, ",");
+		char *code = xstrndup(s, n);
+		int i = rubric_star_index(r, code);
+		sb_appendf(&sb, "%s%s", sb.len ? _(", ") : "", i >= 0 ? _(r->stars[i].name) : code);
+		free(code);
+		s += n + (s[n] == ',');
+	}
+	return sb_take(&sb);
+}
+
+/* The households of the round with a level, sorted for the notice board. */
+static int notice_rows(struct store *st, const struct rubric *r, const struct stars_round *round,
+		       struct notice_row **out, size_t *n, char **err)
+{
+	sqlite3_stmt *stmt = prep(st,
+		"SELECT hh.village_group, p.name, s.level, s.earned FROM star_household s"
+		" JOIN household hh ON hh.id = s.household_id LEFT JOIN resident p ON p.id = hh.head_id"
+		" WHERE s.round_id = ?1 AND s.level > 0"
+		" ORDER BY s.level DESC, CAST(hh.village_group AS INTEGER), hh.village_group, hh.hh_no", err);
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, round->id);
+	*out = NULL;
+	*n = 0;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		(*out)[(*n)++] = (struct notice_row){ xstrdup(col(stmt, 0)), xstrdup(col(stmt, 1)),
+						      sqlite3_column_int(stmt, 2), star_names(r, col(stmt, 3)) };
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+static void notice_rows_free(struct notice_row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].group);
+		free(rows[i].head);
+		free(rows[i].stars);
+	}
+	free(rows);
+}
+
+/* Appends utf8 padded to cols printer columns. */
+static void pad(struct strbuf *sb, const char *utf8, int cols)
+{
+	char *p = printout_pad(utf8, cols);
+	sb_append(sb, p);
+	free(p);
+}
+
+char *stars_notice_text(struct store *st, const struct rubric *r, const struct stars_round *round,
+			char **err)
+{
+	struct notice_row *rows;
+	size_t n;
+	if (notice_rows(st, r, round, &rows, &n, err) != 0)
+		return NULL;
+	struct strbuf sb = { 0 };
+	char end[11];
+	stars_notice_end(round, end);
+	sb_appendf(&sb, _("%s: star civilised households of %d, public notice"), round->village, round->year);
+	sb_appendf(&sb, "\n\n%s: %s (", _("Rubric"), _(r->title));
+	sb_appendf(&sb, _("version %d"), r->version);
+	sb_append(&sb, ")\n");
+	if (round->notice_start[0])
+		sb_appendf(&sb, _("Notice period: %s to %s (%d days)"), round->notice_start, end, round->notice_days);
+	else
+		sb_appendf(&sb, _("Stage: %s (not yet on public notice)"), stars_stage_label(round->stage));
+	sb_append(&sb, "\n\n");
+	pad(&sb, _("No."), 5);
+	pad(&sb, _("Group"), 9);
+	pad(&sb, _("Head"), 13);
+	pad(&sb, _("Level"), 15);
+	sb_appendf(&sb, "%s\n", _("Stars"));
+	for (size_t i = 0; i < n; i++) {
+		char no[32];
+		snprintf(no, sizeof no, "%zu", i + 1);
+		char *level = rubric_level_name(r, rows[i].level);
+		pad(&sb, no, 5);
+		pad(&sb, rows[i].group, 9);
+		pad(&sb, rows[i].head, 13);
+		pad(&sb, level, 15);
+		sb_appendf(&sb, "%s\n", rows[i].stars);
+		free(level);
+	}
+	sb_append(&sb, "\n");
+	sb_appendf(&sb, n == 1 ? _("%zu household.") : _("%zu households."), n);
+	sb_appendf(&sb, "\n%s\n", _("Objections may be made to the village committee during the notice period."));
+	sb_appendf(&sb, _("%s villagers' committee"), round->village);
+	sb_append(&sb, "\n");
+	notice_rows_free(rows, n);
+	return sb_take(&sb);
+}
+
+/* Appends one CSV field, quoted when it needs to be. */
+static void csv_field(struct strbuf *sb, const char *s, bool last)
+{
+	if (strpbrk(s, ",\"\n\r")) {
+		sb_append(sb, "\"");
+		for (; *s; s++)
+			sb_append_n(sb, *s == '"' ? "\"\"" : s, *s == '"' ? 2 : 1);
+		sb_append(sb, "\"");
+	} else {
+		sb_append(sb, s);
+	}
+	sb_append(sb, last ? "\r\n" : ",");
+}
+
+char *stars_notice_csv(struct store *st, const struct rubric *r, const struct stars_round *round,
+		       char **err)
+{
+	struct notice_row *rows;
+	size_t n;
+	if (notice_rows(st, r, round, &rows, &n, err) != 0)
+		return NULL;
+	struct strbuf sb = { 0 };
+	csv_field(&sb, _("No."), false);
+	csv_field(&sb, _("Group"), false);
+	csv_field(&sb, _("Head"), false);
+	csv_field(&sb, _("Level"), false);
+	csv_field(&sb, _("Stars"), true);
+	for (size_t i = 0; i < n; i++) {
+		char no[32];
+		snprintf(no, sizeof no, "%zu", i + 1);
+		char *level = rubric_level_name(r, rows[i].level);
+		csv_field(&sb, no, false);
+		csv_field(&sb, rows[i].group, false);
+		csv_field(&sb, rows[i].head, false);
+		csv_field(&sb, level, false);
+		csv_field(&sb, rows[i].stars, true);
+		free(level);
+	}
+	notice_rows_free(rows, n);
+	return sb_take(&sb);
+}
+
+/* ---- statistics ---- */
+
+/* The shipped and local rubrics. Caller frees the set. */
+static struct rubric_set *load_rubrics(char **errors)
+{
+	char *local = paths_forms_local();
+	struct rubric_set *set = rubric_set_load(paths_forms(), local, errors);
+	free(local);
+	return set;
+}
+
+/* Households per level of one round into s. */
+static int stat_levels(struct store *st, int64_t round_id, struct stars_stat *s, char **err)
+{
+	sqlite3_stmt *stmt = prep(st, "SELECT level, count(*) FROM star_household WHERE round_id = ?1"
+				  " GROUP BY level ORDER BY level", err);
+	if (!stmt)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, round_id);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		int level = sqlite3_column_int(stmt, 0), count = sqlite3_column_int(stmt, 1);
+		if (level > s->top) {
+			s->per_level = xrealloc(s->per_level, (size_t)(level + 1) * sizeof *s->per_level);
+			for (int i = s->top + 1; i <= level; i++)
+				s->per_level[i] = 0;
+			s->top = level;
+		}
+		s->per_level[level < 0 ? 0 : level] += count;
+		s->households += count;
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+int stars_stats(struct store *st, int year, struct stars_stat **out, size_t *n, char **err)
+{
+	sqlite3_stmt *stmt = prep(st, "SELECT r.id, v.name, r.stage, r.rubric, r.rubric_version FROM star_round r"
+				  " JOIN village v ON v.id = r.village_id WHERE r.year = ?1 ORDER BY v.code", err);
+	if (!stmt)
+		return -1;
+	struct rubric_set *set = load_rubrics(NULL);
+	sqlite3_bind_int(stmt, 1, year);
+	*out = NULL;
+	*n = 0;
+	int rc = 0;
+	while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
+		const struct rubric *r = rubric_get(set, col(stmt, 3), sqlite3_column_int(stmt, 4));
+		int stage = stars_stage_parse(col(stmt, 2));
+		struct stars_stat s = { .village = xstrdup(col(stmt, 1)),
+					.stage = xstrdup(stars_stage_label(stage < 0 ? STARS_SELF : (enum stars_stage)stage)),
+					.top = r ? rubric_top_level(r) : 0 };
+		s.per_level = xcalloc((size_t)s.top + 1, sizeof *s.per_level);
+		rc = stat_levels(st, sqlite3_column_int64(stmt, 0), &s, err);
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		(*out)[(*n)++] = s;
+	}
+	sqlite3_finalize(stmt);
+	rubric_set_free(set);
+	return rc;
+}
+
+void stars_stats_free(struct stars_stat *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(s[i].village);
+		free(s[i].stage);
+		free(s[i].per_level);
+	}
+	free(s);
+}
+
+char *stars_report_text(struct store *st, int year, char **err)
+{
+	struct stars_stat *s;
+	size_t n;
+	if (stars_stats(st, year, &s, &n, err) != 0)
+		return NULL;
+	int top = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i].top > top)
+			top = s[i].top;
+	int *total = xcalloc((size_t)top + 1, sizeof *total);
+	int all = 0;
+	struct strbuf sb = { 0 };
+	sb_appendf(&sb, _("Star households of %d: households per star level"), year);
+	sb_append(&sb, "\n\n");
+	pad(&sb, _("Village"), 12);
+	pad(&sb, _("Stage"), 14);
+	pad(&sb, _("Households"), 7);
+	pad(&sb, _("None"), 6);
+	for (int l = 1; l <= top; l++) {
+		char h[16];
+		snprintf(h, sizeof h, "%d", l);
+		pad(&sb, h, 5);
+	}
+	sb_append(&sb, "\n");
+	for (size_t i = 0; i < n; i++) {
+		char num[16];
+		pad(&sb, s[i].village, 12);
+		pad(&sb, s[i].stage, 14);
+		snprintf(num, sizeof num, "%d", s[i].households);
+		pad(&sb, num, 7);
+		all += s[i].households;
+		for (int l = 0; l <= top; l++) {
+			int c = l <= s[i].top ? s[i].per_level[l] : 0;
+			total[l] += c;
+			snprintf(num, sizeof num, l <= s[i].top ? "%d" : "", c);
+			pad(&sb, num, l ? 5 : 6);
+		}
+		sb_append(&sb, "\n");
+	}
+	if (!n) {
+		sb_appendf(&sb, _("No village has a round in %d."), year);
+		sb_append(&sb, "\n");
+	} else {
+		char num[16];
+		pad(&sb, _("Total"), 26);
+		snprintf(num, sizeof num, "%d", all);
+		pad(&sb, num, 7);
+		for (int l = 0; l <= top; l++) {
+			snprintf(num, sizeof num, "%d", total[l]);
+			pad(&sb, num, l ? 5 : 6);
+		}
+		sb_append(&sb, "\n");
+	}
+	free(total);
+	stars_stats_free(s, n);
+	return sb_take(&sb);
+}
+
+/* ---- the demo ---- */
+
+/* A small deterministic generator: the demo is the same for the same register. */
+static unsigned demo_next(unsigned *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return (*state >> 16) & 0x7fff;
+}
+
+/* The households of a village, by household number. */
+static int64_t *village_households(struct store *st, int64_t village_id, size_t *n)
+{
+	sqlite3_stmt *stmt = prep(st, "SELECT h.id FROM household h JOIN grid g ON g.id = h.grid_id"
+				  " WHERE g.village_id = ?1 ORDER BY h.hh_no", NULL);
+	int64_t *ids = NULL;
+	*n = 0;
+	if (!stmt)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, village_id);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		ids = xrealloc(ids, (*n + 1) * sizeof *ids);
+		ids[(*n)++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	return ids;
+}
+
+/* Scores every household of a round: most stars earned, a few disqualified; with
+ * skip_every > 0, every skip_every-th household (from the first) is left unscored. */
+static int demo_score(struct store *st, const struct rubric *r, const struct stars_round *round,
+		      const int64_t *hh, size_t n, size_t skip_every, char **err)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (skip_every && i % skip_every == 0)
+			continue;
+		unsigned rng = (unsigned)(hh[i] * 2654435761u) ^ (unsigned)round->year;
+		int care = (int)(demo_next(&rng) % 100);   /* how well the household does */
+		struct stars_entry e;
+		stars_entry_init(&e, r, hh[i]);
+		for (size_t s = 0; s < r->nstars; s++) {
+			int roll = (int)(demo_next(&rng) % 100);
+			bool good = roll < 55 + care * 45 / 100;
+			if (r->stars[s].scoring == RUBRIC_PASS)
+				e.values[s] = good;
+			else
+				e.values[s] = good ? r->stars[s].threshold + (int)(demo_next(&rng) % (unsigned)(r->stars[s].max - r->stars[s].threshold + 1))
+						   : (int)(demo_next(&rng) % (unsigned)r->stars[s].threshold);
+		}
+		int dq = (int)(demo_next(&rng) % 200);
+		if (r->ndisq > 0 && dq == 0)
+			e.dq[0] = true;
+		else if (r->ndisq > 1 && dq < 4)
+			e.dq[1] = true;
+		rc = stars_save_entry(st, r, round, &e, err);
+		stars_entry_free(&e);
+	}
+	return rc;
+}
+
+/* Opens a round and scores it; the round in *round. */
+static int demo_round(struct store *st, const struct rubric_set *set, int64_t village, int year,
+		      size_t skip_every, const int64_t *hh, size_t n, struct stars_round *round,
+		      const struct rubric **r, char **err)
+{
+	if (stars_round_open(st, set, village, year, round, err) != 0)
+		return -1;
+	if (!(*r = stars_round_rubric(set, round, err)))
+		return -1;
+	return demo_score(st, *r, round, hh, n, skip_every, err);
+}
+
+int stars_demo(struct store *st, const char *today, char **err)
+{
+	int year = atoi(today);
+	sqlite3_stmt *stmt = prep(st, "SELECT id FROM village ORDER BY id LIMIT 1", err);
+	if (!stmt)
+		return -1;
+	int64_t village = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	struct rubric_set *set = rubric_set_load(paths_forms(), NULL, NULL);
+	char *town = NULL, *vname = NULL;
+	if (!village || !village_info(st, village, &vname, &town) ||
+	    !rubric_find(set, town, year - 1) || !rubric_find(set, town, year)) {
+		/* no rubric shipped for these years: the demo has no rounds */
+		free(town);
+		free(vname);
+		rubric_set_free(set);
+		return 0;
+	}
+	size_t n;
+	int64_t *hh = village_households(st, village, &n);
+	struct stars_round last = { 0 }, now = { 0 };
+	const struct rubric *r = NULL;
+	char date[24];
+	int rc = store_bulk_begin(st, err);
+	if (rc == 0)
+		rc = demo_round(st, set, village, year - 1, 0, hh, n, &last, &r, err);
+	/* last year: reviewed, checked, on notice from 1 December, awarded after it */
+	for (enum stars_stage s = STARS_REVIEW; rc == 0 && s <= STARS_FINAL; s++) {
+		snprintf(date, sizeof date, "%d-12-%02d", year - 1, s == STARS_FINAL ? 10 : 1);
+		rc = stars_round_move(st, r, &last, s, 7, date, err);
+	}
+	/* this year: self-assessments in, a few households still to hand theirs in */
+	if (rc == 0)
+		rc = demo_round(st, set, village, year, 9, hh, n, &now, &r, err);
+	if (rc == 0)
+		rc = stars_round_move(st, r, &now, STARS_REVIEW, 0, today, err);
+	if (rc == 0)
+		rc = store_bulk_end(st, err);
+	else
+		store_rollback(st);
+	stars_round_free(&last);
+	stars_round_free(&now);
+	free(hh);
+	free(town);
+	free(vname);
+	rubric_set_free(set);
+	return rc;
+}
+
+/* ---- subcommands ---- */
+
+/* Options shared by the two subcommands. */
+struct stars_args {
+	const char *village, *encoding, *output;
+	long year;
+	bool csv;
+};
+
+/* Parses --village V --year Y --encoding E --output F --csv; 2 on a mistake. */
+static int parse_args(int argc, char **argv, struct stars_args *a, bool want_village)
+{
+	char today[11];
+	store_today(today);
+	a->year = atoi(today);
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(opt, "--village") == 0 && val && want_village)
+			a->village = argv[++i];
+		else if (strcmp(opt, "--year") == 0 && val) {
+			if ((a->year = cli_parse_count(argv[++i], "--year")) < 0)
+				return 2;
+		} else if (strcmp(opt, "--encoding") == 0 && val && want_village)
+			a->encoding = argv[++i];
+		else if (strcmp(opt, "--output") == 0 && val)
+			a->output = argv[++i];
+		else if (strcmp(opt, "--csv") == 0 && want_village)
+			a->csv = true;
+		else {
+			console_printf(stderr, _("shanzhi: %s: unknown argument: %s\n"), argv[0], opt);
+			return 2;
+		}
+	}
+	if (want_village && !a->village) {
+		console_printf(stderr, _("shanzhi: %s: --village is needed (its name or code)\n"), argv[0]);
+		return 2;
+	}
+	return 0;
+}
+
+/* Opens the store for a command that reads star scores; NULL after printing why. */
+static struct store *open_for_stars(const struct cli_opts *o, char **path)
+{
+	struct store *st = cli_open_store(o, path);
+	if (st && !access_allows(st, ACCESS_STARS_VIEW)) {
+		char *why = access_refusal(st, ACCESS_STARS_VIEW);
+		console_printf(stderr, "shanzhi: %s\n", why);
+		free(why);
+		store_close(st);
+		free(*path);
+		return NULL;
+	}
+	return st;
+}
+
+/* The notice of the village's round of the year as text or CSV; NULL after printing why. */
+static char *notice_document(struct store *st, const struct stars_args *a)
+{
+	int64_t village = stars_village_find(st, a->village);
+	struct stars_round round;
+	char *err = NULL, *doc = NULL, *errors = NULL;
+	if (!village) {
+		console_printf(stderr, _("shanzhi: notice: no village is called %s\n"), a->village);
+		return NULL;
+	}
+	if (stars_round_get(st, village, (int)a->year, &round, &err) != 0) {
+		console_printf(stderr, _("shanzhi: notice: %s has no round in %ld\n"), a->village, a->year);
+		free(err);
+		return NULL;
+	}
+	struct rubric_set *set = load_rubrics(&errors);
+	const struct rubric *r = stars_round_rubric(set, &round, &err);
+	if (r)
+		doc = a->csv ? stars_notice_csv(st, r, &round, &err) : stars_notice_text(st, r, &round, &err);
+	if (!doc)
+		console_printf(stderr, "shanzhi: notice: %s\n%s", err ? err : "?", errors ? errors : "");
+	free(errors);
+	free(err);
+	rubric_set_free(set);
+	stars_round_free(&round);
+	return doc;
+}
+
+int stars_cli_notice(const struct cli_opts *o, int argc, char **argv)
+{
+	struct stars_args a = { 0 };
+	int rc = parse_args(argc, argv, &a, true);
+	if (rc)
+		return rc;
+	char *path;
+	struct store *st = open_for_stars(o, &path);
+	if (!st)
+		return 1;
+	char *doc = notice_document(st, &a), *err = NULL;
+	rc = doc ? 0 : 1;
+	if (doc && printout_deliver(doc, a.encoding, a.output, &err) != 0) {
+		console_printf(stderr, "shanzhi: notice: %s\n", err);
+		rc = 1;
+	}
+	free(err);
+	free(doc);
+	store_close(st);
+	free(path);
+	return rc;
+}
+
+int stars_cli_report(const struct cli_opts *o, int argc, char **argv)
+{
+	struct stars_args a = { 0 };
+	int rc = parse_args(argc, argv, &a, false);
+	if (rc)
+		return rc;
+	char *path, *err = NULL;
+	struct store *st = open_for_stars(o, &path);
+	if (!st)
+		return 1;
+	char *text = stars_report_text(st, (int)a.year, &err);
+	if (!text) {
+		console_printf(stderr, "shanzhi: report: %s\n", err ? err : "?");
+		rc = 1;
+	} else if (a.output) {
+		rc = printout_deliver(text, NULL, a.output, &err) == 0 ? 0 : 1;
+		if (rc)
+			console_printf(stderr, "shanzhi: report: %s\n", err);
+	} else {
+		console_puts(stdout, text);
+	}
+	free(text);
+	free(err);
+	store_close(st);
+	free(path);
+	return rc;
+}

@@ -1,0 +1,1153 @@
+/* tui-stars: the 星级文明户 screens: a round's scoring grid (households as rows, stars
+ * as columns, one key per cell, moving on by itself), the explanation of a
+ * household's result, the stage moves, the notice list (公示名单) with printing and
+ * export, and the statistics with a chart.
+ *
+ * The grid holds the whole village in memory (a few thousand households at most)
+ * and writes each cell as it is typed, through stars_set_score: one audited
+ * transaction per key, so nothing typed is lost and there is no save key. Only the
+ * rows and lines that change are drawn again; ncurses sends the difference. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access.h"
+#include "app.h"
+#include "form.h"
+#include "i18n.h"
+#include "idcard.h"
+#include "paths.h"
+#include "printout.h"
+#include "stars.h"
+#include "store.h"
+#include "text.h"
+#include "tui-chart.h"
+#include "tui-list.h"
+#include "tui-screens.h"
+#include "util.h"
+
+/* Columns of the grid. */
+#define X_HEAD 0
+#define W_HEAD 8
+#define X_GROUP 9
+#define W_GROUP 4
+#define X_CELLS 14
+#define W_CELL 3
+#define W_TOTAL 4
+#define W_LEVEL 3
+#define W_LAST 3
+#define W_CHANGE 3
+#define X_PANEL 60
+#define Y_ROWS 4
+
+/* One household of the grid. */
+struct grid_row {
+	int64_t id;
+	char *hh_no;
+	char *head;
+	char *group;
+	struct stars_entry e;
+	struct stars_result res;
+	int last;            /* last year's level, -1 when none */
+};
+
+/* The scoring grid of one round. */
+struct grid {
+	struct tui *t;
+	struct store *st;
+	struct stars_round *round;
+	const struct rubric *r;
+	struct grid_row *rows;
+	size_t n;
+	size_t cur, star, top;
+	int nrows;           /* rows on the screen */
+	char pending[8];     /* digits typed into a points cell, not yet written */
+	bool can_edit;
+	char today[11];
+};
+
+/* Text of column i, "" when NULL. */
+static const char *col(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+	return s ? (const char *)s : "";
+}
+
+/* True when the database has a table of that name (other registers may be absent). */
+static bool table_exists(struct store *st, const char *name)
+{
+	sqlite3_stmt *stmt;
+	bool found = false;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	return found;
+}
+
+/* ---- loading the grid ---- */
+
+/* qsort/bsearch order of row indexes by household id. */
+static const struct grid_row *sort_rows;
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = sort_rows[*(const size_t *)a].id, y = sort_rows[*(const size_t *)b].id;
+	return x < y ? -1 : x > y;
+}
+
+/* The row of household id, or NULL (index: row indexes sorted by id). */
+static struct grid_row *row_of(struct grid *g, const size_t *index, int64_t id)
+{
+	size_t lo = 0, hi = g->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int64_t m = g->rows[index[mid]].id;
+		if (m == id)
+			return &g->rows[index[mid]];
+		if (m < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The village's households, by group and household number. */
+static void load_households(struct grid *g)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(store_db(g->st),
+			       "SELECT h.id, h.hh_no, p.name, h.village_group FROM household h"
+			       " JOIN grid gr ON gr.id = h.grid_id LEFT JOIN resident p ON p.id = h.head_id"
+			       " WHERE gr.village_id = ?1"
+			       " ORDER BY CAST(h.village_group AS INTEGER), h.village_group, h.hh_no",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(stmt, 1, g->round->village_id);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		g->rows = xrealloc(g->rows, (g->n + 1) * sizeof *g->rows);
+		struct grid_row *row = &g->rows[g->n++];
+		*row = (struct grid_row){ .id = sqlite3_column_int64(stmt, 0), .hh_no = xstrdup(col(stmt, 1)),
+					  .head = xstrdup(col(stmt, 2)), .group = xstrdup(col(stmt, 3)), .last = -1 };
+		stars_entry_init(&row->e, g->r, row->id);
+	}
+	sqlite3_finalize(stmt);
+}
+
+/* Fills the rows' scores, disqualifications, notes and last year's levels in three
+ * queries over the round rather than one per household. */
+static void load_scores(struct grid *g)
+{
+	size_t *index = xmalloc((g->n ? g->n : 1) * sizeof *index);
+	for (size_t i = 0; i < g->n; i++)
+		index[i] = i;
+	sort_rows = g->rows;
+	qsort(index, g->n, sizeof *index, by_id);
+	sqlite3 *db = store_db(g->st);
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(db, "SELECT household_id, star, value FROM star_score WHERE round_id = ?1"
+			       " AND value IS NOT NULL", -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, g->round->id);
+		while (sqlite3_step(stmt) == SQLITE_ROW) {
+			struct grid_row *row = row_of(g, index, sqlite3_column_int64(stmt, 0));
+			int s = rubric_star_index(g->r, col(stmt, 1));
+			if (row && s >= 0)
+				row->e.values[s] = sqlite3_column_int(stmt, 2);
+		}
+		sqlite3_finalize(stmt);
+	}
+	if (sqlite3_prepare_v2(db, "SELECT household_id, disqualified, note FROM star_household WHERE round_id = ?1",
+			       -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, g->round->id);
+		while (sqlite3_step(stmt) == SQLITE_ROW) {
+			struct grid_row *row = row_of(g, index, sqlite3_column_int64(stmt, 0));
+			if (!row)
+				continue;
+			for (const char *s = col(stmt, 1); *s;) {
+				size_t len = strcspn(s, ",");
+				char *code = xstrndup(s, len);
+				int d = rubric_disq_index(g->r, code);
+				if (d >= 0)
+					row->e.dq[d] = true;
+				free(code);
+				s += len + (s[len] == ',');
+			}
+			if (*col(stmt, 2))
+				row->e.note = xstrdup(col(stmt, 2));
+		}
+		sqlite3_finalize(stmt);
+	}
+	if (sqlite3_prepare_v2(db, "SELECT h.household_id, h.level FROM star_household h JOIN star_round r"
+			       " ON r.id = h.round_id WHERE r.village_id = ?1 AND r.year = ?2", -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, g->round->village_id);
+		sqlite3_bind_int(stmt, 2, g->round->year - 1);
+		while (sqlite3_step(stmt) == SQLITE_ROW) {
+			struct grid_row *row = row_of(g, index, sqlite3_column_int64(stmt, 0));
+			if (row)
+				row->last = sqlite3_column_int(stmt, 1);
+		}
+		sqlite3_finalize(stmt);
+	}
+	for (size_t i = 0; i < g->n; i++)
+		stars_compute(g->r, g->rows[i].e.values, g->rows[i].e.dq, &g->rows[i].res);
+	free(index);
+}
+
+static void grid_free(struct grid *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		free(g->rows[i].hh_no);
+		free(g->rows[i].head);
+		free(g->rows[i].group);
+		stars_entry_free(&g->rows[i].e);
+		stars_result_free(&g->rows[i].res);
+	}
+	free(g->rows);
+}
+
+/* ---- drawing ---- */
+
+/* The round's line: rubric, version, stage, notice period. */
+static void draw_round_line(struct grid *g)
+{
+	char end[11];
+	stars_notice_end(g->round, end);
+	char *line = g->round->notice_start[0]
+		? xasprintf(_("%s (version %d)   Stage: %s   Notice %s to %s"), _(g->r->title),
+			    g->r->version, stars_stage_label(g->round->stage), g->round->notice_start, end)
+		: xasprintf(_("%s (version %d)   Stage: %s"), _(g->r->title), g->r->version,
+			    stars_stage_label(g->round->stage));
+	tui_put(stdscr, 1, 0, line, COLS, A_BOLD);
+	free(line);
+}
+
+/* The column heads: the first character of each star's name. */
+static void draw_header(struct grid *g)
+{
+	struct strbuf sb = { 0 };
+	tui_col(&sb, _("Head"), W_HEAD);
+	tui_col(&sb, _("Grp"), W_GROUP);
+	for (size_t s = 0; s < g->r->nstars && s < 10; s++) {
+		char *name = text_fit(_(g->r->stars[s].name), 2);
+		sb_appendf(&sb, "%s ", name);
+		free(name);
+	}
+	tui_col(&sb, g->r->basis == RUBRIC_BY_POINTS ? _("Pts") : _("Sum"), W_TOTAL - 1);
+	tui_col(&sb, _("Lv"), W_LEVEL - 1);
+	tui_col(&sb, _("Lst"), W_LAST - 1);
+	tui_col(&sb, _("+/-"), W_CHANGE - 1);
+	tui_put(stdscr, 3, 0, sb.s, X_PANEL - 1, A_BOLD | A_UNDERLINE);
+	sb_free(&sb);
+}
+
+/* The x of star s's cell. */
+static int cell_x(size_t s)
+{
+	return X_CELLS + (int)s * W_CELL;
+}
+
+/* One household's line; the cell in hand is reversed. */
+static void draw_row(struct grid *g, size_t i)
+{
+	int y = Y_ROWS + (int)(i - g->top);
+	if (i >= g->n) {
+		tui_put(stdscr, y, 0, "", X_PANEL - 1, A_NORMAL);
+		return;
+	}
+	struct grid_row *row = &g->rows[i];
+	bool here = i == g->cur;
+	tui_put(stdscr, y, X_HEAD, row->head, W_HEAD, here ? A_BOLD : A_NORMAL);
+	tui_put(stdscr, y, X_HEAD + W_HEAD, " ", 1, A_NORMAL);
+	tui_put(stdscr, y, X_GROUP, row->group, W_GROUP, A_NORMAL);
+	tui_put(stdscr, y, X_GROUP + W_GROUP, " ", 1, A_NORMAL);
+	for (size_t s = 0; s < g->r->nstars && s < 10; s++) {
+		bool in_hand = here && s == g->star;
+		char *v = in_hand && g->pending[0] ? xasprintf("%s_", g->pending)
+						    : stars_value_text(&g->r->stars[s], row->e.values[s]);
+		attr_t a = in_hand ? A_REVERSE : row->res.withheld[s] ? A_UNDERLINE
+			 : row->res.earned[s] ? A_BOLD : A_NORMAL;
+		char *cell = xasprintf("%2s", v);
+		tui_put(stdscr, y, cell_x(s), cell, W_CELL - 1, a);
+		tui_put(stdscr, y, cell_x(s) + W_CELL - 1, " ", 1, A_NORMAL);
+		free(cell);
+		free(v);
+	}
+	int x = cell_x(g->r->nstars < 10 ? g->r->nstars : 10);
+	char buf[48];
+	snprintf(buf, sizeof buf, "%3d", g->r->basis == RUBRIC_BY_POINTS ? row->res.points : row->res.nearned);
+	x += tui_put(stdscr, y, x, buf, W_TOTAL, A_NORMAL);
+	snprintf(buf, sizeof buf, "%2d", row->res.level);
+	x += tui_put(stdscr, y, x, row->res.level ? buf : " -", W_LEVEL, row->res.level ? A_BOLD : A_NORMAL);
+	snprintf(buf, sizeof buf, "%2d", row->last);
+	x += tui_put(stdscr, y, x, row->last >= 0 ? buf : "", W_LAST, A_NORMAL);
+	if (row->last >= 0 && row->res.level != row->last)
+		snprintf(buf, sizeof buf, "%+d", row->res.level - row->last);
+	else
+		snprintf(buf, sizeof buf, "%s", row->last >= 0 ? "=" : "");
+	x += tui_put(stdscr, y, x, buf, W_CHANGE, A_NORMAL);
+	const char *mark = row->e.note ? "*" : "";
+	for (size_t d = 0; d < g->r->ndisq; d++)
+		if (row->e.dq[d])
+			mark = "!";
+	tui_put(stdscr, y, x, mark, X_PANEL - 1 - x, A_BOLD);
+}
+
+/* Appends one panel line, clipped to the panel. */
+static void panel_line(int *y, int ymax, const char *text, attr_t a)
+{
+	if (*y >= ymax)
+		return;
+	tui_put(stdscr, (*y)++, X_PANEL, text, COLS - X_PANEL, a);
+}
+
+/* The household's members, with relation and age. */
+static void panel_members(struct grid *g, struct grid_row *row, int *y, int ymax)
+{
+	sqlite3_stmt *stmt;
+	const struct codelist *rel = form_codelist(g->t->app->forms, "relation");
+	if (sqlite3_prepare_v2(store_db(g->st), "SELECT name, relation, birth_date FROM resident"
+			       " WHERE household_id = ?1 AND living_status = '1' ORDER BY relation, birth_date",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(stmt, 1, row->id);
+	panel_line(y, ymax, _("Members:"), A_BOLD);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char *label = codelist_label(rel, col(stmt, 1));
+		int age = idcard_age(col(stmt, 2), g->today);
+		char *line = age >= 0 ? xasprintf(" %s %s %d", col(stmt, 0), label ? label : col(stmt, 1), age)
+				      : xasprintf(" %s %s", col(stmt, 0), label ? label : col(stmt, 1));
+		panel_line(y, ymax, line, A_NORMAL);
+		free(line);
+	}
+	sqlite3_finalize(stmt);
+}
+
+/* A count from another register about the household's members, with its label;
+ * nothing when that register is not in this database. */
+static void panel_fact(struct grid *g, struct grid_row *row, const char *table, const char *label,
+		       const char *sql, int *y, int ymax)
+{
+	sqlite3_stmt *stmt;
+	if (!table_exists(g->st, table) ||
+	    sqlite3_prepare_v2(store_db(g->st), sql, -1, &stmt, NULL) != SQLITE_OK)
+		return;
+	char year[8];
+	snprintf(year, sizeof year, "%d", g->round->year);
+	sqlite3_bind_int64(stmt, 1, row->id);
+	sqlite3_bind_text(stmt, 2, year, -1, SQLITE_TRANSIENT);
+	int count = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	char *line = xasprintf("%s %d", label, count);
+	panel_line(y, ymax, line, count ? A_BOLD : A_NORMAL);
+	free(line);
+}
+
+/* Beside the grid: the household in hand, its members and this year's facts. */
+static void draw_panel(struct grid *g)
+{
+	int y = 3, ymax = LINES - 5;
+	for (int r = y; r < ymax; r++)
+		tui_put(stdscr, r, X_PANEL - 1, "|", COLS - X_PANEL + 1, A_NORMAL);
+	if (!g->n)
+		return;
+	struct grid_row *row = &g->rows[g->cur];
+	char *line = xasprintf(_("Household %s"), row->hh_no);
+	panel_line(&y, ymax, line, A_BOLD);
+	free(line);
+	/* facts first: they bear on the scores; the member list takes what is left */
+	int facts_y = ymax - 2;
+	int fy = facts_y;
+	panel_fact(g, row, "dispute_party", _("Mediation cases this year:"),
+		   "SELECT count(DISTINCT c.id) FROM dispute_party p JOIN dispute_case c ON c.id = p.case_id"
+		   " JOIN resident m ON m.id = p.resident_id WHERE m.household_id = ?1"
+		   " AND substr(c.received_date, 1, 4) = ?2", &fy, ymax);
+	panel_fact(g, row, "service_request", _("Open service requests:"),
+		   "SELECT count(*) FROM service_request s JOIN resident m ON m.id = s.resident_id"
+		   " WHERE m.household_id = ?1 AND s.status IN ('accepted', 'in_progress', 'transferred')"
+		   " AND ?2 IS NOT NULL", &fy, ymax);
+	panel_members(g, row, &y, facts_y);
+	while (y < facts_y)
+		panel_line(&y, facts_y, "", A_NORMAL);
+	while (fy < ymax)
+		panel_line(&fy, ymax, "", A_NORMAL);
+}
+
+/* Under the grid: the star in hand, what earns it, the keys, the household's note. */
+static void draw_footer(struct grid *g)
+{
+	int y = LINES - 5;
+	if (g->star < g->r->nstars) {
+		const struct rubric_star *s = &g->r->stars[g->star];
+		char *line = s->scoring == RUBRIC_POINTS
+			? xasprintf(_("%s: %s (0 to %d points, %d earn the star)"), _(s->name),
+				    s->earns ? _(s->earns) : "", s->max, s->threshold)
+			: xasprintf(_("%s: %s (+ earned, - not earned)"), _(s->name), s->earns ? _(s->earns) : "");
+		tui_put(stdscr, y, 0, line, COLS, A_BOLD);
+		free(line);
+	}
+	struct strbuf sb = { 0 };
+	if (g->n) {
+		struct grid_row *row = &g->rows[g->cur];
+		for (size_t d = 0; d < g->r->ndisq; d++)
+			if (row->e.dq[d])
+				sb_appendf(&sb, "%s%s ", _("Disqualified:"), _(g->r->disq[d].name));
+		if (row->e.note)
+			sb_appendf(&sb, "%s %s", _("Note:"), row->e.note);
+	}
+	tui_put(stdscr, y + 1, 0, sb.len ? sb.s : "", COLS, A_NORMAL);
+	sb_free(&sb);
+	tui_put(stdscr, y + 2, 0, g->can_edit
+		? _("Keys: + full marks, - none, digits points, y/n pass, Space clears; it moves on by itself")
+		: "", COLS, A_NORMAL);
+}
+
+static const struct tui_hint grid_hints[] = {
+	{ "F1", N_("Help") }, { "F3", N_("Find") }, { "F5", N_("Note") }, { "F6", N_("Disqualify") },
+	{ "F8", N_("Stage") }, { "F9", N_("Why") }, { "F10", N_("Back") },
+};
+
+/* Keeps the row in hand on the screen. */
+static void grid_scroll(struct grid *g)
+{
+	g->nrows = LINES - 5 - Y_ROWS;
+	if (g->nrows < 1)
+		g->nrows = 1;
+	if (g->cur < g->top)
+		g->top = g->cur;
+	if (g->cur >= g->top + (size_t)g->nrows)
+		g->top = g->cur - (size_t)g->nrows + 1;
+}
+
+/* Draws everything (on entry, after a dialog, after a resize). */
+static void grid_draw(struct grid *g)
+{
+	if (!tui_size_ok(g->t))
+		return;
+	char *title = xasprintf(_("Star households: %s %d"), g->round->village, g->round->year);
+	grid_scroll(g);
+	erase();
+	tui_title(g->t, title);
+	free(title);
+	draw_round_line(g);
+	tui_put(stdscr, 2, 0, g->can_edit ? "" : _("Read only: the scores of this stage cannot change."), COLS, A_NORMAL);
+	draw_header(g);
+	for (int r = 0; r < g->nrows; r++)
+		draw_row(g, g->top + (size_t)r);
+	draw_panel(g);
+	draw_footer(g);
+	tui_keybar(g->t, grid_hints, ARRAY_LEN(grid_hints));
+	tui_draw_message(g->t);
+	curs_set(0);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* Draws what a move or a score changed: the rows, the panel, the footer. */
+static void grid_flush(struct grid *g, size_t old_top)
+{
+	grid_scroll(g);
+	for (int r = 0; r < g->nrows; r++)
+		draw_row(g, g->top + (size_t)r);
+	(void)old_top;
+	draw_panel(g);
+	draw_footer(g);
+	tui_draw_message(g->t);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* ---- scoring ---- */
+
+/* Whether the round allows scoring now and the operator may; says why not. */
+static bool grid_writable(struct grid *g)
+{
+	char *why = NULL;
+	if (!access_allows(g->st, ACCESS_STARS_EDIT)) {
+		why = access_refusal(g->st, ACCESS_STARS_EDIT);
+	} else if (!stars_round_editable(g->round, &why)) {
+		;
+	} else {
+		return true;
+	}
+	tui_error(g->t, "%s", why);
+	free(why);
+	return false;
+}
+
+/* Moves to the next cell, the first star of the next household after the last. */
+static void grid_advance(struct grid *g)
+{
+	if (g->star + 1 < g->r->nstars) {
+		g->star++;
+	} else if (g->cur + 1 < g->n) {
+		g->star = 0;
+		g->cur++;
+	}
+}
+
+/* Writes a score into the cell in hand and moves on; an error stays put. */
+static void grid_score(struct grid *g, int value)
+{
+	if (!g->n || !grid_writable(g))
+		return;
+	struct grid_row *row = &g->rows[g->cur];
+	char *err = NULL;
+	if (stars_set_score(g->st, g->r, g->round, &row->e, g->star, value, &err) != 0) {
+		tui_error(g->t, "%s", err ? err : "?");
+		free(err);
+		return;
+	}
+	stars_result_free(&row->res);
+	stars_compute(g->r, row->e.values, row->e.dq, &row->res);
+	tui_message_clear(g->t);
+	if (value != STARS_UNSCORED)
+		grid_advance(g);
+}
+
+/* Writes the digits typed so far, if any. */
+static void grid_commit_pending(struct grid *g)
+{
+	if (!g->pending[0])
+		return;
+	int v = atoi(g->pending);
+	g->pending[0] = '\0';
+	grid_score(g, v);
+}
+
+/* A digit in a cell: a pass star takes 1/0; a points star writes as soon as no
+ * further digit could follow (8 of 10 at once, 1 waits for a possible 10). */
+static void grid_digit(struct grid *g, int k)
+{
+	const struct rubric_star *s = &g->r->stars[g->star];
+	if (s->scoring == RUBRIC_PASS) {
+		if (k == '1' || k == '0')
+			grid_score(g, k == '1');
+		else
+			tui_error(g->t, "%s", _("A pass star takes + or 1 (earned), - or 0 (not earned)."));
+		return;
+	}
+	size_t len = strlen(g->pending);
+	if (len + 1 >= sizeof g->pending)
+		return;
+	g->pending[len] = (char)k;
+	g->pending[len + 1] = '\0';
+	int v = atoi(g->pending);
+	if (v > s->max) {
+		g->pending[0] = '\0';
+		tui_error(g->t, _("%s: at most %d points."), _(s->name), s->max);
+	} else if (v * 10 > s->max) {
+		grid_commit_pending(g);
+	}
+}
+
+/* Moves the cell in hand; pending digits are written first. */
+static bool grid_move(struct grid *g, int k)
+{
+	switch (k) {
+	case TK_LEFT: case TK_BTAB:
+		if (g->star > 0)
+			g->star--;
+		else if (g->cur > 0) {
+			g->cur--;
+			g->star = g->r->nstars - 1;
+		}
+		return true;
+	case TK_RIGHT: case TK_TAB: case TK_ENTER:
+		grid_advance(g);
+		return true;
+	case TK_UP: if (g->cur > 0) g->cur--; return true;
+	case TK_DOWN: if (g->cur + 1 < g->n) g->cur++; return true;
+	case TK_PGUP: g->cur = g->cur > (size_t)g->nrows ? g->cur - (size_t)g->nrows : 0; return true;
+	case TK_PGDN:
+		g->cur = g->cur + (size_t)g->nrows < g->n ? g->cur + (size_t)g->nrows : (g->n ? g->n - 1 : 0);
+		return true;
+	case TK_HOME: g->star = 0; return true;
+	case TK_END: g->star = g->r->nstars - 1; return true;
+	default: return false;
+	}
+}
+
+/* F5: the household's note. */
+static void grid_note(struct grid *g)
+{
+	if (!g->n || !grid_writable(g))
+		return;
+	struct grid_row *row = &g->rows[g->cur];
+	char *title = xasprintf(_("Note on household %s"), row->hh_no);
+	char *note = tui_prompt(g->t, title, _("Note (what the review said, a reason):"), row->e.note, 200);
+	free(title);
+	if (!note)
+		return;
+	char *old = row->e.note, *err = NULL;
+	row->e.note = *note ? note : NULL;
+	if (!*note)
+		free(note);
+	if (stars_save_entry(g->st, g->r, g->round, &row->e, &err) != 0) {
+		tui_error(g->t, "%s", err ? err : "?");
+		free(row->e.note);
+		row->e.note = old;
+		free(err);
+		return;
+	}
+	free(old);
+	tui_message(g->t, "%s", _("The note is saved."));
+}
+
+/* F6: turns disqualifying conditions on and off for the household in hand. */
+static void grid_disqualify(struct grid *g)
+{
+	if (!g->n || !g->r->ndisq || !grid_writable(g))
+		return;
+	struct grid_row *row = &g->rows[g->cur];
+	for (;;) {
+		char **labels = xcalloc(g->r->ndisq, sizeof *labels);
+		for (size_t d = 0; d < g->r->ndisq; d++)
+			labels[d] = xasprintf("[%s] %s", row->e.dq[d] ? "x" : " ", _(g->r->disq[d].name));
+		char *title = xasprintf(_("Disqualifying conditions of %s (digit turns on/off)"), row->head);
+		int d = tui_choose(g->t, title, (const char *const *)labels, g->r->ndisq, 0);
+		free(title);
+		for (size_t i = 0; i < g->r->ndisq; i++)
+			free(labels[i]);
+		free(labels);
+		if (d < 0)
+			break;
+		char *err = NULL;
+		row->e.dq[d] = !row->e.dq[d];
+		if (stars_save_entry(g->st, g->r, g->round, &row->e, &err) != 0) {
+			row->e.dq[d] = !row->e.dq[d];
+			tui_error(g->t, "%s", err ? err : "?");
+			free(err);
+			break;
+		}
+		stars_result_free(&row->res);
+		stars_compute(g->r, row->e.values, row->e.dq, &row->res);
+	}
+}
+
+/* F3: jumps to a household by number or head's name. */
+static void grid_find(struct grid *g)
+{
+	char *q = tui_prompt(g->t, _("Find a household"), _("Household number or head's name:"), NULL, 40);
+	if (!q || !*q) {
+		free(q);
+		return;
+	}
+	for (size_t k = 1; k <= g->n; k++) {
+		size_t i = (g->cur + k) % g->n;
+		if (strncmp(g->rows[i].hh_no, q, strlen(q)) == 0 || strstr(g->rows[i].head, q)) {
+			g->cur = i;
+			g->star = 0;
+			free(q);
+			return;
+		}
+	}
+	tui_error(g->t, _("No household matches %s."), q);
+	free(q);
+}
+
+/* ---- a scrolling text view: the explanation and the notice list ---- */
+
+struct text_view {
+	const char *title;
+	const struct tui_hint *hints;
+	size_t nhints;
+	/* keys other than scrolling and back; true when handled */
+	bool (*key)(void *ctx, struct tui *t, int k);
+	void *ctx;
+};
+
+/* Shows text full-screen, scrolling by line and page, until the clerk goes back. */
+static void text_view_run(struct tui *t, const struct text_view *v, const char *text)
+{
+	char **lines;
+	size_t n = tui_wrap(text, COLS > 1 ? COLS - 1 : 1, &lines), top = 0;
+	static const struct tui_hint back[] = { { "PgUp/PgDn", N_("Scroll") }, { "F10", N_("Back") } };
+	for (;;) {
+		if (tui_size_ok(t)) {
+			int rows = LINES - 4;
+			erase();
+			tui_title(t, v->title);
+			for (int r = 0; r < rows; r++)
+				if (top + (size_t)r < n)
+					tui_put(stdscr, 2 + r, 0, lines[top + (size_t)r], COLS, A_NORMAL);
+			tui_keybar(t, v->hints ? v->hints : back, v->hints ? v->nhints : ARRAY_LEN(back));
+			tui_draw_message(t);
+			curs_set(0);
+			wnoutrefresh(stdscr);
+			doupdate();
+		}
+		int k = tui_getkey(t, -1), page = LINES - 4 > 1 ? LINES - 4 : 1;
+		if (TK_IS_BACK(k))
+			break;
+		if (k == TK_DOWN && top + 1 < n)
+			top++;
+		else if (k == TK_UP && top > 0)
+			top--;
+		else if (k == TK_PGDN)
+			top = top + (size_t)page < n ? top + (size_t)page : top;
+		else if (k == TK_PGUP)
+			top = top > (size_t)page ? top - (size_t)page : 0;
+		else if (v->key)
+			v->key(v->ctx, t, k);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	curs_set(1);
+}
+
+/* F9: why the household in hand got what it got. */
+static void grid_explain(struct grid *g)
+{
+	if (!g->n)
+		return;
+	struct grid_row *row = &g->rows[g->cur];
+	char *why = stars_explain(g->r, row->e.values, row->e.dq);
+	char *last = row->last >= 0 ? rubric_level_name(g->r, row->last) : NULL;
+	char *text = last ? xasprintf("%s%s %s\n", why, _("Last year:"), last) : xstrdup(why);
+	char *title = xasprintf(_("Why %s (household %s) got this result"), row->head, row->hh_no);
+	struct text_view v = { .title = title };
+	text_view_run(g->t, &v, text);
+	free(title);
+	free(text);
+	free(last);
+	free(why);
+}
+
+/* ---- stage moves ---- */
+
+/* Households of the grid with a star still unscored. */
+static size_t unscored_households(const struct grid *g)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < g->n; i++)
+		n += !g->rows[i].res.complete;
+	return n;
+}
+
+/* F8: moves the round on (or from 公示 back to 审核) after the clerk confirms. */
+static void grid_stage(struct grid *g)
+{
+	if (!access_allows(g->st, ACCESS_STARS_EDIT)) {
+		char *why = access_refusal(g->st, ACCESS_STARS_EDIT);
+		tui_error(g->t, "%s", why);
+		free(why);
+		return;
+	}
+	if (g->round->stage == STARS_FINAL) {
+		tui_error(g->t, "%s", _("The round is final (stars awarded): it does not change any more."));
+		return;
+	}
+	enum stars_stage to[2] = { g->round->stage + 1, STARS_CHECK };
+	size_t nto = g->round->stage == STARS_NOTICE ? 2 : 1;
+	const char *labels[2];
+	char *l0 = xasprintf(_("On to %s"), stars_stage_label(to[0]));
+	char *l1 = xasprintf(_("Back to %s (an objection to answer)"), stars_stage_label(STARS_CHECK));
+	labels[0] = l0;
+	labels[1] = l1;
+	char *title = xasprintf(_("Stage: %s"), stars_stage_label(g->round->stage));
+	int c = tui_choose(g->t, title, labels, nto, 0);
+	free(title);
+	free(l0);
+	free(l1);
+	if (c < 0)
+		return;
+	int days = 0;
+	if (to[c] == STARS_NOTICE) {
+		char init[8];
+		snprintf(init, sizeof init, "%d", g->round->notice_days);
+		char *s = tui_prompt(g->t, _("Public notice"), _("Days the notice stays up:"), init, 2);
+		if (!s)
+			return;
+		days = atoi(s);
+		free(s);
+	}
+	size_t open = unscored_households(g);
+	char *q = open && to[c] > g->round->stage
+		? xasprintf(_("%zu household(s) still have unscored stars. Move the round to %s anyway?"), open,
+			    stars_stage_label(to[c]))
+		: xasprintf(_("Move the round to %s?"), stars_stage_label(to[c]));
+	bool yes = tui_confirm(g->t, q, open == 0);
+	free(q);
+	if (!yes)
+		return;
+	char *err = NULL;
+	if (stars_round_move(g->st, g->r, g->round, to[c], days, g->today, &err) != 0) {
+		tui_error(g->t, "%s", err ? err : "?");
+		free(err);
+		return;
+	}
+	g->can_edit = stars_round_editable(g->round, &err);
+	free(err);
+	tui_message(g->t, _("The round is now at: %s."), stars_stage_label(g->round->stage));
+}
+
+static void grid_help(struct grid *g)
+{
+	tui_show_text(g->t, _("Scoring"),
+		      _("One row per household, one column per star (its first character heads the column; "
+			"the star in hand is named under the grid). Type + for full marks, - for none, y/n or "
+			"1/0 for a pass star, the points for a points star: the score is saved at once and the "
+			"cursor moves on, to the next household after the last star. Space clears a cell. "
+			"Sum/Pts and Lv are this year's result, Lst last year's level and +/- the change. "
+			"F3 finds a household, F5 writes a note, F6 sets a disqualifying condition, F8 moves "
+			"the round to its next stage, F9 explains the result star by star."));
+}
+
+/* Handles one key of the grid; false when the clerk goes back. */
+static bool grid_key(struct grid *g, int k)
+{
+	bool full = false;
+	if (k == TK_RESIZE)
+		full = true;
+	else if (TK_IS_BACK(k)) {
+		grid_commit_pending(g);
+		return false;
+	} else if (k >= '0' && k <= '9' && g->n) {
+		if (grid_writable(g))
+			grid_digit(g, k);
+		else
+			g->pending[0] = '\0';
+	} else if (k == TK_BACKSPACE && g->pending[0]) {
+		g->pending[strlen(g->pending) - 1] = '\0';
+	} else if (k == '+' || k == '-' || k == 'y' || k == 'n' || k == 'Y' || k == 'N') {
+		g->pending[0] = '\0';
+		char text[2] = { (char)k, '\0' };
+		int v;
+		if (g->n && stars_parse_value(&g->r->stars[g->star], text, &v))
+			grid_score(g, v);
+		else if (g->n)
+			tui_error(g->t, "%s", _("A points star takes digits, + or -."));
+	} else if (k == ' ' || k == TK_DELETE || k == TK_BACKSPACE) {
+		grid_score(g, STARS_UNSCORED);
+	} else if (grid_move(g, (grid_commit_pending(g), k))) {
+		;
+	} else {
+		full = true;
+		switch (k) {
+		case TK_F1: grid_help(g); break;
+		case TK_F3: grid_find(g); break;
+		case TK_F5: grid_note(g); break;
+		case TK_F6: grid_disqualify(g); break;
+		case TK_F8: grid_stage(g); break;
+		case TK_F9: grid_explain(g); break;
+		default: full = false;
+		}
+	}
+	if (full)
+		grid_draw(g);
+	else
+		grid_flush(g, g->top);
+	return true;
+}
+
+/* The scoring grid of a round until the clerk goes back. */
+static void grid_run(struct tui *t, struct stars_round *round, const struct rubric *r)
+{
+	struct grid g = { .t = t, .st = t->app->st, .round = round, .r = r };
+	store_today(g.today);
+	load_households(&g);
+	load_scores(&g);
+	char *why = NULL;
+	g.can_edit = access_allows(g.st, ACCESS_STARS_EDIT) && stars_round_editable(round, &why);
+	free(why);
+	if (!g.n)
+		tui_error(t, "%s", _("The village has no households in its grids."));
+	grid_draw(&g);
+	while (grid_key(&g, tui_getkey(t, -1)))
+		;
+	grid_free(&g);
+	curs_set(1);
+}
+
+/* ---- the notice list ---- */
+
+struct notice_ctx {
+	struct store *st;
+	const struct rubric *r;
+	const struct stars_round *round;
+};
+
+/* F5 print, F6 export CSV, from the notice list. */
+static bool notice_key(void *ctx, struct tui *t, int k)
+{
+	struct notice_ctx *nc = ctx;
+	if (k != TK_F5 && k != TK_F6)
+		return false;
+	static const char *const encodings[] = { "utf-8", "gbk", "gb18030" };
+	const char *labels[] = { "UTF-8", "GBK", "GB18030" };
+	int e = tui_choose(t, _("Encoding of the file"), labels, 3, k == TK_F6 ? 1 : 0);
+	if (e < 0)
+		return true;
+	char *def = xasprintf(k == TK_F5 ? "notice-%s-%d.txt" : "notice-%s-%d.csv", nc->round->village, nc->round->year);
+	char *path = tui_prompt(t, k == TK_F5 ? _("Print the notice list") : _("Export the notice list as CSV"),
+				k == TK_F5 ? _("File to write (empty: the printer):") : _("File to write:"), def, 200);
+	free(def);
+	if (!path)
+		return true;
+	char *err = NULL;
+	char *doc = k == TK_F5 ? stars_notice_text(nc->st, nc->r, nc->round, &err)
+			       : stars_notice_csv(nc->st, nc->r, nc->round, &err);
+	if (doc && printout_deliver(doc, encodings[e], *path ? path : NULL, &err) == 0)
+		tui_message(t, *path ? _("Written to %s.") : _("Sent to the printer%s."), path);
+	else
+		tui_error(t, "%s", err ? err : "?");
+	free(doc);
+	free(err);
+	free(path);
+	return true;
+}
+
+static const struct tui_hint notice_hints[] = {
+	{ "F5", N_("Print") }, { "F6", N_("CSV") }, { "PgUp/PgDn", N_("Scroll") }, { "F10", N_("Back") },
+};
+
+/* The notice list of a round on screen, with printing and export. */
+static void notice_run(struct tui *t, const struct stars_round *round, const struct rubric *r)
+{
+	char *err = NULL;
+	char *text = stars_notice_text(t->app->st, r, round, &err);
+	if (!text) {
+		tui_error(t, "%s", err ? err : "?");
+		free(err);
+		return;
+	}
+	struct notice_ctx nc = { t->app->st, r, round };
+	char *title = xasprintf(_("Notice list: %s %d"), round->village, round->year);
+	struct text_view v = { .title = title, .hints = notice_hints, .nhints = ARRAY_LEN(notice_hints),
+			       .key = notice_key, .ctx = &nc };
+	tui_message(t, "%s", _("No ID or phone number is shown or printed. F5 prints, F6 exports CSV (xlsx: not available)."));
+	text_view_run(t, &v, text);
+	tui_message_clear(t);
+	free(title);
+	free(text);
+}
+
+/* ---- statistics ---- */
+
+/* Households per level for the year: a table by village and a chart of all. */
+static void stats_run(struct tui *t, int year)
+{
+	static const struct tui_hint hints[] = {
+		{ "Left/Right", N_("Year") }, { "F10", N_("Back") },
+	};
+	for (;;) {
+		struct stars_stat *s = NULL;
+		size_t n = 0;
+		char *err = NULL, *table = stars_report_text(t->app->st, year, &err);
+		stars_stats(t->app->st, year, &s, &n, &err);
+		if (tui_size_ok(t)) {
+			char *title = xasprintf(_("Star households: statistics of %d"), year);
+			erase();
+			tui_title(t, title);
+			free(title);
+			char **lines;
+			size_t nl = tui_wrap(table ? table : (err ? err : ""), COLS, &lines);
+			int y = 2, chart_rows = 0;
+			for (size_t i = 0; i < nl; i++) {
+				if (y < LINES / 2)
+					tui_put(stdscr, y++, 0, lines[i], COLS, A_NORMAL);
+				free(lines[i]);
+			}
+			free(lines);
+			int top = 0;
+			for (size_t i = 0; i < n; i++)
+				top = s[i].top > top ? s[i].top : top;
+			struct tui_chart_bar *bars = xcalloc((size_t)top + 1, sizeof *bars);
+			char **labels = xcalloc((size_t)top + 1, sizeof *labels);
+			for (int l = top; l >= 0; l--) {
+				size_t b = (size_t)(top - l);
+				labels[b] = l ? xasprintf(_("%d stars"), l) : xstrdup(_("No level"));
+				bars[b].label = labels[b];
+				for (size_t i = 0; i < n; i++)
+					bars[b].value += l <= s[i].top ? s[i].per_level[l] : 0;
+			}
+			y++;
+			tui_put(stdscr, y++, 0, _("All villages: households per level"), COLS, A_BOLD);
+			chart_rows = LINES - 2 - y;
+			if (n && chart_rows > 0)
+				tui_chart_draw(stdscr, y, 0, chart_rows, COLS, bars, (size_t)top + 1, NULL);
+			for (int l = 0; l <= top; l++)
+				free(labels[l]);
+			free(labels);
+			free(bars);
+			tui_keybar(t, hints, ARRAY_LEN(hints));
+			tui_draw_message(t);
+			curs_set(0);
+			wnoutrefresh(stdscr);
+			doupdate();
+		}
+		free(table);
+		free(err);
+		stars_stats_free(s, n);
+		int k = tui_getkey(t, -1);
+		if (TK_IS_BACK(k))
+			break;
+		if (k == TK_LEFT)
+			year--;
+		else if (k == TK_RIGHT)
+			year++;
+	}
+	curs_set(1);
+}
+
+/* ---- the entry screen ---- */
+
+/* Villages filtered by name, for picking the round's village. */
+static int village_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			 struct tui_rows *out, char **err)
+{
+	struct tui *t = ctx;
+	sqlite3 *db = store_db(t->app->st);
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(db, "SELECT v.id, t.name, v.name FROM village v JOIN town t ON t.id = v.town_id"
+			       " WHERE ?1 = '' OR instr(v.name, ?1) > 0 OR instr(t.name, ?1) > 0"
+			       " ORDER BY v.code LIMIT ?2 OFFSET ?3", -1, &stmt, NULL) != SQLITE_OK) {
+		*err = xstrdup(sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, query, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		struct strbuf sb = { 0 };
+		tui_col(&sb, col(stmt, 1), 12);
+		sb_append(&sb, col(stmt, 2));
+		tui_rows_add(out, sqlite3_column_int64(stmt, 0), sb_take(&sb));
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+/* The village the screens start with: the one with the latest round, else the first. */
+static int64_t first_village(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	int64_t id = 0;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT id FROM (SELECT village_id AS id, 0 AS o, year FROM star_round"
+			       " UNION ALL SELECT id, 1, 0 FROM village) ORDER BY o, year DESC, id LIMIT 1",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		id = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return id;
+}
+
+/* The round of village and year, opened on request when there is none; the rubric
+ * it was given under. false (with the message shown) when there is none to use. */
+static bool round_for(struct tui *t, struct rubric_set *set, int64_t village, int year, bool open,
+		      struct stars_round *round, const struct rubric **r)
+{
+	char *err = NULL;
+	int rc = stars_round_get(t->app->st, village, year, round, &err);
+	if (rc == 1 && open) {
+		char *q = xasprintf(_("There is no round of %d for this village yet. Open it now?"), year);
+		bool yes = access_allows(t->app->st, ACCESS_STARS_EDIT) && tui_confirm(t, q, true);
+		free(q);
+		if (!yes)
+			return false;
+		rc = stars_round_open(t->app->st, set, village, year, round, &err);
+	} else if (rc == 1) {
+		tui_error(t, _("There is no round of %d for this village."), year);
+		return false;
+	}
+	if (rc != 0) {
+		tui_error(t, "%s", err ? err : "?");
+		free(err);
+		return false;
+	}
+	if (!(*r = stars_round_rubric(set, round, &err))) {
+		tui_error(t, "%s", err);
+		free(err);
+		stars_round_free(round);
+		return false;
+	}
+	return true;
+}
+
+/* The name of a village, for titles. Caller frees. */
+static char *village_name(struct store *st, int64_t id)
+{
+	sqlite3_stmt *stmt;
+	char *name = NULL;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT name FROM village WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
+		return xstrdup("?");
+	sqlite3_bind_int64(stmt, 1, id);
+	name = xstrdup(sqlite3_step(stmt) == SQLITE_ROW ? col(stmt, 0) : "?");
+	sqlite3_finalize(stmt);
+	return name;
+}
+
+/* Runs one entry of the star menu for the village and year. */
+static void stars_open(struct tui *t, struct rubric_set *set, int choice, int64_t village, int year)
+{
+	struct stars_round round;
+	const struct rubric *r;
+	if (!round_for(t, set, village, year, choice == 0, &round, &r))
+		return;
+	if (choice == 0)
+		grid_run(t, &round, r);
+	else
+		notice_run(t, &round, r);
+	stars_round_free(&round);
+}
+
+void tui_stars(struct tui *t)
+{
+	if (!access_allows(t->app->st, ACCESS_STARS_VIEW)) {
+		char *why = access_refusal(t->app->st, ACCESS_STARS_VIEW);
+		tui_error(t, "%s", why);
+		free(why);
+		return;
+	}
+	char *errors = NULL, *local = paths_forms_local(), today[11];
+	struct rubric_set *set = rubric_set_load(paths_forms(), local, &errors);
+	free(local);
+	if (errors) {
+		tui_show_text(t, _("The rubrics have errors"), errors);
+		free(errors);
+	}
+	store_today(today);
+	int year = atoi(today), choice = 0;
+	int64_t village = first_village(t->app->st);
+	while (village) {
+		char *vname = village_name(t->app->st, village);
+		char *title = xasprintf(_("Star households: %s %d"), vname, year);
+		const char *labels[] = {
+			_("Score the round"), _("Notice list (public notice)"), _("Statistics"),
+			_("Another year"), _("Another village"),
+		};
+		erase();
+		tui_title(t, title);
+		tui_draw_message(t);
+		wnoutrefresh(stdscr);
+		choice = tui_choose(t, title, labels, ARRAY_LEN(labels), (size_t)choice);
+		free(title);
+		free(vname);
+		tui_message_clear(t);
+		if (choice < 0)
+			break;
+		if (choice <= 1) {
+			stars_open(t, set, choice, village, year);
+		} else if (choice == 2) {
+			stats_run(t, year);
+		} else if (choice == 3) {
+			char init[8];
+			snprintf(init, sizeof init, "%d", year);
+			char *y = tui_prompt(t, _("Another year"), _("Year:"), init, 4);
+			if (y && atoi(y) >= 2000 && atoi(y) <= 2100)
+				year = atoi(y);
+			free(y);
+		} else {
+			struct tui_list_def def = { .title = N_("Village"), .query = true, .query_label = N_("Filter:"),
+						    .ctx = t, .fetch = village_fetch };
+			int64_t id;
+			if (tui_list_pick(t, &def, NULL, &id))
+				village = id;
+		}
+	}
+	rubric_set_free(set);
+}
