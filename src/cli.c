@@ -19,6 +19,7 @@
 #include "export.h"
 #include "import.h"
 #include "paths.h"
+#include "print-dispute.h"
 #include "search.h"
 #include "service.h"
 #include "store.h"
@@ -200,11 +201,14 @@ static int cmd_check(const struct cli_opts *o, int argc, char **argv)
 /* `print KIND ...` and `report KIND ...`: one row per kind, its code in the module
  * it belongs to (the row's run gets argv starting at KIND). */
 static const struct cli_command cli_print_kinds[] = {
+	{ "agreement", "agreement CASE [--encoding utf-8|gbk|gb18030] [--output FILE]", N_("the written agreement of a mediation case (人民调解协议书)"), dispute_cli_print_agreement },
+	{ "record", "record CASE [--encoding utf-8|gbk|gb18030] [--output FILE]", N_("the session records of a mediation case (调解笔录)"), dispute_cli_print_record },
 	{ "receipt", "receipt NUMBER [--encoding utf-8|gbk] [--output FILE | --printer]",
 	  N_("the receipt of a service request"), service_cli_print_receipt },
 	{ NULL, NULL, NULL, NULL },
 };
 static const struct cli_command cli_report_kinds[] = {
+	{ "disputes", "disputes [--year YYYY]", N_("mediation cases by month, village and category"), dispute_cli_report },
 	{ "services", "services [--month YYYY-MM]",
 	  N_("service requests of a month: by item, handler and village, ratings, follow-ups"), service_cli_report },
 	{ NULL, NULL, NULL, NULL },
