@@ -19,7 +19,7 @@ struct csv_reader {
 	void *ctx;
 	char sep;
 	char *buf;            /* block from the source, buf[pos..len) unread */
-	size_t pos, len;
+	size_t pos, len, bufcap;
 	bool eof;
 	struct strbuf rec;    /* the current record's fields, NUL-separated */
 	size_t *starts;       /* offset of each field in rec */
@@ -36,6 +36,7 @@ struct csv_reader *csv_reader_new(csv_source src, void *ctx, char sep)
 	r->ctx = ctx;
 	r->sep = sep;
 	r->buf = xmalloc(CSV_BLOCK);
+	r->bufcap = CSV_BLOCK;
 	r->line = 1;
 	return r;
 }
@@ -75,7 +76,7 @@ static int next_char(struct csv_reader *r, char **err)
 	if (r->pos == r->len) {
 		if (r->eof)
 			return -1;
-		ssize_t n = r->src(r->ctx, r->buf, CSV_BLOCK, err);
+		ssize_t n = r->src(r->ctx, r->buf, r->bufcap, err);
 		if (n < 0)
 			return -2;
 		if (n == 0) {
@@ -110,25 +111,45 @@ static void field_add(struct csv_reader *r, char c)
 	r->rec.s[r->rec.len] = '\0';
 }
 
-/* Decides the separator from the first record's raw characters. */
-static void detect_sep(struct csv_reader *r)
+/* Scans the unread buffer for the end of the first line (outside quotes); *tab is
+ * set when a tab comes before it. True when the line end was found. */
+static bool scan_first_line(const struct csv_reader *r, bool *tab)
 {
-	if (r->sep)
-		return;
-	/* peek at the rest of the first line in the current block */
 	bool quoted = false;
+	*tab = false;
 	for (size_t i = r->pos; i < r->len; i++) {
 		char c = r->buf[i];
 		if (c == '"')
 			quoted = !quoted;
 		else if (!quoted && (c == '\n' || c == '\r'))
-			break;
-		else if (!quoted && c == '\t') {
-			r->sep = '\t';
-			return;
-		}
+			return true;
+		else if (!quoted && c == '\t')
+			*tab = true;
 	}
-	r->sep = ',';
+	return false;
+}
+
+/* Decides the separator from the first record's raw characters, reading on until
+ * its line is whole (the source may hand out small blocks). */
+static int detect_sep(struct csv_reader *r, char **err)
+{
+	if (r->sep)
+		return 0;
+	bool tab;
+	while (!scan_first_line(r, &tab) && !tab && !r->eof && r->len - r->pos < CSV_MAX_RECORD) {
+		if (r->len == r->bufcap) {
+			r->bufcap *= 2;
+			r->buf = xrealloc(r->buf, r->bufcap);
+		}
+		ssize_t n = r->src(r->ctx, r->buf + r->len, r->bufcap - r->len, err);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			r->eof = true;
+		r->len += (size_t)n;
+	}
+	r->sep = tab ? '\t' : ',';
+	return 0;
 }
 
 /* True when every field of the record is empty (a blank line or ",,,,"). */
@@ -178,7 +199,8 @@ static int read_record(struct csv_reader *r, long *start_line, char **err)
 		if (!any) {
 			if (r->pos > 0)
 				r->pos--;   /* let the separator detection see this character */
-			detect_sep(r);
+			if (detect_sep(r, err) != 0)
+				return -1;
 			r->pos++;
 			field_start(r);
 			any = true;

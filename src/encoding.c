@@ -201,6 +201,7 @@ struct enc_reader {
 	long line;             /* newlines decoded so far */
 	bool eof;
 	bool failed;
+	char *pending;         /* an error met after some text: told on the next call */
 };
 
 struct enc_reader *enc_reader_new(FILE *f, enum enc_kind e, char **err)
@@ -249,6 +250,7 @@ void enc_reader_free(struct enc_reader *r)
 	if (r->cd != (iconv_t)-1)
 		iconv_close(r->cd);
 	free(r->in);
+	free(r->pending);
 	free(r);
 }
 
@@ -340,8 +342,34 @@ static size_t reader_step(struct enc_reader *r, char **out, size_t *outleft)
 	return 0;
 }
 
+/* Hands out the text decoded before an error now, and the error on the next call. */
+static ssize_t reader_fail(struct enc_reader *r, char *buf, char *out, bool cut, char **err)
+{
+	size_t n = (size_t)(out - buf);
+	char *msg = NULL;
+	reader_error(r, count_lines(buf, n), cut, &msg);
+	if (n == 0) {
+		if (err)
+			*err = msg;
+		else
+			free(msg);
+		return -1;
+	}
+	r->pending = msg;
+	r->line += count_lines(buf, n);
+	return (ssize_t)n;
+}
+
 ssize_t enc_reader_read(struct enc_reader *r, char *buf, size_t cap, char **err)
 {
+	if (r->pending) {
+		if (err)
+			*err = r->pending;
+		else
+			free(r->pending);
+		r->pending = NULL;
+		return -1;
+	}
 	if (r->failed) {
 		if (err)
 			*err = xstrdup(_("the file could not be read"));
@@ -360,15 +388,10 @@ ssize_t enc_reader_read(struct enc_reader *r, char *buf, size_t cap, char **err)
 		}
 		if (errno == E2BIG)
 			break;
-		if (errno == EINVAL) {
-			/* a character cut by the block's end: read on, unless the file ended */
-			if (reader_refill(r))
-				continue;
-			reader_error(r, count_lines(buf, (size_t)(out - buf)), true, err);
-			return -1;
-		}
-		reader_error(r, count_lines(buf, (size_t)(out - buf)), false, err);
-		return -1;
+		/* a character cut by the block's end: read on, unless the file ended */
+		if (errno == EINVAL && reader_refill(r))
+			continue;
+		return reader_fail(r, buf, out, errno == EINVAL, err);
 	}
 	size_t n = (size_t)(out - buf);
 	r->line += count_lines(buf, n);
