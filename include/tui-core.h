@@ -63,13 +63,19 @@ struct tui {
 	char *message;       /* the message line's text, UTF-8 */
 	bool message_error;
 	bool quit;           /* set when the clerk confirmed leaving the program */
+	/* the idle lock (tui-signin.h): after idle_ms without a key, tui_getkey calls
+	 * idle_lock, which gives the screen back as it was */
+	int idle_ms;
+	void (*idle_lock)(struct tui *t);
+	bool locked;
 };
 
 /* Starts curses in the current locale; false (with *err) when there is no terminal. */
 bool tui_core_start(struct tui *t, struct app *app, char **err);
 void tui_core_stop(struct tui *t);
 
-/* Waits for one key (timeout_ms < 0 waits for ever) and decodes it. */
+/* Waits for one key (timeout_ms < 0 waits for ever, locking the screen when idle)
+ * and decodes it. */
 int tui_getkey(struct tui *t, int timeout_ms);
 
 /* False, with a clear message drawn, when the terminal is below 80x24. */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "auth.h"
 #include "config.h"
 #include "console.h"
 #include "demo.h"
@@ -42,7 +43,7 @@ struct store *cli_open_store(const struct cli_opts *o, char **path_out)
 	char *err = NULL;
 	char *path = paths_database(o->db);
 	struct store *st = store_open(path, &err);
-	if (!st || store_set_operator(st, o->operator_login ? o->operator_login : default_operator(), &err) != 0) {
+	if (!st || auth_cli_operator(st, o->operator_login ? o->operator_login : default_operator(), &err) != 0) {
 		console_printf(stderr, "shanzhi: %s: %s\n", path, err ? err : "?");
 		free(err);
 		store_close(st);
@@ -110,8 +111,10 @@ static int cmd_demo(const struct cli_opts *o, int argc, char **argv)
 	int rc = demo_create(st, residents, (unsigned)seed, isatty(2), &err);
 	if (rc != 0)
 		console_printf(stderr, "shanzhi: demo: %s\n", err ? err : "?");
-	else
+	else {
 		console_printf(stdout, _("Demo village created in %s with %ld residents.\n"), path, residents);
+		console_printf(stdout, _("Sign in as %s with the password %s.\n"), AUTH_DEMO_LOGIN, AUTH_DEMO_PASSWORD);
+	}
 	free(err);
 	store_close(st);
 	free(path);
@@ -251,6 +254,8 @@ static const struct cli_command cli_commands[] = {
 	  N_("export residents to .csv, .txt or .xlsx through an export template (forms/templates)"), export_cli },
 	{ "import", "import residents FILE [--encoding auto|utf-8|gbk|gb18030] [--dry-run] [--map COL=FIELD,...] [--rejects FILE]",
 	  N_("import residents from a CSV, tab-separated, .xlsx or .xls roster, through the form's checks"), import_cli },
+	{ "user", "user add NAME --role ROLE | passwd NAME | disable NAME | enable NAME | role NAME ROLE | list",
+	  N_("operators: add one (password asked without echo, or --password-stdin), set a password, disable, list"), auth_cmd_user },
 };
 
 static void print_usage(FILE *out)
@@ -273,10 +278,15 @@ static int run_tui(const struct cli_opts *o)
 		console_printf(stderr, "%s\n", _("shanzhi: the full-screen interface needs a terminal; see --help for the commands"));
 		return 2;
 	}
-	char *path;
-	struct store *st = cli_open_store(o, &path);
-	if (!st)
+	/* the operator is whoever signs in on the first screen */
+	char *path = paths_database(o->db), *err = NULL;
+	struct store *st = store_open(path, &err);
+	if (!st) {
+		console_printf(stderr, "shanzhi: %s: %s\n", path, err ? err : "?");
+		free(err);
+		free(path);
 		return 1;
+	}
 	char *ferr = NULL, *local = paths_forms_local();
 	struct form_registry *reg = form_registry_load(paths_forms(), local, &ferr);
 	free(local);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth.h"
 #include "demo-names.h"
 #include "dispute.h"
 #include "i18n.h"
@@ -1012,6 +1013,7 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 	int rc = create_places(&dm, places, nvillages, quotas, err);
 	if (rc == 0)
 		rc = create_people(&dm, places, nvillages, quotas, err);
+	rc = rc ? rc : auth_demo_operators(st, err);  /* admin / demo */
 	rc = rc ? rc : dispute_demo_create(st, seed, err);  /* 人民调解 cases */
 	rc = rc ? rc : service_demo(st, seed, 0, err);  /* 便民服务 requests */
 	char *restore = xasprintf("PRAGMA cache_size = %lld", (long long)cache);

@@ -59,6 +59,7 @@
 
 #include <stdlib.h>
 
+#include "auth.h"
 #include "dispute.h"
 #include "i18n.h"
 #include "service.h"
@@ -191,6 +192,7 @@ static const char *const schema_steps[] = {
 	"END;\n",
 	dispute_schema_v1,  /* 人民调解 cases (dispute.h) */
 	service_schema_v1,  /* 便民服务 requests (service.h) */
+	auth_schema_v1,  /* operators with passwords, the audit hash chain, drafts (auth.h) */
 };
 
 int schema_latest(void)

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "i18n.h"
 #include "idcard.h"
 #include "schema.h"
@@ -221,6 +222,9 @@ static int migrate(struct store *st, char **err)
 		rc = -1;
 	} else if (version < schema_latest()) {
 		rc = schema_migrate(st->db, version, err);
+		/* entries written before the hash chain existed are sealed once */
+		if (rc == 0 && version > 0)
+			rc = audit_seal_legacy(st->db, err);
 	}
 	if (rc == 0 && exec_sql(st, "COMMIT", err) == 0)
 		return 0;
@@ -513,29 +517,24 @@ static char *row_json(struct store *st, const char *table, const char *const *co
 	return json;
 }
 
-/* Appends one audit entry. */
+/* Appends one audit entry, chained to the one before it (audit.c). A change must
+ * name its operator once the register has any. */
 static int write_audit(struct store *st, const char *table, int64_t row, const char *action,
 		       const char *before, const char *after, const char *reason, char **err)
 {
-	sqlite3_stmt *stmt = cached(st,
-		"INSERT INTO audit(at, operator_id, tbl, row_id, action, before, after, reason)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", err);
-	if (!stmt)
+	/* (store_set_operator registering a login names nobody) */
+	bool registering = strcmp(table, "operator") == 0 && strcmp(action, "insert") == 0;
+	if (st->operator_id <= 0 && !registering && query_int(st, "SELECT count(*) FROM operator", 0) > 0) {
+		set_err(err, "%s", _("no operator is named for this change: sign in, or give --operator with the login of an enabled operator"));
 		return -1;
+	}
 	char at[32];
 	iso_now(at);
-	sqlite3_bind_text(stmt, 1, at, -1, SQLITE_TRANSIENT);
-	if (st->operator_id > 0)
-		sqlite3_bind_int64(stmt, 2, st->operator_id);
-	sqlite3_bind_text(stmt, 3, table, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 4, row);
-	sqlite3_bind_text(stmt, 5, action, -1, SQLITE_STATIC);
-	bind_value(stmt, 6, before);
-	bind_value(stmt, 7, after);
-	bind_value(stmt, 8, reason && *reason ? reason : NULL);
-	int rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE) {
+	struct audit_entry e = {
+		.at = at, .operator_id = st->operator_id, .tbl = table, .row_id = row, .action = action,
+		.before = before, .after = after, .reason = reason && *reason ? reason : NULL,
+	};
+	if (audit_append(st->db, &e, NULL) != 0) {
 		set_sqlite_err(st, err, _("writing the audit log"));
 		return -1;
 	}
@@ -1136,6 +1135,8 @@ int store_check(struct store *st, char **report)
 	check_search_keys(st, &r);
 	check_audited(st, &r, "resident");
 	check_audited(st, &r, "household");
+	if (audit_verify(st->db, &r.sb))
+		r.problems++;
 	if (report)
 		*report = sb_take(&r.sb);
 	sb_free(&r.sb);

@@ -112,9 +112,17 @@ static int tui_after_esc(void)
 int tui_getkey(struct tui *t, int timeout_ms)
 {
 	wint_t c;
-	(void)t;
-	timeout(timeout_ms);
-	int r = get_wch(&c);
+	int r;
+	bool idle_watch = timeout_ms < 0 && t && t->idle_lock && t->idle_ms > 0 && !t->locked;
+	for (;;) {
+		timeout(idle_watch ? t->idle_ms : timeout_ms);
+		r = get_wch(&c);
+		if (r != ERR || !idle_watch)
+			break;
+		t->locked = true;
+		t->idle_lock(t);
+		t->locked = false;
+	}
 	timeout(-1);
 	if (r == ERR)
 		return TK_NONE;

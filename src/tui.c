@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "tui-core.h"
 #include "tui-screens.h"
+#include "tui-signin.h"
 
 int tui_run(struct app *app)
 {
@@ -25,7 +26,10 @@ int tui_run(struct app *app)
 		free(err);
 		return 1;
 	}
-	tui_menu_run(&t);
+	if (tui_signin_run(&t)) {
+		tui_idle_arm(&t);
+		tui_menu_run(&t);
+	}
 	tui_core_stop(&t);
 	return 0;
 }

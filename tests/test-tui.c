@@ -39,6 +39,8 @@ static struct pty *tui_open(const char *lang, int rows, int cols)
 		argv[4] = lang;
 	}
 	struct pty *t = pty_spawn(argv, locale, rows, cols);
+	if (t && !pty_sign_in(t, "admin", "demo"))
+		pty_dump(t, stderr, "signing in as admin/demo failed");
 	if (t)
 		trace(t, "opened");
 	return t;

@@ -1,0 +1,50 @@
+/* audit: the audit log's hash chain. Every entry carries the hash of the entry before
+ * it (prev_hash; 64 zeros for the first) and its own hash: SHA-256 over a canonical
+ * serialisation of id, at, operator_id, tbl, row_id, action, before, after, reason and
+ * prev_hash (each value length-prefixed, NULL written as "-"). Changing, inserting or
+ * removing an entry with the sqlite3 shell breaks the chain at that entry, and
+ * audit_verify names it.
+ *
+ * audit_append is the only writer of the audit table: store.c's write path calls it
+ * for inserts, updates and bulk loads, and audit_event records what is not a row
+ * change (an unmasking, a sign-in). The caller holds the write transaction, so
+ * concurrent writers see each other's heads. */
+#ifndef SZ_AUDIT_H
+#define SZ_AUDIT_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "sha256.h"
+
+struct store;
+struct strbuf;
+
+struct audit_entry {
+	int64_t id;
+	const char *at;
+	int64_t operator_id;   /* 0: none (stored as NULL) */
+	const char *tbl;
+	int64_t row_id;
+	const char *action;
+	const char *before, *after, *reason;  /* NULL allowed */
+	char prev_hash[SHA256_HEX];
+};
+
+/* The hash of an entry (its prev_hash included). */
+void audit_entry_hash(const struct audit_entry *e, char out[SHA256_HEX]);
+/* Appends e (its id and prev_hash are filled here) inside the caller's write
+ * transaction. 0, or -1 with the SQLite error code in *sqlite_rc. */
+int audit_append(sqlite3 *db, struct audit_entry *e, int *sqlite_rc);
+/* Records an event that changes no row (action "unmask", "signin") for the store's
+ * operator, in a transaction of its own. 0, or -1 with *err. */
+int audit_event(struct store *st, const char *tbl, int64_t row_id, const char *action,
+		const char *reason, char **err);
+/* Walks the chain; the first entry that does not fit is described in one line
+ * appended to *report. Returns 0 when the chain holds, else 1. */
+int audit_verify(sqlite3 *db, struct strbuf *report);
+/* Hashes entries written before the chain existed (an older database), in id order,
+ * inside the caller's transaction. 0, or -1 with *err. */
+int audit_seal_legacy(sqlite3 *db, char **err);
+
+#endif

@@ -1,0 +1,100 @@
+/* auth: operators and their passwords, sign-in with a lockout, and the `user`
+ * subcommands.
+ *
+ * Passwords are stored as libcrypt yescrypt hashes ("$y$..."), never in clear and
+ * never in the audit log: the operator's login, name, role, disabled flag and the
+ * time a password was set go through the audited write path; the hash, the count of
+ * failed attempts and the lock go to the operator row directly.
+ *
+ * Settings (the settings table): signin_max_failures (default 5) wrong passwords in a
+ * row lock an operator for signin_lock_minutes (default 15). */
+#ifndef SZ_AUTH_H
+#define SZ_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct cli_opts;
+
+/* The schema step of this module (src/schema.c runs it): the operator table with
+ * the mediator role and the password columns, the audit log's hash chain columns and
+ * append-only triggers, and the drafts table (see draft.h). */
+extern const char auth_schema_v1[];
+
+#define AUTH_LOGIN_MAX 32
+#define AUTH_PASSWORD_MIN 4
+#define AUTH_PASSWORD_MAX 128
+
+struct auth_operator {
+	int64_t id;
+	char *login, *name, *role;
+	bool disabled, has_password;
+	char *last_signin;    /* ISO time or NULL */
+	int failed;
+	int64_t locked_until; /* Unix seconds, 0 when not locked */
+};
+
+/* A yescrypt hash of password. Caller frees; NULL with *err on failure. */
+char *auth_hash_password(const char *password, char **err);
+/* Whether password hashes to hash (a constant-time comparison). */
+bool auth_password_matches(const char *hash, const char *password);
+
+/* Whether login may name an operator: 1..32 characters, no spaces or control
+ * characters. False with a translated *err. */
+bool auth_login_valid(const char *login, char **err);
+/* Whether a new password is acceptable. False with a translated *err. */
+bool auth_password_valid(const char *password, char **err);
+
+/* Adds an operator with a password, by the store's current operator. */
+int auth_user_add(struct store *st, const char *login, const char *name, const char *role,
+		  const char *password, char **err);
+/* Sets a password (and clears failed attempts and the lock). */
+int auth_user_passwd(struct store *st, const char *login, const char *password, char **err);
+/* Disables (or enables again) an operator; the last enabled administrator stays. */
+int auth_user_disable(struct store *st, const char *login, bool disabled, char **err);
+/* Changes an operator's role; the last enabled administrator stays one. */
+int auth_user_role(struct store *st, const char *login, const char *role, char **err);
+
+/* Every operator, by login. Returns the count; free with auth_operators_free. */
+size_t auth_operators(struct store *st, struct auth_operator **out);
+void auth_operators_free(struct auth_operator *ops, size_t n);
+
+/* True when no enabled operator has a password yet: the TUI asks for the first
+ * administrator, and `user add` may add one without being signed in. */
+bool auth_needs_first_admin(struct store *st);
+/* Creates (or, for an operator without a password, completes) the first
+ * administrator and makes it the store's operator. */
+int auth_first_admin(struct store *st, const char *login, const char *password, char **err);
+
+enum auth_result { AUTH_OK, AUTH_WRONG, AUTH_LOCKED, AUTH_DISABLED, AUTH_FAILED };
+/* Checks a login and password, counts failures and locks after too many; on success
+ * the login becomes the store's operator and the sign-in is audited. *msg (caller
+ * frees) says what went wrong, in words a clerk understands. */
+enum auth_result auth_sign_in(struct store *st, const char *login, const char *password, char **msg);
+/* Checks the password of the store's current operator (the idle lock); counts
+ * failures like a sign-in. */
+enum auth_result auth_reauth(struct store *st, const char *password, char **msg);
+/* The login of the store's operator. Caller frees; NULL when none. */
+char *auth_current_login(struct store *st);
+
+/* For the command line: makes login the store's operator when it names an enabled
+ * operator, or when the register has no operator yet (the first becomes an
+ * administrator). A login the register does not know leaves no operator set: reading
+ * works, and the write path refuses to write without an operator. */
+int auth_cli_operator(struct store *st, const char *login, char **err);
+
+/* Reads a password: from the terminal without echo (asking twice when confirm), or
+ * one line of standard input when from_stdin. Caller frees; NULL with *err. */
+char *auth_read_password(const char *prompt, bool confirm, bool from_stdin, char **err);
+
+/* The demo register's administrator: login admin, password demo. */
+#define AUTH_DEMO_LOGIN "admin"
+#define AUTH_DEMO_PASSWORD "demo"
+int auth_demo_operators(struct store *st, char **err);
+
+/* `shanzhi user add|passwd|disable|enable|list ...` */
+int auth_cmd_user(const struct cli_opts *o, int argc, char **argv);
+
+#endif

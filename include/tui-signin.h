@@ -1,0 +1,22 @@
+/* tui-signin: the sign-in screen at start (or the first administrator of a fresh
+ * register), the idle lock, the system screen (operators, backups, settings) and
+ * the offer to resume a draft. */
+#ifndef SZ_TUI_SIGNIN_H
+#define SZ_TUI_SIGNIN_H
+
+#include <stdbool.h>
+
+#include "tui-core.h"
+
+/* Signs an operator in (creating the first administrator when the register has
+ * none). False when the clerk left instead. */
+bool tui_signin_run(struct tui *t);
+/* Arms the idle lock from the setting idle_lock_minutes (default 10, 0 = never). */
+void tui_idle_arm(struct tui *t);
+/* The idle lock: covers the screen, asks for the operator's password, and gives the
+ * screen back as it was. Called by tui_getkey after the idle time. */
+void tui_idle_lock(struct tui *t);
+/* 系统管理: operators, backups, settings (administrators only). */
+void tui_system_run(struct tui *t);
+
+#endif

@@ -1,0 +1,260 @@
+/* audit: the hash chain of the audit log (see audit.h). */
+#include "audit.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "i18n.h"
+#include "store.h"
+#include "util.h"
+
+static const char genesis[SHA256_HEX] =
+	"0000000000000000000000000000000000000000000000000000000000000000";
+
+/* Feeds one value, length-prefixed so that no two entries serialise alike. */
+static void hash_text(struct sha256 *s, const char *v)
+{
+	char len[32];
+	if (!v) {
+		sha256_update(s, "-\n", 2);
+		return;
+	}
+	size_t n = strlen(v);
+	int k = snprintf(len, sizeof len, "%zu:", n);
+	sha256_update(s, len, (size_t)k);
+	sha256_update(s, v, n);
+	sha256_update(s, "\n", 1);
+}
+
+/* Feeds an integer as decimal text; 0 stands for NULL where null_zero. */
+static void hash_int(struct sha256 *s, int64_t v, bool null_zero)
+{
+	char buf[32];
+	if (null_zero && v == 0) {
+		hash_text(s, NULL);
+		return;
+	}
+	snprintf(buf, sizeof buf, "%" PRId64, v);
+	hash_text(s, buf);
+}
+
+void audit_entry_hash(const struct audit_entry *e, char out[SHA256_HEX])
+{
+	struct sha256 s;
+	sha256_init(&s);
+	sha256_update(&s, "shanzhi-audit-1\n", 16);
+	hash_int(&s, e->id, false);
+	hash_text(&s, e->at);
+	hash_int(&s, e->operator_id, true);
+	hash_text(&s, e->tbl);
+	hash_int(&s, e->row_id, false);
+	hash_text(&s, e->action);
+	hash_text(&s, e->before);
+	hash_text(&s, e->after);
+	hash_text(&s, e->reason);
+	hash_text(&s, e->prev_hash);
+	sha256_final_hex(&s, out);
+}
+
+/* The last entry's id and hash (genesis when the log is empty or the last entry has
+ * no hash yet). */
+static int chain_head(sqlite3 *db, int64_t *last, char hash[SHA256_HEX])
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(db, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	*last = 0;
+	memcpy(hash, genesis, SHA256_HEX);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*last = sqlite3_column_int64(stmt, 0);
+		const char *h = (const char *)sqlite3_column_text(stmt, 1);
+		if (h && strlen(h) == SHA256_HEX - 1)
+			memcpy(hash, h, SHA256_HEX);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Binds text or NULL. */
+static void bind_opt(sqlite3_stmt *stmt, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
+int audit_append(sqlite3 *db, struct audit_entry *e, int *sqlite_rc)
+{
+	int64_t last;
+	int rc = chain_head(db, &last, e->prev_hash);
+	sqlite3_stmt *stmt = NULL;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db,
+			"INSERT INTO audit(id, at, operator_id, tbl, row_id, action, before, after, reason,"
+			" prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", -1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		char hash[SHA256_HEX];
+		e->id = last + 1;
+		audit_entry_hash(e, hash);
+		sqlite3_bind_int64(stmt, 1, e->id);
+		sqlite3_bind_text(stmt, 2, e->at, -1, SQLITE_STATIC);
+		if (e->operator_id > 0)
+			sqlite3_bind_int64(stmt, 3, e->operator_id);
+		sqlite3_bind_text(stmt, 4, e->tbl, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 5, e->row_id);
+		sqlite3_bind_text(stmt, 6, e->action, -1, SQLITE_STATIC);
+		bind_opt(stmt, 7, e->before);
+		bind_opt(stmt, 8, e->after);
+		bind_opt(stmt, 9, e->reason);
+		sqlite3_bind_text(stmt, 10, e->prev_hash, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 11, hash, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+	}
+	sqlite3_finalize(stmt);
+	if (sqlite_rc)
+		*sqlite_rc = rc;
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* The local time as ISO 8601 with its offset, as the store writes it. */
+static void audit_now(char out[32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	char zone[8];
+	localtime_r(&now, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof zone, "%z", &tm);
+	if (strlen(zone) == 5)
+		snprintf(out + 19, 13, "%.3s:%.2s", zone, zone + 3);
+}
+
+int audit_event(struct store *st, const char *tbl, int64_t row_id, const char *action,
+		const char *reason, char **err)
+{
+	if (store_begin(st, err) != 0)
+		return -1;
+	char at[32];
+	audit_now(at);
+	struct audit_entry e = {
+		.at = at, .operator_id = store_operator_id(st), .tbl = tbl, .row_id = row_id,
+		.action = action, .reason = reason && *reason ? reason : NULL,
+	};
+	int rc;
+	if (audit_append(store_db(st), &e, &rc) != 0) {
+		if (err) {
+			free(*err);
+			*err = xasprintf("%s: %s", _("writing the audit log"), sqlite3_errmsg(store_db(st)));
+		}
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st, err);
+}
+
+/* Column text or NULL. */
+static const char *col_text(sqlite3_stmt *stmt, int i)
+{
+	return (const char *)sqlite3_column_text(stmt, i);
+}
+
+/* Reads the entry of the current row of a SELECT of every audit column in order. */
+static void entry_from_row(sqlite3_stmt *stmt, struct audit_entry *e)
+{
+	e->id = sqlite3_column_int64(stmt, 0);
+	e->at = col_text(stmt, 1);
+	e->operator_id = sqlite3_column_int64(stmt, 2);
+	e->tbl = col_text(stmt, 3);
+	e->row_id = sqlite3_column_int64(stmt, 4);
+	e->action = col_text(stmt, 5);
+	e->before = col_text(stmt, 6);
+	e->after = col_text(stmt, 7);
+	e->reason = col_text(stmt, 8);
+}
+
+#define AUDIT_COLUMNS "id, at, operator_id, tbl, row_id, action, before, after, reason, prev_hash, hash"
+
+int audit_verify(sqlite3 *db, struct strbuf *report)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(db, "SELECT " AUDIT_COLUMNS " FROM audit ORDER BY id", -1, &stmt, NULL) != SQLITE_OK) {
+		sb_appendf(report, _("audit: cannot read the log (%s)\n"), sqlite3_errmsg(db));
+		return 1;
+	}
+	char expect_prev[SHA256_HEX];
+	memcpy(expect_prev, genesis, SHA256_HEX);
+	int bad = 0, rc;
+	while (!bad && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct audit_entry e;
+		entry_from_row(stmt, &e);
+		const char *prev = col_text(stmt, 9), *hash = col_text(stmt, 10);
+		char want[SHA256_HEX];
+		snprintf(e.prev_hash, sizeof e.prev_hash, "%s", prev ? prev : "");
+		audit_entry_hash(&e, want);
+		const char *what = e.tbl ? e.tbl : "?";
+		if (!prev || strcmp(prev, expect_prev) != 0) {
+			sb_appendf(report, _("audit entry %lld (%s %lld, %s): does not follow the entry before it: "
+					     "an entry was removed or inserted here\n"),
+				   (long long)e.id, what, (long long)e.row_id, e.at ? e.at : "?");
+			bad = 1;
+		} else if (!hash || strcmp(hash, want) != 0) {
+			sb_appendf(report, _("audit entry %lld (%s %lld, %s): its content does not match its hash: "
+					     "it was changed after it was written\n"),
+				   (long long)e.id, what, (long long)e.row_id, e.at ? e.at : "?");
+			bad = 1;
+		} else {
+			memcpy(expect_prev, hash, SHA256_HEX);
+		}
+	}
+	if (!bad && rc != SQLITE_DONE) {
+		sb_appendf(report, _("audit: reading the log failed (%s)\n"), sqlite3_errmsg(db));
+		bad = 1;
+	}
+	sqlite3_finalize(stmt);
+	return bad;
+}
+
+int audit_seal_legacy(sqlite3 *db, char **err)
+{
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	int rc = sqlite3_prepare_v2(db, "SELECT " AUDIT_COLUMNS " FROM audit WHERE hash IS NULL ORDER BY id",
+				    -1, &sel, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "UPDATE audit SET prev_hash = ?1, hash = ?2 WHERE id = ?3", -1, &upd, NULL);
+	char prev[SHA256_HEX];
+	memcpy(prev, genesis, SHA256_HEX);
+	/* the entries before the first unhashed one are already chained */
+	sqlite3_stmt *head = NULL;
+	if (rc == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT hash FROM audit WHERE hash IS NOT NULL AND id <"
+			       " (SELECT min(id) FROM audit WHERE hash IS NULL) ORDER BY id DESC LIMIT 1",
+			       -1, &head, NULL) == SQLITE_OK &&
+	    sqlite3_step(head) == SQLITE_ROW && col_text(head, 0))
+		snprintf(prev, sizeof prev, "%s", col_text(head, 0));
+	sqlite3_finalize(head);
+	while (rc == SQLITE_OK && sqlite3_step(sel) == SQLITE_ROW) {
+		struct audit_entry e;
+		entry_from_row(sel, &e);
+		memcpy(e.prev_hash, prev, SHA256_HEX);
+		audit_entry_hash(&e, prev);
+		sqlite3_reset(upd);
+		sqlite3_bind_text(upd, 1, e.prev_hash, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(upd, 2, prev, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(upd, 3, e.id);
+		if (sqlite3_step(upd) != SQLITE_DONE)
+			rc = sqlite3_errcode(db);
+	}
+	if (rc != SQLITE_OK && err)
+		*err = xasprintf("%s: %s", _("sealing the audit log"), sqlite3_errmsg(db));
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return rc == SQLITE_OK ? 0 : -1;
+}

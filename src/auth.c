@@ -1,0 +1,836 @@
+/* auth: operators, yescrypt passwords, sign-in and lockout, the `user` subcommands. */
+#include "auth.h"
+
+#include <crypt.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "access.h"
+#include "cli.h"
+#include "console.h"
+#include "i18n.h"
+#include "paths.h"
+#include "store.h"
+#include "text.h"
+#include "util.h"
+
+const char auth_schema_v1[] =
+	/* the audit log, rebuilt with its hash chain and without a foreign key to
+	 * operator (operators are never deleted; the log outlives any rebuild) */
+	"CREATE TABLE audit_chained (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  at TEXT NOT NULL,\n"
+	"  operator_id INTEGER,\n"
+	"  tbl TEXT NOT NULL,\n"
+	"  row_id INTEGER NOT NULL,\n"
+	"  action TEXT NOT NULL CHECK (action IN ('insert', 'update', 'bulk', 'unmask')),\n"
+	"  before TEXT CHECK (before IS NULL OR json_valid(before)),\n"
+	"  after TEXT CHECK (after IS NULL OR json_valid(after)),\n"
+	"  reason TEXT,\n"
+	"  prev_hash TEXT,\n"
+	"  hash TEXT\n"
+	");\n"
+	"INSERT INTO audit_chained(id, at, operator_id, tbl, row_id, action, before, after, reason)\n"
+	"  SELECT id, at, operator_id, tbl, row_id, action, before, after, reason FROM audit ORDER BY id;\n"
+	"DROP TABLE audit;\n"
+	"ALTER TABLE audit_chained RENAME TO audit;\n"
+	"CREATE INDEX audit_row ON audit(tbl, row_id);\n"
+	/* append-only: an entry is sealed by its hash (older entries are sealed once,
+	 * right after this step) */
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit WHEN OLD.hash IS NOT NULL BEGIN\n"
+	"  SELECT RAISE(ABORT, 'the audit log is append-only');\n"
+	"END;\n"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN\n"
+	"  SELECT RAISE(ABORT, 'the audit log is append-only');\n"
+	"END;\n"
+	/* operators: the mediator role, passwords, the lockout, the last sign-in */
+	"CREATE TABLE operator_v2 (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  login TEXT NOT NULL UNIQUE CHECK (length(login) BETWEEN 1 AND 32),\n"
+	"  name TEXT,\n"
+	"  role TEXT NOT NULL DEFAULT 'clerk' CHECK (role IN ('admin', 'clerk', 'mediator', 'viewer')),\n"
+	"  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),\n"
+	"  password_hash TEXT,\n"
+	"  password_set_at TEXT,\n"
+	"  failed_attempts INTEGER NOT NULL DEFAULT 0,\n"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,\n"
+	"  last_signin_at TEXT\n"
+	");\n"
+	"INSERT INTO operator_v2(id, login, name, role, created_at, disabled)\n"
+	"  SELECT id, login, name, role, created_at, disabled FROM operator;\n"
+	"DROP TABLE operator;\n"
+	"ALTER TABLE operator_v2 RENAME TO operator;\n"
+	"CREATE TRIGGER operator_no_delete BEFORE DELETE ON operator BEGIN\n"
+	"  SELECT RAISE(ABORT, 'operators are never deleted: disable them instead');\n"
+	"END;\n"
+	/* a form being edited, saved as the clerk types (draft.h) */
+	"CREATE TABLE draft (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  operator_id INTEGER NOT NULL,\n"
+	"  form TEXT NOT NULL,\n"
+	"  record_id INTEGER NOT NULL DEFAULT 0,\n"
+	"  title TEXT,\n"
+	"  field INTEGER NOT NULL DEFAULT 0,\n"
+	"  cursor INTEGER NOT NULL DEFAULT 0,\n"
+	"  vals TEXT NOT NULL CHECK (json_valid(vals)),\n"
+	"  saved_at TEXT NOT NULL,\n"
+	"  UNIQUE (operator_id, form, record_id)\n"
+	");\n";
+
+#define DEFAULT_MAX_FAILURES 5
+#define DEFAULT_LOCK_MINUTES 15
+
+/* Sets *err to a copy of msg. */
+static void auth_err(char **err, const char *msg)
+{
+	if (err) {
+		free(*err);
+		*err = xstrdup(msg);
+	}
+}
+
+char *auth_hash_password(const char *password, char **err)
+{
+	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+	if (!crypt_gensalt_rn("$y$", 0, NULL, 0, setting, sizeof setting)) {
+		auth_err(err, _("cannot make a password hash (no random numbers)"));
+		return NULL;
+	}
+	struct crypt_data *cd = xcalloc(1, sizeof *cd);
+	const char *h = crypt_rn(password, setting, cd, (int)sizeof *cd);
+	char *out = h && h[0] == '$' ? xstrdup(h) : NULL;
+	explicit_bzero(cd, sizeof *cd);
+	free(cd);
+	if (!out)
+		auth_err(err, _("cannot make a password hash"));
+	return out;
+}
+
+bool auth_password_matches(const char *hash, const char *password)
+{
+	if (!hash || !*hash || !password)
+		return false;
+	struct crypt_data *cd = xcalloc(1, sizeof *cd);
+	const char *h = crypt_rn(password, hash, cd, (int)sizeof *cd);
+	bool same = false;
+	if (h && h[0] == '$' && strlen(h) == strlen(hash)) {
+		unsigned char diff = 0;
+		for (size_t i = 0; hash[i]; i++)
+			diff |= (unsigned char)(h[i] ^ hash[i]);
+		same = diff == 0;
+	}
+	explicit_bzero(cd, sizeof *cd);
+	free(cd);
+	return same;
+}
+
+bool auth_login_valid(const char *login, char **err)
+{
+	size_t n = login ? text_char_count(login) : 0;
+	if (n == 0 || n > AUTH_LOGIN_MAX) {
+		if (err) {
+			free(*err);
+			*err = xasprintf(_("a login has 1 to %d characters"), AUTH_LOGIN_MAX);
+		}
+		return false;
+	}
+	for (const char *p = login; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '\'' || *p == '"' || *p == '\\') {
+			auth_err(err, _("a login has no spaces, quotes or control characters"));
+			return false;
+		}
+	if (!text_utf8_valid(login, strlen(login), NULL)) {
+		auth_err(err, _("a login must be valid text"));
+		return false;
+	}
+	return true;
+}
+
+bool auth_password_valid(const char *password, char **err)
+{
+	size_t n = password ? strlen(password) : 0;
+	if (n < AUTH_PASSWORD_MIN || n > AUTH_PASSWORD_MAX) {
+		if (err) {
+			free(*err);
+			*err = xasprintf(_("a password has %d to %d characters"), AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
+		}
+		return false;
+	}
+	for (const char *p = password; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			auth_err(err, _("a password has no control characters"));
+			return false;
+		}
+	return true;
+}
+
+/* The id of an operator by login, 0 when unknown; *disabled and *hash (caller
+ * frees) when wanted. */
+static int64_t operator_find(struct store *st, const char *login, bool *disabled, char **hash)
+{
+	sqlite3_stmt *stmt;
+	int64_t id = 0;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT id, disabled, password_hash FROM operator WHERE login = ?1",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(stmt, 1, login, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		id = sqlite3_column_int64(stmt, 0);
+		if (disabled)
+			*disabled = sqlite3_column_int(stmt, 1) != 0;
+		if (hash)
+			*hash = xstrdup((const char *)sqlite3_column_text(stmt, 2));
+	}
+	sqlite3_finalize(stmt);
+	return id;
+}
+
+/* One integer from a query with an optional integer parameter; dflt on failure. */
+static int64_t auth_query_int(struct store *st, const char *sql, int64_t arg, int64_t dflt)
+{
+	sqlite3_stmt *stmt;
+	int64_t v = dflt;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK)
+		return dflt;
+	if (sqlite3_bind_parameter_count(stmt) > 0)
+		sqlite3_bind_int64(stmt, 1, arg);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* Runs an UPDATE of one operator row with up to two bound values (text, integer). */
+static int operator_set(struct store *st, const char *sql, int64_t id, const char *text, int64_t num,
+			char **err)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, id);
+		if (sqlite3_bind_parameter_count(stmt) >= 2)
+			sqlite3_bind_text(stmt, 2, text, -1, SQLITE_TRANSIENT);
+		if (sqlite3_bind_parameter_count(stmt) >= 3)
+			sqlite3_bind_int64(stmt, 3, num);
+		rc = sqlite3_step(stmt);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		if (err) {
+			free(*err);
+			*err = xasprintf("%s: %s", _("operator"), sqlite3_errmsg(store_db(st)));
+		}
+		return -1;
+	}
+	return 0;
+}
+
+/* The local time as ISO 8601 (seconds), for the operator's columns. */
+static void auth_now(char out[32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+}
+
+/* Writes a new hash and clears failures; audits that the password was set (the
+ * hash itself never reaches the audit log). Inside the caller's transaction. */
+static int set_password(struct store *st, int64_t id, const char *password, char **err)
+{
+	char *hash = auth_hash_password(password, err);
+	if (!hash)
+		return -1;
+	int rc = operator_set(st, "UPDATE operator SET password_hash = ?2, failed_attempts = 0, locked_until = 0"
+			      " WHERE id = ?1", id, hash, 0, err);
+	free(hash);
+	char now[32];
+	auth_now(now);
+	struct store_field f[] = { { "password_set_at", now } };
+	if (rc == 0)
+		rc = store_update(st, "operator", id, f, 1, NULL, err);
+	return rc;
+}
+
+/* Whether the store's operator may administer operators; *err says why not. */
+static bool may_administer(struct store *st, char **err)
+{
+	if (access_allows(st, ACCESS_ADMIN))
+		return true;
+	if (err) {
+		free(*err);
+		*err = access_refusal(st, ACCESS_ADMIN);
+	}
+	return false;
+}
+
+int auth_user_add(struct store *st, const char *login, const char *name, const char *role,
+		  const char *password, char **err)
+{
+	if (!auth_login_valid(login, err) || !auth_password_valid(password, err))
+		return -1;
+	if (!access_role_valid(role)) {
+		if (err) {
+			free(*err);
+			*err = xasprintf(_("unknown role %s (admin, clerk, mediator or viewer)"), role ? role : "");
+		}
+		return -1;
+	}
+	if (!auth_needs_first_admin(st) && !may_administer(st, err))
+		return -1;
+	if (operator_find(st, login, NULL, NULL)) {
+		if (err) {
+			free(*err);
+			*err = xasprintf(_("an operator %s exists already"), login);
+		}
+		return -1;
+	}
+	if (store_begin(st, err) != 0)
+		return -1;
+	struct store_field f[] = { { "login", login }, { "name", name && *name ? name : login }, { "role", role } };
+	int64_t id;
+	if (store_insert(st, "operator", f, ARRAY_LEN(f), &id, err) != 0 || set_password(st, id, password, err) != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st, err);
+}
+
+/* The operator named login, or 0 with "no such operator" in *err. */
+static int64_t operator_needed(struct store *st, const char *login, char **err)
+{
+	int64_t id = login ? operator_find(st, login, NULL, NULL) : 0;
+	if (!id && err) {
+		free(*err);
+		*err = xasprintf(_("there is no operator %s"), login ? login : "");
+	}
+	return id;
+}
+
+int auth_user_passwd(struct store *st, const char *login, const char *password, char **err)
+{
+	int64_t id = operator_needed(st, login, err);
+	if (!id || !auth_password_valid(password, err))
+		return -1;
+	/* an operator may change his own password; others' need an administrator */
+	if (id != store_operator_id(st) && !may_administer(st, err))
+		return -1;
+	if (store_begin(st, err) != 0)
+		return -1;
+	if (set_password(st, id, password, err) != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st, err);
+}
+
+/* Enabled administrators other than id. */
+static int64_t other_admins(struct store *st, int64_t id)
+{
+	return auth_query_int(st, "SELECT count(*) FROM operator WHERE role = 'admin' AND disabled = 0"
+			      " AND password_hash IS NOT NULL AND id <> ?1", id, 0);
+}
+
+int auth_user_disable(struct store *st, const char *login, bool disabled, char **err)
+{
+	int64_t id = operator_needed(st, login, err);
+	if (!id || !may_administer(st, err))
+		return -1;
+	if (disabled && other_admins(st, id) == 0 &&
+	    auth_query_int(st, "SELECT role = 'admin' FROM operator WHERE id = ?1", id, 0)) {
+		auth_err(err, _("this is the last administrator: add another before disabling it"));
+		return -1;
+	}
+	struct store_field f[] = { { "disabled", disabled ? "1" : "0" } };
+	return store_update(st, "operator", id, f, 1, NULL, err);
+}
+
+int auth_user_role(struct store *st, const char *login, const char *role, char **err)
+{
+	int64_t id = operator_needed(st, login, err);
+	if (!id || !may_administer(st, err))
+		return -1;
+	if (!access_role_valid(role)) {
+		if (err) {
+			free(*err);
+			*err = xasprintf(_("unknown role %s (admin, clerk, mediator or viewer)"), role ? role : "");
+		}
+		return -1;
+	}
+	if (strcmp(role, "admin") != 0 && other_admins(st, id) == 0 &&
+	    auth_query_int(st, "SELECT role = 'admin' FROM operator WHERE id = ?1", id, 0)) {
+		auth_err(err, _("this is the last administrator: add another before changing its role"));
+		return -1;
+	}
+	struct store_field f[] = { { "role", role } };
+	return store_update(st, "operator", id, f, 1, NULL, err);
+}
+
+/* A column's text copied, or NULL. */
+static char *col_dup(sqlite3_stmt *stmt, int i)
+{
+	return xstrdup((const char *)sqlite3_column_text(stmt, i));
+}
+
+size_t auth_operators(struct store *st, struct auth_operator **out)
+{
+	sqlite3_stmt *stmt;
+	size_t n = 0;
+	*out = NULL;
+	if (sqlite3_prepare_v2(store_db(st),
+			       "SELECT id, login, coalesce(name, ''), role, disabled, password_hash IS NOT NULL,"
+			       " last_signin_at, failed_attempts, locked_until FROM operator ORDER BY login",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		*out = xrealloc(*out, (n + 1) * sizeof **out);
+		struct auth_operator *o = &(*out)[n++];
+		o->id = sqlite3_column_int64(stmt, 0);
+		o->login = col_dup(stmt, 1);
+		o->name = col_dup(stmt, 2);
+		o->role = col_dup(stmt, 3);
+		o->disabled = sqlite3_column_int(stmt, 4) != 0;
+		o->has_password = sqlite3_column_int(stmt, 5) != 0;
+		o->last_signin = col_dup(stmt, 6);
+		o->failed = sqlite3_column_int(stmt, 7);
+		o->locked_until = sqlite3_column_int64(stmt, 8);
+	}
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+void auth_operators_free(struct auth_operator *ops, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(ops[i].login);
+		free(ops[i].name);
+		free(ops[i].role);
+		free(ops[i].last_signin);
+	}
+	free(ops);
+}
+
+bool auth_needs_first_admin(struct store *st)
+{
+	return auth_query_int(st, "SELECT count(*) FROM operator WHERE disabled = 0 AND password_hash IS NOT NULL",
+			      0, 1) == 0;
+}
+
+int auth_first_admin(struct store *st, const char *login, const char *password, char **err)
+{
+	if (!auth_needs_first_admin(st)) {
+		auth_err(err, _("the register has an administrator already: sign in"));
+		return -1;
+	}
+	if (!auth_login_valid(login, err) || !auth_password_valid(password, err))
+		return -1;
+	if (store_begin(st, err) != 0)
+		return -1;
+	bool disabled = false;
+	int64_t id = operator_find(st, login, &disabled, NULL);
+	int rc = 0;
+	if (id) {
+		/* an operator the command line registered without a password */
+		store_set_operator(st, login, NULL);
+		struct store_field f[] = { { "role", "admin" }, { "disabled", "0" } };
+		rc = store_update(st, "operator", id, f, ARRAY_LEN(f), NULL, err);
+	} else {
+		struct store_field f[] = { { "login", login }, { "name", login }, { "role", "admin" } };
+		rc = store_insert(st, "operator", f, ARRAY_LEN(f), &id, err);
+	}
+	if (rc == 0 && store_set_operator(st, login, err) == 0 && set_password(st, id, password, err) == 0)
+		return store_commit(st, err);
+	store_rollback(st);
+	return -1;
+}
+
+/* The lockout settings. */
+static int64_t setting_int(struct store *st, const char *key, int64_t dflt, int64_t min, int64_t max)
+{
+	char *v = store_setting(st, key);
+	char *end = NULL;
+	long long n = v ? strtoll(v, &end, 10) : dflt;
+	if (v && (*v == '\0' || *end != '\0'))
+		n = dflt;
+	free(v);
+	return n < min ? min : n > max ? max : n;
+}
+
+/* Minutes (rounded up) until a lock ends. */
+static long minutes_left(int64_t until, time_t now)
+{
+	return (long)((until - now + 59) / 60);
+}
+
+/* The lock message for an operator locked until `until`. Caller frees. */
+static char *locked_message(const char *login, int64_t until, time_t now)
+{
+	time_t u = (time_t)until;
+	struct tm tm;
+	char hhmm[8];
+	localtime_r(&u, &tm);
+	strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
+	return xasprintf(_("Too many wrong passwords: %s is locked for %ld more minute(s), until %s. "
+			   "An administrator can unlock it by setting a new password."),
+			 login, minutes_left(until, now), hhmm);
+}
+
+/* Counts a failed attempt and locks at the limit; returns the message for the clerk. */
+static char *count_failure(struct store *st, int64_t id, const char *login, int failed, time_t now,
+			   enum auth_result *res)
+{
+	int64_t max = setting_int(st, "signin_max_failures", DEFAULT_MAX_FAILURES, 1, 1000);
+	int64_t minutes = setting_int(st, "signin_lock_minutes", DEFAULT_LOCK_MINUTES, 1, 24 * 60);
+	failed++;
+	if (failed >= max) {
+		int64_t until = (int64_t)now + minutes * 60;
+		operator_set(st, "UPDATE operator SET failed_attempts = 0, locked_until = ?3 WHERE id = ?1",
+			     id, NULL, until, NULL);
+		*res = AUTH_LOCKED;
+		return locked_message(login, until, now);
+	}
+	operator_set(st, "UPDATE operator SET failed_attempts = ?3 WHERE id = ?1", id, NULL, failed, NULL);
+	*res = AUTH_WRONG;
+	return xasprintf(_("Wrong login or password (%lld more attempt(s) before the login is locked for %lld minutes)."),
+			 (long long)(max - failed), (long long)minutes);
+}
+
+/* Checks password against operator id; counts failures and locks. */
+static enum auth_result check_password(struct store *st, int64_t id, const char *login, const char *password,
+				       char **msg)
+{
+	sqlite3_stmt *stmt;
+	enum auth_result res = AUTH_FAILED;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT disabled, password_hash, failed_attempts, locked_until"
+			       " FROM operator WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK) {
+		*msg = xstrdup(sqlite3_errmsg(store_db(st)));
+		return AUTH_FAILED;
+	}
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		*msg = xstrdup(_("Wrong login or password."));
+		return AUTH_WRONG;
+	}
+	bool disabled = sqlite3_column_int(stmt, 0) != 0;
+	char *hash = col_dup(stmt, 1);
+	int failed = sqlite3_column_int(stmt, 2);
+	int64_t until = sqlite3_column_int64(stmt, 3);
+	sqlite3_finalize(stmt);
+	time_t now = time(NULL);
+	if (until > (int64_t)now) {
+		*msg = locked_message(login, until, now);
+		res = AUTH_LOCKED;
+	} else if (!auth_password_matches(hash, password)) {
+		*msg = hash ? count_failure(st, id, login, failed, now, &res)
+			    : xstrdup(_("This operator has no password yet: an administrator sets one (shanzhi user passwd)."));
+		if (!hash)
+			res = AUTH_WRONG;
+	} else if (disabled) {
+		*msg = xasprintf(_("The operator %s is disabled. An administrator can enable it again."), login);
+		res = AUTH_DISABLED;
+	} else {
+		operator_set(st, "UPDATE operator SET failed_attempts = 0, locked_until = 0 WHERE id = ?1",
+			     id, NULL, 0, NULL);
+		res = AUTH_OK;
+	}
+	free(hash);
+	return res;
+}
+
+enum auth_result auth_sign_in(struct store *st, const char *login, const char *password, char **msg)
+{
+	*msg = NULL;
+	int64_t id = login && *login ? operator_find(st, login, NULL, NULL) : 0;
+	if (!id) {
+		/* the same cost and words as a wrong password: logins are not revealed */
+		char *h = auth_hash_password(password ? password : "", NULL);
+		free(h);
+		*msg = xstrdup(_("Wrong login or password."));
+		return AUTH_WRONG;
+	}
+	enum auth_result res = check_password(st, id, login, password, msg);
+	if (res != AUTH_OK)
+		return res;
+	char *err = NULL, now[32];
+	auth_now(now);
+	struct store_field f[] = { { "last_signin_at", now } };
+	if (store_set_operator(st, login, &err) != 0 ||
+	    store_update(st, "operator", id, f, 1, NULL, &err) != 0) {
+		*msg = err;
+		return AUTH_FAILED;
+	}
+	return AUTH_OK;
+}
+
+char *auth_current_login(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	char *login = NULL;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT login FROM operator WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, store_operator_id(st));
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		login = col_dup(stmt, 0);
+	sqlite3_finalize(stmt);
+	return login;
+}
+
+enum auth_result auth_reauth(struct store *st, const char *password, char **msg)
+{
+	*msg = NULL;
+	char *login = auth_current_login(st);
+	if (!login) {
+		*msg = xstrdup(_("Wrong login or password."));
+		return AUTH_WRONG;
+	}
+	enum auth_result res = check_password(st, store_operator_id(st), login, password, msg);
+	free(login);
+	return res;
+}
+
+int auth_cli_operator(struct store *st, const char *login, char **err)
+{
+	bool disabled = false;
+	int64_t id = operator_find(st, login, &disabled, NULL);
+	if (id && disabled) {
+		if (err) {
+			free(*err);
+			*err = xasprintf(_("the operator %s is disabled"), login);
+		}
+		return -1;
+	}
+	if (id || auth_query_int(st, "SELECT count(*) FROM operator", 0, 1) == 0)
+		return store_set_operator(st, login, err);
+	return 0;
+}
+
+/* Reads one line without its newline; NULL at end of input. Caller frees. */
+static char *read_line(FILE *f)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, f);
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return line;
+}
+
+/* Asks once on the terminal with echo off. Caller frees; NULL at end of input. */
+static char *ask_hidden(FILE *tty, const char *prompt)
+{
+	struct termios old, quiet;
+	int fd = fileno(tty);
+	bool restore = tcgetattr(fd, &old) == 0;
+	console_printf(stderr, "%s", prompt);
+	fflush(stderr);
+	if (restore) {
+		quiet = old;
+		quiet.c_lflag &= (tcflag_t)~ECHO;
+		quiet.c_lflag |= ECHONL;
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	char *line = read_line(tty);
+	if (restore)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	return line;
+}
+
+char *auth_read_password(const char *prompt, bool confirm, bool from_stdin, char **err)
+{
+	if (from_stdin) {
+		char *line = read_line(stdin);
+		if (!line)
+			auth_err(err, _("no password on standard input"));
+		return line;
+	}
+	FILE *tty = fopen("/dev/tty", "r+");
+	if (!tty) {
+		auth_err(err, _("no terminal to ask for the password: use --password-stdin"));
+		return NULL;
+	}
+	char *pw = ask_hidden(tty, prompt);
+	if (pw && confirm) {
+		char *again = ask_hidden(tty, _("The same password again: "));
+		if (!again || strcmp(again, pw) != 0) {
+			auth_err(err, _("the two passwords differ"));
+			free(pw);
+			pw = NULL;
+		}
+		free(again);
+	}
+	fclose(tty);
+	if (!pw && err && !*err)
+		*err = xstrdup(_("no password given"));
+	return pw;
+}
+
+/* Opens the database for a `user` command: the operator set when the login is
+ * known (a fresh register may have none). */
+static struct store *user_open(const struct cli_opts *o, char **path)
+{
+	char *err = NULL;
+	*path = paths_database(o->db);
+	struct store *st = store_open(*path, &err);
+	bool disabled = false;
+	const char *login = o->operator_login;
+	if (!login)
+		login = getenv("USER");
+	if (st && login && operator_find(st, login, &disabled, NULL) && disabled) {
+		free(err);
+		err = xasprintf(_("the operator %s is disabled"), login);
+		store_close(st);
+		st = NULL;
+	} else if (st && login && operator_find(st, login, NULL, NULL)) {
+		store_set_operator(st, login, &err);
+	}
+	if (!st) {
+		console_printf(stderr, "shanzhi: %s: %s\n", *path, err ? err : "?");
+		free(*path);
+		*path = NULL;
+	}
+	free(err);
+	return st;
+}
+
+/* Prints one line per operator. */
+static int user_list(struct store *st)
+{
+	struct auth_operator *ops;
+	size_t n = auth_operators(st, &ops);
+	time_t now = time(NULL);
+	for (size_t i = 0; i < n; i++) {
+		const struct auth_operator *op = &ops[i];
+		const char *state = op->disabled ? _("disabled")
+			: op->locked_until > (int64_t)now ? _("locked")
+			: !op->has_password ? _("no password") : _("enabled");
+		console_printf(stdout, "%s\t%s\t%s\t%s\t%s\n", op->login, op->name, access_role_label(op->role), state,
+			       op->last_signin ? op->last_signin : "-");
+	}
+	auth_operators_free(ops, n);
+	return 0;
+}
+
+/* `user add NAME --role ROLE [--name FULL] [--password-stdin]` */
+static int user_add(struct store *st, int argc, char **argv, char **err)
+{
+	const char *login = NULL, *role = NULL, *name = NULL;
+	bool from_stdin = false;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			role = argv[++i];
+		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
+			name = argv[++i];
+		else if (strcmp(argv[i], "--password-stdin") == 0)
+			from_stdin = true;
+		else if (!login && argv[i][0] != '-')
+			login = argv[i];
+		else
+			return 2;
+	}
+	if (!login || !role)
+		return 2;
+	bool first = auth_needs_first_admin(st);
+	if (first && strcmp(role, "admin") != 0) {
+		auth_err(err, _("the register has no administrator yet: the first operator added must be an administrator (--role admin)"));
+		return 1;
+	}
+	if (!first && !may_administer(st, err))
+		return 1;
+	char *pw = auth_read_password(_("Password: "), true, from_stdin, err);
+	if (!pw)
+		return 1;
+	int rc = first ? auth_first_admin(st, login, pw, err) : auth_user_add(st, login, name, role, pw, err);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	if (rc == 0)
+		console_printf(stdout, _("Operator %s added (%s).\n"), login, access_role_label(role));
+	return rc ? 1 : 0;
+}
+
+/* `user passwd NAME [--password-stdin]` */
+static int user_passwd(struct store *st, int argc, char **argv, char **err)
+{
+	const char *login = NULL;
+	bool from_stdin = false;
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--password-stdin") == 0)
+			from_stdin = true;
+		else if (!login && argv[i][0] != '-')
+			login = argv[i];
+		else
+			return 2;
+	}
+	if (!login)
+		return 2;
+	if (!operator_needed(st, login, err))
+		return 1;
+	if (operator_find(st, login, NULL, NULL) != store_operator_id(st) && !may_administer(st, err))
+		return 1;
+	char *pw = auth_read_password(_("New password: "), true, from_stdin, err);
+	if (!pw)
+		return 1;
+	int rc = auth_user_passwd(st, login, pw, err);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	if (rc == 0)
+		console_printf(stdout, _("The password of %s is set.\n"), login);
+	return rc ? 1 : 0;
+}
+
+int auth_cmd_user(const struct cli_opts *o, int argc, char **argv)
+{
+	static const char usage[] =
+		"user add NAME --role admin|clerk|mediator|viewer [--name FULL_NAME] [--password-stdin]\n"
+		"  user passwd NAME [--password-stdin]\n"
+		"  user disable NAME | user enable NAME | user role NAME ROLE | user list";
+	if (argc < 2) {
+		console_printf(stderr, _("shanzhi: usage: %s\n"), usage);
+		return 2;
+	}
+	char *path = NULL, *err = NULL;
+	struct store *st = user_open(o, &path);
+	if (!st)
+		return 1;
+	const char *what = argv[1];
+	int rc = 2;
+	if (strcmp(what, "list") == 0 && argc == 2)
+		rc = user_list(st);
+	else if (strcmp(what, "add") == 0)
+		rc = user_add(st, argc, argv, &err);
+	else if (strcmp(what, "passwd") == 0)
+		rc = user_passwd(st, argc, argv, &err);
+	else if ((strcmp(what, "disable") == 0 || strcmp(what, "enable") == 0) && argc == 3) {
+		bool off = strcmp(what, "disable") == 0;
+		rc = auth_user_disable(st, argv[2], off, &err) == 0 ? 0 : 1;
+		if (rc == 0)
+			console_printf(stdout, off ? _("Operator %s is disabled.\n") : _("Operator %s is enabled.\n"), argv[2]);
+	} else if (strcmp(what, "role") == 0 && argc == 4) {
+		rc = auth_user_role(st, argv[2], argv[3], &err) == 0 ? 0 : 1;
+		if (rc == 0)
+			console_printf(stdout, _("Operator %s is now %s.\n"), argv[2], access_role_label(argv[3]));
+	}
+	if (rc == 2)
+		console_printf(stderr, _("shanzhi: usage: %s\n"), usage);
+	else if (rc != 0)
+		console_printf(stderr, "shanzhi: user %s: %s\n", what, err ? err : "?");
+	free(err);
+	store_close(st);
+	free(path);
+	return rc;
+}
+
+int auth_demo_operators(struct store *st, char **err)
+{
+	return auth_user_add(st, AUTH_DEMO_LOGIN, _("Demo administrator"), "admin", AUTH_DEMO_PASSWORD, err);
+}

@@ -1,0 +1,302 @@
+/* tui-signin: the sign-in screen, the first administrator of a fresh register and
+ * the idle lock. Each is a small credential form: labelled lines edited with fedit,
+ * secrets shown as stars, Enter/Tab to the next line and Enter on the last submits. */
+#include "tui-signin.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "auth.h"
+#include "fedit.h"
+#include "i18n.h"
+#include "store.h"
+#include "util.h"
+
+#define CRED_MAX 3
+#define CRED_LABEL_COLS 16
+#define CRED_BOX_COLS 34
+
+struct cred_line {
+	const char *label;   /* English message id */
+	bool secret;
+	struct fedit ed;
+};
+
+struct cred_form {
+	const char *title;   /* English message ids */
+	const char *intro;
+	struct cred_line line[CRED_MAX];
+	size_t n, cur;
+	bool may_leave;      /* F10/Esc leaves (the sign-in), or not (the lock) */
+};
+
+static const struct tui_hint signin_hints[] = {
+	{ "Enter", N_("Next / sign in") }, { "F10", N_("Quit") },
+};
+static const struct tui_hint lock_hints[] = {
+	{ "Enter", N_("Unlock") },
+};
+
+/* Draws one line's box: stars for a secret. */
+static void cred_draw_line(const struct cred_form *cf, size_t i, int y, int x)
+{
+	const struct cred_line *l = &cf->line[i];
+	tui_put(stdscr, y, x, _(l->label), CRED_LABEL_COLS, i == cf->cur ? A_BOLD : A_NORMAL);
+	if (l->secret) {
+		char stars[CRED_BOX_COLS + 1];
+		size_t n = l->ed.len < CRED_BOX_COLS - 1 ? l->ed.len : CRED_BOX_COLS - 1;
+		memset(stars, '*', n);
+		stars[n] = '\0';
+		tui_put(stdscr, y, x + CRED_LABEL_COLS, stars, CRED_BOX_COLS, A_UNDERLINE);
+	} else {
+		size_t n;
+		int col;
+		struct fedit *ed = (struct fedit *)&l->ed;
+		fedit_scroll_to_cursor(ed, CRED_BOX_COLS);
+		const wchar_t *vis = fedit_visible(ed, CRED_BOX_COLS, &n, &col);
+		tui_put_wcs(stdscr, y, x + CRED_LABEL_COLS, vis, n, CRED_BOX_COLS, A_UNDERLINE);
+	}
+}
+
+/* Draws the whole form and puts the cursor in the line in hand. */
+static void cred_draw(struct tui *t, const struct cred_form *cf)
+{
+	if (!tui_size_ok(t))
+		return;
+	erase();
+	tui_title(t, _(cf->title));
+	int x = (COLS - CRED_LABEL_COLS - CRED_BOX_COLS) / 2, y = 4;
+	char *db = xasprintf(_("Database: %s"), t->app->db_path ? t->app->db_path : "");
+	tui_put(stdscr, 2, x, db, COLS - x, A_NORMAL);
+	free(db);
+	char **lines;
+	size_t nl = tui_wrap(_(cf->intro), CRED_LABEL_COLS + CRED_BOX_COLS, &lines);
+	for (size_t i = 0; i < nl; i++) {
+		if (i < 4)
+			tui_put(stdscr, y + (int)i, x, lines[i], CRED_LABEL_COLS + CRED_BOX_COLS, A_NORMAL);
+		free(lines[i]);
+	}
+	free(lines);
+	y += 5;
+	for (size_t i = 0; i < cf->n; i++)
+		cred_draw_line(cf, i, y + 2 * (int)i, x);
+	if (cf->may_leave)
+		tui_keybar(t, signin_hints, ARRAY_LEN(signin_hints));
+	else
+		tui_keybar(t, lock_hints, ARRAY_LEN(lock_hints));
+	tui_draw_message(t);
+	const struct cred_line *l = &cf->line[cf->cur];
+	int col = 0;
+	if (l->secret) {
+		col = l->ed.len < CRED_BOX_COLS - 1 ? (int)l->ed.len : CRED_BOX_COLS - 1;
+	} else {
+		size_t n;
+		fedit_visible(&l->ed, CRED_BOX_COLS, &n, &col);
+	}
+	wmove(stdscr, y + 2 * (int)cf->cur, x + CRED_LABEL_COLS + col);
+	curs_set(1);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* Edits until Enter on the last line (true) or F10/Esc where allowed (false). */
+static bool cred_run(struct tui *t, struct cred_form *cf)
+{
+	for (;;) {
+		cred_draw(t, cf);
+		int k = tui_getkey(t, -1);
+		struct fedit *ed = &cf->line[cf->cur].ed;
+		if (k == TK_RESIZE || k == TK_NONE)
+			continue;
+		if (TK_IS_BACK(k)) {
+			if (cf->may_leave)
+				return false;
+		} else if (k == TK_ENTER || k == TK_TAB || k == TK_DOWN) {
+			if (cf->cur + 1 < cf->n)
+				cf->cur++;
+			else if (k == TK_ENTER)
+				return true;
+		} else if (k == TK_BTAB || k == TK_UP) {
+			if (cf->cur > 0)
+				cf->cur--;
+		} else if (k == TK_BACKSPACE) {
+			fedit_backspace(ed);
+		} else if (k == TK_LEFT && !cf->line[cf->cur].secret) {
+			fedit_left(ed);
+		} else if (k == TK_RIGHT && !cf->line[cf->cur].secret) {
+			fedit_right(ed);
+		} else if (k == 0x15) {
+			fedit_clear(ed);
+		} else if (k >= 0x20) {
+			fedit_insert(ed, (wchar_t)k);
+		}
+	}
+}
+
+/* Sets up a credential form's lines. */
+static void cred_init(struct cred_form *cf, const char *title, const char *intro, bool may_leave,
+		      const char *const *labels, const bool *secret, size_t n)
+{
+	memset(cf, 0, sizeof *cf);
+	cf->title = title;
+	cf->intro = intro;
+	cf->may_leave = may_leave;
+	cf->n = n;
+	for (size_t i = 0; i < n; i++) {
+		cf->line[i].label = labels[i];
+		cf->line[i].secret = secret[i];
+		fedit_init(&cf->line[i].ed, NULL, i == 0 && !secret[0] ? AUTH_LOGIN_MAX : AUTH_PASSWORD_MAX);
+	}
+}
+
+/* Wipes the secrets and frees the editors. */
+static void cred_free(struct cred_form *cf)
+{
+	for (size_t i = 0; i < cf->n; i++) {
+		struct fedit *ed = &cf->line[i].ed;
+		if (ed->text)
+			memset(ed->text, 0, ed->cap * sizeof *ed->text);
+		fedit_free(ed);
+	}
+}
+
+/* A line's value (caller frees and wipes). */
+static char *cred_value(const struct cred_form *cf, size_t i)
+{
+	return fedit_value(&cf->line[i].ed);
+}
+
+/* Frees a secret after overwriting it. */
+static void secret_free(char *s)
+{
+	if (s) {
+		memset(s, 0, strlen(s));
+		free(s);
+	}
+}
+
+/* A fresh register: asks for the first administrator's login and password. */
+static bool signin_first_admin(struct tui *t)
+{
+	static const char *const labels[] = { N_("Login:"), N_("Password:"), N_("Again:") };
+	static const bool secret[] = { false, true, true };
+	struct cred_form cf;
+	cred_init(&cf, N_("Sign in: the first administrator"),
+		  N_("No operator can sign in to this register yet. Choose the login and password of its first "
+		     "administrator, who then adds the other operators (menu 9)."),
+		  true, labels, secret, 3);
+	bool ok = false;
+	while (!ok && cred_run(t, &cf)) {
+		char *login = cred_value(&cf, 0), *pw = cred_value(&cf, 1), *again = cred_value(&cf, 2), *err = NULL;
+		if (strcmp(pw, again) != 0)
+			tui_error(t, "%s", _("The two passwords differ: type them again."));
+		else if (auth_first_admin(t->app->st, login, pw, &err) == 0)
+			ok = true;
+		else
+			tui_error(t, "%s", err ? err : "?");
+		free(err);
+		free(login);
+		secret_free(pw);
+		secret_free(again);
+		if (!ok) {
+			fedit_clear(&cf.line[1].ed);
+			fedit_clear(&cf.line[2].ed);
+			cf.cur = 1;
+		}
+	}
+	cred_free(&cf);
+	if (ok)
+		tui_message_clear(t);
+	return ok;
+}
+
+bool tui_signin_run(struct tui *t)
+{
+	if (auth_needs_first_admin(t->app->st))
+		return signin_first_admin(t);
+	static const char *const labels[] = { N_("Login:"), N_("Password:") };
+	static const bool secret[] = { false, true };
+	struct cred_form cf;
+	cred_init(&cf, N_("Sign in"), N_("Sign in with your login and password."), true, labels, secret, 2);
+	bool ok = false;
+	while (!ok && cred_run(t, &cf)) {
+		char *login = cred_value(&cf, 0), *pw = cred_value(&cf, 1), *msg = NULL;
+		ok = auth_sign_in(t->app->st, login, pw, &msg) == AUTH_OK;
+		if (!ok) {
+			tui_error(t, "%s", msg ? msg : "?");
+			fedit_clear(&cf.line[1].ed);
+			cf.cur = *login ? 1 : 0;
+		}
+		free(msg);
+		free(login);
+		secret_free(pw);
+	}
+	cred_free(&cf);
+	if (ok)
+		tui_message_clear(t);
+	return ok;
+}
+
+void tui_idle_arm(struct tui *t)
+{
+	char *v = store_setting(t->app->st, "idle_lock_minutes");
+	char *end = NULL;
+	long minutes = v ? strtol(v, &end, 10) : 10;
+	if (v && (*v == '\0' || *end != '\0' || minutes < 0))
+		minutes = 10;
+	free(v);
+	/* SHANZHI_IDLE_LOCK_SECONDS: tests do not wait minutes */
+	const char *env = getenv("SHANZHI_IDLE_LOCK_SECONDS");
+	long ms = env && *env ? atol(env) * 1000 : minutes * 60 * 1000;
+	t->idle_ms = ms > 0 && ms < 24L * 3600 * 1000 ? (int)ms : 0;
+	t->idle_lock = tui_idle_lock;
+}
+
+void tui_idle_lock(struct tui *t)
+{
+	/* what the screen showed (popups too) and what stdscr held, given back after */
+	WINDOW *shown = dupwin(curscr), *under = dupwin(stdscr);
+	char *saved_msg = xstrdup(t->message);
+	bool saved_err = t->message_error;
+	char *login = auth_current_login(t->app->st);
+	char *intro = xasprintf(_("The screen is locked after a time without keys. Type the password of %s to go on "
+				  "where you were."), login ? login : "?");
+	static const char *const labels[] = { N_("Password:") };
+	static const bool secret[] = { true };
+	struct cred_form cf;
+	cred_init(&cf, N_("Locked"), intro, false, labels, secret, 1);
+	tui_message_clear(t);
+	for (;;) {
+		cred_run(t, &cf);
+		char *pw = cred_value(&cf, 0), *msg = NULL;
+		bool ok = auth_reauth(t->app->st, pw, &msg) == AUTH_OK;
+		secret_free(pw);
+		fedit_clear(&cf.line[0].ed);
+		if (ok) {
+			free(msg);
+			break;
+		}
+		tui_error(t, "%s", msg ? msg : "?");
+		free(msg);
+	}
+	cred_free(&cf);
+	free(intro);
+	free(login);
+	free(t->message);
+	t->message = saved_msg;
+	t->message_error = saved_err;
+	if (under) {
+		overwrite(under, stdscr);
+		delwin(under);
+	}
+	if (shown) {
+		touchwin(shown);
+		wnoutrefresh(shown);
+		delwin(shown);
+	} else {
+		touchwin(stdscr);
+		wnoutrefresh(stdscr);
+	}
+	doupdate();
+}
