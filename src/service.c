@@ -768,7 +768,7 @@ static void report_line(struct strbuf *sb, const struct service_stat_row *r)
 	service_stat_rate(r, rate);
 	put_col(sb, r->label, 26, false);
 	for (int i = 0; i < 6; i++)
-		put_col(sb, n[i], 6, true);
+		put_col(sb, n[i], 8, true);
 	put_col(sb, rate, 8, true);
 	put_col(sb, n[6], 9, true);
 	while (sb->len && sb->s[sb->len - 1] == ' ')
@@ -784,7 +784,7 @@ static void report_head(struct strbuf *sb, const char *first)
 	};
 	put_col(sb, first, 26, false);
 	for (size_t i = 0; i < ARRAY_LEN(heads); i++)
-		put_col(sb, _(heads[i]), 6, true);
+		put_col(sb, _(heads[i]), 8, true);
 	put_col(sb, _("Good %"), 8, true);
 	put_col(sb, _("Follow-up"), 9, true);
 	while (sb->len && sb->s[sb->len - 1] == ' ')

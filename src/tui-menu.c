@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "store.h"
 #include "tui-screens.h"
+#include "tui-service.h"
 #include "util.h"
 
 struct menu_entry {
@@ -24,10 +25,11 @@ static void menu_residents(struct tui *t)
 static const struct menu_entry menu_entries[] = {
 	{ '1', N_("Residents and household register"), menu_residents },
 	{ '2', N_("Households"), tui_household_list },
+	{ '3', N_("Services"), tui_service_menu },
 };
 
 static const struct tui_hint menu_hints[] = {
-	{ "1-2", N_("Choose") }, { "F1", N_("Help") }, { "0/F10", N_("Quit") },
+	{ "1-3", N_("Choose") }, { "F1", N_("Help") }, { "0/F10", N_("Quit") },
 };
 
 /* The village the database describes, for the heading. Caller frees. */
@@ -85,6 +87,7 @@ void tui_menu_run(struct tui *t)
 {
 	size_t sel = 0;
 	char *village = menu_village(t);
+	tui_service_first(t);  /* a clerk's day starts at the service work list */
 	while (!t->quit) {
 		menu_draw(t, sel, village);
 		int k = tui_getkey(t, -1);

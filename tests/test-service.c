@@ -104,7 +104,7 @@ static int64_t log_request(struct store *st, int64_t resident, const char *item,
 	return id;
 }
 
-/* Numbers, promised dates and the refusals of a new request. */
+/* Numbers, promised dates and the refusals of a new request (messages in Chinese). */
 static void test_create(struct store *st, int64_t res)
 {
 	setenv("SHANZHI_TODAY", "2026-11-26", 1);
@@ -128,11 +128,11 @@ static void test_create(struct store *st, int64_t res)
 		struct service_new r;
 		const char *says;
 	} bad[] = {
-		{ { .item_code = "YB01", .channel = "1", .handler = "王芳", .visitor_name = "过路群众" }, "visitor" },
+		{ { .item_code = "YB01", .channel = "1", .handler = "王芳", .visitor_name = "过路群众" }, "来访人" },
 		{ { .resident_id = 1, .item_code = "ZZ99", .channel = "1", .handler = "王芳" }, "ZZ99" },
-		{ { .resident_id = 1, .item_code = "SB04", .channel = "2", .handler = "王芳" }, "behalf" },
-		{ { .resident_id = 1, .item_code = "YB01", .channel = "7", .handler = "王芳" }, "channel" },
-		{ { .resident_id = 1, .item_code = "YB01", .channel = "1", .handler = " " }, "handler" },
+		{ { .resident_id = 1, .item_code = "SB04", .channel = "2", .handler = "王芳" }, "不能代办" },
+		{ { .resident_id = 1, .item_code = "YB01", .channel = "7", .handler = "王芳" }, "办理方式" },
+		{ { .resident_id = 1, .item_code = "YB01", .channel = "1", .handler = " " }, "经办人" },
 	};
 	long long before = query_int(st, "SELECT count(*) FROM service_request", 0);
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
@@ -166,7 +166,7 @@ static void test_life(struct store *st, int64_t res)
 	free(err), err = NULL;
 	/* no 办结 without a rating or an explicit decline */
 	CHECK_INT(service_close(st, id, 6, NULL, &err), -1);
-	CHECK(err && strstr(err, "declined"));
+	CHECK(err && strstr(err, "不愿评价"));
 	free(err), err = NULL;
 	CHECK_INT(service_close(st, id, -1, NULL, &err), -1);
 	free(err), err = NULL;
@@ -185,7 +185,7 @@ static void test_life(struct store *st, int64_t res)
 	CHECK_INT(service_close(st, id, 5, NULL, &err), -1);    /* closed already */
 	free(err), err = NULL;
 	CHECK_INT(service_followup_close(st, id, "电话回访本人", "", &err), -1);
-	CHECK(err && strstr(err, "rectification"));
+	CHECK(err && strstr(err, "整改"));
 	free(err), err = NULL;
 	CHECK_INT(service_followup_close(st, id, NULL, "已加快办理", &err), -1);
 	free(err), err = NULL;

@@ -1,0 +1,799 @@
+/* tui-service: the 便民服务 screens (see tui-service.h). The work list and the picker
+ * are the list engine's, the request form the form engine's; the statistics screen
+ * draws its table and a bar chart (tui-chart) of the month. */
+#include "tui-service.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access.h"
+#include "app.h"
+#include "form.h"
+#include "i18n.h"
+#include "idcard.h"
+#include "printout.h"
+#include "search.h"
+#include "service.h"
+#include "store.h"
+#include "text.h"
+#include "tui-chart.h"
+#include "tui-form.h"
+#include "tui-list.h"
+#include "tui-record.h"
+#include "tui-screens.h"
+#include "util.h"
+#include "workday.h"
+
+/* ---- small helpers ---- */
+
+/* False, with the refusal on the message line, when the operator lacks right r. */
+static bool service_may(struct tui *t, enum access_right r)
+{
+	if (access_allows(t->app->st, r))
+		return true;
+	char *why = access_refusal(t->app->st, r);
+	tui_error(t, "%s", why);
+	free(why);
+	return false;
+}
+
+/* One text from SQL with an integer parameter. Caller frees; NULL when none. */
+static char *sql_text(struct tui *t, const char *sql, int64_t p)
+{
+	sqlite3_stmt *stmt;
+	char *v = NULL;
+	if (sqlite3_prepare_v2(store_db(t->app->st), sql, -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, p);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+		v = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* The signed-in operator's name (or login). Caller frees. */
+static char *operator_name(struct tui *t)
+{
+	char *n = sql_text(t, "SELECT coalesce(nullif(name, ''), login) FROM operator WHERE id = ?1",
+			   store_operator_id(t->app->st));
+	return n ? n : xstrdup("");
+}
+
+/* The item's code and name for a list column. Caller frees. */
+static char *item_text(const char *code)
+{
+	const struct service_item *it = service_item_find(service_catalog_default(), code);
+	return xasprintf("%s %s", code ? code : "", it ? service_item_name(it) : "");
+}
+
+/* ---- the resident picker ---- */
+
+/* One resident as a picker line. Caller frees. */
+static char *picker_line(const struct resident_row *r)
+{
+	char id[32];
+	struct strbuf sb = { 0 };
+	idcard_mask(r->id_number ? r->id_number : "", id);
+	tui_col(&sb, r->name, 12);
+	tui_col(&sb, r->birth, 10);
+	tui_col(&sb, r->id_number && *r->id_number ? id : "", 18);
+	sb_append(&sb, r->address ? r->address : "");
+	return sb_take(&sb);
+}
+
+/* fetch of the picker: the shared resident search. */
+static int picker_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			struct tui_rows *out, char **err)
+{
+	struct tui *t = ctx;
+	struct search_result res = { 0 };
+	if (!*query)
+		return 0;   /* search first: nothing is listed before the clerk types */
+	if (search_residents(t->app->st, query, offset, limit, &res, err) != 0)
+		return -1;
+	for (size_t i = 0; i < res.n; i++)
+		tui_rows_add(out, res.rows[i].id, picker_line(&res.rows[i]));
+	search_result_free(&res);
+	return 0;
+}
+
+/* A resident picked by search in a popup; 0 when none. */
+static int64_t pick_resident(struct tui *t)
+{
+	struct tui_list_def def = {
+		.title = N_("Find the resident"), .query = true,
+		.query_label = N_("Name, pinyin, ID/phone tail:"), .ctx = t, .fetch = picker_fetch,
+	};
+	int64_t id;
+	return tui_list_pick(t, &def, NULL, &id) ? id : 0;
+}
+
+/* ---- the request form ---- */
+
+struct form_ctx {
+	struct tui *t;
+	int64_t id;        /* the saved request */
+	char *number;
+};
+
+/* The value of a named field. Borrowed. */
+static const char *field_value(struct tui_form *f, const char *name)
+{
+	int i = form_field_index(f->data->def, name);
+	return i < 0 ? NULL : tui_form_value(f, (size_t)i);
+}
+
+/* After the item: fills the materials and says the promised date. */
+static void request_field_left(void *ctx, struct tui_form *f, size_t field)
+{
+	struct form_ctx *fc = ctx;
+	if (strcmp(f->data->def->fields[field].name, "item_code") != 0)
+		return;
+	const struct service_item *it = service_item_find(service_catalog_default(), field_value(f, "item_code"));
+	if (!it)
+		return;
+	int mi = form_field_index(f->data->def, "materials");
+	const char *m = mi >= 0 ? tui_form_value(f, (size_t)mi) : NULL;
+	if (mi >= 0 && (!m || !*m))
+		tui_form_set(f, (size_t)mi, it->materials);
+	char today[11], due[11];
+	store_today(today);
+	workday_add(workday_default(), today, it->days, due);
+	tui_message(fc->t, _("%s: %s, promised by %s (%d working days)%s"), it->code, it->department, due,
+		    it->days, it->proxy ? "" : _("; the resident must come in person"));
+}
+
+/* Text beside the resident field: name, masked ID number, address. */
+static char *request_ref_text(void *ctx, const struct field_def *fd, const char *value)
+{
+	struct form_ctx *fc = ctx;
+	if (!value || !*value)
+		return NULL;
+	sqlite3_stmt *stmt;
+	char *text = NULL;
+	if (sqlite3_prepare_v2(store_db(fc->t->app->st),
+			       "SELECT r.name, r.id_number, h.address FROM resident r"
+			       " LEFT JOIN household h ON h.id = r.household_id WHERE r.id = ?1",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, atoll(value));
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		char id[32];
+		const char *idn = (const char *)sqlite3_column_text(stmt, 1);
+		const char *addr = (const char *)sqlite3_column_text(stmt, 2);
+		idcard_mask(idn ? idn : "", id);
+		text = xasprintf("%s %s %s", (const char *)sqlite3_column_text(stmt, 0), idn ? id : "",
+				 addr ? addr : "");
+	}
+	sqlite3_finalize(stmt);
+	return text;
+}
+
+/* F4 in the resident field: the search-first picker. */
+static char *request_ref_pick(void *ctx, struct tui_form *f, size_t field)
+{
+	struct form_ctx *fc = ctx;
+	int64_t id = pick_resident(fc->t);
+	return id ? xasprintf("%lld", (long long)id) : NULL;
+}
+
+/* F2: logs the request through the service module (number, promised date, audit). */
+static int request_save(void *ctx, struct tui_form *f, char **err)
+{
+	struct form_ctx *fc = ctx;
+	const char *rid = field_value(f, "resident_id");
+	struct service_new r = {
+		.resident_id = rid && *rid ? atoll(rid) : 0,
+		.visitor_name = field_value(f, "visitor_name"),
+		.visitor_phone = field_value(f, "visitor_phone"),
+		.item_code = field_value(f, "item_code"),
+		.channel = field_value(f, "channel"),
+		.content = field_value(f, "content"),
+		.materials = field_value(f, "materials"),
+		.handler = field_value(f, "handler"),
+	};
+	if (service_create(fc->t->app->st, &r, &fc->id, &fc->number, err) != 0)
+		return -1;
+	f->close = true;
+	return 0;
+}
+
+static const struct tui_hint form_hints[] = { { "F4", N_("Pick") } };
+
+int64_t tui_service_new(struct tui *t)
+{
+	if (!service_may(t, ACCESS_SERVICE_EDIT))
+		return 0;
+	const struct form_def *def = form_get(t->app->forms, "service");
+	if (!def) {
+		tui_error(t, "%s", _("The service request form (service.form) is missing."));
+		return 0;
+	}
+	struct form_ctx fc = { .t = t };
+	struct tui_form_ops ops = {
+		.ctx = &fc, .field_left = request_field_left, .save = request_save,
+		.ref_text = request_ref_text, .ref_pick = request_ref_pick,
+		.hints = form_hints, .nhints = ARRAY_LEN(form_hints),
+	};
+	struct form_data d;
+	form_data_init(&d, def);
+	int hi = form_field_index(def, "handler");
+	if (hi >= 0) {
+		char *me = operator_name(t);
+		form_data_set(&d, (size_t)hi, me);
+		free(me);
+	}
+	tui_message(t, "%s", _("New request: F4 in Resident finds the applicant, F4 in Item lists the services; F2 logs it."));
+	tui_form_run(t, N_("New service request"), &d, true, &ops);
+	form_data_free(&d);
+	if (fc.id) {
+		char *receipt = xasprintf(_("Logged as %s. Print the receipt for the resident?"), fc.number);
+		if (tui_confirm(t, receipt, false)) {
+			char *err = NULL;
+			char *text = service_receipt_text(t->app->st, fc.number, &err);
+			if (!text || printout_deliver(text, "utf-8", NULL, &err) != 0)
+				tui_error(t, "%s", err ? err : "?");
+			else
+				tui_message(t, _("The receipt of %s went to the printer."), fc.number);
+			free(text);
+			free(err);
+		} else {
+			tui_message(t, _("Logged as %s."), fc.number);
+		}
+		free(receipt);
+	}
+	free(fc.number);
+	return fc.id;
+}
+
+/* ---- the work list ---- */
+
+/* Open requests and open follow-ups, by due date; the handler filter is a prefix. */
+static const char worklist_sql[] =
+	"SELECT w.k, w.due, w.number, w.item_code, coalesce(r.name, w.visitor_name, ''), w.handler,"
+	" w.status, w.fu FROM ("
+	"  SELECT q.id * 2 AS k, q.due_on AS due, q.number, q.item_code, q.resident_id, q.visitor_name,"
+	"   q.handler, q.status, 0 AS fu FROM service_request q"
+	"  WHERE q.status IN ('accepted', 'in_progress', 'transferred')"
+	"   AND (?1 = '' OR (q.handler >= ?1 AND q.handler < ?1 || char(1114111)))"
+	"  UNION ALL"
+	"  SELECT q.id * 2 + 1, q.followup_due, q.number, q.item_code, q.resident_id, q.visitor_name,"
+	"   q.handler, q.status, 1 FROM service_request q"
+	"  WHERE q.followup_due IS NOT NULL AND q.followup_done_on IS NULL"
+	"   AND (?1 = '' OR (q.handler >= ?1 AND q.handler < ?1 || char(1114111)))"
+	"  ORDER BY 2, 1 LIMIT ?2 OFFSET ?3) w"
+	" LEFT JOIN resident r ON r.id = w.resident_id ORDER BY w.due, w.k";
+
+/* The column heads of the work list, laid out like its lines. Caller frees. */
+static char *worklist_header(void)
+{
+	struct strbuf sb = { 0 };
+	tui_col(&sb, _("Due"), 10);
+	tui_col(&sb, "", 6);
+	tui_col(&sb, _("Number"), 12);
+	tui_col(&sb, _("Item"), 22);
+	tui_col(&sb, _("Applicant"), 8);
+	tui_col(&sb, _("Handler"), 6);
+	sb_append(&sb, _("Status"));
+	return sb_take(&sb);
+}
+
+/* One work list line: overdue ones say so in their second column ("!超期"). */
+static char *worklist_line(sqlite3_stmt *s, const char *today)
+{
+	const char *due = (const char *)sqlite3_column_text(s, 1);
+	const char *number = (const char *)sqlite3_column_text(s, 2);
+	bool followup = sqlite3_column_int(s, 7);
+	bool overdue = due && strcmp(due, today) < 0;
+	struct strbuf sb = { 0 };
+	tui_col(&sb, due ? due : "", 10);
+	char *flag = xasprintf("%s%s", overdue ? "!" : "", overdue ? _("Overdue") : "");
+	tui_col(&sb, flag, 6);
+	free(flag);
+	size_t nl = number ? strlen(number) : 0;
+	tui_col(&sb, nl > 12 ? number + nl - 12 : number ? number : "", 12);
+	char *item = item_text((const char *)sqlite3_column_text(s, 3));
+	tui_col(&sb, item, 22);
+	free(item);
+	tui_col(&sb, (const char *)sqlite3_column_text(s, 4), 8);
+	tui_col(&sb, (const char *)sqlite3_column_text(s, 5), 6);
+	sb_append(&sb, followup ? _("Follow-up due") : service_status_label((const char *)sqlite3_column_text(s, 6)));
+	return sb_take(&sb);
+}
+
+/* fetch of the work list. */
+static int worklist_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			  struct tui_rows *out, char **err)
+{
+	struct tui *t = ctx;
+	sqlite3 *db = store_db(t->app->st);
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(db, worklist_sql, -1, &s, NULL) != SQLITE_OK) {
+		*err = xstrdup(sqlite3_errmsg(db));
+		return -1;
+	}
+	char today[11];
+	store_today(today);
+	sqlite3_bind_text(s, 1, query ? query : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		tui_rows_add(out, sqlite3_column_int64(s, 0), worklist_line(s, today));
+	sqlite3_finalize(s);
+	return 0;
+}
+
+/* The whole of a request as text, for Enter. Caller frees. */
+static char *request_details(struct tui *t, int64_t id)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(store_db(t->app->st),
+			       "SELECT q.number, coalesce(r.name, q.visitor_name || ' ' || q.visitor_phone), q.item_code,"
+			       " q.channel, q.content, q.materials, q.handler, q.department, q.status, q.status_reason,"
+			       " q.accepted_on, q.due_on, q.done_on, q.rating, q.rating_declined, q.rating_comment,"
+			       " q.followup_due, q.followup_done_on, q.followup_contact, q.followup_rectification, q.status_at"
+			       " FROM service_request q LEFT JOIN resident r ON r.id = q.resident_id WHERE q.id = ?1",
+			       -1, &s, NULL) != SQLITE_OK)
+		return xstrdup("");
+	sqlite3_bind_int64(s, 1, id);
+	struct strbuf sb = { 0 };
+	if (sqlite3_step(s) == SQLITE_ROW) {
+#define COL(i) (sqlite3_column_text(s, i) ? (const char *)sqlite3_column_text(s, i) : "")
+		char *item = item_text(COL(2));
+		const struct codelist *ch = form_codelist(t->app->forms, "service_channel");
+		const char *chl = codelist_label(ch, COL(3));
+		sb_appendf(&sb, "%s: %s\n%s: %s\n%s: %s\n%s: %s\n", _("Number"), COL(0), _("Applicant"), COL(1),
+			   _("Item"), item, _("Channel"), chl ? chl : COL(3));
+		free(item);
+		sb_appendf(&sb, "%s: %s\n%s: %s\n%s: %s / %s\n", _("Content"), COL(4), _("Materials received"), COL(5),
+			   _("Handler"), COL(6), COL(7));
+		sb_appendf(&sb, "%s: %s (%s) %s\n", _("Status"), service_status_label(COL(8)), COL(20), COL(9));
+		sb_appendf(&sb, "%s: %s   %s: %s   %s: %s\n", _("Accepted on"), COL(10), _("Promised date"), COL(11),
+			   _("Done on"), COL(12));
+		if (sqlite3_column_type(s, 13) != SQLITE_NULL || sqlite3_column_int(s, 14))
+			sb_appendf(&sb, "%s: %s %s\n", _("Rating"),
+				   service_rating_label(sqlite3_column_int(s, 14) ? 0 : sqlite3_column_int(s, 13)), COL(15));
+		if (*COL(16))
+			sb_appendf(&sb, "%s: %s   %s: %s\n%s: %s\n%s: %s\n", _("Follow-up due"), COL(16), _("Done on"),
+				   COL(17), _("Contact"), COL(18), _("Rectification"), COL(19));
+#undef COL
+	}
+	sqlite3_finalize(s);
+	return sb_take(&sb);
+}
+
+/* The number of a request. Caller frees. */
+static char *request_number_of(struct tui *t, int64_t id)
+{
+	return sql_text(t, "SELECT number FROM service_request WHERE id = ?1", id);
+}
+
+/* What an action did, for the message line. */
+enum action_kind { ACT_START, ACT_CLOSE, ACT_FOLLOWUP, ACT_TRANSFER, ACT_RETURN };
+
+/* Reports the result of an action on the message line; true when it succeeded. */
+static bool action_done(struct tui *t, int rc, char *err, enum action_kind what, int64_t id)
+{
+	if (rc != 0) {
+		tui_error(t, "%s", err ? err : "?");
+		free(err);
+		return false;
+	}
+	char *number = request_number_of(t, id);
+	const char *n = number ? number : "";
+	switch (what) {
+	case ACT_START: tui_message(t, _("%s is in progress."), n); break;
+	case ACT_CLOSE: tui_message(t, _("%s is done."), n); break;
+	case ACT_FOLLOWUP: tui_message(t, _("The follow-up of %s is recorded."), n); break;
+	case ACT_TRANSFER: tui_message(t, _("%s is transferred."), n); break;
+	case ACT_RETURN: tui_message(t, _("%s is returned."), n); break;
+	}
+	free(number);
+	return true;
+}
+
+/* F8 on a request: the rating (keys 1-5, 6 declined) and a comment, then 办结. */
+static void action_close(struct tui *t, int64_t id)
+{
+	const char *labels[6];
+	for (int r = 1; r <= 5; r++)
+		labels[r - 1] = service_rating_label(r);
+	labels[5] = service_rating_label(SERVICE_RATING_DECLINED);
+	int pick = tui_choose(t, _("Rating of the resident (5 = very satisfied)"), labels, 6, 4);
+	if (pick < 0)
+		return;
+	int rating = pick == 5 ? SERVICE_RATING_DECLINED : pick + 1;
+	char *comment = tui_prompt(t, _("Close the request"), _("Comment (may be empty):"), "", 200);
+	if (!comment)
+		return;
+	char *err = NULL;
+	int rc = service_close(t->app->st, id, rating, comment, &err);
+	free(comment);
+	if (action_done(t, rc, err, ACT_CLOSE, id) && (rating == 1 || rating == 2)) {
+		char *due = sql_text(t, "SELECT followup_due FROM service_request WHERE id = ?1", id);
+		tui_message(t, _("A bad rating: a follow-up is due by %s (on the work list)."), due ? due : "");
+		free(due);
+	}
+}
+
+/* F8 on a follow-up: the contact and the rectification, both needed. */
+static void action_followup(struct tui *t, int64_t id)
+{
+	char *contact = tui_prompt(t, _("Follow-up"), _("How the resident was contacted:"), "", 200);
+	if (!contact)
+		return;
+	char *fix = tui_prompt(t, _("Follow-up"), _("What was rectified:"), "", 200);
+	if (fix) {
+		char *err = NULL;
+		int rc = service_followup_close(t->app->st, id, contact, fix, &err);
+		action_done(t, rc, err, ACT_FOLLOWUP, id);
+	}
+	free(contact);
+	free(fix);
+}
+
+/* F6: hands the request to another handler or department. */
+static void action_transfer(struct tui *t, int64_t id)
+{
+	char *dept_now = sql_text(t, "SELECT department FROM service_request WHERE id = ?1", id);
+	char *handler = tui_prompt(t, _("Transfer"), _("New handler (empty: keep):"), "", 40);
+	char *dept = handler ? tui_prompt(t, _("Transfer"), _("Department:"), dept_now ? dept_now : "", 60) : NULL;
+	char *note = dept ? tui_prompt(t, _("Transfer"), _("Note:"), "", 200) : NULL;
+	if (note) {
+		char *err = NULL;
+		bool same_dept = dept_now && strcmp(dept, dept_now) == 0;
+		int rc = service_transfer(t->app->st, id, handler, same_dept ? NULL : dept, note, &err);
+		action_done(t, rc, err, ACT_TRANSFER, id);
+	}
+	free(dept_now);
+	free(handler);
+	free(dept);
+	free(note);
+}
+
+/* F3: returns the request with a reason. */
+static void action_return(struct tui *t, int64_t id)
+{
+	char *reason = tui_prompt(t, _("Return the request"), _("Reason:"), "", 200);
+	if (!reason)
+		return;
+	char *err = NULL;
+	int rc = service_return(t->app->st, id, reason, &err);
+	free(reason);
+	action_done(t, rc, err, ACT_RETURN, id);
+}
+
+/* F2: shows the receipt and offers to print it. */
+static void action_receipt(struct tui *t, int64_t id)
+{
+	char *number = request_number_of(t, id);
+	char *err = NULL;
+	char *text = number ? service_receipt_text(t->app->st, number, &err) : NULL;
+	if (!text) {
+		tui_error(t, "%s", err ? err : "?");
+	} else {
+		tui_show_text(t, _("Service receipt"), text);
+		if (tui_confirm(t, _("Send the receipt to the printer?"), false)) {
+			if (printout_deliver(text, "utf-8", NULL, &err) != 0)
+				tui_error(t, "%s", err ? err : "?");
+			else
+				tui_message(t, _("The receipt of %s went to the printer."), number);
+		}
+	}
+	free(text);
+	free(err);
+	free(number);
+}
+
+static const struct tui_hint worklist_hints[] = {
+	{ "Enter", N_("Open") }, { "F7", N_("New") }, { "F5", N_("Start") }, { "F8", N_("Close") },
+	{ "F6", N_("Transfer") }, { "F3", N_("Return") }, { "F2", N_("Receipt") }, { "F4", N_("Statistics") },
+	{ "F9", N_("History") }, { "F1", N_("Help") }, { "F10", N_("Back") },
+};
+
+/* Keys of the work list; sel is id * 2, plus 1 on a follow-up line. */
+static enum tui_list_action worklist_key(void *ctx, struct tui *t, int k, int64_t sel)
+{
+	int64_t id = sel >= 0 ? sel / 2 : 0;
+	bool followup = sel >= 0 && sel % 2;
+	bool edit = k == TK_F7 || k == TK_F5 || k == TK_F8 || k == TK_F6 || k == TK_F3;
+	if (edit && !service_may(t, ACCESS_SERVICE_EDIT))
+		return TUI_LIST_STAY;
+	if (!id && k != TK_F7 && k != TK_F4 && k != TK_F1)
+		return TUI_LIST_STAY;
+	switch (k) {
+	case TK_ENTER: {
+		char *text = request_details(t, id);
+		tui_show_text(t, _("Service request"), text);
+		free(text);
+		return TUI_LIST_STAY;
+	}
+	case TK_F7: tui_service_new(t); return TUI_LIST_RELOAD;
+	case TK_F5: {
+		char *err = NULL;
+		action_done(t, service_start(t->app->st, id, &err), err, ACT_START, id);
+		return TUI_LIST_RELOAD;
+	}
+	case TK_F8:
+		if (followup)
+			action_followup(t, id);
+		else
+			action_close(t, id);
+		return TUI_LIST_RELOAD;
+	case TK_F6: action_transfer(t, id); return TUI_LIST_RELOAD;
+	case TK_F3: action_return(t, id); return TUI_LIST_RELOAD;
+	case TK_F2: action_receipt(t, id); return TUI_LIST_STAY;
+	case TK_F4: tui_service_stats(t, NULL); return TUI_LIST_STAY;
+	case TK_F9: tui_history_show(t, "service_request", id, _("Service request")); return TUI_LIST_STAY;
+	case TK_F1:
+		tui_show_text(t, _("Service work list"),
+			      _("Open requests and follow-ups, the earliest due first; \"!Overdue\" marks those past "
+				"their date. Type a handler's name to see only his or hers. Enter shows a request, F7 logs "
+				"a new one, F5 starts it, F8 closes it with the resident's rating (a follow-up line: "
+				"records the contact and the rectification), F6 transfers it, F3 returns it with a "
+				"reason, F2 shows and prints the receipt, F4 the statistics, F9 the history."));
+		return TUI_LIST_STAY;
+	default:
+		return TUI_LIST_STAY;
+	}
+}
+
+void tui_service_worklist(struct tui *t)
+{
+	if (!service_may(t, ACCESS_SERVICE_VIEW))
+		return;
+	char *header = worklist_header();
+	struct tui_list_def def = {
+		.title = N_("Service work list"), .header = header, .query = true,
+		.query_label = N_("Handler:"), .hints = worklist_hints, .nhints = ARRAY_LEN(worklist_hints),
+		.ctx = t, .fetch = worklist_fetch, .on_key = worklist_key,
+	};
+	tui_list_run(t, &def, NULL);
+	free(header);
+}
+
+void tui_service_first(struct tui *t)
+{
+	char *role = sql_text(t, "SELECT role FROM operator WHERE id = ?1", store_operator_id(t->app->st));
+	bool clerk = role && strcmp(role, "clerk") == 0;
+	free(role);
+	if (clerk && access_allows(t->app->st, ACCESS_SERVICE_VIEW))
+		tui_service_worklist(t);
+}
+
+void tui_service_menu(struct tui *t)
+{
+	static const char *const entries[] = { N_("Work list"), N_("New request"), N_("Statistics") };
+	const char *labels[ARRAY_LEN(entries)];
+	for (size_t i = 0; i < ARRAY_LEN(entries); i++)
+		labels[i] = _(entries[i]);
+	switch (tui_choose(t, _("Services"), labels, ARRAY_LEN(labels), 0)) {
+	case 0: tui_service_worklist(t); break;
+	case 1:
+		if (tui_service_new(t))
+			tui_service_worklist(t);
+		break;
+	case 2: tui_service_stats(t, NULL); break;
+	default: break;
+	}
+}
+
+/* ---- statistics ---- */
+
+enum stats_group { GROUP_ITEM, GROUP_HANDLER, GROUP_VILLAGE, GROUP_COUNT };
+
+struct stats_view {
+	char month[16];
+	enum stats_group group;
+	bool chart;
+	size_t top;              /* first row shown */
+	struct service_stats s;
+	char *err;
+};
+
+/* The rows of the grouping in view. */
+static const struct service_stat_row *stats_rows(const struct stats_view *v, size_t *n)
+{
+	switch (v->group) {
+	case GROUP_HANDLER: *n = v->s.n_handler; return v->s.by_handler;
+	case GROUP_VILLAGE: *n = v->s.n_village; return v->s.by_village;
+	default: *n = v->s.n_item; return v->s.by_item;
+	}
+}
+
+/* A figure right-aligned in cols columns plus a space. */
+static void stats_num(struct strbuf *sb, const char *text, int cols)
+{
+	int w = text_width(text);
+	for (int i = w; i < cols; i++)
+		sb_append(sb, " ");
+	sb_append(sb, text);
+	sb_append(sb, " ");
+}
+
+/* One table line of the screen. Caller frees. */
+static char *stats_line(const struct service_stat_row *r)
+{
+	struct strbuf sb = { 0 };
+	char n[5][24], rate[16];
+	snprintf(n[0], 24, "%ld", r->requests);
+	snprintf(n[1], 24, "%ld", r->done);
+	snprintf(n[2], 24, "%ld", r->on_time);
+	snprintf(n[3], 24, "%ld", r->rated);
+	snprintf(n[4], 24, "%ld/%ld", r->followups_done, r->followups);
+	service_stat_rate(r, rate);
+	tui_col(&sb, r->label, 26);
+	for (int i = 0; i < 4; i++)
+		stats_num(&sb, n[i], 7);
+	stats_num(&sb, rate, 8);
+	stats_num(&sb, n[4], 9);
+	return sb_take(&sb);
+}
+
+/* The column heads of the table. Caller frees. */
+static char *stats_header(const char *first)
+{
+	struct strbuf sb = { 0 };
+	tui_col(&sb, first, 26);
+	stats_num(&sb, _("Requests"), 7);
+	stats_num(&sb, _("Done"), 7);
+	stats_num(&sb, _("On time"), 7);
+	stats_num(&sb, _("Rated"), 7);
+	stats_num(&sb, _("Good %"), 8);
+	stats_num(&sb, _("Follow-up"), 9);
+	return sb_take(&sb);
+}
+
+/* The month's figures and the rate's formula at the top of the screen. */
+static int stats_draw_summary(const struct stats_view *v, int y)
+{
+	const struct service_stat_row *t = &v->s.total;
+	char rate[16];
+	service_stat_rate(t, rate);
+	char *line = xasprintf(_("%s: %ld requests, %ld done, %ld on time, %ld rated, %ld declined"), v->month,
+			       t->requests, t->done, t->on_time, t->rated, t->declined);
+	tui_put(stdscr, y++, 1, line, COLS - 2, A_BOLD);
+	free(line);
+	line = xasprintf(_("Good rating rate = (Very satisfied + Satisfied) / rated = (%ld + %ld) / %ld = %s"),
+			 t->rating[5], t->rating[4], t->rated, rate);
+	tui_put(stdscr, y++, 1, line, COLS - 2, A_NORMAL);
+	free(line);
+	line = xasprintf(_("Bad ratings = Dissatisfied + Very dissatisfied = %ld + %ld = %ld; follow-ups done %ld of %ld"),
+			 t->rating[2], t->rating[1], service_stat_bad(t), t->followups_done, t->followups);
+	tui_put(stdscr, y++, 1, line, COLS - 2, A_NORMAL);
+	free(line);
+	return y + 1;
+}
+
+static const char *const group_titles[] = { N_("By item"), N_("By handler"), N_("By village") };
+
+/* The grouping as a table or as a chart of requests with the good rate beside. */
+static void stats_draw_group(struct stats_view *v, int y)
+{
+	size_t n;
+	const struct service_stat_row *rows = stats_rows(v, &n);
+	int rows_free = LINES - 2 - y - 1;
+	if (rows_free < 1)
+		return;
+	if (v->top > n)
+		v->top = 0;
+	char *head = stats_header(_(group_titles[v->group]));
+	tui_put(stdscr, y++, 1, head, COLS - 2, A_BOLD | A_UNDERLINE);
+	free(head);
+	if (n == 0) {
+		tui_put(stdscr, y, 1, _("No requests were logged in this month."), COLS - 2, A_NORMAL);
+		return;
+	}
+	size_t shown = n - v->top < (size_t)rows_free ? n - v->top : (size_t)rows_free;
+	if (v->chart) {
+		struct tui_chart_bar *bars = xcalloc(shown, sizeof(*bars));
+		char (*notes)[16] = xcalloc(shown, sizeof(*notes));
+		for (size_t i = 0; i < shown; i++) {
+			service_stat_rate(&rows[v->top + i], notes[i]);
+			bars[i] = (struct tui_chart_bar){ rows[v->top + i].label, (double)rows[v->top + i].requests, notes[i] };
+		}
+		double max = 0;
+		for (size_t i = 0; i < n; i++)
+			max = (double)rows[i].requests > max ? (double)rows[i].requests : max;
+		struct tui_chart_layout l = { .label_cols = 26, .note_cols = 8, .max = max };
+		tui_chart_draw(stdscr, y, 1, (int)shown, COLS - 2, bars, shown, &l);
+		free(bars);
+		free(notes);
+	} else {
+		for (size_t i = 0; i < shown; i++) {
+			char *line = stats_line(&rows[v->top + i]);
+			tui_put(stdscr, y + (int)i, 1, line, COLS - 2, A_NORMAL);
+			free(line);
+		}
+	}
+}
+
+static const struct tui_hint stats_hints[] = {
+	{ "PgUp", N_("Previous month") }, { "PgDn", N_("Next month") }, { "F5", N_("Grouping") },
+	{ "F6", N_("Chart/table") }, { "F1", N_("Help") }, { "F10", N_("Back") },
+};
+
+/* Draws the whole statistics screen. */
+static void stats_draw(struct tui *t, struct stats_view *v)
+{
+	erase();
+	tui_title(t, _("Service statistics"));
+	if (!tui_size_ok(t))
+		return;
+	if (v->err) {
+		tui_put(stdscr, 2, 1, v->err, COLS - 2, A_BOLD);
+	} else {
+		int y = stats_draw_summary(v, 2);
+		stats_draw_group(v, y);
+	}
+	tui_keybar(t, stats_hints, ARRAY_LEN(stats_hints));
+	tui_draw_message(t);
+	curs_set(0);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* Loads the figures of the month in view. */
+static void stats_load(struct tui *t, struct stats_view *v)
+{
+	service_stats_free(&v->s);
+	free(v->err);
+	v->err = NULL;
+	v->top = 0;
+	char *month = xstrdup(v->month);
+	if (service_stats_month(t->app->st, month, &v->s, &v->err) != 0)
+		memset(&v->s, 0, sizeof(v->s));
+	free(month);
+}
+
+/* Moves the month in view by delta months. */
+static void stats_shift(struct stats_view *v, int delta)
+{
+	int y = atoi(v->month), m = atoi(v->month + 5) + delta;
+	while (m < 1) {
+		m += 12;
+		y--;
+	}
+	while (m > 12) {
+		m -= 12;
+		y++;
+	}
+	snprintf(v->month, sizeof(v->month), "%04d-%02d", y % 10000, m % 100);
+}
+
+void tui_service_stats(struct tui *t, const char *month)
+{
+	if (!service_may(t, ACCESS_SERVICE_VIEW))
+		return;
+	struct stats_view v = { 0 };
+	char today[11];
+	store_today(today);
+	snprintf(v.month, sizeof(v.month), "%.7s", month ? month : today);
+	stats_load(t, &v);
+	while (!t->quit) {
+		stats_draw(t, &v);
+		int k = tui_getkey(t, -1);
+		if (TK_IS_BACK(k))
+			break;
+		switch (k) {
+		case TK_PGUP: stats_shift(&v, -1); stats_load(t, &v); break;
+		case TK_PGDN: stats_shift(&v, 1); stats_load(t, &v); break;
+		case TK_F5: v.group = (v.group + 1) % GROUP_COUNT; v.top = 0; break;
+		case TK_F6: v.chart = !v.chart; break;
+		case TK_DOWN: v.top++; break;
+		case TK_UP: if (v.top) v.top--; break;
+		case TK_F1:
+			tui_show_text(t, _("Service statistics"),
+				      _("The requests logged in the month: how many were closed, how many on or before "
+					"the promised date, the ratings and the follow-ups of bad ones. F5 groups them by "
+					"item, handler or village; F6 shows a bar chart of the requests with the good "
+					"rating rate beside each bar; PgUp/PgDn change the month. `shanzhi report services "
+					"--month YYYY-MM` prints the same figures."));
+			break;
+		default: break;
+		}
+	}
+	service_stats_free(&v.s);
+	free(v.err);
+}
