@@ -224,12 +224,11 @@ int import_map_columns(const char *const *headers, size_t n, const char *overrid
 				t = NULL;   /* the first column of a name wins */
 		out->targets[i] = (char *)t;
 	}
-	if (overrides && *overrides && apply_overrides(out, overrides, err) != 0)
-		return -1;
+	int rc = overrides && *overrides ? apply_overrides(out, overrides, err) : 0;
+	/* the targets point into the alias table until here: the mapping owns copies */
 	for (size_t i = 0; i < n; i++)
-		if (out->targets[i])
-			out->targets[i] = xstrdup(out->targets[i]);
-	return 0;
+		out->targets[i] = out->targets[i] ? xstrdup(out->targets[i]) : NULL;
+	return rc;
 }
 
 void import_mapping_free(struct import_mapping *m)
@@ -445,7 +444,7 @@ static int rejects_add(struct rejects *rj, const struct source *s, const struct 
 {
 	if (!rj->xw && !rj->f && rejects_open(rj, s, err) != 0)
 		return -1;
-	size_t n = rj->ncols > row->n ? rj->ncols : row->n;
+	size_t n = rj->ncols;
 	const char **f = xcalloc(n + 1, sizeof *f);
 	for (size_t i = 0; i < n; i++)
 		f[i] = i < row->n ? row->fields[i] : "";
@@ -1133,6 +1132,8 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 		rep->mapping = mapping_text(&im.map);
 		rj.headers = (const char *const *)im.map.headers;
 		rj.ncols = im.map.n;
+		while (rj.ncols && !*im.map.headers[rj.ncols - 1])
+			rj.ncols--;   /* Excel's trailing empty columns: the reason follows the last named one */
 		rc = store_bulk_begin(st, err);
 	}
 	if (rc == 0) {
@@ -1287,8 +1288,9 @@ int import_cli(const struct cli_opts *o, int argc, char **argv)
 		int rc = import_residents(st, reg, file, &io, &rep, &err);
 		if (rc == 0 && verbose && rep.mapping)
 			console_puts(stdout, rep.mapping);
-		char *text = import_report_text(&rep);
-		console_puts(stdout, text);
+		char *text = rc == 0 ? import_report_text(&rep) : NULL;
+		if (text)
+			console_puts(stdout, text);
 		free(text);
 		if (rc != 0)
 			console_printf(stderr, "shanzhi: import: %s: %s\n", file, err ? err : "?");

@@ -229,6 +229,8 @@ static long cell_column(const char *ref)
 	return p == ref || col > XLSX_MAX_COLS ? -1 : col - 1;
 }
 
+static char *number_cell(char *v);
+
 /* The text of the <v> or <is> of the current <c>, resolved by its type. */
 static char *read_cell(struct sheet_reader *r, const char *type)
 {
@@ -260,7 +262,7 @@ static char *read_cell(struct sheet_reader *r, const char *type)
 		free(value);
 		return b;
 	}
-	return value;
+	return !type || strcmp(type, "n") == 0 ? number_cell(value) : value;
 }
 
 /* The next non-empty row of the worksheet. */
@@ -324,12 +326,39 @@ static bool xlsx_open(struct sheet_reader *r, const char *path, char **err)
 
 /* ---- .xls ---- */
 
-/* A number as text: whole numbers without a fraction, others as %.15g would show. */
+/* A number as Excel's General format shows it: whole numbers of up to 11 digits in
+ * full, larger ones as 5.20111E+17 (what a clerk sees, and what import refuses as an
+ * ID number Excel has spoilt: its last digits are gone). Caller frees. */
 static char *number_text(double d)
 {
-	if (fabs(d) < 1e15 && d == floor(d))
+	if (fabs(d) >= 1e11) {
+		char mant[32];
+		int exp10;
+		snprintf(mant, sizeof mant, "%.5E", d);
+		char *e = strchr(mant, 'E');
+		exp10 = atoi(e + 1);
+		*e = '\0';
+		size_t n = strlen(mant);
+		while (n > 1 && mant[n - 1] == '0')
+			mant[--n] = '\0';
+		if (n && mant[n - 1] == '.')
+			mant[--n] = '\0';
+		return xasprintf("%sE+%02d", mant, exp10);
+	}
+	if (d == floor(d))
 		return xasprintf("%.0f", d);
 	return xasprintf("%.15G", d);
+}
+
+/* A numeric cell's stored text as Excel shows it (see number_text). Caller frees. */
+static char *number_cell(char *v)
+{
+	char *end;
+	double d = strtod(v, &end);
+	if (*v == '\0' || *end != '\0' || fabs(d) < 1e11)
+		return v;
+	free(v);
+	return number_text(d);
 }
 
 /* The next non-empty row of the .xls worksheet. */

@@ -1,0 +1,529 @@
+/* Tests of import and export: the fixtures in tests/data (GBK, GB18030, UTF-8 with a
+ * BOM, UTF-16 "Unicode text", a broken GBK byte, a file cut inside a character), what
+ * is normalised and what is refused and why, households and heads, the rejects file
+ * in the input's encoding, dry runs, mappings, spreadsheets the test makes itself
+ * (.xlsx through export, .xls through Perl's Spreadsheet::WriteExcel), GBK exports
+ * refused by name, masking, and round trips UTF-8 -> register -> GBK -> register ->
+ * GB18030 -> register -> .xlsx -> register that leave every value identical. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "demo.h"
+#include "encoding.h"
+#include "export.h"
+#include "form.h"
+#include "i18n.h"
+#include "import.h"
+#include "store.h"
+#include "util.h"
+
+static char dir[] = "/tmp/sz-test-import-XXXXXX";
+static struct form_registry *forms;
+static const char *data_dir;
+
+/* A path in the test's folder. Caller frees. */
+static char *tmp_path(const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+/* A fixture's path. Caller frees. */
+static char *fixture(const char *name)
+{
+	return xasprintf("%s/%s", data_dir, name);
+}
+
+/* A fresh database. */
+static struct store *fresh_store(const char *name)
+{
+	char *path = tmp_path(name);
+	unlink(path);
+	char *err = NULL;
+	struct store *st = store_open(path, &err);
+	if (!st || store_set_operator(st, "tester", &err) != 0) {
+		fprintf(stderr, "store: %s\n", err ? err : "?");
+		exit(1);
+	}
+	free(path);
+	return st;
+}
+
+/* One text value of a query; "(null)" for NULL, "(none)" when no row. Caller frees. */
+static char *query_text(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	char *v = NULL;
+	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK) {
+		fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(store_db(st)));
+		return xstrdup("(error)");
+	}
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = xstrdup(sqlite3_column_type(stmt, 0) == SQLITE_NULL ? "(null)"
+								   : (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return v ? v : xstrdup("(none)");
+}
+
+#define CHECK_QUERY(st, sql, want)                                                 \
+	do {                                                                       \
+		char *got_ = query_text(st, sql);                                  \
+		CHECK_STR(got_, want);                                             \
+		free(got_);                                                        \
+	} while (0)
+
+/* Every resident's values with its household's, in id order, one line each: what a
+ * round trip must keep. Caller frees. */
+static char *register_dump(struct store *st)
+{
+	static const char sql[] =
+		"SELECT r.name, r.sex, r.birth_date, r.id_number, r.ethnicity, r.relation, r.phone,"
+		" r.political, r.education, r.marital, r.residence, r.living_status, r.status_date,"
+		" r.status_reason, r.tags, r.notes, h.hh_no, h.address, h.village_group,"
+		" h.head_id = r.id FROM resident r LEFT JOIN household h ON h.id = r.household_id ORDER BY r.id";
+	sqlite3_stmt *stmt = NULL;
+	struct strbuf sb = {0};
+	sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count(stmt); i++) {
+			const char *v = (const char *)sqlite3_column_text(stmt, i);
+			sb_appendf(&sb, "%s%s", i ? "|" : "", v ? v : "");
+		}
+		sb_append(&sb, "\n");
+	}
+	sqlite3_finalize(stmt);
+	return sb_take(&sb);
+}
+
+/* The whole of a file decoded from enc, or NULL. Caller frees. */
+static char *read_decoded(const char *path, enum enc_kind enc)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct enc_reader *r = enc_reader_new(f, enc, NULL);
+	struct strbuf sb = {0};
+	char buf[4096];
+	ssize_t n;
+	while (r && (n = enc_reader_read(r, buf, sizeof buf, NULL)) > 0)
+		sb_append_n(&sb, buf, (size_t)n);
+	enc_reader_free(r);
+	fclose(f);
+	return sb_take(&sb);
+}
+
+/* Imports a file; the report in *rep (free it). */
+static int run_import(struct store *st, const char *path, const char *map, bool dry,
+		      const char *rejects, struct import_report *rep, char **err)
+{
+	struct import_opts o = {.encoding = ENC_AUTO, .dry_run = dry, .map = map, .rejects_path = rejects};
+	return import_residents(st, forms, path, &o, rep, err);
+}
+
+/* Exports with the default template; -1 with *err and the report's problems. */
+static int run_export(struct store *st, const char *path, enum enc_kind enc, bool unmasked,
+		      const char *tpl, struct export_report *rep, char **err)
+{
+	struct export_opts o = {.template_name = tpl, .encoding = enc, .unmasked = unmasked};
+	return export_residents(st, forms, path, &o, rep, err);
+}
+
+/* The GBK roster: every quirk, every refusal, households and heads. */
+static void test_gbk_roster(void)
+{
+	struct store *st = fresh_store("gbk.db");
+	char *path = fixture("roster-gbk.csv"), *rejects = tmp_path("gbk.rejects.csv"), *err = NULL;
+	struct import_report rep;
+	CHECK_INT(run_import(st, path, NULL, false, rejects, &rep, &err), 0);
+	CHECK_INT(rep.rows, 9);
+	CHECK_INT(rep.imported, 5);
+	CHECK_INT(rep.refused, 4);
+	CHECK_INT(rep.households_new, 2);
+	CHECK_INT(rep.encoding, ENC_GB18030);
+	CHECK(rep.problems && strstr(rep.problems, "line 7: ") && strstr(rep.problems, "5.20111E+17"));
+	CHECK(rep.problems && strstr(rep.problems, "line 8: ") && strstr(rep.problems, "校验码应为 0"));
+	CHECK(rep.problems && strstr(rep.problems, "line 11: ") && strstr(rep.problems, "line 10"));
+	CHECK(rep.problems && strstr(rep.problems, "line 12: ") && strstr(rep.problems, "9001"));
+	/* normalised: a leading ', full-width digits, a lowercase x, labels to codes */
+	CHECK_QUERY(st, "SELECT id_number FROM resident WHERE name = '龙德明'", "520111197003120111");
+	CHECK_QUERY(st, "SELECT id_number FROM resident WHERE name = '张秀英'", "520111197205200224");
+	CHECK_QUERY(st, "SELECT id_number FROM resident WHERE name = '吴桂花'", "52011119601010078X");
+	CHECK_QUERY(st, "SELECT ethnicity || relation || sex FROM resident WHERE name = '龙德明'", "01021");
+	CHECK_QUERY(st, "SELECT ethnicity || relation || sex FROM resident WHERE name = '张秀英'", "06122");
+	CHECK_QUERY(st, "SELECT birth_date FROM resident WHERE name = '龙小明'", "1995-01-01");
+	CHECK_QUERY(st, "SELECT notes FROM resident WHERE name = '张秀英'", "在外务工\n(浙江宁波)");
+	/* households: 9001 headed by 龙德明, 9003 by 王大山 who comes after his wife */
+	CHECK_QUERY(st, "SELECT r.name FROM household h JOIN resident r ON r.id = h.head_id WHERE hh_no = '9001'", "龙德明");
+	CHECK_QUERY(st, "SELECT r.name FROM household h JOIN resident r ON r.id = h.head_id WHERE hh_no = '9003'", "王大山");
+	CHECK_QUERY(st, "SELECT count(*) FROM resident r JOIN household h ON h.id = r.household_id WHERE hh_no = '9001'", "3");
+	CHECK_QUERY(st, "SELECT address FROM household WHERE hh_no = '9001'", "青岩镇龙井村1组1号");
+	CHECK_QUERY(st, "SELECT count(*) FROM household WHERE hh_no = '9002'", "0");
+	/* the load is audited as one entry per table, the search finds the new people */
+	CHECK_QUERY(st, "SELECT group_concat(tbl || ':' || action || ':' || json_extract(after, '$.count'), ' ')"
+		    " FROM audit WHERE action = 'bulk'", "household:bulk:2 resident:bulk:5");
+	CHECK_QUERY(st, "SELECT count(*) FROM resident_key k JOIN resident r ON r.id = k.resident_id"
+		    " WHERE r.name = '龙德明' AND k.key = 'p:ldm'", "1");
+	char *report = NULL;
+	CHECK_INT(store_check(st, &report), 0);
+	if (report && *report)
+		fprintf(stderr, "%s", report);
+	free(report);
+	/* the rejects file: GBK like the input, the headers, a reason column */
+	char *rej = read_decoded(rejects, ENC_GBK);
+	CHECK(rej && strncmp(rej, "户号,姓名,公民身份号码,性别,民族,与户主关系,联系电话,家庭住址,备注,", 90) == 0);
+	CHECK(rej && strstr(rej, "9001,龙小红,5.20111E+17,女,汉族,女,,,,"));
+	CHECK(rej && strstr(rej, "\r\n9003,王大山,520111198811110514,男,汉族,子,,,,"));
+	free(rej);
+	/* importing it again refuses every row: all are in the register now */
+	struct import_report again;
+	CHECK_INT(run_import(st, path, NULL, true, NULL, &again, &err), 0);
+	CHECK_INT(again.imported, 0);
+	CHECK(again.problems && strstr(again.problems, "line 2: ") && strstr(again.problems, "龙德明"));
+	import_report_free(&again);
+	import_report_free(&rep);
+	free(rejects);
+	free(path);
+	free(err);
+	store_close(st);
+}
+
+/* A dry run reports what the import would do and changes nothing. */
+static void test_dry_run(void)
+{
+	struct store *st = fresh_store("dry.db");
+	char *path = fixture("roster-gbk.csv"), *rejects = tmp_path("dry.rejects.csv"), *err = NULL;
+	struct import_report rep;
+	unlink(rejects);
+	CHECK_INT(run_import(st, path, NULL, true, rejects, &rep, &err), 0);
+	CHECK_INT(rep.imported, 5);
+	CHECK_INT(rep.refused, 4);
+	CHECK_QUERY(st, "SELECT (SELECT count(*) FROM resident) + (SELECT count(*) FROM household)"
+		    " + (SELECT count(*) FROM audit WHERE tbl <> 'operator')", "0");
+	CHECK(access(rejects, F_OK) != 0);
+	CHECK(rep.rejects_path == NULL);
+	char *text = import_report_text(&rep);
+	CHECK(strstr(text, "5") && strstr(text, "4"));
+	free(text);
+	import_report_free(&rep);
+	free(rejects);
+	free(path);
+	store_close(st);
+}
+
+/* GB18030 names outside GBK, UTF-16 text, a mapping given by the clerk, broken files. */
+static void test_other_files(void)
+{
+	struct store *st = fresh_store("other.db");
+	struct import_report rep;
+	char *err = NULL;
+	char *path = fixture("roster-gb18030.csv");
+	CHECK_INT(run_import(st, path, NULL, false, NULL, &rep, &err), 0);
+	CHECK_INT(rep.imported, 2);
+	CHECK_QUERY(st, "SELECT group_concat(name, ',') FROM resident", "刘䶮,张𠮷");
+	import_report_free(&rep);
+	free(path);
+
+	path = fixture("roster-utf16.txt");
+	CHECK_INT(run_import(st, path, NULL, false, NULL, &rep, &err), 0);
+	CHECK_INT(rep.imported, 1);
+	CHECK_STR(rep.format, "TSV");
+	CHECK_INT(rep.encoding, ENC_UTF16LE);
+	CHECK_QUERY(st, "SELECT relation FROM resident WHERE name = '赵六'", "02");
+	import_report_free(&rep);
+	free(path);
+
+	/* 证件号 is not a name import knows: without the mapping the ID is lost, so the
+	 * row has neither ID nor sex and is refused; with it, imported */
+	path = fixture("roster-utf8-bom.csv");
+	CHECK_INT(run_import(st, path, NULL, true, NULL, &rep, &err), 0);
+	CHECK_INT(rep.refused, 1);
+	import_report_free(&rep);
+	CHECK_INT(run_import(st, path, "证件号=id_number", false, NULL, &rep, &err), 0);
+	CHECK_INT(rep.imported, 1);
+	CHECK_INT(rep.encoding, ENC_UTF8_BOM);
+	CHECK_QUERY(st, "SELECT name || ' ' || sex || ' ' || phone FROM resident WHERE id_number LIKE '%1985%'",
+		    "阿依古丽·买买提 2 13700001234");
+	CHECK_QUERY(st, "SELECT village_group FROM household WHERE hh_no = '9201'", "3组");
+	import_report_free(&rep);
+	CHECK_INT(run_import(st, path, "证件号=no_such_field", true, NULL, &rep, &err), -1);
+	CHECK(err && strstr(err, "no_such_field"));
+	free(err);
+	err = NULL;
+	import_report_free(&rep);
+	free(path);
+
+	/* a broken byte: line and byte offset, nothing imported */
+	long before = atol(query_text(st, "SELECT count(*) FROM resident"));
+	path = fixture("broken-gbk.csv");
+	CHECK_INT(run_import(st, path, NULL, false, NULL, &rep, &err), -1);
+	CHECK(err && strstr(err, "line 3, byte offset 25"));
+	free(err);
+	err = NULL;
+	import_report_free(&rep);
+	free(path);
+	path = fixture("truncated-gbk.csv");
+	CHECK_INT(run_import(st, path, NULL, false, NULL, &rep, &err), -1);
+	CHECK(err && strstr(err, "line 2, byte offset 8") && strstr(err, "ends inside"));
+	free(err);
+	err = NULL;
+	import_report_free(&rep);
+	free(path);
+	char *after = query_text(st, "SELECT count(*) FROM resident");
+	CHECK_INT(atol(after), before);
+	free(after);
+	store_close(st);
+}
+
+/* The header row maps by the names clerks use; overrides by header or number. */
+static void test_mapping(void)
+{
+	const char *headers[] = {"身份证号码", " 姓 名 ", "与户主的关系", "户编号", "村（居）委会", "手机号码*", "备注", "随便"};
+	struct import_mapping m;
+	char *err = NULL;
+	CHECK_INT(import_map_columns(headers, ARRAY_LEN(headers), NULL, &m, &err), 0);
+	const char *want[] = {"id_number", "name", "relation", "hh_no", "village", "phone", "notes", NULL};
+	for (size_t i = 0; i < ARRAY_LEN(want); i++)
+		CHECK_STR(m.targets[i], want[i]);
+	import_mapping_free(&m);
+	CHECK_INT(import_map_columns(headers, ARRAY_LEN(headers), "8=notes,备注=-", &m, &err), 0);
+	CHECK_STR(m.targets[7], "notes");
+	CHECK_STR(m.targets[6], NULL);
+	import_mapping_free(&m);
+	CHECK_INT(import_map_columns(headers, ARRAY_LEN(headers), "99=name", &m, &err), -1);
+	CHECK(err && strstr(err, "99"));
+	free(err);
+	import_mapping_free(&m);
+}
+
+/* Writes an .xls with Perl's Spreadsheet::WriteExcel: an ID as text, one as a number. */
+static bool make_xls(const char *path)
+{
+	char *cmd = xasprintf(
+		"perl -Mutf8 -MSpreadsheet::WriteExcel -e '"
+		"my $b = Spreadsheet::WriteExcel->new($ARGV[0]) or exit 1; my $s = $b->add_worksheet();"
+		"$s->write_row(0, 0, [\"姓名\", \"公民身份号码\", \"户号\", \"与户主关系\", \"出生日期\"]);"
+		"$s->write_string(1, 0, \"杨秀\"); $s->write_string(1, 1, \"520111199001010022\");"
+		"$s->write_string(1, 2, \"9401\"); $s->write_string(1, 3, \"户主\");"
+		"$s->write_string(2, 0, \"杨明\"); $s->write_number(2, 1, 520111199202020031);"
+		"$s->write_string(2, 2, \"9401\"); $s->write_string(2, 3, \"子\");"
+		"$b->close();' '%s'", path);
+	int rc = system(cmd);
+	free(cmd);
+	return rc == 0;
+}
+
+/* .xls read through FreeXL: the number Excel made of an ID is refused. */
+static void test_xls(void)
+{
+	char *path = tmp_path("roster.xls");
+	CHECK(make_xls(path));
+	struct store *st = fresh_store("xls.db");
+	struct import_report rep;
+	char *err = NULL;
+	CHECK_INT(run_import(st, path, NULL, false, NULL, &rep, &err), 0);
+	if (err)
+		fprintf(stderr, "xls: %s\n", err);
+	CHECK_STR(rep.format, "XLS");
+	CHECK_INT(rep.imported, 1);
+	CHECK_INT(rep.refused, 1);
+	CHECK(rep.problems && strstr(rep.problems, "line 3: ") && strstr(rep.problems, "E+17"));
+	CHECK_QUERY(st, "SELECT name || relation FROM resident", "杨秀02");
+	/* the rejects of an .xls are an .xlsx (nothing writes .xls), read back here */
+	CHECK(rep.rejects_path && strstr(rep.rejects_path, ".rejects.xlsx"));
+	struct import_preview p;
+	CHECK_INT(import_preview(rep.rejects_path, ENC_AUTO, 5, &p, &err), 0);
+	CHECK_INT(p.rows, 2);
+	CHECK(p.cols == 6 && strstr(p.cells[1 * p.cols + 5], "E+17"));
+	CHECK_STR(p.cells[1 * p.cols + 0], "杨明");
+	import_preview_free(&p);
+	import_report_free(&rep);
+	free(err);
+	free(path);
+	store_close(st);
+}
+
+/* Exports of the demo village: masked by default, IDs kept as text for Excel, GBK
+ * refused naming every resident and character it lacks, templates. */
+static void test_export(struct store *demo)
+{
+	struct export_report rep;
+	char *err = NULL, *path = tmp_path("masked.csv");
+	CHECK_INT(run_export(demo, path, ENC_AUTO, false, NULL, &rep, &err), 0);
+	CHECK_INT(rep.rows, 2000);
+	char *text = read_decoded(path, ENC_AUTO);
+	CHECK(text && strncmp(text, "户号,姓名,公民身份号码,性别,", 30) == 0);
+	CHECK(text && strstr(text, "\"=\"\"520111********"));
+	CHECK(text && !strstr(text, "=\"\"5201111"));
+	free(text);
+	FILE *f = fopen(path, "rb");
+	char bom[3] = {0};
+	CHECK(f && fread(bom, 1, 3, f) == 3 && memcmp(bom, "\xEF\xBB\xBF", 3) == 0);
+	if (f)
+		fclose(f);
+	export_report_free(&rep);
+	free(path);
+
+	path = tmp_path("gbk.csv");
+	CHECK_INT(run_export(demo, path, ENC_GBK, true, NULL, &rep, &err), -1);
+	CHECK(access(path, F_OK) != 0);
+	CHECK(err && strstr(err, "GB18030") && strstr(err, "UTF-8"));
+	CHECK(rep.problems && strstr(rep.problems, "(李思䶮): 姓名: 䶮"));
+	CHECK(rep.unencodable >= 2);
+	free(err);
+	err = NULL;
+	export_report_free(&rep);
+	/* asked for explicitly, a replacement is used */
+	struct export_opts o = {.encoding = ENC_GBK, .unmasked = true, .replace = "?"};
+	CHECK_INT(export_residents(demo, forms, path, &o, &rep, &err), 0);
+	CHECK(rep.replaced);
+	text = read_decoded(path, ENC_GBK);
+	CHECK(text && strstr(text, "李思?"));
+	free(text);
+	export_report_free(&rep);
+	free(path);
+
+	/* the shipped templates: 低保 roster in GBK with Chinese dates, grid roster */
+	path = tmp_path("dibao.csv");
+	CHECK_INT(run_export(demo, path, ENC_AUTO, false, "dibao", &rep, &err), 0);
+	CHECK_INT(rep.encoding, ENC_GBK);
+	CHECK(rep.rows > 0);
+	text = read_decoded(path, ENC_GBK);
+	CHECK(text && strncmp(text, "乡镇,村(居)委会,户号,户主姓名,家庭人口,姓名,与户主关系,", 40) == 0);
+	CHECK(text && strstr(text, "年") && strstr(text, "月") && strstr(text, ",是,"));
+	free(text);
+	export_report_free(&rep);
+	free(path);
+	path = tmp_path("grid.xlsx");
+	CHECK_INT(run_export(demo, path, ENC_AUTO, false, "grid", &rep, &err), 0);
+	struct import_preview p;
+	CHECK_INT(import_preview(path, ENC_AUTO, 3, &p, &err), 0);
+	CHECK(p.cols > 10);
+	CHECK_STR(p.cells[2], "网格");
+	CHECK(strstr(p.cells[p.cols + 2], "网格") != NULL);
+	import_preview_free(&p);
+	export_report_free(&rep);
+	free(path);
+	char **names = export_template_names();
+	CHECK_STR(names[0], "residents");
+	int n = 0;
+	for (size_t i = 0; names[i]; i++, n++)
+		free(names[i]);
+	free(names);
+	CHECK(n >= 3);
+}
+
+/* A template's errors name file and line. */
+static void test_template_errors(void)
+{
+	char *err = NULL;
+	struct export_template *t = export_template_parse("bad.tpl",
+		"[template]\nname = x\nencoding = latin1\n[column]\nheader = a\ntype = money\n[column]\nvalue = 1\n",
+		&err);
+	CHECK(t == NULL);
+	CHECK(err && strstr(err, "bad.tpl:3: ") && strstr(err, "latin1"));
+	CHECK(err && strstr(err, "bad.tpl:6: ") && strstr(err, "money"));
+	CHECK(err && strstr(err, "bad.tpl:4: ") && strstr(err, "value"));
+	CHECK(err && strstr(err, "bad.tpl:7: ") && strstr(err, "header"));
+	free(err);
+	err = NULL;
+	t = export_template_parse("ok.tpl", "[template]\nname = ok\n[column]\nheader = 姓名\nvalue = r.name\n", &err);
+	CHECK(t != NULL);
+	export_template_free(t);
+}
+
+/* Exports one register and imports it into a fresh one; true when identical. */
+static bool round_trip(struct store *from, const char *file, enum enc_kind enc, const char *dbname,
+		       struct store **to)
+{
+	struct export_report rep;
+	char *err = NULL, *path = tmp_path(file);
+	int rc = run_export(from, path, enc, true, NULL, &rep, &err);
+	if (rc != 0)
+		fprintf(stderr, "export %s: %s\n%s", file, err ? err : "?", rep.problems ? rep.problems : "");
+	export_report_free(&rep);
+	free(err);
+	err = NULL;
+	*to = fresh_store(dbname);
+	struct import_report irep;
+	if (rc == 0 && run_import(*to, path, NULL, false, NULL, &irep, &err) != 0) {
+		fprintf(stderr, "import %s: %s\n", file, err ? err : "?");
+		rc = -1;
+	}
+	if (rc == 0 && irep.refused)
+		fprintf(stderr, "import %s refused:\n%s", file, irep.problems);
+	bool ok = rc == 0 && irep.refused == 0;
+	if (rc == 0)
+		import_report_free(&irep);
+	free(err);
+	free(path);
+	char *a = register_dump(from), *b = register_dump(*to);
+	ok = ok && strcmp(a, b) == 0 && strlen(a) > 0;
+	free(a);
+	free(b);
+	return ok;
+}
+
+/* UTF-8 -> register -> GB18030 -> register -> .xlsx -> register, and GBK on a
+ * register GBK can hold. */
+static void test_round_trips(struct store *demo)
+{
+	struct store *a, *b, *c, *d, *e;
+	CHECK(round_trip(demo, "rt.csv", ENC_UTF8, "rt-a.db", &a));
+	CHECK(round_trip(a, "rt-18030.csv", ENC_GB18030, "rt-b.db", &b));
+	CHECK(round_trip(b, "rt.xlsx", ENC_AUTO, "rt-c.db", &c));
+	CHECK_QUERY(c, "SELECT count(*) FROM resident WHERE name LIKE '%䶮%' OR name LIKE '%𬱖%'", "2");
+	/* GBK: the demo minus the names GBK lacks */
+	CHECK_INT(sqlite3_exec(store_db(c), "UPDATE resident SET name = replace(replace(name, '䶮', '岩'), '𬱖', '明')",
+			       NULL, NULL, NULL), SQLITE_OK);
+	CHECK(round_trip(c, "rt-gbk.csv", ENC_GBK, "rt-d.db", &d));
+	CHECK(round_trip(d, "rt-gbk.txt", ENC_GBK, "rt-e.db", &e));
+	store_close(a);
+	store_close(b);
+	store_close(c);
+	store_close(d);
+	store_close(e);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	setenv("TZ", "Asia/Shanghai", 1);
+	setenv("SHANZHI_TODAY", "2026-11-26", 1);
+	i18n_init("zh");
+	const char *root = getenv("SOURCE_ROOT");
+	char *data = xasprintf("%s/tests/data", root ? root : ".");
+	data_dir = data;
+	char *ferr = NULL;
+	forms = form_registry_load(getenv("SHANZHI_FORMS") ? getenv("SHANZHI_FORMS") : "forms", NULL, &ferr);
+	if (ferr && *ferr)
+		fprintf(stderr, "forms: %s\n", ferr);
+	free(ferr);
+
+	test_mapping();
+	test_template_errors();
+	test_gbk_roster();
+	test_dry_run();
+	test_other_files();
+	test_xls();
+	struct store *demo = fresh_store("demo.db");
+	char *err = NULL;
+	if (demo_create(demo, 2000, 20261126, 0, &err) != 0)
+		fprintf(stderr, "demo: %s\n", err ? err : "?");
+	free(err);
+	test_export(demo);
+	test_round_trips(demo);
+	store_close(demo);
+
+	form_registry_free(forms);
+	free(data);
+	char *rm = xasprintf("rm -rf '%s'", dir);
+	if (system(rm) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	free(rm);
+	return check_finish();
+}
