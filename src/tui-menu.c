@@ -6,6 +6,7 @@
 #include "app.h"
 #include "i18n.h"
 #include "store.h"
+#include "tui-dispute.h"
 #include "tui-screens.h"
 #include "tui-service.h"
 #include "util.h"
@@ -26,10 +27,11 @@ static const struct menu_entry menu_entries[] = {
 	{ '1', N_("Residents and household register"), menu_residents },
 	{ '2', N_("Households"), tui_household_list },
 	{ '3', N_("Services"), tui_service_menu },
+	{ '4', N_("People's mediation"), tui_dispute_menu },
 };
 
 static const struct tui_hint menu_hints[] = {
-	{ "1-3", N_("Choose") }, { "F1", N_("Help") }, { "0/F10", N_("Quit") },
+	{ "1-4", N_("Choose") }, { "F1", N_("Help") }, { "0/F10", N_("Quit") },
 };
 
 /* The village the database describes, for the heading. Caller frees. */

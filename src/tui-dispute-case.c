@@ -1,0 +1,643 @@
+/* tui-dispute-case: one 人民调解 case on the screen: its particulars, parties,
+ * sessions, outcome, confirmation window and follow-up visits as rows of the list
+ * engine, each opened on the form engine; printing its documents. Every save goes
+ * through dispute.c, whose rules refuse what the law does not allow. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access.h"
+#include "app.h"
+#include "dispute.h"
+#include "form.h"
+#include "i18n.h"
+#include "idcard.h"
+#include "print-dispute.h"
+#include "printout.h"
+#include "search.h"
+#include "store.h"
+#include "tui-dispute.h"
+#include "tui-form.h"
+#include "tui-list.h"
+#include "tui-record.h"
+#include "util.h"
+
+/* What a row of the case screen stands for: the kind in the high bits, a record's
+ * id in the low ones. */
+enum row_kind { ROW_NONE, ROW_CASE, ROW_PARTY, ROW_SESSION, ROW_OUTCOME, ROW_CONFIRM, ROW_VISIT };
+#define ROW_KEY(kind, id) (((int64_t)(kind) << 40) | (int64_t)(id))
+#define ROW_KIND(key) ((enum row_kind)((key) >> 40))
+#define ROW_ID(key) ((key) & (((int64_t)1 << 40) - 1))
+
+/* Text of column i, "" when NULL. */
+static const char *col(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+	return s ? (const char *)s : "";
+}
+
+/* The translated label of a code in a list, or the code. */
+static const char *label_of(struct tui *t, const char *list, const char *code)
+{
+	const char *l = codelist_label(form_codelist(t->app->forms, list), code);
+	return l ? l : code;
+}
+
+/* ---- forms: from a form's values to the columns dispute.c saves ---- */
+
+/* The stored columns of d with the form's version. Caller frees the array and
+ * *version. */
+static struct store_field *form_columns(const struct form_data *d, size_t *n, char **version)
+{
+	const struct form_def *def = d->def;
+	struct store_field *f = xcalloc(def->nfields + 1, sizeof *f);
+	size_t k = 0;
+	for (size_t i = 0; i < def->nfields; i++) {
+		if (!def->fields[i].column || def->fields[i].readonly)
+			continue;
+		f[k].column = def->fields[i].name;
+		f[k++].value = d->values[i] && *d->values[i] ? d->values[i] : NULL;
+	}
+	*version = xasprintf("%d", def->version);
+	f[k].column = "form_version";
+	f[k++].value = *version;
+	*n = k;
+	return f;
+}
+
+/* The columns without form_version, for tables that keep it elsewhere (the outcome
+ * and confirmation forms write into the case). */
+static struct store_field *form_columns_bare(const struct form_data *d, size_t *n, char **version)
+{
+	struct store_field *f = form_columns(d, n, version);
+	(*n)--;
+	return f;
+}
+
+/* What a child form saves and into which case. */
+struct child_ctx {
+	struct tui *t;
+	int64_t case_id;
+	int64_t id;            /* the row edited; 0 for a new one */
+	const char *kind;      /* "party", "session", "outcome", "confirm", "visit" */
+};
+
+/* Whether the operator may change cases; tells the clerk when not. */
+static bool may_edit(struct tui *t, char **err)
+{
+	if (access_allows(t->app->st, ACCESS_DISPUTE_EDIT))
+		return true;
+	*err = access_refusal(t->app->st, ACCESS_DISPUTE_EDIT);
+	return false;
+}
+
+/* The confirmation form's save: a late application needs the clerk's confirmation. */
+static int confirm_save(struct child_ctx *cc, const struct store_field *f, size_t n, char **err)
+{
+	struct tui *t = cc->t;
+	const char *applied = dispute_field(f, n, "confirm_applied_date");
+	bool late_ok = false;
+	char *agreed = NULL;
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT agreement_date FROM dispute_case WHERE id = ?1",
+			       -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, cc->case_id);
+		if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+			agreed = xstrdup(col(stmt, 0));
+		sqlite3_finalize(stmt);
+	}
+	int left = 0;
+	if (applied && agreed && dispute_confirm_days_left(agreed, applied, &left) && left < 0) {
+		char *q = xasprintf(_("Warning: the 30 days for a joint application ended %d day(s) before %s; the "
+				      "court may refuse it. Record the application anyway?"), -left, applied);
+		late_ok = tui_confirm(t, q, false);
+		free(q);
+		if (!late_ok) {
+			free(agreed);
+			*err = xstrdup(_("Not recorded: the application is after the 30-day window."));
+			return -1;
+		}
+	}
+	free(agreed);
+	return dispute_confirm_save(t->app->st, cc->case_id, f, n, late_ok, err);
+}
+
+/* F2 in a child form: the matching dispute.c function, then back to the case. */
+static int child_save(void *ctx, struct tui_form *fm, char **err)
+{
+	struct child_ctx *cc = ctx;
+	struct tui *t = cc->t;
+	if (!may_edit(t, err))
+		return -1;
+	char *version;
+	size_t n;
+	bool bare = strcmp(cc->kind, "outcome") == 0 || strcmp(cc->kind, "confirm") == 0;
+	struct store_field *f = bare ? form_columns_bare(fm->data, &n, &version) : form_columns(fm->data, &n, &version);
+	int rc;
+	if (strcmp(cc->kind, "party") == 0)
+		rc = dispute_party_save(t->app->st, cc->case_id, &cc->id, f, n, err);
+	else if (strcmp(cc->kind, "session") == 0)
+		rc = dispute_session_save(t->app->st, cc->case_id, &cc->id, f, n, err);
+	else if (strcmp(cc->kind, "outcome") == 0)
+		rc = dispute_outcome_save(t->app->st, cc->case_id, f, n, err);
+	else if (strcmp(cc->kind, "confirm") == 0)
+		rc = confirm_save(cc, f, n, err);
+	else
+		rc = dispute_visit_save(t->app->st, cc->case_id, &cc->id, f, n, err);
+	free(f);
+	free(version);
+	if (rc == 0) {
+		tui_message(t, "%s", _("Saved."));
+		fm->close = true;
+	}
+	return rc;
+}
+
+/* Lays out one resident for the picker: no ID number in a list. */
+static char *resident_pick_line(const struct resident_row *r)
+{
+	char phone[32];
+	struct strbuf sb = { 0 };
+	phone_mask(r->phone ? r->phone : "", phone);
+	tui_col(&sb, r->name, 14);
+	tui_col(&sb, r->birth, 10);
+	tui_col(&sb, r->phone && *r->phone ? phone : "", 11);
+	tui_col(&sb, r->hh_no ? r->hh_no : "", 15);
+	sb_append(&sb, r->address ? r->address : "");
+	return sb_take(&sb);
+}
+
+/* The picker's rows: the register's own search (name, pinyin, ID or phone tail). */
+static int resident_pick_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			       struct tui_rows *out, char **err)
+{
+	struct tui *t = ctx;
+	struct search_result res = { 0 };
+	if (search_residents(t->app->st, query, offset, limit, &res, err) != 0)
+		return -1;
+	for (size_t i = 0; i < res.n; i++)
+		tui_rows_add(out, res.rows[i].id, resident_pick_line(&res.rows[i]));
+	search_result_free(&res);
+	return 0;
+}
+
+/* F4 on the party's resident field: search first, then pick. */
+static char *child_ref_pick(void *ctx, struct tui_form *fm, size_t field)
+{
+	struct child_ctx *cc = ctx;
+	const struct field_def *fd = &fm->data->def->fields[field];
+	if (!fd->ref_table || strcmp(fd->ref_table, "resident") != 0)
+		return NULL;
+	struct strbuf head = { 0 };
+	tui_col(&head, _("Name"), 14);
+	tui_col(&head, _("Birth date"), 10);
+	tui_col(&head, _("Phone"), 11);
+	tui_col(&head, _("Household"), 15);
+	sb_append(&head, _("Address"));
+	struct tui_list_def def = {
+		.title = N_("Party from the register"), .header = head.s, .query = true,
+		.query_label = N_("Search (name, pinyin, ID/phone tail, household no.):"),
+		.ctx = cc->t, .fetch = resident_pick_fetch,
+	};
+	int64_t id;
+	char *picked = tui_list_pick(cc->t, &def, NULL, &id) ? xasprintf("%lld", (long long)id) : NULL;
+	sb_free(&head);
+	return picked;
+}
+
+/* Beside the resident field: the name and household number, never the ID number. */
+static char *child_ref_text(void *ctx, const struct field_def *fd, const char *value)
+{
+	struct child_ctx *cc = ctx;
+	sqlite3_stmt *stmt;
+	char *text = NULL;
+	if (!fd->ref_table || strcmp(fd->ref_table, "resident") != 0 ||
+	    sqlite3_prepare_v2(store_db(cc->t->app->st), "SELECT r.name, h.hh_no, h.address FROM resident r"
+			       " LEFT JOIN household h ON h.id = r.household_id WHERE r.id = ?1", -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, strtoll(value, NULL, 10));
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		text = xasprintf("%s %s %s", col(stmt, 0), col(stmt, 1), col(stmt, 2));
+	sqlite3_finalize(stmt);
+	return text;
+}
+
+/* Runs a child form (party, session, outcome, confirmation, visit) on row id (0: new;
+ * the outcome and confirmation forms load the case itself). True when saved. */
+static bool child_form(struct tui *t, const char *form, const char *kind, const char *title,
+		       int64_t case_id, int64_t id)
+{
+	const struct form_def *def = form_get(t->app->forms, form);
+	if (!def) {
+		tui_error(t, _("The form definition %s.form is missing."), form);
+		return false;
+	}
+	struct child_ctx cc = { .t = t, .case_id = case_id, .id = id, .kind = kind };
+	struct tui_form_ops ops = {
+		.ctx = &cc, .save = child_save, .ref_pick = child_ref_pick, .ref_text = child_ref_text,
+	};
+	struct form_data d;
+	form_data_init(&d, def);
+	bool on_case = strcmp(def->table, "dispute_case") == 0;
+	int64_t load = on_case ? case_id : id;
+	char *err = NULL;
+	if (load && tui_record_load(t, &d, load, &err) != 0) {
+		tui_error(t, "%s", err);
+		free(err);
+		form_data_free(&d);
+		return false;
+	}
+	/* a form on the case is "new" while none of its fields is filled */
+	bool is_new = !load;
+	if (on_case) {
+		is_new = true;
+		for (size_t i = 0; i < def->nfields; i++)
+			if (d.values[i] && *d.values[i])
+				is_new = false;
+	}
+	bool saved = tui_form_run(t, title, &d, is_new, &ops);
+	form_data_free(&d);
+	return saved;
+}
+
+/* ---- the case form ---- */
+
+struct case_ctx {
+	struct tui *t;
+	int64_t id;
+	int64_t village;
+};
+
+/* F2 on the case form: numbers a new case, or saves the changes. */
+static int case_save(void *ctx, struct tui_form *fm, char **err)
+{
+	struct case_ctx *cc = ctx;
+	if (!may_edit(cc->t, err))
+		return -1;
+	char *version;
+	size_t n;
+	struct store_field *f = form_columns(fm->data, &n, &version);
+	bool is_new = cc->id == 0;
+	int rc = is_new ? dispute_case_create(cc->t->app->st, cc->village, f, n, &cc->id, err)
+			: dispute_case_update(cc->t->app->st, cc->id, f, n, err);
+	free(f);
+	free(version);
+	if (rc != 0)
+		return -1;
+	char *e2 = NULL;
+	tui_record_load(cc->t, fm->data, cc->id, &e2);  /* shows the number given */
+	free(e2);
+	int i = form_field_index(fm->data->def, "case_no");
+	tui_message(cc->t, is_new ? _("Case %s is registered: add the parties (F5) and the sessions (F6).")
+				  : _("Case %s is saved."),
+		    i >= 0 && fm->data->values[i] ? fm->data->values[i] : "");
+	if (is_new)
+		fm->close = true;
+	return 0;
+}
+
+/* The village a new case belongs to: the only one, or the clerk's choice. */
+static int64_t pick_village(struct tui *t)
+{
+	sqlite3_stmt *stmt;
+	int64_t ids[64];
+	char *names[64];
+	size_t n = 0;
+	if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT id, name FROM village ORDER BY code LIMIT 64",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	while (n < ARRAY_LEN(ids) && sqlite3_step(stmt) == SQLITE_ROW) {
+		ids[n] = sqlite3_column_int64(stmt, 0);
+		names[n++] = xstrdup(col(stmt, 1));
+	}
+	sqlite3_finalize(stmt);
+	int64_t id = 0;
+	if (n == 1) {
+		id = ids[0];
+	} else if (n > 1) {
+		int i = tui_choose(t, _("The committee of which village?"), (const char *const *)names, n, 0);
+		id = i >= 0 ? ids[i] : 0;
+	} else {
+		tui_error(t, "%s", _("The register has no village yet: a case belongs to a village's committee."));
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	return id;
+}
+
+/* Runs the case form on id (0: new). Returns the case's id when saved, else 0. */
+static int64_t case_form(struct tui *t, int64_t id)
+{
+	const struct form_def *def = form_get(t->app->forms, "dispute");
+	if (!def) {
+		tui_error(t, _("The form definition %s.form is missing."), "dispute");
+		return 0;
+	}
+	struct case_ctx cc = { .t = t, .id = id };
+	if (!id && !(cc.village = pick_village(t)))
+		return 0;
+	struct tui_form_ops ops = { .ctx = &cc, .save = case_save };
+	struct form_data d;
+	form_data_init(&d, def);
+	char *err = NULL;
+	if (id && tui_record_load(t, &d, id, &err) != 0) {
+		tui_error(t, "%s", err);
+		free(err);
+		form_data_free(&d);
+		return 0;
+	}
+	if (!id)
+		tui_message(t, "%s", _("New case: the date received, the source, the category, a summary; F2 saves."));
+	bool saved = tui_form_run(t, id ? N_("Mediation case") : N_("New mediation case"), &d, id == 0, &ops);
+	form_data_free(&d);
+	return saved ? cc.id : 0;
+}
+
+int64_t tui_dispute_new(struct tui *t)
+{
+	return case_form(t, 0);
+}
+
+/* ---- the case screen ---- */
+
+struct case_view {
+	struct tui *t;
+	int64_t id;
+	char title[256];
+	char today[11];
+};
+
+/* A heading row (no record behind it). */
+static void add_heading(struct tui_rows *out, const char *text)
+{
+	tui_rows_add(out, ROW_KEY(ROW_NONE, out->n), xasprintf("-- %s --", text));
+}
+
+/* The particulars and the state of the case: its age or its outcome. */
+static void add_case_rows(struct case_view *cv, struct tui_rows *out)
+{
+	struct tui *t = cv->t;
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(store_db(t->app->st),
+		"SELECT case_no, received_date, source, category, summary, amount, risk, mediators, outcome,"
+		" outcome_date, outcome_reason, agreement_form, agreement_date, performance_deadline,"
+		" confirm_applied_date, confirm_result, confirm_late FROM dispute_case WHERE id = ?1",
+		-1, &stmt, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(stmt, 1, cv->id);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_finalize(stmt);
+		return;
+	}
+	snprintf(cv->title, sizeof cv->title, "%s", col(stmt, 0));
+	const char *received = col(stmt, 1);
+	tui_rows_add(out, ROW_KEY(ROW_CASE, cv->id),
+		     xasprintf(_("Received %s (%s), %s"), received, label_of(t, "dispute_source", col(stmt, 2)),
+			       label_of(t, "dispute_category", col(stmt, 3))));
+	tui_rows_add(out, ROW_KEY(ROW_CASE, cv->id), xasprintf(_("Summary: %s"), col(stmt, 4)));
+	struct strbuf sb = { 0 };
+	if (*col(stmt, 5))
+		sb_appendf(&sb, _("Amount %s yuan. "), col(stmt, 5));
+	if (*col(stmt, 6)) {
+		char *risk = xstrdup(col(stmt, 6));
+		for (char *save = NULL, *c = strtok_r(risk, ",", &save); c; c = strtok_r(NULL, ",", &save))
+			sb_appendf(&sb, "[%s] ", label_of(t, "dispute_risk", c));
+		free(risk);
+	}
+	sb_appendf(&sb, _("Mediators: %s"), col(stmt, 7));
+	tui_rows_add(out, ROW_KEY(ROW_CASE, cv->id), sb_take(&sb));
+
+	add_heading(out, _("Outcome (F7)"));
+	const char *outcome = col(stmt, 8);
+	char due[11] = "";
+	int days = 0;
+	if (!*outcome) {
+		dispute_due_date(received, due);
+		dispute_days_between(received, cv->today, &days);
+		bool late = dispute_overdue(received, cv->today);
+		tui_rows_add(out, ROW_KEY(ROW_OUTCOME, cv->id),
+			     late ? xasprintf(_("OVERDUE: open for %d days; it should have closed by %s"), days, due)
+				  : xasprintf(_("Open for %d days; to be closed by %s"), days, due));
+	} else {
+		bool written = strcmp(col(stmt, 11), DISPUTE_WRITTEN) == 0;
+		tui_rows_add(out, ROW_KEY(ROW_OUTCOME, cv->id),
+			     xasprintf("%s %s%s%s", label_of(t, "dispute_outcome", outcome), col(stmt, 9),
+				       *col(stmt, 11) ? ", " : "", *col(stmt, 11) ? label_of(t, "dispute_agreement", col(stmt, 11)) : ""));
+		if (*col(stmt, 10))
+			tui_rows_add(out, ROW_KEY(ROW_OUTCOME, cv->id), xasprintf(_("Reason: %s"), col(stmt, 10)));
+		if (written) {
+			tui_rows_add(out, ROW_KEY(ROW_OUTCOME, cv->id),
+				     xasprintf(_("To be performed by %s (F3 prints the agreement)"), col(stmt, 13)));
+			char deadline[11] = "";
+			int left = 0;
+			dispute_confirm_deadline(col(stmt, 12), deadline);
+			dispute_confirm_days_left(col(stmt, 12), cv->today, &left);
+			char *line;
+			if (*col(stmt, 14))
+				line = xasprintf(_("Judicial confirmation applied for on %s%s: %s"), col(stmt, 14),
+						 strcmp(col(stmt, 16), "1") == 0 ? _(" (after the 30 days)") : "",
+						 *col(stmt, 15) ? label_of(t, "dispute_confirm", col(stmt, 15)) : _("awaiting the ruling"));
+			else if (left >= 0)
+				line = xasprintf(_("Judicial confirmation: %d day(s) left to apply jointly (until %s) (F8)"), left, deadline);
+			else
+				line = xasprintf(_("Judicial confirmation: the 30 days ended on %s (F8 records a late application)"), deadline);
+			tui_rows_add(out, ROW_KEY(ROW_CONFIRM, cv->id), line);
+		}
+	}
+	sqlite3_finalize(stmt);
+}
+
+/* The parties: role, name, where from, a masked phone; never an ID number. */
+static void add_party_rows(struct case_view *cv, struct tui_rows *out)
+{
+	struct tui *t = cv->t;
+	sqlite3_stmt *stmt;
+	add_heading(out, _("Parties (F5 adds one)"));
+	if (sqlite3_prepare_v2(store_db(t->app->st),
+		"SELECT p.id, p.role, coalesce(r.name, p.name), p.resident_id IS NOT NULL, coalesce(r.phone, p.phone)"
+		" FROM dispute_party p LEFT JOIN resident r ON r.id = p.resident_id WHERE p.case_id = ?1 ORDER BY p.role, p.id",
+		-1, &stmt, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(stmt, 1, cv->id);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		char phone[32];
+		phone_mask(col(stmt, 4), phone);
+		struct strbuf sb = { 0 };
+		tui_col(&sb, label_of(t, "dispute_role", col(stmt, 1)), 10);
+		tui_col(&sb, col(stmt, 2), 14);
+		tui_col(&sb, sqlite3_column_int(stmt, 3) ? _("resident") : _("from outside"), 10);
+		sb_append(&sb, *col(stmt, 4) ? phone : "");
+		tui_rows_add(out, ROW_KEY(ROW_PARTY, sqlite3_column_int64(stmt, 0)), sb_take(&sb));
+	}
+	sqlite3_finalize(stmt);
+}
+
+/* The sessions and the visits. */
+static void add_child_rows(struct case_view *cv, struct tui_rows *out)
+{
+	struct tui *t = cv->t;
+	sqlite3_stmt *stmt;
+	add_heading(out, _("Sessions (F6 adds a record)"));
+	if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT id, session_date, session_time, place, result"
+			       " FROM dispute_session WHERE case_id = ?1 ORDER BY session_date, session_time, id",
+			       -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, cv->id);
+		while (sqlite3_step(stmt) == SQLITE_ROW)
+			tui_rows_add(out, ROW_KEY(ROW_SESSION, sqlite3_column_int64(stmt, 0)),
+				     xasprintf("%s %-5s %s: %s", col(stmt, 1), col(stmt, 2), col(stmt, 3), col(stmt, 4)));
+		sqlite3_finalize(stmt);
+	}
+	add_heading(out, _("Follow-up visits (F9 schedules one)"));
+	if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT id, due_date, done_date, performance, notes"
+			       " FROM dispute_visit WHERE case_id = ?1 ORDER BY due_date, id", -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, cv->id);
+		while (sqlite3_step(stmt) == SQLITE_ROW) {
+			const char *done = col(stmt, 2);
+			char *line = *done ? xasprintf(_("Due %s, visited %s: %s %s"), col(stmt, 1), done,
+						       label_of(t, "dispute_performance", col(stmt, 3)), col(stmt, 4))
+					   : strcmp(col(stmt, 1), cv->today) < 0
+						? xasprintf(_("Due %s: NOT YET MADE"), col(stmt, 1))
+						: xasprintf(_("Due %s"), col(stmt, 1));
+			tui_rows_add(out, ROW_KEY(ROW_VISIT, sqlite3_column_int64(stmt, 0)), line);
+		}
+		sqlite3_finalize(stmt);
+	}
+}
+
+/* The case screen's rows: everything at once (a case has a few dozen at most). */
+static int case_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+		      struct tui_rows *out, char **err)
+{
+	struct case_view *cv = ctx;
+	struct tui_rows all = { 0 };
+	(void)query;
+	add_case_rows(cv, &all);
+	add_party_rows(cv, &all);
+	add_child_rows(cv, &all);
+	for (size_t i = 0; i < all.n; i++) {
+		if (i >= offset && out->n < limit) {
+			tui_rows_add(out, all.key[i], all.text[i]);
+			all.text[i] = NULL;
+		}
+	}
+	tui_rows_free(&all);
+	return 0;
+}
+
+/* F3: a document written to a file (or the printer) in the encoding chosen. */
+static void case_print(struct case_view *cv)
+{
+	struct tui *t = cv->t;
+	const char *docs[] = { _("The agreement (协议书)"), _("The session records (笔录)") };
+	int which = tui_choose(t, _("Print"), docs, ARRAY_LEN(docs), 0);
+	if (which < 0)
+		return;
+	char *err = NULL;
+	char *text = which == 0 ? dispute_agreement_text(t->app->st, t->app->forms, cv->id, &err)
+				: dispute_record_text(t->app->st, t->app->forms, cv->id, &err);
+	if (!text) {
+		tui_error(t, "%s", err ? err : "?");
+		free(err);
+		return;
+	}
+	char *dest = tui_prompt(t, _("Print"), _("File (empty: the printer):"), "", 200);
+	if (!dest) {
+		free(text);
+		return;
+	}
+	const char *encs[] = { "UTF-8", "GBK", "GB18030" };
+	int enc = tui_choose(t, _("Encoding"), encs, ARRAY_LEN(encs), 0);
+	if (enc >= 0 && printout_deliver(text, encs[enc], *dest ? dest : NULL, &err) == 0)
+		tui_message(t, _("Printed: %s"), *dest ? dest : _("the printer"));
+	else if (enc >= 0)
+		tui_error(t, "%s", err ? err : "?");
+	free(err);
+	free(dest);
+	free(text);
+}
+
+/* Whether the case already has a written agreement (for F8). */
+static bool case_written(struct tui *t, int64_t id)
+{
+	sqlite3_stmt *stmt;
+	bool yes = false;
+	if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT 1 FROM dispute_case WHERE id = ?1 AND outcome = '1'"
+			       " AND agreement_form = '2'", -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, id);
+		yes = sqlite3_step(stmt) == SQLITE_ROW;
+		sqlite3_finalize(stmt);
+	}
+	return yes;
+}
+
+/* Opens the selected row's record on its form. */
+static void case_open_row(struct case_view *cv, int64_t sel)
+{
+	struct tui *t = cv->t;
+	switch (ROW_KIND(sel)) {
+	case ROW_CASE: case_form(t, cv->id); break;
+	case ROW_PARTY: child_form(t, "dispute_party", "party", N_("Party"), cv->id, ROW_ID(sel)); break;
+	case ROW_SESSION: child_form(t, "dispute_session", "session", N_("Session record"), cv->id, ROW_ID(sel)); break;
+	case ROW_OUTCOME: child_form(t, "dispute_outcome", "outcome", N_("Outcome"), cv->id, 0); break;
+	case ROW_CONFIRM: child_form(t, "dispute_confirm", "confirm", N_("Judicial confirmation"), cv->id, 0); break;
+	case ROW_VISIT: child_form(t, "dispute_visit", "visit", N_("Follow-up visit"), cv->id, ROW_ID(sel)); break;
+	default: break;
+	}
+}
+
+static enum tui_list_action case_key(void *ctx, struct tui *t, int k, int64_t sel)
+{
+	struct case_view *cv = ctx;
+	switch (k) {
+	case TK_ENTER:
+		if (sel >= 0)
+			case_open_row(cv, sel);
+		return TUI_LIST_RELOAD;
+	case TK_F3: case_print(cv); return TUI_LIST_RELOAD;
+	case TK_F5: child_form(t, "dispute_party", "party", N_("New party"), cv->id, 0); return TUI_LIST_RELOAD;
+	case TK_F6: child_form(t, "dispute_session", "session", N_("New session record"), cv->id, 0); return TUI_LIST_RELOAD;
+	case TK_F7: child_form(t, "dispute_outcome", "outcome", N_("Outcome"), cv->id, 0); return TUI_LIST_RELOAD;
+	case TK_F8:
+		if (!case_written(t, cv->id))
+			tui_error(t, "%s", _("Judicial confirmation is applied for on a written agreement: record it first."));
+		else
+			child_form(t, "dispute_confirm", "confirm", N_("Judicial confirmation"), cv->id, 0);
+		return TUI_LIST_RELOAD;
+	case TK_F9: child_form(t, "dispute_visit", "visit", N_("New follow-up visit"), cv->id, 0); return TUI_LIST_RELOAD;
+	case TK_F1:
+		tui_show_text(t, _("Mediation case"),
+			      _("Enter opens the line's record. F5 adds a party (a resident found by F4, or a person "
+				"from outside), F6 a session record (调解笔录), F7 records the outcome and the agreement, "
+				"F8 the joint application for judicial confirmation (within 30 days of a written "
+				"agreement), F9 schedules or records a follow-up visit, F3 prints the agreement or "
+				"the records. A case should close within one month."));
+		return TUI_LIST_STAY;
+	default:
+		return TUI_LIST_STAY;
+	}
+}
+
+static const struct tui_hint case_hints[] = {
+	{ "Enter", N_("Open") }, { "F3", N_("Print") }, { "F5", N_("Party") }, { "F6", N_("Session") },
+	{ "F7", N_("Outcome") }, { "F8", N_("Confirm") }, { "F9", N_("Visit") }, { "F10", N_("Back") },
+};
+
+void tui_dispute_case(struct tui *t, int64_t id)
+{
+	if (!access_allows(t->app->st, ACCESS_DISPUTE_VIEW)) {
+		char *why = access_refusal(t->app->st, ACCESS_DISPUTE_VIEW);
+		tui_error(t, "%s", why);
+		free(why);
+		return;
+	}
+	struct case_view cv = { .t = t, .id = id };
+	store_today(cv.today);
+	struct tui_rows probe = { 0 };
+	case_fetch(&cv, "", 0, 1, &probe, NULL);  /* reads the case number for the title */
+	tui_rows_free(&probe);
+	struct tui_list_def def = {
+		.title = cv.title, .hints = case_hints, .nhints = ARRAY_LEN(case_hints),
+		.ctx = &cv, .fetch = case_fetch, .on_key = case_key,
+	};
+	tui_list_run(t, &def, NULL);
+}

@@ -1,0 +1,365 @@
+/* tui-dispute: the 人民调解 entry of the main menu: the work list (what needs doing
+ * today), the case list with its search, a new case, and the statistics with a chart.
+ * Lists show names, numbers and dates, never an ID number. */
+#include "tui-dispute.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access.h"
+#include "app.h"
+#include "dispute.h"
+#include "form.h"
+#include "i18n.h"
+#include "print-dispute.h"
+#include "store.h"
+#include "tui-chart.h"
+#include "tui-list.h"
+#include "util.h"
+
+#define CONFIRM_SOON_DAYS 7   /* a confirmation window closing within a week is listed */
+
+/* Text of column i, "" when NULL. */
+static const char *col(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+	return s ? (const char *)s : "";
+}
+
+/* The translated label of a code in a list, or the code. */
+static const char *label_of(struct tui *t, const char *list, const char *code)
+{
+	const char *l = codelist_label(form_codelist(t->app->forms, list), code);
+	return l ? l : code;
+}
+
+/* ---- the case list ---- */
+
+static char *case_header(void)
+{
+	struct strbuf sb = { 0 };
+	tui_col(&sb, _("Case number"), 22);
+	tui_col(&sb, _("Received"), 10);
+	tui_col(&sb, _("Category"), 10);
+	tui_col(&sb, _("Parties"), 16);
+	sb_append(&sb, _("State"));
+	return sb_take(&sb);
+}
+
+/* The state of a case in a word or two: open (its age), overdue, or its outcome. */
+static char *case_state(struct tui *t, const char *received, const char *outcome, const char *today)
+{
+	if (*outcome)
+		return xstrdup(label_of(t, "dispute_outcome", outcome));
+	int days = 0;
+	dispute_days_between(received, today, &days);
+	return dispute_overdue(received, today) ? xasprintf(_("OVERDUE %d d"), days) : xasprintf(_("open %d d"), days);
+}
+
+/* Cases whose number, summary or parties' names contain the query; open ones first,
+ * the oldest first, then the rest newest first. */
+static int case_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+		      struct tui_rows *out, char **err)
+{
+	struct tui *t = ctx;
+	sqlite3 *db = store_db(t->app->st);
+	sqlite3_stmt *stmt;
+	char today[11];
+	store_today(today);
+	if (sqlite3_prepare_v2(db,
+		"SELECT c.id, c.case_no, c.received_date, c.category, c.outcome,"
+		" (SELECT group_concat(coalesce(r.name, p.name), ' ') FROM dispute_party p"
+		"  LEFT JOIN resident r ON r.id = p.resident_id WHERE p.case_id = c.id)"
+		" FROM dispute_case c WHERE ?1 = '' OR instr(c.case_no, ?1) > 0 OR instr(c.summary, ?1) > 0"
+		" OR EXISTS (SELECT 1 FROM dispute_party p LEFT JOIN resident r ON r.id = p.resident_id"
+		"  WHERE p.case_id = c.id AND instr(coalesce(r.name, p.name), ?1) > 0)"
+		" ORDER BY c.outcome IS NOT NULL, CASE WHEN c.outcome IS NULL THEN c.received_date END,"
+		" c.received_date DESC, c.id DESC LIMIT ?2 OFFSET ?3", -1, &stmt, NULL) != SQLITE_OK) {
+		*err = xstrdup(sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, query, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		struct strbuf sb = { 0 };
+		char *state = case_state(t, col(stmt, 2), col(stmt, 4), today);
+		tui_col(&sb, col(stmt, 1), 22);
+		tui_col(&sb, col(stmt, 2), 10);
+		tui_col(&sb, label_of(t, "dispute_category", col(stmt, 3)), 10);
+		tui_col(&sb, col(stmt, 5), 16);
+		sb_append(&sb, state);
+		free(state);
+		tui_rows_add(out, sqlite3_column_int64(stmt, 0), sb_take(&sb));
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+static enum tui_list_action case_list_key(void *ctx, struct tui *t, int k, int64_t sel)
+{
+	(void)ctx;
+	if (k == TK_ENTER && sel >= 0) {
+		tui_dispute_case(t, sel);
+		return TUI_LIST_RELOAD;
+	}
+	if (k == TK_F7) {
+		int64_t id = tui_dispute_new(t);
+		if (id)
+			tui_dispute_case(t, id);
+		return TUI_LIST_RELOAD;
+	}
+	if (k == TK_F1)
+		tui_show_text(t, _("Mediation cases"),
+			      _("Type part of a case number, a party's name or the summary. Open cases come first, "
+				"the oldest at the top. Enter opens a case, F7 registers a new one."));
+	return TUI_LIST_STAY;
+}
+
+static const struct tui_hint case_list_hints[] = {
+	{ "F1", N_("Help") }, { "Enter", N_("Open") }, { "F7", N_("New") }, { "F10", N_("Back") },
+};
+
+/* The case list with its search line. */
+static void case_list(struct tui *t)
+{
+	char *header = case_header();
+	struct tui_list_def def = {
+		.title = N_("Mediation cases"), .header = header, .query = true,
+		.query_label = N_("Search (case number, name, summary):"),
+		.hints = case_list_hints, .nhints = ARRAY_LEN(case_list_hints),
+		.ctx = t, .fetch = case_fetch, .on_key = case_list_key,
+	};
+	tui_list_run(t, &def, NULL);
+	free(header);
+}
+
+/* ---- the work list ---- */
+
+/* Adds the rows of one kind of work: sql yields (case id, case_no, date, extra). */
+static void work_rows(struct tui *t, struct tui_rows *all, const char *sql, const char *today,
+		      char *(*line)(struct tui *, sqlite3_stmt *, const char *))
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(store_db(t->app->st), sql, -1, &stmt, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(stmt, 1, today, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		char *text = line(t, stmt, today);
+		if (text)
+			tui_rows_add(all, sqlite3_column_int64(stmt, 0), text);
+	}
+	sqlite3_finalize(stmt);
+}
+
+/* A work line: what, the case number, the detail (columns that line up). */
+static char *work_line(const char *what, const char *case_no, char *detail)
+{
+	struct strbuf sb = { 0 };
+	tui_col(&sb, what, 8);
+	tui_col(&sb, case_no, 22);
+	sb_append(&sb, detail);
+	free(detail);
+	return sb_take(&sb);
+}
+
+/* An open case: overdue or its age. */
+static char *work_open(struct tui *t, sqlite3_stmt *s, const char *today)
+{
+	int days = 0;
+	char due[11] = "";
+	dispute_days_between(col(s, 2), today, &days);
+	dispute_due_date(col(s, 2), due);
+	(void)t;
+	bool late = dispute_overdue(col(s, 2), today);
+	return work_line(late ? _("OVERDUE") : _("Open"), col(s, 1),
+			 xasprintf(_("open %d days, due %s: %s"), days, due, col(s, 3)));
+}
+
+/* A follow-up visit due by today, not yet made. */
+static char *work_visit(struct tui *t, sqlite3_stmt *s, const char *today)
+{
+	(void)t;
+	(void)today;
+	return work_line(_("Visit"), col(s, 1), xasprintf(_("follow-up visit due %s"), col(s, 2)));
+}
+
+/* A written agreement whose confirmation window closes within a week. */
+static char *work_confirm(struct tui *t, sqlite3_stmt *s, const char *today)
+{
+	int left = 0;
+	char deadline[11] = "";
+	(void)t;
+	if (!dispute_confirm_days_left(col(s, 2), today, &left) || left < 0 || left > CONFIRM_SOON_DAYS)
+		return NULL;
+	dispute_confirm_deadline(col(s, 2), deadline);
+	return work_line(_("Confirm"), col(s, 1),
+			 xasprintf(_("%d day(s) left to apply for judicial confirmation (until %s)"), left, deadline));
+}
+
+/* Everything that needs doing, the most urgent first. */
+static int work_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+		      struct tui_rows *out, char **err)
+{
+	struct tui *t = ctx;
+	char today[11];
+	struct tui_rows all = { 0 };
+	(void)query;
+	(void)err;
+	store_today(today);
+	work_rows(t, &all, "SELECT c.id, c.case_no, c.received_date, c.summary FROM dispute_case c"
+		  " WHERE c.outcome IS NULL AND ?1 IS NOT NULL ORDER BY c.received_date, c.id", today, work_open);
+	work_rows(t, &all, "SELECT c.id, c.case_no, v.due_date FROM dispute_visit v JOIN dispute_case c ON c.id = v.case_id"
+		  " WHERE v.done_date IS NULL AND v.due_date <= ?1 ORDER BY v.due_date, v.id", today, work_visit);
+	work_rows(t, &all, "SELECT c.id, c.case_no, c.agreement_date FROM dispute_case c WHERE c.outcome = '1'"
+		  " AND c.agreement_form = '2' AND c.confirm_applied_date IS NULL AND c.agreement_date >= date(?1, '-31 days')"
+		  " ORDER BY c.agreement_date, c.id", today, work_confirm);
+	for (size_t i = 0; i < all.n; i++)
+		if (i >= offset && out->n < limit) {
+			tui_rows_add(out, all.key[i], all.text[i]);
+			all.text[i] = NULL;
+		}
+	tui_rows_free(&all);
+	return 0;
+}
+
+static enum tui_list_action work_key(void *ctx, struct tui *t, int k, int64_t sel)
+{
+	(void)ctx;
+	if (k == TK_ENTER && sel >= 0) {
+		tui_dispute_case(t, sel);
+		return TUI_LIST_RELOAD;
+	}
+	if (k == TK_F1)
+		tui_show_text(t, _("Work list"),
+			      _("Open cases, the oldest first (a case should close within a month: OVERDUE ones "
+				"are past it), follow-up visits due and not yet made, and written agreements whose "
+				"30 days for judicial confirmation end within a week. Enter opens the case."));
+	return TUI_LIST_STAY;
+}
+
+static const struct tui_hint work_hints[] = {
+	{ "F1", N_("Help") }, { "Enter", N_("Open") }, { "F10", N_("Back") },
+};
+
+/* The work list. */
+static void work_list(struct tui *t)
+{
+	struct tui_list_def def = {
+		.title = N_("Mediation: work list"), .hints = work_hints, .nhints = ARRAY_LEN(work_hints),
+		.ctx = t, .fetch = work_fetch, .on_key = work_key,
+	};
+	tui_list_run(t, &def, NULL);
+}
+
+/* ---- statistics ---- */
+
+static const struct tui_hint stats_hints[] = {
+	{ "1-3", N_("Month/village/category") }, { "PgUp/PgDn", N_("Year") }, { "F10", N_("Back") },
+};
+
+/* Draws one grouping of a year: the chart of cases with the success rate beside each
+ * bar, and the totals. */
+static void stats_draw(struct tui *t, int year, enum dispute_stats_by by)
+{
+	static const char *const titles[] = { N_("By month"), N_("By village"), N_("By category") };
+	erase();
+	char *title = xasprintf(_("People's mediation cases received in %d"), year);
+	tui_title(t, title);
+	free(title);
+	struct dispute_stats s;
+	char *err = NULL;
+	if (dispute_stats_get(t->app->st, year, by, &s, &err) != 0) {
+		tui_error(t, "%s", err ? err : "?");
+		free(err);
+		return;
+	}
+	tui_put(stdscr, 2, 1, _(titles[by]), COLS - 2, A_BOLD);
+	struct tui_chart_bar *bars = xcalloc(s.n + 1, sizeof *bars);
+	char **notes = xcalloc(s.n + 1, sizeof *notes);
+	for (size_t i = 0; i < s.n; i++) {
+		bars[i].label = by == DISPUTE_BY_CATEGORY ? label_of(t, "dispute_category", s.rows[i].label) : s.rows[i].label;
+		bars[i].value = s.rows[i].cases;
+		notes[i] = s.rows[i].concluded ? xasprintf(_("%.1f%% settled"), dispute_success_rate(&s.rows[i]))
+					       : xstrdup(_("none closed"));
+		bars[i].note = notes[i];
+	}
+	int rows = LINES - 8;
+	tui_chart_draw(stdscr, 3, 1, rows, COLS - 2, bars, s.n, NULL);
+	char *total = xasprintf(_("Total: %d cases, %d closed, %d settled (%.1f%%), %.2f yuan involved, %d kept from turning criminal"),
+				s.total.cases, s.total.concluded, s.total.success, dispute_success_rate(&s.total),
+				s.total.amount, s.total.kept_criminal);
+	tui_put(stdscr, LINES - 4, 1, total, COLS - 2, A_NORMAL);
+	free(total);
+	for (size_t i = 0; i < s.n; i++)
+		free(notes[i]);
+	free(notes);
+	free(bars);
+	dispute_stats_free(&s);
+	tui_keybar(t, stats_hints, ARRAY_LEN(stats_hints));
+	tui_draw_message(t);
+	curs_set(0);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+void tui_dispute_stats(struct tui *t)
+{
+	char today[11];
+	store_today(today);
+	int year = atoi(today);
+	enum dispute_stats_by by = DISPUTE_BY_MONTH;
+	for (;;) {
+		if (tui_size_ok(t))
+			stats_draw(t, year, by);
+		int k = tui_getkey(t, -1);
+		if (TK_IS_BACK(k))
+			break;
+		if (k >= '1' && k <= '3')
+			by = (enum dispute_stats_by)(k - '1');
+		else if (k == TK_PGUP || k == TK_LEFT)
+			year--;
+		else if (k == TK_PGDN || k == TK_RIGHT)
+			year++;
+		else if (k == TK_F1)
+			tui_show_text(t, _("Statistics"),
+				      _("1 by month, 2 by village, 3 by category; PgUp/PgDn the year before or after. "
+					"The success rate is of the closed cases; kept from turning criminal counts the "
+					"settled cases flagged 可能民转刑. `shanzhi report disputes --year Y` prints the table."));
+	}
+	curs_set(1);
+}
+
+/* ---- the entry ---- */
+
+void tui_dispute_menu(struct tui *t)
+{
+	if (!access_allows(t->app->st, ACCESS_DISPUTE_VIEW)) {
+		char *why = access_refusal(t->app->st, ACCESS_DISPUTE_VIEW);
+		tui_error(t, "%s", why);
+		free(why);
+		return;
+	}
+	const char *entries[] = {
+		_("Work list: open, overdue, visits due, windows closing"), _("All cases"), _("New case"),
+		_("Statistics"),
+	};
+	for (;;) {
+		int i = tui_choose(t, _("People's mediation"), entries, ARRAY_LEN(entries), 0);
+		if (i < 0 || t->quit)
+			return;
+		tui_message_clear(t);
+		switch (i) {
+		case 0: work_list(t); break;
+		case 1: case_list(t); break;
+		case 2: {
+			int64_t id = tui_dispute_new(t);
+			if (id)
+				tui_dispute_case(t, id);
+			break;
+		}
+		default: tui_dispute_stats(t); break;
+		}
+	}
+}

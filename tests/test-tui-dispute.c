@@ -1,0 +1,293 @@
+/* test-tui-dispute: the 人民调解 screens driven as a mediator drives them, in a
+ * pseudo-terminal: register a case between a registered demo resident (found by the
+ * search-first picker) and a person from outside, add a session, be refused a
+ * success without its agreement, record a written agreement, print it to a file and
+ * check the file; the lists never show an ID number.
+ *
+ * usage: test-tui-dispute SHANZHI LOCALE    (zh_CN.UTF-8 or zh_CN.GBK) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "pty.h"
+
+#define WAIT_MS 5000
+#define OUTSIDE_ID "520102197505050030"
+
+static const char *shanzhi;
+static const char *locale;
+static char *dir, *db;
+
+static void trace(const struct pty *t, const char *step)
+{
+	if (getenv("TUI_TRACE"))
+		pty_dump(t, stderr, step);
+}
+
+static void key(struct pty *t, const char *name)
+{
+	pty_key(t, name);
+	pty_settle(t);
+	trace(t, name);
+}
+
+static void type(struct pty *t, const char *utf8)
+{
+	pty_type(t, utf8);
+	pty_settle(t);
+	trace(t, utf8);
+}
+
+/* Types a value into the field in hand and moves on. */
+static void field(struct pty *t, const char *utf8)
+{
+	if (*utf8)
+		type(t, utf8);
+	key(t, "Enter");
+}
+
+/* Output of a command run beside the terminal (caller frees). */
+static char *run(const char *const argv[])
+{
+	int status;
+	return pty_run(argv, locale, &status);
+}
+
+/* The demo's first adult resident with a household: name (caller frees). */
+static char *demo_resident(void)
+{
+	/* as hex: sqlite3 prints UTF-8 whatever the locale, and the harness would read
+	 * its output as the locale's encoding */
+	const char *argv[] = { "/usr/bin/sqlite3", db,
+		"SELECT hex(name) FROM resident WHERE household_id IS NOT NULL AND birth_date < '1990-01-01'"
+		" AND name NOT LIKE '%·%' ORDER BY id LIMIT 1", NULL };
+	char *out = run(argv);
+	if (!out)
+		return NULL;
+	size_t n = strspn(out, "0123456789ABCDEF") / 2;
+	char *name = calloc(1, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned byte = 0;
+		sscanf(out + 2 * i, "%2x", &byte);
+		name[i] = (char)byte;
+	}
+	free(out);
+	return name;
+}
+
+/* Whether the file holds text. */
+static bool file_has(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return false;
+	char *buf = calloc(1, 1 << 16);
+	size_t n = fread(buf, 1, (1 << 16) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	bool yes = strstr(buf, text) != NULL;
+	free(buf);
+	return yes;
+}
+
+/* Leaves the program: F10 until the main menu asks, then yes. */
+static bool quit(struct pty *t)
+{
+	for (int i = 0; i < 10 && !pty_exited(t, NULL); i++) {
+		if (pty_contains(t, "离开善治") || pty_contains(t, "Leave shanzhi")) {
+			type(t, "y");
+			break;
+		}
+		if (pty_contains(t, "y = ")) {
+			type(t, "y");
+			continue;
+		}
+		key(t, "F10");
+	}
+	int status = -1;
+	bool exited = pty_wait_exit(t, WAIT_MS, &status);
+	if (!exited || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		pty_dump(t, stderr, "the program did not leave cleanly");
+	pty_close(t);
+	return exited && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* The whole path from a new case to its printed agreement. */
+static void test_case_to_agreement(void)
+{
+	char *resident = demo_resident();
+	CHECK(resident && *resident);
+	const char *argv[] = { shanzhi, "--db", db, "--operator", "demo", NULL };
+	struct pty *t = pty_spawn(argv, locale, 24, 80);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	CHECK(pty_contains(t, "4  人民调解"));
+	type(t, "4");
+	CHECK(pty_wait_for(t, "待办", WAIT_MS));        /* the chooser: work list first */
+	type(t, "3");                                     /* a new case */
+	CHECK(pty_wait_for(t, "新调解案件", WAIT_MS));
+	field(t, "");                                     /* received: today */
+	field(t, "");                                     /* source: 1 当事人申请 */
+	field(t, "02");                                   /* category: 邻里 */
+	CHECK(pty_contains(t, "邻里"));
+	field(t, "排水沟堵塞，雨水流入院坝");
+	field(t, "1500");
+	field(t, "");                                     /* no risk flag */
+	type(t, "杨秀英");
+	key(t, "F2");
+	CHECK(pty_wait_for(t, "龙井村调〔2026〕", WAIT_MS));  /* the case screen, titled by its number */
+	int seq_row = pty_find(t, "龙井村调〔2026〕", NULL);
+	char *title = seq_row >= 0 ? pty_row(t, seq_row) : NULL;
+	CHECK(pty_contains(t, "当事人"));
+
+	/* the applicant: a registered resident, found by the register's search */
+	key(t, "F5");
+	CHECK(pty_wait_for(t, "新当事人", WAIT_MS));
+	field(t, "1");
+	key(t, "F4");
+	CHECK(pty_wait_for(t, "从登记册选取当事人", WAIT_MS));
+	type(t, resident);
+	CHECK(pty_contains(t, resident));
+	key(t, "Enter");
+	CHECK(pty_contains(t, resident));                 /* beside the field */
+	key(t, "F2");
+	CHECK(pty_wait_for(t, "申请人", WAIT_MS));
+
+	/* the respondent: from outside, with a checked ID number */
+	key(t, "F5");
+	CHECK(pty_wait_for(t, "新当事人", WAIT_MS));
+	field(t, "2");
+	field(t, "");                                     /* no resident */
+	field(t, "周建国");
+	field(t, OUTSIDE_ID);
+	field(t, "13912345678");
+	type(t, "贵阳市南明区花果园街道5号");
+	key(t, "F2");
+	CHECK(pty_wait_for(t, "周建国", WAIT_MS));
+	CHECK(pty_contains(t, "被申请人"));
+	CHECK(!pty_contains(t, OUTSIDE_ID));              /* lists show no ID number */
+	CHECK(!pty_contains(t, "13912345678"));           /* and masked phones */
+
+	/* a session record */
+	key(t, "F6");
+	CHECK(pty_wait_for(t, "新调解笔录", WAIT_MS));
+	field(t, "");
+	field(t, "15:00");
+	field(t, "");                                     /* 党员说事室 */
+	field(t, "双方当事人、杨秀英");
+	field(t, "要求疏通排水沟并赔偿损失");
+	field(t, "同意疏通");
+	type(t, "达成一致意见");
+	key(t, "F2");
+	CHECK(pty_wait_for(t, "党员说事室", WAIT_MS));
+
+	/* a success without its agreement is refused */
+	key(t, "F7");
+	CHECK(pty_wait_for(t, "调解结果", WAIT_MS));
+	field(t, "1");
+	key(t, "F2");
+	CHECK(pty_contains(t, "调解成功须登记协议"));
+	/* the written agreement with the elements of art. 29: the refusal left the
+	 * cursor on the agreement's field */
+	field(t, "2");                                    /* written */
+	field(t, "");                                     /* agreement date: the outcome's */
+	field(t, "被申请人修院坝堵塞排水沟");
+	field(t, "被申请人承担主要责任");
+	field(t, "被申请人于十日内疏通排水沟，赔偿800元");
+	field(t, "现金一次性支付");
+	field(t, "2026-12-06");
+	key(t, "F2");
+	CHECK(pty_wait_for(t, "书面协议", WAIT_MS));
+	CHECK(pty_contains(t, "30") || pty_contains(t, "司法确认"));
+
+	/* printed to a file in the terminal's encoding choice */
+	char *out = NULL;
+	if (asprintf(&out, "%s/agreement.txt", dir) < 0)
+		out = NULL;
+	key(t, "F3");
+	type(t, "1");                                     /* the agreement */
+	CHECK(pty_wait_for(t, "文件", WAIT_MS));
+	type(t, out);
+	key(t, "Enter");
+	type(t, "1");                                     /* UTF-8 */
+	CHECK(pty_wait_for(t, "agreement.txt", WAIT_MS));
+	CHECK(file_has(out, "人民调解协议书"));
+	CHECK(file_has(out, "周建国"));
+	CHECK(file_has(out, OUTSIDE_ID));                 /* the legal document carries it */
+	CHECK(file_has(out, resident));
+	CHECK(file_has(out, "被申请人于十日内疏通排水沟，赔偿800元"));
+	CHECK(file_has(out, "2026年12月6日"));
+	if (title) {
+		/* the number on the screen's title is the number on the paper */
+		const char *no = strstr(title, "龙井村调");
+		char number[64] = "";
+		if (no)
+			sscanf(no, "%63s", number);
+		CHECK(*number && file_has(out, number));
+	}
+	CHECK(quit(t));
+
+	/* the same agreement from the command line, in GBK */
+	char *gbk = NULL;
+	if (asprintf(&gbk, "%s/agreement-gbk.txt", dir) < 0)
+		gbk = NULL;
+	const char *last[] = { "/usr/bin/sqlite3", db, "SELECT case_key FROM dispute_case ORDER BY id DESC LIMIT 1", NULL };
+	char *case_key = run(last);
+	if (case_key)
+		case_key[strcspn(case_key, "\n")] = '\0';
+	const char *print[] = { shanzhi, "--db", db, "--operator", "demo", "print", "agreement", case_key, "--encoding", "gbk",
+				"--output", gbk, NULL };
+	free(run(print));
+	CHECK(file_has(gbk, "\xc8\xcb\xc3\xf1\xb5\xf7\xbd\xe2\xd0\xad\xd2\xe9\xca\xe9"));  /* 人民调解协议书 in GBK */
+	free(case_key);
+	free(gbk);
+	free(out);
+	free(title);
+	free(resident);
+}
+
+/* The work list shows the demo's case past its month. */
+static void test_work_list(void)
+{
+	const char *argv[] = { shanzhi, "--db", db, "--operator", "demo", NULL };
+	struct pty *t = pty_spawn(argv, locale, 24, 80);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	type(t, "4");
+	CHECK(pty_wait_for(t, "待办", WAIT_MS));
+	type(t, "1");
+	CHECK(pty_wait_for(t, "超期", WAIT_MS));
+	key(t, "F10");
+	type(t, "4");                                     /* statistics with a chart */
+	CHECK(pty_wait_for(t, "按月份", WAIT_MS));
+	CHECK(pty_contains(t, "2026-11"));
+	CHECK(quit(t));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+		return 2;
+	}
+	shanzhi = argv[1];
+	locale = argv[2];
+	dir = pty_tempdir();
+	if (asprintf(&db, "%s/village.db", dir) < 0)
+		return 1;
+	const char *demo[] = { shanzhi, "--db", db, "demo", NULL };
+	free(run(demo));
+	test_work_list();
+	test_case_to_agreement();
+	pty_rmdir(dir);
+	free(dir);
+	free(db);
+	return check_finish();
+}
