@@ -54,6 +54,7 @@ struct tui_form {
 	struct form_check problems;
 	bool dirty;              /* changed since the last save */
 	bool close;              /* a callback asks to leave the form */
+	bool draft_pending;      /* typed since the draft was last saved (draft.h) */
 };
 
 /* Runs the form on data (values already loaded; is_new fills defaults) until the

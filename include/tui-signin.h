@@ -11,6 +11,9 @@
 /* Signs an operator in (creating the first administrator when the register has
  * none). False when the clerk left instead. */
 bool tui_signin_run(struct tui *t);
+/* After the sign-in: arms the idle lock, makes today's rotating backup when it is
+ * due, and offers to resume a draft the operator left behind. */
+void tui_signed_in(struct tui *t);
 /* Arms the idle lock from the setting idle_lock_minutes (default 10, 0 = never). */
 void tui_idle_arm(struct tui *t);
 /* The idle lock: covers the screen, asks for the operator's password, and gives the

@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "backup.h"
 #include "config.h"
 #include "console.h"
 #include "demo.h"
@@ -256,6 +257,10 @@ static const struct cli_command cli_commands[] = {
 	  N_("import residents from a CSV, tab-separated, .xlsx or .xls roster, through the form's checks"), import_cli },
 	{ "user", "user add NAME --role ROLE | passwd NAME | disable NAME | enable NAME | role NAME ROLE | list",
 	  N_("operators: add one (password asked without echo, or --password-stdin), set a password, disable, list"), auth_cmd_user },
+	{ "backup", "backup FILE | backup --daily",
+	  N_("a consistent copy of the database while others work (--daily: today's rotating copy)"), backup_cmd_backup },
+	{ "restore", "restore FILE",
+	  N_("replace the database with a backup, after checking the backup (administrators)"), backup_cmd_restore },
 };
 
 static void print_usage(FILE *out)

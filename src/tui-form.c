@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "draft.h"
 #include "i18n.h"
 #include "store.h"
 #include "tui-record.h"
@@ -19,6 +20,8 @@
 
 #define FORM_FIRST_LINE 2
 #define FORM_LABEL_MAX 16
+/* a draft is saved this long after the last key (draft.h) */
+#define DRAFT_DEBOUNCE_MS 500
 
 static const struct tui_hint form_hints[] = {
 	{ "F1", N_("Help") }, { "F2", N_("Save") }, { "F4", N_("Pick") }, { "F10", N_("Back") },
@@ -514,13 +517,49 @@ static size_t form_first_editable(const struct tui_form *f)
 	return f->nshown ? f->shown[0] : 0;
 }
 
+/* Saves what is on the form as a draft (draft.h). */
+static void form_draft_save(struct tui_form *f)
+{
+	f->draft_pending = false;
+	tui_form_value(f, f->cur);
+	char *err = NULL;
+	if (draft_save(f->t->app->st, f->title, f->data, draft_record_of(f->data), f->cur, f->edit.cursor, &err) != 0)
+		tui_error(f->t, "%s", err);
+	free(err);
+}
+
+/* The form is saved or given up: its draft goes. */
+static void form_draft_discard(struct tui_form *f)
+{
+	f->draft_pending = false;
+	draft_discard(f->t->app->st, f->data->def->name, 0);
+	draft_discard(f->t->app->st, f->data->def->name, draft_record_of(f->data));
+}
+
+/* Puts a resumed draft's values into the form. */
+static void form_draft_apply(struct tui_form *f, const struct draft *dr)
+{
+	for (size_t i = 0; i < dr->n; i++) {
+		int fi = form_field_index(f->data->def, dr->names[i]);
+		if (fi >= 0)
+			form_data_set(f->data, (size_t)fi, dr->values[i]);
+	}
+	form_relevance(f);
+	form_check(f);
+}
+
 /* The event loop of a form. */
 static bool form_loop(struct tui_form *f)
 {
 	bool saved = false;
 	tui_form_draw(f);
 	while (!f->close && !f->t->quit) {
-		int k = tui_getkey(f->t, -1);
+		int k = tui_getkey(f->t, f->draft_pending ? DRAFT_DEBOUNCE_MS : -1);
+		if (k == TK_NONE) {
+			if (f->draft_pending)
+				form_draft_save(f);
+			continue;
+		}
 		if (k == TK_RESIZE) {
 			tui_form_draw(f);
 			continue;
@@ -533,17 +572,32 @@ static bool form_loop(struct tui_form *f)
 		case TK_PGDN: form_move(f, form_rows()); break;
 		case TK_PGUP: form_move(f, -form_rows()); break;
 		case TK_F1: form_help(f); break;
-		case TK_F2: saved |= form_save(f); break;
+		case TK_F2:
+			if (form_save(f)) {
+				saved = true;
+				form_draft_discard(f);
+			}
+			break;
 		case TK_F4: form_pick(f); break;
 		case TK_F10: case TK_ESC:
-			if (form_may_leave(f))
+			if (form_may_leave(f)) {
+				form_draft_discard(f);
 				return saved;
+			}
 			break;
 		default:
 			if (form_edit_key(f, k))
 				break;
 			if (f->ops->key && f->ops->key(f->ops->ctx, f, k))
 				break;
+		}
+		if (f->dirty || f->edit.changed) {
+			/* a field left with a change is kept at once, typing after a pause */
+			bool moved = k == TK_ENTER || k == TK_TAB || k == TK_DOWN || k == TK_BTAB || k == TK_UP ||
+				     k == TK_PGDN || k == TK_PGUP;
+			f->draft_pending = true;
+			if (moved && !f->close)
+				form_draft_save(f);
 		}
 	}
 	return saved;
@@ -569,9 +623,21 @@ bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool
 		form_derive_display(&f);
 	form_relevance(&f);
 	fedit_init(&f.edit, NULL, 0);
-	form_enter_field(&f, form_first_editable(&f));
+	struct draft dr;
+	bool resumed = draft_take(def->name, draft_record_of(data), &dr);
+	if (resumed)
+		form_draft_apply(&f, &dr);
+	bool at_draft = resumed && dr.field < def->nfields && form_pos(&f, dr.field) < f.nshown;
+	form_enter_field(&f, at_draft ? dr.field : form_first_editable(&f));
+	if (resumed) {
+		f.edit.cursor = dr.cursor <= f.edit.len ? dr.cursor : f.edit.len;
+		f.dirty = true;
+		tui_message(t, "%s", _("The draft is back as it was typed: check it, then save with F2."));
+		draft_free(&dr);
+	}
 	curs_set(1);
 	bool saved = form_loop(&f);
+	draft_forget(data);
 	fedit_free(&f.edit);
 	form_check_free(&f.problems);
 	form_eval_free(f.ev);

@@ -3,6 +3,8 @@
  * and the picklist of a code list (filtered by code, label or pinyin initials). */
 #include "tui-record.h"
 
+#include "draft.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +126,7 @@ int tui_record_load(struct tui *t, struct form_data *d, int64_t id, char **err)
 	for (size_t i = 0; i < def->nfields; i++)
 		if (def->fields[i].column && form_ident_ok(def->fields[i].name))
 			form_data_set(d, i, (const char *)sqlite3_column_text(stmt, c++));
+	draft_note_record(d, id);
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);
@@ -151,6 +154,8 @@ int tui_record_store(struct tui *t, const struct form_data *d, int64_t *id, cons
 	f[n++].value = version;
 	int rc = *id == 0 ? store_insert(t->app->st, def->table, f, n, id, err)
 			  : store_update(t->app->st, def->table, *id, f, n, reason, err);
+	if (rc == 0)
+		draft_note_record(d, *id);
 	free(version);
 	free(f);
 	return rc;

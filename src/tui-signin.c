@@ -8,9 +8,12 @@
 
 #include "app.h"
 #include "auth.h"
+#include "backup.h"
+#include "draft.h"
 #include "fedit.h"
 #include "i18n.h"
 #include "store.h"
+#include "tui-screens.h"
 #include "util.h"
 
 #define CRED_MAX 3
@@ -299,4 +302,72 @@ void tui_idle_lock(struct tui *t)
 		wnoutrefresh(stdscr);
 	}
 	doupdate();
+}
+
+/* Opens a resident for a draft (0: a new one). */
+static void open_resident(struct tui *t, int64_t id)
+{
+	if (id)
+		tui_resident_edit(t, id);
+	else
+		tui_resident_new(t, 0);
+}
+
+/* Opens a household for a draft (0: a new one). */
+static void open_household(struct tui *t, int64_t id)
+{
+	tui_household_form(t, id);
+}
+
+/* The screens that resume a draft of their form. */
+static const struct draft_opener draft_openers[] = {
+	{ "resident", open_resident },
+	{ "household", open_household },
+};
+
+/* Offers the operator's newest draft: resumed exactly, or discarded on "no". */
+static void offer_draft(struct tui *t)
+{
+	struct draft dr;
+	if (!draft_latest(t->app->st, &dr))
+		return;
+	const struct draft_opener *op = NULL;
+	for (size_t i = 0; i < ARRAY_LEN(draft_openers); i++)
+		if (strcmp(draft_openers[i].form, dr.form) == 0)
+			op = &draft_openers[i];
+	const char *first = dr.n > 0 && dr.values[0] ? dr.values[0] : "";
+	for (size_t i = 0; i < dr.n; i++)
+		if (strcmp(dr.names[i], "name") == 0 && dr.values[i])
+			first = dr.values[i];
+	char *q = xasprintf(_("A form was left unsaved (%s %s, last typed %s), perhaps when the connection dropped. "
+			      "Resume it where you were? (n discards it)"),
+			    _(dr.title ? dr.title : dr.form), first, dr.saved_at ? dr.saved_at : "");
+	erase();
+	tui_title(t, _("Unsaved form"));
+	wnoutrefresh(stdscr);
+	bool resume = op && tui_confirm(t, q, true);
+	free(q);
+	if (!resume) {
+		if (op)
+			draft_discard(t->app->st, dr.form, dr.record_id);
+		draft_free(&dr);
+		return;
+	}
+	int64_t record = dr.record_id;
+	draft_arm(&dr);
+	op->open(t, record);
+	draft_free(&dr);
+}
+
+void tui_signed_in(struct tui *t)
+{
+	tui_idle_arm(t);
+	char *made = NULL, *err = NULL;
+	if (backup_daily(t->app->st, &made, &err) != 0)
+		tui_error(t, _("Today's backup failed: %s"), err ? err : "?");
+	else if (made)
+		tui_message(t, _("Today's backup: %s"), made);
+	free(made);
+	free(err);
+	offer_draft(t);
 }

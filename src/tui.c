@@ -27,7 +27,7 @@ int tui_run(struct app *app)
 		return 1;
 	}
 	if (tui_signin_run(&t)) {
-		tui_idle_arm(&t);
+		tui_signed_in(&t);
 		tui_menu_run(&t);
 	}
 	tui_core_stop(&t);

@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 packages="gcc meson ninja-build pkg-config gettext locales libsqlite3-dev sqlite3 \
-libncurses-dev libvterm-dev unicode-data valgrind \
+libncurses-dev libvterm-dev unicode-data valgrind libcrypt-dev \
 libxlsxwriter-dev libfreexl-dev libzip-dev libxml2-dev libspreadsheet-writeexcel-perl"
 missing=""
 for p in $packages; do

@@ -1,0 +1,39 @@
+/* backup: consistent copies of the register while clerks work, and a restore that
+ * checks the copy before it replaces anything.
+ *
+ * A backup is SQLite's online backup API from the store's connection into a fresh
+ * owner-only file, renamed into place when complete. A restore checks the copy
+ * (integrity_check, application_id, schema version, the audit log's hash chain),
+ * keeps the current file as DB.before-restore-TIME, then copies the backup into the
+ * live database in one write transaction: every other session sees the old register
+ * or the restored one, never a mixture.
+ *
+ * Settings: backup_daily_keep (default 7; 0 = no daily backup) copies kept in
+ * backup_folder (default: the database's folder + "/backups"), one per day, made
+ * at the first TUI start of the day (or by `shanzhi backup --daily` from cron). */
+#ifndef SZ_BACKUP_H
+#define SZ_BACKUP_H
+
+#include <stdbool.h>
+
+struct store;
+struct cli_opts;
+
+/* Copies the database into dest (replaced when it exists). 0, or -1 with *err. */
+int backup_make(struct store *st, const char *dest, char **err);
+/* Checks that path holds a sound shanzhi database; -1 with *err saying what is wrong. */
+int backup_verify(const char *path, char **err);
+/* Replaces the database at db_path with the backup at src after checking it; the
+ * current file is kept first, its name in *kept (caller frees) when wanted. */
+int backup_restore(const char *src, const char *db_path, char **kept, char **err);
+/* Today's rotating backup when the setting asks for one and it is missing; the
+ * oldest beyond the kept number are removed. *made (caller frees) names a new copy. */
+int backup_daily(struct store *st, char **made, char **err);
+/* The folder of the daily backups. Caller frees. */
+char *backup_folder(struct store *st);
+
+/* `shanzhi backup FILE | --daily` and `shanzhi restore FILE` */
+int backup_cmd_backup(const struct cli_opts *o, int argc, char **argv);
+int backup_cmd_restore(const struct cli_opts *o, int argc, char **argv);
+
+#endif

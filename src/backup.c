@@ -1,0 +1,397 @@
+/* backup: online backups, checked restores, the rotating daily copy (see backup.h). */
+#include "backup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "access.h"
+#include "audit.h"
+#include "auth.h"
+#include "cli.h"
+#include "console.h"
+#include "i18n.h"
+#include "paths.h"
+#include "schema.h"
+#include "store.h"
+#include "util.h"
+
+#define DEFAULT_DAILY_KEEP 7
+#define DAILY_PREFIX "shanzhi-"
+
+/* Sets *err to a formatted message. */
+__attribute__((format(printf, 2, 3)))
+static void backup_err(char **err, const char *fmt, ...)
+{
+	if (!err)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	free(*err);
+	*err = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* Copies every page of src into dst in one step, waiting while a writer holds a
+ * lock the copy needs. */
+static int copy_pages(sqlite3 *dst, sqlite3 *src, char **err)
+{
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	if (!b) {
+		backup_err(err, _("cannot start the copy: %s"), sqlite3_errmsg(dst));
+		return -1;
+	}
+	int rc, tries = 0;
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+		if (++tries > 400)
+			break;
+		usleep(25000);
+	}
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		backup_err(err, _("the copy failed: %s"), sqlite3_errstr(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* Flushes a file to the disk. */
+static int sync_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Flushes the folder holding path (a rename is durable once its folder is). */
+static void sync_folder_of(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	int fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+/* Copies the connection src into a new owner-only file dest, through a temporary
+ * file renamed into place. */
+static int copy_to_file(sqlite3 *src, const char *dest, char **err)
+{
+	char *tmp = xasprintf("%s.tmp-%ld", dest, (long)getpid());
+	unlink(tmp);
+	int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		backup_err(err, _("cannot create %s: %s"), tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	close(fd);
+	sqlite3 *dst = NULL;
+	int rc = -1;
+	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		backup_err(err, _("cannot open %s: %s"), tmp, sqlite3_errmsg(dst));
+	else if (copy_pages(dst, src, err) == 0)
+		rc = 0;
+	/* a backup is one self-contained file: no WAL beside it */
+	if (rc == 0 && sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+		backup_err(err, _("cannot finish %s: %s"), tmp, sqlite3_errmsg(dst));
+		rc = -1;
+	}
+	sqlite3_close(dst);
+	if (rc == 0 && sync_file(tmp) != 0) {
+		backup_err(err, _("cannot write %s to the disk: %s"), tmp, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && rename(tmp, dest) != 0) {
+		backup_err(err, _("cannot rename %s to %s: %s"), tmp, dest, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0)
+		unlink(tmp);
+	else
+		sync_folder_of(dest);
+	free(tmp);
+	return rc;
+}
+
+int backup_make(struct store *st, const char *dest, char **err)
+{
+	if (strcmp(dest, store_path(st)) == 0) {
+		backup_err(err, "%s", _("a backup cannot replace the database itself"));
+		return -1;
+	}
+	return copy_to_file(store_db(st), dest, err);
+}
+
+/* One integer from a query on db; def on failure. */
+static long long db_int(sqlite3 *db, const char *sql, long long def)
+{
+	sqlite3_stmt *stmt;
+	long long v = def;
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* integrity_check's first line: "ok" when the file is sound. Caller frees. */
+static char *integrity(sqlite3 *db)
+{
+	sqlite3_stmt *stmt;
+	char *v = NULL;
+	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check(5)", -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+		v = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	else
+		v = xstrdup(sqlite3_errmsg(db));
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* The checks of an open copy. */
+static int verify_db(sqlite3 *db, const char *path, char **err)
+{
+	char *ok = integrity(db);
+	int rc = -1;
+	long long app = db_int(db, "PRAGMA application_id", -1);
+	long long version = db_int(db, "PRAGMA user_version", -1);
+	bool chained = db_int(db, "SELECT count(*) FROM pragma_table_info('audit') WHERE name = 'hash'", 0) > 0;
+	struct strbuf chain = {0};
+	if (strcmp(ok, "ok") != 0)
+		backup_err(err, _("%s is damaged: %s"), path, ok);
+	else if (app != SCHEMA_APPLICATION_ID)
+		backup_err(err, _("%s is not a shanzhi database"), path);
+	else if (version < 1 || version > schema_latest())
+		backup_err(err, _("%s has schema version %lld; this program knows 1 to %d"), path, version,
+			   schema_latest());
+	else if (chained && audit_verify(db, &chain))
+		backup_err(err, _("%s: its audit log has been tampered with: %s"), path, chain.s ? chain.s : "");
+	else
+		rc = 0;
+	sb_free(&chain);
+	free(ok);
+	return rc;
+}
+
+int backup_verify(const char *path, char **err)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		backup_err(err, _("%s: no such file"), path);
+		return -1;
+	}
+	sqlite3 *db = NULL;
+	int rc = -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		backup_err(err, _("%s cannot be opened: %s"), path, sqlite3_errmsg(db));
+	else if (db_int(db, "SELECT count(*) FROM sqlite_schema", -1) < 0)
+		backup_err(err, _("%s is not a shanzhi database (%s)"), path, sqlite3_errmsg(db));
+	else
+		rc = verify_db(db, path, err);
+	sqlite3_close(db);
+	return rc;
+}
+
+/* A name beside db_path for the file it was before a restore. Caller frees. */
+static char *kept_name(const char *db_path)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	return xasprintf("%s.before-restore-%s", db_path, stamp);
+}
+
+int backup_restore(const char *src, const char *db_path, char **kept, char **err)
+{
+	if (backup_verify(src, err) != 0)
+		return -1;
+	sqlite3 *from = NULL, *live = NULL;
+	int rc = -1;
+	char *keep = kept_name(db_path);
+	if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		backup_err(err, _("%s cannot be opened: %s"), src, sqlite3_errmsg(from));
+	} else if (sqlite3_open_v2(db_path, &live, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		backup_err(err, _("%s cannot be opened: %s"), db_path, sqlite3_errmsg(live));
+	} else {
+		sqlite3_busy_timeout(live, 10000);
+		/* the current register first, unless it is too damaged to copy */
+		char *kerr = NULL;
+		if (copy_to_file(live, keep, &kerr) != 0) {
+			free(keep);
+			keep = NULL;
+		}
+		free(kerr);
+		rc = copy_pages(live, from, err);
+	}
+	sqlite3_close(from);
+	sqlite3_close(live);
+	if (rc == 0)
+		chmod(db_path, 0600);
+	if (kept)
+		*kept = rc == 0 ? keep : NULL;
+	if (!kept || rc != 0)
+		free(keep);
+	return rc;
+}
+
+char *backup_folder(struct store *st)
+{
+	char *v = store_setting(st, "backup_folder");
+	if (v && *v)
+		return v;
+	free(v);
+	char *dir = xstrdup(store_path(st)), *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	char *folder = xasprintf("%s/backups", slash ? dir : ".");
+	free(dir);
+	return folder;
+}
+
+/* Sorts names. */
+static int name_order(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Removes the oldest daily copies beyond keep. */
+static void daily_prune(const char *folder, long keep)
+{
+	DIR *d = opendir(folder);
+	if (!d)
+		return;
+	char **names = NULL;
+	size_t n = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		size_t len = strlen(e->d_name);
+		if (strncmp(e->d_name, DAILY_PREFIX, strlen(DAILY_PREFIX)) == 0 && len > 3 &&
+		    strcmp(e->d_name + len - 3, ".db") == 0) {
+			names = xrealloc(names, (n + 1) * sizeof *names);
+			names[n++] = xstrdup(e->d_name);
+		}
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, name_order);
+	for (size_t i = 0; i < n; i++) {
+		if ((long)(n - i) > keep) {
+			char *p = xasprintf("%s/%s", folder, names[i]);
+			unlink(p);
+			free(p);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+int backup_daily(struct store *st, char **made, char **err)
+{
+	if (made)
+		*made = NULL;
+	char *v = store_setting(st, "backup_daily_keep");
+	long keep = v ? strtol(v, NULL, 10) : DEFAULT_DAILY_KEEP;
+	free(v);
+	if (keep <= 0)
+		return 0;
+	char *folder = backup_folder(st);
+	if (mkdir(folder, 0700) != 0 && errno != EEXIST) {
+		backup_err(err, _("cannot create the backup folder %s: %s"), folder, strerror(errno));
+		free(folder);
+		return -1;
+	}
+	char today[11];
+	store_today(today);
+	char *dest = xasprintf("%s/" DAILY_PREFIX "%s.db", folder, today);
+	int rc = 0;
+	if (access(dest, F_OK) != 0) {
+		rc = backup_make(st, dest, err);
+		if (rc == 0 && made)
+			*made = xstrdup(dest);
+	}
+	if (rc == 0)
+		daily_prune(folder, keep);
+	free(dest);
+	free(folder);
+	return rc;
+}
+
+int backup_cmd_backup(const struct cli_opts *o, int argc, char **argv)
+{
+	bool daily = argc == 2 && strcmp(argv[1], "--daily") == 0;
+	if (argc != 2) {
+		console_printf(stderr, "%s\n", _("shanzhi: usage: backup FILE | backup --daily"));
+		return 2;
+	}
+	char *path, *err = NULL, *made = NULL;
+	struct store *st = cli_open_store(o, &path);
+	if (!st)
+		return 1;
+	int rc = daily ? backup_daily(st, &made, &err) : backup_make(st, argv[1], &err);
+	if (rc == 0 && !daily)
+		rc = backup_verify(argv[1], &err);
+	if (rc != 0)
+		console_printf(stderr, "shanzhi: backup: %s\n", err ? err : "?");
+	else if (!daily)
+		console_printf(stdout, _("Backup of %s written to %s and checked.\n"), path, argv[1]);
+	else if (made)
+		console_printf(stdout, _("Daily backup written to %s.\n"), made);
+	else
+		console_printf(stdout, "%s\n", _("Today's backup exists already (or daily backups are off)."));
+	free(made);
+	free(err);
+	store_close(st);
+	free(path);
+	return rc ? 1 : 0;
+}
+
+/* Whether the command line's operator may restore: an administrator, or anyone
+ * when the current file cannot be opened as a register any more (the reason to
+ * restore). */
+static bool may_restore(const struct cli_opts *o, const char *db_path, char **err)
+{
+	struct store *st = store_open(db_path, NULL);
+	if (!st)
+		return true;
+	const char *login = o->operator_login ? o->operator_login : getenv("USER");
+	bool ok = auth_needs_first_admin(st) || (login && auth_cli_operator(st, login, err) == 0 &&
+					       access_allows(st, ACCESS_ADMIN));
+	if (!ok && err && !*err)
+		*err = access_refusal(st, ACCESS_ADMIN);
+	store_close(st);
+	return ok;
+}
+
+int backup_cmd_restore(const struct cli_opts *o, int argc, char **argv)
+{
+	if (argc != 2) {
+		console_printf(stderr, "%s\n", _("shanzhi: usage: restore FILE"));
+		return 2;
+	}
+	char *path = paths_database(o->db), *err = NULL, *kept = NULL;
+	int rc = may_restore(o, path, &err) ? backup_restore(argv[1], path, &kept, &err) : -1;
+	if (rc != 0) {
+		console_printf(stderr, _("shanzhi: restore: nothing was changed: %s\n"), err ? err : "?");
+	} else {
+		console_printf(stdout, _("%s restored from %s.\n"), path, argv[1]);
+		if (kept)
+			console_printf(stdout, _("The register as it was is kept in %s.\n"), kept);
+	}
+	free(kept);
+	free(err);
+	free(path);
+	return rc ? 1 : 0;
+}

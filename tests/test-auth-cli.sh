@@ -1,0 +1,107 @@
+#!/bin/sh
+# Operators, backups and the audit chain as a shell user drives them: `user`,
+# `backup`, `restore`, `check`, and the command line's operator rules.
+# Usage: test-auth-cli.sh PATH/TO/shanzhi
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export SHANZHI_TODAY=2026-11-26 LANG=zh_CN.UTF-8
+unset LANGUAGE
+run=0 failed=0
+
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+# expect NAME WANT_STATUS PATTERN -- command...: status and a fixed-string match on stdout+stderr
+expect() {
+	name=$1 want=$2 pattern=$3
+	shift 4
+	run=$((run + 1))
+	out=$("$@" 2>&1)
+	got=$?
+	[ "$got" -eq "$want" ] || { fail "$name: exit status $got, want $want; output: $out"; return; }
+	printf '%s\n' "$out" | grep -qF -- "$pattern" || fail "$name: output lacks \"$pattern\": $out"
+}
+# expect_in INPUT NAME WANT_STATUS PATTERN -- command...: the same with INPUT on standard input
+expect_in() {
+	input=$1 name=$2 want=$3 pattern=$4
+	shift 5
+	run=$((run + 1))
+	out=$(printf '%s\n' "$input" | "$@" 2>&1)
+	got=$?
+	[ "$got" -eq "$want" ] || { fail "$name: exit status $got, want $want; output: $out"; return; }
+	printf '%s\n' "$out" | grep -qF -- "$pattern" || fail "$name: output lacks \"$pattern\": $out"
+}
+# same NAME WANT GOT
+same() {
+	run=$((run + 1))
+	[ "$2" = "$3" ] || fail "$1: got \"$3\", want \"$2\""
+}
+
+db=$tmp/v.db
+sz() { "$bin" --lang en --db "$db" "$@"; }
+expect demo 0 "Sign in as admin with the password demo" -- sz demo --residents 200
+expect demo-zh 0 "请以 admin 登录，密码 demo" -- "$bin" --db "$tmp/zh.db" demo --residents 20
+
+# operators: the administrator adds, a clerk is refused, passwords never in clear
+expect_in 'clerk-pw' add-clerk 0 "Operator lin added" -- sz --operator admin user add lin --role clerk --password-stdin
+expect_in 'view-pw' add-viewer 0 "added" -- sz --operator admin user add kan --role viewer --password-stdin
+expect_in 'x' add-short 1 "4 to 128" -- sz --operator admin user add shorty --role clerk --password-stdin
+expect_in 'pass-1234' add-badrole 1 "unknown role janitor" -- sz --operator admin user add jan --role janitor --password-stdin
+expect_in 'pass-1234' add-by-clerk 1 "may not administer operators" -- sz --operator lin user add eve --role admin --password-stdin
+expect_in 'pass-1234' add-quote 1 "quotes" -- sz --operator admin user add "x'; DROP TABLE operator; --" --role clerk --password-stdin
+expect list 0 "lin" -- sz --operator admin user list
+expect list-role 0 "read-only" -- sz --operator admin user list
+same no-clear-password 0 "$(sqlite3 "$db" "SELECT count(*) FROM operator WHERE password_hash LIKE '%clerk-pw%' OR password_hash NOT LIKE '\$y\$%'")"
+same no-hash-in-audit 0 "$(sqlite3 "$db" "SELECT count(*) FROM audit WHERE after LIKE '%\$y\$%'")"
+expect_in 'new-pw-1' passwd-own 0 "is set" -- sz --operator lin user passwd lin --password-stdin
+expect_in 'new-pw-1' passwd-other 1 "may not administer" -- sz --operator lin user passwd admin --password-stdin
+expect disable-by-viewer 1 "may not administer" -- sz --operator kan user disable lin
+expect disable 0 "disabled" -- sz --operator admin user disable lin
+expect disabled-refused 1 "disabled" -- sz --operator lin search 王
+expect last-admin 1 "last administrator" -- sz --operator admin user disable admin
+expect enable 0 "enabled" -- sz --operator admin user enable lin
+expect usage 2 "user add NAME" -- sz user frobnicate
+
+# the command line's operator: an unknown login reads, but may not write
+expect stranger-reads 0 "no problems" -- sz --operator stranger check
+expect stranger-backup-refused 1 "may not administer" -- sz --operator stranger restore "$db"
+
+# a fresh register: the first operator added must be an administrator
+fresh=$tmp/fresh.db
+expect_in 'pass-1234' fresh-clerk 1 "must be an administrator" -- "$bin" --lang en --db "$fresh" user add first --role clerk --password-stdin
+expect_in 'pass-1234' fresh-admin 0 "added" -- "$bin" --lang en --db "$fresh" user add first --role admin --password-stdin
+same fresh-mode 600 "$(stat -c %a "$fresh")"
+
+# backups while a writer works, a restore round trip, refusals of bad copies
+before=$(sqlite3 "$db" "SELECT count(*) FROM resident")
+( for i in 1 2 3 4 5; do sz --operator admin user role kan clerk; sz --operator admin user role kan viewer; done >/dev/null 2>&1 ) &
+expect backup 0 "checked" -- sz --operator admin backup "$tmp/b1.db"
+wait
+same backup-mode 600 "$(stat -c %a "$tmp/b1.db")"
+same backup-rows "$before" "$(sqlite3 "$tmp/b1.db" "SELECT count(*) FROM resident")"
+sqlite3 "$db" "DROP TRIGGER resident_key_au; DROP TRIGGER resident_no_delete; DELETE FROM resident_key; DELETE FROM household; UPDATE resident SET household_id = NULL; DELETE FROM resident WHERE id > 10"
+expect restore 0 "restored from" -- sz --operator admin restore "$tmp/b1.db"
+same restored-rows "$before" "$(sqlite3 "$db" "SELECT count(*) FROM resident")"
+expect restored-check 0 "no problems" -- sz --operator admin check
+run=$((run + 1)); ls "$db".before-restore-* >/dev/null 2>&1 || fail "the register before the restore was not kept"
+head -c 8192 "$tmp/b1.db" > "$tmp/cut.db"
+expect restore-cut 1 "nothing was changed" -- sz --operator admin restore "$tmp/cut.db"
+printf 'a letter, not a database\n' > "$tmp/letter.db"
+expect restore-letter 1 "nothing was changed" -- sz --operator admin restore "$tmp/letter.db"
+sqlite3 "$tmp/other.db" "CREATE TABLE t(x); INSERT INTO t VALUES (1)"
+expect restore-other 1 "not a shanzhi database" -- sz --operator admin restore "$tmp/other.db"
+cp "$tmp/b1.db" "$tmp/tampered.db"
+sqlite3 "$tmp/tampered.db" "DROP TRIGGER audit_no_update; UPDATE audit SET reason = '改过' WHERE id = 5"
+expect restore-tampered 1 "audit entry 5" -- sz --operator admin restore "$tmp/tampered.db"
+same after-refusals "$before" "$(sqlite3 "$db" "SELECT count(*) FROM resident")"
+expect daily 0 "shanzhi-2026-11-26.db" -- sz --operator admin backup --daily
+expect daily-again 0 "exists already" -- sz --operator admin backup --daily
+
+# an audit row changed with the sqlite3 shell is named by check
+sqlite3 "$db" "DROP TRIGGER audit_no_update; UPDATE audit SET after = json_set(after, '\$.name', '王五') WHERE id = (SELECT min(id) FROM audit WHERE tbl = 'town')"
+id=$(sqlite3 "$db" "SELECT min(id) FROM audit WHERE tbl = 'town'")
+expect check-tampered 1 "audit entry $id (town" -- sz check
+expect check-tampered-zh 1 "审计记录 $id" -- "$bin" --db "$db" check
+
+echo "$run checks, $failed failed"
+[ "$failed" -eq 0 ]
