@@ -35,6 +35,9 @@ struct cli_opts;
 struct form_registry;
 
 extern const char service_schema_v1[];
+/* service_tally(month, item_code, handler, village_id, requests, done, on_time, rated,
+ * declined, r1..r5, followups, followups_done): the monthly figures, kept by triggers. */
+extern const char service_schema_v2[];
 
 /* ---- the catalogue ---- */
 
@@ -105,6 +108,12 @@ const char *service_status_label(const char *status);
 const char *service_rating_label(int rating);
 /* Whether a stored status is one of the open ones. */
 bool service_status_open(const char *status);
+
+/* The work list: open requests and open follow-ups, the earliest due first. Parameters:
+ * ?1 handler prefix ('' for all), ?2 limit, ?3 offset. Columns: key (id * 2, plus 1 for
+ * a follow-up), due date, number, item code, applicant, handler, status, follow-up 1/0.
+ * The partial indexes service_open_due and service_followup_open keep it to the open rows. */
+extern const char service_worklist_sql[];
 
 /* ---- statistics ---- */
 

@@ -31,6 +31,7 @@
 #include "xlsx.h"
 
 #define PROBLEMS_KEPT 20
+
 #define PROGRESS_EVERY 10000
 
 /* ---- column names ---- */
@@ -475,6 +476,16 @@ static int rejects_close(struct rejects *rj, char **err)
 
 /* ---- the import ---- */
 
+/* The codes of the last distinct labels met in one column: a roster repeats 男, 汉族
+ * and 户主 a million times, and finding a label's code asks gettext for every label
+ * of the list. */
+#define MEMO_SIZE 256
+struct label_memo {
+	char *raw[MEMO_SIZE];
+	char *code[MEMO_SIZE];   /* NULL: no code for that text */
+	size_t n, next;
+};
+
 struct importer {
 	struct store *st;
 	sqlite3 *db;
@@ -483,6 +494,8 @@ struct importer {
 	struct form_data data;
 	struct import_mapping map;
 	int *col_field;           /* per column: form field index, or -1 */
+	struct label_memo *memo;  /* per column */
+	size_t memo_n;
 	long col_hh, col_addr, col_group, col_town, col_village, col_grid;
 	int f_id, f_relation, f_household;
 	int64_t first_household, first_resident;  /* highest ids before the load */
@@ -554,6 +567,12 @@ static void importer_finish(struct importer *im)
 	form_data_free(&im->data);
 	form_eval_free(im->ev);
 	import_mapping_free(&im->map);
+	for (size_t c = 0; im->memo && c < im->memo_n; c++)
+		for (size_t i = 0; i < im->memo[c].n; i++) {
+			free(im->memo[c].raw[i]);
+			free(im->memo[c].code[i]);
+		}
+	free(im->memo);
 	free(im->col_field);
 	free(im->lines);
 	free(im->grid_key);
@@ -564,6 +583,8 @@ static void importer_finish(struct importer *im)
 static void importer_columns(struct importer *im)
 {
 	im->col_field = xcalloc(im->map.n ? im->map.n : 1, sizeof *im->col_field);
+	im->memo = xcalloc(im->map.n ? im->map.n : 1, sizeof *im->memo);
+	im->memo_n = im->map.n;
 	im->col_hh = im->col_addr = im->col_group = im->col_town = im->col_village = im->col_grid = -1;
 	for (size_t i = 0; i < im->map.n; i++) {
 		const char *t = im->map.targets[i];
@@ -705,6 +726,26 @@ static char *labels_to_codes(const struct field_def *f, const char *raw)
 	return code ? xstrdup(code) : NULL;
 }
 
+/* labels_to_codes through the column's memo. Caller frees. */
+static char *memo_codes(struct label_memo *m, const struct field_def *f, const char *raw)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->raw[i], raw) == 0)
+			return xstrdup(m->code[i]);
+	char *code = labels_to_codes(f, raw);
+	size_t slot;
+	if (m->n < MEMO_SIZE) {
+		slot = m->n++;
+	} else {
+		slot = m->next++ % MEMO_SIZE;   /* the oldest goes */
+		free(m->raw[slot]);
+		free(m->code[slot]);
+	}
+	m->raw[slot] = xstrdup(raw);
+	m->code[slot] = xstrdup(code);
+	return code;
+}
+
 /* Fills the form data from a row: cleaned cells, day numbers as dates, labels as
  * codes. */
 static void importer_fill(struct importer *im, const struct csv_row *row)
@@ -721,7 +762,7 @@ static void importer_fill(struct importer *im, const struct csv_row *row)
 		if (f->type == FIELD_DATE)
 			alt = excel_serial_date(v);
 		else if (f->type == FIELD_CHOICE || f->type == FIELD_MULTI)
-			alt = labels_to_codes(f, row->fields[c]);
+			alt = memo_codes(&im->memo[c], f, row->fields[c]);
 		form_data_set(&im->data, (size_t)fi, alt ? alt : v);
 		free(alt);
 		free(v);
@@ -1136,6 +1177,7 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 			rj.ncols--;   /* Excel's trailing empty columns: the reason follows the last named one */
 		rc = store_bulk_begin(st, err);
 	}
+
 	if (rc == 0) {
 		im.first_household = query_int64(im.db, "SELECT coalesce(max(id), 0) FROM household");
 		im.first_resident = query_int64(im.db, "SELECT coalesce(max(id), 0) FROM resident");

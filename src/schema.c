@@ -193,6 +193,7 @@ static const char *const schema_steps[] = {
 	dispute_schema_v1,  /* 人民调解 cases (dispute.h) */
 	service_schema_v1,  /* 便民服务 requests (service.h) */
 	auth_schema_v1,  /* operators with passwords, the audit hash chain, drafts (auth.h) */
+	service_schema_v2,  /* 便民服务 monthly tally kept by triggers (service.h) */
 };
 
 int schema_latest(void)

@@ -199,8 +199,6 @@ static int request_save(void *ctx, struct tui_form *f, char **err)
 	return 0;
 }
 
-static const struct tui_hint form_hints[] = { { "F4", N_("Pick") } };
-
 int64_t tui_service_new(struct tui *t)
 {
 	if (!service_may(t, ACCESS_SERVICE_EDIT))
@@ -214,7 +212,6 @@ int64_t tui_service_new(struct tui *t)
 	struct tui_form_ops ops = {
 		.ctx = &fc, .field_left = request_field_left, .save = request_save,
 		.ref_text = request_ref_text, .ref_pick = request_ref_pick,
-		.hints = form_hints, .nhints = ARRAY_LEN(form_hints),
 	};
 	struct form_data d;
 	form_data_init(&d, def);
@@ -249,27 +246,11 @@ int64_t tui_service_new(struct tui *t)
 
 /* ---- the work list ---- */
 
-/* Open requests and open follow-ups, by due date; the handler filter is a prefix. */
-static const char worklist_sql[] =
-	"SELECT w.k, w.due, w.number, w.item_code, coalesce(r.name, w.visitor_name, ''), w.handler,"
-	" w.status, w.fu FROM ("
-	"  SELECT q.id * 2 AS k, q.due_on AS due, q.number, q.item_code, q.resident_id, q.visitor_name,"
-	"   q.handler, q.status, 0 AS fu FROM service_request q"
-	"  WHERE q.status IN ('accepted', 'in_progress', 'transferred')"
-	"   AND (?1 = '' OR (q.handler >= ?1 AND q.handler < ?1 || char(1114111)))"
-	"  UNION ALL"
-	"  SELECT q.id * 2 + 1, q.followup_due, q.number, q.item_code, q.resident_id, q.visitor_name,"
-	"   q.handler, q.status, 1 FROM service_request q"
-	"  WHERE q.followup_due IS NOT NULL AND q.followup_done_on IS NULL"
-	"   AND (?1 = '' OR (q.handler >= ?1 AND q.handler < ?1 || char(1114111)))"
-	"  ORDER BY 2, 1 LIMIT ?2 OFFSET ?3) w"
-	" LEFT JOIN resident r ON r.id = w.resident_id ORDER BY w.due, w.k";
-
 /* The column heads of the work list, laid out like its lines. Caller frees. */
 static char *worklist_header(void)
 {
 	struct strbuf sb = { 0 };
-	tui_col(&sb, _("Due"), 10);
+	tui_col(&sb, _("Due on"), 10);
 	tui_col(&sb, "", 6);
 	tui_col(&sb, _("Number"), 12);
 	tui_col(&sb, _("Item"), 22);
@@ -309,7 +290,7 @@ static int worklist_fetch(void *ctx, const char *query, size_t offset, size_t li
 	struct tui *t = ctx;
 	sqlite3 *db = store_db(t->app->st);
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(db, worklist_sql, -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, service_worklist_sql, -1, &s, NULL) != SQLITE_OK) {
 		*err = xstrdup(sqlite3_errmsg(db));
 		return -1;
 	}
@@ -678,7 +659,8 @@ static void stats_draw_group(struct stats_view *v, int y)
 		return;
 	if (v->top > n)
 		v->top = 0;
-	char *head = stats_header(_(group_titles[v->group]));
+	char *head = v->chart ? xasprintf("%s: %s, %s", _(group_titles[v->group]), _("Requests"), _("Good %"))
+			      : stats_header(_(group_titles[v->group]));
 	tui_put(stdscr, y++, 1, head, COLS - 2, A_BOLD | A_UNDERLINE);
 	free(head);
 	if (n == 0) {

@@ -1,0 +1,234 @@
+/* Acceptance test of the 便民服务 screens: the real shanzhi binary in a pseudo-terminal.
+ *
+ * usage: test-tui-service SHANZHI LOCALE    (LOCALE zh_CN.UTF-8 or zh_CN.GBK)
+ *
+ * A clerk logs a request for a demo resident (picked by search), closes it with
+ * rating 2 (不满意), finds the follow-up on the work list, records it, and looks at the
+ * month's statistics with the formula of the good-rating rate and the bar chart.
+ * TUI_TRACE=1 dumps every step. */
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "check.h"
+#include "pty.h"
+
+#define WAIT_MS 5000
+
+static const char *shanzhi;
+static const char *locale;
+static char *db;
+
+/* With TUI_TRACE set, the screen after each step goes to stderr. */
+static void trace(const struct pty *t, const char *step)
+{
+	if (getenv("TUI_TRACE"))
+		pty_dump(t, stderr, step);
+}
+
+/* Sends a named key and lets the screen settle. */
+static void key(struct pty *t, const char *name)
+{
+	pty_key(t, name);
+	pty_settle(t);
+	trace(t, name);
+}
+
+/* Types text and lets the screen settle. */
+static void type(struct pty *t, const char *utf8)
+{
+	pty_type(t, utf8);
+	pty_settle(t);
+	trace(t, utf8);
+}
+
+/* The first match of a regular expression on the screen (caller frees), or NULL. */
+static char *screen_match(const struct pty *t, const char *pattern)
+{
+	regex_t re;
+	regmatch_t m;
+	char *screen = pty_screen(t), *found = NULL;
+	if (regcomp(&re, pattern, REG_EXTENDED) == 0) {
+		if (regexec(&re, screen, 1, &m, 0) == 0)
+			found = strndup(screen + m.rm_so, (size_t)(m.rm_eo - m.rm_so));
+		regfree(&re);
+	}
+	free(screen);
+	return found;
+}
+
+/* Tab until the cursor is on the row of the field labelled label; false if never. */
+static bool goto_field(struct pty *t, const char *label)
+{
+	for (int i = 0; i < 12; i++) {
+		int col, r = pty_find(t, label, &col), cr, cc;
+		pty_cursor(t, &cr, &cc);
+		if (r >= 0 && r == cr)
+			return true;
+		key(t, "Tab");
+	}
+	pty_dump(t, stderr, label);
+	return false;
+}
+
+/* The value shown after a form label on its row (caller frees), or NULL. */
+static char *field_value(const struct pty *t, const char *label)
+{
+	int col, r = pty_find(t, label, &col);
+	if (r < 0)
+		return NULL;
+	char *row = pty_row(t, r);
+	const char *at = strstr(row, label) + strlen(label);
+	while (*at == ' ' || *at == '*')
+		at++;   /* the gap and the mark of a required field */
+	char *v = strdup(at);
+	char *gap = strstr(v, "  ");
+	if (gap)
+		*gap = '\0';
+	free(row);
+	return v;
+}
+
+/* Leaves the program: F10 until the main menu asks, then yes; true on exit status 0. */
+static bool tui_quit(struct pty *t)
+{
+	for (int i = 0; i < 8 && !pty_exited(t, NULL); i++) {
+		if (pty_contains(t, "离开善治") || pty_contains(t, "Leave shanzhi")) {
+			type(t, "y");
+			break;
+		}
+		if (pty_contains(t, "y = ")) {
+			type(t, "y");
+			continue;
+		}
+		key(t, "F10");
+	}
+	int status = -1;
+	bool exited = pty_wait_exit(t, WAIT_MS, &status);
+	if (!exited || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		pty_dump(t, stderr, "the program did not exit cleanly");
+	pty_close(t);
+	return exited && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Whether some row between first and last has a run of reverse-video cells (a bar). */
+static bool has_bar(const struct pty *t, int first, int last)
+{
+	for (int r = first; r <= last; r++) {
+		int start;
+		if (pty_attr_run(t, r, 0, PTY_ATTR_REVERSE, &start) >= 2)
+			return true;
+	}
+	return false;
+}
+
+/* Logs a request for a demo resident, closes it with rating 2 and follows it up. */
+static void test_request_to_followup(void)
+{
+	const char *argv[] = { shanzhi, "--db", db, NULL };
+	struct pty *t = pty_spawn(argv, locale, 24, 80);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	CHECK(pty_contains(t, "3  便民服务"));
+	type(t, "3");
+	CHECK(pty_wait_for(t, "新建办件", WAIT_MS));
+	type(t, "2");
+	CHECK(pty_wait_for(t, "新建便民服务办件", WAIT_MS));
+	/* the resident: search first, pick the first match */
+	CHECK(goto_field(t, "居民"));
+	key(t, "F4");
+	CHECK(pty_wait_for(t, "查找居民", WAIT_MS));
+	type(t, "w");
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, "事项", WAIT_MS));
+	CHECK(!pty_contains(t, "来访人"));         /* a resident: no visitor fields */
+	/* the item by its code: materials filled in, the promised date said */
+	CHECK(goto_field(t, "事项"));
+	type(t, "YB01");
+	key(t, "Tab");
+	CHECK(pty_wait_for(t, "承诺 2026-11-26 前办结", WAIT_MS));
+	char *materials = field_value(t, "收取材料");
+	CHECK(materials && strstr(materials, "居民身份证"));
+	free(materials);
+	char *handler = field_value(t, "经办人");
+	CHECK(handler && *handler);
+	key(t, "F2");
+	CHECK(pty_wait_for(t, "为群众打印回执吗", WAIT_MS));
+	char *number = screen_match(t, "-20261126-[0-9]{3}");
+	CHECK(number != NULL);
+	type(t, "n");
+	/* the work list, filtered by the handler: the new request, due today */
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	type(t, handler ? handler : "");
+	CHECK(number && pty_wait_for(t, number + 1, WAIT_MS));
+	CHECK(pty_contains(t, "2026-11-26"));
+	CHECK(pty_contains(t, "受理"));
+	/* 办结 with rating 2 (不满意) and a comment */
+	key(t, "F8");
+	CHECK(pty_wait_for(t, "群众评价", WAIT_MS));
+	CHECK(pty_contains(t, "2 不满意"));
+	type(t, "2");
+	CHECK(pty_wait_for(t, "评价意见", WAIT_MS));
+	type(t, "等得太久");
+	key(t, "Enter");
+	/* the follow-up is on the work list, due in 5 working days */
+	CHECK(pty_wait_for(t, "待回访", WAIT_MS));
+	CHECK(pty_contains(t, "2026-12-03"));
+	CHECK(number && pty_contains(t, number + 1));
+	/* it closes only with the contact and the rectification */
+	key(t, "F8");
+	CHECK(pty_wait_for(t, "联系情况", WAIT_MS));
+	type(t, "电话回访本人");
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, "整改情况", WAIT_MS));
+	key(t, "Enter");                              /* nothing typed: refused */
+	CHECK(pty_wait_for(t, "回访须记录联系情况和整改情况", WAIT_MS));
+	CHECK(pty_contains(t, "待回访"));
+	key(t, "F8");
+	CHECK(pty_wait_for(t, "联系情况", WAIT_MS));
+	type(t, "电话回访本人");
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, "整改情况", WAIT_MS));
+	type(t, "已加快办理并致歉");
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, "回访已记录", WAIT_MS));
+	CHECK(!pty_contains(t, "待回访"));
+	/* the statistics of the month: the formula beside the figure, then the chart */
+	key(t, "F4");
+	CHECK(pty_wait_for(t, "便民服务统计", WAIT_MS));
+	CHECK(pty_contains(t, "好评率 = (非常满意 + 满意) / 评价数"));
+	CHECK(pty_contains(t, "回访完成"));
+	key(t, "F6");
+	CHECK(has_bar(t, 6, 21));
+	key(t, "F10");
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	free(number);
+	free(handler);
+	CHECK(tui_quit(t));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+		return 2;
+	}
+	shanzhi = argv[1];
+	locale = argv[2];
+	char *dir = pty_tempdir();
+	size_t n = strlen(dir) + 16;
+	db = malloc(n);
+	snprintf(db, n, "%s/village.db", dir);
+	const char *demo[] = { shanzhi, "--db", db, "demo", "--residents", "300", NULL };
+	int status;
+	free(pty_run(demo, locale, &status));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	test_request_to_followup();
+	pty_rmdir(dir);
+	free(dir);
+	free(db);
+	return check_finish();
+}
