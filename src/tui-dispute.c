@@ -173,7 +173,7 @@ static char *work_open(struct tui *t, sqlite3_stmt *s, const char *today)
 	dispute_due_date(col(s, 2), due);
 	(void)t;
 	bool late = dispute_overdue(col(s, 2), today);
-	return work_line(late ? _("OVERDUE") : _("Open"), col(s, 1),
+	return work_line(late ? _("OVERDUE") : _("In hand"), col(s, 1),
 			 xasprintf(_("open %d days, due %s: %s"), days, due, col(s, 3)));
 }
 
@@ -285,13 +285,16 @@ static void stats_draw(struct tui *t, int year, enum dispute_stats_by by)
 					       : xstrdup(_("none closed"));
 		bars[i].note = notes[i];
 	}
-	int rows = LINES - 8;
+	int rows = LINES - 9;
 	tui_chart_draw(stdscr, 3, 1, rows, COLS - 2, bars, s.n, NULL);
-	char *total = xasprintf(_("Total: %d cases, %d closed, %d settled (%.1f%%), %.2f yuan involved, %d kept from turning criminal"),
-				s.total.cases, s.total.concluded, s.total.success, dispute_success_rate(&s.total),
-				s.total.amount, s.total.kept_criminal);
-	tui_put(stdscr, LINES - 4, 1, total, COLS - 2, A_NORMAL);
+	char *total = xasprintf(_("Total: %d cases, %d closed, %d settled (%.1f%%)"), s.total.cases,
+				s.total.concluded, s.total.success, dispute_success_rate(&s.total));
+	char *more = xasprintf(_("%.2f yuan in dispute; %d kept from turning criminal"), s.total.amount,
+			       s.total.kept_criminal);
+	tui_put(stdscr, LINES - 5, 1, total, COLS - 2, A_BOLD);
+	tui_put(stdscr, LINES - 4, 1, more, COLS - 2, A_NORMAL);
 	free(total);
+	free(more);
 	for (size_t i = 0; i < s.n; i++)
 		free(notes[i]);
 	free(notes);
