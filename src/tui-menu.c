@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "store.h"
 #include "tui-dispute.h"
+#include "tui-exchange.h"
 #include "tui-screens.h"
 #include "tui-service.h"
 #include "util.h"
@@ -28,10 +29,11 @@ static const struct menu_entry menu_entries[] = {
 	{ '2', N_("Households"), tui_household_list },
 	{ '3', N_("Services"), tui_service_menu },
 	{ '4', N_("People's mediation"), tui_dispute_menu },
+	{ '6', N_("Import and export"), tui_exchange },
 };
 
 static const struct tui_hint menu_hints[] = {
-	{ "1-4", N_("Choose") }, { "F1", N_("Help") }, { "0/F10", N_("Quit") },
+	{ "1-6", N_("Choose") }, { "F1", N_("Help") }, { "0/F10", N_("Quit") },
 };
 
 /* The village the database describes, for the heading. Caller frees. */

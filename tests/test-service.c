@@ -324,6 +324,19 @@ static void test_report(struct store *st, int64_t res)
 	CHECK(strstr(text, "1 + 1 = 2") != NULL);
 	service_stats_free(&s);
 	free(text);
+	/* the tally the triggers keep equals the figures counted from the requests themselves */
+	static const char direct[] =
+		"SELECT substr(accepted_on, 1, 7), item_code, handler, coalesce(village_id, 0), count(*),"
+		" sum(status = 'done'), sum(coalesce(status = 'done' AND done_on <= due_on, 0)),"
+		" sum(rating IS NOT NULL), sum(rating_declined), sum(coalesce(rating = 1, 0)),"
+		" sum(coalesce(rating = 2, 0)), sum(coalesce(rating = 3, 0)), sum(coalesce(rating = 4, 0)),"
+		" sum(coalesce(rating = 5, 0)), sum(followup_due IS NOT NULL), sum(followup_done_on IS NOT NULL)"
+		" FROM service_request GROUP BY 1, 2, 3, 4";
+	char *diff = xasprintf("SELECT (SELECT count(*) FROM (SELECT * FROM service_tally WHERE requests > 0 EXCEPT %s))"
+			       " + (SELECT count(*) FROM (%s EXCEPT SELECT * FROM service_tally))", direct, direct);
+	CHECK_INT(query_int(st, diff, 0), 0);
+	CHECK(query_int(st, "SELECT count(*) FROM service_tally WHERE requests < 0 OR done < 0 OR r2 < 0", 0) == 0);
+	free(diff);
 	CHECK_INT(service_stats_month(st, "2026-13", &s, &err), -1);
 	free(err), err = NULL;
 	CHECK_INT(service_stats_month(st, "2027-01", &s, &err), 0);
