@@ -151,6 +151,9 @@ char *stars_notice_text(struct store *st, const struct rubric *r, const struct s
 /* The same as CSV rows (header first). */
 char *stars_notice_csv(struct store *st, const struct rubric *r, const struct stars_round *round,
 		       char **err);
+/* The same as an .xlsx workbook at path (the group and names as text). 0 or -1. */
+int stars_notice_xlsx(struct store *st, const struct rubric *r, const struct stars_round *round,
+		      const char *path, char **err);
 /* Households per level, by village, for a year: a text table. Caller frees. */
 char *stars_report_text(struct store *st, int year, char **err);
 

@@ -32,6 +32,9 @@ int64_t tui_household_pick(struct tui *t, const char *title);
 /* The household number and address of a household, for display. Caller frees. */
 char *tui_household_text(struct tui *t, int64_t id);
 
+/* 星级文明户: rounds, the scoring grid, the notice list, statistics (tui-stars.c). */
+void tui_stars(struct tui *t);
+
 /* The audit entries of one record as before/after differences, newest first. */
 void tui_history_show(struct tui *t, const char *table, int64_t id, const char *what);
 

@@ -24,6 +24,7 @@
 #include "print-dispute.h"
 #include "search.h"
 #include "service.h"
+#include "stars.h"
 #include "store.h"
 #include "text.h"
 #include "tui.h"
@@ -205,6 +206,8 @@ static int cmd_check(const struct cli_opts *o, int argc, char **argv)
 /* `print KIND ...` and `report KIND ...`: one row per kind, its code in the module
  * it belongs to (the row's run gets argv starting at KIND). */
 static const struct cli_command cli_print_kinds[] = {
+	{ "notice", "notice --village V [--year Y] [--encoding utf-8|gbk|gb18030] [--output FILE[.csv|.xlsx]] [--csv]",
+	  N_("the public notice list of star households of a village's round"), stars_cli_notice },
 	{ "agreement", "agreement CASE [--encoding utf-8|gbk|gb18030] [--output FILE]", N_("the written agreement of a mediation case (人民调解协议书)"), dispute_cli_print_agreement },
 	{ "record", "record CASE [--encoding utf-8|gbk|gb18030] [--output FILE]", N_("the session records of a mediation case (调解笔录)"), dispute_cli_print_record },
 	{ "receipt", "receipt NUMBER [--encoding utf-8|gbk] [--output FILE | --printer]",
@@ -212,6 +215,8 @@ static const struct cli_command cli_print_kinds[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 static const struct cli_command cli_report_kinds[] = {
+	{ "stars", "stars [--year Y] [--output FILE]",
+	  N_("star households per level, by village, for a year"), stars_cli_report },
 	{ "disputes", "disputes [--year YYYY]", N_("mediation cases by month, village and category"), dispute_cli_report },
 	{ "services", "services [--month YYYY-MM]",
 	  N_("service requests of a month: by item, handler and village, ratings, follow-ups"), service_cli_report },

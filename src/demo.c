@@ -23,6 +23,7 @@
 #include "i18n.h"
 #include "idcard.h"
 #include "service.h"
+#include "stars.h"
 #include "store.h"
 #include "util.h"
 
@@ -1016,6 +1017,7 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 	rc = rc ? rc : auth_demo_operators(st, err);  /* admin / demo */
 	rc = rc ? rc : dispute_demo_create(st, seed, err);  /* 人民调解 cases */
 	rc = rc ? rc : service_demo(st, seed, 0, err);  /* 便民服务 requests */
+	rc = rc ? rc : stars_demo(st, today, err);  /* 星级文明户: last year's round and this year's */
 	char *restore = xasprintf("PRAGMA cache_size = %lld", (long long)cache);
 	sqlite3_exec(dm.db, restore, NULL, NULL, NULL);
 	sqlite3_exec(dm.db, "PRAGMA shrink_memory", NULL, NULL, NULL);

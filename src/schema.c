@@ -63,6 +63,7 @@
 #include "dispute.h"
 #include "i18n.h"
 #include "service.h"
+#include "stars.h"
 #include "util.h"
 
 /* ISO date shape used by every date column's CHECK */
@@ -194,6 +195,7 @@ static const char *const schema_steps[] = {
 	service_schema_v1,  /* 便民服务 requests (service.h) */
 	auth_schema_v1,  /* operators with passwords, the audit hash chain, drafts (auth.h) */
 	service_schema_v2,  /* 便民服务 monthly tally kept by triggers (service.h) */
+	stars_schema_v1,  /* 星级文明户 rounds, scores and results (stars.h) */
 };
 
 int schema_latest(void)

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "access.h"
@@ -15,6 +16,7 @@
 #include "printout.h"
 #include "store.h"
 #include "util.h"
+#include "xlsx.h"
 
 #define STARS_DATE_OK(col) "(" col " IS NULL OR (" col " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'" \
 	" AND date(" col ") IS " col "))"
@@ -211,9 +213,10 @@ char *stars_explain(const struct rubric *r, const int *values, const bool *dq)
 		if (dq[d])
 			sb_appendf(&sb, _("Disqualified: %s (withholds %s).\n"), _(r->disq[d].name),
 				   r->disq[d].all ? _("every star") : _("some stars"));
+	explain_level(&sb, r, &res);
+	sb_append(&sb, "\n");
 	for (size_t s = 0; s < r->nstars; s++)
 		explain_star(&sb, r, s, values[s], &res, dq);
-	explain_level(&sb, r, &res);
 	stars_result_free(&res);
 	return sb_take(&sb);
 }
@@ -746,21 +749,30 @@ struct notice_row {
 	char *group;
 	char *head;
 	int level;
-	char *stars;     /* the earned stars' names */
+	int stars;       /* stars earned */
+	char *missing;   /* the names of the stars not earned */
 };
 
-/* The names of the stars whose codes are listed, joined with 、. Caller frees. */
-static char *star_names(const struct rubric *r, const char *codes)
+/* Whether code is one of a comma-separated list. */
+static bool code_listed(const char *codes, const char *code)
 {
-	struct strbuf sb = { 0 };
+	size_t cn = strlen(code);
 	for (const char *s = codes; s && *s;) {
 		size_t n = strcspn(s, ",");
-		char *code = xstrndup(s, n);
-		int i = rubric_star_index(r, code);
-		sb_appendf(&sb, "%s%s", sb.len ? _(", ") : "", i >= 0 ? _(r->stars[i].name) : code);
-		free(code);
+		if (n == cn && strncmp(s, code, n) == 0)
+			return true;
 		s += n + (s[n] == ',');
 	}
+	return false;
+}
+
+/* The names of the rubric's stars missing from the listed codes, joined. Caller frees. */
+static char *missing_names(const struct rubric *r, const char *codes)
+{
+	struct strbuf sb = { 0 };
+	for (size_t i = 0; i < r->nstars; i++)
+		if (!code_listed(codes, r->stars[i].code))
+			sb_appendf(&sb, "%s%s", sb.len ? _(", ") : "", _(r->stars[i].name));
 	return sb_take(&sb);
 }
 
@@ -769,7 +781,7 @@ static int notice_rows(struct store *st, const struct rubric *r, const struct st
 		       struct notice_row **out, size_t *n, char **err)
 {
 	sqlite3_stmt *stmt = prep(st,
-		"SELECT hh.village_group, p.name, s.level, s.earned FROM star_household s"
+		"SELECT hh.village_group, p.name, s.level, s.earned, s.stars FROM star_household s"
 		" JOIN household hh ON hh.id = s.household_id LEFT JOIN resident p ON p.id = hh.head_id"
 		" WHERE s.round_id = ?1 AND s.level > 0"
 		" ORDER BY s.level DESC, CAST(hh.village_group AS INTEGER), hh.village_group, hh.hh_no", err);
@@ -781,7 +793,8 @@ static int notice_rows(struct store *st, const struct rubric *r, const struct st
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		*out = xrealloc(*out, (*n + 1) * sizeof **out);
 		(*out)[(*n)++] = (struct notice_row){ xstrdup(col(stmt, 0)), xstrdup(col(stmt, 1)),
-						      sqlite3_column_int(stmt, 2), star_names(r, col(stmt, 3)) };
+						      sqlite3_column_int(stmt, 2), sqlite3_column_int(stmt, 4),
+						      missing_names(r, col(stmt, 3)) };
 	}
 	sqlite3_finalize(stmt);
 	return 0;
@@ -792,7 +805,7 @@ static void notice_rows_free(struct notice_row *rows, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(rows[i].group);
 		free(rows[i].head);
-		free(rows[i].stars);
+		free(rows[i].missing);
 	}
 	free(rows);
 }
@@ -816,9 +829,9 @@ char *stars_notice_text(struct store *st, const struct rubric *r, const struct s
 	char end[11];
 	stars_notice_end(round, end);
 	sb_appendf(&sb, _("%s: star civilised households of %d, public notice"), round->village, round->year);
-	sb_appendf(&sb, "\n\n%s: %s (", _("Rubric"), _(r->title));
-	sb_appendf(&sb, _("version %d"), r->version);
-	sb_append(&sb, ")\n");
+	sb_append(&sb, "\n\n");
+	sb_appendf(&sb, _("Rubric: %s (version %d)"), _(r->title), r->version);
+	sb_append(&sb, "\n");
 	if (round->notice_start[0])
 		sb_appendf(&sb, _("Notice period: %s to %s (%d days)"), round->notice_start, end, round->notice_days);
 	else
@@ -827,17 +840,24 @@ char *stars_notice_text(struct store *st, const struct rubric *r, const struct s
 	pad(&sb, _("No."), 5);
 	pad(&sb, _("Group"), 9);
 	pad(&sb, _("Head"), 13);
-	pad(&sb, _("Level"), 15);
-	sb_appendf(&sb, "%s\n", _("Stars"));
+	pad(&sb, _("Level"), 19);
+	pad(&sb, _("Stars"), 6);
+	sb_appendf(&sb, "%s\n", _("Not earned"));
 	for (size_t i = 0; i < n; i++) {
-		char no[32];
+		char no[32], stars[16];
 		snprintf(no, sizeof no, "%zu", i + 1);
+		snprintf(stars, sizeof stars, "%d", rows[i].stars);
 		char *level = rubric_level_name(r, rows[i].level);
 		pad(&sb, no, 5);
 		pad(&sb, rows[i].group, 9);
 		pad(&sb, rows[i].head, 13);
-		pad(&sb, level, 15);
-		sb_appendf(&sb, "%s\n", rows[i].stars);
+		pad(&sb, level, 19);
+		if (*rows[i].missing) {
+			pad(&sb, stars, 6);
+			sb_appendf(&sb, "%s\n", rows[i].missing);
+		} else {
+			sb_appendf(&sb, "%s\n", stars);
+		}
 		free(level);
 	}
 	sb_append(&sb, "\n");
@@ -845,6 +865,8 @@ char *stars_notice_text(struct store *st, const struct rubric *r, const struct s
 	sb_appendf(&sb, "\n%s\n", _("Objections may be made to the village committee during the notice period."));
 	sb_appendf(&sb, _("%s villagers' committee"), round->village);
 	sb_append(&sb, "\n");
+	if (round->notice_start[0])
+		sb_appendf(&sb, "%s\n", round->notice_start);
 	notice_rows_free(rows, n);
 	return sb_take(&sb);
 }
@@ -863,32 +885,85 @@ static void csv_field(struct strbuf *sb, const char *s, bool last)
 	sb_append(sb, last ? "\r\n" : ",");
 }
 
+/* The notice as a table: the header, then one row of fields per household; each
+ * row's fields (caller frees each, and the arrays) in (*rows)[i], NOTICE_COLS each. */
+#define NOTICE_COLS 6
+static int notice_table(struct store *st, const struct rubric *r, const struct stars_round *round,
+			char ****rows, size_t *nrows, char **err)
+{
+	struct notice_row *list;
+	size_t n;
+	if (notice_rows(st, r, round, &list, &n, err) != 0)
+		return -1;
+	char ***t = xcalloc(n + 1, sizeof *t);
+	const char *heads[NOTICE_COLS] = { _("No."), _("Group"), _("Head"), _("Level"), _("Stars"), _("Not earned") };
+	t[0] = xcalloc(NOTICE_COLS, sizeof **t);
+	for (size_t c = 0; c < NOTICE_COLS; c++)
+		t[0][c] = xstrdup(heads[c]);
+	for (size_t i = 0; i < n; i++) {
+		char **f = t[i + 1] = xcalloc(NOTICE_COLS, sizeof **t);
+		f[0] = xasprintf("%zu", i + 1);
+		f[1] = xstrdup(list[i].group);
+		f[2] = xstrdup(list[i].head);
+		f[3] = rubric_level_name(r, list[i].level);
+		f[4] = xasprintf("%d", list[i].stars);
+		f[5] = xstrdup(list[i].missing);
+	}
+	notice_rows_free(list, n);
+	*rows = t;
+	*nrows = n + 1;
+	return 0;
+}
+
+static void notice_table_free(char ***rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t c = 0; c < NOTICE_COLS; c++)
+			free(rows[i][c]);
+		free(rows[i]);
+	}
+	free(rows);
+}
+
 char *stars_notice_csv(struct store *st, const struct rubric *r, const struct stars_round *round,
 		       char **err)
 {
-	struct notice_row *rows;
+	char ***rows;
 	size_t n;
-	if (notice_rows(st, r, round, &rows, &n, err) != 0)
+	if (notice_table(st, r, round, &rows, &n, err) != 0)
 		return NULL;
 	struct strbuf sb = { 0 };
-	csv_field(&sb, _("No."), false);
-	csv_field(&sb, _("Group"), false);
-	csv_field(&sb, _("Head"), false);
-	csv_field(&sb, _("Level"), false);
-	csv_field(&sb, _("Stars"), true);
-	for (size_t i = 0; i < n; i++) {
-		char no[32];
-		snprintf(no, sizeof no, "%zu", i + 1);
-		char *level = rubric_level_name(r, rows[i].level);
-		csv_field(&sb, no, false);
-		csv_field(&sb, rows[i].group, false);
-		csv_field(&sb, rows[i].head, false);
-		csv_field(&sb, level, false);
-		csv_field(&sb, rows[i].stars, true);
-		free(level);
-	}
-	notice_rows_free(rows, n);
+	for (size_t i = 0; i < n; i++)
+		for (size_t c = 0; c < NOTICE_COLS; c++)
+			csv_field(&sb, rows[i][c], c + 1 == NOTICE_COLS);
+	notice_table_free(rows, n);
 	return sb_take(&sb);
+}
+
+int stars_notice_xlsx(struct store *st, const struct rubric *r, const struct stars_round *round,
+		      const char *path, char **err)
+{
+	char ***rows;
+	size_t n;
+	if (notice_table(st, r, round, &rows, &n, err) != 0)
+		return -1;
+	char *sheet = xasprintf("%d", round->year);
+	struct xlsx_writer *w = xlsx_writer_new(path, sheet, err);
+	free(sheet);
+	int rc = w ? 0 : -1;
+	static const double widths[NOTICE_COLS] = { 6, 8, 12, 16, 6, 40 };
+	/* the group and the head's name stay text; the number and the stars are numbers */
+	static const bool text[NOTICE_COLS] = { false, true, true, true, false, true };
+	for (size_t c = 0; w && c < NOTICE_COLS; c++)
+		xlsx_set_width(w, c, widths[c]);
+	for (size_t i = 0; w && rc == 0 && i < n; i++)
+		rc = xlsx_write_row(w, (const char *const *)rows[i], NOTICE_COLS, text, i == 0, err);
+	if (w && rc == 0)
+		rc = xlsx_writer_close(w, err);
+	else if (w)
+		xlsx_writer_abandon(w);
+	notice_table_free(rows, n);
+	return rc;
 }
 
 /* ---- statistics ---- */
@@ -978,8 +1053,8 @@ char *stars_report_text(struct store *st, int year, char **err)
 	sb_appendf(&sb, _("Star households of %d: households per star level"), year);
 	sb_append(&sb, "\n\n");
 	pad(&sb, _("Village"), 12);
-	pad(&sb, _("Stage"), 14);
-	pad(&sb, _("Households"), 7);
+	pad(&sb, _("Stage"), 16);
+	pad(&sb, _("Number of households"), 7);
 	pad(&sb, _("None"), 6);
 	for (int l = 1; l <= top; l++) {
 		char h[16];
@@ -990,7 +1065,7 @@ char *stars_report_text(struct store *st, int year, char **err)
 	for (size_t i = 0; i < n; i++) {
 		char num[16];
 		pad(&sb, s[i].village, 12);
-		pad(&sb, s[i].stage, 14);
+		pad(&sb, s[i].stage, 16);
 		snprintf(num, sizeof num, "%d", s[i].households);
 		pad(&sb, num, 7);
 		all += s[i].households;
@@ -1007,7 +1082,7 @@ char *stars_report_text(struct store *st, int year, char **err)
 		sb_append(&sb, "\n");
 	} else {
 		char num[16];
-		pad(&sb, _("Total"), 26);
+		pad(&sb, _("Total"), 28);
 		snprintf(num, sizeof num, "%d", all);
 		pad(&sb, num, 7);
 		for (int l = 0; l <= top; l++) {
@@ -1198,32 +1273,42 @@ static struct store *open_for_stars(const struct cli_opts *o, char **path)
 	return st;
 }
 
-/* The notice of the village's round of the year as text or CSV; NULL after printing why. */
-static char *notice_document(struct store *st, const struct stars_args *a)
+/* Writes the notice of the village's round of the year: text or CSV through
+ * printout (encoding, file, stdout or printer), or an .xlsx workbook. 0, or 1 after
+ * printing why. */
+static int notice_deliver(struct store *st, const struct stars_args *a)
 {
 	int64_t village = stars_village_find(st, a->village);
 	struct stars_round round;
-	char *err = NULL, *doc = NULL, *errors = NULL;
+	char *err = NULL, *errors = NULL;
 	if (!village) {
 		console_printf(stderr, _("shanzhi: notice: no village is called %s\n"), a->village);
-		return NULL;
+		return 1;
 	}
 	if (stars_round_get(st, village, (int)a->year, &round, &err) != 0) {
 		console_printf(stderr, _("shanzhi: notice: %s has no round in %ld\n"), a->village, a->year);
 		free(err);
-		return NULL;
+		return 1;
 	}
 	struct rubric_set *set = load_rubrics(&errors);
 	const struct rubric *r = stars_round_rubric(set, &round, &err);
-	if (r)
-		doc = a->csv ? stars_notice_csv(st, r, &round, &err) : stars_notice_text(st, r, &round, &err);
-	if (!doc)
+	int rc = r ? 0 : -1;
+	bool csv = a->csv || (a->output && strlen(a->output) > 4 &&
+			      strcasecmp(a->output + strlen(a->output) - 4, ".csv") == 0);
+	if (r && a->output && sheet_is_xlsx(a->output)) {
+		rc = stars_notice_xlsx(st, r, &round, a->output, &err);
+	} else if (r) {
+		char *doc = csv ? stars_notice_csv(st, r, &round, &err) : stars_notice_text(st, r, &round, &err);
+		rc = doc ? printout_deliver(doc, a->encoding, a->output, &err) : -1;
+		free(doc);
+	}
+	if (rc != 0)
 		console_printf(stderr, "shanzhi: notice: %s\n%s", err ? err : "?", errors ? errors : "");
 	free(errors);
 	free(err);
 	rubric_set_free(set);
 	stars_round_free(&round);
-	return doc;
+	return rc ? 1 : 0;
 }
 
 int stars_cli_notice(const struct cli_opts *o, int argc, char **argv)
@@ -1236,14 +1321,7 @@ int stars_cli_notice(const struct cli_opts *o, int argc, char **argv)
 	struct store *st = open_for_stars(o, &path);
 	if (!st)
 		return 1;
-	char *doc = notice_document(st, &a), *err = NULL;
-	rc = doc ? 0 : 1;
-	if (doc && printout_deliver(doc, a.encoding, a.output, &err) != 0) {
-		console_printf(stderr, "shanzhi: notice: %s\n", err);
-		rc = 1;
-	}
-	free(err);
-	free(doc);
+	rc = notice_deliver(st, &a);
 	store_close(st);
 	free(path);
 	return rc;

@@ -25,6 +25,7 @@
 #include "tui-list.h"
 #include "tui-screens.h"
 #include "util.h"
+#include "xlsx.h"
 
 /* Columns of the grid. */
 #define X_HEAD 0
@@ -35,9 +36,9 @@
 #define W_CELL 3
 #define W_TOTAL 4
 #define W_LEVEL 3
-#define W_LAST 3
-#define W_CHANGE 3
-#define X_PANEL 60
+#define W_LAST 5
+#define W_CHANGE 5
+#define X_PANEL 63
 #define Y_ROWS 4
 
 /* One household of the grid. */
@@ -49,6 +50,7 @@ struct grid_row {
 	struct stars_entry e;
 	struct stars_result res;
 	int last;            /* last year's level, -1 when none */
+	int last_stars;      /* last year's stars earned */
 };
 
 /* The scoring grid of one round. */
@@ -179,14 +181,16 @@ static void load_scores(struct grid *g)
 		}
 		sqlite3_finalize(stmt);
 	}
-	if (sqlite3_prepare_v2(db, "SELECT h.household_id, h.level FROM star_household h JOIN star_round r"
+	if (sqlite3_prepare_v2(db, "SELECT h.household_id, h.level, h.stars FROM star_household h JOIN star_round r"
 			       " ON r.id = h.round_id WHERE r.village_id = ?1 AND r.year = ?2", -1, &stmt, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(stmt, 1, g->round->village_id);
 		sqlite3_bind_int(stmt, 2, g->round->year - 1);
 		while (sqlite3_step(stmt) == SQLITE_ROW) {
 			struct grid_row *row = row_of(g, index, sqlite3_column_int64(stmt, 0));
-			if (row)
+			if (row) {
 				row->last = sqlite3_column_int(stmt, 1);
+				row->last_stars = sqlite3_column_int(stmt, 2);
+			}
 		}
 		sqlite3_finalize(stmt);
 	}
@@ -209,18 +213,25 @@ static void grid_free(struct grid *g)
 
 /* ---- drawing ---- */
 
-/* The round's line: rubric, version, stage, notice period. */
-static void draw_round_line(struct grid *g)
+/* The round's lines: the rubric and its version; the stage, the notice period, and
+ * whether scores may change. */
+static void draw_round_lines(struct grid *g)
 {
 	char end[11];
 	stars_notice_end(g->round, end);
-	char *line = g->round->notice_start[0]
-		? xasprintf(_("%s (version %d)   Stage: %s   Notice %s to %s"), _(g->r->title),
-			    g->r->version, stars_stage_label(g->round->stage), g->round->notice_start, end)
-		: xasprintf(_("%s (version %d)   Stage: %s"), _(g->r->title), g->r->version,
-			    stars_stage_label(g->round->stage));
-	tui_put(stdscr, 1, 0, line, COLS, A_BOLD);
-	free(line);
+	char *rubric = xasprintf(_("%s (version %d)"), _(g->r->title), g->r->version);
+	tui_put(stdscr, 1, 0, rubric, COLS, A_NORMAL);
+	free(rubric);
+	struct strbuf sb = { 0 };
+	sb_appendf(&sb, _("Stage: %s"), stars_stage_label(g->round->stage));
+	if (g->round->notice_start[0]) {
+		sb_append(&sb, "   ");
+		sb_appendf(&sb, _("Notice %s to %s"), g->round->notice_start, end);
+	}
+	if (!g->can_edit)
+		sb_appendf(&sb, "   %s", _("(read only)"));
+	tui_put(stdscr, 2, 0, sb.s, COLS, A_BOLD);
+	sb_free(&sb);
 }
 
 /* The column heads: the first character of each star's name. */
@@ -280,12 +291,15 @@ static void draw_row(struct grid *g, size_t i)
 	x += tui_put(stdscr, y, x, buf, W_TOTAL, A_NORMAL);
 	snprintf(buf, sizeof buf, "%2d", row->res.level);
 	x += tui_put(stdscr, y, x, row->res.level ? buf : " -", W_LEVEL, row->res.level ? A_BOLD : A_NORMAL);
-	snprintf(buf, sizeof buf, "%2d", row->last);
+	/* stars earned compare across years even when the rubric's levels changed */
+	snprintf(buf, sizeof buf, "%2d", row->last_stars);
 	x += tui_put(stdscr, y, x, row->last >= 0 ? buf : "", W_LAST, A_NORMAL);
-	if (row->last >= 0 && row->res.level != row->last)
-		snprintf(buf, sizeof buf, "%+d", row->res.level - row->last);
+	if (row->last < 0 || !row->res.complete)
+		buf[0] = '\0';
+	else if (row->res.nearned != row->last_stars)
+		snprintf(buf, sizeof buf, "%+d", row->res.nearned - row->last_stars);
 	else
-		snprintf(buf, sizeof buf, "%s", row->last >= 0 ? "=" : "");
+		snprintf(buf, sizeof buf, "=");
 	x += tui_put(stdscr, y, x, buf, W_CHANGE, A_NORMAL);
 	const char *mark = row->e.note ? "*" : "";
 	for (size_t d = 0; d < g->r->ndisq; d++)
@@ -430,8 +444,7 @@ static void grid_draw(struct grid *g)
 	erase();
 	tui_title(g->t, title);
 	free(title);
-	draw_round_line(g);
-	tui_put(stdscr, 2, 0, g->can_edit ? "" : _("Read only: the scores of this stage cannot change."), COLS, A_NORMAL);
+	draw_round_lines(g);
 	draw_header(g);
 	for (int r = 0; r < g->nrows; r++)
 		draw_row(g, g->top + (size_t)r);
@@ -706,7 +719,7 @@ static void grid_explain(struct grid *g)
 	struct grid_row *row = &g->rows[g->cur];
 	char *why = stars_explain(g->r, row->e.values, row->e.dq);
 	char *last = row->last >= 0 ? rubric_level_name(g->r, row->last) : NULL;
-	char *text = last ? xasprintf("%s%s %s\n", why, _("Last year:"), last) : xstrdup(why);
+	char *text = last ? xasprintf(_("Last year: %s, %d stars.\n\n%s"), last, row->last_stars, why) : xstrdup(why);
 	char *title = xasprintf(_("Why %s (household %s) got this result"), row->head, row->hh_no);
 	struct text_view v = { .title = title };
 	text_view_run(g->t, &v, text);
@@ -791,7 +804,8 @@ static void grid_help(struct grid *g)
 			"the star in hand is named under the grid). Type + for full marks, - for none, y/n or "
 			"1/0 for a pass star, the points for a points star: the score is saved at once and the "
 			"cursor moves on, to the next household after the last star. Space clears a cell. "
-			"Sum/Pts and Lv are this year's result, Lst last year's level and +/- the change. "
+			"Sum/Pts and Lv are this year's result, Lst the stars earned last year and +/- the change "
+			"in stars earned (shown once every star is scored). "
 			"F3 finds a household, F5 writes a note, F6 sets a disqualifying condition, F8 moves "
 			"the round to its next stage, F9 explains the result star by star."));
 }
@@ -870,38 +884,73 @@ struct notice_ctx {
 	const struct stars_round *round;
 };
 
-/* F5 print, F6 export CSV, from the notice list. */
-static bool notice_key(void *ctx, struct tui *t, int k)
+/* F5: prints the notice (or writes it to a file) in the encoding the clerk picks. */
+static void notice_print(struct notice_ctx *nc, struct tui *t)
 {
-	struct notice_ctx *nc = ctx;
-	if (k != TK_F5 && k != TK_F6)
-		return false;
 	static const char *const encodings[] = { "utf-8", "gbk", "gb18030" };
 	const char *labels[] = { "UTF-8", "GBK", "GB18030" };
-	int e = tui_choose(t, _("Encoding of the file"), labels, 3, k == TK_F6 ? 1 : 0);
+	int e = tui_choose(t, _("Encoding of the printout"), labels, 3, 1);
 	if (e < 0)
-		return true;
-	char *def = xasprintf(k == TK_F5 ? "notice-%s-%d.txt" : "notice-%s-%d.csv", nc->round->village, nc->round->year);
-	char *path = tui_prompt(t, k == TK_F5 ? _("Print the notice list") : _("Export the notice list as CSV"),
-				k == TK_F5 ? _("File to write (empty: the printer):") : _("File to write:"), def, 200);
-	free(def);
+		return;
+	char *path = tui_prompt(t, _("Print the notice list"), _("File to write (empty: the printer):"), "", 200);
 	if (!path)
-		return true;
+		return;
 	char *err = NULL;
-	char *doc = k == TK_F5 ? stars_notice_text(nc->st, nc->r, nc->round, &err)
-			       : stars_notice_csv(nc->st, nc->r, nc->round, &err);
-	if (doc && printout_deliver(doc, encodings[e], *path ? path : NULL, &err) == 0)
-		tui_message(t, *path ? _("Written to %s.") : _("Sent to the printer%s."), path);
-	else
+	char *doc = stars_notice_text(nc->st, nc->r, nc->round, &err);
+	if (doc && printout_deliver(doc, encodings[e], *path ? path : NULL, &err) == 0) {
+		if (*path)
+			tui_message(t, _("Written to %s."), path);
+		else
+			tui_message(t, "%s", _("Sent to the printer."));
+	} else {
 		tui_error(t, "%s", err ? err : "?");
+	}
 	free(doc);
 	free(err);
 	free(path);
+}
+
+/* F6: exports the notice as .xlsx, or as CSV (UTF-8) for any other file name. */
+static void notice_export(struct notice_ctx *nc, struct tui *t)
+{
+	char *def = xasprintf("notice-%s-%d.xlsx", nc->round->village, nc->round->year);
+	char *path = tui_prompt(t, _("Export the notice list"), _("File to write (.xlsx, or .csv):"), def, 200);
+	free(def);
+	if (!path || !*path) {
+		free(path);
+		return;
+	}
+	char *err = NULL;
+	int rc;
+	if (sheet_is_xlsx(path)) {
+		rc = stars_notice_xlsx(nc->st, nc->r, nc->round, path, &err);
+	} else {
+		char *doc = stars_notice_csv(nc->st, nc->r, nc->round, &err);
+		rc = doc ? printout_deliver(doc, "utf-8", path, &err) : -1;
+		free(doc);
+	}
+	if (rc == 0)
+		tui_message(t, _("Written to %s."), path);
+	else
+		tui_error(t, "%s", err ? err : "?");
+	free(err);
+	free(path);
+}
+
+/* F5 print, F6 export, from the notice list. */
+static bool notice_key(void *ctx, struct tui *t, int k)
+{
+	if (k == TK_F5)
+		notice_print(ctx, t);
+	else if (k == TK_F6)
+		notice_export(ctx, t);
+	else
+		return false;
 	return true;
 }
 
 static const struct tui_hint notice_hints[] = {
-	{ "F5", N_("Print") }, { "F6", N_("CSV") }, { "PgUp/PgDn", N_("Scroll") }, { "F10", N_("Back") },
+	{ "F5", N_("Print") }, { "F6", N_("Export") }, { "PgUp/PgDn", N_("Scroll") }, { "F10", N_("Back") },
 };
 
 /* The notice list of a round on screen, with printing and export. */
@@ -918,7 +967,7 @@ static void notice_run(struct tui *t, const struct stars_round *round, const str
 	char *title = xasprintf(_("Notice list: %s %d"), round->village, round->year);
 	struct text_view v = { .title = title, .hints = notice_hints, .nhints = ARRAY_LEN(notice_hints),
 			       .key = notice_key, .ctx = &nc };
-	tui_message(t, "%s", _("No ID or phone number is shown or printed. F5 prints, F6 exports CSV (xlsx: not available)."));
+	tui_message(t, "%s", _("No ID or phone number is shown, printed or exported. F5 prints, F6 exports (.xlsx or .csv)."));
 	text_view_run(t, &v, text);
 	tui_message_clear(t);
 	free(title);

@@ -14,6 +14,7 @@
 #include "stars.h"
 #include "store.h"
 #include "util.h"
+#include "xlsx.h"
 
 /* ---- the parser ---- */
 
@@ -371,8 +372,20 @@ static void test_rounds(struct rubric_set *set)
 	CHECK(notice && strstr(notice, "龙大山") < strstr(notice, "王小花"));   /* level 5 first */
 	free(notice);
 	char *csv = stars_notice_csv(st, r, &round, &err);
-	CHECK(csv && strncmp(csv, "No.,Group,Head,Level,Stars\r\n1,3组,龙大山,五星级文明户,", 60) == 0);
+	const char *want_csv = "No.,Group,Head,Level,Stars,Not earned\r\n1,3组,龙大山,五星级文明户,10,\r\n2,1组,王小花,";
+	CHECK(csv && strncmp(csv, want_csv, strlen(want_csv)) == 0);
 	free(csv);
+	/* the same as a workbook, read back */
+	char xlsx[64];
+	snprintf(xlsx, sizeof xlsx, "%s.xlsx", path);
+	CHECK(stars_notice_xlsx(st, r, &round, xlsx, &err) == 0);
+	struct sheet_reader *sr = sheet_open(xlsx, SHEET_XLSX, &err);
+	struct csv_row row;
+	CHECK(sr && sheet_read(sr, &row, &err) == 1 && row.n == 6 && strcmp(row.fields[2], "Head") == 0);
+	CHECK(sr && sheet_read(sr, &row, &err) == 1 && row.n >= 4 && strcmp(row.fields[2], "龙大山") == 0 &&
+	      strcmp(row.fields[3], "五星级文明户") == 0);
+	sheet_close(sr);
+	unlink(xlsx);
 
 	CHECK(stars_round_move(st, r, &round, STARS_FINAL, 0, "2026-11-27", &err) == 0);
 	CHECK_INT(audit_count(st, "star_round", "update"), 4);
