@@ -256,7 +256,8 @@ static void work_list(struct tui *t)
 /* ---- statistics ---- */
 
 static const struct tui_hint stats_hints[] = {
-	{ "1-3", N_("Month/village/category") }, { "PgUp/PgDn", N_("Year") }, { "F10", N_("Back") },
+	{ "1-3", N_("Month/village/category") }, { "PgUp/PgDn", N_("Year") }, { "F3", N_("Table") },
+	{ "F10", N_("Back") },
 };
 
 /* Draws one grouping of a year: the chart of cases with the success rate beside each
@@ -307,6 +308,42 @@ static void stats_draw(struct tui *t, int year, enum dispute_stats_by by)
 	doupdate();
 }
 
+/* The lines of the report's table, one row each (the list engine scrolls them). */
+static int table_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+		       struct tui_rows *out, char **err)
+{
+	const char *text = ctx;
+	size_t line = 0;
+	(void)query;
+	(void)err;
+	for (const char *p = text; *p && out->n < limit; line++) {
+		size_t len = strcspn(p, "\n");
+		if (line >= offset)
+			tui_rows_add(out, (int64_t)line, xstrndup(p, len));
+		p += len + (p[len] == '\n');
+	}
+	return 0;
+}
+
+/* F3: the table `shanzhi report disputes` prints, on the screen. */
+static void stats_table(struct tui *t, int year)
+{
+	char *err = NULL;
+	char *text = dispute_report_text(t->app->st, t->app->forms, year, &err);
+	if (!text) {
+		tui_error(t, "%s", err ? err : "?");
+		free(err);
+		return;
+	}
+	static const struct tui_hint hints[] = { { "PgUp/PgDn", N_("Scroll") }, { "F10", N_("Back") } };
+	struct tui_list_def def = {
+		.title = N_("Statistics"), .hints = hints, .nhints = ARRAY_LEN(hints),
+		.ctx = text, .fetch = table_fetch,
+	};
+	tui_list_run(t, &def, NULL);
+	free(text);
+}
+
 void tui_dispute_stats(struct tui *t)
 {
 	char today[11];
@@ -325,6 +362,8 @@ void tui_dispute_stats(struct tui *t)
 			year--;
 		else if (k == TK_PGDN || k == TK_RIGHT)
 			year++;
+		else if (k == TK_F3)
+			stats_table(t, year);
 		else if (k == TK_F1)
 			tui_show_text(t, _("Statistics"),
 				      _("1 by month, 2 by village, 3 by category; PgUp/PgDn the year before or after. "

@@ -268,6 +268,13 @@ static void test_work_list(void)
 	type(t, "4");                                     /* statistics with a chart */
 	CHECK(pty_wait_for(t, "按月份", WAIT_MS));
 	CHECK(pty_contains(t, "2026-11"));
+	CHECK(pty_contains(t, "合计"));
+	type(t, "3");                                     /* by category */
+	CHECK(pty_wait_for(t, "邻里", WAIT_MS));
+	key(t, "F3");                                     /* the report's table */
+	CHECK(pty_wait_for(t, "按村", WAIT_MS));
+	CHECK(pty_contains(t, "防止民转刑"));
+	key(t, "Enter");
 	CHECK(quit(t));
 }
 
