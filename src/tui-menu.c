@@ -29,8 +29,8 @@ static const struct menu_entry menu_entries[] = {
 	{ '2', N_("Households"), tui_household_list },
 	{ '3', N_("Services"), tui_service_menu },
 	{ '4', N_("People's mediation"), tui_dispute_menu },
-	{ '6', N_("Import and export"), tui_exchange },
 	{ '5', N_("Star households"), tui_stars },
+	{ '6', N_("Import and export"), tui_exchange },
 };
 
 static const struct tui_hint menu_hints[] = {
