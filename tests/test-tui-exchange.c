@@ -1,0 +1,193 @@
+/* The import and export screen in a pseudo-terminal, as a clerk drives it: menu 6,
+ * a GBK roster named, its first rows seen decoded with the column mapping, the dry
+ * run's report, the import; then an export to GBK that meets a name GBK lacks, is
+ * refused by name, and is written in GB18030 instead.
+ *
+ * usage: test-tui-exchange SHANZHI LOCALE    (zh_CN.UTF-8 or zh_CN.GBK) */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "pty.h"
+
+#define WAIT_MS 8000
+
+static const char *shanzhi, *locale;
+
+/* printf into a new string (the pty tests do not link the program's util.c). */
+static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
+static char *dir, *db;
+
+/* Sends a named key and lets the screen settle. */
+static void key(struct pty *t, const char *name)
+{
+	pty_key(t, name);
+	pty_settle(t);
+	if (getenv("TUI_TRACE"))
+		pty_dump(t, stderr, name);
+}
+
+static void type(struct pty *t, const char *utf8)
+{
+	pty_type(t, utf8);
+	pty_settle(t);
+	if (getenv("TUI_TRACE"))
+		pty_dump(t, stderr, utf8);
+}
+
+/* Waits for text, dumping the screen when it does not come. */
+static bool wait_for(struct pty *t, const char *utf8)
+{
+	if (pty_wait_for(t, utf8, WAIT_MS))
+		return true;
+	fprintf(stderr, "waited for: %s\n", utf8);
+	pty_dump(t, stderr, "not found");
+	return false;
+}
+
+/* Runs a subcommand on the test's database; its exit status. */
+static int run(const char *const extra[])
+{
+	const char *argv[16] = {shanzhi, "--db", db};
+	size_t n = 3;
+	for (size_t i = 0; extra[i] && n < 15; i++)
+		argv[n++] = extra[i];
+	argv[n] = NULL;
+	int status = -1;
+	free(pty_run(argv, locale, &status));
+	return status;
+}
+
+/* F10 until the main menu asks about leaving, then yes; true when the program ended
+ * with status 0. */
+static bool quit(struct pty *t)
+{
+	for (int i = 0; i < 6 && !pty_contains(t, "离开善治"); i++)
+		key(t, "F10");
+	CHECK(wait_for(t, "离开善治"));
+	type(t, "y");
+	int status = -1;
+	return pty_wait_exit(t, WAIT_MS, &status) && status == 0;
+}
+
+/* Clears the prompt's proposed text (Ctrl-U) and types a path. */
+static void type_path(struct pty *t, const char *path)
+{
+	pty_send_raw(t, "\x15", 1);
+	type(t, path);
+	key(t, "Enter");
+}
+
+/* Menu 6, import the roster, check the preview and the dry run, import. */
+static void import_roster(const char *roster)
+{
+	const char *argv[] = {shanzhi, "--db", db, NULL};
+	struct pty *t = pty_spawn(argv, locale, 30, 100);
+	CHECK(t && pty_sign_in(t, "admin", "demo"));
+	CHECK(pty_contains(t, "导入导出"));
+	type(t, "6");
+	CHECK(wait_for(t, "从文件导入人口信息"));
+	key(t, "Enter");
+	CHECK(wait_for(t, "文件（.csv .txt .xlsx .xls）"));
+	type_path(t, roster);
+	/* the first rows, decoded from GBK, and where each column goes */
+	CHECK(wait_for(t, "导入人口信息"));
+	CHECK(pty_contains(t, "gb18030"));
+	CHECK(pty_contains(t, "龙德明"));
+	CHECK(pty_contains(t, "5.20111E+17"));
+	CHECK(pty_contains(t, "-> 姓名"));
+	CHECK(pty_contains(t, "-> 与户主关系"));
+	/* the dry run: what would be imported and refused, with reasons */
+	key(t, "F2");
+	CHECK(wait_for(t, "导入预演"));
+	CHECK(pty_contains(t, "将导入 5 行，拒绝 4 行"));
+	CHECK(pty_contains(t, "第 7 行"));
+	key(t, "Enter");
+	CHECK(wait_for(t, "现在导入 5 人"));
+	type(t, "y");
+	CHECK(wait_for(t, "已导入 5 行，拒绝 4 行"));
+	key(t, "Enter");
+	CHECK(quit(t));
+	pty_close(t);
+	/* the data: the head of 9003 came after his wife, and is the head */
+	const char *search[] = {"search", "王大山", NULL};
+	CHECK_INT(run(search), 0);
+}
+
+/* Export with the default template in GBK: refused naming 李一𬱖 (the demo has
+ * him), then written in GB18030 from the offered choices. */
+static void export_gbk(void)
+{
+	const char *argv[] = {shanzhi, "--db", db, NULL};
+	struct pty *t = pty_spawn(argv, locale, 30, 100);
+	CHECK(t && pty_sign_in(t, "admin", "demo"));
+	type(t, "6");
+	CHECK(wait_for(t, "把人口信息导出到文件"));
+	type(t, "2");
+	CHECK(wait_for(t, "导出模板"));
+	CHECK(pty_contains(t, "人口信息（全部字段）"));
+	CHECK(pty_contains(t, "低保户花名册"));
+	type(t, "1");
+	CHECK(wait_for(t, "按模板规定"));
+	type(t, "4");   /* GBK */
+	CHECK(wait_for(t, "不打码"));
+	type(t, "n");
+	CHECK(wait_for(t, "文件（.csv .txt .xlsx）"));
+	char *out = xasprintf("%s/out.csv", dir);
+	type_path(t, out);
+	CHECK(wait_for(t, "编码中没有的字符"));
+	CHECK(pty_contains(t, "不在 GBK 中"));
+	CHECK(pty_contains(t, "姓名"));
+	CHECK(access(out, F_OK) != 0);
+	key(t, "Enter");
+	CHECK(wait_for(t, "改用 GB18030 导出"));
+	type(t, "1");
+	CHECK(wait_for(t, "已写入"));
+	CHECK(access(out, F_OK) == 0);
+	CHECK(quit(t));
+	pty_close(t);
+	free(out);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+		return 2;
+	}
+	shanzhi = argv[1];
+	locale = argv[2];
+	dir = pty_tempdir();
+	db = xasprintf("%s/exchange.db", dir);
+	const char *demo[] = {"demo", "--residents", "300", NULL};
+	CHECK_INT(run(demo), 0);
+	/* the roster is copied so that its rejects file is written beside the copy */
+	const char *root = getenv("SOURCE_ROOT");
+	char *roster = xasprintf("%s/roster.csv", dir);
+	char *cmd = xasprintf("cp '%s/tests/data/roster-gbk.csv' '%s'", root ? root : ".", roster);
+	CHECK(system(cmd) == 0);
+	free(cmd);
+	import_roster(roster);
+	char *rejects = xasprintf("%s/roster.rejects.csv", dir);
+	CHECK(access(rejects, F_OK) == 0);
+	free(rejects);
+	export_gbk();
+	free(roster);
+	pty_rmdir(dir);
+	free(db);
+	return check_finish();
+}
