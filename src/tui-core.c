@@ -323,7 +323,9 @@ WINDOW *tui_popup(int h, int w, const char *title)
 		int tw = text_width(title);
 		int x = tw + 2 < w ? (w - tw - 2) / 2 : 1;
 		tui_put(p, 0, x, " ", 1, A_NORMAL);
-		tui_put(p, 0, x + 1, title, w - x - 2 > 0 ? w - x - 2 : 0, A_BOLD);
+		int room = w - x - 2 > 0 ? w - x - 2 : 0;
+		/* as wide as the title: a padded title would blank the frame after it */
+		tui_put(p, 0, x + 1, title, tw < room ? tw : room, A_BOLD);
 		if (x + 1 + tw < w - 1)
 			tui_put(p, 0, x + 1 + tw, " ", 1, A_NORMAL);
 	}
