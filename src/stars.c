@@ -1055,7 +1055,7 @@ char *stars_report_text(struct store *st, int year, char **err)
 	pad(&sb, _("Village"), 12);
 	pad(&sb, _("Stage"), 16);
 	pad(&sb, _("Number of households"), 7);
-	pad(&sb, _("None"), 6);
+	pad(&sb, _("None"), 8);
 	for (int l = 1; l <= top; l++) {
 		char h[16];
 		snprintf(h, sizeof h, "%d", l);
@@ -1073,7 +1073,7 @@ char *stars_report_text(struct store *st, int year, char **err)
 			int c = l <= s[i].top ? s[i].per_level[l] : 0;
 			total[l] += c;
 			snprintf(num, sizeof num, l <= s[i].top ? "%d" : "", c);
-			pad(&sb, num, l ? 5 : 6);
+			pad(&sb, num, l ? 5 : 8);
 		}
 		sb_append(&sb, "\n");
 	}
@@ -1087,7 +1087,7 @@ char *stars_report_text(struct store *st, int year, char **err)
 		pad(&sb, num, 7);
 		for (int l = 0; l <= top; l++) {
 			snprintf(num, sizeof num, "%d", total[l]);
-			pad(&sb, num, l ? 5 : 6);
+			pad(&sb, num, l ? 5 : 8);
 		}
 		sb_append(&sb, "\n");
 	}

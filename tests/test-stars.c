@@ -167,6 +167,44 @@ static void test_duplicate_version(void)
 	free(sub);
 }
 
+/* Damaged copies of a shipped rubric (cut short, a line dropped, a byte garbled): each
+ * is either used or refused with problems, never a crash (run under ASan too). */
+static void test_damaged(struct rubric_set *set)
+{
+	for (size_t k = 0; k < rubric_set_count(set); k++) {
+		const char *path = rubric_set_item(set, k)->file;
+		FILE *f = fopen(path, "rb");
+		CHECK(f != NULL);
+		if (!f)
+			continue;
+		char text[65536];
+		size_t n = fread(text, 1, sizeof text - 1, f);
+		fclose(f);
+		text[n] = '\0';
+		int refused = 0, runs = 0;
+		for (size_t cut = 0; cut < n; cut += 13) {
+			char *copy = xstrndup(text, cut);
+			char *errors = NULL;
+			struct rubric *r = rubric_parse("x.rubric", "x", copy, &errors);
+			refused += r == NULL;
+			runs++;
+			CHECK((r == NULL) == (errors != NULL));
+			rubric_free(r);
+			free(errors);
+			free(copy);
+		}
+		for (size_t at = 0; at < n; at += 29) {
+			char *copy = xstrdup(text);
+			copy[at] = (char)(copy[at] ^ 0x5a);
+			char *errors = NULL;
+			rubric_free(rubric_parse("x.rubric", "x", copy, &errors));
+			free(errors);
+			free(copy);
+		}
+		CHECK(refused > 0 && refused < runs);
+	}
+}
+
 /* ---- computation ---- */
 
 /* A table of households scored under a rubric and what they must get. */
@@ -462,6 +500,7 @@ int main(void)
 	struct rubric_set *set = rubric_set_load(forms_dir(), NULL, &errors);
 	test_shipped(set, errors);
 	free(errors);
+	test_damaged(set);
 	test_compute(set);
 	test_rounds(set);
 	rubric_set_free(set);
