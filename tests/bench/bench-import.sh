@@ -1,0 +1,92 @@
+#!/bin/sh
+# bench-import: a 1,000,000-row GBK roster through `shanzhi import residents` (every
+# row through the resident form's validation, households, search keys) beside what a
+# clerk with the shell would do, `iconv -f GBK -t UTF-8 | sqlite3 .import` into a bare
+# table; then `shanzhi export residents` of the same register in GBK beside
+# `sqlite3 -csv ... | iconv -t GBK`. Same machine, same run, same file. Prints wall
+# times, peak memory of shanzhi and the ratios. A figure, not a test: it never fails
+# on a slow result.
+#
+# usage: bench-import.sh SHANZHI [ROWS]
+# The roster is made from the demo register ($SHANZHI_BENCH_DB, else
+# /tmp/shanzhi-bench-1m.db, created with `shanzhi demo` when missing), exported with
+# the default template in GBK (the few names GBK lacks replaced, as a GBK roster from
+# upstream would have them) and cut to ROWS data rows (default 1000000).
+set -eu
+shanzhi=${1:?usage: bench-import.sh SHANZHI [ROWS]}
+rows=${2:-1000000}
+src=${SHANZHI_BENCH_DB:-/tmp/shanzhi-bench-1m.db}
+work=${TMPDIR:-/tmp}/shanzhi-bench-import
+mkdir -p "$work"
+
+now() { date +%s.%N; }
+since() { echo "$(now) $1" | awk '{printf "%.2f", $1 - $2}'; }
+# Runs a command with its output in file $1; prints its peak resident memory (MiB)
+# when GNU time is there.
+peak() {
+	log=$1
+	shift
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f '%M' -o "$work/rss" "$@" > "$log" || true
+		awk '{printf "%.1f", $1 / 1024}' "$work/rss"
+	else
+		"$@" > "$log" || true
+		echo "?"
+	fi
+}
+
+if [ ! -f "$src" ]; then
+	echo "creating $src with 1,000,000 demo residents..."
+	"$shanzhi" --db "$src" demo --residents 1000000 >/dev/null
+fi
+roster="$work/roster-gbk.csv"
+if [ ! -f "$roster" ] || [ "$(($(wc -l < "$roster") - 1))" -lt "$rows" ]; then
+	echo "making a GBK roster of $rows rows from $src..."
+	"$shanzhi" --db "$src" --operator demo export residents "$work/full.csv" --encoding gbk \
+		--unmasked --replace '?' >/dev/null
+	head -n "$((rows + 1))" "$work/full.csv" > "$roster"
+	rm -f "$work/full.csv"
+fi
+echo "roster: $roster, $(($(wc -l < "$roster") - 1)) lines, $(du -m "$roster" | cut -f1) MB"
+
+# 1. import, with full validation, households and search keys
+db="$work/import.db"
+rm -f "$db" "$db-wal" "$db-shm"
+t0=$(now)
+rss_import=$(peak "$work/import.out" "$shanzhi" --db "$db" --operator bench import residents "$roster")
+t_import=$(since "$t0")
+tail -n 4 "$work/import.out" | sed 's/^/  /'
+
+# 2. what the shell would do: convert, then .import into a bare table
+bare="$work/bare.db"
+rm -f "$bare"
+t0=$(now)
+iconv -f GBK -t UTF-8 "$roster" | sqlite3 "$bare" ".import --csv /dev/stdin roster"
+t_shell=$(since "$t0")
+
+# 3. export of the same register in GBK, and the shell's way
+out="$work/export-gbk.csv"
+t0=$(now)
+rss_export=$(peak "$work/export.out" "$shanzhi" --db "$db" --operator bench export residents "$out" --encoding gbk --unmasked)
+t_export=$(since "$t0")
+t0=$(now)
+sqlite3 -csv -header "$db" "SELECT h.hh_no, r.name, r.id_number, r.sex, r.birth_date, r.ethnicity,
+  r.relation, r.phone, r.political, r.education, r.marital, r.residence, r.living_status,
+  r.status_date, r.status_reason, r.tags, r.notes, h.address, h.village_group, t.name, v.name, g.name
+  FROM resident r LEFT JOIN household h ON h.id = r.household_id LEFT JOIN grid g ON g.id = h.grid_id
+  LEFT JOIN village v ON v.id = g.village_id LEFT JOIN town t ON t.id = v.town_id ORDER BY r.id" \
+	| iconv -t GBK > "$work/export-shell.csv"
+t_export_shell=$(since "$t0")
+
+echo
+printf '%-58s %8s %10s\n' "" "seconds" "peak MiB"
+printf '%-58s %8s %10s\n' "shanzhi import residents (validated, households, keys)" "$t_import" "$rss_import"
+printf '%-58s %8s\n' "iconv -f GBK -t UTF-8 | sqlite3 .import (bare table)" "$t_shell"
+printf '%-58s %8s %10s\n' "shanzhi export residents --encoding gbk" "$t_export" "$rss_export"
+printf '%-58s %8s\n' "sqlite3 -csv ... | iconv -t GBK" "$t_export_shell"
+echo
+echo "$t_import $t_shell $t_export $t_export_shell $rss_import" | awk '{
+	printf "import / shell import: %.2fx (target <= 1.00: %s)\n", $1 / $2, $1 <= $2 ? "met" : "not met";
+	printf "export / shell export: %.2fx (target <= 1.00: %s)\n", $3 / $4, $3 <= $4 ? "met" : "not met";
+	if ($5 != "?") printf "import peak memory: %.1f MiB (target <= 32: %s)\n", $5, $5 <= 32 ? "met" : "not met";
+}'
