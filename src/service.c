@@ -752,9 +752,11 @@ int service_stats_month(struct store *st, const char *month, struct service_stat
 		stat_add(stat_row(&out->by_village, &out->n_village, vid), v);
 	}
 	sqlite3_finalize(stmt);
-	qsort(out->by_item, out->n_item, sizeof(*out->by_item), item_row_cmp);
-	qsort(out->by_handler, out->n_handler, sizeof(*out->by_handler), row_cmp);
-	qsort(out->by_village, out->n_village, sizeof(*out->by_village), row_cmp);
+	if (out->n_item) {   /* qsort wants a real array even for no rows */
+		qsort(out->by_item, out->n_item, sizeof(*out->by_item), item_row_cmp);
+		qsort(out->by_handler, out->n_handler, sizeof(*out->by_handler), row_cmp);
+		qsort(out->by_village, out->n_village, sizeof(*out->by_village), row_cmp);
+	}
 	stat_labels(db, out);
 	return 0;
 }
