@@ -493,7 +493,8 @@ static void check_levels(struct parse *p)
 {
 	struct rubric *r = p->r;
 	int at = p->rubric_line ? p->rubric_line : 1;
-	qsort(r->levels, r->nlevels, sizeof *r->levels, level_compare);
+	if (r->nlevels)
+		qsort(r->levels, r->nlevels, sizeof *r->levels, level_compare);
 	for (size_t i = 1; i < r->nlevels; i++)
 		if (r->levels[i].min <= r->levels[i - 1].min)
 			perr(p, r->levels[i].line, _("level %d needs %d, not more than level %d's %d"),

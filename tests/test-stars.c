@@ -205,6 +205,53 @@ static void test_damaged(struct rubric_set *set)
 	}
 }
 
+/* A changed rubric is a new file with the next version: new rounds take it, a round
+ * opened under version 1 keeps version 1. */
+static void test_new_version(void)
+{
+	char dir[] = "/tmp/test-stars-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *sub = xasprintf("%s/rubrics", dir);
+	mkdir(sub, 0700);
+	const char *texts[] = {
+		"[rubric]\nname = local\ntitle = T\nyear = 2026\nversion = 1\n" STAR,
+		"[rubric]\nname = local\ntitle = T2\nyear = 2026\nversion = 2\n" STAR "[star S02]\nname = B\n",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		char *p = xasprintf("%s/local-v%zu.rubric", sub, i + 1);
+		FILE *f = fopen(p, "w");
+		fputs(texts[i], f);
+		fclose(f);
+		free(p);
+	}
+	char *errors = NULL;
+	struct rubric_set *set = rubric_set_load(dir, NULL, &errors);
+	CHECK_STR(errors, NULL);
+	const struct rubric *now = rubric_find(set, "520111102", 2026);
+	CHECK(now && now->version == 2 && now->nstars == 2);
+	const struct rubric *old = rubric_get(set, "local", 1);
+	CHECK(old && old->nstars == 1 && strcmp(old->sum, now->sum) != 0);
+	/* a round keeps the name, version and checksum it was opened with */
+	struct stars_round round = { .rubric = xstrdup("local"), .rubric_version = 1, .year = 2026 };
+	round.rubric_sum = xstrdup(old ? old->sum : "");
+	char *err = NULL;
+	CHECK(old && stars_round_rubric(set, &round, &err) == old);
+	round.rubric_version = 3;
+	CHECK(stars_round_rubric(set, &round, &err) == NULL);
+	CHECK_STR(err, "the round's rubric local version 3 is not in forms/rubrics");
+	free(err);
+	stars_round_free(&round);
+	rubric_set_free(set);
+	for (size_t i = 0; i < 2; i++) {
+		char *p = xasprintf("%s/local-v%zu.rubric", sub, i + 1);
+		unlink(p);
+		free(p);
+	}
+	rmdir(sub);
+	rmdir(dir);
+	free(sub);
+}
+
 /* ---- computation ---- */
 
 /* A table of households scored under a rubric and what they must get. */
@@ -496,6 +543,7 @@ int main(void)
 	setenv("SHANZHI_TODAY", "2026-11-26", 1);
 	test_parser();
 	test_duplicate_version();
+	test_new_version();
 	char *errors = NULL;
 	struct rubric_set *set = rubric_set_load(forms_dir(), NULL, &errors);
 	test_shipped(set, errors);
