@@ -52,6 +52,8 @@ extern const char dispute_schema_v1[];
 
 /* Days for a joint application for judicial confirmation after the agreement. */
 #define DISPUTE_CONFIRM_DAYS 30
+/* A follow-up visit after an oral agreement is due this many days later. */
+#define DISPUTE_ORAL_VISIT_DAYS 15
 
 /* ---- dates (YYYY-MM-DD) ---- */
 
@@ -98,7 +100,9 @@ int dispute_session_save(struct store *st, int64_t case_id, int64_t *id,
  * agreement_date, facts, responsibility, terms, performance, performance_deadline,
  * copies). Refused: a success without an agreement record (oral or written), a
  * written agreement without the elements of art. 29, an unsuccessful or ended case
- * without a reason, an outcome with fewer than two parties, dates before receipt. */
+ * without a reason, an outcome with fewer than two parties, dates before receipt.
+ * A success schedules the first follow-up visit (回访) when the case has none: on the
+ * time limit of a written agreement, DISPUTE_ORAL_VISIT_DAYS after an oral one. */
 int dispute_outcome_save(struct store *st, int64_t case_id, const struct store_field *f,
 			 size_t n, char **err);
 /* Records the joint application for judicial confirmation and its result

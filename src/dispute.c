@@ -498,6 +498,23 @@ static char *outcome_refusal(struct store *st, int64_t case_id, const struct sto
 	return NULL;
 }
 
+/* A settled case's first follow-up visit on performance: due on the time limit of a
+ * written agreement, or DISPUTE_ORAL_VISIT_DAYS after an oral one. Nothing when the
+ * case has a visit already. */
+static int schedule_visit(struct store *st, int64_t case_id, const char *from, bool oral, char **err)
+{
+	char due[11];
+	if (row_int(st, "SELECT count(*) FROM dispute_visit WHERE case_id = ?1", case_id, 0) > 0 ||
+	    !dispute_add_days(from, oral ? DISPUTE_ORAL_VISIT_DAYS : 0, due))
+		return 0;
+	char *cid = xasprintf("%lld", (long long)case_id);
+	struct store_field v[] = { { "case_id", cid }, { "due_date", due }, { "form_version", "1" } };
+	int64_t id;
+	int rc = store_insert(st, "dispute_visit", v, ARRAY_LEN(v), &id, err);
+	free(cid);
+	return rc;
+}
+
 int dispute_outcome_save(struct store *st, int64_t case_id, const struct store_field *f,
 			 size_t n, char **err)
 {
@@ -529,7 +546,15 @@ int dispute_outcome_save(struct store *st, int64_t case_id, const struct store_f
 			v = dispute_field(f, n, "outcome_date");
 		out[i] = (struct store_field){ cols[i], v };
 	}
-	return store_update(st, "dispute_case", case_id, out, ARRAY_LEN(cols), NULL, err);
+	if (store_begin(st, err) != 0)
+		return -1;
+	if (store_update(st, "dispute_case", case_id, out, ARRAY_LEN(cols), NULL, err) != 0 ||
+	    (success && schedule_visit(st, case_id, written ? dispute_field(f, n, "performance_deadline")
+							    : dispute_field(f, n, "outcome_date"), !written, err) != 0)) {
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st, err);
 }
 
 int dispute_confirm_save(struct store *st, int64_t case_id, const struct store_field *f,

@@ -265,6 +265,14 @@ static void test_life_cycle(void)
 	CHECK(dispute_confirm_save(st, id, result, 3, true, &err) == -1);
 	CHECK(says(&err, "before the application"));
 
+	/* the success scheduled the first follow-up visit on the time limit */
+	sqlite3_stmt *sv;
+	sqlite3_prepare_v2(store_db(st), "SELECT count(*), min(due_date) FROM dispute_visit WHERE case_id = ?1", -1, &sv, NULL);
+	sqlite3_bind_int64(sv, 1, id);
+	CHECK(sqlite3_step(sv) == SQLITE_ROW);
+	CHECK_INT(sqlite3_column_int(sv, 0), 1);
+	CHECK_STR((const char *)sqlite3_column_text(sv, 1), "2026-11-20");
+	sqlite3_finalize(sv);
 	/* follow-up visits: scheduled, then recorded with what they found */
 	int64_t v = 0;
 	struct store_field due[] = { { "due_date", "2026-11-21" } };
