@@ -458,12 +458,11 @@ static void grid_draw(struct grid *g)
 }
 
 /* Draws what a move or a score changed: the rows, the panel, the footer. */
-static void grid_flush(struct grid *g, size_t old_top)
+static void grid_flush(struct grid *g)
 {
 	grid_scroll(g);
 	for (int r = 0; r < g->nrows; r++)
 		draw_row(g, g->top + (size_t)r);
-	(void)old_top;
 	draw_panel(g);
 	draw_footer(g);
 	tui_draw_message(g->t);
@@ -810,16 +809,11 @@ static void grid_help(struct grid *g)
 			"the round to its next stage, F9 explains the result star by star."));
 }
 
-/* Handles one key of the grid; false when the clerk goes back. */
-static bool grid_key(struct grid *g, int k)
+/* A key typed into the cell in hand (digits, + - y n, Space, Backspace, Delete);
+ * false when the key is something else. */
+static bool grid_cell_key(struct grid *g, int k)
 {
-	bool full = false;
-	if (k == TK_RESIZE)
-		full = true;
-	else if (TK_IS_BACK(k)) {
-		grid_commit_pending(g);
-		return false;
-	} else if (k >= '0' && k <= '9' && g->n) {
+	if (k >= '0' && k <= '9') {
 		if (grid_writable(g))
 			grid_digit(g, k);
 		else
@@ -827,33 +821,55 @@ static bool grid_key(struct grid *g, int k)
 	} else if (k == TK_BACKSPACE && g->pending[0]) {
 		g->pending[strlen(g->pending) - 1] = '\0';
 	} else if (k == '+' || k == '-' || k == 'y' || k == 'n' || k == 'Y' || k == 'N') {
-		g->pending[0] = '\0';
 		char text[2] = { (char)k, '\0' };
 		int v;
-		if (g->n && stars_parse_value(&g->r->stars[g->star], text, &v))
+		g->pending[0] = '\0';
+		if (stars_parse_value(&g->r->stars[g->star], text, &v))
 			grid_score(g, v);
-		else if (g->n)
+		else
 			tui_error(g->t, "%s", _("A points star takes digits, + or -."));
 	} else if (k == ' ' || k == TK_DELETE || k == TK_BACKSPACE) {
+		g->pending[0] = '\0';
 		grid_score(g, STARS_UNSCORED);
-	} else if (grid_move(g, (grid_commit_pending(g), k))) {
-		;
 	} else {
-		full = true;
-		switch (k) {
-		case TK_F1: grid_help(g); break;
-		case TK_F3: grid_find(g); break;
-		case TK_F5: grid_note(g); break;
-		case TK_F6: grid_disqualify(g); break;
-		case TK_F8: grid_stage(g); break;
-		case TK_F9: grid_explain(g); break;
-		default: full = false;
-		}
+		return false;
 	}
-	if (full)
+	return true;
+}
+
+/* The grid's own commands; false when the key is not one. */
+static bool grid_command(struct grid *g, int k)
+{
+	switch (k) {
+	case TK_F1: grid_help(g); return true;
+	case TK_F3: grid_find(g); return true;
+	case TK_F5: grid_note(g); return true;
+	case TK_F6: grid_disqualify(g); return true;
+	case TK_F8: grid_stage(g); return true;
+	case TK_F9: grid_explain(g); return true;
+	default: return false;
+	}
+}
+
+/* Handles one key of the grid; false when the clerk goes back. Digits still being
+ * typed are written before anything else happens; Enter, Tab or Right after them
+ * only write them (writing already moved on). */
+static bool grid_key(struct grid *g, int k)
+{
+	if (g->n && grid_cell_key(g, k)) {
+		grid_flush(g);
+		return true;
+	}
+	bool had_pending = g->pending[0] != '\0';
+	grid_commit_pending(g);
+	if (TK_IS_BACK(k))
+		return false;
+	if (had_pending && (k == TK_ENTER || k == TK_TAB || k == TK_RIGHT))
+		grid_flush(g);
+	else if (grid_move(g, k))
+		grid_flush(g);
+	else if (k == TK_RESIZE || grid_command(g, k))
 		grid_draw(g);
-	else
-		grid_flush(g, g->top);
 	return true;
 }
 

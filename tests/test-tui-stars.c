@@ -169,6 +169,15 @@ static void test_score_and_notice(void)
 	free(r3);
 	/* the cell in hand moved on by itself to the fourth household's first star */
 	CHECK(pty_cell_attr(t, first + 3, 14) & PTY_ATTR_REVERSE);
+	/* 1 could become 10: it waits; Enter writes it and moves one cell on */
+	keys(t, "1");
+	CHECK(pty_contains(t, " 1_"));
+	key(t, "Enter");
+	char *r4 = row_text(t, first + 3);
+	CHECK(r4 && strncmp(strstr(r4, "组") + strlen("组"), "   1 ", 5) == 0);
+	free(r4);
+	CHECK(pty_cell_attr(t, first + 3, 17) & PTY_ATTR_REVERSE);
+	CHECK(!(pty_cell_attr(t, first + 3, 20) & PTY_ATTR_REVERSE));
 
 	/* the explanation of the third, star by star */
 	key(t, "Up");
@@ -200,6 +209,21 @@ static void test_score_and_notice(void)
 	type(t, "2");
 	CHECK(pty_wait_for(t, "公示名单", WAIT_MS));
 	CHECK(pty_contains(t, "公示期"));
+	/* F6 exports it as a workbook */
+	key(t, "F6");
+	CHECK(pty_wait_for(t, ".xlsx", WAIT_MS));
+	type(t, "\x15");
+	char *xlsx = NULL;
+	if (asprintf(&xlsx, "%s/notice.xlsx", dir) > 0) {
+		type(t, xlsx);
+		key(t, "Enter");
+		CHECK(pty_wait_for(t, "已写入", WAIT_MS));
+		size_t len = 0;
+		char *bytes = slurp(xlsx, &len);
+		CHECK(bytes && len > 100 && memcmp(bytes, "PK", 2) == 0);
+		free(bytes);
+	}
+	free(xlsx);
 	CHECK(quit(t));
 }
 
