@@ -1121,6 +1121,7 @@ struct sdemo {
 	size_t nresidents;
 	int64_t today;
 	int64_t next_id;
+	int64_t overdue_day[2];  /* days whose first request is left open past its date */
 };
 
 /* Picks an item by weight. */
@@ -1181,7 +1182,10 @@ static int sdemo_request(struct sdemo *d, int64_t day, int seq, char **err)
 	int64_t end_day = late ? due_day + 1 + demo_below(&d->rng, 6) : workday_day_number(end);
 	const char *status = "done", *reason = NULL;
 	bool returned = demo_below(&d->rng, 1000) < 5;
-	bool stalled = end_day >= d->today || (day > d->today - 30 && demo_below(&d->rng, 1000) < 8);
+	/* still open: not finished yet, a few stuck in the last month, and the first of the
+	 * day 12 and 20 working days back, so that every demo has overdue requests */
+	bool stalled = end_day >= d->today || (day > d->today - 30 && demo_below(&d->rng, 1000) < 8) ||
+		       (seq == 1 && (day == d->overdue_day[0] || day == d->overdue_day[1]));
 	int rating = -1;
 	if (returned) {
 		status = "returned";
@@ -1283,6 +1287,10 @@ static int sdemo_fill(struct sdemo *d, long count, char **err)
 		working += workday_is_working(d->cal, day);
 	long written = 0;
 	long done_days = 0;
+	int back = 0;
+	for (int64_t day = d->today - 1; day > first && back < 20; day--)
+		if (workday_is_working(d->cal, day) && ++back >= 12)
+			d->overdue_day[back == 12 ? 0 : 1] = day;
 	for (int64_t day = first; day < d->today && written < count; day++) {
 		if (!workday_is_working(d->cal, day))
 			continue;

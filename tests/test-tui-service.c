@@ -210,6 +210,37 @@ static void test_request_to_followup(void)
 	CHECK(tui_quit(t));
 }
 
+/* A clerk's day starts at the work list: signed in as a clerk, it is the first screen,
+ * with its overdue requests marked; F10 goes on to the main menu. */
+static void test_clerk_starts_at_work_list(void)
+{
+	size_t n = strlen(shanzhi) + strlen(db) + 128;
+	char *cmd = malloc(n);
+	snprintf(cmd, n, "echo Qingyan-2026 | '%s' --db '%s' --operator admin user add lihua --role clerk --password-stdin",
+		 shanzhi, db);
+	const char *add[] = { "/bin/sh", "-c", cmd, NULL };
+	int status;
+	free(pty_run(add, locale, &status));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	free(cmd);
+	const char *argv[] = { shanzhi, "--db", db, NULL };
+	struct pty *t = pty_spawn(argv, locale, 24, 80);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	CHECK(pty_wait_for(t, "登录", WAIT_MS));
+	pty_type(t, "lihua");
+	pty_key(t, "Tab");
+	pty_type(t, "Qingyan-2026");
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	CHECK(!pty_contains(t, "主菜单"));
+	CHECK(pty_contains(t, "!超期"));       /* the demo has requests past their date */
+	key(t, "F10");
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	CHECK(tui_quit(t));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -227,6 +258,7 @@ int main(int argc, char **argv)
 	free(pty_run(demo, locale, &status));
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	test_request_to_followup();
+	test_clerk_starts_at_work_list();
 	pty_rmdir(dir);
 	free(dir);
 	free(db);
