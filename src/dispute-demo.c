@@ -112,40 +112,27 @@ static void outside_id(struct rng *r, int year, char out[19])
 	snprintf(out, 19, "%s%c", first17, idcard_check_char(first17));
 }
 
-/* An adult resident of the village, by its position among them. */
-static int64_t village_adult(struct store *st, int64_t village, int count, const char *today,
-			     struct rng *r)
+/* The adult residents of a village still living there, read once (a random pick
+ * by OFFSET would scan the village for every party). Caller frees *ids. */
+static size_t village_adults(struct store *st, int64_t village, const char *today, int64_t **ids)
 {
 	sqlite3_stmt *stmt;
-	int64_t id = 0;
-	if (count <= 0 || sqlite3_prepare_v2(store_db(st),
-		"SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id"
-		" JOIN grid g ON g.id = h.grid_id WHERE g.village_id = ?1 AND r.living_status = '1'"
-		" AND r.birth_date <= date(?3, '-20 years') ORDER BY r.id LIMIT 1 OFFSET ?2",
-		-1, &stmt, NULL) != SQLITE_OK)
+	size_t n = 0, cap = 0;
+	*ids = NULL;
+	if (sqlite3_prepare_v2(store_db(st),
+		"SELECT r.id FROM grid g JOIN household h ON h.grid_id = g.id JOIN resident r ON r.household_id = h.id"
+		" WHERE g.village_id = ?1 AND r.living_status = '1' AND r.birth_date <= date(?2, '-20 years')"
+		" ORDER BY r.id", -1, &stmt, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_int64(stmt, 1, village);
-	sqlite3_bind_int(stmt, 2, rng_int(r, 0, count - 1));
-	sqlite3_bind_text(stmt, 3, today, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		id = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return id;
-}
-
-/* A query's single integer with an id and a date bound. */
-static int64_t count_of(struct store *st, const char *sql, int64_t id, const char *today)
-{
-	sqlite3_stmt *stmt;
-	int64_t v = 0;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(stmt, 1, id);
 	sqlite3_bind_text(stmt, 2, today, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		if (n == cap)
+			*ids = xrealloc(*ids, (cap = cap ? cap * 2 : 1024) * sizeof **ids);
+		(*ids)[n++] = sqlite3_column_int64(stmt, 0);
+	}
 	sqlite3_finalize(stmt);
-	return v;
+	return n;
 }
 
 /* Everything one demo case needs to be written. */
@@ -153,7 +140,8 @@ struct demo_case {
 	struct store *st;
 	struct rng *r;
 	int64_t village;
-	int adults;
+	int64_t *adults;      /* the village's adult residents */
+	size_t nadults;
 	char today[11];
 };
 
@@ -166,7 +154,8 @@ static int demo_parties(struct demo_case *dc, int64_t case_id, char **err)
 		char role[2] = { (char)('1' + (i < 2 ? i : 2)), 0 };
 		int64_t pid = 0;
 		bool outsider = i > 0 && rng_int(dc->r, 1, 100) <= 15;
-		int64_t resident = outsider ? 0 : village_adult(dc->st, dc->village, dc->adults, dc->today, dc->r);
+		int64_t resident = outsider || !dc->nadults ? 0
+					 : dc->adults[rng_int(dc->r, 0, (int)dc->nadults - 1)];
 		char rid[24] = "", idn[19] = "", phone[16] = "";
 		if (resident) {
 			snprintf(rid, sizeof rid, "%lld", (long long)resident);
@@ -337,9 +326,7 @@ static int demo_village(struct store *st, int64_t village, int residents, int nc
 	struct rng r = { ((uint64_t)seed << 20) ^ (uint64_t)village ^ 0x9E3779B97F4A7C15ULL };
 	struct demo_case dc = { .st = st, .r = &r, .village = village };
 	store_today(dc.today);
-	dc.adults = (int)count_of(st, "SELECT count(*) FROM resident r JOIN household h ON h.id = r.household_id"
-				  " JOIN grid g ON g.id = h.grid_id WHERE g.village_id = ?1 AND r.living_status = '1'"
-				  " AND r.birth_date <= date(?2, '-20 years')", village, dc.today);
+	dc.nadults = village_adults(st, village, dc.today, &dc.adults);
 	(void)residents;
 	int *ages = xcalloc((size_t)ncases, sizeof *ages);
 	for (int i = 0; i < ncases; i++)
@@ -357,6 +344,7 @@ static int demo_village(struct store *st, int64_t village, int residents, int nc
 	for (int i = 0; i < ncases && rc == 0; i++)
 		rc = demo_case(&dc, ages[i], ages[i] <= OPEN_DAYS || ages[i] == OVERDUE_DAYS, err);
 	free(ages);
+	free(dc.adults);
 	return rc;
 }
 
