@@ -129,10 +129,23 @@ static void checksum(const char *text, char out[17])
 
 /* ---- sections ---- */
 
-/* The star, disqualifier or level being read. */
-static struct rubric_star *cur_star(struct parse *p) { return &p->r->stars[p->r->nstars - 1]; }
-static struct rubric_disqualifier *cur_disq(struct parse *p) { return &p->r->disq[p->r->ndisq - 1]; }
-static struct rubric_level *cur_level(struct parse *p) { return &p->r->levels[p->r->nlevels - 1]; }
+/* The star being read (the last one started). */
+static struct rubric_star *cur_star(struct parse *p)
+{
+	return &p->r->stars[p->r->nstars - 1];
+}
+
+/* The disqualifier being read. */
+static struct rubric_disqualifier *cur_disq(struct parse *p)
+{
+	return &p->r->disq[p->r->ndisq - 1];
+}
+
+/* The level being read. */
+static struct rubric_level *cur_level(struct parse *p)
+{
+	return &p->r->levels[p->r->nlevels - 1];
+}
 
 /* Checks the section that just ended: what it lacks or contradicts. */
 static void section_finish(struct parse *p)
@@ -656,6 +669,7 @@ struct found {
 	char *path;
 };
 
+/* qsort order of found files: by name, so loading and messages are reproducible. */
 static int found_compare(const void *a, const void *b)
 {
 	return strcmp(((const struct found *)a)->name, ((const struct found *)b)->name);

@@ -800,6 +800,7 @@ static int notice_rows(struct store *st, const struct rubric *r, const struct st
 	return 0;
 }
 
+/* Frees the rows of the notice list. */
 static void notice_rows_free(struct notice_row *rows, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -885,9 +886,9 @@ static void csv_field(struct strbuf *sb, const char *s, bool last)
 	sb_append(sb, last ? "\r\n" : ",");
 }
 
+#define NOTICE_COLS 6
 /* The notice as a table: the header, then one row of fields per household; each
  * row's fields (caller frees each, and the arrays) in (*rows)[i], NOTICE_COLS each. */
-#define NOTICE_COLS 6
 static int notice_table(struct store *st, const struct rubric *r, const struct stars_round *round,
 			char ****rows, size_t *nrows, char **err)
 {
@@ -915,6 +916,7 @@ static int notice_table(struct store *st, const struct rubric *r, const struct s
 	return 0;
 }
 
+/* Frees a notice table. */
 static void notice_table_free(char ***rows, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

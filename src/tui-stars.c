@@ -91,8 +91,10 @@ static bool table_exists(struct store *st, const char *name)
 
 /* ---- loading the grid ---- */
 
-/* qsort/bsearch order of row indexes by household id. */
+/* The rows by_id compares (qsort passes no context). */
 static const struct grid_row *sort_rows;
+
+/* qsort order of row indexes by household id. */
 static int by_id(const void *a, const void *b)
 {
 	int64_t x = sort_rows[*(const size_t *)a].id, y = sort_rows[*(const size_t *)b].id;
@@ -199,6 +201,7 @@ static void load_scores(struct grid *g)
 	free(index);
 }
 
+/* Frees the rows of the grid. */
 static void grid_free(struct grid *g)
 {
 	for (size_t i = 0; i < g->n; i++) {
@@ -338,27 +341,56 @@ static void panel_members(struct grid *g, struct grid_row *row, int *y, int ymax
 	sqlite3_finalize(stmt);
 }
 
-/* A count from another register about the household's members, with its label;
- * nothing when that register is not in this database. */
+#define FACT_ITEMS 2
+/* Lines of facts from the other registers, drawn under the member list. */
+struct fact_lines {
+	char *text[2 * (1 + FACT_ITEMS)];
+	attr_t attr[2 * (1 + FACT_ITEMS)];
+	int n;
+};
+
+/* Appends a line (taken) when there is room; frees it otherwise. */
+static void fact_add(struct fact_lines *f, char *text, attr_t a)
+{
+	if (f->n < (int)ARRAY_LEN(f->text)) {
+		f->text[f->n] = text;
+		f->attr[f->n++] = a;
+	} else {
+		free(text);
+	}
+}
+
+/* This year's records of another register about the household's members: a line
+ * naming the register with the count, then the first few (a code of list and a
+ * date each). Nothing when that register is not in this database. */
 static void panel_fact(struct grid *g, struct grid_row *row, const char *table, const char *label,
-		       const char *sql, int *y, int ymax)
+		       const char *list, const char *sql, struct fact_lines *f)
 {
 	sqlite3_stmt *stmt;
 	if (!table_exists(g->st, table) ||
 	    sqlite3_prepare_v2(store_db(g->st), sql, -1, &stmt, NULL) != SQLITE_OK)
 		return;
+	const struct codelist *cl = form_codelist(g->t->app->forms, list);
 	char year[8];
 	snprintf(year, sizeof year, "%d", g->round->year);
 	sqlite3_bind_int64(stmt, 1, row->id);
 	sqlite3_bind_text(stmt, 2, year, -1, SQLITE_TRANSIENT);
-	int count = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+	int head = f->n, count = 0;
+	fact_add(f, NULL, A_NORMAL);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		const char *code = col(stmt, 0), *name = codelist_label(cl, code);
+		if (count++ < FACT_ITEMS)
+			fact_add(f, xasprintf(" %s %s", col(stmt, 1), name ? name : code), A_NORMAL);
+	}
 	sqlite3_finalize(stmt);
-	char *line = xasprintf("%s %d", label, count);
-	panel_line(y, ymax, line, count ? A_BOLD : A_NORMAL);
-	free(line);
+	if (head < f->n) {
+		f->text[head] = xasprintf("%s %d", label, count);
+		f->attr[head] = count ? A_BOLD : A_NORMAL;
+	}
 }
 
-/* Beside the grid: the household in hand, its members and this year's facts. */
+/* Beside the grid: the household in hand, its members and this year's facts from
+ * the mediation and service registers. */
 static void draw_panel(struct grid *g)
 {
 	int y = 3, ymax = LINES - 5;
@@ -370,22 +402,26 @@ static void draw_panel(struct grid *g)
 	char *line = xasprintf(_("Household %s"), row->hh_no);
 	panel_line(&y, ymax, line, A_BOLD);
 	free(line);
-	/* facts first: they bear on the scores; the member list takes what is left */
-	int facts_y = ymax - 2;
-	int fy = facts_y;
-	panel_fact(g, row, "dispute_party", _("Mediation cases this year:"),
-		   "SELECT count(DISTINCT c.id) FROM dispute_party p JOIN dispute_case c ON c.id = p.case_id"
-		   " JOIN resident m ON m.id = p.resident_id WHERE m.household_id = ?1"
-		   " AND substr(c.received_date, 1, 4) = ?2", &fy, ymax);
-	panel_fact(g, row, "service_request", _("Open service requests:"),
-		   "SELECT count(*) FROM service_request s JOIN resident m ON m.id = s.resident_id"
-		   " WHERE m.household_id = ?1 AND s.status IN ('accepted', 'in_progress', 'transferred')"
-		   " AND ?2 IS NOT NULL", &fy, ymax);
+	struct fact_lines facts = { .n = 0 };
+	panel_fact(g, row, "dispute_party", _("Mediation cases this year:"), "dispute_category",
+		   "SELECT c.category, substr(c.received_date, 6) FROM dispute_case c WHERE c.id IN"
+		   " (SELECT p.case_id FROM dispute_party p JOIN resident m ON m.id = p.resident_id"
+		   " WHERE m.household_id = ?1) AND substr(c.received_date, 1, 4) = ?2"
+		   " ORDER BY c.received_date", &facts);
+	panel_fact(g, row, "service_request", _("Open service requests:"), "service_item",
+		   "SELECT s.item_code, substr(s.accepted_on, 6) FROM service_request s"
+		   " JOIN resident m ON m.id = s.resident_id WHERE m.household_id = ?1"
+		   " AND s.status IN ('accepted', 'in_progress', 'transferred') AND ?2 IS NOT NULL"
+		   " ORDER BY s.accepted_on", &facts);
+	/* the facts bear on the scores: they keep their lines, the members take the rest */
+	int facts_y = ymax - facts.n;
 	panel_members(g, row, &y, facts_y);
 	while (y < facts_y)
 		panel_line(&y, facts_y, "", A_NORMAL);
-	while (fy < ymax)
-		panel_line(&fy, ymax, "", A_NORMAL);
+	for (int i = 0; i < facts.n; i++) {
+		panel_line(&y, ymax, facts.text[i], facts.attr[i]);
+		free(facts.text[i]);
+	}
 }
 
 /* Under the grid: the star in hand, what earns it, the keys, the household's note. */
@@ -796,6 +832,7 @@ static void grid_stage(struct grid *g)
 	tui_message(g->t, _("The round is now at: %s."), stars_stage_label(g->round->stage));
 }
 
+/* F1: how the grid is read and typed into. */
 static void grid_help(struct grid *g)
 {
 	tui_show_text(g->t, _("Scoring"),

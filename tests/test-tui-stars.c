@@ -152,6 +152,9 @@ static void test_score_and_notice(void)
 	CHECK(pty_contains(t, "户主"));
 	CHECK(pty_contains(t, "爱 诚 勤 孝 移 卫 遵 团 学 义"));
 	CHECK(pty_contains(t, "成员"));
+	/* beside the grid, named: this year's facts from the mediation and service registers */
+	CHECK(pty_contains(t, "本年调解案件"));
+	CHECK(pty_contains(t, "未办结服务"));
 
 	/* row 1: full marks; row 2: 9 each; row 3: five 8s and five 5s (65 points) */
 	int first = 4;
