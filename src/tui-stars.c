@@ -778,30 +778,33 @@ static size_t unscored_households(const struct grid *g)
 /* F8: moves the round on (or from 公示 back to 审核) after the clerk confirms. */
 static void grid_stage(struct grid *g)
 {
+	enum stars_stage to[2] = { g->round->stage + 1, STARS_CHECK };
+	size_t nto = g->round->stage == STARS_FINAL ? 0 : g->round->stage == STARS_NOTICE ? 2 : 1;
+	const char *labels[3];
+	char *l0 = xasprintf(_("On to %s"), stars_stage_label(to[0]));
+	char *l1 = xasprintf(_("Back to %s (an objection to answer)"), stars_stage_label(STARS_CHECK));
+	labels[0] = l0;
+	labels[1] = l1;
+	labels[nto] = _("History of the round (who moved it, when)");
+	char *title = xasprintf(_("Stage: %s"), stars_stage_label(g->round->stage));
+	int c = tui_choose(g->t, title, labels, nto + 1, 0);
+	free(title);
+	free(l0);
+	free(l1);
+	if (c < 0)
+		return;
+	if ((size_t)c == nto) {
+		char *what = xasprintf(_("Star households: %s %d"), g->round->village, g->round->year);
+		tui_history_show(g->t, "star_round", g->round->id, what);
+		free(what);
+		return;
+	}
 	if (!access_allows(g->st, ACCESS_STARS_EDIT)) {
 		char *why = access_refusal(g->st, ACCESS_STARS_EDIT);
 		tui_error(g->t, "%s", why);
 		free(why);
 		return;
 	}
-	if (g->round->stage == STARS_FINAL) {
-		tui_error(g->t, "%s", _("The round is final (stars awarded): it does not change any more."));
-		return;
-	}
-	enum stars_stage to[2] = { g->round->stage + 1, STARS_CHECK };
-	size_t nto = g->round->stage == STARS_NOTICE ? 2 : 1;
-	const char *labels[2];
-	char *l0 = xasprintf(_("On to %s"), stars_stage_label(to[0]));
-	char *l1 = xasprintf(_("Back to %s (an objection to answer)"), stars_stage_label(STARS_CHECK));
-	labels[0] = l0;
-	labels[1] = l1;
-	char *title = xasprintf(_("Stage: %s"), stars_stage_label(g->round->stage));
-	int c = tui_choose(g->t, title, labels, nto, 0);
-	free(title);
-	free(l0);
-	free(l1);
-	if (c < 0)
-		return;
 	int days = 0;
 	if (to[c] == STARS_NOTICE) {
 		char init[8];

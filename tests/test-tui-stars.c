@@ -203,6 +203,12 @@ static void test_score_and_notice(void)
 	CHECK(pty_wait_for(t, "阶段：公示", WAIT_MS));
 	CHECK(pty_contains(t, "公示 2026-11-26 至 2026-12-02"));
 	CHECK(pty_contains(t, "只读"));
+	/* each move is in the audit log, shown from the stage dialog */
+	key(t, "F8");
+	type(t, "3");
+	CHECK(pty_wait_for(t, "notice", WAIT_MS));
+	CHECK(pty_contains(t, "check -> notice") || pty_contains(t, "check → notice"));
+	key(t, "F10");
 	/* on notice the scores do not change */
 	type(t, "+");
 	CHECK(pty_wait_for(t, "如需改分", WAIT_MS));
