@@ -120,9 +120,9 @@ static size_t village_adults(struct store *st, int64_t village, const char *toda
 	size_t n = 0, cap = 0;
 	*ids = NULL;
 	if (sqlite3_prepare_v2(store_db(st),
-		"SELECT r.id FROM grid g JOIN household h ON h.grid_id = g.id JOIN resident r ON r.household_id = h.id"
-		" WHERE g.village_id = ?1 AND r.living_status = '1' AND r.birth_date <= date(?2, '-20 years')"
-		" ORDER BY r.id", -1, &stmt, NULL) != SQLITE_OK)
+		"SELECT r.id FROM grid g CROSS JOIN household h CROSS JOIN resident r"
+		" WHERE g.village_id = ?1 AND h.grid_id = g.id AND r.household_id = h.id AND r.living_status = '1'"
+		" AND r.birth_date <= date(?2, '-20 years') ORDER BY r.id", -1, &stmt, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_bind_int64(stmt, 1, village);
 	sqlite3_bind_text(stmt, 2, today, -1, SQLITE_TRANSIENT);
@@ -320,14 +320,12 @@ static int demo_case(struct demo_case *dc, int age, bool keep_open, char **err)
 }
 
 /* The cases of one village, oldest first so the numbers follow the dates. */
-static int demo_village(struct store *st, int64_t village, int residents, int ncases,
-			unsigned seed, char **err)
+static int demo_village(struct store *st, int64_t village, int ncases, unsigned seed, char **err)
 {
 	struct rng r = { ((uint64_t)seed << 20) ^ (uint64_t)village ^ 0x9E3779B97F4A7C15ULL };
 	struct demo_case dc = { .st = st, .r = &r, .village = village };
 	store_today(dc.today);
 	dc.nadults = village_adults(st, village, dc.today, &dc.adults);
-	(void)residents;
 	int *ages = xcalloc((size_t)ncases, sizeof *ages);
 	for (int i = 0; i < ncases; i++)
 		ages[i] = rng_int(&r, 0, 364);
@@ -348,37 +346,49 @@ static int demo_village(struct store *st, int64_t village, int residents, int nc
 	return rc;
 }
 
+/* Residents of a village: grid, household, resident, each through its index (the
+ * forced order keeps a million-resident register from being scanned per village). */
+static int village_residents(struct store *st, int64_t village)
+{
+	sqlite3_stmt *stmt;
+	int n = 0;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT count(*) FROM grid g CROSS JOIN household h CROSS JOIN resident r"
+			       " WHERE g.village_id = ?1 AND h.grid_id = g.id AND r.household_id = h.id",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(stmt, 1, village);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
 int dispute_demo_create(struct store *st, unsigned seed, char **err)
 {
 	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(store_db(st),
-		"SELECT v.id, (SELECT count(*) FROM resident r JOIN household h ON h.id = r.household_id"
-		" JOIN grid g ON g.id = h.grid_id WHERE g.village_id = v.id) FROM village v ORDER BY v.id",
-		-1, &stmt, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(store_db(st), "SELECT id FROM village ORDER BY id", -1, &stmt, NULL) != SQLITE_OK) {
 		if (err)
 			*err = xstrdup(sqlite3_errmsg(store_db(st)));
 		return -1;
 	}
 	int64_t ids[256];
-	int counts[256];
 	size_t nv = 0;
-	while (nv < ARRAY_LEN(ids) && sqlite3_step(stmt) == SQLITE_ROW) {
-		ids[nv] = sqlite3_column_int64(stmt, 0);
-		counts[nv++] = sqlite3_column_int(stmt, 1);
-	}
+	while (nv < ARRAY_LEN(ids) && sqlite3_step(stmt) == SQLITE_ROW)
+		ids[nv++] = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
 	if (store_begin(st, err) != 0)
 		return -1;
 	int total = 0, rc = 0;
 	for (size_t v = 0; v < nv && rc == 0 && total < MAX_CASES; v++) {
-		int n = counts[v] / CASES_PER_RESIDENTS;
-		if (counts[v] > 0 && n < 3)
+		int residents = village_residents(st, ids[v]);
+		int n = residents / CASES_PER_RESIDENTS;
+		if (residents > 0 && n < 3)
 			n = 3;
 		if (total + n > MAX_CASES)
 			n = MAX_CASES - total;
 		total += n;
 		if (n > 0)
-			rc = demo_village(st, ids[v], counts[v], n, seed, err);
+			rc = demo_village(st, ids[v], n, seed, err);
 	}
 	if (rc != 0) {
 		store_rollback(st);

@@ -256,7 +256,7 @@ static int64_t row_int(struct store *st, const char *sql, int64_t id, int64_t fa
 	return v;
 }
 
-/* Copies f and appends one more column. Caller frees the array (not the strings). */
+/* A copy of f with room for extra more columns. Caller frees the array (not the strings). */
 static struct store_field *fields_plus(const struct store_field *f, size_t n, size_t extra)
 {
 	struct store_field *all = xcalloc(n + extra + 1, sizeof *all);
