@@ -1026,6 +1026,11 @@ int stars_stats(struct store *st, int year, struct stars_stat **out, size_t *n, 
 	}
 	sqlite3_finalize(stmt);
 	rubric_set_free(set);
+	if (rc != 0) {
+		stars_stats_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
 	return rc;
 }
 

@@ -709,10 +709,19 @@ struct text_view {
 /* Shows text full-screen, scrolling by line and page, until the clerk goes back. */
 static void text_view_run(struct tui *t, const struct text_view *v, const char *text)
 {
-	char **lines;
-	size_t n = tui_wrap(text, COLS > 1 ? COLS - 1 : 1, &lines), top = 0;
+	char **lines = NULL;
+	size_t n = 0, top = 0;
+	int wrapped = 0;   /* the width the lines were wrapped to: a resize wraps them again */
 	static const struct tui_hint back[] = { { "PgUp/PgDn", N_("Scroll") }, { "F10", N_("Back") } };
 	for (;;) {
+		if (wrapped != COLS - 1) {
+			for (size_t i = 0; i < n; i++)
+				free(lines[i]);
+			free(lines);
+			wrapped = COLS > 1 ? COLS - 1 : 1;
+			n = tui_wrap(text, wrapped, &lines);
+			top = top < n ? top : 0;
+		}
 		if (tui_size_ok(t)) {
 			int rows = LINES - 4;
 			erase();
@@ -1041,8 +1050,9 @@ static void stats_run(struct tui *t, int year)
 	for (;;) {
 		struct stars_stat *s = NULL;
 		size_t n = 0;
-		char *err = NULL, *table = stars_report_text(t->app->st, year, &err);
-		stars_stats(t->app->st, year, &s, &n, &err);
+		char *err = NULL, *table = stars_report_text(t->app->st, year, &err), *serr = NULL;
+		stars_stats(t->app->st, year, &s, &n, &serr);
+		free(serr);
 		if (tui_size_ok(t)) {
 			char *title = xasprintf(_("Star households: statistics of %d"), year);
 			erase();
