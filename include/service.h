@@ -130,6 +130,8 @@ struct service_stats {
 	struct service_stat_row total;
 	struct service_stat_row *by_item, *by_handler, *by_village;
 	size_t n_item, n_handler, n_village;
+	struct service_stat_row *by_month;   /* January .. this month of the same year */
+	size_t n_month;
 };
 
 /* The figures of the requests accepted in month (YYYY-MM). 0 or -1 with *err. */

@@ -3,9 +3,11 @@
 #include "service.h"
 
 #include <ctype.h>
+#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "access.h"
@@ -701,6 +703,8 @@ static void stat_labels(sqlite3 *db, struct service_stats *s)
 	}
 	for (size_t i = 0; i < s->n_handler; i++)
 		s->by_handler[i].label = xstrdup(s->by_handler[i].key);
+	for (size_t i = 0; i < s->n_month; i++)
+		s->by_month[i].label = xstrdup(s->by_month[i].key);
 	sqlite3_stmt *stmt = NULL;
 	sqlite3_prepare_v2(db, "SELECT code, name FROM village WHERE id = ?1", -1, &stmt, NULL);
 	for (size_t i = 0; i < s->n_village; i++) {
@@ -752,6 +756,22 @@ int service_stats_month(struct store *st, const char *month, struct service_stat
 		stat_add(stat_row(&out->by_village, &out->n_village, vid), v);
 	}
 	sqlite3_finalize(stmt);
+	/* the months of the year up to this one, for the figures by month */
+	if (sqlite3_prepare_v2(db,
+			       "SELECT month, sum(requests), sum(done), sum(on_time), sum(rated), sum(declined),"
+			       " sum(r1), sum(r2), sum(r3), sum(r4), sum(r5), sum(followups), sum(followups_done)"
+			       " FROM service_tally WHERE month BETWEEN substr(?1, 1, 4) || '-01' AND substr(?1, 1, 7)"
+			       " GROUP BY month ORDER BY month", -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, first, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(stmt) == SQLITE_ROW) {
+			long v[14];
+			for (int i = 0; i < 12; i++)
+				v[i] = (long)sqlite3_column_int64(stmt, 1 + i);
+			if (v[0] > 0)
+				stat_add(stat_row(&out->by_month, &out->n_month, (const char *)sqlite3_column_text(stmt, 0)), v);
+		}
+	}
+	sqlite3_finalize(stmt);
 	if (out->n_item) {   /* qsort wants a real array even for no rows */
 		qsort(out->by_item, out->n_item, sizeof(*out->by_item), item_row_cmp);
 		qsort(out->by_handler, out->n_handler, sizeof(*out->by_handler), row_cmp);
@@ -778,6 +798,7 @@ void service_stats_free(struct service_stats *s)
 	rows_free(s->by_item, s->n_item);
 	rows_free(s->by_handler, s->n_handler);
 	rows_free(s->by_village, s->n_village);
+	rows_free(s->by_month, s->n_month);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -891,6 +912,7 @@ char *service_report_text(const struct service_stats *s)
 	report_group(&sb, _("By item"), s->by_item, s->n_item);
 	report_group(&sb, _("By handler"), s->by_handler, s->n_handler);
 	report_group(&sb, _("By village"), s->by_village, s->n_village);
+	report_group(&sb, _("By month, this year"), s->by_month, s->n_month);
 	return sb_take(&sb);
 }
 
@@ -963,9 +985,19 @@ char *service_receipt_text(struct store *st, const char *number, char **err)
 
 /* ---- commands ---- */
 
+/* The encoding of the terminal, for a document written to standard output without
+ * --encoding: GBK on a GBK terminal, else UTF-8. */
+static const char *terminal_encoding(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	if (strcasecmp(cs, "GBK") == 0 || strcasecmp(cs, "GB2312") == 0)
+		return "gbk";
+	return strcasecmp(cs, "GB18030") == 0 ? "gb18030" : "utf-8";
+}
+
 int service_cli_print_receipt(const struct cli_opts *o, int argc, char **argv)
 {
-	const char *number = NULL, *encoding = "utf-8", *output = "-";
+	const char *number = NULL, *encoding = NULL, *output = "-";
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--encoding") == 0 && i + 1 < argc)
 			encoding = argv[++i];
@@ -999,6 +1031,8 @@ int service_cli_print_receipt(const struct cli_opts *o, int argc, char **argv)
 	char *err = NULL;
 	char *text = service_receipt_text(st, number, &err);
 	int rc = 0;
+	if (!encoding)
+		encoding = output && strcmp(output, "-") == 0 ? terminal_encoding() : "utf-8";
 	if (!text || printout_deliver(text, encoding, output, &err) != 0) {
 		console_printf(stderr, "shanzhi: %s\n", err ? err : "?");
 		rc = 1;

@@ -562,7 +562,7 @@ void tui_service_menu(struct tui *t)
 
 /* ---- statistics ---- */
 
-enum stats_group { GROUP_ITEM, GROUP_HANDLER, GROUP_VILLAGE, GROUP_COUNT };
+enum stats_group { GROUP_ITEM, GROUP_HANDLER, GROUP_VILLAGE, GROUP_MONTH, GROUP_COUNT };
 
 struct stats_view {
 	char month[16];
@@ -579,6 +579,7 @@ static const struct service_stat_row *stats_rows(const struct stats_view *v, siz
 	switch (v->group) {
 	case GROUP_HANDLER: *n = v->s.n_handler; return v->s.by_handler;
 	case GROUP_VILLAGE: *n = v->s.n_village; return v->s.by_village;
+	case GROUP_MONTH: *n = v->s.n_month; return v->s.by_month;
 	default: *n = v->s.n_item; return v->s.by_item;
 	}
 }
@@ -647,7 +648,7 @@ static int stats_draw_summary(const struct stats_view *v, int y)
 	return y + 1;
 }
 
-static const char *const group_titles[] = { N_("By item"), N_("By handler"), N_("By village") };
+static const char *const group_titles[] = { N_("By item"), N_("By handler"), N_("By village"), N_("By month, this year") };
 
 /* The grouping as a table or as a chart of requests with the good rate beside. */
 static void stats_draw_group(struct stats_view *v, int y)
@@ -769,7 +770,7 @@ void tui_service_stats(struct tui *t, const char *month)
 			tui_show_text(t, _("Service statistics"),
 				      _("The requests logged in the month: how many were closed, how many on or before "
 					"the promised date, the ratings and the follow-ups of bad ones. F5 groups them by "
-					"item, handler or village; F6 shows a bar chart of the requests with the good "
+					"item, handler, village or month of the year; F6 shows a bar chart of the requests with the good "
 					"rating rate beside each bar; PgUp/PgDn change the month. `shanzhi report services "
 					"--month YYYY-MM` prints the same figures."));
 			break;

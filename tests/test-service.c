@@ -319,6 +319,15 @@ static void test_report(struct store *st, int64_t res)
 	CHECK_INT(s.n_village, 1);
 	if (s.n_village == 1)
 		CHECK_STR(s.by_village[0].label, "龙井村");
+	/* by month of the year up to October: 09-30 (test_create) and October's seven */
+	CHECK_INT(s.n_month, 2);
+	if (s.n_month == 2) {
+		CHECK_STR(s.by_month[0].key, "2026-09");
+		CHECK_INT(s.by_month[0].requests, 1);
+		CHECK_STR(s.by_month[1].key, "2026-10");
+		CHECK_INT(s.by_month[1].requests, 7);
+		CHECK_INT(s.by_month[1].followups_done, 1);
+	}
 	char *text = service_report_text(&s);
 	CHECK(strstr(text, "(1 + 1) / 4 = 50.00%") != NULL);
 	CHECK(strstr(text, "1 + 1 = 2") != NULL);

@@ -19,6 +19,7 @@
 static const char *shanzhi;
 static const char *locale;
 static char *db;
+static char *logged;   /* the number of the request the TUI test logged */
 
 /* With TUI_TRACE set, the screen after each step goes to stderr. */
 static void trace(const struct pty *t, const char *step)
@@ -158,6 +159,7 @@ static void test_request_to_followup(void)
 	key(t, "F2");
 	CHECK(pty_wait_for(t, "为群众打印回执吗", WAIT_MS));
 	char *number = screen_match(t, "-20261126-[0-9]{3}");
+	logged = screen_match(t, "[0-9]{12}-20261126-[0-9]{3}");
 	CHECK(number != NULL);
 	type(t, "n");
 	/* the work list, filtered by the handler: the new request, due today */
@@ -241,6 +243,34 @@ static void test_clerk_starts_at_work_list(void)
 	CHECK(tui_quit(t));
 }
 
+/* The same figures and the receipt from the command line: `report services` shows the
+ * formula with the figure, `print receipt` the number, the item and the promised date. */
+static void test_cli(const char *number)
+{
+	const char *report[] = { shanzhi, "--db", db, "--operator", "admin", "report", "services", "--month", "2026-11", NULL };
+	int status;
+	char *out = pty_run(report, locale, &status);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(out && strstr(out, "便民服务办件统计，2026-11"));
+	CHECK(out && strstr(out, "好评率 = (非常满意 + 满意) / 评价数 = ("));
+	CHECK(out && strstr(out, "按经办人"));
+	CHECK(out && strstr(out, "按月（本年）"));
+	free(out);
+	char full[64];
+	snprintf(full, sizeof full, "%s", number ? number : "none");
+	const char *print[] = { shanzhi, "--db", db, "--operator", "admin", "print", "receipt", full, NULL };
+	out = pty_run(print, locale, &status);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(out && strstr(out, "便民服务办件回执"));
+	CHECK(out && strstr(out, full));
+	CHECK(out && strstr(out, "YB01 城乡居民基本医疗保险参保缴费"));
+	CHECK(out && strstr(out, "承诺办结日期   2026-11-26"));
+	free(out);
+	const char *missing[] = { shanzhi, "--db", db, "--operator", "admin", "print", "receipt", "000-20990101-001", NULL };
+	free(pty_run(missing, locale, &status));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -259,6 +289,8 @@ int main(int argc, char **argv)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	test_request_to_followup();
 	test_clerk_starts_at_work_list();
+	test_cli(logged);
+	free(logged);
 	pty_rmdir(dir);
 	free(dir);
 	free(db);
