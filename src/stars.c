@@ -811,11 +811,27 @@ static void notice_rows_free(struct notice_row *rows, size_t n)
 	free(rows);
 }
 
-/* Appends utf8 padded to cols printer columns. */
+/* Removes the spaces that padding left at the ends of lines, in place. */
+static char *strip_line_ends(char *text)
+{
+	char *out = text;
+	for (const char *in = text; *in; in++) {
+		if (*in == '\n')
+			while (out > text && out[-1] == ' ')
+				out--;
+		*out++ = *in;
+	}
+	*out = '\0';
+	return text;
+}
+
+/* Appends utf8 as a column cols printer columns wide: cut or padded to cols - 1,
+ * then the space that keeps it apart from the next column. */
 static void pad(struct strbuf *sb, const char *utf8, int cols)
 {
-	char *p = printout_pad(utf8, cols);
+	char *p = printout_pad(utf8, cols - 1);
 	sb_append(sb, p);
+	sb_append(sb, " ");
 	free(p);
 }
 
@@ -869,7 +885,7 @@ char *stars_notice_text(struct store *st, const struct rubric *r, const struct s
 	if (round->notice_start[0])
 		sb_appendf(&sb, "%s\n", round->notice_start);
 	notice_rows_free(rows, n);
-	return sb_take(&sb);
+	return strip_line_ends(sb_take(&sb));
 }
 
 /* Appends one CSV field, quoted when it needs to be. */
@@ -1100,7 +1116,7 @@ char *stars_report_text(struct store *st, int year, char **err)
 	}
 	free(total);
 	stars_stats_free(s, n);
-	return sb_take(&sb);
+	return strip_line_ends(sb_take(&sb));
 }
 
 /* ---- the demo ---- */
