@@ -5,6 +5,7 @@
 #define SZ_TUI_SIGNIN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "tui-core.h"
 
@@ -19,6 +20,12 @@ void tui_idle_arm(struct tui *t);
 /* The idle lock: covers the screen, asks for the operator's password, and gives the
  * screen back as it was. Called by tui_getkey after the idle time. */
 void tui_idle_lock(struct tui *t);
+/* Asks for a password with stars on the screen (twice when confirm). NULL when
+ * cancelled. Caller frees. */
+char *tui_ask_password(struct tui *t, const char *title, const char *intro, bool confirm);
+/* Shows a resident's full ID and phone numbers to a role allowed to see them, after
+ * asking why; the unmasking and its reason go to the audit log. */
+void tui_unmask_resident(struct tui *t, int64_t id);
 /* 系统管理: operators, backups, settings (administrators only). */
 void tui_system_run(struct tui *t);
 

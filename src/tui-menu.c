@@ -9,6 +9,7 @@
 #include "tui-dispute.h"
 #include "tui-exchange.h"
 #include "tui-screens.h"
+#include "tui-signin.h"
 #include "tui-service.h"
 #include "util.h"
 
@@ -31,10 +32,11 @@ static const struct menu_entry menu_entries[] = {
 	{ '4', N_("People's mediation"), tui_dispute_menu },
 	{ '5', N_("Star households"), tui_stars },
 	{ '6', N_("Import and export"), tui_exchange },
+	{ '9', N_("System"), tui_system_run },
 };
 
 static const struct tui_hint menu_hints[] = {
-	{ "1-6", N_("Choose") }, { "F1", N_("Help") }, { "0/F10", N_("Quit") },
+	{ "1-9", N_("Choose") }, { "F1", N_("Help") }, { "0/F10", N_("Quit") },
 };
 
 /* The village the database describes, for the heading. Caller frees. */

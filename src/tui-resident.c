@@ -14,12 +14,13 @@
 #include "tui-list.h"
 #include "tui-record.h"
 #include "tui-screens.h"
+#include "tui-signin.h"
 #include "util.h"
 
 /* ---- the list ---- */
 
 static const struct tui_hint list_hints[] = {
-	{ "F1", N_("Help") }, { "Enter", N_("Open") }, { "F5", N_("Household") },
+	{ "F1", N_("Help") }, { "Enter", N_("Open") }, { "F5", N_("Household") }, { "F6", N_("Unmask") },
 	{ "F7", N_("New") }, { "F8", N_("Status") }, { "F9", N_("History") }, { "F10", N_("Back") },
 };
 
@@ -100,6 +101,10 @@ static enum tui_list_action resident_list_key(void *ctx, struct tui *t, int k, i
 			return TUI_LIST_STAY;
 		tui_resident_edit(t, sel);
 		return TUI_LIST_RELOAD;
+	case TK_F6:
+		if (sel >= 0)
+			tui_unmask_resident(t, sel);
+		return TUI_LIST_STAY;
 	case TK_F7:
 		tui_resident_new(t, 0);
 		return TUI_LIST_RELOAD;

@@ -179,6 +179,16 @@ static void secret_free(char *s)
 	}
 }
 
+/* Clears the screen while a password is checked (a deliberately slow hash) or a
+ * backup is made, so that nothing typed meanwhile looks like it went nowhere. */
+static void please_wait(struct tui *t)
+{
+	erase();
+	tui_title(t, _("Please wait"));
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
 /* A fresh register: asks for the first administrator's login and password. */
 static bool signin_first_admin(struct tui *t)
 {
@@ -194,7 +204,7 @@ static bool signin_first_admin(struct tui *t)
 		char *login = cred_value(&cf, 0), *pw = cred_value(&cf, 1), *again = cred_value(&cf, 2), *err = NULL;
 		if (strcmp(pw, again) != 0)
 			tui_error(t, "%s", _("The two passwords differ: type them again."));
-		else if (auth_first_admin(t->app->st, login, pw, &err) == 0)
+		else if (please_wait(t), auth_first_admin(t->app->st, login, pw, &err) == 0)
 			ok = true;
 		else
 			tui_error(t, "%s", err ? err : "?");
@@ -225,6 +235,7 @@ bool tui_signin_run(struct tui *t)
 	bool ok = false;
 	while (!ok && cred_run(t, &cf)) {
 		char *login = cred_value(&cf, 0), *pw = cred_value(&cf, 1), *msg = NULL;
+		please_wait(t);
 		ok = auth_sign_in(t->app->st, login, pw, &msg) == AUTH_OK;
 		if (!ok) {
 			tui_error(t, "%s", msg ? msg : "?");
@@ -363,6 +374,7 @@ void tui_signed_in(struct tui *t)
 {
 	tui_idle_arm(t);
 	char *made = NULL, *err = NULL;
+	please_wait(t);
 	if (backup_daily(t->app->st, &made, &err) != 0)
 		tui_error(t, _("Today's backup failed: %s"), err ? err : "?");
 	else if (made)
@@ -370,4 +382,33 @@ void tui_signed_in(struct tui *t)
 	free(made);
 	free(err);
 	offer_draft(t);
+}
+
+char *tui_ask_password(struct tui *t, const char *title, const char *intro, bool confirm)
+{
+	static const char *const labels[] = { N_("Password:"), N_("Again:") };
+	static const bool secret[] = { true, true };
+	struct cred_form cf;
+	cred_init(&cf, title, intro, true, labels, secret, confirm ? 2 : 1);
+	char *pw = NULL;
+	while (!pw && cred_run(t, &cf)) {
+		char *a = cred_value(&cf, 0), *b = confirm ? cred_value(&cf, 1) : NULL, *err = NULL;
+		if (confirm && strcmp(a, b) != 0)
+			tui_error(t, "%s", _("The two passwords differ: type them again."));
+		else if (!auth_password_valid(a, &err))
+			tui_error(t, "%s", err);
+		else
+			pw = xstrdup(a);
+		free(err);
+		secret_free(a);
+		secret_free(b);
+		if (!pw) {
+			fedit_clear(&cf.line[0].ed);
+			if (confirm)
+				fedit_clear(&cf.line[1].ed);
+			cf.cur = 0;
+		}
+	}
+	cred_free(&cf);
+	return pw;
 }

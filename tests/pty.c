@@ -785,6 +785,12 @@ bool pty_sign_in(struct pty *t, const char *login, const char *password)
 		pty_settle(t);
 		if (pty_contains(t, "\xe4\xb8\xbb\xe8\x8f\x9c\xe5\x8d\x95") || pty_contains(t, "Main menu"))
 			return true;  /* 主菜单 */
+		/* a form an earlier run left unsaved (未保存的表单) is declined */
+		if (pty_contains(t, "\xe6\x9c\xaa\xe4\xbf\x9d\xe5\xad\x98\xe7\x9a\x84\xe8\xa1\xa8\xe5\x8d\x95") ||
+		    pty_contains(t, "Unsaved form")) {
+			pty_type(t, "n");
+			continue;
+		}
 		if (pty_contains(t, "\xe7\x99\xbb\xe5\xbd\x95") || pty_contains(t, "Sign in")) {
 			pty_type(t, login);  /* 登录 */
 			pty_key(t, "Tab");

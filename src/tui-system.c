@@ -1,0 +1,353 @@
+/* tui-system: 系统管理 for administrators: the operators (add, disable or enable,
+ * a new password, a role, their history), a backup now, and the settings of the
+ * sign-in, the idle lock and the daily backups. Every change goes through auth.c and
+ * the audited write path. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "access.h"
+#include "app.h"
+#include "audit.h"
+#include "auth.h"
+#include "backup.h"
+#include "i18n.h"
+#include "store.h"
+#include "tui-list.h"
+#include "tui-screens.h"
+#include "tui-signin.h"
+#include "util.h"
+
+static const struct tui_hint operator_hints[] = {
+	{ "F5", N_("Password") }, { "F6", N_("Role") }, { "F7", N_("New") }, { "F8", N_("Disable/enable") },
+	{ "F9", N_("History") }, { "F10", N_("Back") },
+};
+
+/* The login of operator id. Caller frees. */
+static char *operator_login(struct tui *t, int64_t id)
+{
+	struct auth_operator *ops;
+	size_t n = auth_operators(t->app->st, &ops);
+	char *login = NULL;
+	for (size_t i = 0; i < n && !login; i++)
+		if (ops[i].id == id)
+			login = xstrdup(ops[i].login);
+	auth_operators_free(ops, n);
+	return login;
+}
+
+/* The column heads of the operator list. */
+static char *operator_header(void)
+{
+	struct strbuf sb = {0};
+	tui_col(&sb, _("Login"), 14);
+	tui_col(&sb, _("Name"), 14);
+	tui_col(&sb, _("Role"), 10);
+	tui_col(&sb, _("State"), 8);
+	sb_append(&sb, _("Last sign-in"));
+	return sb_take(&sb);
+}
+
+/* Every operator whose login or name contains the query. */
+static int operator_fetch(void *ctx, const char *query, size_t offset, size_t limit, struct tui_rows *out,
+			  char **err)
+{
+	struct tui *t = ctx;
+	struct auth_operator *ops;
+	size_t n = auth_operators(t->app->st, &ops), seen = 0;
+	time_t now = time(NULL);
+	for (size_t i = 0; i < n; i++) {
+		const struct auth_operator *op = &ops[i];
+		if (query && *query && !strstr(op->login, query) && !strstr(op->name, query))
+			continue;
+		if (seen++ < offset || out->n >= limit)
+			continue;
+		const char *state = op->disabled ? _("disabled") : op->locked_until > (int64_t)now ? _("locked")
+				  : !op->has_password ? _("no password") : _("enabled");
+		struct strbuf sb = {0};
+		tui_col(&sb, op->login, 14);
+		tui_col(&sb, op->name, 14);
+		tui_col(&sb, access_role_label(op->role), 10);
+		tui_col(&sb, state, 8);
+		sb_append(&sb, op->last_signin ? op->last_signin : "-");
+		tui_rows_add(out, op->id, sb_take(&sb));
+	}
+	auth_operators_free(ops, n);
+	return 0;
+}
+
+/* A role picked from the role table; NULL when cancelled. Borrowed. */
+static const char *pick_role(struct tui *t)
+{
+	const char *labels[8];
+	size_t n = 0;
+	for (; access_roles[n] && n < ARRAY_LEN(labels); n++)
+		labels[n] = access_role_label(access_roles[n]);
+	int i = tui_choose(t, _("Role"), labels, n, 1);
+	return i >= 0 ? access_roles[i] : NULL;
+}
+
+/* Shows the outcome of an operator change. */
+static void report(struct tui *t, int rc, char *err, const char *done)
+{
+	if (rc == 0)
+		tui_message(t, "%s", done);
+	else
+		tui_error(t, "%s", err ? err : "?");
+	free(err);
+}
+
+/* F7: a new operator. */
+static void operator_add(struct tui *t)
+{
+	char *login = tui_prompt(t, _("New operator"), _("Login:"), NULL, AUTH_LOGIN_MAX);
+	char *err = NULL;
+	if (!login || !auth_login_valid(login, &err)) {
+		if (login)
+			tui_error(t, "%s", err);
+		free(err);
+		free(login);
+		return;
+	}
+	char *name = tui_prompt(t, _("New operator"), _("Full name:"), NULL, 40);
+	const char *role = name ? pick_role(t) : NULL;
+	char *intro = xasprintf(_("The password of %s (at least %d characters)."), login, AUTH_PASSWORD_MIN);
+	char *pw = role ? tui_ask_password(t, N_("New operator"), intro, true) : NULL;
+	if (pw) {
+		char *done = xasprintf(_("Operator %s added."), login);
+		report(t, auth_user_add(t->app->st, login, name, role, pw, &err), err, done);
+		free(done);
+		memset(pw, 0, strlen(pw));
+	}
+	free(pw);
+	free(intro);
+	free(name);
+	free(login);
+}
+
+/* F5: a new password for the operator (which also lifts a lock). */
+static void operator_password(struct tui *t, const char *login)
+{
+	char *intro = xasprintf(_("A new password for %s. It also lifts a lock after wrong passwords."), login);
+	char *pw = tui_ask_password(t, N_("New password"), intro, true), *err = NULL;
+	if (pw) {
+		char *done = xasprintf(_("The password of %s is set."), login);
+		report(t, auth_user_passwd(t->app->st, login, pw, &err), err, done);
+		free(done);
+		memset(pw, 0, strlen(pw));
+	}
+	free(pw);
+	free(intro);
+}
+
+/* F8: disables an enabled operator, enables a disabled one. */
+static void operator_toggle(struct tui *t, int64_t id, const char *login)
+{
+	bool disabled = false;
+	struct auth_operator *ops;
+	size_t n = auth_operators(t->app->st, &ops);
+	for (size_t i = 0; i < n; i++)
+		if (ops[i].id == id)
+			disabled = ops[i].disabled;
+	auth_operators_free(ops, n);
+	char *q = xasprintf(disabled ? _("Enable %s again?") : _("Disable %s? The operator can no longer sign in."), login);
+	if (tui_confirm(t, q, false)) {
+		char *err = NULL;
+		char *done = xasprintf(disabled ? _("Operator %s is enabled.") : _("Operator %s is disabled."), login);
+		report(t, auth_user_disable(t->app->st, login, !disabled, &err), err, done);
+		free(done);
+	}
+	free(q);
+}
+
+/* Keys of the operator list. */
+static enum tui_list_action operator_key(void *ctx, struct tui *t, int key, int64_t sel)
+{
+	(void)ctx;
+	if (key == TK_F7) {
+		operator_add(t);
+		return TUI_LIST_RELOAD;
+	}
+	char *login = sel > 0 ? operator_login(t, sel) : NULL;
+	enum tui_list_action act = TUI_LIST_STAY;
+	if (!login) {
+		/* nothing selected */
+	} else if (key == TK_F5) {
+		operator_password(t, login);
+		act = TUI_LIST_RELOAD;
+	} else if (key == TK_F6) {
+		const char *role = pick_role(t);
+		char *err = NULL, *done = role ? xasprintf(_("Operator %s is now %s."), login, access_role_label(role)) : NULL;
+		if (role)
+			report(t, auth_user_role(t->app->st, login, role, &err), err, done);
+		free(done);
+		act = TUI_LIST_RELOAD;
+	} else if (key == TK_F8) {
+		operator_toggle(t, sel, login);
+		act = TUI_LIST_RELOAD;
+	} else if (key == TK_F9) {
+		tui_history_show(t, "operator", sel, login);
+		act = TUI_LIST_RELOAD;
+	}
+	free(login);
+	return act;
+}
+
+/* The operator list. */
+static void system_operators(struct tui *t)
+{
+	char *header = operator_header();
+	struct tui_list_def def = {
+		.title = N_("Operators"), .header = header, .query = true, .query_label = N_("Search (login, name):"),
+		.hints = operator_hints, .nhints = ARRAY_LEN(operator_hints),
+		.ctx = t, .fetch = operator_fetch, .on_key = operator_key,
+	};
+	tui_list_run(t, &def, NULL);
+	free(header);
+}
+
+/* A backup now, into the backup folder. */
+static void system_backup(struct tui *t)
+{
+	char *folder = backup_folder(t->app->st), stamp[32], *err = NULL;
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	char *dest = xasprintf("%s/manual-%s.db", folder, stamp);
+	if (mkdir(folder, 0700) != 0 && errno != EEXIST)
+		err = xasprintf("%s: %s", folder, strerror(errno));
+	if (!err && backup_make(t->app->st, dest, &err) == 0 && backup_verify(dest, &err) == 0)
+		tui_message(t, _("Backup written to %s and checked."), dest);
+	else
+		tui_error(t, _("The backup failed: %s"), err ? err : "?");
+	free(err);
+	free(dest);
+	free(folder);
+}
+
+/* A setting the system screen offers: its key, what it is, its default, and the
+ * range of a number (max 0: free text). */
+struct setting_def {
+	const char *key;
+	const char *label;
+	const char *dflt;
+	long min, max;
+};
+
+static const struct setting_def settings[] = {
+	{ "idle_lock_minutes", N_("Lock the screen after minutes without keys (0 = never)"), "10", 0, 24 * 60 },
+	{ "signin_max_failures", N_("Wrong passwords in a row before a login is locked"), "5", 1, 100 },
+	{ "signin_lock_minutes", N_("Minutes a login stays locked"), "15", 1, 24 * 60 },
+	{ "backup_daily_keep", N_("Daily backups kept (0 = none)"), "7", 0, 3650 },
+	{ "backup_folder", N_("Folder of the backups (empty: beside the database)"), "", 0, 0 },
+};
+
+/* A setting's value, or its default. Caller frees. */
+static char *setting_value(struct tui *t, const struct setting_def *sd)
+{
+	char *v = store_setting(t->app->st, sd->key);
+	return v ? v : xstrdup(sd->dflt);
+}
+
+/* Asks for one setting's new value and stores it when it is valid. */
+static void setting_edit(struct tui *t, const struct setting_def *sd)
+{
+	char *old = setting_value(t, sd);
+	char *v = tui_prompt(t, _("Settings"), _(sd->label), old, 200);
+	free(old);
+	if (!v)
+		return;
+	char *end = NULL, *err = NULL;
+	long n = strtol(v, &end, 10);
+	if (sd->max > 0 && (*v == '\0' || *end != '\0' || n < sd->min || n > sd->max)) {
+		tui_error(t, _("%s: a whole number from %ld to %ld"), _(sd->label), sd->min, sd->max);
+	} else if (store_set_setting(t->app->st, sd->key, v, &err) == 0) {
+		tui_message(t, _("%s: %s"), _(sd->label), *v ? v : _("(empty)"));
+		if (strcmp(sd->key, "idle_lock_minutes") == 0)
+			tui_idle_arm(t);
+	} else {
+		tui_error(t, "%s", err ? err : "?");
+	}
+	free(err);
+	free(v);
+}
+
+/* The settings, one picked at a time. */
+static void system_settings(struct tui *t)
+{
+	for (;;) {
+		char *labels[ARRAY_LEN(settings)];
+		for (size_t i = 0; i < ARRAY_LEN(settings); i++) {
+			char *v = setting_value(t, &settings[i]);
+			labels[i] = xasprintf("%s: %s", _(settings[i].label), *v ? v : "-");
+			free(v);
+		}
+		int i = tui_choose(t, _("Settings"), (const char *const *)labels, ARRAY_LEN(settings), 0);
+		for (size_t j = 0; j < ARRAY_LEN(settings); j++)
+			free(labels[j]);
+		if (i < 0)
+			return;
+		setting_edit(t, &settings[i]);
+	}
+}
+
+void tui_system_run(struct tui *t)
+{
+	if (!access_allows(t->app->st, ACCESS_ADMIN)) {
+		char *why = access_refusal(t->app->st, ACCESS_ADMIN);
+		tui_error(t, "%s", why);
+		free(why);
+		return;
+	}
+	for (;;) {
+		const char *labels[] = { _("Operators"), _("Back up now"), _("Settings") };
+		int i = tui_choose(t, _("System"), labels, ARRAY_LEN(labels), 0);
+		if (i == 0)
+			system_operators(t);
+		else if (i == 1)
+			system_backup(t);
+		else if (i == 2)
+			system_settings(t);
+		else
+			return;
+	}
+}
+
+void tui_unmask_resident(struct tui *t, int64_t id)
+{
+	if (!access_allows(t->app->st, ACCESS_UNMASK)) {
+		char *why = access_refusal(t->app->st, ACCESS_UNMASK);
+		tui_error(t, "%s", why);
+		free(why);
+		return;
+	}
+	char *reason = tui_prompt(t, _("Full ID and phone numbers"),
+				  _("Why are they needed (recorded in the audit log)?"), NULL, 100);
+	if (!reason)
+		return;
+	char *err = NULL;
+	sqlite3_stmt *stmt = NULL;
+	if (!*reason) {
+		tui_error(t, "%s", _("Nothing is shown without a reason."));
+	} else if (audit_event(t->app->st, "resident", id, "unmask", reason, &err) != 0) {
+		tui_error(t, "%s", err ? err : "?");
+	} else if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT name, coalesce(id_number, ''), coalesce(phone, '')"
+				      " FROM resident WHERE id = ?1", -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, id);
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			char *text = xasprintf(_("%s\nID number: %s\nPhone: %s\n\nThis unmasking is recorded with its reason."),
+					       (const char *)sqlite3_column_text(stmt, 0),
+					       (const char *)sqlite3_column_text(stmt, 1),
+					       (const char *)sqlite3_column_text(stmt, 2));
+			tui_show_text(t, _("Full ID and phone numbers"), text);
+			free(text);
+		}
+	}
+	sqlite3_finalize(stmt);
+	free(err);
+	free(reason);
+}

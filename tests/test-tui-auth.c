@@ -1,0 +1,392 @@
+/* Pseudo-terminal tests of sign-in, roles, the idle lock, unmasking and drafts: the
+ * real shanzhi binary driven as a clerk drives it.
+ *
+ * usage: test-tui-auth SHANZHI LOCALE    (LOCALE zh_CN.UTF-8 or zh_CN.GBK)
+ *
+ * The first administrator of a fresh register; wrong passwords and the lockout;
+ * each role's refusals on the screen; the idle lock giving the screen back as it
+ * was; an unmasking recorded with its reason; and a half-typed form killed with
+ * SIGKILL and hung up with SIGHUP, found again on the next start. */
+#include <dirent.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "pty.h"
+
+#define WAIT_MS 5000
+
+static const char *shanzhi;
+static const char *locale;
+static char *db;
+static char *dir;
+
+/* A formatted, allocated string. */
+__attribute__((format(printf, 1, 2)))
+static char *fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	va_start(ap, f);
+	if (vasprintf(&s, f, ap) < 0)
+		abort();
+	va_end(ap);
+	return s;
+}
+
+/* Opens the TUI on db without signing in. */
+static struct pty *open_tui(const char *path)
+{
+	const char *argv[] = {shanzhi, "--db", path, NULL};
+	return pty_spawn(argv, locale, 24, 80);
+}
+
+/* Sends a named key and lets the screen settle. */
+static void key(struct pty *t, const char *name)
+{
+	pty_key(t, name);
+	pty_settle(t);
+}
+
+/* Types text and lets the screen settle. */
+static void type(struct pty *t, const char *utf8)
+{
+	pty_type(t, utf8);
+	pty_settle(t);
+}
+
+/* Types a login and password into the sign-in screen. */
+static void sign_in(struct pty *t, const char *login, const char *password)
+{
+	CHECK(pty_wait_for(t, "登录", WAIT_MS));
+	pty_type(t, login);
+	pty_key(t, "Tab");
+	pty_type(t, password);
+	pty_key(t, "Enter");
+	pty_settle(t);
+}
+
+/* Signs the clerk lin in and goes to the main menu (a clerk starts at a work list). */
+static bool clerk_sign_in(struct pty *t)
+{
+	sign_in(t, "lin", "clerk-pw");
+	for (int i = 0; i < 3 && !pty_contains(t, "主菜单"); i++)
+		key(t, "F10");
+	return pty_wait_for(t, "主菜单", WAIT_MS);
+}
+
+/* Runs `shanzhi --db DB ARGS` (ARGS as the shell splits them) with input on its
+ * standard input, without a terminal; its exit status. */
+static int run(const char *input, const char *args)
+{
+	char *cmd = fmt("printf '%s\\n' | '%s' --db '%s' %s >/dev/null 2>&1", input, shanzhi, db, args);
+	int status = system(cmd);
+	free(cmd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* One SQL value from the database through the sqlite3 shell. Caller frees. */
+static char *sql(const char *query)
+{
+	char *cmd = fmt("sqlite3 '%s' \"%s\"", db, query);
+	FILE *p = popen(cmd, "r");
+	char buf[4096] = "";
+	size_t n = p ? fread(buf, 1, sizeof buf - 1, p) : 0;
+	buf[n] = '\0';
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	if (p)
+		pclose(p);
+	free(cmd);
+	return strdup(buf);
+}
+
+/* The pid of our child running shanzhi (the program in the pseudo-terminal). */
+static pid_t child_pid(void)
+{
+	DIR *d = opendir("/proc");
+	pid_t found = 0;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		char path[300], stat[512];
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		size_t n = fread(stat, 1, sizeof stat - 1, f);
+		fclose(f);
+		stat[n] = '\0';
+		char *close_paren = strrchr(stat, ')');
+		int ppid = 0;
+		if (strstr(stat, "(shanzhi)") && close_paren && sscanf(close_paren + 2, "%*c %d", &ppid) == 1 &&
+		    ppid == getpid())
+			found = (pid_t)atoi(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* Leaves the program from wherever it is; true when it exited with status 0. */
+static bool quit(struct pty *t)
+{
+	for (int i = 0; i < 8 && !pty_exited(t, NULL); i++) {
+		if (pty_contains(t, "离开善治")) {
+			type(t, "y");
+			break;
+		}
+		if (pty_contains(t, "y = ")) {
+			type(t, "y");
+			continue;
+		}
+		key(t, "F10");
+	}
+	int status = -1;
+	bool exited = pty_wait_exit(t, WAIT_MS, &status);
+	if (!exited || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		pty_dump(t, stderr, "the program did not leave cleanly");
+	pty_close(t);
+	return exited && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static void test_first_administrator(void)
+{
+	char *fresh = fmt("%s/fresh.db", dir);
+	struct pty *t = open_tui(fresh);
+	CHECK(pty_wait_for(t, "首位管理员", WAIT_MS));
+	pty_type(t, "zhuren");
+	pty_key(t, "Tab");
+	pty_type(t, "pass-1");
+	pty_key(t, "Tab");
+	pty_type(t, "pass-2");
+	key(t, "Enter");
+	CHECK(pty_contains(t, "两次输入的密码不一致"));
+	CHECK(!pty_contains(t, "主菜单"));
+	pty_type(t, "pass-1");
+	pty_key(t, "Tab");
+	pty_type(t, "pass-1");
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	CHECK(quit(t));
+	/* the next start signs in with it */
+	t = open_tui(fresh);
+	CHECK(pty_wait_for(t, "登录", WAIT_MS));
+	CHECK(!pty_contains(t, "首位管理员"));
+	CHECK(pty_sign_in(t, "zhuren", "pass-1"));
+	CHECK(quit(t));
+	free(fresh);
+}
+
+static void test_wrong_passwords_and_lockout(void)
+{
+	struct pty *t = open_tui(db);
+	sign_in(t, "lin", "wrong-1");
+	CHECK(pty_wait_for(t, "登录名或密码错误（再错 2 次", WAIT_MS));
+	/* the login stays, the password is typed again */
+	pty_type(t, "wrong-2");
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, "再错 1 次", WAIT_MS));
+	pty_type(t, "wrong-3");
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, "lin 已锁定，还需 7 分钟", WAIT_MS));
+	/* locked: the right password is refused too, and told why */
+	pty_type(t, "clerk-pw");
+	key(t, "Enter");
+	CHECK(pty_contains(t, "lin 已锁定"));
+	CHECK(!pty_contains(t, "主菜单"));
+	/* an unknown login reads like a wrong password */
+	key(t, "BTab");
+	pty_send_raw(t, "\x15", 1);
+	sign_in(t, "nobody", "whatever");
+	CHECK(pty_wait_for(t, "登录名或密码错误。", WAIT_MS));
+	key(t, "F10");
+	int status;
+	CHECK(pty_wait_exit(t, WAIT_MS, &status) && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	pty_close(t);
+	/* an administrator's new password lifts the lock */
+	CHECK_INT(run("clerk-pw", "--operator admin user passwd lin --password-stdin"), 0);
+	t = open_tui(db);
+	CHECK(clerk_sign_in(t));
+	CHECK(quit(t));
+}
+
+static void test_role_refusals(void)
+{
+	/* a viewer: no system screen, no unmasking */
+	struct pty *t = open_tui(db);
+	CHECK(pty_sign_in(t, "kan", "view-pw"));
+	type(t, "9");
+	CHECK(pty_wait_for(t, "无权管理操作员和备份", WAIT_MS));
+	type(t, "1");
+	CHECK(pty_wait_for(t, "F6", WAIT_MS));
+	key(t, "F6");
+	CHECK(pty_wait_for(t, "无权查看完整身份证号和电话", WAIT_MS));
+	CHECK(quit(t));
+	/* a clerk: no system screen either */
+	t = open_tui(db);
+	CHECK(clerk_sign_in(t));
+	type(t, "9");
+	CHECK(pty_wait_for(t, "（办事员）无权管理操作员和备份", WAIT_MS));
+	CHECK(quit(t));
+	/* the administrator sees the operators */
+	t = open_tui(db);
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	type(t, "9");
+	CHECK(pty_wait_for(t, "系统管理", WAIT_MS));
+	type(t, "1");
+	CHECK(pty_wait_for(t, "kan", WAIT_MS));
+	CHECK(pty_contains(t, "只读"));
+	CHECK(pty_contains(t, "办事员"));
+	CHECK(quit(t));
+}
+
+static void test_unmask_recorded(void)
+{
+	struct pty *t = open_tui(db);
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	type(t, "1");
+	char *id = sql("SELECT id_number FROM resident WHERE id_number IS NOT NULL ORDER BY id LIMIT 1");
+	char *name = sql("SELECT name FROM resident WHERE id_number IS NOT NULL ORDER BY id LIMIT 1");
+	pty_type(t, id + 12);
+	pty_settle(t);
+	CHECK(pty_wait_for(t, name, WAIT_MS));
+	CHECK(!pty_contains(t, id));  /* masked in the list */
+	key(t, "F6");
+	CHECK(pty_wait_for(t, "为什么需要", WAIT_MS));
+	type(t, "核对低保");
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, id, WAIT_MS));
+	key(t, "Enter");
+	CHECK(!pty_contains(t, id));
+	CHECK(quit(t));
+	char *reason = sql("SELECT reason || '|' || (SELECT login FROM operator o WHERE o.id = a.operator_id)"
+			   " FROM audit a WHERE action = 'unmask' ORDER BY id DESC LIMIT 1");
+	CHECK_STR(reason, "核对低保|admin");
+	free(reason);
+	free(id);
+	free(name);
+}
+
+static void test_idle_lock(void)
+{
+	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
+	struct pty *t = open_tui(db);
+	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	type(t, "1");
+	type(t, "王");
+	CHECK(pty_wait_for(t, "屏幕已锁定", 6000));
+	CHECK(!pty_contains(t, "查找"));  /* nothing of the register shows while locked */
+	type(t, "wrong");
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, "登录名或密码错误", WAIT_MS));
+	type(t, "demo");
+	key(t, "Enter");
+	CHECK(!pty_contains(t, "屏幕已锁定"));
+	CHECK(pty_contains(t, "王"));  /* the list and its search as they were */
+	int row = pty_find(t, "查找", NULL);
+	CHECK(row >= 0);
+	CHECK(quit(t));
+}
+
+/* Opens a new resident form and types a name; returns with the draft saved. */
+static struct pty *half_typed_new(const char *name)
+{
+	struct pty *t = open_tui(db);
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	type(t, "1");
+	key(t, "F7");
+	CHECK(pty_wait_for(t, "登记新居民", WAIT_MS));
+	type(t, name);
+	key(t, "Tab");
+	type(t, "1990");
+	pty_pump(t, 1200, 2000);  /* past the draft's half second */
+	return t;
+}
+
+/* Starts again after the program died: the offer, accepted. */
+static struct pty *start_and_resume(void)
+{
+	struct pty *t = open_tui(db);
+	sign_in(t, "admin", "demo");
+	CHECK(pty_wait_for(t, "未保存的表单", WAIT_MS));
+	CHECK(pty_contains(t, "回到原处继续"));
+	type(t, "y");
+	return t;
+}
+
+static void test_draft_after_kill(int sig, const char *name, const char *typed_tail)
+{
+	struct pty *t = half_typed_new(name);
+	pid_t pid = child_pid();
+	CHECK(pid > 0);
+	if (pid > 0)
+		kill(pid, sig);
+	int status;
+	CHECK(pty_wait_exit(t, WAIT_MS, &status));
+	pty_close(t);
+	char *count = sql("SELECT count(*) FROM draft");
+	CHECK_STR(count, "1");
+	free(count);
+	t = start_and_resume();
+	CHECK(pty_wait_for(t, "登记新居民", WAIT_MS));
+	CHECK(pty_contains(t, name));
+	CHECK(pty_contains(t, typed_tail));
+	CHECK(pty_contains(t, "草稿已按原样恢复"));
+	/* the cursor is where the clerk was: after what he typed in the second field */
+	int row, col, frow, fcol;
+	pty_cursor(t, &row, &col);
+	frow = pty_find(t, typed_tail, &fcol);
+	CHECK_INT(row, frow);
+	CHECK(col >= fcol + (int)strlen(typed_tail));
+	/* nothing reached the register before saving */
+	char *sqlq = fmt("SELECT count(*) FROM resident WHERE name = '%s'", name);
+	char *stored = sql(sqlq);
+	CHECK_STR(stored, "0");
+	free(stored);
+	free(sqlq);
+	/* leaving without saving gives the draft up */
+	CHECK(quit(t));
+	count = sql("SELECT count(*) FROM draft");
+	CHECK_STR(count, "0");
+	free(count);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+		return 2;
+	}
+	shanzhi = argv[1];
+	locale = argv[2];
+	dir = pty_tempdir();
+	db = fmt("%s/village.db", dir);
+	const char *demo[] = {shanzhi, "--db", db, "demo", "--residents", "200", NULL};
+	int status;
+	free(pty_run(demo, locale, &status));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_INT(run("clerk-pw", "--operator admin user add lin --role clerk --password-stdin"), 0);
+	CHECK_INT(run("view-pw", "--operator admin user add kan --role viewer --password-stdin"), 0);
+	char *q = fmt("INSERT INTO settings(key, value) VALUES ('signin_max_failures', '3'),"
+				" ('signin_lock_minutes', '7'), ('backup_daily_keep', '%s')", "0");
+	free(sql(q));
+	free(q);
+
+	test_first_administrator();
+	test_wrong_passwords_and_lockout();
+	test_role_refusals();
+	test_unmask_recorded();
+	test_idle_lock();
+	test_draft_after_kill(SIGKILL, "草稿甲", "1990");
+	test_draft_after_kill(SIGHUP, "断线乙", "1990");
+
+	pty_rmdir(dir);
+	free(dir);
+	free(db);
+	return check_finish();
+}
