@@ -1128,11 +1128,12 @@ static unsigned demo_next(unsigned *state)
 	return (*state >> 16) & 0x7fff;
 }
 
-/* The households of a village, by household number. */
+/* The households of a village with someone still in the register, by number. */
 static int64_t *village_households(struct store *st, int64_t village_id, size_t *n)
 {
 	sqlite3_stmt *stmt = prep(st, "SELECT h.id FROM household h JOIN grid g ON g.id = h.grid_id"
-				  " WHERE g.village_id = ?1 ORDER BY h.hh_no", NULL);
+				  " WHERE g.village_id = ?1 AND EXISTS (SELECT 1 FROM resident m"
+				  " WHERE m.household_id = h.id AND m.living_status = '1') ORDER BY h.hh_no", NULL);
 	int64_t *ids = NULL;
 	*n = 0;
 	if (!stmt)

@@ -118,14 +118,16 @@ static struct grid_row *row_of(struct grid *g, const size_t *index, int64_t id)
 	return NULL;
 }
 
-/* The village's households, by group and household number. */
+/* The village's households with someone still in the register, by group and
+ * household number. */
 static void load_households(struct grid *g)
 {
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(store_db(g->st),
 			       "SELECT h.id, h.hh_no, p.name, h.village_group FROM household h"
 			       " JOIN grid gr ON gr.id = h.grid_id LEFT JOIN resident p ON p.id = h.head_id"
-			       " WHERE gr.village_id = ?1"
+			       " WHERE gr.village_id = ?1 AND EXISTS (SELECT 1 FROM resident m"
+			       " WHERE m.household_id = h.id AND m.living_status = '1')"
 			       " ORDER BY CAST(h.village_group AS INTEGER), h.village_group, h.hh_no",
 			       -1, &stmt, NULL) != SQLITE_OK)
 		return;
