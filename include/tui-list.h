@@ -17,9 +17,13 @@ struct tui_rows {
 	char **text;
 	int64_t *key;
 	size_t n;
+	bool *strong;      /* rows drawn in bold (tui_rows_mark); NULL when none is */
+	size_t nstrong;
 };
 
 void tui_rows_add(struct tui_rows *r, int64_t key, char *text);  /* takes text */
+/* Draws the row added last in bold (an overdue request in a work list). */
+void tui_rows_mark(struct tui_rows *r);
 void tui_rows_free(struct tui_rows *r);
 
 enum tui_list_action {

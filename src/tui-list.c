@@ -21,12 +21,24 @@ void tui_rows_add(struct tui_rows *r, int64_t key, char *text)
 	r->key[r->n++] = key;
 }
 
+void tui_rows_mark(struct tui_rows *r)
+{
+	if (r->n == 0)
+		return;
+	r->strong = xrealloc(r->strong, r->n * sizeof(*r->strong));
+	for (size_t i = r->nstrong; i < r->n; i++)
+		r->strong[i] = false;
+	r->nstrong = r->n;
+	r->strong[r->n - 1] = true;
+}
+
 void tui_rows_free(struct tui_rows *r)
 {
 	for (size_t i = 0; i < r->n; i++)
 		free(r->text[i]);
 	free(r->text);
 	free(r->key);
+	free(r->strong);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -110,7 +122,8 @@ static void list_draw_rows(struct list_state *s)
 		size_t i = (size_t)r;
 		if (i < s->page.n)
 			tui_put(s->w, s->y_rows + r, s->x, s->page.text[i], s->cols,
-				i == s->sel ? A_REVERSE : A_NORMAL);
+				(i == s->sel ? A_REVERSE : A_NORMAL) |
+				(i < s->page.nstrong && s->page.strong[i] ? A_BOLD : A_NORMAL));
 		else if (i == 0 && s->page.n == 0)
 			tui_put(s->w, s->y_rows + r, s->x, s->err ? s->err : _("(nothing found)"), s->cols, A_NORMAL);
 		else

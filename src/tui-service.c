@@ -260,7 +260,8 @@ static char *worklist_header(void)
 	return sb_take(&sb);
 }
 
-/* One work list line: overdue ones say so in their second column ("!超期"). */
+/* One work list line: overdue ones say so in their second column ("!超期") and are
+ * drawn in bold. */
 static char *worklist_line(sqlite3_stmt *s, const char *today)
 {
 	const char *due = (const char *)sqlite3_column_text(s, 1);
@@ -299,8 +300,12 @@ static int worklist_fetch(void *ctx, const char *query, size_t offset, size_t li
 	sqlite3_bind_text(s, 1, query ? query : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *due = (const char *)sqlite3_column_text(s, 1);
 		tui_rows_add(out, sqlite3_column_int64(s, 0), worklist_line(s, today));
+		if (due && strcmp(due, today) < 0)
+			tui_rows_mark(out);   /* overdue: in bold, and marked in words */
+	}
 	sqlite3_finalize(s);
 	return 0;
 }

@@ -238,6 +238,17 @@ static void test_clerk_starts_at_work_list(void)
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
 	CHECK(!pty_contains(t, "主菜单"));
 	CHECK(pty_contains(t, "!超期"));       /* the demo has requests past their date */
+	int col, r = pty_find(t, "!超期", &col);
+	CHECK(r >= 3 && (pty_cell_attr(t, r, 0) & PTY_ATTR_BOLD));     /* and they stand out */
+	for (int row = r + 1; row < 22; row++) {
+		char *text = pty_row(t, row);
+		if (strstr(text, "2026-") && !strstr(text, "!超期")) {
+			CHECK(!(pty_cell_attr(t, row, 0) & PTY_ATTR_BOLD));   /* one in time is plain */
+			free(text);
+			break;
+		}
+		free(text);
+	}
 	key(t, "F10");
 	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
 	CHECK(tui_quit(t));
