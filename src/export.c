@@ -509,8 +509,9 @@ static int exporter_prepare(struct exporter *ex, sqlite3 *db, char **err)
 	char *sql = export_sql(ex->t);
 	const char *tail = NULL;
 	int rc = sqlite3_prepare_v2(db, sql, -1, &ex->stmt, &tail);
+	bool more = tail && *tail;
 	free(sql);
-	if (rc != SQLITE_OK || (tail && *tail) || !sqlite3_stmt_readonly(ex->stmt)) {
+	if (rc != SQLITE_OK || more || !sqlite3_stmt_readonly(ex->stmt)) {
 		*err = xasprintf(_("%s: the template's values, where or order are not a valid query: %s"),
 				 ex->t->file, rc != SQLITE_OK ? sqlite3_errmsg(db) : _("more than one statement"));
 		return -1;
