@@ -59,15 +59,16 @@ static char *screen_match(const struct pty *t, const char *pattern)
 	return found;
 }
 
-/* Tab until the cursor is on the row of the field labelled label; false if never. */
+/* Tab (then Shift-Tab, from the last field back) until the cursor is on the row of the
+ * field labelled label; false if never. */
 static bool goto_field(struct pty *t, const char *label)
 {
-	for (int i = 0; i < 12; i++) {
+	for (int i = 0; i < 24; i++) {
 		int col, r = pty_find(t, label, &col), cr, cc;
 		pty_cursor(t, &cr, &cc);
 		if (r >= 0 && r == cr)
 			return true;
-		key(t, "Tab");
+		key(t, i < 10 ? "Tab" : "BTab");
 	}
 	pty_dump(t, stderr, label);
 	return false;
@@ -147,6 +148,13 @@ static void test_request_to_followup(void)
 	CHECK(pty_wait_for(t, "事项", WAIT_MS));
 	CHECK(!pty_contains(t, "来访人"));         /* a resident: no visitor fields */
 	/* the item by its code: materials filled in, the promised date said */
+	CHECK(goto_field(t, "事项"));
+	key(t, "F4");                                /* the catalogue, filtered by pinyin initials */
+	CHECK(pty_wait_for(t, "YB01", WAIT_MS));
+	type(t, "ylbx");                             /* 医疗保险 */
+	CHECK(pty_wait_for(t, "YB01", WAIT_MS));
+	CHECK(!pty_contains(t, "ZM01"));
+	key(t, "Esc");
 	CHECK(goto_field(t, "事项"));
 	type(t, "YB01");
 	key(t, "Tab");
