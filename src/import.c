@@ -492,6 +492,10 @@ struct importer {
 	const struct form_def *def;
 	struct form_eval *ev;
 	struct form_data data;
+	/* the household form, for the households the load creates (absent: not checked) */
+	const struct form_def *hdef;
+	struct form_eval *hev;
+	struct form_data hdata;
 	struct import_mapping map;
 	int *col_field;           /* per column: form field index, or -1 */
 	struct label_memo *memo;  /* per column */
@@ -566,6 +570,8 @@ static void importer_finish(struct importer *im)
 	sqlite3_finalize(im->set_head);
 	form_data_free(&im->data);
 	form_eval_free(im->ev);
+	form_data_free(&im->hdata);
+	form_eval_free(im->hev);
 	import_mapping_free(&im->map);
 	for (size_t c = 0; im->memo && c < im->memo_n; c++)
 		for (size_t i = 0; i < im->memo[c].n; i++) {
@@ -869,9 +875,57 @@ static char *head_problem(struct importer *im, const struct hh_state *h)
 	return xasprintf(_("household %s already has a head (%s)"), h->hh_no, h->head_name ? h->head_name : "");
 }
 
+/* Sets a field of the household form's data by name, when the form has it. */
+static void hh_set(struct importer *im, const char *field, const char *value)
+{
+	int i = form_field_index(im->hdef, field);
+	if (i >= 0)
+		form_data_set(&im->hdata, (size_t)i, value);
+}
+
+/* The household value of a field after the form's normalisation, or NULL. */
+static const char *hh_value(const struct importer *im, const char *field)
+{
+	int i = im->hdef ? form_field_index(im->hdef, field) : -1;
+	return i >= 0 ? im->hdata.values[i] : NULL;
+}
+
+/* Fills the household form from the row of a household the load will create and
+ * checks it with the household form's rules; the problems go to sb. */
+static void household_problems(struct importer *im, const struct csv_row *row, const struct hh_state *h,
+			       struct strbuf *sb)
+{
+	if (!im->hev || !h->hh_no || h->id)
+		return;
+	char *addr = row_cell(row, im->col_addr), *group = row_cell(row, im->col_group);
+	char *town = row_cell(row, im->col_town), *village = row_cell(row, im->col_village);
+	char *grid = row_cell(row, im->col_grid);
+	int64_t grid_id = importer_grid(im, town, village, grid);
+	char gid[24];
+	snprintf(gid, sizeof gid, "%lld", (long long)grid_id);
+	for (size_t i = 0; i < im->hdef->nfields; i++)
+		form_data_set(&im->hdata, i, NULL);
+	hh_set(im, IMPORT_HH_NO, h->hh_no);
+	hh_set(im, IMPORT_ADDRESS, addr);
+	hh_set(im, IMPORT_VILLAGE_GROUP, group);
+	hh_set(im, "grid_id", grid_id ? gid : NULL);
+	form_normalize_and_derive(im->hev, &im->hdata, -1);
+	struct form_check chk = {0};
+	form_validate(im->hev, &im->hdata, &chk);
+	for (size_t i = 0; i < chk.n; i++)
+		sb_appendf(sb, "%s%s", sb->len ? "; " : "", chk.items[i].message);
+	form_check_free(&chk);
+	free(addr);
+	free(group);
+	free(town);
+	free(village);
+	free(grid);
+}
+
 /* Every problem of the row as one translated text, or NULL when it may be imported.
- * The form's checks come first, the register's after. Caller frees. */
-static char *row_problems(struct importer *im, const struct hh_state *h)
+ * The forms' checks come first (the resident's, then a new household's), the
+ * register's after. Caller frees. */
+static char *row_problems(struct importer *im, const struct csv_row *row, const struct hh_state *h)
 {
 	struct form_check chk = {0};
 	form_normalize_and_derive(im->ev, &im->data, -1);
@@ -880,9 +934,10 @@ static char *row_problems(struct importer *im, const struct hh_state *h)
 	for (size_t i = 0; i < chk.n; i++)
 		sb_appendf(&sb, "%s%s", i ? "; " : "", chk.items[i].message);
 	form_check_free(&chk);
-	char *dup = chk.n ? NULL : duplicate_problem(im, im->data.values[im->f_id]);
+	household_problems(im, row, h, &sb);
+	char *dup = sb.len ? NULL : duplicate_problem(im, im->data.values[im->f_id]);
 	const char *rel = im->f_relation >= 0 ? im->data.values[im->f_relation] : NULL;
-	char *head = chk.n || dup || !rel || strcmp(rel, "02") != 0 ? NULL : head_problem(im, h);
+	char *head = sb.len || dup || !rel || strcmp(rel, "02") != 0 ? NULL : head_problem(im, h);
 	if (dup)
 		sb_appendf(&sb, "%s%s", sb.len ? "; " : "", dup);
 	if (head)
@@ -913,13 +968,15 @@ static bool insert_household(struct importer *im, const struct csv_row *row, str
 	int64_t grid_id = importer_grid(im, town, village, grid);
 	if (grid && !grid_id)
 		im->rep->grids_unknown++;
-	sqlite3_bind_text(im->ins_hh, 1, h->hh_no, -1, SQLITE_STATIC);
-	sqlite3_bind_text(im->ins_hh, 2, addr, -1, SQLITE_STATIC);
+	/* the household form's normalised values, when it checked them */
+	const char *no = im->hev ? hh_value(im, IMPORT_HH_NO) : h->hh_no;
+	sqlite3_bind_text(im->ins_hh, 1, no ? no : h->hh_no, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->ins_hh, 2, im->hev ? hh_value(im, IMPORT_ADDRESS) : addr, -1, SQLITE_STATIC);
 	if (grid_id)
 		sqlite3_bind_int64(im->ins_hh, 3, grid_id);
 	else
 		sqlite3_bind_null(im->ins_hh, 3);
-	sqlite3_bind_text(im->ins_hh, 4, group, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->ins_hh, 4, im->hev ? hh_value(im, IMPORT_VILLAGE_GROUP) : group, -1, SQLITE_STATIC);
 	sqlite3_bind_text(im->ins_hh, 5, im->now, -1, SQLITE_STATIC);
 	bool ok = step_done(im, im->ins_hh, "household", err);
 	free(addr);
@@ -1038,7 +1095,7 @@ static int import_row(struct importer *im, const struct source *s, struct reject
 		snprintf(id, sizeof id, "%lld", (long long)h.id);
 		form_data_set(&im->data, (size_t)im->f_household, id);
 	}
-	char *reason = row_problems(im, &h);
+	char *reason = row_problems(im, row, &h);
 	char *werr = NULL;
 	int rc = 0;
 	if (!reason) {
@@ -1111,6 +1168,13 @@ static int importer_start(struct importer *im, struct source *s, const struct fo
 	if (!im->ev)
 		return -1;
 	form_data_init(&im->data, im->def);
+	im->hdef = form_get(forms, "household");
+	if (im->hdef) {
+		im->hev = form_eval_new(im->hdef, im->db, err);
+		if (!im->hev)
+			return -1;
+		form_data_init(&im->hdata, im->hdef);
+	}
 	return importer_prepare(im, err) ? 0 : -1;
 }
 

@@ -278,6 +278,28 @@ static void test_other_files(void)
 	store_close(st);
 }
 
+/* A household the load creates passes the household form's rules too. */
+static void test_household_rules(void)
+{
+	struct store *st = fresh_store("hh.db");
+	char *path = tmp_path("hh.csv"), *err = NULL;
+	FILE *f = fopen(path, "w");
+	fputs("姓名,性别,出生日期,户号,与户主关系,家庭住址\n"
+	      "张三,男,1980年1月2日,90 01,户主,一组\n"
+	      "李四,女,1981.02.03,9002,户主,二组\n", f);
+	fclose(f);
+	struct import_report rep;
+	CHECK_INT(run_import(st, path, NULL, false, NULL, &rep, &err), 0);
+	CHECK_INT(rep.imported, 1);
+	CHECK_INT(rep.refused, 1);
+	CHECK(rep.problems && strstr(rep.problems, "第 2 行：") && strstr(rep.problems, "空格"));
+	CHECK_QUERY(st, "SELECT name || birth_date || sex FROM resident", "李四1981-02-032");
+	CHECK_QUERY(st, "SELECT hh_no || address FROM household", "9002二组");
+	import_report_free(&rep);
+	free(path);
+	store_close(st);
+}
+
 /* The header row maps by the names clerks use; overrides by header or number. */
 static void test_mapping(void)
 {
@@ -510,6 +532,7 @@ int main(void)
 	test_template_errors();
 	test_gbk_roster();
 	test_dry_run();
+	test_household_rules();
 	test_other_files();
 	test_xls();
 	struct store *demo = fresh_store("demo.db");
