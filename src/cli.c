@@ -279,6 +279,7 @@ static void print_usage(FILE *out)
 	console_printf(out, "  --db FILE        %s\n", _("database file (default $SHANZHI_DB or $XDG_DATA_HOME/shanzhi/shanzhi.db)"));
 	console_printf(out, "  --lang zh|en     %s\n", _("language of the interface (default Chinese)"));
 	console_printf(out, "  --operator NAME  %s\n", _("operator named in the audit log (default: the system user)"));
+	console_printf(out, "                   %s\n", _("writes need an existing, enabled operator; the first of a new register becomes its administrator"));
 	console_printf(out, "  --help, --version\n");
 }
 

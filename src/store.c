@@ -334,6 +334,15 @@ int store_begin(struct store *st, char **err)
 		snprintf(sql, sizeof sql, "BEGIN IMMEDIATE");
 	else
 		snprintf(sql, sizeof sql, "SAVEPOINT sz%d", st->depth);
+	/* the busy timeout queues writers; SQLite still answers BUSY at once in a few
+	 * cases (a WAL being recovered by another session), so those are tried again */
+	for (int tries = 0; st->depth == 0 && tries < 100 &&
+	     sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_BUSY; tries++)
+		usleep(20000);
+	if (st->depth == 0 && !sqlite3_get_autocommit(st->db)) {
+		st->depth++;
+		return 0;
+	}
 	if (exec_sql(st, sql, err) != 0)
 		return -1;
 	st->depth++;
@@ -854,11 +863,26 @@ int store_set_operator(struct store *st, const char *login, char **err)
 		return -1;
 	}
 	if (id == 0) {
+		/* looked up again and registered in one write transaction: sessions naming
+		 * the same new login at once share its row */
+		if (store_begin(st, err) != 0)
+			return -1;
+		sqlite3_stmt *again = cached(st, "SELECT id FROM operator WHERE login = ?1", err);
+		if (again) {
+			sqlite3_bind_text(again, 1, login, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(again) == SQLITE_ROW)
+				id = sqlite3_column_int64(again, 0);
+			sqlite3_reset(again);
+		}
 		/* the first operator of a new register administers it */
 		const char *role = pragma_int(st, "SELECT count(*) FROM operator") == 0 ? "admin" : "clerk";
 		struct store_field f[] = {{"login", login}, {"name", login}, {"role", role}};
 		st->operator_id = 0;
-		if (store_insert(st, "operator", f, ARRAY_LEN(f), &id, err) != 0)
+		if (!again || (id == 0 && store_insert(st, "operator", f, ARRAY_LEN(f), &id, err) != 0)) {
+			store_rollback(st);
+			return -1;
+		}
+		if (store_commit(st, err) != 0)
 			return -1;
 	}
 	st->operator_id = id;

@@ -370,6 +370,40 @@ static int writer(const char *path, int n)
 	return failed ? 1 : 0;
 }
 
+/* WRITERS processes open a file that does not exist yet, all at once: one creates
+ * and migrates it, the others wait their turn, and every row arrives. */
+static void test_concurrent_first_open(void)
+{
+	char *path = db_path("fresh-many.db");
+	pid_t kids[WRITERS];
+	for (int i = 0; i < WRITERS; i++) {
+		kids[i] = fork();
+		if (kids[i] == 0)
+			_exit(writer(path, i));
+	}
+	int ok = 0;
+	for (int i = 0; i < WRITERS; i++) {
+		int status;
+		waitpid(kids[i], &status, 0);
+		ok += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	}
+	CHECK_INT(ok, WRITERS);
+	char *err = NULL, *report = NULL;
+	struct store *st = store_open(path, &err);
+	CHECK(st != NULL);
+	if (st) {
+		CHECK_INT(query_int(st, "SELECT count(*) FROM resident", NULL), WRITERS * PER_WRITER);
+		CHECK_INT(query_int(st, "SELECT count(*) FROM operator", NULL), 1);
+		CHECK_INT(store_check(st, &report), 0);
+		if (report && *report)
+			fprintf(stderr, "%s", report);
+	}
+	free(report);
+	free(err);
+	store_close(st);
+	free(path);
+}
+
 static void test_concurrent_writers(void)
 {
 	struct store *st = open_with_admin("many.db");
@@ -417,6 +451,7 @@ int main(void)
 	test_hostile_text();
 	test_audit_chain();
 	test_concurrent_writers();
+	test_concurrent_first_open();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
