@@ -465,7 +465,7 @@ static void add_party_rows(struct case_view *cv, struct tui_rows *out)
 		struct strbuf sb = { 0 };
 		tui_col(&sb, label_of(t, "dispute_role", col(stmt, 1)), 10);
 		tui_col(&sb, col(stmt, 2), 14);
-		tui_col(&sb, sqlite3_column_int(stmt, 3) ? _("resident") : _("from outside"), 10);
+		tui_col(&sb, sqlite3_column_int(stmt, 3) ? _("registered here") : _("from outside"), 10);
 		sb_append(&sb, *col(stmt, 4) ? phone : "");
 		tui_rows_add(out, ROW_KEY(ROW_PARTY, sqlite3_column_int64(stmt, 0)), sb_take(&sb));
 	}
@@ -618,8 +618,9 @@ static enum tui_list_action case_key(void *ctx, struct tui *t, int k, int64_t se
 }
 
 static const struct tui_hint case_hints[] = {
-	{ "Enter", N_("Open") }, { "F3", N_("Print") }, { "F5", N_("Party") }, { "F6", N_("Session") },
-	{ "F7", N_("Outcome") }, { "F8", N_("Confirm") }, { "F9", N_("Visit") }, { "F10", N_("Back") },
+	{ "Enter", N_("Open") }, { "F3", N_("Print") }, { "F5", N_("Party") }, { "F6", N_("Session record") },
+	{ "F7", N_("Outcome") }, { "F8", N_("Judicial confirmation") }, { "F9", N_("Follow-up visit") },
+	{ "F10", N_("Back") },
 };
 
 void tui_dispute_case(struct tui *t, int64_t id)

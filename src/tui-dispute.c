@@ -182,7 +182,7 @@ static char *work_visit(struct tui *t, sqlite3_stmt *s, const char *today)
 {
 	(void)t;
 	(void)today;
-	return work_line(_("Visit"), col(s, 1), xasprintf(_("follow-up visit due %s"), col(s, 2)));
+	return work_line(_("Follow-up visit"), col(s, 1), xasprintf(_("follow-up visit due %s"), col(s, 2)));
 }
 
 /* A written agreement whose confirmation window closes within a week. */
@@ -194,7 +194,7 @@ static char *work_confirm(struct tui *t, sqlite3_stmt *s, const char *today)
 	if (!dispute_confirm_days_left(col(s, 2), today, &left) || left < 0 || left > CONFIRM_SOON_DAYS)
 		return NULL;
 	dispute_confirm_deadline(col(s, 2), deadline);
-	return work_line(_("Confirm"), col(s, 1),
+	return work_line(_("Judicial confirmation"), col(s, 1),
 			 xasprintf(_("%d day(s) left to apply for judicial confirmation (until %s)"), left, deadline));
 }
 
