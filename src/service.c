@@ -1156,6 +1156,7 @@ struct sdemo {
 	int64_t today;
 	int64_t next_id;
 	int64_t overdue_day[2];  /* days whose first request is left open past its date */
+	int64_t bad_day;         /* the day whose first request is rated 不满意, follow-up open */
 };
 
 /* Picks an item by weight. */
@@ -1230,9 +1231,12 @@ static int sdemo_request(struct sdemo *d, int64_t day, int seq, char **err)
 	} else {
 		workday_date(end_day, done);
 		rating = sdemo_rating(d);
+		bool forced = seq == 1 && day == d->bad_day;   /* a recent bad rating, its follow-up due */
+		if (forced)
+			rating = 2;
 		if (rating == 1 || rating == 2) {
 			workday_add(d->cal, done, 5, fdue);
-			if (workday_day_number(fdue) < d->today - 1 || demo_below(&d->rng, 2))
+			if (!forced && (workday_day_number(fdue) < d->today - 1 || demo_below(&d->rng, 2)))
 				snprintf(fdone, sizeof(fdone), "%s", workday_day_number(fdue) < d->today ? fdue : done);
 		}
 	}
@@ -1325,6 +1329,8 @@ static int sdemo_fill(struct sdemo *d, long count, char **err)
 	for (int64_t day = d->today - 1; day > first && back < 20; day--)
 		if (workday_is_working(d->cal, day) && ++back >= 12)
 			d->overdue_day[back == 12 ? 0 : 1] = day;
+		else if (workday_is_working(d->cal, day) && back == 3)
+			d->bad_day = day;
 	for (int64_t day = first; day < d->today && written < count; day++) {
 		if (!workday_is_working(d->cal, day))
 			continue;

@@ -248,6 +248,7 @@ static void test_clerk_starts_at_work_list(void)
 	CHECK(pty_contains(t, "!超期"));       /* the demo has requests past their date */
 	int col, r = pty_find(t, "!超期", &col);
 	CHECK(r >= 3 && (pty_cell_attr(t, r, 0) & PTY_ATTR_BOLD));     /* and they stand out */
+	CHECK(pty_contains(t, "待回访"));     /* and a recent bad rating waiting for its follow-up */
 	for (int row = r + 1; row < 22; row++) {
 		char *text = pty_row(t, row);
 		if (strstr(text, "2026-") && !strstr(text, "!超期")) {
