@@ -619,7 +619,7 @@ static enum tui_list_action case_key(void *ctx, struct tui *t, int k, int64_t se
 
 static const struct tui_hint case_hints[] = {
 	{ "Enter", N_("Open") }, { "F3", N_("Print") }, { "F5", N_("Party") }, { "F6", N_("Session record") },
-	{ "F7", N_("Outcome") }, { "F8", N_("Judicial confirmation") }, { "F9", N_("Follow-up visit") },
+	{ "F7", N_("Result") }, { "F8", N_("Judicial confirmation") }, { "F9", N_("Follow-up visit") },
 	{ "F10", N_("Back") },
 };
 

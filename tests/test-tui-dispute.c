@@ -155,6 +155,7 @@ static void test_case_to_agreement(void)
 	int seq_row = pty_find(t, "龙井村调〔2026〕", NULL);
 	char *title = seq_row >= 0 ? pty_row(t, seq_row) : NULL;
 	CHECK(pty_contains(t, "当事人"));
+	CHECK(pty_contains(t, "F9 回访"));                 /* every key fits the bar at 80 columns */
 
 	/* the applicant: a registered resident, found by the register's search */
 	key(t, "F5");
