@@ -1192,93 +1192,129 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
-/* Writes one request accepted on day (the seq-th of that day). */
-static int sdemo_request(struct sdemo *d, int64_t day, int seq, char **err)
+/* One demo request as it is written. */
+struct sdemo_row {
+	const struct service_item *item;
+	char on[11], due[11], done[11], fdue[11], fdone[11], number[48], at[40];
+	const char *channel, *content, *handler, *status, *reason, *contact, *fix;
+	int64_t resident;
+	int rating;              /* 1..5, 0 declined, -1 not rated */
+};
+
+/* Who asked, how and what for, and who handles it. */
+static void sdemo_who(struct sdemo *d, struct sdemo_row *r)
 {
-	const struct service_item *it = sdemo_item(d);
-	char on[11], due[11], done[11] = "", fdue[11] = "", fdone[11] = "", number[48], at[40];
-	workday_date(day, on);
-	workday_add(d->cal, on, it->days, due);
-	snprintf(number, sizeof(number), "%s-%.4s%.2s%.2s-%03d", d->village_code, on, on + 5, on + 8, seq);
+	const struct service_item *it = r->item;
 	uint32_t ch = demo_below(&d->rng, 100);
-	const char *channel = ch < 70 ? "1" : ch < 85 ? (it->proxy ? "2" : "1") : ch < 93 ? "3" : "4";
+	r->channel = ch < 70 ? "1" : ch < 85 ? (it->proxy ? "2" : "1") : ch < 93 ? "3" : "4";
 	bool visitor = d->nresidents == 0 || demo_below(&d->rng, 100) < 3;
-	int64_t resident = visitor ? 0 : d->residents[demo_below(&d->rng, (uint32_t)d->nresidents)];
-	const char *content = strcmp(it->kind, "wish") == 0 ? demo_wishes[demo_below(&d->rng, ARRAY_LEN(demo_wishes))]
-			    : strcmp(it->kind, "appeal") == 0 ? demo_appeals[demo_below(&d->rng, ARRAY_LEN(demo_appeals))]
-			    : demo_contents[demo_below(&d->rng, ARRAY_LEN(demo_contents))];
-	const char *handler = demo_handlers[demo_below(&d->rng, ARRAY_LEN(demo_handlers))];
-	/* how long it took: most within the promise, a few late */
-	int64_t due_day = workday_day_number(due);
+	r->resident = visitor ? 0 : d->residents[demo_below(&d->rng, (uint32_t)d->nresidents)];
+	r->content = strcmp(it->kind, "wish") == 0 ? demo_wishes[demo_below(&d->rng, ARRAY_LEN(demo_wishes))]
+		   : strcmp(it->kind, "appeal") == 0 ? demo_appeals[demo_below(&d->rng, ARRAY_LEN(demo_appeals))]
+		   : demo_contents[demo_below(&d->rng, ARRAY_LEN(demo_contents))];
+	r->handler = demo_handlers[demo_below(&d->rng, ARRAY_LEN(demo_handlers))];
+}
+
+/* A closed request's rating and, for a bad one, its follow-up (done once it is due). */
+static void sdemo_rate(struct sdemo *d, struct sdemo_row *r, bool forced_bad)
+{
+	r->rating = forced_bad ? 2 : sdemo_rating(d);
+	if (r->rating != 1 && r->rating != 2)
+		return;
+	workday_add(d->cal, r->done, 5, r->fdue);
+	int64_t fdue = workday_day_number(r->fdue);
+	if (!forced_bad && (fdue < d->today - 1 || demo_below(&d->rng, 2))) {
+		snprintf(r->fdone, sizeof(r->fdone), "%s", fdue < d->today ? r->fdue : r->done);
+		r->contact = demo_contacts[demo_below(&d->rng, ARRAY_LEN(demo_contacts))];
+		r->fix = demo_fixes[demo_below(&d->rng, ARRAY_LEN(demo_fixes))];
+	}
+}
+
+/* How the request went: most closed within the promise and rated, a few late,
+ * returned or still open. Returns the day of the last status change. */
+static int64_t sdemo_outcome(struct sdemo *d, struct sdemo_row *r, int64_t day, int seq)
+{
+	const struct service_item *it = r->item;
 	bool late = demo_below(&d->rng, 1000) < 15;
 	int spend = it->days ? (int)demo_below(&d->rng, (uint32_t)it->days + 1) : 0;
 	char end[11];
-	workday_add(d->cal, on, spend, end);
-	int64_t end_day = late ? due_day + 1 + demo_below(&d->rng, 6) : workday_day_number(end);
-	const char *status = "done", *reason = NULL;
+	workday_add(d->cal, r->on, spend, end);
+	int64_t end_day = late ? workday_day_number(r->due) + 1 + demo_below(&d->rng, 6) : workday_day_number(end);
 	bool returned = demo_below(&d->rng, 1000) < 5;
 	/* still open: not finished yet, a few stuck in the last month, and the first of the
 	 * day 12 and 20 working days back, so that every demo has overdue requests */
 	bool stalled = end_day >= d->today || (day > d->today - 30 && demo_below(&d->rng, 1000) < 8) ||
 		       (seq == 1 && (day == d->overdue_day[0] || day == d->overdue_day[1]));
-	int rating = -1;
+	r->status = "done";
+	r->rating = -1;
 	if (returned) {
-		status = "returned";
-		reason = "材料不齐，已告知补齐后再来办理";
-		end_day = day;
-	} else if (stalled) {
-		status = demo_below(&d->rng, 3) == 0 ? "accepted" : "in_progress";
-	} else {
-		workday_date(end_day, done);
-		rating = sdemo_rating(d);
-		bool forced = seq == 1 && day == d->bad_day;   /* a recent bad rating, its follow-up due */
-		if (forced)
-			rating = 2;
-		if (rating == 1 || rating == 2) {
-			workday_add(d->cal, done, 5, fdue);
-			if (!forced && (workday_day_number(fdue) < d->today - 1 || demo_below(&d->rng, 2)))
-				snprintf(fdone, sizeof(fdone), "%s", workday_day_number(fdue) < d->today ? fdue : done);
-		}
+		r->status = "returned";
+		r->reason = "材料不齐，已告知补齐后再来办理";
+		return day;
 	}
-	char when[11];
-	workday_date(end_day < d->today ? end_day : day, when);
-	snprintf(at, sizeof(at), "%sT%02u:%02u:00+08:00", when, 9 + demo_below(&d->rng, 8), demo_below(&d->rng, 60));
+	if (stalled) {
+		r->status = demo_below(&d->rng, 3) == 0 ? "accepted" : "in_progress";
+		return day;
+	}
+	workday_date(end_day, r->done);
+	sdemo_rate(d, r, seq == 1 && day == d->bad_day);   /* a recent bad rating, its follow-up due */
+	return end_day;
+}
+
+/* Writes a demo request with the prepared INSERT of the bulk load. */
+static int sdemo_insert(struct sdemo *d, const struct sdemo_row *r, char **err)
+{
 	sqlite3_stmt *s = d->ins;
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	sqlite3_bind_int64(s, 1, d->next_id++);
-	bind_text(s, 2, number);
-	bind_text(s, 3, it->kind);
-	bind_text(s, 4, it->code);
-	if (resident)
-		sqlite3_bind_int64(s, 5, resident);
-	bind_text(s, 6, visitor ? "过路群众" : NULL);
-	bind_text(s, 7, visitor ? "13985000000" : NULL);
+	bind_text(s, 2, r->number);
+	bind_text(s, 3, r->item->kind);
+	bind_text(s, 4, r->item->code);
+	if (r->resident)
+		sqlite3_bind_int64(s, 5, r->resident);
+	bind_text(s, 6, r->resident ? NULL : "过路群众");
+	bind_text(s, 7, r->resident ? NULL : "13985000000");
 	sqlite3_bind_int64(s, 8, d->village_id);
-	bind_text(s, 9, channel);
-	bind_text(s, 10, content);
-	bind_text(s, 11, it->materials);
-	bind_text(s, 12, handler);
-	bind_text(s, 13, it->department);
-	bind_text(s, 14, status);
-	bind_text(s, 15, at);
-	bind_text(s, 16, reason);
-	bind_text(s, 17, on);
-	bind_text(s, 18, due);
-	bind_text(s, 19, done);
-	if (rating > 0)
-		sqlite3_bind_int(s, 20, rating);
-	sqlite3_bind_int(s, 21, rating == 0);
-	bind_text(s, 22, fdue);
-	bind_text(s, 23, fdone);
-	bind_text(s, 24, *fdone ? demo_contacts[demo_below(&d->rng, ARRAY_LEN(demo_contacts))] : NULL);
-	bind_text(s, 25, *fdone ? demo_fixes[demo_below(&d->rng, ARRAY_LEN(demo_fixes))] : NULL);
-	bind_text(s, 26, at);
+	bind_text(s, 9, r->channel);
+	bind_text(s, 10, r->content);
+	bind_text(s, 11, r->item->materials);
+	bind_text(s, 12, r->handler);
+	bind_text(s, 13, r->item->department);
+	bind_text(s, 14, r->status);
+	bind_text(s, 15, r->at);
+	bind_text(s, 16, r->reason);
+	bind_text(s, 17, r->on);
+	bind_text(s, 18, r->due);
+	bind_text(s, 19, r->done);
+	if (r->rating > 0)
+		sqlite3_bind_int(s, 20, r->rating);
+	sqlite3_bind_int(s, 21, r->rating == 0);
+	bind_text(s, 22, r->fdue);
+	bind_text(s, 23, r->fdone);
+	bind_text(s, 24, r->contact);
+	bind_text(s, 25, r->fix);
+	bind_text(s, 26, r->at);
 	if (sqlite3_step(s) != SQLITE_DONE) {
-		*err = xasprintf("%s: %s", number, sqlite3_errmsg(sqlite3_db_handle(s)));
+		*err = xasprintf("%s: %s", r->number, sqlite3_errmsg(sqlite3_db_handle(s)));
 		return -1;
 	}
 	return 0;
+}
+
+/* Writes one request accepted on day (the seq-th of that day). */
+static int sdemo_request(struct sdemo *d, int64_t day, int seq, char **err)
+{
+	struct sdemo_row r = { .item = sdemo_item(d) };
+	workday_date(day, r.on);
+	workday_add(d->cal, r.on, r.item->days, r.due);
+	snprintf(r.number, sizeof(r.number), "%s-%.4s%.2s%.2s-%03d", d->village_code, r.on, r.on + 5, r.on + 8, seq);
+	sdemo_who(d, &r);
+	int64_t changed = sdemo_outcome(d, &r, day, seq);
+	char when[11];
+	workday_date(changed < d->today ? changed : day, when);
+	snprintf(r.at, sizeof(r.at), "%sT%02u:%02u:00+08:00", when, 9 + demo_below(&d->rng, 8), demo_below(&d->rng, 60));
+	return sdemo_insert(d, &r, err);
 }
 
 /* The first village and the residents of its households; false when there is none. */
