@@ -10,6 +10,7 @@
 #include "import.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@
 #include "i18n.h"
 #include "idcard.h"
 #include "paths.h"
+#include "schema.h"
+#include "sqlfn.h"
 #include "store.h"
 #include "text.h"
 #include "util.h"
@@ -490,8 +493,10 @@ struct importer {
 	struct store *st;
 	sqlite3 *db;
 	const struct form_def *def;
-	struct form_eval *ev;
-	struct form_data data;
+	struct form_eval *ev;     /* on memdb, used by the reading thread only */
+	struct form_data data;    /* the row being checked by the reading thread */
+	struct form_data wdata;   /* the row being written by the main thread */
+	sqlite3 *memdb;           /* the schema in memory: the resident form's expressions */
 	/* the household form, for the households the load creates (absent: not checked) */
 	const struct form_def *hdef;
 	struct form_eval *hev;
@@ -569,7 +574,9 @@ static void importer_finish(struct importer *im)
 	sqlite3_finalize(im->ins_res);
 	sqlite3_finalize(im->set_head);
 	form_data_free(&im->data);
+	form_data_free(&im->wdata);
 	form_eval_free(im->ev);
+	sqlite3_close(im->memdb);
 	form_data_free(&im->hdata);
 	form_eval_free(im->hev);
 	import_mapping_free(&im->map);
@@ -922,10 +929,9 @@ static void household_problems(struct importer *im, const struct csv_row *row, c
 	free(grid);
 }
 
-/* Every problem of the row as one translated text, or NULL when it may be imported.
- * The forms' checks come first (the resident's, then a new household's), the
- * register's after. Caller frees. */
-static char *row_problems(struct importer *im, const struct csv_row *row, const struct hh_state *h)
+/* The resident form's problems of the row in the reading thread's data, or NULL.
+ * Caller frees. */
+static char *form_problems(struct importer *im)
 {
 	struct form_check chk = {0};
 	form_normalize_and_derive(im->ev, &im->data, -1);
@@ -934,9 +940,18 @@ static char *row_problems(struct importer *im, const struct csv_row *row, const 
 	for (size_t i = 0; i < chk.n; i++)
 		sb_appendf(&sb, "%s%s", i ? "; " : "", chk.items[i].message);
 	form_check_free(&chk);
+	return sb.len ? sb_take(&sb) : NULL;
+}
+
+/* The problems only the register can tell, for a row the resident form accepted:
+ * a new household's own rules, the ID number already there, a second head. NULL
+ * when the row may be written. Caller frees. */
+static char *register_problems(struct importer *im, const struct csv_row *row, const struct hh_state *h)
+{
+	struct strbuf sb = {0};
 	household_problems(im, row, h, &sb);
-	char *dup = sb.len ? NULL : duplicate_problem(im, im->data.values[im->f_id]);
-	const char *rel = im->f_relation >= 0 ? im->data.values[im->f_relation] : NULL;
+	char *dup = sb.len ? NULL : duplicate_problem(im, im->wdata.values[im->f_id]);
+	const char *rel = im->f_relation >= 0 ? im->wdata.values[im->f_relation] : NULL;
 	char *head = sb.len || dup || !rel || strcmp(rel, "02") != 0 ? NULL : head_problem(im, h);
 	if (dup)
 		sb_appendf(&sb, "%s%s", sb.len ? "; " : "", dup);
@@ -999,7 +1014,7 @@ static bool insert_resident(struct importer *im, const struct hh_state *h, int64
 		const struct field_def *f = &im->def->fields[i];
 		if (!f->column || (int)i == im->f_household)
 			continue;
-		const char *v = im->data.values[i];
+		const char *v = im->wdata.values[i];
 		if (v && *v)
 			sqlite3_bind_text(im->ins_res, ++n, v, -1, SQLITE_STATIC);
 		else
@@ -1058,7 +1073,7 @@ static bool write_row(struct importer *im, const struct csv_row *row, struct hh_
 		return false;
 	int64_t rid = 0;
 	bool ok = (!fresh || insert_household(im, row, h, err)) && insert_resident(im, h, &rid, err);
-	const char *rel = im->f_relation >= 0 ? im->data.values[im->f_relation] : NULL;
+	const char *rel = im->f_relation >= 0 ? im->wdata.values[im->f_relation] : NULL;
 	if (ok && h->id && rel && strcmp(rel, "02") == 0)
 		ok = set_head(im, h, rid, err);
 	if (fresh) {
@@ -1081,21 +1096,161 @@ static void note_problem(struct importer *im, long line, const char *reason)
 		sb_appendf(&im->problems, _("line %ld: %s\n"), line, reason);
 }
 
-/* One data row: checked, then written or refused. -1 only when the load must stop. */
-static int import_row(struct importer *im, const struct source *s, struct rejects *rj,
-		      const struct csv_row *row, bool dry_run, char **err)
+/* ---- two threads: one reads and checks rows, the main one writes them ----
+ *
+ * Reading, decoding and the resident form's checks need nothing of the register
+ * (the form's expressions run on a copy of the schema in memory), so they run in a
+ * thread of their own, a batch of rows ahead of the writer, which asks the register
+ * what only it knows (households, ID numbers already there) and writes. The queue
+ * holds a few batches: memory stays bounded. */
+
+#define BATCH_ROWS 256
+#define QUEUE_BATCHES 8
+
+/* One row as read and checked. */
+struct row_item {
+	struct csv_row raw;    /* the cells as read, owned, for the rejects file */
+	char **values;         /* the resident form's data after normalisation, owned */
+	char *problems;        /* the resident form's, or NULL */
+};
+
+struct batch {
+	struct row_item items[BATCH_ROWS];
+	size_t n;
+};
+
+struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t changed;
+	struct batch *queue[QUEUE_BATCHES];
+	size_t head, count;
+	bool finished;         /* the reader is done */
+	bool stop;             /* the writer gave up: the reader stops */
+	int rc;                /* the reader's: 0 at the end of the file, -1 */
+	char *err;
+	struct importer *im;
+	struct source *s;
+};
+
+/* Frees what a row item owns. */
+static void item_free(struct importer *im, struct row_item *it)
 {
-	struct hh_state h = {.hh_no = row_cell(row, im->col_hh)};
+	for (size_t i = 0; i < it->raw.n; i++)
+		free(it->raw.fields[i]);
+	free(it->raw.fields);
+	for (size_t i = 0; it->values && i < im->def->nfields; i++)
+		free(it->values[i]);
+	free(it->values);
+	free(it->problems);
+}
+
+static void batch_free(struct importer *im, struct batch *b)
+{
+	for (size_t i = 0; b && i < b->n; i++)
+		item_free(im, &b->items[i]);
+	free(b);
+}
+
+/* Reading thread: copies the row and checks it with the resident form. */
+static void validate_row(struct importer *im, const struct csv_row *row, struct row_item *it)
+{
+	it->raw.n = row->n;
+	it->raw.line = row->line;
+	it->raw.fields = xcalloc(row->n ? row->n : 1, sizeof *it->raw.fields);
+	for (size_t i = 0; i < row->n; i++)
+		it->raw.fields[i] = xstrdup(row->fields[i]);
+	char *hh = row_cell(row, im->col_hh);
 	importer_fill(im, row);
-	hh_lookup(im, &h);
-	/* a household to be created counts as one for the form's rule on relation */
-	form_data_set(&im->data, (size_t)im->f_household, h.hh_no ? (h.id ? "1" : "0") : NULL);
-	if (h.id) {
-		char id[24];
-		snprintf(id, sizeof id, "%lld", (long long)h.id);
-		form_data_set(&im->data, (size_t)im->f_household, id);
+	/* a household, new or not, counts as one for the form's rule on relation */
+	form_data_set(&im->data, (size_t)im->f_household, hh ? "0" : NULL);
+	free(hh);
+	it->problems = form_problems(im);
+	it->values = im->data.values;
+	im->data.values = xcalloc(im->def->nfields ? im->def->nfields : 1, sizeof *im->data.values);
+}
+
+/* Hands a batch to the writer, waiting while the queue is full; false when the
+ * writer has stopped. */
+static bool queue_put(struct pipeline *p, struct batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->count == QUEUE_BATCHES && !p->stop)
+		pthread_cond_wait(&p->changed, &p->mu);
+	bool ok = !p->stop;
+	if (ok) {
+		p->queue[(p->head + p->count) % QUEUE_BATCHES] = b;
+		p->count++;
+		pthread_cond_broadcast(&p->changed);
 	}
-	char *reason = row_problems(im, row, &h);
+	pthread_mutex_unlock(&p->mu);
+	return ok;
+}
+
+/* The next batch for the writer, or NULL when the reader is done and all is taken. */
+static struct batch *queue_take(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->count == 0 && !p->finished)
+		pthread_cond_wait(&p->changed, &p->mu);
+	struct batch *b = NULL;
+	if (p->count) {
+		b = p->queue[p->head];
+		p->head = (p->head + 1) % QUEUE_BATCHES;
+		p->count--;
+		pthread_cond_broadcast(&p->changed);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+/* The reading thread. */
+static void *reader_main(void *arg)
+{
+	struct pipeline *p = arg;
+	struct batch *b = NULL;
+	struct csv_row row;
+	char *err = NULL;
+	int rc;
+	bool stopped = false;
+	while ((rc = source_next(p->s, &row, &err)) == 1) {
+		if (!b)
+			b = xcalloc(1, sizeof *b);
+		validate_row(p->im, &row, &b->items[b->n++]);
+		if (b->n == BATCH_ROWS) {
+			if (!queue_put(p, b)) {
+				stopped = true;
+				break;
+			}
+			b = NULL;
+		}
+	}
+	if (b && (stopped || !queue_put(p, b)))
+		batch_free(p->im, b);
+	pthread_mutex_lock(&p->mu);
+	p->finished = true;
+	p->rc = rc < 0 ? -1 : 0;
+	p->err = err;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Writer: one checked row, asked of the register, then written or refused. -1 only
+ * when the load must stop. */
+static int write_item(struct importer *im, const struct source *s, struct rejects *rj,
+		      struct row_item *it, bool dry_run, char **err)
+{
+	const struct csv_row *row = &it->raw;
+	struct hh_state h = {.hh_no = row_cell(row, im->col_hh)};
+	form_data_free(&im->wdata);
+	im->wdata.values = it->values;
+	it->values = NULL;
+	char *reason = it->problems;
+	it->problems = NULL;
+	if (!reason) {
+		hh_lookup(im, &h);
+		reason = register_problems(im, row, &h);
+	}
 	char *werr = NULL;
 	int rc = 0;
 	if (!reason) {
@@ -1132,6 +1287,21 @@ static char *mapping_text(const struct import_mapping *m)
 	return sb_take(&sb);
 }
 
+/* The register's schema in memory with the store's SQL functions: the reading
+ * thread's connection for the form's expressions. */
+static int open_memdb(struct importer *im, char **err)
+{
+	if (sqlite3_open(":memory:", &im->memdb) != SQLITE_OK || sqlfn_register(im->memdb) != SQLITE_OK ||
+	    sqlite3_exec(im->memdb, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+	    schema_migrate(im->memdb, 0, err) != 0 ||
+	    sqlite3_exec(im->memdb, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		if (!*err)
+			*err = xasprintf("%s", sqlite3_errmsg(im->memdb));
+		return -1;
+	}
+	return 0;
+}
+
 /* Reads the header row and sets the importer up for the file's columns. */
 static int importer_start(struct importer *im, struct source *s, const struct form_registry *forms,
 			  const struct import_opts *o, char **err)
@@ -1164,10 +1334,13 @@ static int importer_start(struct importer *im, struct source *s, const struct fo
 		*err = xstrdup(_("no column holds the names (姓名): check the header row, or give --map COLUMN=name"));
 		return -1;
 	}
-	im->ev = form_eval_new(im->def, im->db, err);
+	if (open_memdb(im, err) != 0)
+		return -1;
+	im->ev = form_eval_new(im->def, im->memdb, err);
 	if (!im->ev)
 		return -1;
 	form_data_init(&im->data, im->def);
+	form_data_init(&im->wdata, im->def);
 	im->hdef = form_get(forms, "household");
 	if (im->hdef) {
 		im->hev = form_eval_new(im->hdef, im->db, err);
@@ -1202,19 +1375,45 @@ static void iso_now(char out[32])
 	snprintf(out + n, 32 - n, "%.3s:%.2s", zone, zone + 3);
 }
 
-/* Reads every data row into the open bulk load. */
+/* Reads every data row into the open bulk load: the reading thread checks, this
+ * one writes. */
 static int import_rows(struct importer *im, struct source *s, struct rejects *rj,
 		       const struct import_opts *o, char **err)
 {
-	struct csv_row row;
-	int rc;
-	while ((rc = source_next(s, &row, err)) == 1) {
-		im->rep->rows++;
-		if (import_row(im, s, rj, &row, o->dry_run, err) != 0)
-			return -1;
-		if (o->progress && im->rep->rows % PROGRESS_EVERY == 0)
-			o->progress(o->progress_ctx, im->rep->rows);
+	struct pipeline p = {.im = im, .s = s};
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.changed, NULL);
+	pthread_t reader;
+	if (pthread_create(&reader, NULL, reader_main, &p) != 0) {
+		*err = xasprintf("%s", strerror(errno));
+		return -1;
 	}
+	int rc = 0;
+	struct batch *b;
+	while (rc == 0 && (b = queue_take(&p))) {
+		for (size_t i = 0; i < b->n && rc == 0; i++) {
+			im->rep->rows++;
+			rc = write_item(im, s, rj, &b->items[i], o->dry_run, err);
+			if (o->progress && im->rep->rows % PROGRESS_EVERY == 0)
+				o->progress(o->progress_ctx, im->rep->rows);
+		}
+		batch_free(im, b);
+	}
+	pthread_mutex_lock(&p.mu);
+	p.stop = true;
+	pthread_cond_broadcast(&p.changed);
+	pthread_mutex_unlock(&p.mu);
+	pthread_join(reader, NULL);
+	while ((b = queue_take(&p)))
+		batch_free(im, b);
+	if (rc == 0 && p.rc != 0) {
+		*err = p.err;
+		p.err = NULL;
+		rc = -1;
+	}
+	free(p.err);
+	pthread_cond_destroy(&p.changed);
+	pthread_mutex_destroy(&p.mu);
 	return rc;
 }
 
