@@ -288,6 +288,47 @@ static void test_work_list(void)
 	CHECK(quit(t));
 }
 
+/* A clerk's role has no right to the cases: the menu entry and the printed agreement
+ * are refused, saying why. */
+static void test_refused(void)
+{
+	char *cmd = NULL;
+	if (asprintf(&cmd, "echo secret123 | '%s' --db '%s' --operator admin user add wang --role clerk --password-stdin",
+		     shanzhi, db) < 0)
+		return;
+	const char *add[] = { "/bin/sh", "-c", cmd, NULL };
+	free(run(add));
+	free(cmd);
+	const char *argv[] = { shanzhi, "--db", db, NULL };
+	struct pty *t = pty_spawn(argv, locale, 24, 80);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	/* a clerk may land on a work list of his own: back to the main menu from it */
+	CHECK(pty_wait_for(t, "\xe7\x99\xbb\xe5\xbd\x95", 15000));  /* 登录 */
+	type(t, "wang");
+	key(t, "Tab");
+	type(t, "secret123");
+	key(t, "Enter");
+	for (int i = 0; i < 3 && !pty_contains(t, "主菜单"); i++)
+		key(t, "F10");
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	type(t, "4");
+	CHECK(pty_wait_for(t, "无权查看调解案件", WAIT_MS));
+	CHECK(!pty_contains(t, "待办"));
+	CHECK(pty_contains(t, "主菜单"));
+	CHECK(quit(t));
+	const char *print[] = { "/bin/sh", "-c", NULL, NULL };
+	if (asprintf(&cmd, "'%s' --db '%s' --operator wang print agreement 1 --output - 2>&1; echo status=$?", shanzhi, db) < 0)
+		return;
+	print[2] = cmd;
+	char *out = run(print);
+	CHECK(out && strstr(out, "status=1"));
+	CHECK(out && !strstr(out, "人民调解协议书"));
+	free(out);
+	free(cmd);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -303,6 +344,7 @@ int main(int argc, char **argv)
 	free(run(demo));
 	test_work_list();
 	test_case_to_agreement();
+	test_refused();
 	pty_rmdir(dir);
 	free(dir);
 	free(db);
