@@ -691,6 +691,8 @@ static char *excel_serial_date(const char *v)
 /* Labels of a multi-choice cell turned into codes before the form's own folding of
  * full-width characters could change a label such as 特困供养（五保）; entries
  * separated by , ， 、 ; or ；. Caller frees. */
+static const char *find_code(const struct codelist *cl, const char *v);
+
 static char *multi_labels_to_codes(const struct codelist *cl, const char *v)
 {
 	static const char *const seps[] = {",", "\xEF\xBC\x8C", "\xE3\x80\x81", ";", "\xEF\xBC\x9B"};
@@ -707,13 +709,83 @@ static char *multi_labels_to_codes(const struct codelist *cl, const char *v)
 		}
 		char *entry = xstrndup(p, n);
 		char *clean = text_normalize_ascii(entry);
-		const char *code = codelist_find(cl, entry);
+		const char *code = find_code(cl, entry);
 		sb_appendf(&out, "%s%s", out.len ? "," : "", code ? code : clean);
 		free(entry);
 		free(clean);
 		p += n + sep;
 	}
 	return sb_take(&out);
+}
+
+/* The Chinese terms of code lists, the third column of forms/codes/NAME.codes (the
+ * standard's term, "户主"): a roster is written with them whatever language the
+ * program speaks, so they are found even when the labels are shown in English. */
+struct term_list {
+	char *name;
+	char **code, **term;
+	size_t n;
+};
+
+static struct term_list *term_lists;
+static size_t nterm_lists;
+static pthread_mutex_t term_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Reads the terms of list name from the local folder or the shipped one. */
+static void term_list_load(struct term_list *tl, const char *name)
+{
+	char *local = paths_forms_local();
+	char *path = xasprintf("%s/codes/%s.codes", local, name);
+	free(local);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		free(path);
+		path = xasprintf("%s/codes/%s.codes", paths_forms(), name);
+		f = fopen(path, "r");
+	}
+	free(path);
+	char line[512];
+	while (f && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		char *tab1 = strchr(line, '\t'), *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
+		if (line[0] == '#' || !tab2 || !tab2[1])
+			continue;
+		tl->code = xrealloc(tl->code, (tl->n + 1) * sizeof *tl->code);
+		tl->term = xrealloc(tl->term, (tl->n + 1) * sizeof *tl->term);
+		tl->code[tl->n] = xstrndup(line, (size_t)(tab1 - line));
+		tl->term[tl->n++] = xstrdup(tab2 + 1);
+	}
+	if (f)
+		fclose(f);
+}
+
+/* The code whose Chinese term is term in list name, or NULL. */
+static const char *code_by_term(const char *name, const char *term)
+{
+	const char *code = NULL;
+	pthread_mutex_lock(&term_mu);
+	size_t i = 0;
+	while (i < nterm_lists && strcmp(term_lists[i].name, name) != 0)
+		i++;
+	if (i == nterm_lists) {
+		term_lists = xrealloc(term_lists, (nterm_lists + 1) * sizeof *term_lists);
+		memset(&term_lists[i], 0, sizeof *term_lists);
+		term_lists[i].name = xstrdup(name);
+		term_list_load(&term_lists[i], name);
+		nterm_lists++;
+	}
+	for (size_t k = 0; k < term_lists[i].n && !code; k++)
+		if (strcmp(term_lists[i].term[k], term) == 0)
+			code = term_lists[i].code[k];
+	pthread_mutex_unlock(&term_mu);
+	return code;
+}
+
+/* A code for a typed code, label or Chinese term, or NULL. */
+static const char *find_code(const struct codelist *cl, const char *v)
+{
+	const char *code = codelist_find(cl, v);
+	return code ? code : code_by_term(cl->name, v);
 }
 
 /* A choice or multi-choice cell with its labels as codes, or NULL. Caller frees. */
@@ -730,10 +802,10 @@ static char *labels_to_codes(const struct field_def *f, const char *raw)
 	size_t n = strlen(t);
 	while (n && t[n - 1] == ' ')
 		t[--n] = '\0';
-	const char *code = codelist_find(f->list, t);
+	const char *code = find_code(f->list, t);
 	char *with = code ? NULL : xasprintf("%s族", t);   /* 汉 for 汉族 */
 	if (!code)
-		code = codelist_find(f->list, with);
+		code = find_code(f->list, with);
 	free(with);
 	free(trimmed);
 	return code ? xstrdup(code) : NULL;

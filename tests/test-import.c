@@ -189,6 +189,24 @@ static void test_gbk_roster(void)
 	store_close(st);
 }
 
+/* A program speaking English still reads a Chinese roster: 户主, 汉, 男 are the
+ * code lists' Chinese terms. */
+static void test_english_ui(void)
+{
+	i18n_init("en");
+	struct store *st = fresh_store("en.db");
+	char *path = fixture("roster-gbk.csv"), *err = NULL;
+	struct import_report rep;
+	CHECK_INT(run_import(st, path, NULL, true, NULL, &rep, &err), 0);
+	CHECK_INT(rep.imported, 5);
+	CHECK_INT(rep.refused, 4);
+	CHECK(rep.problems && strstr(rep.problems, "line 8: ") && strstr(rep.problems, "check character"));
+	import_report_free(&rep);
+	free(path);
+	store_close(st);
+	i18n_init("zh");
+}
+
 /* A dry run reports what the import would do and changes nothing. */
 static void test_dry_run(void)
 {
@@ -532,6 +550,7 @@ int main(void)
 	test_template_errors();
 	test_gbk_roster();
 	test_dry_run();
+	test_english_ui();
 	test_household_rules();
 	test_other_files();
 	test_xls();
