@@ -16,6 +16,8 @@
 #define MAX_CASES 2000           /* a district's demo: the first villages only */
 #define OPEN_DAYS 12             /* cases received this recently are still open */
 #define OVERDUE_DAYS 42          /* and one older case, past its month */
+#define WINDOW_AGE 33            /* a case received then was settled in writing ... */
+#define WINDOW_LEFT 5            /* ... this many days before its confirmation window closes */
 
 struct rng {
 	uint64_t s;
@@ -213,8 +215,8 @@ static int demo_sessions(struct demo_case *dc, int64_t case_id, const char *rece
 static int demo_outcome(struct demo_case *dc, int64_t case_id, const struct demo_category *cat,
 			const char *date, bool *written, char **err)
 {
-	bool failed = rng_int(dc->r, 1, 100) == 1;
-	*written = !failed && rng_int(dc->r, 1, 10) <= 6;
+	bool failed = !*written && rng_int(dc->r, 1, 100) == 1;
+	*written = *written || (!failed && rng_int(dc->r, 1, 10) <= 6);
 	char deadline[11], copies[4];
 	dispute_add_days(date, rng_int(dc->r, 7, 45), deadline);
 	snprintf(copies, sizeof copies, "%d", 3);
@@ -277,9 +279,17 @@ static int demo_visit(struct demo_case *dc, int64_t case_id, char **err)
 	return dispute_visit_save(dc->st, case_id, &vid, f, ARRAY_LEN(f), err);
 }
 
+/* How a demo case stands today. */
+enum demo_state {
+	DEMO_SETTLED,   /* concluded 3 to 25 days after receipt */
+	DEMO_OPEN,      /* still being mediated */
+	DEMO_WINDOW,    /* a written agreement WINDOW_LEFT days before its window closes */
+};
+
 /* One case received `age` days before today. */
-static int demo_case(struct demo_case *dc, int age, bool keep_open, char **err)
+static int demo_case(struct demo_case *dc, int age, enum demo_state state, char **err)
 {
+	bool keep_open = state == DEMO_OPEN;
 	const struct demo_category *cat = pick_category(dc->r);
 	char received[11], amount[16] = "", risk[4] = "";
 	dispute_add_days(dc->today, -age, received);
@@ -304,6 +314,8 @@ static int demo_case(struct demo_case *dc, int age, bool keep_open, char **err)
 		return -1;
 	char last[11], concluded[11];
 	dispute_add_days(received, keep_open ? age : rng_int(dc->r, 3, 25), concluded);
+	if (state == DEMO_WINDOW)
+		dispute_add_days(dc->today, WINDOW_LEFT - DISPUTE_CONFIRM_DAYS, concluded);
 	if (strcmp(concluded, dc->today) > 0)
 		strcpy(concluded, dc->today);
 	strcpy(last, concluded);
@@ -311,10 +323,11 @@ static int demo_case(struct demo_case *dc, int age, bool keep_open, char **err)
 		return -1;
 	if (keep_open)
 		return 0;
-	bool written = false;
+	bool written = state == DEMO_WINDOW;
 	if (demo_outcome(dc, id, cat, concluded, &written, err) != 0)
 		return -1;
-	if (written && rng_int(dc->r, 1, 100) <= 20 && demo_confirmation(dc, id, concluded, err) != 0)
+	if (written && state != DEMO_WINDOW && rng_int(dc->r, 1, 100) <= 20 &&
+	    demo_confirmation(dc, id, concluded, err) != 0)
 		return -1;
 	return demo_visit(dc, id, err);
 }
@@ -329,9 +342,12 @@ static int demo_village(struct store *st, int64_t village, int ncases, unsigned 
 	int *ages = xcalloc((size_t)ncases, sizeof *ages);
 	for (int i = 0; i < ncases; i++)
 		ages[i] = rng_int(&r, 0, 364);
-	/* one case has been open for six weeks (past its month); oldest first */
-	if (ncases > 4)
+	/* one case has been open for six weeks (past its month), one has a written
+	 * agreement whose window for judicial confirmation closes soon; oldest first */
+	if (ncases > 4) {
 		ages[0] = OVERDUE_DAYS;
+		ages[1] = WINDOW_AGE;
+	}
 	for (int i = 1; i < ncases; i++)
 		for (int j = i; j > 0 && ages[j] > ages[j - 1]; j--) {
 			int tmp = ages[j];
@@ -340,7 +356,8 @@ static int demo_village(struct store *st, int64_t village, int ncases, unsigned 
 		}
 	int rc = 0;
 	for (int i = 0; i < ncases && rc == 0; i++)
-		rc = demo_case(&dc, ages[i], ages[i] <= OPEN_DAYS || ages[i] == OVERDUE_DAYS, err);
+		rc = demo_case(&dc, ages[i], ages[i] <= OPEN_DAYS || ages[i] == OVERDUE_DAYS ? DEMO_OPEN
+					     : ages[i] == WINDOW_AGE ? DEMO_WINDOW : DEMO_SETTLED, err);
 	free(ages);
 	free(dc.adults);
 	return rc;
