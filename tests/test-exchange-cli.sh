@@ -1,0 +1,63 @@
+#!/bin/sh
+# `shanzhi import residents` and `shanzhi export residents` as a script drives them:
+# their reports, exit statuses (0 all imported, 3 some rows refused, 1 failed, 2
+# usage), the rejects file, a GBK export refused naming the resident, the output in a
+# GBK terminal, and a round trip through the command line.
+# Usage: test-exchange-cli.sh PATH/TO/shanzhi
+set -u
+bin=$1
+data=${SOURCE_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}/tests/data
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export SHANZHI_TODAY=2026-11-26 LANG=zh_CN.UTF-8
+unset LANGUAGE
+run=0 failed=0
+
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+# expect NAME WANT_STATUS PATTERN -- command...: status and a fixed-string match on stdout+stderr
+expect() {
+	name=$1 want=$2 pattern=$3
+	shift 4
+	run=$((run + 1))
+	out=$("$@" 2>&1)
+	got=$?
+	[ "$got" -eq "$want" ] || { fail "$name: exit status $got, want $want; output: $out"; return; }
+	printf '%s\n' "$out" | grep -qF -- "$pattern" || fail "$name: output lacks \"$pattern\": $out"
+}
+count() { sqlite3 "$1" "SELECT count(*) FROM resident"; }
+
+db=$tmp/x.db
+cp "$data/roster-gbk.csv" "$tmp/roster.csv"
+expect usage 2 "import residents" -- "$bin" --db "$db" import
+expect no-file 2 "import" -- "$bin" --db "$db" import residents
+expect bad-encoding 2 "latin1" -- "$bin" --db "$db" import residents "$tmp/roster.csv" --encoding latin1
+expect missing 1 "nowhere.csv" -- "$bin" --db "$db" import residents "$tmp/nowhere.csv"
+expect dry-run 3 "将导入 5 行，拒绝 4 行" -- "$bin" --db "$db" import residents "$tmp/roster.csv" --dry-run
+run=$((run + 1)); [ "$(count "$db")" -eq 0 ] || fail "dry-run wrote residents"
+run=$((run + 1)); [ ! -e "$tmp/roster.rejects.csv" ] || fail "dry-run wrote a rejects file"
+expect import 3 "已导入 5 行，拒绝 4 行" -- "$bin" --db "$db" import residents "$tmp/roster.csv"
+run=$((run + 1)); [ "$(count "$db")" -eq 5 ] || fail "import: $(count "$db") residents, want 5"
+run=$((run + 1))
+iconv -f GBK -t UTF-8 "$tmp/roster.rejects.csv" | grep -q '拒绝原因' || fail "rejects file: no reason column in GBK"
+expect again 3 "已在登记中" -- "$bin" --db "$db" import residents "$tmp/roster.csv" --dry-run
+expect broken 1 "第 3 行，字节偏移 25" -- "$bin" --db "$db" import residents "$data/broken-gbk.csv"
+expect gbk-terminal 3 "$(printf '已导入' | iconv -t GBK)" -- env LANG=zh_CN.GBK "$bin" --db "$tmp/g.db" import residents "$tmp/roster.csv"
+expect english 3 "Imported 5 rows, refused 4." -- "$bin" --lang en --db "$tmp/e.db" import residents "$tmp/roster.csv"
+
+# export: a demo village, GBK refused by name, GB18030 written, read back identical
+demo=$tmp/demo.db
+"$bin" --db "$demo" demo --residents 300 >/dev/null
+expect export-usage 2 "residents" -- "$bin" --db "$demo" --operator demo export
+expect export-gbk 1 "李一" -- "$bin" --db "$demo" --operator demo export residents "$tmp/out.csv" --encoding gbk
+run=$((run + 1)); [ ! -e "$tmp/out.csv" ] || fail "a refused GBK export left a file"
+expect export-18030 0 "300" -- "$bin" --db "$demo" --operator demo export residents "$tmp/out.csv" --encoding gb18030 --unmasked
+expect export-masked 0 "XLSX" -- "$bin" --db "$demo" --operator demo export residents "$tmp/out.xlsx"
+expect export-dibao 0 "gbk" -- "$bin" --db "$demo" --operator demo export residents "$tmp/dibao.csv" --template dibao
+expect export-no-template 1 "nosuch" -- "$bin" --db "$demo" --operator demo export residents "$tmp/x.csv" --template nosuch
+expect round-trip 0 "已导入 300 行，拒绝 0 行" -- "$bin" --db "$tmp/back.db" import residents "$tmp/out.csv"
+q="SELECT group_concat(name || id_number || sex || birth_date || coalesce(relation, '') || coalesce(phone, ''), ';') FROM (SELECT * FROM resident ORDER BY id)"
+run=$((run + 1))
+[ "$(sqlite3 "$demo" "$q")" = "$(sqlite3 "$tmp/back.db" "$q")" ] || fail "round trip: the residents differ"
+
+echo "$((run - failed)) passed, $failed failed"
+[ "$failed" -eq 0 ]
