@@ -32,6 +32,7 @@ static uint32_t rng_next(struct rng *r)
 	return (uint32_t)((r->s * 2685821657736338717ULL) >> 32);
 }
 
+/* A number from lo to hi, both included. */
 static int rng_int(struct rng *r, int lo, int hi)
 {
 	return lo + (int)(rng_next(r) % (uint32_t)(hi - lo + 1));

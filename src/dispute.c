@@ -122,11 +122,13 @@ static void civil_from_days(int z, int *y, int *m, int *d)
 	*y = yoe + era * 400 + (*m <= 2);
 }
 
+/* Whether y is a leap year of the Gregorian calendar. */
 static bool leap_year(int y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+/* Days in month m of year y. */
 static int month_days(int y, int m)
 {
 	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
@@ -143,6 +145,7 @@ static bool parse_date(const char *s, int *y, int *m, int *d)
 	return *y >= 1900 && *y <= 9999 && *m >= 1 && *m <= 12 && *d >= 1 && *d <= month_days(*y, *m);
 }
 
+/* Writes YYYY-MM-DD. */
 static void format_date(int y, int m, int d, char out[11])
 {
 	unsigned uy = (unsigned)y % 10000u, um = (unsigned)m % 100u, ud = (unsigned)d % 100u;

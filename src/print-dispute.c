@@ -28,6 +28,7 @@ static int print_width(wchar_t c)
 	return c >= 0x1100 && (c >= 0x2E80 || c <= 0x115F) ? 2 : 1;
 }
 
+/* Columns a text takes on the printed page. */
 static int print_text_width(const char *utf8)
 {
 	size_t n;
@@ -126,6 +127,7 @@ struct case_head {
 	int copies;
 };
 
+/* Frees what case_head_load read. */
 static void case_head_free(struct case_head *h)
 {
 	char **all[] = { &h->no, &h->village, &h->category, &h->summary, &h->mediators, &h->outcome,
@@ -477,16 +479,19 @@ static int print_document(const struct cli_opts *o, int argc, char **argv,
 	return rc;
 }
 
+/* `print agreement CASE`: the 人民调解协议书. */
 int dispute_cli_print_agreement(const struct cli_opts *o, int argc, char **argv)
 {
 	return print_document(o, argc, argv, dispute_agreement_text);
 }
 
+/* `print record CASE`: the 调解笔录 of every session. */
 int dispute_cli_print_record(const struct cli_opts *o, int argc, char **argv)
 {
 	return print_document(o, argc, argv, dispute_record_text);
 }
 
+/* `report disputes [--year YYYY]`: the statistics table. */
 int dispute_cli_report(const struct cli_opts *o, int argc, char **argv)
 {
 	char today[11];

@@ -585,6 +585,7 @@ static void case_open_row(struct case_view *cv, int64_t sel)
 	}
 }
 
+/* Keys of the case screen: a record opened, added, printed. */
 static enum tui_list_action case_key(void *ctx, struct tui *t, int k, int64_t sel)
 {
 	struct case_view *cv = ctx;

@@ -36,6 +36,7 @@ static const char *label_of(struct tui *t, const char *list, const char *code)
 
 /* ---- the case list ---- */
 
+/* The column heads of the case list, laid out like its lines. Caller frees. */
 static char *case_header(void)
 {
 	struct strbuf sb = { 0 };
@@ -97,6 +98,7 @@ static int case_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 	return 0;
 }
 
+/* Keys of the case list: Enter opens, F7 registers a new case, F1 helps. */
 static enum tui_list_action case_list_key(void *ctx, struct tui *t, int k, int64_t sel)
 {
 	(void)ctx;
@@ -224,6 +226,7 @@ static int work_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 	return 0;
 }
 
+/* Keys of the work list: Enter opens the case, F1 helps. */
 static enum tui_list_action work_key(void *ctx, struct tui *t, int k, int64_t sel)
 {
 	(void)ctx;
