@@ -93,6 +93,7 @@ struct import_report {
 	char *mapping;            /* "header -> field" one a line */
 	bool dry_run;
 	double seconds;
+	double seconds_rows;      /* of which reading, checking and writing the rows */
 };
 
 /* Imports residents from path. 0 when the file was read to its end (rows may have

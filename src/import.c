@@ -1517,6 +1517,9 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 		im.first_household = query_int64(im.db, "SELECT coalesce(max(id), 0) FROM household");
 		im.first_resident = query_int64(im.db, "SELECT coalesce(max(id), 0) FROM resident");
 		rc = import_rows(&im, &s, &rj, o, err);
+		struct timespec tr;
+		clock_gettime(CLOCK_MONOTONIC, &tr);
+		rep->seconds_rows = (double)(tr.tv_sec - t0.tv_sec) + (double)(tr.tv_nsec - t0.tv_nsec) / 1e9;
 		char *sql = xasprintf("SELECT count(*) FROM household WHERE head_id IS NULL AND id > %lld",
 				      (long long)im.first_household);
 		rep->households_headless = query_int64(im.db, sql);
@@ -1663,8 +1666,11 @@ int import_cli(const struct cli_opts *o, int argc, char **argv)
 		struct import_report rep;
 		char *err = NULL;
 		int rc = import_residents(st, reg, file, &io, &rep, &err);
-		if (rc == 0 && verbose && rep.mapping)
+		if (rc == 0 && verbose && rep.mapping) {
 			console_puts(stdout, rep.mapping);
+			console_printf(stdout, _("Rows read, checked and written in %.1f s; search index and commit "
+						 "%.1f s.\n"), rep.seconds_rows, rep.seconds - rep.seconds_rows);
+		}
 		char *text = rc == 0 ? import_report_text(&rep) : NULL;
 		if (text)
 			console_puts(stdout, text);
