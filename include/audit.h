@@ -36,10 +36,11 @@ void audit_entry_hash(const struct audit_entry *e, char out[SHA256_HEX]);
 /* Appends e (its id and prev_hash are filled here) inside the caller's write
  * transaction. 0, or -1 with the SQLite error code in *sqlite_rc. */
 int audit_append(sqlite3 *db, struct audit_entry *e, int *sqlite_rc);
-/* Records an event that changes no row (action "unmask", "signin") for the store's
- * operator, in a transaction of its own. 0, or -1 with *err. */
+/* Records an event that changes no row (action "unmask") for the store's operator,
+ * in a transaction of its own; after (a JSON object, may be NULL) says what it
+ * touched, so that the history screen lists it. 0, or -1 with *err. */
 int audit_event(struct store *st, const char *tbl, int64_t row_id, const char *action,
-		const char *reason, char **err);
+		const char *after, const char *reason, char **err);
 /* Walks the chain; the first entry that does not fit is described in one line
  * appended to *report. Returns 0 when the chain holds, else 1. */
 int audit_verify(sqlite3 *db, struct strbuf *report);

@@ -138,7 +138,7 @@ static void audit_now(char out[32])
 }
 
 int audit_event(struct store *st, const char *tbl, int64_t row_id, const char *action,
-		const char *reason, char **err)
+		const char *after, const char *reason, char **err)
 {
 	if (store_begin(st, err) != 0)
 		return -1;
@@ -146,7 +146,7 @@ int audit_event(struct store *st, const char *tbl, int64_t row_id, const char *a
 	audit_now(at);
 	struct audit_entry e = {
 		.at = at, .operator_id = store_operator_id(st), .tbl = tbl, .row_id = row_id,
-		.action = action, .reason = reason && *reason ? reason : NULL,
+		.action = action, .after = after, .reason = reason && *reason ? reason : NULL,
 	};
 	int rc;
 	if (audit_append(store_db(st), &e, &rc) != 0) {

@@ -95,6 +95,14 @@ static void auth_err(char **err, const char *msg)
 	}
 }
 
+/* Overwrites libcrypt's work area (it held the password) and frees it. */
+static void wipe_free(struct crypt_data *cd)
+{
+	if (cd)
+		explicit_bzero(cd, sizeof *cd);
+	free(cd);
+}
+
 char *auth_hash_password(const char *password, char **err)
 {
 	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
@@ -105,8 +113,7 @@ char *auth_hash_password(const char *password, char **err)
 	struct crypt_data *cd = xcalloc(1, sizeof *cd);
 	const char *h = crypt_rn(password, setting, cd, (int)sizeof *cd);
 	char *out = h && h[0] == '$' ? xstrdup(h) : NULL;
-	explicit_bzero(cd, sizeof *cd);
-	free(cd);
+	wipe_free(cd);
 	if (!out)
 		auth_err(err, _("cannot make a password hash"));
 	return out;
@@ -125,8 +132,7 @@ bool auth_password_matches(const char *hash, const char *password)
 			diff |= (unsigned char)(h[i] ^ hash[i]);
 		same = diff == 0;
 	}
-	explicit_bzero(cd, sizeof *cd);
-	free(cd);
+	wipe_free(cd);
 	return same;
 }
 

@@ -83,6 +83,8 @@ static const char *history_action(const char *action)
 		return _("created");
 	if (strcmp(action, "update") == 0)
 		return _("changed");
+	if (strcmp(action, "unmask") == 0)
+		return _("unmasked");  /* full ID and phone numbers shown, with the reason */
 	return _("loaded");
 }
 
@@ -117,7 +119,8 @@ static int history_fetch(void *ctx, const char *query, size_t offset, size_t lim
 		tui_col(&sb, (const char *)sqlite3_column_text(stmt, 1), 8);
 		tui_col(&sb, history_action((const char *)sqlite3_column_text(stmt, 2)), 6);
 		tui_col(&sb, history_label(hc, key), 12);
-		if (strcmp((const char *)sqlite3_column_text(stmt, 2), "insert") == 0)
+		if (strcmp((const char *)sqlite3_column_text(stmt, 2), "insert") == 0 ||
+		    strcmp((const char *)sqlite3_column_text(stmt, 2), "unmask") == 0)
 			sb_append(&sb, after);
 		else
 			sb_appendf(&sb, "%s -> %s", before, after);

@@ -333,7 +333,8 @@ void tui_unmask_resident(struct tui *t, int64_t id)
 	sqlite3_stmt *stmt = NULL;
 	if (!*reason) {
 		tui_error(t, "%s", _("Nothing is shown without a reason."));
-	} else if (audit_event(t->app->st, "resident", id, "unmask", reason, &err) != 0) {
+	} else if (audit_event(t->app->st, "resident", id, "unmask",
+				      "{\"unmasked\":\"id_number, phone\"}", reason, &err) != 0) {
 		tui_error(t, "%s", err ? err : "?");
 	} else if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT name, coalesce(id_number, ''), coalesce(phone, '')"
 				      " FROM resident WHERE id = ?1", -1, &stmt, NULL) == SQLITE_OK) {

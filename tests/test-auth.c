@@ -42,6 +42,13 @@ static char *query_text(struct store *st, const char *sql, const char *arg)
 	return v ? v : xstrdup("(no row)");
 }
 
+#define CHECK_QUERY(st, sql, want)                                                 \
+	do {                                                                       \
+		char *got_ = query_text(st, sql, NULL);                            \
+		CHECK_STR(got_, want);                                             \
+		free(got_);                                                        \
+	} while (0)
+
 static long long query_int(struct store *st, const char *sql, const char *arg)
 {
 	char *s = query_text(st, sql, arg);
@@ -246,8 +253,8 @@ static void test_lockout(void)
 	CHECK(auth_user_passwd(st, "wang", "new-pw-1", &err) == 0);
 	CHECK(auth_sign_in(st, "wang", "new-pw-1", &msg) == AUTH_OK);
 	free(msg);
-	CHECK_STR(query_text(st, "SELECT login FROM operator WHERE id = (SELECT max(id) FROM operator"
-			     " WHERE last_signin_at IS NOT NULL AND login = 'wang')", NULL), "wang");
+	CHECK_QUERY(st, "SELECT login FROM operator WHERE id = (SELECT max(id) FROM operator"
+		    " WHERE last_signin_at IS NOT NULL AND login = 'wang')", "wang");
 	CHECK(auth_reauth(st, "new-pw-1", &msg) == AUTH_OK);
 	free(msg);
 	CHECK(auth_reauth(st, "nope", &msg) == AUTH_WRONG);
@@ -311,13 +318,13 @@ static void test_audit_chain(void)
 		struct store_field g[] = { { "notes", "改过" } };
 		CHECK(store_update(st, "resident", id, g, 1, "核对", &err) == 0);
 	}
-	CHECK(audit_event(st, "resident", 1, "unmask", "办理低保", &err) == 0);
+	CHECK(audit_event(st, "resident", 1, "unmask", "{\"unmasked\":\"id_number\"}", "办理低保", &err) == 0);
 	CHECK_INT(store_check(st, &report), 0);
 	free(report);
 	/* every entry follows its predecessor */
 	CHECK_INT(query_int(st, "SELECT count(*) FROM audit a JOIN audit b ON b.id = a.id - 1"
 			    " WHERE a.prev_hash IS NOT b.hash", NULL), 0);
-	CHECK_STR(query_text(st, "SELECT reason FROM audit WHERE action = 'unmask'", NULL), "办理低保");
+	CHECK_QUERY(st, "SELECT reason FROM audit WHERE action = 'unmask'", "办理低保");
 	/* the log is append-only for the program */
 	CHECK(sqlite3_exec(store_db(st), "UPDATE audit SET reason = 'x' WHERE id = 3", NULL, NULL, NULL) != SQLITE_OK);
 	CHECK(sqlite3_exec(store_db(st), "DELETE FROM audit WHERE id = 3", NULL, NULL, NULL) != SQLITE_OK);

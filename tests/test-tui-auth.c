@@ -241,6 +241,11 @@ static void test_role_refusals(void)
 	CHECK(pty_wait_for(t, "kan", WAIT_MS));
 	CHECK(pty_contains(t, "只读"));
 	CHECK(pty_contains(t, "办事员"));
+	/* an operator's history: who added it, with which role */
+	type(t, "kan");
+	key(t, "F9");
+	CHECK(pty_wait_for(t, "viewer", WAIT_MS));
+	CHECK(pty_contains(t, "admin"));
 	CHECK(quit(t));
 }
 
@@ -267,6 +272,16 @@ static void test_unmask_recorded(void)
 			   " FROM audit a WHERE action = 'unmask' ORDER BY id DESC LIMIT 1");
 	CHECK_STR(reason, "核对低保|admin");
 	free(reason);
+	/* the resident's history lists the unmasking with its reason */
+	t = open_tui(db);
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	type(t, "1");
+	pty_type(t, id + 12);
+	pty_settle(t);
+	key(t, "F9");
+	CHECK(pty_wait_for(t, "核对低保", WAIT_MS));
+	CHECK(pty_contains(t, "看全号"));
+	CHECK(quit(t));
 	free(id);
 	free(name);
 }
