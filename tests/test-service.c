@@ -404,6 +404,67 @@ static void test_receipt(struct store *st)
 	free(err);
 }
 
+/* A text digest of every demo request, to compare two runs. Caller frees. */
+static char *demo_digest(struct store *st)
+{
+	sqlite3_stmt *s;
+	char *v = NULL;
+	if (sqlite3_prepare_v2(store_db(st),
+			       "SELECT group_concat(number || item_code || status || coalesce(rating, '-') ||"
+			       " coalesce(done_on, '-') || coalesce(followup_done_on, '-') || handler, ';')"
+			       " FROM (SELECT * FROM service_request ORDER BY id)", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+		v = xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* A fresh register with the fixture village and a demo year of requests. */
+static struct store *demo_store(const char *name, unsigned seed, char **digest)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	char *err = NULL;
+	struct store *st = store_open(path, &err);
+	free(path);
+	if (!st)
+		return NULL;
+	store_set_operator(st, "demo", &err);
+	fixture_place(st);
+	CHECK_INT(service_demo(st, seed, 3000, &err), 0);
+	free(err);
+	*digest = demo_digest(st);
+	return st;
+}
+
+/* The demo: the same requests for the same seed, other ones for another, a year of
+ * them with ~99 % good ratings, some overdue and a follow-up waiting. */
+static void test_demo(void)
+{
+	setenv("SHANZHI_TODAY", "2026-11-26", 1);
+	char *a = NULL, *b = NULL, *c = NULL;
+	struct store *st = demo_store("demo-a.db", 7, &a);
+	store_close(demo_store("demo-b.db", 7, &b));
+	store_close(demo_store("demo-c.db", 8, &c));
+	CHECK(a && b && strcmp(a, b) == 0);
+	CHECK(a && c && strcmp(a, c) != 0);
+	CHECK_INT(query_int(st, "SELECT count(*) FROM service_request", 0), 3000);
+	CHECK(query_int(st, "SELECT min(accepted_on) >= '2025-11-25' AND max(accepted_on) < '2026-11-26'"
+			" FROM service_request", 0) == 1);
+	long long good = query_int(st, "SELECT 1000 * sum(rating >= 4) / sum(rating IS NOT NULL) FROM service_request", 0);
+	CHECK(good >= 980 && good < 1000);
+	CHECK(query_int(st, "SELECT count(*) FROM service_request WHERE status IN ('accepted', 'in_progress')"
+			" AND due_on < '2026-11-26'", 0) >= 2);
+	CHECK(query_int(st, "SELECT count(*) FROM service_request WHERE followup_due IS NOT NULL"
+			" AND followup_done_on IS NULL", 0) >= 1);
+	CHECK(query_int(st, "SELECT count(*) FROM service_request WHERE followup_done_on IS NOT NULL"
+			" AND (followup_contact IS NULL OR followup_rectification IS NULL)", 0) == 0);
+	CHECK(query_int(st, "SELECT count(DISTINCT kind) FROM service_request", 0) == 3);
+	store_close(st);
+	free(a);
+	free(b);
+	free(c);
+}
+
 int main(void)
 {
 	setenv("TZ", "Asia/Shanghai", 1);
@@ -426,6 +487,7 @@ int main(void)
 	test_report(st, res);
 	test_receipt(st);
 	store_close(st);
+	test_demo();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
