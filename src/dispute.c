@@ -471,11 +471,17 @@ static char *outcome_refusal(struct store *st, int64_t case_id, const struct sto
 		return xstrdup(_("A case has at least two parties: add them before the outcome."));
 	if (!date)
 		return xstrdup(_("The outcome needs its date."));
+	const char *agreed = dispute_field(f, n, "agreement_date");
 	char *received = row_text(st, "SELECT received_date FROM dispute_case WHERE id = ?1", case_id);
 	bool early = received && strcmp(date, received) < 0;
+	bool agreed_early = received && agreed && strcmp(agreed, received) < 0;
 	free(received);
 	if (early)
 		return xstrdup(_("The outcome cannot be dated before the case was received."));
+	if (strcmp(outcome, DISPUTE_SUCCESS) == 0 && agreed_early)
+		return xstrdup(_("The agreement cannot be dated before the case was received."));
+	if (strcmp(outcome, DISPUTE_SUCCESS) == 0 && agreed && strcmp(agreed, date) > 0)
+		return xstrdup(_("The agreement cannot be dated after the outcome."));
 	if (strcmp(outcome, DISPUTE_SUCCESS) != 0)
 		return dispute_field(f, n, "outcome_reason") ? NULL
 			: xstrdup(_("Say why the mediation did not succeed or was ended."));
@@ -495,8 +501,7 @@ static char *outcome_refusal(struct store *st, int64_t case_id, const struct sto
 			return xasprintf(_("A written agreement states %s (art. 29 of the People's Mediation Law)."),
 					 _(art29[i].what));
 	const char *deadline = dispute_field(f, n, "performance_deadline");
-	const char *agreed = dispute_field(f, n, "agreement_date");
-	if (agreed && strcmp(deadline, agreed) < 0)
+	if (strcmp(deadline, agreed ? agreed : date) < 0)
 		return xstrdup(_("The time limit of performance cannot be before the agreement."));
 	return NULL;
 }

@@ -222,6 +222,15 @@ static void test_life_cycle(void)
 				      { "facts", "堵塞排水沟" }, { "terms", "疏通" } };
 	CHECK(dispute_outcome_save(st, id, thin, 5, &err) == -1);
 	CHECK(says(&err, "responsibility"));
+	/* the agreement is made between receipt and outcome */
+	struct store_field before[] = { { "outcome", "1" }, { "outcome_date", "2026-11-10" }, { "agreement_form", "1" },
+					{ "agreement_date", "2026-10-31" } };
+	CHECK(dispute_outcome_save(st, id, before, 4, &err) == -1);
+	CHECK(says(&err, "before the case was received"));
+	struct store_field after[] = { { "outcome", "1" }, { "outcome_date", "2026-11-10" }, { "agreement_form", "1" },
+				       { "agreement_date", "2026-11-11" } };
+	CHECK(dispute_outcome_save(st, id, after, 4, &err) == -1);
+	CHECK(says(&err, "after the outcome"));
 	/* a failure needs its reason */
 	struct store_field failed[] = { { "outcome", "2" }, { "outcome_date", "2026-11-10" } };
 	CHECK(dispute_outcome_save(st, id, failed, 2, &err) == -1);

@@ -49,6 +49,13 @@ static void field(struct pty *t, const char *utf8)
 	key(t, "Enter");
 }
 
+/* Clears the field in hand (Ctrl-U), types a value and moves on. */
+static void replace(struct pty *t, const char *utf8)
+{
+	type(t, "\x15");
+	field(t, utf8);
+}
+
 /* Output of a command run beside the terminal (caller frees). */
 static char *run(const char *const argv[])
 {
@@ -142,7 +149,7 @@ static void test_case_to_agreement(void)
 	CHECK(pty_wait_for(t, "待办", WAIT_MS));        /* the chooser: work list first */
 	type(t, "3");                                     /* a new case */
 	CHECK(pty_wait_for(t, "新调解案件", WAIT_MS));
-	field(t, "");                                     /* received: today */
+	replace(t, "2026-10-01");                         /* received eight weeks ago */
 	field(t, "");                                     /* source: 1 当事人申请 */
 	field(t, "02");                                   /* category: 邻里 */
 	CHECK(pty_contains(t, "邻里"));
@@ -207,7 +214,7 @@ static void test_case_to_agreement(void)
 	/* the written agreement with the elements of art. 29: the refusal left the
 	 * cursor on the agreement's field */
 	field(t, "2");                                    /* written */
-	field(t, "");                                     /* agreement date: the outcome's */
+	replace(t, "2026-10-20");                         /* agreed five weeks ago */
 	field(t, "被申请人修院坝堵塞排水沟");
 	field(t, "被申请人承担主要责任");
 	field(t, "被申请人于十日内疏通排水沟，赔偿800元");
@@ -216,7 +223,7 @@ static void test_case_to_agreement(void)
 	key(t, "F2");
 	CHECK(pty_wait_for(t, "书面协议", WAIT_MS));
 	CHECK(pty_contains(t, "应于 2026-12-06 回访"));        /* the visit on the time limit, scheduled */
-	CHECK(pty_contains(t, "30") || pty_contains(t, "司法确认"));
+	CHECK(pty_contains(t, "三十日期限已于 2026-11-19 届满"));  /* the window: 30 days after 10-20 */
 
 	/* printed to a file in the terminal's encoding choice */
 	char *out = NULL;
@@ -243,6 +250,18 @@ static void test_case_to_agreement(void)
 			sscanf(no, "%63s", number);
 		CHECK(*number && file_has(out, number));
 	}
+
+	/* a joint application after the window: a warning that must be confirmed */
+	key(t, "F8");
+	CHECK(pty_wait_for(t, "申请日期", WAIT_MS));
+	key(t, "F2");                                     /* applied today, 37 days after */
+	CHECK(pty_wait_for(t, "人民法院可能不予受理", WAIT_MS) && pty_contains(t, "之前 7"));
+	type(t, "n");
+	CHECK(pty_contains(t, "未登记"));
+	key(t, "F2");
+	CHECK(pty_wait_for(t, "人民法院可能不予受理", WAIT_MS) && pty_contains(t, "之前 7"));
+	type(t, "y");
+	CHECK(pty_wait_for(t, "2026-11-26申请司法确认（超过三十日）", WAIT_MS));
 	CHECK(quit(t));
 
 	/* the same agreement from the command line, in GBK */
