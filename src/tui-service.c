@@ -341,7 +341,7 @@ static char *request_details(struct tui *t, int64_t id)
 			sb_appendf(&sb, "%s: %s %s\n", _("Rating"),
 				   service_rating_label(sqlite3_column_int(s, 14) ? 0 : sqlite3_column_int(s, 13)), COL(15));
 		if (*COL(16))
-			sb_appendf(&sb, "%s: %s   %s: %s\n%s: %s\n%s: %s\n", _("Follow-up due"), COL(16), _("Done on"),
+			sb_appendf(&sb, "%s: %s   %s: %s\n%s: %s\n%s: %s\n", _("Follow-up due"), COL(16), _("Follow-up done on"),
 				   COL(17), _("Contact"), COL(18), _("Rectification"), COL(19));
 #undef COL
 	}

@@ -188,6 +188,17 @@ static void test_request_to_followup(void)
 	CHECK(pty_wait_for(t, "待回访", WAIT_MS));
 	CHECK(pty_contains(t, "2026-12-03"));
 	CHECK(number && pty_contains(t, number + 1));
+	/* Enter shows the request with its rating; F9 who changed what */
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, "等得太久", WAIT_MS));
+	CHECK(pty_contains(t, "不满意"));
+	CHECK(pty_contains(t, "办结"));
+	key(t, "Esc");
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	key(t, "F9");
+	CHECK(pty_wait_for(t, "done", WAIT_MS));        /* the status change in the audit log */
+	key(t, "F10");
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
 	/* it closes only with the contact and the rectification */
 	key(t, "F8");
 	CHECK(pty_wait_for(t, "联系情况", WAIT_MS));
