@@ -548,9 +548,41 @@ void tui_service_first(struct tui *t)
 		tui_service_worklist(t);
 }
 
+/* A request found by its number (or the end of it): its details, then the receipt. */
+static void service_find_by_number(struct tui *t)
+{
+	char *typed = tui_prompt(t, _("Find a request"), _("Number (or its end, e.g. 20261126-003):"), "", 40);
+	if (!typed || !*typed) {
+		free(typed);
+		return;
+	}
+	char *glob = xasprintf("*%s", typed);
+	sqlite3_stmt *s;
+	int64_t id = service_find(t->app->st, typed);   /* a whole number: the unique index */
+	if (!id && sqlite3_prepare_v2(store_db(t->app->st), "SELECT id FROM service_request WHERE number GLOB ?1"
+			       " ORDER BY number DESC LIMIT 1", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, glob, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			id = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	if (!id) {
+		tui_error(t, _("No request's number ends in %s."), typed);
+	} else {
+		char *text = request_details(t, id);
+		tui_show_text(t, _("Service request"), text);
+		free(text);
+		action_receipt(t, id);
+	}
+	free(glob);
+	free(typed);
+}
+
 void tui_service_menu(struct tui *t)
 {
-	static const char *const entries[] = { N_("Work list"), N_("New request"), N_("Statistics") };
+	static const char *const entries[] = {
+		N_("Work list"), N_("New request"), N_("Statistics"), N_("Find a request"),
+	};
 	const char *labels[ARRAY_LEN(entries)];
 	for (size_t i = 0; i < ARRAY_LEN(entries); i++)
 		labels[i] = _(entries[i]);
@@ -561,6 +593,10 @@ void tui_service_menu(struct tui *t)
 			tui_service_worklist(t);
 		break;
 	case 2: tui_service_stats(t, NULL); break;
+	case 3:
+		if (service_may(t, ACCESS_SERVICE_VIEW))
+			service_find_by_number(t);
+		break;
 	default: break;
 	}
 }

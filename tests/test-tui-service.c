@@ -226,6 +226,22 @@ static void test_request_to_followup(void)
 	CHECK(has_bar(t, 6, 21));
 	key(t, "F10");
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	/* a closed request found again by the end of its number, its receipt shown */
+	key(t, "F10");
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	type(t, "3");
+	CHECK(pty_wait_for(t, "按编号查找办件", WAIT_MS));
+	type(t, "4");
+	CHECK(pty_wait_for(t, "编号（或其末尾", WAIT_MS));
+	type(t, number ? number + 1 : "x");
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, "等得太久", WAIT_MS));
+	key(t, "Esc");
+	CHECK(pty_wait_for(t, "便民服务办件回执", WAIT_MS));
+	CHECK(pty_contains(t, "承诺办结日期"));
+	key(t, "Esc");
+	CHECK(pty_wait_for(t, "将回执送打印机吗", WAIT_MS));
+	type(t, "n");
 	free(number);
 	free(handler);
 	CHECK(tui_quit(t));
