@@ -9,6 +9,7 @@
 #include "export.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -393,6 +394,7 @@ struct exporter {
 	const struct export_template *t;
 	const struct form_registry *forms;
 	const struct codelist **lists;   /* per column */
+	struct label_cache *labels;      /* per column */
 	sqlite3_stmt *stmt;
 	enum out_format format;
 	enum enc_kind enc;
@@ -401,17 +403,17 @@ struct exporter {
 	FILE *f;
 	struct xlsx_writer *xw;
 	struct enc_writer *ew;
-	struct strbuf line;
 	char *out;
 	size_t olen, ocap;
 	char **cells;                    /* the row being written, UTF-8 */
-	size_t *cell_start;              /* where each cell begins in line */
 	bool *text_cols;
 	long row;
 	struct export_report *rep;
 	struct strbuf problems;
 	void (*progress)(void *ctx, long rows);
 	void *progress_ctx;
+	struct out_writer *writer;       /* CSV and text: the converting thread */
+	struct out_block *block;         /* the block being filled */
 };
 
 /* YYYY, MM and DD of a pattern replaced from an ISO date. Caller frees. */
@@ -450,6 +452,39 @@ static char *format_multi(const struct codelist *cl, const char *codes)
 	return sb_take(&sb);
 }
 
+/* The labels of the codes a column met last: a register repeats a few codes a
+ * million times, and each label is a gettext lookup. */
+#define LABEL_CACHE 64
+struct label_cache {
+	char *code[LABEL_CACHE];
+	char *text[LABEL_CACHE];
+	size_t n, next;
+};
+
+/* The column's text for a code or a multi-choice value, through its cache. Caller frees. */
+static char *cached_label(struct exporter *ex, size_t i, const char *v)
+{
+	struct label_cache *lc = &ex->labels[i];
+	for (size_t k = 0; k < lc->n; k++)
+		if (strcmp(lc->code[k], v) == 0)
+			return xstrdup(lc->text[k]);
+	char *text;
+	if (ex->t->cols[i].kind == COL_MULTI) {
+		text = format_multi(ex->lists[i], v);
+	} else {
+		const char *label = codelist_label(ex->lists[i], v);
+		text = xstrdup(label ? label : v);
+	}
+	size_t slot = lc->n < LABEL_CACHE ? lc->n++ : lc->next++ % LABEL_CACHE;
+	if (lc->code[slot]) {
+		free(lc->code[slot]);
+		free(lc->text[slot]);
+	}
+	lc->code[slot] = xstrdup(v);
+	lc->text[slot] = xstrdup(text);
+	return text;
+}
+
 /* A value as the column writes it. Caller frees. */
 static char *format_cell(struct exporter *ex, size_t i, const char *v)
 {
@@ -458,12 +493,9 @@ static char *format_cell(struct exporter *ex, size_t i, const char *v)
 	if (!v || !*v)
 		return xstrdup("");
 	switch (c->kind) {
-	case COL_CODE: {
-		const char *label = codelist_label(ex->lists[i], v);
-		return xstrdup(label ? label : v);
-	}
+	case COL_CODE:
 	case COL_MULTI:
-		return format_multi(ex->lists[i], v);
+		return cached_label(ex, i, v);
 	case COL_DATE:
 		return format_date(v, c->format);
 	case COL_ID:
@@ -517,6 +549,7 @@ static int exporter_prepare(struct exporter *ex, sqlite3 *db, char **err)
 		return -1;
 	}
 	ex->lists = xcalloc(ex->t->n, sizeof *ex->lists);
+	ex->labels = xcalloc(ex->t->n, sizeof *ex->labels);
 	ex->text_cols = xcalloc(ex->t->n, sizeof *ex->text_cols);
 	for (size_t i = 0; i < ex->t->n; i++) {
 		const struct export_column *c = &ex->t->cols[i];
@@ -527,36 +560,142 @@ static int exporter_prepare(struct exporter *ex, sqlite3 *db, char **err)
 		ex->text_cols[i] = c->kind != COL_NUMBER;
 	}
 	ex->cells = xcalloc(ex->t->n, sizeof *ex->cells);
-	ex->cell_start = xcalloc(ex->t->n + 1, sizeof *ex->cell_start);
 	return 0;
+}
+
+/* ---- CSV and text out: laid out here, converted and written by a thread ----
+ *
+ * Rows are laid out in UTF-8 into blocks of about BLOCK_BYTES with, for each line, its
+ * row number, resident and cell offsets; a writer thread converts each block to the
+ * target encoding in one go and writes it, while this thread reads the next rows. A
+ * character the encoding lacks is traced back through the offsets to its row, its
+ * resident and its column. */
+
+#define BLOCK_BYTES 262144
+#define QUEUE_BLOCKS 4
+
+struct out_block {
+	struct strbuf text;
+	struct strbuf names;     /* the residents' names, NUL-separated */
+	size_t *line_start, *name_off, *cells;   /* cells: ncols per line */
+	long *row;
+	size_t nlines, cap;
+};
+
+struct out_writer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t changed;
+	struct out_block *queue[QUEUE_BLOCKS];
+	size_t head, count;
+	bool finished, failed;
+	struct exporter *ex;
+	const char *path;
+	char *err;
+	struct out_block *bad_block;   /* the block being converted, for note_unencodable */
+};
+
+static void block_free(struct out_block *b)
+{
+	if (!b)
+		return;
+	sb_free(&b->text);
+	sb_free(&b->names);
+	free(b->line_start);
+	free(b->name_off);
+	free(b->cells);
+	free(b->row);
+	free(b);
 }
 
 /* Notes a character the encoding lacks, naming the row, the resident and the field. */
 static void note_unencodable(void *ctx, size_t offset, const char *ch)
 {
-	struct exporter *ex = ctx;
-	size_t col = 0;
-	while (col + 1 < ex->t->n && ex->cell_start[col + 1] <= offset)
+	struct out_writer *w = ctx;
+	struct exporter *ex = w->ex;
+	struct out_block *b = w->bad_block;
+	size_t lo = 0, hi = b->nlines;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (b->line_start[mid] <= offset)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	size_t n = ex->t->n, col = 0;
+	const size_t *cells = b->cells + lo * n;
+	while (col + 1 < n && cells[col + 1] <= offset)
 		col++;
-	const char *name = (const char *)sqlite3_column_text(ex->stmt, (int)ex->t->n);
 	ex->rep->unencodable++;
-	sb_appendf(&ex->problems, _("row %ld (%s): %s: %s is not in %s\n"), ex->row, name ? name : "",
-		   ex->t->cols[col].header, ch, enc_iconv_name(ex->enc));
+	sb_appendf(&ex->problems, _("row %ld (%s): %s: %s is not in %s\n"), b->row[lo],
+		   b->names.s + b->name_off[lo], ex->t->cols[col].header, ch, enc_iconv_name(ex->enc));
 }
 
-/* Writes the laid-out line in the target encoding. */
-static int write_line(struct exporter *ex, const char *path, char **err)
+/* Converts and writes one block (in the writer thread). */
+static void write_block(struct out_writer *w, struct out_block *b)
 {
+	struct exporter *ex = w->ex;
 	ex->olen = 0;
-	enc_writer_convert(ex->ew, ex->line.s, ex->line.len, ex->replace, &ex->out, &ex->olen, &ex->ocap,
-			   note_unencodable, ex);
+	w->bad_block = b;
+	enc_writer_convert(ex->ew, b->text.s ? b->text.s : "", b->text.len, ex->replace, &ex->out, &ex->olen,
+			   &ex->ocap, note_unencodable, w);
 	if (ex->rep->unencodable && !ex->replace)
-		return 0;   /* keep going only to list every such character */
-	if (fwrite(ex->out, 1, ex->olen, ex->f) != ex->olen) {
-		*err = xasprintf("%s: %s", path, strerror(errno));
-		return -1;
+		return;   /* nothing more is written: the rest is read only to list every such character */
+	if (!w->failed && fwrite(ex->out, 1, ex->olen, ex->f) != ex->olen) {
+		w->failed = true;
+		w->err = xasprintf("%s: %s", w->path, strerror(errno));
 	}
-	return 0;
+}
+
+/* The writer thread: blocks until the queue is empty and finished. */
+static void *writer_main(void *arg)
+{
+	struct out_writer *w = arg;
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		while (w->count == 0 && !w->finished)
+			pthread_cond_wait(&w->changed, &w->mu);
+		struct out_block *b = NULL;
+		if (w->count) {
+			b = w->queue[w->head];
+			w->head = (w->head + 1) % QUEUE_BLOCKS;
+			w->count--;
+			pthread_cond_broadcast(&w->changed);
+		}
+		pthread_mutex_unlock(&w->mu);
+		if (!b)
+			return NULL;
+		write_block(w, b);
+		block_free(b);
+	}
+}
+
+/* Hands a block to the writer thread, waiting while the queue is full. */
+static void writer_put(struct out_writer *w, struct out_block *b)
+{
+	pthread_mutex_lock(&w->mu);
+	while (w->count == QUEUE_BLOCKS)
+		pthread_cond_wait(&w->changed, &w->mu);
+	w->queue[(w->head + w->count) % QUEUE_BLOCKS] = b;
+	w->count++;
+	pthread_cond_broadcast(&w->changed);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Starts a new line in the block: its row, its resident, its start. */
+static void block_line(struct out_block *b, size_t ncols, long row, const char *name)
+{
+	if (b->nlines == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 1024;
+		b->line_start = xrealloc(b->line_start, b->cap * sizeof *b->line_start);
+		b->name_off = xrealloc(b->name_off, b->cap * sizeof *b->name_off);
+		b->row = xrealloc(b->row, b->cap * sizeof *b->row);
+		b->cells = xrealloc(b->cells, b->cap * ncols * sizeof *b->cells);
+	}
+	b->line_start[b->nlines] = b->text.len;
+	b->name_off[b->nlines] = b->names.len;
+	sb_append_n(&b->names, name ? name : "", strlen(name ? name : "") + 1);
+	b->row[b->nlines++] = row;
 }
 
 /* A cell of CSV meant for Excel: an ID or phone number as ="...", kept as text. */
@@ -579,19 +718,25 @@ static int write_row(struct exporter *ex, const char *const *cells, bool header,
 		return xlsx_write_row(ex->xw, cells, ex->t->n, ex->text_cols, header, err);
 	}
 	char sep = ex->format == OUT_TSV ? '\t' : ',';
-	ex->line.len = 0;
-	if (ex->line.s)
-		ex->line.s[0] = '\0';
+	if (!ex->block)
+		ex->block = xcalloc(1, sizeof *ex->block);
+	struct out_block *b = ex->block;
+	block_line(b, ex->t->n, ex->row,
+		   header ? "" : (const char *)sqlite3_column_text(ex->stmt, (int)ex->t->n));
 	for (size_t i = 0; i < ex->t->n; i++) {
 		if (i)
-			sb_append_n(&ex->line, &sep, 1);
-		ex->cell_start[i] = ex->line.len;
+			sb_append_n(&b->text, &sep, 1);
+		b->cells[(b->nlines - 1) * ex->t->n + i] = b->text.len;
 		char *tmp = NULL;
-		csv_format_field(&ex->line, header ? cells[i] : protect_cell(ex, i, &tmp), sep);
+		csv_format_field(&b->text, header ? cells[i] : protect_cell(ex, i, &tmp), sep);
 		free(tmp);
 	}
-	sb_append(&ex->line, "\r\n");
-	return write_line(ex, path, err);
+	sb_append_n(&b->text, "\r\n", 2);
+	if (b->text.len >= BLOCK_BYTES) {
+		writer_put(ex->writer, b);
+		ex->block = NULL;
+	}
+	return 0;
 }
 
 /* Opens the output: a temporary file beside path, renamed when complete. */
@@ -616,7 +761,48 @@ static int exporter_open(struct exporter *ex, const char *tmp, char **err)
 	size_t bom_len;
 	const char *bom = enc_bom(ex->enc, &bom_len);
 	fwrite(bom, 1, bom_len, ex->f);
+	struct out_writer *w = xcalloc(1, sizeof *w);
+	w->ex = ex;
+	w->path = tmp;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->changed, NULL);
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		*err = xasprintf("%s", strerror(errno));
+		free(w);
+		return -1;
+	}
+	ex->writer = w;
 	return 0;
+}
+
+/* Hands the last block over and waits for the writer thread; -1 with *err when it
+ * could not write. */
+static int writer_finish(struct exporter *ex, char **err)
+{
+	struct out_writer *w = ex->writer;
+	if (!w)
+		return 0;
+	if (ex->block)
+		writer_put(w, ex->block);
+	ex->block = NULL;
+	pthread_mutex_lock(&w->mu);
+	w->finished = true;
+	pthread_cond_broadcast(&w->changed);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	int rc = 0;
+	if (w->failed) {
+		if (err && !*err)
+			*err = w->err;
+		else
+			free(w->err);
+		rc = -1;
+	}
+	pthread_cond_destroy(&w->changed);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+	ex->writer = NULL;
+	return rc;
 }
 
 /* Every row of the query through the template. */
@@ -643,6 +829,8 @@ static int export_rows(struct exporter *ex, const char *tmp, char **err)
 		*err = xasprintf("%s", sqlite3_errmsg(sqlite3_db_handle(ex->stmt)));
 		rc = -1;
 	}
+	if (writer_finish(ex, err) != 0)
+		rc = -1;
 	ex->rep->rows = ex->row;
 	return rc;
 }
@@ -668,15 +856,21 @@ static int exporter_close(struct exporter *ex, bool keep, char **err)
 
 static void exporter_free(struct exporter *ex)
 {
+	writer_finish(ex, NULL);
+	block_free(ex->block);
 	sqlite3_finalize(ex->stmt);
 	for (size_t i = 0; ex->cells && i < ex->t->n; i++)
 		free(ex->cells[i]);
 	free(ex->cells);
-	free(ex->cell_start);
+	for (size_t i = 0; ex->labels && i < ex->t->n; i++)
+		for (size_t k = 0; k < ex->labels[i].n; k++) {
+			free(ex->labels[i].code[k]);
+			free(ex->labels[i].text[k]);
+		}
+	free(ex->labels);
 	free(ex->lists);
 	free(ex->text_cols);
 	enc_writer_free(ex->ew);
-	sb_free(&ex->line);
 	sb_free(&ex->problems);
 	free(ex->out);
 }
