@@ -515,6 +515,10 @@ struct importer {
 	struct import_report *rep;
 	struct strbuf problems;
 	long problems_kept;
+	/* the household of the last row written: rosters list a household's members together */
+	char *hh_no_last;
+	int64_t hh_id_last, hh_head_last;
+	char *hh_head_name_last;
 	/* the last grid looked up, most rosters being sorted by place */
 	char *grid_key;
 	int64_t grid_id;
@@ -589,6 +593,8 @@ static void importer_finish(struct importer *im)
 	free(im->col_field);
 	free(im->lines);
 	free(im->grid_key);
+	free(im->hh_no_last);
+	free(im->hh_head_name_last);
 	sb_free(&im->problems);
 }
 
@@ -933,6 +939,12 @@ static void hh_lookup(struct importer *im, struct hh_state *h)
 	h->head_name = NULL;
 	if (!h->hh_no)
 		return;
+	if (im->hh_no_last && strcmp(im->hh_no_last, h->hh_no) == 0) {
+		h->id = im->hh_id_last;
+		h->head = im->hh_head_last;
+		h->head_name = xstrdup(im->hh_head_name_last);
+		return;
+	}
 	sqlite3_bind_text(im->find_hh, 1, h->hh_no, -1, SQLITE_STATIC);
 	if (sqlite3_step(im->find_hh) == SQLITE_ROW) {
 		h->id = sqlite3_column_int64(im->find_hh, 0);
@@ -1022,14 +1034,11 @@ static char *register_problems(struct importer *im, const struct csv_row *row, c
 {
 	struct strbuf sb = {0};
 	household_problems(im, row, h, &sb);
-	char *dup = sb.len ? NULL : duplicate_problem(im, im->wdata.values[im->f_id]);
+	/* an ID number already there is told by the UNIQUE index when the row is written */
 	const char *rel = im->f_relation >= 0 ? im->wdata.values[im->f_relation] : NULL;
-	char *head = sb.len || dup || !rel || strcmp(rel, "02") != 0 ? NULL : head_problem(im, h);
-	if (dup)
-		sb_appendf(&sb, "%s%s", sb.len ? "; " : "", dup);
+	char *head = sb.len || !rel || strcmp(rel, "02") != 0 ? NULL : head_problem(im, h);
 	if (head)
 		sb_appendf(&sb, "%s%s", sb.len ? "; " : "", head);
-	free(dup);
 	free(head);
 	return sb.len ? sb_take(&sb) : NULL;
 }
@@ -1098,8 +1107,14 @@ static bool insert_resident(struct importer *im, const struct hh_state *h, int64
 		sqlite3_bind_null(im->ins_res, n + 1);
 	sqlite3_bind_int(im->ins_res, n + 2, im->def->version);
 	sqlite3_bind_text(im->ins_res, n + 3, im->now, -1, SQLITE_STATIC);
-	if (!step_done(im, im->ins_res, "resident", err))
+	int rc = sqlite3_step(im->ins_res);
+	int ext = sqlite3_extended_errcode(im->db);
+	sqlite3_reset(im->ins_res);
+	if (rc != SQLITE_DONE) {
+		char *dup = ext == SQLITE_CONSTRAINT_UNIQUE ? duplicate_problem(im, im->wdata.values[im->f_id]) : NULL;
+		*err = dup ? dup : xasprintf("resident: %s", sqlite3_errmsg(im->db));
 		return false;
+	}
 	*rid = sqlite3_last_insert_rowid(im->db);
 	return true;
 }
@@ -1154,10 +1169,20 @@ static bool write_row(struct importer *im, const struct csv_row *row, struct hh_
 		else
 			store_rollback(im->st);
 	}
-	if (ok)
+	free(im->hh_no_last);
+	im->hh_no_last = NULL;
+	if (ok) {
 		note_line(im, rid, row->line);
-	else
+		/* what the register now says of this household, for the next row */
+		bool head = h->id && rel && strcmp(rel, "02") == 0;
+		im->hh_no_last = xstrdup(h->hh_no);
+		im->hh_id_last = h->id;
+		im->hh_head_last = head ? rid : h->head;
+		free(im->hh_head_name_last);
+		im->hh_head_name_last = xstrdup(head ? im->wdata.values[form_field_index(im->def, "name")] : h->head_name);
+	} else {
 		h->id = 0;
+	}
 	return ok;
 }
 
