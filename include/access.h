@@ -28,6 +28,13 @@ bool access_role_valid(const char *role);
 bool access_role_allows(const char *role, enum access_right r);
 /* The current operator's role (store_set_operator); false when none is set. */
 bool access_allows(struct store *st, enum access_right r);
+/* The right a write to a table needs (the register's tables, each register's own),
+ * or ACCESS_RIGHT_COUNT when the table's own module decides (operator, settings). */
+enum access_right access_table_right(const char *table);
+/* Whether the store's operator may write to table; true when no operator is set
+ * (the write path refuses that on its own once the register has operators). The
+ * store's write path asks this before every insert and update. */
+bool access_may_write(struct store *st, const char *table);
 /* A translated sentence naming what was refused. Caller frees. */
 char *access_refusal(struct store *st, enum access_right r);
 /* The roles, NULL-terminated, and a translated label for each. */

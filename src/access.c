@@ -74,6 +74,52 @@ static char *current_role(struct store *st)
 	return role;
 }
 
+/* Which right a write to a table needs: one row per table or table prefix. */
+static const struct {
+	const char *prefix;
+	bool whole;            /* the name itself, not a prefix */
+	enum access_right right;
+} table_rights[] = {
+	{ "resident", true, ACCESS_REGISTER_EDIT }, { "household", true, ACCESS_REGISTER_EDIT },
+	{ "town", true, ACCESS_REGISTER_EDIT }, { "village", true, ACCESS_REGISTER_EDIT },
+	{ "grid", true, ACCESS_REGISTER_EDIT }, { "grid_worker", true, ACCESS_REGISTER_EDIT },
+	{ "service_", false, ACCESS_SERVICE_EDIT }, { "dispute_", false, ACCESS_DISPUTE_EDIT },
+	{ "star_", false, ACCESS_STARS_EDIT },
+};
+
+enum access_right access_table_right(const char *table)
+{
+	for (size_t i = 0; table && i < ARRAY_LEN(table_rights); i++) {
+		size_t n = strlen(table_rights[i].prefix);
+		if (table_rights[i].whole ? strcmp(table, table_rights[i].prefix) == 0
+					  : strncmp(table, table_rights[i].prefix, n) == 0)
+			return table_rights[i].right;
+	}
+	return ACCESS_RIGHT_COUNT;
+}
+
+/* The role of the last operator asked about, per connection: a bulk load asks
+ * once per row. */
+static struct {
+	sqlite3 *db;
+	int64_t operator_id;
+	char *role;
+} role_cache;
+
+bool access_may_write(struct store *st, const char *table)
+{
+	enum access_right r = access_table_right(table);
+	if (r == ACCESS_RIGHT_COUNT || store_operator_id(st) <= 0)
+		return true;
+	if (role_cache.db != store_db(st) || role_cache.operator_id != store_operator_id(st)) {
+		free(role_cache.role);
+		role_cache.role = current_role(st);
+		role_cache.db = store_db(st);
+		role_cache.operator_id = store_operator_id(st);
+	}
+	return access_role_allows(role_cache.role, r);
+}
+
 bool access_allows(struct store *st, enum access_right r)
 {
 	char *role = current_role(st);

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "audit.h"
 #include "i18n.h"
 #include "idcard.h"
@@ -599,9 +600,22 @@ static char *insert_sql(const struct table_info *ti, const struct store_field *f
 	return sb_take(&sb);
 }
 
+/* The role table (access.c) decides who may write to which table. */
+static int check_right(struct store *st, const char *table, char **err)
+{
+	if (access_may_write(st, table))
+		return 0;
+	char *why = access_refusal(st, access_table_right(table));
+	set_err(err, "%s", why);
+	free(why);
+	return -1;
+}
+
 int store_insert(struct store *st, const char *table, const struct store_field *f,
 		 size_t n, int64_t *id, char **err)
 {
+	if (check_right(st, table, err) != 0)
+		return -1;
 	const struct table_info *ti = table_columns(st, table, err);
 	if (!ti || check_fields(ti, f, n, false, err) != 0)
 		return -1;
@@ -716,6 +730,8 @@ static int update_row(struct store *st, const struct table_info *ti, int64_t id,
 int store_update(struct store *st, const char *table, int64_t id,
 		 const struct store_field *f, size_t n, const char *reason, char **err)
 {
+	if (check_right(st, table, err) != 0)  /* before the row is even read */
+		return -1;
 	const struct table_info *ti = table_columns(st, table, err);
 	if (!ti || check_fields(ti, f, n, true, err) != 0)
 		return -1;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access.h"
 #include "app.h"
 #include "draft.h"
 #include "i18n.h"
@@ -411,6 +412,14 @@ static void form_pick(struct tui_form *f)
 /* F2: checks everything, shows every problem, and asks the register to write. */
 static bool form_save(struct tui_form *f)
 {
+	if (f->data->def->table && !access_may_write(f->t->app->st, f->data->def->table)) {
+		/* the role table says no before any check of the values */
+		char *why = access_refusal(f->t->app->st, access_table_right(f->data->def->table));
+		tui_error(f->t, "%s", why);
+		free(why);
+		tui_form_draw(f);
+		return false;
+	}
 	form_leave_field(f);
 	form_enter_field(f, f->cur);
 	for (size_t i = 0; i < f->data->def->nfields; i++)

@@ -3,7 +3,9 @@
  * and the picklist of a code list (filtered by code, label or pinyin initials). */
 #include "tui-record.h"
 
+#include "access.h"
 #include "draft.h"
+#include "idcard.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -95,6 +97,25 @@ static bool form_ident_ok(const char *s)
 	return true;
 }
 
+/* A role that may not see full ID and phone numbers (access.h) gets them masked in
+ * the form as in the lists; such a role cannot save the record either. */
+static void mask_for_role(struct tui *t, struct form_data *d)
+{
+	if (access_allows(t->app->st, ACCESS_UNMASK))
+		return;
+	for (size_t i = 0; i < d->def->nfields; i++) {
+		enum field_type type = d->def->fields[i].type;
+		char masked[32];
+		if (!d->values[i] || !*d->values[i] || (type != FIELD_IDNUMBER && type != FIELD_PHONE))
+			continue;
+		if (type == FIELD_IDNUMBER)
+			idcard_mask(d->values[i], masked);
+		else
+			phone_mask(d->values[i], masked);
+		form_data_set(d, i, masked);
+	}
+}
+
 int tui_record_load(struct tui *t, struct form_data *d, int64_t id, char **err)
 {
 	const struct form_def *def = d->def;
@@ -127,6 +148,7 @@ int tui_record_load(struct tui *t, struct form_data *d, int64_t id, char **err)
 		if (def->fields[i].column && form_ident_ok(def->fields[i].name))
 			form_data_set(d, i, (const char *)sqlite3_column_text(stmt, c++));
 	draft_note_record(d, id);
+	mask_for_role(t, d);
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);

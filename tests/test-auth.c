@@ -139,6 +139,12 @@ static void test_role_table(void)
 		{ "viewer", ACCESS_UNMASK, false }, { "viewer", ACCESS_ADMIN, false },
 		{ "viewer", ACCESS_EXCHANGE, false }, { "nobody", ACCESS_REGISTER_VIEW, false },
 	};
+	CHECK_INT(access_table_right("resident"), ACCESS_REGISTER_EDIT);
+	CHECK_INT(access_table_right("dispute_case"), ACCESS_DISPUTE_EDIT);
+	CHECK_INT(access_table_right("service_request"), ACCESS_SERVICE_EDIT);
+	CHECK_INT(access_table_right("star_score"), ACCESS_STARS_EDIT);
+	CHECK_INT(access_table_right("resident_key"), ACCESS_RIGHT_COUNT);
+	CHECK_INT(access_table_right("operator"), ACCESS_RIGHT_COUNT);
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		bool got = access_role_allows(cases[i].role, cases[i].r);
 		if (got != cases[i].allowed)
@@ -188,6 +194,12 @@ static void test_operators_and_refusals(void)
 		CHECK(auth_user_passwd(st, "boss", "hijacked", &err) != 0);
 		/* but may change his own password */
 		CHECK(auth_user_passwd(st, roles[i], "pass-5678", &err) == 0);
+		/* the write path asks the role table: only the clerk may change the register */
+		struct store_field rf[] = { { "name", "试写" }, { "form_version", "1" } };
+		bool wrote = store_insert(st, "resident", rf, 2, NULL, &err) == 0;
+		CHECK(wrote == (strcmp(roles[i], "clerk") == 0));
+		if (!wrote)
+			CHECK(err && strstr(err, "may not change the register"));
 		char *refusal = access_refusal(st, ACCESS_ADMIN);
 		CHECK(strstr(refusal, access_role_label(roles[i])) != NULL);
 		free(refusal);

@@ -225,6 +225,13 @@ static void test_role_refusals(void)
 	CHECK(pty_wait_for(t, "F6", WAIT_MS));
 	key(t, "F6");
 	CHECK(pty_wait_for(t, "无权查看完整身份证号和电话", WAIT_MS));
+	/* a viewer's change of a resident is refused by the write path, told why */
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, "居民", WAIT_MS));
+	CHECK(pty_contains(t, "********"));  /* the form masks the ID number too */
+	type(t, "甲");
+	key(t, "F2");
+	CHECK(pty_wait_for(t, "（只读）无权修改台账", WAIT_MS));
 	CHECK(quit(t));
 	/* a clerk: no system screen either */
 	t = open_tui(db);
