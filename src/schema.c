@@ -39,7 +39,13 @@
  *       tags          重点人群 codes, comma-separated, no spaces ("01,05")
  *       form_version  NOT NULL: the version of the form the record was saved with
  *   operator(id, login, name, role admin/clerk/viewer, created_at, disabled 0/1)
+ *       rebuilt by auth_schema_v1 (auth.h): role admin/clerk/mediator/viewer,
+ *       password_hash (yescrypt), password_set_at, failed_attempts, locked_until
+ *       (Unix seconds), last_signin_at; never deleted
  *   audit(id, at, operator_id, tbl, row_id, action, before, after, reason)
+ *       rebuilt by auth_schema_v1 with prev_hash and hash (the chain, audit.h),
+ *       action unmask besides, append-only triggers; draft(...) holds forms
+ *       being typed (draft.h)
  *       action insert/update: before/after are JSON objects of the columns
  *       written (insert: after only; update: the changed columns only).
  *       action bulk: a bulk load (demo, import) wrote rows row_id..after.last of
