@@ -201,7 +201,8 @@ static void load_dir(struct workday_cal *c, const char *dir, struct strbuf *erro
 /* Sorts the special days once everything is loaded. */
 static void cal_finish(struct workday_cal *c)
 {
-	qsort(c->days, c->n, sizeof(*c->days), special_cmp);
+	if (c->n > 0)  /* qsort's array may not be NULL, even for no elements */
+		qsort(c->days, c->n, sizeof(*c->days), special_cmp);
 	c->sorted = true;
 }
 
