@@ -943,8 +943,12 @@ char *export_report_text(const struct export_report *r)
 	if (r->replaced)
 		sb_appendf(&sb, _("%ld characters were replaced as asked.\n"), r->unencodable);
 	if (!r->unencodable || r->replaced)
-		sb_appendf(&sb, _("Wrote %ld rows (%s %s) in %.1f s.\n"), r->rows, r->format ? r->format : "",
-			   r->format && strcmp(r->format, "XLSX") == 0 ? "" : enc_name(r->encoding), r->seconds);
+	{
+		bool sheet = r->format && strcmp(r->format, "XLSX") == 0;   /* "(Excel XLSX)" */
+		sb_appendf(&sb, _("Wrote %ld rows (%s %s) in %.1f s.\n"), r->rows,
+			   sheet ? "Excel" : r->format ? r->format : "", sheet ? r->format : enc_name(r->encoding),
+			   r->seconds);
+	}
 	return sb_take(&sb);
 }
 

@@ -1589,9 +1589,10 @@ void import_report_free(struct import_report *r)
 char *import_report_text(const struct import_report *r)
 {
 	struct strbuf sb = {0};
-	const char *enc = r->format && (strcmp(r->format, "CSV") == 0 || strcmp(r->format, "TSV") == 0)
-				  ? enc_name(r->encoding) : "";
-	sb_appendf(&sb, _("Read %ld rows (%s %s) in %.1f s.\n"), r->rows, r->format ? r->format : "", enc,
+	bool text = r->format && (strcmp(r->format, "CSV") == 0 || strcmp(r->format, "TSV") == 0);
+	/* "(CSV gb18030)", or "(Excel XLSX)" for a spreadsheet */
+	sb_appendf(&sb, _("Read %ld rows (%s %s) in %.1f s.\n"), r->rows,
+		   text ? r->format : "Excel", text ? enc_name(r->encoding) : r->format ? r->format : "",
 		   r->seconds);
 	if (r->dry_run)
 		sb_appendf(&sb, _("Dry run: nothing was changed. %ld rows would be imported, %ld refused.\n"),
