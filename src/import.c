@@ -1202,7 +1202,7 @@ static void note_problem(struct importer *im, long line, const char *reason)
  * holds a few batches: memory stays bounded. */
 
 #define BATCH_ROWS 256
-#define QUEUE_BATCHES 8
+#define QUEUE_BATCHES 4
 
 /* One row as read and checked. */
 struct row_item {
