@@ -101,6 +101,7 @@ static void field_start(struct csv_reader *r)
 	r->starts[r->nfields++] = r->rec.len;
 }
 
+/* Appends one byte to the current field (the hot path: no strbuf call). */
 static void field_add(struct csv_reader *r, char c)
 {
 	if (r->rec.len + 1 >= r->rec.cap) {

@@ -68,6 +68,7 @@ struct tpl_parse {
 	bool in_column;
 };
 
+/* Adds "file:line: what" to the errors (declared for its format check). */
 static void tpl_error(struct tpl_parse *p, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -595,6 +596,7 @@ struct out_writer {
 	struct out_block *bad_block;   /* the block being converted, for note_unencodable */
 };
 
+/* Frees a block of laid-out rows. */
 static void block_free(struct out_block *b)
 {
 	if (!b)
@@ -854,6 +856,7 @@ static int exporter_close(struct exporter *ex, bool keep, char **err)
 	return rc;
 }
 
+/* Stops the writer thread if it runs and frees what the exporter holds. */
 static void exporter_free(struct exporter *ex)
 {
 	writer_finish(ex, NULL);

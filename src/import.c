@@ -257,6 +257,7 @@ struct source {
 	const char *format;
 };
 
+/* The CSV reader's source: the decoded text of the file. */
 static ssize_t source_decode(void *ctx, char *buf, size_t cap, char **err)
 {
 	return enc_reader_read(ctx, buf, cap, err);
@@ -300,6 +301,7 @@ static int source_next(struct source *s, struct csv_row *row, char **err)
 	return rc;
 }
 
+/* Closes whatever the source opened. */
 static void source_close(struct source *s)
 {
 	csv_reader_free(s->cr);
@@ -554,6 +556,7 @@ static bool prepare_resident_insert(struct importer *im, char **err)
 	return ok;
 }
 
+/* Prepares every statement the writer runs per row. */
 static bool importer_prepare(struct importer *im, char **err)
 {
 	return prepare(im, &im->find_id, "SELECT id, name FROM resident WHERE id_number = ?1", err) &&
@@ -569,6 +572,7 @@ static bool importer_prepare(struct importer *im, char **err)
 	       prepare_resident_insert(im, err);
 }
 
+/* Frees what the importer holds. */
 static void importer_finish(struct importer *im)
 {
 	sqlite3_finalize(im->find_id);
@@ -694,11 +698,11 @@ static char *excel_serial_date(const char *v)
 	return xasprintf("%04d-%02d-%02d", y, m, d);
 }
 
+static const char *find_code(const struct codelist *cl, const char *v);
+
 /* Labels of a multi-choice cell turned into codes before the form's own folding of
  * full-width characters could change a label such as 特困供养（五保）; entries
  * separated by , ， 、 ; or ；. Caller frees. */
-static const char *find_code(const struct codelist *cl, const char *v);
-
 static char *multi_labels_to_codes(const struct codelist *cl, const char *v)
 {
 	static const char *const seps[] = {",", "\xEF\xBC\x8C", "\xE3\x80\x81", ";", "\xEF\xBC\x9B"};
@@ -933,6 +937,7 @@ struct hh_state {
 	char *head_name;
 };
 
+/* Finds the row's household in the register (or the last one written). */
 static void hh_lookup(struct importer *im, struct hh_state *h)
 {
 	h->id = h->head = 0;
@@ -1241,6 +1246,7 @@ static void item_free(struct importer *im, struct row_item *it)
 	free(it->problems);
 }
 
+/* Frees a batch and its rows. */
 static void batch_free(struct importer *im, struct batch *b)
 {
 	for (size_t i = 0; b && i < b->n; i++)

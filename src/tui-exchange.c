@@ -268,6 +268,7 @@ static char *cwd_prefix(void)
 	return getcwd(buf, sizeof buf) ? xasprintf("%s/", buf) : xstrdup("");
 }
 
+/* Import: the file's name, then its screen. */
 static void exchange_import(struct tui *t)
 {
 	char *start = cwd_prefix();
@@ -327,6 +328,7 @@ static void export_run(struct tui *t, const char *path, struct export_opts *o)
 	}
 }
 
+/* Export: template, encoding, masking, file name, then the export. */
 static void exchange_export(struct tui *t)
 {
 	char **names = export_template_names();

@@ -98,12 +98,14 @@ static bool row_has_text(const struct sheet_reader *r)
 
 /* ---- .xlsx parts ---- */
 
+/* libxml2 reads a zip entry through these two. */
 static int zip_read_cb(void *ctx, char *buf, int len)
 {
 	zip_int64_t n = zip_fread(ctx, buf, (zip_uint64_t)len);
 	return n < 0 ? -1 : (int)n;
 }
 
+/* Closes the zip entry when libxml2 is done with it. */
 static int zip_close_cb(void *ctx)
 {
 	zip_fclose(ctx);
