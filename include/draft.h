@@ -43,8 +43,9 @@ int draft_save(struct store *st, const char *title, const struct form_data *d, i
 	       size_t field, size_t cursor, char **err);
 /* Removes that draft (saved, or given up). */
 void draft_discard(struct store *st, const char *form, int64_t record_id);
-/* The operator's newest draft; false when there is none. Free with draft_free. */
-bool draft_latest(struct store *st, struct draft *out);
+/* The operator's newest draft of one of the forms named (NULL-terminated; NULL:
+ * any form); false when there is none. Free with draft_free. */
+bool draft_latest(struct store *st, const char *const *forms, struct draft *out);
 void draft_free(struct draft *d);
 
 /* Resuming: draft_arm hands a draft (taken over) to the next form run on the same

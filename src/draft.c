@@ -172,16 +172,27 @@ static void draft_values(sqlite3 *db, const char *json, struct draft *out)
 	sqlite3_finalize(stmt);
 }
 
-bool draft_latest(struct store *st, struct draft *out)
+/* Whether form is one of forms (NULL: any). */
+static bool form_wanted(const char *const *forms, const char *form)
+{
+	for (size_t i = 0; forms && forms[i]; i++)
+		if (form && strcmp(forms[i], form) == 0)
+			return true;
+	return !forms;
+}
+
+bool draft_latest(struct store *st, const char *const *forms, struct draft *out)
 {
 	memset(out, 0, sizeof *out);
 	sqlite3 *db = store_db(st);
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(db, "SELECT id, form, record_id, title, field, cursor, vals, saved_at FROM draft"
-			       " WHERE operator_id = ?1 ORDER BY saved_at DESC, id DESC LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
+			       " WHERE operator_id = ?1 ORDER BY saved_at DESC, id DESC", -1, &stmt, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_int64(stmt, 1, store_operator_id(st));
-	bool found = sqlite3_step(stmt) == SQLITE_ROW;
+	bool found = false;
+	while (!found && sqlite3_step(stmt) == SQLITE_ROW)
+		found = form_wanted(forms, (const char *)sqlite3_column_text(stmt, 1));
 	if (found) {
 		out->id = sqlite3_column_int64(stmt, 0);
 		out->form = col_dup(stmt, 1);

@@ -205,7 +205,10 @@ static int pragma_int(struct store *st, const char *sql)
 /* Brings the schema up to date inside one write transaction. */
 static int migrate(struct store *st, char **err)
 {
-	if (exec_sql(st, "BEGIN IMMEDIATE", err) != 0)
+	int busy = 0;
+	while ((sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) & 0xff) == SQLITE_BUSY && busy++ < 250)
+		usleep(20000);  /* as in configure(): a new file being set up by another session */
+	if (sqlite3_get_autocommit(st->db) && exec_sql(st, "BEGIN IMMEDIATE", err) != 0)
 		return -1;
 	int version = pragma_int(st, "PRAGMA user_version");
 	int app_id = pragma_int(st, "PRAGMA application_id");
@@ -244,7 +247,16 @@ static int configure(struct store *st, char **err)
 	}
 	/* the first statement reads the file: a wrong or damaged file shows here */
 	char *msg = NULL;
-	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, &msg) != SQLITE_OK) {
+	int rc;
+	/* sessions opening a new file at once: the one setting WAL up makes the others
+	 * wait without the busy handler, so they try again */
+	for (int tries = 0; ((rc = sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, &msg)) & 0xff) == SQLITE_BUSY &&
+	     tries < 250; tries++) {
+		sqlite3_free(msg);
+		msg = NULL;
+		usleep(20000);
+	}
+	if (rc != SQLITE_OK) {
 		sqlite3_free(msg);
 		explain_open_failure(st, err);
 		return -1;
@@ -338,7 +350,7 @@ int store_begin(struct store *st, char **err)
 	/* the busy timeout queues writers; SQLite still answers BUSY at once in a few
 	 * cases (a WAL being recovered by another session), so those are tried again */
 	for (int tries = 0; st->depth == 0 && tries < 100 &&
-	     sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_BUSY; tries++)
+	     (sqlite3_exec(st->db, sql, NULL, NULL, NULL) & 0xff) == SQLITE_BUSY; tries++)
 		usleep(20000);
 	if (st->depth == 0 && !sqlite3_get_autocommit(st->db)) {
 		st->depth++;

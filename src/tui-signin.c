@@ -339,8 +339,12 @@ static const struct draft_opener draft_openers[] = {
 /* Offers the operator's newest draft: resumed exactly, or discarded on "no". */
 static void offer_draft(struct tui *t)
 {
+	const char *forms[ARRAY_LEN(draft_openers) + 1];
+	for (size_t i = 0; i < ARRAY_LEN(draft_openers); i++)
+		forms[i] = draft_openers[i].form;
+	forms[ARRAY_LEN(draft_openers)] = NULL;
 	struct draft dr;
-	if (!draft_latest(t->app->st, &dr))
+	if (!draft_latest(t->app->st, forms, &dr))
 		return;
 	const struct draft_opener *op = NULL;
 	for (size_t i = 0; i < ARRAY_LEN(draft_openers); i++)

@@ -12,6 +12,8 @@
 #include "audit.h"
 #include "auth.h"
 #include "check.h"
+#include "draft.h"
+#include "form.h"
 #include "sha256.h"
 #include "store.h"
 #include "util.h"
@@ -362,6 +364,80 @@ static void test_audit_chain(void)
 	store_close(st);
 }
 
+/* A draft keeps every value verbatim (quotes, control characters, CJK), the field
+ * and the cursor; it belongs to one operator; a newer draft of a form nobody can
+ * open does not hide an older one; armed, it goes to the next form run of the same
+ * form and record only. */
+static void test_drafts(void)
+{
+	struct store *st = open_with_admin("drafts.db");
+	char *errors = NULL, *err = NULL;
+	const char *forms_dir = getenv("SHANZHI_FORMS");
+	struct form_registry *reg = form_registry_load(forms_dir ? forms_dir : "forms", NULL, &errors);
+	const struct form_def *def = reg ? form_get(reg, "resident") : NULL;
+	CHECK(def != NULL);
+	if (!def) {
+		form_registry_free(reg);
+		free(errors);
+		store_close(st);
+		return;
+	}
+	struct form_data d;
+	form_data_init(&d, def);
+	int name = form_field_index(def, "name"), notes = form_field_index(def, "notes");
+	form_data_set(&d, (size_t)name, "O'Brien \"张\" \\ \x01");
+	form_data_set(&d, (size_t)notes, "'; DROP TABLE draft; --");
+	draft_note_record(&d, 42);
+	CHECK_INT(draft_record_of(&d), 42);
+	CHECK(draft_save(st, "Resident", &d, 42, (size_t)notes, 7, &err) == 0);
+	/* a newer draft of a form without an opener */
+	struct form_data other;
+	form_data_init(&other, def);
+	CHECK(draft_save(st, "Resident", &other, 0, 0, 0, &err) == 0);
+	shell(st, "UPDATE draft SET form = 'elsewhere', saved_at = '2999-01-01T00:00:00' WHERE record_id = 0");
+	static const char *const wanted[] = { "resident", NULL };
+	struct draft dr;
+	CHECK(draft_latest(st, wanted, &dr));
+	CHECK_INT(dr.record_id, 42);
+	CHECK_INT(dr.field, notes);
+	CHECK_INT(dr.cursor, 7);
+	bool seen_name = false, seen_notes = false;
+	for (size_t i = 0; i < dr.n; i++) {
+		if (strcmp(dr.names[i], "name") == 0)
+			seen_name = dr.values[i] && strcmp(dr.values[i], "O'Brien \"张\" \\ \x01") == 0;
+		if (strcmp(dr.names[i], "notes") == 0)
+			seen_notes = dr.values[i] && strcmp(dr.values[i], "'; DROP TABLE draft; --") == 0;
+	}
+	CHECK(seen_name && seen_notes);
+	draft_arm(&dr);
+	struct draft got;
+	CHECK(!draft_take("resident", 7, &got));
+	CHECK(!draft_take("household", 42, &got));
+	CHECK(draft_take("resident", 42, &got));
+	CHECK(!draft_take("resident", 42, &got));  /* taken once */
+	draft_free(&got);
+	/* another operator sees none of them */
+	char *msg = NULL;
+	CHECK(auth_user_add(st, "other", NULL, "clerk", "pass-1234", &err) == 0);
+	CHECK(auth_sign_in(st, "other", "pass-1234", &msg) == AUTH_OK);
+	free(msg);
+	CHECK(!draft_latest(st, NULL, &dr));
+	CHECK(auth_sign_in(st, "boss", "boss-pw", &msg) == AUTH_OK);
+	free(msg);
+	draft_discard(st, "resident", 42);
+	CHECK(!draft_latest(st, wanted, &dr));
+	CHECK(draft_latest(st, NULL, &dr));  /* the other form's draft stays */
+	draft_free(&dr);
+	draft_forget(&d);
+	CHECK_INT(draft_record_of(&d), 0);
+	form_data_free(&d);
+	form_data_free(&other);
+	form_registry_free(reg);
+	free(errors);
+	free(err);
+	store_close(st);
+}
+
 #define WRITERS 20
 #define PER_WRITER 25
 
@@ -469,6 +545,7 @@ int main(void)
 	test_lockout();
 	test_hostile_text();
 	test_audit_chain();
+	test_drafts();
 	test_concurrent_writers();
 	test_concurrent_first_open();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
