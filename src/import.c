@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "access.h"
 #include "cli.h"
@@ -384,6 +385,7 @@ struct rejects {
 	char *out;
 	size_t olen, ocap;
 	const char *const *headers;
+	bool opened;          /* this import created the file */
 };
 
 /* NAME.rejects.EXT beside the input (an .xls gives .xlsx). Caller frees. */
@@ -448,8 +450,11 @@ static int rejects_open(struct rejects *rj, const struct source *s, char **err)
 static int rejects_add(struct rejects *rj, const struct source *s, const struct csv_row *row,
 		       const char *reason, char **err)
 {
-	if (!rj->xw && !rj->f && rejects_open(rj, s, err) != 0)
-		return -1;
+	if (!rj->xw && !rj->f) {
+		rj->opened = true;
+		if (rejects_open(rj, s, err) != 0)
+			return -1;
+	}
 	size_t n = rj->ncols;
 	const char **f = xcalloc(n + 1, sizeof *f);
 	for (size_t i = 0; i < n; i++)
@@ -1568,7 +1573,9 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 		rc = -1;
 	}
 	free(cerr);
-	if (rep->refused && !o->dry_run)
+	if (rc != 0 && rj.opened)
+		unlink(rj.path);   /* nothing was imported: no half a list of refusals either */
+	else if (rep->refused && !o->dry_run)
 		rep->rejects_path = xstrdup(rj.path);
 	free(rj.path);
 	rep->problems = sb_take(&im.problems);

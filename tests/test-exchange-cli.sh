@@ -40,7 +40,9 @@ run=$((run + 1)); [ "$(count "$db")" -eq 5 ] || fail "import: $(count "$db") res
 run=$((run + 1))
 iconv -f GBK -t UTF-8 "$tmp/roster.rejects.csv" | grep -q '拒绝原因' || fail "rejects file: no reason column in GBK"
 expect again 3 "已在登记中" -- "$bin" --db "$db" import residents "$tmp/roster.csv" --dry-run
-expect broken 1 "第 3 行，字节偏移 25" -- "$bin" --db "$db" import residents "$data/broken-gbk.csv"
+cp "$data/broken-gbk.csv" "$tmp/broken.csv"
+expect broken 1 "第 3 行，字节偏移 25" -- "$bin" --db "$db" import residents "$tmp/broken.csv"
+run=$((run + 1)); [ ! -e "$tmp/broken.rejects.csv" ] || fail "a failed import left a rejects file"
 expect gbk-terminal 3 "$(printf '已导入' | iconv -t GBK)" -- env LANG=zh_CN.GBK "$bin" --db "$tmp/g.db" import residents "$tmp/roster.csv"
 expect english 3 "Imported 5 rows, refused 4." -- "$bin" --lang en --db "$tmp/e.db" import residents "$tmp/roster.csv"
 
