@@ -258,8 +258,6 @@ static const struct cli_command cli_commands[] = {
 	  N_("import residents from a CSV, tab-separated, .xlsx or .xls roster, through the form's checks"), import_cli },
 	{ "export", "export residents FILE [--template NAME] [--encoding utf-8|utf-8-bom|gbk|gb18030] [--unmasked] [--replace CHAR]",
 	  N_("export residents to .csv, .txt or .xlsx through an export template (forms/templates)"), export_cli },
-	{ "import", "import residents FILE [--encoding auto|utf-8|gbk|gb18030] [--dry-run] [--map COL=FIELD,...] [--rejects FILE]",
-	  N_("import residents from a CSV, tab-separated, .xlsx or .xls roster, through the form's checks"), import_cli },
 	{ "user", "user add NAME --role ROLE | passwd NAME | disable NAME | enable NAME | role NAME ROLE | list",
 	  N_("operators: add one (password asked without echo, or --password-stdin), set a password, disable, list"), auth_cmd_user },
 	{ "backup", "backup FILE | backup --daily",

@@ -27,6 +27,10 @@ expect version 0 "shanzhi 0.1.0" -- "$bin" --version
 expect help-zh 0 "search QUERY" -- "$bin" --help
 expect help-zh-text 0 "命令" -- "$bin" --help
 expect help-en 0 "Commands:" -- "$bin" --lang en --help
+# every subcommand listed once
+run=$((run + 1))
+dups=$("$bin" --lang en --help | grep -E '^  [a-z]' | awk '{print $1}' | sort | uniq -d)
+[ -z "$dups" ] || fail "--help lists twice: $dups"
 expect bad-lang 2 "--lang" -- "$bin" --lang fr --help
 expect bad-command 2 "frobnicate" -- "$bin" --db "$db" frobnicate
 expect demo 0 "300" -- "$bin" --db "$db" demo --residents 300
