@@ -419,7 +419,7 @@ static void action_followup(struct tui *t, int64_t id)
 	free(fix);
 }
 
-/* F6: hands the request to another handler or department. */
+/* F6, 1: hands the request to another handler or department. */
 static void action_transfer(struct tui *t, int64_t id)
 {
 	char *dept_now = sql_text(t, "SELECT department FROM service_request WHERE id = ?1", id);
@@ -438,7 +438,7 @@ static void action_transfer(struct tui *t, int64_t id)
 	free(note);
 }
 
-/* F3: returns the request with a reason. */
+/* F6, 2: returns the request with a reason. */
 static void action_return(struct tui *t, int64_t id)
 {
 	char *reason = tui_prompt(t, _("Return the request"), _("Reason:"), "", 200);
@@ -472,82 +472,6 @@ static void action_receipt(struct tui *t, int64_t id)
 	free(number);
 }
 
-static const struct tui_hint worklist_hints[] = {
-	{ "Enter", N_("Open") }, { "F7", N_("New") }, { "F5", N_("Start") }, { "F8", N_("Close") },
-	{ "F6", N_("Transfer") }, { "F3", N_("Return") }, { "F2", N_("Receipt") }, { "F4", N_("Statistics") },
-	{ "F9", N_("History") }, { "F1", N_("Help") }, { "F10", N_("Back") },
-};
-
-/* Keys of the work list; sel is id * 2, plus 1 on a follow-up line. */
-static enum tui_list_action worklist_key(void *ctx, struct tui *t, int k, int64_t sel)
-{
-	int64_t id = sel >= 0 ? sel / 2 : 0;
-	bool followup = sel >= 0 && sel % 2;
-	bool edit = k == TK_F7 || k == TK_F5 || k == TK_F8 || k == TK_F6 || k == TK_F3;
-	if (edit && !service_may(t, ACCESS_SERVICE_EDIT))
-		return TUI_LIST_STAY;
-	if (!id && k != TK_F7 && k != TK_F4 && k != TK_F1)
-		return TUI_LIST_STAY;
-	switch (k) {
-	case TK_ENTER: {
-		char *text = request_details(t, id);
-		tui_show_text(t, _("Service request"), text);
-		free(text);
-		return TUI_LIST_STAY;
-	}
-	case TK_F7: tui_service_new(t); return TUI_LIST_RELOAD;
-	case TK_F5: {
-		char *err = NULL;
-		action_done(t, service_start(t->app->st, id, &err), err, ACT_START, id);
-		return TUI_LIST_RELOAD;
-	}
-	case TK_F8:
-		if (followup)
-			action_followup(t, id);
-		else
-			action_close(t, id);
-		return TUI_LIST_RELOAD;
-	case TK_F6: action_transfer(t, id); return TUI_LIST_RELOAD;
-	case TK_F3: action_return(t, id); return TUI_LIST_RELOAD;
-	case TK_F2: action_receipt(t, id); return TUI_LIST_STAY;
-	case TK_F4: tui_service_stats(t, NULL); return TUI_LIST_STAY;
-	case TK_F9: tui_history_show(t, "service_request", id, _("Service request")); return TUI_LIST_STAY;
-	case TK_F1:
-		tui_show_text(t, _("Service work list"),
-			      _("Open requests and follow-ups, the earliest due first; \"!Overdue\" marks those past "
-				"their date. Type a handler's name to see only his or hers. Enter shows a request, F7 logs "
-				"a new one, F5 starts it, F8 closes it with the resident's rating (a follow-up line: "
-				"records the contact and the rectification), F6 transfers it, F3 returns it with a "
-				"reason, F2 shows and prints the receipt, F4 the statistics, F9 the history."));
-		return TUI_LIST_STAY;
-	default:
-		return TUI_LIST_STAY;
-	}
-}
-
-void tui_service_worklist(struct tui *t)
-{
-	if (!service_may(t, ACCESS_SERVICE_VIEW))
-		return;
-	char *header = worklist_header();
-	struct tui_list_def def = {
-		.title = N_("Service work list"), .header = header, .query = true,
-		.query_label = N_("Handler:"), .hints = worklist_hints, .nhints = ARRAY_LEN(worklist_hints),
-		.ctx = t, .fetch = worklist_fetch, .on_key = worklist_key,
-	};
-	tui_list_run(t, &def, NULL);
-	free(header);
-}
-
-void tui_service_first(struct tui *t)
-{
-	char *role = sql_text(t, "SELECT role FROM operator WHERE id = ?1", store_operator_id(t->app->st));
-	bool clerk = role && strcmp(role, "clerk") == 0;
-	free(role);
-	if (clerk && access_allows(t->app->st, ACCESS_SERVICE_VIEW))
-		tui_service_worklist(t);
-}
-
 /* A request found by its number (or the end of it): its details, then the receipt. */
 static void service_find_by_number(struct tui *t)
 {
@@ -576,6 +500,95 @@ static void service_find_by_number(struct tui *t)
 	}
 	free(glob);
 	free(typed);
+}
+
+/* F6: the two ways a request leaves its handler, transfer or return, on one key. */
+static void action_transfer_or_return(struct tui *t, int64_t id)
+{
+	const char *labels[] = { _("Transfer"), _("Return") };
+	switch (tui_choose(t, _("Transfer or return the request"), labels, ARRAY_LEN(labels), 0)) {
+	case 0: action_transfer(t, id); break;
+	case 1: action_return(t, id); break;
+	default: break;
+	}
+}
+
+/* F1 first and the contract's F3 next: at 80 columns the bar gives way from its end
+ * (Back always shows), so Enter and F9 show only on a wider terminal. */
+static const struct tui_hint worklist_hints[] = {
+	{ "F1", N_("Help") }, { "F3", N_("Find") }, { "F7", N_("New") }, { "F5", N_("Start") },
+	{ "F8", N_("Close") }, { "F6", N_("Transfer/return") }, { "F2", N_("Receipt") },
+	{ "Enter", N_("Open") }, { "F9", N_("History") }, { "F10", N_("Back") },
+};
+
+/* Keys of the work list; sel is id * 2, plus 1 on a follow-up line. */
+static enum tui_list_action worklist_key(void *ctx, struct tui *t, int k, int64_t sel)
+{
+	int64_t id = sel >= 0 ? sel / 2 : 0;
+	bool followup = sel >= 0 && sel % 2;
+	bool edit = k == TK_F7 || k == TK_F5 || k == TK_F8 || k == TK_F6;
+	if (edit && !service_may(t, ACCESS_SERVICE_EDIT))
+		return TUI_LIST_STAY;
+	if (!id && k != TK_F7 && k != TK_F3 && k != TK_F1)
+		return TUI_LIST_STAY;
+	switch (k) {
+	case TK_ENTER: {
+		char *text = request_details(t, id);
+		tui_show_text(t, _("Service request"), text);
+		free(text);
+		return TUI_LIST_STAY;
+	}
+	case TK_F7: tui_service_new(t); return TUI_LIST_RELOAD;
+	case TK_F5: {
+		char *err = NULL;
+		action_done(t, service_start(t->app->st, id, &err), err, ACT_START, id);
+		return TUI_LIST_RELOAD;
+	}
+	case TK_F8:
+		if (followup)
+			action_followup(t, id);
+		else
+			action_close(t, id);
+		return TUI_LIST_RELOAD;
+	case TK_F6: action_transfer_or_return(t, id); return TUI_LIST_RELOAD;
+	case TK_F3: service_find_by_number(t); return TUI_LIST_STAY;
+	case TK_F2: action_receipt(t, id); return TUI_LIST_STAY;
+	case TK_F9: tui_history_show(t, "service_request", id, _("Service request")); return TUI_LIST_STAY;
+	case TK_F1:
+		tui_show_text(t, _("Service work list"),
+			      _("Open requests and follow-ups, the earliest due first; \"!Overdue\" marks those past "
+				"their date. Type a handler's name to see only his or hers. Enter shows a request, F7 logs "
+				"a new one, F5 starts it, F8 closes it with the resident's rating (a follow-up line: "
+				"records the contact and the rectification), F6 transfers it or returns it with a "
+				"reason, F2 shows and prints the receipt, F9 the history. F3 finds any request by "
+				"the end of its number. The statistics are in the Services menu."));
+		return TUI_LIST_STAY;
+	default:
+		return TUI_LIST_STAY;
+	}
+}
+
+void tui_service_worklist(struct tui *t)
+{
+	if (!service_may(t, ACCESS_SERVICE_VIEW))
+		return;
+	char *header = worklist_header();
+	struct tui_list_def def = {
+		.title = N_("Service work list"), .header = header, .query = true,
+		.query_label = N_("Handler:"), .hints = worklist_hints, .nhints = ARRAY_LEN(worklist_hints),
+		.ctx = t, .fetch = worklist_fetch, .on_key = worklist_key,
+	};
+	tui_list_run(t, &def, NULL);
+	free(header);
+}
+
+void tui_service_first(struct tui *t)
+{
+	char *role = sql_text(t, "SELECT role FROM operator WHERE id = ?1", store_operator_id(t->app->st));
+	bool clerk = role && strcmp(role, "clerk") == 0;
+	free(role);
+	if (clerk && access_allows(t->app->st, ACCESS_SERVICE_VIEW))
+		tui_service_worklist(t);
 }
 
 void tui_service_menu(struct tui *t)

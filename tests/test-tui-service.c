@@ -3,8 +3,9 @@
  * usage: test-tui-service SHANZHI LOCALE    (LOCALE zh_CN.UTF-8 or zh_CN.GBK)
  *
  * A clerk logs a request for a demo resident (picked by search), closes it with
- * rating 2 (不满意), finds the follow-up on the work list, records it, and looks at the
- * month's statistics with the formula of the good-rating rate and the bar chart.
+ * rating 2 (不满意), finds the follow-up on the work list, records it, finds the request
+ * again with F3, and looks at the month's statistics (Services menu) with the formula of
+ * the good-rating rate and the bar chart.
  * TUI_TRACE=1 dumps every step. */
 #include <regex.h>
 #include <stdlib.h>
@@ -176,6 +177,18 @@ static void test_request_to_followup(void)
 	CHECK(number && pty_wait_for(t, number + 1, WAIT_MS));
 	CHECK(pty_contains(t, "2026-11-26"));
 	CHECK(pty_contains(t, "受理"));
+	/* the key bar at 80 columns keeps the contract's keys: F1 help, F3 search, F10 back;
+	 * F6 holds transfer and return, and F4 (pick from a list) is not taken */
+	char *bar = pty_row(t, 23);
+	CHECK(bar && strstr(bar, "F1 帮助") && strstr(bar, "F3 查找") && strstr(bar, "F10 返回"));
+	CHECK(bar && strstr(bar, "F6 转办/退回") && !strstr(bar, "F4"));
+	free(bar);
+	key(t, "F6");
+	CHECK(pty_wait_for(t, "转办或退回办件", WAIT_MS));
+	CHECK(pty_contains(t, "1 转办") && pty_contains(t, "2 退回"));
+	key(t, "Esc");
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	CHECK(pty_contains(t, "受理"));                /* cancelled: nothing changed */
 	/* 办结 with rating 2 (不满意) and a comment */
 	key(t, "F8");
 	CHECK(pty_wait_for(t, "群众评价", WAIT_MS));
@@ -217,18 +230,33 @@ static void test_request_to_followup(void)
 	key(t, "Enter");
 	CHECK(pty_wait_for(t, "回访已记录", WAIT_MS));
 	CHECK(!pty_contains(t, "待回访"));
-	/* the statistics of the month: the formula beside the figure, then the chart */
-	key(t, "F4");
+	/* F3 on the work list finds a request (here the closed one) by the end of its number */
+	key(t, "F3");
+	CHECK(pty_wait_for(t, "编号（或其末尾", WAIT_MS));
+	type(t, number ? number + 1 : "x");
+	key(t, "Enter");
+	CHECK(pty_wait_for(t, "等得太久", WAIT_MS));
+	key(t, "Esc");
+	CHECK(pty_wait_for(t, "便民服务办件回执", WAIT_MS));
+	key(t, "Esc");
+	CHECK(pty_wait_for(t, "将回执送打印机吗", WAIT_MS));
+	type(t, "n");
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	/* the statistics of the month, from the Services menu: the formula beside the
+	 * figure, then the chart */
+	key(t, "F10");
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	type(t, "3");
+	CHECK(pty_wait_for(t, "3 统计", WAIT_MS));
+	type(t, "3");
 	CHECK(pty_wait_for(t, "便民服务统计", WAIT_MS));
 	CHECK(pty_contains(t, "好评率 = (非常满意 + 满意) / 评价数"));
 	CHECK(pty_contains(t, "回访完成"));
 	key(t, "F6");
 	CHECK(has_bar(t, 6, 21));
 	key(t, "F10");
-	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
-	/* a closed request found again by the end of its number, its receipt shown */
-	key(t, "F10");
 	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	/* a closed request found again by the end of its number, its receipt shown */
 	type(t, "3");
 	CHECK(pty_wait_for(t, "按编号查找办件", WAIT_MS));
 	type(t, "4");
