@@ -4,23 +4,7 @@
 # Usage: test-cli.sh PATH/TO/shanzhi
 set -u
 bin=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export SHANZHI_TODAY=2026-11-26 LANG=zh_CN.UTF-8
-unset LANGUAGE
-run=0 failed=0
-
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-# expect_out NAME WANT_STATUS PATTERN -- command...: status and a fixed-string match on stdout+stderr
-expect() {
-	name=$1 want=$2 pattern=$3
-	shift 4
-	run=$((run + 1))
-	out=$("$@" 2>&1)
-	got=$?
-	[ "$got" -eq "$want" ] || { fail "$name: exit status $got, want $want; output: $out"; return; }
-	printf '%s\n' "$out" | grep -qF -- "$pattern" || fail "$name: output lacks \"$pattern\": $out"
-}
+. "$(dirname "$0")/lib.sh"
 
 db=$tmp/v.db
 expect version 0 "shanzhi 0.1.0" -- "$bin" --version

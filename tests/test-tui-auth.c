@@ -18,6 +18,7 @@
 
 #include "check.h"
 #include "pty.h"
+#include "tui-steps.h"
 
 #define WAIT_MS 5000
 
@@ -46,20 +47,6 @@ static struct pty *open_tui(const char *path)
 	return pty_spawn(argv, locale, 24, 80);
 }
 
-/* Sends a named key and lets the screen settle. */
-static void key(struct pty *t, const char *name)
-{
-	pty_key(t, name);
-	pty_settle(t);
-}
-
-/* Types text and lets the screen settle. */
-static void type(struct pty *t, const char *utf8)
-{
-	pty_type(t, utf8);
-	pty_settle(t);
-}
-
 /* Types a login and password into the sign-in screen. */
 static void sign_in(struct pty *t, const char *login, const char *password)
 {
@@ -76,7 +63,7 @@ static bool clerk_sign_in(struct pty *t)
 {
 	sign_in(t, "lin", "clerk-pw");
 	for (int i = 0; i < 3 && !pty_contains(t, "主菜单"); i++)
-		key(t, "F10");
+		step_key(t, "F10");
 	return pty_wait_for(t, "主菜单", WAIT_MS);
 }
 
@@ -131,28 +118,6 @@ static pid_t child_pid(void)
 	return found;
 }
 
-/* Leaves the program from wherever it is; true when it exited with status 0. */
-static bool quit(struct pty *t)
-{
-	for (int i = 0; i < 8 && !pty_exited(t, NULL); i++) {
-		if (pty_contains(t, "离开善治")) {
-			type(t, "y");
-			break;
-		}
-		if (pty_contains(t, "y = ")) {
-			type(t, "y");
-			continue;
-		}
-		key(t, "F10");
-	}
-	int status = -1;
-	bool exited = pty_wait_exit(t, WAIT_MS, &status);
-	if (!exited || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		pty_dump(t, stderr, "the program did not leave cleanly");
-	pty_close(t);
-	return exited && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 static void test_first_administrator(void)
 {
 	char *fresh = fmt("%s/fresh.db", dir);
@@ -163,21 +128,21 @@ static void test_first_administrator(void)
 	pty_type(t, "pass-1");
 	pty_key(t, "Tab");
 	pty_type(t, "pass-2");
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(pty_contains(t, "两次输入的密码不一致"));
 	CHECK(!pty_contains(t, "主菜单"));
 	pty_type(t, "pass-1");
 	pty_key(t, "Tab");
 	pty_type(t, "pass-1");
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
-	CHECK(quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 	/* the next start signs in with it */
 	t = open_tui(fresh);
 	CHECK(pty_wait_for(t, "登录", WAIT_MS));
 	CHECK(!pty_contains(t, "首位管理员"));
 	CHECK(pty_sign_in(t, "zhuren", "pass-1"));
-	CHECK(quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 	free(fresh);
 }
 
@@ -188,22 +153,22 @@ static void test_wrong_passwords_and_lockout(void)
 	CHECK(pty_wait_for(t, "登录名或密码错误（再错 2 次", WAIT_MS));
 	/* the login stays, the password is typed again */
 	pty_type(t, "wrong-2");
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "再错 1 次", WAIT_MS));
 	pty_type(t, "wrong-3");
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "lin 已锁定，还需 7 分钟", WAIT_MS));
 	/* locked: the right password is refused too, and told why */
 	pty_type(t, "clerk-pw");
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(pty_contains(t, "lin 已锁定"));
 	CHECK(!pty_contains(t, "主菜单"));
 	/* an unknown login reads like a wrong password */
-	key(t, "BTab");
+	step_key(t, "BTab");
 	pty_send_raw(t, "\x15", 1);
 	sign_in(t, "nobody", "whatever");
 	CHECK(pty_wait_for(t, "登录名或密码错误。", WAIT_MS));
-	key(t, "F10");
+	step_key(t, "F10");
 	int status;
 	CHECK(pty_wait_exit(t, WAIT_MS, &status) && WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	pty_close(t);
@@ -211,7 +176,7 @@ static void test_wrong_passwords_and_lockout(void)
 	CHECK_INT(run("clerk-pw", "--operator admin user passwd lin --password-stdin"), 0);
 	t = open_tui(db);
 	CHECK(clerk_sign_in(t));
-	CHECK(quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
 static void test_role_refusals(void)
@@ -219,62 +184,62 @@ static void test_role_refusals(void)
 	/* a viewer: no system screen, no unmasking */
 	struct pty *t = open_tui(db);
 	CHECK(pty_sign_in(t, "kan", "view-pw"));
-	type(t, "9");
+	step_type(t, "9");
 	CHECK(pty_wait_for(t, "无权管理操作员和备份", WAIT_MS));
-	type(t, "1");
+	step_type(t, "1");
 	CHECK(pty_wait_for(t, "F6", WAIT_MS));
-	key(t, "F6");
+	step_key(t, "F6");
 	CHECK(pty_wait_for(t, "无权查看完整身份证号和电话", WAIT_MS));
 	/* a viewer's change of a resident is refused by the write path, told why */
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "居民", WAIT_MS));
 	CHECK(pty_contains(t, "********"));  /* the form masks the ID number too */
-	type(t, "甲");
-	key(t, "F2");
+	step_type(t, "甲");
+	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "（只读）无权修改台账", WAIT_MS));
-	CHECK(quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 	/* a clerk: no system screen either */
 	t = open_tui(db);
 	CHECK(clerk_sign_in(t));
-	type(t, "9");
+	step_type(t, "9");
 	CHECK(pty_wait_for(t, "（办事员）无权管理操作员和备份", WAIT_MS));
-	CHECK(quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 	/* the administrator sees the operators */
 	t = open_tui(db);
 	CHECK(pty_sign_in(t, "admin", "demo"));
-	type(t, "9");
+	step_type(t, "9");
 	CHECK(pty_wait_for(t, "系统管理", WAIT_MS));
-	type(t, "1");
+	step_type(t, "1");
 	CHECK(pty_wait_for(t, "kan", WAIT_MS));
 	CHECK(pty_contains(t, "只读"));
 	CHECK(pty_contains(t, "办事员"));
 	/* an operator's history: who added it, with which role */
-	type(t, "kan");
-	key(t, "F9");
+	step_type(t, "kan");
+	step_key(t, "F9");
 	CHECK(pty_wait_for(t, "viewer", WAIT_MS));
 	CHECK(pty_contains(t, "admin"));
-	CHECK(quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
 static void test_unmask_recorded(void)
 {
 	struct pty *t = open_tui(db);
 	CHECK(pty_sign_in(t, "admin", "demo"));
-	type(t, "1");
+	step_type(t, "1");
 	char *id = sql("SELECT id_number FROM resident WHERE id_number IS NOT NULL ORDER BY id LIMIT 1");
 	char *name = sql("SELECT name FROM resident WHERE id_number IS NOT NULL ORDER BY id LIMIT 1");
 	pty_type(t, id + 12);
 	pty_settle(t);
 	CHECK(pty_wait_for(t, name, WAIT_MS));
 	CHECK(!pty_contains(t, id));  /* masked in the list */
-	key(t, "F6");
+	step_key(t, "F6");
 	CHECK(pty_wait_for(t, "为什么需要", WAIT_MS));
-	type(t, "核对低保");
-	key(t, "Enter");
+	step_type(t, "核对低保");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, id, WAIT_MS));
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(!pty_contains(t, id));
-	CHECK(quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 	char *reason = sql("SELECT reason || '|' || (SELECT login FROM operator o WHERE o.id = a.operator_id)"
 			   " FROM audit a WHERE action = 'unmask' ORDER BY id DESC LIMIT 1");
 	CHECK_STR(reason, "核对低保|admin");
@@ -282,13 +247,13 @@ static void test_unmask_recorded(void)
 	/* the resident's history lists the unmasking with its reason */
 	t = open_tui(db);
 	CHECK(pty_sign_in(t, "admin", "demo"));
-	type(t, "1");
+	step_type(t, "1");
 	pty_type(t, id + 12);
 	pty_settle(t);
-	key(t, "F9");
+	step_key(t, "F9");
 	CHECK(pty_wait_for(t, "核对低保", WAIT_MS));
 	CHECK(pty_contains(t, "看全号"));
-	CHECK(quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 	free(id);
 	free(name);
 }
@@ -299,20 +264,20 @@ static void test_idle_lock(void)
 	struct pty *t = open_tui(db);
 	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
 	CHECK(pty_sign_in(t, "admin", "demo"));
-	type(t, "1");
-	type(t, "王");
+	step_type(t, "1");
+	step_type(t, "王");
 	CHECK(pty_wait_for(t, "屏幕已锁定", 6000));
 	CHECK(!pty_contains(t, "查找"));  /* nothing of the register shows while locked */
-	type(t, "wrong");
-	key(t, "Enter");
+	step_type(t, "wrong");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "登录名或密码错误", WAIT_MS));
-	type(t, "demo");
-	key(t, "Enter");
+	step_type(t, "demo");
+	step_key(t, "Enter");
 	CHECK(!pty_contains(t, "屏幕已锁定"));
 	CHECK(pty_contains(t, "王"));  /* the list and its search as they were */
 	int row = pty_find(t, "查找", NULL);
 	CHECK(row >= 0);
-	CHECK(quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
 /* Opens a new resident form and types a name; returns with the draft saved. */
@@ -320,12 +285,12 @@ static struct pty *half_typed_new(const char *name)
 {
 	struct pty *t = open_tui(db);
 	CHECK(pty_sign_in(t, "admin", "demo"));
-	type(t, "1");
-	key(t, "F7");
+	step_type(t, "1");
+	step_key(t, "F7");
 	CHECK(pty_wait_for(t, "登记新居民", WAIT_MS));
-	type(t, name);
-	key(t, "Tab");
-	type(t, "1990");
+	step_type(t, name);
+	step_key(t, "Tab");
+	step_type(t, "1990");
 	pty_pump(t, 1200, 2000);  /* past the draft's half second */
 	return t;
 }
@@ -337,7 +302,7 @@ static struct pty *start_and_resume(void)
 	sign_in(t, "admin", "demo");
 	CHECK(pty_wait_for(t, "未保存的表单", WAIT_MS));
 	CHECK(pty_contains(t, "回到原处继续"));
-	type(t, "y");
+	step_type(t, "y");
 	return t;
 }
 
@@ -372,7 +337,7 @@ static void test_draft_after_kill(int sig, const char *name, const char *typed_t
 	free(stored);
 	free(sqlq);
 	/* leaving without saving gives the draft up */
-	CHECK(quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 	count = sql("SELECT count(*) FROM draft");
 	CHECK_STR(count, "0");
 	free(count);

@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "pty.h"
+#include "tui-steps.h"
 
 #define WAIT_MS 5000
 #define OUTSIDE_ID "520102197505050030"
@@ -21,38 +22,18 @@ static const char *shanzhi;
 static const char *locale;
 static char *dir, *db;
 
-static void trace(const struct pty *t, const char *step)
-{
-	if (getenv("TUI_TRACE"))
-		pty_dump(t, stderr, step);
-}
-
-static void key(struct pty *t, const char *name)
-{
-	pty_key(t, name);
-	pty_settle(t);
-	trace(t, name);
-}
-
-static void type(struct pty *t, const char *utf8)
-{
-	pty_type(t, utf8);
-	pty_settle(t);
-	trace(t, utf8);
-}
-
 /* Types a value into the field in hand and moves on. */
 static void field(struct pty *t, const char *utf8)
 {
 	if (*utf8)
-		type(t, utf8);
-	key(t, "Enter");
+		step_type(t, utf8);
+	step_key(t, "Enter");
 }
 
 /* Clears the field in hand (Ctrl-U), types a value and moves on. */
 static void replace(struct pty *t, const char *utf8)
 {
-	type(t, "\x15");
+	step_type(t, "\x15");
 	field(t, utf8);
 }
 
@@ -114,28 +95,6 @@ static struct pty *open_tui(void)
 	return t;
 }
 
-/* Leaves the program: F10 until the main menu asks, then yes. */
-static bool quit(struct pty *t)
-{
-	for (int i = 0; i < 10 && !pty_exited(t, NULL); i++) {
-		if (pty_contains(t, "离开善治") || pty_contains(t, "Leave shanzhi")) {
-			type(t, "y");
-			break;
-		}
-		if (pty_contains(t, "y = ")) {
-			type(t, "y");
-			continue;
-		}
-		key(t, "F10");
-	}
-	int status = -1;
-	bool exited = pty_wait_exit(t, WAIT_MS, &status);
-	if (!exited || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		pty_dump(t, stderr, "the program did not leave cleanly");
-	pty_close(t);
-	return exited && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 /* The whole path from a new case to its printed agreement. */
 static void test_case_to_agreement(void)
 {
@@ -145,9 +104,9 @@ static void test_case_to_agreement(void)
 	if (!t)
 		return;
 	CHECK(pty_contains(t, "4  人民调解"));
-	type(t, "4");
+	step_type(t, "4");
 	CHECK(pty_wait_for(t, "待办", WAIT_MS));        /* the chooser: work list first */
-	type(t, "3");                                     /* a new case */
+	step_type(t, "3");                                     /* a new case */
 	CHECK(pty_wait_for(t, "新调解案件", WAIT_MS));
 	replace(t, "2026-10-01");                         /* received eight weeks ago */
 	field(t, "");                                     /* source: 1 当事人申请 */
@@ -156,8 +115,8 @@ static void test_case_to_agreement(void)
 	field(t, "排水沟堵塞，雨水流入院坝");
 	field(t, "1500");
 	field(t, "");                                     /* no risk flag */
-	type(t, "杨秀英");
-	key(t, "F2");
+	step_type(t, "杨秀英");
+	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "龙井村调〔2026〕", WAIT_MS));  /* the case screen, titled by its number */
 	int seq_row = pty_find(t, "龙井村调〔2026〕", NULL);
 	char *title = seq_row >= 0 ? pty_row(t, seq_row) : NULL;
@@ -165,35 +124,35 @@ static void test_case_to_agreement(void)
 	CHECK(pty_contains(t, "F9 回访"));                 /* every key fits the bar at 80 columns */
 
 	/* the applicant: a registered resident, found by the register's search */
-	key(t, "F5");
+	step_key(t, "F5");
 	CHECK(pty_wait_for(t, "新当事人", WAIT_MS));
 	field(t, "1");
-	key(t, "F4");
+	step_key(t, "F4");
 	CHECK(pty_wait_for(t, "从登记册选取当事人", WAIT_MS));
-	type(t, resident);
+	step_type(t, resident);
 	CHECK(pty_contains(t, resident));
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(pty_contains(t, resident));                 /* beside the field */
-	key(t, "F2");
+	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "申请人", WAIT_MS));
 
 	/* the respondent: from outside, with a checked ID number */
-	key(t, "F5");
+	step_key(t, "F5");
 	CHECK(pty_wait_for(t, "新当事人", WAIT_MS));
 	field(t, "2");
 	field(t, "");                                     /* no resident */
 	field(t, "周建国");
 	field(t, OUTSIDE_ID);
 	field(t, "13912345678");
-	type(t, "贵阳市南明区花果园街道5号");
-	key(t, "F2");
+	step_type(t, "贵阳市南明区花果园街道5号");
+	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "周建国", WAIT_MS));
 	CHECK(pty_contains(t, "被申请人"));
 	CHECK(!pty_contains(t, OUTSIDE_ID));              /* lists show no ID number */
 	CHECK(!pty_contains(t, "13912345678"));           /* and masked phones */
 
 	/* a session record */
-	key(t, "F6");
+	step_key(t, "F6");
 	CHECK(pty_wait_for(t, "新调解笔录", WAIT_MS));
 	field(t, "");
 	field(t, "15:00");
@@ -201,15 +160,15 @@ static void test_case_to_agreement(void)
 	field(t, "双方当事人、杨秀英");
 	field(t, "要求疏通排水沟并赔偿损失");
 	field(t, "同意疏通");
-	type(t, "达成一致意见");
-	key(t, "F2");
+	step_type(t, "达成一致意见");
+	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "党员说事室", WAIT_MS));
 
 	/* a success without its agreement is refused */
-	key(t, "F7");
+	step_key(t, "F7");
 	CHECK(pty_wait_for(t, "调解结果", WAIT_MS));
 	field(t, "1");
-	key(t, "F2");
+	step_key(t, "F2");
 	CHECK(pty_contains(t, "调解成功须登记协议"));
 	/* the written agreement with the elements of art. 29: the refusal left the
 	 * cursor on the agreement's field */
@@ -220,7 +179,7 @@ static void test_case_to_agreement(void)
 	field(t, "被申请人于十日内疏通排水沟，赔偿800元");
 	field(t, "现金一次性支付");
 	field(t, "2026-12-06");
-	key(t, "F2");
+	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "书面协议", WAIT_MS));
 	CHECK(pty_contains(t, "应于 2026-12-06 回访"));        /* the visit on the time limit, scheduled */
 	CHECK(pty_contains(t, "三十日期限已于 2026-11-19 届满"));  /* the window: 30 days after 10-20 */
@@ -229,12 +188,12 @@ static void test_case_to_agreement(void)
 	char *out = NULL;
 	if (asprintf(&out, "%s/agreement.txt", dir) < 0)
 		out = NULL;
-	key(t, "F3");
-	type(t, "1");                                     /* the agreement */
+	step_key(t, "F3");
+	step_type(t, "1");                                     /* the agreement */
 	CHECK(pty_wait_for(t, "文件", WAIT_MS));
-	type(t, out);
-	key(t, "Enter");
-	type(t, "1");                                     /* UTF-8 */
+	step_type(t, out);
+	step_key(t, "Enter");
+	step_type(t, "1");                                     /* UTF-8 */
 	CHECK(pty_wait_for(t, "agreement.txt", WAIT_MS));
 	CHECK(file_has(out, "人民调解协议书"));
 	CHECK(file_has(out, "周建国"));
@@ -252,17 +211,17 @@ static void test_case_to_agreement(void)
 	}
 
 	/* a joint application after the window: a warning that must be confirmed */
-	key(t, "F8");
+	step_key(t, "F8");
 	CHECK(pty_wait_for(t, "申请日期", WAIT_MS));
-	key(t, "F2");                                     /* applied today, 37 days after */
+	step_key(t, "F2");                                     /* applied today, 37 days after */
 	CHECK(pty_wait_for(t, "人民法院可能不予受理", WAIT_MS) && pty_contains(t, "之前 7"));
-	type(t, "n");
+	step_type(t, "n");
 	CHECK(pty_contains(t, "未登记"));
-	key(t, "F2");
+	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "人民法院可能不予受理", WAIT_MS) && pty_contains(t, "之前 7"));
-	type(t, "y");
+	step_type(t, "y");
 	CHECK(pty_wait_for(t, "2026-11-26申请司法确认（超过三十日）", WAIT_MS));
-	CHECK(quit(t));
+	CHECK(step_quit(t, 10, WAIT_MS));
 
 	/* the same agreement from the command line, in GBK */
 	char *gbk = NULL;
@@ -289,23 +248,23 @@ static void test_work_list(void)
 	struct pty *t = open_tui();
 	if (!t)
 		return;
-	type(t, "4");
+	step_type(t, "4");
 	CHECK(pty_wait_for(t, "待办", WAIT_MS));
-	type(t, "1");
+	step_type(t, "1");
 	CHECK(pty_wait_for(t, "超期", WAIT_MS));
 	CHECK(pty_contains(t, "申请司法确认还剩 5 天"));   /* a window closing within the week */
-	key(t, "F10");
-	type(t, "4");                                     /* statistics with a chart */
+	step_key(t, "F10");
+	step_type(t, "4");                                     /* statistics with a chart */
 	CHECK(pty_wait_for(t, "按月份", WAIT_MS));
 	CHECK(pty_contains(t, "2026-11"));
 	CHECK(pty_contains(t, "合计"));
-	type(t, "3");                                     /* by category */
+	step_type(t, "3");                                     /* by category */
 	CHECK(pty_wait_for(t, "邻里", WAIT_MS));
-	key(t, "F3");                                     /* the report's table */
+	step_key(t, "F3");                                     /* the report's table */
 	CHECK(pty_wait_for(t, "按村", WAIT_MS));
 	CHECK(pty_contains(t, "防止民转刑"));
-	key(t, "Enter");
-	CHECK(quit(t));
+	step_key(t, "Enter");
+	CHECK(step_quit(t, 10, WAIT_MS));
 }
 
 /* A clerk's role has no right to the cases: the menu entry and the printed agreement
@@ -326,18 +285,18 @@ static void test_refused(void)
 		return;
 	/* a clerk may land on a work list of his own: back to the main menu from it */
 	CHECK(pty_wait_for(t, "\xe7\x99\xbb\xe5\xbd\x95", 15000));  /* 登录 */
-	type(t, "wang");
-	key(t, "Tab");
-	type(t, "secret123");
-	key(t, "Enter");
+	step_type(t, "wang");
+	step_key(t, "Tab");
+	step_type(t, "secret123");
+	step_key(t, "Enter");
 	for (int i = 0; i < 3 && !pty_contains(t, "主菜单"); i++)
-		key(t, "F10");
+		step_key(t, "F10");
 	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
-	type(t, "4");
+	step_type(t, "4");
 	CHECK(pty_wait_for(t, "无权查看调解案件", WAIT_MS));
 	CHECK(!pty_contains(t, "待办"));
 	CHECK(pty_contains(t, "主菜单"));
-	CHECK(quit(t));
+	CHECK(step_quit(t, 10, WAIT_MS));
 	const char *print[] = { "/bin/sh", "-c", NULL, NULL };
 	if (asprintf(&cmd, "'%s' --db '%s' --operator wang print agreement 1 --output - 2>&1; echo status=$?", shanzhi, db) < 0)
 		return;

@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "pty.h"
+#include "tui-steps.h"
 
 #define WAIT_MS 8000
 
@@ -31,23 +32,6 @@ static char *xasprintf(const char *fmt, ...)
 	return s;
 }
 static char *dir, *db;
-
-/* Sends a named key and lets the screen settle. */
-static void key(struct pty *t, const char *name)
-{
-	pty_key(t, name);
-	pty_settle(t);
-	if (getenv("TUI_TRACE"))
-		pty_dump(t, stderr, name);
-}
-
-static void type(struct pty *t, const char *utf8)
-{
-	pty_type(t, utf8);
-	pty_settle(t);
-	if (getenv("TUI_TRACE"))
-		pty_dump(t, stderr, utf8);
-}
 
 /* Waits for text, dumping the screen when it does not come. */
 static bool wait_for(struct pty *t, const char *utf8)
@@ -77,9 +61,9 @@ static int run(const char *const extra[])
 static bool quit(struct pty *t)
 {
 	for (int i = 0; i < 6 && !pty_contains(t, "离开善治"); i++)
-		key(t, "F10");
+		step_key(t, "F10");
 	CHECK(wait_for(t, "离开善治"));
-	type(t, "y");
+	step_type(t, "y");
 	int status = -1;
 	return pty_wait_exit(t, WAIT_MS, &status) && status == 0;
 }
@@ -88,8 +72,8 @@ static bool quit(struct pty *t)
 static void type_path(struct pty *t, const char *path)
 {
 	pty_send_raw(t, "\x15", 1);
-	type(t, path);
-	key(t, "Enter");
+	step_type(t, path);
+	step_key(t, "Enter");
 }
 
 /* Menu 6, import the roster, check the preview and the dry run, import. */
@@ -99,9 +83,9 @@ static void import_roster(const char *roster)
 	struct pty *t = pty_spawn(argv, locale, 30, 100);
 	CHECK(t && pty_sign_in(t, "admin", "demo"));
 	CHECK(pty_contains(t, "导入导出"));
-	type(t, "6");
+	step_type(t, "6");
 	CHECK(wait_for(t, "从文件导入人口信息"));
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(wait_for(t, "文件（.csv .txt .xlsx .xls）"));
 	type_path(t, roster);
 	/* the first rows, decoded from GBK, and where each column goes */
@@ -112,15 +96,15 @@ static void import_roster(const char *roster)
 	CHECK(pty_contains(t, "-> 姓名"));
 	CHECK(pty_contains(t, "-> 与户主关系"));
 	/* the dry run: what would be imported and refused, with reasons */
-	key(t, "F2");
+	step_key(t, "F2");
 	CHECK(wait_for(t, "导入预演"));
 	CHECK(pty_contains(t, "将导入 5 行，拒绝 4 行"));
 	CHECK(pty_contains(t, "第 7 行"));
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(wait_for(t, "现在导入 5 人"));
-	type(t, "y");
+	step_type(t, "y");
 	CHECK(wait_for(t, "已导入 5 行，拒绝 4 行"));
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(quit(t));
 	pty_close(t);
 	/* the data: the head of 9003 came after his wife, and is the head */
@@ -135,17 +119,17 @@ static void export_gbk(void)
 	const char *argv[] = {shanzhi, "--db", db, NULL};
 	struct pty *t = pty_spawn(argv, locale, 30, 100);
 	CHECK(t && pty_sign_in(t, "admin", "demo"));
-	type(t, "6");
+	step_type(t, "6");
 	CHECK(wait_for(t, "把人口信息导出到文件"));
-	type(t, "2");
+	step_type(t, "2");
 	CHECK(wait_for(t, "导出模板"));
 	CHECK(pty_contains(t, "人口信息（全部字段）"));
 	CHECK(pty_contains(t, "低保户花名册"));
-	type(t, "1");
+	step_type(t, "1");
 	CHECK(wait_for(t, "按模板规定"));
-	type(t, "4");   /* GBK */
+	step_type(t, "4");   /* GBK */
 	CHECK(wait_for(t, "不打码"));
-	type(t, "n");
+	step_type(t, "n");
 	CHECK(wait_for(t, "文件（.csv .txt .xlsx）"));
 	char *out = xasprintf("%s/out.csv", dir);
 	type_path(t, out);
@@ -153,9 +137,9 @@ static void export_gbk(void)
 	CHECK(pty_contains(t, "不在 GBK 中"));
 	CHECK(pty_contains(t, "姓名"));
 	CHECK(access(out, F_OK) != 0);
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(wait_for(t, "改用 GB18030 导出"));
-	type(t, "1");
+	step_type(t, "1");
 	CHECK(wait_for(t, "已写入"));
 	CHECK(access(out, F_OK) == 0);
 	CHECK(quit(t));

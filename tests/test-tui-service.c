@@ -14,6 +14,7 @@
 
 #include "check.h"
 #include "pty.h"
+#include "tui-steps.h"
 
 #define WAIT_MS 5000
 
@@ -21,29 +22,6 @@ static const char *shanzhi;
 static const char *locale;
 static char *db;
 static char *logged;   /* the number of the request the TUI test logged */
-
-/* With TUI_TRACE set, the screen after each step goes to stderr. */
-static void trace(const struct pty *t, const char *step)
-{
-	if (getenv("TUI_TRACE"))
-		pty_dump(t, stderr, step);
-}
-
-/* Sends a named key and lets the screen settle. */
-static void key(struct pty *t, const char *name)
-{
-	pty_key(t, name);
-	pty_settle(t);
-	trace(t, name);
-}
-
-/* Types text and lets the screen settle. */
-static void type(struct pty *t, const char *utf8)
-{
-	pty_type(t, utf8);
-	pty_settle(t);
-	trace(t, utf8);
-}
 
 /* The first match of a regular expression on the screen (caller frees), or NULL. */
 static char *screen_match(const struct pty *t, const char *pattern)
@@ -69,7 +47,7 @@ static bool goto_field(struct pty *t, const char *label)
 		pty_cursor(t, &cr, &cc);
 		if (r >= 0 && r == cr)
 			return true;
-		key(t, i < 10 ? "Tab" : "BTab");
+		step_key(t, i < 10 ? "Tab" : "BTab");
 	}
 	pty_dump(t, stderr, label);
 	return false;
@@ -93,28 +71,6 @@ static char *field_value(const struct pty *t, const char *label)
 	return v;
 }
 
-/* Leaves the program: F10 until the main menu asks, then yes; true on exit status 0. */
-static bool tui_quit(struct pty *t)
-{
-	for (int i = 0; i < 8 && !pty_exited(t, NULL); i++) {
-		if (pty_contains(t, "离开善治") || pty_contains(t, "Leave shanzhi")) {
-			type(t, "y");
-			break;
-		}
-		if (pty_contains(t, "y = ")) {
-			type(t, "y");
-			continue;
-		}
-		key(t, "F10");
-	}
-	int status = -1;
-	bool exited = pty_wait_exit(t, WAIT_MS, &status);
-	if (!exited || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		pty_dump(t, stderr, "the program did not exit cleanly");
-	pty_close(t);
-	return exited && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 /* Whether some row between first and last has a run of reverse-video cells (a bar). */
 static bool has_bar(const struct pty *t, int first, int last)
 {
@@ -136,44 +92,44 @@ static void test_request_to_followup(void)
 		return;
 	CHECK(pty_sign_in(t, "admin", "demo"));
 	CHECK(pty_contains(t, "3  便民服务"));
-	type(t, "3");
+	step_type(t, "3");
 	CHECK(pty_wait_for(t, "新建办件", WAIT_MS));
-	type(t, "2");
+	step_type(t, "2");
 	CHECK(pty_wait_for(t, "新建便民服务办件", WAIT_MS));
 	/* the resident: search first, pick the first match */
 	CHECK(goto_field(t, "居民"));
-	key(t, "F4");
+	step_key(t, "F4");
 	CHECK(pty_wait_for(t, "查找居民", WAIT_MS));
-	type(t, "w");
-	key(t, "Enter");
+	step_type(t, "w");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "事项", WAIT_MS));
 	CHECK(!pty_contains(t, "来访人"));         /* a resident: no visitor fields */
 	/* the item by its code: materials filled in, the promised date said */
 	CHECK(goto_field(t, "事项"));
-	key(t, "F4");                                /* the catalogue, filtered by pinyin initials */
+	step_key(t, "F4");                                /* the catalogue, filtered by pinyin initials */
 	CHECK(pty_wait_for(t, "YB01", WAIT_MS));
-	type(t, "ylbx");                             /* 医疗保险 */
+	step_type(t, "ylbx");                             /* 医疗保险 */
 	CHECK(pty_wait_for(t, "YB01", WAIT_MS));
 	CHECK(!pty_contains(t, "ZM01"));
-	key(t, "Esc");
+	step_key(t, "Esc");
 	CHECK(goto_field(t, "事项"));
-	type(t, "YB01");
-	key(t, "Tab");
+	step_type(t, "YB01");
+	step_key(t, "Tab");
 	CHECK(pty_wait_for(t, "承诺 2026-11-26 前办结", WAIT_MS));
 	char *materials = field_value(t, "收取材料");
 	CHECK(materials && strstr(materials, "居民身份证"));
 	free(materials);
 	char *handler = field_value(t, "经办人");
 	CHECK(handler && *handler);
-	key(t, "F2");
+	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "为群众打印回执吗", WAIT_MS));
 	char *number = screen_match(t, "-20261126-[0-9]{3}");
 	logged = screen_match(t, "[0-9]{12}-20261126-[0-9]{3}");
 	CHECK(number != NULL);
-	type(t, "n");
+	step_type(t, "n");
 	/* the work list, filtered by the handler: the new request, due today */
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
-	type(t, handler ? handler : "");
+	step_type(t, handler ? handler : "");
 	CHECK(number && pty_wait_for(t, number + 1, WAIT_MS));
 	CHECK(pty_contains(t, "2026-11-26"));
 	CHECK(pty_contains(t, "受理"));
@@ -183,96 +139,96 @@ static void test_request_to_followup(void)
 	CHECK(bar && strstr(bar, "F1 帮助") && strstr(bar, "F3 查找") && strstr(bar, "F10 返回"));
 	CHECK(bar && strstr(bar, "F6 转办/退回") && !strstr(bar, "F4"));
 	free(bar);
-	key(t, "F6");
+	step_key(t, "F6");
 	CHECK(pty_wait_for(t, "转办或退回办件", WAIT_MS));
 	CHECK(pty_contains(t, "1 转办") && pty_contains(t, "2 退回"));
-	key(t, "Esc");
+	step_key(t, "Esc");
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
 	CHECK(pty_contains(t, "受理"));                /* cancelled: nothing changed */
 	/* 办结 with rating 2 (不满意) and a comment */
-	key(t, "F8");
+	step_key(t, "F8");
 	CHECK(pty_wait_for(t, "群众评价", WAIT_MS));
 	CHECK(pty_contains(t, "2 不满意"));
-	type(t, "2");
+	step_type(t, "2");
 	CHECK(pty_wait_for(t, "评价意见", WAIT_MS));
-	type(t, "等得太久");
-	key(t, "Enter");
+	step_type(t, "等得太久");
+	step_key(t, "Enter");
 	/* the follow-up is on the work list, due in 5 working days */
 	CHECK(pty_wait_for(t, "待回访", WAIT_MS));
 	CHECK(pty_contains(t, "2026-12-03"));
 	CHECK(number && pty_contains(t, number + 1));
 	/* Enter shows the request with its rating; F9 who changed what */
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "等得太久", WAIT_MS));
 	CHECK(pty_contains(t, "不满意"));
 	CHECK(pty_contains(t, "办结"));
-	key(t, "Esc");
+	step_key(t, "Esc");
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
-	key(t, "F9");
+	step_key(t, "F9");
 	CHECK(pty_wait_for(t, "done", WAIT_MS));        /* the status change in the audit log */
-	key(t, "F10");
+	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
 	/* it closes only with the contact and the rectification */
-	key(t, "F8");
+	step_key(t, "F8");
 	CHECK(pty_wait_for(t, "联系情况", WAIT_MS));
-	type(t, "电话回访本人");
-	key(t, "Enter");
+	step_type(t, "电话回访本人");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "整改情况", WAIT_MS));
-	key(t, "Enter");                              /* nothing typed: refused */
+	step_key(t, "Enter");                              /* nothing typed: refused */
 	CHECK(pty_wait_for(t, "回访须记录联系情况和整改情况", WAIT_MS));
 	CHECK(pty_contains(t, "待回访"));
-	key(t, "F8");
+	step_key(t, "F8");
 	CHECK(pty_wait_for(t, "联系情况", WAIT_MS));
-	type(t, "电话回访本人");
-	key(t, "Enter");
+	step_type(t, "电话回访本人");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "整改情况", WAIT_MS));
-	type(t, "已加快办理并致歉");
-	key(t, "Enter");
+	step_type(t, "已加快办理并致歉");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "回访已记录", WAIT_MS));
 	CHECK(!pty_contains(t, "待回访"));
 	/* F3 on the work list finds a request (here the closed one) by the end of its number */
-	key(t, "F3");
+	step_key(t, "F3");
 	CHECK(pty_wait_for(t, "编号（或其末尾", WAIT_MS));
-	type(t, number ? number + 1 : "x");
-	key(t, "Enter");
+	step_type(t, number ? number + 1 : "x");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "等得太久", WAIT_MS));
-	key(t, "Esc");
+	step_key(t, "Esc");
 	CHECK(pty_wait_for(t, "便民服务办件回执", WAIT_MS));
-	key(t, "Esc");
+	step_key(t, "Esc");
 	CHECK(pty_wait_for(t, "将回执送打印机吗", WAIT_MS));
-	type(t, "n");
+	step_type(t, "n");
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
 	/* the statistics of the month, from the Services menu: the formula beside the
 	 * figure, then the chart */
-	key(t, "F10");
+	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
-	type(t, "3");
+	step_type(t, "3");
 	CHECK(pty_wait_for(t, "3 统计", WAIT_MS));
-	type(t, "3");
+	step_type(t, "3");
 	CHECK(pty_wait_for(t, "便民服务统计", WAIT_MS));
 	CHECK(pty_contains(t, "好评率 = (非常满意 + 满意) / 评价数"));
 	CHECK(pty_contains(t, "回访完成"));
-	key(t, "F6");
+	step_key(t, "F6");
 	CHECK(has_bar(t, 6, 21));
-	key(t, "F10");
+	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
 	/* a closed request found again by the end of its number, its receipt shown */
-	type(t, "3");
+	step_type(t, "3");
 	CHECK(pty_wait_for(t, "按编号查找办件", WAIT_MS));
-	type(t, "4");
+	step_type(t, "4");
 	CHECK(pty_wait_for(t, "编号（或其末尾", WAIT_MS));
-	type(t, number ? number + 1 : "x");
-	key(t, "Enter");
+	step_type(t, number ? number + 1 : "x");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "等得太久", WAIT_MS));
-	key(t, "Esc");
+	step_key(t, "Esc");
 	CHECK(pty_wait_for(t, "便民服务办件回执", WAIT_MS));
 	CHECK(pty_contains(t, "承诺办结日期"));
-	key(t, "Esc");
+	step_key(t, "Esc");
 	CHECK(pty_wait_for(t, "将回执送打印机吗", WAIT_MS));
-	type(t, "n");
+	step_type(t, "n");
 	free(number);
 	free(handler);
-	CHECK(tui_quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
 /* A clerk's day starts at the work list: signed in as a clerk, it is the first screen,
@@ -297,7 +253,7 @@ static void test_clerk_starts_at_work_list(void)
 	pty_type(t, "lihua");
 	pty_key(t, "Tab");
 	pty_type(t, "Qingyan-2026");
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
 	CHECK(!pty_contains(t, "主菜单"));
 	CHECK(pty_contains(t, "!超期"));       /* the demo has requests past their date */
@@ -313,9 +269,9 @@ static void test_clerk_starts_at_work_list(void)
 		}
 		free(text);
 	}
-	key(t, "F10");
+	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
-	CHECK(tui_quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
 /* The same figures and the receipt from the command line: `report services` shows the

@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "pty.h"
+#include "tui-steps.h"
 
 #define WAIT_MS 8000
 
@@ -20,26 +21,6 @@ static const char *shanzhi;
 static const char *locale;
 static char *db;
 static char *dir;
-
-static void trace(const struct pty *t, const char *step)
-{
-	if (getenv("TUI_TRACE"))
-		pty_dump(t, stderr, step);
-}
-
-static void key(struct pty *t, const char *name)
-{
-	pty_key(t, name);
-	pty_settle(t);
-	trace(t, name);
-}
-
-static void type(struct pty *t, const char *utf8)
-{
-	pty_type(t, utf8);
-	pty_settle(t);
-	trace(t, utf8);
-}
 
 /* Types each character of keys as its own key press, settling after each, as a
  * clerk scoring a row does. */
@@ -51,7 +32,7 @@ static void keys(struct pty *t, const char *ascii)
 		pty_pump(t, 30, 2000);
 	}
 	pty_settle(t);
-	trace(t, ascii);
+	step_trace(t, ascii);
 }
 
 /* The text of the grid row r. Caller frees. */
@@ -124,9 +105,9 @@ static bool run(const char *const *args, char **out)
 static bool quit(struct pty *t)
 {
 	for (int i = 0; i < 8 && !pty_contains(t, "主菜单"); i++)
-		key(t, "F10");
-	type(t, "0");
-	type(t, "y");
+		step_key(t, "F10");
+	step_type(t, "0");
+	step_type(t, "y");
 	int status = -1;
 	bool exited = pty_wait_exit(t, WAIT_MS, &status);
 	if (!exited || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -145,9 +126,9 @@ static void test_score_and_notice(void)
 		return;
 	CHECK(pty_sign_in(t, "admin", "demo"));
 	CHECK(pty_contains(t, "5  星级文明户"));
-	type(t, "5");
+	step_type(t, "5");
 	CHECK(pty_wait_for(t, "星级文明户：龙井村 2026", WAIT_MS));
-	type(t, "1");
+	step_type(t, "1");
 	CHECK(pty_wait_for(t, "阶段：评议", WAIT_MS));
 	CHECK(pty_contains(t, "户主"));
 	CHECK(pty_contains(t, "爱 诚 勤 孝 移 卫 遵 团 学 义"));
@@ -175,7 +156,7 @@ static void test_score_and_notice(void)
 	/* 1 could become 10: it waits; Enter writes it and moves one cell on */
 	keys(t, "1");
 	CHECK(pty_contains(t, " 1_"));
-	key(t, "Enter");
+	step_key(t, "Enter");
 	char *r4 = row_text(t, first + 3);
 	CHECK(r4 && strncmp(strstr(r4, "组") + strlen("组"), "   1 ", 5) == 0);
 	free(r4);
@@ -183,49 +164,49 @@ static void test_score_and_notice(void)
 	CHECK(!(pty_cell_attr(t, first + 3, 20) & PTY_ATTR_REVERSE));
 
 	/* the explanation of the third, star by star */
-	key(t, "Up");
-	key(t, "F9");
+	step_key(t, "Up");
+	step_key(t, "F9");
 	CHECK(pty_wait_for(t, "8 分", WAIT_MS) || pty_wait_for(t, "earned", 100));
 	CHECK(pty_contains(t, "一星级文明户"));
-	key(t, "F10");
+	step_key(t, "F10");
 
 	/* 评议 -> 审核 -> 公示 (7 days) */
-	key(t, "F8");
+	step_key(t, "F8");
 	CHECK(pty_wait_for(t, "审核", WAIT_MS));
-	type(t, "1");
-	type(t, "y");
+	step_type(t, "1");
+	step_type(t, "y");
 	CHECK(pty_wait_for(t, "阶段：审核", WAIT_MS));
-	key(t, "F8");
-	type(t, "1");
+	step_key(t, "F8");
+	step_type(t, "1");
 	CHECK(pty_wait_for(t, "公示天数", WAIT_MS));
-	key(t, "Enter");
-	type(t, "y");
+	step_key(t, "Enter");
+	step_type(t, "y");
 	CHECK(pty_wait_for(t, "阶段：公示", WAIT_MS));
 	CHECK(pty_contains(t, "公示 2026-11-26 至 2026-12-02"));
 	CHECK(pty_contains(t, "只读"));
 	/* each move is in the audit log, shown from the stage dialog */
-	key(t, "F8");
-	type(t, "3");
+	step_key(t, "F8");
+	step_type(t, "3");
 	CHECK(pty_wait_for(t, "notice", WAIT_MS));
 	CHECK(pty_contains(t, "check -> notice") || pty_contains(t, "check → notice"));
-	key(t, "F10");
+	step_key(t, "F10");
 	/* on notice the scores do not change */
-	type(t, "+");
+	step_type(t, "+");
 	CHECK(pty_wait_for(t, "如需改分", WAIT_MS));
 
 	/* the notice list on screen */
-	key(t, "F10");
-	type(t, "2");
+	step_key(t, "F10");
+	step_type(t, "2");
 	CHECK(pty_wait_for(t, "公示名单", WAIT_MS));
 	CHECK(pty_contains(t, "公示期"));
 	/* F6 exports it as a workbook */
-	key(t, "F6");
+	step_key(t, "F6");
 	CHECK(pty_wait_for(t, ".xlsx", WAIT_MS));
-	type(t, "\x15");
+	step_type(t, "\x15");
 	char *xlsx = NULL;
 	if (asprintf(&xlsx, "%s/notice.xlsx", dir) > 0) {
-		type(t, xlsx);
-		key(t, "Enter");
+		step_type(t, xlsx);
+		step_key(t, "Enter");
 		CHECK(pty_wait_for(t, "已写入", WAIT_MS));
 		size_t len = 0;
 		char *bytes = slurp(xlsx, &len);

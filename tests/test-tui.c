@@ -14,6 +14,7 @@
 
 #include "check.h"
 #include "pty.h"
+#include "tui-steps.h"
 
 #define WAIT_MS 5000
 #define LONG_ID "52011119800101001X"
@@ -22,13 +23,6 @@
 static const char *shanzhi;
 static const char *locale;
 static char *db;
-
-/* With TUI_TRACE set, the screen after each step goes to stderr. */
-static void trace(const struct pty *t, const char *step)
-{
-	if (getenv("TUI_TRACE"))
-		pty_dump(t, stderr, step);
-}
 
 /* Opens the TUI on the demo database (lang "en" or NULL) at rows x cols. */
 static struct pty *tui_open(const char *lang, int rows, int cols)
@@ -42,49 +36,8 @@ static struct pty *tui_open(const char *lang, int rows, int cols)
 	if (t && !pty_sign_in(t, "admin", "demo"))
 		pty_dump(t, stderr, "signing in as admin/demo failed");
 	if (t)
-		trace(t, "opened");
+		step_trace(t, "opened");
 	return t;
-}
-
-/* Sends a named key and lets the screen settle. */
-static void key(struct pty *t, const char *name)
-{
-	pty_key(t, name);
-	pty_settle(t);
-	trace(t, name);
-}
-
-/* Types text and lets the screen settle. */
-static void type(struct pty *t, const char *utf8)
-{
-	pty_type(t, utf8);
-	pty_settle(t);
-	trace(t, utf8);
-}
-
-/* Leaves the program from wherever it is: F10 until the main menu's question, then
- * yes; true when it exited with status 0. */
-static bool tui_quit(struct pty *t)
-{
-	for (int i = 0; i < 8 && !pty_exited(t, NULL); i++) {
-		if (pty_contains(t, "离开善治") || pty_contains(t, "Leave shanzhi")) {
-			type(t, "y");
-			break;
-		}
-		if (pty_contains(t, "y = ")) {
-			type(t, "y");          /* "leave and lose the changes?" */
-			continue;
-		}
-		key(t, "F10");
-	}
-	int status = -1;
-	bool exited = pty_wait_exit(t, WAIT_MS, &status);
-	if (!exited)
-		pty_dump(t, stderr, "the program did not exit");
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		pty_dump(t, stderr, "the program failed (a sanitizer's report shows here)");
-	pty_close(t);
-	return exited && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 /* `shanzhi --db DB search QUERY`: its output (caller frees), masked as printed. */
@@ -137,7 +90,7 @@ static void test_main_menu(void)
 	CHECK(pty_contains(t, "0  退出"));
 	CHECK(pty_contains(t, "F1帮助") || pty_contains(t, "F1 帮助"));
 	CHECK(!pty_contains(t, "Residents"));
-	CHECK(tui_quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
 /* 1, F7, 龙发利, Tab, the ID number, leave the field: sex and birth date are filled
@@ -146,14 +99,14 @@ static void test_register(void)
 {
 	struct pty *t = tui_open(NULL, 24, 80);
 	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
-	type(t, "1");
+	step_type(t, "1");
 	CHECK(pty_wait_for(t, "查找", WAIT_MS));
-	key(t, "F7");
+	step_key(t, "F7");
 	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
-	type(t, "龙发利");
-	key(t, "Tab");
-	type(t, LONG_ID);
-	key(t, "Tab");
+	step_type(t, "龙发利");
+	step_key(t, "Tab");
+	step_type(t, LONG_ID);
+	step_key(t, "Tab");
 	CHECK(pty_wait_for(t, "1980-01-01", WAIT_MS));
 	char *sex = NULL, *birth = NULL;
 	CHECK(field_row(t, "性别", &sex) >= 0);
@@ -164,7 +117,7 @@ static void test_register(void)
 		pty_dump(t, stderr, "sex and birth date from the ID number");
 	free(sex);
 	free(birth);
-	key(t, "F2");
+	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "龙发利", WAIT_MS));
 	CHECK(pty_contains(t, "已登记") || pty_contains(t, "已保存"));
 	char *out = search("lfl");
@@ -173,7 +126,7 @@ static void test_register(void)
 	CHECK(out && strstr(out, LONG_ID) == NULL);
 	CHECK(out && strstr(out, "1980-01-01") != NULL);
 	free(out);
-	CHECK(tui_quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
 /* Pumps until the cursor has left (row, col), so a slow program (a sanitizer build,
@@ -205,7 +158,7 @@ static bool goto_field(struct pty *t, const char *label)
 		pty_cursor(t, &cr, &cc);
 		if (r >= 0 && r == cr)
 			return true;
-		key(t, "Tab");
+		step_key(t, "Tab");
 		wait_cursor_moves(t, cr, cc);
 	}
 	pty_dump(t, stderr, label);
@@ -216,9 +169,9 @@ static bool goto_field(struct pty *t, const char *label)
 static void list_search(struct pty *t, const char *query)
 {
 	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
-	type(t, "1");
+	step_type(t, "1");
 	CHECK(pty_wait_for(t, "查找 姓名", WAIT_MS));
-	type(t, query);
+	step_type(t, query);
 }
 
 /* Typing lfl in the list finds him, his ID masked on the screen too; Enter opens
@@ -231,23 +184,23 @@ static void test_find_and_edit(void)
 	int r = pty_find(t, "龙发利", NULL);
 	CHECK(r >= 2 && r == pty_find(t, LONG_ID_MASKED, NULL));
 	CHECK(!pty_contains(t, LONG_ID));
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "联系电话", WAIT_MS));
 	CHECK(pty_contains(t, LONG_ID));
 	CHECK(goto_field(t, "联系电话"));
-	type(t, "13812345678");
-	key(t, "F2");
+	step_type(t, "13812345678");
+	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "修改已保存", WAIT_MS));
-	key(t, "F10");
+	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "查找 姓名", WAIT_MS));
 	CHECK(pty_wait_for(t, "138****5678", WAIT_MS));
-	key(t, "Enter");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "联系电话", WAIT_MS));
 	char *phone = NULL;
 	field_row(t, "联系电话", &phone);
 	CHECK(phone && strstr(phone, "13812345678"));
 	free(phone);
-	CHECK(tui_quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 	char *out = search("5678");
 	CHECK(out && count_lines_with(out, "龙发利") == 1);
 	CHECK(out && count_lines_with(out, "138****5678") >= 1);
@@ -260,34 +213,34 @@ static void test_duplicate_id(void)
 {
 	struct pty *t = tui_open(NULL, 24, 80);
 	list_search(t, "");
-	key(t, "F7");
+	step_key(t, "F7");
 	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
-	type(t, "张三");
-	key(t, "Tab");
-	type(t, LONG_ID);
-	key(t, "Tab");
+	step_type(t, "张三");
+	step_key(t, "Tab");
+	step_type(t, LONG_ID);
+	step_key(t, "Tab");
 	CHECK(pty_wait_for(t, "已登记为龙发利", WAIT_MS));
-	type(t, "y");
+	step_type(t, "y");
 	CHECK(pty_wait_for(t, "13812345678", WAIT_MS));   /* his record, as saved before */
 	char *name = NULL;
 	field_row(t, "姓名", &name);
 	CHECK(name && strstr(name, "龙发利"));
 	free(name);
-	key(t, "F10");
+	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "查找 姓名", WAIT_MS));
 
-	key(t, "F7");
+	step_key(t, "F7");
 	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
-	type(t, "张三");
-	key(t, "Tab");
-	type(t, LONG_ID);
-	key(t, "Tab");
+	step_type(t, "张三");
+	step_key(t, "Tab");
+	step_type(t, LONG_ID);
+	step_key(t, "Tab");
 	CHECK(pty_wait_for(t, "已登记为龙发利", WAIT_MS));
-	type(t, "n");
+	step_type(t, "n");
 	CHECK(pty_wait_for(t, "不能重复保存", WAIT_MS));
-	key(t, "F2");
+	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "未保存：此公民身份号码已登记为龙发利", WAIT_MS));
-	CHECK(tui_quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 	char *out = search("001X");
 	CHECK(out && count_lines_with(out, LONG_ID_MASKED) == 1);
 	CHECK(out && count_lines_with(out, "张三\t") == 0);
@@ -303,24 +256,24 @@ static void test_possible_duplicate(void)
 {
 	struct pty *t = tui_open(NULL, 24, 80);
 	list_search(t, "");
-	key(t, "F7");
+	step_key(t, "F7");
 	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
-	type(t, "龙发利");
+	step_type(t, "龙发利");
 	CHECK(goto_field(t, "性别"));
-	type(t, "1");
+	step_type(t, "1");
 	CHECK(goto_field(t, "出生日期"));
-	type(t, "19800101");
-	key(t, "Tab");
+	step_type(t, "19800101");
+	step_key(t, "Tab");
 	char *birth = NULL;
 	field_row(t, "出生日期", &birth);
 	CHECK(birth && strstr(birth, "1980-01-01"));   /* the date is normalised */
 	free(birth);
-	key(t, "F2");
+	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "可能重复", WAIT_MS));
 	CHECK(pty_contains(t, "龙发利"));
-	type(t, "n");
+	step_type(t, "n");
 	CHECK(pty_wait_for(t, "未保存", WAIT_MS));
-	CHECK(tui_quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 	char *out = search("lfl");
 	CHECK(out && count_lines_with(out, "龙发利") == 1);
 	free(out);
@@ -332,31 +285,31 @@ static void test_resize_keeps_text(void)
 {
 	struct pty *t = tui_open(NULL, 24, 80);
 	list_search(t, "");
-	key(t, "F7");
+	step_key(t, "F7");
 	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
-	type(t, "阿依古丽·买买提");
-	key(t, "Tab");
-	type(t, "5201111990");
+	step_type(t, "阿依古丽·买买提");
+	step_key(t, "Tab");
+	step_type(t, "5201111990");
 	pty_resize(t, 30, 100);
-	trace(t, "100x30");
+	step_trace(t, "100x30");
 	CHECK(pty_wait_for(t, "阿依古丽·买买提", WAIT_MS));
 	CHECK(pty_contains(t, "5201111990"));
 	pty_resize(t, 24, 80);
-	trace(t, "80x24");
+	step_trace(t, "80x24");
 	CHECK(pty_wait_for(t, "阿依古丽·买买提", WAIT_MS));
 	CHECK(pty_contains(t, "5201111990"));
 	int r = field_row(t, "公民身份号码", NULL), cr, cc;
 	pty_cursor(t, &cr, &cc);
 	CHECK_INT(cr, r);
-	type(t, "03150029");
-	key(t, "Tab");
+	step_type(t, "03150029");
+	step_key(t, "Tab");
 	char *sex = NULL;
 	field_row(t, "性别", &sex);
 	CHECK(sex && strstr(sex, "女"));
 	free(sex);
-	key(t, "F2");
+	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "已登记", WAIT_MS));
-	CHECK(tui_quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 	char *out = search("阿依古丽");
 	CHECK(out && count_lines_with(out, "阿依古丽·买买提\t女\t1990-03-15") == 1);
 	free(out);
@@ -393,14 +346,14 @@ static void test_wide_chars_at_edge(void)
 	static const char name[] = "a欧阳龙发利张王李赵钱孙周吴郑冯陈褚卫蒋沈韩杨朱秦尤许何吕施张";
 	struct pty *t = tui_open(NULL, 24, 80);
 	list_search(t, "");
-	key(t, "F7");
+	step_key(t, "F7");
 	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
 	int row = field_row(t, "姓名", NULL), start = -1;
 	int width = pty_attr_run(t, row, 4, PTY_ATTR_UNDERLINE, &start);
 	CHECK(width >= 10);
 	if (getenv("TUI_TRACE"))
 		fprintf(stderr, "name box: row %d, columns %d-%d\n", row, start, start + width - 1);
-	type(t, name);
+	step_type(t, name);
 	CHECK(pty_wait_for(t, "何吕施张", WAIT_MS));
 	check_box_edge(t, row, start, width, "after typing");
 	char *shown = NULL;
@@ -408,7 +361,7 @@ static void test_wide_chars_at_edge(void)
 	CHECK(shown && strstr(shown, "何吕施张"));  /* the end shows, scrolled */
 	CHECK(shown && !strstr(shown, "a欧阳"));
 	free(shown);
-	key(t, "Home");
+	step_key(t, "Home");
 	CHECK(pty_wait_for(t, "a欧阳龙发利", WAIT_MS));
 	check_box_edge(t, row, start, width, "after Home");
 	field_row(t, "姓名", &shown);
@@ -419,7 +372,7 @@ static void test_wide_chars_at_edge(void)
 	CHECK_INT(cc, start);
 	/* without the "a" the characters fall on the other parity: the one that would
 	 * straddle the edge is not drawn, the edge cell is blank */
-	key(t, "Del");
+	step_key(t, "Del");
 	CHECK(wait_gone(t, "a欧阳"));
 	check_box_edge(t, row, start, width, "after deleting the a");
 	bool half;
@@ -430,23 +383,23 @@ static void test_wide_chars_at_edge(void)
 	field_row(t, "姓名", &shown);
 	CHECK(shown && strstr(shown, "欧阳龙发利") && !strstr(shown, "a"));
 	free(shown);
-	type(t, "a");
+	step_type(t, "a");
 	CHECK(pty_wait_for(t, "a欧阳", WAIT_MS));
-	key(t, "End");
+	step_key(t, "End");
 	CHECK(pty_wait_for(t, "何吕施张", WAIT_MS));
 	check_box_edge(t, row, start, width, "after End");
 	for (int i = 0; i < 3; i++)
-		key(t, "Left");
-	type(t, "·");
+		step_key(t, "Left");
+	step_type(t, "·");
 	/* "·" is one column in UTF-8 and two in zh_CN.GBK: there 张 no longer fits */
 	CHECK(pty_wait_for(t, "何·吕施", WAIT_MS));
 	check_box_edge(t, row, start, width, "after an insert");
-	key(t, "Tab");
-	type(t, "520111197512310044");
-	key(t, "Tab");
-	key(t, "F2");
+	step_key(t, "Tab");
+	step_type(t, "520111197512310044");
+	step_key(t, "Tab");
+	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "已登记", WAIT_MS));
-	CHECK(tui_quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 	char *out = search("0044");
 	CHECK(out && count_lines_with(out, "a欧阳龙发利张王李赵钱孙周吴郑冯陈褚卫蒋沈韩杨朱秦尤许何·吕施张\t") == 1);
 	free(out);
@@ -458,23 +411,23 @@ static void test_esc_digit(void)
 {
 	struct pty *t = tui_open(NULL, 24, 80);
 	list_search(t, "");
-	key(t, "F7");
+	step_key(t, "F7");
 	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
 	pty_send_raw(t, "\033[11~", 5);          /* PuTTY's F1 */
 	pty_settle(t);
-	trace(t, "ESC[11~");
+	step_trace(t, "ESC[11~");
 	CHECK(pty_wait_for(t, "户口簿", WAIT_MS));  /* the name field's help */
-	key(t, "Esc");
-	type(t, "王小明");
-	key(t, "Tab");
-	type(t, "520111200107090038");
+	step_key(t, "Esc");
+	step_type(t, "王小明");
+	step_key(t, "Tab");
+	step_type(t, "520111200107090038");
 	pty_send_raw(t, "\0332", 2);              /* Esc and 2 together */
 	pty_settle(t);
-	trace(t, "Esc 2");
+	step_trace(t, "Esc 2");
 	CHECK(pty_wait_for(t, "王小明已登记", WAIT_MS));
 	pty_key(t, "Esc");
 	usleep(80 * 1000);                         /* past ESCDELAY: a separate key */
-	type(t, "0");
+	step_type(t, "0");
 	CHECK(pty_wait_for(t, "查找 姓名", WAIT_MS));
 	CHECK(!pty_contains(t, "登记新居民"));
 	pty_send_raw(t, "\0330", 2);
@@ -483,7 +436,7 @@ static void test_esc_digit(void)
 	pty_send_raw(t, "\0330", 2);
 	pty_settle(t);
 	CHECK(pty_wait_for(t, "离开善治吗", WAIT_MS));
-	type(t, "y");
+	step_type(t, "y");
 	int status = -1;
 	CHECK(pty_wait_exit(t, WAIT_MS, &status));
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -501,14 +454,14 @@ static void test_english(void)
 	CHECK(pty_contains(t, "1  Residents"));
 	CHECK(pty_contains(t, "Quit"));
 	CHECK(!pty_contains(t, "主菜单"));
-	type(t, "1");
+	step_type(t, "1");
 	CHECK(pty_wait_for(t, "Search", WAIT_MS));
-	key(t, "F7");
+	step_key(t, "F7");
 	CHECK(pty_wait_for(t, "ID number", WAIT_MS));
 	CHECK(pty_contains(t, "Name"));
 	CHECK(pty_contains(t, "Birth date"));
 	CHECK(!pty_contains(t, "公民身份号码"));
-	CHECK(tui_quit(t));
+	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,53 @@
+/* tui-steps: the pty tests' shared steps (see tui-steps.h). */
+#include "tui-steps.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+/* Dumps the screen when TUI_TRACE asks for every step. */
+void step_trace(const struct pty *t, const char *step)
+{
+	if (getenv("TUI_TRACE"))
+		pty_dump(t, stderr, step);
+}
+
+/* One key press, as a clerk makes it, then the screen it leads to. */
+void step_key(struct pty *t, const char *name)
+{
+	pty_key(t, name);
+	pty_settle(t);
+	step_trace(t, name);
+}
+
+/* Typed text, then the screen it leads to. */
+void step_type(struct pty *t, const char *utf8)
+{
+	pty_type(t, utf8);
+	pty_settle(t);
+	step_trace(t, utf8);
+}
+
+/* Backs out to the main menu and confirms leaving; see tui-steps.h. */
+bool step_quit(struct pty *t, int max_back, int wait_ms)
+{
+	for (int i = 0; i < max_back && !pty_exited(t, NULL); i++) {
+		if (pty_contains(t, "离开善治") || pty_contains(t, "Leave shanzhi")) {
+			step_type(t, "y");
+			break;
+		}
+		if (pty_contains(t, "y = ")) {
+			step_type(t, "y");          /* "leave and lose the changes?" */
+			continue;
+		}
+		step_key(t, "F10");
+	}
+	int status = -1;
+	bool exited = pty_wait_exit(t, wait_ms, &status);
+	if (!exited)
+		pty_dump(t, stderr, "the program did not exit");
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		pty_dump(t, stderr, "the program failed (a sanitizer's report shows here)");
+	pty_close(t);
+	return exited && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}

@@ -1,0 +1,23 @@
+/* tui-steps: the steps the pseudo-terminal tests of the screens share: a key or some
+ * text sent with the screen let settle, each step dumped to stderr when TUI_TRACE is
+ * set, and leaving the program cleanly. Linked into the pty library (tests/pty.h). */
+#ifndef SZ_TUI_STEPS_H
+#define SZ_TUI_STEPS_H
+
+#include <stdbool.h>
+
+#include "pty.h"
+
+/* With TUI_TRACE set, the screen after the step goes to stderr, named by step. */
+void step_trace(const struct pty *t, const char *step);
+/* Sends a named key (pty_key's names) and lets the screen settle. */
+void step_key(struct pty *t, const char *name);
+/* Types text and lets the screen settle. */
+void step_type(struct pty *t, const char *utf8);
+/* Leaves the program from wherever it is: F10 (at most max_back times) until the main
+ * menu asks about leaving, then yes, answering yes to "leave and lose the changes?"
+ * on the way; waits up to wait_ms for the exit and closes the terminal. True when the
+ * program exited with status 0; otherwise the screen is dumped to stderr. */
+bool step_quit(struct pty *t, int max_back, int wait_ms);
+
+#endif
