@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datafiles.h"
 #include "i18n.h"
 #include "text.h"
 #include "util.h"
@@ -655,82 +656,12 @@ static char *read_file(struct parse *p)
 	return buf;
 }
 
-/* One definition file found in a folder: its name without the suffix and its path. */
-struct found {
-	char *name;
-	char *path;
-};
-
-/* qsort order of found files: by name, so loading and messages are reproducible. */
-static int found_compare(const void *a, const void *b)
-{
-	return strcmp(((const struct found *)a)->name, ((const struct found *)b)->name);
-}
-
-/* Adds the files of dir ending in suffix to *list; a file of an existing name
- * replaces it (the override folder is read second). */
-static void scan_dir(const char *dir, const char *suffix, struct found **list, size_t *n)
-{
-	DIR *d = dir ? opendir(dir) : NULL;
-	size_t slen = strlen(suffix);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-		if (e->d_name[0] == '.' || len <= slen || strcmp(e->d_name + len - slen, suffix))
-			continue;
-		char *name = xstrndup(e->d_name, len - slen);
-		char *path = xasprintf("%s/%s", dir, e->d_name);
-		size_t i = 0;
-		while (i < *n && strcmp((*list)[i].name, name) != 0)
-			i++;
-		if (i == *n) {
-			*list = xrealloc(*list, (*n + 1) * sizeof **list);
-			(*list)[(*n)++] = (struct found){ name, path };
-		} else {
-			free((*list)[i].path);
-			(*list)[i].path = path;
-			free(name);
-		}
-	}
-	closedir(d);
-	if (*n)
-		qsort(*list, *n, sizeof **list, found_compare);
-}
-
-/* The files of suffix under dir/sub, replaced and added to by override/sub. */
-static struct found *find_files(const char *dir, const char *override, const char *sub,
-				const char *suffix, size_t *n)
-{
-	struct found *list = NULL;
-	char *d1 = xasprintf("%s%s", dir, sub);
-	char *d2 = override ? xasprintf("%s%s", override, sub) : NULL;
-	*n = 0;
-	scan_dir(d1, suffix, &list, n);
-	scan_dir(d2, suffix, &list, n);
-	free(d1);
-	free(d2);
-	return list;
-}
-
-/* Frees a list of found files. */
-static void found_free(struct found *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(list[i].name);
-		free(list[i].path);
-	}
-	free(list);
-}
-
 /* Loads every code list, so the forms that follow can name them. */
 static void load_codes(struct form_registry *reg, const char *dir, const char *override,
 		       struct strbuf *errors)
 {
 	size_t n;
-	struct found *files = find_files(dir, override, "/codes", ".codes", &n);
+	struct datafile *files = datafiles_find(dir, override, "/codes", ".codes", &n);
 	for (size_t i = 0; i < n; i++) {
 		struct parse p = { files[i].path, 0, errors };
 		char *text = read_file(&p);
@@ -741,7 +672,7 @@ static void load_codes(struct form_registry *reg, const char *dir, const char *o
 		}
 		free(text);
 	}
-	found_free(files, n);
+	datafiles_free(files, n);
 }
 
 /* Loads every form; a second form of the same name is refused. */
@@ -749,7 +680,7 @@ static void load_forms(struct form_registry *reg, const char *dir, const char *o
 		       struct strbuf *errors)
 {
 	size_t n;
-	struct found *files = find_files(dir, override, "", ".form", &n);
+	struct datafile *files = datafiles_find(dir, override, "", ".form", &n);
 	for (size_t i = 0; i < n; i++) {
 		struct parse p = { files[i].path, 0, errors };
 		char *text = read_file(&p);
@@ -765,7 +696,7 @@ static void load_forms(struct form_registry *reg, const char *dir, const char *o
 		}
 		free(text);
 	}
-	found_free(files, n);
+	datafiles_free(files, n);
 }
 
 struct form_registry *form_registry_load(const char *dir, const char *override_dir,

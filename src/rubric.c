@@ -8,7 +8,6 @@
 #include "rubric.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -16,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datafiles.h"
 #include "i18n.h"
 #include "text.h"
 #include "util.h"
@@ -663,59 +663,11 @@ static char *read_file(const char *path, struct strbuf *errors)
 	return buf;
 }
 
-/* One file found: its name without .rubric and its path. */
-struct found {
-	char *name;
-	char *path;
-};
-
-/* qsort order of found files: by name, so loading and messages are reproducible. */
-static int found_compare(const void *a, const void *b)
-{
-	return strcmp(((const struct found *)a)->name, ((const struct found *)b)->name);
-}
-
-/* Adds dir's *.rubric files; a file of a name already found replaces it. */
-static void scan(const char *dir, struct found **list, size_t *n)
-{
-	DIR *d = dir ? opendir(dir) : NULL;
-	struct dirent *e;
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-		if (e->d_name[0] == '.' || len <= 7 || strcmp(e->d_name + len - 7, ".rubric") != 0)
-			continue;
-		char *name = xstrndup(e->d_name, len - 7);
-		char *path = xasprintf("%s/%s", dir, e->d_name);
-		size_t i = 0;
-		while (i < *n && strcmp((*list)[i].name, name) != 0)
-			i++;
-		if (i == *n) {
-			*list = xrealloc(*list, (*n + 1) * sizeof **list);
-			(*list)[(*n)++] = (struct found){ name, path };
-		} else {
-			free((*list)[i].path);
-			(*list)[i].path = path;
-			free(name);
-		}
-	}
-	closedir(d);
-}
-
 struct rubric_set *rubric_set_load(const char *dir, const char *override, char **errors)
 {
 	struct rubric_set *set = xcalloc(1, sizeof *set);
-	struct found *files = NULL;
-	size_t n = 0;
-	char *d1 = dir ? xasprintf("%s/rubrics", dir) : NULL;
-	char *d2 = override ? xasprintf("%s/rubrics", override) : NULL;
-	scan(d1, &files, &n);
-	scan(d2, &files, &n);
-	free(d1);
-	free(d2);
-	if (n)
-		qsort(files, n, sizeof *files, found_compare);
+	size_t n;
+	struct datafile *files = datafiles_find(dir, override, "/rubrics", ".rubric", &n);
 	for (size_t i = 0; i < n; i++) {
 		struct strbuf sb = { 0 };
 		char *text = read_file(files[i].path, &sb);
@@ -745,10 +697,8 @@ struct rubric_set *rubric_set_load(const char *dir, const char *override, char *
 		free(errs);
 		free(text);
 		sb_free(&sb);
-		free(files[i].name);
-		free(files[i].path);
 	}
-	free(files);
+	datafiles_free(files, n);
 	return set;
 }
 
