@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "auth.h"
+#include "civil.h"
 #include "demo-names.h"
 #include "dispute.h"
 #include "i18n.h"
@@ -85,30 +86,6 @@ struct demo {
 	int verbose;
 };
 
-/* Howard Hinnant's days_from_civil: proleptic Gregorian date to a day number */
-static int days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int era = (y >= 0 ? y : y - 399) / 400;
-	int yoe = y - era * 400;
-	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The inverse: a day number to year, month, day */
-static void civil_from_days(int z, int *y, int *m, int *d)
-{
-	z += 719468;
-	int era = (z >= 0 ? z : z - 146096) / 146097;
-	int doe = z - era * 146097;
-	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp + (mp < 10 ? 3 : -9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
 
 /* A day number as YYYY-MM-DD. */
 static void format_day(int days, char out[11])
@@ -136,8 +113,8 @@ static int birth_for_age(struct demo *dm, int age)
 {
 	int y, m, d;
 	civil_from_days(dm->today, &y, &m, &d);
-	int latest = days_from_civil(y - age, m, d > 28 && m == 2 ? 28 : d);
-	int earliest = days_from_civil(y - age - 1, m, d > 28 && m == 2 ? 28 : d) + 1;
+	int latest = civil_to_days(y - age, m, d > 28 && m == 2 ? 28 : d);
+	int earliest = civil_to_days(y - age - 1, m, d > 28 && m == 2 ? 28 : d) + 1;
 	return earliest + (int)demo_rng_below(&dm->rng, (uint32_t)(latest - earliest + 1));
 }
 
@@ -994,7 +971,7 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 	int y, m, d;
 	store_today(today);
 	sscanf(today, "%d-%d-%d", &y, &m, &d);
-	dm.today = days_from_civil(y, m, d);
+	dm.today = civil_to_days(y, m, d);
 	dm.today_year = y;
 	demo_rng_seed(&dm.rng, seed);
 	dm.seed_mix = demo_rng_next(&dm.rng);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
 #include "i18n.h"
 #include "idcard.h"
 #include "util.h"
@@ -97,30 +98,6 @@ const char dispute_schema_v1[] =
 
 /* ---- dates ---- */
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	int era = (y >= 0 ? y : y - 399) / 400;
-	int yoe = y - era * 400;
-	int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The civil date of a day number. */
-static void civil_from_days(int z, int *y, int *m, int *d)
-{
-	z += 719468;
-	int era = (z >= 0 ? z : z - 146096) / 146097;
-	int doe = z - era * 146097;
-	int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp + (mp < 10 ? 3 : -9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
 
 /* Whether y is a leap year of the Gregorian calendar. */
 static bool leap_year(int y)
@@ -157,7 +134,7 @@ bool dispute_days_between(const char *from, const char *to, int *days)
 	int y1, m1, d1, y2, m2, d2;
 	if (!parse_date(from, &y1, &m1, &d1) || !parse_date(to, &y2, &m2, &d2))
 		return false;
-	*days = days_from_civil(y2, m2, d2) - days_from_civil(y1, m1, d1);
+	*days = civil_to_days(y2, m2, d2) - civil_to_days(y1, m1, d1);
 	return true;
 }
 
@@ -166,7 +143,7 @@ bool dispute_add_days(const char *date, int days, char out[11])
 	int y, m, d;
 	if (!parse_date(date, &y, &m, &d))
 		return false;
-	civil_from_days(days_from_civil(y, m, d) + days, &y, &m, &d);
+	civil_from_days(civil_to_days(y, m, d) + days, &y, &m, &d);
 	format_date(y, m, d, out);
 	return true;
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "civil.h"
 #include "cli.h"
 #include "console.h"
 #include "csv.h"
@@ -676,19 +677,6 @@ static char *cell_clean(const char *v)
 	return t;
 }
 
-/* Days from 1970-01-01 to a civil date, and back (Howard Hinnant's algorithms). */
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
 
 /* A date cell an .xlsx stored as Excel's day number (29221 = 1980-01-01) as
  * YYYY-MM-DD; NULL when v is not such a number. Caller frees. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
 #include "i18n.h"
 #include "paths.h"
 #include "util.h"
@@ -26,17 +27,6 @@ struct workday_cal {
 
 #define YEAR_BASE 1950
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 int64_t workday_day_number(const char *date)
 {
 	int y, m, d;
@@ -49,23 +39,15 @@ int64_t workday_day_number(const char *date)
 	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	if (m == 2 && d == 29 && !leap)
 		return INT64_MIN;
-	return days_from_civil(y, (unsigned)m, (unsigned)d);
+	return civil_to_days(y, m, d);
 }
 
 void workday_date(int64_t day, char out[11])
 {
-	day += 719468;
-	int64_t era = (day >= 0 ? day : day - 146096) / 146097;
-	unsigned doe = (unsigned)(day - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t y = (int64_t)yoe + era * 400;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	unsigned d = doy - (153 * mp + 2) / 5 + 1;
-	unsigned m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
+	int y, m, d;
+	civil_from_days((long)day, &y, &m, &d);
 	char buf[48];
-	snprintf(buf, sizeof(buf), "%04d-%02u-%02u", (int)y % 10000, m % 100, d % 100);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
 	memcpy(out, buf, 10);
 	out[10] = '\0';
 }

@@ -1,0 +1,11 @@
+/* civil: proleptic Gregorian dates as day numbers (days since 1970-01-01), by Howard
+ * Hinnant's algorithms, so date arithmetic is integer arithmetic everywhere. */
+#ifndef SZ_CIVIL_H
+#define SZ_CIVIL_H
+
+/* The day number of y-m-d (m 1..12, d 1..31; not checked). */
+long civil_to_days(int y, int m, int d);
+/* The date of a day number. */
+void civil_from_days(long days, int *y, int *m, int *d);
+
+#endif

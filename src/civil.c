@@ -1,0 +1,25 @@
+/* civil: day numbers and dates. */
+#include "civil.h"
+
+long civil_to_days(int y, int m, int d)
+{
+	long yy = y - (m <= 2);
+	long era = (yy >= 0 ? yy : yy - 399) / 400;
+	long yoe = yy - era * 400;
+	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void civil_from_days(long days, int *y, int *m, int *d)
+{
+	long z = days + 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
