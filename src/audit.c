@@ -124,26 +124,13 @@ int audit_append(sqlite3 *db, struct audit_entry *e, int *sqlite_rc)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-/* The local time as ISO 8601 with its offset, as the store writes it. */
-static void audit_now(char out[32])
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	char zone[8];
-	localtime_r(&now, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	strftime(zone, sizeof zone, "%z", &tm);
-	if (strlen(zone) == 5)
-		snprintf(out + 19, 13, "%.3s:%.2s", zone, zone + 3);
-}
-
 int audit_event(struct store *st, const char *tbl, int64_t row_id, const char *action,
 		const char *after, const char *reason, char **err)
 {
 	if (store_begin(st, err) != 0)
 		return -1;
 	char at[32];
-	audit_now(at);
+	store_now(at);
 	struct audit_entry e = {
 		.at = at, .operator_id = store_operator_id(st), .tbl = tbl, .row_id = row_id,
 		.action = action, .after = after, .reason = reason && *reason ? reason : NULL,

@@ -95,19 +95,6 @@ static void format_day(int days, char out[11])
 	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 }
 
-/* The current local time as the store writes it: 2025-11-26T14:03:07+08:00. */
-static void iso_now(char out[32])
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	char zone[8];
-	localtime_r(&now, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	strftime(zone, sizeof zone, "%z", &tm);
-	if (strlen(zone) == 5)
-		snprintf(out + 19, 13, "%.3s:%.2s", zone, zone + 3);
-}
-
 /* A birth day for someone who is `age` whole years old today. */
 static int birth_for_age(struct demo *dm, int age)
 {
@@ -975,7 +962,7 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 	dm.today_year = y;
 	demo_rng_seed(&dm.rng, seed);
 	dm.seed_mix = demo_rng_next(&dm.rng);
-	iso_now(dm.now);
+	store_now(dm.now);
 	dm.seq_used = xcalloc(ID_DAYS * 2, 1);
 
 	size_t nvillages = village_count_for(residents);

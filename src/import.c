@@ -1458,19 +1458,6 @@ static int64_t query_int64(sqlite3 *db, const char *sql)
 	return v;
 }
 
-/* The ISO time of the load, as store.c stamps rows. */
-static void iso_now(char out[32])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	char zone[8];
-	strftime(zone, sizeof zone, "%z", &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	size_t n = strlen(out);
-	snprintf(out + n, 32 - n, "%.3s:%.2s", zone, zone + 3);
-}
-
 /* Reads every data row into the open bulk load: the reading thread checks, this
  * one writes. */
 static int import_rows(struct importer *im, struct source *s, struct rejects *rj,
@@ -1525,7 +1512,7 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 		return -1;
 	rep->encoding = s.enc;
 	struct importer im = {.st = st, .db = store_db(st), .rep = rep};
-	iso_now(im.now);
+	store_now(im.now);
 	struct rejects rj = {.path = o->rejects_path ? xstrdup(o->rejects_path) : rejects_default_path(path)};
 	int rc = importer_start(&im, &s, forms, o, err);
 	if (rc == 0) {

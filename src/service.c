@@ -306,19 +306,6 @@ bool service_status_open(const char *status)
 
 /* ---- requests ---- */
 
-/* The local time as ISO 8601 with the zone offset, as the store stamps rows. */
-static void now_iso(char out[32])
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	char zone[8];
-	localtime_r(&now, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	strftime(zone, sizeof zone, "%z", &tm);
-	if (strlen(zone) == 5)
-		snprintf(out + 19, 13, "%.3s:%.2s", zone, zone + 3);
-}
-
 /* One integer from a query with an optional integer and text parameter; fallback when no row. */
 static int64_t query_int(sqlite3 *db, const char *sql, int64_t p1, const char *p2, int64_t fallback)
 {
@@ -425,7 +412,7 @@ int service_create(struct store *st, const struct service_new *r, int64_t *id, c
 		*err = xasprintf(_("%s is not a date (YYYY-MM-DD)"), on);
 		return -1;
 	}
-	now_iso(now);
+	store_now(now);
 	if (store_begin(st, err) != 0)
 		return -1;
 	int64_t village = request_village(db, r->resident_id);
@@ -504,7 +491,7 @@ static int set_status(struct store *st, int64_t id, const char *status, const st
 		      size_t nextra, const char *reason, char **err)
 {
 	char now[32];
-	now_iso(now);
+	store_now(now);
 	struct store_field f[12];
 	size_t n = 0;
 	f[n++] = (struct store_field){ "status", status };

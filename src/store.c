@@ -107,7 +107,7 @@ void store_today(char out[11])
 }
 
 /* The current local time as ISO 8601 with its offset: 2025-11-26T14:03:07+08:00. */
-static void iso_now(char out[32])
+void store_now(char out[32])
 {
 	time_t now = time(NULL);
 	struct tm tm;
@@ -551,7 +551,7 @@ static int write_audit(struct store *st, const char *table, int64_t row, const c
 		return -1;
 	}
 	char at[32];
-	iso_now(at);
+	store_now(at);
 	struct audit_entry e = {
 		.at = at, .operator_id = st->operator_id, .tbl = table, .row_id = row, .action = action,
 		.before = before, .after = after, .reason = reason && *reason ? reason : NULL,
@@ -644,7 +644,7 @@ int store_insert(struct store *st, const char *table, const struct store_field *
 	for (size_t i = 0; i < n; i++)
 		bind_value(stmt, (int)i + 1, field_value(&f[i]));
 	char at[32];
-	iso_now(at);
+	store_now(at);
 	if (stamps)
 		sqlite3_bind_text(stmt, (int)n + 1, at, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(stmt) != SQLITE_DONE) {
@@ -726,7 +726,7 @@ static int update_row(struct store *st, const struct table_info *ti, int64_t id,
 	for (size_t i = 0; i < n; i++)
 		bind_value(stmt, (int)i + 1, field_value(&f[changed[i]]));
 	char at[32];
-	iso_now(at);
+	store_now(at);
 	if (stamp)
 		sqlite3_bind_text(stmt, (int)n + 1, at, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(stmt, (int)n + 2, id);
