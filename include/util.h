@@ -19,6 +19,10 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/* Replaces *err (freeing what it held) with a formatted message; nothing when err is
+ * NULL. Returns -1, so a failing function can `return set_error(err, ...)`. */
+int set_error(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 struct strbuf {
 	char *s;   /* always NUL-terminated once anything is appended */
 	size_t len;

@@ -25,26 +25,13 @@
 #define DEFAULT_DAILY_KEEP 7
 #define DAILY_PREFIX "shanzhi-"
 
-/* Sets *err to a formatted message. */
-__attribute__((format(printf, 2, 3)))
-static void backup_err(char **err, const char *fmt, ...)
-{
-	if (!err)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	free(*err);
-	*err = xvasprintf(fmt, ap);
-	va_end(ap);
-}
-
 /* Copies every page of src into dst in one step, waiting while a writer holds a
  * lock the copy needs. */
 static int copy_pages(sqlite3 *dst, sqlite3 *src, char **err)
 {
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
 	if (!b) {
-		backup_err(err, _("cannot start the copy: %s"), sqlite3_errmsg(dst));
+		set_error(err, _("cannot start the copy: %s"), sqlite3_errmsg(dst));
 		return -1;
 	}
 	int rc, tries = 0;
@@ -55,7 +42,7 @@ static int copy_pages(sqlite3 *dst, sqlite3 *src, char **err)
 	}
 	sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE) {
-		backup_err(err, _("the copy failed: %s"), sqlite3_errstr(rc));
+		set_error(err, _("the copy failed: %s"), sqlite3_errstr(rc));
 		return -1;
 	}
 	return 0;
@@ -94,7 +81,7 @@ static int copy_to_file(sqlite3 *src, const char *dest, char **err)
 	unlink(tmp);
 	int fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		backup_err(err, _("cannot create %s: %s"), tmp, strerror(errno));
+		set_error(err, _("cannot create %s: %s"), tmp, strerror(errno));
 		free(tmp);
 		return -1;
 	}
@@ -102,21 +89,21 @@ static int copy_to_file(sqlite3 *src, const char *dest, char **err)
 	sqlite3 *dst = NULL;
 	int rc = -1;
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-		backup_err(err, _("cannot open %s: %s"), tmp, sqlite3_errmsg(dst));
+		set_error(err, _("cannot open %s: %s"), tmp, sqlite3_errmsg(dst));
 	else if (copy_pages(dst, src, err) == 0)
 		rc = 0;
 	/* a backup is one self-contained file: no WAL beside it */
 	if (rc == 0 && sqlite3_exec(dst, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK) {
-		backup_err(err, _("cannot finish %s: %s"), tmp, sqlite3_errmsg(dst));
+		set_error(err, _("cannot finish %s: %s"), tmp, sqlite3_errmsg(dst));
 		rc = -1;
 	}
 	sqlite3_close(dst);
 	if (rc == 0 && sync_file(tmp) != 0) {
-		backup_err(err, _("cannot write %s to the disk: %s"), tmp, strerror(errno));
+		set_error(err, _("cannot write %s to the disk: %s"), tmp, strerror(errno));
 		rc = -1;
 	}
 	if (rc == 0 && rename(tmp, dest) != 0) {
-		backup_err(err, _("cannot rename %s to %s: %s"), tmp, dest, strerror(errno));
+		set_error(err, _("cannot rename %s to %s: %s"), tmp, dest, strerror(errno));
 		rc = -1;
 	}
 	if (rc != 0)
@@ -130,7 +117,7 @@ static int copy_to_file(sqlite3 *src, const char *dest, char **err)
 int backup_make(struct store *st, const char *dest, char **err)
 {
 	if (strcmp(dest, store_path(st)) == 0) {
-		backup_err(err, "%s", _("a backup cannot replace the database itself"));
+		set_error(err, "%s", _("a backup cannot replace the database itself"));
 		return -1;
 	}
 	return copy_to_file(store_db(st), dest, err);
@@ -171,14 +158,14 @@ static int verify_db(sqlite3 *db, const char *path, char **err)
 	bool chained = db_int(db, "SELECT count(*) FROM pragma_table_info('audit') WHERE name = 'hash'", 0) > 0;
 	struct strbuf chain = {0};
 	if (strcmp(ok, "ok") != 0)
-		backup_err(err, _("%s is damaged: %s"), path, ok);
+		set_error(err, _("%s is damaged: %s"), path, ok);
 	else if (app != SCHEMA_APPLICATION_ID)
-		backup_err(err, _("%s is not a shanzhi database"), path);
+		set_error(err, _("%s is not a shanzhi database"), path);
 	else if (version < 1 || version > schema_latest())
-		backup_err(err, _("%s has schema version %lld; this program knows 1 to %d"), path, version,
+		set_error(err, _("%s has schema version %lld; this program knows 1 to %d"), path, version,
 			   schema_latest());
 	else if (chained && audit_verify(db, &chain))
-		backup_err(err, _("%s: its audit log has been tampered with: %s"), path, chain.s ? chain.s : "");
+		set_error(err, _("%s: its audit log has been tampered with: %s"), path, chain.s ? chain.s : "");
 	else
 		rc = 0;
 	sb_free(&chain);
@@ -190,15 +177,15 @@ int backup_verify(const char *path, char **err)
 {
 	struct stat sb;
 	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		backup_err(err, _("%s: no such file"), path);
+		set_error(err, _("%s: no such file"), path);
 		return -1;
 	}
 	sqlite3 *db = NULL;
 	int rc = -1;
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		backup_err(err, _("%s cannot be opened: %s"), path, sqlite3_errmsg(db));
+		set_error(err, _("%s cannot be opened: %s"), path, sqlite3_errmsg(db));
 	else if (db_int(db, "SELECT count(*) FROM sqlite_schema", -1) < 0)
-		backup_err(err, _("%s is not a shanzhi database (%s)"), path, sqlite3_errmsg(db));
+		set_error(err, _("%s is not a shanzhi database (%s)"), path, sqlite3_errmsg(db));
 	else
 		rc = verify_db(db, path, err);
 	sqlite3_close(db);
@@ -224,9 +211,9 @@ int backup_restore(const char *src, const char *db_path, char **kept, char **err
 	int rc = -1;
 	char *keep = kept_name(db_path);
 	if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		backup_err(err, _("%s cannot be opened: %s"), src, sqlite3_errmsg(from));
+		set_error(err, _("%s cannot be opened: %s"), src, sqlite3_errmsg(from));
 	} else if (sqlite3_open_v2(db_path, &live, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		backup_err(err, _("%s cannot be opened: %s"), db_path, sqlite3_errmsg(live));
+		set_error(err, _("%s cannot be opened: %s"), db_path, sqlite3_errmsg(live));
 	} else {
 		sqlite3_busy_timeout(live, 10000);
 		/* the current register first, unless it is too damaged to copy */
@@ -309,7 +296,7 @@ int backup_daily(struct store *st, char **made, char **err)
 		return 0;
 	char *folder = backup_folder(st);
 	if (mkdir(folder, 0700) != 0 && errno != EEXIST) {
-		backup_err(err, _("cannot create the backup folder %s: %s"), folder, strerror(errno));
+		set_error(err, _("cannot create the backup folder %s: %s"), folder, strerror(errno));
 		free(folder);
 		return -1;
 	}

@@ -64,32 +64,19 @@ struct store {
 	size_t nranges;
 };
 
-/* Sets *err (if wanted) to a formatted message. */
-__attribute__((format(printf, 2, 3)))
-static void set_err(char **err, const char *fmt, ...)
-{
-	if (!err)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	free(*err);
-	*err = xvasprintf(fmt, ap);
-	va_end(ap);
-}
-
 /* An SQLite failure as a message a clerk can act on. */
 static void set_sqlite_err(struct store *st, char **err, const char *what)
 {
 	int code = sqlite3_errcode(st->db);
 	const char *msg = sqlite3_errmsg(st->db);
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-		set_err(err, _("%s: the database is busy (another clerk is saving); try again"), what);
+		set_error(err, _("%s: the database is busy (another clerk is saving); try again"), what);
 	else if ((code & 0xff) == SQLITE_READONLY)
-		set_err(err, _("%s: the database file is read-only"), what);
+		set_error(err, _("%s: the database file is read-only"), what);
 	else if ((code & 0xff) == SQLITE_FULL)
-		set_err(err, _("%s: the disk is full"), what);
+		set_error(err, _("%s: the disk is full"), what);
 	else
-		set_err(err, "%s: %s", what, msg);
+		set_error(err, "%s: %s", what, msg);
 }
 
 void store_today(char out[11])
@@ -168,7 +155,7 @@ static int create_private(const char *path, char **err)
 	if (fd < 0 && errno == EEXIST)
 		return 0;
 	if (fd < 0) {
-		set_err(err, _("cannot create the database file: %s"), strerror(errno));
+		set_error(err, _("cannot create the database file: %s"), strerror(errno));
 		return -1;
 	}
 	fchmod(fd, 0600);
@@ -181,12 +168,12 @@ static void explain_open_failure(struct store *st, char **err)
 {
 	int code = sqlite3_errcode(st->db) & 0xff;
 	if (code == SQLITE_NOTADB)
-		set_err(err, "%s", _("this file is not a shanzhi database (not an SQLite database, or encrypted)"));
+		set_error(err, "%s", _("this file is not a shanzhi database (not an SQLite database, or encrypted)"));
 	else if (code == SQLITE_CORRUPT)
-		set_err(err, _("the database file is damaged (%s); restore it from the latest backup"),
+		set_error(err, _("the database file is damaged (%s); restore it from the latest backup"),
 			sqlite3_errmsg(st->db));
 	else if (code == SQLITE_CANTOPEN || code == SQLITE_PERM || code == SQLITE_READONLY)
-		set_err(err, _("cannot open the database file: %s"), sqlite3_errmsg(st->db));
+		set_error(err, _("cannot open the database file: %s"), sqlite3_errmsg(st->db));
 	else
 		set_sqlite_err(st, err, _("opening the database"));
 }
@@ -218,10 +205,10 @@ static int migrate(struct store *st, char **err)
 		explain_open_failure(st, err);
 		rc = -1;
 	} else if (app_id != SCHEMA_APPLICATION_ID && (app_id != 0 || tables > 0)) {
-		set_err(err, "%s", _("this file is an SQLite database of another program, not a shanzhi database"));
+		set_error(err, "%s", _("this file is an SQLite database of another program, not a shanzhi database"));
 		rc = -1;
 	} else if (version > schema_latest()) {
-		set_err(err, _("the database was written by a newer shanzhi (schema %d; this program knows %d): update shanzhi"),
+		set_error(err, _("the database was written by a newer shanzhi (schema %d; this program knows %d): update shanzhi"),
 			version, schema_latest());
 		rc = -1;
 	} else if (version < schema_latest()) {
@@ -272,12 +259,12 @@ static int configure(struct store *st, char **err)
 struct store *store_open(const char *path, char **err)
 {
 	if (!path || !*path) {
-		set_err(err, "%s", _("no database file given"));
+		set_error(err, "%s", _("no database file given"));
 		return NULL;
 	}
 	struct stat sb;
 	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		set_err(err, "%s", _("not a regular file"));
+		set_error(err, "%s", _("not a regular file"));
 		return NULL;
 	}
 	if (create_private(path, err) != 0)
@@ -374,14 +361,14 @@ static void end_outermost(struct store *st)
 int store_commit(struct store *st, char **err)
 {
 	if (st->depth == 0) {
-		set_err(err, "%s", _("commit without a transaction"));
+		set_error(err, "%s", _("commit without a transaction"));
 		return -1;
 	}
 	if (sqlite3_get_autocommit(st->db)) {
 		/* SQLite rolled the whole transaction back after an error */
 		st->depth = 0;
 		end_outermost(st);
-		set_err(err, "%s", _("the transaction was rolled back after an earlier error"));
+		set_error(err, "%s", _("the transaction was rolled back after an earlier error"));
 		return -1;
 	}
 	char sql[40];
@@ -431,7 +418,7 @@ static const struct table_info *table_columns(struct store *st, const char *tabl
 	/* the audit log and the search index are written by the store alone */
 	if (strcmp(table, "audit") == 0 || strcmp(table, "resident_key") == 0 ||
 	    strncmp(table, "sqlite_", 7) == 0) {
-		set_err(err, _("%s: this table is not written directly"), table);
+		set_error(err, _("%s: this table is not written directly"), table);
 		return NULL;
 	}
 	sqlite3_stmt *stmt = cached(st, "SELECT name FROM pragma_table_info(?1)", err);
@@ -445,7 +432,7 @@ static const struct table_info *table_columns(struct store *st, const char *tabl
 	}
 	sqlite3_reset(stmt);
 	if (ti.n == 0) {
-		set_err(err, _("no such table: %s"), table);
+		set_error(err, _("no such table: %s"), table);
 		return NULL;
 	}
 	ti.name = xstrdup(table);
@@ -481,13 +468,13 @@ static int check_fields(const struct table_info *ti, const struct store_field *f
 	}
 	int rc = 0;
 	if (bad.len) {
-		set_err(err, _("%s: unknown or protected column(s): %s"), ti->name, bad.s);
+		set_error(err, _("%s: unknown or protected column(s): %s"), ti->name, bad.s);
 		rc = -1;
 	} else if (dup.len) {
-		set_err(err, _("%s: column(s) given twice: %s"), ti->name, dup.s);
+		set_error(err, _("%s: column(s) given twice: %s"), ti->name, dup.s);
 		rc = -1;
 	} else if (n == 0 && updating) {
-		set_err(err, _("%s: nothing to update"), ti->name);
+		set_error(err, _("%s: nothing to update"), ti->name);
 		rc = -1;
 	}
 	sb_free(&bad);
@@ -547,7 +534,7 @@ static int write_audit(struct store *st, const char *table, int64_t row, const c
 	/* (store_set_operator registering a login names nobody) */
 	bool registering = strcmp(table, "operator") == 0 && strcmp(action, "insert") == 0;
 	if (st->operator_id <= 0 && !registering && query_int(st, "SELECT count(*) FROM operator", 0) > 0) {
-		set_err(err, "%s", _("no operator is named for this change: sign in, or give --operator with the login of an enabled operator"));
+		set_error(err, "%s", _("no operator is named for this change: sign in, or give --operator with the login of an enabled operator"));
 		return -1;
 	}
 	char at[32];
@@ -618,7 +605,7 @@ static int check_right(struct store *st, const char *table, char **err)
 	if (access_may_write(st, table))
 		return 0;
 	char *why = access_refusal(st, access_table_right(table));
-	set_err(err, "%s", why);
+	set_error(err, "%s", why);
 	free(why);
 	return -1;
 }
@@ -697,7 +684,7 @@ static int changed_fields(struct store *st, const struct table_info *ti, int64_t
 				changed[count++] = i;
 		}
 	} else if (rc == SQLITE_DONE) {
-		set_err(err, _("%s %lld: no such record"), ti->name, (long long)id);
+		set_error(err, _("%s %lld: no such record"), ti->name, (long long)id);
 		count = -1;
 	} else {
 		set_sqlite_err(st, err, ti->name);
@@ -810,7 +797,7 @@ static int bulk_snapshot(struct store *st, char **err)
 int store_bulk_begin(struct store *st, char **err)
 {
 	if (st->depth != 0) {
-		set_err(err, "%s", _("a bulk load must be its own transaction"));
+		set_error(err, "%s", _("a bulk load must be its own transaction"));
 		return -1;
 	}
 	if (store_begin(st, err) != 0)
@@ -853,7 +840,7 @@ static int bulk_finish_table(struct store *st, struct bulk_range *r, char **err)
 int store_bulk_end(struct store *st, char **err)
 {
 	if (!st->bulk || st->depth != 1) {
-		set_err(err, "%s", _("no bulk load in progress"));
+		set_error(err, "%s", _("no bulk load in progress"));
 		return -1;
 	}
 	for (size_t i = 0; i < st->nranges; i++)
@@ -872,7 +859,7 @@ fail:
 int store_set_operator(struct store *st, const char *login, char **err)
 {
 	if (!login || !*login) {
-		set_err(err, "%s", _("an operator name is needed"));
+		set_error(err, "%s", _("an operator name is needed"));
 		return -1;
 	}
 	sqlite3_stmt *stmt = cached(st, "SELECT id, disabled FROM operator WHERE login = ?1", err);
@@ -887,7 +874,7 @@ int store_set_operator(struct store *st, const char *login, char **err)
 	}
 	sqlite3_reset(stmt);
 	if (disabled) {
-		set_err(err, _("the operator %s is disabled"), login);
+		set_error(err, _("the operator %s is disabled"), login);
 		return -1;
 	}
 	if (id == 0) {

@@ -65,6 +65,18 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+int set_error(char **err, const char *fmt, ...)
+{
+	if (!err)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	free(*err);
+	*err = xvasprintf(fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 static void sb_reserve(struct strbuf *sb, size_t extra)
 {
 	size_t need = sb->len + extra + 1;
