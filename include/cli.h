@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 struct store;
+struct form_registry;
 
 struct cli_opts {
 	const char *db;
@@ -26,6 +27,9 @@ int cli_main(int argc, char **argv);
 /* Opens the database named by the options and sets the operator; prints why and
  * returns NULL on failure. *path_out (caller frees) is the database path. */
 struct store *cli_open_store(const struct cli_opts *o, char **path_out);
+/* The shipped and local form definitions; NULL after printing their errors, since
+ * a half-loaded definition must not be used. Free with form_registry_free. */
+struct form_registry *cli_load_forms(void);
 /* A non-negative decimal count, or -1 after printing what is wrong. */
 long cli_parse_count(const char *s, const char *what);
 

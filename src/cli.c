@@ -281,6 +281,21 @@ static void print_usage(FILE *out)
 	console_printf(out, "  --help, --version\n");
 }
 
+struct form_registry *cli_load_forms(void)
+{
+	char *ferr = NULL, *local = paths_forms_local();
+	struct form_registry *reg = form_registry_load(paths_forms(), local, &ferr);
+	free(local);
+	if (ferr && *ferr) {
+		/* the clerk must see a broken definition, not a half-working form */
+		console_printf(stderr, "%s\n%s", _("shanzhi: the form definitions have errors:"), ferr);
+		form_registry_free(reg);
+		reg = NULL;
+	}
+	free(ferr);
+	return reg;
+}
+
 static int run_tui(const struct cli_opts *o)
 {
 	if (!isatty(0) || !isatty(1)) {
@@ -296,19 +311,12 @@ static int run_tui(const struct cli_opts *o)
 		free(path);
 		return 1;
 	}
-	char *ferr = NULL, *local = paths_forms_local();
-	struct form_registry *reg = form_registry_load(paths_forms(), local, &ferr);
-	free(local);
-	if (ferr && *ferr) {
-		/* the clerk must see a broken definition, not a half-working form */
-		console_printf(stderr, "%s\n%s", _("shanzhi: the form definitions have errors:"), ferr);
-		free(ferr);
-		form_registry_free(reg);
+	struct form_registry *reg = cli_load_forms();
+	if (!reg) {
 		store_close(st);
 		free(path);
 		return 1;
 	}
-	free(ferr);
 	struct app app = {.st = st, .forms = reg, .db_path = path};
 	int rc = tui_run(&app);
 	form_registry_free(reg);

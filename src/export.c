@@ -957,21 +957,6 @@ char *export_report_text(const struct export_report *r)
 
 /* ---- the command ---- */
 
-/* Loads the forms (code lists for labels); prints why and returns NULL on errors. */
-static struct form_registry *cli_forms(void)
-{
-	char *ferr = NULL, *local = paths_forms_local();
-	struct form_registry *reg = form_registry_load(paths_forms(), local, &ferr);
-	free(local);
-	if (ferr && *ferr) {
-		console_printf(stderr, "%s\n%s", _("shanzhi: the form definitions have errors:"), ferr);
-		form_registry_free(reg);
-		reg = NULL;
-	}
-	free(ferr);
-	return reg;
-}
-
 /* Parses the options after "export residents". 0, or 2 after printing what is wrong. */
 static int parse_export_args(int argc, char **argv, struct export_opts *eo, const char **file)
 {
@@ -1042,7 +1027,7 @@ int export_cli(const struct cli_opts *o, int argc, char **argv)
 		return 1;
 	int status = 1;
 	struct form_registry *reg = NULL;
-	if (export_allowed(st, eo.unmasked) && (reg = cli_forms())) {
+	if (export_allowed(st, eo.unmasked) && (reg = cli_load_forms())) {
 		struct export_report rep;
 		char *err = NULL;
 		int rc = export_residents(st, reg, file, &eo, &rep, &err);

@@ -1614,21 +1614,6 @@ static void cli_progress(void *ctx, long rows)
 	console_printf(stderr, _("  %ld rows...\n"), rows);
 }
 
-/* Loads the forms; prints why and returns NULL when they have errors. */
-static struct form_registry *cli_forms(void)
-{
-	char *ferr = NULL, *local = paths_forms_local();
-	struct form_registry *reg = form_registry_load(paths_forms(), local, &ferr);
-	free(local);
-	if (ferr && *ferr) {
-		console_printf(stderr, "%s\n%s", _("shanzhi: the form definitions have errors:"), ferr);
-		form_registry_free(reg);
-		reg = NULL;
-	}
-	free(ferr);
-	return reg;
-}
-
 int import_cli(const struct cli_opts *o, int argc, char **argv)
 {
 	struct import_opts io = {.encoding = ENC_AUTO};
@@ -1676,7 +1661,7 @@ int import_cli(const struct cli_opts *o, int argc, char **argv)
 		char *why = access_refusal(st, ACCESS_EXCHANGE);
 		console_printf(stderr, "shanzhi: import: %s\n", why);
 		free(why);
-	} else if ((reg = cli_forms())) {
+	} else if ((reg = cli_load_forms())) {
 		struct import_report rep;
 		char *err = NULL;
 		int rc = import_residents(st, reg, file, &io, &rep, &err);

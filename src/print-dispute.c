@@ -432,16 +432,6 @@ static bool print_args_parse(int argc, char **argv, struct print_args *a)
 	return true;
 }
 
-/* Loads the shipped and local form definitions (for the code lists' labels). */
-static struct form_registry *load_forms(void)
-{
-	char *ferr = NULL, *local = paths_forms_local();
-	struct form_registry *reg = form_registry_load(paths_forms(), local, &ferr);
-	free(local);
-	free(ferr);
-	return reg;
-}
-
 /* Runs a print command with the document maker. */
 static int print_document(const struct cli_opts *o, int argc, char **argv,
 			  char *(*make)(struct store *, const struct form_registry *, int64_t, char **))
@@ -461,15 +451,15 @@ static int print_document(const struct cli_opts *o, int argc, char **argv,
 		err = access_refusal(st, ACCESS_DISPUTE_VIEW);
 	} else if (!(id = dispute_find(st, a.key))) {
 		err = xasprintf(_("no mediation case %s"), a.key);
-	} else {
-		reg = load_forms();
+	} else if ((reg = cli_load_forms())) {  /* NULL: its errors are printed already */
 		doc = make(st, reg, id, &err);
 		if (doc && printout_deliver(doc, a.encoding, a.output ? a.output : NULL, &err) == 0)
 			rc = 0;
 	}
-	if (rc != 0)
-		console_printf(stderr, "shanzhi: print %s: %s\n", argv[0], err ? err : "?");
-	else if (a.output && strcmp(a.output, "-") != 0)
+	if (rc != 0) {
+		if (reg || err)
+			console_printf(stderr, "shanzhi: print %s: %s\n", argv[0], err ? err : "?");
+	} else if (a.output && strcmp(a.output, "-") != 0)
 		console_printf(stdout, _("Written to %s.\n"), a.output);
 	free(doc);
 	free(err);
@@ -514,7 +504,12 @@ int dispute_cli_report(const struct cli_opts *o, int argc, char **argv)
 	struct store *st = cli_open_store(o, &path);
 	if (!st)
 		return 1;
-	struct form_registry *reg = load_forms();
+	struct form_registry *reg = cli_load_forms();
+	if (!reg) {
+		store_close(st);
+		free(path);
+		return 1;
+	}
 	char *text = dispute_report_text(st, reg, (int)year, &err);
 	if (text)
 		console_puts(stdout, text);
