@@ -39,7 +39,7 @@ struct pty {
 	/* A GBK terminal shows every two-byte character in two cells, as the locale's
 	 * wcwidth() counts it (· ★ ① are two columns in zh_CN.GBK). libvterm gives such
 	 * East Asian Ambiguous characters one cell, so each is stood in for by a wide
-	 * placeholder (PTY_STANDIN_BASE + index) and mapped back when the screen is read. */
+	 * stand-in (PTY_STANDIN_BASE + index) and mapped back when the screen is read. */
 	VTerm *probe;          /* a scratch terminal that measures libvterm's widths */
 	uint32_t standin[PTY_MAX_STANDINS];
 	size_t nstandin;
@@ -178,7 +178,7 @@ static int vterm_width(struct pty *t, uint32_t c)
 	return cell.width;
 }
 
-/* The wide placeholder for c, a non-ASCII character libvterm would draw narrow. */
+/* The wide stand-in for c, a non-ASCII character libvterm would draw narrow. */
 static uint32_t standin_for(struct pty *t, uint32_t c)
 {
 	for (size_t i = 0; i < t->nstandin; i++)
@@ -190,7 +190,7 @@ static uint32_t standin_for(struct pty *t, uint32_t c)
 	return PTY_STANDIN_BASE + (uint32_t)t->nstandin++;
 }
 
-/* The character a placeholder stands for (c itself when it is none). */
+/* The character a stand-in stands for (c itself when it is none). */
 static uint32_t standin_original(const struct pty *t, uint32_t c)
 {
 	if (c >= PTY_STANDIN_BASE && c < PTY_STANDIN_BASE + t->nstandin)
@@ -199,7 +199,7 @@ static uint32_t standin_original(const struct pty *t, uint32_t c)
 }
 
 /* Rewrites decoded GBK text so that every non-ASCII character takes two cells:
- * characters libvterm would draw narrow become their wide placeholders. */
+ * characters libvterm would draw narrow become their wide stand-ins. */
 static size_t widen_non_ascii(struct pty *t, const char *in, size_t n, char *out)
 {
 	size_t o = 0;
@@ -237,7 +237,7 @@ static void feed(struct pty *t, const char *bytes, size_t n)
 		const char *in = joined;
 		size_t inlen = t->npending + n;
 		/* 3 bytes out per byte in covers a replacement for every bad byte; a
-		 * placeholder (4 bytes) replaces a 2-byte GBK character */
+		 * stand-in (4 bytes) replaces a 2-byte GBK character */
 		size_t cap = inlen * 3 + 64;
 		char *out = malloc(cap), *wide = malloc(cap * 2);
 		size_t got = convert(t->from_term, &in, &inlen, out, cap, "\xEF\xBF\xBD");
