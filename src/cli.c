@@ -21,6 +21,7 @@
 #include "export.h"
 #include "import.h"
 #include "paths.h"
+#include "rubric.h"
 #include "print-dispute.h"
 #include "search.h"
 #include "service.h"
@@ -188,6 +189,14 @@ static int cmd_check(const struct cli_opts *o, int argc, char **argv)
 		console_puts(stdout, ferr);
 		problems++;
 	}
+	/* a township's rubric with a mistake is refused by the star screens: say so here first */
+	char *rerr = NULL;
+	rubric_set_free(rubric_set_load(paths_forms(), local, &rerr));
+	if (rerr && *rerr) {
+		console_puts(stdout, rerr);
+		problems++;
+	}
+	free(rerr);
 	if (report && *report)
 		console_puts(stdout, report);
 	if (problems == 0)

@@ -52,6 +52,11 @@ run=$((run + 1))
 sqlite3 "$db" "DROP TRIGGER resident_key_au; UPDATE resident SET id_number='520111198001010011' WHERE id=(SELECT min(id) FROM resident WHERE id_number IS NOT NULL)"
 expect check-broken 1 "公民身份号码：不是有效的身份号码" -- "$bin" --db "$db" check
 
+# a local rubric with a mistake is named by check, file and line
+mkdir -p "$tmp/local/rubrics"
+printf '[rubric]\nname = broken\nyear = twenty\n' > "$tmp/local/rubrics/broken.rubric"
+expect check-rubric 1 "broken.rubric:" -- env SHANZHI_FORMS_LOCAL="$tmp/local" "$bin" --db "$db" check
+
 # the database file is readable by its owner only
 run=$((run + 1))
 [ "$(stat -c %a "$db")" = 600 ] || fail "database mode is $(stat -c %a "$db"), want 600"
