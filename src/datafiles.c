@@ -2,10 +2,17 @@
 #include "datafiles.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+#include "text.h"
 #include "util.h"
+
+#define MAX_FILE_BYTES (1024 * 1024)
 
 /* qsort order: by name. */
 static int datafile_compare(const void *a, const void *b)
@@ -67,4 +74,87 @@ void datafiles_free(struct datafile *list, size_t n)
 		free(list[i].path);
 	}
 	free(list);
+}
+
+void datafiles_verror(struct strbuf *errors, const char *file, int line, const char *fmt,
+		      va_list ap)
+{
+	char *msg = xvasprintf(fmt, ap);
+	sb_appendf(errors, "%s:%d: %s\n", file, line, msg);
+	free(msg);
+}
+
+/* datafiles_verror with its arguments inline. */
+__attribute__((format(printf, 4, 5)))
+static void datafiles_error(struct strbuf *errors, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	datafiles_verror(errors, file, line, fmt, ap);
+	va_end(ap);
+}
+
+char *datafiles_read(const char *path, struct strbuf *errors)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		datafiles_error(errors, path, 0, _("cannot open: %s"), strerror(errno));
+		return NULL;
+	}
+	char *buf = xmalloc(MAX_FILE_BYTES + 1);
+	size_t n = fread(buf, 1, MAX_FILE_BYTES + 1, f);
+	bool failed = ferror(f);
+	fclose(f);
+	if (failed || n > MAX_FILE_BYTES) {
+		datafiles_error(errors, path, 0, "%s",
+				failed ? _("cannot read the file") : _("the file is larger than 1 MiB"));
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n)) {
+		datafiles_error(errors, path, 0, "%s", _("the file holds NUL bytes; it is not a text file"));
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+void datafiles_each_line(const char *file, const char *text, struct strbuf *errors,
+			 void (*fn)(void *ctx, int line, const char *text), void *ctx)
+{
+	struct strbuf joined = { 0 };
+	int line = 0, start = 0;
+
+	if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+		text += 3;
+	for (const char *s = text; s && *s;) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s), bad;
+		line++;
+		if (n && s[n - 1] == '\r')
+			n--;
+		if (!joined.len)
+			start = line;
+		if (!text_utf8_valid(s, n, &bad)) {
+			datafiles_error(errors, file, line,
+					_("not valid UTF-8 (byte %zu); save the file as UTF-8"), bad + 1);
+		} else if (n && s[n - 1] == '\\' && nl) {
+			sb_append_n(&joined, s, n - 1);
+		} else {
+			sb_append_n(&joined, s, n);
+			const char *l = joined.s;
+			while (*l == ' ' || *l == '\t')
+				l++;
+			if (*l && *l != '#')
+				fn(ctx, start, joined.s);
+			joined.len = 0;
+			joined.s[0] = '\0';
+		}
+		s = nl ? nl + 1 : NULL;
+	}
+	if (joined.len)
+		datafiles_error(errors, file, start, "%s",
+				_("the file ends inside a line continued with \\"));
+	sb_free(&joined);
 }

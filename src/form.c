@@ -23,7 +23,6 @@
 #include "text.h"
 #include "util.h"
 
-#define MAX_FILE_BYTES (1024 * 1024)
 #define MAX_NUMBER 100000
 
 struct form_registry {
@@ -111,10 +110,8 @@ static void parse_error(struct parse *p, int line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
+	datafiles_verror(p->errors, p->file, line, fmt, ap);
 	va_end(ap);
-	sb_appendf(p->errors, "%s:%d: %s\n", p->file, line, msg);
-	free(msg);
 }
 
 /* An identifier safe to use as an SQL name and a :parameter. */
@@ -295,50 +292,27 @@ static void codes_line(struct parse *p, struct codelist *cl, int **lines, const 
 	free(label);
 }
 
-/* Splits text into lines, joining "\"-continued ones, and calls fn on each line that
- * is neither blank nor a comment, with p->line set to its first line. Lines that are
- * not UTF-8 are reported and skipped. */
+/* for_each_line's bridge to datafiles_each_line: the parse and the form's callback. */
+struct line_bridge {
+	struct parse *p;
+	void (*fn)(struct parse *, void *, const char *);
+	void *ctx;
+};
+
+/* Hands one logical line to the form's callback with the parse at that line. */
+static void bridge_line(void *ctx, int line, const char *text)
+{
+	struct line_bridge *b = ctx;
+	b->p->line = line;
+	b->fn(b->p, b->ctx, text);
+}
+
+/* Calls fn for each logical line of text (see datafiles_each_line). */
 static void for_each_line(struct parse *p, char *text,
 			  void (*fn)(struct parse *, void *, const char *), void *ctx)
 {
-	struct strbuf joined = { 0 };
-	int line = 0, start = 0;
-
-	if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
-		text += 3;
-	for (char *s = text; s && *s;) {
-		char *nl = strchr(s, '\n');
-		size_t n = nl ? (size_t)(nl - s) : strlen(s);
-		size_t bad;
-		line++;
-		if (n && s[n - 1] == '\r')
-			n--;
-		if (!joined.len)
-			start = line;
-		if (!text_utf8_valid(s, n, &bad)) {
-			parse_error(p, line, _("not valid UTF-8 (byte %zu); save the file as UTF-8"),
-				    bad + 1);
-		} else if (n && s[n - 1] == '\\' && nl) {
-			sb_append_n(&joined, s, n - 1);
-		} else {
-			sb_append_n(&joined, s, n);
-			char *l = joined.s;
-			while (*l == ' ' || *l == '\t')
-				l++;
-			if (*l && *l != '#') {
-				p->line = start;
-				fn(p, ctx, joined.s);
-			}
-			joined.len = 0;
-			joined.s[0] = '\0';
-		}
-		s = nl ? nl + 1 : NULL;
-	}
-	if (joined.len) {
-		p->line = start;
-		parse_error(p, start, _("the file ends inside a line continued with \\"));
-	}
-	sb_free(&joined);
+	struct line_bridge b = { p, fn, ctx };
+	datafiles_each_line(p->file, text, p->errors, bridge_line, &b);
 }
 
 /* Context of for_each_line for a code list. */
@@ -630,32 +604,6 @@ static struct form_def *form_parse(struct parse *p, const struct form_registry *
 
 /* ---- the registry ---- */
 
-/* Reads a whole file; NULL (reported) when it cannot be read or is too large. */
-static char *read_file(struct parse *p)
-{
-	FILE *f = fopen(p->file, "rb");
-	if (!f) {
-		parse_error(p, 0, _("cannot open: %s"), strerror(errno));
-		return NULL;
-	}
-	char *buf = xmalloc(MAX_FILE_BYTES + 1);
-	size_t n = fread(buf, 1, MAX_FILE_BYTES + 1, f);
-	bool failed = ferror(f);
-	fclose(f);
-	if (failed || n > MAX_FILE_BYTES) {
-		parse_error(p, 0, failed ? _("cannot read the file") : _("the file is larger than 1 MiB"));
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	if (memchr(buf, '\0', n)) {
-		parse_error(p, 0, _("the file holds NUL bytes; it is not a text file"));
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 /* Loads every code list, so the forms that follow can name them. */
 static void load_codes(struct form_registry *reg, const char *dir, const char *override,
 		       struct strbuf *errors)
@@ -664,7 +612,7 @@ static void load_codes(struct form_registry *reg, const char *dir, const char *o
 	struct datafile *files = datafiles_find(dir, override, "/codes", ".codes", &n);
 	for (size_t i = 0; i < n; i++) {
 		struct parse p = { files[i].path, 0, errors };
-		char *text = read_file(&p);
+		char *text = datafiles_read(p.file, errors);
 		struct codelist *cl = text ? codes_parse(&p, files[i].name, text) : NULL;
 		if (cl) {
 			reg->lists = xrealloc(reg->lists, (reg->nlists + 1) * sizeof *reg->lists);
@@ -683,7 +631,7 @@ static void load_forms(struct form_registry *reg, const char *dir, const char *o
 	struct datafile *files = datafiles_find(dir, override, "", ".form", &n);
 	for (size_t i = 0; i < n; i++) {
 		struct parse p = { files[i].path, 0, errors };
-		char *text = read_file(&p);
+		char *text = datafiles_read(p.file, errors);
 		struct form_def *def = text ? form_parse(&p, reg, files[i].name, text) : NULL;
 		const struct form_def *dup = def ? form_get(reg, def->name) : NULL;
 		if (dup) {

@@ -20,7 +20,6 @@
 #include "text.h"
 #include "util.h"
 
-#define MAX_FILE_BYTES (256 * 1024)
 #define MAX_POINTS 1000
 
 enum section { SEC_NONE, SEC_RUBRIC, SEC_STAR, SEC_DISQ, SEC_LEVEL, SEC_BAD };
@@ -73,10 +72,8 @@ static void perr(struct parse *p, int line, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = xvasprintf(fmt, ap);
+	datafiles_verror(p->errors, p->file, line, fmt, ap);
 	va_end(ap);
-	sb_appendf(p->errors, "%s:%d: %s\n", p->file, line, msg);
-	free(msg);
 }
 
 /* A copy of s[0..n) without surrounding blanks. Caller frees. */
@@ -437,37 +434,18 @@ static void one_line(struct parse *p, const char *line)
 		key_line(p, line);
 }
 
-/* Splits the text into lines (a trailing \ joins the next one) and reads each. */
+/* Reads one logical line at its line number. */
+static void rubric_line(void *ctx, int line, const char *text)
+{
+	struct parse *p = ctx;
+	p->line = line;
+	one_line(p, text);
+}
+
+/* Splits the text into logical lines (see datafiles_each_line) and reads each. */
 static void read_lines(struct parse *p, const char *text)
 {
-	struct strbuf joined = { 0 };
-	int line = 0, start = 0;
-	if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
-		text += 3;
-	for (const char *s = text; s && *s;) {
-		const char *nl = strchr(s, '\n');
-		size_t n = nl ? (size_t)(nl - s) : strlen(s), bad;
-		line++;
-		if (n && s[n - 1] == '\r')
-			n--;
-		if (!joined.len)
-			start = line;
-		if (!text_utf8_valid(s, n, &bad)) {
-			perr(p, line, _("not valid UTF-8 (byte %zu); save the file as UTF-8"), bad + 1);
-		} else if (n && s[n - 1] == '\\' && nl) {
-			sb_append_n(&joined, s, n - 1);
-		} else {
-			sb_append_n(&joined, s, n);
-			p->line = start;
-			one_line(p, joined.s);
-			joined.len = 0;
-			joined.s[0] = '\0';
-		}
-		s = nl ? nl + 1 : NULL;
-	}
-	if (joined.len)
-		perr(p, start, _("the file ends inside a line continued with \\"));
-	sb_free(&joined);
+	datafiles_each_line(p->file, text, p->errors, rubric_line, p);
 }
 
 /* Resolves "withholds = all" or "S01, S02" of every disqualifier into flags. */
@@ -641,28 +619,6 @@ struct rubric_set {
 	size_t n;
 };
 
-/* Reads a whole file; NULL (reported) when it cannot be read or is too large. */
-static char *read_file(const char *path, struct strbuf *errors)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		sb_appendf(errors, "%s:0: %s: %s\n", path, _("cannot open"), strerror(errno));
-		return NULL;
-	}
-	char *buf = xmalloc(MAX_FILE_BYTES + 1);
-	size_t n = fread(buf, 1, MAX_FILE_BYTES + 1, f);
-	bool failed = ferror(f);
-	fclose(f);
-	if (failed || n > MAX_FILE_BYTES || memchr(buf, '\0', n)) {
-		sb_appendf(errors, "%s:0: %s\n", path,
-			   failed ? _("cannot read the file") : _("not a rubric text file (too large, or NUL bytes)"));
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
 struct rubric_set *rubric_set_load(const char *dir, const char *override, char **errors)
 {
 	struct rubric_set *set = xcalloc(1, sizeof *set);
@@ -670,7 +626,7 @@ struct rubric_set *rubric_set_load(const char *dir, const char *override, char *
 	struct datafile *files = datafiles_find(dir, override, "/rubrics", ".rubric", &n);
 	for (size_t i = 0; i < n; i++) {
 		struct strbuf sb = { 0 };
-		char *text = read_file(files[i].path, &sb);
+		char *text = datafiles_read(files[i].path, &sb);
 		char *errs = sb.len ? sb_take(&sb) : NULL;
 		struct rubric *r = text ? rubric_parse(files[i].path, files[i].name, text, &errs) : NULL;
 		const struct rubric *dup = r ? rubric_get(set, r->name, r->version) : NULL;
