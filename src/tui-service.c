@@ -796,7 +796,8 @@ static void stats_shift(struct stats_view *v, int delta)
 		m -= 12;
 		y++;
 	}
-	snprintf(v->month, sizeof(v->month), "%04d-%02d", y % 10000, m % 100);
+	/* unsigned so the compiler sees at most "9999-99" at any optimisation level */
+	snprintf(v->month, sizeof(v->month), "%04u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u);
 }
 
 void tui_service_stats(struct tui *t, const char *month)
