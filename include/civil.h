@@ -8,4 +8,8 @@ long civil_to_days(int y, int m, int d);
 /* The date of a day number. */
 void civil_from_days(long days, int *y, int *m, int *d);
 
+/* Today's date by the local clock. The time zone is consulted at most once a second
+ * per thread: an import asks for today a few times per row. */
+void civil_today(int *y, int *m, int *d);
+
 #endif

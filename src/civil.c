@@ -1,6 +1,8 @@
 /* civil: day numbers and dates. */
 #include "civil.h"
 
+#include <time.h>
+
 long civil_to_days(int y, int m, int d)
 {
 	long yy = y - (m <= 2);
@@ -22,4 +24,18 @@ void civil_from_days(long days, int *y, int *m, int *d)
 	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
 	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
 	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void civil_today(int *y, int *m, int *d)
+{
+	static _Thread_local time_t checked_at = (time_t)-1;
+	static _Thread_local struct tm tm;
+	time_t now = time(NULL);
+	if (now != checked_at) {
+		localtime_r(&now, &tm);
+		checked_at = now;
+	}
+	*y = tm.tm_year + 1900;
+	*m = tm.tm_mon + 1;
+	*d = tm.tm_mday;
 }

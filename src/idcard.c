@@ -15,6 +15,7 @@
 #include <time.h>
 #include <wchar.h>
 
+#include "civil.h"
 #include "i18n.h"
 #include "text.h"
 #include "util.h"
@@ -153,12 +154,7 @@ static struct ymd today(void)
 	struct ymd d;
 	if (parse_ymd(getenv("SHANZHI_TODAY"), &d) && is_real_date(d))
 		return d;
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	d.y = tm.tm_year + 1900;
-	d.m = tm.tm_mon + 1;
-	d.d = tm.tm_mday;
+	civil_today(&d.y, &d.m, &d.d);
 	return d;
 }
 
@@ -188,11 +184,16 @@ static int birth_problem(struct ymd d)
 /* Fills number, region, birth and sex from a well-formed 18-character number. */
 static void fill_fields(const char *number, struct idcard *out)
 {
-	snprintf(out->number, sizeof out->number, "%s", number);
+	memcpy(out->number, number, ID_LEN + 1);
 	memcpy(out->region, number, 6);
 	out->region[6] = '\0';
-	snprintf(out->birth, sizeof out->birth, "%.4s-%.2s-%.2s", number + 6, number + 10,
-		 number + 12);
+	/* YYYY-MM-DD from digits 7-14, without printf: this runs for every imported row */
+	memcpy(out->birth, number + 6, 4);
+	out->birth[4] = '-';
+	memcpy(out->birth + 5, number + 10, 2);
+	out->birth[7] = '-';
+	memcpy(out->birth + 8, number + 12, 2);
+	out->birth[10] = '\0';
 	out->sex = (number[16] - '0') % 2 ? 1 : 2;
 }
 
@@ -242,13 +243,38 @@ static enum idcard_status check_number(const char *s, struct idcard *out)
 	return IDCARD_BAD_CHECK;
 }
 
+/* The last number this thread parsed, with its result and the day it was parsed on
+ * (the future-date check depends on the day): one row's checks parse the same
+ * number half a dozen times (normalising, the type check, sex, birth date). */
+#define MEMO_INPUT 64
+static _Thread_local struct {
+	char input[MEMO_INPUT];
+	struct ymd day;
+	struct idcard card;
+	enum idcard_status status;
+	bool set;
+} last_parse;
+
 enum idcard_status idcard_parse(const char *input, struct idcard *out)
 {
+	size_t len = input ? strlen(input) : MEMO_INPUT;   /* NULL: parsed as empty, never kept */
+	struct ymd day = today();
+	if (last_parse.set && len < MEMO_INPUT && strcmp(last_parse.input, input) == 0 &&
+	    ymd_compare(last_parse.day, day) == 0) {
+		*out = last_parse.card;
+		return last_parse.status;
+	}
 	char *s = normalize_number(input);
-
 	memset(out, 0, sizeof *out);
 	enum idcard_status st = check_number(s, out);
 	free(s);
+	if (len < MEMO_INPUT) {
+		memcpy(last_parse.input, input, len + 1);
+		last_parse.day = day;
+		last_parse.card = *out;
+		last_parse.status = st;
+		last_parse.set = true;
+	}
 	return st;
 }
 

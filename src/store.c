@@ -20,6 +20,7 @@
 
 #include "access.h"
 #include "audit.h"
+#include "civil.h"
 #include "i18n.h"
 #include "idcard.h"
 #include "schema.h"
@@ -87,10 +88,8 @@ void store_today(char out[11])
 		memcpy(out, env, 11);
 		return;
 	}
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	civil_today(&y, &m, &d);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
 /* The current local time as ISO 8601 with its offset: 2025-11-26T14:03:07+08:00. */
