@@ -94,6 +94,8 @@ const struct codelist *form_codelist(const struct form_registry *reg, const char
 /* Translated label of a code, or NULL when the code is not in the list (an orphan
  * value is shown as its raw code, never dropped). */
 const char *codelist_label(const struct codelist *cl, const char *code);
+/* True when code is one of the list's codes (no translation: a check per row). */
+bool codelist_has(const struct codelist *cl, const char *code);
 /* Finds the code for a typed code or a label in any language (户主 -> 02). */
 const char *codelist_find(const struct codelist *cl, const char *code_or_label);
 

@@ -625,7 +625,7 @@ static char *first_unknown_code(const struct codelist *cl, const char *v)
 	for (const char *s = v; *s;) {
 		size_t n = strcspn(s, ",");
 		char *code = xstrndup(s, n);
-		if (*code && !codelist_label(cl, code))
+		if (*code && !codelist_has(cl, code))
 			return code;
 		free(code);
 		s += n + (s[n] == ',');
@@ -651,7 +651,7 @@ static char *type_problem(const struct field_def *f, const char *v)
 	case FIELD_DATE:
 		return is_real_date(v) ? NULL : xasprintf(_("%s is not a date (YYYY-MM-DD)"), v);
 	case FIELD_CHOICE:
-		return codelist_label(f->list, v)
+		return codelist_has(f->list, v)
 			       ? NULL
 			       : xasprintf(_("%s is not in the list; press F4 to pick one"), v);
 	case FIELD_MULTI:

@@ -353,6 +353,14 @@ const char *codelist_label(const struct codelist *cl, const char *code)
 	return NULL;
 }
 
+bool codelist_has(const struct codelist *cl, const char *code)
+{
+	for (size_t i = 0; cl && code && i < cl->n; i++)
+		if (strcmp(cl->items[i].code, code) == 0)
+			return true;
+	return false;
+}
+
 /* The one code of the same length as digits that equals it with leading zeros (a
  * clerk types 2 for 02), or NULL when none or several fit. */
 static const char *code_by_number(const struct codelist *cl, const char *digits)
