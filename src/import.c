@@ -503,7 +503,7 @@ struct importer {
 	const struct form_def *def;
 	struct form_eval *ev;     /* on memdb, used by the reading thread only */
 	struct form_data data;    /* the row being checked by the reading thread */
-	struct form_data wdata;   /* the row being written by the main thread */
+	char **wvals;             /* the row being written by the main thread (its batch owns it) */
 	sqlite3 *memdb;           /* the schema in memory: the resident form's expressions */
 	/* the household form, for the households the load creates (absent: not checked) */
 	const struct form_def *hdef;
@@ -518,7 +518,7 @@ struct importer {
 	int64_t first_household, first_resident;  /* highest ids before the load */
 	int32_t *lines;           /* source line of each resident the load wrote */
 	size_t nlines, cap_lines;
-	sqlite3_stmt *find_id, *find_hh, *find_grid, *ins_hh, *ins_res, *set_head;
+	sqlite3_stmt *find_id, *find_hh, *find_grid, *ins_hh, *ins_res, *set_head, *del_hh;
 	char now[32];
 	struct import_report *rep;
 	struct strbuf problems;
@@ -527,6 +527,7 @@ struct importer {
 	char *hh_no_last;
 	int64_t hh_id_last, hh_head_last;
 	char *hh_head_name_last;
+	bool broken;              /* a write failed half-way: the whole load must roll back */
 	/* the last grid looked up, most rosters being sorted by place */
 	char *grid_key;
 	int64_t grid_id;
@@ -575,6 +576,7 @@ static bool importer_prepare(struct importer *im, char **err)
 	       prepare(im, &im->ins_hh, "INSERT INTO household (hh_no, address, grid_id, village_group,"
 			   " form_version, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)", err) &&
 	       prepare(im, &im->set_head, "UPDATE household SET head_id = ?1 WHERE id = ?2", err) &&
+	       prepare(im, &im->del_hh, "DELETE FROM household WHERE id = ?1", err) &&
 	       prepare_resident_insert(im, err);
 }
 
@@ -587,8 +589,8 @@ static void importer_finish(struct importer *im)
 	sqlite3_finalize(im->ins_hh);
 	sqlite3_finalize(im->ins_res);
 	sqlite3_finalize(im->set_head);
+	sqlite3_finalize(im->del_hh);
 	form_data_free(&im->data);
-	form_data_free(&im->wdata);
 	form_eval_free(im->ev);
 	sqlite3_close(im->memdb);
 	form_data_free(&im->hdata);
@@ -1033,7 +1035,7 @@ static char *register_problems(struct importer *im, const struct csv_row *row, c
 	struct strbuf sb = {0};
 	household_problems(im, row, h, &sb);
 	/* an ID number already there is told by the UNIQUE index when the row is written */
-	const char *rel = im->f_relation >= 0 ? im->wdata.values[im->f_relation] : NULL;
+	const char *rel = im->f_relation >= 0 ? im->wvals[im->f_relation] : NULL;
 	char *head = sb.len || !rel || strcmp(rel, "02") != 0 ? NULL : head_problem(im, h);
 	if (head)
 		sb_appendf(&sb, "%s%s", sb.len ? "; " : "", head);
@@ -1093,7 +1095,7 @@ static bool insert_resident(struct importer *im, const struct hh_state *h, int64
 		const struct field_def *f = &im->def->fields[i];
 		if (!f->column || (int)i == im->f_household)
 			continue;
-		const char *v = im->wdata.values[i];
+		const char *v = im->wvals[i];
 		if (v && *v)
 			sqlite3_bind_text(im->ins_res, ++n, v, -1, SQLITE_STATIC);
 		else
@@ -1109,7 +1111,7 @@ static bool insert_resident(struct importer *im, const struct hh_state *h, int64
 	int ext = sqlite3_extended_errcode(im->db);
 	sqlite3_reset(im->ins_res);
 	if (rc != SQLITE_DONE) {
-		char *dup = ext == SQLITE_CONSTRAINT_UNIQUE ? duplicate_problem(im, im->wdata.values[im->f_id]) : NULL;
+		char *dup = ext == SQLITE_CONSTRAINT_UNIQUE ? duplicate_problem(im, im->wvals[im->f_id]) : NULL;
 		*err = dup ? dup : xasprintf("resident: %s", sqlite3_errmsg(im->db));
 		return false;
 	}
@@ -1149,23 +1151,35 @@ static void note_line(struct importer *im, int64_t rid, long line)
 		im->nlines = k + 1;
 }
 
-/* Writes the row: a new household when needed, the resident, the head. A row whose
- * household is new is written inside a savepoint so that a failure leaves nothing. */
+/* Takes back a household this load created for a row that then failed: no
+ * savepoint per household, which cost a third of a million-row load. */
+static void drop_household(struct importer *im, int64_t id)
+{
+	sqlite3_bind_int64(im->del_hh, 1, id);
+	char *ignored = NULL;
+	if (!step_done(im, im->del_hh, "household", &ignored))
+		free(ignored);   /* the outer transaction still holds; the row is only surplus */
+	im->rep->households_new--;
+}
+
+/* Writes the row: a new household when needed, the resident, the head. For a new
+ * household an ID number already registered is refused before anything is written;
+ * otherwise the UNIQUE index tells. */
 static bool write_row(struct importer *im, const struct csv_row *row, struct hh_state *h, char **err)
 {
 	bool fresh = h->hh_no && !h->id;
-	if (fresh && store_begin(im->st, err) != 0)
+	if (fresh && (*err = duplicate_problem(im, im->wvals[im->f_id])))
 		return false;
 	int64_t rid = 0;
-	bool ok = (!fresh || insert_household(im, row, h, err)) && insert_resident(im, h, &rid, err);
-	const char *rel = im->f_relation >= 0 ? im->wdata.values[im->f_relation] : NULL;
-	if (ok && h->id && rel && strcmp(rel, "02") == 0)
-		ok = set_head(im, h, rid, err);
-	if (fresh) {
-		if (ok)
-			ok = store_commit(im->st, err) == 0;
-		else
-			store_rollback(im->st);
+	if (fresh && !insert_household(im, row, h, err))
+		return false;
+	bool ok = insert_resident(im, h, &rid, err);
+	const char *rel = im->f_relation >= 0 ? im->wvals[im->f_relation] : NULL;
+	if (!ok && fresh)
+		drop_household(im, h->id);
+	if (ok && h->id && rel && strcmp(rel, "02") == 0 && !set_head(im, h, rid, err)) {
+		im->broken = true;   /* the resident is written and cannot be taken back: stop */
+		return false;
 	}
 	free(im->hh_no_last);
 	im->hh_no_last = NULL;
@@ -1177,7 +1191,7 @@ static bool write_row(struct importer *im, const struct csv_row *row, struct hh_
 		im->hh_id_last = h->id;
 		im->hh_head_last = head ? rid : h->head;
 		free(im->hh_head_name_last);
-		im->hh_head_name_last = xstrdup(head ? im->wdata.values[form_field_index(im->def, "name")] : h->head_name);
+		im->hh_head_name_last = xstrdup(head ? im->wvals[form_field_index(im->def, "name")] : h->head_name);
 	} else {
 		h->id = 0;
 	}
@@ -1202,16 +1216,18 @@ static void note_problem(struct importer *im, long line, const char *reason)
 #define BATCH_ROWS 256
 #define QUEUE_BATCHES 4
 
-/* One row as read and checked. */
+/* One row as read and checked. Each array is one allocation with its strings
+ * (pack_strings): a row costs the writer two frees, not forty. */
 struct row_item {
-	struct csv_row raw;    /* the cells as read, owned, for the rejects file */
-	char **values;         /* the resident form's data after normalisation, owned */
+	struct csv_row raw;    /* the cells as read, for the rejects file */
+	char **values;         /* the resident form's data after normalisation */
 	char *problems;        /* the resident form's, or NULL */
 };
 
 struct batch {
 	struct row_item items[BATCH_ROWS];
 	size_t n;
+	struct batch *next;    /* on the list of written batches */
 };
 
 struct pipeline {
@@ -1219,6 +1235,9 @@ struct pipeline {
 	pthread_cond_t changed;
 	struct batch *queue[QUEUE_BATCHES];
 	size_t head, count;
+	/* batches the writer is done with, freed by the reader that allocated them
+	 * (a free from another thread contends for the allocator's lock) */
+	struct batch *written;
 	bool finished;         /* the reader is done */
 	bool stop;             /* the writer gave up: the reader stops */
 	int rc;                /* the reader's: 0 at the end of the file, -1 */
@@ -1227,24 +1246,50 @@ struct pipeline {
 	struct source *s;
 };
 
-/* Frees what a row item owns. */
-static void item_free(struct importer *im, struct row_item *it)
+/* n strings (some NULL) copied into one allocation: the pointer array, then the
+ * text. Freed with one free(). */
+static char **pack_strings(char *const *v, size_t n)
 {
-	for (size_t i = 0; i < it->raw.n; i++)
-		free(it->raw.fields[i]);
+	size_t bytes = (n ? n : 1) * sizeof(char *);
+	for (size_t i = 0; i < n; i++)
+		bytes += v[i] ? strlen(v[i]) + 1 : 0;
+	char **out = xmalloc(bytes);
+	char *text = (char *)(out + (n ? n : 1));
+	for (size_t i = 0; i < n; i++) {
+		out[i] = NULL;
+		if (v[i]) {
+			size_t len = strlen(v[i]) + 1;
+			out[i] = memcpy(text, v[i], len);
+			text += len;
+		}
+	}
+	return out;
+}
+
+/* Frees what a row item owns. */
+static void item_free(struct row_item *it)
+{
 	free(it->raw.fields);
-	for (size_t i = 0; it->values && i < im->def->nfields; i++)
-		free(it->values[i]);
 	free(it->values);
 	free(it->problems);
 }
 
 /* Frees a batch and its rows. */
-static void batch_free(struct importer *im, struct batch *b)
+static void batch_free(struct batch *b)
 {
 	for (size_t i = 0; b && i < b->n; i++)
-		item_free(im, &b->items[i]);
+		item_free(&b->items[i]);
 	free(b);
+}
+
+/* Frees a list of written batches. */
+static void batch_list_free(struct batch *b)
+{
+	while (b) {
+		struct batch *next = b->next;
+		batch_free(b);
+		b = next;
+	}
 }
 
 /* Reading thread: copies the row and checks it with the resident form. */
@@ -1252,21 +1297,18 @@ static void validate_row(struct importer *im, const struct csv_row *row, struct 
 {
 	it->raw.n = row->n;
 	it->raw.line = row->line;
-	it->raw.fields = xcalloc(row->n ? row->n : 1, sizeof *it->raw.fields);
-	for (size_t i = 0; i < row->n; i++)
-		it->raw.fields[i] = xstrdup(row->fields[i]);
+	it->raw.fields = pack_strings(row->fields, row->n);
 	char *hh = row_cell(row, im->col_hh);
 	importer_fill(im, row);
 	/* a household, new or not, counts as one for the form's rule on relation */
 	form_data_set(&im->data, (size_t)im->f_household, hh ? "0" : NULL);
 	free(hh);
 	it->problems = form_problems(im);
-	it->values = im->data.values;
-	im->data.values = xcalloc(im->def->nfields ? im->def->nfields : 1, sizeof *im->data.values);
+	it->values = pack_strings(im->data.values, im->def->nfields);
 }
 
 /* Hands a batch to the writer, waiting while the queue is full; false when the
- * writer has stopped. */
+ * writer has stopped. Frees the batches the writer has finished with. */
 static bool queue_put(struct pipeline *p, struct batch *b)
 {
 	pthread_mutex_lock(&p->mu);
@@ -1278,8 +1320,20 @@ static bool queue_put(struct pipeline *p, struct batch *b)
 		p->count++;
 		pthread_cond_broadcast(&p->changed);
 	}
+	struct batch *written = p->written;
+	p->written = NULL;
 	pthread_mutex_unlock(&p->mu);
+	batch_list_free(written);
 	return ok;
+}
+
+/* Gives a written batch back to the reader to free. */
+static void queue_return(struct pipeline *p, struct batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	b->next = p->written;
+	p->written = b;
+	pthread_mutex_unlock(&p->mu);
 }
 
 /* The next batch for the writer, or NULL when the reader is done and all is taken. */
@@ -1321,7 +1375,7 @@ static void *reader_main(void *arg)
 		}
 	}
 	if (b && (stopped || !queue_put(p, b)))
-		batch_free(p->im, b);
+		batch_free(b);
 	pthread_mutex_lock(&p->mu);
 	p->finished = true;
 	p->rc = rc < 0 ? -1 : 0;
@@ -1338,9 +1392,7 @@ static int write_item(struct importer *im, const struct source *s, struct reject
 {
 	const struct csv_row *row = &it->raw;
 	struct hh_state h = {.hh_no = row_cell(row, im->col_hh)};
-	form_data_free(&im->wdata);
-	im->wdata.values = it->values;
-	it->values = NULL;
+	im->wvals = it->values;
 	char *reason = it->problems;
 	it->problems = NULL;
 	if (!reason) {
@@ -1355,6 +1407,10 @@ static int write_item(struct importer *im, const struct source *s, struct reject
 			im->rep->imported++;
 			if (joined)
 				im->rep->households_joined++;
+		} else if (im->broken) {
+			*err = werr;
+			werr = NULL;
+			rc = -1;
 		} else {
 			reason = werr;
 			werr = NULL;
@@ -1436,7 +1492,6 @@ static int importer_start(struct importer *im, struct source *s, const struct fo
 	if (!im->ev)
 		return -1;
 	form_data_init(&im->data, im->def);
-	form_data_init(&im->wdata, im->def);
 	im->hdef = form_get(forms, "household");
 	if (im->hdef) {
 		im->hev = form_eval_new(im->hdef, im->db, err);
@@ -1480,7 +1535,7 @@ static int import_rows(struct importer *im, struct source *s, struct rejects *rj
 			if (o->progress && im->rep->rows % PROGRESS_EVERY == 0)
 				o->progress(o->progress_ctx, im->rep->rows);
 		}
-		batch_free(im, b);
+		queue_return(&p, b);
 	}
 	pthread_mutex_lock(&p.mu);
 	p.stop = true;
@@ -1488,7 +1543,8 @@ static int import_rows(struct importer *im, struct source *s, struct rejects *rj
 	pthread_mutex_unlock(&p.mu);
 	pthread_join(reader, NULL);
 	while ((b = queue_take(&p)))
-		batch_free(im, b);
+		batch_free(b);
+	batch_list_free(p.written);
 	if (rc == 0 && p.rc != 0) {
 		*err = p.err;
 		p.err = NULL;
