@@ -67,6 +67,11 @@ int store_update(struct store *st, const char *table, int64_t id,
  * the whole load. */
 int store_bulk_begin(struct store *st, char **err);
 int store_bulk_end(struct store *st, char **err);
+/* Inside a bulk load: drops table's secondary indexes (not its UNIQUE ones, which
+ * refuse a duplicate as it is written) when the table is small before the load, and
+ * store_bulk_end builds them again, one sorted pass each. Does nothing for a large
+ * table, where rebuilding would cost more than the load. */
+int store_bulk_defer_indexes(struct store *st, const char *table, char **err);
 
 /* A setting from the settings table; caller frees; NULL when absent. */
 char *store_setting(struct store *st, const char *key);

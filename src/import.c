@@ -1578,6 +1578,11 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 		while (rj.ncols && !*im.map.headers[rj.ncols - 1])
 			rj.ncols--;   /* Excel's trailing empty columns: the reason follows the last named one */
 		rc = store_bulk_begin(st, err);
+		if (rc == 0 && (store_bulk_defer_indexes(st, "resident", err) != 0 ||
+				store_bulk_defer_indexes(st, "household", err) != 0)) {
+			store_rollback(st);
+			rc = -1;
+		}
 	}
 
 	if (rc == 0) {
