@@ -21,11 +21,33 @@
 #include "text.h"
 #include "util.h"
 
+/* The value of an expression for one set of parameter values. */
+struct expr_value {
+	bool null;
+	bool truth;        /* non-zero as a number */
+	char *text;        /* NULL when null */
+};
+
+/* The last results of a pure expression by its parameter values: an import checks a
+ * million rows whose relation, living status and the like repeat, and each row's
+ * validation re-runs the derivations its normalisation just ran. */
+#define MEMO_SLOTS 8
+#define MEMO_KEY_MAX 256
+struct memo_slot {
+	char key[MEMO_KEY_MAX];
+	size_t key_len;    /* 0: empty slot */
+	struct expr_value v;
+};
+
 /* One prepared expression and, for each of its parameters, the field it reads. */
 struct expr {
 	sqlite3_stmt *stmt;
 	int *param_field;  /* [i] for parameter i + 1 */
 	int nparams;
+	bool pure;         /* reads no table and calls only pure functions: memoised */
+	struct memo_slot *memo;   /* MEMO_SLOTS of them when pure */
+	unsigned memo_next;
+	struct expr_value last;   /* the result of an evaluation not memoised */
 };
 
 struct form_eval {
@@ -60,6 +82,32 @@ static bool map_params(struct expr *e, const struct form_def *def, struct strbuf
 	return ok;
 }
 
+/* True for a function whose result depends on its arguments alone. */
+static bool is_pure_function(const char *name)
+{
+	static const char *const pure[] = {
+		"sz_id_valid", "sz_id_norm", "sz_id_sex", "sz_id_birth", "abs", "char", "coalesce",
+		"concat", "concat_ws", "glob", "hex", "ifnull", "iif", "instr", "length", "like",
+		"lower", "ltrim", "max", "min", "nullif", "octet_length", "printf", "format", "quote",
+		"replace", "round", "rtrim", "sign", "substr", "substring", "trim", "typeof",
+		"unicode", "upper",
+	};
+	for (size_t i = 0; name && i < ARRAY_LEN(pure); i++)
+		if (sqlite3_stricmp(name, pure[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Authorizer while an expression is prepared: notes whether it reads a table or
+ * calls a function that is not pure (random(), date('now'), sz_age). */
+static int note_purity(void *arg, int action, const char *a, const char *b, const char *c, const char *d)
+{
+	bool *pure = arg;
+	if (action == SQLITE_READ || (action == SQLITE_FUNCTION && !is_pure_function(b)))
+		*pure = false;
+	return SQLITE_OK;
+}
+
 /* Prepares one expression; where is "file:line: field X: key" for messages. */
 static void expr_prepare(struct expr *e, sqlite3 *db, const struct form_def *def,
 			 const char *sql, const char *where, struct strbuf *errors)
@@ -67,8 +115,13 @@ static void expr_prepare(struct expr *e, sqlite3 *db, const struct form_def *def
 	char *select = xasprintf("SELECT (%s)", sql);
 	const char *tail = NULL;
 
-	if (sqlite3_prepare_v3(db, select, -1, SQLITE_PREPARE_PERSISTENT, &e->stmt, &tail) !=
-	    SQLITE_OK) {
+	e->pure = true;
+	sqlite3_set_authorizer(db, note_purity, &e->pure);
+	int rc = sqlite3_prepare_v3(db, select, -1, SQLITE_PREPARE_PERSISTENT, &e->stmt, &tail);
+	sqlite3_set_authorizer(db, NULL, NULL);
+	if (e->pure)
+		e->memo = xcalloc(MEMO_SLOTS, sizeof *e->memo);
+	if (rc != SQLITE_OK) {
 		sb_appendf(errors, "%s: %s\n", where, sqlite3_errmsg(db));
 		e->stmt = NULL;
 	} else if (tail && *tail) {
@@ -86,8 +139,11 @@ static void expr_free(struct expr *e)
 {
 	sqlite3_finalize(e->stmt);
 	free(e->param_field);
-	e->stmt = NULL;
-	e->param_field = NULL;
+	for (size_t i = 0; e->memo && i < MEMO_SLOTS; i++)
+		free(e->memo[i].v.text);
+	free(e->memo);
+	free(e->last.text);
+	*e = (struct expr){0};
 }
 
 /* true when the database has table (a view counts too). */
@@ -274,32 +330,73 @@ static void expr_done(const struct expr *e)
 	sqlite3_clear_bindings(e->stmt);
 }
 
-/* The expression as a truth value. */
-static enum truth expr_truth(const struct expr *e, const struct form_data *d)
+/* The parameter values as one memo key, each value after its length (NULL and empty
+ * alike, as they are bound); 0 when they do not fit, else the key's length. */
+static size_t memo_key(const struct expr *e, const struct form_data *d, char key[MEMO_KEY_MAX])
 {
-	enum truth t = TRUTH_ERROR;
-	if (expr_run(e, d) == SQLITE_ROW) {
-		if (sqlite3_column_type(e->stmt, 0) == SQLITE_NULL)
-			t = TRUTH_NULL;
-		else
-			t = sqlite3_column_double(e->stmt, 0) != 0.0 ? TRUTH_TRUE : TRUTH_FALSE;
+	size_t len = 0;
+	for (int i = 0; i < e->nparams; i++) {
+		const char *v = d->values[e->param_field[i]];
+		size_t n = v ? strlen(v) : 0;
+		if (len + n + 2 > MEMO_KEY_MAX)
+			return 0;
+		key[len++] = (char)(n & 0xff);
+		key[len++] = (char)(n >> 8);
+		memcpy(key + len, v ? v : "", n);
+		len += n;
 	}
-	expr_done(e);
-	return t;
+	return len ? len : 1;   /* no parameters: one key */
 }
 
-/* The expression's value as text, NULL when it is NULL or fails. Caller frees. */
-static char *expr_text(const struct expr *e, const struct form_data *d)
+/* Evaluates the expression into *out (owned by e, valid until its next
+ * evaluation); false when it fails. */
+static bool expr_eval(struct expr *e, const struct form_data *d, const struct expr_value **out)
 {
-	char *v = NULL;
-	if (expr_run(e, d) == SQLITE_ROW && sqlite3_column_type(e->stmt, 0) != SQLITE_NULL)
-		v = xstrdup((const char *)sqlite3_column_text(e->stmt, 0));
-	expr_done(e);
-	if (v && !*v) {
-		free(v);
-		v = NULL;
+	char key[MEMO_KEY_MAX];
+	size_t key_len = e->memo ? memo_key(e, d, key) : 0;
+	bool memo = key_len > 0;
+	for (size_t i = 0; memo && i < MEMO_SLOTS; i++)
+		if (e->memo[i].key_len == key_len && memcmp(e->memo[i].key, key, key_len) == 0) {
+			*out = &e->memo[i].v;
+			return true;
+		}
+	if (expr_run(e, d) != SQLITE_ROW) {
+		expr_done(e);
+		return false;
 	}
-	return v;
+	struct expr_value v = {.null = sqlite3_column_type(e->stmt, 0) == SQLITE_NULL};
+	v.truth = !v.null && sqlite3_column_double(e->stmt, 0) != 0.0;
+	v.text = v.null ? NULL : xstrdup((const char *)sqlite3_column_text(e->stmt, 0));
+	expr_done(e);
+	struct expr_value *slot = &e->last;
+	if (memo) {
+		struct memo_slot *m = &e->memo[e->memo_next++ % MEMO_SLOTS];
+		memcpy(m->key, key, key_len);
+		m->key_len = key_len;
+		slot = &m->v;
+	}
+	free(slot->text);
+	*slot = v;
+	*out = slot;
+	return true;
+}
+
+/* The expression as a truth value. */
+static enum truth expr_truth(struct expr *e, const struct form_data *d)
+{
+	const struct expr_value *v;
+	if (!expr_eval(e, d, &v))
+		return TRUTH_ERROR;
+	return v->null ? TRUTH_NULL : v->truth ? TRUTH_TRUE : TRUTH_FALSE;
+}
+
+/* The expression's value as text, NULL when it is NULL, empty or fails. Caller frees. */
+static char *expr_text(struct expr *e, const struct form_data *d)
+{
+	const struct expr_value *v;
+	if (!expr_eval(e, d, &v) || !v->text || !*v->text)
+		return NULL;
+	return xstrdup(v->text);
 }
 
 bool form_field_relevant(struct form_eval *ev, const struct form_data *d, size_t field)
@@ -692,7 +789,7 @@ static char *length_problem(const struct field_def *f, const char *v)
  * derivation contradicts, else NULL. Caller frees. */
 static char *derive_problem(struct form_eval *ev, const struct form_data *d, size_t i)
 {
-	const struct expr *e = &ev->derives[i];
+	struct expr *e = &ev->derives[i];
 	const struct field_def *f = &d->def->fields[i];
 	if (!e->stmt || f->readonly)
 		return NULL;
