@@ -421,6 +421,14 @@ static bool is_middle_dot_lookalike(wchar_t c)
  * characters (a minority name, 民委发〔2016〕33号) into U+00B7. Caller frees. */
 static char *normalize_text(const char *v, bool keep_lines)
 {
+	/* Chinese text is mostly lead bytes E4-E9: with none of the lead bytes of
+	 * Unicode spaces (C2, E1, E2, E3), dot look-alikes (CE, E2, E3, EF) or full-width
+	 * forms, and no ASCII space at the ends or tab inside, the text is already
+	 * normal and a copy will do */
+	size_t len = strlen(v);
+	if (strpbrk(v, "\xC2\xCE\xE1\xE2\xE3\xEF") == NULL && (keep_lines || !strchr(v, '\t')) &&
+	    (len == 0 || (UCH(v[0]) > ' ' && UCH(v[len - 1]) > ' ')) && text_utf8_valid(v, len, NULL))
+		return xstrdup(v);
 	size_t n, start = 0;
 	wchar_t *ws = text_to_wcs(v, &n);
 

@@ -242,8 +242,31 @@ static bool is_trim_space(wchar_t c)
 	       c == L'\f';
 }
 
+/* True when s is valid UTF-8 without any of the lead bytes in leads: the text holds
+ * none of the characters a normaliser would change, so a copy will do. */
+static bool free_of_leads(const char *s, const char *leads)
+{
+	size_t len = strlen(s);
+	return strpbrk(s, leads) == NULL && text_utf8_valid(s, len, NULL);
+}
+
+/* A copy of s without ASCII white space at either end. */
+static char *trim_ascii_copy(const char *s)
+{
+	size_t start = 0, n = strlen(s);
+	while (start < n && is_trim_space((unsigned char)s[start]))
+		start++;
+	while (n > start && is_trim_space((unsigned char)s[n - 1]))
+		n--;
+	return xstrndup(s + start, n - start);
+}
+
 char *text_normalize_ascii(const char *utf8)
 {
+	/* no full-width form (EF BC/BD xx) and no ideographic space (E3 80 80): only
+	 * the ends to trim, without a round trip through wide characters per cell */
+	if (utf8 && free_of_leads(utf8, "\xEF\xE3"))
+		return trim_ascii_copy(utf8);
 	size_t n, start = 0;
 	wchar_t *ws = text_to_wcs(utf8, &n);
 
