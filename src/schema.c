@@ -261,8 +261,8 @@ int schema_search_keys_fill(sqlite3 *db, sqlite3_int64 first, sqlite3_int64 last
 	/* sorting first turns a million random b-tree inserts into appends */
 	static const char sql[] =
 		"INSERT OR IGNORE INTO resident_key(key, resident_id)"
-		" SELECT j.value, r.id FROM resident r,"
-		" json_each(sz_search_keys(r.name, r.id_number, r.phone)) j"
+		" SELECT k.key, r.id FROM resident r,"
+		" sz_search_key_rows(r.name, r.id_number, r.phone) k"
 		" WHERE r.id BETWEEN ?1 AND ?2 ORDER BY 1, 2";
 	sqlite3_stmt *stmt = NULL;
 	/* a second thread for the sorter: the load's reading thread is done by now */

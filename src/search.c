@@ -42,13 +42,14 @@ static void json_string(struct strbuf *sb, const char *s)
 	sb_append(sb, "\"");
 }
 
-/* Appends one key, kind prefix + text, to the JSON array being built. */
-static void json_key(struct strbuf *sb, const char *kind, const char *text)
+/* Adds one key, kind prefix + text. */
+static void add_key(struct search_keys *k, const char *kind, const char *text)
 {
-	char *key = xasprintf("%s%s", kind, text);
-	sb_append(sb, sb->len > 1 ? "," : "");
-	json_string(sb, key);
-	free(key);
+	if (k->n == k->cap) {
+		k->cap = k->cap ? k->cap * 2 : 8;
+		k->keys = xrealloc(k->keys, k->cap * sizeof *k->keys);
+	}
+	k->keys[k->n++] = xasprintf("%s%s", kind, text);
 }
 
 /* Reverses an ASCII string in place: tails become prefixes. */
@@ -97,11 +98,11 @@ static char *trimmed(const char *s)
 
 /* n: every suffix of the name (a substring is a prefix of one of them), p: the
  * pinyin initials. */
-static void name_keys(struct strbuf *sb, const char *raw)
+static void name_keys(struct search_keys *k, const char *raw)
 {
 	char *name = trimmed(raw);
 	for (const char *p = name; *p;) {
-		json_key(sb, "n:", p);
+		add_key(k, "n:", p);
 		p++;
 		while ((UCH(*p) & 0xc0) == 0x80)
 			p++;
@@ -113,34 +114,54 @@ static void name_keys(struct strbuf *sb, const char *raw)
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = strcmp(initials[i], initials[j]) == 0;
 		if (!seen && *initials[i])
-			json_key(sb, "p:", initials[i]);
+			add_key(k, "p:", initials[i]);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(initials[i]);
 	free(name);
 }
 
-char *search_keys_json(const char *name, const char *id_number, const char *phone)
+void search_keys_make(const char *name, const char *id_number, const char *phone, struct search_keys *out)
 {
-	struct strbuf sb = {0};
-	sb_append(&sb, "[");
+	*out = (struct search_keys){0};
 	if (name)
-		name_keys(&sb, name);
+		name_keys(out, name);
 	if (id_number) {
 		char *id = id_key_text(id_number);
 		reverse(id);
 		if (*id)
-			json_key(&sb, "i:", id);
+			add_key(out, "i:", id);
 		free(id);
 	}
 	if (phone) {
 		char *digits = phone_digits(phone);
 		reverse(digits);
 		if (*digits)
-			json_key(&sb, "m:", digits);
+			add_key(out, "m:", digits);
 		free(digits);
 	}
+}
+
+void search_keys_free(struct search_keys *k)
+{
+	for (size_t i = 0; i < k->n; i++)
+		free(k->keys[i]);
+	free(k->keys);
+	*k = (struct search_keys){0};
+}
+
+char *search_keys_json(const char *name, const char *id_number, const char *phone)
+{
+	struct search_keys k;
+	search_keys_make(name, id_number, phone, &k);
+	struct strbuf sb = {0};
+	sb_append(&sb, "[");
+	for (size_t i = 0; i < k.n; i++) {
+		sb_append(&sb, i ? "," : "");
+		json_string(&sb, k.keys[i]);
+	}
 	sb_append(&sb, "]");
+	search_keys_free(&k);
 	return sb_take(&sb);
 }
 

@@ -3,6 +3,7 @@
 #include "sqlfn.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "idcard.h"
 #include "search.h"
@@ -85,6 +86,136 @@ static void fn_search_keys(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, json, -1, free);
 }
 
+/* ---- sz_search_key_rows(name, id_number, phone): the keys as rows ----
+ *
+ * The same keys as sz_search_keys(), one row each, for the bulk fill: a million
+ * residents' keys without building and parsing a million JSON arrays. */
+
+enum { KEYS_COL_KEY, KEYS_COL_NAME, KEYS_COL_ID, KEYS_COL_PHONE };
+
+struct keys_cursor {
+	sqlite3_vtab_cursor base;
+	struct search_keys keys;
+	size_t at;
+};
+
+static int keys_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+			sqlite3_vtab **out, char **err)
+{
+	int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(key TEXT, name HIDDEN, id_number HIDDEN, phone HIDDEN)");
+	if (rc != SQLITE_OK)
+		return rc;
+	*out = sqlite3_malloc(sizeof **out);
+	if (!*out)
+		return SQLITE_NOMEM;
+	memset(*out, 0, sizeof **out);
+	sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+	return SQLITE_OK;
+}
+
+static int keys_disconnect(sqlite3_vtab *vt)
+{
+	sqlite3_free(vt);
+	return SQLITE_OK;
+}
+
+/* The three arguments are equality constraints on the hidden columns, passed to
+ * xFilter in column order (idxNum has a bit for each one given). */
+static int keys_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
+{
+	int argv_of[3] = {-1, -1, -1};
+	for (int i = 0; i < info->nConstraint; i++) {
+		const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+		if (c->iColumn < KEYS_COL_NAME || c->op != SQLITE_INDEX_CONSTRAINT_EQ)
+			continue;
+		if (!c->usable)
+			return SQLITE_CONSTRAINT;
+		argv_of[c->iColumn - KEYS_COL_NAME] = i;
+	}
+	int n = 0;
+	info->idxNum = 0;
+	for (int k = 0; k < 3; k++)
+		if (argv_of[k] >= 0) {
+			info->aConstraintUsage[argv_of[k]].argvIndex = ++n;
+			info->aConstraintUsage[argv_of[k]].omit = 1;
+			info->idxNum |= 1 << k;
+		}
+	info->estimatedCost = 10;
+	info->estimatedRows = 8;
+	return SQLITE_OK;
+}
+
+static int keys_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
+{
+	struct keys_cursor *c = sqlite3_malloc(sizeof *c);
+	if (!c)
+		return SQLITE_NOMEM;
+	memset(c, 0, sizeof *c);
+	*out = &c->base;
+	return SQLITE_OK;
+}
+
+static int keys_close(sqlite3_vtab_cursor *cur)
+{
+	struct keys_cursor *c = (struct keys_cursor *)cur;
+	search_keys_free(&c->keys);
+	sqlite3_free(c);
+	return SQLITE_OK;
+}
+
+static int keys_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, int argc,
+		       sqlite3_value **argv)
+{
+	struct keys_cursor *c = (struct keys_cursor *)cur;
+	const char *arg[3] = {NULL, NULL, NULL};
+	for (int k = 0, i = 0; k < 3; k++)
+		if (idx_num & (1 << k))
+			arg[k] = arg_text(argv[i++]);
+	search_keys_free(&c->keys);
+	search_keys_make(arg[0], arg[1], arg[2], &c->keys);
+	c->at = 0;
+	return SQLITE_OK;
+}
+
+static int keys_next(sqlite3_vtab_cursor *cur)
+{
+	((struct keys_cursor *)cur)->at++;
+	return SQLITE_OK;
+}
+
+static int keys_eof(sqlite3_vtab_cursor *cur)
+{
+	struct keys_cursor *c = (struct keys_cursor *)cur;
+	return c->at >= c->keys.n;
+}
+
+static int keys_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
+{
+	struct keys_cursor *c = (struct keys_cursor *)cur;
+	if (col == KEYS_COL_KEY)
+		sqlite3_result_text(ctx, c->keys.keys[c->at], -1, SQLITE_TRANSIENT);
+	return SQLITE_OK;
+}
+
+static int keys_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+	*rowid = (sqlite3_int64)((struct keys_cursor *)cur)->at;
+	return SQLITE_OK;
+}
+
+static const sqlite3_module keys_module = {
+	.xConnect = keys_connect,
+	.xBestIndex = keys_best_index,
+	.xDisconnect = keys_disconnect,
+	.xOpen = keys_open,
+	.xClose = keys_close,
+	.xFilter = keys_filter,
+	.xNext = keys_next,
+	.xEof = keys_eof,
+	.xColumn = keys_column,
+	.xRowid = keys_rowid,
+};
+
 int sqlfn_register(sqlite3 *db)
 {
 	static const struct {
@@ -108,5 +239,6 @@ int sqlfn_register(sqlite3 *db)
 		if (rc != SQLITE_OK)
 			return rc;
 	}
-	return SQLITE_OK;
+	/* eponymous only: no xCreate, so it cannot be made a table of the schema */
+	return sqlite3_create_module(db, "sz_search_key_rows", &keys_module, NULL);
 }
