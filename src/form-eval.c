@@ -455,6 +455,11 @@ static char *normalize_date(const char *v)
 	int y, m, d, used = 0;
 	size_t len = strlen(v);
 
+	/* already YYYY-MM-DD: the answer below would be the same text (or none, and the
+	 * caller keeps the text), without three sscanf calls per imported date */
+	if (len == 10 && v[4] == '-' && v[7] == '-' && strspn(v, "0123456789") == 4 &&
+	    strspn(v + 5, "0123456789") == 2 && strspn(v + 8, "0123456789") == 2)
+		return xstrdup(v);
 	if (len == 8 && strspn(v, "0123456789") == 8)
 		return xasprintf("%.4s-%.2s-%.2s", v, v + 4, v + 6);
 	if (sscanf(v, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 ||
