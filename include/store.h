@@ -63,9 +63,10 @@ int store_update(struct store *st, const char *table, int64_t id,
  * audit entry is written for it, and updates of those rows are not audited either.
  * store_bulk_end fills the new residents' search keys in key order (far faster than
  * a million trigger runs), writes one audit entry per table (action "bulk", row_id
- * the first id, after {"first","last","count"}) and commits. store_rollback undoes
+ * the first id, after {"first","last","count"}, reason what the load was, for
+ * example the file an import read) and commits. store_rollback undoes
  * the whole load. */
-int store_bulk_begin(struct store *st, char **err);
+int store_bulk_begin(struct store *st, const char *reason, char **err);
 int store_bulk_end(struct store *st, char **err);
 /* Inside a bulk load: drops table's secondary indexes (not its UNIQUE ones, which
  * refuse a duplicate as it is written) when the table is small before the load, and

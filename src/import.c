@@ -1579,7 +1579,10 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 		rj.ncols = im.map.n;
 		while (rj.ncols && !*im.map.headers[rj.ncols - 1])
 			rj.ncols--;   /* Excel's trailing empty columns: the reason follows the last named one */
-		rc = store_bulk_begin(st, err);
+		/* the file named in the load's audit entries: who imported what, and when */
+		char *reason = xasprintf(_("import of %s"), path);
+		rc = store_bulk_begin(st, reason, err);
+		free(reason);
 		if (rc == 0 && (store_bulk_defer_indexes(st, "resident", err) != 0 ||
 				store_bulk_defer_indexes(st, "household", err) != 0)) {
 			store_rollback(st);

@@ -1383,7 +1383,7 @@ int service_demo(struct store *st, unsigned seed, long count, char **err)
 	d.weights = xcalloc(d.cat->n, sizeof(*d.weights));
 	for (size_t i = 0; i < d.cat->n; i++)
 		d.weight_sum += d.weights[i] = demo_item_weight(d.cat->items[i].code);
-	int rc = store_bulk_begin(st, err);
+	int rc = store_bulk_begin(st, _("demo service requests"), err);
 	if (rc == 0) {
 		d.next_id = query_int(db, "SELECT coalesce(max(id), 0) + 1 FROM service_request", 0, NULL, 1);
 		rc = sqlite3_prepare_v2(db,

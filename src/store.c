@@ -63,6 +63,7 @@ struct store {
 	bool bulk;
 	struct bulk_range *ranges;
 	size_t nranges;
+	char *bulk_reason; /* what the load is, kept in its audit entries */
 	char **deferred;   /* CREATE INDEX statements to run again at store_bulk_end */
 	size_t ndeferred;
 };
@@ -306,6 +307,7 @@ void store_close(struct store *st)
 		free(st->ranges[i].table);
 	free(st->ranges);
 	free(st->deferred);
+	free(st->bulk_reason);
 	if (st->db && st->depth > 0)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close_v2(st->db);
@@ -802,7 +804,7 @@ static int bulk_snapshot(struct store *st, char **err)
 	return 0;
 }
 
-int store_bulk_begin(struct store *st, char **err)
+int store_bulk_begin(struct store *st, const char *reason, char **err)
 {
 	if (st->depth != 0) {
 		set_error(err, "%s", _("a bulk load must be its own transaction"));
@@ -815,6 +817,8 @@ int store_bulk_begin(struct store *st, char **err)
 		return -1;
 	}
 	st->bulk = true;
+	free(st->bulk_reason);
+	st->bulk_reason = reason ? xstrdup(reason) : NULL;
 	return 0;
 }
 
@@ -838,7 +842,7 @@ static int bulk_finish_table(struct store *st, struct bulk_range *r, char **err)
 		return 0;
 	char *after = xasprintf("{\"first\":%lld,\"last\":%lld,\"count\":%lld}",
 				(long long)first, (long long)last, (long long)count);
-	int rc = write_audit(st, r->table, first, "bulk", NULL, after, NULL, err);
+	int rc = write_audit(st, r->table, first, "bulk", NULL, after, st->bulk_reason, err);
 	free(after);
 	if (rc == 0 && strcmp(r->table, "resident") == 0)
 		rc = schema_search_keys_fill(st->db, first, last, err);

@@ -163,6 +163,11 @@ static void test_gbk_roster(void)
 	/* the load is audited as one entry per table, the search finds the new people */
 	CHECK_QUERY(st, "SELECT group_concat(tbl || ':' || action || ':' || json_extract(after, '$.count'), ' ')"
 		    " FROM audit WHERE action = 'bulk'", "household:bulk:2 resident:bulk:5");
+	/* and names the file it came from */
+	char *reason = xasprintf("SELECT count(*) FROM audit WHERE action = 'bulk' AND tbl = 'resident'"
+				 " AND instr(reason, '%s') > 0", path);
+	CHECK_QUERY(st, reason, "1");
+	free(reason);
 	CHECK_QUERY(st, "SELECT count(*) FROM resident_key k JOIN resident r ON r.id = k.resident_id"
 		    " WHERE r.name = '龙德明' AND k.key = 'p:ldm'", "1");
 	char *report = NULL;

@@ -490,7 +490,7 @@ static void test_bulk(void)
 	store_set_operator(st, "demo", &err);
 	int64_t early = add_resident(st, "早先", NULL);
 	long long audits = audit_count(st);
-	CHECK(store_bulk_begin(st, &err) == 0);
+	CHECK(store_bulk_begin(st, "测试载入", &err) == 0);
 	/* a small register: its secondary indexes go for the load and come back at its end */
 	CHECK(store_bulk_defer_indexes(st, "resident", &err) == 0);
 	CHECK_INT(query_int(st, "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'resident' AND type = 'index'", 0), 1);
@@ -528,7 +528,7 @@ static void test_bulk(void)
 	CHECK_INT(store_check(st, NULL), 1);  /* the household's head is not its member */
 	free(report);
 	/* a load rolled back leaves nothing, and the triggers still work */
-	CHECK(store_bulk_begin(st, &err) == 0);
+	CHECK(store_bulk_begin(st, "测试载入", &err) == 0);
 	CHECK(store_bulk_defer_indexes(st, "resident", &err) == 0);
 	CHECK_INT(query_int(st, "SELECT count(*) FROM sqlite_schema WHERE name = 'resident_name_birth'", 0), 0);
 	add_resident(st, "作废", NULL);
