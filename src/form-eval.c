@@ -310,7 +310,7 @@ static void bind_value(sqlite3_stmt *st, int i, const struct field_def *f, const
 	else if (f->type == FIELD_DECIMAL && is_decimal_text(v))
 		sqlite3_bind_double(st, i, strtod(v, NULL));
 	else
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);   /* cleared before v can change */
 }
 
 /* Binds the record and steps; SQLITE_ROW when there is a value to read. */
