@@ -1152,14 +1152,17 @@ static void note_line(struct importer *im, int64_t rid, long line)
 }
 
 /* Takes back a household this load created for a row that then failed: no
- * savepoint per household, which cost a third of a million-row load. */
+ * savepoint per household, which cost a third of a million-row load. When even that
+ * fails the load must stop rather than keep an empty household. */
 static void drop_household(struct importer *im, int64_t id)
 {
 	sqlite3_bind_int64(im->del_hh, 1, id);
-	char *ignored = NULL;
-	if (!step_done(im, im->del_hh, "household", &ignored))
-		free(ignored);   /* the outer transaction still holds; the row is only surplus */
-	im->rep->households_new--;
+	char *err = NULL;
+	if (step_done(im, im->del_hh, "household", &err))
+		im->rep->households_new--;
+	else
+		im->broken = true;
+	free(err);
 }
 
 /* Writes the row: a new household when needed, the resident, the head. For a new
