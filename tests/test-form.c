@@ -594,6 +594,56 @@ static void test_eval_errors(sqlite3 *db)
 	}
 }
 
+/* Expressions remember their results by parameter values only when nothing else can
+ * change them: one that reads a table sees the table as it is now, one that calls
+ * sz_age sees today as it is now, a pure one still follows its parameters. */
+static void test_memo(sqlite3 *db)
+{
+	char *dir = temp_dir(), *errors = NULL, *err = NULL;
+	write_file(dir, "m.form",
+		   "[form]\ntitle = M\ntable = resident\n\n"
+		   "[field name]\nlabel = N\n"
+		   "constraint = :name NOT IN (SELECT value FROM settings WHERE key = 'memo.banned')\n"
+		   "constraint_msg = banned\n\n"
+		   "[field birth_date]\nlabel = B\ntype = date\n\n"
+		   "[field notes]\nlabel = A\nreadonly = yes\nderive = sz_age(:birth_date)\n\n"
+		   "[field phone]\nlabel = P\nconstraint = length(:phone) < 5\nconstraint_msg = too long\n");
+	struct form_registry *reg = form_registry_load(dir, NULL, &errors);
+	CHECK_STR(errors, NULL);
+	const struct form_def *def = form_get(reg, "m");
+	struct form_eval *ev = def ? form_eval_new(def, db, &err) : NULL;
+	CHECK(ev != NULL);
+	if (ev) {
+		struct form_data d = { .def = def };
+		form_data_init(&d, def);
+		setenv("SHANZHI_TODAY", "2025-06-01", 1);
+		type_into(ev, &d, "name", "甲");
+		type_into(ev, &d, "birth_date", "1980-06-02");
+		type_into(ev, &d, "phone", "123");
+		CHECK_STR(value_of(&d, "notes"), "44");
+		CHECK_PROBLEMS(ev, &d, "");
+		CHECK(sqlite3_exec(db, "INSERT INTO settings (key, value) VALUES ('memo.banned', '甲')",
+				   NULL, NULL, NULL) == SQLITE_OK);
+		CHECK_PROBLEMS(ev, &d, "N: banned\n");
+		setenv("SHANZHI_TODAY", "2025-06-02", 1);
+		form_normalize_and_derive(ev, &d, -1);
+		CHECK_STR(value_of(&d, "notes"), "45");
+		type_into(ev, &d, "phone", "123456");
+		CHECK_PROBLEMS(ev, &d, "N: banned\nP: too long\n");
+		type_into(ev, &d, "phone", "123");
+		CHECK_PROBLEMS(ev, &d, "N: banned\n");
+		sqlite3_exec(db, "DELETE FROM settings WHERE key = 'memo.banned'", NULL, NULL, NULL);
+		setenv("SHANZHI_TODAY", "2026-01-01", 1);
+		form_data_free(&d);
+	}
+	form_eval_free(ev);
+	form_registry_free(reg);
+	free(err);
+	free(errors);
+	remove_files((const char *const[]){ dir }, 1);
+	free(dir);
+}
+
 /* The household form: a number without spaces is required; the head is read-only. */
 static void test_household(struct form_eval *ev, const struct form_def *def)
 {
@@ -686,6 +736,7 @@ int main(void)
 	if (hev)
 		test_household(hev, hh);
 	test_eval_errors(store_db(st));
+	test_memo(store_db(st));
 	form_eval_free(ev);
 	form_eval_free(hev);
 	free(err);
