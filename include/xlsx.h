@@ -24,6 +24,9 @@ struct sheet_reader *sheet_open(const char *path, enum sheet_kind kind, char **e
 /* 1 with a row, 0 at the end, -1 with *err. Fields are valid until the next call. */
 int sheet_read(struct sheet_reader *r, struct csv_row *row, char **err);
 void sheet_close(struct sheet_reader *r);
+/* How many bytes of a workbook's shared strings are kept in memory before the table
+ * moves to a temporary file (8 MiB unless changed; tests make it small). */
+void sheet_set_shared_memory_max(size_t bytes);
 
 /* True when path ends in .xlsx / .xls (any case). */
 bool sheet_is_xlsx(const char *path);

@@ -1,8 +1,10 @@
 /* xlsx: .xlsx and .xls rows in, .xlsx rows out, through Debian's libraries.
  *
  * .xlsx is a zip of XML parts: libzip opens the container and each part is streamed
- * through libxml2's xmlTextReader, so a worksheet is never held whole (the shared
- * string table is, as every reader of the format must). The first worksheet is the
+ * through libxml2's xmlTextReader, so a worksheet is never held whole. The shared
+ * string table, which every cell of text points into, is held in memory while it is
+ * small and moved to a temporary SQLite file when it is not: a million-row roster's
+ * names, ID numbers and phones are millions of strings. The first worksheet is the
  * one workbook.xml lists first, found through its relationship part. */
 #include "xlsx.h"
 
@@ -16,6 +18,7 @@
 #include <xlsxwriter.h>
 #include <zip.h>
 #include <freexl.h>
+#include <sqlite3.h>
 
 #include "i18n.h"
 #include "util.h"
@@ -25,13 +28,27 @@
 #define XLSX_MAX_ROWS 1048576
 #define XLSX_MAX_COLS 16384
 
+/* The shared string table: strings by index, in memory up to shared_memory_max
+ * bytes, then all of them in a temporary database (rowid = index + 1). */
+struct shared_table {
+	char **mem;
+	size_t n, cap, bytes;
+	sqlite3 *db;
+	sqlite3_stmt *ins, *get;
+	/* the last few looked up by index: 男, 汉族, 户主 repeat on every row */
+	char *recent[256];
+	size_t recent_index[256];
+};
+
+/* Text and bookkeeping of the shared strings kept in memory, at most. */
+static size_t shared_memory_max = 8u << 20;
+
 struct sheet_reader {
 	enum sheet_kind kind;
 	/* .xlsx */
 	zip_t *zip;
 	xmlTextReaderPtr xml;
-	char **shared;          /* the shared string table */
-	size_t nshared;
+	struct shared_table shared;
 	/* .xls */
 	const void *xls;
 	unsigned xls_rows, xls_row;
@@ -202,23 +219,120 @@ static char *read_rich_text(xmlTextReaderPtr x, const char *end)
 	return sb_take(&sb);
 }
 
-/* Loads the shared string table (absent in a workbook of numbers only). */
-static void load_shared(struct sheet_reader *r)
+/* ---- the shared string table ---- */
+
+void sheet_set_shared_memory_max(size_t bytes)
+{
+	shared_memory_max = bytes;
+}
+
+/* Moves the table to a temporary database; false when SQLite cannot make one. */
+static bool shared_spill(struct shared_table *t)
+{
+	/* "": a private temporary file, removed when closed; its cache is 1 MiB */
+	if (sqlite3_open_v2("", &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_exec(t->db, "PRAGMA cache_size = -1024; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+			 "CREATE TABLE s (t TEXT NOT NULL); BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(t->db, "INSERT INTO s (rowid, t) VALUES (?1, ?2)", -1, &t->ins, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(t->db, "SELECT t FROM s WHERE rowid = ?1", -1, &t->get, NULL) != SQLITE_OK)
+		return false;
+	for (size_t i = 0; i < t->n; i++) {
+		sqlite3_bind_int64(t->ins, 1, (sqlite3_int64)i + 1);
+		sqlite3_bind_text(t->ins, 2, t->mem[i], -1, SQLITE_STATIC);
+		int rc = sqlite3_step(t->ins);
+		sqlite3_reset(t->ins);
+		if (rc != SQLITE_DONE)
+			return false;
+		free(t->mem[i]);
+	}
+	free(t->mem);
+	t->mem = NULL;
+	t->cap = 0;
+	return true;
+}
+
+/* Adds string number t->n (taken); false when it could not be kept. */
+static bool shared_add(struct shared_table *t, char *s)
+{
+	size_t len = strlen(s);
+	if (!t->db && t->bytes + len + 1 + 3 * sizeof(char *) > shared_memory_max && !shared_spill(t)) {
+		free(s);
+		return false;
+	}
+	if (t->db) {
+		sqlite3_bind_int64(t->ins, 1, (sqlite3_int64)t->n + 1);
+		sqlite3_bind_text(t->ins, 2, s, (int)len, free);
+		int rc = sqlite3_step(t->ins);
+		sqlite3_reset(t->ins);
+		if (rc != SQLITE_DONE)
+			return false;
+	} else {
+		if (t->n == t->cap) {
+			t->cap = t->cap ? t->cap * 2 : 256;
+			t->mem = xrealloc(t->mem, t->cap * sizeof *t->mem);
+		}
+		t->mem[t->n] = s;
+		t->bytes += len + 1 + 3 * sizeof(char *);   /* the pointer and malloc's own */
+	}
+	t->n++;
+	return true;
+}
+
+/* String number i (a copy), or NULL when there is no such string. */
+static char *shared_get(struct shared_table *t, size_t i)
+{
+	if (i >= t->n)
+		return NULL;
+	if (!t->db)
+		return xstrdup(t->mem[i]);
+	size_t slot = i % ARRAY_LEN(t->recent);
+	if (t->recent[slot] && t->recent_index[slot] == i)
+		return xstrdup(t->recent[slot]);
+	char *v = NULL;
+	sqlite3_bind_int64(t->get, 1, (sqlite3_int64)i + 1);
+	if (sqlite3_step(t->get) == SQLITE_ROW)
+		v = xstrdup((const char *)sqlite3_column_text(t->get, 0));
+	sqlite3_reset(t->get);
+	if (v) {
+		free(t->recent[slot]);
+		t->recent[slot] = xstrdup(v);
+		t->recent_index[slot] = i;
+	}
+	return v;
+}
+
+static void shared_free(struct shared_table *t)
+{
+	for (size_t i = 0; t->mem && i < t->n; i++)
+		free(t->mem[i]);
+	free(t->mem);
+	for (size_t i = 0; i < ARRAY_LEN(t->recent); i++)
+		free(t->recent[i]);
+	sqlite3_finalize(t->ins);
+	sqlite3_finalize(t->get);
+	sqlite3_close(t->db);   /* the temporary file goes with it */
+	memset(t, 0, sizeof *t);
+}
+
+/* Loads the shared string table (absent in a workbook of numbers only); false with
+ * *err when it cannot be kept. */
+static bool load_shared(struct sheet_reader *r, char **err)
 {
 	xmlTextReaderPtr x = open_part(r->zip, "xl/sharedStrings.xml");
-	size_t cap = 0;
-	while (x && xmlTextReaderRead(x) == 1) {
+	bool ok = true;
+	while (ok && x && xmlTextReaderRead(x) == 1) {
 		if (!at_start(x, "si"))
 			continue;
 		char *s = xmlTextReaderIsEmptyElement(x) ? xstrdup("") : read_rich_text(x, "si");
-		if (r->nshared == cap) {
-			cap = cap ? cap * 2 : 256;
-			r->shared = xrealloc(r->shared, cap * sizeof *r->shared);
-		}
-		r->shared[r->nshared++] = s;
+		ok = shared_add(&r->shared, s);
 	}
 	if (x)
 		xmlFreeTextReader(x);
+	if (!ok && err)
+		*err = xasprintf(_("%s: the shared strings cannot be kept (%s)"), r->path,
+				 r->shared.db ? sqlite3_errmsg(r->shared.db) : _("no temporary file"));
+	return ok;
 }
 
 /* Column index of a cell reference ("AB12" -> 27); -1 when there is none. */
@@ -256,8 +370,10 @@ static char *read_cell(struct sheet_reader *r, const char *type)
 	if (type && strcmp(type, "s") == 0) {
 		char *end;
 		unsigned long i = strtoul(value, &end, 10);
+		bool number = *end == '\0';   /* read before value goes: end points into it */
 		free(value);
-		return *end == '\0' && i < r->nshared ? xstrdup(r->shared[i]) : xstrdup("");
+		char *shared = number ? shared_get(&r->shared, i) : NULL;
+		return shared ? shared : xstrdup("");
 	}
 	if (type && strcmp(type, "b") == 0) {
 		char *b = xstrdup(strcmp(value, "1") == 0 ? "TRUE" : "FALSE");
@@ -317,8 +433,9 @@ static bool xlsx_open(struct sheet_reader *r, const char *path, char **err)
 			*err = xasprintf(_("%s: not an .xlsx workbook (it cannot be opened as one)"), path);
 		return false;
 	}
+	if (!load_shared(r, err))
+		return false;
 	char *part = first_sheet_part(r->zip);
-	load_shared(r);
 	r->xml = open_part(r->zip, part);
 	if (!r->xml && err)
 		*err = xasprintf(_("%s: the workbook has no worksheet %s"), path, part);
@@ -440,9 +557,7 @@ void sheet_close(struct sheet_reader *r)
 		xmlFreeTextReader(r->xml);
 	if (r->zip)
 		zip_discard(r->zip);
-	for (size_t i = 0; i < r->nshared; i++)
-		free(r->shared[i]);
-	free(r->shared);
+	shared_free(&r->shared);
 	if (r->xls)
 		freexl_close(r->xls);
 	free(r->path);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <zip.h>
+
 #include "check.h"
 #include "demo.h"
 #include "encoding.h"
@@ -18,7 +20,9 @@
 #include "i18n.h"
 #include "import.h"
 #include "store.h"
+#include "idcard.h"
 #include "util.h"
+#include "xlsx.h"
 
 static char dir[] = "/tmp/sz-test-import-XXXXXX";
 static struct form_registry *forms;
@@ -533,6 +537,92 @@ static void test_round_trips(struct store *demo)
 	store_close(e);
 }
 
+/* Adds a part to the zip being built; the zip frees the text. */
+static void zip_part(zip_t *z, const char *name, char *text)
+{
+	zip_source_t *src = zip_source_buffer(z, text, strlen(text), 1);
+	CHECK(src && zip_file_add(z, name, src, ZIP_FL_OVERWRITE) >= 0);
+}
+
+/* A workbook as Excel and WPS write it: every text cell a "s" cell pointing into
+ * xl/sharedStrings.xml, the labels repeated, names and ID numbers all different. */
+static char *shared_string_workbook(const char *name, int rows)
+{
+	struct strbuf sst = {0}, sheet = {0};
+	static const char *const header[] = {"姓名", "公民身份号码", "性别", "民族"};
+	int n = 0;
+	for (size_t i = 0; i < ARRAY_LEN(header); i++)
+		sb_appendf(&sst, "<si><t>%s</t></si>", header[i]);
+	sb_append(&sst, "<si><t>男</t></si><si><t>女</t></si><si><r><t>汉</t></r><r><t>族</t></r></si>");
+	n = (int)ARRAY_LEN(header) + 3;
+	sb_append(&sheet, "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>"
+			  "<c r=\"C1\" t=\"s\"><v>2</v></c><c r=\"D1\" t=\"s\"><v>3</v></c></row>");
+	for (int r = 0; r < rows; r++) {
+		char id[19];
+		/* a day of January 1980 for each thousand, the sequence number within it */
+		snprintf(id, sizeof id, "520111198001%02d%03d", 1 + r / 1000 % 28, r % 1000);
+		id[17] = idcard_check_char(id);
+		id[18] = '\0';
+		sb_appendf(&sst, "<si><t>表格%d号</t></si><si><t>%s</t></si>", r, id);
+		bool male = (id[16] - '0') % 2 == 1;
+		sb_appendf(&sheet, "<row r=\"%d\"><c r=\"A%d\" t=\"s\"><v>%d</v></c><c r=\"B%d\" t=\"s\"><v>%d</v></c>"
+				   "<c r=\"C%d\" t=\"s\"><v>%d</v></c><c r=\"D%d\" t=\"s\"><v>6</v></c></row>",
+			   r + 2, r + 2, n, r + 2, n + 1, r + 2, male ? 4 : 5, r + 2);
+		n += 2;
+	}
+	char *path = tmp_path(name);
+	unlink(path);
+	int zerr = 0;
+	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	CHECK(z != NULL);
+	if (z) {
+		zip_part(z, "xl/sharedStrings.xml",
+			 xasprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas."
+				   "openxmlformats.org/spreadsheetml/2006/main\" count=\"%d\">%s</sst>", n, sst.s));
+		zip_part(z, "xl/worksheets/sheet1.xml",
+			 xasprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas."
+				   "openxmlformats.org/spreadsheetml/2006/main\"><sheetData>%s</sheetData></worksheet>",
+				   sheet.s));
+		CHECK(zip_close(z) == 0);
+	}
+	sb_free(&sst);
+	sb_free(&sheet);
+	return path;
+}
+
+/* The shared strings in memory and moved to a temporary file give the same register. */
+static void test_shared_strings(void)
+{
+	char *path = shared_string_workbook("shared.xlsx", 3000);
+	char *dumps[2] = {NULL, NULL};
+	static const size_t limits[] = {8u << 20, 4096};
+	for (size_t k = 0; k < ARRAY_LEN(limits); k++) {
+		sheet_set_shared_memory_max(limits[k]);
+		char *db = xasprintf("shared-%zu.db", k);
+		struct store *st = fresh_store(db);
+		struct import_report rep;
+		char *err = NULL;
+		CHECK_INT(run_import(st, path, NULL, false, NULL, &rep, &err), 0);
+		CHECK_STR(err, NULL);
+		CHECK_INT(rep.imported, 3000);
+		CHECK_INT(rep.refused, 0);
+		CHECK_QUERY(st, "SELECT name || ' ' || id_number || ' ' || sex || ' ' || ethnicity FROM resident"
+			    " ORDER BY id LIMIT 1", "表格0号 520111198001010001 2 01");
+		CHECK_QUERY(st, "SELECT name || ' ' || sex || ' ' || ethnicity FROM resident ORDER BY id DESC LIMIT 1",
+			    "表格2999号 1 01");
+		dumps[k] = register_dump(st);
+		import_report_free(&rep);
+		free(err);
+		store_close(st);
+		free(db);
+	}
+	CHECK(dumps[0] && dumps[1] && strcmp(dumps[0], dumps[1]) == 0);
+	sheet_set_shared_memory_max(8u << 20);
+	free(dumps[0]);
+	free(dumps[1]);
+	free(path);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -559,6 +649,7 @@ int main(void)
 	test_household_rules();
 	test_other_files();
 	test_xls();
+	test_shared_strings();
 	struct store *demo = fresh_store("demo.db");
 	char *err = NULL;
 	if (demo_create(demo, 2000, 20261126, 0, &err) != 0)
