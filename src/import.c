@@ -1597,6 +1597,10 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 		im.first_household = query_int64(im.db, "SELECT coalesce(max(id), 0) FROM household");
 		im.first_resident = query_int64(im.db, "SELECT coalesce(max(id), 0) FROM resident");
 		rc = import_rows(&im, &s, &rj, o, err);
+		/* the source lines are for the rows' messages; the sorts to come want the memory */
+		free(im.lines);
+		im.lines = NULL;
+		im.nlines = im.cap_lines = 0;
 		struct timespec tr;
 		clock_gettime(CLOCK_MONOTONIC, &tr);
 		rep->seconds_rows = (double)(tr.tv_sec - t0.tv_sec) + (double)(tr.tv_nsec - t0.tv_nsec) / 1e9;

@@ -265,15 +265,12 @@ int schema_search_keys_fill(sqlite3 *db, sqlite3_int64 first, sqlite3_int64 last
 		" sz_search_key_rows(r.name, r.id_number, r.phone) k"
 		" WHERE r.id BETWEEN ?1 AND ?2 ORDER BY 1, 2";
 	sqlite3_stmt *stmt = NULL;
-	/* a second thread for the sorter: the load's reading thread is done by now */
-	sqlite3_exec(db, "PRAGMA threads = 1", NULL, NULL, NULL);
 	int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(stmt, 1, first);
 		sqlite3_bind_int64(stmt, 2, last);
 		rc = sqlite3_step(stmt);
 	}
-	sqlite3_exec(db, "PRAGMA threads = 0", NULL, NULL, NULL);
 	if (rc != SQLITE_DONE && err)
 		*err = xasprintf("%s: %s", _("search keys"), sqlite3_errmsg(db));
 	sqlite3_finalize(stmt);

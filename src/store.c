@@ -44,6 +44,12 @@ struct table_info {
 	size_t n;
 };
 
+/* The page cache of a connection, KiB: a clerk's session stays within 16 MiB */
+#define STORE_CACHE_KIB 4096
+#define STORE_SORT_CACHE_KIB 2048   /* at the end of a bulk load, see bulk_sort_settings */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* A table's highest id when a bulk load began: the rows above it are the load's,
  * audited as one entry at the end. */
 struct bulk_range {
@@ -254,7 +260,7 @@ static int configure(struct store *st, char **err)
 	 * million-resident file; every lookup is an index range scan anyway */
 	return exec_sql(st, "PRAGMA foreign_keys = ON;"
 			"PRAGMA synchronous = FULL;"
-			"PRAGMA cache_size = -4096;"
+			"PRAGMA cache_size = -" STR(STORE_CACHE_KIB) ";"
 			"PRAGMA temp_store = FILE;", err);
 }
 
@@ -884,13 +890,20 @@ int store_bulk_defer_indexes(struct store *st, const char *table, char **err)
 /* Builds the indexes store_bulk_defer_indexes dropped, a sorted pass each. */
 static int bulk_rebuild_indexes(struct store *st, char **err)
 {
-	/* a second thread for the sorter: the loader's own threads are done by now */
-	sqlite3_exec(st->db, "PRAGMA threads = 1", NULL, NULL, NULL);
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < st->ndeferred; i++)
 		rc = exec_sql(st, st->deferred[i], err);
-	sqlite3_exec(st->db, "PRAGMA threads = 0", NULL, NULL, NULL);
 	return rc;
+}
+
+/* The sorts at the end of a load (indexes, search keys) get a second thread, the
+ * loader's own being done by then, and half the cache each: SQLite's sorter holds
+ * a cache-sized run per thread, and a million-row load must stay within 32 MiB. */
+static void bulk_sort_settings(struct store *st, bool on)
+{
+	sqlite3_exec(st->db, on ? "PRAGMA threads = 1; PRAGMA cache_size = -" STR(STORE_SORT_CACHE_KIB)
+				: "PRAGMA threads = 0; PRAGMA cache_size = -" STR(STORE_CACHE_KIB),
+		     NULL, NULL, NULL);
 }
 
 int store_bulk_end(struct store *st, char **err)
@@ -899,15 +912,15 @@ int store_bulk_end(struct store *st, char **err)
 		set_error(err, "%s", _("no bulk load in progress"));
 		return -1;
 	}
-	if (bulk_rebuild_indexes(st, err) != 0)
-		goto fail;
-	for (size_t i = 0; i < st->nranges; i++)
-		if (bulk_finish_table(st, &st->ranges[i], err) != 0)
-			goto fail;
-	if (schema_insert_trigger_create(st->db, err) != 0)
-		goto fail;
-	return store_commit(st, err);
-fail:
+	bulk_sort_settings(st, true);
+	int rc = bulk_rebuild_indexes(st, err);
+	for (size_t i = 0; rc == 0 && i < st->nranges; i++)
+		rc = bulk_finish_table(st, &st->ranges[i], err);
+	bulk_sort_settings(st, false);
+	if (rc == 0)
+		rc = schema_insert_trigger_create(st->db, err);
+	if (rc == 0)
+		return store_commit(st, err);
 	store_rollback(st);
 	return -1;
 }
