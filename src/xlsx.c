@@ -41,7 +41,7 @@ struct shared_table {
 };
 
 /* Text and bookkeeping of the shared strings kept in memory, at most. */
-static size_t shared_memory_max = 8u << 20;
+static size_t shared_memory_max = 4u << 20;
 
 struct sheet_reader {
 	enum sheet_kind kind;
