@@ -109,6 +109,8 @@ struct form_data {
 void form_data_init(struct form_data *d, const struct form_def *def);
 void form_data_free(struct form_data *d);
 void form_data_set(struct form_data *d, size_t field, const char *value);
+/* The same, taking value (freed when empty): no copy of what the caller made anyway. */
+void form_data_take(struct form_data *d, size_t field, char *value);
 int form_field_index(const struct form_def *def, const char *name);
 
 struct form_problem {

@@ -608,9 +608,7 @@ static void normalize_field(struct form_data *d, size_t i)
 {
 	if (!d->values[i])
 		return;
-	char *v = normalize_value(&d->def->fields[i], d->values[i]);
-	form_data_set(d, i, v);
-	free(v);
+	form_data_take(d, i, normalize_value(&d->def->fields[i], d->values[i]));
 }
 
 /* Recomputes derived field i: the new value replaces an empty one, one that the last
@@ -659,9 +657,7 @@ static void apply_defaults(struct form_eval *ev, struct form_data *d)
 	for (size_t i = 0; i < ev->def->nfields; i++) {
 		if (d->values[i] || !ev->defaults[i].stmt)
 			continue;
-		char *v = expr_text(&ev->defaults[i], d);
-		form_data_set(d, i, v);
-		free(v);
+		form_data_take(d, i, expr_text(&ev->defaults[i], d));
 	}
 }
 

@@ -728,11 +728,21 @@ void form_data_free(struct form_data *d)
 
 void form_data_set(struct form_data *d, size_t field, const char *value)
 {
-	if (field >= d->def->nfields)
+	form_data_take(d, field, value && *value ? xstrdup(value) : NULL);
+}
+
+void form_data_take(struct form_data *d, size_t field, char *value)
+{
+	if (field >= d->def->nfields) {
+		free(value);
 		return;
-	char *copy = value && *value ? xstrdup(value) : NULL;
+	}
+	if (value && !*value) {
+		free(value);
+		value = NULL;
+	}
 	free(d->values[field]);
-	d->values[field] = copy;
+	d->values[field] = value;
 }
 
 int form_field_index(const struct form_def *def, const char *name)

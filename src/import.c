@@ -642,43 +642,50 @@ static size_t space_at(const char *s)
 	return strncmp(s, "\xE3\x80\x80", 3) == 0 ? 3 : 0;
 }
 
-/* v without surrounding white space. Caller frees. */
-static char *trim_spaces(const char *v)
+/* s past the white space it starts with, within its n bytes (n reduced to match). */
+static const char *skip_spaces(const char *s, size_t *n)
 {
 	size_t k;
-	while ((k = space_at(v)))
-		v += k;
-	size_t n = strlen(v);
+	while ((k = space_at(s)) && k <= *n) {
+		s += k;
+		*n -= k;
+	}
+	return s;
+}
+
+/* The length of s's n bytes without the white space they end with. */
+static size_t trimmed_len(const char *s, size_t n)
+{
 	for (;;) {
-		if (n && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+		if (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 			n--;
-		else if (n >= 3 && strncmp(v + n - 3, "\xE3\x80\x80", 3) == 0)
+		else if (n >= 3 && strncmp(s + n - 3, "\xE3\x80\x80", 3) == 0)
 			n -= 3;
 		else
-			break;
+			return n;
 	}
-	return xstrndup(v, n);
 }
 
 /* A row's cell with Excel's text marks removed: surrounding spaces, a leading ',
  * ="..." (the protection export writes for Excel). Other characters are the form's
  * business: it folds full-width digits where they mean digits, and keeps them in
- * names and notes. Caller frees. */
+ * names and notes. One allocation: this runs for every cell. Caller frees. */
 static char *cell_clean(const char *v)
 {
-	char *s = trim_spaces(v ? v : "");
-	size_t len = strlen(s);
-	if (len >= 3 && s[0] == '=' && s[1] == '"' && s[len - 1] == '"') {
-		memmove(s, s + 2, len - 3);
-		s[len - 3] = '\0';
-	} else if (s[0] == '\'') {
-		memmove(s, s + 1, len);
+	size_t n = v ? strlen(v) : 0;
+	const char *s = skip_spaces(v ? v : "", &n);
+	n = trimmed_len(s, n);
+	if (n >= 3 && s[0] == '=' && s[1] == '"' && s[n - 1] == '"') {
+		s += 2;
+		n -= 3;
+	} else if (n && s[0] == '\'') {
+		s++;
+		n--;
 	}
-	char *t = trim_spaces(s);
-	free(s);
-	return t;
+	/* what the marks enclosed may have spaces of its own at either end */
+	s = skip_spaces(s, &n);
+	return xstrndup(s, trimmed_len(s, n));
 }
-
 
 /* A date cell an .xlsx stored as Excel's day number (29221 = 1980-01-01) as
  * YYYY-MM-DD; NULL when v is not such a number. Caller frees. */
@@ -853,9 +860,11 @@ static void importer_fill(struct importer *im, const struct csv_row *row)
 			alt = excel_serial_date(v);
 		else if (f->type == FIELD_CHOICE || f->type == FIELD_MULTI)
 			alt = memo_codes(&im->memo[c], f, row->fields[c]);
-		form_data_set(&im->data, (size_t)fi, alt ? alt : v);
-		free(alt);
-		free(v);
+		if (alt) {
+			free(v);
+			v = alt;
+		}
+		form_data_take(&im->data, (size_t)fi, v);
 	}
 }
 
