@@ -19,5 +19,20 @@ for args in "--help" "demo --residents 200" "search 王" "search lfl" "search 12
 		cat "$tmp/out" >&2
 	fi
 done
+# exchange: exports, then imports into a second register (two threads, the bulk load)
+for args in "--operator admin export residents $tmp/r.csv --encoding gb18030 --unmasked" \
+	"--operator admin export residents $tmp/r.xlsx --unmasked" \
+	"--db $tmp/w.db --operator admin import residents $tmp/r.csv" \
+	"--db $tmp/x.db --operator admin import residents $tmp/r.xlsx"; do
+	run=$((run + 1))
+	# shellcheck disable=SC2086
+	$vg "$bin" --db "$tmp/v.db" $args >"$tmp/out" 2>&1
+	rc=$?
+	if [ "$rc" -eq 99 ] || [ "$rc" -eq 1 ]; then
+		failed=$((failed + 1))
+		echo "FAIL: valgrind found errors in, or could not run: shanzhi $args" >&2
+		cat "$tmp/out" >&2
+	fi
+done
 echo "$run checks, $failed failed"
 [ "$failed" -eq 0 ]
