@@ -25,7 +25,7 @@ struct sheet_reader *sheet_open(const char *path, enum sheet_kind kind, char **e
 int sheet_read(struct sheet_reader *r, struct csv_row *row, char **err);
 void sheet_close(struct sheet_reader *r);
 /* How many bytes of a workbook's shared strings are kept in memory before the table
- * moves to a temporary file (8 MiB unless changed; tests make it small). */
+ * moves to a temporary file (4 MiB unless changed; tests make it small). */
 void sheet_set_shared_memory_max(size_t bytes);
 
 /* True when path ends in .xlsx / .xls (any case). */
