@@ -347,8 +347,9 @@ static long cell_column(const char *ref)
 
 static char *number_cell(char *v);
 
-/* The text of the <v> or <is> of the current <c>, resolved by its type. */
-static char *read_cell(struct sheet_reader *r, const char *type)
+/* The text of the <v> or <is> of the current <c>, resolved by its type; NULL with
+ * *broken the reference when a shared string it points to is not there. */
+static char *read_cell(struct sheet_reader *r, const char *type, char **broken)
 {
 	xmlTextReaderPtr x = r->xml;
 	char *value = NULL;
@@ -370,10 +371,13 @@ static char *read_cell(struct sheet_reader *r, const char *type)
 	if (type && strcmp(type, "s") == 0) {
 		char *end;
 		unsigned long i = strtoul(value, &end, 10);
-		bool number = *end == '\0';   /* read before value goes: end points into it */
+		char *shared = *end == '\0' && *value ? shared_get(&r->shared, i) : NULL;
+		if (!shared) {
+			*broken = value;   /* the reference, for the message */
+			return NULL;
+		}
 		free(value);
-		char *shared = number ? shared_get(&r->shared, i) : NULL;
-		return shared ? shared : xstrdup("");
+		return shared;
 	}
 	if (type && strcmp(type, "b") == 0) {
 		char *b = xstrdup(strcmp(value, "1") == 0 ? "TRUE" : "FALSE");
@@ -399,11 +403,20 @@ static int xlsx_next(struct sheet_reader *r, struct csv_row *row, char **err)
 			if (xmlTextReaderIsEmptyElement(x))
 				continue;
 		} else if (at_start(x, "c")) {
-			char *ref = attr(x, "r"), *type = attr(x, "t");
+			char *ref = attr(x, "r"), *type = attr(x, "t"), *broken = NULL;
 			long col = ref ? cell_column(ref) : (long)r->n;
-			free(ref);
-			char *v = read_cell(r, type);
+			char *v = read_cell(r, type, &broken);
 			free(type);
+			if (!v) {
+				if (err)
+					*err = xasprintf(_("%s: row %ld, cell %s: its text (shared string %s) is not in "
+							   "the workbook; the file is damaged"),
+							 r->path, rownum, ref ? ref : "?", broken);
+				free(broken);
+				free(ref);
+				return -1;
+			}
+			free(ref);
 			if (col >= 0)
 				row_set(r, (size_t)col, v);
 			else

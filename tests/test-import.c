@@ -623,6 +623,40 @@ static void test_shared_strings(void)
 	free(path);
 }
 
+/* A text cell pointing past the shared strings is a damaged workbook, said with its
+ * row and cell, and nothing is imported; it used to read as an empty cell. */
+static void test_damaged_shared(void)
+{
+	char *path = tmp_path("damaged.xlsx");
+	unlink(path);
+	int zerr = 0;
+	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	CHECK(z != NULL);
+	if (!z) {
+		free(path);
+		return;
+	}
+	zip_part(z, "xl/sharedStrings.xml",
+		 xstrdup("<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+			 "<si><t>姓名</t></si><si><t>龙发利</t></si></sst>"));
+	zip_part(z, "xl/worksheets/sheet1.xml",
+		 xstrdup("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+			 "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"
+			 "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>1</v></c></row>"
+			 "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>7</v></c></row></sheetData></worksheet>"));
+	CHECK(zip_close(z) == 0);
+	struct store *st = fresh_store("damaged.db");
+	struct import_report rep;
+	char *err = NULL;
+	CHECK_INT(run_import(st, path, NULL, false, NULL, &rep, &err), -1);
+	CHECK(err && strstr(err, "A3") && strstr(err, "7") && strstr(err, "damaged.xlsx"));
+	CHECK_QUERY(st, "SELECT count(*) FROM resident", "0");
+	import_report_free(&rep);
+	free(err);
+	store_close(st);
+	free(path);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -650,6 +684,7 @@ int main(void)
 	test_other_files();
 	test_xls();
 	test_shared_strings();
+	test_damaged_shared();
 	struct store *demo = fresh_store("demo.db");
 	char *err = NULL;
 	if (demo_create(demo, 2000, 20261126, 0, &err) != 0)
