@@ -90,6 +90,9 @@ struct form_registry *form_registry_load(const char *dir, const char *override_d
 					 char **errors);
 void form_registry_free(struct form_registry *reg);
 const struct form_def *form_get(const struct form_registry *reg, const char *name);
+/* The form named after table, else the first form of table (service for
+ * service_request), or NULL. */
+const struct form_def *form_for_table(const struct form_registry *reg, const char *table);
 const struct codelist *form_codelist(const struct form_registry *reg, const char *name);
 /* Translated label of a code, or NULL when the code is not in the list (an orphan
  * value is shown as its raw code, never dropped). */

@@ -700,6 +700,15 @@ const struct form_def *form_get(const struct form_registry *reg, const char *nam
 	return NULL;
 }
 
+const struct form_def *form_for_table(const struct form_registry *reg, const char *table)
+{
+	const struct form_def *def = form_get(reg, table);
+	for (size_t i = 0; !def && reg && table && i < reg->nforms; i++)
+		if (reg->forms[i]->table && strcmp(reg->forms[i]->table, table) == 0)
+			def = reg->forms[i];
+	return def;
+}
+
 const struct codelist *form_codelist(const struct form_registry *reg, const char *name)
 {
 	for (size_t i = 0; reg && name && i < reg->nlists; i++)

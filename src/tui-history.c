@@ -4,9 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "access.h"
 #include "app.h"
 #include "form.h"
 #include "i18n.h"
+#include "service.h"
+#include "stars.h"
 #include "store.h"
 #include "tui-list.h"
 #include "tui-screens.h"
@@ -45,6 +48,8 @@ static char *history_ref(const struct history_ctx *hc, const char *table, const 
 		sql = "SELECT hh_no FROM household WHERE id = ?1";
 	else if (table && strcmp(table, "grid") == 0)
 		sql = "SELECT name FROM grid WHERE id = ?1";
+	else if (table && strcmp(table, "village") == 0)
+		sql = "SELECT name FROM village WHERE id = ?1";
 	sqlite3_stmt *stmt;
 	char *text = NULL;
 	if (sql && sqlite3_prepare_v2(store_db(hc->t->app->st), sql, -1, &stmt, NULL) == SQLITE_OK) {
@@ -56,6 +61,76 @@ static char *history_ref(const struct history_ctx *hc, const char *table, const 
 	return text ? text : xstrdup(value);
 }
 
+/* How the code of a column the program keeps reads, or NULL for the code itself. */
+static const char *show_service_status(const char *v) { return service_status_label(v); }
+static const char *show_rating(const char *v) { return service_rating_label(atoi(v)); }
+static const char *show_role(const char *v) { return access_role_label(v); }
+static const char *show_yes(const char *v) { return strcmp(v, "1") == 0 ? _("yes") : _("no"); }
+
+static const char *show_stage(const char *v)
+{
+	int s = stars_stage_parse(v);
+	return s < 0 ? NULL : stars_stage_label((enum stars_stage)s);
+}
+
+static const char *show_kind(const char *v)
+{
+	return strcmp(v, "wish") == 0 ? _("wish (微心愿)") : strcmp(v, "appeal") == 0 ? _("appeal (困难诉求)")
+									      : _("service");
+}
+
+/* The columns the program keeps beside a form's fields (numbers, states, dates it
+ * sets), so that the history names them as the screens do, never by column name. */
+static const struct program_column {
+	const char *table, *column, *label;
+	const char *(*show)(const char *value);
+	const char *ref_table;
+} program_columns[] = {
+	{"service_request", "number", N_("Number"), NULL, NULL},
+	{"service_request", "kind", N_("Kind"), show_kind, NULL},
+	{"service_request", "village_id", N_("Village"), NULL, "village"},
+	{"service_request", "department", N_("Department"), NULL, NULL},
+	{"service_request", "status", N_("Status"), show_service_status, NULL},
+	{"service_request", "status_at", N_("Status since"), NULL, NULL},
+	{"service_request", "status_reason", N_("Reason"), NULL, NULL},
+	{"service_request", "accepted_on", N_("Accepted on"), NULL, NULL},
+	{"service_request", "due_on", N_("Due on"), NULL, NULL},
+	{"service_request", "done_on", N_("Done on"), NULL, NULL},
+	{"service_request", "rating", N_("Rating"), show_rating, NULL},
+	{"service_request", "rating_declined", N_("Declined to rate"), show_yes, NULL},
+	{"service_request", "rating_comment", N_("Rating comment"), NULL, NULL},
+	{"service_request", "followup_due", N_("Follow-up due"), NULL, NULL},
+	{"service_request", "followup_done_on", N_("Follow-up done on"), NULL, NULL},
+	{"service_request", "followup_contact", N_("Contact"), NULL, NULL},
+	{"service_request", "followup_rectification", N_("Rectification"), NULL, NULL},
+	{"star_round", "village_id", N_("Village"), NULL, "village"},
+	{"star_round", "year", N_("Year"), NULL, NULL},
+	{"star_round", "rubric", N_("Rubric"), NULL, NULL},
+	{"star_round", "rubric_version", N_("Rubric version"), NULL, NULL},
+	{"star_round", "rubric_sum", N_("Rubric checksum"), NULL, NULL},
+	{"star_round", "stage", N_("Stage"), show_stage, NULL},
+	{"star_round", "notice_days", N_("Notice days"), NULL, NULL},
+	{"star_round", "notice_start", N_("Notice from"), NULL, NULL},
+	{"star_round", "final_date", N_("Final date"), NULL, NULL},
+	{"operator", "login", N_("Login"), NULL, NULL},
+	{"operator", "name", N_("Name"), NULL, NULL},
+	{"operator", "role", N_("Role"), show_role, NULL},
+	{"operator", "disabled", N_("Disabled"), show_yes, NULL},
+	{"operator", "password_set_at", N_("Password set"), NULL, NULL},
+	{NULL, "form_version", N_("Form version"), NULL, NULL},
+};
+
+/* The program's own column of the table, or NULL. */
+static const struct program_column *program_column(const char *table, const char *column)
+{
+	for (size_t i = 0; i < ARRAY_LEN(program_columns); i++) {
+		const struct program_column *pc = &program_columns[i];
+		if ((!pc->table || strcmp(pc->table, table) == 0) && strcmp(pc->column, column) == 0)
+			return pc;
+	}
+	return NULL;
+}
+
 /* A column's value as the form shows it (code labels). Caller frees. */
 static char *history_value(const struct history_ctx *hc, const char *column, const char *value)
 {
@@ -64,16 +139,24 @@ static char *history_value(const struct history_ctx *hc, const char *column, con
 	int i = hc->def ? form_field_index(hc->def, column) : -1;
 	if (i >= 0 && hc->def->fields[i].type == FIELD_REF)
 		return history_ref(hc, hc->def->fields[i].ref_table, value);
-	return i >= 0 ? form_display_value(&hc->def->fields[i], value) : xstrdup(value);
+	if (i >= 0)
+		return form_display_value(&hc->def->fields[i], value);
+	const struct program_column *pc = program_column(hc->table, column);
+	if (pc && pc->ref_table)
+		return history_ref(hc, pc->ref_table, value);
+	const char *shown = pc && pc->show ? pc->show(value) : NULL;
+	return xstrdup(shown ? shown : value);
 }
 
-/* A column's label from the form, or the column name. Borrowed. */
+/* A column's label from the form or the program's own columns, else the column
+ * name. Borrowed. */
 static const char *history_label(const struct history_ctx *hc, const char *column)
 {
 	int i = hc->def ? form_field_index(hc->def, column) : -1;
-	if (i < 0 && strcmp(column, "form_version") == 0)
-		return _("Form version");
-	return i >= 0 ? _(hc->def->fields[i].label) : column;
+	if (i >= 0)
+		return _(hc->def->fields[i].label);
+	const struct program_column *pc = program_column(hc->table, column);
+	return pc ? _(pc->label) : column;
 }
 
 /* Translated name of an audit action. */
@@ -153,7 +236,7 @@ static enum tui_list_action history_key(void *ctx, struct tui *t, int k, int64_t
 
 void tui_history_show(struct tui *t, const char *table, int64_t id, const char *what)
 {
-	struct history_ctx hc = { .t = t, .table = table, .id = id, .def = form_get(t->app->forms, table) };
+	struct history_ctx hc = { .t = t, .table = table, .id = id, .def = form_for_table(t->app->forms, table) };
 	snprintf(hc.title, sizeof(hc.title), _("History of %s"), what ? what : "");
 	struct strbuf sb = { 0 };
 	tui_col(&sb, _("Time"), 16);

@@ -216,8 +216,10 @@ static void test_role_refusals(void)
 	/* an operator's history: who added it, with which role */
 	step_type(t, "kan");
 	step_key(t, "F9");
-	CHECK(pty_wait_for(t, "viewer", WAIT_MS));
+	CHECK(pty_wait_for(t, "kan的修改记录", WAIT_MS));
 	CHECK(pty_contains(t, "admin"));
+	CHECK(pty_contains(t, "身份") && pty_contains(t, "只读"));   /* the role as the screens name it */
+	CHECK(!pty_contains(t, "viewer"));
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 

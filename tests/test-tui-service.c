@@ -165,7 +165,11 @@ static void test_request_to_followup(void)
 	step_key(t, "Esc");
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
 	step_key(t, "F9");
-	CHECK(pty_wait_for(t, "done", WAIT_MS));        /* the status change in the audit log */
+	/* the status change in the audit log, named and shown as the screens do */
+	CHECK(pty_wait_for(t, "-> 办结", WAIT_MS));
+	CHECK(pty_contains(t, "状态"));
+	CHECK(pty_contains(t, "群众评价") || pty_contains(t, "评价"));
+	CHECK(!pty_contains(t, "done") && !pty_contains(t, "status") && !pty_contains(t, "rating"));
 	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
 	/* it closes only with the contact and the rectification */

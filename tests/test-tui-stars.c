@@ -187,8 +187,8 @@ static void test_score_and_notice(void)
 	/* each move is in the audit log, shown from the stage dialog */
 	step_key(t, "F8");
 	step_type(t, "3");
-	CHECK(pty_wait_for(t, "notice", WAIT_MS));
-	CHECK(pty_contains(t, "check -> notice") || pty_contains(t, "check → notice"));
+	CHECK(pty_wait_for(t, "审核 -> 公示", WAIT_MS));   /* stages as the screens name them */
+	CHECK(!pty_contains(t, "notice"));
 	step_key(t, "F10");
 	/* on notice the scores do not change */
 	step_type(t, "+");
