@@ -362,6 +362,36 @@ static bool may_restore(const struct cli_opts *o, const char *db_path, char **er
 	return ok;
 }
 
+/* Writes the restore into the restored register's own audit log, as an update of
+ * the register as a whole (tbl "register", row 0): from which file, where the old
+ * register was kept, by whom (by login: the copy may predate the operator). */
+static int record_restore(const char *db_path, const char *src, const char *kept, const char *login,
+			  char **err)
+{
+	struct store *st = store_open(db_path, err);
+	if (!st)
+		return -1;
+	if (login)
+		auth_cli_operator(st, login, NULL);   /* named when the copy knows the login */
+	sqlite3_stmt *stmt = NULL;
+	char *after = NULL;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT json_object('restored_from', ?1, 'kept', ?2, 'operator', ?3)",
+			       -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, src, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, kept, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 3, login, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			after = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	}
+	sqlite3_finalize(stmt);
+	int rc = after ? audit_event(st, "register", 0, "update", after, _("restored from a backup"), err) : -1;
+	if (!after)
+		set_error(err, "%s", sqlite3_errmsg(store_db(st)));
+	free(after);
+	store_close(st);
+	return rc;
+}
+
 int backup_cmd_restore(const struct cli_opts *o, int argc, char **argv)
 {
 	if (argc != 2) {
@@ -376,6 +406,12 @@ int backup_cmd_restore(const struct cli_opts *o, int argc, char **argv)
 		console_printf(stdout, _("%s restored from %s.\n"), path, argv[1]);
 		if (kept)
 			console_printf(stdout, _("The register as it was is kept in %s.\n"), kept);
+		char *aerr = NULL;
+		const char *login = o->operator_login ? o->operator_login : getenv("USER");
+		if (record_restore(path, argv[1], kept, login, &aerr) != 0)
+			console_printf(stderr, _("shanzhi: restore: done, but not written to the audit log: %s\n"),
+				       aerr ? aerr : "?");
+		free(aerr);
 	}
 	free(kept);
 	free(err);

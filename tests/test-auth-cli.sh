@@ -66,6 +66,9 @@ same backup-rows "$before" "$(sqlite3 "$tmp/b1.db" "SELECT count(*) FROM residen
 sqlite3 "$db" "DROP TRIGGER resident_key_au; DROP TRIGGER resident_no_delete; DELETE FROM resident_key; DELETE FROM household; UPDATE resident SET household_id = NULL; DELETE FROM resident WHERE id > 10"
 expect restore 0 "restored from" -- sz --operator admin restore "$tmp/b1.db"
 same restored-rows "$before" "$(sqlite3 "$db" "SELECT count(*) FROM resident")"
+# the restore is in the restored register's own audit log: which file, by whom
+same restore-audited "$tmp/b1.db admin" "$(sqlite3 "$db" "SELECT json_extract(after, '$.restored_from') || ' ' ||
+  (SELECT login FROM operator WHERE id = operator_id) FROM audit WHERE tbl = 'register' ORDER BY id DESC LIMIT 1")"
 expect restored-check 0 "no problems" -- sz --operator admin check
 run=$((run + 1)); ls "$db".before-restore-* >/dev/null 2>&1 || fail "the register before the restore was not kept"
 head -c 8192 "$tmp/b1.db" > "$tmp/cut.db"
