@@ -31,6 +31,7 @@
 #include "rubric.h"
 
 struct store;
+struct strbuf;
 
 extern const char stars_schema_v1[];
 
@@ -104,6 +105,9 @@ int stars_round_open(struct store *st, const struct rubric_set *set, int64_t vil
  * its file was changed in place. */
 const struct rubric *stars_round_rubric(const struct rubric_set *set,
 					const struct stars_round *round, char **err);
+/* `check`: every round's rubric as stars_round_rubric finds it, one line per round
+ * whose rubric is missing or was changed in place appended to report. Returns how many. */
+int stars_check_rubrics(struct store *st, const struct rubric_set *set, struct strbuf *report);
 /* Whether scores of the round may change now; false with a translated reason. */
 bool stars_round_editable(const struct stars_round *round, char **why);
 /* Moves the round to stage `to` (next, or 公示 back to 审核); today is YYYY-MM-DD.

@@ -189,14 +189,21 @@ static int cmd_check(const struct cli_opts *o, int argc, char **argv)
 		console_puts(stdout, ferr);
 		problems++;
 	}
-	/* a township's rubric with a mistake is refused by the star screens: say so here first */
+	/* a township's rubric with a mistake, or one changed under a round that uses it,
+	 * is refused by the star screens: say so here first */
 	char *rerr = NULL;
-	rubric_set_free(rubric_set_load(paths_forms(), local, &rerr));
+	struct rubric_set *rubrics = rubric_set_load(paths_forms(), local, &rerr);
 	if (rerr && *rerr) {
 		console_puts(stdout, rerr);
 		problems++;
 	}
 	free(rerr);
+	struct strbuf changed = {0};
+	problems += stars_check_rubrics(st, rubrics, &changed);
+	if (changed.len)
+		console_puts(stdout, changed.s);
+	sb_free(&changed);
+	rubric_set_free(rubrics);
 	if (report && *report)
 		console_puts(stdout, report);
 	if (problems == 0)

@@ -425,6 +425,34 @@ const struct rubric *stars_round_rubric(const struct rubric_set *set,
 	return r;
 }
 
+int stars_check_rubrics(struct store *st, const struct rubric_set *set, struct strbuf *report)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(store_db(st),
+			       "SELECT r.year, coalesce(v.name, ''), r.rubric, r.rubric_version, r.rubric_sum"
+			       " FROM star_round r LEFT JOIN village v ON v.id = r.village_id ORDER BY r.year, v.name",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return 0;   /* a register from before the star rounds */
+	int problems = 0;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		struct stars_round round = {
+			.year = sqlite3_column_int(stmt, 0),
+			.rubric = (char *)sqlite3_column_text(stmt, 2),
+			.rubric_version = sqlite3_column_int(stmt, 3),
+			.rubric_sum = (char *)sqlite3_column_text(stmt, 4),
+		};
+		char *err = NULL;
+		if (!stars_round_rubric(set, &round, &err)) {
+			sb_appendf(report, _("star round of %s, %d: %s\n"), (const char *)sqlite3_column_text(stmt, 1),
+				   round.year, err);
+			problems++;
+		}
+		free(err);
+	}
+	sqlite3_finalize(stmt);
+	return problems;
+}
+
 bool stars_round_editable(const struct stars_round *round, char **why)
 {
 	if (round->stage == STARS_FINAL) {

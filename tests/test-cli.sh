@@ -57,6 +57,12 @@ mkdir -p "$tmp/local/rubrics"
 printf '[rubric]\nname = broken\nyear = twenty\n' > "$tmp/local/rubrics/broken.rubric"
 expect check-rubric 1 "broken.rubric:" -- env SHANZHI_FORMS_LOCAL="$tmp/local" "$bin" --db "$db" check
 
+# a rubric changed in place under a round that uses it is named by check, with the round
+mkdir -p "$tmp/changed/rubrics"
+sed 's/^title = .*/title = 改过的细则/' "$SHANZHI_FORMS/rubrics/common-2025.rubric" > "$tmp/changed/rubrics/common-2025.rubric"
+expect check-rubric-changed 1 "common-2025.rubric" -- env SHANZHI_FORMS_LOCAL="$tmp/changed" "$bin" --db "$db" check
+expect check-rubric-round 1 "龙井村 2025 年的星级评定" -- env SHANZHI_FORMS_LOCAL="$tmp/changed" "$bin" --db "$db" check
+
 # the database file is readable by its owner only
 run=$((run + 1))
 [ "$(stat -c %a "$db")" = 600 ] || fail "database mode is $(stat -c %a "$db"), want 600"
