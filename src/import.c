@@ -1439,6 +1439,7 @@ static int write_item(struct importer *im, const struct source *s, struct reject
 	free(werr);
 	free(h.hh_no);
 	free(h.head_name);
+	im->wvals = NULL;   /* the batch goes back to the reading thread to be freed */
 	return rc;
 }
 
