@@ -2,7 +2,8 @@
  *
  * A query is classified by what it looks like and run against the resident_key index
  * (key TEXT, resident_id) maintained by triggers through sz_search_keys():
- *   "n:<suffix of name>"       name substring   (any query with a non-ASCII char)
+ *   "n:<suffix of name>"       name substring   (any query with a non-ASCII char; ASCII
+ *                              letters too, after the initials: a Latin name)
  *   "p:<initials>"             pinyin initials  (ASCII letters: "lfl")
  *   "i:<ID number reversed>"   ID tail          (4+ digits, or digits ending in X)
  *   "m:<phone reversed>"       phone tail       (4+ digits)

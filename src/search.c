@@ -231,9 +231,18 @@ static void plan_query(struct plan *pl, const char *query)
 	} else if (!ascii) {
 		plan_add(pl, SEARCH_NAME, "n:", q);
 	} else if (all_chars(q, isalpha)) {
+		/* pinyin initials first; then a Latin name as typed and capitalised (brien
+		 * finds O'Brien), name keys keeping the case they were written in */
+		char *typed = xstrdup(q), *capital = xstrdup(q);
+		capital[0] = (char)toupper(UCH(capital[0]));
 		for (char *p = q; *p; p++)
 			*p = (char)tolower(UCH(*p));
 		plan_add(pl, SEARCH_PINYIN, "p:", q);
+		plan_add(pl, SEARCH_NAME, "n:", typed);
+		if (strcmp(capital, typed) != 0)
+			plan_add(pl, SEARCH_NAME, "n:", capital);
+		free(typed);
+		free(capital);
 	} else if (all_chars(q, isdigit) ||
 		   (len > 1 && (q[len - 1] == 'x' || q[len - 1] == 'X') &&
 		    strspn(q, "0123456789") == len - 1)) {

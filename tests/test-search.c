@@ -146,6 +146,10 @@ static void test_kinds(struct store *st)
 		{"9999", "", SEARCH_ID_TAIL},
 		{"'; DROP", "'; DROP TABLE resident; --", SEARCH_NAME},
 		{"O'Brien", "O'Brien \"Bob\"", SEARCH_NAME},
+		/* letters alone are initials first, then a Latin name's part, as typed or capitalised */
+		{"Brien", "O'Brien \"Bob\"", SEARCH_NAME},
+		{"brien", "O'Brien \"Bob\"", SEARCH_NAME},
+		{"Bob", "O'Brien \"Bob\"", SEARCH_NAME},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
 		enum search_kind kind = SEARCH_ALL;
