@@ -24,18 +24,24 @@ struct history_ctx {
 };
 
 /* One line per column that an audit entry changed (the union of the before and after
- * keys whose values differ). */
+ * keys whose values differ), and one line for a bulk load (an import, the demo) that
+ * wrote the record, with what it was: a record loaded in bulk has no entry of its own. */
 static const char history_sql[] =
 	"WITH e AS (SELECT id, at, operator_id, action, before, after, reason FROM audit"
 	"           WHERE tbl = ?1 AND row_id = ?2 AND action <> 'bulk'),"
 	" k AS (SELECT e.id AS aid, j.key AS key FROM e, json_each(coalesce(e.after, '{}')) j"
 	"       UNION SELECT e.id, j.key FROM e, json_each(coalesce(e.before, '{}')) j)"
-	" SELECT datetime(e.at, 'localtime'), coalesce(o.login, ''), e.action, coalesce(e.reason, ''), k.key,"
-	"        json_extract(e.before, '$.\"' || k.key || '\"'), json_extract(e.after, '$.\"' || k.key || '\"')"
+	" SELECT datetime(e.at, 'localtime'), coalesce(o.login, ''), e.action, coalesce(e.reason, ''), k.key AS key,"
+	"        json_extract(e.before, '$.\"' || k.key || '\"'), json_extract(e.after, '$.\"' || k.key || '\"'),"
+	"        e.id AS ord"
 	" FROM e JOIN k ON k.aid = e.id LEFT JOIN operator o ON o.id = e.operator_id"
 	" WHERE json_extract(e.before, '$.\"' || k.key || '\"') IS NOT json_extract(e.after, '$.\"' || k.key || '\"')"
 	"   AND k.key NOT IN ('created_at', 'updated_at')"
-	" ORDER BY e.id DESC, k.key LIMIT ?3 OFFSET ?4";
+	" UNION ALL"
+	" SELECT datetime(a.at, 'localtime'), coalesce(o.login, ''), a.action, coalesce(a.reason, ''), '', NULL, NULL, a.id"
+	" FROM audit a LEFT JOIN operator o ON o.id = a.operator_id"
+	" WHERE a.tbl = ?1 AND a.action = 'bulk' AND a.row_id <= ?2 AND json_extract(a.after, '$.last') >= ?2"
+	" ORDER BY ord DESC, key LIMIT ?3 OFFSET ?4";
 
 /* A referenced record by what a clerk knows it by (a name, a household number), or
  * the id when it is gone. Caller frees. */
@@ -200,15 +206,18 @@ static int history_fetch(void *ctx, const char *query, size_t offset, size_t lim
 		struct strbuf sb = { 0 };
 		tui_col(&sb, when, 16);
 		tui_col(&sb, (const char *)sqlite3_column_text(stmt, 1), 8);
-		tui_col(&sb, history_action((const char *)sqlite3_column_text(stmt, 2)), 6);
-		tui_col(&sb, history_label(hc, key), 12);
-		if (strcmp((const char *)sqlite3_column_text(stmt, 2), "insert") == 0 ||
-		    strcmp((const char *)sqlite3_column_text(stmt, 2), "unmask") == 0)
+		const char *action = (const char *)sqlite3_column_text(stmt, 2);
+		const char *reason = (const char *)sqlite3_column_text(stmt, 3);
+		bool bulk = strcmp(action, "bulk") == 0;
+		tui_col(&sb, history_action(action), 6);
+		tui_col(&sb, bulk ? _("whole record") : history_label(hc, key), 12);
+		if (bulk)
+			sb_append(&sb, reason);   /* what the load was: 导入 roster.csv */
+		else if (strcmp(action, "insert") == 0 || strcmp(action, "unmask") == 0)
 			sb_append(&sb, after);
 		else
 			sb_appendf(&sb, "%s -> %s", before, after);
-		const char *reason = (const char *)sqlite3_column_text(stmt, 3);
-		if (reason && *reason)
+		if (!bulk && *reason)
 			sb_appendf(&sb, "  (%s)", reason);
 		tui_rows_add(out, n++, sb_take(&sb));
 		free(before);

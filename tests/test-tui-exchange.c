@@ -105,6 +105,19 @@ static void import_roster(const char *roster)
 	step_type(t, "y");
 	CHECK(wait_for(t, "已导入 5 行，拒绝 4 行"));
 	step_key(t, "Enter");
+	/* an imported resident's history says by whom and from which file */
+	step_key(t, "F10");
+	CHECK(wait_for(t, "从文件导入人口信息"));
+	step_key(t, "F10");
+	CHECK(wait_for(t, "居民户籍登记"));
+	step_type(t, "1");
+	CHECK(wait_for(t, "查找 姓名/拼音/尾号/户号"));
+	step_type(t, "王大山");
+	CHECK(wait_for(t, "王大山"));
+	step_key(t, "F9");
+	CHECK(wait_for(t, "整条记录"));
+	const char *base = strrchr(roster, '/');
+	CHECK(pty_contains(t, "admin") && pty_contains(t, base ? base + 1 : roster));
 	CHECK(quit(t));
 	pty_close(t);
 	/* the data: the head of 9003 came after his wife, and is the head */
