@@ -544,17 +544,41 @@ static void zip_part(zip_t *z, const char *name, char *text)
 	CHECK(src && zip_file_add(z, name, src, ZIP_FL_OVERWRITE) >= 0);
 }
 
+#define SPREADSHEET_NS "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+/* Writes name in the test folder as the smallest .xlsx a reader meets: the shared
+ * strings (<si> elements) and the first worksheet's rows (<row> elements). Caller
+ * frees the path. */
+static char *write_workbook(const char *name, const char *shared, const char *rows)
+{
+	char *path = tmp_path(name);
+	unlink(path);
+	int zerr = 0;
+	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	CHECK(z != NULL);
+	if (z) {
+		zip_part(z, "xl/sharedStrings.xml",
+			 xasprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"" SPREADSHEET_NS "\">%s</sst>",
+				   shared));
+		zip_part(z, "xl/worksheets/sheet1.xml",
+			 xasprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"" SPREADSHEET_NS "\">"
+				   "<sheetData>%s</sheetData></worksheet>", rows));
+		CHECK(zip_close(z) == 0);
+	}
+	return path;
+}
+
 /* A workbook as Excel and WPS write it: every text cell a "s" cell pointing into
  * xl/sharedStrings.xml, the labels repeated, names and ID numbers all different. */
 static char *shared_string_workbook(const char *name, int rows)
 {
 	struct strbuf sst = {0}, sheet = {0};
 	static const char *const header[] = {"姓名", "公民身份号码", "性别", "民族"};
-	int n = 0;
 	for (size_t i = 0; i < ARRAY_LEN(header); i++)
 		sb_appendf(&sst, "<si><t>%s</t></si>", header[i]);
+	/* 男 4, 女 5, 汉族 6 (a rich text of two runs); each row's name and ID number after */
 	sb_append(&sst, "<si><t>男</t></si><si><t>女</t></si><si><r><t>汉</t></r><r><t>族</t></r></si>");
-	n = (int)ARRAY_LEN(header) + 3;
+	int n = (int)ARRAY_LEN(header) + 3;
 	sb_append(&sheet, "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c>"
 			  "<c r=\"C1\" t=\"s\"><v>2</v></c><c r=\"D1\" t=\"s\"><v>3</v></c></row>");
 	for (int r = 0; r < rows; r++) {
@@ -570,21 +594,7 @@ static char *shared_string_workbook(const char *name, int rows)
 			   r + 2, r + 2, n, r + 2, n + 1, r + 2, male ? 4 : 5, r + 2);
 		n += 2;
 	}
-	char *path = tmp_path(name);
-	unlink(path);
-	int zerr = 0;
-	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
-	CHECK(z != NULL);
-	if (z) {
-		zip_part(z, "xl/sharedStrings.xml",
-			 xasprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas."
-				   "openxmlformats.org/spreadsheetml/2006/main\" count=\"%d\">%s</sst>", n, sst.s));
-		zip_part(z, "xl/worksheets/sheet1.xml",
-			 xasprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas."
-				   "openxmlformats.org/spreadsheetml/2006/main\"><sheetData>%s</sheetData></worksheet>",
-				   sheet.s));
-		CHECK(zip_close(z) == 0);
-	}
+	char *path = write_workbook(name, sst.s, sheet.s);
 	sb_free(&sst);
 	sb_free(&sheet);
 	return path;
@@ -627,24 +637,10 @@ static void test_shared_strings(void)
  * row and cell, and nothing is imported; it used to read as an empty cell. */
 static void test_damaged_shared(void)
 {
-	char *path = tmp_path("damaged.xlsx");
-	unlink(path);
-	int zerr = 0;
-	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
-	CHECK(z != NULL);
-	if (!z) {
-		free(path);
-		return;
-	}
-	zip_part(z, "xl/sharedStrings.xml",
-		 xstrdup("<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-			 "<si><t>姓名</t></si><si><t>龙发利</t></si></sst>"));
-	zip_part(z, "xl/worksheets/sheet1.xml",
-		 xstrdup("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
-			 "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"
-			 "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>1</v></c></row>"
-			 "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>7</v></c></row></sheetData></worksheet>"));
-	CHECK(zip_close(z) == 0);
+	char *path = write_workbook("damaged.xlsx", "<si><t>姓名</t></si><si><t>龙发利</t></si>",
+				    "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"
+				    "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>1</v></c></row>"
+				    "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>7</v></c></row>");
 	struct store *st = fresh_store("damaged.db");
 	struct import_report rep;
 	char *err = NULL;
