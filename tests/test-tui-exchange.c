@@ -79,9 +79,8 @@ static void type_path(struct pty *t, const char *path)
 /* Menu 6, import the roster, check the preview and the dry run, import. */
 static void import_roster(const char *roster)
 {
-	const char *argv[] = {shanzhi, "--db", db, NULL};
-	struct pty *t = pty_spawn(argv, locale, 30, 100);
-	CHECK(t && pty_sign_in(t, "admin", "demo"));
+	struct pty *t = step_start_admin(shanzhi, db, locale, 30, 100);
+	CHECK(t && pty_contains(t, "主菜单"));
 	CHECK(pty_contains(t, "导入导出"));
 	step_type(t, "6");
 	CHECK(wait_for(t, "从文件导入人口信息"));
@@ -129,9 +128,8 @@ static void import_roster(const char *roster)
  * him), then written in GB18030 from the offered choices. */
 static void export_gbk(void)
 {
-	const char *argv[] = {shanzhi, "--db", db, NULL};
-	struct pty *t = pty_spawn(argv, locale, 30, 100);
-	CHECK(t && pty_sign_in(t, "admin", "demo"));
+	struct pty *t = step_start_admin(shanzhi, db, locale, 30, 100);
+	CHECK(t && pty_contains(t, "主菜单"));
 	step_type(t, "6");
 	CHECK(wait_for(t, "把人口信息导出到文件"));
 	step_type(t, "2");

@@ -85,12 +85,10 @@ static bool has_bar(const struct pty *t, int first, int last)
 /* Logs a request for a demo resident, closes it with rating 2 and follows it up. */
 static void test_request_to_followup(void)
 {
-	const char *argv[] = { shanzhi, "--db", db, NULL };
-	struct pty *t = pty_spawn(argv, locale, 24, 80);
+	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
 	CHECK(t != NULL);
 	if (!t)
 		return;
-	CHECK(pty_sign_in(t, "admin", "demo"));
 	CHECK(pty_contains(t, "3  便民服务"));
 	step_type(t, "3");
 	CHECK(pty_wait_for(t, "新建办件", WAIT_MS));

@@ -119,12 +119,10 @@ static bool quit(struct pty *t)
 /* Scores three households, explains one, moves the round to 公示, sees the notice. */
 static void test_score_and_notice(void)
 {
-	const char *argv[] = { shanzhi, "--db", db, NULL };
-	struct pty *t = pty_spawn(argv, locale, 24, 80);
+	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
 	CHECK(t != NULL);
 	if (!t)
 		return;
-	CHECK(pty_sign_in(t, "admin", "demo"));
 	CHECK(pty_contains(t, "5  星级文明户"));
 	step_type(t, "5");
 	CHECK(pty_wait_for(t, "星级文明户：龙井村 2026", WAIT_MS));

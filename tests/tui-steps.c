@@ -20,6 +20,19 @@ void step_key(struct pty *t, const char *name)
 	step_trace(t, name);
 }
 
+struct pty *step_start_admin(const char *shanzhi, const char *db, const char *locale, int rows, int cols)
+{
+	const char *argv[] = {shanzhi, "--db", db, NULL};
+	struct pty *t = pty_spawn(argv, locale, rows, cols);
+	if (!t) {
+		fprintf(stderr, "%s could not be started in a pseudo-terminal\n", shanzhi);
+		return NULL;
+	}
+	if (!pty_sign_in(t, "admin", "demo"))
+		pty_dump(t, stderr, "admin could not sign in");
+	return t;
+}
+
 /* Typed text, then the screen it leads to. */
 void step_type(struct pty *t, const char *utf8)
 {

@@ -14,6 +14,10 @@ void step_trace(const struct pty *t, const char *step);
 void step_key(struct pty *t, const char *name);
 /* Types text and lets the screen settle. */
 void step_type(struct pty *t, const char *utf8);
+/* The program on register db in a rows x cols terminal of locale, signed in as the
+ * demo's administrator (admin / demo) at the main menu; NULL when it did not start,
+ * with the screen dumped to stderr when it did not sign in. */
+struct pty *step_start_admin(const char *shanzhi, const char *db, const char *locale, int rows, int cols);
 /* Leaves the program from wherever it is: F10 (at most max_back times) until the main
  * menu asks about leaving, then yes, answering yes to "leave and lose the changes?"
  * on the way; waits up to wait_ms for the exit and closes the terminal. True when the
