@@ -262,6 +262,12 @@ void tui_error(struct tui *t, const char *fmt, ...)
 	tui_set_message(t, true, fmt, ap);
 	va_end(ap);
 	beep();
+	/* a refusal wider than the message line (a long path, a damaged file's row and
+	 * cell) is shown whole once: the line would cut off its end */
+	if (text_width(t->message) > COLS) {
+		wnoutrefresh(stdscr);
+		tui_show_text(t, _("Not done"), t->message);
+	}
 }
 
 void tui_message_clear(struct tui *t)

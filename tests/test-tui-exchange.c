@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zip.h>
+
 #include "check.h"
 #include "pty.h"
 #include "tui-steps.h"
@@ -158,6 +160,65 @@ static void export_gbk(void)
 	free(out);
 }
 
+/* A workbook whose third row points past its shared strings, as a damaged copy does. */
+static char *damaged_workbook(const char *name)
+{
+	static const char ns[] = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+	char *path = xasprintf("%s/%s", dir, name);
+	char *sst = xasprintf("<sst xmlns=\"%s\"><si><t>姓名</t></si><si><t>龙发利</t></si></sst>", ns);
+	char *sheet = xasprintf("<worksheet xmlns=\"%s\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>"
+				"<row r=\"2\"><c r=\"A2\" t=\"s\"><v>1</v></c></row>"
+				"<row r=\"3\"><c r=\"A3\" t=\"s\"><v>9</v></c></row></sheetData></worksheet>", ns);
+	int zerr = 0;
+	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	CHECK(z != NULL);
+	if (z) {
+		zip_source_t *a = zip_source_buffer(z, sst, strlen(sst), 1);
+		zip_source_t *b = zip_source_buffer(z, sheet, strlen(sheet), 1);
+		CHECK(a && zip_file_add(z, "xl/sharedStrings.xml", a, 0) >= 0);
+		CHECK(b && zip_file_add(z, "xl/worksheets/sheet1.xml", b, 0) >= 0);
+		CHECK(zip_close(z) == 0);
+	} else {
+		free(sst);
+		free(sheet);
+	}
+	return path;
+}
+
+/* Bad files at 80x24: a roster cut inside a two-byte character is refused on the
+ * message line with its line and byte; a damaged workbook, named as townships name
+ * their files, gives a refusal wider than the line, so it is shown whole. */
+static void bad_files(void)
+{
+	char *csv = xasprintf("%s/cut.csv", dir);
+	FILE *f = fopen(csv, "wb");
+	CHECK(f != NULL);
+	if (f) {
+		fputs("\xd0\xd5\xc3\xfb\n\xc1\xfa\xb7\n", f);   /* 姓名, then 龙 and half a character */
+		fclose(f);
+	}
+	char *book = damaged_workbook("青岩镇龙井村2026年人口信息花名册（乡镇下发第二版）.xlsx");
+	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
+	CHECK(t && pty_contains(t, "主菜单"));
+	step_type(t, "6");
+	CHECK(wait_for(t, "从文件导入人口信息"));
+	step_key(t, "Enter");
+	CHECK(wait_for(t, "文件（.csv .txt .xlsx .xls）"));
+	type_path(t, csv);
+	CHECK(wait_for(t, "第 2 行，字节偏移 7：字节 0xB7 0x0A 不是有效的 GB18030"));
+	step_key(t, "Enter");
+	CHECK(wait_for(t, "文件（.csv .txt .xlsx .xls）"));
+	type_path(t, book);
+	CHECK(wait_for(t, "未能完成"));
+	CHECK(pty_contains(t, "A3 单元格"));
+	CHECK(pty_contains(t, "文件已损坏"));
+	step_key(t, "Enter");
+	CHECK(wait_for(t, "从文件导入人口信息"));
+	CHECK(quit(t));
+	free(csv);
+	free(book);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -181,6 +242,7 @@ int main(int argc, char **argv)
 	CHECK(access(rejects, F_OK) == 0);
 	free(rejects);
 	export_gbk();
+	bad_files();
 	free(roster);
 	pty_rmdir(dir);
 	free(db);
