@@ -215,6 +215,7 @@ static void bad_files(void)
 	step_key(t, "Enter");
 	CHECK(wait_for(t, "从文件导入人口信息"));
 	CHECK(quit(t));
+	pty_close(t);
 	free(csv);
 	free(book);
 }
