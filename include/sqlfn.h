@@ -9,4 +9,9 @@
 /* Registers them on db; returns an SQLite result code. */
 int sqlfn_register(sqlite3 *db);
 
+/* Makes SQL's clock (date('now'), CURRENT_TIMESTAMP) follow SHANZHI_TODAY, the
+ * fixed day the tests set, as store_today does; the real clock when it is unset.
+ * Wraps the default VFS: call once, before the first connection is opened. */
+void sqlfn_clock_install(void);
+
 #endif

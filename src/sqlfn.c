@@ -2,8 +2,10 @@
  * checks). Each takes NULL to NULL, so an empty field never raises an error. */
 #include "sqlfn.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "idcard.h"
 #include "search.h"
@@ -241,4 +243,57 @@ int sqlfn_register(sqlite3 *db)
 	}
 	/* eponymous only: no xCreate, so it cannot be made a table of the schema */
 	return sqlite3_create_module(db, "sz_search_key_rows", &keys_module, NULL);
+}
+
+/* ---- SQL's clock ---- */
+
+static sqlite3_vfs clock_vfs;      /* the default VFS with its clock replaced */
+static sqlite3_vfs *clock_base;    /* the default VFS it wraps */
+static struct timespec clock_started;
+
+/* Milliseconds since the Julian epoch, as SQLite counts time: noon of SHANZHI_TODAY
+ * in the local time zone (so that date('now', 'localtime') is that day anywhere)
+ * plus the time since the first look, so that timestamps still advance; otherwise
+ * the real clock. */
+static int clock_now_ms(sqlite3_vfs *vfs, sqlite3_int64 *out)
+{
+	(void)vfs;
+	const char *env = getenv("SHANZHI_TODAY");
+	struct tm tm = { .tm_hour = 12, .tm_isdst = -1 };
+	if (!env || strlen(env) != 10 || sscanf(env, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+		return clock_base->xCurrentTimeInt64 ? clock_base->xCurrentTimeInt64(clock_base, out)
+						     : SQLITE_ERROR;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t noon = mktime(&tm);
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	sqlite3_int64 since = (sqlite3_int64)(t.tv_sec - clock_started.tv_sec) * 1000 +
+			      (t.tv_nsec - clock_started.tv_nsec) / 1000000;
+	const sqlite3_int64 unix_epoch_ms = INT64_C(210866760000000);   /* 1970-01-01 as a Julian day, in ms */
+	*out = unix_epoch_ms + (sqlite3_int64)noon * 1000 + since;
+	return SQLITE_OK;
+}
+
+static int clock_now_days(sqlite3_vfs *vfs, double *out)
+{
+	sqlite3_int64 ms = 0;
+	int rc = clock_now_ms(vfs, &ms);
+	*out = (double)ms / 86400000.0;
+	return rc;
+}
+
+void sqlfn_clock_install(void)
+{
+	if (clock_base)
+		return;
+	clock_base = sqlite3_vfs_find(NULL);
+	if (!clock_base || clock_base->iVersion < 2)
+		return;   /* every VFS of SQLite 3.7 and later is version 2 or more */
+	clock_gettime(CLOCK_MONOTONIC, &clock_started);
+	clock_vfs = *clock_base;
+	clock_vfs.zName = "shanzhi-clock";
+	clock_vfs.xCurrentTime = clock_now_days;
+	clock_vfs.xCurrentTimeInt64 = clock_now_ms;
+	sqlite3_vfs_register(&clock_vfs, 1);
 }

@@ -3,6 +3,7 @@
  * SQLite on a real store (龙发利's ID number derives his sex and birth date). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "form.h"
 #include "i18n.h"
 #include "idcard.h"
+#include "sqlfn.h"
 #include "store.h"
 #include "util.h"
 
@@ -692,9 +694,45 @@ static void test_chinese(struct form_eval *ev, const struct form_def *def)
 	i18n_init("en");
 }
 
+/* A date a dispute form fills in is the clerk's today, not the UTC one: at local noon
+ * in UTC+13 it is still yesterday in UTC. */
+static void test_today_defaults(const struct form_registry *reg, sqlite3 *db)
+{
+	static const char *const dated[][2] = {
+		{ "dispute", "received_date" }, { "dispute_session", "session_date" },
+		{ "dispute_outcome", "outcome_date" }, { "dispute_confirm", "confirm_applied_date" },
+	};
+	const char *tz = getenv("TZ");
+	char *saved = tz ? xstrdup(tz) : NULL;
+	setenv("TZ", "XXX-13", 1);
+	tzset();
+	for (size_t i = 0; i < ARRAY_LEN(dated); i++) {
+		const struct form_def *def = form_get(reg, dated[i][0]);
+		char *err = NULL;
+		struct form_eval *ev = def ? form_eval_new(def, db, &err) : NULL;
+		CHECK(ev != NULL);
+		if (!ev)
+			continue;
+		struct form_data d = { .def = def };
+		form_data_init(&d, def);
+		form_normalize_and_derive(ev, &d, -1);
+		CHECK_STR(value_of(&d, dated[i][1]), getenv("SHANZHI_TODAY"));
+		form_data_free(&d);
+		form_eval_free(ev);
+		free(err);
+	}
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved);
+}
+
 int main(void)
 {
 	setenv("SHANZHI_TODAY", "2026-01-01", 1);
+	sqlfn_clock_install();
 	test_parse_errors();
 	test_parse_values();
 	test_override();
@@ -737,6 +775,7 @@ int main(void)
 		test_household(hev, hh);
 	test_eval_errors(store_db(st));
 	test_memo(store_db(st));
+	test_today_defaults(reg, store_db(st));
 	form_eval_free(ev);
 	form_eval_free(hev);
 	free(err);
