@@ -47,6 +47,7 @@ struct table_info {
 /* The page cache of a connection, KiB: a clerk's session stays within 16 MiB */
 #define STORE_CACHE_KIB 4096
 #define STORE_SORT_CACHE_KIB 2048   /* at the end of a bulk load, see bulk_sort_settings */
+#define STORE_BUSY_MS 10000   /* how long a session waits for another's write */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -72,6 +73,7 @@ struct store {
 	char *bulk_reason; /* what the load is, kept in its audit entries */
 	char **deferred;   /* CREATE INDEX statements to run again at store_bulk_end */
 	size_t ndeferred;
+	bool bulk_alone;   /* the load has the file to itself, in a rollback journal */
 };
 
 /* An SQLite failure as a message a clerk can act on. */
@@ -235,7 +237,7 @@ static int migrate(struct store *st, char **err)
 static int configure(struct store *st, char **err)
 {
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
 	if (sqlfn_register(st->db) != SQLITE_OK) {
 		set_sqlite_err(st, err, _("registering SQL functions"));
 		return -1;
@@ -362,10 +364,13 @@ int store_begin(struct store *st, char **err)
 	return 0;
 }
 
+static void bulk_journal_leave(struct store *st);
+
 /* Forgets the bulk state once the outermost transaction has ended. */
 static void end_outermost(struct store *st)
 {
 	st->bulk = false;
+	bulk_journal_leave(st);
 	for (size_t i = 0; i < st->nranges; i++)
 		free(st->ranges[i].table);
 	st->nranges = 0;
@@ -810,14 +815,56 @@ static int bulk_snapshot(struct store *st, char **err)
 	return 0;
 }
 
+/* The journal mode the connection is in now ("wal", "delete"), in buf. */
+static void journal_mode(struct store *st, const char *sql, char *buf, size_t cap)
+{
+	sqlite3_stmt *stmt = NULL;
+	buf[0] = '\0';
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW &&
+	    sqlite3_column_text(stmt, 0))
+		snprintf(buf, cap, "%s", (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+}
+
+/* A load into a file no other session has open leaves WAL for a rollback journal:
+ * WAL writes every page twice (the log, then the checkpoint into the file), the
+ * journal keeps only the pages the file already had, and a new load's pages are
+ * all beyond them. A third of a million-row import. With another session open the
+ * switch is refused at once (no waiting) and the load stays in WAL, where it does
+ * not block that session's reads. A crash leaves a hot journal, which the next
+ * open rolls back. */
+static void bulk_journal_enter(struct store *st)
+{
+	char mode[16];
+	sqlite3_busy_timeout(st->db, 0);
+	journal_mode(st, "PRAGMA journal_mode = DELETE", mode, sizeof mode);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	st->bulk_alone = strcmp(mode, "delete") == 0;
+}
+
+/* Back to WAL once the load is over, so that sessions read while others write.
+ * Should another session hold the file at that moment, the next one to open it
+ * sets WAL again (configure). */
+static void bulk_journal_leave(struct store *st)
+{
+	if (!st->bulk_alone)
+		return;
+	st->bulk_alone = false;
+	char mode[16];
+	journal_mode(st, "PRAGMA journal_mode = WAL", mode, sizeof mode);
+}
+
 int store_bulk_begin(struct store *st, const char *reason, char **err)
 {
 	if (st->depth != 0) {
 		set_error(err, "%s", _("a bulk load must be its own transaction"));
 		return -1;
 	}
-	if (store_begin(st, err) != 0)
+	bulk_journal_enter(st);
+	if (store_begin(st, err) != 0) {
+		bulk_journal_leave(st);
 		return -1;
+	}
 	if (bulk_snapshot(st, err) != 0 || schema_insert_trigger_drop(st->db, err) != 0) {
 		store_rollback(st);
 		return -1;

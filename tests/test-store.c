@@ -1,5 +1,6 @@
 /* Tests of the store: migrations, file mode, the audited write path, transactions,
  * SQL functions and the integrity check, on a temporary database file. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -542,6 +543,109 @@ static void test_bulk(void)
 	free(path);
 }
 
+/* The journal the connection is in, as SQLite names it. */
+static char *journal(struct store *st)
+{
+	return query_text(st, "PRAGMA journal_mode", 0);
+}
+
+/* Rows enough to outgrow the page cache, so that a load writes into the file
+ * itself before its commit. */
+static void add_many(struct store *st, int n)
+{
+	sqlite3_stmt *stmt = NULL;
+	sqlite3_prepare_v2(store_db(st), "INSERT INTO resident(name, notes, form_version)"
+			   " VALUES ('批量', printf('%.200c', 'x'), 1)", -1, &stmt, NULL);
+	for (int i = 0; i < n; i++) {
+		sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+	}
+	sqlite3_finalize(stmt);
+}
+
+static long long file_size(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+}
+
+/* A load alone with the file writes it through a rollback journal and leaves it in
+ * WAL; beside another session it stays in WAL and that session reads on; killed in
+ * the middle, it leaves nothing behind once the file is opened again. */
+static void test_bulk_journal(void)
+{
+	char *path = db_path("journal.db");
+	char *jpath = xasprintf("%s-journal", path);
+	char *err = NULL;
+	struct store *st = store_open(path, &err);
+	store_set_operator(st, "demo", &err);
+	add_resident(st, "早先", NULL);
+	char *mode = journal(st);
+	CHECK_STR(mode, "wal");
+	free(mode);
+
+	CHECK(store_bulk_begin(st, "独自载入", &err) == 0);
+	mode = journal(st);
+	CHECK_STR(mode, "delete");
+	free(mode);
+	add_many(st, 100);
+	CHECK(store_bulk_end(st, &err) == 0);
+	mode = journal(st);
+	CHECK_STR(mode, "wal");
+	free(mode);
+	CHECK_INT(query_int(st, "SELECT count(*) FROM resident", 0), 101);
+
+	/* another session open: the load stays in WAL and does not stop its reads */
+	struct store *other = store_open(path, &err);
+	CHECK(other != NULL);
+	CHECK(store_bulk_begin(st, "并行载入", &err) == 0);
+	mode = journal(st);
+	CHECK_STR(mode, "wal");
+	free(mode);
+	add_many(st, 30000);
+	time_t t0 = time(NULL);
+	CHECK_INT(query_int(other, "SELECT count(*) FROM resident", 0), 101);
+	CHECK(time(NULL) - t0 < 2);
+	CHECK(store_bulk_end(st, &err) == 0);
+	CHECK_INT(query_int(other, "SELECT count(*) FROM resident", 0), 30101);
+	store_close(other);
+	store_close(st);
+
+	/* killed while loading alone, after its pages reached the file */
+	long long before = file_size(path);
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == 0) {
+		char *cerr = NULL;
+		struct store *loader = store_open(path, &cerr);
+		if (!loader || store_set_operator(loader, "demo", &cerr) != 0 ||
+		    store_bulk_begin(loader, "中断载入", &cerr) != 0)
+			_exit(2);
+		add_many(loader, 60000);
+		raise(SIGKILL);
+	}
+	int status = 0;
+	waitpid(child, &status, 0);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	CHECK(file_size(path) > before);          /* the load had written into the file */
+	CHECK(file_size(jpath) > 0);              /* and left its journal */
+	st = store_open(path, &err);
+	CHECK(st != NULL);
+	CHECK_INT(query_int(st, "SELECT count(*) FROM resident", 0), 30101);
+	CHECK_INT(query_int(st, "SELECT count(*) FROM resident WHERE id > 30101", 0), 0);
+	mode = journal(st);
+	CHECK_STR(mode, "wal");
+	free(mode);
+	char *report = NULL;
+	CHECK_INT(store_check(st, &report), 0);
+	CHECK_STR(report, "");
+	free(report);
+	store_close(st);
+	free(err);
+	free(jpath);
+	free(path);
+}
+
 /* Two clerks save at once: the second waits for the first instead of failing.
  * The child opens its own connection after the fork (a connection must not cross one). */
 static void test_writers_queue(void)
@@ -611,6 +715,7 @@ int main(void)
 	free(path);
 	test_check();
 	test_bulk();
+	test_bulk_journal();
 	test_writers_queue();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
