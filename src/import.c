@@ -447,7 +447,21 @@ static int rejects_open(struct rejects *rj, const struct source *s, char **err)
 	return rc;
 }
 
-/* Adds a refused row with its reason, opening the file on the first one. */
+/* True when Excel would change the cell on opening a CSV file: a run of 12 or more
+ * digits (an ID number shown as 5.20111E+17, its last digits lost when saved) or
+ * digits with a leading zero (the zero dropped). */
+static bool excel_would_change(const char *v)
+{
+	size_t n = strspn(v, "0123456789");
+	size_t x = v[n] == 'X' || v[n] == 'x';
+	if (n == 0 || v[n + x] != '\0')
+		return false;
+	return n + x >= 12 || (v[0] == '0' && n > 1);
+}
+
+/* Adds a refused row with its reason, opening the file on the first one. In a CSV
+ * file the cells Excel would change are written as ="...", which this import reads
+ * back as the text: the clerk fixes the rows in Excel and imports the file again. */
 static int rejects_add(struct rejects *rj, const struct source *s, const struct csv_row *row,
 		       const char *reason, char **err)
 {
@@ -458,10 +472,17 @@ static int rejects_add(struct rejects *rj, const struct source *s, const struct 
 	}
 	size_t n = rj->ncols;
 	const char **f = xcalloc(n + 1, sizeof *f);
-	for (size_t i = 0; i < n; i++)
+	char **quoted = xcalloc(n + 1, sizeof *quoted);
+	for (size_t i = 0; i < n; i++) {
 		f[i] = i < row->n ? row->fields[i] : "";
+		if (!rj->xw && excel_would_change(f[i]))
+			f[i] = quoted[i] = xasprintf("=\"%s\"", f[i]);
+	}
 	f[n] = reason;
 	int rc = rejects_row(rj, f, n + 1, err);
+	for (size_t i = 0; i < n; i++)
+		free(quoted[i]);
+	free(quoted);
 	free(f);
 	return rc;
 }
