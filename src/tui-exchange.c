@@ -203,6 +203,7 @@ static void screen_import(struct tui *t, struct import_screen *s)
 	char *text = screen_run(t, s, true, &rep);
 	long would = rep.imported;
 	tui_show_text(t, _("What the import would do"), text);
+	tui_message_clear(t);   /* the rows are checked */
 	free(text);
 	import_report_free(&rep);
 	if (would <= 0) {
@@ -229,6 +230,7 @@ static void import_file(struct tui *t, const char *path)
 {
 	struct import_screen s = {.path = xstrdup(path), .enc = ENC_AUTO};
 	if (screen_load(t, &s)) {
+		tui_message_clear(t);   /* what went wrong before this file is over */
 		for (;;) {
 			screen_draw(t, &s);
 			int k = tui_getkey(t, -1);

@@ -88,9 +88,17 @@ static void import_roster(const char *roster)
 	CHECK(wait_for(t, "从文件导入人口信息"));
 	step_key(t, "Enter");
 	CHECK(wait_for(t, "文件（.csv .txt .xlsx .xls）"));
+	/* a mistyped name first: said, and gone once the right file is open */
+	char *missing = xasprintf("%s.missing", roster);
+	type_path(t, missing);
+	free(missing);
+	CHECK(wait_for(t, "无法读取"));
+	step_key(t, "Enter");
+	CHECK(wait_for(t, "文件（.csv .txt .xlsx .xls）"));
 	type_path(t, roster);
 	/* the first rows, decoded from GBK, and where each column goes */
 	CHECK(wait_for(t, "导入人口信息"));
+	CHECK(!pty_contains(t, "无法读取"));
 	CHECK(pty_contains(t, "gb18030"));
 	CHECK(pty_contains(t, "龙德明"));
 	CHECK(pty_contains(t, "5.20111E+17"));
