@@ -304,7 +304,11 @@ static void export_run(struct tui *t, const char *path, struct export_opts *o)
 				text[--len] = '\0';   /* one line on the message line */
 			tui_message(t, "%s", text);
 		} else if (rep.unencodable) {
-			char *all = xasprintf("%s\n%s", text, err ? err : "");
+			/* the ways out are offered below, not as the command line's options */
+			char *why = xasprintf(_("%ld characters are not in %s: nothing was written."),
+					      rep.unencodable, enc_iconv_name(rep.encoding));
+			char *all = xasprintf("%s\n%s", text, why);
+			free(why);
 			tui_show_text(t, _("Characters the encoding lacks"), all);
 			free(all);
 		} else {

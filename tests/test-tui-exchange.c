@@ -157,6 +157,8 @@ static void export_gbk(void)
 	CHECK(wait_for(t, "编码中没有的字符"));
 	CHECK(pty_contains(t, "不在 GBK 中"));
 	CHECK(pty_contains(t, "姓名"));
+	CHECK(pty_contains(t, "什么也没有写入"));
+	CHECK(!pty_contains(t, "--encoding"));   /* the ways out are the screen's, not the shell's */
 	CHECK(access(out, F_OK) != 0);
 	step_key(t, "Enter");
 	CHECK(wait_for(t, "改用 GB18030 导出"));
