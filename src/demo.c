@@ -84,6 +84,7 @@ struct demo {
 	long made;
 	long household_count;
 	int verbose;
+	bool rare_due;           /* the next given name that may be rare is (assign_names) */
 };
 
 
@@ -332,7 +333,9 @@ static const char *spouse_surname_for(struct demo *dm, enum demo_ethnic e, const
 
 /* Surnames and names: children and grandchildren carry the father's line. One
  * resident in about a thousand (counted over the whole demo from first_index) gets
- * a given name with a character outside GBK. */
+ * a given name with a character outside GBK: the first member at or after each
+ * 997th who is neither a head nor Uyghur, so that every demo has them whatever
+ * the day's ages make of its families. */
 static void assign_names(struct demo *dm, struct family *f, const struct demo_town *town,
 			 bool uyghur, long first_index)
 {
@@ -380,7 +383,10 @@ static void assign_names(struct demo *dm, struct family *f, const struct demo_to
 			gen = p->sex == 1 ? grand_gen : NULL;
 			break;
 		}
-		if (p->ethnic != DEMO_UYGHUR && p->role != R_HEAD && (first_index + i) % 997 == 13) {
+		if ((first_index + i) % 997 == 13)
+			dm->rare_due = true;
+		if (dm->rare_due && p->ethnic != DEMO_UYGHUR && p->role != R_HEAD) {
+			dm->rare_due = false;
 			demo_rare_name(r, surname, p->name, sizeof p->name);
 			continue;
 		}
