@@ -20,6 +20,7 @@ struct fedit {
 	size_t scroll;     /* first visible character */
 	size_t max_chars;  /* 0 = unbounded */
 	bool changed;
+	bool multiline;    /* a newline may be typed (the memo editor, medit.h) */
 };
 
 void fedit_init(struct fedit *e, const char *utf8, size_t max_chars);

@@ -25,7 +25,7 @@ static void fedit_reserve(struct fedit *e, size_t need)
 
 void fedit_init(struct fedit *e, const char *utf8, size_t max_chars)
 {
-	memset(e, 0, sizeof(*e));
+	memset(e, 0, sizeof(*e));   /* one line: multiline is for medit to set */
 	e->max_chars = max_chars;
 	fedit_set(e, utf8);
 }
@@ -60,9 +60,12 @@ char *fedit_value(const struct fedit *e)
 	return text_from_wcs(e->text, e->len);
 }
 
-/* Characters a clerk may type into a one-line field: no controls, no surrogates. */
-static bool fedit_typeable(wchar_t c)
+/* Characters a clerk may type: no controls (but a newline where lines are edited),
+ * no surrogates. */
+static bool fedit_typeable(const struct fedit *e, wchar_t c)
 {
+	if (c == L'\n' && e->multiline)
+		return true;
 	if (c < 0x20 || (c >= 0x7F && c < 0xA0))
 		return false;
 	if (c >= 0xD800 && c <= 0xDFFF)
@@ -72,7 +75,7 @@ static bool fedit_typeable(wchar_t c)
 
 bool fedit_insert(struct fedit *e, wchar_t c)
 {
-	if (!fedit_typeable(c))
+	if (!fedit_typeable(e, c))
 		return false;
 	if (e->max_chars && e->len >= e->max_chars)
 		return false;

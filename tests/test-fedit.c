@@ -1,10 +1,12 @@
 /* Tests for fedit: the field editor's insert, delete, cursor and scroll logic with
- * double-width characters, a character outside the BMP and a box edge. */
+ * double-width characters, a character outside the BMP and a box edge; and for
+ * medit, the lines of the memo editor. */
 #include <locale.h>
 #include <stdlib.h>
 
 #include "check.h"
 #include "fedit.h"
+#include "medit.h"
 #include "text.h"
 #include "util.h"
 
@@ -185,6 +187,82 @@ static void test_cursor_always_inside(void)
 	fedit_free(&e);
 }
 
+/* The lines of e in a box cols wide, as "text|text|", and the cursor's place. */
+static char *lines_of(struct fedit *e, int cols, size_t *line, int *col)
+{
+	struct medit_layout l;
+	medit_layout(e, cols, &l);
+	struct strbuf sb = { 0 };
+	for (size_t k = 0; k < l.n; k++) {
+		char *t = text_from_wcs(e->text + l.lines[k].start, l.lines[k].len);
+		sb_appendf(&sb, "%s|", t);
+		free(t);
+	}
+	*line = medit_cursor_line(e, &l, col);
+	medit_layout_free(&l);
+	return sb_take(&sb);
+}
+
+#define CHECK_LINES(e, cols, want, want_line, want_col)                 \
+	do {                                                            \
+		size_t line_;                                           \
+		int col_;                                               \
+		char *got_ = lines_of(e, cols, &line_, &col_);         \
+		CHECK_STR(got_, want);                                  \
+		CHECK_INT((long)line_, want_line);                      \
+		CHECK_INT(col_, want_col);                              \
+		free(got_);                                             \
+	} while (0)
+
+/* Lines end at a newline or before a character that does not fit; a wide one is
+ * never split; the cursor keeps its column going up and down and never lands
+ * past the end of a cut line. */
+static void test_memo_lines(void)
+{
+	struct fedit e;
+	fedit_init(&e, "", 0);
+	CHECK(!fedit_insert(&e, L'\n'));         /* a one-line field takes no newline */
+	e.multiline = true;
+	fedit_set(&e, "一二三四五\nab");
+	CHECK_LINES(&e, 6, "一二三|四五|ab|", 2, 2);
+	CHECK_LINES(&e, 7, "一二三|四五|ab|", 2, 2);   /* 7 columns hold three and a half */
+	CHECK_LINES(&e, 10, "一二三四五|ab|", 1, 2);
+	medit_up(&e, 6);                          /* from column 2 of "ab" to after 四 */
+	CHECK_LINES(&e, 6, "一二三|四五|ab|", 1, 2);
+	medit_up(&e, 6);
+	CHECK_LINES(&e, 6, "一二三|四五|ab|", 0, 2);
+	medit_line_end(&e, 6);                    /* after its last: typed text follows it */
+	CHECK_INT((long)e.cursor, 3);
+	CHECK_LINES(&e, 6, "一二三|四五|ab|", 1, 0);
+	medit_line_end(&e, 6);
+	CHECK_LINES(&e, 6, "一二三|四五|ab|", 1, 4);
+	medit_line_home(&e, 6);
+	CHECK_LINES(&e, 6, "一二三|四五|ab|", 1, 0);
+	medit_down(&e, 6);
+	medit_down(&e, 6);                        /* nothing below the last line */
+	CHECK_LINES(&e, 6, "一二三|四五|ab|", 2, 0);
+	/* typing a newline, and a full last line gives the cursor a line of its own */
+	medit_line_end(&e, 6);
+	CHECK(fedit_insert(&e, L'\n'));
+	CHECK_LINES(&e, 6, "一二三|四五|ab||", 3, 0);
+	fedit_set(&e, "一二三");
+	CHECK_LINES(&e, 6, "一二三||", 1, 0);
+	char *v = fedit_value(&e);
+	CHECK_STR(v, "一二三");
+	free(v);
+	/* down from column 6 into a cut line stops before its last character, not on
+	 * the line after it */
+	fedit_set(&e, "abcdef\n一二三四");
+	CHECK_LINES(&e, 6, "abcdef|一二三|四|", 2, 2);
+	medit_up(&e, 6);
+	medit_up(&e, 6);
+	medit_line_end(&e, 6);
+	CHECK_LINES(&e, 6, "abcdef|一二三|四|", 0, 6);
+	medit_down(&e, 6);
+	CHECK_LINES(&e, 6, "abcdef|一二三|四|", 1, 4);
+	fedit_free(&e);
+}
+
 int main(void)
 {
 	CHECK(setlocale(LC_ALL, "zh_CN.UTF-8") != NULL);
@@ -193,5 +271,6 @@ int main(void)
 	test_scripts();
 	test_changed_and_set();
 	test_cursor_always_inside();
+	test_memo_lines();
 	return check_finish();
 }
