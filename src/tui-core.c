@@ -179,7 +179,9 @@ int tui_put_wcs(WINDOW *w, int y, int x, const wchar_t *ws, size_t n, int cols, 
 			break;
 		if (cw == 0)
 			continue;  /* a combining mark alone cannot be placed safely */
-		if (c < 0x20 || (c >= 0x7F && c < 0xA0) || wcwidth(c) < 0 || !tui_showable(c)) {
+		if (c == L'\n') {
+			waddnwstr(w, L" ", 1);   /* a text of several lines shown on one */
+		} else if (c < 0x20 || (c >= 0x7F && c < 0xA0) || wcwidth(c) < 0 || !tui_showable(c)) {
 			for (int k = 0; k < cw; k++)
 				waddnwstr(w, L"?", 1);
 		} else {

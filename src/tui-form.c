@@ -17,6 +17,7 @@
 #include "tui-record.h"
 #include "text.h"
 #include "tui-list.h"
+#include "tui-memo.h"
 #include "util.h"
 
 #define FORM_FIRST_LINE 2
@@ -101,6 +102,8 @@ static const char *form_problem_of(const struct tui_form *f, size_t field)
 /* What is shown after a box: the label of a code, codes' labels, the referenced record. */
 static char *form_aside(struct tui_form *f, const struct field_def *fd, const char *value)
 {
+	if (fd->type == FIELD_MEMO && !fd->readonly && &f->data->def->fields[f->cur] == fd)
+		return xstrdup(_("F4: edit on several lines"));
 	if (!value || !*value)
 		return NULL;
 	if (fd->type == FIELD_REF)
@@ -377,7 +380,49 @@ static char *multi_toggle(const char *value, const char *code)
 	return sb_take(&sb);
 }
 
-/* F4: a picklist for a choice field, or the register's picker for a reference. */
+static void form_draft_save(struct tui_form *f);
+static void form_draft_discard(struct tui_form *f);
+
+struct memo_pause {
+	struct tui_form *f;
+	bool kept;   /* the draft holds text of the memo editor */
+};
+
+/* The memo editor's text after a pause: into the field, and saved as the draft. */
+static void memo_keep(void *ctx, const char *text)
+{
+	struct memo_pause *mp = ctx;
+	fedit_set(&mp->f->edit, text);
+	mp->f->edit.changed = true;
+	form_draft_save(mp->f);
+	mp->kept = true;
+}
+
+/* The field's text edited on several lines; NULL when given up, and then the field
+ * and the draft are as they were before. */
+static char *form_memo(struct tui_form *f, const struct field_def *fd)
+{
+	const char *now = tui_form_value(f, f->cur);
+	char *before = xstrdup(now ? now : "");
+	bool was_changed = f->edit.changed;
+	struct memo_pause mp = { .f = f };
+	const struct tui_memo_ops keep = { .keep = memo_keep, .ctx = &mp };
+	char *text = tui_memo_edit(f->t, _(fd->label), before, f->edit.max_chars, &keep);
+	if (!text && mp.kept) {
+		form_data_set(f->data, f->cur, *before ? before : NULL);
+		fedit_set(&f->edit, before);
+		f->edit.changed = was_changed;
+		if (f->dirty || was_changed)
+			form_draft_save(f);
+		else
+			form_draft_discard(f);
+	}
+	free(before);
+	return text;
+}
+
+/* F4: a picklist for a choice field, the register's picker for a reference, the
+ * editor of several lines for a memo. */
 static void form_pick(struct tui_form *f)
 {
 	const struct field_def *fd = &f->data->def->fields[f->cur];
@@ -386,7 +431,9 @@ static void form_pick(struct tui_form *f)
 		tui_error(f->t, "%s", _("This field is filled in by the program."));
 		return;
 	}
-	if (fd->type == FIELD_REF && f->ops->ref_pick) {
+	if (fd->type == FIELD_MEMO) {
+		picked = form_memo(f, fd);
+	} else if (fd->type == FIELD_REF && f->ops->ref_pick) {
 		picked = f->ops->ref_pick(f->ops->ctx, f, f->cur);
 	} else if ((fd->type == FIELD_CHOICE || fd->type == FIELD_MULTI) && fd->list) {
 		size_t idx;

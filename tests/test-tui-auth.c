@@ -345,6 +345,41 @@ static void test_draft_after_kill(int sig, const char *name, const char *typed_t
 	free(count);
 }
 
+/* The link drops while notes are typed in the box of several lines: the text typed
+ * before the last pause is the draft's, and comes back in the form. */
+static void test_memo_draft_after_hangup(void)
+{
+	struct pty *t = open_tui(db);
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	step_type(t, "1");
+	step_key(t, "F7");
+	CHECK(pty_wait_for(t, "登记新居民", WAIT_MS));
+	step_type(t, "断线丙");
+	step_key(t, "PgDn");
+	step_key(t, "PgDn");
+	step_key(t, "F4");
+	CHECK(pty_wait_for(t, "第 1/1 行", WAIT_MS));
+	step_type(t, "调解中");
+	step_key(t, "Enter");
+	step_type(t, "待回访");
+	pty_pump(t, 1200, 2000);  /* past the memo's half second */
+	pid_t pid = child_pid();
+	CHECK(pid > 0);
+	if (pid > 0)
+		kill(pid, SIGHUP);
+	int status;
+	CHECK(pty_wait_exit(t, WAIT_MS, &status));
+	pty_close(t);
+	char *q = sql("SELECT count(*) FROM draft");
+	CHECK_STR(q, "1");
+	free(q);
+	t = start_and_resume();
+	CHECK(pty_wait_for(t, "登记新居民", WAIT_MS));
+	CHECK(pty_contains(t, "断线丙"));
+	CHECK(pty_contains(t, "调解中 待回访"));
+	CHECK(step_quit(t, 8, WAIT_MS));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -373,6 +408,7 @@ int main(int argc, char **argv)
 	test_idle_lock();
 	test_draft_after_kill(SIGKILL, "草稿甲", "1990");
 	test_draft_after_kill(SIGHUP, "断线乙", "1990");
+	test_memo_draft_after_hangup();
 
 	pty_rmdir(dir);
 	free(dir);

@@ -464,6 +464,63 @@ static void test_english(void)
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
+/* A resident's notes on several lines: F4 on the field opens the box, Enter starts a
+ * line, a long line wraps at the box's edge, a resize keeps the text, Esc gives a
+ * change up after asking, F2 puts the text back; saved with its newline. */
+static void test_memo(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	list_search(t, "");
+	step_key(t, "F7");
+	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
+	step_type(t, "周美华");
+	step_key(t, "Tab");
+	step_type(t, "520111199203150023");
+	step_key(t, "PgDn");
+	step_key(t, "PgDn");
+	CHECK(pty_wait_for(t, "F4 多行编辑", WAIT_MS));
+	step_key(t, "F4");
+	CHECK(pty_wait_for(t, "第 1/1 行", WAIT_MS));
+	step_type(t, "在外务工");
+	step_key(t, "Enter");
+	/* 38 characters: 76 columns, more than the box's 72 */
+	step_type(t, "常住浙江宁波市北仑区每年春节回村探亲联系人为其兄长电话见户主登记信息备查谢谢");
+	CHECK(pty_wait_for(t, "第 3/3 行", WAIT_MS));
+	int first = pty_find(t, "在外务工", NULL), second = pty_find(t, "常住浙江宁波", NULL);
+	CHECK(first >= 0 && second == first + 1);
+	CHECK(pty_find(t, "谢谢", NULL) == second + 1);   /* the wrapped tail */
+	pty_resize(t, 30, 100);
+	CHECK(pty_wait_for(t, "常住浙江宁波", WAIT_MS));
+	CHECK(pty_contains(t, "在外务工"));
+	pty_resize(t, 24, 80);
+	CHECK(pty_wait_for(t, "谢谢", WAIT_MS));
+	step_key(t, "F2");
+	CHECK(pty_wait_for(t, "登记新居民", WAIT_MS));
+	char *notes = NULL;
+	field_row(t, "备注", &notes);
+	CHECK(notes && strstr(notes, "谢谢") && !strstr(notes, "?"));   /* the newline shows as a space */
+	free(notes);
+	/* a change given up leaves the text as it was */
+	step_key(t, "F4");
+	CHECK(pty_wait_for(t, "第 3/3 行", WAIT_MS));
+	step_type(t, "作废");
+	step_key(t, "Esc");
+	CHECK(pty_wait_for(t, "放弃对这段文字的修改吗", WAIT_MS));
+	step_type(t, "y");
+	CHECK(pty_wait_for(t, "F4 多行编辑", WAIT_MS));
+	step_key(t, "F2");
+	CHECK(pty_wait_for(t, "已登记", WAIT_MS));
+	CHECK(step_quit(t, 8, WAIT_MS));
+	/* compared inside sqlite3: its answer is ASCII whatever the terminal's encoding */
+	const char *argv[] = {"/usr/bin/sqlite3", db,
+			      "SELECT notes = '在外务工' || char(10) || '常住浙江宁波市北仑区每年春节回村探亲联系人为其兄长"
+			      "电话见户主登记信息备查谢谢' FROM resident WHERE name = '周美华'", NULL};
+	int status;
+	char *out = pty_run(argv, locale, &status);
+	CHECK(out && strncmp(out, "1", 1) == 0);
+	free(out);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -489,6 +546,7 @@ int main(int argc, char **argv)
 	test_resize_keeps_text();
 	test_wide_chars_at_edge();
 	test_esc_digit();
+	test_memo();
 	test_english();
 
 	pty_rmdir(dir);

@@ -1,0 +1,160 @@
+/* tui-memo: the box editor of a text of several lines (see tui-memo.h). The lines
+ * and the cursor's moves are medit's; this file draws them and reads keys. */
+#include "tui-memo.h"
+
+#include <stdlib.h>
+
+#include "i18n.h"
+#include "medit.h"
+#include "tui-core.h"
+#include "util.h"
+
+#define MEMO_KEEP_MS 500   /* the pause after which the text goes to keep() */
+
+struct memo_box {
+	WINDOW *win;
+	int rows, cols;   /* the text area inside the frame */
+	size_t top;       /* the first line shown */
+};
+
+/* A box over the screen but its message line and key bar, made again after a
+ * resize. */
+static void memo_box_open(struct memo_box *b, const char *title)
+{
+	int h = LINES - 3, w = COLS - 4 < 100 ? COLS - 4 : 100;
+	b->win = tui_popup(h, w, title);
+	b->rows = h - 3;       /* the frame, and the status line above the bottom edge */
+	b->cols = w - 4;
+}
+
+/* The status line: where the cursor is, how much is typed, the keys. */
+static void memo_status(struct memo_box *b, const struct fedit *e, size_t line, size_t nlines)
+{
+	char *count = e->max_chars ? xasprintf(_("%zu of at most %zu characters"), e->len, e->max_chars)
+				   : xasprintf(_("%zu characters"), e->len);
+	char *status = xasprintf(_("line %zu of %zu, %s   F2 done, Esc cancel, Enter new line"),
+				 line + 1, nlines, count);
+	tui_put(b->win, b->rows + 1, 2, status, b->cols, A_BOLD);
+	free(status);
+	free(count);
+}
+
+/* Draws the lines around the cursor and puts the cursor in place. */
+static void memo_draw(struct memo_box *b, const struct fedit *e)
+{
+	struct medit_layout l;
+	medit_layout(e, b->cols, &l);
+	int col;
+	size_t line = medit_cursor_line(e, &l, &col);
+	if (line < b->top)
+		b->top = line;
+	if (line >= b->top + (size_t)b->rows)
+		b->top = line - (size_t)b->rows + 1;
+	for (int r = 0; r < b->rows; r++) {
+		size_t k = b->top + (size_t)r;
+		if (k < l.n)
+			tui_put_wcs(b->win, 1 + r, 2, e->text + l.lines[k].start, l.lines[k].len, b->cols, A_NORMAL);
+		else
+			tui_put(b->win, 1 + r, 2, "", b->cols, A_NORMAL);
+	}
+	memo_status(b, e, line, l.n);
+	wmove(b->win, 1 + (int)(line - b->top), 2 + col);
+	medit_layout_free(&l);
+	wnoutrefresh(stdscr);   /* the message line below the box */
+	wnoutrefresh(b->win);
+	doupdate();
+}
+
+/* One editing key; false when the key is not the editor's. */
+static bool memo_key(struct tui *t, struct memo_box *b, struct fedit *e, int k)
+{
+	switch (k) {
+	case TK_LEFT: fedit_left(e); break;
+	case TK_RIGHT: fedit_right(e); break;
+	case TK_UP: medit_up(e, b->cols); break;
+	case TK_DOWN: medit_down(e, b->cols); break;
+	case TK_HOME: medit_line_home(e, b->cols); break;
+	case TK_END: medit_line_end(e, b->cols); break;
+	case TK_PGUP: for (int i = 0; i < b->rows; i++) medit_up(e, b->cols); break;
+	case TK_PGDN: for (int i = 0; i < b->rows; i++) medit_down(e, b->cols); break;
+	case TK_BACKSPACE: fedit_backspace(e); break;
+	case TK_DELETE: fedit_delete(e); break;
+	case TK_ENTER:
+	default:
+		if (k != TK_ENTER && k < 0x20)
+			return false;
+		if (!fedit_insert(e, k == TK_ENTER ? L'\n' : (wchar_t)k)) {
+			beep();
+			if (e->max_chars && e->len >= e->max_chars)
+				tui_message(t, _("At most %zu characters."), e->max_chars);
+		}
+	}
+	return true;
+}
+
+/* Esc/F10: true when the text may go (unchanged, or the clerk says so). */
+static bool memo_may_cancel(struct tui *t, const struct fedit *e)
+{
+	return !e->changed || tui_confirm(t, _("Give up what was changed in this text?"), false);
+}
+
+char *tui_memo_edit(struct tui *t, const char *title, const char *text, size_t max_chars,
+		    const struct tui_memo_ops *ops)
+{
+	struct fedit e;
+	fedit_init(&e, text, max_chars);
+	e.multiline = true;
+	struct memo_box b = {0};
+	memo_box_open(&b, title);
+	char *result = NULL;
+	bool pending = false;   /* typed since keep() was last told */
+	curs_set(1);
+	for (;;) {
+		if (!b.win) {
+			/* too small a terminal: its message stays until the clerk enlarges it */
+			int k = tui_getkey(t, -1);
+			if (k == TK_RESIZE && tui_size_ok(t))
+				memo_box_open(&b, title);
+			continue;
+		}
+		memo_draw(&b, &e);
+		int k = tui_getkey(t, pending ? MEMO_KEEP_MS : -1);
+		if (k == TK_NONE) {
+			char *v = fedit_value(&e);
+			if (ops && ops->keep)
+				ops->keep(ops->ctx, v);
+			free(v);
+			pending = false;
+			continue;
+		}
+		if (k == TK_RESIZE || k == TK_F1) {
+			if (k == TK_F1)
+				tui_show_text(t, title, _("Type the text; Enter starts a new line. The arrows, Home, End, "
+							  "PgUp and PgDn move by the lines shown. F2 puts the text back in "
+							  "the form (save the form with F2 there), Esc gives up the changes."));
+			tui_popup_close(b.win);
+			b.win = NULL;
+			if (tui_size_ok(t))
+				memo_box_open(&b, title);
+			continue;
+		}
+		if (k == TK_F2) {
+			result = fedit_value(&e);
+			break;
+		}
+		if (TK_IS_BACK(k)) {
+			if (memo_may_cancel(t, &e))
+				break;
+			touchwin(b.win);
+			continue;
+		}
+		size_t before = e.len;
+		bool changed = e.changed;
+		if (memo_key(t, &b, &e, k) && (e.len != before || e.changed != changed))
+			pending = true;
+	}
+	if (b.win)
+		tui_popup_close(b.win);
+	fedit_free(&e);
+	return result;
+}
