@@ -207,17 +207,24 @@ static void test_find_and_edit(void)
 	free(out);
 }
 
+/* From the list, F7: a new resident's form with name and ID number typed, the
+ * cursor still in the ID number's field. */
+static void new_resident(struct pty *t, const char *name, const char *id_number)
+{
+	list_search(t, "");
+	step_key(t, "F7");
+	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
+	step_type(t, name);
+	step_key(t, "Tab");
+	step_type(t, id_number);
+}
+
 /* Typing an ID number that is registered offers the registered resident: yes opens
  * him; no, then F2, is refused. Afterwards the number belongs to one resident only. */
 static void test_duplicate_id(void)
 {
 	struct pty *t = tui_open(NULL, 24, 80);
-	list_search(t, "");
-	step_key(t, "F7");
-	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
-	step_type(t, "张三");
-	step_key(t, "Tab");
-	step_type(t, LONG_ID);
+	new_resident(t, "张三", LONG_ID);
 	step_key(t, "Tab");
 	CHECK(pty_wait_for(t, "已登记为龙发利", WAIT_MS));
 	step_type(t, "y");
@@ -284,12 +291,7 @@ static void test_possible_duplicate(void)
 static void test_resize_keeps_text(void)
 {
 	struct pty *t = tui_open(NULL, 24, 80);
-	list_search(t, "");
-	step_key(t, "F7");
-	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
-	step_type(t, "阿依古丽·买买提");
-	step_key(t, "Tab");
-	step_type(t, "5201111990");
+	new_resident(t, "阿依古丽·买买提", "5201111990");
 	pty_resize(t, 30, 100);
 	step_trace(t, "100x30");
 	CHECK(pty_wait_for(t, "阿依古丽·买买提", WAIT_MS));
@@ -470,12 +472,7 @@ static void test_english(void)
 static void test_memo(void)
 {
 	struct pty *t = tui_open(NULL, 24, 80);
-	list_search(t, "");
-	step_key(t, "F7");
-	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
-	step_type(t, "周美华");
-	step_key(t, "Tab");
-	step_type(t, "520111199203150023");
+	new_resident(t, "周美华", "520111199203150023");
 	step_key(t, "PgDn");
 	step_key(t, "PgDn");
 	CHECK(pty_wait_for(t, "F4 多行编辑", WAIT_MS));
