@@ -280,6 +280,12 @@ void tui_message_clear(struct tui *t)
 	tui_draw_message(t);
 }
 
+/* Punctuation a line must not begin with (the usual rule of Chinese typesetting). */
+static bool tui_no_line_start(wchar_t c)
+{
+	return c && wcschr(L"，。、；：？！）》」』】〉”’…,.;:?!)%", c) != NULL;
+}
+
 size_t tui_wrap(const char *utf8, int cols, char ***out)
 {
 	size_t n, count = 0, start = 0;
@@ -299,9 +305,13 @@ size_t tui_wrap(const char *utf8, int cols, char ***out)
 			used += w;
 			end++;
 		}
-		/* break an English line at its last space; CJK breaks anywhere */
+		/* break an English line at its last space; CJK breaks anywhere but before a
+		 * closing mark, which takes the character before it along */
 		if (end < n && ws[end] != L'\n' && brk > start)
 			end = brk;
+		else
+			while (end < n && end > start + 1 && tui_no_line_start(ws[end]))
+				end--;
 		lines = xrealloc(lines, (count + 1) * sizeof(*lines));
 		lines[count++] = text_from_wcs(ws + start, end - start);
 		if (end < n && (ws[end] == L'\n' || ws[end] == L' '))

@@ -354,9 +354,19 @@ static void offer_draft(struct tui *t)
 	for (size_t i = 0; i < dr.n; i++)
 		if (strcmp(dr.names[i], "name") == 0 && dr.values[i])
 			first = dr.values[i];
-	char *q = xasprintf(_("A form was left unsaved (%s %s, last typed %s), perhaps when the connection dropped. "
+	/* "登记新居民 龙发利", or the title alone before a name was typed */
+	char *what = *first ? xasprintf("%s %s", _(dr.title ? dr.title : dr.form), first)
+			    : xstrdup(_(dr.title ? dr.title : dr.form));
+	/* 2026-11-27T00:52:50 read as a clerk would: 2026-11-27 00:52 */
+	char when[17] = "";
+	if (dr.saved_at && strlen(dr.saved_at) >= 16) {
+		memcpy(when, dr.saved_at, 16);
+		when[10] = ' ';
+	}
+	char *q = xasprintf(_("A form was left unsaved (%s, last typed %s), perhaps when the connection dropped. "
 			      "Resume it where you were? (n discards it)"),
-			    _(dr.title ? dr.title : dr.form), first, dr.saved_at ? dr.saved_at : "");
+			    what, when);
+	free(what);
 	erase();
 	tui_title(t, _("Unsaved form"));
 	wnoutrefresh(stdscr);

@@ -1,6 +1,6 @@
 /* Tests for fedit: the field editor's insert, delete, cursor and scroll logic with
- * double-width characters, a character outside the BMP and a box edge; and for
- * medit, the lines of the memo editor. */
+ * double-width characters, a character outside the BMP and a box edge; for medit,
+ * the lines of the memo editor; and the lines tui_wrap gives a message box. */
 #include <locale.h>
 #include <stdlib.h>
 
@@ -8,6 +8,7 @@
 #include "fedit.h"
 #include "medit.h"
 #include "text.h"
+#include "tui-core.h"
 #include "util.h"
 
 /* Key script: these control characters are editing keys, anything else is typed. */
@@ -263,6 +264,41 @@ static void test_memo_lines(void)
 	fedit_free(&e);
 }
 
+/* The lines of text wrapped at cols, as "line|line|". */
+static char *wrapped(const char *text, int cols)
+{
+	char **lines;
+	size_t n = tui_wrap(text, cols, &lines);
+	struct strbuf sb = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		sb_appendf(&sb, "%s|", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	return sb_take(&sb);
+}
+
+/* A message box's lines: English at spaces, Chinese anywhere but before a closing
+ * mark, which takes the character before it to the next line. */
+static void test_wrap(void)
+{
+	char *w = wrapped("要回到原处继续吗？（n 放弃它）", 16);
+	CHECK_STR(w, "要回到原处继续|吗？（n 放弃它）|");
+	free(w);
+	w = wrapped("一二三四，五六", 8);
+	CHECK_STR(w, "一二三|四，五六|");
+	free(w);
+	w = wrapped("一二三四五六七八。", 8);     /* the period, and 八 with it */
+	CHECK_STR(w, "一二三四|五六七|八。|");
+	free(w);
+	w = wrapped("一，", 2);                  /* no room to move: the mark stays */
+	CHECK_STR(w, "一|，|");
+	free(w);
+	w = wrapped("Resume it where you were?", 10);
+	CHECK_STR(w, "Resume it|where you|were?|");
+	free(w);
+}
+
 int main(void)
 {
 	CHECK(setlocale(LC_ALL, "zh_CN.UTF-8") != NULL);
@@ -272,5 +308,6 @@ int main(void)
 	test_changed_and_set();
 	test_cursor_always_inside();
 	test_memo_lines();
+	test_wrap();
 	return check_finish();
 }
