@@ -31,6 +31,10 @@ struct store_field {
 
 /* Opens (creating with mode 0600 if missing) and migrates. NULL on failure. */
 struct store *store_open(const char *path, char **err);
+/* notice() is called when an opening has waited a second for another session that
+ * has the file to itself (a bulk load, store_bulk_begin): the program can say why
+ * nothing happens yet. Once per opening; the wait goes on until that session ends. */
+void store_set_open_notice(void (*notice)(void));
 void store_close(struct store *st);  /* accepts NULL */
 sqlite3 *store_db(struct store *st);
 const char *store_path(const struct store *st);

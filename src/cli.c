@@ -341,9 +341,18 @@ static int run_tui(const struct cli_opts *o)
 	return rc;
 }
 
+/* Said on the terminal when opening the register waits for a session that has it to
+ * itself: otherwise the clerk sees nothing happen. */
+static void cli_open_notice(void)
+{
+	console_printf(stderr, "%s\n", _("Waiting: another session has the register to itself (an import); "
+					 "this goes on when it is done..."));
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct cli_opts o = {0};
+	store_set_open_notice(cli_open_notice);
 	enum { OPT_DB = 1, OPT_LANG, OPT_OPERATOR, OPT_HELP, OPT_VERSION };
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, OPT_DB},

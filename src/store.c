@@ -48,6 +48,8 @@ struct table_info {
 #define STORE_CACHE_KIB 4096
 #define STORE_SORT_CACHE_KIB 2048   /* at the end of a bulk load, see bulk_sort_settings */
 #define STORE_BUSY_MS 10000   /* how long a session waits for another's write */
+#define STORE_BUSY_STEP_MS 10     /* the busy handler's sleep */
+#define STORE_NOTICE_MS 1000      /* an opening waiting this long says so */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -74,6 +76,8 @@ struct store {
 	char **deferred;   /* CREATE INDEX statements to run again at store_bulk_end */
 	size_t ndeferred;
 	bool bulk_alone;   /* the load has the file to itself, in a rollback journal */
+	bool opening;      /* inside store_open: a long wait is told (store_busy) */
+	bool told;         /* and it was */
 };
 
 /* An SQLite failure as a message a clerk can act on. */
@@ -188,6 +192,36 @@ static void explain_open_failure(struct store *st, char **err)
 		set_sqlite_err(st, err, _("opening the database"));
 }
 
+static void (*open_notice)(void);
+
+void store_set_open_notice(void (*notice)(void))
+{
+	open_notice = notice;
+}
+
+/* SQLite's busy handler: waits up to STORE_BUSY_MS for another session's lock; an
+ * opening that waits a second says so once, through open_notice. */
+static int store_busy(void *arg, int count)
+{
+	struct store *st = arg;
+	long waited = (long)count * STORE_BUSY_STEP_MS;
+	if (waited >= STORE_BUSY_MS)
+		return 0;
+	if (st->opening && !st->told && waited >= STORE_NOTICE_MS && open_notice) {
+		st->told = true;
+		open_notice();
+	}
+	usleep(STORE_BUSY_STEP_MS * 1000);
+	return 1;
+}
+
+/* Whether a statement waits for other sessions' locks (store_busy) or answers BUSY
+ * at once. */
+static void store_waits(struct store *st, bool wait)
+{
+	sqlite3_busy_handler(st->db, wait ? store_busy : NULL, st);
+}
+
 /* Reads one integer pragma; -1 on failure. */
 static int pragma_int(struct store *st, const char *sql)
 {
@@ -237,7 +271,7 @@ static int migrate(struct store *st, char **err)
 static int configure(struct store *st, char **err)
 {
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	store_waits(st, true);
 	if (sqlfn_register(st->db) != SQLITE_OK) {
 		set_sqlite_err(st, err, _("registering SQL functions"));
 		return -1;
@@ -281,6 +315,7 @@ struct store *store_open(const char *path, char **err)
 		return NULL;
 	struct store *st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
+	st->opening = true;
 	/* NOMUTEX: a connection is only ever used by one thread (an import's reading
 	 * thread has its own), so the per-call lock is pure cost */
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX,
@@ -293,6 +328,7 @@ struct store *store_open(const char *path, char **err)
 		store_close(st);
 		return NULL;
 	}
+	st->opening = false;
 	return st;
 }
 
@@ -836,9 +872,9 @@ static void journal_mode(struct store *st, const char *sql, char *buf, size_t ca
 static void bulk_journal_enter(struct store *st)
 {
 	char mode[16];
-	sqlite3_busy_timeout(st->db, 0);
+	store_waits(st, false);
 	journal_mode(st, "PRAGMA journal_mode = DELETE", mode, sizeof mode);
-	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	store_waits(st, true);
 	st->bulk_alone = strcmp(mode, "delete") == 0;
 }
 

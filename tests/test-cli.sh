@@ -40,6 +40,19 @@ utf=$("$bin" --db "$db" search "$tail6")
 gbk=$(LANG=zh_CN.GBK "$bin" --db "$db" search "$tail6" | iconv -f GBK -t UTF-8) || fail "GBK output is not valid GBK"
 [ "$utf" = "$gbk" ] || fail "GBK search output differs: $gbk"
 
+# another session with the register to itself (as an import alone with it is, in a
+# rollback journal): a search waits for it, says why after a second, then answers
+cp "$db" "$tmp/held.db"
+sqlite3 "$tmp/held.db" "PRAGMA journal_mode = DELETE" >/dev/null
+(echo "BEGIN EXCLUSIVE;"; sleep 3; echo "COMMIT;") | sqlite3 "$tmp/held.db" &
+holder=$!
+sleep 0.5
+run=$((run + 1))
+out=$("$bin" --db "$tmp/held.db" search "$tail6" 2>&1) || fail "held: exit status $?: $out"
+printf '%s\n' "$out" | grep -qF "正在等待：另一个会话正独占登记库" || fail "held: no word of the wait: $out"
+printf '%s\n' "$out" | grep -qF "$masked" || fail "held: no answer after the wait: $out"
+wait "$holder"
+
 # a file that is not a database: a message that names the file, and the file untouched
 printf 'not a database, a letter to the township\n' > "$tmp/letter.db"
 sum=$(md5sum < "$tmp/letter.db")
