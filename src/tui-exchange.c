@@ -270,11 +270,35 @@ static char *cwd_prefix(void)
 	return getcwd(buf, sizeof buf) ? xasprintf("%s/", buf) : xstrdup("");
 }
 
+/* The file a prompt's text names. The prompt starts with the current folder, so a
+ * clerk typing a whole path after it gives "/home/lin//media/u/x.csv": as in a
+ * file dialog, a second root (// or /~/) starts the path again. Caller frees. */
+static char *typed_path(char *typed)
+{
+	if (!typed)
+		return NULL;
+	const char *home = getenv("HOME");
+	char *tilde = strstr(typed, "/~/"), *root = NULL;
+	for (char *p = strstr(typed, "//"); p; p = strstr(p + 1, "//"))
+		root = p + 1;
+	char *path = NULL;
+	if (tilde && (!root || tilde > root) && home && *home)
+		path = xasprintf("%s%s", home, tilde + 2);
+	else if (root)
+		path = xstrdup(root);
+	else if (typed[0] == '~' && typed[1] == '/' && home && *home)
+		path = xasprintf("%s%s", home, typed + 1);
+	if (!path)
+		return typed;
+	free(typed);
+	return path;
+}
+
 /* Import: the file's name, then its screen. */
 static void exchange_import(struct tui *t)
 {
 	char *start = cwd_prefix();
-	char *path = tui_prompt(t, _("Import residents"), _("File (.csv .txt .xlsx .xls):"), start, 1024);
+	char *path = typed_path(tui_prompt(t, _("Import residents"), _("File (.csv .txt .xlsx .xls):"), start, 1024));
 	free(start);
 	if (path && *path) {
 		if (access(path, R_OK) != 0)
@@ -366,7 +390,7 @@ static void exchange_export(struct tui *t)
 		char day[11], *start = cwd_prefix();
 		store_today(day);
 		char *initial = xasprintf("%s%s-%s.csv", start, names[pick], day);
-		path = tui_prompt(t, _("Export residents"), _("File (.csv .txt .xlsx):"), initial, 1024);
+		path = typed_path(tui_prompt(t, _("Export residents"), _("File (.csv .txt .xlsx):"), initial, 1024));
 		free(initial);
 		free(start);
 	}

@@ -95,7 +95,9 @@ static void import_roster(const char *roster)
 	CHECK(wait_for(t, "无法读取"));
 	step_key(t, "Enter");
 	CHECK(wait_for(t, "文件（.csv .txt .xlsx .xls）"));
-	type_path(t, roster);
+	/* the whole path typed after the folder the prompt proposes: it starts again */
+	step_type(t, roster);
+	step_key(t, "Enter");
 	/* the first rows, decoded from GBK, and where each column goes */
 	CHECK(wait_for(t, "导入人口信息"));
 	CHECK(!pty_contains(t, "无法读取"));
