@@ -3,6 +3,8 @@
 #ifndef SZ_CIVIL_H
 #define SZ_CIVIL_H
 
+#include <stdbool.h>
+
 /* The day number of y-m-d (m 1..12, d 1..31; not checked). */
 long civil_to_days(int y, int m, int d);
 /* The date of a day number. */
@@ -11,5 +13,9 @@ void civil_from_days(long days, int *y, int *m, int *d);
 /* Today's date by the local clock. The time zone is consulted at most once a second
  * per thread: an import asks for today a few times per row. */
 void civil_today(int *y, int *m, int *d);
+/* The tests' fixed day: true, with the date, when SHANZHI_TODAY holds a real
+ * YYYY-MM-DD. Every "today" of the program (store_today, idcard, SQL's clock)
+ * asks here first. */
+bool civil_fixed_today(int *y, int *m, int *d);
 
 #endif

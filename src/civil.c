@@ -1,6 +1,9 @@
 /* civil: day numbers and dates. */
 #include "civil.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 long civil_to_days(int y, int m, int d)
@@ -38,4 +41,20 @@ void civil_today(int *y, int *m, int *d)
 	*y = tm.tm_year + 1900;
 	*m = tm.tm_mon + 1;
 	*d = tm.tm_mday;
+}
+
+bool civil_fixed_today(int *y, int *m, int *d)
+{
+	const char *env = getenv("SHANZHI_TODAY");
+	int yy, mm, dd, ry, rm, rd;
+	if (!env || strlen(env) != 10 || sscanf(env, "%4d-%2d-%2d", &yy, &mm, &dd) != 3 || mm < 1 || mm > 12 ||
+	    dd < 1 || dd > 31)
+		return false;
+	civil_from_days(civil_to_days(yy, mm, dd), &ry, &rm, &rd);
+	if (ry != yy || rm != mm || rd != dd)
+		return false;   /* no such day, 2026-02-30 */
+	*y = yy;
+	*m = mm;
+	*d = dd;
+	return true;
 }

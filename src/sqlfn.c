@@ -2,11 +2,11 @@
  * checks). Each takes NULL to NULL, so an empty field never raises an error. */
 #include "sqlfn.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "civil.h"
 #include "idcard.h"
 #include "search.h"
 #include "store.h"
@@ -258,9 +258,8 @@ static struct timespec clock_started;
 static int clock_now_ms(sqlite3_vfs *vfs, sqlite3_int64 *out)
 {
 	(void)vfs;
-	const char *env = getenv("SHANZHI_TODAY");
 	struct tm tm = { .tm_hour = 12, .tm_isdst = -1 };
-	if (!env || strlen(env) != 10 || sscanf(env, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+	if (!civil_fixed_today(&tm.tm_year, &tm.tm_mon, &tm.tm_mday))
 		return clock_base->xCurrentTimeInt64 ? clock_base->xCurrentTimeInt64(clock_base, out)
 						     : SQLITE_ERROR;
 	tm.tm_year -= 1900;

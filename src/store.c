@@ -97,13 +97,9 @@ static void set_sqlite_err(struct store *st, char **err, const char *what)
 
 void store_today(char out[11])
 {
-	const char *env = getenv("SHANZHI_TODAY");
 	int y, m, d;
-	if (env && strlen(env) == 10 && sscanf(env, "%4d-%2d-%2d", &y, &m, &d) == 3) {
-		memcpy(out, env, 11);
-		return;
-	}
-	civil_today(&y, &m, &d);
+	if (!civil_fixed_today(&y, &m, &d))
+		civil_today(&y, &m, &d);
 	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
 }
 

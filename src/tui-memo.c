@@ -65,9 +65,20 @@ static void memo_draw(struct memo_box *b, const struct fedit *e)
 	doupdate();
 }
 
-/* One editing key; false when the key is not the editor's. */
+/* Types c, or says why it cannot be: the text is at its longest. */
+static void memo_type(struct tui *t, struct fedit *e, wchar_t c)
+{
+	if (fedit_insert(e, c))
+		return;
+	beep();
+	if (e->max_chars && e->len >= e->max_chars)
+		tui_message(t, _("At most %zu characters."), e->max_chars);
+}
+
+/* One key of the editor: a move or a change. True when the text changed. */
 static bool memo_key(struct tui *t, struct memo_box *b, struct fedit *e, int k)
 {
+	size_t before = e->len;
 	switch (k) {
 	case TK_LEFT: fedit_left(e); break;
 	case TK_RIGHT: fedit_right(e); break;
@@ -79,17 +90,12 @@ static bool memo_key(struct tui *t, struct memo_box *b, struct fedit *e, int k)
 	case TK_PGDN: for (int i = 0; i < b->rows; i++) medit_down(e, b->cols); break;
 	case TK_BACKSPACE: fedit_backspace(e); break;
 	case TK_DELETE: fedit_delete(e); break;
-	case TK_ENTER:
+	case TK_ENTER: memo_type(t, e, L'\n'); break;
 	default:
-		if (k != TK_ENTER && k < 0x20)
-			return false;
-		if (!fedit_insert(e, k == TK_ENTER ? L'\n' : (wchar_t)k)) {
-			beep();
-			if (e->max_chars && e->len >= e->max_chars)
-				tui_message(t, _("At most %zu characters."), e->max_chars);
-		}
+		if (k >= 0x20)
+			memo_type(t, e, (wchar_t)k);
 	}
-	return true;
+	return e->len != before;   /* every change adds or removes a character */
 }
 
 /* Esc/F10: true when the text may go (unchanged, or the clerk says so). */
@@ -148,9 +154,7 @@ char *tui_memo_edit(struct tui *t, const char *title, const char *text, size_t m
 			touchwin(b.win);
 			continue;
 		}
-		size_t before = e.len;
-		bool changed = e.changed;
-		if (memo_key(t, &b, &e, k) && (e.len != before || e.changed != changed))
+		if (memo_key(t, &b, &e, k))
 			pending = true;
 	}
 	if (b.win)
