@@ -399,6 +399,13 @@ static void memo_keep(void *ctx, const char *text)
 	mp->kept = true;
 }
 
+/* The form under the memo editor's box, after a resize. */
+static void memo_redraw(void *ctx)
+{
+	struct memo_pause *mp = ctx;
+	tui_form_draw(mp->f);
+}
+
 /* The field's text edited on several lines; NULL when given up, and then the field
  * and the draft are as they were before. */
 static char *form_memo(struct tui_form *f, const struct field_def *fd)
@@ -407,7 +414,7 @@ static char *form_memo(struct tui_form *f, const struct field_def *fd)
 	char *before = xstrdup(now ? now : "");
 	bool was_changed = f->edit.changed;
 	struct memo_pause mp = { .f = f };
-	const struct tui_memo_ops keep = { .keep = memo_keep, .ctx = &mp };
+	const struct tui_memo_ops keep = { .keep = memo_keep, .redraw = memo_redraw, .ctx = &mp };
 	char *text = tui_memo_edit(f->t, _(fd->label), before, f->edit.max_chars, &keep);
 	if (!text && mp.kept) {
 		form_data_set(f->data, f->cur, *before ? before : NULL);

@@ -104,6 +104,20 @@ static bool memo_may_cancel(struct tui *t, const struct fedit *e)
 	return !e->changed || tui_confirm(t, _("Give up what was changed in this text?"), false);
 }
 
+/* After a resize: the screen under the box drawn again, then the box at the new
+ * size; no box while the terminal is too small (its message shows instead). */
+static void memo_box_reopen(struct tui *t, struct memo_box *b, const char *title, const struct tui_memo_ops *ops)
+{
+	if (b->win)
+		tui_popup_close(b->win);
+	b->win = NULL;
+	if (!tui_size_ok(t))
+		return;
+	if (ops && ops->redraw)
+		ops->redraw(ops->ctx);
+	memo_box_open(b, title);
+}
+
 char *tui_memo_edit(struct tui *t, const char *title, const char *text, size_t max_chars,
 		    const struct tui_memo_ops *ops)
 {
@@ -118,9 +132,8 @@ char *tui_memo_edit(struct tui *t, const char *title, const char *text, size_t m
 	for (;;) {
 		if (!b.win) {
 			/* too small a terminal: its message stays until the clerk enlarges it */
-			int k = tui_getkey(t, -1);
-			if (k == TK_RESIZE && tui_size_ok(t))
-				memo_box_open(&b, title);
+			if (tui_getkey(t, -1) == TK_RESIZE)
+				memo_box_reopen(t, &b, title, ops);
 			continue;
 		}
 		memo_draw(&b, &e);
@@ -138,10 +151,7 @@ char *tui_memo_edit(struct tui *t, const char *title, const char *text, size_t m
 				tui_show_text(t, title, _("Type the text; Enter starts a new line. The arrows, Home, End, "
 							  "PgUp and PgDn move by the lines shown. F2 puts the text back in "
 							  "the form (save the form with F2 there), Esc gives up the changes."));
-			tui_popup_close(b.win);
-			b.win = NULL;
-			if (tui_size_ok(t))
-				memo_box_open(&b, title);
+			memo_box_reopen(t, &b, title, ops);
 			continue;
 		}
 		if (k == TK_F2) {

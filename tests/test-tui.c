@@ -491,6 +491,13 @@ static void test_memo(void)
 	CHECK(pty_contains(t, "在外务工"));
 	pty_resize(t, 24, 80);
 	CHECK(pty_wait_for(t, "谢谢", WAIT_MS));
+	/* too small a terminal in the middle of the text: told, then all back as it was */
+	pty_resize(t, 20, 60);
+	CHECK(pty_wait_for(t, "请放大窗口", WAIT_MS));
+	pty_resize(t, 24, 80);
+	CHECK(pty_wait_for(t, "谢谢", WAIT_MS));
+	CHECK(!pty_contains(t, "请放大窗口"));
+	CHECK(pty_find(t, "登记新居民", NULL) == 0);   /* the form's title under the box */
 	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "登记新居民", WAIT_MS));
 	char *notes = NULL;
