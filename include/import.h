@@ -94,6 +94,8 @@ struct import_report {
 	bool dry_run;
 	double seconds;
 	double seconds_rows;      /* of which reading, checking and writing the rows */
+	double cpu_reader;        /* CPU seconds of the thread that reads and checks */
+	double cpu_writer;        /* and of the one that writes, in the same time */
 };
 
 /* Imports residents from path. 0 when the file was read to its end (rows may have
