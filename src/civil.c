@@ -43,9 +43,9 @@ void civil_today(int *y, int *m, int *d)
 	*d = tm.tm_mday;
 }
 
-bool civil_fixed_today(int *y, int *m, int *d)
+/* SHANZHI_TODAY as a real date; false when unset or not one. */
+static bool parse_fixed_today(const char *env, int *y, int *m, int *d)
 {
-	const char *env = getenv("SHANZHI_TODAY");
 	int yy, mm, dd, ry, rm, rd;
 	if (!env || strlen(env) != 10 || sscanf(env, "%4d-%2d-%2d", &yy, &mm, &dd) != 3 || mm < 1 || mm > 12 ||
 	    dd < 1 || dd > 31)
@@ -56,5 +56,26 @@ bool civil_fixed_today(int *y, int *m, int *d)
 	*y = yy;
 	*m = mm;
 	*d = dd;
+	return true;
+}
+
+bool civil_fixed_today(int *y, int *m, int *d)
+{
+	/* asked once per row of an import: the last value read is parsed only once */
+	static _Thread_local char seen[11];
+	static _Thread_local bool seen_ok;
+	static _Thread_local int sy, sm, sd;
+	const char *env = getenv("SHANZHI_TODAY");
+	if (!env)
+		return false;
+	if (strlen(env) >= sizeof seen || strcmp(env, seen) != 0) {
+		seen_ok = parse_fixed_today(env, &sy, &sm, &sd);
+		snprintf(seen, sizeof seen, "%s", strlen(env) < sizeof seen ? env : "");
+	}
+	if (!seen_ok)
+		return false;
+	*y = sy;
+	*m = sm;
+	*d = sd;
 	return true;
 }

@@ -356,7 +356,7 @@ const char *codelist_label(const struct codelist *cl, const char *code)
 bool codelist_has(const struct codelist *cl, const char *code)
 {
 	for (size_t i = 0; cl && code && i < cl->n; i++)
-		if (strcmp(cl->items[i].code, code) == 0)
+		if (cl->items[i].code[0] == code[0] && strcmp(cl->items[i].code, code) == 0)
 			return true;
 	return false;
 }
@@ -388,7 +388,7 @@ const char *codelist_find(const struct codelist *cl, const char *code_or_label)
 	if (!cl || !code_or_label || !*code_or_label)
 		return NULL;
 	for (size_t i = 0; i < cl->n; i++)
-		if (strcmp(cl->items[i].code, code_or_label) == 0)
+		if (cl->items[i].code[0] == code_or_label[0] && strcmp(cl->items[i].code, code_or_label) == 0)
 			return cl->items[i].code;
 	for (size_t i = 0; i < cl->n; i++)
 		if (strcasecmp(cl->items[i].label, code_or_label) == 0 ||
