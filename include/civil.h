@@ -15,7 +15,10 @@ void civil_from_days(long days, int *y, int *m, int *d);
 void civil_today(int *y, int *m, int *d);
 /* The tests' fixed day: true, with the date, when SHANZHI_TODAY holds a real
  * YYYY-MM-DD. Every "today" of the program (store_today, idcard, SQL's clock)
- * asks here first. */
+ * asks here first. The variable is read once per thread: a test that changes it
+ * in its own process calls civil_set_fixed_today. */
 bool civil_fixed_today(int *y, int *m, int *d);
+/* Sets SHANZHI_TODAY (unsets it for NULL) and makes every thread read it again. */
+void civil_set_fixed_today(const char *day);
 
 #endif

@@ -1,6 +1,7 @@
 /* civil: day numbers and dates. */
 #include "civil.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,23 +60,34 @@ static bool parse_fixed_today(const char *env, int *y, int *m, int *d)
 	return true;
 }
 
+/* Bumped by civil_set_fixed_today: the threads read SHANZHI_TODAY again. */
+static atomic_uint fixed_generation = 1;
+
 bool civil_fixed_today(int *y, int *m, int *d)
 {
-	/* asked once per row of an import: the last value read is parsed only once */
-	static _Thread_local char seen[11];
-	static _Thread_local bool seen_ok;
-	static _Thread_local int sy, sm, sd;
-	const char *env = getenv("SHANZHI_TODAY");
-	if (!env)
-		return false;
-	if (strlen(env) >= sizeof seen || strcmp(env, seen) != 0) {
-		seen_ok = parse_fixed_today(env, &sy, &sm, &sd);
-		snprintf(seen, sizeof seen, "%s", strlen(env) < sizeof seen ? env : "");
+	/* asked several times per row of an import: getenv scans the whole environment,
+	 * so each thread reads it once, and again only after civil_set_fixed_today */
+	static _Thread_local unsigned seen_generation;
+	static _Thread_local bool fixed;
+	static _Thread_local int fy, fm, fd;
+	unsigned generation = atomic_load_explicit(&fixed_generation, memory_order_acquire);
+	if (generation != seen_generation) {
+		fixed = parse_fixed_today(getenv("SHANZHI_TODAY"), &fy, &fm, &fd);
+		seen_generation = generation;
 	}
-	if (!seen_ok)
+	if (!fixed)
 		return false;
-	*y = sy;
-	*m = sm;
-	*d = sd;
+	*y = fy;
+	*m = fm;
+	*d = fd;
 	return true;
+}
+
+void civil_set_fixed_today(const char *day)
+{
+	if (day)
+		setenv("SHANZHI_TODAY", day, 1);
+	else
+		unsetenv("SHANZHI_TODAY");
+	atomic_fetch_add_explicit(&fixed_generation, 1, memory_order_release);
 }

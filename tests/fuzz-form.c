@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "civil.h"
 #include "form.h"
 #include "store.h"
 #include "util.h"
@@ -48,7 +49,7 @@ static void env_init(void)
 	env.form_path = xasprintf("%s/resident.form", env.dir);
 	env.codes_path = xasprintf("%s/codes/sex.codes", env.dir);
 	env.db_path = xasprintf("%s/fuzz.db", env.dir);
-	setenv("SHANZHI_TODAY", "2026-01-01", 1);
+	civil_set_fixed_today("2026-01-01");
 	env.st = store_open(env.db_path, NULL);
 	if (!env.st)
 		abort();

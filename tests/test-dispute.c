@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "civil.h"
 #include "demo.h"
 #include "dispute.h"
 #include "i18n.h"
@@ -363,7 +364,7 @@ static void test_demo(void)
 
 int main(void)
 {
-	setenv("SHANZHI_TODAY", "2026-11-26", 1);
+	civil_set_fixed_today("2026-11-26");
 	i18n_init("en");
 	test_add_months();
 	test_overdue();

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "civil.h"
 #include "form.h"
 #include "i18n.h"
 #include "idcard.h"
@@ -618,7 +619,7 @@ static void test_memo(sqlite3 *db)
 	if (ev) {
 		struct form_data d = { .def = def };
 		form_data_init(&d, def);
-		setenv("SHANZHI_TODAY", "2025-06-01", 1);
+		civil_set_fixed_today("2025-06-01");
 		type_into(ev, &d, "name", "甲");
 		type_into(ev, &d, "birth_date", "1980-06-02");
 		type_into(ev, &d, "phone", "123");
@@ -627,7 +628,7 @@ static void test_memo(sqlite3 *db)
 		CHECK(sqlite3_exec(db, "INSERT INTO settings (key, value) VALUES ('memo.banned', '甲')",
 				   NULL, NULL, NULL) == SQLITE_OK);
 		CHECK_PROBLEMS(ev, &d, "N: banned\n");
-		setenv("SHANZHI_TODAY", "2025-06-02", 1);
+		civil_set_fixed_today("2025-06-02");
 		form_normalize_and_derive(ev, &d, -1);
 		CHECK_STR(value_of(&d, "notes"), "45");
 		type_into(ev, &d, "phone", "123456");
@@ -635,7 +636,7 @@ static void test_memo(sqlite3 *db)
 		type_into(ev, &d, "phone", "123");
 		CHECK_PROBLEMS(ev, &d, "N: banned\n");
 		sqlite3_exec(db, "DELETE FROM settings WHERE key = 'memo.banned'", NULL, NULL, NULL);
-		setenv("SHANZHI_TODAY", "2026-01-01", 1);
+		civil_set_fixed_today("2026-01-01");
 		form_data_free(&d);
 	}
 	form_eval_free(ev);
@@ -731,7 +732,7 @@ static void test_today_defaults(const struct form_registry *reg, sqlite3 *db)
 
 int main(void)
 {
-	setenv("SHANZHI_TODAY", "2026-01-01", 1);
+	civil_set_fixed_today("2026-01-01");
 	sqlfn_clock_install();
 	test_parse_errors();
 	test_parse_values();

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "civil.h"
 #include "idcard.h"
 #include "util.h"
 
@@ -218,7 +219,7 @@ static void test_age(void)
 int main(void)
 {
 	/* a fixed "today", and English messages whatever the machine's locale */
-	setenv("SHANZHI_TODAY", "2025-06-15", 1);
+	civil_set_fixed_today("2025-06-15");
 	setenv("LANGUAGE", "en", 1);
 	CHECK(setlocale(LC_ALL, "C.UTF-8") != NULL);
 	test_check_char();

@@ -13,6 +13,7 @@
 #include <zip.h>
 
 #include "check.h"
+#include "civil.h"
 #include "demo.h"
 #include "encoding.h"
 #include "export.h"
@@ -670,7 +671,7 @@ int main(void)
 		return 1;
 	}
 	setenv("TZ", "Asia/Shanghai", 1);
-	setenv("SHANZHI_TODAY", "2026-11-26", 1);
+	civil_set_fixed_today("2026-11-26");
 	i18n_init("zh");
 	const char *root = getenv("SOURCE_ROOT");
 	char *data = xasprintf("%s/tests/data", root ? root : ".");

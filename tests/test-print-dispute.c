@@ -8,6 +8,7 @@
 
 #include "access.h"
 #include "check.h"
+#include "civil.h"
 #include "dispute.h"
 #include "form.h"
 #include "i18n.h"
@@ -223,7 +224,7 @@ static void test_report(void)
 
 int main(void)
 {
-	setenv("SHANZHI_TODAY", "2026-11-26", 1);
+	civil_set_fixed_today("2026-11-26");
 	setenv("LC_ALL", "zh_CN.UTF-8", 1);
 	i18n_init("zh");
 	char *path = xasprintf("/tmp/test-print-dispute-%d.db", (int)getpid());

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "civil.h"
 #include "search.h"
 #include "store.h"
 #include "util.h"
@@ -322,7 +323,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	setenv("SHANZHI_TODAY", "2025-06-01", 1);
+	civil_set_fixed_today("2025-06-01");
 	test_keys_json();
 	char *path = xasprintf("%s/search.db", dir);
 	char *err = NULL;

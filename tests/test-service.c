@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "civil.h"
 #include "i18n.h"
 #include "printout.h"
 #include "service.h"
@@ -107,7 +108,7 @@ static int64_t log_request(struct store *st, int64_t resident, const char *item,
 /* Numbers, promised dates and the refusals of a new request (messages in Chinese). */
 static void test_create(struct store *st, int64_t res)
 {
-	setenv("SHANZHI_TODAY", "2026-11-26", 1);
+	civil_set_fixed_today("2026-11-26");
 	char *number = NULL;
 	int64_t a = log_request(st, res, "YB02", "王芳", NULL, &number);
 	CHECK_STR(number, "520111101001-20261126-001");
@@ -157,7 +158,7 @@ static void test_create(struct store *st, int64_t res)
 /* Status changes: what is allowed, what is refused, and the audit trail. */
 static void test_life(struct store *st, int64_t res)
 {
-	setenv("SHANZHI_TODAY", "2026-11-26", 1);
+	civil_set_fixed_today("2026-11-26");
 	int64_t id = log_request(st, res, "YB02", "王芳", NULL, NULL);
 	char *err = NULL;
 	CHECK_INT(service_start(st, id, &err), 0);
@@ -238,7 +239,7 @@ static void test_life(struct store *st, int64_t res)
 /* Closes request id on a given day with a rating (-1: leave it). */
 static void close_on(struct store *st, int64_t id, const char *day, int rating)
 {
-	setenv("SHANZHI_TODAY", day, 1);
+	civil_set_fixed_today(day);
 	char *err = NULL;
 	CHECK_INT(service_close(st, id, rating, NULL, &err), 0);
 	free(err);
@@ -440,7 +441,7 @@ static struct store *demo_store(const char *name, unsigned seed, char **digest)
  * them with ~99 % good ratings, some overdue and a follow-up waiting. */
 static void test_demo(void)
 {
-	setenv("SHANZHI_TODAY", "2026-11-26", 1);
+	civil_set_fixed_today("2026-11-26");
 	char *a = NULL, *b = NULL, *c = NULL;
 	struct store *st = demo_store("demo-a.db", 7, &a);
 	store_close(demo_store("demo-b.db", 7, &b));

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "civil.h"
 #include "i18n.h"
 #include "rubric.h"
 #include "stars.h"
@@ -543,7 +544,7 @@ static void test_rounds(struct rubric_set *set)
 int main(void)
 {
 	i18n_init("en");
-	setenv("SHANZHI_TODAY", "2026-11-26", 1);
+	civil_set_fixed_today("2026-11-26");
 	test_parser();
 	test_duplicate_version();
 	test_new_version();

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "civil.h"
 #include "schema.h"
 #include "store.h"
 #include "util.h"
@@ -374,7 +375,7 @@ static void test_settings(struct store *st)
 
 static void test_sql_functions(struct store *st)
 {
-	setenv("SHANZHI_TODAY", "2025-06-01", 1);
+	civil_set_fixed_today("2025-06-01");
 	static const struct {
 		const char *sql, *want;
 	} rows[] = {
