@@ -1195,14 +1195,13 @@ static void drop_household(struct importer *im, int64_t id)
 	free(err);
 }
 
-/* Writes the row: a new household when needed, the resident, the head. For a new
- * household an ID number already registered is refused before anything is written;
- * otherwise the UNIQUE index tells. */
+/* Writes the row: a new household when needed, the resident, the head. An ID number
+ * already registered is told by the UNIQUE index as the resident is written, and a
+ * household written for that row is taken back: asking first cost a second random
+ * read of that index per household. */
 static bool write_row(struct importer *im, const struct csv_row *row, struct hh_state *h, char **err)
 {
 	bool fresh = h->hh_no && !h->id;
-	if (fresh && (*err = duplicate_problem(im, im->wvals[im->f_id])))
-		return false;
 	int64_t rid = 0;
 	if (fresh && !insert_household(im, row, h, err))
 		return false;
