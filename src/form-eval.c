@@ -45,6 +45,7 @@ struct expr {
 	int *param_field;  /* [i] for parameter i + 1 */
 	int nparams;
 	bool pure;         /* reads no table and calls only pure functions: memoised */
+	bool truth_only;   /* a rule or a relevance: its text is never read */
 	struct memo_slot *memo;   /* MEMO_SLOTS of them when pure */
 	unsigned memo_next;
 	struct expr_value last;   /* the result of an evaluation not memoised */
@@ -238,6 +239,9 @@ struct form_eval *form_eval_new(const struct form_def *def, sqlite3 *db, char **
 		expr_prepare(&ev->check, db, def, def->check, where, &errors);
 		free(where);
 	}
+	for (size_t i = 0; i <= n; i++)
+		ev->constraints[i].truth_only = ev->relevants[i].truth_only = true;
+	ev->check.truth_only = true;
 	if (errors.len) {
 		if (err)
 			*err = sb_take(&errors);
@@ -366,7 +370,7 @@ static bool expr_eval(struct expr *e, const struct form_data *d, const struct ex
 	}
 	struct expr_value v = {.null = sqlite3_column_type(e->stmt, 0) == SQLITE_NULL};
 	v.truth = !v.null && sqlite3_column_double(e->stmt, 0) != 0.0;
-	v.text = v.null ? NULL : xstrdup((const char *)sqlite3_column_text(e->stmt, 0));
+	v.text = v.null || e->truth_only ? NULL : xstrdup((const char *)sqlite3_column_text(e->stmt, 0));
 	expr_done(e);
 	struct expr_value *slot = &e->last;
 	if (memo) {
@@ -701,17 +705,16 @@ static void add_problem(struct form_check *out, const struct form_def *def, size
  * breaks and tabs. */
 static bool has_control(const char *v, bool memo)
 {
-	size_t n;
-	wchar_t *ws = text_to_wcs(v, &n);
-	bool found = false;
-	for (size_t i = 0; i < n && !found; i++) {
-		wchar_t c = ws[i];
-		if (memo && (c == L'\n' || c == L'\t' || c == L'\r'))
-			continue;
-		found = c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
+	/* v is valid UTF-8 (checked first), so the bytes tell: C0 and DEL are single
+	 * bytes, C1 is C2 80-9F, the line and paragraph separators E2 80 A8-A9 */
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+		if (*p < 0x20 && !(memo && (*p == '\n' || *p == '\t' || *p == '\r')))
+			return true;
+		if (*p == 0x7F || (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) ||
+		    (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)))
+			return true;
 	}
-	free(ws);
-	return found;
+	return false;
 }
 
 /* true when s is a YYYY-MM-DD date that exists. */
@@ -791,6 +794,8 @@ static char *type_problem(const struct field_def *f, const char *v)
 /* What is wrong with the length of v, or NULL. Caller frees. */
 static char *length_problem(const struct field_def *f, const char *v)
 {
+	if (!f->min_len && (!f->max_len || strlen(v) <= (size_t)f->max_len))
+		return NULL;   /* no more characters than bytes: nothing to count */
 	size_t n = text_char_count(v);
 	if (f->max_len && n > (size_t)f->max_len)
 		return xasprintf(_("at most %d characters (this has %zu)"), f->max_len, n);

@@ -118,9 +118,9 @@ static bool parse_ymd(const char *s, struct ymd *out)
 	for (int i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && !isdigit(UCH(s[i])))
 			return false;
-	out->y = atoi(s);
-	out->m = atoi(s + 5);
-	out->d = atoi(s + 8);
+	out->y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	out->m = (s[5] - '0') * 10 + (s[6] - '0');
+	out->d = (s[8] - '0') * 10 + (s[9] - '0');
 	return true;
 }
 
@@ -160,15 +160,13 @@ static struct ymd today(void)
 /* The birth date held in digits 7-14 of an 18-character number. */
 static struct ymd birth_of(const char *number)
 {
-	struct ymd d;
-	char buf[5] = { 0 };
-	memcpy(buf, number + 6, 4);
-	d.y = atoi(buf);
-	buf[2] = '\0';
-	memcpy(buf, number + 10, 2);
-	d.m = atoi(buf);
-	memcpy(buf, number + 12, 2);
-	d.d = atoi(buf);
+	/* digits only by now (has_only_id_chars): read without atoi, once per row */
+	const char *p = number + 6;
+	struct ymd d = {
+		.y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0'),
+		.m = (p[4] - '0') * 10 + (p[5] - '0'),
+		.d = (p[6] - '0') * 10 + (p[7] - '0'),
+	};
 	return d;
 }
 

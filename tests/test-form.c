@@ -463,6 +463,21 @@ static void test_names(struct form_eval *ev, const struct form_def *def)
 	CHECK_PROBLEMS(ev, &d, "");
 	type_into(ev, &d, "name", "龙发\x01利");
 	CHECK_PROBLEMS(ev, &d, "Name: control characters are not allowed\n");
+	/* DEL, C1 (U+0085) and the line separator U+2028 are control characters too;
+	 * U+00A0, the byte pair just past C1, is not */
+	static const char *const controls[] = {"龙发\x7F利", "龙发\xC2\x85利", "龙发\xE2\x80\xA8利"};
+	for (size_t i = 0; i < ARRAY_LEN(controls); i++) {
+		type_into(ev, &d, "name", controls[i]);
+		CHECK_PROBLEMS(ev, &d, "Name: control characters are not allowed\n");
+	}
+	type_into(ev, &d, "name", "龙发\xC2\xA0利");
+	CHECK_PROBLEMS(ev, &d, "");
+	/* notes may hold line breaks and tabs, and nothing else of the kind */
+	type_into(ev, &d, "name", "龙发利");
+	type_into(ev, &d, "notes", "第一行\r\n第二行\t完");
+	CHECK_PROBLEMS(ev, &d, "");
+	type_into(ev, &d, "notes", "第一行\x01");
+	CHECK_PROBLEMS(ev, &d, "Notes: control characters are not allowed\n");
 	sb_free(&name);
 	form_data_free(&d);
 }
