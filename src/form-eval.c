@@ -18,6 +18,7 @@
 
 #include "i18n.h"
 #include "idcard.h"
+#include "sqlfn.h"
 #include "text.h"
 #include "util.h"
 
@@ -46,6 +47,7 @@ struct expr {
 	int nparams;
 	bool pure;         /* reads no table and calls only pure functions: memoised */
 	bool truth_only;   /* a rule or a relevance: its text is never read */
+	sqlfn_unary direct;       /* a bare call fn(:field) of one of these: run without SQL */
 	struct memo_slot *memo;   /* MEMO_SLOTS of them when pure */
 	unsigned memo_next;
 	struct expr_value last;   /* the result of an evaluation not memoised */
@@ -109,6 +111,23 @@ static int note_purity(void *arg, int action, const char *a, const char *b, cons
 	return SQLITE_OK;
 }
 
+/* The function of an expression that is nothing but fn(:field), with field's text
+ * as its argument (SQL would pass a number field as a number: not those). */
+static sqlfn_unary bare_call(const char *sql, const struct form_def *def, int *field)
+{
+	char fn[32], param[64];
+	int used = 0;
+	if (sscanf(sql, " %31[A-Za-z0-9_] ( :%63[A-Za-z0-9_] ) %n", fn, param, &used) != 2 || sql[used])
+		return NULL;
+	*field = form_field_index(def, param);
+	if (*field < 0)
+		return NULL;
+	enum field_type t = def->fields[*field].type;
+	if (t == FIELD_INTEGER || t == FIELD_DECIMAL || t == FIELD_REF)
+		return NULL;
+	return sqlfn_unary_find(fn);
+}
+
 /* Prepares one expression; where is "file:line: field X: key" for messages. */
 static void expr_prepare(struct expr *e, sqlite3 *db, const struct form_def *def,
 			 const char *sql, const char *where, struct strbuf *errors)
@@ -129,8 +148,11 @@ static void expr_prepare(struct expr *e, sqlite3 *db, const struct form_def *def
 		sb_appendf(errors, _("%s: only one expression is allowed\n"), where);
 	} else if (!sqlite3_stmt_readonly(e->stmt)) {
 		sb_appendf(errors, _("%s: an expression may not change the database\n"), where);
-	} else {
-		map_params(e, def, errors, where);
+	} else if (map_params(e, def, errors, where)) {
+		int field;
+		e->direct = bare_call(sql, def, &field);
+		if (e->direct && (e->nparams != 1 || e->param_field[0] != field))
+			e->direct = NULL;
 	}
 	free(select);
 }
@@ -352,10 +374,27 @@ static size_t memo_key(const struct expr *e, const struct form_data *d, char key
 	return len ? len : 1;   /* no parameters: one key */
 }
 
+/* A bare call fn(:field), without SQL: the same value, truth as SQL would see the
+ * text as a number (the functions give digits or dates, never hex or "inf"). */
+static bool direct_eval(struct expr *e, const struct form_data *d, const struct expr_value **out)
+{
+	const char *arg = d->values[e->param_field[0]];
+	char text[SQLFN_TEXT_MAX];
+	struct expr_value v = {.null = !e->direct(arg && *arg ? arg : NULL, text)};
+	v.truth = !v.null && strtod(text, NULL) != 0.0;
+	v.text = v.null || e->truth_only ? NULL : xstrdup(text);
+	free(e->last.text);
+	e->last = v;
+	*out = &e->last;
+	return true;
+}
+
 /* Evaluates the expression into *out (owned by e, valid until its next
  * evaluation); false when it fails. */
 static bool expr_eval(struct expr *e, const struct form_data *d, const struct expr_value **out)
 {
+	if (e->direct)
+		return direct_eval(e, d, out);
 	char key[MEMO_KEY_MAX];
 	size_t key_len = e->memo ? memo_key(e, d, key) : 0;
 	bool memo = key_len > 0;

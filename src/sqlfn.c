@@ -2,6 +2,8 @@
  * checks). Each takes NULL to NULL, so an empty field never raises an error. */
 #include "sqlfn.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,65 +22,104 @@ static const char *arg_text(sqlite3_value *v)
 	return (const char *)sqlite3_value_text(v);
 }
 
-/* Parses the argument as an ID number; false when absent or invalid. */
-static int arg_idcard(sqlite3_value *v, struct idcard *out)
+/* ---- the one-argument functions, as plain C ----
+ *
+ * Each takes its argument as text (NULL for SQL's NULL) and writes its result as
+ * text, the way SQL would show it; false for a NULL result. The SQL functions are
+ * wrappers, and form expressions that are a bare call skip SQL (sqlfn_unary_find). */
+
+/* The argument parsed as an ID number; false when absent or invalid. */
+static bool parse_arg(const char *arg, struct idcard *card)
 {
-	const char *s = arg_text(v);
-	return s && idcard_parse(s, out) == IDCARD_OK;
+	return arg && idcard_parse(arg, card) == IDCARD_OK;
 }
 
 /* sz_id_valid(x): 1 when x is a valid ID number (after normalisation), else 0. */
-static void fn_id_valid(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static bool id_valid(const char *arg, char out[SQLFN_TEXT_MAX])
 {
 	struct idcard card;
-	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	sqlite3_result_int(ctx, arg_idcard(argv[0], &card));
+	if (!arg)
+		return false;
+	out[0] = parse_arg(arg, &card) ? '1' : '0';
+	out[1] = '\0';
+	return true;
 }
 
 /* sz_id_norm(x): the normalised 18-character number, NULL when invalid. */
-static void fn_id_norm(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static bool id_norm(const char *arg, char out[SQLFN_TEXT_MAX])
 {
 	struct idcard card;
-	if (arg_idcard(argv[0], &card))
-		sqlite3_result_text(ctx, card.number, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_result_null(ctx);
+	if (!parse_arg(arg, &card))
+		return false;
+	snprintf(out, SQLFN_TEXT_MAX, "%s", card.number);
+	return true;
 }
 
 /* sz_id_sex(x): '1' male, '2' female, NULL when invalid. */
-static void fn_id_sex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static bool id_sex(const char *arg, char out[SQLFN_TEXT_MAX])
 {
 	struct idcard card;
-	if (arg_idcard(argv[0], &card))
-		sqlite3_result_text(ctx, card.sex == 1 ? "1" : "2", 1, SQLITE_STATIC);
-	else
-		sqlite3_result_null(ctx);
+	if (!parse_arg(arg, &card))
+		return false;
+	out[0] = card.sex == 1 ? '1' : '2';
+	out[1] = '\0';
+	return true;
 }
 
 /* sz_id_birth(x): YYYY-MM-DD, NULL when invalid. */
-static void fn_id_birth(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static bool id_birth(const char *arg, char out[SQLFN_TEXT_MAX])
 {
 	struct idcard card;
-	if (arg_idcard(argv[0], &card))
-		sqlite3_result_text(ctx, card.birth, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_result_null(ctx);
+	if (!parse_arg(arg, &card))
+		return false;
+	memcpy(out, card.birth, sizeof card.birth);
+	return true;
 }
 
 /* sz_age(date): whole years from date to today (SHANZHI_TODAY in tests). */
-static void fn_age(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+static bool age(const char *arg, char out[SQLFN_TEXT_MAX])
 {
-	const char *birth = arg_text(argv[0]);
 	char today[11];
 	store_today(today);
-	int age = birth ? idcard_age(birth, today) : -1;
-	if (age < 0)
+	int years = arg ? idcard_age(arg, today) : -1;
+	if (years < 0)
+		return false;
+	snprintf(out, SQLFN_TEXT_MAX, "%d", years);
+	return true;
+}
+
+static const struct {
+	const char *name;
+	sqlfn_unary fn;
+	bool integer;      /* SQL gives an integer, not text */
+	bool pure;         /* the result depends on the argument alone */
+} unary_fns[] = {
+	{"sz_id_valid", id_valid, true, true},
+	{"sz_id_norm", id_norm, false, true},
+	{"sz_id_sex", id_sex, false, true},
+	{"sz_id_birth", id_birth, false, true},
+	{"sz_age", age, true, false},
+};
+
+sqlfn_unary sqlfn_unary_find(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_LEN(unary_fns); i++)
+		if (sqlite3_stricmp(name, unary_fns[i].name) == 0)
+			return unary_fns[i].fn;
+	return NULL;
+}
+
+/* The SQL face of one of them; its entry in unary_fns is the user data. */
+static void fn_unary(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const int i = (int)(intptr_t)sqlite3_user_data(ctx);
+	char out[SQLFN_TEXT_MAX];
+	if (!unary_fns[i].fn(arg_text(argv[0]), out))
 		sqlite3_result_null(ctx);
+	else if (unary_fns[i].integer)
+		sqlite3_result_int64(ctx, strtoll(out, NULL, 10));
 	else
-		sqlite3_result_int(ctx, age);
+		sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
 /* sz_search_keys(name, id, phone): the JSON array of resident_key keys. */
@@ -220,27 +261,20 @@ static const sqlite3_module keys_module = {
 
 int sqlfn_register(sqlite3 *db)
 {
-	static const struct {
-		const char *name;
-		int nargs;
-		int flags;
-		void (*fn)(sqlite3_context *, int, sqlite3_value **);
-	} fns[] = {
-		{"sz_id_valid", 1, SQLITE_DETERMINISTIC, fn_id_valid},
-		{"sz_id_norm", 1, SQLITE_DETERMINISTIC, fn_id_norm},
-		{"sz_id_sex", 1, SQLITE_DETERMINISTIC, fn_id_sex},
-		{"sz_id_birth", 1, SQLITE_DETERMINISTIC, fn_id_birth},
-		{"sz_age", 1, 0, fn_age},
-		{"sz_search_keys", 3, SQLITE_DETERMINISTIC, fn_search_keys},
-	};
-	for (size_t i = 0; i < ARRAY_LEN(fns); i++) {
-		/* innocuous: the schema's triggers may call them */
-		int rc = sqlite3_create_function(db, fns[i].name, fns[i].nargs,
-						 SQLITE_UTF8 | SQLITE_INNOCUOUS | fns[i].flags,
-						 NULL, fns[i].fn, NULL, NULL);
+	for (size_t i = 0; i < ARRAY_LEN(unary_fns); i++) {
+		/* innocuous: the schema's triggers and checks may call them */
+		int rc = sqlite3_create_function(db, unary_fns[i].name, 1,
+						 SQLITE_UTF8 | SQLITE_INNOCUOUS |
+							 (unary_fns[i].pure ? SQLITE_DETERMINISTIC : 0),
+						 (void *)(intptr_t)i, fn_unary, NULL, NULL);
 		if (rc != SQLITE_OK)
 			return rc;
 	}
+	int rc = sqlite3_create_function(db, "sz_search_keys", 3,
+					 SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC, NULL,
+					 fn_search_keys, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
 	/* eponymous only: no xCreate, so it cannot be made a table of the schema */
 	return sqlite3_create_module(db, "sz_search_key_rows", &keys_module, NULL);
 }

@@ -612,6 +612,62 @@ static void test_eval_errors(sqlite3 *db)
 	}
 }
 
+/* A derivation that is a bare call such as sz_id_sex(:id_number) runs the function
+ * without SQL; in parentheses it goes through SQL. Both must give the same value for
+ * valid, old, lower-case, wrong and empty ID numbers and for any birth date. */
+static void test_bare_calls(sqlite3 *db)
+{
+	static const char *const fns[] = {"sz_id_sex", "sz_id_birth", "SZ_ID_NORM", "sz_id_valid"};
+	struct strbuf form = {0};
+	sb_append(&form, "[form]\ntitle = C\ntable = resident\n\n[field id_number]\nlabel = I\ntype = idnumber\n\n"
+		  "[field birth_date]\nlabel = B\ntype = date\n\n"
+		  "[field a1]\nlabel = A1\ncolumn = no\nreadonly = yes\nderive = sz_age( :birth_date )\n\n"
+		  "[field a2]\nlabel = A2\ncolumn = no\nreadonly = yes\nderive = (sz_age(:birth_date))\n\n");
+	for (size_t i = 0; i < ARRAY_LEN(fns); i++)
+		sb_appendf(&form, "[field d%zu]\nlabel = D\ncolumn = no\nreadonly = yes\nderive = %s(:id_number)\n\n"
+			   "[field s%zu]\nlabel = S\ncolumn = no\nreadonly = yes\nderive = (%s(:id_number))\n\n",
+			   i, fns[i], i, fns[i]);
+	char *dir = temp_dir(), *errors = NULL, *err = NULL;
+	write_file(dir, "c.form", form.s);
+	struct form_registry *reg = form_registry_load(dir, NULL, &errors);
+	CHECK_STR(errors, NULL);
+	const struct form_def *def = form_get(reg, "c");
+	struct form_eval *ev = def ? form_eval_new(def, db, &err) : NULL;
+	CHECK(ev != NULL);
+	static const char *const ids[] = {LONGFA_ID, "52011119800101001x", "520111800101001",
+					  "520111198001010010", "", "5.20111E+17"};
+	static const char *const births[] = {"1980-06-02", "2025-06-01", "2099-01-01", "1980-02-30", ""};
+	civil_set_fixed_today("2025-06-01");
+	for (size_t i = 0; ev && i < ARRAY_LEN(ids); i++) {
+		struct form_data d = { .def = def };
+		form_data_init(&d, def);
+		type_into(ev, &d, "id_number", ids[i]);
+		type_into(ev, &d, "birth_date", births[i % ARRAY_LEN(births)]);
+		for (size_t k = 0; k < ARRAY_LEN(fns); k++) {
+			char direct[8], sql[8];
+			snprintf(direct, sizeof direct, "d%zu", k);
+			snprintf(sql, sizeof sql, "s%zu", k);
+			CHECK_STR(value_of(&d, direct), value_of(&d, sql));
+		}
+		CHECK_STR(value_of(&d, "a1"), value_of(&d, "a2"));
+		if (i == 0) {   /* values, not two NULLs alike */
+			CHECK_STR(value_of(&d, "d0"), "1");
+			CHECK_STR(value_of(&d, "d1"), "1980-01-01");
+			CHECK_STR(value_of(&d, "d3"), "1");
+			CHECK_STR(value_of(&d, "a1"), "44");
+		}
+		form_data_free(&d);
+	}
+	civil_set_fixed_today("2026-01-01");
+	form_eval_free(ev);
+	form_registry_free(reg);
+	free(err);
+	free(errors);
+	sb_free(&form);
+	remove_files((const char *const[]){ dir }, 1);
+	free(dir);
+}
+
 /* Expressions remember their results by parameter values only when nothing else can
  * change them: one that reads a table sees the table as it is now, one that calls
  * sz_age sees today as it is now, a pure one still follows its parameters. */
@@ -791,6 +847,7 @@ int main(void)
 		test_household(hev, hh);
 	test_eval_errors(store_db(st));
 	test_memo(store_db(st));
+	test_bare_calls(store_db(st));
 	test_today_defaults(reg, store_db(st));
 	form_eval_free(ev);
 	form_eval_free(hev);
