@@ -960,7 +960,34 @@ struct hh_state {
 	int64_t id;        /* 0: not in the register yet */
 	int64_t head;      /* its head, 0 when none */
 	char *head_name;
+	/* a new household's cells of the row, cleaned once for its check and its
+	 * insert (hh_cells_read) */
+	char *addr, *group, *town, *village, *grid;
+	int64_t grid_id;
 };
+
+/* Reads a new household's cells from the row; the grid by town, village and name. */
+static void hh_cells_read(struct importer *im, const struct csv_row *row, struct hh_state *h)
+{
+	h->addr = row_cell(row, im->col_addr);
+	h->group = row_cell(row, im->col_group);
+	h->town = row_cell(row, im->col_town);
+	h->village = row_cell(row, im->col_village);
+	h->grid = row_cell(row, im->col_grid);
+	h->grid_id = importer_grid(im, h->town, h->village, h->grid);
+}
+
+/* Frees what the row's household state holds. */
+static void hh_state_free(struct hh_state *h)
+{
+	free(h->hh_no);
+	free(h->head_name);
+	free(h->addr);
+	free(h->group);
+	free(h->town);
+	free(h->village);
+	free(h->grid);
+}
 
 /* Finds the row's household in the register (or the last one written). */
 static void hh_lookup(struct importer *im, struct hh_state *h)
@@ -1013,34 +1040,24 @@ static const char *hh_value(const struct importer *im, const char *field)
 
 /* Fills the household form from the row of a household the load will create and
  * checks it with the household form's rules; the problems go to sb. */
-static void household_problems(struct importer *im, const struct csv_row *row, const struct hh_state *h,
-			       struct strbuf *sb)
+static void household_problems(struct importer *im, const struct hh_state *h, struct strbuf *sb)
 {
 	if (!im->hev || !h->hh_no || h->id)
 		return;
-	char *addr = row_cell(row, im->col_addr), *group = row_cell(row, im->col_group);
-	char *town = row_cell(row, im->col_town), *village = row_cell(row, im->col_village);
-	char *grid = row_cell(row, im->col_grid);
-	int64_t grid_id = importer_grid(im, town, village, grid);
 	char gid[24];
-	snprintf(gid, sizeof gid, "%lld", (long long)grid_id);
+	snprintf(gid, sizeof gid, "%lld", (long long)h->grid_id);
 	for (size_t i = 0; i < im->hdef->nfields; i++)
 		form_data_set(&im->hdata, i, NULL);
 	hh_set(im, IMPORT_HH_NO, h->hh_no);
-	hh_set(im, IMPORT_ADDRESS, addr);
-	hh_set(im, IMPORT_VILLAGE_GROUP, group);
-	hh_set(im, "grid_id", grid_id ? gid : NULL);
+	hh_set(im, IMPORT_ADDRESS, h->addr);
+	hh_set(im, IMPORT_VILLAGE_GROUP, h->group);
+	hh_set(im, "grid_id", h->grid_id ? gid : NULL);
 	form_normalize_and_derive(im->hev, &im->hdata, -1);
 	struct form_check chk = {0};
 	form_validate(im->hev, &im->hdata, &chk);
 	for (size_t i = 0; i < chk.n; i++)
 		sb_appendf(sb, "%s%s", sb->len ? "; " : "", chk.items[i].message);
 	form_check_free(&chk);
-	free(addr);
-	free(group);
-	free(town);
-	free(village);
-	free(grid);
 }
 
 /* The resident form's problems of the row in the reading thread's data, or NULL.
@@ -1060,10 +1077,10 @@ static char *form_problems(struct importer *im)
 /* The problems only the register can tell, for a row the resident form accepted:
  * a new household's own rules, the ID number already there, a second head. NULL
  * when the row may be written. Caller frees. */
-static char *register_problems(struct importer *im, const struct csv_row *row, const struct hh_state *h)
+static char *register_problems(struct importer *im, const struct hh_state *h)
 {
 	struct strbuf sb = {0};
-	household_problems(im, row, h, &sb);
+	household_problems(im, h, &sb);
 	/* an ID number already there is told by the UNIQUE index when the row is written */
 	const char *rel = im->f_relation >= 0 ? im->wvals[im->f_relation] : NULL;
 	char *head = sb.len || !rel || strcmp(rel, "02") != 0 ? NULL : head_problem(im, h);
@@ -1085,31 +1102,22 @@ static bool step_done(struct importer *im, sqlite3_stmt *stmt, const char *what,
 }
 
 /* Writes a new household for the row; its id in h->id. */
-static bool insert_household(struct importer *im, const struct csv_row *row, struct hh_state *h,
-			     char **err)
+static bool insert_household(struct importer *im, struct hh_state *h, char **err)
 {
-	char *addr = row_cell(row, im->col_addr), *group = row_cell(row, im->col_group);
-	char *town = row_cell(row, im->col_town), *village = row_cell(row, im->col_village);
-	char *grid = row_cell(row, im->col_grid);
-	int64_t grid_id = importer_grid(im, town, village, grid);
-	if (grid && !grid_id)
+	if (h->grid && !h->grid_id)
 		im->rep->grids_unknown++;
 	/* the household form's normalised values, when it checked them */
 	const char *no = im->hev ? hh_value(im, IMPORT_HH_NO) : h->hh_no;
 	sqlite3_bind_text(im->ins_hh, 1, no ? no : h->hh_no, -1, SQLITE_STATIC);
-	sqlite3_bind_text(im->ins_hh, 2, im->hev ? hh_value(im, IMPORT_ADDRESS) : addr, -1, SQLITE_STATIC);
-	if (grid_id)
-		sqlite3_bind_int64(im->ins_hh, 3, grid_id);
+	sqlite3_bind_text(im->ins_hh, 2, im->hev ? hh_value(im, IMPORT_ADDRESS) : h->addr, -1, SQLITE_STATIC);
+	if (h->grid_id)
+		sqlite3_bind_int64(im->ins_hh, 3, h->grid_id);
 	else
 		sqlite3_bind_null(im->ins_hh, 3);
-	sqlite3_bind_text(im->ins_hh, 4, im->hev ? hh_value(im, IMPORT_VILLAGE_GROUP) : group, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->ins_hh, 4, im->hev ? hh_value(im, IMPORT_VILLAGE_GROUP) : h->group, -1,
+			  SQLITE_STATIC);
 	sqlite3_bind_text(im->ins_hh, 5, im->now, -1, SQLITE_STATIC);
 	bool ok = step_done(im, im->ins_hh, "household", err);
-	free(addr);
-	free(group);
-	free(town);
-	free(village);
-	free(grid);
 	if (ok) {
 		h->id = sqlite3_last_insert_rowid(im->db);
 		im->rep->households_new++;
@@ -1203,7 +1211,7 @@ static bool write_row(struct importer *im, const struct csv_row *row, struct hh_
 {
 	bool fresh = h->hh_no && !h->id;
 	int64_t rid = 0;
-	if (fresh && !insert_household(im, row, h, err))
+	if (fresh && !insert_household(im, h, err))
 		return false;
 	bool ok = insert_resident(im, h, &rid, err);
 	const char *rel = im->f_relation >= 0 ? im->wvals[im->f_relation] : NULL;
@@ -1441,7 +1449,9 @@ static int write_item(struct importer *im, const struct source *s, struct reject
 	it->problems = NULL;
 	if (!reason) {
 		hh_lookup(im, &h);
-		reason = register_problems(im, row, &h);
+		if (h.hh_no && !h.id)
+			hh_cells_read(im, row, &h);
+		reason = register_problems(im, &h);
 	}
 	char *werr = NULL;
 	int rc = 0;
@@ -1468,8 +1478,7 @@ static int write_item(struct importer *im, const struct source *s, struct reject
 	}
 	free(reason);
 	free(werr);
-	free(h.hh_no);
-	free(h.head_name);
+	hh_state_free(&h);
 	im->wvals = NULL;   /* the batch goes back to the reading thread to be freed */
 	return rc;
 }
