@@ -129,6 +129,10 @@ struct form_check {
 struct form_eval;  /* prepared expressions of one form on one connection */
 struct form_eval *form_eval_new(const struct form_def *def, sqlite3 *db, char **err);
 void form_eval_free(struct form_eval *ev);
+/* True when an expression of the form reads a table (a rule such as
+ * `:phone NOT IN (SELECT phone FROM resident)`): its answers depend on the data of
+ * the connection it was prepared on, not only on the record. */
+bool form_eval_reads_tables(const struct form_eval *ev);
 
 /* Normalises values in place (ID numbers, full-width digits, dates, codes typed as
  * labels) and recomputes derivations; changed is the field just edited or -1 for all

@@ -46,6 +46,7 @@ struct expr {
 	int *param_field;  /* [i] for parameter i + 1 */
 	int nparams;
 	bool pure;         /* reads no table and calls only pure functions: memoised */
+	bool reads;        /* reads a table */
 	bool truth_only;   /* a rule or a relevance: its text is never read */
 	sqlfn_unary direct;       /* a bare call fn(:field) of one of these: run without SQL */
 	struct memo_slot *memo;   /* MEMO_SLOTS of them when pure */
@@ -105,9 +106,11 @@ static bool is_pure_function(const char *name)
  * calls a function that is not pure (random(), date('now'), sz_age). */
 static int note_purity(void *arg, int action, const char *a, const char *b, const char *c, const char *d)
 {
-	bool *pure = arg;
+	struct expr *e = arg;
+	if (action == SQLITE_READ)
+		e->reads = true;
 	if (action == SQLITE_READ || (action == SQLITE_FUNCTION && !is_pure_function(b)))
-		*pure = false;
+		e->pure = false;
 	return SQLITE_OK;
 }
 
@@ -136,7 +139,7 @@ static void expr_prepare(struct expr *e, sqlite3 *db, const struct form_def *def
 	const char *tail = NULL;
 
 	e->pure = true;
-	sqlite3_set_authorizer(db, note_purity, &e->pure);
+	sqlite3_set_authorizer(db, note_purity, e);
 	int rc = sqlite3_prepare_v3(db, select, -1, SQLITE_PREPARE_PERSISTENT, &e->stmt, &tail);
 	sqlite3_set_authorizer(db, NULL, NULL);
 	if (e->pure)
@@ -272,6 +275,17 @@ struct form_eval *form_eval_new(const struct form_def *def, sqlite3 *db, char **
 		return NULL;
 	}
 	return ev;
+}
+
+bool form_eval_reads_tables(const struct form_eval *ev)
+{
+	if (ev->check.reads)
+		return true;
+	for (size_t i = 0; i < ev->def->nfields; i++)
+		if (ev->defaults[i].reads || ev->constraints[i].reads || ev->relevants[i].reads ||
+		    ev->derives[i].reads)
+			return true;
+	return false;
 }
 
 void form_eval_free(struct form_eval *ev)

@@ -524,6 +524,10 @@ struct importer {
 	const struct form_def *def;
 	struct form_eval *ev;     /* on memdb, used by the reading thread only */
 	struct form_data data;    /* the row being checked by the reading thread */
+	/* the resident form has a rule that reads a table: ev is on the register's
+	 * connection, and the writing thread checks each row just before writing it,
+	 * seeing the register as the form would, rows of this load included */
+	bool check_in_writer;
 	char **wvals;             /* the row being written by the main thread (its batch owns it) */
 	sqlite3 *memdb;           /* the schema in memory: the resident form's expressions */
 	/* the household form, for the households the load creates (absent: not checked) */
@@ -1333,12 +1337,10 @@ static void batch_list_free(struct batch *b)
 	}
 }
 
-/* Reading thread: copies the row and checks it with the resident form. */
-static void validate_row(struct importer *im, const struct csv_row *row, struct row_item *it)
+/* Fills the form from the row and checks it: the problems, or NULL, in
+ * it->problems and the normalised values in it->values. */
+static void check_row(struct importer *im, const struct csv_row *row, struct row_item *it)
 {
-	it->raw.n = row->n;
-	it->raw.line = row->line;
-	it->raw.fields = pack_strings(row->fields, row->n);
 	char *hh = row_cell(row, im->col_hh);
 	importer_fill(im, row);
 	/* a household, new or not, counts as one for the form's rule on relation */
@@ -1346,6 +1348,17 @@ static void validate_row(struct importer *im, const struct csv_row *row, struct 
 	free(hh);
 	it->problems = form_problems(im);
 	it->values = pack_strings(im->data.values, im->def->nfields);
+}
+
+/* Reading thread: copies the row and checks it with the resident form (unless the
+ * writing thread must, check_in_writer). */
+static void validate_row(struct importer *im, const struct csv_row *row, struct row_item *it)
+{
+	it->raw.n = row->n;
+	it->raw.line = row->line;
+	it->raw.fields = pack_strings(row->fields, row->n);
+	if (!im->check_in_writer)
+		check_row(im, row, it);
 }
 
 /* Hands a batch to the writer, waiting while the queue is full; false when the
@@ -1444,6 +1457,8 @@ static int write_item(struct importer *im, const struct source *s, struct reject
 {
 	const struct csv_row *row = &it->raw;
 	struct hh_state h = {.hh_no = row_cell(row, im->col_hh)};
+	if (im->check_in_writer)
+		check_row(im, row, it);   /* now, against the register as it is */
 	im->wvals = it->values;
 	char *reason = it->problems;
 	it->problems = NULL;
@@ -1546,6 +1561,14 @@ static int importer_start(struct importer *im, struct source *s, const struct fo
 	im->ev = form_eval_new(im->def, im->memdb, err);
 	if (!im->ev)
 		return -1;
+	if (form_eval_reads_tables(im->ev)) {
+		/* the schema in memory holds no data: such a rule must ask the register */
+		form_eval_free(im->ev);
+		im->ev = form_eval_new(im->def, im->db, err);
+		im->check_in_writer = true;
+		if (!im->ev)
+			return -1;
+	}
 	form_data_init(&im->data, im->def);
 	im->hdef = form_get(forms, "household");
 	if (im->hdef) {

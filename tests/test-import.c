@@ -338,6 +338,73 @@ static void test_household_rules(void)
 	store_close(st);
 }
 
+/* A township's rule that reads the register (one phone number per resident) holds
+ * in an import as in the form: against the residents already there and against
+ * the rows of the same file imported before it. */
+static void test_rule_reading_the_register(void)
+{
+	char *forms_dir = tmp_path("forms-phone");
+	char *cmd = xasprintf("rm -rf '%s' && cp -r '%s' '%s'", forms_dir,
+			      getenv("SHANZHI_FORMS") ? getenv("SHANZHI_FORMS") : "forms", forms_dir);
+	CHECK(system(cmd) == 0);
+	char *form_path = xasprintf("%s/resident.form", forms_dir);
+	char *text = read_decoded(form_path, ENC_UTF8);
+	char *at = text ? strstr(text, "[form]\n") : NULL;
+	CHECK(at != NULL);
+	FILE *f = fopen(form_path, "w");
+	if (f && at) {
+		fprintf(f, "%.*s[form]\ncheck = :phone IS NULL OR :phone NOT IN"
+			" (SELECT phone FROM resident WHERE phone IS NOT NULL)\n"
+			"check_msg = 该手机号已登记\n%s", (int)(at - text), text, at + strlen("[form]\n"));
+		fclose(f);
+	}
+	char *ferr = NULL;
+	struct form_registry *phone_forms = form_registry_load(forms_dir, NULL, &ferr);
+	CHECK_STR(ferr, NULL);
+
+	struct store *st = fresh_store("phone.db");
+	char *first = tmp_path("phone1.csv"), *second = tmp_path("phone2.csv"), *err = NULL;
+	f = fopen(first, "w");
+	fputs("姓名,性别,出生日期,联系电话\n王五,男,1970-01-01,13900000002\n", f);
+	fclose(f);
+	f = fopen(second, "w");
+	fputs("姓名,性别,出生日期,联系电话\n"
+	      "赵六,男,1980-01-01,13800000001\n"
+	      "钱七,女,1981-01-01,138 0000 0001\n"
+	      "孙八,女,1982-01-01,13900000002\n", f);
+	fclose(f);
+	struct import_opts o = {.encoding = ENC_AUTO};
+	struct import_report rep;
+	CHECK_INT(import_residents(st, phone_forms, first, &o, &rep, &err), 0);
+	CHECK_INT(rep.imported, 1);
+	import_report_free(&rep);
+	CHECK_INT(import_residents(st, phone_forms, second, &o, &rep, &err), 0);
+	CHECK_INT(rep.imported, 1);
+	CHECK_INT(rep.refused, 2);
+	CHECK(rep.problems && strstr(rep.problems, "第 3 行：该手机号已登记") &&
+	      strstr(rep.problems, "第 4 行：该手机号已登记"));
+	CHECK_QUERY(st, "SELECT group_concat(name, ',') FROM (SELECT name FROM resident ORDER BY id)", "王五,赵六");
+	import_report_free(&rep);
+	store_close(st);
+
+	/* the stock form has no such rule: the same file goes in whole */
+	st = fresh_store("phone-stock.db");
+	CHECK_INT(run_import(st, second, NULL, false, NULL, &rep, &err), 0);
+	CHECK_INT(rep.imported, 3);
+	import_report_free(&rep);
+	store_close(st);
+
+	form_registry_free(phone_forms);
+	free(ferr);
+	free(err);
+	free(first);
+	free(second);
+	free(text);
+	free(form_path);
+	free(cmd);
+	free(forms_dir);
+}
+
 /* The header row maps by the names clerks use; overrides by header or number. */
 static void test_mapping(void)
 {
@@ -688,6 +755,7 @@ int main(void)
 	test_dry_run();
 	test_english_ui();
 	test_household_rules();
+	test_rule_reading_the_register();
 	test_other_files();
 	test_xls();
 	test_shared_strings();
