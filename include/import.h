@@ -92,6 +92,7 @@ struct import_report {
 	char *problems;           /* the first refusals, "line N: reason" one a line */
 	char *mapping;            /* "header -> field" one a line */
 	bool dry_run;
+	bool checked_against_register;  /* a rule reads the register: rows checked one by one */
 	double seconds;
 	double seconds_rows;      /* of which reading, checking and writing the rows */
 	double cpu_reader;        /* CPU seconds of the thread that reads and checks */

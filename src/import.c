@@ -1566,6 +1566,7 @@ static int importer_start(struct importer *im, struct source *s, const struct fo
 		form_eval_free(im->ev);
 		im->ev = form_eval_new(im->def, im->db, err);
 		im->check_in_writer = true;
+		im->rep->checked_against_register = true;
 		if (!im->ev)
 			return -1;
 	}
@@ -1743,6 +1744,9 @@ char *import_report_text(const struct import_report *r)
 	if (r->grids_unknown)
 		sb_appendf(&sb, _("%ld households name a grid the register does not have; they were left "
 				  "without a grid.\n"), r->grids_unknown);
+	if (r->checked_against_register)
+		sb_appendf(&sb, "%s\n", _("The resident form has rules that look in the register: each row was "
+					  "checked against it in turn, which is slower."));
 	if (r->problems && *r->problems) {
 		sb_appendf(&sb, "%s\n", _("Refused rows:"));
 		sb_append(&sb, r->problems);

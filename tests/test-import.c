@@ -384,6 +384,9 @@ static void test_rule_reading_the_register(void)
 	CHECK(rep.problems && strstr(rep.problems, "第 3 行：该手机号已登记") &&
 	      strstr(rep.problems, "第 4 行：该手机号已登记"));
 	CHECK_QUERY(st, "SELECT group_concat(name, ',') FROM (SELECT name FROM resident ORDER BY id)", "王五,赵六");
+	char *said = import_report_text(&rep);
+	CHECK(strstr(said, "各行已逐一对照登记库检查") != NULL);
+	free(said);
 	import_report_free(&rep);
 	store_close(st);
 
@@ -391,6 +394,7 @@ static void test_rule_reading_the_register(void)
 	st = fresh_store("phone-stock.db");
 	CHECK_INT(run_import(st, second, NULL, false, NULL, &rep, &err), 0);
 	CHECK_INT(rep.imported, 3);
+	CHECK(!rep.checked_against_register);
 	import_report_free(&rep);
 	store_close(st);
 
