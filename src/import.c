@@ -522,8 +522,8 @@ struct importer {
 	struct store *st;
 	sqlite3 *db;
 	const struct form_def *def;
-	struct form_eval *ev;     /* on memdb, used by the reading thread only */
-	struct form_data data;    /* the row being checked by the reading thread */
+	struct form_eval *ev;     /* on memdb, used by the reading thread only (but see below) */
+	struct form_data data;    /* the row being checked, by the thread that checks */
 	/* the resident form has a rule that reads a table: ev is on the register's
 	 * connection, and the writing thread checks each row just before writing it,
 	 * seeing the register as the form would, rows of this load included */
