@@ -10,6 +10,14 @@ long civil_to_days(int y, int m, int d);
 /* The date of a day number. */
 void civil_from_days(long days, int *y, int *m, int *d);
 
+/* Reads exactly "YYYY-MM-DD" (ten characters, digits and two dashes) into its
+ * numbers, without checking that the day exists; false for any other text. */
+bool civil_date_digits(const char *s, int *y, int *m, int *d);
+/* True when y-m-d is a day of the Gregorian calendar (any year 0-9999). */
+bool civil_is_date(int y, int m, int d);
+/* civil_date_digits and civil_is_date: a YYYY-MM-DD date that exists. */
+bool civil_parse_date(const char *s, int *y, int *m, int *d);
+
 /* Today's date by the local clock. The time zone is consulted at most once a second
  * per thread: an import asks for today a few times per row. */
 void civil_today(int *y, int *m, int *d);

@@ -1,6 +1,7 @@
 /* civil: day numbers and dates. */
 #include "civil.h"
 
+#include <ctype.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,20 +45,33 @@ void civil_today(int *y, int *m, int *d)
 	*d = tm.tm_mday;
 }
 
-/* SHANZHI_TODAY as a real date; false when unset or not one. */
-static bool parse_fixed_today(const char *env, int *y, int *m, int *d)
+bool civil_date_digits(const char *s, int *y, int *m, int *d)
 {
-	int yy, mm, dd, ry, rm, rd;
-	if (!env || strlen(env) != 10 || sscanf(env, "%4d-%2d-%2d", &yy, &mm, &dd) != 3 || mm < 1 || mm > 12 ||
-	    dd < 1 || dd > 31)
+	if (!s)
 		return false;
-	civil_from_days(civil_to_days(yy, mm, dd), &ry, &rm, &rd);
-	if (ry != yy || rm != mm || rd != dd)
-		return false;   /* no such day, 2026-02-30 */
-	*y = yy;
-	*m = mm;
-	*d = dd;
+	/* without sscanf: an import reads a few dates per row */
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit((unsigned char)s[i]))
+			return false;
+	if (s[10])
+		return false;
+	*y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	*m = (s[5] - '0') * 10 + (s[6] - '0');
+	*d = (s[8] - '0') * 10 + (s[9] - '0');
 	return true;
+}
+
+bool civil_is_date(int y, int m, int d)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return false;
+	return !(m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)));
+}
+
+bool civil_parse_date(const char *s, int *y, int *m, int *d)
+{
+	return civil_date_digits(s, y, m, d) && civil_is_date(*y, *m, *d);
 }
 
 /* Bumped by civil_set_fixed_today: the threads read SHANZHI_TODAY again. */
@@ -72,7 +86,7 @@ bool civil_fixed_today(int *y, int *m, int *d)
 	static _Thread_local int fy, fm, fd;
 	unsigned generation = atomic_load_explicit(&fixed_generation, memory_order_acquire);
 	if (generation != seen_generation) {
-		fixed = parse_fixed_today(getenv("SHANZHI_TODAY"), &fy, &fm, &fd);
+		fixed = civil_parse_date(getenv("SHANZHI_TODAY"), &fy, &fm, &fd);
 		seen_generation = generation;
 	}
 	if (!fixed)

@@ -102,13 +102,20 @@ static void field_start(struct csv_reader *r)
 	r->starts[r->nfields++] = r->rec.len;
 }
 
-/* Appends one byte to the current field (the hot path: no strbuf call). */
+/* Room for n more bytes of the record and its NUL. */
+static void rec_reserve(struct csv_reader *r, size_t n)
+{
+	if (r->rec.len + n + 1 < r->rec.cap)
+		return;
+	while (r->rec.len + n + 1 >= r->rec.cap)
+		r->rec.cap = r->rec.cap ? r->rec.cap * 2 : 256;
+	r->rec.s = xrealloc(r->rec.s, r->rec.cap);
+}
+
+/* Appends one byte to the current field (no strbuf call). */
 static void field_add(struct csv_reader *r, char c)
 {
-	if (r->rec.len + 1 >= r->rec.cap) {
-		r->rec.cap = r->rec.cap ? r->rec.cap * 2 : 256;
-		r->rec.s = xrealloc(r->rec.s, r->rec.cap);
-	}
+	rec_reserve(r, 1);
 	r->rec.s[r->rec.len++] = c;
 	r->rec.s[r->rec.len] = '\0';
 }
@@ -128,11 +135,7 @@ static void field_add_run(struct csv_reader *r, bool quoted)
 	size_t n = (size_t)(q - p);
 	if (n == 0)
 		return;
-	if (r->rec.len + n + 1 >= r->rec.cap) {
-		while (r->rec.len + n + 1 >= r->rec.cap)
-			r->rec.cap = r->rec.cap ? r->rec.cap * 2 : 256;
-		r->rec.s = xrealloc(r->rec.s, r->rec.cap);
-	}
+	rec_reserve(r, n);
 	memcpy(r->rec.s + r->rec.len, p, n);
 	r->rec.len += n;
 	r->rec.s[r->rec.len] = '\0';

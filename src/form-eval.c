@@ -16,6 +16,7 @@
 #include <wchar.h>
 #include <wctype.h>
 
+#include "civil.h"
 #include "i18n.h"
 #include "idcard.h"
 #include "sqlfn.h"
@@ -773,17 +774,8 @@ static bool has_control(const char *v, bool memo)
 /* true when s is a YYYY-MM-DD date that exists. */
 static bool is_real_date(const char *s)
 {
-	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	for (int i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : !isdigit(UCH(s[i])))
-			return false;
-	if (s[10])
-		return false;
-	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
-		return false;
-	return !(m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400)));
+	int y, m, d;
+	return civil_parse_date(s, &y, &m, &d);
 }
 
 /* The first code of a multi-choice value that is not in the list. Caller frees. */

@@ -113,15 +113,7 @@ static bool has_only_id_chars(const char *s)
 /* Reads "YYYY-MM-DD" strictly. */
 static bool parse_ymd(const char *s, struct ymd *out)
 {
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit(UCH(s[i])))
-			return false;
-	out->y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	out->m = (s[5] - '0') * 10 + (s[6] - '0');
-	out->d = (s[8] - '0') * 10 + (s[9] - '0');
-	return true;
+	return civil_date_digits(s, &out->y, &out->m, &out->d);
 }
 
 static bool is_leap(int y)

@@ -1003,11 +1003,12 @@ static int bulk_rebuild_indexes(struct store *st, char **err)
 
 /* The sorts at the end of a load (indexes, search keys) get a second thread, the
  * loader's own being done by then, and half the cache each: SQLite's sorter holds
- * a cache-sized run per thread, and a million-row load must stay within 32 MiB. */
+ * a cache-sized run per thread, and a million-row load must stay within 32 MiB.
+ * The cache is the usual one again when the load ends (end_outermost). */
 static void bulk_sort_settings(struct store *st, bool on)
 {
 	sqlite3_exec(st->db, on ? "PRAGMA threads = 1; PRAGMA cache_size = -" STR(STORE_SORT_CACHE_KIB)
-				: "PRAGMA threads = 0; PRAGMA cache_size = -" STR(STORE_CACHE_KIB),
+				: "PRAGMA threads = 0",
 		     NULL, NULL, NULL);
 }
 
