@@ -202,8 +202,8 @@ static void screen_import(struct tui *t, struct import_screen *s)
 	doupdate();
 	char *text = screen_run(t, s, true, &rep);
 	long would = rep.imported;
+	tui_message_clear(t);   /* the rows are checked: the report says what came of it */
 	tui_show_text(t, _("What the import would do"), text);
-	tui_message_clear(t);   /* the rows are checked */
 	free(text);
 	import_report_free(&rep);
 	if (would <= 0) {

@@ -109,6 +109,7 @@ static void import_roster(const char *roster)
 	/* the dry run: what would be imported and refused, with reasons */
 	step_key(t, "F2");
 	CHECK(wait_for(t, "导入预演"));
+	CHECK(!pty_contains(t, "正在逐行检查"));   /* the check is over: it says so no more */
 	CHECK(pty_contains(t, "将导入 5 行，拒绝 4 行"));
 	CHECK(pty_contains(t, "第 7 行"));
 	step_key(t, "Enter");
