@@ -771,13 +771,6 @@ static bool has_control(const char *v, bool memo)
 	return false;
 }
 
-/* true when s is a YYYY-MM-DD date that exists. */
-static bool is_real_date(const char *s)
-{
-	int y, m, d;
-	return civil_parse_date(s, &y, &m, &d);
-}
-
 /* The first code of a multi-choice value that is not in the list. Caller frees. */
 static char *first_unknown_code(const struct codelist *cl, const char *v)
 {
@@ -798,6 +791,7 @@ static char *type_problem(const struct field_def *f, const char *v)
 	struct idcard id;
 	enum idcard_status st;
 	char *code;
+	int y, m, d;   /* a date's, read only to see that it exists */
 
 	switch (f->type) {
 	case FIELD_INTEGER:
@@ -808,7 +802,7 @@ static char *type_problem(const struct field_def *f, const char *v)
 		return is_integer_text(v) && v[0] != '-' ? NULL
 							 : xstrdup(_("not a record number"));
 	case FIELD_DATE:
-		return is_real_date(v) ? NULL : xasprintf(_("%s is not a date (YYYY-MM-DD)"), v);
+		return civil_parse_date(v, &y, &m, &d) ? NULL : xasprintf(_("%s is not a date (YYYY-MM-DD)"), v);
 	case FIELD_CHOICE:
 		return codelist_has(f->list, v)
 			       ? NULL

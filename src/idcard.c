@@ -116,19 +116,10 @@ static bool parse_ymd(const char *s, struct ymd *out)
 	return civil_date_digits(s, &out->y, &out->m, &out->d);
 }
 
-static bool is_leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* true when the date exists in the Gregorian calendar. */
+/* true when the date exists in the Gregorian calendar (from year 1). */
 static bool is_real_date(struct ymd d)
 {
-	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (d.y < 1 || d.m < 1 || d.m > 12 || d.d < 1)
-		return false;
-	int last = days[d.m - 1] + (d.m == 2 && is_leap(d.y));
-	return d.d <= last;
+	return d.y >= 1 && civil_is_date(d.y, d.m, d.d);
 }
 
 static int ymd_compare(struct ymd a, struct ymd b)

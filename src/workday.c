@@ -30,14 +30,7 @@ struct workday_cal {
 int64_t workday_day_number(const char *date)
 {
 	int y, m, d;
-	char tail;
-	if (!date || strlen(date) != 10 || sscanf(date, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return INT64_MIN;
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return INT64_MIN;
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (m == 2 && d == 29 && !leap)
+	if (!civil_parse_date(date, &y, &m, &d))
 		return INT64_MIN;
 	return civil_to_days(y, m, d);
 }
