@@ -5,7 +5,10 @@
  *
  * The form engine (tui-form.c) saves a draft half a second after the last key and on
  * leaving a field with a change, and discards it once the record is saved or the
- * clerk leaves the form. A draft is a row of the draft table (one per operator, form
+ * clerk leaves the form; a save takes its draft out in the save's own transaction.
+ * A draft of an edit keeps the record as it was loaded (its base) beside what was
+ * typed, so that a resumed draft is merged with the record as it is now, never
+ * written over it. A draft is a row of the draft table (one per operator, form
  * and record; written in its own small transaction, durable at once with
  * synchronous=FULL), never a register write: nothing reaches the register or the
  * audit log until the clerk saves. */
@@ -28,6 +31,8 @@ struct draft {
 	size_t field;          /* the field in hand */
 	size_t cursor;         /* the cursor within it, in characters */
 	char **names, **values; /* field names and values (NULL = empty) */
+	char **bases;          /* an edit's: the record as loaded when typing began; NULL
+				* for a new record or a draft older than that */
 	size_t n;
 	char *saved_at;        /* ISO time */
 };
@@ -41,8 +46,8 @@ void draft_forget(const struct form_data *d);
 /* Saves (replaces) the draft of the store's operator for form/record. */
 int draft_save(struct store *st, const char *title, const struct form_data *d, int64_t record_id,
 	       size_t field, size_t cursor, char **err);
-/* Removes that draft (saved, or given up). */
-void draft_discard(struct store *st, const char *form, int64_t record_id);
+/* Removes that draft (saved, or given up). 0, or -1 when the register refused. */
+int draft_discard(struct store *st, const char *form, int64_t record_id);
 /* The operator's newest draft of one of the forms named (NULL-terminated; NULL:
  * any form); false when there is none. Free with draft_free. */
 bool draft_latest(struct store *st, const char *const *forms, struct draft *out);

@@ -107,6 +107,9 @@ const char *codelist_find(const struct codelist *cl, const char *code_or_label);
 struct form_data {
 	const struct form_def *def;
 	char **values;
+	/* The stored record as it was loaded (NULL: a new record): a save writes only
+	 * what differs from it, and finds what another session changed meanwhile. */
+	char **base;
 };
 
 void form_data_init(struct form_data *d, const struct form_def *def);
@@ -115,6 +118,10 @@ void form_data_set(struct form_data *d, size_t field, const char *value);
 /* The same, taking value (freed when empty): no copy of what the caller made anyway. */
 void form_data_take(struct form_data *d, size_t field, char *value);
 int form_field_index(const struct form_def *def, const char *name);
+/* The values as they are now become the base (the record was just loaded or saved). */
+void form_data_keep_base(struct form_data *d);
+/* Sets one field's base (a resumed draft's, or another session's value taken over). */
+void form_data_set_base(struct form_data *d, size_t field, const char *value);
 
 struct form_problem {
 	size_t field;         /* def->nfields for the whole-record check */

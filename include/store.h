@@ -27,6 +27,19 @@ struct store;
 struct store_field {
 	const char *column;  /* checked against the table's columns, never spliced blindly */
 	const char *value;   /* UTF-8 text; NULL (and "") stores SQL NULL */
+	/* An update from a form: the value the clerk loaded (based true). The field is
+	 * written only when value differs from base, and only while the stored value is
+	 * still base: another session's change is never written over (store_update). */
+	bool based;
+	const char *base;
+};
+
+/* A field that another session changed since it was loaded, and this one too. */
+struct store_conflict {
+	char *column;
+	char *base;    /* as loaded (NULL: empty) */
+	char *theirs;  /* as stored now */
+	char *mine;    /* what this save would write */
 };
 
 /* Opens (creating with mode 0600 if missing) and migrates. NULL on failure. */
@@ -56,9 +69,25 @@ void store_rollback(struct store *st);
 int store_insert(struct store *st, const char *table, const struct store_field *f,
 		 size_t n, int64_t *id, char **err);
 /* Updates the named columns of row id, audits before/after (only changed columns);
- * reason (may be NULL) is kept in the audit entry. */
+ * reason (may be NULL) is kept in the audit entry. Fields with a base are merged:
+ * one the caller did not change is not written, and one changed here and, since it
+ * was loaded, elsewhere too is a conflict: then nothing is written, -1, *err says
+ * who changed the record when, and store_conflicts lists the fields. */
 int store_update(struct store *st, const char *table, int64_t id,
 		 const struct store_field *f, size_t n, const char *reason, char **err);
+/* The conflicts of the last store_update (none after one that succeeded). Borrowed;
+ * the count in *n. */
+const struct store_conflict *store_conflicts(const struct store *st, size_t *n);
+/* Who (login; NULL when unknown) made the last audited change of a row, and when.
+ * Caller frees both. false when the row has no audit entry. */
+bool store_last_change(struct store *st, const char *table, int64_t id, char **who, char **at);
+
+/* Runs fn inside the next outermost transaction, just before it commits, so that
+ * what fn writes or deletes (a draft the save makes obsolete) is durable together
+ * with the save or not at all. fn's -1 rolls the transaction back. Once: the hook
+ * is gone after that commit or a rollback; store_at_commit(st, NULL, NULL) drops
+ * it unused. */
+void store_at_commit(struct store *st, int (*fn)(struct store *st, void *ctx), void *ctx);
 
 /* Bulk loading (demo, a whole register imported at once): store_bulk_begin opens a
  * transaction of its own and turns the search-key insert trigger off; every row written in

@@ -55,6 +55,7 @@ struct tui_form {
 	bool dirty;              /* changed since the last save */
 	bool close;              /* a callback asks to leave the form */
 	bool draft_pending;      /* typed since the draft was last saved (draft.h) */
+	int64_t draft_key;       /* the record the draft was keyed on when the form opened */
 };
 
 /* Runs the form on data (values already loaded; is_new fills defaults) until the

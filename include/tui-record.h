@@ -11,11 +11,14 @@
 #include "form.h"
 #include "tui-core.h"
 
-/* Loads the stored columns of record id of the form's table into d. 0, or -1 with *err. */
+/* Loads the stored columns of record id of the form's table into d, and keeps them as
+ * d's base (what a later save compares with). 0, or -1 with *err. */
 int tui_record_load(struct tui *t, struct form_data *d, int64_t id, char **err);
 /* Writes d's stored columns and the form version through the one write path: an
- * insert when *id is 0 (the new id in *id), else an update. 0, or -1 with *err. */
-int tui_record_store(struct tui *t, const struct form_data *d, int64_t *id, const char *reason,
+ * insert when *id is 0 (the new id in *id), else an update of the fields changed
+ * since d's base, refused when another session changed one of them too
+ * (store_conflicts). Then d is loaded again: the record as stored. 0, or -1 with *err. */
+int tui_record_store(struct tui *t, struct form_data *d, int64_t *id, const char *reason,
 		     char **err);
 /* Lets the clerk pick an item of cl in a popup, filtered as he types; true with its
  * index in *idx. */

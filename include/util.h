@@ -5,6 +5,7 @@
 #define SZ_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -18,6 +19,8 @@ char *xstrdup(const char *s);        /* NULL in, NULL out */
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* Whether two stored values are the same: NULL and "" both mean empty. */
+bool str_same(const char *a, const char *b);
 
 /* Replaces *err (freeing what it held) with a formatted message; nothing when err is
  * NULL. Returns -1, so a failing function can `return set_error(err, ...)`. */

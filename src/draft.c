@@ -74,9 +74,12 @@ static void json_string(struct strbuf *sb, const char *s)
 	sb_append(sb, "\"");
 }
 
-/* The values of a form as a JSON object keyed by field name. Caller frees. */
-static char *values_json(const struct form_data *d)
+/* Values of a form (its values or its base) as a JSON object keyed by field name.
+ * Caller frees; NULL when values is NULL. */
+static char *values_json(const struct form_data *d, char *const *values)
 {
+	if (!values)
+		return NULL;
 	struct strbuf sb = {0};
 	sb_append(&sb, "{");
 	for (size_t i = 0; i < d->def->nfields; i++) {
@@ -84,7 +87,7 @@ static char *values_json(const struct form_data *d)
 			sb_append(&sb, ",");
 		json_string(&sb, d->def->fields[i].name);
 		sb_append(&sb, ":");
-		json_string(&sb, d->values[i]);
+		json_string(&sb, values[i]);
 	}
 	sb_append(&sb, "}");
 	return sb_take(&sb);
@@ -107,12 +110,13 @@ int draft_save(struct store *st, const char *title, const struct form_data *d, i
 	sqlite3 *db = store_db(st);
 	sqlite3_stmt *stmt;
 	int rc = sqlite3_prepare_v2(db,
-		"INSERT INTO draft(operator_id, form, record_id, title, field, cursor, vals, saved_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (operator_id, form, record_id) DO UPDATE SET"
+		"INSERT INTO draft(operator_id, form, record_id, title, field, cursor, vals, saved_at, base)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (operator_id, form, record_id) DO UPDATE SET"
 		" title = excluded.title, field = excluded.field, cursor = excluded.cursor,"
-		" vals = excluded.vals, saved_at = excluded.saved_at", -1, &stmt, NULL);
+		" vals = excluded.vals, saved_at = excluded.saved_at, base = excluded.base", -1, &stmt, NULL);
 	if (rc == SQLITE_OK) {
-		char *json = values_json(d), now[32];
+		char *json = values_json(d, d->values), now[32];
+		char *base = record_id ? values_json(d, d->base) : NULL;
 		draft_now(now);
 		sqlite3_bind_int64(stmt, 1, store_operator_id(st));
 		sqlite3_bind_text(stmt, 2, d->def->name, -1, SQLITE_STATIC);
@@ -122,8 +126,10 @@ int draft_save(struct store *st, const char *title, const struct form_data *d, i
 		sqlite3_bind_int64(stmt, 6, (sqlite3_int64)cursor);
 		sqlite3_bind_text(stmt, 7, json, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(stmt, 8, now, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 9, base, -1, SQLITE_TRANSIENT);
 		rc = sqlite3_step(stmt);
 		free(json);
+		free(base);
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
@@ -136,23 +142,41 @@ int draft_save(struct store *st, const char *title, const struct form_data *d, i
 	return 0;
 }
 
-void draft_discard(struct store *st, const char *form, int64_t record_id)
+int draft_discard(struct store *st, const char *form, int64_t record_id)
 {
 	sqlite3_stmt *stmt;
 	if (sqlite3_prepare_v2(store_db(st), "DELETE FROM draft WHERE operator_id = ?1 AND form = ?2 AND record_id = ?3",
 			       -1, &stmt, NULL) != SQLITE_OK)
-		return;
+		return -1;
 	sqlite3_bind_int64(stmt, 1, store_operator_id(st));
 	sqlite3_bind_text(stmt, 2, form, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, record_id);
-	sqlite3_step(stmt);
+	int rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Column text copied (NULL stays NULL). */
 static char *col_dup(sqlite3_stmt *stmt, int i)
 {
 	return xstrdup((const char *)sqlite3_column_text(stmt, i));
+}
+
+/* An edit's base value of each of the draft's fields, from its JSON. */
+static void draft_bases(sqlite3 *db, const char *json, struct draft *out)
+{
+	sqlite3_stmt *stmt;
+	if (!json || sqlite3_prepare_v2(db, "SELECT json_extract(?1, '$.\"' || ?2 || '\"')", -1, &stmt, NULL) != SQLITE_OK)
+		return;
+	out->bases = xcalloc(out->n ? out->n : 1, sizeof *out->bases);
+	for (size_t i = 0; i < out->n; i++) {
+		sqlite3_bind_text(stmt, 1, json, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, out->names[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			out->bases[i] = col_dup(stmt, 0);
+		sqlite3_reset(stmt);
+	}
+	sqlite3_finalize(stmt);
 }
 
 /* Reads a draft's values from its JSON. */
@@ -186,7 +210,7 @@ bool draft_latest(struct store *st, const char *const *forms, struct draft *out)
 	memset(out, 0, sizeof *out);
 	sqlite3 *db = store_db(st);
 	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(db, "SELECT id, form, record_id, title, field, cursor, vals, saved_at FROM draft"
+	if (sqlite3_prepare_v2(db, "SELECT id, form, record_id, title, field, cursor, vals, saved_at, base FROM draft"
 			       " WHERE operator_id = ?1 ORDER BY saved_at DESC, id DESC", -1, &stmt, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_int64(stmt, 1, store_operator_id(st));
@@ -202,6 +226,7 @@ bool draft_latest(struct store *st, const char *const *forms, struct draft *out)
 		out->cursor = (size_t)sqlite3_column_int64(stmt, 5);
 		out->saved_at = col_dup(stmt, 7);
 		draft_values(db, (const char *)sqlite3_column_text(stmt, 6), out);
+		draft_bases(db, (const char *)sqlite3_column_text(stmt, 8), out);
 	}
 	sqlite3_finalize(stmt);
 	return found;
@@ -212,9 +237,12 @@ void draft_free(struct draft *d)
 	for (size_t i = 0; i < d->n; i++) {
 		free(d->names[i]);
 		free(d->values[i]);
+		if (d->bases)
+			free(d->bases[i]);
 	}
 	free(d->names);
 	free(d->values);
+	free(d->bases);
 	free(d->form);
 	free(d->title);
 	free(d->saved_at);

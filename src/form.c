@@ -723,16 +723,41 @@ void form_data_init(struct form_data *d, const struct form_def *def)
 {
 	d->def = def;
 	d->values = xcalloc(def->nfields ? def->nfields : 1, sizeof *d->values);
+	d->base = NULL;
+}
+
+/* Frees an array of nfields values. */
+static void values_free(char **values, size_t n)
+{
+	for (size_t i = 0; values && i < n; i++)
+		free(values[i]);
+	free(values);
 }
 
 void form_data_free(struct form_data *d)
 {
 	if (!d->values)
 		return;
-	for (size_t i = 0; i < d->def->nfields; i++)
-		free(d->values[i]);
-	free(d->values);
+	values_free(d->values, d->def->nfields);
+	values_free(d->base, d->def->nfields);
 	d->values = NULL;
+	d->base = NULL;
+}
+
+void form_data_keep_base(struct form_data *d)
+{
+	values_free(d->base, d->def->nfields);
+	d->base = xcalloc(d->def->nfields ? d->def->nfields : 1, sizeof *d->base);
+	for (size_t i = 0; i < d->def->nfields; i++)
+		d->base[i] = xstrdup(d->values[i]);
+}
+
+void form_data_set_base(struct form_data *d, size_t field, const char *value)
+{
+	if (!d->base || field >= d->def->nfields)
+		return;
+	free(d->base[field]);
+	d->base[field] = value && *value ? xstrdup(value) : NULL;
 }
 
 void form_data_set(struct form_data *d, size_t field, const char *value)

@@ -205,6 +205,9 @@ static const char *const schema_steps[] = {
 	/* bulk loads by table and first row: which load wrote a record is a lookup, not
 	 * a walk through every entry of the table (the history screen, check) */
 	"CREATE INDEX audit_bulk ON audit(tbl, row_id) WHERE action = 'bulk';\n",
+	/* a draft of an edit keeps the record as loaded, so that resuming it merges with
+	 * what was saved meanwhile instead of writing older values back (draft.h) */
+	"ALTER TABLE draft ADD COLUMN base TEXT CHECK (base IS NULL OR json_valid(base));\n",
 };
 
 int schema_latest(void)

@@ -79,6 +79,10 @@ struct store {
 	bool bulk_alone;   /* the load has the file to itself, in a rollback journal */
 	bool opening;      /* inside store_open: a long wait is told (store_busy) */
 	bool told;         /* and it was */
+	struct store_conflict *conflicts;  /* of the last store_update */
+	size_t nconflicts;
+	int (*at_commit)(struct store *st, void *ctx);  /* store_at_commit */
+	void *at_commit_ctx;
 };
 
 /* An SQLite failure as a message a clerk can act on. */
@@ -339,10 +343,14 @@ struct store *store_open(const char *path, char **err)
 	return st;
 }
 
+static void conflicts_clear(struct store *st);
+
 void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	conflicts_clear(st);
+	free(st->conflicts);
 	for (size_t i = 0; i < STMT_CACHE; i++) {
 		sqlite3_finalize(st->cache[i].stmt);
 		free(st->cache[i].sql);
@@ -413,6 +421,8 @@ static void bulk_cache(struct store *st, bool on);
 /* Forgets the bulk state once the outermost transaction has ended. */
 static void end_outermost(struct store *st)
 {
+	st->at_commit = NULL;
+	st->at_commit_ctx = NULL;
 	if (st->bulk)
 		bulk_cache(st, false);
 	st->bulk = false;
@@ -438,6 +448,15 @@ int store_commit(struct store *st, char **err)
 		set_error(err, "%s", _("the transaction was rolled back after an earlier error"));
 		return -1;
 	}
+	if (st->depth == 1 && st->at_commit) {
+		int (*fn)(struct store *, void *) = st->at_commit;
+		st->at_commit = NULL;
+		if (fn(st, st->at_commit_ctx) != 0) {
+			set_error(err, "%s", _("the save could not be completed; nothing was written"));
+			store_rollback(st);
+			return -1;
+		}
+	}
 	char sql[40];
 	if (st->depth == 1)
 		snprintf(sql, sizeof sql, "COMMIT");
@@ -455,6 +474,12 @@ int store_commit(struct store *st, char **err)
 	if (--st->depth == 0)
 		end_outermost(st);
 	return 0;
+}
+
+void store_at_commit(struct store *st, int (*fn)(struct store *st, void *ctx), void *ctx)
+{
+	st->at_commit = fn;
+	st->at_commit_ctx = ctx;
 }
 
 void store_rollback(struct store *st)
@@ -727,7 +752,70 @@ fail:
 	return -1;
 }
 
-/* Which fields differ from the stored row: fills changed[] with field indexes.
+static void conflicts_clear(struct store *st)
+{
+	for (size_t i = 0; i < st->nconflicts; i++) {
+		free(st->conflicts[i].column);
+		free(st->conflicts[i].base);
+		free(st->conflicts[i].theirs);
+		free(st->conflicts[i].mine);
+	}
+	st->nconflicts = 0;
+}
+
+/* Notes a field changed both here and, since it was loaded, by another session. */
+static void conflict_add(struct store *st, const struct store_field *f, const char *stored)
+{
+	st->conflicts = xrealloc(st->conflicts, (st->nconflicts + 1) * sizeof *st->conflicts);
+	st->conflicts[st->nconflicts++] = (struct store_conflict){
+		.column = xstrdup(f->column), .base = xstrdup(f->base && *f->base ? f->base : NULL),
+		.theirs = xstrdup(stored && *stored ? stored : NULL), .mine = xstrdup(field_value(f)),
+	};
+}
+
+const struct store_conflict *store_conflicts(const struct store *st, size_t *n)
+{
+	*n = st->nconflicts;
+	return st->conflicts;
+}
+
+bool store_last_change(struct store *st, const char *table, int64_t id, char **who, char **at)
+{
+	*who = *at = NULL;
+	sqlite3_stmt *stmt = cached(st, "SELECT o.login, a.at FROM audit a LEFT JOIN operator o ON o.id = a.operator_id"
+				    " WHERE a.tbl = ?1 AND a.row_id = ?2 ORDER BY a.id DESC LIMIT 1", NULL);
+	if (!stmt)
+		return false;
+	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, id);
+	bool found = sqlite3_step(stmt) == SQLITE_ROW;
+	if (found) {
+		*who = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+		*at = xstrdup((const char *)sqlite3_column_text(stmt, 1));
+	}
+	sqlite3_reset(stmt);
+	return found;
+}
+
+/* The refusal of a save that met conflicts: who changed the record, when, and which
+ * columns both changed. */
+static void conflict_refusal(struct store *st, const char *table, int64_t id, char **err)
+{
+	char *who, *at;
+	store_last_change(st, table, id, &who, &at);
+	struct strbuf cols = {0};
+	for (size_t i = 0; i < st->nconflicts; i++)
+		sb_appendf(&cols, "%s%s", i ? ", " : "", st->conflicts[i].column);
+	set_error(err, _("Not saved: %s changed this record at %s since you opened it (%s)."),
+		  who ? who : _("another session"), at ? at : "?", cols.s);
+	sb_free(&cols);
+	free(who);
+	free(at);
+}
+
+/* Which fields to write: fills changed[] with the indexes of fields whose value
+ * differs from the stored row, leaving out a based field the caller did not change
+ * and noting as conflicts those changed since they were loaded (st->conflicts).
  * Returns the count, or -1 when the row does not exist or cannot be read. */
 static int changed_fields(struct store *st, const struct table_info *ti, int64_t id,
 			  const struct store_field *f, size_t n, size_t *changed, char **err)
@@ -745,9 +833,13 @@ static int changed_fields(struct store *st, const struct table_info *ti, int64_t
 	int rc = sqlite3_step(stmt), count = 0;
 	if (rc == SQLITE_ROW) {
 		for (size_t i = 0; i < n; i++) {
-			const char *old = (const char *)sqlite3_column_text(stmt, (int)i);
+			const char *stored = (const char *)sqlite3_column_text(stmt, (int)i);
 			const char *now = field_value(&f[i]);
-			if (!old || !now ? old != now : strcmp(old, now) != 0)
+			if ((f[i].based && str_same(now, f[i].base)) || str_same(stored, now))
+				continue;
+			if (f[i].based && !str_same(stored, f[i].base))
+				conflict_add(st, &f[i], stored);
+			else
 				changed[count++] = i;
 		}
 	} else if (rc == SQLITE_DONE) {
@@ -801,6 +893,7 @@ int store_update(struct store *st, const char *table, int64_t id,
 	const struct table_info *ti = table_columns(st, table, err);
 	if (!ti || check_fields(ti, f, n, true, err) != 0)
 		return -1;
+	conflicts_clear(st);
 	if (store_begin(st, err) != 0)
 		return -1;
 	size_t *changed = xcalloc(n, sizeof *changed);
@@ -809,6 +902,10 @@ int store_update(struct store *st, const char *table, int64_t id,
 	int count = changed_fields(st, ti, id, f, n, changed, err);
 	if (count < 0)
 		goto fail;
+	if (st->nconflicts) {
+		conflict_refusal(st, table, id, err);
+		goto fail;
+	}
 	if (count == 0)
 		goto done;  /* nothing changed: nothing written, nothing audited */
 	for (int i = 0; i < count; i++)

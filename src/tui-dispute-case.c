@@ -56,7 +56,9 @@ static struct store_field *form_columns(const struct form_data *d, size_t *n, ch
 		if (!def->fields[i].column || def->fields[i].readonly)
 			continue;
 		f[k].column = def->fields[i].name;
-		f[k++].value = d->values[i] && *d->values[i] ? d->values[i] : NULL;
+		f[k].value = d->values[i] && *d->values[i] ? d->values[i] : NULL;
+		f[k].based = d->base != NULL;
+		f[k++].base = d->base ? d->base[i] : NULL;
 	}
 	*version = xasprintf("%d", def->version);
 	f[k].column = "form_version";

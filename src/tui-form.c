@@ -464,6 +464,111 @@ static void form_pick(struct tui_form *f)
 	tui_form_draw(f);
 }
 
+/* A value short enough for one line of the conflict box. Caller frees. */
+static char *conflict_value(const struct field_def *fd, const char *v)
+{
+	if (!v)
+		return xstrdup(_("(empty)"));
+	char *shown = form_display_value(fd, v);
+	const char *text = shown ? shown : v;
+	char *out;
+	if (text_width(text) <= 18) {
+		out = xstrdup(text);
+	} else {
+		char *cut = text_fit(text, 17);
+		size_t len = strlen(cut);
+		while (len && cut[len - 1] == ' ')
+			cut[--len] = '\0';
+		out = xasprintf("%s\u2026", cut);
+		free(cut);
+	}
+	free(shown);
+	return out;
+}
+
+/* The fields another session changed since the form was loaded and the clerk changed
+ * too, one line each: theirs, then his. */
+static void conflict_lines(struct tui_form *f, const struct store_conflict *c, size_t n, struct strbuf *sb)
+{
+	for (size_t i = 0; i < n && i < 6; i++) {
+		int fi = form_field_index(f->data->def, c[i].column);
+		const struct field_def *fd = fi >= 0 ? &f->data->def->fields[fi] : NULL;
+		char *theirs = fd ? conflict_value(fd, c[i].theirs) : xstrdup(c[i].theirs);
+		char *mine = fd ? conflict_value(fd, c[i].mine) : xstrdup(c[i].mine);
+		sb_appendf(sb, "\n%s: %s %s, %s %s", fd ? _(fd->label) : c[i].column, _("now"), theirs ? theirs : "",
+			   _("yours"), mine ? mine : "");
+		free(theirs);
+		free(mine);
+	}
+	if (n > 6)
+		sb_appendf(sb, _("\n(and %zu more fields)"), n - 6);
+}
+
+/* A save refused because another session changed the same fields: shows them and
+ * lets the clerk take the other's values (true: save the rest again) or go back to
+ * the form, where his values stay and the next F2 writes them, knowingly, over the
+ * other's. Nothing is written without the clerk having seen both. */
+static bool form_resolve_conflicts(struct tui_form *f, const char *refusal)
+{
+	size_t n;
+	const struct store_conflict *c = store_conflicts(f->t->app->st, &n);
+	if (n == 0)
+		return false;
+	struct strbuf sb = {0};
+	sb_append(&sb, refusal);
+	conflict_lines(f, c, n, &sb);
+	sb_appendf(&sb, "\n\n%s", _("Take their values for these fields and save your other changes?"));
+	bool take = tui_confirm(f->t, sb.s, true);
+	sb_free(&sb);
+	for (size_t i = 0; i < n; i++) {
+		int fi = form_field_index(f->data->def, c[i].column);
+		if (fi < 0)
+			continue;
+		form_data_set_base(f->data, (size_t)fi, c[i].theirs);
+		if (take)
+			form_data_set(f->data, (size_t)fi, c[i].theirs);
+	}
+	if (!take)
+		tui_error(f->t, "%s", _("Not saved. Your values are still on the form: F2 saves them over the other clerk's."));
+	return take;
+}
+
+/* The draft goes in the save's own transaction: a save that committed never leaves
+ * a draft that, resumed, would write older values back. */
+static int form_draft_drop_at_commit(struct store *st, void *ctx)
+{
+	struct tui_form *f = ctx;
+	if (draft_discard(st, f->data->def->name, f->draft_key) != 0)
+		return -1;
+	return draft_discard(st, f->data->def->name, draft_record_of(f->data));
+}
+
+/* Asks the register to write, taking the draft out in the same transaction; after
+ * a conflict the clerk's choice is saved again. */
+static bool form_write(struct tui_form *f)
+{
+	struct store *st = f->t->app->st;
+	for (int tries = 0; tries < 3; tries++) {
+		char *err = NULL;
+		store_at_commit(st, form_draft_drop_at_commit, f);
+		int rc = f->ops->save(f->ops->ctx, f, &err);
+		store_at_commit(st, NULL, NULL);
+		size_t conflicts = 0;
+		if (rc != 0)
+			store_conflicts(st, &conflicts);
+		if (rc != 0 && conflicts == 0 && err)
+			tui_error(f->t, "%s", err);
+		bool again = conflicts > 0 && form_resolve_conflicts(f, err ? err : "");
+		free(err);
+		if (rc == 0)
+			return true;
+		if (!again)
+			return false;
+		form_enter_field(f, f->cur);
+	}
+	return false;
+}
+
 /* F2: checks everything, shows every problem, and asks the register to write. */
 static bool form_save(struct tui_form *f)
 {
@@ -491,13 +596,9 @@ static bool form_save(struct tui_form *f)
 		tui_form_draw(f);
 		return false;
 	}
-	char *err = NULL;
-	bool ok = f->ops->save(f->ops->ctx, f, &err) == 0;
+	bool ok = form_write(f);
 	if (ok)
 		f->dirty = false;
-	else if (err)
-		tui_error(f->t, "%s", err);
-	free(err);
 	form_enter_field(f, f->cur);
 	tui_form_draw(f);
 	return ok;
@@ -596,20 +697,37 @@ static void form_draft_save(struct tui_form *f)
 static void form_draft_discard(struct tui_form *f)
 {
 	f->draft_pending = false;
-	draft_discard(f->t->app->st, f->data->def->name, 0);
+	draft_discard(f->t->app->st, f->data->def->name, f->draft_key);
 	draft_discard(f->t->app->st, f->data->def->name, draft_record_of(f->data));
 }
 
-/* Puts a resumed draft's values into the form. */
-static void form_draft_apply(struct tui_form *f, const struct draft *dr)
+/* Puts a resumed draft's values into the form. A draft of an edit is merged with the
+ * record as it is now: a field the clerk had not changed shows the stored value, one
+ * he had changed keeps his value and, as its base, the value he had loaded, so that
+ * F2 finds what changed meanwhile (store_update) instead of writing older values
+ * back. Returns the number of fields changed in the register since the draft began. */
+static size_t form_draft_apply(struct tui_form *f, const struct draft *dr)
 {
+	size_t changed_since = 0;
 	for (size_t i = 0; i < dr->n; i++) {
 		int fi = form_field_index(f->data->def, dr->names[i]);
-		if (fi >= 0)
-			form_data_set(f->data, (size_t)fi, dr->values[i]);
+		if (fi < 0)
+			continue;
+		size_t k = (size_t)fi;
+		const char *base = dr->bases ? dr->bases[i] : NULL;
+		bool stored = f->data->base && f->data->def->fields[k].column;
+		if (stored && dr->bases) {
+			bool moved_on = !str_same(f->data->base[k], base);
+			changed_since += moved_on;
+			if (str_same(dr->values[i], base))
+				continue;  /* untouched in the draft: the record's value stands */
+			form_data_set_base(f->data, k, base);
+		}
+		form_data_set(f->data, k, dr->values[i]);
 	}
 	form_relevance(f);
 	form_check(f);
+	return changed_since;
 }
 
 /* The event loop of a form. */
@@ -688,15 +806,18 @@ bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool
 	form_relevance(&f);
 	fedit_init(&f.edit, NULL, 0);
 	struct draft dr;
-	bool resumed = draft_take(def->name, draft_record_of(data), &dr);
-	if (resumed)
-		form_draft_apply(&f, &dr);
+	f.draft_key = draft_record_of(data);
+	bool resumed = draft_take(def->name, f.draft_key, &dr);
+	size_t changed_since = resumed ? form_draft_apply(&f, &dr) : 0;
 	bool at_draft = resumed && dr.field < def->nfields && form_pos(&f, dr.field) < f.nshown;
 	form_enter_field(&f, at_draft ? dr.field : form_first_editable(&f));
 	if (resumed) {
 		f.edit.cursor = dr.cursor <= f.edit.len ? dr.cursor : f.edit.len;
 		f.dirty = true;
-		tui_message(t, "%s", _("The draft is back as it was typed: check it, then save with F2."));
+		if (changed_since)
+			tui_message(t, _("The draft is back; %zu fields of the record were changed since by another session and are shown as saved: check, then F2."), changed_since);
+		else
+			tui_message(t, "%s", _("The draft is back as it was typed: check it, then save with F2."));
 		draft_free(&dr);
 	}
 	curs_set(1);

@@ -149,6 +149,7 @@ int tui_record_load(struct tui *t, struct form_data *d, int64_t id, char **err)
 			form_data_set(d, i, (const char *)sqlite3_column_text(stmt, c++));
 	draft_note_record(d, id);
 	mask_for_role(t, d);
+	form_data_keep_base(d);
 	rc = 0;
 out:
 	sqlite3_finalize(stmt);
@@ -156,7 +157,7 @@ out:
 	return rc;
 }
 
-int tui_record_store(struct tui *t, const struct form_data *d, int64_t *id, const char *reason,
+int tui_record_store(struct tui *t, struct form_data *d, int64_t *id, const char *reason,
 		     char **err)
 {
 	const struct form_def *def = d->def;
@@ -170,15 +171,19 @@ int tui_record_store(struct tui *t, const struct form_data *d, int64_t *id, cons
 		if (fd->readonly && fd->type == FIELD_REF)
 			continue;  /* kept by its own screen (the household head) */
 		f[n].column = fd->name;
-		f[n++].value = d->values[i] && *d->values[i] ? d->values[i] : NULL;
+		f[n].value = d->values[i] && *d->values[i] ? d->values[i] : NULL;
+		f[n].based = *id != 0 && d->base;
+		f[n++].base = d->base ? d->base[i] : NULL;
 	}
 	f[n].column = "form_version";
 	f[n++].value = version;
 	int rc = *id == 0 ? store_insert(t->app->st, def->table, f, n, id, err)
 			  : store_update(t->app->st, def->table, *id, f, n, reason, err);
-	if (rc == 0)
-		draft_note_record(d, *id);
 	free(version);
 	free(f);
+	/* the form now shows the record as stored: the clerk's changes merged with
+	 * whatever another session saved meanwhile */
+	if (rc == 0 && tui_record_load(t, d, *id, err) != 0)
+		rc = -1;
 	return rc;
 }

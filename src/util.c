@@ -40,6 +40,13 @@ char *xstrdup(const char *s)
 	return s ? xstrndup(s, strlen(s)) : NULL;
 }
 
+bool str_same(const char *a, const char *b)
+{
+	a = a && *a ? a : NULL;
+	b = b && *b ? b : NULL;
+	return !a || !b ? a == b : strcmp(a, b) == 0;
+}
+
 char *xstrndup(const char *s, size_t n)
 {
 	char *d = xmalloc(n + 1);
