@@ -797,18 +797,17 @@ bool store_last_change(struct store *st, const char *table, int64_t id, char **w
 	return found;
 }
 
-/* The refusal of a save that met conflicts: who changed the record, when, and which
- * columns both changed. */
+/* The refusal of a save that met conflicts: who changed the record last, and when
+ * (to the minute, as clerks read times). The fields are in store_conflicts. */
 static void conflict_refusal(struct store *st, const char *table, int64_t id, char **err)
 {
 	char *who, *at;
 	store_last_change(st, table, id, &who, &at);
-	struct strbuf cols = {0};
-	for (size_t i = 0; i < st->nconflicts; i++)
-		sb_appendf(&cols, "%s%s", i ? ", " : "", st->conflicts[i].column);
-	set_error(err, _("Not saved: %s changed this record at %s since you opened it (%s)."),
-		  who ? who : _("another session"), at ? at : "?", cols.s);
-	sb_free(&cols);
+	char when[17] = "?";
+	if (at && strlen(at) >= 16)
+		snprintf(when, sizeof when, "%.10s %.5s", at, at + 11);
+	set_error(err, _("Not saved: %s changed this record at %s, after it was opened here."),
+		  who ? who : _("another session"), when);
 	free(who);
 	free(at);
 }

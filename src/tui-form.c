@@ -495,8 +495,9 @@ static void conflict_lines(struct tui_form *f, const struct store_conflict *c, s
 		const struct field_def *fd = fi >= 0 ? &f->data->def->fields[fi] : NULL;
 		char *theirs = fd ? conflict_value(fd, c[i].theirs) : xstrdup(c[i].theirs);
 		char *mine = fd ? conflict_value(fd, c[i].mine) : xstrdup(c[i].mine);
-		sb_appendf(sb, "\n%s: %s %s, %s %s", fd ? _(fd->label) : c[i].column, _("now"), theirs ? theirs : "",
-			   _("yours"), mine ? mine : "");
+		sb_append(sb, "\n");
+		sb_appendf(sb, _("%s: now %s, yours %s"), fd ? _(fd->label) : c[i].column, theirs ? theirs : "",
+			   mine ? mine : "");
 		free(theirs);
 		free(mine);
 	}

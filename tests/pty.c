@@ -358,6 +358,14 @@ struct pty *pty_spawn(const char *const argv[], const char *locale, int rows, in
 		return NULL;
 	}
 	if (pid == 0) {
+		/* a clerk's program starts with default signals, whatever the harness
+		 * inherited (nohup ignores SIGHUP, which the hang-up tests send) */
+		for (int sig = 1; sig < NSIG; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP)
+				signal(sig, SIG_DFL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		become_terminal_session(master);
 		set_child_env(locale);
 		execv(argv[0], (char *const *)argv);
@@ -391,6 +399,11 @@ struct pty *pty_spawn(const char *const argv[], const char *locale, int rows, in
 	vterm_screen_reset(t->screen, 1);
 	pty_settle(t);
 	return t;
+}
+
+pid_t pty_pid(const struct pty *t)
+{
+	return t->pid;
 }
 
 int pty_close(struct pty *t)

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define PTY_TODAY "2026-11-26"
 
@@ -24,6 +25,9 @@ struct pty *pty_spawn(const char *const argv[], const char *locale, int rows, in
 /* Ends the child (SIGTERM, then SIGKILL), reaps it, frees everything; returns the
  * child's wait status, or -1. Accepts NULL. */
 int pty_close(struct pty *t);
+
+/* The child's process id (to signal it as a dropped link or a crash would). */
+pid_t pty_pid(const struct pty *t);
 
 /* Types UTF-8 text (converted to the terminal's encoding). */
 void pty_type(struct pty *t, const char *utf8);

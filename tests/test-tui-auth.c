@@ -7,7 +7,6 @@
  * each role's refusals on the screen; the idle lock giving the screen back as it
  * was; an unmasking recorded with its reason; and a half-typed form killed with
  * SIGKILL and hung up with SIGHUP, found again on the next start. */
-#include <dirent.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,31 +90,6 @@ static char *sql(const char *query)
 		pclose(p);
 	free(cmd);
 	return strdup(buf);
-}
-
-/* The pid of our child running shanzhi (the program in the pseudo-terminal). */
-static pid_t child_pid(void)
-{
-	DIR *d = opendir("/proc");
-	pid_t found = 0;
-	for (struct dirent *e; d && (e = readdir(d));) {
-		char path[300], stat[512];
-		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		size_t n = fread(stat, 1, sizeof stat - 1, f);
-		fclose(f);
-		stat[n] = '\0';
-		char *close_paren = strrchr(stat, ')');
-		int ppid = 0;
-		if (strstr(stat, "(shanzhi)") && close_paren && sscanf(close_paren + 2, "%*c %d", &ppid) == 1 &&
-		    ppid == getpid())
-			found = (pid_t)atoi(e->d_name);
-	}
-	if (d)
-		closedir(d);
-	return found;
 }
 
 static void test_first_administrator(void)
@@ -312,7 +286,7 @@ static struct pty *start_and_resume(void)
  * the next start. Returns the new session, on the form. */
 static struct pty *kill_and_resume(struct pty *t, int sig)
 {
-	pid_t pid = child_pid();
+	pid_t pid = pty_pid(t);
 	CHECK(pid > 0);
 	if (pid > 0)
 		kill(pid, sig);

@@ -66,21 +66,6 @@ static int count_lines_with(const char *text, const char *needle)
 	return n;
 }
 
-/* The screen row of the form field labelled label, the value typed after it in
- * *value (caller frees), or -1. */
-static int field_row(const struct pty *t, const char *label, char **value)
-{
-	int col;
-	int r = pty_find(t, label, &col);
-	if (r >= 0 && value) {
-		char *row = pty_row(t, r);
-		const char *at = strstr(row, label) + strlen(label);
-		*value = strdup(at);
-		free(row);
-	}
-	return r;
-}
-
 /* The main menu greets the clerk in Chinese, with the register picked by digit. */
 static void test_main_menu(void)
 {
@@ -109,8 +94,8 @@ static void test_register(void)
 	step_key(t, "Tab");
 	CHECK(pty_wait_for(t, "1980-01-01", WAIT_MS));
 	char *sex = NULL, *birth = NULL;
-	CHECK(field_row(t, "性别", &sex) >= 0);
-	CHECK(field_row(t, "出生日期", &birth) >= 0);
+	CHECK(step_field_row(t, "性别", &sex) >= 0);
+	CHECK(step_field_row(t, "出生日期", &birth) >= 0);
 	CHECK(sex && strstr(sex, "男"));
 	CHECK(birth && strstr(birth, "1980-01-01"));
 	if (!sex || !strstr(sex, "男") || !birth || !strstr(birth, "1980-01-01"))
@@ -129,40 +114,12 @@ static void test_register(void)
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
-/* Pumps until the cursor has left (row, col), so a slow program (a sanitizer build,
- * a loaded machine) has answered the last key before the next one is judged. */
-static void wait_cursor_moves(struct pty *t, int row, int col)
-{
-	for (int i = 0; i < 50; i++) {
-		int r, c;
-		pty_cursor(t, &r, &c);
-		if (r != row || c != col)
-			return;
-		pty_pump(t, 20, 100);
-	}
-}
-
 /* Pumps until text is no longer on the screen; false if it stays. */
 static bool wait_gone(struct pty *t, const char *utf8)
 {
 	for (int i = 0; i < 50 && pty_contains(t, utf8); i++)
 		pty_pump(t, 20, 100);
 	return !pty_contains(t, utf8);
-}
-
-/* Tab until the cursor is on the row of the field labelled label; false if never. */
-static bool goto_field(struct pty *t, const char *label)
-{
-	for (int i = 0; i < 24; i++) {
-		int r = field_row(t, label, NULL), cr, cc;
-		pty_cursor(t, &cr, &cc);
-		if (r >= 0 && r == cr)
-			return true;
-		step_key(t, "Tab");
-		wait_cursor_moves(t, cr, cc);
-	}
-	pty_dump(t, stderr, label);
-	return false;
 }
 
 /* Opens the resident list from the main menu and searches for query. */
@@ -187,7 +144,7 @@ static void test_find_and_edit(void)
 	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "联系电话", WAIT_MS));
 	CHECK(pty_contains(t, LONG_ID));
-	CHECK(goto_field(t, "联系电话"));
+	CHECK(step_goto_field(t, "联系电话"));
 	step_type(t, "13812345678");
 	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "修改已保存", WAIT_MS));
@@ -197,7 +154,7 @@ static void test_find_and_edit(void)
 	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "联系电话", WAIT_MS));
 	char *phone = NULL;
-	field_row(t, "联系电话", &phone);
+	step_field_row(t, "联系电话", &phone);
 	CHECK(phone && strstr(phone, "13812345678"));
 	free(phone);
 	CHECK(step_quit(t, 8, WAIT_MS));
@@ -230,7 +187,7 @@ static void test_duplicate_id(void)
 	step_type(t, "y");
 	CHECK(pty_wait_for(t, "13812345678", WAIT_MS));   /* his record, as saved before */
 	char *name = NULL;
-	field_row(t, "姓名", &name);
+	step_field_row(t, "姓名", &name);
 	CHECK(name && strstr(name, "龙发利"));
 	free(name);
 	step_key(t, "F10");
@@ -266,13 +223,13 @@ static void test_possible_duplicate(void)
 	step_key(t, "F7");
 	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
 	step_type(t, "龙发利");
-	CHECK(goto_field(t, "性别"));
+	CHECK(step_goto_field(t, "性别"));
 	step_type(t, "1");
-	CHECK(goto_field(t, "出生日期"));
+	CHECK(step_goto_field(t, "出生日期"));
 	step_type(t, "19800101");
 	step_key(t, "Tab");
 	char *birth = NULL;
-	field_row(t, "出生日期", &birth);
+	step_field_row(t, "出生日期", &birth);
 	CHECK(birth && strstr(birth, "1980-01-01"));   /* the date is normalised */
 	free(birth);
 	step_key(t, "F2");
@@ -300,13 +257,13 @@ static void test_resize_keeps_text(void)
 	step_trace(t, "80x24");
 	CHECK(pty_wait_for(t, "阿依古丽·买买提", WAIT_MS));
 	CHECK(pty_contains(t, "5201111990"));
-	int r = field_row(t, "公民身份号码", NULL), cr, cc;
+	int r = step_field_row(t, "公民身份号码", NULL), cr, cc;
 	pty_cursor(t, &cr, &cc);
 	CHECK_INT(cr, r);
 	step_type(t, "03150029");
 	step_key(t, "Tab");
 	char *sex = NULL;
-	field_row(t, "性别", &sex);
+	step_field_row(t, "性别", &sex);
 	CHECK(sex && strstr(sex, "女"));
 	free(sex);
 	step_key(t, "F2");
@@ -350,7 +307,7 @@ static void test_wide_chars_at_edge(void)
 	list_search(t, "");
 	step_key(t, "F7");
 	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
-	int row = field_row(t, "姓名", NULL), start = -1;
+	int row = step_field_row(t, "姓名", NULL), start = -1;
 	int width = pty_attr_run(t, row, 4, PTY_ATTR_UNDERLINE, &start);
 	CHECK(width >= 10);
 	if (getenv("TUI_TRACE"))
@@ -359,14 +316,14 @@ static void test_wide_chars_at_edge(void)
 	CHECK(pty_wait_for(t, "何吕施张", WAIT_MS));
 	check_box_edge(t, row, start, width, "after typing");
 	char *shown = NULL;
-	field_row(t, "姓名", &shown);
+	step_field_row(t, "姓名", &shown);
 	CHECK(shown && strstr(shown, "何吕施张"));  /* the end shows, scrolled */
 	CHECK(shown && !strstr(shown, "a欧阳"));
 	free(shown);
 	step_key(t, "Home");
 	CHECK(pty_wait_for(t, "a欧阳龙发利", WAIT_MS));
 	check_box_edge(t, row, start, width, "after Home");
-	field_row(t, "姓名", &shown);
+	step_field_row(t, "姓名", &shown);
 	CHECK(shown && strstr(shown, "a欧阳龙发利"));
 	free(shown);
 	int cr, cc;
@@ -382,7 +339,7 @@ static void test_wide_chars_at_edge(void)
 	unsigned edge = pty_cell(t, row, start + width - 1, &cw, &half);
 	CHECK(edge == ' ' || edge == 0);
 	CHECK(!half);
-	field_row(t, "姓名", &shown);
+	step_field_row(t, "姓名", &shown);
 	CHECK(shown && strstr(shown, "欧阳龙发利") && !strstr(shown, "a"));
 	free(shown);
 	step_type(t, "a");
@@ -501,7 +458,7 @@ static void test_memo(void)
 	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "登记新居民", WAIT_MS));
 	char *notes = NULL;
-	field_row(t, "备注", &notes);
+	step_field_row(t, "备注", &notes);
 	CHECK(notes && strstr(notes, "谢谢") && !strstr(notes, "?"));   /* the newline shows as a space */
 	free(notes);
 	/* a change given up leaves the text as it was */

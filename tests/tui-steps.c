@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 
 /* Dumps the screen when TUI_TRACE asks for every step. */
@@ -63,4 +64,48 @@ bool step_quit(struct pty *t, int max_back, int wait_ms)
 		pty_dump(t, stderr, "the program failed (a sanitizer's report shows here)");
 	pty_close(t);
 	return exited && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* The screen row of the form field labelled label, the value typed after it in
+ * *value (caller frees), or -1. */
+int step_field_row(const struct pty *t, const char *label, char **value)
+{
+	int col;
+	int r = pty_find(t, label, &col);
+	if (r >= 0 && value) {
+		char *row = pty_row(t, r);
+		const char *at = strstr(row, label) + strlen(label);
+		*value = strdup(at);
+		free(row);
+	}
+	return r;
+}
+
+/* Pumps until the cursor has left (row, col), so a slow program (a sanitizer build,
+ * a loaded machine) has answered the last key before the next one is judged. */
+void step_wait_cursor_moves(struct pty *t, int row, int col)
+{
+	for (int i = 0; i < 50; i++) {
+		int r, c;
+		pty_cursor(t, &r, &c);
+		if (r != row || c != col)
+			return;
+		pty_pump(t, 20, 100);
+	}
+}
+
+/* Tab (Shift-Tab when the field is above) until the cursor is on the row of the
+ * field labelled label; false if never. */
+bool step_goto_field(struct pty *t, const char *label)
+{
+	for (int i = 0; i < 24; i++) {
+		int r = step_field_row(t, label, NULL), cr, cc;
+		pty_cursor(t, &cr, &cc);
+		if (r >= 0 && r == cr)
+			return true;
+		step_key(t, r >= 0 && r < cr ? "BTab" : "Tab");
+		step_wait_cursor_moves(t, cr, cc);
+	}
+	pty_dump(t, stderr, label);
+	return false;
 }

@@ -24,4 +24,13 @@ struct pty *step_start_admin(const char *shanzhi, const char *db, const char *lo
  * program exited with status 0; otherwise the screen is dumped to stderr. */
 bool step_quit(struct pty *t, int max_back, int wait_ms);
 
+/* The screen row of the form field labelled label, the text after the label on that
+ * row in *value (caller frees; value may be NULL), or -1. */
+int step_field_row(const struct pty *t, const char *label, char **value);
+/* Pumps until the cursor has left (row, col): the program answered the last key. */
+void step_wait_cursor_moves(struct pty *t, int row, int col);
+/* Tab (Shift-Tab when it is above) until the cursor is on the row of the field
+ * labelled label; false if never (the screen is dumped to stderr). */
+bool step_goto_field(struct pty *t, const char *label);
+
 #endif
