@@ -78,9 +78,11 @@ int store_update(struct store *st, const char *table, int64_t id,
 /* The conflicts of the last store_update (none after one that succeeded). Borrowed;
  * the count in *n. */
 const struct store_conflict *store_conflicts(const struct store *st, size_t *n);
-/* Who (login; NULL when unknown) made the last audited change of a row, and when.
- * Caller frees both. false when the row has no audit entry. */
-bool store_last_change(struct store *st, const char *table, int64_t id, char **who, char **at);
+/* Who (login; NULL when unknown) made the last audited change of a row (of its
+ * column, when column is not NULL), and when. Caller frees both. false when there
+ * is no such audit entry. */
+bool store_last_change(struct store *st, const char *table, int64_t id, const char *column, char **who,
+		       char **at);
 
 /* Runs fn inside the next outermost transaction, just before it commits, so that
  * what fn writes or deletes (a draft the save makes obsolete) is durable together

@@ -779,15 +779,19 @@ const struct store_conflict *store_conflicts(const struct store *st, size_t *n)
 	return st->conflicts;
 }
 
-bool store_last_change(struct store *st, const char *table, int64_t id, char **who, char **at)
+bool store_last_change(struct store *st, const char *table, int64_t id, const char *column, char **who,
+		       char **at)
 {
 	*who = *at = NULL;
 	sqlite3_stmt *stmt = cached(st, "SELECT o.login, a.at FROM audit a LEFT JOIN operator o ON o.id = a.operator_id"
-				    " WHERE a.tbl = ?1 AND a.row_id = ?2 ORDER BY a.id DESC LIMIT 1", NULL);
+				    " WHERE a.tbl = ?1 AND a.row_id = ?2"
+				    " AND (?3 IS NULL OR json_type(a.after, '$.\"' || ?3 || '\"') IS NOT NULL)"
+				    " ORDER BY a.id DESC LIMIT 1", NULL);
 	if (!stmt)
 		return false;
 	sqlite3_bind_text(stmt, 1, table, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(stmt, 2, id);
+	sqlite3_bind_text(stmt, 3, column, -1, SQLITE_TRANSIENT);
 	bool found = sqlite3_step(stmt) == SQLITE_ROW;
 	if (found) {
 		*who = xstrdup((const char *)sqlite3_column_text(stmt, 0));
@@ -797,12 +801,13 @@ bool store_last_change(struct store *st, const char *table, int64_t id, char **w
 	return found;
 }
 
-/* The refusal of a save that met conflicts: who changed the record last, and when
- * (to the minute, as clerks read times). The fields are in store_conflicts. */
+/* The refusal of a save that met conflicts: who changed the first conflicting field
+ * last, and when (to the minute, as clerks read times). The fields are in
+ * store_conflicts. */
 static void conflict_refusal(struct store *st, const char *table, int64_t id, char **err)
 {
 	char *who, *at;
-	store_last_change(st, table, id, &who, &at);
+	store_last_change(st, table, id, st->conflicts[0].column, &who, &at);
 	char when[17] = "?";
 	if (at && strlen(at) >= 16)
 		snprintf(when, sizeof when, "%.10s %.5s", at, at + 11);

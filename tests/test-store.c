@@ -690,6 +690,84 @@ static void test_writers_queue(void)
 	free(path);
 }
 
+/* Deletes the settings row 'at_commit_probe': what a form's save does to its draft. */
+static int drop_probe(struct store *st, void *ctx)
+{
+	int *runs = ctx;
+	++*runs;
+	return sqlite3_exec(store_db(st), "DELETE FROM settings WHERE key = 'at_commit_probe'", NULL, NULL, NULL) ==
+			       SQLITE_OK ? 0 : -1;
+}
+
+/* Two sessions save one resident from forms loaded before either saved: different
+ * fields are merged, a field both changed is refused with both values and who
+ * changed it, and nothing of the refused save is written. */
+static void test_merged_updates(struct store *st, const char *path)
+{
+	char *err = NULL;
+	struct store *other = store_open(path, &err);
+	CHECK(other && store_set_operator(other, "second", &err) == 0);
+	int64_t id = add_resident(st, "合并甲", NULL);
+	/* both loaded phone and notes empty; the other session saves a phone */
+	struct store_field theirs[] = {{"phone", "13911112222", true, NULL}, {"notes", NULL, true, NULL}};
+	CHECK(store_update(other, "resident", id, theirs, 2, NULL, &err) == 0);
+	/* this one saves notes: its unchanged phone is not written back */
+	struct store_field mine[] = {{"phone", NULL, true, NULL}, {"notes", "甲的备注", true, NULL}};
+	CHECK(store_update(st, "resident", id, mine, 2, NULL, &err) == 0);
+	CHECK_QUERY(st, "SELECT phone || '|' || notes FROM resident WHERE id = ?", id, "13911112222|甲的备注");
+	size_t n;
+	store_conflicts(st, &n);
+	CHECK_INT(n, 0);
+
+	/* both change the phone: the second is refused, naming the first's operator */
+	long long audits = audit_count(st);
+	struct store_field clash[] = {{"phone", "13733334444", true, NULL}, {"notes", "又改的备注", true, "甲的备注"}};
+	CHECK(store_update(st, "resident", id, clash, 2, NULL, &err) == -1);
+	CHECK(err && strstr(err, "second"));
+	const struct store_conflict *c = store_conflicts(st, &n);
+	CHECK_INT(n, 1);
+	if (n == 1) {
+		CHECK_STR(c[0].column, "phone");
+		CHECK_STR(c[0].base, NULL);
+		CHECK_STR(c[0].theirs, "13911112222");
+		CHECK_STR(c[0].mine, "13733334444");
+	}
+	CHECK_QUERY(st, "SELECT phone || '|' || notes FROM resident WHERE id = ?", id, "13911112222|甲的备注");
+	CHECK_INT(audit_count(st), audits);
+	/* with their value as the base (the clerk saw it), his value is written */
+	clash[0].base = "13911112222";
+	CHECK(store_update(st, "resident", id, clash, 2, NULL, &err) == 0);
+	CHECK_QUERY(st, "SELECT phone || '|' || notes FROM resident WHERE id = ?", id, "13733334444|又改的备注");
+	free(err);
+	store_close(other);
+}
+
+/* The at-commit hook's work is durable with the save or undone with it. */
+static void test_at_commit(struct store *st)
+{
+	char *err = NULL;
+	int runs = 0;
+	CHECK(store_set_setting(st, "at_commit_probe", "draft", &err) == 0);
+	store_at_commit(st, drop_probe, &runs);
+	CHECK(store_begin(st, &err) == 0);
+	add_resident(st, "钩子甲", NULL);
+	store_rollback(st);
+	CHECK_INT(runs, 0);
+	CHECK_QUERY(st, "SELECT value FROM settings WHERE key = 'at_commit_probe'", 0, "draft");
+	/* a rollback dropped the hook: the next commit does not run it */
+	add_resident(st, "钩子乙", NULL);
+	CHECK_INT(runs, 0);
+	store_at_commit(st, drop_probe, &runs);
+	CHECK(store_begin(st, &err) == 0);
+	add_resident(st, "钩子丙", NULL);  /* an inner commit does not run it either */
+	CHECK_INT(runs, 0);
+	CHECK(store_commit(st, &err) == 0);
+	CHECK_INT(runs, 1);
+	CHECK_QUERY(st, "SELECT count(*) FROM settings WHERE key = 'at_commit_probe'", 0, "0");
+	CHECK_QUERY(st, "SELECT count(*) FROM resident WHERE name = '钩子丙'", 0, "1");
+	free(err);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -710,6 +788,8 @@ int main(void)
 		test_verbatim(st);
 		test_settings(st);
 		test_sql_functions(st);
+		test_merged_updates(st, path);
+		test_at_commit(st);
 		store_close(st);
 	}
 	free(err);
