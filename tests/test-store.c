@@ -690,6 +690,98 @@ static void test_writers_queue(void)
 	free(path);
 }
 
+#define CLERKS 8
+#define SAVES 25
+
+/* One clerk's process: SAVES times, loads the resident, changes column and saves
+ * with what it loaded as the base; a conflict is loaded again and retried, as the
+ * screen's "take theirs" does. Exits 0 when every save landed. */
+static void clerk_saves(const char *path, int n, int64_t id, const char *column)
+{
+	char *err = NULL, login[16];
+	snprintf(login, sizeof login, "clerk%d", n);
+	struct store *st = store_open(path, &err);
+	if (!st || store_set_operator(st, login, &err) != 0)
+		_exit(2);
+	char *sql = xasprintf("SELECT %s FROM resident WHERE id = ?", column);
+	int landed = 0;
+	for (int i = 0, tries = 0; i < SAVES && tries < 50 * SAVES; tries++) {
+		char *base = query_text(st, sql, id), value[32];
+		snprintf(value, sizeof value, "%s-%d", login, i);
+		struct store_field f[] = {{column, value, true, strcmp(base, "(null)") ? base : NULL}};
+		if (store_update(st, "resident", id, f, 1, NULL, &err) == 0) {
+			landed++;
+			i++;
+		}
+		free(base);
+	}
+	free(sql);
+	free(err);
+	store_close(st);
+	_exit(landed == SAVES ? 0 : 1);
+}
+
+/* Runs count clerk processes at once on one resident, each on the column that
+ * column_of gives it; true when each landed all its saves. */
+static bool clerks_at_once(const char *path, int64_t id, int count, const char *(*column_of)(int))
+{
+	pid_t pids[CLERKS];
+	fflush(NULL);
+	for (int n = 0; n < count; n++)
+		if ((pids[n] = fork()) == 0)
+			clerk_saves(path, n, id, column_of(n));
+	bool all = true;
+	for (int n = 0; n < count; n++) {
+		int status = -1;
+		waitpid(pids[n], &status, 0);
+		all = all && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	}
+	return all;
+}
+
+/* The resident's free-text columns, one per clerk of the first round. */
+static const char *const own_columns[] = {"phone", "notes", "status_reason", "tags", "name"};
+
+static const char *own_column(int n)
+{
+	return own_columns[n];
+}
+
+static const char *notes_column(int n)
+{
+	return "notes";
+}
+
+/* Clerk processes save one resident at once. Five, each on a field of its own: the
+ * last save of each is there. Eight All on one field: no save wrote over a value it had
+ * not loaded; each audit entry's before is the after of the entry before it. */
+static void test_concurrent_clerks(void)
+{
+	char *path = db_path("clerks.db"), *err = NULL;
+	struct store *st = store_open(path, &err);
+	store_set_operator(st, "setup", &err);
+	int64_t id = add_resident(st, "并发甲", NULL);
+	int own = (int)ARRAY_LEN(own_columns);
+	CHECK(clerks_at_once(path, id, own, own_column));
+	for (int n = 0; n < own; n++) {
+		char *q = xasprintf("SELECT %s FROM resident WHERE id = ?", own_column(n));
+		char *want = xasprintf("clerk%d-%d", n, SAVES - 1);
+		CHECK_QUERY(st, q, id, want);
+		free(q);
+		free(want);
+	}
+	CHECK(clerks_at_once(path, id, CLERKS, notes_column));
+	CHECK_INT(query_int(st, "SELECT count(*) FROM audit WHERE tbl = 'resident' AND row_id = ?"
+			    " AND json_type(after, '$.notes') IS NOT NULL", id), (CLERKS + 1) * SAVES);
+	CHECK_INT(query_int(st, "SELECT count(*) FROM (SELECT json_extract(before, '$.notes') AS b,"
+			    " lag(json_extract(after, '$.notes')) OVER (ORDER BY id) AS prev FROM audit"
+			    " WHERE tbl = 'resident' AND row_id = ? AND json_type(after, '$.notes') IS NOT NULL)"
+			    " WHERE prev IS NOT NULL AND b IS NOT prev", id), 0);
+	free(err);
+	store_close(st);
+	free(path);
+}
+
 /* Deletes the settings row 'at_commit_probe': what a form's save does to its draft. */
 static int drop_probe(struct store *st, void *ctx)
 {
@@ -798,6 +890,7 @@ int main(void)
 	test_bulk();
 	test_bulk_journal();
 	test_writers_queue();
+	test_concurrent_clerks();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
