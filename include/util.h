@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 /* ctype functions want an unsigned char value */
@@ -38,5 +39,13 @@ void sb_appendf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(p
 /* Hands the string to the caller ("" if empty) and resets the buffer. */
 char *sb_take(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
+
+/* Files that hold personal data (exports, rejects, printouts): created owner-only
+ * (0600) whatever the umask, and made so when they existed with wider rights.
+ * private_fopen opens path truncated for writing; NULL with errno. private_create
+ * leaves an empty owner-only file for a library that writes path itself (fopen "wb"
+ * keeps the mode); 0, or -1 with errno. */
+FILE *private_fopen(const char *path);
+int private_create(const char *path);
 
 #endif

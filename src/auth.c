@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "audit.h"
 #include "cli.h"
 #include "console.h"
 #include "i18n.h"
@@ -492,6 +493,53 @@ static char *locked_message(const char *login, int64_t until, time_t now)
 			 login, minutes_left(until, now), hhmm);
 }
 
+/* Writes a failed sign-in into the audit log as a change of the operator's row (row
+ * 0: a login the register does not know, named), so that the operator's history
+ * lists it: the wrong passwords in a row and the end of a lock. Best effort: a
+ * refusal stands even when the log cannot be written. */
+static void audit_signin_failure(struct store *st, int64_t id, const char *login, int failed,
+				 int64_t locked_until, const char *reason)
+{
+	sqlite3_stmt *stmt;
+	char *after = NULL;
+	if (sqlite3_prepare_v2(store_db(st),
+			       "SELECT CASE WHEN ?4 = 0 THEN json_object('login', ?1)"
+			       " WHEN ?3 > 0 THEN json_object('failed_attempts', ?2,"
+			       "   'locked_until', datetime(?3, 'unixepoch', 'localtime'))"
+			       " ELSE json_object('failed_attempts', ?2) END",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(stmt, 1, login ? login : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(stmt, 2, failed);
+	sqlite3_bind_int64(stmt, 3, locked_until);
+	sqlite3_bind_int64(stmt, 4, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+		after = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	if (after)
+		audit_event(st, "operator", id, "update", after, reason, NULL);
+	free(after);
+}
+
+/* The refusal of a disabled operator. Caller frees. */
+static char *disabled_message(const char *login)
+{
+	return xasprintf(_("The operator %s is disabled. An administrator can enable it again."), login);
+}
+
+/* Why operator id may not come in by any way (a screen, a command): disabled, or
+ * locked by wrong passwords. Caller frees; NULL when it may. */
+static char *way_in_refusal(struct store *st, int64_t id, const char *login)
+{
+	time_t now = time(NULL);
+	int64_t until = auth_query_int(st, "SELECT locked_until FROM operator WHERE id = ?1", id, 0);
+	if (auth_query_int(st, "SELECT disabled FROM operator WHERE id = ?1", id, 0))
+		return disabled_message(login);
+	if (until > (int64_t)now)
+		return locked_message(login, until, now);
+	return NULL;
+}
+
 /* Counts a failed attempt and locks at the limit; returns the message for the clerk. */
 static char *count_failure(struct store *st, int64_t id, const char *login, int failed, time_t now,
 			   enum auth_result *res)
@@ -503,10 +551,12 @@ static char *count_failure(struct store *st, int64_t id, const char *login, int 
 		int64_t until = (int64_t)now + minutes * 60;
 		operator_set(st, "UPDATE operator SET failed_attempts = 0, locked_until = ?3 WHERE id = ?1",
 			     id, NULL, until, NULL);
+		audit_signin_failure(st, id, login, failed, until, _("locked after too many wrong passwords"));
 		*res = AUTH_LOCKED;
 		return locked_message(login, until, now);
 	}
 	operator_set(st, "UPDATE operator SET failed_attempts = ?3 WHERE id = ?1", id, NULL, failed, NULL);
+	audit_signin_failure(st, id, login, failed, 0, _("wrong password"));
 	*res = AUTH_WRONG;
 	return xasprintf(_("Wrong login or password (%lld more attempt(s) before the login is locked for %lld minutes)."),
 			 (long long)(max - failed), (long long)minutes);
@@ -537,6 +587,7 @@ static enum auth_result check_password(struct store *st, int64_t id, const char 
 	time_t now = time(NULL);
 	if (until > (int64_t)now) {
 		*msg = locked_message(login, until, now);
+		audit_signin_failure(st, id, login, failed, until, _("sign-in refused: the login is locked"));
 		res = AUTH_LOCKED;
 	} else if (!auth_password_matches(hash, password)) {
 		*msg = hash ? count_failure(st, id, login, failed, now, &res)
@@ -544,7 +595,8 @@ static enum auth_result check_password(struct store *st, int64_t id, const char 
 		if (!hash)
 			res = AUTH_WRONG;
 	} else if (disabled) {
-		*msg = xasprintf(_("The operator %s is disabled. An administrator can enable it again."), login);
+		*msg = disabled_message(login);
+		audit_signin_failure(st, id, login, failed, 0, _("sign-in refused: the operator is disabled"));
 		res = AUTH_DISABLED;
 	} else {
 		operator_set(st, "UPDATE operator SET failed_attempts = 0, locked_until = 0 WHERE id = ?1",
@@ -563,6 +615,7 @@ enum auth_result auth_sign_in(struct store *st, const char *login, const char *p
 		/* the same cost and words as a wrong password: logins are not revealed */
 		char *h = auth_hash_password(password ? password : "", NULL);
 		free(h);
+		audit_signin_failure(st, 0, login, 1, 0, _("sign-in with a login the register does not know"));
 		*msg = xstrdup(_("Wrong login or password."));
 		return AUTH_WRONG;
 	}
@@ -608,12 +661,14 @@ enum auth_result auth_reauth(struct store *st, const char *password, char **msg)
 
 int auth_cli_operator(struct store *st, const char *login, char **err)
 {
-	bool disabled = false;
-	int64_t id = operator_find(st, login, &disabled, NULL);
-	if (id && disabled) {
+	int64_t id = operator_find(st, login, NULL, NULL);
+	char *refusal = id ? way_in_refusal(st, id, login) : NULL;
+	if (refusal) {
 		if (err) {
 			free(*err);
-			*err = xasprintf(_("the operator %s is disabled"), login);
+			*err = refusal;
+		} else {
+			free(refusal);
 		}
 		return -1;
 	}
@@ -693,16 +748,17 @@ static struct store *user_open(const struct cli_opts *o, char **path)
 	char *err = NULL;
 	*path = paths_database(o->db);
 	struct store *st = store_open(*path, &err);
-	bool disabled = false;
 	const char *login = o->operator_login;
 	if (!login)
 		login = getenv("USER");
-	if (st && login && operator_find(st, login, &disabled, NULL) && disabled) {
+	int64_t id = st && login ? operator_find(st, login, NULL, NULL) : 0;
+	char *refusal = id ? way_in_refusal(st, id, login) : NULL;
+	if (refusal) {
 		free(err);
-		err = xasprintf(_("the operator %s is disabled"), login);
+		err = refusal;
 		store_close(st);
 		st = NULL;
-	} else if (st && login && operator_find(st, login, NULL, NULL)) {
+	} else if (id) {
 		store_set_operator(st, login, &err);
 	}
 	if (!st) {

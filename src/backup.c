@@ -114,13 +114,39 @@ static int copy_to_file(sqlite3 *src, const char *dest, char **err)
 	return rc;
 }
 
+/* Writes a backup into the audit log: a copy of every full ID and phone number left
+ * the program (action "unmask" on the register as a whole), by whom, when, where to. */
+static int record_backup(struct store *st, const char *dest, char **err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char *after = NULL, *where = realpath(dest, NULL);   /* the log names the file wherever it was run */
+	if (sqlite3_prepare_v2(store_db(st), "SELECT json_object('backup', ?1)", -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, where ? where : dest, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			after = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	}
+	sqlite3_finalize(stmt);
+	int rc = after ? audit_event(st, "register", 0, "unmask", after, _("backup"), err)
+		       : set_error(err, "%s", sqlite3_errmsg(store_db(st)));
+	free(after);
+	free(where);
+	return rc;
+}
+
 int backup_make(struct store *st, const char *dest, char **err)
 {
 	if (strcmp(dest, store_path(st)) == 0) {
 		set_error(err, "%s", _("a backup cannot replace the database itself"));
 		return -1;
 	}
-	return copy_to_file(store_db(st), dest, err);
+	if (copy_to_file(store_db(st), dest, err) != 0)
+		return -1;
+	/* no copy of the register is left behind without its audit entry */
+	if (record_backup(st, dest, err) != 0) {
+		unlink(dest);
+		return -1;
+	}
+	return 0;
 }
 
 /* One integer from a query on db; def on failure. */
@@ -327,6 +353,15 @@ int backup_cmd_backup(const struct cli_opts *o, int argc, char **argv)
 	struct store *st = cli_open_store(o, &path);
 	if (!st)
 		return 1;
+	/* a backup holds every full ID and phone number: only roles that may see them */
+	if (!access_allows(st, ACCESS_UNMASK)) {
+		char *why = access_refusal(st, ACCESS_UNMASK);
+		console_printf(stderr, _("shanzhi: backup: %s A backup holds every full ID and phone number.\n"), why);
+		free(why);
+		store_close(st);
+		free(path);
+		return 1;
+	}
 	int rc = daily ? backup_daily(st, &made, &err) : backup_make(st, argv[1], &err);
 	if (rc == 0 && !daily)
 		rc = backup_verify(argv[1], &err);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "audit.h"
 #include "cli.h"
 #include "console.h"
 #include "csv.h"
@@ -745,6 +746,11 @@ static int write_row(struct exporter *ex, const char *const *cells, bool header,
 static int exporter_open(struct exporter *ex, const char *tmp, char **err)
 {
 	if (ex->format == OUT_XLSX) {
+		/* the workbook is written into this owner-only file: it holds personal data */
+		if (private_create(tmp) != 0) {
+			*err = xasprintf("%s: %s", tmp, strerror(errno));
+			return -1;
+		}
 		ex->xw = xlsx_writer_new(tmp, "Sheet1", err);
 		if (!ex->xw)
 			return -1;
@@ -755,7 +761,7 @@ static int exporter_open(struct exporter *ex, const char *tmp, char **err)
 	ex->ew = enc_writer_new(ex->enc, err);
 	if (!ex->ew)
 		return -1;
-	ex->f = fopen(tmp, "wb");
+	ex->f = private_fopen(tmp);
 	if (!ex->f) {
 		*err = xasprintf("%s: %s", tmp, strerror(errno));
 		return -1;
@@ -878,6 +884,33 @@ static void exporter_free(struct exporter *ex)
 	free(ex->out);
 }
 
+/* Writes an unmasked export into the audit log: full ID and phone numbers left the
+ * program (action "unmask", no one resident), by whom, when, into which file. */
+static int record_unmasked_export(struct store *st, const char *path, const char *tmp, const char *template_name,
+				  long rows, char **err)
+{
+	sqlite3_stmt *stmt = NULL;
+	/* the log names the file wherever it was run: tmp's full name without ".part" */
+	char *after = NULL, *where = realpath(tmp, NULL);
+	size_t suffix = strlen(tmp) - strlen(path);
+	if (where && strlen(where) > suffix)
+		where[strlen(where) - suffix] = '\0';
+	if (sqlite3_prepare_v2(store_db(st), "SELECT json_object('export', ?1, 'template', ?2, 'rows', ?3)",
+			       -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, where ? where : path, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, template_name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 3, rows);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			after = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	}
+	sqlite3_finalize(stmt);
+	int rc = after ? audit_event(st, "resident", 0, "unmask", after, _("export with full ID and phone numbers"), err)
+		       : set_error(err, "%s", sqlite3_errmsg(store_db(st)));
+	free(after);
+	free(where);
+	return rc;
+}
+
 int export_residents(struct store *st, const struct form_registry *forms, const char *path,
 		     const struct export_opts *o, struct export_report *rep, char **err)
 {
@@ -913,6 +946,10 @@ int export_residents(struct store *st, const struct form_registry *forms, const 
 	}
 	free(cerr);
 	if (refused)
+		rc = -1;
+	/* recorded before the file takes its name: no unmasked export without its entry */
+	if (rc == 0 && o->unmasked &&
+	    record_unmasked_export(st, path, tmp, o->template_name ? o->template_name : DEFAULT_TEMPLATE, rep->rows, err) != 0)
 		rc = -1;
 	if (rc == 0 && rename(tmp, path) != 0) {
 		*err = xasprintf("%s: %s", path, strerror(errno));

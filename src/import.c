@@ -421,11 +421,15 @@ static int rejects_row(struct rejects *rj, const char *const *fields, size_t n, 
 static int rejects_open(struct rejects *rj, const struct source *s, char **err)
 {
 	if (s->sr) {
-		rj->xw = xlsx_writer_new(rj->path, "rejects", err);
-		if (!rj->xw)
+		/* owner-only, like every file of residents' data */
+		rj->xw = private_create(rj->path) == 0 ? xlsx_writer_new(rj->path, "rejects", err) : NULL;
+		if (!rj->xw) {
+			if (!*err)
+				*err = xasprintf("%s: %s", rj->path, strerror(errno));
 			return -1;
+		}
 	} else {
-		rj->f = fopen(rj->path, "wb");
+		rj->f = private_fopen(rj->path);
 		if (!rj->f) {
 			*err = xasprintf("%s: %s", rj->path, strerror(errno));
 			return -1;

@@ -83,7 +83,7 @@ int printout_deliver(const char *utf8, const char *encoding, const char *dest, c
 		if (!write_all(stdout, bytes, n))
 			rc = -1, *err = xasprintf(_("cannot write to standard output: %s"), strerror(errno));
 	} else if (dest) {
-		FILE *f = fopen(dest, "wb");
+		FILE *f = private_fopen(dest);   /* a printout names residents */
 		if (!f || !write_all(f, bytes, n))
 			rc = -1, *err = xasprintf(_("cannot write %s: %s"), dest, strerror(errno));
 		if (f && fclose(f) != 0 && rc == 0)

@@ -2,6 +2,7 @@
  * the subcommands of the 星级文明户 (see stars.h). */
 #include "stars.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -994,7 +995,10 @@ int stars_notice_xlsx(struct store *st, const struct rubric *r, const struct sta
 	if (notice_table(st, r, round, &rows, &n, err) != 0)
 		return -1;
 	char *sheet = xasprintf("%d", round->year);
-	struct xlsx_writer *w = xlsx_writer_new(path, sheet, err);
+	/* owner-only: the notice names households */
+	struct xlsx_writer *w = private_create(path) == 0 ? xlsx_writer_new(path, sheet, err) : NULL;
+	if (!w && err && !*err)
+		*err = xasprintf("%s: %s", path, strerror(errno));
 	free(sheet);
 	int rc = w ? 0 : -1;
 	static const double widths[NOTICE_COLS] = { 6, 8, 12, 16, 6, 40 };

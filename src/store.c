@@ -177,8 +177,13 @@ static int exec_sql(struct store *st, const char *sql, char **err)
 static int create_private(const char *path, char **err)
 {
 	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 && errno == EEXIST)
+	if (fd < 0 && errno == EEXIST) {
+		struct stat sb;
+		/* an empty file becomes a register here: owner-only like a new one */
+		if (stat(path, &sb) == 0 && sb.st_size == 0 && (sb.st_mode & 077))
+			chmod(path, 0600);
 		return 0;
+	}
 	if (fd < 0) {
 		set_error(err, _("cannot create the database file: %s"), strerror(errno));
 		return -1;

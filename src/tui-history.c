@@ -123,6 +123,8 @@ static const struct program_column {
 	{"operator", "role", N_("Role"), show_role, NULL},
 	{"operator", "disabled", N_("Disabled"), show_yes, NULL},
 	{"operator", "password_set_at", N_("Password set"), NULL, NULL},
+	{"operator", "failed_attempts", N_("Wrong passwords"), NULL, NULL},
+	{"operator", "locked_until", N_("Locked until"), NULL, NULL},
 	{NULL, "form_version", N_("Form version"), NULL, NULL},
 };
 

@@ -1,9 +1,12 @@
 /* util: allocation wrappers and the string buffer. */
 #include "util.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void die_oom(void)
 {
@@ -132,4 +135,30 @@ void sb_free(struct strbuf *sb)
 	free(sb->s);
 	sb->s = NULL;
 	sb->len = sb->cap = 0;
+}
+
+/* Opens path for writing, truncated and owner-only; -1 with errno. */
+static int private_open(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	struct stat sb;
+	/* an existing file keeps its mode through O_CREAT: narrow it (not a device) */
+	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (sb.st_mode & 077))
+		fchmod(fd, 0600);
+	return fd;
+}
+
+FILE *private_fopen(const char *path)
+{
+	int fd = private_open(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (fd >= 0 && !f)
+		close(fd);
+	return f;
+}
+
+int private_create(const char *path)
+{
+	int fd = private_open(path);
+	return fd >= 0 ? close(fd) : -1;
 }

@@ -5,6 +5,7 @@
 set -u
 bin=$1
 . "$(dirname "$0")/lib.sh"
+umask 022   # the usual one: files of personal data are 0600 all the same
 # expect_in INPUT NAME WANT_STATUS PATTERN -- command...: the same with INPUT on standard input
 expect_in() {
 	input=$1 name=$2 want=$3 pattern=$4
@@ -41,7 +42,8 @@ expect_in 'new-pw-1' passwd-own 0 "is set" -- sz --operator lin user passwd lin 
 expect_in 'new-pw-1' passwd-other 1 "may not administer" -- sz --operator lin user passwd admin --password-stdin
 expect disable-by-viewer 1 "may not administer" -- sz --operator kan user disable lin
 expect disable 0 "disabled" -- sz --operator admin user disable lin
-expect disabled-refused 1 "disabled" -- sz --operator lin search 王
+expect disabled-refused 1 "lin is disabled. An administrator can enable it again" -- sz --operator lin search 王
+expect disabled-no-backup 1 "lin is disabled" -- sz --operator lin backup "$tmp/disabled.db"
 expect last-admin 1 "last administrator" -- sz --operator admin user disable admin
 expect enable 0 "enabled" -- sz --operator admin user enable lin
 expect usage 2 "user add NAME" -- sz user frobnicate
@@ -49,6 +51,27 @@ expect usage 2 "user add NAME" -- sz user frobnicate
 # the command line's operator: an unknown login reads, but may not write
 expect stranger-reads 0 "no problems" -- sz --operator stranger check
 expect stranger-backup-refused 1 "may not administer" -- sz --operator stranger restore "$db"
+
+# a login locked at the sign-in screen (wrong passwords set locked_until: see
+# test-tui-auth) is locked on the command line too, and says for how long
+sqlite3 "$db" "UPDATE operator SET locked_until = strftime('%s', 'now') + 420 WHERE login = 'lin'"
+expect locked-refused 1 "lin is locked for 7 more minute(s)" -- sz --operator lin search 王
+expect locked-user 1 "lin is locked" -- sz --operator lin user passwd lin --password-stdin
+expect locked-no-backup 1 "lin is locked" -- sz --operator lin backup "$tmp/locked.db"
+expect_in 'clerk-pw' unlock 0 "is set" -- sz --operator admin user passwd lin --password-stdin
+expect unlocked 0 "no problems" -- sz --operator lin check
+
+# a backup holds every full ID and phone number and the password hashes: only the
+# roles that may see full numbers (admin, clerk, mediator) may make one, each audited
+expect backup-viewer 1 "may not see full ID and phone numbers" -- sz --operator kan backup "$tmp/kan.db"
+expect backup-stranger 1 "Your role (none) may not see full ID" -- sz --operator stranger backup "$tmp/stranger.db"
+run=$((run + 1)); [ ! -e "$tmp/kan.db" ] && [ ! -e "$tmp/stranger.db" ] || fail "a refused backup left a copy"
+expect backup-clerk 0 "checked" -- sz --operator lin backup "$tmp/lin.db"
+last_backup() {
+	sqlite3 "$db" "SELECT (SELECT login FROM operator WHERE id = operator_id) || ' ' || json_extract(after, '\$.backup')
+	  || ' ' || (at IS NOT NULL) FROM audit WHERE tbl = 'register' AND action = 'unmask' ORDER BY id DESC LIMIT 1"
+}
+same backup-clerk-audited "lin $(realpath "$tmp/lin.db") 1" "$(last_backup)"
 
 # a fresh register: the first operator added must be an administrator
 fresh=$tmp/fresh.db
@@ -62,6 +85,7 @@ before=$(sqlite3 "$db" "SELECT count(*) FROM resident")
 expect backup 0 "checked" -- sz --operator admin backup "$tmp/b1.db"
 wait
 same backup-mode 600 "$(stat -c %a "$tmp/b1.db")"
+same backup-audited "admin $(realpath "$tmp/b1.db") 1" "$(last_backup)"
 same backup-rows "$before" "$(sqlite3 "$tmp/b1.db" "SELECT count(*) FROM resident")"
 sqlite3 "$db" "DROP TRIGGER resident_key_au; DROP TRIGGER resident_no_delete; DELETE FROM resident_key; DELETE FROM household; UPDATE resident SET household_id = NULL; DELETE FROM resident WHERE id > 10"
 expect restore 0 "restored from" -- sz --operator admin restore "$tmp/b1.db"
@@ -82,6 +106,7 @@ sqlite3 "$tmp/tampered.db" "DROP TRIGGER audit_no_update; UPDATE audit SET reaso
 expect restore-tampered 1 "audit entry 5" -- sz --operator admin restore "$tmp/tampered.db"
 same after-refusals "$before" "$(sqlite3 "$db" "SELECT count(*) FROM resident")"
 expect daily 0 "shanzhi-2026-11-26.db" -- sz --operator admin backup --daily
+same daily-audited "admin $(realpath "$tmp/backups/shanzhi-2026-11-26.db") 1" "$(last_backup)"
 expect daily-again 0 "exists already" -- sz --operator admin backup --daily
 
 # an audit row changed with the sqlite3 shell is named by check

@@ -5,6 +5,7 @@
 set -u
 bin=$1
 . "$(dirname "$0")/lib.sh"
+umask 022   # the usual one: files of personal data are 0600 all the same
 
 db=$tmp/v.db
 expect version 0 "shanzhi 0.1.0" -- "$bin" --version
@@ -76,9 +77,21 @@ sed 's/^title = .*/title = 改过的细则/' "$SHANZHI_FORMS/rubrics/common-2025
 expect check-rubric-changed 1 "common-2025.rubric" -- env SHANZHI_FORMS_LOCAL="$tmp/changed" "$bin" --db "$db" check
 expect check-rubric-round 1 "龙井村 2025 年的星级评定" -- env SHANZHI_FORMS_LOCAL="$tmp/changed" "$bin" --db "$db" check
 
-# the database file is readable by its owner only
-run=$((run + 1))
-[ "$(stat -c %a "$db")" = 600 ] || fail "database mode is $(stat -c %a "$db"), want 600"
+# the database file is readable by its owner only, and so is what is printed to a file
+mode() { run=$((run + 1)); [ "$(stat -c %a "$2")" = 600 ] || fail "$1: $2 has mode $(stat -c %a "$2"), want 600"; }
+mode db-mode "$db"
+receipt=$(sqlite3 "$db" "SELECT number FROM service_request ORDER BY id LIMIT 1")
+expect print-receipt 0 "" -- "$bin" --db "$db" --operator admin print receipt "$receipt" --output "$tmp/receipt.txt"
+mode receipt-mode "$tmp/receipt.txt"
+expect print-notice-xlsx 0 "" -- "$bin" --db "$db" --operator admin print notice --village 龙井村 --year 2025 --output "$tmp/notice.xlsx"
+mode notice-xlsx-mode "$tmp/notice.xlsx"
+: > "$tmp/report.txt" && chmod 644 "$tmp/report.txt"
+expect report-output 0 "" -- "$bin" --db "$db" --operator admin report stars --year 2025 --output "$tmp/report.txt"
+mode report-over-0644-mode "$tmp/report.txt"
+# an empty file the program makes a register: owner-only like a new one
+: > "$tmp/empty.db" && chmod 644 "$tmp/empty.db"
+expect empty-register 0 "未发现问题" -- "$bin" --db "$tmp/empty.db" check
+mode empty-register-mode "$tmp/empty.db"
 
 echo "$run checks, $failed failed"
 [ "$failed" -eq 0 ]

@@ -8,6 +8,7 @@ set -u
 bin=$1
 data=${SOURCE_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}/tests/data
 . "$(dirname "$0")/lib.sh"
+umask 022   # the usual one: files of personal data are 0600 all the same
 count() { sqlite3 "$1" "SELECT count(*) FROM resident"; }
 
 db=$tmp/x.db
@@ -44,6 +45,27 @@ expect round-trip 0 "已导入 300 行，拒绝 0 行" -- "$bin" --db "$tmp/back
 q="SELECT group_concat(name || id_number || sex || birth_date || coalesce(relation, '') || coalesce(phone, ''), ';') FROM (SELECT * FROM resident ORDER BY id)"
 run=$((run + 1))
 [ "$(sqlite3 "$demo" "$q")" = "$(sqlite3 "$tmp/back.db" "$q")" ] || fail "round trip: the residents differ"
+
+# every file of residents' data is its owner's only, and an unmasked export is
+# in the audit log: by whom, which file, how many rows
+mode() { run=$((run + 1)); [ "$(stat -c %a "$2")" = 600 ] || fail "$1: $2 has mode $(stat -c %a "$2"), want 600"; }
+mode rejects-mode "$tmp/roster.rejects.csv"
+mode export-unmasked-mode "$tmp/out.csv"
+mode export-xlsx-mode "$tmp/out.xlsx"
+expect export-xlsx-unmasked 0 "XLSX" -- "$bin" --db "$demo" --operator demo export residents "$tmp/full.xlsx" --unmasked
+mode export-xlsx-unmasked-mode "$tmp/full.xlsx"
+touch "$tmp/stale.csv.part" && chmod 644 "$tmp/stale.csv.part"
+expect export-over-stale 0 "300" -- "$bin" --db "$demo" --operator demo export residents "$tmp/stale.csv" --unmasked
+mode export-over-stale-mode "$tmp/stale.csv"
+unmasked_exports() {
+	sqlite3 "$demo" "SELECT (SELECT login FROM operator WHERE id = operator_id) || ' ' || json_extract(after, '\$.export')
+	  || ' ' || json_extract(after, '\$.rows') FROM audit WHERE tbl = 'resident' AND action = 'unmask' ORDER BY id"
+}
+run=$((run + 1))
+want="demo $(realpath "$tmp/out.csv") 300
+demo $(realpath "$tmp/full.xlsx") 300
+demo $(realpath "$tmp/stale.csv") 300"
+[ "$(unmasked_exports)" = "$want" ] || fail "unmasked exports in the audit log: $(unmasked_exports), want $want"
 
 echo "$((run - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]

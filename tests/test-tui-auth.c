@@ -137,6 +137,8 @@ static void test_wrong_passwords_and_lockout(void)
 	step_key(t, "Enter");
 	CHECK(pty_contains(t, "lin 已锁定"));
 	CHECK(!pty_contains(t, "主菜单"));
+	/* the lock holds on the command line too */
+	CHECK_INT(run("", "--operator lin search 王"), 1);
 	/* an unknown login reads like a wrong password */
 	step_key(t, "BTab");
 	pty_send_raw(t, "\x15", 1);
@@ -146,6 +148,18 @@ static void test_wrong_passwords_and_lockout(void)
 	int status;
 	CHECK(pty_wait_exit(t, WAIT_MS, &status) && WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	pty_close(t);
+	/* each failure is in lin's audit history: two wrong passwords, the lock, the
+	 * refusal while locked; the unknown login by the name tried */
+	char *lin = sql("SELECT group_concat(e, ' ') FROM (SELECT json_extract(after, '$.failed_attempts') || '/' ||"
+			" (json_extract(after, '$.locked_until') IS NOT NULL) AS e FROM audit"
+			" WHERE tbl = 'operator' AND row_id = (SELECT id FROM operator WHERE login = 'lin')"
+			" AND json_extract(after, '$.failed_attempts') IS NOT NULL ORDER BY id)");
+	CHECK_STR(lin, "1/0 2/0 3/1 0/1");
+	free(lin);
+	char *nobody = sql("SELECT count(*) FROM audit WHERE tbl = 'operator' AND row_id = 0"
+			   " AND json_extract(after, '$.login') = 'nobody'");
+	CHECK_STR(nobody, "1");
+	free(nobody);
 	/* an administrator's new password lifts the lock */
 	CHECK_INT(run("clerk-pw", "--operator admin user passwd lin --password-stdin"), 0);
 	t = open_tui(db);
