@@ -57,6 +57,7 @@ struct export_report {
 	long unencodable;     /* characters the encoding lacks */
 	char *problems;       /* one line each: row, name, field, character */
 	bool replaced;        /* written with the replacement */
+	bool written;         /* the file is complete: synced, closed, in place */
 	double seconds;
 };
 

@@ -42,7 +42,8 @@ struct store_conflict {
 	char *mine;    /* what this save would write */
 };
 
-/* Opens (creating with mode 0600 if missing) and migrates. NULL on failure. */
+/* Opens (creating with mode 0600 if missing) and migrates. NULL on failure; another
+ * program's SQLite file and a read-only file are refused before anything touches them. */
 struct store *store_open(const char *path, char **err);
 /* notice() is called when an opening has waited a second for another session that
  * has the file to itself (a bulk load, store_bulk_begin): the program can say why

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <dirent.h>
 #include <time.h>
 #include <unistd.h>
@@ -853,6 +854,13 @@ static int exporter_close(struct exporter *ex, bool keep, char **err)
 		else
 			xlsx_writer_abandon(ex->xw);
 	}
+	/* on the disk before it is renamed into place and said to be written (a device
+	 * or a pipe cannot be synced, EINVAL, and needs not be) */
+	if (ex->f && keep && rc == 0 &&
+	    (fflush(ex->f) != 0 || (fsync(fileno(ex->f)) != 0 && errno != EINVAL))) {
+		*err = xasprintf("%s", strerror(errno));
+		rc = -1;
+	}
 	if (ex->f && fclose(ex->f) != 0 && keep && rc == 0) {
 		*err = xasprintf("%s", strerror(errno));
 		rc = -1;
@@ -911,6 +919,13 @@ static int record_unmasked_export(struct store *st, const char *path, const char
 	return rc;
 }
 
+/* True when path is an ordinary file or does not exist yet. */
+static bool regular_or_missing(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) != 0 || S_ISREG(sb.st_mode);
+}
+
 int export_residents(struct store *st, const struct form_registry *forms, const char *path,
 		     const struct export_opts *o, struct export_report *rep, char **err)
 {
@@ -926,8 +941,17 @@ int export_residents(struct store *st, const struct form_registry *forms, const 
 	ex.enc = o->encoding != ENC_AUTO ? o->encoding : t->encoding != ENC_AUTO ? t->encoding : ENC_UTF8_BOM;
 	rep->encoding = ex.format == OUT_XLSX ? ENC_UTF8 : ex.enc;
 	rep->format = xstrdup(ex.format == OUT_XLSX ? "XLSX" : ex.format == OUT_TSV ? "TSV" : "CSV");
-	char *tmp = xasprintf("%s.part", path);
-	int rc = exporter_prepare(&ex, store_db(st), err);
+	/* a device or a pipe (/dev/stdout) is written as it is, never replaced by a
+	 * renamed file nor removed; a spreadsheet goes through a renamed file only */
+	bool direct = !regular_or_missing(path);
+	char *tmp = direct ? xstrdup(path) : xasprintf("%s.part", path);
+	int rc = 0;
+	if (direct && ex.format == OUT_XLSX) {
+		*err = xstrdup(_("an .xlsx workbook can only be written to an ordinary file"));
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = exporter_prepare(&ex, store_db(st), err);
 	if (rc == 0)
 		rc = exporter_open(&ex, tmp, err);
 	if (rc == 0)
@@ -951,12 +975,13 @@ int export_residents(struct store *st, const struct form_registry *forms, const 
 	if (rc == 0 && o->unmasked &&
 	    record_unmasked_export(st, path, tmp, o->template_name ? o->template_name : DEFAULT_TEMPLATE, rep->rows, err) != 0)
 		rc = -1;
-	if (rc == 0 && rename(tmp, path) != 0) {
+	if (rc == 0 && !direct && rename(tmp, path) != 0) {
 		*err = xasprintf("%s: %s", path, strerror(errno));
 		rc = -1;
 	}
-	if (rc != 0)
-		unlink(tmp);
+	if (rc != 0 && !direct)
+		unlink(tmp);   /* no half a file left behind */
+	rep->written = rc == 0;
 	rep->problems = sb_take(&ex.problems);
 	exporter_free(&ex);
 	export_template_free(t);
@@ -982,8 +1007,7 @@ char *export_report_text(const struct export_report *r)
 	}
 	if (r->replaced)
 		sb_appendf(&sb, _("%ld characters were replaced as asked.\n"), r->unencodable);
-	if (!r->unencodable || r->replaced)
-	{
+	if (r->written) {   /* said only once the file is complete on the disk */
 		bool sheet = r->format && strcmp(r->format, "XLSX") == 0;   /* "(Excel XLSX)" */
 		sb_appendf(&sb, _("Wrote %ld rows (%s %s) in %.1f s.\n"), r->rows,
 			   sheet ? "Excel" : r->format ? r->format : "", sheet ? r->format : enc_name(r->encoding),

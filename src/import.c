@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -491,12 +492,25 @@ static int rejects_add(struct rejects *rj, const struct source *s, const struct 
 	return rc;
 }
 
+/* True for a regular file: a rejects "file" such as /dev/stdout is never removed. */
+static bool regular_file(const char *path)
+{
+	struct stat sb;
+	return lstat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 /* Closes the rejects file; -1 when it could not be completed. */
 static int rejects_close(struct rejects *rj, char **err)
 {
 	int rc = 0;
 	if (rj->xw)
 		rc = xlsx_writer_close(rj->xw, err);
+	/* on the disk, not in a buffer: the rows are committed only once it is (a
+	 * device or a pipe cannot be synced, EINVAL, and needs not be) */
+	if (rj->f && (fflush(rj->f) != 0 || (fsync(fileno(rj->f)) != 0 && errno != EINVAL)) && rc == 0) {
+		*err = xasprintf("%s: %s", rj->path, strerror(errno));
+		rc = -1;
+	}
 	if (rj->f && fclose(rj->f) != 0 && rc == 0) {
 		*err = xasprintf("%s: %s", rj->path, strerror(errno));
 		rc = -1;
@@ -504,6 +518,8 @@ static int rejects_close(struct rejects *rj, char **err)
 	enc_writer_free(rj->ew);
 	sb_free(&rj->line);
 	free(rj->out);
+	rj->out = NULL;
+	rj->olen = rj->ocap = 0;
 	rj->xw = NULL;
 	rj->f = NULL;
 	rj->ew = NULL;
@@ -695,11 +711,13 @@ static size_t trimmed_len(const char *s, size_t n)
 	}
 }
 
-/* A row's cell with Excel's text marks removed: surrounding spaces, a leading ',
- * ="..." (the protection export writes for Excel). Other characters are the form's
- * business: it folds full-width digits where they mean digits, and keeps them in
- * names and notes. One allocation: this runs for every cell. Caller frees. */
-static char *cell_clean(const char *v)
+/* A row's cell with Excel's text marks removed: surrounding spaces, ="..." (the
+ * protection export writes for Excel) and, where numbers is set (ID and phone
+ * columns, the only ones a clerk marks as text), a leading '; a name or an address
+ * starting with ' keeps it. Other characters are the form's business: it folds
+ * full-width digits where they mean digits, and keeps them in names and notes. One
+ * allocation: this runs for every cell. Caller frees. */
+static char *cell_clean(const char *v, bool numbers)
 {
 	size_t n = v ? strlen(v) : 0;
 	const char *s = skip_spaces(v ? v : "", &n);
@@ -707,7 +725,7 @@ static char *cell_clean(const char *v)
 	if (n >= 3 && s[0] == '=' && s[1] == '"' && s[n - 1] == '"') {
 		s += 2;
 		n -= 3;
-	} else if (n && s[0] == '\'') {
+	} else if (numbers && n && s[0] == '\'') {
 		s++;
 		n--;
 	}
@@ -883,7 +901,7 @@ static void importer_fill(struct importer *im, const struct csv_row *row)
 		if (fi < 0)
 			continue;
 		const struct field_def *f = &im->def->fields[fi];
-		char *v = cell_clean(row->fields[c]);
+		char *v = cell_clean(row->fields[c], f->type == FIELD_IDNUMBER || f->type == FIELD_PHONE);
 		char *alt = NULL;
 		if (f->type == FIELD_DATE)
 			alt = excel_serial_date(v);
@@ -902,7 +920,7 @@ static char *row_cell(const struct csv_row *row, long col)
 {
 	if (col < 0 || (size_t)col >= row->n)
 		return NULL;
-	char *v = cell_clean(row->fields[col]);
+	char *v = cell_clean(row->fields[col], false);
 	if (!*v) {
 		free(v);
 		return NULL;
@@ -1098,6 +1116,20 @@ static char *register_problems(struct importer *im, const struct hh_state *h)
 	return sb.len ? sb_take(&sb) : NULL;
 }
 
+/* Why a write of the loader failed. A constraint refuses the row; anything else (a
+ * full disk, which also makes SQLite roll the whole transaction back) stops the load,
+ * so that no later row is written outside it. Caller frees. */
+static char *write_failure(struct importer *im, const char *what)
+{
+	int code = sqlite3_errcode(im->db) & 0xff;
+	if (code != SQLITE_CONSTRAINT || sqlite3_get_autocommit(im->db))
+		im->broken = true;
+	if (code == SQLITE_FULL)   /* said as store.c says it */
+		return xasprintf(_("%s: the disk is full: %s cannot grow; free some space and try again"), what,
+				 store_path(im->st));
+	return xasprintf("%s: %s", what, sqlite3_errmsg(im->db));
+}
+
 /* Runs a write statement of the loader; false with *err. */
 static bool step_done(struct importer *im, sqlite3_stmt *stmt, const char *what, char **err)
 {
@@ -1105,7 +1137,7 @@ static bool step_done(struct importer *im, sqlite3_stmt *stmt, const char *what,
 	sqlite3_reset(stmt);
 	if (rc == SQLITE_DONE)
 		return true;
-	*err = xasprintf("%s: %s", what, sqlite3_errmsg(im->db));
+	*err = write_failure(im, what);
 	return false;
 }
 
@@ -1158,7 +1190,7 @@ static bool insert_resident(struct importer *im, const struct hh_state *h, int64
 	sqlite3_reset(im->ins_res);
 	if (rc != SQLITE_DONE) {
 		char *dup = ext == SQLITE_CONSTRAINT_UNIQUE ? duplicate_problem(im, im->wvals[im->f_id]) : NULL;
-		*err = dup ? dup : xasprintf("resident: %s", sqlite3_errmsg(im->db));
+		*err = dup ? dup : write_failure(im, "resident");
 		return false;
 	}
 	*rid = sqlite3_last_insert_rowid(im->db);
@@ -1341,6 +1373,20 @@ static void batch_list_free(struct batch *b)
 	}
 }
 
+/* The imported columns with a tab in their cell: the form would keep it as a space,
+ * and nothing may change without a word, so the row is refused naming each one.
+ * Appended to sb. */
+static void tab_problems(const struct importer *im, const struct csv_row *row, struct strbuf *sb)
+{
+	for (size_t c = 0; c < im->map.n && c < row->n; c++)
+		if (im->map.targets[c] && strchr(row->fields[c], '\t'))
+		{
+			sb_append(sb, sb->len ? "; " : "");
+			sb_appendf(sb, _("%s: a tab in the cell; replace it with a space or remove it in the file"),
+				   im->map.headers[c]);
+		}
+}
+
 /* Fills the form from the row and checks it: the problems, or NULL, in
  * it->problems and the normalised values in it->values. */
 static void check_row(struct importer *im, const struct csv_row *row, struct row_item *it)
@@ -1350,7 +1396,13 @@ static void check_row(struct importer *im, const struct csv_row *row, struct row
 	/* a household, new or not, counts as one for the form's rule on relation */
 	form_data_set(&im->data, (size_t)im->f_household, hh ? "0" : NULL);
 	free(hh);
-	it->problems = form_problems(im);
+	struct strbuf sb = {0};
+	tab_problems(im, row, &sb);
+	char *form = form_problems(im);
+	if (form)
+		sb_appendf(&sb, "%s%s", sb.len ? "; " : "", form);
+	free(form);
+	it->problems = sb.len ? sb_take(&sb) : NULL;
 	it->values = pack_strings(im->data.values, im->def->nfields);
 }
 
@@ -1689,7 +1741,9 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 				      (long long)im.first_household);
 		rep->households_headless = query_int64(im.db, sql);
 		free(sql);
-		if (rc != 0 || o->dry_run)
+		/* the refusals are complete on the disk before the rows are committed: a
+		 * rejects file that cannot be written undoes the import (all or nothing) */
+		if (rc != 0 || o->dry_run || (rc = rejects_close(&rj, err)) != 0)
 			store_rollback(st);
 		else
 			rc = store_bulk_end(st, err);
@@ -1702,7 +1756,7 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 		rc = -1;
 	}
 	free(cerr);
-	if (rc != 0 && rj.opened)
+	if (rc != 0 && rj.opened && regular_file(rj.path))
 		unlink(rj.path);   /* nothing was imported: no half a list of refusals either */
 	else if (rep->refused && !o->dry_run)
 		rep->rejects_path = xstrdup(rj.path);

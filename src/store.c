@@ -95,7 +95,8 @@ static void set_sqlite_err(struct store *st, char **err, const char *what)
 	else if ((code & 0xff) == SQLITE_READONLY)
 		set_error(err, _("%s: the database file is read-only"), what);
 	else if ((code & 0xff) == SQLITE_FULL)
-		set_error(err, _("%s: the disk is full"), what);
+		set_error(err, _("%s: the disk is full: %s cannot grow; free some space and try again"), what,
+			  st->path);
 	else
 		set_error(err, "%s: %s", what, msg);
 }
@@ -249,6 +250,15 @@ static int pragma_int(struct store *st, const char *sql)
 	return v;
 }
 
+/* Whether the schema is already this program's latest, read without the write lock:
+ * a session opening beside an import (which holds that lock for minutes) reads its
+ * way in at once. */
+static bool schema_current(struct store *st)
+{
+	return pragma_int(st, "PRAGMA application_id") == SCHEMA_APPLICATION_ID &&
+	       pragma_int(st, "PRAGMA user_version") == schema_latest();
+}
+
 /* Brings the schema up to date inside one write transaction. */
 static int migrate(struct store *st, char **err)
 {
@@ -316,18 +326,69 @@ static int configure(struct store *st, char **err)
 			"PRAGMA temp_store = FILE;", err);
 }
 
+/* A big-endian 32-bit number of the file header. */
+static uint32_t header_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* True when the file's own header says it is another program's SQLite database:
+ * its application_id is not ours, and it is not an empty database (no tables on its
+ * first page). Read without SQLite, which would switch the file to WAL and leave
+ * -wal and -shm beside it before the schema could be looked at. */
+static bool foreign_sqlite_file(const char *path)
+{
+	unsigned char h[108];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return false;
+	ssize_t n = pread(fd, h, sizeof h, 0);
+	close(fd);
+	if (n < (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
+		return false;   /* empty, or not SQLite: SQLite itself explains (NOTADB) */
+	uint32_t app_id = header_u32(h + 68);
+	bool tables = h[100] != 0x0D || (h[103] << 8 | h[104]) != 0;  /* page 1: the schema table */
+	return app_id != SCHEMA_APPLICATION_ID && (app_id != 0 || tables);
+}
+
+/* A register whose permissions forbid writing (chmod 400) is refused before SQLite
+ * opens it: SQLite would create -wal and -shm with the file's mode, and a 0400 -shm
+ * left behind keeps the register unwritable after chmod 600. Root may write anyway,
+ * so the mode decides as well as access(). */
+static bool read_only_file(const char *path, const struct stat *sb)
+{
+	return !(sb->st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) || access(path, W_OK) != 0;
+}
+
+/* What must be true of an existing file before SQLite may touch it. */
+static int check_before_open(const char *path, char **err)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return 0;   /* a new register */
+	if (!S_ISREG(sb.st_mode)) {
+		set_error(err, "%s", _("not a regular file"));
+		return -1;
+	}
+	if (foreign_sqlite_file(path)) {
+		set_error(err, "%s", _("this file is an SQLite database of another program, not a shanzhi database"));
+		return -1;
+	}
+	if (read_only_file(path, &sb)) {
+		set_error(err, "%s", _("the database file is read-only (its permissions): make it writable "
+				       "(chmod 600) or work on a copy; nothing was changed"));
+		return -1;
+	}
+	return 0;
+}
+
 struct store *store_open(const char *path, char **err)
 {
 	if (!path || !*path) {
 		set_error(err, "%s", _("no database file given"));
 		return NULL;
 	}
-	struct stat sb;
-	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		set_error(err, "%s", _("not a regular file"));
-		return NULL;
-	}
-	if (create_private(path, err) != 0)
+	if (check_before_open(path, err) != 0 || create_private(path, err) != 0)
 		return NULL;
 	struct store *st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
@@ -340,11 +401,17 @@ struct store *store_open(const char *path, char **err)
 		store_close(st);
 		return NULL;
 	}
-	if (configure(st, err) != 0 || migrate(st, err) != 0) {
+	if (configure(st, err) != 0) {
 		store_close(st);
 		return NULL;
 	}
+	/* read in: a wait from here on is for a writer, not for a session that has the
+	 * file to itself, so open_notice would say the wrong thing */
 	st->opening = false;
+	if (!schema_current(st) && migrate(st, err) != 0) {
+		store_close(st);
+		return NULL;
+	}
 	return st;
 }
 

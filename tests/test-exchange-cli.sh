@@ -66,6 +66,31 @@ want="demo $(realpath "$tmp/out.csv") 300
 demo $(realpath "$tmp/full.xlsx") 300
 demo $(realpath "$tmp/stale.csv") 300"
 [ "$(unmasked_exports)" = "$want" ] || fail "unmasked exports in the audit log: $(unmasked_exports), want $want"
+# a full disk: a device node like /dev/full (every write fails with ENOSPC) of our
+# own, so that a program replacing or removing it harms nothing (a link to /dev/full
+# where nodes cannot be made). The export fails without saying it wrote its rows;
+# the import with its rejects file there fails and commits nothing.
+mknod "$tmp/full" c 1 7 2>/dev/null || ln -s /dev/full "$tmp/full"
+expect export-full 1 "$tmp/full" -- "$bin" --db "$demo" --operator demo export residents "$tmp/full"
+run=$((run + 1)); case $out in *已写入*) fail "export-full: a failed export said it wrote: $out" ;; esac
+run=$((run + 1)); [ -c "$tmp/full" ] || fail "export-full: the device was replaced"
+expect import-rejects-full 1 "$tmp/full" -- "$bin" --db "$tmp/full.db" import residents "$tmp/roster.csv" --rejects "$tmp/full"
+run=$((run + 1)); [ "$(count "$tmp/full.db")" -eq 0 ] || fail "import-rejects-full: $(count "$tmp/full.db") residents committed"
+run=$((run + 1)); [ -c "$tmp/full" ] || fail "import-rejects-full: the device was removed"
+
+# another program's SQLite file (in a rollback journal: opening it must not switch
+# it to WAL) is refused untouched; a read-only register too,
+# leaving nothing beside it that would keep it unwritable after chmod 600
+sqlite3 "$tmp/places.sqlite" "CREATE TABLE moz_places(id INTEGER PRIMARY KEY, url); INSERT INTO moz_places(url) VALUES ('https://example.org/');" >/dev/null
+cp "$tmp/places.sqlite" "$tmp/places.orig"
+expect foreign 1 "其他程序" -- "$bin" --db "$tmp/places.sqlite" search 龙
+run=$((run + 1)); cmp -s "$tmp/places.sqlite" "$tmp/places.orig" || fail "foreign: the file was changed"
+run=$((run + 1)); [ ! -e "$tmp/places.sqlite-wal" ] && [ ! -e "$tmp/places.sqlite-shm" ] || fail "foreign: -wal or -shm left beside it"
+chmod 400 "$db"
+expect read-only 1 "chmod 600" -- "$bin" --db "$db" search 龙
+run=$((run + 1)); [ ! -e "$db-wal" ] && [ ! -e "$db-shm" ] || fail "read-only: -wal or -shm left beside it"
+chmod 600 "$db"
+expect writable-again 0 "Imported 1 rows" -- "$bin" --lang en --db "$db" import residents "$data/roster-utf8-bom.csv" --map 证件号=id_number
 
 echo "$((run - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]

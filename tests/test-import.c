@@ -5,9 +5,14 @@
  * (.xlsx through export, .xls through Perl's Spreadsheet::WriteExcel), GBK exports
  * refused by name, masking, and round trips UTF-8 -> register -> GBK -> register ->
  * GB18030 -> register -> .xlsx -> register that leave every value identical. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <zip.h>
@@ -735,6 +740,168 @@ static void test_damaged_shared(void)
 	free(path);
 }
 
+/* Writes text to a file in the test's folder; its path. Caller frees. */
+static char *write_file(const char *name, const char *text)
+{
+	char *path = tmp_path(name);
+	FILE *f = fopen(path, "wb");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static long resident_count(struct store *st)
+{
+	char *n = query_text(st, "SELECT count(*) FROM resident");
+	long v = atol(n);
+	free(n);
+	return v;
+}
+
+/* A full disk of our own: a device node like /dev/full (every write fails with
+ * ENOSPC) in the test's folder, so that a program removing or replacing it harms
+ * nothing; a link to /dev/full where device nodes cannot be made. Caller frees. */
+static char *full_device(const char *name)
+{
+	char *path = tmp_path(name);
+	unlink(path);
+	if (mknod(path, S_IFCHR | 0600, makedev(1, 7)) != 0 && symlink("/dev/full", path) != 0)
+		fprintf(stderr, "%s: cannot make a full device\n", path);
+	return path;
+}
+
+static bool is_device(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && S_ISCHR(sb.st_mode);
+}
+
+/* The rejects file on a full disk: the import fails and nothing of it is
+ * committed, and the device is left in place. */
+static void test_rejects_disk_full(void)
+{
+	struct store *st = fresh_store("rejects-full.db");
+	char *path = fixture("roster-gbk.csv"), *full = full_device("full-rejects"), *err = NULL;
+	struct import_report rep;
+	CHECK(is_device(full));
+	CHECK_INT(run_import(st, path, NULL, false, full, &rep, &err), -1);
+	CHECK(err && strstr(err, full));
+	CHECK_INT(resident_count(st), 0);
+	CHECK_QUERY(st, "SELECT count(*) FROM household", "0");
+	CHECK_QUERY(st, "SELECT count(*) FROM audit WHERE action = 'bulk'", "0");
+	CHECK_INT(rep.imported, 0);
+	CHECK(is_device(full));
+	import_report_free(&rep);
+	free(err);
+	free(full);
+	free(path);
+	store_close(st);
+}
+
+/* An export that runs out of room (the file size limit, as a full disk) fails,
+ * leaves no file nor half of one, and never says it wrote its rows. In a child: the
+ * limit is the process's. */
+static void test_export_disk_full(struct store *demo)
+{
+	char *path = tmp_path("full-export.csv"), *part = tmp_path("full-export.csv.part");
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == 0) {
+		signal(SIGXFSZ, SIG_IGN);
+		struct rlimit lim = {.rlim_cur = 16384, .rlim_max = 16384};
+		setrlimit(RLIMIT_FSIZE, &lim);
+		struct export_report rep;
+		char *err = NULL;
+		int rc = run_export(demo, path, ENC_UTF8, false, NULL, &rep, &err);
+		char *text = export_report_text(&rep);
+		bool said = strstr(text, "已写入") != NULL;
+		_exit(rc != -1 ? 1 : !err ? 2 : said ? 3 : 0);
+	}
+	int status = -1;
+	waitpid(child, &status, 0);
+	CHECK(WIFEXITED(status));
+	CHECK_INT(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0);
+	CHECK(access(path, F_OK) != 0);
+	CHECK(access(part, F_OK) != 0);
+	/* and to a full device: written as it is, never replaced by a file */
+	char *full = full_device("full-out.csv");
+	struct export_report rep;
+	char *err = NULL;
+	CHECK_INT(run_export(demo, full, ENC_UTF8, false, NULL, &rep, &err), -1);
+	CHECK(err && strstr(err, full));
+	char *text = export_report_text(&rep);
+	CHECK(text && !strstr(text, "已写入"));
+	CHECK(is_device(full));
+	free(text);
+	free(err);
+	export_report_free(&rep);
+	free(full);
+	free(part);
+	free(path);
+}
+
+/* The register's disk full half-way through the rows (SQLite's own limit on the
+ * file's pages): the message says the disk is full and names the register, and
+ * nothing is imported. */
+static void test_register_disk_full(void)
+{
+	struct store *st = fresh_store("register-full.db");
+	struct strbuf csv = {0};
+	sb_append(&csv, "姓名,性别,出生日期,备注\n");
+	for (int i = 0; i < 2000; i++)
+		sb_appendf(&csv, "张伟,男,1980-01-01,%0200d\n", i);
+	char *path = write_file("register-full.csv", csv.s);
+	sb_free(&csv);
+	char *pages = query_text(st, "PRAGMA page_count");
+	char *sql = xasprintf("PRAGMA max_page_count = %ld", atol(pages) + 20);
+	free(pages);
+	sqlite3_exec(store_db(st), sql, NULL, NULL, NULL);
+	free(sql);
+	char *err = NULL;
+	struct import_report rep;
+	CHECK_INT(run_import(st, path, NULL, false, NULL, &rep, &err), -1);
+	CHECK(err && strstr(err, "磁盘已满") && strstr(err, store_path(st)));
+	CHECK_INT(resident_count(st), 0);
+	import_report_free(&rep);
+	free(err);
+	free(path);
+	store_close(st);
+}
+
+/* Excel's text marker ' is taken off ID and phone numbers only: a name, an address or
+ * a note that starts with ' keeps it. A tab in a cell refuses the row, naming the
+ * line and the column, instead of becoming a space without a word. */
+static void test_marker_and_tab(void)
+{
+	struct store *st = fresh_store("marker.db");
+	char *path = write_file("marker.csv",
+				"户号,姓名,公民身份号码,联系电话,家庭住址,备注\n"
+				"9201,阿依古丽,'520111198505050920,'13700001234,'老屋,'待核实\n"
+				"9202,张\t三,520111197003120111,,青岩镇,\n"
+				"9203,李四,520111197205200224,,青岩镇,在外\t务工\n");
+	char *rejects = tmp_path("marker.rejects.csv"), *err = NULL;
+	struct import_report rep;
+	CHECK_INT(run_import(st, path, NULL, false, rejects, &rep, &err), 0);
+	CHECK_INT(rep.imported, 1);
+	CHECK_INT(rep.refused, 2);
+	CHECK_QUERY(st, "SELECT id_number || ' ' || phone || ' ' || notes FROM resident WHERE name = '阿依古丽'",
+		    "520111198505050920 13700001234 '待核实");
+	CHECK_QUERY(st, "SELECT address FROM household WHERE hh_no = '9201'", "'老屋");
+	CHECK_QUERY(st, "SELECT count(*) FROM resident WHERE name LIKE '张%'", "0");
+	CHECK(rep.problems && strstr(rep.problems, "第 3 行：") && strstr(rep.problems, "姓名") &&
+	      strstr(rep.problems, "制表符"));
+	CHECK(rep.problems && strstr(rep.problems, "第 4 行：") && strstr(rep.problems, "备注：") &&
+	      strstr(rep.problems, "制表符"));
+	char *rej = read_decoded(rejects, ENC_UTF8);
+	CHECK(rej && strstr(rej, "张\t三") && strstr(rej, "制表符"));
+	free(rej);
+	import_report_free(&rep);
+	free(err);
+	free(rejects);
+	free(path);
+	store_close(st);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -764,12 +931,16 @@ int main(void)
 	test_xls();
 	test_shared_strings();
 	test_damaged_shared();
+	test_rejects_disk_full();
+	test_register_disk_full();
+	test_marker_and_tab();
 	struct store *demo = fresh_store("demo.db");
 	char *err = NULL;
 	if (demo_create(demo, 2000, 20261126, 0, &err) != 0)
 		fprintf(stderr, "demo: %s\n", err ? err : "?");
 	free(err);
 	test_export(demo);
+	test_export_disk_full(demo);
 	test_round_trips(demo);
 	store_close(demo);
 

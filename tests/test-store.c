@@ -1,6 +1,7 @@
 /* Tests of the store: migrations, file mode, the audited write path, transactions,
  * SQL functions and the integrity check, on a temporary database file. */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -753,7 +754,7 @@ static const char *notes_column(int n)
 }
 
 /* Clerk processes save one resident at once. Five, each on a field of its own: the
- * last save of each is there. Eight All on one field: no save wrote over a value it had
+ * last save of each is there. Eight, all on one field: no save wrote over a value it had
  * not loaded; each audit entry's before is the after of the entry before it. */
 static void test_concurrent_clerks(void)
 {
@@ -860,6 +861,167 @@ static void test_at_commit(struct store *st)
 	free(err);
 }
 
+/* The whole of a file, or NULL. Caller frees. */
+static char *file_bytes(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct strbuf sb = {0};
+	char buf[4096];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		sb_append_n(&sb, buf, n);
+	fclose(f);
+	*len = sb.len;
+	return sb_take(&sb);
+}
+
+/* True when path-SUFFIX exists. */
+static bool beside(const char *path, const char *suffix)
+{
+	char *p = xasprintf("%s%s", path, suffix);
+	bool there = access(p, F_OK) == 0;
+	free(p);
+	return there;
+}
+
+/* Another program's SQLite file (a Firefox places.sqlite: WAL, tables, no
+ * application_id; or one in a rollback journal) is refused byte for byte untouched,
+ * with nothing left beside it. */
+static void test_foreign_untouched(void)
+{
+	static const char *const modes[] = {"DELETE", "WAL"};
+	for (size_t m = 0; m < ARRAY_LEN(modes); m++) {
+		char *path = db_path(m ? "places.sqlite" : "photos.db");
+		sqlite3 *db;
+		sqlite3_open(path, &db);
+		char *sql = xasprintf("PRAGMA journal_mode = %s; CREATE TABLE moz_places(id INTEGER PRIMARY KEY, url);"
+				      "INSERT INTO moz_places(url) VALUES ('https://example.org/')", modes[m]);
+		sqlite3_exec(db, sql, NULL, NULL, NULL);
+		free(sql);
+		sqlite3_close(db);
+		size_t before_len = 0, after_len = 0;
+		char *before = file_bytes(path, &before_len);
+		char *err = NULL;
+		struct store *st = store_open(path, &err);
+		CHECK(st == NULL);
+		CHECK(err && strstr(err, "another program"));
+		store_close(st);
+		char *after = file_bytes(path, &after_len);
+		CHECK(before && after && before_len == after_len && memcmp(before, after, before_len) == 0);
+		CHECK(!beside(path, "-wal") && !beside(path, "-shm") && !beside(path, "-journal"));
+		free(before);
+		free(after);
+		free(err);
+		free(path);
+	}
+}
+
+/* A register made read-only (chmod 400) is refused with a clear message and nothing
+ * is created beside it, so that after chmod 600 it opens and takes writes again. */
+static void test_read_only_register(void)
+{
+	char *path = db_path("readonly.db");
+	char *err = NULL;
+	struct store *st = store_open(path, &err);
+	store_set_operator(st, "clerk", &err);
+	add_resident(st, "只读前", NULL);
+	store_close(st);
+	CHECK(chmod(path, 0400) == 0);
+	st = store_open(path, &err);
+	CHECK(st == NULL);
+	CHECK(err && strstr(err, "read-only") && strstr(err, "chmod 600"));
+	store_close(st);
+	CHECK(!beside(path, "-wal") && !beside(path, "-shm") && !beside(path, "-journal"));
+	free(err);
+	err = NULL;
+	CHECK(chmod(path, 0600) == 0);
+	st = store_open(path, &err);
+	CHECK(st != NULL);
+	if (st) {
+		CHECK(store_set_operator(st, "clerk", &err) == 0);
+		CHECK(add_resident(st, "只读后", NULL) > 0);
+		CHECK_INT(query_int(st, "SELECT count(*) FROM resident", 0), 2);
+	}
+	CHECK_STR(err, NULL);
+	store_close(st);
+	free(err);
+	free(path);
+}
+
+static bool notice_told;
+static void note_notice(void)
+{
+	notice_told = true;
+}
+
+/* A bulk load beside an open session (the screen) holds the write lock for its whole
+ * length: a session opened meanwhile must open and read at once, without being told
+ * that the load has the file to itself. The opening runs in a child that an alarm
+ * stops after 3 s. */
+static void test_open_beside_load(void)
+{
+	char *path = db_path("beside.db");
+	char *err = NULL;
+	struct store *screen = store_open(path, &err);
+	store_set_operator(screen, "demo", &err);
+	add_resident(screen, "早先", NULL);
+	struct store *loader = store_open(path, &err);
+	store_set_operator(loader, "demo", &err);
+	CHECK(store_bulk_begin(loader, "并行载入", &err) == 0);
+	add_many(loader, 2000);
+	fflush(NULL);
+	pid_t child = fork();
+	if (child == 0) {
+		alarm(3);
+		store_set_open_notice(note_notice);
+		char *cerr = NULL;
+		struct store *late = store_open(path, &cerr);
+		bool ok = late && store_set_operator(late, "demo", &cerr) == 0 &&
+			  query_int(late, "SELECT count(*) FROM resident", 0) == 1;
+		store_close(late);
+		_exit(!ok ? 1 : notice_told ? 2 : 0);
+	}
+	int status = -1;
+	waitpid(child, &status, 0);
+	CHECK(WIFEXITED(status));                            /* not stopped by the alarm */
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(store_bulk_end(loader, &err) == 0);
+	CHECK_INT(query_int(screen, "SELECT count(*) FROM resident", 0), 2001);
+	store_close(loader);
+	store_close(screen);
+	free(err);
+	free(path);
+}
+
+/* A full disk under the register (here SQLite's own limit on the file's pages) is
+ * named as a full disk, with the file. */
+static void test_disk_full(void)
+{
+	char *path = db_path("full.db");
+	char *err = NULL;
+	struct store *st = store_open(path, &err);
+	store_set_operator(st, "demo", &err);
+	long long pages = query_int(st, "PRAGMA page_count", 0);
+	char *sql = xasprintf("PRAGMA max_page_count = %lld", pages + 2);
+	sqlite3_exec(store_db(st), sql, NULL, NULL, NULL);
+	free(sql);
+	char notes[3000];
+	memset(notes, 'x', sizeof notes - 1);
+	notes[sizeof notes - 1] = '\0';
+	int rc = 0;
+	for (int i = 0; i < 50 && rc == 0; i++) {
+		struct store_field f[] = {{"name", "满盘"}, {"notes", notes}, {"form_version", "1"}};
+		rc = store_insert(st, "resident", f, ARRAY_LEN(f), NULL, &err);
+	}
+	CHECK_INT(rc, -1);
+	CHECK(err && strstr(err, "the disk is full") && strstr(err, path));
+	store_close(st);
+	free(err);
+	free(path);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -891,6 +1053,10 @@ int main(void)
 	test_bulk_journal();
 	test_writers_queue();
 	test_concurrent_clerks();
+	test_foreign_untouched();
+	test_read_only_register();
+	test_open_beside_load();
+	test_disk_full();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", dir);
