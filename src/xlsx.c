@@ -607,16 +607,18 @@ static bool xlsx_cell(struct sheet_parser *r, long rownum, char **err)
 	bool too_long = false;
 	char *v = col >= 0 && col < XLSX_MAX_COLS ? read_cell(r, type, &broken, &too_long) : NULL;
 	free(type);
+	if (v)
+		row_set(r, (size_t)col, v);
+	bool ok = v && !too_long && r->text <= ROW_TEXT_MAX;
 	char *q = quoted_ref(ref);
 	if (col < 0 || col >= XLSX_MAX_COLS)
 		*err = bad_column_message(r, rownum, ref);
 	else if (!v)
 		*err = xasprintf(_("%s: row %ld, cell %s: its text (shared string %s) is not in "
 				   "the workbook; the file is damaged"), r->path, rownum, q, broken);
-	else if (row_set(r, (size_t)col, v), too_long || r->text > ROW_TEXT_MAX)
+	else if (!ok)
 		*err = xasprintf(_("%s: row %ld, cell %s: the row holds more than %u KiB of text, more than any "
 				   "roster row: the workbook is refused"), r->path, rownum, q, ROW_TEXT_MAX >> 10);
-	bool ok = col >= 0 && col < XLSX_MAX_COLS && v && !too_long && r->text <= ROW_TEXT_MAX;
 	free(q);
 	free(broken);
 	free(ref);
