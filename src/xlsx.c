@@ -38,11 +38,11 @@
 #define XLSX_MAX_ROWS 1048576
 #define XLSX_MAX_COLS 16384
 
-/* What a zip member may inflate to, counted as it is read. A 1,048,576-row roster of
- * the 22 columns export writes, saved by Excel with shared strings, has a worksheet
- * of about 670 MB and shared strings of about 110 MB (measured on 100,000 rows: 64
- * and 10 MB): the caps take Excel's largest roster with room to spare and stop a
- * 1 MB file that inflates to 10 GB. The workbook and its relationships list sheets
+/* What a zip member may inflate to, counted as it is read. A roster of the 22
+ * columns export writes, saved with shared strings as Excel does, measured 64 MB of
+ * worksheet and 10 MB of shared strings for 100,000 rows: Excel's 1,048,576 rows
+ * come to about 670 and 105 MB. The caps take that largest roster with room to spare
+ * and stop a 1 MB file that inflates to 10 GB. The workbook and its relationships list sheets
  * only. Parsing is streamed, so the cap bounds the time, not the memory. */
 #define SHEET_PART_MAX (1024ull << 20)
 #define SHARED_PART_MAX (256ull << 20)
@@ -57,8 +57,8 @@
 #define ROW_TEXT_MAX (64u << 10)
 /* The child's limits: CPU time for Excel's largest roster with room to spare; the
  * longest silence (the child reports while it loads shared strings); address space
- * beyond what the fork inherits (FreeXL holds a whole .xls: 65,536 rows of a roster
- * take it about 40 MiB; an .xlsx needs a few MiB). */
+ * beyond what the fork inherits: FreeXL holds a whole .xls (at most 65,536 rows) in
+ * memory, an .xlsx needs a few MiB; a runaway stops here, not at the machine's end. */
 #define CHILD_CPU_SECONDS 300
 #define CHILD_IDLE_SECONDS 30
 #define CHILD_MEMORY (256u << 20)
