@@ -19,7 +19,8 @@ enum sheet_kind { SHEET_XLSX, SHEET_XLS };
 
 struct sheet_reader;
 
-/* Opens the first worksheet of an .xlsx or .xls file. NULL with *err. */
+/* Opens the first worksheet of an .xlsx or .xls file, parsed in a child process with
+ * limits on its time and memory (see xlsx.c). NULL with *err. */
 struct sheet_reader *sheet_open(const char *path, enum sheet_kind kind, char **err);
 /* 1 with a row, 0 at the end, -1 with *err. Fields are valid until the next call. */
 int sheet_read(struct sheet_reader *r, struct csv_row *row, char **err);
@@ -27,6 +28,9 @@ void sheet_close(struct sheet_reader *r);
 /* How many bytes of a workbook's shared strings are kept in memory before the table
  * moves to a temporary file (4 MiB unless changed; tests make it small). */
 void sheet_set_shared_memory_max(size_t bytes);
+/* Parses workbooks in this process instead of a child: for the libFuzzer target,
+ * whose coverage is of this process only. */
+void sheet_set_in_process(bool yes);
 
 /* True when path ends in .xlsx / .xls (any case). */
 bool sheet_is_xlsx(const char *path);

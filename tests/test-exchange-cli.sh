@@ -92,5 +92,30 @@ run=$((run + 1)); [ ! -e "$db-wal" ] && [ ! -e "$db-shm" ] || fail "read-only: -
 chmod 600 "$db"
 expect writable-again 0 "Imported 1 rows" -- "$bin" --lang en --db "$db" import residents "$data/roster-utf8-bom.csv" --map 证件号=id_number
 
+# hostile workbooks, read in a child process: an .xls that FreeXL 1.0.6 reads out of
+# bounds (ASan: stack-buffer-underflow in xls_open) and a cell reference of twenty
+# letters (UBSan: the column number overflowed) are refused with shanzhi's own message
+perl -Mutf8 -MSpreadsheet::WriteExcel -e 'my $b = Spreadsheet::WriteExcel->new($ARGV[0]) or exit 1;
+my $s = $b->add_worksheet(); $s->write_row(0, 0, ["姓名", "公民身份号码", "户号", "与户主关系", "出生日期"]);
+$s->write_string(1, 0, "杨秀"); $s->write_string(1, 1, "520111199001010022"); $s->write_string(1, 2, "9401");
+$s->write_string(1, 3, "户主"); $s->write_string(2, 0, "杨明"); $s->write_number(2, 1, 520111199202020031);
+$s->write_string(2, 2, "9401"); $s->write_string(2, 3, "子"); $b->close();' "$tmp/base.xls"
+python3 - "$tmp/base.xls" "$tmp/mutated.xls" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[3956], b[4801] = 0xff, 0x7f
+open(sys.argv[2], "wb").write(b)
+PY
+expect mutated-xls 1 "mutated.xls: $tmp/mutated.xls：" -- "$bin" --db "$tmp/h.db" import residents "$tmp/mutated.xls"
+python3 - "$tmp/long-ref.xlsx" <<'PY'
+import sys, zipfile
+ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{ns}"><sheetData><row r="1"><c r="A1" t="inlineStr">'
+               '<is><t>姓名</t></is></c></row><row r="2"><c r="AAAAAAAAAAAAAAAAAAAA2" t="inlineStr"><is><t>龙发利</t>'
+               '</is></c></row></sheetData></worksheet>')
+PY
+expect long-cell-ref 1 "第 2 行：单元格引用 AAAAAAAAAAAAAAAAAAAA2" -- "$bin" --db "$tmp/h.db" import residents "$tmp/long-ref.xlsx"
+
 echo "$((run - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]
