@@ -264,8 +264,9 @@ static int migrate(struct store *st, char **err)
 		rc = -1;
 	} else if (version < schema_latest()) {
 		rc = schema_migrate(st->db, version, err);
-		/* entries written before the hash chain existed are sealed once */
-		if (rc == 0 && version > 0)
+		/* entries written before the hash chain existed are sealed once; a file
+		 * claiming an older schema than its chain is never re-hashed */
+		if (rc == 0 && version > 0 && version < SCHEMA_CHAIN_VERSION)
 			rc = audit_seal_legacy(st->db, err);
 	}
 	if (rc == 0 && exec_sql(st, "COMMIT", err) == 0)
@@ -1342,15 +1343,93 @@ static void check_audited(struct store *st, struct check_report *r, const char *
 	report_kind_end(r);
 }
 
+/* SQL listing the rows of table whose latest audited value of a column is not the
+ * value the row holds now (or whose row is gone): id, column, entry, the row missing. */
+static char *drift_sql(const char *table, const struct table_info *ti)
+{
+	struct strbuf sb = {0};
+	sb_append(&sb, "WITH latest AS (SELECT a.row_id AS id, j.key AS col, j.value AS v, max(a.id) AS entry"
+		       " FROM audit a, json_each(a.after) j WHERE a.tbl = ?1 AND a.action IN ('insert', 'update')"
+		       " AND a.after IS NOT NULL GROUP BY a.row_id, j.key)"
+		       " SELECT l.id, l.col, l.entry, t.id IS NULL FROM latest l");
+	sb_appendf(&sb, " LEFT JOIN \"%s\" t ON t.id = l.id WHERE t.id IS NULL OR CASE l.col", table);
+	for (size_t i = 0; i < ti->n; i++)
+		sb_appendf(&sb, " WHEN '%s' THEN t.\"%s\" IS NOT l.v", ti->cols[i], ti->cols[i]);
+	sb_append(&sb, " ELSE 1 END ORDER BY l.id, l.col");
+	return sb_take(&sb);
+}
+
+/* Every row's values are the ones its audit entries left (insert, then updates): a
+ * value changed, or a row removed, with the sqlite3 shell shows here. Bulk-loaded
+ * rows are compared from their first audited update on. */
+static void check_drift(struct store *st, struct check_report *r, const char *table)
+{
+	const struct table_info *ti = table_columns(st, table, NULL);
+	if (!ti)
+		return;
+	char *sql = drift_sql(table, ti);
+	sqlite3_stmt *stmt = check_prepare(st, r, sql);
+	free(sql);
+	if (stmt)
+		sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	int64_t gone = 0;
+	while (stmt && check_step(st, r, stmt)) {
+		long long id = sqlite3_column_int64(stmt, 0);
+		if (sqlite3_column_int(stmt, 3) && id != gone)
+			report_line(r, _("%s %lld: in the audit log but no longer in the register: removed without an audit entry"),
+				    table, id);
+		else if (!sqlite3_column_int(stmt, 3))
+			report_line(r, _("%s %lld %s: differs from its last audit entry (%lld): changed without an audit entry"),
+				    table, id, col_text(stmt, 1), (long long)sqlite3_column_int64(stmt, 2));
+		if (sqlite3_column_int(stmt, 3))
+			gone = id;
+	}
+	sqlite3_finalize(stmt);
+	report_kind_end(r);
+}
+
+/* The tables the write path audits: every table with rows of its own (an id), but
+ * the log itself, drafts and what triggers keep (search keys, tallies). */
+static char **audited_tables(struct store *st, size_t *n)
+{
+	sqlite3_stmt *stmt = NULL;
+	char **names = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT name FROM sqlite_schema s WHERE type = 'table'"
+			       " AND name NOT IN ('audit', 'draft', 'resident_key') AND name NOT LIKE 'sqlite%'"
+			       " AND EXISTS (SELECT 1 FROM pragma_table_info(s.name) WHERE name = 'id' AND pk = 1)"
+			       " ORDER BY name", -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		names = xrealloc(names, (*n + 1) * sizeof *names);
+		names[(*n)++] = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	}
+	sqlite3_finalize(stmt);
+	return names;
+}
+
+/* The register against its audit log, table by table. */
+static void check_rows_audited(struct store *st, struct check_report *r)
+{
+	size_t n;
+	char **tables = audited_tables(st, &n);
+	for (size_t i = 0; i < n; i++) {
+		check_audited(st, r, tables[i]);
+		check_drift(st, r, tables[i]);
+		free(tables[i]);
+	}
+	free(tables);
+}
+
 int store_check(struct store *st, char **report)
 {
 	struct check_report r = {0};
 	check_sqlite(st, &r);
+	r.problems += schema_compare(st->db, &r.sb);
 	check_id_numbers(st, &r);
 	check_heads(st, &r);
 	check_search_keys(st, &r);
-	check_audited(st, &r, "resident");
-	check_audited(st, &r, "household");
+	check_rows_audited(st, &r);
 	if (audit_verify(st->db, &r.sb))
 		r.problems++;
 	if (report)
