@@ -45,13 +45,17 @@ int audit_event(struct store *st, const char *tbl, int64_t row_id, const char *a
 #define AUDIT_ANCHOR_SHORT 16
 /* The chain's head: its last entry's id and hash (0 and 64 zeros when empty). 0 or -1. */
 int audit_head(sqlite3 *db, int64_t *id, char hash[SHA256_HEX]);
-/* The anchor line printed on documents and beside backups, "审计链 #1234 3fa9c2d1e0b4a7f6"
- * (the head's id and the first AUDIT_ANCHOR_SHORT hex digits of its hash). Caller frees;
- * NULL when the log cannot be read. */
-char *audit_anchor_line(sqlite3 *db);
+/* The anchor line printed on documents and beside backups, "审计链 #1234 3fa9c2d1e0b4a7f6":
+ * the head's id and the first digits (AUDIT_ANCHOR_SHORT on paper, 64 beside a
+ * backup) of its hash. Caller frees; NULL when the log cannot be read. */
+char *audit_anchor_line(sqlite3 *db, int digits);
 /* Finds an anchor in text: "N:HEX", or "#N HEX" anywhere (a footer or sidecar line),
  * HEX being 16 to 64 hex digits, copied to hex. 0, or -1 when there is none. */
 int audit_anchor_parse(const char *text, int64_t *id, char hex[SHA256_HEX]);
+/* An anchor from a command line: "N:HASH", a text file holding an anchor line (a
+ * printout, a backup's .anchor file), or a backup of the register (its head). 0, or
+ * -1 with *err. */
+int audit_anchor_read(const char *arg, int64_t *id, char hex[SHA256_HEX], char **err);
 /* Whether entry id is still in the log with a hash beginning with hex: a log ending
  * before it (truncated), a missing entry or another hash (rewritten) is described in
  * one line appended to *report. The chain from it to the head is audit_verify's.

@@ -94,13 +94,13 @@ int audit_head(sqlite3 *db, int64_t *id, char hash[SHA256_HEX])
 	return chain_head(db, id, hash) == SQLITE_OK ? 0 : -1;
 }
 
-char *audit_anchor_line(sqlite3 *db)
+char *audit_anchor_line(sqlite3 *db, int digits)
 {
 	int64_t id;
 	char hash[SHA256_HEX];
 	if (audit_head(db, &id, hash) != 0)
 		return NULL;
-	return xasprintf("%s #%lld %.*s", _("audit chain"), (long long)id, AUDIT_ANCHOR_SHORT, hash);
+	return xasprintf("%s #%lld %.*s", _("audit chain"), (long long)id, digits, hash);
 }
 
 /* Length of the run of lowercase hex digits at s. */
@@ -140,6 +140,49 @@ int audit_anchor_parse(const char *text, int64_t *id, char hex[SHA256_HEX])
 		if (anchor_at(p + 1, ' ', id, hex))
 			return 0;
 	return -1;
+}
+
+/* The head of the audit log of another register file (a backup), opened read-only. */
+static int anchor_of_database(const char *path, int64_t *id, char hex[SHA256_HEX])
+{
+	sqlite3 *db = NULL;
+	int rc = -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+		rc = audit_head(db, id, hex);
+	sqlite3_close(db);
+	return rc == 0 && *id > 0 ? 0 : -1;
+}
+
+/* The first 64 KiB of a file, NUL-terminated; *n gets the byte count. NULL when unreadable. */
+static char *file_start(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = xmalloc(65537);
+	*n = fread(buf, 1, 65536, f);
+	buf[*n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+int audit_anchor_read(const char *arg, int64_t *id, char hex[SHA256_HEX], char **err)
+{
+	if (audit_anchor_parse(arg, id, hex) == 0 && strchr(arg, ':'))
+		return 0;
+	size_t n;
+	char *text = file_start(arg, &n);
+	int rc = -1;
+	if (!text)
+		set_error(err, _("--anchor %s: neither ENTRY:HASH nor a readable file"), arg);
+	else if (n >= 16 && memcmp(text, "SQLite format 3", 16) == 0)
+		rc = anchor_of_database(arg, id, hex);
+	else
+		rc = audit_anchor_parse(text, id, hex);
+	if (rc != 0 && text)
+		set_error(err, _("%s: holds no audit chain anchor (a line such as \"#1234 3fa9c2d1e0b4a7f6\")"), arg);
+	free(text);
+	return rc;
 }
 
 int audit_verify_anchor(sqlite3 *db, int64_t id, const char *hex, struct strbuf *report)
