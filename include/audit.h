@@ -49,6 +49,9 @@ int audit_head(sqlite3 *db, int64_t *id, char hash[SHA256_HEX]);
  * the head's id and the first digits (AUDIT_ANCHOR_SHORT on paper, 64 beside a
  * backup) of its hash. Caller frees; NULL when the log cannot be read. */
 char *audit_anchor_line(sqlite3 *db, int digits);
+/* Ends a printed document (receipt, agreement, record, notice) with a blank line and
+ * its anchor line: the paper then vouches for the log as it stood (check --anchor). */
+void audit_footer(sqlite3 *db, struct strbuf *doc);
 /* Finds an anchor in text: "N:HEX", or "#N HEX" anywhere (a footer or sidecar line),
  * HEX being 16 to 64 hex digits, copied to hex. 0, or -1 when there is none. */
 int audit_anchor_parse(const char *text, int64_t *id, char hex[SHA256_HEX]);

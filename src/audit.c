@@ -103,6 +103,14 @@ char *audit_anchor_line(sqlite3 *db, int digits)
 	return xasprintf("%s #%lld %.*s", _("audit chain"), (long long)id, digits, hash);
 }
 
+void audit_footer(sqlite3 *db, struct strbuf *doc)
+{
+	char *line = audit_anchor_line(db, AUDIT_ANCHOR_SHORT);
+	if (line)
+		sb_appendf(doc, "\n%s\n", line);
+	free(line);
+}
+
 /* Length of the run of lowercase hex digits at s. */
 static size_t hex_run(const char *s)
 {
