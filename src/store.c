@@ -1388,6 +1388,71 @@ static void check_drift(struct store *st, struct check_report *r, const char *ta
 	report_kind_end(r);
 }
 
+/* Columns the program writes outside the audited path, on purpose: the sign-in
+ * bookkeeping of auth.c (a password's hash never reaches the log). */
+static const char *const unaudited_columns[] = {
+	"operator.password_hash", "operator.failed_attempts", "operator.locked_until", "operator.last_signin_at",
+};
+
+/* Whether table.col is kept outside the audit log, or by the store itself. */
+static bool unaudited_column(const char *table, const char *col)
+{
+	if (strcmp(col, "id") == 0 || strcmp(col, "created_at") == 0 || strcmp(col, "updated_at") == 0)
+		return true;
+	size_t tn = strlen(table);
+	for (size_t i = 0; i < ARRAY_LEN(unaudited_columns); i++)
+		if (strncmp(unaudited_columns[i], table, tn) == 0 && unaudited_columns[i][tn] == '.' &&
+		    strcmp(unaudited_columns[i] + tn + 1, col) == 0)
+			return true;
+	return false;
+}
+
+/* SQL listing the columns of rows inserted through the write path that no entry of
+ * theirs ever named, yet that no longer hold their default: id, column. */
+static char *unwritten_sql(struct store *st, const char *table)
+{
+	sqlite3_stmt *cols = NULL;
+	struct strbuf cases = {0};
+	if (sqlite3_prepare_v2(st->db, "SELECT name, dflt_value FROM pragma_table_info(?1)", -1, &cols, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(cols, 1, table, -1, SQLITE_STATIC);
+	while (sqlite3_step(cols) == SQLITE_ROW) {
+		const char *col = col_text(cols, 0), *dflt = col_text(cols, 1);
+		/* a default of the moment (CURRENT_TIMESTAMP) is no fixed value to compare */
+		if (unaudited_column(table, col) || strncmp(dflt, "CURRENT_", 8) == 0)
+			continue;
+		sb_appendf(&cases, " WHEN '%s' THEN t.\"%s\" IS NOT (%s)", col, col, *dflt ? dflt : "NULL");
+	}
+	sqlite3_finalize(cols);
+	if (!cases.len)
+		return NULL;
+	char *sql = xasprintf("WITH named AS (SELECT a.row_id AS id, j.key AS col FROM audit a, json_each(a.after) j"
+			      " WHERE a.tbl = ?1 AND a.action IN ('insert', 'update') GROUP BY 1, 2)"
+			      " SELECT t.id, c.name FROM audit i JOIN \"%s\" t ON t.id = i.row_id, pragma_table_info(?1) c"
+			      " WHERE i.tbl = ?1 AND i.action = 'insert'"
+			      " AND NOT EXISTS (SELECT 1 FROM named n WHERE n.id = t.id AND n.col = c.name)"
+			      " AND CASE c.name%s ELSE 0 END ORDER BY t.id, c.name", table, cases.s);
+	sb_free(&cases);
+	return sql;
+}
+
+/* A column no entry of its row ever wrote still holds its default: notes added with
+ * the sqlite3 shell to a resident saved without any, or a row's only update lost
+ * from the end of the log. */
+static void check_unwritten(struct store *st, struct check_report *r, const char *table)
+{
+	char *sql = unwritten_sql(st, table);
+	sqlite3_stmt *stmt = sql ? check_prepare(st, r, sql) : NULL;
+	free(sql);
+	if (stmt)
+		sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	while (stmt && check_step(st, r, stmt))
+		report_line(r, _("%s %lld %s: set, but no audit entry of this row ever wrote it: changed without an audit entry"),
+			    table, (long long)sqlite3_column_int64(stmt, 0), col_text(stmt, 1));
+	sqlite3_finalize(stmt);
+	report_kind_end(r);
+}
+
 /* The tables the write path audits: every table with rows of its own (an id), but
  * the log itself, drafts and what triggers keep (search keys, tallies). */
 static char **audited_tables(struct store *st, size_t *n)
@@ -1416,6 +1481,7 @@ static void check_rows_audited(struct store *st, struct check_report *r)
 	for (size_t i = 0; i < n; i++) {
 		check_audited(st, r, tables[i]);
 		check_drift(st, r, tables[i]);
+		check_unwritten(st, r, tables[i]);
 		free(tables[i]);
 	}
 	free(tables);
