@@ -41,11 +41,35 @@ int audit_append(sqlite3 *db, struct audit_entry *e, int *sqlite_rc);
  * touched, so that the history screen lists it. 0, or -1 with *err. */
 int audit_event(struct store *st, const char *tbl, int64_t row_id, const char *action,
 		const char *after, const char *reason, char **err);
+/* Hex digits of the head's hash on printed documents: 64 bits, beyond forging. */
+#define AUDIT_ANCHOR_SHORT 16
+/* The chain's head: its last entry's id and hash (0 and 64 zeros when empty). 0 or -1. */
+int audit_head(sqlite3 *db, int64_t *id, char hash[SHA256_HEX]);
+/* The anchor line printed on documents and beside backups, "审计链 #1234 3fa9c2d1e0b4a7f6":
+ * the head's id and the first digits (AUDIT_ANCHOR_SHORT on paper, 64 beside a
+ * backup) of its hash. Caller frees; NULL when the log cannot be read. */
+char *audit_anchor_line(sqlite3 *db, int digits);
+/* Ends a printed document (receipt, agreement, record, notice) with a blank line and
+ * its anchor line: the paper then vouches for the log as it stood (check --anchor). */
+void audit_footer(sqlite3 *db, struct strbuf *doc);
+/* Finds an anchor in text: "N:HEX", or "#N HEX" anywhere (a footer or sidecar line),
+ * HEX being 16 to 64 hex digits, copied to hex. 0, or -1 when there is none. */
+int audit_anchor_parse(const char *text, int64_t *id, char hex[SHA256_HEX]);
+/* An anchor from a command line: "N:HASH", a text file holding an anchor line (a
+ * printout, a backup's .anchor file), or a backup of the register (its head). 0, or
+ * -1 with *err. */
+int audit_anchor_read(const char *arg, int64_t *id, char hex[SHA256_HEX], char **err);
+/* Whether entry id is still in the log with a hash beginning with hex: a log ending
+ * before it (truncated), a missing entry or another hash (rewritten) is described in
+ * one line appended to *report. The chain from it to the head is audit_verify's.
+ * Returns 0 when it holds, else 1. */
+int audit_verify_anchor(sqlite3 *db, int64_t id, const char *hex, struct strbuf *report);
 /* Walks the chain; the first entry that does not fit is described in one line
  * appended to *report. Returns 0 when the chain holds, else 1. */
 int audit_verify(sqlite3 *db, struct strbuf *report);
 /* Hashes entries written before the chain existed (an older database), in id order,
- * inside the caller's transaction. 0, or -1 with *err. */
+ * inside the caller's transaction; a log in which any entry has a hash is left as it
+ * is (check reports its unhashed entries). 0, or -1 with *err. */
 int audit_seal_legacy(sqlite3 *db, char **err);
 
 #endif

@@ -19,8 +19,12 @@
 struct store;
 struct cli_opts;
 
-/* Copies the database into dest (replaced when it exists). 0, or -1 with *err. */
+/* Copies the database into dest (replaced when it exists), and the copy's audit
+ * chain anchor into dest.anchor. 0, or -1 with *err. */
 int backup_make(struct store *st, const char *dest, char **err);
+/* The anchor line of the backup at path, its full head hash (audit.h); caller frees,
+ * NULL when it cannot be read. */
+char *backup_anchor(const char *path);
 /* Checks that path holds a sound shanzhi database; -1 with *err saying what is wrong. */
 int backup_verify(const char *path, char **err);
 /* Replaces the database at db_path with the backup at src after checking it; the

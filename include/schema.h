@@ -11,11 +11,21 @@
 /* PRAGMA application_id of a shanzhi database ("SZHZ"). */
 #define SCHEMA_APPLICATION_ID 0x535a485a
 
+/* The first schema version with the audit hash chain (auth_schema_v1, step 4). */
+#define SCHEMA_CHAIN_VERSION 4
+
 /* The schema version this program writes: the number of migration steps. */
 int schema_latest(void);
 /* Applies the missing steps. The caller holds a write transaction and has read the
  * current version; returns 0 or -1 with a caller-freed message in *err. */
 int schema_migrate(sqlite3 *db, int from_version, char **err);
+
+struct strbuf;
+/* Compares db's tables, indexes and triggers with what schema_migrate creates on an
+ * empty database: each missing, changed or unknown object is one line appended to
+ * *report, naming it ("schema: trigger audit_no_delete is missing ..."). Returns the
+ * number of lines. */
+int schema_compare(sqlite3 *db, struct strbuf *report);
 
 /* Bulk loading: drops the trigger that adds an inserted resident's search keys, and
  * recreates it. The update trigger stays: a row changed during the load has its keys

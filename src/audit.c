@@ -1,6 +1,7 @@
 /* audit: the hash chain of the audit log (see audit.h). */
 #include "audit.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -82,6 +83,146 @@ static int chain_head(sqlite3 *db, int64_t *last, char hash[SHA256_HEX])
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
+/* Column text or NULL. */
+static const char *col_text(sqlite3_stmt *stmt, int i)
+{
+	return (const char *)sqlite3_column_text(stmt, i);
+}
+
+int audit_head(sqlite3 *db, int64_t *id, char hash[SHA256_HEX])
+{
+	return chain_head(db, id, hash) == SQLITE_OK ? 0 : -1;
+}
+
+char *audit_anchor_line(sqlite3 *db, int digits)
+{
+	int64_t id;
+	char hash[SHA256_HEX];
+	if (audit_head(db, &id, hash) != 0)
+		return NULL;
+	return xasprintf("%s #%lld %.*s", _("audit chain"), (long long)id, digits, hash);
+}
+
+void audit_footer(sqlite3 *db, struct strbuf *doc)
+{
+	char *line = audit_anchor_line(db, AUDIT_ANCHOR_SHORT);
+	if (line)
+		sb_appendf(doc, "\n%s\n", line);
+	free(line);
+}
+
+/* Length of the run of lowercase hex digits at s. */
+static size_t hex_run(const char *s)
+{
+	size_t n = 0;
+	while (isdigit((unsigned char)s[n]) || (s[n] >= 'a' && s[n] <= 'f'))
+		n++;
+	return n;
+}
+
+/* Reads "N" then sep then at least AUDIT_ANCHOR_SHORT hex digits at s. */
+static bool anchor_at(const char *s, char sep, int64_t *id, char hex[SHA256_HEX])
+{
+	if (!isdigit((unsigned char)*s))
+		return false;
+	char *end;
+	long long n = strtoll(s, &end, 10);
+	if (*end != sep || n <= 0)
+		return false;
+	size_t len = hex_run(end + 1);
+	if (len < AUDIT_ANCHOR_SHORT || len > SHA256_HEX - 1)
+		return false;
+	*id = n;
+	memcpy(hex, end + 1, len);
+	hex[len] = '\0';
+	return true;
+}
+
+int audit_anchor_parse(const char *text, int64_t *id, char hex[SHA256_HEX])
+{
+	if (anchor_at(text, ':', id, hex))
+		return 0;
+	/* a footer or sidecar line: "审计链 #1234 3fa9c2d1e0b4a7f6" in any encoding
+	 * that keeps ASCII (UTF-8, GBK, GB18030) */
+	for (const char *p = strchr(text, '#'); p; p = strchr(p + 1, '#'))
+		if (anchor_at(p + 1, ' ', id, hex))
+			return 0;
+	return -1;
+}
+
+/* The head of the audit log of another register file (a backup), opened read-only. */
+static int anchor_of_database(const char *path, int64_t *id, char hex[SHA256_HEX])
+{
+	sqlite3 *db = NULL;
+	int rc = -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+		rc = audit_head(db, id, hex);
+	sqlite3_close(db);
+	return rc == 0 && *id > 0 ? 0 : -1;
+}
+
+/* The first 64 KiB of a file, NUL-terminated; *n gets the byte count. NULL when unreadable. */
+static char *file_start(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = xmalloc(65537);
+	*n = fread(buf, 1, 65536, f);
+	buf[*n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+int audit_anchor_read(const char *arg, int64_t *id, char hex[SHA256_HEX], char **err)
+{
+	if (audit_anchor_parse(arg, id, hex) == 0 && strchr(arg, ':'))
+		return 0;
+	size_t n;
+	char *text = file_start(arg, &n);
+	int rc = -1;
+	if (!text)
+		set_error(err, _("--anchor %s: neither ENTRY:HASH nor a readable file"), arg);
+	else if (n >= 16 && memcmp(text, "SQLite format 3", 16) == 0)
+		rc = anchor_of_database(arg, id, hex);
+	else
+		rc = audit_anchor_parse(text, id, hex);
+	if (rc != 0 && text)
+		set_error(err, _("%s: holds no audit chain anchor (a line such as \"#1234 3fa9c2d1e0b4a7f6\")"), arg);
+	free(text);
+	return rc;
+}
+
+int audit_verify_anchor(sqlite3 *db, int64_t id, const char *hex, struct strbuf *report)
+{
+	int64_t head;
+	char head_hash[SHA256_HEX];
+	if (audit_head(db, &head, head_hash) != 0) {
+		sb_appendf(report, _("audit: cannot read the log (%s)\n"), sqlite3_errmsg(db));
+		return 1;
+	}
+	sqlite3_stmt *stmt = NULL;
+	const char *hash = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT hash FROM audit WHERE id = ?1", -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, id);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			hash = col_text(stmt, 0);
+	}
+	int bad = 1;
+	if (head < id)
+		sb_appendf(report, _("audit entry %lld (the anchor): the log ends at entry %lld: "
+				     "the entries after it were removed\n"), (long long)id, (long long)head);
+	else if (!hash)
+		sb_appendf(report, _("audit entry %lld (the anchor): missing from the log\n"), (long long)id);
+	else if (strncmp(hash, hex, strlen(hex)) != 0)
+		sb_appendf(report, _("audit entry %lld (the anchor): its hash is not the anchored one: "
+				     "the log was rewritten up to this entry\n"), (long long)id);
+	else
+		bad = 0;
+	sqlite3_finalize(stmt);
+	return bad;
+}
+
 /* Binds text or NULL. */
 static void bind_opt(sqlite3_stmt *stmt, int i, const char *v)
 {
@@ -147,11 +288,6 @@ int audit_event(struct store *st, const char *tbl, int64_t row_id, const char *a
 	return store_commit(st, err);
 }
 
-/* Column text or NULL. */
-static const char *col_text(sqlite3_stmt *stmt, int i)
-{
-	return (const char *)sqlite3_column_text(stmt, i);
-}
 
 /* Reads the entry of the current row of a SELECT of every audit column in order. */
 static void entry_from_row(sqlite3_stmt *stmt, struct audit_entry *e)
@@ -212,21 +348,20 @@ int audit_verify(sqlite3 *db, struct strbuf *report)
 int audit_seal_legacy(sqlite3 *db, char **err)
 {
 	sqlite3_stmt *sel = NULL, *upd = NULL;
+	/* a log that had a chain is never hashed again: an entry without a hash in it
+	 * was stripped by hand, and check must see that, not a fresh seal over it */
+	sqlite3_stmt *chained = NULL;
+	bool had_chain = sqlite3_prepare_v2(db, "SELECT 1 FROM audit WHERE hash IS NOT NULL LIMIT 1", -1,
+					    &chained, NULL) == SQLITE_OK && sqlite3_step(chained) == SQLITE_ROW;
+	sqlite3_finalize(chained);
+	if (had_chain)
+		return 0;
 	int rc = sqlite3_prepare_v2(db, "SELECT " AUDIT_COLUMNS " FROM audit WHERE hash IS NULL ORDER BY id",
 				    -1, &sel, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(db, "UPDATE audit SET prev_hash = ?1, hash = ?2 WHERE id = ?3", -1, &upd, NULL);
 	char prev[SHA256_HEX];
 	memcpy(prev, genesis, SHA256_HEX);
-	/* the entries before the first unhashed one are already chained */
-	sqlite3_stmt *head = NULL;
-	if (rc == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "SELECT hash FROM audit WHERE hash IS NOT NULL AND id <"
-			       " (SELECT min(id) FROM audit WHERE hash IS NULL) ORDER BY id DESC LIMIT 1",
-			       -1, &head, NULL) == SQLITE_OK &&
-	    sqlite3_step(head) == SQLITE_ROW && col_text(head, 0))
-		snprintf(prev, sizeof prev, "%s", col_text(head, 0));
-	sqlite3_finalize(head);
 	while (rc == SQLITE_OK && sqlite3_step(sel) == SQLITE_ROW) {
 		struct audit_entry e;
 		entry_from_row(sel, &e);

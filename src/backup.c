@@ -133,6 +133,33 @@ static int record_backup(struct store *st, const char *dest, char **err)
 	return rc;
 }
 
+char *backup_anchor(const char *path)
+{
+	sqlite3 *db = NULL;
+	char *line = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+		line = audit_anchor_line(db, SHA256_HEX - 1);
+	sqlite3_close(db);
+	return line;
+}
+
+/* Writes the copy's anchor beside it (dest.anchor): kept apart from the copy, it
+ * shows a later register, or this very copy, truncated or re-hashed (check --anchor). */
+static int write_anchor(const char *dest, char **err)
+{
+	char *line = backup_anchor(dest);
+	char *side = xasprintf("%s.anchor", dest);
+	FILE *f = line ? fopen(side, "w") : NULL;
+	int rc = f && fprintf(f, "%s\n", line) > 0 ? 0 : -1;
+	if (f && fclose(f) != 0)
+		rc = -1;
+	if (rc != 0)
+		set_error(err, _("cannot write %s: %s"), side, line ? strerror(errno) : _("the copy's audit log cannot be read"));
+	free(side);
+	free(line);
+	return rc;
+}
+
 int backup_make(struct store *st, const char *dest, char **err)
 {
 	if (strcmp(dest, store_path(st)) == 0) {
@@ -146,7 +173,7 @@ int backup_make(struct store *st, const char *dest, char **err)
 		unlink(dest);
 		return -1;
 	}
-	return 0;
+	return write_anchor(dest, err);
 }
 
 /* One integer from a query on db; def on failure. */
@@ -303,7 +330,10 @@ static void daily_prune(const char *folder, long keep)
 	for (size_t i = 0; i < n; i++) {
 		if ((long)(n - i) > keep) {
 			char *p = xasprintf("%s/%s", folder, names[i]);
+			char *side = xasprintf("%s.anchor", p);
 			unlink(p);
+			unlink(side);  /* its anchor goes with it */
+			free(side);
 			free(p);
 		}
 		free(names[i]);
@@ -342,6 +372,15 @@ int backup_daily(struct store *st, char **made, char **err)
 	return rc;
 }
 
+/* Shows the copy's anchor, for the clerk to note down or print (check --anchor). */
+static void print_anchor(const char *dest)
+{
+	char *line = backup_anchor(dest);
+	if (line)
+		console_printf(stdout, _("%s (also in %s.anchor)\n"), line, dest);
+	free(line);
+}
+
 int backup_cmd_backup(const struct cli_opts *o, int argc, char **argv)
 {
 	bool daily = argc == 2 && strcmp(argv[1], "--daily") == 0;
@@ -369,6 +408,8 @@ int backup_cmd_backup(const struct cli_opts *o, int argc, char **argv)
 		console_printf(stderr, "shanzhi: backup: %s\n", err ? err : "?");
 	else if (!daily)
 		console_printf(stdout, _("Backup of %s written to %s and checked.\n"), path, argv[1]);
+	if (rc == 0 && (!daily || made))
+		print_anchor(daily ? made : argv[1]);
 	else if (made)
 		console_printf(stdout, _("Daily backup written to %s.\n"), made);
 	else

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "audit.h"
 #include "auth.h"
 #include "backup.h"
 #include "config.h"
@@ -174,14 +175,38 @@ static int cmd_search(const struct cli_opts *o, int argc, char **argv)
 	return rc ? 1 : (found ? 0 : 3);
 }
 
+/* check --anchor: the entry a backup or a printout recorded is still the chain's. */
+static int check_anchor(struct store *st, const char *arg, struct strbuf *out)
+{
+	int64_t id;
+	char hex[SHA256_HEX], *err = NULL;
+	if (audit_anchor_read(arg, &id, hex, &err) != 0) {
+		sb_appendf(out, "%s\n", err);
+		free(err);
+		return 1;
+	}
+	return audit_verify_anchor(store_db(st), id, hex, out);
+}
+
 static int cmd_check(const struct cli_opts *o, int argc, char **argv)
 {
+	const char *anchor = argc == 3 && strcmp(argv[1], "--anchor") == 0 ? argv[2] : NULL;
+	if (argc != 1 && !anchor) {
+		console_printf(stderr, "%s\n", _("shanzhi: usage: check [--anchor ENTRY:HASH | --anchor FILE]"));
+		return 2;
+	}
 	char *path;
 	struct store *st = cli_open_store(o, &path);
 	if (!st)
 		return 1;
 	char *report = NULL;
 	int problems = store_check(st, &report);
+	struct strbuf anchored = {0};
+	if (anchor)
+		problems += check_anchor(st, anchor, &anchored);
+	if (anchored.len)
+		console_puts(stdout, anchored.s);
+	sb_free(&anchored);
 	char *ferr = NULL;
 	char *local = paths_forms_local();
 	struct form_registry *reg = form_registry_load(paths_forms(), local, &ferr);
@@ -267,7 +292,7 @@ static const struct cli_command cli_commands[] = {
 	  N_("create a demo village database (default 2000 residents)"), cmd_demo },
 	{ "search", "search QUERY [--limit N]",
 	  N_("find residents by name, pinyin initials, ID or phone tail, household number"), cmd_search },
-	{ "check", "check", N_("check the database's integrity and the register's rules"), cmd_check },
+	{ "check", "check [--anchor ENTRY:HASH | FILE]", N_("check the database's integrity and the register's rules"), cmd_check },
 	{ "print", "print KIND ...", N_("print a document (see shanzhi print)"), cmd_print },
 	{ "report", "report KIND ...", N_("print a statistics table (see shanzhi report)"), cmd_report },
 	{ "import", "import residents FILE [--encoding auto|utf-8|gbk|gb18030] [--dry-run] [--map COL=FIELD,...] [--rejects FILE]",

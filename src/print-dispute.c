@@ -8,6 +8,7 @@
 #include <wchar.h>
 
 #include "access.h"
+#include "audit.h"
 #include "cli.h"
 #include "console.h"
 #include "dispute.h"
@@ -279,6 +280,7 @@ char *dispute_agreement_text(struct store *st, const struct form_registry *reg, 
 	free(seal);
 	free(committee);
 	case_head_free(&h);
+	audit_footer(store_db(st), &sb);
 	return sb_take(&sb);
 }
 
@@ -344,6 +346,8 @@ char *dispute_record_text(struct store *st, const struct form_registry *reg, int
 	}
 	if (!sb.len)
 		*err = xasprintf(_("%s has no session recorded yet."), h.no);
+	else
+		audit_footer(store_db(st), &sb);
 	case_head_free(&h);
 	return sb.len ? sb_take(&sb) : NULL;
 }

@@ -63,7 +63,9 @@
  * to N. Never edit a shipped step: append a new one. */
 #include "schema.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "auth.h"
 #include "dispute.h"
@@ -281,4 +283,67 @@ int schema_search_keys_fill(sqlite3 *db, sqlite3_int64 first, sqlite3_int64 last
 		*err = xasprintf("%s: %s", _("search keys"), sqlite3_errmsg(db));
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The SQL of one schema object of db, NULL when there is none; caller frees. */
+static char *object_sql(sqlite3_stmt *find, const char *type, const char *name, bool *found)
+{
+	sqlite3_reset(find);
+	sqlite3_bind_text(find, 1, type, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(find, 2, name, -1, SQLITE_TRANSIENT);
+	*found = sqlite3_step(find) == SQLITE_ROW;
+	const char *sql = *found ? (const char *)sqlite3_column_text(find, 0) : NULL;
+	return sql ? xstrdup(sql) : NULL;
+}
+
+/* Reports each object of `from` that `other` lacks, or (not extra) holds with other
+ * SQL, one line each: from is the reference, or (extra) the register. Returns the count. */
+static int compare_objects(sqlite3 *from, sqlite3 *other, bool extra, struct strbuf *report)
+{
+	static const char list[] = "SELECT type, name, sql FROM sqlite_schema"
+				   " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name";
+	static const char find[] = "SELECT sql FROM sqlite_schema WHERE type = ?1 AND name = ?2";
+	sqlite3_stmt *all = NULL, *one = NULL;
+	int count = 0;
+	if (sqlite3_prepare_v2(from, list, -1, &all, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(other, find, -1, &one, NULL) != SQLITE_OK) {
+		sb_appendf(report, _("schema: cannot be compared (%s)\n"), sqlite3_errmsg(from));
+		count = 1;
+	}
+	while (all && one && sqlite3_step(all) == SQLITE_ROW) {
+		const char *type = (const char *)sqlite3_column_text(all, 0);
+		const char *name = (const char *)sqlite3_column_text(all, 1);
+		const char *sql = (const char *)sqlite3_column_text(all, 2);
+		bool found;
+		char *there = object_sql(one, type, name, &found);
+		bool differs = found && !extra && (!sql || !there ? sql != there : strcmp(sql, there) != 0);
+		if (!found && extra)
+			sb_appendf(report, _("schema: %s %s is not one this program creates\n"), type, name);
+		else if (!found)
+			sb_appendf(report, _("schema: %s %s is missing (dropped behind the program's back)\n"), type, name);
+		else if (differs)
+			sb_appendf(report, _("schema: %s %s differs from what this program creates\n"), type, name);
+		count += !found || differs;
+		free(there);
+	}
+	sqlite3_finalize(all);
+	sqlite3_finalize(one);
+	return count;
+}
+
+int schema_compare(sqlite3 *db, struct strbuf *report)
+{
+	/* the reference: every migration run on an empty database in memory */
+	sqlite3 *ref = NULL;
+	char *err = NULL;
+	int count;
+	if (sqlite3_open(":memory:", &ref) != SQLITE_OK || schema_migrate(ref, 0, &err) != 0) {
+		sb_appendf(report, _("schema: cannot be compared (%s)\n"), err ? err : sqlite3_errmsg(ref));
+		count = 1;
+	} else {
+		count = compare_objects(ref, db, false, report) + compare_objects(db, ref, true, report);
+	}
+	free(err);
+	sqlite3_close(ref);
+	return count;
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "access.h"
+#include "audit.h"
 #include "cli.h"
 #include "console.h"
 #include "i18n.h"
@@ -967,6 +968,7 @@ char *service_receipt_text(struct store *st, const char *number, char **err)
 	sb_appendf(&sb, "%s\n", _("Keep this receipt. Ask about your request by its number."));
 	free(phone);
 	sqlite3_finalize(stmt);
+	audit_footer(store_db(st), &sb);
 	return sb_take(&sb);
 }
 

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "access.h"
+#include "audit.h"
 #include "cli.h"
 #include "console.h"
 #include "i18n.h"
@@ -914,6 +915,7 @@ char *stars_notice_text(struct store *st, const struct rubric *r, const struct s
 	if (round->notice_start[0])
 		sb_appendf(&sb, "%s\n", round->notice_start);
 	notice_rows_free(rows, n);
+	audit_footer(store_db(st), &sb);
 	return strip_line_ends(sb_take(&sb));
 }
 

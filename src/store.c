@@ -283,8 +283,9 @@ static int migrate(struct store *st, char **err)
 		rc = -1;
 	} else if (version < schema_latest()) {
 		rc = schema_migrate(st->db, version, err);
-		/* entries written before the hash chain existed are sealed once */
-		if (rc == 0 && version > 0)
+		/* entries written before the hash chain existed are sealed once; a file
+		 * claiming an older schema than its chain is never re-hashed */
+		if (rc == 0 && version > 0 && version < SCHEMA_CHAIN_VERSION)
 			rc = audit_seal_legacy(st->db, err);
 	}
 	if (rc == 0 && exec_sql(st, "COMMIT", err) == 0)
@@ -1515,15 +1516,159 @@ static void check_audited(struct store *st, struct check_report *r, const char *
 	report_kind_end(r);
 }
 
+/* SQL listing the rows of table whose latest audited value of a column is not the
+ * value the row holds now (or whose row is gone): id, column, entry, the row missing. */
+static char *drift_sql(const char *table, const struct table_info *ti)
+{
+	struct strbuf sb = {0};
+	sb_append(&sb, "WITH latest AS (SELECT a.row_id AS id, j.key AS col, j.value AS v, max(a.id) AS entry"
+		       " FROM audit a, json_each(a.after) j WHERE a.tbl = ?1 AND a.action IN ('insert', 'update')"
+		       " AND a.after IS NOT NULL GROUP BY a.row_id, j.key)"
+		       " SELECT l.id, l.col, l.entry, t.id IS NULL FROM latest l");
+	sb_appendf(&sb, " LEFT JOIN \"%s\" t ON t.id = l.id WHERE t.id IS NULL OR CASE l.col", table);
+	for (size_t i = 0; i < ti->n; i++)
+		sb_appendf(&sb, " WHEN '%s' THEN t.\"%s\" IS NOT l.v", ti->cols[i], ti->cols[i]);
+	sb_append(&sb, " ELSE 1 END ORDER BY l.id, l.col");
+	return sb_take(&sb);
+}
+
+/* Every row's values are the ones its audit entries left (insert, then updates): a
+ * value changed, or a row removed, with the sqlite3 shell shows here. Bulk-loaded
+ * rows are compared from their first audited update on. */
+static void check_drift(struct store *st, struct check_report *r, const char *table)
+{
+	const struct table_info *ti = table_columns(st, table, NULL);
+	if (!ti)
+		return;
+	char *sql = drift_sql(table, ti);
+	sqlite3_stmt *stmt = check_prepare(st, r, sql);
+	free(sql);
+	if (stmt)
+		sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	int64_t gone = 0;
+	while (stmt && check_step(st, r, stmt)) {
+		long long id = sqlite3_column_int64(stmt, 0);
+		if (sqlite3_column_int(stmt, 3) && id != gone)
+			report_line(r, _("%s %lld: in the audit log but no longer in the register: removed without an audit entry"),
+				    table, id);
+		else if (!sqlite3_column_int(stmt, 3))
+			report_line(r, _("%s %lld %s: differs from its last audit entry (%lld): changed without an audit entry"),
+				    table, id, col_text(stmt, 1), (long long)sqlite3_column_int64(stmt, 2));
+		if (sqlite3_column_int(stmt, 3))
+			gone = id;
+	}
+	sqlite3_finalize(stmt);
+	report_kind_end(r);
+}
+
+/* Columns the program writes outside the audited path, on purpose: the sign-in
+ * bookkeeping of auth.c (a password's hash never reaches the log). */
+static const char *const unaudited_columns[] = {
+	"operator.password_hash", "operator.failed_attempts", "operator.locked_until", "operator.last_signin_at",
+};
+
+/* Whether table.col is kept outside the audit log, or by the store itself. */
+static bool unaudited_column(const char *table, const char *col)
+{
+	if (strcmp(col, "id") == 0 || strcmp(col, "created_at") == 0 || strcmp(col, "updated_at") == 0)
+		return true;
+	size_t tn = strlen(table);
+	for (size_t i = 0; i < ARRAY_LEN(unaudited_columns); i++)
+		if (strncmp(unaudited_columns[i], table, tn) == 0 && unaudited_columns[i][tn] == '.' &&
+		    strcmp(unaudited_columns[i] + tn + 1, col) == 0)
+			return true;
+	return false;
+}
+
+/* SQL listing the columns of rows inserted through the write path that no entry of
+ * theirs ever named, yet that no longer hold their default: id, column. */
+static char *unwritten_sql(struct store *st, const char *table)
+{
+	sqlite3_stmt *cols = NULL;
+	struct strbuf cases = {0};
+	if (sqlite3_prepare_v2(st->db, "SELECT name, dflt_value FROM pragma_table_info(?1)", -1, &cols, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(cols, 1, table, -1, SQLITE_STATIC);
+	while (sqlite3_step(cols) == SQLITE_ROW) {
+		const char *col = col_text(cols, 0), *dflt = col_text(cols, 1);
+		/* a default of the moment (CURRENT_TIMESTAMP) is no fixed value to compare */
+		if (unaudited_column(table, col) || strncmp(dflt, "CURRENT_", 8) == 0)
+			continue;
+		sb_appendf(&cases, " WHEN '%s' THEN t.\"%s\" IS NOT (%s)", col, col, *dflt ? dflt : "NULL");
+	}
+	sqlite3_finalize(cols);
+	if (!cases.len)
+		return NULL;
+	char *sql = xasprintf("WITH named AS (SELECT a.row_id AS id, j.key AS col FROM audit a, json_each(a.after) j"
+			      " WHERE a.tbl = ?1 AND a.action IN ('insert', 'update') GROUP BY 1, 2)"
+			      " SELECT t.id, c.name FROM audit i JOIN \"%s\" t ON t.id = i.row_id, pragma_table_info(?1) c"
+			      " WHERE i.tbl = ?1 AND i.action = 'insert'"
+			      " AND NOT EXISTS (SELECT 1 FROM named n WHERE n.id = t.id AND n.col = c.name)"
+			      " AND CASE c.name%s ELSE 0 END ORDER BY t.id, c.name", table, cases.s);
+	sb_free(&cases);
+	return sql;
+}
+
+/* A column no entry of its row ever wrote still holds its default: notes added with
+ * the sqlite3 shell to a resident saved without any, or a row's only update lost
+ * from the end of the log. */
+static void check_unwritten(struct store *st, struct check_report *r, const char *table)
+{
+	char *sql = unwritten_sql(st, table);
+	sqlite3_stmt *stmt = sql ? check_prepare(st, r, sql) : NULL;
+	free(sql);
+	if (stmt)
+		sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	while (stmt && check_step(st, r, stmt))
+		report_line(r, _("%s %lld %s: set, but no audit entry of this row ever wrote it: changed without an audit entry"),
+			    table, (long long)sqlite3_column_int64(stmt, 0), col_text(stmt, 1));
+	sqlite3_finalize(stmt);
+	report_kind_end(r);
+}
+
+/* The tables the write path audits: every table with rows of its own (an id), but
+ * the log itself, drafts and what triggers keep (search keys, tallies). */
+static char **audited_tables(struct store *st, size_t *n)
+{
+	sqlite3_stmt *stmt = NULL;
+	char **names = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT name FROM sqlite_schema s WHERE type = 'table'"
+			       " AND name NOT IN ('audit', 'draft', 'resident_key') AND name NOT LIKE 'sqlite%'"
+			       " AND EXISTS (SELECT 1 FROM pragma_table_info(s.name) WHERE name = 'id' AND pk = 1)"
+			       " ORDER BY name", -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		names = xrealloc(names, (*n + 1) * sizeof *names);
+		names[(*n)++] = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	}
+	sqlite3_finalize(stmt);
+	return names;
+}
+
+/* The register against its audit log, table by table. */
+static void check_rows_audited(struct store *st, struct check_report *r)
+{
+	size_t n;
+	char **tables = audited_tables(st, &n);
+	for (size_t i = 0; i < n; i++) {
+		check_audited(st, r, tables[i]);
+		check_drift(st, r, tables[i]);
+		check_unwritten(st, r, tables[i]);
+		free(tables[i]);
+	}
+	free(tables);
+}
+
 int store_check(struct store *st, char **report)
 {
 	struct check_report r = {0};
 	check_sqlite(st, &r);
+	r.problems += schema_compare(st->db, &r.sb);
 	check_id_numbers(st, &r);
 	check_heads(st, &r);
 	check_search_keys(st, &r);
-	check_audited(st, &r, "resident");
-	check_audited(st, &r, "household");
+	check_rows_audited(st, &r);
 	if (audit_verify(st->db, &r.sb))
 		r.problems++;
 	if (report)

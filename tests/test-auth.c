@@ -345,8 +345,10 @@ static void test_audit_chain(void)
 
 	/* the sqlite3 shell can change a row; check names the entry */
 	shell(st, "DROP TRIGGER audit_no_update; UPDATE audit SET after = '{\"name\":\"别人\"}' WHERE id = 7");
-	CHECK(store_check(st, &report) == 1);
+	/* the entry, the trigger dropped to change it, the row its new "after" misstates */
+	CHECK(store_check(st, &report) >= 3);
 	CHECK(report && strstr(report, "audit entry 7 ") && strstr(report, "changed after it was written"));
+	CHECK(report && strstr(report, "trigger audit_no_update is missing"));
 	free(report);
 	shell(st, "UPDATE audit SET after = (SELECT after FROM audit WHERE id = 7) WHERE 0");
 	store_close(st);

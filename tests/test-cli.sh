@@ -23,6 +23,34 @@ expect demo-kept 0 "$db" -- "$bin" --db "$db" demo --residents 300
 expect demo-range 2 "1000000" -- "$bin" --db "$tmp/x.db" demo --residents 1000001
 expect check-clean 0 "$db" -- "$bin" --db "$db" check
 
+# the audit chain's head goes beside a backup and onto a receipt; check --anchor takes
+# either, and names the anchored entry once the log's end is cut off
+expect backup-anchor 0 "审计链 #" -- "$bin" --db "$db" --operator admin backup "$tmp/b.db"
+head=$(sqlite3 "$tmp/b.db" "SELECT id || ':' || hash FROM audit ORDER BY id DESC LIMIT 1")
+run=$((run + 1))
+[ "$(cat "$tmp/b.db.anchor")" = "审计链 #${head%%:*} ${head#*:}" ] ||
+	fail "b.db.anchor holds \"$(cat "$tmp/b.db.anchor")\", want the copy's head $head"
+number=$(sqlite3 "$db" "SELECT number FROM service_request ORDER BY id LIMIT 1")
+expect receipt-anchor 0 "" -- "$bin" --db "$db" --operator admin print receipt "$number" --output "$tmp/receipt.txt"
+printed=$(grep -o '审计链 #[0-9]* [0-9a-f]*' "$tmp/receipt.txt" | tail -n 1)
+entry=$(printf '%s' "$printed" | sed 's/.*#\([0-9]*\) .*/\1/')
+run=$((run + 1))
+[ "$(sqlite3 "$db" "SELECT substr(hash, 1, 16) FROM audit WHERE id = 0$entry")" = "${printed##* }" ] ||
+	fail "the receipt's footer \"$printed\" is not an entry of the log"
+expect check-anchor-hash 0 "未发现问题" -- "$bin" --db "$db" check --anchor "$head"
+expect check-anchor-sidecar 0 "未发现问题" -- "$bin" --db "$db" check --anchor "$tmp/b.db.anchor"
+expect check-anchor-backup 0 "未发现问题" -- "$bin" --db "$db" check --anchor "$tmp/b.db"
+expect check-anchor-receipt 0 "未发现问题" -- "$bin" --db "$db" check --anchor "$tmp/receipt.txt"
+printf 'a note with no anchor in it\n' > "$tmp/note.txt"
+expect check-anchor-none 1 "没有审计链锚点" -- "$bin" --db "$db" check --anchor "$tmp/note.txt"
+cp "$db" "$tmp/cut.db"
+sqlite3 "$tmp/cut.db" "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id > $entry - 3;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
+  SELECT RAISE(ABORT, 'the audit log is append-only');
+END;"
+expect check-anchor-cut 1 "审计记录 $entry（锚点）：日志止于第 $((entry - 3)) 条" -- "$bin" --db "$tmp/cut.db" check --anchor "$tmp/receipt.txt"
+expect check-anchor-usage 2 "--anchor" -- "$bin" --db "$db" check --anchor
+
 # search: the first resident of the demo by name, by pinyin initials and by ID tail
 line=$(sqlite3 "$db" "SELECT name || '|' || id_number FROM resident WHERE id_number IS NOT NULL AND name NOT LIKE '%·%' ORDER BY id LIMIT 1")
 name=${line%%|*} id=${line#*|}

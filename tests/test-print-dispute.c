@@ -105,8 +105,11 @@ static char *slurp(const char *path, size_t *n)
 }
 
 /* Compares bytes with the golden file name (or writes it under GENERATE=1). */
-static void golden(const char *name, const char *bytes, size_t n)
+static void golden(const char *name, const char *text, size_t n)
 {
+	char *bytes = xmalloc(n + 1);
+	memcpy(bytes, text, n);
+	CHECK_INT(check_mask_anchor(bytes, n), 1);
 	const char *root = getenv("SOURCE_ROOT");
 	char *path = xasprintf("%s/tests/golden/%s", root ? root : ".", name);
 	if (getenv("GENERATE")) {
@@ -135,6 +138,7 @@ static void golden(const char *name, const char *bytes, size_t n)
 		free(want);
 	}
 	free(path);
+	free(bytes);
 }
 
 /* A document in UTF-8 and GBK against its golden files. */

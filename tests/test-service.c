@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "check.h"
 #include "civil.h"
 #include "i18n.h"
@@ -355,8 +356,11 @@ static void test_report(struct store *st, int64_t res)
 }
 
 /* Compares bytes with a golden file, or writes it under GENERATE=1. */
-static void golden(const char *name, const char *bytes, size_t n)
+static void golden(const char *name, const char *text, size_t n)
 {
+	char *bytes = xmalloc(n + 1);
+	memcpy(bytes, text, n);
+	CHECK_INT(check_mask_anchor(bytes, n), 1);
 	const char *root = getenv("SOURCE_ROOT");
 	char *path = xasprintf("%s/tests/golden/%s", root ? root : ".", name);
 	if (getenv("GENERATE")) {
@@ -378,6 +382,7 @@ static void golden(const char *name, const char *bytes, size_t n)
 		free(want);
 	}
 	free(path);
+	free(bytes);
 }
 
 /* The receipt of the first request, in Chinese, in UTF-8 and GBK. */
@@ -393,6 +398,17 @@ static void test_receipt(struct store *st)
 	CHECK(strstr(text, "2026-12-03") != NULL);
 	CHECK(strstr(text, "0851-83851234") != NULL);
 	CHECK(strstr(text, "医疗费用零星报销") != NULL);
+	/* its footer is the chain's head now, and check --anchor accepts the receipt */
+	int64_t head, anchored;
+	char head_hash[SHA256_HEX], hex[SHA256_HEX];
+	CHECK(audit_head(store_db(st), &head, head_hash) == 0);
+	CHECK(audit_anchor_parse(text, &anchored, hex) == 0);
+	CHECK_INT(anchored, head);
+	CHECK_INT(strlen(hex), AUDIT_ANCHOR_SHORT);
+	CHECK(strncmp(head_hash, hex, AUDIT_ANCHOR_SHORT) == 0);
+	char *footer = xasprintf("审计链 #%lld %.16s\n", (long long)head, head_hash);
+	CHECK(strlen(text) > strlen(footer) && strcmp(text + strlen(text) - strlen(footer), footer) == 0);
+	free(footer);
 	golden("receipt-utf8.txt", text, strlen(text));
 	size_t n = 0;
 	char *gbk = printout_encode(text, "gbk", &n, &err);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "check.h"
 #include "civil.h"
 #include "schema.h"
@@ -483,6 +484,182 @@ static void test_check(void)
 	free(err);
 	store_close(st);
 	free(path);
+}
+
+/* Runs SQL as the sqlite3 shell would, behind the program's back. */
+static void shell(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(store_db(st), sql, NULL, NULL, &msg) != SQLITE_OK)
+		fprintf(stderr, "shell: %s: %s\n", sql, msg);
+	CHECK(msg == NULL);
+	sqlite3_free(msg);
+}
+
+/* A register with an administrator, a viewer and 20 residents each written and
+ * then corrected: 42 entries and more, all through the write path. */
+static struct store *tamper_register(const char *name)
+{
+	char *path = db_path(name), *err = NULL;
+	struct store *st = store_open(path, &err);
+	CHECK(st && store_set_operator(st, "admin", &err) == 0);
+	struct store_field viewer[] = {{"login", "guest"}, {"name", "来访"}, {"role", "viewer"}};
+	CHECK(store_insert(st, "operator", viewer, ARRAY_LEN(viewer), NULL, &err) == 0);
+	for (int i = 0; i < 20; i++) {
+		char nm[32];
+		snprintf(nm, sizeof nm, "居民%d", i);
+		int64_t id = add_resident(st, nm, NULL);
+		struct store_field notes[] = {{"notes", "核对过"}};
+		CHECK(store_update(st, "resident", id, notes, 1, "核对", &err) == 0);
+	}
+	free(err);
+	free(path);
+	return st;
+}
+
+/* The head as an anchor a backup or a printout keeps. */
+static int64_t take_anchor(struct store *st, char hash[SHA256_HEX])
+{
+	int64_t head = 0;
+	CHECK(audit_head(store_db(st), &head, hash) == 0);
+	return head;
+}
+
+/* Removing the last 1, 3 or 35 entries (the delete trigger dropped and put back) is
+ * named against the anchor, and without it by the rows they wrote. */
+static void test_truncated_chain(void)
+{
+	static const int cuts[] = {1, 3, 35};
+	for (size_t c = 0; c < ARRAY_LEN(cuts); c++) {
+		char name[32];
+		snprintf(name, sizeof name, "cut%d.db", cuts[c]);
+		struct store *st = tamper_register(name);
+		char hash[SHA256_HEX];
+		int64_t head = take_anchor(st, hash);
+		CHECK(head > 35);
+		char *sql = xasprintf("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id > %lld;"
+				      "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN\n"
+				      "  SELECT RAISE(ABORT, 'the audit log is append-only');\nEND;",
+				      (long long)(head - cuts[c]));
+		shell(st, sql);
+		free(sql);
+		struct strbuf sb = {0};
+		CHECK_INT(audit_verify_anchor(store_db(st), head, hash, &sb), 1);
+		char *want = xasprintf("audit entry %lld (the anchor): the log ends at entry %lld", (long long)head,
+				       (long long)(head - cuts[c]));
+		CHECK(sb.s && strstr(sb.s, want));
+		if (!sb.s || !strstr(sb.s, want))
+			fprintf(stderr, "cut %d: %s\n", cuts[c], sb.s ? sb.s : "(nothing)");
+		free(want);
+		sb_free(&sb);
+		/* the chain itself still holds, but the rows the lost entries wrote do not fit */
+		char *report = NULL;
+		CHECK(store_check(st, &report) >= 1);
+		CHECK(report && strstr(report, "resident ") &&
+		      (strstr(report, "changed without an audit entry") || strstr(report, "written without an audit entry")));
+		free(report);
+		store_close(st);
+	}
+}
+
+/* Entries rewritten and the whole chain hashed again (as an attacker with the
+ * sqlite3 shell and sha256 can) hold as a chain, but not against the anchor. */
+static void test_rehashed_chain(void)
+{
+	struct store *st = tamper_register("rehash.db");
+	char hash[SHA256_HEX];
+	int64_t head = take_anchor(st, hash);
+	shell(st, "DROP TRIGGER audit_no_update;"
+		  "UPDATE audit SET after = json_set(after, '$.role', 'admin') WHERE tbl = 'operator' AND action = 'insert';"
+		  "UPDATE operator SET role = 'admin' WHERE login = 'guest';"
+		  "UPDATE audit SET hash = NULL, prev_hash = NULL;");
+	char *err = NULL;
+	CHECK(audit_seal_legacy(store_db(st), &err) == 0);  /* the attacker's re-hash */
+	shell(st, "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit WHEN OLD.hash IS NOT NULL BEGIN\n"
+		  "  SELECT RAISE(ABORT, 'the audit log is append-only');\nEND;");
+	struct strbuf sb = {0};
+	CHECK_INT(audit_verify(store_db(st), &sb), 0);
+	CHECK_INT(audit_verify_anchor(store_db(st), head, hash, &sb), 1);
+	char *want = xasprintf("audit entry %lld (the anchor): its hash is not the anchored one", (long long)head);
+	CHECK(sb.s && strstr(sb.s, want));
+	free(want);
+	/* the anchor as a printout or a backup's .anchor file carries it */
+	char *line = xasprintf("审计链 #%lld %.16s", (long long)head, hash);
+	int64_t id;
+	char hex[SHA256_HEX];
+	CHECK(audit_anchor_parse(line, &id, hex) == 0);
+	CHECK_INT(id, head);
+	CHECK(strlen(hex) == 16 && strncmp(hex, hash, 16) == 0);
+	free(line);
+	sb_free(&sb);
+	free(err);
+	store_close(st);
+}
+
+/* A viewer made admin and notes edited with the sqlite3 shell, no entry written:
+ * check names table, row and column. */
+static void test_change_without_entry(void)
+{
+	struct store *st = tamper_register("unaudited.db");
+	char *report = NULL;
+	CHECK_INT(store_check(st, &report), 0);
+	free(report);
+	long long guest = query_int(st, "SELECT id FROM operator WHERE login = 'guest'", 0);
+	long long r = query_int(st, "SELECT min(id) FROM resident", 0);
+	char *sql = xasprintf("UPDATE operator SET role = 'admin' WHERE id = %lld;"
+			      "UPDATE resident SET notes = '改过' WHERE id = %lld;", guest, r);
+	shell(st, sql);
+	free(sql);
+	report = NULL;
+	CHECK_INT(store_check(st, &report), 2);
+	char line[160];
+	snprintf(line, sizeof line, "operator %lld role: differs from its last audit entry", guest);
+	CHECK(report_has(report, line));
+	snprintf(line, sizeof line, "resident %lld notes: differs from its last audit entry", r);
+	CHECK(report_has(report, line));
+	free(report);
+	/* a row removed behind the program's back is named too */
+	shell(st, "DROP TRIGGER resident_no_delete; DELETE FROM resident WHERE id = (SELECT max(id) FROM resident)");
+	report = NULL;
+	CHECK(store_check(st, &report) >= 4);
+	CHECK(report_has(report, "no longer in the register"));
+	CHECK(report_has(report, "schema: trigger resident_no_delete is missing"));
+	free(report);
+	store_close(st);
+}
+
+/* A file with a trigger dropped, its chain stripped and user_version lowered is
+ * migrated again without being re-sealed, and check names what is missing. */
+static void test_no_reseal(void)
+{
+	struct store *st = tamper_register("reseal.db");
+	long long entries = audit_count(st);
+	/* undone: what the last two migrations made (the bulk loads' index, the drafts'
+	 * base), so that the lowered user_version migrates again cleanly */
+	shell(st, "DROP TRIGGER audit_no_update; UPDATE audit SET hash = NULL, prev_hash = NULL WHERE id > 3;"
+		  "DROP INDEX audit_bulk; ALTER TABLE draft DROP COLUMN base;");
+	char *pragma = xasprintf("PRAGMA user_version = %d", schema_latest() - 2);
+	shell(st, pragma);
+	free(pragma);
+	store_close(st);
+	char *path = db_path("reseal.db"), *err = NULL;
+	st = store_open(path, &err);
+	CHECK(st != NULL);
+	if (!st) {
+		free(path);
+		free(err);
+		return;
+	}
+	CHECK_INT(query_int(st, "PRAGMA user_version", 0), schema_latest());
+	CHECK_INT(query_int(st, "SELECT count(*) FROM audit WHERE hash IS NULL", 0), entries - 3);
+	char *report = NULL;
+	CHECK(store_check(st, &report) >= 2);
+	CHECK(report_has(report, "schema: trigger audit_no_update is missing"));
+	CHECK(report_has(report, "audit entry 4 "));
+	free(report);
+	store_close(st);
+	free(path);
+	free(err);
 }
 
 static void test_bulk(void)
@@ -1049,6 +1226,10 @@ int main(void)
 	free(err);
 	free(path);
 	test_check();
+	test_truncated_chain();
+	test_rehashed_chain();
+	test_change_without_entry();
+	test_no_reseal();
 	test_bulk();
 	test_bulk_journal();
 	test_writers_queue();

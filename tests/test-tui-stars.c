@@ -67,6 +67,8 @@ static void golden(const char *path, const char *name)
 	size_t glen = 0, wlen = 0;
 	char *got = slurp(path, &glen);
 	CHECK(got != NULL);
+	if (got)
+		CHECK_INT(check_mask_anchor(got, glen), 1);
 	if (got && getenv("GENERATE")) {
 		FILE *f = fopen(want_path, "wb");
 		CHECK(f && fwrite(got, 1, glen, f) == glen);
