@@ -316,6 +316,11 @@ static wchar_t find_char(const char *utf8, bool (*pred)(uint32_t, const char *),
 	const unsigned char *s = (const unsigned char *)(utf8 ? utf8 : "");
 	size_t avail = strlen((const char *)s);
 	while (avail > 0) {
+		if (s[0] >= 0x20 && s[0] < 0x7F) {   /* printable ASCII: neither kind */
+			s++;
+			avail--;
+			continue;
+		}
 		struct utf8_step st = utf8_decode(s, avail);
 		if (st.valid && pred(st.cp, keep))
 			return (wchar_t)st.cp;
