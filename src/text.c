@@ -346,9 +346,15 @@ wchar_t text_find_format(const char *utf8)
 	return find_char(utf8, is_format, NULL);
 }
 
+/* The lead bytes of every format character's UTF-8 form: text without them has none
+ * (most Chinese text: its leads are E3..E9), and is copied as it is. */
+#define FORMAT_LEADS "\xC2\xD8\xDB\xDC\xE0\xE1\xE2\xEF\xF0\xF3"
+
 char *text_strip_format(const char *utf8)
 {
-	const unsigned char *s = (const unsigned char *)(utf8 ? utf8 : "");
+	if (!utf8 || !strpbrk(utf8, FORMAT_LEADS))
+		return xstrdup(utf8 ? utf8 : "");
+	const unsigned char *s = (const unsigned char *)utf8;
 	size_t avail = strlen((const char *)s);
 	struct strbuf sb = { 0 };
 	while (avail > 0) {
