@@ -138,6 +138,8 @@ char *text_from_wcs(const wchar_t *ws, size_t n)
 
 int text_char_width(wchar_t c)
 {
+	if (text_is_format_char(c))
+		return 1;  /* drawn as a replacement, like a control character */
 	int w = wcwidth(c);
 	return w < 0 ? 1 : w;  /* a non-printable character is drawn as one replacement cell */
 }
@@ -176,10 +178,11 @@ size_t text_char_count(const char *utf8)
 }
 
 /* What is drawn for a character the locale cannot show (a control character, or
- * 𠮷 in a GBK terminal): U+FFFD where the locale can show that, else '?'. */
+ * 𠮷 in a GBK terminal) or that would hide or reorder text unseen (U+202E): U+FFFD
+ * where the locale can show that, else '?'. */
 static wchar_t drawable(wchar_t c)
 {
-	if (wcwidth(c) >= 0)
+	if (wcwidth(c) >= 0 && !text_is_format_char(c))
 		return c;
 	return wcwidth(REPLACEMENT) == 1 ? REPLACEMENT : L'?';
 }
@@ -296,6 +299,8 @@ static const struct { uint32_t lo, hi; } format_ranges[] = {
 bool text_is_format_char(wchar_t c)
 {
 	uint32_t u = (uint32_t)c;
+	if (u < 0xAD)
+		return false;   /* ASCII and most of Latin-1: the common case */
 	for (size_t i = 0; i < ARRAY_LEN(format_ranges); i++)
 		if (u >= format_ranges[i].lo && u <= format_ranges[i].hi)
 			return true;

@@ -145,6 +145,9 @@ static void test_fit(void)
 		/* a control character is drawn as U+FFFD, never sent to the terminal */
 		{ "a\x1b[2Jb", 6, "a\xEF\xBF\xBD[2Jb" },
 		{ "\t\n", 2, "\xEF\xBF\xBD\xEF\xBF\xBD" },
+		/* so is an invisible format character, which would reorder or hide text */
+		{ "龙\xE2\x80\xAE发", 5, "龙\xEF\xBF\xBD发" },
+		{ "a\xE2\x80\x8B" "b", 3, "a\xEF\xBF\xBD" "b" },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		char *got = text_fit(cases[i].in, cases[i].cols);
