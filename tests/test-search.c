@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "civil.h"
+#include "schema.h"
 #include "search.h"
 #include "store.h"
 #include "util.h"
@@ -289,6 +290,36 @@ static void test_invisible(struct store *st)
 	free(report);
 }
 
+/* A register written before format characters left the keys: the name 周<U+200B>敏
+ * keyed as it was typed. Opening it with this program makes its keys again, so
+ * 周敏 finds it. */
+static void test_legacy_keys(const char *path)
+{
+	char *err = NULL;
+	struct store *st = store_open(path, &err);
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	char *old = xasprintf("DELETE FROM resident_key WHERE resident_id = (SELECT id FROM resident"
+			      " WHERE name = '周\xE2\x80\x8B敏');"
+			      " INSERT INTO resident_key SELECT k, (SELECT id FROM resident WHERE name = '周\xE2\x80\x8B敏')"
+			      " FROM (SELECT 'n:周\xE2\x80\x8B敏' AS k UNION SELECT 'n:\xE2\x80\x8B敏' UNION SELECT 'n:敏');"
+			      " PRAGMA user_version = %d", schema_latest() - 1);
+	CHECK(sqlite3_exec(store_db(st), old, NULL, NULL, NULL) == SQLITE_OK);
+	free(old);
+	CHECK_FOUND(st, "周敏", "");
+	store_close(st);
+	st = store_open(path, &err);
+	CHECK(st != NULL);
+	if (st) {
+		CHECK_FOUND(st, "周敏", "周\xE2\x80\x8B敏");
+		CHECK_FOUND(st, "zm", "周\xE2\x80\x8B敏");
+		CHECK_FOUND(st, "龙发利", "龙发利");
+	}
+	store_close(st);
+	free(err);
+}
+
 /* Collects the SQL of every statement the search runs. */
 static int trace_sql(unsigned type, void *ctx, void *p, void *x)
 {
@@ -377,6 +408,8 @@ int main(void)
 		test_invisible(st);
 	}
 	store_close(st);
+	if (st)
+		test_legacy_keys(path);
 	free(err);
 	free(path);
 	char *cmd = xasprintf("rm -rf '%s'", dir);
