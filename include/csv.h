@@ -48,7 +48,8 @@ ssize_t csv_memory_read(void *ctx, char *buf, size_t cap, char **err);
 
 /* Appends one record to sb: fields joined by sep, each quoted when it holds sep, a
  * quote, CR or LF, or begins or ends with a space; ends with CRLF when crlf (what
- * Excel writes) else LF. */
+ * Excel writes) else LF. A control or format character other than a line break or
+ * tab is written escaped (text_escape: \x1b, \u202e). */
 void csv_format_row(struct strbuf *sb, const char *const *fields, size_t n, char sep, bool crlf);
 /* Appends one field as csv_format_row would. */
 void csv_format_field(struct strbuf *sb, const char *field, char sep);

@@ -2,7 +2,8 @@
  * text in the encoding the printer or the clerk's editor wants, to a file, to
  * stdout or to the printer through lpr. Documents are composed in UTF-8; a
  * character the chosen encoding lacks stops the delivery with a message naming the
- * line and the character (GB18030 and UTF-8 hold every character). */
+ * line and the character (GB18030 and UTF-8 hold every character). Control and
+ * format characters other than line and page breaks and tabs are printed escaped. */
 #ifndef SZ_PRINTOUT_H
 #define SZ_PRINTOUT_H
 

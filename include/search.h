@@ -8,6 +8,8 @@
  *   "i:<ID number reversed>"   ID tail          (4+ digits, or digits ending in X)
  *   "m:<phone reversed>"       phone tail       (4+ digits)
  *   household.hh_no prefix     户号             (digits, via the household index)
+ * Invisible format characters (U+200B, U+202E ...) are left out of names' keys and
+ * of queries, so neither hides a resident from the name a reader sees.
  * Each lookup is a range scan of an index with a LIMIT, so the first screenful costs
  * the same over a thousand or a million residents. */
 #ifndef SZ_SEARCH_H

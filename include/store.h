@@ -13,7 +13,9 @@
  *
  * The one write path: store_insert/store_update write a row and, in the same
  * transaction, an audit entry with operator, time, table, row id and the before and
- * after values (JSON objects). Nothing else writes to register tables. */
+ * after values (JSON objects). Nothing else writes to register tables. A value with
+ * a control character (but a line break or tab) or a format character (U+200B,
+ * U+202E) is refused, naming table and column, whatever the writer. */
 #ifndef SZ_STORE_H
 #define SZ_STORE_H
 

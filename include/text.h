@@ -32,4 +32,24 @@ bool text_utf8_valid(const char *s, size_t n, size_t *bad_offset);
  * leading/trailing white space removed. Caller frees. */
 char *text_normalize_ascii(const char *utf8);
 
+/* Characters no register text holds, because a terminal acts on them or a reader
+ * cannot see them. A control character is C0 (but those in keep, e.g. "\n\t" for a
+ * memo), DEL, C1 (U+0080..U+009F) or the line/paragraph separators U+2028/U+2029.
+ * A format character is Unicode category Cf: invisible, it hides or reorders text
+ * (U+200B zero-width space, U+202E right-to-left override, U+FEFF, U+00AD ...). */
+bool text_is_format_char(wchar_t c);
+/* The first control character of utf8 not in keep, or 0 when none. */
+wchar_t text_find_control(const char *utf8, const char *keep);
+/* The first format character of utf8, or 0 when none. */
+wchar_t text_find_format(const char *utf8);
+/* A copy of utf8 without its format characters (search keys and queries). Caller frees. */
+char *text_strip_format(const char *utf8);
+/* True when text_escape would change utf8. */
+bool text_needs_escape(const char *utf8, const char *keep);
+/* The one visible form of what must not reach a terminal or a text file raw: every
+ * control character not in keep as \xHH (C0, DEL), every other control or format
+ * character as \uHHHH (\UHHHHHHHH past the BMP), every byte of invalid UTF-8 as \xHH.
+ * Caller frees. */
+char *text_escape(const char *utf8, const char *keep);
+
 #endif

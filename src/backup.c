@@ -256,6 +256,82 @@ static char *kept_name(const char *db_path)
 	return xasprintf("%s.before-restore-%s", db_path, stamp);
 }
 
+/* A GLOB pattern matching text with a control character a register never holds: C0
+ * but tab, line feed and carriage return (a memo's), DEL, C1, U+2028 and U+2029. */
+static const char control_glob[] =
+	"*[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\xc2\x80-\xc2\x9f\xe2\x80\xa8\xe2\x80\xa9]*";
+
+/* The SQL finding the first row of table whose text holds a control character: its
+ * rowid (NULL without one) and the column's name. NULL when the table has no columns.
+ * Caller frees (sqlite3_free). */
+static char *control_row_sql(sqlite3 *db, const char *table, bool rowid)
+{
+	sqlite3_stmt *cols = NULL;
+	char *which = sqlite3_mprintf("%s", ""), *where = sqlite3_mprintf("%s", "");
+	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info(?1)", -1, &cols, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(cols, 1, table, -1, SQLITE_STATIC);
+		while (sqlite3_step(cols) == SQLITE_ROW) {
+			const char *c = (const char *)sqlite3_column_text(cols, 0);
+			char *w = sqlite3_mprintf("%s WHEN \"%w\" GLOB ?1 THEN %Q", which, c, c);
+			char *o = sqlite3_mprintf("%s%s\"%w\" GLOB ?1", where, *where ? " OR " : "", c);
+			sqlite3_free(which);
+			sqlite3_free(where);
+			which = w;
+			where = o;
+		}
+	}
+	sqlite3_finalize(cols);
+	char *sql = *where ? sqlite3_mprintf("SELECT %s, CASE%s END FROM \"%w\" WHERE %s LIMIT 1",
+					     rowid ? "rowid" : "NULL", which, table, where)
+			   : NULL;
+	sqlite3_free(which);
+	sqlite3_free(where);
+	return sql;
+}
+
+/* Where table holds a control character, as a message, or NULL. Caller frees. */
+static char *table_control_problem(sqlite3 *db, const char *path, const char *table)
+{
+	sqlite3_stmt *stmt = NULL;
+	char *sql = control_row_sql(db, table, true);
+	if (sql && sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		sqlite3_free(sql);   /* a table WITHOUT ROWID: the row is not named */
+		sql = control_row_sql(db, table, false);
+		if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
+			stmt = NULL;
+	}
+	sqlite3_free(sql);
+	char *msg = NULL;
+	if (stmt) {
+		sqlite3_bind_text(stmt, 1, control_glob, -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			msg = xasprintf(_("%s: table %s, column %s, row %lld holds a control character "
+					  "(such as ESC), which the register never does"),
+					path, table, (const char *)sqlite3_column_text(stmt, 1),
+					(long long)sqlite3_column_int64(stmt, 0));
+	}
+	sqlite3_finalize(stmt);
+	return msg;
+}
+
+/* A copy whose text holds a control character (ESC, OSC 52 ...) was made or changed
+ * outside the program: it is refused before it can replace the register. */
+static int check_no_controls(sqlite3 *db, const char *path, char **err)
+{
+	sqlite3_stmt *tables = NULL;
+	char *msg = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+			       " AND name NOT LIKE 'sqlite%' ORDER BY name", -1, &tables, NULL) == SQLITE_OK)
+		while (!msg && sqlite3_step(tables) == SQLITE_ROW)
+			msg = table_control_problem(db, path, (const char *)sqlite3_column_text(tables, 0));
+	sqlite3_finalize(tables);
+	if (!msg)
+		return 0;
+	set_error(err, "%s", msg);
+	free(msg);
+	return -1;
+}
+
 int backup_restore(const char *src, const char *db_path, char **kept, char **err)
 {
 	if (backup_verify(src, err) != 0)
@@ -265,6 +341,8 @@ int backup_restore(const char *src, const char *db_path, char **kept, char **err
 	char *keep = kept_name(db_path);
 	if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		set_error(err, _("%s cannot be opened: %s"), src, sqlite3_errmsg(from));
+	} else if (check_no_controls(from, src, err) != 0) {
+		rc = -1;
 	} else if (sqlite3_open_v2(db_path, &live, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		set_error(err, _("%s cannot be opened: %s"), db_path, sqlite3_errmsg(live));
 	} else {

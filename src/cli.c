@@ -131,8 +131,14 @@ static void print_resident_line(const struct resident_row *r)
 	idcard_mask(r->id_number ? r->id_number : "", id);
 	phone_mask(r->phone ? r->phone : "", phone);
 	const char *sex = strcmp(r->sex, "1") == 0 ? _("male") : strcmp(r->sex, "2") == 0 ? _("female") : "";
-	console_printf(stdout, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r->name, sex, r->birth, id, phone,
-	       r->hh_no ? r->hh_no : "", r->address ? r->address : "");
+	/* one line per resident: a stored tab or line break is shown escaped as well */
+	char *name = text_escape(r->name, ""), *hh_no = text_escape(r->hh_no, "");
+	char *address = text_escape(r->address, "");
+	console_printf(stdout, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, sex, r->birth, id, phone,
+		       hh_no, address);
+	free(name);
+	free(hh_no);
+	free(address);
 }
 
 static int cmd_search(const struct cli_opts *o, int argc, char **argv)

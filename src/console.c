@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 static iconv_t console_cd = (iconv_t)-1;
@@ -33,7 +34,23 @@ static size_t utf8_seq_len(unsigned char b)
 	return b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
 }
 
+/* Writes text that holds nothing a terminal would act on. */
+static void console_put_safe(FILE *f, const char *utf8);
+
 void console_puts(FILE *f, const char *utf8)
+{
+	/* a value from the register or a file (ESC, OSC 52, U+202E) is shown, not obeyed;
+	 * the messages' own line breaks, tabs and page breaks pass */
+	if (!text_needs_escape(utf8, "\n\t\f")) {
+		console_put_safe(f, utf8);
+		return;
+	}
+	char *shown = text_escape(utf8, "\n\t\f");
+	console_put_safe(f, shown);
+	free(shown);
+}
+
+static void console_put_safe(FILE *f, const char *utf8)
 {
 	if (console_cd == (iconv_t)-1) {
 		fputs(utf8, f);

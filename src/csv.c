@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "text.h"
 
 #define CSV_BLOCK 65536
 /* A record longer than this is not a roster line: refuse rather than grow for ever. */
@@ -321,9 +322,26 @@ int csv_read(struct csv_reader *r, struct csv_row *row, char **err)
 	}
 }
 
+/* What the quotes of a field carry as they are: its line breaks and tabs. */
+#define CSV_KEEP "\n\r\t"
+
+static void format_safe_field(struct strbuf *sb, const char *f, char sep);
+
 void csv_format_field(struct strbuf *sb, const char *field, char sep)
 {
-	const char *f = field ? field : "";
+	/* an ESC or U+202E from the register is written visibly (\x1b, \u202e): the
+	 * file is opened in editors and printed to terminals */
+	if (field && text_needs_escape(field, CSV_KEEP)) {
+		char *shown = text_escape(field, CSV_KEEP);
+		format_safe_field(sb, shown, sep);
+		free(shown);
+		return;
+	}
+	format_safe_field(sb, field ? field : "", sep);
+}
+
+static void format_safe_field(struct strbuf *sb, const char *f, char sep)
+{
 	size_t len = strlen(f);
 	bool quote = len && (f[0] == ' ' || f[len - 1] == ' ');
 	for (const char *p = f; *p && !quote; p++)

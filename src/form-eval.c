@@ -755,20 +755,21 @@ static void add_problem(struct form_check *out, const struct form_def *def, size
 	out->n++;
 }
 
-/* A control character (C0, DEL, C1) where it does not belong; a memo may hold line
- * breaks and tabs. */
-static bool has_control(const char *v, bool memo)
+/* What is wrong with the characters of v, or NULL: not UTF-8, a control character
+ * where it does not belong (a memo may hold line breaks and tabs), an invisible
+ * format character (U+200B, U+202E ...) anywhere, since it fools readers and search.
+ * Caller frees. */
+static char *char_problem(const struct field_def *f, const char *v)
 {
-	/* v is valid UTF-8 (checked first), so the bytes tell: C0 and DEL are single
-	 * bytes, C1 is C2 80-9F, the line and paragraph separators E2 80 A8-A9 */
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-		if (*p < 0x20 && !(memo && (*p == '\n' || *p == '\t' || *p == '\r')))
-			return true;
-		if (*p == 0x7F || (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) ||
-		    (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)))
-			return true;
-	}
-	return false;
+	if (!text_utf8_valid(v, strlen(v), NULL))
+		return xstrdup(_("not valid text (UTF-8)"));
+	if (text_find_control(v, f->type == FIELD_MEMO ? "\n\t\r" : ""))
+		return xstrdup(_("control characters are not allowed"));
+	wchar_t c = text_find_format(v);
+	if (c)
+		return xasprintf(_("holds an invisible character (U+%04X); type it again without it"),
+				 (unsigned)c);
+	return NULL;
 }
 
 /* The first code of a multi-choice value that is not in the list. Caller frees. */
@@ -900,14 +901,17 @@ static char *field_problem(struct form_eval *ev, const struct form_data *d, size
 			return xstrdup(f->required_msg ? _(f->required_msg) : _("required"));
 		return constraint_problem(ev, d, i);
 	}
-	if (!text_utf8_valid(v, strlen(v), NULL))
-		return xstrdup(_("not valid text (UTF-8)"));
-	if (has_control(v, f->type == FIELD_MEMO))
-		return xstrdup(_("control characters are not allowed"));
-	if ((msg = length_problem(f, v)) || (msg = type_problem(f, v)) ||
-	    (msg = derive_problem(ev, d, i)))
+	if ((msg = char_problem(f, v)) || (msg = length_problem(f, v)) ||
+	    (msg = type_problem(f, v)) || (msg = derive_problem(ev, d, i)))
 		return msg;
 	return constraint_problem(ev, d, i);
+}
+
+/* What is wrong with a value the form does not ask for (a status reason while the
+ * resident is on the register) but would store all the same: its characters. */
+static char *irrelevant_problem(const struct field_def *f, const char *v)
+{
+	return v && *v ? char_problem(f, v) : NULL;
 }
 
 size_t form_validate(struct form_eval *ev, const struct form_data *d, struct form_check *out)
@@ -917,9 +921,10 @@ size_t form_validate(struct form_eval *ev, const struct form_data *d, struct for
 	out->items = NULL;
 	out->n = 0;
 	for (size_t i = 0; i < def->nfields; i++) {
-		if (!def->fields[i].column || !form_field_relevant(ev, d, i))
+		if (!def->fields[i].column)
 			continue;
-		char *msg = field_problem(ev, d, i);
+		char *msg = form_field_relevant(ev, d, i) ? field_problem(ev, d, i)
+							   : irrelevant_problem(&def->fields[i], d->values[i]);
 		if (msg)
 			add_problem(out, def, i, msg);
 	}

@@ -1064,11 +1064,29 @@ static const char *hh_value(const struct importer *im, const char *field)
 	return i >= 0 ? im->hdata.values[i] : NULL;
 }
 
+/* The cells that name a new household's grid are looked up, not stored: the form
+ * does not see them, so their control characters are refused here, by column. */
+static void lookup_cell_problems(const struct hh_state *h, struct strbuf *sb)
+{
+	const struct {
+		const char *label, *value;
+	} cells[] = { { N_("Town"), h->town }, { N_("Village"), h->village }, { N_("Grid"), h->grid } };
+	for (size_t i = 0; i < ARRAY_LEN(cells); i++) {
+		if (!cells[i].value || !text_find_control(cells[i].value, ""))
+			continue;
+		sb_appendf(sb, "%s", sb->len ? "; " : "");
+		sb_appendf(sb, _("%s: %s"), _(cells[i].label), _("control characters are not allowed"));
+	}
+}
+
 /* Fills the household form from the row of a household the load will create and
  * checks it with the household form's rules; the problems go to sb. */
 static void household_problems(struct importer *im, const struct hh_state *h, struct strbuf *sb)
 {
-	if (!im->hev || !h->hh_no || h->id)
+	if (!h->hh_no || h->id)
+		return;
+	lookup_cell_problems(h, sb);
+	if (!im->hev)
 		return;
 	char gid[24];
 	snprintf(gid, sizeof gid, "%lld", (long long)h->grid_id);

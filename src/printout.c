@@ -75,7 +75,10 @@ static bool write_all(FILE *f, const char *s, size_t n)
 int printout_deliver(const char *utf8, const char *encoding, const char *dest, char **err)
 {
 	size_t n;
-	char *bytes = printout_encode(utf8, encoding, &n, err);
+	/* a stored ESC would drive the printer or the terminal: it is printed visibly */
+	char *shown = text_escape(utf8, "\n\r\t\f");
+	char *bytes = printout_encode(shown, encoding, &n, err);
+	free(shown);
 	if (!bytes)
 		return -1;
 	int rc = 0;

@@ -95,15 +95,20 @@ static char *phone_digits(const char *phone)
 	return sb_take(&sb);
 }
 
-/* The name without surrounding white space. Caller frees. */
-static char *trimmed(const char *s)
+/* The name without surrounding white space, and without the invisible format
+ * characters (U+200B, U+202E) a name may hold from before they were refused: its
+ * keys are those of the name a reader sees. Caller frees. */
+static char *trimmed(const char *raw)
 {
+	char *visible = text_strip_format(raw), *s = visible;
 	while (isspace(UCH(*s)))
 		s++;
 	size_t n = strlen(s);
 	while (n && isspace(UCH(s[n - 1])))
 		n--;
-	return xstrndup(s, n);
+	char *out = xstrndup(s, n);
+	free(visible);
+	return out;
 }
 
 /* n: every suffix of the name (a substring is a prefix of one of them), p: the
@@ -230,7 +235,10 @@ static void plan_digits(struct plan *pl, const char *q)
 /* Decides what a query looks like and which ranges to scan. */
 static void plan_query(struct plan *pl, const char *query)
 {
-	char *q = text_normalize_ascii(query ? query : "");
+	/* an invisible character pasted with the query would match nothing */
+	char *visible = text_strip_format(query ? query : "");
+	char *q = text_normalize_ascii(visible);
+	free(visible);
 	size_t len = strlen(q);
 	pl->n = 0;
 	bool ascii = true;

@@ -26,6 +26,7 @@
 #include "schema.h"
 #include "search.h"
 #include "sqlfn.h"
+#include "text.h"
 #include "util.h"
 
 #define STMT_CACHE 32
@@ -614,6 +615,32 @@ static bool has_column(const struct table_info *ti, const char *col)
 	return false;
 }
 
+/* Refuses a value holding what no register text holds, whatever path wrote it (a
+ * setting, the F8 status reason, an operator's name): control characters but the
+ * line breaks and tabs of a memo, and invisible format characters. The forms say
+ * the same per field in the clerk's words; this is the floor under every writer. */
+static int check_chars(const struct table_info *ti, const struct store_field *f, size_t n,
+		       char **err)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *v = f[i].value;
+		wchar_t c;
+		if (!v || !*v)
+			continue;
+		if (text_find_control(v, "\n\t\r")) {
+			set_error(err, _("%s, %s: control characters are not allowed"), ti->name,
+				  f[i].column);
+			return -1;
+		}
+		if ((c = text_find_format(v)) != 0) {
+			set_error(err, _("%s, %s: holds an invisible character (U+%04X)"), ti->name,
+				  f[i].column, (unsigned)c);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Refuses unknown, repeated and store-managed columns, naming every one. */
 static int check_fields(const struct table_info *ti, const struct store_field *f, size_t n,
 			bool updating, char **err)
@@ -644,7 +671,7 @@ static int check_fields(const struct table_info *ti, const struct store_field *f
 	}
 	sb_free(&bad);
 	sb_free(&dup);
-	return rc;
+	return rc == 0 ? check_chars(ti, f, n, err) : rc;
 }
 
 /* "" and NULL both mean an empty field: stored as NULL. */

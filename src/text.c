@@ -138,6 +138,8 @@ char *text_from_wcs(const wchar_t *ws, size_t n)
 
 int text_char_width(wchar_t c)
 {
+	if (text_is_format_char(c))
+		return 1;  /* drawn as a replacement, like a control character */
 	int w = wcwidth(c);
 	return w < 0 ? 1 : w;  /* a non-printable character is drawn as one replacement cell */
 }
@@ -176,10 +178,11 @@ size_t text_char_count(const char *utf8)
 }
 
 /* What is drawn for a character the locale cannot show (a control character, or
- * 𠮷 in a GBK terminal): U+FFFD where the locale can show that, else '?'. */
+ * 𠮷 in a GBK terminal) or that would hide or reorder text unseen (U+202E): U+FFFD
+ * where the locale can show that, else '?'. */
 static wchar_t drawable(wchar_t c)
 {
-	if (wcwidth(c) >= 0)
+	if (wcwidth(c) >= 0 && !text_is_format_char(c))
 		return c;
 	return wcwidth(REPLACEMENT) == 1 ? REPLACEMENT : L'?';
 }
@@ -279,4 +282,141 @@ char *text_normalize_ascii(const char *utf8)
 	char *out = text_from_wcs(ws + start, n - start);
 	free(ws);
 	return out;
+}
+
+/* ---- characters a register never holds ---- */
+
+/* Unicode's general category Cf (format characters), as ranges. */
+static const struct { uint32_t lo, hi; } format_ranges[] = {
+	{ 0x00AD, 0x00AD }, { 0x0600, 0x0605 }, { 0x061C, 0x061C }, { 0x06DD, 0x06DD },
+	{ 0x070F, 0x070F }, { 0x0890, 0x0891 }, { 0x08E2, 0x08E2 }, { 0x180E, 0x180E },
+	{ 0x200B, 0x200F }, { 0x202A, 0x202E }, { 0x2060, 0x2064 }, { 0x2066, 0x206F },
+	{ 0xFEFF, 0xFEFF }, { 0xFFF9, 0xFFFB }, { 0x110BD, 0x110BD }, { 0x110CD, 0x110CD },
+	{ 0x13430, 0x1343F }, { 0x1BCA0, 0x1BCA3 }, { 0x1D173, 0x1D17A },
+	{ 0xE0001, 0xE0001 }, { 0xE0020, 0xE007F },
+};
+
+bool text_is_format_char(wchar_t c)
+{
+	uint32_t u = (uint32_t)c;
+	if (u < 0xAD)
+		return false;   /* ASCII and most of Latin-1: the common case */
+	for (size_t i = 0; i < ARRAY_LEN(format_ranges); i++)
+		if (u >= format_ranges[i].lo && u <= format_ranges[i].hi)
+			return true;
+	return false;
+}
+
+/* A control character (C0 not in keep, DEL, C1, U+2028/U+2029). */
+static bool is_control(uint32_t c, const char *keep)
+{
+	if (c < 0x20)
+		return !(c && keep && strchr(keep, (int)c));
+	return c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0x2028 || c == 0x2029;
+}
+
+/* The first character of utf8 that pred picks, or 0. Invalid bytes are not picked. */
+static wchar_t find_char(const char *utf8, bool (*pred)(uint32_t, const char *), const char *keep)
+{
+	const unsigned char *s = (const unsigned char *)(utf8 ? utf8 : "");
+	size_t avail = strlen((const char *)s);
+	while (avail > 0) {
+		if (s[0] >= 0x20 && s[0] < 0x7F) {   /* printable ASCII: neither kind */
+			s++;
+			avail--;
+			continue;
+		}
+		struct utf8_step st = utf8_decode(s, avail);
+		if (st.valid && pred(st.cp, keep))
+			return (wchar_t)st.cp;
+		s += st.len;
+		avail -= st.len;
+	}
+	return 0;
+}
+
+static bool is_format(uint32_t c, const char *keep)
+{
+	(void)keep;
+	return text_is_format_char((wchar_t)c);
+}
+
+wchar_t text_find_control(const char *utf8, const char *keep)
+{
+	return find_char(utf8, is_control, keep);
+}
+
+wchar_t text_find_format(const char *utf8)
+{
+	return find_char(utf8, is_format, NULL);
+}
+
+/* The lead bytes of every format character's UTF-8 form: text without them has none
+ * (most Chinese text: its leads are E3..E9), and is copied as it is. */
+#define FORMAT_LEADS "\xC2\xD8\xDB\xDC\xE0\xE1\xE2\xEF\xF0\xF3"
+
+char *text_strip_format(const char *utf8)
+{
+	if (!utf8 || !strpbrk(utf8, FORMAT_LEADS))
+		return xstrdup(utf8 ? utf8 : "");
+	const unsigned char *s = (const unsigned char *)utf8;
+	size_t avail = strlen((const char *)s);
+	struct strbuf sb = { 0 };
+	while (avail > 0) {
+		struct utf8_step st = utf8_decode(s, avail);
+		if (!st.valid || !text_is_format_char((wchar_t)st.cp))
+			sb_append_n(&sb, (const char *)s, st.len);
+		s += st.len;
+		avail -= st.len;
+	}
+	return sb_take(&sb);
+}
+
+/* Whether the character of a step is shown escaped. */
+static bool step_escaped(const struct utf8_step *st, const char *keep)
+{
+	return !st->valid || is_control(st->cp, keep) || text_is_format_char((wchar_t)st->cp);
+}
+
+bool text_needs_escape(const char *utf8, const char *keep)
+{
+	const unsigned char *s = (const unsigned char *)(utf8 ? utf8 : "");
+	size_t avail = strlen((const char *)s);
+	while (avail > 0) {
+		if (s[0] >= 0x20 && s[0] < 0x7F) {   /* printable ASCII: the common case */
+			s++;
+			avail--;
+			continue;
+		}
+		struct utf8_step st = utf8_decode(s, avail);
+		if (step_escaped(&st, keep))
+			return true;
+		s += st.len;
+		avail -= st.len;
+	}
+	return false;
+}
+
+char *text_escape(const char *utf8, const char *keep)
+{
+	const unsigned char *s = (const unsigned char *)(utf8 ? utf8 : "");
+	size_t avail = strlen((const char *)s);
+	struct strbuf sb = { 0 };
+	while (avail > 0) {
+		struct utf8_step st = utf8_decode(s, avail);
+		if (!st.valid || st.cp < 0x80) {
+			if (!st.valid || is_control(st.cp, keep))
+				for (size_t i = 0; i < st.len; i++)
+					sb_appendf(&sb, "\\x%02x", s[i]);
+			else
+				sb_append_n(&sb, (const char *)s, 1);
+		} else if (step_escaped(&st, keep)) {
+			sb_appendf(&sb, st.cp > 0xFFFF ? "\\U%08x" : "\\u%04x", (unsigned)st.cp);
+		} else {
+			sb_append_n(&sb, (const char *)s, st.len);
+		}
+		s += st.len;
+		avail -= st.len;
+	}
+	return sb_take(&sb);
 }

@@ -120,6 +120,34 @@ mode report-over-0644-mode "$tmp/report.txt"
 : > "$tmp/empty.db" && chmod 644 "$tmp/empty.db"
 expect empty-register 0 "未发现问题" -- "$bin" --db "$tmp/empty.db" check
 mode empty-register-mode "$tmp/empty.db"
+# a name and an address with ESC, OSC 52 and a title change put in by sqlite3: search
+# prints them escaped, never raw; a backup of it is refused by restore, by name
+inj=$tmp/inject.db
+"$bin" --db "$inj" demo --residents 50 >/dev/null
+iname=$(sqlite3 "$inj" "SELECT name FROM resident WHERE household_id IS NOT NULL ORDER BY id LIMIT 1")
+sqlite3 "$inj" "DROP TRIGGER resident_key_au; UPDATE resident SET name = name || char(27) || ']52;c;ZWNobw==' || char(7) || char(27) || ']0;pwned' || char(7) WHERE name = '$iname'"
+"$bin" --db "$inj" --operator admin backup "$tmp/inject-backup.db" >/dev/null 2>&1
+sqlite3 "$inj" "UPDATE household SET address = address || char(27) || '[2J' || char(155) || '31m' WHERE id = (SELECT household_id FROM resident WHERE name LIKE '$iname%')"
+run=$((run + 1))
+out=$("$bin" --db "$inj" search "$iname")
+printf '%s' "$out" | grep -qF "$iname" || fail "search-escaped: $iname not found: $out"
+run=$((run + 1))
+printf '%s' "$out" | od -An -tx1 | grep -qE ' (1b|07|c2 9b)' && fail "search printed a raw control character: $out"
+run=$((run + 1))
+printf '%s' "$out" | grep -qF "$iname"'\x1b]52;c;ZWNobw==\x07\x1b]0;pwned\x07' || fail "search does not show the name escaped: $out"
+run=$((run + 1))
+printf '%s' "$out" | grep -qF '\x1b[2J\u009b31m' || fail "search does not show the address escaped: $out"
+run=$((run + 1))
+LANG=zh_CN.GBK "$bin" --db "$inj" search "$iname" | od -An -tx1 | grep -qE ' (1b|07)' && fail "GBK search printed a raw ESC"
+expect restore-escape 1 "含有控制字符" -- "$bin" --db "$tmp/target.db" --operator admin restore "$tmp/inject-backup.db"
+expect restore-escape-names 1 "table resident, column name" -- "$bin" --lang en --db "$tmp/target.db" --operator admin restore "$tmp/inject-backup.db"
+
+# an invisible character in the query or in the stored name does not hide a resident
+zw=$(printf '\342\200\213')
+iname2=$(sqlite3 "$inj" "SELECT name FROM resident WHERE id = (SELECT max(id) FROM resident)")
+first=$(printf '%s' "$iname2" | cut -c1-3)
+rest=${iname2#"$first"}
+expect search-zwsp 0 "$iname2" -- "$bin" --db "$inj" search "$first$zw$rest"
 
 echo "$run checks, $failed failed"
 [ "$failed" -eq 0 ]

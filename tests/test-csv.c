@@ -113,6 +113,28 @@ static void test_csv_write_roundtrip(void)
 	sb_free(&sb);
 }
 
+/* What a terminal or an editor would act on is written visibly; line breaks and tabs
+ * stay inside the quotes as they were. */
+static void test_csv_write_escapes(void)
+{
+	static const struct {
+		const char *field, *want;
+	} cases[] = {
+		{ "龙\x1b[2J发利", "龙\\x1b[2J发利" },
+		{ "\x1b]52;c;ZWNobw==\x07", "\\x1b]52;c;ZWNobw==\\x07" },
+		{ "a\xC2\x9B" "1m", "a\\u009b1m" },
+		{ "\xE2\x80\xAE利发龙", "\\u202e利发龙" },
+		{ "第一行\n第二行\t完\x1b", "\"第一行\n第二行\t完\\x1b\"" },
+		{ "\x1b,x", "\"\\x1b,x\"" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct strbuf sb = {0};
+		csv_format_field(&sb, cases[i].field, ',');
+		CHECK_STR(sb.s, cases[i].want);
+		sb_free(&sb);
+	}
+}
+
 /* ---- encodings ---- */
 
 static const struct {
@@ -322,6 +344,7 @@ int main(void)
 	i18n_init("en");
 	test_csv_cases();
 	test_csv_write_roundtrip();
+	test_csv_write_escapes();
 	test_detect();
 	test_decode();
 	test_encode();

@@ -116,6 +116,58 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
                '</is></c></row></sheetData></worksheet>')
 PY
 expect long-cell-ref 1 "第 2 行：单元格引用 AAAAAAAAAAAAAAAAAAAA2" -- "$bin" --db "$tmp/h.db" import residents "$tmp/long-ref.xlsx"
+# an ESC or OSC 52 (clipboard) in any column is refused naming the line and the field;
+# the rejects file and the report show it escaped, never raw
+esc=$(printf '\033') bel=$(printf '\007')
+header="户号,姓名,公民身份号码,性别,出生日期,民族,与户主关系,联系电话,政治面貌,文化程度,婚姻状况,居住类别,人员状态,状态日期,状态原因,人员类别,备注,家庭住址,村民小组,乡镇,村,网格"
+labels="Household number|Name|ID number|Sex|Birth date|Ethnicity|Relation to head|Phone|Political status|Education|Marital status|Residence|Living status|Status date|Status reason|Groups followed|Notes|Address|Village group|Town|Village|Grid"
+ncols=$(printf '%s' "$header" | awk -F, '{print NF}')
+{
+	echo "$header"
+	echo "7001,龙一,,男,1980-01-01,汉族,户主,13812345678,群众,,,,,,,,,龙井村1组,1组,,,"
+	for c in $(seq 1 "$ncols"); do
+		for inj in "${esc}[2J" "${esc}]52;c;ZWNobw==${bel}"; do
+			echo "70$c,龙二,,男,1980-01-01,汉族,户主,13812345678,群众,,,,,,,,,龙井村1组,1组,,," |
+				awk -F, -v OFS=, -v c="$c" -v inj="$inj" '{ $c = $c inj; print }'
+		done
+	done
+} > "$tmp/inject.csv"
+run=$((run + 1))
+out=$("$bin" --lang en --db "$tmp/inject.db" import residents "$tmp/inject.csv" 2>&1)
+[ $? -eq 3 ] || fail "inject: want exit 3 (rows refused): $out"
+run=$((run + 1))
+printf '%s\n' "$out" | grep -qF "line 3: Household number: control characters are not allowed" ||
+	fail "inject: line 3 not refused by name: $out"
+# the report shows the first 20; the rejects file has every refused row with its reason
+for c in $(seq 1 "$ncols"); do
+	label=$(printf '%s' "$labels" | cut -d'|' -f"$c")
+	for k in 1 2; do
+		row=$((2 * c + k - 1))
+		run=$((run + 1))
+		reason=$(sed -n "${row}p" "$tmp/inject.rejects.csv" | awk -F, '{print $NF}' | tr -d '\r')
+		case $reason in
+		"$label: control characters are not allowed"*) ;;
+		*) fail "inject: line $((row + 1)) ($label) refused for \"$reason\"" ;;
+		esac
+	done
+done
+run=$((run + 1)); [ "$(count "$tmp/inject.db")" -eq 1 ] || fail "inject: $(count "$tmp/inject.db") residents, want 1"
+run=$((run + 1)); printf '%s' "$out" | grep -q "$esc" && fail "inject: the report printed a raw ESC"
+run=$((run + 1)); grep -q "$esc" "$tmp/inject.rejects.csv" && fail "inject: the rejects file holds a raw ESC"
+run=$((run + 1)); grep -qF '\x1b]52;c;ZWNobw==\x07' "$tmp/inject.rejects.csv" || fail "inject: the rejects file does not show the OSC 52 escaped"
+
+# U+202E and U+200B in a name are refused, naming the field and the character
+printf '姓名,性别,出生日期\n龙\342\200\213发利,男,1980-01-01\n\342\200\256利发龙,男,1980-01-01\n' > "$tmp/invisible.csv"
+expect invisible-zwsp 3 "line 2: Name: holds an invisible character (U+200B)" -- "$bin" --lang en --db "$tmp/inv.db" import residents "$tmp/invisible.csv"
+expect invisible-rlo 3 "line 3: Name: holds an invisible character (U+202E)" -- "$bin" --lang en --db "$tmp/inv2.db" import residents "$tmp/invisible.csv"
+
+# a name with ESC put in by sqlite3 is exported escaped: the CSV holds no raw ESC
+sqlite3 "$demo" "DROP TRIGGER resident_key_au; UPDATE resident SET name = name || char(27) || ']52;c;ZWNobw==' || char(7), status_reason = char(27) || '[2J' WHERE id = (SELECT min(id) FROM resident)"
+expect export-escaped 0 "300" -- "$bin" --db "$demo" --operator demo export residents "$tmp/esc.csv" --encoding gb18030
+run=$((run + 1)); grep -q "$esc" "$tmp/esc.csv" && fail "export wrote a raw ESC"
+run=$((run + 1)); iconv -f GB18030 -t UTF-8 "$tmp/esc.csv" | grep -qF '\x1b]52;c;ZWNobw==\x07' || fail "export does not show the ESC escaped"
+expect export-escaped-utf8 0 "300" -- "$bin" --db "$demo" --operator demo export residents "$tmp/esc8.csv"
+run=$((run + 1)); grep -q "$esc" "$tmp/esc8.csv" && fail "UTF-8 export wrote a raw ESC"
 
 echo "$((run - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -482,6 +482,62 @@ static void test_names(struct form_eval *ev, const struct form_def *def)
 	form_data_free(&d);
 }
 
+/* Terminal escapes in any stored field of a form are refused naming the field,
+ * asked for or not (a status reason while the resident is on the register, which
+ * an import would store all the same); a memo keeps its line breaks only. */
+static void test_escapes(struct form_eval *ev, const struct form_def *def)
+{
+	static const char *const escapes[] = {
+		"\x1b[2J", "\x1b]52;c;ZWNobw==\x07", "\x1b]0;title\x1b\\", "\xC2\x9B" "31m", "\x7f",
+	};
+	for (size_t i = 0; i < def->nfields; i++) {
+		const struct field_def *f = &def->fields[i];
+		if (!f->column)
+			continue;
+		for (size_t k = 0; k < ARRAY_LEN(escapes); k++) {
+			struct form_data d = { .def = def };
+			if (form_field_index(def, "name") >= 0) {
+				resident_new(ev, &d, "龙发利", LONGFA_ID);
+			} else {
+				form_data_init(&d, def);
+				form_normalize_and_derive(ev, &d, -1);
+			}
+			char *v = xasprintf("龙%s发利", escapes[k]);
+			form_data_set(&d, i, v);   /* as an import fills it: no normalising */
+			char *want = xasprintf("%s: control characters are not allowed\n", f->label);
+			char *got = problems(ev, &d);
+			if (!strstr(got, want))
+				fprintf(stderr, "field %s, escape %zu: %s", f->name, k, got);
+			CHECK(strstr(got, want) != NULL);
+			free(got);
+			free(want);
+			free(v);
+			form_data_free(&d);
+		}
+	}
+}
+
+/* Invisible format characters are refused in a name, naming the character. */
+static void test_invisible(struct form_eval *ev, const struct form_def *def)
+{
+	static const struct {
+		const char *name, *want;
+	} cases[] = {
+		{ "龙\xE2\x80\x8B发利", "Name: holds an invisible character (U+200B); type it again without it\n" },
+		{ "\xE2\x80\xAE利发龙", "Name: holds an invisible character (U+202E); type it again without it\n" },
+		{ "龙发利\xEF\xBB\xBF", "Name: holds an invisible character (U+FEFF); type it again without it\n" },
+		{ "龙发\xC2\xAD利", "Name: holds an invisible character (U+00AD); type it again without it\n" },
+		{ "龙\xE2\x81\xA6发利", "Name: holds an invisible character (U+2066); type it again without it\n" },
+		{ "阿依古丽·买买提", "" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct form_data d = { .def = def };
+		resident_new(ev, &d, cases[i].name, LONGFA_ID);
+		CHECK_PROBLEMS(ev, &d, cases[i].want);
+		form_data_free(&d);
+	}
+}
+
 /* Status date and reason show and are required only off the register. */
 static void test_relevance(struct form_eval *ev, const struct form_def *def)
 {
@@ -839,12 +895,16 @@ int main(void)
 		test_without_id(ev, res);
 		test_names(ev, res);
 		test_relevance(ev, res);
+		test_escapes(ev, res);
+		test_invisible(ev, res);
 		test_codes(ev, res);
 		test_dates(ev, res);
 		test_chinese(ev, res);
 	}
-	if (hev)
+	if (hev) {
 		test_household(hev, hh);
+		test_escapes(hev, hh);
+	}
 	test_eval_errors(store_db(st));
 	test_memo(store_db(st));
 	test_bare_calls(store_db(st));

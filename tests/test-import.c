@@ -343,6 +343,47 @@ static void test_household_rules(void)
 	store_close(st);
 }
 
+/* ESC sequences and invisible characters are refused in whichever column they come,
+ * the status reason of a resident on the register too, naming the line and field;
+ * the rest of the file is imported. */
+static void test_terminal_escapes(void)
+{
+	static const struct {
+		const char *column, *cell, *want;
+	} cases[] = {
+		{ "姓名", "龙\x1b]52;c;ZWNobw==\x07发利", "第 2 行：姓名：不允许使用控制字符" },
+		{ "变动原因", "迁往\x1b[2J贵阳", "第 2 行：变动原因：不允许使用控制字符" },
+		{ "备注", "\x1b]0;title\x07", "第 2 行：备注：不允许使用控制字符" },
+		{ "备注", "第一行\xC2\x9B" "31m", "第 2 行：备注：不允许使用控制字符" },
+		{ "家庭住址", "一组\x1b[2J", "第 2 行：住址：不允许使用控制字符" },
+		{ "乡镇", "青岩镇\x1b[2J", "第 2 行：乡镇：不允许使用控制字符" },
+		{ "姓名", "龙\xE2\x80\x8B发利", "第 2 行：姓名：含有不可见字符（U+200B）" },
+		{ "姓名", "\xE2\x80\xAE利发龙", "第 2 行：姓名：含有不可见字符（U+202E）" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct store *st = fresh_store("escapes.db");
+		char *path = tmp_path("escapes.csv"), *err = NULL;
+		FILE *f = fopen(path, "w");
+		bool named = strcmp(cases[i].column, "姓名") == 0;
+		fprintf(f, "姓名,性别,出生日期,户号,与户主关系,%s\n%s,男,1980-01-01,9001,户主,%s\n"
+			"李四,女,1981-02-03,9002,户主,\n", named ? "备用" : cases[i].column,
+			named ? cases[i].cell : "龙发利", named ? "" : cases[i].cell);
+		fclose(f);
+		struct import_report rep;
+		CHECK_INT(run_import(st, path, NULL, false, NULL, &rep, &err), 0);
+		CHECK_INT(rep.imported, 1);
+		CHECK_INT(rep.refused, 1);
+		if (!rep.problems || !strstr(rep.problems, cases[i].want))
+			fprintf(stderr, "case %zu: %s\n", i, rep.problems ? rep.problems : "(none)");
+		CHECK(rep.problems && strstr(rep.problems, cases[i].want));
+		CHECK_QUERY(st, "SELECT group_concat(name) FROM resident", "李四");
+		import_report_free(&rep);
+		free(err);
+		free(path);
+		store_close(st);
+	}
+}
+
 /* A township's rule that reads the register (one phone number per resident) holds
  * in an import as in the form: against the residents already there and against
  * the rows of the same file imported before it. */
@@ -926,6 +967,7 @@ int main(void)
 	test_dry_run();
 	test_english_ui();
 	test_household_rules();
+	test_terminal_escapes();
 	test_rule_reading_the_register();
 	test_other_files();
 	test_xls();

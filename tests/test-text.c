@@ -145,6 +145,9 @@ static void test_fit(void)
 		/* a control character is drawn as U+FFFD, never sent to the terminal */
 		{ "a\x1b[2Jb", 6, "a\xEF\xBF\xBD[2Jb" },
 		{ "\t\n", 2, "\xEF\xBF\xBD\xEF\xBF\xBD" },
+		/* so is an invisible format character, which would reorder or hide text */
+		{ "龙\xE2\x80\xAE发", 5, "龙\xEF\xBF\xBD发" },
+		{ "a\xE2\x80\x8B" "b", 3, "a\xEF\xBF\xBD" "b" },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		char *got = text_fit(cases[i].in, cases[i].cols);
@@ -219,6 +222,75 @@ static void test_normalize(void)
 	}
 }
 
+/* Escaping: what a terminal would act on or a reader could not see is shown, the
+ * rest passes unchanged; keep names the controls a memo's output keeps. */
+static void test_escape(void)
+{
+	static const struct {
+		const char *in, *keep, *want;
+	} cases[] = {
+		{ "龙发利", "", "龙发利" },
+		{ "", "", "" },
+		{ "a\\b", "", "a\\b" },
+		{ "\x1b[2J王五", "", "\\x1b[2J王五" },
+		/* OSC 52: a clipboard write, ended by BEL */
+		{ "\x1b]52;c;ZWNobw==\x07", "", "\\x1b]52;c;ZWNobw==\\x07" },
+		{ "a\nb\tc", "", "a\\x0ab\\x09c" },
+		{ "a\nb\tc\rd", "\n\t", "a\nb\tc\\x0dd" },
+		{ "x\x7fy", "\n", "x\\x7fy" },
+		/* C1: U+009B is CSI in an 8-bit terminal */
+		{ "张\xC2\x9B" "1m", "", "张\\u009b1m" },
+		{ "龙\xE2\x80\x8B发利", "", "龙\\u200b发利" },
+		{ "abc\xE2\x80\xAE" "gpj.exe", "", "abc\\u202egpj.exe" },
+		{ "\xEF\xBB\xBF" "a", "", "\\ufeffa" },
+		{ "a\xE2\x80\xA8" "b", "", "a\\u2028b" },
+		{ "\xF3\xA0\x80\x81" "x", "", "\\U000e0001x" },
+		/* invalid UTF-8 is shown byte by byte */
+		{ "a\x9b" "b\xE9\xBE", "", "a\\x9bb\\xe9\\xbe" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char *got = text_escape(cases[i].in, cases[i].keep);
+		CHECK_STR(got, cases[i].want);
+		CHECK_INT(text_needs_escape(cases[i].in, cases[i].keep),
+			  strcmp(cases[i].in, cases[i].want) != 0);
+		free(got);
+	}
+}
+
+/* The characters a field refuses, found: control ones (a memo keeps line breaks)
+ * and format ones; and format characters stripped for search. */
+static void test_refused_chars(void)
+{
+	static const struct {
+		const char *in, *keep;
+		wchar_t control, format;
+		const char *stripped;
+	} cases[] = {
+		{ "龙发利", "", 0, 0, "龙发利" },
+		{ "龙\x1b发利", "", 0x1B, 0, "龙\x1b发利" },
+		{ "第一行\n第二行", "\n\t", 0, 0, "第一行\n第二行" },
+		{ "第一行\n第二行", "", L'\n', 0, "第一行\n第二行" },
+		{ "a\xC2\x85" "b", "\n", 0x85, 0, "a\xC2\x85" "b" },
+		{ "a\x7f", "", 0x7F, 0, "a\x7f" },
+		{ "龙\xE2\x80\x8B发利", "", 0, 0x200B, "龙发利" },
+		{ "\xE2\x80\xAE利发龙", "", 0, 0x202E, "利发龙" },
+		{ "阿依\xC2\xAD古丽\xE2\x81\xA0", "", 0, 0xAD, "阿依古丽" },
+		{ "\xEF\xBB\xBF张三", "", 0, 0xFEFF, "张三" },
+		/* the middle dot of a name is an ordinary character */
+		{ "阿依古丽·买买提", "", 0, 0, "阿依古丽·买买提" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		CHECK_INT(text_find_control(cases[i].in, cases[i].keep), cases[i].control);
+		CHECK_INT(text_find_format(cases[i].in), cases[i].format);
+		char *s = text_strip_format(cases[i].in);
+		CHECK_STR(s, cases[i].stripped);
+		free(s);
+	}
+	CHECK(text_is_format_char(0x2066));
+	CHECK(!text_is_format_char(0x4E00));
+	CHECK(!text_is_format_char(L' '));
+}
+
 int main(void)
 {
 	/* widths are those of a Chinese UTF-8 terminal; without the locale the test fails */
@@ -230,5 +302,7 @@ int main(void)
 	test_fit();
 	test_valid();
 	test_normalize();
+	test_escape();
+	test_refused_chars();
 	return check_finish();
 }
