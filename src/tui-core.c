@@ -15,6 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <term.h>
+/* term.h names every capability as a macro; only setupterm is wanted here */
+#undef lines
+#undef columns
+
 #include "fedit.h"
 #include "i18n.h"
 #include "text.h"
@@ -69,15 +74,26 @@ static const struct {
 	{ "\033[Z", KEY_BTAB },
 };
 
-/* Starts curses on $TERM, else on TUI_FALLBACK_TERM with a warning on the message
- * line: a clerk with an unusual TERM still gets to work. */
+/* Whether terminfo describes term. Asked of setupterm, not of a failing newterm,
+ * which leaks the screen it began. */
+static bool tui_term_known(const char *term)
+{
+	int err;
+	if (!term || !*term || setupterm(term, fileno(stdout), &err) != OK)
+		return false;
+	del_curterm(cur_term);
+	return true;
+}
+
+/* Starts curses on $TERM, else (terminfo does not know it) on TUI_FALLBACK_TERM with
+ * a warning on the message line: a clerk with an unusual TERM still gets to work. */
 static bool tui_open_terminal(struct tui *t)
 {
-	if (newterm(NULL, stdout, stdin))
-		return true;
+	const char *term = getenv("TERM");
+	if (tui_term_known(term))
+		return newterm(NULL, stdout, stdin) != NULL;
 	if (!newterm(TUI_FALLBACK_TERM, stdout, stdin))
 		return false;
-	const char *term = getenv("TERM");
 	if (term && *term)
 		tui_message(t, _("Unknown terminal type \"%s\": working as a vt100 (set TERM=xterm or putty)."),
 			    term);
