@@ -3,8 +3,9 @@
  * dialogs (help, confirm, prompt).
  *
  * Keys are ints: a typed character is its code point (>= 0); anything else is one of
- * the TK_ values below (negative). Esc followed by a digit within a moment is F1..F10
- * (Esc 0 is F10), for terminals whose F-keys do not arrive. */
+ * the TK_ values below (negative). Esc followed by a digit within a second is F1..F10
+ * (Esc 0 is F10), for terminals whose F-keys do not arrive; PuTTY's, xterm's, rxvt's
+ * and the Linux console's F-keys and Home/End are known whatever TERM says. */
 #ifndef SZ_TUI_CORE_H
 #define SZ_TUI_CORE_H
 

@@ -15,39 +15,99 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <term.h>
+/* term.h names every capability as a macro; only setupterm is wanted here */
+#undef lines
+#undef columns
+
 #include "fedit.h"
 #include "i18n.h"
 #include "text.h"
 #include "util.h"
 
 /* How long a digit may follow Esc to count as an F-key (Midnight Commander's
- * fallback); a second Esc in that time is Esc at once. */
-#define TUI_ESC_DIGIT_MS 400
+ * fallback): a whole second, as clerks on a slow link type slowly; a plain Esc goes
+ * back when it has passed, a second Esc or another key at once. */
+#define TUI_ESC_DIGIT_MS 1000
 /* How long ncurses waits for the rest of an escape sequence. */
 #define TUI_ESCDELAY_MS 30
+/* How long each further byte of a sequence ncurses gave up on may take (a slow link
+ * splits it), and its longest length, Esc included. */
+#define TUI_SEQ_BYTE_MS 300
+#define TUI_SEQ_MAX 16
+/* The description used when terminfo does not know $TERM. vt100, not xterm: every
+ * terminal a clerk may sit at (PuTTY, xterm, the Linux console, a real VT100 on a
+ * serial line) draws vt100's sequences right, while xterm's would print garbage on a
+ * simple one; the program uses no colours, and PuTTY's and xterm's keys are
+ * recognised whatever TERM says (common_keys). */
+#define TUI_FALLBACK_TERM "vt100"
 
-/* Sequences that terminfo's xterm entry lacks but PuTTY sends with TERM=xterm. */
+/* The keys PuTTY, xterm, rxvt and the Linux console send, recognised whatever TERM
+ * says: with TERM=vt100 (or a terminfo that lacks them) xterm's F5-F10 would
+ * otherwise arrive as Esc and characters. Not vt100's own F5-F10 (ESC O t...): in
+ * PuTTY those are the keypad's digits. */
 static const struct {
 	const char *seq;
 	int key;
-} extra_keys[] = {
-	{ "\033[11~", KEY_F(1) }, { "\033[12~", KEY_F(2) },
-	{ "\033[13~", KEY_F(3) }, { "\033[14~", KEY_F(4) },
-	{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END },
-	{ "\033[7~", KEY_HOME }, { "\033[8~", KEY_END },
-	{ "\033[H", KEY_HOME }, { "\033[F", KEY_END },
-	{ "\033OH", KEY_HOME }, { "\033OF", KEY_END },
-	{ "\033OP", KEY_F(1) }, { "\033OQ", KEY_F(2) },
+} common_keys[] = {
+	{ "\033OP", KEY_F(1) }, { "\033OQ", KEY_F(2) },          /* xterm, vt100 */
 	{ "\033OR", KEY_F(3) }, { "\033OS", KEY_F(4) },
+	{ "\033[11~", KEY_F(1) }, { "\033[12~", KEY_F(2) },      /* PuTTY, rxvt, vt220 */
+	{ "\033[13~", KEY_F(3) }, { "\033[14~", KEY_F(4) },
+	{ "\033[[A", KEY_F(1) }, { "\033[[B", KEY_F(2) },        /* Linux console */
+	{ "\033[[C", KEY_F(3) }, { "\033[[D", KEY_F(4) },
+	{ "\033[[E", KEY_F(5) },
+	{ "\033[15~", KEY_F(5) }, { "\033[17~", KEY_F(6) },      /* all of them */
+	{ "\033[18~", KEY_F(7) }, { "\033[19~", KEY_F(8) },
+	{ "\033[20~", KEY_F(9) }, { "\033[21~", KEY_F(10) },
+	{ "\033[23~", KEY_F(11) }, { "\033[24~", KEY_F(12) },
+	{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END },         /* PuTTY, Linux console */
+	{ "\033[7~", KEY_HOME }, { "\033[8~", KEY_END },         /* rxvt */
+	{ "\033[H", KEY_HOME }, { "\033[F", KEY_END },           /* xterm */
+	{ "\033OH", KEY_HOME }, { "\033OF", KEY_END },
+	{ "\033[A", KEY_UP }, { "\033[B", KEY_DOWN },            /* cursor keys, both modes */
+	{ "\033[C", KEY_RIGHT }, { "\033[D", KEY_LEFT },
+	{ "\033OA", KEY_UP }, { "\033OB", KEY_DOWN },
+	{ "\033OC", KEY_RIGHT }, { "\033OD", KEY_LEFT },
+	{ "\033[2~", KEY_IC }, { "\033[3~", KEY_DC },
+	{ "\033[5~", KEY_PPAGE }, { "\033[6~", KEY_NPAGE },
 	{ "\033[Z", KEY_BTAB },
 };
+
+/* Whether terminfo describes term. Asked of setupterm, not of a failing newterm,
+ * which leaks the screen it began. */
+static bool tui_term_known(const char *term)
+{
+	int err;
+	if (!term || !*term || setupterm(term, fileno(stdout), &err) != OK)
+		return false;
+	del_curterm(cur_term);
+	return true;
+}
+
+/* Starts curses on $TERM, else (terminfo does not know it) on TUI_FALLBACK_TERM with
+ * a warning on the message line: a clerk with an unusual TERM still gets to work. */
+static bool tui_open_terminal(struct tui *t)
+{
+	const char *term = getenv("TERM");
+	if (tui_term_known(term))
+		return newterm(NULL, stdout, stdin) != NULL;
+	if (!newterm(TUI_FALLBACK_TERM, stdout, stdin))
+		return false;
+	if (term && *term)
+		tui_message(t, _("Unknown terminal type \"%s\": working as a vt100 (set TERM=xterm or putty)."),
+			    term);
+	else
+		tui_message(t, "%s", _("TERM is not set: working as a vt100 (set TERM=xterm or putty)."));
+	return true;
+}
 
 bool tui_core_start(struct tui *t, struct app *app, char **err)
 {
 	memset(t, 0, sizeof(*t));
 	t->app = app;
 	set_escdelay(TUI_ESCDELAY_MS);
-	if (!newterm(NULL, stdout, stdin)) {
+	if (!tui_open_terminal(t)) {
 		*err = xstrdup(_("cannot start the full-screen interface on this terminal (is TERM set?)"));
 		return false;
 	}
@@ -57,8 +117,8 @@ bool tui_core_start(struct tui *t, struct app *app, char **err)
 	nonl();
 	keypad(stdscr, TRUE);
 	intrflush(stdscr, FALSE);
-	for (size_t i = 0; i < ARRAY_LEN(extra_keys); i++)
-		define_key(extra_keys[i].seq, extra_keys[i].key);
+	for (size_t i = 0; i < ARRAY_LEN(common_keys); i++)
+		define_key(common_keys[i].seq, common_keys[i].key);
 	return true;
 }
 
@@ -91,7 +151,47 @@ static int tui_map_char(wint_t c)
 	}
 }
 
-/* After Esc: a digit soon after makes an F-key; anything else is read again later. */
+/* Reads the next byte of an escape sequence, or 0 when none comes in time or it
+ * cannot belong to one. */
+static char tui_seq_byte(void)
+{
+	int c;
+	timeout(TUI_SEQ_BYTE_MS);
+	c = getch();
+	timeout(-1);
+	if (c > 0 && c < 0x80)
+		return (char)c;
+	if (c != ERR)
+		ungetch(c);             /* a key or a Chinese character's byte: read it again */
+	return 0;
+}
+
+/* The rest of a sequence ncurses gave up on (Esc and lead, '[' or 'O', already read):
+ * parameters up to the final byte, or the Linux console's "[[" and one letter. Its
+ * key when ncurses knows it (terminfo or common_keys); TK_NONE for one it does not,
+ * which is dropped rather than taken as Esc and characters. */
+static int tui_finish_sequence(char lead)
+{
+	char seq[TUI_SEQ_MAX + 1] = { 0x1B, lead };
+	size_t n = 2;
+	char c;
+	do {
+		c = tui_seq_byte();
+		if (!c) {
+			/* not a sequence after all: Esc, and the rest read again */
+			while (n > 1)
+				ungetch((unsigned char)seq[--n]);
+			return TK_ESC;
+		}
+		seq[n++] = c;
+	} while (n < TUI_SEQ_MAX && ((c >= 0x20 && c <= 0x3F) || (n == 3 && lead == '[' && c == '[')));
+	seq[n] = 0;
+	int key = key_defined(seq);
+	return key > 0 ? tui_map_curses_key((wint_t)key) : TK_NONE;
+}
+
+/* After Esc: a digit within TUI_ESC_DIGIT_MS makes an F-key; '[' or 'O' begins a
+ * sequence split on a slow link; anything else is read again later. */
 static int tui_after_esc(void)
 {
 	wint_t c;
@@ -102,6 +202,8 @@ static int tui_after_esc(void)
 		return c == L'0' ? TK_F10 : TK(KEY_F(c - L'0'));
 	if (r == OK && c == 0x1B)
 		return TK_ESC;
+	if (r == OK && (c == L'[' || c == L'O'))
+		return tui_finish_sequence((char)c);
 	if (r == OK)
 		unget_wch((wchar_t)c);
 	else if (r == KEY_CODE_YES)
@@ -129,7 +231,11 @@ int tui_getkey(struct tui *t, int timeout_ms)
 	if (r == KEY_CODE_YES)
 		return tui_map_curses_key(c);
 	int k = tui_map_char(c);
-	return k == TK_ESC ? tui_after_esc() : k;
+	if (k != TK_ESC)
+		return k;
+	k = tui_after_esc();
+	/* an unknown key's sequence is dropped: wait for the next key */
+	return k == TK_NONE ? tui_getkey(t, timeout_ms) : k;
 }
 
 bool tui_size_ok(struct tui *t)

@@ -355,7 +355,8 @@ static void form_help(struct tui_form *f)
 		sb_appendf(&sb, "\n%s", _("This field is required."));
 	sb_appendf(&sb, "\n\n%s", _("Keys: Enter/Tab next field, Shift-Tab/Up previous, F2 save, "
 				    "F4 pick from list (on a long text: edit it on several lines), F10/Esc back. "
-				    "Esc then a digit works as F1-F10."));
+				    "Esc then a digit within a second works as F1-F10; Esc alone goes back "
+				    "after that second."));
 	tui_show_text(f->t, _(fd->label), sb.s);
 	sb_free(&sb);
 	tui_form_draw(f);

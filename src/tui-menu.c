@@ -113,8 +113,9 @@ void tui_menu_run(struct tui *t)
 			tui_show_text(t, _("Main menu"),
 				      _("Press the digit of an entry. In every screen: Enter/Tab next field, Shift-Tab/Up "
 					"previous, F1 help, F2 save, F3 search, F4 pick from a list, F7 new record, F8 "
-					"status (residents are never deleted), F10 or Esc back. Esc then a digit works "
-					"as F1-F10 (Esc 0 is F10)."));
+					"status (residents are never deleted), F10 or Esc back. Esc then a digit within "
+					"a second works as F1-F10 (Esc 0 is F10); Esc alone goes back after that "
+					"second."));
 		} else {
 			for (size_t i = 0; i < ARRAY_LEN(menu_entries); i++)
 				if (k == menu_entries[i].key) {

@@ -91,8 +91,8 @@ static const char *locale_charset(const char *locale)
 	return dot + 1;
 }
 
-/* In the child: the fixed environment every run gets. */
-static void set_child_env(const char *locale)
+/* In the child: the fixed environment every run gets (term NULL: TERM unset). */
+static void set_child_env(const char *locale, const char *term)
 {
 	static const char *const cleared[] = {
 		"LANGUAGE", "LC_CTYPE", "LC_MESSAGES", "LC_COLLATE", "LC_NUMERIC",
@@ -100,7 +100,10 @@ static void set_child_env(const char *locale)
 	};
 	for (size_t i = 0; i < sizeof cleared / sizeof cleared[0]; i++)
 		unsetenv(cleared[i]);
-	setenv("TERM", "xterm", 1);
+	if (term)
+		setenv("TERM", term, 1);
+	else
+		unsetenv("TERM");
 	if (locale) {
 		setenv("LANG", locale, 1);
 		setenv("LC_ALL", locale, 1);
@@ -341,6 +344,12 @@ static void become_terminal_session(int master)
 
 struct pty *pty_spawn(const char *const argv[], const char *locale, int rows, int cols)
 {
+	return pty_spawn_term(argv, locale, rows, cols, "xterm");
+}
+
+struct pty *pty_spawn_term(const char *const argv[], const char *locale, int rows, int cols,
+			   const char *term)
+{
 	static bool registered;
 	if (!registered) {
 		atexit(kill_live_children);
@@ -367,7 +376,7 @@ struct pty *pty_spawn(const char *const argv[], const char *locale, int rows, in
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		become_terminal_session(master);
-		set_child_env(locale);
+		set_child_env(locale, term);
 		execv(argv[0], (char *const *)argv);
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -718,7 +727,7 @@ char *pty_run(const char *const argv[], const char *locale, int *status)
 	if (pid < 0)
 		return NULL;
 	if (pid == 0) {
-		set_child_env(locale);
+		set_child_env(locale, "xterm");
 		int devnull = open("/dev/null", O_RDONLY);
 		dup2(devnull, 0);
 		dup2(fds[1], 1);

@@ -1,7 +1,7 @@
 /* pty: drives a real program in a pseudo-terminal and reads its screen back through
  * libvterm, as a clerk would see it.
  *
- * The child runs with a fixed size, TERM=xterm, a fixed locale (LANG/LC_ALL) and
+ * The child runs with a fixed size, TERM=xterm (unless told otherwise), a fixed locale (LANG/LC_ALL) and
  * SHANZHI_TODAY=2026-11-26. Everything the tests pass and read is UTF-8: for a GBK
  * locale the keys are converted to GBK on the way in and the output back to UTF-8
  * (keeping an incomplete character for the next read) before libvterm sees it.
@@ -22,6 +22,10 @@ struct pty;
 /* Starts argv[0] (a path) in a rows x cols terminal under locale (e.g.
  * "zh_CN.UTF-8", "zh_CN.GBK"), then pumps its first screen. NULL on failure. */
 struct pty *pty_spawn(const char *const argv[], const char *locale, int rows, int cols);
+/* The same with TERM=term instead of xterm (NULL: TERM unset), as a clerk's PuTTY or
+ * an odd terminal sets it; the keys sent (pty_key) stay xterm's. */
+struct pty *pty_spawn_term(const char *const argv[], const char *locale, int rows, int cols,
+			   const char *term);
 /* Ends the child (SIGTERM, then SIGKILL), reaps it, frees everything; returns the
  * child's wait status, or -1. Accepts NULL. */
 int pty_close(struct pty *t);

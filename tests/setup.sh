@@ -1,12 +1,13 @@
 #!/bin/sh
 # Sets up a Debian 12 machine for shanzhi and builds it: the packages it needs (as
-# root, with apt-get, only when something is missing), the zh_CN locales the tests
-# use, then the build in build/ (and build-asan/ with ASan+UBSan when given "asan").
+# root, with apt-get, only when something is missing; ncurses-term holds the TERM=putty
+# description PuTTY users set), the zh_CN locales the tests use, then the build in
+# build/ (and build-asan/ with ASan+UBSan when given "asan").
 set -eu
 cd "$(dirname "$0")/.."
 
 packages="gcc meson ninja-build pkg-config gettext locales libsqlite3-dev sqlite3 \
-libncurses-dev libvterm-dev unicode-data valgrind libcrypt-dev \
+libncurses-dev ncurses-term libvterm-dev unicode-data valgrind libcrypt-dev \
 libxlsxwriter-dev libfreexl-dev libzip-dev libxml2-dev libspreadsheet-writeexcel-perl \
 python3 faketime"
 missing=""
