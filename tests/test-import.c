@@ -902,6 +902,34 @@ static void test_marker_and_tab(void)
 	store_close(st);
 }
 
+/* A 性别 that contradicts the ID number is refused, naming the row, whatever the row
+ * before it was: 张丽 follows a woman, 赵敏 a man, both have a man's ID number. */
+static void test_sex_against_id(void)
+{
+	struct store *st = fresh_store("sex.db");
+	char *path = write_file("sex.csv", "姓名,公民身份号码,性别\n"
+				"王芳,520111198503120024,女\n"
+				"张丽,520111199007040038,女\n"
+				"李强,520111198808080051,男\n"
+				"赵敏,520111199202020075,女\n");
+	char *rejects = tmp_path("sex.rejects.csv"), *err = NULL;
+	struct import_report rep;
+	CHECK_INT(run_import(st, path, NULL, false, rejects, &rep, &err), 0);
+	CHECK_INT(rep.imported, 2);
+	CHECK_INT(rep.refused, 2);
+	CHECK_QUERY(st, "SELECT group_concat(name || sex, ',') FROM (SELECT name, sex FROM resident ORDER BY id)",
+		    "王芳2,李强1");
+	char *rej = read_decoded(rejects, ENC_UTF8);
+	CHECK(rej && strstr(rej, "张丽") && strstr(rej, "赵敏"));
+	CHECK(rej && strstr(rej, "性别：根据公民身份号码应为男，而不是女"));
+	free(rej);
+	import_report_free(&rep);
+	free(rejects);
+	free(path);
+	free(err);
+	store_close(st);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -934,6 +962,7 @@ int main(void)
 	test_rejects_disk_full();
 	test_register_disk_full();
 	test_marker_and_tab();
+	test_sex_against_id();
 	struct store *demo = fresh_store("demo.db");
 	char *err = NULL;
 	if (demo_create(demo, 2000, 20261126, 0, &err) != 0)
