@@ -136,7 +136,8 @@ static int run_import(struct store *st, const char *path, const char *map, bool 
 static int run_export(struct store *st, const char *path, enum enc_kind enc, bool unmasked,
 		      const char *tpl, struct export_report *rep, char **err)
 {
-	struct export_opts o = {.template_name = tpl, .encoding = enc, .unmasked = unmasked};
+	struct export_opts o = {.template_name = tpl, .encoding = enc, .unmasked = unmasked,
+				.reason = unmasked ? "低保年审" : NULL};
 	return export_residents(st, forms, path, &o, rep, err);
 }
 
@@ -496,6 +497,17 @@ static void test_export(struct store *demo)
 	CHECK(text && !strstr(text, "=\"\"5201111"));
 	free(text);
 	FILE *f = fopen(path, "rb");
+	/* full numbers leave only with a reason: without one nothing is written */
+	char *full = tmp_path("full.csv");
+	struct export_opts bare = {.unmasked = true};
+	struct export_report none;
+	CHECK_INT(export_residents(demo, forms, full, &bare, &none, &err), -1);
+	CHECK(err && strstr(err, "必须说明原因"));
+	CHECK(access(full, F_OK) != 0);
+	export_report_free(&none);
+	free(err);
+	err = NULL;
+	free(full);
 	char bom[3] = {0};
 	CHECK(f && fread(bom, 1, 3, f) == 3 && memcmp(bom, "\xEF\xBB\xBF", 3) == 0);
 	if (f)
@@ -513,7 +525,7 @@ static void test_export(struct store *demo)
 	err = NULL;
 	export_report_free(&rep);
 	/* asked for explicitly, a replacement is used */
-	struct export_opts o = {.encoding = ENC_GBK, .unmasked = true, .replace = "?"};
+	struct export_opts o = {.encoding = ENC_GBK, .unmasked = true, .replace = "?", .reason = "低保年审"};
 	CHECK_INT(export_residents(demo, forms, path, &o, &rep, &err), 0);
 	CHECK(rep.replaced);
 	text = read_decoded(path, ENC_GBK);
