@@ -45,6 +45,8 @@ struct export_opts {
 	const char *template_name;   /* NULL: "residents", every field of the register */
 	enum enc_kind encoding;      /* ENC_AUTO: the template's, else UTF-8 with a BOM */
 	bool unmasked;               /* full ID and phone numbers (needs ACCESS_UNMASK) */
+	const char *reason;          /* why they leave the register: required when unmasked,
+	                                kept as the reason of the export's audit entry */
 	const char *replace;         /* what replaces a character the encoding lacks; NULL: stop */
 	void (*progress)(void *ctx, long rows);
 	void *progress_ctx;
@@ -61,6 +63,8 @@ struct export_report {
 	double seconds;
 };
 
+/* True when reason says something (not empty, not only spaces). */
+bool export_reason_ok(const char *reason);
 /* Writes the residents the template selects to path. -1 with *err when nothing was
  * written (a GBK export that met characters GBK lacks: the report lists them). */
 int export_residents(struct store *st, const struct form_registry *forms, const char *path,
@@ -68,7 +72,7 @@ int export_residents(struct store *st, const struct form_registry *forms, const 
 void export_report_free(struct export_report *r);
 char *export_report_text(const struct export_report *r);
 
-/* `shanzhi export residents FILE [--template NAME] [--encoding E] [--unmasked]
+/* `shanzhi export residents FILE [--template NAME] [--encoding E] [--unmasked --reason TEXT]
  * [--replace CHAR]`: exit 0 written, 1 failed, 2 usage. */
 int export_cli(const struct cli_opts *o, int argc, char **argv);
 

@@ -56,6 +56,9 @@ struct tui_form {
 	bool close;              /* a callback asks to leave the form */
 	bool draft_pending;      /* typed since the draft was last saved (draft.h) */
 	int64_t draft_key;       /* the record the draft was keyed on when the form opened */
+	/* The character typed into a reference field that opened its picker: ref_pick
+	 * starts its search with it, so nothing typed is lost. NULL after F4. */
+	const char *pick_query;
 };
 
 /* Runs the form on data (values already loaded; is_new fills defaults) until the

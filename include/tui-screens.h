@@ -29,6 +29,8 @@ void tui_household_view(struct tui *t, int64_t id);
 int64_t tui_household_form(struct tui *t, int64_t id);
 /* A household picked from a popup list, or created there with F7; 0 when none. */
 int64_t tui_household_pick(struct tui *t, const char *title);
+/* The same, the search starting from query (what the clerk already typed; may be NULL). */
+int64_t tui_household_find(struct tui *t, const char *title, const char *query);
 /* The household number and address of a household, for display. Caller frees. */
 char *tui_household_text(struct tui *t, int64_t id);
 

@@ -893,9 +893,10 @@ static void exporter_free(struct exporter *ex)
 }
 
 /* Writes an unmasked export into the audit log: full ID and phone numbers left the
- * program (action "unmask", no one resident), by whom, when, into which file. */
+ * program (action "unmask", no one resident), by whom, when, into which file, and why
+ * (the reason the clerk gave, as F6 records it for one resident). */
 static int record_unmasked_export(struct store *st, const char *path, const char *tmp, const char *template_name,
-				  long rows, char **err)
+				  long rows, const char *reason, char **err)
 {
 	sqlite3_stmt *stmt = NULL;
 	/* the log names the file wherever it was run: tmp's full name without ".part" */
@@ -912,7 +913,7 @@ static int record_unmasked_export(struct store *st, const char *path, const char
 			after = xstrdup((const char *)sqlite3_column_text(stmt, 0));
 	}
 	sqlite3_finalize(stmt);
-	int rc = after ? audit_event(st, "resident", 0, "unmask", after, _("export with full ID and phone numbers"), err)
+	int rc = after ? audit_event(st, "resident", 0, "unmask", after, reason, err)
 		       : set_error(err, "%s", sqlite3_errmsg(store_db(st)));
 	free(after);
 	free(where);
@@ -926,12 +927,26 @@ static bool regular_or_missing(const char *path)
 	return stat(path, &sb) != 0 || S_ISREG(sb.st_mode);
 }
 
+bool export_reason_ok(const char *reason)
+{
+	if (!reason)
+		return false;
+	for (const char *c = reason; *c; c++)
+		if (*c != ' ' && *c != '\t')
+			return true;
+	return false;
+}
+
 int export_residents(struct store *st, const struct form_registry *forms, const char *path,
 		     const struct export_opts *o, struct export_report *rep, char **err)
 {
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(rep, 0, sizeof *rep);
+	if (o->unmasked && !export_reason_ok(o->reason)) {
+		*err = xstrdup(_("an export with full ID and phone numbers needs a reason (recorded in the audit log)"));
+		return -1;
+	}
 	struct export_template *t = export_template_load(o->template_name ? o->template_name : DEFAULT_TEMPLATE, err);
 	if (!t)
 		return -1;
@@ -973,7 +988,8 @@ int export_residents(struct store *st, const struct form_registry *forms, const 
 		rc = -1;
 	/* recorded before the file takes its name: no unmasked export without its entry */
 	if (rc == 0 && o->unmasked &&
-	    record_unmasked_export(st, path, tmp, o->template_name ? o->template_name : DEFAULT_TEMPLATE, rep->rows, err) != 0)
+	    record_unmasked_export(st, path, tmp, o->template_name ? o->template_name : DEFAULT_TEMPLATE, rep->rows,
+				   o->reason, err) != 0)
 		rc = -1;
 	if (rc == 0 && !direct && rename(tmp, path) != 0) {
 		*err = xasprintf("%s: %s", path, strerror(errno));
@@ -1032,6 +1048,8 @@ static int parse_export_args(int argc, char **argv, struct export_opts *eo, cons
 			eo->template_name = argv[++i];
 		} else if (strcmp(argv[i], "--unmasked") == 0) {
 			eo->unmasked = true;
+		} else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
+			eo->reason = argv[++i];
 		} else if (strcmp(argv[i], "--replace") == 0 && i + 1 < argc) {
 			eo->replace = argv[++i];
 		} else if (!*file && argv[i][0] != '-') {
@@ -1043,6 +1061,11 @@ static int parse_export_args(int argc, char **argv, struct export_opts *eo, cons
 	}
 	if (!*file) {
 		console_printf(stderr, "%s\n", _("shanzhi: export: a file is needed"));
+		return 2;
+	}
+	if (eo->unmasked && !export_reason_ok(eo->reason)) {
+		console_printf(stderr, "%s\n", _("shanzhi: export: --unmasked needs --reason TEXT: why the full ID "
+						"and phone numbers leave the register (recorded in the audit log)"));
 		return 2;
 	}
 	return 0;

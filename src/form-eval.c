@@ -729,6 +729,12 @@ void form_normalize_and_derive(struct form_eval *ev, struct form_data *d, int ch
 		dirty[changed] = true;
 		derive_dirty(ev, d, dirty, false);
 	} else if (changed < 0) {
+		/* a whole record afresh: what the previous record (an import's row before)
+		 * derived must not make this one's given value look derived and be replaced */
+		for (size_t i = 0; i < n; i++) {
+			free(ev->last_derived[i]);
+			ev->last_derived[i] = NULL;
+		}
 		for (size_t i = 0; i < n; i++)
 			normalize_field(d, i);
 		apply_defaults(ev, d);

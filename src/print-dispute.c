@@ -41,8 +41,47 @@ static int print_text_width(const char *utf8)
 	return w;
 }
 
+/* A character of an unbreakable run: Latin letters, digits (full-width too) and what
+ * joins them in an amount, a measure or a date (500.5, 2026-03-01, 10:30, 80%). */
+static bool run_char(wchar_t c)
+{
+	return (c >= L'0' && c <= L'9') || (c >= L'A' && c <= L'Z') || (c >= L'a' && c <= L'z') ||
+	       (c != 0 && wcschr(L".-/:%", c)) || (c >= 0xFF10 && c <= 0xFF19);
+}
+
+/* True when ws[k] belongs to a run: a run character, or the unit or date part that
+ * follows a digit (500元, 0.3米, 2026年3月1日) and must not start the next line. */
+static bool in_run(const wchar_t *ws, size_t k)
+{
+	if (run_char(ws[k]))
+		return true;
+	return k > 0 && ((ws[k - 1] >= L'0' && ws[k - 1] <= L'9') || (ws[k - 1] >= 0xFF10 && ws[k - 1] <= 0xFF19)) &&
+	       ws[k] != 0 && wcschr(L"\u5143\u89D2\u5206\u7C73\u4EA9\u65A4\u5428\u4EFD\u4E2A\u5E74\u6708\u65E5\u53F7\u5C81\u4E07", ws[k]);
+}
+
+/* Where a line that cannot take ws[i] ends (*cut) and the next begins (*next): before
+ * the run holding ws[i], at the space before it, else at i (a run longer than a line
+ * is the only one cut). */
+static void line_break(const wchar_t *ws, size_t start, size_t i, size_t *cut, size_t *next)
+{
+	*cut = *next = i;
+	if (ws[i] == L' ') {
+		*next = i + 1;
+		return;
+	}
+	size_t j = i;
+	while (j > start && in_run(ws, j) && in_run(ws, j - 1))
+		j--;
+	if (j == start || j == i)
+		return;
+	*cut = *next = j;
+	if (ws[j - 1] == L' ')
+		*cut = j - 1;
+}
+
 /* Appends text wrapped at DISPUTE_PRINT_COLS, each line starting with indent; line
- * breaks in the text are kept. */
+ * breaks in the text are kept. A line breaks between Chinese characters or at a space,
+ * never inside an amount, a measure, a date or a Latin word (500元 is not 5 / 00元). */
 static void put_wrapped(struct strbuf *sb, const char *indent, const char *text)
 {
 	size_t n;
@@ -53,22 +92,14 @@ static void put_wrapped(struct strbuf *sb, const char *indent, const char *text)
 		bool end = i == n || ws[i] == L'\n';
 		int w = end ? 0 : print_width(ws[i]);
 		/* closing punctuation never starts a line: it stays, past the margin */
-		if (!end && used + w > limit && used > 0 && wcschr(L"\u3002\uFF0C\u3001\uFF1B\uFF1A\uFF1F\uFF01\uFF09\u300D\u201D.,;:)", ws[i])) {
+		if (!end && used + w > limit && used > 0 && wcschr(L"\u3002\uFF0C\u3001\uFF1B\uFF1A\uFF1F\uFF01\uFF09\u300D\u201D,;)", ws[i])) {
 			used += w;
 			continue;
 		}
 		if (end || used + w > limit) {
-			/* a word of Latin letters is not cut: the line breaks at its space */
 			size_t cut = i, next = i;
-			if (!end && ws[i] == L' ')
-				next = i + 1;
-			else if (!end)
-				for (size_t j = i; j > start + 1; j--)
-					if (ws[j - 1] == L' ') {
-						cut = j - 1;
-						next = j;
-						break;
-					}
+			if (!end)
+				line_break(ws, start, i, &cut, &next);
 			char *line = text_from_wcs(ws + start, cut - start);
 			sb_appendf(sb, "%s%s\n", indent, line);
 			free(line);
@@ -82,6 +113,23 @@ static void put_wrapped(struct strbuf *sb, const char *indent, const char *text)
 		used += w;
 	}
 	free(ws);
+}
+
+/* A count as a document writes it in words (一式三份, not 一式3份): the form allows
+ * 1 to 20 copies. Borrowed, translated. */
+static const char *count_words(int n)
+{
+	static const char *const words[] = {
+		N_("one"), N_("two"), N_("three"), N_("four"), N_("five"), N_("six"), N_("seven"),
+		N_("eight"), N_("nine"), N_("ten"), N_("eleven"), N_("twelve"), N_("thirteen"),
+		N_("fourteen"), N_("fifteen"), N_("sixteen"), N_("seventeen"), N_("eighteen"),
+		N_("nineteen"), N_("twenty"),
+	};
+	static char digits[16];
+	if (n >= 1 && n <= (int)ARRAY_LEN(words))
+		return _(words[n - 1]);
+	snprintf(digits, sizeof(digits), "%d", n);  /* beyond the form's range: never cut short */
+	return digits;
 }
 
 /* Appends text centred on the line. */
@@ -262,7 +310,7 @@ char *dispute_agreement_text(struct store *st, const struct form_registry *reg, 
 	sb_append(&sb, "\n");
 	char *copies = xasprintf(_("This agreement takes effect when the parties have signed it (or set their "
 				   "fingerprints), the mediator has signed it and the committee has sealed it. It "
-				   "is made in %d copies: each party and the committee keep one."), h.copies);
+				   "is made in %s copies: each party and the committee keep one."), count_words(h.copies));
 	put_wrapped(&sb, "", copies);
 	free(copies);
 	sb_appendf(&sb, "\n%s\n\n", _("Parties (signature or fingerprint):"));

@@ -202,7 +202,7 @@ static char *child_ref_pick(void *ctx, struct tui_form *fm, size_t field)
 		.ctx = cc->t, .fetch = resident_pick_fetch,
 	};
 	int64_t id;
-	char *picked = tui_list_pick(cc->t, &def, NULL, &id) ? xasprintf("%lld", (long long)id) : NULL;
+	char *picked = tui_list_pick(cc->t, &def, fm->pick_query, &id) ? xasprintf("%lld", (long long)id) : NULL;
 	sb_free(&head);
 	return picked;
 }

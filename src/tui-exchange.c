@@ -385,6 +385,16 @@ static void exchange_export(struct tui *t)
 	}
 	if (enc >= 0 && access_allows(t->app->st, ACCESS_UNMASK))
 		o.unmasked = tui_confirm(t, _("Full ID and phone numbers (not masked)?"), false);
+	char *reason = NULL;
+	if (o.unmasked) {   /* as F6 for one resident: full numbers leave only with a reason */
+		reason = tui_prompt(t, _("Full ID and phone numbers"),
+				    _("Why are they needed (recorded in the audit log)?"), NULL, 100);
+		if (reason && !export_reason_ok(reason))
+			tui_error(t, "%s", _("Nothing is exported without a reason."));
+		if (!reason || !export_reason_ok(reason))
+			enc = -1;
+		o.reason = reason;
+	}
 	char *path = NULL;
 	if (enc >= 0) {
 		char day[11], *start = cwd_prefix();
@@ -397,6 +407,7 @@ static void exchange_export(struct tui *t)
 	if (path && *path)
 		export_run(t, path, &o);
 	free(path);
+	free(reason);
 	for (size_t i = 0; i < n; i++) {
 		export_template_free(tpl[i]);
 		free(names[i]);

@@ -617,7 +617,12 @@ static bool form_edit_key(struct tui_form *f, int k)
 	}
 	if (edits && fd->type == FIELD_REF) {
 		if (k >= 0x20) {
+			wchar_t typed = (wchar_t)k;
+			char *query = text_from_wcs(&typed, 1);
+			f->pick_query = query;  /* the picker's first query: 1012... or 龙... */
 			form_pick(f);
+			f->pick_query = NULL;
+			free(query);
 		} else if (f->data->values[f->cur] && *f->data->values[f->cur]) {
 			fedit_set(&f->edit, "");
 			f->edit.changed = true;

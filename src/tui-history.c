@@ -6,12 +6,15 @@
 
 #include "access.h"
 #include "app.h"
+#include "draft.h"
+#include "fedit.h"
 #include "form.h"
 #include "i18n.h"
 #include "service.h"
 #include "stars.h"
 #include "store.h"
 #include "tui-list.h"
+#include "tui-record.h"
 #include "tui-screens.h"
 #include "util.h"
 
@@ -266,7 +269,147 @@ void tui_history_show(struct tui *t, const char *table, int64_t id, const char *
 
 /* ---- F8: living status ---- */
 
-/* Asks for the new living status, its date and reason, and writes them. */
+/* The fields F8 sets, in the resident form's names. */
+enum { STATUS_CODE, STATUS_DATE, STATUS_REASON, STATUS_NFIELDS };
+static const char *const status_fields[STATUS_NFIELDS] = { "living_status", "status_date", "status_reason" };
+
+/* The resident's record with the new status in it, checked by the resident form's own
+ * rules (forms/resident.form), so that F8 never stores what the form would refuse.
+ * values[] are the typed texts, normalised in place (20260115 -> 2026-01-15). NULL
+ * when they pass, else the form's first message on them (caller frees). */
+static char *status_problem(struct tui *t, int64_t id, char *values[STATUS_NFIELDS], int *field)
+{
+	const struct form_def *def = form_get(t->app->forms, "resident");
+	char *err = NULL, *msg = NULL;
+	if (!def)
+		return xstrdup(_("The resident form definition (resident.form) is missing."));
+	struct form_data d;
+	form_data_init(&d, def);
+	struct form_eval *ev = NULL;
+	if (tui_record_load(t, &d, id, &err) != 0 || !(ev = form_eval_new(def, store_db(t->app->st), &err))) {
+		msg = err;
+		goto out;
+	}
+	int idx[STATUS_NFIELDS];
+	for (int i = 0; i < STATUS_NFIELDS; i++) {
+		idx[i] = form_field_index(def, status_fields[i]);
+		if (idx[i] >= 0)
+			form_data_set(&d, (size_t)idx[i], values[i]);
+	}
+	for (int i = 0; i < STATUS_NFIELDS; i++)
+		if (idx[i] >= 0)
+			form_normalize_and_derive(ev, &d, idx[i]);
+	struct form_check chk;
+	form_validate(ev, &d, &chk);
+	/* only the status's own fields: another field's old problem is the form's business */
+	for (size_t p = 0; p < chk.n && !msg; p++)
+		for (int i = 0; i < STATUS_NFIELDS && !msg; i++)
+			if (idx[i] >= 0 && chk.items[p].field == (size_t)idx[i]) {
+				msg = xstrdup(chk.items[p].message);
+				*field = i;
+			}
+	form_check_free(&chk);
+	for (int i = 0; i < STATUS_NFIELDS && !msg; i++)
+		if (idx[i] >= 0) {
+			free(values[i]);
+			const char *v = d.values[idx[i]];
+			values[i] = v && *v ? xstrdup(v) : NULL;
+		}
+out:
+	form_eval_free(ev);
+	draft_forget(&d);
+	form_data_free(&d);
+	return msg;
+}
+
+/* The date and reason of a status, in one box whose last line says what is wrong:
+ * Enter goes on to an empty reason, else checks; a refusal keeps the box open on the field
+ * at fault. true with both (normalised) in values[], false when cancelled. */
+static bool status_dialog(struct tui *t, int64_t id, const char *title, char *values[STATUS_NFIELDS])
+{
+	int w = COLS - 10 < 64 ? COLS - 10 : 64, box = w - 4;
+	const char *labels[2] = { _("Date (YYYY-MM-DD):"), _("Reason (where to, certificate, decision):") };
+	WINDOW *p = tui_popup(11, w, title);
+	struct fedit e[2];
+	char today[11];
+	store_today(today);
+	fedit_init(&e[0], today, 10);
+	fedit_init(&e[1], NULL, 200);
+	int cur = 0;
+	char *message = NULL;
+	bool done = false;
+	curs_set(1);
+	for (;;) {
+		for (int i = 0; i < 2; i++) {
+			size_t n;
+			int col;
+			tui_put(p, 1 + 3 * i, 2, labels[i], box, A_NORMAL);
+			fedit_scroll_to_cursor(&e[i], box);
+			const wchar_t *vis = fedit_visible(&e[i], box, &n, &col);
+			tui_put_wcs(p, 2 + 3 * i, 2, vis, n, box, A_UNDERLINE);
+		}
+		char **lines = NULL;
+		size_t nl = message ? tui_wrap(message, box, &lines) : 0;
+		for (int r = 0; r < 2; r++)
+			tui_put(p, 7 + r, 2, (size_t)r < nl ? lines[r] : "", box, A_BOLD);
+		for (size_t r = 0; r < nl; r++)
+			free(lines[r]);
+		free(lines);
+		tui_put(p, 9, 2, _("Enter = next, then save; Tab = other field; Esc = cancel"), box, A_NORMAL);
+		size_t n;
+		int col;
+		fedit_visible(&e[cur], box, &n, &col);
+		wmove(p, 2 + 3 * cur, 2 + col);
+		wnoutrefresh(p);
+		doupdate();
+		int k = tui_getkey(t, -1);
+		if (TK_IS_BACK(k))
+			break;
+		bool reason_empty = e[1].len == 0;
+		if (k == TK_TAB || k == TK_BTAB || k == TK_UP || k == TK_DOWN || (k == TK_ENTER && cur == 0 && reason_empty)) {
+			cur = 1 - cur;
+			continue;
+		}
+		if (k == TK_ENTER) {
+			values[STATUS_DATE] = fedit_value(&e[0]);
+			values[STATUS_REASON] = fedit_value(&e[1]);
+			int field = STATUS_DATE;
+			free(message);
+			message = status_problem(t, id, values, &field);
+			if (!message) {
+				done = true;
+				break;
+			}
+			free(values[STATUS_DATE]);
+			free(values[STATUS_REASON]);
+			values[STATUS_DATE] = values[STATUS_REASON] = NULL;
+			cur = field == STATUS_REASON ? 1 : 0;
+			beep();
+			continue;
+		}
+		switch (k) {
+		case TK_LEFT: fedit_left(&e[cur]); break;
+		case TK_RIGHT: fedit_right(&e[cur]); break;
+		case TK_HOME: fedit_home(&e[cur]); break;
+		case TK_END: fedit_end(&e[cur]); break;
+		case TK_BACKSPACE: fedit_backspace(&e[cur]); break;
+		case TK_DELETE: fedit_delete(&e[cur]); break;
+		case 0x0B: fedit_kill_to_end(&e[cur]); break;
+		case 0x15: fedit_clear(&e[cur]); break;
+		default:
+			if (k >= 0 && !fedit_insert(&e[cur], (wchar_t)k))
+				beep();
+		}
+	}
+	free(message);
+	fedit_free(&e[0]);
+	fedit_free(&e[1]);
+	tui_popup_close(p);
+	return done;
+}
+
+/* Asks for the new living status, its date and reason, and writes them once the
+ * resident form's rules accept them. */
 bool tui_resident_set_status(struct tui *t, int64_t id)
 {
 	const struct codelist *cl = form_codelist(t->app->forms, "living_status");
@@ -280,31 +423,32 @@ bool tui_resident_set_status(struct tui *t, int64_t id)
 	if (pick < 0)
 		return false;
 	const char *code = cl->items[pick].code;
-	bool on_register = strcmp(code, "1") == 0;
-	char today[11], *date = NULL, *reason = NULL, *err = NULL;
-	store_today(today);
-	if (!on_register) {
-		date = tui_prompt(t, _(cl->items[pick].label), _("Date (YYYY-MM-DD):"), today, 10);
-		if (!date)
-			return false;
-		reason = tui_prompt(t, _(cl->items[pick].label), _("Reason (where to, certificate, decision):"), NULL, 200);
-		if (!reason || !*reason) {
-			tui_error(t, "%s", _("Not saved: a reason is required."));
-			free(date);
-			free(reason);
-			return false;
+	char *values[STATUS_NFIELDS] = { xstrdup(code), NULL, NULL }, *err = NULL;
+	bool ok = false;
+	if (strcmp(code, "1") != 0) {
+		if (!status_dialog(t, id, _(cl->items[pick].label), values))
+			goto out;
+	} else {
+		int field;
+		char *msg = status_problem(t, id, values, &field);
+		if (msg) {
+			tui_error(t, "%s", msg);
+			free(msg);
+			goto out;
 		}
 	}
 	struct store_field f[] = {
-		{ "living_status", code }, { "status_date", date }, { "status_reason", reason },
+		{ "living_status", values[STATUS_CODE] }, { "status_date", values[STATUS_DATE] },
+		{ "status_reason", values[STATUS_REASON] },
 	};
-	bool ok = store_update(t->app->st, "resident", id, f, ARRAY_LEN(f), reason, &err) == 0;
+	ok = store_update(t->app->st, "resident", id, f, ARRAY_LEN(f), values[STATUS_REASON], &err) == 0;
 	if (ok)
 		tui_message(t, _("Living status set to %s."), _(cl->items[pick].label));
 	else
 		tui_error(t, "%s", err ? err : "?");
 	free(err);
-	free(date);
-	free(reason);
+out:
+	for (int i = 0; i < STATUS_NFIELDS; i++)
+		free(values[i]);
 	return ok;
 }

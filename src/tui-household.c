@@ -155,6 +155,11 @@ static enum tui_list_action pick_key(void *ctx, struct tui *t, int k, int64_t se
 
 int64_t tui_household_pick(struct tui *t, const char *title)
 {
+	return tui_household_find(t, title, NULL);
+}
+
+int64_t tui_household_find(struct tui *t, const char *title, const char *query)
+{
 	char *header = household_header();
 	struct pick_ctx pc = { .t = t };
 	struct tui_list_def def = {
@@ -162,7 +167,7 @@ int64_t tui_household_pick(struct tui *t, const char *title)
 		.ctx = &pc, .fetch = pick_fetch, .on_key = pick_key,
 	};
 	int64_t id = 0;
-	if (!tui_list_pick(t, &def, NULL, &id))
+	if (!tui_list_pick(t, &def, query, &id))
 		id = pc.created;
 	free(header);
 	return id;
@@ -248,7 +253,7 @@ static char *household_ref_pick(void *ctx, struct tui_form *f, size_t field)
 		.ctx = hc->t, .fetch = grid_fetch,
 	};
 	int64_t id;
-	return tui_list_pick(hc->t, &def, NULL, &id) ? xasprintf("%lld", (long long)id) : NULL;
+	return tui_list_pick(hc->t, &def, f->pick_query, &id) ? xasprintf("%lld", (long long)id) : NULL;
 }
 
 int64_t tui_household_form(struct tui *t, int64_t id)

@@ -330,9 +330,8 @@ static char *resident_ref_text(void *ctx, const struct field_def *fd, const char
 static char *resident_ref_pick(void *ctx, struct tui_form *f, size_t field)
 {
 	struct resident_ctx *rc = ctx;
-	(void)f;
 	(void)field;
-	int64_t hh = tui_household_pick(rc->t, N_("Household (F7: a new household)"));
+	int64_t hh = tui_household_find(rc->t, N_("Household (F7: a new household)"), f->pick_query);
 	return hh ? xasprintf("%lld", (long long)hh) : NULL;
 }
 

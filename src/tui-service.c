@@ -99,14 +99,14 @@ static int picker_fetch(void *ctx, const char *query, size_t offset, size_t limi
 }
 
 /* A resident picked by search in a popup; 0 when none. */
-static int64_t pick_resident(struct tui *t)
+static int64_t pick_resident(struct tui *t, const char *query)
 {
 	struct tui_list_def def = {
 		.title = N_("Find the resident"), .query = true,
 		.query_label = N_("Name, pinyin, ID/phone tail:"), .ctx = t, .fetch = picker_fetch,
 	};
 	int64_t id;
-	return tui_list_pick(t, &def, NULL, &id) ? id : 0;
+	return tui_list_pick(t, &def, query, &id) ? id : 0;
 }
 
 /* ---- the request form ---- */
@@ -174,7 +174,7 @@ static char *request_ref_text(void *ctx, const struct field_def *fd, const char 
 static char *request_ref_pick(void *ctx, struct tui_form *f, size_t field)
 {
 	struct form_ctx *fc = ctx;
-	int64_t id = pick_resident(fc->t);
+	int64_t id = pick_resident(fc->t, f->pick_query);
 	return id ? xasprintf("%lld", (long long)id) : NULL;
 }
 

@@ -37,7 +37,11 @@ demo=$tmp/demo.db
 expect export-usage 2 "residents" -- "$bin" --db "$demo" --operator demo export
 expect export-gbk 1 "李一" -- "$bin" --db "$demo" --operator demo export residents "$tmp/out.csv" --encoding gbk
 run=$((run + 1)); [ ! -e "$tmp/out.csv" ] || fail "a refused GBK export left a file"
-expect export-18030 0 "300" -- "$bin" --db "$demo" --operator demo export residents "$tmp/out.csv" --encoding gb18030 --unmasked
+# full numbers leave only with a reason, refused before anything is written
+expect export-no-reason 2 "--reason" -- "$bin" --db "$demo" --operator demo export residents "$tmp/out.csv" --unmasked
+run=$((run + 1)); [ ! -e "$tmp/out.csv" ] || fail "an unmasked export without a reason wrote a file"
+expect export-blank-reason 2 "--reason" -- "$bin" --db "$demo" --operator demo export residents "$tmp/out.csv" --unmasked --reason "  "
+expect export-18030 0 "300" -- "$bin" --db "$demo" --operator demo export residents "$tmp/out.csv" --encoding gb18030 --unmasked --reason "低保年审 核对户籍"
 expect export-masked 0 "XLSX" -- "$bin" --db "$demo" --operator demo export residents "$tmp/out.xlsx"
 expect export-dibao 0 "gbk" -- "$bin" --db "$demo" --operator demo export residents "$tmp/dibao.csv" --template dibao
 expect export-no-template 1 "nosuch" -- "$bin" --db "$demo" --operator demo export residents "$tmp/x.csv" --template nosuch
@@ -47,24 +51,24 @@ run=$((run + 1))
 [ "$(sqlite3 "$demo" "$q")" = "$(sqlite3 "$tmp/back.db" "$q")" ] || fail "round trip: the residents differ"
 
 # every file of residents' data is its owner's only, and an unmasked export is
-# in the audit log: by whom, which file, how many rows
+# in the audit log: by whom, which file, how many rows, why
 mode() { run=$((run + 1)); [ "$(stat -c %a "$2")" = 600 ] || fail "$1: $2 has mode $(stat -c %a "$2"), want 600"; }
 mode rejects-mode "$tmp/roster.rejects.csv"
 mode export-unmasked-mode "$tmp/out.csv"
 mode export-xlsx-mode "$tmp/out.xlsx"
-expect export-xlsx-unmasked 0 "XLSX" -- "$bin" --db "$demo" --operator demo export residents "$tmp/full.xlsx" --unmasked
+expect export-xlsx-unmasked 0 "XLSX" -- "$bin" --db "$demo" --operator demo export residents "$tmp/full.xlsx" --unmasked --reason 医保登记
 mode export-xlsx-unmasked-mode "$tmp/full.xlsx"
 touch "$tmp/stale.csv.part" && chmod 644 "$tmp/stale.csv.part"
-expect export-over-stale 0 "300" -- "$bin" --db "$demo" --operator demo export residents "$tmp/stale.csv" --unmasked
+expect export-over-stale 0 "300" -- "$bin" --db "$demo" --operator demo export residents "$tmp/stale.csv" --unmasked --reason 医保登记
 mode export-over-stale-mode "$tmp/stale.csv"
 unmasked_exports() {
 	sqlite3 "$demo" "SELECT (SELECT login FROM operator WHERE id = operator_id) || ' ' || json_extract(after, '\$.export')
-	  || ' ' || json_extract(after, '\$.rows') FROM audit WHERE tbl = 'resident' AND action = 'unmask' ORDER BY id"
+	  || ' ' || json_extract(after, '\$.rows') || ' ' || reason FROM audit WHERE tbl = 'resident' AND action = 'unmask' ORDER BY id"
 }
 run=$((run + 1))
-want="demo $(realpath "$tmp/out.csv") 300
-demo $(realpath "$tmp/full.xlsx") 300
-demo $(realpath "$tmp/stale.csv") 300"
+want="demo $(realpath "$tmp/out.csv") 300 低保年审 核对户籍
+demo $(realpath "$tmp/full.xlsx") 300 医保登记
+demo $(realpath "$tmp/stale.csv") 300 医保登记"
 [ "$(unmasked_exports)" = "$want" ] || fail "unmasked exports in the audit log: $(unmasked_exports), want $want"
 # a full disk: a device node like /dev/full (every write fails with ENOSPC) of our
 # own, so that a program replacing or removing it harms nothing (a link to /dev/full

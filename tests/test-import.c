@@ -136,7 +136,8 @@ static int run_import(struct store *st, const char *path, const char *map, bool 
 static int run_export(struct store *st, const char *path, enum enc_kind enc, bool unmasked,
 		      const char *tpl, struct export_report *rep, char **err)
 {
-	struct export_opts o = {.template_name = tpl, .encoding = enc, .unmasked = unmasked};
+	struct export_opts o = {.template_name = tpl, .encoding = enc, .unmasked = unmasked,
+				.reason = unmasked ? "低保年审" : NULL};
 	return export_residents(st, forms, path, &o, rep, err);
 }
 
@@ -537,6 +538,17 @@ static void test_export(struct store *demo)
 	CHECK(text && !strstr(text, "=\"\"5201111"));
 	free(text);
 	FILE *f = fopen(path, "rb");
+	/* full numbers leave only with a reason: without one nothing is written */
+	char *full = tmp_path("full.csv");
+	struct export_opts bare = {.unmasked = true};
+	struct export_report none;
+	CHECK_INT(export_residents(demo, forms, full, &bare, &none, &err), -1);
+	CHECK(err && strstr(err, "必须说明原因"));
+	CHECK(access(full, F_OK) != 0);
+	export_report_free(&none);
+	free(err);
+	err = NULL;
+	free(full);
 	char bom[3] = {0};
 	CHECK(f && fread(bom, 1, 3, f) == 3 && memcmp(bom, "\xEF\xBB\xBF", 3) == 0);
 	if (f)
@@ -554,7 +566,7 @@ static void test_export(struct store *demo)
 	err = NULL;
 	export_report_free(&rep);
 	/* asked for explicitly, a replacement is used */
-	struct export_opts o = {.encoding = ENC_GBK, .unmasked = true, .replace = "?"};
+	struct export_opts o = {.encoding = ENC_GBK, .unmasked = true, .replace = "?", .reason = "低保年审"};
 	CHECK_INT(export_residents(demo, forms, path, &o, &rep, &err), 0);
 	CHECK(rep.replaced);
 	text = read_decoded(path, ENC_GBK);
@@ -943,6 +955,34 @@ static void test_marker_and_tab(void)
 	store_close(st);
 }
 
+/* A 性别 that contradicts the ID number is refused, naming the row, whatever the row
+ * before it was: 张丽 follows a woman, 赵敏 a man, both have a man's ID number. */
+static void test_sex_against_id(void)
+{
+	struct store *st = fresh_store("sex.db");
+	char *path = write_file("sex.csv", "姓名,公民身份号码,性别\n"
+				"王芳,520111198503120024,女\n"
+				"张丽,520111199007040038,女\n"
+				"李强,520111198808080051,男\n"
+				"赵敏,520111199202020075,女\n");
+	char *rejects = tmp_path("sex.rejects.csv"), *err = NULL;
+	struct import_report rep;
+	CHECK_INT(run_import(st, path, NULL, false, rejects, &rep, &err), 0);
+	CHECK_INT(rep.imported, 2);
+	CHECK_INT(rep.refused, 2);
+	CHECK_QUERY(st, "SELECT group_concat(name || sex, ',') FROM (SELECT name, sex FROM resident ORDER BY id)",
+		    "王芳2,李强1");
+	char *rej = read_decoded(rejects, ENC_UTF8);
+	CHECK(rej && strstr(rej, "张丽") && strstr(rej, "赵敏"));
+	CHECK(rej && strstr(rej, "性别：根据公民身份号码应为男，而不是女"));
+	free(rej);
+	import_report_free(&rep);
+	free(rejects);
+	free(path);
+	free(err);
+	store_close(st);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -976,6 +1016,7 @@ int main(void)
 	test_rejects_disk_full();
 	test_register_disk_full();
 	test_marker_and_tab();
+	test_sex_against_id();
 	struct store *demo = fresh_store("demo.db");
 	char *err = NULL;
 	if (demo_create(demo, 2000, 20261126, 0, &err) != 0)

@@ -173,7 +173,7 @@ static void test_documents(int64_t id)
 	CHECK(agreement && strstr(agreement, "52011119800101001X"));
 	CHECK(agreement && strstr(agreement, "人民调解协议书"));
 	CHECK(agreement && strstr(agreement, "按指印"));
-	CHECK(agreement && strstr(agreement, "一式3份"));
+	CHECK(agreement && strstr(agreement, "一式三份"));   /* a count in words, as a document writes it */
 	CHECK(agreement && strstr(agreement, "龙井村人民调解委员会（印）"));
 	CHECK(agreement && strstr(agreement, "2026年11月10日"));
 	free(agreement);
@@ -182,6 +182,49 @@ static void test_documents(int64_t id)
 	CHECK(record && strstr(record, "党员说事室"));
 	CHECK(record && strstr(record, "14:30"));
 	free(record);
+	free(err);
+}
+
+/* True when a line of text ends inside an amount or measure: a digit or a point at
+ * its end and a digit, point or unit at the start of the next. */
+static bool amount_split(const char *text)
+{
+	for (const char *nl = strchr(text, '\n'); nl && nl[1]; nl = strchr(nl + 1, '\n')) {
+		const char *next = nl + 1;
+		while (*next == ' ')
+			next++;
+		bool ends = nl > text && ((nl[-1] >= '0' && nl[-1] <= '9') || nl[-1] == '.');
+		bool starts = (*next >= '0' && *next <= '9') || *next == '.' || strncmp(next, "元", 3) == 0 ||
+			      strncmp(next, "米", 3) == 0;
+		if (ends && starts)
+			return true;
+	}
+	return false;
+}
+
+/* An amount, a measure or a date at the margin moves whole to the next line: the
+ * printed agreement never reads 5 / 00元 or 0. / 3米. */
+static void test_wrap_keeps_amounts(int64_t id)
+{
+	char *err = NULL;
+	/* 33 Chinese characters before each: it starts two columns before the
+	 * 68-column margin of an indented section */
+	struct store_field o[] = {
+		{ "outcome", "1" }, { "outcome_date", "2026-11-10" }, { "agreement_form", "2" },
+		{ "facts", "被申请人修建院坝时堵塞公共排水沟，致雨水流入申请人家中，造损坏围墙" "0.3米宽" },
+		{ "responsibility", "被申请人承担主要责任。" },
+		{ "terms", "一、被申请人于本月十五日前疏通排水沟并恢复原状；二、被申请人赔损失" "500元。" },
+		{ "performance", "现金一次性支付" }, { "performance_deadline", "2026-11-20" }, { "copies", "5" },
+	};
+	CHECK(dispute_outcome_save(st, id, o, ARRAY_LEN(o), &err) == 0);
+	char *agreement = dispute_agreement_text(st, reg, id, &err);
+	CHECK(agreement && strstr(agreement, "\n    0.3米宽"));
+	CHECK(agreement && strstr(agreement, "\n    500元。"));
+	CHECK(agreement && !amount_split(agreement));
+	CHECK(agreement && strstr(agreement, "一式五份"));
+	if (agreement && amount_split(agreement))
+		fprintf(stderr, "%s", agreement);
+	free(agreement);
 	free(err);
 }
 
@@ -242,6 +285,7 @@ int main(void)
 	free(err);
 	int64_t id = make_case();
 	test_documents(id);
+	test_wrap_keeps_amounts(id);
 	test_report();
 	test_refusals(id);
 	form_registry_free(reg);

@@ -482,6 +482,76 @@ static void test_memo(void)
 	free(out);
 }
 
+/* Typed straight into the household field of the resident form, the first character
+ * is not lost: it is the household picker's first query, in both encodings. */
+static void test_household_typed(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	list_search(t, "lfl");
+	CHECK(pty_wait_for(t, LONG_ID_MASKED, WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "与户主关系", WAIT_MS));
+	CHECK(step_goto_field(t, "与户主关系"));
+	step_key(t, "BTab");
+	step_type(t, "1");
+	CHECK(pty_wait_for(t, "所属户（F7：新建一户）", WAIT_MS));
+	CHECK(pty_wait_for(t, "查找： 1", WAIT_MS));
+	step_key(t, "Esc");
+	CHECK(wait_gone(t, "所属户（F7：新建一户）"));
+	step_type(t, "龙");
+	CHECK(pty_wait_for(t, "查找： 龙", WAIT_MS));
+	if (!pty_contains(t, "查找： 龙"))
+		pty_dump(t, stderr, "the typed 龙 as the picker's query");
+	step_key(t, "Esc");
+	CHECK(step_quit(t, 8, WAIT_MS));
+}
+
+/* F8 checks the date and reason by the resident form's rules: an impossible date, a
+ * future one and one that is no date are refused inside the box, which stays open
+ * with the form's message; a good date is saved and the form accepts the record. */
+static void test_status_checked(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	list_search(t, "lfl");
+	CHECK(pty_wait_for(t, LONG_ID_MASKED, WAIT_MS));
+	step_key(t, "F8");
+	CHECK(pty_wait_for(t, "人员状态（居民记录从不删除）", WAIT_MS));
+	step_type(t, "2");
+	CHECK(pty_wait_for(t, "日期（年-月-日）", WAIT_MS));
+	step_type(t, "\x15" "2026-02-30");
+	step_key(t, "Enter");
+	step_type(t, "迁往贵阳市");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "变动日期：", WAIT_MS));
+	CHECK(pty_contains(t, "原因（迁往何处"));   /* the box stays open */
+	const char *bad[] = { "2030-01-01", "abc" };
+	for (size_t i = 0; i < 2; i++) {
+		step_type(t, "\x15");
+		step_type(t, bad[i]);
+		step_key(t, "Enter");
+		CHECK(pty_wait_for(t, "变动日期：", WAIT_MS));
+		CHECK(pty_contains(t, "原因（迁往何处") && !pty_contains(t, "CHECK"));
+		if (i == 0)
+			CHECK(pty_contains(t, "必须在出生日期和今天之间"));
+	}
+	step_type(t, "\x15" "2020-01-15");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "人员状态已改为迁出", WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "变动日期", WAIT_MS));
+	char *date = NULL;
+	step_field_row(t, "变动日期", &date);
+	CHECK(date && strstr(date, "2020-01-15"));
+	free(date);
+	step_key(t, "F2");
+	CHECK(!pty_contains(t, "必须"));
+	CHECK(step_quit(t, 8, WAIT_MS));
+	const char *argv[] = {shanzhi, "--db", db, "check", NULL};
+	int status;
+	free(pty_run(argv, locale, &status));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -509,6 +579,8 @@ int main(int argc, char **argv)
 	test_esc_digit();
 	test_memo();
 	test_english();
+	test_household_typed();
+	test_status_checked();
 
 	pty_rmdir(dir);
 	free(dir);

@@ -31,8 +31,8 @@ for args in "--help" "demo --residents 200" "search 王" "search lfl" "search 12
 done
 # exchange: exports, then imports into a second register (two threads, the bulk load);
 # here a status of 1 (nothing written) fails too
-for args in "--operator admin export residents $tmp/r.csv --encoding gb18030 --unmasked" \
-	"--operator admin export residents $tmp/r.xlsx --unmasked" \
+for args in "--operator admin export residents $tmp/r.csv --encoding gb18030 --unmasked --reason 低保年审" \
+	"--operator admin export residents $tmp/r.xlsx --unmasked --reason 低保年审" \
 	"--db $tmp/w.db --operator admin import residents $tmp/r.csv" \
 	"--db $tmp/x.db --operator admin import residents $tmp/r.xlsx"; do
 	under_valgrind "99 1" "$args"
