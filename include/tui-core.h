@@ -110,6 +110,13 @@ bool tui_confirm(struct tui *t, const char *question, bool default_yes);
 /* Asks for one line of text; NULL when cancelled. Caller frees. */
 char *tui_prompt(struct tui *t, const char *title, const char *label, const char *initial,
 		 size_t max_chars);
+/* Judges a typed value for tui_prompt_checked: NULL when it is accepted, else why not
+ * (translated; caller frees). */
+typedef char *(*tui_prompt_check)(void *ctx, const char *value);
+/* tui_prompt whose Enter gives the value only once check accepts it: a refused value
+ * keeps the dialog open, as typed, with the reason shown inside it (check NULL: any). */
+char *tui_prompt_checked(struct tui *t, const char *title, const char *label, const char *initial,
+			 size_t max_chars, tui_prompt_check check, void *ctx);
 /* Lets the clerk pick one of n translated labels by digit, arrows or Enter; returns
  * the index or -1 when cancelled. */
 int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial);

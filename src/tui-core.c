@@ -416,16 +416,38 @@ bool tui_confirm(struct tui *t, const char *question, bool default_yes)
 	return answer;
 }
 
-char *tui_prompt(struct tui *t, const char *title, const char *label, const char *initial,
-		 size_t max_chars)
+/* The prompt's box: its label, the reason the last value was refused (wrapped, bold)
+ * and the keys; a new popup when the reason needs more or fewer lines. */
+static WINDOW *prompt_box(WINDOW *p, const char *title, const char *label, const char *refusal, int w)
+{
+	int box = w - 4;
+	char **lines = NULL;
+	size_t n = refusal ? tui_wrap(refusal, box, &lines) : 0;
+	int h = 6 + (int)n;
+	if (p && getmaxy(p) != h) {
+		tui_popup_close(p);
+		p = NULL;
+	}
+	if (!p)
+		p = tui_popup(h, w, title);
+	tui_put(p, 1, 2, label, box, A_NORMAL);
+	for (size_t i = 0; i < n; i++) {
+		tui_put(p, 3 + (int)i, 2, lines[i], box, A_BOLD);
+		free(lines[i]);
+	}
+	free(lines);
+	tui_put(p, h - 2, 2, _("Enter = done, Esc = cancel"), box, A_NORMAL);
+	return p;
+}
+
+char *tui_prompt_checked(struct tui *t, const char *title, const char *label, const char *initial,
+			 size_t max_chars, tui_prompt_check check, void *ctx)
 {
 	int w = COLS - 10 < 64 ? COLS - 10 : 64, box = w - 4;
-	WINDOW *p = tui_popup(6, w, title);
+	WINDOW *p = prompt_box(NULL, title, label, NULL, w);
 	struct fedit e;
 	char *result = NULL;
 	fedit_init(&e, initial, max_chars);
-	tui_put(p, 1, 2, label, box, A_NORMAL);
-	tui_put(p, 4, 2, _("Enter = done, Esc = cancel"), box, A_NORMAL);
 	curs_set(1);
 	for (;;) {
 		size_t n;
@@ -439,7 +461,16 @@ char *tui_prompt(struct tui *t, const char *title, const char *label, const char
 		int k = tui_getkey(t, -1);
 		if (k == TK_ENTER) {
 			result = fedit_value(&e);
-			break;
+			char *refusal = check ? check(ctx, result) : NULL;
+			if (!refusal)
+				break;
+			/* refused: the dialog stays, with what was typed and why not */
+			free(result);
+			result = NULL;
+			p = prompt_box(p, title, label, refusal, w);
+			free(refusal);
+			beep();
+			continue;
 		}
 		if (TK_IS_BACK(k))
 			break;
@@ -460,6 +491,12 @@ char *tui_prompt(struct tui *t, const char *title, const char *label, const char
 	fedit_free(&e);
 	tui_popup_close(p);
 	return result;
+}
+
+char *tui_prompt(struct tui *t, const char *title, const char *label, const char *initial,
+		 size_t max_chars)
+{
+	return tui_prompt_checked(t, title, label, initial, max_chars, NULL, NULL);
 }
 
 int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial)

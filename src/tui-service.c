@@ -403,13 +403,29 @@ static void action_close(struct tui *t, int64_t id)
 	}
 }
 
+/* The follow-up dialogs' check: the register's own rule, said inside the dialog. */
+static char *followup_refusal(void *ctx, const char *record)
+{
+	(void)ctx;
+	return service_followup_refusal(record);
+}
+
+/* The return dialog's check: a request goes back only with a reason. */
+static char *return_refusal(void *ctx, const char *reason)
+{
+	(void)ctx;
+	return service_return_refusal(reason);
+}
+
 /* F8 on a follow-up: the contact and the rectification, both needed. */
 static void action_followup(struct tui *t, int64_t id)
 {
-	char *contact = tui_prompt(t, _("Follow-up"), _("How the resident was contacted:"), "", 200);
+	char *contact = tui_prompt_checked(t, _("Follow-up"), _("How the resident was contacted:"), "", 200,
+					   followup_refusal, NULL);
 	if (!contact)
 		return;
-	char *fix = tui_prompt(t, _("Follow-up"), _("What was rectified:"), "", 200);
+	char *fix = tui_prompt_checked(t, _("Follow-up"), _("What was rectified:"), "", 200,
+				       followup_refusal, NULL);
 	if (fix) {
 		char *err = NULL;
 		int rc = service_followup_close(t->app->st, id, contact, fix, &err);
@@ -441,7 +457,7 @@ static void action_transfer(struct tui *t, int64_t id)
 /* F6, 2: returns the request with a reason. */
 static void action_return(struct tui *t, int64_t id)
 {
-	char *reason = tui_prompt(t, _("Return the request"), _("Reason:"), "", 200);
+	char *reason = tui_prompt_checked(t, _("Return the request"), _("Reason:"), "", 200, return_refusal, NULL);
 	if (!reason)
 		return;
 	char *err = NULL;

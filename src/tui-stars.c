@@ -786,6 +786,24 @@ static size_t unscored_households(const struct grid *g)
 	return n;
 }
 
+/* A stage move being asked for, for the notice days' check. */
+struct stage_move {
+	const struct stars_round *round;
+	enum stars_stage to;
+	const char *today;
+};
+
+/* The notice days' dialog check: a number the register takes for this move. */
+static char *notice_days_refusal(void *ctx, const char *typed)
+{
+	const struct stage_move *mv = ctx;
+	char *end;
+	long days = strtol(typed, &end, 10);
+	if (end == typed || *end || days < 1)
+		return xstrdup(_("A public notice runs from 1 to 90 days."));
+	return stars_round_move_refusal(mv->round, mv->to, (int)days, mv->today);
+}
+
 /* F8: moves the round on (or from 公示 back to 审核) after the clerk confirms. */
 static void grid_stage(struct grid *g)
 {
@@ -817,14 +835,23 @@ static void grid_stage(struct grid *g)
 		return;
 	}
 	int days = 0;
+	struct stage_move mv = { g->round, to[c], g->today };
 	if (to[c] == STARS_NOTICE) {
 		char init[8];
 		snprintf(init, sizeof init, "%d", g->round->notice_days);
-		char *s = tui_prompt(g->t, _("Public notice"), _("Days the notice stays up:"), init, 2);
+		char *s = tui_prompt_checked(g->t, _("Public notice"), _("Days the notice stays up:"), init, 2,
+					     notice_days_refusal, &mv);
 		if (!s)
 			return;
 		days = atoi(s);
 		free(s);
+	}
+	/* a move the register would refuse is said now, not after the clerk confirmed it */
+	char *refusal = stars_round_move_refusal(g->round, to[c], days, g->today);
+	if (refusal) {
+		tui_error(g->t, "%s", refusal);
+		free(refusal);
+		return;
 	}
 	size_t open = unscored_households(g);
 	char *q = open && to[c] > g->round->stage

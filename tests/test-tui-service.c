@@ -143,6 +143,23 @@ static void test_request_to_followup(void)
 	step_key(t, "Esc");
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
 	CHECK(pty_contains(t, "受理"));                /* cancelled: nothing changed */
+	/* 退回 without a reason: the dialog stays open and says why; what is typed next
+	 * is the reason, not the work list's filter */
+	step_key(t, "F6");
+	step_type(t, "2");
+	CHECK(pty_wait_for(t, "退回办件", WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "请填写退回理由", WAIT_MS));
+	CHECK(pty_contains(t, "理由："));
+	step_type(t, "材料不全");
+	CHECK(pty_contains(t, "材料不全"));
+	step_key(t, "Esc");
+	for (int i = 0; i < 50 && pty_contains(t, "理由："); i++)
+		pty_pump(t, 20, 100);     /* Esc waits a moment for a digit (Esc 2 = F2) */
+	CHECK(!pty_contains(t, "理由："));
+	CHECK(!pty_contains(t, "材料不全"));
+	CHECK(number && pty_contains(t, number + 1));
+	CHECK(pty_contains(t, "受理"));
 	/* 办结 with rating 2 (不满意) and a comment */
 	step_key(t, "F8");
 	CHECK(pty_wait_for(t, "群众评价", WAIT_MS));
@@ -176,14 +193,9 @@ static void test_request_to_followup(void)
 	step_type(t, "电话回访本人");
 	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "整改情况", WAIT_MS));
-	step_key(t, "Enter");                              /* nothing typed: refused */
+	step_key(t, "Enter");                              /* nothing typed: refused in the dialog */
 	CHECK(pty_wait_for(t, "回访须记录联系情况和整改情况", WAIT_MS));
-	CHECK(pty_contains(t, "待回访"));
-	step_key(t, "F8");
-	CHECK(pty_wait_for(t, "联系情况", WAIT_MS));
-	step_type(t, "电话回访本人");
-	step_key(t, "Enter");
-	CHECK(pty_wait_for(t, "整改情况", WAIT_MS));
+	CHECK(pty_contains(t, "整改情况"));
 	step_type(t, "已加快办理并致歉");
 	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "回访已记录", WAIT_MS));
