@@ -23,6 +23,7 @@
 #include "text.h"
 #include "tui-chart.h"
 #include "tui-list.h"
+#include "tui-print.h"
 #include "tui-screens.h"
 #include "util.h"
 #include "xlsx.h"
@@ -978,30 +979,20 @@ struct notice_ctx {
 	const struct stars_round *round;
 };
 
-/* F5: prints the notice (or writes it to a file) in the encoding the clerk picks. */
+/* F5: the notice list, offered as every document is (preview, file or printer). */
 static void notice_print(struct notice_ctx *nc, struct tui *t)
 {
-	static const char *const encodings[] = { "utf-8", "gbk", "gb18030" };
-	const char *labels[] = { "UTF-8", "GBK", "GB18030" };
-	int e = tui_choose(t, _("Encoding of the printout"), labels, 3, 1);
-	if (e < 0)
-		return;
-	char *path = tui_prompt(t, _("Print the notice list"), _("File to write (empty: the printer):"), "", 200);
-	if (!path)
-		return;
 	char *err = NULL;
 	char *doc = stars_notice_text(nc->st, nc->r, nc->round, &err);
-	if (doc && printout_deliver(doc, encodings[e], *path ? path : NULL, &err) == 0) {
-		if (*path)
-			tui_message(t, _("Written to %s."), path);
-		else
-			tui_message(t, "%s", _("Sent to the printer."));
+	if (doc) {
+		char *file = xasprintf("notice-%s-%d.txt", nc->round->village, nc->round->year);
+		tui_print(t, _("Notice list (public notice)"), doc, file);
+		free(file);
 	} else {
 		tui_error(t, "%s", err ? err : "?");
 	}
 	free(doc);
 	free(err);
-	free(path);
 }
 
 /* F6: exports the notice as .xlsx, or as CSV (UTF-8) for any other file name. */

@@ -22,6 +22,9 @@ struct pty;
 /* Starts argv[0] (a path) in a rows x cols terminal under locale (e.g.
  * "zh_CN.UTF-8", "zh_CN.GBK"), then pumps its first screen. NULL on failure. */
 struct pty *pty_spawn(const char *const argv[], const char *locale, int rows, int cols);
+/* Sets (value NULL: removes) a variable in the environment of every child started
+ * from now on, pty_spawn's and pty_run's, e.g. a PATH without lpr. */
+void pty_setenv(const char *name, const char *value);
 /* Ends the child (SIGTERM, then SIGKILL), reaps it, frees everything; returns the
  * child's wait status, or -1. Accepts NULL. */
 int pty_close(struct pty *t);

@@ -190,9 +190,19 @@ static void test_case_to_agreement(void)
 		out = NULL;
 	step_key(t, "F3");
 	step_type(t, "1");                                     /* the agreement */
-	CHECK(pty_wait_for(t, "文件", WAIT_MS));
+	/* the print dialog every document has: preview, file, printer */
+	CHECK(pty_wait_for(t, "1 屏幕预览", WAIT_MS));
+	CHECK(pty_contains(t, "2 写入文件") && pty_contains(t, "3 送打印机"));
+	step_type(t, "1");
+	CHECK(pty_wait_for(t, "人民调解协议书", WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "1 屏幕预览", WAIT_MS));
+	step_type(t, "2");
+	CHECK(pty_wait_for(t, "写入文件：", WAIT_MS));
+	step_type(t, "\x15");
 	step_type(t, out);
 	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "UTF-8（所有字符）", WAIT_MS));
 	step_type(t, "1");                                     /* UTF-8 */
 	CHECK(pty_wait_for(t, "agreement.txt", WAIT_MS));
 	CHECK(file_has(out, "人民调解协议书"));

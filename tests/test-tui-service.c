@@ -10,6 +10,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "check.h"
@@ -120,11 +121,17 @@ static void test_request_to_followup(void)
 	char *handler = field_value(t, "经办人");
 	CHECK(handler && *handler);
 	step_key(t, "F2");
-	CHECK(pty_wait_for(t, "为群众打印回执吗", WAIT_MS));
+	/* logged: the receipt is offered as every document is, preview first */
+	CHECK(pty_wait_for(t, "打印：便民服务办件回执", WAIT_MS));
+	CHECK(pty_contains(t, "1 屏幕预览") && pty_contains(t, "2 写入文件") && pty_contains(t, "3 送打印机"));
+	step_type(t, "1");
+	CHECK(pty_wait_for(t, "预览：便民服务办件回执", WAIT_MS));
 	char *number = screen_match(t, "-20261126-[0-9]{3}");
 	logged = screen_match(t, "[0-9]{12}-20261126-[0-9]{3}");
 	CHECK(number != NULL);
-	step_type(t, "n");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "打印：便民服务办件回执", WAIT_MS));
+	step_key(t, "Esc");
 	/* the work list, filtered by the handler: the new request, due today */
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
 	step_type(t, handler ? handler : "");
@@ -207,10 +214,8 @@ static void test_request_to_followup(void)
 	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "等得太久", WAIT_MS));
 	step_key(t, "Esc");
-	CHECK(pty_wait_for(t, "便民服务办件回执", WAIT_MS));
+	CHECK(pty_wait_for(t, "打印：便民服务办件回执", WAIT_MS));
 	step_key(t, "Esc");
-	CHECK(pty_wait_for(t, "将回执送打印机吗", WAIT_MS));
-	step_type(t, "n");
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
 	/* the statistics of the month, from the Services menu: the formula beside the
 	 * figure, then the chart */
@@ -235,11 +240,22 @@ static void test_request_to_followup(void)
 	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "等得太久", WAIT_MS));
 	step_key(t, "Esc");
-	CHECK(pty_wait_for(t, "便民服务办件回执", WAIT_MS));
+	CHECK(pty_wait_for(t, "打印：便民服务办件回执", WAIT_MS));
+	step_type(t, "1");
+	CHECK(pty_wait_for(t, "预览：便民服务办件回执", WAIT_MS));
 	CHECK(pty_contains(t, "承诺办结日期"));
-	step_key(t, "Esc");
-	CHECK(pty_wait_for(t, "将回执送打印机吗", WAIT_MS));
-	step_type(t, "n");
+	step_key(t, "Enter");
+	/* the printer refuses (this run's lpr says why on its standard error): one
+	 * translated message with lpr's reason, never its raw text on the screen */
+	CHECK(pty_wait_for(t, "打印：便民服务办件回执", WAIT_MS));
+	step_type(t, "3");
+	CHECK(pty_wait_for(t, "UTF-8（所有字符）", WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "打印机未接收该文档", WAIT_MS));
+	CHECK(pty_contains(t, "Error - No default destination."));
+	CHECK(!pty_contains(t, "lpr: Error"));
+	step_key(t, "Enter");                    /* the whole message was shown in a box */
+	CHECK(pty_wait_for(t, "便民服务", WAIT_MS));
 	free(number);
 	free(handler);
 	CHECK(step_quit(t, 8, WAIT_MS));
@@ -274,6 +290,16 @@ static void test_clerk_starts_at_work_list(void)
 	int col, r = pty_find(t, "!超期", &col);
 	CHECK(r >= 3 && (pty_cell_attr(t, r, 0) & PTY_ATTR_BOLD));     /* and they stand out */
 	CHECK(pty_contains(t, "待回访"));     /* and a recent bad rating waiting for its follow-up */
+	/* no lpr on this computer: the receipt to the printer says so, in Chinese, and no
+	 * shell's "not found" lands on the screen */
+	step_key(t, "F2");
+	CHECK(pty_wait_for(t, "打印：便民服务办件回执", WAIT_MS));
+	step_type(t, "3");
+	CHECK(pty_wait_for(t, "UTF-8（所有字符）", WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "本机没有打印程序（lpr）", WAIT_MS));
+	CHECK(!pty_contains(t, "not found") && !pty_contains(t, "sh:"));
+	CHECK(pty_contains(t, "便民服务工作清单"));
 	for (int row = r + 1; row < 22; row++) {
 		char *text = pty_row(t, row);
 		if (strstr(text, "2026-") && !strstr(text, "!超期")) {
@@ -332,8 +358,26 @@ int main(int argc, char **argv)
 	int status;
 	free(pty_run(demo, locale, &status));
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* this run's printer: an lpr that refuses, saying why on its standard error */
+	char *bin = malloc(n + 8), *lpr = malloc(n + 16), *empty = malloc(n + 8);
+	snprintf(bin, n + 8, "%s/bin", dir);
+	snprintf(lpr, n + 16, "%s/bin/lpr", dir);
+	snprintf(empty, n + 8, "%s/none", dir);
+	CHECK(mkdir(bin, 0700) == 0 && mkdir(empty, 0700) == 0);
+	FILE *f = fopen(lpr, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs("#!/bin/sh\necho 'lpr: Error - No default destination.' >&2\nexit 1\n", f);
+		fclose(f);
+	}
+	CHECK(chmod(lpr, 0700) == 0);
+	pty_setenv("PATH", bin);
 	test_request_to_followup();
+	pty_setenv("PATH", empty);     /* no lpr at all */
 	test_clerk_starts_at_work_list();
+	free(bin);
+	free(lpr);
+	free(empty);
 	test_cli(logged);
 	free(logged);
 	pty_rmdir(dir);
