@@ -798,6 +798,7 @@ bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool
 		free(err);
 		return false;
 	}
+	tui_screen_change(t);
 	f.shown = xcalloc(def->nfields + 1, sizeof(*f.shown));
 	f.touched = xcalloc(def->nfields + 1, sizeof(*f.touched));
 	if (is_new)
@@ -823,6 +824,7 @@ bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool
 	}
 	curs_set(1);
 	bool saved = form_loop(&f);
+	tui_screen_leave(t);
 	draft_forget(data);
 	fedit_free(&f.edit);
 	form_check_free(&f.problems);

@@ -105,6 +105,14 @@ static void test_register(void)
 	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "龙发利", WAIT_MS));
 	CHECK(pty_contains(t, "已登记") || pty_contains(t, "已保存"));
+	/* the message belongs to the form it was said on: neither the list nor the menu
+	 * keeps it */
+	step_key(t, "F10");
+	CHECK(pty_wait_for(t, "F7 新建", WAIT_MS));
+	CHECK(!pty_contains(t, "已登记") && !pty_contains(t, "已保存"));
+	step_key(t, "F10");
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	CHECK(!pty_contains(t, "已登记") && !pty_contains(t, "已保存"));
 	char *out = search("lfl");
 	CHECK(out && count_lines_with(out, "龙发利") == 1);
 	CHECK(out && strstr(out, LONG_ID_MASKED) != NULL);
