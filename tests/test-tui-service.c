@@ -103,6 +103,16 @@ static void test_request_to_followup(void)
 	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "事项", WAIT_MS));
 	CHECK(!pty_contains(t, "来访人"));         /* a resident: no visitor fields */
+	{
+		/* the visitor fields went, the cursor stayed with the resident; Tab goes on
+		 * to the item, the next field there is now */
+		int col, cr, cc, r = pty_find(t, "居民", &col);
+		pty_cursor(t, &cr, &cc);
+		CHECK(r >= 0 && cr == r);
+		step_key(t, "Tab");
+		pty_cursor(t, &cr, &cc);
+		CHECK(cr == pty_find(t, "事项", &col));
+	}
 	/* the item by its code: materials filled in, the promised date said */
 	CHECK(goto_field(t, "事项"));
 	step_key(t, "F4");                                /* the catalogue, filtered by pinyin initials */
