@@ -93,6 +93,11 @@ int service_create(struct store *st, const struct service_new *req, int64_t *id,
  * allow it. */
 int service_start(struct store *st, int64_t id, char **err);
 int service_return(struct store *st, int64_t id, const char *reason, char **err);
+/* Why a return reason, or one of a follow-up's two records (contact, rectification),
+ * would be refused (translated; caller frees), or NULL: what the calls above check,
+ * for a dialog to say before it closes. */
+char *service_return_refusal(const char *reason);
+char *service_followup_refusal(const char *record);
 int service_transfer(struct store *st, int64_t id, const char *handler, const char *department,
 		     const char *note, char **err);
 /* Closes with rating 1..5 or SERVICE_RATING_DECLINED; comment may be NULL. */

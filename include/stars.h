@@ -116,6 +116,10 @@ bool stars_round_editable(const struct stars_round *round, char **why);
  * 0 or -1 with *err. */
 int stars_round_move(struct store *st, const struct rubric *r, struct stars_round *round,
 		     enum stars_stage to, int notice_days, const char *today, char **err);
+/* Why stars_round_move would refuse the same move (translated; caller frees), or
+ * NULL: for a screen to say before it asks the clerk to confirm. */
+char *stars_round_move_refusal(const struct stars_round *round, enum stars_stage to, int notice_days,
+			       const char *today);
 /* The last day of the round's public notice (YYYY-MM-DD), "" before 公示. */
 void stars_notice_end(const struct stars_round *round, char out[11]);
 /* Finds a village by id, 12-digit code or name; 0 when none (or several). */

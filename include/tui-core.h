@@ -63,6 +63,12 @@ struct tui {
 	struct app *app;
 	char *message;       /* the message line's text, UTF-8 */
 	bool message_error;
+	bool message_fresh;  /* set since the last key: the outcome of that key */
+	/* a screen was left and none drawn since: a dialog must not open over its
+	 * remains but over backdrop (the main menu, which registers it), else a blank */
+	bool screen_left;
+	void (*backdrop)(struct tui *t, void *ctx);
+	void *backdrop_ctx;
 	bool quit;           /* set when the clerk confirmed leaving the program */
 	/* the idle lock (tui-signin.h): after idle_ms without a key, tui_getkey calls
 	 * idle_lock, which gives the screen back as it was */
@@ -97,6 +103,13 @@ void tui_keybar(struct tui *t, const struct tui_hint *hints, size_t n);
 void tui_message(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_error(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_message_clear(struct tui *t);
+/* A screen is entered or left: the message line goes, unless it was set since the
+ * last key (then it is the outcome of what led here: "Logged as ..." on the list the
+ * form returns to). Every screen engine (menu, list, form) calls it, so no screen
+ * shows another's old message. */
+void tui_screen_change(struct tui *t);
+/* The same when a screen is left; the next dialog then opens over the backdrop. */
+void tui_screen_leave(struct tui *t);
 void tui_draw_message(struct tui *t);
 
 /* A framed box in the middle of the screen, h x w (clamped to the screen). */
@@ -111,6 +124,13 @@ bool tui_confirm(struct tui *t, const char *question, bool default_yes);
 /* Asks for one line of text; NULL when cancelled. Caller frees. */
 char *tui_prompt(struct tui *t, const char *title, const char *label, const char *initial,
 		 size_t max_chars);
+/* Judges a typed value for tui_prompt_checked: NULL when it is accepted, else why not
+ * (translated; caller frees). */
+typedef char *(*tui_prompt_check)(void *ctx, const char *value);
+/* tui_prompt whose Enter gives the value only once check accepts it: a refused value
+ * keeps the dialog open, as typed, with the reason shown inside it (check NULL: any). */
+char *tui_prompt_checked(struct tui *t, const char *title, const char *label, const char *initial,
+			 size_t max_chars, tui_prompt_check check, void *ctx);
 /* Lets the clerk pick one of n translated labels by digit, arrows or Enter; returns
  * the index or -1 when cancelled. */
 int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial);

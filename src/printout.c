@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "text.h"
@@ -72,6 +74,100 @@ static bool write_all(FILE *f, const char *s, size_t n)
 	return fwrite(s, 1, n, f) == n && fflush(f) == 0;
 }
 
+/* The exit status lpr's child gives when lpr cannot be started at all. */
+#define LPR_MISSING 127
+
+/* Writes n bytes to fd, going on after signals; false when the reader went away. */
+static bool write_fd(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		s += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* The first line lpr wrote to its standard error (in the locale's encoding as lpr
+ * wrote it, so only its ASCII is kept), or NULL. Caller frees. */
+static char *first_line(FILE *f)
+{
+	char line[200];
+	rewind(f);
+	if (!fgets(line, sizeof line, f))
+		return NULL;
+	struct strbuf sb = { 0 };
+	const char *start = strncmp(line, "lpr: ", 5) == 0 ? line + 5 : line;   /* named already */
+	for (const char *c = start; *c && *c != '\n'; c++)
+		if (UCH(*c) >= 0x20 && UCH(*c) < 0x7F)
+			sb_appendf(&sb, "%c", *c);
+	return sb.s ? sb_take(&sb) : NULL;
+}
+
+/* Starts lpr with its standard input a pipe (*to) and its standard error errf, so
+ * that nothing it or a shell says reaches the clerk's screen; -1 when it cannot. */
+static pid_t lpr_start(FILE *errf, int *to)
+{
+	int fds[2];
+	if (pipe(fds) != 0)
+		return -1;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[0], 0);
+		dup2(fileno(errf), 1);
+		dup2(fileno(errf), 2);
+		close(fds[0]);
+		close(fds[1]);
+		execlp("lpr", "lpr", (char *)NULL);
+		_exit(LPR_MISSING);
+	}
+	close(fds[0]);
+	if (pid < 0)
+		close(fds[1]);
+	else
+		*to = fds[1];
+	return pid;
+}
+
+/* Hands the document to lpr; -1 with one translated *err when it is not installed
+ * or does not take the document (its own reason added, its text never shown raw). */
+static int printout_lpr(const char *bytes, size_t n, char **err)
+{
+	FILE *errf = tmpfile();
+	int to = -1, st = -1;
+	pid_t pid = errf ? lpr_start(errf, &to) : -1;
+	if (pid > 0) {
+		/* lpr gone early must not kill the program with SIGPIPE */
+		struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+		sigemptyset(&ign.sa_mask);
+		sigaction(SIGPIPE, &ign, &old);
+		bool sent = write_fd(to, bytes, n);
+		close(to);
+		sigaction(SIGPIPE, &old, NULL);
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		if (!sent && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			st = -1;
+	}
+	int rc = 0;
+	if (pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == LPR_MISSING) {
+		rc = -1, *err = xstrdup(_("There is no printing program (lpr) on this computer: write the document to a file, or ask for a printer to be set up."));
+	} else if (pid <= 0 || st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		char *why = errf ? first_line(errf) : NULL;
+		rc = -1, *err = why ? xasprintf(_("The printer did not take the document (lpr: %s): check that a printer is set up and switched on, or write the document to a file."), why)
+				    : xstrdup(_("The printer did not take the document: check that a printer is set up and switched on, or write the document to a file."));
+		free(why);
+	}
+	if (errf)
+		fclose(errf);
+	return rc;
+}
+
 int printout_deliver(const char *utf8, const char *encoding, const char *dest, char **err)
 {
 	size_t n;
@@ -92,11 +188,7 @@ int printout_deliver(const char *utf8, const char *encoding, const char *dest, c
 		if (f && fclose(f) != 0 && rc == 0)
 			rc = -1, *err = xasprintf(_("cannot write %s: %s"), dest, strerror(errno));
 	} else {
-		FILE *p = popen("lpr", "w");
-		bool ok = p && write_all(p, bytes, n);
-		int st = p ? pclose(p) : -1;
-		if (!ok || st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			rc = -1, *err = xstrdup(_("the printer did not take the document (is lpr installed and a printer set up?); write it to a file with --output FILE"));
+		rc = printout_lpr(bytes, n, err);
 	}
 	free(bytes);
 	return rc;

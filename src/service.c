@@ -514,15 +514,24 @@ int service_start(struct store *st, int64_t id, char **err)
 	return set_status(st, id, "in_progress", NULL, 0, NULL, err);
 }
 
+char *service_return_refusal(const char *reason)
+{
+	return filled(reason) ? NULL : xstrdup(_("say why the request is returned"));
+}
+
+char *service_followup_refusal(const char *record)
+{
+	return filled(record) ? NULL
+		: xstrdup(_("a follow-up closes only with a record of the contact and of the rectification"));
+}
+
 int service_return(struct store *st, int64_t id, const char *reason, char **err)
 {
 	struct request_state s;
 	if (!request_state(st, id, &s, err) || !require_open(&s, err))
 		return -1;
-	if (!filled(reason)) {
-		*err = xstrdup(_("say why the request is returned"));
+	if ((*err = service_return_refusal(reason)))
 		return -1;
-	}
 	struct store_field f[] = { { "status_reason", reason } };
 	return set_status(st, id, "returned", f, 1, reason, err);
 }
@@ -591,10 +600,8 @@ int service_followup_close(struct store *st, int64_t id, const char *contact,
 		*err = xstrdup(_("this request has no follow-up waiting"));
 		return -1;
 	}
-	if (!filled(contact) || !filled(rectification)) {
-		*err = xstrdup(_("a follow-up closes only with a record of the contact and of the rectification"));
+	if ((*err = service_followup_refusal(filled(contact) ? rectification : contact)))
 		return -1;
-	}
 	char today[11];
 	store_today(today);
 	struct store_field f[] = {

@@ -512,30 +512,39 @@ static int recompute_all(struct store *st, const struct rubric *r, const struct 
 	return rc;
 }
 
+/* The notice days a move to stage `to` leaves the round with. */
+static int move_notice_days(const struct stars_round *round, enum stars_stage to, int notice_days)
+{
+	return to == STARS_NOTICE && notice_days > 0 ? notice_days : round->notice_days;
+}
+
+char *stars_round_move_refusal(const struct stars_round *round, enum stars_stage to, int notice_days,
+			       const char *today)
+{
+	enum stars_stage from = round->stage;
+	if (from == STARS_FINAL)
+		return xstrdup(_("The round is final (stars awarded): it does not change any more."));
+	if (to >= STARS_STAGE_COUNT || !(to == from + 1 || (from == STARS_NOTICE && to == STARS_CHECK)))
+		return xasprintf(_("A round moves one stage at a time: from %s it goes to %s."),
+				 stars_stage_label(from), stars_stage_label(from + 1));
+	int nd = move_notice_days(round, to, notice_days);
+	if (nd < 1 || nd > 90)
+		return xstrdup(_("A public notice runs from 1 to 90 days."));
+	char end[11];
+	stars_notice_end(round, end);
+	if (to == STARS_FINAL && strcmp(today, end) <= 0)
+		return xasprintf(_("The public notice runs until %s: the stars are awarded after it."), end);
+	return NULL;
+}
+
 int stars_round_move(struct store *st, const struct rubric *r, struct stars_round *round,
 		     enum stars_stage to, int notice_days, const char *today, char **err)
 {
 	enum stars_stage from = round->stage;
-	if (from == STARS_FINAL) {
-		*err = xstrdup(_("The round is final (stars awarded): it does not change any more."));
+	if ((*err = stars_round_move_refusal(round, to, notice_days, today)))
 		return -1;
-	}
-	if (to >= STARS_STAGE_COUNT || !(to == from + 1 || (from == STARS_NOTICE && to == STARS_CHECK))) {
-		*err = xasprintf(_("A round moves one stage at a time: from %s it goes to %s."),
-				 stars_stage_label(from), stars_stage_label(from + 1));
-		return -1;
-	}
-	char days[8], end[11], start[11];
-	int nd = to == STARS_NOTICE && notice_days > 0 ? notice_days : round->notice_days;
-	if (nd < 1 || nd > 90) {
-		*err = xstrdup(_("A public notice runs from 1 to 90 days."));
-		return -1;
-	}
-	stars_notice_end(round, end);
-	if (to == STARS_FINAL && strcmp(today, end) <= 0) {
-		*err = xasprintf(_("The public notice runs until %s: the stars are awarded after it."), end);
-		return -1;
-	}
+	char days[12], start[11];
+	int nd = move_notice_days(round, to, notice_days);
 	snprintf(days, sizeof days, "%d", nd);
 	snprintf(start, sizeof start, "%s", to == STARS_NOTICE ? today : round->notice_start);
 	char *reason = xasprintf("%s -> %s", stars_stage_label(from), stars_stage_label(to));

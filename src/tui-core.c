@@ -228,6 +228,8 @@ int tui_getkey(struct tui *t, int timeout_ms)
 	timeout(-1);
 	if (r == ERR)
 		return TK_NONE;
+	if (t && !(r == KEY_CODE_YES && c == KEY_RESIZE))
+		t->message_fresh = false;   /* the clerk has moved on from it */
 	if (r == KEY_CODE_YES)
 		return tui_map_curses_key(c);
 	int k = tui_map_char(c);
@@ -313,7 +315,8 @@ int tui_put(WINDOW *w, int y, int x, const char *utf8, int cols, attr_t attr)
 
 void tui_title(struct tui *t, const char *title)
 {
-	(void)t;
+	if (t)
+		t->screen_left = false;   /* a whole screen is being drawn */
 	char *line = xasprintf(" %s  %s", _("Shanzhi village register"), title);
 	tui_put(stdscr, 0, 0, line, COLS, A_REVERSE);
 	free(line);
@@ -352,6 +355,7 @@ static void tui_set_message(struct tui *t, bool error, const char *fmt, va_list 
 	free(t->message);
 	t->message = xvasprintf(fmt, ap);
 	t->message_error = error;
+	t->message_fresh = true;
 	tui_draw_message(t);
 }
 
@@ -384,6 +388,33 @@ void tui_message_clear(struct tui *t)
 	t->message = NULL;
 	t->message_error = false;
 	tui_draw_message(t);
+}
+
+void tui_screen_change(struct tui *t)
+{
+	if (t->message && !t->message_fresh)
+		tui_message_clear(t);
+}
+
+void tui_screen_leave(struct tui *t)
+{
+	tui_screen_change(t);
+	t->screen_left = true;
+}
+
+/* Before a dialog: the screen it belongs over, when the one under it was left. */
+static void tui_dialog_ground(struct tui *t)
+{
+	if (!t || !t->screen_left)
+		return;
+	t->screen_left = false;
+	if (t->backdrop) {
+		t->backdrop(t, t->backdrop_ctx);
+	} else {
+		erase();
+		tui_draw_message(t);
+	}
+	wnoutrefresh(stdscr);
 }
 
 /* Punctuation a line must not begin with (the usual rule of Chinese typesetting). */
@@ -465,6 +496,7 @@ void tui_popup_close(WINDOW *p)
 
 void tui_show_text(struct tui *t, const char *title, const char *text)
 {
+	tui_dialog_ground(t);
 	char **lines;
 	int w = COLS - 10 < 70 ? COLS - 10 : 70;
 	size_t n = tui_wrap(text, w - 4, &lines);
@@ -488,6 +520,7 @@ void tui_show_text(struct tui *t, const char *title, const char *text)
 
 bool tui_confirm(struct tui *t, const char *question, bool default_yes)
 {
+	tui_dialog_ground(t);
 	char **lines;
 	int w = COLS - 10 < 64 ? COLS - 10 : 64;
 	size_t n = tui_wrap(question, w - 4, &lines);
@@ -522,16 +555,39 @@ bool tui_confirm(struct tui *t, const char *question, bool default_yes)
 	return answer;
 }
 
-char *tui_prompt(struct tui *t, const char *title, const char *label, const char *initial,
-		 size_t max_chars)
+/* The prompt's box: its label, the reason the last value was refused (wrapped, bold)
+ * and the keys; a new popup when the reason needs more or fewer lines. */
+static WINDOW *prompt_box(WINDOW *p, const char *title, const char *label, const char *refusal, int w)
 {
+	int box = w - 4;
+	char **lines = NULL;
+	size_t n = refusal ? tui_wrap(refusal, box, &lines) : 0;
+	int h = 6 + (int)n;
+	if (p && getmaxy(p) != h) {
+		tui_popup_close(p);
+		p = NULL;
+	}
+	if (!p)
+		p = tui_popup(h, w, title);
+	tui_put(p, 1, 2, label, box, A_NORMAL);
+	for (size_t i = 0; i < n; i++) {
+		tui_put(p, 3 + (int)i, 2, lines[i], box, A_BOLD);
+		free(lines[i]);
+	}
+	free(lines);
+	tui_put(p, h - 2, 2, _("Enter = done, Esc = cancel"), box, A_NORMAL);
+	return p;
+}
+
+char *tui_prompt_checked(struct tui *t, const char *title, const char *label, const char *initial,
+			 size_t max_chars, tui_prompt_check check, void *ctx)
+{
+	tui_dialog_ground(t);
 	int w = COLS - 10 < 64 ? COLS - 10 : 64, box = w - 4;
-	WINDOW *p = tui_popup(6, w, title);
+	WINDOW *p = prompt_box(NULL, title, label, NULL, w);
 	struct fedit e;
 	char *result = NULL;
 	fedit_init(&e, initial, max_chars);
-	tui_put(p, 1, 2, label, box, A_NORMAL);
-	tui_put(p, 4, 2, _("Enter = done, Esc = cancel"), box, A_NORMAL);
 	curs_set(1);
 	for (;;) {
 		size_t n;
@@ -545,7 +601,16 @@ char *tui_prompt(struct tui *t, const char *title, const char *label, const char
 		int k = tui_getkey(t, -1);
 		if (k == TK_ENTER) {
 			result = fedit_value(&e);
-			break;
+			char *refusal = check ? check(ctx, result) : NULL;
+			if (!refusal)
+				break;
+			/* refused: the dialog stays, with what was typed and why not */
+			free(result);
+			result = NULL;
+			p = prompt_box(p, title, label, refusal, w);
+			free(refusal);
+			beep();
+			continue;
 		}
 		if (TK_IS_BACK(k))
 			break;
@@ -568,8 +633,15 @@ char *tui_prompt(struct tui *t, const char *title, const char *label, const char
 	return result;
 }
 
+char *tui_prompt(struct tui *t, const char *title, const char *label, const char *initial,
+		 size_t max_chars)
+{
+	return tui_prompt_checked(t, title, label, initial, max_chars, NULL, NULL);
+}
+
 int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial)
 {
+	tui_dialog_ground(t);
 	const char *hint = _("digit or Enter = choose, Esc = cancel");
 	int w = text_width(hint) + 6;
 	if (text_width(title) + 8 > w)

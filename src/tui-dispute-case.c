@@ -13,12 +13,12 @@
 #include "i18n.h"
 #include "idcard.h"
 #include "print-dispute.h"
-#include "printout.h"
 #include "search.h"
 #include "store.h"
 #include "tui-dispute.h"
 #include "tui-form.h"
 #include "tui-list.h"
+#include "tui-print.h"
 #include "tui-record.h"
 #include "util.h"
 
@@ -526,7 +526,7 @@ static int case_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 	return 0;
 }
 
-/* F3: a document written to a file (or the printer) in the encoding chosen. */
+/* F3: the agreement or the session records, offered as every document is. */
 static void case_print(struct case_view *cv)
 {
 	struct tui *t = cv->t;
@@ -542,19 +542,9 @@ static void case_print(struct case_view *cv)
 		free(err);
 		return;
 	}
-	char *dest = tui_prompt(t, _("Print"), _("File (empty: the printer):"), "", 200);
-	if (!dest) {
-		free(text);
-		return;
-	}
-	const char *encs[] = { "UTF-8", "GBK", "GB18030" };
-	int enc = tui_choose(t, _("Encoding"), encs, ARRAY_LEN(encs), 0);
-	if (enc >= 0 && printout_deliver(text, encs[enc], *dest ? dest : NULL, &err) == 0)
-		tui_message(t, _("Printed: %s"), *dest ? dest : _("the printer"));
-	else if (enc >= 0)
-		tui_error(t, "%s", err ? err : "?");
-	free(err);
-	free(dest);
+	char *file = xasprintf(which == 0 ? "agreement-%lld.txt" : "record-%lld.txt", (long long)cv->id);
+	tui_print(t, docs[which], text, file);
+	free(file);
 	free(text);
 }
 

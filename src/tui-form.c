@@ -300,6 +300,47 @@ static void form_leave_field(struct tui_form *f)
 		f->ops->field_left(f->ops->ctx, f, field);
 }
 
+/* Whether the clerk can type into a field: the cursor only ever stops on these. */
+static bool form_typeable(const struct field_def *fd)
+{
+	return !fd->readonly;
+}
+
+/* The typeable shown field steps places from field (dir 1 down, -1 up), counting
+ * only typeable ones and stopping at the last one there is; field may have just been
+ * hidden (relevance), then it counts from where it stood in the form. nshown when
+ * there is none that way. */
+static size_t form_step(const struct tui_form *f, size_t field, int dir, long steps)
+{
+	size_t pos = form_pos(f, field);
+	long p = (long)pos;
+	if (pos >= f->nshown) {
+		long gap = 0;   /* the first shown field after it in the form's order */
+		while (gap < (long)f->nshown && f->shown[gap] < field)
+			gap++;
+		p = dir > 0 ? gap - 1 : gap;
+	}
+	size_t found = f->nshown;
+	for (long q = p + dir; q >= 0 && q < (long)f->nshown && steps > 0; q += dir)
+		if (form_typeable(&f->data->def->fields[f->shown[q]])) {
+			found = (size_t)q;
+			steps--;
+		}
+	return found;
+}
+
+/* Where the cursor goes when the field in hand was hidden: the next typeable field,
+ * else the one before; it stays when the field is still shown. */
+static size_t form_after_hidden(const struct tui_form *f, size_t field)
+{
+	if (form_pos(f, field) < f->nshown)
+		return field;
+	size_t q = form_step(f, field, 1, 1);
+	if (q >= f->nshown)
+		q = form_step(f, field, -1, 1);
+	return q < f->nshown ? f->shown[q] : field;
+}
+
 const char *tui_form_value(struct tui_form *f, size_t field)
 {
 	if (field == f->cur && f->edit.changed) {
@@ -320,23 +361,20 @@ void tui_form_set(struct tui_form *f, size_t field, const char *value)
 	if (field == f->cur)
 		fedit_set(&f->edit, f->data->values[field]);
 	form_relevance(f);
+	if (form_pos(f, f->cur) >= f->nshown)
+		form_enter_field(f, form_after_hidden(f, f->cur));
 	form_check(f);
 	tui_form_draw(f);
 }
 
-/* Moves to the shown field delta places away (clamped). */
+/* Moves delta typeable fields on (clamped), counting from the field in hand even
+ * when leaving it made fields appear or vanish around it. */
 static void form_move(struct tui_form *f, int delta)
 {
+	size_t from = f->cur;
 	form_leave_field(f);
-	size_t pos = form_pos(f, f->cur);
-	if (pos >= f->nshown)
-		pos = 0;
-	long np = (long)pos + delta;
-	if (np < 0)
-		np = 0;
-	if (np >= (long)f->nshown)
-		np = (long)f->nshown - 1;
-	form_enter_field(f, f->shown[np]);
+	size_t q = form_step(f, from, delta < 0 ? -1 : 1, labs((long)delta));
+	form_enter_field(f, q < f->nshown ? f->shown[q] : form_after_hidden(f, from));
 	form_draw_fields(f);
 	form_place_cursor(f);
 	wnoutrefresh(stdscr);
@@ -684,7 +722,7 @@ static void form_derive_display(struct tui_form *f)
 static size_t form_first_editable(const struct tui_form *f)
 {
 	for (size_t p = 0; p < f->nshown; p++)
-		if (!f->data->def->fields[f->shown[p]].readonly)
+		if (form_typeable(&f->data->def->fields[f->shown[p]]))
 			return f->shown[p];
 	return f->nshown ? f->shown[0] : 0;
 }
@@ -804,6 +842,7 @@ bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool
 		free(err);
 		return false;
 	}
+	tui_screen_change(t);
 	f.shown = xcalloc(def->nfields + 1, sizeof(*f.shown));
 	f.touched = xcalloc(def->nfields + 1, sizeof(*f.touched));
 	if (is_new)
@@ -829,6 +868,7 @@ bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool
 	}
 	curs_set(1);
 	bool saved = form_loop(&f);
+	tui_screen_leave(t);
 	draft_forget(data);
 	fedit_free(&f.edit);
 	form_check_free(&f.problems);

@@ -255,7 +255,7 @@ static bool list_loop(struct tui *t, const struct tui_list_def *def, const char 
 	bool chose = false;
 	fedit_init(&s.query, initial, 60);
 	if (!popup)
-		tui_message_clear(t);
+		tui_screen_change(t);
 	list_layout(&s);
 	list_fetch(&s);
 	if (tui_size_ok(t))
@@ -310,6 +310,8 @@ static bool list_loop(struct tui *t, const struct tui_list_def *def, const char 
 	free(s.err);
 	if (popup)
 		tui_popup_close(s.w);
+	else
+		tui_screen_leave(t);
 	curs_set(1);
 	return chose;
 }

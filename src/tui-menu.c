@@ -82,18 +82,38 @@ static void menu_draw(struct tui *t, size_t sel, const char *village)
 	doupdate();
 }
 
-/* Runs one entry and clears the message it left behind when it returns. */
+/* Runs one entry; the menu keeps only a message its last key left (a refusal to open
+ * it), not an old one of the screens it went through. */
 static void menu_open(struct tui *t, size_t i)
 {
 	tui_message_clear(t);
 	curs_set(1);
 	menu_entries[i].run(t);
+	tui_screen_change(t);
+}
+
+/* What the menu's backdrop draws: the menu as the clerk left it. */
+struct menu_view {
+	size_t sel;
+	const char *village;
+};
+
+/* The backdrop of the dialogs a menu entry opens (its own submenu) once a screen
+ * of it was left: the main menu, not that screen's remains. */
+static void menu_backdrop(struct tui *t, void *ctx)
+{
+	const struct menu_view *v = ctx;
+	menu_draw(t, v->sel, v->village);
+	curs_set(1);
 }
 
 void tui_menu_run(struct tui *t)
 {
 	size_t sel = 0;
 	char *village = menu_village(t);
+	struct menu_view view = { 0, village };
+	t->backdrop = menu_backdrop;
+	t->backdrop_ctx = &view;
 	tui_service_first(t);  /* a clerk's day starts at the service work list */
 	while (!t->quit) {
 		menu_draw(t, sel, village);
@@ -108,6 +128,7 @@ void tui_menu_run(struct tui *t)
 		} else if (k == TK_DOWN && sel + 1 < ARRAY_LEN(menu_entries)) {
 			sel++;
 		} else if (k == TK_ENTER) {
+			view.sel = sel;
 			menu_open(t, sel);
 		} else if (k == TK_F1) {
 			tui_show_text(t, _("Main menu"),
@@ -119,10 +140,12 @@ void tui_menu_run(struct tui *t)
 		} else {
 			for (size_t i = 0; i < ARRAY_LEN(menu_entries); i++)
 				if (k == menu_entries[i].key) {
-					sel = i;
+					sel = view.sel = i;
 					menu_open(t, i);
 				}
 		}
 	}
+	t->backdrop = NULL;
+	t->backdrop_ctx = NULL;
 	free(village);
 }

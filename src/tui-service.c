@@ -12,7 +12,6 @@
 #include "form.h"
 #include "i18n.h"
 #include "idcard.h"
-#include "printout.h"
 #include "search.h"
 #include "service.h"
 #include "store.h"
@@ -20,6 +19,7 @@
 #include "tui-chart.h"
 #include "tui-form.h"
 #include "tui-list.h"
+#include "tui-print.h"
 #include "tui-record.h"
 #include "tui-screens.h"
 #include "util.h"
@@ -199,6 +199,23 @@ static int request_save(void *ctx, struct tui_form *f, char **err)
 	return 0;
 }
 
+/* The receipt of request number, offered as every document is (the print dialog);
+ * Esc there leaves it unprinted. */
+static void receipt_print(struct tui *t, const char *number)
+{
+	char *err = NULL;
+	char *text = service_receipt_text(t->app->st, number, &err);
+	if (text) {
+		char *file = xasprintf("receipt-%s.txt", number);
+		tui_print(t, _("Service receipt"), text, file);
+		free(file);
+	} else {
+		tui_error(t, "%s", err ? err : "?");
+	}
+	free(text);
+	free(err);
+}
+
 int64_t tui_service_new(struct tui *t)
 {
 	if (!service_may(t, ACCESS_SERVICE_EDIT))
@@ -225,20 +242,8 @@ int64_t tui_service_new(struct tui *t)
 	tui_form_run(t, N_("New service request"), &d, true, &ops);
 	form_data_free(&d);
 	if (fc.id) {
-		char *receipt = xasprintf(_("Logged as %s. Print the receipt for the resident?"), fc.number);
-		if (tui_confirm(t, receipt, false)) {
-			char *err = NULL;
-			char *text = service_receipt_text(t->app->st, fc.number, &err);
-			if (!text || printout_deliver(text, "utf-8", NULL, &err) != 0)
-				tui_error(t, "%s", err ? err : "?");
-			else
-				tui_message(t, _("The receipt of %s went to the printer."), fc.number);
-			free(text);
-			free(err);
-		} else {
-			tui_message(t, _("Logged as %s."), fc.number);
-		}
-		free(receipt);
+		tui_message(t, _("Logged as %s."), fc.number);
+		receipt_print(t, fc.number);
 	}
 	free(fc.number);
 	return fc.id;
@@ -403,13 +408,29 @@ static void action_close(struct tui *t, int64_t id)
 	}
 }
 
+/* The follow-up dialogs' check: the register's own rule, said inside the dialog. */
+static char *followup_refusal(void *ctx, const char *record)
+{
+	(void)ctx;
+	return service_followup_refusal(record);
+}
+
+/* The return dialog's check: a request goes back only with a reason. */
+static char *return_refusal(void *ctx, const char *reason)
+{
+	(void)ctx;
+	return service_return_refusal(reason);
+}
+
 /* F8 on a follow-up: the contact and the rectification, both needed. */
 static void action_followup(struct tui *t, int64_t id)
 {
-	char *contact = tui_prompt(t, _("Follow-up"), _("How the resident was contacted:"), "", 200);
+	char *contact = tui_prompt_checked(t, _("Follow-up"), _("How the resident was contacted:"), "", 200,
+					   followup_refusal, NULL);
 	if (!contact)
 		return;
-	char *fix = tui_prompt(t, _("Follow-up"), _("What was rectified:"), "", 200);
+	char *fix = tui_prompt_checked(t, _("Follow-up"), _("What was rectified:"), "", 200,
+				       followup_refusal, NULL);
 	if (fix) {
 		char *err = NULL;
 		int rc = service_followup_close(t->app->st, id, contact, fix, &err);
@@ -441,7 +462,7 @@ static void action_transfer(struct tui *t, int64_t id)
 /* F6, 2: returns the request with a reason. */
 static void action_return(struct tui *t, int64_t id)
 {
-	char *reason = tui_prompt(t, _("Return the request"), _("Reason:"), "", 200);
+	char *reason = tui_prompt_checked(t, _("Return the request"), _("Reason:"), "", 200, return_refusal, NULL);
 	if (!reason)
 		return;
 	char *err = NULL;
@@ -450,25 +471,12 @@ static void action_return(struct tui *t, int64_t id)
 	action_done(t, rc, err, ACT_RETURN, id);
 }
 
-/* F2: shows the receipt and offers to print it. */
+/* F2: the receipt, offered as every document is (preview, file or printer). */
 static void action_receipt(struct tui *t, int64_t id)
 {
 	char *number = request_number_of(t, id);
-	char *err = NULL;
-	char *text = number ? service_receipt_text(t->app->st, number, &err) : NULL;
-	if (!text) {
-		tui_error(t, "%s", err ? err : "?");
-	} else {
-		tui_show_text(t, _("Service receipt"), text);
-		if (tui_confirm(t, _("Send the receipt to the printer?"), false)) {
-			if (printout_deliver(text, "utf-8", NULL, &err) != 0)
-				tui_error(t, "%s", err ? err : "?");
-			else
-				tui_message(t, _("The receipt of %s went to the printer."), number);
-		}
-	}
-	free(text);
-	free(err);
+	if (number)
+		receipt_print(t, number);
 	free(number);
 }
 

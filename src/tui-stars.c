@@ -23,6 +23,7 @@
 #include "text.h"
 #include "tui-chart.h"
 #include "tui-list.h"
+#include "tui-print.h"
 #include "tui-screens.h"
 #include "util.h"
 #include "xlsx.h"
@@ -786,6 +787,24 @@ static size_t unscored_households(const struct grid *g)
 	return n;
 }
 
+/* A stage move being asked for, for the notice days' check. */
+struct stage_move {
+	const struct stars_round *round;
+	enum stars_stage to;
+	const char *today;
+};
+
+/* The notice days' dialog check: a number the register takes for this move. */
+static char *notice_days_refusal(void *ctx, const char *typed)
+{
+	const struct stage_move *mv = ctx;
+	char *end;
+	long days = strtol(typed, &end, 10);
+	if (end == typed || *end || days < 1)
+		return xstrdup(_("A public notice runs from 1 to 90 days."));
+	return stars_round_move_refusal(mv->round, mv->to, (int)days, mv->today);
+}
+
 /* F8: moves the round on (or from 公示 back to 审核) after the clerk confirms. */
 static void grid_stage(struct grid *g)
 {
@@ -817,14 +836,23 @@ static void grid_stage(struct grid *g)
 		return;
 	}
 	int days = 0;
+	struct stage_move mv = { g->round, to[c], g->today };
 	if (to[c] == STARS_NOTICE) {
 		char init[8];
 		snprintf(init, sizeof init, "%d", g->round->notice_days);
-		char *s = tui_prompt(g->t, _("Public notice"), _("Days the notice stays up:"), init, 2);
+		char *s = tui_prompt_checked(g->t, _("Public notice"), _("Days the notice stays up:"), init, 2,
+					     notice_days_refusal, &mv);
 		if (!s)
 			return;
 		days = atoi(s);
 		free(s);
+	}
+	/* a move the register would refuse is said now, not after the clerk confirmed it */
+	char *refusal = stars_round_move_refusal(g->round, to[c], days, g->today);
+	if (refusal) {
+		tui_error(g->t, "%s", refusal);
+		free(refusal);
+		return;
 	}
 	size_t open = unscored_households(g);
 	char *q = open && to[c] > g->round->stage
@@ -951,30 +979,20 @@ struct notice_ctx {
 	const struct stars_round *round;
 };
 
-/* F5: prints the notice (or writes it to a file) in the encoding the clerk picks. */
+/* F5: the notice list, offered as every document is (preview, file or printer). */
 static void notice_print(struct notice_ctx *nc, struct tui *t)
 {
-	static const char *const encodings[] = { "utf-8", "gbk", "gb18030" };
-	const char *labels[] = { "UTF-8", "GBK", "GB18030" };
-	int e = tui_choose(t, _("Encoding of the printout"), labels, 3, 1);
-	if (e < 0)
-		return;
-	char *path = tui_prompt(t, _("Print the notice list"), _("File to write (empty: the printer):"), "", 200);
-	if (!path)
-		return;
 	char *err = NULL;
 	char *doc = stars_notice_text(nc->st, nc->r, nc->round, &err);
-	if (doc && printout_deliver(doc, encodings[e], *path ? path : NULL, &err) == 0) {
-		if (*path)
-			tui_message(t, _("Written to %s."), path);
-		else
-			tui_message(t, "%s", _("Sent to the printer."));
+	if (doc) {
+		char *file = xasprintf("notice-%s-%d.txt", nc->round->village, nc->round->year);
+		tui_print(t, _("Notice list (public notice)"), doc, file);
+		free(file);
 	} else {
 		tui_error(t, "%s", err ? err : "?");
 	}
 	free(doc);
 	free(err);
-	free(path);
 }
 
 /* F6: exports the notice as .xlsx, or as CSV (UTF-8) for any other file name. */

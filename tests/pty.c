@@ -91,6 +91,12 @@ static const char *locale_charset(const char *locale)
 	return dot + 1;
 }
 
+/* Variables the test set (pty_setenv) for the children it starts from now on. */
+static struct {
+	char *name, *value;
+} extra_env[8];
+static size_t n_extra_env;
+
 /* In the child: the fixed environment every run gets (term NULL: TERM unset). */
 static void set_child_env(const char *locale, const char *term)
 {
@@ -109,6 +115,27 @@ static void set_child_env(const char *locale, const char *term)
 		setenv("LC_ALL", locale, 1);
 	}
 	setenv("SHANZHI_TODAY", PTY_TODAY, 1);
+	for (size_t i = 0; i < n_extra_env; i++)
+		if (extra_env[i].value)
+			setenv(extra_env[i].name, extra_env[i].value, 1);
+		else
+			unsetenv(extra_env[i].name);
+}
+
+void pty_setenv(const char *name, const char *value)
+{
+	size_t i = 0;
+	while (i < n_extra_env && strcmp(extra_env[i].name, name) != 0)
+		i++;
+	if (i == n_extra_env) {
+		if (n_extra_env == sizeof extra_env / sizeof extra_env[0]) {
+			fprintf(stderr, "pty_setenv: too many variables\n");
+			abort();
+		}
+		extra_env[n_extra_env++].name = strdup(name);
+	}
+	free(extra_env[i].value);
+	extra_env[i].value = value ? strdup(value) : NULL;
 }
 
 /* Converts with iconv, replacing what cannot be converted by repl; an incomplete

@@ -26,6 +26,9 @@ struct pty *pty_spawn(const char *const argv[], const char *locale, int rows, in
  * an odd terminal sets it; the keys sent (pty_key) stay xterm's. */
 struct pty *pty_spawn_term(const char *const argv[], const char *locale, int rows, int cols,
 			   const char *term);
+/* Sets (value NULL: removes) a variable in the environment of every child started
+ * from now on, pty_spawn's and pty_run's, e.g. a PATH without lpr. */
+void pty_setenv(const char *name, const char *value);
 /* Ends the child (SIGTERM, then SIGKILL), reaps it, frees everything; returns the
  * child's wait status, or -1. Accepts NULL. */
 int pty_close(struct pty *t);

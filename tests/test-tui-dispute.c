@@ -190,9 +190,19 @@ static void test_case_to_agreement(void)
 		out = NULL;
 	step_key(t, "F3");
 	step_type(t, "1");                                     /* the agreement */
-	CHECK(pty_wait_for(t, "文件", WAIT_MS));
+	/* the print dialog every document has: preview, file, printer */
+	CHECK(pty_wait_for(t, "1 屏幕预览", WAIT_MS));
+	CHECK(pty_contains(t, "2 写入文件") && pty_contains(t, "3 送打印机"));
+	step_type(t, "1");
+	CHECK(pty_wait_for(t, "人民调解协议书", WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "1 屏幕预览", WAIT_MS));
+	step_type(t, "2");
+	CHECK(pty_wait_for(t, "写入文件：", WAIT_MS));
+	step_type(t, "\x15");
 	step_type(t, out);
 	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "UTF-8（所有字符）", WAIT_MS));
 	step_type(t, "1");                                     /* UTF-8 */
 	CHECK(pty_wait_for(t, "agreement.txt", WAIT_MS));
 	CHECK(file_has(out, "人民调解协议书"));
@@ -254,6 +264,12 @@ static void test_work_list(void)
 	CHECK(pty_wait_for(t, "超期", WAIT_MS));
 	CHECK(pty_contains(t, "申请司法确认还剩 5 天"));   /* a window closing within the week */
 	step_key(t, "F10");
+	/* the submenu F10 comes back to is drawn over the main menu, not the list just left */
+	CHECK(pty_wait_for(t, "待办", WAIT_MS));
+	char *under = pty_row(t, 0);
+	CHECK(under && strstr(under, "主菜单"));
+	free(under);
+	CHECK(!pty_contains(t, "申请司法确认还剩"));
 	step_type(t, "4");                                     /* statistics with a chart */
 	CHECK(pty_wait_for(t, "按月份", WAIT_MS));
 	CHECK(pty_contains(t, "2026-11"));

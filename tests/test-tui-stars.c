@@ -179,11 +179,24 @@ static void test_score_and_notice(void)
 	step_key(t, "F8");
 	step_type(t, "1");
 	CHECK(pty_wait_for(t, "公示天数", WAIT_MS));
+	/* days the register refuses keep the dialog open, the reason inside it */
+	step_type(t, "\x15" "0");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "公示期为 1 到 90 天", WAIT_MS));
+	CHECK(pty_contains(t, "公示天数"));
+	CHECK(pty_contains(t, "阶段：审核"));
+	step_type(t, "\x15" "7");
 	step_key(t, "Enter");
 	step_type(t, "y");
 	CHECK(pty_wait_for(t, "阶段：公示", WAIT_MS));
 	CHECK(pty_contains(t, "公示 2026-11-26 至 2026-12-02"));
 	CHECK(pty_contains(t, "只读"));
+	/* 定星 before the notice has run: refused at once, never "move on anyway?" first */
+	step_key(t, "F8");
+	step_type(t, "1");
+	CHECK(pty_wait_for(t, "公示期满后方可定星", WAIT_MS));
+	CHECK(!pty_contains(t, "仍要推进") && !pty_contains(t, "推进到"));
+	CHECK(pty_contains(t, "阶段：公示"));
 	/* each move is in the audit log, shown from the stage dialog */
 	step_key(t, "F8");
 	step_type(t, "3");
@@ -199,6 +212,13 @@ static void test_score_and_notice(void)
 	step_type(t, "2");
 	CHECK(pty_wait_for(t, "公示名单", WAIT_MS));
 	CHECK(pty_contains(t, "公示期"));
+	/* F5 offers it as every document is: preview, file, printer */
+	step_key(t, "F5");
+	CHECK(pty_wait_for(t, "1 屏幕预览", WAIT_MS));
+	CHECK(pty_contains(t, "2 写入文件") && pty_contains(t, "3 送打印机"));
+	step_key(t, "Esc");
+	for (int i = 0; i < 50 && pty_contains(t, "屏幕预览"); i++)
+		pty_pump(t, 20, 100);     /* Esc waits a moment for a digit */
 	/* F6 exports it as a workbook */
 	step_key(t, "F6");
 	CHECK(pty_wait_for(t, ".xlsx", WAIT_MS));

@@ -102,9 +102,28 @@ static void test_register(void)
 		pty_dump(t, stderr, "sex and birth date from the ID number");
 	free(sex);
 	free(birth);
+	/* Tab never stops on a field the clerk cannot type into: from the birth date it
+	 * goes past the age (the program's) to the ethnicity */
+	CHECK(step_goto_field(t, "出生日期"));
+	int age_row = step_field_row(t, "年龄", NULL), eth_row = step_field_row(t, "民族", NULL), row, col;
+	step_key(t, "Tab");
+	pty_cursor(t, &row, &col);
+	CHECK(age_row >= 0 && row != age_row);
+	CHECK(eth_row >= 0 && row == eth_row);
+	step_key(t, "BTab");
+	pty_cursor(t, &row, &col);
+	CHECK(row != age_row && row == step_field_row(t, "出生日期", NULL));
 	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "龙发利", WAIT_MS));
 	CHECK(pty_contains(t, "已登记") || pty_contains(t, "已保存"));
+	/* the message belongs to the form it was said on: neither the list nor the menu
+	 * keeps it */
+	step_key(t, "F10");
+	CHECK(pty_wait_for(t, "F7 新建", WAIT_MS));
+	CHECK(!pty_contains(t, "已登记") && !pty_contains(t, "已保存"));
+	step_key(t, "F10");
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	CHECK(!pty_contains(t, "已登记") && !pty_contains(t, "已保存"));
 	char *out = search("lfl");
 	CHECK(out && count_lines_with(out, "龙发利") == 1);
 	CHECK(out && strstr(out, LONG_ID_MASKED) != NULL);
