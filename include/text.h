@@ -26,6 +26,12 @@ size_t text_char_count(const char *utf8);
  * locale cannot show (a control character; 𠮷 in GBK) becomes U+FFFD, or '?' where
  * the locale cannot show U+FFFD either, so the result is safe to draw. Caller frees. */
 char *text_fit(const char *utf8, int cols);
+/* The mark of text cut short: "…" where the locale shows it (2 columns in a GBK
+ * locale, 1 in UTF-8: measure it with text_width), else ".". */
+const char *text_ellipsis(void);
+/* Like text_fit, but text that does not fit ends in the ellipsis, so a clerk sees it
+ * was cut (never a bracket left open); trailing spaces do not count as cut text. */
+char *text_fit_ellipsis(const char *utf8, int cols);
 /* true if s[0..n) is valid UTF-8; otherwise *bad_offset is the first bad byte. */
 bool text_utf8_valid(const char *s, size_t n, size_t *bad_offset);
 /* Full-width ASCII variants (U+FF01..U+FF5E) and the ideographic space become ASCII;

@@ -82,7 +82,8 @@ int tui_getkey(struct tui *t, int timeout_ms);
 bool tui_size_ok(struct tui *t);
 
 /* Draws utf8 at (y, x) clipped and padded to exactly cols columns (cols < 0: as
- * wide as the text, clipped at the window's edge). A wide character that would
+ * wide as the text, clipped at the window's edge); text cut short ends in "…"
+ * (text_fit_ellipsis; tui_put_wcs cuts without it). A wide character that would
  * straddle the edge becomes a space; characters the terminal's encoding cannot show
  * become "?". Returns the columns drawn. */
 int tui_put(WINDOW *w, int y, int x, const char *utf8, int cols, attr_t attr);

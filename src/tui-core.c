@@ -198,10 +198,17 @@ int tui_put_wcs(WINDOW *w, int y, int x, const wchar_t *ws, size_t n, int cols, 
 
 int tui_put(WINDOW *w, int y, int x, const char *utf8, int cols, attr_t attr)
 {
+	int maxx = getmaxx(w), limit = cols < 0 || x + cols > maxx ? maxx - x : cols;
+	char *fit = NULL;
 	size_t n;
-	wchar_t *ws = text_to_wcs(utf8 ? utf8 : "", &n);
+
+	/* text cut at the edge ends in an ellipsis, the one way every screen shows a cut */
+	if (limit > 0 && text_width(utf8 ? utf8 : "") > limit)
+		fit = text_fit_ellipsis(utf8, limit);
+	wchar_t *ws = text_to_wcs(fit ? fit : utf8 ? utf8 : "", &n);
 	int used = tui_put_wcs(w, y, x, ws, n, cols, attr);
 	free(ws);
+	free(fit);
 	return used;
 }
 

@@ -471,17 +471,11 @@ static char *conflict_value(const struct field_def *fd, const char *v)
 		return xstrdup(_("(empty)"));
 	char *shown = form_display_value(fd, v);
 	const char *text = shown ? shown : v;
-	char *out;
-	if (text_width(text) <= 18) {
-		out = xstrdup(text);
-	} else {
-		char *cut = text_fit(text, 17);
-		size_t len = strlen(cut);
-		while (len && cut[len - 1] == ' ')
-			cut[--len] = '\0';
-		out = xasprintf("%s\u2026", cut);
-		free(cut);
-	}
+	/* the ellipsis is measured in the locale's columns (2 in GBK), not assumed 1 */
+	char *out = text_fit_ellipsis(text, 18);
+	size_t len = strlen(out);
+	while (len && out[len - 1] == ' ')
+		out[--len] = '\0';
 	free(shown);
 	return out;
 }

@@ -154,6 +154,46 @@ static void test_fit(void)
 	}
 }
 
+/* Text cut short ends in an ellipsis the locale measures: 1 column in UTF-8, 2 in GBK. */
+static void test_fit_ellipsis(void)
+{
+	static const struct {
+		const char *in;
+		int cols;
+		const char *want;
+	} utf8[] = {
+		{ "（户主：廖杰军）", 16, "（户主：廖杰军）" },
+		{ "（户主：廖杰军）", 15, "（户主：廖杰军…" },
+		{ "（户主：廖杰军）", 10, "（户主：… " },  /* never a wide character cut in half */
+		{ "abcdef", 4, "abc…" },
+		{ "abc   ", 3, "abc" },                   /* padding spaces are not text lost */
+		{ "abc", 5, "abc  " },
+		{ "abc", 0, "" },
+		{ NULL, 2, "  " },
+	}, gbk[] = {
+		{ "（户主：廖杰军）", 15, "（户主：廖杰… " },
+		{ "（户主：廖杰军）", 14, "（户主：廖杰…" },
+		{ "abcdef", 4, "ab…" },
+		{ "abcdef", 1, "a" },                     /* no room for the mark at all */
+	};
+	for (size_t i = 0; i < ARRAY_LEN(utf8); i++) {
+		char *got = text_fit_ellipsis(utf8[i].in, utf8[i].cols);
+		CHECK_STR(got, utf8[i].want);
+		CHECK_INT(text_width(got), utf8[i].cols);
+		free(got);
+	}
+	CHECK(setlocale(LC_ALL, "zh_CN.GBK") != NULL);
+	CHECK_INT(text_width(text_ellipsis()), 2);
+	for (size_t i = 0; i < ARRAY_LEN(gbk); i++) {
+		char *got = text_fit_ellipsis(gbk[i].in, gbk[i].cols);
+		CHECK_STR(got, gbk[i].want);
+		CHECK_INT(text_width(got), gbk[i].cols);
+		free(got);
+	}
+	CHECK(setlocale(LC_ALL, "zh_CN.UTF-8") != NULL);
+	CHECK_INT(text_width(text_ellipsis()), 1);
+}
+
 /* Validation names the offset of the first character that is not UTF-8. */
 static void test_valid(void)
 {
@@ -228,6 +268,7 @@ int main(void)
 	test_width_utf8();
 	test_width_gbk();
 	test_fit();
+	test_fit_ellipsis();
 	test_valid();
 	test_normalize();
 	return check_finish();
