@@ -111,6 +111,10 @@ bool tui_confirm(struct tui *t, const char *question, bool default_yes);
 /* Asks for one line of text; NULL when cancelled. Caller frees. */
 char *tui_prompt(struct tui *t, const char *title, const char *label, const char *initial,
 		 size_t max_chars);
+/* Asks for a whole number from min to max, asking again with a message naming title
+ * while what was typed is not one ("7y"); false when cancelled. */
+bool tui_prompt_number(struct tui *t, const char *title, const char *label, long initial,
+		       long min, long max, long *out);
 /* Lets the clerk pick one of n translated labels by digit, arrows or Enter; returns
  * the index or -1 when cancelled. */
 int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial);

@@ -325,3 +325,19 @@ char *text_normalize_ascii(const char *utf8)
 	free(ws);
 	return out;
 }
+
+bool text_whole_number(const char *typed, long min, long max, long *out)
+{
+	char *ascii = text_normalize_ascii(typed ? typed : "");
+	const char *digits = ascii + (ascii[0] == '-');
+	size_t n = strlen(digits);
+	/* digits only: "7y", "7.5" and " " are not a whole number, as atoi would make them */
+	bool ok = n > 0 && n <= 9 && strspn(digits, "0123456789") == n;
+	long v = ok ? strtol(ascii, NULL, 10) : 0;
+
+	free(ascii);
+	if (!ok || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}

@@ -469,6 +469,27 @@ char *tui_prompt(struct tui *t, const char *title, const char *label, const char
 	return result;
 }
 
+bool tui_prompt_number(struct tui *t, const char *title, const char *label, long initial,
+		       long min, long max, long *out)
+{
+	char *typed = xasprintf("%ld", initial);
+
+	/* asked again, with what was typed, until it is a number in range or cancelled */
+	for (;;) {
+		char *v = tui_prompt(t, title, label, typed, 12);
+		free(typed);
+		if (!v)
+			return false;
+		if (text_whole_number(v, min, max, out)) {
+			free(v);
+			tui_message_clear(t);
+			return true;
+		}
+		tui_error(t, _("%s: a whole number from %ld to %ld"), title, min, max);
+		typed = v;
+	}
+}
+
 int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial)
 {
 	const char *hint = _("digit or Enter = choose, Esc = cancel");

@@ -818,13 +818,11 @@ static void grid_stage(struct grid *g)
 	}
 	int days = 0;
 	if (to[c] == STARS_NOTICE) {
-		char init[8];
-		snprintf(init, sizeof init, "%d", g->round->notice_days);
-		char *s = tui_prompt(g->t, _("Public notice"), _("Days the notice stays up:"), init, 2);
-		if (!s)
+		long typed;
+		if (!tui_prompt_number(g->t, _("Public notice"), _("Days the notice stays up:"),
+				       g->round->notice_days, 1, 90, &typed))
 			return;
-		days = atoi(s);
-		free(s);
+		days = (int)typed;
 	}
 	size_t open = unscored_households(g);
 	char *q = open && to[c] > g->round->stage
@@ -1252,12 +1250,9 @@ void tui_stars(struct tui *t)
 		} else if (choice == 2) {
 			stats_run(t, year);
 		} else if (choice == 3) {
-			char init[8];
-			snprintf(init, sizeof init, "%d", year);
-			char *y = tui_prompt(t, _("Another year"), _("Year:"), init, 4);
-			if (y && atoi(y) >= 2000 && atoi(y) <= 2100)
-				year = atoi(y);
-			free(y);
+			long y;
+			if (tui_prompt_number(t, _("Another year"), _("Year:"), year, 2000, 2100, &y))
+				year = (int)y;
 		} else {
 			struct tui_list_def def = { .title = N_("Village"), .query = true, .query_label = N_("Filter:"),
 						    .ctx = t, .fetch = village_fetch };

@@ -194,6 +194,28 @@ static void test_fit_ellipsis(void)
 	CHECK_INT(text_width(text_ellipsis()), 1);
 }
 
+/* A whole number is digits only: what atoi would read part of is refused. */
+static void test_whole_number(void)
+{
+	static const struct {
+		const char *typed;
+		bool ok;
+		long value;
+	} cases[] = {
+		{ "7", true, 7 }, { " 15 ", true, 15 }, { "９０", true, 90 }, { "1", true, 1 },
+		{ "7y", false, 0 }, { "y7", false, 0 }, { "7.5", false, 0 }, { "", false, 0 },
+		{ "0", false, 0 }, { "91", false, 0 }, { "-3", false, 0 }, { "7 7", false, 0 },
+		{ "99999999999", false, 0 }, { NULL, false, 0 },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		long v = -1;
+		CHECK_INT(text_whole_number(cases[i].typed, 1, 90, &v), cases[i].ok);
+		CHECK_INT(v, cases[i].ok ? cases[i].value : -1);
+	}
+	long v = 0;
+	CHECK(text_whole_number("-3", -5, 5, &v) && v == -3);
+}
+
 /* Validation names the offset of the first character that is not UTF-8. */
 static void test_valid(void)
 {
@@ -269,6 +291,7 @@ int main(void)
 	test_width_gbk();
 	test_fit();
 	test_fit_ellipsis();
+	test_whole_number();
 	test_valid();
 	test_normalize();
 	return check_finish();

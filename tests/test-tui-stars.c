@@ -179,6 +179,12 @@ static void test_score_and_notice(void)
 	step_key(t, "F8");
 	step_type(t, "1");
 	CHECK(pty_wait_for(t, "公示天数", WAIT_MS));
+	/* "7y" is no number of days: refused with a message, asked again with it */
+	step_type(t, "y");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "公示：须为 1 至 90 的整数", WAIT_MS));
+	CHECK(pty_contains(t, "7y"));
+	step_key(t, "Backspace");
 	step_key(t, "Enter");
 	step_type(t, "y");
 	CHECK(pty_wait_for(t, "阶段：公示", WAIT_MS));
