@@ -23,6 +23,7 @@
 #include "text.h"
 #include "tui-chart.h"
 #include "tui-list.h"
+#include "tui-report.h"
 #include "tui-screens.h"
 #include "util.h"
 #include "xlsx.h"
@@ -1042,10 +1043,27 @@ static void notice_run(struct tui *t, const struct stars_round *round, const str
 /* ---- statistics ---- */
 
 /* Households per level for the year: a table by village and a chart of all. */
+/* F3: the whole table `shanzhi report stars` prints, scrolled, printed or saved. */
+static void stats_table(struct tui *t, int year)
+{
+	char *err = NULL, *text = stars_report_text(t->app->st, year, &err);
+	if (!text) {
+		tui_error(t, "%s", err ? err : "?");
+		free(err);
+		return;
+	}
+	char *title = xasprintf(_("Star households: statistics of %d"), year);
+	char *stem = xasprintf("stars-%d", year);
+	tui_report_view(t, title, text, stem);
+	free(stem);
+	free(title);
+	free(text);
+}
+
 static void stats_run(struct tui *t, int year)
 {
 	static const struct tui_hint hints[] = {
-		{ "Left/Right", N_("Year") }, { "F10", N_("Back") },
+		{ "Left/Right", N_("Year") }, { "F3", N_("Table") }, { "F10", N_("Back") },
 	};
 	for (;;) {
 		struct stars_stat *s = NULL;
@@ -1104,6 +1122,8 @@ static void stats_run(struct tui *t, int year)
 			year--;
 		else if (k == TK_RIGHT)
 			year++;
+		else if (k == TK_F3)
+			stats_table(t, year);
 	}
 	curs_set(1);
 }
