@@ -202,9 +202,15 @@ int tui_put(WINDOW *w, int y, int x, const char *utf8, int cols, attr_t attr)
 	char *fit = NULL;
 	size_t n;
 
-	/* text cut at the edge ends in an ellipsis, the one way every screen shows a cut */
-	if (limit > 0 && text_width(utf8 ? utf8 : "") > limit)
-		fit = text_fit_ellipsis(utf8, limit);
+	/* text cut at the edge ends in an ellipsis, the one way every screen shows a cut;
+	 * the line breaks of a text shown on one line become spaces first, as uncut */
+	if (limit > 0 && text_width(utf8 ? utf8 : "") > limit) {
+		char *flat = xstrdup(utf8);
+		for (char *c = flat; (c = strchr(c, '\n'));)
+			*c = ' ';
+		fit = text_fit_ellipsis(flat, limit);
+		free(flat);
+	}
 	wchar_t *ws = text_to_wcs(fit ? fit : utf8 ? utf8 : "", &n);
 	int used = tui_put_wcs(w, y, x, ws, n, cols, attr);
 	free(ws);
