@@ -53,5 +53,9 @@ ssize_t csv_memory_read(void *ctx, char *buf, size_t cap, char **err);
 void csv_format_row(struct strbuf *sb, const char *const *fields, size_t n, char sep, bool crlf);
 /* Appends one field as csv_format_row would. */
 void csv_format_field(struct strbuf *sb, const char *field, char sep);
+/* A report laid out in columns (lines of text, columns apart by two or more spaces,
+ * as `shanzhi report` prints them) as CSV for a spreadsheet: one row per line, one
+ * field per column, CRLF line ends; blank lines stay as empty rows. Caller frees. */
+char *csv_from_columns(const char *text);
 
 #endif

@@ -26,11 +26,20 @@ size_t text_char_count(const char *utf8);
  * locale cannot show (a control character; 𠮷 in GBK) becomes U+FFFD, or '?' where
  * the locale cannot show U+FFFD either, so the result is safe to draw. Caller frees. */
 char *text_fit(const char *utf8, int cols);
+/* The mark of text cut short: "…" where the locale shows it (2 columns in a GBK
+ * locale, 1 in UTF-8: measure it with text_width), else ".". */
+const char *text_ellipsis(void);
+/* Like text_fit, but text that does not fit ends in the ellipsis, so a clerk sees it
+ * was cut (never a bracket left open); trailing spaces do not count as cut text. */
+char *text_fit_ellipsis(const char *utf8, int cols);
 /* true if s[0..n) is valid UTF-8; otherwise *bad_offset is the first bad byte. */
 bool text_utf8_valid(const char *s, size_t n, size_t *bad_offset);
 /* Full-width ASCII variants (U+FF01..U+FF5E) and the ideographic space become ASCII;
  * leading/trailing white space removed. Caller frees. */
 char *text_normalize_ascii(const char *utf8);
+/* A typed whole number from min to max (full-width digits and surrounding spaces
+ * accepted, nothing else: "7y" is refused). True with the value in *out. */
+bool text_whole_number(const char *typed, long min, long max, long *out);
 
 /* Characters no register text holds, because a terminal acts on them or a reader
  * cannot see them. A control character is C0 (but those in keep, e.g. "\n\t" for a

@@ -89,7 +89,8 @@ int tui_getkey(struct tui *t, int timeout_ms);
 bool tui_size_ok(struct tui *t);
 
 /* Draws utf8 at (y, x) clipped and padded to exactly cols columns (cols < 0: as
- * wide as the text, clipped at the window's edge). A wide character that would
+ * wide as the text, clipped at the window's edge); text cut short ends in "…"
+ * (text_fit_ellipsis; tui_put_wcs cuts without it). A wide character that would
  * straddle the edge becomes a space; characters the terminal's encoding cannot show
  * become "?". Returns the columns drawn. */
 int tui_put(WINDOW *w, int y, int x, const char *utf8, int cols, attr_t attr);
@@ -131,6 +132,10 @@ typedef char *(*tui_prompt_check)(void *ctx, const char *value);
  * keeps the dialog open, as typed, with the reason shown inside it (check NULL: any). */
 char *tui_prompt_checked(struct tui *t, const char *title, const char *label, const char *initial,
 			 size_t max_chars, tui_prompt_check check, void *ctx);
+/* Asks for a whole number from min to max, asking again with a message naming title
+ * while what was typed is not one ("7y"); false when cancelled. */
+bool tui_prompt_number(struct tui *t, const char *title, const char *label, long initial,
+		       long min, long max, long *out);
 /* Lets the clerk pick one of n translated labels by digit, arrows or Enter; returns
  * the index or -1 when cancelled. */
 int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial);

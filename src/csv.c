@@ -373,3 +373,66 @@ void csv_format_row(struct strbuf *sb, const char *const *fields, size_t n, char
 	}
 	sb_append(sb, crlf ? "\r\n" : "\n");
 }
+
+/* True when the spaces line[i..j) part two columns: two or more, or one beside a
+ * Chinese character (案件数 结案数); one space between ASCII words is text (3 stars). */
+static bool column_gap(const char *line, size_t len, size_t i, size_t j)
+{
+	return j - i >= 2 || i == 0 || j >= len || (unsigned char)line[i - 1] >= 0x80 ||
+	       (unsigned char)line[j] >= 0x80;
+}
+
+/* Appends the field line[start..end) to *f. */
+static void column_add(char ***f, size_t *n, const char *start, size_t len)
+{
+	*f = xrealloc(*f, (*n + 1) * sizeof **f);
+	(*f)[(*n)++] = xstrndup(start, len);
+}
+
+/* The fields of one report line, split at column gaps; a line indented by a gap
+ * (a table's heads over the labels' column) starts with an empty field. */
+static size_t column_fields(const char *line, size_t len, char ***out)
+{
+	size_t n = 0, start = 0, i = 0;
+	char **f = NULL;
+	while (i < len && line[i] == ' ')
+		i++;
+	if (i >= 2 && i < len)
+		column_add(&f, &n, line, 0);
+	start = i;
+	while (i < len) {
+		if (line[i] != ' ') {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < len && line[j] == ' ')
+			j++;
+		if (column_gap(line, len, i, j)) {
+			column_add(&f, &n, line + start, i - start);
+			start = j;
+		}
+		i = j;
+	}
+	if (start < len)
+		column_add(&f, &n, line + start, len - start);
+	*out = f;
+	return n;
+}
+
+char *csv_from_columns(const char *text)
+{
+	struct strbuf sb = { 0 };
+	for (const char *p = text ? text : ""; *p;) {
+		size_t len = strcspn(p, "\n");
+		size_t keep = len && p[len - 1] == '\r' ? len - 1 : len;
+		char **fields;
+		size_t n = column_fields(p, keep, &fields);
+		csv_format_row(&sb, (const char *const *)fields, n, ',', true);
+		for (size_t i = 0; i < n; i++)
+			free(fields[i]);
+		free(fields);
+		p += len + (p[len] == '\n');
+	}
+	return sb_take(&sb);
+}

@@ -411,6 +411,7 @@ struct exporter {
 	char **cells;                    /* the row being written, UTF-8 */
 	bool *text_cols;
 	long row;
+	long line;                       /* the file line the row starts on, the header's 1 */
 	struct export_report *rep;
 	struct strbuf problems;
 	void (*progress)(void *ctx, long rows);
@@ -713,6 +714,16 @@ static const char *protect_cell(struct exporter *ex, size_t i, char **tmp)
 	return *tmp;
 }
 
+/* The line breaks inside a row's cells: each moves the next row a line down. */
+static size_t line_breaks(const char *const *cells, size_t n)
+{
+	size_t breaks = 0;
+	for (size_t i = 0; i < n; i++)
+		for (const char *c = cells[i] ? cells[i] : ""; (c = strchr(c, '\n')); c++)
+			breaks++;
+	return breaks;
+}
+
 /* Lays out and writes one row (the header when header is true). */
 static int write_row(struct exporter *ex, const char *const *cells, bool header, const char *path,
 		     char **err)
@@ -725,8 +736,10 @@ static int write_row(struct exporter *ex, const char *const *cells, bool header,
 	if (!ex->block)
 		ex->block = xcalloc(1, sizeof *ex->block);
 	struct out_block *b = ex->block;
-	block_line(b, ex->t->n, ex->row,
+	/* problems name the file's line, header counted, as import's messages do */
+	block_line(b, ex->t->n, ex->line,
 		   header ? "" : (const char *)sqlite3_column_text(ex->stmt, (int)ex->t->n));
+	ex->line += 1 + (long)line_breaks(cells, ex->t->n);
 	for (size_t i = 0; i < ex->t->n; i++) {
 		if (i)
 			sb_append_n(&b->text, &sep, 1);
@@ -821,6 +834,7 @@ static int export_rows(struct exporter *ex, const char *tmp, char **err)
 	for (size_t i = 0; i < ex->t->n; i++)
 		headers[i] = ex->t->cols[i].header;
 	ex->row = 0;
+	ex->line = 1;
 	int rc = write_row(ex, headers, true, tmp, err);
 	free(headers);
 	int step;

@@ -792,6 +792,23 @@ static char *first_unknown_code(const struct codelist *cl, const char *v)
 	return NULL;
 }
 
+/* The one phone rule of every form and of import: an 11-digit mobile number 1[3-9]...,
+ * or a landline with its area code (0851-88888888, 085188888888: 10 to 12 digits, at
+ * most one '-' after the 3- or 4-digit area code). A 7-digit 1388888 is neither. */
+static bool phone_valid(const char *v)
+{
+	size_t len = strlen(v), digits = strspn(v, "0123456789");
+	const char *dash = strchr(v, '-');
+
+	if (digits == len)
+		return (len == 11 && v[0] == '1' && v[1] >= '3' && v[1] <= '9') ||
+		       (len >= 10 && len <= 12 && v[0] == '0' && v[1] != '0');
+	if (!dash || v[0] != '0' || v[1] == '0' || (digits != 3 && digits != 4))
+		return false;
+	size_t rest = strspn(dash + 1, "0123456789");
+	return dash[1 + rest] == '\0' && rest > 0 && digits + rest >= 10 && digits + rest <= 12;
+}
+
 /* What is wrong with a value of the field's type, or NULL. Caller frees. */
 static char *type_problem(const struct field_def *f, const char *v)
 {
@@ -826,9 +843,9 @@ static char *type_problem(const struct field_def *f, const char *v)
 		st = idcard_parse(v, &id);
 		return st == IDCARD_OK ? NULL : idcard_message(st, &id);
 	case FIELD_PHONE:
-		return strspn(v, "0123456789-") == strlen(v)
-			       ? NULL
-			       : xstrdup(_("a phone number holds only digits and -"));
+		return phone_valid(v) ? NULL
+				      : xstrdup(_("an 11-digit mobile number starting with 1, or a "
+						  "landline with its area code"));
 	case FIELD_TEXT:
 	case FIELD_MEMO:
 	case FIELD_TYPE_COUNT:

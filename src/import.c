@@ -483,8 +483,11 @@ static int rejects_add(struct rejects *rj, const struct source *s, const struct 
 		if (!rj->xw && excel_would_change(f[i]))
 			f[i] = quoted[i] = xasprintf("=\"%s\"", f[i]);
 	}
-	f[n] = reason;
+	/* the reason names the input's line, as the report does, to find one from the other */
+	char *why = xasprintf(_("line %ld: %s"), row->line, reason);
+	f[n] = why;
 	int rc = rejects_row(rj, f, n + 1, err);
+	free(why);
 	for (size_t i = 0; i < n; i++)
 		free(quoted[i]);
 	free(quoted);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,8 +172,14 @@ static int printout_lpr(const char *bytes, size_t n, char **err)
 int printout_deliver(const char *utf8, const char *encoding, const char *dest, char **err)
 {
 	size_t n;
-	/* a stored ESC would drive the printer or the terminal: it is printed visibly */
-	char *shown = text_escape(utf8, "\n\r\t\f");
+	/* a stored ESC would drive the printer or the terminal: it is printed visibly; a
+	 * byte-order mark that opens the document marks its encoding, it is no content */
+	static const char bom[] = "\xEF\xBB\xBF";
+	bool has_bom = strncmp(utf8, bom, 3) == 0;
+	char *escaped = text_escape(utf8 + (has_bom ? 3 : 0), "\n\r\t\f");
+	char *shown = has_bom ? xasprintf("%s%s", bom, escaped) : escaped;
+	if (has_bom)
+		free(escaped);
 	char *bytes = printout_encode(shown, encoding, &n, err);
 	free(shown);
 	if (!bytes)
@@ -194,21 +201,38 @@ int printout_deliver(const char *utf8, const char *encoding, const char *dest, c
 	return rc;
 }
 
+/* Columns a character takes in a printer's Chinese font: ideographs, full-width forms
+ * and GB punctuation such as … (A1AD in GBK) two, the rest one. */
+static int printer_width(wchar_t c)
+{
+	if (c == 0x2026)
+		return 2;
+	return c >= 0x1100 && (c >= 0x2E80 || c <= 0x115F) ? 2 : 1;
+}
+
 char *printout_pad(const char *utf8, int cols)
 {
 	struct strbuf sb = {0};
-	int used = 0;
+	int used = 0, whole = 0;
 	size_t n;
 	wchar_t *ws = text_to_wcs(utf8 ? utf8 : "", &n);
+	for (size_t i = 0; i < n; i++)
+		whole += printer_width(ws[i]);
+	/* a cut cell ends in …, so a reader knows the name goes on */
+	bool cut = whole > cols && cols >= 2;
+	int room = cut ? cols - 2 : cols;
 	for (size_t i = 0; i < n; i++) {
-		/* a printer's Chinese font: ideographs and full-width forms take two columns */
-		int w = ws[i] >= 0x1100 && (ws[i] >= 0x2E80 || ws[i] <= 0x115F) ? 2 : 1;
-		if (used + w > cols)
+		int w = printer_width(ws[i]);
+		if (used + w > room)
 			break;
 		char *one = text_from_wcs(&ws[i], 1);
 		sb_append(&sb, one);
 		free(one);
 		used += w;
+	}
+	if (cut) {
+		sb_append(&sb, "\xE2\x80\xA6");
+		used += 2;
 	}
 	while (used++ < cols)
 		sb_append(&sb, " ");

@@ -187,28 +187,73 @@ static wchar_t drawable(wchar_t c)
 	return wcwidth(REPLACEMENT) == 1 ? REPLACEMENT : L'?';
 }
 
-char *text_fit(const char *utf8, int cols)
+/* Appends the longest prefix of ws that fits in cols, each character made drawable;
+ * returns the columns it took. */
+static int fit_prefix(struct strbuf *sb, const wchar_t *ws, size_t n, int cols)
 {
-	size_t n, i = 0;
 	int used = 0;
-	struct strbuf sb = { 0 };
-	wchar_t *ws = text_to_wcs(utf8, &n);
 	char enc[4];
 
-	if (cols < 0)
-		cols = 0;
-	for (; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		int w = text_char_width(ws[i]);
 		if (used + w > cols)
 			break;
-		sb_append_n(&sb, enc, utf8_encode((uint32_t)drawable(ws[i]), enc));
+		sb_append_n(sb, enc, utf8_encode((uint32_t)drawable(ws[i]), enc));
 		used += w;
 	}
+	return used;
+}
+
+/* Pads sb with spaces from used to cols and hands it over. */
+static char *pad_to(struct strbuf *sb, int used, int cols)
+{
 	/* a wide character cut by the edge, and any room left, become spaces */
 	for (; used < cols; used++)
-		sb_append_n(&sb, " ", 1);
+		sb_append_n(sb, " ", 1);
+	return sb_take(sb);
+}
+
+char *text_fit(const char *utf8, int cols)
+{
+	size_t n;
+	struct strbuf sb = { 0 };
+	wchar_t *ws = text_to_wcs(utf8, &n);
+
+	if (cols < 0)
+		cols = 0;
+	int used = fit_prefix(&sb, ws, n, cols);
 	free(ws);
-	return sb_take(&sb);
+	return pad_to(&sb, used, cols);
+}
+
+const char *text_ellipsis(void)
+{
+	/* U+2026 is East Asian Ambiguous: 2 columns in a GBK locale, 1 in UTF-8 */
+	return wcwidth(0x2026) > 0 ? "\xE2\x80\xA6" : ".";
+}
+
+char *text_fit_ellipsis(const char *utf8, int cols)
+{
+	size_t n, shown;
+	struct strbuf sb = { 0 };
+	wchar_t *ws = text_to_wcs(utf8, &n);
+	const char *ell = text_ellipsis();
+	int ell_cols = text_width(ell);
+
+	if (cols < 0)
+		cols = 0;
+	/* trailing spaces (a row padded to its columns) are no text to lose */
+	for (shown = n; shown > 0 && ws[shown - 1] == L' ';)
+		shown--;
+	if (text_wcs_width(ws, shown) <= cols || cols < ell_cols) {
+		int used = fit_prefix(&sb, ws, n, cols);
+		free(ws);
+		return pad_to(&sb, used, cols);
+	}
+	int used = fit_prefix(&sb, ws, shown, cols - ell_cols);
+	free(ws);
+	sb_append(&sb, ell);
+	return pad_to(&sb, used + ell_cols, cols);
 }
 
 bool text_utf8_valid(const char *s, size_t n, size_t *bad_offset)
@@ -419,4 +464,20 @@ char *text_escape(const char *utf8, const char *keep)
 		avail -= st.len;
 	}
 	return sb_take(&sb);
+}
+
+bool text_whole_number(const char *typed, long min, long max, long *out)
+{
+	char *ascii = text_normalize_ascii(typed ? typed : "");
+	const char *digits = ascii + (ascii[0] == '-');
+	size_t n = strlen(digits);
+	/* digits only: "7y", "7.5" and " " are not a whole number, as atoi would make them */
+	bool ok = n > 0 && n <= 9 && strspn(digits, "0123456789") == n;
+	long v = ok ? strtol(ascii, NULL, 10) : 0;
+
+	free(ascii);
+	if (!ok || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
 }

@@ -306,10 +306,23 @@ int tui_put_wcs(WINDOW *w, int y, int x, const wchar_t *ws, size_t n, int cols, 
 
 int tui_put(WINDOW *w, int y, int x, const char *utf8, int cols, attr_t attr)
 {
+	int maxx = getmaxx(w), limit = cols < 0 || x + cols > maxx ? maxx - x : cols;
+	char *fit = NULL;
 	size_t n;
-	wchar_t *ws = text_to_wcs(utf8 ? utf8 : "", &n);
+
+	/* text cut at the edge ends in an ellipsis, the one way every screen shows a cut;
+	 * the line breaks of a text shown on one line become spaces first, as uncut */
+	if (limit > 0 && text_width(utf8 ? utf8 : "") > limit) {
+		char *flat = xstrdup(utf8);
+		for (char *c = flat; (c = strchr(c, '\n'));)
+			*c = ' ';
+		fit = text_fit_ellipsis(flat, limit);
+		free(flat);
+	}
+	wchar_t *ws = text_to_wcs(fit ? fit : utf8 ? utf8 : "", &n);
 	int used = tui_put_wcs(w, y, x, ws, n, cols, attr);
 	free(ws);
+	free(fit);
 	return used;
 }
 
@@ -494,23 +507,55 @@ void tui_popup_close(WINDOW *p)
 	wnoutrefresh(stdscr);
 }
 
+/* Draws the page of lines from top in the text box p of rows lines, and the hint
+ * below it: how to scroll when the text is longer than the box. */
+static void show_text_page(WINDOW *p, char **lines, size_t n, size_t top, int rows, int w)
+{
+	for (int i = 0; i < rows; i++)
+		tui_put(p, 1 + i, 2, top + (size_t)i < n ? lines[top + (size_t)i] : "", w - 4, A_NORMAL);
+	if ((size_t)rows >= n) {
+		tui_put(p, rows + 2, 2, _("Press any key to go on."), w - 4, A_NORMAL);
+	} else {
+		size_t last = top + (size_t)rows;
+		char *hint = xasprintf(_("Lines %zu-%zu of %zu; \xE2\x86\x91\xE2\x86\x93/PgUp/PgDn scroll, "
+					 "Enter goes on."), top + 1, last, n);
+		tui_put(p, rows + 2, 2, hint, w - 4, A_BOLD);
+		free(hint);
+	}
+	wnoutrefresh(p);
+	doupdate();
+}
+
 void tui_show_text(struct tui *t, const char *title, const char *text)
 {
 	tui_dialog_ground(t);
 	char **lines;
 	int w = COLS - 10 < 70 ? COLS - 10 : 70;
 	size_t n = tui_wrap(text, w - 4, &lines);
-	int h = (int)n + 4;
-	WINDOW *p = tui_popup(h, w, title);
-	for (size_t i = 0; i < n; i++)
-		tui_put(p, 1 + (int)i, 2, lines[i], w - 4, A_NORMAL);
-	tui_put(p, h - 2, 2, _("Press any key to go on."), w - 4, A_NORMAL);
+	/* a text longer than the screen scrolls inside the box, never runs off it */
+	int room = LINES - 6 > 1 ? LINES - 6 : 1;
+	int rows = (int)n < room ? (int)n : room;
+	size_t top = 0, last = n > (size_t)rows ? n - (size_t)rows : 0;
+	WINDOW *p = tui_popup(rows + 4, w, title);
 	curs_set(0);
-	wnoutrefresh(p);
-	doupdate();
-	int k;
-	while ((k = tui_getkey(t, -1)) == TK_RESIZE)
-		;
+	for (;;) {
+		show_text_page(p, lines, n, top, rows, w);
+		int k = tui_getkey(t, -1);
+		if (k == TK_RESIZE)
+			continue;
+		if (last == 0)
+			break;
+		if (k == TK_DOWN)
+			top += top < last;
+		else if (k == TK_UP)
+			top -= top > 0;
+		else if (k == TK_PGDN)
+			top = top + (size_t)rows < last ? top + (size_t)rows : last;
+		else if (k == TK_PGUP)
+			top = top > (size_t)rows ? top - (size_t)rows : 0;
+		else if (k == TK_ENTER || TK_IS_BACK(k) || k == ' ')
+			break;
+	}
 	curs_set(1);
 	for (size_t i = 0; i < n; i++)
 		free(lines[i]);
@@ -637,6 +682,33 @@ char *tui_prompt(struct tui *t, const char *title, const char *label, const char
 		 size_t max_chars)
 {
 	return tui_prompt_checked(t, title, label, initial, max_chars, NULL, NULL);
+}
+
+/* What tui_prompt_number accepts. */
+struct number_range {
+	const char *title;
+	long min, max;
+};
+
+/* A typed value that is not a whole number in range, named by the dialog's title. */
+static char *number_refusal(void *ctx, const char *value)
+{
+	const struct number_range *r = ctx;
+	long v;
+	return text_whole_number(value, r->min, r->max, &v)
+		       ? NULL : xasprintf(_("%s: a whole number from %ld to %ld"), r->title, r->min, r->max);
+}
+
+bool tui_prompt_number(struct tui *t, const char *title, const char *label, long initial,
+		       long min, long max, long *out)
+{
+	char *typed = xasprintf("%ld", initial);
+	struct number_range r = { title, min, max };
+	char *v = tui_prompt_checked(t, title, label, typed, 12, number_refusal, &r);
+	bool ok = v && text_whole_number(v, min, max, out);
+	free(typed);
+	free(v);
+	return ok;
 }
 
 int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial)

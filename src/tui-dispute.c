@@ -16,6 +16,7 @@
 #include "store.h"
 #include "tui-chart.h"
 #include "tui-list.h"
+#include "tui-report.h"
 #include "util.h"
 
 #define CONFIRM_SOON_DAYS 7   /* a confirmation window closing within a week is listed */
@@ -311,24 +312,7 @@ static void stats_draw(struct tui *t, int year, enum dispute_stats_by by)
 	doupdate();
 }
 
-/* The lines of the report's table, one row each (the list engine scrolls them). */
-static int table_fetch(void *ctx, const char *query, size_t offset, size_t limit,
-		       struct tui_rows *out, char **err)
-{
-	const char *text = ctx;
-	size_t line = 0;
-	(void)query;
-	(void)err;
-	for (const char *p = text; *p && out->n < limit; line++) {
-		size_t len = strcspn(p, "\n");
-		if (line >= offset)
-			tui_rows_add(out, (int64_t)line, xstrndup(p, len));
-		p += len + (p[len] == '\n');
-	}
-	return 0;
-}
-
-/* F3: the table `shanzhi report disputes` prints, on the screen. */
+/* F3: the table `shanzhi report disputes` prints, scrolled, printed or saved as CSV. */
 static void stats_table(struct tui *t, int year)
 {
 	char *err = NULL;
@@ -338,12 +322,11 @@ static void stats_table(struct tui *t, int year)
 		free(err);
 		return;
 	}
-	static const struct tui_hint hints[] = { { "PgUp/PgDn", N_("Scroll") }, { "F10", N_("Back") } };
-	struct tui_list_def def = {
-		.title = N_("Statistics"), .hints = hints, .nhints = ARRAY_LEN(hints),
-		.ctx = text, .fetch = table_fetch,
-	};
-	tui_list_run(t, &def, NULL);
+	char *title = xasprintf(_("People's mediation cases received in %d"), year);
+	char *stem = xasprintf("disputes-%d", year);
+	tui_report_view(t, title, text, stem);
+	free(stem);
+	free(title);
 	free(text);
 }
 

@@ -20,8 +20,12 @@
 #include "tui-list.h"
 #include "util.h"
 
-#define PREVIEW_ROWS 8
+/* Rows read for the preview: what a clerk scrolls through to see the file is right. */
+#define PREVIEW_ROWS 200
 #define PREVIEW_COL_WIDTH 14
+/* Screen lines the preview leaves to other things: title, facts, column numbers,
+ * header, mapping, the help, message and key lines. */
+#define PREVIEW_CHROME 9
 
 /* The state of one import being prepared. */
 struct import_screen {
@@ -31,12 +35,28 @@ struct import_screen {
 	struct import_mapping map;
 	char **chosen;        /* per column: the clerk's field ("-" ignored), NULL: as mapped */
 	size_t first_col;     /* horizontal scroll */
+	size_t first_row;     /* vertical scroll: the first data row shown (0 = row 1) */
 };
 
 static const struct tui_hint import_hints[] = {
 	{ "F2", N_("Dry run and import") }, { "F4", N_("Column field") }, { "F5", N_("Encoding") },
-	{ "<- ->", N_("Scroll") }, { "F10", N_("Back") },
+	{ "\xE2\x86\x91\xE2\x86\x93\xE2\x86\x90\xE2\x86\x92", N_("Scroll") }, { "F10", N_("Back") },
 };
+
+/* The data rows the screen has room for. */
+static size_t preview_page(void)
+{
+	return LINES > PREVIEW_CHROME + 1 ? (size_t)(LINES - PREVIEW_CHROME) : 1;
+}
+
+/* Moves the first data row shown by delta, within the rows read. */
+static void preview_scroll(struct import_screen *s, long delta)
+{
+	size_t data = s->pv.rows > 1 ? s->pv.rows - 1 : 0, page = preview_page();
+	size_t last = data > page ? data - page : 0;
+	long top = (long)s->first_row + delta;
+	s->first_row = top < 0 ? 0 : (size_t)top > last ? last : (size_t)top;
+}
 
 /* The overrides the clerk chose, as import's "N=field,..." text. Caller frees. */
 static char *screen_overrides(const struct import_screen *s)
@@ -96,13 +116,17 @@ static void screen_draw(struct tui *t, const struct import_screen *s)
 		free(num);
 	}
 	tui_put(stdscr, 3, 0, sb.s ? sb.s : "", COLS, A_DIM);
-	for (size_t r = 0; r < s->pv.rows; r++) {
+	size_t page = preview_page();
+	for (size_t r = 0; r < s->pv.rows; r = r ? r + 1 : s->first_row + 1) {
+		if (r > s->first_row + page)
+			break;
 		sb.len = 0;
 		if (sb.s)
 			sb.s[0] = '\0';
 		for (int k = 0; k < ncols && s->first_col + (size_t)k < s->pv.cols; k++)
 			tui_col(&sb, s->pv.cells[r * s->pv.cols + s->first_col + (size_t)k], PREVIEW_COL_WIDTH);
-		tui_put(stdscr, 4 + (int)r + (r > 0), 0, sb.s ? sb.s : "", COLS, r == 0 ? A_BOLD : A_NORMAL);
+		int y = r == 0 ? 4 : 5 + (int)(r - s->first_row);
+		tui_put(stdscr, y, 0, sb.s ? sb.s : "", COLS, r == 0 ? A_BOLD : A_NORMAL);
 		if (r == 0) {
 			sb.len = 0;
 			sb.s[0] = '\0';
@@ -115,9 +139,15 @@ static void screen_draw(struct tui *t, const struct import_screen *s)
 		}
 	}
 	sb_free(&sb);
-	tui_put(stdscr, LINES - 3, 0,
-		_("Check where each column goes (the reversed line). F2 shows what the import would do."),
-		COLS, A_NORMAL);
+	size_t data = s->pv.rows - 1, shown = data - s->first_row < page ? data - s->first_row : page;
+	char *where = xasprintf(_("Rows %zu-%zu of the first %zu; columns %zu-%zu of %zu. "
+				  "Check where each column goes (the reversed line)."),
+				data ? s->first_row + 1 : 0, s->first_row + shown, data,
+				s->pv.cols ? s->first_col + 1 : 0,
+				s->first_col + (size_t)ncols < s->pv.cols ? s->first_col + (size_t)ncols : s->pv.cols,
+				s->pv.cols);
+	tui_put(stdscr, LINES - 3, 0, where, COLS, A_NORMAL);
+	free(where);
 	tui_keybar(t, import_hints, ARRAY_LEN(import_hints));
 	tui_draw_message(t);
 	wnoutrefresh(stdscr);
@@ -246,6 +276,10 @@ static void import_file(struct tui *t, const char *path)
 				s.first_col++;
 			else if (k == TK_LEFT && s.first_col > 0)
 				s.first_col--;
+			else if (k == TK_DOWN || k == TK_UP)
+				preview_scroll(&s, k == TK_DOWN ? 1 : -1);
+			else if (k == TK_PGDN || k == TK_PGUP)
+				preview_scroll(&s, (k == TK_PGDN ? 1 : -1) * (long)preview_page());
 			else if (k == TK_F1)
 				tui_show_text(t, _("Import residents"),
 					      _("The first rows of the file are shown as read. The reversed line says which "

@@ -255,12 +255,17 @@ static void form_draw_current(struct tui_form *f)
 	doupdate();
 }
 
+/* Characters the editor takes past a field's max, for the check to refuse. */
+#define FORM_OVERFLOW_CHARS 200
+
 /* Loads the editor with field's value. */
 static void form_enter_field(struct tui_form *f, size_t field)
 {
 	const struct field_def *fd = &f->data->def->fields[field];
 	f->cur = field;
-	f->edit.max_chars = fd->max_len > 0 ? (size_t)fd->max_len : 0;
+	/* room past the limit: a pasted long name stays whole and the length check refuses
+	 * it with the count, rather than the editor cutting it unseen */
+	f->edit.max_chars = fd->max_len > 0 ? (size_t)fd->max_len + FORM_OVERFLOW_CHARS : 0;
 	fedit_set(&f->edit, f->data->values[field]);
 }
 
@@ -510,17 +515,11 @@ static char *conflict_value(const struct field_def *fd, const char *v)
 		return xstrdup(_("(empty)"));
 	char *shown = form_display_value(fd, v);
 	const char *text = shown ? shown : v;
-	char *out;
-	if (text_width(text) <= 18) {
-		out = xstrdup(text);
-	} else {
-		char *cut = text_fit(text, 17);
-		size_t len = strlen(cut);
-		while (len && cut[len - 1] == ' ')
-			cut[--len] = '\0';
-		out = xasprintf("%s\u2026", cut);
-		free(cut);
-	}
+	/* the ellipsis is measured in the locale's columns (2 in GBK), not assumed 1 */
+	char *out = text_fit_ellipsis(text, 18);
+	size_t len = strlen(out);
+	while (len && out[len - 1] == ' ')
+		out[--len] = '\0';
 	free(shown);
 	return out;
 }
@@ -684,7 +683,8 @@ static bool form_edit_key(struct tui_form *f, int k)
 		if (k < 0x20)
 			return false;
 		if (!fedit_insert(&f->edit, (wchar_t)k))
-			tui_error(f->t, _("%s holds at most %zu characters."), _(fd->label), f->edit.max_chars);
+			tui_error(f->t, _("%s holds at most %zu characters."), _(fd->label),
+				  f->edit.max_chars - FORM_OVERFLOW_CHARS);
 	}
 	form_draw_current(f);
 	return true;

@@ -44,7 +44,7 @@ void tui_rows_free(struct tui_rows *r)
 
 void tui_col(struct strbuf *sb, const char *utf8, int cols)
 {
-	char *fit = text_fit(utf8 ? utf8 : "", cols);
+	char *fit = text_fit_ellipsis(utf8 ? utf8 : "", cols);
 	sb_append(sb, fit);
 	sb_append(sb, " ");
 	free(fit);

@@ -21,6 +21,7 @@
 #include "tui-list.h"
 #include "tui-print.h"
 #include "tui-record.h"
+#include "tui-report.h"
 #include "tui-screens.h"
 #include "util.h"
 #include "workday.h"
@@ -756,7 +757,7 @@ static void stats_draw_group(struct stats_view *v, int y)
 
 static const struct tui_hint stats_hints[] = {
 	{ "PgUp", N_("Previous month") }, { "PgDn", N_("Next month") }, { "F5", N_("Grouping") },
-	{ "F6", N_("Chart/table") }, { "F1", N_("Help") }, { "F10", N_("Back") },
+	{ "F6", N_("Chart/table") }, { "F3", N_("Report") }, { "F1", N_("Help") }, { "F10", N_("Back") },
 };
 
 /* Draws the whole statistics screen. */
@@ -808,6 +809,23 @@ static void stats_shift(struct stats_view *v, int delta)
 	snprintf(v->month, sizeof(v->month), "%04u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u);
 }
 
+/* F3: the month's whole report as `shanzhi report services` prints it, scrolled,
+ * printed or saved as CSV. */
+static void stats_report(struct tui *t, const struct stats_view *v)
+{
+	if (v->err) {
+		tui_error(t, "%s", v->err);
+		return;
+	}
+	char *text = service_report_text(&v->s);
+	char *title = xasprintf(_("Service statistics: %s"), v->month);
+	char *stem = xasprintf("services-%s", v->month);
+	tui_report_view(t, title, text, stem);
+	free(stem);
+	free(title);
+	free(text);
+}
+
 void tui_service_stats(struct tui *t, const char *month)
 {
 	if (!service_may(t, ACCESS_SERVICE_VIEW))
@@ -827,6 +845,7 @@ void tui_service_stats(struct tui *t, const char *month)
 		case TK_PGDN: stats_shift(&v, 1); stats_load(t, &v); break;
 		case TK_F5: v.group = (v.group + 1) % GROUP_COUNT; v.top = 0; break;
 		case TK_F6: v.chart = !v.chart; break;
+		case TK_F3: stats_report(t, &v); break;
 		case TK_DOWN: v.top++; break;
 		case TK_UP: if (v.top) v.top--; break;
 		case TK_F1:

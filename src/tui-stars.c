@@ -24,6 +24,7 @@
 #include "tui-chart.h"
 #include "tui-list.h"
 #include "tui-print.h"
+#include "tui-report.h"
 #include "tui-screens.h"
 #include "util.h"
 #include "xlsx.h"
@@ -798,9 +799,10 @@ struct stage_move {
 static char *notice_days_refusal(void *ctx, const char *typed)
 {
 	const struct stage_move *mv = ctx;
-	char *end;
-	long days = strtol(typed, &end, 10);
-	if (end == typed || *end || days < 1)
+	long days;
+	if (!text_whole_number(typed, 0, 9999, &days))
+		return xasprintf(_("%s: a whole number from %ld to %ld"), _("Public notice"), 1L, 90L);
+	if (days < 1 || days > 90)
 		return xstrdup(_("A public notice runs from 1 to 90 days."));
 	return stars_round_move_refusal(mv->round, mv->to, (int)days, mv->today);
 }
@@ -844,8 +846,10 @@ static void grid_stage(struct grid *g)
 					     notice_days_refusal, &mv);
 		if (!s)
 			return;
-		days = atoi(s);
+		long typed = 0;
+		text_whole_number(s, 0, 9999, &typed);
 		free(s);
+		days = (int)typed;
 	}
 	/* a move the register would refuse is said now, not after the clerk confirmed it */
 	char *refusal = stars_round_move_refusal(g->round, to[c], days, g->today);
@@ -1062,10 +1066,27 @@ static void notice_run(struct tui *t, const struct stars_round *round, const str
 /* ---- statistics ---- */
 
 /* Households per level for the year: a table by village and a chart of all. */
+/* F3: the whole table `shanzhi report stars` prints, scrolled, printed or saved. */
+static void stats_table(struct tui *t, int year)
+{
+	char *err = NULL, *text = stars_report_text(t->app->st, year, &err);
+	if (!text) {
+		tui_error(t, "%s", err ? err : "?");
+		free(err);
+		return;
+	}
+	char *title = xasprintf(_("Star households: statistics of %d"), year);
+	char *stem = xasprintf("stars-%d", year);
+	tui_report_view(t, title, text, stem);
+	free(stem);
+	free(title);
+	free(text);
+}
+
 static void stats_run(struct tui *t, int year)
 {
 	static const struct tui_hint hints[] = {
-		{ "Left/Right", N_("Year") }, { "F10", N_("Back") },
+		{ "Left/Right", N_("Year") }, { "F3", N_("Table") }, { "F10", N_("Back") },
 	};
 	for (;;) {
 		struct stars_stat *s = NULL;
@@ -1124,6 +1145,8 @@ static void stats_run(struct tui *t, int year)
 			year--;
 		else if (k == TK_RIGHT)
 			year++;
+		else if (k == TK_F3)
+			stats_table(t, year);
 	}
 	curs_set(1);
 }
@@ -1270,12 +1293,9 @@ void tui_stars(struct tui *t)
 		} else if (choice == 2) {
 			stats_run(t, year);
 		} else if (choice == 3) {
-			char init[8];
-			snprintf(init, sizeof init, "%d", year);
-			char *y = tui_prompt(t, _("Another year"), _("Year:"), init, 4);
-			if (y && atoi(y) >= 2000 && atoi(y) <= 2100)
-				year = atoi(y);
-			free(y);
+			long y;
+			if (tui_prompt_number(t, _("Another year"), _("Year:"), year, 2000, 2100, &y))
+				year = (int)y;
 		} else {
 			struct tui_list_def def = { .title = N_("Village"), .query = true, .query_label = N_("Filter:"),
 						    .ctx = t, .fetch = village_fetch };

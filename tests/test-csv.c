@@ -338,6 +338,19 @@ static void test_fuzz(void)
 	CHECK(records > 0);
 }
 
+/* A report's columns become a spreadsheet's: two spaces part columns, one does not. */
+static void test_from_columns(void)
+{
+	char *got = csv_from_columns("2026年受理的人民调解案件\n\n       案件数 成功率%\n"
+				     "2026-06     1  100.0\nTotal, all  12  3 stars \r\n");
+	CHECK_STR(got, "2026年受理的人民调解案件\r\n\r\n,案件数,成功率%\r\n2026-06,1,100.0\r\n"
+		       "\"Total, all\",12,3 stars\r\n");
+	free(got);
+	got = csv_from_columns("");
+	CHECK_STR(got, "");
+	free(got);
+}
+
 int main(void)
 {
 	setenv("LANGUAGE", "en", 1);
@@ -349,5 +362,6 @@ int main(void)
 	test_decode();
 	test_encode();
 	test_fuzz();
+	test_from_columns();
 	return check_finish();
 }

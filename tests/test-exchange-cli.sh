@@ -150,7 +150,7 @@ for c in $(seq 1 "$ncols"); do
 		run=$((run + 1))
 		reason=$(sed -n "${row}p" "$tmp/inject.rejects.csv" | awk -F, '{print $NF}' | tr -d '\r')
 		case $reason in
-		"$label: control characters are not allowed"*) ;;
+		"line $((row + 1)): $label: control characters are not allowed"*) ;;
 		*) fail "inject: line $((row + 1)) ($label) refused for \"$reason\"" ;;
 		esac
 	done

@@ -610,6 +610,70 @@ static void test_codes(struct form_eval *ev, const struct form_def *def)
 	form_data_free(&d);
 }
 
+/* The problem of one field after the clerk typed value into it, "" when none. */
+static char *field_problem_after(const struct form_registry *reg, sqlite3 *db,
+				 const char *form, const char *field, const char *value)
+{
+	const struct form_def *def = form_get(reg, form);
+	char *err = NULL, *msg = xstrdup("(no form)");
+	struct form_eval *ev = def ? form_eval_new(def, db, &err) : NULL;
+	if (!ev) {
+		fprintf(stderr, "%s: %s\n", form, err ? err : "?");
+		free(err);
+		return msg;
+	}
+	struct form_data d = { .def = def };
+	struct form_check c;
+	int i = form_field_index(def, field);
+	form_data_init(&d, def);
+	form_normalize_and_derive(ev, &d, -1);
+	type_into(ev, &d, field, value);
+	form_validate(ev, &d, &c);
+	free(msg);
+	msg = xstrdup("");
+	for (size_t k = 0; k < c.n; k++)
+		if (c.items[k].field == (size_t)i) {
+			free(msg);
+			msg = xstrdup(c.items[k].message);
+		}
+	form_check_free(&c);
+	form_data_free(&d);
+	form_eval_free(ev);
+	return msg;
+}
+
+/* One phone rule for a resident, a service visitor and a dispute party, as import
+ * applies it: a 7-digit 1388888 is refused everywhere, a mobile or landline is not. */
+static void test_one_phone_rule(const struct form_registry *reg, sqlite3 *db)
+{
+	static const struct {
+		const char *form, *field, *label;
+	} phones[] = {
+		{ "resident", "phone", "Phone" },
+		{ "service", "visitor_phone", "Visitor phone" },
+		{ "dispute_party", "phone", "Phone" },
+	};
+	static const char *const good[] = { "13800000000", "0851-88888888", "085188888888",
+					    "010-12345678", "(0851)8888888" };
+	static const char *const bad[] = { "1388888", "8888888", "12800000000", "138000000001",
+					   "0851-888-8888", "0851-", "138-0000-0000", "1380000000x" };
+	for (size_t k = 0; k < ARRAY_LEN(phones); k++) {
+		char *want = xasprintf("%s: an 11-digit mobile number starting with 1, or a "
+				       "landline with its area code", phones[k].label);
+		for (size_t i = 0; i < ARRAY_LEN(good); i++) {
+			char *got = field_problem_after(reg, db, phones[k].form, phones[k].field, good[i]);
+			CHECK_STR(got, "");
+			free(got);
+		}
+		for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+			char *got = field_problem_after(reg, db, phones[k].form, phones[k].field, bad[i]);
+			CHECK_STR(got, want);
+			free(got);
+		}
+		free(want);
+	}
+}
+
 /* Dates in the forms clerks type them. */
 static void test_dates(struct form_eval *ev, const struct form_def *def)
 {
@@ -909,6 +973,7 @@ int main(void)
 	test_memo(store_db(st));
 	test_bare_calls(store_db(st));
 	test_today_defaults(reg, store_db(st));
+	test_one_phone_rule(reg, store_db(st));
 	form_eval_free(ev);
 	form_eval_free(hev);
 	free(err);

@@ -189,7 +189,7 @@ static void test_gbk_roster(void)
 	/* the rejects file: GBK like the input, the headers, a reason column */
 	char *rej = read_decoded(rejects, ENC_GBK);
 	CHECK(rej && strncmp(rej, "户号,姓名,公民身份号码,性别,民族,与户主关系,联系电话,家庭住址,备注,", 90) == 0);
-	CHECK(rej && strstr(rej, "9001,龙小红,5.20111E+17,女,汉族,女,,,,"));
+	CHECK(rej && strstr(rej, "9001,龙小红,5.20111E+17,女,汉族,女,,,,第 7 行："));
 	/* an ID number as Excel must not take it for a number: ="..." */
 	CHECK(rej && strstr(rej, "\r\n9003,王大山,\"=\"\"520111198811110514\"\"\",男,汉族,子,,,,"));
 	free(rej);
@@ -562,6 +562,7 @@ static void test_export(struct store *demo)
 	CHECK(err && strstr(err, "GB18030") && strstr(err, "UTF-8"));
 	CHECK(rep.problems && strstr(rep.problems, "（李思䶮）：姓名：“䶮”不在 GBK 中"));
 	CHECK(rep.unencodable >= 2);
+	char *problems = xstrdup(rep.problems);
 	free(err);
 	err = NULL;
 	export_report_free(&rep);
@@ -571,6 +572,15 @@ static void test_export(struct store *demo)
 	CHECK(rep.replaced);
 	text = read_decoded(path, ENC_GBK);
 	CHECK(text && strstr(text, "李思?"));
+	/* the refusal named the line the row is on in the file, header counted as line 1,
+	 * as import numbers its lines */
+	long line = 1;
+	for (const char *c = text; c && *c && strncmp(c, "李思?", strlen("李思?")) != 0; c++)
+		line += *c == '\n';
+	char *want = xasprintf("第 %ld 行（李思䶮）", line);
+	CHECK(line > 2 && problems && strstr(problems, want));
+	free(want);
+	free(problems);
 	free(text);
 	export_report_free(&rep);
 	free(path);

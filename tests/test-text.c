@@ -157,6 +157,68 @@ static void test_fit(void)
 	}
 }
 
+/* Text cut short ends in an ellipsis the locale measures: 1 column in UTF-8, 2 in GBK. */
+static void test_fit_ellipsis(void)
+{
+	static const struct {
+		const char *in;
+		int cols;
+		const char *want;
+	} utf8[] = {
+		{ "（户主：廖杰军）", 16, "（户主：廖杰军）" },
+		{ "（户主：廖杰军）", 15, "（户主：廖杰军…" },
+		{ "（户主：廖杰军）", 10, "（户主：… " },  /* never a wide character cut in half */
+		{ "abcdef", 4, "abc…" },
+		{ "abc   ", 3, "abc" },                   /* padding spaces are not text lost */
+		{ "abc", 5, "abc  " },
+		{ "abc", 0, "" },
+		{ NULL, 2, "  " },
+	}, gbk[] = {
+		{ "（户主：廖杰军）", 15, "（户主：廖杰… " },
+		{ "（户主：廖杰军）", 14, "（户主：廖杰…" },
+		{ "abcdef", 4, "ab…" },
+		{ "abcdef", 1, "a" },                     /* no room for the mark at all */
+	};
+	for (size_t i = 0; i < ARRAY_LEN(utf8); i++) {
+		char *got = text_fit_ellipsis(utf8[i].in, utf8[i].cols);
+		CHECK_STR(got, utf8[i].want);
+		CHECK_INT(text_width(got), utf8[i].cols);
+		free(got);
+	}
+	CHECK(setlocale(LC_ALL, "zh_CN.GBK") != NULL);
+	CHECK_INT(text_width(text_ellipsis()), 2);
+	for (size_t i = 0; i < ARRAY_LEN(gbk); i++) {
+		char *got = text_fit_ellipsis(gbk[i].in, gbk[i].cols);
+		CHECK_STR(got, gbk[i].want);
+		CHECK_INT(text_width(got), gbk[i].cols);
+		free(got);
+	}
+	CHECK(setlocale(LC_ALL, "zh_CN.UTF-8") != NULL);
+	CHECK_INT(text_width(text_ellipsis()), 1);
+}
+
+/* A whole number is digits only: what atoi would read part of is refused. */
+static void test_whole_number(void)
+{
+	static const struct {
+		const char *typed;
+		bool ok;
+		long value;
+	} cases[] = {
+		{ "7", true, 7 }, { " 15 ", true, 15 }, { "９０", true, 90 }, { "1", true, 1 },
+		{ "7y", false, 0 }, { "y7", false, 0 }, { "7.5", false, 0 }, { "", false, 0 },
+		{ "0", false, 0 }, { "91", false, 0 }, { "-3", false, 0 }, { "7 7", false, 0 },
+		{ "99999999999", false, 0 }, { NULL, false, 0 },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		long v = -1;
+		CHECK_INT(text_whole_number(cases[i].typed, 1, 90, &v), cases[i].ok);
+		CHECK_INT(v, cases[i].ok ? cases[i].value : -1);
+	}
+	long v = 0;
+	CHECK(text_whole_number("-3", -5, 5, &v) && v == -3);
+}
+
 /* Validation names the offset of the first character that is not UTF-8. */
 static void test_valid(void)
 {
@@ -300,6 +362,8 @@ int main(void)
 	test_width_utf8();
 	test_width_gbk();
 	test_fit();
+	test_fit_ellipsis();
+	test_whole_number();
 	test_valid();
 	test_normalize();
 	test_escape();

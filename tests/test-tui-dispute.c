@@ -279,7 +279,30 @@ static void test_work_list(void)
 	step_key(t, "F3");                                     /* the report's table */
 	CHECK(pty_wait_for(t, "按村", WAIT_MS));
 	CHECK(pty_contains(t, "防止民转刑"));
-	step_key(t, "Enter");
+	/* longer than the screen: it says where it is and scrolls */
+	CHECK(pty_contains(t, "PgUp/PgDn 滚动"));
+	CHECK(pty_contains(t, "F5 打印"));
+	CHECK(pty_contains(t, "第 1–19 行"));
+	CHECK(pty_contains(t, "按月份"));
+	step_key(t, "PgDn");
+	CHECK(pty_wait_for(t, "行，共", WAIT_MS) && !pty_contains(t, "第 1–19 行"));
+	CHECK(!pty_contains(t, "按月份"));
+	CHECK(pty_contains(t, "成功率：调解成功数占结案数的比例"));
+	/* F6: the table as CSV, its columns as a spreadsheet's */
+	char *csv = NULL;
+	if (asprintf(&csv, "%s/disputes.csv", dir) > 0) {
+		step_key(t, "F6");
+		CHECK(pty_wait_for(t, ".csv", WAIT_MS));
+		step_type(t, "\x15");
+		step_type(t, csv);
+		step_key(t, "Enter");
+		CHECK(pty_wait_for(t, "已写入", WAIT_MS));
+		CHECK(file_has(csv, "\xEF\xBB\xBF" "2026"));
+		CHECK(file_has(csv, ",案件数,结案数,调解成功,"));
+		CHECK(file_has(csv, "\r\n合计,"));   /* the totals, a field per figure */
+		free(csv);
+	}
+	step_key(t, "F10");
 	CHECK(step_quit(t, 10, WAIT_MS));
 }
 

@@ -137,6 +137,45 @@ static void import_roster(const char *roster)
 	CHECK_INT(run(search), 0);
 }
 
+/* At 80x24 a long roster's preview shows what fits and scrolls, and a dry run with
+ * more refusals than lines scrolls inside its box instead of running off it. */
+static void preview_at_80x24(void)
+{
+	char *path = xasprintf("%s/long.csv", dir);
+	FILE *f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs("姓名,公民身份号码,性别,民族,家庭住址\n", f);
+	for (int i = 1; i <= 40; i++)
+		fprintf(f, "测试%02d,12345,男,汉族,龙井村%d组\n", i, i);
+	fclose(f);
+	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
+	CHECK(t && pty_contains(t, "主菜单"));
+	step_type(t, "6");
+	CHECK(wait_for(t, "从文件导入人口信息"));
+	step_key(t, "Enter");
+	CHECK(wait_for(t, "文件（.csv .txt .xlsx .xls）"));
+	type_path(t, path);
+	CHECK(wait_for(t, "第 1–15 行（共读入 40 行）"));
+	CHECK(pty_contains(t, "-> 姓名"));
+	/* a cut heading says it is cut: … is 1 column in UTF-8, 2 in GBK */
+	CHECK(pty_contains(t, "-> 公民身份") && pty_contains(t, "…"));
+	CHECK(pty_contains(t, "测试01") && pty_contains(t, "测试15") && !pty_contains(t, "测试16"));
+	step_key(t, "PgDn");
+	CHECK(wait_for(t, "第 16–30 行"));
+	CHECK(pty_contains(t, "测试16") && !pty_contains(t, "测试01"));
+	step_key(t, "F2");
+	CHECK(wait_for(t, "PgUp/PgDn 滚动，Enter 继续"));
+	step_key(t, "PgDn");
+	CHECK(wait_for(t, "行，共"));
+	step_key(t, "Enter");
+	CHECK(wait_for(t, "没有可导入的"));
+	CHECK(quit(t));
+	pty_close(t);
+	free(path);
+}
+
 /* Export with the default template in GBK: refused naming 李一𬱖 (the demo has
  * him), then written in GB18030 from the offered choices. */
 static void export_gbk(void)
@@ -315,6 +354,7 @@ int main(int argc, char **argv)
 	export_gbk();
 	export_unmasked();
 	bad_files();
+	preview_at_80x24();
 	free(roster);
 	pty_rmdir(dir);
 	free(db);

@@ -185,7 +185,12 @@ static void test_score_and_notice(void)
 	CHECK(pty_wait_for(t, "公示期为 1 到 90 天", WAIT_MS));
 	CHECK(pty_contains(t, "公示天数"));
 	CHECK(pty_contains(t, "阶段：审核"));
-	step_type(t, "\x15" "7");
+	/* "7y" is no number of days: refused the same way, left as typed */
+	step_type(t, "\x15" "7y");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "公示：须为 1 至 90 的整数", WAIT_MS));
+	CHECK(pty_contains(t, "7y"));
+	step_key(t, "Backspace");
 	step_key(t, "Enter");
 	step_type(t, "y");
 	CHECK(pty_wait_for(t, "阶段：公示", WAIT_MS));

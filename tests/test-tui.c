@@ -383,6 +383,26 @@ static void test_wide_chars_at_edge(void)
 	free(out);
 }
 
+/* A name past the form's 100 characters stays whole and is refused with its count,
+ * never cut to fit. */
+static void test_long_name(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	list_search(t, "");
+	step_key(t, "F7");
+	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
+	char name[101 * 3 + 1] = "";
+	for (int i = 0; i < 101; i++)
+		strcat(name, "龙");
+	step_type(t, name);
+	step_key(t, "Tab");
+	CHECK(pty_wait_for(t, "姓名：最多 100 个字（现有 101 个）", WAIT_MS));
+	step_key(t, "F2");
+	CHECK(pty_wait_for(t, "姓名：最多 100 个字（现有 101 个）", WAIT_MS));
+	CHECK(!pty_contains(t, "已登记"));
+	CHECK(step_quit(t, 8, WAIT_MS));
+}
+
 /* Esc then a digit is an F-key: Esc 2 saves like F2, Esc 0 leaves like F10, whether
  * the digit comes with the Esc or a moment after; PuTTY's ESC[11~ is F1. */
 static void test_esc_digit(void)
@@ -595,6 +615,7 @@ int main(int argc, char **argv)
 	test_possible_duplicate();
 	test_resize_keeps_text();
 	test_wide_chars_at_edge();
+	test_long_name();
 	test_esc_digit();
 	test_memo();
 	test_english();
