@@ -164,6 +164,37 @@ static void test_find_and_edit(void)
 	free(out);
 }
 
+/* 重点人群 shows and is typed as Chinese labels: "db" (pinyin initials) and 残疾人
+ * become 低保、残疾人 in the box, never the codes dibao/disabled, and stay after F2. */
+static void test_tags_in_chinese(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	list_search(t, "lfl");
+	CHECK(pty_wait_for(t, LONG_ID_MASKED, WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(step_goto_field(t, "重点人群"));
+	step_type(t, "db 残疾人");
+	step_key(t, "Tab");
+	char *tags = NULL;
+	step_field_row(t, "重点人群", &tags);
+	CHECK(tags && strstr(tags, "低保、残疾人"));
+	free(tags);
+	CHECK(!pty_contains(t, "dibao") && !pty_contains(t, "disabled"));
+	step_key(t, "F2");
+	CHECK(pty_wait_for(t, "修改已保存", WAIT_MS));
+	step_key(t, "F10");
+	CHECK(pty_wait_for(t, "查找 姓名", WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "联系电话", WAIT_MS));
+	tags = NULL;
+	CHECK(step_goto_field(t, "重点人群"));
+	step_key(t, "Tab");   /* left, so the box shows what is stored, not the editor */
+	step_field_row(t, "重点人群", &tags);
+	CHECK(tags && strstr(tags, "低保、残疾人"));
+	free(tags);
+	CHECK(step_quit(t, 8, WAIT_MS));
+}
+
 /* From the list, F7: a new resident's form with name and ID number typed, the
  * cursor still in the ID number's field. */
 static void new_resident(struct pty *t, const char *name, const char *id_number)
@@ -502,6 +533,7 @@ int main(int argc, char **argv)
 	test_main_menu();
 	test_register();
 	test_find_and_edit();
+	test_tags_in_chinese();
 	test_duplicate_id();
 	test_possible_duplicate();
 	test_resize_keeps_text();
