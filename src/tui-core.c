@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
+#include "auth.h"
 #include "fedit.h"
 #include "i18n.h"
 #include "text.h"
@@ -207,9 +209,20 @@ int tui_put(WINDOW *w, int y, int x, const char *utf8, int cols, attr_t attr)
 
 void tui_title(struct tui *t, const char *title)
 {
-	(void)t;
 	char *line = xasprintf(" %s  %s", _("Shanzhi village register"), title);
-	tui_put(stdscr, 0, 0, line, COLS, A_REVERSE);
+	/* who is signed in, at the right end: a shared screen shows whose work it is */
+	char *name = t && t->app && t->app->st ? auth_current_name(t->app->st) : NULL;
+	char *label = name ? xasprintf(_("Operator: %s"), name) : NULL;
+	char *who = label ? xasprintf("%s ", label) : NULL;
+	free(label);
+	int right = who ? text_width(who) : 0;
+	if (right > COLS / 2)
+		right = 0;
+	tui_put(stdscr, 0, 0, line, COLS - right, A_REVERSE);
+	if (right)
+		tui_put(stdscr, 0, COLS - right, who, right, A_REVERSE);
+	free(who);
+	free(name);
 	free(line);
 }
 

@@ -66,7 +66,8 @@ static int count_lines_with(const char *text, const char *needle)
 	return n;
 }
 
-/* The main menu greets the clerk in Chinese, with the register picked by digit. */
+/* The main menu greets the clerk in Chinese, with the register picked by digit and
+ * the operator's name in the header. */
 static void test_main_menu(void)
 {
 	struct pty *t = tui_open(NULL, 24, 80);
@@ -75,6 +76,11 @@ static void test_main_menu(void)
 	CHECK(pty_contains(t, "0  退出"));
 	CHECK(pty_contains(t, "F1帮助") || pty_contains(t, "F1 帮助"));
 	CHECK(!pty_contains(t, "Residents"));
+	/* whose work it is, at the top of every screen; an administrator sees every entry */
+	char *top = pty_row(t, 0);
+	CHECK(top && strstr(top, "操作员：演示管理员"));
+	free(top);
+	CHECK(pty_contains(t, "9  系统管理") && pty_contains(t, "4  人民调解"));
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
