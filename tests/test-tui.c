@@ -201,6 +201,42 @@ static void test_tags_in_chinese(void)
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
+/* The text of the form line whose label is exactly label (" 户  ..." not " 户籍"), or
+ * NULL. Caller frees. */
+static char *field_line(const struct pty *t, const char *label)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, " %s ", label);
+	for (int r = 1; r < 22; r++) {
+		char *row = pty_row(t, r);
+		if (row && strncmp(row, prefix, strlen(prefix)) == 0)
+			return row;
+		free(row);
+	}
+	return NULL;
+}
+
+/* F7 from a resident's form starts the next member of the same household: the
+ * household is filled in, as a clerk registering a family expects. */
+static void test_new_member_of_household(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	list_search(t, "");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "联系电话", WAIT_MS));
+	char *before = field_line(t, "户");
+	step_key(t, "F7");
+	CHECK(pty_wait_for(t, "新居民", WAIT_MS));
+	char *after = field_line(t, "户");
+	CHECK(before && strlen(before) > strlen(" 户 ") + 4);   /* the demo resident has one */
+	CHECK(before && after && strcmp(before, after) == 0);
+	if (!before || !after || strcmp(before, after) != 0)
+		fprintf(stderr, "household before F7: [%s], after: [%s]\n", before ? before : "", after ? after : "");
+	free(before);
+	free(after);
+	CHECK(step_quit(t, 8, WAIT_MS));
+}
+
 /* From the list, F7: a new resident's form with name and ID number typed, the
  * cursor still in the ID number's field. */
 static void new_resident(struct pty *t, const char *name, const char *id_number)
@@ -540,6 +576,7 @@ int main(int argc, char **argv)
 	test_register();
 	test_find_and_edit();
 	test_tags_in_chinese();
+	test_new_member_of_household();
 	test_duplicate_id();
 	test_possible_duplicate();
 	test_resize_keeps_text();
