@@ -237,6 +237,32 @@ static void test_new_member_of_household(void)
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
+/* A household found by the last digits of its number, as a clerk reads it off a
+ * booklet's corner: the list and the picker search alike. */
+static void test_household_by_tail(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	step_type(t, "2");
+	CHECK(pty_wait_for(t, "户号", WAIT_MS));
+	char number[32] = "";
+	for (int r = 1; r < 22 && !*number; r++) {
+		char *row = pty_row(t, r);
+		size_t n = row ? strspn(row + strspn(row, " >"), "0123456789") : 0;
+		if (n >= 8)
+			snprintf(number, sizeof number, "%.*s", (int)n, row + strspn(row, " >"));
+		free(row);
+	}
+	CHECK(*number);
+	const char *tail = *number ? number + strlen(number) - 4 : "0000";
+	step_type(t, tail);
+	char *query = pty_row(t, pty_find(t, "户号", NULL));
+	CHECK(query && strstr(query, tail));   /* the list answered the typed tail */
+	free(query);
+	CHECK(*number && pty_contains(t, number));
+	CHECK(step_quit(t, 8, WAIT_MS));
+}
+
 /* From the list, F7: a new resident's form with name and ID number typed, the
  * cursor still in the ID number's field. */
 static void new_resident(struct pty *t, const char *name, const char *id_number)
@@ -577,6 +603,7 @@ int main(int argc, char **argv)
 	test_find_and_edit();
 	test_tags_in_chinese();
 	test_new_member_of_household();
+	test_household_by_tail();
 	test_duplicate_id();
 	test_possible_duplicate();
 	test_resize_keeps_text();
