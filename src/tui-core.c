@@ -232,15 +232,21 @@ void tui_keybar(struct tui *t, const struct tui_hint *hints, size_t n)
 	int x = 0, y = LINES - 1;
 	wmove(stdscr, y, 0);
 	wclrtoeol(stdscr);
+	/* a bar too long for the line (English words) closes up key and label, which
+	 * bold and reverse video still tell apart, before any key gives way */
+	int whole = 0;
+	for (size_t i = 0; i < n; i++)
+		whole += text_width(hints[i].key) + 1 + text_width(_(hints[i].label)) + 1;
+	int gap = whole - 1 > COLS ? 0 : 1;
 	/* the last entry (Back) always shows: the others give way when the bar is full */
-	int last = n ? text_width(hints[n - 1].key) + 1 + text_width(_(hints[n - 1].label)) + 1 : 0;
+	int last = n ? text_width(hints[n - 1].key) + gap + text_width(_(hints[n - 1].label)) + 1 : 0;
 	for (size_t i = 0; i < n && x < COLS - 1; i++) {
 		const char *label = _(hints[i].label);
-		int need = text_width(hints[i].key) + 1 + text_width(label) + 1;
+		int need = text_width(hints[i].key) + gap + text_width(label) + 1;
 		if (x + need + (i + 1 < n ? last : 0) > COLS)
 			continue;
 		x += tui_put(stdscr, y, x, hints[i].key, -1, A_BOLD);
-		x += tui_put(stdscr, y, x, " ", 1, A_NORMAL);
+		x += gap ? tui_put(stdscr, y, x, " ", 1, A_NORMAL) : 0;
 		x += tui_put(stdscr, y, x, label, -1, A_REVERSE);
 		if (x < COLS)
 			x += tui_put(stdscr, y, x, " ", 1, A_NORMAL);

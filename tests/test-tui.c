@@ -519,6 +519,14 @@ static void test_english(void)
 	CHECK(pty_contains(t, "Name"));
 	CHECK(pty_contains(t, "Birth date"));
 	CHECK(!pty_contains(t, "公民身份号码"));
+	/* every key of the form in its footer, the English words as long as they are */
+	char *bar = pty_row(t, 23);
+	static const char *const keys[] = { "F1", "F2", "F3", "F4", "F5", "F7", "F8", "F9", "History", "F10" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		CHECK(bar && strstr(bar, keys[i]));
+	if (bar && !strstr(bar, "History"))
+		fprintf(stderr, "English key bar: %s\n", bar);
+	free(bar);
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
