@@ -233,11 +233,11 @@ void tui_keybar(struct tui *t, const struct tui_hint *hints, size_t n)
 	wmove(stdscr, y, 0);
 	wclrtoeol(stdscr);
 	/* a bar too long for the line (English words) closes up key and label, which
-	 * bold and reverse video still tell apart, before any key gives way */
+	 * bold and reverse video still tell apart, when that keeps every key */
 	int whole = 0;
 	for (size_t i = 0; i < n; i++)
 		whole += text_width(hints[i].key) + 1 + text_width(_(hints[i].label)) + 1;
-	int gap = whole - 1 > COLS ? 0 : 1;
+	int gap = whole - 1 > COLS && whole - 1 - (int)n <= COLS ? 0 : 1;
 	/* the last entry (Back) always shows: the others give way when the bar is full */
 	int last = n ? text_width(hints[n - 1].key) + gap + text_width(_(hints[n - 1].label)) + 1 : 0;
 	for (size_t i = 0; i < n && x < COLS - 1; i++) {
