@@ -78,6 +78,9 @@ enum auth_result auth_sign_in(struct store *st, const char *login, const char *p
 enum auth_result auth_reauth(struct store *st, const char *password, char **msg);
 /* The login of the store's operator. Caller frees; NULL when none. */
 char *auth_current_login(struct store *st);
+/* The store's operator as the header names them: their name, else their login.
+ * Caller frees; NULL when none is signed in. */
+char *auth_current_name(struct store *st);
 
 /* For the command line: makes login the store's operator when it names an enabled
  * operator, or when the register has no operator yet (the first becomes an

@@ -29,4 +29,11 @@ bool civil_fixed_today(int *y, int *m, int *d);
 /* Sets SHANZHI_TODAY (unsets it for NULL) and makes every thread read it again. */
 void civil_set_fixed_today(const char *day);
 
+/* Room for civil_clock_text's answer. */
+#define CIVIL_CLOCK_TEXT 32
+/* A stored time (2026-12-04T16:16:33+08:00, or SQLite's 2026-12-04 16:16:33) as every
+ * screen and report shows it: 2026-12-04 16:16, no T, seconds or offset (the offset
+ * is the clerk's own). Text that is no such time is copied as it is (cut to fit). */
+void civil_clock_text(const char *stamp, char out[CIVIL_CLOCK_TEXT]);
+
 #endif

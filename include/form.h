@@ -101,6 +101,13 @@ const char *codelist_label(const struct codelist *cl, const char *code);
 bool codelist_has(const struct codelist *cl, const char *code);
 /* Finds the code for a typed code or a label in any language (户主 -> 02). */
 const char *codelist_find(const struct codelist *cl, const char *code_or_label);
+/* The one code whose shown label has these pinyin initials (db -> 低保, brackets
+ * optional: tkgy or tkgywb -> 特困供养（五保）), or NULL when none or several do. */
+const char *codelist_find_initials(const struct codelist *cl, const char *initials);
+/* A multi-choice value as typed (codes, labels, pinyin initials; separated by commas,
+ * 、 ， ；, or spaces) as the stored codes, comma-separated in list order; entries
+ * that match nothing are kept as typed after them. Caller frees. */
+char *form_multi_codes(const struct codelist *cl, const char *typed);
 
 /* The values of one record being edited: values[i] belongs to fields[i], UTF-8,
  * NULL or "" when empty. */

@@ -540,9 +540,11 @@ static char *way_in_refusal(struct store *st, int64_t id, const char *login)
 	return NULL;
 }
 
-/* Counts a failed attempt and locks at the limit; returns the message for the clerk. */
+/* Counts a failed attempt and locks at the limit; returns the message for the clerk:
+ * "wrong password" when only a password was asked (the lock screen), else "wrong
+ * login or password" (the sign-in does not reveal which logins exist). */
 static char *count_failure(struct store *st, int64_t id, const char *login, int failed, time_t now,
-			   enum auth_result *res)
+			   bool password_only, enum auth_result *res)
 {
 	int64_t max = setting_int(st, "signin_max_failures", DEFAULT_MAX_FAILURES, 1, 1000);
 	int64_t minutes = setting_int(st, "signin_lock_minutes", DEFAULT_LOCK_MINUTES, 1, 24 * 60);
@@ -558,13 +560,16 @@ static char *count_failure(struct store *st, int64_t id, const char *login, int 
 	operator_set(st, "UPDATE operator SET failed_attempts = ?3 WHERE id = ?1", id, NULL, failed, NULL);
 	audit_signin_failure(st, id, login, failed, 0, _("wrong password"));
 	*res = AUTH_WRONG;
+	if (password_only)
+		return xasprintf(_("Wrong password (%lld more attempt(s) before the login is locked for %lld minutes)."),
+				 (long long)(max - failed), (long long)minutes);
 	return xasprintf(_("Wrong login or password (%lld more attempt(s) before the login is locked for %lld minutes)."),
 			 (long long)(max - failed), (long long)minutes);
 }
 
 /* Checks password against operator id; counts failures and locks. */
 static enum auth_result check_password(struct store *st, int64_t id, const char *login, const char *password,
-				       char **msg)
+				       bool password_only, char **msg)
 {
 	sqlite3_stmt *stmt;
 	enum auth_result res = AUTH_FAILED;
@@ -590,7 +595,7 @@ static enum auth_result check_password(struct store *st, int64_t id, const char 
 		audit_signin_failure(st, id, login, failed, until, _("sign-in refused: the login is locked"));
 		res = AUTH_LOCKED;
 	} else if (!auth_password_matches(hash, password)) {
-		*msg = hash ? count_failure(st, id, login, failed, now, &res)
+		*msg = hash ? count_failure(st, id, login, failed, now, password_only, &res)
 			    : xstrdup(_("This operator has no password yet: an administrator sets one (shanzhi user passwd)."));
 		if (!hash)
 			res = AUTH_WRONG;
@@ -619,7 +624,7 @@ enum auth_result auth_sign_in(struct store *st, const char *login, const char *p
 		*msg = xstrdup(_("Wrong login or password."));
 		return AUTH_WRONG;
 	}
-	enum auth_result res = check_password(st, id, login, password, msg);
+	enum auth_result res = check_password(st, id, login, password, false, msg);
 	if (res != AUTH_OK)
 		return res;
 	char *err = NULL, now[32];
@@ -646,6 +651,20 @@ char *auth_current_login(struct store *st)
 	return login;
 }
 
+char *auth_current_name(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	char *name = NULL;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT coalesce(nullif(trim(name), ''), login) FROM operator WHERE id = ?1",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, store_operator_id(st));
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		name = col_dup(stmt, 0);
+	sqlite3_finalize(stmt);
+	return name;
+}
+
 enum auth_result auth_reauth(struct store *st, const char *password, char **msg)
 {
 	*msg = NULL;
@@ -654,7 +673,7 @@ enum auth_result auth_reauth(struct store *st, const char *password, char **msg)
 		*msg = xstrdup(_("Wrong login or password."));
 		return AUTH_WRONG;
 	}
-	enum auth_result res = check_password(st, store_operator_id(st), login, password, msg);
+	enum auth_result res = check_password(st, store_operator_id(st), login, password, true, msg);
 	free(login);
 	return res;
 }

@@ -105,3 +105,24 @@ void civil_set_fixed_today(const char *day)
 		unsetenv("SHANZHI_TODAY");
 	atomic_fetch_add_explicit(&fixed_generation, 1, memory_order_release);
 }
+
+/* True when s starts with YYYY-MM-DD, then T or a space, then HH:MM. */
+static bool starts_with_clock(const char *s)
+{
+	static const char shape[] = "dddd-dd-dd?dd:dd";
+	for (size_t i = 0; i < sizeof shape - 1; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (shape[i] == 'd' ? !isdigit(c) : shape[i] == '?' ? c != 'T' && c != ' ' : c != (unsigned char)shape[i])
+			return false;
+	}
+	return true;
+}
+
+void civil_clock_text(const char *stamp, char out[CIVIL_CLOCK_TEXT])
+{
+	snprintf(out, CIVIL_CLOCK_TEXT, "%s", stamp ? stamp : "");
+	if (!starts_with_clock(out))
+		return;
+	out[10] = ' ';
+	out[16] = '\0';
+}

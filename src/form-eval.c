@@ -575,47 +575,103 @@ static char *normalize_phone(const char *v)
 	return sb_take(&sb);
 }
 
-/* Codes of a multi-choice value in the list's order, typed labels turned into codes,
- * separators (, ， 、 ; and spaces) unified; unknown entries kept at the end. */
-static char *normalize_multi(const struct codelist *cl, const char *v)
+/* The code an entry stands for: a code, a label in any language (as typed or with
+ * full-width forms made ASCII), pinyin initials. */
+static const char *multi_entry_code(const struct codelist *cl, const char *entry)
 {
-	static const char *const seps[] = { "\xEF\xBC\x8C", "\xE3\x80\x81", "\xEF\xBC\x9B", ";",
-					     " ", "\t" };
-	struct strbuf typed = { 0 }, out = { 0 };
-	char *ascii = text_normalize_ascii(v);
-
-	/* one comma between entries, whatever the clerk typed */
-	for (const char *s = ascii; *s;) {
-		size_t k = 0;
-		while (k < ARRAY_LEN(seps) && strncmp(s, seps[k], strlen(seps[k])) != 0)
-			k++;
-		sb_append_n(&typed, k < ARRAY_LEN(seps) ? "," : s, 1);
-		s += k < ARRAY_LEN(seps) ? strlen(seps[k]) : 1;
-	}
-	sb_append(&typed, ",");
-	for (size_t i = 0; cl && i < cl->n; i++) {
-		for (char *s = typed.s; *s;) {
-			size_t n = strcspn(s, ",");
-			char *entry = xstrndup(s, n);
-			if (*entry && codelist_find(cl, entry) == cl->items[i].code) {
-				sb_appendf(&out, "%s%s", out.len ? "," : "", cl->items[i].code);
-				free(entry);
-				break;
-			}
-			free(entry);
-			s += n + 1;
-		}
-	}
-	for (char *s = typed.s; *s;) {
-		size_t n = strcspn(s, ",");
-		char *entry = xstrndup(s, n);
-		if (*entry && !codelist_find(cl, entry))
-			sb_appendf(&out, "%s%s", out.len ? "," : "", entry);
-		free(entry);
-		s += n + 1;
-	}
-	sb_free(&typed);
+	const char *code = codelist_find(cl, entry);
+	if (code)
+		return code;
+	char *ascii = text_normalize_ascii(entry);
+	code = codelist_find(cl, ascii);
+	if (!code)
+		code = codelist_find_initials(cl, ascii);
 	free(ascii);
+	return code;
+}
+
+/* A copy of s[0..n) without surrounding spaces (ASCII or ideographic). Caller frees. */
+static char *entry_copy(const char *s, size_t n)
+{
+	for (;;) {
+		size_t lead = n && (*s == ' ' || *s == '\t') ? 1 : n >= 3 && strncmp(s, "\xE3\x80\x80", 3) == 0 ? 3 : 0;
+		size_t tail = n && (s[n - 1] == ' ' || s[n - 1] == '\t') ? 1
+			      : n >= 3 && strncmp(s + n - 3, "\xE3\x80\x80", 3) == 0 ? 3 : 0;
+		if (!lead && !tail)
+			return xstrndup(s, n);
+		s += lead;
+		n -= lead;
+		n -= tail <= n ? tail : n;
+	}
+}
+
+/* Splits s at any of seps into trimmed, non-empty entries, calling take on each. */
+static void multi_split(const char *s, const char *const *seps, size_t nseps,
+			void (*take)(void *ctx, const char *entry), void *ctx)
+{
+	while (*s) {
+		size_t n = 0, k = nseps;
+		while (s[n]) {
+			for (k = 0; k < nseps && strncmp(s + n, seps[k], strlen(seps[k])) != 0; k++)
+				;
+			if (k < nseps)
+				break;
+			n++;
+		}
+		char *entry = entry_copy(s, n);
+		if (*entry)
+			take(ctx, entry);
+		free(entry);
+		s += n + (k < nseps ? strlen(seps[k]) : 0);
+	}
+}
+
+struct multi_parse {
+	const struct codelist *cl;
+	bool *picked;          /* per list item */
+	struct strbuf orphans; /* entries that match nothing, comma-separated */
+};
+
+/* One word of an entry that did not match whole (English labels hold spaces). */
+static void multi_take_word(void *ctx, const char *word)
+{
+	struct multi_parse *mp = ctx;
+	const char *code = multi_entry_code(mp->cl, word);
+	for (size_t i = 0; code && i < mp->cl->n; i++)
+		mp->picked[i] = mp->picked[i] || mp->cl->items[i].code == code;
+	if (!code) {
+		char *ascii = text_normalize_ascii(word);
+		sb_appendf(&mp->orphans, "%s%s", mp->orphans.len ? "," : "", ascii);
+		free(ascii);
+	}
+}
+
+/* One entry between separators: a whole label first, else its words one by one. */
+static void multi_take_entry(void *ctx, const char *entry)
+{
+	static const char *const blanks[] = { " ", "\t", "\xE3\x80\x80" };
+	struct multi_parse *mp = ctx;
+	const char *code = multi_entry_code(mp->cl, entry);
+	for (size_t i = 0; code && i < mp->cl->n; i++)
+		mp->picked[i] = mp->picked[i] || mp->cl->items[i].code == code;
+	if (!code)
+		multi_split(entry, blanks, ARRAY_LEN(blanks), multi_take_word, mp);
+}
+
+char *form_multi_codes(const struct codelist *cl, const char *typed)
+{
+	static const char *const seps[] = { ",", "\xEF\xBC\x8C", "\xE3\x80\x81", "\xEF\xBC\x9B", ";" };
+	struct multi_parse mp = { .cl = cl, .picked = xcalloc(cl && cl->n ? cl->n : 1, sizeof(bool)) };
+	struct strbuf out = { 0 };
+
+	multi_split(typed ? typed : "", seps, ARRAY_LEN(seps), multi_take_entry, &mp);
+	for (size_t i = 0; cl && i < cl->n; i++)
+		if (mp.picked[i])
+			sb_appendf(&out, "%s%s", out.len ? "," : "", cl->items[i].code);
+	if (mp.orphans.len)
+		sb_appendf(&out, "%s%s", out.len ? "," : "", mp.orphans.s);
+	sb_free(&mp.orphans);
+	free(mp.picked);
 	return sb_take(&out);
 }
 
@@ -647,7 +703,7 @@ static char *normalize_value(const struct field_def *f, const char *v)
 		}
 		return ascii;
 	case FIELD_MULTI:
-		return normalize_multi(f->list, v);
+		return form_multi_codes(f->list, v);
 	case FIELD_IDNUMBER:
 		return normalize_id(v);
 	case FIELD_PHONE:

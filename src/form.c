@@ -20,6 +20,7 @@
 
 #include "datafiles.h"
 #include "i18n.h"
+#include "pinyin.h"
 #include "text.h"
 #include "util.h"
 
@@ -395,6 +396,54 @@ const char *codelist_find(const struct codelist *cl, const char *code_or_label)
 		    strcmp(_(cl->items[i].label), code_or_label) == 0)
 			return cl->items[i].code;
 	return code_by_number(cl, code_or_label);
+}
+
+/* True when one of the pinyin keys of label is initials (letters, any case). */
+static bool label_has_initials(const char *label, const char *initials)
+{
+	char *keys[16];
+	size_t n = pinyin_name_keys(label, keys, ARRAY_LEN(keys));
+	bool hit = false;
+	for (size_t i = 0; i < n; i++) {
+		hit = hit || strcasecmp(keys[i], initials) == 0;
+		free(keys[i]);
+	}
+	return hit;
+}
+
+/* True when the label, or its part before a bracketed note, has these initials. */
+static bool label_matches_initials(const char *label, const char *initials)
+{
+	const char *wide = strstr(label, "\xEF\xBC\x88");  /* （ */
+	size_t head = strcspn(label, "(");
+	if (wide && (size_t)(wide - label) < head)
+		head = (size_t)(wide - label);
+	if (label_has_initials(label, initials))
+		return true;
+	if (head == 0 || !label[head])
+		return false;
+	char *short_label = xstrndup(label, head);
+	bool hit = label_has_initials(short_label, initials);
+	free(short_label);
+	return hit;
+}
+
+const char *codelist_find_initials(const struct codelist *cl, const char *initials)
+{
+	const char *found = NULL;
+	if (!cl || !initials || !*initials)
+		return NULL;
+	for (const char *s = initials; *s; s++)
+		if (!isalpha(UCH(*s)))
+			return NULL;
+	for (size_t i = 0; i < cl->n; i++) {
+		if (!label_matches_initials(_(cl->items[i].label), initials))
+			continue;
+		if (found)
+			return NULL;
+		found = cl->items[i].code;
+	}
+	return found;
 }
 
 /* ---- forms ---- */

@@ -20,6 +20,8 @@
 #undef lines
 #undef columns
 
+#include "app.h"
+#include "auth.h"
 #include "fedit.h"
 #include "i18n.h"
 #include "text.h"
@@ -331,7 +333,19 @@ void tui_title(struct tui *t, const char *title)
 	if (t)
 		t->screen_left = false;   /* a whole screen is being drawn */
 	char *line = xasprintf(" %s  %s", _("Shanzhi village register"), title);
-	tui_put(stdscr, 0, 0, line, COLS, A_REVERSE);
+	/* who is signed in, at the right end: a shared screen shows whose work it is */
+	char *name = t && t->app && t->app->st ? auth_current_name(t->app->st) : NULL;
+	char *label = name ? xasprintf(_("Operator: %s"), name) : NULL;
+	char *who = label ? xasprintf("%s ", label) : NULL;
+	free(label);
+	int right = who ? text_width(who) : 0;
+	if (right > COLS / 2)
+		right = 0;
+	tui_put(stdscr, 0, 0, line, COLS - right, A_REVERSE);
+	if (right)
+		tui_put(stdscr, 0, COLS - right, who, right, A_REVERSE);
+	free(who);
+	free(name);
 	free(line);
 }
 
@@ -341,15 +355,21 @@ void tui_keybar(struct tui *t, const struct tui_hint *hints, size_t n)
 	int x = 0, y = LINES - 1;
 	wmove(stdscr, y, 0);
 	wclrtoeol(stdscr);
+	/* a bar too long for the line (English words) closes up key and label, which
+	 * bold and reverse video still tell apart, when that keeps every key */
+	int whole = 0;
+	for (size_t i = 0; i < n; i++)
+		whole += text_width(hints[i].key) + 1 + text_width(_(hints[i].label)) + 1;
+	int gap = whole - 1 > COLS && whole - 1 - (int)n <= COLS ? 0 : 1;
 	/* the last entry (Back) always shows: the others give way when the bar is full */
-	int last = n ? text_width(hints[n - 1].key) + 1 + text_width(_(hints[n - 1].label)) + 1 : 0;
+	int last = n ? text_width(hints[n - 1].key) + gap + text_width(_(hints[n - 1].label)) + 1 : 0;
 	for (size_t i = 0; i < n && x < COLS - 1; i++) {
 		const char *label = _(hints[i].label);
-		int need = text_width(hints[i].key) + 1 + text_width(label) + 1;
+		int need = text_width(hints[i].key) + gap + text_width(label) + 1;
 		if (x + need + (i + 1 < n ? last : 0) > COLS)
 			continue;
 		x += tui_put(stdscr, y, x, hints[i].key, -1, A_BOLD);
-		x += tui_put(stdscr, y, x, " ", 1, A_NORMAL);
+		x += gap ? tui_put(stdscr, y, x, " ", 1, A_NORMAL) : 0;
 		x += tui_put(stdscr, y, x, label, -1, A_REVERSE);
 		if (x < COLS)
 			x += tui_put(stdscr, y, x, " ", 1, A_NORMAL);

@@ -60,7 +60,7 @@ static int form_box_cols(const struct field_def *fd)
 		case FIELD_DECIMAL: w = 12; break;
 		case FIELD_CHOICE: w = 4; break;
 		case FIELD_REF: w = 44; break;
-		case FIELD_MULTI: w = 24; break;
+		case FIELD_MULTI: w = 32; break;
 		case FIELD_MEMO: w = 40; break;
 		default: w = fd->max_len > 0 && fd->max_len * 2 < 30 ? fd->max_len * 2 : 30;
 		}
@@ -108,7 +108,9 @@ static char *form_aside(struct tui_form *f, const struct field_def *fd, const ch
 		return NULL;
 	if (fd->type == FIELD_REF)
 		return f->ops->ref_text ? f->ops->ref_text(f->ops->ctx, fd, value) : NULL;
-	if (fd->type == FIELD_CHOICE || fd->type == FIELD_MULTI) {
+	if (fd->type == FIELD_MULTI)
+		return NULL;  /* the box itself shows the labels */
+	if (fd->type == FIELD_CHOICE) {
 		char *shown = form_display_value(fd, value);
 		if (shown && strcmp(shown, value) == 0) {
 			free(shown);
@@ -117,6 +119,21 @@ static char *form_aside(struct tui_form *f, const struct field_def *fd, const ch
 		return shown;
 	}
 	return NULL;
+}
+
+/* What the clerk sees and edits of a value: a multi-choice value as its labels
+ * (低保、残疾人), anything else as stored. Caller frees. */
+static char *form_edit_text(const struct field_def *fd, const char *value)
+{
+	return fd->type == FIELD_MULTI ? form_display_value(fd, value) : xstrdup(value ? value : "");
+}
+
+/* Puts field's value into the editor as the clerk reads it. */
+static void form_edit_load(struct tui_form *f, size_t field)
+{
+	char *text = form_edit_text(&f->data->def->fields[field], f->data->values[field]);
+	fedit_set(&f->edit, text);
+	free(text);
 }
 
 /* Draws one field's line; the field in hand shows its editor. */
@@ -143,8 +160,9 @@ static void form_draw_field(struct tui_form *f, size_t field, int y)
 		const wchar_t *vis = fedit_visible(&f->edit, box, &n, &col);
 		tui_put_wcs(stdscr, y, x, vis, n, box, battr | A_BOLD);
 	} else {
-		const char *v = f->data->values[field] ? f->data->values[field] : "";
+		char *v = form_edit_text(fd, f->data->values[field]);
 		tui_put(stdscr, y, x, v, box, battr);
+		free(v);
 	}
 	x += box + 1;
 	int rest = COLS - x;
@@ -266,7 +284,7 @@ static void form_enter_field(struct tui_form *f, size_t field)
 	/* room past the limit: a pasted long name stays whole and the length check refuses
 	 * it with the count, rather than the editor cutting it unseen */
 	f->edit.max_chars = fd->max_len > 0 ? (size_t)fd->max_len + FORM_OVERFLOW_CHARS : 0;
-	fedit_set(&f->edit, f->data->values[field]);
+	form_edit_load(f, field);
 }
 
 /* Runs every check and keeps the problems for display. */
@@ -292,7 +310,7 @@ static void form_leave_field(struct tui_form *f)
 	f->dirty = true;
 	if (f->ev)
 		form_normalize_and_derive(f->ev, f->data, (int)field);
-	fedit_set(&f->edit, f->data->values[field]);
+	form_edit_load(f, field);
 	form_relevance(f);
 	form_check(f);
 	const char *p = form_problem_of(f, field);
@@ -350,8 +368,13 @@ const char *tui_form_value(struct tui_form *f, size_t field)
 {
 	if (field == f->cur && f->edit.changed) {
 		char *v = fedit_value(&f->edit);
-		form_data_set(f->data, field, v);
-		free(v);
+		const struct field_def *fd = &f->data->def->fields[field];
+		if (fd->type == FIELD_MULTI) {  /* labels typed so far, held as codes */
+			char *codes = form_multi_codes(fd->list, v);
+			free(v);
+			v = codes;
+		}
+		form_data_take(f->data, field, v);
 	}
 	return f->data->values[field];
 }
@@ -364,7 +387,7 @@ void tui_form_set(struct tui_form *f, size_t field, const char *value)
 	if (f->ev)
 		form_normalize_and_derive(f->ev, f->data, (int)field);
 	if (field == f->cur)
-		fedit_set(&f->edit, f->data->values[field]);
+		form_edit_load(f, field);
 	form_relevance(f);
 	if (form_pos(f, f->cur) >= f->nshown)
 		form_enter_field(f, form_after_hidden(f, f->cur));
@@ -499,7 +522,9 @@ static void form_pick(struct tui_form *f)
 		return;
 	}
 	if (picked) {
-		fedit_set(&f->edit, picked);
+		char *text = form_edit_text(fd, picked);
+		fedit_set(&f->edit, text);
+		free(text);
 		f->edit.changed = true;
 		form_leave_field(f);
 		form_enter_field(f, f->cur);

@@ -6,6 +6,7 @@
 
 #include "access.h"
 #include "app.h"
+#include "civil.h"
 #include "draft.h"
 #include "fedit.h"
 #include "form.h"
@@ -39,7 +40,7 @@ static const char history_sql[] =
 	"        e.id AS ord"
 	" FROM e JOIN k ON k.aid = e.id LEFT JOIN operator o ON o.id = e.operator_id"
 	" WHERE json_extract(e.before, '$.\"' || k.key || '\"') IS NOT json_extract(e.after, '$.\"' || k.key || '\"')"
-	"   AND k.key NOT IN ('created_at', 'updated_at')"
+	"   AND k.key NOT IN ('created_at', 'updated_at', 'form_version')"
 	" UNION ALL"
 	" SELECT datetime(a.at, 'localtime'), coalesce(o.login, ''), a.action, coalesce(a.reason, ''), '', NULL, NULL, a.id"
 	" FROM audit a LEFT JOIN operator o ON o.id = a.operator_id"
@@ -76,6 +77,14 @@ static const char *show_rating(const char *v) { return service_rating_label(atoi
 static const char *show_role(const char *v) { return access_role_label(v); }
 static const char *show_yes(const char *v) { return strcmp(v, "1") == 0 ? _("yes") : _("no"); }
 
+/* A time the program stamped, as every screen shows one (copied at once by the caller). */
+static const char *show_clock(const char *v)
+{
+	static char text[CIVIL_CLOCK_TEXT];
+	civil_clock_text(v, text);
+	return text;
+}
+
 static const char *show_stage(const char *v)
 {
 	int s = stars_stage_parse(v);
@@ -100,7 +109,7 @@ static const struct program_column {
 	{"service_request", "village_id", N_("Village"), NULL, "village"},
 	{"service_request", "department", N_("Department"), NULL, NULL},
 	{"service_request", "status", N_("Status"), show_service_status, NULL},
-	{"service_request", "status_at", N_("Status since"), NULL, NULL},
+	{"service_request", "status_at", N_("Status since"), show_clock, NULL},
 	{"service_request", "status_reason", N_("Reason"), NULL, NULL},
 	{"service_request", "accepted_on", N_("Accepted on"), NULL, NULL},
 	{"service_request", "due_on", N_("Due on"), NULL, NULL},
@@ -125,10 +134,9 @@ static const struct program_column {
 	{"operator", "name", N_("Name"), NULL, NULL},
 	{"operator", "role", N_("Role"), show_role, NULL},
 	{"operator", "disabled", N_("Disabled"), show_yes, NULL},
-	{"operator", "password_set_at", N_("Password set"), NULL, NULL},
+	{"operator", "password_set_at", N_("Password set"), show_clock, NULL},
 	{"operator", "failed_attempts", N_("Wrong passwords"), NULL, NULL},
-	{"operator", "locked_until", N_("Locked until"), NULL, NULL},
-	{NULL, "form_version", N_("Form version"), NULL, NULL},
+	{"operator", "locked_until", N_("Locked until"), show_clock, NULL},
 };
 
 /* The program's own column of the table, or NULL. */
@@ -203,11 +211,8 @@ static int history_fetch(void *ctx, const char *query, size_t offset, size_t lim
 		const char *key = (const char *)sqlite3_column_text(stmt, 4);
 		char *before = history_value(hc, key, (const char *)sqlite3_column_text(stmt, 5));
 		char *after = history_value(hc, key, (const char *)sqlite3_column_text(stmt, 6));
-		char when[17] = "";
-		snprintf(when, sizeof(when), "%s", at ? at : "");
-		for (char *c = when; *c; c++)
-			if (*c == 'T')
-				*c = ' ';
+		char when[CIVIL_CLOCK_TEXT];
+		civil_clock_text(at, when);
 		struct strbuf sb = { 0 };
 		tui_col(&sb, when, 16);
 		tui_col(&sb, (const char *)sqlite3_column_text(stmt, 1), 8);

@@ -53,8 +53,9 @@ static char *household_header(void)
 	return sb_take(&sb);
 }
 
-/* Households whose number starts with the query (an index range), or whose head's
- * name or address contains it. */
+/* Households whose number starts with the query (an index range), then, for four
+ * digits or more, those it ends with (a clerk knows 户号 1012010079 as 0079); or
+ * whose head's name or address contains it. */
 static int household_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 			   struct tui_rows *out, char **err)
 {
@@ -65,7 +66,13 @@ static int household_fetch(void *ctx, const char *query, size_t offset, size_t l
 	const char *sql = digits
 		? "SELECT h.id, h.hh_no, r.name, (SELECT count(*) FROM resident m WHERE m.household_id = h.id),"
 		  " h.address FROM household h LEFT JOIN resident r ON r.id = h.head_id"
-		  " WHERE h.hh_no >= ?1 AND h.hh_no < ?1 || 'z' ORDER BY h.hh_no LIMIT ?2 OFFSET ?3"
+		  " WHERE h.hh_no >= ?1 AND h.hh_no < ?1 || 'z'"
+		  " UNION ALL"
+		  " SELECT h.id, h.hh_no, r.name, (SELECT count(*) FROM resident m WHERE m.household_id = h.id),"
+		  " h.address FROM household h LEFT JOIN resident r ON r.id = h.head_id"
+		  " WHERE length(?1) >= 4 AND substr(h.hh_no, -length(?1)) = ?1"
+		  " AND NOT (h.hh_no >= ?1 AND h.hh_no < ?1 || 'z')"
+		  " LIMIT ?2 OFFSET ?3"
 		: "SELECT h.id, h.hh_no, r.name, (SELECT count(*) FROM resident m WHERE m.household_id = h.id),"
 		  " h.address FROM household h LEFT JOIN resident r ON r.id = h.head_id"
 		  " WHERE ?1 = '' OR instr(h.address, ?1) > 0 OR instr(r.name, ?1) > 0 OR instr(h.hh_no, ?1) > 0"
@@ -112,8 +119,9 @@ static enum tui_list_action household_list_key(void *ctx, struct tui *t, int k, 
 		tui_history_show(t, "household", sel, _("Household"));
 	if (k == TK_F1)
 		tui_show_text(t, _("Households"),
-			      _("Type a household number (its beginning), part of the address or the head's name. "
-				"Enter opens the household with its members, F7 creates a household."));
+			      _("Type a household number (its beginning, or its last four digits or more), part of the "
+				"address or the head's name. Enter opens the household with its members, F7 creates a "
+				"household."));
 	return TUI_LIST_STAY;
 }
 

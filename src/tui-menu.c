@@ -1,8 +1,9 @@
 /* tui-menu: the main menu. Entries are picked by digit (or arrows and Enter); only
- * registers that work are listed. 0, Esc or F10 leaves the program after a confirm. */
+ * registers that work, and that the operator's role may open (access.h), are listed. 0, Esc or F10 leaves the program after a confirm. */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "access.h"
 #include "app.h"
 #include "i18n.h"
 #include "store.h"
@@ -17,6 +18,7 @@ struct menu_entry {
 	char key;
 	const char *label;
 	void (*run)(struct tui *t);
+	enum access_right right;   /* what the entry's screens need at least */
 };
 
 /* The resident list, opened from the menu with an empty search. */
@@ -26,13 +28,13 @@ static void menu_residents(struct tui *t)
 }
 
 static const struct menu_entry menu_entries[] = {
-	{ '1', N_("Residents and household register"), menu_residents },
-	{ '2', N_("Households"), tui_household_list },
-	{ '3', N_("Services"), tui_service_menu },
-	{ '4', N_("People's mediation"), tui_dispute_menu },
-	{ '5', N_("Star households"), tui_stars },
-	{ '6', N_("Import and export"), tui_exchange },
-	{ '9', N_("System"), tui_system_run },
+	{ '1', N_("Residents and household register"), menu_residents, ACCESS_REGISTER_VIEW },
+	{ '2', N_("Households"), tui_household_list, ACCESS_REGISTER_VIEW },
+	{ '3', N_("Services"), tui_service_menu, ACCESS_SERVICE_VIEW },
+	{ '4', N_("People's mediation"), tui_dispute_menu, ACCESS_DISPUTE_VIEW },
+	{ '5', N_("Star households"), tui_stars, ACCESS_STARS_VIEW },
+	{ '6', N_("Import and export"), tui_exchange, ACCESS_EXCHANGE },
+	{ '9', N_("System"), tui_system_run, ACCESS_ADMIN },
 };
 
 static const struct tui_hint menu_hints[] = {
@@ -54,8 +56,19 @@ static char *menu_village(struct tui *t)
 	return name;
 }
 
-/* Draws the menu with entry sel highlighted. */
-static void menu_draw(struct tui *t, size_t sel, const char *village)
+/* The entries the signed-in operator's role may open, as indexes into menu_entries
+ * (asked each time: the lock screen may switch to another operator). Returns the count. */
+static size_t menu_shown(struct tui *t, size_t shown[])
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_LEN(menu_entries); i++)
+		if (access_allows(t->app->st, menu_entries[i].right))
+			shown[n++] = i;
+	return n;
+}
+
+/* Draws the shown entries with the sel-th highlighted. */
+static void menu_draw(struct tui *t, const size_t shown[], size_t nshown, size_t sel, const char *village)
 {
 	if (!tui_size_ok(t))
 		return;
@@ -64,13 +77,14 @@ static void menu_draw(struct tui *t, size_t sel, const char *village)
 	int y = 3, x = 6;
 	if (village)
 		tui_put(stdscr, 2, x, village, COLS - x, A_BOLD);
-	for (size_t i = 0; i < ARRAY_LEN(menu_entries); i++) {
-		char *line = xasprintf(" %c  %s ", menu_entries[i].key, _(menu_entries[i].label));
+	for (size_t i = 0; i < nshown; i++) {
+		const struct menu_entry *e = &menu_entries[shown[i]];
+		char *line = xasprintf(" %c  %s ", e->key, _(e->label));
 		tui_put(stdscr, y + 1 + (int)i * 2, x, line, 40, i == sel ? A_REVERSE : A_NORMAL);
 		free(line);
 	}
 	char *quit = xasprintf(" 0  %s ", _("Quit"));
-	tui_put(stdscr, y + 1 + (int)ARRAY_LEN(menu_entries) * 2, x, quit, 40, A_NORMAL);
+	tui_put(stdscr, y + 1 + (int)nshown * 2, x, quit, 40, A_NORMAL);
 	free(quit);
 	char *db = xasprintf(_("Database: %s"), t->app->db_path ? t->app->db_path : "");
 	tui_put(stdscr, LINES - 3, 0, db, COLS, A_NORMAL);
@@ -103,8 +117,19 @@ struct menu_view {
 static void menu_backdrop(struct tui *t, void *ctx)
 {
 	const struct menu_view *v = ctx;
-	menu_draw(t, v->sel, v->village);
+	size_t shown[ARRAY_LEN(menu_entries)];
+	size_t nshown = menu_shown(t, shown);
+	menu_draw(t, shown, nshown, v->sel < nshown ? v->sel : 0, v->village);
 	curs_set(1);
+}
+
+/* The shown position of the entry picked by digit k, or nshown when none is. */
+static size_t menu_by_key(const size_t shown[], size_t nshown, int k)
+{
+	for (size_t i = 0; i < nshown; i++)
+		if (k == menu_entries[shown[i]].key)
+			return i;
+	return nshown;
 }
 
 void tui_menu_run(struct tui *t)
@@ -116,7 +141,11 @@ void tui_menu_run(struct tui *t)
 	t->backdrop_ctx = &view;
 	tui_service_first(t);  /* a clerk's day starts at the service work list */
 	while (!t->quit) {
-		menu_draw(t, sel, village);
+		size_t shown[ARRAY_LEN(menu_entries)];
+		size_t nshown = menu_shown(t, shown);
+		if (sel >= nshown)
+			sel = 0;
+		menu_draw(t, shown, nshown, sel, village);
 		int k = tui_getkey(t, -1);
 		if (k == TK_RESIZE || !tui_size_ok(t))
 			continue;
@@ -125,11 +154,11 @@ void tui_menu_run(struct tui *t)
 				t->quit = true;
 		} else if (k == TK_UP && sel > 0) {
 			sel--;
-		} else if (k == TK_DOWN && sel + 1 < ARRAY_LEN(menu_entries)) {
+		} else if (k == TK_DOWN && sel + 1 < nshown) {
 			sel++;
-		} else if (k == TK_ENTER) {
+		} else if (k == TK_ENTER && nshown) {
 			view.sel = sel;
-			menu_open(t, sel);
+			menu_open(t, shown[sel]);
 		} else if (k == TK_F1) {
 			tui_show_text(t, _("Main menu"),
 				      _("Press the digit of an entry. In every screen: Enter/Tab next field, Shift-Tab/Up "
@@ -137,12 +166,14 @@ void tui_menu_run(struct tui *t)
 					"status (residents are never deleted), F10 or Esc back. Esc then a digit within "
 					"a second works as F1-F10 (Esc 0 is F10); Esc alone goes back after that "
 					"second."));
+		} else if (menu_by_key(shown, nshown, k) < nshown) {
+			sel = view.sel = menu_by_key(shown, nshown, k);
+			menu_open(t, shown[sel]);
 		} else {
+			/* a hidden entry's digit, typed from habit: its screen says why not */
 			for (size_t i = 0; i < ARRAY_LEN(menu_entries); i++)
-				if (k == menu_entries[i].key) {
-					sel = view.sel = i;
+				if (k == menu_entries[i].key)
 					menu_open(t, i);
-				}
 		}
 	}
 	t->backdrop = NULL;

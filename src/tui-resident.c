@@ -156,6 +156,7 @@ struct resident_ctx {
 	struct tui *t;
 	int64_t id;           /* 0 until saved */
 	int64_t open_instead; /* the clerk chose to open an existing resident */
+	int64_t next_household; /* F7: the new resident joins this one's household */
 };
 
 static const struct tui_hint form_hints[] = {
@@ -356,6 +357,8 @@ static bool resident_form_key(void *ctx, struct tui_form *f, int k)
 	case TK_F7:
 		if (f->dirty && !tui_confirm(t, _("The changes are not saved. Start a new resident and lose them?"), false))
 			break;
+		/* a family is registered one member after another: the next joins this household */
+		rc->next_household = fval(f, "household_id") ? strtoll(fval(f, "household_id"), NULL, 10) : 0;
 		rc->open_instead = -1;
 		f->close = true;
 		return true;
@@ -433,8 +436,10 @@ static int64_t resident_form(struct tui *t, int64_t id, int64_t household)
 			saved_id = rc.id;
 		if (rc.open_instead > 0)
 			id = rc.open_instead;
-		else if (rc.open_instead < 0)
+		else if (rc.open_instead < 0) {
 			id = 0;
+			household = rc.next_household;
+		}
 		else
 			break;
 	}

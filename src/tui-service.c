@@ -9,6 +9,7 @@
 
 #include "access.h"
 #include "app.h"
+#include "civil.h"
 #include "form.h"
 #include "i18n.h"
 #include "idcard.h"
@@ -340,7 +341,9 @@ static char *request_details(struct tui *t, int64_t id)
 		free(item);
 		sb_appendf(&sb, "%s: %s\n%s: %s\n%s: %s / %s\n", _("Content"), COL(4), _("Materials received"), COL(5),
 			   _("Handler"), COL(6), COL(7));
-		sb_appendf(&sb, "%s: %s (%s) %s\n", _("Status"), service_status_label(COL(8)), COL(20), COL(9));
+		char since[CIVIL_CLOCK_TEXT];
+		civil_clock_text(COL(20), since);
+		sb_appendf(&sb, "%s: %s (%s) %s\n", _("Status"), service_status_label(COL(8)), since, COL(9));
 		sb_appendf(&sb, "%s: %s   %s: %s   %s: %s\n", _("Accepted on"), COL(10), _("Promised date"), COL(11),
 			   _("Done on"), COL(12));
 		if (sqlite3_column_type(s, 13) != SQLITE_NULL || sqlite3_column_int(s, 14))

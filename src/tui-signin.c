@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "civil.h"
 #include "auth.h"
 #include "backup.h"
 #include "draft.h"
@@ -357,12 +358,8 @@ static void offer_draft(struct tui *t)
 	/* "登记新居民 龙发利", or the title alone before a name was typed */
 	char *what = *first ? xasprintf("%s %s", _(dr.title ? dr.title : dr.form), first)
 			    : xstrdup(_(dr.title ? dr.title : dr.form));
-	/* 2026-11-27T00:52:50 read as a clerk would: 2026-11-27 00:52 */
-	char when[17] = "";
-	if (dr.saved_at && strlen(dr.saved_at) >= 16) {
-		memcpy(when, dr.saved_at, 16);
-		when[10] = ' ';
-	}
+	char when[CIVIL_CLOCK_TEXT];
+	civil_clock_text(dr.saved_at, when);
 	char *q = xasprintf(_("A form was left unsaved (%s, last typed %s), perhaps when the connection dropped. "
 			      "Resume it where you were? (n discards it)"),
 			    what, when);

@@ -573,6 +573,8 @@ static void test_codes(struct form_eval *ev, const struct form_def *def)
 		{ "ethnicity", "０１", "01" },
 		{ "marital", "20", "20" },
 		{ "tags", "party，dibao、Veteran", "dibao,veteran,party" },
+		{ "tags", "Minimum living allowance, Person with a disability", "dibao,disabled" },
+		{ "tags", "Veteran party", "veteran,party" },
 		{ "tags", "dibao, zzz", "dibao,zzz" },
 		{ "phone", "138 0000 0000", "13800000000" },
 		{ "phone", "+86 13800000000", "13800000000" },
@@ -876,6 +878,17 @@ static void test_chinese(struct form_eval *ev, const struct form_def *def)
 	char *shown = form_display_value(&def->fields[form_field_index(def, "relation")], "02");
 	CHECK_STR(shown, "户主");
 	free(shown);
+	/* 重点人群 typed as the labels shown, or their pinyin initials */
+	type_into(ev, &d, "tags", "低保、残疾人，留守儿童");
+	CHECK_STR(value_of(&d, "tags"), "dibao,disabled,leftchild");
+	type_into(ev, &d, "tags", "db cjr LSET tkgy");
+	CHECK_STR(value_of(&d, "tags"), "dibao,tekun,disabled,leftchild");
+	type_into(ev, &d, "tags", "特困供养（五保） dy");
+	CHECK_STR(value_of(&d, "tags"), "tekun,party");
+	shown = form_display_value(&def->fields[form_field_index(def, "tags")], "dibao,leftchild");
+	CHECK_STR(shown, "低保、留守儿童");
+	free(shown);
+	type_into(ev, &d, "tags", NULL);
 	type_into(ev, &d, "sex", "女");
 	CHECK_STR(value_of(&d, "sex"), "2");
 	CHECK_PROBLEMS(ev, &d, "性别：根据公民身份号码应为男，而不是女\n");

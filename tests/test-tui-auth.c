@@ -172,6 +172,9 @@ static void test_role_refusals(void)
 	/* a viewer: no system screen, no unmasking */
 	struct pty *t = open_tui(db);
 	CHECK(pty_sign_in(t, "kan", "view-pw"));
+	/* the menu lists only what a viewer may open */
+	CHECK(pty_wait_for(t, "1  居民户籍登记", WAIT_MS));
+	CHECK(!pty_contains(t, "人民调解") && !pty_contains(t, "导入导出") && !pty_contains(t, "系统管理"));
 	step_type(t, "9");
 	CHECK(pty_wait_for(t, "无权管理操作员和备份", WAIT_MS));
 	step_type(t, "1");
@@ -260,7 +263,9 @@ static void test_idle_lock(void)
 	CHECK(!pty_contains(t, "查找"));  /* nothing of the register shows while locked */
 	step_type(t, "wrong");
 	step_key(t, "Enter");
-	CHECK(pty_wait_for(t, "登录名或密码错误", WAIT_MS));
+	/* only the password was asked: the lock screen says the password was wrong */
+	CHECK(pty_wait_for(t, "密码错误（再错", WAIT_MS));
+	CHECK(!pty_contains(t, "登录名或密码错误"));
 	step_type(t, "demo");
 	step_key(t, "Enter");
 	CHECK(!pty_contains(t, "屏幕已锁定"));

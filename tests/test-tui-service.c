@@ -83,6 +83,23 @@ static bool has_bar(const struct pty *t, int first, int last)
 	return false;
 }
 
+/* True when the screen shows a time as stored (2026-12-04T16:16:33+08:00), not as a
+ * clerk reads it (2026-12-04 16:16). */
+static bool shows_iso_time(const struct pty *t)
+{
+	char *screen = pty_screen(t);
+	bool iso = false;
+	for (const char *s = screen; s && *s && !iso; s++) {
+		static const char shape[] = "dddd-dd-ddTdd:dd";
+		size_t i = 0;
+		while (shape[i] && s[i] && (shape[i] == 'd' ? s[i] >= '0' && s[i] <= '9' : s[i] == shape[i]))
+			i++;
+		iso = !shape[i];
+	}
+	free(screen);
+	return iso;
+}
+
 /* Logs a request for a demo resident, closes it with rating 2 and follows it up. */
 static void test_request_to_followup(void)
 {
@@ -194,6 +211,7 @@ static void test_request_to_followup(void)
 	CHECK(pty_wait_for(t, "等得太久", WAIT_MS));
 	CHECK(pty_contains(t, "不满意"));
 	CHECK(pty_contains(t, "办结"));
+	CHECK(!shows_iso_time(t));   /* the status's time as 2026-12-04 16:16 */
 	step_key(t, "Esc");
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
 	step_key(t, "F9");
@@ -202,6 +220,7 @@ static void test_request_to_followup(void)
 	CHECK(pty_contains(t, "状态"));
 	CHECK(pty_contains(t, "群众评价") || pty_contains(t, "评价"));
 	CHECK(!pty_contains(t, "done") && !pty_contains(t, "status") && !pty_contains(t, "rating"));
+	CHECK(!shows_iso_time(t) && !pty_contains(t, "表单版本"));
 	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
 	/* it closes only with the contact and the rectification */

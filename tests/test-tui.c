@@ -66,7 +66,8 @@ static int count_lines_with(const char *text, const char *needle)
 	return n;
 }
 
-/* The main menu greets the clerk in Chinese, with the register picked by digit. */
+/* The main menu greets the clerk in Chinese, with the register picked by digit and
+ * the operator's name in the header. */
 static void test_main_menu(void)
 {
 	struct pty *t = tui_open(NULL, 24, 80);
@@ -75,6 +76,11 @@ static void test_main_menu(void)
 	CHECK(pty_contains(t, "0  退出"));
 	CHECK(pty_contains(t, "F1帮助") || pty_contains(t, "F1 帮助"));
 	CHECK(!pty_contains(t, "Residents"));
+	/* whose work it is, at the top of every screen; an administrator sees every entry */
+	char *top = pty_row(t, 0);
+	CHECK(top && strstr(top, "操作员：演示管理员"));
+	free(top);
+	CHECK(pty_contains(t, "9  系统管理") && pty_contains(t, "4  人民调解"));
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
@@ -181,6 +187,99 @@ static void test_find_and_edit(void)
 	CHECK(out && count_lines_with(out, "龙发利") == 1);
 	CHECK(out && count_lines_with(out, "138****5678") >= 1);
 	free(out);
+}
+
+/* 重点人群 shows and is typed as Chinese labels: "db" (pinyin initials) and 残疾人
+ * become 低保、残疾人 in the box, never the codes dibao/disabled, and stay after F2. */
+static void test_tags_in_chinese(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	list_search(t, "lfl");
+	CHECK(pty_wait_for(t, LONG_ID_MASKED, WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(step_goto_field(t, "重点人群"));
+	step_type(t, "db 残疾人");
+	step_key(t, "Tab");
+	char *tags = NULL;
+	step_field_row(t, "重点人群", &tags);
+	CHECK(tags && strstr(tags, "低保、残疾人"));
+	free(tags);
+	CHECK(!pty_contains(t, "dibao") && !pty_contains(t, "disabled"));
+	step_key(t, "F2");
+	CHECK(pty_wait_for(t, "修改已保存", WAIT_MS));
+	step_key(t, "F10");
+	CHECK(pty_wait_for(t, "查找 姓名", WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "联系电话", WAIT_MS));
+	tags = NULL;
+	CHECK(step_goto_field(t, "重点人群"));
+	step_key(t, "Tab");   /* left, so the box shows what is stored, not the editor */
+	step_field_row(t, "重点人群", &tags);
+	CHECK(tags && strstr(tags, "低保、残疾人"));
+	free(tags);
+	CHECK(step_quit(t, 8, WAIT_MS));
+}
+
+/* The text of the form line whose label is exactly label (" 户  ..." not " 户籍"), or
+ * NULL. Caller frees. */
+static char *field_line(const struct pty *t, const char *label)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, " %s ", label);
+	for (int r = 1; r < 22; r++) {
+		char *row = pty_row(t, r);
+		if (row && strncmp(row, prefix, strlen(prefix)) == 0)
+			return row;
+		free(row);
+	}
+	return NULL;
+}
+
+/* F7 from a resident's form starts the next member of the same household: the
+ * household is filled in, as a clerk registering a family expects. */
+static void test_new_member_of_household(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	list_search(t, "");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "联系电话", WAIT_MS));
+	char *before = field_line(t, "户");
+	step_key(t, "F7");
+	CHECK(pty_wait_for(t, "新居民", WAIT_MS));
+	char *after = field_line(t, "户");
+	CHECK(before && strlen(before) > strlen(" 户 ") + 4);   /* the demo resident has one */
+	CHECK(before && after && strcmp(before, after) == 0);
+	if (!before || !after || strcmp(before, after) != 0)
+		fprintf(stderr, "household before F7: [%s], after: [%s]\n", before ? before : "", after ? after : "");
+	free(before);
+	free(after);
+	CHECK(step_quit(t, 8, WAIT_MS));
+}
+
+/* A household found by the last digits of its number, as a clerk reads it off a
+ * booklet's corner: the list and the picker search alike. */
+static void test_household_by_tail(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	step_type(t, "2");
+	CHECK(pty_wait_for(t, "户号", WAIT_MS));
+	char number[32] = "";
+	for (int r = 1; r < 22 && !*number; r++) {
+		char *row = pty_row(t, r);
+		size_t n = row ? strspn(row + strspn(row, " >"), "0123456789") : 0;
+		if (n >= 8)
+			snprintf(number, sizeof number, "%.*s", (int)n, row + strspn(row, " >"));
+		free(row);
+	}
+	CHECK(*number);
+	const char *tail = *number ? number + strlen(number) - 4 : "0000";
+	step_type(t, tail);
+	char *query = pty_row(t, pty_find(t, "户号", NULL));
+	CHECK(query && strstr(query, tail));   /* the list answered the typed tail */
+	free(query);
+	CHECK(*number && pty_contains(t, number));
+	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
 /* From the list, F7: a new resident's form with name and ID number typed, the
@@ -459,6 +558,14 @@ static void test_english(void)
 	CHECK(pty_contains(t, "Name"));
 	CHECK(pty_contains(t, "Birth date"));
 	CHECK(!pty_contains(t, "公民身份号码"));
+	/* every key of the form in its footer, the English words as long as they are */
+	char *bar = pty_row(t, 23);
+	static const char *const keys[] = { "F1", "F2", "F3", "F4", "F5", "F7", "F8", "F9", "History", "F10" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		CHECK(bar && strstr(bar, keys[i]));
+	if (bar && !strstr(bar, "History"))
+		fprintf(stderr, "English key bar: %s\n", bar);
+	free(bar);
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
@@ -611,6 +718,9 @@ int main(int argc, char **argv)
 	test_main_menu();
 	test_register();
 	test_find_and_edit();
+	test_tags_in_chinese();
+	test_new_member_of_household();
+	test_household_by_tail();
 	test_duplicate_id();
 	test_possible_duplicate();
 	test_resize_keeps_text();

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "civil.h"
 #include "workday.h"
 
 /* n working days after a date, as the service window promises them. */
@@ -113,6 +114,29 @@ static void test_lines(void)
 	workday_free(c);
 }
 
+/* Every stored time reads as 2026-12-04 16:16 wherever a clerk sees it. */
+static void test_clock_text(void)
+{
+	static const struct {
+		const char *stamp, *shown;
+	} cases[] = {
+		{ "2026-12-04T16:16:33+08:00", "2026-12-04 16:16" },
+		{ "2026-12-04 16:16:33", "2026-12-04 16:16" },
+		{ "2028-02-29T23:59:59Z", "2028-02-29 23:59" },
+		{ "2026-12-04", "2026-12-04" },
+		{ "", "" },
+		{ "soon", "soon" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[CIVIL_CLOCK_TEXT];
+		civil_clock_text(cases[i].stamp, text);
+		CHECK_STR(text, cases[i].shown);
+	}
+	char text[CIVIL_CLOCK_TEXT];
+	civil_clock_text(NULL, text);
+	CHECK_STR(text, "");
+}
+
 int main(void)
 {
 	const char *root = getenv("SOURCE_ROOT");
@@ -128,6 +152,7 @@ int main(void)
 	test_days(c);
 	test_dates();
 	test_lines();
+	test_clock_text();
 	workday_free(c);
 	return check_finish();
 }
