@@ -210,6 +210,7 @@ static const char *const schema_steps[] = {
 	/* a draft of an edit keeps the record as loaded, so that resuming it merges with
 	 * what was saved meanwhile instead of writing older values back (draft.h) */
 	"ALTER TABLE draft ADD COLUMN base TEXT CHECK (base IS NULL OR json_valid(base));\n",
+	service_schema_v3,  /* 便民服务 outcome said at 办结 (service.h) */
 };
 
 int schema_latest(void)

@@ -167,10 +167,16 @@ static void test_life(struct store *st, int64_t res)
 	CHECK_INT(service_start(st, id, &err), -1);
 	free(err), err = NULL;
 	/* no 办结 without a rating or an explicit decline */
-	CHECK_INT(service_close(st, id, 6, NULL, &err), -1);
+	CHECK_INT(service_close(st, id, "已办理", 6, NULL, &err), -1);
 	CHECK(err && strstr(err, "不愿评价"));
 	free(err), err = NULL;
-	CHECK_INT(service_close(st, id, -1, NULL, &err), -1);
+	CHECK_INT(service_close(st, id, "已办理", -1, NULL, &err), -1);
+	free(err), err = NULL;
+	/* nor without the outcome: what was done for the resident */
+	CHECK_INT(service_close(st, id, "  ", 5, NULL, &err), -1);
+	CHECK(err && strstr(err, "办理结果"));
+	free(err), err = NULL;
+	CHECK_INT(service_close(st, id, NULL, 5, NULL, &err), -1);
 	free(err), err = NULL;
 	struct store_field sneak[] = { { "status", "done" }, { "done_on", "2026-11-26" } };
 	CHECK_INT(store_update(st, "service_request", id, sneak, 2, NULL, &err), -1);  /* the table refuses too */
@@ -179,12 +185,13 @@ static void test_life(struct store *st, int64_t res)
 	CHECK_INT(service_followup_close(st, id, "电话", "已整改", &err), -1);   /* nothing to follow up yet */
 	free(err), err = NULL;
 	/* rating 2 (不满意) opens a follow-up due in 5 working days */
-	CHECK_INT(service_close(st, id, 2, "等得太久", &err), 0);
+	CHECK_INT(service_close(st, id, "已为其办理医保关系转移", 2, "等得太久", &err), 0);
 	CHECK_COL(st, id, "status", "done");
+	CHECK_COL(st, id, "outcome", "已为其办理医保关系转移");
 	CHECK_COL(st, id, "rating", "2");
 	CHECK_COL(st, id, "done_on", "2026-11-26");
 	CHECK_COL(st, id, "followup_due", "2026-12-03");
-	CHECK_INT(service_close(st, id, 5, NULL, &err), -1);    /* closed already */
+	CHECK_INT(service_close(st, id, "已办理", 5, NULL, &err), -1);    /* closed already */
 	free(err), err = NULL;
 	CHECK_INT(service_followup_close(st, id, "电话回访本人", "", &err), -1);
 	CHECK(err && strstr(err, "整改"));
@@ -201,12 +208,12 @@ static void test_life(struct store *st, int64_t res)
 	/* the configured follow-up period */
 	store_set_setting(st, "service.followup_days", "2", &err);
 	int64_t other = log_request(st, res, "YB01", "王芳", NULL, NULL);
-	CHECK_INT(service_close(st, other, 1, NULL, &err), 0);
+	CHECK_INT(service_close(st, other, "已办理", 1, NULL, &err), 0);
 	CHECK_COL(st, other, "followup_due", "2026-11-30");
 	store_set_setting(st, "service.followup_days", "5", &err);
 	/* declined to rate: closed, no follow-up */
 	int64_t dec = log_request(st, res, "YB01", "王芳", NULL, NULL);
-	CHECK_INT(service_close(st, dec, SERVICE_RATING_DECLINED, NULL, &err), 0);
+	CHECK_INT(service_close(st, dec, "已办理", SERVICE_RATING_DECLINED, NULL, &err), 0);
 	CHECK_COL(st, dec, "rating_declined", "1");
 	CHECK_COL(st, dec, "rating", NULL);
 	CHECK_COL(st, dec, "followup_due", NULL);
@@ -226,7 +233,7 @@ static void test_life(struct store *st, int64_t res)
 	CHECK_INT(service_transfer(st, tr, "杨国华", "镇农业农村综合服务中心", "需现场踏勘", &err), 0);
 	CHECK_COL(st, tr, "status", "transferred");
 	CHECK_COL(st, tr, "handler", "杨国华");
-	CHECK_INT(service_close(st, tr, 5, NULL, &err), 0);
+	CHECK_INT(service_close(st, tr, "已现场踏勘并办结", 5, NULL, &err), 0);
 	/* every change timed and audited */
 	CHECK(query_int(st, "SELECT count(*) FROM audit WHERE tbl = 'service_request' AND row_id = ?1", id) >= 4);
 	CHECK(query_int(st, "SELECT count(*) FROM audit WHERE tbl = 'service_request' AND row_id = ?1"
@@ -242,7 +249,7 @@ static void close_on(struct store *st, int64_t id, const char *day, int rating)
 {
 	civil_set_fixed_today(day);
 	char *err = NULL;
-	CHECK_INT(service_close(st, id, rating, NULL, &err), 0);
+	CHECK_INT(service_close(st, id, "已办理", rating, NULL, &err), 0);
 	free(err);
 }
 
