@@ -110,6 +110,10 @@ bool tui_confirm(struct tui *t, const char *question, bool default_yes);
 /* Asks for one line of text; NULL when cancelled. Caller frees. */
 char *tui_prompt(struct tui *t, const char *title, const char *label, const char *initial,
 		 size_t max_chars);
+/* tui_prompt for a file name: Tab completes it from the folder's entries as a shell
+ * does, a second Tab lists them on the message line (pathcomp.h). */
+char *tui_prompt_path(struct tui *t, const char *title, const char *label, const char *initial,
+		      size_t max_chars);
 /* Lets the clerk pick one of n translated labels by digit, arrows or Enter; returns
  * the index or -1 when cancelled. */
 int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial);

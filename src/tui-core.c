@@ -17,6 +17,7 @@
 
 #include "fedit.h"
 #include "i18n.h"
+#include "pathcomp.h"
 #include "text.h"
 #include "util.h"
 
@@ -416,8 +417,37 @@ bool tui_confirm(struct tui *t, const char *question, bool default_yes)
 	return answer;
 }
 
-char *tui_prompt(struct tui *t, const char *title, const char *label, const char *initial,
-		 size_t max_chars)
+/* Tab in a file prompt: completes the name as far as the folder's entries agree; when
+ * that adds nothing, says how many fit, and a second Tab lists them on the message
+ * line. */
+static void prompt_complete(struct tui *t, struct fedit *e, bool again)
+{
+	char *typed = fedit_value(e);
+	struct pathcomp pc;
+	size_t n = pathcomp_complete(typed, &pc);
+	if (n == 0) {
+		beep();
+		tui_message(t, "%s", _("No file or folder starts with that name."));
+	} else if (strcmp(pc.completed, typed) != 0) {
+		fedit_set(e, pc.completed);
+		tui_message_clear(t);
+		tui_draw_message(t);
+	} else if (again) {
+		char *line = pathcomp_list(&pc, COLS - 1);
+		tui_message(t, "%s", line);
+		free(line);
+	} else {
+		beep();
+		tui_message(t, _("%zu names fit: Tab again lists them."), n);
+	}
+	wnoutrefresh(stdscr);
+	pathcomp_free(&pc);
+	free(typed);
+}
+
+/* The prompt of tui_prompt; with paths, Tab completes a file name. */
+static char *prompt_run(struct tui *t, const char *title, const char *label, const char *initial,
+			size_t max_chars, bool paths)
 {
 	int w = COLS - 10 < 64 ? COLS - 10 : 64, box = w - 4;
 	WINDOW *p = tui_popup(6, w, title);
@@ -425,8 +455,10 @@ char *tui_prompt(struct tui *t, const char *title, const char *label, const char
 	char *result = NULL;
 	fedit_init(&e, initial, max_chars);
 	tui_put(p, 1, 2, label, box, A_NORMAL);
-	tui_put(p, 4, 2, _("Enter = done, Esc = cancel"), box, A_NORMAL);
+	tui_put(p, 4, 2, paths ? _("Enter = done, Tab = complete, Esc = cancel") : _("Enter = done, Esc = cancel"),
+		box, A_NORMAL);
 	curs_set(1);
+	int last = 0;
 	for (;;) {
 		size_t n;
 		int col;
@@ -443,7 +475,13 @@ char *tui_prompt(struct tui *t, const char *title, const char *label, const char
 		}
 		if (TK_IS_BACK(k))
 			break;
+		bool again = last == TK_TAB;
+		last = k;
 		switch (k) {
+		case TK_TAB:
+			if (paths)
+				prompt_complete(t, &e, again);
+			break;
 		case TK_LEFT: fedit_left(&e); break;
 		case TK_RIGHT: fedit_right(&e); break;
 		case TK_HOME: fedit_home(&e); break;
@@ -460,6 +498,18 @@ char *tui_prompt(struct tui *t, const char *title, const char *label, const char
 	fedit_free(&e);
 	tui_popup_close(p);
 	return result;
+}
+
+char *tui_prompt(struct tui *t, const char *title, const char *label, const char *initial,
+		 size_t max_chars)
+{
+	return prompt_run(t, title, label, initial, max_chars, false);
+}
+
+char *tui_prompt_path(struct tui *t, const char *title, const char *label, const char *initial,
+		      size_t max_chars)
+{
+	return prompt_run(t, title, label, initial, max_chars, true);
 }
 
 int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial)

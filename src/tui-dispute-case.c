@@ -687,7 +687,7 @@ static void case_print(struct case_view *cv)
 		free(err);
 		return;
 	}
-	char *dest = tui_prompt(t, _("Print"), _("File (empty: the printer):"), "", 200);
+	char *dest = tui_prompt_path(t, _("Print"), _("File (empty: the printer):"), "", 200);
 	if (!dest) {
 		free(text);
 		return;

@@ -967,7 +967,7 @@ static void notice_print(struct notice_ctx *nc, struct tui *t)
 	int e = tui_choose(t, _("Encoding of the printout"), labels, 3, 1);
 	if (e < 0)
 		return;
-	char *path = tui_prompt(t, _("Print the notice list"), _("File to write (empty: the printer):"), "", 200);
+	char *path = tui_prompt_path(t, _("Print the notice list"), _("File to write (empty: the printer):"), "", 200);
 	if (!path)
 		return;
 	char *err = NULL;
@@ -989,7 +989,7 @@ static void notice_print(struct notice_ctx *nc, struct tui *t)
 static void notice_export(struct notice_ctx *nc, struct tui *t)
 {
 	char *def = xasprintf("notice-%s-%d.xlsx", nc->round->village, nc->round->year);
-	char *path = tui_prompt(t, _("Export the notice list"), _("File to write (.xlsx, or .csv):"), def, 200);
+	char *path = tui_prompt_path(t, _("Export the notice list"), _("File to write (.xlsx, or .csv):"), def, 200);
 	free(def);
 	if (!path || !*path) {
 		free(path);
