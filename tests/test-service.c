@@ -244,6 +244,40 @@ static void test_life(struct store *st, int64_t res)
 	free(err);
 }
 
+/* The rows of the work list for handler prefix, all or the overdue ones on today. */
+static int worklist_rows(struct store *st, const char *handler, int overdue_only, const char *today)
+{
+	sqlite3_stmt *s;
+	int n = 0;
+	if (sqlite3_prepare_v2(store_db(st), service_worklist_sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, handler, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, 1000);
+	sqlite3_bind_int(s, 3, 0);
+	sqlite3_bind_int(s, 4, overdue_only);
+	sqlite3_bind_text(s, 5, today, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		n++;
+	sqlite3_finalize(s);
+	return n;
+}
+
+/* The overdue ones: counted for the work list's title, and the list of them alone. */
+static void test_overdue(struct store *st, int64_t res)
+{
+	long before = service_overdue_count(st, "2026-12-20");
+	int late_before = worklist_rows(st, "", 1, "2026-12-20");
+	civil_set_fixed_today("2026-12-01");
+	log_request(st, res, "YB02", "赵超期", NULL, NULL);   /* due 2026-12-08 */
+	civil_set_fixed_today("2026-12-18");
+	log_request(st, res, "YB02", "赵超期", NULL, NULL);   /* due 2026-12-25 */
+	CHECK_INT(service_overdue_count(st, "2026-12-20"), before + 1);
+	CHECK_INT(worklist_rows(st, "", 1, "2026-12-20"), late_before + 1);
+	CHECK_INT(worklist_rows(st, "赵超期", 0, "2026-12-20"), 2);   /* all of the handler's */
+	CHECK_INT(worklist_rows(st, "赵超期", 1, "2026-12-20"), 1);   /* the late one only */
+	CHECK_INT(worklist_rows(st, "赵超期", 1, "2026-12-01"), 0);   /* nothing late yet */
+}
+
 /* Closes request id on a given day with a rating (-1: leave it). */
 static void close_on(struct store *st, int64_t id, const char *day, int rating)
 {
@@ -510,6 +544,7 @@ int main(void)
 	test_life(st, res);
 	test_report(st, res);
 	test_receipt(st);
+	test_overdue(st, res);   /* after the receipt: its footer is the audit chain's head */
 	store_close(st);
 	test_demo();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
