@@ -139,7 +139,7 @@ struct dispute_stats {
 };
 
 /* Cases received in year, grouped. Categories come as codes (label them with the
- * code list). */
+ * code list). By month: all twelve months, in order, those without a case at 0. */
 int dispute_stats_get(struct store *st, int year, enum dispute_stats_by by,
 		      struct dispute_stats *out, char **err);
 void dispute_stats_free(struct dispute_stats *s);

@@ -89,6 +89,17 @@ const struct rubric *rubric_set_item(const struct rubric_set *set, size_t i);
 /* The rubric for a new round: of that year, the township's own (town_code) before
  * the common one, the highest version. NULL when there is none. */
 const struct rubric *rubric_find(const struct rubric_set *set, const char *town_code, int year);
+/* The latest rubric of an earlier year that fits the township (as rubric_find would
+ * have chosen it that year); NULL when there is none. */
+const struct rubric *rubric_find_before(const struct rubric_set *set, const char *town_code, int year);
+/* r's text (the file's, in text) made a rubric of year: in its [rubric] section the
+ * name's year, the year and the title's year changed and the version set to 1, with a
+ * comment at the top saying where it came from. Caller frees. */
+char *rubric_text_for_year(const struct rubric *r, const char *text, int year);
+/* Writes that copy as override/rubrics/NAME.rubric (the local forms folder, made when
+ * missing; an existing file is never overwritten): 0 with the new file's path in
+ * *path (caller frees), or -1 with *err. Load the set again to use it. */
+int rubric_copy_for_year(const struct rubric *r, int year, const char *override, char **path, char **err);
 /* The rubric a round was opened with; NULL when that version is gone. */
 const struct rubric *rubric_get(const struct rubric_set *set, const char *name, int version);
 

@@ -22,7 +22,8 @@
  *   visitor_phone, village_id, channel, content, materials, handler, department,
  *   status, status_at, status_reason, accepted_on, due_on, done_on, rating,
  *   rating_declined, rating_comment, followup_due, followup_done_on,
- *   followup_contact, followup_rectification, form_version, created_at, updated_at). */
+ *   followup_contact, followup_rectification, form_version, created_at, updated_at,
+ *   outcome). */
 #ifndef SZ_SERVICE_H
 #define SZ_SERVICE_H
 
@@ -38,6 +39,8 @@ extern const char service_schema_v1[];
 /* service_tally(month, item_code, handler, village_id, requests, done, on_time, rated,
  * declined, r1..r5, followups, followups_done): the monthly figures, kept by triggers. */
 extern const char service_schema_v2[];
+/* service_request.outcome: what was done (办理结果), required at 办结 (service_close). */
+extern const char service_schema_v3[];
 
 /* ---- the catalogue ---- */
 
@@ -100,8 +103,10 @@ char *service_return_refusal(const char *reason);
 char *service_followup_refusal(const char *record);
 int service_transfer(struct store *st, int64_t id, const char *handler, const char *department,
 		     const char *note, char **err);
-/* Closes with rating 1..5 or SERVICE_RATING_DECLINED; comment may be NULL. */
-int service_close(struct store *st, int64_t id, int rating, const char *comment, char **err);
+/* Closes with the outcome (办理结果, what was done; required) and rating 1..5 or
+ * SERVICE_RATING_DECLINED; comment may be NULL. */
+int service_close(struct store *st, int64_t id, const char *outcome, int rating, const char *comment,
+		  char **err);
 /* Records the follow-up of a bad rating: contact and rectification both needed. */
 int service_followup_close(struct store *st, int64_t id, const char *contact,
 			   const char *rectification, char **err);
@@ -115,10 +120,14 @@ const char *service_rating_label(int rating);
 bool service_status_open(const char *status);
 
 /* The work list: open requests and open follow-ups, the earliest due first. Parameters:
- * ?1 handler prefix ('' for all), ?2 limit, ?3 offset. Columns: key (id * 2, plus 1 for
+ * ?1 handler prefix ('' for all), ?2 limit, ?3 offset, ?4 1 for the overdue ones only
+ * (those due before ?5, today; unbound: all). Columns: key (id * 2, plus 1 for
  * a follow-up), due date, number, item code, applicant, handler, status, follow-up 1/0.
  * The partial indexes service_open_due and service_followup_open keep it to the open rows. */
 extern const char service_worklist_sql[];
+/* How many lines of the work list are overdue on today (open requests and follow-ups
+ * due before it), for its title. */
+long service_overdue_count(struct store *st, const char *today);
 
 /* ---- statistics ---- */
 

@@ -101,6 +101,11 @@ int stars_round_get(struct store *st, int64_t village_id, int year, struct stars
  * *err (no rubric for that year, a round already open). */
 int stars_round_open(struct store *st, const struct rubric_set *set, int64_t village_id,
 		     int year, struct stars_round *out, char **err);
+/* The rubric a new round of year for the village would be opened with; when there is
+ * none (NULL), the latest earlier one that fits the village in *previous (NULL when
+ * none either), for the clerk to carry over. */
+const struct rubric *stars_rubric_for(struct store *st, const struct rubric_set *set, int64_t village_id,
+				      int year, const struct rubric **previous);
 /* The rubric the round was opened with; NULL with *err when the version is gone or
  * its file was changed in place. */
 const struct rubric *stars_round_rubric(const struct rubric_set *set,

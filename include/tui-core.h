@@ -136,6 +136,10 @@ char *tui_prompt_checked(struct tui *t, const char *title, const char *label, co
  * while what was typed is not one ("7y"); false when cancelled. */
 bool tui_prompt_number(struct tui *t, const char *title, const char *label, long initial,
 		       long min, long max, long *out);
+/* tui_prompt_checked for a file name: Tab completes it from the folder's entries as a
+ * shell does, a second Tab lists them on the message line (pathcomp.h). */
+char *tui_prompt_path(struct tui *t, const char *title, const char *label, const char *initial,
+		      size_t max_chars, tui_prompt_check check, void *ctx);
 /* Lets the clerk pick one of n translated labels by digit, arrows or Enter; returns
  * the index or -1 when cancelled. */
 int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial);

@@ -31,6 +31,10 @@ struct tui_form_ops {
 	char *(*ref_text)(void *ctx, const struct field_def *fd, const char *value);
 	/* F4 on a reference field: the new value (caller frees) or NULL. May be NULL. */
 	char *(*ref_pick)(void *ctx, struct tui_form *f, size_t field);
+	/* F4 on a text field: the register's own list (a mediator's name to add). False
+	 * when the field has none; true with the new value in *picked (caller frees),
+	 * NULL when the clerk went back. May be NULL. */
+	bool (*text_pick)(void *ctx, struct tui_form *f, size_t field, char **picked);
 	/* Keys the engine does not use itself (F3, F5, F8, F9...): true when handled.
 	 * May be NULL. */
 	bool (*key)(void *ctx, struct tui_form *f, int key);

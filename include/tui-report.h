@@ -12,6 +12,6 @@
 void tui_report_view(struct tui *t, const char *title, const char *text, const char *file_stem);
 /* The print dialog every printout shares: a file (empty: the printer), then the
  * encoding; says where it went or why not. */
-void tui_report_print(struct tui *t, const char *title, const char *text);
+void tui_report_print(struct tui *t, const char *title, const char *text, const char *file_stem);
 
 #endif

@@ -618,6 +618,29 @@ int64_t dispute_find(struct store *st, const char *key)
 
 /* ---- statistics ---- */
 
+/* The twelve months of year as rows of no cases, so a yearly report shows the quiet
+ * months too (a gap in the table reads as a missing month, not as a calm one). */
+static void stats_all_months(struct dispute_stats *out, int year)
+{
+	out->rows = xcalloc(12, sizeof *out->rows);
+	for (int m = 1; m <= 12; m++)
+		out->rows[m - 1].label = xasprintf("%04d-%02d", year % 10000, m);
+	out->n = 12;
+}
+
+/* The row labelled label: one of the months laid out beforehand, else a new one. */
+static struct dispute_stats_row *stats_row_for(struct dispute_stats *out, const char *label)
+{
+	for (size_t i = 0; i < out->n; i++)
+		if (strcmp(out->rows[i].label, label) == 0)
+			return &out->rows[i];
+	out->rows = xrealloc(out->rows, (out->n + 1) * sizeof *out->rows);
+	struct dispute_stats_row *r = &out->rows[out->n++];
+	memset(r, 0, sizeof *r);
+	r->label = xstrdup(label);
+	return r;
+}
+
 int dispute_stats_get(struct store *st, int year, enum dispute_stats_by by,
 		      struct dispute_stats *out, char **err)
 {
@@ -641,10 +664,11 @@ int dispute_stats_get(struct store *st, int year, enum dispute_stats_by by,
 	}
 	free(sql);
 	sqlite3_bind_int(stmt, 1, year);
+	if (by == DISPUTE_BY_MONTH)
+		stats_all_months(out, year);
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		out->rows = xrealloc(out->rows, (out->n + 1) * sizeof *out->rows);
-		struct dispute_stats_row *r = &out->rows[out->n++];
-		r->label = xstrdup(sqlite3_column_text(stmt, 0) ? (const char *)sqlite3_column_text(stmt, 0) : "");
+		const char *label = (const char *)sqlite3_column_text(stmt, 0);
+		struct dispute_stats_row *r = stats_row_for(out, label ? label : "");
 		r->cases = sqlite3_column_int(stmt, 1);
 		r->concluded = sqlite3_column_int(stmt, 2);
 		r->success = sqlite3_column_int(stmt, 3);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "datafiles.h"
 #include "i18n.h"
@@ -702,4 +703,121 @@ const struct rubric *rubric_get(const struct rubric_set *set, const char *name, 
 		if (strcmp(set->items[i]->name, name) == 0 && set->items[i]->version == version)
 			return set->items[i];
 	return NULL;
+}
+
+const struct rubric *rubric_find_before(const struct rubric_set *set, const char *town_code, int year)
+{
+	const struct rubric *best = NULL;
+	for (int y = year - 1; y >= year - 50 && !best; y--)
+		best = rubric_find(set, town_code, y);
+	return best;
+}
+
+/* The name of the copy for year: the original's with its year replaced, else with
+ * the year added ("qingyan-2026" -> "qingyan-2027"). Caller frees. */
+static char *name_for_year(const struct rubric *r, int year)
+{
+	char old[16];
+	snprintf(old, sizeof old, "%d", r->year);
+	const char *at = strstr(r->name, old);
+	if (!at)
+		return xasprintf("%s-%d", r->name, year);
+	return xasprintf("%.*s%d%s", (int)(at - r->name), r->name, year, at + strlen(old));
+}
+
+/* line with every occurrence of the year old replaced by year new. Caller frees. */
+static char *replace_year(const char *line, size_t len, int old, int new)
+{
+	char from[16], to[16];
+	snprintf(from, sizeof from, "%d", old);
+	snprintf(to, sizeof to, "%d", new);
+	struct strbuf sb = { 0 };
+	for (size_t i = 0; i < len;) {
+		if (len - i >= strlen(from) && strncmp(line + i, from, strlen(from)) == 0) {
+			sb_append(&sb, to);
+			i += strlen(from);
+		} else {
+			sb_appendf(&sb, "%c", line[i++]);
+		}
+	}
+	return sb_take(&sb);
+}
+
+/* Whether line (of len bytes) sets key: "key", spaces, "=". */
+static bool sets_key(const char *line, size_t len, const char *key)
+{
+	size_t k = strlen(key), i = k;
+	if (len < k || strncmp(line, key, k) != 0)
+		return false;
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	return i < len && line[i] == '=';
+}
+
+char *rubric_text_for_year(const struct rubric *r, const char *text, int year)
+{
+	char *name = name_for_year(r, year);
+	struct strbuf sb = { 0 };
+	sb_appendf(&sb, "# A copy of %s (%s, version %d) for %d, made when the round of %d was opened;\n"
+		   "# change it here before the first score if the rules changed this year.\n", r->file, r->name,
+		   r->version, year, year);
+	bool head = false;   /* inside the [rubric] section */
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+		if (*p == '[')
+			head = strncmp(p, "[rubric]", 8) == 0;
+		if (head && sets_key(p, len, "name"))
+			sb_appendf(&sb, "name = %s", name);
+		else if (head && sets_key(p, len, "year"))
+			sb_appendf(&sb, "year = %d", year);
+		else if (head && sets_key(p, len, "version"))
+			sb_append(&sb, "version = 1");
+		else if (head && sets_key(p, len, "title")) {
+			char *title = replace_year(p, len, r->year, year);
+			sb_append(&sb, title);
+			free(title);
+		} else {
+			sb_appendf(&sb, "%.*s", (int)len, p);
+		}
+		sb_append(&sb, "\n");
+		p += len + (p[len] == '\n');
+	}
+	free(name);
+	return sb_take(&sb);
+}
+
+int rubric_copy_for_year(const struct rubric *r, int year, const char *override, char **path, char **err)
+{
+	struct strbuf errs = { 0 };
+	char *text = datafiles_read(r->file, &errs);
+	sb_free(&errs);
+	if (!text) {
+		*err = xasprintf(_("%s cannot be read: %s"), r->file, strerror(errno));
+		return -1;
+	}
+	char *dir = xasprintf("%s/rubrics", override);
+	char *name = name_for_year(r, year);
+	*path = xasprintf("%s/%s.rubric", dir, name);
+	free(name);
+	/* the local forms folder may not exist yet: made as a shell's mkdir -p would */
+	for (char *slash = dir + 1; (slash = strchr(slash, '/')); slash++) {
+		*slash = '\0';
+		mkdir(dir, 0755);
+		*slash = '/';
+	}
+	mkdir(dir, 0755);
+	char *copy = rubric_text_for_year(r, text, year);
+	FILE *f = fopen(*path, "wx");   /* never over a township's own file */
+	int rc = f && fputs(copy, f) >= 0 ? 0 : -1;
+	if (f && fclose(f) != 0)
+		rc = -1;
+	if (rc != 0) {
+		*err = xasprintf(_("%s cannot be written: %s"), *path, strerror(errno));
+		free(*path);
+		*path = NULL;
+	}
+	free(copy);
+	free(text);
+	free(dir);
+	return rc;
 }

@@ -222,6 +222,7 @@ static const char *const schema_steps[] = {
 	/* a draft of an edit keeps the record as loaded, so that resuming it merges with
 	 * what was saved meanwhile instead of writing older values back (draft.h) */
 	"ALTER TABLE draft ADD COLUMN base TEXT CHECK (base IS NULL OR json_valid(base));\n",
+	service_schema_v3,  /* 便民服务 outcome said at 办结 (service.h) */
 	/* search keys leave out invisible format characters now (search.h): the keys of a
 	 * name that holds one from before are made again, so its visible name finds it */
 	"DELETE FROM resident_key WHERE resident_id IN (SELECT id FROM resident WHERE " NAME_HAS_FORMAT ");\n"

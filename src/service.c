@@ -126,6 +126,11 @@ const char service_schema_v2[] =
 	TALLY_UPSERT("OLD", "-1")
 	"END;\n";
 
+/* What was done for the resident (办理结果), said at 办结 and shown on the request and
+ * its receipt. A column without a CHECK: requests closed before it came have none. */
+const char service_schema_v3[] =
+	"ALTER TABLE service_request ADD COLUMN outcome TEXT;\n";
+
 /* ---- the catalogue ---- */
 
 /* Copies field i (0-based) of a TAB-separated line; NULL when it has fewer fields. */
@@ -565,11 +570,16 @@ static int followup_days(struct store *st)
 	return days >= 0 && days <= 60 ? days : FOLLOWUP_DAYS_DEFAULT;
 }
 
-int service_close(struct store *st, int64_t id, int rating, const char *comment, char **err)
+int service_close(struct store *st, int64_t id, const char *outcome, int rating, const char *comment,
+		  char **err)
 {
 	struct request_state s;
 	if (!request_state(st, id, &s, err) || !require_open(&s, err))
 		return -1;
+	if (!filled(outcome)) {
+		*err = xstrdup(_("closing needs the outcome: what was done for the resident"));
+		return -1;
+	}
 	if (rating < 0 || rating > 5) {
 		*err = xstrdup(_("closing needs the resident's rating 1 to 5, or a record that he or she declined to rate"));
 		return -1;
@@ -577,9 +587,10 @@ int service_close(struct store *st, int64_t id, int rating, const char *comment,
 	char today[11], due[11], rate[4];
 	store_today(today);
 	snprintf(rate, sizeof(rate), "%d", rating);
-	struct store_field f[5];
+	struct store_field f[6];
 	size_t n = 0;
 	f[n++] = (struct store_field){ "done_on", today };
+	f[n++] = (struct store_field){ "outcome", outcome };
 	f[n++] = (struct store_field){ "rating", rating ? rate : NULL };
 	f[n++] = (struct store_field){ "rating_declined", rating ? "0" : "1" };
 	f[n++] = (struct store_field){ "rating_comment", filled(comment) ? comment : NULL };
@@ -635,13 +646,32 @@ const char service_worklist_sql[] =
 	"   q.handler, q.status, 0 AS fu FROM service_request q"
 	"  WHERE q.status IN ('accepted', 'in_progress', 'transferred')"
 	"   AND (?1 = '' OR (q.handler >= ?1 AND q.handler < ?1 || char(1114111)))"
+	"   AND (coalesce(?4, 0) = 0 OR q.due_on < ?5)"
 	"  UNION ALL"
 	"  SELECT q.id * 2 + 1, q.followup_due, q.number, q.item_code, q.resident_id, q.visitor_name,"
 	"   q.handler, q.status, 1 FROM service_request q"
 	"  WHERE q.followup_due IS NOT NULL AND q.followup_done_on IS NULL"
 	"   AND (?1 = '' OR (q.handler >= ?1 AND q.handler < ?1 || char(1114111)))"
+	"   AND (coalesce(?4, 0) = 0 OR q.followup_due < ?5)"
 	"  ORDER BY 2, 1 LIMIT ?2 OFFSET ?3) w"
 	" LEFT JOIN resident r ON r.id = w.resident_id ORDER BY w.due, w.k";
+
+long service_overdue_count(struct store *st, const char *today)
+{
+	sqlite3_stmt *s;
+	long n = 0;
+	if (sqlite3_prepare_v2(store_db(st),
+			       "SELECT (SELECT count(*) FROM service_request WHERE status IN " OPEN_STATUSES
+			       "  AND due_on < ?1)"
+			       " + (SELECT count(*) FROM service_request WHERE followup_due IS NOT NULL"
+			       "  AND followup_done_on IS NULL AND followup_due < ?1)", -1, &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(s, 1, today, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
 
 /* ---- statistics ---- */
 
@@ -935,7 +965,7 @@ char *service_receipt_text(struct store *st, const char *number, char **err)
 	if (sqlite3_prepare_v2(db,
 			       "SELECT q.number, q.item_code, q.materials, q.due_on, q.handler, q.accepted_on,"
 			       " coalesce(r.name, q.visitor_name), q.channel, q.department, q.status,"
-			       " coalesce(v.name, '')"
+			       " coalesce(v.name, ''), q.done_on, q.outcome"
 			       " FROM service_request q LEFT JOIN resident r ON r.id = q.resident_id"
 			       " LEFT JOIN village v ON v.id = q.village_id WHERE q.number = ?1",
 			       -1, &stmt, NULL) != SQLITE_OK) {
@@ -971,6 +1001,10 @@ char *service_receipt_text(struct store *st, const char *number, char **err)
 	receipt_line(&sb, _("Promised date"), col_text(stmt, 3));
 	receipt_line(&sb, _("Handler"), col_text(stmt, 4));
 	receipt_line(&sb, _("Centre phone"), phone && *phone ? phone : "-");
+	if (strcmp(col_text(stmt, 9), "done") == 0) {   /* a receipt printed at 办结 says the result */
+		receipt_line(&sb, _("Done on"), col_text(stmt, 11));
+		receipt_line(&sb, _("What was done"), *col_text(stmt, 12) ? col_text(stmt, 12) : "-");
+	}
 	sb_append(&sb, "--------------------------------------------------\n");
 	sb_appendf(&sb, "%s\n", _("Keep this receipt. Ask about your request by its number."));
 	free(phone);
@@ -1291,6 +1325,8 @@ static int sdemo_insert(struct sdemo *d, const struct sdemo_row *r, char **err)
 	bind_text(s, 24, r->contact);
 	bind_text(s, 25, r->fix);
 	bind_text(s, 26, r->at);
+	/* a closed demo request says its outcome, as service_close requires */
+	bind_text(s, 27, r->status && strcmp(r->status, "done") == 0 ? "已按规定办结，结果已告知群众" : NULL);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		*err = xasprintf("%s: %s", r->number, sqlite3_errmsg(sqlite3_db_handle(s)));
 		return -1;
@@ -1400,9 +1436,9 @@ int service_demo(struct store *st, unsigned seed, long count, char **err)
 					" visitor_name, visitor_phone, village_id, channel, content, materials, handler,"
 					" department, status, status_at, status_reason, accepted_on, due_on, done_on,"
 					" rating, rating_declined, followup_due, followup_done_on, followup_contact,"
-					" followup_rectification, created_at, updated_at)"
+					" followup_rectification, created_at, updated_at, outcome)"
 					" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-					" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?26)",
+					" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?26, ?27)",
 					-1, &d.ins, NULL) == SQLITE_OK ? 0 : -1;
 		if (rc != 0)
 			*err = xstrdup(sqlite3_errmsg(db));

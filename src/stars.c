@@ -409,6 +409,21 @@ int stars_round_open(struct store *st, const struct rubric_set *set, int64_t vil
 	return rc;
 }
 
+const struct rubric *stars_rubric_for(struct store *st, const struct rubric_set *set, int64_t village_id,
+				      int year, const struct rubric **previous)
+{
+	char *village = NULL, *town = NULL;
+	*previous = NULL;
+	if (!village_info(st, village_id, &village, &town))
+		return NULL;
+	const struct rubric *r = rubric_find(set, town, year);
+	if (!r)
+		*previous = rubric_find_before(set, town, year);
+	free(village);
+	free(town);
+	return r;
+}
+
 const struct rubric *stars_round_rubric(const struct rubric_set *set,
 					const struct stars_round *round, char **err)
 {

@@ -24,6 +24,7 @@
 #include "auth.h"
 #include "fedit.h"
 #include "i18n.h"
+#include "pathcomp.h"
 #include "text.h"
 #include "util.h"
 
@@ -620,9 +621,38 @@ bool tui_confirm(struct tui *t, const char *question, bool default_yes)
 	return answer;
 }
 
+/* Tab in a file prompt: completes the name as far as the folder's entries agree; when
+ * that adds nothing, says how many fit, and a second Tab lists them on the message
+ * line. */
+static void prompt_complete(struct tui *t, struct fedit *e, bool again)
+{
+	char *typed = fedit_value(e);
+	struct pathcomp pc;
+	size_t n = pathcomp_complete(typed, &pc);
+	if (n == 0) {
+		beep();
+		tui_message(t, "%s", _("No file or folder starts with that name."));
+	} else if (strcmp(pc.completed, typed) != 0) {
+		fedit_set(e, pc.completed);
+		tui_message_clear(t);
+		tui_draw_message(t);
+	} else if (again) {
+		char *line = pathcomp_list(&pc, COLS - 1);
+		tui_message(t, "%s", line);
+		free(line);
+	} else {
+		beep();
+		tui_message(t, _("%zu names fit: Tab again lists them."), n);
+	}
+	wnoutrefresh(stdscr);
+	pathcomp_free(&pc);
+	free(typed);
+}
+
 /* The prompt's box: its label, the reason the last value was refused (wrapped, bold)
  * and the keys; a new popup when the reason needs more or fewer lines. */
-static WINDOW *prompt_box(WINDOW *p, const char *title, const char *label, const char *refusal, int w)
+static WINDOW *prompt_box(WINDOW *p, const char *title, const char *label, const char *refusal, int w,
+			  bool paths)
 {
 	int box = w - 4;
 	char **lines = NULL;
@@ -640,20 +670,24 @@ static WINDOW *prompt_box(WINDOW *p, const char *title, const char *label, const
 		free(lines[i]);
 	}
 	free(lines);
-	tui_put(p, h - 2, 2, _("Enter = done, Esc = cancel"), box, A_NORMAL);
+	tui_put(p, h - 2, 2, paths ? _("Enter = done, Tab = complete, Esc = cancel") : _("Enter = done, Esc = cancel"),
+		box, A_NORMAL);
 	return p;
 }
 
-char *tui_prompt_checked(struct tui *t, const char *title, const char *label, const char *initial,
-			 size_t max_chars, tui_prompt_check check, void *ctx)
+/* The one prompt: Enter gives the value once check (may be NULL) accepts it, a refused
+ * value stays with the reason inside the box; with paths, Tab completes a file name. */
+static char *prompt_run(struct tui *t, const char *title, const char *label, const char *initial,
+			size_t max_chars, tui_prompt_check check, void *ctx, bool paths)
 {
 	tui_dialog_ground(t);
 	int w = COLS - 10 < 64 ? COLS - 10 : 64, box = w - 4;
-	WINDOW *p = prompt_box(NULL, title, label, NULL, w);
+	WINDOW *p = prompt_box(NULL, title, label, NULL, w, paths);
 	struct fedit e;
 	char *result = NULL;
 	fedit_init(&e, initial, max_chars);
 	curs_set(1);
+	int last = 0;
 	for (;;) {
 		size_t n;
 		int col;
@@ -672,14 +706,20 @@ char *tui_prompt_checked(struct tui *t, const char *title, const char *label, co
 			/* refused: the dialog stays, with what was typed and why not */
 			free(result);
 			result = NULL;
-			p = prompt_box(p, title, label, refusal, w);
+			p = prompt_box(p, title, label, refusal, w, paths);
 			free(refusal);
 			beep();
 			continue;
 		}
 		if (TK_IS_BACK(k))
 			break;
+		bool again = last == TK_TAB;
+		last = k;
 		switch (k) {
+		case TK_TAB:
+			if (paths)
+				prompt_complete(t, &e, again);
+			break;
 		case TK_LEFT: fedit_left(&e); break;
 		case TK_RIGHT: fedit_right(&e); break;
 		case TK_HOME: fedit_home(&e); break;
@@ -698,10 +738,22 @@ char *tui_prompt_checked(struct tui *t, const char *title, const char *label, co
 	return result;
 }
 
+char *tui_prompt_checked(struct tui *t, const char *title, const char *label, const char *initial,
+			 size_t max_chars, tui_prompt_check check, void *ctx)
+{
+	return prompt_run(t, title, label, initial, max_chars, check, ctx, false);
+}
+
 char *tui_prompt(struct tui *t, const char *title, const char *label, const char *initial,
 		 size_t max_chars)
 {
-	return tui_prompt_checked(t, title, label, initial, max_chars, NULL, NULL);
+	return prompt_run(t, title, label, initial, max_chars, NULL, NULL, false);
+}
+
+char *tui_prompt_path(struct tui *t, const char *title, const char *label, const char *initial,
+		      size_t max_chars, tui_prompt_check check, void *ctx)
+{
+	return prompt_run(t, title, label, initial, max_chars, check, ctx, true);
 }
 
 /* What tui_prompt_number accepts. */

@@ -183,13 +183,10 @@ static int resident_pick_fetch(void *ctx, const char *query, size_t offset, size
 	return 0;
 }
 
-/* F4 on the party's resident field: search first, then pick. */
-static char *child_ref_pick(void *ctx, struct tui_form *fm, size_t field)
+/* A resident of the register, searched for (from query, may be NULL: what the clerk
+ * typed into the field) then picked under title; 0 when none. */
+static int64_t pick_resident(struct tui *t, const char *title, const char *query)
 {
-	struct child_ctx *cc = ctx;
-	const struct field_def *fd = &fm->data->def->fields[field];
-	if (!fd->ref_table || strcmp(fd->ref_table, "resident") != 0)
-		return NULL;
 	struct strbuf head = { 0 };
 	tui_col(&head, _("Name"), 14);
 	tui_col(&head, _("Birth date"), 10);
@@ -197,14 +194,143 @@ static char *child_ref_pick(void *ctx, struct tui_form *fm, size_t field)
 	tui_col(&head, _("Household"), 15);
 	sb_append(&head, _("Address"));
 	struct tui_list_def def = {
-		.title = N_("Party from the register"), .header = head.s, .query = true,
+		.title = title, .header = head.s, .query = true,
 		.query_label = N_("Search (name, pinyin, ID/phone tail, household no.):"),
-		.ctx = cc->t, .fetch = resident_pick_fetch,
+		.ctx = t, .fetch = resident_pick_fetch,
 	};
 	int64_t id;
-	char *picked = tui_list_pick(cc->t, &def, fm->pick_query, &id) ? xasprintf("%lld", (long long)id) : NULL;
+	bool picked = tui_list_pick(t, &def, query, &id);
 	sb_free(&head);
-	return picked;
+	return picked ? id : 0;
+}
+
+/* F4 on the party's resident field: search first, then pick. */
+static char *child_ref_pick(void *ctx, struct tui_form *fm, size_t field)
+{
+	struct child_ctx *cc = ctx;
+	const struct field_def *fd = &fm->data->def->fields[field];
+	if (!fd->ref_table || strcmp(fd->ref_table, "resident") != 0)
+		return NULL;
+	int64_t id = pick_resident(cc->t, N_("Party from the register"), fm->pick_query);
+	return id ? xasprintf("%lld", (long long)id) : NULL;
+}
+
+/* ---- names picked, not typed: the mediators and a session's participants ---- */
+
+/* The picker's rows: enabled operators who may mediate (mediators and administrators). */
+static int mediator_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			  struct tui_rows *out, char **err)
+{
+	struct tui *t = ctx;
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(store_db(t->app->st),
+			       "SELECT id, coalesce(nullif(name, ''), login), login, role FROM operator"
+			       " WHERE role IN ('mediator', 'admin') AND disabled = 0"
+			       "  AND (?1 = '' OR instr(coalesce(name, ''), ?1) > 0 OR instr(login, ?1) > 0)"
+			       " ORDER BY role = 'admin', login LIMIT ?2 OFFSET ?3", -1, &stmt, NULL) != SQLITE_OK) {
+		*err = xstrdup(sqlite3_errmsg(store_db(t->app->st)));
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, query ? query : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		struct strbuf sb = { 0 };
+		tui_col(&sb, col(stmt, 1), 14);
+		tui_col(&sb, col(stmt, 2), 16);
+		sb_append(&sb, access_role_label(col(stmt, 3)));
+		tui_rows_add(out, sqlite3_column_int64(stmt, 0), sb_take(&sb));
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+/* One text from SQL with an integer parameter. Caller frees; NULL when none. */
+static char *name_by_id(struct tui *t, const char *sql, int64_t id)
+{
+	sqlite3_stmt *stmt;
+	char *v = NULL;
+	if (sqlite3_prepare_v2(store_db(t->app->st), sql, -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = xstrdup(col(stmt, 0));
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* A mediator's name picked from the operators; NULL when none. Caller frees. */
+static char *pick_mediator(struct tui *t)
+{
+	struct strbuf head = { 0 };
+	tui_col(&head, _("Name"), 14);
+	tui_col(&head, _("Login"), 16);
+	sb_append(&head, _("Role"));
+	struct tui_list_def def = {
+		.title = N_("Pick a mediator"), .header = head.s, .query = true,
+		.query_label = N_("Name or login:"), .ctx = t, .fetch = mediator_fetch,
+	};
+	int64_t id;
+	bool picked = tui_list_pick(t, &def, NULL, &id);
+	sb_free(&head);
+	return picked ? name_by_id(t, "SELECT coalesce(nullif(name, ''), login) FROM operator WHERE id = ?1", id)
+		      : NULL;
+}
+
+/* A participant: a mediator, or a resident found in the register. Caller frees. */
+static char *pick_participant(struct tui *t)
+{
+	const char *kinds[] = { _("A mediator"), _("A resident from the register") };
+	switch (tui_choose(t, _("Add a participant"), kinds, ARRAY_LEN(kinds), 0)) {
+	case 0: return pick_mediator(t);
+	case 1: {
+		int64_t id = pick_resident(t, N_("Participant from the register"), NULL);
+		return id ? name_by_id(t, "SELECT name FROM resident WHERE id = ?1", id) : NULL;
+	}
+	default: return NULL;
+	}
+}
+
+/* The list of names separated by 、 with name added, or taken out when it is there
+ * already (F4 on a name picked twice removes it, as a flag does). Caller frees. */
+static char *names_toggle(const char *names, const char *name)
+{
+	static const char sep[] = "、";
+	struct strbuf sb = { 0 };
+	bool found = false;
+	const char *p = names ? names : "";
+	while (*p) {
+		const char *end = strstr(p, sep);
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == strlen(name) && strncmp(p, name, len) == 0)
+			found = true;
+		else if (len)
+			sb_appendf(&sb, "%s%.*s", sb.len ? sep : "", (int)len, p);
+		p += len + (end ? strlen(sep) : 0);
+	}
+	if (!found)
+		sb_appendf(&sb, "%s%s", sb.len ? sep : "", name);
+	return sb_take(&sb);
+}
+
+/* F4 on the mediators or the participants: a name from the list, added to the field. */
+static bool names_pick(struct tui *t, struct tui_form *fm, size_t field, char **picked)
+{
+	const char *name = fm->data->def->fields[field].name;
+	bool mediators = strcmp(name, "mediators") == 0;
+	if (!mediators && strcmp(name, "participants") != 0)
+		return false;
+	char *who = mediators ? pick_mediator(t) : pick_participant(t);
+	*picked = who && *who ? names_toggle(tui_form_value(fm, field), who) : NULL;
+	free(who);
+	return true;
+}
+
+/* text_pick of the party, session, outcome, confirmation and visit forms. */
+static bool child_text_pick(void *ctx, struct tui_form *fm, size_t field, char **picked)
+{
+	struct child_ctx *cc = ctx;
+	return names_pick(cc->t, fm, field, picked);
 }
 
 /* Beside the resident field: the name and household number, never the ID number. */
@@ -224,6 +350,16 @@ static char *child_ref_text(void *ctx, const struct field_def *fd, const char *v
 	return text;
 }
 
+/* A new visit is most often recorded or scheduled on the day: its dates start at today. */
+static void visit_prefill_today(struct form_data *d)
+{
+	char today[11];
+	store_today(today);
+	int i = form_field_index(d->def, "due_date");
+	if (i >= 0)
+		form_data_set(d, (size_t)i, today);
+}
+
 /* Runs a child form (party, session, outcome, confirmation, visit) on row id (0: new;
  * the outcome and confirmation forms load the case itself). True when saved. */
 static bool child_form(struct tui *t, const char *form, const char *kind, const char *title,
@@ -237,9 +373,12 @@ static bool child_form(struct tui *t, const char *form, const char *kind, const 
 	struct child_ctx cc = { .t = t, .case_id = case_id, .id = id, .kind = kind };
 	struct tui_form_ops ops = {
 		.ctx = &cc, .save = child_save, .ref_pick = child_ref_pick, .ref_text = child_ref_text,
+		.text_pick = child_text_pick,
 	};
 	struct form_data d;
 	form_data_init(&d, def);
+	if (!id && strcmp(kind, "visit") == 0)
+		visit_prefill_today(&d);
 	bool on_case = strcmp(def->table, "dispute_case") == 0;
 	int64_t load = on_case ? case_id : id;
 	char *err = NULL;
@@ -327,6 +466,13 @@ static int64_t pick_village(struct tui *t)
 	return id;
 }
 
+/* text_pick of the case form: the mediators from the operators. */
+static bool case_text_pick(void *ctx, struct tui_form *fm, size_t field, char **picked)
+{
+	struct case_ctx *cc = ctx;
+	return names_pick(cc->t, fm, field, picked);
+}
+
 /* Runs the case form on id (0: new). Returns the case's id when saved, else 0. */
 static int64_t case_form(struct tui *t, int64_t id)
 {
@@ -338,7 +484,7 @@ static int64_t case_form(struct tui *t, int64_t id)
 	struct case_ctx cc = { .t = t, .id = id };
 	if (!id && !(cc.village = pick_village(t)))
 		return 0;
-	struct tui_form_ops ops = { .ctx = &cc, .save = case_save };
+	struct tui_form_ops ops = { .ctx = &cc, .save = case_save, .text_pick = case_text_pick };
 	struct form_data d;
 	form_data_init(&d, def);
 	char *err = NULL;

@@ -287,7 +287,7 @@ static void stats_draw(struct tui *t, int year, enum dispute_stats_by by)
 		bars[i].label = by == DISPUTE_BY_CATEGORY ? label_of(t, "dispute_category", s.rows[i].label) : s.rows[i].label;
 		bars[i].value = s.rows[i].cases;
 		notes[i] = s.rows[i].concluded ? xasprintf(_("%.1f%% settled"), dispute_success_rate(&s.rows[i]))
-					       : xstrdup(_("none closed"));
+			   : xstrdup(s.rows[i].cases ? _("none closed") : "");   /* a quiet month: just its 0 */
 		bars[i].note = notes[i];
 	}
 	int rows = LINES - 9;

@@ -332,7 +332,7 @@ static char *typed_path(char *typed)
 static void exchange_import(struct tui *t)
 {
 	char *start = cwd_prefix();
-	char *path = typed_path(tui_prompt(t, _("Import residents"), _("File (.csv .txt .xlsx .xls):"), start, 1024));
+	char *path = typed_path(tui_prompt_path(t, _("Import residents"), _("File (.csv .txt .xlsx .xls):"), start, 1024, NULL, NULL));
 	free(start);
 	if (path && *path) {
 		if (access(path, R_OK) != 0)
@@ -434,7 +434,7 @@ static void exchange_export(struct tui *t)
 		char day[11], *start = cwd_prefix();
 		store_today(day);
 		char *initial = xasprintf("%s%s-%s.csv", start, names[pick], day);
-		path = typed_path(tui_prompt(t, _("Export residents"), _("File (.csv .txt .xlsx):"), initial, 1024));
+		path = typed_path(tui_prompt_path(t, _("Export residents"), _("File (.csv .txt .xlsx):"), initial, 1024, NULL, NULL));
 		free(initial);
 		free(start);
 	}

@@ -510,6 +510,9 @@ static void form_pick(struct tui_form *f)
 		picked = form_memo(f, fd);
 	} else if (fd->type == FIELD_REF && f->ops->ref_pick) {
 		picked = f->ops->ref_pick(f->ops->ctx, f, f->cur);
+	} else if (fd->type == FIELD_TEXT && f->ops->text_pick &&
+		   f->ops->text_pick(f->ops->ctx, f, f->cur, &picked)) {
+		/* the register's list gave the value (or the clerk went back) */
 	} else if ((fd->type == FIELD_CHOICE || fd->type == FIELD_MULTI) && fd->list) {
 		size_t idx;
 		if (tui_code_pick(f->t, fd->label, fd->list, &idx)) {

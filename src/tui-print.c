@@ -90,8 +90,8 @@ static void print_deliver(struct tui *t, const char *text, enum print_where wher
 {
 	char *path = NULL;
 	if (where == PRINT_FILE) {
-		path = tui_prompt_checked(t, _("Write to a file"), _("File to write:"), file_name, 200,
-					  file_refusal, NULL);
+		path = tui_prompt_path(t, _("Write to a file"), _("File to write:"), file_name, 200,
+				       file_refusal, NULL);
 		if (!path)
 			return;
 	}

@@ -1,6 +1,8 @@
 /* tui-report: a report's text scrolled, printed and written as CSV. */
 #include "tui-report.h"
 
+#include "tui-print.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,32 +69,18 @@ static void view_draw(struct tui *t, const char *title, const struct report_view
 	doupdate();
 }
 
-void tui_report_print(struct tui *t, const char *title, const char *text)
+void tui_report_print(struct tui *t, const char *title, const char *text, const char *file_stem)
 {
-	static const char *const encodings[] = { "utf-8", "gbk", "gb18030" };
-	const char *labels[] = { "UTF-8", "GBK", "GB18030" };
-	char *path = tui_prompt(t, title, _("File to write (empty: the printer):"), "", 200);
-	if (!path)
-		return;
-	int e = tui_choose(t, _("Encoding of the printout"), labels, 3, 0);
-	char *err = NULL;
-	if (e >= 0 && printout_deliver(text, encodings[e], *path ? path : NULL, &err) == 0) {
-		if (*path)
-			tui_message(t, _("Written to %s."), path);
-		else
-			tui_message(t, "%s", _("Sent to the printer."));
-	} else if (e >= 0) {
-		tui_error(t, "%s", err ? err : "?");
-	}
-	free(err);
-	free(path);
+	char *file = xasprintf("%s.txt", file_stem);
+	tui_print(t, title, text, file);   /* preview, file or printer, as every document */
+	free(file);
 }
 
 /* F6: the report as CSV, UTF-8 with the BOM Excel and WPS read it by. */
 static void view_csv(struct tui *t, const char *text, const char *file_stem)
 {
 	char *def = xasprintf("%s.csv", file_stem);
-	char *path = tui_prompt(t, _("CSV file"), _("File to write (.csv):"), def, 200);
+	char *path = tui_prompt_path(t, _("CSV file"), _("File to write (.csv):"), def, 200, NULL, NULL);
 	free(def);
 	if (!path || !*path) {
 		free(path);
@@ -130,7 +118,7 @@ void tui_report_view(struct tui *t, const char *title, const char *text, const c
 		case TK_PGUP: v.top = v.top > page ? v.top - page : 0; break;
 		case TK_HOME: v.top = 0; break;
 		case TK_END: v.top = v.n; break;
-		case TK_F5: tui_report_print(t, title, text); break;
+		case TK_F5: tui_report_print(t, title, text, file_stem); break;
 		case TK_F6: view_csv(t, text, file_stem); break;
 		default: break;
 		}

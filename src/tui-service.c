@@ -291,11 +291,32 @@ static char *worklist_line(sqlite3_stmt *s, const char *today)
 	return sb_take(&sb);
 }
 
+/* The work list on screen: whether it shows the overdue lines only, and its title
+ * with the count of overdue ones, so the clerk sees the backlog before scrolling. */
+struct worklist {
+	struct tui *t;
+	bool overdue_only;
+	char title[160];
+};
+
+/* Sets the title: the list's name and how many of its lines are overdue. */
+static void worklist_title(struct worklist *w)
+{
+	char today[11];
+	store_today(today);
+	long n = service_overdue_count(w->t->app->st, today);
+	const char *name = w->overdue_only ? _("Service work list, overdue only") : _("Service work list");
+	char *title = n ? xasprintf(_("%s (%ld overdue)"), name, n) : xstrdup(name);
+	snprintf(w->title, sizeof(w->title), "%s", title);
+	free(title);
+}
+
 /* fetch of the work list. */
 static int worklist_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 			  struct tui_rows *out, char **err)
 {
-	struct tui *t = ctx;
+	struct worklist *w = ctx;
+	struct tui *t = w->t;
 	sqlite3 *db = store_db(t->app->st);
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(db, service_worklist_sql, -1, &s, NULL) != SQLITE_OK) {
@@ -307,6 +328,9 @@ static int worklist_fetch(void *ctx, const char *query, size_t offset, size_t li
 	sqlite3_bind_text(s, 1, query ? query : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
+	sqlite3_bind_int(s, 4, w->overdue_only);
+	sqlite3_bind_text(s, 5, today, -1, SQLITE_TRANSIENT);
+	worklist_title(w);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const char *due = (const char *)sqlite3_column_text(s, 1);
 		tui_rows_add(out, sqlite3_column_int64(s, 0), worklist_line(s, today));
@@ -325,7 +349,8 @@ static char *request_details(struct tui *t, int64_t id)
 			       "SELECT q.number, coalesce(r.name, q.visitor_name || ' ' || q.visitor_phone), q.item_code,"
 			       " q.channel, q.content, q.materials, q.handler, q.department, q.status, q.status_reason,"
 			       " q.accepted_on, q.due_on, q.done_on, q.rating, q.rating_declined, q.rating_comment,"
-			       " q.followup_due, q.followup_done_on, q.followup_contact, q.followup_rectification, q.status_at"
+			       " q.followup_due, q.followup_done_on, q.followup_contact, q.followup_rectification, q.status_at,"
+			       " q.outcome"
 			       " FROM service_request q LEFT JOIN resident r ON r.id = q.resident_id WHERE q.id = ?1",
 			       -1, &s, NULL) != SQLITE_OK)
 		return xstrdup("");
@@ -346,6 +371,8 @@ static char *request_details(struct tui *t, int64_t id)
 		sb_appendf(&sb, "%s: %s (%s) %s\n", _("Status"), service_status_label(COL(8)), since, COL(9));
 		sb_appendf(&sb, "%s: %s   %s: %s   %s: %s\n", _("Accepted on"), COL(10), _("Promised date"), COL(11),
 			   _("Done on"), COL(12));
+		if (*COL(21))
+			sb_appendf(&sb, "%s: %s\n", _("What was done"), COL(21));
 		if (sqlite3_column_type(s, 13) != SQLITE_NULL || sqlite3_column_int(s, 14))
 			sb_appendf(&sb, "%s: %s %s\n", _("Rating"),
 				   service_rating_label(sqlite3_column_int(s, 14) ? 0 : sqlite3_column_int(s, 13)), COL(15));
@@ -388,23 +415,33 @@ static bool action_done(struct tui *t, int rc, char *err, enum action_kind what,
 	return true;
 }
 
-/* F8 on a request: the rating (keys 1-5, 6 declined) and a comment, then 办结. */
+/* F8 on a request: the outcome (what was done, required), the rating (keys 1-5, 6
+ * declined) and a comment, then 办结. */
 static void action_close(struct tui *t, int64_t id)
 {
+	char *outcome = tui_prompt(t, _("Close the request"), _("Outcome (what was done, required):"), "", 200);
+	if (!outcome)
+		return;
+	if (!*outcome) {
+		tui_error(t, "%s", _("Not closed: say the outcome, what was done for the resident."));
+		free(outcome);
+		return;
+	}
 	const char *labels[6];
 	for (int r = 1; r <= 5; r++)
 		labels[r - 1] = service_rating_label(r);
 	labels[5] = service_rating_label(SERVICE_RATING_DECLINED);
 	int pick = tui_choose(t, _("Rating of the resident (5 = very satisfied)"), labels, 6, 4);
-	if (pick < 0)
+	char *comment = pick < 0 ? NULL : tui_prompt(t, _("Close the request"), _("Comment (may be empty):"), "", 200);
+	if (!comment) {
+		free(outcome);
 		return;
+	}
 	int rating = pick == 5 ? SERVICE_RATING_DECLINED : pick + 1;
-	char *comment = tui_prompt(t, _("Close the request"), _("Comment (may be empty):"), "", 200);
-	if (!comment)
-		return;
 	char *err = NULL;
-	int rc = service_close(t->app->st, id, rating, comment, &err);
+	int rc = service_close(t->app->st, id, outcome, rating, comment, &err);
 	free(comment);
+	free(outcome);
 	if (action_done(t, rc, err, ACT_CLOSE, id) && (rating == 1 || rating == 2)) {
 		char *due = sql_text(t, "SELECT followup_due FROM service_request WHERE id = ?1", id);
 		tui_message(t, _("A bad rating: a follow-up is due by %s (on the work list)."), due ? due : "");
@@ -444,20 +481,79 @@ static void action_followup(struct tui *t, int64_t id)
 	free(fix);
 }
 
-/* F6, 1: hands the request to another handler or department. */
+/* fetch of the handler picker: the enabled operators whose role may handle requests,
+ * filtered by name or login as the clerk types. */
+static int handler_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			 struct tui_rows *out, char **err)
+{
+	struct tui *t = ctx;
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(store_db(t->app->st),
+			       "SELECT id, coalesce(nullif(name, ''), login), login, role FROM operator WHERE disabled = 0"
+			       " AND (?1 = '' OR instr(coalesce(name, ''), ?1) > 0 OR instr(login, ?1) > 0)"
+			       " ORDER BY login", -1, &s, NULL) != SQLITE_OK) {
+		*err = xstrdup(sqlite3_errmsg(store_db(t->app->st)));
+		return -1;
+	}
+	sqlite3_bind_text(s, 1, query ? query : "", -1, SQLITE_TRANSIENT);
+	size_t seen = 0;   /* the roles are the access table's, so the page is counted here */
+	while (sqlite3_step(s) == SQLITE_ROW && out->n < limit) {
+		const char *role = (const char *)sqlite3_column_text(s, 3);
+		if (!access_role_allows(role, ACCESS_SERVICE_EDIT) || seen++ < offset)
+			continue;
+		struct strbuf sb = { 0 };
+		tui_col(&sb, (const char *)sqlite3_column_text(s, 1), 14);
+		tui_col(&sb, (const char *)sqlite3_column_text(s, 2), 16);
+		sb_append(&sb, access_role_label(role));
+		tui_rows_add(out, sqlite3_column_int64(s, 0), sb_take(&sb));
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+/* The new handler picked from the operators; NULL when the clerk went back. */
+static char *pick_handler(struct tui *t)
+{
+	struct strbuf head = { 0 };
+	tui_col(&head, _("Name"), 14);
+	tui_col(&head, _("Login"), 16);
+	sb_append(&head, _("Role"));
+	struct tui_list_def def = {
+		.title = N_("Transfer to which handler?"), .header = head.s, .query = true,
+		.query_label = N_("Name or login:"), .ctx = t, .fetch = handler_fetch,
+	};
+	int64_t op;
+	bool picked = tui_list_pick(t, &def, NULL, &op);
+	sb_free(&head);
+	return picked ? sql_text(t, "SELECT coalesce(nullif(name, ''), login) FROM operator WHERE id = ?1", op) : NULL;
+}
+
+/* The new department picked from forms/codes/departments.codes, as its name shows;
+ * NULL when the clerk went back or the list is missing (said on the message line). */
+static char *pick_department(struct tui *t)
+{
+	const struct codelist *cl = form_codelist(t->app->forms, "departments");
+	if (!cl || !cl->n) {
+		tui_error(t, "%s", _("The list of departments (forms/codes/departments.codes) is missing."));
+		return NULL;
+	}
+	size_t i;
+	return tui_code_pick(t, N_("Transfer to which department?"), cl, &i) ? xstrdup(_(cl->items[i].label)) : NULL;
+}
+
+/* F6, 1: hands the request to another handler or department, both picked from lists. */
 static void action_transfer(struct tui *t, int64_t id)
 {
-	char *dept_now = sql_text(t, "SELECT department FROM service_request WHERE id = ?1", id);
-	char *handler = tui_prompt(t, _("Transfer"), _("New handler (empty: keep):"), "", 40);
-	char *dept = handler ? tui_prompt(t, _("Transfer"), _("Department:"), dept_now ? dept_now : "", 60) : NULL;
-	char *note = dept ? tui_prompt(t, _("Transfer"), _("Note:"), "", 200) : NULL;
+	const char *to[] = { _("Another handler"), _("Another department") };
+	int which = tui_choose(t, _("Transfer to"), to, ARRAY_LEN(to), 0);
+	char *handler = which == 0 ? pick_handler(t) : NULL;
+	char *dept = which == 1 ? pick_department(t) : NULL;
+	char *note = handler || dept ? tui_prompt(t, _("Transfer"), _("Note:"), "", 200) : NULL;
 	if (note) {
 		char *err = NULL;
-		bool same_dept = dept_now && strcmp(dept, dept_now) == 0;
-		int rc = service_transfer(t->app->st, id, handler, same_dept ? NULL : dept, note, &err);
+		int rc = service_transfer(t->app->st, id, handler, dept, note, &err);
 		action_done(t, rc, err, ACT_TRANSFER, id);
 	}
-	free(dept_now);
 	free(handler);
 	free(dept);
 	free(note);
@@ -484,33 +580,100 @@ static void action_receipt(struct tui *t, int64_t id)
 	free(number);
 }
 
-/* A request found by its number (or the end of it): its details, then the receipt. */
-static void service_find_by_number(struct tui *t)
+/* The id of the request whose number is typed or ends in it (the latest); 0 if none. */
+static int64_t request_by_number(struct tui *t, const char *typed)
 {
-	char *typed = tui_prompt(t, _("Find a request"), _("Number (or its end, e.g. 20261126-003):"), "", 40);
+	int64_t id = service_find(t->app->st, typed);   /* a whole number: the unique index */
+	sqlite3_stmt *s;
+	if (id || sqlite3_prepare_v2(store_db(t->app->st), "SELECT id FROM service_request WHERE number GLOB '*' || ?1"
+				     " ORDER BY number DESC LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+		return id;
+	sqlite3_bind_text(s, 1, typed, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return id;
+}
+
+/* The requests of applicants whose name (a resident's or a visitor's) contains the text
+ * typed, the latest first. */
+static const char applicant_sql[] =
+	"SELECT q.id, q.accepted_on, q.number, q.item_code, coalesce(r.name, q.visitor_name, ''), q.status"
+	" FROM service_request q LEFT JOIN resident r ON r.id = q.resident_id"
+	" WHERE instr(r.name, ?1) > 0 OR instr(q.visitor_name, ?1) > 0"
+	" ORDER BY q.accepted_on DESC, q.id DESC LIMIT ?2 OFFSET ?3";
+
+/* fetch of the requests found by the applicant's name; the query is the name. */
+static int applicant_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			   struct tui_rows *out, char **err)
+{
+	struct tui *t = ctx;
+	sqlite3_stmt *s;
+	if (!query || !*query)
+		return 0;
+	if (sqlite3_prepare_v2(store_db(t->app->st), applicant_sql, -1, &s, NULL) != SQLITE_OK) {
+		*err = xstrdup(sqlite3_errmsg(store_db(t->app->st)));
+		return -1;
+	}
+	sqlite3_bind_text(s, 1, query, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct strbuf sb = { 0 };
+		const char *number = (const char *)sqlite3_column_text(s, 2);
+		size_t nl = number ? strlen(number) : 0;
+		tui_col(&sb, (const char *)sqlite3_column_text(s, 1), 10);
+		tui_col(&sb, nl > 12 ? number + nl - 12 : number ? number : "", 12);
+		char *item = item_text((const char *)sqlite3_column_text(s, 3));
+		tui_col(&sb, item, 22);
+		free(item);
+		tui_col(&sb, (const char *)sqlite3_column_text(s, 4), 8);
+		sb_append(&sb, service_status_label((const char *)sqlite3_column_text(s, 5)));
+		tui_rows_add(out, sqlite3_column_int64(s, 0), sb_take(&sb));
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+/* The request of an applicant picked from those whose name holds name; 0 if none. */
+static int64_t request_by_applicant(struct tui *t, const char *name)
+{
+	struct strbuf head = { 0 };
+	tui_col(&head, _("Accepted on"), 10);
+	tui_col(&head, _("Number"), 12);
+	tui_col(&head, _("Item"), 22);
+	tui_col(&head, _("Applicant"), 8);
+	sb_append(&head, _("Status"));
+	struct tui_list_def def = {
+		.title = N_("Requests of the applicant"), .header = head.s, .query = true,
+		.query_label = N_("Applicant's name:"), .ctx = t, .fetch = applicant_fetch,
+	};
+	int64_t id;
+	bool picked = tui_list_pick(t, &def, name, &id);
+	sb_free(&head);
+	return picked ? id : 0;
+}
+
+/* A request found by its number (or the end of it) or by the applicant's name: its
+ * details, then the receipt. Digits are a number; anything else a name. */
+static void service_find_request(struct tui *t)
+{
+	char *typed = tui_prompt(t, _("Find a request"),
+				 _("Number (or its end, e.g. 20261126-003) or the applicant's name:"), "", 40);
 	if (!typed || !*typed) {
 		free(typed);
 		return;
 	}
-	char *glob = xasprintf("*%s", typed);
-	sqlite3_stmt *s;
-	int64_t id = service_find(t->app->st, typed);   /* a whole number: the unique index */
-	if (!id && sqlite3_prepare_v2(store_db(t->app->st), "SELECT id FROM service_request WHERE number GLOB ?1"
-			       " ORDER BY number DESC LIMIT 1", -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, glob, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			id = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
-	}
-	if (!id) {
+	bool number = strspn(typed, "0123456789-") == strlen(typed);
+	int64_t id = number ? request_by_number(t, typed) : request_by_applicant(t, typed);
+	if (!id && number) {
 		tui_error(t, _("No request's number ends in %s."), typed);
-	} else {
+	} else if (id) {
 		char *text = request_details(t, id);
 		tui_show_text(t, _("Service request"), text);
 		free(text);
 		action_receipt(t, id);
 	}
-	free(glob);
 	free(typed);
 }
 
@@ -528,7 +691,7 @@ static void action_transfer_or_return(struct tui *t, int64_t id)
 /* F1 first and the contract's F3 next: at 80 columns the bar gives way from its end
  * (Back always shows), so Enter and F9 show only on a wider terminal. */
 static const struct tui_hint worklist_hints[] = {
-	{ "F1", N_("Help") }, { "F3", N_("Find") }, { "F7", N_("New") }, { "F5", N_("Start") },
+	{ "F1", N_("Help") }, { "F3", N_("Find") }, { "Tab", N_("Overdue/all") }, { "F7", N_("New") }, { "F5", N_("Start") },
 	{ "F8", N_("Close") }, { "F6", N_("Transfer/return") }, { "F2", N_("Receipt") },
 	{ "Enter", N_("Open") }, { "F9", N_("History") }, { "F10", N_("Back") },
 };
@@ -536,6 +699,11 @@ static const struct tui_hint worklist_hints[] = {
 /* Keys of the work list; sel is id * 2, plus 1 on a follow-up line. */
 static enum tui_list_action worklist_key(void *ctx, struct tui *t, int k, int64_t sel)
 {
+	struct worklist *w = ctx;
+	if (k == TK_TAB) {   /* the overdue lines only, or all again (F4 stays "pick from a list") */
+		w->overdue_only = !w->overdue_only;
+		return TUI_LIST_RELOAD;
+	}
 	int64_t id = sel >= 0 ? sel / 2 : 0;
 	bool followup = sel >= 0 && sel % 2;
 	bool edit = k == TK_F7 || k == TK_F5 || k == TK_F8 || k == TK_F6;
@@ -563,7 +731,7 @@ static enum tui_list_action worklist_key(void *ctx, struct tui *t, int k, int64_
 			action_close(t, id);
 		return TUI_LIST_RELOAD;
 	case TK_F6: action_transfer_or_return(t, id); return TUI_LIST_RELOAD;
-	case TK_F3: service_find_by_number(t); return TUI_LIST_STAY;
+	case TK_F3: service_find_request(t); return TUI_LIST_STAY;
 	case TK_F2: action_receipt(t, id); return TUI_LIST_STAY;
 	case TK_F9: tui_history_show(t, "service_request", id, _("Service request")); return TUI_LIST_STAY;
 	case TK_F1:
@@ -573,7 +741,8 @@ static enum tui_list_action worklist_key(void *ctx, struct tui *t, int k, int64_
 				"a new one, F5 starts it, F8 closes it with the resident's rating (a follow-up line: "
 				"records the contact and the rectification), F6 transfers it or returns it with a "
 				"reason, F2 shows and prints the receipt, F9 the history. F3 finds any request by "
-				"the end of its number. The statistics are in the Services menu."));
+				"the end of its number or the applicant's name. Tab shows the overdue lines only (Tab "
+				"again: all); the title counts them. The statistics are in the Services menu."));
 		return TUI_LIST_STAY;
 	default:
 		return TUI_LIST_STAY;
@@ -585,10 +754,12 @@ void tui_service_worklist(struct tui *t)
 	if (!service_may(t, ACCESS_SERVICE_VIEW))
 		return;
 	char *header = worklist_header();
+	struct worklist w = { .t = t };
+	worklist_title(&w);
 	struct tui_list_def def = {
-		.title = N_("Service work list"), .header = header, .query = true,
+		.title = w.title, .header = header, .query = true,
 		.query_label = N_("Handler:"), .hints = worklist_hints, .nhints = ARRAY_LEN(worklist_hints),
-		.ctx = t, .fetch = worklist_fetch, .on_key = worklist_key,
+		.ctx = &w, .fetch = worklist_fetch, .on_key = worklist_key,
 	};
 	tui_list_run(t, &def, NULL);
 	free(header);
@@ -620,7 +791,7 @@ void tui_service_menu(struct tui *t)
 	case 2: tui_service_stats(t, NULL); break;
 	case 3:
 		if (service_may(t, ACCESS_SERVICE_VIEW))
-			service_find_by_number(t);
+			service_find_request(t);
 		break;
 	default: break;
 	}

@@ -38,9 +38,10 @@
 #define W_CELL 3
 #define W_TOTAL 4
 #define W_LEVEL 3
+#define W_STARS 3
 #define W_LAST 5
-#define W_CHANGE 5
-#define X_PANEL 63
+#define W_CHANGE 4
+#define X_PANEL 65
 #define Y_ROWS 4
 
 /* One household of the grid. */
@@ -252,10 +253,13 @@ static void draw_header(struct grid *g)
 		sb_appendf(&sb, "%s ", name);
 		free(name);
 	}
-	tui_col(&sb, g->r->basis == RUBRIC_BY_POINTS ? _("Pts") : _("Sum"), W_TOTAL - 1);
+	if (g->r->basis == RUBRIC_BY_POINTS)
+		tui_col(&sb, _("Pts"), W_TOTAL - 1);
 	tui_col(&sb, _("Lv"), W_LEVEL - 1);
+	/* this year's stars beside last year's: one unit, whatever the rubric's basis */
+	tui_col(&sb, _("Sum"), W_STARS - 1);
 	tui_col(&sb, _("Lst"), W_LAST - 1);
-	tui_col(&sb, _("+/-"), W_CHANGE - 1);
+	tui_col(&sb, _("+/-"), W_CHANGE);   /* the last head: the mark's column is free */
 	tui_put(stdscr, 3, 0, sb.s, X_PANEL - 1, A_BOLD | A_UNDERLINE);
 	sb_free(&sb);
 }
@@ -294,12 +298,16 @@ static void draw_row(struct grid *g, size_t i)
 	}
 	int x = cell_x(g->r->nstars < 10 ? g->r->nstars : 10);
 	char buf[48];
-	snprintf(buf, sizeof buf, "%3d", g->r->basis == RUBRIC_BY_POINTS ? row->res.points : row->res.nearned);
-	x += tui_put(stdscr, y, x, buf, W_TOTAL, A_NORMAL);
+	if (g->r->basis == RUBRIC_BY_POINTS) {
+		snprintf(buf, sizeof buf, "%3d", row->res.points);
+		x += tui_put(stdscr, y, x, buf, W_TOTAL, A_NORMAL);
+	}
 	snprintf(buf, sizeof buf, "%2d", row->res.level);
 	x += tui_put(stdscr, y, x, row->res.level ? buf : " -", W_LEVEL, row->res.level ? A_BOLD : A_NORMAL);
 	/* stars earned compare across years even when the rubric's levels changed */
-	snprintf(buf, sizeof buf, "%2d", row->last_stars);
+	snprintf(buf, sizeof buf, "%2d", row->res.nearned);
+	x += tui_put(stdscr, y, x, row->res.complete ? buf : " -", W_STARS, A_NORMAL);
+	snprintf(buf, sizeof buf, "%3d", row->last_stars);
 	x += tui_put(stdscr, y, x, row->last >= 0 ? buf : "", W_LAST, A_NORMAL);
 	if (row->last < 0 || !row->res.complete)
 		buf[0] = '\0';
@@ -886,8 +894,8 @@ static void grid_help(struct grid *g)
 			"the star in hand is named under the grid). Type + for full marks, - for none, y/n or "
 			"1/0 for a pass star, the points for a points star: the score is saved at once and the "
 			"cursor moves on, to the next household after the last star. Space clears a cell. "
-			"Sum/Pts and Lv are this year's result, Lst the stars earned last year and +/- the change "
-			"in stars earned (shown once every star is scored). "
+			"Pts (a rubric by points) and Lv are this year's result; Sum the stars earned this year, "
+			"beside Lst, the stars earned last year, and +/- the change (shown once every star is scored). "
 			"F3 finds a household, F5 writes a note, F6 sets a disqualifying condition, F8 moves "
 			"the round to its next stage, F9 explains the result star by star."));
 }
@@ -1003,7 +1011,7 @@ static void notice_print(struct notice_ctx *nc, struct tui *t)
 static void notice_export(struct notice_ctx *nc, struct tui *t)
 {
 	char *def = xasprintf("notice-%s-%d.xlsx", nc->round->village, nc->round->year);
-	char *path = tui_prompt(t, _("Export the notice list"), _("File to write (.xlsx, or .csv):"), def, 200);
+	char *path = tui_prompt_path(t, _("Export the notice list"), _("File to write (.xlsx, or .csv):"), def, 200, NULL, NULL);
 	free(def);
 	if (!path || !*path) {
 		free(path);
@@ -1194,20 +1202,62 @@ static int64_t first_village(struct store *st)
 	return id;
 }
 
+/* A new year without a rubric: says what to do, and on the clerk's word copies the
+ * latest earlier rubric to the new year in the local forms folder and loads the set
+ * again. True when the year has a rubric now. */
+static bool rubric_carry_over(struct tui *t, struct rubric_set **set, int64_t village, int year)
+{
+	const struct rubric *prev;
+	if (stars_rubric_for(t->app->st, *set, village, year, &prev))
+		return true;
+	if (!prev) {
+		tui_error(t, _("There is no rubric for %d in forms/rubrics: put the township's rubric there "
+			       "(the format is in forms/rubrics/common-2026.rubric)."), year);
+		return false;
+	}
+	char *local = paths_forms_local();
+	char *q = xasprintf(_("There is no rubric for %d yet. Copy %d's (%s) as the rubric of %d? The copy "
+			      "goes to %s/rubrics, where it may be changed before the first score."),
+			    year, prev->year, _(prev->title), year, local);
+	bool yes = access_allows(t->app->st, ACCESS_STARS_EDIT) && tui_confirm(t, q, true);
+	free(q);
+	char *path = NULL, *err = NULL;
+	if (yes && rubric_copy_for_year(prev, year, local, &path, &err) != 0) {
+		tui_error(t, "%s", err);
+		yes = false;
+	}
+	if (yes) {
+		char *errors = NULL;
+		int from = prev->year;   /* prev goes with the old set */
+		rubric_set_free(*set);
+		*set = rubric_set_load(paths_forms(), local, &errors);
+		if (errors)
+			tui_show_text(t, _("The rubrics have errors"), errors);
+		free(errors);
+		tui_message(t, _("%d's rubric is copied to %s."), from, path);
+	}
+	free(path);
+	free(err);
+	free(local);
+	return yes;
+}
+
 /* The round of village and year, opened on request when there is none; the rubric
  * it was given under. false (with the message shown) when there is none to use. */
-static bool round_for(struct tui *t, struct rubric_set *set, int64_t village, int year, bool open,
+static bool round_for(struct tui *t, struct rubric_set **set, int64_t village, int year, bool open,
 		      struct stars_round *round, const struct rubric **r)
 {
 	char *err = NULL;
 	int rc = stars_round_get(t->app->st, village, year, round, &err);
+	if (rc == 1 && open && !rubric_carry_over(t, set, village, year))
+		return false;
 	if (rc == 1 && open) {
 		char *q = xasprintf(_("There is no round of %d for this village yet. Open it now?"), year);
 		bool yes = access_allows(t->app->st, ACCESS_STARS_EDIT) && tui_confirm(t, q, true);
 		free(q);
 		if (!yes)
 			return false;
-		rc = stars_round_open(t->app->st, set, village, year, round, &err);
+		rc = stars_round_open(t->app->st, *set, village, year, round, &err);
 	} else if (rc == 1) {
 		tui_error(t, _("There is no round of %d for this village."), year);
 		return false;
@@ -1217,7 +1267,7 @@ static bool round_for(struct tui *t, struct rubric_set *set, int64_t village, in
 		free(err);
 		return false;
 	}
-	if (!(*r = stars_round_rubric(set, round, &err))) {
+	if (!(*r = stars_round_rubric(*set, round, &err))) {
 		tui_error(t, "%s", err);
 		free(err);
 		stars_round_free(round);
@@ -1240,7 +1290,7 @@ static char *village_name(struct store *st, int64_t id)
 }
 
 /* Runs one entry of the star menu for the village and year. */
-static void stars_open(struct tui *t, struct rubric_set *set, int choice, int64_t village, int year)
+static void stars_open(struct tui *t, struct rubric_set **set, int choice, int64_t village, int year)
 {
 	struct stars_round round;
 	const struct rubric *r;
@@ -1289,7 +1339,7 @@ void tui_stars(struct tui *t)
 		if (choice < 0)
 			break;
 		if (choice <= 1) {
-			stars_open(t, set, choice, village, year);
+			stars_open(t, &set, choice, village, year);
 		} else if (choice == 2) {
 			stats_run(t, year);
 		} else if (choice == 3) {

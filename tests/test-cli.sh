@@ -116,6 +116,9 @@ mode notice-xlsx-mode "$tmp/notice.xlsx"
 : > "$tmp/report.txt" && chmod 644 "$tmp/report.txt"
 expect report-output 0 "" -- "$bin" --db "$db" --operator admin report stars --year 2025 --output "$tmp/report.txt"
 mode report-over-0644-mode "$tmp/report.txt"
+# a year without a case still lists its twelve months, each at 0
+expect report-disputes-quiet-jan 0 "1999-01                     0      0        0        -         0.00          0" -- "$bin" --db "$db" report disputes --year 1999
+expect report-disputes-quiet-dec 0 "1999-12                     0      0" -- "$bin" --db "$db" report disputes --year 1999
 # an empty file the program makes a register: owner-only like a new one
 : > "$tmp/empty.db" && chmod 644 "$tmp/empty.db"
 expect empty-register 0 "未发现问题" -- "$bin" --db "$tmp/empty.db" check

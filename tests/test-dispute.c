@@ -308,9 +308,15 @@ static void test_stats(void)
 	char *err = NULL;
 	struct dispute_stats by;
 	CHECK(dispute_stats_get(st, 2026, DISPUTE_BY_MONTH, &by, &err) == 0);
-	CHECK_INT(by.n, 2);                 /* 2026-03 and 2026-11 */
-	CHECK_STR(by.rows[0].label, "2026-03");
-	CHECK_INT(by.rows[0].cases, 2);
+	CHECK_INT(by.n, 12);                /* every month, those without a case at 0 */
+	CHECK_STR(by.rows[0].label, "2026-01");
+	CHECK_INT(by.rows[0].cases, 0);
+	CHECK_STR(by.rows[2].label, "2026-03");
+	CHECK_INT(by.rows[2].cases, 2);
+	CHECK_STR(by.rows[10].label, "2026-11");
+	CHECK_INT(by.rows[10].cases, 1);
+	CHECK_STR(by.rows[11].label, "2026-12");
+	CHECK_INT(by.rows[11].cases, 0);
 	CHECK_INT(by.total.cases, 3);
 	CHECK_INT(by.total.success, 1);
 	CHECK_INT(by.total.kept_criminal, 1);  /* flagged 可能民转刑 and settled */

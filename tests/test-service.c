@@ -167,10 +167,16 @@ static void test_life(struct store *st, int64_t res)
 	CHECK_INT(service_start(st, id, &err), -1);
 	free(err), err = NULL;
 	/* no 办结 without a rating or an explicit decline */
-	CHECK_INT(service_close(st, id, 6, NULL, &err), -1);
+	CHECK_INT(service_close(st, id, "已办理", 6, NULL, &err), -1);
 	CHECK(err && strstr(err, "不愿评价"));
 	free(err), err = NULL;
-	CHECK_INT(service_close(st, id, -1, NULL, &err), -1);
+	CHECK_INT(service_close(st, id, "已办理", -1, NULL, &err), -1);
+	free(err), err = NULL;
+	/* nor without the outcome: what was done for the resident */
+	CHECK_INT(service_close(st, id, "  ", 5, NULL, &err), -1);
+	CHECK(err && strstr(err, "办理结果"));
+	free(err), err = NULL;
+	CHECK_INT(service_close(st, id, NULL, 5, NULL, &err), -1);
 	free(err), err = NULL;
 	struct store_field sneak[] = { { "status", "done" }, { "done_on", "2026-11-26" } };
 	CHECK_INT(store_update(st, "service_request", id, sneak, 2, NULL, &err), -1);  /* the table refuses too */
@@ -179,12 +185,13 @@ static void test_life(struct store *st, int64_t res)
 	CHECK_INT(service_followup_close(st, id, "电话", "已整改", &err), -1);   /* nothing to follow up yet */
 	free(err), err = NULL;
 	/* rating 2 (不满意) opens a follow-up due in 5 working days */
-	CHECK_INT(service_close(st, id, 2, "等得太久", &err), 0);
+	CHECK_INT(service_close(st, id, "已为其办理医保关系转移", 2, "等得太久", &err), 0);
 	CHECK_COL(st, id, "status", "done");
+	CHECK_COL(st, id, "outcome", "已为其办理医保关系转移");
 	CHECK_COL(st, id, "rating", "2");
 	CHECK_COL(st, id, "done_on", "2026-11-26");
 	CHECK_COL(st, id, "followup_due", "2026-12-03");
-	CHECK_INT(service_close(st, id, 5, NULL, &err), -1);    /* closed already */
+	CHECK_INT(service_close(st, id, "已办理", 5, NULL, &err), -1);    /* closed already */
 	free(err), err = NULL;
 	CHECK_INT(service_followup_close(st, id, "电话回访本人", "", &err), -1);
 	CHECK(err && strstr(err, "整改"));
@@ -201,12 +208,12 @@ static void test_life(struct store *st, int64_t res)
 	/* the configured follow-up period */
 	store_set_setting(st, "service.followup_days", "2", &err);
 	int64_t other = log_request(st, res, "YB01", "王芳", NULL, NULL);
-	CHECK_INT(service_close(st, other, 1, NULL, &err), 0);
+	CHECK_INT(service_close(st, other, "已办理", 1, NULL, &err), 0);
 	CHECK_COL(st, other, "followup_due", "2026-11-30");
 	store_set_setting(st, "service.followup_days", "5", &err);
 	/* declined to rate: closed, no follow-up */
 	int64_t dec = log_request(st, res, "YB01", "王芳", NULL, NULL);
-	CHECK_INT(service_close(st, dec, SERVICE_RATING_DECLINED, NULL, &err), 0);
+	CHECK_INT(service_close(st, dec, "已办理", SERVICE_RATING_DECLINED, NULL, &err), 0);
 	CHECK_COL(st, dec, "rating_declined", "1");
 	CHECK_COL(st, dec, "rating", NULL);
 	CHECK_COL(st, dec, "followup_due", NULL);
@@ -226,7 +233,7 @@ static void test_life(struct store *st, int64_t res)
 	CHECK_INT(service_transfer(st, tr, "杨国华", "镇农业农村综合服务中心", "需现场踏勘", &err), 0);
 	CHECK_COL(st, tr, "status", "transferred");
 	CHECK_COL(st, tr, "handler", "杨国华");
-	CHECK_INT(service_close(st, tr, 5, NULL, &err), 0);
+	CHECK_INT(service_close(st, tr, "已现场踏勘并办结", 5, NULL, &err), 0);
 	/* every change timed and audited */
 	CHECK(query_int(st, "SELECT count(*) FROM audit WHERE tbl = 'service_request' AND row_id = ?1", id) >= 4);
 	CHECK(query_int(st, "SELECT count(*) FROM audit WHERE tbl = 'service_request' AND row_id = ?1"
@@ -237,12 +244,46 @@ static void test_life(struct store *st, int64_t res)
 	free(err);
 }
 
+/* The rows of the work list for handler prefix, all or the overdue ones on today. */
+static int worklist_rows(struct store *st, const char *handler, int overdue_only, const char *today)
+{
+	sqlite3_stmt *s;
+	int n = 0;
+	if (sqlite3_prepare_v2(store_db(st), service_worklist_sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, handler, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, 1000);
+	sqlite3_bind_int(s, 3, 0);
+	sqlite3_bind_int(s, 4, overdue_only);
+	sqlite3_bind_text(s, 5, today, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		n++;
+	sqlite3_finalize(s);
+	return n;
+}
+
+/* The overdue ones: counted for the work list's title, and the list of them alone. */
+static void test_overdue(struct store *st, int64_t res)
+{
+	long before = service_overdue_count(st, "2026-12-20");
+	int late_before = worklist_rows(st, "", 1, "2026-12-20");
+	civil_set_fixed_today("2026-12-01");
+	log_request(st, res, "YB02", "赵超期", NULL, NULL);   /* due 2026-12-08 */
+	civil_set_fixed_today("2026-12-18");
+	log_request(st, res, "YB02", "赵超期", NULL, NULL);   /* due 2026-12-25 */
+	CHECK_INT(service_overdue_count(st, "2026-12-20"), before + 1);
+	CHECK_INT(worklist_rows(st, "", 1, "2026-12-20"), late_before + 1);
+	CHECK_INT(worklist_rows(st, "赵超期", 0, "2026-12-20"), 2);   /* all of the handler's */
+	CHECK_INT(worklist_rows(st, "赵超期", 1, "2026-12-20"), 1);   /* the late one only */
+	CHECK_INT(worklist_rows(st, "赵超期", 1, "2026-12-01"), 0);   /* nothing late yet */
+}
+
 /* Closes request id on a given day with a rating (-1: leave it). */
 static void close_on(struct store *st, int64_t id, const char *day, int rating)
 {
 	civil_set_fixed_today(day);
 	char *err = NULL;
-	CHECK_INT(service_close(st, id, rating, NULL, &err), 0);
+	CHECK_INT(service_close(st, id, "已办理", rating, NULL, &err), 0);
 	free(err);
 }
 
@@ -503,6 +544,7 @@ int main(void)
 	test_life(st, res);
 	test_report(st, res);
 	test_receipt(st);
+	test_overdue(st, res);   /* after the receipt: its footer is the audit chain's head */
 	store_close(st);
 	test_demo();
 	char *cmd = xasprintf("rm -rf '%s'", dir);

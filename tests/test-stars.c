@@ -542,6 +542,38 @@ static void test_rounds(struct rubric_set *set)
 	free(err);
 }
 
+/* A new year's copy of the township's rubric: its year, name, title and version made
+ * the new year's, its stars and levels as they were; the earlier rubric found for a
+ * year that has none. */
+static void test_copy_for_year(const struct rubric_set *set)
+{
+	const struct rubric *r = rubric_find(set, "520111101", 2026);
+	CHECK(r && strcmp(r->name, "qingyan-2026") == 0);
+	CHECK(rubric_find(set, "520111101", 2027) == NULL);
+	CHECK(rubric_find_before(set, "520111101", 2027) == r);
+	CHECK(rubric_find_before(set, "520111101", 2025) == NULL);   /* nothing before 2025 */
+	if (!r)
+		return;
+	FILE *f = fopen(r->file, "rb");
+	char text[16384];
+	size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+	text[n] = '\0';
+	if (f)
+		fclose(f);
+	char *copy = rubric_text_for_year(r, text, 2027);
+	char *errs = NULL;
+	struct rubric *c = rubric_parse("copy.rubric", "copy", copy, &errs);
+	CHECK(errs == NULL);
+	CHECK(c && c->year == 2027 && c->version == 1 && strcmp(c->name, "qingyan-2027") == 0);
+	CHECK(c && strstr(c->title, "2027年") && !strstr(c->title, "2026"));
+	CHECK(c && c->nstars == r->nstars && c->nlevels == r->nlevels && c->basis == r->basis);
+	CHECK(c && c->township && strcmp(c->township, "520111101") == 0);
+	CHECK(strstr(copy, "# A copy of ") == copy);    /* says where it came from */
+	rubric_free(c);
+	free(errs);
+	free(copy);
+}
+
 int main(void)
 {
 	i18n_init("en");
@@ -556,6 +588,7 @@ int main(void)
 	test_damaged(set);
 	test_compute(set);
 	test_rounds(set);
+	test_copy_for_year(set);
 	rubric_set_free(set);
 	return check_finish();
 }

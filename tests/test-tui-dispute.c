@@ -115,7 +115,15 @@ static void test_case_to_agreement(void)
 	field(t, "排水沟堵塞，雨水流入院坝");
 	field(t, "1500");
 	field(t, "");                                     /* no risk flag */
-	step_type(t, "杨秀英");
+	step_key(t, "F4");                                /* the mediators: picked, not typed */
+	CHECK(pty_wait_for(t, "选择调解员", WAIT_MS));
+	CHECK(pty_contains(t, "杨秀英"));
+	CHECK(!pty_contains(t, "李文"));                  /* a clerk is no mediator */
+	step_type(t, "杨");
+	step_key(t, "Enter");
+	char *mediators = NULL;
+	CHECK(step_field_row(t, "调解员", &mediators) >= 0 && mediators && strstr(mediators, "杨秀英"));
+	free(mediators);
 	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "龙井村调〔2026〕", WAIT_MS));  /* the case screen, titled by its number */
 	int seq_row = pty_find(t, "龙井村调〔2026〕", NULL);
@@ -157,7 +165,25 @@ static void test_case_to_agreement(void)
 	field(t, "");
 	field(t, "15:00");
 	field(t, "");                                     /* 党员说事室 */
-	field(t, "双方当事人、杨秀英");
+	step_type(t, "双方当事人");                       /* then a mediator and a resident, picked */
+	step_key(t, "F4");
+	CHECK(pty_wait_for(t, "添加参加人", WAIT_MS));
+	step_type(t, "1");
+	CHECK(pty_wait_for(t, "选择调解员", WAIT_MS));
+	step_key(t, "Enter");
+	step_key(t, "F4");
+	CHECK(pty_wait_for(t, "添加参加人", WAIT_MS));
+	step_type(t, "2");
+	CHECK(pty_wait_for(t, "从登记册中选择参加人", WAIT_MS));
+	step_type(t, resident);
+	step_key(t, "Enter");
+	char *present = NULL;
+	CHECK(step_field_row(t, "参加人", &present) >= 0 && present);
+	char *want = NULL;
+	CHECK(asprintf(&want, "双方当事人、杨秀英、%s", resident) > 0 && present && strstr(present, want));
+	free(want);
+	free(present);
+	step_key(t, "Enter");
 	field(t, "要求疏通排水沟并赔偿损失");
 	field(t, "同意疏通");
 	step_type(t, "达成一致意见");
@@ -183,6 +209,16 @@ static void test_case_to_agreement(void)
 	CHECK(pty_wait_for(t, "书面协议", WAIT_MS));
 	CHECK(pty_contains(t, "应于 2026-12-06 回访"));        /* the visit on the time limit, scheduled */
 	CHECK(pty_contains(t, "三十日期限已于 2026-11-19 届满"));  /* the window: 30 days after 10-20 */
+	/* a new follow-up visit starts on today */
+	step_key(t, "F9");
+	CHECK(pty_wait_for(t, "新回访", WAIT_MS));
+	char *due = NULL;
+	CHECK(step_field_row(t, "计划日期", &due) >= 0 && due && strstr(due, PTY_TODAY));
+	free(due);
+	step_key(t, "F10");
+	if (pty_contains(t, "放弃"))
+		step_type(t, "y");
+	CHECK(pty_wait_for(t, "书面协议", WAIT_MS));
 
 	/* printed to a file in the terminal's encoding choice */
 	char *out = NULL;
@@ -273,6 +309,7 @@ static void test_work_list(void)
 	step_type(t, "4");                                     /* statistics with a chart */
 	CHECK(pty_wait_for(t, "按月份", WAIT_MS));
 	CHECK(pty_contains(t, "2026-11"));
+	CHECK(pty_contains(t, "2026-01") && pty_contains(t, "2026-12"));   /* the quiet months too */
 	CHECK(pty_contains(t, "合计"));
 	step_type(t, "3");                                     /* by category */
 	CHECK(pty_wait_for(t, "邻里", WAIT_MS));
@@ -287,6 +324,9 @@ static void test_work_list(void)
 	step_key(t, "PgDn");
 	CHECK(pty_wait_for(t, "行，共", WAIT_MS) && !pty_contains(t, "第 1–19 行"));
 	CHECK(!pty_contains(t, "按月份"));
+	/* every month has its line: the notes under the table are further down */
+	for (int i = 0; i < 4 && !pty_contains(t, "成功率：调解成功数占结案数的比例"); i++)
+		step_key(t, "PgDn");
 	CHECK(pty_contains(t, "成功率：调解成功数占结案数的比例"));
 	/* F6: the table as CSV, its columns as a spreadsheet's */
 	char *csv = NULL;
@@ -360,6 +400,16 @@ int main(int argc, char **argv)
 		return 1;
 	const char *demo[] = { shanzhi, "--db", db, "demo", NULL };
 	free(run(demo));
+	/* a mediator to pick and a clerk who is none; the names typed in UTF-8 whatever
+	 * the terminal's locale */
+	char *cmd = NULL;
+	if (asprintf(&cmd, "echo secret123 | LC_ALL=zh_CN.UTF-8 '%s' --db '%s' --operator admin user add yang --role mediator"
+		     " --name 杨秀英 --password-stdin && echo secret123 | LC_ALL=zh_CN.UTF-8 '%s' --db '%s' --operator admin"
+		     " user add li --role clerk --name 李文 --password-stdin", shanzhi, db, shanzhi, db) > 0) {
+		const char *add[] = { "/bin/sh", "-c", cmd, NULL };
+		free(run(add));
+	}
+	free(cmd);
 	test_work_list();
 	test_case_to_agreement();
 	test_refused();

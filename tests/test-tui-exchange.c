@@ -95,8 +95,25 @@ static void import_roster(const char *roster)
 	CHECK(wait_for(t, "无法读取"));
 	step_key(t, "Enter");
 	CHECK(wait_for(t, "文件（.csv .txt .xlsx .xls）"));
-	/* the whole path typed after the folder the prompt proposes: it starts again */
-	step_type(t, roster);
+	/* the path typed after the folder the prompt proposes (it starts again), completed
+	 * with Tab as in a shell: as far as the two rosters agree, then both listed on the
+	 * message line, then the one meant */
+	const char *slash = strrchr(roster, '/');
+	char *start = xasprintf("%.*s/ro", (int)(slash - roster), roster);
+	step_type(t, start);
+	free(start);
+	step_key(t, "Tab");
+	int row = pty_find(t, "文件（.csv .txt .xlsx .xls）", NULL);
+	char *line = row >= 0 ? pty_row(t, row + 1) : NULL;
+	CHECK(line && strstr(line, "/roster") && !strstr(line, "roster."));
+	free(line);
+	step_key(t, "Tab");
+	CHECK(wait_for(t, "roster-old.txt  roster.csv"));
+	step_type(t, ".");
+	step_key(t, "Tab");
+	line = row >= 0 ? pty_row(t, row + 1) : NULL;
+	CHECK(line && strstr(line, "/roster.csv"));
+	free(line);
 	step_key(t, "Enter");
 	/* the first rows, decoded from GBK, and where each column goes */
 	CHECK(wait_for(t, "导入人口信息"));
@@ -347,6 +364,11 @@ int main(int argc, char **argv)
 	char *cmd = xasprintf("cp '%s/tests/data/roster-gbk.csv' '%s'", root ? root : ".", roster);
 	CHECK(system(cmd) == 0);
 	free(cmd);
+	char *old = xasprintf("%s/roster-old.txt", dir);   /* a second name for Tab to tell apart */
+	FILE *f = fopen(old, "w");
+	if (f)
+		fclose(f);
+	free(old);
 	import_roster(roster);
 	char *rejects = xasprintf("%s/roster.rejects.csv", dir);
 	CHECK(access(rejects, F_OK) == 0);

@@ -100,6 +100,29 @@ static bool shows_iso_time(const struct pty *t)
 	return iso;
 }
 
+/* The name of the applicant of request number (caller frees), read as hex: sqlite3
+ * prints UTF-8 whatever the locale, and the harness reads output in the locale's. */
+static char *applicant_of(const char *number)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT hex(r.name) FROM service_request q JOIN resident r ON r.id = q.resident_id"
+		 " WHERE q.number = '%s'", number);
+	const char *argv[] = { "/usr/bin/sqlite3", db, sql, NULL };
+	int status;
+	char *out = pty_run(argv, locale, &status);
+	if (!out)
+		return NULL;
+	size_t n = strspn(out, "0123456789ABCDEF") / 2;
+	char *name = calloc(1, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned byte;
+		sscanf(out + 2 * i, "%2x", &byte);
+		name[i] = (char)byte;
+	}
+	free(out);
+	return name;
+}
+
 /* Logs a request for a demo resident, closes it with rating 2 and follows it up. */
 static void test_request_to_followup(void)
 {
@@ -170,7 +193,11 @@ static void test_request_to_followup(void)
 	char *bar = pty_row(t, 23);
 	CHECK(bar && strstr(bar, "F1 帮助") && strstr(bar, "F3 查找") && strstr(bar, "F10 返回"));
 	CHECK(bar && strstr(bar, "F6 转办/退回") && !strstr(bar, "F4"));
+	CHECK(bar && strstr(bar, "Tab 超期/全部"));      /* the overdue filter, on a key of its own */
 	free(bar);
+	char *title = pty_row(t, 0);                       /* the demo's overdue ones, counted */
+	CHECK(title && strstr(title, "便民服务工作清单（超期 ") && strstr(title, " 件）"));
+	free(title);
 	step_key(t, "F6");
 	CHECK(pty_wait_for(t, "转办或退回办件", WAIT_MS));
 	CHECK(pty_contains(t, "1 转办") && pty_contains(t, "2 退回"));
@@ -195,7 +222,32 @@ static void test_request_to_followup(void)
 	CHECK(number && pty_contains(t, number + 1));
 	CHECK(pty_contains(t, "受理"));
 	/* 办结 with rating 2 (不满意) and a comment */
+	/* 转办: the department picked from the township's list, not typed */
+	step_key(t, "F6");
+	CHECK(pty_wait_for(t, "转办或退回办件", WAIT_MS));
+	step_type(t, "1");
+	CHECK(pty_wait_for(t, "转办给", WAIT_MS));
+	CHECK(pty_contains(t, "转给其他经办人") && pty_contains(t, "转到其他部门"));
+	step_type(t, "2");
+	CHECK(pty_wait_for(t, "转到哪个部门", WAIT_MS));
+	CHECK(pty_contains(t, "镇司法所"));
+	step_type(t, "pcs");                              /* 派出所 by its pinyin initials */
+	CHECK(pty_wait_for(t, "派出所", WAIT_MS));
+	CHECK(!pty_contains(t, "镇司法所"));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "说明", WAIT_MS));
+	step_type(t, "需核实户籍");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "已转办", WAIT_MS));
+	/* 办结: the outcome first (required), then rating 2 (不满意) and a comment */
 	step_key(t, "F8");
+	CHECK(pty_wait_for(t, "办理结果（必填）", WAIT_MS));
+	step_key(t, "Enter");                              /* nothing said: not closed */
+	CHECK(pty_wait_for(t, "未办结：请填写办理结果", WAIT_MS));
+	step_key(t, "F8");
+	CHECK(pty_wait_for(t, "办理结果（必填）", WAIT_MS));
+	step_type(t, "已办理参保缴费");
+	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "群众评价", WAIT_MS));
 	CHECK(pty_contains(t, "2 不满意"));
 	step_type(t, "2");
@@ -212,6 +264,8 @@ static void test_request_to_followup(void)
 	CHECK(pty_contains(t, "不满意"));
 	CHECK(pty_contains(t, "办结"));
 	CHECK(!shows_iso_time(t));   /* the status's time as 2026-12-04 16:16 */
+	CHECK(pty_contains(t, "办理结果: 已办理参保缴费") || pty_contains(t, "办理结果：已办理参保缴费"));
+	CHECK(pty_contains(t, "派出所"));                 /* the department it went to */
 	step_key(t, "Esc");
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
 	step_key(t, "F9");
@@ -236,6 +290,30 @@ static void test_request_to_followup(void)
 	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "回访已记录", WAIT_MS));
 	CHECK(!pty_contains(t, "待回访"));
+	/* F3 finds the requests of an applicant by name; Enter opens the one picked */
+	char *applicant = logged ? applicant_of(logged) : NULL;
+	CHECK(applicant && *applicant);
+	step_key(t, "F3");
+	CHECK(pty_wait_for(t, "或申请人姓名", WAIT_MS));
+	step_type(t, applicant ? applicant : "x");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "申请人的办件", WAIT_MS));
+	CHECK(number && pty_contains(t, number + 1));
+	int nrow = number ? pty_find(t, number + 1, NULL) : -1;
+	for (int i = 0; i < 20 && nrow >= 0 && !(pty_cell_attr(t, nrow, 2) & PTY_ATTR_REVERSE); i++)
+		step_key(t, "Down");                       /* onto the request logged above */
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "已办理参保缴费", WAIT_MS));
+	step_key(t, "Esc");
+	CHECK(pty_wait_for(t, "打印：便民服务办件回执", WAIT_MS));
+	step_type(t, "1");
+	CHECK(pty_wait_for(t, "预览：便民服务办件回执", WAIT_MS));
+	CHECK(pty_contains(t, "已办理参保缴费"));         /* the receipt says the outcome */
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "打印：便民服务办件回执", WAIT_MS));
+	step_key(t, "Esc");
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	free(applicant);
 	/* F3 on the work list finds a request (here the closed one) by the end of its number */
 	step_key(t, "F3");
 	CHECK(pty_wait_for(t, "编号（或其末尾", WAIT_MS));
@@ -329,6 +407,18 @@ static void test_clerk_starts_at_work_list(void)
 	CHECK(pty_wait_for(t, "本机没有打印程序（lpr）", WAIT_MS));
 	CHECK(!pty_contains(t, "not found") && !pty_contains(t, "sh:"));
 	CHECK(pty_contains(t, "便民服务工作清单"));
+	/* Tab: the overdue ones only, the title says so; Tab again: all */
+	step_key(t, "Tab");
+	CHECK(pty_wait_for(t, "只看超期", WAIT_MS));
+	CHECK(pty_contains(t, "!超期"));
+	for (int row = 3; row < 21; row++) {
+		char *text = pty_row(t, row);
+		CHECK(!strstr(text, "2026-") || strstr(text, "!超期"));   /* nothing in time is left */
+		free(text);
+	}
+	step_key(t, "Tab");
+	CHECK(pty_wait_for(t, "待回访", WAIT_MS));
+	CHECK(!pty_contains(t, "只看超期"));
 	for (int row = r + 1; row < 22; row++) {
 		char *text = pty_row(t, row);
 		if (strstr(text, "2026-") && !strstr(text, "!超期")) {

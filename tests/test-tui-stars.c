@@ -146,6 +146,12 @@ static void test_score_and_notice(void)
 	CHECK(r1 && strstr(r1, "10 10 10 10 10 10 10 10 10 10 100  5"));
 	CHECK(r2 && strstr(r2, " 9  9  9  9  9  9  9  9  9  9  90  4"));
 	CHECK(r3 && strstr(r3, " 8  8  8  8  8  5  5  5  5  5  65  1"));
+	/* this year's stars stand beside last year's, both in stars, whatever the basis */
+	char *head = row_text(t, first - 1);
+	CHECK(head && strstr(head, "分  级 星 上年 增减"));
+	free(head);
+	CHECK(r1 && strstr(r1, "100  5 10"));             /* ten stars this year */
+	CHECK(r3 && strstr(r3, "65  1  5"));              /* five: the 8s earn theirs, the 5s do not */
 	if (!r1 || !strstr(r1, "100  5") || !r3 || !strstr(r3, "65  1"))
 		pty_dump(t, stderr, "three households scored");
 	free(r1);
@@ -242,6 +248,51 @@ static void test_score_and_notice(void)
 	CHECK(quit(t));
 }
 
+/* A new year with no rubric: the clerk is told, and on his word the latest rubric is
+ * copied to the new year in the local forms folder, where the round then opens. */
+static void test_new_year_rubric(void)
+{
+	char *local = NULL, *copy = NULL;
+	if (asprintf(&local, "%s/local-forms", dir) < 0 || asprintf(&copy, "%s/rubrics/qingyan-2027.rubric", local) < 0)
+		return;
+	const char *before = getenv("SHANZHI_FORMS_LOCAL");
+	char *saved = before ? strdup(before) : NULL;
+	setenv("SHANZHI_FORMS_LOCAL", local, 1);
+	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
+	CHECK(t != NULL);
+	if (t) {
+		step_type(t, "5");
+		CHECK(pty_wait_for(t, "星级文明户：龙井村 2026", WAIT_MS));
+		step_type(t, "4");                                /* another year */
+		CHECK(pty_wait_for(t, "年度：", WAIT_MS));
+		step_type(t, "\x15");
+		step_type(t, "2027");
+		step_key(t, "Enter");
+		CHECK(pty_wait_for(t, "龙井村 2027", WAIT_MS));
+		step_type(t, "1");
+		CHECK(pty_wait_for(t, "还没有 2027 年的评定细则", WAIT_MS));
+		CHECK(pty_contains(t, "把 2026"));                /* last year's, named */
+		step_type(t, "y");
+		CHECK(pty_wait_for(t, "2027", WAIT_MS));
+		step_type(t, "y");                                /* open the round of 2027 */
+		CHECK(pty_wait_for(t, "（2027年）", WAIT_MS));    /* under the copy, titled for its year */
+		CHECK(pty_contains(t, "阶段：自评"));
+		CHECK(quit(t));
+	}
+	size_t len = 0;
+	char *text = slurp(copy, &len);
+	CHECK(text && strstr(text, "year = 2027") && strstr(text, "name = qingyan-2027") && strstr(text, "version = 1"));
+	CHECK(text && strstr(text, "threshold = 8"));       /* the stars as they were */
+	free(text);
+	if (saved)
+		setenv("SHANZHI_FORMS_LOCAL", saved, 1);
+	else
+		unsetenv("SHANZHI_FORMS_LOCAL");
+	free(saved);
+	free(copy);
+	free(local);
+}
+
 /* The notice printed in UTF-8 and GBK, against the golden files. */
 static void test_print_notice(void)
 {
@@ -286,6 +337,7 @@ int main(int argc, char **argv)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	test_score_and_notice();
 	test_print_notice();
+	test_new_year_rubric();
 	pty_rmdir(dir);
 	free(dir);
 	free(db);
