@@ -109,3 +109,19 @@ bool step_goto_field(struct pty *t, const char *label)
 	pty_dump(t, stderr, label);
 	return false;
 }
+
+char *step_demo_village(const char *shanzhi, const char *locale, const char *dir, int residents)
+{
+	size_t n = strlen(dir) + 16;
+	char *db = malloc(n), count[16];
+	snprintf(db, n, "%s/village.db", dir);
+	snprintf(count, sizeof count, "%d", residents);
+	const char *demo[] = {shanzhi, "--db", db, "demo", "--residents", count, NULL};
+	int status = -1;
+	free(pty_run(demo, locale, &status));
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return db;
+	fprintf(stderr, "the demo village could not be made in %s\n", dir);
+	free(db);
+	return NULL;
+}

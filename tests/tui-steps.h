@@ -33,4 +33,8 @@ void step_wait_cursor_moves(struct pty *t, int row, int col);
  * labelled label; false if never (the screen is dumped to stderr). */
 bool step_goto_field(struct pty *t, const char *label);
 
+/* A demo village of residents residents made in dir by `shanzhi demo`: the path of
+ * its register (caller frees), or NULL (said on stderr) when the demo failed. */
+char *step_demo_village(const char *shanzhi, const char *locale, const char *dir, int residents);
+
 #endif
