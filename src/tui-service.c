@@ -341,6 +341,14 @@ static int worklist_fetch(void *ctx, const char *query, size_t offset, size_t li
 	return 0;
 }
 
+/* One "label: value" of a request's details, as the language writes it (a full-width
+ * colon in Chinese), then end. */
+static void detail(struct strbuf *sb, const char *label, const char *value, const char *end)
+{
+	sb_appendf(sb, _("%s: %s"), label, value);
+	sb_append(sb, end);
+}
+
 /* The whole of a request as text, for Enter. Caller frees. */
 static char *request_details(struct tui *t, int64_t id)
 {
@@ -361,24 +369,38 @@ static char *request_details(struct tui *t, int64_t id)
 		char *item = item_text(COL(2));
 		const struct codelist *ch = form_codelist(t->app->forms, "service_channel");
 		const char *chl = codelist_label(ch, COL(3));
-		sb_appendf(&sb, "%s: %s\n%s: %s\n%s: %s\n%s: %s\n", _("Number"), COL(0), _("Applicant"), COL(1),
-			   _("Item"), item, _("Channel"), chl ? chl : COL(3));
+		detail(&sb, _("Number"), COL(0), "\n");
+		detail(&sb, _("Applicant"), COL(1), "\n");
+		detail(&sb, _("Item"), item, "\n");
+		detail(&sb, _("Channel"), chl ? chl : COL(3), "\n");
 		free(item);
-		sb_appendf(&sb, "%s: %s\n%s: %s\n%s: %s / %s\n", _("Content"), COL(4), _("Materials received"), COL(5),
-			   _("Handler"), COL(6), COL(7));
+		detail(&sb, _("Content"), COL(4), "\n");
+		detail(&sb, _("Materials received"), COL(5), "\n");
+		char *who = xasprintf("%s / %s", COL(6), COL(7));
+		detail(&sb, _("Handler"), who, "\n");
+		free(who);
 		char since[CIVIL_CLOCK_TEXT];
 		civil_clock_text(COL(20), since);
-		sb_appendf(&sb, "%s: %s (%s) %s\n", _("Status"), service_status_label(COL(8)), since, COL(9));
-		sb_appendf(&sb, "%s: %s   %s: %s   %s: %s\n", _("Accepted on"), COL(10), _("Promised date"), COL(11),
-			   _("Done on"), COL(12));
+		char *status = xasprintf("%s (%s) %s", service_status_label(COL(8)), since, COL(9));
+		detail(&sb, _("Status"), status, "\n");
+		free(status);
+		detail(&sb, _("Accepted on"), COL(10), "   ");
+		detail(&sb, _("Promised date"), COL(11), "   ");
+		detail(&sb, _("Done on"), COL(12), "\n");
 		if (*COL(21))
-			sb_appendf(&sb, "%s: %s\n", _("What was done"), COL(21));
-		if (sqlite3_column_type(s, 13) != SQLITE_NULL || sqlite3_column_int(s, 14))
-			sb_appendf(&sb, "%s: %s %s\n", _("Rating"),
-				   service_rating_label(sqlite3_column_int(s, 14) ? 0 : sqlite3_column_int(s, 13)), COL(15));
-		if (*COL(16))
-			sb_appendf(&sb, "%s: %s   %s: %s\n%s: %s\n%s: %s\n", _("Follow-up due"), COL(16), _("Follow-up done on"),
-				   COL(17), _("Contact"), COL(18), _("Rectification"), COL(19));
+			detail(&sb, _("What was done"), COL(21), "\n");
+		if (sqlite3_column_type(s, 13) != SQLITE_NULL || sqlite3_column_int(s, 14)) {
+			char *rating = xasprintf("%s %s",
+				service_rating_label(sqlite3_column_int(s, 14) ? 0 : sqlite3_column_int(s, 13)), COL(15));
+			detail(&sb, _("Rating"), rating, "\n");
+			free(rating);
+		}
+		if (*COL(16)) {
+			detail(&sb, _("Follow-up due"), COL(16), "   ");
+			detail(&sb, _("Follow-up done on"), COL(17), "\n");
+			detail(&sb, _("Contact"), COL(18), "\n");
+			detail(&sb, _("Rectification"), COL(19), "\n");
+		}
 #undef COL
 	}
 	sqlite3_finalize(s);
