@@ -46,6 +46,18 @@ struct pty {
 };
 
 /* Every child still running, so that an early exit of the test kills them too. */
+/* A clerk's program starts with default signals and none blocked, whatever the
+ * harness inherited (nohup ignores SIGHUP, which the hang-up tests send). */
+static void reset_signals(void)
+{
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 static pid_t live_children[PTY_MAX_CHILDREN];
 
 static void track_child(pid_t pid)
@@ -394,14 +406,7 @@ struct pty *pty_spawn_term(const char *const argv[], const char *locale, int row
 		return NULL;
 	}
 	if (pid == 0) {
-		/* a clerk's program starts with default signals, whatever the harness
-		 * inherited (nohup ignores SIGHUP, which the hang-up tests send) */
-		for (int sig = 1; sig < NSIG; sig++)
-			if (sig != SIGKILL && sig != SIGSTOP)
-				signal(sig, SIG_DFL);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
+		reset_signals();
 		become_terminal_session(master);
 		set_child_env(locale, term);
 		execv(argv[0], (char *const *)argv);
@@ -754,6 +759,7 @@ char *pty_run(const char *const argv[], const char *locale, int *status)
 	if (pid < 0)
 		return NULL;
 	if (pid == 0) {
+		reset_signals();
 		set_child_env(locale, "xterm");
 		int devnull = open("/dev/null", O_RDONLY);
 		dup2(devnull, 0);
