@@ -36,6 +36,7 @@ enum field_type {
 struct code_item {
 	char *code;
 	char *label;      /* English message id */
+	char *note;       /* the third column (the standard's Chinese term), or NULL */
 };
 
 struct codelist {
@@ -84,11 +85,18 @@ struct form_def {
 struct form_registry;
 
 /* Loads every *.form and codes/\*.codes under dir, then under override_dir (may be
- * NULL or missing). Problems are appended to *errors, one line each; the registry
- * holds what parsed. */
+ * NULL or missing), under datafiles_load's policy: a broken local file is reported
+ * and the shipped one used, a broken file with no shipped one is left out. Problems
+ * are appended to *errors, one "file:line: ..." line each; what is loaded is sound. */
 struct form_registry *form_registry_load(const char *dir, const char *override_dir,
 					 char **errors);
 void form_registry_free(struct form_registry *reg);
+/* The one code list codes/NAME.codes under the same policy, or NULL; problems are
+ * set in *errors (may be NULL). Free with codelist_free. */
+struct codelist *codelist_load(const char *dir, const char *override_dir, const char *name,
+			       char **errors);
+void codelist_free(struct codelist *cl);
+size_t form_count(const struct form_registry *reg);
 const struct form_def *form_get(const struct form_registry *reg, const char *name);
 /* The form named after table, else the first form of table (service for
  * service_request), or NULL. */

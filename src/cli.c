@@ -15,6 +15,7 @@
 #include "backup.h"
 #include "config.h"
 #include "console.h"
+#include "datafiles.h"
 #include "demo.h"
 #include "form.h"
 #include "i18n.h"
@@ -229,6 +230,7 @@ static int cmd_check(const struct cli_opts *o, int argc, char **argv)
 		problems++;
 	}
 	free(rerr);
+	free(datafiles_take_reported());   /* shown above, as problems */
 	struct strbuf changed = {0};
 	problems += stars_check_rubrics(st, rubrics, &changed);
 	if (changed.len)
@@ -333,14 +335,29 @@ struct form_registry *cli_load_forms(void)
 	char *ferr = NULL, *local = paths_forms_local();
 	struct form_registry *reg = form_registry_load(paths_forms(), local, &ferr);
 	free(local);
-	if (ferr && *ferr) {
-		/* the clerk must see a broken definition, not a half-working form */
-		console_printf(stderr, "%s\n%s", _("shanzhi: the form definitions have errors:"), ferr);
+	/* a broken file is left out or replaced by the shipped one, never half used, so
+	 * only a forms folder with no form at all stops a command; the problems are
+	 * shown when the command ends (cli_warn_datafiles) */
+	if (!form_count(reg)) {
+		console_printf(stderr, "%s\n%s", _("shanzhi: the form definitions have errors:"),
+			       ferr ? ferr : "");
 		form_registry_free(reg);
 		reg = NULL;
 	}
 	free(ferr);
 	return reg;
+}
+
+/* Shows what was wrong in the forms folder: the command went on without the broken
+ * files (or with the shipped ones), and the clerk should know. */
+static void warn_datafiles(void)
+{
+	char *problems = datafiles_take_reported();
+	if (problems)
+		console_printf(stderr, "%s\n%s",
+			       _("shanzhi: warning: files in the forms folder have mistakes; a broken local file is replaced by the shipped one, any other is left out:"),
+			       problems);
+	free(problems);
 }
 
 static int run_tui(const struct cli_opts *o)
@@ -427,11 +444,17 @@ int cli_main(int argc, char **argv)
 	}
 	int nargs = argc - optind;
 	char **args = argv + optind;
-	if (nargs == 0)
-		return run_tui(&o);
+	if (nargs == 0) {
+		int status = run_tui(&o);
+		warn_datafiles();
+		return status;
+	}
 	for (size_t i = 0; i < ARRAY_LEN(cli_commands); i++)
-		if (strcmp(args[0], cli_commands[i].name) == 0)
-			return cli_commands[i].run(&o, nargs, args);
+		if (strcmp(args[0], cli_commands[i].name) == 0) {
+			int status = cli_commands[i].run(&o, nargs, args);
+			warn_datafiles();
+			return status;
+		}
 	if (strcmp(args[0], "help") == 0) {
 		print_usage(stdout);
 		return 0;

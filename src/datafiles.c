@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,10 @@
 #include "util.h"
 
 #define MAX_FILE_BYTES (1024 * 1024)
+
+/* What the loads of this process reported, for the command line to show once. */
+static struct strbuf reported;
+static pthread_mutex_t reported_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* qsort order: by name. */
 static int datafile_compare(const void *a, const void *b)
@@ -41,9 +46,10 @@ static void scan_dir(const char *dir, const char *suffix, struct datafile **list
 			i++;
 		if (i == *n) {
 			*list = xrealloc(*list, (*n + 1) * sizeof **list);
-			(*list)[(*n)++] = (struct datafile){ name, path };
+			(*list)[(*n)++] = (struct datafile){ name, path, NULL };
 		} else {
-			free((*list)[i].path);
+			free((*list)[i].shipped);
+			(*list)[i].shipped = (*list)[i].path;
 			(*list)[i].path = path;
 			free(name);
 		}
@@ -72,6 +78,7 @@ void datafiles_free(struct datafile *list, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(list[i].name);
 		free(list[i].path);
+		free(list[i].shipped);
 	}
 	free(list);
 }
@@ -157,4 +164,88 @@ void datafiles_each_line(const char *file, const char *text, struct strbuf *erro
 		datafiles_error(errors, file, start, "%s",
 				_("the file ends inside a line continued with \\"));
 	sb_free(&joined);
+}
+
+/* Reads and parses one file; its item when it is clean, else NULL with its problems
+ * in errors. */
+static void *load_clean(const struct datafile_kind *kind, const char *path, const char *name,
+			void *ctx, struct strbuf *errors)
+{
+	struct strbuf problems = { 0 };
+	char *text = datafiles_read(path, &problems);
+	void *item = text ? kind->parse(ctx, path, name, text, &problems) : NULL;
+	free(text);
+	if (problems.len) {
+		sb_append(errors, problems.s);
+		if (item)
+			kind->discard(item);
+		item = NULL;
+	}
+	sb_free(&problems);
+	return item;
+}
+
+/* One file under the policy: the local one when clean, else the shipped one. */
+static void *load_file(const struct datafile_kind *kind, const struct datafile *f, void *ctx,
+		       struct strbuf *errors)
+{
+	size_t before = errors->len;
+	void *item = load_clean(kind, f->path, f->name, ctx, errors);
+	if (item || errors->len == before || !f->shipped)
+		return item;
+	datafiles_error(errors, f->path, 0, _("the shipped %s is used instead"), f->shipped);
+	return load_clean(kind, f->shipped, f->name, ctx, errors);
+}
+
+/* Logs the problems one load added (errors from before on); a file loaded again
+ * (the forms of each command) is logged once. */
+static void report(const struct strbuf *errors, size_t before)
+{
+	if (errors->len == before)
+		return;
+	pthread_mutex_lock(&reported_mu);
+	if (!reported.s || !strstr(reported.s, errors->s + before))
+		sb_append(&reported, errors->s + before);
+	pthread_mutex_unlock(&reported_mu);
+}
+
+char *datafiles_take_reported(void)
+{
+	pthread_mutex_lock(&reported_mu);
+	char *text = reported.len ? sb_take(&reported) : NULL;
+	sb_free(&reported);
+	pthread_mutex_unlock(&reported_mu);
+	return text;
+}
+
+void datafiles_load(const char *dir, const char *override, const struct datafile_kind *kind,
+		    void *ctx, struct strbuf *errors)
+{
+	size_t n;
+	struct datafile *files = datafiles_find(dir, override, kind->sub, kind->suffix, &n);
+	for (size_t i = 0; i < n; i++) {
+		size_t before = errors->len;
+		void *item = load_file(kind, &files[i], ctx, errors);
+		report(errors, before);
+		if (item)
+			kind->keep(ctx, item);
+	}
+	datafiles_free(files, n);
+}
+
+void *datafiles_load_named(const char *dir, const char *override,
+			   const struct datafile_kind *kind, const char *name, void *ctx,
+			   struct strbuf *errors)
+{
+	size_t n;
+	void *item = NULL;
+	struct datafile *files = datafiles_find(dir, override, kind->sub, kind->suffix, &n);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(files[i].name, name) == 0) {
+			size_t before = errors->len;
+			item = load_file(kind, &files[i], ctx, errors);
+			report(errors, before);
+		}
+	datafiles_free(files, n);
+	return item;
 }

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +24,7 @@
 #include "cli.h"
 #include "console.h"
 #include "csv.h"
+#include "datafiles.h"
 #include "form.h"
 #include "i18n.h"
 #include "idcard.h"
@@ -278,32 +278,29 @@ enum enc_kind export_template_encoding(const struct export_template *t)
 	return t->encoding;
 }
 
-/* The whole of a file, or NULL. Caller frees. */
-static char *slurp(const char *path)
+/* datafiles' parse for a .tpl file: a template with a mistake is not used. */
+static void *template_file_parse(void *ctx, const char *path, const char *name, const char *text,
+				 struct strbuf *errors)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct strbuf sb = {0};
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sb_append_n(&sb, buf, n);
-	fclose(f);
-	return sb_take(&sb);
+	(void)ctx;
+	(void)name;
+	char *err = NULL;
+	struct export_template *t = export_template_parse(path, text, &err);
+	if (err)
+		sb_append(errors, err);
+	free(err);
+	return t;
 }
 
-/* The file of template name: the local folder's first, then the shipped one. */
-static char *template_path(const char *name)
+/* datafiles' discard for a template. */
+static void template_discard(void *item)
 {
-	char *local = paths_forms_local();
-	char *path = xasprintf("%s/%s/%s%s", local, TEMPLATE_DIR, name, TEMPLATE_EXT);
-	free(local);
-	if (access(path, R_OK) == 0)
-		return path;
-	free(path);
-	return xasprintf("%s/%s/%s%s", paths_forms(), TEMPLATE_DIR, name, TEMPLATE_EXT);
+	export_template_free(item);
 }
+
+static const struct datafile_kind template_kind = {
+	"/" TEMPLATE_DIR, TEMPLATE_EXT, template_file_parse, NULL, template_discard
+};
 
 struct export_template *export_template_load(const char *name, char **err)
 {
@@ -312,43 +309,21 @@ struct export_template *export_template_load(const char *name, char **err)
 			*err = xasprintf(_("no export template is called %s"), name ? name : "");
 		return NULL;
 	}
-	char *path = template_path(name);
-	char *text = slurp(path);
-	struct export_template *t = NULL;
-	if (!text) {
-		if (err)
-			*err = xasprintf(_("no export template is called %s (%s)"), name, path);
-	} else {
-		t = export_template_parse(path, text, err);
+	struct strbuf problems = {0};
+	char *local = paths_forms_local();
+	struct export_template *t = datafiles_load_named(paths_forms(), local, &template_kind, name,
+							 NULL, &problems);
+	free(local);
+	if (!t && err && problems.len) {
+		problems.s[problems.len - 1] = '\0';   /* the caller ends the line */
+		*err = sb_take(&problems);
+	} else if (!t && err) {
+		char *dir = xasprintf("%s/%s", paths_forms(), TEMPLATE_DIR);
+		*err = xasprintf(_("no export template is called %s (%s)"), name, dir);
+		free(dir);
 	}
-	free(text);
-	free(path);
+	sb_free(&problems);
 	return t;
-}
-
-/* Adds the template names found in dir to the list (no duplicates). */
-static void names_from(const char *dir, char ***names, size_t *n)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		size_t len = strlen(e->d_name), ext = strlen(TEMPLATE_EXT);
-		if (len <= ext || strcmp(e->d_name + len - ext, TEMPLATE_EXT) != 0)
-			continue;
-		char *name = xstrndup(e->d_name, len - ext);
-		bool seen = false;
-		for (size_t i = 0; i < *n; i++)
-			seen |= strcmp((*names)[i], name) == 0;
-		if (seen) {
-			free(name);
-			continue;
-		}
-		*names = xrealloc(*names, (*n + 2) * sizeof **names);
-		(*names)[(*n)++] = name;
-		(*names)[*n] = NULL;
-	}
-	if (d)
-		closedir(d);
 }
 
 /* Orders names with the default template first. */
@@ -364,16 +339,14 @@ static int name_cmp(const void *a, const void *b)
 
 char **export_template_names(void)
 {
-	char **names = xcalloc(1, sizeof *names);
-	size_t n = 0;
+	size_t n;
 	char *local = paths_forms_local();
-	char *dir = xasprintf("%s/%s", local, TEMPLATE_DIR);
-	names_from(dir, &names, &n);
-	free(dir);
+	struct datafile *files = datafiles_find(paths_forms(), local, "/" TEMPLATE_DIR, TEMPLATE_EXT, &n);
 	free(local);
-	dir = xasprintf("%s/%s", paths_forms(), TEMPLATE_DIR);
-	names_from(dir, &names, &n);
-	free(dir);
+	char **names = xcalloc(n + 1, sizeof *names);
+	for (size_t i = 0; i < n; i++)
+		names[i] = xstrdup(files[i].name);
+	datafiles_free(files, n);
 	qsort(names, n, sizeof *names, name_cmp);
 	return names;
 }

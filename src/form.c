@@ -223,13 +223,14 @@ static void set_key(struct parse *p, void *base, const struct key_info *k, const
 /* ---- code lists ---- */
 
 /* Frees a list and its items; accepts NULL. */
-static void codelist_free(struct codelist *cl)
+void codelist_free(struct codelist *cl)
 {
 	if (!cl)
 		return;
 	for (size_t i = 0; i < cl->n; i++) {
 		free(cl->items[i].code);
 		free(cl->items[i].label);
+		free(cl->items[i].note);
 	}
 	free(cl->items);
 	free(cl->name);
@@ -267,7 +268,7 @@ static void codes_line(struct parse *p, struct codelist *cl, int **lines, const 
 		parse_error(p, p->line, _("expected code<TAB>label"));
 		return;
 	}
-	const char *end = strchr(tab + 1, '\t');
+	const char *end = strchr(tab + 1, '\t'), *note_end = end ? strchr(end + 1, '\t') : NULL;
 	char *code = trimmed_copy(line, (size_t)(tab - line));
 	char *label = trimmed_copy(tab + 1, end ? (size_t)(end - tab - 1) : strlen(tab + 1));
 	bool same_code = false;
@@ -285,7 +286,9 @@ static void codes_line(struct parse *p, struct codelist *cl, int **lines, const 
 	else {
 		cl->items = xrealloc(cl->items, (cl->n + 1) * sizeof *cl->items);
 		*lines = xrealloc(*lines, (cl->n + 1) * sizeof **lines);
-		cl->items[cl->n] = (struct code_item){ code, label };
+		char *note = end ? trimmed_copy(end + 1, note_end ? (size_t)(note_end - end - 1)
+								  : strlen(end + 1)) : NULL;
+		cl->items[cl->n] = (struct code_item){ code, label, note };
 		(*lines)[cl->n++] = p->line;
 		return;
 	}
@@ -309,7 +312,7 @@ static void bridge_line(void *ctx, int line, const char *text)
 }
 
 /* Calls fn for each logical line of text (see datafiles_each_line). */
-static void for_each_line(struct parse *p, char *text,
+static void for_each_line(struct parse *p, const char *text,
 			  void (*fn)(struct parse *, void *, const char *), void *ctx)
 {
 	struct line_bridge b = { p, fn, ctx };
@@ -330,7 +333,7 @@ static void codes_line_cb(struct parse *p, void *ctx, const char *line)
 }
 
 /* Parses a .codes file's text into a list named name; NULL when it holds no code. */
-static struct codelist *codes_parse(struct parse *p, const char *name, char *text)
+static struct codelist *codes_parse(struct parse *p, const char *name, const char *text)
 {
 	struct codes_ctx c = { xcalloc(1, sizeof *c.cl), NULL };
 	c.cl->name = xstrdup(name);
@@ -646,7 +649,7 @@ static void form_finish(struct parse *p, struct form_ctx *c, const char *basenam
 
 /* Parses a .form file's text; NULL when it cannot be used at all. */
 static struct form_def *form_parse(struct parse *p, const struct form_registry *reg,
-				   const char *basename, char *text)
+				   const char *basename, const char *text)
 {
 	struct form_ctx c = { .def = xcalloc(1, sizeof *c.def), .reg = reg };
 	c.def->file = xstrdup(p->file);
@@ -661,47 +664,77 @@ static struct form_def *form_parse(struct parse *p, const struct form_registry *
 
 /* ---- the registry ---- */
 
-/* Loads every code list, so the forms that follow can name them. */
-static void load_codes(struct form_registry *reg, const char *dir, const char *override,
-		       struct strbuf *errors)
+/* datafiles' parse for a .codes file. */
+static void *codes_file_parse(void *ctx, const char *path, const char *name, const char *text,
+			      struct strbuf *errors)
 {
-	size_t n;
-	struct datafile *files = datafiles_find(dir, override, "/codes", ".codes", &n);
-	for (size_t i = 0; i < n; i++) {
-		struct parse p = { files[i].path, 0, errors };
-		char *text = datafiles_read(p.file, errors);
-		struct codelist *cl = text ? codes_parse(&p, files[i].name, text) : NULL;
-		if (cl) {
-			reg->lists = xrealloc(reg->lists, (reg->nlists + 1) * sizeof *reg->lists);
-			reg->lists[reg->nlists++] = cl;
-		}
-		free(text);
-	}
-	datafiles_free(files, n);
+	(void)ctx;
+	struct parse p = { path, 0, errors };
+	return codes_parse(&p, name, text);
 }
 
-/* Loads every form; a second form of the same name is refused. */
-static void load_forms(struct form_registry *reg, const char *dir, const char *override,
-		       struct strbuf *errors)
+/* datafiles' keep for a code list: the forms that follow can name it. */
+static void codes_keep(void *ctx, void *item)
 {
-	size_t n;
-	struct datafile *files = datafiles_find(dir, override, "", ".form", &n);
-	for (size_t i = 0; i < n; i++) {
-		struct parse p = { files[i].path, 0, errors };
-		char *text = datafiles_read(p.file, errors);
-		struct form_def *def = text ? form_parse(&p, reg, files[i].name, text) : NULL;
-		const struct form_def *dup = def ? form_get(reg, def->name) : NULL;
-		if (dup) {
-			parse_error(&p, 1, _("a form named %s is already defined in %s"), def->name,
-				    dup->file);
-			form_free(def);
-		} else if (def) {
-			reg->forms = xrealloc(reg->forms, (reg->nforms + 1) * sizeof *reg->forms);
-			reg->forms[reg->nforms++] = def;
-		}
-		free(text);
+	struct form_registry *reg = ctx;
+	reg->lists = xrealloc(reg->lists, (reg->nlists + 1) * sizeof *reg->lists);
+	reg->lists[reg->nlists++] = item;
+}
+
+/* datafiles' discard for a code list. */
+static void codes_discard(void *item)
+{
+	codelist_free(item);
+}
+
+static const struct datafile_kind codes_kind = {
+	"/codes", ".codes", codes_file_parse, codes_keep, codes_discard
+};
+
+/* datafiles' parse for a .form file; a second form of the same name is refused. */
+static void *form_file_parse(void *ctx, const char *path, const char *name, const char *text,
+			     struct strbuf *errors)
+{
+	const struct form_registry *reg = ctx;
+	struct parse p = { path, 0, errors };
+	struct form_def *def = form_parse(&p, reg, name, text);
+	const struct form_def *dup = def ? form_get(reg, def->name) : NULL;
+	if (dup) {
+		parse_error(&p, 1, _("a form named %s is already defined in %s"), def->name,
+			    dup->file);
+		form_free(def);
+		def = NULL;
 	}
-	datafiles_free(files, n);
+	return def;
+}
+
+/* datafiles' keep for a form. */
+static void form_keep(void *ctx, void *item)
+{
+	struct form_registry *reg = ctx;
+	reg->forms = xrealloc(reg->forms, (reg->nforms + 1) * sizeof *reg->forms);
+	reg->forms[reg->nforms++] = item;
+}
+
+/* datafiles' discard for a form. */
+static void form_discard(void *item)
+{
+	form_free(item);
+}
+
+static const struct datafile_kind form_kind = {
+	"", ".form", form_file_parse, form_keep, form_discard
+};
+
+struct codelist *codelist_load(const char *dir, const char *override_dir, const char *name,
+			       char **errors)
+{
+	struct strbuf sb = { 0 };
+	struct codelist *cl = datafiles_load_named(dir, override_dir, &codes_kind, name, NULL, &sb);
+	if (errors && sb.len)
+		*errors = sb_take(&sb);
+	sb_free(&sb);
+	return cl;
 }
 
 struct form_registry *form_registry_load(const char *dir, const char *override_dir,
@@ -718,8 +751,9 @@ struct form_registry *form_registry_load(const char *dir, const char *override_d
 			   _("cannot open the forms folder"));
 	else
 		closedir(d);
-	load_codes(reg, dir ? dir : "", override_dir, &sb);
-	load_forms(reg, dir ? dir : "", override_dir, &sb);
+	/* the code lists first, so the forms can name them */
+	datafiles_load(dir ? dir : "", override_dir, &codes_kind, reg, &sb);
+	datafiles_load(dir ? dir : "", override_dir, &form_kind, reg, &sb);
 	if (errors) {
 		free(*errors);
 		*errors = sb.len ? sb_take(&sb) : NULL;
@@ -739,6 +773,11 @@ void form_registry_free(struct form_registry *reg)
 	free(reg->forms);
 	free(reg->lists);
 	free(reg);
+}
+
+size_t form_count(const struct form_registry *reg)
+{
+	return reg ? reg->nforms : 0;
 }
 
 const struct form_def *form_get(const struct form_registry *reg, const char *name)

@@ -620,42 +620,58 @@ struct rubric_set {
 	size_t n;
 };
 
+/* datafiles' parse for a .rubric file; a second rubric of the same name and version
+ * is refused. */
+static void *rubric_file_parse(void *ctx, const char *path, const char *name, const char *text,
+			       struct strbuf *errors)
+{
+	const struct rubric_set *set = ctx;
+	char *errs = NULL;
+	struct rubric *r = rubric_parse(path, name, text, &errs);
+	const struct rubric *dup = r ? rubric_get(set, r->name, r->version) : NULL;
+	if (errs)
+		sb_append(errors, errs);
+	free(errs);
+	if (dup) {
+		sb_appendf(errors, "%s:1: ", path);
+		sb_appendf(errors, _("rubric %s version %d is already defined in %s; a new version needs a new number"),
+			   r->name, r->version, dup->file);
+		sb_append(errors, "\n");
+		rubric_free(r);
+		r = NULL;
+	}
+	return r;
+}
+
+/* datafiles' keep for a rubric. */
+static void rubric_keep(void *ctx, void *item)
+{
+	struct rubric_set *set = ctx;
+	set->items = xrealloc(set->items, (set->n + 1) * sizeof *set->items);
+	set->items[set->n++] = item;
+}
+
+/* datafiles' discard for a rubric. */
+static void rubric_discard(void *item)
+{
+	rubric_free(item);
+}
+
+static const struct datafile_kind rubric_kind = {
+	"/rubrics", ".rubric", rubric_file_parse, rubric_keep, rubric_discard
+};
+
 struct rubric_set *rubric_set_load(const char *dir, const char *override, char **errors)
 {
 	struct rubric_set *set = xcalloc(1, sizeof *set);
-	size_t n;
-	struct datafile *files = datafiles_find(dir, override, "/rubrics", ".rubric", &n);
-	for (size_t i = 0; i < n; i++) {
-		struct strbuf sb = { 0 };
-		char *text = datafiles_read(files[i].path, &sb);
-		char *errs = sb.len ? sb_take(&sb) : NULL;
-		struct rubric *r = text ? rubric_parse(files[i].path, files[i].name, text, &errs) : NULL;
-		const struct rubric *dup = r ? rubric_get(set, r->name, r->version) : NULL;
-		if (dup) {
-			struct strbuf m = { 0 };
-			if (errs)
-				sb_append(&m, errs);
-			sb_appendf(&m, "%s:1: ", files[i].path);
-			sb_appendf(&m, _("rubric %s version %d is already defined in %s; a new version needs a new number"),
-				   r->name, r->version, dup->file);
-			sb_append(&m, "\n");
-			free(errs);
-			errs = sb_take(&m);
-			rubric_free(r);
-		} else if (r) {
-			set->items = xrealloc(set->items, (set->n + 1) * sizeof *set->items);
-			set->items[set->n++] = r;
-		}
-		if (errs && errors) {
-			char *joined = xasprintf("%s%s", *errors ? *errors : "", errs);
-			free(*errors);
-			*errors = joined;
-		}
-		free(errs);
-		free(text);
-		sb_free(&sb);
+	struct strbuf sb = { 0 };
+	datafiles_load(dir, override, &rubric_kind, set, &sb);
+	if (errors && sb.len) {
+		char *joined = xasprintf("%s%s", *errors ? *errors : "", sb.s);
+		free(*errors);
+		*errors = joined;
 	}
-	datafiles_free(files, n);
+	sb_free(&sb);
 	return set;
 }
 
