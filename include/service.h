@@ -61,8 +61,9 @@ struct service_catalog {
 	size_t n;
 };
 
-/* Reads codes/service_item.codes under dir, or under local_dir when it has its own
- * copy. Problems go to *errors as "file:line: what" (may be NULL). */
+/* Reads codes/service_item.codes under local_dir when it has its own copy, else
+ * under dir, under datafiles_load's policy: a local copy with a mistake is not used,
+ * the shipped one is. Problems go to *errors as "file:line: what" (may be NULL). */
 struct service_catalog *service_catalog_load(const char *dir, const char *local_dir, char **errors);
 /* The catalogue of the shipped and local forms folders, loaded once. Borrowed. */
 const struct service_catalog *service_catalog_default(void);

@@ -10,9 +10,10 @@
 
 struct workday_cal;
 
-/* Loads every YYYY.txt under dir/holidays and then override_dir/holidays (either may be
- * NULL or missing; a later line for the same date wins). Problems are appended to
- * *errors as "file:line: what is wrong" (errors may be NULL); what parsed is kept. */
+/* Loads every YYYY.txt under dir/holidays and override_dir/holidays (either may be
+ * NULL or missing; a local year file replaces the shipped one of its year) under
+ * datafiles_load's policy: a local file with a mistake is not used, the shipped one
+ * is. Problems are set in *errors as "file:line: what is wrong" (errors may be NULL). */
 struct workday_cal *workday_load(const char *dir, const char *override_dir, char **errors);
 /* The calendar of the shipped and local forms folders, loaded once per process. Borrowed. */
 const struct workday_cal *workday_default(void);

@@ -793,32 +793,22 @@ static struct term_list *term_lists;
 static size_t nterm_lists;
 static pthread_mutex_t term_mu = PTHREAD_MUTEX_INITIALIZER;
 
-/* Reads the terms of list name from the local folder or the shipped one. */
+/* Reads the terms of list name as the forms read the list (the local file, or the
+ * shipped one when the local one is broken); the forms report its problems. */
 static void term_list_load(struct term_list *tl, const char *name)
 {
 	char *local = paths_forms_local();
-	char *path = xasprintf("%s/codes/%s.codes", local, name);
+	struct codelist *cl = codelist_load(paths_forms(), local, name, NULL);
 	free(local);
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		free(path);
-		path = xasprintf("%s/codes/%s.codes", paths_forms(), name);
-		f = fopen(path, "r");
-	}
-	free(path);
-	char line[512];
-	while (f && fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		char *tab1 = strchr(line, '\t'), *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
-		if (line[0] == '#' || !tab2 || !tab2[1])
+	for (size_t i = 0; cl && i < cl->n; i++) {
+		if (!cl->items[i].note || !*cl->items[i].note)
 			continue;
 		tl->code = xrealloc(tl->code, (tl->n + 1) * sizeof *tl->code);
 		tl->term = xrealloc(tl->term, (tl->n + 1) * sizeof *tl->term);
-		tl->code[tl->n] = xstrndup(line, (size_t)(tab1 - line));
-		tl->term[tl->n++] = xstrdup(tab2 + 1);
+		tl->code[tl->n] = xstrdup(cl->items[i].code);
+		tl->term[tl->n++] = xstrdup(cl->items[i].note);
 	}
-	if (f)
-		fclose(f);
+	codelist_free(cl);
 }
 
 /* The code whose Chinese term is term in list name, or NULL. */

@@ -14,6 +14,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "console.h"
+#include "datafiles.h"
 #include "i18n.h"
 #include "paths.h"
 #include "printout.h"
@@ -191,48 +192,63 @@ static bool item_parse(const char *line, struct service_item *it, const char **w
 	return ok;
 }
 
-/* Reads the catalogue file at path into c; false when it cannot be opened. */
-static bool catalog_read(struct service_catalog *c, const char *path, struct strbuf *errors)
+/* The catalogue being read from one file, as datafiles hands its lines. */
+struct catalog_parse {
+	struct service_catalog *c;
+	const char *path;
+	struct strbuf *errors;
+};
+
+/* datafiles_each_line's callback: one item of the catalogue. */
+static void catalog_line(void *ctx, int line, const char *text)
 {
-	FILE *fp = fopen(path, "r");
-	if (!fp)
-		return false;
-	char line[4096];
-	for (int no = 1; fgets(line, sizeof(line), fp); no++) {
-		char *s = line;
-		if (no == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
-			s += 3;
-		s[strcspn(s, "\r\n")] = '\0';
-		if (!*s || *s == '#')
-			continue;
-		struct service_item it;
-		const char *why = NULL;
-		if (!item_parse(s, &it, &why)) {
-			sb_appendf(errors, "%s:%d: %s\n", path, no, _(why));
-			continue;
-		}
-		if (service_item_find(c, it.code)) {
-			sb_appendf(errors, "%s:%d: %s\n", path, no, _("this code is already in the catalogue"));
-			item_free(&it);
-			continue;
-		}
-		c->items = xrealloc(c->items, (c->n + 1) * sizeof(*c->items));
-		c->items[c->n++] = it;
+	struct catalog_parse *cp = ctx;
+	struct service_item it;
+	const char *why = NULL;
+	if (!item_parse(text, &it, &why)) {
+		sb_appendf(cp->errors, "%s:%d: %s\n", cp->path, line, _(why));
+		return;
 	}
-	fclose(fp);
-	return true;
+	if (service_item_find(cp->c, it.code)) {
+		sb_appendf(cp->errors, "%s:%d: %s\n", cp->path, line,
+			   _("this code is already in the catalogue"));
+		item_free(&it);
+		return;
+	}
+	cp->c->items = xrealloc(cp->c->items, (cp->c->n + 1) * sizeof(*cp->c->items));
+	cp->c->items[cp->c->n++] = it;
 }
+
+/* datafiles' parse for codes/service_item.codes. */
+static void *catalog_file_parse(void *ctx, const char *path, const char *name, const char *text,
+				struct strbuf *errors)
+{
+	(void)ctx;
+	(void)name;
+	struct catalog_parse cp = { xcalloc(1, sizeof(*cp.c)), path, errors };
+	datafiles_each_line(path, text, errors, catalog_line, &cp);
+	return cp.c;
+}
+
+/* datafiles' discard for a catalogue. */
+static void catalog_discard(void *item)
+{
+	service_catalog_free(item);
+}
+
+static const struct datafile_kind catalog_kind = {
+	"/codes", ".codes", catalog_file_parse, NULL, catalog_discard
+};
 
 struct service_catalog *service_catalog_load(const char *dir, const char *local_dir, char **errors)
 {
-	struct service_catalog *c = xcalloc(1, sizeof(*c));
 	struct strbuf sb = { 0 };
-	char *local = local_dir ? xasprintf("%s/codes/service_item.codes", local_dir) : NULL;
-	char *shipped = dir ? xasprintf("%s/codes/service_item.codes", dir) : NULL;
-	if (!(local && catalog_read(c, local, &sb)) && shipped && !catalog_read(c, shipped, &sb))
-		sb_appendf(&sb, "%s: %s\n", shipped, _("cannot be read"));
-	free(local);
-	free(shipped);
+	struct service_catalog *c = datafiles_load_named(dir, local_dir, &catalog_kind,
+							 "service_item", NULL, &sb);
+	if (!c && !sb.len)
+		sb_appendf(&sb, "%s/codes/service_item.codes: %s\n", dir ? dir : ".", _("cannot be read"));
+	if (!c)
+		c = xcalloc(1, sizeof(*c));
 	if (errors && sb.len)
 		*errors = sb_take(&sb);
 	sb_free(&sb);

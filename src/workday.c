@@ -2,12 +2,12 @@
 #include "workday.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "civil.h"
+#include "datafiles.h"
 #include "i18n.h"
 #include "paths.h"
 #include "util.h"
@@ -118,60 +118,65 @@ bad:
 	return -1;
 }
 
-/* Whether a file name is a year's calendar: four digits and ".txt". */
+/* Whether a file name (without .txt) is a year's calendar: four digits. */
 static bool year_file(const char *name)
 {
-	return strlen(name) == 8 && isdigit(UCH(name[0])) && isdigit(UCH(name[1])) &&
-	       isdigit(UCH(name[2])) && isdigit(UCH(name[3])) && strcmp(name + 4, ".txt") == 0;
+	return strlen(name) == 4 && isdigit(UCH(name[0])) && isdigit(UCH(name[1])) &&
+	       isdigit(UCH(name[2])) && isdigit(UCH(name[3]));
 }
 
-/* Reads one year's file into the calendar, noting problems. */
-static void load_file(struct workday_cal *c, const char *path, struct strbuf *errors)
+/* One year file's lines as datafiles hands them, into a calendar of that file. */
+struct year_parse {
+	struct workday_cal *cal;
+	const char *path;
+	struct strbuf *errors;
+};
+
+/* datafiles_each_line's callback: one line of a year file. */
+static void year_line(void *ctx, int line, const char *text)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		sb_appendf(errors, "%s: %s\n", path, _("cannot be read"));
-		return;
+	struct year_parse *yp = ctx;
+	char *err = NULL;
+	if (workday_add_line(yp->cal, text, &err) != 0) {
+		sb_appendf(yp->errors, "%s:%d: %s\n", yp->path, line, err);
+		free(err);
 	}
-	char line[512];
-	for (int no = 1; fgets(line, sizeof(line), f); no++) {
-		char *s = line;
-		if (no == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
-			s += 3;
-		s[strcspn(s, "\r\n")] = '\0';
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (!*s || *s == '#')
-			continue;
-		char *err = NULL;
-		if (workday_add_line(c, s, &err) != 0) {
-			sb_appendf(errors, "%s:%d: %s\n", path, no, err);
-			free(err);
-		}
-	}
-	fclose(f);
 }
 
-/* Loads the year files of one folder's holidays/ in name order. */
-static void load_dir(struct workday_cal *c, const char *dir, struct strbuf *errors)
+/* datafiles' parse for holidays/YYYY.txt: the file's own calendar (a README.txt is
+ * not a year and gives nothing). */
+static void *year_file_parse(void *ctx, const char *path, const char *name, const char *text,
+			     struct strbuf *errors)
 {
-	if (!dir)
-		return;
-	char *hdir = xasprintf("%s/holidays", dir);
-	struct dirent **names = NULL;
-	int n = scandir(hdir, &names, NULL, alphasort);
-	for (int i = 0; i < n; i++) {
-		if (year_file(names[i]->d_name)) {
-			char *path = xasprintf("%s/%s", hdir, names[i]->d_name);
-			load_file(c, path, errors);
-			cal_mark_year(c, atoi(names[i]->d_name));
-			free(path);
-		}
-		free(names[i]);
-	}
-	free(names);
-	free(hdir);
+	(void)ctx;
+	if (!year_file(name))
+		return NULL;
+	struct year_parse yp = { xcalloc(1, sizeof(struct workday_cal)), path, errors };
+	datafiles_each_line(path, text, errors, year_line, &yp);
+	cal_mark_year(yp.cal, atoi(name));
+	return yp.cal;
 }
+
+/* datafiles' keep: a sound year file's days join the calendar. */
+static void year_keep(void *ctx, void *item)
+{
+	struct workday_cal *c = ctx, *year = item;
+	for (size_t i = 0; i < year->n; i++)
+		cal_set(c, year->days[i].day, year->days[i].working);
+	for (size_t y = 0; y < sizeof(c->years); y++)
+		c->years[y] |= year->years[y];
+	workday_free(year);
+}
+
+/* datafiles' discard for a year file's calendar. */
+static void year_discard(void *item)
+{
+	workday_free(item);
+}
+
+static const struct datafile_kind year_kind = {
+	"/holidays", ".txt", year_file_parse, year_keep, year_discard
+};
 
 /* Sorts the special days once everything is loaded. */
 static void cal_finish(struct workday_cal *c)
@@ -185,8 +190,7 @@ struct workday_cal *workday_load(const char *dir, const char *override_dir, char
 {
 	struct workday_cal *c = xcalloc(1, sizeof(*c));
 	struct strbuf sb = { 0 };
-	load_dir(c, dir, &sb);
-	load_dir(c, override_dir, &sb);
+	datafiles_load(dir, override_dir, &year_kind, c, &sb);
 	cal_finish(c);
 	if (errors && sb.len)
 		*errors = sb_take(&sb);
