@@ -253,6 +253,14 @@ static void test_override(void)
 	CHECK(errors && strstr(errors, want));
 	CHECK(form_get(reg, "b") != NULL);
 	free(want);
+	/* ...and the shipped list of its name is used in its place, whole */
+	sex = form_codelist(reg, "sex");
+	CHECK(sex && sex->n == 2);
+	CHECK_STR(codelist_label(sex, "2"), "Female");
+	want = xasprintf("%s/codes/sex.codes:0: the shipped %s/codes/sex.codes is used instead",
+			 local, shipped);
+	CHECK(errors && strstr(errors, want));
+	free(want);
 	free(errors);
 	form_registry_free(reg);
 	remove_files((const char *const[]){ shipped, local }, 2);

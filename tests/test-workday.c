@@ -1,6 +1,8 @@
 /* test-workday: promised dates across weekends, public holidays and make-up working
  * days, on the shipped calendar (forms/holidays: the 2026 schedule as announced). */
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "check.h"
@@ -137,6 +139,38 @@ static void test_clock_text(void)
 	CHECK_STR(text, "");
 }
 
+/* A local year file with a mistake is named by file and line and not used: the
+ * shipped year is, whole (forms/README.md). */
+static void test_broken_local(const char *shipped)
+{
+	char local[] = "/tmp/workday-local-XXXXXX", path[64];
+	if (!mkdtemp(local)) {
+		CHECK(0);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/holidays", local);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/holidays/2026.txt", local);
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fputs("2026-10-01\twork\tnot a holiday here\n2026-13-01\toff\n", f);
+		fclose(f);
+	}
+	char *errors = NULL, want[128];
+	struct workday_cal *c = workday_load(shipped, local, &errors);
+	snprintf(want, sizeof(want), "%s:2: ", path);
+	CHECK(errors && strstr(errors, want));
+	CHECK(workday_year_known(c, 2026));
+	CHECK(!workday_is_working(c, workday_day_number("2026-10-01")));  /* the shipped 国庆节 */
+	CHECK(!workday_is_working(c, workday_day_number("2026-10-07")));
+	free(errors);
+	workday_free(c);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/holidays", local);
+	rmdir(path);
+	rmdir(local);
+}
+
 int main(void)
 {
 	const char *root = getenv("SOURCE_ROOT");
@@ -153,6 +187,7 @@ int main(void)
 	test_dates();
 	test_lines();
 	test_clock_text();
+	test_broken_local(dir);
 	workday_free(c);
 	return check_finish();
 }
