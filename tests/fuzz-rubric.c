@@ -8,11 +8,14 @@
  * must say why and a planted mistake must be refused (a rubric with a mistake would
  * give households wrong stars). An accepted rubric must score every household: any
  * scores and disqualifications give a level between 0 and its top level, and the
- * explanation and level names are there. */
+ * explanation and level names are there. Loaded as a township's own copy of a
+ * shipped rubric, a damaged file never takes the shipped one away. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 #include "rubric.h"
@@ -85,6 +88,42 @@ static void exercise(const char *what, const char *text, bool want_error, uint32
 	free(errors);
 }
 
+/* A local forms folder for the loader's check. */
+static char local[] = "/tmp/fuzz-rubric-XXXXXX";
+
+/* The damaged text as the township's own copy of shipped file name: loaded with the
+ * shipped folder, there are as many rubrics as shipped (the local copy when it is
+ * sound, else the shipped one), and the problems say file:line. */
+static void load_as_local(const char *what, const char *name, const char *text)
+{
+	if (local[sizeof local - 2] == 'X') {
+		if (!mkdtemp(local))
+			abort();
+		char *sub = xasprintf("%s/rubrics", local);
+		mkdir(sub, 0700);
+		free(sub);
+	}
+	char *path = xasprintf("%s/rubrics/%s.rubric", local, name);
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		abort();
+	fputs(text, f);
+	fclose(f);
+	const char *forms = getenv("SHANZHI_FORMS");
+	char *errors = NULL;
+	struct rubric_set *set = rubric_set_load(forms && *forms ? forms : "forms", local, &errors);
+	struct rubric_set *shipped = rubric_set_load(forms && *forms ? forms : "forms", NULL, NULL);
+	if (rubric_set_count(set) != rubric_set_count(shipped))
+		failure(what, "a broken local copy took the shipped rubric away", errors);
+	if (!fuzz_located(errors, ".rubric"))
+		failure(what, "a problem of the loader without file:line", errors);
+	rubric_set_free(set);
+	rubric_set_free(shipped);
+	free(errors);
+	unlink(path);
+	free(path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* libFuzzer's entry point: the input as a rubric file. */
@@ -145,6 +184,11 @@ static void damaged(const char *name, const char *text, size_t size, uint32_t *s
 						     sizeof alphabet - 1)
 				       : fuzz_splice(seed, text, size, &len);
 		exercise(name, copy, false, seed);
+		if (round % 20 == 0) {
+			char *base = xstrndup(name, strlen(name) - strlen(".rubric"));
+			load_as_local(name, base, copy);
+			free(base);
+		}
 		free(copy);
 	}
 }
@@ -174,6 +218,12 @@ int main(void)
 		planted(files[i], text, &seed);
 		free(text);
 		free(path);
+	}
+	if (local[sizeof local - 2] != 'X') {
+		char *sub = xasprintf("%s/rubrics", local);
+		rmdir(sub);
+		rmdir(local);
+		free(sub);
 	}
 	printf("%d rubrics, %d failed\n", run, failed);
 	return failed ? 1 : 0;
