@@ -1933,7 +1933,7 @@ static char *mapping_text(const struct import_mapping *m)
 	for (size_t i = 0; i < m->n; i++)
 		sb_appendf(&sb, "%s -> %s\n", m->headers[i],
 			   m->targets[i] ? import_target_label(m->targets[i])
-			   : m->left_out[i] ? _("(ignored)") : _("(to the notes)"));
+			   : m->left_out[i] ? _("(ignored)") : _("(to notes)"));
 	return sb_take(&sb);
 }
 
