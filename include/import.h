@@ -16,7 +16,13 @@
  * through the store's bulk path (one audit entry per table for the load). Refused
  * rows are written with a reason column to a rejects file in the input's own
  * encoding and format, ready to fix in Excel and import again. A dry run does all of
- * it and rolls back, so its report is exactly what the import would do. */
+ * it and rolls back, so its report is exactly what the import would do.
+ *
+ * Nothing is dropped without a word: a cell no field takes (a column the register
+ * has no field for, a cell right of the header, a member's household cell that
+ * differs from his household's or has no household) goes to the resident's notes
+ * as "header: value"; the report lists those columns and tells each household cell
+ * moved or changed with its line. */
 #ifndef SZ_IMPORT_H
 #define SZ_IMPORT_H
 
