@@ -709,7 +709,7 @@ struct importer {
 	int64_t first_household, first_resident;  /* highest ids before the load */
 	int32_t *lines;           /* source line of each resident the load wrote */
 	size_t nlines, cap_lines;
-	sqlite3_stmt *find_id, *find_hh, *find_grid, *ins_hh, *ins_res, *set_head, *del_hh;
+	sqlite3_stmt *find_id, *find_hh, *hh_places, *find_grid, *ins_hh, *ins_res, *set_head, *del_hh;
 	char now[32];
 	struct import_report *rep;
 	struct strbuf problems;
@@ -759,11 +759,13 @@ static bool prepare_resident_insert(struct importer *im, char **err)
 static bool importer_prepare(struct importer *im, char **err)
 {
 	return prepare(im, &im->find_id, "SELECT id, name FROM resident WHERE id_number = ?1", err) &&
-	       prepare(im, &im->find_hh, "SELECT h.id, h.head_id, (SELECT name FROM resident r WHERE r.id = h.head_id),"
-			   " h.address, h.village_group, g.name, g.code, v.name, v.code, t.name, t.code"
-			   " FROM household h LEFT JOIN grid g ON g.id = h.grid_id"
+	       prepare(im, &im->find_hh, "SELECT id, head_id, (SELECT name FROM resident r WHERE r.id = head_id)"
+			   " FROM household WHERE hh_no = ?1", err) &&
+	       /* apart: most lookups find no household, and a join opens its tables all the same */
+	       prepare(im, &im->hh_places, "SELECT h.address, h.village_group, g.name, g.code, v.name, v.code,"
+			   " t.name, t.code FROM household h LEFT JOIN grid g ON g.id = h.grid_id"
 			   " LEFT JOIN village v ON v.id = g.village_id LEFT JOIN town t ON t.id = v.town_id"
-			   " WHERE h.hh_no = ?1", err) &&
+			   " WHERE h.id = ?1", err) &&
 	       prepare(im, &im->find_grid,
 		       "SELECT g.id FROM grid g JOIN village v ON v.id = g.village_id JOIN town t ON t.id = v.town_id"
 		       " WHERE (g.name = ?1 OR g.code = ?1) AND (?2 IS NULL OR v.name = ?2 OR v.code = ?2)"
@@ -780,6 +782,7 @@ static void importer_finish(struct importer *im)
 {
 	sqlite3_finalize(im->find_id);
 	sqlite3_finalize(im->find_hh);
+	sqlite3_finalize(im->hh_places);
 	sqlite3_finalize(im->find_grid);
 	sqlite3_finalize(im->ins_hh);
 	sqlite3_finalize(im->ins_res);
@@ -1174,6 +1177,25 @@ static char *column_dup(sqlite3_stmt *stmt, int col)
 	return v ? xstrdup(v) : NULL;
 }
 
+/* What a household of the register has: its address, group and place. */
+static void hh_read_known(struct importer *im, struct hh_state *h)
+{
+	struct hh_known *k = &h->own;
+	sqlite3_bind_int64(im->hh_places, 1, h->id);
+	if (sqlite3_step(im->hh_places) == SQLITE_ROW) {
+		k->addr = column_dup(im->hh_places, 0);
+		k->group = column_dup(im->hh_places, 1);
+		k->grid = column_dup(im->hh_places, 2);
+		k->grid_code = column_dup(im->hh_places, 3);
+		k->village = column_dup(im->hh_places, 4);
+		k->village_code = column_dup(im->hh_places, 5);
+		k->town = column_dup(im->hh_places, 6);
+		k->town_code = column_dup(im->hh_places, 7);
+	}
+	sqlite3_reset(im->hh_places);
+	h->known = k;
+}
+
 /* Finds the row's household in the register (or the last one written). */
 static void hh_lookup(struct importer *im, struct hh_state *h)
 {
@@ -1193,18 +1215,10 @@ static void hh_lookup(struct importer *im, struct hh_state *h)
 		h->id = sqlite3_column_int64(im->find_hh, 0);
 		h->head = sqlite3_column_int64(im->find_hh, 1);
 		h->head_name = column_dup(im->find_hh, 2);
-		struct hh_known *k = &h->own;
-		k->addr = column_dup(im->find_hh, 3);
-		k->group = column_dup(im->find_hh, 4);
-		k->grid = column_dup(im->find_hh, 5);
-		k->grid_code = column_dup(im->find_hh, 6);
-		k->village = column_dup(im->find_hh, 7);
-		k->village_code = column_dup(im->find_hh, 8);
-		k->town = column_dup(im->find_hh, 9);
-		k->town_code = column_dup(im->find_hh, 10);
-		h->known = k;
 	}
 	sqlite3_reset(im->find_hh);
+	if (h->id)
+		hh_read_known(im, h);
 }
 
 /* Why a head cannot be the head of the household, or NULL. Caller frees. */
@@ -1347,6 +1361,8 @@ static void leftover_cells(const struct importer *im, const struct csv_row *row,
  * nothing: compared as the household's own value was stored, on one line. */
 static bool cell_agrees(const char *cell, const char *has, const char *code)
 {
+	if (has && strcmp(cell, has) == 0)
+		return true;   /* a roster repeats the household's cells as they are, on every member */
 	size_t n;
 	const char *v = cell_span(cell, false, &n);
 	if (!n || (has && strlen(has) == n && memcmp(v, has, n) == 0) ||
@@ -1577,6 +1593,18 @@ static void drop_household(struct importer *im, int64_t id)
 	free(err);
 }
 
+/* A new household's value of field as stored: the cell *cell itself (taken from
+ * the caller) unless the household form changed it. Caller frees. */
+static char *stored_or_cell(const struct importer *im, const char *field, char **cell)
+{
+	const char *v = im->hev ? hh_value(im, field) : *cell;
+	if (v != *cell && (!v || !*cell || strcmp(v, *cell) != 0))
+		return xstrdup(v);
+	char *taken = *cell;
+	*cell = NULL;
+	return taken;
+}
+
 /* Keeps what the household of the row just written has, for its next members: a
  * new one's values as stored, an existing one's as read (already kept when it is
  * the last one's). */
@@ -1590,12 +1618,14 @@ static void remember_household(struct importer *im, struct hh_state *h, bool fre
 		memset(&h->own, 0, sizeof h->own);
 		h->known = NULL;
 	} else if (fresh) {
+		/* the row's cells move over, copied only where the form changed them */
 		struct hh_known *k = &im->known_last;
-		k->addr = xstrdup(im->hev ? hh_value(im, IMPORT_ADDRESS) : h->addr);
-		k->group = xstrdup(im->hev ? hh_value(im, IMPORT_VILLAGE_GROUP) : h->group);
-		k->town = xstrdup(h->town);
-		k->village = xstrdup(h->village);
-		k->grid = xstrdup(h->grid);
+		k->addr = stored_or_cell(im, IMPORT_ADDRESS, &h->addr);
+		k->group = stored_or_cell(im, IMPORT_VILLAGE_GROUP, &h->group);
+		k->town = h->town;
+		k->village = h->village;
+		k->grid = h->grid;
+		h->town = h->village = h->grid = NULL;
 	}
 }
 
