@@ -16,7 +16,13 @@
  * through the store's bulk path (one audit entry per table for the load). Refused
  * rows are written with a reason column to a rejects file in the input's own
  * encoding and format, ready to fix in Excel and import again. A dry run does all of
- * it and rolls back, so its report is exactly what the import would do. */
+ * it and rolls back, so its report is exactly what the import would do.
+ *
+ * Nothing is dropped without a word: a cell no field takes (a column the register
+ * has no field for, a cell right of the header, a member's household cell that
+ * differs from his household's or has no household) goes to the resident's notes
+ * as "header: value"; the report lists those columns and tells each household cell
+ * moved or changed with its line. */
 #ifndef SZ_IMPORT_H
 #define SZ_IMPORT_H
 
@@ -40,7 +46,10 @@ struct cli_opts;
 
 struct import_mapping {
 	char **headers;    /* the file's header row, UTF-8 */
-	char **targets;    /* per column: a field name, or NULL when the column is ignored */
+	char **targets;    /* per column: a field name, or NULL when no field takes it */
+	/* per column: the clerk left it out ("COL=-"); a column no field takes and
+	 * not left out goes to the residents' notes as "header: value" */
+	bool *left_out;
 	size_t n;
 };
 
@@ -91,6 +100,12 @@ struct import_report {
 	char *rejects_path;       /* written (not in a dry run); NULL when nothing refused */
 	char *problems;           /* the first refusals, "line N: reason" one a line */
 	char *mapping;            /* "header -> field" one a line */
+	/* nothing is dropped without a word: cells with no field of their own go to the
+	 * resident's notes as "header: value" */
+	long warnings;            /* rows' cells moved to the notes or changed, each told */
+	char *warning_lines;      /* the first of them, "line N: ..." one a line */
+	char *to_notes;           /* the columns no field takes, "header (cells)", ", " apart */
+	char *left_out;           /* the columns the clerk left out, likewise */
 	bool dry_run;
 	bool checked_against_register;  /* a rule reads the register: rows checked one by one */
 	double seconds;

@@ -211,6 +211,7 @@ static int apply_overrides(struct import_mapping *m, const char *overrides, char
 				if (m->targets[i] && strcmp(m->targets[i], target) == 0)
 					m->targets[i] = NULL;   /* the clerk's choice wins */
 			m->targets[col] = (char *)target;
+			m->left_out[col] = !target;
 		}
 	}
 	free(copy);
@@ -223,6 +224,7 @@ int import_map_columns(const char *const *headers, size_t n, const char *overrid
 	out->n = n;
 	out->headers = xcalloc(n ? n : 1, sizeof *out->headers);
 	out->targets = xcalloc(n ? n : 1, sizeof *out->targets);
+	out->left_out = xcalloc(n ? n : 1, sizeof *out->left_out);
 	for (size_t i = 0; i < n; i++) {
 		out->headers[i] = xstrdup(headers[i] ? headers[i] : "");
 		const char *t = target_for_header(headers[i]);
@@ -246,6 +248,7 @@ void import_mapping_free(struct import_mapping *m)
 	}
 	free(m->headers);
 	free(m->targets);
+	free(m->left_out);
 	memset(m, 0, sizeof *m);
 }
 
@@ -531,6 +534,137 @@ static int rejects_close(struct rejects *rj, char **err)
 
 /* ---- the import ---- */
 
+/* True when s starts with white space: ASCII or the ideographic space U+3000. */
+static size_t space_at(const char *s)
+{
+	if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		return 1;
+	return strncmp(s, "\xE3\x80\x80", 3) == 0 ? 3 : 0;
+}
+
+/* s past the white space it starts with, within its n bytes (n reduced to match). */
+static const char *skip_spaces(const char *s, size_t *n)
+{
+	size_t k;
+	while ((k = space_at(s)) && k <= *n) {
+		s += k;
+		*n -= k;
+	}
+	return s;
+}
+
+/* The length of s's n bytes without the white space they end with. */
+static size_t trimmed_len(const char *s, size_t n)
+{
+	for (;;) {
+		if (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+			n--;
+		else if (n >= 3 && strncmp(s + n - 3, "\xE3\x80\x80", 3) == 0)
+			n -= 3;
+		else
+			return n;
+	}
+}
+
+/* A row's cell with Excel's text marks removed: surrounding spaces, ="..." (the
+ * protection export writes for Excel) and, where numbers is set (ID and phone
+ * columns, the only ones a clerk marks as text), a leading '; a name or an address
+ * starting with ' keeps it. Other characters are the form's business: it folds
+ * full-width digits where they mean digits, and keeps them in names and notes. The
+ * text within v, its length in *n: comparing a cell costs no allocation. */
+static const char *cell_span(const char *v, bool numbers, size_t *len)
+{
+	size_t n = v ? strlen(v) : 0;
+	const char *s = skip_spaces(v ? v : "", &n);
+	n = trimmed_len(s, n);
+	if (n >= 3 && s[0] == '=' && s[1] == '"' && s[n - 1] == '"') {
+		s += 2;
+		n -= 3;
+	} else if (numbers && n && s[0] == '\'') {
+		s++;
+		n--;
+	}
+	/* what the marks enclosed may have spaces of its own at either end */
+	s = skip_spaces(s, &n);
+	*len = trimmed_len(s, n);
+	return s;
+}
+
+/* cell_span as a string of its own (one allocation: this runs for every cell).
+ * Caller frees. */
+static char *cell_clean(const char *v, bool numbers)
+{
+	size_t n;
+	const char *s = cell_span(v, numbers, &n);
+	return xstrndup(s, n);
+}
+
+/* What a household already has, to tell a member's row that says otherwise: the
+ * values its first row gave, for a household of this load; the register's for one
+ * that was there before (with the codes of its place, a row may name either). */
+struct hh_known {
+	char *addr, *group, *town, *village, *grid;
+	char *town_code, *village_code, *grid_code;
+};
+
+/* Frees what hh_known holds. */
+static void hh_known_free(struct hh_known *k)
+{
+	free(k->addr);
+	free(k->group);
+	free(k->town);
+	free(k->village);
+	free(k->grid);
+	free(k->town_code);
+	free(k->village_code);
+	free(k->grid_code);
+	memset(k, 0, sizeof *k);
+}
+
+/* What a row says that has no field of its own: "header: value" lines for the
+ * resident's notes, the warnings the report gives with the row's line. */
+struct row_extras {
+	struct strbuf notes;
+	struct strbuf warnings;   /* one a line */
+	struct strbuf problems;   /* a cell the notes cannot hold: the row is refused */
+	size_t *cols;             /* the columns noted, counted once the row is written */
+	size_t ncols, cap;
+};
+
+/* Frees what row_extras holds. */
+static void row_extras_free(struct row_extras *x)
+{
+	sb_free(&x->notes);
+	sb_free(&x->warnings);
+	sb_free(&x->problems);
+	free(x->cols);
+}
+
+/* A single-line household cell with its line breaks (Excel's Alt+Enter in an
+ * address) as one space each run, said in a warning: the household form refuses
+ * control characters. Changes v in place and returns it. */
+static char *one_line(char *v, const char *column, struct row_extras *x)
+{
+	if (!v || !strpbrk(v, "\r\n"))
+		return v;
+	char *w = v;
+	for (const char *p = v; *p;) {
+		if (*p == '\r' || *p == '\n') {
+			p += strspn(p, "\r\n");
+			*w++ = ' ';
+		} else {
+			*w++ = *p++;
+		}
+	}
+	*w = '\0';
+	if (x) {
+		sb_appendf(&x->warnings, _("%s: its line breaks were replaced by spaces"), column);
+		sb_append(&x->warnings, "\n");
+	}
+	return v;
+}
+
+
 /* The codes of the last distinct labels met in one column: a roster repeats 男, 汉族
  * and 户主 a million times, and finding a label's code asks gettext for every label
  * of the list. */
@@ -559,6 +693,15 @@ struct importer {
 	struct form_data hdata;
 	struct import_mapping map;
 	int *col_field;           /* per column: form field index, or -1 */
+	char **col_names;         /* per column: its header as messages and notes name it */
+	/* the columns no field takes (not left out by the clerk): their cells go to the
+	 * notes; and the columns left out, whose cells are only counted for the report */
+	size_t *to_notes, nto_notes, *left_out, nleft_out;
+	long *cells_noted;        /* per column: cells kept in notes (or left out) */
+	long cells_beyond;        /* cells right of the last header, kept in notes */
+	int f_notes;
+	struct strbuf warnings;
+	long warnings_kept;
 	struct label_memo *memo;  /* per column */
 	size_t memo_n;
 	long col_hh, col_addr, col_group, col_town, col_village, col_grid;
@@ -566,7 +709,7 @@ struct importer {
 	int64_t first_household, first_resident;  /* highest ids before the load */
 	int32_t *lines;           /* source line of each resident the load wrote */
 	size_t nlines, cap_lines;
-	sqlite3_stmt *find_id, *find_hh, *find_grid, *ins_hh, *ins_res, *set_head, *del_hh;
+	sqlite3_stmt *find_id, *find_hh, *hh_places, *find_grid, *ins_hh, *ins_res, *set_head, *del_hh;
 	char now[32];
 	struct import_report *rep;
 	struct strbuf problems;
@@ -575,6 +718,7 @@ struct importer {
 	char *hh_no_last;
 	int64_t hh_id_last, hh_head_last;
 	char *hh_head_name_last;
+	struct hh_known known_last;
 	bool broken;              /* a write failed half-way: the whole load must roll back */
 	/* the last grid looked up, most rosters being sorted by place */
 	char *grid_key;
@@ -617,6 +761,11 @@ static bool importer_prepare(struct importer *im, char **err)
 	return prepare(im, &im->find_id, "SELECT id, name FROM resident WHERE id_number = ?1", err) &&
 	       prepare(im, &im->find_hh, "SELECT id, head_id, (SELECT name FROM resident r WHERE r.id = head_id)"
 			   " FROM household WHERE hh_no = ?1", err) &&
+	       /* apart: most lookups find no household, and a join opens its tables all the same */
+	       prepare(im, &im->hh_places, "SELECT h.address, h.village_group, g.name, g.code, v.name, v.code,"
+			   " t.name, t.code FROM household h LEFT JOIN grid g ON g.id = h.grid_id"
+			   " LEFT JOIN village v ON v.id = g.village_id LEFT JOIN town t ON t.id = v.town_id"
+			   " WHERE h.id = ?1", err) &&
 	       prepare(im, &im->find_grid,
 		       "SELECT g.id FROM grid g JOIN village v ON v.id = g.village_id JOIN town t ON t.id = v.town_id"
 		       " WHERE (g.name = ?1 OR g.code = ?1) AND (?2 IS NULL OR v.name = ?2 OR v.code = ?2)"
@@ -633,6 +782,7 @@ static void importer_finish(struct importer *im)
 {
 	sqlite3_finalize(im->find_id);
 	sqlite3_finalize(im->find_hh);
+	sqlite3_finalize(im->hh_places);
 	sqlite3_finalize(im->find_grid);
 	sqlite3_finalize(im->ins_hh);
 	sqlite3_finalize(im->ins_res);
@@ -651,11 +801,61 @@ static void importer_finish(struct importer *im)
 		}
 	free(im->memo);
 	free(im->col_field);
+	for (size_t c = 0; im->col_names && c < im->memo_n; c++)
+		free(im->col_names[c]);
+	free(im->col_names);
+	free(im->to_notes);
+	free(im->left_out);
+	free(im->cells_noted);
+	hh_known_free(&im->known_last);
+	sb_free(&im->warnings);
 	free(im->lines);
 	free(im->grid_key);
 	free(im->hh_no_last);
 	free(im->hh_head_name_last);
 	sb_free(&im->problems);
+}
+
+/* A column's name in notes and messages: its header on one line, or "column N"
+ * when it has none. Caller frees. */
+static char *column_label(const char *header, size_t col)
+{
+	size_t n;
+	const char *s = cell_span(header, false, &n);
+	if (!n)
+		return xasprintf(_("column %zu"), col + 1);
+	return one_line(xstrndup(s, n), NULL, NULL);
+}
+
+/* The name of a column of the header (-1: none). */
+static const char *column_name(const struct importer *im, long col)
+{
+	return col >= 0 && (size_t)col < im->map.n ? im->col_names[col] : "";
+}
+
+/* True when the column is one of the household's (or names its grid). */
+static bool household_column(const struct importer *im, long c)
+{
+	return c == im->col_hh || c == im->col_addr || c == im->col_group || c == im->col_town ||
+	       c == im->col_village || c == im->col_grid;
+}
+
+/* The columns that have no field: those the clerk left out, and the others, whose
+ * cells go to the residents' notes. */
+static void importer_leftovers(struct importer *im)
+{
+	size_t n = im->map.n ? im->map.n : 1;
+	im->col_names = xcalloc(n, sizeof *im->col_names);
+	im->to_notes = xcalloc(n, sizeof *im->to_notes);
+	im->left_out = xcalloc(n, sizeof *im->left_out);
+	im->cells_noted = xcalloc(n, sizeof *im->cells_noted);
+	for (size_t i = 0; i < im->map.n; i++) {
+		im->col_names[i] = column_label(im->map.headers[i], i);
+		if (im->map.left_out[i])
+			im->left_out[im->nleft_out++] = i;
+		else if (!im->map.targets[i] || (im->col_field[i] < 0 && !household_column(im, (long)i)))
+			im->to_notes[im->nto_notes++] = i;
+	}
 }
 
 /* Where each column goes: a form field, a household column, or nowhere. */
@@ -680,61 +880,7 @@ static void importer_columns(struct importer *im)
 		if (slot)
 			*slot = (long)i;
 	}
-}
-
-/* True when s starts with white space: ASCII or the ideographic space U+3000. */
-static size_t space_at(const char *s)
-{
-	if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		return 1;
-	return strncmp(s, "\xE3\x80\x80", 3) == 0 ? 3 : 0;
-}
-
-/* s past the white space it starts with, within its n bytes (n reduced to match). */
-static const char *skip_spaces(const char *s, size_t *n)
-{
-	size_t k;
-	while ((k = space_at(s)) && k <= *n) {
-		s += k;
-		*n -= k;
-	}
-	return s;
-}
-
-/* The length of s's n bytes without the white space they end with. */
-static size_t trimmed_len(const char *s, size_t n)
-{
-	for (;;) {
-		if (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-			n--;
-		else if (n >= 3 && strncmp(s + n - 3, "\xE3\x80\x80", 3) == 0)
-			n -= 3;
-		else
-			return n;
-	}
-}
-
-/* A row's cell with Excel's text marks removed: surrounding spaces, ="..." (the
- * protection export writes for Excel) and, where numbers is set (ID and phone
- * columns, the only ones a clerk marks as text), a leading '; a name or an address
- * starting with ' keeps it. Other characters are the form's business: it folds
- * full-width digits where they mean digits, and keeps them in names and notes. One
- * allocation: this runs for every cell. Caller frees. */
-static char *cell_clean(const char *v, bool numbers)
-{
-	size_t n = v ? strlen(v) : 0;
-	const char *s = skip_spaces(v ? v : "", &n);
-	n = trimmed_len(s, n);
-	if (n >= 3 && s[0] == '=' && s[1] == '"' && s[n - 1] == '"') {
-		s += 2;
-		n -= 3;
-	} else if (numbers && n && s[0] == '\'') {
-		s++;
-		n--;
-	}
-	/* what the marks enclosed may have spaces of its own at either end */
-	s = skip_spaces(s, &n);
-	return xstrndup(s, trimmed_len(s, n));
+	importer_leftovers(im);
 }
 
 /* A date cell an .xlsx stored as Excel's day number (29221 = 1980-01-01) as
@@ -983,13 +1129,18 @@ struct hh_state {
 	 * insert (hh_cells_read) */
 	char *addr, *group, *town, *village, *grid;
 	int64_t grid_id;
+	/* what the household has when it exists: the importer's (the last household
+	 * written) or own (read from the register) */
+	const struct hh_known *known;
+	struct hh_known own;
 };
 
 /* Reads a new household's cells from the row; the grid by town, village and name. */
-static void hh_cells_read(struct importer *im, const struct csv_row *row, struct hh_state *h)
+static void hh_cells_read(struct importer *im, const struct csv_row *row, struct hh_state *h,
+			  struct row_extras *x)
 {
-	h->addr = row_cell(row, im->col_addr);
-	h->group = row_cell(row, im->col_group);
+	h->addr = one_line(row_cell(row, im->col_addr), column_name(im, im->col_addr), x);
+	h->group = one_line(row_cell(row, im->col_group), column_name(im, im->col_group), x);
 	h->town = row_cell(row, im->col_town);
 	h->village = row_cell(row, im->col_village);
 	h->grid = row_cell(row, im->col_grid);
@@ -1006,6 +1157,33 @@ static void hh_state_free(struct hh_state *h)
 	free(h->town);
 	free(h->village);
 	free(h->grid);
+	hh_known_free(&h->own);
+}
+
+/* A column of the register's row as a string of its own, or NULL. Caller frees. */
+static char *column_dup(sqlite3_stmt *stmt, int col)
+{
+	const char *v = (const char *)sqlite3_column_text(stmt, col);
+	return v ? xstrdup(v) : NULL;
+}
+
+/* What a household of the register has: its address, group and place. */
+static void hh_read_known(struct importer *im, struct hh_state *h)
+{
+	struct hh_known *k = &h->own;
+	sqlite3_bind_int64(im->hh_places, 1, h->id);
+	if (sqlite3_step(im->hh_places) == SQLITE_ROW) {
+		k->addr = column_dup(im->hh_places, 0);
+		k->group = column_dup(im->hh_places, 1);
+		k->grid = column_dup(im->hh_places, 2);
+		k->grid_code = column_dup(im->hh_places, 3);
+		k->village = column_dup(im->hh_places, 4);
+		k->village_code = column_dup(im->hh_places, 5);
+		k->town = column_dup(im->hh_places, 6);
+		k->town_code = column_dup(im->hh_places, 7);
+	}
+	sqlite3_reset(im->hh_places);
+	h->known = k;
 }
 
 /* Finds the row's household in the register (or the last one written). */
@@ -1019,16 +1197,18 @@ static void hh_lookup(struct importer *im, struct hh_state *h)
 		h->id = im->hh_id_last;
 		h->head = im->hh_head_last;
 		h->head_name = xstrdup(im->hh_head_name_last);
+		h->known = &im->known_last;
 		return;
 	}
 	sqlite3_bind_text(im->find_hh, 1, h->hh_no, -1, SQLITE_STATIC);
 	if (sqlite3_step(im->find_hh) == SQLITE_ROW) {
 		h->id = sqlite3_column_int64(im->find_hh, 0);
 		h->head = sqlite3_column_int64(im->find_hh, 1);
-		const char *n = (const char *)sqlite3_column_text(im->find_hh, 2);
-		h->head_name = n ? xstrdup(n) : NULL;
+		h->head_name = column_dup(im->find_hh, 2);
 	}
 	sqlite3_reset(im->find_hh);
+	if (h->id)
+		hh_read_known(im, h);
 }
 
 /* Why a head cannot be the head of the household, or NULL. Caller frees. */
@@ -1125,6 +1305,155 @@ static char *register_problems(struct importer *im, const struct hh_state *h)
 		sb_appendf(&sb, "%s%s", sb.len ? "; " : "", head);
 	free(head);
 	return sb.len ? sb_take(&sb) : NULL;
+}
+
+/* Adds "name: value" to the row's notes; a value the notes cannot hold (a control
+ * character other than a line break or tab, an invisible one) refuses the row. */
+static void extras_note(struct row_extras *x, const char *name, size_t col, const char *v, size_t n)
+{
+	char *value = xstrndup(v, n);
+	if (!text_utf8_valid(value, n, NULL) || text_find_control(value, "\n\t\r") || text_find_format(value)) {
+		sb_appendf(&x->problems, "%s", x->problems.len ? "; " : "");
+		sb_appendf(&x->problems, _("%s: %s"), name, _("control characters are not allowed"));
+	}
+	sb_appendf(&x->notes, "%s", x->notes.len ? "\n" : "");
+	sb_appendf(&x->notes, _("%s: %s"), name, value);
+	free(value);
+	if (x->ncols == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 8;
+		x->cols = xrealloc(x->cols, x->cap * sizeof *x->cols);
+	}
+	x->cols[x->ncols++] = col;
+}
+
+/* The cells of the columns no field takes, and those right of the last header,
+ * to the notes. */
+static void leftover_cells(const struct importer *im, const struct csv_row *row, struct row_extras *x)
+{
+	size_t n;
+	for (size_t i = 0; i < im->nto_notes; i++) {
+		size_t c = im->to_notes[i];
+		const char *v = c < row->n ? cell_span(row->fields[c], false, &n) : NULL;
+		if (v && n)
+			extras_note(x, im->col_names[c], c, v, n);
+	}
+	for (size_t c = im->map.n; c < row->n; c++) {
+		const char *v = cell_span(row->fields[c], false, &n);
+		if (!n)
+			continue;
+		char *name = column_label("", c);
+		extras_note(x, name, c, v, n);
+		free(name);
+	}
+}
+
+/* True when a member's cell says what the household has (by name or code), or
+ * nothing: compared as the household's own value was stored, on one line. */
+static bool cell_agrees(const char *cell, const char *has, const char *code)
+{
+	if (has && strcmp(cell, has) == 0)
+		return true;   /* a roster repeats the household's cells as they are, on every member */
+	size_t n;
+	const char *v = cell_span(cell, false, &n);
+	if (!n || (has && strlen(has) == n && memcmp(v, has, n) == 0) ||
+	    (code && strlen(code) == n && memcmp(v, code, n) == 0))
+		return true;
+	char *line = one_line(xstrndup(v, n), NULL, NULL);
+	bool same = has && strcmp(line, has) == 0;
+	free(line);
+	return same;
+}
+
+/* A member's household cells that say otherwise than its household, or that have
+ * no household to go to: to the notes, with a warning each. */
+static void member_cells(const struct importer *im, const struct csv_row *row, const struct hh_state *h,
+			 struct row_extras *x)
+{
+	static const struct hh_known none;
+	const struct hh_known *k = h->known ? h->known : &none;
+	const struct {
+		long col;
+		const char *has, *code;
+	} cells[] = {
+		{ im->col_addr, k->addr, NULL }, { im->col_group, k->group, NULL },
+		{ im->col_town, k->town, k->town_code }, { im->col_village, k->village, k->village_code },
+		{ im->col_grid, k->grid, k->grid_code },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cells); i++) {
+		long c = cells[i].col;
+		if (c < 0 || (size_t)c >= row->n || (h->known && cell_agrees(row->fields[c], cells[i].has, cells[i].code)))
+			continue;
+		size_t n;
+		const char *v = cell_span(row->fields[c], false, &n);
+		if (!n)
+			continue;
+		const char *name = im->col_names[c], *label = import_target_label(im->map.targets[c]);
+		extras_note(x, name, (size_t)c, v, n);
+		if (!h->known)
+			sb_appendf(&x->warnings, _("no household number: %s kept in the notes"), name);
+		else if (cells[i].has && *cells[i].has)
+			sb_appendf(&x->warnings, _("%s differs from the household's %s (%s); kept in the notes"), name,
+				   label, cells[i].has);
+		else
+			sb_appendf(&x->warnings, _("%s given, but the household has no %s; kept in the notes"), name,
+				   label);
+		sb_append(&x->warnings, "\n");
+	}
+}
+
+/* The row's notes with what has no other place appended, in *notes (NULL when
+ * nothing is added); the reason the row is refused when the notes cannot hold
+ * it, else NULL. Caller frees both. */
+static char *notes_with_extras(const struct importer *im, const struct row_extras *x, char **notes)
+{
+	*notes = NULL;
+	if (x->problems.len)
+		return xstrdup(x->problems.s);
+	if (!x->notes.len)
+		return NULL;
+	if (im->f_notes < 0)
+		return xasprintf(_("the resident form has no notes field to keep %s in"), x->notes.s);
+	const char *had = im->wvals[im->f_notes];
+	char *all = had && *had ? xasprintf("%s\n%s", had, x->notes.s) : xstrdup(x->notes.s);
+	int max = im->def->fields[im->f_notes].max_len;
+	size_t len = text_char_count(all);
+	if (max && len > (size_t)max) {
+		free(all);
+		return xasprintf(_("%s: with the cells that have no field of their own, at most %d characters "
+				   "(this has %zu)"), _(im->def->fields[im->f_notes].label), max, len);
+	}
+	*notes = all;
+	return NULL;
+}
+
+/* Keeps the first warnings for the report. */
+static void note_warnings(struct importer *im, long line, const struct row_extras *x)
+{
+	for (const char *p = x->warnings.s; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		if (im->warnings_kept++ < PROBLEMS_KEPT) {
+			char *w = xstrndup(p, (size_t)(nl - p));
+			sb_appendf(&im->warnings, _("line %ld: %s\n"), line, w);
+			free(w);
+		}
+		p = nl + 1;
+	}
+	for (size_t i = 0; i < x->ncols; i++)
+		if (x->cols[i] < im->map.n)
+			im->cells_noted[x->cols[i]]++;
+		else
+			im->cells_beyond++;
+}
+
+/* Counts the cells of the columns the clerk left out, for the report. */
+static void count_left_out(struct importer *im, const struct csv_row *row)
+{
+	size_t n;
+	for (size_t i = 0; i < im->nleft_out; i++) {
+		size_t c = im->left_out[i];
+		if (c < row->n && (cell_span(row->fields[c], false, &n), n))
+			im->cells_noted[c]++;
+	}
 }
 
 /* Why a write of the loader failed. A constraint refuses the row; anything else (a
@@ -1254,6 +1583,42 @@ static void drop_household(struct importer *im, int64_t id)
 	free(err);
 }
 
+/* A new household's value of field as stored: the cell *cell itself (taken from
+ * the caller) unless the household form changed it. Caller frees. */
+static char *stored_or_cell(const struct importer *im, const char *field, char **cell)
+{
+	const char *v = im->hev ? hh_value(im, field) : *cell;
+	if (v != *cell && (!v || !*cell || strcmp(v, *cell) != 0))
+		return xstrdup(v);
+	char *taken = *cell;
+	*cell = NULL;
+	return taken;
+}
+
+/* Keeps what the household of the row just written has, for its next members: a
+ * new one's values as stored, an existing one's as read (already kept when it is
+ * the last one's). */
+static void remember_household(struct importer *im, struct hh_state *h, bool fresh)
+{
+	if (h->known == &im->known_last)
+		return;
+	hh_known_free(&im->known_last);
+	if (h->known) {
+		im->known_last = h->own;
+		memset(&h->own, 0, sizeof h->own);
+		h->known = NULL;
+	} else if (fresh) {
+		/* the row's cells move over, copied only where the form changed them */
+		struct hh_known *k = &im->known_last;
+		k->addr = stored_or_cell(im, IMPORT_ADDRESS, &h->addr);
+		k->group = stored_or_cell(im, IMPORT_VILLAGE_GROUP, &h->group);
+		k->town = h->town;
+		k->village = h->village;
+		k->grid = h->grid;
+		h->town = h->village = h->grid = NULL;
+	}
+}
+
 /* Writes the row: a new household when needed, the resident, the head. An ID number
  * already registered is told by the UNIQUE index as the resident is written, and a
  * household written for that row is taken back: asking first cost a second random
@@ -1283,6 +1648,7 @@ static bool write_row(struct importer *im, const struct csv_row *row, struct hh_
 		im->hh_head_last = head ? rid : h->head;
 		free(im->hh_head_name_last);
 		im->hh_head_name_last = xstrdup(head ? im->wvals[form_field_index(im->def, "name")] : h->head_name);
+		remember_household(im, h, fresh);
 	} else {
 		h->id = 0;
 	}
@@ -1529,18 +1895,31 @@ static int write_item(struct importer *im, const struct source *s, struct reject
 	im->wvals = it->values;
 	char *reason = it->problems;
 	it->problems = NULL;
+	struct row_extras x = {0};
 	if (!reason) {
 		hh_lookup(im, &h);
 		if (h.hh_no && !h.id)
-			hh_cells_read(im, row, &h);
+			hh_cells_read(im, row, &h, &x);
 		reason = register_problems(im, &h);
 	}
+	char *notes = NULL;
+	if (!reason) {
+		/* every cell ends up somewhere: what has no field goes to the notes */
+		leftover_cells(im, row, &x);
+		if (!h.hh_no || h.id)
+			member_cells(im, row, &h, &x);
+		reason = notes_with_extras(im, &x, &notes);
+		if (notes)
+			im->wvals[im->f_notes] = notes;
+	}
+	count_left_out(im, row);
 	char *werr = NULL;
 	int rc = 0;
 	if (!reason) {
 		bool joined = h.id && h.id <= im->first_household;
 		if (write_row(im, row, &h, &werr)) {
 			im->rep->imported++;
+			note_warnings(im, row->line, &x);
 			if (joined)
 				im->rep->households_joined++;
 		} else if (im->broken) {
@@ -1560,6 +1939,8 @@ static int write_item(struct importer *im, const struct source *s, struct reject
 	}
 	free(reason);
 	free(werr);
+	free(notes);
+	row_extras_free(&x);
 	hh_state_free(&h);
 	im->wvals = NULL;   /* the batch goes back to the reading thread to be freed */
 	return rc;
@@ -1571,8 +1952,37 @@ static char *mapping_text(const struct import_mapping *m)
 	struct strbuf sb = {0};
 	for (size_t i = 0; i < m->n; i++)
 		sb_appendf(&sb, "%s -> %s\n", m->headers[i],
-			   m->targets[i] ? import_target_label(m->targets[i]) : _("(ignored)"));
+			   m->targets[i] ? import_target_label(m->targets[i])
+			   : m->left_out[i] ? _("(ignored)") : _("(to notes)"));
 	return sb_take(&sb);
+}
+
+/* Columns as "header (cells)", ", " apart; NULL when none. */
+static char *columns_text(const struct importer *im, const size_t *cols, size_t n, long beyond)
+{
+	struct strbuf sb = {0};
+	for (size_t i = 0; i < n; i++) {
+		size_t c = cols[i];
+		/* Excel's empty columns without a header are no column of the roster */
+		if (*im->map.headers[c] || im->cells_noted[c]) {
+			sb_append(&sb, sb.len ? _(", ") : "");
+			sb_appendf(&sb, _("%s (%ld)"), im->col_names[c], im->cells_noted[c]);
+		}
+	}
+	if (beyond) {
+		sb_append(&sb, sb.len ? _(", ") : "");
+		sb_appendf(&sb, _("right of the last header (%ld)"), beyond);
+	}
+	return sb.len ? sb_take(&sb) : NULL;
+}
+
+/* What the report says of the cells that have no field of their own. */
+static void leftovers_report(struct importer *im, struct import_report *rep)
+{
+	rep->warnings = im->warnings_kept;
+	rep->warning_lines = sb_take(&im->warnings);
+	rep->to_notes = columns_text(im, im->to_notes, im->nto_notes, im->cells_beyond);
+	rep->left_out = columns_text(im, im->left_out, im->nleft_out, 0);
 }
 
 /* The register's schema in memory with the store's SQL functions: the reading
@@ -1603,6 +2013,7 @@ static int importer_start(struct importer *im, struct source *s, const struct fo
 	im->f_id = form_field_index(im->def, "id_number");
 	im->f_relation = form_field_index(im->def, "relation");
 	im->f_household = form_field_index(im->def, "household_id");
+	im->f_notes = form_field_index(im->def, "notes");
 	if (im->f_id < 0 || im->f_household < 0) {
 		*err = xstrdup(_("the resident form has no id_number or household_id field"));
 		return -1;
@@ -1773,6 +2184,8 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 		rep->rejects_path = xstrdup(rj.path);
 	free(rj.path);
 	rep->problems = sb_take(&im.problems);
+	if (rc == 0)
+		leftovers_report(&im, rep);
 	importer_finish(&im);
 	source_close(&s);
 	if (rc != 0) {
@@ -1790,6 +2203,9 @@ void import_report_free(struct import_report *r)
 	free(r->rejects_path);
 	free(r->problems);
 	free(r->mapping);
+	free(r->warning_lines);
+	free(r->to_notes);
+	free(r->left_out);
 	memset(r, 0, sizeof *r);
 }
 
@@ -1816,6 +2232,17 @@ char *import_report_text(const struct import_report *r)
 	if (r->checked_against_register)
 		sb_appendf(&sb, "%s\n", _("The resident form has rules that look in the register: each row was "
 					  "checked against it in turn, which is slower."));
+	if (r->to_notes)
+		sb_appendf(&sb, _("Columns with no field of their own, kept in the residents' notes as "
+				  "\"column: value\" (cells): %s.\n"), r->to_notes);
+	if (r->left_out)
+		sb_appendf(&sb, _("Columns left out as asked, not imported (cells): %s.\n"), r->left_out);
+	if (r->warning_lines && *r->warning_lines) {
+		sb_appendf(&sb, "%s\n", _("Warnings:"));
+		sb_append(&sb, r->warning_lines);
+		if (r->warnings > PROBLEMS_KEPT)
+			sb_appendf(&sb, _("... and %ld more.\n"), r->warnings - PROBLEMS_KEPT);
+	}
 	if (r->problems && *r->problems) {
 		sb_appendf(&sb, "%s\n", _("Refused rows:"));
 		sb_append(&sb, r->problems);

@@ -93,9 +93,10 @@ static bool screen_load(struct tui *t, struct import_screen *s)
 /* The label of where a column goes. */
 static const char *column_target(const struct import_screen *s, size_t c)
 {
-	if (c >= s->map.n || !s->map.targets[c])
-		return _("(ignored)");
-	return import_target_label(s->map.targets[c]);
+	if (c < s->map.n && s->map.targets[c])
+		return import_target_label(s->map.targets[c]);
+	/* a column no field takes is not lost: its cells go to the residents' notes */
+	return c < s->map.n && !s->map.left_out[c] ? _("(to notes)") : _("(ignored)");
 }
 
 /* Draws the preview: file facts, the mapping row, the first rows decoded. */
@@ -284,8 +285,10 @@ static void import_file(struct tui *t, const char *path)
 				tui_show_text(t, _("Import residents"),
 					      _("The first rows of the file are shown as read. The reversed line says which "
 						"field each column goes to; F4 changes it. F5 reads the file in another "
-						"encoding. F2 checks every row with the resident form's rules and shows what "
-						"would be imported and refused, then asks before importing. Refused rows go "
+						"encoding. A column no field takes goes to the residents' notes as \"column: "
+						"value\"; choose (ignored) with F4 to leave it out. F2 checks every row with "
+						"the resident form's rules and shows what would be imported and refused, "
+						"what goes to the notes and why, then asks before importing. Refused rows go "
 						"to a rejects file beside the input, with the reason in the last column."));
 		}
 	}
