@@ -533,8 +533,7 @@ static char *disabled_message(const char *login)
 /* The refusal of an operator without a password. Caller frees. */
 static char *no_password_message(const char *login)
 {
-	return xasprintf(_("The operator %s has no password and cannot sign in: an administrator sets one "
-			   "(shanzhi user passwd %s)."), login, login);
+	return xasprintf(_("Operator %s has no password and cannot sign in: an administrator sets one."), login);
 }
 
 /* Why operator id may not come in by any way (a screen, a command): disabled, or

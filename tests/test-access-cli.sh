@@ -104,8 +104,8 @@ expect as-unknown 1 "Your role (none) may not" -- as_op lin sz --operator ghost 
 # an operator without a password (unset or empty) comes in by no way: not as its
 # own login, not with --operator, whatever password is given
 sqlite3 "$db" "UPDATE operator SET password_hash = NULL WHERE login = 'kan'; UPDATE operator SET password_hash = '' WHERE login = 'yang'"
-expect no-password-own 1 "kan has no password and cannot sign in" -- as_op kan sz search 王
-expect no-password-empty 1 "yang has no password and cannot sign in" -- as_op yang sz search 王
+expect no-password-own 1 "Operator kan has no password and cannot sign in" -- as_op kan sz search 王
+expect no-password-empty 1 "Operator yang has no password and cannot sign in" -- as_op yang sz search 王
 printf '\n' > "$tmp/empty"
 expect no-password-operator 1 "kan has no password" -- \
 	setsid -w env SUDO_USER=lin "$bin" --lang en --db "$db" --operator kan --password-stdin search 王 < "$tmp/empty"
