@@ -102,7 +102,7 @@ static int copy_to_file(sqlite3 *src, const char *dest, char **err)
 		set_error(err, _("cannot write %s to the disk: %s"), tmp, strerror(errno));
 		rc = -1;
 	}
-	if (rc == 0 && rename(tmp, dest) != 0) {
+	if (rc == 0 && private_rename(tmp, dest) != 0) {
 		set_error(err, _("cannot rename %s to %s: %s"), tmp, dest, strerror(errno));
 		rc = -1;
 	}

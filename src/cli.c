@@ -424,6 +424,12 @@ int cli_main(int argc, char **argv)
 		return 2;
 	}
 	i18n_init(o.lang);
+	if (o.db && run_by_sudo()) {
+		/* the register is the service account's own: a clerk names no other file */
+		console_printf(stderr, "%s\n", _("shanzhi: --db is not taken when sudo runs shanzhi: the register is the "
+						 "service account's ~/.local/share/shanzhi/shanzhi.db"));
+		return 2;
+	}
 	if (want_help) {
 		print_usage(stdout);
 		return 0;

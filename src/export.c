@@ -1005,7 +1005,7 @@ int export_residents(struct store *st, const struct form_registry *forms, const 
 	    record_unmasked_export(st, path, tmp, o->template_name ? o->template_name : DEFAULT_TEMPLATE, rep->rows,
 				   o->reason, err) != 0)
 		rc = -1;
-	if (rc == 0 && !direct && rename(tmp, path) != 0) {
+	if (rc == 0 && !direct && private_rename(tmp, path) != 0) {
 		*err = xasprintf("%s: %s", path, strerror(errno));
 		rc = -1;
 	}

@@ -270,6 +270,10 @@ static ssize_t source_decode(void *ctx, char *buf, size_t cap, char **err)
 static int source_open(struct source *s, const char *path, enum enc_kind enc, char **err)
 {
 	memset(s, 0, sizeof *s);
+	if (!readable_for_caller(path)) {
+		*err = xasprintf(_("%s: run through sudo, shanzhi imports only a file of your own"), path);
+		return -1;
+	}
 	if (sheet_is_xlsx(path) || sheet_is_xls(path)) {
 		bool xlsx = sheet_is_xlsx(path);
 		s->format = xlsx ? "XLSX" : "XLS";
