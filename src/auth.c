@@ -963,5 +963,8 @@ int auth_cmd_user(const struct cli_opts *o, int argc, char **argv)
 
 int auth_demo_operators(struct store *st, char **err)
 {
-	return auth_first_admin(st, AUTH_DEMO_LOGIN, AUTH_DEMO_PASSWORD, err);
+	if (auth_first_admin(st, AUTH_DEMO_LOGIN, AUTH_DEMO_PASSWORD, err) != 0)
+		return -1;
+	struct store_field f[] = { { "name", _("Demo administrator") } };
+	return store_update(st, "operator", store_operator_id(st), f, 1, NULL, err);
 }
