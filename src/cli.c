@@ -93,6 +93,12 @@ static int cmd_demo(const struct cli_opts *o, int argc, char **argv)
 			free(path);
 			return 0;
 		}
+		if (run_by_sudo()) {
+			/* the service account's register is the centre's: no clerk wipes it */
+			console_printf(stderr, "%s\n", _("shanzhi: demo: run through sudo, --force does not replace the register"));
+			free(path);
+			return 1;
+		}
 		char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
 		unlink(path);
 		unlink(wal);

@@ -137,6 +137,8 @@ run=$((run + 1)); cmp -s "$reg" "$tmp/reg-before" || fail "a command run by sudo
 # no drift for check)
 expect check-after-wrong-password 0 "no problems" -- sz check
 expect sudo-register-intact 0 "no problems" -- sudo_lin check
+expect sudo-demo-force 1 "does not replace the register" -- sudo_lin demo --force --residents 10
+run=$((run + 1)); cmp -s "$reg" "$tmp/reg-before" || fail "demo --force run by sudo replaced the register"
 expect sudo-import-register 1 "imports only a file of your own" -- sudo_lin import residents "$reg" --dry-run
 # without sudo (SUDO_UID unset) the same export replaces the file, owner-only
 expect own-export-again 0 "Wrote 100 rows" -- as_op lin sz export residents "$tmp/sudo-lin.csv"
