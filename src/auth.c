@@ -536,8 +536,8 @@ static char *no_password_message(const char *login)
 	return xasprintf(_("Operator %s has no password and cannot sign in: an administrator sets one."), login);
 }
 
-/* Why operator id may not come in by any way (a screen, a command): disabled, or
- * locked by wrong passwords. Caller frees; NULL when it may. */
+/* Why operator id may not come in by any way (a screen, a command): disabled,
+ * locked by wrong passwords, or without a password. Caller frees; NULL when it may. */
 static char *way_in_refusal(struct store *st, int64_t id, const char *login)
 {
 	time_t now = time(NULL);
