@@ -26,8 +26,13 @@ enum access_right {
 /* Roles as stored in operator.role. */
 bool access_role_valid(const char *role);
 bool access_role_allows(const char *role, enum access_right r);
-/* The current operator's role (store_set_operator); false when none is set. */
+/* The current operator's role (store_set_operator). With none set (a name the
+ * register does not know) false, unless the register has no operator at all yet. */
 bool access_allows(struct store *st, enum access_right r);
+/* The read rule: why the store's operator may not run command ("search",
+ * "report services", "export --unmasked", ... as in the table in access.c), or NULL
+ * when it may (or the command is not in the table). Caller frees. */
+char *access_command_refusal(struct store *st, const char *command);
 /* The right a write to a table needs (the register's tables, each register's own),
  * or ACCESS_RIGHT_COUNT when the table's own module decides (operator, settings). */
 enum access_right access_table_right(const char *table);

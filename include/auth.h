@@ -82,11 +82,22 @@ char *auth_current_login(struct store *st);
  * Caller frees; NULL when none is signed in. */
 char *auth_current_name(struct store *st);
 
-/* For the command line: makes login the store's operator when it names an enabled
- * operator, or when the register has no operator yet (the first becomes an
- * administrator). A login the register does not know leaves no operator set: reading
- * works, and the write path refuses to write without an operator. */
-int auth_cli_operator(struct store *st, const char *login, char **err);
+/* The operator the system login maps to: $SUDO_USER when set (the clerk who ran
+ * `sudo -u shanzhi shanzhi`, which sudo sets and a clerk cannot), else the login of
+ * the process's real user id. Caller frees. */
+char *auth_own_login(void);
+/* For the command line: makes login (NULL: auth_own_login()) the store's operator.
+ * A login the register does not know leaves no operator set: such a name may run
+ * nothing the read rule guards (access.c), and writes need an operator. A known
+ * operator that is disabled, locked or without a password is refused; one other
+ * than the own login needs its password, read from standard input when
+ * password_stdin, else asked on the terminal: a sign-in, audited as one either way. */
+int auth_cli_operator(struct store *st, const char *login, bool password_stdin, char **err);
+
+/* Names login the store's operator, without a sign-in, when it is a known and
+ * enabled operator: a register just restored, by whoever signed in on the one it
+ * replaced. */
+void auth_name_operator(struct store *st, const char *login);
 
 /* Reads a password: from the terminal without echo (asking twice when confirm), or
  * one line of standard input when from_stdin. Caller frees; NULL with *err. */

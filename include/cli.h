@@ -5,6 +5,7 @@
 #ifndef SZ_CLI_H
 #define SZ_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 struct store;
@@ -14,6 +15,8 @@ struct cli_opts {
 	const char *db;
 	const char *lang;
 	const char *operator_login;
+	bool password_stdin;  /* --operator's password is the first line of standard input */
+	const char *command;  /* "search", "report services": its row of the read rule (access.c) */
 };
 
 struct cli_command {
@@ -24,8 +27,9 @@ struct cli_command {
 };
 
 int cli_main(int argc, char **argv);
-/* Opens the database named by the options and sets the operator; prints why and
- * returns NULL on failure. *path_out (caller frees) is the database path. */
+/* Opens the database named by the options, sets the operator (auth_cli_operator)
+ * and checks the command against the read rule; prints why and returns NULL on
+ * failure. *path_out (caller frees) is the database path. */
 struct store *cli_open_store(const struct cli_opts *o, char **path_out);
 /* The shipped and local form definitions; NULL after printing their errors, since
  * a half-loaded definition must not be used. Free with form_registry_free. */

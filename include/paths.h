@@ -5,7 +5,8 @@
 #define SZ_PATHS_H
 
 /* --db, else $SHANZHI_DB, else $XDG_DATA_HOME/shanzhi/shanzhi.db (~/.local/share/...);
- * creates the parent folder of the default. Caller frees. */
+ * creates the parent folder of the default. Run by sudo (run_by_sudo), always
+ * ~/.local/share/shanzhi/shanzhi.db in the service account's home (sudo sets $HOME). Caller frees. */
 char *paths_database(const char *option);
 /* Shipped forms: $SHANZHI_FORMS, else the installed data folder, else the source tree. */
 const char *paths_forms(void);

@@ -44,8 +44,23 @@ void sb_free(struct strbuf *sb);
  * (0600) whatever the umask, and made so when they existed with wider rights.
  * private_fopen opens path truncated for writing; NULL with errno. private_create
  * leaves an empty owner-only file for a library that writes path itself (fopen "wb"
- * keeps the mode); 0, or -1 with errno. */
+ * keeps the mode); 0, or -1 with errno.
+ * Run by sudo for a clerk (run_by_sudo), the owner is the register's service
+ * account: such a file is only ever new (an existing file or link is refused with
+ * EEXIST, so a clerk cannot have the register or a backup overwritten), and is
+ * handed to the clerk's group (SUDO_GID), read-only, when the service account is
+ * a member of it. */
 FILE *private_fopen(const char *path);
 int private_create(const char *path);
+/* Renames a finished file into place: rename(2), except that run by sudo it
+ * never replaces an existing file (-1 with EEXIST). */
+int private_rename(const char *from, const char *to);
+/* Whether path may be read for the user: always, except that run by sudo only a
+ * file the clerk owns (SUDO_UID) is, so that the service account's files (the
+ * register, its backups) cannot be read through an import. */
+bool readable_for_caller(const char *path);
+/* True when sudo runs this program for another user: SUDO_UID is set and is not
+ * the real user (sudo sets it; a user who sets it himself runs as himself). */
+bool run_by_sudo(void);
 
 #endif

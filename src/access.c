@@ -120,12 +120,69 @@ bool access_may_write(struct store *st, const char *table)
 	return access_role_allows(role_cache.role, r);
 }
 
+/* Whether the register has no operator yet: nobody to tell apart, so nothing is
+ * refused until its first administrator is added. */
+static bool without_operators(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	bool none = false;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT NOT EXISTS (SELECT 1 FROM operator)", -1, &stmt, NULL) != SQLITE_OK)
+		return false;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		none = sqlite3_column_int(stmt, 0) != 0;
+	sqlite3_finalize(stmt);
+	return none;
+}
+
 bool access_allows(struct store *st, enum access_right r)
 {
+	if (store_operator_id(st) <= 0)
+		return without_operators(st);
 	char *role = current_role(st);
 	bool ok = access_role_allows(role, r);
 	free(role);
 	return ok;
+}
+
+#define R(x) (1u << (x))
+/* The read rule, one row per command: the rights it needs. A name the register
+ * does not know holds no right, so it runs none of these; counts (report) need the
+ * same right as the register's screens, lists of people show ID and phone numbers
+ * masked, and whatever carries full numbers out of the register (an unmasked
+ * export, a backup) needs ACCESS_UNMASK. */
+static const struct {
+	const char *command;
+	unsigned rights;
+} command_rights[] = {
+	{ "check", R(ACCESS_REGISTER_VIEW) },
+	{ "search", R(ACCESS_REGISTER_VIEW) },
+	{ "report services", R(ACCESS_SERVICE_VIEW) },
+	{ "report disputes", R(ACCESS_DISPUTE_VIEW) },
+	{ "report stars", R(ACCESS_STARS_VIEW) },
+	{ "print receipt", R(ACCESS_SERVICE_VIEW) },
+	{ "print agreement", R(ACCESS_DISPUTE_VIEW) },
+	{ "print record", R(ACCESS_DISPUTE_VIEW) },
+	{ "print notice", R(ACCESS_STARS_VIEW) },
+	{ "export", R(ACCESS_EXCHANGE) },
+	{ "export --unmasked", R(ACCESS_EXCHANGE) | R(ACCESS_UNMASK) },
+	{ "import", R(ACCESS_EXCHANGE) },
+	{ "backup", R(ACCESS_UNMASK) },
+	{ "restore", R(ACCESS_ADMIN) },
+	{ "user list", R(ACCESS_ADMIN) },
+};
+#undef R
+
+char *access_command_refusal(struct store *st, const char *command)
+{
+	for (size_t i = 0; command && i < ARRAY_LEN(command_rights); i++) {
+		if (strcmp(command, command_rights[i].command) != 0)
+			continue;
+		for (enum access_right r = 0; r < ACCESS_RIGHT_COUNT; r++)
+			if ((command_rights[i].rights >> r & 1u) && !access_allows(st, r))
+				return access_refusal(st, r);
+		return NULL;
+	}
+	return NULL;
 }
 
 char *access_refusal(struct store *st, enum access_right r)

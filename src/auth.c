@@ -3,6 +3,7 @@
 
 #include <crypt.h>
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,7 +431,7 @@ void auth_operators_free(struct auth_operator *ops, size_t n)
 
 bool auth_needs_first_admin(struct store *st)
 {
-	return auth_query_int(st, "SELECT count(*) FROM operator WHERE disabled = 0 AND password_hash IS NOT NULL",
+	return auth_query_int(st, "SELECT count(*) FROM operator WHERE disabled = 0 AND coalesce(password_hash, '') <> ''",
 			      0, 1) == 0;
 }
 
@@ -498,7 +499,7 @@ static char *locked_message(const char *login, int64_t until, time_t now)
  * lists it: the wrong passwords in a row and the end of a lock. Best effort: a
  * refusal stands even when the log cannot be written. */
 static void audit_signin_failure(struct store *st, int64_t id, const char *login, int failed,
-				 int64_t locked_until, const char *reason)
+				 int64_t locked_until, const char *reason, const char *via)
 {
 	sqlite3_stmt *stmt;
 	char *after = NULL;
@@ -516,8 +517,10 @@ static void audit_signin_failure(struct store *st, int64_t id, const char *login
 	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
 		after = xstrdup((const char *)sqlite3_column_text(stmt, 0));
 	sqlite3_finalize(stmt);
+	char *why = via ? xasprintf("%s (%s)", reason, via) : xstrdup(reason);
 	if (after)
-		audit_event(st, "operator", id, "update", after, reason, NULL);
+		audit_event(st, "operator", id, "update", after, why, NULL);
+	free(why);
 	free(after);
 }
 
@@ -527,8 +530,14 @@ static char *disabled_message(const char *login)
 	return xasprintf(_("The operator %s is disabled. An administrator can enable it again."), login);
 }
 
-/* Why operator id may not come in by any way (a screen, a command): disabled, or
- * locked by wrong passwords. Caller frees; NULL when it may. */
+/* The refusal of an operator without a password. Caller frees. */
+static char *no_password_message(const char *login)
+{
+	return xasprintf(_("Operator %s has no password and cannot sign in: an administrator sets one."), login);
+}
+
+/* Why operator id may not come in by any way (a screen, a command): disabled,
+ * locked by wrong passwords, or without a password. Caller frees; NULL when it may. */
 static char *way_in_refusal(struct store *st, int64_t id, const char *login)
 {
 	time_t now = time(NULL);
@@ -537,6 +546,8 @@ static char *way_in_refusal(struct store *st, int64_t id, const char *login)
 		return disabled_message(login);
 	if (until > (int64_t)now)
 		return locked_message(login, until, now);
+	if (!auth_query_int(st, "SELECT coalesce(password_hash, '') <> '' FROM operator WHERE id = ?1", id, 0))
+		return no_password_message(login);
 	return NULL;
 }
 
@@ -544,7 +555,7 @@ static char *way_in_refusal(struct store *st, int64_t id, const char *login)
  * "wrong password" when only a password was asked (the lock screen), else "wrong
  * login or password" (the sign-in does not reveal which logins exist). */
 static char *count_failure(struct store *st, int64_t id, const char *login, int failed, time_t now,
-			   bool password_only, enum auth_result *res)
+			   bool password_only, const char *via, enum auth_result *res)
 {
 	int64_t max = setting_int(st, "signin_max_failures", DEFAULT_MAX_FAILURES, 1, 1000);
 	int64_t minutes = setting_int(st, "signin_lock_minutes", DEFAULT_LOCK_MINUTES, 1, 24 * 60);
@@ -553,12 +564,12 @@ static char *count_failure(struct store *st, int64_t id, const char *login, int 
 		int64_t until = (int64_t)now + minutes * 60;
 		operator_set(st, "UPDATE operator SET failed_attempts = 0, locked_until = ?3 WHERE id = ?1",
 			     id, NULL, until, NULL);
-		audit_signin_failure(st, id, login, failed, until, _("locked after too many wrong passwords"));
+		audit_signin_failure(st, id, login, failed, until, _("locked after too many wrong passwords"), via);
 		*res = AUTH_LOCKED;
 		return locked_message(login, until, now);
 	}
 	operator_set(st, "UPDATE operator SET failed_attempts = ?3 WHERE id = ?1", id, NULL, failed, NULL);
-	audit_signin_failure(st, id, login, failed, 0, _("wrong password"));
+	audit_signin_failure(st, id, login, failed, 0, _("wrong password"), via);
 	*res = AUTH_WRONG;
 	if (password_only)
 		return xasprintf(_("Wrong password (%lld more attempt(s) before the login is locked for %lld minutes)."),
@@ -569,7 +580,7 @@ static char *count_failure(struct store *st, int64_t id, const char *login, int 
 
 /* Checks password against operator id; counts failures and locks. */
 static enum auth_result check_password(struct store *st, int64_t id, const char *login, const char *password,
-				       bool password_only, char **msg)
+				       bool password_only, const char *via, char **msg)
 {
 	sqlite3_stmt *stmt;
 	enum auth_result res = AUTH_FAILED;
@@ -592,16 +603,18 @@ static enum auth_result check_password(struct store *st, int64_t id, const char 
 	time_t now = time(NULL);
 	if (until > (int64_t)now) {
 		*msg = locked_message(login, until, now);
-		audit_signin_failure(st, id, login, failed, until, _("sign-in refused: the login is locked"));
+		audit_signin_failure(st, id, login, failed, until, _("sign-in refused: the login is locked"), via);
 		res = AUTH_LOCKED;
+	} else if (!hash || !*hash) {
+		/* an operator without a password comes in by no way at all */
+		*msg = no_password_message(login);
+		audit_signin_failure(st, id, login, failed, 0, _("sign-in refused: the operator has no password"), via);
+		res = AUTH_WRONG;
 	} else if (!auth_password_matches(hash, password)) {
-		*msg = hash ? count_failure(st, id, login, failed, now, password_only, &res)
-			    : xstrdup(_("This operator has no password yet: an administrator sets one (shanzhi user passwd)."));
-		if (!hash)
-			res = AUTH_WRONG;
+		*msg = count_failure(st, id, login, failed, now, password_only, via, &res);
 	} else if (disabled) {
 		*msg = disabled_message(login);
-		audit_signin_failure(st, id, login, failed, 0, _("sign-in refused: the operator is disabled"));
+		audit_signin_failure(st, id, login, failed, 0, _("sign-in refused: the operator is disabled"), via);
 		res = AUTH_DISABLED;
 	} else {
 		operator_set(st, "UPDATE operator SET failed_attempts = 0, locked_until = 0 WHERE id = ?1",
@@ -612,7 +625,9 @@ static enum auth_result check_password(struct store *st, int64_t id, const char 
 	return res;
 }
 
-enum auth_result auth_sign_in(struct store *st, const char *login, const char *password, char **msg)
+/* A sign-in; via (NULL on the screens) says how, in the audit log. */
+static enum auth_result sign_in(struct store *st, const char *login, const char *password, const char *via,
+				char **msg)
 {
 	*msg = NULL;
 	int64_t id = login && *login ? operator_find(st, login, NULL, NULL) : 0;
@@ -620,22 +635,27 @@ enum auth_result auth_sign_in(struct store *st, const char *login, const char *p
 		/* the same cost and words as a wrong password: logins are not revealed */
 		char *h = auth_hash_password(password ? password : "", NULL);
 		free(h);
-		audit_signin_failure(st, 0, login, 1, 0, _("sign-in with a login the register does not know"));
+		audit_signin_failure(st, 0, login, 1, 0, _("sign-in with a login the register does not know"), via);
 		*msg = xstrdup(_("Wrong login or password."));
 		return AUTH_WRONG;
 	}
-	enum auth_result res = check_password(st, id, login, password, false, msg);
+	enum auth_result res = check_password(st, id, login, password, false, via, msg);
 	if (res != AUTH_OK)
 		return res;
 	char *err = NULL, now[32];
 	auth_now(now);
 	struct store_field f[] = { { "last_signin_at", now } };
 	if (store_set_operator(st, login, &err) != 0 ||
-	    store_update(st, "operator", id, f, 1, NULL, &err) != 0) {
+	    store_update(st, "operator", id, f, 1, via, &err) != 0) {
 		*msg = err;
 		return AUTH_FAILED;
 	}
 	return AUTH_OK;
+}
+
+enum auth_result auth_sign_in(struct store *st, const char *login, const char *password, char **msg)
+{
+	return sign_in(st, login, password, NULL, msg);
 }
 
 char *auth_current_login(struct store *st)
@@ -673,27 +693,81 @@ enum auth_result auth_reauth(struct store *st, const char *password, char **msg)
 		*msg = xstrdup(_("Wrong login or password."));
 		return AUTH_WRONG;
 	}
-	enum auth_result res = check_password(st, store_operator_id(st), login, password, true, msg);
+	enum auth_result res = check_password(st, store_operator_id(st), login, password, true, NULL, msg);
 	free(login);
 	return res;
 }
 
-int auth_cli_operator(struct store *st, const char *login, char **err)
+char *auth_own_login(void)
 {
-	int64_t id = operator_find(st, login, NULL, NULL);
-	char *refusal = id ? way_in_refusal(st, id, login) : NULL;
-	if (refusal) {
-		if (err) {
-			free(*err);
-			*err = refusal;
-		} else {
-			free(refusal);
-		}
+	const char *sudo_user = getenv("SUDO_USER");
+	if (sudo_user && *sudo_user)
+		return xstrdup(sudo_user);
+	struct passwd *pw = getpwuid(getuid());
+	return xstrdup(pw ? pw->pw_name : "");
+}
+
+/* Puts msg, taken, in *err (or frees it). */
+static void auth_err_take(char **err, char *msg)
+{
+	if (err) {
+		free(*err);
+		*err = msg;
+	} else {
+		free(msg);
+	}
+}
+
+/* Signs in as another operator than one's own login: its password, audited. */
+static int cli_sign_in_as(struct store *st, const char *login, const char *own, bool password_stdin, char **err)
+{
+	char *prompt = xasprintf(_("Password of operator %s: "), login);
+	char *pw = auth_read_password(prompt, false, password_stdin, err);
+	free(prompt);
+	if (!pw) {
+		auth_err_take(err, xasprintf(_("acting as operator %s needs its password: type it when asked, or give "
+					       "it with --password-stdin"), login));
 		return -1;
 	}
-	if (id || auth_query_int(st, "SELECT count(*) FROM operator", 0, 1) == 0)
-		return store_set_operator(st, login, err);
-	return 0;
+	char *via = xasprintf(_("--operator on the command line, by system user %s"), own);
+	char *msg = NULL;
+	enum auth_result res = sign_in(st, login, pw, via, &msg);
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	free(via);
+	if (res == AUTH_OK) {
+		free(msg);
+		return 0;
+	}
+	auth_err_take(err, msg ? msg : xstrdup("?"));
+	return -1;
+}
+
+int auth_cli_operator(struct store *st, const char *login, bool password_stdin, char **err)
+{
+	char *own = auth_own_login();
+	if (!login)
+		login = own;
+	int64_t id = *login ? operator_find(st, login, NULL, NULL) : 0;
+	int rc = 0;
+	char *refusal = id ? way_in_refusal(st, id, login) : NULL;
+	if (refusal) {
+		auth_err_take(err, refusal);
+		rc = -1;
+	} else if (id && strcmp(login, own) != 0) {
+		rc = cli_sign_in_as(st, login, own, password_stdin, err);
+	} else if (id) {
+		rc = store_set_operator(st, login, err);
+	}
+	free(own);
+	return rc;
+}
+
+void auth_name_operator(struct store *st, const char *login)
+{
+	bool disabled = true;
+	if (operator_find(st, login, &disabled, NULL) && !disabled)
+		store_set_operator(st, login, NULL);
 }
 
 /* Reads one line without its newline; NULL at end of input. Caller frees. */
@@ -758,35 +832,6 @@ char *auth_read_password(const char *prompt, bool confirm, bool from_stdin, char
 	if (!pw && err && !*err)
 		*err = xstrdup(_("no password given"));
 	return pw;
-}
-
-/* Opens the database for a `user` command: the operator set when the login is
- * known (a fresh register may have none). */
-static struct store *user_open(const struct cli_opts *o, char **path)
-{
-	char *err = NULL;
-	*path = paths_database(o->db);
-	struct store *st = store_open(*path, &err);
-	const char *login = o->operator_login;
-	if (!login)
-		login = getenv("USER");
-	int64_t id = st && login ? operator_find(st, login, NULL, NULL) : 0;
-	char *refusal = id ? way_in_refusal(st, id, login) : NULL;
-	if (refusal) {
-		free(err);
-		err = refusal;
-		store_close(st);
-		st = NULL;
-	} else if (id) {
-		store_set_operator(st, login, &err);
-	}
-	if (!st) {
-		console_printf(stderr, "shanzhi: %s: %s\n", *path, err ? err : "?");
-		free(*path);
-		*path = NULL;
-	}
-	free(err);
-	return st;
 }
 
 /* Prints one line per operator. */
@@ -885,13 +930,13 @@ int auth_cmd_user(const struct cli_opts *o, int argc, char **argv)
 		return 2;
 	}
 	char *path = NULL, *err = NULL;
-	struct store *st = user_open(o, &path);
+	struct store *st = cli_open_store(o, &path);
 	if (!st)
 		return 1;
 	const char *what = argv[1];
 	int rc = 2;
 	if (strcmp(what, "list") == 0 && argc == 2)
-		rc = user_list(st);
+		rc = (err = access_command_refusal(st, "user list")) ? 1 : user_list(st);
 	else if (strcmp(what, "add") == 0)
 		rc = user_add(st, argc, argv, &err);
 	else if (strcmp(what, "passwd") == 0)
@@ -918,5 +963,8 @@ int auth_cmd_user(const struct cli_opts *o, int argc, char **argv)
 
 int auth_demo_operators(struct store *st, char **err)
 {
-	return auth_user_add(st, AUTH_DEMO_LOGIN, _("Demo administrator"), "admin", AUTH_DEMO_PASSWORD, err);
+	if (auth_first_admin(st, AUTH_DEMO_LOGIN, AUTH_DEMO_PASSWORD, err) != 0)
+		return -1;
+	struct store_field f[] = { { "name", _("Demo administrator") } };
+	return store_update(st, "operator", store_operator_id(st), f, 1, NULL, err);
 }

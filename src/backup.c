@@ -102,7 +102,7 @@ static int copy_to_file(sqlite3 *src, const char *dest, char **err)
 		set_error(err, _("cannot write %s to the disk: %s"), tmp, strerror(errno));
 		rc = -1;
 	}
-	if (rc == 0 && rename(tmp, dest) != 0) {
+	if (rc == 0 && private_rename(tmp, dest) != 0) {
 		set_error(err, _("cannot rename %s to %s: %s"), tmp, dest, strerror(errno));
 		rc = -1;
 	}
@@ -470,15 +470,6 @@ int backup_cmd_backup(const struct cli_opts *o, int argc, char **argv)
 	struct store *st = cli_open_store(o, &path);
 	if (!st)
 		return 1;
-	/* a backup holds every full ID and phone number: only roles that may see them */
-	if (!access_allows(st, ACCESS_UNMASK)) {
-		char *why = access_refusal(st, ACCESS_UNMASK);
-		console_printf(stderr, _("shanzhi: backup: %s A backup holds every full ID and phone number.\n"), why);
-		free(why);
-		store_close(st);
-		free(path);
-		return 1;
-	}
 	int rc = daily ? backup_daily(st, &made, &err) : backup_make(st, argv[1], &err);
 	if (rc == 0 && !daily)
 		rc = backup_verify(argv[1], &err);
@@ -502,16 +493,18 @@ int backup_cmd_backup(const struct cli_opts *o, int argc, char **argv)
 /* Whether the command line's operator may restore: an administrator, or anyone
  * when the current file cannot be opened as a register any more (the reason to
  * restore). */
-static bool may_restore(const struct cli_opts *o, const char *db_path, char **err)
+static bool may_restore(const struct cli_opts *o, const char *db_path, char **who, char **err)
 {
 	struct store *st = store_open(db_path, NULL);
 	if (!st)
 		return true;
-	const char *login = o->operator_login ? o->operator_login : getenv("USER");
-	bool ok = auth_needs_first_admin(st) || (login && auth_cli_operator(st, login, err) == 0 &&
-					       access_allows(st, ACCESS_ADMIN));
+	bool ok = auth_needs_first_admin(st) ||
+		  (auth_cli_operator(st, o->operator_login, o->password_stdin, err) == 0 &&
+		   access_allows(st, ACCESS_ADMIN));
 	if (!ok && err && !*err)
 		*err = access_refusal(st, ACCESS_ADMIN);
+	if (ok)
+		*who = auth_current_login(st);
 	store_close(st);
 	return ok;
 }
@@ -526,7 +519,7 @@ static int record_restore(const char *db_path, const char *src, const char *kept
 	if (!st)
 		return -1;
 	if (login)
-		auth_cli_operator(st, login, NULL);   /* named when the copy knows the login */
+		auth_name_operator(st, login);   /* named when the copy knows the login */
 	sqlite3_stmt *stmt = NULL;
 	char *after = NULL;
 	if (sqlite3_prepare_v2(store_db(st), "SELECT json_object('restored_from', ?1, 'kept', ?2, 'operator', ?3)",
@@ -552,8 +545,8 @@ int backup_cmd_restore(const struct cli_opts *o, int argc, char **argv)
 		console_printf(stderr, "%s\n", _("shanzhi: usage: restore FILE"));
 		return 2;
 	}
-	char *path = paths_database(o->db), *err = NULL, *kept = NULL;
-	int rc = may_restore(o, path, &err) ? backup_restore(argv[1], path, &kept, &err) : -1;
+	char *path = paths_database(o->db), *err = NULL, *kept = NULL, *login = NULL;
+	int rc = may_restore(o, path, &login, &err) ? backup_restore(argv[1], path, &kept, &err) : -1;
 	if (rc != 0) {
 		console_printf(stderr, _("shanzhi: restore: nothing was changed: %s\n"), err ? err : "?");
 	} else {
@@ -561,12 +554,12 @@ int backup_cmd_restore(const struct cli_opts *o, int argc, char **argv)
 		if (kept)
 			console_printf(stdout, _("The register as it was is kept in %s.\n"), kept);
 		char *aerr = NULL;
-		const char *login = o->operator_login ? o->operator_login : getenv("USER");
 		if (record_restore(path, argv[1], kept, login, &aerr) != 0)
 			console_printf(stderr, _("shanzhi: restore: done, but not written to the audit log: %s\n"),
 				       aerr ? aerr : "?");
 		free(aerr);
 	}
+	free(login);
 	free(kept);
 	free(err);
 	free(path);

@@ -3,12 +3,12 @@
 #include "cli.h"
 
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "app.h"
 #include "audit.h"
 #include "auth.h"
@@ -33,22 +33,17 @@
 #include "tui.h"
 #include "util.h"
 
-static const char *default_operator(void)
-{
-	const char *u = getenv("USER");
-	if (u && *u)
-		return u;
-	struct passwd *pw = getpwuid(getuid());
-	return pw ? pw->pw_name : "operator";
-}
-
 /* Opens the store and names the operator; prints the reason and returns NULL on failure. */
 struct store *cli_open_store(const struct cli_opts *o, char **path_out)
 {
 	char *err = NULL;
 	char *path = paths_database(o->db);
 	struct store *st = store_open(path, &err);
-	if (!st || auth_cli_operator(st, o->operator_login ? o->operator_login : default_operator(), &err) != 0) {
+	if (st && auth_cli_operator(st, o->operator_login, o->password_stdin, &err) == 0)
+		err = access_command_refusal(st, o->command);
+	else if (st && !err)
+		err = xstrdup("?");
+	if (!st || err) {
 		console_printf(stderr, "shanzhi: %s: %s\n", path, err ? err : "?");
 		free(err);
 		store_close(st);
@@ -99,6 +94,12 @@ static int cmd_demo(const struct cli_opts *o, int argc, char **argv)
 			free(path);
 			return 0;
 		}
+		if (run_by_sudo()) {
+			/* the service account's register is the centre's: no clerk wipes it */
+			console_printf(stderr, "%s\n", _("shanzhi: demo: run through sudo, --force does not replace the register"));
+			free(path);
+			return 1;
+		}
 		char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
 		unlink(path);
 		unlink(wal);
@@ -107,12 +108,16 @@ static int cmd_demo(const struct cli_opts *o, int argc, char **argv)
 		free(shm);
 	}
 	free(path);
-	struct cli_opts demo_opts = *o;
-	demo_opts.operator_login = "demo";
-	struct store *st = cli_open_store(&demo_opts, &path);
-	if (!st)
-		return 1;
+	/* a new file: its first operator is the demo's administrator, with a password */
 	char *err = NULL;
+	path = paths_database(o->db);
+	struct store *st = store_open(path, &err);
+	if (!st) {
+		console_printf(stderr, "shanzhi: %s: %s\n", path, err ? err : "?");
+		free(err);
+		free(path);
+		return 1;
+	}
 	int rc = demo_create(st, residents, (unsigned)seed, isatty(2), &err);
 	if (rc != 0)
 		console_printf(stderr, "shanzhi: demo: %s\n", err ? err : "?");
@@ -276,8 +281,13 @@ static const struct cli_command cli_report_kinds[] = {
 static int run_kind(const struct cli_command *kinds, const struct cli_opts *o, int argc, char **argv)
 {
 	for (size_t i = 0; argc > 1 && kinds[i].name; i++)
-		if (strcmp(argv[1], kinds[i].name) == 0)
-			return kinds[i].run(o, argc - 1, argv + 1);
+		if (strcmp(argv[1], kinds[i].name) == 0) {
+			char command[64];
+			struct cli_opts ko = *o;
+			snprintf(command, sizeof command, "%s %s", argv[0], kinds[i].name);
+			ko.command = command;
+			return kinds[i].run(&ko, argc - 1, argv + 1);
+		}
 	console_printf(stderr, _("shanzhi: %s: say what, one of:\n"), argv[0]);
 	for (size_t i = 0; kinds[i].name; i++)
 		console_printf(stderr, "  %s %s\n      %s\n", argv[0], kinds[i].usage, _(kinds[i].help));
@@ -325,8 +335,9 @@ static void print_usage(FILE *out)
 	console_printf(out, "\n%s\n", _("Options:"));
 	console_printf(out, "  --db FILE        %s\n", _("database file (default $SHANZHI_DB or $XDG_DATA_HOME/shanzhi/shanzhi.db)"));
 	console_printf(out, "  --lang zh|en     %s\n", _("language of the interface (default Chinese)"));
-	console_printf(out, "  --operator NAME  %s\n", _("operator named in the audit log (default: the system user)"));
-	console_printf(out, "                   %s\n", _("writes need an existing, enabled operator; the first of a new register becomes its administrator"));
+	console_printf(out, "  --operator NAME  %s\n", _("the operator to act as (default: the system user, or sudo's SUDO_USER)"));
+	console_printf(out, "                   %s\n", _("another operator than your own login needs that operator's password"));
+	console_printf(out, "  --password-stdin %s\n", _("read --operator's password from the first line of standard input"));
 	console_printf(out, "  --help, --version\n");
 }
 
@@ -401,11 +412,12 @@ int cli_main(int argc, char **argv)
 {
 	struct cli_opts o = {0};
 	store_set_open_notice(cli_open_notice);
-	enum { OPT_DB = 1, OPT_LANG, OPT_OPERATOR, OPT_HELP, OPT_VERSION };
+	enum { OPT_DB = 1, OPT_LANG, OPT_OPERATOR, OPT_PASSWORD_STDIN, OPT_HELP, OPT_VERSION };
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, OPT_DB},
 		{"lang", required_argument, NULL, OPT_LANG},
 		{"operator", required_argument, NULL, OPT_OPERATOR},
+		{"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
 		{"help", no_argument, NULL, OPT_HELP},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{NULL, 0, NULL, 0},
@@ -418,6 +430,7 @@ int cli_main(int argc, char **argv)
 		case OPT_DB: o.db = optarg; break;
 		case OPT_LANG: o.lang = optarg; break;
 		case OPT_OPERATOR: o.operator_login = optarg; break;
+		case OPT_PASSWORD_STDIN: o.password_stdin = true; break;
 		case 'h':
 		case OPT_HELP: want_help = 1; break;
 		case OPT_VERSION: want_version = 1; break;
@@ -434,6 +447,12 @@ int cli_main(int argc, char **argv)
 		return 2;
 	}
 	i18n_init(o.lang);
+	if (o.db && run_by_sudo()) {
+		/* the register is the service account's own: a clerk names no other file */
+		console_printf(stderr, "%s\n", _("shanzhi: --db is not taken when sudo runs shanzhi: the register is the "
+						 "service account's ~/.local/share/shanzhi/shanzhi.db"));
+		return 2;
+	}
 	if (want_help) {
 		print_usage(stdout);
 		return 0;
@@ -451,6 +470,7 @@ int cli_main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < ARRAY_LEN(cli_commands); i++)
 		if (strcmp(args[0], cli_commands[i].name) == 0) {
+			o.command = cli_commands[i].name;
 			int status = cli_commands[i].run(&o, nargs, args);
 			warn_datafiles();
 			return status;

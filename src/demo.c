@@ -981,10 +981,10 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 	 * spilling to the WAL and being read back */
 	int64_t cache = query_int(dm.db, "PRAGMA cache_size");
 	sqlite3_exec(dm.db, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
-	int rc = create_places(&dm, places, nvillages, quotas, err);
-	if (rc == 0)
-		rc = create_people(&dm, places, nvillages, quotas, err);
-	rc = rc ? rc : auth_demo_operators(st, err);  /* admin / demo */
+	/* the administrator first: every demo row is then written, and audited, by it */
+	int rc = auth_demo_operators(st, err);  /* admin / demo */
+	rc = rc ? rc : create_places(&dm, places, nvillages, quotas, err);
+	rc = rc ? rc : create_people(&dm, places, nvillages, quotas, err);
 	rc = rc ? rc : dispute_demo_create(st, seed, err);  /* 人民调解 cases */
 	rc = rc ? rc : service_demo(st, seed, 0, err);  /* 便民服务 requests */
 	rc = rc ? rc : stars_demo(st, today, err);  /* 星级文明户: last year's round and this year's */

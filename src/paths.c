@@ -2,6 +2,7 @@
 #include "paths.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,8 +38,21 @@ static void make_parents(char *path)
 	}
 }
 
+/* The register sudo's clerks use: the service account's own, in the home sudo
+ * sets (env_reset), whatever else the clerk's environment says (cli refuses --db). */
+static char *sudo_database(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+	const char *home = nonempty_env("HOME") ? getenv("HOME") : pw ? pw->pw_dir : ".";
+	char *path = xasprintf("%s/.local/share/shanzhi/shanzhi.db", home);
+	make_parents(path);
+	return path;
+}
+
 char *paths_database(const char *option)
 {
+	if (run_by_sudo())
+		return sudo_database();
 	if (option && *option)
 		return xstrdup(option);
 	const char *env = nonempty_env("SHANZHI_DB");

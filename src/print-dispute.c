@@ -499,9 +499,7 @@ static int print_document(const struct cli_opts *o, int argc, char **argv,
 	struct form_registry *reg = NULL;
 	int64_t id = 0;
 	char *doc = NULL;
-	if (!access_allows(st, ACCESS_DISPUTE_VIEW)) {
-		err = access_refusal(st, ACCESS_DISPUTE_VIEW);
-	} else if (!(id = dispute_find(st, a.key))) {
+	if (!(id = dispute_find(st, a.key))) {
 		err = xasprintf(_("no mediation case %s"), a.key);
 	} else if ((reg = cli_load_forms())) {  /* NULL: its errors are printed already */
 		doc = make(st, reg, id, &err);

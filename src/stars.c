@@ -1340,21 +1340,6 @@ static int parse_args(int argc, char **argv, struct stars_args *a, bool want_vil
 	return 0;
 }
 
-/* Opens the store for a command that reads star scores; NULL after printing why. */
-static struct store *open_for_stars(const struct cli_opts *o, char **path)
-{
-	struct store *st = cli_open_store(o, path);
-	if (st && !access_allows(st, ACCESS_STARS_VIEW)) {
-		char *why = access_refusal(st, ACCESS_STARS_VIEW);
-		console_printf(stderr, "shanzhi: %s\n", why);
-		free(why);
-		store_close(st);
-		free(*path);
-		return NULL;
-	}
-	return st;
-}
-
 /* Writes the notice of the village's round of the year: text or CSV through
  * printout (encoding, file, stdout or printer), or an .xlsx workbook. 0, or 1 after
  * printing why. */
@@ -1400,7 +1385,7 @@ int stars_cli_notice(const struct cli_opts *o, int argc, char **argv)
 	if (rc)
 		return rc;
 	char *path;
-	struct store *st = open_for_stars(o, &path);
+	struct store *st = cli_open_store(o, &path);
 	if (!st)
 		return 1;
 	rc = notice_deliver(st, &a);
@@ -1416,7 +1401,7 @@ int stars_cli_report(const struct cli_opts *o, int argc, char **argv)
 	if (rc)
 		return rc;
 	char *path, *err = NULL;
-	struct store *st = open_for_stars(o, &path);
+	struct store *st = cli_open_store(o, &path);
 	if (!st)
 		return 1;
 	char *text = stars_report_text(st, (int)a.year, &err);

@@ -1559,35 +1559,6 @@ static char *drift_sql(const char *table, const struct table_info *ti)
 	return sb_take(&sb);
 }
 
-/* Every row's values are the ones its audit entries left (insert, then updates): a
- * value changed, or a row removed, with the sqlite3 shell shows here. Bulk-loaded
- * rows are compared from their first audited update on. */
-static void check_drift(struct store *st, struct check_report *r, const char *table)
-{
-	const struct table_info *ti = table_columns(st, table, NULL);
-	if (!ti)
-		return;
-	char *sql = drift_sql(table, ti);
-	sqlite3_stmt *stmt = check_prepare(st, r, sql);
-	free(sql);
-	if (stmt)
-		sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
-	int64_t gone = 0;
-	while (stmt && check_step(st, r, stmt)) {
-		long long id = sqlite3_column_int64(stmt, 0);
-		if (sqlite3_column_int(stmt, 3) && id != gone)
-			report_line(r, _("%s %lld: in the audit log but no longer in the register: removed without an audit entry"),
-				    table, id);
-		else if (!sqlite3_column_int(stmt, 3))
-			report_line(r, _("%s %lld %s: differs from its last audit entry (%lld): changed without an audit entry"),
-				    table, id, col_text(stmt, 1), (long long)sqlite3_column_int64(stmt, 2));
-		if (sqlite3_column_int(stmt, 3))
-			gone = id;
-	}
-	sqlite3_finalize(stmt);
-	report_kind_end(r);
-}
-
 /* Columns the program writes outside the audited path, on purpose: the sign-in
  * bookkeeping of auth.c (a password's hash never reaches the log). */
 static const char *const unaudited_columns[] = {
@@ -1605,6 +1576,39 @@ static bool unaudited_column(const char *table, const char *col)
 		    strcmp(unaudited_columns[i] + tn + 1, col) == 0)
 			return true;
 	return false;
+}
+
+/* Every row's values are the ones its audit entries left (insert, then updates): a
+ * value changed, or a row removed, with the sqlite3 shell shows here. Bulk-loaded
+ * rows are compared from their first audited update on; the columns kept outside
+ * the log are not. */
+static void check_drift(struct store *st, struct check_report *r, const char *table)
+{
+	const struct table_info *ti = table_columns(st, table, NULL);
+	if (!ti)
+		return;
+	char *sql = drift_sql(table, ti);
+	sqlite3_stmt *stmt = check_prepare(st, r, sql);
+	free(sql);
+	if (stmt)
+		sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+	int64_t gone = 0;
+	while (stmt && check_step(st, r, stmt)) {
+		long long id = sqlite3_column_int64(stmt, 0);
+		/* a failed sign-in's entry names the attempts; a success clears them unaudited */
+		if (!sqlite3_column_int(stmt, 3) && unaudited_column(table, col_text(stmt, 1)))
+			continue;
+		if (sqlite3_column_int(stmt, 3) && id != gone)
+			report_line(r, _("%s %lld: in the audit log but no longer in the register: removed without an audit entry"),
+				    table, id);
+		else if (!sqlite3_column_int(stmt, 3))
+			report_line(r, _("%s %lld %s: differs from its last audit entry (%lld): changed without an audit entry"),
+				    table, id, col_text(stmt, 1), (long long)sqlite3_column_int64(stmt, 2));
+		if (sqlite3_column_int(stmt, 3))
+			gone = id;
+	}
+	sqlite3_finalize(stmt);
+	report_kind_end(r);
 }
 
 /* SQL listing the columns of rows inserted through the write path that no entry of

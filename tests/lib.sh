@@ -21,3 +21,6 @@ expect() {
 	[ "$got" -eq "$want" ] || { fail "$name: exit status $got, want $want; output: $out"; return; }
 	printf '%s\n' "$out" | grep -qF -- "$pattern" || fail "$name: output lacks \"$pattern\": $out"
 }
+# as_op LOGIN command...: runs the command as the system login LOGIN maps to, as
+# `sudo -u shanzhi` sets SUDO_USER for the clerk who ran it
+as_op() { (SUDO_USER=$1; export SUDO_USER; shift; "$@"); }

@@ -219,20 +219,36 @@ static void test_operators_and_refusals(void)
 	CHECK(auth_sign_in(st, "clerk", "pass-5678", &msg) == AUTH_DISABLED);
 	CHECK(msg && strstr(msg, "disabled"));
 	free(msg);
-	/* a command-line login the register does not know may read but not write */
-	CHECK(auth_cli_operator(st, "stranger", &err) == 0);
+	/* a command-line login the register does not know names nobody: it may
+	 * neither read what the read rule guards nor write */
+	CHECK(auth_cli_operator(st, "stranger", false, &err) == 0);
 	CHECK_INT(store_operator_id(st), query_int(st, "SELECT id FROM operator WHERE login = 'boss'", NULL));
 	store_close(st);
 	char *path = db_path("ops.db");
 	st = store_open(path, &err);
-	CHECK(auth_cli_operator(st, "stranger", &err) == 0);
+	CHECK(auth_cli_operator(st, "stranger", false, &err) == 0);
 	CHECK_INT(store_operator_id(st), 0);
+	CHECK(!access_allows(st, ACCESS_REGISTER_VIEW));
+	char *why = access_command_refusal(st, "search");
+	CHECK(why && strstr(why, "(none)"));
+	free(why);
 	struct store_field f[] = { { "name", "无名" }, { "form_version", "1" } };
 	CHECK(store_insert(st, "resident", f, 2, NULL, &err) != 0);
 	CHECK(err && strstr(err, "--operator"));
-	CHECK(auth_cli_operator(st, "clerk", &err) != 0);  /* disabled */
-	CHECK(auth_cli_operator(st, "viewer", &err) == 0);
-	CHECK(store_operator_id(st) > 0);
+	CHECK(auth_cli_operator(st, "clerk", false, &err) != 0);  /* disabled */
+	/* the own login (sudo's SUDO_USER) needs no password; another one does */
+	setenv("SUDO_USER", "viewer", 1);
+	CHECK(auth_cli_operator(st, NULL, false, &err) == 0);
+	CHECK_INT(store_operator_id(st), query_int(st, "SELECT id FROM operator WHERE login = 'viewer'", NULL));
+	CHECK(auth_cli_operator(st, "viewer", false, &err) == 0);
+	/* an operator without a password comes in by no way */
+	sqlite3_exec(store_db(st), "UPDATE operator SET password_hash = '' WHERE login = 'viewer'", NULL, NULL, NULL);
+	CHECK(auth_cli_operator(st, NULL, false, &err) != 0);
+	CHECK(err && strstr(err, "has no password"));
+	CHECK(auth_sign_in(st, "viewer", "", &msg) != AUTH_OK);
+	CHECK(msg && strstr(msg, "has no password"));
+	free(msg);
+	unsetenv("SUDO_USER");
 	store_close(st);
 	free(path);
 	free(err);

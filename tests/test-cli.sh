@@ -25,13 +25,13 @@ expect check-clean 0 "$db" -- "$bin" --db "$db" check
 
 # the audit chain's head goes beside a backup and onto a receipt; check --anchor takes
 # either, and names the anchored entry once the log's end is cut off
-expect backup-anchor 0 "审计链 #" -- "$bin" --db "$db" --operator admin backup "$tmp/b.db"
+expect backup-anchor 0 "审计链 #" -- "$bin" --db "$db" backup "$tmp/b.db"
 head=$(sqlite3 "$tmp/b.db" "SELECT id || ':' || hash FROM audit ORDER BY id DESC LIMIT 1")
 run=$((run + 1))
 [ "$(cat "$tmp/b.db.anchor")" = "审计链 #${head%%:*} ${head#*:}" ] ||
 	fail "b.db.anchor holds \"$(cat "$tmp/b.db.anchor")\", want the copy's head $head"
 number=$(sqlite3 "$db" "SELECT number FROM service_request ORDER BY id LIMIT 1")
-expect receipt-anchor 0 "" -- "$bin" --db "$db" --operator admin print receipt "$number" --output "$tmp/receipt.txt"
+expect receipt-anchor 0 "" -- "$bin" --db "$db" print receipt "$number" --output "$tmp/receipt.txt"
 printed=$(grep -o '审计链 #[0-9]* [0-9a-f]*' "$tmp/receipt.txt" | tail -n 1)
 entry=$(printf '%s' "$printed" | sed 's/.*#\([0-9]*\) .*/\1/')
 run=$((run + 1))
@@ -109,12 +109,12 @@ expect check-rubric-round 1 "龙井村 2025 年的星级评定" -- env SHANZHI_F
 mode() { run=$((run + 1)); [ "$(stat -c %a "$2")" = 600 ] || fail "$1: $2 has mode $(stat -c %a "$2"), want 600"; }
 mode db-mode "$db"
 receipt=$(sqlite3 "$db" "SELECT number FROM service_request ORDER BY id LIMIT 1")
-expect print-receipt 0 "" -- "$bin" --db "$db" --operator admin print receipt "$receipt" --output "$tmp/receipt.txt"
+expect print-receipt 0 "" -- "$bin" --db "$db" print receipt "$receipt" --output "$tmp/receipt.txt"
 mode receipt-mode "$tmp/receipt.txt"
-expect print-notice-xlsx 0 "" -- "$bin" --db "$db" --operator admin print notice --village 龙井村 --year 2025 --output "$tmp/notice.xlsx"
+expect print-notice-xlsx 0 "" -- "$bin" --db "$db" print notice --village 龙井村 --year 2025 --output "$tmp/notice.xlsx"
 mode notice-xlsx-mode "$tmp/notice.xlsx"
 : > "$tmp/report.txt" && chmod 644 "$tmp/report.txt"
-expect report-output 0 "" -- "$bin" --db "$db" --operator admin report stars --year 2025 --output "$tmp/report.txt"
+expect report-output 0 "" -- "$bin" --db "$db" report stars --year 2025 --output "$tmp/report.txt"
 mode report-over-0644-mode "$tmp/report.txt"
 # a year without a case still lists its twelve months, each at 0
 expect report-disputes-quiet-jan 0 "1999-01                     0      0        0        -         0.00          0" -- "$bin" --db "$db" report disputes --year 1999
@@ -129,7 +129,7 @@ inj=$tmp/inject.db
 "$bin" --db "$inj" demo --residents 50 >/dev/null
 iname=$(sqlite3 "$inj" "SELECT name FROM resident WHERE household_id IS NOT NULL ORDER BY id LIMIT 1")
 sqlite3 "$inj" "DROP TRIGGER resident_key_au; UPDATE resident SET name = name || char(27) || ']52;c;ZWNobw==' || char(7) || char(27) || ']0;pwned' || char(7) WHERE name = '$iname'"
-"$bin" --db "$inj" --operator admin backup "$tmp/inject-backup.db" >/dev/null 2>&1
+"$bin" --db "$inj" backup "$tmp/inject-backup.db" >/dev/null 2>&1
 sqlite3 "$inj" "UPDATE household SET address = address || char(27) || '[2J' || char(155) || '31m' WHERE id = (SELECT household_id FROM resident WHERE name LIKE '$iname%')"
 run=$((run + 1))
 out=$("$bin" --db "$inj" search "$iname")
@@ -142,8 +142,8 @@ run=$((run + 1))
 printf '%s' "$out" | grep -qF '\x1b[2J\u009b31m' || fail "search does not show the address escaped: $out"
 run=$((run + 1))
 LANG=zh_CN.GBK "$bin" --db "$inj" search "$iname" | od -An -tx1 | grep -qE ' (1b|07)' && fail "GBK search printed a raw ESC"
-expect restore-escape 1 "含有控制字符" -- "$bin" --db "$tmp/target.db" --operator admin restore "$tmp/inject-backup.db"
-expect restore-escape-names 1 "table resident, column name" -- "$bin" --lang en --db "$tmp/target.db" --operator admin restore "$tmp/inject-backup.db"
+expect restore-escape 1 "含有控制字符" -- "$bin" --db "$tmp/target.db" restore "$tmp/inject-backup.db"
+expect restore-escape-names 1 "table resident, column name" -- "$bin" --lang en --db "$tmp/target.db" restore "$tmp/inject-backup.db"
 
 # an invisible character in the query or in the stored name does not hide a resident
 zw=$(printf '\342\200\213')

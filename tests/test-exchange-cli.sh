@@ -34,17 +34,17 @@ expect english 3 "Imported 5 rows, refused 4." -- "$bin" --lang en --db "$tmp/e.
 # export: a demo village, GBK refused by name, GB18030 written, read back identical
 demo=$tmp/demo.db
 "$bin" --db "$demo" demo --residents 300 >/dev/null
-expect export-usage 2 "residents" -- "$bin" --db "$demo" --operator demo export
-expect export-gbk 1 "李一" -- "$bin" --db "$demo" --operator demo export residents "$tmp/out.csv" --encoding gbk
+expect export-usage 2 "residents" -- "$bin" --db "$demo" export
+expect export-gbk 1 "李一" -- "$bin" --db "$demo" export residents "$tmp/out.csv" --encoding gbk
 run=$((run + 1)); [ ! -e "$tmp/out.csv" ] || fail "a refused GBK export left a file"
 # full numbers leave only with a reason, refused before anything is written
-expect export-no-reason 2 "--reason" -- "$bin" --db "$demo" --operator demo export residents "$tmp/out.csv" --unmasked
+expect export-no-reason 2 "--reason" -- "$bin" --db "$demo" export residents "$tmp/out.csv" --unmasked
 run=$((run + 1)); [ ! -e "$tmp/out.csv" ] || fail "an unmasked export without a reason wrote a file"
-expect export-blank-reason 2 "--reason" -- "$bin" --db "$demo" --operator demo export residents "$tmp/out.csv" --unmasked --reason "  "
-expect export-18030 0 "300" -- "$bin" --db "$demo" --operator demo export residents "$tmp/out.csv" --encoding gb18030 --unmasked --reason "低保年审 核对户籍"
-expect export-masked 0 "XLSX" -- "$bin" --db "$demo" --operator demo export residents "$tmp/out.xlsx"
-expect export-dibao 0 "gbk" -- "$bin" --db "$demo" --operator demo export residents "$tmp/dibao.csv" --template dibao
-expect export-no-template 1 "nosuch" -- "$bin" --db "$demo" --operator demo export residents "$tmp/x.csv" --template nosuch
+expect export-blank-reason 2 "--reason" -- "$bin" --db "$demo" export residents "$tmp/out.csv" --unmasked --reason "  "
+expect export-18030 0 "300" -- "$bin" --db "$demo" export residents "$tmp/out.csv" --encoding gb18030 --unmasked --reason "低保年审 核对户籍"
+expect export-masked 0 "XLSX" -- "$bin" --db "$demo" export residents "$tmp/out.xlsx"
+expect export-dibao 0 "gbk" -- "$bin" --db "$demo" export residents "$tmp/dibao.csv" --template dibao
+expect export-no-template 1 "nosuch" -- "$bin" --db "$demo" export residents "$tmp/x.csv" --template nosuch
 expect round-trip 0 "已导入 300 行，拒绝 0 行" -- "$bin" --db "$tmp/back.db" import residents "$tmp/out.csv"
 q="SELECT group_concat(name || id_number || sex || birth_date || coalesce(relation, '') || coalesce(phone, ''), ';') FROM (SELECT * FROM resident ORDER BY id)"
 run=$((run + 1))
@@ -56,26 +56,26 @@ mode() { run=$((run + 1)); [ "$(stat -c %a "$2")" = 600 ] || fail "$1: $2 has mo
 mode rejects-mode "$tmp/roster.rejects.csv"
 mode export-unmasked-mode "$tmp/out.csv"
 mode export-xlsx-mode "$tmp/out.xlsx"
-expect export-xlsx-unmasked 0 "XLSX" -- "$bin" --db "$demo" --operator demo export residents "$tmp/full.xlsx" --unmasked --reason 医保登记
+expect export-xlsx-unmasked 0 "XLSX" -- "$bin" --db "$demo" export residents "$tmp/full.xlsx" --unmasked --reason 医保登记
 mode export-xlsx-unmasked-mode "$tmp/full.xlsx"
 touch "$tmp/stale.csv.part" && chmod 644 "$tmp/stale.csv.part"
-expect export-over-stale 0 "300" -- "$bin" --db "$demo" --operator demo export residents "$tmp/stale.csv" --unmasked --reason 医保登记
+expect export-over-stale 0 "300" -- "$bin" --db "$demo" export residents "$tmp/stale.csv" --unmasked --reason 医保登记
 mode export-over-stale-mode "$tmp/stale.csv"
 unmasked_exports() {
 	sqlite3 "$demo" "SELECT (SELECT login FROM operator WHERE id = operator_id) || ' ' || json_extract(after, '\$.export')
 	  || ' ' || json_extract(after, '\$.rows') || ' ' || reason FROM audit WHERE tbl = 'resident' AND action = 'unmask' ORDER BY id"
 }
 run=$((run + 1))
-want="demo $(realpath "$tmp/out.csv") 300 低保年审 核对户籍
-demo $(realpath "$tmp/full.xlsx") 300 医保登记
-demo $(realpath "$tmp/stale.csv") 300 医保登记"
+want="admin $(realpath "$tmp/out.csv") 300 低保年审 核对户籍
+admin $(realpath "$tmp/full.xlsx") 300 医保登记
+admin $(realpath "$tmp/stale.csv") 300 医保登记"
 [ "$(unmasked_exports)" = "$want" ] || fail "unmasked exports in the audit log: $(unmasked_exports), want $want"
 # a full disk: a device node like /dev/full (every write fails with ENOSPC) of our
 # own, so that a program replacing or removing it harms nothing (a link to /dev/full
 # where nodes cannot be made). The export fails without saying it wrote its rows;
 # the import with its rejects file there fails and commits nothing.
 mknod "$tmp/full" c 1 7 2>/dev/null || ln -s /dev/full "$tmp/full"
-expect export-full 1 "$tmp/full" -- "$bin" --db "$demo" --operator demo export residents "$tmp/full"
+expect export-full 1 "$tmp/full" -- "$bin" --db "$demo" export residents "$tmp/full"
 run=$((run + 1)); case $out in *已写入*) fail "export-full: a failed export said it wrote: $out" ;; esac
 run=$((run + 1)); [ -c "$tmp/full" ] || fail "export-full: the device was replaced"
 expect import-rejects-full 1 "$tmp/full" -- "$bin" --db "$tmp/full.db" import residents "$tmp/roster.csv" --rejects "$tmp/full"
@@ -167,10 +167,10 @@ expect invisible-rlo 3 "line 3: Name: holds an invisible character (U+202E)" -- 
 
 # a name with ESC put in by sqlite3 is exported escaped: the CSV holds no raw ESC
 sqlite3 "$demo" "DROP TRIGGER resident_key_au; UPDATE resident SET name = name || char(27) || ']52;c;ZWNobw==' || char(7), status_reason = char(27) || '[2J' WHERE id = (SELECT min(id) FROM resident)"
-expect export-escaped 0 "300" -- "$bin" --db "$demo" --operator demo export residents "$tmp/esc.csv" --encoding gb18030
+expect export-escaped 0 "300" -- "$bin" --db "$demo" export residents "$tmp/esc.csv" --encoding gb18030
 run=$((run + 1)); grep -q "$esc" "$tmp/esc.csv" && fail "export wrote a raw ESC"
 run=$((run + 1)); iconv -f GB18030 -t UTF-8 "$tmp/esc.csv" | grep -qF '\x1b]52;c;ZWNobw==\x07' || fail "export does not show the ESC escaped"
-expect export-escaped-utf8 0 "300" -- "$bin" --db "$demo" --operator demo export residents "$tmp/esc8.csv"
+expect export-escaped-utf8 0 "300" -- "$bin" --db "$demo" export residents "$tmp/esc8.csv"
 run=$((run + 1)); grep -q "$esc" "$tmp/esc8.csv" && fail "UTF-8 export wrote a raw ESC"
 
 echo "$((run - failed)) passed, $failed failed"

@@ -120,6 +120,30 @@ static void test_first_administrator(void)
 	free(fresh);
 }
 
+/* An operator without a password (never set, or empty, as an old demo's "demo"
+ * administrator) is refused whatever is typed, and told why. */
+static void test_no_password(void)
+{
+	free(sql("INSERT INTO operator(login, name, role) VALUES ('demo', 'demo', 'admin'), ('kong', 'kong', 'clerk');"
+		 " UPDATE operator SET password_hash = '' WHERE login = 'kong'"));
+	struct pty *t = open_tui(db);
+	sign_in(t, "demo", "demo");
+	CHECK(pty_wait_for(t, "操作员 demo 没有密码，无法登录", WAIT_MS));
+	CHECK(!pty_contains(t, "主菜单"));
+	step_key(t, "BTab");
+	pty_send_raw(t, "\x15", 1);
+	sign_in(t, "kong", "x");
+	CHECK(pty_wait_for(t, "操作员 kong 没有密码，无法登录", WAIT_MS));
+	CHECK(!pty_contains(t, "主菜单"));
+	step_key(t, "F10");
+	int status;
+	CHECK(pty_wait_exit(t, WAIT_MS, &status) && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	pty_close(t);
+	/* nor on the command line, as its own login or named */
+	CHECK_INT(run("", "--operator demo search 王"), 1);
+	free(sql("UPDATE operator SET disabled = 1 WHERE login IN ('demo', 'kong')"));
+}
+
 static void test_wrong_passwords_and_lockout(void)
 {
 	struct pty *t = open_tui(db);
@@ -390,6 +414,7 @@ int main(int argc, char **argv)
 	free(q);
 
 	test_first_administrator();
+	test_no_password();
 	test_wrong_passwords_and_lockout();
 	test_role_refusals();
 	test_unmask_recorded();

@@ -1,0 +1,154 @@
+#!/bin/sh
+# The read rule (the table in src/access.c, stated in the README) command by
+# command against every role, a name the register does not know included; and the
+# multi-clerk box: a system login maps to its operator (SUDO_USER, as sudo sets it),
+# acting as another operator takes that operator's password, audited either way,
+# and an operator without a password comes in by no way.
+# Usage: test-access-cli.sh PATH/TO/shanzhi
+set -u
+bin=$1
+. "$(dirname "$0")/lib.sh"
+umask 022
+
+db=$tmp/v.db
+sz() { "$bin" --lang en --db "$db" "$@"; }
+sz demo --residents 100 >/dev/null 2>&1 || fail "demo"
+for op in "lin clerk" "yang mediator" "kan viewer"; do
+	printf 'pass-%s\n' "${op% *}" | sz user add ${op% *} --role ${op#* } --password-stdin >/dev/null 2>&1 ||
+		fail "user add $op"
+done
+receipt=$(sqlite3 "$db" "SELECT number FROM service_request ORDER BY id LIMIT 1")
+case_key=$(sqlite3 "$db" "SELECT case_key FROM dispute_case WHERE agreement_date IS NOT NULL ORDER BY id LIMIT 1")
+sz export residents "$tmp/all.csv" >/dev/null 2>&1 || fail "export for the import"
+head -n 1 "$tmp/all.csv" > "$tmp/roster.csv"   # the columns, no rows: a dry run that finds no fault
+
+# One row per read command: a name, the roles that may run it, the command. The
+# logins: admin (the tests' own, see meson.build), lin clerk, yang mediator, kan
+# viewer, stranger (not an operator). Allowed: exit 0 and no refusal; refused:
+# exit 1 with "Your role (…) may not", and no file written.
+rules() {
+	cat <<EOF
+check|admin lin yang kan|check
+search|admin lin yang kan|search 王 --limit 3
+report-services|admin lin yang kan|report services --month 2026-11
+report-disputes|admin yang|report disputes --year 2026
+report-stars|admin lin yang kan|report stars --year 2025
+print-receipt|admin lin yang kan|print receipt $receipt --output -
+print-agreement|admin yang|print agreement $case_key --output -
+print-record|admin yang|print record $case_key --output -
+print-notice|admin lin yang kan|print notice --village 龙井村 --year 2025 --output -
+export|admin lin|export residents $tmp/out-LOGIN.csv
+export-unmasked|admin lin|export residents $tmp/full-LOGIN.csv --unmasked --reason 核对
+import-dry-run|admin lin|import residents $tmp/roster.csv --dry-run
+backup|admin lin yang|backup $tmp/backup-LOGIN.db
+user-list|admin|user list
+EOF
+}
+rules | while IFS='|' read -r name allowed command; do
+	for login in admin lin yang kan stranger; do
+		run=$((run + 1))
+		args=$(printf '%s' "$command" | sed "s/LOGIN/$login/g")
+		# shellcheck disable=SC2086  # the row's words are the arguments
+		out=$(as_op "$login" sz $args 2>&1)
+		got=$?
+		case " $allowed " in
+		*" $login "*)
+			[ "$got" -eq 0 ] && ! printf '%s' "$out" | grep -q "may not" ||
+				fail "$name as $login: should be allowed; status $got: $(printf '%s' "$out" | head -n 3)" ;;
+		*)
+			[ "$got" -eq 1 ] && printf '%s' "$out" | grep -q "Your role (.*) may not" ||
+				fail "$name as $login: should be refused; status $got: $(printf '%s' "$out" | head -n 3)"
+			for f in "$tmp/out-$login.csv" "$tmp/full-$login.csv" "$tmp/backup-$login.db"; do
+				[ ! -e "$f" ] || case "$args" in *"$f"*) fail "$name as $login: refused but wrote $f" ;; esac
+			done ;;
+		esac
+	done
+	echo "$run $failed" > "$tmp/counts"
+done
+read -r run failed < "$tmp/counts"
+expect unknown-named 1 "Your role (none) may not view the register" -- as_op stranger sz search 王
+expect unknown-zh 1 "您的角色（无）无权查看台账" -- as_op stranger "$bin" --db "$db" search 王
+
+# the multi-clerk box: lin (the system login the sudo rule passed on) asks for the
+# administrator's unmasked export. Refused without admin's password (no terminal to
+# ask on: setsid leaves none), refused with a wrong one, done with the right one;
+# the audit log names lin's system login each time
+unmasked_count() { sqlite3 "$db" "SELECT count(*) FROM audit WHERE action = 'unmask' AND tbl = 'resident'"; }
+before=$(unmasked_count)
+expect as-admin-no-password 1 "acting as operator admin needs its password" -- \
+	setsid -w env SUDO_USER=lin "$bin" --lang en --db "$db" --operator admin export residents "$tmp/stolen.csv" --unmasked --reason x
+printf 'guess\n' > "$tmp/guess"
+expect as-admin-wrong-password 1 "Wrong login or password" -- \
+	setsid -w env SUDO_USER=lin "$bin" --lang en --db "$db" --operator admin --password-stdin export residents "$tmp/stolen.csv" --unmasked --reason x < "$tmp/guess"
+run=$((run + 1)); [ ! -e "$tmp/stolen.csv" ] || fail "a refused export wrote its file"
+run=$((run + 1)); [ "$(unmasked_count)" = "$before" ] || fail "a refused export was audited as done"
+run=$((run + 1))
+[ "$(sqlite3 "$db" "SELECT reason FROM audit WHERE tbl = 'operator' AND row_id = (SELECT id FROM operator WHERE login = 'admin')
+  AND json_extract(after, '\$.failed_attempts') = 1 ORDER BY id DESC LIMIT 1")" = "wrong password (--operator on the command line, by system user lin)" ] ||
+	fail "the wrong password is not in admin's audit history with lin's system login"
+printf 'demo\n' > "$tmp/right"
+expect as-admin-with-password 0 "Wrote 100 rows" -- \
+	setsid -w env SUDO_USER=lin "$bin" --lang en --db "$db" --operator admin --password-stdin export residents "$tmp/full.csv" --unmasked --reason 核对 < "$tmp/right"
+run=$((run + 1))
+[ "$(sqlite3 "$db" "SELECT (SELECT login FROM operator WHERE id = operator_id) || ' ' || reason FROM audit
+  WHERE tbl = 'operator' AND json_extract(after, '\$.last_signin_at') IS NOT NULL ORDER BY id DESC LIMIT 1")" = \
+  "admin --operator on the command line, by system user lin" ] || fail "the sign-in as admin is not audited with lin's system login"
+run=$((run + 1))
+[ "$(sqlite3 "$db" "SELECT (SELECT login FROM operator WHERE id = operator_id) FROM audit WHERE action = 'unmask' ORDER BY id DESC LIMIT 1")" = admin ] ||
+	fail "the unmasked export is not audited as admin's"
+# one's own login needs no password; naming it with --operator changes nothing
+expect own-login 0 "Wrote 100 rows" -- as_op lin sz --operator lin export residents "$tmp/lin.csv" --unmasked --reason 核对
+# a name the register does not know, named with --operator, gains nothing
+expect as-unknown 1 "Your role (none) may not" -- as_op lin sz --operator ghost search 王
+
+# an operator without a password (unset or empty) comes in by no way: not as its
+# own login, not with --operator, whatever password is given
+sqlite3 "$db" "UPDATE operator SET password_hash = NULL WHERE login = 'kan'; UPDATE operator SET password_hash = '' WHERE login = 'yang'"
+expect no-password-own 1 "Operator kan has no password and cannot sign in" -- as_op kan sz search 王
+expect no-password-empty 1 "Operator yang has no password and cannot sign in" -- as_op yang sz search 王
+printf '\n' > "$tmp/empty"
+expect no-password-operator 1 "kan has no password" -- \
+	setsid -w env SUDO_USER=lin "$bin" --lang en --db "$db" --operator kan --password-stdin search 王 < "$tmp/empty"
+expect no-password-operator-zh 1 "yang 没有密码" -- \
+	setsid -w env SUDO_USER=lin "$bin" --db "$db" --operator yang --password-stdin search 王 < "$tmp/empty"
+
+# run by sudo for lin: SUDO_UID and SUDO_GID as sudo sets them (not root's, so
+# this is "another user"), HOME the service account's. The register is the
+# service account's own (--db refused); what lin exports is a new file given to
+# lin's group, read-only; nothing lin asks for replaces an existing file (the
+# register, a backup) or reads one that is not lin's (an import of the register)
+home=$tmp/service
+reg=$home/.local/share/shanzhi/shanzhi.db
+mkdir -p "${reg%/*}"
+sz backup "$reg" >/dev/null 2>&1 || fail "the service account's register"
+sudo_lin() { (SUDO_USER=lin SUDO_UID=4242 SUDO_GID=4243 HOME=$home; export SUDO_USER SUDO_UID SUDO_GID HOME; "$bin" --lang en "$@"); }
+expect sudo-no-db 2 "--db is not taken when sudo runs shanzhi" -- sudo_lin --db "$db" search 王
+expect sudo-search 0 "" -- sudo_lin search 王
+expect sudo-export 0 "Wrote 100 rows" -- sudo_lin export residents "$tmp/sudo-lin.csv"
+same() { run=$((run + 1)); [ "$2" = "$3" ] || fail "$1: got \"$3\", want \"$2\""; }
+same sudo-export-mode "640 4243" "$(stat -c '%a %g' "$tmp/sudo-lin.csv")"
+expect sudo-export-again 1 "$tmp/sudo-lin.csv" -- sudo_lin export residents "$tmp/sudo-lin.csv"
+cp "$reg" "$tmp/reg-before"
+expect sudo-print-over-register 1 "$reg" -- sudo_lin print receipt "$receipt" --output "$reg"
+expect sudo-export-over-register 1 "$reg" -- sudo_lin export residents "$reg"
+expect sudo-backup-over-file 1 "$tmp/reg-before" -- sudo_lin backup "$tmp/reg-before"
+run=$((run + 1)); cmp -s "$reg" "$tmp/reg-before" || fail "a command run by sudo changed the register's file"
+# (a failed sign-in's attempts, cleared by the next success outside the log, are
+# no drift for check)
+expect check-after-wrong-password 0 "no problems" -- sz check
+expect sudo-register-intact 0 "no problems" -- sudo_lin check
+expect sudo-demo-force 1 "does not replace the register" -- sudo_lin demo --force --residents 10
+run=$((run + 1)); cmp -s "$reg" "$tmp/reg-before" || fail "demo --force run by sudo replaced the register"
+expect sudo-import-register 1 "imports only a file of your own" -- sudo_lin import residents "$reg" --dry-run
+# without sudo (SUDO_UID unset) the same export replaces the file, owner-only
+expect own-export-again 0 "Wrote 100 rows" -- as_op lin sz export residents "$tmp/sudo-lin.csv"
+same own-export-mode 600 "$(stat -c '%a' "$tmp/sudo-lin.csv")"
+
+# the demo leaves no operator without a password, and none it does not name
+run=$((run + 1))
+[ "$("$bin" --db "$tmp/fresh-demo.db" demo --residents 10 >/dev/null 2>&1;
+  sqlite3 "$tmp/fresh-demo.db" "SELECT group_concat(login || ':' || role || ':' || (coalesce(password_hash, '') <> ''), ' ') FROM operator")" = "admin:admin:1" ] ||
+	fail "the demo's operators: $(sqlite3 "$tmp/fresh-demo.db" "SELECT group_concat(login || ':' || role, ' ') FROM operator")"
+
+echo "$run checks, $failed failed"
+[ "$failed" -eq 0 ]
