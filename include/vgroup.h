@@ -58,6 +58,9 @@ int vgroup_rename(struct store *st, int64_t id, const char *name, long *moved, c
 /* Takes a group off the lists. Its households move to move_to (another active group
  * of the same village); with households and move_to 0 it is refused. */
 int vgroup_deactivate(struct store *st, int64_t id, int64_t move_to, long *moved, char **err);
+/* The village of a household in grid grid_id (0: no grid, then the register's only
+ * village); its name in *name when not NULL (caller frees). 0 when there is none. */
+int64_t vgroup_village_of(struct store *st, int64_t grid_id, char **name);
 /* Puts a deactivated group back on the lists. */
 int vgroup_activate(struct store *st, int64_t id, char **err);
 

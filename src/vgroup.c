@@ -234,6 +234,28 @@ int vgroup_add(struct store *st, int64_t village_id, const char *name, int64_t *
 	return rc;
 }
 
+int64_t vgroup_village_of(struct store *st, int64_t grid_id, char **name)
+{
+	sqlite3_stmt *stmt = prepare(st, grid_id ? "SELECT v.id, v.name FROM grid g JOIN village v ON v.id = g.village_id"
+						   " WHERE g.id = ?1"
+						 : "SELECT id, name FROM village WHERE (SELECT count(*) FROM village) = 1",
+				     NULL);
+	int64_t id = 0;
+	if (name)
+		*name = NULL;
+	if (stmt) {
+		if (grid_id)
+			sqlite3_bind_int64(stmt, 1, grid_id);
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			id = sqlite3_column_int64(stmt, 0);
+			if (name)
+				*name = xstrdup((const char *)sqlite3_column_text(stmt, 1));
+		}
+	}
+	sqlite3_finalize(stmt);
+	return id;
+}
+
 /* How many of the village's households hold name. */
 static long households_in(struct store *st, int64_t village, const char *name)
 {
