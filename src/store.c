@@ -1441,13 +1441,15 @@ static void check_heads(struct store *st, struct check_report *r)
 }
 
 /* Every household's 村民小组 is an active group of its village (of any village, for a
- * household without a grid): the form checks it, a write behind its back shows here. */
+ * household without a grid; any group while the register has no village): the form
+ * checks it, a write behind its back shows here. */
 static void check_groups(struct store *st, struct check_report *r)
 {
 	sqlite3_stmt *stmt = check_prepare(st, r,
 		"SELECT h.id, h.hh_no, h.village_group, v.name FROM household h"
 		" LEFT JOIN grid g ON g.id = h.grid_id LEFT JOIN village v ON v.id = g.village_id"
-		" WHERE trim(h.village_group) <> '' AND NOT EXISTS (SELECT 1 FROM village_group vg"
+		" WHERE trim(h.village_group) <> '' AND EXISTS (SELECT 1 FROM village)"
+		" AND NOT EXISTS (SELECT 1 FROM village_group vg"
 		"   WHERE vg.name = h.village_group AND vg.active = 1"
 		"   AND (vg.village_id = g.village_id OR h.grid_id IS NULL)) ORDER BY h.id");
 	while (stmt && check_step(st, r, stmt)) {
