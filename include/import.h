@@ -89,7 +89,7 @@ struct import_report {
 	long households_joined;   /* existing households that got members */
 	long households_headless; /* new households without a row of relation 02 */
 	long grids_unknown;       /* rows naming a grid the register does not have */
-	char *groups_unknown;     /* "4组（龙井村）" a group its village lacks, ", "-separated */
+	char *groups_unknown;     /* "4组（龙井村）" a group its village lacks, 、-separated */
 	char *groups_added;       /* the same, added with new_groups */
 	enum enc_kind encoding;
 	char *format;             /* "CSV", "TSV", "XLSX", "XLS" */

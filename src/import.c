@@ -1084,16 +1084,19 @@ static void lookup_cell_problems(const struct hh_state *h, struct strbuf *sb)
 	}
 }
 
-/* Adds item to a ", "-separated list once. */
+/* Adds item to a list separated by the language's ", " (、), once. */
 static void list_add_once(char **list, const char *item)
 {
-	size_t n = strlen(item);
-	for (const char *s = *list; s && (s = strstr(s, item)); s += n)
-		if ((s == *list || s[-1] == ' ') && (s[n] == ',' || !s[n]))
-			return;
-	char *grown = xasprintf("%s%s%s", *list ? *list : "", *list ? ", " : "", item);
-	free(*list);
-	*list = grown;
+	const char *sep = _(", ");
+	char *probe = xasprintf("%s%s%s", sep, item, sep);
+	char *all = xasprintf("%s%s%s", sep, *list ? *list : "", sep);
+	if (!strstr(all, probe)) {
+		char *grown = xasprintf("%s%s%s", *list ? *list : "", *list ? sep : "", item);
+		free(*list);
+		*list = grown;
+	}
+	free(all);
+	free(probe);
 }
 
 /* A new household's 村民小组 that its village does not have (the form's lookup
