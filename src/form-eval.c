@@ -540,6 +540,13 @@ static void lookup_resolve(struct form_eval *ev, struct form_data *d, size_t i)
 	const char *v = d->values[i];
 	if (!ev->lookups[i].stmt || !v || !*v)
 		return;
+	/* only full-width forms or a bare number can stand for another value: 3组 as
+	 * typed needs no query (an import checks a household's group once, not twice) */
+	char *ascii = text_normalize_ascii(v);
+	bool same = strcmp(ascii, v) == 0 && strspn(v, "0123456789") != strlen(v);
+	free(ascii);
+	if (same)
+		return;
 	char **values;
 	int n = form_lookup_values(ev, d, i, &values);
 	const char *hit = n > 0 ? lookup_match(values, n, v) : NULL;

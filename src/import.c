@@ -1099,29 +1099,20 @@ static void list_add_once(char **list, const char *item)
 	free(probe);
 }
 
-/* A new household's 村民小组 that its village does not have (the form's lookup
- * refuses it): added to the village with --new-groups, else noted for the report,
- * which lists them. A failed addition becomes the row's problem, in sb. */
-static void household_group(struct importer *im, const struct hh_state *h, struct strbuf *sb)
+/* A new household's 村民小组 that the form refused, its village not having it: added
+ * to the village with --new-groups (true), else noted for the report, which lists
+ * them. A failed addition becomes the row's problem, in sb. */
+static bool household_group(struct importer *im, const struct hh_state *h, struct strbuf *sb)
 {
 	int f = form_field_index(im->hdef, IMPORT_VILLAGE_GROUP);
-	const char *group = f >= 0 ? im->hdata.values[f] : NULL;
-	char **values;
-	int n = group && *group ? form_lookup_values(im->hev, &im->hdata, (size_t)f, &values) : -1;
-	bool known = n < 0;
-	for (int i = 0; i < n; i++) {
-		known = known || strcmp(values[i], group) == 0;
-		free(values[i]);
-	}
-	if (n >= 0)
-		free(values);
-	if (known)
-		return;
+	const char *group = im->hdata.values[f];
 	char *village = NULL, *err = NULL;
+	bool added = false;
 	int64_t vid = vgroup_village_of(im->st, h->grid_id, &village);
 	char *item = xasprintf(_("%s (%s)"), group, village ? village : _("no village"));
 	if (im->new_groups && vid && vgroup_add(im->st, vid, group, NULL, &err) == 0) {
 		list_add_once(&im->rep->groups_added, item);
+		added = true;
 	} else {
 		list_add_once(&im->rep->groups_unknown, item);
 		if (err)
@@ -1130,6 +1121,18 @@ static void household_group(struct importer *im, const struct hh_state *h, struc
 	free(err);
 	free(item);
 	free(village);
+	return added;
+}
+
+/* True when the check refused the household's 村民小组 (its lookup). */
+static bool group_refused(const struct importer *im, const struct form_check *chk)
+{
+	int f = form_field_index(im->hdef, IMPORT_VILLAGE_GROUP);
+	const char *group = f >= 0 ? im->hdata.values[f] : NULL;
+	for (size_t i = 0; group && *group && im->hdef->fields[f].lookup && i < chk->n; i++)
+		if (chk->items[i].field == (size_t)f)
+			return true;
+	return false;
 }
 
 /* Fills the household form from the row of a household the load will create and
@@ -1150,9 +1153,12 @@ static void household_problems(struct importer *im, const struct hh_state *h, st
 	hh_set(im, IMPORT_VILLAGE_GROUP, h->group);
 	hh_set(im, "grid_id", h->grid_id ? gid : NULL);
 	form_normalize_and_derive(im->hev, &im->hdata, -1);
-	household_group(im, h, sb);
 	struct form_check chk = {0};
 	form_validate(im->hev, &im->hdata, &chk);
+	if (group_refused(im, &chk) && household_group(im, h, sb)) {
+		form_check_free(&chk);
+		form_validate(im->hev, &im->hdata, &chk);
+	}
 	for (size_t i = 0; i < chk.n; i++)
 		sb_appendf(sb, "%s%s", sb->len ? "; " : "", chk.items[i].message);
 	form_check_free(&chk);

@@ -18,7 +18,7 @@
 
 /* The households h of village ?1 (a grid-less one when the register has one village). */
 #define HH_IN_VILLAGE \
-	"((SELECT g.village_id FROM grid g WHERE g.id = h.grid_id) = ?1" \
+	"(h.grid_id IN (SELECT g.id FROM grid g WHERE g.village_id = ?1)" \
 	" OR (h.grid_id IS NULL AND (SELECT count(*) FROM village) = 1))"
 
 const char vgroup_schema_v1[] =
@@ -122,9 +122,10 @@ int vgroup_list(struct store *st, int64_t village_id, struct vgroup **out, size_
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *stmt = prepare(st,
-		"SELECT vg.id, vg.name, vg.active, (SELECT count(*) FROM household h"
-		"   WHERE h.village_group = vg.name AND " HH_IN_VILLAGE ")"
-		" FROM village_group vg WHERE vg.village_id = ?1 ORDER BY vg.sort, vg.name", err);
+		"SELECT vg.id, vg.name, vg.active, coalesce(c.n, 0) FROM village_group vg"
+		" LEFT JOIN (SELECT h.village_group AS name, count(*) AS n FROM household h"
+		"   WHERE " HH_IN_VILLAGE " GROUP BY 1) c ON c.name = vg.name"
+		" WHERE vg.village_id = ?1 ORDER BY vg.sort, vg.name", err);
 	if (!stmt)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, village_id);
