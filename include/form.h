@@ -62,11 +62,14 @@ struct field_def {
 	char *choices;        /* code list name */
 	const struct codelist *list;
 	char *ref_table;
+	/* SQL query (SELECT ...) whose first column lists the values the field accepts,
+	 * read from the register (a village's groups): typed, picked with F4, checked */
+	char *lookup;
 	int width;            /* display columns of the input box; 0 = from max_len */
 	int line;             /* where it was defined, for messages */
 	bool column;          /* false ("column = no"): shown only (age), not stored */
 	/* lines of default, constraint, relevant, derive: form_eval_new names them */
-	int default_line, constraint_line, relevant_line, derive_line;
+	int default_line, constraint_line, relevant_line, derive_line, lookup_line;
 };
 
 struct form_def {
@@ -155,6 +158,11 @@ void form_eval_free(struct form_eval *ev);
  * `:phone NOT IN (SELECT phone FROM resident)`): its answers depend on the data of
  * the connection it was prepared on, not only on the record. */
 bool form_eval_reads_tables(const struct form_eval *ev);
+
+/* The values field accepts for the record as it is now (its lookup query), in the
+ * query's order, into *out (each caller-freed, and the array); -1 when the field has
+ * no lookup or the query fails, else the count. */
+int form_lookup_values(struct form_eval *ev, const struct form_data *d, size_t field, char ***out);
 
 /* Normalises values in place (ID numbers, full-width digits, dates, codes typed as
  * labels) and recomputes derivations; changed is the field just edited or -1 for all

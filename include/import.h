@@ -82,6 +82,9 @@ struct import_opts {
 	bool dry_run;
 	const char *map;            /* overrides, see import_map_columns */
 	const char *rejects_path;   /* NULL: beside the input, NAME.rejects.EXT */
+	/* a new household's 村民小组 its village does not have yet is added to the
+	 * village's groups (a new village's roster), not refused */
+	bool new_groups;
 	/* called every 10,000 rows when non-NULL */
 	void (*progress)(void *ctx, long rows);
 	void *progress_ctx;
@@ -95,6 +98,8 @@ struct import_report {
 	long households_joined;   /* existing households that got members */
 	long households_headless; /* new households without a row of relation 02 */
 	long grids_unknown;       /* rows naming a grid the register does not have */
+	char *groups_unknown;     /* "4组（龙井村）" a group its village lacks, 、-separated */
+	char *groups_added;       /* the same, added with new_groups */
 	enum enc_kind encoding;
 	char *format;             /* "CSV", "TSV", "XLSX", "XLS" */
 	char *rejects_path;       /* written (not in a dry run); NULL when nothing refused */
@@ -123,7 +128,7 @@ void import_report_free(struct import_report *r);
 char *import_report_text(const struct import_report *r);
 
 /* `shanzhi import residents FILE [--encoding E] [--dry-run] [--map COL=FIELD,...]
- * [--rejects FILE]`: exit 0 all imported, 3 some rows refused, 1 failed, 2 usage. */
+ * [--rejects FILE] [--new-groups]`: exit 0 all imported, 3 some rows refused, 1 failed, 2 usage. */
 int import_cli(const struct cli_opts *o, int argc, char **argv);
 
 #endif

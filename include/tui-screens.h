@@ -36,6 +36,8 @@ char *tui_household_text(struct tui *t, int64_t id);
 
 /* 星级文明户: rounds, the scoring grid, the notice list, statistics (tui-stars.c). */
 void tui_stars(struct tui *t);
+/* 村民小组 of a village: add, rename, deactivate (from 系统管理, administrators). */
+void tui_groups_run(struct tui *t);
 
 /* The audit entries of one record as before/after differences, newest first. */
 void tui_history_show(struct tui *t, const char *table, int64_t id, const char *what);

@@ -313,7 +313,7 @@ static const struct cli_command cli_commands[] = {
 	{ "check", "check [--anchor ENTRY:HASH | FILE]", N_("check the database's integrity and the register's rules"), cmd_check },
 	{ "print", "print KIND ...", N_("print a document (see shanzhi print)"), cmd_print },
 	{ "report", "report KIND ...", N_("print a statistics table (see shanzhi report)"), cmd_report },
-	{ "import", "import residents FILE [--encoding auto|utf-8|gbk|gb18030] [--dry-run] [--map COL=FIELD,...] [--rejects FILE]",
+	{ "import", "import residents FILE [--encoding auto|utf-8|gbk|gb18030] [--dry-run] [--map COL=FIELD,...] [--rejects FILE] [--new-groups]",
 	  N_("import residents from a CSV, tab-separated, .xlsx or .xls roster, through the form's checks"), import_cli },
 	{ "export", "export residents FILE [--template NAME] [--encoding utf-8|utf-8-bom|gbk|gb18030] [--unmasked] [--replace CHAR]",
 	  N_("export residents to .csv, .txt or .xlsx through an export template (forms/templates)"), export_cli },

@@ -763,6 +763,22 @@ static int insert_grids(struct demo *dm, struct place *pl, int64_t village_id, c
 	return 0;
 }
 
+/* The village's 村民小组, 1组 to N组, which its households are spread over. */
+static int insert_groups(struct demo *dm, const struct place *pl, int64_t village_id, char **err)
+{
+	char vid[24];
+	snprintf(vid, sizeof vid, "%lld", (long long)village_id);
+	for (int g = 1; g <= pl->ngroups; g++) {
+		char name[16], sort[16];
+		snprintf(name, sizeof name, "%d组", g);
+		snprintf(sort, sizeof sort, "%d", g);
+		const struct store_field f[] = { {"village_id", vid}, {"name", name}, {"sort", sort}, {"active", "1"} };
+		if (insert_row(dm, "village_group", f, ARRAY_LEN(f), NULL, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Sets up a village: its row, its groups and its grids. */
 static int open_village(struct demo *dm, struct place *pl, size_t index,
 			const int64_t *town_ids, long quota, char **err)
@@ -783,7 +799,8 @@ static int open_village(struct demo *dm, struct place *pl, size_t index,
 		{"town_id", tid}, {"code", code}, {"name", pl->village->name},
 	};
 	int64_t village_id;
-	if (insert_row(dm, "village", f, ARRAY_LEN(f), &village_id, err) != 0)
+	if (insert_row(dm, "village", f, ARRAY_LEN(f), &village_id, err) != 0 ||
+	    insert_groups(dm, pl, village_id, err) != 0)
 		return -1;
 	return insert_grids(dm, pl, village_id, err);
 }

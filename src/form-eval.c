@@ -59,6 +59,7 @@ struct form_eval {
 	const struct form_def *def;
 	sqlite3 *db;
 	struct expr *defaults, *constraints, *relevants, *derives;  /* one per field */
+	struct expr *lookups;  /* one per field: a query of the values it accepts */
 	struct expr check;
 	char **last_derived;  /* per field: what derivation last put there */
 };
@@ -132,18 +133,19 @@ static sqlfn_unary bare_call(const char *sql, const struct form_def *def, int *f
 	return sqlfn_unary_find(fn);
 }
 
-/* Prepares one expression; where is "file:line: field X: key" for messages. */
+/* Prepares one expression (query: a whole SELECT of rows, a field's lookup); where is
+ * "file:line: field X: key" for messages. */
 static void expr_prepare(struct expr *e, sqlite3 *db, const struct form_def *def,
-			 const char *sql, const char *where, struct strbuf *errors)
+			 const char *sql, bool query, const char *where, struct strbuf *errors)
 {
-	char *select = xasprintf("SELECT (%s)", sql);
+	char *select = query ? xstrdup(sql) : xasprintf("SELECT (%s)", sql);
 	const char *tail = NULL;
 
 	e->pure = true;
 	sqlite3_set_authorizer(db, note_purity, e);
 	int rc = sqlite3_prepare_v3(db, select, -1, SQLITE_PREPARE_PERSISTENT, &e->stmt, &tail);
 	sqlite3_set_authorizer(db, NULL, NULL);
-	if (e->pure)
+	if (e->pure && !query)
 		e->memo = xcalloc(MEMO_SLOTS, sizeof *e->memo);
 	if (rc != SQLITE_OK) {
 		sb_appendf(errors, "%s: %s\n", where, sqlite3_errmsg(db));
@@ -152,7 +154,9 @@ static void expr_prepare(struct expr *e, sqlite3 *db, const struct form_def *def
 		sb_appendf(errors, _("%s: only one expression is allowed\n"), where);
 	} else if (!sqlite3_stmt_readonly(e->stmt)) {
 		sb_appendf(errors, _("%s: an expression may not change the database\n"), where);
-	} else if (map_params(e, def, errors, where)) {
+	} else if (query && sqlite3_column_count(e->stmt) < 1) {
+		sb_appendf(errors, _("%s: the query must give the values as its first column\n"), where);
+	} else if (map_params(e, def, errors, where) && !query) {
 		int field;
 		e->direct = bare_call(sql, def, &field);
 		if (e->direct && (e->nparams != 1 || e->param_field[0] != field))
@@ -232,7 +236,7 @@ static void field_expr(struct form_eval *ev, struct expr *e, const struct field_
 		return;
 	char *where = xasprintf("%s:%d: field %s: %s", ev->def->file, line ? line : f->line,
 				f->name, key);
-	expr_prepare(e, ev->db, ev->def, sql, where, errors);
+	expr_prepare(e, ev->db, ev->def, sql, strcmp(key, "lookup") == 0, where, errors);
 	free(where);
 }
 
@@ -248,6 +252,7 @@ struct form_eval *form_eval_new(const struct form_def *def, sqlite3 *db, char **
 	ev->constraints = xcalloc(n + 1, sizeof *ev->constraints);
 	ev->relevants = xcalloc(n + 1, sizeof *ev->relevants);
 	ev->derives = xcalloc(n + 1, sizeof *ev->derives);
+	ev->lookups = xcalloc(n + 1, sizeof *ev->lookups);
 	ev->last_derived = xcalloc(n + 1, sizeof *ev->last_derived);
 	check_schema(def, db, &errors);
 	for (size_t i = 0; i < n; i++) {
@@ -259,10 +264,11 @@ struct form_eval *form_eval_new(const struct form_def *def, sqlite3 *db, char **
 		field_expr(ev, &ev->relevants[i], f, f->relevant, "relevant", f->relevant_line,
 			   &errors);
 		field_expr(ev, &ev->derives[i], f, f->derive, "derive", f->derive_line, &errors);
+		field_expr(ev, &ev->lookups[i], f, f->lookup, "lookup", f->lookup_line, &errors);
 	}
 	if (def->check) {
 		char *where = xasprintf("%s:%d: check", def->file, def->check_line);
-		expr_prepare(&ev->check, db, def, def->check, where, &errors);
+		expr_prepare(&ev->check, db, def, def->check, false, where, &errors);
 		free(where);
 	}
 	for (size_t i = 0; i <= n; i++)
@@ -284,7 +290,7 @@ bool form_eval_reads_tables(const struct form_eval *ev)
 		return true;
 	for (size_t i = 0; i < ev->def->nfields; i++)
 		if (ev->defaults[i].reads || ev->constraints[i].reads || ev->relevants[i].reads ||
-		    ev->derives[i].reads)
+		    ev->derives[i].reads || ev->lookups[i].reads)
 			return true;
 	return false;
 }
@@ -298,6 +304,7 @@ void form_eval_free(struct form_eval *ev)
 		expr_free(&ev->constraints[i]);
 		expr_free(&ev->relevants[i]);
 		expr_free(&ev->derives[i]);
+		expr_free(&ev->lookups[i]);
 		free(ev->last_derived[i]);
 	}
 	expr_free(&ev->check);
@@ -305,6 +312,7 @@ void form_eval_free(struct form_eval *ev)
 	free(ev->constraints);
 	free(ev->relevants);
 	free(ev->derives);
+	free(ev->lookups);
 	free(ev->last_derived);
 	free(ev);
 }
@@ -464,6 +472,87 @@ bool form_field_relevant(struct form_eval *ev, const struct form_data *d, size_t
 	/* an expression that fails shows the field rather than hide a value */
 	enum truth t = expr_truth(&ev->relevants[field], d);
 	return t == TRUTH_TRUE || t == TRUTH_ERROR;
+}
+
+int form_lookup_values(struct form_eval *ev, const struct form_data *d, size_t field, char ***out)
+{
+	*out = NULL;
+	if (field >= ev->def->nfields || !ev->lookups[field].stmt)
+		return -1;
+	struct expr *e = &ev->lookups[field];
+	int n = 0, rc;
+	while ((rc = expr_run(e, d)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(e->stmt, 0);
+		if (!v || !*v)
+			continue;
+		*out = xrealloc(*out, (size_t)(n + 1) * sizeof **out);
+		(*out)[n++] = xstrdup(v);
+	}
+	expr_done(e);
+	if (rc == SQLITE_DONE)
+		return n;
+	for (int i = 0; i < n; i++)
+		free((*out)[i]);
+	free(*out);
+	*out = NULL;
+	return -1;
+}
+
+/* Frees what form_lookup_values gave. */
+static void lookup_values_free(char **values, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(values[i]);
+	free(values);
+}
+
+/* True when v is a number and a name after it (3组) and the number is `number`. */
+static bool numbered_as(const char *v, long number)
+{
+	size_t digits = strspn(v, "0123456789");
+	return digits && v[digits] && strtol(v, NULL, 10) == number;
+}
+
+/* The one value of the list that a typed value stands for: itself, its full-width
+ * digits made ASCII, or a bare number naming the one value that starts with it (3 for
+ * 3组, as a code is typed without its leading zeros). NULL when none or several. */
+static const char *lookup_match(char **values, int n, const char *typed)
+{
+	char *ascii = text_normalize_ascii(typed);
+	const char *hit = NULL;
+	int numbered = 0;
+	for (int i = 0; i < n && !hit; i++)
+		if (strcmp(values[i], typed) == 0 || strcmp(values[i], ascii) == 0)
+			hit = values[i];
+	if (!hit && *ascii && strspn(ascii, "0123456789") == strlen(ascii) && strlen(ascii) < 9) {
+		for (int i = 0; i < n; i++)
+			if (numbered_as(values[i], strtol(ascii, NULL, 10)) && numbered++ == 0)
+				hit = values[i];
+		hit = numbered == 1 ? hit : NULL;
+	}
+	free(ascii);
+	return hit;
+}
+
+/* A value of a field with a lookup becomes the list's value it stands for. */
+static void lookup_resolve(struct form_eval *ev, struct form_data *d, size_t i)
+{
+	const char *v = d->values[i];
+	if (!ev->lookups[i].stmt || !v || !*v)
+		return;
+	/* only full-width forms or a bare number can stand for another value: 3组 as
+	 * typed needs no query (an import checks a household's group once, not twice) */
+	char *ascii = text_normalize_ascii(v);
+	bool same = strcmp(ascii, v) == 0 && strspn(v, "0123456789") != strlen(v);
+	free(ascii);
+	if (same)
+		return;
+	char **values;
+	int n = form_lookup_values(ev, d, i, &values);
+	const char *hit = n > 0 ? lookup_match(values, n, v) : NULL;
+	if (hit && strcmp(hit, v) != 0)
+		form_data_set(d, i, hit);
+	lookup_values_free(values, n);
 }
 
 /* ---- normalisation ---- */
@@ -782,6 +871,7 @@ void form_normalize_and_derive(struct form_eval *ev, struct form_data *d, int ch
 
 	if (changed >= 0 && (size_t)changed < n) {
 		normalize_field(d, (size_t)changed);
+		lookup_resolve(ev, d, (size_t)changed);
 		dirty[changed] = true;
 		derive_dirty(ev, d, dirty, false);
 	} else if (changed < 0) {
@@ -795,6 +885,8 @@ void form_normalize_and_derive(struct form_eval *ev, struct form_data *d, int ch
 			normalize_field(d, i);
 		apply_defaults(ev, d);
 		derive_dirty(ev, d, dirty, true);
+		for (size_t i = 0; i < n; i++)
+			lookup_resolve(ev, d, i);
 	}
 	free(dirty);
 }
@@ -950,6 +1042,37 @@ static char *derive_problem(struct form_eval *ev, const struct form_data *d, siz
 	return msg;
 }
 
+/* What is wrong with a value that is not one of its lookup's, or NULL: the message
+ * lists the values (the first dozen) so the clerk sees what is meant. Caller frees. */
+static char *lookup_problem(struct form_eval *ev, const struct form_data *d, size_t i)
+{
+	enum { SHOWN = 12 };
+	const char *v = d->values[i];
+	if (!ev->lookups[i].stmt)
+		return NULL;
+	char **values;
+	int n = form_lookup_values(ev, d, i, &values);
+	if (n < 0)
+		return xasprintf(_("the list could not be read (%s)"), sqlite3_errmsg(ev->db));
+	bool found = false;
+	for (int k = 0; k < n && !found; k++)
+		found = strcmp(values[k], v) == 0;
+	char *msg = NULL;
+	if (!found && n == 0) {
+		msg = xasprintf(_("%s is not in the list, and the list is empty here"), v);
+	} else if (!found) {
+		struct strbuf list = { 0 };
+		for (int k = 0; k < n && k < SHOWN; k++)
+			sb_appendf(&list, "%s%s", k ? _(", ") : "", values[k]);
+		if (n > SHOWN)
+			sb_appendf(&list, "%s…", _(", "));
+		msg = xasprintf(_("%s is not one of %s; press F4 to pick one"), v, list.s);
+		sb_free(&list);
+	}
+	lookup_values_free(values, n);
+	return msg;
+}
+
 /* The problem of a failed constraint, or NULL. Caller frees. */
 static char *constraint_problem(struct form_eval *ev, const struct form_data *d, size_t i)
 {
@@ -981,7 +1104,8 @@ static char *field_problem(struct form_eval *ev, const struct form_data *d, size
 		return constraint_problem(ev, d, i);
 	}
 	if ((msg = char_problem(f, v)) || (msg = length_problem(f, v)) ||
-	    (msg = type_problem(f, v)) || (msg = derive_problem(ev, d, i)))
+	    (msg = type_problem(f, v)) || (msg = derive_problem(ev, d, i)) ||
+	    (msg = lookup_problem(ev, d, i)))
 		return msg;
 	return constraint_problem(ev, d, i);
 }

@@ -79,6 +79,7 @@ static const struct key_info field_keys[] = {
 	FIELD_EXPR("derive", derive, derive_line),
 	FIELD_KEY("choices", KEY_NAME, choices),
 	FIELD_KEY("ref", KEY_NAME, ref_table),
+	FIELD_EXPR("lookup", lookup, lookup_line),
 	FIELD_KEY("width", KEY_NUMBER, width),
 	FIELD_KEY("column", KEY_BOOL, column),
 };
@@ -465,6 +466,7 @@ static void field_free(struct field_def *f)
 	free(f->derive);
 	free(f->choices);
 	free(f->ref_table);
+	free(f->lookup);
 }
 
 /* Frees a form and its fields; accepts NULL. */
@@ -519,6 +521,10 @@ static void field_finish(struct parse *p, struct form_ctx *c, struct field_def *
 			    f->choices);
 	if (f->type == FIELD_REF && !f->ref_table)
 		parse_error(p, f->line, _("field %s: a ref field needs ref = a table"), f->name);
+	if (f->lookup && f->type != FIELD_TEXT)
+		parse_error(p, key_line_of(c, "lookup", f->line),
+			    _("field %s: lookup is for a text field (a %s field has its own list)"), f->name,
+			    type_names[f->type]);
 	if (f->max_len && f->min_len > f->max_len)
 		parse_error(p, f->line, _("field %s: min %d is more than max %d"), f->name,
 			    f->min_len, f->max_len);

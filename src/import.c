@@ -34,6 +34,7 @@
 #include "store.h"
 #include "text.h"
 #include "util.h"
+#include "vgroup.h"
 #include "xlsx.h"
 
 #define PROBLEMS_KEPT 20
@@ -716,6 +717,7 @@ struct importer {
 	sqlite3_stmt *find_id, *find_hh, *hh_places, *find_grid, *ins_hh, *ins_res, *set_head, *del_hh;
 	char now[32];
 	struct import_report *rep;
+	bool new_groups;          /* a group the village lacks is added (import_opts) */
 	struct strbuf problems;
 	long problems_kept;
 	/* the household of the last row written: rosters list a household's members together */
@@ -1256,6 +1258,57 @@ static void lookup_cell_problems(const struct hh_state *h, struct strbuf *sb)
 	}
 }
 
+/* Adds item to a list separated by the language's ", " (、), once. */
+static void list_add_once(char **list, const char *item)
+{
+	const char *sep = _(", ");
+	char *probe = xasprintf("%s%s%s", sep, item, sep);
+	char *all = xasprintf("%s%s%s", sep, *list ? *list : "", sep);
+	if (!strstr(all, probe)) {
+		char *grown = xasprintf("%s%s%s", *list ? *list : "", *list ? sep : "", item);
+		free(*list);
+		*list = grown;
+	}
+	free(all);
+	free(probe);
+}
+
+/* A new household's 村民小组 that the form refused, its village not having it: added
+ * to the village with --new-groups (true), else noted for the report, which lists
+ * them. A failed addition becomes the row's problem, in sb. */
+static bool household_group(struct importer *im, const struct hh_state *h, struct strbuf *sb)
+{
+	int f = form_field_index(im->hdef, IMPORT_VILLAGE_GROUP);
+	const char *group = im->hdata.values[f];
+	char *village = NULL, *err = NULL;
+	bool added = false;
+	int64_t vid = vgroup_village_of(im->st, h->grid_id, &village);
+	char *item = xasprintf(_("%s (%s)"), group, village ? village : _("no village"));
+	if (im->new_groups && vid && vgroup_add(im->st, vid, group, NULL, &err) == 0) {
+		list_add_once(&im->rep->groups_added, item);
+		added = true;
+	} else {
+		list_add_once(&im->rep->groups_unknown, item);
+		if (err)
+			sb_appendf(sb, "%s%s: %s", sb->len ? "; " : "", _("Village group"), err);
+	}
+	free(err);
+	free(item);
+	free(village);
+	return added;
+}
+
+/* True when the check refused the household's 村民小组 (its lookup). */
+static bool group_refused(const struct importer *im, const struct form_check *chk)
+{
+	int f = form_field_index(im->hdef, IMPORT_VILLAGE_GROUP);
+	const char *group = f >= 0 ? im->hdata.values[f] : NULL;
+	for (size_t i = 0; group && *group && im->hdef->fields[f].lookup && i < chk->n; i++)
+		if (chk->items[i].field == (size_t)f)
+			return true;
+	return false;
+}
+
 /* Fills the household form from the row of a household the load will create and
  * checks it with the household form's rules; the problems go to sb. */
 static void household_problems(struct importer *im, const struct hh_state *h, struct strbuf *sb)
@@ -1276,6 +1329,10 @@ static void household_problems(struct importer *im, const struct hh_state *h, st
 	form_normalize_and_derive(im->hev, &im->hdata, -1);
 	struct form_check chk = {0};
 	form_validate(im->hev, &im->hdata, &chk);
+	if (group_refused(im, &chk) && household_group(im, h, sb)) {
+		form_check_free(&chk);
+		form_validate(im->hev, &im->hdata, &chk);
+	}
 	for (size_t i = 0; i < chk.n; i++)
 		sb_appendf(sb, "%s%s", sb->len ? "; " : "", chk.items[i].message);
 	form_check_free(&chk);
@@ -2131,7 +2188,7 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 	if (source_open(&s, path, o->encoding, err) != 0)
 		return -1;
 	rep->encoding = s.enc;
-	struct importer im = {.st = st, .db = store_db(st), .rep = rep};
+	struct importer im = {.st = st, .db = store_db(st), .rep = rep, .new_groups = o->new_groups};
 	store_now(im.now);
 	struct rejects rj = {.path = o->rejects_path ? xstrdup(o->rejects_path) : rejects_default_path(path)};
 	int rc = importer_start(&im, &s, forms, o, err);
@@ -2210,6 +2267,8 @@ void import_report_free(struct import_report *r)
 	free(r->warning_lines);
 	free(r->to_notes);
 	free(r->left_out);
+	free(r->groups_unknown);
+	free(r->groups_added);
 	memset(r, 0, sizeof *r);
 }
 
@@ -2233,6 +2292,13 @@ char *import_report_text(const struct import_report *r)
 	if (r->grids_unknown)
 		sb_appendf(&sb, _("%ld households name a grid the register does not have; they were left "
 				  "without a grid.\n"), r->grids_unknown);
+	if (r->groups_added)
+		sb_appendf(&sb, r->dry_run ? _("Village groups that would be added: %s.\n")
+					   : _("Village groups added: %s.\n"), r->groups_added);
+	if (r->groups_unknown)
+		sb_appendf(&sb, _("Village groups the households' villages do not have (their rows are refused; "
+				  "add them under System, Village groups, or import again with --new-groups): %s.\n"),
+			   r->groups_unknown);
 	if (r->checked_against_register)
 		sb_appendf(&sb, "%s\n", _("The resident form has rules that look in the register: each row was "
 					  "checked against it in turn, which is slower."));
@@ -2285,6 +2351,8 @@ int import_cli(const struct cli_opts *o, int argc, char **argv)
 			}
 		} else if (strcmp(argv[i], "--dry-run") == 0) {
 			io.dry_run = true;
+		} else if (strcmp(argv[i], "--new-groups") == 0) {
+			io.new_groups = true;
 		} else if (strcmp(argv[i], "--map") == 0 && i + 1 < argc) {
 			io.map = argv[++i];
 		} else if (strcmp(argv[i], "--rejects") == 0 && i + 1 < argc) {

@@ -16,7 +16,7 @@
  *       head_id  the 户主, a resident who must be a member (household_id = id);
  *                the foreign key is deferred so a household and its head can be
  *                created in one transaction in either order
- *       village_group 村民小组, free text ("3组")
+ *       village_group 村民小组: one of its village's groups (village_group, vgroup.h)
  *   resident(id, name, sex, birth_date, id_number, ethnicity, household_id,
  *            relation, phone, political, education, marital, residence,
  *            living_status, status_date, status_reason, tags, notes, form_version,
@@ -74,6 +74,7 @@
 #include "sqlfn.h"
 #include "stars.h"
 #include "util.h"
+#include "vgroup.h"
 
 /* ISO date shape used by every date column's CHECK */
 #define DATE_OK(col) "(" col " IS NULL OR (" col " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'" \
@@ -228,6 +229,7 @@ static const char *const schema_steps[] = {
 	"DELETE FROM resident_key WHERE resident_id IN (SELECT id FROM resident WHERE " NAME_HAS_FORMAT ");\n"
 	"INSERT OR IGNORE INTO resident_key(key, resident_id) SELECT j.value, r.id FROM resident r,"
 	" json_each(sz_search_keys(r.name, r.id_number, r.phone)) j WHERE r." NAME_HAS_FORMAT ";\n",
+	vgroup_schema_v1,  /* 村民小组 of each village, filled from the households (vgroup.h) */
 };
 
 int schema_latest(void)
@@ -253,6 +255,9 @@ int schema_migrate(sqlite3 *db, int from_version, char **err)
 		char *what = xasprintf(_("schema migration %d"), v + 1);
 		int rc = exec_script(db, schema_steps[v], what, err);
 		free(what);
+		/* rows a step filled in from the register are audited as one bulk load */
+		if (rc == 0 && schema_steps[v] == vgroup_schema_v1)
+			rc = vgroup_audit_migrated(db, err);
 		if (rc != 0)
 			return -1;
 		char *pragma = xasprintf("PRAGMA user_version = %d", v + 1);

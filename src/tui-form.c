@@ -415,7 +415,7 @@ static void form_help(struct tui_form *f)
 	const struct field_def *fd = &f->data->def->fields[f->cur];
 	struct strbuf sb = { 0 };
 	sb_append(&sb, fd->help && *fd->help ? _(fd->help) : _("No help is written for this field."));
-	if (fd->type == FIELD_CHOICE || fd->type == FIELD_MULTI)
+	if (fd->type == FIELD_CHOICE || fd->type == FIELD_MULTI || fd->lookup)
 		sb_appendf(&sb, "\n\n%s", _("Type a code, or press F4 to pick from the list."));
 	if (fd->required)
 		sb_appendf(&sb, "\n%s", _("This field is required."));
@@ -496,8 +496,32 @@ static char *form_memo(struct tui_form *f, const struct field_def *fd)
 	return text;
 }
 
-/* F4: a picklist for a choice field, the register's picker for a reference, the
- * editor of several lines for a memo. */
+/* F4 on a field with a lookup: the values it accepts for the record as it is now
+ * (the groups of the household's village); the new value or NULL. */
+static char *lookup_pick(struct tui_form *f, const struct field_def *fd)
+{
+	char **values;
+	int n = form_lookup_values(f->ev, f->data, f->cur, &values);
+	if (n <= 0) {
+		tui_message(f->t, "%s", _("There is no list to pick from for this field."));
+		free(values);
+		return NULL;
+	}
+	const char *now = tui_form_value(f, f->cur);
+	size_t initial = 0;
+	for (int i = 0; now && i < n; i++)
+		if (strcmp(values[i], now) == 0)
+			initial = (size_t)i;
+	int i = tui_choose(f->t, _(fd->label), (const char *const *)values, (size_t)n, initial);
+	char *picked = i >= 0 ? xstrdup(values[i]) : NULL;
+	for (int k = 0; k < n; k++)
+		free(values[k]);
+	free(values);
+	return picked;
+}
+
+/* F4: a picklist for a choice field or a lookup, the register's picker for a
+ * reference, the editor of several lines for a memo. */
 static void form_pick(struct tui_form *f)
 {
 	const struct field_def *fd = &f->data->def->fields[f->cur];
@@ -513,6 +537,11 @@ static void form_pick(struct tui_form *f)
 	} else if (fd->type == FIELD_TEXT && f->ops->text_pick &&
 		   f->ops->text_pick(f->ops->ctx, f, f->cur, &picked)) {
 		/* the register's list gave the value (or the clerk went back) */
+	} else if (fd->lookup && f->ev) {
+		if (!(picked = lookup_pick(f, fd))) {
+			tui_form_draw(f);
+			return;
+		}
 	} else if ((fd->type == FIELD_CHOICE || fd->type == FIELD_MULTI) && fd->list) {
 		size_t idx;
 		if (tui_code_pick(f->t, fd->label, fd->list, &idx)) {

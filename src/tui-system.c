@@ -1,6 +1,6 @@
 /* tui-system: 系统管理 for administrators: the operators (add, disable or enable,
- * a new password, a role, their history), a backup now, and the settings of the
- * sign-in, the idle lock and the daily backups. Every change goes through auth.c and
+ * a new password, a role, their history), a backup now, the settings of the
+ * sign-in, the idle lock and the daily backups, and the villages' groups (tui-groups). Every change goes through auth.c and
  * the audited write path. */
 #include <errno.h>
 #include <stdio.h>
@@ -304,7 +304,7 @@ void tui_system_run(struct tui *t)
 		return;
 	}
 	for (;;) {
-		const char *labels[] = { _("Operators"), _("Back up now"), _("Settings") };
+		const char *labels[] = { _("Operators"), _("Back up now"), _("Settings"), _("Village groups") };
 		int i = tui_choose(t, _("System"), labels, ARRAY_LEN(labels), 0);
 		if (i == 0)
 			system_operators(t);
@@ -312,6 +312,8 @@ void tui_system_run(struct tui *t)
 			system_backup(t);
 		else if (i == 2)
 			system_settings(t);
+		else if (i == 3)
+			tui_groups_run(t);
 		else
 			return;
 	}

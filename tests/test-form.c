@@ -868,6 +868,100 @@ static void test_household(struct form_eval *ev, const struct form_def *def)
 	form_data_free(&d);
 }
 
+/* Inserts a row through the write path; its id as text in buf. */
+static const char *insert_row(struct store *st, const char *table, const struct store_field *f, size_t n,
+			      char buf[24])
+{
+	int64_t id = 0;
+	char *err = NULL;
+	if (store_insert(st, table, f, n, &id, &err) != 0)
+		fprintf(stderr, "insert into %s: %s\n", table, err);
+	free(err);
+	snprintf(buf, 24, "%lld", (long long)id);
+	return buf;
+}
+
+/* 村民小组 is one of the active groups of the household's village (the form's lookup):
+ * a number picks its group (3 for 3组, full-width too), a wrong one is refused with
+ * the groups listed, a deactivated group or another village's is refused. */
+static void test_household_groups(struct form_eval *ev, const struct form_def *def, struct store *st)
+{
+	char town[24], village[24], other[24], grid[24], g[24];
+	char *err = NULL;
+	CHECK_INT(store_set_operator(st, "admin", &err), 0);
+	insert_row(st, "town", (struct store_field[]){{"code", "520111101"}, {"name", "青岩镇"}}, 2, town);
+	insert_row(st, "village", (struct store_field[]){{"town_id", town}, {"code", "520111101201"}, {"name", "龙井村"}},
+		   3, village);
+	insert_row(st, "village", (struct store_field[]){{"town_id", town}, {"code", "520111101202"}, {"name", "摆早村"}},
+		   3, other);
+	insert_row(st, "grid", (struct store_field[]){{"village_id", village}, {"code", "01"}, {"name", "一网格"}}, 3, grid);
+	static const char *const names[] = {"1组", "2组", "3组", "10组"}, *const sorts[] = {"1", "2", "3", "10"};
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		insert_row(st, "village_group", (struct store_field[]){{"village_id", village}, {"name", names[i]},
+			   {"sort", sorts[i]}}, 3, g);
+	insert_row(st, "village_group", (struct store_field[]){{"village_id", village}, {"name", "4组"},
+		   {"sort", "4"}, {"active", "0"}}, 4, g);
+	insert_row(st, "village_group", (struct store_field[]){{"village_id", other}, {"name", "9组"}}, 2, g);
+
+	struct form_data d = { .def = def };
+	form_data_init(&d, def);
+	form_normalize_and_derive(ev, &d, -1);
+	type_into(ev, &d, "hh_no", "520111000124");
+	type_into(ev, &d, "grid_id", grid);
+	type_into(ev, &d, "village_group", "33组");
+	CHECK_PROBLEMS(ev, &d, "Village group: 33组 is not one of 1组, 2组, 3组, 10组; press F4 to pick one\n");
+	char **values;
+	int n = form_lookup_values(ev, &d, (size_t)form_field_index(def, "village_group"), &values);
+	CHECK_INT(n, 4);
+	for (int i = 0; i < n; i++) {
+		CHECK_STR(values[i], names[i]);
+		free(values[i]);
+	}
+	free(values);
+	type_into(ev, &d, "village_group", "3");
+	CHECK_STR(value_of(&d, "village_group"), "3组");
+	CHECK_PROBLEMS(ev, &d, "");
+	type_into(ev, &d, "village_group", "１０");
+	CHECK_STR(value_of(&d, "village_group"), "10组");
+	type_into(ev, &d, "village_group", "1");
+	CHECK_STR(value_of(&d, "village_group"), "1组");
+	type_into(ev, &d, "village_group", "4组");   /* deactivated */
+	CHECK_PROBLEMS(ev, &d, "Village group: 4组 is not one of 1组, 2组, 3组, 10组; press F4 to pick one\n");
+	type_into(ev, &d, "village_group", "9组");   /* 摆早村's */
+	CHECK_PROBLEMS(ev, &d, "Village group: 9组 is not one of 1组, 2组, 3组, 10组; press F4 to pick one\n");
+	type_into(ev, &d, "grid_id", NULL);         /* no grid: any village's group */
+	CHECK_PROBLEMS(ev, &d, "");
+	type_into(ev, &d, "village_group", NULL);
+	CHECK_PROBLEMS(ev, &d, "");
+	form_data_free(&d);
+	free(err);
+}
+
+/* A lookup belongs to a text field and is one query of the values. */
+static void test_lookup_errors(sqlite3 *db)
+{
+	char *dir = temp_dir(), *errors = NULL, *err = NULL;
+	write_file(dir, "codes/sex.codes", SEX_CODES);
+	write_file(dir, "x.form", "[form]\ntitle = X\ntable = resident\n\n"
+				  "[field sex]\nlabel = S\ntype = choice\nchoices = sex\nlookup = SELECT 1\n");
+	write_file(dir, "y.form", "[form]\ntitle = Y\ntable = resident\n\n"
+				  "[field name]\nlabel = N\nlookup = SELECT name FROM nowhere\n");
+	struct form_registry *reg = form_registry_load(dir, NULL, &errors);
+	char *want = xasprintf("%s/x.form:9: field sex: lookup is for a text field (a choice field has its own list)",
+			       dir);
+	CHECK(errors && strstr(errors, want));
+	struct form_eval *ev = form_eval_new(form_get(reg, "y"), db, &err);
+	CHECK(ev == NULL);
+	CHECK(err && strstr(err, "y.form:7: field name: lookup: no such table: nowhere"));
+	form_eval_free(ev);
+	form_registry_free(reg);
+	free(want);
+	free(err);
+	free(errors);
+	remove_files((const char *const[]){ dir }, 1);
+	free(dir);
+}
+
 /* In Chinese: a code typed as its translated label, labels and messages translated. */
 static void test_chinese(struct form_eval *ev, const struct form_def *def)
 {
@@ -990,6 +1084,9 @@ int main(void)
 		test_household(hev, hh);
 		test_escapes(hev, hh);
 	}
+	if (hev)
+		test_household_groups(hev, hh, st);
+	test_lookup_errors(store_db(st));
 	test_eval_errors(store_db(st));
 	test_memo(store_db(st));
 	test_bare_calls(store_db(st));

@@ -993,6 +993,58 @@ static void test_sex_against_id(void)
 	store_close(st);
 }
 
+/* A roster naming groups the demo village has not (33组, 21组): those rows are
+ * refused with their line and the groups listed; 3 is taken for 3组. With
+ * new_groups a dry run says which groups it would add, an import adds them. */
+static void test_groups(struct store *demo)
+{
+	char *path = write_file("groups.csv", "姓名,公民身份号码,与户主关系,户号,村民小组\n"
+					      "张三,52011119800101001X,户主,9000001,3\n"
+					      "李四,52011119820202002X,户主,9000002,33组\n"
+					      "王五,520111198303030016,户主,9000003,21组\n"
+					      "赵六,520111198404040010,户主,9000004,33组\n");
+	char *rejects = tmp_path("groups.rejects.csv"), *err = NULL;
+	struct import_report rep;
+	struct import_opts o = {.encoding = ENC_AUTO, .dry_run = true, .rejects_path = rejects};
+	CHECK_INT(import_residents(demo, forms, path, &o, &rep, &err), 0);
+	CHECK_INT(rep.imported, 1);
+	CHECK_INT(rep.refused, 3);
+	CHECK_STR(rep.groups_unknown, "33组（龙井村）、21组（龙井村）");
+	CHECK(rep.problems && strstr(rep.problems, "第 3 行：村民小组：33组 不是可选值（1组、2组、3组、"));
+	CHECK(rep.problems && strstr(rep.problems, "第 4 行：村民小组：21组 不是可选值"));
+	char *text = import_report_text(&rep);
+	CHECK(strstr(text, "或加 --new-groups 重新导入）：33组（龙井村）、21组（龙井村）。"));
+	free(text);
+	import_report_free(&rep);
+
+	o.new_groups = true;
+	CHECK_INT(import_residents(demo, forms, path, &o, &rep, &err), 0);
+	CHECK_INT(rep.imported, 4);
+	CHECK_STR(rep.groups_added, "33组（龙井村）、21组（龙井村）");
+	text = import_report_text(&rep);
+	CHECK(strstr(text, "将新增的村民小组：33组（龙井村）、21组（龙井村）。"));
+	free(text);
+	import_report_free(&rep);
+	CHECK_QUERY(demo, "SELECT count(*) FROM village_group WHERE name IN ('33组', '21组')", "0");
+
+	o.dry_run = false;
+	CHECK_INT(import_residents(demo, forms, path, &o, &rep, &err), 0);
+	CHECK_INT(rep.imported, 4);
+	import_report_free(&rep);
+	CHECK_QUERY(demo, "SELECT group_concat(hh_no || '=' || village_group, ' ') FROM household"
+		    " WHERE hh_no LIKE '900000_'", "9000001=3组 9000002=33组 9000003=21组 9000004=33组");
+	CHECK_QUERY(demo, "SELECT group_concat(name, ',') FROM (SELECT name FROM village_group"
+		    " WHERE name IN ('33组', '21组') ORDER BY sort)", "33组,21组");
+	char *report = NULL;
+	CHECK_INT(store_check(demo, &report), 0);
+	if (report && *report)
+		fprintf(stderr, "%s", report);
+	free(report);
+	free(err);
+	free(rejects);
+	free(path);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -1035,6 +1087,7 @@ int main(void)
 	test_export(demo);
 	test_export_disk_full(demo);
 	test_round_trips(demo);
+	test_groups(demo);
 	store_close(demo);
 
 	form_registry_free(forms);

@@ -389,6 +389,11 @@ static void test_rounds(struct rubric_set *set)
 	snprintf(vs, sizeof vs, "%lld", (long long)vid);
 	struct store_field grid[] = { { "village_id", vs }, { "code", "01" }, { "name", "一组" } };
 	snprintf(gs, sizeof gs, "%lld", (long long)insert(st, "grid", grid, 3));
+	/* the village's 村民小组, which its households' groups are one of */
+	struct store_field group1[] = { { "village_id", vs }, { "name", "1组" }, { "sort", "1" } };
+	struct store_field group3[] = { { "village_id", vs }, { "name", "3组" }, { "sort", "3" } };
+	insert(st, "village_group", group1, 3);
+	insert(st, "village_group", group3, 3);
 	int64_t h1 = add_household(st, gs, "0001", "3组", "龙大山", "52011119800101001X");
 	int64_t h2 = add_household(st, gs, "0002", "1组", "王小花", NULL);
 
