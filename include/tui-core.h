@@ -69,6 +69,7 @@ struct tui {
 	bool screen_left;
 	void (*backdrop)(struct tui *t, void *ctx);
 	void *backdrop_ctx;
+	int bar_lines;       /* lines the key bar of the screen drawn last takes */
 	bool quit;           /* set when the clerk confirmed leaving the program */
 	/* the idle lock (tui-signin.h): after idle_ms without a key, tui_getkey calls
 	 * idle_lock, which gives the screen back as it was */
@@ -98,8 +99,15 @@ int tui_put_wcs(WINDOW *w, int y, int x, const wchar_t *ws, size_t n, int cols, 
 
 /* The top line: the program's name and the screen's title. */
 void tui_title(struct tui *t, const char *title);
-/* The key bar on the bottom line. */
+/* The key bar at the bottom: every key shows at any width from 80 columns, on one line
+ * when the keys fit, else on the last two (labels cut alike only when even two lines
+ * are too few). The message line is the one above it (tui_message_row). */
 void tui_keybar(struct tui *t, const struct tui_hint *hints, size_t n);
+/* The lines tui_keybar takes for these keys at the current width (1 or 2): screens lay
+ * out their rows above it and the message line. */
+int tui_keybar_lines(const struct tui_hint *hints, size_t n);
+/* The message line's row: above the key bar last drawn (tui_title resets it to one). */
+int tui_message_row(const struct tui *t);
 /* Sets the message line (printf-style, already translated) and draws it. */
 void tui_message(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_error(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

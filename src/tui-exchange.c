@@ -46,7 +46,9 @@ static const struct tui_hint import_hints[] = {
 /* The data rows the screen has room for. */
 static size_t preview_page(void)
 {
-	return LINES > PREVIEW_CHROME + 1 ? (size_t)(LINES - PREVIEW_CHROME) : 1;
+	/* the key bar may take a second line at 80 columns */
+	int room = LINES - PREVIEW_CHROME - (tui_keybar_lines(import_hints, ARRAY_LEN(import_hints)) - 1);
+	return room > 1 ? (size_t)room : 1;
 }
 
 /* Moves the first data row shown by delta, within the rows read. */
@@ -146,9 +148,9 @@ static void screen_draw(struct tui *t, const struct import_screen *s)
 				s->pv.cols ? s->first_col + 1 : 0,
 				s->first_col + (size_t)ncols < s->pv.cols ? s->first_col + (size_t)ncols : s->pv.cols,
 				s->pv.cols);
-	tui_put(stdscr, LINES - 3, 0, where, COLS, A_NORMAL);
-	free(where);
 	tui_keybar(t, import_hints, ARRAY_LEN(import_hints));
+	tui_put(stdscr, tui_message_row(t) - 1, 0, where, COLS, A_NORMAL);
+	free(where);
 	tui_draw_message(t);
 	wnoutrefresh(stdscr);
 	doupdate();

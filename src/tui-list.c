@@ -84,7 +84,8 @@ static void list_layout(struct list_state *s)
 		s->y_query = 1;
 		s->y_header = 2;
 		s->y_rows = 3;
-		s->rows = LINES - 3 - 2;
+		/* above the message line and the key bar, which may take two lines */
+		s->rows = LINES - 3 - 1 - tui_keybar_lines(s->def->hints, s->def->nhints);
 	}
 	if (!s->def->query) {
 		s->y_header--;

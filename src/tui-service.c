@@ -710,8 +710,7 @@ static void action_transfer_or_return(struct tui *t, int64_t id)
 	}
 }
 
-/* F1 first and the contract's F3 next: at 80 columns the bar gives way from its end
- * (Back always shows), so Enter and F9 show only on a wider terminal. */
+/* F1 first and the contract's F3 next; at 80 columns the bar takes two lines. */
 static const struct tui_hint worklist_hints[] = {
 	{ "F1", N_("Help") }, { "F3", N_("Find") }, { "Tab", N_("Overdue/all") }, { "F7", N_("New") }, { "F5", N_("Start") },
 	{ "F8", N_("Close") }, { "F6", N_("Transfer/return") }, { "F2", N_("Receipt") },
@@ -909,12 +908,17 @@ static int stats_draw_summary(const struct stats_view *v, int y)
 
 static const char *const group_titles[] = { N_("By item"), N_("By handler"), N_("By village"), N_("By month, this year") };
 
+static const struct tui_hint stats_hints[] = {
+	{ "PgUp", N_("Previous month") }, { "PgDn", N_("Next month") }, { "F5", N_("Grouping") },
+	{ "F6", N_("Chart/table") }, { "F3", N_("Report") }, { "F1", N_("Help") }, { "F10", N_("Back") },
+};
+
 /* The grouping as a table or as a chart of requests with the good rate beside. */
 static void stats_draw_group(struct stats_view *v, int y)
 {
 	size_t n;
 	const struct service_stat_row *rows = stats_rows(v, &n);
-	int rows_free = LINES - 2 - y - 1;
+	int rows_free = LINES - 1 - tui_keybar_lines(stats_hints, ARRAY_LEN(stats_hints)) - y - 1;
 	if (rows_free < 1)
 		return;
 	if (v->top > n)
@@ -951,10 +955,6 @@ static void stats_draw_group(struct stats_view *v, int y)
 	}
 }
 
-static const struct tui_hint stats_hints[] = {
-	{ "PgUp", N_("Previous month") }, { "PgDn", N_("Next month") }, { "F5", N_("Grouping") },
-	{ "F6", N_("Chart/table") }, { "F3", N_("Report") }, { "F1", N_("Help") }, { "F10", N_("Back") },
-};
 
 /* Draws the whole statistics screen. */
 static void stats_draw(struct tui *t, struct stats_view *v)
