@@ -44,6 +44,9 @@ bool auth_password_matches(const char *hash, const char *password);
 /* Whether login may name an operator: 1..32 characters, no spaces or control
  * characters. False with a translated *err. */
 bool auth_login_valid(const char *login, char **err);
+/* Why login cannot name a new operator (not valid, or taken), translated (caller
+ * frees); NULL when it can: what auth_user_add checks, for a dialog to say first. */
+char *auth_login_refusal(struct store *st, const char *login);
 /* Whether a new password is acceptable. False with a translated *err. */
 bool auth_password_valid(const char *password, char **err);
 

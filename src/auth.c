@@ -282,6 +282,14 @@ static bool may_administer(struct store *st, char **err)
 	return false;
 }
 
+char *auth_login_refusal(struct store *st, const char *login)
+{
+	char *err = NULL;
+	if (!auth_login_valid(login, &err))
+		return err;
+	return operator_find(st, login, NULL, NULL) ? xasprintf(_("an operator %s exists already"), login) : NULL;
+}
+
 int auth_user_add(struct store *st, const char *login, const char *name, const char *role,
 		  const char *password, char **err)
 {

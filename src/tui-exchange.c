@@ -394,6 +394,13 @@ static void export_run(struct tui *t, const char *path, struct export_opts *o)
 	}
 }
 
+/* The reason dialog's check: full numbers leave only with a reason. */
+static char *export_reason_refusal(void *ctx, const char *reason)
+{
+	(void)ctx;
+	return export_reason_ok(reason) ? NULL : xstrdup(_("Nothing is exported without a reason."));
+}
+
 /* Export: template, encoding, masking, file name, then the export. */
 static void exchange_export(struct tui *t)
 {
@@ -423,11 +430,10 @@ static void exchange_export(struct tui *t)
 		o.unmasked = tui_confirm(t, _("Full ID and phone numbers (not masked)?"), false);
 	char *reason = NULL;
 	if (o.unmasked) {   /* as F6 for one resident: full numbers leave only with a reason */
-		reason = tui_prompt(t, _("Full ID and phone numbers"),
-				    _("Why are they needed (recorded in the audit log)?"), NULL, 100);
-		if (reason && !export_reason_ok(reason))
-			tui_error(t, "%s", _("Nothing is exported without a reason."));
-		if (!reason || !export_reason_ok(reason))
+		reason = tui_prompt_checked(t, _("Full ID and phone numbers"),
+					    _("Why are they needed (recorded in the audit log)?"), NULL, 100,
+					    export_reason_refusal, NULL);
+		if (!reason)
 			enc = -1;
 		o.reason = reason;
 	}
