@@ -491,14 +491,27 @@ void tui_screen_leave(struct tui *t)
 	t->screen_left = true;
 }
 
-/* Before a dialog: the screen it belongs over, when the one under it was left. */
-static void tui_dialog_ground(struct tui *t)
+void tui_ground_push(struct tui *t, void (*draw)(struct tui *t, void *ctx), void *ctx)
+{
+	if (t->ngrounds < TUI_GROUNDS_MAX)
+		t->grounds[t->ngrounds] = (struct tui_ground){ draw, ctx };
+	t->ngrounds++;
+}
+
+void tui_ground_pop(struct tui *t)
+{
+	if (t->ngrounds > 0)
+		t->ngrounds--;
+}
+
+void tui_dialog_ground(struct tui *t)
 {
 	if (!t || !t->screen_left)
 		return;
 	t->screen_left = false;
-	if (t->backdrop) {
-		t->backdrop(t, t->backdrop_ctx);
+	size_t top = t->ngrounds;
+	if (top > 0 && top <= TUI_GROUNDS_MAX) {
+		t->grounds[top - 1].draw(t, t->grounds[top - 1].ctx);
 	} else {
 		erase();
 		tui_draw_message(t);

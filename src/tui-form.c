@@ -868,6 +868,13 @@ static bool form_loop(struct tui_form *f)
 	return saved;
 }
 
+/* The form as a dialog's ground: drawn whole, as it was. */
+static void form_ground(struct tui *t, void *ctx)
+{
+	(void)t;
+	tui_form_draw(ctx);
+}
+
 bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool is_new,
 		  const struct tui_form_ops *ops)
 {
@@ -905,7 +912,9 @@ bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool
 		draft_free(&dr);
 	}
 	curs_set(1);
+	tui_ground_push(t, form_ground, &f);
 	bool saved = form_loop(&f);
+	tui_ground_pop(t);
 	tui_screen_leave(t);
 	draft_forget(data);
 	fedit_free(&f.edit);

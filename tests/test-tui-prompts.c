@@ -1,7 +1,8 @@
-/* One prompt behaviour: a dialog that refuses what was typed stays open, says why
- * inside it and keeps the text for correction; nothing typed next lands on the screen
- * below. 转办 without a note, a new operator with a login that is not one or is
- * taken, a setting out of its range.
+/* Dialogs. One prompt behaviour: a dialog that refuses what was typed stays open, says
+ * why inside it and keeps the text for correction; nothing typed next lands on the
+ * screen below (转办 without a note, a new operator with a login that is not one or is
+ * taken, a setting out of its range). And a dialog opened right after a form closed
+ * is drawn over the screen the clerk came from, not over the main menu.
  *
  * usage: test-tui-prompts SHANZHI LOCALE    (LOCALE zh_CN.UTF-8 or zh_CN.GBK)
  *
@@ -135,6 +136,38 @@ static void test_setting_range(void)
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
+/* From the work list, F7: a new request saved with F2 offers its receipt; the dialog
+ * shows over the work list the clerk came from, not the main menu. */
+static void test_dialog_after_form(void)
+{
+	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	step_type(t, "3");
+	step_type(t, "1");
+	CHECK(wait_for(t, "便民服务工作清单"));
+	step_key(t, "F7");
+	CHECK(wait_for(t, "新建便民服务办件"));
+	CHECK(step_goto_field(t, "居民"));
+	step_key(t, "F4");
+	CHECK(wait_for(t, "查找居民"));
+	step_type(t, "w");
+	step_key(t, "Enter");
+	CHECK(step_goto_field(t, "事项"));
+	step_type(t, "YB01");
+	step_key(t, "Tab");
+	CHECK(wait_for(t, "承诺"));
+	step_key(t, "F2");
+	CHECK(wait_for(t, "打印：便民服务办件回执"));
+	CHECK(row_has(t, 0, "便民服务工作清单"));    /* around the dialog: the work list */
+	CHECK(row_has(t, 2, "到期日期"));
+	CHECK(!pty_contains(t, "主菜单") && !pty_contains(t, "居民户籍登记"));
+	step_key(t, "F10");
+	CHECK(wait_for(t, "已登记"));
+	CHECK(step_quit(t, 8, WAIT_MS));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -151,6 +184,7 @@ int main(int argc, char **argv)
 	test_transfer_note();
 	test_operator_login();
 	test_setting_range();
+	test_dialog_after_form();
 	pty_rmdir(dir);
 	free(db);
 	free(dir);
