@@ -330,18 +330,25 @@ static char *typed_path(char *typed)
 	return path;
 }
 
+/* The import dialog's check: a file that cannot be read is said there, the name kept. */
+static char *import_path_refusal(void *ctx, const char *typed)
+{
+	(void)ctx;
+	char *path = typed_path(xstrdup(typed));
+	char *why = *path && access(path, R_OK) != 0 ? xasprintf(_("%s cannot be read"), path) : NULL;
+	free(path);
+	return why;
+}
+
 /* Import: the file's name, then its screen. */
 static void exchange_import(struct tui *t)
 {
 	char *start = cwd_prefix();
-	char *path = typed_path(tui_prompt_path(t, _("Import residents"), _("File (.csv .txt .xlsx .xls):"), start, 1024, NULL, NULL));
+	char *path = typed_path(tui_prompt_path(t, _("Import residents"), _("File (.csv .txt .xlsx .xls):"), start, 1024,
+						import_path_refusal, NULL));
 	free(start);
-	if (path && *path) {
-		if (access(path, R_OK) != 0)
-			tui_error(t, _("%s cannot be read"), path);
-		else
-			import_file(t, path);
-	}
+	if (path && *path)
+		import_file(t, path);
 	free(path);
 }
 

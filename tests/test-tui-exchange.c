@@ -88,11 +88,16 @@ static void import_roster(const char *roster)
 	CHECK(wait_for(t, "从文件导入人口信息"));
 	step_key(t, "Enter");
 	CHECK(wait_for(t, "文件（.csv .txt .xlsx .xls）"));
-	/* a mistyped name first: said, and gone once the right file is open */
+	/* a mistyped name first: said inside the dialog, which keeps it; then the dialog
+	 * again, and the message gone once the right file is open */
 	char *missing = xasprintf("%s.missing", roster);
 	type_path(t, missing);
-	free(missing);
 	CHECK(wait_for(t, "无法读取"));
+	CHECK(pty_contains(t, "文件（.csv .txt .xlsx .xls）"));
+	CHECK(pty_contains(t, ".missing"));
+	free(missing);
+	step_key(t, "F10");
+	CHECK(wait_for(t, "从文件导入人口信息"));
 	step_key(t, "Enter");
 	CHECK(wait_for(t, "文件（.csv .txt .xlsx .xls）"));
 	/* the path typed after the folder the prompt proposes (it starts again), completed
