@@ -57,6 +57,10 @@ int auth_user_add(struct store *st, const char *login, const char *name, const c
 int auth_user_passwd(struct store *st, const char *login, const char *password, char **err);
 /* Disables (or enables again) an operator; the last enabled administrator stays. */
 int auth_user_disable(struct store *st, const char *login, bool disabled, char **err);
+/* Why disabling login would be refused (no such operator, not an administrator's
+ * right, the last administrator), translated (caller frees), or NULL: asked before
+ * "Disable ...?", so a clerk never confirms what is then refused. */
+char *auth_disable_refusal(struct store *st, const char *login);
 /* Changes an operator's role; the last enabled administrator stays one. */
 int auth_user_role(struct store *st, const char *login, const char *role, char **err);
 

@@ -156,6 +156,13 @@ static void operator_toggle(struct tui *t, int64_t id, const char *login)
 		if (ops[i].id == id)
 			disabled = ops[i].disabled;
 	auth_operators_free(ops, n);
+	/* refused before it is asked: a clerk never confirms what is then refused */
+	char *why = disabled ? NULL : auth_disable_refusal(t->app->st, login);
+	if (why) {
+		tui_error(t, "%s", why);
+		free(why);
+		return;
+	}
 	char *q = xasprintf(disabled ? _("Enable %s again?") : _("Disable %s? The operator can no longer sign in."), login);
 	if (tui_confirm(t, q, false)) {
 		char *err = NULL;

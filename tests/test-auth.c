@@ -221,6 +221,10 @@ static void test_operators_and_refusals(void)
 	/* the last administrator stays */
 	CHECK(auth_user_disable(st, "boss", true, &err) != 0);
 	CHECK(err && strstr(err, "last administrator"));
+	char *ask = auth_disable_refusal(st, "boss");   /* said before "Disable boss?" */
+	CHECK(ask && strstr(ask, "last administrator"));
+	free(ask);
+	CHECK(auth_disable_refusal(st, "mediator") == NULL);
 	CHECK(auth_user_role(st, "boss", "clerk", &err) != 0);
 	CHECK(auth_user_role(st, "mediator", "viewer", &err) == 0);
 	CHECK(auth_user_disable(st, "clerk", true, &err) == 0);
