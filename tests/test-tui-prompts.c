@@ -43,9 +43,9 @@ static bool in_box(const struct pty *t, const char *text)
 	return r > 0 && row_has(t, r, "|");
 }
 
-/* 转办 to a department with an empty note: refused in the note dialog, which stays;
- * the note typed next is the note (not the work list's 经办人 filter), and then it
- * goes through. */
+/* Finding a request by a number none has, and 转办 to a department with an empty
+ * note: each refused in its dialog, which stays; the note typed next is the note (not
+ * the work list's 经办人 filter), and then it goes through. */
 static void test_transfer_note(void)
 {
 	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
@@ -55,6 +55,17 @@ static void test_transfer_note(void)
 	step_type(t, "3");
 	step_type(t, "1");
 	CHECK(wait_for(t, "便民服务工作清单"));
+	/* F3 with a number no request's ends in: said in the find dialog, the digits kept */
+	step_key(t, "F3");
+	CHECK(wait_for(t, "查找办件"));
+	step_type(t, "99999");
+	step_key(t, "Enter");
+	CHECK(wait_for(t, "没有编号以 99999 结尾的办件"));
+	CHECK(in_box(t, "没有编号以 99999 结尾的办件"));
+	CHECK(pty_contains(t, "查找办件"));
+	step_key(t, "F10");
+	CHECK(wait_for(t, "便民服务工作清单"));
+	CHECK(!pty_contains(t, "查找办件"));
 	step_key(t, "F6");
 	CHECK(wait_for(t, "转办或退回办件"));
 	step_type(t, "1");
