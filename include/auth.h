@@ -44,6 +44,9 @@ bool auth_password_matches(const char *hash, const char *password);
 /* Whether login may name an operator: 1..32 characters, no spaces or control
  * characters. False with a translated *err. */
 bool auth_login_valid(const char *login, char **err);
+/* Why login cannot name a new operator (not valid, or taken), translated (caller
+ * frees); NULL when it can: what auth_user_add checks, for a dialog to say first. */
+char *auth_login_refusal(struct store *st, const char *login);
 /* Whether a new password is acceptable. False with a translated *err. */
 bool auth_password_valid(const char *password, char **err);
 
@@ -54,6 +57,10 @@ int auth_user_add(struct store *st, const char *login, const char *name, const c
 int auth_user_passwd(struct store *st, const char *login, const char *password, char **err);
 /* Disables (or enables again) an operator; the last enabled administrator stays. */
 int auth_user_disable(struct store *st, const char *login, bool disabled, char **err);
+/* Why disabling login would be refused (no such operator, not an administrator's
+ * right, the last administrator), translated (caller frees), or NULL: asked before
+ * "Disable ...?", so a clerk never confirms what is then refused. */
+char *auth_disable_refusal(struct store *st, const char *login);
 /* Changes an operator's role; the last enabled administrator stays one. */
 int auth_user_role(struct store *st, const char *login, const char *role, char **err);
 

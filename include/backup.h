@@ -35,6 +35,9 @@ int backup_restore(const char *src, const char *db_path, char **kept, char **err
 int backup_daily(struct store *st, char **made, char **err);
 /* The folder of the daily backups. Caller frees. */
 char *backup_folder(struct store *st);
+/* Why folder cannot hold the backups (a file of that name, or no folder above it to
+ * make it in), translated (caller frees); NULL when it can, or is empty (the default). */
+char *backup_folder_refusal(const char *folder);
 
 /* `shanzhi backup FILE | --daily` and `shanzhi restore FILE` */
 int backup_cmd_backup(const struct cli_opts *o, int argc, char **argv);

@@ -102,6 +102,11 @@ int service_return(struct store *st, int64_t id, const char *reason, char **err)
  * for a dialog to say before it closes. */
 char *service_return_refusal(const char *reason);
 char *service_followup_refusal(const char *record);
+/* The same for a transfer's note (why it goes on: the next handler reads it) and a
+ * closing's outcome (what was done for the resident). */
+char *service_transfer_refusal(const char *note);
+char *service_outcome_refusal(const char *outcome);
+/* Hands the request to handler or department (one needed) with a note (needed). */
 int service_transfer(struct store *st, int64_t id, const char *handler, const char *department,
 		     const char *note, char **err);
 /* Closes with the outcome (办理结果, what was done; required) and rating 1..5 or

@@ -16,6 +16,7 @@
 #include <wchar.h>
 
 struct app;
+struct tui;
 
 #define TK(curses_key) (-(int)(curses_key))
 enum tui_key {
@@ -59,16 +60,24 @@ struct tui_hint {
 	const char *label;
 };
 
+/* A screen that is open, as a dialog redraws it behind itself (tui_ground_push). */
+struct tui_ground {
+	void (*draw)(struct tui *t, void *ctx);
+	void *ctx;
+};
+#define TUI_GROUNDS_MAX 16
+
 struct tui {
 	struct app *app;
 	char *message;       /* the message line's text, UTF-8 */
 	bool message_error;
 	bool message_fresh;  /* set since the last key: the outcome of that key */
 	/* a screen was left and none drawn since: a dialog must not open over its
-	 * remains but over backdrop (the main menu, which registers it), else a blank */
+	 * remains but over the screen still open below it, redrawn (grounds), else a blank */
 	bool screen_left;
-	void (*backdrop)(struct tui *t, void *ctx);
-	void *backdrop_ctx;
+	struct tui_ground grounds[TUI_GROUNDS_MAX];   /* the open screens, innermost last */
+	size_t ngrounds;                              /* may pass the array: those draw nothing */
+	int bar_lines;       /* lines the key bar of the screen drawn last takes */
 	bool quit;           /* set when the clerk confirmed leaving the program */
 	/* the idle lock (tui-signin.h): after idle_ms without a key, tui_getkey calls
 	 * idle_lock, which gives the screen back as it was */
@@ -98,8 +107,15 @@ int tui_put_wcs(WINDOW *w, int y, int x, const wchar_t *ws, size_t n, int cols, 
 
 /* The top line: the program's name and the screen's title. */
 void tui_title(struct tui *t, const char *title);
-/* The key bar on the bottom line. */
+/* The key bar at the bottom: every key shows at any width from 80 columns, on one line
+ * when the keys fit, else on the last two (labels cut alike only when even two lines
+ * are too few). The message line is the one above it (tui_message_row). */
 void tui_keybar(struct tui *t, const struct tui_hint *hints, size_t n);
+/* The lines tui_keybar takes for these keys at the current width (1 or 2): screens lay
+ * out their rows above it and the message line. */
+int tui_keybar_lines(const struct tui_hint *hints, size_t n);
+/* The message line's row: above the key bar last drawn (tui_title resets it to one). */
+int tui_message_row(const struct tui *t);
 /* Sets the message line (printf-style, already translated) and draws it. */
 void tui_message(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tui_error(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -109,8 +125,17 @@ void tui_message_clear(struct tui *t);
  * form returns to). Every screen engine (menu, list, form) calls it, so no screen
  * shows another's old message. */
 void tui_screen_change(struct tui *t);
-/* The same when a screen is left; the next dialog then opens over the backdrop. */
+/* The same when a screen is left; the next dialog then opens over the screen below,
+ * redrawn. */
 void tui_screen_leave(struct tui *t);
+/* A screen opens (pop: it closes; each push has its pop): draw(t, ctx) redraws it
+ * whole when a dialog opens over it after a screen above it closed, e.g. the receipt
+ * offered once a new request's form is saved shows over the work list. */
+void tui_ground_push(struct tui *t, void (*draw)(struct tui *t, void *ctx), void *ctx);
+void tui_ground_pop(struct tui *t);
+/* Before a dialog (and a pick list) opens: the screen below redrawn when the one it
+ * was over has closed. */
+void tui_dialog_ground(struct tui *t);
 void tui_draw_message(struct tui *t);
 
 /* A framed box in the middle of the screen, h x w (clamped to the screen). */

@@ -283,6 +283,14 @@ static bool may_administer(struct store *st, char **err)
 	return false;
 }
 
+char *auth_login_refusal(struct store *st, const char *login)
+{
+	char *err = NULL;
+	if (!auth_login_valid(login, &err))
+		return err;
+	return operator_find(st, login, NULL, NULL) ? xasprintf(_("an operator %s exists already"), login) : NULL;
+}
+
 int auth_user_add(struct store *st, const char *login, const char *name, const char *role,
 		  const char *password, char **err)
 {
@@ -350,14 +358,27 @@ static int64_t other_admins(struct store *st, int64_t id)
 			      " AND password_hash IS NOT NULL AND id <> ?1", id, 0);
 }
 
+char *auth_disable_refusal(struct store *st, const char *login)
+{
+	char *err = NULL;
+	int64_t id = operator_needed(st, login, &err);
+	if (!id || !may_administer(st, &err))
+		return err ? err : xstrdup("?");
+	if (other_admins(st, id) == 0 &&
+	    auth_query_int(st, "SELECT role = 'admin' FROM operator WHERE id = ?1", id, 0))
+		return xstrdup(_("this is the last administrator: add another before disabling it"));
+	return NULL;
+}
+
 int auth_user_disable(struct store *st, const char *login, bool disabled, char **err)
 {
 	int64_t id = operator_needed(st, login, err);
 	if (!id || !may_administer(st, err))
 		return -1;
-	if (disabled && other_admins(st, id) == 0 &&
-	    auth_query_int(st, "SELECT role = 'admin' FROM operator WHERE id = ?1", id, 0)) {
-		auth_err(err, _("this is the last administrator: add another before disabling it"));
+	char *why = disabled ? auth_disable_refusal(st, login) : NULL;
+	if (why) {
+		auth_err(err, why);
+		free(why);
 		return -1;
 	}
 	struct store_field f[] = { { "disabled", disabled ? "1" : "0" } };

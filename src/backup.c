@@ -381,6 +381,27 @@ char *backup_folder(struct store *st)
 	return folder;
 }
 
+char *backup_folder_refusal(const char *folder)
+{
+	struct stat sb;
+	if (!folder || !*folder)
+		return NULL;
+	if (stat(folder, &sb) == 0)
+		return S_ISDIR(sb.st_mode) ? NULL : xasprintf(_("%s is a file, not a folder"), folder);
+	/* a backup makes the last folder only (mkdir): the one above must be there */
+	char *above = xstrdup(folder);
+	size_t n = strlen(above);
+	while (n > 1 && above[n - 1] == '/')
+		above[--n] = '\0';   /* "a/b/" is "a/b" */
+	char *slash = strrchr(above, '/');
+	if (slash && slash > above)
+		*slash = '\0';
+	bool ok = !slash || slash == above || (stat(above, &sb) == 0 && S_ISDIR(sb.st_mode));
+	char *why = ok ? NULL : xasprintf(_("the folder %s does not exist"), above);
+	free(above);
+	return why;
+}
+
 /* Sorts names. */
 static int name_order(const void *a, const void *b)
 {

@@ -546,6 +546,16 @@ char *service_followup_refusal(const char *record)
 		: xstrdup(_("a follow-up closes only with a record of the contact and of the rectification"));
 }
 
+char *service_transfer_refusal(const char *note)
+{
+	return filled(note) ? NULL : xstrdup(_("say why the request is transferred: the next handler reads it"));
+}
+
+char *service_outcome_refusal(const char *outcome)
+{
+	return filled(outcome) ? NULL : xstrdup(_("closing needs the outcome: what was done for the resident"));
+}
+
 int service_return(struct store *st, int64_t id, const char *reason, char **err)
 {
 	struct request_state s;
@@ -567,13 +577,15 @@ int service_transfer(struct store *st, int64_t id, const char *handler, const ch
 		*err = xstrdup(_("name the handler or the department the request goes to"));
 		return -1;
 	}
+	if ((*err = service_transfer_refusal(note)))
+		return -1;
 	struct store_field f[3];
 	size_t n = 0;
 	if (filled(handler))
 		f[n++] = (struct store_field){ "handler", handler };
 	if (filled(department))
 		f[n++] = (struct store_field){ "department", department };
-	f[n++] = (struct store_field){ "status_reason", filled(note) ? note : NULL };
+	f[n++] = (struct store_field){ "status_reason", note };
 	return set_status(st, id, "transferred", f, n, note, err);
 }
 
@@ -592,10 +604,8 @@ int service_close(struct store *st, int64_t id, const char *outcome, int rating,
 	struct request_state s;
 	if (!request_state(st, id, &s, err) || !require_open(&s, err))
 		return -1;
-	if (!filled(outcome)) {
-		*err = xstrdup(_("closing needs the outcome: what was done for the resident"));
+	if ((*err = service_outcome_refusal(outcome)))
 		return -1;
-	}
 	if (rating < 0 || rating > 5) {
 		*err = xstrdup(_("closing needs the resident's rating 1 to 5, or a record that he or she declined to rate"));
 		return -1;

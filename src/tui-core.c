@@ -331,8 +331,10 @@ int tui_put(WINDOW *w, int y, int x, const char *utf8, int cols, attr_t attr)
 
 void tui_title(struct tui *t, const char *title)
 {
-	if (t)
+	if (t) {
 		t->screen_left = false;   /* a whole screen is being drawn */
+		t->bar_lines = 1;         /* until its key bar says otherwise */
+	}
 	char *line = xasprintf(" %s  %s", _("Shanzhi village register"), title);
 	/* who is signed in, at the right end: a shared screen shows whose work it is */
 	char *name = t && t->app && t->app->st ? auth_current_name(t->app->st) : NULL;
@@ -350,36 +352,89 @@ void tui_title(struct tui *t, const char *title)
 	free(line);
 }
 
+/* Where one entry of the key bar goes: its line (0 the upper), column and the columns
+ * its label may take. */
+struct bar_slot {
+	int line, x, label_cols;
+};
+
+/* Lays the entries out in lines of cols columns, gap columns between a key and its
+ * label, labels cut to label_max columns (< 0: whole); returns the lines it takes. */
+static int bar_layout(const struct tui_hint *hints, size_t n, int cols, int gap, int label_max,
+		      struct bar_slot *out)
+{
+	int line = 0, x = 0;
+	for (size_t i = 0; i < n; i++) {
+		int lw = text_width(_(hints[i].label));
+		if (label_max >= 0 && lw > label_max)
+			lw = label_max;
+		int need = text_width(hints[i].key) + gap + lw;
+		if (x > 0 && x + need > cols) {
+			line++;
+			x = 0;
+		}
+		if (out)
+			out[i] = (struct bar_slot){ line, x, lw };
+		x += need + 1;
+	}
+	return line + 1;
+}
+
+/* The bar's plan at the current width: one line, else one with key and label closed
+ * up (bold and reverse video still tell them apart), else two lines, else two with
+ * the labels cut alike until every key shows. Returns the gap; *lines the lines. */
+static int bar_plan(const struct tui_hint *hints, size_t n, struct bar_slot *out, int *lines)
+{
+	static const struct { int lines, gap; } tries[] = { { 1, 1 }, { 1, 0 }, { 2, 1 }, { 2, 0 } };
+	for (size_t i = 0; i < ARRAY_LEN(tries); i++) {
+		if (bar_layout(hints, n, COLS, tries[i].gap, -1, NULL) <= tries[i].lines) {
+			*lines = bar_layout(hints, n, COLS, tries[i].gap, -1, out);
+			return tries[i].gap;
+		}
+	}
+	int cut = COLS;
+	while (cut > 1 && bar_layout(hints, n, COLS, 0, cut, NULL) > 2)
+		cut--;
+	*lines = bar_layout(hints, n, COLS, 0, cut, out);
+	return 0;
+}
+
+int tui_keybar_lines(const struct tui_hint *hints, size_t n)
+{
+	struct bar_slot *slots = xcalloc(n ? n : 1, sizeof(*slots));
+	int lines;
+	bar_plan(hints, n, slots, &lines);
+	free(slots);
+	return lines;
+}
+
+int tui_message_row(const struct tui *t)
+{
+	return LINES - 1 - (t && t->bar_lines > 1 ? t->bar_lines : 1);
+}
+
 void tui_keybar(struct tui *t, const struct tui_hint *hints, size_t n)
 {
-	(void)t;
-	int x = 0, y = LINES - 1;
-	wmove(stdscr, y, 0);
-	wclrtoeol(stdscr);
-	/* a bar too long for the line (English words) closes up key and label, which
-	 * bold and reverse video still tell apart, when that keeps every key */
-	int whole = 0;
-	for (size_t i = 0; i < n; i++)
-		whole += text_width(hints[i].key) + 1 + text_width(_(hints[i].label)) + 1;
-	int gap = whole - 1 > COLS && whole - 1 - (int)n <= COLS ? 0 : 1;
-	/* the last entry (Back) always shows: the others give way when the bar is full */
-	int last = n ? text_width(hints[n - 1].key) + gap + text_width(_(hints[n - 1].label)) + 1 : 0;
-	for (size_t i = 0; i < n && x < COLS - 1; i++) {
-		const char *label = _(hints[i].label);
-		int need = text_width(hints[i].key) + gap + text_width(label) + 1;
-		if (x + need + (i + 1 < n ? last : 0) > COLS)
-			continue;
+	struct bar_slot *slots = xcalloc(n ? n : 1, sizeof(*slots));
+	int lines, gap = bar_plan(hints, n, slots, &lines), top = LINES - lines;
+	if (t)
+		t->bar_lines = lines;
+	for (int y = top; y < LINES; y++) {
+		wmove(stdscr, y, 0);
+		wclrtoeol(stdscr);
+	}
+	for (size_t i = 0; i < n; i++) {
+		int y = top + slots[i].line, x = slots[i].x;
 		x += tui_put(stdscr, y, x, hints[i].key, -1, A_BOLD);
 		x += gap ? tui_put(stdscr, y, x, " ", 1, A_NORMAL) : 0;
-		x += tui_put(stdscr, y, x, label, -1, A_REVERSE);
-		if (x < COLS)
-			x += tui_put(stdscr, y, x, " ", 1, A_NORMAL);
+		tui_put(stdscr, y, x, _(hints[i].label), slots[i].label_cols, A_REVERSE);
 	}
+	free(slots);
 }
 
 void tui_draw_message(struct tui *t)
 {
-	tui_put(stdscr, LINES - 2, 0, t->message ? t->message : "", COLS,
+	tui_put(stdscr, tui_message_row(t), 0, t->message ? t->message : "", COLS,
 		t->message_error ? A_BOLD : A_NORMAL);
 }
 
@@ -436,14 +491,27 @@ void tui_screen_leave(struct tui *t)
 	t->screen_left = true;
 }
 
-/* Before a dialog: the screen it belongs over, when the one under it was left. */
-static void tui_dialog_ground(struct tui *t)
+void tui_ground_push(struct tui *t, void (*draw)(struct tui *t, void *ctx), void *ctx)
+{
+	if (t->ngrounds < TUI_GROUNDS_MAX)
+		t->grounds[t->ngrounds] = (struct tui_ground){ draw, ctx };
+	t->ngrounds++;
+}
+
+void tui_ground_pop(struct tui *t)
+{
+	if (t->ngrounds > 0)
+		t->ngrounds--;
+}
+
+void tui_dialog_ground(struct tui *t)
 {
 	if (!t || !t->screen_left)
 		return;
 	t->screen_left = false;
-	if (t->backdrop) {
-		t->backdrop(t, t->backdrop_ctx);
+	size_t top = t->ngrounds;
+	if (top > 0 && top <= TUI_GROUNDS_MAX) {
+		t->grounds[top - 1].draw(t, t->grounds[top - 1].ctx);
 	} else {
 		erase();
 		tui_draw_message(t);

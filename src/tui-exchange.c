@@ -46,7 +46,9 @@ static const struct tui_hint import_hints[] = {
 /* The data rows the screen has room for. */
 static size_t preview_page(void)
 {
-	return LINES > PREVIEW_CHROME + 1 ? (size_t)(LINES - PREVIEW_CHROME) : 1;
+	/* the key bar may take a second line at 80 columns */
+	int room = LINES - PREVIEW_CHROME - (tui_keybar_lines(import_hints, ARRAY_LEN(import_hints)) - 1);
+	return room > 1 ? (size_t)room : 1;
 }
 
 /* Moves the first data row shown by delta, within the rows read. */
@@ -147,9 +149,9 @@ static void screen_draw(struct tui *t, const struct import_screen *s)
 				s->pv.cols ? s->first_col + 1 : 0,
 				s->first_col + (size_t)ncols < s->pv.cols ? s->first_col + (size_t)ncols : s->pv.cols,
 				s->pv.cols);
-	tui_put(stdscr, LINES - 3, 0, where, COLS, A_NORMAL);
-	free(where);
 	tui_keybar(t, import_hints, ARRAY_LEN(import_hints));
+	tui_put(stdscr, tui_message_row(t) - 1, 0, where, COLS, A_NORMAL);
+	free(where);
 	tui_draw_message(t);
 	wnoutrefresh(stdscr);
 	doupdate();
@@ -331,18 +333,25 @@ static char *typed_path(char *typed)
 	return path;
 }
 
+/* The import dialog's check: a file that cannot be read is said there, the name kept. */
+static char *import_path_refusal(void *ctx, const char *typed)
+{
+	(void)ctx;
+	char *path = typed_path(xstrdup(typed));
+	char *why = *path && access(path, R_OK) != 0 ? xasprintf(_("%s cannot be read"), path) : NULL;
+	free(path);
+	return why;
+}
+
 /* Import: the file's name, then its screen. */
 static void exchange_import(struct tui *t)
 {
 	char *start = cwd_prefix();
-	char *path = typed_path(tui_prompt_path(t, _("Import residents"), _("File (.csv .txt .xlsx .xls):"), start, 1024, NULL, NULL));
+	char *path = typed_path(tui_prompt_path(t, _("Import residents"), _("File (.csv .txt .xlsx .xls):"), start, 1024,
+						import_path_refusal, NULL));
 	free(start);
-	if (path && *path) {
-		if (access(path, R_OK) != 0)
-			tui_error(t, _("%s cannot be read"), path);
-		else
-			import_file(t, path);
-	}
+	if (path && *path)
+		import_file(t, path);
 	free(path);
 }
 
@@ -395,6 +404,13 @@ static void export_run(struct tui *t, const char *path, struct export_opts *o)
 	}
 }
 
+/* The reason dialog's check: full numbers leave only with a reason. */
+static char *export_reason_refusal(void *ctx, const char *reason)
+{
+	(void)ctx;
+	return export_reason_ok(reason) ? NULL : xstrdup(_("Nothing is exported without a reason."));
+}
+
 /* Export: template, encoding, masking, file name, then the export. */
 static void exchange_export(struct tui *t)
 {
@@ -424,11 +440,10 @@ static void exchange_export(struct tui *t)
 		o.unmasked = tui_confirm(t, _("Full ID and phone numbers (not masked)?"), false);
 	char *reason = NULL;
 	if (o.unmasked) {   /* as F6 for one resident: full numbers leave only with a reason */
-		reason = tui_prompt(t, _("Full ID and phone numbers"),
-				    _("Why are they needed (recorded in the audit log)?"), NULL, 100);
-		if (reason && !export_reason_ok(reason))
-			tui_error(t, "%s", _("Nothing is exported without a reason."));
-		if (!reason || !export_reason_ok(reason))
+		reason = tui_prompt_checked(t, _("Full ID and phone numbers"),
+					    _("Why are they needed (recorded in the audit log)?"), NULL, 100,
+					    export_reason_refusal, NULL);
+		if (!reason)
 			enc = -1;
 		o.reason = reason;
 	}

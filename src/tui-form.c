@@ -22,6 +22,7 @@
 
 #define FORM_FIRST_LINE 2
 #define FORM_LABEL_MAX 16
+#define FORM_HINTS_MAX 16
 /* a draft is saved this long after the last key (draft.h) */
 #define DRAFT_DEBOUNCE_MS 500
 
@@ -29,10 +30,31 @@ static const struct tui_hint form_hints[] = {
 	{ "F1", N_("Help") }, { "F2", N_("Save") }, { "F4", N_("Pick") }, { "F10", N_("Back") },
 };
 
-/* Lines available for fields. */
-static int form_rows(void)
+/* Key bar entries in F-key order (F1 first, F10 last). */
+static int hint_order(const void *a, const void *b)
 {
-	return LINES - FORM_FIRST_LINE - 2;
+	const struct tui_hint *x = a, *y = b;
+	return atoi(x->key + 1) - atoi(y->key + 1);
+}
+
+/* The form's keys and its register's, in F-key order; returns the count. */
+static size_t form_hints_of(const struct tui_form *f, struct tui_hint hints[FORM_HINTS_MAX])
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_LEN(form_hints); i++)
+		hints[n++] = form_hints[i];
+	for (size_t i = 0; i < f->ops->nhints && n < FORM_HINTS_MAX; i++)
+		hints[n++] = f->ops->hints[i];
+	qsort(hints, n, sizeof(*hints), hint_order);
+	return n;
+}
+
+/* Lines available for fields: above the message line and the key bar (one or two). */
+static int form_rows(const struct tui_form *f)
+{
+	struct tui_hint hints[FORM_HINTS_MAX];
+	size_t n = form_hints_of(f, hints);
+	return LINES - FORM_FIRST_LINE - 1 - tui_keybar_lines(hints, n);
 }
 
 /* Width of the label column: the widest label, capped. */
@@ -186,7 +208,7 @@ static void form_draw_field(struct tui_form *f, size_t field, int y)
 /* Scrolls the field list so the field in hand is on the screen. */
 static void form_scroll(struct tui_form *f)
 {
-	size_t pos = form_pos(f, f->cur), rows = (size_t)(form_rows() > 1 ? form_rows() : 1);
+	size_t pos = form_pos(f, f->cur), rows = (size_t)(form_rows(f) > 1 ? form_rows(f) : 1);
 	if (pos >= f->nshown)
 		return;
 	if (pos < f->top)
@@ -217,7 +239,7 @@ static void form_place_cursor(struct tui_form *f)
 static void form_draw_fields(struct tui_form *f)
 {
 	form_scroll(f);
-	int rows = form_rows();
+	int rows = form_rows(f);
 	for (int r = 0; r < rows; r++) {
 		size_t pos = f->top + (size_t)r;
 		if (pos < f->nshown)
@@ -233,26 +255,14 @@ static void form_draw_fields(struct tui_form *f)
 	free(more);
 }
 
-/* Key bar entries in F-key order (F1 first, F10 last). */
-static int hint_order(const void *a, const void *b)
-{
-	const struct tui_hint *x = a, *y = b;
-	return atoi(x->key + 1) - atoi(y->key + 1);
-}
-
 void tui_form_draw(struct tui_form *f)
 {
 	if (!tui_size_ok(f->t))
 		return;
 	erase();
 	tui_title(f->t, _(f->title));
-	struct tui_hint hints[16];
-	size_t n = 0;
-	for (size_t i = 0; i < ARRAY_LEN(form_hints); i++)
-		hints[n++] = form_hints[i];
-	for (size_t i = 0; i < f->ops->nhints && n < ARRAY_LEN(hints); i++)
-		hints[n++] = f->ops->hints[i];
-	qsort(hints, n, sizeof(*hints), hint_order);
+	struct tui_hint hints[FORM_HINTS_MAX];
+	size_t n = form_hints_of(f, hints);
 	tui_keybar(f->t, hints, n);
 	tui_draw_message(f->t);
 	form_draw_fields(f);
@@ -853,8 +863,8 @@ static bool form_loop(struct tui_form *f)
 		switch (k) {
 		case TK_ENTER: case TK_TAB: case TK_DOWN: form_move(f, 1); break;
 		case TK_BTAB: case TK_UP: form_move(f, -1); break;
-		case TK_PGDN: form_move(f, form_rows()); break;
-		case TK_PGUP: form_move(f, -form_rows()); break;
+		case TK_PGDN: form_move(f, form_rows(f)); break;
+		case TK_PGUP: form_move(f, -form_rows(f)); break;
 		case TK_F1: form_help(f); break;
 		case TK_F2:
 			if (form_save(f)) {
@@ -885,6 +895,13 @@ static bool form_loop(struct tui_form *f)
 		}
 	}
 	return saved;
+}
+
+/* The form as a dialog's ground: drawn whole, as it was. */
+static void form_ground(struct tui *t, void *ctx)
+{
+	(void)t;
+	tui_form_draw(ctx);
 }
 
 bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool is_new,
@@ -924,7 +941,9 @@ bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool
 		draft_free(&dr);
 	}
 	curs_set(1);
+	tui_ground_push(t, form_ground, &f);
 	bool saved = form_loop(&f);
+	tui_ground_pop(t);
 	tui_screen_leave(t);
 	draft_forget(data);
 	fedit_free(&f.edit);

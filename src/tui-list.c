@@ -84,7 +84,8 @@ static void list_layout(struct list_state *s)
 		s->y_query = 1;
 		s->y_header = 2;
 		s->y_rows = 3;
-		s->rows = LINES - 3 - 2;
+		/* above the message line and the key bar, which may take two lines */
+		s->rows = LINES - 3 - 1 - tui_keybar_lines(s->def->hints, s->def->nhints);
 	}
 	if (!s->def->query) {
 		s->y_header--;
@@ -173,6 +174,12 @@ static void list_draw_all(struct tui *t, struct list_state *s)
 	doupdate();
 }
 
+/* The list as a dialog's ground: drawn whole, as it was. */
+static void list_ground(struct tui *t, void *ctx)
+{
+	list_draw_all(t, ctx);
+}
+
 /* Refreshes after a change: rows and search line only. */
 static void list_flush(struct list_state *s)
 {
@@ -254,10 +261,14 @@ static bool list_loop(struct tui *t, const struct tui_list_def *def, const char 
 	struct list_state s = { .def = def, .popup = popup };
 	bool chose = false;
 	fedit_init(&s.query, initial, 60);
-	if (!popup)
+	if (popup)
+		tui_dialog_ground(t);   /* over the screen below, not a closed one's remains */
+	else
 		tui_screen_change(t);
 	list_layout(&s);
 	list_fetch(&s);
+	if (!popup)
+		tui_ground_push(t, list_ground, &s);
 	if (tui_size_ok(t))
 		list_draw_all(t, &s);
 	for (;;) {
@@ -308,10 +319,12 @@ static bool list_loop(struct tui *t, const struct tui_list_def *def, const char 
 	tui_rows_free(&s.page);
 	fedit_free(&s.query);
 	free(s.err);
-	if (popup)
+	if (popup) {
 		tui_popup_close(s.w);
-	else
+	} else {
+		tui_ground_pop(t);
 		tui_screen_leave(t);
+	}
 	curs_set(1);
 	return chose;
 }

@@ -106,14 +106,14 @@ static void menu_open(struct tui *t, size_t i)
 	tui_screen_change(t);
 }
 
-/* What the menu's backdrop draws: the menu as the clerk left it. */
+/* What the menu as a ground draws: the menu as the clerk left it. */
 struct menu_view {
 	size_t sel;
 	const char *village;
 };
 
-/* The backdrop of the dialogs a menu entry opens (its own submenu) once a screen
- * of it was left: the main menu, not that screen's remains. */
+/* The ground of the dialogs a menu entry opens (its own submenu) once a screen of it
+ * was left: the main menu, not that screen's remains. */
 static void menu_backdrop(struct tui *t, void *ctx)
 {
 	const struct menu_view *v = ctx;
@@ -137,8 +137,7 @@ void tui_menu_run(struct tui *t)
 	size_t sel = 0;
 	char *village = menu_village(t);
 	struct menu_view view = { 0, village };
-	t->backdrop = menu_backdrop;
-	t->backdrop_ctx = &view;
+	tui_ground_push(t, menu_backdrop, &view);
 	tui_service_first(t);  /* a clerk's day starts at the service work list */
 	while (!t->quit) {
 		size_t shown[ARRAY_LEN(menu_entries)];
@@ -176,7 +175,6 @@ void tui_menu_run(struct tui *t)
 					menu_open(t, i);
 		}
 	}
-	t->backdrop = NULL;
-	t->backdrop_ctx = NULL;
+	tui_ground_pop(t);
 	free(village);
 }

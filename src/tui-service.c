@@ -437,18 +437,21 @@ static bool action_done(struct tui *t, int rc, char *err, enum action_kind what,
 	return true;
 }
 
+/* The outcome dialog's check: 办结 says what was done. */
+static char *outcome_refusal(void *ctx, const char *outcome)
+{
+	(void)ctx;
+	return service_outcome_refusal(outcome);
+}
+
 /* F8 on a request: the outcome (what was done, required), the rating (keys 1-5, 6
  * declined) and a comment, then 办结. */
 static void action_close(struct tui *t, int64_t id)
 {
-	char *outcome = tui_prompt(t, _("Close the request"), _("Outcome (what was done, required):"), "", 200);
+	char *outcome = tui_prompt_checked(t, _("Close the request"), _("Outcome (what was done, required):"), "",
+					   200, outcome_refusal, NULL);
 	if (!outcome)
 		return;
-	if (!*outcome) {
-		tui_error(t, "%s", _("Not closed: say the outcome, what was done for the resident."));
-		free(outcome);
-		return;
-	}
 	const char *labels[6];
 	for (int r = 1; r <= 5; r++)
 		labels[r - 1] = service_rating_label(r);
@@ -476,6 +479,13 @@ static char *followup_refusal(void *ctx, const char *record)
 {
 	(void)ctx;
 	return service_followup_refusal(record);
+}
+
+/* The transfer dialog's check: the note says why, for the next handler. */
+static char *transfer_refusal(void *ctx, const char *note)
+{
+	(void)ctx;
+	return service_transfer_refusal(note);
 }
 
 /* The return dialog's check: a request goes back only with a reason. */
@@ -570,7 +580,9 @@ static void action_transfer(struct tui *t, int64_t id)
 	int which = tui_choose(t, _("Transfer to"), to, ARRAY_LEN(to), 0);
 	char *handler = which == 0 ? pick_handler(t) : NULL;
 	char *dept = which == 1 ? pick_department(t) : NULL;
-	char *note = handler || dept ? tui_prompt(t, _("Transfer"), _("Note:"), "", 200) : NULL;
+	char *note = handler || dept ? tui_prompt_checked(t, _("Transfer"), _("Note (why, for the next handler):"), "",
+							  200, transfer_refusal, NULL)
+				     : NULL;
 	if (note) {
 		char *err = NULL;
 		int rc = service_transfer(t->app->st, id, handler, dept, note, &err);
@@ -676,21 +688,34 @@ static int64_t request_by_applicant(struct tui *t, const char *name)
 	return picked ? id : 0;
 }
 
+/* Whether typed is a request's number or its end (digits and dashes), not a name. */
+static bool typed_number(const char *typed)
+{
+	return strspn(typed, "0123456789-") == strlen(typed);
+}
+
+/* The find dialog's check: a number no request's ends in is said in the dialog. */
+static char *find_refusal(void *ctx, const char *typed)
+{
+	struct tui *t = ctx;
+	if (!*typed || !typed_number(typed) || request_by_number(t, typed))
+		return NULL;
+	return xasprintf(_("No request's number ends in %s."), typed);
+}
+
 /* A request found by its number (or the end of it) or by the applicant's name: its
  * details, then the receipt. Digits are a number; anything else a name. */
 static void service_find_request(struct tui *t)
 {
-	char *typed = tui_prompt(t, _("Find a request"),
-				 _("Number (or its end, e.g. 20261126-003) or the applicant's name:"), "", 40);
+	char *typed = tui_prompt_checked(t, _("Find a request"),
+					 _("Number (or its end, e.g. 20261126-003) or the applicant's name:"), "", 40,
+					 find_refusal, t);
 	if (!typed || !*typed) {
 		free(typed);
 		return;
 	}
-	bool number = strspn(typed, "0123456789-") == strlen(typed);
-	int64_t id = number ? request_by_number(t, typed) : request_by_applicant(t, typed);
-	if (!id && number) {
-		tui_error(t, _("No request's number ends in %s."), typed);
-	} else if (id) {
+	int64_t id = typed_number(typed) ? request_by_number(t, typed) : request_by_applicant(t, typed);
+	if (id) {
 		char *text = request_details(t, id);
 		tui_show_text(t, _("Service request"), text);
 		free(text);
@@ -710,8 +735,7 @@ static void action_transfer_or_return(struct tui *t, int64_t id)
 	}
 }
 
-/* F1 first and the contract's F3 next: at 80 columns the bar gives way from its end
- * (Back always shows), so Enter and F9 show only on a wider terminal. */
+/* F1 first and the contract's F3 next; at 80 columns the bar takes two lines. */
 static const struct tui_hint worklist_hints[] = {
 	{ "F1", N_("Help") }, { "F3", N_("Find") }, { "Tab", N_("Overdue/all") }, { "F7", N_("New") }, { "F5", N_("Start") },
 	{ "F8", N_("Close") }, { "F6", N_("Transfer/return") }, { "F2", N_("Receipt") },
@@ -909,12 +933,17 @@ static int stats_draw_summary(const struct stats_view *v, int y)
 
 static const char *const group_titles[] = { N_("By item"), N_("By handler"), N_("By village"), N_("By month, this year") };
 
+static const struct tui_hint stats_hints[] = {
+	{ "PgUp", N_("Previous month") }, { "PgDn", N_("Next month") }, { "F5", N_("Grouping") },
+	{ "F6", N_("Chart/table") }, { "F3", N_("Report") }, { "F1", N_("Help") }, { "F10", N_("Back") },
+};
+
 /* The grouping as a table or as a chart of requests with the good rate beside. */
 static void stats_draw_group(struct stats_view *v, int y)
 {
 	size_t n;
 	const struct service_stat_row *rows = stats_rows(v, &n);
-	int rows_free = LINES - 2 - y - 1;
+	int rows_free = LINES - 1 - tui_keybar_lines(stats_hints, ARRAY_LEN(stats_hints)) - y - 1;
 	if (rows_free < 1)
 		return;
 	if (v->top > n)
@@ -951,10 +980,6 @@ static void stats_draw_group(struct stats_view *v, int y)
 	}
 }
 
-static const struct tui_hint stats_hints[] = {
-	{ "PgUp", N_("Previous month") }, { "PgDn", N_("Next month") }, { "F5", N_("Grouping") },
-	{ "F6", N_("Chart/table") }, { "F3", N_("Report") }, { "F1", N_("Help") }, { "F10", N_("Back") },
-};
 
 /* Draws the whole statistics screen. */
 static void stats_draw(struct tui *t, struct stats_view *v)

@@ -686,24 +686,34 @@ static void grid_disqualify(struct grid *g)
 	}
 }
 
+/* The next row after the one in hand whose household number begins with q or whose
+ * head's name holds it; -1 when none does. */
+static long grid_match(const struct grid *g, const char *q)
+{
+	for (size_t k = 1; k <= g->n; k++) {
+		size_t i = (g->cur + k) % g->n;
+		if (strncmp(g->rows[i].hh_no, q, strlen(q)) == 0 || strstr(g->rows[i].head, q))
+			return (long)i;
+	}
+	return -1;
+}
+
+/* The find dialog's check: a household that is not in the grid is said there. */
+static char *find_refusal(void *ctx, const char *q)
+{
+	return !*q || grid_match(ctx, q) >= 0 ? NULL : xasprintf(_("No household matches %s."), q);
+}
+
 /* F3: jumps to a household by number or head's name. */
 static void grid_find(struct grid *g)
 {
-	char *q = tui_prompt(g->t, _("Find a household"), _("Household number or head's name:"), NULL, 40);
-	if (!q || !*q) {
-		free(q);
-		return;
+	char *q = tui_prompt_checked(g->t, _("Find a household"), _("Household number or head's name:"), NULL, 40,
+				     find_refusal, g);
+	long i = q && *q ? grid_match(g, q) : -1;
+	if (i >= 0) {
+		g->cur = (size_t)i;
+		g->star = 0;
 	}
-	for (size_t k = 1; k <= g->n; k++) {
-		size_t i = (g->cur + k) % g->n;
-		if (strncmp(g->rows[i].hh_no, q, strlen(q)) == 0 || strstr(g->rows[i].head, q)) {
-			g->cur = i;
-			g->star = 0;
-			free(q);
-			return;
-		}
-	}
-	tui_error(g->t, _("No household matches %s."), q);
 	free(q);
 }
 

@@ -16,6 +16,7 @@
 #include "backup.h"
 #include "i18n.h"
 #include "store.h"
+#include "text.h"
 #include "tui-list.h"
 #include "tui-screens.h"
 #include "tui-signin.h"
@@ -100,18 +101,20 @@ static void report(struct tui *t, int rc, char *err, const char *done)
 	free(err);
 }
 
+/* The login dialog's check: a login that is not one, or is taken, is said there. */
+static char *login_refusal(void *ctx, const char *login)
+{
+	struct tui *t = ctx;
+	return auth_login_refusal(t->app->st, login);
+}
+
 /* F7: a new operator. */
 static void operator_add(struct tui *t)
 {
-	char *login = tui_prompt(t, _("New operator"), _("Login:"), NULL, AUTH_LOGIN_MAX);
+	char *login = tui_prompt_checked(t, _("New operator"), _("Login:"), NULL, AUTH_LOGIN_MAX, login_refusal, t);
 	char *err = NULL;
-	if (!login || !auth_login_valid(login, &err)) {
-		if (login)
-			tui_error(t, "%s", err);
-		free(err);
-		free(login);
+	if (!login)
 		return;
-	}
 	char *name = tui_prompt(t, _("New operator"), _("Full name:"), NULL, 40);
 	const char *role = name ? pick_role(t) : NULL;
 	char *intro = xasprintf(_("The password of %s (at least %d characters)."), login, AUTH_PASSWORD_MIN);
@@ -153,6 +156,13 @@ static void operator_toggle(struct tui *t, int64_t id, const char *login)
 		if (ops[i].id == id)
 			disabled = ops[i].disabled;
 	auth_operators_free(ops, n);
+	/* refused before it is asked: a clerk never confirms what is then refused */
+	char *why = disabled ? NULL : auth_disable_refusal(t->app->st, login);
+	if (why) {
+		tui_error(t, "%s", why);
+		free(why);
+		return;
+	}
 	char *q = xasprintf(disabled ? _("Enable %s again?") : _("Disable %s? The operator can no longer sign in."), login);
 	if (tui_confirm(t, q, false)) {
 		char *err = NULL;
@@ -253,19 +263,29 @@ static char *setting_value(struct tui *t, const struct setting_def *sd)
 	return v ? v : xstrdup(sd->dflt);
 }
 
-/* Asks for one setting's new value and stores it when it is valid. */
+/* The setting dialog's check: a number in its range, a folder that can hold backups. */
+static char *setting_refusal(void *ctx, const char *value)
+{
+	const struct setting_def *sd = ctx;
+	long n;
+	if (sd->max > 0)
+		return text_whole_number(value, sd->min, sd->max, &n)
+			       ? NULL : xasprintf(_("%s: a whole number from %ld to %ld"), _(sd->label), sd->min, sd->max);
+	return strcmp(sd->key, "backup_folder") == 0 ? backup_folder_refusal(value) : NULL;
+}
+
+/* Asks for one setting's new value, kept in the dialog until it is valid, and stores it. */
 static void setting_edit(struct tui *t, const struct setting_def *sd)
 {
 	char *old = setting_value(t, sd);
-	char *v = tui_prompt(t, _("Settings"), _(sd->label), old, 200);
+	bool folder = strcmp(sd->key, "backup_folder") == 0;   /* Tab completes it */
+	char *v = (folder ? tui_prompt_path : tui_prompt_checked)(t, _("Settings"), _(sd->label), old, 200,
+								   setting_refusal, (void *)sd);
 	free(old);
 	if (!v)
 		return;
-	char *end = NULL, *err = NULL;
-	long n = strtol(v, &end, 10);
-	if (sd->max > 0 && (*v == '\0' || *end != '\0' || n < sd->min || n > sd->max)) {
-		tui_error(t, _("%s: a whole number from %ld to %ld"), _(sd->label), sd->min, sd->max);
-	} else if (store_set_setting(t->app->st, sd->key, v, &err) == 0) {
+	char *err = NULL;
+	if (store_set_setting(t->app->st, sd->key, v, &err) == 0) {
 		tui_message(t, _("%s: %s"), _(sd->label), *v ? v : _("(empty)"));
 		if (strcmp(sd->key, "idle_lock_minutes") == 0)
 			tui_idle_arm(t);
@@ -319,6 +339,13 @@ void tui_system_run(struct tui *t)
 	}
 }
 
+/* The unmasking dialog's check: full numbers are shown only with a reason. */
+static char *unmask_refusal(void *ctx, const char *reason)
+{
+	(void)ctx;
+	return reason[strspn(reason, " \t")] ? NULL : xstrdup(_("Nothing is shown without a reason."));
+}
+
 void tui_unmask_resident(struct tui *t, int64_t id)
 {
 	if (!access_allows(t->app->st, ACCESS_UNMASK)) {
@@ -327,15 +354,13 @@ void tui_unmask_resident(struct tui *t, int64_t id)
 		free(why);
 		return;
 	}
-	char *reason = tui_prompt(t, _("Full ID and phone numbers"),
-				  _("Why are they needed (recorded in the audit log)?"), NULL, 100);
+	char *reason = tui_prompt_checked(t, _("Full ID and phone numbers"),
+					  _("Why are they needed (recorded in the audit log)?"), NULL, 100, unmask_refusal, NULL);
 	if (!reason)
 		return;
 	char *err = NULL;
 	sqlite3_stmt *stmt = NULL;
-	if (!*reason) {
-		tui_error(t, "%s", _("Nothing is shown without a reason."));
-	} else if (audit_event(t->app->st, "resident", id, "unmask",
+	if (audit_event(t->app->st, "resident", id, "unmask",
 				      "{\"unmasked\":\"id_number, phone\"}", reason, &err) != 0) {
 		tui_error(t, "%s", err ? err : "?");
 	} else if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT name, coalesce(id_number, ''), coalesce(phone, '')"

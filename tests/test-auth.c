@@ -178,6 +178,14 @@ static void test_operators_and_refusals(void)
 	for (size_t i = 0; i < ARRAY_LEN(roles); i++)
 		CHECK(auth_user_add(st, roles[i], NULL, roles[i], "pass-1234", &err) == 0);
 	CHECK(auth_user_add(st, "clerk", NULL, "clerk", "pass-1234", &err) != 0);
+	/* what the new-operator dialog says before it closes: taken, or not a login */
+	char *why = auth_login_refusal(st, "clerk");
+	CHECK(why && strstr(why, "clerk"));
+	free(why);
+	why = auth_login_refusal(st, "li hua");
+	CHECK(why != NULL);
+	free(why);
+	CHECK(auth_login_refusal(st, "lihua") == NULL);
 	CHECK(err && strstr(err, "exists"));
 	CHECK(auth_user_add(st, "x", NULL, "janitor", "pass-1234", &err) != 0);
 	CHECK(err && strstr(err, "janitor"));
@@ -213,6 +221,10 @@ static void test_operators_and_refusals(void)
 	/* the last administrator stays */
 	CHECK(auth_user_disable(st, "boss", true, &err) != 0);
 	CHECK(err && strstr(err, "last administrator"));
+	char *ask = auth_disable_refusal(st, "boss");   /* said before "Disable boss?" */
+	CHECK(ask && strstr(ask, "last administrator"));
+	free(ask);
+	CHECK(auth_disable_refusal(st, "mediator") == NULL);
 	CHECK(auth_user_role(st, "boss", "clerk", &err) != 0);
 	CHECK(auth_user_role(st, "mediator", "viewer", &err) == 0);
 	CHECK(auth_user_disable(st, "clerk", true, &err) == 0);

@@ -230,6 +230,11 @@ static void test_life(struct store *st, int64_t res)
 	int64_t tr = log_request(st, res, "ZJ01", "李明", NULL, NULL);
 	CHECK_INT(service_transfer(st, tr, "", NULL, NULL, &err), -1);
 	free(err), err = NULL;
+	/* a transfer says why: the next handler reads it */
+	CHECK_INT(service_transfer(st, tr, "杨国华", NULL, "  ", &err), -1);
+	CHECK(err != NULL);
+	free(err), err = NULL;
+	CHECK_COL(st, tr, "status", "accepted");
 	CHECK_INT(service_transfer(st, tr, "杨国华", "镇农业农村综合服务中心", "需现场踏勘", &err), 0);
 	CHECK_COL(st, tr, "status", "transferred");
 	CHECK_COL(st, tr, "handler", "杨国华");

@@ -88,11 +88,16 @@ static void import_roster(const char *roster)
 	CHECK(wait_for(t, "从文件导入人口信息"));
 	step_key(t, "Enter");
 	CHECK(wait_for(t, "文件（.csv .txt .xlsx .xls）"));
-	/* a mistyped name first: said, and gone once the right file is open */
+	/* a mistyped name first: said inside the dialog, which keeps it; then the dialog
+	 * again, and the message gone once the right file is open */
 	char *missing = xasprintf("%s.missing", roster);
 	type_path(t, missing);
-	free(missing);
 	CHECK(wait_for(t, "无法读取"));
+	CHECK(pty_contains(t, "文件（.csv .txt .xlsx .xls）"));
+	CHECK(pty_contains(t, ".missing"));
+	free(missing);
+	step_key(t, "F10");
+	CHECK(wait_for(t, "从文件导入人口信息"));
 	step_key(t, "Enter");
 	CHECK(wait_for(t, "文件（.csv .txt .xlsx .xls）"));
 	/* the path typed after the folder the prompt proposes (it starts again), completed
@@ -282,7 +287,7 @@ static char *unmask_reasons(void)
 }
 
 /* Full ID and phone numbers leave as from F6: only with a reason, which the export's
- * audit entry keeps; without one nothing is written. */
+ * audit entry keeps; without one the dialog says so and nothing is written. */
 static void export_unmasked(void)
 {
 	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
@@ -302,9 +307,12 @@ static void export_unmasked(void)
 		step_type(t, "y");
 		CHECK(wait_for(t, "为什么需要（将记入审计日志）"));
 		if (round == 0) {
+			/* refused inside the reason's dialog, which stays; cancelled, nothing goes */
 			step_key(t, "Enter");
 			CHECK(wait_for(t, "未说明原因，不导出。"));
+			CHECK(pty_contains(t, "为什么需要（将记入审计日志）"));
 			CHECK(!pty_contains(t, "文件（.csv .txt .xlsx）"));
+			step_key(t, "F10");
 			continue;
 		}
 		step_type(t, "低保年审");
