@@ -69,7 +69,11 @@ struct tui {
 	bool screen_left;
 	void (*backdrop)(struct tui *t, void *ctx);
 	void *backdrop_ctx;
-	bool quit;           /* set when the clerk confirmed leaving the program */
+	/* set when the clerk confirmed leaving the program, or when the lock screen let
+	 * another operator in (switch_to, his operator id): every screen and dialog then
+	 * closes, a form kept as its operator's draft, and tui_run signs switch_to in */
+	bool quit;
+	int64_t switch_to;
 	/* the idle lock (tui-signin.h): after idle_ms without a key, tui_getkey calls
 	 * idle_lock, which gives the screen back as it was */
 	int idle_ms;
@@ -82,7 +86,8 @@ bool tui_core_start(struct tui *t, struct app *app, char **err);
 void tui_core_stop(struct tui *t);
 
 /* Waits for one key (timeout_ms < 0 waits for ever, locking the screen when idle)
- * and decodes it. */
+ * and decodes it. While t->quit is set it waits for nothing and gives Esc, so that
+ * a screen or dialog that misses the flag still goes back. */
 int tui_getkey(struct tui *t, int timeout_ms);
 
 /* False, with a clear message drawn, when the terminal is below 80x24. */

@@ -220,6 +220,8 @@ int tui_getkey(struct tui *t, int timeout_ms)
 	int r;
 	bool idle_watch = timeout_ms < 0 && t && t->idle_lock && t->idle_ms > 0 && !t->locked;
 	for (;;) {
+		if (t && t->quit)
+			return TK_ESC;   /* leaving, or another operator came in: back out */
 		timeout(idle_watch ? t->idle_ms : timeout_ms);
 		r = get_wch(&c);
 		if (r != ERR || !idle_watch)

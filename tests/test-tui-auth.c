@@ -275,6 +275,77 @@ static void test_idle_lock(void)
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
+/* The lock screen's F3: the administrator leaves a resident's form half changed, the
+ * screen locks, the clerk signs in there. The clerk gets his own start screen and
+ * nothing of the form; the administrator gets his change back as his draft. */
+static void test_switch_user(void)
+{
+	char *id = sql("SELECT id_number FROM resident WHERE id_number IS NOT NULL ORDER BY id LIMIT 1");
+	char *name = sql("SELECT name FROM resident WHERE id_number IS NOT NULL ORDER BY id LIMIT 1");
+	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
+	struct pty *t = open_tui(db);
+	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	step_type(t, "1");
+	pty_type(t, id + 12);
+	pty_settle(t);
+	CHECK(pty_wait_for(t, name, WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
+	CHECK(pty_contains(t, id));   /* the administrator sees the whole number */
+	step_type(t, "换人甲");
+	CHECK(pty_contains(t, "换人甲"));
+	CHECK(pty_wait_for(t, "屏幕已锁定", 6000));
+	CHECK(pty_contains(t, "F3") && pty_contains(t, "换人"));
+	step_key(t, "F3");
+	CHECK(pty_wait_for(t, "登录名", WAIT_MS));
+	CHECK(pty_contains(t, "草稿"));   /* says what becomes of the open form */
+	/* a wrong password: told, and the screen stays locked */
+	step_type(t, "lin");
+	step_key(t, "Tab");
+	step_type(t, "wrong");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "密码错误", WAIT_MS));
+	CHECK(pty_contains(t, "已锁定"));
+	CHECK(!pty_contains(t, "换人甲") && !pty_contains(t, id));
+	step_type(t, "clerk-pw");
+	step_key(t, "Enter");
+	/* the clerk starts at his work list, as himself, with nothing of the form */
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	CHECK(pty_contains(t, "操作员：lin"));
+	CHECK(!pty_contains(t, "admin"));
+	CHECK(!pty_contains(t, "换人甲") && !pty_contains(t, "公民身份号码") && !pty_contains(t, "已锁定"));
+	CHECK(!pty_contains(t, id) && !pty_contains(t, name));
+	CHECK(!pty_contains(t, "未保存的表单"));   /* the draft is not his */
+	/* his rights, not the administrator's: the menu has no system entry */
+	step_key(t, "F10");
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	CHECK(!pty_contains(t, "系统管理"));
+	CHECK(step_quit(t, 8, WAIT_MS));
+	char *owner = sql("SELECT group_concat(o.login) FROM draft d JOIN operator o ON o.id = d.operator_id");
+	CHECK_STR(owner, "admin");
+	free(owner);
+	/* the administrator's next sign-in offers his change back */
+	t = open_tui(db);
+	sign_in(t, "admin", "demo");
+	CHECK(pty_wait_for(t, "未保存的表单", WAIT_MS));
+	CHECK(pty_contains(t, "换人甲"));
+	step_type(t, "y");
+	CHECK(pty_wait_for(t, "草稿已按原样恢复", WAIT_MS));
+	CHECK(pty_contains(t, "换人甲"));
+	CHECK(step_quit(t, 8, WAIT_MS));
+	/* the audit log: the administrator handed over, the clerk came in from his lock */
+	char *who = sql("SELECT group_concat(x, ' ') FROM (SELECT (SELECT login FROM operator o WHERE o.id = a.operator_id)"
+			" || ':' || coalesce(json_extract(after, '$.switched_to'), '') || ':' ||"
+			" (json_extract(after, '$.last_signin_at') IS NOT NULL) || ':' || coalesce(reason, '') AS x"
+			" FROM audit a WHERE tbl = 'operator' AND (json_extract(after, '$.switched_to') IS NOT NULL"
+			" OR (json_extract(after, '$.last_signin_at') IS NOT NULL AND reason IS NOT NULL)) ORDER BY id)");
+	CHECK_STR(who, "admin:lin:0:另一操作员在锁屏处登录 lin::1:在 admin 的锁屏处登录");
+	free(who);
+	free(id);
+	free(name);
+}
+
 /* Opens a new resident form and types a name; returns with the draft saved. */
 static struct pty *half_typed_new(const char *name)
 {
@@ -394,6 +465,7 @@ int main(int argc, char **argv)
 	test_role_refusals();
 	test_unmask_recorded();
 	test_idle_lock();
+	test_switch_user();
 	test_draft_after_kill(SIGKILL, "草稿甲", "1990");
 	test_draft_after_kill(SIGHUP, "断线乙", "1990");
 	test_memo_draft_after_hangup();
