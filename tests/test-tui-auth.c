@@ -295,6 +295,8 @@ static void test_switch_user(void)
 	CHECK(pty_contains(t, id));   /* the administrator sees the whole number */
 	step_type(t, "换人甲");
 	CHECK(pty_contains(t, "换人甲"));
+	step_key(t, "F1");   /* a pop-up open over the form when the screen locks */
+	CHECK(pty_wait_for(t, "按任意键", WAIT_MS));
 	CHECK(pty_wait_for(t, "屏幕已锁定", 6000));
 	CHECK(pty_contains(t, "F3") && pty_contains(t, "换人"));
 	step_key(t, "F3");
@@ -344,6 +346,29 @@ static void test_switch_user(void)
 	free(who);
 	free(id);
 	free(name);
+}
+
+/* The switch from deep in a screen's own loops (the system screen's settings, a
+ * pop-up over a pop-up): all of it closes, the clerk gets his work list. */
+static void test_switch_from_system(void)
+{
+	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
+	struct pty *t = open_tui(db);
+	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	step_type(t, "9");
+	CHECK(pty_wait_for(t, "系统管理", WAIT_MS));
+	step_type(t, "3");
+	CHECK(pty_wait_for(t, "锁屏", WAIT_MS));   /* the settings: the idle lock's minutes */
+	CHECK(pty_wait_for(t, "屏幕已锁定", 6000));
+	step_key(t, "F3");
+	step_type(t, "lin");
+	step_key(t, "Tab");
+	step_type(t, "clerk-pw");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	CHECK(!pty_contains(t, "系统管理") && !pty_contains(t, "锁屏"));
+	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
 /* Opens a new resident form and types a name; returns with the draft saved. */
@@ -466,6 +491,7 @@ int main(int argc, char **argv)
 	test_unmask_recorded();
 	test_idle_lock();
 	test_switch_user();
+	test_switch_from_system();
 	test_draft_after_kill(SIGKILL, "草稿甲", "1990");
 	test_draft_after_kill(SIGHUP, "断线乙", "1990");
 	test_memo_draft_after_hangup();
