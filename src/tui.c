@@ -30,7 +30,8 @@ int tui_run(struct app *app)
 		/* once more for each operator the lock screen let in */
 		do {
 			tui_signed_in(&t);
-			tui_menu_run(&t);
+			if (!t.quit)   /* unless the lock screen switched during the draft's offer */
+				tui_menu_run(&t);
 		} while (tui_switch_signed_in(&t));
 	}
 	tui_core_stop(&t);
