@@ -344,6 +344,19 @@ static void test_switch_user(void)
 			" OR (json_extract(after, '$.last_signin_at') IS NOT NULL AND reason IS NOT NULL)) ORDER BY id)");
 	CHECK_STR(who, "admin:lin:0:另一操作员在锁屏处登录 lin::1:在 admin 的锁屏处登录");
 	free(who);
+	/* and the administrator's history says to whom his screen went */
+	t = open_tui(db);
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	step_type(t, "9");
+	step_type(t, "1");
+	CHECK(pty_wait_for(t, "kan", WAIT_MS));
+	step_type(t, "admin");
+	step_key(t, "F9");
+	CHECK(pty_wait_for(t, "屏幕交给", WAIT_MS));
+	CHECK(pty_contains(t, "另一操作员在锁屏"));
+	CHECK(pty_contains(t, "上次登录"));   /* the sign-ins by their name, not the column's */
+	CHECK(!pty_contains(t, "last_signin"));
+	CHECK(step_quit(t, 8, WAIT_MS));
 	free(id);
 	free(name);
 }
