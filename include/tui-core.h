@@ -74,6 +74,7 @@ struct tui {
 	 * closes, a form kept as its operator's draft, and tui_run signs switch_to in */
 	bool quit;
 	int64_t switch_to;
+	int held_fd;         /* the terminal's descriptor while output is held, else -1 */
 	/* the idle lock (tui-signin.h): after idle_ms without a key, tui_getkey calls
 	 * idle_lock, which gives the screen back as it was */
 	int idle_ms;
@@ -89,6 +90,12 @@ void tui_core_stop(struct tui *t);
  * and decodes it. While t->quit is set it waits for nothing and gives Esc, so that
  * a screen or dialog that misses the flag still goes back. */
 int tui_getkey(struct tui *t, int timeout_ms);
+
+/* While the screens of an operator who is leaving close, what they draw on the way
+ * must not reach the terminal: held, the output goes nowhere; released, the next
+ * update draws the whole terminal afresh. */
+void tui_output_hold(struct tui *t);
+void tui_output_release(struct tui *t);
 
 /* False, with a clear message drawn, when the terminal is below 80x24. */
 bool tui_size_ok(struct tui *t);

@@ -381,6 +381,7 @@ void tui_idle_lock(struct tui *t)
 		erase();
 		wnoutrefresh(stdscr);
 		doupdate();
+		tui_output_hold(t);   /* nor a glimpse of it while its screens close */
 		t->switch_to = who;
 		t->quit = true;
 	}
@@ -400,6 +401,7 @@ bool tui_switch_signed_in(struct tui *t)
 	t->quit = false;
 	tui_message_clear(t);
 	erase();
+	tui_output_release(t);
 	if (auth_switch(t->app->st, id, &err) != 0) {
 		/* refused after all (disabled meanwhile): someone signs in again */
 		tui_error(t, "%s", err ? err : "?");

@@ -311,9 +311,11 @@ static void test_switch_user(void)
 	CHECK(pty_contains(t, "已锁定"));
 	CHECK(!pty_contains(t, "换人甲") && !pty_contains(t, id));
 	step_type(t, "clerk-pw");
+	pty_watch(t, id);   /* not even a glimpse of the form while its screens close */
 	step_key(t, "Enter");
 	/* the clerk starts at his work list, as himself, with nothing of the form */
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	CHECK(!pty_watched(t));
 	CHECK(pty_contains(t, "操作员：lin"));
 	CHECK(!pty_contains(t, "admin"));
 	CHECK(!pty_contains(t, "换人甲") && !pty_contains(t, "公民身份号码") && !pty_contains(t, "已锁定"));
