@@ -5,7 +5,8 @@
  *
  * The first administrator of a fresh register; wrong passwords and the lockout;
  * each role's refusals on the screen; the idle lock giving the screen back as it
- * was; an unmasking recorded with its reason; and a half-typed form killed with
+ * was, or (F3) letting another operator in with the first one's form kept as his
+ * draft; an unmasking recorded with its reason; and a half-typed form killed with
  * SIGKILL and hung up with SIGHUP, found again on the next start. */
 #include <signal.h>
 #include <stdarg.h>
@@ -386,6 +387,41 @@ static void test_switch_from_system(void)
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
+/* The switch while the notes of a new resident are edited on several lines: the
+ * notes go back into the form, which is kept as the administrator's draft. */
+static void test_switch_in_memo(void)
+{
+	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
+	struct pty *t = open_tui(db);
+	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	step_type(t, "1");
+	step_key(t, "F7");
+	CHECK(pty_wait_for(t, "登记新居民", WAIT_MS));
+	step_type(t, "换人戊");
+	step_key(t, "PgDn");
+	step_key(t, "PgDn");
+	step_key(t, "F4");
+	CHECK(pty_wait_for(t, "第 1/1 行", WAIT_MS));
+	step_type(t, "锁屏前的备注");
+	CHECK(pty_wait_for(t, "屏幕已锁定", 6000));
+	step_key(t, "F3");
+	step_type(t, "lin");
+	step_key(t, "Tab");
+	step_type(t, "clerk-pw");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	CHECK(!pty_contains(t, "锁屏前的备注"));
+	CHECK(step_quit(t, 8, WAIT_MS));
+	t = open_tui(db);
+	sign_in(t, "admin", "demo");
+	CHECK(pty_wait_for(t, "未保存的表单", WAIT_MS));
+	CHECK(pty_contains(t, "换人戊"));
+	step_type(t, "y");
+	CHECK(pty_wait_for(t, "锁屏前的备注", WAIT_MS));
+	CHECK(step_quit(t, 8, WAIT_MS));
+}
+
 /* Opens a new resident form and types a name; returns with the draft saved. */
 static struct pty *half_typed_new(const char *name)
 {
@@ -507,6 +543,7 @@ int main(int argc, char **argv)
 	test_idle_lock();
 	test_switch_user();
 	test_switch_from_system();
+	test_switch_in_memo();
 	test_draft_after_kill(SIGKILL, "草稿甲", "1990");
 	test_draft_after_kill(SIGHUP, "断线乙", "1990");
 	test_memo_draft_after_hangup();
