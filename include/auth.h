@@ -80,6 +80,15 @@ enum auth_result { AUTH_OK, AUTH_WRONG, AUTH_LOCKED, AUTH_DISABLED, AUTH_FAILED 
  * the login becomes the store's operator and the sign-in is audited. *msg (caller
  * frees) says what went wrong, in words a clerk understands. */
 enum auth_result auth_sign_in(struct store *st, const char *login, const char *password, char **msg);
+/* The lock screen's switch to another operator, in two steps: auth_check_signin
+ * checks login and password as auth_sign_in does (failures counted, audited and
+ * locked out alike) without making it the store's operator, so that what the
+ * operator in hand left open is put away as his first; auth_switch then makes
+ * operator id the store's operator, auditing the handover as the one leaving and
+ * the sign-in as the one coming (disabled or locked meanwhile: refused, -1). */
+enum auth_result auth_check_signin(struct store *st, const char *login, const char *password, int64_t *id,
+				   char **msg);
+int auth_switch(struct store *st, int64_t id, char **err);
 /* Checks the password of the store's current operator (the idle lock); counts
  * failures like a sign-in. */
 enum auth_result auth_reauth(struct store *st, const char *password, char **msg);

@@ -78,7 +78,12 @@ struct tui {
 	struct tui_ground grounds[TUI_GROUNDS_MAX];   /* the open screens, innermost last */
 	size_t ngrounds;                              /* may pass the array: those draw nothing */
 	int bar_lines;       /* lines the key bar of the screen drawn last takes */
-	bool quit;           /* set when the clerk confirmed leaving the program */
+	/* set when the clerk confirmed leaving the program, or when the lock screen let
+	 * another operator in (switch_to, his operator id): every screen and dialog then
+	 * closes, a form kept as its operator's draft, and tui_run signs switch_to in */
+	bool quit;
+	int64_t switch_to;
+	int held_fd;         /* the terminal's descriptor while output is held, else -1 */
 	/* the idle lock (tui-signin.h): after idle_ms without a key, tui_getkey calls
 	 * idle_lock, which gives the screen back as it was */
 	int idle_ms;
@@ -91,8 +96,15 @@ bool tui_core_start(struct tui *t, struct app *app, char **err);
 void tui_core_stop(struct tui *t);
 
 /* Waits for one key (timeout_ms < 0 waits for ever, locking the screen when idle)
- * and decodes it. */
+ * and decodes it. While t->quit is set it waits for nothing and gives Esc, so that
+ * a screen or dialog that misses the flag still goes back. */
 int tui_getkey(struct tui *t, int timeout_ms);
+
+/* While the screens of an operator who is leaving close, what they draw on the way
+ * must not reach the terminal: held, the output goes nowhere; released, the next
+ * update draws the whole terminal afresh. */
+void tui_output_hold(struct tui *t);
+void tui_output_release(struct tui *t);
 
 /* False, with a clear message drawn, when the terminal is below 80x24. */
 bool tui_size_ok(struct tui *t);

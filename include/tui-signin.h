@@ -18,8 +18,14 @@ void tui_signed_in(struct tui *t);
 /* Arms the idle lock from the setting idle_lock_minutes (default 10, 0 = never). */
 void tui_idle_arm(struct tui *t);
 /* The idle lock: covers the screen, asks for the operator's password, and gives the
- * screen back as it was. Called by tui_getkey after the idle time. */
+ * screen back as it was. Called by tui_getkey after the idle time. F3 there lets
+ * another operator sign in instead: then t->switch_to names him and t->quit closes
+ * every screen, the open forms kept as the first operator's drafts. */
 void tui_idle_lock(struct tui *t);
+/* Once every screen closed after such a switch: signs the other operator in (the
+ * audited handover, auth_switch) and returns true, his session to begin with
+ * tui_signed_in; false when the screens closed because the clerk left. */
+bool tui_switch_signed_in(struct tui *t);
 /* Asks for a password with stars on the screen (twice when confirm). NULL when
  * cancelled. Caller frees. */
 char *tui_ask_password(struct tui *t, const char *title, const char *intro, bool confirm);

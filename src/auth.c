@@ -646,13 +646,14 @@ static enum auth_result check_password(struct store *st, int64_t id, const char 
 	return res;
 }
 
-/* A sign-in; via (NULL on the screens) says how, in the audit log. */
-static enum auth_result sign_in(struct store *st, const char *login, const char *password, const char *via,
-				char **msg)
+/* Checks a sign-in without making it: the operator's id on AUTH_OK. via (NULL on
+ * the screens) says how, in the audit log of a failure. */
+static enum auth_result check_signin(struct store *st, const char *login, const char *password, const char *via,
+				     int64_t *id, char **msg)
 {
 	*msg = NULL;
-	int64_t id = login && *login ? operator_find(st, login, NULL, NULL) : 0;
-	if (!id) {
+	*id = login && *login ? operator_find(st, login, NULL, NULL) : 0;
+	if (!*id) {
 		/* the same cost and words as a wrong password: logins are not revealed */
 		char *h = auth_hash_password(password ? password : "", NULL);
 		free(h);
@@ -660,14 +661,37 @@ static enum auth_result sign_in(struct store *st, const char *login, const char 
 		*msg = xstrdup(_("Wrong login or password."));
 		return AUTH_WRONG;
 	}
-	enum auth_result res = check_password(st, id, login, password, false, via, msg);
-	if (res != AUTH_OK)
-		return res;
-	char *err = NULL, now[32];
+	return check_password(st, *id, login, password, false, via, msg);
+}
+
+enum auth_result auth_check_signin(struct store *st, const char *login, const char *password, int64_t *id,
+				   char **msg)
+{
+	return check_signin(st, login, password, NULL, id, msg);
+}
+
+/* Operator id becomes the store's operator; its sign-in time goes through the audited
+ * path, with reason (may be NULL) saying how it came in. */
+static int sign_in_record(struct store *st, int64_t id, const char *login, const char *reason, char **err)
+{
+	char now[32];
 	auth_now(now);
 	struct store_field f[] = { { "last_signin_at", now } };
-	if (store_set_operator(st, login, &err) != 0 ||
-	    store_update(st, "operator", id, f, 1, via, &err) != 0) {
+	if (store_set_operator(st, login, err) != 0 || store_update(st, "operator", id, f, 1, reason, err) != 0)
+		return -1;
+	return 0;
+}
+
+/* A sign-in; via (NULL on the screens) says how, in the audit log. */
+static enum auth_result sign_in(struct store *st, const char *login, const char *password, const char *via,
+				char **msg)
+{
+	int64_t id;
+	enum auth_result res = check_signin(st, login, password, via, &id, msg);
+	if (res != AUTH_OK)
+		return res;
+	char *err = NULL;
+	if (sign_in_record(st, id, login, via, &err) != 0) {
 		*msg = err;
 		return AUTH_FAILED;
 	}
@@ -677,6 +701,57 @@ static enum auth_result sign_in(struct store *st, const char *login, const char 
 enum auth_result auth_sign_in(struct store *st, const char *login, const char *password, char **msg)
 {
 	return sign_in(st, login, password, NULL, msg);
+}
+
+/* The login of operator id. Caller frees; NULL when unknown. */
+static char *operator_login(struct store *st, int64_t id)
+{
+	sqlite3_stmt *stmt;
+	char *login = NULL;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT login FROM operator WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		login = col_dup(stmt, 0);
+	sqlite3_finalize(stmt);
+	return login;
+}
+
+/* Audits, as the operator leaving, that his screen went to login: who let whom in. */
+static int audit_handover(struct store *st, const char *login, char **err)
+{
+	sqlite3_stmt *stmt;
+	char *after = NULL;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT json_object('switched_to', ?1)", -1, &stmt, NULL) != SQLITE_OK) {
+		*err = xstrdup(sqlite3_errmsg(store_db(st)));
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, login, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		after = col_dup(stmt, 0);
+	sqlite3_finalize(stmt);
+	int rc = audit_event(st, "operator", store_operator_id(st), "update", after,
+			     _("another operator signed in at the lock screen"), err);
+	free(after);
+	return rc;
+}
+
+int auth_switch(struct store *st, int64_t id, char **err)
+{
+	char *to = operator_login(st, id), *from = auth_current_login(st);
+	/* disabled or locked since the password was checked: not let in after all */
+	char *refusal = to ? way_in_refusal(st, id, to) : xstrdup(_("Wrong login or password."));
+	int rc = -1;
+	if (refusal) {
+		*err = refusal;
+	} else if (audit_handover(st, to, err) == 0) {
+		char *reason = xasprintf(_("signed in at the lock screen of %s"), from ? from : "?");
+		rc = sign_in_record(st, id, to, reason, err);
+		free(reason);
+	}
+	free(to);
+	free(from);
+	return rc;
 }
 
 char *auth_current_login(struct store *st)

@@ -6,6 +6,7 @@
  * with wnoutrefresh + doupdate: ncurses then sends only the cells that changed. */
 #include "tui-core.h"
 
+#include <fcntl.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <libintl.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <term.h>
 /* term.h names every capability as a macro; only setupterm is wanted here */
@@ -109,6 +111,7 @@ bool tui_core_start(struct tui *t, struct app *app, char **err)
 {
 	memset(t, 0, sizeof(*t));
 	t->app = app;
+	t->held_fd = -1;
 	set_escdelay(TUI_ESCDELAY_MS);
 	if (!tui_open_terminal(t)) {
 		*err = xstrdup(_("cannot start the full-screen interface on this terminal (is TERM set?)"));
@@ -125,8 +128,36 @@ bool tui_core_start(struct tui *t, struct app *app, char **err)
 	return true;
 }
 
+void tui_output_hold(struct tui *t)
+{
+	if (t->held_fd >= 0)
+		return;
+	fflush(stdout);
+	int saved = dup(STDOUT_FILENO), nowhere = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved >= 0 && nowhere >= 0 && dup2(nowhere, STDOUT_FILENO) >= 0) {
+		t->held_fd = saved;
+		saved = -1;
+	}
+	if (saved >= 0)
+		close(saved);
+	if (nowhere >= 0)
+		close(nowhere);
+}
+
+void tui_output_release(struct tui *t)
+{
+	if (t->held_fd < 0)
+		return;
+	fflush(stdout);
+	dup2(t->held_fd, STDOUT_FILENO);
+	close(t->held_fd);
+	t->held_fd = -1;
+	clearok(curscr, TRUE);   /* the terminal still shows what was there before the hold */
+}
+
 void tui_core_stop(struct tui *t)
 {
+	tui_output_release(t);
 	endwin();
 	free(t->message);
 	t->message = NULL;
@@ -220,6 +251,8 @@ int tui_getkey(struct tui *t, int timeout_ms)
 	int r;
 	bool idle_watch = timeout_ms < 0 && t && t->idle_lock && t->idle_ms > 0 && !t->locked;
 	for (;;) {
+		if (t && t->quit)
+			return TK_ESC;   /* leaving, or another operator came in: back out */
 		timeout(idle_watch ? t->idle_ms : timeout_ms);
 		r = get_wch(&c);
 		if (r != ERR || !idle_watch)

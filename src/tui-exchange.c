@@ -267,7 +267,7 @@ static void import_file(struct tui *t, const char *path)
 		for (;;) {
 			screen_draw(t, &s);
 			int k = tui_getkey(t, -1);
-			if (TK_IS_BACK(k))
+			if (TK_IS_BACK(k) || t->quit)
 				break;
 			if (k == TK_F2)
 				screen_import(t, &s);
@@ -393,6 +393,8 @@ static void export_run(struct tui *t, const char *path, struct export_opts *o)
 		const char *ways[] = {_("Export in GB18030"), _("Export in UTF-8"),
 				      _("Replace each with ?"), _("Cancel")};
 		int pick = tui_choose(t, _("The file was not written"), ways, ARRAY_LEN(ways), 0);
+		if (t->quit)
+			return;
 		if (pick == 0)
 			o->encoding = ENC_GB18030;
 		else if (pick == 1)
@@ -484,7 +486,7 @@ void tui_exchange(struct tui *t)
 		tui_draw_message(t);
 		wnoutrefresh(stdscr);
 		int pick = tui_choose(t, _("Import and export"), choices, ARRAY_LEN(choices), 0);
-		if (pick < 0)
+		if (pick < 0 || t->quit)
 			return;
 		if (pick == 0)
 			exchange_import(t);

@@ -849,6 +849,8 @@ static bool form_loop(struct tui_form *f)
 	tui_form_draw(f);
 	while (!f->close && !f->t->quit) {
 		int k = tui_getkey(f->t, f->draft_pending ? DRAFT_DEBOUNCE_MS : -1);
+		if (f->t->quit)
+			break;
 		if (k == TK_NONE) {
 			if (f->draft_pending)
 				form_draft_save(f);
@@ -894,6 +896,10 @@ static bool form_loop(struct tui_form *f)
 				form_draft_save(f);
 		}
 	}
+	/* closed by the lock screen's switch of operator: kept as the draft of the
+	 * operator who typed it (still the store's), offered to him at his next sign-in */
+	if (f->t->quit && (f->dirty || f->edit.changed))
+		form_draft_save(f);
 	return saved;
 }
 

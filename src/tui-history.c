@@ -137,6 +137,8 @@ static const struct program_column {
 	{"operator", "password_set_at", N_("Password set"), show_clock, NULL},
 	{"operator", "failed_attempts", N_("Wrong passwords"), NULL, NULL},
 	{"operator", "locked_until", N_("Locked until"), show_clock, NULL},
+	{"operator", "last_signin_at", N_("Last sign-in"), show_clock, NULL},
+	{"operator", "switched_to", N_("Screen handed to"), NULL, NULL},
 };
 
 /* The program's own column of the table, or NULL. */

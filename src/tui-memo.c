@@ -130,6 +130,12 @@ char *tui_memo_edit(struct tui *t, const char *title, const char *text, size_t m
 	bool pending = false;   /* typed since keep() was last told */
 	curs_set(1);
 	for (;;) {
+		if (t->quit) {
+			/* the screens close (another operator came in): the text goes back to the
+			 * form, which keeps it as the draft */
+			result = e.changed ? fedit_value(&e) : NULL;
+			break;
+		}
 		if (!b.win) {
 			/* too small a terminal: its message stays until the clerk enlarges it */
 			if (tui_getkey(t, -1) == TK_RESIZE)
@@ -138,6 +144,8 @@ char *tui_memo_edit(struct tui *t, const char *title, const char *text, size_t m
 		}
 		memo_draw(&b, &e);
 		int k = tui_getkey(t, pending ? MEMO_KEEP_MS : -1);
+		if (t->quit)
+			continue;
 		if (k == TK_NONE) {
 			char *v = fedit_value(&e);
 			if (ops && ops->keep)

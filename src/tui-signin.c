@@ -33,13 +33,22 @@ struct cred_form {
 	struct cred_line line[CRED_MAX];
 	size_t n, cur;
 	bool may_leave;      /* F10/Esc leaves (the sign-in), or not (the lock) */
+	bool may_switch;     /* F3 lets another operator in (the lock) */
+	const struct tui_hint *hints;
+	size_t nhints;
 };
+
+/* How a credential form was left. */
+enum cred_end { CRED_SUBMIT, CRED_LEAVE, CRED_SWITCH };
 
 static const struct tui_hint signin_hints[] = {
 	{ "Enter", N_("Next / sign in") }, { "F10", N_("Quit") },
 };
 static const struct tui_hint lock_hints[] = {
-	{ "Enter", N_("Unlock") },
+	{ "Enter", N_("Unlock") }, { "F3", N_("Switch user") },
+};
+static const struct tui_hint switch_hints[] = {
+	{ "Enter", N_("Next / sign in") }, { "Esc", N_("Back") },
 };
 
 /* Draws one line's box: stars for a secret. */
@@ -85,10 +94,7 @@ static void cred_draw(struct tui *t, const struct cred_form *cf)
 	y += 5;
 	for (size_t i = 0; i < cf->n; i++)
 		cred_draw_line(cf, i, y + 2 * (int)i, x);
-	if (cf->may_leave)
-		tui_keybar(t, signin_hints, ARRAY_LEN(signin_hints));
-	else
-		tui_keybar(t, lock_hints, ARRAY_LEN(lock_hints));
+	tui_keybar(t, cf->hints, cf->nhints);
 	tui_draw_message(t);
 	const struct cred_line *l = &cf->line[cf->cur];
 	int col = 0;
@@ -104,8 +110,8 @@ static void cred_draw(struct tui *t, const struct cred_form *cf)
 	doupdate();
 }
 
-/* Edits until Enter on the last line (true) or F10/Esc where allowed (false). */
-static bool cred_run(struct tui *t, struct cred_form *cf)
+/* Edits until Enter on the last line, F10/Esc or F3 where allowed. */
+static enum cred_end cred_run(struct tui *t, struct cred_form *cf)
 {
 	for (;;) {
 		cred_draw(t, cf);
@@ -115,12 +121,15 @@ static bool cred_run(struct tui *t, struct cred_form *cf)
 			continue;
 		if (TK_IS_BACK(k)) {
 			if (cf->may_leave)
-				return false;
+				return CRED_LEAVE;
+		} else if (k == TK_F3) {
+			if (cf->may_switch)
+				return CRED_SWITCH;
 		} else if (k == TK_ENTER || k == TK_TAB || k == TK_DOWN) {
 			if (cf->cur + 1 < cf->n)
 				cf->cur++;
 			else if (k == TK_ENTER)
-				return true;
+				return CRED_SUBMIT;
 		} else if (k == TK_BTAB || k == TK_UP) {
 			if (cf->cur > 0)
 				cf->cur--;
@@ -146,6 +155,8 @@ static void cred_init(struct cred_form *cf, const char *title, const char *intro
 	cf->title = title;
 	cf->intro = intro;
 	cf->may_leave = may_leave;
+	cf->hints = may_leave ? signin_hints : lock_hints;
+	cf->nhints = may_leave ? ARRAY_LEN(signin_hints) : ARRAY_LEN(lock_hints);
 	cf->n = n;
 	for (size_t i = 0; i < n; i++) {
 		cf->line[i].label = labels[i];
@@ -201,7 +212,7 @@ static bool signin_first_admin(struct tui *t)
 		     "administrator, who then adds the other operators (menu 9)."),
 		  true, labels, secret, 3);
 	bool ok = false;
-	while (!ok && cred_run(t, &cf)) {
+	while (!ok && cred_run(t, &cf) == CRED_SUBMIT) {
 		char *login = cred_value(&cf, 0), *pw = cred_value(&cf, 1), *again = cred_value(&cf, 2), *err = NULL;
 		if (strcmp(pw, again) != 0)
 			tui_error(t, "%s", _("The two passwords differ: type them again."));
@@ -234,7 +245,7 @@ bool tui_signin_run(struct tui *t)
 	struct cred_form cf;
 	cred_init(&cf, N_("Sign in"), N_("Sign in with your login and password."), true, labels, secret, 2);
 	bool ok = false;
-	while (!ok && cred_run(t, &cf)) {
+	while (!ok && cred_run(t, &cf) == CRED_SUBMIT) {
 		char *login = cred_value(&cf, 0), *pw = cred_value(&cf, 1), *msg = NULL;
 		please_wait(t);
 		ok = auth_sign_in(t->app->st, login, pw, &msg) == AUTH_OK;
@@ -268,52 +279,136 @@ void tui_idle_arm(struct tui *t)
 	t->idle_lock = tui_idle_lock;
 }
 
-void tui_idle_lock(struct tui *t)
+/* The lock screen's F3: another operator's login and password, checked as a sign-in
+ * (wrong ones counted and locked out alike). His operator id once right (the
+ * current operator's own when he typed his own login), 0 when the clerk went back. */
+static int64_t lock_switch(struct tui *t, const char *current)
 {
-	/* what the screen showed (popups too) and what stdscr held, given back after */
-	WINDOW *shown = dupwin(curscr), *under = dupwin(stdscr);
-	char *saved_msg = xstrdup(t->message);
-	bool saved_err = t->message_error;
-	char *login = auth_current_login(t->app->st);
+	static const char *const labels[] = { N_("Login:"), N_("Password:") };
+	static const bool secret[] = { false, true };
+	char *intro = xasprintf(_("Another operator signs in here. What %s left open is kept as his draft and "
+				  "offered to him at his next sign-in."), current);
+	struct cred_form cf;
+	cred_init(&cf, N_("Locked: switch user"), intro, true, labels, secret, 2);
+	cf.hints = switch_hints;
+	cf.nhints = ARRAY_LEN(switch_hints);
+	int64_t id = 0;
+	tui_message_clear(t);
+	while (!id && cred_run(t, &cf) == CRED_SUBMIT) {
+		char *login = cred_value(&cf, 0), *pw = cred_value(&cf, 1), *msg = NULL;
+		please_wait(t);
+		if (auth_check_signin(t->app->st, login, pw, &id, &msg) != AUTH_OK) {
+			id = 0;
+			tui_error(t, "%s", msg ? msg : "?");
+			fedit_clear(&cf.line[1].ed);
+			cf.cur = *login ? 1 : 0;
+		}
+		free(msg);
+		free(login);
+		secret_free(pw);
+	}
+	cred_free(&cf);
+	free(intro);
+	tui_message_clear(t);
+	return id;
+}
+
+/* Asks the locked operator's password, or (F3) another operator's login; returns
+ * the operator who goes on: the store's own, or another one. */
+static int64_t lock_ask(struct tui *t, const char *login)
+{
 	char *intro = xasprintf(_("The screen is locked after a time without keys. Type the password of %s to go on "
-				  "where you were."), login ? login : "?");
+				  "where you were."), login);
 	static const char *const labels[] = { N_("Password:") };
 	static const bool secret[] = { true };
 	struct cred_form cf;
 	cred_init(&cf, N_("Locked"), intro, false, labels, secret, 1);
-	tui_message_clear(t);
-	for (;;) {
-		cred_run(t, &cf);
-		char *pw = cred_value(&cf, 0), *msg = NULL;
-		bool ok = auth_reauth(t->app->st, pw, &msg) == AUTH_OK;
-		secret_free(pw);
-		fedit_clear(&cf.line[0].ed);
-		if (ok) {
-			free(msg);
-			break;
+	cf.may_switch = true;
+	int64_t who = 0;
+	while (!who) {
+		if (cred_run(t, &cf) == CRED_SWITCH) {
+			who = lock_switch(t, login);
+			continue;
 		}
-		tui_error(t, "%s", msg ? msg : "?");
+		char *pw = cred_value(&cf, 0), *msg = NULL;
+		if (auth_reauth(t->app->st, pw, &msg) == AUTH_OK)
+			who = store_operator_id(t->app->st);
+		else
+			tui_error(t, "%s", msg ? msg : "?");
+		secret_free(pw);
 		free(msg);
+		fedit_clear(&cf.line[0].ed);
 	}
 	cred_free(&cf);
 	free(intro);
-	free(login);
-	free(t->message);
-	t->message = saved_msg;
-	t->message_error = saved_err;
-	if (under) {
+	return who;
+}
+
+/* Gives back the screen as it was before the lock (shown: what the terminal showed,
+ * popups too; under: what stdscr held). */
+static void lock_restore(WINDOW *shown, WINDOW *under)
+{
+	if (under)
 		overwrite(under, stdscr);
-		delwin(under);
-	}
 	if (shown) {
 		touchwin(shown);
 		wnoutrefresh(shown);
-		delwin(shown);
 	} else {
 		touchwin(stdscr);
 		wnoutrefresh(stdscr);
 	}
 	doupdate();
+}
+
+void tui_idle_lock(struct tui *t)
+{
+	WINDOW *shown = dupwin(curscr), *under = dupwin(stdscr);
+	char *saved_msg = xstrdup(t->message);
+	bool saved_err = t->message_error;
+	char *login = auth_current_login(t->app->st);
+	tui_message_clear(t);
+	int64_t who = lock_ask(t, login ? login : "?");
+	free(login);
+	if (who == store_operator_id(t->app->st)) {
+		free(t->message);
+		t->message = saved_msg;
+		t->message_error = saved_err;
+		lock_restore(shown, under);
+	} else {
+		/* another operator: nothing of this one's screen comes back; every screen
+		 * closes (tui_getkey gives Esc), then tui_run signs the other one in */
+		free(saved_msg);
+		erase();
+		wnoutrefresh(stdscr);
+		doupdate();
+		tui_output_hold(t);   /* nor a glimpse of it while its screens close */
+		t->switch_to = who;
+		t->quit = true;
+	}
+	if (under)
+		delwin(under);
+	if (shown)
+		delwin(shown);
+}
+
+bool tui_switch_signed_in(struct tui *t)
+{
+	if (!t->switch_to)
+		return false;
+	int64_t id = t->switch_to;
+	char *err = NULL;
+	t->switch_to = 0;
+	t->quit = false;
+	tui_message_clear(t);
+	erase();
+	tui_output_release(t);
+	if (auth_switch(t->app->st, id, &err) != 0) {
+		/* refused after all (disabled meanwhile): someone signs in again */
+		tui_error(t, "%s", err ? err : "?");
+		free(err);
+		return tui_signin_run(t);
+	}
+	return true;
 }
 
 /* Opens a resident for a draft (0: a new one). */
@@ -369,6 +464,11 @@ static void offer_draft(struct tui *t)
 	wnoutrefresh(stdscr);
 	bool resume = op && tui_confirm(t, q, true);
 	free(q);
+	if (t->quit) {
+		/* the lock screen let another operator in meanwhile: the draft stays his */
+		draft_free(&dr);
+		return;
+	}
 	if (!resume) {
 		if (op)
 			draft_discard(t->app->st, dr.form, dr.record_id);
@@ -402,7 +502,7 @@ char *tui_ask_password(struct tui *t, const char *title, const char *intro, bool
 	struct cred_form cf;
 	cred_init(&cf, title, intro, true, labels, secret, confirm ? 2 : 1);
 	char *pw = NULL;
-	while (!pw && cred_run(t, &cf)) {
+	while (!pw && cred_run(t, &cf) == CRED_SUBMIT) {
 		char *a = cred_value(&cf, 0), *b = confirm ? cred_value(&cf, 1) : NULL, *err = NULL;
 		if (confirm && strcmp(a, b) != 0)
 			tui_error(t, "%s", _("The two passwords differ: type them again."));

@@ -671,7 +671,7 @@ static void grid_disqualify(struct grid *g)
 		for (size_t i = 0; i < g->r->ndisq; i++)
 			free(labels[i]);
 		free(labels);
-		if (d < 0)
+		if (d < 0 || g->t->quit)
 			break;
 		char *err = NULL;
 		row->e.dq[d] = !row->e.dq[d];
@@ -758,7 +758,7 @@ static void text_view_run(struct tui *t, const struct text_view *v, const char *
 			doupdate();
 		}
 		int k = tui_getkey(t, -1), page = LINES - 4 > 1 ? LINES - 4 : 1;
-		if (TK_IS_BACK(k))
+		if (TK_IS_BACK(k) || t->quit)
 			break;
 		if (k == TK_DOWN && top + 1 < n)
 			top++;
@@ -963,7 +963,7 @@ static bool grid_key(struct grid *g, int k)
 	}
 	bool had_pending = g->pending[0] != '\0';
 	grid_commit_pending(g);
-	if (TK_IS_BACK(k))
+	if (TK_IS_BACK(k) || g->t->quit)
 		return false;
 	if (had_pending && (k == TK_ENTER || k == TK_TAB || k == TK_RIGHT))
 		grid_flush(g);
@@ -1157,7 +1157,7 @@ static void stats_run(struct tui *t, int year)
 		free(err);
 		stars_stats_free(s, n);
 		int k = tui_getkey(t, -1);
-		if (TK_IS_BACK(k))
+		if (TK_IS_BACK(k) || t->quit)
 			break;
 		if (k == TK_LEFT)
 			year--;
@@ -1346,7 +1346,7 @@ void tui_stars(struct tui *t)
 		free(title);
 		free(vname);
 		tui_message_clear(t);
-		if (choice < 0)
+		if (choice < 0 || t->quit)
 			break;
 		if (choice <= 1) {
 			stars_open(t, &set, choice, village, year);

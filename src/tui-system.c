@@ -309,7 +309,7 @@ static void system_settings(struct tui *t)
 		int i = tui_choose(t, _("Settings"), (const char *const *)labels, ARRAY_LEN(settings), 0);
 		for (size_t j = 0; j < ARRAY_LEN(settings); j++)
 			free(labels[j]);
-		if (i < 0)
+		if (i < 0 || t->quit)
 			return;
 		setting_edit(t, &settings[i]);
 	}
@@ -326,6 +326,8 @@ void tui_system_run(struct tui *t)
 	for (;;) {
 		const char *labels[] = { _("Operators"), _("Back up now"), _("Settings"), _("Village groups") };
 		int i = tui_choose(t, _("System"), labels, ARRAY_LEN(labels), 0);
+		if (t->quit)
+			return;   /* another operator came in at the lock screen */
 		if (i == 0)
 			system_operators(t);
 		else if (i == 1)

@@ -27,8 +27,12 @@ int tui_run(struct app *app)
 		return 1;
 	}
 	if (tui_signin_run(&t)) {
-		tui_signed_in(&t);
-		tui_menu_run(&t);
+		/* once more for each operator the lock screen let in */
+		do {
+			tui_signed_in(&t);
+			if (!t.quit)   /* unless the lock screen switched during the draft's offer */
+				tui_menu_run(&t);
+		} while (tui_switch_signed_in(&t));
 	}
 	tui_core_stop(&t);
 	return 0;

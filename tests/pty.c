@@ -43,6 +43,10 @@ struct pty {
 	VTerm *probe;          /* a scratch terminal that measures libvterm's widths */
 	uint32_t standin[PTY_MAX_STANDINS];
 	size_t nstandin;
+	char *watch;           /* text looked for in the output stream (pty_watch) */
+	char *watch_tail;      /* the stream's last bytes, for a text split between reads */
+	size_t nwatch_tail;
+	bool watched;
 };
 
 /* Every child still running, so that an early exit of the test kills them too. */
@@ -268,9 +272,42 @@ static size_t widen_non_ascii(struct pty *t, const char *in, size_t n, char *out
 }
 
 /* Feeds bytes from the program into the screen, decoding GBK first when needed. */
+/* Looks for the watched text in the output (UTF-8), also across reads. */
+static void watch_output(struct pty *t, const char *utf8, size_t n)
+{
+	if (!t->watch || t->watched)
+		return;
+	size_t keep = strlen(t->watch) - 1;
+	char *joined = malloc(t->nwatch_tail + n + 1);
+	memcpy(joined, t->watch_tail, t->nwatch_tail);
+	memcpy(joined + t->nwatch_tail, utf8, n);
+	size_t len = t->nwatch_tail + n;
+	joined[len] = '\0';
+	t->watched = memmem(joined, len, t->watch, strlen(t->watch)) != NULL;
+	t->nwatch_tail = len < keep ? len : keep;
+	memcpy(t->watch_tail, joined + len - t->nwatch_tail, t->nwatch_tail);
+	free(joined);
+}
+
+void pty_watch(struct pty *t, const char *utf8)
+{
+	free(t->watch);
+	free(t->watch_tail);
+	t->watch = strdup(utf8);
+	t->watch_tail = malloc(strlen(utf8) + 1);
+	t->nwatch_tail = 0;
+	t->watched = false;
+}
+
+bool pty_watched(const struct pty *t)
+{
+	return t->watched;
+}
+
 static void feed(struct pty *t, const char *bytes, size_t n)
 {
 	if (t->from_term == (iconv_t)-1) {
+		watch_output(t, bytes, n);
 		vterm_input_write(t->vt, bytes, n);
 	} else {
 		char *joined = malloc(t->npending + n);
@@ -283,6 +320,7 @@ static void feed(struct pty *t, const char *bytes, size_t n)
 		size_t cap = inlen * 3 + 64;
 		char *out = malloc(cap), *wide = malloc(cap * 2);
 		size_t got = convert(t->from_term, &in, &inlen, out, cap, "\xEF\xBF\xBD");
+		watch_output(t, out, got);
 		vterm_input_write(t->vt, wide, widen_non_ascii(t, out, got, wide));
 		t->npending = inlen < sizeof t->pending ? inlen : 0;
 		memcpy(t->pending, in, t->npending);
@@ -473,6 +511,8 @@ int pty_close(struct pty *t)
 		vterm_free(t->vt);
 	if (t->probe)
 		vterm_free(t->probe);
+	free(t->watch);
+	free(t->watch_tail);
 	free(t);
 	return status;
 }

@@ -55,6 +55,12 @@ void pty_settle(struct pty *t);
  * stderr naming what was awaited) when timeout_ms passes first. */
 bool pty_wait_for(struct pty *t, const char *utf8, int timeout_ms);
 
+/* Watches the output from now on for text (UTF-8, at least one byte) that a screen
+ * may show only for a moment before drawing over it; pty_watched tells whether it
+ * went by. */
+void pty_watch(struct pty *t, const char *utf8);
+bool pty_watched(const struct pty *t);
+
 /* The text of row r (0-based) as UTF-8, trailing spaces removed; a wide character
  * appears once. Caller frees. */
 char *pty_row(const struct pty *t, int r);

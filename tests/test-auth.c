@@ -305,6 +305,44 @@ static void test_lockout(void)
 	free(err);
 }
 
+/* The lock screen's switch: the password is checked while the first operator stays
+ * the store's; the switch then audits the handover under both, and refuses one
+ * disabled since his password was checked. */
+static void test_switch(void)
+{
+	struct store *st = open_with_admin("switch.db");
+	char *err = NULL, *msg = NULL;
+	int64_t id = -1;
+	CHECK(auth_user_add(st, "wang", "王会计", "clerk", "right-pw", &err) == 0);
+	CHECK(auth_user_add(st, "li", "李", "clerk", "li-pw", &err) == 0);
+	CHECK(auth_sign_in(st, "boss", "boss-pw", &msg) == AUTH_OK);
+	free(msg);
+	int64_t boss = store_operator_id(st);
+	CHECK(auth_check_signin(st, "wang", "wrong", &id, &msg) == AUTH_WRONG);
+	CHECK(msg && strstr(msg, "Wrong login or password"));
+	free(msg);
+	CHECK_QUERY(st, "SELECT failed_attempts FROM operator WHERE login = 'wang'", "1");
+	CHECK(auth_check_signin(st, "wang", "right-pw", &id, &msg) == AUTH_OK);
+	free(msg);
+	CHECK(store_operator_id(st) == boss);   /* not yet: the screens close first */
+	CHECK(auth_switch(st, id, &err) == 0);
+	CHECK(store_operator_id(st) == id);
+	CHECK(access_allows(st, ACCESS_SERVICE_EDIT) && !access_allows(st, ACCESS_ADMIN));
+	CHECK_QUERY(st, "SELECT group_concat(x, ' ') FROM (SELECT (SELECT login FROM operator o WHERE o.id = a.operator_id)"
+		    " || '>' || (SELECT login FROM operator o WHERE o.id = a.row_id) || ':' || coalesce(reason, '') AS x"
+		    " FROM audit a WHERE tbl = 'operator' AND reason LIKE '%lock screen%' ORDER BY id)",
+		    "boss>boss:another operator signed in at the lock screen wang>wang:signed in at the lock screen of boss");
+	/* disabled after the password was checked: the switch is refused */
+	CHECK(auth_check_signin(st, "li", "li-pw", &id, &msg) == AUTH_OK);
+	free(msg);
+	shell(st, "UPDATE operator SET disabled = 1 WHERE login = 'li'");
+	CHECK(auth_switch(st, id, &err) != 0);
+	CHECK(err && strstr(err, "disabled"));
+	CHECK(store_operator_id(st) != id);
+	free(err);
+	store_close(st);
+}
+
 /* Hostile text goes in verbatim through bound parameters, or is refused with a
  * message; nothing of it is executed. */
 static void test_hostile_text(void)
@@ -579,6 +617,7 @@ int main(void)
 	test_role_table();
 	test_operators_and_refusals();
 	test_lockout();
+	test_switch();
 	test_hostile_text();
 	test_audit_chain();
 	test_drafts();

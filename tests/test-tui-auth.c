@@ -5,7 +5,8 @@
  *
  * The first administrator of a fresh register; wrong passwords and the lockout;
  * each role's refusals on the screen; the idle lock giving the screen back as it
- * was; an unmasking recorded with its reason; and a half-typed form killed with
+ * was, or (F3) letting another operator in with the first one's form kept as his
+ * draft; an unmasking recorded with its reason; and a half-typed form killed with
  * SIGKILL and hung up with SIGHUP, found again on the next start. */
 #include <signal.h>
 #include <stdarg.h>
@@ -299,6 +300,152 @@ static void test_idle_lock(void)
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
+/* The lock screen's F3: the administrator leaves a resident's form half changed, the
+ * screen locks, the clerk signs in there. The clerk gets his own start screen and
+ * nothing of the form; the administrator gets his change back as his draft. */
+static void test_switch_user(void)
+{
+	char *id = sql("SELECT id_number FROM resident WHERE id_number IS NOT NULL ORDER BY id LIMIT 1");
+	char *name = sql("SELECT name FROM resident WHERE id_number IS NOT NULL ORDER BY id LIMIT 1");
+	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
+	struct pty *t = open_tui(db);
+	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	step_type(t, "1");
+	pty_type(t, id + 12);
+	pty_settle(t);
+	CHECK(pty_wait_for(t, name, WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "公民身份号码", WAIT_MS));
+	CHECK(pty_contains(t, id));   /* the administrator sees the whole number */
+	step_type(t, "换人甲");
+	CHECK(pty_contains(t, "换人甲"));
+	step_key(t, "F1");   /* a pop-up open over the form when the screen locks */
+	CHECK(pty_wait_for(t, "按任意键", WAIT_MS));
+	CHECK(pty_wait_for(t, "屏幕已锁定", 6000));
+	CHECK(pty_contains(t, "F3") && pty_contains(t, "换人"));
+	step_key(t, "F3");
+	CHECK(pty_wait_for(t, "登录名", WAIT_MS));
+	CHECK(pty_contains(t, "草稿"));   /* says what becomes of the open form */
+	/* a wrong password: told, and the screen stays locked */
+	step_type(t, "lin");
+	step_key(t, "Tab");
+	step_type(t, "wrong");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "密码错误", WAIT_MS));
+	CHECK(pty_contains(t, "已锁定"));
+	CHECK(!pty_contains(t, "换人甲") && !pty_contains(t, id));
+	step_type(t, "clerk-pw");
+	pty_watch(t, id);   /* not even a glimpse of the form while its screens close */
+	step_key(t, "Enter");
+	/* the clerk starts at his work list, as himself, with nothing of the form */
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	CHECK(!pty_watched(t));
+	CHECK(pty_contains(t, "操作员：lin"));
+	CHECK(!pty_contains(t, "admin"));
+	CHECK(!pty_contains(t, "换人甲") && !pty_contains(t, "公民身份号码") && !pty_contains(t, "已锁定"));
+	CHECK(!pty_contains(t, id) && !pty_contains(t, name));
+	CHECK(!pty_contains(t, "未保存的表单"));   /* the draft is not his */
+	/* his rights, not the administrator's: the menu has no system entry */
+	step_key(t, "F10");
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	CHECK(!pty_contains(t, "系统管理"));
+	CHECK(step_quit(t, 8, WAIT_MS));
+	char *owner = sql("SELECT group_concat(o.login) FROM draft d JOIN operator o ON o.id = d.operator_id");
+	CHECK_STR(owner, "admin");
+	free(owner);
+	/* the administrator's next sign-in offers his change back */
+	t = open_tui(db);
+	sign_in(t, "admin", "demo");
+	CHECK(pty_wait_for(t, "未保存的表单", WAIT_MS));
+	CHECK(pty_contains(t, "换人甲"));
+	step_type(t, "y");
+	CHECK(pty_wait_for(t, "草稿已按原样恢复", WAIT_MS));
+	CHECK(pty_contains(t, "换人甲"));
+	CHECK(step_quit(t, 8, WAIT_MS));
+	/* the audit log: the administrator handed over, the clerk came in from his lock */
+	char *who = sql("SELECT group_concat(x, ' ') FROM (SELECT (SELECT login FROM operator o WHERE o.id = a.operator_id)"
+			" || ':' || coalesce(json_extract(after, '$.switched_to'), '') || ':' ||"
+			" (json_extract(after, '$.last_signin_at') IS NOT NULL) || ':' || coalesce(reason, '') AS x"
+			" FROM audit a WHERE tbl = 'operator' AND (json_extract(after, '$.switched_to') IS NOT NULL"
+			" OR (json_extract(after, '$.last_signin_at') IS NOT NULL AND reason IS NOT NULL)) ORDER BY id)");
+	CHECK_STR(who, "admin:lin:0:另一操作员在锁屏处登录 lin::1:在 admin 的锁屏处登录");
+	free(who);
+	/* and the administrator's history says to whom his screen went */
+	t = open_tui(db);
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	step_type(t, "9");
+	step_type(t, "1");
+	CHECK(pty_wait_for(t, "kan", WAIT_MS));
+	step_type(t, "admin");
+	step_key(t, "F9");
+	CHECK(pty_wait_for(t, "屏幕交给", WAIT_MS));
+	CHECK(pty_contains(t, "另一操作员在锁屏"));
+	CHECK(pty_contains(t, "上次登录"));   /* the sign-ins by their name, not the column's */
+	CHECK(!pty_contains(t, "last_signin"));
+	CHECK(step_quit(t, 8, WAIT_MS));
+	free(id);
+	free(name);
+}
+
+/* The switch from deep in a screen's own loops (the system screen's settings, a
+ * pop-up over a pop-up): all of it closes, the clerk gets his work list. */
+static void test_switch_from_system(void)
+{
+	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
+	struct pty *t = open_tui(db);
+	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	step_type(t, "9");
+	CHECK(pty_wait_for(t, "系统管理", WAIT_MS));
+	step_type(t, "3");
+	CHECK(pty_wait_for(t, "锁屏", WAIT_MS));   /* the settings: the idle lock's minutes */
+	CHECK(pty_wait_for(t, "屏幕已锁定", 6000));
+	step_key(t, "F3");
+	step_type(t, "lin");
+	step_key(t, "Tab");
+	step_type(t, "clerk-pw");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	CHECK(!pty_contains(t, "系统管理") && !pty_contains(t, "锁屏"));
+	CHECK(step_quit(t, 8, WAIT_MS));
+}
+
+/* The switch while the notes of a new resident are edited on several lines: the
+ * notes go back into the form, which is kept as the administrator's draft. */
+static void test_switch_in_memo(void)
+{
+	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
+	struct pty *t = open_tui(db);
+	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	CHECK(pty_sign_in(t, "admin", "demo"));
+	step_type(t, "1");
+	step_key(t, "F7");
+	CHECK(pty_wait_for(t, "登记新居民", WAIT_MS));
+	step_type(t, "换人戊");
+	step_key(t, "PgDn");
+	step_key(t, "PgDn");
+	step_key(t, "F4");
+	CHECK(pty_wait_for(t, "第 1/1 行", WAIT_MS));
+	step_type(t, "锁屏前的备注");
+	CHECK(pty_wait_for(t, "屏幕已锁定", 6000));
+	step_key(t, "F3");
+	step_type(t, "lin");
+	step_key(t, "Tab");
+	step_type(t, "clerk-pw");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	CHECK(!pty_contains(t, "锁屏前的备注"));
+	CHECK(step_quit(t, 8, WAIT_MS));
+	t = open_tui(db);
+	sign_in(t, "admin", "demo");
+	CHECK(pty_wait_for(t, "未保存的表单", WAIT_MS));
+	CHECK(pty_contains(t, "换人戊"));
+	step_type(t, "y");
+	CHECK(pty_wait_for(t, "锁屏前的备注", WAIT_MS));
+	CHECK(step_quit(t, 8, WAIT_MS));
+}
+
 /* Opens a new resident form and types a name; returns with the draft saved. */
 static struct pty *half_typed_new(const char *name)
 {
@@ -419,6 +566,9 @@ int main(int argc, char **argv)
 	test_role_refusals();
 	test_unmask_recorded();
 	test_idle_lock();
+	test_switch_user();
+	test_switch_from_system();
+	test_switch_in_memo();
 	test_draft_after_kill(SIGKILL, "草稿甲", "1990");
 	test_draft_after_kill(SIGHUP, "断线乙", "1990");
 	test_memo_draft_after_hangup();
