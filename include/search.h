@@ -11,7 +11,10 @@
  * Invisible format characters (U+200B, U+202E ...) are left out of names' keys and
  * of queries, so neither hides a resident from the name a reader sees.
  * Each lookup is a range scan of an index with a LIMIT, so the first screenful costs
- * the same over a thousand or a million residents. */
+ * the same over a thousand or a million residents. Residents come in pinyin order of
+ * their names (resident_pinyin): everyone for an empty query, names that start with a
+ * Chinese query first, the matches of one kind of key by windows of 1,000; the family
+ * of a 户号 comes together instead, its head first. */
 #ifndef SZ_SEARCH_H
 #define SZ_SEARCH_H
 
@@ -26,7 +29,7 @@ enum search_kind {
 	SEARCH_ID_TAIL,
 	SEARCH_PHONE_TAIL,
 	SEARCH_HOUSEHOLD,
-	SEARCH_ALL,      /* empty query: everyone, by name */
+	SEARCH_ALL,      /* empty query: everyone, in pinyin order of their names */
 };
 
 struct resident_row {

@@ -4,7 +4,11 @@
  * prefix`, on resident_key's primary key or on household's hh_no index. The scans of
  * a query run one after another in order of how exact their kind is, and rows are
  * taken lazily (sqlite3_step) until offset + limit distinct residents have been seen,
- * so a screenful costs the same over a thousand residents or a million. */
+ * so a screenful costs the same over a thousand residents or a million.
+ *
+ * Residents come in pinyin order of their names (resident_pinyin, pinyin.h): everyone
+ * for an empty query, and names starting with a Chinese query, as walks of that index;
+ * the matches of a key scan are put in that order a window of SORTED_WINDOW at a time. */
 #include "search.h"
 
 #include <ctype.h>
@@ -182,10 +186,13 @@ char *search_keys_json(const char *name, const char *id_number, const char *phon
 
 /* ---- the query ---- */
 
-/* One range scan to run: its kind and the key prefix. */
+/* One range scan to run: its kind and the key prefix; a name scan of names that start
+ * with the query walks resident_pinyin from the query's sort key instead. */
 struct scan {
 	enum search_kind kind;
 	char *prefix;
+	unsigned char *start;    /* the sort key of the query, when it walks resident_pinyin */
+	size_t start_len;
 };
 
 struct plan {
@@ -195,8 +202,20 @@ struct plan {
 
 static void plan_add(struct plan *pl, enum search_kind kind, const char *kind_prefix, const char *text)
 {
-	pl->scans[pl->n].kind = kind;
-	pl->scans[pl->n].prefix = xasprintf("%s%s", kind_prefix, text);
+	pl->scans[pl->n] = (struct scan){ .kind = kind, .prefix = xasprintf("%s%s", kind_prefix, text) };
+	pl->n++;
+}
+
+/* Names that start with text, in pinyin order: one range of resident_pinyin. */
+static void plan_add_start(struct plan *pl, const char *text)
+{
+	struct scan *sc = &pl->scans[pl->n];
+	*sc = (struct scan){ .kind = SEARCH_NAME };
+	sc->start = pinyin_sort_key(text, &sc->start_len);
+	if (sc->start_len == 0) {
+		free(sc->start);
+		return;
+	}
 	pl->n++;
 }
 
@@ -247,6 +266,8 @@ static void plan_query(struct plan *pl, const char *query)
 	if (len == 0) {
 		pl->scans[pl->n++] = (struct scan){SEARCH_ALL, NULL};
 	} else if (!ascii) {
+		/* the names it starts, the surname a clerk types first, then the rest */
+		plan_add_start(pl, q);
 		plan_add(pl, SEARCH_NAME, "n:", q);
 	} else if (all_chars(q, isalpha)) {
 		/* pinyin initials first; then a Latin name as typed and capitalised (brien
@@ -275,35 +296,56 @@ static void plan_query(struct plan *pl, const char *query)
 
 static void plan_free(struct plan *pl)
 {
-	for (size_t i = 0; i < pl->n; i++)
+	for (size_t i = 0; i < pl->n; i++) {
 		free(pl->scans[i].prefix);
+		free(pl->scans[i].start);
+	}
 	pl->n = 0;
 }
 
-/* The smallest string greater than every string that starts with prefix. */
-static char *prefix_end(const char *prefix)
+/* The smallest byte string greater than every one that starts with the n bytes of
+ * prefix (its length in *end_len; 0 when there is none); caller frees. */
+static unsigned char *prefix_end(const void *prefix, size_t n, size_t *end_len)
 {
-	char *end = xstrdup(prefix);
-	size_t n = strlen(end);
-	while (n > 0 && UCH(end[n - 1]) == 0xff)
-		end[--n] = '\0';
+	unsigned char *end = xmalloc(n + 1);
+	memcpy(end, prefix, n);
+	end[n] = 0;
+	while (n > 0 && end[n - 1] == 0xff)
+		end[--n] = 0;
 	if (n > 0)
-		end[n - 1] = (char)(UCH(end[n - 1]) + 1);
+		end[n - 1]++;
+	*end_len = n;
 	return end;
 }
 
-/* The SQL of one scan: resident ids in a sensible order, lazily. */
-static const char *scan_sql(enum search_kind kind)
+/* How many matches of a key scan are put in pinyin order: beyond them the rest follow
+ * in key order, so that a query matching half the register costs what a screenful does. */
+#define SORTED_WINDOW 1000
+
+/* The SQL of one scan, resident ids in a sensible order, lazily: up to two statements
+ * run one after the other with ?1, ?2 the key range and ?3 the window. */
+static size_t scan_sql(const struct scan *sc, const char *sql[2])
 {
-	switch (kind) {
+	if (sc->start) {
+		sql[0] = "SELECT id FROM resident WHERE sz_name_key(name) >= ?1 AND"
+			 " (?2 IS NULL OR sz_name_key(name) < ?2) ORDER BY sz_name_key(name), id";
+		return 1;
+	}
+	switch (sc->kind) {
 	case SEARCH_HOUSEHOLD:
 		/* the head (relation 02) first, then the family in relation order */
-		return "SELECT r.id FROM household h JOIN resident r ON r.household_id = h.id"
-		       " WHERE h.hh_no >= ?1 AND h.hh_no < ?2 ORDER BY h.hh_no, r.relation";
+		sql[0] = "SELECT r.id FROM household h JOIN resident r ON r.household_id = h.id"
+			 " WHERE h.hh_no >= ?1 AND h.hh_no < ?2 ORDER BY h.hh_no, r.relation";
+		return 1;
 	case SEARCH_ALL:
-		return "SELECT id FROM resident ORDER BY name, birth_date";
+		sql[0] = "SELECT id FROM resident ORDER BY sz_name_key(name), id";
+		return 1;
 	default:
-		return "SELECT resident_id FROM resident_key WHERE key >= ?1 AND key < ?2";
+		sql[0] = "SELECT w.resident_id FROM (SELECT resident_id FROM resident_key"
+			 " WHERE key >= ?1 AND key < ?2 LIMIT ?3) w JOIN resident r ON r.id = w.resident_id"
+			 " ORDER BY sz_name_key(r.name), r.id";
+		sql[1] = "SELECT resident_id FROM resident_key WHERE key >= ?1 AND key < ?2 LIMIT -1 OFFSET ?3";
+		return 2;
 	}
 }
 
@@ -344,21 +386,35 @@ struct hits {
 	struct idset seen;
 };
 
-/* Runs one scan until enough distinct residents are in hand. */
-static int run_scan(sqlite3 *db, const struct scan *sc, struct hits *h, char **err)
+/* Binds a scan's range: the sort key's for a walk of resident_pinyin, else the key prefix's. */
+static void bind_range(sqlite3_stmt *stmt, const struct scan *sc, unsigned char **end)
+{
+	size_t end_len = 0;
+	if (sc->start) {
+		*end = prefix_end(sc->start, sc->start_len, &end_len);
+		sqlite3_bind_blob64(stmt, 1, sc->start, sc->start_len, SQLITE_STATIC);
+		if (end_len)
+			sqlite3_bind_blob64(stmt, 2, *end, end_len, SQLITE_STATIC);
+	} else if (sc->prefix) {
+		*end = prefix_end(sc->prefix, strlen(sc->prefix), &end_len);
+		sqlite3_bind_text(stmt, 1, sc->prefix, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, (const char *)*end, (int)end_len, SQLITE_STATIC);
+	}
+	if (sqlite3_bind_parameter_count(stmt) >= 3)
+		sqlite3_bind_int(stmt, 3, SORTED_WINDOW);
+}
+
+/* Runs one statement of a scan until enough distinct residents are in hand. */
+static int run_statement(sqlite3 *db, const char *sql, const struct scan *sc, struct hits *h, char **err)
 {
 	sqlite3_stmt *stmt = NULL;
-	if (sqlite3_prepare_v2(db, scan_sql(sc->kind), -1, &stmt, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
 		if (err)
 			*err = xasprintf(_("search failed: %s"), sqlite3_errmsg(db));
 		return -1;
 	}
-	char *end = NULL;
-	if (sc->prefix) {
-		end = prefix_end(sc->prefix);
-		sqlite3_bind_text(stmt, 1, sc->prefix, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, end, -1, SQLITE_STATIC);
-	}
+	unsigned char *end = NULL;
+	bind_range(stmt, sc, &end);
 	int rc = SQLITE_DONE;
 	while (h->n < h->want && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(stmt, 0);
@@ -380,6 +436,17 @@ static int run_scan(sqlite3 *db, const struct scan *sc, struct hits *h, char **e
 	}
 	sqlite3_finalize(stmt);
 	free(end);
+	return 0;
+}
+
+/* Runs one scan, its statements in turn, until enough distinct residents are in hand. */
+static int run_scan(sqlite3 *db, const struct scan *sc, struct hits *h, char **err)
+{
+	const char *sql[2];
+	size_t n = scan_sql(sc, sql);
+	for (size_t i = 0; i < n && h->n < h->want; i++)
+		if (run_statement(db, sql[i], sc, h, err) != 0)
+			return -1;
 	return 0;
 }
 
