@@ -67,4 +67,27 @@ void search_keys_free(struct search_keys *k);
 char *search_keys_json(const char *name, const char *id_number, const char *phone);
 const char *search_kind_label(enum search_kind k);  /* translated */
 
+/* A household as its list shows it. */
+struct household_row {
+	int64_t id;
+	char *hh_no;
+	char *head;       /* the head's name, NULL when it has none */
+	int64_t members;
+	char *address;
+};
+
+struct household_result {
+	struct household_row *rows;
+	size_t n;
+};
+
+/* Households for the household list and picker, skipping offset, at most limit:
+ * an empty query lists them by their heads' names in pinyin order (those without a
+ * head last); digits find 户号 by their start, then (four or more) by their end; any
+ * other text a part of the address, the head's name or the number, by the heads'
+ * pinyin (the first 1,000 matches, then by number). Returns 0 or -1 with *err. */
+int search_households(struct store *st, const char *query, size_t offset, size_t limit,
+		      struct household_result *out, char **err);
+void household_result_free(struct household_result *r);
+
 #endif

@@ -539,6 +539,101 @@ void search_result_free(struct search_result *r)
 	r->n = 0;
 }
 
+/* ---- households ---- */
+
+/* The columns of a household row; h the household, r its head. */
+#define HOUSEHOLD_COLUMNS "h.id, h.hh_no, r.name, (SELECT count(*) FROM resident m" \
+	" WHERE m.household_id = h.id), h.address"
+/* A household matching a text query ?1 by address, head's name or number. */
+#define HOUSEHOLD_MATCH "(instr(h.address, ?1) > 0 OR instr(r.name, ?1) > 0 OR instr(h.hh_no, ?1) > 0)"
+
+/* The statements that list households for a query, run one after the other: up to 3. */
+static size_t household_sql(const char *query, const char *sql[3])
+{
+	if (*query == '\0') {
+		/* heads in pinyin order (a walk of resident_pinyin), then households without one */
+		sql[0] = "SELECT " HOUSEHOLD_COLUMNS " FROM resident r JOIN household h ON h.head_id = r.id"
+			 " ORDER BY sz_name_key(r.name), r.id";
+		sql[1] = "SELECT " HOUSEHOLD_COLUMNS " FROM household h LEFT JOIN resident r ON 0"
+			 " WHERE h.head_id IS NULL ORDER BY h.hh_no";
+		return 2;
+	}
+	if (strspn(query, "0123456789") == strlen(query)) {
+		/* numbers starting with the digits (an index range), then for four or more
+		 * those ending with them: a clerk knows 户号 1012010079 as 0079 */
+		sql[0] = "SELECT " HOUSEHOLD_COLUMNS " FROM household h LEFT JOIN resident r ON r.id = h.head_id"
+			 " WHERE h.hh_no >= ?1 AND h.hh_no < ?1 || 'z' ORDER BY h.hh_no";
+		sql[1] = "SELECT " HOUSEHOLD_COLUMNS " FROM household h LEFT JOIN resident r ON r.id = h.head_id"
+			 " WHERE length(?1) >= 4 AND substr(h.hh_no, -length(?1)) = ?1"
+			 " AND NOT (h.hh_no >= ?1 AND h.hh_no < ?1 || 'z') ORDER BY h.hh_no";
+		return 2;
+	}
+	/* the first SORTED_WINDOW matches by their heads' pinyin, the rest by number */
+	sql[0] = "SELECT " HOUSEHOLD_COLUMNS " FROM (SELECT h.id FROM household h"
+		 " LEFT JOIN resident r ON r.id = h.head_id WHERE " HOUSEHOLD_MATCH
+		 " ORDER BY h.hh_no LIMIT ?2) w JOIN household h ON h.id = w.id"
+		 " LEFT JOIN resident r ON r.id = h.head_id ORDER BY r.name IS NULL, sz_name_key(r.name), h.hh_no";
+	sql[1] = "SELECT " HOUSEHOLD_COLUMNS " FROM household h LEFT JOIN resident r ON r.id = h.head_id"
+		 " WHERE " HOUSEHOLD_MATCH " ORDER BY h.hh_no LIMIT -1 OFFSET ?2";
+	return 2;
+}
+
+/* Steps one statement, skipping *skip rows, until out holds want rows. */
+static int household_rows(sqlite3_stmt *stmt, size_t *skip, size_t want, struct household_result *out)
+{
+	int rc = SQLITE_DONE;
+	while (out->n < want && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (*skip > 0) {
+			(*skip)--;
+			continue;
+		}
+		struct household_row *row = &out->rows[out->n++];
+		row->id = sqlite3_column_int64(stmt, 0);
+		row->hh_no = column_dup(stmt, 1);
+		row->head = column_dup(stmt, 2);
+		row->members = sqlite3_column_int64(stmt, 3);
+		row->address = column_dup(stmt, 4);
+	}
+	return out->n == want || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int search_households(struct store *st, const char *query, size_t offset, size_t limit,
+		      struct household_result *out, char **err)
+{
+	sqlite3 *db = store_db(st);
+	const char *sql[3];
+	size_t n = household_sql(query ? query : "", sql), skip = offset;
+	out->rows = xcalloc(limit ? limit : 1, sizeof *out->rows);
+	out->n = 0;
+	for (size_t i = 0; i < n && out->n < limit; i++) {
+		sqlite3_stmt *stmt = NULL;
+		int rc = sqlite3_prepare_v2(db, sql[i], -1, &stmt, NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_text(stmt, 1, query ? query : "", -1, SQLITE_STATIC);
+			sqlite3_bind_int(stmt, 2, SORTED_WINDOW);
+			rc = household_rows(stmt, &skip, limit, out);
+		}
+		sqlite3_finalize(stmt);
+		if (rc != 0) {
+			if (err)
+				*err = xasprintf(_("search failed: %s"), sqlite3_errmsg(db));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void household_result_free(struct household_result *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->rows[i].hh_no);
+		free(r->rows[i].head);
+		free(r->rows[i].address);
+	}
+	free(r->rows);
+	*r = (struct household_result){0};
+}
+
 const char *search_kind_label(enum search_kind k)
 {
 	static const char *const labels[] = {
