@@ -15,7 +15,9 @@ reading's initial letter is kept, so polyphones (单 dān/shàn/chán) match und
 The "primary" initial is that of the first kMandarin reading (else the first reading
 of the next source in that order): name keys start with it. That first reading, as
 plain letters and a tone digit (zhang1, lu:3 for lǚ, me5 for a neutral tone), is kept
-too: names sort by it (pinyin_sort_key). Compatibility ideographs
+too: names sort by it (pinyin_sort_key). The index resident_pinyin holds those keys:
+a table regenerated with other readings needs a schema step REINDEX resident_pinyin
+(check names the rows whose keys differ until then). Compatibility ideographs
 (U+F900.., U+2F800..) without readings of their own borrow those of the unified
 ideograph they decompose to. An ideograph with no reading at all borrows the readings
 of its variants (kZVariant first, then semantic, simplified/traditional and spoofing
