@@ -13,7 +13,7 @@
  * Each lookup is a range scan of an index with a LIMIT, so the first screenful costs
  * the same over a thousand or a million residents. Residents come in pinyin order of
  * their names (resident_pinyin): everyone for an empty query, names that start with a
- * Chinese query first, the matches of one kind of key by windows of 1,000; the family
+ * Chinese query first, the first 100 matches of one kind of key (then the rest by key); the family
  * of a 户号 comes together instead, its head first. */
 #ifndef SZ_SEARCH_H
 #define SZ_SEARCH_H
@@ -85,7 +85,7 @@ struct household_result {
  * an empty query lists them by their heads' names in pinyin order (those without a
  * head last); digits find 户号 by their start, then (four or more) by their end; any
  * other text a part of the address, the head's name or the number, by the heads'
- * pinyin (the first 1,000 matches, then by number). Returns 0 or -1 with *err. */
+ * pinyin (the first 100 matches, then by number). Returns 0 or -1 with *err. */
 int search_households(struct store *st, const char *query, size_t offset, size_t limit,
 		      struct household_result *out, char **err);
 void household_result_free(struct household_result *r);
