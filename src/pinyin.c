@@ -1,9 +1,11 @@
-/* pinyin: initials of Chinese characters and the search keys of a name.
+/* pinyin: initials of Chinese characters, the search keys of a name and its sort key.
  *
  * The Unihan-derived table (src/pinyin-table.c, written by src/pinyin-gen.py) gives
- * every ideograph its possible initials and a primary one. Surnames are read
- * differently from the same characters elsewhere (曾 zēng, not céng; 单 shàn, not dān),
- * so the first character of a name puts its surname reading first. */
+ * every ideograph its possible initials, a primary one and its first reading. Surnames
+ * are read differently from the same characters elsewhere (曾 zēng, not céng; 单 shàn,
+ * not dān), so the first character of a name puts its surname reading first, and sorts
+ * by it; every surname reading below is one of pinyin_readings (checked by hand with
+ * the generator's list: a missing one would sort by the usual reading). */
 #include "pinyin.h"
 
 #include <stdbool.h>
