@@ -191,14 +191,30 @@ char *search_keys_json(const char *name, const char *id_number, const char *phon
 struct scan {
 	enum search_kind kind;
 	char *prefix;
-	unsigned char *start;    /* the sort key of the query, when it walks resident_pinyin */
-	size_t start_len;
+	unsigned char *start;    /* the sort key of the query, when it walks resident_pinyin, */
+	unsigned char *start_end;  /* and the smallest key past those it starts */
+	size_t start_len, start_end_len;
 };
 
 struct plan {
 	struct scan scans[4];
 	size_t n;
 };
+
+/* The smallest byte string greater than every one that starts with the n bytes of
+ * prefix (its length in *end_len; 0 when there is none); caller frees. */
+static unsigned char *prefix_end(const void *prefix, size_t n, size_t *end_len)
+{
+	unsigned char *end = xmalloc(n + 1);
+	memcpy(end, prefix, n);
+	end[n] = 0;
+	while (n > 0 && end[n - 1] == 0xff)
+		end[--n] = 0;
+	if (n > 0)
+		end[n - 1]++;
+	*end_len = n;
+	return end;
+}
 
 static void plan_add(struct plan *pl, enum search_kind kind, const char *kind_prefix, const char *text)
 {
@@ -212,8 +228,11 @@ static void plan_add_start(struct plan *pl, const char *text)
 	struct scan *sc = &pl->scans[pl->n];
 	*sc = (struct scan){ .kind = SEARCH_NAME };
 	sc->start = pinyin_sort_key(text, &sc->start_len);
-	if (sc->start_len == 0) {
+	sc->start_end = prefix_end(sc->start, sc->start_len, &sc->start_end_len);
+	if (sc->start_end_len == 0) {
+		/* no key to start from, or none to end at (the walk would not stop) */
 		free(sc->start);
+		free(sc->start_end);
 		return;
 	}
 	pl->n++;
@@ -299,23 +318,9 @@ static void plan_free(struct plan *pl)
 	for (size_t i = 0; i < pl->n; i++) {
 		free(pl->scans[i].prefix);
 		free(pl->scans[i].start);
+		free(pl->scans[i].start_end);
 	}
 	pl->n = 0;
-}
-
-/* The smallest byte string greater than every one that starts with the n bytes of
- * prefix (its length in *end_len; 0 when there is none); caller frees. */
-static unsigned char *prefix_end(const void *prefix, size_t n, size_t *end_len)
-{
-	unsigned char *end = xmalloc(n + 1);
-	memcpy(end, prefix, n);
-	end[n] = 0;
-	while (n > 0 && end[n - 1] == 0xff)
-		end[--n] = 0;
-	if (n > 0)
-		end[n - 1]++;
-	*end_len = n;
-	return end;
 }
 
 /* How many matches of a key scan are put in pinyin order: beyond them the rest follow
@@ -329,8 +334,8 @@ static unsigned char *prefix_end(const void *prefix, size_t n, size_t *end_len)
 static size_t scan_sql(const struct scan *sc, const char *sql[2])
 {
 	if (sc->start) {
-		sql[0] = "SELECT id FROM resident WHERE sz_name_key(name) >= ?1 AND"
-			 " (?2 IS NULL OR sz_name_key(name) < ?2) ORDER BY sz_name_key(name), id";
+		sql[0] = "SELECT id FROM resident WHERE sz_name_key(name) >= ?1 AND sz_name_key(name) < ?2"
+			 " ORDER BY sz_name_key(name), id";
 		return 1;
 	}
 	switch (sc->kind) {
@@ -393,10 +398,9 @@ static void bind_range(sqlite3_stmt *stmt, const struct scan *sc, unsigned char 
 {
 	size_t end_len = 0;
 	if (sc->start) {
-		*end = prefix_end(sc->start, sc->start_len, &end_len);
+		/* both bounds: with one, the walk would go on to the end of the index */
 		sqlite3_bind_blob64(stmt, 1, sc->start, sc->start_len, SQLITE_STATIC);
-		if (end_len)
-			sqlite3_bind_blob64(stmt, 2, *end, end_len, SQLITE_STATIC);
+		sqlite3_bind_blob64(stmt, 2, sc->start_end, sc->start_end_len, SQLITE_STATIC);
 	} else if (sc->prefix) {
 		*end = prefix_end(sc->prefix, strlen(sc->prefix), &end_len);
 		sqlite3_bind_text(stmt, 1, sc->prefix, -1, SQLITE_STATIC);

@@ -360,7 +360,7 @@ static void test_query_plans(struct store *st)
 		free(got);
 	}
 	sqlite3_trace_v2(store_db(st), 0, NULL, NULL);
-	int searches = 0, plans = 0;
+	int searches = 0, plans = 0, walks = 0;
 	for (char *line = strtok(sqls.s, "\n"); line; line = strtok(NULL, "\n")) {
 		char *eqp = xasprintf("EXPLAIN QUERY PLAN %s", line);
 		sqlite3_stmt *stmt;
@@ -378,6 +378,8 @@ static void test_query_plans(struct store *st)
 			plans++;
 			if (strstr(detail, "(key>? AND key<?)") || strstr(detail, "(hh_no>? AND hh_no<?)"))
 				searches++;
+			/* the walk of names that start with 龙 stops where they end */
+			walks += strstr(detail, "USING INDEX resident_pinyin (<expr>>? AND <expr><?)") != NULL;
 		}
 		sqlite3_finalize(stmt);
 		free(eqp);
@@ -385,6 +387,7 @@ static void test_query_plans(struct store *st)
 	/* 龙, lfl: one range each; 001X: ID; 5678: ID, phone, 户号; two more digit
 	 * queries; A-1: 户号 and name */
 	CHECK(searches >= 12);
+	CHECK_INT(walks, 1);
 	CHECK(plans > searches);
 	sb_free(&sqls);
 }
