@@ -338,6 +338,49 @@ static void test_pinyin_order(struct store *st)
 	CHECK_FOUND(st, "zxm", "曾小明|赵小明");
 }
 
+/* The 户号 of a household list, joined by "|", in order. */
+static char *households_found(struct store *st, const char *query)
+{
+	struct household_result res;
+	char *err = NULL;
+	struct strbuf sb = {0};
+	CHECK(search_households(st, query, 0, 20, &res, &err) == 0);
+	for (size_t i = 0; i < res.n; i++)
+		sb_appendf(&sb, "%s%s", i ? "|" : "", res.rows[i].hh_no);
+	household_result_free(&res);
+	free(err);
+	return sb.s ? sb_take(&sb) : xstrdup("");
+}
+
+/* The household list by its heads' names in pinyin order (李 li, 龙 long, 张 zhang),
+ * a household without a head last; digits by number. */
+static void test_households(struct store *st)
+{
+	static const struct { const char *hh_no, *head; } heads[] = {
+		{"5201110010001", "龙发利"}, {"5201110010002", "张发利民"}, {"5201110020001", "李方"},
+	};
+	char *err = NULL;
+	for (size_t i = 0; i < ARRAY_LEN(heads); i++) {
+		char hid[24], rid[24];
+		household_for(st, heads[i].hh_no, hid);
+		snprintf(rid, sizeof rid, "%lld", (long long)person_id(heads[i].head));
+		struct store_field f[] = {{"head_id", rid}};
+		CHECK(store_update(st, "household", strtoll(hid, NULL, 10), f, 1, NULL, &err) == 0);
+	}
+	char hid[24];
+	household_for(st, "5201110000009", hid);  /* no head */
+	char *got = households_found(st, "");
+	CHECK_STR(got, "5201110020001|5201110010001|5201110010002|5201110000009");
+	free(got);
+	got = households_found(st, "520111001");
+	CHECK_STR(got, "5201110010001|5201110010002");
+	free(got);
+	got = households_found(st, "花溪");  /* every address: by the heads */
+	CHECK_STR(got, "5201110020001|5201110010001|5201110010002|5201110000009");
+	free(got);
+	free(err);
+}
+
 /* Collects the SQL of every statement the search runs. */
 static int trace_sql(unsigned type, void *ctx, void *p, void *x)
 {
@@ -427,6 +470,7 @@ int main(void)
 		test_kinds(st);
 		test_row_contents(st);
 		test_pages(st);
+		test_households(st);
 		test_edits(st);
 		test_query_plans(st);
 		test_invisible(st);
