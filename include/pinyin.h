@@ -1,4 +1,5 @@
-/* pinyin: initials of Chinese characters, for search by typing `lfl` for 龙发利.
+/* pinyin: initials of Chinese characters, for search by typing `lfl` for 龙发利, and
+ * the key that puts names in pinyin order.
  * The table is generated from Unihan (kMandarin and the dictionary readings) by
  * src/pinyin-gen.py into src/pinyin-table.c. Every reading's initial is kept for
  * polyphones; for surnames (the first character of a name) the surname reading
@@ -17,5 +18,11 @@ char pinyin_surname_initial(uint32_t c);
  * surname reading first, at most max strings (each caller-freed). ASCII letters and
  * digits stand for themselves, "·" and spaces are skipped. Returns the count. */
 size_t pinyin_name_keys(const char *utf8, char **out, size_t max);
+/* The bytes a name sorts by (memcmp order; caller frees, *len set): pinyin order, a
+ * character at a time, by syllable, tone, then the character itself, so that every
+ * 张 comes together before 章. The first character takes its surname reading (曾 zēng,
+ * 单 shàn, 解 xiè); letters and digits come before ideographs, spaces and "·" are
+ * skipped. A name starting with a query's characters has the query's key as prefix. */
+unsigned char *pinyin_sort_key(const char *utf8, size_t *len);
 
 #endif

@@ -11,7 +11,10 @@
  * Invisible format characters (U+200B, U+202E ...) are left out of names' keys and
  * of queries, so neither hides a resident from the name a reader sees.
  * Each lookup is a range scan of an index with a LIMIT, so the first screenful costs
- * the same over a thousand or a million residents. */
+ * the same over a thousand or a million residents. Residents come in pinyin order of
+ * their names (resident_pinyin): everyone for an empty query, names that start with a
+ * Chinese query first, the first 100 matches of one kind of key (then the rest by key); the family
+ * of a 户号 comes together instead, its head first. */
 #ifndef SZ_SEARCH_H
 #define SZ_SEARCH_H
 
@@ -26,7 +29,7 @@ enum search_kind {
 	SEARCH_ID_TAIL,
 	SEARCH_PHONE_TAIL,
 	SEARCH_HOUSEHOLD,
-	SEARCH_ALL,      /* empty query: everyone, by name */
+	SEARCH_ALL,      /* empty query: everyone, in pinyin order of their names */
 };
 
 struct resident_row {
@@ -63,5 +66,28 @@ void search_keys_free(struct search_keys *k);
 /* The same keys as a JSON array text, as sz_search_keys() gives them to triggers. */
 char *search_keys_json(const char *name, const char *id_number, const char *phone);
 const char *search_kind_label(enum search_kind k);  /* translated */
+
+/* A household as its list shows it. */
+struct household_row {
+	int64_t id;
+	char *hh_no;
+	char *head;       /* the head's name, NULL when it has none */
+	int64_t members;
+	char *address;
+};
+
+struct household_result {
+	struct household_row *rows;
+	size_t n;
+};
+
+/* Households for the household list and picker, skipping offset, at most limit:
+ * an empty query lists them by their heads' names in pinyin order (those without a
+ * head last); digits find 户号 by their start, then (four or more) by their end; any
+ * other text a part of the address, the head's name or the number, by the heads'
+ * pinyin (the first 100 matches, then by number). Returns 0 or -1 with *err. */
+int search_households(struct store *st, const char *query, size_t offset, size_t limit,
+		      struct household_result *out, char **err);
+void household_result_free(struct household_result *r);
 
 #endif

@@ -1,6 +1,7 @@
 /* sqlfn: the SQL functions every store connection has (see store.h):
- * sz_id_valid, sz_id_norm, sz_id_sex, sz_id_birth, sz_age, sz_search_keys.
- * The schema's triggers call sz_search_keys; form expressions call the others. */
+ * sz_id_valid, sz_id_norm, sz_id_sex, sz_id_birth, sz_age, sz_search_keys, sz_name_key.
+ * The schema's triggers call sz_search_keys, its index resident_pinyin sz_name_key;
+ * form expressions call the others. */
 #ifndef SZ_SQLFN_H
 #define SZ_SQLFN_H
 

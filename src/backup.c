@@ -19,6 +19,7 @@
 #include "i18n.h"
 #include "paths.h"
 #include "schema.h"
+#include "sqlfn.h"
 #include "store.h"
 #include "util.h"
 
@@ -235,7 +236,8 @@ int backup_verify(const char *path, char **err)
 	}
 	sqlite3 *db = NULL;
 	int rc = -1;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+	/* the SQL functions: integrity_check recomputes the index resident_pinyin */
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK || sqlfn_register(db) != SQLITE_OK)
 		set_error(err, _("%s cannot be opened: %s"), path, sqlite3_errmsg(db));
 	else if (db_int(db, "SELECT count(*) FROM sqlite_schema", -1) < 0)
 		set_error(err, _("%s is not a shanzhi database (%s)"), path, sqlite3_errmsg(db));

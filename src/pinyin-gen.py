@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""pinyin-gen: writes src/pinyin-table.c, the pinyin initials of every CJK ideograph
-that Unihan gives a Mandarin reading.
+"""pinyin-gen: writes src/pinyin-table.c, the pinyin initials and the first reading of
+every CJK ideograph that Unihan gives a Mandarin reading.
 
     python3 src/pinyin-gen.py [READINGS [VARIANTS]] > src/pinyin-table.c
     python3 src/pinyin-gen.py --check src/pinyin-table.c [READINGS [VARIANTS]]
@@ -13,7 +13,11 @@ Unihan_Variants.txt.bz2 beside it (Debian's unicode-data package).
 Readings come from kMandarin, kHanyuPinlu, kXHC1983, kTGHZ2013 and kHanyuPinyin; every
 reading's initial letter is kept, so polyphones (单 dān/shàn/chán) match under each.
 The "primary" initial is that of the first kMandarin reading (else the first reading
-of the next source in that order): name keys start with it. Compatibility ideographs
+of the next source in that order): name keys start with it. That first reading, as
+plain letters and a tone digit (zhang1, lu:3 for lǚ, me5 for a neutral tone), is kept
+too: names sort by it (pinyin_sort_key). The index resident_pinyin holds those keys:
+a table regenerated with other readings needs a schema step REINDEX resident_pinyin
+(check names the rows whose keys differ until then). Compatibility ideographs
 (U+F900.., U+2F800..) without readings of their own borrow those of the unified
 ideograph they decompose to. An ideograph with no reading at all borrows the readings
 of its variants (kZVariant first, then semantic, simplified/traditional and spoofing
@@ -24,7 +28,11 @@ Table layout (compact, about 2 bytes per code point):
                     is "no reading";
   pinyin_segments[] runs of code points (first, count, offset into the codes);
   pinyin_codes      two characters per code point, the combo number in base 92
-                    written with printable ASCII (space..~ without " ? and \\).
+                    written with printable ASCII (space..~ without " ? and \\);
+  pinyin_readings[] every reading of any source in byte order ("a1" < "an1" <
+                    "ang1" < "ba1"), so that a reading's number is its rank;
+  pinyin_reading_codes  two characters per code point (same segments): the number
+                    of its first reading in base 92.
 """
 import bz2
 import collections
@@ -52,6 +60,24 @@ def readings_of(field, value):
     if field == 'kHanyuPinlu':
         return [re.sub(r'\(.*$', '', part) for part in value.split()]
     return value.split()
+
+
+TONE_MARKS = {'\u0304': '1', '\u0301': '2', '\u030c': '3', '\u0300': '4'}
+
+
+def plain_reading(reading):
+    """A reading as letters and a tone digit: zhāng zhang1, me me5, ê̄ e1. Its ü is a u
+    followed by ":" before the tone (lǚ lu:3, lüè lue:4), so that byte order is that
+    of the dictionary and of GB2312: lu, lü, luan, lüe, lun."""
+    tone, letters, umlaut = '5', '', ''
+    for ch in unicodedata.normalize('NFD', reading.lower()):
+        if ch in TONE_MARKS:
+            tone = TONE_MARKS[ch]
+        elif ch == '\u0308' and letters.endswith('u'):
+            umlaut = ':'
+        elif 'a' <= ch <= 'z':
+            letters += ch
+    return letters + umlaut + tone
 
 
 def initial_of(reading):
@@ -90,17 +116,18 @@ def variants_in_order(by_field):
 
 
 def initials_table(fields, variants):
-    """code point -> (primary initial, mask of all initials)."""
+    """code point -> (primary initial, mask of all initials, first plain reading)."""
     table = {}
     for cp, by_field in fields.items():
-        primary, mask = None, 0
+        primary, mask, first = None, 0, None
         for field in SOURCES:
             for reading in readings_of(field, by_field.get(field, '')):
                 letter = initial_of(reading)
                 primary = primary or letter
+                first = first or plain_reading(reading)
                 mask |= 1 << (ord(letter) - ord('a'))
         if mask:
-            table[cp] = (primary, mask)
+            table[cp] = (primary, mask, first)
     for first, last in COMPAT_RANGES:
         for cp in range(first, last + 1):
             unified = unicodedata.normalize('NFC', chr(cp))
@@ -135,20 +162,38 @@ def encode(number):
     return ALPHABET[number // base] + ALPHABET[number % base]
 
 
-def write_c(out, table, version, source_name):
-    counts = collections.Counter(table.values())
+def all_readings(fields):
+    """Every plain reading of any source, sorted: a reading's index is its rank."""
+    found = set()
+    for by_field in fields.values():
+        for field in SOURCES:
+            found.update(plain_reading(r) for r in readings_of(field, by_field.get(field, '')))
+    return sorted(found)
+
+
+def write_codes(out, name, codes):
+    """A C string of base-92 digit pairs, LINE_CHARS a line."""
+    out.write('static const char %s[] =\n' % name)
+    for i in range(0, len(codes), LINE_CHARS):
+        out.write('\t"%s"%s\n' % (codes[i:i + LINE_CHARS],
+                                  ';' if i + LINE_CHARS >= len(codes) else ''))
+
+
+def write_c(out, table, readings, version, source_name):
+    counts = collections.Counter(v[:2] for v in table.values())
     combos = [('\0', 0)] + sorted(counts, key=lambda c: (-counts[c], c))
     combo_index = {c: i for i, c in enumerate(combos)}
     runs = segments_of(sorted(table))
 
-    out.write('/* pinyin-table: pinyin initials of CJK ideographs. GENERATED, do not edit.\n')
+    out.write('/* pinyin-table: pinyin initials and first readings of CJK ideographs.'
+              ' GENERATED, do not edit.\n')
     out.write(' * Regenerate with:\n')
     out.write(' *   python3 src/pinyin-gen.py%s > src/pinyin-table.c\n'
               % (' ' + source_name if source_name else ''))
     out.write(' * from Unihan_Readings.txt (%s): kMandarin, kHanyuPinlu, kXHC1983,\n' % version)
     out.write(' * kTGHZ2013, kHanyuPinyin, with Unihan_Variants.txt for ideographs that have\n')
-    out.write(' * no reading. %d code points, %d segments, %d combinations.\n'
-              % (len(table), len(runs), len(combos)))
+    out.write(' * no reading. %d code points, %d segments, %d combinations, %d readings.\n'
+              % (len(table), len(runs), len(combos), len(readings)))
     out.write(' * Included by src/pinyin.c; layout described in src/pinyin-gen.py. */\n\n')
 
     out.write('/* (primary initial, mask of every initial); 0 is "no reading" */\n')
@@ -168,12 +213,22 @@ def write_c(out, table, version, source_name):
 
     out.write('/* two characters per code point: the combo number in base %d */\n'
               % len(ALPHABET))
-    out.write('static const char pinyin_codes[] =\n')
-    codes = ''.join(encode(combo_index.get(table.get(cp), 0))
-                    for first, last in runs for cp in range(first, last + 1))
-    for i in range(0, len(codes), LINE_CHARS):
-        out.write('\t"%s"%s\n' % (codes[i:i + LINE_CHARS],
-                                  ';' if i + LINE_CHARS >= len(codes) else ''))
+    no_entry = ('\0', 0, None)
+    write_codes(out, 'pinyin_codes',
+                ''.join(encode(combo_index.get(table.get(cp, no_entry)[:2], 0))
+                        for first, last in runs for cp in range(first, last + 1)))
+
+    out.write('\n/* every reading, in byte order: its index is its rank */\n')
+    out.write('static const char *const pinyin_readings[%d] = {\n' % len(readings))
+    for i in range(0, len(readings), 8):
+        out.write('\t%s,\n' % ', '.join('"%s"' % r for r in readings[i:i + 8]))
+    out.write('};\n\n')
+    rank = {r: i for i, r in enumerate(readings)}
+    out.write('/* two characters per code point: the rank of its first reading in base %d */\n'
+              % len(ALPHABET))
+    write_codes(out, 'pinyin_reading_codes',
+                ''.join(encode(rank.get(table.get(cp, no_entry)[2], 0))
+                        for first, last in runs for cp in range(first, last + 1)))
 
 
 def main(argv):
@@ -188,7 +243,7 @@ def main(argv):
     variants, _ = load_fields(variants_path, VARIANT_FIELDS)
     table = initials_table(fields, variants)
     out = io.StringIO() if check else sys.stdout
-    write_c(out, table, version, ' '.join(args))
+    write_c(out, table, all_readings(fields), version, ' '.join(args))
     if check:
         with open(check, encoding='utf-8') as f:
             if f.read() != out.getvalue():

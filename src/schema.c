@@ -58,6 +58,11 @@
  *       resident_id has no foreign key on purpose: checking one per key turns the
  *       sorted fill into millions of random reads of resident (4x slower); no
  *       resident is ever deleted, and store_check counts the keys instead.
+ *   resident_pinyin  the index of residents in pinyin order of their names:
+ *       sz_name_key(name) (pinyin_sort_key), kept by SQLite on every write; the
+ *       resident list, pickers and the household list walk it. PRAGMA
+ *       integrity_check (store_check) recomputes it, so a key made by an older
+ *       table shows there; a regenerated pinyin table needs a step REINDEX resident_pinyin.
  *
  * Migrations: schema_steps[] is append-only; step N brings user_version from N-1
  * to N. Never edit a shipped step: append a new one. */
@@ -230,6 +235,8 @@ static const char *const schema_steps[] = {
 	"INSERT OR IGNORE INTO resident_key(key, resident_id) SELECT j.value, r.id FROM resident r,"
 	" json_each(sz_search_keys(r.name, r.id_number, r.phone)) j WHERE r." NAME_HAS_FORMAT ";\n",
 	vgroup_schema_v1,  /* 村民小组 of each village, filled from the households (vgroup.h) */
+	/* residents in pinyin order of their names (pinyin.h), for the lists */
+	"CREATE INDEX resident_pinyin ON resident(sz_name_key(name));\n",
 };
 
 int schema_latest(void)

@@ -10,6 +10,7 @@
 
 #include "civil.h"
 #include "idcard.h"
+#include "pinyin.h"
 #include "search.h"
 #include "store.h"
 #include "util.h"
@@ -127,6 +128,21 @@ static void fn_search_keys(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	char *json = search_keys_json(arg_text(argv[0]), arg_text(argv[1]), arg_text(argv[2]));
 	sqlite3_result_text(ctx, json, -1, free);
+}
+
+/* sz_name_key(name): the BLOB a name sorts by in pinyin order (pinyin_sort_key); the
+ * index resident_pinyin holds it for every resident. */
+static void fn_name_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *name = arg_text(argv[0]);
+	if (!name) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	size_t len;
+	unsigned char *key = pinyin_sort_key(name, &len);
+	sqlite3_result_blob64(ctx, key, len, free);
 }
 
 /* ---- sz_search_key_rows(name, id_number, phone): the keys as rows ----
@@ -273,6 +289,11 @@ int sqlfn_register(sqlite3 *db)
 	int rc = sqlite3_create_function(db, "sz_search_keys", 3,
 					 SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC, NULL,
 					 fn_search_keys, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_create_function(db, "sz_name_key", 1,
+				     SQLITE_UTF8 | SQLITE_INNOCUOUS | SQLITE_DETERMINISTIC, NULL,
+				     fn_name_key, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return rc;
 	/* eponymous only: no xCreate, so it cannot be made a table of the schema */

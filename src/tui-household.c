@@ -1,6 +1,7 @@
 /* tui-household: the household list and picker, the household form, and the household
  * view with its members: add a member, change the head, move a member elsewhere.
  * Every change goes through store_update/store_insert, so each is audited. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +9,7 @@
 #include "form.h"
 #include "i18n.h"
 #include "idcard.h"
+#include "search.h"
 #include "store.h"
 #include "tui-form.h"
 #include "tui-list.h"
@@ -53,46 +55,28 @@ static char *household_header(void)
 	return sb_take(&sb);
 }
 
-/* Households whose number starts with the query (an index range), then, for four
- * digits or more, those it ends with (a clerk knows 户号 1012010079 as 0079); or
- * whose head's name or address contains it. */
+/* The households the query finds (search_households), a row of the list each. */
 static int household_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 			   struct tui_rows *out, char **err)
 {
 	struct tui *t = ctx;
-	sqlite3 *db = store_db(t->app->st);
-	sqlite3_stmt *stmt;
-	bool digits = *query != '\0' && strspn(query, "0123456789") == strlen(query);
-	const char *sql = digits
-		? "SELECT h.id, h.hh_no, r.name, (SELECT count(*) FROM resident m WHERE m.household_id = h.id),"
-		  " h.address FROM household h LEFT JOIN resident r ON r.id = h.head_id"
-		  " WHERE h.hh_no >= ?1 AND h.hh_no < ?1 || 'z'"
-		  " UNION ALL"
-		  " SELECT h.id, h.hh_no, r.name, (SELECT count(*) FROM resident m WHERE m.household_id = h.id),"
-		  " h.address FROM household h LEFT JOIN resident r ON r.id = h.head_id"
-		  " WHERE length(?1) >= 4 AND substr(h.hh_no, -length(?1)) = ?1"
-		  " AND NOT (h.hh_no >= ?1 AND h.hh_no < ?1 || 'z')"
-		  " LIMIT ?2 OFFSET ?3"
-		: "SELECT h.id, h.hh_no, r.name, (SELECT count(*) FROM resident m WHERE m.household_id = h.id),"
-		  " h.address FROM household h LEFT JOIN resident r ON r.id = h.head_id"
-		  " WHERE ?1 = '' OR instr(h.address, ?1) > 0 OR instr(r.name, ?1) > 0 OR instr(h.hh_no, ?1) > 0"
-		  " ORDER BY h.hh_no LIMIT ?2 OFFSET ?3";
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		*err = xstrdup(sqlite3_errmsg(db));
+	struct household_result res;
+	if (search_households(t->app->st, query, offset, limit, &res, err) != 0) {
+		household_result_free(&res);
 		return -1;
 	}
-	sqlite3_bind_text(stmt, 1, query, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	for (size_t i = 0; i < res.n; i++) {
+		const struct household_row *h = &res.rows[i];
 		struct strbuf sb = { 0 };
-		tui_col(&sb, col_text(stmt, 1), 14);
-		tui_col(&sb, col_text(stmt, 2), 12);
-		tui_col(&sb, col_text(stmt, 3), 4);
-		sb_append(&sb, col_text(stmt, 4));
-		tui_rows_add(out, sqlite3_column_int64(stmt, 0), sb_take(&sb));
+		char members[24];
+		snprintf(members, sizeof members, "%lld", (long long)h->members);
+		tui_col(&sb, h->hh_no ? h->hh_no : "", 14);
+		tui_col(&sb, h->head ? h->head : "", 12);
+		tui_col(&sb, members, 4);
+		sb_append(&sb, h->address ? h->address : "");
+		tui_rows_add(out, h->id, sb_take(&sb));
 	}
-	sqlite3_finalize(stmt);
+	household_result_free(&res);
 	return 0;
 }
 

@@ -165,8 +165,9 @@ printf '姓名,性别,出生日期\n龙\342\200\213发利,男,1980-01-01\n\342\2
 expect invisible-zwsp 3 "line 2: Name: holds an invisible character (U+200B)" -- "$bin" --lang en --db "$tmp/inv.db" import residents "$tmp/invisible.csv"
 expect invisible-rlo 3 "line 3: Name: holds an invisible character (U+202E)" -- "$bin" --lang en --db "$tmp/inv2.db" import residents "$tmp/invisible.csv"
 
-# a name with ESC put in by sqlite3 is exported escaped: the CSV holds no raw ESC
-sqlite3 "$demo" "DROP TRIGGER resident_key_au; UPDATE resident SET name = name || char(27) || ']52;c;ZWNobw==' || char(7), status_reason = char(27) || '[2J' WHERE id = (SELECT min(id) FROM resident)"
+# a name with ESC put in by sqlite3 is exported escaped: the CSV holds no raw ESC (the
+# shell lacks the program's SQL functions: the trigger and the pinyin index go first)
+sqlite3 "$demo" "DROP TRIGGER resident_key_au; DROP INDEX resident_pinyin; UPDATE resident SET name = name || char(27) || ']52;c;ZWNobw==' || char(7), status_reason = char(27) || '[2J' WHERE id = (SELECT min(id) FROM resident)"
 expect export-escaped 0 "300" -- "$bin" --db "$demo" export residents "$tmp/esc.csv" --encoding gb18030
 run=$((run + 1)); grep -q "$esc" "$tmp/esc.csv" && fail "export wrote a raw ESC"
 run=$((run + 1)); iconv -f GB18030 -t UTF-8 "$tmp/esc.csv" | grep -qF '\x1b]52;c;ZWNobw==\x07' || fail "export does not show the ESC escaped"

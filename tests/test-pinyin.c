@@ -1,4 +1,5 @@
-/* Tests for pinyin: finding 龙发利 by typing lfl, surnames read as surnames. */
+/* Tests for pinyin: finding 龙发利 by typing lfl, surnames read as surnames, names in
+ * pinyin order. */
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -193,8 +194,61 @@ static void test_coverage(void)
 	CHECK(ext > 10000);
 }
 
+/* memcmp of two names' sort keys, shorter first on a tie (as SQLite orders BLOBs). */
+static int key_compare(const void *a, const void *b)
+{
+	size_t na, nb;
+	unsigned char *ka = pinyin_sort_key(*(const char *const *)a, &na);
+	unsigned char *kb = pinyin_sort_key(*(const char *const *)b, &nb);
+	int cmp = memcmp(ka, kb, na < nb ? na : nb);
+	if (cmp == 0)
+		cmp = (na > nb) - (na < nb);
+	free(ka);
+	free(kb);
+	return cmp;
+}
+
+/* Names in the order of a phone book: by the surname's pinyin (its surname reading),
+ * tone, then character, then the given name. Level-2 GB2312 characters (岑 邝 亓 瞿 佘
+ * 鄢, which GB2312 keeps after 座) sort among the others; 曾 is zēng (not céng, before
+ * 陈), 单 shàn (not dān), 解 xiè (not jiě), 单于 chányú. */
+static void test_sort_order(void)
+{
+	static const char *const want[] = {
+		"Alice Wang", "安娜", "白雪", "岑浩", "单于春", "陈明", "陈明亮", "邝美玲",
+		"陆军", "吕布", "罗成", "亓军", "瞿秋白", "单雄信", "佘太君", "解放",
+		"鄢陵", "曾国藩", "张三", "张 伟", "章程", "赵六",
+	};
+	enum { N = ARRAY_LEN(want) };
+	const char *got[N];
+	for (size_t i = 0; i < N; i++)
+		got[i] = want[N - 1 - i];  /* reversed: every pair must move */
+	qsort(got, N, sizeof *got, key_compare);
+	for (size_t i = 0; i < N; i++)
+		CHECK_STR(got[i], want[i]);
+}
+
+/* A name that starts with the typed characters has their key as its prefix: the list
+ * finds names starting with 张 as one range of the index. */
+static void test_sort_key_prefix(void)
+{
+	size_t nq, nn;
+	unsigned char *q = pinyin_sort_key("曾", &nq);
+	unsigned char *name = pinyin_sort_key("曾国藩", &nn);
+	CHECK_INT(nq, 4);
+	CHECK_INT(nn, 12);
+	CHECK(memcmp(q, name, nq) == 0);
+	free(q);
+	free(name);
+	q = pinyin_sort_key("\xe2\x80\x8b\xe5\xbc\xa0 \xc2\xb7", &nq);  /* U+200B 张 space · */
+	CHECK_INT(nq, 4);
+	free(q);
+}
+
 int main(void)
 {
+	test_sort_order();
+	test_sort_key_prefix();
 	test_initials();
 	test_surnames();
 	test_name_keys();

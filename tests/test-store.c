@@ -662,19 +662,52 @@ static void test_change_without_entry(void)
 	store_close(st);
 }
 
+/* A key of another order: every name sorts as the empty name. */
+static void other_name_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	sqlite3_result_blob(ctx, "", 0, SQLITE_STATIC);
+}
+
+/* The pinyin index made by another table than this program's (an older version's, or
+ * here another function on the connection that wrote it) is named by check. */
+static void test_stale_pinyin_keys(void)
+{
+	struct store *st = tamper_register("stale.db");
+	char *report = NULL;
+	CHECK_INT(store_check(st, &report), 0);
+	free(report);
+	sqlite3_create_function(store_db(st), "sz_name_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+				NULL, other_name_key, NULL, NULL);
+	shell(st, "REINDEX resident_pinyin");
+	store_close(st);
+	char *path = db_path("stale.db"), *err = NULL;
+	st = store_open(path, &err);
+	CHECK(st != NULL);
+	report = NULL;
+	CHECK(st && store_check(st, &report) > 0);
+	CHECK(report_has(report, "resident_pinyin"));
+	free(report);
+	store_close(st);
+	free(path);
+	free(err);
+}
+
 /* A file with a trigger dropped, its chain stripped and user_version lowered is
  * migrated again without being re-sealed, and check names what is missing. */
 static void test_no_reseal(void)
 {
 	struct store *st = tamper_register("reseal.db");
 	long long entries = audit_count(st);
-	/* undone: what the last five migrations made (the bulk loads' index, the drafts'
-	 * base, the requests' outcome, the village groups; the search keys' remake needs
-	 * no undoing), so that the lowered user_version migrates again cleanly */
+	/* undone: what the last six migrations made (the bulk loads' index, the drafts'
+	 * base, the requests' outcome, the village groups, the pinyin index; the search
+	 * keys' remake needs no undoing), so that the lowered user_version migrates again cleanly */
 	shell(st, "DROP TRIGGER audit_no_update; UPDATE audit SET hash = NULL, prev_hash = NULL WHERE id > 3;"
 		  "DROP INDEX audit_bulk; ALTER TABLE draft DROP COLUMN base;"
-		  "ALTER TABLE service_request DROP COLUMN outcome; DROP TABLE village_group;");
-	char *pragma = xasprintf("PRAGMA user_version = %d", schema_latest() - 5);
+		  "ALTER TABLE service_request DROP COLUMN outcome; DROP TABLE village_group;"
+		  "DROP INDEX resident_pinyin;");
+	char *pragma = xasprintf("PRAGMA user_version = %d", schema_latest() - 6);
 	shell(st, pragma);
 	free(pragma);
 	store_close(st);
@@ -1267,6 +1300,7 @@ int main(void)
 	test_rehashed_chain();
 	test_change_without_entry();
 	test_no_reseal();
+	test_stale_pinyin_keys();
 	test_bulk();
 	test_bulk_journal();
 	test_writers_queue();

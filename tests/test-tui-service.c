@@ -303,8 +303,11 @@ static void test_request_to_followup(void)
 	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "申请人的办件", WAIT_MS));
 	CHECK(number && pty_contains(t, number + 1));
-	int nrow = number ? pty_find(t, number + 1, NULL) : -1;
-	for (int i = 0; i < 20 && nrow >= 0 && !(pty_cell_attr(t, nrow, 2) & PTY_ATTR_REVERSE); i++)
+	/* the selection is read on the number itself: the list is a box, whose column 2 is
+	 * its frame (the applicant the picker offers first may have other requests below) */
+	int ncol = 0;
+	int nrow = number ? pty_find(t, number + 1, &ncol) : -1;
+	for (int i = 0; i < 20 && nrow >= 0 && !(pty_cell_attr(t, nrow, ncol) & PTY_ATTR_REVERSE); i++)
 		step_key(t, "Down");                       /* onto the request logged above */
 	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "已办理参保缴费", WAIT_MS));
