@@ -241,7 +241,7 @@ static void test_operators_and_refusals(void)
 	CHECK(auth_cli_operator(st, "stranger", false, &err) == 0);
 	CHECK_INT(store_operator_id(st), 0);
 	CHECK(!access_allows(st, ACCESS_REGISTER_VIEW));
-	char *why = access_command_refusal(st, "search");
+	why = access_command_refusal(st, "search");
 	CHECK(why && strstr(why, "(none)"));
 	free(why);
 	struct store_field f[] = { { "name", "无名" }, { "form_version", "1" } };

@@ -127,7 +127,8 @@ static struct store *legacy_register(const char *path)
 	add_household(st, "1005", grid_a, NULL);
 	add_household(st, "2001", grid_b, "1组");
 	add_household(st, "3001", 0, "5组");
-	char *undo = xasprintf("DROP TABLE village_group; PRAGMA user_version = %d", schema_latest() - 1);
+	char *undo = xasprintf("DROP TABLE village_group; DROP INDEX resident_pinyin; PRAGMA user_version = %d",
+			       schema_latest() - 2);  /* the groups, then the pinyin index, migrate again */
 	CHECK(sqlite3_exec(store_db(st), undo, NULL, NULL, NULL) == SQLITE_OK);
 	free(undo);
 	store_close(st);
