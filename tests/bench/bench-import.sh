@@ -49,8 +49,9 @@ fi
 roster="$work/roster-gbk.csv"
 if [ ! -f "$roster" ] || [ "$(($(wc -l < "$roster") - 1))" -lt "$rows" ]; then
 	echo "making a GBK roster of $rows rows from $src..."
-	"$shanzhi" --db "$src" --operator demo export residents "$work/full.csv" --encoding gbk \
-		--unmasked --replace '?' >/dev/null
+	# the demo's administrator (admin, password demo) may export full numbers, with a reason
+	printf 'demo\n' | "$shanzhi" --db "$src" --operator admin --password-stdin export residents \
+		"$work/full.csv" --encoding gbk --unmasked --reason "benchmark roster" --replace '?' >/dev/null
 	head -n "$((rows + 1))" "$work/full.csv" > "$roster"
 	rm -f "$work/full.csv"
 fi
@@ -87,7 +88,8 @@ rm -f "$xdb" "$xdb-wal" "$xdb-shm"
 # 3. export of the same register in GBK, and the shell's way
 out="$work/export-gbk.csv"
 t0=$(now)
-rss_export=$(peak "$work/export.out" "$shanzhi" --db "$db" --operator bench export residents "$out" --encoding gbk --unmasked)
+rss_export=$(peak "$work/export.out" "$shanzhi" --db "$db" --operator bench export residents "$out" --encoding gbk --unmasked \
+	--reason "benchmark")
 t_export=$(since "$t0")
 t0=$(now)
 sqlite3 -csv -header "$db" "SELECT h.hh_no, r.name, r.id_number, r.sex, r.birth_date, r.ethnicity,
@@ -112,6 +114,8 @@ BEGIN;
 DROP TRIGGER resident_key_ai;
 DROP INDEX resident_household; DROP INDEX resident_name_birth;
 DROP INDEX household_grid; DROP INDEX household_head;
+-- the shell lacks sz_name_key: the floor leaves the pinyin index out (import builds it)
+DROP INDEX resident_pinyin;
 -- WHERE 1 keeps SQLite from its transfer optimisation, which copies records unchecked
 INSERT INTO household SELECT * FROM src.household WHERE 1;
 INSERT INTO resident SELECT * FROM src.resident WHERE 1;
