@@ -16,7 +16,6 @@
 #include <stdint.h>
 
 struct store;
-struct cli_opts;
 
 /* The schema step of this module (src/schema.c runs it): the operator table with
  * the mediator role and the password columns, the audit log's hash chain columns and
@@ -124,7 +123,12 @@ char *auth_read_password(const char *prompt, bool confirm, bool from_stdin, char
 #define AUTH_DEMO_PASSWORD "demo"
 int auth_demo_operators(struct store *st, char **err);
 
-/* `shanzhi user add|passwd|disable|enable|list ...` */
-int auth_cmd_user(const struct cli_opts *o, int argc, char **argv);
+/* Why the store's operator may not add an operator with role, translated (caller
+ * frees), before a password is asked: the first one must be an administrator, later
+ * ones need one. NULL when allowed. */
+char *auth_add_refusal(struct store *st, const char *role);
+/* Why the store's operator may not set login's password (no such operator, or
+ * another's without being an administrator); NULL when allowed. */
+char *auth_passwd_refusal(struct store *st, const char *login);
 
 #endif

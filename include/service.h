@@ -32,7 +32,6 @@
 #include <stdint.h>
 
 struct store;
-struct cli_opts;
 struct form_registry;
 
 extern const char service_schema_v1[];
@@ -168,10 +167,6 @@ char *service_report_text(const struct service_stats *s);
 
 /* The receipt (办件回执) of a request as UTF-8 text, or NULL with *err. */
 char *service_receipt_text(struct store *st, const char *number, char **err);
-/* `shanzhi print receipt NUMBER [--encoding E] [--output FILE]` */
-int service_cli_print_receipt(const struct cli_opts *o, int argc, char **argv);
-/* `shanzhi report services --month YYYY-MM` */
-int service_cli_report(const struct cli_opts *o, int argc, char **argv);
 
 /* A plausible year of requests for the first village, before today, deterministic per
  * seed, through the bulk path. count 0: as many as the village's size suggests. */

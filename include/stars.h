@@ -186,9 +186,4 @@ void stars_stats_free(struct stars_stat *s, size_t n);
  * village, scored deterministically. today is YYYY-MM-DD. */
 int stars_demo(struct store *st, const char *today, char **err);
 
-/* `shanzhi print notice` and `shanzhi report stars`. */
-struct cli_opts;
-int stars_cli_notice(const struct cli_opts *o, int argc, char **argv);
-int stars_cli_report(const struct cli_opts *o, int argc, char **argv);
-
 #endif
