@@ -20,6 +20,11 @@ bool household_relation_is_head(const char *relation);
  * relation in a household whose head is head (0: none), because it has another head. */
 bool household_head_taken(int64_t head, int64_t who, const char *relation);
 
+/* The stored half of the rule, which store_check reports and every change below
+ * keeps: rows (household id, head id) of a household whose head_id names a resident
+ * who does not live in it; ?1 one household's id, or NULL (unbound) for all. */
+extern const char household_heads_misplaced_sql[];
+
 /* The head of a household, 0 when it has none or there is no such household. */
 int64_t household_head(struct store *st, int64_t hh);
 /* Whether the household is in the register. */

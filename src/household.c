@@ -31,6 +31,28 @@ static int64_t query_int(struct store *st, const char *sql, int64_t arg)
 	return v;
 }
 
+const char household_heads_misplaced_sql[] =
+	"SELECT h.id, h.head_id FROM household h JOIN resident m ON m.id = h.head_id"
+	" WHERE m.household_id IS NOT h.id AND (?1 IS NULL OR h.id = ?1)";
+
+/* Whether household hh (0: none) keeps the stored half of the rule after a change;
+ * *err names the fault when it does not. */
+static bool head_lives_in(struct store *st, int64_t hh, char **err)
+{
+	sqlite3_stmt *stmt;
+	bool ok = true;
+	if (!hh || sqlite3_prepare_v2(store_db(st), household_heads_misplaced_sql, -1, &stmt, NULL) != SQLITE_OK)
+		return true;
+	sqlite3_bind_int64(stmt, 1, hh);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		*err = xasprintf(_("household %lld head_id: resident %lld is not a member of this household"),
+				 (long long)sqlite3_column_int64(stmt, 0), (long long)sqlite3_column_int64(stmt, 1));
+		ok = false;
+	}
+	sqlite3_finalize(stmt);
+	return ok;
+}
+
 bool household_relation_is_head(const char *relation)
 {
 	return relation && strcmp(relation, HOUSEHOLD_HEAD_RELATION) == 0;
@@ -177,6 +199,8 @@ int household_change_head(struct store *st, int64_t hh, int64_t new_head, const 
 		rc = set_column(st, "resident", new_head, "relation", HOUSEHOLD_HEAD_RELATION, reason, err);
 	if (rc == 0)
 		rc = set_column(st, "household", hh, "head_id", head, reason, err);
+	if (rc == 0 && !head_lives_in(st, hh, err))
+		rc = -1;
 	return finish(st, rc, err);
 }
 
@@ -222,6 +246,8 @@ int household_move_member(struct store *st, int64_t resident, int64_t to, const 
 		rc = set_column(st, "household", from, "head_id", NULL, reason, err);
 	if (rc == 0 && household_relation_is_head(relation))
 		rc = set_column(st, "household", to, "head_id", self, reason, err);
+	if (rc == 0 && (!head_lives_in(st, from, err) || !head_lives_in(st, to, err)))
+		rc = -1;
 	return finish(st, rc, err);
 }
 
