@@ -14,7 +14,6 @@
 #include "i18n.h"
 #include "pinyin.h"
 #include "record.h"
-#include "store.h"
 #include "tui-list.h"
 #include "tui-screens.h"
 #include "util.h"
