@@ -25,6 +25,7 @@
 #include "console.h"
 #include "csv.h"
 #include "form.h"
+#include "household.h"
 #include "i18n.h"
 #include "idcard.h"
 #include "paths.h"
@@ -1216,11 +1217,9 @@ static void hh_lookup(struct importer *im, struct hh_state *h)
 		hh_read_known(im, h);
 }
 
-/* Why a head cannot be the head of the household, or NULL. Caller frees. */
+/* How the household's head, which the one-head rule found, is named. Caller frees. */
 static char *head_problem(struct importer *im, const struct hh_state *h)
 {
-	if (!h->head)
-		return NULL;
 	long line = resident_line(im, h->head);
 	if (line)
 		return xasprintf(_("household %s already has its head on line %ld"), h->hh_no, line);
@@ -1360,7 +1359,7 @@ static char *register_problems(struct importer *im, const struct hh_state *h)
 	household_problems(im, h, &sb);
 	/* an ID number already there is told by the UNIQUE index when the row is written */
 	const char *rel = im->f_relation >= 0 ? im->wvals[im->f_relation] : NULL;
-	char *head = sb.len || !rel || strcmp(rel, "02") != 0 ? NULL : head_problem(im, h);
+	char *head = sb.len || !household_head_taken(h->head, 0, rel) ? NULL : head_problem(im, h);
 	if (head)
 		sb_appendf(&sb, "%s%s", sb.len ? "; " : "", head);
 	free(head);
@@ -1693,7 +1692,7 @@ static bool write_row(struct importer *im, const struct csv_row *row, struct hh_
 	const char *rel = im->f_relation >= 0 ? im->wvals[im->f_relation] : NULL;
 	if (!ok && fresh)
 		drop_household(im, h->id);
-	if (ok && h->id && rel && strcmp(rel, "02") == 0 && !set_head(im, h, rid, err)) {
+	if (ok && h->id && household_relation_is_head(rel) && !set_head(im, h, rid, err)) {
 		im->broken = true;   /* the resident is written and cannot be taken back: stop */
 		return false;
 	}
@@ -1702,7 +1701,7 @@ static bool write_row(struct importer *im, const struct csv_row *row, struct hh_
 	if (ok) {
 		note_line(im, rid, row->line);
 		/* what the register now says of this household, for the next row */
-		bool head = h->id && rel && strcmp(rel, "02") == 0;
+		bool head = h->id && household_relation_is_head(rel);
 		im->hh_no_last = xstrdup(h->hh_no);
 		im->hh_id_last = h->id;
 		im->hh_head_last = head ? rid : h->head;
