@@ -11,6 +11,7 @@
 #include "civil.h"
 #include "i18n.h"
 #include "idcard.h"
+#include "rowset.h"
 #include "util.h"
 
 #define DATE_OK(col) "(" col " IS NULL OR (" col " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'" \
@@ -614,6 +615,104 @@ int64_t dispute_find(struct store *st, const char *key)
 		id = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
 	return id;
+}
+
+/* ---- what the screens show ---- */
+
+int dispute_case_list(struct store *st, const char *query, size_t offset, size_t limit,
+		      struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err,
+		"SELECT c.id, c.case_no, c.received_date, c.category, c.outcome,"
+		" (SELECT group_concat(coalesce(r.name, p.name), ' ') FROM dispute_party p"
+		"  LEFT JOIN resident r ON r.id = p.resident_id WHERE p.case_id = c.id)"
+		" FROM dispute_case c WHERE ?1 = '' OR instr(c.case_no, ?1) > 0 OR instr(c.summary, ?1) > 0"
+		" OR EXISTS (SELECT 1 FROM dispute_party p LEFT JOIN resident r ON r.id = p.resident_id"
+		"  WHERE p.case_id = c.id AND instr(coalesce(r.name, p.name), ?1) > 0)"
+		" ORDER BY c.outcome IS NOT NULL, CASE WHEN c.outcome IS NULL THEN c.received_date END,"
+		" c.received_date DESC, c.id DESC LIMIT ?2 OFFSET ?3",
+		"tll", query ? query : "", (int64_t)limit, (int64_t)offset);
+}
+
+int dispute_work_list(struct store *st, enum dispute_work kind, const char *today, struct rowset *out,
+		      char **err)
+{
+	static const char *const sql[] = {
+		[DISPUTE_WORK_OPEN] = "SELECT c.id, c.case_no, c.received_date, c.summary FROM dispute_case c"
+			" WHERE c.outcome IS NULL AND ?1 IS NOT NULL ORDER BY c.received_date, c.id",
+		[DISPUTE_WORK_VISIT] = "SELECT c.id, c.case_no, v.due_date, NULL FROM dispute_visit v"
+			" JOIN dispute_case c ON c.id = v.case_id"
+			" WHERE v.done_date IS NULL AND v.due_date <= ?1 ORDER BY v.due_date, v.id",
+		[DISPUTE_WORK_CONFIRM] = "SELECT c.id, c.case_no, c.agreement_date, NULL FROM dispute_case c"
+			" WHERE c.outcome = '1' AND c.agreement_form = '2' AND c.confirm_applied_date IS NULL"
+			" AND c.agreement_date >= date(?1, '-31 days') ORDER BY c.agreement_date, c.id",
+	};
+	return rowset_select(st, out, err, sql[kind], "t", today);
+}
+
+int dispute_case_details(struct store *st, int64_t id, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err,
+		"SELECT case_no, received_date, source, category, summary, amount, risk, mediators, outcome,"
+		" outcome_date, outcome_reason, agreement_form, agreement_date, performance_deadline,"
+		" confirm_applied_date, confirm_result, confirm_late FROM dispute_case WHERE id = ?1", "l", id);
+}
+
+int dispute_case_parties(struct store *st, int64_t case_id, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err,
+		"SELECT p.id, p.role, coalesce(r.name, p.name), p.resident_id IS NOT NULL, coalesce(r.phone, p.phone)"
+		" FROM dispute_party p LEFT JOIN resident r ON r.id = p.resident_id WHERE p.case_id = ?1"
+		" ORDER BY p.role, p.id", "l", case_id);
+}
+
+int dispute_case_sessions(struct store *st, int64_t case_id, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err, "SELECT id, session_date, session_time, place, result"
+			     " FROM dispute_session WHERE case_id = ?1 ORDER BY session_date, session_time, id",
+			     "l", case_id);
+}
+
+int dispute_case_visits(struct store *st, int64_t case_id, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err, "SELECT id, due_date, done_date, performance, notes"
+			     " FROM dispute_visit WHERE case_id = ?1 ORDER BY due_date, id", "l", case_id);
+}
+
+char *dispute_agreement_date(struct store *st, int64_t case_id)
+{
+	return rowset_value(st, "SELECT agreement_date FROM dispute_case WHERE id = ?1", "l", case_id);
+}
+
+bool dispute_case_written(struct store *st, int64_t case_id)
+{
+	char *v = rowset_value(st, "SELECT 1 FROM dispute_case WHERE id = ?1 AND outcome = '1'"
+			       " AND agreement_form = '" DISPUTE_WRITTEN "'", "l", case_id);
+	free(v);
+	return v != NULL;
+}
+
+int dispute_mediators(struct store *st, const char *query, size_t offset, size_t limit,
+		      struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err,
+		"SELECT id, coalesce(nullif(name, ''), login), login, role FROM operator"
+		" WHERE role IN ('mediator', 'admin') AND disabled = 0"
+		"  AND (?1 = '' OR instr(coalesce(name, ''), ?1) > 0 OR instr(login, ?1) > 0)"
+		" ORDER BY role = 'admin', login LIMIT ?2 OFFSET ?3",
+		"tll", query ? query : "", (int64_t)limit, (int64_t)offset);
+}
+
+char *dispute_resident_text(struct store *st, int64_t resident_id)
+{
+	return rowset_value(st, "SELECT r.name || ' ' || coalesce(h.hh_no, '') || ' ' || coalesce(h.address, '')"
+			    " FROM resident r LEFT JOIN household h ON h.id = r.household_id WHERE r.id = ?1",
+			    "l", resident_id);
+}
+
+char *dispute_resident_name(struct store *st, int64_t resident_id)
+{
+	return rowset_value(st, "SELECT name FROM resident WHERE id = ?1", "l", resident_id);
 }
 
 /* ---- statistics ---- */

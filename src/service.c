@@ -16,8 +16,10 @@
 #include "console.h"
 #include "datafiles.h"
 #include "i18n.h"
+#include "idcard.h"
 #include "paths.h"
 #include "printout.h"
+#include "rowset.h"
 #include "store.h"
 #include "util.h"
 #include "workday.h"
@@ -697,6 +699,76 @@ long service_overdue_count(struct store *st, const char *today)
 		n = (long)sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return n;
+}
+
+/* ---- what the screens show ---- */
+
+int service_worklist(struct store *st, const char *handler, bool overdue_only, const char *today,
+		     size_t offset, size_t limit, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err, service_worklist_sql, "tllit", handler ? handler : "",
+			     (int64_t)limit, (int64_t)offset, overdue_only ? 1 : 0, today);
+}
+
+int service_by_applicant(struct store *st, const char *name, size_t offset, size_t limit,
+			 struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err,
+			     "SELECT q.id, q.accepted_on, q.number, q.item_code, coalesce(r.name, q.visitor_name, ''),"
+			     " q.status FROM service_request q LEFT JOIN resident r ON r.id = q.resident_id"
+			     " WHERE instr(r.name, ?1) > 0 OR instr(q.visitor_name, ?1) > 0"
+			     " ORDER BY q.accepted_on DESC, q.id DESC LIMIT ?2 OFFSET ?3",
+			     "tll", name ? name : "", (int64_t)limit, (int64_t)offset);
+}
+
+int service_request_details(struct store *st, int64_t id, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err,
+			     "SELECT q.number, coalesce(r.name, q.visitor_name || ' ' || q.visitor_phone), q.item_code,"
+			     " q.channel, q.content, q.materials, q.handler, q.department, q.status, q.status_reason,"
+			     " q.accepted_on, q.due_on, q.done_on, q.rating, q.rating_declined, q.rating_comment,"
+			     " q.followup_due, q.followup_done_on, q.followup_contact, q.followup_rectification,"
+			     " q.status_at, q.outcome"
+			     " FROM service_request q LEFT JOIN resident r ON r.id = q.resident_id WHERE q.id = ?1",
+			     "l", id);
+}
+
+char *service_request_number(struct store *st, int64_t id)
+{
+	return rowset_value(st, "SELECT number FROM service_request WHERE id = ?1", "l", id);
+}
+
+char *service_followup_due_of(struct store *st, int64_t id)
+{
+	return rowset_value(st, "SELECT followup_due FROM service_request WHERE id = ?1", "l", id);
+}
+
+int64_t service_find_number_end(struct store *st, const char *typed)
+{
+	int64_t id = service_find(st, typed);   /* a whole number: the unique index */
+	if (id || !typed)
+		return id;
+	char *v = rowset_value(st, "SELECT id FROM service_request WHERE number GLOB '*' || ?1"
+			       " ORDER BY number DESC LIMIT 1", "t", typed);
+	id = v ? strtoll(v, NULL, 10) : 0;
+	free(v);
+	return id;
+}
+
+char *service_applicant_text(struct store *st, int64_t resident_id)
+{
+	struct rowset r = { 0 };
+	char *text = NULL;
+	if (rowset_select(st, &r, NULL, "SELECT r.name, r.id_number, h.address FROM resident r"
+			  " LEFT JOIN household h ON h.id = r.household_id WHERE r.id = ?1", "l", resident_id) == 0 &&
+	    r.n) {
+		char id[32];
+		idcard_mask(rowset_text(&r, 0, 1), id);
+		text = xasprintf("%s %s %s", rowset_text(&r, 0, 0), rowset_null(&r, 0, 1) ? "" : id,
+				 rowset_text(&r, 0, 2));
+	}
+	rowset_free(&r);
+	return text;
 }
 
 /* ---- statistics ---- */
