@@ -42,6 +42,8 @@ extern const char service_schema_v1[];
 extern const char service_schema_v2[];
 /* service_request.outcome: what was done (办理结果), required at 办结 (service_close). */
 extern const char service_schema_v3[];
+/* service_request made again without its CHECK of four channels: the code list decides. */
+extern const char service_schema_v4[];
 
 /* ---- the catalogue ---- */
 

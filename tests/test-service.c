@@ -134,7 +134,7 @@ static void test_create(struct store *st, int64_t res)
 		{ { .item_code = "YB01", .channel = "1", .handler = "王芳", .visitor_name = "过路群众" }, "来访人" },
 		{ { .resident_id = 1, .item_code = "ZZ99", .channel = "1", .handler = "王芳" }, "ZZ99" },
 		{ { .resident_id = 1, .item_code = "SB04", .channel = "2", .handler = "王芳" }, "不能代办" },
-		{ { .resident_id = 1, .item_code = "YB01", .channel = "7", .handler = "王芳" }, "办理方式" },
+		{ { .resident_id = 1, .item_code = "YB01", .channel = "7", .handler = "王芳" }, "7 不在列表中" },
 		{ { .resident_id = 1, .item_code = "YB01", .channel = "1", .handler = " " }, "经办人" },
 	};
 	long long before = query_int(st, "SELECT count(*) FROM service_request", 0);
@@ -155,6 +155,35 @@ static void test_create(struct store *st, int64_t res)
 	CHECK_INT(service_create(st, &v, &id, NULL, &err), 0);
 	CHECK_COL(st, id, "due_on", "2026-11-26");   /* on the spot */
 	free(err);
+}
+
+/* A township's channel 5 (a local service_channel.codes, see local_channels) is a
+ * channel like the shipped four: the code list decides, as the form does on screen. */
+static void test_local_channel(struct store *st, int64_t res)
+{
+	struct service_new r = { .resident_id = res, .item_code = "YB01", .channel = "5", .handler = "王芳" };
+	int64_t id = 0;
+	char *err = NULL;
+	CHECK_INT(service_create(st, &r, &id, NULL, &err), 0);
+	if (err)
+		fprintf(stderr, "channel 5 refused: %s\n", err);
+	CHECK_COL(st, id, "channel", "5");
+	free(err);
+}
+
+/* Gives the tests a local forms folder whose channel list is the shipped one and a
+ * channel 5, before the first request loads the forms. */
+static void local_channels(void)
+{
+	char *shipped = xasprintf("%s/codes/service_channel.codes", getenv("SHANZHI_FORMS"));
+	char *local = xasprintf("%s/local", dir);
+	char *cmd = xasprintf("mkdir -p '%s/codes' && cp '%s' '%s/codes/' && printf '5\\tBy telephone\\t电话办理\\n'"
+			      " >> '%s/codes/service_channel.codes'", local, shipped, local, local);
+	CHECK_INT(system(cmd), 0);
+	setenv("SHANZHI_FORMS_LOCAL", local, 1);
+	free(cmd);
+	free(local);
+	free(shipped);
 }
 
 /* Status changes: what is allowed, what is refused, and the audit trail. */
@@ -595,12 +624,14 @@ int main(void)
 	}
 	store_set_operator(st, "tester", &err);
 	int64_t res = fixture_place(st);
+	local_channels();
 	test_create(st, res);
 	test_life(st, res);
 	test_report(st, res);
 	test_receipt(st);
 	test_overdue(st, res);   /* after the receipt: its footer is the audit chain's head */
 	test_screen_queries(st, res);
+	test_local_channel(st, res);   /* after the receipt too: it adds an audit entry */
 	store_close(st);
 	test_demo();
 	char *cmd = xasprintf("rm -rf '%s'", dir);
