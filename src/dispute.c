@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "civil.h"
+#include "form.h"
 #include "i18n.h"
 #include "idcard.h"
 #include "rowset.h"
@@ -435,21 +436,41 @@ static int party_count(struct store *st, int64_t case_id)
 	return (int)row_int(st, "SELECT count(*) FROM dispute_party WHERE case_id = ?1", case_id, 0);
 }
 
-/* Why an outcome cannot be recorded (translated, caller frees), or NULL. */
-static char *outcome_refusal(struct store *st, int64_t case_id, const struct store_field *f, size_t n)
+/* The outcome's record as dispute_outcome.form holds it, from the fields given; the
+ * form's own check of it (what is required, which fields belong to the outcome: the
+ * others are emptied) in *why, translated, or NULL. */
+static bool outcome_record(struct store *st, const struct store_field *f, size_t n, struct form_data *d,
+			   char **why)
 {
-	const char *outcome = dispute_field(f, n, "outcome");
-	const char *date = dispute_field(f, n, "outcome_date");
-	const char *form = dispute_field(f, n, "agreement_form");
-	if (!outcome)
-		return NULL;  /* back to open */
-	if (strcmp(outcome, DISPUTE_SUCCESS) && strcmp(outcome, DISPUTE_FAILED) && strcmp(outcome, DISPUTE_ENDED))
-		return xasprintf(_("Unknown outcome %s."), outcome);
+	const struct form_def *def = form_get(form_registry_default(), "dispute_outcome");
+	if (!def) {
+		*why = xstrdup(_("The outcome form definition (dispute_outcome.form) is missing."));
+		return false;
+	}
+	form_data_init(d, def);
+	for (size_t i = 0; i < def->nfields; i++)
+		form_data_set(d, i, dispute_field(f, n, def->fields[i].name));
+	*why = form_record_refusal(def, store_db(st), d);
+	return true;
+}
+
+/* The value of the record's field column, NULL when empty. */
+static const char *record_value(const struct form_data *d, const char *column)
+{
+	int i = form_field_index(d->def, column);
+	return i >= 0 && d->values[i] && *d->values[i] ? d->values[i] : NULL;
+}
+
+/* Why an outcome cannot be recorded beyond what its form says (translated, caller
+ * frees), or NULL: the parties and the dates, which the form does not know. */
+static char *outcome_refusal(struct store *st, int64_t case_id, const struct form_data *d)
+{
+	const char *outcome = record_value(d, "outcome");
+	const char *date = record_value(d, "outcome_date");
+	const char *agreed = record_value(d, "agreement_date");
+	const char *deadline = record_value(d, "performance_deadline");
 	if (party_count(st, case_id) < 2)
 		return xstrdup(_("A case has at least two parties: add them before the outcome."));
-	if (!date)
-		return xstrdup(_("The outcome needs its date."));
-	const char *agreed = dispute_field(f, n, "agreement_date");
 	char *received = row_text(st, "SELECT received_date FROM dispute_case WHERE id = ?1", case_id);
 	bool early = received && strcmp(date, received) < 0;
 	bool agreed_early = received && agreed && strcmp(agreed, received) < 0;
@@ -460,26 +481,7 @@ static char *outcome_refusal(struct store *st, int64_t case_id, const struct sto
 		return xstrdup(_("The agreement cannot be dated before the case was received."));
 	if (strcmp(outcome, DISPUTE_SUCCESS) == 0 && agreed && strcmp(agreed, date) > 0)
 		return xstrdup(_("The agreement cannot be dated after the outcome."));
-	if (strcmp(outcome, DISPUTE_SUCCESS) != 0)
-		return dispute_field(f, n, "outcome_reason") ? NULL
-			: xstrdup(_("Say why the mediation did not succeed or was ended."));
-	if (!form)
-		return xstrdup(_("No success without an agreement record: say whether the agreement is oral or written."));
-	if (strcmp(form, DISPUTE_WRITTEN) != 0)
-		return NULL;
-	static const struct { const char *col, *what; } art29[] = {
-		{ "facts", N_("the facts and the points in dispute") },
-		{ "responsibility", N_("each side's responsibility") },
-		{ "terms", N_("the agreed terms") },
-		{ "performance", N_("the manner of performance") },
-		{ "performance_deadline", N_("the time limit of performance") },
-	};
-	for (size_t i = 0; i < ARRAY_LEN(art29); i++)
-		if (!dispute_field(f, n, art29[i].col))
-			return xasprintf(_("A written agreement states %s (art. 29 of the People's Mediation Law)."),
-					 _(art29[i].what));
-	const char *deadline = dispute_field(f, n, "performance_deadline");
-	if (strcmp(deadline, agreed ? agreed : date) < 0)
+	if (deadline && strcmp(deadline, agreed ? agreed : date) < 0)
 		return xstrdup(_("The time limit of performance cannot be before the agreement."));
 	return NULL;
 }
@@ -504,43 +506,48 @@ static int schedule_visit(struct store *st, int64_t case_id, const char *from, b
 int dispute_outcome_save(struct store *st, int64_t case_id, const struct store_field *f,
 			 size_t n, char **err)
 {
-	char *why = outcome_refusal(st, case_id, f, n);
+	struct form_data d = { 0 };
+	char *why = NULL;
+	bool reopen = !dispute_field(f, n, "outcome");   /* back to open: every field emptied */
+	if (outcome_record(st, f, n, &d, &why) && reopen) {
+		free(why);
+		why = NULL;
+		for (size_t i = 0; i < d.def->nfields; i++)
+			form_data_set(&d, i, NULL);
+	} else if (!why) {
+		why = outcome_refusal(st, case_id, &d);
+	}
 	if (why) {
 		if (err)
 			*err = why;
 		else
 			free(why);
+		form_data_free(&d);
 		return -1;
 	}
-	const char *outcome = dispute_field(f, n, "outcome");
-	const char *form = dispute_field(f, n, "agreement_form");
+	const char *outcome = record_value(&d, "outcome");
 	bool success = outcome && strcmp(outcome, DISPUTE_SUCCESS) == 0;
-	bool written = success && form && strcmp(form, DISPUTE_WRITTEN) == 0;
-	static const char *const cols[] = {
-		"outcome", "outcome_date", "outcome_reason", "agreement_form", "agreement_date",
-		"facts", "responsibility", "terms", "performance", "performance_deadline", "copies",
-	};
-	struct store_field out[ARRAY_LEN(cols)];
-	for (size_t i = 0; i < ARRAY_LEN(cols); i++) {
-		const char *v = dispute_field(f, n, cols[i]);
-		/* what does not belong to this outcome is not kept */
-		if (i >= 3 && !success)
-			v = NULL;
-		if (i >= 5 && !written)
-			v = NULL;
-		if (i == 4 && success && !v)
-			v = dispute_field(f, n, "outcome_date");
-		out[i] = (struct store_field){ cols[i], v };
-	}
-	if (store_begin(st, err) != 0)
-		return -1;
-	if (store_update(st, "dispute_case", case_id, out, ARRAY_LEN(cols), NULL, err) != 0 ||
-	    (success && schedule_visit(st, case_id, written ? dispute_field(f, n, "performance_deadline")
-							    : dispute_field(f, n, "outcome_date"), !written, err) != 0)) {
+	bool written = success && strcmp(record_value(&d, "agreement_form"), DISPUTE_WRITTEN) == 0;
+	if (success && !record_value(&d, "agreement_date"))   /* agreed on the day of the outcome */
+		form_data_set(&d, (size_t)form_field_index(d.def, "agreement_date"), record_value(&d, "outcome_date"));
+	/* the form's fields, those that do not belong to this outcome emptied */
+	struct store_field *out = xcalloc(d.def->nfields + 1, sizeof *out);
+	size_t k = 0;
+	for (size_t i = 0; i < d.def->nfields; i++)
+		if (d.def->fields[i].column)
+			out[k++] = (struct store_field){ d.def->fields[i].name, record_value(&d, d.def->fields[i].name) };
+	int rc = store_begin(st, err);
+	if (rc == 0 && (store_update(st, "dispute_case", case_id, out, k, NULL, err) != 0 ||
+			(success && schedule_visit(st, case_id, written ? record_value(&d, "performance_deadline")
+									: record_value(&d, "outcome_date"), !written, err) != 0))) {
 		store_rollback(st);
-		return -1;
+		rc = -1;
 	}
-	return store_commit(st, err);
+	if (rc == 0)
+		rc = store_commit(st, err);
+	free(out);
+	form_data_free(&d);
+	return rc;
 }
 
 int dispute_confirm_save(struct store *st, int64_t case_id, const struct store_field *f,

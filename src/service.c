@@ -469,24 +469,11 @@ static bool filled(const char *s)
 	return false;
 }
 
-/* The forms of the shipped and local folders, loaded once: service.form is what a
- * request must pass, with the township's own code lists. */
-static const struct form_registry *service_forms(void)
-{
-	static struct form_registry *reg;
-	if (!reg) {
-		char *local = paths_forms_local();
-		reg = form_registry_load(paths_forms(), local, NULL);
-		free(local);
-	}
-	return reg;
-}
-
 /* The first problem service.form finds in the request, as the form says it
  * (translated; caller frees), or NULL: the screen's form and this call check alike. */
 static char *form_refusal(sqlite3 *db, const struct service_new *r)
 {
-	const struct form_def *def = form_get(service_forms(), "service");
+	const struct form_def *def = form_get(form_registry_default(), "service");
 	if (!def)
 		return xstrdup(_("The service request form (service.form) is missing."));
 	char rid[24];
@@ -503,14 +490,7 @@ static char *form_refusal(sqlite3 *db, const struct service_new *r)
 		if (f >= 0)
 			form_data_set(&d, (size_t)f, filled(v[i].value) ? v[i].value : NULL);
 	}
-	char *msg = NULL;
-	struct form_eval *ev = form_eval_new(def, db, &msg);
-	struct form_check chk;
-	if (ev && form_validate(ev, &d, &chk))
-		msg = xstrdup(chk.items[0].message);
-	if (ev)
-		form_check_free(&chk);
-	form_eval_free(ev);
+	char *msg = form_record_refusal(def, db, &d);
 	form_data_free(&d);
 	return msg;
 }

@@ -217,13 +217,16 @@ static void test_life_cycle(void)
 	/* no success without an agreement record */
 	struct store_field bare[] = { { "outcome", "1" }, { "outcome_date", "2026-11-10" } };
 	CHECK(dispute_outcome_save(st, id, bare, 2, &err) == -1);
-	CHECK(says(&err, "No success without an agreement record"));
+	CHECK(says(&err, "Agreement: a success needs its agreement: oral or written"));   /* the form's words */
+	struct store_field unknown[] = { { "outcome", "9" }, { "outcome_date", "2026-11-10" } };
+	CHECK(dispute_outcome_save(st, id, unknown, 2, &err) == -1);
+	CHECK(says(&err, "Outcome: 9 is not in the list"));
 	CHECK(case_value(id, "outcome") == NULL);
 	/* a written agreement states the elements of art. 29 */
 	struct store_field thin[] = { { "outcome", "1" }, { "outcome_date", "2026-11-10" }, { "agreement_form", "2" },
 				      { "facts", "堵塞排水沟" }, { "terms", "疏通" } };
 	CHECK(dispute_outcome_save(st, id, thin, 5, &err) == -1);
-	CHECK(says(&err, "responsibility"));
+	CHECK(says(&err, "Responsibility: required"));
 	/* the agreement is made between receipt and outcome */
 	struct store_field before[] = { { "outcome", "1" }, { "outcome_date", "2026-11-10" }, { "agreement_form", "1" },
 					{ "agreement_date", "2026-10-31" } };
@@ -236,7 +239,7 @@ static void test_life_cycle(void)
 	/* a failure needs its reason */
 	struct store_field failed[] = { { "outcome", "2" }, { "outcome_date", "2026-11-10" } };
 	CHECK(dispute_outcome_save(st, id, failed, 2, &err) == -1);
-	CHECK(says(&err, "why"));
+	CHECK(says(&err, "Reason: required"));
 	CHECK(case_value(id, "outcome") == NULL);
 
 	/* the confirmation needs a written agreement */
@@ -385,6 +388,21 @@ static void test_screen_queries(void)
 	CHECK_INT(dispute_work_list(st, DISPUTE_WORK_CONFIRM, "2027-01-10", &r, &err), 0);   /* past the window */
 	CHECK(!rows_hold(&r, DISPUTE_W_CASE_ID, id));
 	rowset_free(&r);
+
+	/* what does not belong to the outcome, as the form's relevance says, is not kept */
+	int64_t oral_case = new_case("2026-11-20", &err), p1 = 0, p2 = 0;
+	CHECK(dispute_party_save(st, oral_case, &p1, a, ARRAY_LEN(a), &err) == 0);
+	CHECK(dispute_party_save(st, oral_case, &p2, b, ARRAY_LEN(b), &err) == 0);
+	struct store_field oral[] = { { "outcome", "1" }, { "outcome_date", "2026-11-24" }, { "agreement_form", "1" },
+				      { "outcome_reason", "不该留下" }, { "facts", "不该留下" }, { "copies", "3" } };
+	CHECK(dispute_outcome_save(st, oral_case, oral, ARRAY_LEN(oral), &err) == 0);
+	char *facts = case_value(oral_case, "facts"), *reason = case_value(oral_case, "outcome_reason");
+	char *agreed_on = case_value(oral_case, "agreement_date");
+	CHECK(facts == NULL && reason == NULL);
+	CHECK_STR(agreed_on, "2026-11-24");
+	free(facts);
+	free(reason);
+	free(agreed_on);
 
 	int64_t res;
 	struct store_field rf[] = { { "name", "龙光明" }, { "sex", "1" }, { "birth_date", "1970-01-01" },
