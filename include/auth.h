@@ -96,6 +96,10 @@ char *auth_current_login(struct store *st);
 /* The store's operator as the header names them: their name, else their login.
  * Caller frees; NULL when none is signed in. */
 char *auth_current_name(struct store *st);
+/* Operator id as lists name them: their name, else their login; and the role of the
+ * store's operator. Caller frees; NULL when there is none. */
+char *auth_operator_name(struct store *st, int64_t id);
+char *auth_current_role(struct store *st);
 
 /* The operator the system login maps to: $SUDO_USER when set (the clerk who ran
  * `sudo -u shanzhi shanzhi`, which sudo sets and a clerk cannot), else the login of

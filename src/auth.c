@@ -16,6 +16,7 @@
 #include "console.h"
 #include "i18n.h"
 #include "paths.h"
+#include "rowset.h"
 #include "store.h"
 #include "text.h"
 #include "util.h"
@@ -778,6 +779,16 @@ char *auth_current_name(struct store *st)
 		name = col_dup(stmt, 0);
 	sqlite3_finalize(stmt);
 	return name;
+}
+
+char *auth_operator_name(struct store *st, int64_t id)
+{
+	return rowset_value(st, "SELECT coalesce(nullif(trim(name), ''), login) FROM operator WHERE id = ?1", "l", id);
+}
+
+char *auth_current_role(struct store *st)
+{
+	return rowset_value(st, "SELECT role FROM operator WHERE id = ?1", "l", store_operator_id(st));
 }
 
 enum auth_result auth_reauth(struct store *st, const char *password, char **msg)

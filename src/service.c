@@ -12,9 +12,12 @@
 #include "access.h"
 #include "audit.h"
 #include "datafiles.h"
+#include "form.h"
 #include "i18n.h"
+#include "idcard.h"
 #include "paths.h"
 #include "printout.h"
+#include "rowset.h"
 #include "store.h"
 #include "util.h"
 #include "workday.h"
@@ -128,6 +131,78 @@ const char service_schema_v2[] =
  * its receipt. A column without a CHECK: requests closed before it came have none. */
 const char service_schema_v3[] =
 	"ALTER TABLE service_request ADD COLUMN outcome TEXT;\n";
+
+/* The channels are the code list's (forms/codes/service_channel.codes, which a
+ * township may extend, and service.form checks a request against), not a CHECK of
+ * four: the table is made again without it, its rows, indexes and tally triggers
+ * as they were (the copy fires no trigger, so the tally stays). */
+const char service_schema_v4[] =
+	"CREATE TABLE service_request_v4 (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  number TEXT NOT NULL UNIQUE,\n"
+	"  kind TEXT NOT NULL DEFAULT 'service' CHECK (kind IN ('service', 'wish', 'appeal')),\n"
+	"  item_code TEXT NOT NULL CHECK (length(item_code) > 0),\n"
+	"  resident_id INTEGER REFERENCES resident(id),\n"
+	"  visitor_name TEXT,\n"
+	"  visitor_phone TEXT,\n"
+	"  village_id INTEGER REFERENCES village(id),\n"
+	"  channel TEXT NOT NULL DEFAULT '1' CHECK (length(channel) > 0),\n"
+	"  content TEXT,\n"
+	"  materials TEXT,\n"
+	"  handler TEXT NOT NULL CHECK (length(handler) > 0),\n"
+	"  department TEXT,\n"
+	"  status TEXT NOT NULL DEFAULT 'accepted'\n"
+	"    CHECK (status IN ('accepted', 'in_progress', 'done', 'returned', 'transferred')),\n"
+	"  status_at TEXT,\n"
+	"  status_reason TEXT,\n"
+	"  accepted_on TEXT NOT NULL CHECK " DATE_CHECK("accepted_on") ",\n"
+	"  due_on TEXT NOT NULL CHECK " DATE_CHECK("due_on") ",\n"
+	"  done_on TEXT CHECK " DATE_CHECK("done_on") ",\n"
+	"  rating INTEGER CHECK (rating IS NULL OR rating BETWEEN 1 AND 5),\n"
+	"  rating_declined INTEGER NOT NULL DEFAULT 0 CHECK (rating_declined IN (0, 1)),\n"
+	"  rating_comment TEXT,\n"
+	"  followup_due TEXT CHECK " DATE_CHECK("followup_due") ",\n"
+	"  followup_done_on TEXT CHECK " DATE_CHECK("followup_done_on") ",\n"
+	"  followup_contact TEXT,\n"
+	"  followup_rectification TEXT,\n"
+	"  form_version INTEGER NOT NULL DEFAULT 1,\n"
+	"  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  outcome TEXT,\n"
+	"  CHECK (resident_id IS NOT NULL OR (visitor_name IS NOT NULL AND visitor_phone IS NOT NULL)),\n"
+	"  CHECK (status <> 'done' OR (done_on IS NOT NULL AND (rating IS NOT NULL OR rating_declined = 1))),\n"
+	"  CHECK (status <> 'returned' OR status_reason IS NOT NULL),\n"
+	"  CHECK (rating IS NULL OR rating_declined = 0),\n"
+	"  CHECK (followup_done_on IS NULL OR (followup_due IS NOT NULL AND followup_contact IS NOT NULL\n"
+	"         AND followup_rectification IS NOT NULL))\n"
+	");\n"
+	"INSERT INTO service_request_v4 (id, number, kind, item_code, resident_id, visitor_name, visitor_phone,\n"
+	"  village_id, channel, content, materials, handler, department, status, status_at, status_reason,\n"
+	"  accepted_on, due_on, done_on, rating, rating_declined, rating_comment, followup_due, followup_done_on,\n"
+	"  followup_contact, followup_rectification, form_version, created_at, updated_at, outcome)\n"
+	"  SELECT id, number, kind, item_code, resident_id, visitor_name, visitor_phone,\n"
+	"  village_id, channel, content, materials, handler, department, status, status_at, status_reason,\n"
+	"  accepted_on, due_on, done_on, rating, rating_declined, rating_comment, followup_due, followup_done_on,\n"
+	"  followup_contact, followup_rectification, form_version, created_at, updated_at, outcome\n"
+	"  FROM service_request;\n"
+	"DROP TABLE service_request;\n"
+	"ALTER TABLE service_request_v4 RENAME TO service_request;\n"
+	"CREATE INDEX service_open_due ON service_request(due_on) WHERE status IN " OPEN_STATUSES ";\n"
+	"CREATE INDEX service_open_handler ON service_request(handler, due_on) WHERE status IN " OPEN_STATUSES ";\n"
+	"CREATE INDEX service_followup_open ON service_request(followup_due)\n"
+	"  WHERE followup_due IS NOT NULL AND followup_done_on IS NULL;\n"
+	"CREATE INDEX service_resident ON service_request(resident_id);\n"
+	"CREATE TRIGGER service_tally_insert AFTER INSERT ON service_request BEGIN\n"
+	TALLY_UPSERT("NEW", "1")
+	"END;\n"
+	"CREATE TRIGGER service_tally_update AFTER UPDATE OF accepted_on, item_code, handler, village_id,\n"
+	"  status, done_on, due_on, rating, rating_declined, followup_due, followup_done_on ON service_request BEGIN\n"
+	TALLY_UPSERT("OLD", "-1")
+	TALLY_UPSERT("NEW", "1")
+	"END;\n"
+	"CREATE TRIGGER service_tally_delete AFTER DELETE ON service_request BEGIN\n"
+	TALLY_UPSERT("OLD", "-1")
+	"END;\n";
 
 /* ---- the catalogue ---- */
 
@@ -391,9 +466,39 @@ static bool filled(const char *s)
 	return false;
 }
 
+/* The first problem service.form finds in the request, as the form says it
+ * (translated; caller frees), or NULL: the screen's form and this call check alike. */
+static char *form_refusal(sqlite3 *db, const struct service_new *r)
+{
+	const struct form_def *def = form_get(form_registry_default(), "service");
+	if (!def)
+		return xstrdup(_("The service request form (service.form) is missing."));
+	char rid[24];
+	snprintf(rid, sizeof rid, "%lld", (long long)r->resident_id);
+	const struct { const char *field, *value; } v[] = {
+		{ "resident_id", r->resident_id ? rid : NULL }, { "visitor_name", r->visitor_name },
+		{ "visitor_phone", r->visitor_phone }, { "item_code", r->item_code }, { "channel", r->channel },
+		{ "content", r->content }, { "materials", r->materials }, { "handler", r->handler },
+	};
+	struct form_data d;
+	form_data_init(&d, def);
+	for (size_t i = 0; i < ARRAY_LEN(v); i++) {
+		int f = form_field_index(def, v[i].field);
+		if (f >= 0)
+			form_data_set(&d, (size_t)f, filled(v[i].value) ? v[i].value : NULL);
+	}
+	char *msg = form_record_refusal(def, db, &d);
+	form_data_free(&d);
+	return msg;
+}
+
 /* Checks a new request before it is written; NULL when it may be, else a message. */
 static char *create_refusal(sqlite3 *db, const struct service_new *r, const struct service_item **item)
 {
+	char *why = form_refusal(db, r);
+	if (why)
+		return why;
+	/* what the form cannot say: the catalogue's own columns, the resident on file */
 	*item = service_item_find(service_catalog_default(), r->item_code);
 	if (!*item)
 		return xasprintf(_("%s is not an item of the service catalogue (F4 lists them)"),
@@ -401,16 +506,10 @@ static char *create_refusal(sqlite3 *db, const struct service_new *r, const stru
 	if (r->resident_id) {
 		if (query_int(db, "SELECT count(*) FROM resident WHERE id = ?1", r->resident_id, NULL, 0) != 1)
 			return xasprintf(_("resident %lld is not in the register"), (long long)r->resident_id);
-	} else if (!filled(r->visitor_name) || !filled(r->visitor_phone)) {
-		return xstrdup(_("name a registered resident, or a visitor with a phone number"));
 	}
-	if (!r->channel || strlen(r->channel) != 1 || r->channel[0] < '1' || r->channel[0] > '4')
-		return xstrdup(_("the channel is one of 1 window, 2 on the resident's behalf, 3 assisted, 4 online guidance"));
-	if (r->channel[0] == '2' && !(*item)->proxy)
+	if (r->channel && strcmp(r->channel, "2") == 0 && !(*item)->proxy)
 		return xasprintf(_("%s cannot be handled on the resident's behalf: the resident comes in person"),
 				 service_item_name(*item));
-	if (!filled(r->handler))
-		return xstrdup(_("a request needs a handler"));
 	return NULL;
 }
 
@@ -694,6 +793,76 @@ long service_overdue_count(struct store *st, const char *today)
 		n = (long)sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return n;
+}
+
+/* ---- what the screens show ---- */
+
+int service_worklist(struct store *st, const char *handler, bool overdue_only, const char *today,
+		     size_t offset, size_t limit, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err, service_worklist_sql, "tllit", handler ? handler : "",
+			     (int64_t)limit, (int64_t)offset, overdue_only ? 1 : 0, today);
+}
+
+int service_by_applicant(struct store *st, const char *name, size_t offset, size_t limit,
+			 struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err,
+			     "SELECT q.id, q.accepted_on, q.number, q.item_code, coalesce(r.name, q.visitor_name, ''),"
+			     " q.status FROM service_request q LEFT JOIN resident r ON r.id = q.resident_id"
+			     " WHERE instr(r.name, ?1) > 0 OR instr(q.visitor_name, ?1) > 0"
+			     " ORDER BY q.accepted_on DESC, q.id DESC LIMIT ?2 OFFSET ?3",
+			     "tll", name ? name : "", (int64_t)limit, (int64_t)offset);
+}
+
+int service_request_details(struct store *st, int64_t id, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err,
+			     "SELECT q.number, coalesce(r.name, q.visitor_name || ' ' || q.visitor_phone), q.item_code,"
+			     " q.channel, q.content, q.materials, q.handler, q.department, q.status, q.status_reason,"
+			     " q.accepted_on, q.due_on, q.done_on, q.rating, q.rating_declined, q.rating_comment,"
+			     " q.followup_due, q.followup_done_on, q.followup_contact, q.followup_rectification,"
+			     " q.status_at, q.outcome"
+			     " FROM service_request q LEFT JOIN resident r ON r.id = q.resident_id WHERE q.id = ?1",
+			     "l", id);
+}
+
+char *service_request_number(struct store *st, int64_t id)
+{
+	return rowset_value(st, "SELECT number FROM service_request WHERE id = ?1", "l", id);
+}
+
+char *service_followup_due_of(struct store *st, int64_t id)
+{
+	return rowset_value(st, "SELECT followup_due FROM service_request WHERE id = ?1", "l", id);
+}
+
+int64_t service_find_number_end(struct store *st, const char *typed)
+{
+	int64_t id = service_find(st, typed);   /* a whole number: the unique index */
+	if (id || !typed)
+		return id;
+	char *v = rowset_value(st, "SELECT id FROM service_request WHERE number GLOB '*' || ?1"
+			       " ORDER BY number DESC LIMIT 1", "t", typed);
+	id = v ? strtoll(v, NULL, 10) : 0;
+	free(v);
+	return id;
+}
+
+char *service_applicant_text(struct store *st, int64_t resident_id)
+{
+	struct rowset r = { 0 };
+	char *text = NULL;
+	if (rowset_select(st, &r, NULL, "SELECT r.name, r.id_number, h.address FROM resident r"
+			  " LEFT JOIN household h ON h.id = r.household_id WHERE r.id = ?1", "l", resident_id) == 0 &&
+	    r.n) {
+		char id[32];
+		idcard_mask(rowset_text(&r, 0, 1), id);
+		text = xasprintf("%s %s %s", rowset_text(&r, 0, 0), rowset_null(&r, 0, 1) ? "" : id,
+				 rowset_text(&r, 0, 2));
+	}
+	rowset_free(&r);
+	return text;
 }
 
 /* ---- statistics ---- */

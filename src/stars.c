@@ -14,6 +14,7 @@
 #include "i18n.h"
 #include "paths.h"
 #include "printout.h"
+#include "rowset.h"
 #include "store.h"
 #include "util.h"
 #include "xlsx.h"
@@ -792,6 +793,176 @@ int stars_level_of(struct store *st, int64_t village_id, int year, int64_t house
 		level = sqlite3_column_int(stmt, 0);
 	sqlite3_finalize(stmt);
 	return level;
+}
+
+/* ---- what the scoring screen shows ---- */
+
+/* The households stars_households_by_id compares (qsort passes no context). */
+static const struct stars_household *sort_households;
+
+/* qsort order of household indexes by household id. */
+static int household_index_cmp(const void *a, const void *b)
+{
+	int64_t x = sort_households[*(const size_t *)a].id, y = sort_households[*(const size_t *)b].id;
+	return x < y ? -1 : x > y;
+}
+
+/* The household of id, or NULL (index: indexes of h sorted by id). */
+static struct stars_household *household_of(struct stars_household *h, size_t n, const size_t *index, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int64_t m = h[index[mid]].id;
+		if (m == id)
+			return &h[index[mid]];
+		if (m < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Fills the households' scores, disqualifications, notes and last year's levels in
+ * three queries over the round. */
+static int grid_load_entries(struct store *st, const struct rubric *r, const struct stars_round *round,
+			     struct stars_household *h, size_t n, char **err)
+{
+	size_t *index = xmalloc((n ? n : 1) * sizeof *index);
+	for (size_t i = 0; i < n; i++)
+		index[i] = i;
+	sort_households = h;
+	qsort(index, n, sizeof *index, household_index_cmp);
+	struct rowset sc = { 0 }, dq = { 0 }, last = { 0 };
+	int rc = rowset_select(st, &sc, err, "SELECT household_id, star, value FROM star_score WHERE round_id = ?1"
+			       " AND value IS NOT NULL", "l", round->id);
+	if (rc == 0)
+		rc = rowset_select(st, &dq, err, "SELECT household_id, disqualified, note FROM star_household"
+				   " WHERE round_id = ?1", "l", round->id);
+	if (rc == 0)
+		rc = rowset_select(st, &last, err, "SELECT h.household_id, h.level, h.stars FROM star_household h"
+				   " JOIN star_round r ON r.id = h.round_id WHERE r.village_id = ?1 AND r.year = ?2",
+				   "li", round->village_id, round->year - 1);
+	for (size_t i = 0; i < sc.n; i++) {
+		struct stars_household *o = household_of(h, n, index, rowset_int(&sc, i, 0));
+		int s = rubric_star_index(r, rowset_text(&sc, i, 1));
+		if (o && s >= 0)
+			o->e.values[s] = (int)rowset_int(&sc, i, 2);
+	}
+	for (size_t i = 0; i < dq.n; i++) {
+		struct stars_household *o = household_of(h, n, index, rowset_int(&dq, i, 0));
+		if (!o)
+			continue;
+		for (const char *s = rowset_text(&dq, i, 1); *s;) {
+			size_t len = strcspn(s, ",");
+			char *code = xstrndup(s, len);
+			int d = rubric_disq_index(r, code);
+			if (d >= 0)
+				o->e.dq[d] = true;
+			free(code);
+			s += len + (s[len] == ',');
+		}
+		if (*rowset_text(&dq, i, 2))
+			o->e.note = xstrdup(rowset_text(&dq, i, 2));
+	}
+	for (size_t i = 0; i < last.n; i++) {
+		struct stars_household *o = household_of(h, n, index, rowset_int(&last, i, 0));
+		if (o) {
+			o->last = (int)rowset_int(&last, i, 1);
+			o->last_stars = (int)rowset_int(&last, i, 2);
+		}
+	}
+	rowset_free(&sc);
+	rowset_free(&dq);
+	rowset_free(&last);
+	free(index);
+	return rc;
+}
+
+int stars_grid_load(struct store *st, const struct rubric *r, const struct stars_round *round,
+		    struct stars_household **out, size_t *n, char **err)
+{
+	struct rowset hh = { 0 };
+	*out = NULL;
+	*n = 0;
+	if (rowset_select(st, &hh, err, "SELECT h.id, h.hh_no, p.name, h.village_group FROM household h"
+			  " JOIN grid gr ON gr.id = h.grid_id LEFT JOIN resident p ON p.id = h.head_id"
+			  " WHERE gr.village_id = ?1 AND EXISTS (SELECT 1 FROM resident m"
+			  " WHERE m.household_id = h.id AND m.living_status = '1')"
+			  " ORDER BY CAST(h.village_group AS INTEGER), h.village_group, h.hh_no",
+			  "l", round->village_id) != 0)
+		return -1;
+	struct stars_household *h = xcalloc(hh.n ? hh.n : 1, sizeof *h);
+	for (size_t i = 0; i < hh.n; i++) {
+		h[i] = (struct stars_household){ .id = rowset_int(&hh, i, 0), .hh_no = xstrdup(rowset_text(&hh, i, 1)),
+						 .head = xstrdup(rowset_text(&hh, i, 2)),
+						 .group = xstrdup(rowset_text(&hh, i, 3)), .last = -1 };
+		stars_entry_init(&h[i].e, r, h[i].id);
+	}
+	*out = h;
+	*n = hh.n;
+	rowset_free(&hh);
+	return grid_load_entries(st, r, round, h, *n, err);
+}
+
+void stars_households_free(struct stars_household *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].hh_no);
+		free(h[i].head);
+		free(h[i].group);
+		stars_entry_free(&h[i].e);
+	}
+	free(h);
+}
+
+int stars_household_members(struct store *st, int64_t household_id, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err, "SELECT name, relation, birth_date FROM resident"
+			     " WHERE household_id = ?1 AND living_status = '1' ORDER BY relation, birth_date",
+			     "l", household_id);
+}
+
+/* True when the database has a table of that name (other registers may be absent). */
+static bool table_exists(struct store *st, const char *name)
+{
+	char *v = rowset_value(st, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", "t", name);
+	free(v);
+	return v != NULL;
+}
+
+int stars_household_disputes(struct store *st, int64_t household_id, int year, struct rowset *out, char **err)
+{
+	char y[12];
+	snprintf(y, sizeof y, "%d", year);
+	if (!table_exists(st, "dispute_party"))
+		return 1;
+	return rowset_select(st, out, err,
+			     "SELECT c.category, substr(c.received_date, 6) FROM dispute_case c WHERE c.id IN"
+			     " (SELECT p.case_id FROM dispute_party p JOIN resident m ON m.id = p.resident_id"
+			     " WHERE m.household_id = ?1) AND substr(c.received_date, 1, 4) = ?2"
+			     " ORDER BY c.received_date", "lt", household_id, y);
+}
+
+int stars_household_open_requests(struct store *st, int64_t household_id, struct rowset *out, char **err)
+{
+	if (!table_exists(st, "service_request"))
+		return 1;
+	return rowset_select(st, out, err,
+			     "SELECT s.item_code, substr(s.accepted_on, 6) FROM service_request s"
+			     " JOIN resident m ON m.id = s.resident_id WHERE m.household_id = ?1"
+			     " AND s.status IN ('accepted', 'in_progress', 'transferred') ORDER BY s.accepted_on",
+			     "l", household_id);
+}
+
+int64_t stars_default_village(struct store *st)
+{
+	char *v = rowset_value(st, "SELECT id FROM (SELECT village_id AS id, 0 AS o, year FROM star_round"
+			       " UNION ALL SELECT id, 1, 0 FROM village) ORDER BY o, year DESC, id LIMIT 1", NULL);
+	int64_t id = v ? strtoll(v, NULL, 10) : 0;
+	free(v);
+	return id;
 }
 
 /* ---- the notice list ---- */
