@@ -21,5 +21,8 @@ int record_store(struct store *st, const struct form_data *d, int64_t *id, const
 /* A record of table (resident, household, grid, village) by its name or household
  * number; NULL when the table is another or the record is gone. Caller frees. */
 char *record_ref_text(struct store *st, const char *table, const char *id);
+/* The form's evaluator over the register (its code lists, lookups and derivations
+ * read the register). NULL with *err. */
+struct form_eval *record_form_eval(const struct form_def *def, struct store *st, char **err);
 
 #endif

@@ -116,3 +116,8 @@ char *record_ref_text(struct store *st, const char *table, const char *id)
 	}
 	return text;
 }
+
+struct form_eval *record_form_eval(const struct form_def *def, struct store *st, char **err)
+{
+	return form_eval_new(def, store_db(st), err);
+}

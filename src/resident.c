@@ -147,7 +147,7 @@ static char *status_problem(struct store *st, const struct form_def *def, int64_
 	struct form_data d;
 	form_data_init(&d, def);
 	struct form_eval *ev = NULL;
-	if (record_load(st, &d, id, &err) != 0 || !(ev = form_eval_new(def, store_db(st), &err))) {
+	if (record_load(st, &d, id, &err) != 0 || !(ev = record_form_eval(def, st, &err))) {
 		msg = err;
 		goto out;
 	}

@@ -6,8 +6,7 @@
 #   that builds and runs without the screens and the command line.
 # - No file but src/cli*.c and src/main.c includes cli.h.
 # - A screen (src/tui-*.c, src/tui.c) calls no sqlite3_* and no store_db(: its
-#   queries belong to the model. The screens that still have SQL today are listed
-#   in tests/tui-sql-allowed.txt, one file name a line; the list only shrinks.
+#   queries belong to the model.
 # Comments and string literals are not looked at. Each finding names file:line.
 #
 # usage: check-layers.sh              check (a meson test; SOURCE_ROOT is the tree)
@@ -21,7 +20,6 @@ if [ "${1:-}" = --selftest ]; then
 	trap 'rm -rf "$tmp"' EXIT
 	cp -R "$root/src" "$root/include" "$root/meson.build" "$tmp/"
 	mkdir "$tmp/tests"
-	cp "$root/tests/tui-sql-allowed.txt" "$tmp/tests/"
 	failed=0
 	SOURCE_ROOT=$tmp "$0" > /dev/null 2>&1 || { echo "selftest: the tree as it is fails"; failed=1; }
 	for spoil in 'src/store.c:#include <curses.h>' 'src/export.c:#include "tui-core.h"' \
@@ -118,29 +116,18 @@ for d in ("src", "include"):
             if m and m.group(1) == "cli.h" and f not in [p.split(":")[0] for p in problems]:
                 problems.append("%s:%d: includes cli.h; only src/cli*.c and src/main.c may" % (f, no))
 
-allowed_path = os.path.join(root, "tests", "tui-sql-allowed.txt")
-allowed = set()
-if os.path.exists(allowed_path):
-    for line in open(allowed_path, encoding="utf-8"):
-        line = line.split("#", 1)[0].strip()
-        if line:
-            allowed.add(line)
 for name in sorted(os.listdir(os.path.join(root, "src"))):
     if not re.match(r"tui(-.*)?\.c$", name):
         continue
     f = "src/" + name
     calls = [(no, m.group(1)) for no, line in enumerate(code_lines(f), 1) for m in [sql_call.search(line)] if m]
-    if calls and name not in allowed:
-        for no, call in calls:
-            problems.append("%s:%d: a screen calls %s: put the query in the model and call it" % (f, no, call))
-    elif not calls and name in allowed:
-        print("note: %s has no SQL any more: take it off tests/tui-sql-allowed.txt" % f)
+    for no, call in calls:
+        problems.append("%s:%d: a screen calls %s: put the query in the model and call it" % (f, no, call))
 
 for p in problems:
     print(p)
 if problems:
     print("check-layers: %d problem(s)" % len(problems))
     sys.exit(1)
-print("check-layers: the model includes no screen, command or curses header; screens call no SQL "
-      "(but %d allowed for now)" % len(allowed))
+print("check-layers: the model includes no screen, command or curses header; screens call no SQL")
 PY
