@@ -29,6 +29,8 @@ extern const char household_heads_misplaced_sql[];
 int64_t household_head(struct store *st, int64_t hh);
 /* Whether the household is in the register. */
 bool household_exists(struct store *st, int64_t hh);
+/* The household of this number (户号), 0 when there is none. */
+int64_t household_by_number(struct store *st, const char *hh_no);
 /* The number of its members. */
 long household_member_count(struct store *st, int64_t hh);
 /* "number address (head: name)" as the screens title a household; "(no such

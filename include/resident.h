@@ -18,6 +18,10 @@ int64_t resident_household(struct store *st, int64_t id);
 /* Another resident (not self) with this ID number: its id, with its name and birth
  * date ("?" when unknown) in *name and *birth (caller frees); 0 when there is none. */
 int64_t resident_id_owner(struct store *st, const char *id_number, int64_t self, char **name, char **birth);
+/* Why the record d (resident self, 0 when new) cannot be saved because its ID number
+ * is another resident's: "Not saved: ... registered for NAME (born DATE)"; NULL when
+ * it is not. Asked by the form's F2 and by `resident add|set`. Caller frees. */
+char *resident_id_refusal(struct store *st, const struct form_data *d, int64_t self);
 /* Residents but self with this name and birth date, one "\nname ID household address"
  * line each (ID numbers masked), at most five; NULL when there is none. Caller frees. */
 char *resident_duplicates(struct store *st, const char *name, const char *birth, int64_t self);

@@ -150,7 +150,8 @@ bool access_allows(struct store *st, enum access_right r)
  * does not know holds no right, so it runs none of these; counts (report) need the
  * same right as the register's screens, lists of people show ID and phone numbers
  * masked, and whatever carries full numbers out of the register (an unmasked
- * export, a backup) needs ACCESS_UNMASK. */
+ * export, a backup) needs ACCESS_UNMASK; a change of the register (resident, household) needs the
+ * right its screens need to write. */
 static const struct {
 	const char *command;
 	unsigned rights;
@@ -164,6 +165,11 @@ static const struct {
 	{ "print agreement", R(ACCESS_DISPUTE_VIEW) },
 	{ "print record", R(ACCESS_DISPUTE_VIEW) },
 	{ "print notice", R(ACCESS_STARS_VIEW) },
+	{ "resident add", R(ACCESS_REGISTER_EDIT) },
+	{ "resident set", R(ACCESS_REGISTER_EDIT) },
+	{ "resident status", R(ACCESS_REGISTER_EDIT) },
+	{ "household head", R(ACCESS_REGISTER_EDIT) },
+	{ "household move", R(ACCESS_REGISTER_EDIT) },
 	{ "export", R(ACCESS_EXCHANGE) },
 	{ "export --unmasked", R(ACCESS_EXCHANGE) | R(ACCESS_UNMASK) },
 	{ "import", R(ACCESS_EXCHANGE) },

@@ -17,6 +17,7 @@
 #include "cli-register.h"
 #include "cli-service.h"
 #include "cli-stars.h"
+#include "cli-write.h"
 #include "config.h"
 #include "console.h"
 #include "datafiles.h"
@@ -111,6 +112,26 @@ static const struct cli_command cli_report_kinds[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
+static const struct cli_command cli_resident_kinds[] = {
+	{ "add", "add FIELD=VALUE ... [--duplicate-ok]",
+	  N_("register a resident (fields as in forms/resident.form; household=HHNO), checked by the resident form"),
+	  cli_write_resident_add },
+	{ "set", "set ID FIELD=VALUE ...", N_("change the given fields of a resident, checked by the resident form"),
+	  cli_write_resident_set },
+	{ "status", "status ID CODE [DATE] [--reason TEXT]",
+	  N_("set a resident's living status (moved away, died, cancelled) with its date and reason"),
+	  cli_write_resident_status },
+	{ NULL, NULL, NULL, NULL },
+};
+static const struct cli_command cli_household_kinds[] = {
+	{ "head", "head HHNO RESIDENT_ID [--former-relation CODE]",
+	  N_("make a member the head of the household; the former head takes the relation given"),
+	  cli_write_household_head },
+	{ "move", "move RESIDENT_ID HHNO --relation CODE", N_("move a resident to another household"),
+	  cli_write_household_move },
+	{ NULL, NULL, NULL, NULL },
+};
+
 /* Runs the kind named by argv[1] from a NULL-terminated table. */
 static int run_kind(const struct cli_command *kinds, const struct cli_opts *o, int argc, char **argv)
 {
@@ -138,6 +159,16 @@ static int cmd_report(const struct cli_opts *o, int argc, char **argv)
 	return run_kind(cli_report_kinds, o, argc, argv);
 }
 
+static int cmd_resident(const struct cli_opts *o, int argc, char **argv)
+{
+	return run_kind(cli_resident_kinds, o, argc, argv);
+}
+
+static int cmd_household(const struct cli_opts *o, int argc, char **argv)
+{
+	return run_kind(cli_household_kinds, o, argc, argv);
+}
+
 /* Every subcommand: one line here, its code in a cli-*.c file. */
 static const struct cli_command cli_commands[] = {
 	{ "demo", "demo [--residents N] [--seed N] [--force]",
@@ -145,6 +176,8 @@ static const struct cli_command cli_commands[] = {
 	{ "search", "search QUERY [--limit N]",
 	  N_("find residents by name, pinyin initials, ID or phone tail, household number"), cli_register_search },
 	{ "check", "check [--anchor ENTRY:HASH | FILE]", N_("check the database's integrity and the register's rules"), cli_register_check },
+	{ "resident", "resident add|set|status ...", N_("change the register's residents (see shanzhi resident)"), cmd_resident },
+	{ "household", "household head|move ...", N_("change a household's head or members (see shanzhi household)"), cmd_household },
 	{ "print", "print KIND ...", N_("print a document (see shanzhi print)"), cmd_print },
 	{ "report", "report KIND ...", N_("print a statistics table (see shanzhi report)"), cmd_report },
 	{ "import", "import residents FILE [--encoding auto|utf-8|gbk|gb18030] [--dry-run] [--map COL=FIELD,...] [--rejects FILE] [--new-groups]",

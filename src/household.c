@@ -73,6 +73,19 @@ bool household_exists(struct store *st, int64_t hh)
 	return query_int(st, "SELECT count(*) FROM household WHERE id = ?1", hh) > 0;
 }
 
+int64_t household_by_number(struct store *st, const char *hh_no)
+{
+	sqlite3_stmt *stmt;
+	int64_t hh = 0;
+	if (!hh_no || sqlite3_prepare_v2(store_db(st), "SELECT id FROM household WHERE hh_no = ?1", -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(stmt, 1, hh_no, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		hh = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return hh;
+}
+
 long household_member_count(struct store *st, int64_t hh)
 {
 	return (long)query_int(st, "SELECT count(*) FROM resident WHERE household_id = ?1", hh);

@@ -93,6 +93,16 @@ static const char *record_value(const struct form_data *d, const char *field)
 	return i >= 0 && d->values[i] && *d->values[i] ? d->values[i] : NULL;
 }
 
+char *resident_id_refusal(struct store *st, const struct form_data *d, int64_t self)
+{
+	char *name = NULL, *birth = NULL, *why = NULL;
+	if (resident_id_owner(st, record_value(d, "id_number"), self, &name, &birth))
+		why = xasprintf(_("Not saved: the ID number is already registered for %s (born %s)."), name, birth);
+	free(name);
+	free(birth);
+	return why;
+}
+
 int resident_save(struct store *st, const struct form_data *d, int64_t *id, char **err)
 {
 	int64_t saved = *id;

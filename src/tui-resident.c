@@ -192,13 +192,8 @@ static int resident_form_save(void *ctx, struct tui_form *f, char **err)
 {
 	struct resident_ctx *rc = ctx;
 	struct tui *t = rc->t;
-	char *name = NULL, *birth = NULL;
-	if (resident_id_owner(t->app->st, fval(f, "id_number"), rc->id, &name, &birth)) {
-		*err = xasprintf(_("Not saved: the ID number is already registered for %s (born %s)."), name, birth);
-		free(name);
-		free(birth);
+	if ((*err = resident_id_refusal(t->app->st, f->data, rc->id)))
 		return -1;
-	}
 	if (rc->id == 0) {
 		char *dups = resident_duplicates(t->app->st, fval(f, "name"), fval(f, "birth_date"), 0);
 		if (dups) {
