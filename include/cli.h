@@ -1,7 +1,8 @@
 /* cli: the command line: options, subcommands, and the TUI when none is given.
  * A subcommand is one row of cli_commands[] in cli.c; its code lives in a cli-*.c
  * file (cli-register.c, cli-exchange.c ...), with this signature. argv[0] is the subcommand's name. Exit status:
- * 0 done, 1 failed (message printed), 2 wrong usage. Output goes through console.h. */
+ * 0 done, 1 failed (message printed), 2 wrong usage, 3 input refused (an import's rows, a
+ * change the form refused: the reason printed). Output goes through console.h. */
 #ifndef SZ_CLI_H
 #define SZ_CLI_H
 

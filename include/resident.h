@@ -27,7 +27,8 @@ char *resident_id_refusal(struct store *st, const struct form_data *d, int64_t s
 char *resident_duplicates(struct store *st, const char *name, const char *birth, int64_t self);
 /* Saves the resident form's record d (a new one when *id is 0; its id in *id) and,
  * when its relation is the head's and its household has none, makes it the head: one
- * transaction. d is not reloaded. 0, or -1 with *err. */
+ * transaction; refused when the household has another head (household_head_taken).
+ * d is not reloaded. 0, or -1 with *err. */
 int resident_save(struct store *st, const struct form_data *d, int64_t *id, char **err);
 /* Records the unmasking of a resident's ID and phone numbers with reason (an audit
  * entry), then gives them in full with the name (caller frees the three). 0, or -1. */

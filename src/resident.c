@@ -106,6 +106,12 @@ char *resident_id_refusal(struct store *st, const struct form_data *d, int64_t s
 int resident_save(struct store *st, const struct form_data *d, int64_t *id, char **err)
 {
 	int64_t saved = *id;
+	const char *hh = record_value(d, "household_id");
+	/* the one-head rule: a second 户主 is refused, as moving one in is */
+	if (hh && household_head_taken(household_head(st, strtoll(hh, NULL, 10)), saved, record_value(d, "relation"))) {
+		*err = xstrdup(_("That household has a head already: choose another relation."));
+		return -1;
+	}
 	if (store_begin(st, err) != 0)
 		return -1;
 	if (record_store(st, d, &saved, NULL, err) != 0 ||
