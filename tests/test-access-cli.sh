@@ -1,5 +1,5 @@
 #!/bin/sh
-# The read rule (the table in src/access.c, stated in the README) command by
+# The read and write rule (the table in src/access.c, stated in the README) command by
 # command against every role, a name the register does not know included; and the
 # multi-clerk box: a system login maps to its operator (SUDO_USER, as sudo sets it),
 # acting as another operator takes that operator's password, audited either way,
@@ -22,7 +22,21 @@ case_key=$(sqlite3 "$db" "SELECT case_key FROM dispute_case WHERE agreement_date
 sz export residents "$tmp/all.csv" >/dev/null 2>&1 || fail "export for the import"
 head -n 1 "$tmp/all.csv" > "$tmp/roster.csv"   # the columns, no rows: a dry run that finds no fault
 
-# One row per read command: a name, the roles that may run it, the command. The
+# the writes' targets, one each for the logins that may change the register (a head
+# made twice, a member moved twice, would be refused by the household rules, not by
+# the role); the others, refused before any rule, are given admin's
+sqlite3 -separator ' ' "$db" "SELECT h.hh_no, (SELECT min(id) FROM resident WHERE household_id = h.id AND id <> h.head_id),
+  (SELECT max(id) FROM resident WHERE household_id = h.id AND id <> h.head_id) FROM household h WHERE head_id IS NOT NULL
+  AND (SELECT count(*) FROM resident WHERE household_id = h.id) >= 3 ORDER BY h.id LIMIT 2" > "$tmp/targets"
+move_to=$(sqlite3 "$db" "SELECT hh_no FROM household WHERE head_id IS NOT NULL ORDER BY id DESC LIMIT 1")
+for login in admin lin yang kan stranger; do
+	case $login in lin) row=2 ;; *) row=1 ;; esac
+	sed -n "${row}p" "$tmp/targets" | while read -r hh head mover; do
+		printf 's/WHH-%s/%s/g\ns/WHEAD-%s/%s/g\ns/WMOVER-%s/%s/g\n' "$login" "$hh" "$login" "$head" "$login" "$mover"
+	done
+done > "$tmp/targets.sed"
+
+# One row per command: a name, the roles that may run it, the command. The
 # logins: admin (the tests' own, see meson.build), lin clerk, yang mediator, kan
 # viewer, stranger (not an operator). Allowed: exit 0 and no refusal; refused:
 # exit 1 with "Your role (…) may not", and no file written.
@@ -41,13 +55,18 @@ export|admin lin|export residents $tmp/out-LOGIN.csv
 export-unmasked|admin lin|export residents $tmp/full-LOGIN.csv --unmasked --reason 核对
 import-dry-run|admin lin|import residents $tmp/roster.csv --dry-run
 backup|admin lin yang|backup $tmp/backup-LOGIN.db
+resident-add|admin lin|resident add name=测试LOGIN sex=1 birth_date=1990-01-01
+resident-set|admin lin|resident set 1 notes=LOGIN
+resident-status|admin lin|resident status 2 1
+household-head|admin lin|household head WHH-LOGIN WHEAD-LOGIN --former-relation 10
+household-move|admin lin|household move WMOVER-LOGIN $move_to --relation 20
 user-list|admin|user list
 EOF
 }
 rules | while IFS='|' read -r name allowed command; do
 	for login in admin lin yang kan stranger; do
 		run=$((run + 1))
-		args=$(printf '%s' "$command" | sed "s/LOGIN/$login/g")
+		args=$(printf '%s' "$command" | sed "s/LOGIN/$login/g" | sed -f "$tmp/targets.sed")
 		# shellcheck disable=SC2086  # the row's words are the arguments
 		out=$(as_op "$login" sz $args 2>&1)
 		got=$?
@@ -66,6 +85,11 @@ rules | while IFS='|' read -r name allowed command; do
 	echo "$run $failed" > "$tmp/counts"
 done
 read -r run failed < "$tmp/counts"
+# the writes allowed wrote, the refused wrote nothing: one new resident each for admin and lin
+run=$((run + 1))
+[ "$(sqlite3 "$db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM resident WHERE name LIKE '测试%' ORDER BY id)")" = "测试admin 测试lin" ] ||
+	fail "the residents the write rule let in: $(sqlite3 "$db" "SELECT group_concat(name, ' ') FROM resident WHERE name LIKE '测试%'")"
+rows=$(sqlite3 "$db" "SELECT count(*) FROM resident")
 expect unknown-named 1 "Your role (none) may not view the register" -- as_op stranger sz search 王
 expect unknown-zh 1 "您的角色（无）无权查看台账" -- as_op stranger "$bin" --db "$db" search 王
 
@@ -87,7 +111,7 @@ run=$((run + 1))
   AND json_extract(after, '\$.failed_attempts') = 1 ORDER BY id DESC LIMIT 1")" = "wrong password (--operator on the command line, by system user lin)" ] ||
 	fail "the wrong password is not in admin's audit history with lin's system login"
 printf 'demo\n' > "$tmp/right"
-expect as-admin-with-password 0 "Wrote 100 rows" -- \
+expect as-admin-with-password 0 "Wrote $rows rows" -- \
 	setsid -w env SUDO_USER=lin "$bin" --lang en --db "$db" --operator admin --password-stdin export residents "$tmp/full.csv" --unmasked --reason 核对 < "$tmp/right"
 run=$((run + 1))
 [ "$(sqlite3 "$db" "SELECT (SELECT login FROM operator WHERE id = operator_id) || ' ' || reason FROM audit
@@ -97,7 +121,7 @@ run=$((run + 1))
 [ "$(sqlite3 "$db" "SELECT (SELECT login FROM operator WHERE id = operator_id) FROM audit WHERE action = 'unmask' ORDER BY id DESC LIMIT 1")" = admin ] ||
 	fail "the unmasked export is not audited as admin's"
 # one's own login needs no password; naming it with --operator changes nothing
-expect own-login 0 "Wrote 100 rows" -- as_op lin sz --operator lin export residents "$tmp/lin.csv" --unmasked --reason 核对
+expect own-login 0 "Wrote $rows rows" -- as_op lin sz --operator lin export residents "$tmp/lin.csv" --unmasked --reason 核对
 # a name the register does not know, named with --operator, gains nothing
 expect as-unknown 1 "Your role (none) may not" -- as_op lin sz --operator ghost search 王
 
@@ -124,7 +148,7 @@ sz backup "$reg" >/dev/null 2>&1 || fail "the service account's register"
 sudo_lin() { (SUDO_USER=lin SUDO_UID=4242 SUDO_GID=4243 HOME=$home; export SUDO_USER SUDO_UID SUDO_GID HOME; "$bin" --lang en "$@"); }
 expect sudo-no-db 2 "--db is not taken when sudo runs shanzhi" -- sudo_lin --db "$db" search 王
 expect sudo-search 0 "" -- sudo_lin search 王
-expect sudo-export 0 "Wrote 100 rows" -- sudo_lin export residents "$tmp/sudo-lin.csv"
+expect sudo-export 0 "Wrote $rows rows" -- sudo_lin export residents "$tmp/sudo-lin.csv"
 same() { run=$((run + 1)); [ "$2" = "$3" ] || fail "$1: got \"$3\", want \"$2\""; }
 same sudo-export-mode "640 4243" "$(stat -c '%a %g' "$tmp/sudo-lin.csv")"
 expect sudo-export-again 1 "$tmp/sudo-lin.csv" -- sudo_lin export residents "$tmp/sudo-lin.csv"
@@ -141,7 +165,7 @@ expect sudo-demo-force 1 "does not replace the register" -- sudo_lin demo --forc
 run=$((run + 1)); cmp -s "$reg" "$tmp/reg-before" || fail "demo --force run by sudo replaced the register"
 expect sudo-import-register 1 "imports only a file of your own" -- sudo_lin import residents "$reg" --dry-run
 # without sudo (SUDO_UID unset) the same export replaces the file, owner-only
-expect own-export-again 0 "Wrote 100 rows" -- as_op lin sz export residents "$tmp/sudo-lin.csv"
+expect own-export-again 0 "Wrote $rows rows" -- as_op lin sz export residents "$tmp/sudo-lin.csv"
 same own-export-mode 600 "$(stat -c '%a' "$tmp/sudo-lin.csv")"
 
 # the demo leaves no operator without a password, and none it does not name
