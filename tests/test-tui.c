@@ -295,7 +295,8 @@ static void new_resident(struct pty *t, const char *name, const char *id_number)
 }
 
 /* Typing an ID number that is registered offers the registered resident: yes opens
- * him; no, then F2, is refused. Afterwards the number belongs to one resident only. */
+ * him; no, then F2, is refused on the screen (that nothing is written, and the rule
+ * itself, are test-write-cli's add-same-id). */
 static void test_duplicate_id(void)
 {
 	struct pty *t = tui_open(NULL, 24, 80);
@@ -323,17 +324,11 @@ static void test_duplicate_id(void)
 	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "未保存：此公民身份号码已登记为龙发利", WAIT_MS));
 	CHECK(step_quit(t, 8, WAIT_MS));
-	char *out = search("001X");
-	CHECK(out && count_lines_with(out, LONG_ID_MASKED) == 1);
-	CHECK(out && count_lines_with(out, "张三\t") == 0);
-	free(out);
-	out = search("张三");
-	CHECK(out && strstr(out, LONG_ID_MASKED) == NULL);
-	free(out);
 }
 
 /* Without an ID number, the same name and birth date as a registered resident is
- * shown as a possible duplicate before saving; no, and nothing is saved. */
+ * shown as a possible duplicate before saving; no, and it says so (the date's
+ * normalisation and that nothing is written: test-write-cli's add-duplicate). */
 static void test_possible_duplicate(void)
 {
 	struct pty *t = tui_open(NULL, 24, 80);
@@ -345,20 +340,12 @@ static void test_possible_duplicate(void)
 	step_type(t, "1");
 	CHECK(step_goto_field(t, "出生日期"));
 	step_type(t, "19800101");
-	step_key(t, "Tab");
-	char *birth = NULL;
-	step_field_row(t, "出生日期", &birth);
-	CHECK(birth && strstr(birth, "1980-01-01"));   /* the date is normalised */
-	free(birth);
 	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "可能重复", WAIT_MS));
 	CHECK(pty_contains(t, "龙发利"));
 	step_type(t, "n");
 	CHECK(pty_wait_for(t, "未保存", WAIT_MS));
 	CHECK(step_quit(t, 8, WAIT_MS));
-	char *out = search("lfl");
-	CHECK(out && count_lines_with(out, "龙发利") == 1);
-	free(out);
 }
 
 /* A resize in the middle of the form (80x24 -> 100x30 -> 80x24) keeps what was
@@ -652,9 +639,10 @@ static void test_household_typed(void)
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
-/* F8 checks the date and reason by the resident form's rules: an impossible date, a
- * future one and one that is no date are refused inside the box, which stays open
- * with the form's message; a good date is saved and the form accepts the record. */
+/* F8 checks the date and reason by the resident form's rules: an impossible date is
+ * refused inside the box, which stays open with the form's message; a good date is
+ * saved and shown on the form. (A future date, one that is no date, a missing
+ * reason, the record then passing the form and `check`: test-write-cli's status-*.) */
 static void test_status_checked(void)
 {
 	struct pty *t = tui_open(NULL, 24, 80);
@@ -670,16 +658,6 @@ static void test_status_checked(void)
 	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "变动日期：", WAIT_MS));
 	CHECK(pty_contains(t, "原因（迁往何处"));   /* the box stays open */
-	const char *bad[] = { "2030-01-01", "abc" };
-	for (size_t i = 0; i < 2; i++) {
-		step_type(t, "\x15");
-		step_type(t, bad[i]);
-		step_key(t, "Enter");
-		CHECK(pty_wait_for(t, "变动日期：", WAIT_MS));
-		CHECK(pty_contains(t, "原因（迁往何处") && !pty_contains(t, "CHECK"));
-		if (i == 0)
-			CHECK(pty_contains(t, "必须在出生日期和今天之间"));
-	}
 	step_type(t, "\x15" "2020-01-15");
 	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "人员状态已改为迁出", WAIT_MS));
@@ -689,13 +667,7 @@ static void test_status_checked(void)
 	step_field_row(t, "变动日期", &date);
 	CHECK(date && strstr(date, "2020-01-15"));
 	free(date);
-	step_key(t, "F2");
-	CHECK(!pty_contains(t, "必须"));
 	CHECK(step_quit(t, 8, WAIT_MS));
-	const char *argv[] = {shanzhi, "--db", db, "check", NULL};
-	int status;
-	free(pty_run(argv, locale, &status));
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 /* The demo's surnames with their readings as surnames, written by hand from the
@@ -794,9 +766,9 @@ static char *row_name(struct pty *t, int r)
 }
 
 /* In a household's members, F5 makes the second member the head (the former head
- * takes the relation picked for him); the head cannot leave while others live there,
- * the former head can (F6). The register's own check then finds every head in his
- * household. */
+ * takes the relation picked for him), and F6 moves the former head to another
+ * household. (The head who may not leave, a second head refused, the data and
+ * `check` afterwards: test-write-cli's head-* and move-*.) */
 static void test_members_head_and_move(void)
 {
 	struct pty *t = tui_open(NULL, 24, 80);
@@ -818,10 +790,6 @@ static void test_members_head_and_move(void)
 	CHECK(row3 && strncmp(row3, head, strlen(head)) == 0 && strstr(row3, "配偶"));
 	free(row2);
 	free(row3);
-	step_key(t, "Up");
-	step_key(t, "F6");
-	CHECK(pty_wait_for(t, "请先把其他成员设为户主（F5），再迁移此成员。", WAIT_MS));
-	step_key(t, "Down");
 	step_key(t, "F6");
 	CHECK(pty_wait_for(t, "迁入哪一户", WAIT_MS));
 	step_key(t, "Down");
@@ -838,10 +806,6 @@ static void test_members_head_and_move(void)
 	free(head);
 	free(second);
 	CHECK(step_quit(t, 8, WAIT_MS));
-	const char *argv[] = {shanzhi, "--db", db, "check", NULL};
-	int status;
-	free(pty_run(argv, locale, &status));
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 int main(int argc, char **argv)
