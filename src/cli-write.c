@@ -189,10 +189,12 @@ static int write_resident(struct writer *w, int64_t id, const char **words, size
 	struct form_eval *ev = NULL;
 	int rc = 1;
 	form_data_init(&d, w->def);
-	if ((id && record_load(w->st, &d, id, &err) != 0) || !(ev = record_form_eval(w->def, w->st, &err))) {
-		rc = id ? refused(w, err) : 1;
-		if (!id)
-			console_printf(stderr, "shanzhi: %s: %s\n", w->what, err ? err : "?");
+	if (id && record_load(w->st, &d, id, &err) != 0) {
+		rc = refused(w, err);  /* no such resident */
+		goto out;
+	}
+	if (!(ev = record_form_eval(w->def, w->st, &err))) {
+		console_printf(stderr, "shanzhi: %s: %s\n", w->what, err ? err : "?");
 		goto out;
 	}
 	if (id) {
