@@ -14,6 +14,7 @@
 #include "access.h"
 #include "audit.h"
 #include "auth.h"
+#include "civil.h"
 #include "cli.h"
 #include "console.h"
 #include "i18n.h"
@@ -458,7 +459,7 @@ int backup_daily(struct store *st, char **made, char **err)
 		return -1;
 	}
 	char today[11];
-	store_today(today);
+	civil_today_text(today);
 	char *dest = xasprintf("%s/" DAILY_PREFIX "%s.db", folder, today);
 	int rc = 0;
 	if (access(dest, F_OK) != 0) {

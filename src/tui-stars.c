@@ -13,6 +13,7 @@
 
 #include "access.h"
 #include "app.h"
+#include "civil.h"
 #include "form.h"
 #include "i18n.h"
 #include "idcard.h"
@@ -978,7 +979,7 @@ static bool grid_key(struct grid *g, int k)
 static void grid_run(struct tui *t, struct stars_round *round, const struct rubric *r)
 {
 	struct grid g = { .t = t, .st = t->app->st, .round = round, .r = r };
-	store_today(g.today);
+	civil_today_text(g.today);
 	load_households(&g);
 	load_scores(&g);
 	char *why = NULL;
@@ -1328,7 +1329,7 @@ void tui_stars(struct tui *t)
 		tui_show_text(t, _("The rubrics have errors"), errors);
 		free(errors);
 	}
-	store_today(today);
+	civil_today_text(today);
 	int year = atoi(today), choice = 0;
 	int64_t village = first_village(t->app->st);
 	while (village) {

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "demo.h"
+#include "civil.h"
 #include "service.h"
 #include "store.h"
 #include "util.h"
@@ -142,7 +143,7 @@ int main(int argc, char **argv)
 	}
 
 	char today[11];
-	store_today(today);
+	civil_today_text(today);
 	int year = atoi(today), mon = atoi(today + 5);
 	double worst = 0;
 	for (int back = 0; back < 12; back++) {
