@@ -7,7 +7,7 @@ struct store;
 
 /* Fills an empty database with exactly `residents` residents (1 to 1,000,000),
  * audited as the demo's administrator (auth_demo_operators), made first. Progress lines go to stderr when verbose.
- * The same seed and the same day (civil_today_text(), which SHANZHI_TODAY pins) give
+ * The same seed and the same day (store_today(), which SHANZHI_TODAY pins) give
  * the same register; ages, and so birth dates, are reckoned from that day. */
 int demo_create(struct store *st, long residents, unsigned seed, int verbose, char **err);
 

@@ -122,6 +122,8 @@ int store_set_setting(struct store *st, const char *key, const char *value, char
  * returns the number of problems. */
 int store_check(struct store *st, char **report);
 
+/* Today's date as YYYY-MM-DD; SHANZHI_TODAY overrides it (tests). */
+void store_today(char out[11]);
 /* The local time as every row and audit entry is stamped: 2026-11-26T14:03:07+08:00. */
 void store_now(char out[32]);
 

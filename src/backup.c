@@ -14,7 +14,6 @@
 #include "access.h"
 #include "audit.h"
 #include "auth.h"
-#include "civil.h"
 #include "cli.h"
 #include "console.h"
 #include "i18n.h"
@@ -459,7 +458,7 @@ int backup_daily(struct store *st, char **made, char **err)
 		return -1;
 	}
 	char today[11];
-	civil_today_text(today);
+	store_today(today);
 	char *dest = xasprintf("%s/" DAILY_PREFIX "%s.db", folder, today);
 	int rc = 0;
 	if (access(dest, F_OK) != 0) {

@@ -979,7 +979,7 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 	}
 	char today[11];
 	int y, m, d;
-	civil_today_text(today);
+	store_today(today);
 	sscanf(today, "%d-%d-%d", &y, &m, &d);
 	dm.today = civil_to_days(y, m, d);
 	dm.today_year = y;

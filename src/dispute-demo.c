@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "civil.h"
 #include "idcard.h"
 #include "util.h"
 
@@ -339,7 +338,7 @@ static int demo_village(struct store *st, int64_t village, int ncases, unsigned 
 {
 	struct rng r = { ((uint64_t)seed << 20) ^ (uint64_t)village ^ 0x9E3779B97F4A7C15ULL };
 	struct demo_case dc = { .st = st, .r = &r, .village = village };
-	civil_today_text(dc.today);
+	store_today(dc.today);
 	dc.nadults = village_adults(st, village, dc.today, &dc.adults);
 	int *ages = xcalloc((size_t)ncases, sizeof *ages);
 	for (int i = 0; i < ncases; i++)

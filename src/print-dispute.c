@@ -9,7 +9,6 @@
 
 #include "access.h"
 #include "audit.h"
-#include "civil.h"
 #include "cli.h"
 #include "console.h"
 #include "dispute.h"
@@ -536,7 +535,7 @@ int dispute_cli_print_record(const struct cli_opts *o, int argc, char **argv)
 int dispute_cli_report(const struct cli_opts *o, int argc, char **argv)
 {
 	char today[11];
-	civil_today_text(today);
+	store_today(today);
 	long year = strtol(today, NULL, 10);
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--year") == 0 && i + 1 < argc) {

@@ -12,7 +12,6 @@
 
 #include "access.h"
 #include "audit.h"
-#include "civil.h"
 #include "cli.h"
 #include "console.h"
 #include "datafiles.h"
@@ -429,7 +428,7 @@ int service_create(struct store *st, const struct service_new *r, int64_t *id, c
 		return -1;
 	}
 	char today[11], due[11], now[32], vid[24], rid[24];
-	civil_today_text(today);
+	store_today(today);
 	const char *on = r->accepted_on ? r->accepted_on : today;
 	if (workday_add(workday_default(), on, item->days, due) != 0) {
 		*err = xasprintf(_("%s is not a date (YYYY-MM-DD)"), on);
@@ -612,7 +611,7 @@ int service_close(struct store *st, int64_t id, const char *outcome, int rating,
 		return -1;
 	}
 	char today[11], due[11], rate[4];
-	civil_today_text(today);
+	store_today(today);
 	snprintf(rate, sizeof(rate), "%d", rating);
 	struct store_field f[6];
 	size_t n = 0;
@@ -641,7 +640,7 @@ int service_followup_close(struct store *st, int64_t id, const char *contact,
 	if ((*err = service_followup_refusal(filled(contact) ? rectification : contact)))
 		return -1;
 	char today[11];
-	civil_today_text(today);
+	store_today(today);
 	struct store_field f[] = {
 		{ "followup_done_on", today }, { "followup_contact", contact },
 		{ "followup_rectification", rectification },
@@ -1106,7 +1105,7 @@ int service_cli_report(const struct cli_opts *o, int argc, char **argv)
 	}
 	if (!*month) {
 		char today[11];
-		civil_today_text(today);
+		store_today(today);
 		snprintf(month, sizeof(month), "%.7s", today);
 	}
 	char *path = NULL;
@@ -1436,7 +1435,7 @@ int service_demo(struct store *st, unsigned seed, long count, char **err)
 	if (count <= 0)
 		count = (long)d.nresidents * 9 / 10 + 50;
 	char today[11];
-	civil_today_text(today);
+	store_today(today);
 	d.today = workday_day_number(today);
 	d.weights = xcalloc(d.cat->n, sizeof(*d.weights));
 	for (size_t i = 0; i < d.cat->n; i++)

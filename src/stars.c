@@ -11,7 +11,6 @@
 
 #include "access.h"
 #include "audit.h"
-#include "civil.h"
 #include "cli.h"
 #include "console.h"
 #include "i18n.h"
@@ -1313,7 +1312,7 @@ struct stars_args {
 static int parse_args(int argc, char **argv, struct stars_args *a, bool want_village)
 {
 	char today[11];
-	civil_today_text(today);
+	store_today(today);
 	a->year = atoi(today);
 	for (int i = 1; i < argc; i++) {
 		const char *opt = argv[i];

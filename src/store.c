@@ -102,6 +102,11 @@ static void set_sqlite_err(struct store *st, char **err, const char *what)
 		set_error(err, "%s: %s", what, msg);
 }
 
+void store_today(char out[11])
+{
+	civil_today_text(out);   /* civil.c, so that the SQLite extension has it without the store */
+}
+
 /* The current local time as ISO 8601 with its offset: 2025-11-26T14:03:07+08:00. */
 void store_now(char out[32])
 {

@@ -8,7 +8,6 @@
 
 #include "access.h"
 #include "app.h"
-#include "civil.h"
 #include "dispute.h"
 #include "form.h"
 #include "i18n.h"
@@ -355,7 +354,7 @@ static char *child_ref_text(void *ctx, const struct field_def *fd, const char *v
 static void visit_prefill_today(struct form_data *d)
 {
 	char today[11];
-	civil_today_text(today);
+	store_today(today);
 	int i = form_field_index(d->def, "due_date");
 	if (i >= 0)
 		form_data_set(d, (size_t)i, today);
@@ -772,7 +771,7 @@ void tui_dispute_case(struct tui *t, int64_t id)
 		return;
 	}
 	struct case_view cv = { .t = t, .id = id };
-	civil_today_text(cv.today);
+	store_today(cv.today);
 	struct tui_rows probe = { 0 };
 	case_fetch(&cv, "", 0, 1, &probe, NULL);  /* reads the case number for the title */
 	tui_rows_free(&probe);

@@ -9,7 +9,6 @@
 
 #include "access.h"
 #include "app.h"
-#include "civil.h"
 #include "dispute.h"
 #include "form.h"
 #include "i18n.h"
@@ -69,7 +68,7 @@ static int case_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 	sqlite3 *db = store_db(t->app->st);
 	sqlite3_stmt *stmt;
 	char today[11];
-	civil_today_text(today);
+	store_today(today);
 	if (sqlite3_prepare_v2(db,
 		"SELECT c.id, c.case_no, c.received_date, c.category, c.outcome,"
 		" (SELECT group_concat(coalesce(r.name, p.name), ' ') FROM dispute_party p"
@@ -211,7 +210,7 @@ static int work_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 	struct tui_rows all = { 0 };
 	(void)query;
 	(void)err;
-	civil_today_text(today);
+	store_today(today);
 	work_rows(t, &all, "SELECT c.id, c.case_no, c.received_date, c.summary FROM dispute_case c"
 		  " WHERE c.outcome IS NULL AND ?1 IS NOT NULL ORDER BY c.received_date, c.id", today, work_open);
 	work_rows(t, &all, "SELECT c.id, c.case_no, v.due_date FROM dispute_visit v JOIN dispute_case c ON c.id = v.case_id"
@@ -334,7 +333,7 @@ static void stats_table(struct tui *t, int year)
 void tui_dispute_stats(struct tui *t)
 {
 	char today[11];
-	civil_today_text(today);
+	store_today(today);
 	int year = atoi(today);
 	enum dispute_stats_by by = DISPUTE_BY_MONTH;
 	for (;;) {

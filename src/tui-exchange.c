@@ -11,7 +11,6 @@
 
 #include "access.h"
 #include "app.h"
-#include "civil.h"
 #include "encoding.h"
 #include "export.h"
 #include "i18n.h"
@@ -453,7 +452,7 @@ static void exchange_export(struct tui *t)
 	char *path = NULL;
 	if (enc >= 0) {
 		char day[11], *start = cwd_prefix();
-		civil_today_text(day);
+		store_today(day);
 		char *initial = xasprintf("%s%s-%s.csv", start, names[pick], day);
 		path = typed_path(tui_prompt_path(t, _("Export residents"), _("File (.csv .txt .xlsx):"), initial, 1024, NULL, NULL));
 		free(initial);

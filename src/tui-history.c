@@ -339,7 +339,7 @@ static bool status_dialog(struct tui *t, int64_t id, const char *title, char *va
 	WINDOW *p = tui_popup(11, w, title);
 	struct fedit e[2];
 	char today[11];
-	civil_today_text(today);
+	store_today(today);
 	fedit_init(&e[0], today, 10);
 	fedit_init(&e[1], NULL, 200);
 	int cur = 0;

@@ -140,7 +140,7 @@ static void request_field_left(void *ctx, struct tui_form *f, size_t field)
 	if (mi >= 0 && (!m || !*m))
 		tui_form_set(f, (size_t)mi, it->materials);
 	char today[11], due[11];
-	civil_today_text(today);
+	store_today(today);
 	workday_add(workday_default(), today, it->days, due);
 	tui_message(fc->t, _("%s: %s, promised by %s (%d working days)%s"), it->code, it->department, due,
 		    it->days, it->proxy ? "" : _("; the resident must come in person"));
@@ -303,7 +303,7 @@ struct worklist {
 static void worklist_title(struct worklist *w)
 {
 	char today[11];
-	civil_today_text(today);
+	store_today(today);
 	long n = service_overdue_count(w->t->app->st, today);
 	const char *name = w->overdue_only ? _("Service work list, overdue only") : _("Service work list");
 	char *title = n ? xasprintf(_("%s (%ld overdue)"), name, n) : xstrdup(name);
@@ -324,7 +324,7 @@ static int worklist_fetch(void *ctx, const char *query, size_t offset, size_t li
 		return -1;
 	}
 	char today[11];
-	civil_today_text(today);
+	store_today(today);
 	sqlite3_bind_text(s, 1, query ? query : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
@@ -1053,7 +1053,7 @@ void tui_service_stats(struct tui *t, const char *month)
 		return;
 	struct stats_view v = { 0 };
 	char today[11];
-	civil_today_text(today);
+	store_today(today);
 	snprintf(v.month, sizeof(v.month), "%.7s", month ? month : today);
 	stats_load(t, &v);
 	while (!t->quit) {

@@ -13,7 +13,6 @@
 
 #include "access.h"
 #include "app.h"
-#include "civil.h"
 #include "form.h"
 #include "i18n.h"
 #include "idcard.h"
@@ -979,7 +978,7 @@ static bool grid_key(struct grid *g, int k)
 static void grid_run(struct tui *t, struct stars_round *round, const struct rubric *r)
 {
 	struct grid g = { .t = t, .st = t->app->st, .round = round, .r = r };
-	civil_today_text(g.today);
+	store_today(g.today);
 	load_households(&g);
 	load_scores(&g);
 	char *why = NULL;
@@ -1329,7 +1328,7 @@ void tui_stars(struct tui *t)
 		tui_show_text(t, _("The rubrics have errors"), errors);
 		free(errors);
 	}
-	civil_today_text(today);
+	store_today(today);
 	int year = atoi(today), choice = 0;
 	int64_t village = first_village(t->app->st);
 	while (village) {

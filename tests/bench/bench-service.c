@@ -17,7 +17,6 @@
 #include <time.h>
 
 #include "demo.h"
-#include "civil.h"
 #include "service.h"
 #include "store.h"
 #include "util.h"
@@ -143,7 +142,7 @@ int main(int argc, char **argv)
 	}
 
 	char today[11];
-	civil_today_text(today);
+	store_today(today);
 	int year = atoi(today), mon = atoi(today + 5);
 	double worst = 0;
 	for (int back = 0; back < 12; back++) {
