@@ -13,6 +13,7 @@
 #define SZ_AUDIT_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sha256.h"
@@ -71,5 +72,23 @@ int audit_verify(sqlite3 *db, struct strbuf *report);
  * inside the caller's transaction; a log in which any entry has a hash is left as it
  * is (check reports its unhashed entries). 0, or -1 with *err. */
 int audit_seal_legacy(sqlite3 *db, char **err);
+
+/* One line of a record's history: a column an audit entry changed (the union of the
+ * before and after keys whose values differ; not created_at, updated_at,
+ * form_version), or a bulk load (an import, the demo) that wrote the record, whose
+ * column is "" and whose reason says what the load was. */
+struct audit_change {
+	char *at;        /* local time, YYYY-MM-DD HH:MM:SS */
+	char *login;     /* "" when unknown */
+	char *action;    /* insert, update, unmask, bulk ... */
+	char *reason;    /* "" when none */
+	char *column;
+	char *before, *after;  /* NULL when absent or null */
+};
+/* The history of row id of tbl, newest first, skipping offset lines, at most limit.
+ * 0, or -1 with *err. */
+int audit_history(struct store *st, const char *tbl, int64_t id, size_t offset, size_t limit,
+		  struct audit_change **out, size_t *n, char **err);
+void audit_history_free(struct audit_change *c, size_t n);
 
 #endif

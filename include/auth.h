@@ -16,7 +16,6 @@
 #include <stdint.h>
 
 struct store;
-struct cli_opts;
 
 /* The schema step of this module (src/schema.c runs it): the operator table with
  * the mediator role and the password columns, the audit log's hash chain columns and
@@ -97,6 +96,10 @@ char *auth_current_login(struct store *st);
 /* The store's operator as the header names them: their name, else their login.
  * Caller frees; NULL when none is signed in. */
 char *auth_current_name(struct store *st);
+/* Operator id as lists name them: their name, else their login; and the role of the
+ * store's operator. Caller frees; NULL when there is none. */
+char *auth_operator_name(struct store *st, int64_t id);
+char *auth_current_role(struct store *st);
 
 /* The operator the system login maps to: $SUDO_USER when set (the clerk who ran
  * `sudo -u shanzhi shanzhi`, which sudo sets and a clerk cannot), else the login of
@@ -124,7 +127,12 @@ char *auth_read_password(const char *prompt, bool confirm, bool from_stdin, char
 #define AUTH_DEMO_PASSWORD "demo"
 int auth_demo_operators(struct store *st, char **err);
 
-/* `shanzhi user add|passwd|disable|enable|list ...` */
-int auth_cmd_user(const struct cli_opts *o, int argc, char **argv);
+/* Why the store's operator may not add an operator with role, translated (caller
+ * frees), before a password is asked: the first one must be an administrator, later
+ * ones need one. NULL when allowed. */
+char *auth_add_refusal(struct store *st, const char *role);
+/* Why the store's operator may not set login's password (no such operator, or
+ * another's without being an administrator); NULL when allowed. */
+char *auth_passwd_refusal(struct store *st, const char *login);
 
 #endif

@@ -17,7 +17,6 @@
 #include <stdbool.h>
 
 struct store;
-struct cli_opts;
 
 /* Copies the database into dest (replaced when it exists), and the copy's audit
  * chain anchor into dest.anchor. 0, or -1 with *err. */
@@ -39,8 +38,10 @@ char *backup_folder(struct store *st);
  * make it in), translated (caller frees); NULL when it can, or is empty (the default). */
 char *backup_folder_refusal(const char *folder);
 
-/* `shanzhi backup FILE | --daily` and `shanzhi restore FILE` */
-int backup_cmd_backup(const struct cli_opts *o, int argc, char **argv);
-int backup_cmd_restore(const struct cli_opts *o, int argc, char **argv);
+/* Writes a restore into the restored register's own audit log, as an update of
+ * the register as a whole (tbl "register", row 0): from which file src, where the
+ * old register was kept, by whom (by login: the copy may predate the operator). */
+int backup_record_restore(const char *db_path, const char *src, const char *kept, const char *login,
+			  char **err);
 
 #endif

@@ -1,6 +1,6 @@
 /* cli: the command line: options, subcommands, and the TUI when none is given.
- * A subcommand is one row of cli_commands[] in cli.c; its code lives in the module
- * it belongs to, with this signature. argv[0] is the subcommand's name. Exit status:
+ * A subcommand is one row of cli_commands[] in cli.c; its code lives in a cli-*.c
+ * file (cli-register.c, cli-exchange.c ...), with this signature. argv[0] is the subcommand's name. Exit status:
  * 0 done, 1 failed (message printed), 2 wrong usage. Output goes through console.h. */
 #ifndef SZ_CLI_H
 #define SZ_CLI_H
@@ -36,5 +36,19 @@ struct store *cli_open_store(const struct cli_opts *o, char **path_out);
 struct form_registry *cli_load_forms(void);
 /* A non-negative decimal count, or -1 after printing what is wrong. */
 long cli_parse_count(const char *s, const char *what);
+
+/* One option of a subcommand: "--year" taking the next word into *value, or a flag
+ * (value NULL) setting *flag. A table of them ends with a row whose name is NULL. */
+struct cli_option {
+	const char *name;
+	const char **value;
+	bool *flag;
+};
+/* The one option parser of the subcommands: reads argv[first..argc) into the options
+ * of opts and the other words (not starting with "--") into words[0..nwords), in
+ * order. 0, or 2 after printing "shanzhi: WHAT: ..." (what is "export", "print
+ * record" ...). */
+int cli_parse_options(const char *what, int argc, char **argv, int first,
+		      const struct cli_option *opts, const char **words, size_t nwords);
 
 #endif

@@ -37,6 +37,8 @@
 
 #include "store.h"
 
+struct rowset;
+
 extern const char dispute_schema_v1[];
 
 /* outcome codes */
@@ -118,6 +120,57 @@ int dispute_visit_save(struct store *st, int64_t case_id, int64_t *id,
 
 /* A case by its id (digits), machine key or printed number; 0 when none. */
 int64_t dispute_find(struct store *st, const char *key);
+
+/* ---- what the screens show (the rows of a query, see rowset.h) ---- */
+
+/* Columns of dispute_case_list's rows; parties are the names joined by spaces. */
+enum dispute_list_col {
+	DISPUTE_L_ID, DISPUTE_L_CASE_NO, DISPUTE_L_RECEIVED, DISPUTE_L_CATEGORY, DISPUTE_L_OUTCOME,
+	DISPUTE_L_PARTIES,
+};
+/* A page of the cases whose number, summary or parties' names contain query ("" all):
+ * the open ones first, the oldest first, then the rest newest first. 0 or -1 with *err. */
+int dispute_case_list(struct store *st, const char *query, size_t offset, size_t limit,
+		      struct rowset *out, char **err);
+/* What needs doing, by kind: the open cases (oldest first), the follow-up visits due by
+ * today not yet made, the written agreements of the last 31 days not yet taken to court. */
+enum dispute_work { DISPUTE_WORK_OPEN, DISPUTE_WORK_VISIT, DISPUTE_WORK_CONFIRM };
+/* Columns of dispute_work_list's rows: the date is the received date, the visit's due
+ * date or the agreement's date; the summary only for open cases. */
+enum dispute_work_col { DISPUTE_W_CASE_ID, DISPUTE_W_CASE_NO, DISPUTE_W_DATE, DISPUTE_W_SUMMARY };
+int dispute_work_list(struct store *st, enum dispute_work kind, const char *today, struct rowset *out,
+		      char **err);
+/* Columns of dispute_case_details' one row. */
+enum dispute_case_col {
+	DISPUTE_C_CASE_NO, DISPUTE_C_RECEIVED, DISPUTE_C_SOURCE, DISPUTE_C_CATEGORY, DISPUTE_C_SUMMARY,
+	DISPUTE_C_AMOUNT, DISPUTE_C_RISK, DISPUTE_C_MEDIATORS, DISPUTE_C_OUTCOME, DISPUTE_C_OUTCOME_DATE,
+	DISPUTE_C_OUTCOME_REASON, DISPUTE_C_AGREEMENT_FORM, DISPUTE_C_AGREEMENT_DATE,
+	DISPUTE_C_PERFORMANCE_DEADLINE, DISPUTE_C_CONFIRM_APPLIED, DISPUTE_C_CONFIRM_RESULT,
+	DISPUTE_C_CONFIRM_LATE,
+};
+int dispute_case_details(struct store *st, int64_t id, struct rowset *out, char **err);
+/* Columns of dispute_case_parties' rows: registered is 1 for a resident of the register,
+ * the phone is the resident's or the party's (unmasked: mask it to show it). */
+enum dispute_party_col { DISPUTE_P_ID, DISPUTE_P_ROLE, DISPUTE_P_NAME, DISPUTE_P_REGISTERED, DISPUTE_P_PHONE };
+int dispute_case_parties(struct store *st, int64_t case_id, struct rowset *out, char **err);
+/* Columns of dispute_case_sessions' and dispute_case_visits' rows, in date order. */
+enum dispute_session_col { DISPUTE_S_ID, DISPUTE_S_DATE, DISPUTE_S_TIME, DISPUTE_S_PLACE, DISPUTE_S_RESULT };
+int dispute_case_sessions(struct store *st, int64_t case_id, struct rowset *out, char **err);
+enum dispute_visit_col { DISPUTE_V_ID, DISPUTE_V_DUE, DISPUTE_V_DONE, DISPUTE_V_PERFORMANCE, DISPUTE_V_NOTES };
+int dispute_case_visits(struct store *st, int64_t case_id, struct rowset *out, char **err);
+/* The date of the case's agreement. Caller frees; NULL when none. */
+char *dispute_agreement_date(struct store *st, int64_t case_id);
+/* Whether the case closed with a written agreement (what judicial confirmation needs). */
+bool dispute_case_written(struct store *st, int64_t case_id);
+/* Columns of dispute_mediators' rows: the enabled operators who may mediate
+ * (mediators, then administrators) whose name or login contains query. */
+enum dispute_mediator_col { DISPUTE_M_ID, DISPUTE_M_NAME, DISPUTE_M_LOGIN, DISPUTE_M_ROLE };
+int dispute_mediators(struct store *st, const char *query, size_t offset, size_t limit,
+		      struct rowset *out, char **err);
+/* A resident as a party's form shows them: name, household number, address (never the
+ * ID number); and the name alone. Caller frees; NULL when there is no such resident. */
+char *dispute_resident_text(struct store *st, int64_t resident_id);
+char *dispute_resident_name(struct store *st, int64_t resident_id);
 
 /* ---- statistics ---- */
 

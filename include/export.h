@@ -26,7 +26,6 @@
 
 struct store;
 struct form_registry;
-struct cli_opts;
 
 struct export_template;
 
@@ -71,9 +70,5 @@ int export_residents(struct store *st, const struct form_registry *forms, const 
 		     const struct export_opts *o, struct export_report *rep, char **err);
 void export_report_free(struct export_report *r);
 char *export_report_text(const struct export_report *r);
-
-/* `shanzhi export residents FILE [--template NAME] [--encoding E] [--unmasked --reason TEXT]
- * [--replace CHAR]`: exit 0 written, 1 failed, 2 usage. */
-int export_cli(const struct cli_opts *o, int argc, char **argv);
 
 #endif

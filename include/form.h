@@ -94,6 +94,9 @@ struct form_registry;
 struct form_registry *form_registry_load(const char *dir, const char *override_dir,
 					 char **errors);
 void form_registry_free(struct form_registry *reg);
+/* The registry of the shipped and local forms folders (paths.h), loaded once, for
+ * the model modules that check a record with its form (the screens have their own). */
+const struct form_registry *form_registry_default(void);
 /* The one code list codes/NAME.codes under the same policy, or NULL; problems are
  * set in *errors (may be NULL). Free with codelist_free. */
 struct codelist *codelist_load(const char *dir, const char *override_dir, const char *name,
@@ -180,6 +183,11 @@ bool form_field_relevant(struct form_eval *ev, const struct form_data *d, size_t
  * the record check. Fills *out (free with form_check_free); returns out->n. */
 size_t form_validate(struct form_eval *ev, const struct form_data *d, struct form_check *out);
 void form_check_free(struct form_check *c);
+/* How a model function checks a record it is given with the form a screen uses:
+ * prepares def on db, empties the fields that are not relevant (in field order, so
+ * each sees the earlier ones emptied) and returns the first problem form_validate
+ * finds, as it says it (caller frees), or NULL. */
+char *form_record_refusal(const struct form_def *def, sqlite3 *db, struct form_data *d);
 /* Text to show for a stored value: code label, masked nothing (masking is the
  * screen's business). Caller frees. */
 char *form_display_value(const struct field_def *f, const char *value);

@@ -33,7 +33,6 @@
 
 struct store;
 struct form_registry;
-struct cli_opts;
 
 /* The fields a column can be mapped to besides the resident form's own: the
  * household's, and the places that find its grid. */
@@ -126,9 +125,5 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 void import_report_free(struct import_report *r);
 /* The report as the clerk reads it (translated, several lines). Caller frees. */
 char *import_report_text(const struct import_report *r);
-
-/* `shanzhi import residents FILE [--encoding E] [--dry-run] [--map COL=FIELD,...]
- * [--rejects FILE] [--new-groups]`: exit 0 all imported, 3 some rows refused, 1 failed, 2 usage. */
-int import_cli(const struct cli_opts *o, int argc, char **argv);
 
 #endif

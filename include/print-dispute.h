@@ -13,7 +13,6 @@
 
 struct store;
 struct form_registry;
-struct cli_opts;
 
 /* Columns of a printed line. */
 #define DISPUTE_PRINT_COLS 72
@@ -27,10 +26,5 @@ char *dispute_record_text(struct store *st, const struct form_registry *reg, int
 /* The statistics of a year by month, village and category, as printed by
  * `report disputes`. Caller frees; NULL with *err. */
 char *dispute_report_text(struct store *st, const struct form_registry *reg, int year, char **err);
-
-/* The commands (rows of cli_print_kinds[] and cli_report_kinds[]). */
-int dispute_cli_print_agreement(const struct cli_opts *o, int argc, char **argv);
-int dispute_cli_print_record(const struct cli_opts *o, int argc, char **argv);
-int dispute_cli_report(const struct cli_opts *o, int argc, char **argv);
 
 #endif

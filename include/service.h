@@ -32,8 +32,8 @@
 #include <stdint.h>
 
 struct store;
-struct cli_opts;
 struct form_registry;
+struct rowset;
 
 extern const char service_schema_v1[];
 /* service_tally(month, item_code, handler, village_id, requests, done, on_time, rated,
@@ -41,6 +41,8 @@ extern const char service_schema_v1[];
 extern const char service_schema_v2[];
 /* service_request.outcome: what was done (办理结果), required at 办结 (service_close). */
 extern const char service_schema_v3[];
+/* service_request made again without its CHECK of four channels: the code list decides. */
+extern const char service_schema_v4[];
 
 /* ---- the catalogue ---- */
 
@@ -135,6 +137,46 @@ extern const char service_worklist_sql[];
  * due before it), for its title. */
 long service_overdue_count(struct store *st, const char *today);
 
+/* ---- what the screens show (the rows of a query, see rowset.h) ---- */
+
+/* Columns of service_worklist's rows, as service_worklist_sql gives them. */
+enum service_worklist_col {
+	SERVICE_WL_KEY, SERVICE_WL_DUE, SERVICE_WL_NUMBER, SERVICE_WL_ITEM, SERVICE_WL_APPLICANT,
+	SERVICE_WL_HANDLER, SERVICE_WL_STATUS, SERVICE_WL_FOLLOWUP,
+};
+/* A page of the work list (service_worklist_sql) for handlers starting with handler
+ * ("" all), the overdue ones on today only when overdue_only. 0 or -1 with *err. */
+int service_worklist(struct store *st, const char *handler, bool overdue_only, const char *today,
+		     size_t offset, size_t limit, struct rowset *out, char **err);
+/* Columns of service_by_applicant's rows. */
+enum service_applicant_col {
+	SERVICE_AP_ID, SERVICE_AP_ACCEPTED, SERVICE_AP_NUMBER, SERVICE_AP_ITEM, SERVICE_AP_APPLICANT,
+	SERVICE_AP_STATUS,
+};
+/* A page of the requests of applicants (residents or visitors) whose name contains
+ * name, the latest first. */
+int service_by_applicant(struct store *st, const char *name, size_t offset, size_t limit,
+			 struct rowset *out, char **err);
+/* Columns of service_request_details' one row. */
+enum service_detail_col {
+	SERVICE_D_NUMBER, SERVICE_D_APPLICANT, SERVICE_D_ITEM, SERVICE_D_CHANNEL, SERVICE_D_CONTENT,
+	SERVICE_D_MATERIALS, SERVICE_D_HANDLER, SERVICE_D_DEPARTMENT, SERVICE_D_STATUS, SERVICE_D_REASON,
+	SERVICE_D_ACCEPTED, SERVICE_D_DUE, SERVICE_D_DONE, SERVICE_D_RATING, SERVICE_D_DECLINED,
+	SERVICE_D_COMMENT, SERVICE_D_FOLLOWUP_DUE, SERVICE_D_FOLLOWUP_DONE, SERVICE_D_CONTACT,
+	SERVICE_D_RECTIFICATION, SERVICE_D_STATUS_AT, SERVICE_D_OUTCOME,
+};
+/* The whole of request id (no row when there is none); the applicant is the
+ * resident's name or the visitor's name and phone. */
+int service_request_details(struct store *st, int64_t id, struct rowset *out, char **err);
+/* The number of request id, and the due date of its follow-up. Caller frees; NULL when none. */
+char *service_request_number(struct store *st, int64_t id);
+char *service_followup_due_of(struct store *st, int64_t id);
+/* The latest request whose number is or ends in typed; 0 when none. */
+int64_t service_find_number_end(struct store *st, const char *typed);
+/* A resident as the request form shows the applicant: name, masked ID number,
+ * address. Caller frees; NULL when there is no such resident. */
+char *service_applicant_text(struct store *st, int64_t resident_id);
+
 /* ---- statistics ---- */
 
 struct service_stat_row {
@@ -168,10 +210,6 @@ char *service_report_text(const struct service_stats *s);
 
 /* The receipt (办件回执) of a request as UTF-8 text, or NULL with *err. */
 char *service_receipt_text(struct store *st, const char *number, char **err);
-/* `shanzhi print receipt NUMBER [--encoding E] [--output FILE]` */
-int service_cli_print_receipt(const struct cli_opts *o, int argc, char **argv);
-/* `shanzhi report services --month YYYY-MM` */
-int service_cli_report(const struct cli_opts *o, int argc, char **argv);
 
 /* A plausible year of requests for the first village, before today, deterministic per
  * seed, through the bulk path. count 0: as many as the village's size suggests. */

@@ -32,6 +32,7 @@
 
 struct store;
 struct strbuf;
+struct rowset;
 
 extern const char stars_schema_v1[];
 
@@ -154,6 +155,38 @@ int stars_save_entry(struct store *st, const struct rubric *r, const struct star
 /* The level a household got in its village's round of year; -1 when none. */
 int stars_level_of(struct store *st, int64_t village_id, int year, int64_t household_id);
 
+/* ---- what the scoring screen shows ---- */
+
+/* One household of a round's grid, with what the round holds for it. */
+struct stars_household {
+	int64_t id;
+	char *hh_no, *head, *group;
+	struct stars_entry e;      /* the round's scores, disqualifications and note */
+	int last;                  /* last year's level, -1 when none */
+	int last_stars;            /* last year's stars earned */
+};
+/* The households of the round's village with someone still in the register, by group
+ * and household number, with the round's entries and last year's results, in four
+ * queries over the round rather than some per household. 0 or -1 with *err. */
+int stars_grid_load(struct store *st, const struct rubric *r, const struct stars_round *round,
+		    struct stars_household **out, size_t *n, char **err);
+/* Frees what stars_grid_load made. */
+void stars_households_free(struct stars_household *h, size_t n);
+/* Columns of stars_household_members' rows: the living members, by relation and birth. */
+enum stars_member_col { STARS_M_NAME, STARS_M_RELATION, STARS_M_BIRTH };
+int stars_household_members(struct store *st, int64_t household_id, struct rowset *out, char **err);
+/* Columns of the facts of the other registers about a household's members: a code
+ * (a dispute_category or a service_item) and a date as MM-DD. */
+enum stars_fact_col { STARS_F_CODE, STARS_F_DATE };
+/* The mediation cases of year with one of the household's members as a party, and
+ * the household's open service requests. 1 (no rows) when that register is not in
+ * this database, 0, or -1 with *err. */
+int stars_household_disputes(struct store *st, int64_t household_id, int year, struct rowset *out, char **err);
+int stars_household_open_requests(struct store *st, int64_t household_id, struct rowset *out, char **err);
+/* The village the screens start with: the one with the latest round, else the
+ * first; 0 when there is none. */
+int64_t stars_default_village(struct store *st);
+
 /* ---- documents ---- */
 
 /* The notice list (公示名单) of a round as text: the households with a level, sorted
@@ -185,10 +218,5 @@ void stars_stats_free(struct stars_stat *s, size_t n);
 /* The demo: last year's final round and this year's round under way for the first
  * village, scored deterministically. today is YYYY-MM-DD. */
 int stars_demo(struct store *st, const char *today, char **err);
-
-/* `shanzhi print notice` and `shanzhi report stars`. */
-struct cli_opts;
-int stars_cli_notice(const struct cli_opts *o, int argc, char **argv);
-int stars_cli_report(const struct cli_opts *o, int argc, char **argv);
 
 #endif

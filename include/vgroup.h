@@ -47,6 +47,9 @@ struct vgroup {
 /* The villages of the register, by code. */
 int vgroup_villages(struct store *st, struct vgroup_village **out, size_t *n, char **err);
 void vgroup_villages_free(struct vgroup_village *v, size_t n);
+/* The town and village the register describes (its first village), "town village"
+ * for the main menu's heading; NULL when it has none. Caller frees. */
+char *vgroup_register_title(struct store *st);
 /* A village's groups in their order, inactive ones included. */
 int vgroup_list(struct store *st, int64_t village_id, struct vgroup **out, size_t *n, char **err);
 void vgroup_list_free(struct vgroup *g, size_t n);

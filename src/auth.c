@@ -1,4 +1,4 @@
-/* auth: operators, yescrypt passwords, sign-in and lockout, the `user` subcommands. */
+/* auth: operators, yescrypt passwords, sign-in and lockout. */
 #include "auth.h"
 
 #include <crypt.h>
@@ -13,10 +13,10 @@
 
 #include "access.h"
 #include "audit.h"
-#include "cli.h"
 #include "console.h"
 #include "i18n.h"
 #include "paths.h"
+#include "rowset.h"
 #include "store.h"
 #include "text.h"
 #include "util.h"
@@ -781,6 +781,16 @@ char *auth_current_name(struct store *st)
 	return name;
 }
 
+char *auth_operator_name(struct store *st, int64_t id)
+{
+	return rowset_value(st, "SELECT coalesce(nullif(trim(name), ''), login) FROM operator WHERE id = ?1", "l", id);
+}
+
+char *auth_current_role(struct store *st)
+{
+	return rowset_value(st, "SELECT role FROM operator WHERE id = ?1", "l", store_operator_id(st));
+}
+
 enum auth_result auth_reauth(struct store *st, const char *password, char **msg)
 {
 	*msg = NULL;
@@ -930,131 +940,22 @@ char *auth_read_password(const char *prompt, bool confirm, bool from_stdin, char
 	return pw;
 }
 
-/* Prints one line per operator. */
-static int user_list(struct store *st)
+char *auth_add_refusal(struct store *st, const char *role)
 {
-	struct auth_operator *ops;
-	size_t n = auth_operators(st, &ops);
-	time_t now = time(NULL);
-	for (size_t i = 0; i < n; i++) {
-		const struct auth_operator *op = &ops[i];
-		const char *state = op->disabled ? _("disabled")
-			: op->locked_until > (int64_t)now ? _("locked")
-			: !op->has_password ? _("no password") : _("enabled");
-		console_printf(stdout, "%s\t%s\t%s\t%s\t%s\n", op->login, op->name, access_role_label(op->role), state,
-			       op->last_signin ? op->last_signin : "-");
-	}
-	auth_operators_free(ops, n);
-	return 0;
+	char *err = NULL;
+	if (auth_needs_first_admin(st))
+		return role && strcmp(role, "admin") == 0 ? NULL
+			: xstrdup(_("the register has no administrator yet: the first operator added must be an administrator (--role admin)"));
+	may_administer(st, &err);
+	return err;
 }
 
-/* `user add NAME --role ROLE [--name FULL] [--password-stdin]` */
-static int user_add(struct store *st, int argc, char **argv, char **err)
+char *auth_passwd_refusal(struct store *st, const char *login)
 {
-	const char *login = NULL, *role = NULL, *name = NULL;
-	bool from_stdin = false;
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
-			role = argv[++i];
-		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
-			name = argv[++i];
-		else if (strcmp(argv[i], "--password-stdin") == 0)
-			from_stdin = true;
-		else if (!login && argv[i][0] != '-')
-			login = argv[i];
-		else
-			return 2;
-	}
-	if (!login || !role)
-		return 2;
-	bool first = auth_needs_first_admin(st);
-	if (first && strcmp(role, "admin") != 0) {
-		auth_err(err, _("the register has no administrator yet: the first operator added must be an administrator (--role admin)"));
-		return 1;
-	}
-	if (!first && !may_administer(st, err))
-		return 1;
-	char *pw = auth_read_password(_("Password: "), true, from_stdin, err);
-	if (!pw)
-		return 1;
-	int rc = first ? auth_first_admin(st, login, pw, err) : auth_user_add(st, login, name, role, pw, err);
-	explicit_bzero(pw, strlen(pw));
-	free(pw);
-	if (rc == 0)
-		console_printf(stdout, _("Operator %s added (%s).\n"), login, access_role_label(role));
-	return rc ? 1 : 0;
-}
-
-/* `user passwd NAME [--password-stdin]` */
-static int user_passwd(struct store *st, int argc, char **argv, char **err)
-{
-	const char *login = NULL;
-	bool from_stdin = false;
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--password-stdin") == 0)
-			from_stdin = true;
-		else if (!login && argv[i][0] != '-')
-			login = argv[i];
-		else
-			return 2;
-	}
-	if (!login)
-		return 2;
-	if (!operator_needed(st, login, err))
-		return 1;
-	if (operator_find(st, login, NULL, NULL) != store_operator_id(st) && !may_administer(st, err))
-		return 1;
-	char *pw = auth_read_password(_("New password: "), true, from_stdin, err);
-	if (!pw)
-		return 1;
-	int rc = auth_user_passwd(st, login, pw, err);
-	explicit_bzero(pw, strlen(pw));
-	free(pw);
-	if (rc == 0)
-		console_printf(stdout, _("The password of %s is set.\n"), login);
-	return rc ? 1 : 0;
-}
-
-int auth_cmd_user(const struct cli_opts *o, int argc, char **argv)
-{
-	static const char usage[] =
-		"user add NAME --role admin|clerk|mediator|viewer [--name FULL_NAME] [--password-stdin]\n"
-		"  user passwd NAME [--password-stdin]\n"
-		"  user disable NAME | user enable NAME | user role NAME ROLE | user list";
-	if (argc < 2) {
-		console_printf(stderr, _("shanzhi: usage: %s\n"), usage);
-		return 2;
-	}
-	char *path = NULL, *err = NULL;
-	struct store *st = cli_open_store(o, &path);
-	if (!st)
-		return 1;
-	const char *what = argv[1];
-	int rc = 2;
-	if (strcmp(what, "list") == 0 && argc == 2)
-		rc = (err = access_command_refusal(st, "user list")) ? 1 : user_list(st);
-	else if (strcmp(what, "add") == 0)
-		rc = user_add(st, argc, argv, &err);
-	else if (strcmp(what, "passwd") == 0)
-		rc = user_passwd(st, argc, argv, &err);
-	else if ((strcmp(what, "disable") == 0 || strcmp(what, "enable") == 0) && argc == 3) {
-		bool off = strcmp(what, "disable") == 0;
-		rc = auth_user_disable(st, argv[2], off, &err) == 0 ? 0 : 1;
-		if (rc == 0)
-			console_printf(stdout, off ? _("Operator %s is disabled.\n") : _("Operator %s is enabled.\n"), argv[2]);
-	} else if (strcmp(what, "role") == 0 && argc == 4) {
-		rc = auth_user_role(st, argv[2], argv[3], &err) == 0 ? 0 : 1;
-		if (rc == 0)
-			console_printf(stdout, _("Operator %s is now %s.\n"), argv[2], access_role_label(argv[3]));
-	}
-	if (rc == 2)
-		console_printf(stderr, _("shanzhi: usage: %s\n"), usage);
-	else if (rc != 0)
-		console_printf(stderr, "shanzhi: user %s: %s\n", what, err ? err : "?");
-	free(err);
-	store_close(st);
-	free(path);
-	return rc;
+	char *err = NULL;
+	if (operator_needed(st, login, &err) && operator_find(st, login, NULL, NULL) != store_operator_id(st))
+		may_administer(st, &err);
+	return err;
 }
 
 int auth_demo_operators(struct store *st, char **err)

@@ -14,8 +14,6 @@
 #include "access.h"
 #include "audit.h"
 #include "auth.h"
-#include "cli.h"
-#include "console.h"
 #include "i18n.h"
 #include "paths.h"
 #include "schema.h"
@@ -473,69 +471,8 @@ int backup_daily(struct store *st, char **made, char **err)
 	return rc;
 }
 
-/* Shows the copy's anchor, for the clerk to note down or print (check --anchor). */
-static void print_anchor(const char *dest)
-{
-	char *line = backup_anchor(dest);
-	if (line)
-		console_printf(stdout, _("%s (also in %s.anchor)\n"), line, dest);
-	free(line);
-}
-
-int backup_cmd_backup(const struct cli_opts *o, int argc, char **argv)
-{
-	bool daily = argc == 2 && strcmp(argv[1], "--daily") == 0;
-	if (argc != 2) {
-		console_printf(stderr, "%s\n", _("shanzhi: usage: backup FILE | backup --daily"));
-		return 2;
-	}
-	char *path, *err = NULL, *made = NULL;
-	struct store *st = cli_open_store(o, &path);
-	if (!st)
-		return 1;
-	int rc = daily ? backup_daily(st, &made, &err) : backup_make(st, argv[1], &err);
-	if (rc == 0 && !daily)
-		rc = backup_verify(argv[1], &err);
-	if (rc != 0)
-		console_printf(stderr, "shanzhi: backup: %s\n", err ? err : "?");
-	else if (!daily)
-		console_printf(stdout, _("Backup of %s written to %s and checked.\n"), path, argv[1]);
-	if (rc == 0 && (!daily || made))
-		print_anchor(daily ? made : argv[1]);
-	else if (made)
-		console_printf(stdout, _("Daily backup written to %s.\n"), made);
-	else
-		console_printf(stdout, "%s\n", _("Today's backup exists already (or daily backups are off)."));
-	free(made);
-	free(err);
-	store_close(st);
-	free(path);
-	return rc ? 1 : 0;
-}
-
-/* Whether the command line's operator may restore: an administrator, or anyone
- * when the current file cannot be opened as a register any more (the reason to
- * restore). */
-static bool may_restore(const struct cli_opts *o, const char *db_path, char **who, char **err)
-{
-	struct store *st = store_open(db_path, NULL);
-	if (!st)
-		return true;
-	bool ok = auth_needs_first_admin(st) ||
-		  (auth_cli_operator(st, o->operator_login, o->password_stdin, err) == 0 &&
-		   access_allows(st, ACCESS_ADMIN));
-	if (!ok && err && !*err)
-		*err = access_refusal(st, ACCESS_ADMIN);
-	if (ok)
-		*who = auth_current_login(st);
-	store_close(st);
-	return ok;
-}
-
-/* Writes the restore into the restored register's own audit log, as an update of
- * the register as a whole (tbl "register", row 0): from which file, where the old
- * register was kept, by whom (by login: the copy may predate the operator). */
-static int record_restore(const char *db_path, const char *src, const char *kept, const char *login,
+/* The restore, in the restored register's own audit log (see backup.h). */
+int backup_record_restore(const char *db_path, const char *src, const char *kept, const char *login,
 			  char **err)
 {
 	struct store *st = store_open(db_path, err);
@@ -560,31 +497,4 @@ static int record_restore(const char *db_path, const char *src, const char *kept
 	free(after);
 	store_close(st);
 	return rc;
-}
-
-int backup_cmd_restore(const struct cli_opts *o, int argc, char **argv)
-{
-	if (argc != 2) {
-		console_printf(stderr, "%s\n", _("shanzhi: usage: restore FILE"));
-		return 2;
-	}
-	char *path = paths_database(o->db), *err = NULL, *kept = NULL, *login = NULL;
-	int rc = may_restore(o, path, &login, &err) ? backup_restore(argv[1], path, &kept, &err) : -1;
-	if (rc != 0) {
-		console_printf(stderr, _("shanzhi: restore: nothing was changed: %s\n"), err ? err : "?");
-	} else {
-		console_printf(stdout, _("%s restored from %s.\n"), path, argv[1]);
-		if (kept)
-			console_printf(stdout, _("The register as it was is kept in %s.\n"), kept);
-		char *aerr = NULL;
-		if (record_restore(path, argv[1], kept, login, &aerr) != 0)
-			console_printf(stderr, _("shanzhi: restore: done, but not written to the audit log: %s\n"),
-				       aerr ? aerr : "?");
-		free(aerr);
-	}
-	free(login);
-	free(kept);
-	free(err);
-	free(path);
-	return rc ? 1 : 0;
 }

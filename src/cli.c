@@ -10,26 +10,20 @@
 
 #include "access.h"
 #include "app.h"
-#include "audit.h"
 #include "auth.h"
-#include "backup.h"
+#include "cli-dispute.h"
+#include "cli-exchange.h"
+#include "cli-operators.h"
+#include "cli-register.h"
+#include "cli-service.h"
+#include "cli-stars.h"
 #include "config.h"
 #include "console.h"
 #include "datafiles.h"
-#include "demo.h"
 #include "form.h"
 #include "i18n.h"
-#include "idcard.h"
-#include "export.h"
-#include "import.h"
 #include "paths.h"
-#include "rubric.h"
-#include "print-dispute.h"
-#include "search.h"
-#include "service.h"
-#include "stars.h"
 #include "store.h"
-#include "text.h"
 #include "tui.h"
 #include "util.h"
 
@@ -65,215 +59,55 @@ long cli_parse_count(const char *s, const char *what)
 	return v;
 }
 
-static int cmd_demo(const struct cli_opts *o, int argc, char **argv)
+/* The row of opts named name, or NULL. */
+static const struct cli_option *option_find(const struct cli_option *opts, const char *name)
 {
-	long residents = 2000, seed = 20261126;
-	int force = 0;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--residents") == 0 && i + 1 < argc) {
-			if ((residents = cli_parse_count(argv[++i], "--residents")) < 0)
-				return 2;
-		} else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
-			if ((seed = cli_parse_count(argv[++i], "--seed")) < 0)
-				return 2;
-		} else if (strcmp(argv[i], "--force") == 0) {
-			force = 1;
+	for (; opts && opts->name; opts++)
+		if (strcmp(opts->name, name) == 0)
+			return opts;
+	return NULL;
+}
+
+int cli_parse_options(const char *what, int argc, char **argv, int first,
+		      const struct cli_option *opts, const char **words, size_t nwords)
+{
+	size_t nw = 0;
+	for (int i = first; i < argc; i++) {
+		const struct cli_option *opt = option_find(opts, argv[i]);
+		if (opt && opt->value && i + 1 < argc) {
+			*opt->value = argv[++i];
+		} else if (opt && opt->value) {
+			console_printf(stderr, _("shanzhi: %s: %s needs a value\n"), what, argv[i]);
+			return 2;
+		} else if (opt) {
+			*opt->flag = true;
+		} else if (nw < nwords && strncmp(argv[i], "--", 2) != 0) {
+			words[nw++] = argv[i];
 		} else {
-			console_printf(stderr, _("shanzhi: demo: unknown argument: %s\n"), argv[i]);
+			console_printf(stderr, _("shanzhi: %s: unknown argument: %s\n"), what, argv[i]);
 			return 2;
 		}
 	}
-	if (residents < 1 || residents > 1000000) {
-		console_printf(stderr, "%s\n", _("shanzhi: demo: --residents must be between 1 and 1000000"));
-		return 2;
-	}
-	char *path = paths_database(o->db);
-	if (access(path, F_OK) == 0) {
-		if (!force) {
-			console_printf(stdout, _("The database %s already exists; it is left as it is (--force replaces it).\n"), path);
-			free(path);
-			return 0;
-		}
-		if (run_by_sudo()) {
-			/* the service account's register is the centre's: no clerk wipes it */
-			console_printf(stderr, "%s\n", _("shanzhi: demo: run through sudo, --force does not replace the register"));
-			free(path);
-			return 1;
-		}
-		char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
-		unlink(path);
-		unlink(wal);
-		unlink(shm);
-		free(wal);
-		free(shm);
-	}
-	free(path);
-	/* a new file: its first operator is the demo's administrator, with a password */
-	char *err = NULL;
-	path = paths_database(o->db);
-	struct store *st = store_open(path, &err);
-	if (!st) {
-		console_printf(stderr, "shanzhi: %s: %s\n", path, err ? err : "?");
-		free(err);
-		free(path);
-		return 1;
-	}
-	int rc = demo_create(st, residents, (unsigned)seed, isatty(2), &err);
-	if (rc != 0)
-		console_printf(stderr, "shanzhi: demo: %s\n", err ? err : "?");
-	else {
-		console_printf(stdout, _("Demo village created in %s with %ld residents.\n"), path, residents);
-		console_printf(stdout, _("Sign in as %s with the password %s.\n"), AUTH_DEMO_LOGIN, AUTH_DEMO_PASSWORD);
-	}
-	free(err);
-	store_close(st);
-	free(path);
-	return rc ? 1 : 0;
+	return 0;
 }
 
-static void print_resident_line(const struct resident_row *r)
-{
-	char id[32], phone[32];
-	idcard_mask(r->id_number ? r->id_number : "", id);
-	phone_mask(r->phone ? r->phone : "", phone);
-	const char *sex = strcmp(r->sex, "1") == 0 ? _("male") : strcmp(r->sex, "2") == 0 ? _("female") : "";
-	/* one line per resident: a stored tab or line break is shown escaped as well */
-	char *name = text_escape(r->name, ""), *hh_no = text_escape(r->hh_no, "");
-	char *address = text_escape(r->address, "");
-	console_printf(stdout, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, sex, r->birth, id, phone,
-		       hh_no, address);
-	free(name);
-	free(hh_no);
-	free(address);
-}
-
-static int cmd_search(const struct cli_opts *o, int argc, char **argv)
-{
-	const char *query = NULL;
-	long limit = 50;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc) {
-			if ((limit = cli_parse_count(argv[++i], "--limit")) < 0)
-				return 2;
-		} else if (!query) {
-			query = argv[i];
-		} else {
-			console_printf(stderr, _("shanzhi: search: unknown argument: %s\n"), argv[i]);
-			return 2;
-		}
-	}
-	if (!query) {
-		console_printf(stderr, "%s\n", _("shanzhi: search: a query is needed"));
-		return 2;
-	}
-	char *path;
-	struct store *st = cli_open_store(o, &path);
-	if (!st)
-		return 1;
-	struct search_result res = {0};
-	char *err = NULL;
-	int rc = search_residents(st, query, 0, (size_t)limit, &res, &err);
-	if (rc != 0)
-		console_printf(stderr, "shanzhi: search: %s\n", err ? err : "?");
-	for (size_t i = 0; i < res.n; i++)
-		print_resident_line(&res.rows[i]);
-	if (rc == 0 && res.n == 0)
-		console_printf(stderr, _("No resident matches \"%s\".\n"), query);
-	size_t found = res.n;
-	search_result_free(&res);
-	free(err);
-	store_close(st);
-	free(path);
-	return rc ? 1 : (found ? 0 : 3);
-}
-
-/* check --anchor: the entry a backup or a printout recorded is still the chain's. */
-static int check_anchor(struct store *st, const char *arg, struct strbuf *out)
-{
-	int64_t id;
-	char hex[SHA256_HEX], *err = NULL;
-	if (audit_anchor_read(arg, &id, hex, &err) != 0) {
-		sb_appendf(out, "%s\n", err);
-		free(err);
-		return 1;
-	}
-	return audit_verify_anchor(store_db(st), id, hex, out);
-}
-
-static int cmd_check(const struct cli_opts *o, int argc, char **argv)
-{
-	const char *anchor = argc == 3 && strcmp(argv[1], "--anchor") == 0 ? argv[2] : NULL;
-	if (argc != 1 && !anchor) {
-		console_printf(stderr, "%s\n", _("shanzhi: usage: check [--anchor ENTRY:HASH | --anchor FILE]"));
-		return 2;
-	}
-	char *path;
-	struct store *st = cli_open_store(o, &path);
-	if (!st)
-		return 1;
-	char *report = NULL;
-	int problems = store_check(st, &report);
-	struct strbuf anchored = {0};
-	if (anchor)
-		problems += check_anchor(st, anchor, &anchored);
-	if (anchored.len)
-		console_puts(stdout, anchored.s);
-	sb_free(&anchored);
-	char *ferr = NULL;
-	char *local = paths_forms_local();
-	struct form_registry *reg = form_registry_load(paths_forms(), local, &ferr);
-	if (ferr && *ferr) {
-		console_puts(stdout, ferr);
-		problems++;
-	}
-	/* a township's rubric with a mistake, or one changed under a round that uses it,
-	 * is refused by the star screens: say so here first */
-	char *rerr = NULL;
-	struct rubric_set *rubrics = rubric_set_load(paths_forms(), local, &rerr);
-	if (rerr && *rerr) {
-		console_puts(stdout, rerr);
-		problems++;
-	}
-	free(rerr);
-	free(datafiles_take_reported());   /* shown above, as problems */
-	struct strbuf changed = {0};
-	problems += stars_check_rubrics(st, rubrics, &changed);
-	if (changed.len)
-		console_puts(stdout, changed.s);
-	sb_free(&changed);
-	rubric_set_free(rubrics);
-	if (report && *report)
-		console_puts(stdout, report);
-	if (problems == 0)
-		console_printf(stdout, _("%s: no problems found.\n"), path);
-	else
-		console_printf(stdout, _("%s: %d problem(s) found.\n"), path, problems);
-	form_registry_free(reg);
-	free(local);
-	free(ferr);
-	free(report);
-	store_close(st);
-	free(path);
-	return problems ? 1 : 0;
-}
-
-/* `print KIND ...` and `report KIND ...`: one row per kind, its code in the module
- * it belongs to (the row's run gets argv starting at KIND). */
+/* `print KIND ...` and `report KIND ...`: one row per kind, its code in a cli-*.c
+ * file (the row's run gets argv starting at KIND). */
 static const struct cli_command cli_print_kinds[] = {
 	{ "notice", "notice --village V [--year Y] [--encoding utf-8|gbk|gb18030] [--output FILE[.csv|.xlsx]] [--csv]",
-	  N_("the public notice list of star households of a village's round"), stars_cli_notice },
-	{ "agreement", "agreement CASE [--encoding utf-8|gbk|gb18030] [--output FILE]", N_("the written agreement of a mediation case (人民调解协议书)"), dispute_cli_print_agreement },
-	{ "record", "record CASE [--encoding utf-8|gbk|gb18030] [--output FILE]", N_("the session records of a mediation case (调解笔录)"), dispute_cli_print_record },
+	  N_("the public notice list of star households of a village's round"), cli_stars_notice },
+	{ "agreement", "agreement CASE [--encoding utf-8|gbk|gb18030] [--output FILE]", N_("the written agreement of a mediation case (人民调解协议书)"), cli_dispute_agreement },
+	{ "record", "record CASE [--encoding utf-8|gbk|gb18030] [--output FILE]", N_("the session records of a mediation case (调解笔录)"), cli_dispute_record },
 	{ "receipt", "receipt NUMBER [--encoding utf-8|gbk] [--output FILE | --printer]",
-	  N_("the receipt of a service request"), service_cli_print_receipt },
+	  N_("the receipt of a service request"), cli_service_receipt },
 	{ NULL, NULL, NULL, NULL },
 };
 static const struct cli_command cli_report_kinds[] = {
 	{ "stars", "stars [--year Y] [--output FILE]",
-	  N_("star households per level, by village, for a year"), stars_cli_report },
-	{ "disputes", "disputes [--year YYYY]", N_("mediation cases by month, village and category"), dispute_cli_report },
+	  N_("star households per level, by village, for a year"), cli_stars_report },
+	{ "disputes", "disputes [--year YYYY]", N_("mediation cases by month, village and category"), cli_dispute_report },
 	{ "services", "services [--month YYYY-MM]",
-	  N_("service requests of a month: by item, handler and village, ratings, follow-ups"), service_cli_report },
+	  N_("service requests of a month: by item, handler and village, ratings, follow-ups"), cli_service_report },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -304,25 +138,25 @@ static int cmd_report(const struct cli_opts *o, int argc, char **argv)
 	return run_kind(cli_report_kinds, o, argc, argv);
 }
 
-/* Every subcommand: one line here, its code in the module it belongs to. */
+/* Every subcommand: one line here, its code in a cli-*.c file. */
 static const struct cli_command cli_commands[] = {
 	{ "demo", "demo [--residents N] [--seed N] [--force]",
-	  N_("create a demo village database (default 2000 residents)"), cmd_demo },
+	  N_("create a demo village database (default 2000 residents)"), cli_register_demo },
 	{ "search", "search QUERY [--limit N]",
-	  N_("find residents by name, pinyin initials, ID or phone tail, household number"), cmd_search },
-	{ "check", "check [--anchor ENTRY:HASH | FILE]", N_("check the database's integrity and the register's rules"), cmd_check },
+	  N_("find residents by name, pinyin initials, ID or phone tail, household number"), cli_register_search },
+	{ "check", "check [--anchor ENTRY:HASH | FILE]", N_("check the database's integrity and the register's rules"), cli_register_check },
 	{ "print", "print KIND ...", N_("print a document (see shanzhi print)"), cmd_print },
 	{ "report", "report KIND ...", N_("print a statistics table (see shanzhi report)"), cmd_report },
 	{ "import", "import residents FILE [--encoding auto|utf-8|gbk|gb18030] [--dry-run] [--map COL=FIELD,...] [--rejects FILE] [--new-groups]",
-	  N_("import residents from a CSV, tab-separated, .xlsx or .xls roster, through the form's checks"), import_cli },
+	  N_("import residents from a CSV, tab-separated, .xlsx or .xls roster, through the form's checks"), cli_exchange_import },
 	{ "export", "export residents FILE [--template NAME] [--encoding utf-8|utf-8-bom|gbk|gb18030] [--unmasked] [--replace CHAR]",
-	  N_("export residents to .csv, .txt or .xlsx through an export template (forms/templates)"), export_cli },
+	  N_("export residents to .csv, .txt or .xlsx through an export template (forms/templates)"), cli_exchange_export },
 	{ "user", "user add NAME --role ROLE | passwd NAME | disable NAME | enable NAME | role NAME ROLE | list",
-	  N_("operators: add one (password asked without echo, or --password-stdin), set a password, disable, list"), auth_cmd_user },
+	  N_("operators: add one (password asked without echo, or --password-stdin), set a password, disable, list"), cli_operators_user },
 	{ "backup", "backup FILE | backup --daily",
-	  N_("a consistent copy of the database while others work (--daily: today's rotating copy)"), backup_cmd_backup },
+	  N_("a consistent copy of the database while others work (--daily: today's rotating copy)"), cli_operators_backup },
 	{ "restore", "restore FILE",
-	  N_("replace the database with a backup, after checking the backup (administrators)"), backup_cmd_restore },
+	  N_("replace the database with a backup, after checking the backup (administrators)"), cli_operators_restore },
 };
 
 static void print_usage(FILE *out)

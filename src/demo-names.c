@@ -1,4 +1,4 @@
-/* demo-names: seeded random source, names, phone numbers and the places of 花溪区
+/* demo-names: names, phone numbers and the places of 花溪区
  * for the demo village. The tables are rough frequencies as seen in Guizhou village
  * registers: enough that a list of residents looks like a real one. */
 #include "demo-names.h"
@@ -8,62 +8,12 @@
 
 #include "util.h"
 
-/* splitmix64: spreads one seed over the generator's state */
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-void demo_rng_seed(struct demo_rng *r, uint64_t seed)
-{
-	for (size_t i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-/* xoshiro256**: fast, and the same sequence on every platform */
-uint64_t demo_rng_next(struct demo_rng *r)
-{
-	uint64_t *s = r->s;
-	uint64_t result = rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return result;
-}
-
-uint32_t demo_rng_below(struct demo_rng *r, uint32_t n)
-{
-	return (uint32_t)(((demo_rng_next(r) >> 32) * (uint64_t)n) >> 32);
-}
-
-int demo_rng_range(struct demo_rng *r, int lo, int hi)
-{
-	return lo + (int)demo_rng_below(r, (uint32_t)(hi - lo + 1));
-}
-
-int demo_rng_chance(struct demo_rng *r, unsigned per_mille)
-{
-	return demo_rng_below(r, 1000) < per_mille;
-}
-
-const char *demo_pick(struct demo_rng *r, const struct demo_weighted *t, size_t n)
+const char *demo_pick(struct prng *r, const struct demo_weighted *t, size_t n)
 {
 	unsigned total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += t[i].weight;
-	unsigned x = demo_rng_below(r, total);
+	unsigned x = prng_below(r, total);
 	for (size_t i = 0; i < n; i++) {
 		if (x < t[i].weight)
 			return t[i].value;
@@ -112,7 +62,7 @@ static const struct demo_weighted other_ethnic_codes[] = {
 	{"12", 30}, {"15", 25}, {"07", 15}, {"37", 15}, {"25", 8}, {"03", 7},
 };
 
-const char *demo_ethnic_code(struct demo_rng *r, enum demo_ethnic e)
+const char *demo_ethnic_code(struct prng *r, enum demo_ethnic e)
 {
 	switch (e) {
 	case DEMO_HAN: return "01";
@@ -124,7 +74,7 @@ const char *demo_ethnic_code(struct demo_rng *r, enum demo_ethnic e)
 	return PICK(r, other_ethnic_codes);
 }
 
-const char *demo_surname(struct demo_rng *r, enum demo_ethnic e)
+const char *demo_surname(struct prng *r, enum demo_ethnic e)
 {
 	switch (e) {
 	case DEMO_MIAO: return PICK(r, miao_surnames);
@@ -165,7 +115,7 @@ static const char *const female_young[] = {
 	"雅", "婧", "妍", "蕊", "菲", "心", "玥", "钰", "晗", "睿", "婉", "柔",
 };
 
-static const char *given_char(struct demo_rng *r, int sex, int birth_year)
+static const char *given_char(struct prng *r, int sex, int birth_year)
 {
 	const char *const *pool;
 	size_t n;
@@ -178,10 +128,10 @@ static const char *given_char(struct demo_rng *r, int sex, int birth_year)
 		else if (birth_year < 1995) { pool = female_mid; n = ARRAY_LEN(female_mid); }
 		else { pool = female_young; n = ARRAY_LEN(female_young); }
 	}
-	return pool[demo_rng_below(r, (uint32_t)n)];
+	return pool[prng_below(r, (uint32_t)n)];
 }
 
-const char *demo_generation_char(struct demo_rng *r, int sex, int birth_year)
+const char *demo_generation_char(struct prng *r, int sex, int birth_year)
 {
 	return given_char(r, sex, birth_year);
 }
@@ -197,7 +147,7 @@ static const char *const uyghur_female[] = {
 };
 
 /* One or two given characters; single-character names are commoner among the old. */
-static void han_given(struct demo_rng *r, int sex, int birth_year, const char *generation,
+static void han_given(struct prng *r, int sex, int birth_year, const char *generation,
 		      struct strbuf *sb)
 {
 	unsigned single = birth_year < 1965 ? 220 : birth_year < 1995 ? 150 : 90;
@@ -212,7 +162,7 @@ static void han_given(struct demo_rng *r, int sex, int birth_year, const char *g
 	}
 	const char *first = given_char(r, sex, birth_year);
 	sb_append(sb, first);
-	if (demo_rng_chance(r, single))
+	if (prng_chance(r, single))
 		return;
 	const char *second = given_char(r, sex, birth_year);
 	/* 叠字 names (婷婷, 丹丹) are common among girls, rare otherwise */
@@ -221,16 +171,16 @@ static void han_given(struct demo_rng *r, int sex, int birth_year, const char *g
 	sb_append(sb, second);
 }
 
-void demo_full_name(struct demo_rng *r, enum demo_ethnic e, const char *surname, int sex,
+void demo_full_name(struct prng *r, enum demo_ethnic e, const char *surname, int sex,
 		    int birth_year, const char *generation, char *out, size_t cap)
 {
 	struct strbuf sb = {0};
 	if (e == DEMO_UYGHUR) {
 		const char *const *pool = sex == 1 ? uyghur_male : uyghur_female;
 		size_t n = sex == 1 ? ARRAY_LEN(uyghur_male) : ARRAY_LEN(uyghur_female);
-		sb_append(&sb, pool[demo_rng_below(r, (uint32_t)n)]);
+		sb_append(&sb, pool[prng_below(r, (uint32_t)n)]);
 		sb_append(&sb, "·");
-		sb_append(&sb, uyghur_male[demo_rng_below(r, ARRAY_LEN(uyghur_male))]);
+		sb_append(&sb, uyghur_male[prng_below(r, ARRAY_LEN(uyghur_male))]);
 	} else {
 		sb_append(&sb, surname);
 		han_given(r, sex, birth_year, generation, &sb);
@@ -243,10 +193,10 @@ void demo_full_name(struct demo_rng *r, enum demo_ethnic e, const char *surname,
 static const char *const rare_chars[] = {"䶮", "𠮷", "㛃", "𬱖", "𫖯"};
 static const char *const rare_partners[] = {"", "子", "文", "一", "思"};
 
-void demo_rare_name(struct demo_rng *r, const char *surname, char *out, size_t cap)
+void demo_rare_name(struct prng *r, const char *surname, char *out, size_t cap)
 {
-	const char *rare = rare_chars[demo_rng_below(r, ARRAY_LEN(rare_chars))];
-	const char *partner = rare_partners[demo_rng_below(r, ARRAY_LEN(rare_partners))];
+	const char *rare = rare_chars[prng_below(r, ARRAY_LEN(rare_chars))];
+	const char *partner = rare_partners[prng_below(r, ARRAY_LEN(rare_partners))];
 	snprintf(out, cap, "%s%s%s", surname, partner, rare);
 }
 
@@ -260,14 +210,14 @@ static const struct demo_weighted mobile_prefixes[] = {
 	{"180", 15}, {"181", 15}, {"189", 25}, {"177", 10}, {"173", 10}, {"199", 15},
 };
 
-void demo_mobile(struct demo_rng *r, char out[12])
+void demo_mobile(struct prng *r, char out[12])
 {
-	snprintf(out, 12, "%s%08u", PICK(r, mobile_prefixes), demo_rng_below(r, 100000000));
+	snprintf(out, 12, "%s%08u", PICK(r, mobile_prefixes), prng_below(r, 100000000));
 }
 
-void demo_landline(struct demo_rng *r, char out[16])
+void demo_landline(struct prng *r, char out[16])
 {
-	snprintf(out, 16, "0851%u%07u", 8u, demo_rng_below(r, 10000000));
+	snprintf(out, 16, "0851%u%07u", 8u, prng_below(r, 10000000));
 }
 
 const struct demo_town demo_towns[] = {
@@ -330,7 +280,7 @@ static const struct demo_weighted other_regions[] = {
 	{"530102", 3}, {"500101", 4}, {"430105", 3},
 };
 
-const char *demo_other_region(struct demo_rng *r)
+const char *demo_other_region(struct prng *r)
 {
 	return PICK(r, other_regions);
 }

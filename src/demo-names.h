@@ -1,4 +1,4 @@
-/* demo-names: the generators behind the demo village: a seeded random source,
+/* demo-names: the generators behind the demo village (random numbers from prng.h):
  * names with realistic surname frequencies per ethnicity and era, phone numbers,
  * and the towns and villages of 花溪区. Everything depends on the seed only. */
 #ifndef SZ_DEMO_NAMES_H
@@ -7,18 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct demo_rng {
-	uint64_t s[4];
-};
-
-void demo_rng_seed(struct demo_rng *r, uint64_t seed);
-uint64_t demo_rng_next(struct demo_rng *r);
-/* Uniform in 0..n-1 (n > 0). */
-uint32_t demo_rng_below(struct demo_rng *r, uint32_t n);
-/* Uniform in lo..hi inclusive. */
-int demo_rng_range(struct demo_rng *r, int lo, int hi);
-/* True with probability per_mille / 1000. */
-int demo_rng_chance(struct demo_rng *r, unsigned per_mille);
+#include "prng.h"
 
 /* A code or text with a relative weight, for weighted picks from static tables. */
 struct demo_weighted {
@@ -26,7 +15,7 @@ struct demo_weighted {
 	unsigned weight;
 };
 
-const char *demo_pick(struct demo_rng *r, const struct demo_weighted *t, size_t n);
+const char *demo_pick(struct prng *r, const struct demo_weighted *t, size_t n);
 
 /* Ethnic groups the generators know (GB 3304 codes in demo_ethnic_code). */
 enum demo_ethnic {
@@ -38,23 +27,23 @@ enum demo_ethnic {
 };
 
 /* The GB 3304 code of a person of the group (DEMO_OTHER picks one of several). */
-const char *demo_ethnic_code(struct demo_rng *r, enum demo_ethnic e);
+const char *demo_ethnic_code(struct prng *r, enum demo_ethnic e);
 /* A surname as common among the group in Guizhou (polyphones 曾 单 解 仇 查 朴 覃 翟
  * included at their low rates). */
-const char *demo_surname(struct demo_rng *r, enum demo_ethnic e);
+const char *demo_surname(struct prng *r, enum demo_ethnic e);
 /* A full name: surname + one or two given characters chosen for sex (1 男, 2 女) and
  * birth year; generation (may be NULL or "") is a shared 字辈 character placed first.
  * Writes into out (at least 64 bytes). A DEMO_UYGHUR person gets "given·father". */
-void demo_full_name(struct demo_rng *r, enum demo_ethnic e, const char *surname, int sex,
+void demo_full_name(struct prng *r, enum demo_ethnic e, const char *surname, int sex,
 		    int birth_year, const char *generation, char *out, size_t cap);
 /* A given-name character for a generation name (字辈), by sex and era. */
-const char *demo_generation_char(struct demo_rng *r, int sex, int birth_year);
+const char *demo_generation_char(struct prng *r, int sex, int birth_year);
 /* A full name whose given name has a character outside GBK (䶮 𠮷 㛃 𬱖 𫖯). */
-void demo_rare_name(struct demo_rng *r, const char *surname, char *out, size_t cap);
+void demo_rare_name(struct prng *r, const char *surname, char *out, size_t cap);
 /* An 11-digit mobile number with a real Guizhou operator prefix. */
-void demo_mobile(struct demo_rng *r, char out[12]);
+void demo_mobile(struct prng *r, char out[12]);
 /* A Guiyang landline, 0851 and 8 digits. */
-void demo_landline(struct demo_rng *r, char out[16]);
+void demo_landline(struct prng *r, char out[16]);
 
 struct demo_town {
 	const char *code;    /* 9 digits */
@@ -75,6 +64,6 @@ extern const struct demo_village demo_villages[];
 extern const size_t demo_village_count;
 
 /* Region codes of Guizhou counties that people move in from (流动人口, marriages). */
-const char *demo_other_region(struct demo_rng *r);
+const char *demo_other_region(struct prng *r);
 
 #endif

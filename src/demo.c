@@ -73,7 +73,7 @@ struct family {
 struct demo {
 	struct store *st;
 	sqlite3 *db;
-	struct demo_rng rng;
+	struct prng rng;
 	uint64_t seed_mix;
 	int today;               /* days since 1970-01-01 */
 	int today_year;
@@ -103,7 +103,7 @@ static int birth_for_age(struct demo *dm, int age)
 	civil_from_days(dm->today, &y, &m, &d);
 	int latest = civil_to_days(y - age, m, d > 28 && m == 2 ? 28 : d);
 	int earliest = civil_to_days(y - age - 1, m, d > 28 && m == 2 ? 28 : d) + 1;
-	return earliest + (int)demo_rng_below(&dm->rng, (uint32_t)(latest - earliest + 1));
+	return earliest + (int)prng_below(&dm->rng, (uint32_t)(latest - earliest + 1));
 }
 
 /* Whole years between two day numbers. */
@@ -140,7 +140,7 @@ static void make_id_number(struct demo *dm, struct person *p, const char *region
 		unsigned char *used = &dm->seq_used[index];
 		if (*used < 240) {
 			/* a few gaps, as in real data */
-			unsigned k = *used + (demo_rng_chance(&dm->rng, 200) ? 1u : 0u);
+			unsigned k = *used + (prng_chance(&dm->rng, 200) ? 1u : 0u);
 			*used = (unsigned char)(k + 1);
 			/* odd sequences for men, even for women */
 			unsigned seq = 2 * ((sequence_base(dm, index) + k) % 499) + (p->sex == 1 ? 1 : 2);
@@ -183,80 +183,80 @@ static void sibling_ages(struct demo *dm, int k, int youngest, int *ages)
 {
 	ages[k - 1] = youngest;
 	for (int i = k - 2; i >= 0; i--)
-		ages[i] = ages[i + 1] + demo_rng_range(&dm->rng, 1, 4);
+		ages[i] = ages[i + 1] + prng_range(&dm->rng, 1, 4);
 }
 
 /* How much older a parent is than their child. */
 static int parent_gap(struct demo *dm)
 {
-	return demo_rng_range(&dm->rng, 21, 31);
+	return prng_range(&dm->rng, 21, 31);
 }
 
 /* The family's shape: who lives with the head, and everyone's age and sex. */
 static void build_family(struct demo *dm, struct family *f, int size)
 {
-	struct demo_rng *r = &dm->rng;
+	struct prng *r = &dm->rng;
 	f->n = 0;
-	int head_sex = demo_rng_chance(r, 820) ? 1 : 2;
+	int head_sex = prng_chance(r, 820) ? 1 : 2;
 	if (size == 1) {
-		int age = demo_rng_chance(r, 650) ? demo_rng_range(r, 60, 93) : demo_rng_range(r, 22, 59);
+		int age = prng_chance(r, 650) ? prng_range(r, 60, 93) : prng_range(r, 22, 59);
 		add_member(f, R_HEAD, head_sex, age);
 		return;
 	}
-	bool spouse = demo_rng_chance(r, size == 2 ? 750 : 900);
+	bool spouse = prng_chance(r, size == 2 ? 750 : 900);
 	int rest = size - 1 - spouse;
 	int parents = 0, grandchildren = 0, children = rest;
 	bool married_son = false;
-	if (rest >= 1 && demo_rng_chance(r, size >= 4 ? 350 : 200)) {
-		parents = rest >= 2 && demo_rng_chance(r, 500) ? 2 : 1;
+	if (rest >= 1 && prng_chance(r, size >= 4 ? 350 : 200)) {
+		parents = rest >= 2 && prng_chance(r, 500) ? 2 : 1;
 		children = rest - parents;
-	} else if (rest >= 3 && demo_rng_chance(r, 450)) {
+	} else if (rest >= 3 && prng_chance(r, 450)) {
 		married_son = true;
-		children = rest >= 5 && demo_rng_chance(r, 300) ? 2 : 1;
+		children = rest >= 5 && prng_chance(r, 300) ? 2 : 1;
 		grandchildren = rest - children - 1;
 	}
 	int child_ages[MAX_MEMBERS], grand_ages[MAX_MEMBERS];
 	int head_age;
 	if (married_son) {
-		sibling_ages(dm, grandchildren, demo_rng_range(r, 0, 14), grand_ages);
+		sibling_ages(dm, grandchildren, prng_range(r, 0, 14), grand_ages);
 		int son_age = grand_ages[0] + parent_gap(dm);
 		sibling_ages(dm, children, son_age, child_ages);
 		/* the married son is the oldest child; a younger sibling may still live at home */
 		if (children == 2) {
-			child_ages[1] = son_age - demo_rng_range(r, 2, 8);
+			child_ages[1] = son_age - prng_range(r, 2, 8);
 			child_ages[0] = son_age;
 		}
 		head_age = child_ages[0] + parent_gap(dm);
 	} else if (children > 0) {
-		sibling_ages(dm, children, demo_rng_range(r, 0, parents ? 12 : 24), child_ages);
+		sibling_ages(dm, children, prng_range(r, 0, parents ? 12 : 24), child_ages);
 		head_age = child_ages[0] + parent_gap(dm);
 	} else if (parents) {
-		head_age = demo_rng_range(r, 22, 55);
+		head_age = prng_range(r, 22, 55);
 	} else {
-		head_age = demo_rng_chance(r, 700) ? demo_rng_range(r, 55, 88) : demo_rng_range(r, 22, 35);
+		head_age = prng_chance(r, 700) ? prng_range(r, 55, 88) : prng_range(r, 22, 35);
 	}
 	if (head_age > 95)
 		head_age = 95;
 	add_member(f, R_HEAD, head_sex, head_age);
 	if (spouse) {
-		int gap = demo_rng_range(r, 0, 5);
+		int gap = prng_range(r, 0, 5);
 		int age = head_sex == 1 ? head_age - gap : head_age + gap;
 		add_member(f, R_SPOUSE, 3 - head_sex, age < MIN_MARRIED_AGE ? MIN_MARRIED_AGE : age);
 	}
 	for (int i = 0; i < parents; i++) {
-		int sex = parents == 2 ? 1 + i : (demo_rng_chance(r, 650) ? 2 : 1);
+		int sex = parents == 2 ? 1 + i : (prng_chance(r, 650) ? 2 : 1);
 		int age = head_age + parent_gap(dm) + (sex == 1 ? 2 : 0);
 		add_member(f, R_PARENT, sex, age > 99 ? 99 : age);
 	}
 	for (int i = 0; i < children; i++) {
-		int sex = married_son && i == 0 ? 1 : (demo_rng_chance(r, 520) ? 1 : 2);
+		int sex = married_son && i == 0 ? 1 : (prng_chance(r, 520) ? 1 : 2);
 		add_member(f, R_CHILD, sex, child_ages[i]);
 	}
 	if (married_son) {
-		int age = child_ages[0] - demo_rng_range(r, 0, 4);
+		int age = child_ages[0] - prng_range(r, 0, 4);
 		add_member(f, R_CHILD_SPOUSE, 2, age < MIN_MARRIED_AGE ? MIN_MARRIED_AGE : age);
 		for (int i = 0; i < grandchildren; i++)
-			add_member(f, R_GRANDCHILD, demo_rng_chance(r, 530) ? 1 : 2, grand_ages[i]);
+			add_member(f, R_GRANDCHILD, prng_chance(r, 530) ? 1 : 2, grand_ages[i]);
 	}
 }
 
@@ -295,7 +295,7 @@ static enum demo_ethnic town_ethnic(struct demo *dm, const struct demo_town *t)
 	unsigned total = 0, x;
 	for (size_t i = 0; i < 4; i++)
 		total += t->ethnic_weight[i];
-	x = demo_rng_below(&dm->rng, total);
+	x = prng_below(&dm->rng, total);
 	for (size_t i = 0; i < 4; i++) {
 		if (x < t->ethnic_weight[i])
 			return (enum demo_ethnic)i;
@@ -327,7 +327,7 @@ static const char *spouse_surname_for(struct demo *dm, enum demo_ethnic e, const
 	const char *s;
 	do
 		s = demo_surname(&dm->rng, e);
-	while (strcmp(s, head) == 0 && !demo_rng_chance(&dm->rng, 50));
+	while (strcmp(s, head) == 0 && !prng_chance(&dm->rng, 50));
 	return s;
 }
 
@@ -339,20 +339,20 @@ static const char *spouse_surname_for(struct demo *dm, enum demo_ethnic e, const
 static void assign_names(struct demo *dm, struct family *f, const struct demo_town *town,
 			 bool uyghur, long first_index)
 {
-	struct demo_rng *r = &dm->rng;
+	struct prng *r = &dm->rng;
 	enum demo_ethnic home = uyghur ? DEMO_UYGHUR : town_ethnic(dm, town);
 	enum demo_ethnic spouse_ethnic = home;
-	if (!uyghur && demo_rng_chance(r, 200))
+	if (!uyghur && prng_chance(r, 200))
 		spouse_ethnic = town_ethnic(dm, town);
 	const char *head_surname = demo_surname(r, home);
 	const char *spouse_surname = spouse_surname_for(dm, spouse_ethnic, head_surname);
 	bool has_spouse = f->n > 1 && f->m[1].role == R_SPOUSE;
 	/* the family line: the head's surname, or mostly a female head's husband's, who
 	 * may have died or left */
-	const char *line = f->m[0].sex == 2 && demo_rng_chance(r, has_spouse ? 900 : 800)
+	const char *line = f->m[0].sex == 2 && prng_chance(r, has_spouse ? 900 : 800)
 		? spouse_surname : head_surname;
-	const char *son_gen = demo_rng_chance(r, 400) ? demo_generation_char(r, 1, dm->today_year - 25) : NULL;
-	const char *grand_gen = demo_rng_chance(r, 300) ? demo_generation_char(r, 1, dm->today_year - 5) : NULL;
+	const char *son_gen = prng_chance(r, 400) ? demo_generation_char(r, 1, dm->today_year - 25) : NULL;
+	const char *grand_gen = prng_chance(r, 300) ? demo_generation_char(r, 1, dm->today_year - 5) : NULL;
 	const char *family_code = demo_ethnic_code(r, home);
 	for (int i = 0; i < f->n; i++) {
 		struct person *p = &f->m[i];
@@ -419,7 +419,7 @@ static const char *education_for(struct demo *dm, const struct person *p)
 	if (p->age < 15)
 		return "70";
 	if (p->age < 19)
-		return demo_rng_chance(&dm->rng, 650) ? "60" : "40";
+		return prng_chance(&dm->rng, 650) ? "60" : "40";
 	if (year < 1950)
 		return demo_pick(&dm->rng, before1950, ARRAY_LEN(before1950));
 	if (year < 1970)
@@ -434,12 +434,12 @@ static const char *political_for(struct demo *dm, const struct person *p)
 {
 	if (p->age < 14)
 		return NULL;
-	if (p->age <= 28 && demo_rng_chance(&dm->rng, 330))
+	if (p->age <= 28 && prng_chance(&dm->rng, 330))
 		return "03";
 	if (p->age >= 18) {
 		unsigned rate = p->sex == 1 ? (p->age >= 45 ? 110 : 60) : (p->age >= 45 ? 30 : 40);
-		if (demo_rng_chance(&dm->rng, rate))
-			return demo_rng_chance(&dm->rng, 40) ? "02" : "01";
+		if (prng_chance(&dm->rng, rate))
+			return prng_chance(&dm->rng, 40) ? "02" : "01";
 	}
 	return "13";
 }
@@ -462,8 +462,8 @@ static const char *marital_for(struct demo *dm, const struct family *f, const st
 			return demo_pick(&dm->rng, (const struct demo_weighted[]){
 				{"30", 70}, {"40", 10}, {"10", 20}}, 3);
 		if (f->n > 1)
-			return demo_rng_chance(&dm->rng, 600) ? "40" : "30";
-		return demo_rng_chance(&dm->rng, 750) ? "10" : "40";
+			return prng_chance(&dm->rng, 600) ? "40" : "30";
+		return prng_chance(&dm->rng, 750) ? "10" : "40";
 	case R_PARENT: {
 		int parents = 0;
 		for (int i = 0; i < f->n; i++)
@@ -476,10 +476,10 @@ static const char *marital_for(struct demo *dm, const struct family *f, const st
 		if (is_married_son(f, p))
 			return "20";
 		if (p->age >= 30)
-			return demo_rng_chance(&dm->rng, 800) ? "20" : "10";
-		return demo_rng_chance(&dm->rng, (unsigned)(p->age - 20) * 80) ? "20" : "10";
+			return prng_chance(&dm->rng, 800) ? "20" : "10";
+		return prng_chance(&dm->rng, (unsigned)(p->age - 20) * 80) ? "20" : "10";
 	case R_GRANDCHILD:
-		return p->age >= 22 && demo_rng_chance(&dm->rng, 300) ? "20" : "10";
+		return p->age >= 22 && prng_chance(&dm->rng, 300) ? "20" : "10";
 	}
 	return "90";
 }
@@ -489,11 +489,11 @@ static void phone_for(struct demo *dm, struct person *p)
 {
 	unsigned rate = p->age < 14 ? 0 : p->age < 18 ? 400 : p->age < 70 ? 930 : p->age < 80 ? 600 : 250;
 	p->phone[0] = '\0';
-	if (demo_rng_chance(&dm->rng, rate)) {
+	if (prng_chance(&dm->rng, rate)) {
 		char m[12];
 		demo_mobile(&dm->rng, m);
 		memcpy(p->phone, m, sizeof m);
-	} else if (p->age >= 60 && demo_rng_chance(&dm->rng, 120)) {
+	} else if (p->age >= 60 && prng_chance(&dm->rng, 120)) {
 		demo_landline(&dm->rng, p->phone);
 	}
 }
@@ -534,25 +534,25 @@ static const struct status_reason *pick_reason(struct demo *dm, const struct per
 		    (sr->sex == 0 || sr->sex == p->sex))
 			fit[n++] = sr;
 	}
-	return n ? fit[demo_rng_below(&dm->rng, (uint32_t)n)] : NULL;
+	return n ? fit[prng_below(&dm->rng, (uint32_t)n)] : NULL;
 }
 
 /* 迁出, 死亡 and 注销 among the members other than the head, with a date within the
  * last six years at which the person was old enough for the reason. */
 static void living_status_for(struct demo *dm, struct person *p)
 {
-	struct demo_rng *r = &dm->rng;
+	struct prng *r = &dm->rng;
 	p->living = "1";
 	if (p->role == R_HEAD)
 		return;
 	unsigned die = p->age >= 80 ? 120 : p->age >= 65 ? 40 : 3;
 	unsigned move = p->age < 16 ? 0 : p->role == R_CHILD && p->age <= 35 ? 90 : 8;
 	char status;
-	if (demo_rng_chance(r, die))
+	if (prng_chance(r, die))
 		status = '3';
-	else if (demo_rng_chance(r, move))
+	else if (prng_chance(r, move))
 		status = '2';
-	else if (demo_rng_chance(r, 1))
+	else if (prng_chance(r, 1))
 		status = '4';
 	else
 		return;
@@ -563,7 +563,7 @@ static void living_status_for(struct demo *dm, struct person *p)
 	int latest_back = (p->age - sr->min_age) * 365;
 	if (latest_back > 6 * 365)
 		latest_back = 6 * 365;
-	int day = dm->today - 1 - (latest_back > 0 ? (int)demo_rng_below(r, (uint32_t)latest_back) : 0);
+	int day = dm->today - 1 - (latest_back > 0 ? (int)prng_below(r, (uint32_t)latest_back) : 0);
 	if (day <= p->birth)
 		day = p->birth + (dm->today - p->birth) / 2;
 	format_day(day, p->status_date);
@@ -579,7 +579,7 @@ static void add_tag(struct person *p, const char *code)
 /* 重点人群 tags (forms/codes/tags.codes) at the rates of a Guizhou village. */
 static void tags_for(struct demo *dm, const struct family *f, struct person *p)
 {
-	struct demo_rng *r = &dm->rng;
+	struct prng *r = &dm->rng;
 	p->tags[0] = '\0';
 	if (strcmp(p->living, "1") != 0)
 		return;
@@ -591,13 +591,13 @@ static void tags_for(struct demo *dm, const struct family *f, struct person *p)
 	}
 	if (f->poor)
 		add_tag(p, "dibao");
-	if (f->n == 1 && p->age >= 60 && strcmp(p->marital, "10") == 0 && demo_rng_chance(r, 400))
+	if (f->n == 1 && p->age >= 60 && strcmp(p->marital, "10") == 0 && prng_chance(r, 400))
 		add_tag(p, "tekun");
 	if (f->lifted)
 		add_tag(p, "tuopin");
 	if (f->watched)
 		add_tag(p, "jiance");
-	if (demo_rng_chance(r, p->age >= 60 ? 90 : 35))
+	if (prng_chance(r, p->age >= 60 ? 90 : 35))
 		add_tag(p, "disabled");
 	if (p->role == R_GRANDCHILD && p->age < 16 && son_away && mother_away)
 		add_tag(p, "leftchild");
@@ -607,7 +607,7 @@ static void tags_for(struct demo *dm, const struct family *f, struct person *p)
 		add_tag(p, "alone");
 	if (p->age >= 80)
 		add_tag(p, "aged");
-	if (p->sex == 1 && p->age >= 25 && p->age <= 75 && demo_rng_chance(r, 25))
+	if (p->sex == 1 && p->age >= 25 && p->age <= 75 && prng_chance(r, 25))
 		add_tag(p, "veteran");
 	if (p->political && (strcmp(p->political, "01") == 0 || strcmp(p->political, "02") == 0))
 		add_tag(p, "party");
@@ -623,25 +623,25 @@ static const char *const away_notes[] = {
 /* Everything about the members that is not their place in the family. */
 static void fill_members(struct demo *dm, struct family *f)
 {
-	struct demo_rng *r = &dm->rng;
+	struct prng *r = &dm->rng;
 	/* a young couple working away leaves the grandchildren with the head */
 	bool away = false;
 	for (int i = 0; i < f->n; i++)
 		if (f->m[i].role == R_CHILD_SPOUSE)
-			away = demo_rng_chance(r, 350);
+			away = prng_chance(r, 350);
 	for (int i = 0; i < f->n; i++) {
 		struct person *p = &f->m[i];
 		p->birth = birth_for_age(dm, p->age);
 		p->residence = f->residence;
 		p->away = away && (p->role == R_CHILD_SPOUSE || is_married_son(f, p));
-		if (!p->away && p->age >= 18 && p->age <= 50 && p->role != R_HEAD && demo_rng_chance(r, 60))
+		if (!p->away && p->age >= 18 && p->age <= 50 && p->role != R_HEAD && prng_chance(r, 60))
 			p->away = true;  /* working away, no children left behind */
-		p->notes = p->away ? away_notes[demo_rng_below(r, ARRAY_LEN(away_notes))] : NULL;
+		p->notes = p->away ? away_notes[prng_below(r, ARRAY_LEN(away_notes))] : NULL;
 		const char *region = "520111";
 		if (p->ethnic == DEMO_UYGHUR)
-			region = p->role == R_HEAD || demo_rng_chance(r, 500) ? "653101" : "650104";
+			region = p->role == R_HEAD || prng_chance(r, 500) ? "653101" : "650104";
 		else if (strcmp(f->residence, "1") != 0 ||
-		    ((p->role == R_SPOUSE || p->role == R_CHILD_SPOUSE) && demo_rng_chance(r, 250)))
+		    ((p->role == R_SPOUSE || p->role == R_CHILD_SPOUSE) && prng_chance(r, 250)))
 			region = demo_other_region(r);
 		make_id_number(dm, p, region);
 		p->age = age_at(p->birth, dm->today);
@@ -725,7 +725,7 @@ static int insert_towns(struct demo *dm, int64_t *town_ids, char **err)
 /* The grids of a village, each with one or two grid workers (网格员). */
 static int insert_grids(struct demo *dm, struct place *pl, int64_t village_id, char **err)
 {
-	struct demo_rng *r = &dm->rng;
+	struct prng *r = &dm->rng;
 	for (int g = 0; g < pl->ngrids; g++) {
 		char code[16], name[96];
 		snprintf(code, sizeof code, "%02d", g + 1);
@@ -740,21 +740,21 @@ static int insert_grids(struct demo *dm, struct place *pl, int64_t village_id, c
 		ff[0].value = vid;
 		if (insert_row(dm, "grid", ff, ARRAY_LEN(ff), &pl->grids[g], err) != 0)
 			return -1;
-		int workers = demo_rng_chance(r, 300) ? 2 : 1;
+		int workers = prng_chance(r, 300) ? 2 : 1;
 		for (int w = 0; w < workers; w++) {
-			int sex = demo_rng_chance(r, 550) ? 2 : 1;
+			int sex = prng_chance(r, 550) ? 2 : 1;
 			enum demo_ethnic e = town_ethnic(dm, pl->town);
 			char worker[80], phone[12], gid[24];
 			do
 				demo_full_name(r, e, demo_surname(r, e), sex,
-					       dm->today_year - demo_rng_range(r, 25, 55), NULL,
+					       dm->today_year - prng_range(r, 25, 55), NULL,
 					       worker, sizeof worker);
 			while (strcmp(worker, RESERVED_NAME) == 0);
 			demo_mobile(r, phone);
 			snprintf(gid, sizeof gid, "%lld", (long long)pl->grids[g]);
 			const struct store_field wf[] = {
 				{"grid_id", gid}, {"name", worker}, {"phone", phone},
-				{"active", w == 1 && demo_rng_chance(r, 200) ? "0" : "1"},
+				{"active", w == 1 && prng_chance(r, 200) ? "0" : "1"},
 			};
 			if (insert_row(dm, "grid_worker", wf, ARRAY_LEN(wf), NULL, err) != 0)
 				return -1;
@@ -812,7 +812,7 @@ static void next_house(struct demo *dm, struct place *pl)
 	if (pl->group == 0 || (pl->house >= pl->group_size && pl->group < pl->ngroups)) {
 		pl->group++;
 		pl->house = 0;
-		pl->group_size = (int)(per_group * demo_rng_range(&dm->rng, 85, 115) / 100) + 1;
+		pl->group_size = (int)(per_group * prng_range(&dm->rng, 85, 115) / 100) + 1;
 	}
 	pl->house++;
 	pl->households++;
@@ -848,7 +848,7 @@ static int insert_person(struct demo *dm, const struct person *p, int64_t id,
 /* Builds one household of `size` members and writes it with its members. */
 static int add_household(struct demo *dm, struct place *pl, int size, char **err)
 {
-	struct demo_rng *r = &dm->rng;
+	struct prng *r = &dm->rng;
 	struct family fam;
 	memset(&fam, 0, sizeof fam);
 	build_family(dm, &fam, size);
@@ -857,9 +857,9 @@ static int add_household(struct demo *dm, struct place *pl, int size, char **err
 	bool uyghur = dm->household_count % 500 == 250;
 	fam.residence = uyghur ? "3" : demo_pick(r, (const struct demo_weighted[]){
 		{"1", 940}, {"2", 30}, {"3", 30}}, 3);
-	fam.poor = demo_rng_chance(r, 40);
-	fam.lifted = demo_rng_chance(r, 80);
-	fam.watched = demo_rng_chance(r, fam.lifted ? 120 : 6);
+	fam.poor = prng_chance(r, 40);
+	fam.lifted = prng_chance(r, 80);
+	fam.watched = prng_chance(r, fam.lifted ? 120 : 6);
 	assign_names(dm, &fam, pl->town, uyghur, dm->made);
 	fill_members(dm, &fam);
 	next_house(dm, pl);
@@ -983,8 +983,8 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 	sscanf(today, "%d-%d-%d", &y, &m, &d);
 	dm.today = civil_to_days(y, m, d);
 	dm.today_year = y;
-	demo_rng_seed(&dm.rng, seed);
-	dm.seed_mix = demo_rng_next(&dm.rng);
+	prng_seed(&dm.rng, seed);
+	dm.seed_mix = prng_next(&dm.rng);
 	store_now(dm.now);
 	dm.seq_used = xcalloc(ID_DAYS * 2, 1);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "idcard.h"
+#include "prng.h"
 #include "util.h"
 
 #define CASES_PER_RESIDENTS 50   /* one case a year per 50 residents (40 for 2,000) */
@@ -19,23 +20,15 @@
 #define WINDOW_AGE 33            /* a case received then was settled in writing ... */
 #define WINDOW_LEFT 5            /* ... this many days before its confirmation window closes */
 
+/* The cases' random source: prng's xorshift64*, the sequence the golden files pin. */
 struct rng {
 	uint64_t s;
 };
 
-/* xorshift64*: small, fast, the same on every machine. */
-static uint32_t rng_next(struct rng *r)
-{
-	r->s ^= r->s >> 12;
-	r->s ^= r->s << 25;
-	r->s ^= r->s >> 27;
-	return (uint32_t)((r->s * 2685821657736338717ULL) >> 32);
-}
-
 /* A number from lo to hi, both included. */
 static int rng_int(struct rng *r, int lo, int hi)
 {
-	return lo + (int)(rng_next(r) % (uint32_t)(hi - lo + 1));
+	return lo + (int)(prng_xorshift64s(&r->s) % (uint32_t)(hi - lo + 1));
 }
 
 /* One category with its weight and what such a dispute is typically about. */

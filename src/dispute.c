@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "civil.h"
+#include "form.h"
 #include "i18n.h"
 #include "idcard.h"
+#include "rowset.h"
 #include "util.h"
 
 #define DATE_OK(col) "(" col " IS NULL OR (" col " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'" \
@@ -434,21 +436,41 @@ static int party_count(struct store *st, int64_t case_id)
 	return (int)row_int(st, "SELECT count(*) FROM dispute_party WHERE case_id = ?1", case_id, 0);
 }
 
-/* Why an outcome cannot be recorded (translated, caller frees), or NULL. */
-static char *outcome_refusal(struct store *st, int64_t case_id, const struct store_field *f, size_t n)
+/* The outcome's record as dispute_outcome.form holds it, from the fields given; the
+ * form's own check of it (what is required, which fields belong to the outcome: the
+ * others are emptied) in *why, translated, or NULL. */
+static bool outcome_record(struct store *st, const struct store_field *f, size_t n, struct form_data *d,
+			   char **why)
 {
-	const char *outcome = dispute_field(f, n, "outcome");
-	const char *date = dispute_field(f, n, "outcome_date");
-	const char *form = dispute_field(f, n, "agreement_form");
-	if (!outcome)
-		return NULL;  /* back to open */
-	if (strcmp(outcome, DISPUTE_SUCCESS) && strcmp(outcome, DISPUTE_FAILED) && strcmp(outcome, DISPUTE_ENDED))
-		return xasprintf(_("Unknown outcome %s."), outcome);
+	const struct form_def *def = form_get(form_registry_default(), "dispute_outcome");
+	if (!def) {
+		*why = xstrdup(_("The outcome form definition (dispute_outcome.form) is missing."));
+		return false;
+	}
+	form_data_init(d, def);
+	for (size_t i = 0; i < def->nfields; i++)
+		form_data_set(d, i, dispute_field(f, n, def->fields[i].name));
+	*why = form_record_refusal(def, store_db(st), d);
+	return true;
+}
+
+/* The value of the record's field column, NULL when empty. */
+static const char *record_value(const struct form_data *d, const char *column)
+{
+	int i = form_field_index(d->def, column);
+	return i >= 0 && d->values[i] && *d->values[i] ? d->values[i] : NULL;
+}
+
+/* Why an outcome cannot be recorded beyond what its form says (translated, caller
+ * frees), or NULL: the parties and the dates, which the form does not know. */
+static char *outcome_refusal(struct store *st, int64_t case_id, const struct form_data *d)
+{
+	const char *outcome = record_value(d, "outcome");
+	const char *date = record_value(d, "outcome_date");
+	const char *agreed = record_value(d, "agreement_date");
+	const char *deadline = record_value(d, "performance_deadline");
 	if (party_count(st, case_id) < 2)
 		return xstrdup(_("A case has at least two parties: add them before the outcome."));
-	if (!date)
-		return xstrdup(_("The outcome needs its date."));
-	const char *agreed = dispute_field(f, n, "agreement_date");
 	char *received = row_text(st, "SELECT received_date FROM dispute_case WHERE id = ?1", case_id);
 	bool early = received && strcmp(date, received) < 0;
 	bool agreed_early = received && agreed && strcmp(agreed, received) < 0;
@@ -459,26 +481,7 @@ static char *outcome_refusal(struct store *st, int64_t case_id, const struct sto
 		return xstrdup(_("The agreement cannot be dated before the case was received."));
 	if (strcmp(outcome, DISPUTE_SUCCESS) == 0 && agreed && strcmp(agreed, date) > 0)
 		return xstrdup(_("The agreement cannot be dated after the outcome."));
-	if (strcmp(outcome, DISPUTE_SUCCESS) != 0)
-		return dispute_field(f, n, "outcome_reason") ? NULL
-			: xstrdup(_("Say why the mediation did not succeed or was ended."));
-	if (!form)
-		return xstrdup(_("No success without an agreement record: say whether the agreement is oral or written."));
-	if (strcmp(form, DISPUTE_WRITTEN) != 0)
-		return NULL;
-	static const struct { const char *col, *what; } art29[] = {
-		{ "facts", N_("the facts and the points in dispute") },
-		{ "responsibility", N_("each side's responsibility") },
-		{ "terms", N_("the agreed terms") },
-		{ "performance", N_("the manner of performance") },
-		{ "performance_deadline", N_("the time limit of performance") },
-	};
-	for (size_t i = 0; i < ARRAY_LEN(art29); i++)
-		if (!dispute_field(f, n, art29[i].col))
-			return xasprintf(_("A written agreement states %s (art. 29 of the People's Mediation Law)."),
-					 _(art29[i].what));
-	const char *deadline = dispute_field(f, n, "performance_deadline");
-	if (strcmp(deadline, agreed ? agreed : date) < 0)
+	if (deadline && strcmp(deadline, agreed ? agreed : date) < 0)
 		return xstrdup(_("The time limit of performance cannot be before the agreement."));
 	return NULL;
 }
@@ -503,43 +506,48 @@ static int schedule_visit(struct store *st, int64_t case_id, const char *from, b
 int dispute_outcome_save(struct store *st, int64_t case_id, const struct store_field *f,
 			 size_t n, char **err)
 {
-	char *why = outcome_refusal(st, case_id, f, n);
+	struct form_data d = { 0 };
+	char *why = NULL;
+	bool reopen = !dispute_field(f, n, "outcome");   /* back to open: every field emptied */
+	if (outcome_record(st, f, n, &d, &why) && reopen) {
+		free(why);
+		why = NULL;
+		for (size_t i = 0; i < d.def->nfields; i++)
+			form_data_set(&d, i, NULL);
+	} else if (!why) {
+		why = outcome_refusal(st, case_id, &d);
+	}
 	if (why) {
 		if (err)
 			*err = why;
 		else
 			free(why);
+		form_data_free(&d);
 		return -1;
 	}
-	const char *outcome = dispute_field(f, n, "outcome");
-	const char *form = dispute_field(f, n, "agreement_form");
+	const char *outcome = record_value(&d, "outcome");
 	bool success = outcome && strcmp(outcome, DISPUTE_SUCCESS) == 0;
-	bool written = success && form && strcmp(form, DISPUTE_WRITTEN) == 0;
-	static const char *const cols[] = {
-		"outcome", "outcome_date", "outcome_reason", "agreement_form", "agreement_date",
-		"facts", "responsibility", "terms", "performance", "performance_deadline", "copies",
-	};
-	struct store_field out[ARRAY_LEN(cols)];
-	for (size_t i = 0; i < ARRAY_LEN(cols); i++) {
-		const char *v = dispute_field(f, n, cols[i]);
-		/* what does not belong to this outcome is not kept */
-		if (i >= 3 && !success)
-			v = NULL;
-		if (i >= 5 && !written)
-			v = NULL;
-		if (i == 4 && success && !v)
-			v = dispute_field(f, n, "outcome_date");
-		out[i] = (struct store_field){ cols[i], v };
-	}
-	if (store_begin(st, err) != 0)
-		return -1;
-	if (store_update(st, "dispute_case", case_id, out, ARRAY_LEN(cols), NULL, err) != 0 ||
-	    (success && schedule_visit(st, case_id, written ? dispute_field(f, n, "performance_deadline")
-							    : dispute_field(f, n, "outcome_date"), !written, err) != 0)) {
+	bool written = success && strcmp(record_value(&d, "agreement_form"), DISPUTE_WRITTEN) == 0;
+	if (success && !record_value(&d, "agreement_date"))   /* agreed on the day of the outcome */
+		form_data_set(&d, (size_t)form_field_index(d.def, "agreement_date"), record_value(&d, "outcome_date"));
+	/* the form's fields, those that do not belong to this outcome emptied */
+	struct store_field *out = xcalloc(d.def->nfields + 1, sizeof *out);
+	size_t k = 0;
+	for (size_t i = 0; i < d.def->nfields; i++)
+		if (d.def->fields[i].column)
+			out[k++] = (struct store_field){ d.def->fields[i].name, record_value(&d, d.def->fields[i].name) };
+	int rc = store_begin(st, err);
+	if (rc == 0 && (store_update(st, "dispute_case", case_id, out, k, NULL, err) != 0 ||
+			(success && schedule_visit(st, case_id, written ? record_value(&d, "performance_deadline")
+									: record_value(&d, "outcome_date"), !written, err) != 0))) {
 		store_rollback(st);
-		return -1;
+		rc = -1;
 	}
-	return store_commit(st, err);
+	if (rc == 0)
+		rc = store_commit(st, err);
+	free(out);
+	form_data_free(&d);
+	return rc;
 }
 
 int dispute_confirm_save(struct store *st, int64_t case_id, const struct store_field *f,
@@ -614,6 +622,104 @@ int64_t dispute_find(struct store *st, const char *key)
 		id = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
 	return id;
+}
+
+/* ---- what the screens show ---- */
+
+int dispute_case_list(struct store *st, const char *query, size_t offset, size_t limit,
+		      struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err,
+		"SELECT c.id, c.case_no, c.received_date, c.category, c.outcome,"
+		" (SELECT group_concat(coalesce(r.name, p.name), ' ') FROM dispute_party p"
+		"  LEFT JOIN resident r ON r.id = p.resident_id WHERE p.case_id = c.id)"
+		" FROM dispute_case c WHERE ?1 = '' OR instr(c.case_no, ?1) > 0 OR instr(c.summary, ?1) > 0"
+		" OR EXISTS (SELECT 1 FROM dispute_party p LEFT JOIN resident r ON r.id = p.resident_id"
+		"  WHERE p.case_id = c.id AND instr(coalesce(r.name, p.name), ?1) > 0)"
+		" ORDER BY c.outcome IS NOT NULL, CASE WHEN c.outcome IS NULL THEN c.received_date END,"
+		" c.received_date DESC, c.id DESC LIMIT ?2 OFFSET ?3",
+		"tll", query ? query : "", (int64_t)limit, (int64_t)offset);
+}
+
+int dispute_work_list(struct store *st, enum dispute_work kind, const char *today, struct rowset *out,
+		      char **err)
+{
+	static const char *const sql[] = {
+		[DISPUTE_WORK_OPEN] = "SELECT c.id, c.case_no, c.received_date, c.summary FROM dispute_case c"
+			" WHERE c.outcome IS NULL AND ?1 IS NOT NULL ORDER BY c.received_date, c.id",
+		[DISPUTE_WORK_VISIT] = "SELECT c.id, c.case_no, v.due_date, NULL FROM dispute_visit v"
+			" JOIN dispute_case c ON c.id = v.case_id"
+			" WHERE v.done_date IS NULL AND v.due_date <= ?1 ORDER BY v.due_date, v.id",
+		[DISPUTE_WORK_CONFIRM] = "SELECT c.id, c.case_no, c.agreement_date, NULL FROM dispute_case c"
+			" WHERE c.outcome = '1' AND c.agreement_form = '2' AND c.confirm_applied_date IS NULL"
+			" AND c.agreement_date >= date(?1, '-31 days') ORDER BY c.agreement_date, c.id",
+	};
+	return rowset_select(st, out, err, sql[kind], "t", today);
+}
+
+int dispute_case_details(struct store *st, int64_t id, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err,
+		"SELECT case_no, received_date, source, category, summary, amount, risk, mediators, outcome,"
+		" outcome_date, outcome_reason, agreement_form, agreement_date, performance_deadline,"
+		" confirm_applied_date, confirm_result, confirm_late FROM dispute_case WHERE id = ?1", "l", id);
+}
+
+int dispute_case_parties(struct store *st, int64_t case_id, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err,
+		"SELECT p.id, p.role, coalesce(r.name, p.name), p.resident_id IS NOT NULL, coalesce(r.phone, p.phone)"
+		" FROM dispute_party p LEFT JOIN resident r ON r.id = p.resident_id WHERE p.case_id = ?1"
+		" ORDER BY p.role, p.id", "l", case_id);
+}
+
+int dispute_case_sessions(struct store *st, int64_t case_id, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err, "SELECT id, session_date, session_time, place, result"
+			     " FROM dispute_session WHERE case_id = ?1 ORDER BY session_date, session_time, id",
+			     "l", case_id);
+}
+
+int dispute_case_visits(struct store *st, int64_t case_id, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err, "SELECT id, due_date, done_date, performance, notes"
+			     " FROM dispute_visit WHERE case_id = ?1 ORDER BY due_date, id", "l", case_id);
+}
+
+char *dispute_agreement_date(struct store *st, int64_t case_id)
+{
+	return rowset_value(st, "SELECT agreement_date FROM dispute_case WHERE id = ?1", "l", case_id);
+}
+
+bool dispute_case_written(struct store *st, int64_t case_id)
+{
+	char *v = rowset_value(st, "SELECT 1 FROM dispute_case WHERE id = ?1 AND outcome = '1'"
+			       " AND agreement_form = '" DISPUTE_WRITTEN "'", "l", case_id);
+	free(v);
+	return v != NULL;
+}
+
+int dispute_mediators(struct store *st, const char *query, size_t offset, size_t limit,
+		      struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err,
+		"SELECT id, coalesce(nullif(name, ''), login), login, role FROM operator"
+		" WHERE role IN ('mediator', 'admin') AND disabled = 0"
+		"  AND (?1 = '' OR instr(coalesce(name, ''), ?1) > 0 OR instr(login, ?1) > 0)"
+		" ORDER BY role = 'admin', login LIMIT ?2 OFFSET ?3",
+		"tll", query ? query : "", (int64_t)limit, (int64_t)offset);
+}
+
+char *dispute_resident_text(struct store *st, int64_t resident_id)
+{
+	return rowset_value(st, "SELECT r.name || ' ' || coalesce(h.hh_no, '') || ' ' || coalesce(h.address, '')"
+			    " FROM resident r LEFT JOIN household h ON h.id = r.household_id WHERE r.id = ?1",
+			    "l", resident_id);
+}
+
+char *dispute_resident_name(struct store *st, int64_t resident_id)
+{
+	return rowset_value(st, "SELECT name FROM resident WHERE id = ?1", "l", resident_id);
 }
 
 /* ---- statistics ---- */

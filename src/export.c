@@ -21,7 +21,6 @@
 
 #include "access.h"
 #include "audit.h"
-#include "cli.h"
 #include "console.h"
 #include "csv.h"
 #include "datafiles.h"
@@ -1017,100 +1016,4 @@ char *export_report_text(const struct export_report *r)
 			   r->seconds);
 	}
 	return sb_take(&sb);
-}
-
-/* ---- the command ---- */
-
-/* Parses the options after "export residents". 0, or 2 after printing what is wrong. */
-static int parse_export_args(int argc, char **argv, struct export_opts *eo, const char **file)
-{
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--encoding") == 0 && i + 1 < argc) {
-			if (!enc_parse(argv[++i], &eo->encoding) || eo->encoding == ENC_AUTO) {
-				console_printf(stderr, _("shanzhi: export: unknown encoding %s (utf-8, utf-8-bom, gbk, gb18030)\n"),
-					       argv[i]);
-				return 2;
-			}
-		} else if (strcmp(argv[i], "--template") == 0 && i + 1 < argc) {
-			eo->template_name = argv[++i];
-		} else if (strcmp(argv[i], "--unmasked") == 0) {
-			eo->unmasked = true;
-		} else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
-			eo->reason = argv[++i];
-		} else if (strcmp(argv[i], "--replace") == 0 && i + 1 < argc) {
-			eo->replace = argv[++i];
-		} else if (!*file && argv[i][0] != '-') {
-			*file = argv[i];
-		} else {
-			console_printf(stderr, _("shanzhi: export: unknown argument: %s\n"), argv[i]);
-			return 2;
-		}
-	}
-	if (!*file) {
-		console_printf(stderr, "%s\n", _("shanzhi: export: a file is needed"));
-		return 2;
-	}
-	if (eo->unmasked && !export_reason_ok(eo->reason)) {
-		console_printf(stderr, "%s\n", _("shanzhi: export: --unmasked needs --reason TEXT: why the full ID "
-						"and phone numbers leave the register (recorded in the audit log)"));
-		return 2;
-	}
-	return 0;
-}
-
-/* True when the operator may export unmasked numbers, if asked (cli_open_store
- * checked the masked export already). */
-static bool export_allowed(struct store *st, bool unmasked)
-{
-	char *why = unmasked ? access_command_refusal(st, "export --unmasked") : NULL;
-	if (!why)
-		return true;
-	console_printf(stderr, "shanzhi: export: %s\n", why);
-	free(why);
-	return false;
-}
-
-int export_cli(const struct cli_opts *o, int argc, char **argv)
-{
-	struct export_opts eo = {.encoding = ENC_AUTO};
-	const char *file = NULL;
-	if (argc < 2 || strcmp(argv[1], "residents") != 0) {
-		console_printf(stderr, "%s\n", _("shanzhi: export: say what: export residents FILE"));
-		char **names = export_template_names();
-		console_printf(stderr, "%s\n", _("Templates (--template NAME):"));
-		for (size_t i = 0; names[i]; i++) {
-			struct export_template *t = export_template_load(names[i], NULL);
-			console_printf(stderr, "  %-12s %s\n", names[i], t ? export_template_title(t) : "");
-			export_template_free(t);
-			free(names[i]);
-		}
-		free(names);
-		return 2;
-	}
-	int usage = parse_export_args(argc, argv, &eo, &file);
-	if (usage)
-		return usage;
-	char *path;
-	struct store *st = cli_open_store(o, &path);
-	if (!st)
-		return 1;
-	int status = 1;
-	struct form_registry *reg = NULL;
-	if (export_allowed(st, eo.unmasked) && (reg = cli_load_forms())) {
-		struct export_report rep;
-		char *err = NULL;
-		int rc = export_residents(st, reg, file, &eo, &rep, &err);
-		char *text = export_report_text(&rep);
-		console_puts(rc == 0 ? stdout : stderr, text);
-		free(text);
-		if (rc != 0)
-			console_printf(stderr, "shanzhi: export: %s: %s\n", file, err ? err : "?");
-		status = rc == 0 ? 0 : 1;
-		free(err);
-		export_report_free(&rep);
-	}
-	form_registry_free(reg);
-	store_close(st);
-	free(path);
-	return status;
 }

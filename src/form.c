@@ -20,6 +20,7 @@
 
 #include "datafiles.h"
 #include "i18n.h"
+#include "paths.h"
 #include "pinyin.h"
 #include "text.h"
 #include "util.h"
@@ -779,6 +780,17 @@ void form_registry_free(struct form_registry *reg)
 	free(reg->forms);
 	free(reg->lists);
 	free(reg);
+}
+
+const struct form_registry *form_registry_default(void)
+{
+	static struct form_registry *reg;
+	if (!reg) {
+		char *local = paths_forms_local();
+		reg = form_registry_load(paths_forms(), local, NULL);
+		free(local);
+	}
+	return reg;
 }
 
 size_t form_count(const struct form_registry *reg)

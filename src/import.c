@@ -22,10 +22,10 @@
 
 #include "access.h"
 #include "civil.h"
-#include "cli.h"
 #include "console.h"
 #include "csv.h"
 #include "form.h"
+#include "household.h"
 #include "i18n.h"
 #include "idcard.h"
 #include "paths.h"
@@ -1217,11 +1217,9 @@ static void hh_lookup(struct importer *im, struct hh_state *h)
 		hh_read_known(im, h);
 }
 
-/* Why a head cannot be the head of the household, or NULL. Caller frees. */
+/* How the household's head, which the one-head rule found, is named. Caller frees. */
 static char *head_problem(struct importer *im, const struct hh_state *h)
 {
-	if (!h->head)
-		return NULL;
 	long line = resident_line(im, h->head);
 	if (line)
 		return xasprintf(_("household %s already has its head on line %ld"), h->hh_no, line);
@@ -1362,7 +1360,7 @@ static char *register_problems(struct importer *im, const struct hh_state *h)
 	household_problems(im, h, &sb);
 	/* an ID number already there is told by the UNIQUE index when the row is written */
 	const char *rel = im->f_relation >= 0 ? im->wvals[im->f_relation] : NULL;
-	char *head = sb.len || !rel || strcmp(rel, "02") != 0 ? NULL : head_problem(im, h);
+	char *head = sb.len || !household_head_taken(h->head, 0, rel) ? NULL : head_problem(im, h);
 	if (head)
 		sb_appendf(&sb, "%s%s", sb.len ? "; " : "", head);
 	free(head);
@@ -1695,7 +1693,7 @@ static bool write_row(struct importer *im, const struct csv_row *row, struct hh_
 	const char *rel = im->f_relation >= 0 ? im->wvals[im->f_relation] : NULL;
 	if (!ok && fresh)
 		drop_household(im, h->id);
-	if (ok && h->id && rel && strcmp(rel, "02") == 0 && !set_head(im, h, rid, err)) {
+	if (ok && h->id && household_relation_is_head(rel) && !set_head(im, h, rid, err)) {
 		im->broken = true;   /* the resident is written and cannot be taken back: stop */
 		return false;
 	}
@@ -1704,7 +1702,7 @@ static bool write_row(struct importer *im, const struct csv_row *row, struct hh_
 	if (ok) {
 		note_line(im, rid, row->line);
 		/* what the register now says of this household, for the next row */
-		bool head = h->id && rel && strcmp(rel, "02") == 0;
+		bool head = h->id && household_relation_is_head(rel);
 		im->hh_no_last = xstrdup(h->hh_no);
 		im->hh_id_last = h->id;
 		im->hh_head_last = head ? rid : h->head;
@@ -2326,83 +2324,4 @@ char *import_report_text(const struct import_report *r)
 		sb_appendf(&sb, _("The refused rows, with the reason in the last column, are in %s.\n"),
 			   r->rejects_path);
 	return sb_take(&sb);
-}
-
-/* ---- the command ---- */
-
-/* Prints the import's progress on stderr. */
-static void cli_progress(void *ctx, long rows)
-{
-	console_printf(stderr, _("  %ld rows...\n"), rows);
-}
-
-int import_cli(const struct cli_opts *o, int argc, char **argv)
-{
-	struct import_opts io = {.encoding = ENC_AUTO};
-	const char *file = NULL;
-	bool verbose = false;
-	if (argc < 2 || strcmp(argv[1], "residents") != 0) {
-		console_printf(stderr, "%s\n", _("shanzhi: import: say what: import residents FILE"));
-		return 2;
-	}
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--encoding") == 0 && i + 1 < argc) {
-			if (!enc_parse(argv[++i], &io.encoding)) {
-				console_printf(stderr, _("shanzhi: import: unknown encoding %s (auto, utf-8, gbk, gb18030)\n"),
-					       argv[i]);
-				return 2;
-			}
-		} else if (strcmp(argv[i], "--dry-run") == 0) {
-			io.dry_run = true;
-		} else if (strcmp(argv[i], "--new-groups") == 0) {
-			io.new_groups = true;
-		} else if (strcmp(argv[i], "--map") == 0 && i + 1 < argc) {
-			io.map = argv[++i];
-		} else if (strcmp(argv[i], "--rejects") == 0 && i + 1 < argc) {
-			io.rejects_path = argv[++i];
-		} else if (strcmp(argv[i], "--verbose") == 0) {
-			verbose = true;
-		} else if (!file && argv[i][0] != '-') {
-			file = argv[i];
-		} else {
-			console_printf(stderr, _("shanzhi: import: unknown argument: %s\n"), argv[i]);
-			return 2;
-		}
-	}
-	if (!file) {
-		console_printf(stderr, "%s\n", _("shanzhi: import: a file is needed"));
-		return 2;
-	}
-	if (verbose)
-		io.progress = cli_progress;
-	char *path;
-	struct store *st = cli_open_store(o, &path);
-	if (!st)
-		return 1;
-	int status = 1;
-	struct form_registry *reg = NULL;
-	if ((reg = cli_load_forms())) {
-		struct import_report rep;
-		char *err = NULL;
-		int rc = import_residents(st, reg, file, &io, &rep, &err);
-		if (rc == 0 && verbose && rep.mapping) {
-			console_puts(stdout, rep.mapping);
-			console_printf(stdout, _("Rows read, checked and written in %.1f s (CPU: reading and checking "
-						 "%.1f s, writing %.1f s); search index and commit %.1f s.\n"),
-				       rep.seconds_rows, rep.cpu_reader, rep.cpu_writer, rep.seconds - rep.seconds_rows);
-		}
-		char *text = rc == 0 ? import_report_text(&rep) : NULL;
-		if (text)
-			console_puts(stdout, text);
-		free(text);
-		if (rc != 0)
-			console_printf(stderr, "shanzhi: import: %s: %s\n", file, err ? err : "?");
-		status = rc != 0 ? 1 : rep.refused ? 3 : 0;
-		free(err);
-		import_report_free(&rep);
-	}
-	form_registry_free(reg);
-	store_close(st);
-	free(path);
-	return status;
 }

@@ -237,6 +237,7 @@ static const char *const schema_steps[] = {
 	vgroup_schema_v1,  /* 村民小组 of each village, filled from the households (vgroup.h) */
 	/* residents in pinyin order of their names (pinyin.h), for the lists */
 	"CREATE INDEX resident_pinyin ON resident(sz_name_key(name));\n",
+	service_schema_v4,  /* 便民服务 channels from the code list, not a CHECK (service.h) */
 };
 
 int schema_latest(void)

@@ -3,7 +3,6 @@
 #include "service.h"
 
 #include <ctype.h>
-#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +11,13 @@
 
 #include "access.h"
 #include "audit.h"
-#include "cli.h"
-#include "console.h"
 #include "datafiles.h"
+#include "form.h"
 #include "i18n.h"
+#include "idcard.h"
 #include "paths.h"
 #include "printout.h"
+#include "rowset.h"
 #include "store.h"
 #include "util.h"
 #include "workday.h"
@@ -131,6 +131,78 @@ const char service_schema_v2[] =
  * its receipt. A column without a CHECK: requests closed before it came have none. */
 const char service_schema_v3[] =
 	"ALTER TABLE service_request ADD COLUMN outcome TEXT;\n";
+
+/* The channels are the code list's (forms/codes/service_channel.codes, which a
+ * township may extend, and service.form checks a request against), not a CHECK of
+ * four: the table is made again without it, its rows, indexes and tally triggers
+ * as they were (the copy fires no trigger, so the tally stays). */
+const char service_schema_v4[] =
+	"CREATE TABLE service_request_v4 (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  number TEXT NOT NULL UNIQUE,\n"
+	"  kind TEXT NOT NULL DEFAULT 'service' CHECK (kind IN ('service', 'wish', 'appeal')),\n"
+	"  item_code TEXT NOT NULL CHECK (length(item_code) > 0),\n"
+	"  resident_id INTEGER REFERENCES resident(id),\n"
+	"  visitor_name TEXT,\n"
+	"  visitor_phone TEXT,\n"
+	"  village_id INTEGER REFERENCES village(id),\n"
+	"  channel TEXT NOT NULL DEFAULT '1' CHECK (length(channel) > 0),\n"
+	"  content TEXT,\n"
+	"  materials TEXT,\n"
+	"  handler TEXT NOT NULL CHECK (length(handler) > 0),\n"
+	"  department TEXT,\n"
+	"  status TEXT NOT NULL DEFAULT 'accepted'\n"
+	"    CHECK (status IN ('accepted', 'in_progress', 'done', 'returned', 'transferred')),\n"
+	"  status_at TEXT,\n"
+	"  status_reason TEXT,\n"
+	"  accepted_on TEXT NOT NULL CHECK " DATE_CHECK("accepted_on") ",\n"
+	"  due_on TEXT NOT NULL CHECK " DATE_CHECK("due_on") ",\n"
+	"  done_on TEXT CHECK " DATE_CHECK("done_on") ",\n"
+	"  rating INTEGER CHECK (rating IS NULL OR rating BETWEEN 1 AND 5),\n"
+	"  rating_declined INTEGER NOT NULL DEFAULT 0 CHECK (rating_declined IN (0, 1)),\n"
+	"  rating_comment TEXT,\n"
+	"  followup_due TEXT CHECK " DATE_CHECK("followup_due") ",\n"
+	"  followup_done_on TEXT CHECK " DATE_CHECK("followup_done_on") ",\n"
+	"  followup_contact TEXT,\n"
+	"  followup_rectification TEXT,\n"
+	"  form_version INTEGER NOT NULL DEFAULT 1,\n"
+	"  created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+	"  outcome TEXT,\n"
+	"  CHECK (resident_id IS NOT NULL OR (visitor_name IS NOT NULL AND visitor_phone IS NOT NULL)),\n"
+	"  CHECK (status <> 'done' OR (done_on IS NOT NULL AND (rating IS NOT NULL OR rating_declined = 1))),\n"
+	"  CHECK (status <> 'returned' OR status_reason IS NOT NULL),\n"
+	"  CHECK (rating IS NULL OR rating_declined = 0),\n"
+	"  CHECK (followup_done_on IS NULL OR (followup_due IS NOT NULL AND followup_contact IS NOT NULL\n"
+	"         AND followup_rectification IS NOT NULL))\n"
+	");\n"
+	"INSERT INTO service_request_v4 (id, number, kind, item_code, resident_id, visitor_name, visitor_phone,\n"
+	"  village_id, channel, content, materials, handler, department, status, status_at, status_reason,\n"
+	"  accepted_on, due_on, done_on, rating, rating_declined, rating_comment, followup_due, followup_done_on,\n"
+	"  followup_contact, followup_rectification, form_version, created_at, updated_at, outcome)\n"
+	"  SELECT id, number, kind, item_code, resident_id, visitor_name, visitor_phone,\n"
+	"  village_id, channel, content, materials, handler, department, status, status_at, status_reason,\n"
+	"  accepted_on, due_on, done_on, rating, rating_declined, rating_comment, followup_due, followup_done_on,\n"
+	"  followup_contact, followup_rectification, form_version, created_at, updated_at, outcome\n"
+	"  FROM service_request;\n"
+	"DROP TABLE service_request;\n"
+	"ALTER TABLE service_request_v4 RENAME TO service_request;\n"
+	"CREATE INDEX service_open_due ON service_request(due_on) WHERE status IN " OPEN_STATUSES ";\n"
+	"CREATE INDEX service_open_handler ON service_request(handler, due_on) WHERE status IN " OPEN_STATUSES ";\n"
+	"CREATE INDEX service_followup_open ON service_request(followup_due)\n"
+	"  WHERE followup_due IS NOT NULL AND followup_done_on IS NULL;\n"
+	"CREATE INDEX service_resident ON service_request(resident_id);\n"
+	"CREATE TRIGGER service_tally_insert AFTER INSERT ON service_request BEGIN\n"
+	TALLY_UPSERT("NEW", "1")
+	"END;\n"
+	"CREATE TRIGGER service_tally_update AFTER UPDATE OF accepted_on, item_code, handler, village_id,\n"
+	"  status, done_on, due_on, rating, rating_declined, followup_due, followup_done_on ON service_request BEGIN\n"
+	TALLY_UPSERT("OLD", "-1")
+	TALLY_UPSERT("NEW", "1")
+	"END;\n"
+	"CREATE TRIGGER service_tally_delete AFTER DELETE ON service_request BEGIN\n"
+	TALLY_UPSERT("OLD", "-1")
+	"END;\n";
 
 /* ---- the catalogue ---- */
 
@@ -394,9 +466,39 @@ static bool filled(const char *s)
 	return false;
 }
 
+/* The first problem service.form finds in the request, as the form says it
+ * (translated; caller frees), or NULL: the screen's form and this call check alike. */
+static char *form_refusal(sqlite3 *db, const struct service_new *r)
+{
+	const struct form_def *def = form_get(form_registry_default(), "service");
+	if (!def)
+		return xstrdup(_("The service request form (service.form) is missing."));
+	char rid[24];
+	snprintf(rid, sizeof rid, "%lld", (long long)r->resident_id);
+	const struct { const char *field, *value; } v[] = {
+		{ "resident_id", r->resident_id ? rid : NULL }, { "visitor_name", r->visitor_name },
+		{ "visitor_phone", r->visitor_phone }, { "item_code", r->item_code }, { "channel", r->channel },
+		{ "content", r->content }, { "materials", r->materials }, { "handler", r->handler },
+	};
+	struct form_data d;
+	form_data_init(&d, def);
+	for (size_t i = 0; i < ARRAY_LEN(v); i++) {
+		int f = form_field_index(def, v[i].field);
+		if (f >= 0)
+			form_data_set(&d, (size_t)f, filled(v[i].value) ? v[i].value : NULL);
+	}
+	char *msg = form_record_refusal(def, db, &d);
+	form_data_free(&d);
+	return msg;
+}
+
 /* Checks a new request before it is written; NULL when it may be, else a message. */
 static char *create_refusal(sqlite3 *db, const struct service_new *r, const struct service_item **item)
 {
+	char *why = form_refusal(db, r);
+	if (why)
+		return why;
+	/* what the form cannot say: the catalogue's own columns, the resident on file */
 	*item = service_item_find(service_catalog_default(), r->item_code);
 	if (!*item)
 		return xasprintf(_("%s is not an item of the service catalogue (F4 lists them)"),
@@ -404,16 +506,10 @@ static char *create_refusal(sqlite3 *db, const struct service_new *r, const stru
 	if (r->resident_id) {
 		if (query_int(db, "SELECT count(*) FROM resident WHERE id = ?1", r->resident_id, NULL, 0) != 1)
 			return xasprintf(_("resident %lld is not in the register"), (long long)r->resident_id);
-	} else if (!filled(r->visitor_name) || !filled(r->visitor_phone)) {
-		return xstrdup(_("name a registered resident, or a visitor with a phone number"));
 	}
-	if (!r->channel || strlen(r->channel) != 1 || r->channel[0] < '1' || r->channel[0] > '4')
-		return xstrdup(_("the channel is one of 1 window, 2 on the resident's behalf, 3 assisted, 4 online guidance"));
-	if (r->channel[0] == '2' && !(*item)->proxy)
+	if (r->channel && strcmp(r->channel, "2") == 0 && !(*item)->proxy)
 		return xasprintf(_("%s cannot be handled on the resident's behalf: the resident comes in person"),
 				 service_item_name(*item));
-	if (!filled(r->handler))
-		return xstrdup(_("a request needs a handler"));
 	return NULL;
 }
 
@@ -697,6 +793,76 @@ long service_overdue_count(struct store *st, const char *today)
 		n = (long)sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return n;
+}
+
+/* ---- what the screens show ---- */
+
+int service_worklist(struct store *st, const char *handler, bool overdue_only, const char *today,
+		     size_t offset, size_t limit, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err, service_worklist_sql, "tllit", handler ? handler : "",
+			     (int64_t)limit, (int64_t)offset, overdue_only ? 1 : 0, today);
+}
+
+int service_by_applicant(struct store *st, const char *name, size_t offset, size_t limit,
+			 struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err,
+			     "SELECT q.id, q.accepted_on, q.number, q.item_code, coalesce(r.name, q.visitor_name, ''),"
+			     " q.status FROM service_request q LEFT JOIN resident r ON r.id = q.resident_id"
+			     " WHERE instr(r.name, ?1) > 0 OR instr(q.visitor_name, ?1) > 0"
+			     " ORDER BY q.accepted_on DESC, q.id DESC LIMIT ?2 OFFSET ?3",
+			     "tll", name ? name : "", (int64_t)limit, (int64_t)offset);
+}
+
+int service_request_details(struct store *st, int64_t id, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err,
+			     "SELECT q.number, coalesce(r.name, q.visitor_name || ' ' || q.visitor_phone), q.item_code,"
+			     " q.channel, q.content, q.materials, q.handler, q.department, q.status, q.status_reason,"
+			     " q.accepted_on, q.due_on, q.done_on, q.rating, q.rating_declined, q.rating_comment,"
+			     " q.followup_due, q.followup_done_on, q.followup_contact, q.followup_rectification,"
+			     " q.status_at, q.outcome"
+			     " FROM service_request q LEFT JOIN resident r ON r.id = q.resident_id WHERE q.id = ?1",
+			     "l", id);
+}
+
+char *service_request_number(struct store *st, int64_t id)
+{
+	return rowset_value(st, "SELECT number FROM service_request WHERE id = ?1", "l", id);
+}
+
+char *service_followup_due_of(struct store *st, int64_t id)
+{
+	return rowset_value(st, "SELECT followup_due FROM service_request WHERE id = ?1", "l", id);
+}
+
+int64_t service_find_number_end(struct store *st, const char *typed)
+{
+	int64_t id = service_find(st, typed);   /* a whole number: the unique index */
+	if (id || !typed)
+		return id;
+	char *v = rowset_value(st, "SELECT id FROM service_request WHERE number GLOB '*' || ?1"
+			       " ORDER BY number DESC LIMIT 1", "t", typed);
+	id = v ? strtoll(v, NULL, 10) : 0;
+	free(v);
+	return id;
+}
+
+char *service_applicant_text(struct store *st, int64_t resident_id)
+{
+	struct rowset r = { 0 };
+	char *text = NULL;
+	if (rowset_select(st, &r, NULL, "SELECT r.name, r.id_number, h.address FROM resident r"
+			  " LEFT JOIN household h ON h.id = r.household_id WHERE r.id = ?1", "l", resident_id) == 0 &&
+	    r.n) {
+		char id[32];
+		idcard_mask(rowset_text(&r, 0, 1), id);
+		text = xasprintf("%s %s %s", rowset_text(&r, 0, 0), rowset_null(&r, 0, 1) ? "" : id,
+				 rowset_text(&r, 0, 2));
+	}
+	rowset_free(&r);
+	return text;
 }
 
 /* ---- statistics ---- */
@@ -1037,432 +1203,4 @@ char *service_receipt_text(struct store *st, const char *number, char **err)
 	sqlite3_finalize(stmt);
 	audit_footer(store_db(st), &sb);
 	return sb_take(&sb);
-}
-
-/* ---- commands ---- */
-
-/* The encoding of the terminal, for a document written to standard output without
- * --encoding: GBK on a GBK terminal, else UTF-8. */
-static const char *terminal_encoding(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-	if (strcasecmp(cs, "GBK") == 0 || strcasecmp(cs, "GB2312") == 0)
-		return "gbk";
-	return strcasecmp(cs, "GB18030") == 0 ? "gb18030" : "utf-8";
-}
-
-int service_cli_print_receipt(const struct cli_opts *o, int argc, char **argv)
-{
-	const char *number = NULL, *encoding = NULL, *output = "-";
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--encoding") == 0 && i + 1 < argc)
-			encoding = argv[++i];
-		else if (strcmp(argv[i], "--output") == 0 && i + 1 < argc)
-			output = argv[++i];
-		else if (strcmp(argv[i], "--printer") == 0)
-			output = NULL;
-		else if (argv[i][0] != '-' && !number)
-			number = argv[i];
-		else {
-			console_printf(stderr, "%s\n", _("usage: shanzhi print receipt NUMBER [--encoding utf-8|gbk] [--output FILE | --printer]"));
-			return 2;
-		}
-	}
-	if (!number) {
-		console_printf(stderr, "%s\n", _("usage: shanzhi print receipt NUMBER [--encoding utf-8|gbk] [--output FILE | --printer]"));
-		return 2;
-	}
-	char *path = NULL;
-	struct store *st = cli_open_store(o, &path);
-	free(path);
-	if (!st)
-		return 1;
-	char *err = NULL;
-	char *text = service_receipt_text(st, number, &err);
-	int rc = 0;
-	if (!encoding)
-		encoding = output && strcmp(output, "-") == 0 ? terminal_encoding() : "utf-8";
-	if (!text || printout_deliver(text, encoding, output, &err) != 0) {
-		console_printf(stderr, "shanzhi: %s\n", err ? err : "?");
-		rc = 1;
-	}
-	free(err);
-	free(text);
-	store_close(st);
-	return rc;
-}
-
-int service_cli_report(const struct cli_opts *o, int argc, char **argv)
-{
-	char month[16] = "";
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--month") == 0 && i + 1 < argc) {
-			snprintf(month, sizeof(month), "%s", argv[++i]);
-		} else {
-			console_printf(stderr, "%s\n", _("usage: shanzhi report services [--month YYYY-MM]"));
-			return 2;
-		}
-	}
-	if (!*month) {
-		char today[11];
-		store_today(today);
-		snprintf(month, sizeof(month), "%.7s", today);
-	}
-	char *path = NULL;
-	struct store *st = cli_open_store(o, &path);
-	free(path);
-	if (!st)
-		return 1;
-	struct service_stats s;
-	char *err = NULL;
-	int rc = 0;
-	if (service_stats_month(st, month, &s, &err) != 0) {
-		console_printf(stderr, "shanzhi: %s\n", err);
-		free(err);
-		rc = 2;
-	} else {
-		char *text = service_report_text(&s);
-		console_puts(stdout, text);
-		free(text);
-		service_stats_free(&s);
-	}
-	store_close(st);
-	return rc;
-}
-
-/* ---- demo ---- */
-
-/* The demo's random numbers: splitmix64, the same sequence for the same seed. */
-static uint64_t demo_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
-}
-
-/* A number below n. */
-static uint32_t demo_below(uint64_t *s, uint32_t n)
-{
-	return n ? (uint32_t)(demo_next(s) % n) : 0;
-}
-
-/* How often each item is asked for, relative to 1 (medical insurance payment is the
- * bulk of a village window's work). */
-static int demo_item_weight(const char *code)
-{
-	static const struct {
-		const char *code;
-		int weight;
-	} w[] = {
-		{ "YB01", 40 }, { "SB01", 18 }, { "SB04", 8 }, { "QT01", 10 }, { "QT02", 8 },
-		{ "YB05", 6 }, { "ZM01", 5 }, { "YB02", 4 }, { "JY01", 3 }, { "ZM02", 3 },
-		{ "WS01", 3 }, { "MZ05", 2 }, { "NY01", 3 }, { "FL01", 2 },
-	};
-	for (size_t i = 0; i < ARRAY_LEN(w); i++)
-		if (strcmp(w[i].code, code) == 0)
-			return w[i].weight;
-	return 1;
-}
-
-/* What a demo request says, by kind. */
-static const char *const demo_contents[] = {
-	"本人到窗口办理", "家属代为咨询办理", "电话预约后到站办理", "网格员上门收集材料", "老人行动不便，上门帮办",
-};
-static const char *const demo_wishes[] = {
-	"希望有人帮忙买一袋大米和食用油", "孩子上学需要一个新书包和文具", "独居老人希望有人上门打扫卫生",
-};
-static const char *const demo_appeals[] = {
-	"组里道路下雨后泥泞难行，希望硬化", "家中自来水压力不足，希望检修", "邻里因排水沟发生纠纷，请求协调",
-};
-static const char *const demo_handlers[] = { "王芳", "李明", "杨国华", "吴丽" };
-static const char *const demo_contacts[] = {
-	"电话回访本人，说明办理进度", "上门回访，当面解释政策", "约请到便民服务站面谈",
-};
-static const char *const demo_fixes[] = {
-	"已加快办理并当面致歉", "已补办完成，改进窗口告知流程", "已协调相关部门解决，群众表示认可",
-};
-
-/* Everything one demo run needs. */
-struct sdemo {
-	uint64_t rng;
-	sqlite3_stmt *ins;
-	const struct service_catalog *cat;
-	const struct workday_cal *cal;
-	int *weights;
-	int weight_sum;
-	int64_t village_id;
-	char village_code[16];
-	int64_t *residents;
-	size_t nresidents;
-	int64_t today;
-	int64_t next_id;
-	int64_t overdue_day[2];  /* days whose first request is left open past its date */
-	int64_t bad_day;         /* the day whose first request is rated 不满意, follow-up open */
-};
-
-/* Picks an item by weight. */
-static const struct service_item *sdemo_item(struct sdemo *d)
-{
-	int x = (int)demo_below(&d->rng, (uint32_t)d->weight_sum);
-	for (size_t i = 0; i < d->cat->n; i++) {
-		x -= d->weights[i];
-		if (x < 0)
-			return &d->cat->items[i];
-	}
-	return &d->cat->items[0];
-}
-
-/* A rating at the rates of Huaxi (99.9 % good): 5..1, 0 declined. */
-static int sdemo_rating(struct sdemo *d)
-{
-	uint32_t x = demo_below(&d->rng, 10000);
-	if (x < 8400) return 5;
-	if (x < 9900) return 4;
-	if (x < 9950) return 3;
-	if (x < 9975) return 2;
-	if (x < 9983) return 1;
-	return 0;
-}
-
-/* Binds text or NULL. */
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	if (v && *v)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(s, i);
-}
-
-/* One demo request as it is written. */
-struct sdemo_row {
-	const struct service_item *item;
-	char on[11], due[11], done[11], fdue[11], fdone[11], number[48], at[40];
-	const char *channel, *content, *handler, *status, *reason, *contact, *fix;
-	int64_t resident;
-	int rating;              /* 1..5, 0 declined, -1 not rated */
-};
-
-/* Who asked, how and what for, and who handles it. */
-static void sdemo_who(struct sdemo *d, struct sdemo_row *r)
-{
-	const struct service_item *it = r->item;
-	uint32_t ch = demo_below(&d->rng, 100);
-	r->channel = ch < 70 ? "1" : ch < 85 ? (it->proxy ? "2" : "1") : ch < 93 ? "3" : "4";
-	bool visitor = d->nresidents == 0 || demo_below(&d->rng, 100) < 3;
-	r->resident = visitor ? 0 : d->residents[demo_below(&d->rng, (uint32_t)d->nresidents)];
-	r->content = strcmp(it->kind, "wish") == 0 ? demo_wishes[demo_below(&d->rng, ARRAY_LEN(demo_wishes))]
-		   : strcmp(it->kind, "appeal") == 0 ? demo_appeals[demo_below(&d->rng, ARRAY_LEN(demo_appeals))]
-		   : demo_contents[demo_below(&d->rng, ARRAY_LEN(demo_contents))];
-	r->handler = demo_handlers[demo_below(&d->rng, ARRAY_LEN(demo_handlers))];
-}
-
-/* A closed request's rating and, for a bad one, its follow-up (done once it is due). */
-static void sdemo_rate(struct sdemo *d, struct sdemo_row *r, bool forced_bad)
-{
-	r->rating = forced_bad ? 2 : sdemo_rating(d);
-	if (r->rating != 1 && r->rating != 2)
-		return;
-	workday_add(d->cal, r->done, 5, r->fdue);
-	int64_t fdue = workday_day_number(r->fdue);
-	if (!forced_bad && (fdue < d->today - 1 || demo_below(&d->rng, 2))) {
-		snprintf(r->fdone, sizeof(r->fdone), "%s", fdue < d->today ? r->fdue : r->done);
-		r->contact = demo_contacts[demo_below(&d->rng, ARRAY_LEN(demo_contacts))];
-		r->fix = demo_fixes[demo_below(&d->rng, ARRAY_LEN(demo_fixes))];
-	}
-}
-
-/* How the request went: most closed within the promise and rated, a few late,
- * returned or still open. Returns the day of the last status change. */
-static int64_t sdemo_outcome(struct sdemo *d, struct sdemo_row *r, int64_t day, int seq)
-{
-	const struct service_item *it = r->item;
-	bool late = demo_below(&d->rng, 1000) < 15;
-	int spend = it->days ? (int)demo_below(&d->rng, (uint32_t)it->days + 1) : 0;
-	char end[11];
-	workday_add(d->cal, r->on, spend, end);
-	int64_t end_day = late ? workday_day_number(r->due) + 1 + demo_below(&d->rng, 6) : workday_day_number(end);
-	bool returned = demo_below(&d->rng, 1000) < 5;
-	/* still open: not finished yet, a few stuck in the last month, and the first of the
-	 * day 12 and 20 working days back, so that every demo has overdue requests */
-	bool stalled = end_day >= d->today || (day > d->today - 30 && demo_below(&d->rng, 1000) < 8) ||
-		       (seq == 1 && (day == d->overdue_day[0] || day == d->overdue_day[1]));
-	r->status = "done";
-	r->rating = -1;
-	if (returned) {
-		r->status = "returned";
-		r->reason = "材料不齐，已告知补齐后再来办理";
-		return day;
-	}
-	if (stalled) {
-		r->status = demo_below(&d->rng, 3) == 0 ? "accepted" : "in_progress";
-		return day;
-	}
-	workday_date(end_day, r->done);
-	sdemo_rate(d, r, seq == 1 && day == d->bad_day);   /* a recent bad rating, its follow-up due */
-	return end_day;
-}
-
-/* Writes a demo request with the prepared INSERT of the bulk load. */
-static int sdemo_insert(struct sdemo *d, const struct sdemo_row *r, char **err)
-{
-	sqlite3_stmt *s = d->ins;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	sqlite3_bind_int64(s, 1, d->next_id++);
-	bind_text(s, 2, r->number);
-	bind_text(s, 3, r->item->kind);
-	bind_text(s, 4, r->item->code);
-	if (r->resident)
-		sqlite3_bind_int64(s, 5, r->resident);
-	bind_text(s, 6, r->resident ? NULL : "过路群众");
-	bind_text(s, 7, r->resident ? NULL : "13985000000");
-	sqlite3_bind_int64(s, 8, d->village_id);
-	bind_text(s, 9, r->channel);
-	bind_text(s, 10, r->content);
-	bind_text(s, 11, r->item->materials);
-	bind_text(s, 12, r->handler);
-	bind_text(s, 13, r->item->department);
-	bind_text(s, 14, r->status);
-	bind_text(s, 15, r->at);
-	bind_text(s, 16, r->reason);
-	bind_text(s, 17, r->on);
-	bind_text(s, 18, r->due);
-	bind_text(s, 19, r->done);
-	if (r->rating > 0)
-		sqlite3_bind_int(s, 20, r->rating);
-	sqlite3_bind_int(s, 21, r->rating == 0);
-	bind_text(s, 22, r->fdue);
-	bind_text(s, 23, r->fdone);
-	bind_text(s, 24, r->contact);
-	bind_text(s, 25, r->fix);
-	bind_text(s, 26, r->at);
-	/* a closed demo request says its outcome, as service_close requires */
-	bind_text(s, 27, r->status && strcmp(r->status, "done") == 0 ? "已按规定办结，结果已告知群众" : NULL);
-	if (sqlite3_step(s) != SQLITE_DONE) {
-		*err = xasprintf("%s: %s", r->number, sqlite3_errmsg(sqlite3_db_handle(s)));
-		return -1;
-	}
-	return 0;
-}
-
-/* Writes one request accepted on day (the seq-th of that day). */
-static int sdemo_request(struct sdemo *d, int64_t day, int seq, char **err)
-{
-	struct sdemo_row r = { .item = sdemo_item(d) };
-	workday_date(day, r.on);
-	workday_add(d->cal, r.on, r.item->days, r.due);
-	snprintf(r.number, sizeof(r.number), "%s-%.4s%.2s%.2s-%03d", d->village_code, r.on, r.on + 5, r.on + 8, seq);
-	sdemo_who(d, &r);
-	int64_t changed = sdemo_outcome(d, &r, day, seq);
-	char when[11];
-	workday_date(changed < d->today ? changed : day, when);
-	snprintf(r.at, sizeof(r.at), "%sT%02u:%02u:00+08:00", when, 9 + demo_below(&d->rng, 8), demo_below(&d->rng, 60));
-	return sdemo_insert(d, &r, err);
-}
-
-/* The first village and the residents of its households; false when there is none. */
-static bool sdemo_village(struct sdemo *d, sqlite3 *db)
-{
-	sqlite3_stmt *stmt;
-	bool ok = false;
-	if (sqlite3_prepare_v2(db, "SELECT id, code FROM village ORDER BY id LIMIT 1", -1, &stmt, NULL) == SQLITE_OK) {
-		if (sqlite3_step(stmt) == SQLITE_ROW) {
-			d->village_id = sqlite3_column_int64(stmt, 0);
-			snprintf(d->village_code, sizeof(d->village_code), "%s", col_text(stmt, 1));
-			ok = true;
-		}
-		sqlite3_finalize(stmt);
-	}
-	size_t cap = 0;
-	if (ok && sqlite3_prepare_v2(db, "SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id"
-				     " JOIN grid g ON g.id = h.grid_id WHERE g.village_id = ?1 AND r.living_status = '1'"
-				     " ORDER BY r.id", -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(stmt, 1, d->village_id);
-		while (sqlite3_step(stmt) == SQLITE_ROW) {
-			if (d->nresidents == cap) {
-				cap = cap ? cap * 2 : 1024;
-				d->residents = xrealloc(d->residents, cap * sizeof(*d->residents));
-			}
-			d->residents[d->nresidents++] = sqlite3_column_int64(stmt, 0);
-		}
-		sqlite3_finalize(stmt);
-	}
-	return ok;
-}
-
-/* Writes count requests over the working days before today, about as many each day. */
-static int sdemo_fill(struct sdemo *d, long count, char **err)
-{
-	/* a village window takes up to ~360 requests a working day (Huaxi: 131,600 a year) */
-	long per_day = 360;
-	int64_t span = count / per_day * 7 / 5 + 1;
-	if (span < 366)
-		span = 366;
-	int64_t first = d->today - span;
-	long working = 0;
-	for (int64_t day = first; day < d->today; day++)
-		working += workday_is_working(d->cal, day);
-	long written = 0;
-	long done_days = 0;
-	int back = 0;
-	for (int64_t day = d->today - 1; day > first && back < 20; day--)
-		if (workday_is_working(d->cal, day) && ++back >= 12)
-			d->overdue_day[back == 12 ? 0 : 1] = day;
-		else if (workday_is_working(d->cal, day) && back == 3)
-			d->bad_day = day;
-	for (int64_t day = first; day < d->today && written < count; day++) {
-		if (!workday_is_working(d->cal, day))
-			continue;
-		done_days++;
-		long target = working ? count * done_days / working : count;
-		for (int seq = 1; written < target; seq++, written++)
-			if (sdemo_request(d, day, seq, err) != 0)
-				return -1;
-	}
-	return 0;
-}
-
-int service_demo(struct store *st, unsigned seed, long count, char **err)
-{
-	sqlite3 *db = store_db(st);
-	struct sdemo d = { .rng = 0x5e41ce00ull ^ ((uint64_t)seed * 0x9E3779B97F4A7C15ull),
-			   .cat = service_catalog_default(), .cal = workday_default() };
-	if (d.cat->n == 0 || !sdemo_village(&d, db)) {
-		free(d.residents);
-		return 0;  /* no catalogue or no village: nothing to show requests for */
-	}
-	if (count <= 0)
-		count = (long)d.nresidents * 9 / 10 + 50;
-	char today[11];
-	store_today(today);
-	d.today = workday_day_number(today);
-	d.weights = xcalloc(d.cat->n, sizeof(*d.weights));
-	for (size_t i = 0; i < d.cat->n; i++)
-		d.weight_sum += d.weights[i] = demo_item_weight(d.cat->items[i].code);
-	int rc = store_bulk_begin(st, _("demo service requests"), err);
-	if (rc == 0) {
-		d.next_id = query_int(db, "SELECT coalesce(max(id), 0) + 1 FROM service_request", 0, NULL, 1);
-		rc = sqlite3_prepare_v2(db,
-					"INSERT INTO service_request (id, number, kind, item_code, resident_id,"
-					" visitor_name, visitor_phone, village_id, channel, content, materials, handler,"
-					" department, status, status_at, status_reason, accepted_on, due_on, done_on,"
-					" rating, rating_declined, followup_due, followup_done_on, followup_contact,"
-					" followup_rectification, created_at, updated_at, outcome)"
-					" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-					" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?26, ?27)",
-					-1, &d.ins, NULL) == SQLITE_OK ? 0 : -1;
-		if (rc != 0)
-			*err = xstrdup(sqlite3_errmsg(db));
-		if (rc == 0)
-			rc = sdemo_fill(&d, count, err);
-		sqlite3_finalize(d.ins);
-		if (rc == 0)
-			rc = store_bulk_end(st, err);
-		else
-			store_rollback(st);
-	}
-	free(d.weights);
-	free(d.residents);
-	return rc;
 }

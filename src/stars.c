@@ -11,11 +11,10 @@
 
 #include "access.h"
 #include "audit.h"
-#include "cli.h"
-#include "console.h"
 #include "i18n.h"
 #include "paths.h"
 #include "printout.h"
+#include "rowset.h"
 #include "store.h"
 #include "util.h"
 #include "xlsx.h"
@@ -796,6 +795,176 @@ int stars_level_of(struct store *st, int64_t village_id, int year, int64_t house
 	return level;
 }
 
+/* ---- what the scoring screen shows ---- */
+
+/* The households stars_households_by_id compares (qsort passes no context). */
+static const struct stars_household *sort_households;
+
+/* qsort order of household indexes by household id. */
+static int household_index_cmp(const void *a, const void *b)
+{
+	int64_t x = sort_households[*(const size_t *)a].id, y = sort_households[*(const size_t *)b].id;
+	return x < y ? -1 : x > y;
+}
+
+/* The household of id, or NULL (index: indexes of h sorted by id). */
+static struct stars_household *household_of(struct stars_household *h, size_t n, const size_t *index, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int64_t m = h[index[mid]].id;
+		if (m == id)
+			return &h[index[mid]];
+		if (m < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Fills the households' scores, disqualifications, notes and last year's levels in
+ * three queries over the round. */
+static int grid_load_entries(struct store *st, const struct rubric *r, const struct stars_round *round,
+			     struct stars_household *h, size_t n, char **err)
+{
+	size_t *index = xmalloc((n ? n : 1) * sizeof *index);
+	for (size_t i = 0; i < n; i++)
+		index[i] = i;
+	sort_households = h;
+	qsort(index, n, sizeof *index, household_index_cmp);
+	struct rowset sc = { 0 }, dq = { 0 }, last = { 0 };
+	int rc = rowset_select(st, &sc, err, "SELECT household_id, star, value FROM star_score WHERE round_id = ?1"
+			       " AND value IS NOT NULL", "l", round->id);
+	if (rc == 0)
+		rc = rowset_select(st, &dq, err, "SELECT household_id, disqualified, note FROM star_household"
+				   " WHERE round_id = ?1", "l", round->id);
+	if (rc == 0)
+		rc = rowset_select(st, &last, err, "SELECT h.household_id, h.level, h.stars FROM star_household h"
+				   " JOIN star_round r ON r.id = h.round_id WHERE r.village_id = ?1 AND r.year = ?2",
+				   "li", round->village_id, round->year - 1);
+	for (size_t i = 0; i < sc.n; i++) {
+		struct stars_household *o = household_of(h, n, index, rowset_int(&sc, i, 0));
+		int s = rubric_star_index(r, rowset_text(&sc, i, 1));
+		if (o && s >= 0)
+			o->e.values[s] = (int)rowset_int(&sc, i, 2);
+	}
+	for (size_t i = 0; i < dq.n; i++) {
+		struct stars_household *o = household_of(h, n, index, rowset_int(&dq, i, 0));
+		if (!o)
+			continue;
+		for (const char *s = rowset_text(&dq, i, 1); *s;) {
+			size_t len = strcspn(s, ",");
+			char *code = xstrndup(s, len);
+			int d = rubric_disq_index(r, code);
+			if (d >= 0)
+				o->e.dq[d] = true;
+			free(code);
+			s += len + (s[len] == ',');
+		}
+		if (*rowset_text(&dq, i, 2))
+			o->e.note = xstrdup(rowset_text(&dq, i, 2));
+	}
+	for (size_t i = 0; i < last.n; i++) {
+		struct stars_household *o = household_of(h, n, index, rowset_int(&last, i, 0));
+		if (o) {
+			o->last = (int)rowset_int(&last, i, 1);
+			o->last_stars = (int)rowset_int(&last, i, 2);
+		}
+	}
+	rowset_free(&sc);
+	rowset_free(&dq);
+	rowset_free(&last);
+	free(index);
+	return rc;
+}
+
+int stars_grid_load(struct store *st, const struct rubric *r, const struct stars_round *round,
+		    struct stars_household **out, size_t *n, char **err)
+{
+	struct rowset hh = { 0 };
+	*out = NULL;
+	*n = 0;
+	if (rowset_select(st, &hh, err, "SELECT h.id, h.hh_no, p.name, h.village_group FROM household h"
+			  " JOIN grid gr ON gr.id = h.grid_id LEFT JOIN resident p ON p.id = h.head_id"
+			  " WHERE gr.village_id = ?1 AND EXISTS (SELECT 1 FROM resident m"
+			  " WHERE m.household_id = h.id AND m.living_status = '1')"
+			  " ORDER BY CAST(h.village_group AS INTEGER), h.village_group, h.hh_no",
+			  "l", round->village_id) != 0)
+		return -1;
+	struct stars_household *h = xcalloc(hh.n ? hh.n : 1, sizeof *h);
+	for (size_t i = 0; i < hh.n; i++) {
+		h[i] = (struct stars_household){ .id = rowset_int(&hh, i, 0), .hh_no = xstrdup(rowset_text(&hh, i, 1)),
+						 .head = xstrdup(rowset_text(&hh, i, 2)),
+						 .group = xstrdup(rowset_text(&hh, i, 3)), .last = -1 };
+		stars_entry_init(&h[i].e, r, h[i].id);
+	}
+	*out = h;
+	*n = hh.n;
+	rowset_free(&hh);
+	return grid_load_entries(st, r, round, h, *n, err);
+}
+
+void stars_households_free(struct stars_household *h, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(h[i].hh_no);
+		free(h[i].head);
+		free(h[i].group);
+		stars_entry_free(&h[i].e);
+	}
+	free(h);
+}
+
+int stars_household_members(struct store *st, int64_t household_id, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err, "SELECT name, relation, birth_date FROM resident"
+			     " WHERE household_id = ?1 AND living_status = '1' ORDER BY relation, birth_date",
+			     "l", household_id);
+}
+
+/* True when the database has a table of that name (other registers may be absent). */
+static bool table_exists(struct store *st, const char *name)
+{
+	char *v = rowset_value(st, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1", "t", name);
+	free(v);
+	return v != NULL;
+}
+
+int stars_household_disputes(struct store *st, int64_t household_id, int year, struct rowset *out, char **err)
+{
+	char y[12];
+	snprintf(y, sizeof y, "%d", year);
+	if (!table_exists(st, "dispute_party"))
+		return 1;
+	return rowset_select(st, out, err,
+			     "SELECT c.category, substr(c.received_date, 6) FROM dispute_case c WHERE c.id IN"
+			     " (SELECT p.case_id FROM dispute_party p JOIN resident m ON m.id = p.resident_id"
+			     " WHERE m.household_id = ?1) AND substr(c.received_date, 1, 4) = ?2"
+			     " ORDER BY c.received_date", "lt", household_id, y);
+}
+
+int stars_household_open_requests(struct store *st, int64_t household_id, struct rowset *out, char **err)
+{
+	if (!table_exists(st, "service_request"))
+		return 1;
+	return rowset_select(st, out, err,
+			     "SELECT s.item_code, substr(s.accepted_on, 6) FROM service_request s"
+			     " JOIN resident m ON m.id = s.resident_id WHERE m.household_id = ?1"
+			     " AND s.status IN ('accepted', 'in_progress', 'transferred') ORDER BY s.accepted_on",
+			     "l", household_id);
+}
+
+int64_t stars_default_village(struct store *st)
+{
+	char *v = rowset_value(st, "SELECT id FROM (SELECT village_id AS id, 0 AS o, year FROM star_round"
+			       " UNION ALL SELECT id, 1, 0 FROM village) ORDER BY o, year DESC, id LIMIT 1", NULL);
+	int64_t id = v ? strtoll(v, NULL, 10) : 0;
+	free(v);
+	return id;
+}
+
 /* ---- the notice list ---- */
 
 /* One line of the notice list. */
@@ -1175,249 +1344,4 @@ char *stars_report_text(struct store *st, int year, char **err)
 	free(total);
 	stars_stats_free(s, n);
 	return strip_line_ends(sb_take(&sb));
-}
-
-/* ---- the demo ---- */
-
-/* A small deterministic generator: the demo is the same for the same register. */
-static unsigned demo_next(unsigned *state)
-{
-	*state = *state * 1103515245u + 12345u;
-	return (*state >> 16) & 0x7fff;
-}
-
-/* The households of a village with someone still in the register, by number. */
-static int64_t *village_households(struct store *st, int64_t village_id, size_t *n)
-{
-	sqlite3_stmt *stmt = prep(st, "SELECT h.id FROM household h JOIN grid g ON g.id = h.grid_id"
-				  " WHERE g.village_id = ?1 AND EXISTS (SELECT 1 FROM resident m"
-				  " WHERE m.household_id = h.id AND m.living_status = '1') ORDER BY h.hh_no", NULL);
-	int64_t *ids = NULL;
-	*n = 0;
-	if (!stmt)
-		return NULL;
-	sqlite3_bind_int64(stmt, 1, village_id);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		ids = xrealloc(ids, (*n + 1) * sizeof *ids);
-		ids[(*n)++] = sqlite3_column_int64(stmt, 0);
-	}
-	sqlite3_finalize(stmt);
-	return ids;
-}
-
-/* Scores every household of a round: most stars earned, a few disqualified; with
- * skip_every > 0, every skip_every-th household (from the first) is left unscored. */
-static int demo_score(struct store *st, const struct rubric *r, const struct stars_round *round,
-		      const int64_t *hh, size_t n, size_t skip_every, char **err)
-{
-	int rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (skip_every && i % skip_every == 0)
-			continue;
-		unsigned rng = (unsigned)(hh[i] * 2654435761u) ^ (unsigned)round->year;
-		int care = (int)(demo_next(&rng) % 100);   /* how well the household does */
-		struct stars_entry e;
-		stars_entry_init(&e, r, hh[i]);
-		for (size_t s = 0; s < r->nstars; s++) {
-			int roll = (int)(demo_next(&rng) % 100);
-			bool good = roll < 55 + care * 45 / 100;
-			if (r->stars[s].scoring == RUBRIC_PASS)
-				e.values[s] = good;
-			else
-				e.values[s] = good ? r->stars[s].threshold + (int)(demo_next(&rng) % (unsigned)(r->stars[s].max - r->stars[s].threshold + 1))
-						   : (int)(demo_next(&rng) % (unsigned)r->stars[s].threshold);
-		}
-		int dq = (int)(demo_next(&rng) % 200);
-		if (r->ndisq > 0 && dq == 0)
-			e.dq[0] = true;
-		else if (r->ndisq > 1 && dq < 4)
-			e.dq[1] = true;
-		rc = stars_save_entry(st, r, round, &e, err);
-		stars_entry_free(&e);
-	}
-	return rc;
-}
-
-/* Opens a round and scores it; the round in *round. */
-static int demo_round(struct store *st, const struct rubric_set *set, int64_t village, int year,
-		      size_t skip_every, const int64_t *hh, size_t n, struct stars_round *round,
-		      const struct rubric **r, char **err)
-{
-	if (stars_round_open(st, set, village, year, round, err) != 0)
-		return -1;
-	if (!(*r = stars_round_rubric(set, round, err)))
-		return -1;
-	return demo_score(st, *r, round, hh, n, skip_every, err);
-}
-
-int stars_demo(struct store *st, const char *today, char **err)
-{
-	int year = atoi(today);
-	sqlite3_stmt *stmt = prep(st, "SELECT id FROM village ORDER BY id LIMIT 1", err);
-	if (!stmt)
-		return -1;
-	int64_t village = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-	sqlite3_finalize(stmt);
-	struct rubric_set *set = rubric_set_load(paths_forms(), NULL, NULL);
-	char *town = NULL, *vname = NULL;
-	if (!village || !village_info(st, village, &vname, &town) ||
-	    !rubric_find(set, town, year - 1) || !rubric_find(set, town, year)) {
-		/* no rubric shipped for these years: the demo has no rounds */
-		free(town);
-		free(vname);
-		rubric_set_free(set);
-		return 0;
-	}
-	size_t n;
-	int64_t *hh = village_households(st, village, &n);
-	struct stars_round last = { 0 }, now = { 0 };
-	const struct rubric *r = NULL;
-	char date[24];
-	int rc = store_bulk_begin(st, _("demo star ratings"), err);
-	if (rc == 0)
-		rc = demo_round(st, set, village, year - 1, 0, hh, n, &last, &r, err);
-	/* last year: reviewed, checked, on notice from 1 December, awarded after it */
-	for (enum stars_stage s = STARS_REVIEW; rc == 0 && s <= STARS_FINAL; s++) {
-		snprintf(date, sizeof date, "%d-12-%02d", year - 1, s == STARS_FINAL ? 10 : 1);
-		rc = stars_round_move(st, r, &last, s, 7, date, err);
-	}
-	/* this year: self-assessments in, a few households still to hand theirs in */
-	if (rc == 0)
-		rc = demo_round(st, set, village, year, 9, hh, n, &now, &r, err);
-	if (rc == 0)
-		rc = stars_round_move(st, r, &now, STARS_REVIEW, 0, today, err);
-	if (rc == 0)
-		rc = store_bulk_end(st, err);
-	else
-		store_rollback(st);
-	stars_round_free(&last);
-	stars_round_free(&now);
-	free(hh);
-	free(town);
-	free(vname);
-	rubric_set_free(set);
-	return rc;
-}
-
-/* ---- subcommands ---- */
-
-/* Options shared by the two subcommands. */
-struct stars_args {
-	const char *village, *encoding, *output;
-	long year;
-	bool csv;
-};
-
-/* Parses --village V --year Y --encoding E --output F --csv; 2 on a mistake. */
-static int parse_args(int argc, char **argv, struct stars_args *a, bool want_village)
-{
-	char today[11];
-	store_today(today);
-	a->year = atoi(today);
-	for (int i = 1; i < argc; i++) {
-		const char *opt = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(opt, "--village") == 0 && val && want_village)
-			a->village = argv[++i];
-		else if (strcmp(opt, "--year") == 0 && val) {
-			if ((a->year = cli_parse_count(argv[++i], "--year")) < 0)
-				return 2;
-		} else if (strcmp(opt, "--encoding") == 0 && val && want_village)
-			a->encoding = argv[++i];
-		else if (strcmp(opt, "--output") == 0 && val)
-			a->output = argv[++i];
-		else if (strcmp(opt, "--csv") == 0 && want_village)
-			a->csv = true;
-		else {
-			console_printf(stderr, _("shanzhi: %s: unknown argument: %s\n"), argv[0], opt);
-			return 2;
-		}
-	}
-	if (want_village && !a->village) {
-		console_printf(stderr, _("shanzhi: %s: --village is needed (its name or code)\n"), argv[0]);
-		return 2;
-	}
-	return 0;
-}
-
-/* Writes the notice of the village's round of the year: text or CSV through
- * printout (encoding, file, stdout or printer), or an .xlsx workbook. 0, or 1 after
- * printing why. */
-static int notice_deliver(struct store *st, const struct stars_args *a)
-{
-	int64_t village = stars_village_find(st, a->village);
-	struct stars_round round;
-	char *err = NULL, *errors = NULL;
-	if (!village) {
-		console_printf(stderr, _("shanzhi: notice: no village is called %s\n"), a->village);
-		return 1;
-	}
-	if (stars_round_get(st, village, (int)a->year, &round, &err) != 0) {
-		console_printf(stderr, _("shanzhi: notice: %s has no round in %ld\n"), a->village, a->year);
-		free(err);
-		return 1;
-	}
-	struct rubric_set *set = load_rubrics(&errors);
-	const struct rubric *r = stars_round_rubric(set, &round, &err);
-	int rc = r ? 0 : -1;
-	bool csv = a->csv || (a->output && strlen(a->output) > 4 &&
-			      strcasecmp(a->output + strlen(a->output) - 4, ".csv") == 0);
-	if (r && a->output && sheet_is_xlsx(a->output)) {
-		rc = stars_notice_xlsx(st, r, &round, a->output, &err);
-	} else if (r) {
-		char *doc = csv ? stars_notice_csv(st, r, &round, &err) : stars_notice_text(st, r, &round, &err);
-		rc = doc ? printout_deliver(doc, a->encoding, a->output, &err) : -1;
-		free(doc);
-	}
-	if (rc != 0)
-		console_printf(stderr, "shanzhi: notice: %s\n%s", err ? err : "?", errors ? errors : "");
-	free(errors);
-	free(err);
-	rubric_set_free(set);
-	stars_round_free(&round);
-	return rc ? 1 : 0;
-}
-
-int stars_cli_notice(const struct cli_opts *o, int argc, char **argv)
-{
-	struct stars_args a = { 0 };
-	int rc = parse_args(argc, argv, &a, true);
-	if (rc)
-		return rc;
-	char *path;
-	struct store *st = cli_open_store(o, &path);
-	if (!st)
-		return 1;
-	rc = notice_deliver(st, &a);
-	store_close(st);
-	free(path);
-	return rc;
-}
-
-int stars_cli_report(const struct cli_opts *o, int argc, char **argv)
-{
-	struct stars_args a = { 0 };
-	int rc = parse_args(argc, argv, &a, false);
-	if (rc)
-		return rc;
-	char *path, *err = NULL;
-	struct store *st = cli_open_store(o, &path);
-	if (!st)
-		return 1;
-	char *text = stars_report_text(st, (int)a.year, &err);
-	if (!text) {
-		console_printf(stderr, "shanzhi: report: %s\n", err ? err : "?");
-		rc = 1;
-	} else if (a.output) {
-		rc = printout_deliver(text, NULL, a.output, &err) == 0 ? 0 : 1;
-		if (rc)
-			console_printf(stderr, "shanzhi: report: %s\n", err);
-	} else {
-		console_puts(stdout, text);
-	}
-	free(text);
-	free(err);
-	store_close(st);
-	free(path);
-	return rc;
 }

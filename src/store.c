@@ -21,6 +21,7 @@
 #include "access.h"
 #include "audit.h"
 #include "civil.h"
+#include "household.h"
 #include "i18n.h"
 #include "idcard.h"
 #include "schema.h"
@@ -1417,9 +1418,7 @@ static void check_id_numbers(struct store *st, struct check_report *r)
 /* Every household head lives in the household it heads. */
 static void check_heads(struct store *st, struct check_report *r)
 {
-	sqlite3_stmt *stmt = check_prepare(st, r,
-		"SELECT h.id, h.head_id FROM household h JOIN resident m ON m.id = h.head_id"
-		" WHERE m.household_id IS NOT h.id");
+	sqlite3_stmt *stmt = check_prepare(st, r, household_heads_misplaced_sql);
 	while (stmt && check_step(st, r, stmt))
 		report_line(r, _("household %lld head_id: resident %lld is not a member of this household"),
 			    (long long)sqlite3_column_int64(stmt, 0), (long long)sqlite3_column_int64(stmt, 1));

@@ -8,11 +8,13 @@
 
 #include "access.h"
 #include "app.h"
+#include "auth.h"
 #include "dispute.h"
 #include "form.h"
 #include "i18n.h"
 #include "idcard.h"
 #include "print-dispute.h"
+#include "rowset.h"
 #include "search.h"
 #include "store.h"
 #include "tui-dispute.h"
@@ -20,7 +22,9 @@
 #include "tui-list.h"
 #include "tui-print.h"
 #include "tui-record.h"
+#include "tui-village.h"
 #include "util.h"
+#include "village.h"
 
 /* What a row of the case screen stands for: the kind in the high bits, a record's
  * id in the low ones. */
@@ -28,13 +32,6 @@ enum row_kind { ROW_NONE, ROW_CASE, ROW_PARTY, ROW_SESSION, ROW_OUTCOME, ROW_CON
 #define ROW_KEY(kind, id) (((int64_t)(kind) << 40) | (int64_t)(id))
 #define ROW_KIND(key) ((enum row_kind)((key) >> 40))
 #define ROW_ID(key) ((key) & (((int64_t)1 << 40) - 1))
-
-/* Text of column i, "" when NULL. */
-static const char *col(sqlite3_stmt *stmt, int i)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, i);
-	return s ? (const char *)s : "";
-}
 
 /* The translated label of a code in a list, or the code. */
 static const char *label_of(struct tui *t, const char *list, const char *code)
@@ -99,15 +96,7 @@ static int confirm_save(struct child_ctx *cc, const struct store_field *f, size_
 	struct tui *t = cc->t;
 	const char *applied = dispute_field(f, n, "confirm_applied_date");
 	bool late_ok = false;
-	char *agreed = NULL;
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT agreement_date FROM dispute_case WHERE id = ?1",
-			       -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(stmt, 1, cc->case_id);
-		if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
-			agreed = xstrdup(col(stmt, 0));
-		sqlite3_finalize(stmt);
-	}
+	char *agreed = dispute_agreement_date(t->app->st, cc->case_id);
 	int left = 0;
 	if (applied && agreed && dispute_confirm_days_left(agreed, applied, &left) && left < 0) {
 		char *q = xasprintf(_("Warning: the 30 days for a joint application ended %d day(s) before %s; the "
@@ -222,41 +211,18 @@ static int mediator_fetch(void *ctx, const char *query, size_t offset, size_t li
 			  struct tui_rows *out, char **err)
 {
 	struct tui *t = ctx;
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(store_db(t->app->st),
-			       "SELECT id, coalesce(nullif(name, ''), login), login, role FROM operator"
-			       " WHERE role IN ('mediator', 'admin') AND disabled = 0"
-			       "  AND (?1 = '' OR instr(coalesce(name, ''), ?1) > 0 OR instr(login, ?1) > 0)"
-			       " ORDER BY role = 'admin', login LIMIT ?2 OFFSET ?3", -1, &stmt, NULL) != SQLITE_OK) {
-		*err = xstrdup(sqlite3_errmsg(store_db(t->app->st)));
+	struct rowset r = { 0 };
+	if (dispute_mediators(t->app->st, query, offset, limit, &r, err) != 0)
 		return -1;
-	}
-	sqlite3_bind_text(stmt, 1, query ? query : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	for (size_t i = 0; i < r.n; i++) {
 		struct strbuf sb = { 0 };
-		tui_col(&sb, col(stmt, 1), 14);
-		tui_col(&sb, col(stmt, 2), 16);
-		sb_append(&sb, access_role_label(col(stmt, 3)));
-		tui_rows_add(out, sqlite3_column_int64(stmt, 0), sb_take(&sb));
+		tui_col(&sb, rowset_text(&r, i, DISPUTE_M_NAME), 14);
+		tui_col(&sb, rowset_text(&r, i, DISPUTE_M_LOGIN), 16);
+		sb_append(&sb, access_role_label(rowset_text(&r, i, DISPUTE_M_ROLE)));
+		tui_rows_add(out, rowset_int(&r, i, DISPUTE_M_ID), sb_take(&sb));
 	}
-	sqlite3_finalize(stmt);
+	rowset_free(&r);
 	return 0;
-}
-
-/* One text from SQL with an integer parameter. Caller frees; NULL when none. */
-static char *name_by_id(struct tui *t, const char *sql, int64_t id)
-{
-	sqlite3_stmt *stmt;
-	char *v = NULL;
-	if (sqlite3_prepare_v2(store_db(t->app->st), sql, -1, &stmt, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(stmt, 1, id);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = xstrdup(col(stmt, 0));
-	sqlite3_finalize(stmt);
-	return v;
 }
 
 /* A mediator's name picked from the operators; NULL when none. Caller frees. */
@@ -273,8 +239,7 @@ static char *pick_mediator(struct tui *t)
 	int64_t id;
 	bool picked = tui_list_pick(t, &def, NULL, &id);
 	sb_free(&head);
-	return picked ? name_by_id(t, "SELECT coalesce(nullif(name, ''), login) FROM operator WHERE id = ?1", id)
-		      : NULL;
+	return picked ? auth_operator_name(t->app->st, id) : NULL;
 }
 
 /* A participant: a mediator, or a resident found in the register. Caller frees. */
@@ -285,7 +250,7 @@ static char *pick_participant(struct tui *t)
 	case 0: return pick_mediator(t);
 	case 1: {
 		int64_t id = pick_resident(t, N_("Participant from the register"), NULL);
-		return id ? name_by_id(t, "SELECT name FROM resident WHERE id = ?1", id) : NULL;
+		return id ? dispute_resident_name(t->app->st, id) : NULL;
 	}
 	default: return NULL;
 	}
@@ -337,17 +302,9 @@ static bool child_text_pick(void *ctx, struct tui_form *fm, size_t field, char *
 static char *child_ref_text(void *ctx, const struct field_def *fd, const char *value)
 {
 	struct child_ctx *cc = ctx;
-	sqlite3_stmt *stmt;
-	char *text = NULL;
-	if (!fd->ref_table || strcmp(fd->ref_table, "resident") != 0 ||
-	    sqlite3_prepare_v2(store_db(cc->t->app->st), "SELECT r.name, h.hh_no, h.address FROM resident r"
-			       " LEFT JOIN household h ON h.id = r.household_id WHERE r.id = ?1", -1, &stmt, NULL) != SQLITE_OK)
+	if (!fd->ref_table || strcmp(fd->ref_table, "resident") != 0)
 		return NULL;
-	sqlite3_bind_int64(stmt, 1, strtoll(value, NULL, 10));
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		text = xasprintf("%s %s %s", col(stmt, 0), col(stmt, 1), col(stmt, 2));
-	sqlite3_finalize(stmt);
-	return text;
+	return dispute_resident_text(cc->t->app->st, strtoll(value, NULL, 10));
 }
 
 /* A new visit is most often recorded or scheduled on the day: its dates start at today. */
@@ -440,29 +397,14 @@ static int case_save(void *ctx, struct tui_form *fm, char **err)
 /* The village a new case belongs to: the only one, or the clerk's choice. */
 static int64_t pick_village(struct tui *t)
 {
-	sqlite3_stmt *stmt;
-	int64_t ids[64];
-	char *names[64];
-	size_t n = 0;
-	if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT id, name FROM village ORDER BY code LIMIT 64",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	while (n < ARRAY_LEN(ids) && sqlite3_step(stmt) == SQLITE_ROW) {
-		ids[n] = sqlite3_column_int64(stmt, 0);
-		names[n++] = xstrdup(col(stmt, 1));
-	}
-	sqlite3_finalize(stmt);
-	int64_t id = 0;
-	if (n == 1) {
-		id = ids[0];
-	} else if (n > 1) {
-		int i = tui_choose(t, _("The committee of which village?"), (const char *const *)names, n, 0);
-		id = i >= 0 ? ids[i] : 0;
-	} else {
+	struct rowset r = { 0 };
+	village_list(t->app->st, NULL, 0, 2, &r, NULL);
+	int64_t id = r.n == 1 ? rowset_int(&r, 0, VILLAGE_ID) : 0;
+	if (r.n > 1)
+		id = tui_village_pick(t, N_("The committee of which village?"));
+	else if (!r.n)
 		tui_error(t, "%s", _("The register has no village yet: a case belongs to a village's committee."));
-	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
+	rowset_free(&r);
 	return id;
 }
 
@@ -525,38 +467,32 @@ static void add_heading(struct tui_rows *out, const char *text)
 static void add_case_rows(struct case_view *cv, struct tui_rows *out)
 {
 	struct tui *t = cv->t;
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(store_db(t->app->st),
-		"SELECT case_no, received_date, source, category, summary, amount, risk, mediators, outcome,"
-		" outcome_date, outcome_reason, agreement_form, agreement_date, performance_deadline,"
-		" confirm_applied_date, confirm_result, confirm_late FROM dispute_case WHERE id = ?1",
-		-1, &stmt, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(stmt, 1, cv->id);
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		sqlite3_finalize(stmt);
+	struct rowset r = { 0 };
+	if (dispute_case_details(t->app->st, cv->id, &r, NULL) != 0 || !r.n) {
+		rowset_free(&r);
 		return;
 	}
-	snprintf(cv->title, sizeof cv->title, "%s", col(stmt, 0));
-	const char *received = col(stmt, 1);
+#define COL(c) rowset_text(&r, 0, DISPUTE_C_##c)
+	snprintf(cv->title, sizeof cv->title, "%s", COL(CASE_NO));
+	const char *received = COL(RECEIVED);
 	tui_rows_add(out, ROW_KEY(ROW_CASE, cv->id),
-		     xasprintf(_("Received %s (%s), %s"), received, label_of(t, "dispute_source", col(stmt, 2)),
-			       label_of(t, "dispute_category", col(stmt, 3))));
-	tui_rows_add(out, ROW_KEY(ROW_CASE, cv->id), xasprintf(_("Summary: %s"), col(stmt, 4)));
+		     xasprintf(_("Received %s (%s), %s"), received, label_of(t, "dispute_source", COL(SOURCE)),
+			       label_of(t, "dispute_category", COL(CATEGORY))));
+	tui_rows_add(out, ROW_KEY(ROW_CASE, cv->id), xasprintf(_("Summary: %s"), COL(SUMMARY)));
 	struct strbuf sb = { 0 };
-	if (*col(stmt, 5))
-		sb_appendf(&sb, _("Amount %s yuan. "), col(stmt, 5));
-	if (*col(stmt, 6)) {
-		char *risk = xstrdup(col(stmt, 6));
+	if (*COL(AMOUNT))
+		sb_appendf(&sb, _("Amount %s yuan. "), COL(AMOUNT));
+	if (*COL(RISK)) {
+		char *risk = xstrdup(COL(RISK));
 		for (char *save = NULL, *c = strtok_r(risk, ",", &save); c; c = strtok_r(NULL, ",", &save))
 			sb_appendf(&sb, "[%s] ", label_of(t, "dispute_risk", c));
 		free(risk);
 	}
-	sb_appendf(&sb, _("Mediators: %s"), col(stmt, 7));
+	sb_appendf(&sb, _("Mediators: %s"), COL(MEDIATORS));
 	tui_rows_add(out, ROW_KEY(ROW_CASE, cv->id), sb_take(&sb));
 
 	add_heading(out, _("Outcome (F7)"));
-	const char *outcome = col(stmt, 8);
+	const char *outcome = COL(OUTCOME);
 	char due[11] = "";
 	int days = 0;
 	if (!*outcome) {
@@ -567,24 +503,24 @@ static void add_case_rows(struct case_view *cv, struct tui_rows *out)
 			     late ? xasprintf(_("OVERDUE: open for %d days; it should have closed by %s"), days, due)
 				  : xasprintf(_("Open for %d days; to be closed by %s"), days, due));
 	} else {
-		bool written = strcmp(col(stmt, 11), DISPUTE_WRITTEN) == 0;
+		bool written = strcmp(COL(AGREEMENT_FORM), DISPUTE_WRITTEN) == 0;
 		tui_rows_add(out, ROW_KEY(ROW_OUTCOME, cv->id),
-			     xasprintf("%s %s%s%s", label_of(t, "dispute_outcome", outcome), col(stmt, 9),
-				       *col(stmt, 11) ? ", " : "", *col(stmt, 11) ? label_of(t, "dispute_agreement", col(stmt, 11)) : ""));
-		if (*col(stmt, 10))
-			tui_rows_add(out, ROW_KEY(ROW_OUTCOME, cv->id), xasprintf(_("Reason: %s"), col(stmt, 10)));
+			     xasprintf("%s %s%s%s", label_of(t, "dispute_outcome", outcome), COL(OUTCOME_DATE),
+				       *COL(AGREEMENT_FORM) ? ", " : "", *COL(AGREEMENT_FORM) ? label_of(t, "dispute_agreement", COL(AGREEMENT_FORM)) : ""));
+		if (*COL(OUTCOME_REASON))
+			tui_rows_add(out, ROW_KEY(ROW_OUTCOME, cv->id), xasprintf(_("Reason: %s"), COL(OUTCOME_REASON)));
 		if (written) {
 			tui_rows_add(out, ROW_KEY(ROW_OUTCOME, cv->id),
-				     xasprintf(_("To be performed by %s (F3 prints the agreement)"), col(stmt, 13)));
+				     xasprintf(_("To be performed by %s (F3 prints the agreement)"), COL(PERFORMANCE_DEADLINE)));
 			char deadline[11] = "";
 			int left = 0;
-			dispute_confirm_deadline(col(stmt, 12), deadline);
-			dispute_confirm_days_left(col(stmt, 12), cv->today, &left);
+			dispute_confirm_deadline(COL(AGREEMENT_DATE), deadline);
+			dispute_confirm_days_left(COL(AGREEMENT_DATE), cv->today, &left);
 			char *line;
-			if (*col(stmt, 14))
-				line = xasprintf(_("Judicial confirmation applied for on %s%s: %s"), col(stmt, 14),
-						 strcmp(col(stmt, 16), "1") == 0 ? _(" (after the 30 days)") : "",
-						 *col(stmt, 15) ? label_of(t, "dispute_confirm", col(stmt, 15)) : _("awaiting the ruling"));
+			if (*COL(CONFIRM_APPLIED))
+				line = xasprintf(_("Judicial confirmation applied for on %s%s: %s"), COL(CONFIRM_APPLIED),
+						 strcmp(COL(CONFIRM_LATE), "1") == 0 ? _(" (after the 30 days)") : "",
+						 *COL(CONFIRM_RESULT) ? label_of(t, "dispute_confirm", COL(CONFIRM_RESULT)) : _("awaiting the ruling"));
 			else if (left >= 0)
 				line = xasprintf(_("Judicial confirmation: %d day(s) left to apply jointly (until %s) (F8)"), left, deadline);
 			else
@@ -592,64 +528,56 @@ static void add_case_rows(struct case_view *cv, struct tui_rows *out)
 			tui_rows_add(out, ROW_KEY(ROW_CONFIRM, cv->id), line);
 		}
 	}
-	sqlite3_finalize(stmt);
+#undef COL
+	rowset_free(&r);
 }
 
 /* The parties: role, name, where from, a masked phone; never an ID number. */
 static void add_party_rows(struct case_view *cv, struct tui_rows *out)
 {
 	struct tui *t = cv->t;
-	sqlite3_stmt *stmt;
+	struct rowset r = { 0 };
 	add_heading(out, _("Parties (F5 adds one)"));
-	if (sqlite3_prepare_v2(store_db(t->app->st),
-		"SELECT p.id, p.role, coalesce(r.name, p.name), p.resident_id IS NOT NULL, coalesce(r.phone, p.phone)"
-		" FROM dispute_party p LEFT JOIN resident r ON r.id = p.resident_id WHERE p.case_id = ?1 ORDER BY p.role, p.id",
-		-1, &stmt, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(stmt, 1, cv->id);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	dispute_case_parties(t->app->st, cv->id, &r, NULL);
+	for (size_t i = 0; i < r.n; i++) {
 		char phone[32];
-		phone_mask(col(stmt, 4), phone);
+		const char *number = rowset_text(&r, i, DISPUTE_P_PHONE);
+		phone_mask(number, phone);
 		struct strbuf sb = { 0 };
-		tui_col(&sb, label_of(t, "dispute_role", col(stmt, 1)), 10);
-		tui_col(&sb, col(stmt, 2), 14);
-		tui_col(&sb, sqlite3_column_int(stmt, 3) ? _("registered here") : _("from outside"), 10);
-		sb_append(&sb, *col(stmt, 4) ? phone : "");
-		tui_rows_add(out, ROW_KEY(ROW_PARTY, sqlite3_column_int64(stmt, 0)), sb_take(&sb));
+		tui_col(&sb, label_of(t, "dispute_role", rowset_text(&r, i, DISPUTE_P_ROLE)), 10);
+		tui_col(&sb, rowset_text(&r, i, DISPUTE_P_NAME), 14);
+		tui_col(&sb, rowset_int(&r, i, DISPUTE_P_REGISTERED) ? _("registered here") : _("from outside"), 10);
+		sb_append(&sb, *number ? phone : "");
+		tui_rows_add(out, ROW_KEY(ROW_PARTY, rowset_int(&r, i, DISPUTE_P_ID)), sb_take(&sb));
 	}
-	sqlite3_finalize(stmt);
+	rowset_free(&r);
 }
 
 /* The sessions and the visits. */
 static void add_child_rows(struct case_view *cv, struct tui_rows *out)
 {
 	struct tui *t = cv->t;
-	sqlite3_stmt *stmt;
+	struct rowset r = { 0 };
 	add_heading(out, _("Sessions (F6 adds a record)"));
-	if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT id, session_date, session_time, place, result"
-			       " FROM dispute_session WHERE case_id = ?1 ORDER BY session_date, session_time, id",
-			       -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(stmt, 1, cv->id);
-		while (sqlite3_step(stmt) == SQLITE_ROW)
-			tui_rows_add(out, ROW_KEY(ROW_SESSION, sqlite3_column_int64(stmt, 0)),
-				     xasprintf("%s %-5s %s: %s", col(stmt, 1), col(stmt, 2), col(stmt, 3), col(stmt, 4)));
-		sqlite3_finalize(stmt);
-	}
+	dispute_case_sessions(t->app->st, cv->id, &r, NULL);
+	for (size_t i = 0; i < r.n; i++)
+		tui_rows_add(out, ROW_KEY(ROW_SESSION, rowset_int(&r, i, DISPUTE_S_ID)),
+			     xasprintf("%s %-5s %s: %s", rowset_text(&r, i, DISPUTE_S_DATE), rowset_text(&r, i, DISPUTE_S_TIME),
+				       rowset_text(&r, i, DISPUTE_S_PLACE), rowset_text(&r, i, DISPUTE_S_RESULT)));
+	rowset_free(&r);
 	add_heading(out, _("Follow-up visits (F9 schedules one)"));
-	if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT id, due_date, done_date, performance, notes"
-			       " FROM dispute_visit WHERE case_id = ?1 ORDER BY due_date, id", -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(stmt, 1, cv->id);
-		while (sqlite3_step(stmt) == SQLITE_ROW) {
-			const char *done = col(stmt, 2);
-			char *line = *done ? xasprintf(_("Due %s, visited %s: %s %s"), col(stmt, 1), done,
-						       label_of(t, "dispute_performance", col(stmt, 3)), col(stmt, 4))
-					   : strcmp(col(stmt, 1), cv->today) < 0
-						? xasprintf(_("Due %s: NOT YET MADE"), col(stmt, 1))
-						: xasprintf(_("Due %s"), col(stmt, 1));
-			tui_rows_add(out, ROW_KEY(ROW_VISIT, sqlite3_column_int64(stmt, 0)), line);
-		}
-		sqlite3_finalize(stmt);
+	dispute_case_visits(t->app->st, cv->id, &r, NULL);
+	for (size_t i = 0; i < r.n; i++) {
+		const char *due = rowset_text(&r, i, DISPUTE_V_DUE), *done = rowset_text(&r, i, DISPUTE_V_DONE);
+		char *line = *done ? xasprintf(_("Due %s, visited %s: %s %s"), due, done,
+					       label_of(t, "dispute_performance", rowset_text(&r, i, DISPUTE_V_PERFORMANCE)),
+					       rowset_text(&r, i, DISPUTE_V_NOTES))
+				   : strcmp(due, cv->today) < 0
+					? xasprintf(_("Due %s: NOT YET MADE"), due)
+					: xasprintf(_("Due %s"), due);
+		tui_rows_add(out, ROW_KEY(ROW_VISIT, rowset_int(&r, i, DISPUTE_V_ID)), line);
 	}
+	rowset_free(&r);
 }
 
 /* The case screen's rows: everything at once (a case has a few dozen at most). */
@@ -694,20 +622,6 @@ static void case_print(struct case_view *cv)
 	free(text);
 }
 
-/* Whether the case already has a written agreement (for F8). */
-static bool case_written(struct tui *t, int64_t id)
-{
-	sqlite3_stmt *stmt;
-	bool yes = false;
-	if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT 1 FROM dispute_case WHERE id = ?1 AND outcome = '1'"
-			       " AND agreement_form = '2'", -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(stmt, 1, id);
-		yes = sqlite3_step(stmt) == SQLITE_ROW;
-		sqlite3_finalize(stmt);
-	}
-	return yes;
-}
-
 /* Opens the selected row's record on its form. */
 static void case_open_row(struct case_view *cv, int64_t sel)
 {
@@ -737,7 +651,7 @@ static enum tui_list_action case_key(void *ctx, struct tui *t, int k, int64_t se
 	case TK_F6: child_form(t, "dispute_session", "session", N_("New session record"), cv->id, 0); return TUI_LIST_RELOAD;
 	case TK_F7: child_form(t, "dispute_outcome", "outcome", N_("Outcome"), cv->id, 0); return TUI_LIST_RELOAD;
 	case TK_F8:
-		if (!case_written(t, cv->id))
+		if (!dispute_case_written(t->app->st, cv->id))
 			tui_error(t, "%s", _("Judicial confirmation is applied for on a written agreement: record it first."));
 		else
 			child_form(t, "dispute_confirm", "confirm", N_("Judicial confirmation"), cv->id, 0);

@@ -13,6 +13,7 @@
 #include "form.h"
 #include "i18n.h"
 #include "print-dispute.h"
+#include "rowset.h"
 #include "store.h"
 #include "tui-chart.h"
 #include "tui-list.h"
@@ -20,13 +21,6 @@
 #include "util.h"
 
 #define CONFIRM_SOON_DAYS 7   /* a confirmation window closing within a week is listed */
-
-/* Text of column i, "" when NULL. */
-static const char *col(sqlite3_stmt *stmt, int i)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, i);
-	return s ? (const char *)s : "";
-}
 
 /* The translated label of a code in a list, or the code. */
 static const char *label_of(struct tui *t, const char *list, const char *code)
@@ -65,37 +59,24 @@ static int case_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 		      struct tui_rows *out, char **err)
 {
 	struct tui *t = ctx;
-	sqlite3 *db = store_db(t->app->st);
-	sqlite3_stmt *stmt;
+	struct rowset r = { 0 };
 	char today[11];
 	store_today(today);
-	if (sqlite3_prepare_v2(db,
-		"SELECT c.id, c.case_no, c.received_date, c.category, c.outcome,"
-		" (SELECT group_concat(coalesce(r.name, p.name), ' ') FROM dispute_party p"
-		"  LEFT JOIN resident r ON r.id = p.resident_id WHERE p.case_id = c.id)"
-		" FROM dispute_case c WHERE ?1 = '' OR instr(c.case_no, ?1) > 0 OR instr(c.summary, ?1) > 0"
-		" OR EXISTS (SELECT 1 FROM dispute_party p LEFT JOIN resident r ON r.id = p.resident_id"
-		"  WHERE p.case_id = c.id AND instr(coalesce(r.name, p.name), ?1) > 0)"
-		" ORDER BY c.outcome IS NOT NULL, CASE WHEN c.outcome IS NULL THEN c.received_date END,"
-		" c.received_date DESC, c.id DESC LIMIT ?2 OFFSET ?3", -1, &stmt, NULL) != SQLITE_OK) {
-		*err = xstrdup(sqlite3_errmsg(db));
+	if (dispute_case_list(t->app->st, query, offset, limit, &r, err) != 0)
 		return -1;
-	}
-	sqlite3_bind_text(stmt, 1, query, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	for (size_t i = 0; i < r.n; i++) {
 		struct strbuf sb = { 0 };
-		char *state = case_state(t, col(stmt, 2), col(stmt, 4), today);
-		tui_col(&sb, col(stmt, 1), 22);
-		tui_col(&sb, col(stmt, 2), 10);
-		tui_col(&sb, label_of(t, "dispute_category", col(stmt, 3)), 10);
-		tui_col(&sb, col(stmt, 5), 16);
+		char *state = case_state(t, rowset_text(&r, i, DISPUTE_L_RECEIVED), rowset_text(&r, i, DISPUTE_L_OUTCOME),
+					 today);
+		tui_col(&sb, rowset_text(&r, i, DISPUTE_L_CASE_NO), 22);
+		tui_col(&sb, rowset_text(&r, i, DISPUTE_L_RECEIVED), 10);
+		tui_col(&sb, label_of(t, "dispute_category", rowset_text(&r, i, DISPUTE_L_CATEGORY)), 10);
+		tui_col(&sb, rowset_text(&r, i, DISPUTE_L_PARTIES), 16);
 		sb_append(&sb, state);
 		free(state);
-		tui_rows_add(out, sqlite3_column_int64(stmt, 0), sb_take(&sb));
+		tui_rows_add(out, rowset_int(&r, i, DISPUTE_L_ID), sb_take(&sb));
 	}
-	sqlite3_finalize(stmt);
+	rowset_free(&r);
 	return 0;
 }
 
@@ -140,20 +121,21 @@ static void case_list(struct tui *t)
 
 /* ---- the work list ---- */
 
-/* Adds the rows of one kind of work: sql yields (case id, case_no, date, extra). */
-static void work_rows(struct tui *t, struct tui_rows *all, const char *sql, const char *today,
-		      char *(*line)(struct tui *, sqlite3_stmt *, const char *))
+/* One line of a kind of work (NULL: not to be listed). */
+typedef char *work_line_fn(const struct rowset *r, size_t i, const char *today);
+
+/* Adds the rows of one kind of work, each laid out by line. */
+static void work_rows(struct tui *t, struct tui_rows *all, enum dispute_work kind, const char *today,
+		      work_line_fn *line)
 {
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(store_db(t->app->st), sql, -1, &stmt, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_text(stmt, 1, today, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		char *text = line(t, stmt, today);
-		if (text)
-			tui_rows_add(all, sqlite3_column_int64(stmt, 0), text);
-	}
-	sqlite3_finalize(stmt);
+	struct rowset r = { 0 };
+	if (dispute_work_list(t->app->st, kind, today, &r, NULL) == 0)
+		for (size_t i = 0; i < r.n; i++) {
+			char *text = line(&r, i, today);
+			if (text)
+				tui_rows_add(all, rowset_int(&r, i, DISPUTE_W_CASE_ID), text);
+		}
+	rowset_free(&r);
 }
 
 /* A work line: what, the case number, the detail (columns that line up). */
@@ -168,36 +150,36 @@ static char *work_line(const char *what, const char *case_no, char *detail)
 }
 
 /* An open case: overdue or its age. */
-static char *work_open(struct tui *t, sqlite3_stmt *s, const char *today)
+static char *work_open(const struct rowset *r, size_t i, const char *today)
 {
 	int days = 0;
 	char due[11] = "";
-	dispute_days_between(col(s, 2), today, &days);
-	dispute_due_date(col(s, 2), due);
-	(void)t;
-	bool late = dispute_overdue(col(s, 2), today);
-	return work_line(late ? _("OVERDUE") : _("In hand"), col(s, 1),
-			 xasprintf(_("open %d days, due %s: %s"), days, due, col(s, 3)));
+	const char *received = rowset_text(r, i, DISPUTE_W_DATE);
+	dispute_days_between(received, today, &days);
+	dispute_due_date(received, due);
+	bool late = dispute_overdue(received, today);
+	return work_line(late ? _("OVERDUE") : _("In hand"), rowset_text(r, i, DISPUTE_W_CASE_NO),
+			 xasprintf(_("open %d days, due %s: %s"), days, due, rowset_text(r, i, DISPUTE_W_SUMMARY)));
 }
 
 /* A follow-up visit due by today, not yet made. */
-static char *work_visit(struct tui *t, sqlite3_stmt *s, const char *today)
+static char *work_visit(const struct rowset *r, size_t i, const char *today)
 {
-	(void)t;
 	(void)today;
-	return work_line(_("Follow-up visit"), col(s, 1), xasprintf(_("follow-up visit due %s"), col(s, 2)));
+	return work_line(_("Follow-up visit"), rowset_text(r, i, DISPUTE_W_CASE_NO),
+			 xasprintf(_("follow-up visit due %s"), rowset_text(r, i, DISPUTE_W_DATE)));
 }
 
 /* A written agreement whose confirmation window closes within a week. */
-static char *work_confirm(struct tui *t, sqlite3_stmt *s, const char *today)
+static char *work_confirm(const struct rowset *r, size_t i, const char *today)
 {
 	int left = 0;
 	char deadline[11] = "";
-	(void)t;
-	if (!dispute_confirm_days_left(col(s, 2), today, &left) || left < 0 || left > CONFIRM_SOON_DAYS)
+	const char *agreed = rowset_text(r, i, DISPUTE_W_DATE);
+	if (!dispute_confirm_days_left(agreed, today, &left) || left < 0 || left > CONFIRM_SOON_DAYS)
 		return NULL;
-	dispute_confirm_deadline(col(s, 2), deadline);
-	return work_line(_("Judicial confirmation"), col(s, 1),
+	dispute_confirm_deadline(agreed, deadline);
+	return work_line(_("Judicial confirmation"), rowset_text(r, i, DISPUTE_W_CASE_NO),
 			 xasprintf(_("%d day(s) left to apply for judicial confirmation (until %s)"), left, deadline));
 }
 
@@ -211,13 +193,9 @@ static int work_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 	(void)query;
 	(void)err;
 	store_today(today);
-	work_rows(t, &all, "SELECT c.id, c.case_no, c.received_date, c.summary FROM dispute_case c"
-		  " WHERE c.outcome IS NULL AND ?1 IS NOT NULL ORDER BY c.received_date, c.id", today, work_open);
-	work_rows(t, &all, "SELECT c.id, c.case_no, v.due_date FROM dispute_visit v JOIN dispute_case c ON c.id = v.case_id"
-		  " WHERE v.done_date IS NULL AND v.due_date <= ?1 ORDER BY v.due_date, v.id", today, work_visit);
-	work_rows(t, &all, "SELECT c.id, c.case_no, c.agreement_date FROM dispute_case c WHERE c.outcome = '1'"
-		  " AND c.agreement_form = '2' AND c.confirm_applied_date IS NULL AND c.agreement_date >= date(?1, '-31 days')"
-		  " ORDER BY c.agreement_date, c.id", today, work_confirm);
+	work_rows(t, &all, DISPUTE_WORK_OPEN, today, work_open);
+	work_rows(t, &all, DISPUTE_WORK_VISIT, today, work_visit);
+	work_rows(t, &all, DISPUTE_WORK_CONFIRM, today, work_confirm);
 	for (size_t i = 0; i < all.n; i++)
 		if (i >= offset && out->n < limit) {
 			tui_rows_add(out, all.key[i], all.text[i]);

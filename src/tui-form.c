@@ -14,6 +14,7 @@
 #include "draft.h"
 #include "i18n.h"
 #include "store.h"
+#include "record.h"
 #include "tui-record.h"
 #include "text.h"
 #include "tui-list.h"
@@ -916,7 +917,7 @@ bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool
 	struct tui_form f = { .t = t, .data = data, .ops = ops, .title = title };
 	const struct form_def *def = data->def;
 	char *err = NULL;
-	f.ev = form_eval_new(def, store_db(t->app->st), &err);
+	f.ev = record_form_eval(def, t->app->st, &err);
 	if (!f.ev) {
 		tui_error(t, "%s", err ? err : "?");
 		free(err);

@@ -5,17 +5,18 @@
 #include <string.h>
 
 #include "access.h"
+#include "audit.h"
 #include "app.h"
 #include "civil.h"
-#include "draft.h"
 #include "fedit.h"
 #include "form.h"
 #include "i18n.h"
+#include "record.h"
+#include "resident.h"
 #include "service.h"
 #include "stars.h"
 #include "store.h"
 #include "tui-list.h"
-#include "tui-record.h"
 #include "tui-screens.h"
 #include "util.h"
 
@@ -27,47 +28,11 @@ struct history_ctx {
 	char title[512];
 };
 
-/* One line per column that an audit entry changed (the union of the before and after
- * keys whose values differ), and one line for a bulk load (an import, the demo) that
- * wrote the record, with what it was: a record loaded in bulk has no entry of its own. */
-static const char history_sql[] =
-	"WITH e AS (SELECT id, at, operator_id, action, before, after, reason FROM audit"
-	"           WHERE tbl = ?1 AND row_id = ?2 AND action <> 'bulk'),"
-	" k AS (SELECT e.id AS aid, j.key AS key FROM e, json_each(coalesce(e.after, '{}')) j"
-	"       UNION SELECT e.id, j.key FROM e, json_each(coalesce(e.before, '{}')) j)"
-	" SELECT datetime(e.at, 'localtime'), coalesce(o.login, ''), e.action, coalesce(e.reason, ''), k.key AS key,"
-	"        json_extract(e.before, '$.\"' || k.key || '\"'), json_extract(e.after, '$.\"' || k.key || '\"'),"
-	"        e.id AS ord"
-	" FROM e JOIN k ON k.aid = e.id LEFT JOIN operator o ON o.id = e.operator_id"
-	" WHERE json_extract(e.before, '$.\"' || k.key || '\"') IS NOT json_extract(e.after, '$.\"' || k.key || '\"')"
-	"   AND k.key NOT IN ('created_at', 'updated_at', 'form_version')"
-	" UNION ALL"
-	" SELECT datetime(a.at, 'localtime'), coalesce(o.login, ''), a.action, coalesce(a.reason, ''), '', NULL, NULL, a.id"
-	" FROM audit a LEFT JOIN operator o ON o.id = a.operator_id"
-	" WHERE a.tbl = ?1 AND a.action = 'bulk' AND a.row_id <= ?2 AND json_extract(a.after, '$.last') >= ?2"
-	" ORDER BY ord DESC, key LIMIT ?3 OFFSET ?4";
-
 /* A referenced record by what a clerk knows it by (a name, a household number), or
  * the id when it is gone. Caller frees. */
 static char *history_ref(const struct history_ctx *hc, const char *table, const char *value)
 {
-	const char *sql = NULL;
-	if (table && strcmp(table, "resident") == 0)
-		sql = "SELECT name FROM resident WHERE id = ?1";
-	else if (table && strcmp(table, "household") == 0)
-		sql = "SELECT hh_no FROM household WHERE id = ?1";
-	else if (table && strcmp(table, "grid") == 0)
-		sql = "SELECT name FROM grid WHERE id = ?1";
-	else if (table && strcmp(table, "village") == 0)
-		sql = "SELECT name FROM village WHERE id = ?1";
-	sqlite3_stmt *stmt;
-	char *text = NULL;
-	if (sql && sqlite3_prepare_v2(store_db(hc->t->app->st), sql, -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(stmt, 1, value, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
-			text = xstrdup((const char *)sqlite3_column_text(stmt, 0));
-		sqlite3_finalize(stmt);
-	}
+	char *text = record_ref_text(hc->t->app->st, table, value);
 	return text ? text : xstrdup(value);
 }
 
@@ -196,46 +161,37 @@ static int history_fetch(void *ctx, const char *query, size_t offset, size_t lim
 			 struct tui_rows *out, char **err)
 {
 	struct history_ctx *hc = ctx;
-	sqlite3 *db = store_db(hc->t->app->st);
-	sqlite3_stmt *stmt;
+	struct audit_change *ch;
+	size_t nch;
 	(void)query;
-	if (sqlite3_prepare_v2(db, history_sql, -1, &stmt, NULL) != SQLITE_OK) {
-		*err = xstrdup(sqlite3_errmsg(db));
+	if (audit_history(hc->t->app->st, hc->table, hc->id, offset, limit, &ch, &nch, err) != 0)
 		return -1;
-	}
-	sqlite3_bind_text(stmt, 1, hc->table, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, hc->id);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)limit);
-	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)offset);
 	int64_t n = (int64_t)offset;
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		const char *at = (const char *)sqlite3_column_text(stmt, 0);
-		const char *key = (const char *)sqlite3_column_text(stmt, 4);
-		char *before = history_value(hc, key, (const char *)sqlite3_column_text(stmt, 5));
-		char *after = history_value(hc, key, (const char *)sqlite3_column_text(stmt, 6));
+	for (size_t i = 0; i < nch; i++) {
+		const struct audit_change *c = &ch[i];
+		char *before = history_value(hc, c->column, c->before);
+		char *after = history_value(hc, c->column, c->after);
 		char when[CIVIL_CLOCK_TEXT];
-		civil_clock_text(at, when);
+		civil_clock_text(c->at, when);
 		struct strbuf sb = { 0 };
 		tui_col(&sb, when, 16);
-		tui_col(&sb, (const char *)sqlite3_column_text(stmt, 1), 8);
-		const char *action = (const char *)sqlite3_column_text(stmt, 2);
-		const char *reason = (const char *)sqlite3_column_text(stmt, 3);
-		bool bulk = strcmp(action, "bulk") == 0;
-		tui_col(&sb, history_action(action), 6);
-		tui_col(&sb, bulk ? _("whole record") : history_label(hc, key), 12);
+		tui_col(&sb, c->login, 8);
+		bool bulk = strcmp(c->action, "bulk") == 0;
+		tui_col(&sb, history_action(c->action), 6);
+		tui_col(&sb, bulk ? _("whole record") : history_label(hc, c->column), 12);
 		if (bulk)
-			sb_append(&sb, reason);   /* what the load was: 导入 roster.csv */
-		else if (strcmp(action, "insert") == 0 || strcmp(action, "unmask") == 0)
+			sb_append(&sb, c->reason);   /* what the load was: 导入 roster.csv */
+		else if (strcmp(c->action, "insert") == 0 || strcmp(c->action, "unmask") == 0)
 			sb_append(&sb, after);
 		else
 			sb_appendf(&sb, "%s -> %s", before, after);
-		if (!bulk && *reason)
-			sb_appendf(&sb, "  (%s)", reason);
+		if (!bulk && *c->reason)
+			sb_appendf(&sb, "  (%s)", c->reason);
 		tui_rows_add(out, n++, sb_take(&sb));
 		free(before);
 		free(after);
 	}
-	sqlite3_finalize(stmt);
+	audit_history_free(ch, nch);
 	return 0;
 }
 
@@ -276,63 +232,11 @@ void tui_history_show(struct tui *t, const char *table, int64_t id, const char *
 
 /* ---- F8: living status ---- */
 
-/* The fields F8 sets, in the resident form's names. */
-enum { STATUS_CODE, STATUS_DATE, STATUS_REASON, STATUS_NFIELDS };
-static const char *const status_fields[STATUS_NFIELDS] = { "living_status", "status_date", "status_reason" };
-
-/* The resident's record with the new status in it, checked by the resident form's own
- * rules (forms/resident.form), so that F8 never stores what the form would refuse.
- * values[] are the typed texts, normalised in place (20260115 -> 2026-01-15). NULL
- * when they pass, else the form's first message on them (caller frees). */
-static char *status_problem(struct tui *t, int64_t id, char *values[STATUS_NFIELDS], int *field)
-{
-	const struct form_def *def = form_get(t->app->forms, "resident");
-	char *err = NULL, *msg = NULL;
-	if (!def)
-		return xstrdup(_("The resident form definition (resident.form) is missing."));
-	struct form_data d;
-	form_data_init(&d, def);
-	struct form_eval *ev = NULL;
-	if (tui_record_load(t, &d, id, &err) != 0 || !(ev = form_eval_new(def, store_db(t->app->st), &err))) {
-		msg = err;
-		goto out;
-	}
-	int idx[STATUS_NFIELDS];
-	for (int i = 0; i < STATUS_NFIELDS; i++) {
-		idx[i] = form_field_index(def, status_fields[i]);
-		if (idx[i] >= 0)
-			form_data_set(&d, (size_t)idx[i], values[i]);
-	}
-	for (int i = 0; i < STATUS_NFIELDS; i++)
-		if (idx[i] >= 0)
-			form_normalize_and_derive(ev, &d, idx[i]);
-	struct form_check chk;
-	form_validate(ev, &d, &chk);
-	/* only the status's own fields: another field's old problem is the form's business */
-	for (size_t p = 0; p < chk.n && !msg; p++)
-		for (int i = 0; i < STATUS_NFIELDS && !msg; i++)
-			if (idx[i] >= 0 && chk.items[p].field == (size_t)idx[i]) {
-				msg = xstrdup(chk.items[p].message);
-				*field = i;
-			}
-	form_check_free(&chk);
-	for (int i = 0; i < STATUS_NFIELDS && !msg; i++)
-		if (idx[i] >= 0) {
-			free(values[i]);
-			const char *v = d.values[idx[i]];
-			values[i] = v && *v ? xstrdup(v) : NULL;
-		}
-out:
-	form_eval_free(ev);
-	draft_forget(&d);
-	form_data_free(&d);
-	return msg;
-}
-
 /* The date and reason of a status, in one box whose last line says what is wrong:
- * Enter goes on to an empty reason, else checks; a refusal keeps the box open on the field
- * at fault. true with both (normalised) in values[], false when cancelled. */
-static bool status_dialog(struct tui *t, int64_t id, const char *title, char *values[STATUS_NFIELDS])
+ * Enter goes on to an empty reason, else sets the status (resident_set_status); the
+ * form's refusal keeps the box open on the field at fault. true once it is set, false
+ * when cancelled. */
+static bool status_dialog(struct tui *t, int64_t id, const char *code, const char *title)
 {
 	int w = COLS - 10 < 64 ? COLS - 10 : 64, box = w - 4;
 	const char *labels[2] = { _("Date (YYYY-MM-DD):"), _("Reason (where to, certificate, decision):") };
@@ -378,19 +282,17 @@ static bool status_dialog(struct tui *t, int64_t id, const char *title, char *va
 			continue;
 		}
 		if (k == TK_ENTER) {
-			values[STATUS_DATE] = fedit_value(&e[0]);
-			values[STATUS_REASON] = fedit_value(&e[1]);
-			int field = STATUS_DATE;
+			char *date = fedit_value(&e[0]), *reason = fedit_value(&e[1]);
+			enum resident_status_field field;
 			free(message);
-			message = status_problem(t, id, values, &field);
-			if (!message) {
-				done = true;
+			message = NULL;
+			done = resident_set_status(t->app->st, t->app->forms, id, code, date, reason, &field,
+						   &message) == 0;
+			free(date);
+			free(reason);
+			if (done)
 				break;
-			}
-			free(values[STATUS_DATE]);
-			free(values[STATUS_REASON]);
-			values[STATUS_DATE] = values[STATUS_REASON] = NULL;
-			cur = field == STATUS_REASON ? 1 : 0;
+			cur = field == RESIDENT_STATUS_REASON ? 1 : 0;
 			beep();
 			continue;
 		}
@@ -430,32 +332,18 @@ bool tui_resident_set_status(struct tui *t, int64_t id)
 	if (pick < 0)
 		return false;
 	const char *code = cl->items[pick].code;
-	char *values[STATUS_NFIELDS] = { xstrdup(code), NULL, NULL }, *err = NULL;
-	bool ok = false;
+	bool ok;
 	if (strcmp(code, "1") != 0) {
-		if (!status_dialog(t, id, _(cl->items[pick].label), values))
-			goto out;
+		ok = status_dialog(t, id, code, _(cl->items[pick].label));
 	} else {
-		int field;
-		char *msg = status_problem(t, id, values, &field);
-		if (msg) {
-			tui_error(t, "%s", msg);
-			free(msg);
-			goto out;
-		}
+		enum resident_status_field field;
+		char *err = NULL;
+		ok = resident_set_status(t->app->st, t->app->forms, id, code, NULL, NULL, &field, &err) == 0;
+		if (!ok)
+			tui_error(t, "%s", err ? err : "?");
+		free(err);
 	}
-	struct store_field f[] = {
-		{ "living_status", values[STATUS_CODE] }, { "status_date", values[STATUS_DATE] },
-		{ "status_reason", values[STATUS_REASON] },
-	};
-	ok = store_update(t->app->st, "resident", id, f, ARRAY_LEN(f), values[STATUS_REASON], &err) == 0;
 	if (ok)
 		tui_message(t, _("Living status set to %s."), _(cl->items[pick].label));
-	else
-		tui_error(t, "%s", err ? err : "?");
-	free(err);
-out:
-	for (int i = 0; i < STATUS_NFIELDS; i++)
-		free(values[i]);
 	return ok;
 }

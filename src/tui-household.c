@@ -7,40 +7,19 @@
 
 #include "app.h"
 #include "form.h"
+#include "household.h"
 #include "i18n.h"
-#include "idcard.h"
+#include "resident.h"
 #include "search.h"
-#include "store.h"
 #include "tui-form.h"
 #include "tui-list.h"
 #include "tui-record.h"
 #include "tui-screens.h"
 #include "util.h"
 
-/* Text of column i of a row, "" when NULL. */
-static const char *col_text(sqlite3_stmt *stmt, int i)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, i);
-	return s ? (const char *)s : "";
-}
-
 char *tui_household_text(struct tui *t, int64_t id)
 {
-	sqlite3 *db = store_db(t->app->st);
-	sqlite3_stmt *stmt;
-	char *text = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT h.hh_no, h.address, r.name FROM household h"
-			       " LEFT JOIN resident r ON r.id = h.head_id WHERE h.id = ?1", -1, &stmt, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(stmt, 1, id);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		text = *col_text(stmt, 2)
-			? xasprintf(_("%s %s (head: %s)"), col_text(stmt, 0), col_text(stmt, 1), col_text(stmt, 2))
-			: xasprintf("%s %s", col_text(stmt, 0), col_text(stmt, 1));
-	else
-		text = xstrdup(_("(no such household)"));
-	sqlite3_finalize(stmt);
-	return text;
+	return household_text(t->app->st, id);
 }
 
 /* ---- the list and the picker ---- */
@@ -191,20 +170,12 @@ static int household_save(void *ctx, struct tui_form *f, char **err)
 static char *household_ref_text(void *ctx, const struct field_def *fd, const char *value)
 {
 	struct hh_ctx *hc = ctx;
-	const char *sql = NULL;
+	int64_t id = strtoll(value, NULL, 10);
 	if (fd->ref_table && strcmp(fd->ref_table, "grid") == 0)
-		sql = "SELECT g.name || ' ' || v.name FROM grid g JOIN village v ON v.id = g.village_id WHERE g.id = ?1";
-	else if (fd->ref_table && strcmp(fd->ref_table, "resident") == 0)
-		sql = "SELECT name FROM resident WHERE id = ?1";
-	sqlite3_stmt *stmt;
-	char *text = NULL;
-	if (!sql || sqlite3_prepare_v2(store_db(hc->t->app->st), sql, -1, &stmt, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(stmt, 1, strtoll(value, NULL, 10));
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		text = xstrdup(col_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return text;
+		return household_grid_text(hc->t->app->st, id);
+	if (fd->ref_table && strcmp(fd->ref_table, "resident") == 0)
+		return resident_name(hc->t->app->st, id);
+	return NULL;
 }
 
 /* Grids with their village, filtered by name. */
@@ -212,25 +183,18 @@ static int grid_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 		      struct tui_rows *out, char **err)
 {
 	struct tui *t = ctx;
-	sqlite3 *db = store_db(t->app->st);
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(db, "SELECT g.id, g.code, g.name, v.name FROM grid g JOIN village v ON v.id = g.village_id"
-			       " WHERE ?1 = '' OR instr(g.name, ?1) > 0 OR instr(v.name, ?1) > 0 OR g.code LIKE ?1 || '%'"
-			       " ORDER BY v.code, g.code LIMIT ?2 OFFSET ?3", -1, &stmt, NULL) != SQLITE_OK) {
-		*err = xstrdup(sqlite3_errmsg(db));
+	struct household_grid *g;
+	size_t n;
+	if (household_grids(t->app->st, query, offset, limit, &g, &n, err) != 0)
 		return -1;
-	}
-	sqlite3_bind_text(stmt, 1, query, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	for (size_t i = 0; i < n; i++) {
 		struct strbuf sb = { 0 };
-		tui_col(&sb, col_text(stmt, 1), 6);
-		tui_col(&sb, col_text(stmt, 2), 20);
-		sb_append(&sb, col_text(stmt, 3));
-		tui_rows_add(out, sqlite3_column_int64(stmt, 0), sb_take(&sb));
+		tui_col(&sb, g[i].code, 6);
+		tui_col(&sb, g[i].name, 20);
+		sb_append(&sb, g[i].village);
+		tui_rows_add(out, g[i].id, sb_take(&sb));
 	}
-	sqlite3_finalize(stmt);
+	household_grids_free(g, n);
 	return 0;
 }
 

@@ -1,20 +1,19 @@
 /* tui-members: one household with its members. Add a member, change the head (the
  * former head gets the relation the clerk chooses), move a member to another
- * household. Each change is a few store_update calls in one transaction. */
+ * household. The rules and their transactions are household.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "form.h"
+#include "household.h"
 #include "i18n.h"
 #include "idcard.h"
-#include "store.h"
+#include "resident.h"
 #include "tui-list.h"
 #include "tui-screens.h"
 #include "util.h"
-
-#define RELATION_HEAD "02"
 
 struct members_ctx {
 	struct tui *t;
@@ -22,51 +21,11 @@ struct members_ctx {
 	char title[512];  /* updated in place: the list shows it as its title */
 };
 
-static const char *col_text(sqlite3_stmt *stmt, int i)
+/* A resident's name, "?" when gone. Caller frees. */
+static char *member_name(struct tui *t, int64_t id)
 {
-	const unsigned char *s = sqlite3_column_text(stmt, i);
-	return s ? (const char *)s : "";
-}
-
-/* The head of a household, 0 when it has none. */
-static int64_t household_head(struct tui *t, int64_t hh)
-{
-	sqlite3_stmt *stmt;
-	int64_t head = 0;
-	if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT head_id FROM household WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(stmt, 1, hh);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		head = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return head;
-}
-
-/* Number of members of a household. */
-static int household_members(struct tui *t, int64_t hh)
-{
-	sqlite3_stmt *stmt;
-	int n = 0;
-	if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT count(*) FROM resident WHERE household_id = ?1", -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(stmt, 1, hh);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		n = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
-	return n;
-}
-
-/* A resident's name. Caller frees. */
-static char *resident_name(struct tui *t, int64_t id)
-{
-	sqlite3_stmt *stmt;
-	char *name = NULL;
-	if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT name FROM resident WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
-		return xstrdup("?");
-	sqlite3_bind_int64(stmt, 1, id);
-	name = xstrdup(sqlite3_step(stmt) == SQLITE_ROW ? col_text(stmt, 0) : "?");
-	sqlite3_finalize(stmt);
-	return name;
+	char *name = resident_name(t->app->st, id);
+	return name ? name : xstrdup("?");
 }
 
 static char *members_header(void)
@@ -86,90 +45,57 @@ static int members_fetch(void *ctx, const char *query, size_t offset, size_t lim
 {
 	struct members_ctx *mc = ctx;
 	struct tui *t = mc->t;
-	sqlite3 *db = store_db(t->app->st);
-	sqlite3_stmt *stmt;
+	struct household_member *m;
+	size_t n;
 	(void)query;
-	if (sqlite3_prepare_v2(db, "SELECT id, name, relation, id_number, birth_date, living_status FROM resident"
-			       " WHERE household_id = ?1 ORDER BY relation IS NOT '02', relation, birth_date, id"
-			       " LIMIT ?2 OFFSET ?3", -1, &stmt, NULL) != SQLITE_OK) {
-		*err = xstrdup(sqlite3_errmsg(db));
+	if (household_members(t->app->st, mc->hh, offset, limit, &m, &n, err) != 0)
 		return -1;
-	}
-	sqlite3_bind_int64(stmt, 1, mc->hh);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
 	const struct codelist *rel = form_codelist(t->app->forms, "relation");
 	const struct codelist *living = form_codelist(t->app->forms, "living_status");
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	for (size_t i = 0; i < n; i++) {
 		struct strbuf sb = { 0 };
 		char id[32];
-		const char *r = col_text(stmt, 2), *lv = col_text(stmt, 5);
+		const char *r = m[i].relation, *lv = m[i].living_status;
 		const char *rl = codelist_label(rel, r), *ll = codelist_label(living, lv);
-		idcard_mask(col_text(stmt, 3), id);
-		tui_col(&sb, col_text(stmt, 1), 14);
+		idcard_mask(m[i].id_number, id);
+		tui_col(&sb, m[i].name, 14);
 		tui_col(&sb, rl ? rl : r, 16);
-		tui_col(&sb, *col_text(stmt, 3) ? id : "", 18);
-		tui_col(&sb, col_text(stmt, 4), 10);
+		tui_col(&sb, *m[i].id_number ? id : "", 18);
+		tui_col(&sb, m[i].birth_date, 10);
 		sb_append(&sb, strcmp(lv, "1") == 0 ? "" : ll ? ll : lv);
-		tui_rows_add(out, sqlite3_column_int64(stmt, 0), sb_take(&sb));
+		tui_rows_add(out, m[i].id, sb_take(&sb));
 	}
-	sqlite3_finalize(stmt);
+	household_members_free(m, n);
 	return 0;
-}
-
-/* Sets one column of one row through the audited write path. */
-static int set_column(struct tui *t, const char *table, int64_t id, const char *column,
-		      const char *value, const char *reason, char **err)
-{
-	struct store_field f[] = { { column, value } };
-	return store_update(t->app->st, table, id, f, 1, reason, err);
 }
 
 /* F5: the selected member becomes the head; the former head's relation is chosen. */
 static void members_change_head(struct members_ctx *mc, int64_t sel)
 {
 	struct tui *t = mc->t;
-	int64_t old = household_head(t, mc->hh);
+	int64_t old = household_head(t->app->st, mc->hh);
 	if (sel == old) {
 		tui_message(t, "%s", _("This member is already the head of the household."));
 		return;
 	}
-	char *old_rel = NULL;
+	char *old_rel = NULL, *err = NULL;
 	if (old) {
-		char *name = resident_name(t, old);
+		char *name = member_name(t, old);
 		char *title = xasprintf(_("New relation of %s to the new head"), name);
 		old_rel = tui_pick_code(t, title, "relation");
 		free(title);
 		free(name);
 		if (!old_rel)
 			return;
-		if (strcmp(old_rel, RELATION_HEAD) == 0) {
-			tui_error(t, "%s", _("A household has one head: choose another relation for the former head."));
-			free(old_rel);
-			return;
-		}
 	}
-	char *err = NULL, *head = xasprintf("%lld", (long long)sel);
-	const char *reason = _("change of the head of household");
-	int rc = store_begin(t->app->st, &err);
-	if (rc == 0 && old)
-		rc = set_column(t, "resident", old, "relation", old_rel, reason, &err);
-	if (rc == 0)
-		rc = set_column(t, "resident", sel, "relation", RELATION_HEAD, reason, &err);
-	if (rc == 0)
-		rc = set_column(t, "household", mc->hh, "head_id", head, reason, &err);
-	if (rc == 0)
-		rc = store_commit(t->app->st, &err);
-	if (rc != 0) {
-		store_rollback(t->app->st);
+	if (household_change_head(t->app->st, mc->hh, sel, old_rel, &err) != 0) {
 		tui_error(t, "%s", err ? err : "?");
 	} else {
-		char *name = resident_name(t, sel);
+		char *name = member_name(t, sel);
 		tui_message(t, _("%s is now the head of the household."), name);
 		free(name);
 	}
 	free(err);
-	free(head);
 	free(old_rel);
 }
 
@@ -177,51 +103,31 @@ static void members_change_head(struct members_ctx *mc, int64_t sel)
 static void members_move(struct members_ctx *mc, int64_t sel)
 {
 	struct tui *t = mc->t;
-	bool was_head = household_head(t, mc->hh) == sel;
-	if (was_head && household_members(t, mc->hh) > 1) {
-		tui_error(t, "%s", _("Make another member the head first (F5), then move this one."));
+	const char *refusal = household_move_refusal(t->app->st, sel, 0, NULL);
+	if (refusal) {
+		tui_error(t, "%s", refusal);
 		return;
 	}
 	int64_t to = tui_household_pick(t, N_("Move to which household? (F7: a new household)"));
 	if (!to)
 		return;
-	if (to == mc->hh) {
-		tui_error(t, "%s", _("The member already belongs to this household."));
+	if ((refusal = household_move_refusal(t->app->st, sel, to, NULL))) {
+		tui_error(t, "%s", refusal);
 		return;
 	}
-	int64_t to_head = household_head(t, to);
 	char *rel = tui_pick_code(t, N_("Relation to the head of the new household"), "relation");
 	if (!rel)
 		return;
-	if (strcmp(rel, RELATION_HEAD) == 0 && to_head) {
-		tui_error(t, "%s", _("That household has a head already: choose another relation."));
-		free(rel);
-		return;
-	}
-	char *err = NULL, *hv = xasprintf("%lld", (long long)to), *self = xasprintf("%lld", (long long)sel);
-	const char *reason = _("moved to another household");
-	struct store_field f[] = { { "household_id", hv }, { "relation", rel } };
-	int rc = store_begin(t->app->st, &err);
-	if (rc == 0)
-		rc = store_update(t->app->st, "resident", sel, f, 2, reason, &err);
-	if (rc == 0 && was_head)
-		rc = set_column(t, "household", mc->hh, "head_id", NULL, reason, &err);
-	if (rc == 0 && strcmp(rel, RELATION_HEAD) == 0)
-		rc = set_column(t, "household", to, "head_id", self, reason, &err);
-	if (rc == 0)
-		rc = store_commit(t->app->st, &err);
-	if (rc != 0) {
-		store_rollback(t->app->st);
+	char *err = NULL;
+	if (household_move_member(t->app->st, sel, to, rel, &err) != 0) {
 		tui_error(t, "%s", err ? err : "?");
 	} else {
-		char *name = resident_name(t, sel), *where = tui_household_text(t, to);
+		char *name = member_name(t, sel), *where = tui_household_text(t, to);
 		tui_message(t, _("%s moved to household %s."), name, where);
 		free(name);
 		free(where);
 	}
 	free(err);
-	free(hv);
-	free(self);
 	free(rel);
 }
 

@@ -6,13 +6,13 @@
 #include "access.h"
 #include "app.h"
 #include "i18n.h"
-#include "store.h"
 #include "tui-dispute.h"
 #include "tui-exchange.h"
 #include "tui-screens.h"
 #include "tui-signin.h"
 #include "tui-service.h"
 #include "util.h"
+#include "vgroup.h"
 
 struct menu_entry {
 	char key;
@@ -40,21 +40,6 @@ static const struct menu_entry menu_entries[] = {
 static const struct tui_hint menu_hints[] = {
 	{ "1-9", N_("Choose") }, { "F1", N_("Help") }, { "0/F10", N_("Quit") },
 };
-
-/* The village the database describes, for the heading. Caller frees. */
-static char *menu_village(struct tui *t)
-{
-	sqlite3_stmt *stmt;
-	char *name = NULL;
-	if (sqlite3_prepare_v2(store_db(t->app->st),
-			       "SELECT t.name || ' ' || v.name FROM village v JOIN town t ON t.id = v.town_id"
-			       " ORDER BY v.id LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
-		return NULL;
-	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
-		name = xstrdup((const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return name;
-}
 
 /* The entries the signed-in operator's role may open, as indexes into menu_entries
  * (asked each time: the lock screen may switch to another operator). Returns the count. */
@@ -135,7 +120,7 @@ static size_t menu_by_key(const size_t shown[], size_t nshown, int k)
 void tui_menu_run(struct tui *t)
 {
 	size_t sel = 0;
-	char *village = menu_village(t);
+	char *village = vgroup_register_title(t->app->st);
 	struct menu_view view = { 0, village };
 	tui_ground_push(t, menu_backdrop, &view);
 	tui_service_first(t);  /* a clerk's day starts at the service work list */

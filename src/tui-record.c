@@ -7,14 +7,13 @@
 #include "draft.h"
 #include "idcard.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "i18n.h"
 #include "pinyin.h"
-#include "store.h"
+#include "record.h"
 #include "tui-list.h"
 #include "tui-screens.h"
 #include "util.h"
@@ -86,17 +85,6 @@ char *tui_pick_code(struct tui *t, const char *title, const char *list_name)
 	return cl && tui_code_pick(t, title, cl, &idx) ? xstrdup(cl->items[idx].code) : NULL;
 }
 
-/* Whether a form's field name is a plain SQL identifier (it is spliced into SQL). */
-static bool form_ident_ok(const char *s)
-{
-	if (!s || !*s || !(islower(UCH(*s)) || *s == '_'))
-		return false;
-	for (; *s; s++)
-		if (!(islower(UCH(*s)) || isdigit(UCH(*s)) || *s == '_'))
-			return false;
-	return true;
-}
-
 /* A role that may not see full ID and phone numbers (access.h) gets them masked in
  * the form as in the lists; such a role cannot save the record either. */
 static void mask_for_role(struct tui *t, struct form_data *d)
@@ -118,72 +106,20 @@ static void mask_for_role(struct tui *t, struct form_data *d)
 
 int tui_record_load(struct tui *t, struct form_data *d, int64_t id, char **err)
 {
-	const struct form_def *def = d->def;
-	struct strbuf sb = { 0 };
-	sb_append(&sb, "SELECT ");
-	size_t ncols = 0;
-	for (size_t i = 0; i < def->nfields; i++)
-		if (def->fields[i].column && form_ident_ok(def->fields[i].name))
-			sb_appendf(&sb, "%s\"%s\"", ncols++ ? ", " : "", def->fields[i].name);
-	if (!form_ident_ok(def->table) || ncols == 0) {
-		sb_free(&sb);
-		*err = xasprintf(_("%s: the form names no table or columns to load"), def->file);
+	if (record_load(t->app->st, d, id, err) != 0)
 		return -1;
-	}
-	sb_appendf(&sb, " FROM \"%s\" WHERE id = ?1", def->table);
-	sqlite3 *db = store_db(t->app->st);
-	sqlite3_stmt *stmt = NULL;
-	int rc = -1;
-	if (sqlite3_prepare_v2(db, sb.s, -1, &stmt, NULL) != SQLITE_OK) {
-		*err = xstrdup(sqlite3_errmsg(db));
-		goto out;
-	}
-	sqlite3_bind_int64(stmt, 1, id);
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		*err = xasprintf(_("record %lld is not in the register"), (long long)id);
-		goto out;
-	}
-	int c = 0;
-	for (size_t i = 0; i < def->nfields; i++)
-		if (def->fields[i].column && form_ident_ok(def->fields[i].name))
-			form_data_set(d, i, (const char *)sqlite3_column_text(stmt, c++));
 	draft_note_record(d, id);
 	mask_for_role(t, d);
 	form_data_keep_base(d);
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	sb_free(&sb);
-	return rc;
+	return 0;
 }
 
 int tui_record_store(struct tui *t, struct form_data *d, int64_t *id, const char *reason,
 		     char **err)
 {
-	const struct form_def *def = d->def;
-	struct store_field *f = xcalloc(def->nfields + 1, sizeof(*f));
-	size_t n = 0;
-	char *version = xasprintf("%d", def->version);
-	for (size_t i = 0; i < def->nfields; i++) {
-		const struct field_def *fd = &def->fields[i];
-		if (!fd->column || (fd->readonly && *id == 0 && !d->values[i]))
-			continue;
-		if (fd->readonly && fd->type == FIELD_REF)
-			continue;  /* kept by its own screen (the household head) */
-		f[n].column = fd->name;
-		f[n].value = d->values[i] && *d->values[i] ? d->values[i] : NULL;
-		f[n].based = *id != 0 && d->base;
-		f[n++].base = d->base ? d->base[i] : NULL;
-	}
-	f[n].column = "form_version";
-	f[n++].value = version;
-	int rc = *id == 0 ? store_insert(t->app->st, def->table, f, n, id, err)
-			  : store_update(t->app->st, def->table, *id, f, n, reason, err);
-	free(version);
-	free(f);
-	/* the form now shows the record as stored: the clerk's changes merged with
+	/* the form then shows the record as stored: the clerk's changes merged with
 	 * whatever another session saved meanwhile */
-	if (rc == 0 && tui_record_load(t, d, *id, err) != 0)
-		rc = -1;
-	return rc;
+	if (record_store(t->app->st, d, id, reason, err) != 0)
+		return -1;
+	return tui_record_load(t, d, *id, err);
 }

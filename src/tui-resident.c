@@ -8,8 +8,8 @@
 #include "form.h"
 #include "i18n.h"
 #include "idcard.h"
+#include "resident.h"
 #include "search.h"
-#include "store.h"
 #include "tui-form.h"
 #include "tui-list.h"
 #include "tui-record.h"
@@ -76,21 +76,6 @@ static int resident_fetch(void *ctx, const char *query, size_t offset, size_t li
 	return 0;
 }
 
-/* The household a resident belongs to, 0 when none. */
-static int64_t resident_household(struct tui *t, int64_t id)
-{
-	sqlite3 *db = store_db(t->app->st);
-	sqlite3_stmt *stmt;
-	int64_t hh = 0;
-	if (sqlite3_prepare_v2(db, "SELECT household_id FROM resident WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(stmt, 1, id);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		hh = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return hh;
-}
-
 /* Keys of the resident list. */
 static enum tui_list_action resident_list_key(void *ctx, struct tui *t, int k, int64_t sel)
 {
@@ -117,7 +102,7 @@ static enum tui_list_action resident_list_key(void *ctx, struct tui *t, int k, i
 			tui_history_show(t, "resident", sel, _("Resident"));
 		return TUI_LIST_STAY;
 	case TK_F5: {
-		int64_t hh = sel >= 0 ? resident_household(t, sel) : 0;
+		int64_t hh = sel >= 0 ? resident_household(t->app->st, sel) : 0;
 		if (hh)
 			tui_household_view(t, hh);
 		else if (sel >= 0)
@@ -178,27 +163,6 @@ static const char *fval(struct tui_form *f, const char *name)
 	return v && *v ? v : NULL;
 }
 
-/* Another resident with this ID number: its id, name and birth date (caller frees
- * the texts); 0 when there is none. */
-static int64_t resident_id_owner(struct tui *t, const char *idn, int64_t self, char **name, char **birth)
-{
-	sqlite3 *db = store_db(t->app->st);
-	sqlite3_stmt *stmt;
-	int64_t other = 0;
-	if (!idn || sqlite3_prepare_v2(db, "SELECT id, name, birth_date FROM resident WHERE id_number = ?1 AND id <> ?2",
-				       -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(stmt, 1, idn, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, self);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		other = sqlite3_column_int64(stmt, 0);
-		*name = xstrdup((const char *)sqlite3_column_text(stmt, 1));
-		*birth = xstrdup(sqlite3_column_text(stmt, 2) ? (const char *)sqlite3_column_text(stmt, 2) : "?");
-	}
-	sqlite3_finalize(stmt);
-	return other;
-}
-
 /* On leaving the ID number: a number already registered offers to open that resident. */
 static void resident_field_left(void *ctx, struct tui_form *f, size_t field)
 {
@@ -207,7 +171,7 @@ static void resident_field_left(void *ctx, struct tui_form *f, size_t field)
 		return;
 	const char *idn = fval(f, f->data->def->fields[field].name);
 	char *name = NULL, *birth = NULL;
-	int64_t other = resident_id_owner(rc->t, idn, rc->id, &name, &birth);
+	int64_t other = resident_id_owner(rc->t->app->st, idn, rc->id, &name, &birth);
 	if (!other)
 		return;
 	char *q = xasprintf(_("The ID number %s is already registered for %s (born %s). Open that resident instead?"),
@@ -223,70 +187,20 @@ static void resident_field_left(void *ctx, struct tui_form *f, size_t field)
 	free(birth);
 }
 
-/* Before creating: residents with the same name and birth date. Caller frees; NULL
- * when there is none. */
-static char *resident_duplicates(struct tui *t, const char *name, const char *birth, int64_t self)
-{
-	sqlite3 *db = store_db(t->app->st);
-	sqlite3_stmt *stmt;
-	struct strbuf sb = { 0 };
-	if (!name || !birth || sqlite3_prepare_v2(db,
-		"SELECT r.id_number, h.hh_no, h.address FROM resident r LEFT JOIN household h ON h.id = r.household_id"
-		" WHERE r.name = ?1 AND r.birth_date = ?2 AND r.id <> ?3 LIMIT 5", -1, &stmt, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 2, birth, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 3, self);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		char id[32];
-		const char *idn = (const char *)sqlite3_column_text(stmt, 0);
-		idcard_mask(idn ? idn : "", id);
-		sb_appendf(&sb, "\n%s %s %s %s", name, idn ? id : _("(no ID number)"),
-			   sqlite3_column_text(stmt, 1) ? (const char *)sqlite3_column_text(stmt, 1) : "",
-			   sqlite3_column_text(stmt, 2) ? (const char *)sqlite3_column_text(stmt, 2) : "");
-	}
-	sqlite3_finalize(stmt);
-	return sb.len ? sb_take(&sb) : NULL;
-}
-
-/* Sets the household's head when this resident is entered as its head (02) and the
- * household has none. */
-static int resident_claim_head(struct tui *t, int64_t resident, const char *hh, const char *relation,
-			       char **err)
-{
-	if (!hh || !relation || strcmp(relation, "02") != 0)
-		return 0;
-	sqlite3 *db = store_db(t->app->st);
-	sqlite3_stmt *stmt;
-	int rc = 0;
-	if (sqlite3_prepare_v2(db, "SELECT id FROM household WHERE id = ?1 AND head_id IS NULL", -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(stmt, 1, hh, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		char *head = xasprintf("%lld", (long long)resident);
-		struct store_field f[] = { { "head_id", head } };
-		rc = store_update(t->app->st, "household", sqlite3_column_int64(stmt, 0), f, 1,
-				  NULL, err);
-		free(head);
-	}
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
 /* F2 after validation: the possible-duplicate check, then the one write path. */
-static int resident_save(void *ctx, struct tui_form *f, char **err)
+static int resident_form_save(void *ctx, struct tui_form *f, char **err)
 {
 	struct resident_ctx *rc = ctx;
 	struct tui *t = rc->t;
 	char *name = NULL, *birth = NULL;
-	if (resident_id_owner(t, fval(f, "id_number"), rc->id, &name, &birth)) {
+	if (resident_id_owner(t->app->st, fval(f, "id_number"), rc->id, &name, &birth)) {
 		*err = xasprintf(_("Not saved: the ID number is already registered for %s (born %s)."), name, birth);
 		free(name);
 		free(birth);
 		return -1;
 	}
 	if (rc->id == 0) {
-		char *dups = resident_duplicates(t, fval(f, "name"), fval(f, "birth_date"), 0);
+		char *dups = resident_duplicates(t->app->st, fval(f, "name"), fval(f, "birth_date"), 0);
 		if (dups) {
 			char *q = xasprintf(_("Possible duplicate: a resident with the same name and birth date is registered:%s\n\nRegister this one anyway?"), dups);
 			bool go = tui_confirm(t, q, false);
@@ -300,15 +214,12 @@ static int resident_save(void *ctx, struct tui_form *f, char **err)
 	}
 	bool is_new = rc->id == 0;
 	int64_t id = rc->id;
-	if (store_begin(t->app->st, err) != 0)
+	if (resident_save(t->app->st, f->data, &id, err) != 0)
 		return -1;
-	if (tui_record_store(t, f->data, &id, NULL, err) != 0 ||
-	    resident_claim_head(t, id, fval(f, "household_id"), fval(f, "relation"), err) != 0 ||
-	    store_commit(t->app->st, err) != 0) {
-		store_rollback(t->app->st);
-		return -1;
-	}
+	/* the form shows the record as stored, merged with another session's changes */
 	rc->id = id;
+	if (tui_record_load(t, f->data, id, err) != 0)
+		return -1;
 	f->title = N_("Resident");
 	const char *saved = fval(f, "name");
 	if (is_new)
@@ -410,7 +321,7 @@ static int64_t resident_form(struct tui *t, int64_t id, int64_t household)
 		struct form_data d;
 		struct resident_ctx rc = { .t = t, .id = id };
 		struct tui_form_ops ops = {
-			.ctx = &rc, .field_left = resident_field_left, .save = resident_save,
+			.ctx = &rc, .field_left = resident_field_left, .save = resident_form_save,
 			.ref_text = resident_ref_text, .ref_pick = resident_ref_pick,
 			.key = resident_form_key, .hints = form_hints, .nhints = ARRAY_LEN(form_hints),
 		};

@@ -9,10 +9,12 @@
 
 #include "access.h"
 #include "app.h"
+#include "auth.h"
 #include "civil.h"
 #include "form.h"
 #include "i18n.h"
 #include "idcard.h"
+#include "rowset.h"
 #include "search.h"
 #include "service.h"
 #include "store.h"
@@ -40,25 +42,10 @@ static bool service_may(struct tui *t, enum access_right r)
 	return false;
 }
 
-/* One text from SQL with an integer parameter. Caller frees; NULL when none. */
-static char *sql_text(struct tui *t, const char *sql, int64_t p)
-{
-	sqlite3_stmt *stmt;
-	char *v = NULL;
-	if (sqlite3_prepare_v2(store_db(t->app->st), sql, -1, &stmt, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(stmt, 1, p);
-	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
-		v = xstrdup((const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return v;
-}
-
 /* The signed-in operator's name (or login). Caller frees. */
 static char *operator_name(struct tui *t)
 {
-	char *n = sql_text(t, "SELECT coalesce(nullif(name, ''), login) FROM operator WHERE id = ?1",
-			   store_operator_id(t->app->st));
+	char *n = auth_current_name(t->app->st);
 	return n ? n : xstrdup("");
 }
 
@@ -150,26 +137,7 @@ static void request_field_left(void *ctx, struct tui_form *f, size_t field)
 static char *request_ref_text(void *ctx, const struct field_def *fd, const char *value)
 {
 	struct form_ctx *fc = ctx;
-	if (!value || !*value)
-		return NULL;
-	sqlite3_stmt *stmt;
-	char *text = NULL;
-	if (sqlite3_prepare_v2(store_db(fc->t->app->st),
-			       "SELECT r.name, r.id_number, h.address FROM resident r"
-			       " LEFT JOIN household h ON h.id = r.household_id WHERE r.id = ?1",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(stmt, 1, atoll(value));
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		char id[32];
-		const char *idn = (const char *)sqlite3_column_text(stmt, 1);
-		const char *addr = (const char *)sqlite3_column_text(stmt, 2);
-		idcard_mask(idn ? idn : "", id);
-		text = xasprintf("%s %s %s", (const char *)sqlite3_column_text(stmt, 0), idn ? id : "",
-				 addr ? addr : "");
-	}
-	sqlite3_finalize(stmt);
-	return text;
+	return value && *value ? service_applicant_text(fc->t->app->st, atoll(value)) : NULL;
 }
 
 /* F4 in the resident field: the search-first picker. */
@@ -269,25 +237,25 @@ static char *worklist_header(void)
 
 /* One work list line: overdue ones say so in their second column ("!超期") and are
  * drawn in bold. */
-static char *worklist_line(sqlite3_stmt *s, const char *today)
+static char *worklist_line(const struct rowset *r, size_t i, const char *today)
 {
-	const char *due = (const char *)sqlite3_column_text(s, 1);
-	const char *number = (const char *)sqlite3_column_text(s, 2);
-	bool followup = sqlite3_column_int(s, 7);
-	bool overdue = due && strcmp(due, today) < 0;
+	const char *due = rowset_text(r, i, SERVICE_WL_DUE);
+	const char *number = rowset_text(r, i, SERVICE_WL_NUMBER);
+	bool followup = rowset_int(r, i, SERVICE_WL_FOLLOWUP);
+	bool overdue = *due && strcmp(due, today) < 0;
 	struct strbuf sb = { 0 };
-	tui_col(&sb, due ? due : "", 10);
+	tui_col(&sb, due, 10);
 	char *flag = xasprintf("%s%s", overdue ? "!" : "", overdue ? _("Overdue") : "");
 	tui_col(&sb, flag, 6);
 	free(flag);
-	size_t nl = number ? strlen(number) : 0;
-	tui_col(&sb, nl > 12 ? number + nl - 12 : number ? number : "", 12);
-	char *item = item_text((const char *)sqlite3_column_text(s, 3));
+	size_t nl = strlen(number);
+	tui_col(&sb, nl > 12 ? number + nl - 12 : number, 12);
+	char *item = item_text(rowset_text(r, i, SERVICE_WL_ITEM));
 	tui_col(&sb, item, 22);
 	free(item);
-	tui_col(&sb, (const char *)sqlite3_column_text(s, 4), 8);
-	tui_col(&sb, (const char *)sqlite3_column_text(s, 5), 6);
-	sb_append(&sb, followup ? _("Follow-up due") : service_status_label((const char *)sqlite3_column_text(s, 6)));
+	tui_col(&sb, rowset_text(r, i, SERVICE_WL_APPLICANT), 8);
+	tui_col(&sb, rowset_text(r, i, SERVICE_WL_HANDLER), 6);
+	sb_append(&sb, followup ? _("Follow-up due") : service_status_label(rowset_text(r, i, SERVICE_WL_STATUS)));
 	return sb_take(&sb);
 }
 
@@ -316,28 +284,19 @@ static int worklist_fetch(void *ctx, const char *query, size_t offset, size_t li
 			  struct tui_rows *out, char **err)
 {
 	struct worklist *w = ctx;
-	struct tui *t = w->t;
-	sqlite3 *db = store_db(t->app->st);
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(db, service_worklist_sql, -1, &s, NULL) != SQLITE_OK) {
-		*err = xstrdup(sqlite3_errmsg(db));
-		return -1;
-	}
+	struct rowset r = { 0 };
 	char today[11];
 	store_today(today);
-	sqlite3_bind_text(s, 1, query ? query : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
-	sqlite3_bind_int(s, 4, w->overdue_only);
-	sqlite3_bind_text(s, 5, today, -1, SQLITE_TRANSIENT);
+	if (service_worklist(w->t->app->st, query, w->overdue_only, today, offset, limit, &r, err) != 0)
+		return -1;
 	worklist_title(w);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *due = (const char *)sqlite3_column_text(s, 1);
-		tui_rows_add(out, sqlite3_column_int64(s, 0), worklist_line(s, today));
-		if (due && strcmp(due, today) < 0)
+	for (size_t i = 0; i < r.n; i++) {
+		const char *due = rowset_text(&r, i, SERVICE_WL_DUE);
+		tui_rows_add(out, rowset_int(&r, i, SERVICE_WL_KEY), worklist_line(&r, i, today));
+		if (*due && strcmp(due, today) < 0)
 			tui_rows_mark(out);   /* overdue: in bold, and marked in words */
 	}
-	sqlite3_finalize(s);
+	rowset_free(&r);
 	return 0;
 }
 
@@ -352,65 +311,56 @@ static void detail(struct strbuf *sb, const char *label, const char *value, cons
 /* The whole of a request as text, for Enter. Caller frees. */
 static char *request_details(struct tui *t, int64_t id)
 {
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(store_db(t->app->st),
-			       "SELECT q.number, coalesce(r.name, q.visitor_name || ' ' || q.visitor_phone), q.item_code,"
-			       " q.channel, q.content, q.materials, q.handler, q.department, q.status, q.status_reason,"
-			       " q.accepted_on, q.due_on, q.done_on, q.rating, q.rating_declined, q.rating_comment,"
-			       " q.followup_due, q.followup_done_on, q.followup_contact, q.followup_rectification, q.status_at,"
-			       " q.outcome"
-			       " FROM service_request q LEFT JOIN resident r ON r.id = q.resident_id WHERE q.id = ?1",
-			       -1, &s, NULL) != SQLITE_OK)
-		return xstrdup("");
-	sqlite3_bind_int64(s, 1, id);
+	struct rowset r = { 0 };
 	struct strbuf sb = { 0 };
-	if (sqlite3_step(s) == SQLITE_ROW) {
-#define COL(i) (sqlite3_column_text(s, i) ? (const char *)sqlite3_column_text(s, i) : "")
-		char *item = item_text(COL(2));
+	if (service_request_details(t->app->st, id, &r, NULL) == 0 && r.n) {
+#define COL(c) rowset_text(&r, 0, SERVICE_D_##c)
+		char *item = item_text(COL(ITEM));
 		const struct codelist *ch = form_codelist(t->app->forms, "service_channel");
-		const char *chl = codelist_label(ch, COL(3));
-		detail(&sb, _("Number"), COL(0), "\n");
-		detail(&sb, _("Applicant"), COL(1), "\n");
+		const char *chl = codelist_label(ch, COL(CHANNEL));
+		detail(&sb, _("Number"), COL(NUMBER), "\n");
+		detail(&sb, _("Applicant"), COL(APPLICANT), "\n");
 		detail(&sb, _("Item"), item, "\n");
-		detail(&sb, _("Channel"), chl ? chl : COL(3), "\n");
+		detail(&sb, _("Channel"), chl ? chl : COL(CHANNEL), "\n");
 		free(item);
-		detail(&sb, _("Content"), COL(4), "\n");
-		detail(&sb, _("Materials received"), COL(5), "\n");
-		char *who = xasprintf("%s / %s", COL(6), COL(7));
+		detail(&sb, _("Content"), COL(CONTENT), "\n");
+		detail(&sb, _("Materials received"), COL(MATERIALS), "\n");
+		char *who = xasprintf("%s / %s", COL(HANDLER), COL(DEPARTMENT));
 		detail(&sb, _("Handler"), who, "\n");
 		free(who);
 		char since[CIVIL_CLOCK_TEXT];
-		civil_clock_text(COL(20), since);
-		char *status = xasprintf("%s (%s) %s", service_status_label(COL(8)), since, COL(9));
+		civil_clock_text(COL(STATUS_AT), since);
+		char *status = xasprintf("%s (%s) %s", service_status_label(COL(STATUS)), since, COL(REASON));
 		detail(&sb, _("Status"), status, "\n");
 		free(status);
-		detail(&sb, _("Accepted on"), COL(10), "   ");
-		detail(&sb, _("Promised date"), COL(11), "   ");
-		detail(&sb, _("Done on"), COL(12), "\n");
-		if (*COL(21))
-			detail(&sb, _("What was done"), COL(21), "\n");
-		if (sqlite3_column_type(s, 13) != SQLITE_NULL || sqlite3_column_int(s, 14)) {
+		detail(&sb, _("Accepted on"), COL(ACCEPTED), "   ");
+		detail(&sb, _("Promised date"), COL(DUE), "   ");
+		detail(&sb, _("Done on"), COL(DONE), "\n");
+		if (*COL(OUTCOME))
+			detail(&sb, _("What was done"), COL(OUTCOME), "\n");
+		bool declined = rowset_int(&r, 0, SERVICE_D_DECLINED);
+		if (!rowset_null(&r, 0, SERVICE_D_RATING) || declined) {
 			char *rating = xasprintf("%s %s",
-				service_rating_label(sqlite3_column_int(s, 14) ? 0 : sqlite3_column_int(s, 13)), COL(15));
+				service_rating_label(declined ? 0 : (int)rowset_int(&r, 0, SERVICE_D_RATING)), COL(COMMENT));
 			detail(&sb, _("Rating"), rating, "\n");
 			free(rating);
 		}
-		if (*COL(16)) {
-			detail(&sb, _("Follow-up due"), COL(16), "   ");
-			detail(&sb, _("Follow-up done on"), COL(17), "\n");
-			detail(&sb, _("Contact"), COL(18), "\n");
-			detail(&sb, _("Rectification"), COL(19), "\n");
+		if (*COL(FOLLOWUP_DUE)) {
+			detail(&sb, _("Follow-up due"), COL(FOLLOWUP_DUE), "   ");
+			detail(&sb, _("Follow-up done on"), COL(FOLLOWUP_DONE), "\n");
+			detail(&sb, _("Contact"), COL(CONTACT), "\n");
+			detail(&sb, _("Rectification"), COL(RECTIFICATION), "\n");
 		}
 #undef COL
 	}
-	sqlite3_finalize(s);
+	rowset_free(&r);
 	return sb_take(&sb);
 }
 
 /* The number of a request. Caller frees. */
 static char *request_number_of(struct tui *t, int64_t id)
 {
-	return sql_text(t, "SELECT number FROM service_request WHERE id = ?1", id);
+	return service_request_number(t->app->st, id);
 }
 
 /* What an action did, for the message line. */
@@ -468,7 +418,7 @@ static void action_close(struct tui *t, int64_t id)
 	free(comment);
 	free(outcome);
 	if (action_done(t, rc, err, ACT_CLOSE, id) && (rating == 1 || rating == 2)) {
-		char *due = sql_text(t, "SELECT followup_due FROM service_request WHERE id = ?1", id);
+		char *due = service_followup_due_of(t->app->st, id);
 		tui_message(t, _("A bad rating: a follow-up is due by %s (on the work list)."), due ? due : "");
 		free(due);
 	}
@@ -519,27 +469,23 @@ static int handler_fetch(void *ctx, const char *query, size_t offset, size_t lim
 			 struct tui_rows *out, char **err)
 {
 	struct tui *t = ctx;
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(store_db(t->app->st),
-			       "SELECT id, coalesce(nullif(name, ''), login), login, role FROM operator WHERE disabled = 0"
-			       " AND (?1 = '' OR instr(coalesce(name, ''), ?1) > 0 OR instr(login, ?1) > 0)"
-			       " ORDER BY login", -1, &s, NULL) != SQLITE_OK) {
-		*err = xstrdup(sqlite3_errmsg(store_db(t->app->st)));
-		return -1;
-	}
-	sqlite3_bind_text(s, 1, query ? query : "", -1, SQLITE_TRANSIENT);
-	size_t seen = 0;   /* the roles are the access table's, so the page is counted here */
-	while (sqlite3_step(s) == SQLITE_ROW && out->n < limit) {
-		const char *role = (const char *)sqlite3_column_text(s, 3);
-		if (!access_role_allows(role, ACCESS_SERVICE_EDIT) || seen++ < offset)
+	struct auth_operator *ops;
+	size_t n = auth_operators(t->app->st, &ops), seen = 0;   /* by login */
+	(void)err;
+	for (size_t i = 0; i < n && out->n < limit; i++) {
+		const char *name = ops[i].name && *ops[i].name ? ops[i].name : ops[i].login;
+		bool matches = !query || !*query || (ops[i].name && strstr(ops[i].name, query)) ||
+			       strstr(ops[i].login, query);
+		if (ops[i].disabled || !matches || !access_role_allows(ops[i].role, ACCESS_SERVICE_EDIT) ||
+		    seen++ < offset)
 			continue;
 		struct strbuf sb = { 0 };
-		tui_col(&sb, (const char *)sqlite3_column_text(s, 1), 14);
-		tui_col(&sb, (const char *)sqlite3_column_text(s, 2), 16);
-		sb_append(&sb, access_role_label(role));
-		tui_rows_add(out, sqlite3_column_int64(s, 0), sb_take(&sb));
+		tui_col(&sb, name, 14);
+		tui_col(&sb, ops[i].login, 16);
+		sb_append(&sb, access_role_label(ops[i].role));
+		tui_rows_add(out, ops[i].id, sb_take(&sb));
 	}
-	sqlite3_finalize(s);
+	auth_operators_free(ops, n);
 	return 0;
 }
 
@@ -557,7 +503,7 @@ static char *pick_handler(struct tui *t)
 	int64_t op;
 	bool picked = tui_list_pick(t, &def, NULL, &op);
 	sb_free(&head);
-	return picked ? sql_text(t, "SELECT coalesce(nullif(name, ''), login) FROM operator WHERE id = ?1", op) : NULL;
+	return picked ? auth_operator_name(t->app->st, op) : NULL;
 }
 
 /* The new department picked from forms/codes/departments.codes, as its name shows;
@@ -617,55 +563,33 @@ static void action_receipt(struct tui *t, int64_t id)
 /* The id of the request whose number is typed or ends in it (the latest); 0 if none. */
 static int64_t request_by_number(struct tui *t, const char *typed)
 {
-	int64_t id = service_find(t->app->st, typed);   /* a whole number: the unique index */
-	sqlite3_stmt *s;
-	if (id || sqlite3_prepare_v2(store_db(t->app->st), "SELECT id FROM service_request WHERE number GLOB '*' || ?1"
-				     " ORDER BY number DESC LIMIT 1", -1, &s, NULL) != SQLITE_OK)
-		return id;
-	sqlite3_bind_text(s, 1, typed, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		id = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return id;
+	return service_find_number_end(t->app->st, typed);
 }
-
-/* The requests of applicants whose name (a resident's or a visitor's) contains the text
- * typed, the latest first. */
-static const char applicant_sql[] =
-	"SELECT q.id, q.accepted_on, q.number, q.item_code, coalesce(r.name, q.visitor_name, ''), q.status"
-	" FROM service_request q LEFT JOIN resident r ON r.id = q.resident_id"
-	" WHERE instr(r.name, ?1) > 0 OR instr(q.visitor_name, ?1) > 0"
-	" ORDER BY q.accepted_on DESC, q.id DESC LIMIT ?2 OFFSET ?3";
 
 /* fetch of the requests found by the applicant's name; the query is the name. */
 static int applicant_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 			   struct tui_rows *out, char **err)
 {
 	struct tui *t = ctx;
-	sqlite3_stmt *s;
+	struct rowset r = { 0 };
 	if (!query || !*query)
 		return 0;
-	if (sqlite3_prepare_v2(store_db(t->app->st), applicant_sql, -1, &s, NULL) != SQLITE_OK) {
-		*err = xstrdup(sqlite3_errmsg(store_db(t->app->st)));
+	if (service_by_applicant(t->app->st, query, offset, limit, &r, err) != 0)
 		return -1;
-	}
-	sqlite3_bind_text(s, 1, query, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	for (size_t i = 0; i < r.n; i++) {
 		struct strbuf sb = { 0 };
-		const char *number = (const char *)sqlite3_column_text(s, 2);
-		size_t nl = number ? strlen(number) : 0;
-		tui_col(&sb, (const char *)sqlite3_column_text(s, 1), 10);
-		tui_col(&sb, nl > 12 ? number + nl - 12 : number ? number : "", 12);
-		char *item = item_text((const char *)sqlite3_column_text(s, 3));
+		const char *number = rowset_text(&r, i, SERVICE_AP_NUMBER);
+		size_t nl = strlen(number);
+		tui_col(&sb, rowset_text(&r, i, SERVICE_AP_ACCEPTED), 10);
+		tui_col(&sb, nl > 12 ? number + nl - 12 : number, 12);
+		char *item = item_text(rowset_text(&r, i, SERVICE_AP_ITEM));
 		tui_col(&sb, item, 22);
 		free(item);
-		tui_col(&sb, (const char *)sqlite3_column_text(s, 4), 8);
-		sb_append(&sb, service_status_label((const char *)sqlite3_column_text(s, 5)));
-		tui_rows_add(out, sqlite3_column_int64(s, 0), sb_take(&sb));
+		tui_col(&sb, rowset_text(&r, i, SERVICE_AP_APPLICANT), 8);
+		sb_append(&sb, service_status_label(rowset_text(&r, i, SERVICE_AP_STATUS)));
+		tui_rows_add(out, rowset_int(&r, i, SERVICE_AP_ID), sb_take(&sb));
 	}
-	sqlite3_finalize(s);
+	rowset_free(&r);
 	return 0;
 }
 
@@ -813,7 +737,7 @@ void tui_service_worklist(struct tui *t)
 
 void tui_service_first(struct tui *t)
 {
-	char *role = sql_text(t, "SELECT role FROM operator WHERE id = ?1", store_operator_id(t->app->st));
+	char *role = auth_current_role(t->app->st);
 	bool clerk = role && strcmp(role, "clerk") == 0;
 	free(role);
 	if (clerk && access_allows(t->app->st, ACCESS_SERVICE_VIEW))

@@ -18,6 +18,7 @@
 #include "idcard.h"
 #include "paths.h"
 #include "printout.h"
+#include "rowset.h"
 #include "stars.h"
 #include "store.h"
 #include "text.h"
@@ -26,7 +27,9 @@
 #include "tui-print.h"
 #include "tui-report.h"
 #include "tui-screens.h"
+#include "tui-village.h"
 #include "util.h"
+#include "village.h"
 #include "xlsx.h"
 
 /* Columns of the grid. */
@@ -46,14 +49,8 @@
 
 /* One household of the grid. */
 struct grid_row {
-	int64_t id;
-	char *hh_no;
-	char *head;
-	char *group;
-	struct stars_entry e;
+	struct stars_household h;
 	struct stars_result res;
-	int last;            /* last year's level, -1 when none */
-	int last_stars;      /* last year's stars earned */
 };
 
 /* The scoring grid of one round. */
@@ -71,149 +68,36 @@ struct grid {
 	char today[11];
 };
 
-/* Text of column i, "" when NULL. */
-static const char *col(sqlite3_stmt *stmt, int i)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, i);
-	return s ? (const char *)s : "";
-}
-
-/* True when the database has a table of that name (other registers may be absent). */
-static bool table_exists(struct store *st, const char *name)
-{
-	sqlite3_stmt *stmt;
-	bool found = false;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return false;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	found = sqlite3_step(stmt) == SQLITE_ROW;
-	sqlite3_finalize(stmt);
-	return found;
-}
-
 /* ---- loading the grid ---- */
 
-/* The rows by_id compares (qsort passes no context). */
-static const struct grid_row *sort_rows;
-
-/* qsort order of row indexes by household id. */
-static int by_id(const void *a, const void *b)
+/* The round's households with their entries and results; false with the message shown. */
+static bool grid_load(struct grid *g)
 {
-	int64_t x = sort_rows[*(const size_t *)a].id, y = sort_rows[*(const size_t *)b].id;
-	return x < y ? -1 : x > y;
-}
-
-/* The row of household id, or NULL (index: row indexes sorted by id). */
-static struct grid_row *row_of(struct grid *g, const size_t *index, int64_t id)
-{
-	size_t lo = 0, hi = g->n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int64_t m = g->rows[index[mid]].id;
-		if (m == id)
-			return &g->rows[index[mid]];
-		if (m < id)
-			lo = mid + 1;
-		else
-			hi = mid;
+	struct stars_household *h;
+	size_t n;
+	char *err = NULL;
+	int rc = stars_grid_load(g->st, g->r, g->round, &h, &n, &err);
+	g->rows = xcalloc(n ? n : 1, sizeof *g->rows);
+	for (size_t i = 0; i < n; i++) {
+		g->rows[i].h = h[i];   /* the row takes the household's strings and entry */
+		stars_compute(g->r, h[i].e.values, h[i].e.dq, &g->rows[i].res);
 	}
-	return NULL;
-}
-
-/* The village's households with someone still in the register, by group and
- * household number. */
-static void load_households(struct grid *g)
-{
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(store_db(g->st),
-			       "SELECT h.id, h.hh_no, p.name, h.village_group FROM household h"
-			       " JOIN grid gr ON gr.id = h.grid_id LEFT JOIN resident p ON p.id = h.head_id"
-			       " WHERE gr.village_id = ?1 AND EXISTS (SELECT 1 FROM resident m"
-			       " WHERE m.household_id = h.id AND m.living_status = '1')"
-			       " ORDER BY CAST(h.village_group AS INTEGER), h.village_group, h.hh_no",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(stmt, 1, g->round->village_id);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		g->rows = xrealloc(g->rows, (g->n + 1) * sizeof *g->rows);
-		struct grid_row *row = &g->rows[g->n++];
-		*row = (struct grid_row){ .id = sqlite3_column_int64(stmt, 0), .hh_no = xstrdup(col(stmt, 1)),
-					  .head = xstrdup(col(stmt, 2)), .group = xstrdup(col(stmt, 3)), .last = -1 };
-		stars_entry_init(&row->e, g->r, row->id);
-	}
-	sqlite3_finalize(stmt);
-}
-
-/* Fills the rows' scores, disqualifications, notes and last year's levels in three
- * queries over the round rather than one per household. */
-static void load_scores(struct grid *g)
-{
-	size_t *index = xmalloc((g->n ? g->n : 1) * sizeof *index);
-	for (size_t i = 0; i < g->n; i++)
-		index[i] = i;
-	sort_rows = g->rows;
-	qsort(index, g->n, sizeof *index, by_id);
-	sqlite3 *db = store_db(g->st);
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(db, "SELECT household_id, star, value FROM star_score WHERE round_id = ?1"
-			       " AND value IS NOT NULL", -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(stmt, 1, g->round->id);
-		while (sqlite3_step(stmt) == SQLITE_ROW) {
-			struct grid_row *row = row_of(g, index, sqlite3_column_int64(stmt, 0));
-			int s = rubric_star_index(g->r, col(stmt, 1));
-			if (row && s >= 0)
-				row->e.values[s] = sqlite3_column_int(stmt, 2);
-		}
-		sqlite3_finalize(stmt);
-	}
-	if (sqlite3_prepare_v2(db, "SELECT household_id, disqualified, note FROM star_household WHERE round_id = ?1",
-			       -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(stmt, 1, g->round->id);
-		while (sqlite3_step(stmt) == SQLITE_ROW) {
-			struct grid_row *row = row_of(g, index, sqlite3_column_int64(stmt, 0));
-			if (!row)
-				continue;
-			for (const char *s = col(stmt, 1); *s;) {
-				size_t len = strcspn(s, ",");
-				char *code = xstrndup(s, len);
-				int d = rubric_disq_index(g->r, code);
-				if (d >= 0)
-					row->e.dq[d] = true;
-				free(code);
-				s += len + (s[len] == ',');
-			}
-			if (*col(stmt, 2))
-				row->e.note = xstrdup(col(stmt, 2));
-		}
-		sqlite3_finalize(stmt);
-	}
-	if (sqlite3_prepare_v2(db, "SELECT h.household_id, h.level, h.stars FROM star_household h JOIN star_round r"
-			       " ON r.id = h.round_id WHERE r.village_id = ?1 AND r.year = ?2", -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(stmt, 1, g->round->village_id);
-		sqlite3_bind_int(stmt, 2, g->round->year - 1);
-		while (sqlite3_step(stmt) == SQLITE_ROW) {
-			struct grid_row *row = row_of(g, index, sqlite3_column_int64(stmt, 0));
-			if (row) {
-				row->last = sqlite3_column_int(stmt, 1);
-				row->last_stars = sqlite3_column_int(stmt, 2);
-			}
-		}
-		sqlite3_finalize(stmt);
-	}
-	for (size_t i = 0; i < g->n; i++)
-		stars_compute(g->r, g->rows[i].e.values, g->rows[i].e.dq, &g->rows[i].res);
-	free(index);
+	g->n = n;
+	free(h);
+	if (rc != 0)
+		tui_error(g->t, "%s", err ? err : "?");
+	free(err);
+	return rc == 0;
 }
 
 /* Frees the rows of the grid. */
 static void grid_free(struct grid *g)
 {
 	for (size_t i = 0; i < g->n; i++) {
-		free(g->rows[i].hh_no);
-		free(g->rows[i].head);
-		free(g->rows[i].group);
-		stars_entry_free(&g->rows[i].e);
+		free(g->rows[i].h.hh_no);
+		free(g->rows[i].h.head);
+		free(g->rows[i].h.group);
+		stars_entry_free(&g->rows[i].h.e);
 		stars_result_free(&g->rows[i].res);
 	}
 	free(g->rows);
@@ -280,14 +164,14 @@ static void draw_row(struct grid *g, size_t i)
 	}
 	struct grid_row *row = &g->rows[i];
 	bool here = i == g->cur;
-	tui_put(stdscr, y, X_HEAD, row->head, W_HEAD, here ? A_BOLD : A_NORMAL);
+	tui_put(stdscr, y, X_HEAD, row->h.head, W_HEAD, here ? A_BOLD : A_NORMAL);
 	tui_put(stdscr, y, X_HEAD + W_HEAD, " ", 1, A_NORMAL);
-	tui_put(stdscr, y, X_GROUP, row->group, W_GROUP, A_NORMAL);
+	tui_put(stdscr, y, X_GROUP, row->h.group, W_GROUP, A_NORMAL);
 	tui_put(stdscr, y, X_GROUP + W_GROUP, " ", 1, A_NORMAL);
 	for (size_t s = 0; s < g->r->nstars && s < 10; s++) {
 		bool in_hand = here && s == g->star;
 		char *v = in_hand && g->pending[0] ? xasprintf("%s_", g->pending)
-						    : stars_value_text(&g->r->stars[s], row->e.values[s]);
+						    : stars_value_text(&g->r->stars[s], row->h.e.values[s]);
 		attr_t a = in_hand ? A_REVERSE : row->res.withheld[s] ? A_UNDERLINE
 			 : row->res.earned[s] ? A_BOLD : A_NORMAL;
 		char *cell = xasprintf("%2s", v);
@@ -307,18 +191,18 @@ static void draw_row(struct grid *g, size_t i)
 	/* stars earned compare across years even when the rubric's levels changed */
 	snprintf(buf, sizeof buf, "%2d", row->res.nearned);
 	x += tui_put(stdscr, y, x, row->res.complete ? buf : " -", W_STARS, A_NORMAL);
-	snprintf(buf, sizeof buf, "%3d", row->last_stars);
-	x += tui_put(stdscr, y, x, row->last >= 0 ? buf : "", W_LAST, A_NORMAL);
-	if (row->last < 0 || !row->res.complete)
+	snprintf(buf, sizeof buf, "%3d", row->h.last_stars);
+	x += tui_put(stdscr, y, x, row->h.last >= 0 ? buf : "", W_LAST, A_NORMAL);
+	if (row->h.last < 0 || !row->res.complete)
 		buf[0] = '\0';
-	else if (row->res.nearned != row->last_stars)
-		snprintf(buf, sizeof buf, "%+d", row->res.nearned - row->last_stars);
+	else if (row->res.nearned != row->h.last_stars)
+		snprintf(buf, sizeof buf, "%+d", row->res.nearned - row->h.last_stars);
 	else
 		snprintf(buf, sizeof buf, "=");
 	x += tui_put(stdscr, y, x, buf, W_CHANGE, A_NORMAL);
-	const char *mark = row->e.note ? "*" : "";
+	const char *mark = row->h.e.note ? "*" : "";
 	for (size_t d = 0; d < g->r->ndisq; d++)
-		if (row->e.dq[d])
+		if (row->h.e.dq[d])
 			mark = "!";
 	tui_put(stdscr, y, x, mark, X_PANEL - 1 - x, A_BOLD);
 }
@@ -334,23 +218,21 @@ static void panel_line(int *y, int ymax, const char *text, attr_t a)
 /* The household's members, with relation and age. */
 static void panel_members(struct grid *g, struct grid_row *row, int *y, int ymax)
 {
-	sqlite3_stmt *stmt;
+	struct rowset m = { 0 };
 	const struct codelist *rel = form_codelist(g->t->app->forms, "relation");
-	if (sqlite3_prepare_v2(store_db(g->st), "SELECT name, relation, birth_date FROM resident"
-			       " WHERE household_id = ?1 AND living_status = '1' ORDER BY relation, birth_date",
-			       -1, &stmt, NULL) != SQLITE_OK)
+	if (stars_household_members(g->st, row->h.id, &m, NULL) != 0)
 		return;
-	sqlite3_bind_int64(stmt, 1, row->id);
 	panel_line(y, ymax, _("Members:"), A_BOLD);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		const char *label = codelist_label(rel, col(stmt, 1));
-		int age = idcard_age(col(stmt, 2), g->today);
-		char *line = age >= 0 ? xasprintf(" %s %s %d", col(stmt, 0), label ? label : col(stmt, 1), age)
-				      : xasprintf(" %s %s", col(stmt, 0), label ? label : col(stmt, 1));
+	for (size_t i = 0; i < m.n; i++) {
+		const char *name = rowset_text(&m, i, STARS_M_NAME), *code = rowset_text(&m, i, STARS_M_RELATION);
+		const char *label = codelist_label(rel, code);
+		int age = idcard_age(rowset_text(&m, i, STARS_M_BIRTH), g->today);
+		char *line = age >= 0 ? xasprintf(" %s %s %d", name, label ? label : code, age)
+				      : xasprintf(" %s %s", name, label ? label : code);
 		panel_line(y, ymax, line, A_NORMAL);
 		free(line);
 	}
-	sqlite3_finalize(stmt);
+	rowset_free(&m);
 }
 
 #define FACT_ITEMS 2
@@ -372,33 +254,29 @@ static void fact_add(struct fact_lines *f, char *text, attr_t a)
 	}
 }
 
-/* This year's records of another register about the household's members: a line
- * naming the register with the count, then the first few (a code of list and a
- * date each). Nothing when that register is not in this database. */
-static void panel_fact(struct grid *g, struct grid_row *row, const char *table, const char *label,
-		       const char *list, const char *sql, struct fact_lines *f)
+/* Records of another register about the household's members (rc and rows as
+ * stars_household_disputes gives them): a line naming the register with the count,
+ * then the first few (a code of list and a date each). Nothing when that register
+ * is not in this database. */
+static void panel_fact(struct grid *g, int rc, struct rowset *rows, const char *label, const char *list,
+		       struct fact_lines *f)
 {
-	sqlite3_stmt *stmt;
-	if (!table_exists(g->st, table) ||
-	    sqlite3_prepare_v2(store_db(g->st), sql, -1, &stmt, NULL) != SQLITE_OK)
+	if (rc != 0) {
+		rowset_free(rows);
 		return;
+	}
 	const struct codelist *cl = form_codelist(g->t->app->forms, list);
-	char year[8];
-	snprintf(year, sizeof year, "%d", g->round->year);
-	sqlite3_bind_int64(stmt, 1, row->id);
-	sqlite3_bind_text(stmt, 2, year, -1, SQLITE_TRANSIENT);
-	int head = f->n, count = 0;
+	int head = f->n;
 	fact_add(f, NULL, A_NORMAL);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		const char *code = col(stmt, 0), *name = codelist_label(cl, code);
-		if (count++ < FACT_ITEMS)
-			fact_add(f, xasprintf(" %s %s", col(stmt, 1), name ? name : code), A_NORMAL);
+	for (size_t i = 0; i < rows->n && i < FACT_ITEMS; i++) {
+		const char *code = rowset_text(rows, i, STARS_F_CODE), *name = codelist_label(cl, code);
+		fact_add(f, xasprintf(" %s %s", rowset_text(rows, i, STARS_F_DATE), name ? name : code), A_NORMAL);
 	}
-	sqlite3_finalize(stmt);
 	if (head < f->n) {
-		f->text[head] = xasprintf("%s %d", label, count);
-		f->attr[head] = count ? A_BOLD : A_NORMAL;
+		f->text[head] = xasprintf("%s %zu", label, rows->n);
+		f->attr[head] = rows->n ? A_BOLD : A_NORMAL;
 	}
+	rowset_free(rows);
 }
 
 /* Beside the grid: the household in hand, its members and this year's facts from
@@ -411,20 +289,15 @@ static void draw_panel(struct grid *g)
 	if (!g->n)
 		return;
 	struct grid_row *row = &g->rows[g->cur];
-	char *line = xasprintf(_("Household %s"), row->hh_no);
+	char *line = xasprintf(_("Household %s"), row->h.hh_no);
 	panel_line(&y, ymax, line, A_BOLD);
 	free(line);
 	struct fact_lines facts = { .n = 0 };
-	panel_fact(g, row, "dispute_party", _("Mediation cases this year:"), "dispute_category",
-		   "SELECT c.category, substr(c.received_date, 6) FROM dispute_case c WHERE c.id IN"
-		   " (SELECT p.case_id FROM dispute_party p JOIN resident m ON m.id = p.resident_id"
-		   " WHERE m.household_id = ?1) AND substr(c.received_date, 1, 4) = ?2"
-		   " ORDER BY c.received_date", &facts);
-	panel_fact(g, row, "service_request", _("Open service requests:"), "service_item",
-		   "SELECT s.item_code, substr(s.accepted_on, 6) FROM service_request s"
-		   " JOIN resident m ON m.id = s.resident_id WHERE m.household_id = ?1"
-		   " AND s.status IN ('accepted', 'in_progress', 'transferred') AND ?2 IS NOT NULL"
-		   " ORDER BY s.accepted_on", &facts);
+	struct rowset rows = { 0 };
+	int rc = stars_household_disputes(g->st, row->h.id, g->round->year, &rows, NULL);
+	panel_fact(g, rc, &rows, _("Mediation cases this year:"), "dispute_category", &facts);
+	rc = stars_household_open_requests(g->st, row->h.id, &rows, NULL);
+	panel_fact(g, rc, &rows, _("Open service requests:"), "service_item", &facts);
 	/* the facts bear on the scores: they keep their lines, the members take the rest */
 	int facts_y = ymax - facts.n;
 	panel_members(g, row, &y, facts_y);
@@ -453,10 +326,10 @@ static void draw_footer(struct grid *g)
 	if (g->n) {
 		struct grid_row *row = &g->rows[g->cur];
 		for (size_t d = 0; d < g->r->ndisq; d++)
-			if (row->e.dq[d])
+			if (row->h.e.dq[d])
 				sb_appendf(&sb, "%s%s ", _("Disqualified:"), _(g->r->disq[d].name));
-		if (row->e.note)
-			sb_appendf(&sb, "%s %s", _("Note:"), row->e.note);
+		if (row->h.e.note)
+			sb_appendf(&sb, "%s %s", _("Note:"), row->h.e.note);
 	}
 	tui_put(stdscr, y + 1, 0, sb.len ? sb.s : "", COLS, A_NORMAL);
 	sb_free(&sb);
@@ -554,13 +427,13 @@ static void grid_score(struct grid *g, int value)
 		return;
 	struct grid_row *row = &g->rows[g->cur];
 	char *err = NULL;
-	if (stars_set_score(g->st, g->r, g->round, &row->e, g->star, value, &err) != 0) {
+	if (stars_set_score(g->st, g->r, g->round, &row->h.e, g->star, value, &err) != 0) {
 		tui_error(g->t, "%s", err ? err : "?");
 		free(err);
 		return;
 	}
 	stars_result_free(&row->res);
-	stars_compute(g->r, row->e.values, row->e.dq, &row->res);
+	stars_compute(g->r, row->h.e.values, row->h.e.dq, &row->res);
 	tui_message_clear(g->t);
 	if (value != STARS_UNSCORED)
 		grid_advance(g);
@@ -635,19 +508,19 @@ static void grid_note(struct grid *g)
 	if (!g->n || !grid_writable(g))
 		return;
 	struct grid_row *row = &g->rows[g->cur];
-	char *title = xasprintf(_("Note on household %s"), row->hh_no);
-	char *note = tui_prompt(g->t, title, _("Note (what the review said, a reason):"), row->e.note, 200);
+	char *title = xasprintf(_("Note on household %s"), row->h.hh_no);
+	char *note = tui_prompt(g->t, title, _("Note (what the review said, a reason):"), row->h.e.note, 200);
 	free(title);
 	if (!note)
 		return;
-	char *old = row->e.note, *err = NULL;
-	row->e.note = *note ? note : NULL;
+	char *old = row->h.e.note, *err = NULL;
+	row->h.e.note = *note ? note : NULL;
 	if (!*note)
 		free(note);
-	if (stars_save_entry(g->st, g->r, g->round, &row->e, &err) != 0) {
+	if (stars_save_entry(g->st, g->r, g->round, &row->h.e, &err) != 0) {
 		tui_error(g->t, "%s", err ? err : "?");
-		free(row->e.note);
-		row->e.note = old;
+		free(row->h.e.note);
+		row->h.e.note = old;
 		free(err);
 		return;
 	}
@@ -664,8 +537,8 @@ static void grid_disqualify(struct grid *g)
 	for (;;) {
 		char **labels = xcalloc(g->r->ndisq, sizeof *labels);
 		for (size_t d = 0; d < g->r->ndisq; d++)
-			labels[d] = xasprintf("[%s] %s", row->e.dq[d] ? "x" : " ", _(g->r->disq[d].name));
-		char *title = xasprintf(_("Disqualifying conditions of %s (digit turns on/off)"), row->head);
+			labels[d] = xasprintf("[%s] %s", row->h.e.dq[d] ? "x" : " ", _(g->r->disq[d].name));
+		char *title = xasprintf(_("Disqualifying conditions of %s (digit turns on/off)"), row->h.head);
 		int d = tui_choose(g->t, title, (const char *const *)labels, g->r->ndisq, 0);
 		free(title);
 		for (size_t i = 0; i < g->r->ndisq; i++)
@@ -674,15 +547,15 @@ static void grid_disqualify(struct grid *g)
 		if (d < 0 || g->t->quit)
 			break;
 		char *err = NULL;
-		row->e.dq[d] = !row->e.dq[d];
-		if (stars_save_entry(g->st, g->r, g->round, &row->e, &err) != 0) {
-			row->e.dq[d] = !row->e.dq[d];
+		row->h.e.dq[d] = !row->h.e.dq[d];
+		if (stars_save_entry(g->st, g->r, g->round, &row->h.e, &err) != 0) {
+			row->h.e.dq[d] = !row->h.e.dq[d];
 			tui_error(g->t, "%s", err ? err : "?");
 			free(err);
 			break;
 		}
 		stars_result_free(&row->res);
-		stars_compute(g->r, row->e.values, row->e.dq, &row->res);
+		stars_compute(g->r, row->h.e.values, row->h.e.dq, &row->res);
 	}
 }
 
@@ -692,7 +565,7 @@ static long grid_match(const struct grid *g, const char *q)
 {
 	for (size_t k = 1; k <= g->n; k++) {
 		size_t i = (g->cur + k) % g->n;
-		if (strncmp(g->rows[i].hh_no, q, strlen(q)) == 0 || strstr(g->rows[i].head, q))
+		if (strncmp(g->rows[i].h.hh_no, q, strlen(q)) == 0 || strstr(g->rows[i].h.head, q))
 			return (long)i;
 	}
 	return -1;
@@ -783,10 +656,10 @@ static void grid_explain(struct grid *g)
 	if (!g->n)
 		return;
 	struct grid_row *row = &g->rows[g->cur];
-	char *why = stars_explain(g->r, row->e.values, row->e.dq);
-	char *last = row->last >= 0 ? rubric_level_name(g->r, row->last) : NULL;
-	char *text = last ? xasprintf(_("Last year: %s, %d stars.\n\n%s"), last, row->last_stars, why) : xstrdup(why);
-	char *title = xasprintf(_("Why %s (household %s) got this result"), row->head, row->hh_no);
+	char *why = stars_explain(g->r, row->h.e.values, row->h.e.dq);
+	char *last = row->h.last >= 0 ? rubric_level_name(g->r, row->h.last) : NULL;
+	char *text = last ? xasprintf(_("Last year: %s, %d stars.\n\n%s"), last, row->h.last_stars, why) : xstrdup(why);
+	char *title = xasprintf(_("Why %s (household %s) got this result"), row->h.head, row->h.hh_no);
 	struct text_view v = { .title = title };
 	text_view_run(g->t, &v, text);
 	free(title);
@@ -979,8 +852,7 @@ static void grid_run(struct tui *t, struct stars_round *round, const struct rubr
 {
 	struct grid g = { .t = t, .st = t->app->st, .round = round, .r = r };
 	store_today(g.today);
-	load_households(&g);
-	load_scores(&g);
+	grid_load(&g);
 	char *why = NULL;
 	g.can_edit = access_allows(g.st, ACCESS_STARS_EDIT) && stars_round_editable(round, &why);
 	free(why);
@@ -1171,47 +1043,6 @@ static void stats_run(struct tui *t, int year)
 
 /* ---- the entry screen ---- */
 
-/* Villages filtered by name, for picking the round's village. */
-static int village_fetch(void *ctx, const char *query, size_t offset, size_t limit,
-			 struct tui_rows *out, char **err)
-{
-	struct tui *t = ctx;
-	sqlite3 *db = store_db(t->app->st);
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(db, "SELECT v.id, t.name, v.name FROM village v JOIN town t ON t.id = v.town_id"
-			       " WHERE ?1 = '' OR instr(v.name, ?1) > 0 OR instr(t.name, ?1) > 0"
-			       " ORDER BY v.code LIMIT ?2 OFFSET ?3", -1, &stmt, NULL) != SQLITE_OK) {
-		*err = xstrdup(sqlite3_errmsg(db));
-		return -1;
-	}
-	sqlite3_bind_text(stmt, 1, query, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		struct strbuf sb = { 0 };
-		tui_col(&sb, col(stmt, 1), 12);
-		sb_append(&sb, col(stmt, 2));
-		tui_rows_add(out, sqlite3_column_int64(stmt, 0), sb_take(&sb));
-	}
-	sqlite3_finalize(stmt);
-	return 0;
-}
-
-/* The village the screens start with: the one with the latest round, else the first. */
-static int64_t first_village(struct store *st)
-{
-	sqlite3_stmt *stmt;
-	int64_t id = 0;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT id FROM (SELECT village_id AS id, 0 AS o, year FROM star_round"
-			       " UNION ALL SELECT id, 1, 0 FROM village) ORDER BY o, year DESC, id LIMIT 1",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		id = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return id;
-}
-
 /* A new year without a rubric: says what to do, and on the clerk's word copies the
  * latest earlier rubric to the new year in the local forms folder and loads the set
  * again. True when the year has a rubric now. */
@@ -1286,19 +1117,6 @@ static bool round_for(struct tui *t, struct rubric_set **set, int64_t village, i
 	return true;
 }
 
-/* The name of a village, for titles. Caller frees. */
-static char *village_name(struct store *st, int64_t id)
-{
-	sqlite3_stmt *stmt;
-	char *name = NULL;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT name FROM village WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
-		return xstrdup("?");
-	sqlite3_bind_int64(stmt, 1, id);
-	name = xstrdup(sqlite3_step(stmt) == SQLITE_ROW ? col(stmt, 0) : "?");
-	sqlite3_finalize(stmt);
-	return name;
-}
-
 /* Runs one entry of the star menu for the village and year. */
 static void stars_open(struct tui *t, struct rubric_set **set, int choice, int64_t village, int year)
 {
@@ -1330,9 +1148,11 @@ void tui_stars(struct tui *t)
 	}
 	store_today(today);
 	int year = atoi(today), choice = 0;
-	int64_t village = first_village(t->app->st);
+	int64_t village = stars_default_village(t->app->st);
 	while (village) {
 		char *vname = village_name(t->app->st, village);
+		if (!vname)
+			vname = xstrdup("?");
 		char *title = xasprintf(_("Star households: %s %d"), vname, year);
 		const char *labels[] = {
 			_("Score the round"), _("Notice list (public notice)"), _("Statistics"),
@@ -1357,10 +1177,8 @@ void tui_stars(struct tui *t)
 			if (tui_prompt_number(t, _("Another year"), _("Year:"), year, 2000, 2100, &y))
 				year = (int)y;
 		} else {
-			struct tui_list_def def = { .title = N_("Village"), .query = true, .query_label = N_("Filter:"),
-						    .ctx = t, .fetch = village_fetch };
-			int64_t id;
-			if (tui_list_pick(t, &def, NULL, &id))
+			int64_t id = tui_village_pick(t, N_("Village"));
+			if (id)
 				village = id;
 		}
 	}

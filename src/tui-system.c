@@ -11,10 +11,10 @@
 
 #include "access.h"
 #include "app.h"
-#include "audit.h"
 #include "auth.h"
 #include "backup.h"
 #include "i18n.h"
+#include "resident.h"
 #include "store.h"
 #include "text.h"
 #include "tui-list.h"
@@ -360,24 +360,18 @@ void tui_unmask_resident(struct tui *t, int64_t id)
 					  _("Why are they needed (recorded in the audit log)?"), NULL, 100, unmask_refusal, NULL);
 	if (!reason)
 		return;
-	char *err = NULL;
-	sqlite3_stmt *stmt = NULL;
-	if (audit_event(t->app->st, "resident", id, "unmask",
-				      "{\"unmasked\":\"id_number, phone\"}", reason, &err) != 0) {
+	char *err = NULL, *name = NULL, *idn = NULL, *phone = NULL;
+	if (resident_unmask(t->app->st, id, reason, &name, &idn, &phone, &err) != 0) {
 		tui_error(t, "%s", err ? err : "?");
-	} else if (sqlite3_prepare_v2(store_db(t->app->st), "SELECT name, coalesce(id_number, ''), coalesce(phone, '')"
-				      " FROM resident WHERE id = ?1", -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(stmt, 1, id);
-		if (sqlite3_step(stmt) == SQLITE_ROW) {
-			char *text = xasprintf(_("%s\nID number: %s\nPhone: %s\n\nThis unmasking is recorded with its reason."),
-					       (const char *)sqlite3_column_text(stmt, 0),
-					       (const char *)sqlite3_column_text(stmt, 1),
-					       (const char *)sqlite3_column_text(stmt, 2));
-			tui_show_text(t, _("Full ID and phone numbers"), text);
-			free(text);
-		}
+	} else {
+		char *text = xasprintf(_("%s\nID number: %s\nPhone: %s\n\nThis unmasking is recorded with its reason."),
+				       name, idn, phone);
+		tui_show_text(t, _("Full ID and phone numbers"), text);
+		free(text);
 	}
-	sqlite3_finalize(stmt);
+	free(name);
+	free(idn);
+	free(phone);
 	free(err);
 	free(reason);
 }

@@ -94,6 +94,20 @@ static int finish(struct store *st, sqlite3_stmt *stmt, int rc, char **err)
 	return -1;
 }
 
+char *vgroup_register_title(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	char *name = NULL;
+	if (sqlite3_prepare_v2(store_db(st),
+			       "SELECT t.name || ' ' || v.name FROM village v JOIN town t ON t.id = v.town_id"
+			       " ORDER BY v.id LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
+		name = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return name;
+}
+
 int vgroup_villages(struct store *st, struct vgroup_village **out, size_t *n, char **err)
 {
 	*out = NULL;

@@ -222,14 +222,25 @@ static void planted_form_mistakes(const char *text)
 	}
 }
 
-/* Truncations at every line end and in the middle of lines, then garbled bytes. */
+/* The file cut after cut bytes (a torn write). */
+static void truncated_copy(const char *what, const char *text, size_t cut, bool codes)
+{
+	char *copy = xasprintf("%s%.*s", codes ? "#codes\n" : "", (int)cut, text);
+	try_copy(what, copy, strlen(copy), false);
+	free(copy);
+}
+
+/* Truncations at every line end and in the middle of every line (each copy loads a
+ * form: one cut per half line keeps the ASan run to seconds), then garbled bytes. */
 static void damaged_copies(const char *name, const char *text, size_t size, bool codes)
 {
 	char *what = xasprintf("%s (truncated)", name);
-	for (size_t cut = 0; cut < size; cut += text[cut] == '\n' ? 1 : 7) {
-		char *copy = xasprintf("%s%.*s", codes ? "#codes\n" : "", (int)cut, text);
-		try_copy(what, copy, strlen(copy), false);
-		free(copy);
+	for (size_t start = 0; start < size;) {
+		const char *nl = memchr(text + start, '\n', size - start);
+		size_t end = nl ? (size_t)(nl - text) : size;
+		truncated_copy(what, text, start + (end - start) / 2, codes);
+		truncated_copy(what, text, end, codes);
+		start = end + 1;
 	}
 	free(what);
 	what = xasprintf("%s (garbled)", name);

@@ -51,6 +51,14 @@ END;"
 expect check-anchor-cut 1 "审计记录 $entry（锚点）：日志止于第 $((entry - 3)) 条" -- "$bin" --db "$tmp/cut.db" check --anchor "$tmp/receipt.txt"
 expect check-anchor-usage 2 "--anchor" -- "$bin" --db "$db" check --anchor
 
+# every subcommand reads its options through one parser (cli_parse_options): an option
+# without its value and an unknown one are named, the same way in every command
+expect option-no-value 2 "search：--limit 后面要跟一个值" -- "$bin" --db "$db" search 王 --limit
+expect option-no-value-report 2 "report disputes：--year 后面要跟一个值" -- "$bin" --db "$db" report disputes --year
+expect option-unknown-print 2 "print receipt：未知参数：--bogus" -- "$bin" --db "$db" print receipt "$number" --bogus
+expect option-unknown-export 2 "export：未知参数：--masked" -- "$bin" --db "$db" export residents "$tmp/x.csv" --masked
+expect option-extra-word 2 "backup：未知参数：two" -- "$bin" --db "$db" backup "$tmp/one.db" two
+
 # search: the first resident of the demo by name, by pinyin initials and by ID tail
 line=$(sqlite3 "$db" "SELECT name || '|' || id_number FROM resident WHERE id_number IS NOT NULL AND name NOT LIKE '%·%' ORDER BY id LIMIT 1")
 name=${line%%|*} id=${line#*|}

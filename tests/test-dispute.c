@@ -9,6 +9,7 @@
 #include "demo.h"
 #include "dispute.h"
 #include "i18n.h"
+#include "rowset.h"
 #include "store.h"
 #include "util.h"
 
@@ -216,13 +217,16 @@ static void test_life_cycle(void)
 	/* no success without an agreement record */
 	struct store_field bare[] = { { "outcome", "1" }, { "outcome_date", "2026-11-10" } };
 	CHECK(dispute_outcome_save(st, id, bare, 2, &err) == -1);
-	CHECK(says(&err, "No success without an agreement record"));
+	CHECK(says(&err, "Agreement: a success needs its agreement: oral or written"));   /* the form's words */
+	struct store_field unknown[] = { { "outcome", "9" }, { "outcome_date", "2026-11-10" } };
+	CHECK(dispute_outcome_save(st, id, unknown, 2, &err) == -1);
+	CHECK(says(&err, "Outcome: 9 is not in the list"));
 	CHECK(case_value(id, "outcome") == NULL);
 	/* a written agreement states the elements of art. 29 */
 	struct store_field thin[] = { { "outcome", "1" }, { "outcome_date", "2026-11-10" }, { "agreement_form", "2" },
 				      { "facts", "堵塞排水沟" }, { "terms", "疏通" } };
 	CHECK(dispute_outcome_save(st, id, thin, 5, &err) == -1);
-	CHECK(says(&err, "responsibility"));
+	CHECK(says(&err, "Responsibility: required"));
 	/* the agreement is made between receipt and outcome */
 	struct store_field before[] = { { "outcome", "1" }, { "outcome_date", "2026-11-10" }, { "agreement_form", "1" },
 					{ "agreement_date", "2026-10-31" } };
@@ -235,7 +239,7 @@ static void test_life_cycle(void)
 	/* a failure needs its reason */
 	struct store_field failed[] = { { "outcome", "2" }, { "outcome_date", "2026-11-10" } };
 	CHECK(dispute_outcome_save(st, id, failed, 2, &err) == -1);
-	CHECK(says(&err, "why"));
+	CHECK(says(&err, "Reason: required"));
 	CHECK(case_value(id, "outcome") == NULL);
 
 	/* the confirmation needs a written agreement */
@@ -300,6 +304,115 @@ static void test_life_cycle(void)
 	sqlite3_bind_int64(s, 1, id);
 	CHECK(sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) >= 4);
 	sqlite3_finalize(s);
+	free(err);
+}
+
+/* Whether the rows' column col holds want in some row. */
+static bool rows_hold(const struct rowset *r, size_t col, int64_t want)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (rowset_int(r, i, col) == want)
+			return true;
+	return false;
+}
+
+/* What the case screens show, from the model: the list found by a party's name, the
+ * particulars, parties, sessions and visits, the work lists. */
+static void test_screen_queries(void)
+{
+	char *err = NULL;
+	int64_t id = new_case("2026-11-20", &err), open = new_case("2026-10-01", &err);
+	int64_t p = 0, q = 0, s = 0;
+	struct store_field a[] = { { "role", "1" }, { "name", "龙看板" }, { "address", "龙井村" }, { "phone", "13900001111" } };
+	struct store_field b[] = { { "role", "2" }, { "name", "石看板" }, { "address", "龙井村" } };
+	struct store_field sess[] = { { "session_date", "2026-11-21" }, { "session_time", "14:00" }, { "place", "村委会" },
+				      { "result", "达成协议" } };
+	struct store_field written[] = {
+		{ "outcome", "1" }, { "outcome_date", "2026-11-24" }, { "agreement_form", "2" },
+		{ "facts", "堵塞排水沟" }, { "responsibility", "石看板承担" }, { "terms", "疏通" },
+		{ "performance", "自行疏通" }, { "performance_deadline", "2026-11-25" }, { "copies", "3" },
+	};
+	CHECK(dispute_party_save(st, id, &p, a, ARRAY_LEN(a), &err) == 0);
+	CHECK(dispute_party_save(st, id, &q, b, ARRAY_LEN(b), &err) == 0);
+	CHECK(dispute_session_save(st, id, &s, sess, ARRAY_LEN(sess), &err) == 0);
+	CHECK(dispute_outcome_save(st, id, written, ARRAY_LEN(written), &err) == 0);
+	if (err)
+		fprintf(stderr, "  %s\n", err);
+
+	struct rowset r = { 0 };
+	CHECK_INT(dispute_case_list(st, "石看板", 0, 10, &r, &err), 0);
+	CHECK_INT(r.n, 1);
+	CHECK_INT(rowset_int(&r, 0, DISPUTE_L_ID), id);
+	CHECK_STR(rowset_text(&r, 0, DISPUTE_L_PARTIES), "龙看板 石看板");
+	CHECK_STR(rowset_text(&r, 0, DISPUTE_L_OUTCOME), "1");
+	rowset_free(&r);
+	CHECK_INT(dispute_case_list(st, "", 0, 1, &r, &err), 0);   /* open ones first, the oldest first */
+	CHECK(r.n == 1 && rowset_int(&r, 0, DISPUTE_L_ID) != id && rowset_null(&r, 0, DISPUTE_L_OUTCOME));
+	rowset_free(&r);
+
+	CHECK_INT(dispute_case_details(st, id, &r, &err), 0);
+	CHECK_INT(r.n, 1);
+	CHECK_STR(rowset_text(&r, 0, DISPUTE_C_RECEIVED), "2026-11-20");
+	CHECK_STR(rowset_text(&r, 0, DISPUTE_C_SUMMARY), "排水沟堵塞");
+	CHECK_STR(rowset_text(&r, 0, DISPUTE_C_AGREEMENT_FORM), DISPUTE_WRITTEN);
+	CHECK_STR(rowset_text(&r, 0, DISPUTE_C_PERFORMANCE_DEADLINE), "2026-11-25");
+	rowset_free(&r);
+
+	CHECK_INT(dispute_case_parties(st, id, &r, &err), 0);
+	CHECK_INT(r.n, 2);
+	CHECK_STR(rowset_text(&r, 0, DISPUTE_P_NAME), "龙看板");
+	CHECK_INT(rowset_int(&r, 0, DISPUTE_P_REGISTERED), 0);
+	CHECK_STR(rowset_text(&r, 0, DISPUTE_P_PHONE), "13900001111");   /* the screen masks it */
+	CHECK_INT(rowset_int(&r, 1, DISPUTE_P_ID), q);
+	rowset_free(&r);
+	CHECK_INT(dispute_case_sessions(st, id, &r, &err), 0);
+	CHECK_INT(r.n, 1);
+	CHECK_STR(rowset_text(&r, 0, DISPUTE_S_TIME), "14:00");
+	rowset_free(&r);
+	CHECK_INT(dispute_case_visits(st, id, &r, &err), 0);
+	CHECK(r.n >= 1);   /* the success scheduled the first */
+	rowset_free(&r);
+
+	char *agreed = dispute_agreement_date(st, id);
+	CHECK_STR(agreed, "2026-11-24");
+	free(agreed);
+	CHECK(dispute_case_written(st, id));
+	CHECK(!dispute_case_written(st, open));
+
+	CHECK_INT(dispute_work_list(st, DISPUTE_WORK_OPEN, "2026-11-26", &r, &err), 0);
+	CHECK(rows_hold(&r, DISPUTE_W_CASE_ID, open) && !rows_hold(&r, DISPUTE_W_CASE_ID, id));
+	rowset_free(&r);
+	CHECK_INT(dispute_work_list(st, DISPUTE_WORK_CONFIRM, "2026-11-26", &r, &err), 0);
+	CHECK(rows_hold(&r, DISPUTE_W_CASE_ID, id));
+	rowset_free(&r);
+	CHECK_INT(dispute_work_list(st, DISPUTE_WORK_CONFIRM, "2027-01-10", &r, &err), 0);   /* past the window */
+	CHECK(!rows_hold(&r, DISPUTE_W_CASE_ID, id));
+	rowset_free(&r);
+
+	/* what does not belong to the outcome, as the form's relevance says, is not kept */
+	int64_t oral_case = new_case("2026-11-20", &err), p1 = 0, p2 = 0;
+	CHECK(dispute_party_save(st, oral_case, &p1, a, ARRAY_LEN(a), &err) == 0);
+	CHECK(dispute_party_save(st, oral_case, &p2, b, ARRAY_LEN(b), &err) == 0);
+	struct store_field oral[] = { { "outcome", "1" }, { "outcome_date", "2026-11-24" }, { "agreement_form", "1" },
+				      { "outcome_reason", "不该留下" }, { "facts", "不该留下" }, { "copies", "3" } };
+	CHECK(dispute_outcome_save(st, oral_case, oral, ARRAY_LEN(oral), &err) == 0);
+	char *facts = case_value(oral_case, "facts"), *reason = case_value(oral_case, "outcome_reason");
+	char *agreed_on = case_value(oral_case, "agreement_date");
+	CHECK(facts == NULL && reason == NULL);
+	CHECK_STR(agreed_on, "2026-11-24");
+	free(facts);
+	free(reason);
+	free(agreed_on);
+
+	int64_t res;
+	struct store_field rf[] = { { "name", "龙光明" }, { "sex", "1" }, { "birth_date", "1970-01-01" },
+				    { "relation", "01" }, { "form_version", "1" } };
+	CHECK(store_insert(st, "resident", rf, ARRAY_LEN(rf), &res, &err) == 0);
+	char *name = dispute_resident_name(st, res), *text = dispute_resident_text(st, res);
+	CHECK_STR(name, "龙光明");
+	CHECK(text && strncmp(text, "龙光明 ", strlen("龙光明 ")) == 0);
+	free(name);
+	free(text);
 	free(err);
 }
 
@@ -379,6 +492,7 @@ int main(void)
 	test_numbers();
 	test_life_cycle();
 	test_stats();
+	test_screen_queries();
 	store_close(st);
 	unlink(path);
 	free(path);

@@ -10,6 +10,7 @@
 #include "civil.h"
 #include "i18n.h"
 #include "printout.h"
+#include "rowset.h"
 #include "service.h"
 #include "store.h"
 #include "util.h"
@@ -133,7 +134,7 @@ static void test_create(struct store *st, int64_t res)
 		{ { .item_code = "YB01", .channel = "1", .handler = "王芳", .visitor_name = "过路群众" }, "来访人" },
 		{ { .resident_id = 1, .item_code = "ZZ99", .channel = "1", .handler = "王芳" }, "ZZ99" },
 		{ { .resident_id = 1, .item_code = "SB04", .channel = "2", .handler = "王芳" }, "不能代办" },
-		{ { .resident_id = 1, .item_code = "YB01", .channel = "7", .handler = "王芳" }, "办理方式" },
+		{ { .resident_id = 1, .item_code = "YB01", .channel = "7", .handler = "王芳" }, "7 不在列表中" },
 		{ { .resident_id = 1, .item_code = "YB01", .channel = "1", .handler = " " }, "经办人" },
 	};
 	long long before = query_int(st, "SELECT count(*) FROM service_request", 0);
@@ -154,6 +155,35 @@ static void test_create(struct store *st, int64_t res)
 	CHECK_INT(service_create(st, &v, &id, NULL, &err), 0);
 	CHECK_COL(st, id, "due_on", "2026-11-26");   /* on the spot */
 	free(err);
+}
+
+/* A township's channel 5 (a local service_channel.codes, see local_channels) is a
+ * channel like the shipped four: the code list decides, as the form does on screen. */
+static void test_local_channel(struct store *st, int64_t res)
+{
+	struct service_new r = { .resident_id = res, .item_code = "YB01", .channel = "5", .handler = "王芳" };
+	int64_t id = 0;
+	char *err = NULL;
+	CHECK_INT(service_create(st, &r, &id, NULL, &err), 0);
+	if (err)
+		fprintf(stderr, "channel 5 refused: %s\n", err);
+	CHECK_COL(st, id, "channel", "5");
+	free(err);
+}
+
+/* Gives the tests a local forms folder whose channel list is the shipped one and a
+ * channel 5, before the first request loads the forms. */
+static void local_channels(void)
+{
+	char *shipped = xasprintf("%s/codes/service_channel.codes", getenv("SHANZHI_FORMS"));
+	char *local = xasprintf("%s/local", dir);
+	char *cmd = xasprintf("mkdir -p '%s/codes' && cp '%s' '%s/codes/' && printf '5\\tBy telephone\\t电话办理\\n'"
+			      " >> '%s/codes/service_channel.codes'", local, shipped, local, local);
+	CHECK_INT(system(cmd), 0);
+	setenv("SHANZHI_FORMS_LOCAL", local, 1);
+	free(cmd);
+	free(local);
+	free(shipped);
 }
 
 /* Status changes: what is allowed, what is refused, and the audit trail. */
@@ -252,18 +282,9 @@ static void test_life(struct store *st, int64_t res)
 /* The rows of the work list for handler prefix, all or the overdue ones on today. */
 static int worklist_rows(struct store *st, const char *handler, int overdue_only, const char *today)
 {
-	sqlite3_stmt *s;
-	int n = 0;
-	if (sqlite3_prepare_v2(store_db(st), service_worklist_sql, -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(s, 1, handler, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, 1000);
-	sqlite3_bind_int(s, 3, 0);
-	sqlite3_bind_int(s, 4, overdue_only);
-	sqlite3_bind_text(s, 5, today, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		n++;
-	sqlite3_finalize(s);
+	struct rowset r = { 0 };
+	int n = service_worklist(st, handler, overdue_only, today, 0, 1000, &r, NULL) == 0 ? (int)r.n : -1;
+	rowset_free(&r);
 	return n;
 }
 
@@ -281,6 +302,64 @@ static void test_overdue(struct store *st, int64_t res)
 	CHECK_INT(worklist_rows(st, "赵超期", 0, "2026-12-20"), 2);   /* all of the handler's */
 	CHECK_INT(worklist_rows(st, "赵超期", 1, "2026-12-20"), 1);   /* the late one only */
 	CHECK_INT(worklist_rows(st, "赵超期", 1, "2026-12-01"), 0);   /* nothing late yet */
+}
+
+/* What the screens show of a request, from the model: the work list's line, the
+ * details, the number found by its end, the requests of an applicant by name, the
+ * applicant beside the form. */
+static void test_screen_queries(struct store *st, int64_t res)
+{
+	civil_set_fixed_today("2026-12-21");
+	char *number = NULL;
+	int64_t id = log_request(st, res, "YB02", "钱看板", NULL, &number);
+	struct rowset r = { 0 };
+	char *err = NULL;
+	CHECK_INT(service_worklist(st, "钱看板", false, "2026-12-21", 0, 50, &r, &err), 0);
+	CHECK_INT(r.n, 1);
+	CHECK_INT(rowset_int(&r, 0, SERVICE_WL_KEY), id * 2);
+	CHECK_STR(rowset_text(&r, 0, SERVICE_WL_NUMBER), number);
+	CHECK_STR(rowset_text(&r, 0, SERVICE_WL_ITEM), "YB02");
+	CHECK_STR(rowset_text(&r, 0, SERVICE_WL_APPLICANT), "张桂兰");
+	CHECK_STR(rowset_text(&r, 0, SERVICE_WL_STATUS), "accepted");
+	CHECK_INT(rowset_int(&r, 0, SERVICE_WL_FOLLOWUP), 0);
+	rowset_free(&r);
+
+	CHECK_INT(service_request_details(st, id, &r, &err), 0);
+	CHECK_INT(r.n, 1);
+	CHECK_STR(rowset_text(&r, 0, SERVICE_D_NUMBER), number);
+	CHECK_STR(rowset_text(&r, 0, SERVICE_D_APPLICANT), "张桂兰");
+	CHECK_STR(rowset_text(&r, 0, SERVICE_D_HANDLER), "钱看板");
+	CHECK_STR(rowset_text(&r, 0, SERVICE_D_ACCEPTED), "2026-12-21");
+	CHECK(rowset_null(&r, 0, SERVICE_D_RATING));
+	rowset_free(&r);
+
+	char *got = service_request_number(st, id);
+	CHECK_STR(got, number);
+	free(got);
+	CHECK_INT(service_find_number_end(st, number + strlen(number) - 12), id);   /* "20261221-NNN" */
+	CHECK_INT(service_find_number_end(st, number), id);
+	CHECK_INT(service_find_number_end(st, "99999999-999"), 0);
+
+	CHECK_INT(service_by_applicant(st, "桂兰", 0, 1, &r, &err), 0);   /* the latest first */
+	CHECK_INT(r.n, 1);
+	CHECK_INT(rowset_int(&r, 0, SERVICE_AP_ID), id);
+	CHECK_STR(rowset_text(&r, 0, SERVICE_AP_APPLICANT), "张桂兰");
+	rowset_free(&r);
+	CHECK_INT(service_by_applicant(st, "无此人", 0, 10, &r, &err), 0);
+	CHECK_INT(r.n, 0);
+	rowset_free(&r);
+
+	char *who = service_applicant_text(st, res);
+	CHECK_STR(who, "张桂兰  青岩镇龙井村1号");   /* no ID number on file: none shown */
+	free(who);
+	struct store_field idn[] = { { "id_number", "520111195603020027" } };
+	CHECK_INT(store_update(st, "resident", res, idn, 1, NULL, &err), 0);
+	who = service_applicant_text(st, res);
+	CHECK_STR(who, "张桂兰 520111********0027 青岩镇龙井村1号");   /* masked beside the form */
+	free(who);
+	CHECK(service_applicant_text(st, res + 1000) == NULL);
+	free(number);
+	free(err);
 }
 
 /* Closes request id on a given day with a rating (-1: leave it). */
@@ -545,11 +624,14 @@ int main(void)
 	}
 	store_set_operator(st, "tester", &err);
 	int64_t res = fixture_place(st);
+	local_channels();
 	test_create(st, res);
 	test_life(st, res);
 	test_report(st, res);
 	test_receipt(st);
 	test_overdue(st, res);   /* after the receipt: its footer is the audit chain's head */
+	test_screen_queries(st, res);
+	test_local_channel(st, res);   /* after the receipt too: it adds an audit entry */
 	store_close(st);
 	test_demo();
 	char *cmd = xasprintf("rm -rf '%s'", dir);

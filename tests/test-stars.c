@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "rubric.h"
 #include "stars.h"
+#include "rowset.h"
 #include "store.h"
 #include "util.h"
 #include "xlsx.h"
@@ -432,6 +433,37 @@ static void test_rounds(struct rubric_set *set)
 	CHECK_INT(back.values[3], 10);
 	stars_entry_free(&back);
 	CHECK_INT(stars_level_of(st, vid, 2026, h1), 5);
+	/* the scoring grid as the screen loads it: by group, with the round's entries */
+	e1.note = xstrdup("评议通过");
+	CHECK(stars_save_entry(st, r, &round, &e1, &err) == 0);
+	struct stars_household *hh;
+	size_t nhh;
+	CHECK(stars_grid_load(st, r, &round, &hh, &nhh, &err) == 0);
+	CHECK_INT(nhh, 2);
+	if (nhh == 2) {
+		CHECK_INT(hh[0].id, h2);   /* 1组 before 3组 */
+		CHECK_STR(hh[0].head, "王小花");
+		CHECK_STR(hh[1].group, "3组");
+		CHECK_STR(hh[1].hh_no, "0001");
+		CHECK_INT(hh[1].e.values[r->nstars - 1], 10);
+		CHECK_INT(hh[0].e.values[0], 8);
+		CHECK_STR(hh[1].e.note, "评议通过");
+		CHECK(hh[0].e.note == NULL);
+		CHECK_INT(hh[1].last, -1);   /* no round of 2025 */
+	}
+	stars_households_free(hh, nhh);
+	struct rowset members = { 0 }, facts = { 0 };
+	CHECK_INT(stars_household_members(st, h1, &members, &err), 0);
+	CHECK_INT(members.n, 1);
+	CHECK_STR(rowset_text(&members, 0, STARS_M_NAME), "龙大山");
+	rowset_free(&members);
+	CHECK_INT(stars_household_disputes(st, h1, 2026, &facts, &err), 0);
+	CHECK_INT(facts.n, 0);
+	rowset_free(&facts);
+	CHECK_INT(stars_household_open_requests(st, h1, &facts, &err), 0);
+	CHECK_INT(facts.n, 0);
+	rowset_free(&facts);
+	CHECK_INT(stars_default_village(st), vid);
 	CHECK_INT(stars_level_of(st, vid, 2026, h2), 3);
 	CHECK_INT(stars_level_of(st, vid, 2025, h1), -1);
 

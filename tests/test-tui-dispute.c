@@ -387,6 +387,31 @@ static void test_refused(void)
 	free(cmd);
 }
 
+/* A district of 130 villages: a new case's village picker offers the 130th (the
+ * picker was once a menu of the first 64). */
+static void test_many_villages(void)
+{
+	const char *add[] = { "/usr/bin/sqlite3", db,
+		"WITH RECURSIVE n(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM n WHERE i < 130)"
+		" INSERT INTO village(town_id, code, name) SELECT (SELECT min(town_id) FROM village),"
+		" printf('99990000%04d', i), '第' || i || '村' FROM n", NULL };
+	free(run(add));
+	struct pty *t = open_tui();
+	if (!t)
+		return;
+	step_type(t, "4");
+	CHECK(pty_wait_for(t, "待办", WAIT_MS));
+	step_type(t, "3");                                     /* a new case: which village first */
+	CHECK(pty_wait_for(t, "哪个村的调委会", WAIT_MS));
+	step_type(t, "第130");
+	CHECK(pty_wait_for(t, "第130村", WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "新调解案件", WAIT_MS));
+	if (!pty_contains(t, "新调解案件"))
+		pty_dump(t, stderr, "the 130th village was not offered");
+	CHECK(step_quit(t, 10, WAIT_MS));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -413,6 +438,7 @@ int main(int argc, char **argv)
 	test_work_list();
 	test_case_to_agreement();
 	test_refused();
+	test_many_villages();
 	pty_rmdir(dir);
 	free(dir);
 	free(db);

@@ -781,6 +781,69 @@ static void test_lists_in_pinyin_order(void)
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
+
+/* The name at the start of screen row r (caller frees), "" when none. */
+static char *row_name(struct pty *t, int r)
+{
+	char *row = pty_row(t, r);
+	char *name = strdup(row ? row : "");
+	free(row);
+	if (name)
+		name[strcspn(name, " ")] = 0;
+	return name;
+}
+
+/* In a household's members, F5 makes the second member the head (the former head
+ * takes the relation picked for him); the head cannot leave while others live there,
+ * the former head can (F6). The register's own check then finds every head in his
+ * household. */
+static void test_members_head_and_move(void)
+{
+	struct pty *t = tui_open(NULL, 24, 80);
+	CHECK(pty_wait_for(t, "主菜单", WAIT_MS));
+	step_type(t, "2");
+	CHECK(pty_wait_for(t, "户号", WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "与户主关系", WAIT_MS));
+	char *head = row_name(t, 2), *second = row_name(t, 3);
+	CHECK(*head && *second);
+	step_key(t, "Down");
+	step_key(t, "F5");
+	CHECK(pty_wait_for(t, "与新户主的关系", WAIT_MS));
+	step_type(t, "10");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "现为户主", WAIT_MS));
+	char *row2 = pty_row(t, 2), *row3 = pty_row(t, 3);
+	CHECK(row2 && strncmp(row2, second, strlen(second)) == 0 && strstr(row2, "户主"));
+	CHECK(row3 && strncmp(row3, head, strlen(head)) == 0 && strstr(row3, "配偶"));
+	free(row2);
+	free(row3);
+	step_key(t, "Up");
+	step_key(t, "F6");
+	CHECK(pty_wait_for(t, "请先把其他成员设为户主（F5），再迁移此成员。", WAIT_MS));
+	step_key(t, "Down");
+	step_key(t, "F6");
+	CHECK(pty_wait_for(t, "迁入哪一户", WAIT_MS));
+	step_key(t, "Down");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "与新户户主的关系", WAIT_MS));
+	step_type(t, "20");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "已迁入户", WAIT_MS));
+	char *moved = pty_row(t, 22), *left = row_name(t, 3);
+	CHECK(moved && strncmp(moved, head, strlen(head)) == 0);
+	CHECK(strcmp(left, "") == 0);   /* the new head lives there alone */
+	free(moved);
+	free(left);
+	free(head);
+	free(second);
+	CHECK(step_quit(t, 8, WAIT_MS));
+	const char *argv[] = {shanzhi, "--db", db, "check", NULL};
+	int status;
+	free(pty_run(argv, locale, &status));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -812,6 +875,7 @@ int main(int argc, char **argv)
 	test_english();
 	test_household_typed();
 	test_status_checked();
+	test_members_head_and_move();
 
 	pty_rmdir(dir);
 	free(dir);

@@ -1,0 +1,23 @@
+/* village: the villages of the register (and their towns) as the screens show and
+ * pick them. One query serves every village picker, a page at a time with no cap of
+ * its own: a district of 130 villages offers the 130th. */
+#ifndef SZ_VILLAGE_H
+#define SZ_VILLAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct rowset;
+
+/* Columns of village_list's rows. */
+enum village_col { VILLAGE_ID, VILLAGE_TOWN, VILLAGE_NAME, VILLAGE_CODE };
+
+/* The villages whose name or town's name contains query ("" or NULL: all), in code
+ * order, skipping offset and at most limit of them. Appended to out; 0 or -1 with *err. */
+int village_list(struct store *st, const char *query, size_t offset, size_t limit, struct rowset *out,
+		 char **err);
+/* The name of a village, for titles. Caller frees; NULL when there is none. */
+char *village_name(struct store *st, int64_t id);
+
+#endif

@@ -1,0 +1,206 @@
+/* resident: the residents' queries and the writes that take more than one row or a
+ * form's rules: the save with the head rule, the living status, the unmasking. */
+#include "resident.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "household.h"
+#include "i18n.h"
+#include "idcard.h"
+#include "record.h"
+#include "store.h"
+#include "util.h"
+
+/* Text of column i of a row, "" when NULL. */
+static const char *col_text(sqlite3_stmt *stmt, int i)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, i);
+	return s ? (const char *)s : "";
+}
+
+char *resident_name(struct store *st, int64_t id)
+{
+	sqlite3_stmt *stmt;
+	char *name = NULL;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT name FROM resident WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		name = xstrdup(col_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return name;
+}
+
+int64_t resident_household(struct store *st, int64_t id)
+{
+	sqlite3_stmt *stmt;
+	int64_t hh = 0;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT household_id FROM resident WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		hh = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return hh;
+}
+
+int64_t resident_id_owner(struct store *st, const char *id_number, int64_t self, char **name, char **birth)
+{
+	sqlite3_stmt *stmt;
+	int64_t other = 0;
+	if (!id_number || sqlite3_prepare_v2(store_db(st), "SELECT id, name, birth_date FROM resident"
+					     " WHERE id_number = ?1 AND id <> ?2", -1, &stmt, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(stmt, 1, id_number, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, self);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		other = sqlite3_column_int64(stmt, 0);
+		*name = xstrdup(col_text(stmt, 1));
+		*birth = xstrdup(sqlite3_column_text(stmt, 2) ? col_text(stmt, 2) : "?");
+	}
+	sqlite3_finalize(stmt);
+	return other;
+}
+
+char *resident_duplicates(struct store *st, const char *name, const char *birth, int64_t self)
+{
+	sqlite3_stmt *stmt;
+	struct strbuf sb = { 0 };
+	if (!name || !birth || sqlite3_prepare_v2(store_db(st),
+		"SELECT r.id_number, h.hh_no, h.address FROM resident r LEFT JOIN household h ON h.id = r.household_id"
+		" WHERE r.name = ?1 AND r.birth_date = ?2 AND r.id <> ?3 LIMIT 5", -1, &stmt, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, birth, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 3, self);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		char id[32];
+		const char *idn = (const char *)sqlite3_column_text(stmt, 0);
+		idcard_mask(idn ? idn : "", id);
+		sb_appendf(&sb, "\n%s %s %s %s", name, idn ? id : _("(no ID number)"), col_text(stmt, 1),
+			   col_text(stmt, 2));
+	}
+	sqlite3_finalize(stmt);
+	return sb.len ? sb_take(&sb) : NULL;
+}
+
+/* A value of the record by field name (NULL when empty or the form has no such field). */
+static const char *record_value(const struct form_data *d, const char *field)
+{
+	int i = form_field_index(d->def, field);
+	return i >= 0 && d->values[i] && *d->values[i] ? d->values[i] : NULL;
+}
+
+int resident_save(struct store *st, const struct form_data *d, int64_t *id, char **err)
+{
+	int64_t saved = *id;
+	if (store_begin(st, err) != 0)
+		return -1;
+	if (record_store(st, d, &saved, NULL, err) != 0 ||
+	    household_claim_head(st, record_value(d, "household_id"), saved, record_value(d, "relation"), err) != 0 ||
+	    store_commit(st, err) != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	*id = saved;
+	return 0;
+}
+
+int resident_unmask(struct store *st, int64_t id, const char *reason, char **name, char **id_number,
+		    char **phone, char **err)
+{
+	if (audit_event(st, "resident", id, "unmask", "{\"unmasked\":\"id_number, phone\"}", reason, err) != 0)
+		return -1;
+	sqlite3_stmt *stmt;
+	int rc = -1;
+	if (sqlite3_prepare_v2(store_db(st), "SELECT name, id_number, phone FROM resident WHERE id = ?1", -1, &stmt,
+			       NULL) != SQLITE_OK) {
+		*err = xstrdup(sqlite3_errmsg(store_db(st)));
+		return -1;
+	}
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		*name = xstrdup(col_text(stmt, 0));
+		*id_number = xstrdup(col_text(stmt, 1));
+		*phone = xstrdup(col_text(stmt, 2));
+		rc = 0;
+	} else {
+		*err = xasprintf(_("record %lld is not in the register"), (long long)id);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* The fields the living status sets, in the resident form's names. */
+static const char *const status_fields[RESIDENT_STATUS_NFIELDS] = { "living_status", "status_date", "status_reason" };
+
+/* The resident's record with the new status in it, checked by the resident form's own
+ * rules, values[] normalised in place. NULL when they pass, else the form's first
+ * message on the status's own fields (another field's old problem is the form's
+ * business), with the field in *field. Caller frees. */
+static char *status_problem(struct store *st, const struct form_def *def, int64_t id,
+			    char *values[RESIDENT_STATUS_NFIELDS], enum resident_status_field *field)
+{
+	char *err = NULL, *msg = NULL;
+	struct form_data d;
+	form_data_init(&d, def);
+	struct form_eval *ev = NULL;
+	if (record_load(st, &d, id, &err) != 0 || !(ev = record_form_eval(def, st, &err))) {
+		msg = err;
+		goto out;
+	}
+	int idx[RESIDENT_STATUS_NFIELDS];
+	for (int i = 0; i < RESIDENT_STATUS_NFIELDS; i++) {
+		idx[i] = form_field_index(def, status_fields[i]);
+		if (idx[i] >= 0)
+			form_data_set(&d, (size_t)idx[i], values[i]);
+	}
+	for (int i = 0; i < RESIDENT_STATUS_NFIELDS; i++)
+		if (idx[i] >= 0)
+			form_normalize_and_derive(ev, &d, idx[i]);
+	struct form_check chk;
+	form_validate(ev, &d, &chk);
+	for (size_t p = 0; p < chk.n && !msg; p++)
+		for (int i = 0; i < RESIDENT_STATUS_NFIELDS && !msg; i++)
+			if (idx[i] >= 0 && chk.items[p].field == (size_t)idx[i]) {
+				msg = xstrdup(chk.items[p].message);
+				*field = (enum resident_status_field)i;
+			}
+	form_check_free(&chk);
+	for (int i = 0; i < RESIDENT_STATUS_NFIELDS && !msg; i++)
+		if (idx[i] >= 0) {
+			free(values[i]);
+			const char *v = d.values[idx[i]];
+			values[i] = v && *v ? xstrdup(v) : NULL;
+		}
+out:
+	form_eval_free(ev);
+	form_data_free(&d);
+	return msg;
+}
+
+int resident_set_status(struct store *st, const struct form_registry *forms, int64_t id, const char *code,
+			const char *date, const char *reason, enum resident_status_field *field, char **err)
+{
+	const struct form_def *def = form_get(forms, "resident");
+	*field = RESIDENT_STATUS_CODE;
+	if (!def) {
+		*err = xstrdup(_("The resident form definition (resident.form) is missing."));
+		return -1;
+	}
+	char *values[RESIDENT_STATUS_NFIELDS] = { xstrdup(code), xstrdup(date), xstrdup(reason) };
+	int rc = -1;
+	*err = status_problem(st, def, id, values, field);
+	if (!*err) {
+		struct store_field f[] = {
+			{ "living_status", values[RESIDENT_STATUS_CODE] }, { "status_date", values[RESIDENT_STATUS_DATE] },
+			{ "status_reason", values[RESIDENT_STATUS_REASON] },
+		};
+		rc = store_update(st, "resident", id, f, ARRAY_LEN(f), values[RESIDENT_STATUS_REASON], err);
+	}
+	for (int i = 0; i < RESIDENT_STATUS_NFIELDS; i++)
+		free(values[i]);
+	return rc;
+}

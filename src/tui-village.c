@@ -1,0 +1,37 @@
+/* tui-village: the village picker (see tui-village.h). */
+#include "tui-village.h"
+
+#include <stdlib.h>
+
+#include "app.h"
+#include "i18n.h"
+#include "rowset.h"
+#include "tui-list.h"
+#include "util.h"
+#include "village.h"
+
+/* fetch of the picker: a page of the villages whose name or town holds the query. */
+static int village_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			 struct tui_rows *out, char **err)
+{
+	struct tui *t = ctx;
+	struct rowset r = { 0 };
+	if (village_list(t->app->st, query, offset, limit, &r, err) != 0)
+		return -1;
+	for (size_t i = 0; i < r.n; i++) {
+		struct strbuf sb = { 0 };
+		tui_col(&sb, rowset_text(&r, i, VILLAGE_TOWN), 12);
+		sb_append(&sb, rowset_text(&r, i, VILLAGE_NAME));
+		tui_rows_add(out, rowset_int(&r, i, VILLAGE_ID), sb_take(&sb));
+	}
+	rowset_free(&r);
+	return 0;
+}
+
+int64_t tui_village_pick(struct tui *t, const char *title)
+{
+	struct tui_list_def def = { .title = title, .query = true, .query_label = N_("Filter:"),
+				    .ctx = t, .fetch = village_fetch };
+	int64_t id;
+	return tui_list_pick(t, &def, NULL, &id) ? id : 0;
+}

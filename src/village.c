@@ -1,0 +1,19 @@
+/* village: the villages as the screens list and pick them (see village.h). */
+#include "village.h"
+
+#include "rowset.h"
+
+int village_list(struct store *st, const char *query, size_t offset, size_t limit, struct rowset *out,
+		 char **err)
+{
+	return rowset_select(st, out, err,
+			     "SELECT v.id, t.name, v.name, v.code FROM village v JOIN town t ON t.id = v.town_id"
+			     " WHERE ?1 = '' OR instr(v.name, ?1) > 0 OR instr(t.name, ?1) > 0"
+			     " ORDER BY v.code LIMIT ?2 OFFSET ?3",
+			     "tll", query ? query : "", (int64_t)limit, (int64_t)offset);
+}
+
+char *village_name(struct store *st, int64_t id)
+{
+	return rowset_value(st, "SELECT name FROM village WHERE id = ?1", "l", id);
+}
