@@ -22,10 +22,12 @@ bool civil_parse_date(const char *s, int *y, int *m, int *d);
  * per thread: an import asks for today a few times per row. */
 void civil_today(int *y, int *m, int *d);
 /* The tests' fixed day: true, with the date, when SHANZHI_TODAY holds a real
- * YYYY-MM-DD. Every "today" of the program (store_today, idcard, SQL's clock)
+ * YYYY-MM-DD. Every "today" of the program (civil_today_text, idcard, SQL's clock)
  * asks here first. The variable is read once per thread: a test that changes it
  * in its own process calls civil_set_fixed_today. */
 bool civil_fixed_today(int *y, int *m, int *d);
+/* Today as YYYY-MM-DD: the tests' fixed day, else the local clock's. */
+void civil_today_text(char out[11]);
 /* Sets SHANZHI_TODAY (unsets it for NULL) and makes every thread read it again. */
 void civil_set_fixed_today(const char *day);
 

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "search-keys.h"
+
 struct store;
 
 enum search_kind {
@@ -56,15 +58,6 @@ struct search_result {
 int search_residents(struct store *st, const char *query, size_t offset, size_t limit,
 		     struct search_result *out, char **err);
 void search_result_free(struct search_result *r);
-/* The resident_key keys of one resident (any argument may be NULL). */
-struct search_keys {
-	char **keys;
-	size_t n, cap;
-};
-void search_keys_make(const char *name, const char *id_number, const char *phone, struct search_keys *out);
-void search_keys_free(struct search_keys *k);
-/* The same keys as a JSON array text, as sz_search_keys() gives them to triggers. */
-char *search_keys_json(const char *name, const char *id_number, const char *phone);
 const char *search_kind_label(enum search_kind k);  /* translated */
 
 /* A household as its list shows it. */

@@ -21,7 +21,7 @@ typedef bool (*sqlfn_unary)(const char *arg, char out[SQLFN_TEXT_MAX]);
 sqlfn_unary sqlfn_unary_find(const char *name);
 
 /* Makes SQL's clock (date('now'), CURRENT_TIMESTAMP) follow SHANZHI_TODAY, the
- * fixed day the tests set, as store_today does; the real clock when it is unset.
+ * fixed day the tests set, as civil_today_text does; the real clock when it is unset.
  * Wraps the default VFS: call once, before the first connection is opened. */
 void sqlfn_clock_install(void);
 

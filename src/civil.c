@@ -126,3 +126,21 @@ void civil_clock_text(const char *stamp, char out[CIVIL_CLOCK_TEXT])
 	out[10] = ' ';
 	out[16] = '\0';
 }
+
+void civil_today_text(char out[11])
+{
+	/* sz_age asks once per row of an import: the day is formatted when it changes */
+	static _Thread_local int fy, fm, fd;
+	static _Thread_local char formatted[11];
+	int y, m, d;
+	if (!civil_fixed_today(&y, &m, &d))
+		civil_today(&y, &m, &d);
+	if (y != fy || m != fm || d != fd || !formatted[0]) {
+		snprintf(formatted, sizeof formatted, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+			 (unsigned)d % 100u);
+		fy = y;
+		fm = m;
+		fd = d;
+	}
+	memcpy(out, formatted, sizeof formatted);
+}

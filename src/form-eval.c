@@ -55,6 +55,16 @@ struct expr {
 	struct expr_value last;   /* the result of an evaluation not memoised */
 };
 
+/* A lookup's values for one field and one set of parameter values, while the
+ * evaluator remembers them (form_eval_remember_lookups). */
+struct lookup_slot {
+	char key[MEMO_KEY_MAX];
+	size_t key_len;    /* 0: empty slot */
+	size_t field;
+	char **values;
+	int n;
+};
+
 struct form_eval {
 	const struct form_def *def;
 	sqlite3 *db;
@@ -62,6 +72,8 @@ struct form_eval {
 	struct expr *lookups;  /* one per field: a query of the values it accepts */
 	struct expr check;
 	char **last_derived;  /* per field: what derivation last put there */
+	struct lookup_slot *lookup_memo;  /* MEMO_SLOTS of them while remembering, else NULL */
+	unsigned lookup_next;
 };
 
 enum truth { TRUTH_FALSE, TRUTH_TRUE, TRUTH_NULL, TRUTH_ERROR };
@@ -308,6 +320,7 @@ void form_eval_free(struct form_eval *ev)
 		free(ev->last_derived[i]);
 	}
 	expr_free(&ev->check);
+	form_eval_remember_lookups(ev, false);
 	free(ev->defaults);
 	free(ev->constraints);
 	free(ev->relevants);
@@ -474,11 +487,65 @@ bool form_field_relevant(struct form_eval *ev, const struct form_data *d, size_t
 	return t == TRUTH_TRUE || t == TRUTH_ERROR;
 }
 
+/* Copies n values; caller frees. */
+static char **values_dup(char *const *values, int n)
+{
+	char **copy = n > 0 ? xmalloc((size_t)n * sizeof *copy) : NULL;
+	for (int i = 0; i < n; i++)
+		copy[i] = xstrdup(values[i]);
+	return copy;
+}
+
+static void lookup_values_free(char **values, int n);
+
+void form_eval_remember_lookups(struct form_eval *ev, bool on)
+{
+	for (size_t i = 0; ev->lookup_memo && i < MEMO_SLOTS; i++)
+		lookup_values_free(ev->lookup_memo[i].values, ev->lookup_memo[i].n);
+	free(ev->lookup_memo);
+	ev->lookup_memo = on ? xcalloc(MEMO_SLOTS, sizeof *ev->lookup_memo) : NULL;
+	ev->lookup_next = 0;
+}
+
+/* The remembered slot of field's lookup with d's parameter values, or NULL; *key
+ * and *key_len are the memo key (key_len 0 when the values are too long to keep). */
+static struct lookup_slot *lookup_remembered(struct form_eval *ev, const struct form_data *d, size_t field,
+					     char key[MEMO_KEY_MAX], size_t *key_len)
+{
+	*key_len = memo_key(&ev->lookups[field], d, key);
+	for (size_t i = 0; *key_len && i < MEMO_SLOTS; i++) {
+		struct lookup_slot *s = &ev->lookup_memo[i];
+		if (s->key_len == *key_len && s->field == field && memcmp(s->key, key, *key_len) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* Keeps field's values for the memo key, in place of the oldest slot. */
+static void lookup_remember(struct form_eval *ev, size_t field, const char *key, size_t key_len,
+			    char *const *values, int n)
+{
+	struct lookup_slot *s = &ev->lookup_memo[ev->lookup_next++ % MEMO_SLOTS];
+	lookup_values_free(s->values, s->n);
+	memcpy(s->key, key, key_len);
+	s->key_len = key_len;
+	s->field = field;
+	s->values = values_dup(values, n);
+	s->n = n;
+}
+
 int form_lookup_values(struct form_eval *ev, const struct form_data *d, size_t field, char ***out)
 {
 	*out = NULL;
 	if (field >= ev->def->nfields || !ev->lookups[field].stmt)
 		return -1;
+	char key[MEMO_KEY_MAX];
+	size_t key_len = 0;
+	const struct lookup_slot *kept = ev->lookup_memo ? lookup_remembered(ev, d, field, key, &key_len) : NULL;
+	if (kept) {
+		*out = values_dup(kept->values, kept->n);
+		return kept->n;
+	}
 	struct expr *e = &ev->lookups[field];
 	int n = 0, rc;
 	while ((rc = expr_run(e, d)) == SQLITE_ROW) {
@@ -489,6 +556,8 @@ int form_lookup_values(struct form_eval *ev, const struct form_data *d, size_t f
 		(*out)[n++] = xstrdup(v);
 	}
 	expr_done(e);
+	if (rc == SQLITE_DONE && key_len)
+		lookup_remember(ev, field, key, key_len, *out, n);
 	if (rc == SQLITE_DONE)
 		return n;
 	for (int i = 0; i < n; i++)

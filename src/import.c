@@ -1285,6 +1285,7 @@ static bool household_group(struct importer *im, const struct hh_state *h, struc
 	if (im->new_groups && vid && vgroup_add(im->st, vid, group, NULL, &err) == 0) {
 		list_add_once(&im->rep->groups_added, item);
 		added = true;
+		form_eval_remember_lookups(im->hev, true);   /* the village's list just grew */
 	} else {
 		list_add_once(&im->rep->groups_unknown, item);
 		if (err)
@@ -2113,6 +2114,8 @@ static int importer_start(struct importer *im, struct source *s, const struct fo
 		im->hev = form_eval_new(im->hdef, im->db, err);
 		if (!im->hev)
 			return -1;
+		/* the rows written leave the lists of groups alone (household_group forgets) */
+		form_eval_remember_lookups(im->hev, true);
 		form_data_init(&im->hdata, im->hdef);
 	}
 	return importer_prepare(im, err) ? 0 : -1;

@@ -11,8 +11,7 @@
 #include "civil.h"
 #include "idcard.h"
 #include "pinyin.h"
-#include "search.h"
-#include "store.h"
+#include "search-keys.h"
 #include "util.h"
 
 /* The argument as text, or NULL when it is NULL. */
@@ -81,7 +80,7 @@ static bool id_birth(const char *arg, char out[SQLFN_TEXT_MAX])
 static bool age(const char *arg, char out[SQLFN_TEXT_MAX])
 {
 	char today[11];
-	store_today(today);
+	civil_today_text(today);
 	int years = arg ? idcard_age(arg, today) : -1;
 	if (years < 0)
 		return false;

@@ -105,20 +105,7 @@ static void set_sqlite_err(struct store *st, char **err, const char *what)
 
 void store_today(char out[11])
 {
-	/* sz_age asks once per row of an import: the day is formatted when it changes */
-	static _Thread_local int fy, fm, fd;
-	static _Thread_local char formatted[11];
-	int y, m, d;
-	if (!civil_fixed_today(&y, &m, &d))
-		civil_today(&y, &m, &d);
-	if (y != fy || m != fm || d != fd || !formatted[0]) {
-		snprintf(formatted, sizeof formatted, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-			 (unsigned)d % 100u);
-		fy = y;
-		fm = m;
-		fd = d;
-	}
-	memcpy(out, formatted, sizeof formatted);
+	civil_today_text(out);   /* civil.c, so that the SQLite extension has it without the store */
 }
 
 /* The current local time as ISO 8601 with its offset: 2025-11-26T14:03:07+08:00. */

@@ -3,8 +3,8 @@
  * .xlsx is a zip of XML parts: libzip opens the container and each part is streamed
  * through libxml2's xmlTextReader, so a worksheet is never held whole. The shared
  * string table, which every cell of text points into, is held in memory while it is
- * small and moved to a temporary SQLite file when it is not: a million-row roster's
- * names, ID numbers and phones are millions of strings. The first worksheet is the
+ * small; past that its later strings go to a temporary SQLite file: a million-row
+ * roster's names, ID numbers and phones are millions of strings. The first worksheet is the
  * one workbook.xml lists first, found through its relationship part.
  *
  * A workbook is a file from outside, and its libraries are not ours to fix: FreeXL
@@ -73,10 +73,14 @@
 #define REC_TICK 'K'
 
 /* The shared string table: strings by index, in memory up to shared_memory_max
- * bytes, then all of them in a temporary database (rowid = index + 1). */
+ * bytes, the rest in a temporary database (rowid = index + 1). The first strings
+ * stay in memory: Excel numbers strings as they first appear, so the codes a roster
+ * repeats on every row (男, 汉族, 户主, 群众) are among them, and most of a row's
+ * cells are read without SQL. */
 struct shared_table {
 	char **mem;
 	size_t n, cap, bytes;
+	size_t nmem;       /* once there is a database: the strings before it, in memory */
 	sqlite3 *db;
 	sqlite3_stmt *ins, *get;
 	/* the last few looked up by index: 男, 汉族, 户主 repeat on every row */
@@ -387,9 +391,11 @@ void sheet_set_shared_memory_max(size_t bytes)
 	shared_memory_max = bytes;
 }
 
-/* Moves the table to a temporary database; false when SQLite cannot make one. */
+/* Opens the temporary database the strings from now on go to; false when SQLite
+ * cannot make one. */
 static bool shared_spill(struct shared_table *t)
 {
+	t->nmem = t->n;
 	/* "": a private temporary file, removed when closed; its cache is 1 MiB */
 	if (sqlite3_open_v2("", &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
 		    SQLITE_OK ||
@@ -398,18 +404,6 @@ static bool shared_spill(struct shared_table *t)
 	    sqlite3_prepare_v2(t->db, "INSERT INTO s (rowid, t) VALUES (?1, ?2)", -1, &t->ins, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(t->db, "SELECT t FROM s WHERE rowid = ?1", -1, &t->get, NULL) != SQLITE_OK)
 		return false;
-	for (size_t i = 0; i < t->n; i++) {
-		sqlite3_bind_int64(t->ins, 1, (sqlite3_int64)i + 1);
-		sqlite3_bind_text(t->ins, 2, t->mem[i], -1, SQLITE_STATIC);
-		int rc = sqlite3_step(t->ins);
-		sqlite3_reset(t->ins);
-		if (rc != SQLITE_DONE)
-			return false;
-		free(t->mem[i]);
-	}
-	free(t->mem);
-	t->mem = NULL;
-	t->cap = 0;
 	return true;
 }
 
@@ -445,7 +439,7 @@ static char *shared_get(struct shared_table *t, size_t i)
 {
 	if (i >= t->n)
 		return NULL;
-	if (!t->db)
+	if (!t->db || i < t->nmem)
 		return xstrdup(t->mem[i]);
 	size_t slot = i % ARRAY_LEN(t->recent);
 	if (t->recent[slot] && t->recent_index[slot] == i)
@@ -465,7 +459,7 @@ static char *shared_get(struct shared_table *t, size_t i)
 
 static void shared_free(struct shared_table *t)
 {
-	for (size_t i = 0; t->mem && i < t->n; i++)
+	for (size_t i = 0; t->mem && i < (t->db ? t->nmem : t->n); i++)
 		free(t->mem[i]);
 	free(t->mem);
 	for (size_t i = 0; i < ARRAY_LEN(t->recent); i++)
