@@ -337,12 +337,13 @@ static int demo_village(struct store *st, int64_t village, int ncases, unsigned 
 	int *ages = xcalloc((size_t)ncases, sizeof *ages);
 	for (int i = 0; i < ncases; i++)
 		ages[i] = prng_range(&r, 0, 364);
-	/* one case has been open for six weeks (past its month), one has a written
-	 * agreement whose window for judicial confirmation closes soon; oldest first */
-	if (ncases > 4) {
+	/* every village has a written agreement to print, whose window for judicial
+	 * confirmation closes soon; a larger one also a case open for six weeks (past
+	 * its month); oldest first */
+	if (ncases > 0)
+		ages[ncases > 4 ? 1 : 0] = WINDOW_AGE;
+	if (ncases > 4)
 		ages[0] = OVERDUE_DAYS;
-		ages[1] = WINDOW_AGE;
-	}
 	for (int i = 1; i < ncases; i++)
 		for (int j = i; j > 0 && ages[j] > ages[j - 1]; j--) {
 			int tmp = ages[j];
