@@ -115,6 +115,8 @@ const char *codelist_label(const struct codelist *cl, const char *code);
 bool codelist_has(const struct codelist *cl, const char *code);
 /* Finds the code for a typed code or a label in any language (户主 -> 02). */
 const char *codelist_find(const struct codelist *cl, const char *code_or_label);
+/* The code whose standard Chinese term (the list's third column) is term, or NULL. */
+const char *codelist_find_term(const struct codelist *cl, const char *term);
 /* The one code whose shown label has these pinyin initials (db -> 低保, brackets
  * optional: tkgy or tkgywb -> 特困供养（五保）), or NULL when none or several do. */
 const char *codelist_find_initials(const struct codelist *cl, const char *initials);

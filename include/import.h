@@ -61,6 +61,9 @@ int import_map_columns(const char *const *headers, size_t n, const char *overrid
 void import_mapping_free(struct import_mapping *m);
 /* Every field a column may be mapped to, NULL-terminated. */
 const char *const *import_targets(void);
+/* The problems of the header names under forms/import/ (aliases.h), one
+ * "file:line: ..." line each, or NULL: for the check command. Caller frees. */
+char *import_header_problems(void);
 /* The translated label of a target field ("Name"). */
 const char *import_target_label(const char *field);
 

@@ -1,6 +1,6 @@
-/* prng: the demo's one seeded random source (xoshiro256**, seeded by splitmix64):
+/* prng: the demos' one seeded random source (xoshiro256**, seeded by splitmix64):
  * the same sequence for the same seed on every machine, so `shanzhi demo --seed N`
- * always makes the same register. */
+ * always makes the same register, service requests, cases and star ratings. */
 #ifndef SZ_PRNG_H
 #define SZ_PRNG_H
 
@@ -18,15 +18,5 @@ uint32_t prng_below(struct prng *r, uint32_t n);
 int prng_range(struct prng *r, int lo, int hi);
 /* True with probability per_mille / 1000. */
 int prng_chance(struct prng *r, unsigned per_mille);
-
-/* The single-word generators the service, dispute and star demos were first made
- * with, one step each. Kept because the golden files under tests/golden pin the
- * registers they make; new demo code takes a struct prng. */
-/* splitmix64: also what spreads a seed over struct prng's state. */
-uint64_t prng_splitmix64(uint64_t *state);
-/* xorshift64*, its high 32 bits. */
-uint32_t prng_xorshift64s(uint64_t *state);
-/* The C standard's example rand(): 15 bits. */
-unsigned prng_lcg15(unsigned *state);
 
 #endif

@@ -216,7 +216,7 @@ int stars_stats(struct store *st, int year, struct stars_stat **out, size_t *n, 
 void stars_stats_free(struct stars_stat *s, size_t n);
 
 /* The demo: last year's final round and this year's round under way for the first
- * village, scored deterministically. today is YYYY-MM-DD. */
-int stars_demo(struct store *st, const char *today, char **err);
+ * village, scored the same for the same seed. today is YYYY-MM-DD. */
+int stars_demo(struct store *st, unsigned seed, const char *today, char **err);
 
 #endif

@@ -14,6 +14,7 @@
 #include "demo.h"
 #include "form.h"
 #include "i18n.h"
+#include "import.h"
 #include "idcard.h"
 #include "paths.h"
 #include "rubric.h"
@@ -184,6 +185,12 @@ int cli_register_check(const struct cli_opts *o, int argc, char **argv)
 		problems++;
 	}
 	free(rerr);
+	char *herr = import_header_problems();
+	if (herr) {
+		console_puts(stdout, herr);
+		problems++;
+	}
+	free(herr);
 	free(datafiles_take_reported());   /* shown above, as problems */
 	struct strbuf changed = {0};
 	problems += stars_check_rubrics(st, rubrics, &changed);

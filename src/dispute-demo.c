@@ -20,16 +20,6 @@
 #define WINDOW_AGE 33            /* a case received then was settled in writing ... */
 #define WINDOW_LEFT 5            /* ... this many days before its confirmation window closes */
 
-/* The cases' random source: prng's xorshift64*, the sequence the golden files pin. */
-struct rng {
-	uint64_t s;
-};
-
-/* A number from lo to hi, both included. */
-static int rng_int(struct rng *r, int lo, int hi)
-{
-	return lo + (int)(prng_xorshift64s(&r->s) % (uint32_t)(hi - lo + 1));
-}
 
 /* One category with its weight and what such a dispute is typically about. */
 struct demo_category {
@@ -79,32 +69,41 @@ static const char *const places[] = {
 static const char *const mediators[] = {
 	"龙光明、杨秀英", "罗正华、法律顾问王敏", "杨秀英、网格员陈刚", "龙光明、法律顾问王敏",
 };
-static const char *const outside_names[] = {
-	"周建国", "吴小平", "郑丽", "冯志强", "陈静", "赵红梅", "孙海", "刘洋",
+/* Parties from outside the village, with the sex their ID number must say. */
+static const struct {
+	const char *name;
+	bool female;
+} outside_people[] = {
+	{ "周建国", false }, { "吴小平", false }, { "郑丽", true }, { "冯志强", false },
+	{ "陈静", true }, { "赵红梅", true }, { "孙海", false }, { "刘洋", false },
 };
 static const char *const outside_addresses[] = {
 	"贵阳市南明区花果园街道", "贵阳市观山湖区金阳街道", "安顺市西秀区东街", "惠水县和平镇",
 };
 
 /* A category by weight. */
-static const struct demo_category *pick_category(struct rng *r)
+static const struct demo_category *pick_category(struct prng *r)
 {
 	int total = 0;
 	for (size_t i = 0; i < ARRAY_LEN(categories); i++)
 		total += categories[i].weight;
-	int x = rng_int(r, 1, total);
+	int x = prng_range(r, 1, total);
 	for (size_t i = 0; i < ARRAY_LEN(categories); i++)
 		if ((x -= categories[i].weight) <= 0)
 			return &categories[i];
 	return &categories[0];
 }
 
-/* A valid ID number of someone from Guiyang born in year. */
-static void outside_id(struct rng *r, int year, char out[19])
+/* A valid ID number of someone from Guiyang born in year, of the sex the name has
+ * (the sequence number's parity: odd for a man). */
+static void outside_id(struct prng *r, int year, bool female, char out[19])
 {
 	char first17[18];
-	snprintf(first17, sizeof first17, "520102%04d%02d%02d%03d", year % 10000, rng_int(r, 1, 12),
-		 rng_int(r, 1, 28), rng_int(r, 1, 999));
+	unsigned month = (unsigned)prng_range(r, 1, 12), day = (unsigned)prng_range(r, 1, 28);
+	unsigned seq = female ? 2 * (unsigned)prng_range(r, 1, 499) : 2 * (unsigned)prng_range(r, 0, 499) + 1;
+	/* the modulos tell the compiler the widths the ranges already keep */
+	snprintf(first17, sizeof first17, "520102%04u%02u%02u%03u", (unsigned)year % 10000, month % 100,
+		 day % 100, seq % 1000);
 	snprintf(out, 19, "%s%c", first17, idcard_check_char(first17));
 }
 
@@ -134,7 +133,7 @@ static size_t village_adults(struct store *st, int64_t village, const char *toda
 /* Everything one demo case needs to be written. */
 struct demo_case {
 	struct store *st;
-	struct rng *r;
+	struct prng *r;
 	int64_t village;
 	int64_t *adults;      /* the village's adult residents */
 	size_t nadults;
@@ -145,13 +144,13 @@ struct demo_case {
  * a third party. */
 static int demo_parties(struct demo_case *dc, int64_t case_id, char **err)
 {
-	int n = rng_int(dc->r, 1, 10) == 1 ? 3 : 2;
+	int n = prng_range(dc->r, 1, 10) == 1 ? 3 : 2;
 	for (int i = 0; i < n; i++) {
 		char role[2] = { (char)('1' + (i < 2 ? i : 2)), 0 };
 		int64_t pid = 0;
-		bool outsider = i > 0 && rng_int(dc->r, 1, 100) <= 15;
+		bool outsider = i > 0 && prng_range(dc->r, 1, 100) <= 15;
 		int64_t resident = outsider || !dc->nadults ? 0
-					 : dc->adults[rng_int(dc->r, 0, (int)dc->nadults - 1)];
+					 : dc->adults[prng_range(dc->r, 0, (int)dc->nadults - 1)];
 		char rid[24] = "", idn[19] = "", phone[16] = "";
 		if (resident) {
 			snprintf(rid, sizeof rid, "%lld", (long long)resident);
@@ -160,13 +159,14 @@ static int demo_parties(struct demo_case *dc, int64_t case_id, char **err)
 				return -1;
 			continue;
 		}
-		outside_id(dc->r, rng_int(dc->r, 1960, 2000), idn);
-		snprintf(phone, sizeof phone, "13%09d", rng_int(dc->r, 0, 999999999));
+		int who = prng_range(dc->r, 0, (int)ARRAY_LEN(outside_people) - 1);
+		outside_id(dc->r, prng_range(dc->r, 1960, 2000), outside_people[who].female, idn);
+		snprintf(phone, sizeof phone, "13%09d", prng_range(dc->r, 0, 999999999));
 		struct store_field f[] = {
 			{ "role", role },
-			{ "name", outside_names[rng_int(dc->r, 0, (int)ARRAY_LEN(outside_names) - 1)] },
+			{ "name", outside_people[who].name },
 			{ "id_number", idn }, { "phone", phone },
-			{ "address", outside_addresses[rng_int(dc->r, 0, (int)ARRAY_LEN(outside_addresses) - 1)] },
+			{ "address", outside_addresses[prng_range(dc->r, 0, (int)ARRAY_LEN(outside_addresses) - 1)] },
 			{ "form_version", "1" },
 		};
 		if (dispute_party_save(dc->st, case_id, &pid, f, ARRAY_LEN(f), err) != 0)
@@ -179,19 +179,19 @@ static int demo_parties(struct demo_case *dc, int64_t case_id, char **err)
 static int demo_sessions(struct demo_case *dc, int64_t case_id, const char *received,
 			 const char *last_day, char **err)
 {
-	int n = rng_int(dc->r, 1, 3);
+	int n = prng_range(dc->r, 1, 3);
 	char day[11];
 	strcpy(day, received);
 	for (int i = 0; i < n; i++) {
-		dispute_add_days(day, rng_int(dc->r, 1, 4), day);
+		dispute_add_days(day, prng_range(dc->r, 1, 4), day);
 		if (strcmp(day, last_day) > 0)
 			break;
 		char time[6];
-		snprintf(time, sizeof time, "%02d:%02d", rng_int(dc->r, 9, 17), rng_int(dc->r, 0, 1) * 30);
+		snprintf(time, sizeof time, "%02d:%02d", prng_range(dc->r, 9, 17), prng_range(dc->r, 0, 1) * 30);
 		bool last = i == n - 1;
 		struct store_field f[] = {
 			{ "session_date", day }, { "session_time", time },
-			{ "place", places[rng_int(dc->r, 0, (int)ARRAY_LEN(places) - 1)] },
+			{ "place", places[prng_range(dc->r, 0, (int)ARRAY_LEN(places) - 1)] },
 			{ "participants", "双方当事人、调解员、网格员" },
 			{ "applicant_said", "申请人陈述了纠纷经过，要求对方承担责任。" },
 			{ "respondent_said", i == 0 ? "被申请人对部分事实有异议，愿意协商。" : "被申请人同意按调解意见处理。" },
@@ -209,10 +209,10 @@ static int demo_sessions(struct demo_case *dc, int64_t case_id, const char *rece
 static int demo_outcome(struct demo_case *dc, int64_t case_id, const struct demo_category *cat,
 			const char *date, bool *written, char **err)
 {
-	bool failed = !*written && rng_int(dc->r, 1, 100) == 1;
-	*written = *written || (!failed && rng_int(dc->r, 1, 10) <= 6);
+	bool failed = !*written && prng_range(dc->r, 1, 100) == 1;
+	*written = *written || (!failed && prng_range(dc->r, 1, 10) <= 6);
 	char deadline[11], copies[4];
-	dispute_add_days(date, rng_int(dc->r, 7, 45), deadline);
+	dispute_add_days(date, prng_range(dc->r, 7, 45), deadline);
 	snprintf(copies, sizeof copies, "%d", 3);
 	struct store_field f[] = {
 		{ "outcome", failed ? DISPUTE_FAILED : DISPUTE_SUCCESS },
@@ -234,8 +234,8 @@ static int demo_outcome(struct demo_case *dc, int64_t case_id, const struct demo
 static int demo_confirmation(struct demo_case *dc, int64_t case_id, const char *agreed, char **err)
 {
 	char applied[11], result_date[11];
-	dispute_add_days(agreed, rng_int(dc->r, 3, 20), applied);
-	dispute_add_days(applied, rng_int(dc->r, 5, 15), result_date);
+	dispute_add_days(agreed, prng_range(dc->r, 3, 20), applied);
+	dispute_add_days(applied, prng_range(dc->r, 5, 15), result_date);
 	if (strcmp(applied, dc->today) > 0)
 		return 0;
 	bool decided = strcmp(result_date, dc->today) <= 0;
@@ -262,9 +262,9 @@ static int demo_visit(struct demo_case *dc, int64_t case_id, char **err)
 	}
 	sqlite3_finalize(stmt);
 	/* most visits are made on the day; a few are still to be made */
-	if (!vid || strcmp(due, dc->today) > 0 || rng_int(dc->r, 1, 30) == 1)
+	if (!vid || strcmp(due, dc->today) > 0 || prng_range(dc->r, 1, 30) == 1)
 		return 0;
-	bool partly = rng_int(dc->r, 1, 20) == 1;
+	bool partly = prng_range(dc->r, 1, 20) == 1;
 	struct store_field f[] = {
 		{ "due_date", due }, { "done_date", due }, { "performance", partly ? "2" : "1" },
 		{ "notes", partly ? "已履行大部分，余款约定下月付清" : "协议已履行完毕，双方关系和睦" },
@@ -288,18 +288,18 @@ static int demo_case(struct demo_case *dc, int age, enum demo_state state, char 
 	char received[11], amount[16] = "", risk[4] = "";
 	dispute_add_days(dc->today, -age, received);
 	if (cat->money)
-		snprintf(amount, sizeof amount, "%d", rng_int(dc->r, 5, 400) * 100);
-	int rk = rng_int(dc->r, 1, 100);
+		snprintf(amount, sizeof amount, "%d", prng_range(dc->r, 5, 400) * 100);
+	int rk = prng_range(dc->r, 1, 100);
 	if (rk <= 5)
 		strcpy(risk, DISPUTE_RISK_CRIMINAL);
 	else if (rk <= 7)
 		strcpy(risk, DISPUTE_RISK_MASS);
-	int src = rng_int(dc->r, 1, 10);
+	int src = prng_range(dc->r, 1, 10);
 	struct store_field f[] = {
 		{ "received_date", received },
 		{ "source", src <= 6 ? "1" : src <= 9 ? "2" : "3" },
 		{ "category", cat->code }, { "summary", cat->summary }, { "amount", amount },
-		{ "risk", risk }, { "mediators", mediators[rng_int(dc->r, 0, (int)ARRAY_LEN(mediators) - 1)] },
+		{ "risk", risk }, { "mediators", mediators[prng_range(dc->r, 0, (int)ARRAY_LEN(mediators) - 1)] },
 		{ "form_version", "1" },
 	};
 	int64_t id = 0;
@@ -307,7 +307,7 @@ static int demo_case(struct demo_case *dc, int age, enum demo_state state, char 
 	    demo_parties(dc, id, err) != 0)
 		return -1;
 	char last[11], concluded[11];
-	dispute_add_days(received, keep_open ? age : rng_int(dc->r, 3, 25), concluded);
+	dispute_add_days(received, keep_open ? age : prng_range(dc->r, 3, 25), concluded);
 	if (state == DEMO_WINDOW)
 		dispute_add_days(dc->today, WINDOW_LEFT - DISPUTE_CONFIRM_DAYS, concluded);
 	if (strcmp(concluded, dc->today) > 0)
@@ -320,7 +320,7 @@ static int demo_case(struct demo_case *dc, int age, enum demo_state state, char 
 	bool written = state == DEMO_WINDOW;
 	if (demo_outcome(dc, id, cat, concluded, &written, err) != 0)
 		return -1;
-	if (written && state != DEMO_WINDOW && rng_int(dc->r, 1, 100) <= 20 &&
+	if (written && state != DEMO_WINDOW && prng_range(dc->r, 1, 100) <= 20 &&
 	    demo_confirmation(dc, id, concluded, err) != 0)
 		return -1;
 	return demo_visit(dc, id, err);
@@ -329,19 +329,21 @@ static int demo_case(struct demo_case *dc, int age, enum demo_state state, char 
 /* The cases of one village, oldest first so the numbers follow the dates. */
 static int demo_village(struct store *st, int64_t village, int ncases, unsigned seed, char **err)
 {
-	struct rng r = { ((uint64_t)seed << 20) ^ (uint64_t)village ^ 0x9E3779B97F4A7C15ULL };
+	struct prng r;   /* a stream per village: a village's cases do not move with another's */
+	prng_seed(&r, ((uint64_t)seed << 20) ^ (uint64_t)village ^ 0xd15b07e5ull);
 	struct demo_case dc = { .st = st, .r = &r, .village = village };
 	store_today(dc.today);
 	dc.nadults = village_adults(st, village, dc.today, &dc.adults);
 	int *ages = xcalloc((size_t)ncases, sizeof *ages);
 	for (int i = 0; i < ncases; i++)
-		ages[i] = rng_int(&r, 0, 364);
-	/* one case has been open for six weeks (past its month), one has a written
-	 * agreement whose window for judicial confirmation closes soon; oldest first */
-	if (ncases > 4) {
+		ages[i] = prng_range(&r, 0, 364);
+	/* every village has a written agreement to print, whose window for judicial
+	 * confirmation closes soon; a larger one also a case open for six weeks (past
+	 * its month); oldest first */
+	if (ncases > 0)
+		ages[ncases > 4 ? 1 : 0] = WINDOW_AGE;
+	if (ncases > 4)
 		ages[0] = OVERDUE_DAYS;
-		ages[1] = WINDOW_AGE;
-	}
 	for (int i = 1; i < ncases; i++)
 		for (int j = i; j > 0 && ages[j] > ages[j - 1]; j--) {
 			int tmp = ages[j];

@@ -403,6 +403,14 @@ const char *codelist_find(const struct codelist *cl, const char *code_or_label)
 	return code_by_number(cl, code_or_label);
 }
 
+const char *codelist_find_term(const struct codelist *cl, const char *term)
+{
+	for (size_t i = 0; cl && term && *term && i < cl->n; i++)
+		if (cl->items[i].note && strcmp(cl->items[i].note, term) == 0)
+			return cl->items[i].code;
+	return NULL;
+}
+
 /* True when one of the pinyin keys of label is initials (letters, any case). */
 static bool label_has_initials(const char *label, const char *initials)
 {

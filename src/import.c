@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "access.h"
+#include "aliases.h"
 #include "civil.h"
 #include "console.h"
 #include "csv.h"
@@ -43,114 +44,102 @@
 
 /* ---- column names ---- */
 
-/* The headers clerks and upstream systems use for each field, "|"-separated; the
- * first is what export writes, so an exported file maps back by itself. */
+/* The fields a column may go to besides the forms' own: the places that find a new
+ * household's grid, looked up and not stored. */
 static const struct {
-	const char *field;
-	const char *label;   /* English message id for a target that is not a form field */
-	const char *names;
-} import_aliases[] = {
-	{"name", NULL, "姓名|名字|居民姓名|成员姓名"},
-	{"id_number", NULL, "公民身份号码|身份证号|身份证号码|身份证|证件号码|公民身份证号码|身份证件号码"},
-	{"sex", NULL, "性别"},
-	{"birth_date", NULL, "出生日期|出生年月|出生年月日|生日"},
-	{"ethnicity", NULL, "民族"},
-	{"relation", NULL, "与户主关系|与户主的关系|家庭关系|关系"},
-	{"phone", NULL, "联系电话|手机号码|手机号|电话|联系方式|手机"},
-	{"political", NULL, "政治面貌"},
-	{"education", NULL, "文化程度|学历"},
-	{"marital", NULL, "婚姻状况|婚姻"},
-	{"residence", NULL, "居住类别|户籍类别|人口类别"},
-	{"living_status", NULL, "人员状态|状态"},
-	{"status_date", NULL, "状态日期|变动日期"},
-	{"status_reason", NULL, "状态原因|变动原因"},
-	{"tags", NULL, "人员类别|重点人群|人群类别"},
-	{"notes", NULL, "备注"},
-	{IMPORT_HH_NO, N_("Household number"), "户号|户编号|户口编号|户籍编号"},
-	{IMPORT_ADDRESS, N_("Address"), "家庭住址|现住址|住址|地址|家庭地址"},
-	{IMPORT_VILLAGE_GROUP, N_("Village group"), "村民小组|小组|组"},
-	{IMPORT_TOWN, N_("Town"), "乡镇|乡镇(街道)|乡镇街道|街道"},
-	{IMPORT_VILLAGE, N_("Village"), "村(居)委会|村居委会|村(社区)|行政村|社区|村"},
-	{IMPORT_GRID, N_("Grid"), "网格|所属网格|网格名称"},
+	const char *field, *label;
+} place_targets[] = {
+	{IMPORT_TOWN, N_("Town")}, {IMPORT_VILLAGE, N_("Village")}, {IMPORT_GRID, N_("Grid")},
 };
+
+/* What a column may be mapped to and the header names rosters give it. */
+struct import_columns {
+	const char **targets;   /* NULL-terminated, into the default forms */
+	struct aliases *aliases;
+};
+
+static struct import_columns columns;
+static pthread_once_t columns_once = PTHREAD_ONCE_INIT;
+
+/* Adds the fields of form name a roster's cell can fill: stored, not a reference. */
+static void add_form_targets(const char *name, size_t *n)
+{
+	const struct form_def *def = form_get(form_registry_default(), name);
+	for (size_t i = 0; def && i < def->nfields; i++) {
+		if (!def->fields[i].column || def->fields[i].type == FIELD_REF)
+			continue;
+		columns.targets = xrealloc(columns.targets, (*n + 2) * sizeof *columns.targets);
+		columns.targets[(*n)++] = def->fields[i].name;
+	}
+}
+
+/* The targets (the resident's fields, the household's, the places) and the headers
+ * of forms/import/, read once under the forms' policy (its problems are reported). */
+static void columns_load(void)
+{
+	size_t n = 0;
+	add_form_targets("resident", &n);
+	add_form_targets("household", &n);
+	columns.targets = xrealloc(columns.targets, (n + ARRAY_LEN(place_targets) + 1) * sizeof *columns.targets);
+	for (size_t i = 0; i < ARRAY_LEN(place_targets); i++)
+		columns.targets[n++] = place_targets[i].field;
+	columns.targets[n] = NULL;
+	char *local = paths_forms_local();
+	struct strbuf errors = {0};
+	columns.aliases = aliases_load(paths_forms(), local, columns.targets, &errors);
+	sb_free(&errors);
+	free(local);
+}
 
 const char *const *import_targets(void)
 {
-	static const char *targets[ARRAY_LEN(import_aliases) + 1];
-	for (size_t i = 0; i < ARRAY_LEN(import_aliases); i++)
-		targets[i] = import_aliases[i].field;
-	return targets;
+	pthread_once(&columns_once, columns_load);
+	return columns.targets;
 }
 
-/* English labels of the resident form's fields, for targets without their own. */
-static const struct {
-	const char *field, *label;
-} form_labels[] = {
-	{"name", N_("Name")}, {"id_number", N_("ID number")}, {"sex", N_("Sex")},
-	{"birth_date", N_("Birth date")}, {"ethnicity", N_("Ethnicity")},
-	{"relation", N_("Relation to head")}, {"phone", N_("Phone")},
-	{"political", N_("Political status")}, {"education", N_("Education")},
-	{"marital", N_("Marital status")}, {"residence", N_("Residence")},
-	{"living_status", N_("Living status")}, {"status_date", N_("Status date")},
-	{"status_reason", N_("Status reason")}, {"tags", N_("Groups followed")},
-	{"notes", N_("Notes")},
-};
+char *import_header_problems(void)
+{
+	char *local = paths_forms_local();
+	struct strbuf errors = {0};
+	aliases_free(aliases_load(paths_forms(), local, import_targets(), &errors));
+	free(local);
+	return errors.len ? sb_take(&errors) : NULL;
+}
+
+/* The field of form name called field, or NULL. */
+static const struct field_def *form_field(const char *name, const char *field)
+{
+	const struct form_def *def = form_get(form_registry_default(), name);
+	int i = def ? form_field_index(def, field) : -1;
+	return i >= 0 ? &def->fields[i] : NULL;
+}
 
 const char *import_target_label(const char *field)
 {
-	for (size_t i = 0; field && i < ARRAY_LEN(import_aliases); i++)
-		if (strcmp(import_aliases[i].field, field) == 0 && import_aliases[i].label)
-			return _(import_aliases[i].label);
-	for (size_t i = 0; field && i < ARRAY_LEN(form_labels); i++)
-		if (strcmp(form_labels[i].field, field) == 0)
-			return _(form_labels[i].label);
+	for (size_t i = 0; field && i < ARRAY_LEN(place_targets); i++)
+		if (strcmp(place_targets[i].field, field) == 0)
+			return _(place_targets[i].label);
+	const struct field_def *f = field ? form_field("resident", field) : NULL;
+	if (!f && field)
+		f = form_field("household", field);
+	if (f && f->label)
+		return _(f->label);
 	return field ? field : "";
 }
 
-/* A header as compared: full-width forms to ASCII, no spaces, no '*' marks of
- * required columns, no trailing colon. Caller frees. */
-static char *header_key(const char *h)
-{
-	char *n = text_normalize_ascii(h ? h : "");
-	char *w = n;
-	for (const char *p = n; *p; p++)
-		if (*p != ' ' && *p != '*' && *p != '\n' && *p != '\r' && *p != '\t')
-			*w++ = *p;
-	*w = '\0';
-	if (w > n && w[-1] == ':')
-		w[-1] = '\0';
-	return n;
-}
-
-/* True when key is one of the "|"-separated names. */
-static bool name_in(const char *key, const char *names)
-{
-	size_t len = strlen(key);
-	for (const char *p = names; *p;) {
-		const char *bar = strchr(p, '|');
-		size_t n = bar ? (size_t)(bar - p) : strlen(p);
-		if (n == len && strncmp(p, key, n) == 0)
-			return true;
-		p += n + (bar ? 1 : 0);
-	}
-	return false;
-}
-
-/* The target a header names, or NULL. */
+/* The target a header names (one of its headers, its field name or its label), or NULL. */
 static const char *target_for_header(const char *header)
 {
-	char *key = header_key(header);
-	const char *found = NULL;
-	for (size_t i = 0; !found && i < ARRAY_LEN(import_aliases); i++) {
-		const char *f = import_aliases[i].field;
-		if (name_in(key, import_aliases[i].names) || strcasecmp(key, f) == 0)
-			found = f;
-	}
-	for (size_t i = 0; !found && i < ARRAY_LEN(import_aliases); i++) {
-		const char *label = import_target_label(import_aliases[i].field);
-		char *lk = header_key(label);
+	const char *const *targets = import_targets();
+	char *key = aliases_key(header);
+	const char *found = aliases_target(columns.aliases, key);
+	for (size_t i = 0; !found && targets[i]; i++)
+		if (strcasecmp(key, targets[i]) == 0)
+			found = targets[i];
+	for (size_t i = 0; !found && targets[i]; i++) {
+		char *lk = aliases_key(import_target_label(targets[i]));
 		if (strcasecmp(key, lk) == 0)
-			found = import_aliases[i].field;
+			found = targets[i];
 		free(lk);
 	}
 	free(key);
@@ -160,9 +149,10 @@ static const char *target_for_header(const char *header)
 /* The target named by a field name or its label, or NULL. */
 static const char *target_by_name(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_LEN(import_aliases); i++)
-		if (strcasecmp(import_aliases[i].field, name) == 0)
-			return import_aliases[i].field;
+	const char *const *targets = import_targets();
+	for (size_t i = 0; targets[i]; i++)
+		if (strcasecmp(targets[i], name) == 0)
+			return targets[i];
 	return target_for_header(name);
 }
 
@@ -173,10 +163,10 @@ static long override_column(const struct import_mapping *m, const char *col)
 	long n = strtol(col, &end, 10);
 	if (*col && *end == '\0')
 		return n >= 1 && (size_t)n <= m->n ? n - 1 : -1;
-	char *key = header_key(col);
+	char *key = aliases_key(col);
 	long found = -1;
 	for (size_t i = 0; found < 0 && i < m->n; i++) {
-		char *hk = header_key(m->headers[i]);
+		char *hk = aliases_key(m->headers[i]);
 		if (strcmp(hk, key) == 0)
 			found = (long)i;
 		free(hk);
@@ -235,7 +225,7 @@ int import_map_columns(const char *const *headers, size_t n, const char *overrid
 		out->targets[i] = (char *)t;
 	}
 	int rc = overrides && *overrides ? apply_overrides(out, overrides, err) : 0;
-	/* the targets point into the alias table until here: the mapping owns copies */
+	/* the targets point into the forms until here: the mapping owns copies */
 	for (size_t i = 0; i < n; i++)
 		out->targets[i] = out->targets[i] ? xstrdup(out->targets[i]) : NULL;
 	return rc;
@@ -932,64 +922,13 @@ static char *multi_labels_to_codes(const struct codelist *cl, const char *v)
 	return sb_take(&out);
 }
 
-/* The Chinese terms of code lists, the third column of forms/codes/NAME.codes (the
- * standard's term, "户主"): a roster is written with them whatever language the
- * program speaks, so they are found even when the labels are shown in English. */
-struct term_list {
-	char *name;
-	char **code, **term;
-	size_t n;
-};
-
-static struct term_list *term_lists;
-static size_t nterm_lists;
-static pthread_mutex_t term_mu = PTHREAD_MUTEX_INITIALIZER;
-
-/* Reads the terms of list name as the forms read the list (the local file, or the
- * shipped one when the local one is broken); the forms report its problems. */
-static void term_list_load(struct term_list *tl, const char *name)
-{
-	char *local = paths_forms_local();
-	struct codelist *cl = codelist_load(paths_forms(), local, name, NULL);
-	free(local);
-	for (size_t i = 0; cl && i < cl->n; i++) {
-		if (!cl->items[i].note || !*cl->items[i].note)
-			continue;
-		tl->code = xrealloc(tl->code, (tl->n + 1) * sizeof *tl->code);
-		tl->term = xrealloc(tl->term, (tl->n + 1) * sizeof *tl->term);
-		tl->code[tl->n] = xstrdup(cl->items[i].code);
-		tl->term[tl->n++] = xstrdup(cl->items[i].note);
-	}
-	codelist_free(cl);
-}
-
-/* The code whose Chinese term is term in list name, or NULL. */
-static const char *code_by_term(const char *name, const char *term)
-{
-	const char *code = NULL;
-	pthread_mutex_lock(&term_mu);
-	size_t i = 0;
-	while (i < nterm_lists && strcmp(term_lists[i].name, name) != 0)
-		i++;
-	if (i == nterm_lists) {
-		term_lists = xrealloc(term_lists, (nterm_lists + 1) * sizeof *term_lists);
-		memset(&term_lists[i], 0, sizeof *term_lists);
-		term_lists[i].name = xstrdup(name);
-		term_list_load(&term_lists[i], name);
-		nterm_lists++;
-	}
-	for (size_t k = 0; k < term_lists[i].n && !code; k++)
-		if (strcmp(term_lists[i].term[k], term) == 0)
-			code = term_lists[i].code[k];
-	pthread_mutex_unlock(&term_mu);
-	return code;
-}
-
 /* A code for a typed code, label or Chinese term, or NULL. */
 static const char *find_code(const struct codelist *cl, const char *v)
 {
+	/* a roster is written with the standard's terms (户主) whatever language the
+	 * program speaks, so they are found even when the labels are English */
 	const char *code = codelist_find(cl, v);
-	return code ? code : code_by_term(cl->name, v);
+	return code ? code : codelist_find_term(cl, v);
 }
 
 /* A choice or multi-choice cell with its labels as codes, or NULL. Caller frees. */

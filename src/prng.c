@@ -3,7 +3,8 @@
 
 #include <stddef.h>
 
-uint64_t prng_splitmix64(uint64_t *state)
+/* splitmix64: spreads a seed over the state. */
+static uint64_t splitmix64(uint64_t *state)
 {
 	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -14,7 +15,7 @@ uint64_t prng_splitmix64(uint64_t *state)
 void prng_seed(struct prng *r, uint64_t seed)
 {
 	for (size_t i = 0; i < 4; i++)
-		r->s[i] = prng_splitmix64(&seed);
+		r->s[i] = splitmix64(&seed);
 }
 
 static uint64_t rotl(uint64_t x, int k)
@@ -50,18 +51,4 @@ int prng_range(struct prng *r, int lo, int hi)
 int prng_chance(struct prng *r, unsigned per_mille)
 {
 	return prng_below(r, 1000) < per_mille;
-}
-
-uint32_t prng_xorshift64s(uint64_t *state)
-{
-	*state ^= *state >> 12;
-	*state ^= *state << 25;
-	*state ^= *state >> 27;
-	return (uint32_t)((*state * 2685821657736338717ULL) >> 32);
-}
-
-unsigned prng_lcg15(unsigned *state)
-{
-	*state = *state * 1103515245u + 12345u;
-	return (*state >> 16) & 0x7fff;
 }

@@ -14,10 +14,10 @@
 #include "util.h"
 #include "workday.h"
 
-/* A number below n, from prng's splitmix64 (the sequence the golden receipt pins). */
-static uint32_t demo_below(uint64_t *s, uint32_t n)
+/* A number below n (0 when n is 0), from the demo's one generator. */
+static uint32_t demo_below(struct prng *r, uint32_t n)
 {
-	return n ? (uint32_t)(prng_splitmix64(s) % n) : 0;
+	return n ? prng_below(r, n) : 0;
 }
 
 /* A text column of the current row, "" for NULL. */
@@ -78,7 +78,7 @@ static const char *const demo_fixes[] = {
 
 /* Everything one demo run needs. */
 struct sdemo {
-	uint64_t rng;
+	struct prng rng;
 	sqlite3_stmt *ins;
 	const struct service_catalog *cat;
 	const struct workday_cal *cal;
@@ -176,10 +176,16 @@ static int64_t sdemo_outcome(struct sdemo *d, struct sdemo_row *r, int64_t day, 
 	workday_add(d->cal, r->on, spend, end);
 	int64_t end_day = late ? workday_day_number(r->due) + 1 + demo_below(&d->rng, 6) : workday_day_number(end);
 	bool returned = demo_below(&d->rng, 1000) < 5;
+	/* a recent bad rating with its follow-up due: done on the day, whatever the draw */
+	bool forced_bad = seq == 1 && day == d->bad_day;
+	if (forced_bad) {
+		end_day = day;
+		returned = false;
+	}
 	/* still open: not finished yet, a few stuck in the last month, and the first of the
 	 * day 12 and 20 working days back, so that every demo has overdue requests */
-	bool stalled = end_day >= d->today || (day > d->today - 30 && demo_below(&d->rng, 1000) < 8) ||
-		       (seq == 1 && (day == d->overdue_day[0] || day == d->overdue_day[1]));
+	bool stalled = !forced_bad && (end_day >= d->today || (day > d->today - 30 && demo_below(&d->rng, 1000) < 8) ||
+		       (seq == 1 && (day == d->overdue_day[0] || day == d->overdue_day[1])));
 	r->status = "done";
 	r->rating = -1;
 	if (returned) {
@@ -192,7 +198,7 @@ static int64_t sdemo_outcome(struct sdemo *d, struct sdemo_row *r, int64_t day, 
 		return day;
 	}
 	workday_date(end_day, r->done);
-	sdemo_rate(d, r, seq == 1 && day == d->bad_day);   /* a recent bad rating, its follow-up due */
+	sdemo_rate(d, r, forced_bad);
 	return end_day;
 }
 
@@ -319,8 +325,8 @@ static int sdemo_fill(struct sdemo *d, long count, char **err)
 int service_demo(struct store *st, unsigned seed, long count, char **err)
 {
 	sqlite3 *db = store_db(st);
-	struct sdemo d = { .rng = 0x5e41ce00ull ^ ((uint64_t)seed * 0x9E3779B97F4A7C15ull),
-			   .cat = service_catalog_default(), .cal = workday_default() };
+	struct sdemo d = { .cat = service_catalog_default(), .cal = workday_default() };
+	prng_seed(&d.rng, 0x5e41ce00ull ^ seed);   /* its own stream: not the residents' */
 	if (d.cat->n == 0 || !sdemo_village(&d, db)) {
 		free(d.residents);
 		return 0;  /* no catalogue or no village: nothing to show requests for */

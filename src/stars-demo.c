@@ -61,27 +61,30 @@ static int64_t *village_households(struct store *st, int64_t village_id, size_t 
 
 /* Scores every household of a round: most stars earned, a few disqualified; with
  * skip_every > 0, every skip_every-th household (from the first) is left unscored. */
-static int demo_score(struct store *st, const struct rubric *r, const struct stars_round *round,
-		      const int64_t *hh, size_t n, size_t skip_every, char **err)
+static int demo_score(struct store *st, unsigned seed, const struct rubric *r,
+		      const struct stars_round *round, const int64_t *hh, size_t n, size_t skip_every,
+		      char **err)
 {
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if (skip_every && i % skip_every == 0)
 			continue;
-		unsigned rng = (unsigned)(hh[i] * 2654435761u) ^ (unsigned)round->year;
-		int care = (int)(prng_lcg15(&rng) % 100);   /* how well the household does */
+		/* a household's own stream: its scores do not move when another is added */
+		struct prng rng;
+		prng_seed(&rng, ((uint64_t)seed << 32) ^ ((uint64_t)hh[i] << 12) ^ (uint64_t)round->year);
+		int care = prng_range(&rng, 0, 99);   /* how well the household does */
 		struct stars_entry e;
 		stars_entry_init(&e, r, hh[i]);
 		for (size_t s = 0; s < r->nstars; s++) {
-			int roll = (int)(prng_lcg15(&rng) % 100);
+			int roll = prng_range(&rng, 0, 99);
 			bool good = roll < 55 + care * 45 / 100;
 			if (r->stars[s].scoring == RUBRIC_PASS)
 				e.values[s] = good;
 			else
-				e.values[s] = good ? r->stars[s].threshold + (int)(prng_lcg15(&rng) % (unsigned)(r->stars[s].max - r->stars[s].threshold + 1))
-						   : (int)(prng_lcg15(&rng) % (unsigned)r->stars[s].threshold);
+				e.values[s] = good ? prng_range(&rng, r->stars[s].threshold, r->stars[s].max)
+						   : prng_range(&rng, 0, r->stars[s].threshold - 1);
 		}
-		int dq = (int)(prng_lcg15(&rng) % 200);
+		int dq = prng_range(&rng, 0, 199);
 		if (r->ndisq > 0 && dq == 0)
 			e.dq[0] = true;
 		else if (r->ndisq > 1 && dq < 4)
@@ -93,18 +96,18 @@ static int demo_score(struct store *st, const struct rubric *r, const struct sta
 }
 
 /* Opens a round and scores it; the round in *round. */
-static int demo_round(struct store *st, const struct rubric_set *set, int64_t village, int year,
-		      size_t skip_every, const int64_t *hh, size_t n, struct stars_round *round,
+static int demo_round(struct store *st, unsigned seed, const struct rubric_set *set,
+		      int64_t village, int year, size_t skip_every, const int64_t *hh, size_t n, struct stars_round *round,
 		      const struct rubric **r, char **err)
 {
 	if (stars_round_open(st, set, village, year, round, err) != 0)
 		return -1;
 	if (!(*r = stars_round_rubric(set, round, err)))
 		return -1;
-	return demo_score(st, *r, round, hh, n, skip_every, err);
+	return demo_score(st, seed, *r, round, hh, n, skip_every, err);
 }
 
-int stars_demo(struct store *st, const char *today, char **err)
+int stars_demo(struct store *st, unsigned seed, const char *today, char **err)
 {
 	int year = atoi(today);
 	char *town = NULL;
@@ -123,7 +126,7 @@ int stars_demo(struct store *st, const char *today, char **err)
 	char date[24];
 	int rc = store_bulk_begin(st, _("demo star ratings"), err);
 	if (rc == 0)
-		rc = demo_round(st, set, village, year - 1, 0, hh, n, &last, &r, err);
+		rc = demo_round(st, seed, set, village, year - 1, 0, hh, n, &last, &r, err);
 	/* last year: reviewed, checked, on notice from 1 December, awarded after it */
 	for (enum stars_stage s = STARS_REVIEW; rc == 0 && s <= STARS_FINAL; s++) {
 		snprintf(date, sizeof date, "%d-12-%02d", year - 1, s == STARS_FINAL ? 10 : 1);
@@ -131,7 +134,7 @@ int stars_demo(struct store *st, const char *today, char **err)
 	}
 	/* this year: self-assessments in, a few households still to hand theirs in */
 	if (rc == 0)
-		rc = demo_round(st, set, village, year, 9, hh, n, &now, &r, err);
+		rc = demo_round(st, seed, set, village, year, 9, hh, n, &now, &r, err);
 	if (rc == 0)
 		rc = stars_round_move(st, r, &now, STARS_REVIEW, 0, today, err);
 	if (rc == 0)

@@ -18,7 +18,7 @@ for op in "lin clerk" "yang mediator" "kan viewer"; do
 		fail "user add $op"
 done
 receipt=$(sqlite3 "$db" "SELECT number FROM service_request ORDER BY id LIMIT 1")
-case_key=$(sqlite3 "$db" "SELECT case_key FROM dispute_case WHERE agreement_date IS NOT NULL ORDER BY id LIMIT 1")
+case_key=$(sqlite3 "$db" "SELECT case_key FROM dispute_case WHERE outcome = '1' AND agreement_form = '2' ORDER BY id LIMIT 1")
 sz export residents "$tmp/all.csv" >/dev/null 2>&1 || fail "export for the import"
 head -n 1 "$tmp/all.csv" > "$tmp/roster.csv"   # the columns, no rows: a dry run that finds no fault
 

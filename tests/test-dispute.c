@@ -443,6 +443,17 @@ static void test_stats(void)
 	free(err);
 }
 
+/* The one number a query gives. */
+static int query_count(struct store *d, const char *sql)
+{
+	sqlite3_stmt *s;
+	int n = -1;
+	if (sqlite3_prepare_v2(store_db(d), sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
 /* The demo's year: about 40 cases for 2,000 residents, nearly all settled, some open,
  * written agreements, the same twice. */
 static void test_demo(void)
@@ -468,6 +479,14 @@ static void test_demo(void)
 		CHECK(written > 5);
 		digest[run] = xstrdup((const char *)sqlite3_column_text(s, 4));
 		sqlite3_finalize(s);
+		/* plausible: an outsider's ID number says the sex the name has, and each
+		 * case's dates follow one another */
+		CHECK(query_count(d, "SELECT count(*) FROM dispute_party WHERE resident_id IS NULL") >= 3);
+		CHECK_INT(query_count(d, "SELECT count(*) FROM dispute_party WHERE resident_id IS NULL"
+				      " AND (name IN ('郑丽', '陈静', '赵红梅')) != (substr(id_number, 17, 1) % 2 = 0)"), 0);
+		CHECK_INT(query_count(d, "SELECT count(*) FROM dispute_case WHERE outcome_date < received_date"
+				      " OR agreement_date < received_date OR confirm_applied_date < agreement_date"
+				      " OR confirm_result_date < confirm_applied_date OR received_date > '2026-11-26'"), 0);
 		char *report = NULL;
 		CHECK_INT(store_check(d, &report), 0);
 		free(report);

@@ -57,6 +57,21 @@ warned catalogue-receipt "$local/codes/service_item.codes:$line:" -- "$bin" --db
 warned catalogue-report "$local/codes/service_item.codes:$line:" -- "$bin" --db "$db" --operator admin report services --month 2026-11
 rm -r "$local"
 
+# a township's roster header in a local file of a new name: its column holds the names,
+# with no new program; the shipped headers still map the rest
+mkdir -p "$local/import"
+printf '# 户籍系统的导出\nname = 户员姓名\n' > "$local/import/township.aliases"
+printf '户号,户员姓名,公民身份号码,性别\n9001,龙德明,520111197003120111,男\n' > "$tmp/township.csv"
+expect alias-unknown-without 1 "姓名" -- "$bin" --db "$db" --operator admin import residents "$tmp/township.csv" --dry-run
+expect alias-added 0 "将导入 1 行" -- env SHANZHI_FORMS_LOCAL="$local" "$bin" --db "$db" --operator admin import residents "$tmp/township.csv" --dry-run
+# a local copy of the shipped headers with a misspelt field: named, the shipped file used
+sed 's/^name = /nmae = /' "$SHANZHI_FORMS/import/roster.aliases" > "$local/import/roster.aliases"
+line=$(grep -n '^nmae' "$local/import/roster.aliases" | cut -d: -f1)
+warned aliases-import "$local/import/roster.aliases:$line:" -- "$bin" --db "$db" --operator admin import residents "$tmp/one.csv" --dry-run
+expect aliases-shipped 0 "将导入 1 行" -- env SHANZHI_FORMS_LOCAL="$local" "$bin" --db "$db" --operator admin import residents "$tmp/one.csv" --dry-run
+expect aliases-check 1 "$local/import/roster.aliases:$line:" -- env SHANZHI_FORMS_LOCAL="$local" "$bin" --db "$db" check
+rm -r "$local"
+
 # a rubric with a year that is not a number: the shipped one scores the round
 mkdir -p "$local/rubrics"
 sed 's/^year = 2025$/year = 二〇二五/' "$SHANZHI_FORMS/rubrics/common-2025.rubric" > "$local/rubrics/common-2025.rubric"

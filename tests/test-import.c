@@ -17,6 +17,7 @@
 
 #include <zip.h>
 
+#include "aliases.h"
 #include "check.h"
 #include "civil.h"
 #include "demo.h"
@@ -475,6 +476,52 @@ static void test_mapping(void)
 	CHECK(err && strstr(err, "99"));
 	free(err);
 	import_mapping_free(&m);
+}
+
+/* A headers file is checked line by line, as the forms are: each mistake named as
+ * file:line, the good lines of it still read, the header keys compared normalised. */
+static void test_aliases_file(void)
+{
+	char *root = tmp_path("aliases"), *sub = tmp_path("aliases/import");
+	char *path = tmp_path("aliases/import/t.aliases");
+	CHECK(mkdir(root, 0700) == 0 && mkdir(sub, 0700) == 0);
+	FILE *f = fopen(path, "w");
+	fputs("# 上级系统\nname = 户员姓名, 成员\nnmae = 名称\nphone 手机\n"
+	      "relation = 关系,\nsex = 成员\nvillage = 村（居）委会 *：\n", f);
+	fclose(f);
+	const char *targets[] = {"name", "phone", "relation", "sex", "village", NULL};
+	struct strbuf errors = {0};
+	struct aliases *a = aliases_load(root, NULL, targets, &errors);
+	char *want3 = xasprintf("%s:3: “nmae”不是列可对应的字段；字段有："
+				"name, phone, relation, sex, village\n", path);
+	char *want4 = xasprintf("%s:4: 应为“字段 = 表头, 表头, ……”\n", path);
+	char *want5 = xasprintf("%s:5: 表头名称为空；应写作“字段 = 表头, 表头, ……”\n", path);
+	char *want6 = xasprintf("%s:6: 表头“成员”已给了 name（第 2 行）\n", path);
+	CHECK(errors.s && strstr(errors.s, want3) && strstr(errors.s, want4) &&
+	      strstr(errors.s, want5) && strstr(errors.s, want6));
+	/* a file with a mistake is not used: nothing of it maps a column */
+	CHECK_STR(aliases_target(a, "户员姓名"), NULL);
+	aliases_free(a);
+	sb_free(&errors);
+
+	f = fopen(path, "w");
+	fputs("name = 户员姓名，成员\nvillage = 村（居）委会 *：\n", f);   /* a full-width comma too */
+	fclose(f);
+	a = aliases_load(root, NULL, targets, &errors);
+	CHECK_STR(errors.s, NULL);
+	char *key = aliases_key(" 村(居)委会：");
+	CHECK_STR(aliases_target(a, key), "village");
+	CHECK_STR(aliases_target(a, "成员"), "name");
+	CHECK_STR(aliases_target(a, "手机"), NULL);
+	free(key);
+	aliases_free(a);
+	free(want3);
+	free(want4);
+	free(want5);
+	free(want6);
+	free(path);
+	free(sub);
+	free(root);
 }
 
 /* Writes an .xls with Perl's Spreadsheet::WriteExcel: an ID as text, one as a number. */
@@ -1064,6 +1111,7 @@ int main(void)
 	free(ferr);
 
 	test_mapping();
+	test_aliases_file();
 	test_template_errors();
 	test_gbk_roster();
 	test_dry_run();
