@@ -29,11 +29,11 @@ struct stats {
 
 static const struct tui_hint month_hints[] = {
 	{ "\xE2\x86\x90/\xE2\x86\x92", N_("Month") }, { "F5", N_("Grouping") }, { "F6", N_("Print") },
-	{ "F7", N_("Export") }, { "F3", N_("Report") }, { "F1", N_("Help") }, { "Esc", N_("Back") },
+	{ "F7", N_("Export") }, { "F3", N_("Report") }, { "F1", N_("Help") }, { "Esc/F10", N_("Back") },
 };
 static const struct tui_hint year_hints[] = {
 	{ "\xE2\x86\x90/\xE2\x86\x92", N_("Year") }, { "F5", N_("Grouping") }, { "F6", N_("Print") },
-	{ "F7", N_("Export") }, { "F3", N_("Report") }, { "F1", N_("Help") }, { "Esc", N_("Back") },
+	{ "F7", N_("Export") }, { "F3", N_("Report") }, { "F1", N_("Help") }, { "Esc/F10", N_("Back") },
 };
 
 static const struct tui_hint *stats_hints(const struct stats *s, size_t *n)
