@@ -1,7 +1,8 @@
 /* test-tui-stats: the three statistics views (便民服务 by month, 人民调解 and 星级文明户
  * by year) answer the same keys the same way, in a pseudo-terminal of 80x24: → the
  * next period and ← back, F5 the next grouping and a digit one by number, F6 the print
- * dialog whose preview shows the report, ↑↓ and the key bar, Esc back.
+ * dialog whose preview shows the report, ↑↓ and the key bar, Esc back; F3 the report
+ * in the text view, searched with /.
  *
  * usage: test-tui-stats SHANZHI LOCALE    (zh_CN.UTF-8 or zh_CN.GBK) */
 #include <stdio.h>
@@ -167,6 +168,36 @@ static void test_resize(void)
 	CHECK(step_quit(t, 6, WAIT_MS));
 }
 
+/* F3: the report in the text view; / finds a line further down and brings it up, and
+ * says so when the text is not there. */
+static void test_report_search(void)
+{
+	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	step_type(t, "4");
+	step_type(t, "4");
+	CHECK(titled(t, &views[1], 0));
+	step_key(t, "F3");
+	CHECK(pty_wait_for(t, "第 1–19 行", WAIT_MS));
+	CHECK(pty_contains(t, "/ 查找") && pty_contains(t, "F6 打印"));
+	CHECK(!pty_contains(t, "成功率：调解成功数"));
+	step_type(t, "/");
+	CHECK(pty_wait_for(t, "查找文字", WAIT_MS));
+	step_type(t, "成功率：调解成功数");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "成功率：调解成功数", WAIT_MS));
+	CHECK(!pty_contains(t, "第 1–19 行"));
+	step_type(t, "/");
+	CHECK(pty_wait_for(t, "查找文字", WAIT_MS));
+	pty_send_raw(t, "\x15", 1);    /* Ctrl-U clears the last search */
+	step_type(t, "无此文字");
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "文中没有“无此文字”", WAIT_MS));
+	CHECK(step_quit(t, 6, WAIT_MS));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -182,6 +213,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof views / sizeof *views; i++)
 		test_view(&views[i]);
 	test_resize();
+	test_report_search();
 	pty_rmdir(dir);
 	free(dir);
 	free(db);
