@@ -36,6 +36,7 @@ static const struct tui_hint year_hints[] = {
 	{ "F7", N_("Export") }, { "F3", N_("Report") }, { "F1", N_("Help") }, { "Esc/F10", N_("Back") },
 };
 
+/* The key bar: the same keys for every register, the period named by its kind. */
 static const struct tui_hint *stats_hints(const struct stats *s, size_t *n)
 {
 	*n = ARRAY_LEN(month_hints);
@@ -170,6 +171,7 @@ static void draw_rows(struct stats *s, int y, int bottom)
 	}
 }
 
+/* The whole view: title and period, the summary, the groupings, the rows, the keys. */
 static void stats_draw(struct tui *t, struct stats *s)
 {
 	size_t nh;

@@ -19,6 +19,7 @@ struct textview {
 	int rows, cols;                /* the text's rectangle */
 };
 
+/* Drops the wrapped lines: a resize wraps the text again. */
 static void lines_free(struct textview *v)
 {
 	for (size_t i = 0; i < v->n; i++)
@@ -85,6 +86,7 @@ static size_t view_hints(const struct textview *v, struct tui_hint *out)
 	return n;
 }
 
+/* The page in its box, or on the whole screen under the title with the key bar. */
 static void view_draw(struct tui *t, struct textview *v)
 {
 	char *where = view_where(v);
