@@ -38,6 +38,8 @@
 #include "store.h"
 
 struct rowset;
+struct statsheet;
+struct statsheet_query;
 
 extern const char dispute_schema_v1[];
 
@@ -198,6 +200,10 @@ int dispute_stats_get(struct store *st, int year, enum dispute_stats_by by,
 void dispute_stats_free(struct dispute_stats *s);
 /* Success rate in percent of the concluded cases; 0 when none concluded. */
 double dispute_success_rate(const struct dispute_stats_row *r);
+/* The statistics view's figures of a year (q->period, YYYY) grouped by month (0),
+ * village (1) or category (2, labelled by the code list): cases, closed, settled, rate,
+ * amount; the bar is the cases, the success rate beside it. */
+int dispute_stats_sheet(const struct statsheet_query *q, struct statsheet *out, char **err);
 
 /* ---- demo ---- */
 

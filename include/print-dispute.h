@@ -13,6 +13,7 @@
 
 struct store;
 struct form_registry;
+struct statsheet_query;
 
 /* Columns of a printed line. */
 #define DISPUTE_PRINT_COLS 72
@@ -26,5 +27,7 @@ char *dispute_record_text(struct store *st, const struct form_registry *reg, int
 /* The statistics of a year by month, village and category, as printed by
  * `report disputes`. Caller frees; NULL with *err. */
 char *dispute_report_text(struct store *st, const struct form_registry *reg, int year, char **err);
+/* The same for the statistics view's year (q->period). */
+char *dispute_stats_report(const struct statsheet_query *q, char **err);
 
 #endif

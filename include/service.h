@@ -34,6 +34,8 @@
 struct store;
 struct form_registry;
 struct rowset;
+struct statsheet;
+struct statsheet_query;
 
 extern const char service_schema_v1[];
 /* service_tally(month, item_code, handler, village_id, requests, done, on_time, rated,
@@ -205,6 +207,12 @@ long service_stat_bad(const struct service_stat_row *r);    /* 不满意 + 非�
 void service_stat_rate(const struct service_stat_row *r, char out[16]);
 /* The whole statistics table as printed by `report services` and shown on screen. Caller frees. */
 char *service_report_text(const struct service_stats *s);
+/* The statistics view's figures of a month (q->period, YYYY-MM), grouped by item (0),
+ * handler (1), village (2) or month of the year (3): requests, done, on time, rated,
+ * good rate, follow-ups done/due; the bar is the requests. */
+int service_stats_sheet(const struct statsheet_query *q, struct statsheet *out, char **err);
+/* The month's whole report (service_report_text). */
+char *service_stats_report(const struct statsheet_query *q, char **err);
 
 /* ---- documents, commands, demo ---- */
 

@@ -33,6 +33,8 @@
 struct store;
 struct strbuf;
 struct rowset;
+struct statsheet;
+struct statsheet_query;
 
 extern const char stars_schema_v1[];
 
@@ -214,6 +216,12 @@ struct stars_stat {
 /* Fills *out (n in *n) for year; free with stars_stats_free. 0 or -1. */
 int stars_stats(struct store *st, int year, struct stars_stat **out, size_t *n, char **err);
 void stars_stats_free(struct stars_stat *s, size_t n);
+/* The statistics view's figures of a year (q->period, YYYY): households per level over
+ * every village (grouping 0) or households scored per village (1), each with its share
+ * of all scored households and the village's stage. */
+int stars_stats_sheet(const struct statsheet_query *q, struct statsheet *out, char **err);
+/* The year's table by village (stars_report_text). */
+char *stars_stats_report(const struct statsheet_query *q, char **err);
 
 /* The demo: last year's final round and this year's round under way for the first
  * village, scored the same for the same seed. today is YYYY-MM-DD. */

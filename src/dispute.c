@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "idcard.h"
 #include "rowset.h"
+#include "statsheet.h"
 #include "util.h"
 
 #define DATE_OK(col) "(" col " IS NULL OR (" col " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'" \
@@ -802,4 +803,43 @@ void dispute_stats_free(struct dispute_stats *s)
 double dispute_success_rate(const struct dispute_stats_row *r)
 {
 	return r->concluded ? 100.0 * r->success / r->concluded : 0.0;
+}
+
+/* ---- the statistics view's figures ---- */
+
+/* The year's totals: cases, closed, settled, the amount and the cases kept civil. */
+static void sheet_summary(struct statsheet *out, const struct dispute_stats *s)
+{
+	statsheet_say(out, xasprintf(_("Total: %d cases, %d closed, %d settled (%.1f%%)"), s->total.cases,
+				     s->total.concluded, s->total.success, dispute_success_rate(&s->total)));
+	statsheet_say(out, xasprintf(_("%.2f yuan in dispute; %d kept from turning criminal"), s->total.amount,
+				     s->total.kept_criminal));
+}
+
+int dispute_stats_sheet(const struct statsheet_query *q, struct statsheet *out, char **err)
+{
+	struct dispute_stats s;
+	enum dispute_stats_by by = q->grouping <= DISPUTE_BY_CATEGORY ? (enum dispute_stats_by)q->grouping : DISPUTE_BY_MONTH;
+	if (dispute_stats_get(q->st, atoi(q->period), by, &s, err) != 0)
+		return -1;
+	sheet_summary(out, &s);
+	const struct codelist *categories = q->forms ? form_codelist(q->forms, "dispute_category") : NULL;
+	for (size_t i = 0; i < s.n; i++) {
+		const struct dispute_stats_row *r = &s.rows[i];
+		const char *label = by == DISPUTE_BY_CATEGORY && categories ? codelist_label(categories, r->label) : NULL;
+		char c[5][32];
+		snprintf(c[0], 32, "%d", r->cases);
+		snprintf(c[1], 32, "%d", r->concluded);
+		snprintf(c[2], 32, "%d", r->success);
+		snprintf(c[3], 32, "%.1f%%", dispute_success_rate(r));
+		snprintf(c[4], 32, "%.2f", r->amount);
+		/* a quiet month shows just its 0; a busy one its success rate */
+		char *note = r->concluded ? xasprintf(_("%.1f%% settled"), dispute_success_rate(r))
+			     : xstrdup(r->cases ? _("none closed") : "");
+		const char *cells[] = { c[0], c[1], c[2], r->concluded ? c[3] : "-", c[4] };
+		statsheet_add(out, label ? label : r->label, cells, 5, r->cases, note);
+		free(note);
+	}
+	dispute_stats_free(&s);
+	return 0;
 }

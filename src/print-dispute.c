@@ -14,6 +14,7 @@
 #include "i18n.h"
 #include "paths.h"
 #include "printout.h"
+#include "statsheet.h"
 #include "store.h"
 #include "text.h"
 #include "util.h"
@@ -450,4 +451,9 @@ char *dispute_report_text(struct store *st, const struct form_registry *reg, int
 	put_wrapped(&sb, "", _("Rate: settled cases among the closed ones. Kept civil: cases flagged as possibly "
 			       "turning criminal that were settled."));
 	return sb_take(&sb);
+}
+
+char *dispute_stats_report(const struct statsheet_query *q, char **err)
+{
+	return dispute_report_text(q->st, q->forms, atoi(q->period), err);
 }

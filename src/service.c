@@ -18,6 +18,7 @@
 #include "paths.h"
 #include "printout.h"
 #include "rowset.h"
+#include "statsheet.h"
 #include "store.h"
 #include "util.h"
 #include "workday.h"
@@ -1203,4 +1204,65 @@ char *service_receipt_text(struct store *st, const char *number, char **err)
 	sqlite3_finalize(stmt);
 	audit_footer(store_db(st), &sb);
 	return sb_take(&sb);
+}
+
+/* ---- the statistics view's figures ---- */
+
+/* The rows of grouping g (item, handler, village, month of the year). */
+static const struct service_stat_row *sheet_group(const struct service_stats *s, size_t g, size_t *n)
+{
+	switch (g) {
+	case 1: *n = s->n_handler; return s->by_handler;
+	case 2: *n = s->n_village; return s->by_village;
+	case 3: *n = s->n_month; return s->by_month;
+	default: *n = s->n_item; return s->by_item;
+	}
+}
+
+/* The month's totals and the good rate's formula, as the report states them. */
+static void sheet_summary(struct statsheet *out, const struct service_stats *s)
+{
+	const struct service_stat_row *t = &s->total;
+	char rate[16];
+	service_stat_rate(t, rate);
+	statsheet_say(out, xasprintf(_("%s: %ld requests, %ld done, %ld on time, %ld rated, %ld declined"),
+				     s->month, t->requests, t->done, t->on_time, t->rated, t->declined));
+	statsheet_say(out, xasprintf(_("Good rating rate = (Very satisfied + Satisfied) / rated = (%ld + %ld) / %ld = %s"),
+				     t->rating[5], t->rating[4], t->rated, rate));
+	statsheet_say(out, xasprintf(_("Bad ratings = Dissatisfied + Very dissatisfied = %ld + %ld = %ld; follow-ups done %ld of %ld"),
+				     t->rating[2], t->rating[1], service_stat_bad(t), t->followups_done, t->followups));
+}
+
+int service_stats_sheet(const struct statsheet_query *q, struct statsheet *out, char **err)
+{
+	struct service_stats s;
+	if (service_stats_month(q->st, q->period, &s, err) != 0)
+		return -1;
+	sheet_summary(out, &s);
+	size_t n;
+	const struct service_stat_row *rows = sheet_group(&s, q->grouping, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct service_stat_row *r = &rows[i];
+		char c[6][24];
+		snprintf(c[0], 24, "%ld", r->requests);
+		snprintf(c[1], 24, "%ld", r->done);
+		snprintf(c[2], 24, "%ld", r->on_time);
+		snprintf(c[3], 24, "%ld", r->rated);
+		service_stat_rate(r, c[4]);
+		snprintf(c[5], 24, "%ld/%ld", r->followups_done, r->followups);
+		const char *cells[] = { c[0], c[1], c[2], c[3], c[4], c[5] };
+		statsheet_add(out, r->label, cells, 6, (double)r->requests, c[4]);
+	}
+	service_stats_free(&s);
+	return 0;
+}
+
+char *service_stats_report(const struct statsheet_query *q, char **err)
+{
+	struct service_stats s;
+	if (service_stats_month(q->st, q->period, &s, err) != 0)
+		return NULL;
+	char *text = service_report_text(&s);
+	service_stats_free(&s);
+	return text;
 }

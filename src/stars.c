@@ -15,6 +15,7 @@
 #include "paths.h"
 #include "printout.h"
 #include "rowset.h"
+#include "statsheet.h"
 #include "store.h"
 #include "util.h"
 #include "xlsx.h"
@@ -1344,4 +1345,70 @@ char *stars_report_text(struct store *st, int year, char **err)
 	free(total);
 	stars_stats_free(s, n);
 	return strip_line_ends(sb_take(&sb));
+}
+
+/* ---- the statistics view's figures ---- */
+
+/* A share of all scored households in percent as text, "-" when none were scored. */
+static void sheet_share(char out[16], int part, int all)
+{
+	if (all > 0)
+		snprintf(out, 16, "%.1f%%", 100.0 * part / all);
+	else
+		snprintf(out, 16, "-");
+}
+
+/* Households per level over every village, the highest level first. */
+static void sheet_levels(struct statsheet *out, const struct stars_stat *s, size_t n, int all)
+{
+	int top = 0;
+	for (size_t i = 0; i < n; i++)
+		top = s[i].top > top ? s[i].top : top;
+	for (int l = top; l >= 0 && n; l--) {
+		int count = 0;
+		for (size_t i = 0; i < n; i++)
+			count += l <= s[i].top ? s[i].per_level[l] : 0;
+		char *label = l ? xasprintf(_("%d stars"), l) : xstrdup(_("No level"));
+		char c[2][16];
+		snprintf(c[0], 16, "%d", count);
+		sheet_share(c[1], count, all);
+		const char *cells[] = { c[0], c[1], "" };
+		statsheet_add(out, label, cells, 3, count, c[1]);
+		free(label);
+	}
+}
+
+/* Households scored per village, with its round's stage. */
+static void sheet_villages(struct statsheet *out, const struct stars_stat *s, size_t n, int all)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c[2][16];
+		snprintf(c[0], 16, "%d", s[i].households);
+		sheet_share(c[1], s[i].households, all);
+		const char *cells[] = { c[0], c[1], s[i].stage };
+		statsheet_add(out, s[i].village, cells, 3, s[i].households, s[i].stage);
+	}
+}
+
+int stars_stats_sheet(const struct statsheet_query *q, struct statsheet *out, char **err)
+{
+	struct stars_stat *s;
+	size_t n;
+	if (stars_stats(q->st, atoi(q->period), &s, &n, err) != 0)
+		return -1;
+	int all = 0;
+	for (size_t i = 0; i < n; i++)
+		all += s[i].households;
+	statsheet_say(out, xasprintf(_("All villages: %d households scored in %zu villages"), all, n));
+	if (q->grouping == 1)
+		sheet_villages(out, s, n, all);
+	else
+		sheet_levels(out, s, n, all);
+	stars_stats_free(s, n);
+	return 0;
+}
+
+char *stars_stats_report(const struct statsheet_query *q, char **err)
+{
+	return stars_report_text(q->st, atoi(q->period), err);
 }

@@ -28,6 +28,7 @@
 #include "i18n.h"
 #include "pathcomp.h"
 #include "text.h"
+#include "tui-textview.h"
 #include "util.h"
 
 /* How long a digit may follow Esc to count as an F-key (Midnight Commander's
@@ -629,60 +630,10 @@ void tui_popup_close(WINDOW *p)
 	wnoutrefresh(stdscr);
 }
 
-/* Draws the page of lines from top in the text box p of rows lines, and the hint
- * below it: how to scroll when the text is longer than the box. */
-static void show_text_page(WINDOW *p, char **lines, size_t n, size_t top, int rows, int w)
-{
-	for (int i = 0; i < rows; i++)
-		tui_put(p, 1 + i, 2, top + (size_t)i < n ? lines[top + (size_t)i] : "", w - 4, A_NORMAL);
-	if ((size_t)rows >= n) {
-		tui_put(p, rows + 2, 2, _("Press any key to go on."), w - 4, A_NORMAL);
-	} else {
-		size_t last = top + (size_t)rows;
-		char *hint = xasprintf(_("Lines %zu-%zu of %zu; \xE2\x86\x91\xE2\x86\x93/PgUp/PgDn scroll, "
-					 "Enter goes on."), top + 1, last, n);
-		tui_put(p, rows + 2, 2, hint, w - 4, A_BOLD);
-		free(hint);
-	}
-	wnoutrefresh(p);
-	doupdate();
-}
-
 void tui_show_text(struct tui *t, const char *title, const char *text)
 {
-	tui_dialog_ground(t);
-	char **lines;
-	int w = COLS - 10 < 70 ? COLS - 10 : 70;
-	size_t n = tui_wrap(text, w - 4, &lines);
-	/* a text longer than the screen scrolls inside the box, never runs off it */
-	int room = LINES - 6 > 1 ? LINES - 6 : 1;
-	int rows = (int)n < room ? (int)n : room;
-	size_t top = 0, last = n > (size_t)rows ? n - (size_t)rows : 0;
-	WINDOW *p = tui_popup(rows + 4, w, title);
-	curs_set(0);
-	for (;;) {
-		show_text_page(p, lines, n, top, rows, w);
-		int k = tui_getkey(t, -1);
-		if (k == TK_RESIZE)
-			continue;
-		if (last == 0)
-			break;
-		if (k == TK_DOWN)
-			top += top < last;
-		else if (k == TK_UP)
-			top -= top > 0;
-		else if (k == TK_PGDN)
-			top = top + (size_t)rows < last ? top + (size_t)rows : last;
-		else if (k == TK_PGUP)
-			top = top > (size_t)rows ? top - (size_t)rows : 0;
-		else if (k == TK_ENTER || TK_IS_BACK(k) || k == ' ')
-			break;
-	}
-	curs_set(1);
-	for (size_t i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
-	tui_popup_close(p);
+	struct tui_textview v = { .title = title, .text = text, .popup = true };
+	tui_textview_run(t, &v);
 }
 
 bool tui_confirm(struct tui *t, const char *question, bool default_yes)

@@ -15,9 +15,8 @@
 #include "print-dispute.h"
 #include "rowset.h"
 #include "store.h"
-#include "tui-chart.h"
 #include "tui-list.h"
-#include "tui-report.h"
+#include "tui-stats.h"
 #include "util.h"
 
 #define CONFIRM_SOON_DAYS 7   /* a confirmation window closing within a week is listed */
@@ -237,104 +236,28 @@ static void work_list(struct tui *t)
 
 /* ---- statistics ---- */
 
-static const struct tui_hint stats_hints[] = {
-	{ "1-3", N_("Month/village/category") }, { "PgUp/PgDn", N_("Year") }, { "F3", N_("Table") },
-	{ "F10", N_("Back") },
+static const char *const stats_groupings[] = { N_("By month"), N_("By village"), N_("By category") };
+
+static const struct tui_stats_column stats_columns[] = {
+	{ N_("Cases"), 6 }, { N_("Closed"), 6 }, { N_("Settled"), 6 }, { N_("Rate"), 7 }, { N_("Amount (yuan)"), 12 },
 };
 
-/* Draws one grouping of a year: the chart of cases with the success rate beside each
- * bar, and the totals. */
-static void stats_draw(struct tui *t, int year, enum dispute_stats_by by)
-{
-	static const char *const titles[] = { N_("By month"), N_("By village"), N_("By category") };
-	erase();
-	char *title = xasprintf(_("People's mediation cases received in %d"), year);
-	tui_title(t, title);
-	free(title);
-	struct dispute_stats s;
-	char *err = NULL;
-	if (dispute_stats_get(t->app->st, year, by, &s, &err) != 0) {
-		tui_error(t, "%s", err ? err : "?");
-		free(err);
-		return;
-	}
-	tui_put(stdscr, 2, 1, _(titles[by]), COLS - 2, A_BOLD);
-	struct tui_chart_bar *bars = xcalloc(s.n + 1, sizeof *bars);
-	char **notes = xcalloc(s.n + 1, sizeof *notes);
-	for (size_t i = 0; i < s.n; i++) {
-		bars[i].label = by == DISPUTE_BY_CATEGORY ? label_of(t, "dispute_category", s.rows[i].label) : s.rows[i].label;
-		bars[i].value = s.rows[i].cases;
-		notes[i] = s.rows[i].concluded ? xasprintf(_("%.1f%% settled"), dispute_success_rate(&s.rows[i]))
-			   : xstrdup(s.rows[i].cases ? _("none closed") : "");   /* a quiet month: just its 0 */
-		bars[i].note = notes[i];
-	}
-	int rows = LINES - 9;
-	tui_chart_draw(stdscr, 3, 1, rows, COLS - 2, bars, s.n, NULL);
-	char *total = xasprintf(_("Total: %d cases, %d closed, %d settled (%.1f%%)"), s.total.cases,
-				s.total.concluded, s.total.success, dispute_success_rate(&s.total));
-	char *more = xasprintf(_("%.2f yuan in dispute; %d kept from turning criminal"), s.total.amount,
-			       s.total.kept_criminal);
-	tui_put(stdscr, LINES - 5, 1, total, COLS - 2, A_BOLD);
-	tui_put(stdscr, LINES - 4, 1, more, COLS - 2, A_NORMAL);
-	free(total);
-	free(more);
-	for (size_t i = 0; i < s.n; i++)
-		free(notes[i]);
-	free(notes);
-	free(bars);
-	dispute_stats_free(&s);
-	tui_keybar(t, stats_hints, ARRAY_LEN(stats_hints));
-	tui_draw_message(t);
-	curs_set(0);
-	wnoutrefresh(stdscr);
-	doupdate();
-}
-
-/* F3: the table `shanzhi report disputes` prints, scrolled, printed or saved as CSV. */
-static void stats_table(struct tui *t, int year)
-{
-	char *err = NULL;
-	char *text = dispute_report_text(t->app->st, t->app->forms, year, &err);
-	if (!text) {
-		tui_error(t, "%s", err ? err : "?");
-		free(err);
-		return;
-	}
-	char *title = xasprintf(_("People's mediation cases received in %d"), year);
-	char *stem = xasprintf("disputes-%d", year);
-	tui_report_view(t, title, text, stem);
-	free(stem);
-	free(title);
-	free(text);
-}
+/* The year's cases in the statistics view every register shares. */
+static const struct tui_stats_def stats_def = {
+	.title = N_("People's mediation statistics"), .period = TUI_STATS_YEAR,
+	.groupings = stats_groupings, .ngroupings = ARRAY_LEN(stats_groupings),
+	.label_cols = 16, .columns = stats_columns, .ncolumns = ARRAY_LEN(stats_columns),
+	.fetch = dispute_stats_sheet, .report = dispute_stats_report, .file_stem = "disputes",
+	.help = N_("The cases received in the year, as a table and as bars with the success rate beside "
+		   "each. ←/→ (or PgUp/PgDn) the year before or after; F5 or 1-3 group them by month, "
+		   "village or category; F6 prints, F7 writes a CSV file, F3 shows the whole report. The "
+		   "success rate is of the closed cases; kept from turning criminal counts the settled cases "
+		   "flagged 可能民转刑. `shanzhi report disputes --year Y` prints the table."),
+};
 
 void tui_dispute_stats(struct tui *t)
 {
-	char today[11];
-	store_today(today);
-	int year = atoi(today);
-	enum dispute_stats_by by = DISPUTE_BY_MONTH;
-	for (;;) {
-		if (tui_size_ok(t))
-			stats_draw(t, year, by);
-		int k = tui_getkey(t, -1);
-		if (TK_IS_BACK(k))
-			break;
-		if (k >= '1' && k <= '3')
-			by = (enum dispute_stats_by)(k - '1');
-		else if (k == TK_PGUP || k == TK_LEFT)
-			year--;
-		else if (k == TK_PGDN || k == TK_RIGHT)
-			year++;
-		else if (k == TK_F3)
-			stats_table(t, year);
-		else if (k == TK_F1)
-			tui_show_text(t, _("Statistics"),
-				      _("1 by month, 2 by village, 3 by category; PgUp/PgDn the year before or after. "
-					"The success rate is of the closed cases; kept from turning criminal counts the "
-					"settled cases flagged 可能民转刑. `shanzhi report disputes --year Y` prints the table."));
-	}
-	curs_set(1);
+	tui_stats_run(t, &stats_def, NULL);
 }
 
 /* ---- the entry ---- */

@@ -149,7 +149,8 @@ void tui_menu_run(struct tui *t)
 					"previous, F1 help, F2 save, F3 search, F4 pick from a list, F7 new record, F8 "
 					"status (residents are never deleted), F10 or Esc back. Esc then a digit within "
 					"a second works as F1-F10 (Esc 0 is F10); Esc alone goes back after that "
-					"second."));
+					"second. In the statistics: \xE2\x86\x90/\xE2\x86\x92 the period, F5 or a digit the "
+					"grouping, F6 print, F7 CSV file. In a text: / searches, F6 prints."));
 		} else if (menu_by_key(shown, nshown, k) < nshown) {
 			sel = view.sel = menu_by_key(shown, nshown, k);
 			menu_open(t, shown[sel]);

@@ -5,6 +5,7 @@
 
 #include "i18n.h"
 #include "printout.h"
+#include "tui-textview.h"
 #include "util.h"
 
 enum print_where { PRINT_PREVIEW, PRINT_FILE, PRINT_PRINTER };
@@ -13,57 +14,13 @@ enum print_where { PRINT_PREVIEW, PRINT_FILE, PRINT_PRINTER };
  * CUPS read it; GBK last, for old printers and programs that know only it. */
 static const char *const print_encodings[] = { "utf-8", "gb18030", "gbk" };
 
-/* The lines of the preview from top, and where they are in the document. */
-static void preview_draw(WINDOW *p, char **lines, size_t n, size_t top, int rows, int cols)
-{
-	for (int r = 0; r < rows; r++) {
-		size_t i = top + (size_t)r;
-		tui_put(p, 1 + r, 2, i < n ? lines[i] : "", cols, A_NORMAL);
-	}
-	char *where = xasprintf(_("Lines %zu-%zu of %zu. Up/Down/PgUp/PgDn move, Esc or Enter back."),
-				n ? top + 1 : 0, top + (size_t)rows < n ? top + (size_t)rows : n, n);
-	tui_put(p, rows + 1, 2, where, cols, A_BOLD);
-	free(where);
-	wnoutrefresh(p);
-	doupdate();
-}
-
-/* Shows the document page by page, as it will be printed, until Esc or Enter. */
+/* Shows the document as it will be printed, in a box as big as the screen. */
 static void print_preview(struct tui *t, const char *title, const char *text)
 {
-	/* the title line and the key bar stay: a frame on the screen's last cell would
-	 * scroll some terminals */
-	int w = COLS - 2, h = LINES - 2, cols = w - 4, rows = h - 3;
-	char **lines;
-	size_t n = tui_wrap(text, cols, &lines), top = 0;
 	char *head = xasprintf(_("Preview: %s"), title);
-	WINDOW *p = tui_popup(h, w, head);
+	struct tui_textview v = { .title = head, .text = text, .popup = true, .wide = true };
+	tui_textview_run(t, &v);
 	free(head);
-	curs_set(0);
-	for (;;) {
-		preview_draw(p, lines, n, top, rows, cols);
-		int k = tui_getkey(t, -1);
-		size_t last = n > (size_t)rows ? n - (size_t)rows : 0;
-		if (TK_IS_BACK(k) || k == TK_ENTER)
-			break;
-		if (k == TK_DOWN && top < last)
-			top++;
-		else if (k == TK_UP && top > 0)
-			top--;
-		else if (k == TK_PGDN || k == ' ')
-			top = top + (size_t)rows < last ? top + (size_t)rows : last;
-		else if (k == TK_PGUP)
-			top = top > (size_t)rows ? top - (size_t)rows : 0;
-		else if (k == TK_HOME)
-			top = 0;
-		else if (k == TK_END)
-			top = last;
-	}
-	curs_set(1);
-	for (size_t i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
-	tui_popup_close(p);
 }
 
 /* The file dialog's check: a file needs a name. */

@@ -19,13 +19,12 @@
 #include "service.h"
 #include "store.h"
 #include "text.h"
-#include "tui-chart.h"
 #include "tui-form.h"
 #include "tui-list.h"
 #include "tui-print.h"
 #include "tui-record.h"
-#include "tui-report.h"
 #include "tui-screens.h"
+#include "tui-stats.h"
 #include "util.h"
 #include "workday.h"
 
@@ -769,241 +768,31 @@ void tui_service_menu(struct tui *t)
 
 /* ---- statistics ---- */
 
-enum stats_group { GROUP_ITEM, GROUP_HANDLER, GROUP_VILLAGE, GROUP_MONTH, GROUP_COUNT };
-
-struct stats_view {
-	char month[16];
-	enum stats_group group;
-	bool chart;
-	size_t top;              /* first row shown */
-	struct service_stats s;
-	char *err;
+static const char *const stats_groupings[] = {
+	N_("By item"), N_("By handler"), N_("By village"), N_("By month, this year"),
 };
 
-/* The rows of the grouping in view. */
-static const struct service_stat_row *stats_rows(const struct stats_view *v, size_t *n)
-{
-	switch (v->group) {
-	case GROUP_HANDLER: *n = v->s.n_handler; return v->s.by_handler;
-	case GROUP_VILLAGE: *n = v->s.n_village; return v->s.by_village;
-	case GROUP_MONTH: *n = v->s.n_month; return v->s.by_month;
-	default: *n = v->s.n_item; return v->s.by_item;
-	}
-}
-
-/* A figure right-aligned in cols columns plus a space. */
-static void stats_num(struct strbuf *sb, const char *text, int cols)
-{
-	int w = text_width(text);
-	for (int i = w; i < cols; i++)
-		sb_append(sb, " ");
-	sb_append(sb, text);
-	sb_append(sb, " ");
-}
-
-/* One table line of the screen. Caller frees. */
-static char *stats_line(const struct service_stat_row *r)
-{
-	struct strbuf sb = { 0 };
-	char n[5][24], rate[16];
-	snprintf(n[0], 24, "%ld", r->requests);
-	snprintf(n[1], 24, "%ld", r->done);
-	snprintf(n[2], 24, "%ld", r->on_time);
-	snprintf(n[3], 24, "%ld", r->rated);
-	snprintf(n[4], 24, "%ld/%ld", r->followups_done, r->followups);
-	service_stat_rate(r, rate);
-	tui_col(&sb, r->label, 26);
-	for (int i = 0; i < 4; i++)
-		stats_num(&sb, n[i], 7);
-	stats_num(&sb, rate, 8);
-	stats_num(&sb, n[4], 9);
-	return sb_take(&sb);
-}
-
-/* The column heads of the table. Caller frees. */
-static char *stats_header(const char *first)
-{
-	struct strbuf sb = { 0 };
-	tui_col(&sb, first, 26);
-	stats_num(&sb, _("Requests"), 7);
-	stats_num(&sb, _("Done"), 7);
-	stats_num(&sb, _("On time"), 7);
-	stats_num(&sb, _("Rated"), 7);
-	stats_num(&sb, _("Good %"), 8);
-	stats_num(&sb, _("Follow-up"), 9);
-	return sb_take(&sb);
-}
-
-/* The month's figures and the rate's formula at the top of the screen. */
-static int stats_draw_summary(const struct stats_view *v, int y)
-{
-	const struct service_stat_row *t = &v->s.total;
-	char rate[16];
-	service_stat_rate(t, rate);
-	char *line = xasprintf(_("%s: %ld requests, %ld done, %ld on time, %ld rated, %ld declined"), v->month,
-			       t->requests, t->done, t->on_time, t->rated, t->declined);
-	tui_put(stdscr, y++, 1, line, COLS - 2, A_BOLD);
-	free(line);
-	line = xasprintf(_("Good rating rate = (Very satisfied + Satisfied) / rated = (%ld + %ld) / %ld = %s"),
-			 t->rating[5], t->rating[4], t->rated, rate);
-	tui_put(stdscr, y++, 1, line, COLS - 2, A_NORMAL);
-	free(line);
-	line = xasprintf(_("Bad ratings = Dissatisfied + Very dissatisfied = %ld + %ld = %ld; follow-ups done %ld of %ld"),
-			 t->rating[2], t->rating[1], service_stat_bad(t), t->followups_done, t->followups);
-	tui_put(stdscr, y++, 1, line, COLS - 2, A_NORMAL);
-	free(line);
-	return y + 1;
-}
-
-static const char *const group_titles[] = { N_("By item"), N_("By handler"), N_("By village"), N_("By month, this year") };
-
-static const struct tui_hint stats_hints[] = {
-	{ "PgUp", N_("Previous month") }, { "PgDn", N_("Next month") }, { "F5", N_("Grouping") },
-	{ "F6", N_("Chart/table") }, { "F3", N_("Report") }, { "F1", N_("Help") }, { "F10", N_("Back") },
+static const struct tui_stats_column stats_columns[] = {
+	{ N_("Requests"), 6 }, { N_("Done"), 6 }, { N_("On time"), 8 }, { N_("Rated"), 6 },
+	{ N_("Good %"), 8 }, { N_("Follow-up"), 8 },
 };
 
-/* The grouping as a table or as a chart of requests with the good rate beside. */
-static void stats_draw_group(struct stats_view *v, int y)
-{
-	size_t n;
-	const struct service_stat_row *rows = stats_rows(v, &n);
-	int rows_free = LINES - 1 - tui_keybar_lines(stats_hints, ARRAY_LEN(stats_hints)) - y - 1;
-	if (rows_free < 1)
-		return;
-	if (v->top > n)
-		v->top = 0;
-	char *head = v->chart ? xasprintf("%s: %s, %s", _(group_titles[v->group]), _("Requests"), _("Good %"))
-			      : stats_header(_(group_titles[v->group]));
-	tui_put(stdscr, y++, 1, head, COLS - 2, A_BOLD | A_UNDERLINE);
-	free(head);
-	if (n == 0) {
-		tui_put(stdscr, y, 1, _("No requests were logged in this month."), COLS - 2, A_NORMAL);
-		return;
-	}
-	size_t shown = n - v->top < (size_t)rows_free ? n - v->top : (size_t)rows_free;
-	if (v->chart) {
-		struct tui_chart_bar *bars = xcalloc(shown, sizeof(*bars));
-		char (*notes)[16] = xcalloc(shown, sizeof(*notes));
-		for (size_t i = 0; i < shown; i++) {
-			service_stat_rate(&rows[v->top + i], notes[i]);
-			bars[i] = (struct tui_chart_bar){ rows[v->top + i].label, (double)rows[v->top + i].requests, notes[i] };
-		}
-		double max = 0;
-		for (size_t i = 0; i < n; i++)
-			max = (double)rows[i].requests > max ? (double)rows[i].requests : max;
-		struct tui_chart_layout l = { .label_cols = 26, .note_cols = 8, .max = max };
-		tui_chart_draw(stdscr, y, 1, (int)shown, COLS - 2, bars, shown, &l);
-		free(bars);
-		free(notes);
-	} else {
-		for (size_t i = 0; i < shown; i++) {
-			char *line = stats_line(&rows[v->top + i]);
-			tui_put(stdscr, y + (int)i, 1, line, COLS - 2, A_NORMAL);
-			free(line);
-		}
-	}
-}
-
-
-/* Draws the whole statistics screen. */
-static void stats_draw(struct tui *t, struct stats_view *v)
-{
-	erase();
-	tui_title(t, _("Service statistics"));
-	if (!tui_size_ok(t))
-		return;
-	if (v->err) {
-		tui_put(stdscr, 2, 1, v->err, COLS - 2, A_BOLD);
-	} else {
-		int y = stats_draw_summary(v, 2);
-		stats_draw_group(v, y);
-	}
-	tui_keybar(t, stats_hints, ARRAY_LEN(stats_hints));
-	tui_draw_message(t);
-	curs_set(0);
-	wnoutrefresh(stdscr);
-	doupdate();
-}
-
-/* Loads the figures of the month in view. */
-static void stats_load(struct tui *t, struct stats_view *v)
-{
-	service_stats_free(&v->s);
-	free(v->err);
-	v->err = NULL;
-	v->top = 0;
-	char *month = xstrdup(v->month);
-	if (service_stats_month(t->app->st, month, &v->s, &v->err) != 0)
-		memset(&v->s, 0, sizeof(v->s));
-	free(month);
-}
-
-/* Moves the month in view by delta months. */
-static void stats_shift(struct stats_view *v, int delta)
-{
-	int y = atoi(v->month), m = atoi(v->month + 5) + delta;
-	while (m < 1) {
-		m += 12;
-		y--;
-	}
-	while (m > 12) {
-		m -= 12;
-		y++;
-	}
-	/* unsigned so the compiler sees at most "9999-99" at any optimisation level */
-	snprintf(v->month, sizeof(v->month), "%04u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u);
-}
-
-/* F3: the month's whole report as `shanzhi report services` prints it, scrolled,
- * printed or saved as CSV. */
-static void stats_report(struct tui *t, const struct stats_view *v)
-{
-	if (v->err) {
-		tui_error(t, "%s", v->err);
-		return;
-	}
-	char *text = service_report_text(&v->s);
-	char *title = xasprintf(_("Service statistics: %s"), v->month);
-	char *stem = xasprintf("services-%s", v->month);
-	tui_report_view(t, title, text, stem);
-	free(stem);
-	free(title);
-	free(text);
-}
+/* The month's requests in the statistics view every register shares. */
+static const struct tui_stats_def stats_def = {
+	.title = N_("Service statistics"), .period = TUI_STATS_MONTH,
+	.groupings = stats_groupings, .ngroupings = ARRAY_LEN(stats_groupings),
+	.label_cols = 24, .columns = stats_columns, .ncolumns = ARRAY_LEN(stats_columns),
+	.fetch = service_stats_sheet, .report = service_stats_report, .file_stem = "services",
+	.help = N_("The requests logged in the month: how many were closed, how many on or before the "
+		   "promised date, the ratings and the follow-ups of bad ones, as a table and as bars of the "
+		   "requests with the good rating rate beside each. ←/→ (or PgUp/PgDn) change the "
+		   "month; F5 or 1-4 group them by item, handler, village or month of the year; F6 prints, F7 "
+		   "writes a CSV file, F3 shows the whole report. `shanzhi report services --month YYYY-MM` "
+		   "prints the same figures."),
+};
 
 void tui_service_stats(struct tui *t, const char *month)
 {
-	if (!service_may(t, ACCESS_SERVICE_VIEW))
-		return;
-	struct stats_view v = { 0 };
-	char today[11];
-	store_today(today);
-	snprintf(v.month, sizeof(v.month), "%.7s", month ? month : today);
-	stats_load(t, &v);
-	while (!t->quit) {
-		stats_draw(t, &v);
-		int k = tui_getkey(t, -1);
-		if (TK_IS_BACK(k))
-			break;
-		switch (k) {
-		case TK_PGUP: stats_shift(&v, -1); stats_load(t, &v); break;
-		case TK_PGDN: stats_shift(&v, 1); stats_load(t, &v); break;
-		case TK_F5: v.group = (v.group + 1) % GROUP_COUNT; v.top = 0; break;
-		case TK_F6: v.chart = !v.chart; break;
-		case TK_F3: stats_report(t, &v); break;
-		case TK_DOWN: v.top++; break;
-		case TK_UP: if (v.top) v.top--; break;
-		case TK_F1:
-			tui_show_text(t, _("Service statistics"),
-				      _("The requests logged in the month: how many were closed, how many on or before "
-					"the promised date, the ratings and the follow-ups of bad ones. F5 groups them by "
-					"item, handler, village or month of the year; F6 shows a bar chart of the requests with the good "
-					"rating rate beside each bar; PgUp/PgDn change the month. `shanzhi report services "
-					"--month YYYY-MM` prints the same figures."));
-			break;
-		default: break;
-		}
-	}
-	service_stats_free(&v.s);
-	free(v.err);
+	if (service_may(t, ACCESS_SERVICE_VIEW))
+		tui_stats_run(t, &stats_def, month);
 }

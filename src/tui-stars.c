@@ -22,11 +22,10 @@
 #include "stars.h"
 #include "store.h"
 #include "text.h"
-#include "tui-chart.h"
 #include "tui-list.h"
-#include "tui-print.h"
-#include "tui-report.h"
 #include "tui-screens.h"
+#include "tui-stats.h"
+#include "tui-textview.h"
 #include "tui-village.h"
 #include "util.h"
 #include "village.h"
@@ -590,66 +589,6 @@ static void grid_find(struct grid *g)
 	free(q);
 }
 
-/* ---- a scrolling text view: the explanation and the notice list ---- */
-
-struct text_view {
-	const char *title;
-	const struct tui_hint *hints;
-	size_t nhints;
-	/* keys other than scrolling and back; true when handled */
-	bool (*key)(void *ctx, struct tui *t, int k);
-	void *ctx;
-};
-
-/* Shows text full-screen, scrolling by line and page, until the clerk goes back. */
-static void text_view_run(struct tui *t, const struct text_view *v, const char *text)
-{
-	char **lines = NULL;
-	size_t n = 0, top = 0;
-	int wrapped = 0;   /* the width the lines were wrapped to: a resize wraps them again */
-	static const struct tui_hint back[] = { { "PgUp/PgDn", N_("Scroll") }, { "F10", N_("Back") } };
-	for (;;) {
-		if (wrapped != COLS - 1) {
-			for (size_t i = 0; i < n; i++)
-				free(lines[i]);
-			free(lines);
-			wrapped = COLS > 1 ? COLS - 1 : 1;
-			n = tui_wrap(text, wrapped, &lines);
-			top = top < n ? top : 0;
-		}
-		if (tui_size_ok(t)) {
-			int rows = LINES - 4;
-			erase();
-			tui_title(t, v->title);
-			for (int r = 0; r < rows; r++)
-				if (top + (size_t)r < n)
-					tui_put(stdscr, 2 + r, 0, lines[top + (size_t)r], COLS, A_NORMAL);
-			tui_keybar(t, v->hints ? v->hints : back, v->hints ? v->nhints : ARRAY_LEN(back));
-			tui_draw_message(t);
-			curs_set(0);
-			wnoutrefresh(stdscr);
-			doupdate();
-		}
-		int k = tui_getkey(t, -1), page = LINES - 4 > 1 ? LINES - 4 : 1;
-		if (TK_IS_BACK(k) || t->quit)
-			break;
-		if (k == TK_DOWN && top + 1 < n)
-			top++;
-		else if (k == TK_UP && top > 0)
-			top--;
-		else if (k == TK_PGDN)
-			top = top + (size_t)page < n ? top + (size_t)page : top;
-		else if (k == TK_PGUP)
-			top = top > (size_t)page ? top - (size_t)page : 0;
-		else if (v->key)
-			v->key(v->ctx, t, k);
-	}
-	for (size_t i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
-	curs_set(1);
-}
-
 /* F9: why the household in hand got what it got. */
 static void grid_explain(struct grid *g)
 {
@@ -660,8 +599,8 @@ static void grid_explain(struct grid *g)
 	char *last = row->h.last >= 0 ? rubric_level_name(g->r, row->h.last) : NULL;
 	char *text = last ? xasprintf(_("Last year: %s, %d stars.\n\n%s"), last, row->h.last_stars, why) : xstrdup(why);
 	char *title = xasprintf(_("Why %s (household %s) got this result"), row->h.head, row->h.hh_no);
-	struct text_view v = { .title = title };
-	text_view_run(g->t, &v, text);
+	struct tui_textview v = { .title = title, .text = text };
+	tui_textview_run(g->t, &v);
 	free(title);
 	free(text);
 	free(last);
@@ -873,23 +812,7 @@ struct notice_ctx {
 	const struct stars_round *round;
 };
 
-/* F5: the notice list, offered as every document is (preview, file or printer). */
-static void notice_print(struct notice_ctx *nc, struct tui *t)
-{
-	char *err = NULL;
-	char *doc = stars_notice_text(nc->st, nc->r, nc->round, &err);
-	if (doc) {
-		char *file = xasprintf("notice-%s-%d.txt", nc->round->village, nc->round->year);
-		tui_print(t, _("Notice list (public notice)"), doc, file);
-		free(file);
-	} else {
-		tui_error(t, "%s", err ? err : "?");
-	}
-	free(doc);
-	free(err);
-}
-
-/* F6: exports the notice as .xlsx, or as CSV (UTF-8) for any other file name. */
+/* F7: exports the notice as .xlsx, or as CSV (UTF-8) for any other file name. */
 static void notice_export(struct notice_ctx *nc, struct tui *t)
 {
 	char *def = xasprintf("notice-%s-%d.xlsx", nc->round->village, nc->round->year);
@@ -916,21 +839,16 @@ static void notice_export(struct notice_ctx *nc, struct tui *t)
 	free(path);
 }
 
-/* F5 print, F6 export, from the notice list. */
+/* F7 exports from the notice list (F6 prints it, as every text view does). */
 static bool notice_key(void *ctx, struct tui *t, int k)
 {
-	if (k == TK_F5)
-		notice_print(ctx, t);
-	else if (k == TK_F6)
-		notice_export(ctx, t);
-	else
+	if (k != TK_F7)
 		return false;
+	notice_export(ctx, t);
 	return true;
 }
 
-static const struct tui_hint notice_hints[] = {
-	{ "F5", N_("Print") }, { "F6", N_("Export") }, { "PgUp/PgDn", N_("Scroll") }, { "F10", N_("Back") },
-};
+static const struct tui_hint notice_hints[] = { { "F7", N_("Export") } };
 
 /* The notice list of a round on screen, with printing and export. */
 static void notice_run(struct tui *t, const struct stars_round *round, const struct rubric *r)
@@ -944,10 +862,12 @@ static void notice_run(struct tui *t, const struct stars_round *round, const str
 	}
 	struct notice_ctx nc = { t->app->st, r, round };
 	char *title = xasprintf(_("Notice list: %s %d"), round->village, round->year);
-	struct text_view v = { .title = title, .hints = notice_hints, .nhints = ARRAY_LEN(notice_hints),
-			       .key = notice_key, .ctx = &nc };
-	tui_message(t, "%s", _("No ID or phone number is shown, printed or exported. F5 prints, F6 exports (.xlsx or .csv)."));
-	text_view_run(t, &v, text);
+	char *file = xasprintf("notice-%s-%d.txt", round->village, round->year);
+	struct tui_textview v = { .title = title, .text = text, .print_file = file, .hints = notice_hints,
+				  .nhints = ARRAY_LEN(notice_hints), .key = notice_key, .ctx = &nc };
+	tui_message(t, "%s", _("No ID or phone number is shown, printed or exported. F6 prints, F7 exports (.xlsx or .csv)."));
+	tui_textview_run(t, &v);
+	free(file);
 	tui_message_clear(t);
 	free(title);
 	free(text);
@@ -955,90 +875,30 @@ static void notice_run(struct tui *t, const struct stars_round *round, const str
 
 /* ---- statistics ---- */
 
-/* Households per level for the year: a table by village and a chart of all. */
-/* F3: the whole table `shanzhi report stars` prints, scrolled, printed or saved. */
-static void stats_table(struct tui *t, int year)
-{
-	char *err = NULL, *text = stars_report_text(t->app->st, year, &err);
-	if (!text) {
-		tui_error(t, "%s", err ? err : "?");
-		free(err);
-		return;
-	}
-	char *title = xasprintf(_("Star households: statistics of %d"), year);
-	char *stem = xasprintf("stars-%d", year);
-	tui_report_view(t, title, text, stem);
-	free(stem);
-	free(title);
-	free(text);
-}
+static const char *const stats_groupings[] = { N_("By level"), N_("By village") };
 
+static const struct tui_stats_column stats_columns[] = {
+	{ N_("Number of households"), 8 }, { N_("Share"), 8 }, { N_("Stage"), 16 },
+};
+
+/* The year's ratings in the statistics view every register shares. */
+static const struct tui_stats_def stats_def = {
+	.title = N_("Star households: statistics"), .period = TUI_STATS_YEAR,
+	.groupings = stats_groupings, .ngroupings = ARRAY_LEN(stats_groupings),
+	.label_cols = 16, .columns = stats_columns, .ncolumns = ARRAY_LEN(stats_columns),
+	.fetch = stars_stats_sheet, .report = stars_stats_report, .file_stem = "stars",
+	.help = N_("The households scored in the year: per star level over every village, or per village "
+		   "with its round's stage, each with its share of all scored households. ←/→ (or "
+		   "PgUp/PgDn) the year before or after; F5 or 1-2 change the grouping; F6 prints, F7 writes "
+		   "a CSV file, F3 shows the table by village. `shanzhi report stars --year Y` prints it."),
+};
+
+/* The statistics from the year the entry screen is at. */
 static void stats_run(struct tui *t, int year)
 {
-	static const struct tui_hint hints[] = {
-		{ "Left/Right", N_("Year") }, { "F3", N_("Table") }, { "F10", N_("Back") },
-	};
-	for (;;) {
-		struct stars_stat *s = NULL;
-		size_t n = 0;
-		char *err = NULL, *table = stars_report_text(t->app->st, year, &err), *serr = NULL;
-		stars_stats(t->app->st, year, &s, &n, &serr);
-		free(serr);
-		if (tui_size_ok(t)) {
-			char *title = xasprintf(_("Star households: statistics of %d"), year);
-			erase();
-			tui_title(t, title);
-			free(title);
-			char **lines;
-			size_t nl = tui_wrap(table ? table : (err ? err : ""), COLS, &lines);
-			int y = 2, chart_rows = 0;
-			for (size_t i = 0; i < nl; i++) {
-				if (y < LINES / 2)
-					tui_put(stdscr, y++, 0, lines[i], COLS, A_NORMAL);
-				free(lines[i]);
-			}
-			free(lines);
-			int top = 0;
-			for (size_t i = 0; i < n; i++)
-				top = s[i].top > top ? s[i].top : top;
-			struct tui_chart_bar *bars = xcalloc((size_t)top + 1, sizeof *bars);
-			char **labels = xcalloc((size_t)top + 1, sizeof *labels);
-			for (int l = top; l >= 0; l--) {
-				size_t b = (size_t)(top - l);
-				labels[b] = l ? xasprintf(_("%d stars"), l) : xstrdup(_("No level"));
-				bars[b].label = labels[b];
-				for (size_t i = 0; i < n; i++)
-					bars[b].value += l <= s[i].top ? s[i].per_level[l] : 0;
-			}
-			y++;
-			tui_put(stdscr, y++, 0, _("All villages: households per level"), COLS, A_BOLD);
-			chart_rows = LINES - 2 - y;
-			if (n && chart_rows > 0)
-				tui_chart_draw(stdscr, y, 0, chart_rows, COLS, bars, (size_t)top + 1, NULL);
-			for (int l = 0; l <= top; l++)
-				free(labels[l]);
-			free(labels);
-			free(bars);
-			tui_keybar(t, hints, ARRAY_LEN(hints));
-			tui_draw_message(t);
-			curs_set(0);
-			wnoutrefresh(stdscr);
-			doupdate();
-		}
-		free(table);
-		free(err);
-		stars_stats_free(s, n);
-		int k = tui_getkey(t, -1);
-		if (TK_IS_BACK(k) || t->quit)
-			break;
-		if (k == TK_LEFT)
-			year--;
-		else if (k == TK_RIGHT)
-			year++;
-		else if (k == TK_F3)
-			stats_table(t, year);
-	}
-	curs_set(1);
+	char period[16];
+	snprintf(period, sizeof period, "%04d", year);
+	tui_stats_run(t, &stats_def, period);
 }
 
 /* ---- the entry screen ---- */

@@ -31,6 +31,8 @@ struct bar_case {
 	const char *keys[12];
 };
 
+#define STATS_KEYS { "\xE2\x86\x90/\xE2\x86\x92", "F5", "F6", "F7", "F3", "F1", "Esc/F10" }
+
 static const struct bar_case cases[] = {
 	{ "", "主菜单", "Main menu", { "1-9", "F1", "0/F10" } },
 	{ "1", "居民", "Residents", { "F1", "Enter", "F5", "F6", "F7", "F8", "F9", "F10" } },
@@ -40,12 +42,14 @@ static const struct bar_case cases[] = {
 	{ "2 Enter", "户 10", "Household 10", { "F1", "F2", "F5", "F6", "F7", "F8", "F9", "F10" } },
 	{ "3 1", "便民服务工作清单", "Service work list",
 	  { "F1", "F3", "Tab", "F7", "F5", "F8", "F6", "F2", "Enter", "F9", "F10" } },
-	{ "3 3", "便民服务统计", "Service statistics", { "PgUp", "PgDn", "F5", "F6", "F3", "F1", "F10" } },
+	/* the three statistics views: one key set */
+	{ "3 3", "便民服务统计", "Service statistics", STATS_KEYS },
 	{ "4 1", "人民调解：待办事项", "Mediation: work list", { "F1", "Enter", "F10" } },
 	{ "4 2", "调解案件", "Mediation cases", { "F1", "Enter", "F7", "F10" } },
-	{ "4 4", "受理的人民调解案件", "People's mediation cases", { "1-3", "PgUp/PgDn", "F3", "F10" } },
+	{ "4 4", "人民调解统计", "People's mediation statistics", STATS_KEYS },
 	{ "4 2 Enter", "调〔", "调〔", { "Enter", "F3", "F5", "F6", "F7", "F8", "F9", "F10" } },
 	{ "5 1", "星级文明户", "Star households", { "F1", "F3", "F5", "F6", "F8", "F9", "F10" } },
+	{ "5 3", "星级文明户统计", "Star households: statistics", STATS_KEYS },
 	{ "9 1", "操作员", "Operators", { "F5", "F6", "F7", "F8", "F9", "F10" } },
 	{ "6 Enter ROSTER", "格式：CSV", "Format: CSV", { "F2", "F4", "F5", "\xE2\x86\x91\xE2\x86\x93\xE2\x86\x90\xE2\x86\x92", "F10" } },
 };
