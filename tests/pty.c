@@ -19,6 +19,8 @@
 #include <vterm.h>
 
 #define PTY_QUIET_MS 120
+/* How often a settling screen looks whether the program waits for a key again. */
+#define PTY_LOOK_MS 3
 #define PTY_SETTLE_LIMIT_MS 3000
 #define PTY_MAX_CHILDREN 16
 #define PTY_MAX_STANDINS 256
@@ -47,6 +49,10 @@ struct pty {
 	char *watch_tail;      /* the stream's last bytes, for a text split between reads */
 	size_t nwatch_tail;
 	bool watched;
+	/* The child's voluntary context switches when input was last sent to it, or -1
+	 * when nothing was sent since the screen last settled (pty_settle). */
+	long blocks_at_send;
+	bool sent_lone_esc;    /* the last input was Esc alone, which the program waits after */
 };
 
 /* Every child still running, so that an early exit of the test kills them too. */
@@ -197,6 +203,32 @@ static void write_all(int fd, const char *s, size_t n)
 	}
 }
 
+/* How often the child has blocked (its voluntary context switches), or -1 when
+ * /proc does not tell: a child that blocks again has taken what was sent. */
+static long child_blocks(pid_t pid)
+{
+	char path[64], line[128];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	long n = -1;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "voluntary_ctxt_switches: %ld", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* Every write to the program goes here, noting how often it had blocked before. */
+static void send_input(struct pty *t, const char *bytes, size_t n)
+{
+	if (n == 0)
+		return;
+	t->blocks_at_send = child_blocks(t->pid);
+	t->sent_lone_esc = bytes[n - 1] == '\033';
+	write_all(t->master, bytes, n);
+}
+
 /* Hands the terminal's replies (cursor position reports, device attributes) back to
  * the program, as a real terminal would. */
 static void answer_queries(struct pty *t)
@@ -205,7 +237,7 @@ static void answer_queries(struct pty *t)
 	size_t n;
 	/* replies are ASCII, the same bytes in GBK */
 	while ((n = vterm_output_read(t->vt, buf, sizeof buf)) > 0)
-		write_all(t->master, buf, n);
+		send_input(t, buf, n);
 }
 
 /* Appends code point c as UTF-8; returns the bytes written. */
@@ -381,9 +413,76 @@ size_t pty_pump(struct pty *t, int quiet_ms, int timeout_ms)
 	return total;
 }
 
+/* true when the child sits in read() on standard input or in poll() on one file (a
+ * key with a time limit, e.g. the form's draft or the idle lock): what
+ * /proc/PID/syscall shows of a program waiting for a key. */
+static bool child_in_key_wait(pid_t pid)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+	FILE *f = fopen(path, "r");
+	bool waits = false;
+	long nr;
+	unsigned long a0, a1, a2;
+	if (f && fgets(line, sizeof line, f) && sscanf(line, "%ld %lx %lx %lx", &nr, &a0, &a1, &a2) == 4) {
+#if defined(__x86_64__)
+		waits = (nr == 0 && a0 == 0) ||                 /* read(0, ...) */
+			(nr == 7 && a1 == 1);                      /* poll(fds, 1, ms) */
+#elif defined(__aarch64__)
+		waits = (nr == 63 && a0 == 0) || (nr == 73 && a1 == 1);
+#endif
+	}
+	if (f)
+		fclose(f);
+	return waits;
+}
+
+/* Bytes sent to the child that it has not read yet, or -1. */
+static int child_unread_input(const struct pty *t)
+{
+	const char *name = ptsname(t->master);
+	int slave = name ? open(name, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) : -1;
+	int n = -1;
+	if (slave >= 0) {
+		if (ioctl(slave, FIONREAD, &n) != 0)
+			n = -1;
+		close(slave);
+	}
+	return n;
+}
+
+/* true when the program has answered everything sent to it: it blocked again after
+ * the last input, has read all of it, waits for a key, and its output has all been
+ * read (poll on the master pushes what the kernel still holds in flight). */
+static bool child_answered(struct pty *t)
+{
+	if (t->sent_lone_esc)
+		return false;   /* it waits for what may follow (tui-core.c), not for a key */
+	if (t->blocks_at_send >= 0 && child_blocks(t->pid) <= t->blocks_at_send)
+		return false;
+	if (!child_in_key_wait(t->pid) || child_unread_input(t) != 0)
+		return false;
+	struct pollfd p = {.fd = t->master, .events = POLLIN};
+	return poll(&p, 1, 0) == 0;
+}
+
+/* Pumps until the program waits for a key with all its output read, which is
+ * usually a few milliseconds; where /proc cannot tell (or the program waits for
+ * something else, e.g. the rest of an Esc sequence), until PTY_QUIET_MS of quiet. */
 void pty_settle(struct pty *t)
 {
-	pty_pump(t, PTY_QUIET_MS, PTY_SETTLE_LIMIT_MS);
+	long long start = now_ms(), quiet_since = start;
+	while (!t->exited) {
+		long long now = now_ms();
+		if (now - start >= PTY_SETTLE_LIMIT_MS || now - quiet_since >= PTY_QUIET_MS)
+			break;
+		if (pty_pump(t, PTY_LOOK_MS, PTY_QUIET_MS) > 0)
+			quiet_since = now_ms();
+		else if (child_answered(t))
+			break;
+	}
+	t->blocks_at_send = -1;
+	t->sent_lone_esc = false;
 }
 
 /* A pseudo-terminal master of the given size (POSIX calls: <pty.h> is not ours to
@@ -458,6 +557,7 @@ struct pty *pty_spawn_term(const char *const argv[], const char *locale, int row
 	t->rows = rows;
 	t->cols = cols;
 	t->to_term = t->from_term = (iconv_t)-1;
+	t->blocks_at_send = -1;
 	const char *cs = locale_charset(locale);
 	if (cs) {
 		t->to_term = iconv_open(cs, "UTF-8");
@@ -519,14 +619,14 @@ int pty_close(struct pty *t)
 
 void pty_send_raw(struct pty *t, const char *bytes, size_t n)
 {
-	write_all(t->master, bytes, n);
+	send_input(t, bytes, n);
 }
 
 void pty_type(struct pty *t, const char *utf8)
 {
 	size_t n = strlen(utf8);
 	if (t->to_term == (iconv_t)-1) {
-		write_all(t->master, utf8, n);
+		send_input(t, utf8, n);
 		return;
 	}
 	const char *in = utf8;
@@ -534,7 +634,7 @@ void pty_type(struct pty *t, const char *utf8)
 	char *out = malloc(cap);
 	iconv(t->to_term, NULL, NULL, NULL, NULL);
 	size_t got = convert(t->to_term, &in, &inlen, out, cap, "?");
-	write_all(t->master, out, got);
+	send_input(t, out, got);
 	free(out);
 }
 
@@ -556,7 +656,7 @@ bool pty_key(struct pty *t, const char *name)
 {
 	for (size_t i = 0; i < sizeof key_table / sizeof key_table[0]; i++)
 		if (strcmp(key_table[i].name, name) == 0) {
-			write_all(t->master, key_table[i].seq, strlen(key_table[i].seq));
+			send_input(t, key_table[i].seq, strlen(key_table[i].seq));
 			return true;
 		}
 	fprintf(stderr, "pty_key: no key named %s\n", name);
@@ -569,6 +669,9 @@ void pty_resize(struct pty *t, int rows, int cols)
 	vterm_set_size(t->vt, rows, cols);
 	t->rows = rows;
 	t->cols = cols;
+	struct winsize was;
+	if (ioctl(t->master, TIOCGWINSZ, &was) == 0 && (was.ws_row != ws.ws_row || was.ws_col != ws.ws_col))
+		t->blocks_at_send = child_blocks(t->pid);   /* SIGWINCH wakes it like a key */
 	ioctl(t->master, TIOCSWINSZ, &ws);
 	pty_settle(t);
 }

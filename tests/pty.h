@@ -5,8 +5,10 @@
  * SHANZHI_TODAY=2026-11-26. Everything the tests pass and read is UTF-8: for a GBK
  * locale the keys are converted to GBK on the way in and the output back to UTF-8
  * (keeping an incomplete character for the next read) before libvterm sees it.
- * Output is pumped until it has been quiet for a moment, so a check reads a settled
- * screen. The terminal's answers to queries (cursor position, device attributes) are
+ * Output is pumped until the program waits for the next key again (seen in /proc:
+ * it blocked after the last input, reads the terminal, and all its output is read),
+ * or, where that cannot be seen, until it has been quiet for a moment, so a check
+ * reads a settled screen. The terminal's answers to queries (cursor position, device attributes) are
  * written back to the program. Children still running at exit are killed and reaped. */
 #ifndef SZ_TEST_PTY_H
 #define SZ_TEST_PTY_H
@@ -49,7 +51,9 @@ void pty_resize(struct pty *t, int rows, int cols);
 /* Reads output until it has been quiet for quiet_ms or timeout_ms has passed;
  * returns the number of bytes read. */
 size_t pty_pump(struct pty *t, int quiet_ms, int timeout_ms);
-/* Pumps with the default quiet time (120 ms) and a 3 s limit. */
+/* Pumps until the program has answered the input sent since the last settle and
+ * waits for a key (usually a few milliseconds), else until 120 ms of quiet (after a
+ * lone Esc, or while it waits for something else); 3 s at most. */
 void pty_settle(struct pty *t);
 /* Pumps until text shows anywhere on the screen; false (and a screen dump on
  * stderr naming what was awaited) when timeout_ms passes first. */

@@ -446,6 +446,22 @@ static void test_switch_in_memo(void)
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
+/* Pumps until the form's draft (written half a second after the last key) holds
+ * text; false after WAIT_MS. */
+static bool wait_for_draft(struct pty *t, const char *text)
+{
+	char *q = fmt("SELECT count(*) FROM draft, json_tree(draft.vals) j WHERE j.atom LIKE '%%%s%%'", text);
+	bool found = false;
+	for (int i = 0; i < WAIT_MS / 50 && !found; i++) {
+		pty_pump(t, 20, 50);
+		char *n = sql(q);
+		found = strcmp(n, "0") != 0;
+		free(n);
+	}
+	free(q);
+	return found;
+}
+
 /* Opens a new resident form and types a name; returns with the draft saved. */
 static struct pty *half_typed_new(const char *name)
 {
@@ -457,7 +473,7 @@ static struct pty *half_typed_new(const char *name)
 	step_type(t, name);
 	step_key(t, "Tab");
 	step_type(t, "1990");
-	pty_pump(t, 1200, 2000);  /* past the draft's half second */
+	CHECK(wait_for_draft(t, "1990"));
 	return t;
 }
 
@@ -533,7 +549,7 @@ static void test_memo_draft_after_hangup(void)
 	step_type(t, "调解中");
 	step_key(t, "Enter");
 	step_type(t, "待回访");
-	pty_pump(t, 1200, 2000);  /* past the memo's half second */
+	CHECK(wait_for_draft(t, "待回访"));  /* past the memo's half second */
 	t = kill_and_resume(t, SIGHUP);
 	CHECK(pty_contains(t, "断线丙"));
 	CHECK(pty_contains(t, "调解中 待回访"));

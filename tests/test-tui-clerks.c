@@ -122,6 +122,21 @@ static void retype(struct pty *t, const char *label, const char *text)
 	step_type(t, text);
 }
 
+/* Pumps until the resident's draft (written half a second after the last key)
+ * holds text; false after WAIT_MS. */
+static bool wait_for_draft(struct pty *t, const char *text)
+{
+	bool found = false;
+	for (int i = 0; i < WAIT_MS / 50 && !found; i++) {
+		pty_pump(t, 20, 50);
+		char *n = sql("SELECT count(*) FROM draft, json_tree(draft.vals) j WHERE draft.record_id = %lld"
+			      " AND j.atom LIKE '%%%s%%'", resident, text);
+		found = strcmp(n, "0") != 0;
+		free(n);
+	}
+	return found;
+}
+
 /* Back from the resident to the main menu. */
 static void back_to_menu(struct pty *t)
 {
@@ -221,7 +236,7 @@ static void test_resumed_draft_merges(void)
 	struct pty *a = clerk("admin", "demo");
 	open_resident(a);
 	retype(a, "联系电话", "13922223333");
-	pty_pump(a, 1200, 2000);  /* past the draft's half second */
+	CHECK(wait_for_draft(a, "13922223333"));
 	kill_clerk(a);
 	CHECK_SQL("1", "SELECT count(*) FROM draft WHERE record_id = %lld", resident);
 
@@ -257,7 +272,7 @@ static void test_kills_around_the_save(int rounds, int *tried, int *lost)
 		struct pty *t = clerk("admin", "demo");
 		open_resident(t);
 		retype(t, "联系电话", phone);
-		pty_pump(t, 1200, 2000);  /* the draft is written */
+		CHECK(wait_for_draft(t, phone));
 		pty_key(t, "F2");
 		usleep((useconds_t)(i * 5000));  /* 0, 5, 10 ... ms after F2 */
 		kill_clerk(t);
