@@ -5,9 +5,14 @@
 # new name, and the program's check finds nothing wrong. Without the extension the
 # shell cannot rename a resident at all (the trigger and the index call functions
 # it lacks) and the register is left as it was.
-# Usage: test-sqlite-ext.sh PATH/TO/shanzhi PATH/TO/shanzhi-sqlite.so
+# Usage: test-sqlite-ext.sh PATH/TO/shanzhi PATH/TO/shanzhi-sqlite.so [ASAN-RUNTIME]
 set -u
-bin=$1 ext=$2
+bin=$1 ext=$2 asan_runtime=${3:-}
+# In the sanitizer build the extension needs the ASan runtime loaded first in the
+# shell that loads it (the shell itself is not instrumented, so its leaks are not ours).
+if [ -n "$asan_runtime" ]; then
+	sqlite3() { LD_PRELOAD=$asan_runtime ASAN_OPTIONS=detect_leaks=0 command sqlite3 "$@"; }
+fi
 . "$(dirname "$0")/lib.sh"
 same() {   # same NAME GOT WANT
 	run=$((run + 1))
