@@ -1114,7 +1114,8 @@ char *service_report_text(const struct service_stats *s)
 	sb_append(&sb, "\n\n");
 	report_head(&sb, "");
 	report_line(&sb, t);
-	sb_appendf(&sb, "\n%s: ", _("Ratings"));
+	sb_append(&sb, "\n");
+	sb_append(&sb, _("Ratings: "));  /* the language's colon: ： in Chinese */
 	for (int k = 5; k >= 1; k--)
 		sb_appendf(&sb, "%s %ld  ", service_rating_label(k), t->rating[k]);
 	sb_appendf(&sb, "%s %ld\n", service_rating_label(0), t->declined);
