@@ -727,6 +727,17 @@ static WINDOW *prompt_box(WINDOW *p, const char *title, const char *label, const
 	return p;
 }
 
+/* A key past the prompt's limit: said inside the box, so that a name typed or pasted
+ * longer than the field is never cut without a word. */
+static WINDOW *prompt_full(WINDOW *p, const char *title, const char *label, size_t max_chars, int w,
+			   bool paths)
+{
+	char *why = xasprintf(_("At most %zu characters: what is typed beyond them is not taken."), max_chars);
+	p = prompt_box(p, title, label, why, w, paths);
+	free(why);
+	return p;
+}
+
 /* The one prompt: Enter gives the value once check (may be NULL) accepts it, a refused
  * value stays with the reason inside the box; with paths, Tab completes a file name. */
 static char *prompt_run(struct tui *t, const char *title, const char *label, const char *initial,
@@ -781,8 +792,11 @@ static char *prompt_run(struct tui *t, const char *title, const char *label, con
 		case 0x0B: fedit_kill_to_end(&e); break;
 		case 0x15: fedit_clear(&e); break;
 		default:
-			if (k >= 0 && !fedit_insert(&e, (wchar_t)k))
+			if (k >= 0 && !fedit_insert(&e, (wchar_t)k)) {
+				if (max_chars && e.len >= max_chars)
+					p = prompt_full(p, title, label, max_chars, w, paths);
 				beep();
+			}
 		}
 	}
 	fedit_free(&e);

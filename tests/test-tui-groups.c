@@ -105,6 +105,13 @@ static void test_rename_group(void)
 	char *now = group_of(HH_NO);
 	CHECK_STR(now, "二组");
 	free(now);
+	/* F7 with a name past the limit: the box says the rest was not taken */
+	step_key(t, "F7");
+	CHECK(pty_wait_for(t, "名称", WAIT_MS));
+	for (int i = 0; i < 52; i++)
+		step_type(t, "长");
+	CHECK(pty_wait_for(t, "最多 50 个字，超出的部分未录入。", WAIT_MS));
+	step_key(t, "Esc");
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
