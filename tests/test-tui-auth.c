@@ -558,14 +558,8 @@ static void test_memo_draft_after_hangup(void)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+	if (!step_village_begin(argc, argv, 200, &shanzhi, &locale, &dir, &db))
 		return 2;
-	}
-	shanzhi = argv[1];
-	locale = argv[2];
-	dir = pty_tempdir();
-	db = step_demo_village(shanzhi, locale, dir, 200);
 	CHECK(db != NULL);
 	if (!db)
 		return check_finish();
@@ -589,8 +583,6 @@ int main(int argc, char **argv)
 	test_draft_after_kill(SIGHUP, "断线乙", "1990");
 	test_memo_draft_after_hangup();
 
-	pty_rmdir(dir);
-	free(dir);
-	free(db);
+	step_village_end(dir, db);
 	return check_finish();
 }

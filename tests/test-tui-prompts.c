@@ -181,14 +181,9 @@ static void test_dialog_after_form(void)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+	char *dir;
+	if (!step_village_begin(argc, argv, 100, &shanzhi, &locale, &dir, &db))
 		return 2;
-	}
-	shanzhi = argv[1];
-	locale = argv[2];
-	char *dir = pty_tempdir();
-	db = step_demo_village(shanzhi, locale, dir, 100);
 	CHECK(db != NULL);
 	if (!db)
 		return check_finish();
@@ -196,8 +191,6 @@ int main(int argc, char **argv)
 	test_operator_login();
 	test_setting_range();
 	test_dialog_after_form();
-	pty_rmdir(dir);
-	free(db);
-	free(dir);
+	step_village_end(dir, db);
 	return check_finish();
 }

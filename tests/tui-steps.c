@@ -125,3 +125,31 @@ char *step_demo_village(const char *shanzhi, const char *locale, const char *dir
 	free(db);
 	return NULL;
 }
+
+/* What every pty test's main() did before its tests; see tui-steps.h. */
+bool step_village_begin(int argc, char **argv, int residents, const char **shanzhi, const char **locale,
+			char **dir, char **db)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+		return false;
+	}
+	*shanzhi = argv[1];
+	*locale = argv[2];
+	*dir = pty_tempdir();
+	*db = step_demo_village(*shanzhi, *locale, *dir, residents);
+	if (!*db) {
+		step_village_end(*dir, NULL);
+		*dir = NULL;
+	}
+	return true;
+}
+
+/* And what it did after them. */
+void step_village_end(char *dir, char *db)
+{
+	if (dir)
+		pty_rmdir(dir);
+	free(dir);
+	free(db);
+}

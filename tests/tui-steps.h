@@ -36,5 +36,14 @@ bool step_goto_field(struct pty *t, const char *label);
 /* A demo village of residents residents made in dir by `shanzhi demo`: the path of
  * its register (caller frees), or NULL (said on stderr) when the demo failed. */
 char *step_demo_village(const char *shanzhi, const char *locale, const char *dir, int residents);
+/* The start of the main() of a pty test on a demo village, its command line TEST
+ * SHANZHI LOCALE: false (the usage said on stderr) when it is not that; otherwise the
+ * program and the locale, a fresh temporary folder in *dir and the demo register of
+ * residents residents in it in *db, or *db NULL (said on stderr, the folder removed
+ * and *dir NULL) when the demo failed. */
+bool step_village_begin(int argc, char **argv, int residents, const char **shanzhi, const char **locale,
+			char **dir, char **db);
+/* The end of that main(): removes the folder, frees dir and db. */
+void step_village_end(char *dir, char *db);
 
 #endif
