@@ -47,6 +47,16 @@ static struct pty *open_tui(const char *path)
 	return pty_spawn(argv, locale, 24, 80);
 }
 
+/* Opens the TUI on db as open_tui does, its screen locking after two idle seconds
+ * (the setting only for the program started here). */
+static struct pty *open_tui_idle_lock(void)
+{
+	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
+	struct pty *t = open_tui(db);
+	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	return t;
+}
+
 /* Types a login and password into the sign-in screen. */
 static void sign_in(struct pty *t, const char *login, const char *password)
 {
@@ -278,9 +288,7 @@ static void test_unmask_recorded(void)
 
 static void test_idle_lock(void)
 {
-	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
-	struct pty *t = open_tui(db);
-	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	struct pty *t = open_tui_idle_lock();
 	CHECK(pty_sign_in(t, "admin", "demo"));
 	step_type(t, "1");
 	step_type(t, "王");
@@ -307,9 +315,7 @@ static void test_switch_user(void)
 {
 	char *id = sql("SELECT id_number FROM resident WHERE id_number IS NOT NULL ORDER BY id LIMIT 1");
 	char *name = sql("SELECT name FROM resident WHERE id_number IS NOT NULL ORDER BY id LIMIT 1");
-	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
-	struct pty *t = open_tui(db);
-	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	struct pty *t = open_tui_idle_lock();
 	CHECK(pty_sign_in(t, "admin", "demo"));
 	step_type(t, "1");
 	pty_type(t, id + 12);
@@ -392,9 +398,7 @@ static void test_switch_user(void)
  * pop-up over a pop-up): all of it closes, the clerk gets his work list. */
 static void test_switch_from_system(void)
 {
-	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
-	struct pty *t = open_tui(db);
-	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	struct pty *t = open_tui_idle_lock();
 	CHECK(pty_sign_in(t, "admin", "demo"));
 	step_type(t, "9");
 	CHECK(pty_wait_for(t, "系统管理", WAIT_MS));
@@ -415,9 +419,7 @@ static void test_switch_from_system(void)
  * notes go back into the form, which is kept as the administrator's draft. */
 static void test_switch_in_memo(void)
 {
-	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
-	struct pty *t = open_tui(db);
-	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	struct pty *t = open_tui_idle_lock();
 	CHECK(pty_sign_in(t, "admin", "demo"));
 	step_type(t, "1");
 	step_key(t, "F7");
