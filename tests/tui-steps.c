@@ -110,7 +110,9 @@ bool step_goto_field(struct pty *t, const char *label)
 	return false;
 }
 
-char *step_demo_village(const char *shanzhi, const char *locale, const char *dir, int residents)
+/* A demo village of residents residents made in dir by `shanzhi demo`: the path of
+ * its register (caller frees), or NULL (said on stderr) when the demo failed. */
+static char *step_demo_village(const char *shanzhi, const char *locale, const char *dir, int residents)
 {
 	size_t n = strlen(dir) + 16;
 	char *db = malloc(n), count[16];

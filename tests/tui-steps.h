@@ -33,9 +33,6 @@ void step_wait_cursor_moves(struct pty *t, int row, int col);
  * labelled label; false if never (the screen is dumped to stderr). */
 bool step_goto_field(struct pty *t, const char *label);
 
-/* A demo village of residents residents made in dir by `shanzhi demo`: the path of
- * its register (caller frees), or NULL (said on stderr) when the demo failed. */
-char *step_demo_village(const char *shanzhi, const char *locale, const char *dir, int residents);
 /* The start of the main() of a pty test on a demo village, its command line TEST
  * SHANZHI LOCALE: false (the usage said on stderr) when it is not that; otherwise the
  * program and the locale, a fresh temporary folder in *dir and the demo register of
