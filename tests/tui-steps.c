@@ -81,6 +81,14 @@ int step_field_row(const struct pty *t, const char *label, char **value)
 	return r;
 }
 
+/* Looks again every 20 ms of quiet, or 100 ms, up to 50 times. */
+bool step_wait_gone(struct pty *t, const char *utf8)
+{
+	for (int i = 0; i < 50 && pty_contains(t, utf8); i++)
+		pty_pump(t, 20, 100);
+	return !pty_contains(t, utf8);
+}
+
 /* Pumps until the cursor has left (row, col), so a slow program (a sanitizer build,
  * a loaded machine) has answered the last key before the next one is judged. */
 void step_wait_cursor_moves(struct pty *t, int row, int col)

@@ -27,6 +27,9 @@ bool step_quit(struct pty *t, int max_back, int wait_ms);
 /* The screen row of the form field labelled label, the text after the label on that
  * row in *value (caller frees; value may be NULL), or -1. */
 int step_field_row(const struct pty *t, const char *label, char **value);
+/* Pumps until text is no longer on the screen (up to 5 s: after Esc the program waits
+ * a moment for a digit); false if it stays. */
+bool step_wait_gone(struct pty *t, const char *utf8);
 /* Pumps until the cursor has left (row, col): the program answered the last key. */
 void step_wait_cursor_moves(struct pty *t, int row, int col);
 /* Tab (Shift-Tab when it is above) until the cursor is on the row of the field
