@@ -16,6 +16,7 @@
 
 #include "civil.h"
 #include "form.h"
+#include "fuzz.h"
 #include "store.h"
 #include "util.h"
 
@@ -171,31 +172,6 @@ static void try_copy(const char *what, const char *text, size_t size, bool want_
 	free(errors);
 }
 
-/* A whole file, NUL-terminated; NULL when unreadable. Caller frees. */
-static char *slurp(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *buf = xmalloc((size_t)n + 1);
-	*size = fread(buf, 1, (size_t)n, f);
-	buf[*size] = '\0';
-	fclose(f);
-	return buf;
-}
-
-/* A copy of text with the first occurrence of from replaced by to. Caller frees. */
-static char *replace_first(const char *text, const char *from, const char *to)
-{
-	const char *at = strstr(text, from);
-	if (!at)
-		return NULL;
-	return xasprintf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
-}
-
 /* Mistakes that must be reported, planted in a shipped form. */
 static void planted_form_mistakes(const char *text)
 {
@@ -214,7 +190,7 @@ static void planted_form_mistakes(const char *text)
 		{ "required = yes", "required = sure" },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(plants); i++) {
-		char *copy = replace_first(text, plants[i].from, plants[i].to);
+		char *copy = fuzz_replace_first(text, plants[i].from, plants[i].to);
 		if (!copy)
 			continue;
 		try_copy(plants[i].to, copy, strlen(copy), true);
@@ -269,7 +245,7 @@ int main(void)
 	for (size_t i = 0; i < ARRAY_LEN(files); i++) {
 		size_t size;
 		char *path = xasprintf("%s/%s", shipped_forms(), files[i]);
-		char *text = slurp(path, &size);
+		char *text = fuzz_slurp(path, &size);
 		if (!text) {
 			fprintf(stderr, "%s: cannot read\n", path);
 			return 1;
@@ -280,7 +256,7 @@ int main(void)
 			planted_form_mistakes(text);
 		if (codes) {
 			char *copy = xasprintf("#codes\n%s", text);
-			char *tabless = replace_first(copy, "\t", " ");
+			char *tabless = fuzz_replace_first(copy, "\t", " ");
 			try_copy("codes without a tab", tabless, strlen(tabless), true);
 			free(tabless);
 			free(copy);

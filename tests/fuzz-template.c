@@ -143,13 +143,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 #ifndef SZ_LIBFUZZER
 
-/* A copy of text with the first from replaced by to, or NULL. Caller frees. */
-static char *replace_first(const char *text, const char *from, const char *to)
-{
-	const char *at = strstr(text, from);
-	return at ? xasprintf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from)) : NULL;
-}
-
 /* Mistakes a township could make, each of which must be refused (at a line's start:
  * the shipped files describe the format in comments). */
 static void planted(const char *name, const char *text)
@@ -163,7 +156,7 @@ static void planted(const char *name, const char *text)
 		{ "\nname = ", "\nnmae = " },               { "\nvalue = ", "\n# value = " },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(plants); i++) {
-		char *copy = replace_first(text, plants[i].from, plants[i].to);
+		char *copy = fuzz_replace_first(text, plants[i].from, plants[i].to);
 		if (copy) {
 			char *what = xasprintf("%s with %s", name, plants[i].to);
 			exercise(what, copy, strlen(copy), true, false);

@@ -1,6 +1,7 @@
 /* fuzz: what the fuzz tests share when they run without libFuzzer (gcc, the normal
  * suite and the ASan build): a fixed pseudo-random sequence, so a failure repeats,
- * the damage they do to a good input, and the "file:line: " check of messages. */
+ * the damage they do to a good input (and the mistakes they plant), the "file:line: "
+ * check of messages and reading a shipped file. */
 #ifndef SZ_FUZZ_H
 #define SZ_FUZZ_H
 
@@ -60,6 +61,23 @@ static inline char *fuzz_splice(uint32_t *seed, const char *data, size_t n, size
 		*len = n + span;
 	}
 	copy[*len] = '\0';
+	return copy;
+}
+
+/* A copy of text with the first from replaced by to (a planted mistake), or NULL when
+ * from is not in it. Caller frees. */
+static inline char *fuzz_replace_first(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	if (!at)
+		return NULL;
+	size_t head = (size_t)(at - text), nto = strlen(to), tail = strlen(at + strlen(from));
+	char *copy = malloc(head + nto + tail + 1);
+	if (!copy)
+		abort();
+	memcpy(copy, text, head);
+	memcpy(copy + head, to, nto);
+	memcpy(copy + head + nto, at + strlen(from), tail + 1);
 	return copy;
 }
 

@@ -55,7 +55,6 @@ struct pty {
 	bool sent_lone_esc;    /* the last input was Esc alone, which the program waits after */
 };
 
-/* Every child still running, so that an early exit of the test kills them too. */
 /* A clerk's program starts with default signals and none blocked, whatever the
  * harness inherited (nohup ignores SIGHUP, which the hang-up tests send). */
 static void reset_signals(void)
@@ -68,6 +67,7 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* Every child still running, so that an early exit of the test kills them too. */
 static pid_t live_children[PTY_MAX_CHILDREN];
 
 static void track_child(pid_t pid)
@@ -303,7 +303,6 @@ static size_t widen_non_ascii(struct pty *t, const char *in, size_t n, char *out
 	return o;
 }
 
-/* Feeds bytes from the program into the screen, decoding GBK first when needed. */
 /* Looks for the watched text in the output (UTF-8), also across reads. */
 static void watch_output(struct pty *t, const char *utf8, size_t n)
 {
@@ -336,6 +335,7 @@ bool pty_watched(const struct pty *t)
 	return t->watched;
 }
 
+/* Feeds bytes from the program into the screen, decoding GBK first when needed. */
 static void feed(struct pty *t, const char *bytes, size_t n)
 {
 	if (t->from_term == (iconv_t)-1) {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "check-query.h"
 #include "civil.h"
 #include "form.h"
 #include "household.h"
@@ -20,30 +21,6 @@
 static char dir[] = "/tmp/sz-test-household-XXXXXX";
 static struct form_registry *forms;
 static struct store *st;
-
-/* One text value of a query with one integer parameter; "(null)" for NULL. */
-static char *query_text(const char *sql, long long arg)
-{
-	sqlite3_stmt *stmt = NULL;
-	char *v = NULL;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK) {
-		fprintf(stderr, "prepare failed: %s: %s\n", sql, sqlite3_errmsg(store_db(st)));
-		return xstrdup("(error)");
-	}
-	sqlite3_bind_int64(stmt, 1, arg);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = xstrdup(sqlite3_column_type(stmt, 0) == SQLITE_NULL ? "(null)"
-								   : (const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return v ? v : xstrdup("(no row)");
-}
-
-#define CHECK_QUERY(sql, arg, want)                                                \
-	do {                                                                       \
-		char *got_ = query_text(sql, arg);                                 \
-		CHECK_STR(got_, want);                                             \
-		free(got_);                                                        \
-	} while (0)
 
 /* The audit entries (updates) written with reason since entry id after. */
 static long long audits_since(long long after, const char *reason)
@@ -63,7 +40,7 @@ static long long audits_since(long long after, const char *reason)
 
 static long long last_audit(void)
 {
-	char *s = query_text("SELECT coalesce(max(id), 0) FROM audit WHERE ?1 = ?1", 0);
+	char *s = query_text(st, "SELECT coalesce(max(id), 0) FROM audit WHERE ?1 = ?1", 0);
 	long long v = atoll(s);
 	free(s);
 	return v;
@@ -163,11 +140,11 @@ static void test_change_head(void)
 	CHECK_INT(household_change_head(st, hh_a, spouse_a, "11", &err), 0);
 	CHECK_STR(err, NULL);
 	CHECK_INT(household_head(st, hh_a), spouse_a);
-	CHECK_QUERY("SELECT relation FROM resident WHERE id = ?1", spouse_a, "02");
-	CHECK_QUERY("SELECT relation FROM resident WHERE id = ?1", head_a, "11");
+	CHECK_QUERY(st, "SELECT relation FROM resident WHERE id = ?1", spouse_a, "02");
+	CHECK_QUERY(st, "SELECT relation FROM resident WHERE id = ?1", head_a, "11");
 	/* three rows changed, each with its audit entry and the reason */
 	CHECK_INT(audits_since(before, "change of the head of household"), 3);
-	CHECK_QUERY("SELECT json_extract(after, '$.head_id') FROM audit WHERE tbl = 'household' AND row_id = ?1"
+	CHECK_QUERY(st, "SELECT json_extract(after, '$.head_id') FROM audit WHERE tbl = 'household' AND row_id = ?1"
 		    " ORDER BY id DESC LIMIT 1", hh_a, "2");
 	free(err);
 }
@@ -184,14 +161,14 @@ static void test_move_member(void)
 	CHECK_REFUSED(household_move_member(st, head_a, 999, "11", &err_), "There is no such household.");
 	CHECK_REFUSED(household_move_member(st, head_a, hh_c, "02", &err_),
 		      "That household has a head already: choose another relation.");
-	CHECK_QUERY("SELECT household_id FROM resident WHERE id = ?1", head_a, "1");
+	CHECK_QUERY(st, "SELECT household_id FROM resident WHERE id = ?1", head_a, "1");
 
 	/* into a headless household as its head */
 	long long before = last_audit();
 	char *err = NULL;
 	CHECK_INT(household_move_member(st, head_a, hh_b, "02", &err), 0);
 	CHECK_STR(err, NULL);
-	CHECK_QUERY("SELECT household_id || ' ' || relation FROM resident WHERE id = ?1", head_a, "2 02");
+	CHECK_QUERY(st, "SELECT household_id || ' ' || relation FROM resident WHERE id = ?1", head_a, "2 02");
 	CHECK_INT(household_head(st, hh_b), head_a);
 	CHECK_INT(household_head(st, hh_a), spouse_a);
 	CHECK_INT(audits_since(before, "moved to another household"), 2);
@@ -240,21 +217,21 @@ static void test_status(void)
 	check_form_message(err, "status_reason", true);
 	free(err);
 	err = NULL;
-	CHECK_QUERY("SELECT living_status || ' ' || coalesce(status_date, '-') FROM resident WHERE id = ?1", spouse_a, "1 -");
+	CHECK_QUERY(st, "SELECT living_status || ' ' || coalesce(status_date, '-') FROM resident WHERE id = ?1", spouse_a, "1 -");
 	CHECK_INT(last_audit(), before);
 
 	/* accepted, the date normalised as the form does, audited with the reason */
 	CHECK_INT(resident_set_status(st, forms, spouse_a, "2", "20261001", "迁往昆明", &field, &err), 0);
 	CHECK_STR(err, NULL);
-	CHECK_QUERY("SELECT living_status || ' ' || status_date || ' ' || status_reason FROM resident WHERE id = ?1",
+	CHECK_QUERY(st, "SELECT living_status || ' ' || status_date || ' ' || status_reason FROM resident WHERE id = ?1",
 		    spouse_a, "2 2026-10-01 迁往昆明");
 	CHECK_INT(audits_since(before, "迁往昆明"), 1);
-	CHECK_QUERY("SELECT json_extract(after, '$.living_status') FROM audit WHERE tbl = 'resident' AND row_id = ?1"
+	CHECK_QUERY(st, "SELECT json_extract(after, '$.living_status') FROM audit WHERE tbl = 'resident' AND row_id = ?1"
 		    " ORDER BY id DESC LIMIT 1", spouse_a, "2");
 	/* back on the register: no date or reason needed */
 	CHECK_INT(resident_set_status(st, forms, spouse_a, "1", NULL, NULL, &field, &err), 0);
 	CHECK_STR(err, NULL);
-	CHECK_QUERY("SELECT living_status FROM resident WHERE id = ?1", spouse_a, "1");
+	CHECK_QUERY(st, "SELECT living_status FROM resident WHERE id = ?1", spouse_a, "1");
 	CHECK_INT(resident_set_status(st, forms, 999, "1", NULL, NULL, &field, &err), -1);
 	CHECK(err != NULL);
 	free(err);

@@ -47,6 +47,16 @@ static struct pty *open_tui(const char *path)
 	return pty_spawn(argv, locale, 24, 80);
 }
 
+/* Opens the TUI on db as open_tui does, its screen locking after two idle seconds
+ * (the setting only for the program started here). */
+static struct pty *open_tui_idle_lock(void)
+{
+	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
+	struct pty *t = open_tui(db);
+	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	return t;
+}
+
 /* Types a login and password into the sign-in screen. */
 static void sign_in(struct pty *t, const char *login, const char *password)
 {
@@ -278,9 +288,7 @@ static void test_unmask_recorded(void)
 
 static void test_idle_lock(void)
 {
-	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
-	struct pty *t = open_tui(db);
-	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	struct pty *t = open_tui_idle_lock();
 	CHECK(pty_sign_in(t, "admin", "demo"));
 	step_type(t, "1");
 	step_type(t, "王");
@@ -307,9 +315,7 @@ static void test_switch_user(void)
 {
 	char *id = sql("SELECT id_number FROM resident WHERE id_number IS NOT NULL ORDER BY id LIMIT 1");
 	char *name = sql("SELECT name FROM resident WHERE id_number IS NOT NULL ORDER BY id LIMIT 1");
-	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
-	struct pty *t = open_tui(db);
-	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	struct pty *t = open_tui_idle_lock();
 	CHECK(pty_sign_in(t, "admin", "demo"));
 	step_type(t, "1");
 	pty_type(t, id + 12);
@@ -392,9 +398,7 @@ static void test_switch_user(void)
  * pop-up over a pop-up): all of it closes, the clerk gets his work list. */
 static void test_switch_from_system(void)
 {
-	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
-	struct pty *t = open_tui(db);
-	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	struct pty *t = open_tui_idle_lock();
 	CHECK(pty_sign_in(t, "admin", "demo"));
 	step_type(t, "9");
 	CHECK(pty_wait_for(t, "系统管理", WAIT_MS));
@@ -415,9 +419,7 @@ static void test_switch_from_system(void)
  * notes go back into the form, which is kept as the administrator's draft. */
 static void test_switch_in_memo(void)
 {
-	setenv("SHANZHI_IDLE_LOCK_SECONDS", "2", 1);
-	struct pty *t = open_tui(db);
-	unsetenv("SHANZHI_IDLE_LOCK_SECONDS");
+	struct pty *t = open_tui_idle_lock();
 	CHECK(pty_sign_in(t, "admin", "demo"));
 	step_type(t, "1");
 	step_key(t, "F7");
@@ -558,14 +560,8 @@ static void test_memo_draft_after_hangup(void)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+	if (!step_village_begin(argc, argv, 200, &shanzhi, &locale, &dir, &db))
 		return 2;
-	}
-	shanzhi = argv[1];
-	locale = argv[2];
-	dir = pty_tempdir();
-	db = step_demo_village(shanzhi, locale, dir, 200);
 	CHECK(db != NULL);
 	if (!db)
 		return check_finish();
@@ -589,8 +585,6 @@ int main(int argc, char **argv)
 	test_draft_after_kill(SIGHUP, "断线乙", "1990");
 	test_memo_draft_after_hangup();
 
-	pty_rmdir(dir);
-	free(dir);
-	free(db);
+	step_village_end(dir, db);
 	return check_finish();
 }

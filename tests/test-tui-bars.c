@@ -176,14 +176,9 @@ static void test_bars(bool english)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+	char *dir;
+	if (!step_village_begin(argc, argv, 200, &shanzhi, &locale, &dir, &db))
 		return 2;
-	}
-	shanzhi = argv[1];
-	locale = argv[2];
-	char *dir = pty_tempdir();
-	db = step_demo_village(shanzhi, locale, dir, 200);
 	CHECK(db != NULL);
 	if (!db)
 		return check_finish();
@@ -199,9 +194,7 @@ int main(int argc, char **argv)
 	}
 	test_bars(false);
 	test_bars(true);
-	pty_rmdir(dir);
 	free(roster);
-	free(db);
-	free(dir);
+	step_village_end(dir, db);
 	return check_finish();
 }

@@ -304,14 +304,8 @@ static void test_kills_around_the_save(int rounds, int *tried, int *lost)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+	if (!step_village_begin(argc, argv, 200, &shanzhi, &locale, &dir, &db))
 		return 2;
-	}
-	shanzhi = argv[1];
-	locale = argv[2];
-	dir = pty_tempdir();
-	db = step_demo_village(shanzhi, locale, dir, 200);
 	CHECK(db != NULL);
 	if (!db)
 		return check_finish();
@@ -333,8 +327,6 @@ int main(int argc, char **argv)
 	test_kills_around_the_save(6, &tried, &lost);
 	fprintf(stderr, "kills around F2: %d tried, %d saves lost\n", tried, lost);
 
-	pty_rmdir(dir);
-	free(dir);
-	free(db);
+	step_village_end(dir, db);
 	return check_finish();
 }

@@ -117,21 +117,14 @@ static void test_rename_group(void)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+	char *dir;
+	if (!step_village_begin(argc, argv, 300, &shanzhi, &locale, &dir, &db))
 		return 2;
-	}
-	shanzhi = argv[1];
-	locale = argv[2];
-	char *dir = pty_tempdir();
-	db = step_demo_village(shanzhi, locale, dir, 300);
 	CHECK(db != NULL);
 	if (!db)
 		return check_finish();
 	test_wrong_group_then_pick();
 	test_rename_group();
-	pty_rmdir(dir);
-	free(dir);
-	free(db);
+	step_village_end(dir, db);
 	return check_finish();
 }

@@ -136,14 +136,9 @@ static void test_terms_start(void)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+	char *dir;
+	if (!step_village_begin(argc, argv, 50, &shanzhi, &locale, &dir, &db))
 		return 2;
-	}
-	shanzhi = argv[1];
-	locale = argv[2];
-	char *dir = pty_tempdir();
-	db = step_demo_village(shanzhi, locale, dir, 50);
 	CHECK(db != NULL);
 	if (!db)
 		return check_finish();
@@ -152,8 +147,6 @@ int main(int argc, char **argv)
 	test_slow_link();
 	test_terms_start();
 
-	pty_rmdir(dir);
-	free(dir);
-	free(db);
+	step_village_end(dir, db);
 	return check_finish();
 }

@@ -43,18 +43,28 @@ static bool in_box(const struct pty *t, const char *text)
 	return r > 0 && row_has(t, r, "|");
 }
 
+/* Signed in as the administrator, item of menu typed at the main menu and its title
+ * waited for; NULL (a failed check) when the program did not start. */
+static struct pty *open_item(const char *menu, const char *item, const char *title)
+{
+	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
+	CHECK(t != NULL);
+	if (!t)
+		return NULL;
+	step_type(t, menu);
+	step_type(t, item);
+	CHECK(wait_for(t, title));
+	return t;
+}
+
 /* Finding a request by a number none has, and 转办 to a department with an empty
  * note: each refused in its dialog, which stays; the note typed next is the note (not
  * the work list's 经办人 filter), and then it goes through. */
 static void test_transfer_note(void)
 {
-	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
-	CHECK(t != NULL);
+	struct pty *t = open_item("3", "1", "便民服务工作清单");
 	if (!t)
 		return;
-	step_type(t, "3");
-	step_type(t, "1");
-	CHECK(wait_for(t, "便民服务工作清单"));
 	/* F3 with a number no request's ends in: said in the find dialog, the digits kept */
 	step_key(t, "F3");
 	CHECK(wait_for(t, "查找办件"));
@@ -92,13 +102,9 @@ static void test_transfer_note(void)
  * login dialog with the text kept; a good one goes on to the name. */
 static void test_operator_login(void)
 {
-	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
-	CHECK(t != NULL);
+	struct pty *t = open_item("9", "1", "上次登录");
 	if (!t)
 		return;
-	step_type(t, "9");
-	step_type(t, "1");
-	CHECK(wait_for(t, "上次登录"));
 	step_key(t, "F7");
 	CHECK(wait_for(t, "登录名："));
 	step_type(t, "li hua");
@@ -125,13 +131,9 @@ static void test_operator_login(void)
 /* 系统管理, 设置: minutes out of range are refused in the dialog, kept, then corrected. */
 static void test_setting_range(void)
 {
-	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
-	CHECK(t != NULL);
+	struct pty *t = open_item("9", "3", "无操作多少分钟后锁屏");
 	if (!t)
 		return;
-	step_type(t, "9");
-	step_type(t, "3");
-	CHECK(wait_for(t, "无操作多少分钟后锁屏"));
 	step_type(t, "1");
 	CHECK(wait_for(t, "Esc = "));
 	pty_send_raw(t, "\x15", 1);
@@ -151,13 +153,9 @@ static void test_setting_range(void)
  * shows over the work list the clerk came from, not the main menu. */
 static void test_dialog_after_form(void)
 {
-	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
-	CHECK(t != NULL);
+	struct pty *t = open_item("3", "1", "便民服务工作清单");
 	if (!t)
 		return;
-	step_type(t, "3");
-	step_type(t, "1");
-	CHECK(wait_for(t, "便民服务工作清单"));
 	step_key(t, "F7");
 	CHECK(wait_for(t, "新建便民服务办件"));
 	CHECK(step_goto_field(t, "居民"));
@@ -181,14 +179,9 @@ static void test_dialog_after_form(void)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+	char *dir;
+	if (!step_village_begin(argc, argv, 100, &shanzhi, &locale, &dir, &db))
 		return 2;
-	}
-	shanzhi = argv[1];
-	locale = argv[2];
-	char *dir = pty_tempdir();
-	db = step_demo_village(shanzhi, locale, dir, 100);
 	CHECK(db != NULL);
 	if (!db)
 		return check_finish();
@@ -196,8 +189,6 @@ int main(int argc, char **argv)
 	test_operator_login();
 	test_setting_range();
 	test_dialog_after_form();
-	pty_rmdir(dir);
-	free(db);
-	free(dir);
+	step_village_end(dir, db);
 	return check_finish();
 }

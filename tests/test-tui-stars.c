@@ -229,8 +229,7 @@ static void test_score_and_notice(void)
 		CHECK(pty_wait_for(t, "1 屏幕预览", WAIT_MS));
 		CHECK(pty_contains(t, "2 写入文件") && pty_contains(t, "3 送打印机"));
 		step_key(t, "Esc");
-		for (int i = 0; i < 50 && pty_contains(t, "屏幕预览"); i++)
-			pty_pump(t, 20, 100);     /* Esc waits a moment for a digit */
+		step_wait_gone(t, "屏幕预览");     /* Esc waits a moment for a digit */
 	}
 	/* F7 exports it as a workbook */
 	step_key(t, "F7");

@@ -139,14 +139,6 @@ static void test_register(void)
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 
-/* Pumps until text is no longer on the screen; false if it stays. */
-static bool wait_gone(struct pty *t, const char *utf8)
-{
-	for (int i = 0; i < 50 && pty_contains(t, utf8); i++)
-		pty_pump(t, 20, 100);
-	return !pty_contains(t, utf8);
-}
-
 /* Opens the resident list from the main menu and searches for query. */
 static void list_search(struct pty *t, const char *query)
 {
@@ -437,7 +429,7 @@ static void test_wide_chars_at_edge(void)
 	/* without the "a" the characters fall on the other parity: the one that would
 	 * straddle the edge is not drawn, the edge cell is blank */
 	step_key(t, "Del");
-	CHECK(wait_gone(t, "a欧阳"));
+	CHECK(step_wait_gone(t, "a欧阳"));
 	check_box_edge(t, row, start, width, "after deleting the a");
 	bool half;
 	int cw;
@@ -630,7 +622,7 @@ static void test_household_typed(void)
 	CHECK(pty_wait_for(t, "所属户（F7：新建一户）", WAIT_MS));
 	CHECK(pty_wait_for(t, "查找： 1", WAIT_MS));
 	step_key(t, "Esc");
-	CHECK(wait_gone(t, "所属户（F7：新建一户）"));
+	CHECK(step_wait_gone(t, "所属户（F7：新建一户）"));
 	step_type(t, "龙");
 	CHECK(pty_wait_for(t, "查找： 龙", WAIT_MS));
 	if (!pty_contains(t, "查找： 龙"))
@@ -810,14 +802,9 @@ static void test_members_head_and_move(void)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+	char *dir;
+	if (!step_village_begin(argc, argv, 300, &shanzhi, &locale, &dir, &db))
 		return 2;
-	}
-	shanzhi = argv[1];
-	locale = argv[2];
-	char *dir = pty_tempdir();
-	db = step_demo_village(shanzhi, locale, dir, 300);
 	CHECK(db != NULL);
 	if (!db)
 		return check_finish();
@@ -841,8 +828,6 @@ int main(int argc, char **argv)
 	test_status_checked();
 	test_members_head_and_move();
 
-	pty_rmdir(dir);
-	free(dir);
-	free(db);
+	step_village_end(dir, db);
 	return check_finish();
 }

@@ -81,6 +81,14 @@ int step_field_row(const struct pty *t, const char *label, char **value)
 	return r;
 }
 
+/* Looks again every 20 ms of quiet, or 100 ms, up to 50 times. */
+bool step_wait_gone(struct pty *t, const char *utf8)
+{
+	for (int i = 0; i < 50 && pty_contains(t, utf8); i++)
+		pty_pump(t, 20, 100);
+	return !pty_contains(t, utf8);
+}
+
 /* Pumps until the cursor has left (row, col), so a slow program (a sanitizer build,
  * a loaded machine) has answered the last key before the next one is judged. */
 void step_wait_cursor_moves(struct pty *t, int row, int col)
@@ -110,7 +118,9 @@ bool step_goto_field(struct pty *t, const char *label)
 	return false;
 }
 
-char *step_demo_village(const char *shanzhi, const char *locale, const char *dir, int residents)
+/* A demo village of residents residents made in dir by `shanzhi demo`: the path of
+ * its register (caller frees), or NULL (said on stderr) when the demo failed. */
+static char *step_demo_village(const char *shanzhi, const char *locale, const char *dir, int residents)
 {
 	size_t n = strlen(dir) + 16;
 	char *db = malloc(n), count[16];
@@ -124,4 +134,32 @@ char *step_demo_village(const char *shanzhi, const char *locale, const char *dir
 	fprintf(stderr, "the demo village could not be made in %s\n", dir);
 	free(db);
 	return NULL;
+}
+
+/* What every pty test's main() did before its tests; see tui-steps.h. */
+bool step_village_begin(int argc, char **argv, int residents, const char **shanzhi, const char **locale,
+			char **dir, char **db)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s SHANZHI LOCALE\n", argv[0]);
+		return false;
+	}
+	*shanzhi = argv[1];
+	*locale = argv[2];
+	*dir = pty_tempdir();
+	*db = step_demo_village(*shanzhi, *locale, *dir, residents);
+	if (!*db) {
+		step_village_end(*dir, NULL);
+		*dir = NULL;
+	}
+	return true;
+}
+
+/* And what it did after them. */
+void step_village_end(char *dir, char *db)
+{
+	if (dir)
+		pty_rmdir(dir);
+	free(dir);
+	free(db);
 }

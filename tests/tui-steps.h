@@ -27,14 +27,23 @@ bool step_quit(struct pty *t, int max_back, int wait_ms);
 /* The screen row of the form field labelled label, the text after the label on that
  * row in *value (caller frees; value may be NULL), or -1. */
 int step_field_row(const struct pty *t, const char *label, char **value);
+/* Pumps until text is no longer on the screen (up to 5 s: after Esc the program waits
+ * a moment for a digit); false if it stays. */
+bool step_wait_gone(struct pty *t, const char *utf8);
 /* Pumps until the cursor has left (row, col): the program answered the last key. */
 void step_wait_cursor_moves(struct pty *t, int row, int col);
 /* Tab (Shift-Tab when it is above) until the cursor is on the row of the field
  * labelled label; false if never (the screen is dumped to stderr). */
 bool step_goto_field(struct pty *t, const char *label);
 
-/* A demo village of residents residents made in dir by `shanzhi demo`: the path of
- * its register (caller frees), or NULL (said on stderr) when the demo failed. */
-char *step_demo_village(const char *shanzhi, const char *locale, const char *dir, int residents);
+/* The start of the main() of a pty test on a demo village, its command line TEST
+ * SHANZHI LOCALE: false (the usage said on stderr) when it is not that; otherwise the
+ * program and the locale, a fresh temporary folder in *dir and the demo register of
+ * residents residents in it in *db, or *db NULL (said on stderr, the folder removed
+ * and *dir NULL) when the demo failed. */
+bool step_village_begin(int argc, char **argv, int residents, const char **shanzhi, const char **locale,
+			char **dir, char **db);
+/* The end of that main(): removes the folder, frees dir and db. */
+void step_village_end(char *dir, char *db);
 
 #endif
