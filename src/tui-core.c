@@ -416,7 +416,8 @@ static int bar_layout(const struct tui_hint *hints, size_t n, int cols, int gap,
 
 /* The bar's plan at the current width: one line, else one with key and label closed
  * up (bold and reverse video still tell them apart), else two lines, else two with
- * the labels cut alike until every key shows. Returns the gap; *lines the lines. */
+ * the labels cut alike until every key shows. Returns the gap; *lines the lines;
+ * out (may be NULL) the slots. */
 static int bar_plan(const struct tui_hint *hints, size_t n, struct bar_slot *out, int *lines)
 {
 	static const struct { int lines, gap; } tries[] = { { 1, 1 }, { 1, 0 }, { 2, 1 }, { 2, 0 } };
@@ -435,10 +436,8 @@ static int bar_plan(const struct tui_hint *hints, size_t n, struct bar_slot *out
 
 int tui_keybar_lines(const struct tui_hint *hints, size_t n)
 {
-	struct bar_slot *slots = xcalloc(n ? n : 1, sizeof(*slots));
 	int lines;
-	bar_plan(hints, n, slots, &lines);
-	free(slots);
+	bar_plan(hints, n, NULL, &lines);   /* only the count: no slots to place */
 	return lines;
 }
 

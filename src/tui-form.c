@@ -209,7 +209,8 @@ static void form_draw_field(struct tui_form *f, size_t field, int y)
 /* Scrolls the field list so the field in hand is on the screen. */
 static void form_scroll(struct tui_form *f)
 {
-	size_t pos = form_pos(f, f->cur), rows = (size_t)(form_rows(f) > 1 ? form_rows(f) : 1);
+	int room = form_rows(f);   /* lays out the key bar: once */
+	size_t pos = form_pos(f, f->cur), rows = (size_t)(room > 1 ? room : 1);
 	if (pos >= f->nshown)
 		return;
 	if (pos < f->top)
