@@ -16,6 +16,7 @@
 #include <wchar.h>
 
 struct app;
+struct fedit;
 struct tui;
 
 #define TK(curses_key) (-(int)(curses_key))
@@ -159,6 +160,12 @@ void tui_popup_close(WINDOW *p);
 void tui_show_text(struct tui *t, const char *title, const char *text);
 /* Asks a yes/no question; Enter gives default_yes, Esc/F10 no. */
 bool tui_confirm(struct tui *t, const char *question, bool default_yes);
+/* The editing keys every box of lines shares: ←→ Home End Backspace Delete, Ctrl-K
+ * (to the end), Ctrl-U (all) and a character typed. NONE: k is none of them (another
+ * control key, an F-key), for the box to handle; REFUSED: a character that does not
+ * go in (the field full, or not typeable). */
+enum tui_edit { TUI_EDIT_NONE, TUI_EDIT_DONE, TUI_EDIT_REFUSED };
+enum tui_edit tui_edit_key(struct fedit *e, int k);
 /* Asks for one line of text; NULL when cancelled. Caller frees. */
 char *tui_prompt(struct tui *t, const char *title, const char *label, const char *initial,
 		 size_t max_chars);

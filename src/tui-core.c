@@ -416,7 +416,8 @@ static int bar_layout(const struct tui_hint *hints, size_t n, int cols, int gap,
 
 /* The bar's plan at the current width: one line, else one with key and label closed
  * up (bold and reverse video still tell them apart), else two lines, else two with
- * the labels cut alike until every key shows. Returns the gap; *lines the lines. */
+ * the labels cut alike until every key shows. Returns the gap; *lines the lines;
+ * out (may be NULL) the slots. */
 static int bar_plan(const struct tui_hint *hints, size_t n, struct bar_slot *out, int *lines)
 {
 	static const struct { int lines, gap; } tries[] = { { 1, 1 }, { 1, 0 }, { 2, 1 }, { 2, 0 } };
@@ -435,10 +436,8 @@ static int bar_plan(const struct tui_hint *hints, size_t n, struct bar_slot *out
 
 int tui_keybar_lines(const struct tui_hint *hints, size_t n)
 {
-	struct bar_slot *slots = xcalloc(n ? n : 1, sizeof(*slots));
 	int lines;
-	bar_plan(hints, n, slots, &lines);
-	free(slots);
+	bar_plan(hints, n, NULL, &lines);   /* only the count: no slots to place */
 	return lines;
 }
 
@@ -738,6 +737,25 @@ static WINDOW *prompt_full(WINDOW *p, const char *title, const char *label, size
 	return p;
 }
 
+enum tui_edit tui_edit_key(struct fedit *e, int k)
+{
+	switch (k) {
+	case TK_LEFT: fedit_left(e); break;
+	case TK_RIGHT: fedit_right(e); break;
+	case TK_HOME: fedit_home(e); break;
+	case TK_END: fedit_end(e); break;
+	case TK_BACKSPACE: fedit_backspace(e); break;
+	case TK_DELETE: fedit_delete(e); break;
+	case 0x0B: fedit_kill_to_end(e); break;
+	case 0x15: fedit_clear(e); break;
+	default:
+		if (k < 0x20)
+			return TUI_EDIT_NONE;
+		return fedit_insert(e, (wchar_t)k) ? TUI_EDIT_DONE : TUI_EDIT_REFUSED;
+	}
+	return TUI_EDIT_DONE;
+}
+
 /* The one prompt: Enter gives the value once check (may be NULL) accepts it, a refused
  * value stays with the reason inside the box; with paths, Tab completes a file name. */
 static char *prompt_run(struct tui *t, const char *title, const char *label, const char *initial,
@@ -783,20 +801,13 @@ static char *prompt_run(struct tui *t, const char *title, const char *label, con
 			if (paths)
 				prompt_complete(t, &e, again);
 			break;
-		case TK_LEFT: fedit_left(&e); break;
-		case TK_RIGHT: fedit_right(&e); break;
-		case TK_HOME: fedit_home(&e); break;
-		case TK_END: fedit_end(&e); break;
-		case TK_BACKSPACE: fedit_backspace(&e); break;
-		case TK_DELETE: fedit_delete(&e); break;
-		case 0x0B: fedit_kill_to_end(&e); break;
-		case 0x15: fedit_clear(&e); break;
-		default:
-			if (k >= 0 && !fedit_insert(&e, (wchar_t)k)) {
-				if (max_chars && e.len >= max_chars)
-					p = prompt_full(p, title, label, max_chars, w, paths);
+		default: {
+			enum tui_edit r = tui_edit_key(&e, k);
+			if (r == TUI_EDIT_REFUSED && max_chars && e.len >= max_chars)
+				p = prompt_full(p, title, label, max_chars, w, paths);
+			if (r == TUI_EDIT_REFUSED || (r == TUI_EDIT_NONE && k >= 0))
 				beep();
-			}
+		}
 		}
 	}
 	fedit_free(&e);

@@ -24,7 +24,6 @@
 #include "tui-record.h"
 #include "tui-village.h"
 #include "util.h"
-#include "village.h"
 
 /* What a row of the case screen stands for: the kind in the high bits, a record's
  * id in the low ones. */
@@ -394,20 +393,6 @@ static int case_save(void *ctx, struct tui_form *fm, char **err)
 	return 0;
 }
 
-/* The village a new case belongs to: the only one, or the clerk's choice. */
-static int64_t pick_village(struct tui *t)
-{
-	struct rowset r = { 0 };
-	village_list(t->app->st, NULL, 0, 2, &r, NULL);
-	int64_t id = r.n == 1 ? rowset_int(&r, 0, VILLAGE_ID) : 0;
-	if (r.n > 1)
-		id = tui_village_pick(t, N_("The committee of which village?"));
-	else if (!r.n)
-		tui_error(t, "%s", _("The register has no village yet: a case belongs to a village's committee."));
-	rowset_free(&r);
-	return id;
-}
-
 /* text_pick of the case form: the mediators from the operators. */
 static bool case_text_pick(void *ctx, struct tui_form *fm, size_t field, char **picked)
 {
@@ -424,7 +409,9 @@ static int64_t case_form(struct tui *t, int64_t id)
 		return 0;
 	}
 	struct case_ctx cc = { .t = t, .id = id };
-	if (!id && !(cc.village = pick_village(t)))
+	if (!id && !(cc.village = tui_village_sole_or_pick(t, N_("The committee of which village?"),
+							  _("The register has no village yet: a case belongs to a "
+							    "village's committee."))))
 		return 0;
 	struct tui_form_ops ops = { .ctx = &cc, .save = case_save, .text_pick = case_text_pick };
 	struct form_data d;

@@ -209,7 +209,8 @@ static void form_draw_field(struct tui_form *f, size_t field, int y)
 /* Scrolls the field list so the field in hand is on the screen. */
 static void form_scroll(struct tui_form *f)
 {
-	size_t pos = form_pos(f, f->cur), rows = (size_t)(form_rows(f) > 1 ? form_rows(f) : 1);
+	int room = form_rows(f);   /* lays out the key bar: once */
+	size_t pos = form_pos(f, f->cur), rows = (size_t)(room > 1 ? room : 1);
 	if (pos >= f->nshown)
 		return;
 	if (pos < f->top)
@@ -738,22 +739,12 @@ static bool form_edit_key(struct tui_form *f, int k)
 		}
 		return true;
 	}
-	switch (k) {
-	case TK_LEFT: fedit_left(&f->edit); break;
-	case TK_RIGHT: fedit_right(&f->edit); break;
-	case TK_HOME: fedit_home(&f->edit); break;
-	case TK_END: fedit_end(&f->edit); break;
-	case TK_BACKSPACE: fedit_backspace(&f->edit); break;
-	case TK_DELETE: fedit_delete(&f->edit); break;
-	case 0x0B: fedit_kill_to_end(&f->edit); break;
-	case 0x15: fedit_clear(&f->edit); break;
-	default:
-		if (k < 0x20)
-			return false;
-		if (!fedit_insert(&f->edit, (wchar_t)k))
-			tui_error(f->t, _("%s holds at most %zu characters."), _(fd->label),
-				  f->edit.max_chars - FORM_OVERFLOW_CHARS);
-	}
+	enum tui_edit r = tui_edit_key(&f->edit, k);
+	if (r == TUI_EDIT_NONE)
+		return false;
+	if (r == TUI_EDIT_REFUSED)
+		tui_error(f->t, _("%s holds at most %zu characters."), _(fd->label),
+			  f->edit.max_chars - FORM_OVERFLOW_CHARS);
 	form_draw_current(f);
 	return true;
 }

@@ -9,8 +9,10 @@
 #include "i18n.h"
 #include "tui-list.h"
 #include "tui-screens.h"
+#include "tui-village.h"
 #include "util.h"
 #include "vgroup.h"
+#include "village.h"
 
 static const struct tui_hint group_hints[] = {
 	{ "Enter", N_("Rename") }, { "F7", N_("New") }, { "F8", N_("Deactivate/activate") }, { "F10", N_("Back") },
@@ -185,38 +187,14 @@ static enum tui_list_action group_key(void *ctx, struct tui *t, int key, int64_t
 	return TUI_LIST_RELOAD;
 }
 
-/* The village to work on: the only one, or one picked; -1 when none or cancelled. */
-static int pick_village(struct tui *t, const struct vgroup_village *v, size_t n)
-{
-	if (n == 0) {
-		tui_error(t, "%s", _("The register has no village yet."));
-		return -1;
-	}
-	if (n == 1)
-		return 0;
-	const char **labels = xcalloc(n, sizeof *labels);
-	for (size_t i = 0; i < n; i++)
-		labels[i] = v[i].name;
-	int i = tui_choose(t, _("Village"), labels, n, 0);
-	free(labels);
-	return i;
-}
-
 void tui_groups_run(struct tui *t)
 {
-	struct vgroup_village *v;
-	size_t n;
-	char *err = NULL;
-	if (vgroup_villages(t->app->st, &v, &n, &err) != 0) {
-		tui_error(t, "%s", err ? err : "?");
-		free(err);
-		return;
-	}
-	int i = pick_village(t, v, n);
-	if (i >= 0) {
-		struct groups_screen gs = { .t = t, .village_id = v[i].id, .village = v[i].name };
+	int64_t village_id = tui_village_sole_or_pick(t, N_("Village"), _("The register has no village yet."));
+	char *village = village_id ? village_name(t->app->st, village_id) : NULL;
+	if (village) {
+		struct groups_screen gs = { .t = t, .village_id = village_id, .village = village };
 		char *header = group_header();
-		char *title = xasprintf(_("Village groups of %s"), v[i].name);
+		char *title = xasprintf(_("Village groups of %s"), village);
 		struct tui_list_def def = {
 			.title = title, .header = header, .hints = group_hints, .nhints = ARRAY_LEN(group_hints),
 			.ctx = &gs, .fetch = group_fetch, .on_key = group_key,
@@ -225,5 +203,5 @@ void tui_groups_run(struct tui *t)
 		free(title);
 		free(header);
 	}
-	vgroup_villages_free(v, n);
+	free(village);
 }

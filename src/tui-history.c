@@ -296,19 +296,9 @@ static bool status_dialog(struct tui *t, int64_t id, const char *code, const cha
 			beep();
 			continue;
 		}
-		switch (k) {
-		case TK_LEFT: fedit_left(&e[cur]); break;
-		case TK_RIGHT: fedit_right(&e[cur]); break;
-		case TK_HOME: fedit_home(&e[cur]); break;
-		case TK_END: fedit_end(&e[cur]); break;
-		case TK_BACKSPACE: fedit_backspace(&e[cur]); break;
-		case TK_DELETE: fedit_delete(&e[cur]); break;
-		case 0x0B: fedit_kill_to_end(&e[cur]); break;
-		case 0x15: fedit_clear(&e[cur]); break;
-		default:
-			if (k >= 0 && !fedit_insert(&e[cur], (wchar_t)k))
-				beep();
-		}
+		enum tui_edit r = tui_edit_key(&e[cur], k);
+		if (r == TUI_EDIT_REFUSED || (r == TUI_EDIT_NONE && k >= 0))
+			beep();
 	}
 	free(message);
 	fedit_free(&e[0]);

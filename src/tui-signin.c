@@ -236,6 +236,41 @@ static bool signin_first_admin(struct tui *t)
 	return ok;
 }
 
+/* A login and password checked (a sign-in, or the lock screen's check of another
+ * operator's): AUTH_OK with his operator id. */
+typedef enum auth_result cred_check_fn(struct store *st, const char *login, const char *password, int64_t *id,
+				       char **msg);
+
+/* The sign-in proper, as a cred_check_fn. */
+static enum auth_result sign_in_check(struct store *st, const char *login, const char *password, int64_t *id,
+				      char **msg)
+{
+	enum auth_result r = auth_sign_in(st, login, password, msg);
+	*id = r == AUTH_OK ? store_operator_id(st) : 0;
+	return r;
+}
+
+/* Asks login and password (lines 0 and 1 of cf) until check accepts them, a refusal
+ * said and the password typed again; the operator's id, 0 when the clerk went back. */
+static int64_t cred_login(struct tui *t, struct cred_form *cf, cred_check_fn *check)
+{
+	int64_t id = 0;
+	while (!id && cred_run(t, cf) == CRED_SUBMIT) {
+		char *login = cred_value(cf, 0), *pw = cred_value(cf, 1), *msg = NULL;
+		please_wait(t);
+		if (check(t->app->st, login, pw, &id, &msg) != AUTH_OK) {
+			id = 0;
+			tui_error(t, "%s", msg ? msg : "?");
+			fedit_clear(&cf->line[1].ed);
+			cf->cur = *login ? 1 : 0;
+		}
+		free(msg);
+		free(login);
+		secret_free(pw);
+	}
+	return id;
+}
+
 bool tui_signin_run(struct tui *t)
 {
 	if (auth_needs_first_admin(t->app->st))
@@ -244,20 +279,7 @@ bool tui_signin_run(struct tui *t)
 	static const bool secret[] = { false, true };
 	struct cred_form cf;
 	cred_init(&cf, N_("Sign in"), N_("Sign in with your login and password."), true, labels, secret, 2);
-	bool ok = false;
-	while (!ok && cred_run(t, &cf) == CRED_SUBMIT) {
-		char *login = cred_value(&cf, 0), *pw = cred_value(&cf, 1), *msg = NULL;
-		please_wait(t);
-		ok = auth_sign_in(t->app->st, login, pw, &msg) == AUTH_OK;
-		if (!ok) {
-			tui_error(t, "%s", msg ? msg : "?");
-			fedit_clear(&cf.line[1].ed);
-			cf.cur = *login ? 1 : 0;
-		}
-		free(msg);
-		free(login);
-		secret_free(pw);
-	}
+	bool ok = cred_login(t, &cf, sign_in_check) != 0;
 	cred_free(&cf);
 	if (ok)
 		tui_message_clear(t);
@@ -292,21 +314,8 @@ static int64_t lock_switch(struct tui *t, const char *current)
 	cred_init(&cf, N_("Locked: switch user"), intro, true, labels, secret, 2);
 	cf.hints = switch_hints;
 	cf.nhints = ARRAY_LEN(switch_hints);
-	int64_t id = 0;
 	tui_message_clear(t);
-	while (!id && cred_run(t, &cf) == CRED_SUBMIT) {
-		char *login = cred_value(&cf, 0), *pw = cred_value(&cf, 1), *msg = NULL;
-		please_wait(t);
-		if (auth_check_signin(t->app->st, login, pw, &id, &msg) != AUTH_OK) {
-			id = 0;
-			tui_error(t, "%s", msg ? msg : "?");
-			fedit_clear(&cf.line[1].ed);
-			cf.cur = *login ? 1 : 0;
-		}
-		free(msg);
-		free(login);
-		secret_free(pw);
-	}
+	int64_t id = cred_login(t, &cf, auth_check_signin);
 	cred_free(&cf);
 	free(intro);
 	tui_message_clear(t);

@@ -52,6 +52,15 @@ struct grid_row {
 	struct stars_result res;
 };
 
+/* What the panel shows from the other registers about the household in hand,
+ * fetched when another household comes into hand: a score typed redraws the panel,
+ * it does not query the registers again. */
+struct panel_data {
+	int64_t household;               /* whose; 0: none fetched yet */
+	struct rowset members, disputes, requests;
+	int members_rc, disputes_rc, requests_rc;
+};
+
 /* The scoring grid of one round. */
 struct grid {
 	struct tui *t;
@@ -65,6 +74,7 @@ struct grid {
 	char pending[8];     /* digits typed into a points cell, not yet written */
 	bool can_edit;
 	char today[11];
+	struct panel_data panel;
 };
 
 /* ---- loading the grid ---- */
@@ -89,7 +99,7 @@ static bool grid_load(struct grid *g)
 	return rc == 0;
 }
 
-/* Frees the rows of the grid. */
+/* Frees the rows of the grid and the panel's facts. */
 static void grid_free(struct grid *g)
 {
 	for (size_t i = 0; i < g->n; i++) {
@@ -100,6 +110,9 @@ static void grid_free(struct grid *g)
 		stars_result_free(&g->rows[i].res);
 	}
 	free(g->rows);
+	rowset_free(&g->panel.members);
+	rowset_free(&g->panel.disputes);
+	rowset_free(&g->panel.requests);
 }
 
 /* ---- drawing ---- */
@@ -214,24 +227,39 @@ static void panel_line(int *y, int ymax, const char *text, attr_t a)
 	tui_put(stdscr, (*y)++, X_PANEL, text, COLS - X_PANEL, a);
 }
 
-/* The household's members, with relation and age. */
-static void panel_members(struct grid *g, struct grid_row *row, int *y, int ymax)
+/* The panel's facts about the household: fetched again only for another household. */
+static const struct panel_data *panel_data_of(struct grid *g, int64_t household)
 {
-	struct rowset m = { 0 };
+	struct panel_data *p = &g->panel;
+	if (p->household == household)
+		return p;
+	rowset_free(&p->members);
+	rowset_free(&p->disputes);
+	rowset_free(&p->requests);
+	p->household = household;
+	p->members_rc = stars_household_members(g->st, household, &p->members, NULL);
+	p->disputes_rc = stars_household_disputes(g->st, household, g->round->year, &p->disputes, NULL);
+	p->requests_rc = stars_household_open_requests(g->st, household, &p->requests, NULL);
+	return p;
+}
+
+/* The household's members, with relation and age. */
+static void panel_members(struct grid *g, const struct panel_data *p, int *y, int ymax)
+{
+	const struct rowset *m = &p->members;
 	const struct codelist *rel = form_codelist(g->t->app->forms, "relation");
-	if (stars_household_members(g->st, row->h.id, &m, NULL) != 0)
+	if (p->members_rc != 0)
 		return;
 	panel_line(y, ymax, _("Members:"), A_BOLD);
-	for (size_t i = 0; i < m.n; i++) {
-		const char *name = rowset_text(&m, i, STARS_M_NAME), *code = rowset_text(&m, i, STARS_M_RELATION);
+	for (size_t i = 0; i < m->n; i++) {
+		const char *name = rowset_text(m, i, STARS_M_NAME), *code = rowset_text(m, i, STARS_M_RELATION);
 		const char *label = codelist_label(rel, code);
-		int age = idcard_age(rowset_text(&m, i, STARS_M_BIRTH), g->today);
+		int age = idcard_age(rowset_text(m, i, STARS_M_BIRTH), g->today);
 		char *line = age >= 0 ? xasprintf(" %s %s %d", name, label ? label : code, age)
 				      : xasprintf(" %s %s", name, label ? label : code);
 		panel_line(y, ymax, line, A_NORMAL);
 		free(line);
 	}
-	rowset_free(&m);
 }
 
 #define FACT_ITEMS 2
@@ -257,13 +285,11 @@ static void fact_add(struct fact_lines *f, char *text, attr_t a)
  * stars_household_disputes gives them): a line naming the register with the count,
  * then the first few (a code of list and a date each). Nothing when that register
  * is not in this database. */
-static void panel_fact(struct grid *g, int rc, struct rowset *rows, const char *label, const char *list,
+static void panel_fact(struct grid *g, int rc, const struct rowset *rows, const char *label, const char *list,
 		       struct fact_lines *f)
 {
-	if (rc != 0) {
-		rowset_free(rows);
+	if (rc != 0)
 		return;
-	}
 	const struct codelist *cl = form_codelist(g->t->app->forms, list);
 	int head = f->n;
 	fact_add(f, NULL, A_NORMAL);
@@ -275,7 +301,6 @@ static void panel_fact(struct grid *g, int rc, struct rowset *rows, const char *
 		f->text[head] = xasprintf("%s %zu", label, rows->n);
 		f->attr[head] = rows->n ? A_BOLD : A_NORMAL;
 	}
-	rowset_free(rows);
 }
 
 /* Beside the grid: the household in hand, its members and this year's facts from
@@ -292,14 +317,12 @@ static void draw_panel(struct grid *g)
 	panel_line(&y, ymax, line, A_BOLD);
 	free(line);
 	struct fact_lines facts = { .n = 0 };
-	struct rowset rows = { 0 };
-	int rc = stars_household_disputes(g->st, row->h.id, g->round->year, &rows, NULL);
-	panel_fact(g, rc, &rows, _("Mediation cases this year:"), "dispute_category", &facts);
-	rc = stars_household_open_requests(g->st, row->h.id, &rows, NULL);
-	panel_fact(g, rc, &rows, _("Open service requests:"), "service_item", &facts);
+	const struct panel_data *p = panel_data_of(g, row->h.id);
+	panel_fact(g, p->disputes_rc, &p->disputes, _("Mediation cases this year:"), "dispute_category", &facts);
+	panel_fact(g, p->requests_rc, &p->requests, _("Open service requests:"), "service_item", &facts);
 	/* the facts bear on the scores: they keep their lines, the members take the rest */
 	int facts_y = ymax - facts.n;
-	panel_members(g, row, &y, facts_y);
+	panel_members(g, p, &y, facts_y);
 	while (y < facts_y)
 		panel_line(&y, facts_y, "", A_NORMAL);
 	for (int i = 0; i < facts.n; i++) {

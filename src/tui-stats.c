@@ -188,9 +188,9 @@ static void stats_draw(struct tui *t, struct stats *s)
 			tui_put(stdscr, y++, 1, s->sheet.summary[i], COLS - 2, i == 0 ? A_BOLD : A_NORMAL);
 	}
 	draw_groupings(s, ++y);
+	tui_keybar(t, hints, nh);   /* first: the rows end above its message line */
 	if (!s->err)
-		draw_rows(s, y + 2, LINES - 1 - tui_keybar_lines(hints, nh));
-	tui_keybar(t, hints, nh);
+		draw_rows(s, y + 2, tui_message_row(t));
 	tui_draw_message(t);
 	curs_set(0);
 	wnoutrefresh(stdscr);

@@ -35,3 +35,16 @@ int64_t tui_village_pick(struct tui *t, const char *title)
 	int64_t id;
 	return tui_list_pick(t, &def, NULL, &id) ? id : 0;
 }
+
+int64_t tui_village_sole_or_pick(struct tui *t, const char *title, const char *none)
+{
+	struct rowset r = { 0 };
+	village_list(t->app->st, NULL, 0, 2, &r, NULL);   /* two tell one from several */
+	int64_t id = r.n == 1 ? rowset_int(&r, 0, VILLAGE_ID) : 0;
+	if (r.n > 1)
+		id = tui_village_pick(t, title);
+	else if (!r.n)
+		tui_error(t, "%s", none);
+	rowset_free(&r);
+	return id;
+}
