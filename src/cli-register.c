@@ -61,10 +61,8 @@ int cli_register_demo(const struct cli_opts *o, int argc, char **argv)
 		free(wal);
 		free(shm);
 	}
-	free(path);
 	/* a new file: its first operator is the demo's administrator, with a password */
 	char *err = NULL;
-	path = paths_database(o->db);
 	struct store *st = store_open(path, &err);
 	if (!st) {
 		console_printf(stderr, "shanzhi: %s: %s\n", path, err ? err : "?");
