@@ -215,7 +215,7 @@ struct form_registry *cli_load_forms(void)
 	free(local);
 	/* a broken file is left out or replaced by the shipped one, never half used, so
 	 * only a forms folder with no form at all stops a command; the problems are
-	 * shown when the command ends (cli_warn_datafiles) */
+	 * shown when the command ends (warn_datafiles) */
 	if (!form_count(reg)) {
 		console_printf(stderr, "%s\n%s", _("shanzhi: the form definitions have errors:"),
 			       ferr ? ferr : "");
