@@ -45,7 +45,10 @@ struct store *cli_open_store(const struct cli_opts *o, char **path_out)
 		free(path);
 		return NULL;
 	}
-	*path_out = path;
+	if (path_out)
+		*path_out = path;
+	else
+		free(path);
 	return st;
 }
 
