@@ -30,7 +30,7 @@ struct cli_command {
 int cli_main(int argc, char **argv);
 /* Opens the database named by the options, sets the operator (auth_cli_operator)
  * and checks the command against the read rule; prints why and returns NULL on
- * failure. *path_out (caller frees) is the database path. */
+ * failure. *path_out (caller frees) is the database path, when path_out is not NULL. */
 struct store *cli_open_store(const struct cli_opts *o, char **path_out);
 /* The shipped and local form definitions; NULL after printing their errors, since
  * a half-loaded definition must not be used. Free with form_registry_free. */

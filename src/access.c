@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "rowset.h"
 #include "store.h"
 #include "util.h"
 
@@ -125,14 +126,10 @@ bool access_may_write(struct store *st, const char *table)
  * refused until its first administrator is added. */
 static bool without_operators(struct store *st)
 {
-	sqlite3_stmt *stmt;
-	bool none = false;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT NOT EXISTS (SELECT 1 FROM operator)", -1, &stmt, NULL) != SQLITE_OK)
-		return false;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		none = sqlite3_column_int(stmt, 0) != 0;
-	sqlite3_finalize(stmt);
-	return none;
+	char *none = rowset_value(st, "SELECT NOT EXISTS (SELECT 1 FROM operator)", "");
+	bool yes = none && strcmp(none, "1") == 0;   /* a failed query is not "none" */
+	free(none);
+	return yes;
 }
 
 bool access_allows(struct store *st, enum access_right r)

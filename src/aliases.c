@@ -11,10 +11,15 @@
 #include "text.h"
 #include "util.h"
 
+/* One header: its key (aliases_key's), the field it names, the line that gave it. */
+struct alias {
+	char *key, *target;
+	int line;
+};
+
 /* One file's headers, or (kept) every file's. */
 struct aliases {
-	char **key, **target;
-	int *line;
+	struct alias *item;
 	size_t n;
 };
 
@@ -44,12 +49,10 @@ void aliases_free(struct aliases *a)
 	if (!a)
 		return;
 	for (size_t i = 0; i < a->n; i++) {
-		free(a->key[i]);
-		free(a->target[i]);
+		free(a->item[i].key);
+		free(a->item[i].target);
 	}
-	free(a->key);
-	free(a->target);
-	free(a->line);
+	free(a->item);
 	free(a);
 }
 
@@ -57,7 +60,7 @@ void aliases_free(struct aliases *a)
 static size_t find_key(const struct aliases *a, const char *key)
 {
 	size_t i = 0;
-	while (i < a->n && strcmp(a->key[i], key) != 0)
+	while (i < a->n && strcmp(a->item[i].key, key) != 0)
 		i++;
 	return i;
 }
@@ -65,12 +68,8 @@ static size_t find_key(const struct aliases *a, const char *key)
 /* Adds key for target, taking both. */
 static void add(struct aliases *a, char *key, char *target, int line)
 {
-	a->key = xrealloc(a->key, (a->n + 1) * sizeof *a->key);
-	a->target = xrealloc(a->target, (a->n + 1) * sizeof *a->target);
-	a->line = xrealloc(a->line, (a->n + 1) * sizeof *a->line);
-	a->key[a->n] = key;
-	a->target[a->n] = target;
-	a->line[a->n++] = line;
+	a->item = xrealloc(a->item, (a->n + 1) * sizeof *a->item);
+	a->item[a->n++] = (struct alias){ key, target, line };
 }
 
 /* datafiles_verror with the file of the parse. */
@@ -117,7 +116,7 @@ static void read_headers(struct aliases_parse *p, int line, const char *field, c
 			empty = true;
 		else if (at < p->a->n)
 			parse_error(p, line, _("header %s is already given for %s (line %d)"), key,
-				    p->a->target[at], p->a->line[at]);
+				    p->a->item[at].target, p->a->item[at].line);
 		else
 			add(p->a, xstrdup(key), xstrdup(field), line);
 		free(key);
@@ -173,9 +172,9 @@ static void aliases_keep(void *ctx, void *item)
 	struct aliases_load *l = ctx;
 	struct aliases *a = item;
 	for (size_t i = 0; i < a->n; i++) {
-		if (find_key(l->all, a->key[i]) == l->all->n) {
-			add(l->all, a->key[i], a->target[i], a->line[i]);
-			a->key[i] = a->target[i] = NULL;
+		if (find_key(l->all, a->item[i].key) == l->all->n) {
+			add(l->all, a->item[i].key, a->item[i].target, a->item[i].line);
+			a->item[i].key = a->item[i].target = NULL;
 		}
 	}
 	aliases_free(a);
@@ -202,5 +201,5 @@ struct aliases *aliases_load(const char *dir, const char *override,
 const char *aliases_target(const struct aliases *a, const char *key)
 {
 	size_t i = a && key ? find_key(a, key) : 0;
-	return a && key && i < a->n ? a->target[i] : NULL;
+	return a && key && i < a->n ? a->item[i].target : NULL;
 }

@@ -706,15 +706,7 @@ enum auth_result auth_sign_in(struct store *st, const char *login, const char *p
 /* The login of operator id. Caller frees; NULL when unknown. */
 static char *operator_login(struct store *st, int64_t id)
 {
-	sqlite3_stmt *stmt;
-	char *login = NULL;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT login FROM operator WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(stmt, 1, id);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		login = col_dup(stmt, 0);
-	sqlite3_finalize(stmt);
-	return login;
+	return rowset_value(st, "SELECT login FROM operator WHERE id = ?1", "l", id);
 }
 
 /* Audits, as the operator leaving, that his screen went to login: who let whom in. */
@@ -756,34 +748,17 @@ int auth_switch(struct store *st, int64_t id, char **err)
 
 char *auth_current_login(struct store *st)
 {
-	sqlite3_stmt *stmt;
-	char *login = NULL;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT login FROM operator WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(stmt, 1, store_operator_id(st));
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		login = col_dup(stmt, 0);
-	sqlite3_finalize(stmt);
-	return login;
-}
-
-char *auth_current_name(struct store *st)
-{
-	sqlite3_stmt *stmt;
-	char *name = NULL;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT coalesce(nullif(trim(name), ''), login) FROM operator WHERE id = ?1",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(stmt, 1, store_operator_id(st));
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		name = col_dup(stmt, 0);
-	sqlite3_finalize(stmt);
-	return name;
+	return operator_login(st, store_operator_id(st));
 }
 
 char *auth_operator_name(struct store *st, int64_t id)
 {
 	return rowset_value(st, "SELECT coalesce(nullif(trim(name), ''), login) FROM operator WHERE id = ?1", "l", id);
+}
+
+char *auth_current_name(struct store *st)
+{
+	return auth_operator_name(st, store_operator_id(st));
 }
 
 char *auth_current_role(struct store *st)

@@ -44,8 +44,8 @@ static int print_document(const struct cli_opts *o, int argc, char **argv,
 	struct print_args a;
 	if (!print_args_parse(argc, argv, &a))
 		return 2;
-	char *path, *err = NULL;
-	struct store *st = cli_open_store(o, &path);
+	char *err = NULL;
+	struct store *st = cli_open_store(o, NULL);
 	if (!st)
 		return 1;
 	int rc = 1;
@@ -68,7 +68,6 @@ static int print_document(const struct cli_opts *o, int argc, char **argv,
 	free(err);
 	form_registry_free(reg);
 	store_close(st);
-	free(path);
 	return rc;
 }
 
@@ -100,17 +99,17 @@ int cli_dispute_report(const struct cli_opts *o, int argc, char **argv)
 		console_printf(stderr, "%s\n", _("shanzhi: report disputes: --year takes a year such as 2026"));
 		return 2;
 	}
-	char *path, *err = NULL;
-	struct store *st = cli_open_store(o, &path);
+	char *err = NULL;
+	struct store *st = cli_open_store(o, NULL);
 	if (!st)
 		return 1;
 	struct form_registry *reg = cli_load_forms();
 	if (!reg) {
 		store_close(st);
-		free(path);
 		return 1;
 	}
 	char *text = dispute_report_text(st, reg, (int)year, &err);
+	int rc = text ? 0 : 1;
 	if (text)
 		console_puts(stdout, text);
 	else
@@ -119,6 +118,5 @@ int cli_dispute_report(const struct cli_opts *o, int argc, char **argv)
 	free(err);
 	form_registry_free(reg);
 	store_close(st);
-	free(path);
-	return text ? 0 : 1;
+	return rc;
 }

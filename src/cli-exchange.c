@@ -48,8 +48,7 @@ int cli_exchange_import(const struct cli_opts *o, int argc, char **argv)
 	}
 	if (verbose)
 		io.progress = import_progress;
-	char *path;
-	struct store *st = cli_open_store(o, &path);
+	struct store *st = cli_open_store(o, NULL);
 	if (!st)
 		return 1;
 	int status = 1;
@@ -76,7 +75,6 @@ int cli_exchange_import(const struct cli_opts *o, int argc, char **argv)
 	}
 	form_registry_free(reg);
 	store_close(st);
-	free(path);
 	return status;
 }
 /* Parses the options after "export residents". 0, or 2 after printing what is wrong. */
@@ -137,8 +135,7 @@ int cli_exchange_export(const struct cli_opts *o, int argc, char **argv)
 	int usage = parse_export_args(argc, argv, &eo, &file);
 	if (usage)
 		return usage;
-	char *path;
-	struct store *st = cli_open_store(o, &path);
+	struct store *st = cli_open_store(o, NULL);
 	if (!st)
 		return 1;
 	int status = 1;
@@ -158,6 +155,5 @@ int cli_exchange_export(const struct cli_opts *o, int argc, char **argv)
 	}
 	form_registry_free(reg);
 	store_close(st);
-	free(path);
 	return status;
 }

@@ -90,8 +90,8 @@ int cli_operators_user(const struct cli_opts *o, int argc, char **argv)
 		console_printf(stderr, _("shanzhi: usage: %s\n"), usage);
 		return 2;
 	}
-	char *path = NULL, *err = NULL;
-	struct store *st = cli_open_store(o, &path);
+	char *err = NULL;
+	struct store *st = cli_open_store(o, NULL);
 	if (!st)
 		return 1;
 	const char *what = argv[1];
@@ -118,7 +118,6 @@ int cli_operators_user(const struct cli_opts *o, int argc, char **argv)
 		console_printf(stderr, "shanzhi: user %s: %s\n", what, err ? err : "?");
 	free(err);
 	store_close(st);
-	free(path);
 	return rc;
 }
 

@@ -61,10 +61,8 @@ int cli_register_demo(const struct cli_opts *o, int argc, char **argv)
 		free(wal);
 		free(shm);
 	}
-	free(path);
 	/* a new file: its first operator is the demo's administrator, with a password */
 	char *err = NULL;
-	path = paths_database(o->db);
 	struct store *st = store_open(path, &err);
 	if (!st) {
 		console_printf(stderr, "shanzhi: %s: %s\n", path, err ? err : "?");
@@ -115,8 +113,7 @@ int cli_register_search(const struct cli_opts *o, int argc, char **argv)
 		console_printf(stderr, "%s\n", _("shanzhi: search: a query is needed"));
 		return 2;
 	}
-	char *path;
-	struct store *st = cli_open_store(o, &path);
+	struct store *st = cli_open_store(o, NULL);
 	if (!st)
 		return 1;
 	struct search_result res = {0};
@@ -132,7 +129,6 @@ int cli_register_search(const struct cli_opts *o, int argc, char **argv)
 	search_result_free(&res);
 	free(err);
 	store_close(st);
-	free(path);
 	return rc ? 1 : (found ? 0 : 3);
 }
 

@@ -39,9 +39,7 @@ int cli_service_receipt(const struct cli_opts *o, int argc, char **argv)
 		console_printf(stderr, "%s\n", _("usage: shanzhi print receipt NUMBER [--encoding utf-8|gbk] [--output FILE | --printer]"));
 		return 2;
 	}
-	char *path = NULL;
-	struct store *st = cli_open_store(o, &path);
-	free(path);
+	struct store *st = cli_open_store(o, NULL);
 	if (!st)
 		return 1;
 	char *err = NULL;
@@ -75,9 +73,7 @@ int cli_service_report(const struct cli_opts *o, int argc, char **argv)
 		store_today(today);
 		snprintf(month, sizeof(month), "%.7s", today);
 	}
-	char *path = NULL;
-	struct store *st = cli_open_store(o, &path);
-	free(path);
+	struct store *st = cli_open_store(o, NULL);
 	if (!st)
 		return 1;
 	struct service_stats s;

@@ -95,13 +95,11 @@ int cli_stars_notice(const struct cli_opts *o, int argc, char **argv)
 	int rc = parse_args(argc, argv, &a, true);
 	if (rc)
 		return rc;
-	char *path;
-	struct store *st = cli_open_store(o, &path);
+	struct store *st = cli_open_store(o, NULL);
 	if (!st)
 		return 1;
 	rc = notice_deliver(st, &a);
 	store_close(st);
-	free(path);
 	return rc;
 }
 
@@ -111,8 +109,8 @@ int cli_stars_report(const struct cli_opts *o, int argc, char **argv)
 	int rc = parse_args(argc, argv, &a, false);
 	if (rc)
 		return rc;
-	char *path, *err = NULL;
-	struct store *st = cli_open_store(o, &path);
+	char *err = NULL;
+	struct store *st = cli_open_store(o, NULL);
 	if (!st)
 		return 1;
 	char *text = stars_report_text(st, (int)a.year, &err);
@@ -129,6 +127,5 @@ int cli_stars_report(const struct cli_opts *o, int argc, char **argv)
 	free(text);
 	free(err);
 	store_close(st);
-	free(path);
 	return rc;
 }

@@ -36,13 +36,9 @@ struct writer {
  * forms. 0, or 1 after printing why. */
 static int writer_open(const struct cli_opts *o, const char *what, struct writer *w)
 {
-	char *path = NULL;
 	*w = (struct writer){ .what = what };
-	if (!(w->st = cli_open_store(o, &path))) {
-		free(path);
+	if (!(w->st = cli_open_store(o, NULL)))
 		return 1;
-	}
-	free(path);
 	if ((w->forms = cli_load_forms()) && (w->def = form_get(w->forms, "resident")))
 		return 0;
 	if (w->forms)

@@ -45,7 +45,10 @@ struct store *cli_open_store(const struct cli_opts *o, char **path_out)
 		free(path);
 		return NULL;
 	}
-	*path_out = path;
+	if (path_out)
+		*path_out = path;
+	else
+		free(path);
 	return st;
 }
 
@@ -215,7 +218,7 @@ struct form_registry *cli_load_forms(void)
 	free(local);
 	/* a broken file is left out or replaced by the shipped one, never half used, so
 	 * only a forms folder with no form at all stops a command; the problems are
-	 * shown when the command ends (cli_warn_datafiles) */
+	 * shown when the command ends (warn_datafiles) */
 	if (!form_count(reg)) {
 		console_printf(stderr, "%s\n%s", _("shanzhi: the form definitions have errors:"),
 			       ferr ? ferr : "");

@@ -56,6 +56,7 @@ static const struct {
 struct import_columns {
 	const char **targets;   /* NULL-terminated, into the default forms */
 	struct aliases *aliases;
+	char *problems;         /* the aliases files' mistakes, for the check command; NULL when none */
 };
 
 static struct import_columns columns;
@@ -87,6 +88,7 @@ static void columns_load(void)
 	char *local = paths_forms_local();
 	struct strbuf errors = {0};
 	columns.aliases = aliases_load(paths_forms(), local, columns.targets, &errors);
+	columns.problems = errors.len ? sb_take(&errors) : NULL;
 	sb_free(&errors);
 	free(local);
 }
@@ -99,11 +101,8 @@ const char *const *import_targets(void)
 
 char *import_header_problems(void)
 {
-	char *local = paths_forms_local();
-	struct strbuf errors = {0};
-	aliases_free(aliases_load(paths_forms(), local, import_targets(), &errors));
-	free(local);
-	return errors.len ? sb_take(&errors) : NULL;
+	pthread_once(&columns_once, columns_load);
+	return columns.problems ? xstrdup(columns.problems) : NULL;
 }
 
 /* The field of form name called field, or NULL. */

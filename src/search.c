@@ -395,8 +395,8 @@ void search_result_free(struct search_result *r)
 /* A household matching a text query ?1 by address, head's name or number. */
 #define HOUSEHOLD_MATCH "(instr(h.address, ?1) > 0 OR instr(r.name, ?1) > 0 OR instr(h.hh_no, ?1) > 0)"
 
-/* The statements that list households for a query, run one after the other: up to 3. */
-static size_t household_sql(const char *query, const char *sql[3])
+/* The statements that list households for a query, run one after the other: two. */
+static size_t household_sql(const char *query, const char *sql[2])
 {
 	if (*query == '\0') {
 		/* heads in pinyin order (a walk of resident_pinyin), then households without one;
@@ -451,7 +451,7 @@ int search_households(struct store *st, const char *query, size_t offset, size_t
 		      struct household_result *out, char **err)
 {
 	sqlite3 *db = store_db(st);
-	const char *sql[3];
+	const char *sql[2];
 	size_t n = household_sql(query ? query : "", sql), skip = offset;
 	out->rows = xcalloc(limit ? limit : 1, sizeof *out->rows);
 	out->n = 0;

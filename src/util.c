@@ -137,32 +137,39 @@ void sb_free(struct strbuf *sb)
 	sb->len = sb->cap = 0;
 }
 
+/* The id sudo put in variable name (SUDO_UID, SUDO_GID); false when it is unset or
+ * not a decimal number. */
+static bool sudo_id(const char *name, unsigned long *id)
+{
+	const char *s = getenv(name);
+	char *end;
+	if (!s || !*s)
+		return false;
+	*id = strtoul(s, &end, 10);
+	return *end == '\0';
+}
+
 bool run_by_sudo(void)
 {
-	const char *uid = getenv("SUDO_UID");
-	char *end;
-	unsigned long n = uid && *uid ? strtoul(uid, &end, 10) : 0;
-	return uid && *uid && *end == '\0' && (uid_t)n != getuid();
+	unsigned long uid;
+	return sudo_id("SUDO_UID", &uid) && (uid_t)uid != getuid();
 }
 
 /* Hands a new file to the group of the clerk sudo runs us for: the service account
  * may not give a file away, but may give it to a group it belongs to. */
 static void give_to_sudo_group(int fd)
 {
-	const char *gid = getenv("SUDO_GID");
-	char *end;
-	unsigned long n = gid && *gid ? strtoul(gid, &end, 10) : 0;
-	if (gid && *gid && *end == '\0' && fchown(fd, (uid_t)-1, (gid_t)n) == 0)
+	unsigned long gid;
+	if (sudo_id("SUDO_GID", &gid) && fchown(fd, (uid_t)-1, (gid_t)gid) == 0)
 		fchmod(fd, 0640);
 }
 
 bool readable_for_caller(const char *path)
 {
-	if (!run_by_sudo())
+	unsigned long uid;
+	if (!run_by_sudo() || !sudo_id("SUDO_UID", &uid))
 		return true;
 	struct stat sb;
-	char *end;
-	unsigned long uid = strtoul(getenv("SUDO_UID"), &end, 10);
 	return stat(path, &sb) == 0 && sb.st_uid == (uid_t)uid;
 }
 
