@@ -93,6 +93,8 @@ int auth_switch(struct store *st, int64_t id, char **err);
 enum auth_result auth_reauth(struct store *st, const char *password, char **msg);
 /* The login of the store's operator. Caller frees; NULL when none. */
 char *auth_current_login(struct store *st);
+/* The login of operator id. Caller frees; NULL when unknown. */
+char *auth_operator_login(struct store *st, int64_t id);
 /* The store's operator as the header names them: their name, else their login.
  * Caller frees; NULL when none is signed in. */
 char *auth_current_name(struct store *st);

@@ -703,8 +703,7 @@ enum auth_result auth_sign_in(struct store *st, const char *login, const char *p
 	return sign_in(st, login, password, NULL, msg);
 }
 
-/* The login of operator id. Caller frees; NULL when unknown. */
-static char *operator_login(struct store *st, int64_t id)
+char *auth_operator_login(struct store *st, int64_t id)
 {
 	return rowset_value(st, "SELECT login FROM operator WHERE id = ?1", "l", id);
 }
@@ -730,7 +729,7 @@ static int audit_handover(struct store *st, const char *login, char **err)
 
 int auth_switch(struct store *st, int64_t id, char **err)
 {
-	char *to = operator_login(st, id), *from = auth_current_login(st);
+	char *to = auth_operator_login(st, id), *from = auth_current_login(st);
 	/* disabled or locked since the password was checked: not let in after all */
 	char *refusal = to ? way_in_refusal(st, id, to) : xstrdup(_("Wrong login or password."));
 	int rc = -1;
@@ -748,7 +747,7 @@ int auth_switch(struct store *st, int64_t id, char **err)
 
 char *auth_current_login(struct store *st)
 {
-	return operator_login(st, store_operator_id(st));
+	return auth_operator_login(st, store_operator_id(st));
 }
 
 char *auth_operator_name(struct store *st, int64_t id)

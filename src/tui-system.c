@@ -27,19 +27,6 @@ static const struct tui_hint operator_hints[] = {
 	{ "F9", N_("History") }, { "F10", N_("Back") },
 };
 
-/* The login of operator id. Caller frees. */
-static char *operator_login(struct tui *t, int64_t id)
-{
-	struct auth_operator *ops;
-	size_t n = auth_operators(t->app->st, &ops);
-	char *login = NULL;
-	for (size_t i = 0; i < n && !login; i++)
-		if (ops[i].id == id)
-			login = xstrdup(ops[i].login);
-	auth_operators_free(ops, n);
-	return login;
-}
-
 /* The column heads of the operator list. */
 static char *operator_header(void)
 {
@@ -181,7 +168,7 @@ static enum tui_list_action operator_key(void *ctx, struct tui *t, int key, int6
 		operator_add(t);
 		return TUI_LIST_RELOAD;
 	}
-	char *login = sel > 0 ? operator_login(t, sel) : NULL;
+	char *login = sel > 0 ? auth_operator_login(t->app->st, sel) : NULL;
 	enum tui_list_action act = TUI_LIST_STAY;
 	if (!login) {
 		/* nothing selected */
