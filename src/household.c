@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "resident.h"
 #include "rowset.h"
 #include "store.h"
 #include "util.h"
@@ -149,7 +150,7 @@ static const char *change_head_refusal(struct store *st, int64_t hh, int64_t new
 		return _("There is no such household.");
 	if (new_head == old)
 		return _("This member is already the head of the household.");
-	if (query_int(st, "SELECT household_id FROM resident WHERE id = ?1", new_head) != hh)
+	if (resident_household(st, new_head) != hh)
 		return _("The resident is not a member of this household.");
 	if (old && (!former_relation || !*former_relation))
 		return _("Choose the former head's new relation.");
@@ -186,7 +187,7 @@ int household_change_head(struct store *st, int64_t hh, int64_t new_head, const 
 
 const char *household_move_refusal(struct store *st, int64_t resident, int64_t to, const char *relation)
 {
-	int64_t from = query_int(st, "SELECT household_id FROM resident WHERE id = ?1", resident);
+	int64_t from = resident_household(st, resident);
 	if (from && household_head(st, from) == resident && household_member_count(st, from) > 1)
 		return _("Make another member the head first (F5), then move this one.");
 	if (to == 0)
@@ -211,7 +212,7 @@ int household_move_member(struct store *st, int64_t resident, int64_t to, const 
 		*err = xstrdup(refusal);
 		return -1;
 	}
-	int64_t from = query_int(st, "SELECT household_id FROM resident WHERE id = ?1", resident);
+	int64_t from = resident_household(st, resident);
 	bool was_head = from && household_head(st, from) == resident;
 	char hv[24], self[24];
 	snprintf(hv, sizeof hv, "%lld", (long long)to);
