@@ -20,7 +20,7 @@ struct rowset {
 /* Runs sql on st with the parameters ?1, ?2 ... given by types, one letter each:
  * 't' a const char * (NULL binds NULL), 'i' an int, 'l' an int64_t. Appends every
  * row to out (which starts zeroed or from an earlier call with the same columns).
- * 0, or -1 with *err (may be NULL). */
+ * 0, or -1 with *err (may be NULL) and out as it was. */
 int rowset_select(struct store *st, struct rowset *out, char **err, const char *sql, const char *types, ...);
 /* The first column of the first row of such a query (caller frees); NULL when there
  * is no row, the value is NULL or the query fails. */

@@ -47,6 +47,18 @@ static sqlite3_stmt *prepare(struct store *st, char **err, const char *sql, cons
 	return stmt;
 }
 
+/* Drops the rows after the first n, so a failed query leaves out as it found it. */
+static void truncate_rows(struct rowset *r, size_t n)
+{
+	for (size_t i = n * r->ncols; i < r->n * r->ncols; i++)
+		free(r->cell[i]);
+	r->n = n;
+	if (!n) {
+		free(r->cell);
+		r->cell = NULL;
+	}
+}
+
 int rowset_select(struct store *st, struct rowset *out, char **err, const char *sql, const char *types, ...)
 {
 	va_list ap;
@@ -55,7 +67,7 @@ int rowset_select(struct store *st, struct rowset *out, char **err, const char *
 	va_end(ap);
 	if (!stmt)
 		return -1;
-	size_t ncols = (size_t)sqlite3_column_count(stmt);
+	size_t ncols = (size_t)sqlite3_column_count(stmt), n0 = out->n;
 	if (!out->n)
 		out->ncols = ncols;
 	int rc;
@@ -70,6 +82,8 @@ int rowset_select(struct store *st, struct rowset *out, char **err, const char *
 	if (rc != SQLITE_DONE && err)
 		*err = xstrdup(sqlite3_errmsg(store_db(st)));
 	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		truncate_rows(out, n0);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
