@@ -97,11 +97,6 @@ void form_registry_free(struct form_registry *reg);
 /* The registry of the shipped and local forms folders (paths.h), loaded once, for
  * the model modules that check a record with its form (the screens have their own). */
 const struct form_registry *form_registry_default(void);
-/* The one code list codes/NAME.codes under the same policy, or NULL; problems are
- * set in *errors (may be NULL). Free with codelist_free. */
-struct codelist *codelist_load(const char *dir, const char *override_dir, const char *name,
-			       char **errors);
-void codelist_free(struct codelist *cl);
 size_t form_count(const struct form_registry *reg);
 const struct form_def *form_get(const struct form_registry *reg, const char *name);
 /* The form named after table, else the first form of table (service for
