@@ -25,6 +25,10 @@ int rowset_select(struct store *st, struct rowset *out, char **err, const char *
 /* The first column of the first row of such a query (caller frees); NULL when there
  * is no row, the value is NULL or the query fails. */
 char *rowset_value(struct store *st, const char *sql, const char *types, ...);
+/* The first column of every row of such a query as integers, in *n of them (caller
+ * frees; NULL when none or the query fails): a long list of ids (the demo's picks)
+ * without a string per cell. */
+int64_t *rowset_ids(struct store *st, size_t *n, const char *sql, const char *types, ...);
 
 /* The cell of row i, column c: "" for NULL. */
 const char *rowset_text(const struct rowset *r, size_t i, size_t c);

@@ -100,6 +100,24 @@ char *rowset_value(struct store *st, const char *sql, const char *types, ...)
 	return v;
 }
 
+int64_t *rowset_ids(struct store *st, size_t *n, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	sqlite3_stmt *stmt = prepare(st, NULL, sql, types, ap);
+	va_end(ap);
+	int64_t *ids = NULL;
+	size_t cap = 0;
+	*n = 0;
+	while (stmt && sqlite3_step(stmt) == SQLITE_ROW) {
+		if (*n == cap)
+			ids = xrealloc(ids, (cap = cap ? cap * 2 : 1024) * sizeof *ids);
+		ids[(*n)++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	return ids;
+}
+
 const char *rowset_text(const struct rowset *r, size_t i, size_t c)
 {
 	const char *v = i < r->n && c < r->ncols ? r->cell[i * r->ncols + c] : NULL;
