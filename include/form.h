@@ -136,6 +136,8 @@ void form_data_set(struct form_data *d, size_t field, const char *value);
 /* The same, taking value (freed when empty): no copy of what the caller made anyway. */
 void form_data_take(struct form_data *d, size_t field, char *value);
 int form_field_index(const struct form_def *def, const char *name);
+/* The value of the field called name, NULL when empty or the form has no such field. */
+const char *form_data_value(const struct form_data *d, const char *name);
 /* The values as they are now become the base (the record was just loaded or saved). */
 void form_data_keep_base(struct form_data *d);
 /* Sets one field's base (a resumed draft's, or another session's value taken over). */

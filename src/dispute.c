@@ -431,21 +431,14 @@ static bool outcome_record(struct store *st, const struct store_field *f, size_t
 	return true;
 }
 
-/* The value of the record's field column, NULL when empty. */
-static const char *record_value(const struct form_data *d, const char *column)
-{
-	int i = form_field_index(d->def, column);
-	return i >= 0 && d->values[i] && *d->values[i] ? d->values[i] : NULL;
-}
-
 /* Why an outcome cannot be recorded beyond what its form says (translated, caller
  * frees), or NULL: the parties and the dates, which the form does not know. */
 static char *outcome_refusal(struct store *st, int64_t case_id, const struct form_data *d)
 {
-	const char *outcome = record_value(d, "outcome");
-	const char *date = record_value(d, "outcome_date");
-	const char *agreed = record_value(d, "agreement_date");
-	const char *deadline = record_value(d, "performance_deadline");
+	const char *outcome = form_data_value(d, "outcome");
+	const char *date = form_data_value(d, "outcome_date");
+	const char *agreed = form_data_value(d, "agreement_date");
+	const char *deadline = form_data_value(d, "performance_deadline");
 	if (party_count(st, case_id) < 2)
 		return xstrdup(_("A case has at least two parties: add them before the outcome."));
 	char *received = rowset_value(st, "SELECT received_date FROM dispute_case WHERE id = ?1", "l", case_id);
@@ -502,21 +495,21 @@ int dispute_outcome_save(struct store *st, int64_t case_id, const struct store_f
 		form_data_free(&d);
 		return -1;
 	}
-	const char *outcome = record_value(&d, "outcome");
+	const char *outcome = form_data_value(&d, "outcome");
 	bool success = outcome && strcmp(outcome, DISPUTE_SUCCESS) == 0;
-	bool written = success && strcmp(record_value(&d, "agreement_form"), DISPUTE_WRITTEN) == 0;
-	if (success && !record_value(&d, "agreement_date"))   /* agreed on the day of the outcome */
-		form_data_set(&d, (size_t)form_field_index(d.def, "agreement_date"), record_value(&d, "outcome_date"));
+	bool written = success && strcmp(form_data_value(&d, "agreement_form"), DISPUTE_WRITTEN) == 0;
+	if (success && !form_data_value(&d, "agreement_date"))   /* agreed on the day of the outcome */
+		form_data_set(&d, (size_t)form_field_index(d.def, "agreement_date"), form_data_value(&d, "outcome_date"));
 	/* the form's fields, those that do not belong to this outcome emptied */
 	struct store_field *out = xcalloc(d.def->nfields + 1, sizeof *out);
 	size_t k = 0;
 	for (size_t i = 0; i < d.def->nfields; i++)
 		if (d.def->fields[i].column)
-			out[k++] = (struct store_field){ d.def->fields[i].name, record_value(&d, d.def->fields[i].name) };
+			out[k++] = (struct store_field){ d.def->fields[i].name, form_data_value(&d, d.def->fields[i].name) };
 	int rc = store_begin(st, err);
 	if (rc == 0 && (store_update(st, "dispute_case", case_id, out, k, NULL, err) != 0 ||
-			(success && schedule_visit(st, case_id, written ? record_value(&d, "performance_deadline")
-									: record_value(&d, "outcome_date"), !written, err) != 0))) {
+			(success && schedule_visit(st, case_id, written ? form_data_value(&d, "performance_deadline")
+									: form_data_value(&d, "outcome_date"), !written, err) != 0))) {
 		store_rollback(st);
 		rc = -1;
 	}

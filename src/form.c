@@ -890,6 +890,12 @@ int form_field_index(const struct form_def *def, const char *name)
 	return -1;
 }
 
+const char *form_data_value(const struct form_data *d, const char *name)
+{
+	int i = form_field_index(d->def, name);
+	return i >= 0 && d->values[i] && *d->values[i] ? d->values[i] : NULL;
+}
+
 /* Labels of the codes of a multi-choice value, joined; orphan codes stay as typed. */
 static char *multi_display(const struct codelist *cl, const char *value)
 {

@@ -60,17 +60,10 @@ char *resident_duplicates(struct store *st, const char *name, const char *birth,
 	return sb.len ? sb_take(&sb) : NULL;
 }
 
-/* A value of the record by field name (NULL when empty or the form has no such field). */
-static const char *record_value(const struct form_data *d, const char *field)
-{
-	int i = form_field_index(d->def, field);
-	return i >= 0 && d->values[i] && *d->values[i] ? d->values[i] : NULL;
-}
-
 char *resident_id_refusal(struct store *st, const struct form_data *d, int64_t self)
 {
 	char *name = NULL, *birth = NULL, *why = NULL;
-	if (resident_id_owner(st, record_value(d, "id_number"), self, &name, &birth))
+	if (resident_id_owner(st, form_data_value(d, "id_number"), self, &name, &birth))
 		why = xasprintf(_("Not saved: the ID number is already registered for %s (born %s)."), name, birth);
 	free(name);
 	free(birth);
@@ -80,16 +73,16 @@ char *resident_id_refusal(struct store *st, const struct form_data *d, int64_t s
 int resident_save(struct store *st, const struct form_data *d, int64_t *id, char **err)
 {
 	int64_t saved = *id;
-	const char *hh = record_value(d, "household_id");
+	const char *hh = form_data_value(d, "household_id"), *relation = form_data_value(d, "relation");
 	/* the one-head rule: a second 户主 is refused, as moving one in is */
-	if (hh && household_head_taken(household_head(st, strtoll(hh, NULL, 10)), saved, record_value(d, "relation"))) {
+	if (hh && household_head_taken(household_head(st, strtoll(hh, NULL, 10)), saved, relation)) {
 		*err = xstrdup(_("That household has a head already: choose another relation."));
 		return -1;
 	}
 	if (store_begin(st, err) != 0)
 		return -1;
 	if (record_store(st, d, &saved, NULL, err) != 0 ||
-	    household_claim_head(st, record_value(d, "household_id"), saved, record_value(d, "relation"), err) != 0 ||
+	    household_claim_head(st, hh, saved, relation, err) != 0 ||
 	    store_commit(st, err) != 0) {
 		store_rollback(st);
 		return -1;
