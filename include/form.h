@@ -97,11 +97,6 @@ void form_registry_free(struct form_registry *reg);
 /* The registry of the shipped and local forms folders (paths.h), loaded once, for
  * the model modules that check a record with its form (the screens have their own). */
 const struct form_registry *form_registry_default(void);
-/* The one code list codes/NAME.codes under the same policy, or NULL; problems are
- * set in *errors (may be NULL). Free with codelist_free. */
-struct codelist *codelist_load(const char *dir, const char *override_dir, const char *name,
-			       char **errors);
-void codelist_free(struct codelist *cl);
 size_t form_count(const struct form_registry *reg);
 const struct form_def *form_get(const struct form_registry *reg, const char *name);
 /* The form named after table, else the first form of table (service for
@@ -141,6 +136,8 @@ void form_data_set(struct form_data *d, size_t field, const char *value);
 /* The same, taking value (freed when empty): no copy of what the caller made anyway. */
 void form_data_take(struct form_data *d, size_t field, char *value);
 int form_field_index(const struct form_def *def, const char *name);
+/* The value of the field called name, NULL when empty or the form has no such field. */
+const char *form_data_value(const struct form_data *d, const char *name);
 /* The values as they are now become the base (the record was just loaded or saved). */
 void form_data_keep_base(struct form_data *d);
 /* Sets one field's base (a resumed draft's, or another session's value taken over). */

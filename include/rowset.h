@@ -20,11 +20,15 @@ struct rowset {
 /* Runs sql on st with the parameters ?1, ?2 ... given by types, one letter each:
  * 't' a const char * (NULL binds NULL), 'i' an int, 'l' an int64_t. Appends every
  * row to out (which starts zeroed or from an earlier call with the same columns).
- * 0, or -1 with *err (may be NULL). */
+ * 0, or -1 with *err (may be NULL) and out as it was. */
 int rowset_select(struct store *st, struct rowset *out, char **err, const char *sql, const char *types, ...);
 /* The first column of the first row of such a query (caller frees); NULL when there
  * is no row, the value is NULL or the query fails. */
 char *rowset_value(struct store *st, const char *sql, const char *types, ...);
+/* The first column of every row of such a query as integers, in *n of them (caller
+ * frees; NULL when none or the query fails): a long list of ids (the demo's picks)
+ * without a string per cell. */
+int64_t *rowset_ids(struct store *st, size_t *n, const char *sql, const char *types, ...);
 
 /* The cell of row i, column c: "" for NULL. */
 const char *rowset_text(const struct rowset *r, size_t i, size_t c);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "i18n.h"
+#include "rowset.h"
 #include "store.h"
 #include "util.h"
 
@@ -400,43 +401,28 @@ static const char history_sql[] =
 	" WHERE a.tbl = ?1 AND a.action = 'bulk' AND a.row_id <= ?2 AND json_extract(a.after, '$.last') >= ?2"
 	" ORDER BY ord DESC, key LIMIT ?3 OFFSET ?4";
 
-/* Column i as a copy, NULL for NULL. */
-static char *history_text(sqlite3_stmt *stmt, int i)
+/* Cell c of row i as a copy, NULL for NULL. */
+static char *history_text(const struct rowset *r, size_t i, size_t c)
 {
-	return xstrdup((const char *)sqlite3_column_text(stmt, i));
+	return rowset_null(r, i, c) ? NULL : xstrdup(rowset_text(r, i, c));
 }
 
 int audit_history(struct store *st, const char *tbl, int64_t id, size_t offset, size_t limit,
 		  struct audit_change **out, size_t *n, char **err)
 {
-	sqlite3 *db = store_db(st);
-	sqlite3_stmt *stmt;
+	struct rowset r = { 0 };
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(db, history_sql, -1, &stmt, NULL) != SQLITE_OK) {
-		*err = xstrdup(sqlite3_errmsg(db));
+	if (rowset_select(st, &r, err, history_sql, "tlll", tbl, id, (int64_t)limit, (int64_t)offset) != 0)
 		return -1;
-	}
-	sqlite3_bind_text(stmt, 1, tbl, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, id);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)limit);
-	sqlite3_bind_int64(stmt, 4, (sqlite3_int64)offset);
-	size_t cap = 0;
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
-		struct audit_change *c = &(*out)[(*n)++];
-		c->at = history_text(stmt, 0);
-		c->login = history_text(stmt, 1);
-		c->action = history_text(stmt, 2);
-		c->reason = history_text(stmt, 3);
-		c->column = history_text(stmt, 4);
-		c->before = history_text(stmt, 5);
-		c->after = history_text(stmt, 6);
-	}
-	sqlite3_finalize(stmt);
+	*out = xcalloc(r.n ? r.n : 1, sizeof **out);
+	for (size_t i = 0; i < r.n; i++)
+		(*out)[i] = (struct audit_change){ .at = history_text(&r, i, 0), .login = history_text(&r, i, 1),
+			.action = history_text(&r, i, 2), .reason = history_text(&r, i, 3),
+			.column = history_text(&r, i, 4), .before = history_text(&r, i, 5),
+			.after = history_text(&r, i, 6) };
+	*n = r.n;
+	rowset_free(&r);
 	return 0;
 }
 

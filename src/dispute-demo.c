@@ -11,6 +11,7 @@
 
 #include "idcard.h"
 #include "prng.h"
+#include "rowset.h"
 #include "util.h"
 
 #define CASES_PER_RESIDENTS 50   /* one case a year per 50 residents (40 for 2,000) */
@@ -111,22 +112,11 @@ static void outside_id(struct prng *r, int year, bool female, char out[19])
  * by OFFSET would scan the village for every party). Caller frees *ids. */
 static size_t village_adults(struct store *st, int64_t village, const char *today, int64_t **ids)
 {
-	sqlite3_stmt *stmt;
-	size_t n = 0, cap = 0;
-	*ids = NULL;
-	if (sqlite3_prepare_v2(store_db(st),
+	size_t n;
+	*ids = rowset_ids(st, &n,
 		"SELECT r.id FROM grid g CROSS JOIN household h CROSS JOIN resident r"
 		" WHERE g.village_id = ?1 AND h.grid_id = g.id AND r.household_id = h.id AND r.living_status = '1'"
-		" AND r.birth_date <= date(?2, '-20 years') ORDER BY r.id", -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(stmt, 1, village);
-	sqlite3_bind_text(stmt, 2, today, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		if (n == cap)
-			*ids = xrealloc(*ids, (cap = cap ? cap * 2 : 1024) * sizeof **ids);
-		(*ids)[n++] = sqlite3_column_int64(stmt, 0);
-	}
-	sqlite3_finalize(stmt);
+		" AND r.birth_date <= date(?2, '-20 years') ORDER BY r.id", "lt", village, today);
 	return n;
 }
 
@@ -363,16 +353,10 @@ static int demo_village(struct store *st, int64_t village, int ncases, unsigned 
  * forced order keeps a million-resident register from being scanned per village). */
 static int village_residents(struct store *st, int64_t village)
 {
-	sqlite3_stmt *stmt;
-	int n = 0;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT count(*) FROM grid g CROSS JOIN household h CROSS JOIN resident r"
-			       " WHERE g.village_id = ?1 AND h.grid_id = g.id AND r.household_id = h.id",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(stmt, 1, village);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		n = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
+	char *v = rowset_value(st, "SELECT count(*) FROM grid g CROSS JOIN household h CROSS JOIN resident r"
+			       " WHERE g.village_id = ?1 AND h.grid_id = g.id AND r.household_id = h.id", "l", village);
+	int n = v ? atoi(v) : 0;
+	free(v);
 	return n;
 }
 

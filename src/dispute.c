@@ -14,6 +14,7 @@
 #include "idcard.h"
 #include "rowset.h"
 #include "statsheet.h"
+#include "village.h"
 #include "util.h"
 
 #define DATE_OK(col) "(" col " IS NULL OR (" col " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'" \
@@ -211,32 +212,13 @@ static int refuse(char **err, const char *fmt, ...)
 	return -1;
 }
 
-/* One text column of one row by id, caller frees; NULL when NULL or absent. */
-static char *row_text(struct store *st, const char *sql, int64_t id)
+/* The count a query with one bound id gives. */
+static int64_t row_count(struct store *st, const char *sql, int64_t id)
 {
-	sqlite3_stmt *stmt;
-	char *v = NULL;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(stmt, 1, id);
-	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
-		v = xstrdup((const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return v;
-}
-
-/* An integer from a query with one bound id; fallback when there is no row. */
-static int64_t row_int(struct store *st, const char *sql, int64_t id, int64_t fallback)
-{
-	sqlite3_stmt *stmt;
-	int64_t v = fallback;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK)
-		return fallback;
-	sqlite3_bind_int64(stmt, 1, id);
-	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
+	char *v = rowset_value(st, sql, "l", id);
+	int64_t n = v ? strtoll(v, NULL, 10) : 0;
+	free(v);
+	return n;
 }
 
 /* A copy of f with room for extra more columns. Caller frees the array (not the strings). */
@@ -252,8 +234,8 @@ static struct store_field *fields_plus(const struct store_field *f, size_t n, si
 /* The committee's short name for the number: the village's name and 调 (村调委). */
 static char *committee_of(struct store *st, int64_t village_id, char **code)
 {
-	*code = row_text(st, "SELECT code FROM village WHERE id = ?1", village_id);
-	return row_text(st, "SELECT name FROM village WHERE id = ?1", village_id);
+	*code = rowset_value(st, "SELECT code FROM village WHERE id = ?1", "l", village_id);
+	return village_name(st, village_id);
 }
 
 int dispute_case_create(struct store *st, int64_t village_id, const struct store_field *f,
@@ -274,16 +256,10 @@ int dispute_case_create(struct store *st, int64_t village_id, const struct store
 		free(code);
 		return -1;
 	}
-	sqlite3_stmt *stmt;
-	int64_t seq = 1;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT coalesce(max(seq), 0) + 1 FROM dispute_case"
-			       " WHERE village_id = ?1 AND year = ?2", -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(stmt, 1, village_id);
-		sqlite3_bind_int(stmt, 2, y);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			seq = sqlite3_column_int64(stmt, 0);
-		sqlite3_finalize(stmt);
-	}
+	char *next = rowset_value(st, "SELECT coalesce(max(seq), 0) + 1 FROM dispute_case"
+				  " WHERE village_id = ?1 AND year = ?2", "li", village_id, y);
+	int64_t seq = next ? strtoll(next, NULL, 10) : 1;
+	free(next);
 	char *key = xasprintf("%s-%04d-%04lld", code, y, (long long)seq);
 	/* 龙井村调〔2026〕第7号: the committee, the year in 〔〕, the sequence */
 	char *no = xasprintf("%s\xe8\xb0\x83\xe3\x80\x94%04d\xe3\x80\x95\xe7\xac\xac%lld\xe5\x8f\xb7",
@@ -423,7 +399,7 @@ int dispute_session_save(struct store *st, int64_t case_id, int64_t *id,
 	int y, m, d;
 	if (!parse_date(date, &y, &m, &d))
 		return refuse(err, "%s", _("A session record needs its date."));
-	char *received = row_text(st, "SELECT received_date FROM dispute_case WHERE id = ?1", case_id);
+	char *received = rowset_value(st, "SELECT received_date FROM dispute_case WHERE id = ?1", "l", case_id);
 	bool early = received && strcmp(date, received) < 0;
 	int rc = early ? refuse(err, _("The session (%s) cannot be before the case was received (%s)."), date, received)
 		       : save_child(st, "dispute_session", case_id, id, f, n, err);
@@ -434,7 +410,7 @@ int dispute_session_save(struct store *st, int64_t case_id, int64_t *id,
 /* Number of parties of a case. */
 static int party_count(struct store *st, int64_t case_id)
 {
-	return (int)row_int(st, "SELECT count(*) FROM dispute_party WHERE case_id = ?1", case_id, 0);
+	return (int)row_count(st, "SELECT count(*) FROM dispute_party WHERE case_id = ?1", case_id);
 }
 
 /* The outcome's record as dispute_outcome.form holds it, from the fields given; the
@@ -455,24 +431,17 @@ static bool outcome_record(struct store *st, const struct store_field *f, size_t
 	return true;
 }
 
-/* The value of the record's field column, NULL when empty. */
-static const char *record_value(const struct form_data *d, const char *column)
-{
-	int i = form_field_index(d->def, column);
-	return i >= 0 && d->values[i] && *d->values[i] ? d->values[i] : NULL;
-}
-
 /* Why an outcome cannot be recorded beyond what its form says (translated, caller
  * frees), or NULL: the parties and the dates, which the form does not know. */
 static char *outcome_refusal(struct store *st, int64_t case_id, const struct form_data *d)
 {
-	const char *outcome = record_value(d, "outcome");
-	const char *date = record_value(d, "outcome_date");
-	const char *agreed = record_value(d, "agreement_date");
-	const char *deadline = record_value(d, "performance_deadline");
+	const char *outcome = form_data_value(d, "outcome");
+	const char *date = form_data_value(d, "outcome_date");
+	const char *agreed = form_data_value(d, "agreement_date");
+	const char *deadline = form_data_value(d, "performance_deadline");
 	if (party_count(st, case_id) < 2)
 		return xstrdup(_("A case has at least two parties: add them before the outcome."));
-	char *received = row_text(st, "SELECT received_date FROM dispute_case WHERE id = ?1", case_id);
+	char *received = rowset_value(st, "SELECT received_date FROM dispute_case WHERE id = ?1", "l", case_id);
 	bool early = received && strcmp(date, received) < 0;
 	bool agreed_early = received && agreed && strcmp(agreed, received) < 0;
 	free(received);
@@ -493,7 +462,7 @@ static char *outcome_refusal(struct store *st, int64_t case_id, const struct for
 static int schedule_visit(struct store *st, int64_t case_id, const char *from, bool oral, char **err)
 {
 	char due[11];
-	if (row_int(st, "SELECT count(*) FROM dispute_visit WHERE case_id = ?1", case_id, 0) > 0 ||
+	if (row_count(st, "SELECT count(*) FROM dispute_visit WHERE case_id = ?1", case_id) > 0 ||
 	    !dispute_add_days(from, oral ? DISPUTE_ORAL_VISIT_DAYS : 0, due))
 		return 0;
 	char *cid = xasprintf("%lld", (long long)case_id);
@@ -526,21 +495,21 @@ int dispute_outcome_save(struct store *st, int64_t case_id, const struct store_f
 		form_data_free(&d);
 		return -1;
 	}
-	const char *outcome = record_value(&d, "outcome");
+	const char *outcome = form_data_value(&d, "outcome");
 	bool success = outcome && strcmp(outcome, DISPUTE_SUCCESS) == 0;
-	bool written = success && strcmp(record_value(&d, "agreement_form"), DISPUTE_WRITTEN) == 0;
-	if (success && !record_value(&d, "agreement_date"))   /* agreed on the day of the outcome */
-		form_data_set(&d, (size_t)form_field_index(d.def, "agreement_date"), record_value(&d, "outcome_date"));
+	bool written = success && strcmp(form_data_value(&d, "agreement_form"), DISPUTE_WRITTEN) == 0;
+	if (success && !form_data_value(&d, "agreement_date"))   /* agreed on the day of the outcome */
+		form_data_set(&d, (size_t)form_field_index(d.def, "agreement_date"), form_data_value(&d, "outcome_date"));
 	/* the form's fields, those that do not belong to this outcome emptied */
 	struct store_field *out = xcalloc(d.def->nfields + 1, sizeof *out);
 	size_t k = 0;
 	for (size_t i = 0; i < d.def->nfields; i++)
 		if (d.def->fields[i].column)
-			out[k++] = (struct store_field){ d.def->fields[i].name, record_value(&d, d.def->fields[i].name) };
+			out[k++] = (struct store_field){ d.def->fields[i].name, form_data_value(&d, d.def->fields[i].name) };
 	int rc = store_begin(st, err);
 	if (rc == 0 && (store_update(st, "dispute_case", case_id, out, k, NULL, err) != 0 ||
-			(success && schedule_visit(st, case_id, written ? record_value(&d, "performance_deadline")
-									: record_value(&d, "outcome_date"), !written, err) != 0))) {
+			(success && schedule_visit(st, case_id, written ? form_data_value(&d, "performance_deadline")
+									: form_data_value(&d, "outcome_date"), !written, err) != 0))) {
 		store_rollback(st);
 		rc = -1;
 	}
@@ -554,8 +523,8 @@ int dispute_outcome_save(struct store *st, int64_t case_id, const struct store_f
 int dispute_confirm_save(struct store *st, int64_t case_id, const struct store_field *f,
 			 size_t n, bool late_confirmed, char **err)
 {
-	char *form = row_text(st, "SELECT agreement_form FROM dispute_case WHERE id = ?1 AND outcome = '1'", case_id);
-	char *agreed = row_text(st, "SELECT agreement_date FROM dispute_case WHERE id = ?1", case_id);
+	char *form = rowset_value(st, "SELECT agreement_form FROM dispute_case WHERE id = ?1 AND outcome = '1'", "l", case_id);
+	char *agreed = rowset_value(st, "SELECT agreement_date FROM dispute_case WHERE id = ?1", "l", case_id);
 	const char *applied = dispute_field(f, n, "confirm_applied_date");
 	const char *result = dispute_field(f, n, "confirm_result");
 	const char *result_date = dispute_field(f, n, "confirm_result_date");
@@ -613,15 +582,10 @@ int64_t dispute_find(struct store *st, const char *key)
 {
 	if (!key || !*key)
 		return 0;
-	sqlite3_stmt *stmt;
-	int64_t id = 0;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT id FROM dispute_case WHERE case_key = ?1 OR case_no = ?1"
-			       " OR (?1 NOT GLOB '*[^0-9]*' AND id = CAST(?1 AS INTEGER))", -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		id = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	char *v = rowset_value(st, "SELECT id FROM dispute_case WHERE case_key = ?1 OR case_no = ?1"
+			       " OR (?1 NOT GLOB '*[^0-9]*' AND id = CAST(?1 AS INTEGER))", "t", key);
+	int64_t id = v ? strtoll(v, NULL, 10) : 0;
+	free(v);
 	return id;
 }
 

@@ -560,9 +560,7 @@ int form_lookup_values(struct form_eval *ev, const struct form_data *d, size_t f
 		lookup_remember(ev, field, key, key_len, *out, n);
 	if (rc == SQLITE_DONE)
 		return n;
-	for (int i = 0; i < n; i++)
-		free((*out)[i]);
-	free(*out);
+	lookup_values_free(*out, n);
 	*out = NULL;
 	return -1;
 }

@@ -225,7 +225,7 @@ static void set_key(struct parse *p, void *base, const struct key_info *k, const
 /* ---- code lists ---- */
 
 /* Frees a list and its items; accepts NULL. */
-void codelist_free(struct codelist *cl)
+static void codelist_free(struct codelist *cl)
 {
 	if (!cl)
 		return;
@@ -741,17 +741,6 @@ static const struct datafile_kind form_kind = {
 	"", ".form", form_file_parse, form_keep, form_discard
 };
 
-struct codelist *codelist_load(const char *dir, const char *override_dir, const char *name,
-			       char **errors)
-{
-	struct strbuf sb = { 0 };
-	struct codelist *cl = datafiles_load_named(dir, override_dir, &codes_kind, name, NULL, &sb);
-	if (errors && sb.len)
-		*errors = sb_take(&sb);
-	sb_free(&sb);
-	return cl;
-}
-
 struct form_registry *form_registry_load(const char *dir, const char *override_dir,
 					 char **errors)
 {
@@ -899,6 +888,12 @@ int form_field_index(const struct form_def *def, const char *name)
 		if (strcmp(def->fields[i].name, name) == 0)
 			return (int)i;
 	return -1;
+}
+
+const char *form_data_value(const struct form_data *d, const char *name)
+{
+	int i = form_field_index(d->def, name);
+	return i >= 0 && d->values[i] && *d->values[i] ? d->values[i] : NULL;
 }
 
 /* Labels of the codes of a multi-choice value, joined; orphan codes stay as typed. */

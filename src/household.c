@@ -7,28 +7,18 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "resident.h"
+#include "rowset.h"
 #include "store.h"
 #include "util.h"
-
-/* Text of column i of a row, "" when NULL. */
-static const char *col_text(sqlite3_stmt *stmt, int i)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, i);
-	return s ? (const char *)s : "";
-}
 
 /* The first column of a one-row query with one integer parameter; 0 when no row. */
 static int64_t query_int(struct store *st, const char *sql, int64_t arg)
 {
-	sqlite3_stmt *stmt;
-	int64_t v = 0;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(stmt, 1, arg);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
+	char *v = rowset_value(st, sql, "l", arg);
+	int64_t n = v ? strtoll(v, NULL, 10) : 0;
+	free(v);
+	return n;
 }
 
 const char household_heads_misplaced_sql[] =
@@ -39,17 +29,14 @@ const char household_heads_misplaced_sql[] =
  * *err names the fault when it does not. */
 static bool head_lives_in(struct store *st, int64_t hh, char **err)
 {
-	sqlite3_stmt *stmt;
-	bool ok = true;
-	if (!hh || sqlite3_prepare_v2(store_db(st), household_heads_misplaced_sql, -1, &stmt, NULL) != SQLITE_OK)
+	struct rowset r = { 0 };
+	if (!hh || rowset_select(st, &r, NULL, household_heads_misplaced_sql, "l", hh) != 0)
 		return true;
-	sqlite3_bind_int64(stmt, 1, hh);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
+	bool ok = r.n == 0;
+	if (!ok)
 		*err = xasprintf(_("household %lld head_id: resident %lld is not a member of this household"),
-				 (long long)sqlite3_column_int64(stmt, 0), (long long)sqlite3_column_int64(stmt, 1));
-		ok = false;
-	}
-	sqlite3_finalize(stmt);
+				 (long long)rowset_int(&r, 0, 0), (long long)rowset_int(&r, 0, 1));
+	rowset_free(&r);
 	return ok;
 }
 
@@ -75,14 +62,11 @@ bool household_exists(struct store *st, int64_t hh)
 
 int64_t household_by_number(struct store *st, const char *hh_no)
 {
-	sqlite3_stmt *stmt;
-	int64_t hh = 0;
-	if (!hh_no || sqlite3_prepare_v2(store_db(st), "SELECT id FROM household WHERE hh_no = ?1", -1, &stmt, NULL) != SQLITE_OK)
+	if (!hh_no)
 		return 0;
-	sqlite3_bind_text(stmt, 1, hh_no, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		hh = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	char *v = rowset_value(st, "SELECT id FROM household WHERE hh_no = ?1", "t", hh_no);
+	int64_t hh = v ? strtoll(v, NULL, 10) : 0;
+	free(v);
 	return hh;
 }
 
@@ -93,53 +77,37 @@ long household_member_count(struct store *st, int64_t hh)
 
 char *household_text(struct store *st, int64_t hh)
 {
-	sqlite3_stmt *stmt;
-	char *text = NULL;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT h.hh_no, h.address, r.name FROM household h"
-			       " LEFT JOIN resident r ON r.id = h.head_id WHERE h.id = ?1", -1, &stmt, NULL) != SQLITE_OK)
+	struct rowset r = { 0 };
+	if (rowset_select(st, &r, NULL, "SELECT h.hh_no, h.address, r.name FROM household h"
+			  " LEFT JOIN resident r ON r.id = h.head_id WHERE h.id = ?1", "l", hh) != 0)
 		return NULL;
-	sqlite3_bind_int64(stmt, 1, hh);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		text = *col_text(stmt, 2)
-			? xasprintf(_("%s %s (head: %s)"), col_text(stmt, 0), col_text(stmt, 1), col_text(stmt, 2))
-			: xasprintf("%s %s", col_text(stmt, 0), col_text(stmt, 1));
-	else
-		text = xstrdup(_("(no such household)"));
-	sqlite3_finalize(stmt);
+	char *text = !r.n ? xstrdup(_("(no such household)"))
+		: *rowset_text(&r, 0, 2)
+		? xasprintf(_("%s %s (head: %s)"), rowset_text(&r, 0, 0), rowset_text(&r, 0, 1), rowset_text(&r, 0, 2))
+		: xasprintf("%s %s", rowset_text(&r, 0, 0), rowset_text(&r, 0, 1));
+	rowset_free(&r);
 	return text;
 }
 
 int household_members(struct store *st, int64_t hh, size_t offset, size_t limit,
 		      struct household_member **out, size_t *n, char **err)
 {
-	sqlite3 *db = store_db(st);
-	sqlite3_stmt *stmt;
+	struct rowset r = { 0 };
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(db, "SELECT id, name, relation, id_number, birth_date, living_status FROM resident"
-			       " WHERE household_id = ?1 ORDER BY relation IS NOT '" HOUSEHOLD_HEAD_RELATION "',"
-			       " relation, birth_date, id LIMIT ?2 OFFSET ?3", -1, &stmt, NULL) != SQLITE_OK) {
-		*err = xstrdup(sqlite3_errmsg(db));
+	if (rowset_select(st, &r, err, "SELECT id, name, relation, id_number, birth_date, living_status FROM resident"
+			  " WHERE household_id = ?1 ORDER BY relation IS NOT '" HOUSEHOLD_HEAD_RELATION "',"
+			  " relation, birth_date, id LIMIT ?2 OFFSET ?3",
+			  "lll", hh, (int64_t)limit, (int64_t)offset) != 0)
 		return -1;
-	}
-	sqlite3_bind_int64(stmt, 1, hh);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
-	size_t cap = 0;
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
-		struct household_member *m = &(*out)[(*n)++];
-		m->id = sqlite3_column_int64(stmt, 0);
-		m->name = xstrdup(col_text(stmt, 1));
-		m->relation = xstrdup(col_text(stmt, 2));
-		m->id_number = xstrdup(col_text(stmt, 3));
-		m->birth_date = xstrdup(col_text(stmt, 4));
-		m->living_status = xstrdup(col_text(stmt, 5));
-	}
-	sqlite3_finalize(stmt);
+	*out = xcalloc(r.n ? r.n : 1, sizeof **out);
+	for (size_t i = 0; i < r.n; i++)
+		(*out)[i] = (struct household_member){ .id = rowset_int(&r, i, 0),
+			.name = xstrdup(rowset_text(&r, i, 1)), .relation = xstrdup(rowset_text(&r, i, 2)),
+			.id_number = xstrdup(rowset_text(&r, i, 3)), .birth_date = xstrdup(rowset_text(&r, i, 4)),
+			.living_status = xstrdup(rowset_text(&r, i, 5)) };
+	*n = r.n;
+	rowset_free(&r);
 	return 0;
 }
 
@@ -182,7 +150,7 @@ static const char *change_head_refusal(struct store *st, int64_t hh, int64_t new
 		return _("There is no such household.");
 	if (new_head == old)
 		return _("This member is already the head of the household.");
-	if (query_int(st, "SELECT household_id FROM resident WHERE id = ?1", new_head) != hh)
+	if (resident_household(st, new_head) != hh)
 		return _("The resident is not a member of this household.");
 	if (old && (!former_relation || !*former_relation))
 		return _("Choose the former head's new relation.");
@@ -219,7 +187,7 @@ int household_change_head(struct store *st, int64_t hh, int64_t new_head, const 
 
 const char *household_move_refusal(struct store *st, int64_t resident, int64_t to, const char *relation)
 {
-	int64_t from = query_int(st, "SELECT household_id FROM resident WHERE id = ?1", resident);
+	int64_t from = resident_household(st, resident);
 	if (from && household_head(st, from) == resident && household_member_count(st, from) > 1)
 		return _("Make another member the head first (F5), then move this one.");
 	if (to == 0)
@@ -244,7 +212,7 @@ int household_move_member(struct store *st, int64_t resident, int64_t to, const 
 		*err = xstrdup(refusal);
 		return -1;
 	}
-	int64_t from = query_int(st, "SELECT household_id FROM resident WHERE id = ?1", resident);
+	int64_t from = resident_household(st, resident);
 	bool was_head = from && household_head(st, from) == resident;
 	char hv[24], self[24];
 	snprintf(hv, sizeof hv, "%lld", (long long)to);
@@ -269,65 +237,40 @@ int household_claim_head(struct store *st, const char *hh, int64_t resident, con
 {
 	if (!hh || !household_relation_is_head(relation))
 		return 0;
-	sqlite3_stmt *stmt;
+	char *id = rowset_value(st, "SELECT id FROM household WHERE id = ?1 AND head_id IS NULL", "t", hh);
 	int rc = 0;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT id FROM household WHERE id = ?1 AND head_id IS NULL", -1, &stmt,
-			       NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(stmt, 1, hh, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
+	if (id) {
 		char head[24];
 		snprintf(head, sizeof head, "%lld", (long long)resident);
-		rc = set_column(st, "household", sqlite3_column_int64(stmt, 0), "head_id", head, NULL, err);
+		rc = set_column(st, "household", strtoll(id, NULL, 10), "head_id", head, NULL, err);
 	}
-	sqlite3_finalize(stmt);
+	free(id);
 	return rc;
 }
 
 char *household_grid_text(struct store *st, int64_t grid)
 {
-	sqlite3_stmt *stmt;
-	char *text = NULL;
-	if (sqlite3_prepare_v2(store_db(st),
-			       "SELECT g.name || ' ' || v.name FROM grid g JOIN village v ON v.id = g.village_id WHERE g.id = ?1",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(stmt, 1, grid);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		text = xstrdup(col_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return text;
+	return rowset_value(st, "SELECT g.name || ' ' || v.name FROM grid g JOIN village v ON v.id = g.village_id"
+			    " WHERE g.id = ?1", "l", grid);
 }
 
 int household_grids(struct store *st, const char *query, size_t offset, size_t limit,
 		    struct household_grid **out, size_t *n, char **err)
 {
-	sqlite3 *db = store_db(st);
-	sqlite3_stmt *stmt;
+	struct rowset r = { 0 };
 	*out = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(db, "SELECT g.id, g.code, g.name, v.name FROM grid g JOIN village v ON v.id = g.village_id"
-			       " WHERE ?1 = '' OR instr(g.name, ?1) > 0 OR instr(v.name, ?1) > 0 OR g.code LIKE ?1 || '%'"
-			       " ORDER BY v.code, g.code LIMIT ?2 OFFSET ?3", -1, &stmt, NULL) != SQLITE_OK) {
-		*err = xstrdup(sqlite3_errmsg(db));
+	if (rowset_select(st, &r, err, "SELECT g.id, g.code, g.name, v.name FROM grid g JOIN village v ON v.id = g.village_id"
+			  " WHERE ?1 = '' OR instr(g.name, ?1) > 0 OR instr(v.name, ?1) > 0 OR g.code LIKE ?1 || '%'"
+			  " ORDER BY v.code, g.code LIMIT ?2 OFFSET ?3",
+			  "tll", query ? query : "", (int64_t)limit, (int64_t)offset) != 0)
 		return -1;
-	}
-	sqlite3_bind_text(stmt, 1, query ? query : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, (sqlite3_int64)limit);
-	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
-	size_t cap = 0;
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = xrealloc(*out, cap * sizeof **out);
-		}
-		struct household_grid *g = &(*out)[(*n)++];
-		g->id = sqlite3_column_int64(stmt, 0);
-		g->code = xstrdup(col_text(stmt, 1));
-		g->name = xstrdup(col_text(stmt, 2));
-		g->village = xstrdup(col_text(stmt, 3));
-	}
-	sqlite3_finalize(stmt);
+	*out = xcalloc(r.n ? r.n : 1, sizeof **out);
+	for (size_t i = 0; i < r.n; i++)
+		(*out)[i] = (struct household_grid){ .id = rowset_int(&r, i, 0), .code = xstrdup(rowset_text(&r, i, 1)),
+			.name = xstrdup(rowset_text(&r, i, 2)), .village = xstrdup(rowset_text(&r, i, 3)) };
+	*n = r.n;
+	rowset_free(&r);
 	return 0;
 }
 

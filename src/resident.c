@@ -10,93 +10,60 @@
 #include "i18n.h"
 #include "idcard.h"
 #include "record.h"
+#include "rowset.h"
 #include "store.h"
 #include "util.h"
 
-/* Text of column i of a row, "" when NULL. */
-static const char *col_text(sqlite3_stmt *stmt, int i)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, i);
-	return s ? (const char *)s : "";
-}
-
 char *resident_name(struct store *st, int64_t id)
 {
-	sqlite3_stmt *stmt;
-	char *name = NULL;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT name FROM resident WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(stmt, 1, id);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		name = xstrdup(col_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return name;
+	return rowset_value(st, "SELECT name FROM resident WHERE id = ?1", "l", id);
 }
 
 int64_t resident_household(struct store *st, int64_t id)
 {
-	sqlite3_stmt *stmt;
-	int64_t hh = 0;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT household_id FROM resident WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64(stmt, 1, id);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		hh = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	char *v = rowset_value(st, "SELECT household_id FROM resident WHERE id = ?1", "l", id);
+	int64_t hh = v ? strtoll(v, NULL, 10) : 0;
+	free(v);
 	return hh;
 }
 
 int64_t resident_id_owner(struct store *st, const char *id_number, int64_t self, char **name, char **birth)
 {
-	sqlite3_stmt *stmt;
-	int64_t other = 0;
-	if (!id_number || sqlite3_prepare_v2(store_db(st), "SELECT id, name, birth_date FROM resident"
-					     " WHERE id_number = ?1 AND id <> ?2", -1, &stmt, NULL) != SQLITE_OK)
+	struct rowset r = { 0 };
+	if (!id_number || rowset_select(st, &r, NULL, "SELECT id, name, birth_date FROM resident"
+					" WHERE id_number = ?1 AND id <> ?2 LIMIT 1", "tl", id_number, self) != 0)
 		return 0;
-	sqlite3_bind_text(stmt, 1, id_number, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, self);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		other = sqlite3_column_int64(stmt, 0);
-		*name = xstrdup(col_text(stmt, 1));
-		*birth = xstrdup(sqlite3_column_text(stmt, 2) ? col_text(stmt, 2) : "?");
+	int64_t other = r.n ? rowset_int(&r, 0, 0) : 0;
+	if (r.n) {
+		*name = xstrdup(rowset_text(&r, 0, 1));
+		*birth = xstrdup(rowset_null(&r, 0, 2) ? "?" : rowset_text(&r, 0, 2));
 	}
-	sqlite3_finalize(stmt);
+	rowset_free(&r);
 	return other;
 }
 
 char *resident_duplicates(struct store *st, const char *name, const char *birth, int64_t self)
 {
-	sqlite3_stmt *stmt;
+	struct rowset r = { 0 };
 	struct strbuf sb = { 0 };
-	if (!name || !birth || sqlite3_prepare_v2(store_db(st),
+	if (!name || !birth || rowset_select(st, &r, NULL,
 		"SELECT r.id_number, h.hh_no, h.address FROM resident r LEFT JOIN household h ON h.id = r.household_id"
-		" WHERE r.name = ?1 AND r.birth_date = ?2 AND r.id <> ?3 LIMIT 5", -1, &stmt, NULL) != SQLITE_OK)
+		" WHERE r.name = ?1 AND r.birth_date = ?2 AND r.id <> ?3 LIMIT 5", "ttl", name, birth, self) != 0)
 		return NULL;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 2, birth, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 3, self);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
+	for (size_t i = 0; i < r.n; i++) {
 		char id[32];
-		const char *idn = (const char *)sqlite3_column_text(stmt, 0);
-		idcard_mask(idn ? idn : "", id);
-		sb_appendf(&sb, "\n%s %s %s %s", name, idn ? id : _("(no ID number)"), col_text(stmt, 1),
-			   col_text(stmt, 2));
+		idcard_mask(rowset_text(&r, i, 0), id);
+		sb_appendf(&sb, "\n%s %s %s %s", name, rowset_null(&r, i, 0) ? _("(no ID number)") : id,
+			   rowset_text(&r, i, 1), rowset_text(&r, i, 2));
 	}
-	sqlite3_finalize(stmt);
+	rowset_free(&r);
 	return sb.len ? sb_take(&sb) : NULL;
-}
-
-/* A value of the record by field name (NULL when empty or the form has no such field). */
-static const char *record_value(const struct form_data *d, const char *field)
-{
-	int i = form_field_index(d->def, field);
-	return i >= 0 && d->values[i] && *d->values[i] ? d->values[i] : NULL;
 }
 
 char *resident_id_refusal(struct store *st, const struct form_data *d, int64_t self)
 {
 	char *name = NULL, *birth = NULL, *why = NULL;
-	if (resident_id_owner(st, record_value(d, "id_number"), self, &name, &birth))
+	if (resident_id_owner(st, form_data_value(d, "id_number"), self, &name, &birth))
 		why = xasprintf(_("Not saved: the ID number is already registered for %s (born %s)."), name, birth);
 	free(name);
 	free(birth);
@@ -106,16 +73,16 @@ char *resident_id_refusal(struct store *st, const struct form_data *d, int64_t s
 int resident_save(struct store *st, const struct form_data *d, int64_t *id, char **err)
 {
 	int64_t saved = *id;
-	const char *hh = record_value(d, "household_id");
+	const char *hh = form_data_value(d, "household_id"), *relation = form_data_value(d, "relation");
 	/* the one-head rule: a second 户主 is refused, as moving one in is */
-	if (hh && household_head_taken(household_head(st, strtoll(hh, NULL, 10)), saved, record_value(d, "relation"))) {
+	if (hh && household_head_taken(household_head(st, strtoll(hh, NULL, 10)), saved, relation)) {
 		*err = xstrdup(_("That household has a head already: choose another relation."));
 		return -1;
 	}
 	if (store_begin(st, err) != 0)
 		return -1;
 	if (record_store(st, d, &saved, NULL, err) != 0 ||
-	    household_claim_head(st, record_value(d, "household_id"), saved, record_value(d, "relation"), err) != 0 ||
+	    household_claim_head(st, hh, saved, relation, err) != 0 ||
 	    store_commit(st, err) != 0) {
 		store_rollback(st);
 		return -1;
@@ -129,23 +96,18 @@ int resident_unmask(struct store *st, int64_t id, const char *reason, char **nam
 {
 	if (audit_event(st, "resident", id, "unmask", "{\"unmasked\":\"id_number, phone\"}", reason, err) != 0)
 		return -1;
-	sqlite3_stmt *stmt;
-	int rc = -1;
-	if (sqlite3_prepare_v2(store_db(st), "SELECT name, id_number, phone FROM resident WHERE id = ?1", -1, &stmt,
-			       NULL) != SQLITE_OK) {
-		*err = xstrdup(sqlite3_errmsg(store_db(st)));
+	struct rowset r = { 0 };
+	if (rowset_select(st, &r, err, "SELECT name, id_number, phone FROM resident WHERE id = ?1", "l", id) != 0)
 		return -1;
-	}
-	sqlite3_bind_int64(stmt, 1, id);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		*name = xstrdup(col_text(stmt, 0));
-		*id_number = xstrdup(col_text(stmt, 1));
-		*phone = xstrdup(col_text(stmt, 2));
-		rc = 0;
+	int rc = r.n ? 0 : -1;
+	if (r.n) {
+		*name = xstrdup(rowset_text(&r, 0, 0));
+		*id_number = xstrdup(rowset_text(&r, 0, 1));
+		*phone = xstrdup(rowset_text(&r, 0, 2));
 	} else {
 		*err = xasprintf(_("record %lld is not in the register"), (long long)id);
 	}
-	sqlite3_finalize(stmt);
+	rowset_free(&r);
 	return rc;
 }
 

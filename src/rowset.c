@@ -47,6 +47,18 @@ static sqlite3_stmt *prepare(struct store *st, char **err, const char *sql, cons
 	return stmt;
 }
 
+/* Drops the rows after the first n, so a failed query leaves out as it found it. */
+static void truncate_rows(struct rowset *r, size_t n)
+{
+	for (size_t i = n * r->ncols; i < r->n * r->ncols; i++)
+		free(r->cell[i]);
+	r->n = n;
+	if (!n) {
+		free(r->cell);
+		r->cell = NULL;
+	}
+}
+
 int rowset_select(struct store *st, struct rowset *out, char **err, const char *sql, const char *types, ...)
 {
 	va_list ap;
@@ -55,7 +67,7 @@ int rowset_select(struct store *st, struct rowset *out, char **err, const char *
 	va_end(ap);
 	if (!stmt)
 		return -1;
-	size_t ncols = (size_t)sqlite3_column_count(stmt);
+	size_t ncols = (size_t)sqlite3_column_count(stmt), n0 = out->n;
 	if (!out->n)
 		out->ncols = ncols;
 	int rc;
@@ -70,6 +82,8 @@ int rowset_select(struct store *st, struct rowset *out, char **err, const char *
 	if (rc != SQLITE_DONE && err)
 		*err = xstrdup(sqlite3_errmsg(store_db(st)));
 	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		truncate_rows(out, n0);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -84,6 +98,24 @@ char *rowset_value(struct store *st, const char *sql, const char *types, ...)
 		v = xstrdup((const char *)sqlite3_column_text(stmt, 0));
 	sqlite3_finalize(stmt);
 	return v;
+}
+
+int64_t *rowset_ids(struct store *st, size_t *n, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	sqlite3_stmt *stmt = prepare(st, NULL, sql, types, ap);
+	va_end(ap);
+	int64_t *ids = NULL;
+	size_t cap = 0;
+	*n = 0;
+	while (stmt && sqlite3_step(stmt) == SQLITE_ROW) {
+		if (*n == cap)
+			ids = xrealloc(ids, (cap = cap ? cap * 2 : 1024) * sizeof *ids);
+		ids[(*n)++] = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	return ids;
 }
 
 const char *rowset_text(const struct rowset *r, size_t i, size_t c)

@@ -10,6 +10,7 @@
 
 #include "i18n.h"
 #include "prng.h"
+#include "rowset.h"
 #include "store.h"
 #include "util.h"
 #include "workday.h"
@@ -20,23 +21,12 @@ static uint32_t demo_below(struct prng *r, uint32_t n)
 	return n ? prng_below(r, n) : 0;
 }
 
-/* A text column of the current row, "" for NULL. */
-static const char *col_text(sqlite3_stmt *stmt, int i)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, i);
-	return s ? (const char *)s : "";
-}
-
 /* The id the next request gets, ids kept in step with the rows already there. */
-static int64_t next_request_id(sqlite3 *db)
+static int64_t next_request_id(struct store *st)
 {
-	sqlite3_stmt *stmt;
-	int64_t id = 1;
-	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) + 1 FROM service_request", -1, &stmt, NULL) != SQLITE_OK)
-		return id;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		id = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	char *v = rowset_value(st, "SELECT coalesce(max(id), 0) + 1 FROM service_request", NULL);
+	int64_t id = v ? strtoll(v, NULL, 10) : 1;
+	free(v);
 	return id;
 }
 
@@ -261,32 +251,19 @@ static int sdemo_request(struct sdemo *d, int64_t day, int seq, char **err)
 }
 
 /* The first village and the residents of its households; false when there is none. */
-static bool sdemo_village(struct sdemo *d, sqlite3 *db)
+static bool sdemo_village(struct sdemo *d, struct store *st)
 {
-	sqlite3_stmt *stmt;
-	bool ok = false;
-	if (sqlite3_prepare_v2(db, "SELECT id, code FROM village ORDER BY id LIMIT 1", -1, &stmt, NULL) == SQLITE_OK) {
-		if (sqlite3_step(stmt) == SQLITE_ROW) {
-			d->village_id = sqlite3_column_int64(stmt, 0);
-			snprintf(d->village_code, sizeof(d->village_code), "%s", col_text(stmt, 1));
-			ok = true;
-		}
-		sqlite3_finalize(stmt);
+	struct rowset r = { 0 };
+	bool ok = rowset_select(st, &r, NULL, "SELECT id, code FROM village ORDER BY id LIMIT 1", NULL) == 0 && r.n;
+	if (ok) {
+		d->village_id = rowset_int(&r, 0, 0);
+		snprintf(d->village_code, sizeof(d->village_code), "%s", rowset_text(&r, 0, 1));
+		d->residents = rowset_ids(st, &d->nresidents, "SELECT r.id FROM resident r"
+					  " JOIN household h ON h.id = r.household_id JOIN grid g ON g.id = h.grid_id"
+					  " WHERE g.village_id = ?1 AND r.living_status = '1' ORDER BY r.id",
+					  "l", d->village_id);
 	}
-	size_t cap = 0;
-	if (ok && sqlite3_prepare_v2(db, "SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id"
-				     " JOIN grid g ON g.id = h.grid_id WHERE g.village_id = ?1 AND r.living_status = '1'"
-				     " ORDER BY r.id", -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(stmt, 1, d->village_id);
-		while (sqlite3_step(stmt) == SQLITE_ROW) {
-			if (d->nresidents == cap) {
-				cap = cap ? cap * 2 : 1024;
-				d->residents = xrealloc(d->residents, cap * sizeof(*d->residents));
-			}
-			d->residents[d->nresidents++] = sqlite3_column_int64(stmt, 0);
-		}
-		sqlite3_finalize(stmt);
-	}
+	rowset_free(&r);
 	return ok;
 }
 
@@ -327,7 +304,7 @@ int service_demo(struct store *st, unsigned seed, long count, char **err)
 	sqlite3 *db = store_db(st);
 	struct sdemo d = { .cat = service_catalog_default(), .cal = workday_default() };
 	prng_seed(&d.rng, 0x5e41ce00ull ^ seed);   /* its own stream: not the residents' */
-	if (d.cat->n == 0 || !sdemo_village(&d, db)) {
+	if (d.cat->n == 0 || !sdemo_village(&d, st)) {
 		free(d.residents);
 		return 0;  /* no catalogue or no village: nothing to show requests for */
 	}
@@ -341,7 +318,7 @@ int service_demo(struct store *st, unsigned seed, long count, char **err)
 		d.weight_sum += d.weights[i] = demo_item_weight(d.cat->items[i].code);
 	int rc = store_bulk_begin(st, _("demo service requests"), err);
 	if (rc == 0) {
-		d.next_id = next_request_id(db);
+		d.next_id = next_request_id(st);
 		rc = sqlite3_prepare_v2(db,
 					"INSERT INTO service_request (id, number, kind, item_code, resident_id,"
 					" visitor_name, visitor_phone, village_id, channel, content, materials, handler,"

@@ -2,7 +2,6 @@
  * year's under review, the same for the same register. */
 #include "stars.h"
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,57 +9,33 @@
 #include "i18n.h"
 #include "paths.h"
 #include "prng.h"
+#include "rowset.h"
 #include "rubric.h"
 #include "store.h"
 #include "util.h"
 
-/* Prepares sql; NULL when it cannot (the demo then has no rounds). */
-static sqlite3_stmt *prep(struct store *st, const char *sql)
-{
-	sqlite3_stmt *stmt = NULL;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK) {
-		sqlite3_finalize(stmt);
-		return NULL;
-	}
-	return stmt;
-}
-
 /* The first village and its town's code: the one the demo's rounds are for. */
 static int64_t first_village(struct store *st, char **town)
 {
-	sqlite3_stmt *stmt = prep(st, "SELECT v.id, t.code FROM (SELECT id, town_id FROM village ORDER BY id LIMIT 1) v"
-				  " JOIN town t ON t.id = v.town_id");
+	struct rowset r = { 0 };
 	int64_t id = 0;
-	if (stmt && sqlite3_step(stmt) == SQLITE_ROW) {
-		id = sqlite3_column_int64(stmt, 0);
-		const unsigned char *code = sqlite3_column_text(stmt, 1);
-		*town = xstrdup(code ? (const char *)code : "");
+	if (rowset_select(st, &r, NULL, "SELECT v.id, t.code FROM (SELECT id, town_id FROM village ORDER BY id LIMIT 1) v"
+			  " JOIN town t ON t.id = v.town_id", NULL) == 0 && r.n) {
+		id = rowset_int(&r, 0, 0);
+		*town = xstrdup(rowset_text(&r, 0, 1));
 	}
-	sqlite3_finalize(stmt);
+	rowset_free(&r);
 	return id;
 }
 
 /* The households of a village with someone still in the register, by number. */
 static int64_t *village_households(struct store *st, int64_t village_id, size_t *n)
 {
-	sqlite3_stmt *stmt = prep(st, "SELECT h.id FROM household h JOIN grid g ON g.id = h.grid_id"
-				  " WHERE g.village_id = ?1 AND EXISTS (SELECT 1 FROM resident m"
-				  " WHERE m.household_id = h.id AND m.living_status = '1') ORDER BY h.hh_no");
-	int64_t *ids = NULL;
-	*n = 0;
-	if (!stmt)
-		return NULL;
-	sqlite3_bind_int64(stmt, 1, village_id);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		ids = xrealloc(ids, (*n + 1) * sizeof *ids);
-		ids[(*n)++] = sqlite3_column_int64(stmt, 0);
-	}
-	sqlite3_finalize(stmt);
-	return ids;
+	return rowset_ids(st, n, "SELECT h.id FROM household h JOIN grid g ON g.id = h.grid_id"
+			  " WHERE g.village_id = ?1 AND EXISTS (SELECT 1 FROM resident m"
+			  " WHERE m.household_id = h.id AND m.living_status = '1') ORDER BY h.hh_no", "l", village_id);
 }
 
-/* Scores every household of a round: most stars earned, a few disqualified; with
- * skip_every > 0, every skip_every-th household (from the first) is left unscored. */
 static int demo_score(struct store *st, unsigned seed, const struct rubric *r,
 		      const struct stars_round *round, const int64_t *hh, size_t n, size_t skip_every,
 		      char **err)

@@ -798,31 +798,25 @@ int stars_level_of(struct store *st, int64_t village_id, int year, int64_t house
 
 /* ---- what the scoring screen shows ---- */
 
-/* The households stars_households_by_id compares (qsort passes no context). */
-static const struct stars_household *sort_households;
+/* A household by its id, for finding the households of a round's rows. */
+struct household_ref {
+	int64_t id;
+	struct stars_household *h;
+};
 
-/* qsort order of household indexes by household id. */
-static int household_index_cmp(const void *a, const void *b)
+/* qsort/bsearch order of household_refs by id. */
+static int household_ref_cmp(const void *a, const void *b)
 {
-	int64_t x = sort_households[*(const size_t *)a].id, y = sort_households[*(const size_t *)b].id;
+	int64_t x = ((const struct household_ref *)a)->id, y = ((const struct household_ref *)b)->id;
 	return x < y ? -1 : x > y;
 }
 
-/* The household of id, or NULL (index: indexes of h sorted by id). */
-static struct stars_household *household_of(struct stars_household *h, size_t n, const size_t *index, int64_t id)
+/* The household of id, or NULL (index: n refs sorted by id). */
+static struct stars_household *household_of(const struct household_ref *index, size_t n, int64_t id)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int64_t m = h[index[mid]].id;
-		if (m == id)
-			return &h[index[mid]];
-		if (m < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	struct household_ref key = { id, NULL };
+	const struct household_ref *hit = n ? bsearch(&key, index, n, sizeof *index, household_ref_cmp) : NULL;
+	return hit ? hit->h : NULL;
 }
 
 /* Fills the households' scores, disqualifications, notes and last year's levels in
@@ -830,11 +824,10 @@ static struct stars_household *household_of(struct stars_household *h, size_t n,
 static int grid_load_entries(struct store *st, const struct rubric *r, const struct stars_round *round,
 			     struct stars_household *h, size_t n, char **err)
 {
-	size_t *index = xmalloc((n ? n : 1) * sizeof *index);
+	struct household_ref *index = xmalloc((n ? n : 1) * sizeof *index);
 	for (size_t i = 0; i < n; i++)
-		index[i] = i;
-	sort_households = h;
-	qsort(index, n, sizeof *index, household_index_cmp);
+		index[i] = (struct household_ref){ h[i].id, &h[i] };
+	qsort(index, n, sizeof *index, household_ref_cmp);
 	struct rowset sc = { 0 }, dq = { 0 }, last = { 0 };
 	int rc = rowset_select(st, &sc, err, "SELECT household_id, star, value FROM star_score WHERE round_id = ?1"
 			       " AND value IS NOT NULL", "l", round->id);
@@ -846,13 +839,13 @@ static int grid_load_entries(struct store *st, const struct rubric *r, const str
 				   " JOIN star_round r ON r.id = h.round_id WHERE r.village_id = ?1 AND r.year = ?2",
 				   "li", round->village_id, round->year - 1);
 	for (size_t i = 0; i < sc.n; i++) {
-		struct stars_household *o = household_of(h, n, index, rowset_int(&sc, i, 0));
+		struct stars_household *o = household_of(index, n, rowset_int(&sc, i, 0));
 		int s = rubric_star_index(r, rowset_text(&sc, i, 1));
 		if (o && s >= 0)
 			o->e.values[s] = (int)rowset_int(&sc, i, 2);
 	}
 	for (size_t i = 0; i < dq.n; i++) {
-		struct stars_household *o = household_of(h, n, index, rowset_int(&dq, i, 0));
+		struct stars_household *o = household_of(index, n, rowset_int(&dq, i, 0));
 		if (!o)
 			continue;
 		for (const char *s = rowset_text(&dq, i, 1); *s;) {
@@ -868,7 +861,7 @@ static int grid_load_entries(struct store *st, const struct rubric *r, const str
 			o->e.note = xstrdup(rowset_text(&dq, i, 2));
 	}
 	for (size_t i = 0; i < last.n; i++) {
-		struct stars_household *o = household_of(h, n, index, rowset_int(&last, i, 0));
+		struct stars_household *o = household_of(index, n, rowset_int(&last, i, 0));
 		if (o) {
 			o->last = (int)rowset_int(&last, i, 1);
 			o->last_stars = (int)rowset_int(&last, i, 2);

@@ -11,6 +11,7 @@
 
 #include "audit.h"
 #include "i18n.h"
+#include "rowset.h"
 #include "text.h"
 #include "util.h"
 
@@ -72,56 +73,33 @@ int vgroup_audit_migrated(sqlite3 *db, char **err)
 	return rc;
 }
 
-/* Prepares sql on the store's connection; NULL with *err. */
-static sqlite3_stmt *prepare(struct store *st, const char *sql, char **err)
+/* The first column of a one-row query as an integer, 0 when there is no row. */
+static int64_t value_int(char *v)
 {
-	sqlite3_stmt *stmt = NULL;
-	if (sqlite3_prepare_v2(store_db(st), sql, -1, &stmt, NULL) != SQLITE_OK) {
-		set_error(err, "%s", sqlite3_errmsg(store_db(st)));
-		sqlite3_finalize(stmt);
-		return NULL;
-	}
-	return stmt;
-}
-
-/* Finishes a read: 0 when it ran to its end, else -1 with *err. */
-static int finish(struct store *st, sqlite3_stmt *stmt, int rc, char **err)
-{
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_DONE)
-		return 0;
-	set_error(err, "%s", sqlite3_errmsg(store_db(st)));
-	return -1;
+	int64_t n = v ? strtoll(v, NULL, 10) : 0;
+	free(v);
+	return n;
 }
 
 char *vgroup_register_title(struct store *st)
 {
-	sqlite3_stmt *stmt;
-	char *name = NULL;
-	if (sqlite3_prepare_v2(store_db(st),
-			       "SELECT t.name || ' ' || v.name FROM village v JOIN town t ON t.id = v.town_id"
-			       " ORDER BY v.id LIMIT 1", -1, &stmt, NULL) != SQLITE_OK)
-		return NULL;
-	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0))
-		name = xstrdup((const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return name;
+	return rowset_value(st, "SELECT t.name || ' ' || v.name FROM village v JOIN town t ON t.id = v.town_id"
+			    " ORDER BY v.id LIMIT 1", NULL);
 }
 
 int vgroup_villages(struct store *st, struct vgroup_village **out, size_t *n, char **err)
 {
+	struct rowset r = { 0 };
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *stmt = prepare(st, "SELECT id, name FROM village ORDER BY code", err);
-	if (!stmt)
+	if (rowset_select(st, &r, err, "SELECT id, name FROM village ORDER BY code", NULL) != 0)
 		return -1;
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xrealloc(*out, (*n + 1) * sizeof **out);
-		(*out)[*n].id = sqlite3_column_int64(stmt, 0);
-		(*out)[(*n)++].name = xstrdup((const char *)sqlite3_column_text(stmt, 1));
-	}
-	return finish(st, stmt, rc, err);
+	*out = xcalloc(r.n ? r.n : 1, sizeof **out);
+	for (size_t i = 0; i < r.n; i++)
+		(*out)[i] = (struct vgroup_village){ .id = rowset_int(&r, i, 0), .name = xstrdup(rowset_text(&r, i, 1)) };
+	*n = r.n;
+	rowset_free(&r);
+	return 0;
 }
 
 void vgroup_villages_free(struct vgroup_village *v, size_t n)
@@ -133,26 +111,22 @@ void vgroup_villages_free(struct vgroup_village *v, size_t n)
 
 int vgroup_list(struct store *st, int64_t village_id, struct vgroup **out, size_t *n, char **err)
 {
+	struct rowset r = { 0 };
 	*out = NULL;
 	*n = 0;
-	sqlite3_stmt *stmt = prepare(st,
-		"SELECT vg.id, vg.name, vg.active, coalesce(c.n, 0) FROM village_group vg"
-		" LEFT JOIN (SELECT h.village_group AS name, count(*) AS n FROM household h"
-		"   WHERE " HH_IN_VILLAGE " GROUP BY 1) c ON c.name = vg.name"
-		" WHERE vg.village_id = ?1 ORDER BY vg.sort, vg.name", err);
-	if (!stmt)
+	if (rowset_select(st, &r, err,
+			  "SELECT vg.id, vg.name, vg.active, coalesce(c.n, 0) FROM village_group vg"
+			  " LEFT JOIN (SELECT h.village_group AS name, count(*) AS n FROM household h"
+			  "   WHERE " HH_IN_VILLAGE " GROUP BY 1) c ON c.name = vg.name"
+			  " WHERE vg.village_id = ?1 ORDER BY vg.sort, vg.name", "l", village_id) != 0)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, village_id);
-	int rc;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*out = xrealloc(*out, (*n + 1) * sizeof **out);
-		struct vgroup *g = &(*out)[(*n)++];
-		g->id = sqlite3_column_int64(stmt, 0);
-		g->name = xstrdup((const char *)sqlite3_column_text(stmt, 1));
-		g->active = sqlite3_column_int(stmt, 2) != 0;
-		g->households = sqlite3_column_int(stmt, 3);
-	}
-	return finish(st, stmt, rc, err);
+	*out = xcalloc(r.n ? r.n : 1, sizeof **out);
+	for (size_t i = 0; i < r.n; i++)
+		(*out)[i] = (struct vgroup){ .id = rowset_int(&r, i, 0), .name = xstrdup(rowset_text(&r, i, 1)),
+			.active = rowset_int(&r, i, 2) != 0, .households = (int)rowset_int(&r, i, 3) };
+	*n = r.n;
+	rowset_free(&r);
+	return 0;
 }
 
 void vgroup_list_free(struct vgroup *g, size_t n)
@@ -188,36 +162,26 @@ static char *clean_name(const char *typed, char **err)
 /* The village and name of group id; false with *err when there is none. */
 static bool group_of(struct store *st, int64_t id, int64_t *village, char **name, bool *active, char **err)
 {
-	sqlite3_stmt *stmt = prepare(st, "SELECT village_id, name, active FROM village_group WHERE id = ?1", err);
-	bool found = false;
-	if (stmt) {
-		sqlite3_bind_int64(stmt, 1, id);
-		found = sqlite3_step(stmt) == SQLITE_ROW;
-		if (found) {
-			*village = sqlite3_column_int64(stmt, 0);
-			*name = xstrdup((const char *)sqlite3_column_text(stmt, 1));
-			*active = sqlite3_column_int(stmt, 2) != 0;
-		} else {
-			set_error(err, _("there is no group %lld"), (long long)id);
-		}
+	struct rowset r = { 0 };
+	if (rowset_select(st, &r, err, "SELECT village_id, name, active FROM village_group WHERE id = ?1", "l", id) != 0)
+		return false;
+	bool found = r.n > 0;
+	if (found) {
+		*village = rowset_int(&r, 0, 0);
+		*name = xstrdup(rowset_text(&r, 0, 1));
+		*active = rowset_int(&r, 0, 2) != 0;
+	} else {
+		set_error(err, _("there is no group %lld"), (long long)id);
 	}
-	sqlite3_finalize(stmt);
+	rowset_free(&r);
 	return found;
 }
 
 /* The id of the village's group called name, 0 when it has none. */
 static int64_t group_named(struct store *st, int64_t village, const char *name)
 {
-	sqlite3_stmt *stmt = prepare(st, "SELECT id FROM village_group WHERE village_id = ?1 AND name = ?2", NULL);
-	int64_t id = 0;
-	if (stmt) {
-		sqlite3_bind_int64(stmt, 1, village);
-		sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			id = sqlite3_column_int64(stmt, 0);
-	}
-	sqlite3_finalize(stmt);
-	return id;
+	return value_int(rowset_value(st, "SELECT id FROM village_group WHERE village_id = ?1 AND name = ?2", "lt",
+				      village, name));
 }
 
 int vgroup_add(struct store *st, int64_t village_id, const char *name, int64_t *id, char **err)
@@ -229,21 +193,18 @@ int vgroup_add(struct store *st, int64_t village_id, const char *name, int64_t *
 	if (group_named(st, village_id, clean)) {
 		set_error(err, _("the village already has a group %s"), clean);
 	} else if (store_begin(st, err) == 0) {
-		char vid[24], sort[24] = "1";
+		char vid[24];
 		snprintf(vid, sizeof vid, "%lld", (long long)village_id);
-		sqlite3_stmt *stmt = prepare(st, "SELECT coalesce(max(sort), 0) + 1 FROM village_group WHERE village_id = ?1", NULL);
-		if (stmt) {
-			sqlite3_bind_int64(stmt, 1, village_id);
-			if (sqlite3_step(stmt) == SQLITE_ROW)
-				snprintf(sort, sizeof sort, "%lld", (long long)sqlite3_column_int64(stmt, 0));
-		}
-		sqlite3_finalize(stmt);
+		char *next = rowset_value(st, "SELECT coalesce(max(sort), 0) + 1 FROM village_group WHERE village_id = ?1",
+					  "l", village_id);
+		const char *sort = next ? next : "1";
 		struct store_field f[] = { { "village_id", vid }, { "name", clean }, { "sort", sort }, { "active", "1" } };
 		rc = store_insert(st, "village_group", f, ARRAY_LEN(f), id, err);
 		if (rc == 0)
 			rc = store_commit(st, err);
 		else
 			store_rollback(st);
+		free(next);
 	}
 	free(clean);
 	return rc;
@@ -251,40 +212,26 @@ int vgroup_add(struct store *st, int64_t village_id, const char *name, int64_t *
 
 int64_t vgroup_village_of(struct store *st, int64_t grid_id, char **name)
 {
-	sqlite3_stmt *stmt = prepare(st, grid_id ? "SELECT v.id, v.name FROM grid g JOIN village v ON v.id = g.village_id"
-						   " WHERE g.id = ?1"
-						 : "SELECT id, name FROM village WHERE (SELECT count(*) FROM village) = 1",
-				     NULL);
-	int64_t id = 0;
+	struct rowset r = { 0 };
 	if (name)
 		*name = NULL;
-	if (stmt) {
-		if (grid_id)
-			sqlite3_bind_int64(stmt, 1, grid_id);
-		if (sqlite3_step(stmt) == SQLITE_ROW) {
-			id = sqlite3_column_int64(stmt, 0);
-			if (name)
-				*name = xstrdup((const char *)sqlite3_column_text(stmt, 1));
-		}
-	}
-	sqlite3_finalize(stmt);
+	if (grid_id ? rowset_select(st, &r, NULL, "SELECT v.id, v.name FROM grid g JOIN village v ON v.id = g.village_id"
+				    " WHERE g.id = ?1", "l", grid_id)
+		    : rowset_select(st, &r, NULL, "SELECT id, name FROM village WHERE (SELECT count(*) FROM village) = 1",
+				    NULL))
+		return 0;
+	int64_t id = r.n ? rowset_int(&r, 0, 0) : 0;
+	if (name && r.n)
+		*name = xstrdup(rowset_text(&r, 0, 1));
+	rowset_free(&r);
 	return id;
 }
 
 /* How many of the village's households hold name. */
 static long households_in(struct store *st, int64_t village, const char *name)
 {
-	sqlite3_stmt *stmt = prepare(st, "SELECT count(*) FROM household h WHERE h.village_group = ?2 AND "
-				     HH_IN_VILLAGE, NULL);
-	long n = 0;
-	if (stmt) {
-		sqlite3_bind_int64(stmt, 1, village);
-		sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			n = sqlite3_column_int(stmt, 0);
-	}
-	sqlite3_finalize(stmt);
-	return n;
+	return (long)value_int(rowset_value(st, "SELECT count(*) FROM household h WHERE h.village_group = ?2 AND "
+					    HH_IN_VILLAGE, "lt", village, name));
 }
 
 /* Moves the village's households from group `from` to `to`, one audited update
@@ -292,26 +239,17 @@ static long households_in(struct store *st, int64_t village, const char *name)
 static int move_households(struct store *st, int64_t village, const char *from, const char *to,
 			   const char *reason, long *moved, char **err)
 {
-	sqlite3_stmt *stmt = prepare(st, "SELECT h.id FROM household h WHERE h.village_group = ?2 AND " HH_IN_VILLAGE
-				     " ORDER BY h.id", err);
-	if (!stmt)
+	struct rowset ids = { 0 };
+	if (rowset_select(st, &ids, err, "SELECT h.id FROM household h WHERE h.village_group = ?2 AND " HH_IN_VILLAGE
+			  " ORDER BY h.id", "lt", village, from) != 0)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, village);
-	sqlite3_bind_text(stmt, 2, from, -1, SQLITE_STATIC);
-	int64_t *ids = NULL;
-	size_t n = 0;
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		ids = xrealloc(ids, (n + 1) * sizeof *ids);
-		ids[n++] = sqlite3_column_int64(stmt, 0);
-	}
-	sqlite3_finalize(stmt);
 	int rc = 0;
 	struct store_field f[] = { { "village_group", to } };
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = store_update(st, "household", ids[i], f, 1, reason, err);
-	free(ids);
+	for (size_t i = 0; i < ids.n && rc == 0; i++)
+		rc = store_update(st, "household", rowset_int(&ids, i, 0), f, 1, reason, err);
 	if (moved)
-		*moved = rc == 0 ? (long)n : 0;
+		*moved = rc == 0 ? (long)ids.n : 0;
+	rowset_free(&ids);
 	return rc;
 }
 
