@@ -32,11 +32,6 @@ extern const char vgroup_schema_v1[];
  * entry for the groups it filled in, none when there are none. */
 int vgroup_audit_migrated(sqlite3 *db, char **err);
 
-struct vgroup_village {
-	int64_t id;
-	char *name;
-};
-
 struct vgroup {
 	int64_t id;
 	char *name;
@@ -44,9 +39,6 @@ struct vgroup {
 	long households;   /* of its village holding this name */
 };
 
-/* The villages of the register, by code. */
-int vgroup_villages(struct store *st, struct vgroup_village **out, size_t *n, char **err);
-void vgroup_villages_free(struct vgroup_village *v, size_t n);
 /* The town and village the register describes (its first village), "town village"
  * for the main menu's heading; NULL when it has none. Caller frees. */
 char *vgroup_register_title(struct store *st);

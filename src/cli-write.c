@@ -154,8 +154,8 @@ static char *save_refusal(struct writer *w, struct form_eval *ev, const struct f
 /* The record's name, for the message that says it is saved. */
 static const char *record_name(const struct form_data *d)
 {
-	int i = form_field_index(d->def, "name");
-	return i >= 0 && d->values[i] ? d->values[i] : "";
+	const char *name = form_data_value(d, "name");
+	return name ? name : "";
 }
 
 /* Checks d and saves it as resident *id (0: a new one) through resident_save. */

@@ -87,28 +87,6 @@ char *vgroup_register_title(struct store *st)
 			    " ORDER BY v.id LIMIT 1", NULL);
 }
 
-int vgroup_villages(struct store *st, struct vgroup_village **out, size_t *n, char **err)
-{
-	struct rowset r = { 0 };
-	*out = NULL;
-	*n = 0;
-	if (rowset_select(st, &r, err, "SELECT id, name FROM village ORDER BY code", NULL) != 0)
-		return -1;
-	*out = xcalloc(r.n ? r.n : 1, sizeof **out);
-	for (size_t i = 0; i < r.n; i++)
-		(*out)[i] = (struct vgroup_village){ .id = rowset_int(&r, i, 0), .name = xstrdup(rowset_text(&r, i, 1)) };
-	*n = r.n;
-	rowset_free(&r);
-	return 0;
-}
-
-void vgroup_villages_free(struct vgroup_village *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i].name);
-	free(v);
-}
-
 int vgroup_list(struct store *st, int64_t village_id, struct vgroup **out, size_t *n, char **err)
 {
 	struct rowset r = { 0 };
