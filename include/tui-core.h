@@ -61,10 +61,12 @@ struct tui_hint {
 	const char *label;
 };
 
-/* A screen that is open, as a dialog redraws it behind itself (tui_ground_push). */
+/* A screen or box that is open, as a dialog or a resize redraws it (tui_ground_push,
+ * tui_view_run); a popup is drawn over the grounds below it. */
 struct tui_ground {
 	void (*draw)(struct tui *t, void *ctx);
 	void *ctx;
+	bool popup;
 };
 #define TUI_GROUNDS_MAX 16
 
@@ -91,6 +93,30 @@ struct tui {
 	void (*idle_lock)(struct tui *t);
 	bool locked;
 };
+
+/* One view: a screen, or a box over one, that tui_view_run shows until its key
+ * callback closes it. The loop, not the view, waits for keys, owns the resize (the
+ * size checked, "too small" said, everything open redrawn at the new size), the idle
+ * lock (the screens redrawn after it) and t->quit (every view closes). */
+enum tui_view_step { TUI_VIEW_STAY, TUI_VIEW_CLOSE };
+struct tui_view {
+	/* draws the whole view and flushes it; a popup makes or touches its window, as
+	 * it is drawn again over the screen below after a resize or the lock */
+	void (*draw)(struct tui *t, void *ctx);
+	/* one key (TK_NONE when wait's time passed without one); draws what it changed */
+	enum tui_view_step (*key)(struct tui *t, void *ctx, int k);
+	void (*resize)(struct tui *t, void *ctx);   /* optional: lays out again, before draw */
+	int (*wait)(void *ctx);                     /* optional: ms to wait for a key, < 0 ever */
+	void (*free)(void *ctx);                    /* optional: the loop has ended */
+	void *ctx;
+	bool popup;   /* a box: the screen below is redrawn under it */
+};
+
+/* Shows the view until its key callback closes it or t->quit is set. */
+void tui_view_run(struct tui *t, const struct tui_view *v);
+/* Draws everything open again, from the last whole screen up through the boxes over
+ * it; the "too small" message instead while the terminal is below 80x24. */
+void tui_view_redraw(struct tui *t);
 
 /* Starts curses in the current locale; false (with *err) when there is no terminal. */
 bool tui_core_start(struct tui *t, struct app *app, char **err);

@@ -246,7 +246,10 @@ static int tui_after_esc(void)
 	return TK_ESC;
 }
 
-int tui_getkey(struct tui *t, int timeout_ms)
+/* Waits for one key and decodes it (tui_getkey). After the idle lock gave the screen
+ * back, redraw says so with TK_RESIZE: the view loop then draws everything again at
+ * the terminal's size of now, which may have changed while it was locked. */
+static int tui_wait_key(struct tui *t, int timeout_ms, bool redraw)
 {
 	wint_t c;
 	int r;
@@ -261,6 +264,10 @@ int tui_getkey(struct tui *t, int timeout_ms)
 		t->locked = true;
 		t->idle_lock(t);
 		t->locked = false;
+		if (redraw && !t->quit) {
+			timeout(-1);
+			return TK_RESIZE;
+		}
 	}
 	timeout(-1);
 	if (r == ERR)
@@ -274,7 +281,12 @@ int tui_getkey(struct tui *t, int timeout_ms)
 		return k;
 	k = tui_after_esc();
 	/* an unknown key's sequence is dropped: wait for the next key */
-	return k == TK_NONE ? tui_getkey(t, timeout_ms) : k;
+	return k == TK_NONE ? tui_wait_key(t, timeout_ms, redraw) : k;
+}
+
+int tui_getkey(struct tui *t, int timeout_ms)
+{
+	return tui_wait_key(t, timeout_ms, false);
 }
 
 bool tui_size_ok(struct tui *t)
@@ -524,11 +536,17 @@ void tui_screen_leave(struct tui *t)
 	t->screen_left = true;
 }
 
-void tui_ground_push(struct tui *t, void (*draw)(struct tui *t, void *ctx), void *ctx)
+/* Puts an open screen or box on the stack of grounds. */
+static void ground_push(struct tui *t, void (*draw)(struct tui *t, void *ctx), void *ctx, bool popup)
 {
 	if (t->ngrounds < TUI_GROUNDS_MAX)
-		t->grounds[t->ngrounds] = (struct tui_ground){ draw, ctx };
+		t->grounds[t->ngrounds] = (struct tui_ground){ draw, ctx, popup };
 	t->ngrounds++;
+}
+
+void tui_ground_push(struct tui *t, void (*draw)(struct tui *t, void *ctx), void *ctx)
+{
+	ground_push(t, draw, ctx, false);
 }
 
 void tui_ground_pop(struct tui *t)
@@ -537,19 +555,85 @@ void tui_ground_pop(struct tui *t)
 		t->ngrounds--;
 }
 
+/* Draws the grounds from the last whole screen among the first top up to top; a
+ * blank screen with the message line when no whole screen is open. */
+static void grounds_draw(struct tui *t, size_t top)
+{
+	if (top > TUI_GROUNDS_MAX)
+		top = TUI_GROUNDS_MAX;   /* those past the array draw nothing */
+	size_t base = top;
+	while (base > 0 && t->grounds[base - 1].popup)
+		base--;
+	if (base == 0) {
+		erase();
+		tui_draw_message(t);
+		wnoutrefresh(stdscr);
+	} else {
+		base--;
+	}
+	for (size_t i = base; i < top; i++)
+		t->grounds[i].draw(t, t->grounds[i].ctx);
+}
+
 void tui_dialog_ground(struct tui *t)
 {
 	if (!t || !t->screen_left)
 		return;
 	t->screen_left = false;
-	size_t top = t->ngrounds;
-	if (top > 0 && top <= TUI_GROUNDS_MAX) {
-		t->grounds[top - 1].draw(t, t->grounds[top - 1].ctx);
-	} else {
-		erase();
-		tui_draw_message(t);
-	}
+	grounds_draw(t, t->ngrounds);
 	wnoutrefresh(stdscr);
+}
+
+void tui_view_redraw(struct tui *t)
+{
+	if (!tui_size_ok(t))
+		return;
+	grounds_draw(t, t->ngrounds);
+	doupdate();
+}
+
+/* The view's key after the loop's own: a resize, or the screen given back by the
+ * idle lock, lays out and draws again; while the terminal is too small the keys
+ * wait. */
+static enum tui_view_step view_step(struct tui *t, const struct tui_view *v, int k)
+{
+	if (k == TK_RESIZE) {
+		if (tui_size_ok(t)) {
+			if (v->resize)
+				v->resize(t, v->ctx);
+			tui_view_redraw(t);
+		}
+		return TUI_VIEW_STAY;
+	}
+	if (!tui_size_ok(t))
+		return TUI_VIEW_STAY;
+	enum tui_view_step step = v->key(t, v->ctx, k);
+	/* a screen opened from this one was left: this one shows again as it was */
+	if (step == TUI_VIEW_STAY && t->screen_left && !t->quit)
+		tui_view_redraw(t);
+	return step;
+}
+
+void tui_view_run(struct tui *t, const struct tui_view *v)
+{
+	if (v->popup)
+		tui_dialog_ground(t);   /* over the screen below, not a closed one's remains */
+	ground_push(t, v->draw, v->ctx, v->popup);
+	t->screen_left = false;
+	if (tui_size_ok(t)) {
+		if (v->resize)
+			v->resize(t, v->ctx);
+		v->draw(t, v->ctx);
+		doupdate();
+	}
+	while (!t->quit) {
+		int k = tui_wait_key(t, v->wait ? v->wait(v->ctx) : -1, true);
+		if (t->quit || view_step(t, v, k) == TUI_VIEW_CLOSE)
+			break;
+	}
+	tui_ground_pop(t);
+	if (v->free)
+		v->free(v->ctx);
 }
 
 /* Punctuation a line must not begin with (the usual rule of Chinese typesetting). */
@@ -635,41 +719,65 @@ void tui_show_text(struct tui *t, const char *title, const char *text)
 	tui_textview_run(t, &v);
 }
 
-bool tui_confirm(struct tui *t, const char *question, bool default_yes)
+/* A popup made again at the current size in place of p: drawn over it, not over the
+ * screen below again, which would wipe a box under it (a confirm over the text box). */
+static WINDOW *popup_again(WINDOW *p, int h, int w, const char *title)
 {
-	tui_dialog_ground(t);
+	if (p)
+		delwin(p);
+	return tui_popup(h, w, title);
+}
+
+/* A yes/no question in its box (tui_confirm). */
+struct confirm_view {
+	const char *question;
+	bool default_yes, answer;
+	WINDOW *p;
+};
+
+static void confirm_draw(struct tui *t, void *ctx)
+{
+	(void)t;
+	struct confirm_view *c = ctx;
 	char **lines;
 	int w = COLS - 10 < 64 ? COLS - 10 : 64;
-	size_t n = tui_wrap(question, w - 4, &lines);
+	size_t n = tui_wrap(c->question, w - 4, &lines);
 	int h = (int)n + 4;
-	WINDOW *p = tui_popup(h, w, _("Please confirm"));
-	for (size_t i = 0; i < n; i++)
-		tui_put(p, 1 + (int)i, 2, lines[i], w - 4, A_NORMAL);
-	tui_put(p, h - 2, 2, default_yes ? _("y = yes (Enter), n = no") : _("y = yes, n = no (Enter)"),
+	c->p = popup_again(c->p, h, w, _("Please confirm"));
+	for (size_t i = 0; i < n; i++) {
+		tui_put(c->p, 1 + (int)i, 2, lines[i], w - 4, A_NORMAL);
+		free(lines[i]);
+	}
+	free(lines);
+	tui_put(c->p, h - 2, 2, c->default_yes ? _("y = yes (Enter), n = no") : _("y = yes, n = no (Enter)"),
 		w - 4, A_BOLD);
 	curs_set(0);
-	wnoutrefresh(p);
+	wnoutrefresh(c->p);
 	doupdate();
-	bool answer = false;
-	for (;;) {
-		int k = tui_getkey(t, -1);
-		if (k == 'y' || k == 'Y' || k == L'是') {
-			answer = true;
-			break;
-		}
-		if (k == 'n' || k == 'N' || k == L'否' || TK_IS_BACK(k))
-			break;
-		if (k == TK_ENTER) {
-			answer = default_yes;
-			break;
-		}
-	}
+}
+
+static enum tui_view_step confirm_key(struct tui *t, void *ctx, int k)
+{
+	(void)t;
+	struct confirm_view *c = ctx;
+	if (k == 'y' || k == 'Y' || k == L'是')
+		c->answer = true;
+	else if (k == TK_ENTER)
+		c->answer = c->default_yes;
+	else if (!(k == 'n' || k == 'N' || k == L'否' || TK_IS_BACK(k)))
+		return TUI_VIEW_STAY;
+	return TUI_VIEW_CLOSE;
+}
+
+bool tui_confirm(struct tui *t, const char *question, bool default_yes)
+{
+	struct confirm_view c = { .question = question, .default_yes = default_yes };
+	struct tui_view v = { .draw = confirm_draw, .key = confirm_key, .ctx = &c, .popup = true };
+	tui_view_run(t, &v);
 	curs_set(1);
-	for (size_t i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
-	tui_popup_close(p);
-	return answer;
+	if (c.p)
+		tui_popup_close(c.p);
+	return c.answer;
 }
 
 /* Tab in a file prompt: completes the name as far as the folder's entries agree; when
@@ -700,43 +808,6 @@ static void prompt_complete(struct tui *t, struct fedit *e, bool again)
 	free(typed);
 }
 
-/* The prompt's box: its label, the reason the last value was refused (wrapped, bold)
- * and the keys; a new popup when the reason needs more or fewer lines. */
-static WINDOW *prompt_box(WINDOW *p, const char *title, const char *label, const char *refusal, int w,
-			  bool paths)
-{
-	int box = w - 4;
-	char **lines = NULL;
-	size_t n = refusal ? tui_wrap(refusal, box, &lines) : 0;
-	int h = 6 + (int)n;
-	if (p && getmaxy(p) != h) {
-		tui_popup_close(p);
-		p = NULL;
-	}
-	if (!p)
-		p = tui_popup(h, w, title);
-	tui_put(p, 1, 2, label, box, A_NORMAL);
-	for (size_t i = 0; i < n; i++) {
-		tui_put(p, 3 + (int)i, 2, lines[i], box, A_BOLD);
-		free(lines[i]);
-	}
-	free(lines);
-	tui_put(p, h - 2, 2, paths ? _("Enter = done, Tab = complete, Esc = cancel") : _("Enter = done, Esc = cancel"),
-		box, A_NORMAL);
-	return p;
-}
-
-/* A key past the prompt's limit: said inside the box, so that a name typed or pasted
- * longer than the field is never cut without a word. */
-static WINDOW *prompt_full(WINDOW *p, const char *title, const char *label, size_t max_chars, int w,
-			   bool paths)
-{
-	char *why = xasprintf(_("At most %zu characters: what is typed beyond them is not taken."), max_chars);
-	p = prompt_box(p, title, label, why, w, paths);
-	free(why);
-	return p;
-}
-
 enum tui_edit tui_edit_key(struct fedit *e, int k)
 {
 	switch (k) {
@@ -756,63 +827,113 @@ enum tui_edit tui_edit_key(struct fedit *e, int k)
 	return TUI_EDIT_DONE;
 }
 
+/* A prompt in its box (tui_prompt and its kin): the label, the line typed, the reason
+ * the last value was refused (wrapped, bold) and the keys. */
+struct prompt_view {
+	const char *title, *label;
+	size_t max_chars;
+	tui_prompt_check check;
+	void *check_ctx;
+	bool paths;          /* Tab completes a file name */
+	struct fedit e;
+	char *refusal;       /* why the last value was not taken, or NULL */
+	char *result;
+	int last;            /* the key before, for a second Tab */
+	WINDOW *p;
+};
+
+static void prompt_draw(struct tui *t, void *ctx)
+{
+	(void)t;
+	struct prompt_view *pv = ctx;
+	int w = COLS - 10 < 64 ? COLS - 10 : 64, box = w - 4;
+	char **lines = NULL;
+	size_t n = pv->refusal ? tui_wrap(pv->refusal, box, &lines) : 0;
+	int h = 6 + (int)n;
+	pv->p = popup_again(pv->p, h, w, pv->title);
+	tui_put(pv->p, 1, 2, pv->label, box, A_NORMAL);
+	for (size_t i = 0; i < n; i++) {
+		tui_put(pv->p, 3 + (int)i, 2, lines[i], box, A_BOLD);
+		free(lines[i]);
+	}
+	free(lines);
+	tui_put(pv->p, h - 2, 2, pv->paths ? _("Enter = done, Tab = complete, Esc = cancel")
+					    : _("Enter = done, Esc = cancel"), box, A_NORMAL);
+	size_t len;
+	int col;
+	fedit_scroll_to_cursor(&pv->e, box);
+	const wchar_t *vis = fedit_visible(&pv->e, box, &len, &col);
+	tui_put_wcs(pv->p, 2, 2, vis, len, box, A_UNDERLINE);
+	wmove(pv->p, 2, 2 + col);
+	curs_set(1);
+	wnoutrefresh(pv->p);
+	doupdate();
+}
+
+/* Sets the reason shown inside the box (NULL: none). */
+static void prompt_refuse(struct prompt_view *pv, char *why)
+{
+	free(pv->refusal);
+	pv->refusal = why;
+}
+
+/* Enter: the value given once check accepts it; refused, the dialog stays with what
+ * was typed and why not. */
+static enum tui_view_step prompt_enter(struct prompt_view *pv)
+{
+	char *value = fedit_value(&pv->e);
+	char *refusal = pv->check ? pv->check(pv->check_ctx, value) : NULL;
+	if (!refusal) {
+		pv->result = value;
+		return TUI_VIEW_CLOSE;
+	}
+	free(value);
+	prompt_refuse(pv, refusal);
+	beep();
+	return TUI_VIEW_STAY;
+}
+
+static enum tui_view_step prompt_key(struct tui *t, void *ctx, int k)
+{
+	struct prompt_view *pv = ctx;
+	if (k == TK_ENTER && prompt_enter(pv) == TUI_VIEW_CLOSE)
+		return TUI_VIEW_CLOSE;
+	if (TK_IS_BACK(k))
+		return TUI_VIEW_CLOSE;
+	bool again = pv->last == TK_TAB;
+	pv->last = k;
+	if (k == TK_TAB) {
+		if (pv->paths)
+			prompt_complete(t, &pv->e, again);
+	} else if (k != TK_ENTER) {
+		enum tui_edit r = tui_edit_key(&pv->e, k);
+		/* past the limit: said inside the box, so that a name typed or pasted longer
+		 * than the field is never cut without a word */
+		if (r == TUI_EDIT_REFUSED && pv->max_chars && pv->e.len >= pv->max_chars)
+			prompt_refuse(pv, xasprintf(_("At most %zu characters: what is typed beyond them is not taken."),
+						    pv->max_chars));
+		if (r == TUI_EDIT_REFUSED || (r == TUI_EDIT_NONE && k >= 0))
+			beep();
+	}
+	prompt_draw(t, pv);
+	return TUI_VIEW_STAY;
+}
+
 /* The one prompt: Enter gives the value once check (may be NULL) accepts it, a refused
  * value stays with the reason inside the box; with paths, Tab completes a file name. */
 static char *prompt_run(struct tui *t, const char *title, const char *label, const char *initial,
 			size_t max_chars, tui_prompt_check check, void *ctx, bool paths)
 {
-	tui_dialog_ground(t);
-	int w = COLS - 10 < 64 ? COLS - 10 : 64, box = w - 4;
-	WINDOW *p = prompt_box(NULL, title, label, NULL, w, paths);
-	struct fedit e;
-	char *result = NULL;
-	fedit_init(&e, initial, max_chars);
-	curs_set(1);
-	int last = 0;
-	for (;;) {
-		size_t n;
-		int col;
-		fedit_scroll_to_cursor(&e, box);
-		const wchar_t *vis = fedit_visible(&e, box, &n, &col);
-		tui_put_wcs(p, 2, 2, vis, n, box, A_UNDERLINE);
-		wmove(p, 2, 2 + col);
-		wnoutrefresh(p);
-		doupdate();
-		int k = tui_getkey(t, -1);
-		if (k == TK_ENTER) {
-			result = fedit_value(&e);
-			char *refusal = check ? check(ctx, result) : NULL;
-			if (!refusal)
-				break;
-			/* refused: the dialog stays, with what was typed and why not */
-			free(result);
-			result = NULL;
-			p = prompt_box(p, title, label, refusal, w, paths);
-			free(refusal);
-			beep();
-			continue;
-		}
-		if (TK_IS_BACK(k))
-			break;
-		bool again = last == TK_TAB;
-		last = k;
-		switch (k) {
-		case TK_TAB:
-			if (paths)
-				prompt_complete(t, &e, again);
-			break;
-		default: {
-			enum tui_edit r = tui_edit_key(&e, k);
-			if (r == TUI_EDIT_REFUSED && max_chars && e.len >= max_chars)
-				p = prompt_full(p, title, label, max_chars, w, paths);
-			if (r == TUI_EDIT_REFUSED || (r == TUI_EDIT_NONE && k >= 0))
-				beep();
-		}
-		}
-	}
-	fedit_free(&e);
-	tui_popup_close(p);
-	return result;
+	struct prompt_view pv = { .title = title, .label = label, .max_chars = max_chars, .check = check,
+				  .check_ctx = ctx, .paths = paths };
+	fedit_init(&pv.e, initial, max_chars);
+	struct tui_view v = { .draw = prompt_draw, .key = prompt_key, .ctx = &pv, .popup = true };
+	tui_view_run(t, &v);
+	fedit_free(&pv.e);
+	free(pv.refusal);
+	if (pv.p)
+		tui_popup_close(pv.p);
+	return pv.result;
 }
 
 char *tui_prompt_checked(struct tui *t, const char *title, const char *label, const char *initial,
@@ -860,55 +981,75 @@ bool tui_prompt_number(struct tui *t, const char *title, const char *label, long
 	return ok;
 }
 
-int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial)
+/* A pick of one of n labels in its box (tui_choose). */
+struct choose_view {
+	const char *title;
+	const char *const *labels;
+	size_t n, sel, top;
+	int chosen;
+	WINDOW *p;
+};
+
+static void choose_draw(struct tui *t, void *ctx)
 {
-	tui_dialog_ground(t);
+	(void)t;
+	struct choose_view *c = ctx;
 	const char *hint = _("digit or Enter = choose, Esc = cancel");
 	int w = text_width(hint) + 6;
-	if (text_width(title) + 8 > w)
-		w = text_width(title) + 8;
-	for (size_t i = 0; i < n; i++) {
-		int lw = text_width(labels[i]) + 8;
+	if (text_width(c->title) + 8 > w)
+		w = text_width(c->title) + 8;
+	for (size_t i = 0; i < c->n; i++) {
+		int lw = text_width(c->labels[i]) + 8;
 		if (lw > w)
 			w = lw;
 	}
 	if (w > COLS - 4)
 		w = COLS - 4;
-	int rows = (int)n < LINES - 6 ? (int)n : LINES - 6;
-	WINDOW *p = tui_popup(rows + 4, w, title);
-	size_t sel = initial < n ? initial : 0, top = 0;
-	int chosen = -1;
-	curs_set(0);
-	for (;;) {
-		if (sel < top)
-			top = sel;
-		if (sel >= top + (size_t)rows)
-			top = sel - (size_t)rows + 1;
-		for (int r = 0; r < rows; r++) {
-			size_t i = top + (size_t)r;
-			char *line = i < 9 ? xasprintf(" %zu %s", i + 1, labels[i])
-					   : xasprintf("   %s", labels[i]);
-			tui_put(p, 1 + r, 1, line, w - 2, i == sel ? A_REVERSE : A_NORMAL);
-			free(line);
-		}
-		tui_put(p, rows + 2, 2, hint, w - 4, A_NORMAL);
-		wnoutrefresh(p);
-		doupdate();
-		int k = tui_getkey(t, -1);
-		if (k == TK_UP && sel > 0)
-			sel--;
-		else if (k == TK_DOWN && sel + 1 < n)
-			sel++;
-		else if (k == TK_ENTER) {
-			chosen = (int)sel;
-			break;
-		} else if (k >= '1' && k <= '9' && (size_t)(k - '1') < n) {
-			chosen = k - '1';
-			break;
-		} else if (TK_IS_BACK(k))
-			break;
+	int rows = (int)c->n < LINES - 6 ? (int)c->n : LINES - 6;
+	c->p = popup_again(c->p, rows + 4, w, c->title);
+	if (c->sel < c->top)
+		c->top = c->sel;
+	if (c->sel >= c->top + (size_t)rows)
+		c->top = c->sel - (size_t)rows + 1;
+	for (int r = 0; r < rows; r++) {
+		size_t i = c->top + (size_t)r;
+		char *line = i < 9 ? xasprintf(" %zu %s", i + 1, c->labels[i]) : xasprintf("   %s", c->labels[i]);
+		tui_put(c->p, 1 + r, 1, line, w - 2, i == c->sel ? A_REVERSE : A_NORMAL);
+		free(line);
 	}
+	tui_put(c->p, rows + 2, 2, hint, w - 4, A_NORMAL);
+	curs_set(0);
+	wnoutrefresh(c->p);
+	doupdate();
+}
+
+static enum tui_view_step choose_key(struct tui *t, void *ctx, int k)
+{
+	struct choose_view *c = ctx;
+	if (k == TK_UP && c->sel > 0)
+		c->sel--;
+	else if (k == TK_DOWN && c->sel + 1 < c->n)
+		c->sel++;
+	else if (k == TK_ENTER)
+		c->chosen = (int)c->sel;
+	else if (k >= '1' && k <= '9' && (size_t)(k - '1') < c->n)
+		c->chosen = k - '1';
+	else if (TK_IS_BACK(k))
+		return TUI_VIEW_CLOSE;
+	if (c->chosen >= 0)
+		return TUI_VIEW_CLOSE;
+	choose_draw(t, c);
+	return TUI_VIEW_STAY;
+}
+
+int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial)
+{
+	struct choose_view c = { .title = title, .labels = labels, .n = n, .sel = initial < n ? initial : 0,
+				 .chosen = -1 };
+	struct tui_view v = { .draw = choose_draw, .key = choose_key, .ctx = &c, .popup = true };
+	tui_view_run(t, &v);
 	curs_set(1);
-	tui_popup_close(p);
-	return chosen;
+	if (c.p)
+		tui_popup_close(c.p);
+	return c.chosen;
 }
