@@ -14,7 +14,6 @@ struct tui;
 
 struct tui_memo_ops {
 	void (*keep)(void *ctx, const char *text);   /* may be NULL */
-	void (*redraw)(void *ctx);   /* the screen under the box, after a resize; may be NULL */
 	void *ctx;
 };
 

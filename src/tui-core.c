@@ -593,8 +593,8 @@ void tui_view_redraw(struct tui *t)
 }
 
 /* The view's key after the loop's own: a resize, or the screen given back by the
- * idle lock, lays out and draws again; while the terminal is too small the keys
- * wait. */
+ * idle lock, lays out and draws again; while the terminal is too small only F10/Esc
+ * reach the view (going back), the other keys wait. */
 static enum tui_view_step view_step(struct tui *t, const struct tui_view *v, int k)
 {
 	if (k == TK_RESIZE) {
@@ -605,7 +605,7 @@ static enum tui_view_step view_step(struct tui *t, const struct tui_view *v, int
 		}
 		return TUI_VIEW_STAY;
 	}
-	if (!tui_size_ok(t))
+	if (!TK_IS_BACK(k) && !tui_size_ok(t))
 		return TUI_VIEW_STAY;
 	enum tui_view_step step = v->key(t, v->ctx, k);
 	/* a screen opened from this one was left: this one shows again as it was */

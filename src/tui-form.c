@@ -478,13 +478,6 @@ static void memo_keep(void *ctx, const char *text)
 	mp->kept = true;
 }
 
-/* The form under the memo editor's box, after a resize. */
-static void memo_redraw(void *ctx)
-{
-	struct memo_pause *mp = ctx;
-	tui_form_draw(mp->f);
-}
-
 /* The field's text edited on several lines; NULL when given up, and then the field
  * and the draft are as they were before. */
 static char *form_memo(struct tui_form *f, const struct field_def *fd)
@@ -493,7 +486,7 @@ static char *form_memo(struct tui_form *f, const struct field_def *fd)
 	char *before = xstrdup(now ? now : "");
 	bool was_changed = f->edit.changed;
 	struct memo_pause mp = { .f = f };
-	const struct tui_memo_ops keep = { .keep = memo_keep, .redraw = memo_redraw, .ctx = &mp };
+	const struct tui_memo_ops keep = { .keep = memo_keep, .ctx = &mp };
 	char *text = tui_memo_edit(f->t, _(fd->label), before, f->edit.max_chars, &keep);
 	if (!text && mp.kept) {
 		form_data_set(f->data, f->cur, *before ? before : NULL);
@@ -834,72 +827,87 @@ static size_t form_draft_apply(struct tui_form *f, const struct draft *dr)
 	return changed_since;
 }
 
-/* The event loop of a form. */
-static bool form_loop(struct tui_form *f)
+/* The form as a view (tui-core's loop); saved: F2 wrote it at least once. */
+struct form_view {
+	struct tui_form *f;
+	bool saved;
+};
+
+static void form_view_draw(struct tui *t, void *ctx)
 {
-	bool saved = false;
-	tui_form_draw(f);
-	while (!f->close && !f->t->quit) {
-		int k = tui_getkey(f->t, f->draft_pending ? DRAFT_DEBOUNCE_MS : -1);
-		if (f->t->quit)
-			break;
-		if (k == TK_NONE) {
-			if (f->draft_pending)
-				form_draft_save(f);
-			continue;
+	(void)t;
+	tui_form_draw(((struct form_view *)ctx)->f);
+}
+
+/* A draft waits for a pause in the typing. */
+static int form_view_wait(void *ctx)
+{
+	return ((struct form_view *)ctx)->f->draft_pending ? DRAFT_DEBOUNCE_MS : -1;
+}
+
+/* The keys the form itself handles; false when it is left. */
+static bool form_command(struct form_view *fv, int k)
+{
+	struct tui_form *f = fv->f;
+	switch (k) {
+	case TK_ENTER: case TK_TAB: case TK_DOWN: form_move(f, 1); break;
+	case TK_BTAB: case TK_UP: form_move(f, -1); break;
+	case TK_PGDN: form_move(f, form_rows(f)); break;
+	case TK_PGUP: form_move(f, -form_rows(f)); break;
+	case TK_F1: form_help(f); break;
+	case TK_F2:
+		if (form_save(f)) {
+			fv->saved = true;
+			form_draft_discard(f);
 		}
-		if (k == TK_RESIZE) {
-			tui_form_draw(f);
-			continue;
+		break;
+	case TK_F4: form_pick(f); break;
+	case TK_F10: case TK_ESC:
+		if (form_may_leave(f)) {
+			form_draft_discard(f);
+			return false;
 		}
-		if (!tui_size_ok(f->t) && !TK_IS_BACK(k))
-			continue;
-		switch (k) {
-		case TK_ENTER: case TK_TAB: case TK_DOWN: form_move(f, 1); break;
-		case TK_BTAB: case TK_UP: form_move(f, -1); break;
-		case TK_PGDN: form_move(f, form_rows(f)); break;
-		case TK_PGUP: form_move(f, -form_rows(f)); break;
-		case TK_F1: form_help(f); break;
-		case TK_F2:
-			if (form_save(f)) {
-				saved = true;
-				form_draft_discard(f);
-			}
-			break;
-		case TK_F4: form_pick(f); break;
-		case TK_F10: case TK_ESC:
-			if (form_may_leave(f)) {
-				form_draft_discard(f);
-				return saved;
-			}
-			break;
-		default:
-			if (form_edit_key(f, k))
-				break;
-			if (f->ops->key && f->ops->key(f->ops->ctx, f, k))
-				break;
-		}
-		if (f->dirty || f->edit.changed) {
-			/* a field left with a change is kept at once, typing after a pause */
-			bool moved = k == TK_ENTER || k == TK_TAB || k == TK_DOWN || k == TK_BTAB || k == TK_UP ||
-				     k == TK_PGDN || k == TK_PGUP;
-			f->draft_pending = true;
-			if (moved && !f->close)
-				form_draft_save(f);
-		}
+		break;
+	default:
+		if (!form_edit_key(f, k) && f->ops->key)
+			f->ops->key(f->ops->ctx, f, k);
 	}
+	return true;
+}
+
+static enum tui_view_step form_view_key(struct tui *t, void *ctx, int k)
+{
+	struct form_view *fv = ctx;
+	struct tui_form *f = fv->f;
+	if (k == TK_NONE) {
+		if (f->draft_pending)
+			form_draft_save(f);
+		return TUI_VIEW_STAY;
+	}
+	if (!form_command(fv, k))
+		return TUI_VIEW_CLOSE;
+	if (f->dirty || f->edit.changed) {
+		/* a field left with a change is kept at once, typing after a pause */
+		bool moved = k == TK_ENTER || k == TK_TAB || k == TK_DOWN || k == TK_BTAB || k == TK_UP ||
+			     k == TK_PGDN || k == TK_PGUP;
+		f->draft_pending = true;
+		if (moved && !f->close)
+			form_draft_save(f);
+	}
+	return f->close || t->quit ? TUI_VIEW_CLOSE : TUI_VIEW_STAY;
+}
+
+/* Shows the form until it is left; true when it was saved. */
+static bool form_show(struct tui_form *f)
+{
+	struct form_view fv = { .f = f };
+	struct tui_view v = { .draw = form_view_draw, .key = form_view_key, .wait = form_view_wait, .ctx = &fv };
+	tui_view_run(f->t, &v);
 	/* closed by the lock screen's switch of operator: kept as the draft of the
 	 * operator who typed it (still the store's), offered to him at his next sign-in */
 	if (f->t->quit && (f->dirty || f->edit.changed))
 		form_draft_save(f);
-	return saved;
-}
-
-/* The form as a dialog's ground: drawn whole, as it was. */
-static void form_ground(struct tui *t, void *ctx)
-{
-	(void)t;
-	tui_form_draw(ctx);
+	return fv.saved;
 }
 
 bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool is_new,
@@ -939,9 +947,7 @@ bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool
 		draft_free(&dr);
 	}
 	curs_set(1);
-	tui_ground_push(t, form_ground, &f);
-	bool saved = form_loop(&f);
-	tui_ground_pop(t);
+	bool saved = form_show(&f);
 	tui_screen_leave(t);
 	draft_forget(data);
 	fedit_free(&f.edit);

@@ -174,12 +174,6 @@ static void list_draw_all(struct tui *t, struct list_state *s)
 	doupdate();
 }
 
-/* The list as a dialog's ground: drawn whole, as it was. */
-static void list_ground(struct tui *t, void *ctx)
-{
-	list_draw_all(t, ctx);
-}
-
 /* Refreshes after a change: rows and search line only. */
 static void list_flush(struct list_state *s)
 {
@@ -254,88 +248,93 @@ static bool list_edit_query(struct list_state *s, int k)
 	return true;
 }
 
-/* The event loop of both the full-screen list and the picklist. */
-static bool list_loop(struct tui *t, const struct tui_list_def *def, const char *initial,
+/* The list as a view (tui-core's loop): the popup as a picklist, Enter picks. */
+struct list_view {
+	struct list_state s;
+	int64_t *picked;
+	bool chose;
+};
+
+static void list_view_draw(struct tui *t, void *ctx)
+{
+	struct list_view *lv = ctx;
+	if (lv->s.popup)
+		touchwin(lv->s.w);   /* over the screen below, drawn again under it */
+	list_draw_all(t, &lv->s);
+}
+
+/* A new size: the rows that fit fetched again. */
+static void list_view_resize(struct tui *t, void *ctx)
+{
+	(void)t;
+	struct list_view *lv = ctx;
+	list_layout(&lv->s);
+	list_fetch(&lv->s);
+}
+
+static enum tui_view_step list_view_key(struct tui *t, void *ctx, int k)
+{
+	struct list_view *lv = ctx;
+	struct list_state *s = &lv->s;
+	if (TK_IS_BACK(k))
+		return TUI_VIEW_CLOSE;
+	int64_t sel = s->page.n ? s->page.key[s->sel] : -1;
+	if (s->popup && k == TK_ENTER) {
+		if (sel < 0)
+			return TUI_VIEW_STAY;
+		*lv->picked = sel;
+		lv->chose = true;
+		return TUI_VIEW_CLOSE;
+	}
+	if (list_move(s, k) || list_edit_query(s, k)) {
+		list_flush(s);
+		return TUI_VIEW_STAY;
+	}
+	if (!s->def->on_key)
+		return TUI_VIEW_STAY;
+	enum tui_list_action a = s->def->on_key(s->def->ctx, t, k, sel);
+	if (a == TUI_LIST_CLOSE)
+		return TUI_VIEW_CLOSE;
+	if (a == TUI_LIST_RELOAD)
+		list_fetch(s);
+	list_layout(s);
+	if (tui_size_ok(t))
+		list_draw_all(t, s);
+	return TUI_VIEW_STAY;
+}
+
+/* Both the full-screen list and the picklist. */
+static bool list_show(struct tui *t, const struct tui_list_def *def, const char *initial,
 		      bool popup, int64_t *picked)
 {
-	struct list_state s = { .def = def, .popup = popup };
-	bool chose = false;
-	fedit_init(&s.query, initial, 60);
-	if (popup)
-		tui_dialog_ground(t);   /* over the screen below, not a closed one's remains */
-	else
-		tui_screen_change(t);
-	list_layout(&s);
-	list_fetch(&s);
+	struct list_view lv = { .s = { .def = def, .popup = popup }, .picked = picked };
+	struct list_state *s = &lv.s;
+	fedit_init(&s->query, initial, 60);
 	if (!popup)
-		tui_ground_push(t, list_ground, &s);
-	if (tui_size_ok(t))
-		list_draw_all(t, &s);
-	for (;;) {
-		int k = tui_getkey(t, -1);
-		if (k == TK_RESIZE) {
-			list_layout(&s);
-			if (tui_size_ok(t)) {
-				if (popup) {
-					erase();
-					wnoutrefresh(stdscr);
-				}
-				list_fetch(&s);
-				list_draw_all(t, &s);
-			}
-			continue;
-		}
-		if (!tui_size_ok(t)) {
-			if (TK_IS_BACK(k))
-				break;
-			continue;
-		}
-		if (TK_IS_BACK(k))
-			break;
-		int64_t sel = s.page.n ? s.page.key[s.sel] : -1;
-		if (popup && k == TK_ENTER) {
-			if (sel >= 0) {
-				*picked = sel;
-				chose = true;
-				break;
-			}
-			continue;
-		}
-		if (list_move(&s, k) || list_edit_query(&s, k)) {
-			list_flush(&s);
-			continue;
-		}
-		if (!def->on_key)
-			continue;
-		enum tui_list_action a = def->on_key(def->ctx, t, k, sel);
-		if (a == TUI_LIST_CLOSE || t->quit)
-			break;
-		if (a == TUI_LIST_RELOAD)
-			list_fetch(&s);
-		list_layout(&s);
-		if (tui_size_ok(t))
-			list_draw_all(t, &s);
-	}
-	tui_rows_free(&s.page);
-	fedit_free(&s.query);
-	free(s.err);
+		tui_screen_change(t);
+	struct tui_view v = { .draw = list_view_draw, .key = list_view_key, .resize = list_view_resize,
+			      .ctx = &lv, .popup = popup };
+	tui_view_run(t, &v);
+	tui_rows_free(&s->page);
+	fedit_free(&s->query);
+	free(s->err);
 	if (popup) {
-		tui_popup_close(s.w);
+		if (s->w)
+			tui_popup_close(s->w);
 	} else {
-		tui_ground_pop(t);
 		tui_screen_leave(t);
 	}
 	curs_set(1);
-	return chose;
+	return lv.chose;
 }
 
 void tui_list_run(struct tui *t, const struct tui_list_def *def, const char *initial_query)
 {
-	list_loop(t, def, initial_query, false, NULL);
+	list_show(t, def, initial_query, false, NULL);
 }
 
 bool tui_list_pick(struct tui *t, const struct tui_list_def *def, const char *initial_query,
 		   int64_t *key)
 {
-	return list_loop(t, def, initial_query, true, key);
+	return list_show(t, def, initial_query, true, key);
 }

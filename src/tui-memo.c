@@ -104,79 +104,91 @@ static bool memo_may_cancel(struct tui *t, const struct fedit *e)
 	return !e->changed || tui_confirm(t, _("Give up what was changed in this text?"), false);
 }
 
-/* After a resize: the screen under the box drawn again, then the box at the new
- * size; no box while the terminal is too small (its message shows instead). */
-static void memo_box_reopen(struct tui *t, struct memo_box *b, const char *title, const struct tui_memo_ops *ops)
+/* The editor as a view (tui-core's loop). */
+struct memo_view {
+	const char *title;
+	const struct tui_memo_ops *ops;
+	struct fedit e;
+	struct memo_box b;
+	bool pending;    /* typed since keep() was last told */
+	char *result;
+};
+
+/* A new size: the box made again to fit. */
+static void memo_view_resize(struct tui *t, void *ctx)
 {
-	if (b->win)
-		tui_popup_close(b->win);
-	b->win = NULL;
-	if (!tui_size_ok(t))
-		return;
-	if (ops && ops->redraw)
-		ops->redraw(ops->ctx);
-	memo_box_open(b, title);
+	(void)t;
+	struct memo_view *m = ctx;
+	if (m->b.win)
+		delwin(m->b.win);
+	memo_box_open(&m->b, m->title);
+}
+
+static void memo_view_draw(struct tui *t, void *ctx)
+{
+	(void)t;
+	struct memo_view *m = ctx;
+	touchwin(m->b.win);
+	memo_draw(&m->b, &m->e);
+}
+
+static int memo_view_wait(void *ctx)
+{
+	const struct memo_view *m = ctx;
+	return m->pending ? MEMO_KEEP_MS : -1;
+}
+
+/* A pause after typing: the text goes to keep(). */
+static void memo_pause(struct memo_view *m)
+{
+	char *v = fedit_value(&m->e);
+	if (m->ops && m->ops->keep)
+		m->ops->keep(m->ops->ctx, v);
+	free(v);
+	m->pending = false;
+}
+
+static enum tui_view_step memo_view_key(struct tui *t, void *ctx, int k)
+{
+	struct memo_view *m = ctx;
+	if (k == TK_NONE) {
+		memo_pause(m);
+		return TUI_VIEW_STAY;
+	}
+	if (k == TK_F2) {
+		m->result = fedit_value(&m->e);
+		return TUI_VIEW_CLOSE;
+	}
+	if (k == TK_F1)
+		tui_show_text(t, m->title, _("Type the text; Enter starts a new line. The arrows, Home, End, "
+					     "PgUp and PgDn move by the lines shown. F2 puts the text back in "
+					     "the form (save the form with F2 there), Esc gives up the changes."));
+	else if (TK_IS_BACK(k) && memo_may_cancel(t, &m->e))
+		return TUI_VIEW_CLOSE;
+	else if (!TK_IS_BACK(k) && memo_key(t, &m->b, &m->e, k))
+		m->pending = true;
+	if (!t->quit)
+		memo_view_draw(t, m);
+	return TUI_VIEW_STAY;
 }
 
 char *tui_memo_edit(struct tui *t, const char *title, const char *text, size_t max_chars,
 		    const struct tui_memo_ops *ops)
 {
-	struct fedit e;
-	fedit_init(&e, text, max_chars);
-	e.multiline = true;
-	struct memo_box b = {0};
-	memo_box_open(&b, title);
-	char *result = NULL;
-	bool pending = false;   /* typed since keep() was last told */
+	struct memo_view m = { .title = title, .ops = ops };
+	fedit_init(&m.e, text, max_chars);
+	m.e.multiline = true;
+	memo_box_open(&m.b, title);
 	curs_set(1);
-	for (;;) {
-		if (t->quit) {
-			/* the screens close (another operator came in): the text goes back to the
-			 * form, which keeps it as the draft */
-			result = e.changed ? fedit_value(&e) : NULL;
-			break;
-		}
-		if (!b.win) {
-			/* too small a terminal: its message stays until the clerk enlarges it */
-			if (tui_getkey(t, -1) == TK_RESIZE)
-				memo_box_reopen(t, &b, title, ops);
-			continue;
-		}
-		memo_draw(&b, &e);
-		int k = tui_getkey(t, pending ? MEMO_KEEP_MS : -1);
-		if (t->quit)
-			continue;
-		if (k == TK_NONE) {
-			char *v = fedit_value(&e);
-			if (ops && ops->keep)
-				ops->keep(ops->ctx, v);
-			free(v);
-			pending = false;
-			continue;
-		}
-		if (k == TK_RESIZE || k == TK_F1) {
-			if (k == TK_F1)
-				tui_show_text(t, title, _("Type the text; Enter starts a new line. The arrows, Home, End, "
-							  "PgUp and PgDn move by the lines shown. F2 puts the text back in "
-							  "the form (save the form with F2 there), Esc gives up the changes."));
-			memo_box_reopen(t, &b, title, ops);
-			continue;
-		}
-		if (k == TK_F2) {
-			result = fedit_value(&e);
-			break;
-		}
-		if (TK_IS_BACK(k)) {
-			if (memo_may_cancel(t, &e))
-				break;
-			touchwin(b.win);
-			continue;
-		}
-		if (memo_key(t, &b, &e, k))
-			pending = true;
-	}
-	if (b.win)
-		tui_popup_close(b.win);
-	fedit_free(&e);
-	return result;
+	struct tui_view v = { .draw = memo_view_draw, .key = memo_view_key, .resize = memo_view_resize,
+			      .wait = memo_view_wait, .ctx = &m, .popup = true };
+	tui_view_run(t, &v);
+	/* the screens close (another operator came in): the text goes back to the form,
+	 * which keeps it as the draft */
+	if (t->quit && !m.result && m.e.changed)
+		m.result = fedit_value(&m.e);
+	if (m.b.win)
+		tui_popup_close(m.b.win);
+	fedit_free(&m.e);
+	return m.result;
 }

@@ -92,8 +92,7 @@ static void view_draw(struct tui *t, struct textview *v)
 	char *where = view_where(v);
 	if (v->def->popup) {
 		if (v->box)
-			tui_popup_close(v->box);
-		tui_dialog_ground(t);
+			delwin(v->box);   /* drawn over, not wiped: a box below it stays */
 		v->box = tui_popup(v->rows + 4, v->cols + 4, v->def->title);
 		for (int r = 0; r < v->rows; r++) {
 			size_t i = v->top + (size_t)r;
@@ -165,29 +164,40 @@ static bool view_scroll(struct textview *v, int k)
 	}
 }
 
+/* The view's draw for the loop: measured at the current size, then drawn. */
+static void textview_draw(struct tui *t, void *ctx)
+{
+	struct textview *v = ctx;
+	view_measure(v);
+	if (v->top > view_last(v))
+		v->top = view_last(v);
+	view_draw(t, v);
+}
+
+static enum tui_view_step textview_key(struct tui *t, void *ctx, int k)
+{
+	struct textview *v = ctx;
+	const struct tui_textview *def = v->def;
+	if (TK_IS_BACK(k) || (def->popup && (k == TK_ENTER || (size_t)v->rows >= v->n)))
+		return TUI_VIEW_CLOSE;
+	if (def->key && def->key(def->ctx, t, k))
+		;
+	else if (view_scroll(v, k))
+		;
+	else if (k == '/' || k == 'n')
+		view_search(t, v, k == 'n');
+	else if ((k == TK_F6 || k == TK_F5) && def->print_file)   /* F5: the key printing had before */
+		tui_print(t, def->title, def->text, def->print_file);
+	if (!t->quit && tui_size_ok(t))
+		textview_draw(t, v);
+	return TUI_VIEW_STAY;
+}
+
 void tui_textview_run(struct tui *t, const struct tui_textview *def)
 {
 	struct textview v = { .def = def };
-	for (;;) {
-		view_measure(&v);
-		if (v.top > view_last(&v))
-			v.top = view_last(&v);
-		if (tui_size_ok(t))
-			view_draw(t, &v);
-		int k = tui_getkey(t, -1);
-		if (k == TK_RESIZE)
-			continue;
-		if (TK_IS_BACK(k) || t->quit || (def->popup && (k == TK_ENTER || (size_t)v.rows >= v.n)))
-			break;
-		if (def->key && def->key(def->ctx, t, k))
-			continue;
-		if (view_scroll(&v, k))
-			continue;
-		if (k == '/' || k == 'n')
-			view_search(t, &v, k == 'n');
-		else if ((k == TK_F6 || k == TK_F5) && def->print_file)   /* F5: the key printing had before */
-			tui_print(t, def->title, def->text, def->print_file);
-	}
+	struct tui_view view = { .draw = textview_draw, .key = textview_key, .ctx = &v, .popup = def->popup };
+	tui_view_run(t, &view);
 	if (v.box)
 		tui_popup_close(v.box);
 	lines_free(&v);
