@@ -91,20 +91,22 @@ static void menu_open(struct tui *t, size_t i)
 	tui_screen_change(t);
 }
 
-/* What the menu as a ground draws: the menu as the clerk left it. */
+/* The menu as a view (tui-core's loop): the entry in hand and the village's name. */
 struct menu_view {
 	size_t sel;
 	const char *village;
 };
 
-/* The ground of the dialogs a menu entry opens (its own submenu) once a screen of it
- * was left: the main menu, not that screen's remains. */
-static void menu_backdrop(struct tui *t, void *ctx)
+/* The menu as the clerk left it: also the ground of the dialogs a menu entry opens
+ * (its own submenu) once a screen of it was left, not that screen's remains. */
+static void menu_view_draw(struct tui *t, void *ctx)
 {
-	const struct menu_view *v = ctx;
+	struct menu_view *v = ctx;
 	size_t shown[ARRAY_LEN(menu_entries)];
 	size_t nshown = menu_shown(t, shown);
-	menu_draw(t, shown, nshown, v->sel < nshown ? v->sel : 0, v->village);
+	if (v->sel >= nshown)
+		v->sel = 0;
+	menu_draw(t, shown, nshown, v->sel, v->village);
 	curs_set(1);
 }
 
@@ -117,50 +119,56 @@ static size_t menu_by_key(const size_t shown[], size_t nshown, int k)
 	return nshown;
 }
 
+/* F1: the keys of every screen. */
+static void menu_help(struct tui *t)
+{
+	tui_show_text(t, _("Main menu"),
+		      _("Press the digit of an entry. In every screen: Enter/Tab next field, Shift-Tab/Up "
+			"previous, F1 help, F2 save, F3 search, F4 pick from a list, F7 new record, F8 "
+			"status (residents are never deleted), F10 or Esc back. Esc then a digit within "
+			"a second works as F1-F10 (Esc 0 is F10); Esc alone goes back after that "
+			"second. In the statistics: \xE2\x86\x90/\xE2\x86\x92 the period, F5 or a digit the "
+			"grouping, F6 print, F7 CSV file. In a text: / searches, F6 prints."));
+}
+
+static enum tui_view_step menu_view_key(struct tui *t, void *ctx, int k)
+{
+	struct menu_view *v = ctx;
+	size_t shown[ARRAY_LEN(menu_entries)];
+	size_t nshown = menu_shown(t, shown);
+	if (k == '0' || TK_IS_BACK(k)) {
+		if (tui_confirm(t, _("Leave shanzhi?"), true))
+			t->quit = true;
+	} else if (k == TK_UP && v->sel > 0) {
+		v->sel--;
+	} else if (k == TK_DOWN && v->sel + 1 < nshown) {
+		v->sel++;
+	} else if (k == TK_ENTER && nshown) {
+		menu_open(t, shown[v->sel]);
+	} else if (k == TK_F1) {
+		menu_help(t);
+	} else if (menu_by_key(shown, nshown, k) < nshown) {
+		v->sel = menu_by_key(shown, nshown, k);
+		menu_open(t, shown[v->sel]);
+	} else {
+		/* a hidden entry's digit, typed from habit: its screen says why not */
+		for (size_t i = 0; i < ARRAY_LEN(menu_entries); i++)
+			if (k == menu_entries[i].key)
+				menu_open(t, i);
+	}
+	if (t->quit)
+		return TUI_VIEW_CLOSE;
+	menu_view_draw(t, v);
+	return TUI_VIEW_STAY;
+}
+
 void tui_menu_run(struct tui *t)
 {
-	size_t sel = 0;
 	char *village = vgroup_register_title(t->app->st);
-	struct menu_view view = { 0, village };
-	tui_ground_push(t, menu_backdrop, &view);
+	struct menu_view mv = { 0, village };
+	struct tui_view v = { .draw = menu_view_draw, .key = menu_view_key, .ctx = &mv };
 	tui_service_first(t);  /* a clerk's day starts at the service work list */
-	while (!t->quit) {
-		size_t shown[ARRAY_LEN(menu_entries)];
-		size_t nshown = menu_shown(t, shown);
-		if (sel >= nshown)
-			sel = 0;
-		menu_draw(t, shown, nshown, sel, village);
-		int k = tui_getkey(t, -1);
-		if (k == TK_RESIZE || !tui_size_ok(t))
-			continue;
-		if (k == '0' || TK_IS_BACK(k)) {
-			if (tui_confirm(t, _("Leave shanzhi?"), true))
-				t->quit = true;
-		} else if (k == TK_UP && sel > 0) {
-			sel--;
-		} else if (k == TK_DOWN && sel + 1 < nshown) {
-			sel++;
-		} else if (k == TK_ENTER && nshown) {
-			view.sel = sel;
-			menu_open(t, shown[sel]);
-		} else if (k == TK_F1) {
-			tui_show_text(t, _("Main menu"),
-				      _("Press the digit of an entry. In every screen: Enter/Tab next field, Shift-Tab/Up "
-					"previous, F1 help, F2 save, F3 search, F4 pick from a list, F7 new record, F8 "
-					"status (residents are never deleted), F10 or Esc back. Esc then a digit within "
-					"a second works as F1-F10 (Esc 0 is F10); Esc alone goes back after that "
-					"second. In the statistics: \xE2\x86\x90/\xE2\x86\x92 the period, F5 or a digit the "
-					"grouping, F6 print, F7 CSV file. In a text: / searches, F6 prints."));
-		} else if (menu_by_key(shown, nshown, k) < nshown) {
-			sel = view.sel = menu_by_key(shown, nshown, k);
-			menu_open(t, shown[sel]);
-		} else {
-			/* a hidden entry's digit, typed from habit: its screen says why not */
-			for (size_t i = 0; i < ARRAY_LEN(menu_entries); i++)
-				if (k == menu_entries[i].key)
-					menu_open(t, i);
-		}
-	}
-	tui_ground_pop(t);
+	if (!t->quit)
+		tui_view_run(t, &v);
 	free(village);
 }

@@ -110,41 +110,69 @@ static void cred_draw(struct tui *t, const struct cred_form *cf)
 	doupdate();
 }
 
+/* A credential form as a view (tui-core's loop), and how it was left. */
+struct cred_view {
+	struct cred_form *cf;
+	enum cred_end end;
+};
+
+static void cred_view_draw(struct tui *t, void *ctx)
+{
+	cred_draw(t, ((struct cred_view *)ctx)->cf);
+}
+
+/* A key that edits or moves between the lines. */
+static void cred_edit(struct cred_form *cf, int k)
+{
+	struct fedit *ed = &cf->line[cf->cur].ed;
+	bool secret = cf->line[cf->cur].secret;
+	if (k == TK_BTAB || k == TK_UP)
+		cf->cur -= cf->cur > 0;
+	else if (k == TK_BACKSPACE)
+		fedit_backspace(ed);
+	else if (k == TK_LEFT && !secret)
+		fedit_left(ed);
+	else if (k == TK_RIGHT && !secret)
+		fedit_right(ed);
+	else if (k == 0x15)
+		fedit_clear(ed);
+	else if (k >= 0x20)
+		fedit_insert(ed, (wchar_t)k);
+}
+
+static enum tui_view_step cred_view_key(struct tui *t, void *ctx, int k)
+{
+	struct cred_view *cv = ctx;
+	struct cred_form *cf = cv->cf;
+	if (TK_IS_BACK(k) && cf->may_leave) {
+		cv->end = CRED_LEAVE;
+		return TUI_VIEW_CLOSE;
+	}
+	if (k == TK_F3 && cf->may_switch) {
+		cv->end = CRED_SWITCH;
+		return TUI_VIEW_CLOSE;
+	}
+	if (k == TK_ENTER || k == TK_TAB || k == TK_DOWN) {
+		if (cf->cur + 1 < cf->n) {
+			cf->cur++;
+		} else if (k == TK_ENTER) {
+			cv->end = CRED_SUBMIT;
+			return TUI_VIEW_CLOSE;
+		}
+	} else if (k != TK_NONE && !TK_IS_BACK(k) && k != TK_F3) {
+		cred_edit(cf, k);
+	}
+	cred_draw(t, cf);
+	return TUI_VIEW_STAY;
+}
+
 /* Edits until Enter on the last line, F10/Esc or F3 where allowed. */
 static enum cred_end cred_run(struct tui *t, struct cred_form *cf)
 {
-	for (;;) {
-		cred_draw(t, cf);
-		int k = tui_getkey(t, -1);
-		struct fedit *ed = &cf->line[cf->cur].ed;
-		if (k == TK_RESIZE || k == TK_NONE)
-			continue;
-		if (TK_IS_BACK(k)) {
-			if (cf->may_leave)
-				return CRED_LEAVE;
-		} else if (k == TK_F3) {
-			if (cf->may_switch)
-				return CRED_SWITCH;
-		} else if (k == TK_ENTER || k == TK_TAB || k == TK_DOWN) {
-			if (cf->cur + 1 < cf->n)
-				cf->cur++;
-			else if (k == TK_ENTER)
-				return CRED_SUBMIT;
-		} else if (k == TK_BTAB || k == TK_UP) {
-			if (cf->cur > 0)
-				cf->cur--;
-		} else if (k == TK_BACKSPACE) {
-			fedit_backspace(ed);
-		} else if (k == TK_LEFT && !cf->line[cf->cur].secret) {
-			fedit_left(ed);
-		} else if (k == TK_RIGHT && !cf->line[cf->cur].secret) {
-			fedit_right(ed);
-		} else if (k == 0x15) {
-			fedit_clear(ed);
-		} else if (k >= 0x20) {
-			fedit_insert(ed, (wchar_t)k);
-		}
-	}
+	struct cred_view cv = { .cf = cf, .end = CRED_LEAVE };
+	struct tui_view v = { .draw = cred_view_draw, .key = cred_view_key, .ctx = &cv };
+	tui_view_run(t, &v);
+	return cv.end;
 }
 
 /* Sets up a credential form's lines. */

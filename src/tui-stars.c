@@ -787,26 +787,33 @@ static bool grid_command(struct grid *g, int k)
 	}
 }
 
-/* Handles one key of the grid; false when the clerk goes back. Digits still being
- * typed are written before anything else happens; Enter, Tab or Right after them
- * only write them (writing already moved on). */
-static bool grid_key(struct grid *g, int k)
+/* The grid as a view (tui-core's loop). */
+static void grid_view_draw(struct tui *t, void *ctx)
 {
+	(void)t;
+	grid_draw(ctx);
+}
+
+/* One key of the grid. Digits still being typed are written before anything else
+ * happens; Enter, Tab or Right after them only write them (writing already moved on). */
+static enum tui_view_step grid_view_key(struct tui *t, void *ctx, int k)
+{
+	struct grid *g = ctx;
 	if (g->n && grid_cell_key(g, k)) {
 		grid_flush(g);
-		return true;
+		return TUI_VIEW_STAY;
 	}
 	bool had_pending = g->pending[0] != '\0';
 	grid_commit_pending(g);
-	if (TK_IS_BACK(k) || g->t->quit)
-		return false;
+	if (TK_IS_BACK(k) || t->quit)
+		return TUI_VIEW_CLOSE;
 	if (had_pending && (k == TK_ENTER || k == TK_TAB || k == TK_RIGHT))
 		grid_flush(g);
 	else if (grid_move(g, k))
 		grid_flush(g);
-	else if (k == TK_RESIZE || grid_command(g, k))
+	else if (grid_command(g, k))
 		grid_draw(g);
-	return true;
+	return TUI_VIEW_STAY;
 }
 
 /* The scoring grid of a round until the clerk goes back. */
@@ -820,9 +827,8 @@ static void grid_run(struct tui *t, struct stars_round *round, const struct rubr
 	free(why);
 	if (!g.n)
 		tui_error(t, "%s", _("The village has no households in its grids."));
-	grid_draw(&g);
-	while (grid_key(&g, tui_getkey(t, -1)))
-		;
+	struct tui_view v = { .draw = grid_view_draw, .key = grid_view_key, .ctx = &g };
+	tui_view_run(t, &v);
 	grid_free(&g);
 	curs_set(1);
 }

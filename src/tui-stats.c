@@ -264,27 +264,35 @@ static bool stats_group_key(struct stats *s, int k)
 	return true;
 }
 
-/* One key; false when the clerk goes back. */
-static bool stats_key(struct tui *t, struct stats *s, int k)
+/* The statistics as a view (tui-core's loop). */
+static void stats_view_draw(struct tui *t, void *ctx)
 {
-	if (TK_IS_BACK(k) || t->quit)
-		return false;
+	stats_draw(t, ctx);
+}
+
+static enum tui_view_step stats_view_key(struct tui *t, void *ctx, int k)
+{
+	struct stats *s = ctx;
+	if (TK_IS_BACK(k))
+		return TUI_VIEW_CLOSE;
 	if (stats_group_key(s, k)) {
 		stats_load(t, s);
-		return true;
+	} else {
+		switch (k) {
+		case TK_LEFT: case TK_PGUP: stats_shift(s, -1); stats_load(t, s); break;
+		case TK_RIGHT: case TK_PGDN: stats_shift(s, 1); stats_load(t, s); break;
+		case TK_DOWN: s->top++; break;   /* drawing keeps it within the rows */
+		case TK_UP: s->top -= s->top > 0; break;
+		case TK_F6: stats_print(t, s, false); break;
+		case TK_F3: stats_print(t, s, true); break;
+		case TK_F7: stats_export(t, s); break;
+		case TK_F1: tui_show_text(t, _(s->def->title), _(s->def->help)); break;
+		default: break;
+		}
 	}
-	switch (k) {
-	case TK_LEFT: case TK_PGUP: stats_shift(s, -1); stats_load(t, s); break;
-	case TK_RIGHT: case TK_PGDN: stats_shift(s, 1); stats_load(t, s); break;
-	case TK_DOWN: s->top++; break;   /* drawing keeps it within the rows */
-	case TK_UP: s->top -= s->top > 0; break;
-	case TK_F6: stats_print(t, s, false); break;
-	case TK_F3: stats_print(t, s, true); break;
-	case TK_F7: stats_export(t, s); break;
-	case TK_F1: tui_show_text(t, _(s->def->title), _(s->def->help)); break;
-	default: break;
-	}
-	return true;
+	if (!t->quit && tui_size_ok(t))
+		stats_draw(t, s);
+	return TUI_VIEW_STAY;
 }
 
 void tui_stats_run(struct tui *t, const struct tui_stats_def *def, const char *period)
@@ -294,10 +302,8 @@ void tui_stats_run(struct tui *t, const struct tui_stats_def *def, const char *p
 	store_today(today);
 	snprintf(s.period, sizeof s.period, "%.*s", def->period == TUI_STATS_MONTH ? 7 : 4, period ? period : today);
 	stats_load(t, &s);
-	do {
-		if (tui_size_ok(t))
-			stats_draw(t, &s);
-	} while (stats_key(t, &s, tui_getkey(t, -1)));
+	struct tui_view v = { .draw = stats_view_draw, .key = stats_view_key, .ctx = &s };
+	tui_view_run(t, &v);
 	statsheet_free(&s.sheet);
 	free(s.err);
 	tui_message_clear(t);
