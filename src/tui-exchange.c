@@ -258,41 +258,59 @@ static void screen_import(struct tui *t, struct import_screen *s)
 	import_report_free(&rep);
 }
 
+/* The import screen as a view (tui-core's loop). */
+static void import_view_draw(struct tui *t, void *ctx)
+{
+	screen_draw(t, ctx);
+}
+
+/* F1: how the preview is read and changed. */
+static void import_help(struct tui *t)
+{
+	tui_show_text(t, _("Import residents"),
+		      _("The first rows of the file are shown as read. The reversed line says which "
+			"field each column goes to; F4 changes it. F5 reads the file in another "
+			"encoding. A column no field takes goes to the residents' notes as \"column: "
+			"value\"; choose (ignored) with F4 to leave it out. F2 checks every row with "
+			"the resident form's rules and shows what would be imported and refused, "
+			"what goes to the notes and why, then asks before importing. Refused rows go "
+			"to a rejects file beside the input, with the reason in the last column."));
+}
+
+static enum tui_view_step import_view_key(struct tui *t, void *ctx, int k)
+{
+	struct import_screen *s = ctx;
+	if (TK_IS_BACK(k))
+		return TUI_VIEW_CLOSE;
+	if (k == TK_F2)
+		screen_import(t, s);
+	else if (k == TK_F4)
+		screen_remap(t, s);
+	else if (k == TK_F5)
+		screen_encoding(t, s);
+	else if (k == TK_RIGHT && s->first_col + 1 < s->pv.cols)
+		s->first_col++;
+	else if (k == TK_LEFT && s->first_col > 0)
+		s->first_col--;
+	else if (k == TK_DOWN || k == TK_UP)
+		preview_scroll(s, k == TK_DOWN ? 1 : -1);
+	else if (k == TK_PGDN || k == TK_PGUP)
+		preview_scroll(s, (k == TK_PGDN ? 1 : -1) * (long)preview_page());
+	else if (k == TK_F1)
+		import_help(t);
+	if (!t->quit)
+		screen_draw(t, s);
+	return TUI_VIEW_STAY;
+}
+
 /* The import screen on a file. */
 static void import_file(struct tui *t, const char *path)
 {
 	struct import_screen s = {.path = xstrdup(path), .enc = ENC_AUTO};
 	if (screen_load(t, &s)) {
 		tui_message_clear(t);   /* what went wrong before this file is over */
-		for (;;) {
-			screen_draw(t, &s);
-			int k = tui_getkey(t, -1);
-			if (TK_IS_BACK(k) || t->quit)
-				break;
-			if (k == TK_F2)
-				screen_import(t, &s);
-			else if (k == TK_F4)
-				screen_remap(t, &s);
-			else if (k == TK_F5)
-				screen_encoding(t, &s);
-			else if (k == TK_RIGHT && s.first_col + 1 < s.pv.cols)
-				s.first_col++;
-			else if (k == TK_LEFT && s.first_col > 0)
-				s.first_col--;
-			else if (k == TK_DOWN || k == TK_UP)
-				preview_scroll(&s, k == TK_DOWN ? 1 : -1);
-			else if (k == TK_PGDN || k == TK_PGUP)
-				preview_scroll(&s, (k == TK_PGDN ? 1 : -1) * (long)preview_page());
-			else if (k == TK_F1)
-				tui_show_text(t, _("Import residents"),
-					      _("The first rows of the file are shown as read. The reversed line says which "
-						"field each column goes to; F4 changes it. F5 reads the file in another "
-						"encoding. A column no field takes goes to the residents' notes as \"column: "
-						"value\"; choose (ignored) with F4 to leave it out. F2 checks every row with "
-						"the resident form's rules and shows what would be imported and refused, "
-						"what goes to the notes and why, then asks before importing. Refused rows go "
-						"to a rejects file beside the input, with the reason in the last column."));
-		}
+		struct tui_view v = { .draw = import_view_draw, .key = import_view_key, .ctx = &s };
+		tui_view_run(t, &v);
 	}
 	for (size_t i = 0; s.chosen && i < s.pv.cols; i++)
 		free(s.chosen[i]);

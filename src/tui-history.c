@@ -232,79 +232,109 @@ void tui_history_show(struct tui *t, const char *table, int64_t id, const char *
 
 /* ---- F8: living status ---- */
 
+/* The date and reason of a status in their box (status_dialog). */
+struct status_view {
+	int64_t id;
+	const char *code, *title;
+	struct fedit e[2];
+	int cur;
+	char *message;       /* why the last Enter was refused, or NULL */
+	bool done;
+	WINDOW *p;
+};
+
+static void status_draw(struct tui *t, void *ctx)
+{
+	(void)t;
+	struct status_view *sv = ctx;
+	int w = COLS - 10 < 64 ? COLS - 10 : 64, box = w - 4;
+	const char *labels[2] = { _("Date (YYYY-MM-DD):"), _("Reason (where to, certificate, decision):") };
+	if (sv->p)
+		delwin(sv->p);   /* drawn again in place, or where a resize centres it */
+	sv->p = tui_popup(11, w, sv->title);
+	for (int i = 0; i < 2; i++) {
+		size_t n;
+		int col;
+		tui_put(sv->p, 1 + 3 * i, 2, labels[i], box, A_NORMAL);
+		fedit_scroll_to_cursor(&sv->e[i], box);
+		const wchar_t *vis = fedit_visible(&sv->e[i], box, &n, &col);
+		tui_put_wcs(sv->p, 2 + 3 * i, 2, vis, n, box, A_UNDERLINE);
+	}
+	char **lines = NULL;
+	size_t nl = sv->message ? tui_wrap(sv->message, box, &lines) : 0;
+	for (int r = 0; r < 2; r++)
+		tui_put(sv->p, 7 + r, 2, (size_t)r < nl ? lines[r] : "", box, A_BOLD);
+	for (size_t r = 0; r < nl; r++)
+		free(lines[r]);
+	free(lines);
+	tui_put(sv->p, 9, 2, _("Enter = next, then save; Tab = other field; Esc = cancel"), box, A_NORMAL);
+	size_t n;
+	int col;
+	fedit_visible(&sv->e[sv->cur], box, &n, &col);
+	wmove(sv->p, 2 + 3 * sv->cur, 2 + col);
+	curs_set(1);
+	wnoutrefresh(sv->p);
+	doupdate();
+}
+
+/* Enter on a filled reason: the status set, or the form's refusal said on the field
+ * at fault. */
+static void status_set(struct tui *t, struct status_view *sv)
+{
+	char *date = fedit_value(&sv->e[0]), *reason = fedit_value(&sv->e[1]);
+	enum resident_status_field field;
+	free(sv->message);
+	sv->message = NULL;
+	sv->done = resident_set_status(t->app->st, t->app->forms, sv->id, sv->code, date, reason, &field,
+				       &sv->message) == 0;
+	free(date);
+	free(reason);
+	if (!sv->done) {
+		sv->cur = field == RESIDENT_STATUS_REASON ? 1 : 0;
+		beep();
+	}
+}
+
+static enum tui_view_step status_key(struct tui *t, void *ctx, int k)
+{
+	struct status_view *sv = ctx;
+	if (TK_IS_BACK(k))
+		return TUI_VIEW_CLOSE;
+	bool reason_empty = sv->e[1].len == 0;
+	if (k == TK_TAB || k == TK_BTAB || k == TK_UP || k == TK_DOWN || (k == TK_ENTER && sv->cur == 0 && reason_empty)) {
+		sv->cur = 1 - sv->cur;
+	} else if (k == TK_ENTER) {
+		status_set(t, sv);
+		if (sv->done)
+			return TUI_VIEW_CLOSE;
+	} else {
+		enum tui_edit r = tui_edit_key(&sv->e[sv->cur], k);
+		if (r == TUI_EDIT_REFUSED || (r == TUI_EDIT_NONE && k >= 0))
+			beep();
+	}
+	status_draw(t, sv);
+	return TUI_VIEW_STAY;
+}
+
 /* The date and reason of a status, in one box whose last line says what is wrong:
  * Enter goes on to an empty reason, else sets the status (resident_set_status); the
  * form's refusal keeps the box open on the field at fault. true once it is set, false
  * when cancelled. */
 static bool status_dialog(struct tui *t, int64_t id, const char *code, const char *title)
 {
-	int w = COLS - 10 < 64 ? COLS - 10 : 64, box = w - 4;
-	const char *labels[2] = { _("Date (YYYY-MM-DD):"), _("Reason (where to, certificate, decision):") };
-	WINDOW *p = tui_popup(11, w, title);
-	struct fedit e[2];
+	struct status_view sv = { .id = id, .code = code, .title = title };
 	char today[11];
 	store_today(today);
-	fedit_init(&e[0], today, 10);
-	fedit_init(&e[1], NULL, 200);
-	int cur = 0;
-	char *message = NULL;
-	bool done = false;
-	curs_set(1);
-	for (;;) {
-		for (int i = 0; i < 2; i++) {
-			size_t n;
-			int col;
-			tui_put(p, 1 + 3 * i, 2, labels[i], box, A_NORMAL);
-			fedit_scroll_to_cursor(&e[i], box);
-			const wchar_t *vis = fedit_visible(&e[i], box, &n, &col);
-			tui_put_wcs(p, 2 + 3 * i, 2, vis, n, box, A_UNDERLINE);
-		}
-		char **lines = NULL;
-		size_t nl = message ? tui_wrap(message, box, &lines) : 0;
-		for (int r = 0; r < 2; r++)
-			tui_put(p, 7 + r, 2, (size_t)r < nl ? lines[r] : "", box, A_BOLD);
-		for (size_t r = 0; r < nl; r++)
-			free(lines[r]);
-		free(lines);
-		tui_put(p, 9, 2, _("Enter = next, then save; Tab = other field; Esc = cancel"), box, A_NORMAL);
-		size_t n;
-		int col;
-		fedit_visible(&e[cur], box, &n, &col);
-		wmove(p, 2 + 3 * cur, 2 + col);
-		wnoutrefresh(p);
-		doupdate();
-		int k = tui_getkey(t, -1);
-		if (TK_IS_BACK(k))
-			break;
-		bool reason_empty = e[1].len == 0;
-		if (k == TK_TAB || k == TK_BTAB || k == TK_UP || k == TK_DOWN || (k == TK_ENTER && cur == 0 && reason_empty)) {
-			cur = 1 - cur;
-			continue;
-		}
-		if (k == TK_ENTER) {
-			char *date = fedit_value(&e[0]), *reason = fedit_value(&e[1]);
-			enum resident_status_field field;
-			free(message);
-			message = NULL;
-			done = resident_set_status(t->app->st, t->app->forms, id, code, date, reason, &field,
-						   &message) == 0;
-			free(date);
-			free(reason);
-			if (done)
-				break;
-			cur = field == RESIDENT_STATUS_REASON ? 1 : 0;
-			beep();
-			continue;
-		}
-		enum tui_edit r = tui_edit_key(&e[cur], k);
-		if (r == TUI_EDIT_REFUSED || (r == TUI_EDIT_NONE && k >= 0))
-			beep();
-	}
-	free(message);
-	fedit_free(&e[0]);
-	fedit_free(&e[1]);
-	tui_popup_close(p);
-	return done;
+	fedit_init(&sv.e[0], today, 10);
+	fedit_init(&sv.e[1], NULL, 200);
+	struct tui_view v = { .draw = status_draw, .key = status_key, .ctx = &sv, .popup = true };
+	tui_view_run(t, &v);
+	free(sv.message);
+	fedit_free(&sv.e[0]);
+	fedit_free(&sv.e[1]);
+	if (sv.p)
+		tui_popup_close(sv.p);
+	return sv.done;
 }
 
 /* Asks for the new living status, its date and reason, and writes them once the
