@@ -12,6 +12,8 @@
 #include "tui-core.h"
 #include "util.h"
 
+struct rowset;
+
 /* One page of rows: each a display line (UTF-8, padded by the caller) and a key. */
 struct tui_rows {
 	char **text;
@@ -40,9 +42,18 @@ struct tui_list_def {
 	const struct tui_hint *hints;
 	size_t nhints;
 	void *ctx;
-	/* Rows matching query from offset, at most limit; 0 or -1 with *err. */
+	/* The rows, one of three ways. A model query (rowset.h): the page of rows matching
+	 * query from offset, at most limit; each row's key is in column key_col and its
+	 * line is made by line (*strong: drawn in bold). 0 or -1 with *err. */
+	int (*rows)(void *ctx, const char *query, size_t offset, size_t limit, struct rowset *out, char **err);
+	char *(*line)(void *ctx, const struct rowset *r, size_t i, bool *strong);
+	size_t key_col;
+	/* Or lines made here: rows matching query from offset, at most limit (whole: every
+	 * row, offset 0 and no limit, paged by the engine: a short list kept in memory);
+	 * 0 or -1 with *err. */
 	int (*fetch)(void *ctx, const char *query, size_t offset, size_t limit,
 		     struct tui_rows *out, char **err);
+	bool whole;
 	/* Keys the engine leaves to the register (Enter, F-keys); sel is the selected
 	 * row's key, or -1 when the list is empty. May be NULL in a picklist. */
 	enum tui_list_action (*on_key)(void *ctx, struct tui *t, int key, int64_t sel);

@@ -206,22 +206,22 @@ static char *child_ref_pick(void *ctx, struct tui_form *fm, size_t field)
 /* ---- names picked, not typed: the mediators and a session's participants ---- */
 
 /* The picker's rows: enabled operators who may mediate (mediators and administrators). */
-static int mediator_fetch(void *ctx, const char *query, size_t offset, size_t limit,
-			  struct tui_rows *out, char **err)
+static int mediator_rows(void *ctx, const char *query, size_t offset, size_t limit, struct rowset *out, char **err)
 {
 	struct tui *t = ctx;
-	struct rowset r = { 0 };
-	if (dispute_mediators(t->app->st, query, offset, limit, &r, err) != 0)
-		return -1;
-	for (size_t i = 0; i < r.n; i++) {
-		struct strbuf sb = { 0 };
-		tui_col(&sb, rowset_text(&r, i, DISPUTE_M_NAME), 14);
-		tui_col(&sb, rowset_text(&r, i, DISPUTE_M_LOGIN), 16);
-		sb_append(&sb, access_role_label(rowset_text(&r, i, DISPUTE_M_ROLE)));
-		tui_rows_add(out, rowset_int(&r, i, DISPUTE_M_ID), sb_take(&sb));
-	}
-	rowset_free(&r);
-	return 0;
+	return dispute_mediators(t->app->st, query, offset, limit, out, err);
+}
+
+/* One mediator: name, login and role. */
+static char *mediator_line(void *ctx, const struct rowset *r, size_t i, bool *strong)
+{
+	(void)ctx;
+	(void)strong;
+	struct strbuf sb = { 0 };
+	tui_col(&sb, rowset_text(r, i, DISPUTE_M_NAME), 14);
+	tui_col(&sb, rowset_text(r, i, DISPUTE_M_LOGIN), 16);
+	sb_append(&sb, access_role_label(rowset_text(r, i, DISPUTE_M_ROLE)));
+	return sb_take(&sb);
 }
 
 /* A mediator's name picked from the operators; NULL when none. Caller frees. */
@@ -233,7 +233,7 @@ static char *pick_mediator(struct tui *t)
 	sb_append(&head, _("Role"));
 	struct tui_list_def def = {
 		.title = N_("Pick a mediator"), .header = head.s, .query = true,
-		.query_label = N_("Name or login:"), .ctx = t, .fetch = mediator_fetch,
+		.query_label = N_("Name or login:"), .ctx = t, .rows = mediator_rows, .line = mediator_line, .key_col = DISPUTE_M_ID,
 	};
 	int64_t id;
 	bool picked = tui_list_pick(t, &def, NULL, &id);
@@ -572,18 +572,10 @@ static int case_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 		      struct tui_rows *out, char **err)
 {
 	struct case_view *cv = ctx;
-	struct tui_rows all = { 0 };
-	(void)query;
-	add_case_rows(cv, &all);
-	add_party_rows(cv, &all);
-	add_child_rows(cv, &all);
-	for (size_t i = 0; i < all.n; i++) {
-		if (i >= offset && out->n < limit) {
-			tui_rows_add(out, all.key[i], all.text[i]);
-			all.text[i] = NULL;
-		}
-	}
-	tui_rows_free(&all);
+	(void)query, (void)offset, (void)limit, (void)err;   /* a whole list: the engine pages it */
+	add_case_rows(cv, out);
+	add_party_rows(cv, out);
+	add_child_rows(cv, out);
 	return 0;
 }
 
@@ -678,7 +670,7 @@ void tui_dispute_case(struct tui *t, int64_t id)
 	tui_rows_free(&probe);
 	struct tui_list_def def = {
 		.title = cv.title, .hints = case_hints, .nhints = ARRAY_LEN(case_hints),
-		.ctx = &cv, .fetch = case_fetch, .on_key = case_key,
+		.ctx = &cv, .fetch = case_fetch, .whole = true, .on_key = case_key,
 	};
 	tui_list_run(t, &def, NULL);
 }

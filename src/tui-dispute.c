@@ -54,29 +54,28 @@ static char *case_state(struct tui *t, const char *received, const char *outcome
 
 /* Cases whose number, summary or parties' names contain the query; open ones first,
  * the oldest first, then the rest newest first. */
-static int case_fetch(void *ctx, const char *query, size_t offset, size_t limit,
-		      struct tui_rows *out, char **err)
+static int case_rows(void *ctx, const char *query, size_t offset, size_t limit, struct rowset *out, char **err)
 {
 	struct tui *t = ctx;
-	struct rowset r = { 0 };
+	return dispute_case_list(t->app->st, query, offset, limit, out, err);
+}
+
+/* One case: number, received, category, parties and state. */
+static char *case_line(void *ctx, const struct rowset *r, size_t i, bool *strong)
+{
+	struct tui *t = ctx;
+	(void)strong;
 	char today[11];
 	store_today(today);
-	if (dispute_case_list(t->app->st, query, offset, limit, &r, err) != 0)
-		return -1;
-	for (size_t i = 0; i < r.n; i++) {
-		struct strbuf sb = { 0 };
-		char *state = case_state(t, rowset_text(&r, i, DISPUTE_L_RECEIVED), rowset_text(&r, i, DISPUTE_L_OUTCOME),
-					 today);
-		tui_col(&sb, rowset_text(&r, i, DISPUTE_L_CASE_NO), 22);
-		tui_col(&sb, rowset_text(&r, i, DISPUTE_L_RECEIVED), 10);
-		tui_col(&sb, label_of(t, "dispute_category", rowset_text(&r, i, DISPUTE_L_CATEGORY)), 10);
-		tui_col(&sb, rowset_text(&r, i, DISPUTE_L_PARTIES), 16);
-		sb_append(&sb, state);
-		free(state);
-		tui_rows_add(out, rowset_int(&r, i, DISPUTE_L_ID), sb_take(&sb));
-	}
-	rowset_free(&r);
-	return 0;
+	struct strbuf sb = { 0 };
+	char *state = case_state(t, rowset_text(r, i, DISPUTE_L_RECEIVED), rowset_text(r, i, DISPUTE_L_OUTCOME), today);
+	tui_col(&sb, rowset_text(r, i, DISPUTE_L_CASE_NO), 22);
+	tui_col(&sb, rowset_text(r, i, DISPUTE_L_RECEIVED), 10);
+	tui_col(&sb, label_of(t, "dispute_category", rowset_text(r, i, DISPUTE_L_CATEGORY)), 10);
+	tui_col(&sb, rowset_text(r, i, DISPUTE_L_PARTIES), 16);
+	sb_append(&sb, state);
+	free(state);
+	return sb_take(&sb);
 }
 
 /* Keys of the case list: Enter opens, F7 registers a new case, F1 helps. */
@@ -112,7 +111,7 @@ static void case_list(struct tui *t)
 		.title = N_("Mediation cases"), .header = header, .query = true,
 		.query_label = N_("Search (case number, name, summary):"),
 		.hints = case_list_hints, .nhints = ARRAY_LEN(case_list_hints),
-		.ctx = t, .fetch = case_fetch, .on_key = case_list_key,
+		.ctx = t, .rows = case_rows, .line = case_line, .key_col = DISPUTE_L_ID, .on_key = case_list_key,
 	};
 	tui_list_run(t, &def, NULL);
 	free(header);
@@ -188,19 +187,11 @@ static int work_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 {
 	struct tui *t = ctx;
 	char today[11];
-	struct tui_rows all = { 0 };
-	(void)query;
-	(void)err;
+	(void)query, (void)offset, (void)limit, (void)err;   /* a whole list: the engine pages it */
 	store_today(today);
-	work_rows(t, &all, DISPUTE_WORK_OPEN, today, work_open);
-	work_rows(t, &all, DISPUTE_WORK_VISIT, today, work_visit);
-	work_rows(t, &all, DISPUTE_WORK_CONFIRM, today, work_confirm);
-	for (size_t i = 0; i < all.n; i++)
-		if (i >= offset && out->n < limit) {
-			tui_rows_add(out, all.key[i], all.text[i]);
-			all.text[i] = NULL;
-		}
-	tui_rows_free(&all);
+	work_rows(t, out, DISPUTE_WORK_OPEN, today, work_open);
+	work_rows(t, out, DISPUTE_WORK_VISIT, today, work_visit);
+	work_rows(t, out, DISPUTE_WORK_CONFIRM, today, work_confirm);
 	return 0;
 }
 
@@ -229,7 +220,7 @@ static void work_list(struct tui *t)
 {
 	struct tui_list_def def = {
 		.title = N_("Mediation: work list"), .hints = work_hints, .nhints = ARRAY_LEN(work_hints),
-		.ctx = t, .fetch = work_fetch, .on_key = work_key,
+		.ctx = t, .fetch = work_fetch, .whole = true, .on_key = work_key,
 	};
 	tui_list_run(t, &def, NULL);
 }

@@ -41,10 +41,10 @@ static int group_fetch(void *ctx, const char *query, size_t offset, size_t limit
 	struct groups_screen *gs = ctx;
 	struct vgroup *g;
 	size_t n;
-	(void)query;
+	(void)query, (void)offset, (void)limit;   /* a whole list: the engine pages it */
 	if (vgroup_list(gs->t->app->st, gs->village_id, &g, &n, err) != 0)
 		return -1;
-	for (size_t i = offset; i < n && out->n < limit; i++) {
+	for (size_t i = 0; i < n; i++) {
 		struct strbuf sb = {0};
 		char count[24];
 		snprintf(count, sizeof count, "%ld", g[i].households);
@@ -197,7 +197,7 @@ void tui_groups_run(struct tui *t)
 		char *title = xasprintf(_("Village groups of %s"), village);
 		struct tui_list_def def = {
 			.title = title, .header = header, .hints = group_hints, .nhints = ARRAY_LEN(group_hints),
-			.ctx = &gs, .fetch = group_fetch, .on_key = group_key,
+			.ctx = &gs, .fetch = group_fetch, .whole = true, .on_key = group_key,
 		};
 		tui_list_run(t, &def, NULL);
 		free(title);

@@ -10,6 +10,7 @@
 
 #include "fedit.h"
 #include "i18n.h"
+#include "rowset.h"
 #include "text.h"
 #include "util.h"
 
@@ -96,6 +97,50 @@ static void list_layout(struct list_state *s)
 		s->rows = 1;
 }
 
+/* A page of the model's rows as lines (def->rows and def->line). */
+static int list_model_rows(const struct tui_list_def *def, const char *query, size_t offset, size_t limit,
+			   struct tui_rows *out, char **err)
+{
+	struct rowset r = { 0 };
+	if (def->rows(def->ctx, query, offset, limit, &r, err) != 0)
+		return -1;
+	for (size_t i = 0; i < r.n; i++) {
+		bool strong = false;
+		tui_rows_add(out, rowset_int(&r, i, def->key_col), def->line(def->ctx, &r, i, &strong));
+		if (strong)
+			tui_rows_mark(out);
+	}
+	rowset_free(&r);
+	return 0;
+}
+
+/* A page of a whole list fetched at once: its rows from offset, at most limit. */
+static int list_whole_rows(const struct tui_list_def *def, const char *query, size_t offset, size_t limit,
+			   struct tui_rows *out, char **err)
+{
+	struct tui_rows all = { 0 };
+	int rc = def->fetch(def->ctx, query, 0, SIZE_MAX, &all, err);
+	for (size_t i = offset; rc == 0 && i < all.n && out->n < limit; i++) {
+		tui_rows_add(out, all.key[i], all.text[i]);
+		if (i < all.nstrong && all.strong[i])
+			tui_rows_mark(out);
+		all.text[i] = NULL;
+	}
+	tui_rows_free(&all);
+	return rc;
+}
+
+/* The page of rows from offset for query, whichever way the list gets them. */
+static int list_rows(const struct tui_list_def *def, const char *query, size_t offset, size_t limit,
+		     struct tui_rows *out, char **err)
+{
+	if (def->rows)
+		return list_model_rows(def, query, offset, limit, out, err);
+	if (def->whole)
+		return list_whole_rows(def, query, offset, limit, out, err);
+	return def->fetch(def->ctx, query, offset, limit, out, err);
+}
+
 /* Fetches the page at s->offset for the current query. */
 static void list_fetch(struct list_state *s)
 {
@@ -103,7 +148,7 @@ static void list_fetch(struct list_state *s)
 	tui_rows_free(&s->page);
 	free(s->err);
 	s->err = NULL;
-	if (s->def->fetch(s->def->ctx, q, s->offset, (size_t)s->rows + 1, &s->page, &s->err) != 0)
+	if (list_rows(s->def, q, s->offset, (size_t)s->rows + 1, &s->page, &s->err) != 0)
 		tui_rows_free(&s->page);
 	s->more = s->page.n > (size_t)s->rows;
 	if (s->more) {

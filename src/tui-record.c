@@ -43,8 +43,8 @@ static int code_pick_fetch(void *ctx, const char *query, size_t offset, size_t l
 			   struct tui_rows *out, char **err)
 {
 	struct code_pick *cp = ctx;
-	size_t seen = 0;
-	for (size_t i = 0; i < cp->list->n && out->n < limit; i++) {
+	(void)offset, (void)limit, (void)err;   /* a whole list: the engine pages it */
+	for (size_t i = 0; i < cp->list->n; i++) {
 		const struct code_item *it = &cp->list->items[i];
 		const char *label = _(it->label);
 		bool ascii = true;
@@ -54,7 +54,7 @@ static int code_pick_fetch(void *ctx, const char *query, size_t offset, size_t l
 		bool match = !*query || strncmp(it->code, query, strlen(query)) == 0 ||
 			     strstr(label, query) || strstr(it->label, query) ||
 			     (ascii && code_pinyin_match(label, query));
-		if (!match || seen++ < offset)
+		if (!match)
 			continue;
 		struct strbuf sb = { 0 };
 		tui_col(&sb, it->code, 6);
@@ -69,7 +69,7 @@ bool tui_code_pick(struct tui *t, const char *title, const struct codelist *cl, 
 	struct code_pick cp = { cl };
 	struct tui_list_def def = {
 		.title = title, .query = true, .query_label = N_("Filter:"),
-		.ctx = &cp, .fetch = code_pick_fetch,
+		.ctx = &cp, .fetch = code_pick_fetch, .whole = true,
 	};
 	int64_t key;
 	if (!tui_list_pick(t, &def, NULL, &key))

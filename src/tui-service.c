@@ -234,14 +234,25 @@ static char *worklist_header(void)
 	return sb_take(&sb);
 }
 
+/* The work list on screen: whether it shows the overdue lines only, and its title
+ * with the count of overdue ones, so the clerk sees the backlog before scrolling. */
+struct worklist {
+	struct tui *t;
+	bool overdue_only;
+	char title[160];
+	char today[11];   /* of the last fetch: overdue is due before it */
+};
+
 /* One work list line: overdue ones say so in their second column ("!超期") and are
  * drawn in bold. */
-static char *worklist_line(const struct rowset *r, size_t i, const char *today)
+static char *worklist_line(void *ctx, const struct rowset *r, size_t i, bool *strong)
 {
+	const char *today = ((struct worklist *)ctx)->today;
 	const char *due = rowset_text(r, i, SERVICE_WL_DUE);
 	const char *number = rowset_text(r, i, SERVICE_WL_NUMBER);
 	bool followup = rowset_int(r, i, SERVICE_WL_FOLLOWUP);
 	bool overdue = *due && strcmp(due, today) < 0;
+	*strong = overdue;
 	struct strbuf sb = { 0 };
 	tui_col(&sb, due, 10);
 	char *flag = xasprintf("%s%s", overdue ? "!" : "", overdue ? _("Overdue") : "");
@@ -258,14 +269,6 @@ static char *worklist_line(const struct rowset *r, size_t i, const char *today)
 	return sb_take(&sb);
 }
 
-/* The work list on screen: whether it shows the overdue lines only, and its title
- * with the count of overdue ones, so the clerk sees the backlog before scrolling. */
-struct worklist {
-	struct tui *t;
-	bool overdue_only;
-	char title[160];
-};
-
 /* Sets the title: the list's name and how many of its lines are overdue. */
 static void worklist_title(struct worklist *w)
 {
@@ -278,24 +281,14 @@ static void worklist_title(struct worklist *w)
 	free(title);
 }
 
-/* fetch of the work list. */
-static int worklist_fetch(void *ctx, const char *query, size_t offset, size_t limit,
-			  struct tui_rows *out, char **err)
+/* The work list's rows: a page of the open requests matching the query. */
+static int worklist_rows(void *ctx, const char *query, size_t offset, size_t limit, struct rowset *out, char **err)
 {
 	struct worklist *w = ctx;
-	struct rowset r = { 0 };
-	char today[11];
-	store_today(today);
-	if (service_worklist(w->t->app->st, query, w->overdue_only, today, offset, limit, &r, err) != 0)
+	store_today(w->today);
+	if (service_worklist(w->t->app->st, query, w->overdue_only, w->today, offset, limit, out, err) != 0)
 		return -1;
 	worklist_title(w);
-	for (size_t i = 0; i < r.n; i++) {
-		const char *due = rowset_text(&r, i, SERVICE_WL_DUE);
-		tui_rows_add(out, rowset_int(&r, i, SERVICE_WL_KEY), worklist_line(&r, i, today));
-		if (*due && strcmp(due, today) < 0)
-			tui_rows_mark(out);   /* overdue: in bold, and marked in words */
-	}
-	rowset_free(&r);
 	return 0;
 }
 
@@ -469,14 +462,13 @@ static int handler_fetch(void *ctx, const char *query, size_t offset, size_t lim
 {
 	struct tui *t = ctx;
 	struct auth_operator *ops;
-	size_t n = auth_operators(t->app->st, &ops), seen = 0;   /* by login */
-	(void)err;
-	for (size_t i = 0; i < n && out->n < limit; i++) {
+	size_t n = auth_operators(t->app->st, &ops);   /* by login */
+	(void)offset, (void)limit, (void)err;          /* a whole list: the engine pages it */
+	for (size_t i = 0; i < n; i++) {
 		const char *name = ops[i].name && *ops[i].name ? ops[i].name : ops[i].login;
 		bool matches = !query || !*query || (ops[i].name && strstr(ops[i].name, query)) ||
 			       strstr(ops[i].login, query);
-		if (ops[i].disabled || !matches || !access_role_allows(ops[i].role, ACCESS_SERVICE_EDIT) ||
-		    seen++ < offset)
+		if (ops[i].disabled || !matches || !access_role_allows(ops[i].role, ACCESS_SERVICE_EDIT))
 			continue;
 		struct strbuf sb = { 0 };
 		tui_col(&sb, name, 14);
@@ -497,7 +489,7 @@ static char *pick_handler(struct tui *t)
 	sb_append(&head, _("Role"));
 	struct tui_list_def def = {
 		.title = N_("Transfer to which handler?"), .header = head.s, .query = true,
-		.query_label = N_("Name or login:"), .ctx = t, .fetch = handler_fetch,
+		.query_label = N_("Name or login:"), .ctx = t, .fetch = handler_fetch, .whole = true,
 	};
 	int64_t op;
 	bool picked = tui_list_pick(t, &def, NULL, &op);
@@ -565,31 +557,31 @@ static int64_t request_by_number(struct tui *t, const char *typed)
 	return service_find_number_end(t->app->st, typed);
 }
 
-/* fetch of the requests found by the applicant's name; the query is the name. */
-static int applicant_fetch(void *ctx, const char *query, size_t offset, size_t limit,
-			   struct tui_rows *out, char **err)
+/* The requests of an applicant named as typed: nothing before the clerk types. */
+static int applicant_rows(void *ctx, const char *query, size_t offset, size_t limit, struct rowset *out, char **err)
 {
 	struct tui *t = ctx;
-	struct rowset r = { 0 };
 	if (!query || !*query)
 		return 0;
-	if (service_by_applicant(t->app->st, query, offset, limit, &r, err) != 0)
-		return -1;
-	for (size_t i = 0; i < r.n; i++) {
-		struct strbuf sb = { 0 };
-		const char *number = rowset_text(&r, i, SERVICE_AP_NUMBER);
-		size_t nl = strlen(number);
-		tui_col(&sb, rowset_text(&r, i, SERVICE_AP_ACCEPTED), 10);
-		tui_col(&sb, nl > 12 ? number + nl - 12 : number, 12);
-		char *item = item_text(rowset_text(&r, i, SERVICE_AP_ITEM));
-		tui_col(&sb, item, 22);
-		free(item);
-		tui_col(&sb, rowset_text(&r, i, SERVICE_AP_APPLICANT), 8);
-		sb_append(&sb, service_status_label(rowset_text(&r, i, SERVICE_AP_STATUS)));
-		tui_rows_add(out, rowset_int(&r, i, SERVICE_AP_ID), sb_take(&sb));
-	}
-	rowset_free(&r);
-	return 0;
+	return service_by_applicant(t->app->st, query, offset, limit, out, err);
+}
+
+/* One of them: accepted, number, item, applicant and status. */
+static char *applicant_line(void *ctx, const struct rowset *r, size_t i, bool *strong)
+{
+	(void)ctx;
+	(void)strong;
+	struct strbuf sb = { 0 };
+	const char *number = rowset_text(r, i, SERVICE_AP_NUMBER);
+	size_t nl = strlen(number);
+	tui_col(&sb, rowset_text(r, i, SERVICE_AP_ACCEPTED), 10);
+	tui_col(&sb, nl > 12 ? number + nl - 12 : number, 12);
+	char *item = item_text(rowset_text(r, i, SERVICE_AP_ITEM));
+	tui_col(&sb, item, 22);
+	free(item);
+	tui_col(&sb, rowset_text(r, i, SERVICE_AP_APPLICANT), 8);
+	sb_append(&sb, service_status_label(rowset_text(r, i, SERVICE_AP_STATUS)));
+	return sb_take(&sb);
 }
 
 /* The request of an applicant picked from those whose name holds name; 0 if none. */
@@ -603,7 +595,7 @@ static int64_t request_by_applicant(struct tui *t, const char *name)
 	sb_append(&head, _("Status"));
 	struct tui_list_def def = {
 		.title = N_("Requests of the applicant"), .header = head.s, .query = true,
-		.query_label = N_("Applicant's name:"), .ctx = t, .fetch = applicant_fetch,
+		.query_label = N_("Applicant's name:"), .ctx = t, .rows = applicant_rows, .line = applicant_line, .key_col = SERVICE_AP_ID,
 	};
 	int64_t id;
 	bool picked = tui_list_pick(t, &def, name, &id);
@@ -728,7 +720,7 @@ void tui_service_worklist(struct tui *t)
 	struct tui_list_def def = {
 		.title = w.title, .header = header, .query = true,
 		.query_label = N_("Handler:"), .hints = worklist_hints, .nhints = ARRAY_LEN(worklist_hints),
-		.ctx = &w, .fetch = worklist_fetch, .on_key = worklist_key,
+		.ctx = &w, .rows = worklist_rows, .line = worklist_line, .key_col = SERVICE_WL_KEY, .on_key = worklist_key,
 	};
 	tui_list_run(t, &def, NULL);
 	free(header);

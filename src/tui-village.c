@@ -10,28 +10,29 @@
 #include "util.h"
 #include "village.h"
 
-/* fetch of the picker: a page of the villages whose name or town holds the query. */
-static int village_fetch(void *ctx, const char *query, size_t offset, size_t limit,
-			 struct tui_rows *out, char **err)
+/* The picker's rows: a page of the villages whose name or town holds the query. */
+static int village_rows(void *ctx, const char *query, size_t offset, size_t limit, struct rowset *out, char **err)
 {
 	struct tui *t = ctx;
-	struct rowset r = { 0 };
-	if (village_list(t->app->st, query, offset, limit, &r, err) != 0)
-		return -1;
-	for (size_t i = 0; i < r.n; i++) {
-		struct strbuf sb = { 0 };
-		tui_col(&sb, rowset_text(&r, i, VILLAGE_TOWN), 12);
-		sb_append(&sb, rowset_text(&r, i, VILLAGE_NAME));
-		tui_rows_add(out, rowset_int(&r, i, VILLAGE_ID), sb_take(&sb));
-	}
-	rowset_free(&r);
-	return 0;
+	return village_list(t->app->st, query, offset, limit, out, err);
+}
+
+/* A village's line: its town, then its name. */
+static char *village_line(void *ctx, const struct rowset *r, size_t i, bool *strong)
+{
+	(void)ctx;
+	(void)strong;
+	struct strbuf sb = { 0 };
+	tui_col(&sb, rowset_text(r, i, VILLAGE_TOWN), 12);
+	sb_append(&sb, rowset_text(r, i, VILLAGE_NAME));
+	return sb_take(&sb);
 }
 
 int64_t tui_village_pick(struct tui *t, const char *title)
 {
 	struct tui_list_def def = { .title = title, .query = true, .query_label = N_("Filter:"),
-				    .ctx = t, .fetch = village_fetch };
+				    .ctx = t, .rows = village_rows, .line = village_line,
+				    .key_col = VILLAGE_ID };
 	int64_t id;
 	return tui_list_pick(t, &def, NULL, &id) ? id : 0;
 }
