@@ -62,18 +62,70 @@ static char *resident_header(void)
 	return sb_take(&sb);
 }
 
-/* fetch callback of the list: the shared resident search. */
-static int resident_fetch(void *ctx, const char *query, size_t offset, size_t limit,
-			  struct tui_rows *out, char **err)
+/* A page of the shared resident search as lines, each made by line. */
+static int resident_fetch_lines(struct tui *t, const char *query, size_t offset, size_t limit,
+				struct tui_rows *out, char **err,
+				char *(*line)(struct tui *t, const struct resident_row *r))
 {
-	struct tui *t = ctx;
 	struct search_result res = { 0 };
 	if (search_residents(t->app->st, query, offset, limit, &res, err) != 0)
 		return -1;
 	for (size_t i = 0; i < res.n; i++)
-		tui_rows_add(out, res.rows[i].id, resident_line(t, &res.rows[i]));
+		tui_rows_add(out, res.rows[i].id, line(t, &res.rows[i]));
 	search_result_free(&res);
 	return 0;
+}
+
+/* fetch callback of the list: the shared resident search. */
+static int resident_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			  struct tui_rows *out, char **err)
+{
+	return resident_fetch_lines(ctx, query, offset, limit, out, err, resident_line);
+}
+
+/* ---- the resident picker (a request's applicant, a dispute's party) ---- */
+
+/* One resident as a picker line: masked phone, no ID number in a list. Caller frees. */
+static char *pick_line(struct tui *t, const struct resident_row *r)
+{
+	(void)t;
+	char phone[32];
+	struct strbuf sb = { 0 };
+	phone_mask(r->phone ? r->phone : "", phone);
+	tui_col(&sb, r->name, 14);
+	tui_col(&sb, r->birth, 10);
+	tui_col(&sb, r->phone && *r->phone ? phone : "", 11);
+	tui_col(&sb, r->hh_no ? r->hh_no : "", 15);
+	sb_append(&sb, r->address ? r->address : "");
+	return sb_take(&sb);
+}
+
+/* The picker's rows: the register's own search; nothing before the clerk types. */
+static int pick_fetch(void *ctx, const char *query, size_t offset, size_t limit, struct tui_rows *out,
+		      char **err)
+{
+	if (!*query)
+		return 0;
+	return resident_fetch_lines(ctx, query, offset, limit, out, err, pick_line);
+}
+
+int64_t tui_resident_pick(struct tui *t, const char *title, const char *query)
+{
+	struct strbuf head = { 0 };
+	tui_col(&head, _("Name"), 14);
+	tui_col(&head, _("Birth date"), 10);
+	tui_col(&head, _("Phone"), 11);
+	tui_col(&head, _("Household"), 15);
+	sb_append(&head, _("Address"));
+	struct tui_list_def def = {
+		.title = title, .header = head.s, .query = true,
+		.query_label = N_("Search (name, pinyin, ID/phone tail, household no.):"),
+		.ctx = t, .fetch = pick_fetch,
+	};
+	int64_t id;
+	bool picked = tui_list_pick(t, &def, query, &id);
+	sb_free(&head);
+	return picked ? id : 0;
 }
 
 /* Keys of the resident list. */

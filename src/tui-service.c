@@ -13,9 +13,7 @@
 #include "civil.h"
 #include "form.h"
 #include "i18n.h"
-#include "idcard.h"
 #include "rowset.h"
-#include "search.h"
 #include "service.h"
 #include "store.h"
 #include "text.h"
@@ -53,48 +51,6 @@ static char *item_text(const char *code)
 {
 	const struct service_item *it = service_item_find(service_catalog_default(), code);
 	return xasprintf("%s %s", code ? code : "", it ? service_item_name(it) : "");
-}
-
-/* ---- the resident picker ---- */
-
-/* One resident as a picker line. Caller frees. */
-static char *picker_line(const struct resident_row *r)
-{
-	char id[32];
-	struct strbuf sb = { 0 };
-	idcard_mask(r->id_number ? r->id_number : "", id);
-	tui_col(&sb, r->name, 12);
-	tui_col(&sb, r->birth, 10);
-	tui_col(&sb, r->id_number && *r->id_number ? id : "", 18);
-	sb_append(&sb, r->address ? r->address : "");
-	return sb_take(&sb);
-}
-
-/* fetch of the picker: the shared resident search. */
-static int picker_fetch(void *ctx, const char *query, size_t offset, size_t limit,
-			struct tui_rows *out, char **err)
-{
-	struct tui *t = ctx;
-	struct search_result res = { 0 };
-	if (!*query)
-		return 0;   /* search first: nothing is listed before the clerk types */
-	if (search_residents(t->app->st, query, offset, limit, &res, err) != 0)
-		return -1;
-	for (size_t i = 0; i < res.n; i++)
-		tui_rows_add(out, res.rows[i].id, picker_line(&res.rows[i]));
-	search_result_free(&res);
-	return 0;
-}
-
-/* A resident picked by search in a popup; 0 when none. */
-static int64_t pick_resident(struct tui *t, const char *query)
-{
-	struct tui_list_def def = {
-		.title = N_("Find the resident"), .query = true,
-		.query_label = N_("Name, pinyin, ID/phone tail:"), .ctx = t, .fetch = picker_fetch,
-	};
-	int64_t id;
-	return tui_list_pick(t, &def, query, &id) ? id : 0;
 }
 
 /* ---- the request form ---- */
@@ -143,7 +99,7 @@ static char *request_ref_text(void *ctx, const struct field_def *fd, const char 
 static char *request_ref_pick(void *ctx, struct tui_form *f, size_t field)
 {
 	struct form_ctx *fc = ctx;
-	int64_t id = pick_resident(fc->t, f->pick_query);
+	int64_t id = tui_resident_pick(fc->t, N_("Find the resident"), f->pick_query);
 	return id ? xasprintf("%lld", (long long)id) : NULL;
 }
 
