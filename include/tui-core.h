@@ -169,11 +169,13 @@ void tui_screen_change(struct tui *t);
 void tui_screen_leave(struct tui *t);
 /* A screen opens (pop: it closes; each push has its pop): draw(t, ctx) redraws it
  * whole when a dialog opens over it after a screen above it closed, e.g. the receipt
- * offered once a new request's form is saved shows over the work list. */
+ * offered once a new request's form is saved shows over the work list, or after a
+ * resize in a dialog over it. tui_view_run does this for its views; only a screen
+ * with a key loop of its own calls it. */
 void tui_ground_push(struct tui *t, void (*draw)(struct tui *t, void *ctx), void *ctx);
 void tui_ground_pop(struct tui *t);
 /* Before a dialog (and a pick list) opens: the screen below redrawn when the one it
- * was over has closed. */
+ * was over has closed (tui_view_run does it for a popup view). */
 void tui_dialog_ground(struct tui *t);
 void tui_draw_message(struct tui *t);
 
