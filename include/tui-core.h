@@ -98,7 +98,11 @@ struct tui {
  * callback closes it. The loop, not the view, waits for keys, owns the resize (the
  * size checked, "too small" said, everything open redrawn at the new size), the idle
  * lock (the screens redrawn after it) and t->quit (every view closes). */
-enum tui_view_step { TUI_VIEW_STAY, TUI_VIEW_CLOSE };
+enum tui_view_step {
+	TUI_VIEW_STAY,    /* the key drew what it changed */
+	TUI_VIEW_DRAW,    /* the view is drawn again whole */
+	TUI_VIEW_CLOSE,
+};
 struct tui_view {
 	/* draws the whole view and flushes it; a popup makes or touches its window, as
 	 * it is drawn again over the screen below after a resize or the lock */

@@ -608,9 +608,14 @@ static enum tui_view_step view_step(struct tui *t, const struct tui_view *v, int
 	if (!TK_IS_BACK(k) && !tui_size_ok(t))
 		return TUI_VIEW_STAY;
 	enum tui_view_step step = v->key(t, v->ctx, k);
-	/* a screen opened from this one was left: this one shows again as it was */
-	if (step == TUI_VIEW_STAY && t->screen_left && !t->quit)
-		tui_view_redraw(t);
+	if (step == TUI_VIEW_CLOSE || t->quit || !tui_size_ok(t))
+		return step;
+	if (t->screen_left) {
+		tui_view_redraw(t);   /* a screen opened from this one was left: all as it was */
+	} else if (step == TUI_VIEW_DRAW) {
+		v->draw(t, v->ctx);
+		doupdate();
+	}
 	return step;
 }
 
@@ -915,8 +920,7 @@ static enum tui_view_step prompt_key(struct tui *t, void *ctx, int k)
 		if (r == TUI_EDIT_REFUSED || (r == TUI_EDIT_NONE && k >= 0))
 			beep();
 	}
-	prompt_draw(t, pv);
-	return TUI_VIEW_STAY;
+	return TUI_VIEW_DRAW;
 }
 
 /* The one prompt: Enter gives the value once check (may be NULL) accepts it, a refused
@@ -1036,10 +1040,7 @@ static enum tui_view_step choose_key(struct tui *t, void *ctx, int k)
 		c->chosen = k - '1';
 	else if (TK_IS_BACK(k))
 		return TUI_VIEW_CLOSE;
-	if (c->chosen >= 0)
-		return TUI_VIEW_CLOSE;
-	choose_draw(t, c);
-	return TUI_VIEW_STAY;
+	return c->chosen >= 0 ? TUI_VIEW_CLOSE : TUI_VIEW_DRAW;
 }
 
 int tui_choose(struct tui *t, const char *title, const char *const *labels, size_t n, size_t initial)

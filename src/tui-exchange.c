@@ -298,9 +298,7 @@ static enum tui_view_step import_view_key(struct tui *t, void *ctx, int k)
 		preview_scroll(s, (k == TK_PGDN ? 1 : -1) * (long)preview_page());
 	else if (k == TK_F1)
 		import_help(t);
-	if (!t->quit)
-		screen_draw(t, s);
-	return TUI_VIEW_STAY;
+	return TUI_VIEW_DRAW;
 }
 
 /* The import screen on a file. */

@@ -312,8 +312,7 @@ static enum tui_view_step status_key(struct tui *t, void *ctx, int k)
 		if (r == TUI_EDIT_REFUSED || (r == TUI_EDIT_NONE && k >= 0))
 			beep();
 	}
-	status_draw(t, sv);
-	return TUI_VIEW_STAY;
+	return TUI_VIEW_DRAW;
 }
 
 /* The date and reason of a status, in one box whose last line says what is wrong:

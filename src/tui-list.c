@@ -343,9 +343,7 @@ static enum tui_view_step list_view_key(struct tui *t, void *ctx, int k)
 	if (a == TUI_LIST_RELOAD)
 		list_fetch(s);
 	list_layout(s);
-	if (tui_size_ok(t))
-		list_draw_all(t, s);
-	return TUI_VIEW_STAY;
+	return TUI_VIEW_DRAW;
 }
 
 /* Both the full-screen list and the picklist. */

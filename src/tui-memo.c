@@ -167,9 +167,7 @@ static enum tui_view_step memo_view_key(struct tui *t, void *ctx, int k)
 		return TUI_VIEW_CLOSE;
 	else if (!TK_IS_BACK(k) && memo_key(t, &m->b, &m->e, k))
 		m->pending = true;
-	if (!t->quit)
-		memo_view_draw(t, m);
-	return TUI_VIEW_STAY;
+	return TUI_VIEW_DRAW;
 }
 
 char *tui_memo_edit(struct tui *t, const char *title, const char *text, size_t max_chars,

@@ -156,10 +156,7 @@ static enum tui_view_step menu_view_key(struct tui *t, void *ctx, int k)
 			if (k == menu_entries[i].key)
 				menu_open(t, i);
 	}
-	if (t->quit)
-		return TUI_VIEW_CLOSE;
-	menu_view_draw(t, v);
-	return TUI_VIEW_STAY;
+	return t->quit ? TUI_VIEW_CLOSE : TUI_VIEW_DRAW;
 }
 
 void tui_menu_run(struct tui *t)

@@ -162,8 +162,7 @@ static enum tui_view_step cred_view_key(struct tui *t, void *ctx, int k)
 	} else if (k != TK_NONE && !TK_IS_BACK(k) && k != TK_F3) {
 		cred_edit(cf, k);
 	}
-	cred_draw(t, cf);
-	return TUI_VIEW_STAY;
+	return TUI_VIEW_DRAW;
 }
 
 /* Edits until Enter on the last line, F10/Esc or F3 where allowed. */

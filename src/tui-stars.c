@@ -812,7 +812,7 @@ static enum tui_view_step grid_view_key(struct tui *t, void *ctx, int k)
 	else if (grid_move(g, k))
 		grid_flush(g);
 	else if (grid_command(g, k))
-		grid_draw(g);
+		return TUI_VIEW_DRAW;
 	return TUI_VIEW_STAY;
 }
 

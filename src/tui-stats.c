@@ -290,9 +290,7 @@ static enum tui_view_step stats_view_key(struct tui *t, void *ctx, int k)
 		default: break;
 		}
 	}
-	if (!t->quit && tui_size_ok(t))
-		stats_draw(t, s);
-	return TUI_VIEW_STAY;
+	return TUI_VIEW_DRAW;
 }
 
 void tui_stats_run(struct tui *t, const struct tui_stats_def *def, const char *period)

@@ -188,9 +188,7 @@ static enum tui_view_step textview_key(struct tui *t, void *ctx, int k)
 		view_search(t, v, k == 'n');
 	else if ((k == TK_F6 || k == TK_F5) && def->print_file)   /* F5: the key printing had before */
 		tui_print(t, def->title, def->text, def->print_file);
-	if (!t->quit && tui_size_ok(t))
-		textview_draw(t, v);
-	return TUI_VIEW_STAY;
+	return TUI_VIEW_DRAW;
 }
 
 void tui_textview_run(struct tui *t, const struct tui_textview *def)
