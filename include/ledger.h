@@ -140,6 +140,9 @@ const char *ledger_state_label(const struct ledger_def *d, const char *state);
 
 /* ---- tables ---- */
 
+/* The schema step (schema.c) of what every register shares: ledger_meta, ledger_step. */
+extern const char ledger_schema_v1[];
+
 /* Creates or migrates every register's table (ledger_meta: a new field adds a
  * column, a removed one is kept, a lower version than stored is refused), then
  * prepares every field rule and report query against them: each problem appended
