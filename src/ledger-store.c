@@ -334,10 +334,11 @@ static void deadline_from(const struct ledger_deadline *dl, const char *from, ch
 	}
 }
 
-/* The due date of a record entering state on day `since`, created on `created`: the
- * earlier of the state's deadline and the whole life cycle's; "" when none runs. */
+/* The due date of a record entering state on day `since`, opened on `opened`: the
+ * earlier of the state's deadline and the whole life cycle's (from the day it was
+ * opened); "" when none runs. */
 static void due_for(const struct ledger_def *d, const char *state, const char *since,
-		    const char *created, char out[11])
+		    const char *opened, char out[11])
 {
 	const struct ledger_state *s = ledger_state(d, state);
 	char whole[11];
@@ -346,7 +347,7 @@ static void due_for(const struct ledger_def *d, const char *state, const char *s
 		return;
 	if (s)
 		deadline_from(&s->deadline, since, out);
-	deadline_from(&d->deadline, created, whole);
+	deadline_from(&d->deadline, opened, whole);
 	if (whole[0] && (!out[0] || strcmp(whole, out) < 0))
 		memcpy(out, whole, sizeof whole);
 }
@@ -538,16 +539,16 @@ void ledger_record_info_free(struct ledger_record_info *info)
 	free(info->state);
 	free(info->state_since);
 	free(info->due);
-	free(info->created_at);
+	free(info->opened_on);
 	memset(info, 0, sizeof *info);
 }
 
-/* number, state, state_since, due, created_at of record id. */
+/* number, state, state_since, due, opened_on of record id. */
 static int record_info(struct store *st, const struct ledger_def *d, int64_t id,
 		       struct ledger_record_info *info, char **err)
 {
 	struct rowset r = { 0 };
-	char *sql = xasprintf("SELECT number, state, state_since, due, created_at FROM \"%s\" WHERE id = ?1",
+	char *sql = xasprintf("SELECT number, state, state_since, due, coalesce(opened_on, substr(created_at, 1, 10)) FROM \"%s\" WHERE id = ?1",
 			      d->table);
 	int rc = rowset_select(st, &r, err, sql, "l", id);
 	free(sql);
@@ -559,7 +560,7 @@ static int record_info(struct store *st, const struct ledger_def *d, int64_t id,
 		info->state = xstrdup(c[1]);
 		info->state_since = xstrdup(c[2]);
 		info->due = xstrdup(c[3]);
-		info->created_at = xstrdup(c[4]);
+		info->opened_on = xstrdup(c[4]);
 		char today[11];
 		store_today(today);
 		const struct ledger_state *s = ledger_state(d, info->state);
@@ -657,6 +658,7 @@ int ledger_save(struct store *st, const struct ledger_def *d, struct form_data *
 			{ .column = "state", .value = initial },
 			{ .column = "state_since", .value = initial ? today : NULL },
 			{ .column = "due", .value = due[0] ? due : NULL },
+			{ .column = "opened_on", .value = today },
 		};
 		rc = record_store_with(st, rec, id, extra, ARRAY_LEN(extra), NULL, err);
 		free(number);
@@ -778,7 +780,7 @@ static int step_write(struct store *st, const struct ledger_def *d, const struct
 	char today[11], due[11], at[32];
 	store_today(today);
 	store_now(at);
-	due_for(d, t->to, today, info->created_at ? info->created_at : today, due);
+	due_for(d, t->to, today, info->opened_on ? info->opened_on : today, due);
 	size_t nasked = asked ? asked->def->nfields : 0;
 	struct store_field *f = xcalloc(nasked + 3, sizeof *f);
 	size_t n = 0;

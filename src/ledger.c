@@ -329,7 +329,7 @@ static void deadline_key(struct reader *r, const struct sect *s, struct ledger_d
 
 /* Names the engine keeps beside the fields. */
 static const char *const engine_columns[] = { "id", "number", "state", "state_since", "due",
-					      "created_at", "updated_at", "form_version" };
+					      "opened_on", "created_at", "updated_at", "form_version" };
 
 static bool is_field(const struct form_def *all, const char *name)
 {
