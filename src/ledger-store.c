@@ -111,7 +111,7 @@ static int create_table(sqlite3 *db, const struct ledger_def *d, char **err)
 		if (d->columns->fields[i].column)
 			sb_appendf(&sb, ",\n  \"%s\" %s", d->columns->fields[i].name,
 				   column_type(d->columns->fields[i].type));
-	sb_append(&sb, ",\n  number TEXT, state TEXT, state_since TEXT, due TEXT,"
+	sb_append(&sb, ",\n  number TEXT, state TEXT, state_since TEXT, due TEXT, opened_on TEXT,"
 		       " created_at TEXT, updated_at TEXT, form_version INTEGER NOT NULL DEFAULT 1\n);");
 	int rc = exec(db, sb.s, err);
 	sb_free(&sb);
@@ -601,10 +601,12 @@ static char *next_number(struct store *st, const struct ledger_def *d, const cha
 			p++;
 		}
 	}
-	char *sql = xasprintf("SELECT max(CAST(substr(number, ?2, length(number) - ?2 - ?3 + 1) AS INTEGER))"
+	/* substr and length count characters, as the pattern's prefix is written */
+	char *sql = xasprintf("SELECT max(CAST(substr(number, length(?2) + 1,"
+			      " length(number) - length(?2) - length(?3)) AS INTEGER))"
 			      " FROM \"%s\" WHERE number GLOB ?1", d->table);
 	char *glob = xasprintf("%s*%s", pre.s ? pre.s : "", post.s ? post.s : "");
-	char *last = rowset_value(st, sql, "tii", glob, (int)pre.len + 1, (int)post.len);
+	char *last = rowset_value(st, sql, "ttt", glob, pre.s ? pre.s : "", post.s ? post.s : "");
 	char *number = xasprintf("%s%0*lld%s", pre.s ? pre.s : "", width, (long long)(last ? atoll(last) : 0) + 1,
 				 post.s ? post.s : "");
 	free(last);
@@ -708,7 +710,7 @@ int ledger_transitions_open(struct store *st, const struct ledger_def *d, int64_
 	int n = 0;
 	*out = xcalloc(d->ntransitions + 1, sizeof **out);
 	for (size_t i = 0; i < d->ntransitions; i++) {
-		char *role;
+		char *role = NULL;
 		if (from_ok(&d->transitions[i], info.state) && role_may(st, &d->transitions[i], &role))
 			(*out)[n++] = &d->transitions[i];
 		free(role);
