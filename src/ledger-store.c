@@ -184,6 +184,18 @@ static int stored_meta(sqlite3 *db, const char *name, char **columns)
 	return version;
 }
 
+/* Whether d's table is as its declaration says (ledger_meta's version and columns):
+ * then a start needs no write. */
+static bool up_to_date(sqlite3 *db, const struct ledger_def *d)
+{
+	char *stored_cols, *cols = columns_json(d);
+	int stored = stored_meta(db, d->name, &stored_cols);
+	bool same = stored == d->version && stored_cols && strcmp(stored_cols, cols) == 0;
+	free(stored_cols);
+	free(cols);
+	return same;
+}
+
 static int migrate_one(sqlite3 *db, const struct ledger_def *d, char **err)
 {
 	char *stored_cols;
@@ -275,14 +287,18 @@ int ledger_migrate(struct store *st, const struct ledger_set *s, char **errors, 
 	struct strbuf problems = { 0 };
 	if (errors && *errors)
 		sb_append(&problems, *errors);
-	if (store_begin(st, err) != 0)
-		return -1;
+	bool all_current = true;
+	for (size_t i = 0; all_current && i < ledger_count(s); i++)
+		all_current = up_to_date(db, ledger_at(s, i));
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < ledger_count(s); i++)
+	/* the write lock only when a declaration changed: reading commands never wait */
+	if (!all_current && store_begin(st, err) != 0)
+		return -1;
+	for (size_t i = 0; !all_current && rc == 0 && i < ledger_count(s); i++)
 		rc = migrate_one(db, ledger_at(s, i), err);
-	if (rc == 0)
+	if (!all_current && rc == 0)
 		rc = store_commit(st, err);
-	else
+	else if (rc != 0)
 		store_rollback(st);
 	for (size_t i = 0; rc == 0 && i < ledger_count(s); i++)
 		check_queries(db, ledger_at(s, i), &problems);
