@@ -316,7 +316,7 @@ static int cmd_show(const struct cli_opts *o, const struct ledger_def *d, int ar
 		const struct ledger_transition **open = NULL;
 		int nopen = ledger_transitions_open(st, d, id, &open, NULL);
 		for (int i = 0; i < nopen; i++)
-			sb_appendf(&sb, "%s%s (%s)%s", i ? _("、") : _("Next: "), open[i]->name, _(open[i]->label),
+			sb_appendf(&sb, "%s%s (%s)%s", i ? _(", ") : _("Next: "), open[i]->name, _(open[i]->label),
 				   i + 1 == nopen ? "\n" : "");
 		free(open);
 		console_puts(stdout, sb.s);
@@ -468,6 +468,9 @@ int cli_ledger_report(const struct cli_opts *o, int argc, char **argv)
 	if (!text) {
 		console_printf(stderr, "shanzhi: report %s: %s\n", r->name, err ? err : "?");
 		rc = 2;
+	} else if (csv) {
+		/* UTF-8 with CRLF for a spreadsheet, as written (csv_format_row escaped its cells) */
+		fputs(text, stdout);
 	} else {
 		console_puts(stdout, text);
 	}

@@ -776,7 +776,7 @@ static char *step_refusal(struct store *st, const struct ledger_def *d,
 	if (!from_ok(t, info->state)) {
 		struct strbuf sb = { 0 };
 		for (size_t i = 0; i < t->nfrom; i++)
-			sb_appendf(&sb, "%s%s", i ? _("、") : "", ledger_state_label(d, t->from[i]));
+			sb_appendf(&sb, "%s%s", i ? _(", ") : "", ledger_state_label(d, t->from[i]));
 		char *msg = xasprintf(_("%s: the record is %s; it can be made only from %s"), _(t->label),
 				      ledger_state_label(d, info->state), sb.s);
 		sb_free(&sb);

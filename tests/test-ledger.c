@@ -238,7 +238,7 @@ static void test_migrations(void)
 	s = ledger_set_load(forms, v1, NULL, &errors);
 	CHECK(ledger_migrate(st, s, &errors, &err) != 0);
 	CHECK(has(err, "mig1/registers/m.register:1: "));
-	CHECK(has(err, "version 1"));
+	CHECK(has(err, "版本 1 低于数据库中的 2"));
 	ledger_set_free(s);
 	/* a report query that would write is a problem of the declaration */
 	free(err);
