@@ -14,6 +14,7 @@
 #include "cli-dispute.h"
 #include "cli-exchange.h"
 #include "cli-ledger.h"
+#include "ledger.h"
 #include "cli-operators.h"
 #include "cli-register.h"
 #include "cli-service.h"
@@ -282,8 +283,16 @@ static int run_tui(const struct cli_opts *o)
 		free(path);
 		return 1;
 	}
+	/* the declared registers' tables made or migrated, their rules and report queries
+	 * prepared: what does not, said when the screens close, as the forms' problems */
+	char *ledger_problems = NULL, *ledger_err = NULL;
+	if (ledger_migrate(st, ledger_set_default(), &ledger_problems, &ledger_err) != 0)
+		ledger_problems = ledger_err, ledger_err = NULL;
 	struct app app = {.st = st, .forms = reg, .db_path = path};
 	int rc = tui_run(&app);
+	if (ledger_problems)
+		console_printf(stderr, "%s\n%s\n", _("shanzhi: warning: the declared registers have problems:"), ledger_problems);
+	free(ledger_problems);
 	form_registry_free(reg);
 	store_close(st);
 	free(path);
