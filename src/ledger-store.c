@@ -390,24 +390,28 @@ static char *like_pattern(const char *word)
 	return sb_take(&sb);
 }
 
-/* The condition one search word puts on a record (parameter ?N): a search column
- * holds it, or (a ref) names a record whose name holds it. */
-static void word_condition(const struct ledger_def *d, struct strbuf *sb, int param)
+/* The condition one search word puts on a record: ?P is the word as a LIKE pattern,
+ * ?P+1 the word itself. A search column holds it; a referenced resident's name holds
+ * it or his pinyin initials start with it (the resident search's own keys, an index
+ * range even over a million residents); a referenced household's number starts with it. */
+static void word_condition(const struct ledger_def *d, struct strbuf *sb, int p)
 {
-	sb_appendf(sb, "(number LIKE ?%d ESCAPE '\\'", param);
+	sb_appendf(sb, "(number LIKE ?%d ESCAPE '\\'", p);
 	for (size_t i = 0; i < d->nsearch; i++) {
 		int fi = form_field_index(d->columns, d->search[i]);
 		const struct field_def *f = fi >= 0 ? &d->columns->fields[fi] : NULL;
 		if (!f)
 			continue;
 		if (f->type == FIELD_REF && strcmp(f->ref_table, "resident") == 0)
-			sb_appendf(sb, " OR \"%s\" IN (SELECT id FROM resident WHERE name LIKE ?%d ESCAPE '\\')",
-				   f->name, param);
+			sb_appendf(sb, " OR \"%s\" IN (SELECT resident_id FROM resident_key WHERE"
+				   " (key >= 'n:' || ?%d AND key < 'n:' || ?%d || char(1114111))"
+				   " OR (key >= 'p:' || lower(?%d) AND key < 'p:' || lower(?%d) || char(1114111)))",
+				   f->name, p + 1, p + 1, p + 1, p + 1);
 		else if (f->type == FIELD_REF && strcmp(f->ref_table, "household") == 0)
-			sb_appendf(sb, " OR \"%s\" IN (SELECT id FROM household WHERE hh_no LIKE ?%d ESCAPE '\\')",
-				   f->name, param);
+			sb_appendf(sb, " OR \"%s\" IN (SELECT id FROM household WHERE hh_no >= ?%d"
+				   " AND hh_no < ?%d || char(1114111))", f->name, p + 1, p + 1);
 		else
-			sb_appendf(sb, " OR \"%s\" LIKE ?%d ESCAPE '\\'", f->name, param);
+			sb_appendf(sb, " OR \"%s\" LIKE ?%d ESCAPE '\\'", f->name, p);
 	}
 	sb_append(sb, ")");
 }
@@ -432,14 +436,16 @@ static void search_where(const struct ledger_def *d, struct strbuf *sb, size_t n
 {
 	for (size_t i = 0; i < nwords; i++) {
 		sb_append(sb, i ? " AND " : " WHERE ");
-		word_condition(d, sb, first + (int)i);
+		word_condition(d, sb, first + 2 * (int)i);
 	}
 }
 
 static void bind_words(sqlite3_stmt *stmt, char *words[8], size_t n, int first)
 {
-	for (size_t i = 0; i < n; i++)
-		sqlite3_bind_text(stmt, first + (int)i, like_pattern(words[i]), -1, free);
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_text(stmt, first + 2 * (int)i, like_pattern(words[i]), -1, free);
+		sqlite3_bind_text(stmt, first + 2 * (int)i + 1, words[i], -1, SQLITE_TRANSIENT);
+	}
 }
 
 /* Runs stmt into out (all columns as text). */
