@@ -94,7 +94,10 @@ struct ledger_def {
 	size_t nlist;
 	char **search;                /* fields the list's search matches */
 	size_t nsearch;
-	char *order;                  /* "date DESC" (a column and ASC/DESC); default id DESC */
+	char *order;                  /* SQL: "\"date\" DESC" (a column and ASC/DESC); default id DESC */
+	char ***indexes;              /* index = a, b; c: extra indexes (report queries), */
+	size_t *index_cols;           /* each of index_cols[i] column names */
+	size_t nindexes;
 	struct ledger_deadline deadline;  /* of the whole life cycle (from created), or n = 0 */
 	struct form_def *form;        /* the main form: the fields with no stage */
 	struct form_def *columns;     /* every field, main and stage ones: the table's columns */

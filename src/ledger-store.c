@@ -157,6 +157,15 @@ static int create_indexes(sqlite3 *db, const struct ledger_def *d, char **err)
 			sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\"(\"%s\");\n", t, f->name,
 				   t, f->name);
 	}
+	for (size_t i = 0; i < d->nindexes; i++) {
+		sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_x", t);
+		for (size_t c = 0; c < d->index_cols[i]; c++)
+			sb_appendf(&sb, "_%s", d->indexes[i][c]);
+		sb_appendf(&sb, "\" ON \"%s\"(", t);
+		for (size_t c = 0; c < d->index_cols[i]; c++)
+			sb_appendf(&sb, "%s\"%s\"", c ? ", " : "", d->indexes[i][c]);
+		sb_append(&sb, ");\n");
+	}
 	char *col = order_column(d);
 	if (col && strcmp(col, "id") != 0)
 		sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\"(\"%s\");\n", t, col, t, col);
@@ -191,6 +200,22 @@ static bool up_to_date(sqlite3 *db, const struct ledger_def *d)
 	char *stored_cols, *cols = columns_json(d);
 	int stored = stored_meta(db, d->name, &stored_cols);
 	bool same = stored == d->version && stored_cols && strcmp(stored_cols, cols) == 0;
+	/* a declared index added later is made without a new version */
+	for (size_t i = 0; same && i < d->nindexes; i++) {
+		struct strbuf name = { 0 };
+		sb_appendf(&name, "%s_x", d->table);
+		for (size_t c = 0; c < d->index_cols[i]; c++)
+			sb_appendf(&name, "_%s", d->indexes[i][c]);
+		sqlite3_stmt *stmt;
+		same = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1", -1,
+					  &stmt, NULL) == SQLITE_OK;
+		if (same) {
+			sqlite3_bind_text(stmt, 1, name.s, -1, SQLITE_STATIC);
+			same = sqlite3_step(stmt) == SQLITE_ROW;
+			sqlite3_finalize(stmt);
+		}
+		sb_free(&name);
+	}
 	free(stored_cols);
 	free(cols);
 	return same;
@@ -208,8 +233,7 @@ static int migrate_one(sqlite3 *db, const struct ledger_def *d, char **err)
 		rc = fail(err, xasprintf(_("%s:%d: register %s: version %d is lower than the database's %d; "
 					   "a declaration's version is never lowered"),
 					 d->file, d->line, d->name, d->version, stored));
-	} else if (stored == d->version && stored_cols && strcmp(stored_cols, cols) == 0 &&
-		   has_column(db, d->table, "id")) {
+	} else if (up_to_date(db, d) && has_column(db, d->table, "id")) {
 		rc = 0;  /* as it was: nothing to do, a quick start */
 	} else {
 		bool exists = has_column(db, d->table, "id");

@@ -131,6 +131,7 @@ static void test_refusals(void)
 		{ "[register]\ntitle = T\n[field a]\nlabel = A\n[report r]\ntitle = R\nperiod = week\nquery = SELECT 1\n", 7,
 		  "week" },
 		{ "title = T\n", 1, "[register]" },
+		{ "[register]\ntitle = T\nindex = a, zz\n[field a]\nlabel = A\n", 3, "zz" },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		char dir[32];
@@ -215,7 +216,7 @@ static void test_migrations(void)
 	form_data_free(&rec);
 	ledger_set_free(s);
 
-	char *v2 = declare("mig2", "m", "[register]\ntitle = M\nversion = 2\n[field a]\nlabel = A\n"
+	char *v2 = declare("mig2", "m", "[register]\ntitle = M\nversion = 2\nindex = a, added\n[field a]\nlabel = A\n"
 					"[field added]\nlabel = N\ntype = integer\n");
 	s = ledger_set_load(forms, v2, NULL, &errors);
 	CHECK(ledger_migrate(st, s, &errors, &err) == 0);
@@ -229,6 +230,9 @@ static void test_migrations(void)
 	char *version = rowset_value(st, "SELECT version FROM ledger_meta WHERE name = 'm'", "");
 	CHECK_STR(version, "2");
 	free(version);
+	char *ix = rowset_value(st, "SELECT group_concat(name) FROM pragma_index_info('ledger_m_x_a_added')", "");
+	CHECK_STR(ix, "a,added");   /* the declared index, for a report's query */
+	free(ix);
 	char *type = rowset_value(st, "SELECT type FROM pragma_table_info('ledger_m') WHERE name = 'added'", "");
 	CHECK_STR(type, "INTEGER");
 	free(type);
