@@ -152,6 +152,8 @@ extern const char ledger_schema_v1[];
  * to *errors as "file:line: what" (errors may be NULL). -1 with *err only when the
  * database could not be changed or a version is lower than stored. */
 int ledger_migrate(struct store *st, const struct ledger_set *s, char **errors, char **err);
+/* Internal (ledger_set_free): the set is no longer the one migrated. */
+void ledger_store_forget(const struct ledger_set *s);
 
 /* ---- records ---- */
 
@@ -170,7 +172,8 @@ enum ledger_list_col {
  * matched as substrings of the search fields and the number; NULL or "": all). */
 int ledger_list(struct store *st, const struct ledger_def *d, const char *search,
 		size_t offset, size_t limit, struct rowset *out, char **err);
-/* How many records match search (as ledger_list); -1 on failure. */
+/* How many records match search (as ledger_list); -1 on failure. It reads every
+ * matching record: on a large register ask it once, not at each keystroke. */
 int64_t ledger_list_count(struct store *st, const struct ledger_def *d, const char *search);
 /* A list cell or field value as a clerk reads it: a code's label, a referenced
  * record's name, a state's label, the value itself otherwise. column is a field

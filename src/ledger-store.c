@@ -338,11 +338,18 @@ int ledger_migrate(struct store *st, const struct ledger_set *s, char **errors, 
 	return rc;
 }
 
+void ledger_store_forget(const struct ledger_set *s)
+{
+	if (migrated.set == s)
+		migrated.set = NULL, migrated.db = NULL;
+}
+
 /* Whether d's table is there: migrates the default set (or d's own) once per connection. */
 static int ready(struct store *st, const struct ledger_def *d, char **err)
 {
 	sqlite3 *db = store_db(st);
-	if (migrated.db == db && (ledger_find(migrated.set, d->name) == d))
+	/* the table checked too: another register opened later may reuse the address */
+	if (migrated.db == db && (ledger_find(migrated.set, d->name) == d) && has_column(db, d->table, "id"))
 		return 0;
 	if (ledger_find(ledger_set_default(), d->name) == d)
 		return ledger_migrate(st, ledger_set_default(), NULL, err);

@@ -851,6 +851,7 @@ void ledger_set_free(struct ledger_set *s)
 {
 	if (!s)
 		return;
+	ledger_store_forget(s);
 	for (size_t i = 0; i < s->n; i++)
 		def_free(s->defs[i]);
 	free(s->defs);
