@@ -22,6 +22,7 @@
 #include "tui-list.h"
 #include "tui-print.h"
 #include "tui-record.h"
+#include "tui-screens.h"
 #include "tui-village.h"
 #include "util.h"
 
@@ -143,55 +144,6 @@ static int child_save(void *ctx, struct tui_form *fm, char **err)
 	return rc;
 }
 
-/* Lays out one resident for the picker: no ID number in a list. */
-static char *resident_pick_line(const struct resident_row *r)
-{
-	char phone[32];
-	struct strbuf sb = { 0 };
-	phone_mask(r->phone ? r->phone : "", phone);
-	tui_col(&sb, r->name, 14);
-	tui_col(&sb, r->birth, 10);
-	tui_col(&sb, r->phone && *r->phone ? phone : "", 11);
-	tui_col(&sb, r->hh_no ? r->hh_no : "", 15);
-	sb_append(&sb, r->address ? r->address : "");
-	return sb_take(&sb);
-}
-
-/* The picker's rows: the register's own search (name, pinyin, ID or phone tail). */
-static int resident_pick_fetch(void *ctx, const char *query, size_t offset, size_t limit,
-			       struct tui_rows *out, char **err)
-{
-	struct tui *t = ctx;
-	struct search_result res = { 0 };
-	if (search_residents(t->app->st, query, offset, limit, &res, err) != 0)
-		return -1;
-	for (size_t i = 0; i < res.n; i++)
-		tui_rows_add(out, res.rows[i].id, resident_pick_line(&res.rows[i]));
-	search_result_free(&res);
-	return 0;
-}
-
-/* A resident of the register, searched for (from query, may be NULL: what the clerk
- * typed into the field) then picked under title; 0 when none. */
-static int64_t pick_resident(struct tui *t, const char *title, const char *query)
-{
-	struct strbuf head = { 0 };
-	tui_col(&head, _("Name"), 14);
-	tui_col(&head, _("Birth date"), 10);
-	tui_col(&head, _("Phone"), 11);
-	tui_col(&head, _("Household"), 15);
-	sb_append(&head, _("Address"));
-	struct tui_list_def def = {
-		.title = title, .header = head.s, .query = true,
-		.query_label = N_("Search (name, pinyin, ID/phone tail, household no.):"),
-		.ctx = t, .fetch = resident_pick_fetch,
-	};
-	int64_t id;
-	bool picked = tui_list_pick(t, &def, query, &id);
-	sb_free(&head);
-	return picked ? id : 0;
-}
-
 /* F4 on the party's resident field: search first, then pick. */
 static char *child_ref_pick(void *ctx, struct tui_form *fm, size_t field)
 {
@@ -199,7 +151,7 @@ static char *child_ref_pick(void *ctx, struct tui_form *fm, size_t field)
 	const struct field_def *fd = &fm->data->def->fields[field];
 	if (!fd->ref_table || strcmp(fd->ref_table, "resident") != 0)
 		return NULL;
-	int64_t id = pick_resident(cc->t, N_("Party from the register"), fm->pick_query);
+	int64_t id = tui_resident_pick(cc->t, N_("Party from the register"), fm->pick_query);
 	return id ? xasprintf("%lld", (long long)id) : NULL;
 }
 
@@ -248,7 +200,7 @@ static char *pick_participant(struct tui *t)
 	switch (tui_choose(t, _("Add a participant"), kinds, ARRAY_LEN(kinds), 0)) {
 	case 0: return pick_mediator(t);
 	case 1: {
-		int64_t id = pick_resident(t, N_("Participant from the register"), NULL);
+		int64_t id = tui_resident_pick(t, N_("Participant from the register"), NULL);
 		return id ? dispute_resident_name(t->app->st, id) : NULL;
 	}
 	default: return NULL;

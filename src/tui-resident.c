@@ -361,3 +361,52 @@ int64_t tui_resident_new(struct tui *t, int64_t household_id)
 {
 	return resident_form(t, 0, household_id);
 }
+
+/* ---- the picker every register's resident field shares (F4) ---- */
+
+/* Lays out one resident for the picker: no ID number in a list. */
+static char *resident_pick_line(const struct resident_row *r)
+{
+	char phone[32];
+	struct strbuf sb = { 0 };
+	phone_mask(r->phone ? r->phone : "", phone);
+	tui_col(&sb, r->name, 14);
+	tui_col(&sb, r->birth, 10);
+	tui_col(&sb, r->phone && *r->phone ? phone : "", 11);
+	tui_col(&sb, r->hh_no ? r->hh_no : "", 15);
+	sb_append(&sb, r->address ? r->address : "");
+	return sb_take(&sb);
+}
+
+/* The picker's rows: the register's own search (name, pinyin, ID or phone tail). */
+static int resident_pick_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			       struct tui_rows *out, char **err)
+{
+	struct tui *t = ctx;
+	struct search_result res = { 0 };
+	if (search_residents(t->app->st, query, offset, limit, &res, err) != 0)
+		return -1;
+	for (size_t i = 0; i < res.n; i++)
+		tui_rows_add(out, res.rows[i].id, resident_pick_line(&res.rows[i]));
+	search_result_free(&res);
+	return 0;
+}
+
+int64_t tui_resident_pick(struct tui *t, const char *title, const char *query)
+{
+	struct strbuf head = { 0 };
+	tui_col(&head, _("Name"), 14);
+	tui_col(&head, _("Birth date"), 10);
+	tui_col(&head, _("Phone"), 11);
+	tui_col(&head, _("Household"), 15);
+	sb_append(&head, _("Address"));
+	struct tui_list_def def = {
+		.title = title, .header = head.s, .query = true,
+		.query_label = N_("Search (name, pinyin, ID/phone tail, household no.):"),
+		.ctx = t, .fetch = resident_pick_fetch,
+	};
+	int64_t id;
+	bool picked = tui_list_pick(t, &def, query, &id);
+	sb_free(&head);
+	return picked ? id : 0;
+}
