@@ -1,5 +1,7 @@
 /* tui-menu: the main menu. Entries are picked by digit (or arrows and Enter); only
- * registers that work, and that the operator's role may open (access.h), are listed. 0, Esc or F10 leaves the program after a confirm. */
+ * registers that work, and that the operator's role may open (access.h), are listed.
+ * The declared registers' menu groups (tui-ledger) follow the built-in registers, on
+ * 7, 8, then letters. 0, Esc or F10 leaves the program after a confirm. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -8,6 +10,7 @@
 #include "i18n.h"
 #include "tui-dispute.h"
 #include "tui-exchange.h"
+#include "tui-ledger.h"
 #include "tui-screens.h"
 #include "tui-signin.h"
 #include "tui-service.h"
@@ -17,8 +20,9 @@
 struct menu_entry {
 	char key;
 	const char *label;
-	void (*run)(struct tui *t);
+	void (*run)(struct tui *t);   /* NULL: the declared registers' group below */
 	enum access_right right;   /* what the entry's screens need at least */
+	size_t group;              /* tui_ledger_group_run's */
 };
 
 /* The resident list, opened from the menu with an empty search. */
@@ -27,15 +31,36 @@ static void menu_residents(struct tui *t)
 	tui_resident_list(t, NULL);
 }
 
-static const struct menu_entry menu_entries[] = {
-	{ '1', N_("Residents and household register"), menu_residents, ACCESS_REGISTER_VIEW },
-	{ '2', N_("Households"), tui_household_list, ACCESS_REGISTER_VIEW },
-	{ '3', N_("Services"), tui_service_menu, ACCESS_SERVICE_VIEW },
-	{ '4', N_("People's mediation"), tui_dispute_menu, ACCESS_DISPUTE_VIEW },
-	{ '5', N_("Star households"), tui_stars, ACCESS_STARS_VIEW },
-	{ '6', N_("Import and export"), tui_exchange, ACCESS_EXCHANGE },
-	{ '9', N_("System"), tui_system_run, ACCESS_ADMIN },
+static const struct menu_entry builtin_entries[] = {
+	{ '1', N_("Residents and household register"), menu_residents, ACCESS_REGISTER_VIEW, 0 },
+	{ '2', N_("Households"), tui_household_list, ACCESS_REGISTER_VIEW, 0 },
+	{ '3', N_("Services"), tui_service_menu, ACCESS_SERVICE_VIEW, 0 },
+	{ '4', N_("People's mediation"), tui_dispute_menu, ACCESS_DISPUTE_VIEW, 0 },
+	{ '5', N_("Star households"), tui_stars, ACCESS_STARS_VIEW, 0 },
+	{ '6', N_("Import and export"), tui_exchange, ACCESS_EXCHANGE, 0 },
+	{ '9', N_("System"), tui_system_run, ACCESS_ADMIN, 0 },
 };
+
+/* The keys of the declared registers' groups, in order. */
+static const char group_keys[] = "78abcdefghijklmnopqrstuvwxyz";
+#define MENU_MAX (ARRAY_LEN(builtin_entries) + sizeof(group_keys) - 1)
+
+/* The menu's entries: the built-in ones up to 6, the groups, then System (9). */
+static struct menu_entry menu_entries[MENU_MAX];
+static size_t menu_count;
+
+/* Lays the entries out once the declarations are loaded. */
+static void menu_build(void)
+{
+	size_t n = 0, groups = tui_ledger_group_count();
+	for (size_t i = 0; i + 1 < ARRAY_LEN(builtin_entries); i++)
+		menu_entries[n++] = builtin_entries[i];
+	for (size_t g = 0; g < groups && g < sizeof(group_keys) - 1; g++)
+		menu_entries[n++] = (struct menu_entry){ group_keys[g], tui_ledger_group_title(g), NULL,
+							 ACCESS_REGISTER_VIEW, g };
+	menu_entries[n++] = builtin_entries[ARRAY_LEN(builtin_entries) - 1];
+	menu_count = n;
+}
 
 static const struct tui_hint menu_hints[] = {
 	{ "1-9", N_("Choose") }, { "F1", N_("Help") }, { "0/F10", N_("Quit") },
@@ -46,7 +71,7 @@ static const struct tui_hint menu_hints[] = {
 static size_t menu_shown(struct tui *t, size_t shown[])
 {
 	size_t n = 0;
-	for (size_t i = 0; i < ARRAY_LEN(menu_entries); i++)
+	for (size_t i = 0; i < menu_count; i++)
 		if (access_allows(t->app->st, menu_entries[i].right))
 			shown[n++] = i;
 	return n;
@@ -60,16 +85,18 @@ static void menu_draw(struct tui *t, const size_t shown[], size_t nshown, size_t
 	erase();
 	tui_title(t, _("Main menu"));
 	int y = 3, x = 6;
+	/* a line between entries while they fit so, else one under the other */
+	int step = y + 1 + (int)nshown * 2 < LINES - 3 ? 2 : 1;
 	if (village)
 		tui_put(stdscr, 2, x, village, COLS - x, A_BOLD);
 	for (size_t i = 0; i < nshown; i++) {
 		const struct menu_entry *e = &menu_entries[shown[i]];
 		char *line = xasprintf(" %c  %s ", e->key, _(e->label));
-		tui_put(stdscr, y + 1 + (int)i * 2, x, line, 40, i == sel ? A_REVERSE : A_NORMAL);
+		tui_put(stdscr, y + 1 + (int)i * step, x, line, 40, i == sel ? A_REVERSE : A_NORMAL);
 		free(line);
 	}
 	char *quit = xasprintf(" 0  %s ", _("Quit"));
-	tui_put(stdscr, y + 1 + (int)nshown * 2, x, quit, 40, A_NORMAL);
+	tui_put(stdscr, y + 1 + (int)nshown * step, x, quit, 40, A_NORMAL);
 	free(quit);
 	char *db = xasprintf(_("Database: %s"), t->app->db_path ? t->app->db_path : "");
 	tui_put(stdscr, LINES - 3, 0, db, COLS, A_NORMAL);
@@ -87,7 +114,10 @@ static void menu_open(struct tui *t, size_t i)
 {
 	tui_message_clear(t);
 	curs_set(1);
-	menu_entries[i].run(t);
+	if (menu_entries[i].run)
+		menu_entries[i].run(t);
+	else
+		tui_ledger_group_run(t, menu_entries[i].group);
 	tui_screen_change(t);
 }
 
@@ -102,7 +132,7 @@ struct menu_view {
 static void menu_backdrop(struct tui *t, void *ctx)
 {
 	const struct menu_view *v = ctx;
-	size_t shown[ARRAY_LEN(menu_entries)];
+	size_t shown[MENU_MAX];
 	size_t nshown = menu_shown(t, shown);
 	menu_draw(t, shown, nshown, v->sel < nshown ? v->sel : 0, v->village);
 	curs_set(1);
@@ -120,12 +150,13 @@ static size_t menu_by_key(const size_t shown[], size_t nshown, int k)
 void tui_menu_run(struct tui *t)
 {
 	size_t sel = 0;
+	menu_build();
 	char *village = vgroup_register_title(t->app->st);
 	struct menu_view view = { 0, village };
 	tui_ground_push(t, menu_backdrop, &view);
 	tui_service_first(t);  /* a clerk's day starts at the service work list */
 	while (!t->quit) {
-		size_t shown[ARRAY_LEN(menu_entries)];
+		size_t shown[MENU_MAX];
 		size_t nshown = menu_shown(t, shown);
 		if (sel >= nshown)
 			sel = 0;
@@ -156,7 +187,7 @@ void tui_menu_run(struct tui *t)
 			menu_open(t, shown[sel]);
 		} else {
 			/* a hidden entry's digit, typed from habit: its screen says why not */
-			for (size_t i = 0; i < ARRAY_LEN(menu_entries); i++)
+			for (size_t i = 0; i < menu_count; i++)
 				if (k == menu_entries[i].key)
 					menu_open(t, i);
 		}
