@@ -20,6 +20,8 @@ enum access_right {
 	ACCESS_STARS_EDIT,
 	ACCESS_EXCHANGE,          /* import and export */
 	ACCESS_ADMIN,             /* operators, backups, settings */
+	ACCESS_LEDGER_VIEW,       /* declared registers (台账, ledger.h) */
+	ACCESS_LEDGER_EDIT,       /* their records; each transition names its roles too */
 	ACCESS_RIGHT_COUNT
 };
 
@@ -40,6 +42,9 @@ enum access_right access_table_right(const char *table);
  * (the write path refuses that on its own once the register has operators). The
  * store's write path asks this before every insert and update. */
 bool access_may_write(struct store *st, const char *table);
+/* The store's current operator's role (operator.role), NULL when none is set or
+ * known. Caller frees. */
+char *access_current_role(struct store *st);
 /* A translated sentence naming what was refused. Caller frees. */
 char *access_refusal(struct store *st, enum access_right r);
 /* The roles, NULL-terminated, and a translated label for each. */

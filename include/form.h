@@ -86,6 +86,29 @@ struct form_def {
 };
 
 struct form_registry;
+struct strbuf;
+
+/* The [field NAME] sections of another kind of definition file (a declared register,
+ * ledger.c) read by the forms' one field parser, fed line by line: the keys, types,
+ * checks and messages are exactly those of a .form file. Problems go to errors as
+ * "file:line: ...". */
+struct form_fields;
+struct form_fields *form_fields_begin(const struct form_registry *reg, const char *file,
+				      struct strbuf *errors);
+/* A "[field NAME]" header at line; false when it was refused (its keys are then
+ * ignored until the next section). */
+bool form_fields_section(struct form_fields *ff, int line, const char *header);
+/* A "key = value" line of the current field. */
+void form_fields_key(struct form_fields *ff, int line, const char *text);
+/* Ends the current field (checks what it lacks) before a section of another kind. */
+void form_fields_close(struct form_fields *ff);
+/* The fields read, as a form with no name, title or table yet (the caller fills
+ * them with malloc'ed strings); frees ff. Free with form_def_free. */
+struct form_def *form_fields_end(struct form_fields *ff);
+/* A copy of the form with the fields keep(ctx, i) says yes to, in order. */
+struct form_def *form_def_subset(const struct form_def *from, bool (*keep)(void *ctx, size_t i),
+				 void *ctx);
+void form_def_free(struct form_def *def);
 
 /* Loads every *.form and codes/\*.codes under dir, then under override_dir (may be
  * NULL or missing), under datafiles_load's policy: a broken local file is reported

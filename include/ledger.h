@@ -7,7 +7,7 @@
  * (tui-ledger*.c) and commands (cli-ledger.c) show. No screen code here.
  *
  * Tables: ledger_NAME(id, <one column per field>, number, state, state_since, due,
- * created_at, form_version); ledger_step(id, ledger, record_id, transition,
+ * opened_on, created_at, updated_at, form_version); ledger_step(id, ledger, record_id, transition,
  * from_state, to_state, at, operator_id, note), shared; ledger_meta(name, version,
  * columns): what each register's table was made from.
  *
@@ -140,6 +140,9 @@ const char *ledger_state_label(const struct ledger_def *d, const char *state);
 
 /* ---- tables ---- */
 
+/* The schema step (schema.c) of what every register shares: ledger_meta, ledger_step. */
+extern const char ledger_schema_v1[];
+
 /* Creates or migrates every register's table (ledger_meta: a new field adds a
  * column, a removed one is kept, a lower version than stored is refused), then
  * prepares every field rule and report query against them: each problem appended
@@ -174,7 +177,8 @@ char *ledger_cell_text(struct store *st, const struct ledger_def *d, const char 
 
 /* What the engine keeps of a record beside its fields. */
 struct ledger_record_info {
-	char *number, *state, *state_since, *due, *created_at;   /* NULL when none */
+	char *number, *state, *state_since, *due;   /* NULL when none */
+	char *opened_on;              /* the day it was saved first: the whole deadline runs from it */
 	bool overdue;
 };
 /* Loads record id's main-form fields into rec (form_data_init'ed with ledger_form)

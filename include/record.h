@@ -18,6 +18,11 @@ int record_load(struct store *st, struct form_data *d, int64_t id, char **err);
  * session changed one of them too (store_conflicts). d is not reloaded. 0, or -1. */
 int record_store(struct store *st, const struct form_data *d, int64_t *id, const char *reason,
 		 char **err);
+struct store_field;
+/* The same, writing extra columns the form does not have (a declared register's
+ * number and state) in the same audited write. */
+int record_store_with(struct store *st, const struct form_data *d, int64_t *id,
+		      const struct store_field *extra, size_t nextra, const char *reason, char **err);
 /* A record of table (resident, household, grid, village) by its name or household
  * number; NULL when the table is another or the record is gone. Caller frees. */
 char *record_ref_text(struct store *st, const char *table, const char *id);

@@ -21,10 +21,12 @@ static const unsigned role_rights[] = {
 	/* admin */ ~0u,
 	/* clerk */ R(ACCESS_REGISTER_VIEW) | R(ACCESS_REGISTER_EDIT) | R(ACCESS_UNMASK) |
 		R(ACCESS_SERVICE_VIEW) | R(ACCESS_SERVICE_EDIT) | R(ACCESS_STARS_VIEW) |
-		R(ACCESS_STARS_EDIT) | R(ACCESS_EXCHANGE),
+		R(ACCESS_STARS_EDIT) | R(ACCESS_EXCHANGE) | R(ACCESS_LEDGER_VIEW) | R(ACCESS_LEDGER_EDIT),
 	/* mediator */ R(ACCESS_REGISTER_VIEW) | R(ACCESS_UNMASK) | R(ACCESS_DISPUTE_VIEW) |
-		R(ACCESS_DISPUTE_EDIT) | R(ACCESS_SERVICE_VIEW) | R(ACCESS_STARS_VIEW),
-	/* viewer */ R(ACCESS_REGISTER_VIEW) | R(ACCESS_SERVICE_VIEW) | R(ACCESS_STARS_VIEW),
+		R(ACCESS_DISPUTE_EDIT) | R(ACCESS_SERVICE_VIEW) | R(ACCESS_STARS_VIEW) |
+		R(ACCESS_LEDGER_VIEW),
+	/* viewer */ R(ACCESS_REGISTER_VIEW) | R(ACCESS_SERVICE_VIEW) | R(ACCESS_STARS_VIEW) |
+		R(ACCESS_LEDGER_VIEW),
 };
 #undef R
 
@@ -38,6 +40,7 @@ static const char *const right_labels[] = {
 	N_("view mediation cases"), N_("change mediation cases"),
 	N_("view star household scores"), N_("change star household scores"),
 	N_("import and export"), N_("administer operators and backups"),
+	N_("view the declared registers"), N_("change the declared registers"),
 };
 _Static_assert(ARRAY_LEN(right_labels) == ACCESS_RIGHT_COUNT, "one label per right");
 
@@ -60,8 +63,7 @@ bool access_role_allows(const char *role, enum access_right r)
 	return i >= 0 && r < ACCESS_RIGHT_COUNT && (role_rights[i] >> r) & 1u;
 }
 
-/* The role of the store's current operator. Caller frees; NULL when unknown. */
-static char *current_role(struct store *st)
+char *access_current_role(struct store *st)
 {
 	sqlite3_stmt *stmt;
 	char *role = NULL;
@@ -86,7 +88,7 @@ static const struct {
 	{ "grid", true, ACCESS_REGISTER_EDIT }, { "grid_worker", true, ACCESS_REGISTER_EDIT },
 	{ "village_group", true, ACCESS_ADMIN },
 	{ "service_", false, ACCESS_SERVICE_EDIT }, { "dispute_", false, ACCESS_DISPUTE_EDIT },
-	{ "star_", false, ACCESS_STARS_EDIT },
+	{ "star_", false, ACCESS_STARS_EDIT }, { "ledger_", false, ACCESS_LEDGER_EDIT },
 };
 
 enum access_right access_table_right(const char *table)
@@ -115,7 +117,7 @@ bool access_may_write(struct store *st, const char *table)
 		return true;
 	if (role_cache.db != store_db(st) || role_cache.operator_id != store_operator_id(st)) {
 		free(role_cache.role);
-		role_cache.role = current_role(st);
+		role_cache.role = access_current_role(st);
 		role_cache.db = store_db(st);
 		role_cache.operator_id = store_operator_id(st);
 	}
@@ -136,7 +138,7 @@ bool access_allows(struct store *st, enum access_right r)
 {
 	if (store_operator_id(st) <= 0)
 		return without_operators(st);
-	char *role = current_role(st);
+	char *role = access_current_role(st);
 	bool ok = access_role_allows(role, r);
 	free(role);
 	return ok;
@@ -173,6 +175,13 @@ static const struct {
 	{ "backup", R(ACCESS_UNMASK) },
 	{ "restore", R(ACCESS_ADMIN) },
 	{ "user list", R(ACCESS_ADMIN) },
+	{ "ledger", R(ACCESS_LEDGER_VIEW) },
+	{ "ledger list", R(ACCESS_LEDGER_VIEW) },
+	{ "ledger show", R(ACCESS_LEDGER_VIEW) },
+	{ "ledger print", R(ACCESS_LEDGER_VIEW) },
+	{ "ledger add", R(ACCESS_LEDGER_EDIT) },
+	{ "ledger step", R(ACCESS_LEDGER_EDIT) },
+	{ "report ledger", R(ACCESS_LEDGER_VIEW) },
 };
 #undef R
 
@@ -191,7 +200,7 @@ char *access_command_refusal(struct store *st, const char *command)
 
 char *access_refusal(struct store *st, enum access_right r)
 {
-	char *role = current_role(st);
+	char *role = access_current_role(st);
 	char *msg = xasprintf(_("Your role (%s) may not %s."),
 			      role ? access_role_label(role) : _("none"),
 			      r < ACCESS_RIGHT_COUNT ? _(right_labels[r]) : "?");

@@ -677,6 +677,91 @@ static struct form_def *form_parse(struct parse *p, const struct form_registry *
 	return c.def;
 }
 
+/* ---- [field] sections of other definition files ---- */
+
+/* The one field parser, driven line by line by another file kind's parser. */
+struct form_fields {
+	struct parse p;
+	struct form_ctx c;
+};
+
+struct form_fields *form_fields_begin(const struct form_registry *reg, const char *file,
+				      struct strbuf *errors)
+{
+	struct form_fields *ff = xcalloc(1, sizeof *ff);
+	ff->p = (struct parse){ file, 0, errors };
+	ff->c.def = xcalloc(1, sizeof *ff->c.def);
+	ff->c.def->file = xstrdup(file);
+	ff->c.reg = reg;
+	return ff;
+}
+
+bool form_fields_section(struct form_fields *ff, int line, const char *header)
+{
+	ff->p.line = line;
+	section_start(&ff->p, &ff->c, header);
+	return ff->c.section == SECTION_FIELD;
+}
+
+void form_fields_key(struct form_fields *ff, int line, const char *text)
+{
+	ff->p.line = line;
+	key_line(&ff->p, &ff->c, text);
+}
+
+void form_fields_close(struct form_fields *ff)
+{
+	section_finish(&ff->p, &ff->c);
+	ff->c.section = SECTION_NONE;
+}
+
+struct form_def *form_fields_end(struct form_fields *ff)
+{
+	form_fields_close(ff);
+	struct form_def *def = ff->c.def;
+	free(ff);
+	return def;
+}
+
+/* A copy of what a field owns, for a form made of some of another's fields. */
+static void field_copy(struct field_def *to, const struct field_def *from)
+{
+	*to = *from;
+	to->name = xstrdup(from->name);
+	to->label = xstrdup(from->label);
+	to->help = xstrdup(from->help);
+	to->required_msg = xstrdup(from->required_msg);
+	to->default_expr = xstrdup(from->default_expr);
+	to->constraint = xstrdup(from->constraint);
+	to->constraint_msg = xstrdup(from->constraint_msg);
+	to->relevant = xstrdup(from->relevant);
+	to->derive = xstrdup(from->derive);
+	to->choices = xstrdup(from->choices);
+	to->ref_table = xstrdup(from->ref_table);
+	to->lookup = xstrdup(from->lookup);
+}
+
+struct form_def *form_def_subset(const struct form_def *from, bool (*keep)(void *ctx, size_t i),
+				 void *ctx)
+{
+	struct form_def *def = xcalloc(1, sizeof *def);
+	def->name = xstrdup(from->name);
+	def->title = xstrdup(from->title);
+	def->table = xstrdup(from->table);
+	def->version = from->version;
+	def->file = xstrdup(from->file);
+	def->fields = xcalloc(from->nfields ? from->nfields : 1, sizeof *def->fields);
+	for (size_t i = 0; i < from->nfields; i++)
+		if (keep(ctx, i))
+			field_copy(&def->fields[def->nfields++], &from->fields[i]);
+	return def;
+}
+
+void form_def_free(struct form_def *def)
+{
+	form_free(def);
+}
+
 /* ---- the registry ---- */
 
 /* datafiles' parse for a .codes file. */

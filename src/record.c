@@ -69,8 +69,14 @@ out:
 int record_store(struct store *st, const struct form_data *d, int64_t *id, const char *reason,
 		 char **err)
 {
+	return record_store_with(st, d, id, NULL, 0, reason, err);
+}
+
+int record_store_with(struct store *st, const struct form_data *d, int64_t *id,
+		      const struct store_field *extra, size_t nextra, const char *reason, char **err)
+{
 	const struct form_def *def = d->def;
-	struct store_field *f = xcalloc(def->nfields + 1, sizeof(*f));
+	struct store_field *f = xcalloc(def->nfields + 1 + nextra, sizeof(*f));
 	size_t n = 0;
 	char *version = xasprintf("%d", def->version);
 	for (size_t i = 0; i < def->nfields; i++) {
@@ -86,6 +92,8 @@ int record_store(struct store *st, const struct form_data *d, int64_t *id, const
 	}
 	f[n].column = "form_version";
 	f[n++].value = version;
+	for (size_t i = 0; i < nextra; i++)
+		f[n++] = extra[i];
 	int rc = *id == 0 ? store_insert(st, def->table, f, n, id, err)
 			  : store_update(st, def->table, *id, f, n, reason, err);
 	free(version);

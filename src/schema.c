@@ -75,6 +75,7 @@
 #include "auth.h"
 #include "dispute.h"
 #include "i18n.h"
+#include "ledger.h"
 #include "service.h"
 #include "sqlfn.h"
 #include "stars.h"
@@ -238,6 +239,7 @@ static const char *const schema_steps[] = {
 	/* residents in pinyin order of their names (pinyin.h), for the lists */
 	"CREATE INDEX resident_pinyin ON resident(sz_name_key(name));\n",
 	service_schema_v4,  /* 便民服务 channels from the code list, not a CHECK (service.h) */
+	ledger_schema_v1,   /* declared registers: their versions and transitions (ledger.h) */
 };
 
 int schema_latest(void)
@@ -331,8 +333,10 @@ static char *object_sql(sqlite3_stmt *find, const char *type, const char *name, 
  * SQL, one line each: from is the reference, or (extra) the register. Returns the count. */
 static int compare_objects(sqlite3 *from, sqlite3 *other, bool extra, struct strbuf *report)
 {
+	/* a declared register's table and indexes are its declaration's (ledger_migrate) */
 	static const char list[] = "SELECT type, name, sql FROM sqlite_schema"
-				   " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name";
+				   " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND (?1 = 0 OR tbl_name NOT IN"
+				   " (SELECT 'ledger_' || name FROM ledger_meta)) ORDER BY type, name";
 	static const char find[] = "SELECT sql FROM sqlite_schema WHERE type = ?1 AND name = ?2";
 	sqlite3_stmt *all = NULL, *one = NULL;
 	int count = 0;
@@ -341,6 +345,8 @@ static int compare_objects(sqlite3 *from, sqlite3 *other, bool extra, struct str
 		sb_appendf(report, _("schema: cannot be compared (%s)\n"), sqlite3_errmsg(from));
 		count = 1;
 	}
+	if (all)
+		sqlite3_bind_int(all, 1, extra);
 	while (all && one && sqlite3_step(all) == SQLITE_ROW) {
 		const char *type = (const char *)sqlite3_column_text(all, 0);
 		const char *name = (const char *)sqlite3_column_text(all, 1);
