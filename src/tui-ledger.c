@@ -234,8 +234,8 @@ static enum tui_list_action list_key(void *ctx, struct tui *t, int k, int64_t se
 
 void tui_ledger_list(struct tui *t, const struct ledger_def *d)
 {
-	if (!access_allows(t->app->st, ACCESS_REGISTER_VIEW)) {
-		char *why = access_refusal(t->app->st, ACCESS_REGISTER_VIEW);
+	if (!access_allows(t->app->st, ACCESS_LEDGER_VIEW)) {
+		char *why = access_refusal(t->app->st, ACCESS_LEDGER_VIEW);
 		tui_error(t, "%s", why);
 		free(why);
 		return;

@@ -57,7 +57,7 @@ static void menu_build(void)
 		menu_entries[n++] = builtin_entries[i];
 	for (size_t g = 0; g < groups && g < sizeof(group_keys) - 1; g++)
 		menu_entries[n++] = (struct menu_entry){ group_keys[g], tui_ledger_group_title(g), NULL,
-							 ACCESS_REGISTER_VIEW, g };
+							 ACCESS_LEDGER_VIEW, g };
 	menu_entries[n++] = builtin_entries[ARRAY_LEN(builtin_entries) - 1];
 	menu_count = n;
 }
