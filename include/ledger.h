@@ -241,6 +241,12 @@ int ledger_report(struct store *st, const struct ledger_def *d, const char *repo
  * columns, or CSV. Caller frees; NULL with *err. */
 char *ledger_report_text(struct store *st, const struct ledger_def *d, const char *report,
 			 const char *period, bool csv, char **err);
+struct strbuf;
+/* Appends a table as `shanzhi report` and `shanzhi ledger NAME list` print it: the
+ * headings, then nrows rows of ncols cells (NULL: empty), columns two spaces apart,
+ * CJK-aligned, the widest cut with "…" until a line fits in 80 columns. */
+void ledger_table_text(struct strbuf *sb, const char *const *heads, size_t ncols,
+		       const char *const *cells, size_t nrows);
 /* The printout of record id: UTF-8 lines with the audit anchor footer, ready for
  * printout_deliver. Caller frees; NULL with *err. */
 char *ledger_print(struct store *st, const struct ledger_def *d, const char *print, int64_t id,

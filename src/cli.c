@@ -13,6 +13,8 @@
 #include "auth.h"
 #include "cli-dispute.h"
 #include "cli-exchange.h"
+#include "cli-ledger.h"
+#include "ledger.h"
 #include "cli-operators.h"
 #include "cli-register.h"
 #include "cli-service.h"
@@ -157,9 +159,24 @@ static int cmd_print(const struct cli_opts *o, int argc, char **argv)
 	return run_kind(cli_print_kinds, o, argc, argv);
 }
 
+/* `report KIND`: the program's own reports, then every declared register's; with no
+ * KIND, the list of them all. */
 static int cmd_report(const struct cli_opts *o, int argc, char **argv)
 {
-	return run_kind(cli_report_kinds, o, argc, argv);
+	if (argc > 1 && cli_ledger_has_report(argv[1]))
+		return cli_ledger_report(o, argc - 1, argv + 1);
+	if (argc < 2) {
+		console_printf(stdout, "%s\n", _("Reports (shanzhi report NAME ...):"));
+		for (size_t i = 0; cli_report_kinds[i].name; i++)
+			console_printf(stdout, "  report %s\n      %s\n", cli_report_kinds[i].usage,
+				       _(cli_report_kinds[i].help));
+		cli_ledger_report_list(stdout);
+		return 0;
+	}
+	int rc = run_kind(cli_report_kinds, o, argc, argv);
+	if (rc == 2)
+		cli_ledger_report_list(stderr);
+	return rc;
 }
 
 static int cmd_resident(const struct cli_opts *o, int argc, char **argv)
@@ -183,6 +200,10 @@ static const struct cli_command cli_commands[] = {
 	{ "household", "household head|move ...", N_("change a household's head or members (see shanzhi household)"), cmd_household },
 	{ "print", "print KIND ...", N_("print a document (see shanzhi print)"), cmd_print },
 	{ "report", "report KIND ...", N_("print a statistics table (see shanzhi report)"), cmd_report },
+	{ "ledger", "ledger [NAME list|add|show|step|print ...]",
+	  N_("the declared registers (forms/registers): list them, or list, add, show, step and print records"), cli_ledger },
+	{ "check-forms", "check-forms [DIR]",
+	  N_("check the forms, code lists and register declarations (exit 1 with file:line problems)"), cli_check_forms },
 	{ "import", "import residents FILE [--encoding auto|utf-8|gbk|gb18030] [--dry-run] [--map COL=FIELD,...] [--rejects FILE] [--new-groups]",
 	  N_("import residents from a CSV, tab-separated, .xlsx or .xls roster, through the form's checks"), cli_exchange_import },
 	{ "export", "export residents FILE [--template NAME] [--encoding utf-8|utf-8-bom|gbk|gb18030] [--unmasked] [--replace CHAR]",
@@ -262,8 +283,16 @@ static int run_tui(const struct cli_opts *o)
 		free(path);
 		return 1;
 	}
+	/* the declared registers' tables made or migrated, their rules and report queries
+	 * prepared: what does not, said when the screens close, as the forms' problems */
+	char *ledger_problems = NULL, *ledger_err = NULL;
+	if (ledger_migrate(st, ledger_set_default(), &ledger_problems, &ledger_err) != 0)
+		ledger_problems = ledger_err, ledger_err = NULL;
 	struct app app = {.st = st, .forms = reg, .db_path = path};
 	int rc = tui_run(&app);
+	if (ledger_problems)
+		console_printf(stderr, "%s\n%s\n", _("shanzhi: warning: the declared registers have problems:"), ledger_problems);
+	free(ledger_problems);
 	form_registry_free(reg);
 	store_close(st);
 	free(path);

@@ -187,6 +187,25 @@ static void put_row(struct strbuf *sb, const char *const *cells, const int *w, s
 	sb_free(&line);
 }
 
+void ledger_table_text(struct strbuf *sb, const char *const *heads, size_t ncols,
+		       const char *const *cells, size_t nrows)
+{
+	int *w = xcalloc(ncols + 1, sizeof *w);
+	for (size_t c = 0; c < ncols; c++) {
+		w[c] = text_width(heads[c]);
+		for (size_t i = 0; i < nrows; i++) {
+			const char *v = cells[i * ncols + c];
+			int cw = v ? text_width(v) : 0;
+			w[c] = cw > w[c] ? cw : w[c];
+		}
+	}
+	fit_widths(w, ncols);
+	put_row(sb, heads, w, ncols);
+	for (size_t i = 0; i < nrows; i++)
+		put_row(sb, &cells[i * ncols], w, ncols);
+	free(w);
+}
+
 char *ledger_report_text(struct store *st, const struct ledger_def *d, const char *report,
 			 const char *period, bool csv, char **err)
 {
@@ -221,21 +240,10 @@ char *ledger_report_text(struct store *st, const struct ledger_def *d, const cha
 		if (r->period != LEDGER_PERIOD_NONE)
 			sb_appendf(&sb, "  %s", period);
 		sb_append(&sb, "\n\n");
-		int *w = xcalloc(rows.ncols + 1, sizeof *w);
-		for (size_t c = 0; c < rows.ncols; c++) {
-			w[c] = text_width(heads[c]);
-			for (size_t i = 0; i < rows.n; i++) {
-				int cw = text_width(rowset_text(&rows, i, c));
-				w[c] = cw > w[c] ? cw : w[c];
-			}
-		}
-		fit_widths(w, rows.ncols);
-		put_row(&sb, (const char *const *)heads, w, rows.ncols);
-		for (size_t i = 0; i < rows.n; i++)
-			put_row(&sb, (const char *const *)&rows.cell[i * rows.ncols], w, rows.ncols);
+		ledger_table_text(&sb, (const char *const *)heads, rows.ncols,
+				  (const char *const *)rows.cell, rows.n);
 		if (!rows.n)
 			sb_appendf(&sb, "%s\n", _("(no records in this period)"));
-		free(w);
 	}
 	rowset_free(&rows);
 	free_heads(heads);

@@ -111,7 +111,7 @@ static int create_table(sqlite3 *db, const struct ledger_def *d, char **err)
 		if (d->columns->fields[i].column)
 			sb_appendf(&sb, ",\n  \"%s\" %s", d->columns->fields[i].name,
 				   column_type(d->columns->fields[i].type));
-	sb_append(&sb, ",\n  number TEXT, state TEXT, state_since TEXT, due TEXT,"
+	sb_append(&sb, ",\n  number TEXT, state TEXT, state_since TEXT, due TEXT, opened_on TEXT,"
 		       " created_at TEXT, updated_at TEXT, form_version INTEGER NOT NULL DEFAULT 1\n);");
 	int rc = exec(db, sb.s, err);
 	sb_free(&sb);
@@ -182,6 +182,18 @@ static int stored_meta(sqlite3 *db, const char *name, char **columns)
 	}
 	sqlite3_finalize(stmt);
 	return version;
+}
+
+/* Whether d's table is as its declaration says (ledger_meta's version and columns):
+ * then a start needs no write. */
+static bool up_to_date(sqlite3 *db, const struct ledger_def *d)
+{
+	char *stored_cols, *cols = columns_json(d);
+	int stored = stored_meta(db, d->name, &stored_cols);
+	bool same = stored == d->version && stored_cols && strcmp(stored_cols, cols) == 0;
+	free(stored_cols);
+	free(cols);
+	return same;
 }
 
 static int migrate_one(sqlite3 *db, const struct ledger_def *d, char **err)
@@ -275,14 +287,18 @@ int ledger_migrate(struct store *st, const struct ledger_set *s, char **errors, 
 	struct strbuf problems = { 0 };
 	if (errors && *errors)
 		sb_append(&problems, *errors);
-	if (store_begin(st, err) != 0)
-		return -1;
+	bool all_current = true;
+	for (size_t i = 0; all_current && i < ledger_count(s); i++)
+		all_current = up_to_date(db, ledger_at(s, i));
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < ledger_count(s); i++)
+	/* the write lock only when a declaration changed: reading commands never wait */
+	if (!all_current && store_begin(st, err) != 0)
+		return -1;
+	for (size_t i = 0; !all_current && rc == 0 && i < ledger_count(s); i++)
 		rc = migrate_one(db, ledger_at(s, i), err);
-	if (rc == 0)
+	if (!all_current && rc == 0)
 		rc = store_commit(st, err);
-	else
+	else if (rc != 0)
 		store_rollback(st);
 	for (size_t i = 0; rc == 0 && i < ledger_count(s); i++)
 		check_queries(db, ledger_at(s, i), &problems);
@@ -601,10 +617,12 @@ static char *next_number(struct store *st, const struct ledger_def *d, const cha
 			p++;
 		}
 	}
-	char *sql = xasprintf("SELECT max(CAST(substr(number, ?2, length(number) - ?2 - ?3 + 1) AS INTEGER))"
+	/* substr and length count characters, as the pattern's prefix is written */
+	char *sql = xasprintf("SELECT max(CAST(substr(number, length(?2) + 1,"
+			      " length(number) - length(?2) - length(?3)) AS INTEGER))"
 			      " FROM \"%s\" WHERE number GLOB ?1", d->table);
 	char *glob = xasprintf("%s*%s", pre.s ? pre.s : "", post.s ? post.s : "");
-	char *last = rowset_value(st, sql, "tii", glob, (int)pre.len + 1, (int)post.len);
+	char *last = rowset_value(st, sql, "ttt", glob, pre.s ? pre.s : "", post.s ? post.s : "");
 	char *number = xasprintf("%s%0*lld%s", pre.s ? pre.s : "", width, (long long)(last ? atoll(last) : 0) + 1,
 				 post.s ? post.s : "");
 	free(last);
@@ -708,7 +726,7 @@ int ledger_transitions_open(struct store *st, const struct ledger_def *d, int64_
 	int n = 0;
 	*out = xcalloc(d->ntransitions + 1, sizeof **out);
 	for (size_t i = 0; i < d->ntransitions; i++) {
-		char *role;
+		char *role = NULL;
 		if (from_ok(&d->transitions[i], info.state) && role_may(st, &d->transitions[i], &role))
 			(*out)[n++] = &d->transitions[i];
 		free(role);
@@ -758,7 +776,7 @@ static char *step_refusal(struct store *st, const struct ledger_def *d,
 	if (!from_ok(t, info->state)) {
 		struct strbuf sb = { 0 };
 		for (size_t i = 0; i < t->nfrom; i++)
-			sb_appendf(&sb, "%s%s", i ? _("、") : "", ledger_state_label(d, t->from[i]));
+			sb_appendf(&sb, "%s%s", i ? _(", ") : "", ledger_state_label(d, t->from[i]));
 		char *msg = xasprintf(_("%s: the record is %s; it can be made only from %s"), _(t->label),
 				      ledger_state_label(d, info->state), sb.s);
 		sb_free(&sb);

@@ -11,6 +11,10 @@ bin=$1
 umask 022
 
 db=$tmp/v.db
+# a declared register in the local folder, for the ledger commands' rows
+mkdir -p "$tmp/local/registers"
+cp "$SOURCE_ROOT/tests/data/ledger/registers/visit.register" "$tmp/local/registers/"
+export SHANZHI_FORMS_LOCAL="$tmp/local"
 sz() { "$bin" --lang en --db "$db" "$@"; }
 sz demo --residents 100 >/dev/null 2>&1 || fail "demo"
 for op in "lin clerk" "yang mediator" "kan viewer"; do
@@ -20,7 +24,9 @@ done
 receipt=$(sqlite3 "$db" "SELECT number FROM service_request ORDER BY id LIMIT 1")
 case_key=$(sqlite3 "$db" "SELECT case_key FROM dispute_case WHERE outcome = '1' AND agreement_form = '2' ORDER BY id LIMIT 1")
 sz export residents "$tmp/all.csv" >/dev/null 2>&1 || fail "export for the import"
-head -n 1 "$tmp/all.csv" > "$tmp/roster.csv"   # the columns, no rows: a dry run that finds no fault
+head -n 1 "$tmp/all.csv" > "$tmp/roster.csv"
+visit_hh=$(sqlite3 "$db" "SELECT hh_no FROM household ORDER BY id LIMIT 1")
+sz ledger visit add household="$visit_hh" found=漏雨 >/dev/null 2>&1 || fail "a visit to show and print"   # the columns, no rows: a dry run that finds no fault
 
 # the writes' targets, one each for the logins that may change the register (a head
 # made twice, a member moved twice, would be refused by the household rules, not by
@@ -61,6 +67,12 @@ resident-status|admin lin|resident status 2 1
 household-head|admin lin|household head WHH-LOGIN WHEAD-LOGIN --former-relation 10
 household-move|admin lin|household move WMOVER-LOGIN $move_to --relation 20
 user-list|admin|user list
+ledger|admin lin yang kan|ledger
+ledger-list|admin lin yang kan|ledger visit list
+ledger-show|admin lin yang kan|ledger visit show 1
+ledger-print|admin lin yang kan|ledger visit print 1 --output -
+ledger-add|admin lin|ledger visit add household=$visit_hh found=LOGIN
+report-ledger|admin lin yang kan|report visits_month --month 2026-11
 EOF
 }
 rules | while IFS='|' read -r name allowed command; do
