@@ -319,13 +319,14 @@ static void links_show(struct tui *t, const struct ledger_def *d, int64_t id)
 
 /* ---- the record screen ---- */
 
-/* The title: the register, the record's number, state and due date. */
+/* The title: the register, the record's number, state and due date, two spaces
+ * apart (no middle dot: two columns wide in GBK, it would push the date off). */
 static void record_title(struct lg_form *lf)
 {
 	struct strbuf sb = { 0 };
 	sb_append(&sb, _(lf->d->title));
 	if (!lf->id) {
-		sb_appendf(&sb, " \xC2\xB7 %s", _("new"));
+		sb_appendf(&sb, "  %s", _("new"));
 	} else {
 		struct form_data scratch;
 		struct ledger_record_info info = { 0 };
@@ -334,9 +335,9 @@ static void record_title(struct lg_form *lf)
 			if (info.number && *info.number)
 				sb_appendf(&sb, " %s", info.number);
 			if (info.state && *info.state)
-				sb_appendf(&sb, " \xC2\xB7 %s", ledger_state_label(lf->d, info.state));
+				sb_appendf(&sb, "  %s", ledger_state_label(lf->d, info.state));
 			if (info.due && *info.due)
-				sb_appendf(&sb, " \xC2\xB7 %s", info.overdue ? _("overdue since") : _("due by"));
+				sb_appendf(&sb, "  %s", info.overdue ? _("overdue since") : _("due by"));
 			if (info.due && *info.due)
 				sb_appendf(&sb, " %s", info.due);
 		}
