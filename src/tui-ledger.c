@@ -87,13 +87,14 @@ static const char *column_label(const struct ledger_def *d, const char *column)
 	return fi >= 0 ? _(d->columns->fields[fi].label) : column;
 }
 
-/* The display width of a list column, by what it holds. */
+/* The display width of a list column, by what it holds: five columns, the due date
+ * and "!超期" fit in 80. */
 static int column_cols(const struct ledger_def *d, const char *column)
 {
 	if (strcmp(column, "state") == 0)
 		return 8;
 	if (strcmp(column, "number") == 0)
-		return 14;
+		return 13;
 	if (strcmp(column, "deadline") == 0)
 		return 10;
 	int fi = form_field_index(d->columns, column);
@@ -104,8 +105,8 @@ static int column_cols(const struct ledger_def *d, const char *column)
 	case FIELD_CHOICE: return 10;
 	case FIELD_PHONE: return 11;
 	case FIELD_IDNUMBER: return 18;
-	case FIELD_REF: return 14;
-	default: return 16;
+	case FIELD_REF: return 12;
+	default: return 14;
 	}
 }
 

@@ -5,7 +5,8 @@
  * transition, refused while its asked field is empty, then saved with it; F6 prints
  * it to the preview; F8 on the list shows the report with its table and chart, the
  * reference line drawn; and a register linking to it (a ref to ledger_repair) lists
- * the records pointing at it, F7 adding one with the link filled.
+ * the records pointing at it, F7 adding one with the link filled. Restarted days
+ * later, the record left 待派 is marked overdue.
  *
  * usage: test-tui-ledger SHANZHI LOCALE    (zh_CN.UTF-8 or zh_CN.GBK)
  * TUI_TRACE=1 dumps every step. */
@@ -251,6 +252,28 @@ static void test_report(struct pty *t)
 	CHECK(pty_wait_for(t, "查找：", WAIT_MS));
 }
 
+/* Days later (the program restarted on 2026-12-01): the record still 待派 is past its
+ * state's due date: marked on the list, counted in its title and said on the record. */
+static void test_overdue(void)
+{
+	pty_setenv("SHANZHI_TODAY", "2026-12-01");
+	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	CHECK(menu_open(t, "测试台账"));
+	CHECK(pty_wait_for(t, "报修登记", WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "报修登记（超期 1 件）", WAIT_MS));
+	CHECK(row_with(t, "路灯不亮", "!超期"));
+	CHECK(!row_with(t, "水管漏水", "!超期"));     /* 已派 is final: never overdue */
+	step_type(t, "路灯");
+	CHECK(step_wait_gone(t, "水管漏水"));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "报修2026-002  待派  超期自 2026-11-28", WAIT_MS));
+	CHECK(step_quit(t, 6, WAIT_MS));
+}
+
 int main(int argc, char **argv)
 {
 	if (!step_village_begin(argc, argv, 100, &shanzhi, &locale, &dir, &db))
@@ -272,6 +295,7 @@ int main(int argc, char **argv)
 		test_links(t);
 		test_report(t);
 		CHECK(step_quit(t, 6, WAIT_MS));
+		test_overdue();
 	}
 	step_village_end(dir, db);
 	return check_finish();
