@@ -27,4 +27,7 @@ size_t ledger_links_into(const struct ledger_set *s, const struct ledger_def *d,
 int ledger_links_list(struct store *st, const struct ledger_link *link, int64_t id, size_t offset,
 		      size_t limit, struct rowset *out, char **err);
 
+/* How many of link->from's records have id in the link field; -1 on failure. */
+int64_t ledger_links_count(struct store *st, const struct ledger_link *link, int64_t id);
+
 #endif

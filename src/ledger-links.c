@@ -59,3 +59,13 @@ int ledger_links_list(struct store *st, const struct ledger_link *link, int64_t 
 	sb_free(&sb);
 	return rc;
 }
+
+int64_t ledger_links_count(struct store *st, const struct ledger_link *link, int64_t id)
+{
+	char *sql = xasprintf("SELECT count(*) FROM \"%s\" WHERE \"%s\" = ?1", link->from->table, link->field);
+	char *n = rowset_value(st, sql, "l", id);
+	free(sql);
+	int64_t count = n ? strtoll(n, NULL, 10) : -1;
+	free(n);
+	return count;
+}

@@ -201,32 +201,38 @@ void tui_ledger_print(struct tui *t, const struct ledger_def *d, int64_t id)
 
 /* ---- the steps so far ---- */
 
-/* The record's steps, oldest first, as text. Caller frees. */
-static char *steps_text(struct tui *t, const struct ledger_def *d, int64_t id)
+/* The record's last max steps (0: all), oldest first, a line each, into sb; or why not. */
+static void steps_lines(struct tui *t, const struct ledger_def *d, int64_t id, size_t max, struct strbuf *sb)
 {
 	struct rowset r = { 0 };
 	char *err = NULL;
-	struct strbuf sb = { 0 };
 	if (ledger_history(t->app->st, d, id, &r, &err) != 0) {
-		sb_append(&sb, err ? err : "?");
+		sb_appendf(sb, "%s\n", err ? err : "?");
 		free(err);
 	} else if (!r.n) {
-		sb_append(&sb, _("No step was made yet."));
+		sb_appendf(sb, "%s\n", _("No step was made yet."));
 	}
-	for (size_t i = 0; i < r.n; i++) {
+	for (size_t i = max && r.n > max ? r.n - max : 0; i < r.n; i++) {
 		char at[CIVIL_CLOCK_TEXT];
 		civil_clock_text(rowset_text(&r, i, LEDGER_HIST_AT), at);
 		const struct ledger_transition *tr = ledger_transition(d, rowset_text(&r, i, LEDGER_HIST_TRANSITION));
-		sb_appendf(&sb, "%s  %s  %s \xE2\x86\x92 %s  %s", at,
+		sb_appendf(sb, "%s  %s  %s \xE2\x86\x92 %s  %s", at,
 			   tr ? _(tr->label) : rowset_text(&r, i, LEDGER_HIST_TRANSITION),
 			   ledger_state_label(d, rowset_text(&r, i, LEDGER_HIST_FROM)),
 			   ledger_state_label(d, rowset_text(&r, i, LEDGER_HIST_TO)),
 			   rowset_text(&r, i, LEDGER_HIST_OPERATOR));
 		if (*rowset_text(&r, i, LEDGER_HIST_NOTE))
-			sb_appendf(&sb, "  %s", rowset_text(&r, i, LEDGER_HIST_NOTE));
-		sb_append(&sb, "\n");
+			sb_appendf(sb, "  %s", rowset_text(&r, i, LEDGER_HIST_NOTE));
+		sb_append(sb, "\n");
 	}
 	rowset_free(&r);
+}
+
+/* The record's steps, oldest first, as text (F9). Caller frees. */
+static char *steps_text(struct tui *t, const struct ledger_def *d, int64_t id)
+{
+	struct strbuf sb = { 0 };
+	steps_lines(t, d, id, 0, &sb);
 	return sb_take(&sb);
 }
 
@@ -358,6 +364,39 @@ static int record_load(struct tui *t, const struct ledger_def *d, int64_t id, st
 	return 0;
 }
 
+/* Under the form: the state since when and its due date, the last steps, and how
+ * many records of each register linking here point at it. Caller frees. */
+static char *record_footer(void *ctx, struct tui_form *f)
+{
+	struct lg_form *lf = ctx;
+	struct tui *t = lf->t;
+	(void)f;
+	if (!lf->id)
+		return NULL;
+	struct strbuf sb = { 0 };
+	struct form_data scratch;
+	struct ledger_record_info info = { 0 };
+	form_data_init(&scratch, ledger_form(lf->d));
+	if (lf->d->nstates && ledger_load(t->app->st, lf->d, lf->id, &scratch, &info, NULL) == 0) {
+		char since[CIVIL_CLOCK_TEXT];
+		civil_clock_text(info.state_since ? info.state_since : "", since);
+		sb_appendf(&sb, _("State: %s since %s"), ledger_state_label(lf->d, info.state), since);
+		if (info.due && *info.due)
+			sb_appendf(&sb, _(", %s %s"), info.overdue ? _("overdue since") : _("due by"), info.due);
+		sb_append(&sb, "\n");
+		steps_lines(t, lf->d, lf->id, 3, &sb);
+	}
+	ledger_record_info_free(&info);
+	form_data_free(&scratch);
+	struct ledger_link *links = NULL;
+	size_t n = ledger_links_into(ledger_set_default(), lf->d, &links);
+	for (size_t i = 0; i < n; i++)
+		sb_appendf(&sb, _("%s: %lld (F8 lists them, F7 adds one)\n"), _(links[i].from->title),
+			   (long long)ledger_links_count(t->app->st, &links[i], lf->id));
+	free(links);
+	return sb_take(&sb);
+}
+
 /* F2: the record through the engine (number, initial state, audit), then as stored. */
 static int record_save(void *ctx, struct tui_form *f, char **err)
 {
@@ -435,7 +474,8 @@ int64_t tui_ledger_record(struct tui *t, const struct ledger_def *d, int64_t id,
 	record_title(&lf);
 	struct tui_form_ops ops = {
 		.ctx = &lf, .save = record_save, .ref_text = form_ref_text, .ref_pick = form_ref_pick,
-		.key = record_key, .hints = record_hints, .nhints = ARRAY_LEN(record_hints),
+		.key = record_key, .footer = record_footer, .hints = record_hints,
+		.nhints = ARRAY_LEN(record_hints),
 	};
 	tui_form_run(t, lf.title, &fd, !id, &ops);
 	form_data_free(&fd);

@@ -144,6 +144,10 @@ static void test_enter(struct pty *t)
 	step_type(t, "水管漏水");
 	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "报修2026-001  待派  到期 2026-11-28", WAIT_MS));
+	/* under the form: the state and its due date, the steps, the linking records */
+	CHECK(pty_wait_for(t, "状态：待派（自 2026-11-26", WAIT_MS));
+	CHECK(pty_contains(t, "，到期 2026-11-28") && pty_contains(t, "尚未办理任何环节。"));
+	CHECK(pty_contains(t, "回访记录：0 条"));
 	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "查找：", WAIT_MS));
 	CHECK(row_with(t, "报修2026-001", "水管漏水") && row_with(t, "2026-11-26", "待派"));
@@ -188,10 +192,12 @@ static void test_step(struct pty *t)
 	step_key(t, "F2");
 	CHECK(pty_wait_for(t, "报修2026-001  已派", WAIT_MS));
 	CHECK(pty_contains(t, "派工：记录现为已派。"));
+	CHECK(pty_wait_for(t, "待派 → 已派  admin", WAIT_MS));   /* the step under the form */
 	step_key(t, "F9");
-	CHECK(pty_wait_for(t, "待派 → 已派", WAIT_MS));
+	CHECK(pty_wait_for(t, "的办理记录", WAIT_MS));
+	CHECK(row_with(t, "| ", "派工  待派 → 已派  admin"));   /* in the box */
 	step_key(t, "Enter");
-	CHECK(step_wait_gone(t, "待派 → 已派"));
+	CHECK(step_wait_gone(t, "的办理记录"));
 }
 
 /* F6: the printout through the print dialog's preview, the asked field filled. */
@@ -231,6 +237,7 @@ static void test_links(struct pty *t)
 	CHECK(pty_wait_for(t, "已修好", WAIT_MS));
 	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "报修2026-001  已派", WAIT_MS));
+	CHECK(pty_wait_for(t, "回访记录：1 条", WAIT_MS));
 	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "查找：", WAIT_MS));
 }
