@@ -18,6 +18,8 @@ struct ledger_def;
 size_t tui_ledger_group_count(void);
 /* The group's title (a message id or Chinese text: show it with _()). */
 const char *tui_ledger_group_title(size_t group);
+/* How many records of the group's registers are overdue (the menu says so). */
+int64_t tui_ledger_group_overdue(struct tui *t, size_t group);
 /* Opens a group: its one register's list, else a submenu of its registers. */
 void tui_ledger_group_run(struct tui *t, size_t group);
 

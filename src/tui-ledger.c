@@ -52,6 +52,21 @@ const char *tui_ledger_group_title(size_t group)
 	return d ? d->menu : "";
 }
 
+int64_t tui_ledger_group_overdue(struct tui *t, size_t group)
+{
+	const struct ledger_def *first = group_first(group);
+	const struct ledger_set *s = ledger_set_default();
+	int64_t sum = 0;
+	for (size_t i = 0; first && i < ledger_count(s); i++) {
+		const struct ledger_def *d = ledger_at(s, i);
+		int64_t due = 0, overdue = 0;
+		if (d->nstates && strcmp(d->menu, first->menu) == 0 &&
+		    ledger_due_counts(t->app->st, d, &due, &overdue, NULL) == 0)
+			sum += overdue;
+	}
+	return sum;
+}
+
 void tui_ledger_group_run(struct tui *t, size_t group)
 {
 	const struct ledger_def *first = group_first(group);

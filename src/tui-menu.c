@@ -48,16 +48,24 @@ static const char group_keys[] = "78abcdefghijklmnopqrstuvwxyz";
 /* The menu's entries: the built-in ones up to 6, the groups, then System (9). */
 static struct menu_entry menu_entries[MENU_MAX];
 static size_t menu_count;
+/* A group's label with its overdue records counted, as the menu shows it. */
+static char group_labels[sizeof(group_keys) - 1][160];
 
-/* Lays the entries out once the declarations are loaded. */
-static void menu_build(void)
+/* Lays the entries out, each group's overdue records counted (again each time the
+ * clerk comes back to the menu: a step may have made one on time). */
+static void menu_build(struct tui *t)
 {
 	size_t n = 0, groups = tui_ledger_group_count();
 	for (size_t i = 0; i + 1 < ARRAY_LEN(builtin_entries); i++)
 		menu_entries[n++] = builtin_entries[i];
-	for (size_t g = 0; g < groups && g < sizeof(group_keys) - 1; g++)
-		menu_entries[n++] = (struct menu_entry){ group_keys[g], tui_ledger_group_title(g), NULL,
-							 ACCESS_LEDGER_VIEW, g };
+	for (size_t g = 0; g < groups && g < sizeof(group_keys) - 1; g++) {
+		const char *title = _(tui_ledger_group_title(g));
+		int64_t overdue = access_allows(t->app->st, ACCESS_LEDGER_VIEW) ? tui_ledger_group_overdue(t, g) : 0;
+		char *label = overdue ? xasprintf(_("%s (%ld overdue)"), title, (long)overdue) : xstrdup(title);
+		snprintf(group_labels[g], sizeof group_labels[g], "%s", label);
+		free(label);
+		menu_entries[n++] = (struct menu_entry){ group_keys[g], group_labels[g], NULL, ACCESS_LEDGER_VIEW, g };
+	}
 	menu_entries[n++] = builtin_entries[ARRAY_LEN(builtin_entries) - 1];
 	menu_count = n;
 }
@@ -150,7 +158,7 @@ static size_t menu_by_key(const size_t shown[], size_t nshown, int k)
 void tui_menu_run(struct tui *t)
 {
 	size_t sel = 0;
-	menu_build();
+	menu_build(t);
 	char *village = vgroup_register_title(t->app->st);
 	struct menu_view view = { 0, village };
 	tui_ground_push(t, menu_backdrop, &view);
@@ -174,6 +182,7 @@ void tui_menu_run(struct tui *t)
 		} else if (k == TK_ENTER && nshown) {
 			view.sel = sel;
 			menu_open(t, shown[sel]);
+			menu_build(t);
 		} else if (k == TK_F1) {
 			tui_show_text(t, _("Main menu"),
 				      _("Press the digit of an entry. In every screen: Enter/Tab next field, Shift-Tab/Up "
@@ -185,6 +194,7 @@ void tui_menu_run(struct tui *t)
 		} else if (menu_by_key(shown, nshown, k) < nshown) {
 			sel = view.sel = menu_by_key(shown, nshown, k);
 			menu_open(t, shown[sel]);
+			menu_build(t);
 		} else {
 			/* a hidden entry's digit, typed from habit: its screen says why not */
 			for (size_t i = 0; i < menu_count; i++)
