@@ -187,6 +187,7 @@ struct lg_list {
 	struct tui *t;
 	const struct ledger_def *d;
 	char title[200];
+	bool count_stale;   /* the overdue count is asked again at the next fetch */
 };
 
 /* The title: the register's, with how many of its records are overdue. */
@@ -211,7 +212,9 @@ static int list_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 	struct rowset r = { 0 };
 	if (ledger_list(l->t->app->st, l->d, query, offset, limit, &r, err) != 0)
 		return -1;
-	list_title(l);
+	if (l->count_stale)   /* not at each key typed: the count reads the whole table */
+		list_title(l);
+	l->count_stale = false;
 	tui_ledger_rows_add(l->t, l->d, &r, out);
 	rowset_free(&r);
 	return 0;
@@ -226,6 +229,7 @@ static const struct tui_hint list_hints[] = {
 static enum tui_list_action list_key(void *ctx, struct tui *t, int k, int64_t sel)
 {
 	struct lg_list *l = ctx;
+	l->count_stale = k == TK_F7 || k == TK_ENTER || k == TK_F5;   /* what may change a state */
 	switch (k) {
 	case TK_F7: tui_ledger_record(t, l->d, 0, NULL, NULL); return TUI_LIST_RELOAD;
 	case TK_F8: tui_ledger_reports(t, l->d); return TUI_LIST_STAY;
