@@ -94,7 +94,10 @@ struct ledger_def {
 	size_t nlist;
 	char **search;                /* fields the list's search matches */
 	size_t nsearch;
-	char *order;                  /* "date DESC" (a column and ASC/DESC); default id DESC */
+	char *order;                  /* SQL: "\"date\" DESC" (a column and ASC/DESC); default id DESC */
+	char ***indexes;              /* index = a, b; c: extra indexes (report queries), */
+	size_t *index_cols;           /* each of index_cols[i] column names */
+	size_t nindexes;
 	struct ledger_deadline deadline;  /* of the whole life cycle (from created), or n = 0 */
 	struct form_def *form;        /* the main form: the fields with no stage */
 	struct form_def *columns;     /* every field, main and stage ones: the table's columns */
@@ -149,6 +152,8 @@ extern const char ledger_schema_v1[];
  * to *errors as "file:line: what" (errors may be NULL). -1 with *err only when the
  * database could not be changed or a version is lower than stored. */
 int ledger_migrate(struct store *st, const struct ledger_set *s, char **errors, char **err);
+/* Internal (ledger_set_free): the set is no longer the one migrated. */
+void ledger_store_forget(const struct ledger_set *s);
 
 /* ---- records ---- */
 
@@ -167,7 +172,8 @@ enum ledger_list_col {
  * matched as substrings of the search fields and the number; NULL or "": all). */
 int ledger_list(struct store *st, const struct ledger_def *d, const char *search,
 		size_t offset, size_t limit, struct rowset *out, char **err);
-/* How many records match search (as ledger_list); -1 on failure. */
+/* How many records match search (as ledger_list); -1 on failure. It reads every
+ * matching record: on a large register ask it once, not at each keystroke. */
 int64_t ledger_list_count(struct store *st, const struct ledger_def *d, const char *search);
 /* A list cell or field value as a clerk reads it: a code's label, a referenced
  * record's name, a state's label, the value itself otherwise. column is a field

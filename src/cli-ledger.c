@@ -372,13 +372,18 @@ static int cmd_step(const struct cli_opts *o, const struct ledger_def *d, int ar
 static int cmd_print(const struct cli_opts *o, const struct ledger_def *d, int argc, char **argv)
 {
 	const char *encoding = NULL, *output = "-", *words[2] = { NULL, NULL };
-	const struct cli_option opts[] = { { "--encoding", &encoding }, { "--output", &output }, { NULL } };
+	bool printer = false;
+	const struct cli_option opts[] = {
+		{ "--encoding", &encoding }, { "--output", &output }, { "--printer", NULL, &printer }, { NULL },
+	};
 	if (cli_parse_options("ledger print", argc, argv, 1, opts, words, 2))
 		return 2;
+	if (printer)
+		output = NULL;  /* the default printer, lpr */
 	int64_t id = parse_id(words[0]);
 	const char *print = words[1] ? words[1] : d->nprints ? d->prints[0].name : NULL;
 	if (!id || !print) {
-		console_printf(stderr, "%s\n", _("usage: shanzhi ledger NAME print ID [PRINTOUT] [--encoding utf-8|gbk|gb18030] [--output FILE]"));
+		console_printf(stderr, "%s\n", _("usage: shanzhi ledger NAME print ID [PRINTOUT] [--encoding utf-8|gbk|gb18030] [--output FILE | --printer]"));
 		return 2;
 	}
 	struct store *st = open_for(o, "print");

@@ -14,6 +14,7 @@
 #include "demo.h"
 #include "form.h"
 #include "i18n.h"
+#include "ledger.h"
 #include "import.h"
 #include "idcard.h"
 #include "paths.h"
@@ -181,6 +182,21 @@ int cli_register_check(const struct cli_opts *o, int argc, char **argv)
 		problems++;
 	}
 	free(rerr);
+	/* the declared registers: their files, then their rules and report queries on
+	 * this register's tables (migrated first, as at start) */
+	char *lerr = NULL, *lfail = NULL;
+	struct ledger_set *ledgers = ledger_set_load(reg, paths_forms(), local, &lerr);
+	if (ledger_migrate(st, ledgers, &lerr, &lfail) != 0) {
+		console_printf(stdout, "%s\n", lfail ? lfail : "?");
+		problems++;
+	}
+	if (lerr && *lerr) {
+		console_puts(stdout, lerr);
+		problems++;
+	}
+	free(lerr);
+	free(lfail);
+	ledger_set_free(ledgers);
 	char *herr = import_header_problems();
 	if (herr) {
 		console_puts(stdout, herr);

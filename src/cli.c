@@ -286,8 +286,10 @@ static int run_tui(const struct cli_opts *o)
 	/* the declared registers' tables made or migrated, their rules and report queries
 	 * prepared: what does not, said when the screens close, as the forms' problems */
 	char *ledger_problems = NULL, *ledger_err = NULL;
-	if (ledger_migrate(st, ledger_set_default(), &ledger_problems, &ledger_err) != 0)
-		ledger_problems = ledger_err, ledger_err = NULL;
+	if (ledger_migrate(st, ledger_set_default(), &ledger_problems, &ledger_err) != 0) {
+		free(ledger_problems);
+		ledger_problems = ledger_err;
+	}
 	struct app app = {.st = st, .forms = reg, .db_path = path};
 	int rc = tui_run(&app);
 	if (ledger_problems)

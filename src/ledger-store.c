@@ -157,6 +157,15 @@ static int create_indexes(sqlite3 *db, const struct ledger_def *d, char **err)
 			sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\"(\"%s\");\n", t, f->name,
 				   t, f->name);
 	}
+	for (size_t i = 0; i < d->nindexes; i++) {
+		sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_x", t);
+		for (size_t c = 0; c < d->index_cols[i]; c++)
+			sb_appendf(&sb, "_%s", d->indexes[i][c]);
+		sb_appendf(&sb, "\" ON \"%s\"(", t);
+		for (size_t c = 0; c < d->index_cols[i]; c++)
+			sb_appendf(&sb, "%s\"%s\"", c ? ", " : "", d->indexes[i][c]);
+		sb_append(&sb, ");\n");
+	}
 	char *col = order_column(d);
 	if (col && strcmp(col, "id") != 0)
 		sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\"(\"%s\");\n", t, col, t, col);
@@ -191,6 +200,22 @@ static bool up_to_date(sqlite3 *db, const struct ledger_def *d)
 	char *stored_cols, *cols = columns_json(d);
 	int stored = stored_meta(db, d->name, &stored_cols);
 	bool same = stored == d->version && stored_cols && strcmp(stored_cols, cols) == 0;
+	/* a declared index added later is made without a new version */
+	for (size_t i = 0; same && i < d->nindexes; i++) {
+		struct strbuf name = { 0 };
+		sb_appendf(&name, "%s_x", d->table);
+		for (size_t c = 0; c < d->index_cols[i]; c++)
+			sb_appendf(&name, "_%s", d->indexes[i][c]);
+		sqlite3_stmt *stmt;
+		same = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1", -1,
+					  &stmt, NULL) == SQLITE_OK;
+		if (same) {
+			sqlite3_bind_text(stmt, 1, name.s, -1, SQLITE_STATIC);
+			same = sqlite3_step(stmt) == SQLITE_ROW;
+			sqlite3_finalize(stmt);
+		}
+		sb_free(&name);
+	}
 	free(stored_cols);
 	free(cols);
 	return same;
@@ -208,8 +233,7 @@ static int migrate_one(sqlite3 *db, const struct ledger_def *d, char **err)
 		rc = fail(err, xasprintf(_("%s:%d: register %s: version %d is lower than the database's %d; "
 					   "a declaration's version is never lowered"),
 					 d->file, d->line, d->name, d->version, stored));
-	} else if (stored == d->version && stored_cols && strcmp(stored_cols, cols) == 0 &&
-		   has_column(db, d->table, "id")) {
+	} else if (up_to_date(db, d) && has_column(db, d->table, "id")) {
 		rc = 0;  /* as it was: nothing to do, a quick start */
 	} else {
 		bool exists = has_column(db, d->table, "id");
@@ -314,11 +338,18 @@ int ledger_migrate(struct store *st, const struct ledger_set *s, char **errors, 
 	return rc;
 }
 
+void ledger_store_forget(const struct ledger_set *s)
+{
+	if (migrated.set == s)
+		migrated.set = NULL, migrated.db = NULL;
+}
+
 /* Whether d's table is there: migrates the default set (or d's own) once per connection. */
 static int ready(struct store *st, const struct ledger_def *d, char **err)
 {
 	sqlite3 *db = store_db(st);
-	if (migrated.db == db && (ledger_find(migrated.set, d->name) == d))
+	/* the table checked too: another register opened later may reuse the address */
+	if (migrated.db == db && (ledger_find(migrated.set, d->name) == d) && has_column(db, d->table, "id"))
 		return 0;
 	if (ledger_find(ledger_set_default(), d->name) == d)
 		return ledger_migrate(st, ledger_set_default(), NULL, err);
@@ -390,24 +421,28 @@ static char *like_pattern(const char *word)
 	return sb_take(&sb);
 }
 
-/* The condition one search word puts on a record (parameter ?N): a search column
- * holds it, or (a ref) names a record whose name holds it. */
-static void word_condition(const struct ledger_def *d, struct strbuf *sb, int param)
+/* The condition one search word puts on a record: ?P is the word as a LIKE pattern,
+ * ?P+1 the word itself. A search column holds it; a referenced resident's name holds
+ * it or his pinyin initials start with it (the resident search's own keys, an index
+ * range even over a million residents); a referenced household's number starts with it. */
+static void word_condition(const struct ledger_def *d, struct strbuf *sb, int p)
 {
-	sb_appendf(sb, "(number LIKE ?%d ESCAPE '\\'", param);
+	sb_appendf(sb, "(number LIKE ?%d ESCAPE '\\'", p);
 	for (size_t i = 0; i < d->nsearch; i++) {
 		int fi = form_field_index(d->columns, d->search[i]);
 		const struct field_def *f = fi >= 0 ? &d->columns->fields[fi] : NULL;
 		if (!f)
 			continue;
 		if (f->type == FIELD_REF && strcmp(f->ref_table, "resident") == 0)
-			sb_appendf(sb, " OR \"%s\" IN (SELECT id FROM resident WHERE name LIKE ?%d ESCAPE '\\')",
-				   f->name, param);
+			sb_appendf(sb, " OR \"%s\" IN (SELECT resident_id FROM resident_key WHERE"
+				   " (key >= 'n:' || ?%d AND key < 'n:' || ?%d || char(1114111))"
+				   " OR (key >= 'p:' || lower(?%d) AND key < 'p:' || lower(?%d) || char(1114111)))",
+				   f->name, p + 1, p + 1, p + 1, p + 1);
 		else if (f->type == FIELD_REF && strcmp(f->ref_table, "household") == 0)
-			sb_appendf(sb, " OR \"%s\" IN (SELECT id FROM household WHERE hh_no LIKE ?%d ESCAPE '\\')",
-				   f->name, param);
+			sb_appendf(sb, " OR \"%s\" IN (SELECT id FROM household WHERE hh_no >= ?%d"
+				   " AND hh_no < ?%d || char(1114111))", f->name, p + 1, p + 1);
 		else
-			sb_appendf(sb, " OR \"%s\" LIKE ?%d ESCAPE '\\'", f->name, param);
+			sb_appendf(sb, " OR \"%s\" LIKE ?%d ESCAPE '\\'", f->name, p);
 	}
 	sb_append(sb, ")");
 }
@@ -432,14 +467,16 @@ static void search_where(const struct ledger_def *d, struct strbuf *sb, size_t n
 {
 	for (size_t i = 0; i < nwords; i++) {
 		sb_append(sb, i ? " AND " : " WHERE ");
-		word_condition(d, sb, first + (int)i);
+		word_condition(d, sb, first + 2 * (int)i);
 	}
 }
 
 static void bind_words(sqlite3_stmt *stmt, char *words[8], size_t n, int first)
 {
-	for (size_t i = 0; i < n; i++)
-		sqlite3_bind_text(stmt, first + (int)i, like_pattern(words[i]), -1, free);
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_text(stmt, first + 2 * (int)i, like_pattern(words[i]), -1, free);
+		sqlite3_bind_text(stmt, first + 2 * (int)i + 1, words[i], -1, SQLITE_TRANSIENT);
+	}
 }
 
 /* Runs stmt into out (all columns as text). */

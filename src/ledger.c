@@ -37,11 +37,11 @@ static const char *const sect_names[] = {
 	[SECT_TRANSITION] = "transition", [SECT_PRINT] = "print", [SECT_REPORT] = "report",
 };
 
-#define MAX_KEYS 12
+#define MAX_KEYS 13
 /* The keys of each section kind (a [field]'s are form.c's). */
 static const char *const sect_keys[][MAX_KEYS] = {
 	[SECT_REGISTER] = { "name", "title", "menu", "version", "number", "list", "search", "order",
-			    "deadline", "check", "check_msg", NULL },
+			    "deadline", "check", "check_msg", "index", NULL },
 	[SECT_STATE] = { "label", "deadline", "final", NULL },
 	[SECT_TRANSITION] = { "label", "from", "to", "roles", "ask", "check", "check_msg", NULL },
 	[SECT_PRINT] = { "title", "line", NULL },
@@ -377,6 +377,35 @@ static char *order_key(struct reader *r, const struct sect *s, const struct form
 	return out;
 }
 
+/* index = a, b; c: indexes for the reports' queries, each a list of columns. */
+static void indexes_key(struct reader *r, struct ledger_def *d, const struct sect *s,
+			const struct form_def *all)
+{
+	const char *v = sval(s, "index");
+	for (const char *p = v; p && *p;) {
+		size_t len = strcspn(p, ";");
+		char *one = xstrndup(p, len);
+		size_t n;
+		char **cols = split_list(one, &n);
+		for (size_t i = 0; i < n; i++)
+			if (!(is_field(all, cols[i]) || strcmp(cols[i], "state") == 0 || strcmp(cols[i], "due") == 0 ||
+			      strcmp(cols[i], "number") == 0))
+				fail(r, sline(s, "index"), _("index: '%s' is not a field of the register"), cols[i]);
+		if (n) {
+			d->indexes = xrealloc(d->indexes, (d->nindexes + 1) * sizeof *d->indexes);
+			d->indexes[d->nindexes++] = cols;
+			d->index_cols = xrealloc(d->index_cols, d->nindexes * sizeof *d->index_cols);
+			d->index_cols[d->nindexes - 1] = n;
+		} else {
+			free(cols);
+		}
+		free(one);
+		p += len;
+		if (*p == ';')
+			p++;
+	}
+}
+
 /* number = ...: {year} and one {seq} or {seq:N}. */
 static void number_key(struct reader *r, const struct sect *s)
 {
@@ -660,6 +689,7 @@ static struct ledger_def *build(struct reader *r, struct form_def *all, const ch
 		d->list = names_key(r, reg, "list", all, true, &d->nlist);
 		d->search = names_key(r, reg, "search", all, false, &d->nsearch);
 		d->order = order_key(r, reg, all);
+		indexes_key(r, d, reg, all);
 	}
 	for (size_t i = 0; i < r->nsects; i++)
 		if (r->sects[i].kind == SECT_STATE) {
@@ -752,6 +782,10 @@ static void def_free(struct ledger_def *d)
 	free_list(d->list, d->nlist);
 	free_list(d->search, d->nsearch);
 	free(d->order);
+	for (size_t i = 0; i < d->nindexes; i++)
+		free_list(d->indexes[i], d->index_cols[i]);
+	free(d->indexes);
+	free(d->index_cols);
 	form_def_free(d->form);
 	form_def_free(d->columns);
 	for (size_t i = 0; i < d->nstates; i++) {
@@ -817,6 +851,7 @@ void ledger_set_free(struct ledger_set *s)
 {
 	if (!s)
 		return;
+	ledger_store_forget(s);
 	for (size_t i = 0; i < s->n; i++)
 		def_free(s->defs[i]);
 	free(s->defs);

@@ -87,6 +87,8 @@ expect check-forms-broken 1 "$local/registers/broken.register:10:" -- sz check-f
 expect broken-left-out 0 "走访登记" -- sz ledger
 run=$((run + 1))
 sz ledger 2>&1 | grep -q "broken.register:10:" || fail "a broken register is not warned about"
+expect check-names-it 1 "broken.register:10:" -- sz check
+rm "$local/registers/broken.register"
 expect check-clean 0 "" -- sz check
 
 echo "$run checks, $failed failed"

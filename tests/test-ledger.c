@@ -74,8 +74,8 @@ static void test_load_example(void)
 		return;
 	CHECK_STR(d->table, "ledger_visit");
 	CHECK_STR(d->menu, "网格与联户");
-	CHECK_INT(d->form->nfields, 4);          /* the stage fields are not on the main form */
-	CHECK_INT(d->columns->nfields, 6);
+	CHECK_INT(d->form->nfields, 5);          /* the stage fields are not on the main form */
+	CHECK_INT(d->columns->nfields, 7);
 	CHECK_STR(ledger_stage_form(d, "assign")->fields[0].name, "assignee");
 	CHECK_INT(ledger_stage_form(d, "close")->nfields, 1);
 	CHECK_INT(d->nstates, 3);
@@ -131,6 +131,7 @@ static void test_refusals(void)
 		{ "[register]\ntitle = T\n[field a]\nlabel = A\n[report r]\ntitle = R\nperiod = week\nquery = SELECT 1\n", 7,
 		  "week" },
 		{ "title = T\n", 1, "[register]" },
+		{ "[register]\ntitle = T\nindex = a, zz\n[field a]\nlabel = A\n", 3, "zz" },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		char dir[32];
@@ -215,7 +216,7 @@ static void test_migrations(void)
 	form_data_free(&rec);
 	ledger_set_free(s);
 
-	char *v2 = declare("mig2", "m", "[register]\ntitle = M\nversion = 2\n[field a]\nlabel = A\n"
+	char *v2 = declare("mig2", "m", "[register]\ntitle = M\nversion = 2\nindex = a, added\n[field a]\nlabel = A\n"
 					"[field added]\nlabel = N\ntype = integer\n");
 	s = ledger_set_load(forms, v2, NULL, &errors);
 	CHECK(ledger_migrate(st, s, &errors, &err) == 0);
@@ -229,6 +230,9 @@ static void test_migrations(void)
 	char *version = rowset_value(st, "SELECT version FROM ledger_meta WHERE name = 'm'", "");
 	CHECK_STR(version, "2");
 	free(version);
+	char *ix = rowset_value(st, "SELECT group_concat(name) FROM pragma_index_info('ledger_m_x_a_added')", "");
+	CHECK_STR(ix, "a,added");   /* the declared index, for a report's query */
+	free(ix);
 	char *type = rowset_value(st, "SELECT type FROM pragma_table_info('ledger_m') WHERE name = 'added'", "");
 	CHECK_STR(type, "INTEGER");
 	free(type);
@@ -409,8 +413,27 @@ static void test_records(void)
 	CHECK(ledger_list(st, d, "积水", 0, 20, &list, &err) == 0);
 	CHECK_INT(list.n, 1);
 	rowset_free(&list);
-	CHECK(ledger_list(st, d, "201001", 0, 20, &list, &err) == 0);
-	CHECK_INT(list.n, 2);
+	CHECK(ledger_list(st, d, "5201111012", 0, 20, &list, &err) == 0);
+	CHECK_INT(list.n, 2);   /* a household by the start of its number */
+	rowset_free(&list);
+	/* a referenced resident by part of the name or pinyin initials (the resident keys) */
+	char *err2 = NULL;
+	int64_t worker = 0;
+	struct store_field w[] = { { "name", "杨秀英" }, { "sex", "2" }, { "form_version", "1" } };
+	CHECK(store_insert(st, "resident", w, ARRAY_LEN(w), &worker, &err2) == 0);
+	char *wid = xasprintf("%lld", (long long)worker);
+	struct store_field set_worker[] = { { "worker_id", wid } };
+	CHECK(store_update(st, "ledger_visit", id2, set_worker, 1, NULL, &err2) == 0);
+	free(wid);
+	free(err2);
+	CHECK(ledger_list(st, d, "秀英", 0, 20, &list, &err) == 0);
+	CHECK_INT(list.n, 1);
+	rowset_free(&list);
+	CHECK(ledger_list(st, d, "yxy 积水", 0, 20, &list, &err) == 0);
+	CHECK_INT(list.n, 1);
+	rowset_free(&list);
+	CHECK(ledger_list(st, d, "yxy 漏雨", 0, 20, &list, &err) == 0);
+	CHECK_INT(list.n, 0);
 	rowset_free(&list);
 	CHECK_INT(ledger_list_count(st, d, "漏雨"), 1);
 	char *text = ledger_cell_text(st, d, "household_id", "1");
