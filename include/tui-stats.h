@@ -39,7 +39,7 @@ struct tui_stats_def {
 	statsheet_report_fn *csv;                /* F7's CSV itself; NULL: made from report's text */
 	bool has_ref_line;                       /* the chart's reference line (the 95 % line) */
 	double ref_line;
-	const void *ctx;                         /* handed to fetch, report and csv (statsheet_query) */
+	void *ctx;                               /* handed to fetch, report and csv (statsheet_query) */
 };
 
 /* Runs the view from period (YYYY-MM or YYYY; NULL: today's) until the clerk goes back. */

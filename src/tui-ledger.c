@@ -278,6 +278,11 @@ void tui_ledger_list(struct tui *t, const struct ledger_def *d)
 struct lg_report {
 	const struct ledger_def *d;
 	const struct ledger_report *r;
+	/* the rows of the period the view opens on, fetched for the headings: handed to
+	 * the view's first fetch rather than asked twice (a year of a million records) */
+	struct statsheet first;
+	char first_period[16];
+	bool have_first;
 };
 
 /* The period's dates: a month's or a year's first and last, all time for none. */
@@ -292,11 +297,15 @@ static void report_range(const struct statsheet_query *q, char from[11], char to
 /* fetch of the statistics view: the report's rows, its headings line taken out. */
 static int report_sheet(const struct statsheet_query *q, struct statsheet *out, char **err)
 {
-	const struct lg_report *lr = q->ctx;
+	struct lg_report *lr = q->ctx;
 	char from[11], to[11];
 	report_range(q, from, to);
-	if (ledger_report(q->st, lr->d, lr->r->name, from, to, out, err) != 0)
+	if (lr->have_first && strcmp(q->period, lr->first_period) == 0) {
+		*out = lr->first;
+		lr->have_first = false;
+	} else if (ledger_report(q->st, lr->d, lr->r->name, from, to, out, err) != 0) {
 		return -1;
+	}
 	if (out->nsummary) {   /* the headings are the table's head, not a summary */
 		free(out->summary[0]);
 		memmove(out->summary, out->summary + 1, (out->nsummary - 1) * sizeof *out->summary);
@@ -323,7 +332,7 @@ static char *report_csv(const struct statsheet_query *q, char **err)
 
 /* The report's column headings: the first summary line of a fetch, split at TABs.
  * The count, at most max; each caller-freed. */
-static size_t report_heads(struct tui *t, const struct lg_report *lr, char *heads[], size_t max)
+static size_t report_heads(struct tui *t, struct lg_report *lr, char *heads[], size_t max)
 {
 	char today[11], from[11], to[11];
 	store_today(today);
@@ -333,7 +342,8 @@ static size_t report_heads(struct tui *t, const struct lg_report *lr, char *head
 	report_range(&q, from, to);
 	struct statsheet s = { 0 };
 	size_t n = 0;
-	if (ledger_report(t->app->st, lr->d, lr->r->name, from, to, &s, NULL) == 0 && s.nsummary) {
+	lr->have_first = ledger_report(t->app->st, lr->d, lr->r->name, from, to, &s, NULL) == 0;
+	if (lr->have_first && s.nsummary) {
 		for (const char *p = s.summary[0]; n < max;) {
 			size_t len = strcspn(p, "\t");
 			heads[n++] = xstrndup(p, len);
@@ -342,14 +352,19 @@ static size_t report_heads(struct tui *t, const struct lg_report *lr, char *head
 			p += len + 1;
 		}
 	}
-	statsheet_free(&s);
+	if (lr->have_first) {
+		lr->first = s;
+		snprintf(lr->first_period, sizeof lr->first_period, "%s", today);
+	} else {
+		statsheet_free(&s);
+	}
 	return n;
 }
 
 /* Shows one report in the statistics view: its columns are the query's. */
 static void report_run(struct tui *t, const struct ledger_def *d, const struct ledger_report *r)
 {
-	struct lg_report lr = { d, r };
+	struct lg_report lr = { .d = d, .r = r };
 	char *heads[STATSHEET_CELLS + 1];
 	size_t nh = report_heads(t, &lr, heads, ARRAY_LEN(heads));
 	struct tui_stats_column cols[STATSHEET_CELLS];
@@ -372,6 +387,8 @@ static void report_run(struct tui *t, const struct ledger_def *d, const struct l
 		.has_ref_line = r->has_ref_line, .ref_line = r->ref_line, .ctx = &lr,
 	};
 	tui_stats_run(t, &def, NULL);
+	if (lr.have_first)
+		statsheet_free(&lr.first);
 	free(stem);
 	for (size_t i = 0; i < nh; i++)
 		free(heads[i]);
