@@ -33,6 +33,7 @@ struct statsheet_query {
 	const struct form_registry *forms;
 	const char *period;            /* YYYY-MM for a month, YYYY for a year */
 	size_t grouping;               /* index in the register's list of groupings */
+	void *ctx;                     /* the view's own (a declared register's report), or NULL */
 };
 
 /* Fills out (zeroed) with the figures of q; 0, or -1 with *err. */

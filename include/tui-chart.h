@@ -9,6 +9,7 @@
 #define SZ_TUI_CHART_H
 
 #include <curses.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* One bar: a label (UTF-8, drawn clipped to the label column), its value (>= 0)
@@ -26,6 +27,8 @@ struct tui_chart_layout {
 	int note_cols;    /* width of the note column; <= 0: widest note */
 	int decimals;     /* decimals of the figure (0 for counts) */
 	double max;       /* the value of a full-width bar; <= 0: the largest value */
+	bool has_ref;     /* a reference line (the 95 % line) drawn as "|" across the bars */
+	double ref;       /* its value; the scale reaches at least it */
 };
 
 /* The length in cells of a bar of value on a scale where max fills width cells:

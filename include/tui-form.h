@@ -38,6 +38,10 @@ struct tui_form_ops {
 	/* Keys the engine does not use itself (F3, F5, F8, F9...): true when handled.
 	 * May be NULL. */
 	bool (*key)(void *ctx, struct tui_form *f, int key);
+	/* Lines about the record shown under the fields (a declared register's state,
+	 * steps and linked records), asked at each whole redraw; caller frees; NULL or ""
+	 * shows none. May be NULL. */
+	char *(*footer)(void *ctx, struct tui_form *f);
 	/* Screen-specific entries of the key bar, after the common ones. */
 	const struct tui_hint *hints;
 	size_t nhints;
@@ -63,6 +67,8 @@ struct tui_form {
 	/* The character typed into a reference field that opened its picker: ref_pick
 	 * starts its search with it, so nothing typed is lost. NULL after F4. */
 	const char *pick_query;
+	char **footer;           /* ops->footer's lines as last drawn */
+	size_t nfooter;
 };
 
 /* Runs the form on data (values already loaded; is_new fills defaults) until the

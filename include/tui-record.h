@@ -14,6 +14,9 @@
 /* Loads the stored columns of record id of the form's table into d, and keeps them as
  * d's base (what a later save compares with). 0, or -1 with *err. */
 int tui_record_load(struct tui *t, struct form_data *d, int64_t id, char **err);
+/* What tui_record_load does after the load, for a record its register's model loaded
+ * (ledger_load): noted for drafts, masked for the role, kept as d's base. */
+void tui_record_loaded(struct tui *t, struct form_data *d, int64_t id);
 /* Writes d's stored columns and the form version through the one write path: an
  * insert when *id is 0 (the new id in *id), else an update of the fields changed
  * since d's base, refused when another session changed one of them too

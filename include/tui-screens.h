@@ -18,8 +18,8 @@ void tui_resident_edit(struct tui *t, int64_t id);
 /* The resident form on a new resident, in household_id (0: none). Returns the new
  * resident's id, or 0 when nothing was saved. */
 int64_t tui_resident_new(struct tui *t, int64_t household_id);
-/* A resident searched for (from query, may be NULL: what the clerk typed into the
- * field) and picked in a popup titled title (an English message id); 0 when none. */
+/* A resident of the register, searched for (from query, may be NULL: what the clerk
+ * typed into the field) then picked under title (an English message id); 0 when none. */
 int64_t tui_resident_pick(struct tui *t, const char *title, const char *query);
 /* F8: records a move, a death or a cancellation (never a deletion). True when saved. */
 bool tui_resident_set_status(struct tui *t, int64_t id);
@@ -34,6 +34,8 @@ int64_t tui_household_form(struct tui *t, int64_t id);
 int64_t tui_household_pick(struct tui *t, const char *title);
 /* The same, the search starting from query (what the clerk already typed; may be NULL). */
 int64_t tui_household_find(struct tui *t, const char *title, const char *query);
+/* A grid picked from its list, filtered by name from query (may be NULL); 0 when none. */
+int64_t tui_grid_pick(struct tui *t, const char *query);
 /* The household number and address of a household, for display. Caller frees. */
 char *tui_household_text(struct tui *t, int64_t id);
 

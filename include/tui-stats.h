@@ -15,7 +15,8 @@
 #include "statsheet.h"
 #include "tui-core.h"
 
-enum tui_stats_period { TUI_STATS_MONTH, TUI_STATS_YEAR };
+/* NONE: the figures of all time (a declared report with `period = none`): no ←/→. */
+enum tui_stats_period { TUI_STATS_MONTH, TUI_STATS_YEAR, TUI_STATS_NONE };
 
 /* A column of figures: its head (an English message id) and width. */
 struct tui_stats_column {
@@ -35,6 +36,10 @@ struct tui_stats_def {
 	statsheet_report_fn *report;             /* the model's printed report */
 	const char *file_stem;                   /* files are stem-PERIOD.txt / .csv */
 	const char *help;                        /* message id of F1's text */
+	statsheet_report_fn *csv;                /* F7's CSV itself; NULL: made from report's text */
+	bool has_ref_line;                       /* the chart's reference line (the 95 % line) */
+	double ref_line;
+	void *ctx;                               /* handed to fetch, report and csv (statsheet_query) */
 };
 
 /* Runs the view from period (YYYY-MM or YYYY; NULL: today's) until the clerk goes back. */

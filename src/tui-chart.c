@@ -55,6 +55,8 @@ static struct tui_chart_layout chart_resolve(const struct tui_chart_bar *bars, s
 		l.note_cols = widest_note;
 	if (l.max <= 0)
 		l.max = largest;
+	if (l.has_ref && l.ref > l.max)
+		l.max = l.ref;   /* the line stays on the chart even when every bar is below it */
 	return l;
 }
 
@@ -86,6 +88,12 @@ size_t tui_chart_draw(WINDOW *w, int y, int x, int rows, int cols,
 		if (bar_width - cells > 0)
 			tui_put(w, row, cx + cells, "", bar_width - cells, A_NORMAL);
 		free(bar);
+		if (l.has_ref) {
+			/* inside a bar the mark shows in reverse, past it plain */
+			int at = l.ref > 0 ? tui_chart_bar_cells(l.ref, l.max, bar_width) - 1 : 0;
+			at = at < 0 ? 0 : at;
+			tui_put(w, row, cx + at, "|", 1, at < cells ? A_REVERSE | A_BOLD : A_BOLD);
+		}
 		cx += bar_width + 1;
 		char fig[64];
 		chart_figure(fig, sizeof(fig), bars[i].value, l.decimals);

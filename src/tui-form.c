@@ -55,7 +55,33 @@ static int form_rows(const struct tui_form *f)
 {
 	struct tui_hint hints[FORM_HINTS_MAX];
 	size_t n = form_hints_of(f, hints);
-	return LINES - FORM_FIRST_LINE - 1 - tui_keybar_lines(hints, n);
+	int below = f->nfooter ? (int)f->nfooter + 1 : 0;   /* the footer and a blank line */
+	return LINES - FORM_FIRST_LINE - 1 - tui_keybar_lines(hints, n) - below;
+}
+
+/* Asks the register for the footer again, at most a third of the screen of it. */
+static void form_footer_load(struct tui_form *f)
+{
+	for (size_t i = 0; i < f->nfooter; i++)
+		free(f->footer[i]);
+	free(f->footer);
+	f->footer = NULL;
+	f->nfooter = 0;
+	char *text = f->ops->footer ? f->ops->footer(f->ops->ctx, f) : NULL;
+	if (text && *text)
+		f->nfooter = tui_wrap(text, COLS - 2, &f->footer);
+	free(text);
+	size_t max = LINES > 9 ? (size_t)(LINES / 3) : 0;
+	while (f->nfooter > max)
+		free(f->footer[--f->nfooter]);
+}
+
+/* Draws the footer's lines above the message line. */
+static void form_draw_footer(struct tui_form *f)
+{
+	int y = tui_message_row(f->t) - (int)f->nfooter;
+	for (size_t i = 0; i < f->nfooter; i++)
+		tui_put(stdscr, y + (int)i, 1, f->footer[i], COLS - 2, A_NORMAL);
 }
 
 /* Width of the label column: the widest label, capped. */
@@ -267,6 +293,8 @@ void tui_form_draw(struct tui_form *f)
 	size_t n = form_hints_of(f, hints);
 	tui_keybar(f->t, hints, n);
 	tui_draw_message(f->t);
+	form_footer_load(f);
+	form_draw_footer(f);
 	form_draw_fields(f);
 	form_place_cursor(f);
 	wnoutrefresh(stdscr);
@@ -955,6 +983,9 @@ bool tui_form_run(struct tui *t, const char *title, struct form_data *data, bool
 	form_eval_free(f.ev);
 	free(f.shown);
 	free(f.touched);
+	for (size_t i = 0; i < f.nfooter; i++)
+		free(f.footer[i]);
+	free(f.footer);
 	return saved;
 }
 

@@ -198,18 +198,24 @@ static int grid_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 	return 0;
 }
 
+int64_t tui_grid_pick(struct tui *t, const char *query)
+{
+	struct tui_list_def def = {
+		.title = N_("Grid"), .query = true, .query_label = N_("Filter:"),
+		.ctx = t, .fetch = grid_fetch,
+	};
+	int64_t id;
+	return tui_list_pick(t, &def, query, &id) ? id : 0;
+}
+
 static char *household_ref_pick(void *ctx, struct tui_form *f, size_t field)
 {
 	struct hh_ctx *hc = ctx;
 	const struct field_def *fd = &f->data->def->fields[field];
 	if (!fd->ref_table || strcmp(fd->ref_table, "grid") != 0)
 		return NULL;
-	struct tui_list_def def = {
-		.title = N_("Grid"), .query = true, .query_label = N_("Filter:"),
-		.ctx = hc->t, .fetch = grid_fetch,
-	};
-	int64_t id;
-	return tui_list_pick(hc->t, &def, f->pick_query, &id) ? xasprintf("%lld", (long long)id) : NULL;
+	int64_t id = tui_grid_pick(hc->t, f->pick_query);
+	return id ? xasprintf("%lld", (long long)id) : NULL;
 }
 
 int64_t tui_household_form(struct tui *t, int64_t id)

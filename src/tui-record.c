@@ -104,13 +104,18 @@ static void mask_for_role(struct tui *t, struct form_data *d)
 	}
 }
 
+void tui_record_loaded(struct tui *t, struct form_data *d, int64_t id)
+{
+	draft_note_record(d, id);
+	mask_for_role(t, d);
+	form_data_keep_base(d);
+}
+
 int tui_record_load(struct tui *t, struct form_data *d, int64_t id, char **err)
 {
 	if (record_load(t->app->st, d, id, err) != 0)
 		return -1;
-	draft_note_record(d, id);
-	mask_for_role(t, d);
-	form_data_keep_base(d);
+	tui_record_loaded(t, d, id);
 	return 0;
 }
 

@@ -35,18 +35,26 @@ static const struct tui_hint year_hints[] = {
 	{ "\xE2\x86\x90/\xE2\x86\x92", N_("Year") }, { "F5", N_("Grouping") }, { "F6", N_("Print") },
 	{ "F7", N_("Export") }, { "F3", N_("Report") }, { "F1", N_("Help") }, { "Esc/F10", N_("Back") },
 };
+static const struct tui_hint none_hints[] = {
+	{ "F5", N_("Grouping") }, { "F6", N_("Print") }, { "F7", N_("Export") }, { "F3", N_("Report") },
+	{ "F1", N_("Help") }, { "Esc/F10", N_("Back") },
+};
 
 /* The key bar: the same keys for every register, the period named by its kind. */
 static const struct tui_hint *stats_hints(const struct stats *s, size_t *n)
 {
 	*n = ARRAY_LEN(month_hints);
+	if (s->def->period == TUI_STATS_NONE) {
+		*n = ARRAY_LEN(none_hints);
+		return none_hints;
+	}
 	return s->def->period == TUI_STATS_MONTH ? month_hints : year_hints;
 }
 
 /* The query of the period and grouping in view. */
 static struct statsheet_query stats_query(struct tui *t, const struct stats *s)
 {
-	return (struct statsheet_query){ t->app->st, t->app->forms, s->period, s->grouping };
+	return (struct statsheet_query){ t->app->st, t->app->forms, s->period, s->grouping, s->def->ctx };
 }
 
 /* Fetches the rows of the period and grouping in view, from the first. */
@@ -68,6 +76,8 @@ static void stats_load(struct tui *t, struct stats *s)
 static void stats_shift(struct stats *s, int delta)
 {
 	int y = atoi(s->period);
+	if (s->def->period == TUI_STATS_NONE)
+		return;   /* all time: no period to move */
 	if (s->def->period == TUI_STATS_YEAR) {
 		snprintf(s->period, sizeof s->period, "%04u", (unsigned)(y + delta) % 10000u);
 		return;
@@ -133,7 +143,8 @@ static void draw_table(const struct stats *s, int y, size_t rows)
 static void draw_chart(const struct stats *s, int y, size_t rows)
 {
 	struct tui_chart_bar *bars = xcalloc(rows + 1, sizeof *bars);
-	struct tui_chart_layout l = { .label_cols = s->def->label_cols };
+	struct tui_chart_layout l = { .label_cols = s->def->label_cols, .has_ref = s->def->has_ref_line,
+				      .ref = s->def->ref_line };
 	for (size_t i = 0; i < s->sheet.n; i++)
 		l.max = s->sheet.rows[i].value > l.max ? s->sheet.rows[i].value : l.max;
 	for (size_t i = 0; i < rows; i++) {
@@ -171,12 +182,25 @@ static void draw_rows(struct stats *s, int y, int bottom)
 	}
 }
 
+/* The view's title: the register's with the period in view (none for all time). Caller frees. */
+static char *stats_title(const struct stats *s)
+{
+	return *s->period ? xasprintf(_("%s: %s"), _(s->def->title), s->period) : xstrdup(_(s->def->title));
+}
+
+/* The file name offered for the report: stem-PERIOD.ext, or stem.ext for all time. Caller frees. */
+static char *stats_file(const struct stats *s, const char *ext)
+{
+	return *s->period ? xasprintf("%s-%s.%s", s->def->file_stem, s->period, ext)
+			  : xasprintf("%s.%s", s->def->file_stem, ext);
+}
+
 /* The whole view: title and period, the summary, the groupings, the rows, the keys. */
 static void stats_draw(struct tui *t, struct stats *s)
 {
 	size_t nh;
 	const struct tui_hint *hints = stats_hints(s, &nh);
-	char *title = xasprintf(_("%s: %s"), _(s->def->title), s->period);
+	char *title = stats_title(s);
 	erase();
 	tui_title(t, title);
 	free(title);
@@ -215,8 +239,8 @@ static void stats_print(struct tui *t, const struct stats *s, bool on_screen)
 	char *text = stats_report(t, s);
 	if (!text)
 		return;
-	char *title = xasprintf(_("%s: %s"), _(s->def->title), s->period);
-	char *file = xasprintf("%s-%s.txt", s->def->file_stem, s->period);
+	char *title = stats_title(s);
+	char *file = stats_file(s, "txt");
 	if (on_screen) {
 		struct tui_textview v = { .title = title, .text = text, .print_file = file };
 		tui_textview_run(t, &v);
@@ -228,15 +252,33 @@ static void stats_print(struct tui *t, const struct stats *s, bool on_screen)
 	free(text);
 }
 
+/* The period's report as CSV: the model's own when it makes one, else made from the
+ * report's aligned columns. NULL with the reason shown. Caller frees. */
+static char *stats_csv(struct tui *t, const struct stats *s)
+{
+	if (!s->def->csv) {
+		char *text = stats_report(t, s);
+		char *csv = text ? csv_from_columns(text) : NULL;
+		free(text);
+		return csv;
+	}
+	char *err = NULL;
+	struct statsheet_query q = stats_query(t, s);
+	char *csv = s->def->csv(&q, &err);
+	if (!csv)
+		tui_error(t, "%s", err ? err : "?");
+	free(err);
+	return csv;
+}
+
 /* F7: the report as CSV, UTF-8 with the BOM Excel and WPS read it by. */
 static void stats_export(struct tui *t, const struct stats *s)
 {
-	char *def = xasprintf("%s-%s.csv", s->def->file_stem, s->period);
+	char *def = stats_file(s, "csv");
 	char *path = tui_prompt_path(t, _("CSV file"), _("File to write (.csv):"), def, 200, NULL, NULL);
 	free(def);
-	char *text = path && *path ? stats_report(t, s) : NULL;
-	if (text) {
-		char *csv = csv_from_columns(text);
+	char *csv = path && *path ? stats_csv(t, s) : NULL;
+	if (csv) {
 		char *doc = xasprintf("\xEF\xBB\xBF%s", csv);
 		char *err = NULL;
 		if (printout_deliver(doc, "utf-8", path, &err) == 0)
@@ -245,9 +287,8 @@ static void stats_export(struct tui *t, const struct stats *s)
 			tui_error(t, "%s", err ? err : "?");
 		free(err);
 		free(doc);
-		free(csv);
 	}
-	free(text);
+	free(csv);
 	free(path);
 }
 
@@ -298,7 +339,8 @@ void tui_stats_run(struct tui *t, const struct tui_stats_def *def, const char *p
 	struct stats s = { .def = def };
 	char today[11];
 	store_today(today);
-	snprintf(s.period, sizeof s.period, "%.*s", def->period == TUI_STATS_MONTH ? 7 : 4, period ? period : today);
+	int len = def->period == TUI_STATS_MONTH ? 7 : def->period == TUI_STATS_YEAR ? 4 : 0;
+	snprintf(s.period, sizeof s.period, "%.*s", len, period ? period : today);
 	stats_load(t, &s);
 	struct tui_view v = { .draw = stats_view_draw, .key = stats_view_key, .ctx = &s };
 	tui_view_run(t, &v);
