@@ -175,6 +175,9 @@ int ledger_list(struct store *st, const struct ledger_def *d, const char *search
 /* How many records match search (as ledger_list); -1 on failure. It reads every
  * matching record: on a large register ask it once, not at each keystroke. */
 int64_t ledger_list_count(struct store *st, const struct ledger_def *d, const char *search);
+/* Makes sure the register's table is there and migrated (a report's query prepares
+ * against it), without reading its rows. 0, or -1 with *err. */
+int ledger_ready(struct store *st, const struct ledger_def *d, char **err);
 /* A list cell or field value as a clerk reads it: a code's label, a referenced
  * record's name, a state's label, the value itself otherwise. column is a field
  * name, "state", "number" or "deadline". Caller frees. */

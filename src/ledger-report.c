@@ -125,8 +125,8 @@ int ledger_report(struct store *st, const struct ledger_def *d, const char *repo
 	if (!r)
 		return fail(err, xasprintf(_("%s has no report %s"), _(d->title), report ? report : ""));
 	/* the register's table must exist before its query prepares */
-	if (ledger_list_count(st, d, NULL) < 0)
-		return fail(err, xasprintf(_("the table of %s cannot be read"), d->name));
+	if (ledger_ready(st, d, err) != 0)
+		return -1;
 	struct rowset rows = { 0 };
 	char **heads;
 	if (run_query(st, d, r, from, to, &rows, &heads, err) != 0) {
@@ -219,10 +219,8 @@ char *ledger_report_text(struct store *st, const struct ledger_def *d, const cha
 		fail(err, xasprintf(_("report %s: give --month YYYY-MM or --year YYYY"), r->name));
 		return NULL;
 	}
-	if (ledger_list_count(st, d, NULL) < 0) {
-		fail(err, xasprintf(_("the table of %s cannot be read"), d->name));
+	if (ledger_ready(st, d, err) != 0)
 		return NULL;
-	}
 	struct rowset rows = { 0 };
 	char **heads;
 	if (run_query(st, d, r, from, to, &rows, &heads, err) != 0) {
@@ -371,10 +369,8 @@ char *ledger_print(struct store *st, const struct ledger_def *d, const char *pri
 		fail(err, xasprintf(_("%s has no printout %s"), _(d->title), print ? print : ""));
 		return NULL;
 	}
-	if (ledger_list_count(st, d, NULL) < 0) {
-		fail(err, xasprintf(_("the table of %s cannot be read"), d->name));
+	if (ledger_ready(st, d, err) != 0)
 		return NULL;
-	}
 	struct rowset row = { 0 };
 	char **names;
 	if (record_row(st, d, id, &row, &names, err) != 0) {

@@ -363,6 +363,11 @@ static int ready(struct store *st, const struct ledger_def *d, char **err)
 	return store_commit(st, err);
 }
 
+int ledger_ready(struct store *st, const struct ledger_def *d, char **err)
+{
+	return ready(st, d, err);
+}
+
 /* ---- deadlines ---- */
 
 /* from + dl into out; "" when there is no deadline. */
