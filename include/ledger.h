@@ -196,6 +196,10 @@ struct ledger_record_info {
 int ledger_load(struct store *st, const struct ledger_def *d, int64_t id, struct form_data *rec,
 		struct ledger_record_info *info, char **err);
 void ledger_record_info_free(struct ledger_record_info *info);
+/* Records saved and steps made from now on are dated day (YYYY-MM-DD; their
+ * opened_on, number year, due and history time) instead of today; NULL restores the
+ * real clock. For demo data spread over a plausible year, not for clerks' work. */
+void ledger_clock_set(const char *day);
 /* Validates rec with the main form and writes it: *id == 0 inserts (the number, the
  * initial state and its due are given; the new id in *id), else updates the fields
  * changed since rec's base. Audited, one transaction. The form's refusal in *err

@@ -694,6 +694,32 @@ static char *form_refusal(struct store *st, const struct form_def *def, struct f
 	return form_record_refusal(def, store_db(st), rec);
 }
 
+/* The day a record is opened or a step made on: the real day, or the one
+ * ledger_clock_set gave (demo data backdated to a plausible year). */
+static char clock_day[11];
+
+void ledger_clock_set(const char *day)
+{
+	snprintf(clock_day, sizeof clock_day, "%s", day ? day : "");
+}
+
+static void write_day(char out[11])
+{
+	if (clock_day[0])
+		memcpy(out, clock_day, 11);
+	else
+		store_today(out);
+}
+
+/* The step's time: now, or noon of the clock's day. */
+static void write_time(char out[32])
+{
+	if (clock_day[0])
+		snprintf(out, 32, "%sT12:00:00+08:00", clock_day);
+	else
+		store_now(out);
+}
+
 int ledger_save(struct store *st, const struct ledger_def *d, struct form_data *rec,
 		int64_t *id, char **err)
 {
@@ -709,7 +735,7 @@ int ledger_save(struct store *st, const struct ledger_def *d, struct form_data *
 		rc = record_store(st, rec, id, NULL, err);
 	} else {
 		char today[11], due[11];
-		store_today(today);
+		write_day(today);
 		const char *initial = d->nstates ? d->states[0].name : NULL;
 		due_for(d, initial, today, today, due);
 		char *number = d->number ? next_number(st, d, today) : NULL;
@@ -838,8 +864,8 @@ static int step_write(struct store *st, const struct ledger_def *d, const struct
 		      const char *note, char **err)
 {
 	char today[11], due[11], at[32];
-	store_today(today);
-	store_now(at);
+	write_day(today);
+	write_time(at);
 	due_for(d, t->to, today, info->opened_on ? info->opened_on : today, due);
 	size_t nasked = asked ? asked->def->nfields : 0;
 	struct store_field *f = xcalloc(nasked + 3, sizeof *f);

@@ -469,6 +469,23 @@ static void test_records(void)
 	CHECK(gbk && memmem(gbk, len, "\xb1\xe0\xba\xc5", 4) != NULL);  /* 编号 in GBK */
 	free(gbk);
 	free(doc);
+
+	/* demo data backdated: the record opened, numbered, due and stepped on the clock's day */
+	ledger_clock_set("2025-03-03");
+	int64_t old = save_visit(st, d, hh, "院墙倒塌", NULL, &err);
+	CHECK(old > 0);
+	CHECK(step(st, d, old, "assign", "assignee", "王敏", &err) == 0);
+	ledger_clock_set(NULL);
+	char *dated = rowset_value(st, "SELECT number || ' ' || opened_on || ' ' || state_since || ' ' || due FROM ledger_visit WHERE id = ?1", "l", old);
+	CHECK_STR(dated, "走访2025-0001 2025-03-03 2025-03-03 2025-03-06");
+	free(dated);
+	dated = rowset_value(st, "SELECT at FROM ledger_step WHERE record_id = ?1", "l", old);
+	CHECK(has(dated, "2025-03-03T"));
+	free(dated);
+	CHECK_INT(save_visit(st, d, hh, "今天的", NULL, &err) > 0, 1);
+	dated = rowset_value(st, "SELECT max(opened_on) FROM ledger_visit", "");
+	CHECK_STR(dated, "2026-10-10");   /* the real clock again */
+	free(dated);
 	ledger_set_free(s);
 	free(err);
 	free(errors);
