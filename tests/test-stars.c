@@ -611,6 +611,37 @@ static void test_copy_for_year(const struct rubric_set *set)
 	free(copy);
 }
 
+/* The explain view's 文明积分: none without the points register's table, then the
+ * balance of earned less redeemed (source 9), 0 for a household with none. */
+static void test_points(void)
+{
+	char path[] = "/tmp/test-stars-points-XXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	unlink(path);
+	char *err = NULL;
+	struct store *st = store_open(path, &err);
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	char *text = stars_points_text(st, 1);
+	CHECK_STR(text, NULL);
+	free(text);
+	CHECK(sqlite3_exec(store_db(st), "CREATE TABLE ledger_practice_points (id INTEGER PRIMARY KEY,"
+			   " household_id INTEGER, source TEXT, points INTEGER);"
+			   " INSERT INTO ledger_practice_points (household_id, source, points) VALUES"
+			   " (1, '3', 10), (1, '1', 8), (1, '9', 12), (2, '1', 5)", NULL, NULL, NULL) == SQLITE_OK);
+	text = stars_points_text(st, 1);
+	CHECK_STR(text, "Civilisation points: balance 6 (earned 18, redeemed 12).");
+	free(text);
+	text = stars_points_text(st, 3);
+	CHECK_STR(text, "Civilisation points: balance 0 (earned 0, redeemed 0).");
+	free(text);
+	store_close(st);
+	unlink(path);
+	free(err);
+}
+
 int main(void)
 {
 	i18n_init("en");
@@ -626,6 +657,7 @@ int main(void)
 	test_compute(set);
 	test_rounds(set);
 	test_copy_for_year(set);
+	test_points();
 	rubric_set_free(set);
 	return check_finish();
 }
