@@ -2,7 +2,8 @@
  * on a demo village (whose year of rounds and points the demo made): a 垃圾分类 round
  * entered (F4 picks the household, the sorted answer typed), the rates report with
  * its 95 % line across the chart, then a redemption at the 积分超市 beyond the
- * household's balance refused in the form, naming the balance.
+ * household's balance refused in the form, naming the balance; an activity's
+ * participants listed from its record.
  *
  * usage: test-tui-registers-b SHANZHI LOCALE    (zh_CN.UTF-8 or zh_CN.GBK)
  * TUI_TRACE=1 dumps every step. */
@@ -119,6 +120,28 @@ static void test_redeem(struct pty *t)
 	CHECK(pty_contains(t, "文明积分  新"));   /* refused: nothing saved, the form stays */
 }
 
+/* An activity's participants: its record screen's F8 lists the 活动参与 records
+ * pointing at it (the demo's eight), F7 would add one with the activity filled. */
+static void test_participants(void)
+{
+	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	CHECK(pick(t, "文明实践"));
+	CHECK(pick(t, "文明实践活动"));
+	CHECK(pty_wait_for(t, "查找：", WAIT_MS));
+	step_key(t, "Enter");              /* the newest activity */
+	CHECK(pty_wait_for(t, "活动参与：8 条", WAIT_MS));
+	step_key(t, "F8");                 /* the one register linking to it: its list at once */
+	CHECK(pty_wait_for(t, "本记录的活动参与", WAIT_MS));
+	CHECK(pty_contains(t, "志愿服务时长"));
+	step_key(t, "Enter");              /* a participation, its activity named */
+	CHECK(pty_wait_for(t, "参与者", WAIT_MS));
+	CHECK(row_with(t, "活动", "实践2026-"));
+	CHECK(step_quit(t, 8, WAIT_MS));
+}
+
 int main(int argc, char **argv)
 {
 	if (!step_village_begin(argc, argv, 100, &shanzhi, &locale, &dir, &db))
@@ -132,6 +155,7 @@ int main(int argc, char **argv)
 		test_rates(t);
 		test_redeem(t);
 		CHECK(step_quit(t, 8, WAIT_MS));
+		test_participants();
 	}
 	step_village_end(dir, db);
 	return check_finish();
