@@ -27,6 +27,7 @@
 #include "schema.h"
 #include "search.h"
 #include "sqlfn.h"
+#include "sync.h"
 #include "text.h"
 #include "util.h"
 
@@ -402,6 +403,7 @@ struct store *store_open(const char *path, char **err)
 		store_close(st);
 		return NULL;
 	}
+	sync_capture_open(st);   /* a village's every write is kept for its township */
 	return st;
 }
 
@@ -411,6 +413,8 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	if (st->db)
+		sync_capture_close(st);
 	conflicts_clear(st);
 	free(st->conflicts);
 	for (size_t i = 0; i < STMT_CACHE; i++) {
@@ -519,6 +523,11 @@ int store_commit(struct store *st, char **err)
 			return -1;
 		}
 	}
+	if (st->depth == 1 && sync_capture_flush(st) != 0) {
+		set_error(err, "%s", _("the change could not be kept for the township; nothing was written"));
+		store_rollback(st);
+		return -1;
+	}
 	char sql[40];
 	if (st->depth == 1)
 		snprintf(sql, sizeof sql, "COMMIT");
@@ -554,6 +563,7 @@ void store_rollback(struct store *st)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		st->depth = 0;
 		end_outermost(st);
+		sync_capture_reset(st);
 		return;
 	}
 	char sql[64];
@@ -1680,6 +1690,8 @@ static char **audited_tables(struct store *st, size_t *n)
 	*n = 0;
 	if (sqlite3_prepare_v2(st->db, "SELECT name FROM sqlite_schema s WHERE type = 'table'"
 			       " AND name NOT IN ('audit', 'draft', 'resident_key') AND name NOT LIKE 'sqlite%'"
+			       /* sync's own bookkeeping (sync.c) is not register data */
+			       " AND name NOT LIKE 'sync\\_%' ESCAPE '\\'"
 			       " AND EXISTS (SELECT 1 FROM pragma_table_info(s.name) WHERE name = 'id' AND pk = 1)"
 			       " ORDER BY name", -1, &stmt, NULL) != SQLITE_OK)
 		return NULL;
