@@ -34,6 +34,9 @@ struct strbuf;
 /* Whether table is one a village sends (its rows numbered in the site's block). */
 bool sync_table_synced(const char *table);
 
+/* The id a new row of table gets at the township (0: SQLite's own choice). */
+long long sync_next_id(struct store *st, const char *table);
+
 /* ---- capture (called by store.c) ---- */
 void sync_capture_open(struct store *st);
 /* Before the outermost COMMIT: the transaction's changes into sync_pending. 0 or -1. */

@@ -96,6 +96,27 @@ bool sync_self(struct store *st, char role[16], char code[16], long long *site_n
 	return found;
 }
 
+static long long query_ll(sqlite3 *db, const char *sql, long long arg, long long dflt);
+
+/* The township's own rows: SQLite's max(id)+1 would land in the block of the village
+ * with the highest number until the township has a row of its own in the table, so
+ * the township's inserts are numbered here. Villages hold only their own block (and
+ * the code-numbered towns and villages), where max(id)+1 is right for every path. */
+long long sync_next_id(struct store *st, const char *table)
+{
+	if (!sync_table_synced(table) || shared_table(table))
+		return 0;
+	char role[16], code[16];
+	long long site;
+	if (!sync_self(st, role, code, &site) || strcmp(role, "township") != 0)
+		return 0;
+	long long base = site << SYNC_BLOCK_BITS;
+	char *q = sqlite3_mprintf("SELECT max(id) FROM \"%w\" WHERE id >= %lld", table, base);
+	long long last = query_ll(store_db(st), q, 0, base);
+	sqlite3_free(q);
+	return last + 1;
+}
+
 /* ---- capture ---- */
 
 /* The session of a village's connection lives in a small registry keyed by the
@@ -530,7 +551,8 @@ int sync_init(struct store *st, const char *role, const char *code, const char *
 	char r[16], c[16];
 	long long old;
 	if (sync_self(st, r, c, &old))
-		return set_error(err, _("this register is already set up for sync as %s %s (site %lld)"), r, c, old);
+		return set_error(err, _("this register is already set up for sync as %s %s (site %lld)"),
+				 strcmp(r, "village") == 0 ? _("village") : _("township"), c, old);
 	long long base = site_no << SYNC_BLOCK_BITS;
 	char head_before[SHA256_HEX];
 	int64_t head_id;
@@ -731,7 +753,7 @@ static int export_again(sqlite3 *db, const char *path, long long seq, long long 
 {
 	sqlite3_stmt *s;
 	int rc = -1;
-	if (sqlite3_prepare_v2(db, "SELECT pkg, changes FROM sync_outbox WHERE seq = ?1", -1, &s, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "SELECT pkg, changes FROM sync_outbox WHERE seq = ?1 AND acked_at IS NULL", -1, &s, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(s, 1, seq);
 		if (sqlite3_step(s) == SQLITE_ROW) {
 			FILE *f = fopen(path, "wb");
@@ -1279,7 +1301,7 @@ static int keep_theirs(struct store *st, const char *tbl, long long row, const c
 {
 	sqlite3 *db = store_db(st);
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(db, "SELECT key, CAST(value AS TEXT) FROM json_each(?1) WHERE key NOT IN ('id')", -1, &s, NULL) !=
+	if (sqlite3_prepare_v2(db, "SELECT key, CAST(value AS TEXT) FROM json_each(?1) WHERE key NOT IN ('id', 'created_at', 'updated_at')", -1, &s, NULL) !=
 	    SQLITE_OK)
 		return set_error(err, "%s", sqlite3_errmsg(db));
 	sqlite3_bind_text(s, 1, theirs, -1, SQLITE_STATIC);
