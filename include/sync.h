@@ -57,6 +57,10 @@ bool sync_self(struct store *st, char role[16], char code[16], long long *site_n
  * no file written). 0 or -1. */
 int sync_export(struct store *st, const char *path, long long seq, long long *out_seq, long long *nchanges,
 		char **err);
+/* At the township: its local code lists, rubrics and holidays (the local forms
+ * folder's codes/, rubrics/, holidays/) as the next forms package for its villages,
+ * which `sync apply` installs into their own local forms folder. 0 or -1. */
+int sync_forms_export(struct store *st, const char *path, long long *out_seq, long long *nfiles, char **err);
 /* Marks packages up to seq received by the township; their changes are let go. */
 int sync_ack(struct store *st, long long seq, char **err);
 /* Applies a package file at the township (or a village, for forms): *summary says

@@ -15,7 +15,7 @@
 
 static const char usage[] =
 	"sync init --village CODE --name NAME [--site N] | sync init --township CODE --name NAME\n"
-	"  sync export FILE [--seq N] | sync ack FILE|SEQ | sync apply FILE | sync status\n"
+	"  sync export FILE [--seq N] | sync forms-export FILE | sync ack FILE|SEQ | sync apply FILE | sync status\n"
 	"  sync conflicts [--all] | sync resolve ID --keep village|township | sync log";
 
 /* `sync init --village CODE --name NAME [--site N]` or `--township CODE`. */
@@ -134,9 +134,14 @@ int cli_sync(const struct cli_opts *o, int argc, char **argv)
 		rc = sync_init_cmd(st, argc, argv, &err);
 	else if (strcmp(what, "export") == 0)
 		rc = sync_export_cmd(st, argc, argv, &err);
-	else if (strcmp(what, "ack") == 0 && argc == 3)
+	else if (strcmp(what, "forms-export") == 0 && argc == 3) {
+		long long seq = 0, nfiles = 0;
+		rc = sync_forms_export(st, argv[2], &seq, &nfiles, &err) == 0 ? 0 : 1;
+		if (rc == 0)
+			console_printf(stdout, _("Forms package %lld written to %s: %lld files.\n"), seq, argv[2], nfiles);
+	} else if (strcmp(what, "ack") == 0 && argc == 3)
 		rc = sync_ack_cmd(st, argv[2], &err);
-	else if (strcmp(what, "apply") == 0 && argc == 3) {
+	else if ((strcmp(what, "apply") == 0 || strcmp(what, "forms-apply") == 0) && argc == 3) {
 		rc = sync_apply(st, argv[2], &summary, &err) == 0 ? 0 : 1;
 		if (rc == 0)
 			console_printf(stdout, "%s\n", summary);

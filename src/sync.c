@@ -3,7 +3,9 @@
 #define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include "sync.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 
 #include "audit.h"
 #include "i18n.h"
+#include "paths.h"
 #include "schema.h"
 #include "sha256.h"
 #include "store.h"
@@ -1107,12 +1110,16 @@ static int check_order(sqlite3 *db, const struct package *p, const char *self_co
 		return set_error(err, _("package %lld of %s was written by a newer shanzhi (schema %d; this program knows %d): "
 					"update shanzhi; refused, nothing was changed"), p->seq, p->site, p->schema,
 				 schema_latest());
-	if (strcmp(p->kind, "data") != 0)
+	bool forms = strlen(self_code) == 12;   /* a village receives the township's forms */
+	if (strcmp(p->kind, forms ? "forms" : "data") != 0)
 		return set_error(err, _("a package of kind %s cannot be applied here"), p->kind);
-	if (!digits(p->site, 12) || strncmp(p->site, self_code, 9) != 0)
+	if (forms && (!digits(p->site, 9) || strncmp(p->site, self_code, 9) != 0))
+		return set_error(err, _("package of %s %s: not this village's township; refused, nothing was changed"),
+				 p->site, p->name);
+	if (!forms && (!digits(p->site, 12) || strncmp(p->site, self_code, 9) != 0))
 		return set_error(err, _("package of %s %s: not a village of this township (%s); refused, nothing was changed"),
 				 p->site, p->name, self_code);
-	if (p->site_no < 1 || p->site_no >= SYNC_TOWNSHIP_SITE)
+	if (p->site_no < 1 || p->site_no > SYNC_TOWNSHIP_SITE || (!forms && p->site_no == SYNC_TOWNSHIP_SITE))
 		return set_error(err, _("package of %s: site number %lld is out of range"), p->site, p->site_no);
 	sqlite3_stmt *s;
 	int rc = 0;
@@ -1191,6 +1198,174 @@ static int apply_data(struct store *st, const struct package *p, char **counts, 
 	return rc;
 }
 
+/* ---- the township's forms, sent back to its villages ---- */
+
+/* The folders of the local override folder a township sends: code lists (the service
+ * catalogue is codes/service_item.codes), rubrics and the holiday calendar. */
+static const char *const form_dirs[] = { "codes", "rubrics", "holidays" };
+
+/* A file name a forms package may carry: letters, digits, - _ . and no leading dot. */
+static bool safe_name(const char *n)
+{
+	if (!*n || *n == '.' || strlen(n) > 100)
+		return false;
+	for (; *n; n++)
+		if (!((*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') || (*n >= '0' && *n <= '9') || *n == '-' ||
+		      *n == '_' || *n == '.'))
+			return false;
+	return true;
+}
+
+/* The body: "FILE dir/name length\n" then the bytes, for every file. */
+static char *forms_body(const char *local, size_t *n, long long *nfiles, char **err)
+{
+	struct strbuf sb = { 0 };
+	*nfiles = 0;
+	for (size_t d = 0; d < sizeof form_dirs / sizeof form_dirs[0]; d++) {
+		char *dir = xasprintf("%s/%s", local, form_dirs[d]);
+		struct dirent **names = NULL;
+		int k = scandir(dir, &names, NULL, alphasort);
+		for (int i = 0; i < k; i++) {
+			char *path = xasprintf("%s/%s", dir, names[i]->d_name);
+			size_t len = 0;
+			char *text = safe_name(names[i]->d_name) ? read_all(path, &len, NULL) : NULL;
+			if (text) {
+				sb_appendf(&sb, "FILE %s/%s %zu\n", form_dirs[d], names[i]->d_name, len);
+				sb_append_n(&sb, text, len);
+				sb_append(&sb, "\n");
+				(*nfiles)++;
+			}
+			free(text);
+			free(path);
+			free(names[i]);
+		}
+		free(names);
+		free(dir);
+	}
+	(void)err;
+	*n = sb.len;
+	return sb_take(&sb);
+}
+
+int sync_forms_export(struct store *st, const char *path, long long *out_seq, long long *nfiles, char **err)
+{
+	sqlite3 *db = store_db(st);
+	char role[16], code[16];
+	long long site;
+	if (!sync_self(st, role, code, &site) || strcmp(role, "township") != 0)
+		return set_error(err, "%s", _("forms are sent from the township's register (shanzhi sync init --township CODE --name NAME)"));
+	char *local = paths_forms_local();
+	size_t n;
+	char *body = forms_body(local, &n, nfiles, err);
+	free(local);
+	if (*nfiles == 0) {
+		free(body);
+		return set_error(err, "%s", _("the local forms folder holds no code lists, rubrics or holidays to send"));
+	}
+	char name[128] = "", prev[SHA256_HEX];
+	memset(prev, '0', SHA256_HEX - 1);
+	prev[SHA256_HEX - 1] = '\0';
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(db, "SELECT name FROM sync_site WHERE self = 1", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		snprintf(name, sizeof name, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	long long last = query_ll(db, "SELECT max(seq) FROM sync_outbox", 0, 0);
+	if (sqlite3_prepare_v2(db, "SELECT hash FROM sync_outbox WHERE seq = ?1", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, last);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(s, 0));
+	}
+	sqlite3_finalize(s);
+	*out_seq = last + 1;
+	char *header = package_header("forms", code, name, site, *out_seq, prev, (long long)n);
+	char hash[SHA256_HEX], at[32];
+	content_hash(header, body, n, hash);
+	store_now(at);
+	int rc = store_begin(st, err);
+	if (rc == 0)
+		rc = execf(db, err, "INSERT INTO sync_outbox(seq, made_at, hash, changes, pkg) VALUES (%lld, '%q', '%q', %lld, x'')",
+			   *out_seq, at, hash, *nfiles);
+	if (rc == 0)
+		rc = write_file(path, header, hash, body, n, err);
+	if (rc == 0)
+		rc = store_commit(st, err);
+	else
+		store_rollback(st);
+	free(header);
+	free(body);
+	return rc;
+}
+
+/* Installs a forms package's files into the village's local forms folder: every file
+ * written beside its place first, then all renamed, so a failure leaves the old set. */
+static int apply_forms(struct store *st, const struct package *p, char **summary, char **err)
+{
+	char *local = paths_forms_local();
+	const char *at = (const char *)p->body, *end = at + p->length;
+	struct strbuf list = { 0 };
+	char *dest[256], *part[256];
+	size_t nf = 0;
+	int rc = 0;
+	while (rc == 0 && at < end && nf < 256) {
+		char dir[32], name[128];
+		size_t len;
+		const char *nl = memchr(at, '\n', (size_t)(end - at));
+		if (!nl || sscanf(at, "FILE %31[a-z]/%127s %zu", dir, name, &len) != 3 || !safe_name(name) ||
+		    (size_t)(end - nl - 1) < len + 1) {
+			rc = set_error(err, "%s", _("the forms package's file list is damaged"));
+			break;
+		}
+		bool known = false;
+		for (size_t d = 0; d < sizeof form_dirs / sizeof form_dirs[0]; d++)
+			known |= strcmp(dir, form_dirs[d]) == 0;
+		if (!known) {
+			rc = set_error(err, _("the forms package holds a file outside codes, rubrics and holidays: %s"), dir);
+			break;
+		}
+		char *folder = xasprintf("%s/%s", local, dir);
+		mkdir(local, 0755);
+		mkdir(folder, 0755);
+		dest[nf] = xasprintf("%s/%s", folder, name);
+		part[nf] = xasprintf("%s.part", dest[nf]);
+		free(folder);
+		FILE *f = fopen(part[nf], "wb");
+		if (!f || fwrite(nl + 1, 1, len, f) != len || fclose(f) != 0)
+			rc = set_error(err, "%s: %s", part[nf], strerror(errno));
+		sb_appendf(&list, "%s%s/%s", nf ? ", " : "", dir, name);
+		nf++;
+		at = nl + 1 + len + 1;
+	}
+	for (size_t i = 0; i < nf; i++) {
+		if (rc == 0 && rename(part[i], dest[i]) != 0)
+			rc = set_error(err, "%s: %s", dest[i], strerror(errno));
+		if (rc != 0)
+			unlink(part[i]);
+		free(part[i]);
+		free(dest[i]);
+	}
+	char *files = sb_take(&list);
+	char stamp[32];
+	store_now(stamp);
+	if (rc == 0 && store_begin(st, err) == 0) {
+		char *after = xasprintf("{\"files\":%zu}", nf);
+		char *reason = xasprintf(_("sync: forms package %lld of %s %s: %s"), p->seq, p->site, p->name, files);
+		rc = seal_entry(st, "sync_inbox", p->seq, NULL, after, reason, err);
+		if (rc == 0)
+			rc = execf(store_db(st), err, "INSERT OR IGNORE INTO sync_site(site_no, code, name, role) VALUES (%lld, '%q', '%q', 'township');"
+				   "INSERT INTO sync_inbox(site_no, seq, hash, applied_at) VALUES (%lld, %lld, '%q', '%q')",
+				   p->site_no, p->site, p->name, p->site_no, p->seq, p->hash, stamp);
+		rc = rc == 0 ? store_commit(st, err) : (store_rollback(st), -1);
+		free(after);
+		free(reason);
+	}
+	if (rc == 0)
+		*summary = xasprintf(_("forms package %lld of %s %s installed in %s: %s"), p->seq, p->site, p->name, local, files);
+	free(files);
+	free(local);
+	return rc;
+}
+
 int sync_apply(struct store *st, const char *path, char **summary, char **err)
 {
 	sqlite3 *db = store_db(st);
@@ -1205,10 +1380,6 @@ int sync_apply(struct store *st, const char *path, char **summary, char **err)
 		package_free(&p);
 		return -1;
 	}
-	if (strcmp(role, "township") != 0) {
-		package_free(&p);
-		return set_error(err, "%s", _("data packages are applied at the township's register"));
-	}
 	bool duplicate;
 	if (check_order(db, &p, code, &duplicate, err) != 0) {
 		log_result(db, path, &p, "refused", NULL, *err);
@@ -1220,6 +1391,12 @@ int sync_apply(struct store *st, const char *path, char **summary, char **err)
 		log_result(db, path, &p, "duplicate", NULL, *summary);
 		package_free(&p);
 		return 0;
+	}
+	if (strcmp(role, "village") == 0) {
+		int rc = apply_forms(st, &p, summary, err);
+		log_result(db, path, &p, rc == 0 ? "applied" : "refused", NULL, rc == 0 ? *summary : *err);
+		package_free(&p);
+		return rc;
 	}
 	char *counts = NULL;
 	long long nconflicts = 0;

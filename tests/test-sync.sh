@@ -158,5 +158,28 @@ expect "ack" 0 "3" -- sz a sync ack "$tmp/a3.pkg"
 same "let go" 0 "$(q a "SELECT count(*) FROM sync_pending WHERE pkg_seq <= 3")"
 expect "gone" 1 "3" -- sz a sync export "$tmp/x.pkg" --seq 3
 
+# the township's forms sent back: its local holidays and service catalogue, installed
+# in the villages' local forms folders in order, verified like data packages
+mkdir -p "$tmp/tl/holidays" "$tmp/tl/codes" "$tmp/al" "$tmp/bl"
+cp "$SOURCE_ROOT/forms/holidays/2026.txt" "$tmp/tl/holidays/2026.txt"
+printf '2026-12-31 镇里放假\n' >> "$tmp/tl/holidays/2026.txt"
+cp "$SOURCE_ROOT/forms/codes/service_item.codes" "$tmp/tl/codes/"
+expect "forms export" 0 "2 个文件" -- env SHANZHI_FORMS_LOCAL="$tmp/tl" "$bin" --db "$tmp/t.db" sync forms-export "$tmp/f1.szp"
+printf '# 又改\n' >> "$tmp/tl/codes/service_item.codes"
+expect "forms export 2" 0 "第 2 号表单包" -- env SHANZHI_FORMS_LOCAL="$tmp/tl" "$bin" --db "$tmp/t.db" sync forms-export "$tmp/f2.szp"
+expect "forms at the township" 1 "不能在此应用" -- sz t sync apply "$tmp/f1.szp"
+expect "data at a village" 1 "不能在此应用" -- sz a sync apply "$tmp/b1.pkg"
+expect "forms out of order" 1 "缺少 520111101 青岩镇 的第 1 号包" -- env SHANZHI_FORMS_LOCAL="$tmp/bl" "$bin" --db "$tmp/b.db" sync apply "$tmp/f2.szp"
+[ -e "$tmp/bl/codes/service_item.codes" ] && fail "forms out of order installed"
+expect "forms apply" 0 "已安装" -- env SHANZHI_FORMS_LOCAL="$tmp/al" "$bin" --db "$tmp/a.db" sync apply "$tmp/f1.szp"
+same "holidays installed" "$(sha256sum < "$tmp/tl/holidays/2026.txt")" "$(sha256sum < "$tmp/al/holidays/2026.txt")"
+expect "forms again" 0 "此前已应用" -- env SHANZHI_FORMS_LOCAL="$tmp/al" "$bin" --db "$tmp/a.db" sync forms-apply "$tmp/f1.szp"
+expect "forms 2" 0 "已安装" -- env SHANZHI_FORMS_LOCAL="$tmp/al" "$bin" --db "$tmp/a.db" sync apply "$tmp/f2.szp"
+same "catalogue installed" "$(sha256sum < "$tmp/tl/codes/service_item.codes")" "$(sha256sum < "$tmp/al/codes/service_item.codes")"
+head -c -3 "$tmp/f1.szp" > "$tmp/f1cut.szp"
+expect "forms damaged" 1 "SHA-256" -- env SHANZHI_FORMS_LOCAL="$tmp/bl" "$bin" --db "$tmp/b.db" sync apply "$tmp/f1cut.szp"
+expect "check forms" 0 "" -- env SHANZHI_FORMS_LOCAL="$tmp/al" "$bin" check-forms
+for db in a t; do expect "check $db at the end" 0 "未发现问题" -- sz $db check; done
+
 echo "test-sync: $run checks, $failed failed"
 [ "$failed" -eq 0 ]
