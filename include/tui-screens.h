@@ -43,6 +43,8 @@ char *tui_household_text(struct tui *t, int64_t id);
 void tui_stars(struct tui *t);
 /* 村民小组 of a village: add, rename, deactivate (from 系统管理, administrators). */
 void tui_groups_run(struct tui *t);
+/* 系统管理 → 同步冲突: the township's sync conflicts, resolved by the operator (tui-sync.c). */
+void tui_sync_conflicts_run(struct tui *t);
 
 /* The audit entries of one record as before/after differences, newest first. */
 void tui_history_show(struct tui *t, const char *table, int64_t id, const char *what);

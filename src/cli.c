@@ -16,6 +16,7 @@
 #include "cli-ledger.h"
 #include "ledger.h"
 #include "cli-operators.h"
+#include "cli-sync.h"
 #include "cli-register.h"
 #include "cli-service.h"
 #include "cli-stars.h"
@@ -210,6 +211,8 @@ static const struct cli_command cli_commands[] = {
 	  N_("export residents to .csv, .txt or .xlsx through an export template (forms/templates)"), cli_exchange_export },
 	{ "user", "user add NAME --role ROLE | passwd NAME | disable NAME | enable NAME | role NAME ROLE | list",
 	  N_("operators: add one (password asked without echo, or --password-stdin), set a password, disable, list"), cli_operators_user },
+	{ "sync", "sync init|export|ack|apply|conflicts|resolve|log|status ...",
+	  N_("send a village's changes to its township by package files, apply them there (see shanzhi sync)"), cli_sync },
 	{ "backup", "backup FILE | backup --daily",
 	  N_("a consistent copy of the database while others work (--daily: today's rotating copy)"), cli_operators_backup },
 	{ "restore", "restore FILE",

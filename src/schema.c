@@ -335,7 +335,9 @@ static int compare_objects(sqlite3 *from, sqlite3 *other, bool extra, struct str
 {
 	/* a declared register's table and indexes are its declaration's (ledger_migrate) */
 	static const char list[] = "SELECT type, name, sql FROM sqlite_schema"
-				   " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND (?1 = 0 OR tbl_name NOT IN"
+				   " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name NOT LIKE 'sync\\_%' ESCAPE '\\'"
+				   /* sync's tables are made by sync init (sync.c) */
+				   " AND (?1 = 0 OR tbl_name NOT IN"
 				   " (SELECT 'ledger_' || name FROM ledger_meta)) ORDER BY type, name";
 	static const char find[] = "SELECT sql FROM sqlite_schema WHERE type = ?1 AND name = ?2";
 	sqlite3_stmt *all = NULL, *one = NULL;

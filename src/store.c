@@ -27,6 +27,7 @@
 #include "schema.h"
 #include "search.h"
 #include "sqlfn.h"
+#include "sync.h"
 #include "text.h"
 #include "util.h"
 
@@ -402,6 +403,7 @@ struct store *store_open(const char *path, char **err)
 		store_close(st);
 		return NULL;
 	}
+	sync_capture_open(st);   /* a village's every write is kept for its township */
 	return st;
 }
 
@@ -411,6 +413,8 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	if (st->db)
+		sync_capture_close(st);
 	conflicts_clear(st);
 	free(st->conflicts);
 	for (size_t i = 0; i < STMT_CACHE; i++) {
@@ -519,6 +523,11 @@ int store_commit(struct store *st, char **err)
 			return -1;
 		}
 	}
+	if (st->depth == 1 && sync_capture_flush(st) != 0) {
+		set_error(err, "%s", _("the change could not be kept for the township; nothing was written"));
+		store_rollback(st);
+		return -1;
+	}
 	char sql[40];
 	if (st->depth == 1)
 		snprintf(sql, sizeof sql, "COMMIT");
@@ -554,6 +563,7 @@ void store_rollback(struct store *st)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		st->depth = 0;
 		end_outermost(st);
+		sync_capture_reset(st);
 		return;
 	}
 	char sql[64];
@@ -795,6 +805,21 @@ int store_insert(struct store *st, const char *table, const struct store_field *
 {
 	if (check_right(st, table, err) != 0)
 		return -1;
+	/* a township numbers its own rows in its block (sync.h) */
+	long long own = 0;
+	bool has_id = false;
+	for (size_t i = 0; i < n; i++)
+		has_id |= strcmp(f[i].column, "id") == 0;
+	if (!has_id && (own = sync_next_id(st, table)) > 0) {
+		struct store_field *g = xcalloc(n + 1, sizeof *g);
+		char idtext[24];
+		snprintf(idtext, sizeof idtext, "%lld", own);
+		g[0] = (struct store_field){ "id", idtext };
+		memcpy(g + 1, f, n * sizeof *f);
+		int rc = store_insert(st, table, g, n + 1, id, err);
+		free(g);
+		return rc;
+	}
 	const struct table_info *ti = table_columns(st, table, err);
 	if (!ti || check_fields(ti, f, n, false, err) != 0)
 		return -1;
@@ -1680,6 +1705,8 @@ static char **audited_tables(struct store *st, size_t *n)
 	*n = 0;
 	if (sqlite3_prepare_v2(st->db, "SELECT name FROM sqlite_schema s WHERE type = 'table'"
 			       " AND name NOT IN ('audit', 'draft', 'resident_key') AND name NOT LIKE 'sqlite%'"
+			       /* sync's own bookkeeping (sync.c) is not register data */
+			       " AND name NOT LIKE 'sync\\_%' ESCAPE '\\'"
 			       " AND EXISTS (SELECT 1 FROM pragma_table_info(s.name) WHERE name = 'id' AND pk = 1)"
 			       " ORDER BY name", -1, &stmt, NULL) != SQLITE_OK)
 		return NULL;

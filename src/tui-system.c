@@ -310,7 +310,8 @@ void tui_system_run(struct tui *t)
 		return;
 	}
 	for (;;) {
-		const char *labels[] = { _("Operators"), _("Back up now"), _("Settings"), _("Village groups") };
+		const char *labels[] = { _("Operators"), _("Back up now"), _("Settings"), _("Village groups"),
+					 _("Sync conflicts") };
 		int i = tui_choose(t, _("System"), labels, ARRAY_LEN(labels), 0);
 		if (t->quit)
 			return;   /* another operator came in at the lock screen */
@@ -322,6 +323,8 @@ void tui_system_run(struct tui *t)
 			system_settings(t);
 		else if (i == 3)
 			tui_groups_run(t);
+		else if (i == 4)
+			tui_sync_conflicts_run(t);
 		else
 			return;
 	}

@@ -1,0 +1,185 @@
+#!/bin/bash
+# Villages and their township by package files, end to end: three village registers
+# (demo villages of 青岩镇) and two township registers. Seeded random edits in the
+# villages, packages exchanged with the first township in a random order, with
+# duplicates and one package lost (named, then supplied); the second township gets
+# them in order, once: both end identical in every synced table, row by row, and
+# `check` passes everywhere. A resident changed at both ends is a conflict, kept,
+# listed and resolved with the operator named in the audit log. A package truncated
+# or changed at any byte is refused, as is one from a newer schema or from another
+# township's village, and nothing is half-applied.
+# Usage: test-sync.sh PATH/TO/shanzhi [SEED]
+set -u
+bin=$1
+seed=${2:-20261205}
+. "$(dirname "$0")/lib.sh"
+RANDOM=$seed
+tables="town village grid grid_worker village_group household resident dispute_case dispute_party
+  dispute_session dispute_visit star_round star_household star_score service_request"
+sz() { db=$1; shift; "$bin" --db "$tmp/$db.db" "$@"; }
+q() { sqlite3 "$tmp/$1.db" "$2"; }
+same() { run=$((run + 1)); [ "$2" = "$3" ] || fail "$1: got \"$3\", want \"$2\""; }
+
+# three villages (the demo's villages 0, 10, 20 are 青岩镇's 201, 202, 203)
+i=0
+for v in a b c; do
+	SZ_DEMO_FIRST_VILLAGE=$((i * 10)) sz $v demo --residents 150 --seed $((seed + i)) >/dev/null 2>&1 || fail "demo $v"
+	code=$(q $v "SELECT code FROM village")
+	name=$(q $v "SELECT name FROM village")
+	expect "init $v" 0 "$code" -- sz $v sync init --village "$code" --name "$name"
+	i=$((i + 1))
+done
+for t in t u; do
+	expect "init $t" 0 "520111101" -- sz $t sync init --township 520111101 --name 青岩镇
+done
+same "ids in the block" 0 "$(q a "SELECT count(*) FROM resident WHERE id < 111271676242558976 OR id >= 111271676242558976 + 1099511627776")"
+same "audit follows" 0 "$(q a "SELECT count(*) FROM audit WHERE tbl = 'resident' AND row_id < 1099511627776")"
+expect "twice" 1 "已设置为同步的村" -- sz a sync init --village 520111101201 --name 龙井村
+
+# rounds of random edits, each village exporting a package per round
+pkgs=""
+edit() {
+	v=$1
+	ids=($(q $v "SELECT id FROM resident ORDER BY random() LIMIT 3"))
+	for id in "${ids[@]}"; do
+		case $((RANDOM % 3)) in
+		0) sz $v resident set "$id" phone=139$(printf '%08d' $RANDOM) >/dev/null 2>&1 || fail "set phone $v $id" ;;
+		1) sz $v resident set "$id" notes="第${RANDOM}次走访" >/dev/null 2>&1 || fail "set notes $v $id" ;;
+		2) sz $v resident status "$id" 2 2026-11-0$((RANDOM % 9 + 1)) --reason 外出务工 >/dev/null 2>&1 || true ;;
+		esac
+	done
+}
+for round in 1 2 3; do
+	for v in a b c; do
+		[ "$round" -gt 1 ] && edit $v
+		sz $v sync export "$tmp/$v$round.pkg" >/dev/null 2>&1 || fail "export $v $round"
+		pkgs="$pkgs $v$round"
+	done
+done
+expect "new id in block" 0 "" -- sz a resident set "$(q a "SELECT max(id) FROM resident")" notes=末次
+expect "after an edit" 0 "第 4 号包" -- sz a sync export "$tmp/a4.pkg"
+expect "nothing more" 0 "没有变化" -- sz b sync export "$tmp/b4.pkg"
+[ -e "$tmp/b4.pkg" ] && fail "an empty package was written"
+pkgs="$pkgs a4"
+
+# the second township: every package in order, once
+for p in $pkgs; do
+	sz u sync apply "$tmp/$p.pkg" >/dev/null 2>&1 || fail "in order: $p"
+done
+
+# the first: shuffled, with duplicates, b2 lost until the end
+order=$(for p in $pkgs $pkgs; do echo "$RANDOM $p"; done | sort -n | cut -d' ' -f2)
+for p in $order; do
+	[ "$p" = b2 ] && continue
+	sz t sync apply "$tmp/$p.pkg" >/dev/null 2>&1
+done
+expect "lost one named" 1 "缺少 520111101202 摆托村 的第 2 号包" -- sz t sync apply "$tmp/b3.pkg"
+expect "supplied" 0 "第 2 号包" -- sz t sync apply "$tmp/b2.pkg"
+for p in $pkgs; do sz t sync apply "$tmp/$p.pkg" >/dev/null 2>&1; done
+expect "again" 0 "此前已应用" -- sz t sync apply "$tmp/a1.pkg"
+
+# identical to the fresh merge, row by row
+for tb in $tables; do
+	a=$(q t "SELECT * FROM $tb ORDER BY id" | md5sum)
+	b=$(q u "SELECT * FROM $tb ORDER BY id" | md5sum)
+	same "merge $tb" "$b" "$a"
+done
+for v in a b c; do
+	want=$(q $v "SELECT count(*) FROM resident")
+	same "residents of $v" "$want" "$(q t "SELECT count(*) FROM resident WHERE id / 1099511627776 = $(q $v "SELECT site_no FROM sync_site WHERE self = 1")")"
+	same "rows of $v" "$(q $v "SELECT * FROM resident ORDER BY id" | md5sum)" \
+		"$(q t "SELECT * FROM resident WHERE id / 1099511627776 = $(q $v "SELECT site_no FROM sync_site")" | md5sum)"
+done
+for db in a b c t u; do expect "check $db" 0 "未发现问题" -- sz $db check; done
+expect "log" 0 "refused" -- sz t --lang en sync log
+expect "log counts" 0 '"resident":150' -- sz t sync log
+
+# the township's own rows in its block
+sz t resident set "$(q t "SELECT min(id) FROM resident")" notes=镇里改 >/dev/null 2>&1 || fail "township edit"
+
+# a conflict: the same resident changed at both ends
+rid=$(q a "SELECT min(id) FROM resident")
+sz t resident set "$rid" phone=13800000001 >/dev/null 2>&1 || fail "township phone"
+sz a resident set "$rid" phone=13900000002 >/dev/null 2>&1 || fail "village phone"
+sz a sync export "$tmp/a5.pkg" >/dev/null 2>&1
+expect "conflict kept" 0 "1 个冲突" -- sz t sync apply "$tmp/a5.pkg"
+same "ours kept" 13800000001 "$(q t "SELECT phone FROM resident WHERE id = $rid")"
+expect "conflicts" 0 "13900000002" -- sz t sync conflicts
+cid=$(q t "SELECT id FROM sync_conflict WHERE state = 'open' AND row_id = $rid")
+printf 'pass-admin\n' | sz t user add admin --role admin --password-stdin >/dev/null 2>&1 || fail "admin"
+printf 'pass-lin\n' | sz t user add lin --role clerk --password-stdin >/dev/null 2>&1 || fail "lin"
+expect "resolved" 0 "村" -- as_op lin sz t sync resolve "$cid" --keep village
+same "theirs written" 13900000002 "$(q t "SELECT phone FROM resident WHERE id = $rid")"
+same "audit names who" 1 "$(q t "SELECT count(*) FROM audit a JOIN operator o ON o.id = a.operator_id WHERE a.tbl = 'sync_conflict' AND o.login = 'lin' AND a.reason LIKE '%lin%'")"
+expect "no open" 0 "没有未解决的冲突" -- sz t sync conflicts
+expect "resolved twice" 1 "已经解决" -- sz t sync resolve "$cid" --keep township
+expect "check after" 0 "未发现问题" -- sz t check
+
+# refusals: every byte of a small package truncated or changed; nothing applied
+sz c resident set "$(q c "SELECT min(id) FROM resident")" notes=小包 >/dev/null 2>&1
+sz c sync export "$tmp/c4.pkg" >/dev/null 2>&1 || fail "small package"
+size=$(stat -c %s "$tmp/c4.pkg")
+before=$(q t "SELECT count(*) FROM audit")
+bad=0
+for ((k = 0; k < size; k++)); do
+	head -c "$k" "$tmp/c4.pkg" > "$tmp/cut.pkg"
+	sz t sync apply "$tmp/cut.pkg" >/dev/null 2>&1 && bad=$((bad + 1))
+	cp "$tmp/c4.pkg" "$tmp/flip.pkg"
+	b=$(od -An -tu1 -j "$k" -N1 "$tmp/c4.pkg" | tr -d ' ')
+	printf "$(printf '\\%03o' $(((b ^ 1) & 255)))" | dd of="$tmp/flip.pkg" bs=1 seek="$k" conv=notrunc status=none
+	sz t sync apply "$tmp/flip.pkg" >/dev/null 2>&1 && bad=$((bad + 1))
+done
+same "damaged refused (of $size bytes)" 0 "$bad"
+same "nothing applied" "$before" "$(q t "SELECT count(*) FROM audit")"
+expect "damaged says" 1 "SHA-256" -- sz t sync apply "$tmp/flip.pkg"
+expect "not a package" 1 "不是善治的同步包" -- sz t sync apply "$tmp/a.db"
+expect "intact" 0 "第 4 号包" -- sz t sync apply "$tmp/c4.pkg"
+
+# a newer schema, rehashed so that only the schema is wrong
+newer() {
+	off=$(grep -b -m1 -a '^sha256 ' "$1" | cut -d: -f1)
+	header=$(head -c "$off" "$1" | awk -v f="$2" -v v="$3" '$1==f {print f " " v; next} {print}')
+	tail -c +$((off + 74)) "$1" > "$1.body"
+	sum=$( { printf '%s\n' "$header"; cat "$1.body"; } | sha256sum | cut -d' ' -f1)
+	{ printf '%s\nsha256 %s\n\n' "$header" "$sum"; cat "$1.body"; } > "$1.new"
+}
+sz b resident set "$(q b "SELECT min(id) FROM resident")" notes=新结构 >/dev/null 2>&1
+sz b sync export "$tmp/b4.pkg" >/dev/null 2>&1
+newer "$tmp/b4.pkg" schema 9999
+expect "newer schema" 1 "更新的善治" -- sz t sync apply "$tmp/b4.pkg.new"
+newer "$tmp/b4.pkg" site 520111102201
+expect "foreign" 1 "不是本乡镇（520111101）的村" -- sz t sync apply "$tmp/b4.pkg.new"
+expect "rehashed original" 0 "第 4 号包" -- sz t sync apply "$tmp/b4.pkg"
+
+# acknowledged packages are let go; an unacknowledged one is written again
+expect "rewrite" 0 "Package 3" -- sz a --lang en sync export "$tmp/a3again.pkg" --seq 3
+same "same bytes" "$(sha256sum < "$tmp/a3.pkg")" "$(sha256sum < "$tmp/a3again.pkg")"
+expect "ack" 0 "3" -- sz a sync ack "$tmp/a3.pkg"
+same "let go" 0 "$(q a "SELECT count(*) FROM sync_pending WHERE pkg_seq <= 3")"
+expect "gone" 1 "3" -- sz a sync export "$tmp/x.pkg" --seq 3
+
+# the township's forms sent back: its local holidays and service catalogue, installed
+# in the villages' local forms folders in order, verified like data packages
+mkdir -p "$tmp/tl/holidays" "$tmp/tl/codes" "$tmp/al" "$tmp/bl"
+cp "$SOURCE_ROOT/forms/holidays/2026.txt" "$tmp/tl/holidays/2026.txt"
+printf '2026-12-31 镇里放假\n' >> "$tmp/tl/holidays/2026.txt"
+cp "$SOURCE_ROOT/forms/codes/service_item.codes" "$tmp/tl/codes/"
+expect "forms export" 0 "2 个文件" -- env SHANZHI_FORMS_LOCAL="$tmp/tl" "$bin" --db "$tmp/t.db" sync forms-export "$tmp/f1.szp"
+printf '# 又改\n' >> "$tmp/tl/codes/service_item.codes"
+expect "forms export 2" 0 "第 2 号表单包" -- env SHANZHI_FORMS_LOCAL="$tmp/tl" "$bin" --db "$tmp/t.db" sync forms-export "$tmp/f2.szp"
+expect "forms at the township" 1 "不能在此应用" -- sz t sync apply "$tmp/f1.szp"
+expect "data at a village" 1 "不能在此应用" -- sz a sync apply "$tmp/b1.pkg"
+expect "forms out of order" 1 "缺少 520111101 青岩镇 的第 1 号包" -- env SHANZHI_FORMS_LOCAL="$tmp/bl" "$bin" --db "$tmp/b.db" sync apply "$tmp/f2.szp"
+[ -e "$tmp/bl/codes/service_item.codes" ] && fail "forms out of order installed"
+expect "forms apply" 0 "已安装" -- env SHANZHI_FORMS_LOCAL="$tmp/al" "$bin" --db "$tmp/a.db" sync apply "$tmp/f1.szp"
+same "holidays installed" "$(sha256sum < "$tmp/tl/holidays/2026.txt")" "$(sha256sum < "$tmp/al/holidays/2026.txt")"
+expect "forms again" 0 "此前已应用" -- env SHANZHI_FORMS_LOCAL="$tmp/al" "$bin" --db "$tmp/a.db" sync forms-apply "$tmp/f1.szp"
+expect "forms 2" 0 "已安装" -- env SHANZHI_FORMS_LOCAL="$tmp/al" "$bin" --db "$tmp/a.db" sync apply "$tmp/f2.szp"
+same "catalogue installed" "$(sha256sum < "$tmp/tl/codes/service_item.codes")" "$(sha256sum < "$tmp/al/codes/service_item.codes")"
+head -c -3 "$tmp/f1.szp" > "$tmp/f1cut.szp"
+expect "forms damaged" 1 "SHA-256" -- env SHANZHI_FORMS_LOCAL="$tmp/bl" "$bin" --db "$tmp/b.db" sync apply "$tmp/f1cut.szp"
+expect "check forms" 0 "" -- env SHANZHI_FORMS_LOCAL="$tmp/al" "$bin" check-forms
+for db in a t; do expect "check $db at the end" 0 "未发现问题" -- sz $db check; done
+
+echo "test-sync: $run checks, $failed failed"
+[ "$failed" -eq 0 ]
