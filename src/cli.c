@@ -191,7 +191,7 @@ static int cmd_household(const struct cli_opts *o, int argc, char **argv)
 
 /* Every subcommand: one line here, its code in a cli-*.c file. */
 static const struct cli_command cli_commands[] = {
-	{ "demo", "demo [--residents N] [--seed N] [--force]",
+	{ "demo", "demo [--residents N] [--seed N] [--force] [--village CODE NAME | --villages N]",
 	  N_("create a demo village database (default 2000 residents)"), cli_register_demo },
 	{ "search", "search QUERY [--limit N]",
 	  N_("find residents by name, pinyin initials, ID or phone tail, household number"), cli_register_search },
