@@ -222,5 +222,8 @@ char *service_receipt_text(struct store *st, const char *number, char **err);
 /* A plausible year of requests for the first village, before today, deterministic per
  * seed, through the bulk path. count 0: as many as the village's size suggests. */
 int service_demo(struct store *st, unsigned seed, long count, char **err);
+/* The same for every village of the register, each with its own requests (numbers
+ * start with the village's code): the township demo (demo_create_villages). */
+int service_demo_every_village(struct store *st, unsigned seed, char **err);
 
 #endif

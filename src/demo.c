@@ -982,6 +982,7 @@ struct demo_plan {
 	const struct demo_village *villages;
 	size_t nvillages;
 	int id_block;  /* -1: sequences shared by the register's villages */
+	bool township; /* service requests in every village, not only the first */
 };
 
 static int demo_run(struct store *st, long residents, unsigned seed, int verbose,
@@ -995,7 +996,7 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 		return -1;
 	}
 	const struct demo_plan plan = { demo_towns, demo_town_count, demo_villages,
-					village_count_for(residents), -1 };
+					village_count_for(residents), -1, false };
 	return demo_run(st, residents, seed, verbose, &plan, err);
 }
 
@@ -1009,7 +1010,7 @@ int demo_create_villages(struct store *st, long villages, long per_village, unsi
 					 demo_village_count);
 		return -1;
 	}
-	const struct demo_plan plan = { demo_towns, demo_town_count, demo_villages, (size_t)villages, -1 };
+	const struct demo_plan plan = { demo_towns, demo_town_count, demo_villages, (size_t)villages, -1, true };
 	return demo_run(st, villages * per_village, seed, verbose, &plan, err);
 }
 
@@ -1048,7 +1049,7 @@ int demo_create_village(struct store *st, const char *code, const char *name, lo
 	/* the block of ID sequences and the seed come from the village's own code, so two
 	 * villages of one township differ in names, numbers and ID numbers */
 	unsigned long long n = strtoull(code, NULL, 10);
-	const struct demo_plan plan = { &town, 1, &village, 1, (int)(strtoul(code + 9, NULL, 10) % DEMO_ID_BLOCKS) };
+	const struct demo_plan plan = { &town, 1, &village, 1, (int)(strtoul(code + 9, NULL, 10) % DEMO_ID_BLOCKS), false };
 	return demo_run(st, residents, seed ^ (unsigned)(n * 2654435761ULL >> 7), verbose, &plan, err);
 }
 
@@ -1090,7 +1091,8 @@ static int demo_run(struct store *st, long residents, unsigned seed, int verbose
 	rc = rc ? rc : create_places(&dm, places, nvillages, quotas, err);
 	rc = rc ? rc : create_people(&dm, places, nvillages, quotas, err);
 	rc = rc ? rc : dispute_demo_create(st, seed, err);  /* 人民调解 cases */
-	rc = rc ? rc : service_demo(st, seed, 0, err);  /* 便民服务 requests */
+	rc = rc ? rc : plan->township ? service_demo_every_village(st, seed, err)  /* 便民服务 requests */
+		: service_demo(st, seed, 0, err);
 	rc = rc ? rc : stars_demo(st, seed, today, err);  /* 星级文明户: last year's round and this year's */
 	char *restore = xasprintf("PRAGMA cache_size = %lld", (long long)cache);
 	sqlite3_exec(dm.db, restore, NULL, NULL, NULL);
