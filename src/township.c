@@ -24,7 +24,7 @@ static const char *const dispute_cols[] = {
 	N_("Cases"), N_("Mediated successfully"), N_("Mediation failed"), N_("Terminated"), N_("In progress"),
 };
 static const char *const star_cols[] = {
-	N_("Households"), N_("Assessed"), N_("With a star level"), N_("No level"),
+	N_("Households in the round"), N_("Assessment complete"), N_("With a star level"), N_("No level"),
 };
 
 /* The columns of a kind of table. */
