@@ -197,6 +197,9 @@ struct dispute_stats {
  * code list). By month: all twelve months, in order, those without a case at 0. */
 int dispute_stats_get(struct store *st, int year, enum dispute_stats_by by,
 		      struct dispute_stats *out, char **err);
+/* The same for one village (village.id; 0 for every village). */
+int dispute_stats_get_in(struct store *st, int year, int64_t village, enum dispute_stats_by by,
+			 struct dispute_stats *out, char **err);
 void dispute_stats_free(struct dispute_stats *s);
 /* Success rate in percent of the concluded cases; 0 when none concluded. */
 double dispute_success_rate(const struct dispute_stats_row *r);

@@ -200,6 +200,9 @@ struct service_stats {
 
 /* The figures of the requests accepted in month (YYYY-MM). 0 or -1 with *err. */
 int service_stats_month(struct store *st, const char *month, struct service_stats *out, char **err);
+/* The same for one village (village.id; 0 for every village). */
+int service_stats_month_in(struct store *st, const char *month, int64_t village, struct service_stats *out,
+			   char **err);
 void service_stats_free(struct service_stats *s);
 long service_stat_good(const struct service_stat_row *r);   /* 非常满意 + 满意 */
 long service_stat_bad(const struct service_stat_row *r);    /* 不满意 + 非常不满意 */

@@ -715,6 +715,12 @@ static struct dispute_stats_row *stats_row_for(struct dispute_stats *out, const 
 int dispute_stats_get(struct store *st, int year, enum dispute_stats_by by,
 		      struct dispute_stats *out, char **err)
 {
+	return dispute_stats_get_in(st, year, 0, by, out, err);
+}
+
+int dispute_stats_get_in(struct store *st, int year, int64_t village, enum dispute_stats_by by,
+			 struct dispute_stats *out, char **err)
+{
 	static const char *const group[] = {
 		[DISPUTE_BY_MONTH] = "substr(c.received_date, 1, 7)",
 		[DISPUTE_BY_VILLAGE] = "v.name",
@@ -724,7 +730,7 @@ int dispute_stats_get(struct store *st, int year, enum dispute_stats_by by,
 		"SELECT %s, count(*), count(c.outcome), sum(c.outcome = '1'), total(c.amount),"
 		" sum(c.outcome = '1' AND instr(',' || coalesce(c.risk, '') || ',', ',1,') > 0)"
 		" FROM dispute_case c JOIN village v ON v.id = c.village_id"
-		" WHERE c.year = ?1 GROUP BY 1 ORDER BY %s", group[by],
+		" WHERE c.year = ?1 AND (?2 = 0 OR c.village_id = ?2) GROUP BY 1 ORDER BY %s", group[by],
 		by == DISPUTE_BY_VILLAGE ? "min(v.code)" : "1");
 	sqlite3_stmt *stmt;
 	memset(out, 0, sizeof *out);
@@ -735,6 +741,7 @@ int dispute_stats_get(struct store *st, int year, enum dispute_stats_by by,
 	}
 	free(sql);
 	sqlite3_bind_int(stmt, 1, year);
+	sqlite3_bind_int64(stmt, 2, village);
 	if (by == DISPUTE_BY_MONTH)
 		stats_all_months(out, year);
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
@@ -784,7 +791,7 @@ int dispute_stats_sheet(const struct statsheet_query *q, struct statsheet *out, 
 {
 	struct dispute_stats s;
 	enum dispute_stats_by by = q->grouping <= DISPUTE_BY_CATEGORY ? (enum dispute_stats_by)q->grouping : DISPUTE_BY_MONTH;
-	if (dispute_stats_get(q->st, atoi(q->period), by, &s, err) != 0)
+	if (dispute_stats_get_in(q->st, atoi(q->period), q->village, by, &s, err) != 0)
 		return -1;
 	sheet_summary(out, &s);
 	const struct codelist *categories = q->forms ? form_codelist(q->forms, "dispute_category") : NULL;

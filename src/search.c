@@ -233,7 +233,19 @@ struct hits {
 	enum search_kind *kinds;
 	size_t n, skip, want;
 	struct idset seen;
+	sqlite3_stmt *in_village;   /* is ?1 a resident of the filter's village; NULL for any */
 };
+
+/* True when the resident is one the search may show: any, or one of the filter's
+ * village (through the household's grid). */
+static bool hits_in_village(struct hits *h, int64_t id)
+{
+	if (!h->in_village)
+		return true;
+	sqlite3_reset(h->in_village);
+	sqlite3_bind_int64(h->in_village, 1, id);
+	return sqlite3_step(h->in_village) == SQLITE_ROW;
+}
 
 /* Binds a scan's range: the sort key's for a walk of resident_pinyin, else the key prefix's. */
 static void bind_range(sqlite3_stmt *stmt, const struct scan *sc, unsigned char **end)
@@ -266,7 +278,7 @@ static int run_statement(sqlite3 *db, const char *sql, const struct scan *sc, st
 	int rc = SQLITE_DONE;
 	while (h->n < h->want && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(stmt, 0);
-		if (!idset_add(&h->seen, id))
+		if (!idset_add(&h->seen, id) || !hits_in_village(h, id))
 			continue;
 		if (h->skip > 0) {
 			h->skip--;
@@ -350,6 +362,12 @@ static int fetch_rows(sqlite3 *db, const struct hits *h, struct search_result *o
 int search_residents(struct store *st, const char *query, size_t offset, size_t limit,
 		     struct search_result *out, char **err)
 {
+	return search_residents_in(st, query, 0, offset, limit, out, err);
+}
+
+int search_residents_in(struct store *st, const char *query, int64_t village, size_t offset, size_t limit,
+			struct search_result *out, char **err)
+{
 	out->rows = NULL;
 	out->n = 0;
 	struct plan pl;
@@ -362,8 +380,13 @@ int search_residents(struct store *st, const char *query, size_t offset, size_t 
 	};
 	sqlite3 *db = store_db(st);
 	int rc = 0;
+	if (village && sqlite3_prepare_v2(db, "SELECT 1 FROM resident r JOIN household h ON h.id = r.household_id"
+					  " JOIN grid g ON g.id = h.grid_id WHERE r.id = ?1 AND g.village_id = ?2",
+					  -1, &h.in_village, NULL) == SQLITE_OK)
+		sqlite3_bind_int64(h.in_village, 2, village);
 	for (size_t i = 0; i < pl.n && rc == 0 && h.n < h.want; i++)
 		rc = run_scan(db, &pl.scans[i], &h, err);
+	sqlite3_finalize(h.in_village);
 	if (rc == 0)
 		rc = fetch_rows(db, &h, out, err);
 	free(h.ids);

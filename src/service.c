@@ -940,6 +940,12 @@ static void stat_labels(sqlite3 *db, struct service_stats *s)
 
 int service_stats_month(struct store *st, const char *month, struct service_stats *out, char **err)
 {
+	return service_stats_month_in(st, month, 0, out, err);
+}
+
+int service_stats_month_in(struct store *st, const char *month, int64_t village, struct service_stats *out,
+			   char **err)
+{
 	memset(out, 0, sizeof(*out));
 	char first[16];
 	snprintf(first, sizeof(first), "%.7s-01", month ? month : "");
@@ -956,12 +962,13 @@ int service_stats_month(struct store *st, const char *month, struct service_stat
 	if (sqlite3_prepare_v2(db,
 			       "SELECT item_code, handler, village_id, requests, done, on_time, rated, declined,"
 			       " r1, r2, r3, r4, r5, followups, followups_done"
-			       " FROM service_tally WHERE month = substr(?1, 1, 7) AND requests > 0",
+			       " FROM service_tally WHERE month = substr(?1, 1, 7) AND requests > 0 AND (?2 = 0 OR village_id = ?2)",
 			       -1, &stmt, NULL) != SQLITE_OK) {
 		*err = xstrdup(sqlite3_errmsg(db));
 		return -1;
 	}
 	sqlite3_bind_text(stmt, 1, first, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, village);
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		long v[14];
 		for (int i = 0; i < 12; i++)
@@ -979,8 +986,9 @@ int service_stats_month(struct store *st, const char *month, struct service_stat
 			       "SELECT month, sum(requests), sum(done), sum(on_time), sum(rated), sum(declined),"
 			       " sum(r1), sum(r2), sum(r3), sum(r4), sum(r5), sum(followups), sum(followups_done)"
 			       " FROM service_tally WHERE month BETWEEN substr(?1, 1, 4) || '-01' AND substr(?1, 1, 7)"
-			       " GROUP BY month ORDER BY month", -1, &stmt, NULL) == SQLITE_OK) {
+			       " AND (?2 = 0 OR village_id = ?2) GROUP BY month ORDER BY month", -1, &stmt, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(stmt, 1, first, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 2, village);
 		while (sqlite3_step(stmt) == SQLITE_ROW) {
 			long v[14];
 			for (int i = 0; i < 12; i++)
@@ -1237,7 +1245,7 @@ static void sheet_summary(struct statsheet *out, const struct service_stats *s)
 int service_stats_sheet(const struct statsheet_query *q, struct statsheet *out, char **err)
 {
 	struct service_stats s;
-	if (service_stats_month(q->st, q->period, &s, err) != 0)
+	if (service_stats_month_in(q->st, q->period, q->village, &s, err) != 0)
 		return -1;
 	sheet_summary(out, &s);
 	size_t n;
@@ -1261,7 +1269,7 @@ int service_stats_sheet(const struct statsheet_query *q, struct statsheet *out, 
 char *service_stats_report(const struct statsheet_query *q, char **err)
 {
 	struct service_stats s;
-	if (service_stats_month(q->st, q->period, &s, err) != 0)
+	if (service_stats_month_in(q->st, q->period, q->village, &s, err) != 0)
 		return NULL;
 	char *text = service_report_text(&s);
 	service_stats_free(&s);

@@ -727,6 +727,7 @@ static const struct tui_stats_column stats_columns[] = {
 
 /* The month's requests in the statistics view every register shares. */
 static const struct tui_stats_def stats_def = {
+	.by_village = true,
 	.title = N_("Service statistics"), .period = TUI_STATS_MONTH,
 	.groupings = stats_groupings, .ngroupings = ARRAY_LEN(stats_groupings),
 	.label_cols = 24, .columns = stats_columns, .ncolumns = ARRAY_LEN(stats_columns),
