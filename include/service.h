@@ -150,6 +150,9 @@ enum service_worklist_col {
  * ("" all), the overdue ones on today only when overdue_only. 0 or -1 with *err. */
 int service_worklist(struct store *st, const char *handler, bool overdue_only, const char *today,
 		     size_t offset, size_t limit, struct rowset *out, char **err);
+/* The same for one village's requests (village.id; 0 for every village: ?6 of the SQL). */
+int service_worklist_in(struct store *st, const char *handler, bool overdue_only, const char *today,
+			int64_t village, size_t offset, size_t limit, struct rowset *out, char **err);
 /* Columns of service_by_applicant's rows. */
 enum service_applicant_col {
 	SERVICE_AP_ID, SERVICE_AP_ACCEPTED, SERVICE_AP_NUMBER, SERVICE_AP_ITEM, SERVICE_AP_APPLICANT,

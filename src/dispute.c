@@ -594,32 +594,46 @@ int64_t dispute_find(struct store *st, const char *key)
 int dispute_case_list(struct store *st, const char *query, size_t offset, size_t limit,
 		      struct rowset *out, char **err)
 {
+	return dispute_case_list_in(st, query, 0, offset, limit, out, err);
+}
+
+int dispute_case_list_in(struct store *st, const char *query, int64_t village, size_t offset, size_t limit,
+			 struct rowset *out, char **err)
+{
 	return rowset_select(st, out, err,
 		"SELECT c.id, c.case_no, c.received_date, c.category, c.outcome,"
 		" (SELECT group_concat(coalesce(r.name, p.name), ' ') FROM dispute_party p"
 		"  LEFT JOIN resident r ON r.id = p.resident_id WHERE p.case_id = c.id)"
-		" FROM dispute_case c WHERE ?1 = '' OR instr(c.case_no, ?1) > 0 OR instr(c.summary, ?1) > 0"
+		" FROM dispute_case c WHERE (?1 = '' OR instr(c.case_no, ?1) > 0 OR instr(c.summary, ?1) > 0"
 		" OR EXISTS (SELECT 1 FROM dispute_party p LEFT JOIN resident r ON r.id = p.resident_id"
-		"  WHERE p.case_id = c.id AND instr(coalesce(r.name, p.name), ?1) > 0)"
+		"  WHERE p.case_id = c.id AND instr(coalesce(r.name, p.name), ?1) > 0))"
+		" AND (?4 = 0 OR c.village_id = ?4)"
 		" ORDER BY c.outcome IS NOT NULL, CASE WHEN c.outcome IS NULL THEN c.received_date END,"
 		" c.received_date DESC, c.id DESC LIMIT ?2 OFFSET ?3",
-		"tll", query ? query : "", (int64_t)limit, (int64_t)offset);
+		"tlll", query ? query : "", (int64_t)limit, (int64_t)offset, village);
 }
 
 int dispute_work_list(struct store *st, enum dispute_work kind, const char *today, struct rowset *out,
 		      char **err)
 {
+	return dispute_work_list_in(st, kind, today, 0, out, err);
+}
+
+int dispute_work_list_in(struct store *st, enum dispute_work kind, const char *today, int64_t village,
+			 struct rowset *out, char **err)
+{
 	static const char *const sql[] = {
 		[DISPUTE_WORK_OPEN] = "SELECT c.id, c.case_no, c.received_date, c.summary FROM dispute_case c"
-			" WHERE c.outcome IS NULL AND ?1 IS NOT NULL ORDER BY c.received_date, c.id",
+			" WHERE c.outcome IS NULL AND ?1 IS NOT NULL AND (?2 = 0 OR c.village_id = ?2) ORDER BY c.received_date, c.id",
 		[DISPUTE_WORK_VISIT] = "SELECT c.id, c.case_no, v.due_date, NULL FROM dispute_visit v"
 			" JOIN dispute_case c ON c.id = v.case_id"
-			" WHERE v.done_date IS NULL AND v.due_date <= ?1 ORDER BY v.due_date, v.id",
+			" WHERE v.done_date IS NULL AND v.due_date <= ?1 AND (?2 = 0 OR c.village_id = ?2) ORDER BY v.due_date, v.id",
 		[DISPUTE_WORK_CONFIRM] = "SELECT c.id, c.case_no, c.agreement_date, NULL FROM dispute_case c"
 			" WHERE c.outcome = '1' AND c.agreement_form = '2' AND c.confirm_applied_date IS NULL"
+			" AND (?2 = 0 OR c.village_id = ?2)"
 			" AND c.agreement_date >= date(?1, '-31 days') ORDER BY c.agreement_date, c.id",
 	};
-	return rowset_select(st, out, err, sql[kind], "t", today);
+	return rowset_select(st, out, err, sql[kind], "tl", today, village);
 }
 
 int dispute_case_details(struct store *st, int64_t id, struct rowset *out, char **err)

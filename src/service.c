@@ -770,12 +770,14 @@ const char service_worklist_sql[] =
 	"  WHERE q.status IN ('accepted', 'in_progress', 'transferred')"
 	"   AND (?1 = '' OR (q.handler >= ?1 AND q.handler < ?1 || char(1114111)))"
 	"   AND (coalesce(?4, 0) = 0 OR q.due_on < ?5)"
+	"   AND (coalesce(?6, 0) = 0 OR q.village_id = ?6)"
 	"  UNION ALL"
 	"  SELECT q.id * 2 + 1, q.followup_due, q.number, q.item_code, q.resident_id, q.visitor_name,"
 	"   q.handler, q.status, 1 FROM service_request q"
 	"  WHERE q.followup_due IS NOT NULL AND q.followup_done_on IS NULL"
 	"   AND (?1 = '' OR (q.handler >= ?1 AND q.handler < ?1 || char(1114111)))"
 	"   AND (coalesce(?4, 0) = 0 OR q.followup_due < ?5)"
+	"   AND (coalesce(?6, 0) = 0 OR q.village_id = ?6)"
 	"  ORDER BY 2, 1 LIMIT ?2 OFFSET ?3) w"
 	" LEFT JOIN resident r ON r.id = w.resident_id ORDER BY w.due, w.k";
 
@@ -801,8 +803,14 @@ long service_overdue_count(struct store *st, const char *today)
 int service_worklist(struct store *st, const char *handler, bool overdue_only, const char *today,
 		     size_t offset, size_t limit, struct rowset *out, char **err)
 {
-	return rowset_select(st, out, err, service_worklist_sql, "tllit", handler ? handler : "",
-			     (int64_t)limit, (int64_t)offset, overdue_only ? 1 : 0, today);
+	return service_worklist_in(st, handler, overdue_only, today, 0, offset, limit, out, err);
+}
+
+int service_worklist_in(struct store *st, const char *handler, bool overdue_only, const char *today,
+			int64_t village, size_t offset, size_t limit, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err, service_worklist_sql, "tllitl", handler ? handler : "",
+			     (int64_t)limit, (int64_t)offset, overdue_only ? 1 : 0, today, village);
 }
 
 int service_by_applicant(struct store *st, const char *name, size_t offset, size_t limit,
