@@ -3,7 +3,7 @@
  * village, in a pseudo-terminal of 80x24: the key bar offers F4 only where there is
  * more than one village; F4 opens the village list with 全部村 first; picking 镇山村
  * puts it in the title and leaves only its figures and residents; 全部村 brings the
- * others back.
+ * others back. The 便民服务 work list is filtered the same way.
  *
  * usage: test-tui-township SHANZHI LOCALE    (zh_CN.UTF-8 or zh_CN.GBK) */
 #include <stdio.h>
@@ -98,6 +98,26 @@ static void test_residents(const char *db)
 	CHECK(step_quit(t, 6, WAIT_MS));
 }
 
+/* The 便民服务 work list (the last 12 characters of each number shown): with the demo's
+ * seed and day, 20261116-001 is 龙井村's alone and 20261125-002 镇山村's alone. */
+static void test_worklist(const char *db)
+{
+	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	step_type(t, "3");
+	step_type(t, "1");
+	CHECK(pty_wait_for(t, "F4 村", WAIT_MS));
+	CHECK(pty_wait_for(t, "20261116-001", WAIT_MS));
+	CHECK(pty_wait_for(t, "20261125-002", WAIT_MS));
+	CHECK(pick_village(t, "镇山"));
+	CHECK(pty_wait_for(t, "· 镇山村", WAIT_MS));
+	CHECK(pty_wait_for(t, "20261125-002", WAIT_MS));
+	CHECK(step_wait_gone(t, "20261116-001"));
+	CHECK(step_quit(t, 6, WAIT_MS));
+}
+
 /* One village: no F4 on the bar, and F4 only says there is nothing to filter. */
 static void test_one_village(const char *db)
 {
@@ -133,6 +153,7 @@ int main(int argc, char **argv)
 	}
 	test_stats(township);
 	test_residents(township);
+	test_worklist(township);
 	test_one_village(village);
 	free(township);
 	free(village);
