@@ -4,6 +4,8 @@
 #define SZ_DEMO_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct store;
 
@@ -27,5 +29,23 @@ int demo_create_village(struct store *st, const char *code, const char *name, lo
 
 /* True for a 12-digit village code. */
 bool demo_village_code_ok(const char *code);
+
+/* The demo village's 村寨管家 (teams, stewards, served households, a year of 垃圾分类
+ * rounds and 知晓率 surveys) and 文明实践 (activities, participants, points and
+ * redemptions), through the register engine; each skipped when its registers are
+ * not declared. today: the demo's day; records are dated over the year before it. */
+int demo_steward(struct store *st, unsigned seed, const char *today, char **err);
+int demo_practice(struct store *st, unsigned seed, const char *today, char **err);
+
+/* For the demo modules: saves one record of register d, its fields given as
+ * name, value pairs ended by NULL, dated day (ledger_clock_set); its id in *id
+ * when id is not NULL. */
+struct ledger_def;
+int demo_ledger_add(struct store *st, const struct ledger_def *d, const char *day, int64_t *id,
+		    char **err, ...);
+/* The dom-th day of the month months_back before today's (may be after today). */
+void demo_ledger_day(struct store *st, const char *today, int months_back, int dom, char out[11]);
+/* The first max households of the demo's first village with someone living, by number. */
+int64_t *demo_ledger_households(struct store *st, size_t max, size_t *n);
 
 #endif

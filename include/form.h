@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum field_type {
 	FIELD_TEXT,
@@ -151,6 +152,10 @@ struct form_data {
 	/* The stored record as it was loaded (NULL: a new record): a save writes only
 	 * what differs from it, and finds what another session changed meanwhile. */
 	char **base;
+	/* The stored record's id (0: a new one, or a form that keeps none): a rule's
+	 * :id, when the form has no field called id, is bound to it (NULL for 0), so a
+	 * check can leave the record itself out of what it sums. */
+	int64_t id;
 };
 
 void form_data_init(struct form_data *d, const struct form_def *def);

@@ -73,6 +73,11 @@ void stars_result_free(struct stars_result *res);
 /* Star by star, why the household got what it got, and how that makes its level.
  * Translated text, one line per star. Caller frees. */
 char *stars_explain(const struct rubric *r, const int *values, const bool *dq);
+/* The household's 文明积分 as the explain view shows it ("Civilisation points: balance
+ * 30 (earned 45, redeemed 15)."), read from the points register's table
+ * (forms/registers/practice_points.register) when the database has it (0 when the
+ * household has none); NULL when it has not. Caller frees. */
+char *stars_points_text(struct store *st, int64_t household_id);
 /* The value a key typed into a star's cell means: '+' full, '-' nothing, y/n for a
  * pass star, digits for points. False when the text is not a valid score. */
 bool stars_parse_value(const struct rubric_star *s, const char *text, int *value);

@@ -1094,6 +1094,8 @@ static int demo_run(struct store *st, long residents, unsigned seed, int verbose
 	rc = rc ? rc : plan->township ? service_demo_every_village(st, seed, err)  /* 便民服务 requests */
 		: service_demo(st, seed, 0, err);
 	rc = rc ? rc : stars_demo(st, seed, today, err);  /* 星级文明户: last year's round and this year's */
+	rc = rc ? rc : demo_steward(st, seed, today, err);  /* 村寨管家 and 垃圾分类 */
+	rc = rc ? rc : demo_practice(st, seed, today, err);  /* 文明实践 and its points */
 	char *restore = xasprintf("PRAGMA cache_size = %lld", (long long)cache);
 	sqlite3_exec(dm.db, restore, NULL, NULL, NULL);
 	sqlite3_exec(dm.db, "PRAGMA shrink_memory", NULL, NULL, NULL);

@@ -44,7 +44,7 @@ struct memo_slot {
 /* One prepared expression and, for each of its parameters, the field it reads. */
 struct expr {
 	sqlite3_stmt *stmt;
-	int *param_field;  /* [i] for parameter i + 1 */
+	int *param_field;  /* [i] for parameter i + 1: a field, or PARAM_ID */
 	int nparams;
 	bool pure;         /* reads no table and calls only pure functions: memoised */
 	bool reads;        /* reads a table */
@@ -78,6 +78,22 @@ struct form_eval {
 
 enum truth { TRUTH_FALSE, TRUTH_TRUE, TRUTH_NULL, TRUTH_ERROR };
 
+/* param_field's mark of :id in a form with no field called id: the record's own id. */
+#define PARAM_ID (-2)
+
+/* The value parameter i of e reads: a field's, or the record id's as text. */
+static const char *param_value(const struct expr *e, const struct form_data *d, int i,
+			       char idtext[24])
+{
+	int f = e->param_field[i];
+	if (f != PARAM_ID)
+		return d->values[f];
+	if (!d->id)
+		return NULL;
+	snprintf(idtext, 24, "%lld", (long long)d->id);
+	return idtext;
+}
+
 /* ---- preparing ---- */
 
 /* Maps the parameters of a freshly prepared statement to fields; reports any that is
@@ -91,7 +107,9 @@ static bool map_params(struct expr *e, const struct form_def *def, struct strbuf
 	for (int i = 0; i < e->nparams; i++) {
 		const char *name = sqlite3_bind_parameter_name(e->stmt, i + 1);
 		e->param_field[i] = name && name[0] == ':' ? form_field_index(def, name + 1) : -1;
-		if (e->param_field[i] < 0) {
+		if (e->param_field[i] < 0 && name && strcmp(name, ":id") == 0)
+			e->param_field[i] = PARAM_ID;   /* the record's own id */
+		if (e->param_field[i] < 0 && e->param_field[i] != PARAM_ID) {
 			sb_appendf(errors, _("%s: %s is not a field of this form (write :name)\n"),
 				   where, name ? name : "?");
 			ok = false;
@@ -380,7 +398,12 @@ static int expr_run(const struct expr *e, const struct form_data *d)
 {
 	for (int i = 0; i < e->nparams; i++) {
 		int f = e->param_field[i];
-		bind_value(e->stmt, i + 1, &d->def->fields[f], d->values[f]);
+		if (f == PARAM_ID && d->id)
+			sqlite3_bind_int64(e->stmt, i + 1, d->id);
+		else if (f == PARAM_ID)
+			sqlite3_bind_null(e->stmt, i + 1);
+		else
+			bind_value(e->stmt, i + 1, &d->def->fields[f], d->values[f]);
 	}
 	return sqlite3_step(e->stmt);
 }
@@ -397,8 +420,9 @@ static void expr_done(const struct expr *e)
 static size_t memo_key(const struct expr *e, const struct form_data *d, char key[MEMO_KEY_MAX])
 {
 	size_t len = 0;
+	char idtext[24];
 	for (int i = 0; i < e->nparams; i++) {
-		const char *v = d->values[e->param_field[i]];
+		const char *v = param_value(e, d, i, idtext);
 		size_t n = v ? strlen(v) : 0;
 		if (len + n + 2 > MEMO_KEY_MAX)
 			return 0;
@@ -914,7 +938,7 @@ static void derive_dirty(struct form_eval *ev, struct form_data *d, bool *dirty,
 			const struct expr *e = &ev->derives[i];
 			bool reads_dirty = all && pass == 0;
 			for (int k = 0; e->stmt && !reads_dirty && k < e->nparams; k++)
-				reads_dirty = dirty[e->param_field[k]];
+				reads_dirty = e->param_field[k] == PARAM_ID || dirty[e->param_field[k]];  /* the id may be new */
 			if (e->stmt && reads_dirty && derive_field(ev, d, i))
 				again = dirty[i] = true;
 		}
@@ -1095,7 +1119,7 @@ static char *derive_problem(struct form_eval *ev, const struct form_data *d, siz
 	if (derived && strcmp(derived, d->values[i]) != 0) {
 		const char *source = _("the record");
 		for (int k = 0; k < e->nparams; k++)
-			if (d->values[e->param_field[k]]) {
+			if (e->param_field[k] != PARAM_ID && d->values[e->param_field[k]]) {
 				source = _(d->def->fields[e->param_field[k]].label);
 				break;
 			}
@@ -1140,6 +1164,34 @@ static char *lookup_problem(struct form_eval *ev, const struct form_data *d, siz
 	return msg;
 }
 
+/* A rule's message with each {field} replaced by the field's value as shown ({id}:
+ * the record's id), so it can name what it found (the balance a redemption would
+ * overdraw). An unknown {name} is left as written. Caller frees. */
+static char *rule_message(const struct form_data *d, const char *msg)
+{
+	struct strbuf sb = { 0 };
+	for (const char *p = msg; *p;) {
+		const char *close = *p == '{' ? strchr(p, '}') : NULL;
+		char *name = close ? xstrndup(p + 1, (size_t)(close - p - 1)) : NULL;
+		int f = name ? form_field_index(d->def, name) : -1;
+		if (f >= 0) {
+			char *shown = d->values[f] ? form_display_value(&d->def->fields[f], d->values[f])
+						   : xstrdup("");
+			sb_append(&sb, shown);
+			free(shown);
+			p = close + 1;
+		} else if (name && strcmp(name, "id") == 0) {
+			sb_appendf(&sb, "%lld", (long long)d->id);
+			p = close + 1;
+		} else {
+			sb_append_n(&sb, p, 1);
+			p++;
+		}
+		free(name);
+	}
+	return sb.s ? sb_take(&sb) : xstrdup("");
+}
+
 /* The problem of a failed constraint, or NULL. Caller frees. */
 static char *constraint_problem(struct form_eval *ev, const struct form_data *d, size_t i)
 {
@@ -1148,7 +1200,7 @@ static char *constraint_problem(struct form_eval *ev, const struct form_data *d,
 		return NULL;
 	switch (expr_truth(&ev->constraints[i], d)) {
 	case TRUTH_FALSE:
-		return xstrdup(f->constraint_msg ? _(f->constraint_msg) : _("not accepted"));
+		return f->constraint_msg ? rule_message(d, _(f->constraint_msg)) : xstrdup(_("not accepted"));
 	case TRUTH_ERROR:
 		return xasprintf(_("the rule could not be checked (%s)"), sqlite3_errmsg(ev->db));
 	case TRUTH_TRUE:
@@ -1200,8 +1252,8 @@ size_t form_validate(struct form_eval *ev, const struct form_data *d, struct for
 	}
 	if (ev->check.stmt && expr_truth(&ev->check, d) == TRUTH_FALSE)
 		add_problem(out, def, def->nfields,
-			    xstrdup(def->check_msg ? _(def->check_msg)
-						   : _("the record is not consistent")));
+			    def->check_msg ? rule_message(d, _(def->check_msg))
+					   : xstrdup(_("the record is not consistent")));
 	return out->n;
 }
 

@@ -912,6 +912,7 @@ void form_data_init(struct form_data *d, const struct form_def *def)
 	d->def = def;
 	d->values = xcalloc(def->nfields ? def->nfields : 1, sizeof *d->values);
 	d->base = NULL;
+	d->id = 0;
 }
 
 /* Frees an array of nfields values. */

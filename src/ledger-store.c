@@ -635,6 +635,7 @@ int ledger_load(struct store *st, const struct ledger_def *d, int64_t id, struct
 		return -1;
 	if (record_load(st, rec, id, err) != 0)
 		return -1;
+	rec->id = id;   /* the rules' :id */
 	return info ? record_info(st, d, id, info, err) : 0;
 }
 
@@ -725,6 +726,7 @@ int ledger_save(struct store *st, const struct ledger_def *d, struct form_data *
 {
 	if (ready(st, d, err) != 0)
 		return -1;
+	rec->id = *id;   /* the rules' :id: NULL for a new record */
 	char *why = form_refusal(st, d->form, rec, *id == 0);
 	if (why)
 		return fail(err, why);
@@ -753,8 +755,10 @@ int ledger_save(struct store *st, const struct ledger_def *d, struct form_data *
 		rc = store_commit(st, err);
 	else
 		store_rollback(st);
-	if (rc == 0)
+	if (rc == 0) {
 		form_data_keep_base(rec);
+		rec->id = *id;
+	}
 	return rc;
 }
 
@@ -916,8 +920,10 @@ int ledger_step(struct store *st, const struct ledger_def *d, int64_t id, const 
 		form_data_init(&none, t->form);
 		asked = &none;
 	}
-	if (!why)
+	if (!why) {
+		asked->id = id;   /* the stage rules' :id */
 		why = form_refusal(st, t->form, asked, true);
+	}
 	int rc = -1;
 	if (why) {
 		fail(err, why);

@@ -223,6 +223,28 @@ char *stars_explain(const struct rubric *r, const int *values, const bool *dq)
 	return sb_take(&sb);
 }
 
+char *stars_points_text(struct store *st, int64_t household_id)
+{
+	/* the register is declared, not built in: no table, no points */
+	char *has = rowset_value(st, "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+				 " AND name = 'ledger_practice_points'", "");
+	if (!has)
+		return NULL;
+	free(has);
+	struct rowset r = { 0 };
+	char *text = NULL;
+	if (rowset_select(st, &r, NULL, "SELECT sum(CASE WHEN source <> '9' THEN points ELSE 0 END),"
+			  " sum(CASE WHEN source = '9' THEN points ELSE 0 END), count(*)"
+			  " FROM ledger_practice_points WHERE household_id = ?1", "l", household_id) == 0 &&
+	    r.n) {
+		long long earned = rowset_int(&r, 0, 0), spent = rowset_int(&r, 0, 1);
+		text = xasprintf(_("Civilisation points: balance %lld (earned %lld, redeemed %lld)."),
+				 earned - spent, earned, spent);
+	}
+	rowset_free(&r);
+	return text;
+}
+
 bool stars_parse_value(const struct rubric_star *s, const char *text, int *value)
 {
 	if (!text || !*text)

@@ -621,6 +621,13 @@ static void grid_explain(struct grid *g)
 	char *why = stars_explain(g->r, row->h.e.values, row->h.e.dq);
 	char *last = row->h.last >= 0 ? rubric_level_name(g->r, row->h.last) : NULL;
 	char *text = last ? xasprintf(_("Last year: %s, %d stars.\n\n%s"), last, row->h.last_stars, why) : xstrdup(why);
+	char *points = stars_points_text(g->t->app->st, row->h.id);   /* 文明积分, when kept */
+	if (points) {
+		char *with = xasprintf("%s\n\n%s", points, text);   /* first: seen without scrolling */
+		free(text);
+		text = with;
+		free(points);
+	}
 	char *title = xasprintf(_("Why %s (household %s) got this result"), row->h.head, row->h.hh_no);
 	struct tui_textview v = { .title = title, .text = text };
 	tui_textview_run(g->t, &v);

@@ -492,6 +492,84 @@ static void test_records(void)
 	store_close(st);
 }
 
+/* A points ledger whose rule sees the record's own id: a redemption may not take
+ * the household's balance, without the record itself, below zero; the message
+ * names the balance through a derived field. */
+static void test_own_id(void)
+{
+	struct store *st = open_store("ownid.db");
+	char *err = NULL, *errors = NULL;
+	char *dir = declare("ownid", "pts", "[register]\ntitle = P\n"
+		"check = :kind = 'earn' OR coalesce(:balance, 0) >= :points\n"
+		"check_msg = 余额{balance}分，不够兑换{points}分（记录{id}）\n"
+		"[field household_id]\nlabel = 户\ntype = ref\nref = household\nrequired = yes\n"
+		"[field kind]\nlabel = 类别\nrequired = yes\n"
+		"[field points]\nlabel = 分\ntype = integer\nrequired = yes\n"
+		"[field balance]\nlabel = 余额\ntype = integer\nreadonly = yes\n"
+		"derive = (SELECT coalesce(sum(CASE kind WHEN 'earn' THEN points ELSE -points END), 0) "
+		"FROM ledger_pts WHERE household_id = :household_id AND id IS NOT :id)\n"
+		"[field seen]\nlabel = 本号\ntype = integer\nreadonly = yes\nderive = :id\n");
+	struct ledger_set *s = ledger_set_load(forms, dir, NULL, &errors);
+	CHECK_STR(errors, NULL);
+	const struct ledger_def *d = ledger_find(s, "pts");
+	CHECK(d != NULL);
+	CHECK(ledger_migrate(st, s, &errors, &err) == 0);
+	CHECK_STR(errors, NULL);
+	if (!d)
+		return;
+	int64_t hh = add_household(st, "520111101201009");
+	char hid[24];
+	snprintf(hid, sizeof hid, "%lld", (long long)hh);
+	struct form_data rec;
+	const char *rows[][2] = { { "earn", "10" }, { "redeem", "6" } };
+	int64_t ids[2] = { 0, 0 };
+	for (int i = 0; i < 2; i++) {
+		form_data_init(&rec, ledger_form(d));
+		form_data_set(&rec, 0, hid);
+		form_data_set(&rec, 1, rows[i][0]);
+		form_data_set(&rec, 2, rows[i][1]);
+		CHECK(ledger_save(st, d, &rec, &ids[i], &err) == 0);
+		form_data_free(&rec);
+	}
+	/* a new record: :id is NULL, the derived field sees no id */
+	char *seen = rowset_value(st, "SELECT coalesce(seen, 'null') FROM ledger_pts WHERE id = ?1", "l", ids[0]);
+	CHECK_STR(seen, "null");
+	free(seen);
+	/* 4 left: a redemption of 5 is refused, naming the balance */
+	form_data_init(&rec, ledger_form(d));
+	form_data_set(&rec, 0, hid);
+	form_data_set(&rec, 1, "redeem");
+	form_data_set(&rec, 2, "5");
+	int64_t id = 0;
+	CHECK(ledger_save(st, d, &rec, &id, &err) != 0);
+	CHECK_STR(err, "余额4分，不够兑换5分（记录0）");
+	form_data_free(&rec);
+	/* editing the redemption of 6 to 10: its own 6 is left out, 10 is the balance */
+	form_data_init(&rec, ledger_form(d));
+	CHECK(ledger_load(st, d, ids[1], &rec, NULL, &err) == 0);
+	CHECK(rec.id == ids[1]);
+	form_data_set(&rec, 2, "10");
+	CHECK(ledger_save(st, d, &rec, &ids[1], &err) == 0);
+	seen = rowset_value(st, "SELECT balance || '/' || seen FROM ledger_pts WHERE id = ?1", "l", ids[1]);
+	char *want = xasprintf("10/%lld", (long long)ids[1]);
+	CHECK_STR(seen, want);
+	free(want);
+	free(seen);
+	form_data_set(&rec, 2, "11");
+	free(err);
+	err = NULL;
+	CHECK(ledger_save(st, d, &rec, &ids[1], &err) != 0);
+	want = xasprintf("余额10分，不够兑换11分（记录%lld）", (long long)ids[1]);
+	CHECK_STR(err, want);
+	free(want);
+	form_data_free(&rec);
+	ledger_set_free(s);
+	free(dir);
+	free(err);
+	free(errors);
+	store_close(st);
+}
+
 int main(void)
 {
 	setenv("LC_ALL", "zh_CN.UTF-8", 1);
@@ -508,6 +586,7 @@ int main(void)
 	test_refusals();
 	test_migrations();
 	test_records();
+	test_own_id();
 	form_registry_free(forms);
 	free(data_dir);
 	char *cmd = xasprintf("rm -rf %s", tmp);

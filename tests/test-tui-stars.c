@@ -174,6 +174,8 @@ static void test_score_and_notice(void)
 	step_key(t, "F9");
 	CHECK(pty_wait_for(t, "8 分", WAIT_MS) || pty_wait_for(t, "earned", 100));
 	CHECK(pty_contains(t, "一星级文明户"));
+	/* the household's 文明积分 (the declared points register), first */
+	CHECK(pty_contains(t, "文明积分：余额"));
 	step_key(t, "F10");
 
 	/* 评议 -> 审核 -> 公示 (7 days) */
