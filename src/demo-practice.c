@@ -56,8 +56,11 @@ static int make_activities(struct store *st, unsigned seed, const char *today, c
 		rc = demo_ledger_add(st, ledger_find(s, "practice_activity"), day, &act, err, "date", day, "kind", t[0],
 				     "topic", t[1], "place", t[2], "organiser_id", num(a, res[0]), "points", "5", NULL);
 		size_t first = prng_below(&rng, (uint32_t)nres);
+		/* every 7th resident, or the next when 7 divides their number (7 residents:
+		 * a stride of 7 would name one resident seven times, which the register refuses) */
+		size_t stride = nres % 7 ? 7 : 1;
 		for (size_t k = 0; k < PARTICIPANTS && k < nres && rc == 0; k++) {
-			int64_t who = res[(first + k * 7) % nres];
+			int64_t who = res[(first + k * stride) % nres];
 			snprintf(hours, sizeof hours, "%d.%d", prng_range(&rng, 1, 4), prng_chance(&rng, 500) ? 5 : 0);
 			rc = demo_ledger_add(st, ledger_find(s, "practice_participant"), day, NULL, err, "activity_id",
 					     num(a, act), "resident_id", num(b, who), "hours", hours, NULL);
