@@ -2,6 +2,8 @@
 #ifndef SZ_APP_H
 #define SZ_APP_H
 
+#include <stdint.h>
+
 struct store;
 struct form_registry;
 
@@ -9,6 +11,7 @@ struct app {
 	struct store *st;
 	struct form_registry *forms;
 	const char *db_path;
+	int64_t village;   /* the screens' village filter (F4, tui-village.h): 0 for every village */
 };
 
 #endif

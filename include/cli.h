@@ -52,4 +52,10 @@ struct cli_option {
 int cli_parse_options(const char *what, int argc, char **argv, int first,
 		      const struct cli_option *opts, const char **words, size_t nwords);
 
+/* `report ... --by village [--village CODE] [--csv]`: the per-village table of a
+ * kind (township.h) for a period, with its total. by is the --by word (only "village"
+ * is known). 0, 1 after printing why, 2 for a bad --by. */
+int cli_township_report(const struct cli_opts *o, int kind, const char *period, const char *by,
+			const char *village, bool csv);
+
 #endif

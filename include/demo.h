@@ -3,6 +3,7 @@
 #ifndef SZ_DEMO_H
 #define SZ_DEMO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,20 @@ struct store;
  * the same register; ages, and so birth dates, are reckoned from that day. */
 int demo_create(struct store *st, long residents, unsigned seed, int verbose, char **err);
 
+/* A township for the benchmark and the township's screens: the district's first
+ * `villages` villages of `per_village` residents each, in one register. */
+int demo_create_villages(struct store *st, long villages, long per_village, unsigned seed,
+			 int verbose, char **err);
+
+/* One village's own register: town code = the code's first 9 digits, the village its
+ * last 3. Names, ID numbers (a block of sequences chosen by the village's 3 digits) and
+ * household numbers (town and village digits) come from the code and the seed, so the
+ * registers of two villages of one township merge without a shared ID or 户号. */
+int demo_create_village(struct store *st, const char *code, const char *name, long residents,
+			unsigned seed, int verbose, char **err);
+
+/* True for a 12-digit village code. */
+bool demo_village_code_ok(const char *code);
 
 /* The demo village's 村寨管家 (teams, stewards, served households, a year of 垃圾分类
  * rounds and 知晓率 surveys) and 文明实践 (activities, participants, points and

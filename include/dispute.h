@@ -134,6 +134,9 @@ enum dispute_list_col {
  * the open ones first, the oldest first, then the rest newest first. 0 or -1 with *err. */
 int dispute_case_list(struct store *st, const char *query, size_t offset, size_t limit,
 		      struct rowset *out, char **err);
+/* The same among one village's cases (village.id; 0 for every village). */
+int dispute_case_list_in(struct store *st, const char *query, int64_t village, size_t offset, size_t limit,
+			 struct rowset *out, char **err);
 /* What needs doing, by kind: the open cases (oldest first), the follow-up visits due by
  * today not yet made, the written agreements of the last 31 days not yet taken to court. */
 enum dispute_work { DISPUTE_WORK_OPEN, DISPUTE_WORK_VISIT, DISPUTE_WORK_CONFIRM };
@@ -142,6 +145,9 @@ enum dispute_work { DISPUTE_WORK_OPEN, DISPUTE_WORK_VISIT, DISPUTE_WORK_CONFIRM 
 enum dispute_work_col { DISPUTE_W_CASE_ID, DISPUTE_W_CASE_NO, DISPUTE_W_DATE, DISPUTE_W_SUMMARY };
 int dispute_work_list(struct store *st, enum dispute_work kind, const char *today, struct rowset *out,
 		      char **err);
+/* The same for one village's cases (village.id; 0 for every village). */
+int dispute_work_list_in(struct store *st, enum dispute_work kind, const char *today, int64_t village,
+			 struct rowset *out, char **err);
 /* Columns of dispute_case_details' one row. */
 enum dispute_case_col {
 	DISPUTE_C_CASE_NO, DISPUTE_C_RECEIVED, DISPUTE_C_SOURCE, DISPUTE_C_CATEGORY, DISPUTE_C_SUMMARY,
@@ -197,6 +203,9 @@ struct dispute_stats {
  * code list). By month: all twelve months, in order, those without a case at 0. */
 int dispute_stats_get(struct store *st, int year, enum dispute_stats_by by,
 		      struct dispute_stats *out, char **err);
+/* The same for one village (village.id; 0 for every village). */
+int dispute_stats_get_in(struct store *st, int year, int64_t village, enum dispute_stats_by by,
+			 struct dispute_stats *out, char **err);
 void dispute_stats_free(struct dispute_stats *s);
 /* Success rate in percent of the concluded cases; 0 when none concluded. */
 double dispute_success_rate(const struct dispute_stats_row *r);

@@ -57,6 +57,10 @@ struct search_result {
  * residents of every living status). Returns 0 or -1 with *err. */
 int search_residents(struct store *st, const char *query, size_t offset, size_t limit,
 		     struct search_result *out, char **err);
+/* The same among the residents of one village (village.id; 0 for every village): the
+ * screens' village filter. */
+int search_residents_in(struct store *st, const char *query, int64_t village, size_t offset, size_t limit,
+			struct search_result *out, char **err);
 void search_result_free(struct search_result *r);
 const char *search_kind_label(enum search_kind k);  /* translated */
 
@@ -81,6 +85,9 @@ struct household_result {
  * pinyin (the first 100 matches, then by number). Returns 0 or -1 with *err. */
 int search_households(struct store *st, const char *query, size_t offset, size_t limit,
 		      struct household_result *out, char **err);
+/* The same among one village's households (village.id; 0 for every village). */
+int search_households_in(struct store *st, const char *query, int64_t village, size_t offset, size_t limit,
+			 struct household_result *out, char **err);
 void household_result_free(struct household_result *r);
 
 #endif

@@ -150,6 +150,9 @@ enum service_worklist_col {
  * ("" all), the overdue ones on today only when overdue_only. 0 or -1 with *err. */
 int service_worklist(struct store *st, const char *handler, bool overdue_only, const char *today,
 		     size_t offset, size_t limit, struct rowset *out, char **err);
+/* The same for one village's requests (village.id; 0 for every village: ?6 of the SQL). */
+int service_worklist_in(struct store *st, const char *handler, bool overdue_only, const char *today,
+			int64_t village, size_t offset, size_t limit, struct rowset *out, char **err);
 /* Columns of service_by_applicant's rows. */
 enum service_applicant_col {
 	SERVICE_AP_ID, SERVICE_AP_ACCEPTED, SERVICE_AP_NUMBER, SERVICE_AP_ITEM, SERVICE_AP_APPLICANT,
@@ -200,6 +203,9 @@ struct service_stats {
 
 /* The figures of the requests accepted in month (YYYY-MM). 0 or -1 with *err. */
 int service_stats_month(struct store *st, const char *month, struct service_stats *out, char **err);
+/* The same for one village (village.id; 0 for every village). */
+int service_stats_month_in(struct store *st, const char *month, int64_t village, struct service_stats *out,
+			   char **err);
 void service_stats_free(struct service_stats *s);
 long service_stat_good(const struct service_stat_row *r);   /* 非常满意 + 满意 */
 long service_stat_bad(const struct service_stat_row *r);    /* 不满意 + 非常不满意 */
@@ -222,5 +228,8 @@ char *service_receipt_text(struct store *st, const char *number, char **err);
 /* A plausible year of requests for the first village, before today, deterministic per
  * seed, through the bulk path. count 0: as many as the village's size suggests. */
 int service_demo(struct store *st, unsigned seed, long count, char **err);
+/* The same for every village of the register, each with its own requests (numbers
+ * start with the village's code): the township demo (demo_create_villages). */
+int service_demo_every_village(struct store *st, unsigned seed, char **err);
 
 #endif

@@ -220,6 +220,8 @@ struct stars_stat {
 };
 /* Fills *out (n in *n) for year; free with stars_stats_free. 0 or -1. */
 int stars_stats(struct store *st, int year, struct stars_stat **out, size_t *n, char **err);
+/* The same for one village (village.id; 0 for every village). */
+int stars_stats_in(struct store *st, int year, int64_t village, struct stars_stat **out, size_t *n, char **err);
 void stars_stats_free(struct stars_stat *s, size_t n);
 /* The statistics view's figures of a year (q->period, YYYY): households per level over
  * every village (grouping 0) or households scored per village (1), each with its share

@@ -7,6 +7,7 @@
 #define SZ_STATSHEET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct store;
 struct form_registry;
@@ -34,6 +35,7 @@ struct statsheet_query {
 	const char *period;            /* YYYY-MM for a month, YYYY for a year */
 	size_t grouping;               /* index in the register's list of groupings */
 	void *ctx;                     /* the view's own (a declared register's report), or NULL */
+	int64_t village;               /* the village filter (village.id), 0 for every village */
 };
 
 /* Fills out (zeroed) with the figures of q; 0, or -1 with *err. */

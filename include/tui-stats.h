@@ -40,6 +40,7 @@ struct tui_stats_def {
 	bool has_ref_line;                       /* the chart's reference line (the 95 % line) */
 	double ref_line;
 	void *ctx;                               /* handed to fetch, report and csv (statsheet_query) */
+	bool by_village;                         /* fetch honours the village filter (F4) */
 };
 
 /* Runs the view from period (YYYY-MM or YYYY; NULL: today's) until the clerk goes back. */

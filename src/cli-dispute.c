@@ -14,6 +14,7 @@
 #include "print-dispute.h"
 #include "printout.h"
 #include "store.h"
+#include "township.h"
 #include "util.h"
 
 /* The options of a print command: CASE [--encoding E] [--output FILE]. */
@@ -87,8 +88,11 @@ int cli_dispute_record(const struct cli_opts *o, int argc, char **argv)
 int cli_dispute_report(const struct cli_opts *o, int argc, char **argv)
 {
 	char today[11];
-	const char *year_arg = NULL;
-	const struct cli_option opts[] = { { "--year", &year_arg }, { NULL } };
+	const char *year_arg = NULL, *by = NULL, *village = NULL;
+	bool csv = false;
+	const struct cli_option opts[] = {
+		{ "--year", &year_arg }, { "--by", &by }, { "--village", &village }, { "--csv", NULL, &csv }, { NULL },
+	};
 	if (cli_parse_options("report disputes", argc, argv, 1, opts, NULL, 0))
 		return 2;
 	store_today(today);
@@ -98,6 +102,11 @@ int cli_dispute_report(const struct cli_opts *o, int argc, char **argv)
 	if (year < 1900 || year > 9999) {
 		console_printf(stderr, "%s\n", _("shanzhi: report disputes: --year takes a year such as 2026"));
 		return 2;
+	}
+	if (by || village || csv) {  /* the township's table: a row per village and the total */
+		char period[16];
+		snprintf(period, sizeof period, "%ld", year);
+		return cli_township_report(o, TOWNSHIP_DISPUTES, period, by, village, csv);
 	}
 	char *err = NULL;
 	struct store *st = cli_open_store(o, NULL);

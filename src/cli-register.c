@@ -27,17 +27,37 @@
 
 int cli_register_demo(const struct cli_opts *o, int argc, char **argv)
 {
-	const char *residents_arg = "2000", *seed_arg = "20261126";
+	const char *residents_arg = NULL, *seed_arg = "20261126", *village = NULL, *villages_arg = NULL;
+	const char *village_name = NULL;
 	bool force = false;
 	const struct cli_option opts[] = {
-		{ "--residents", &residents_arg }, { "--seed", &seed_arg }, { "--force", NULL, &force }, { NULL },
+		{ "--residents", &residents_arg }, { "--seed", &seed_arg }, { "--force", NULL, &force },
+		{ "--village", &village }, { "--villages", &villages_arg }, { NULL },
 	};
-	if (cli_parse_options("demo", argc, argv, 1, opts, NULL, 0))
+	if (cli_parse_options("demo", argc, argv, 1, opts, &village_name, 1))
 		return 2;
+	if ((village && !village_name) || (!village && village_name) || (village && villages_arg)) {
+		console_printf(stderr, "%s\n", _("usage: shanzhi demo [--residents N] [--seed N] [--force] [--village CODE NAME | --villages N]"));
+		return 2;
+	}
+	if (village && !demo_village_code_ok(village)) {
+		console_printf(stderr, _("shanzhi: demo: --village %s: a village code has 12 digits (the town's 9 and the village's 3)\n"), village);
+		return 2;
+	}
+	/* --residents counts per village with --villages (a township of N villages) */
+	if (!residents_arg)
+		residents_arg = villages_arg ? "3000" : "2000";
 	long residents = cli_parse_count(residents_arg, "--residents");
 	long seed = residents < 0 ? 0 : cli_parse_count(seed_arg, "--seed");
-	if (residents < 0 || seed < 0)
+	long villages = villages_arg && residents >= 0 && seed >= 0 ? cli_parse_count(villages_arg, "--villages") : 0;
+	if (residents < 0 || seed < 0 || villages < 0)
 		return 2;
+	if (villages_arg && (villages < 1 || villages > 122)) {
+		console_printf(stderr, "%s\n", _("shanzhi: demo: --villages must be between 1 and 122"));
+		return 2;
+	}
+	if (villages)
+		residents *= villages;
 	if (residents < 1 || residents > 1000000) {
 		console_printf(stderr, "%s\n", _("shanzhi: demo: --residents must be between 1 and 1000000"));
 		return 2;
@@ -71,11 +91,20 @@ int cli_register_demo(const struct cli_opts *o, int argc, char **argv)
 		free(path);
 		return 1;
 	}
-	int rc = demo_create(st, residents, (unsigned)seed, isatty(2), &err);
+	int rc = village ? demo_create_village(st, village, village_name, residents, (unsigned)seed, isatty(2), &err)
+		: villages ? demo_create_villages(st, villages, residents / villages, (unsigned)seed, isatty(2), &err)
+		: demo_create(st, residents, (unsigned)seed, isatty(2), &err);
 	if (rc != 0)
 		console_printf(stderr, "shanzhi: demo: %s\n", err ? err : "?");
 	else {
-		console_printf(stdout, _("Demo village created in %s with %ld residents.\n"), path, residents);
+		if (village)
+			console_printf(stdout, _("Demo register of %s (%s) created in %s with %ld residents.\n"),
+				       village_name, village, path, residents);
+		else if (villages)
+			console_printf(stdout, _("Demo township created in %s: %ld villages, %ld residents.\n"),
+				       path, villages, residents);
+		else
+			console_printf(stdout, _("Demo village created in %s with %ld residents.\n"), path, residents);
 		console_printf(stdout, _("Sign in as %s with the password %s.\n"), AUTH_DEMO_LOGIN, AUTH_DEMO_PASSWORD);
 	}
 	free(err);

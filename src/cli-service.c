@@ -13,6 +13,7 @@
 #include "printout.h"
 #include "service.h"
 #include "store.h"
+#include "township.h"
 #include "util.h"
 
 /* The encoding of the terminal, for a document written to standard output without
@@ -60,10 +61,13 @@ int cli_service_receipt(const struct cli_opts *o, int argc, char **argv)
 int cli_service_report(const struct cli_opts *o, int argc, char **argv)
 {
 	char month[16] = "";
-	const char *month_arg = NULL;
-	const struct cli_option opts[] = { { "--month", &month_arg }, { NULL } };
+	const char *month_arg = NULL, *by = NULL, *village = NULL;
+	bool csv = false;
+	const struct cli_option opts[] = {
+		{ "--month", &month_arg }, { "--by", &by }, { "--village", &village }, { "--csv", NULL, &csv }, { NULL },
+	};
 	if (cli_parse_options("report services", argc, argv, 1, opts, NULL, 0)) {
-		console_printf(stderr, "%s\n", _("usage: shanzhi report services [--month YYYY-MM]"));
+		console_printf(stderr, "%s\n", _("usage: shanzhi report services [--month YYYY-MM] [--by village] [--village CODE] [--csv]"));
 		return 2;
 	}
 	if (month_arg)
@@ -73,6 +77,8 @@ int cli_service_report(const struct cli_opts *o, int argc, char **argv)
 		store_today(today);
 		snprintf(month, sizeof(month), "%.7s", today);
 	}
+	if (by || village || csv)  /* the township's table: a row per village and the total */
+		return cli_township_report(o, TOWNSHIP_SERVICES, month, by, village, csv);
 	struct store *st = cli_open_store(o, NULL);
 	if (!st)
 		return 1;

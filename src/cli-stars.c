@@ -15,18 +15,19 @@
 #include "rubric.h"
 #include "stars.h"
 #include "store.h"
+#include "township.h"
 #include "util.h"
 #include "xlsx.h"
 
 /* Options shared by the two subcommands. */
 struct stars_args {
-	const char *village, *encoding, *output;
+	const char *village, *encoding, *output, *by;
 	long year;
 	bool csv;
 };
 
-/* Parses --village V --year Y --encoding E --output F --csv (report: --year and
- * --output only); 2 on a mistake. */
+/* Parses --village V --year Y --encoding E --output F --csv (report: --year,
+ * --output, and --by village / --village / --csv for the per-village table); 2 on a mistake. */
 static int parse_args(int argc, char **argv, struct stars_args *a, bool want_village)
 {
 	char today[11];
@@ -35,7 +36,10 @@ static int parse_args(int argc, char **argv, struct stars_args *a, bool want_vil
 		{ "--village", &a->village }, { "--year", &year }, { "--encoding", &a->encoding },
 		{ "--output", &a->output }, { "--csv", NULL, &a->csv }, { NULL },
 	};
-	const struct cli_option report_opts[] = { { "--year", &year }, { "--output", &a->output }, { NULL } };
+	const struct cli_option report_opts[] = {
+		{ "--year", &year }, { "--output", &a->output }, { "--by", &a->by }, { "--village", &a->village },
+		{ "--csv", NULL, &a->csv }, { NULL },
+	};
 	if (cli_parse_options(argv[0], argc, argv, 1, want_village ? notice_opts : report_opts, NULL, 0))
 		return 2;
 	store_today(today);
@@ -109,6 +113,11 @@ int cli_stars_report(const struct cli_opts *o, int argc, char **argv)
 	int rc = parse_args(argc, argv, &a, false);
 	if (rc)
 		return rc;
+	if (a.by || a.village || a.csv) {  /* the township's table: a row per village and the total */
+		char period[16];
+		snprintf(period, sizeof period, "%ld", a.year);
+		return cli_township_report(o, TOWNSHIP_STARS, period, a.by, a.village, a.csv);
+	}
 	char *err = NULL;
 	struct store *st = cli_open_store(o, NULL);
 	if (!st)

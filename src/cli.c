@@ -29,6 +29,7 @@
 #include "paths.h"
 #include "store.h"
 #include "tui.h"
+#include "township.h"
 #include "util.h"
 
 /* Opens the store and names the operator; prints the reason and returns NULL on failure. */
@@ -110,10 +111,10 @@ static const struct cli_command cli_print_kinds[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 static const struct cli_command cli_report_kinds[] = {
-	{ "stars", "stars [--year Y] [--output FILE]",
+	{ "stars", "stars [--year Y] [--output FILE] [--by village] [--village CODE] [--csv]",
 	  N_("star households per level, by village, for a year"), cli_stars_report },
-	{ "disputes", "disputes [--year YYYY]", N_("mediation cases by month, village and category"), cli_dispute_report },
-	{ "services", "services [--month YYYY-MM]",
+	{ "disputes", "disputes [--year YYYY] [--by village] [--village CODE] [--csv]", N_("mediation cases by month, village and category"), cli_dispute_report },
+	{ "services", "services [--month YYYY-MM] [--by village] [--village CODE] [--csv]",
 	  N_("service requests of a month: by item, handler and village, ratings, follow-ups"), cli_service_report },
 	{ NULL, NULL, NULL, NULL },
 };
@@ -192,7 +193,7 @@ static int cmd_household(const struct cli_opts *o, int argc, char **argv)
 
 /* Every subcommand: one line here, its code in a cli-*.c file. */
 static const struct cli_command cli_commands[] = {
-	{ "demo", "demo [--residents N] [--seed N] [--force]",
+	{ "demo", "demo [--residents N] [--seed N] [--force] [--village CODE NAME | --villages N]",
 	  N_("create a demo village database (default 2000 residents)"), cli_register_demo },
 	{ "search", "search QUERY [--limit N]",
 	  N_("find residents by name, pinyin initials, ID or phone tail, household number"), cli_register_search },
@@ -386,4 +387,33 @@ int cli_main(int argc, char **argv)
 	console_printf(stderr, _("shanzhi: unknown command: %s\n"), args[0]);
 	print_usage(stderr);
 	return 2;
+}
+
+int cli_township_report(const struct cli_opts *o, int kind, const char *period, const char *by,
+			const char *village, bool csv)
+{
+	if (by && strcmp(by, "village") != 0) {
+		console_printf(stderr, _("shanzhi: report: --by %s: only --by village is known\n"), by);
+		return 2;
+	}
+	struct store *st = cli_open_store(o, NULL);
+	if (!st)
+		return 1;
+	struct township_table t;
+	char *err = NULL;
+	int rc = kind == TOWNSHIP_SERVICES ? township_services(st, period, village, &t, &err)
+		: kind == TOWNSHIP_DISPUTES ? township_disputes(st, atoi(period), village, &t, &err)
+		: township_stars(st, atoi(period), village, &t, &err);
+	if (rc != 0) {
+		console_printf(stderr, "shanzhi: report: %s\n", err ? err : "?");
+		free(err);
+		store_close(st);
+		return 1;
+	}
+	char *text = csv ? township_csv(&t) : township_text(&t);
+	console_puts(stdout, text);
+	free(text);
+	township_free(&t);
+	store_close(st);
+	return 0;
 }

@@ -84,6 +84,10 @@ struct demo {
 	long made;
 	long household_count;
 	int verbose;
+	int id_block;            /* a village demo's block of ID sequences, -1 for none */
+	const struct demo_town *towns;       /* the places made: the district's, or one village's */
+	size_t ntowns;
+	const struct demo_village *villages;
 	bool rare_due;           /* the next given name that may be rare is (assign_names) */
 };
 
@@ -115,6 +119,11 @@ static int age_at(int birth, int day)
 	return y - by - (m < bm || (m == bm && d < bd));
 }
 
+/* A village demo's ID sequences: a block of this many per birth day and sex, chosen by
+ * the village's code, so two villages of a township never hand out the same number. */
+#define DEMO_ID_BLOCK 8u
+#define DEMO_ID_BLOCKS (499u / DEMO_ID_BLOCK)
+
 /* Where a birth day's sequence numbers start: police stations hand them out in
  * blocks, so the tails of a day's numbers are spread over 001..998. */
 static unsigned sequence_base(const struct demo *dm, int slot)
@@ -138,12 +147,15 @@ static void make_id_number(struct demo *dm, struct person *p, const char *region
 			slot = ID_DAYS - 1;
 		int index = slot * 2 + (p->sex == 2);
 		unsigned char *used = &dm->seq_used[index];
-		if (*used < 240) {
+		unsigned cap = dm->id_block < 0 ? 240 : DEMO_ID_BLOCK;
+		if (*used < cap) {
 			/* a few gaps, as in real data */
 			unsigned k = *used + (prng_chance(&dm->rng, 200) ? 1u : 0u);
 			*used = (unsigned char)(k + 1);
+			unsigned n = dm->id_block < 0 ? (sequence_base(dm, index) + k) % 499
+				: (unsigned)dm->id_block * DEMO_ID_BLOCK + (sequence_base(dm, index) + k) % DEMO_ID_BLOCK;
 			/* odd sequences for men, even for women */
-			unsigned seq = 2 * ((sequence_base(dm, index) + k) % 499) + (p->sex == 1 ? 1 : 2);
+			unsigned seq = 2 * n + (p->sex == 1 ? 1 : 2);
 			char first17[18];
 			int y, m, d;
 			civil_from_days(p->birth, &y, &m, &d);
@@ -712,9 +724,9 @@ fail:
 
 static int insert_towns(struct demo *dm, int64_t *town_ids, char **err)
 {
-	for (size_t i = 0; i < demo_town_count; i++) {
+	for (size_t i = 0; i < dm->ntowns; i++) {
 		const struct store_field f[] = {
-			{"code", demo_towns[i].code}, {"name", demo_towns[i].name},
+			{"code", dm->towns[i].code}, {"name", dm->towns[i].name},
 		};
 		if (insert_row(dm, "town", f, ARRAY_LEN(f), &town_ids[i], err) != 0)
 			return -1;
@@ -784,8 +796,8 @@ static int open_village(struct demo *dm, struct place *pl, size_t index,
 			const int64_t *town_ids, long quota, char **err)
 {
 	memset(pl, 0, sizeof *pl);
-	pl->village = &demo_villages[index];
-	pl->town = &demo_towns[pl->village->town];
+	pl->village = &dm->villages[index];
+	pl->town = &dm->towns[pl->village->town];
 	pl->expected = quota * 100 / 325 + 1;
 	pl->ngroups = (int)(pl->expected / 45);
 	pl->ngroups = pl->ngroups < 3 ? 3 : pl->ngroups > 40 ? 40 : pl->ngroups;
@@ -966,6 +978,19 @@ static int create_people(struct demo *dm, struct place *places, size_t nvillages
 	return store_bulk_end(dm->st, err);
 }
 
+/* What a demo makes: its towns, its villages and how their ID numbers are given. */
+struct demo_plan {
+	const struct demo_town *towns;
+	size_t ntowns;
+	const struct demo_village *villages;
+	size_t nvillages;
+	int id_block;  /* -1: sequences shared by the register's villages */
+	bool township; /* service requests in every village, not only the first */
+};
+
+static int demo_run(struct store *st, long residents, unsigned seed, int verbose,
+		    const struct demo_plan *plan, char **err);
+
 int demo_create(struct store *st, long residents, unsigned seed, int verbose, char **err)
 {
 	if (residents < 1 || residents > 1000000) {
@@ -973,7 +998,70 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 			*err = xstrdup(_("the demo holds between 1 and 1,000,000 residents"));
 		return -1;
 	}
-	struct demo dm = {.st = st, .db = store_db(st), .verbose = verbose};
+	const struct demo_plan plan = { demo_towns, demo_town_count, demo_villages,
+					village_count_for(residents), -1, false };
+	return demo_run(st, residents, seed, verbose, &plan, err);
+}
+
+int demo_create_villages(struct store *st, long villages, long per_village, unsigned seed,
+			 int verbose, char **err)
+{
+	if (villages < 1 || (size_t)villages > demo_village_count || per_village < 1 ||
+	    villages * per_village > 1000000) {
+		if (err)
+			*err = xasprintf(_("a township demo holds 1 to %zu villages and at most 1,000,000 residents"),
+					 demo_village_count);
+		return -1;
+	}
+	const struct demo_plan plan = { demo_towns, demo_town_count, demo_villages, (size_t)villages, -1, true };
+	return demo_run(st, villages * per_village, seed, verbose, &plan, err);
+}
+
+bool demo_village_code_ok(const char *code)
+{
+	if (!code || strlen(code) != 12)
+		return false;
+	for (const char *c = code; *c; c++)
+		if (*c < '0' || *c > '9')
+			return false;
+	return true;
+}
+
+int demo_create_village(struct store *st, const char *code, const char *name, long residents,
+			unsigned seed, int verbose, char **err)
+{
+	if (!demo_village_code_ok(code) || !name || !*name) {
+		if (err)
+			*err = xasprintf(_("%s is not a village code: 12 digits, the town's 9 (GB/T 2260 and town) and the village's 3"),
+					 code ? code : "");
+		return -1;
+	}
+	if (residents < 1 || residents > 100000) {
+		if (err)
+			*err = xstrdup(_("a village demo holds between 1 and 100,000 residents"));
+		return -1;
+	}
+	char town_code[10];
+	memcpy(town_code, code, 9);
+	town_code[9] = '\0';
+	struct demo_town town = { town_code, town_code, {70, 10, 18, 2} };
+	for (size_t i = 0; i < demo_town_count; i++)
+		if (strcmp(demo_towns[i].code, town_code) == 0)
+			town = demo_towns[i];
+	const struct demo_village village = { 0, code + 9, name };
+	/* the block of ID sequences and the seed come from the village's own code, so two
+	 * villages of one township differ in names, numbers and ID numbers */
+	unsigned long long n = strtoull(code, NULL, 10);
+	const struct demo_plan plan = { &town, 1, &village, 1, (int)(strtoul(code + 9, NULL, 10) % DEMO_ID_BLOCKS), false };
+	return demo_run(st, residents, seed ^ (unsigned)(n * 2654435761ULL >> 7), verbose, &plan, err);
+}
+
+/* Makes the plan's places and people, then the cases, requests and star rounds. */
+static int demo_run(struct store *st, long residents, unsigned seed, int verbose,
+		    const struct demo_plan *plan, char **err)
+{
+	struct demo dm = {.st = st, .db = store_db(st), .verbose = verbose, .id_block = plan->id_block,
+			  .towns = plan->towns, .ntowns = plan->ntowns, .villages = plan->villages};
 	if (query_int(dm.db, "SELECT count(*) FROM resident") != 0 ||
 	    query_int(dm.db, "SELECT count(*) FROM town") != 0) {
 		if (err)
@@ -991,7 +1079,7 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 	store_now(dm.now);
 	dm.seq_used = xcalloc(ID_DAYS * 2, 1);
 
-	size_t nvillages = village_count_for(residents);
+	size_t nvillages = plan->nvillages;
 	struct place *places = xcalloc(nvillages, sizeof *places);
 	long *quotas = xcalloc(nvillages, sizeof *quotas);
 	for (size_t v = 0; v < nvillages; v++)
@@ -1006,7 +1094,8 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 	rc = rc ? rc : create_places(&dm, places, nvillages, quotas, err);
 	rc = rc ? rc : create_people(&dm, places, nvillages, quotas, err);
 	rc = rc ? rc : dispute_demo_create(st, seed, err);  /* 人民调解 cases */
-	rc = rc ? rc : service_demo(st, seed, 0, err);  /* 便民服务 requests */
+	rc = rc ? rc : plan->township ? service_demo_every_village(st, seed, err)  /* 便民服务 requests */
+		: service_demo(st, seed, 0, err);
 	rc = rc ? rc : stars_demo(st, seed, today, err);  /* 星级文明户: last year's round and this year's */
 	rc = rc ? rc : demo_steward(st, seed, today, err);  /* 村寨管家 and 垃圾分类 */
 	rc = rc ? rc : demo_practice(st, seed, today, err);  /* 文明实践 and its points */

@@ -594,32 +594,46 @@ int64_t dispute_find(struct store *st, const char *key)
 int dispute_case_list(struct store *st, const char *query, size_t offset, size_t limit,
 		      struct rowset *out, char **err)
 {
+	return dispute_case_list_in(st, query, 0, offset, limit, out, err);
+}
+
+int dispute_case_list_in(struct store *st, const char *query, int64_t village, size_t offset, size_t limit,
+			 struct rowset *out, char **err)
+{
 	return rowset_select(st, out, err,
 		"SELECT c.id, c.case_no, c.received_date, c.category, c.outcome,"
 		" (SELECT group_concat(coalesce(r.name, p.name), ' ') FROM dispute_party p"
 		"  LEFT JOIN resident r ON r.id = p.resident_id WHERE p.case_id = c.id)"
-		" FROM dispute_case c WHERE ?1 = '' OR instr(c.case_no, ?1) > 0 OR instr(c.summary, ?1) > 0"
+		" FROM dispute_case c WHERE (?1 = '' OR instr(c.case_no, ?1) > 0 OR instr(c.summary, ?1) > 0"
 		" OR EXISTS (SELECT 1 FROM dispute_party p LEFT JOIN resident r ON r.id = p.resident_id"
-		"  WHERE p.case_id = c.id AND instr(coalesce(r.name, p.name), ?1) > 0)"
+		"  WHERE p.case_id = c.id AND instr(coalesce(r.name, p.name), ?1) > 0))"
+		" AND (?4 = 0 OR c.village_id = ?4)"
 		" ORDER BY c.outcome IS NOT NULL, CASE WHEN c.outcome IS NULL THEN c.received_date END,"
 		" c.received_date DESC, c.id DESC LIMIT ?2 OFFSET ?3",
-		"tll", query ? query : "", (int64_t)limit, (int64_t)offset);
+		"tlll", query ? query : "", (int64_t)limit, (int64_t)offset, village);
 }
 
 int dispute_work_list(struct store *st, enum dispute_work kind, const char *today, struct rowset *out,
 		      char **err)
 {
+	return dispute_work_list_in(st, kind, today, 0, out, err);
+}
+
+int dispute_work_list_in(struct store *st, enum dispute_work kind, const char *today, int64_t village,
+			 struct rowset *out, char **err)
+{
 	static const char *const sql[] = {
 		[DISPUTE_WORK_OPEN] = "SELECT c.id, c.case_no, c.received_date, c.summary FROM dispute_case c"
-			" WHERE c.outcome IS NULL AND ?1 IS NOT NULL ORDER BY c.received_date, c.id",
+			" WHERE c.outcome IS NULL AND ?1 IS NOT NULL AND (?2 = 0 OR c.village_id = ?2) ORDER BY c.received_date, c.id",
 		[DISPUTE_WORK_VISIT] = "SELECT c.id, c.case_no, v.due_date, NULL FROM dispute_visit v"
 			" JOIN dispute_case c ON c.id = v.case_id"
-			" WHERE v.done_date IS NULL AND v.due_date <= ?1 ORDER BY v.due_date, v.id",
+			" WHERE v.done_date IS NULL AND v.due_date <= ?1 AND (?2 = 0 OR c.village_id = ?2) ORDER BY v.due_date, v.id",
 		[DISPUTE_WORK_CONFIRM] = "SELECT c.id, c.case_no, c.agreement_date, NULL FROM dispute_case c"
 			" WHERE c.outcome = '1' AND c.agreement_form = '2' AND c.confirm_applied_date IS NULL"
+			" AND (?2 = 0 OR c.village_id = ?2)"
 			" AND c.agreement_date >= date(?1, '-31 days') ORDER BY c.agreement_date, c.id",
 	};
-	return rowset_select(st, out, err, sql[kind], "t", today);
+	return rowset_select(st, out, err, sql[kind], "tl", today, village);
 }
 
 int dispute_case_details(struct store *st, int64_t id, struct rowset *out, char **err)
@@ -715,6 +729,12 @@ static struct dispute_stats_row *stats_row_for(struct dispute_stats *out, const 
 int dispute_stats_get(struct store *st, int year, enum dispute_stats_by by,
 		      struct dispute_stats *out, char **err)
 {
+	return dispute_stats_get_in(st, year, 0, by, out, err);
+}
+
+int dispute_stats_get_in(struct store *st, int year, int64_t village, enum dispute_stats_by by,
+			 struct dispute_stats *out, char **err)
+{
 	static const char *const group[] = {
 		[DISPUTE_BY_MONTH] = "substr(c.received_date, 1, 7)",
 		[DISPUTE_BY_VILLAGE] = "v.name",
@@ -724,7 +744,7 @@ int dispute_stats_get(struct store *st, int year, enum dispute_stats_by by,
 		"SELECT %s, count(*), count(c.outcome), sum(c.outcome = '1'), total(c.amount),"
 		" sum(c.outcome = '1' AND instr(',' || coalesce(c.risk, '') || ',', ',1,') > 0)"
 		" FROM dispute_case c JOIN village v ON v.id = c.village_id"
-		" WHERE c.year = ?1 GROUP BY 1 ORDER BY %s", group[by],
+		" WHERE c.year = ?1 AND (?2 = 0 OR c.village_id = ?2) GROUP BY 1 ORDER BY %s", group[by],
 		by == DISPUTE_BY_VILLAGE ? "min(v.code)" : "1");
 	sqlite3_stmt *stmt;
 	memset(out, 0, sizeof *out);
@@ -735,6 +755,7 @@ int dispute_stats_get(struct store *st, int year, enum dispute_stats_by by,
 	}
 	free(sql);
 	sqlite3_bind_int(stmt, 1, year);
+	sqlite3_bind_int64(stmt, 2, village);
 	if (by == DISPUTE_BY_MONTH)
 		stats_all_months(out, year);
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
@@ -784,7 +805,7 @@ int dispute_stats_sheet(const struct statsheet_query *q, struct statsheet *out, 
 {
 	struct dispute_stats s;
 	enum dispute_stats_by by = q->grouping <= DISPUTE_BY_CATEGORY ? (enum dispute_stats_by)q->grouping : DISPUTE_BY_MONTH;
-	if (dispute_stats_get(q->st, atoi(q->period), by, &s, err) != 0)
+	if (dispute_stats_get_in(q->st, atoi(q->period), q->village, by, &s, err) != 0)
 		return -1;
 	sheet_summary(out, &s);
 	const struct codelist *categories = q->forms ? form_codelist(q->forms, "dispute_category") : NULL;

@@ -233,7 +233,19 @@ struct hits {
 	enum search_kind *kinds;
 	size_t n, skip, want;
 	struct idset seen;
+	sqlite3_stmt *in_village;   /* is ?1 a resident of the filter's village; NULL for any */
 };
+
+/* True when the resident is one the search may show: any, or one of the filter's
+ * village (through the household's grid). */
+static bool hits_in_village(struct hits *h, int64_t id)
+{
+	if (!h->in_village)
+		return true;
+	sqlite3_reset(h->in_village);
+	sqlite3_bind_int64(h->in_village, 1, id);
+	return sqlite3_step(h->in_village) == SQLITE_ROW;
+}
 
 /* Binds a scan's range: the sort key's for a walk of resident_pinyin, else the key prefix's. */
 static void bind_range(sqlite3_stmt *stmt, const struct scan *sc, unsigned char **end)
@@ -266,7 +278,7 @@ static int run_statement(sqlite3 *db, const char *sql, const struct scan *sc, st
 	int rc = SQLITE_DONE;
 	while (h->n < h->want && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(stmt, 0);
-		if (!idset_add(&h->seen, id))
+		if (!idset_add(&h->seen, id) || !hits_in_village(h, id))
 			continue;
 		if (h->skip > 0) {
 			h->skip--;
@@ -350,6 +362,12 @@ static int fetch_rows(sqlite3 *db, const struct hits *h, struct search_result *o
 int search_residents(struct store *st, const char *query, size_t offset, size_t limit,
 		     struct search_result *out, char **err)
 {
+	return search_residents_in(st, query, 0, offset, limit, out, err);
+}
+
+int search_residents_in(struct store *st, const char *query, int64_t village, size_t offset, size_t limit,
+			struct search_result *out, char **err)
+{
 	out->rows = NULL;
 	out->n = 0;
 	struct plan pl;
@@ -362,8 +380,13 @@ int search_residents(struct store *st, const char *query, size_t offset, size_t 
 	};
 	sqlite3 *db = store_db(st);
 	int rc = 0;
+	if (village && sqlite3_prepare_v2(db, "SELECT 1 FROM resident r JOIN household h ON h.id = r.household_id"
+					  " JOIN grid g ON g.id = h.grid_id WHERE r.id = ?1 AND g.village_id = ?2",
+					  -1, &h.in_village, NULL) == SQLITE_OK)
+		sqlite3_bind_int64(h.in_village, 2, village);
 	for (size_t i = 0; i < pl.n && rc == 0 && h.n < h.want; i++)
 		rc = run_scan(db, &pl.scans[i], &h, err);
+	sqlite3_finalize(h.in_village);
 	if (rc == 0)
 		rc = fetch_rows(db, &h, out, err);
 	free(h.ids);
@@ -429,10 +452,17 @@ static size_t household_sql(const char *query, const char *sql[2])
 }
 
 /* Steps one statement, skipping *skip rows, until out holds want rows. */
-static int household_rows(sqlite3_stmt *stmt, size_t *skip, size_t want, struct household_result *out)
+static int household_rows(sqlite3_stmt *stmt, sqlite3_stmt *in_village, size_t *skip, size_t want,
+			  struct household_result *out)
 {
 	int rc = SQLITE_DONE;
 	while (out->n < want && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (in_village) {   /* the village filter: households of its grids only */
+			sqlite3_reset(in_village);
+			sqlite3_bind_int64(in_village, 1, sqlite3_column_int64(stmt, 0));
+			if (sqlite3_step(in_village) != SQLITE_ROW)
+				continue;
+		}
 		if (*skip > 0) {
 			(*skip)--;
 			continue;
@@ -450,7 +480,17 @@ static int household_rows(sqlite3_stmt *stmt, size_t *skip, size_t want, struct 
 int search_households(struct store *st, const char *query, size_t offset, size_t limit,
 		      struct household_result *out, char **err)
 {
+	return search_households_in(st, query, 0, offset, limit, out, err);
+}
+
+int search_households_in(struct store *st, const char *query, int64_t village, size_t offset, size_t limit,
+			 struct household_result *out, char **err)
+{
 	sqlite3 *db = store_db(st);
+	sqlite3_stmt *in_village = NULL;
+	if (village && sqlite3_prepare_v2(db, "SELECT 1 FROM household h JOIN grid g ON g.id = h.grid_id"
+					  " WHERE h.id = ?1 AND g.village_id = ?2", -1, &in_village, NULL) == SQLITE_OK)
+		sqlite3_bind_int64(in_village, 2, village);
 	const char *sql[2];
 	size_t n = household_sql(query ? query : "", sql), skip = offset;
 	out->rows = xcalloc(limit ? limit : 1, sizeof *out->rows);
@@ -461,15 +501,17 @@ int search_households(struct store *st, const char *query, size_t offset, size_t
 		if (rc == SQLITE_OK) {
 			sqlite3_bind_text(stmt, 1, query ? query : "", -1, SQLITE_STATIC);
 			sqlite3_bind_int(stmt, 2, SORTED_WINDOW);
-			rc = household_rows(stmt, &skip, limit, out);
+			rc = household_rows(stmt, in_village, &skip, limit, out);
 		}
 		sqlite3_finalize(stmt);
 		if (rc != 0) {
 			if (err)
 				*err = xasprintf(_("search failed: %s"), sqlite3_errmsg(db));
+			sqlite3_finalize(in_village);
 			return -1;
 		}
 	}
+	sqlite3_finalize(in_village);
 	return 0;
 }
 

@@ -250,11 +250,16 @@ static int sdemo_request(struct sdemo *d, int64_t day, int seq, char **err)
 	return sdemo_insert(d, &r, err);
 }
 
-/* The first village and the residents of its households; false when there is none. */
-static bool sdemo_village(struct sdemo *d, struct store *st)
+/* The village at index (by id) and the residents of its households; false when there
+ * is none. */
+static bool sdemo_village(struct sdemo *d, struct store *st, long index)
 {
 	struct rowset r = { 0 };
-	bool ok = rowset_select(st, &r, NULL, "SELECT id, code FROM village ORDER BY id LIMIT 1", NULL) == 0 && r.n;
+	free(d->residents);
+	d->residents = NULL;
+	d->nresidents = 0;
+	bool ok = rowset_select(st, &r, NULL, "SELECT id, code FROM village ORDER BY id LIMIT 1 OFFSET ?1",
+				"l", (int64_t)index) == 0 && r.n;
 	if (ok) {
 		d->village_id = rowset_int(&r, 0, 0);
 		snprintf(d->village_code, sizeof(d->village_code), "%s", rowset_text(&r, 0, 1));
@@ -299,17 +304,17 @@ static int sdemo_fill(struct sdemo *d, long count, char **err)
 	return 0;
 }
 
-int service_demo(struct store *st, unsigned seed, long count, char **err)
+/* Requests for the first village, or for every village (count then reckoned per
+ * village from its residents). */
+static int sdemo_run(struct store *st, unsigned seed, long count, bool every, char **err)
 {
 	sqlite3 *db = store_db(st);
 	struct sdemo d = { .cat = service_catalog_default(), .cal = workday_default() };
 	prng_seed(&d.rng, 0x5e41ce00ull ^ seed);   /* its own stream: not the residents' */
-	if (d.cat->n == 0 || !sdemo_village(&d, st)) {
+	if (d.cat->n == 0 || !sdemo_village(&d, st, 0)) {
 		free(d.residents);
 		return 0;  /* no catalogue or no village: nothing to show requests for */
 	}
-	if (count <= 0)
-		count = (long)d.nresidents * 9 / 10 + 50;
 	char today[11];
 	store_today(today);
 	d.today = workday_day_number(today);
@@ -330,8 +335,11 @@ int service_demo(struct store *st, unsigned seed, long count, char **err)
 					-1, &d.ins, NULL) == SQLITE_OK ? 0 : -1;
 		if (rc != 0)
 			*err = xstrdup(sqlite3_errmsg(db));
-		if (rc == 0)
-			rc = sdemo_fill(&d, count, err);
+		for (long v = 1; rc == 0; v++) {
+			rc = sdemo_fill(&d, count > 0 ? count : (long)d.nresidents * 9 / 10 + 50, err);
+			if (!every || !sdemo_village(&d, st, v))
+				break;
+		}
 		sqlite3_finalize(d.ins);
 		if (rc == 0)
 			rc = store_bulk_end(st, err);
@@ -341,4 +349,14 @@ int service_demo(struct store *st, unsigned seed, long count, char **err)
 	free(d.weights);
 	free(d.residents);
 	return rc;
+}
+
+int service_demo(struct store *st, unsigned seed, long count, char **err)
+{
+	return sdemo_run(st, seed, count, false, err);
+}
+
+int service_demo_every_village(struct store *st, unsigned seed, char **err)
+{
+	return sdemo_run(st, seed, 0, true, err);
 }

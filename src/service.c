@@ -770,12 +770,14 @@ const char service_worklist_sql[] =
 	"  WHERE q.status IN ('accepted', 'in_progress', 'transferred')"
 	"   AND (?1 = '' OR (q.handler >= ?1 AND q.handler < ?1 || char(1114111)))"
 	"   AND (coalesce(?4, 0) = 0 OR q.due_on < ?5)"
+	"   AND (coalesce(?6, 0) = 0 OR q.village_id = ?6)"
 	"  UNION ALL"
 	"  SELECT q.id * 2 + 1, q.followup_due, q.number, q.item_code, q.resident_id, q.visitor_name,"
 	"   q.handler, q.status, 1 FROM service_request q"
 	"  WHERE q.followup_due IS NOT NULL AND q.followup_done_on IS NULL"
 	"   AND (?1 = '' OR (q.handler >= ?1 AND q.handler < ?1 || char(1114111)))"
 	"   AND (coalesce(?4, 0) = 0 OR q.followup_due < ?5)"
+	"   AND (coalesce(?6, 0) = 0 OR q.village_id = ?6)"
 	"  ORDER BY 2, 1 LIMIT ?2 OFFSET ?3) w"
 	" LEFT JOIN resident r ON r.id = w.resident_id ORDER BY w.due, w.k";
 
@@ -801,8 +803,14 @@ long service_overdue_count(struct store *st, const char *today)
 int service_worklist(struct store *st, const char *handler, bool overdue_only, const char *today,
 		     size_t offset, size_t limit, struct rowset *out, char **err)
 {
-	return rowset_select(st, out, err, service_worklist_sql, "tllit", handler ? handler : "",
-			     (int64_t)limit, (int64_t)offset, overdue_only ? 1 : 0, today);
+	return service_worklist_in(st, handler, overdue_only, today, 0, offset, limit, out, err);
+}
+
+int service_worklist_in(struct store *st, const char *handler, bool overdue_only, const char *today,
+			int64_t village, size_t offset, size_t limit, struct rowset *out, char **err)
+{
+	return rowset_select(st, out, err, service_worklist_sql, "tllitl", handler ? handler : "",
+			     (int64_t)limit, (int64_t)offset, overdue_only ? 1 : 0, today, village);
 }
 
 int service_by_applicant(struct store *st, const char *name, size_t offset, size_t limit,
@@ -940,6 +948,12 @@ static void stat_labels(sqlite3 *db, struct service_stats *s)
 
 int service_stats_month(struct store *st, const char *month, struct service_stats *out, char **err)
 {
+	return service_stats_month_in(st, month, 0, out, err);
+}
+
+int service_stats_month_in(struct store *st, const char *month, int64_t village, struct service_stats *out,
+			   char **err)
+{
 	memset(out, 0, sizeof(*out));
 	char first[16];
 	snprintf(first, sizeof(first), "%.7s-01", month ? month : "");
@@ -956,12 +970,13 @@ int service_stats_month(struct store *st, const char *month, struct service_stat
 	if (sqlite3_prepare_v2(db,
 			       "SELECT item_code, handler, village_id, requests, done, on_time, rated, declined,"
 			       " r1, r2, r3, r4, r5, followups, followups_done"
-			       " FROM service_tally WHERE month = substr(?1, 1, 7) AND requests > 0",
+			       " FROM service_tally WHERE month = substr(?1, 1, 7) AND requests > 0 AND (?2 = 0 OR village_id = ?2)",
 			       -1, &stmt, NULL) != SQLITE_OK) {
 		*err = xstrdup(sqlite3_errmsg(db));
 		return -1;
 	}
 	sqlite3_bind_text(stmt, 1, first, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, village);
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		long v[14];
 		for (int i = 0; i < 12; i++)
@@ -979,8 +994,9 @@ int service_stats_month(struct store *st, const char *month, struct service_stat
 			       "SELECT month, sum(requests), sum(done), sum(on_time), sum(rated), sum(declined),"
 			       " sum(r1), sum(r2), sum(r3), sum(r4), sum(r5), sum(followups), sum(followups_done)"
 			       " FROM service_tally WHERE month BETWEEN substr(?1, 1, 4) || '-01' AND substr(?1, 1, 7)"
-			       " GROUP BY month ORDER BY month", -1, &stmt, NULL) == SQLITE_OK) {
+			       " AND (?2 = 0 OR village_id = ?2) GROUP BY month ORDER BY month", -1, &stmt, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(stmt, 1, first, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 2, village);
 		while (sqlite3_step(stmt) == SQLITE_ROW) {
 			long v[14];
 			for (int i = 0; i < 12; i++)
@@ -1237,7 +1253,7 @@ static void sheet_summary(struct statsheet *out, const struct service_stats *s)
 int service_stats_sheet(const struct statsheet_query *q, struct statsheet *out, char **err)
 {
 	struct service_stats s;
-	if (service_stats_month(q->st, q->period, &s, err) != 0)
+	if (service_stats_month_in(q->st, q->period, q->village, &s, err) != 0)
 		return -1;
 	sheet_summary(out, &s);
 	size_t n;
@@ -1261,7 +1277,7 @@ int service_stats_sheet(const struct statsheet_query *q, struct statsheet *out, 
 char *service_stats_report(const struct statsheet_query *q, char **err)
 {
 	struct service_stats s;
-	if (service_stats_month(q->st, q->period, &s, err) != 0)
+	if (service_stats_month_in(q->st, q->period, q->village, &s, err) != 0)
 		return NULL;
 	char *text = service_report_text(&s);
 	service_stats_free(&s);

@@ -1263,12 +1263,19 @@ static int stat_levels(struct store *st, int64_t round_id, struct stars_stat *s,
 
 int stars_stats(struct store *st, int year, struct stars_stat **out, size_t *n, char **err)
 {
+	return stars_stats_in(st, year, 0, out, n, err);
+}
+
+int stars_stats_in(struct store *st, int year, int64_t village, struct stars_stat **out, size_t *n, char **err)
+{
 	sqlite3_stmt *stmt = prep(st, "SELECT r.id, v.name, r.stage, r.rubric, r.rubric_version FROM star_round r"
-				  " JOIN village v ON v.id = r.village_id WHERE r.year = ?1 ORDER BY v.code", err);
+				  " JOIN village v ON v.id = r.village_id WHERE r.year = ?1 AND (?2 = 0 OR v.id = ?2)"
+				  " ORDER BY v.code", err);
 	if (!stmt)
 		return -1;
 	struct rubric_set *set = load_rubrics(NULL);
 	sqlite3_bind_int(stmt, 1, year);
+	sqlite3_bind_int64(stmt, 2, village);
 	*out = NULL;
 	*n = 0;
 	int rc = 0;
@@ -1409,7 +1416,7 @@ int stars_stats_sheet(const struct statsheet_query *q, struct statsheet *out, ch
 {
 	struct stars_stat *s;
 	size_t n;
-	if (stars_stats(q->st, atoi(q->period), &s, &n, err) != 0)
+	if (stars_stats_in(q->st, atoi(q->period), q->village, &s, &n, err) != 0)
 		return -1;
 	int all = 0;
 	for (size_t i = 0; i < n; i++)

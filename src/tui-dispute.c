@@ -17,6 +17,7 @@
 #include "store.h"
 #include "tui-list.h"
 #include "tui-stats.h"
+#include "tui-village.h"
 #include "util.h"
 
 #define CONFIRM_SOON_DAYS 7   /* a confirmation window closing within a week is listed */
@@ -56,14 +57,14 @@ static char *case_state(struct tui *t, const char *received, const char *outcome
  * the oldest first, then the rest newest first. */
 static int case_rows(void *ctx, const char *query, size_t offset, size_t limit, struct rowset *out, char **err)
 {
-	struct tui *t = ctx;
-	return dispute_case_list(t->app->st, query, offset, limit, out, err);
+	struct tui_village_list *vl = ctx;
+	return dispute_case_list_in(vl->t->app->st, query, vl->t->app->village, offset, limit, out, err);
 }
 
 /* One case: number, received, category, parties and state. */
 static char *case_line(void *ctx, const struct rowset *r, size_t i, bool *strong)
 {
-	struct tui *t = ctx;
+	struct tui *t = ((struct tui_village_list *)ctx)->t;
 	(void)strong;
 	char today[11];
 	store_today(today);
@@ -81,7 +82,8 @@ static char *case_line(void *ctx, const struct rowset *r, size_t i, bool *strong
 /* Keys of the case list: Enter opens, F7 registers a new case, F1 helps. */
 static enum tui_list_action case_list_key(void *ctx, struct tui *t, int k, int64_t sel)
 {
-	(void)ctx;
+	if (tui_village_list_key(t, ctx, k))
+		return TUI_LIST_RELOAD;
 	if (k == TK_ENTER && sel >= 0) {
 		tui_dispute_case(t, sel);
 		return TUI_LIST_RELOAD;
@@ -111,9 +113,13 @@ static void case_list(struct tui *t)
 		.title = N_("Mediation cases"), .header = header, .query = true,
 		.query_label = N_("Search (case number, name, summary):"),
 		.hints = case_list_hints, .nhints = ARRAY_LEN(case_list_hints),
-		.ctx = t, .rows = case_rows, .line = case_line, .key_col = DISPUTE_L_ID, .on_key = case_list_key,
+		.rows = case_rows, .line = case_line, .key_col = DISPUTE_L_ID, .on_key = case_list_key,
 	};
+	struct tui_village_list vl;
+	tui_village_list_begin(t, &vl, &def);
+	def.ctx = &vl;
 	tui_list_run(t, &def, NULL);
+	tui_village_list_end(&vl);
 	free(header);
 }
 
@@ -127,7 +133,7 @@ static void work_rows(struct tui *t, struct tui_rows *all, enum dispute_work kin
 		      work_line_fn *line)
 {
 	struct rowset r = { 0 };
-	if (dispute_work_list(t->app->st, kind, today, &r, NULL) == 0)
+	if (dispute_work_list_in(t->app->st, kind, today, t->app->village, &r, NULL) == 0)
 		for (size_t i = 0; i < r.n; i++) {
 			char *text = line(&r, i, today);
 			if (text)
@@ -185,7 +191,7 @@ static char *work_confirm(const struct rowset *r, size_t i, const char *today)
 static int work_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 		      struct tui_rows *out, char **err)
 {
-	struct tui *t = ctx;
+	struct tui *t = ((struct tui_village_list *)ctx)->t;
 	char today[11];
 	(void)query, (void)offset, (void)limit, (void)err;   /* a whole list: the engine pages it */
 	store_today(today);
@@ -198,7 +204,8 @@ static int work_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 /* Keys of the work list: Enter opens the case, F1 helps. */
 static enum tui_list_action work_key(void *ctx, struct tui *t, int k, int64_t sel)
 {
-	(void)ctx;
+	if (tui_village_list_key(t, ctx, k))
+		return TUI_LIST_RELOAD;
 	if (k == TK_ENTER && sel >= 0) {
 		tui_dispute_case(t, sel);
 		return TUI_LIST_RELOAD;
@@ -220,9 +227,13 @@ static void work_list(struct tui *t)
 {
 	struct tui_list_def def = {
 		.title = N_("Mediation: work list"), .hints = work_hints, .nhints = ARRAY_LEN(work_hints),
-		.ctx = t, .fetch = work_fetch, .whole = true, .on_key = work_key,
+		.fetch = work_fetch, .whole = true, .on_key = work_key,
 	};
+	struct tui_village_list vl;
+	tui_village_list_begin(t, &vl, &def);
+	def.ctx = &vl;
 	tui_list_run(t, &def, NULL);
+	tui_village_list_end(&vl);
 }
 
 /* ---- statistics ---- */
@@ -235,6 +246,7 @@ static const struct tui_stats_column stats_columns[] = {
 
 /* The year's cases in the statistics view every register shares. */
 static const struct tui_stats_def stats_def = {
+	.by_village = true,
 	.title = N_("People's mediation statistics"), .period = TUI_STATS_YEAR,
 	.groupings = stats_groupings, .ngroupings = ARRAY_LEN(stats_groupings),
 	.label_cols = 16, .columns = stats_columns, .ncolumns = ARRAY_LEN(stats_columns),

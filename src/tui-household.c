@@ -15,6 +15,7 @@
 #include "tui-list.h"
 #include "tui-record.h"
 #include "tui-screens.h"
+#include "tui-village.h"
 #include "util.h"
 
 char *tui_household_text(struct tui *t, int64_t id)
@@ -34,13 +35,12 @@ static char *household_header(void)
 	return sb_take(&sb);
 }
 
-/* The households the query finds (search_households), a row of the list each. */
-static int household_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+/* The households the query finds (search_households) in a village (0: all), a row each. */
+static int household_lines(struct tui *t, int64_t village, const char *query, size_t offset, size_t limit,
 			   struct tui_rows *out, char **err)
 {
-	struct tui *t = ctx;
 	struct household_result res;
-	if (search_households(t->app->st, query, offset, limit, &res, err) != 0) {
+	if (search_households_in(t->app->st, query, village, offset, limit, &res, err) != 0) {
 		household_result_free(&res);
 		return -1;
 	}
@@ -59,6 +59,14 @@ static int household_fetch(void *ctx, const char *query, size_t offset, size_t l
 	return 0;
 }
 
+/* fetch of the list: the households of the village filter (tui-village.h). */
+static int household_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			   struct tui_rows *out, char **err)
+{
+	struct tui_village_list *vl = ctx;
+	return household_lines(vl->t, vl->t->app->village, query, offset, limit, out, err);
+}
+
 static const struct tui_hint list_hints[] = {
 	{ "F1", N_("Help") }, { "Enter", N_("Open") }, { "F7", N_("New") }, { "F9", N_("History") },
 	{ "F10", N_("Back") },
@@ -67,7 +75,8 @@ static const struct tui_hint list_hints[] = {
 /* Keys of the household list. */
 static enum tui_list_action household_list_key(void *ctx, struct tui *t, int k, int64_t sel)
 {
-	(void)ctx;
+	if (tui_village_list_key(t, ctx, k))
+		return TUI_LIST_RELOAD;
 	if (k == TK_ENTER && sel >= 0) {
 		tui_household_view(t, sel);
 		return TUI_LIST_RELOAD;
@@ -95,9 +104,13 @@ void tui_household_list(struct tui *t)
 		.title = N_("Households"), .header = header, .query = true,
 		.query_label = N_("Search (household no., address, head):"),
 		.hints = list_hints, .nhints = ARRAY_LEN(list_hints),
-		.ctx = t, .fetch = household_fetch, .on_key = household_list_key,
+		.fetch = household_fetch, .on_key = household_list_key,
 	};
+	struct tui_village_list vl;
+	tui_village_list_begin(t, &vl, &def);
+	def.ctx = &vl;
 	tui_list_run(t, &def, NULL);
+	tui_village_list_end(&vl);
 	free(header);
 }
 
@@ -111,7 +124,7 @@ static int pick_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 		      struct tui_rows *out, char **err)
 {
 	struct pick_ctx *pc = ctx;
-	return household_fetch(pc->t, query, offset, limit, out, err);
+	return household_lines(pc->t, 0, query, offset, limit, out, err);
 }
 
 static enum tui_list_action pick_key(void *ctx, struct tui *t, int k, int64_t sel)

@@ -15,6 +15,7 @@
 #include "tui-record.h"
 #include "tui-screens.h"
 #include "tui-signin.h"
+#include "tui-village.h"
 #include "util.h"
 
 /* ---- the list ---- */
@@ -62,13 +63,15 @@ static char *resident_header(void)
 	return sb_take(&sb);
 }
 
-/* A page of the shared resident search as lines, each made by line. */
-static int resident_fetch_lines(struct tui *t, const char *query, size_t offset, size_t limit,
+/* A page of the shared resident search as lines, each made by line; village: the
+ * list's filter (0 every village; a picker searches them all). */
+static int resident_fetch_lines(struct tui *t, const char *query, int64_t village, size_t offset, size_t limit,
 				struct tui_rows *out, char **err,
 				char *(*line)(struct tui *t, const struct resident_row *r))
 {
 	struct search_result res = { 0 };
-	if (search_residents(t->app->st, query, offset, limit, &res, err) != 0)
+	if (search_residents_in(t->app->st, query, village, offset, limit,
+				&res, err) != 0)
 		return -1;
 	for (size_t i = 0; i < res.n; i++)
 		tui_rows_add(out, res.rows[i].id, line(t, &res.rows[i]));
@@ -80,7 +83,8 @@ static int resident_fetch_lines(struct tui *t, const char *query, size_t offset,
 static int resident_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 			  struct tui_rows *out, char **err)
 {
-	return resident_fetch_lines(ctx, query, offset, limit, out, err, resident_line);
+	struct tui_village_list *vl = ctx;
+	return resident_fetch_lines(vl->t, query, vl->t->app->village, offset, limit, out, err, resident_line);
 }
 
 /* ---- the resident picker (a request's applicant, a dispute's party) ---- */
@@ -106,7 +110,7 @@ static int pick_fetch(void *ctx, const char *query, size_t offset, size_t limit,
 {
 	if (!*query)
 		return 0;
-	return resident_fetch_lines(ctx, query, offset, limit, out, err, pick_line);
+	return resident_fetch_lines(ctx, query, 0, offset, limit, out, err, pick_line);
 }
 
 int64_t tui_resident_pick(struct tui *t, const char *title, const char *query)
@@ -131,7 +135,8 @@ int64_t tui_resident_pick(struct tui *t, const char *title, const char *query)
 /* Keys of the resident list. */
 static enum tui_list_action resident_list_key(void *ctx, struct tui *t, int k, int64_t sel)
 {
-	(void)ctx;
+	if (tui_village_list_key(t, ctx, k))
+		return TUI_LIST_RELOAD;
 	switch (k) {
 	case TK_ENTER:
 		if (sel < 0)
@@ -167,7 +172,7 @@ static enum tui_list_action resident_list_key(void *ctx, struct tui *t, int k, i
 				"the last 4 or more digits of an ID or phone number, or a household number. "
 				"Up/Down and PgUp/PgDn move, Enter opens the resident, F7 registers a new one, "
 				"F8 records a move, death or cancellation, F9 shows who changed what, "
-				"F5 opens the household."));
+				"F5 opens the household. In a register of several villages F4 shows one village."));
 		return TUI_LIST_STAY;
 	default:
 		return TUI_LIST_STAY;
@@ -181,9 +186,13 @@ void tui_resident_list(struct tui *t, const char *query)
 		.title = N_("Residents"), .header = header, .query = true,
 		.query_label = N_("Search (name, pinyin, ID/phone tail, household no.):"),
 		.hints = list_hints, .nhints = ARRAY_LEN(list_hints),
-		.ctx = t, .fetch = resident_fetch, .on_key = resident_list_key,
+		.fetch = resident_fetch, .on_key = resident_list_key,
 	};
+	struct tui_village_list vl;
+	tui_village_list_begin(t, &vl, &def);
+	def.ctx = &vl;
 	tui_list_run(t, &def, query);
+	tui_village_list_end(&vl);
 	free(header);
 }
 

@@ -23,6 +23,7 @@
 #include "tui-record.h"
 #include "tui-screens.h"
 #include "tui-stats.h"
+#include "tui-village.h"
 #include "util.h"
 #include "workday.h"
 
@@ -231,8 +232,10 @@ static void worklist_title(struct worklist *w)
 	char today[11];
 	store_today(today);
 	long n = service_overdue_count(w->t->app->st, today);
-	const char *name = w->overdue_only ? _("Service work list, overdue only") : _("Service work list");
+	char *name = tui_village_title(w->t, w->overdue_only ? N_("Service work list, overdue only")
+						     : N_("Service work list"));
 	char *title = n ? xasprintf(_("%s (%ld overdue)"), name, n) : xstrdup(name);
+	free(name);
 	snprintf(w->title, sizeof(w->title), "%s", title);
 	free(title);
 }
@@ -242,7 +245,8 @@ static int worklist_rows(void *ctx, const char *query, size_t offset, size_t lim
 {
 	struct worklist *w = ctx;
 	store_today(w->today);
-	if (service_worklist(w->t->app->st, query, w->overdue_only, w->today, offset, limit, out, err) != 0)
+	if (service_worklist_in(w->t->app->st, query, w->overdue_only, w->today, w->t->app->village, offset, limit,
+				out, err) != 0)
 		return -1;
 	worklist_title(w);
 	return 0;
@@ -621,6 +625,8 @@ static enum tui_list_action worklist_key(void *ctx, struct tui *t, int k, int64_
 		w->overdue_only = !w->overdue_only;
 		return TUI_LIST_RELOAD;
 	}
+	if (k == TK_F4)   /* one village's requests (tui-village.h) */
+		return tui_village_filter(t) ? TUI_LIST_RELOAD : TUI_LIST_STAY;
 	int64_t id = sel >= 0 ? sel / 2 : 0;
 	bool followup = sel >= 0 && sel % 2;
 	bool edit = k == TK_F7 || k == TK_F5 || k == TK_F8 || k == TK_F6;
@@ -673,12 +679,15 @@ void tui_service_worklist(struct tui *t)
 	char *header = worklist_header();
 	struct worklist w = { .t = t };
 	worklist_title(&w);
+	size_t nhints = ARRAY_LEN(worklist_hints);
+	struct tui_hint *hints = tui_village_hints(t, worklist_hints, &nhints);
 	struct tui_list_def def = {
 		.title = w.title, .header = header, .query = true,
-		.query_label = N_("Handler:"), .hints = worklist_hints, .nhints = ARRAY_LEN(worklist_hints),
+		.query_label = N_("Handler:"), .hints = hints, .nhints = nhints,
 		.ctx = &w, .rows = worklist_rows, .line = worklist_line, .key_col = SERVICE_WL_KEY, .on_key = worklist_key,
 	};
 	tui_list_run(t, &def, NULL);
+	free(hints);
 	free(header);
 }
 
@@ -727,6 +736,7 @@ static const struct tui_stats_column stats_columns[] = {
 
 /* The month's requests in the statistics view every register shares. */
 static const struct tui_stats_def stats_def = {
+	.by_village = true,
 	.title = N_("Service statistics"), .period = TUI_STATS_MONTH,
 	.groupings = stats_groupings, .ngroupings = ARRAY_LEN(stats_groupings),
 	.label_cols = 24, .columns = stats_columns, .ncolumns = ARRAY_LEN(stats_columns),

@@ -919,6 +919,7 @@ static const struct tui_stats_column stats_columns[] = {
 
 /* The year's ratings in the statistics view every register shares. */
 static const struct tui_stats_def stats_def = {
+	.by_village = true,
 	.title = N_("Star households: statistics"), .period = TUI_STATS_YEAR,
 	.groupings = stats_groupings, .ngroupings = ARRAY_LEN(stats_groupings),
 	.label_cols = 16, .columns = stats_columns, .ncolumns = ARRAY_LEN(stats_columns),

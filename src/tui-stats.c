@@ -15,6 +15,7 @@
 #include "tui-list.h"
 #include "tui-print.h"
 #include "tui-textview.h"
+#include "tui-village.h"
 #include "util.h"
 
 /* The view's state: which period and grouping, the rows fetched, the first shown. */
@@ -54,7 +55,8 @@ static const struct tui_hint *stats_hints(const struct stats *s, size_t *n)
 /* The query of the period and grouping in view. */
 static struct statsheet_query stats_query(struct tui *t, const struct stats *s)
 {
-	return (struct statsheet_query){ t->app->st, t->app->forms, s->period, s->grouping, s->def->ctx };
+	return (struct statsheet_query){ t->app->st, t->app->forms, s->period, s->grouping, s->def->ctx,
+					 s->def->by_village ? t->app->village : 0 };
 }
 
 /* Fetches the rows of the period and grouping in view, from the first. */
@@ -182,10 +184,16 @@ static void draw_rows(struct stats *s, int y, int bottom)
 	}
 }
 
-/* The view's title: the register's with the period in view (none for all time). Caller frees. */
-static char *stats_title(const struct stats *s)
+/* The view's title: the register's with the period in view (none for all time), and
+ * the village the figures are filtered to. Caller frees. */
+static char *stats_title(struct tui *t, const struct stats *s)
 {
-	return *s->period ? xasprintf(_("%s: %s"), _(s->def->title), s->period) : xstrdup(_(s->def->title));
+	char *title = s->def->by_village ? tui_village_title(t, s->def->title) : xstrdup(_(s->def->title));
+	if (!*s->period)
+		return title;
+	char *full = xasprintf(_("%s: %s"), title, s->period);
+	free(title);
+	return full;
 }
 
 /* The file name offered for the report: stem-PERIOD.ext, or stem.ext for all time. Caller frees. */
@@ -199,8 +207,10 @@ static char *stats_file(const struct stats *s, const char *ext)
 static void stats_draw(struct tui *t, struct stats *s)
 {
 	size_t nh;
-	const struct tui_hint *hints = stats_hints(s, &nh);
-	char *title = stats_title(s);
+	const struct tui_hint *base = stats_hints(s, &nh);
+	/* F4 picks the village where the register's figures are kept by village */
+	struct tui_hint *hints = s->def->by_village ? tui_village_hints(t, base, &nh) : NULL;
+	char *title = stats_title(t, s);
 	erase();
 	tui_title(t, title);
 	free(title);
@@ -212,7 +222,8 @@ static void stats_draw(struct tui *t, struct stats *s)
 			tui_put(stdscr, y++, 1, s->sheet.summary[i], COLS - 2, i == 0 ? A_BOLD : A_NORMAL);
 	}
 	draw_groupings(s, ++y);
-	tui_keybar(t, hints, nh);   /* first: the rows end above its message line */
+	tui_keybar(t, hints ? hints : base, nh);   /* first: the rows end above its message line */
+	free(hints);
 	if (!s->err)
 		draw_rows(s, y + 2, tui_message_row(t));
 	tui_draw_message(t);
@@ -239,7 +250,7 @@ static void stats_print(struct tui *t, const struct stats *s, bool on_screen)
 	char *text = stats_report(t, s);
 	if (!text)
 		return;
-	char *title = stats_title(s);
+	char *title = stats_title(t, s);
 	char *file = stats_file(s, "txt");
 	if (on_screen) {
 		struct tui_textview v = { .title = title, .text = text, .print_file = file };
@@ -327,6 +338,12 @@ static enum tui_view_step stats_view_key(struct tui *t, void *ctx, int k)
 		case TK_F6: stats_print(t, s, false); break;
 		case TK_F3: stats_print(t, s, true); break;
 		case TK_F7: stats_export(t, s); break;
+		case TK_F4:
+			if (!s->def->by_village)
+				tui_message(t, "%s", _("These figures are not kept by village."));
+			else if (tui_village_filter(t))
+				stats_load(t, s);
+			break;
 		case TK_F1: tui_show_text(t, _(s->def->title), _(s->def->help)); break;
 		default: break;
 		}
