@@ -80,7 +80,7 @@ run=$((run + 1))
 expect report-bad-period 2 "--month" -- sz report visits_month --month 九月
 
 # check-forms: all good, then a broken local declaration named by file and line
-expect check-forms 0 "1 个台账：没有问题" -- sz check-forms
+expect check-forms 0 "9 个台账：没有问题" -- sz check-forms
 printf '[register]\ntitle = 坏\n[field a]\nlabel = A\n[state s]\nlabel = S\n[transition t]\nlabel = T\nfrom = s\nto = nowhere\n' \
 	> "$local/registers/broken.register"
 expect check-forms-broken 1 "$local/registers/broken.register:10:" -- sz check-forms
