@@ -1005,6 +1005,9 @@ int demo_create(struct store *st, long residents, unsigned seed, int verbose, ch
 	rc = rc ? rc : dispute_demo_create(st, seed, err);  /* 人民调解 cases */
 	rc = rc ? rc : service_demo(st, seed, 0, err);  /* 便民服务 requests */
 	rc = rc ? rc : stars_demo(st, seed, today, err);  /* 星级文明户: last year's round and this year's */
+	rc = rc ? rc : demo_grid(st, seed, today, err);        /* 网格与联户: staff, 联户群, visits, events */
+	rc = rc ? rc : demo_banquet(st, seed, today, err);     /* 红白理事会: 村规民约, declarations */
+	rc = rc ? rc : demo_homestead(st, seed, today, err);   /* 宅基地审批 */
 	char *restore = xasprintf("PRAGMA cache_size = %lld", (long long)cache);
 	sqlite3_exec(dm.db, restore, NULL, NULL, NULL);
 	sqlite3_exec(dm.db, "PRAGMA shrink_memory", NULL, NULL, NULL);
