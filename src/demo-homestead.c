@@ -33,7 +33,7 @@ static int add_application(struct store *st, const struct ledger_def *d, struct 
 		return -1;
 	/* days after the application of each step: review, submit after 公示, approve, stake, accept */
 	bool late = n == 3;
-	int gap[] = { prng_range(rng, 1, 3), prng_range(rng, 8, 11), prng_range(rng, 10, late ? 30 : 16),
+	int gap[] = { prng_range(rng, 1, 3), prng_range(rng, 8, 11), late ? prng_range(rng, 24, 30) : prng_range(rng, 10, 16),
 		      prng_range(rng, 20, 60), prng_range(rng, 150, 220) };
 	char notice[11], permit[24], staked[11], accepted[11];
 	int at = back;
