@@ -409,7 +409,7 @@ void tui_ledger_reports(struct tui *t, const struct ledger_def *d)
 		report_run(t, d, &d->reports[pick]);
 }
 
-/* ---- every register's overdue records (the clerk's work list, F4) ---- */
+/* ---- every register's overdue records (the clerk's work list, Shift-Tab) ---- */
 
 int64_t tui_ledger_overdue_count(struct tui *t)
 {

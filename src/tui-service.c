@@ -237,7 +237,7 @@ static void worklist_title(struct worklist *w)
 	/* the registers' overdue records belong on the same desk: counted here, listed by F4 */
 	int64_t registers = tui_ledger_overdue_count(w->t);
 	if (registers) {
-		char *more = xasprintf(_("%s · registers: %lld overdue (F4)"), title, (long long)registers);
+		char *more = xasprintf(_("%s · registers: %lld overdue (Shift-Tab)"), title, (long long)registers);
 		free(title);
 		title = more;
 	}
@@ -618,7 +618,7 @@ static void action_transfer_or_return(struct tui *t, int64_t id)
 static const struct tui_hint worklist_hints[] = {
 	{ "F1", N_("Help") }, { "F3", N_("Find") }, { "Tab", N_("Overdue/all") }, { "F7", N_("New") }, { "F5", N_("Start") },
 	{ "F8", N_("Close") }, { "F6", N_("Transfer/return") }, { "F2", N_("Receipt") },
-	{ "F4", N_("Registers overdue") }, { "Enter", N_("Open") }, { "F9", N_("History") }, { "F10", N_("Back") },
+	{ "Shift-Tab", N_("Registers overdue") }, { "Enter", N_("Open") }, { "F9", N_("History") }, { "F10", N_("Back") },
 };
 
 /* Keys of the work list; sel is id * 2, plus 1 on a follow-up line. */
@@ -629,7 +629,7 @@ static enum tui_list_action worklist_key(void *ctx, struct tui *t, int k, int64_
 		w->overdue_only = !w->overdue_only;
 		return TUI_LIST_RELOAD;
 	}
-	if (k == TK_F4) {    /* every register's overdue records, to open and step */
+	if (k == TK_BTAB) {  /* every register's overdue records, to open and step */
 		tui_ledger_overdue(t);
 		return TUI_LIST_RELOAD;
 	}
@@ -671,7 +671,7 @@ static enum tui_list_action worklist_key(void *ctx, struct tui *t, int k, int64_
 				"records the contact and the rectification), F6 transfers it or returns it with a "
 				"reason, F2 shows and prints the receipt, F9 the history. F3 finds any request by "
 				"the end of its number or the applicant's name. Tab shows the overdue lines only (Tab "
-				"again: all); the title counts them. F4 lists the records of the registers (台账) past "
+				"again: all); the title counts them. Shift-Tab lists the records of the registers (台账) past "
 				"their due date, counted in the title too: Enter there opens one. The statistics are "
 				"in the Services menu."));
 		return TUI_LIST_STAY;
