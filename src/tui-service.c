@@ -237,7 +237,7 @@ static void worklist_title(struct worklist *w)
 	/* the registers' overdue records belong on the same desk: counted here, listed by F4 */
 	int64_t registers = tui_ledger_overdue_count(w->t);
 	if (registers) {
-		char *more = xasprintf(_("%s · registers: %lld overdue (Shift-Tab)"), title, (long long)registers);
+		char *more = xasprintf(_("%s · registers: %lld overdue"), title, (long long)registers);
 		free(title);
 		title = more;
 	}

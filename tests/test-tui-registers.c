@@ -139,6 +139,99 @@ static void test_grid(struct pty *t)
 	CHECK(pty_wait_for(t, "宅基地与农房", WAIT_MS));
 }
 
+/* 红白事申报: 25 tables for a wedding where the 村规民约 (the demo's 2026 version,
+ * article 5) allows 20: flagged naming the article, and approval refused. */
+static void test_banquet(struct pty *t)
+{
+	CHECK(menu_open(t, "红白理事会"));
+	CHECK(pty_wait_for(t, "红白事申报", WAIT_MS));
+	CHECK(pty_contains(t, "村规民约条款"));
+	step_type(t, "2");
+	CHECK(pty_wait_for(t, "查找：", WAIT_MS));
+	step_key(t, "F7");
+	CHECK(pty_wait_for(t, "红白事申报  新", WAIT_MS));
+	pick_first(t, NULL, "所属户");             /* 申报户, the first field */
+	CHECK(step_goto_field(t, "事主"));
+	step_type(t, "测试事主");
+	CHECK(step_goto_field(t, "事项"));
+	step_type(t, "1");
+	CHECK(step_goto_field(t, "举办日期"));
+	step_type(t, "2026-12-12");
+	CHECK(step_goto_field(t, "桌数"));
+	step_type(t, "25");
+	step_key(t, "F2");
+	CHECK(pty_wait_for(t, "红白2026-", WAIT_MS));
+	CHECK(pty_wait_for(t, "超出第5条：桌数限20桌", WAIT_MS));   /* the 超限 field */
+	step_key(t, "F5");
+	CHECK(pty_wait_for(t, "审核同意", WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "审核同意（至已审核）", WAIT_MS));
+	step_key(t, "F2");
+	CHECK(pty_wait_for(t, "超出村规民约限额", WAIT_MS));
+	step_key(t, "Esc");
+	CHECK(step_wait_gone(t, "审核同意（至已审核）"));
+	step_key(t, "F10");
+	CHECK(pty_wait_for(t, "查找：", WAIT_MS));
+	CHECK(row_with(t, "测试事主", "超出第5条"));
+	CHECK(row_with(t, "测试事主", "已申报"));
+	step_key(t, "F10");
+	CHECK(pty_wait_for(t, "宅基地与农房", WAIT_MS));
+}
+
+/* 宅基地审批: an application numbered, due in 3 working days, then 村级审查 to 公示. */
+static void test_homestead(struct pty *t)
+{
+	CHECK(menu_open(t, "宅基地与农房"));
+	CHECK(pty_wait_for(t, "查找：", WAIT_MS));    /* the group's only register */
+	step_key(t, "F7");
+	CHECK(pty_wait_for(t, "宅基地审批  新", WAIT_MS));
+	pick_first(t, NULL, "所属户");
+	CHECK(step_goto_field(t, "申请人"));
+	step_type(t, "测试申请人");
+	CHECK(step_goto_field(t, "拟建位置"));
+	step_type(t, "组道路东侧");
+	CHECK(step_goto_field(t, "占地面积"));
+	step_type(t, "110");
+	step_key(t, "F2");
+	CHECK(pty_wait_for(t, "已申请  到期 2026-12-01", WAIT_MS));
+	step_key(t, "F5");
+	CHECK(pty_wait_for(t, "村级审查", WAIT_MS));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "村级审查（至村级审查公示中）", WAIT_MS));
+	step_type(t, "符合一户一宅");
+	CHECK(step_goto_field(t, "公示开始日期"));
+	step_type(t, "2026-11-26");
+	step_key(t, "F2");
+	CHECK(pty_wait_for(t, "村级审查公示中  到期", WAIT_MS));
+	step_key(t, "F10");
+	CHECK(pty_wait_for(t, "测试申请人", WAIT_MS));
+	step_key(t, "F10");
+	CHECK(pty_wait_for(t, "便民服务", WAIT_MS));
+}
+
+/* The 便民服务 work list counts the registers' overdue records (the demo's grid events);
+ * Shift-Tab lists them, Enter opens one. */
+static void test_worklist(struct pty *t)
+{
+	CHECK(menu_open(t, "便民服务"));
+	CHECK(pty_wait_for(t, "工作清单", WAIT_MS));
+	step_type(t, "1");
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	CHECK(pty_wait_for(t, "台账超期", WAIT_MS));
+	CHECK(pty_contains(t, "Shift-Tab"));
+	step_key(t, "BTab");
+	CHECK(pty_wait_for(t, "网格事件", WAIT_MS));
+	CHECK(row_with(t, "网格事件", "!超期"));
+	step_key(t, "Enter");
+	CHECK(pty_wait_for(t, "事件2026-", WAIT_MS));
+	CHECK(pty_wait_for(t, "超期自", WAIT_MS));
+	step_key(t, "F10");
+	CHECK(pty_wait_for(t, "网格事件", WAIT_MS));
+	step_key(t, "F10");
+	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
+	CHECK(step_quit(t, 6, WAIT_MS));
+}
+
 int main(int argc, char **argv)
 {
 	if (!step_village_begin(argc, argv, 100, &shanzhi, &locale, &dir, &db))
@@ -150,6 +243,9 @@ int main(int argc, char **argv)
 	if (t) {
 		test_menu(t);
 		test_grid(t);
+		test_banquet(t);
+		test_homestead(t);
+		test_worklist(t);
 	}
 	step_village_end(dir, db);
 	return check_finish();
