@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "i18n.h"
 #include "ledger.h"
 #include "prng.h"
 #include "rowset.h"
