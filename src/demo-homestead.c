@@ -1,7 +1,7 @@
 /* demo-homestead: the demo village's 宅基地 and 农房 approvals over the year: about one
  * application a month, the older ones approved (most within the 24 working days, one
  * late), staked and built, one refused, the recent ones at the village's and the
- * town's review, one of them past its deadline for the work list. */
+ * town's review, one of them long past its deadline (on the work list). */
 #include "demo.h"
 
 #include <stdint.h>
@@ -37,7 +37,8 @@ static int add_application(struct store *st, const struct ledger_def *d, struct 
 		      prng_range(rng, 20, 60), prng_range(rng, 150, 220) };
 	char notice[11], permit[24], staked[11], accepted[11];
 	int at = back;
-	for (size_t i = 0; i < 5; i++) {
+	size_t steps_made = n == 9 ? 2 : 5;   /* the tenth stuck at the town's review: overdue */
+	for (size_t i = 0; i < steps_made; i++) {
 		at -= gap[i];
 		if (at < 0)
 			break;

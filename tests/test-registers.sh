@@ -63,7 +63,8 @@ sz report grid_unvisited | grep -q "^$hh1 " && fail "a household visited today i
 expect event 0 "事件2026-" -- env SHANZHI_TODAY=2026-09-30 "$bin" --db "$db" ledger grid_event add grid=1 kind=02 summary=村道边坡落石 date=2026-09-30
 ev=$(q "SELECT max(id) FROM ledger_grid_event")
 same event-due "reported|2026-10-08" "$(q "SELECT state, due FROM ledger_grid_event WHERE id = $ev")"
-expect event-overdue-listed 0 "grid_event  $ev" -- sz ledger
+run=$((run + 1))
+sz ledger | grep -qE "网格事件 grid_event +$ev +事件2026-" || fail "event-overdue-listed: $(sz ledger)"
 expect event-assign 0 "已分拨" -- as_op lin sz ledger grid_event step $ev assign handler=王主任
 expect event-handle 0 "已处置" -- as_op lin sz ledger grid_event step $ev handle action=已清理落石
 expect event-feedback 0 "已反馈" -- as_op lin sz ledger grid_event step $ev feedback feedback=群众满意
@@ -123,7 +124,9 @@ late=$(q "SELECT max(id) FROM ledger_homestead")
 sz ledger homestead step $late review village_opinion=同意 notice_from=2026-11-02 >/dev/null 2>&1 || fail "late review"
 env SHANZHI_TODAY=2026-11-09 "$bin" --db "$db" ledger homestead step $late submit >/dev/null 2>&1 || fail "late submit"
 same homestead-capped-by-promise "town|2026-11-23" "$(q "SELECT state, due FROM ledger_homestead WHERE id = $late")"
-expect homestead-overdue 0 "homestead  $late" -- env SHANZHI_TODAY=2026-12-10 "$bin" --db "$db" ledger
+run=$((run + 1))
+env SHANZHI_TODAY=2026-12-10 "$bin" --db "$db" ledger | grep -qE "^2026-11-23 +宅基地审批 homestead +$late +宅2026-[0-9]+ +乡镇审核中" ||
+	fail "homestead-overdue: $(env SHANZHI_TODAY=2026-12-10 "$bin" --db "$db" ledger)"
 expect homestead-promise-late 0 "超时" -- env SHANZHI_TODAY=2026-12-10 "$bin" --db "$db" report homestead_promise --year 2026
 
 echo "$run checks, $failed failed"
