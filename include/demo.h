@@ -37,15 +37,26 @@ bool demo_village_code_ok(const char *code);
 int demo_steward(struct store *st, unsigned seed, const char *today, char **err);
 int demo_practice(struct store *st, unsigned seed, const char *today, char **err);
 
-/* For the demo modules: saves one record of register d, its fields given as
- * name, value pairs ended by NULL, dated day (ledger_clock_set); its id in *id
- * when id is not NULL. */
+/* The declared registers' demos, called by demo_create after the star ratings: a
+ * plausible year of the first village's records, the same for the same seed and day
+ * (today, YYYY-MM-DD). Each does nothing when its registers are not declared. */
+int demo_grid(struct store *st, unsigned seed, const char *today, char **err);      /* 网格与联户 */
+int demo_banquet(struct store *st, unsigned seed, const char *today, char **err);   /* 红白理事会 */
+int demo_homestead(struct store *st, unsigned seed, const char *today, char **err); /* 宅基地审批 */
+
+/* Shared by them (demo-ledger.c). */
 struct ledger_def;
-int demo_ledger_add(struct store *st, const struct ledger_def *d, const char *day, int64_t *id,
-		    char **err, ...);
+/* today minus back days into out. */
+void demo_ledger_day(const char *today, int back, char out[11]);
+/* Saves a new record of d dated day from kv, name/value pairs ending with a NULL
+ * name; its id, or -1 with *err. */
+long long demo_ledger_add(struct store *st, const struct ledger_def *d, const char *day,
+			  const char *const *kv, char **err);
+/* Makes transition on record id dated day, the asked fields from kv. 0 or -1. */
+int demo_ledger_step(struct store *st, const struct ledger_def *d, long long id, const char *transition,
+		     const char *day, const char *const *kv, char **err);
 /* The dom-th day of the month months_back before today's (may be after today). */
-void demo_ledger_day(struct store *st, const char *today, int months_back, int dom, char out[11]);
+void demo_ledger_month_day(struct store *st, const char *today, int months_back, int dom, char out[11]);
 /* The first max households of the demo's first village with someone living, by number. */
 int64_t *demo_ledger_households(struct store *st, size_t max, size_t *n);
-
 #endif

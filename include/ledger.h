@@ -42,6 +42,9 @@ struct ledger_state {
 	char *label;                  /* English msgid or Chinese text: show with _() */
 	struct ledger_deadline deadline;  /* must be left within this of entering it */
 	bool final;                   /* no deadline runs, never overdue */
+	bool stop_deadline;           /* stop_deadline = yes: the whole life cycle's deadline no
+				       * longer runs here (a 24-day approval promise met; the
+				       * building after it has its states' own deadlines) */
 	int line;
 };
 
@@ -88,6 +91,8 @@ struct ledger_def {
 	char *table;                  /* "ledger_" name */
 	char *title;
 	char *menu;                   /* menu group; registers with the same one share an entry */
+	int menu_order;               /* menu_order = N: groups and registers sorted by it (then
+				       * file name); LEDGER_MENU_ORDER_DEFAULT when not said */
 	int version;
 	char *number;                 /* "走访{year}-{seq:4}" or NULL: no record number */
 	char **list;                  /* list columns: field names, or state, number, deadline */
@@ -114,6 +119,9 @@ struct ledger_def {
 };
 
 struct ledger_set;
+
+/* The menu_order of a register that does not say: after those that do. */
+#define LEDGER_MENU_ORDER_DEFAULT 1000
 
 /* Loads dir/registers/\*.register then override/registers/ (either may be NULL or
  * missing) under datafiles_load's policy (a broken local file: the shipped one is

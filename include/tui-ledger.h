@@ -29,6 +29,11 @@ void tui_ledger_list(struct tui *t, const struct ledger_def *d);
  * field is not NULL). Returns the record's id once saved, else 0. */
 int64_t tui_ledger_record(struct tui *t, const struct ledger_def *d, int64_t id, const char *field,
 			  const char *value);
+/* How many records of every declared register are overdue (ledger_overdue; 0 when the
+ * operator may not see registers), for the clerk's work list. */
+int64_t tui_ledger_overdue_count(struct tui *t);
+/* Those records, the most overdue first: Enter opens one, F5 makes its next step. */
+void tui_ledger_overdue(struct tui *t);
 /* The register's reports: picked when several, shown in the statistics view. */
 void tui_ledger_reports(struct tui *t, const struct ledger_def *d);
 

@@ -36,4 +36,10 @@ int workday_between(const struct workday_cal *c, const char *from, const char *t
 /* Whether the calendar has a file for year (so its holidays are known). */
 bool workday_year_known(const struct workday_cal *c, int year);
 
+struct sqlite3;
+/* Registers sz_workdays(from, to) on db: workday_between on the default calendar
+ * (NULL for a NULL or bad date), for report queries measuring a promise kept in
+ * working days (a 宅基地 approval's 24). SQLITE_OK or an SQLite error code. */
+int workday_sql_register(struct sqlite3 *db);
+
 #endif

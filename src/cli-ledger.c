@@ -43,7 +43,41 @@ static const char *title_of(const struct ledger_def *d)
 	return _(d->title);
 }
 
-/* `shanzhi ledger`: every declared register, its group and what is due. */
+/* The overdue records of every register (ledger_overdue), the most overdue first,
+ * as the clerk's work list shows them: appended to sb when there are any. */
+static int overdue_text(struct store *st, const struct ledger_set *s, struct strbuf *sb)
+{
+	struct rowset r = { 0 };
+	char *err = NULL;
+	if (ledger_overdue(st, s, 0, &r, &err) != 0) {
+		console_printf(stderr, "shanzhi: %s\n", err ? err : "?");
+		free(err);
+		return -1;
+	}
+	if (r.n) {
+		const char *heads[] = { _("Due on"), _("Register"), "ID", _("Number"), _("State") };
+		char **cells = xcalloc(r.n * 5 + 1, sizeof *cells);
+		for (size_t i = 0; i < r.n; i++) {
+			const struct ledger_def *d = ledger_find(s, rowset_text(&r, i, LEDGER_OD_REGISTER));
+			const char *number = rowset_text(&r, i, LEDGER_OD_NUMBER);
+			cells[i * 5] = xstrdup(rowset_text(&r, i, LEDGER_OD_DUE));
+			cells[i * 5 + 1] = xasprintf("%s %s", d ? title_of(d) : "", rowset_text(&r, i, LEDGER_OD_REGISTER));
+			cells[i * 5 + 2] = xstrdup(rowset_text(&r, i, LEDGER_OD_ID));
+			cells[i * 5 + 3] = xstrdup(number);
+			cells[i * 5 + 4] = xstrdup(d ? ledger_state_label(d, rowset_text(&r, i, LEDGER_OD_STATE)) : "");
+		}
+		sb_appendf(sb, "\n%s\n", _("Overdue records (shanzhi ledger NAME show ID):"));
+		ledger_table_text(sb, heads, 5, (const char *const *)cells, r.n);
+		for (size_t i = 0; i < r.n * 5; i++)
+			free(cells[i]);
+		free(cells);
+	}
+	rowset_free(&r);
+	return 0;
+}
+
+/* `shanzhi ledger`: every declared register, its group and what is due, then the
+ * overdue records themselves. */
 static int list_registers(const struct cli_opts *o)
 {
 	const struct ledger_set *s = ledger_set_default();
@@ -76,6 +110,8 @@ static int list_registers(const struct cli_opts *o)
 	ledger_table_text(&sb, heads, 5, (const char *const *)cells, n);
 	if (!n)
 		sb_appendf(&sb, "%s\n", _("(no register is declared: see forms/registers/README.md)"));
+	else if (overdue_text(st, s, &sb) != 0)
+		rc = 1;
 	console_puts(stdout, sb.s);
 	sb_free(&sb);
 	for (size_t i = 0; i < n * 5; i++)

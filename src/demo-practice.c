@@ -49,22 +49,20 @@ static int make_activities(struct store *st, unsigned seed, const char *today, c
 		struct prng rng;
 		prng_seed(&rng, ((uint64_t)seed << 32) ^ 0x9e37u ^ (uint64_t)back);
 		const char *const *t = topics[(size_t)(11 - back) % ARRAY_LEN(topics)];
-		demo_ledger_day(st, today, back, 10, day);
+		demo_ledger_month_day(st, today, back, 10, day);
 		if (strcmp(day, today) > 0)
 			break;   /* not yet */
 		int64_t act = 0;
-		rc = demo_ledger_add(st, ledger_find(s, "practice_activity"), day, &act, err, "date", day, "kind", t[0],
-				     "topic", t[1], "place", t[2], "organiser_id", num(a, res[0]), "points", "5", NULL);
+		act = demo_ledger_add(st, ledger_find(s, "practice_activity"), day, (const char *const[]){ "date", day, "kind", t[0], "topic", t[1], "place", t[2], "organiser_id", num(a, res[0]), "points", "5", NULL }, err);
+		rc = act < 0 ? -1 : 0;
 		size_t first = prng_below(&rng, (uint32_t)nres);
 		for (size_t k = 0; k < PARTICIPANTS && k < nres && rc == 0; k++) {
 			int64_t who = res[(first + k) % nres];   /* distinct while k < nres */
 			snprintf(hours, sizeof hours, "%d.%d", prng_range(&rng, 1, 4), prng_chance(&rng, 500) ? 5 : 0);
-			rc = demo_ledger_add(st, ledger_find(s, "practice_participant"), day, NULL, err, "activity_id",
-					     num(a, act), "resident_id", num(b, who), "hours", hours, NULL);
+			rc = demo_ledger_add(st, ledger_find(s, "practice_participant"), day, (const char *const[]){ "activity_id", num(a, act), "resident_id", num(b, who), "hours", hours, NULL }, err) < 0 ? -1 : 0;
 			char *hh = rowset_value(st, "SELECT household_id FROM resident WHERE id = ?1", "l", who);
 			if (rc == 0 && hh)
-				rc = demo_ledger_add(st, ledger_find(s, "practice_points"), day, NULL, err, "date", day,
-						     "household_id", hh, "source", "1", "points", "5", "item", t[1], NULL);
+				rc = demo_ledger_add(st, ledger_find(s, "practice_points"), day, (const char *const[]){ "date", day, "household_id", hh, "source", "1", "points", "5", "item", t[1], NULL }, err) < 0 ? -1 : 0;
 			free(hh);
 		}
 	}
@@ -83,9 +81,7 @@ static int make_waste_points(struct store *st, char **err)
 	const struct ledger_def *d = ledger_find(ledger_set_default(), "practice_points");
 	int rc = 0;
 	for (size_t i = 0; i < r.n && rc == 0; i++)
-		rc = demo_ledger_add(st, d, rowset_text(&r, i, 1), NULL, err, "date", rowset_text(&r, i, 1),
-				     "household_id", rowset_text(&r, i, 0), "source", "2", "points", "2", "item",
-				     "垃圾分类月度全对", NULL);
+		rc = demo_ledger_add(st, d, rowset_text(&r, i, 1), (const char *const[]){ "date", rowset_text(&r, i, 1), "household_id", rowset_text(&r, i, 0), "source", "2", "points", "2", "item", "垃圾分类月度全对", NULL }, err) < 0 ? -1 : 0;
 	rowset_free(&r);
 	return rc;
 }
@@ -99,7 +95,7 @@ static int make_redemptions(struct store *st, unsigned seed, const char *today, 
 	int rc = 0;
 	char day[11], pts[16];
 	for (int back = 9; back >= 0 && rc == 0; back -= 3) {
-		demo_ledger_day(st, today, back, 25, day);
+		demo_ledger_month_day(st, today, back, 25, day);
 		if (strcmp(day, today) > 0)
 			break;   /* not yet */
 		struct rowset r = { 0 };
@@ -114,8 +110,7 @@ static int make_redemptions(struct store *st, unsigned seed, const char *today, 
 			if (balance < 10 || !prng_chance(&rng, 600))
 				continue;
 			snprintf(pts, sizeof pts, "%d", prng_range(&rng, 5, balance > 20 ? 20 : (int)balance));
-			rc = demo_ledger_add(st, d, day, NULL, err, "date", day, "household_id", rowset_text(&r, i, 0),
-					     "source", "9", "points", pts, "item", goods[prng_below(&rng, 4)], NULL);
+			rc = demo_ledger_add(st, d, day, (const char *const[]){ "date", day, "household_id", rowset_text(&r, i, 0), "source", "9", "points", pts, "item", goods[prng_below(&rng, 4)], NULL }, err) < 0 ? -1 : 0;
 		}
 		rowset_free(&r);
 	}

@@ -5,7 +5,6 @@
  * clock). Deterministic for a seed. A register left out of the forms is skipped. */
 #include "demo.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,49 +19,6 @@
 #define SERVED 30
 #define TEAMS 5
 #define STEWARDS_PER_TEAM 2
-
-int demo_ledger_add(struct store *st, const struct ledger_def *d, const char *day, int64_t *id,
-		    char **err, ...)
-{
-	struct form_data rec;
-	form_data_init(&rec, ledger_form(d));
-	va_list ap;
-	va_start(ap, err);
-	for (const char *name; (name = va_arg(ap, const char *));) {
-		const char *value = va_arg(ap, const char *);
-		int f = form_field_index(rec.def, name);
-		if (f >= 0)
-			form_data_set(&rec, (size_t)f, value);
-	}
-	va_end(ap);
-	ledger_clock_set(day);
-	int64_t fresh = 0;
-	int rc = ledger_save(st, d, &rec, id ? id : &fresh, err);
-	ledger_clock_set(NULL);
-	form_data_free(&rec);
-	return rc;
-}
-
-void demo_ledger_day(struct store *st, const char *today, int months_back, int dom, char out[11])
-{
-	char *mod = xasprintf("-%d months", months_back);
-	char *plus = xasprintf("+%d days", dom - 1);
-	char *day = rowset_value(st, "SELECT date(?1, 'start of month', ?2, ?3)", "ttt", today,
-				 mod, plus);
-	snprintf(out, 11, "%s", day ? day : today);
-	free(day);
-	free(plus);
-	free(mod);
-}
-
-int64_t *demo_ledger_households(struct store *st, size_t max, size_t *n)
-{
-	int64_t *ids = rowset_ids(st, n, "SELECT h.id FROM household h JOIN grid g ON g.id = h.grid_id"
-				  " WHERE g.village_id = (SELECT min(id) FROM village) AND EXISTS (SELECT 1"
-				  " FROM resident m WHERE m.household_id = h.id AND m.living_status = '1')"
-				  " ORDER BY h.hh_no LIMIT ?1", "l", (int64_t)max);
-	return ids;
-}
 
 /* "%lld" of an id, in buf. */
 static const char *num(char buf[24], int64_t v)
@@ -91,21 +47,20 @@ static int make_teams(struct store *st, const char *start, const int64_t *hh, si
 	for (size_t t = 0; t < TEAMS && rc == 0 && nres; t++) {
 		int64_t team = 0;
 		snprintf(kind, sizeof kind, "%zu", t + 1);
-		rc = demo_ledger_add(st, ledger_find(s, "steward_team"), start, &team, err, "name", team_names[t],
-				     "kind", kind, "leader_id", num(a, res[(t * STEWARDS_PER_TEAM) % nres]), NULL);
+		team = demo_ledger_add(st, ledger_find(s, "steward_team"), start, (const char *const[]){ "name", team_names[t], "kind", kind, "leader_id", num(a, res[(t * STEWARDS_PER_TEAM) % nres]), NULL }, err);
+		rc = team < 0 ? -1 : 0;
 		for (size_t m = 0; m < STEWARDS_PER_TEAM && rc == 0; m++) {
 			size_t k = t * STEWARDS_PER_TEAM + m;
 			if (k >= nres)
 				break;
-			rc = demo_ledger_add(st, ledger_find(s, "steward_member"), start, &members[k], err, "team_id",
-					     num(a, team), "resident_id", num(b, res[k]), "joined", start, NULL);
+			members[k] = demo_ledger_add(st, ledger_find(s, "steward_member"), start, (const char *const[]){ "team_id", num(a, team), "resident_id", num(b, res[k]), "joined", start, NULL }, err);
+			rc = members[k] < 0 ? -1 : 0;
 		}
 	}
 	size_t nmembers = nres < TEAMS * STEWARDS_PER_TEAM ? nres : TEAMS * STEWARDS_PER_TEAM;
 	for (size_t i = 0; i < nhh && rc == 0 && nmembers; i++) {
 		member_of[i] = members[i % nmembers];
-		rc = demo_ledger_add(st, ledger_find(s, "steward_serve"), start, NULL, err, "member_id",
-				     num(a, member_of[i]), "household_id", num(b, hh[i]), NULL);
+		rc = demo_ledger_add(st, ledger_find(s, "steward_serve"), start, (const char *const[]){ "member_id", num(a, member_of[i]), "household_id", num(b, hh[i]), NULL }, err) < 0 ? -1 : 0;
 	}
 	free(res);
 	return rc;
@@ -122,7 +77,7 @@ static int make_rounds(struct store *st, unsigned seed, const char *today, const
 	char a[24], day[11];
 	for (int back = 11; back >= 0 && rc == 0; back--) {
 		for (int half = 0; half < 2 && rc == 0; half++) {
-			demo_ledger_day(st, today, back, half ? 15 : 1, day);
+			demo_ledger_month_day(st, today, back, half ? 15 : 1, day);
 			if (strcmp(day, today) > 0)
 				break;   /* not yet */
 			for (size_t i = 0; i < nhh && rc == 0; i++) {
@@ -130,9 +85,7 @@ static int make_rounds(struct store *st, unsigned seed, const char *today, const
 				prng_seed(&rng, ((uint64_t)seed << 32) ^ ((uint64_t)hh[i] << 8) ^ (uint64_t)(back * 2 + half));
 				bool out = prng_chance(&rng, 900);
 				bool sorted = out && prng_chance(&rng, (unsigned)(800 + (11 - back) * 15));
-				rc = demo_ledger_add(st, d, day, NULL, err, "date", day, "household_id", num(a, hh[i]),
-						     "put_out", out ? "1" : "0", "sorted", out ? (sorted ? "1" : "0") : NULL,
-						     "kinds", out ? kinds[prng_below(&rng, 5)] : NULL, NULL);
+				rc = demo_ledger_add(st, d, day, (const char *const[]){ "date", day, "household_id", num(a, hh[i]), "put_out", out ? "1" : "0", "sorted", out ? (sorted ? "1" : "0") : NULL, "kinds", out ? kinds[prng_below(&rng, 5)] : NULL, NULL }, err) < 0 ? -1 : 0;
 			}
 		}
 	}
@@ -149,13 +102,12 @@ static int make_surveys(struct store *st, unsigned seed, const char *today, cons
 	char a[24], y[8], day[11];
 	for (int k = 1; k >= 0 && rc == 0; k--) {
 		snprintf(y, sizeof y, "%d", year - k);
-		demo_ledger_day(st, today, k ? 12 : 0, 1, day);
+		demo_ledger_month_day(st, today, k ? 12 : 0, 1, day);
 		for (size_t i = 0; i < nhh && rc == 0; i++) {
 			struct prng rng;
 			prng_seed(&rng, ((uint64_t)seed << 32) ^ ((uint64_t)hh[i] << 4) ^ (uint64_t)(year - k));
 			bool knows = prng_chance(&rng, k ? 820 : 960);
-			rc = demo_ledger_add(st, d, day, NULL, err, "year", y, "household_id", num(a, hh[i]), "knows",
-					     knows ? "1" : "0", NULL);
+			rc = demo_ledger_add(st, d, day, (const char *const[]){ "year", y, "household_id", num(a, hh[i]), "knows", knows ? "1" : "0", NULL }, err) < 0 ? -1 : 0;
 		}
 	}
 	return rc;
@@ -173,7 +125,7 @@ int demo_steward(struct store *st, unsigned seed, const char *today, char **err)
 	int64_t *hh = demo_ledger_households(st, SERVED, &nhh);
 	int64_t *member_of = xcalloc(nhh + 1, sizeof *member_of);
 	char start[11];
-	demo_ledger_day(st, today, 12, 1, start);
+	demo_ledger_month_day(st, today, 12, 1, start);
 	int rc = store_begin(st, err);
 	rc = rc ? rc : make_teams(st, start, hh, nhh, member_of, err);
 	rc = rc ? rc : make_rounds(st, seed, today, hh, nhh, err);

@@ -1097,6 +1097,9 @@ static int demo_run(struct store *st, long residents, unsigned seed, int verbose
 	rc = rc ? rc : plan->township ? service_demo_every_village(st, seed, err)  /* 便民服务 requests */
 		: service_demo(st, seed, 0, err);
 	rc = rc ? rc : stars_demo(st, seed, today, err);  /* 星级文明户: last year's round and this year's */
+	rc = rc ? rc : demo_grid(st, seed, today, err);        /* 网格与联户: staff, 联户群, visits, events */
+	rc = rc ? rc : demo_banquet(st, seed, today, err);     /* 红白理事会: 村规民约, declarations */
+	rc = rc ? rc : demo_homestead(st, seed, today, err);   /* 宅基地审批 */
 	rc = rc ? rc : demo_steward(st, seed, today, err);  /* 村寨管家 and 垃圾分类 */
 	rc = rc ? rc : demo_practice(st, seed, today, err);  /* 文明实践 and its points */
 	char *restore = xasprintf("PRAGMA cache_size = %lld", (long long)cache);

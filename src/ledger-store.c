@@ -399,6 +399,8 @@ static void due_for(const struct ledger_def *d, const char *state, const char *s
 		return;
 	if (s)
 		deadline_from(&s->deadline, since, out);
+	if (s && s->stop_deadline)
+		return;
 	deadline_from(&d->deadline, opened, whole);
 	if (whole[0] && (!out[0] || strcmp(whole, out) < 0))
 		memcpy(out, whole, sizeof whole);

@@ -37,12 +37,12 @@ static const char *const sect_names[] = {
 	[SECT_TRANSITION] = "transition", [SECT_PRINT] = "print", [SECT_REPORT] = "report",
 };
 
-#define MAX_KEYS 13
+#define MAX_KEYS 14
 /* The keys of each section kind (a [field]'s are form.c's). */
 static const char *const sect_keys[][MAX_KEYS] = {
 	[SECT_REGISTER] = { "name", "title", "menu", "version", "number", "list", "search", "order",
-			    "deadline", "check", "check_msg", "index", NULL },
-	[SECT_STATE] = { "label", "deadline", "final", NULL },
+			    "deadline", "check", "check_msg", "index", "menu_order", NULL },
+	[SECT_STATE] = { "label", "deadline", "final", "stop_deadline", NULL },
 	[SECT_TRANSITION] = { "label", "from", "to", "roles", "ask", "check", "check_msg", NULL },
 	[SECT_PRINT] = { "title", "line", NULL },
 	[SECT_REPORT] = { "title", "period", "query", "chart", "line", NULL },
@@ -480,6 +480,10 @@ static void build_state(struct reader *r, const struct sect *s, struct ledger_st
 	if (fin && strcmp(fin, "yes") != 0 && strcmp(fin, "no") != 0)
 		fail(r, sline(s, "final"), _("%s: '%s' is neither yes nor no"), "final", fin);
 	st->final = fin && strcmp(fin, "yes") == 0;
+	const char *stop = sval(s, "stop_deadline");
+	if (stop && strcmp(stop, "yes") != 0 && strcmp(stop, "no") != 0)
+		fail(r, sline(s, "stop_deadline"), _("%s: '%s' is neither yes nor no"), "stop_deadline", stop);
+	st->stop_deadline = stop && strcmp(stop, "yes") == 0;
 }
 
 static void build_transition(struct reader *r, struct ledger_def *d, const struct sect *s,
@@ -640,6 +644,16 @@ static void build_register(struct reader *r, struct ledger_def *d, const struct 
 			fail(r, sline(s, "version"), _("version: '%s' is not a number (1 to 100000)"), v);
 		else
 			d->version = (int)n;
+	}
+	d->menu_order = LEDGER_MENU_ORDER_DEFAULT;
+	const char *mo = sval(s, "menu_order");
+	if (mo) {
+		char *end;
+		long n = strtol(mo, &end, 10);
+		if (!isdigit(UCH(*mo)) || *end || n > 100000)
+			fail(r, sline(s, "menu_order"), _("menu_order: '%s' is not a number (0 to 100000)"), mo);
+		else
+			d->menu_order = (int)n;
 	}
 	d->number = xstrdup(sval(s, "number"));
 	number_key(r, s);
@@ -824,6 +838,19 @@ static void def_free(struct ledger_def *d)
 
 /* ---- the set ---- */
 
+/* Registers in menu_order, file order among equals (a stable insertion sort: a few
+ * dozen registers), so that menu groups and their registers appear as declared. */
+static void sort_by_menu_order(struct ledger_set *set)
+{
+	for (size_t i = 1; i < set->n; i++) {
+		struct ledger_def *d = set->defs[i];
+		size_t j = i;
+		for (; j > 0 && set->defs[j - 1]->menu_order > d->menu_order; j--)
+			set->defs[j] = set->defs[j - 1];
+		set->defs[j] = d;
+	}
+}
+
 struct ledger_set *ledger_set_load(const struct form_registry *forms, const char *dir,
 				   const char *override, char **errors)
 {
@@ -839,6 +866,7 @@ struct ledger_set *ledger_set_load(const struct form_registry *forms, const char
 		set->names[set->nnames++] = xstrdup(files[i].name);
 	datafiles_free(files, n);
 	datafiles_load(dir ? dir : "", override, &register_kind, set, &sb);
+	sort_by_menu_order(set);
 	if (errors) {
 		free(*errors);
 		*errors = sb.len ? sb_take(&sb) : NULL;

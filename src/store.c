@@ -30,6 +30,7 @@
 #include "sync.h"
 #include "text.h"
 #include "util.h"
+#include "workday.h"
 
 #define STMT_CACHE 32
 /* report lines kept per kind of problem; the count still covers every row */
@@ -289,7 +290,7 @@ static int configure(struct store *st, char **err)
 {
 	sqlite3_extended_result_codes(st->db, 1);
 	store_waits(st, true);
-	if (sqlfn_register(st->db) != SQLITE_OK) {
+	if (sqlfn_register(st->db) != SQLITE_OK || workday_sql_register(st->db) != SQLITE_OK) {
 		set_sqlite_err(st, err, _("registering SQL functions"));
 		return -1;
 	}

@@ -408,3 +408,113 @@ void tui_ledger_reports(struct tui *t, const struct ledger_def *d)
 	if (pick >= 0)
 		report_run(t, d, &d->reports[pick]);
 }
+
+/* ---- every register's overdue records (the clerk's work list, Shift-Tab) ---- */
+
+int64_t tui_ledger_overdue_count(struct tui *t)
+{
+	if (!access_allows(t->app->st, ACCESS_LEDGER_VIEW))
+		return 0;
+	/* counted, not fetched: the work list's title asks at every fetch */
+	const struct ledger_set *s = ledger_set_default();
+	int64_t sum = 0;
+	for (size_t i = 0; i < ledger_count(s); i++) {
+		const struct ledger_def *d = ledger_at(s, i);
+		int64_t due = 0, overdue = 0;
+		if (d->nstates && ledger_due_counts(t->app->st, d, &due, &overdue, NULL) == 0)
+			sum += overdue;
+	}
+	return sum;
+}
+
+/* The overdue list's rows as fetched: a row's key is its index here. */
+struct lg_overdue {
+	struct tui *t;
+	struct rowset rows;
+};
+
+static char *overdue_header(void)
+{
+	struct strbuf sb = { 0 };
+	tui_col(&sb, _("Due on"), 10);
+	tui_col(&sb, "", 6);
+	tui_col(&sb, _("Register"), 14);
+	tui_col(&sb, _("Number"), 14);
+	sb_append(&sb, _("State"));
+	return sb_take(&sb);
+}
+
+static int overdue_fetch(void *ctx, const char *query, size_t offset, size_t limit,
+			 struct tui_rows *out, char **err)
+{
+	(void)query, (void)offset, (void)limit;
+	struct lg_overdue *o = ctx;
+	rowset_free(&o->rows);
+	if (ledger_overdue(o->t->app->st, ledger_set_default(), 0, &o->rows, err) != 0)
+		return -1;
+	for (size_t i = 0; i < o->rows.n; i++) {
+		const struct ledger_def *d = ledger_find(ledger_set_default(), rowset_text(&o->rows, i, LEDGER_OD_REGISTER));
+		if (!d)
+			continue;
+		struct strbuf sb = { 0 };
+		tui_col(&sb, rowset_text(&o->rows, i, LEDGER_OD_DUE), 10);
+		char *flag = xasprintf("!%s", _("Overdue"));
+		tui_col(&sb, flag, 6);
+		free(flag);
+		tui_col(&sb, _(d->title), 14);
+		const char *number = rowset_text(&o->rows, i, LEDGER_OD_NUMBER);
+		char *id = xasprintf("#%s", rowset_text(&o->rows, i, LEDGER_OD_ID));
+		tui_col(&sb, *number ? number : id, 14);
+		free(id);
+		sb_append(&sb, ledger_state_label(d, rowset_text(&o->rows, i, LEDGER_OD_STATE)));
+		tui_rows_add(out, (int64_t)i, sb_take(&sb));
+		tui_rows_mark(out);
+	}
+	return 0;
+}
+
+static const struct tui_hint overdue_hints[] = {
+	{ "F1", N_("Help") }, { "Enter", N_("Open") }, { "F5", N_("Step") }, { "F10", N_("Back") },
+};
+
+static enum tui_list_action overdue_key(void *ctx, struct tui *t, int k, int64_t sel)
+{
+	struct lg_overdue *o = ctx;
+	if (k == TK_F1) {
+		tui_show_text(t, _("Registers overdue"),
+			      _("The records of every register past the due date of their state, the most overdue "
+				"first. Enter opens a record, F5 makes its next step."));
+		return TUI_LIST_STAY;
+	}
+	if (sel < 0 || (size_t)sel >= o->rows.n || (k != TK_ENTER && k != TK_F5))
+		return TUI_LIST_STAY;
+	const struct ledger_def *d = ledger_find(ledger_set_default(), rowset_text(&o->rows, (size_t)sel, LEDGER_OD_REGISTER));
+	int64_t id = rowset_int(&o->rows, (size_t)sel, LEDGER_OD_ID);
+	if (!d)
+		return TUI_LIST_STAY;
+	if (k == TK_ENTER)
+		tui_ledger_record(t, d, id, NULL, NULL);
+	else
+		tui_ledger_step(t, d, id);
+	return TUI_LIST_RELOAD;
+}
+
+void tui_ledger_overdue(struct tui *t)
+{
+	if (!access_allows(t->app->st, ACCESS_LEDGER_VIEW)) {
+		char *why = access_refusal(t->app->st, ACCESS_LEDGER_VIEW);
+		tui_error(t, "%s", why);
+		free(why);
+		return;
+	}
+	struct lg_overdue o = { .t = t };
+	char *header = overdue_header();
+	struct tui_list_def def = {
+		.title = N_("Registers overdue"), .header = header, .hints = overdue_hints,
+		.nhints = ARRAY_LEN(overdue_hints), .ctx = &o, .fetch = overdue_fetch, .whole = true,
+		.on_key = overdue_key,
+	};
+	tui_list_run(t, &def, NULL);
+	rowset_free(&o.rows);
+	free(header);
+}

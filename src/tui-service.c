@@ -18,6 +18,7 @@
 #include "store.h"
 #include "text.h"
 #include "tui-form.h"
+#include "tui-ledger.h"
 #include "tui-list.h"
 #include "tui-print.h"
 #include "tui-record.h"
@@ -236,6 +237,13 @@ static void worklist_title(struct worklist *w)
 						     : N_("Service work list"));
 	char *title = n ? xasprintf(_("%s (%ld overdue)"), name, n) : xstrdup(name);
 	free(name);
+	/* the registers' overdue records belong on the same desk: counted here, listed by Shift-Tab */
+	int64_t registers = tui_ledger_overdue_count(w->t);
+	if (registers) {
+		char *more = xasprintf(_("%s · registers: %lld overdue"), title, (long long)registers);
+		free(title);
+		title = more;
+	}
 	snprintf(w->title, sizeof(w->title), "%s", title);
 	free(title);
 }
@@ -614,19 +622,23 @@ static void action_transfer_or_return(struct tui *t, int64_t id)
 static const struct tui_hint worklist_hints[] = {
 	{ "F1", N_("Help") }, { "F3", N_("Find") }, { "Tab", N_("Overdue/all") }, { "F7", N_("New") }, { "F5", N_("Start") },
 	{ "F8", N_("Close") }, { "F6", N_("Transfer/return") }, { "F2", N_("Receipt") },
-	{ "Enter", N_("Open") }, { "F9", N_("History") }, { "F10", N_("Back") },
+	{ "Shift-Tab", N_("Registers overdue") }, { "Enter", N_("Open") }, { "F9", N_("History") }, { "F10", N_("Back") },
 };
 
 /* Keys of the work list; sel is id * 2, plus 1 on a follow-up line. */
 static enum tui_list_action worklist_key(void *ctx, struct tui *t, int k, int64_t sel)
 {
 	struct worklist *w = ctx;
-	if (k == TK_TAB) {   /* the overdue lines only, or all again (F4 stays "pick from a list") */
+	if (k == TK_TAB) {   /* the overdue lines only, or all again (F4 picks a village) */
 		w->overdue_only = !w->overdue_only;
 		return TUI_LIST_RELOAD;
 	}
 	if (k == TK_F4)   /* one village's requests (tui-village.h) */
 		return tui_village_filter(t) ? TUI_LIST_RELOAD : TUI_LIST_STAY;
+	if (k == TK_BTAB) {  /* every register's overdue records, to open and step */
+		tui_ledger_overdue(t);
+		return TUI_LIST_RELOAD;
+	}
 	int64_t id = sel >= 0 ? sel / 2 : 0;
 	bool followup = sel >= 0 && sel % 2;
 	bool edit = k == TK_F7 || k == TK_F5 || k == TK_F8 || k == TK_F6;
@@ -665,7 +677,9 @@ static enum tui_list_action worklist_key(void *ctx, struct tui *t, int k, int64_
 				"records the contact and the rectification), F6 transfers it or returns it with a "
 				"reason, F2 shows and prints the receipt, F9 the history. F3 finds any request by "
 				"the end of its number or the applicant's name. Tab shows the overdue lines only (Tab "
-				"again: all); the title counts them. The statistics are in the Services menu."));
+				"again: all); the title counts them. Shift-Tab lists the records of the registers (台账) past "
+				"their due date, counted in the title too: Enter there opens one. The statistics are "
+				"in the Services menu."));
 		return TUI_LIST_STAY;
 	default:
 		return TUI_LIST_STAY;

@@ -12,6 +12,8 @@
 #include "paths.h"
 #include "util.h"
 
+#include <sqlite3.h>
+
 /* A date the calendar says something about. */
 struct special_day {
 	int64_t day;
@@ -265,4 +267,23 @@ bool workday_year_known(const struct workday_cal *c, int year)
 {
 	return c && year >= YEAR_BASE && year < YEAR_BASE + (int)sizeof(c->years) &&
 	       c->years[year - YEAR_BASE];
+}
+
+/* sz_workdays(from, to) as workday_sql_register says. */
+static void sql_workdays(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *from = (const char *)sqlite3_value_text(argv[0]);
+	const char *to = (const char *)sqlite3_value_text(argv[1]);
+	if (!from || !to || workday_day_number(from) == INT64_MIN || workday_day_number(to) == INT64_MIN) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_int(ctx, workday_between(workday_default(), from, to));
+}
+
+int workday_sql_register(struct sqlite3 *db)
+{
+	return sqlite3_create_function(db, "sz_workdays", 2, SQLITE_UTF8 | SQLITE_INNOCUOUS, NULL,
+				       sql_workdays, NULL, NULL);
 }

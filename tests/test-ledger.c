@@ -570,6 +570,80 @@ static void test_own_id(void)
 	store_close(st);
 }
 
+/* menu_order sorts the registers (and so the menu groups), file order among equals
+ * and after those that say; a bad one is refused naming file:line. */
+static void test_menu_order(void)
+{
+	char *errors = NULL;
+	declare("order", "a", "[register]\ntitle = A\nmenu_order = 20\n[field x]\nlabel = X\n");
+	declare("order", "b", "[register]\ntitle = B\nmenu_order = 10\n[field x]\nlabel = X\n");
+	declare("order", "c", "[register]\ntitle = C\n[field x]\nlabel = X\n");
+	char *root = declare("order", "d", "[register]\ntitle = D\nmenu_order = 10\n[field x]\nlabel = X\n");
+	struct ledger_set *s = ledger_set_load(forms, root, NULL, &errors);
+	CHECK_STR(errors, NULL);
+	CHECK_INT(ledger_count(s), 4);
+	const char *want[] = { "b", "d", "a", "c" };
+	for (size_t i = 0; i < 4 && i < ledger_count(s); i++)
+		CHECK_STR(ledger_at(s, i)->name, want[i]);
+	CHECK_INT(ledger_find(s, "c")->menu_order, LEDGER_MENU_ORDER_DEFAULT);
+	ledger_set_free(s);
+	free(root);
+	root = declare("order-bad", "e", "[register]\ntitle = E\nmenu_order = first\n[field x]\nlabel = X\n");
+	s = ledger_set_load(forms, root, NULL, &errors);
+	CHECK(has(errors, "order-bad/registers/e.register:3: "));
+	CHECK(has(errors, "menu_order"));
+	CHECK_INT(ledger_count(s), 0);
+	ledger_set_free(s);
+	free(errors);
+	free(root);
+}
+
+/* stop_deadline: the whole life cycle's deadline (a 24-working-day promise) caps a
+ * state's due until the record reaches a state that stops it; sz_workdays measures it. */
+static void test_stop_deadline(void)
+{
+	struct store *st = open_store("promise.db");
+	char *err = NULL, *errors = NULL;
+	char *root = declare("promise", "p", "[register]\ntitle = P\ndeadline = 24 workdays\n"
+					      "[field x]\nlabel = X\n"
+					      "[state town]\nlabel = T\ndeadline = 30 workdays\n"
+					      "[state approved]\nlabel = A\ndeadline = 180 days\nstop_deadline = yes\n"
+					      "[state done]\nlabel = D\nfinal = yes\n"
+					      "[transition approve]\nlabel = OK\nfrom = town\nto = approved\n");
+	struct ledger_set *s = ledger_set_load(forms, root, NULL, &errors);
+	CHECK_STR(errors, NULL);
+	const struct ledger_def *d = ledger_find(s, "p");
+	CHECK(d && d->states[1].stop_deadline && !d->states[0].stop_deadline);
+	CHECK(ledger_migrate(st, s, &errors, &err) == 0);
+	civil_set_fixed_today("2026-11-02");
+	struct form_data rec;
+	form_data_init(&rec, ledger_form(d));
+	form_data_set(&rec, 0, "x");
+	int64_t id = 0;
+	CHECK(ledger_save(st, d, &rec, &id, &err) == 0);
+	form_data_free(&rec);
+	/* in town: 30 working days would end 12-14; the promise of 24 ends 12-04 */
+	char *due = rowset_value(st, "SELECT due FROM ledger_p WHERE id = ?1", "l", id);
+	CHECK_STR(due, "2026-12-04");
+	free(due);
+	civil_set_fixed_today("2026-11-27");
+	CHECK(ledger_step(st, d, id, "approve", NULL, NULL, &err) == 0);
+	due = rowset_value(st, "SELECT due FROM ledger_p WHERE id = ?1", "l", id);
+	CHECK_STR(due, "2027-05-26");   /* approved: the promise met, its own 180 days run */
+	free(due);
+	char *days = rowset_value(st, "SELECT sz_workdays('2026-11-02', '2026-11-27')", "");
+	CHECK_STR(days, "19");
+	free(days);
+	days = rowset_value(st, "SELECT coalesce(sz_workdays('2026-11-02', NULL), 'null')", "");
+	CHECK_STR(days, "null");
+	free(days);
+	civil_set_fixed_today("2026-09-30");
+	ledger_set_free(s);
+	free(root);
+	free(err);
+	store_close(st);
+}
+
 int main(void)
 {
 	setenv("LC_ALL", "zh_CN.UTF-8", 1);
@@ -587,6 +661,8 @@ int main(void)
 	test_migrations();
 	test_records();
 	test_own_id();
+	test_menu_order();
+	test_stop_deadline();
 	form_registry_free(forms);
 	free(data_dir);
 	char *cmd = xasprintf("rm -rf %s", tmp);
