@@ -9,6 +9,7 @@
 
 #include "access.h"
 #include "i18n.h"
+#include "ledger-index.h"
 #include "record.h"
 #include "rowset.h"
 #include "store.h"
@@ -154,6 +155,14 @@ static int create_indexes(sqlite3 *db, const struct ledger_def *d, char **err)
 	for (size_t i = 0; i < d->columns->nfields; i++) {
 		const struct field_def *f = &d->columns->fields[i];
 		if (f->column && f->type == FIELD_REF)
+			sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\"(\"%s\");\n", t, f->name,
+				   t, f->name);
+	}
+	/* a search column's values, for the search index's candidates (ledger-index.h) */
+	for (size_t i = 0; i < d->nsearch; i++) {
+		int fi = form_field_index(d->columns, d->search[i]);
+		const struct field_def *f = fi >= 0 ? &d->columns->fields[fi] : NULL;
+		if (f && f->column && strcmp(column_type(f->type), "TEXT") == 0)
 			sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\"(\"%s\");\n", t, f->name,
 				   t, f->name);
 	}
@@ -503,6 +512,36 @@ static int fill_rowset(sqlite3 *db, sqlite3_stmt *stmt, struct rowset *out, char
 	return 0;
 }
 
+/* A search's candidates drawn from the index once a word is rare enough that reading
+ * them beats walking the list in its order until a screenful matches. */
+#define CANDIDATES_CAP 2000
+
+/* Brings d's search index up to the table (a bulk load, records saved elsewhere); a
+ * database that cannot be written keeps the ordered scan. */
+static void index_catch_up(struct store *st, const struct ledger_def *d)
+{
+	sqlite3 *db = store_db(st);
+	if (ledger_index_current(db, d) || store_begin(st, NULL) != 0)
+		return;
+	if (ledger_index_add(db, d, 0, NULL) == 0)
+		store_commit(st, NULL);
+	else
+		store_rollback(st);
+}
+
+/* " FROM table" of a search: the index's candidates first when a word is rare. */
+static void search_from(struct store *st, const struct ledger_def *d, struct strbuf *sb, char *words[8],
+			size_t nwords, int first)
+{
+	char *cand = nwords ? ledger_index_candidates(store_db(st), d, words, nwords, CANDIDATES_CAP) : NULL;
+	if (cand)
+		sb_appendf(sb, " FROM (%s) AS c CROSS JOIN \"%s\" ON \"%s\".id = c.cid", cand, d->table, d->table);
+	else
+		sb_appendf(sb, " FROM \"%s\"", d->table);
+	free(cand);
+	search_where(d, sb, nwords, first);
+}
+
 int ledger_list(struct store *st, const struct ledger_def *d, const char *search,
 		size_t offset, size_t limit, struct rowset *out, char **err)
 {
@@ -513,14 +552,17 @@ int ledger_list(struct store *st, const struct ledger_def *d, const char *search
 	store_today(today);
 	char *finals = final_states(d);
 	struct strbuf sb = { 0 };
-	sb_appendf(&sb, "SELECT id, number, state, due, coalesce(due < ?1 AND coalesce(state NOT IN %s, 1), 0)", finals);
+	sb_appendf(&sb, "SELECT \"%s\".id, number, state, due, coalesce(due < ?1 AND coalesce(state NOT IN %s, 1), 0)",
+		   d->table, finals);
 	for (size_t i = 0; i < d->nlist; i++)
 		sb_appendf(&sb, ", \"%s\"", list_sql_column(d->list[i]));
-	sb_appendf(&sb, " FROM \"%s\"", d->table);
 	char *words[8];
 	size_t nwords = search_words(search, words);
-	search_where(d, &sb, nwords, 4);
-	sb_appendf(&sb, " ORDER BY %s, id DESC LIMIT ?2 OFFSET ?3", d->order ? d->order : "id DESC");
+	if (nwords)
+		index_catch_up(st, d);
+	search_from(st, d, &sb, words, nwords, 4);
+	sb_appendf(&sb, " ORDER BY %s, \"%s\".id DESC LIMIT ?2 OFFSET ?3", d->order ? d->order : "id DESC",
+		   d->table);
 	sqlite3_stmt *stmt = NULL;
 	int rc = -1;
 	if (sqlite3_prepare_v2(db, sb.s, -1, &stmt, NULL) != SQLITE_OK) {
@@ -546,10 +588,12 @@ int64_t ledger_list_count(struct store *st, const struct ledger_def *d, const ch
 		return -1;
 	sqlite3 *db = store_db(st);
 	struct strbuf sb = { 0 };
-	sb_appendf(&sb, "SELECT count(*) FROM \"%s\"", d->table);
+	sb_append(&sb, "SELECT count(*)");
 	char *words[8];
 	size_t nwords = search_words(search, words);
-	search_where(d, &sb, nwords, 1);
+	if (nwords)
+		index_catch_up(st, d);
+	search_from(st, d, &sb, words, nwords, 1);
 	sqlite3_stmt *stmt = NULL;
 	int64_t n = -1;
 	if (sqlite3_prepare_v2(db, sb.s, -1, &stmt, NULL) == SQLITE_OK) {
@@ -733,6 +777,9 @@ int ledger_save(struct store *st, const struct ledger_def *d, struct form_data *
 	int rc;
 	if (*id) {
 		rc = record_store(st, rec, id, NULL, err);
+		/* the edited values' keys; a new record's come with the index's catch-up */
+		if (rc == 0)
+			rc = ledger_index_add(store_db(st), d, *id, err);
 	} else {
 		char today[11], due[11];
 		write_day(today);
