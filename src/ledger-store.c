@@ -144,6 +144,14 @@ static char *order_column(const struct ledger_def *d)
 	return e ? xstrndup(q + 1, (size_t)(e - q - 1)) : NULL;
 }
 
+/* Whether search field i is a stored TEXT column (its values are the search index's terms). */
+static bool text_search_column(const struct ledger_def *d, size_t i)
+{
+	int fi = form_field_index(d->columns, d->search[i]);
+	const struct field_def *f = fi >= 0 ? &d->columns->fields[fi] : NULL;
+	return f && f->column && strcmp(column_type(f->type), "TEXT") == 0;
+}
+
 /* Indexes the lists, pickers and the work list walk. */
 static int create_indexes(sqlite3 *db, const struct ledger_def *d, char **err)
 {
@@ -159,13 +167,10 @@ static int create_indexes(sqlite3 *db, const struct ledger_def *d, char **err)
 				   t, f->name);
 	}
 	/* a search column's values, for the search index's candidates (ledger-index.h) */
-	for (size_t i = 0; i < d->nsearch; i++) {
-		int fi = form_field_index(d->columns, d->search[i]);
-		const struct field_def *f = fi >= 0 ? &d->columns->fields[fi] : NULL;
-		if (f && f->column && strcmp(column_type(f->type), "TEXT") == 0)
-			sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\"(\"%s\");\n", t, f->name,
-				   t, f->name);
-	}
+	for (size_t i = 0; i < d->nsearch; i++)
+		if (text_search_column(d, i))
+			sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\"(\"%s\");\n", t,
+				   d->search[i], t, d->search[i]);
 	for (size_t i = 0; i < d->nindexes; i++) {
 		sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_x", t);
 		for (size_t c = 0; c < d->index_cols[i]; c++)
@@ -202,6 +207,20 @@ static int stored_meta(sqlite3 *db, const char *name, char **columns)
 	return version;
 }
 
+/* Whether the database holds an index of that name. */
+static bool has_index(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *stmt;
+	bool found = false;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1", -1, &stmt,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+		found = sqlite3_step(stmt) == SQLITE_ROW;
+		sqlite3_finalize(stmt);
+	}
+	return found;
+}
+
 /* Whether d's table is as its declaration says (ledger_meta's version and columns):
  * then a start needs no write. */
 static bool up_to_date(sqlite3 *db, const struct ledger_def *d)
@@ -215,16 +234,18 @@ static bool up_to_date(sqlite3 *db, const struct ledger_def *d)
 		sb_appendf(&name, "%s_x", d->table);
 		for (size_t c = 0; c < d->index_cols[i]; c++)
 			sb_appendf(&name, "_%s", d->indexes[i][c]);
-		sqlite3_stmt *stmt;
-		same = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1", -1,
-					  &stmt, NULL) == SQLITE_OK;
-		if (same) {
-			sqlite3_bind_text(stmt, 1, name.s, -1, SQLITE_STATIC);
-			same = sqlite3_step(stmt) == SQLITE_ROW;
-			sqlite3_finalize(stmt);
-		}
+		same = has_index(db, name.s);
 		sb_free(&name);
 	}
+	/* so is a search column's index, and the search index catches up with a bulk load */
+	for (size_t i = 0; same && i < d->nsearch; i++) {
+		if (!text_search_column(d, i))
+			continue;
+		char *name = xasprintf("%s_%s", d->table, d->search[i]);
+		same = has_index(db, name);
+		free(name);
+	}
+	same = same && ledger_index_current(db, d);
 	free(stored_cols);
 	free(cols);
 	return same;
@@ -249,6 +270,8 @@ static int migrate_one(sqlite3 *db, const struct ledger_def *d, char **err)
 		rc = (exists ? add_columns(db, d, err) : create_table(db, d, err));
 		if (rc == 0)
 			rc = create_indexes(db, d, err);
+		if (rc == 0)
+			rc = ledger_index_add(db, d, 0, err);
 		sqlite3_stmt *stmt = NULL;
 		if (rc == 0 && sqlite3_prepare_v2(db, "INSERT INTO ledger_meta(name, version, columns)"
 					" VALUES (?1, ?2, ?3) ON CONFLICT(name) DO UPDATE SET"
@@ -777,9 +800,6 @@ int ledger_save(struct store *st, const struct ledger_def *d, struct form_data *
 	int rc;
 	if (*id) {
 		rc = record_store(st, rec, id, NULL, err);
-		/* the edited values' keys; a new record's come with the index's catch-up */
-		if (rc == 0)
-			rc = ledger_index_add(store_db(st), d, *id, err);
 	} else {
 		char today[11], due[11];
 		write_day(today);
@@ -796,6 +816,9 @@ int ledger_save(struct store *st, const struct ledger_def *d, struct form_data *
 		rc = record_store_with(st, rec, id, extra, ARRAY_LEN(extra), NULL, err);
 		free(number);
 	}
+	/* the search index kept in step by the one write path (ledger-index.h) */
+	if (rc == 0)
+		rc = ledger_index_add(store_db(st), d, *id, err);
 	if (rc == 0)
 		rc = store_commit(st, err);
 	else
@@ -928,7 +951,8 @@ static int step_write(struct store *st, const struct ledger_def *d, const struct
 	int rc = store_update(st, d->table, id, f, n, reason, err);
 	free(reason);
 	free(f);
-	if (rc != 0)
+	/* an asked field may be a search column: its new value's keys */
+	if (rc != 0 || ledger_index_add(store_db(st), d, id, err) != 0)
 		return -1;
 	char rid[24], op[24];
 	snprintf(rid, sizeof rid, "%lld", (long long)id);
