@@ -11,6 +11,7 @@
 #ifndef SHANZHI_LEDGER_INDEX_H
 #define SHANZHI_LEDGER_INDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,10 @@ int ledger_index_current(sqlite3 *db, const struct ledger_def *d);
  * word is common) or the index cannot tell. Caller frees. */
 char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *const words[], size_t n,
 			      int64_t cap);
+
+/* Whether lists draw on the index (default); off, every search is the ordered scan
+ * (tests compare the two). */
+void ledger_index_use(bool on);
 
 /* Appends a line to report for each way d's index is out of step with its table;
  * returns the count. */

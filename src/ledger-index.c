@@ -23,6 +23,12 @@ const char ledger_index_schema_v1[] =
 	"  rec INTEGER NOT NULL,\n"
 	"  PRIMARY KEY (reg, gram, rec)\n"
 	") WITHOUT ROWID;\n"
+	"CREATE TABLE ledger_numgram (\n"
+	"  reg INTEGER NOT NULL,\n"
+	"  gram INTEGER NOT NULL,\n"
+	"  n INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (reg, gram)\n"
+	") WITHOUT ROWID;\n"
 	"CREATE TABLE ledger_key_state (\n"
 	"  reg INTEGER PRIMARY KEY,\n"
 	"  tbl TEXT NOT NULL UNIQUE,\n"
@@ -125,8 +131,18 @@ static int64_t reg_state(sqlite3 *db, const struct ledger_def *d, int64_t *done)
 	return reg;
 }
 
+/* A gram held by more numbers than this keeps its count, not its postings: no search
+ * would start from it, and they are most of the index's size (the pattern's text). */
+#define PRUNE 50000
+
+struct gram_count {
+	int64_t gram, n;
+};
+
 struct writer {
 	sqlite3_stmt *key, *num;
+	struct gram_count *counts; /* open addressing, ncap slots */
+	size_t ncounts, ncap;
 	uint32_t alphabet[128]; /* number characters already keyed in this run */
 	size_t nalpha;
 };
@@ -169,6 +185,57 @@ static int key_value(sqlite3 *db, struct writer *w, const char *tbl, const char 
 	return rc;
 }
 
+/* One more number holding gram. */
+static void count_gram(struct writer *w, int64_t gram)
+{
+	if (2 * (w->ncounts + 1) > w->ncap) {
+		struct writer old = *w;
+		w->ncap = w->ncap ? 2 * w->ncap : 1024;
+		w->counts = xcalloc(w->ncap, sizeof *w->counts);
+		w->ncounts = 0;
+		for (size_t i = 0; i < old.ncap; i++)
+			for (int64_t k = 0; k < old.counts[i].n; k++)
+				count_gram(w, old.counts[i].gram);
+		free(old.counts);
+	}
+	size_t h = (size_t)((uint64_t)gram * 0x9e3779b97f4a7c15u >> 20) % w->ncap;
+	while (w->counts[h].n && w->counts[h].gram != gram)
+		h = (h + 1) % w->ncap;
+	if (!w->counts[h].n++)
+		w->counts[h].gram = gram, w->ncounts++;
+}
+
+/* The run's gram counts added to the stored ones; the postings of a gram grown past
+ * PRUNE are dropped. */
+static int flush_counts(sqlite3 *db, struct writer *w, int64_t reg)
+{
+	sqlite3_stmt *up = NULL, *drop = NULL;
+	int rc = sqlite3_prepare_v2(db, "INSERT INTO ledger_numgram(reg, gram, n) VALUES (?1, ?2, ?3)"
+				    " ON CONFLICT(reg, gram) DO UPDATE SET n = n + excluded.n RETURNING n",
+				    -1, &up, NULL) == SQLITE_OK &&
+		 sqlite3_prepare_v2(db, "DELETE FROM ledger_numkey WHERE reg = ?1 AND gram = ?2", -1, &drop,
+				    NULL) == SQLITE_OK ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < w->ncap; i++) {
+		if (!w->counts[i].n)
+			continue;
+		sqlite3_bind_int64(up, 1, reg);
+		sqlite3_bind_int64(up, 2, w->counts[i].gram);
+		sqlite3_bind_int64(up, 3, w->counts[i].n);
+		int64_t n = sqlite3_step(up) == SQLITE_ROW ? sqlite3_column_int64(up, 0) : -1;
+		sqlite3_reset(up);
+		rc = n < 0 ? -1 : 0;
+		if (rc == 0 && n > PRUNE) {
+			sqlite3_bind_int64(drop, 1, reg);
+			sqlite3_bind_int64(drop, 2, w->counts[i].gram);
+			rc = sqlite3_step(drop) == SQLITE_DONE ? 0 : -1;
+			sqlite3_reset(drop);
+		}
+	}
+	sqlite3_finalize(up);
+	sqlite3_finalize(drop);
+	return rc;
+}
+
 /* A number's grams, and its characters into the register's number alphabet. */
 static int key_number(struct writer *w, const char *tbl, int64_t reg, int64_t id, const char *number)
 {
@@ -186,6 +253,12 @@ static int key_number(struct writer *w, const char *tbl, int64_t reg, int64_t id
 			rc = put_key(w, tbl, "number", number + start[i], start[i + 1] - start[i], "");
 	}
 	for (size_t i = 0; rc == 0 && i + 3 <= n; i++) {
+		bool again = false;  /* a gram twice in one number counts once */
+		for (size_t j = 0; j < i && !again; j++)
+			again = gram3(cp + j) == gram3(cp + i);
+		if (again)
+			continue;
+		count_gram(w, gram3(cp + i));
 		sqlite3_bind_int64(w->num, 1, reg);
 		sqlite3_bind_int64(w->num, 2, gram3(cp + i));
 		sqlite3_bind_int64(w->num, 3, id);
@@ -212,7 +285,11 @@ int ledger_index_add(sqlite3 *db, const struct ledger_def *d, int64_t id, char *
 		else
 			sb_append(&sb, ", NULL");
 	}
-	sb_appendf(&sb, " FROM \"%s\" WHERE id > ?1 OR id = ?2 ORDER BY id", d->table);
+	/* the records past the mark, then the edited one (two rowid look-ups, no scan) */
+	char *cols = xstrdup(sb.s);
+	sb_appendf(&sb, " FROM \"%s\" WHERE id > ?1 UNION ALL %s FROM \"%s\" WHERE id = ?2 AND id <= ?1",
+		   d->table, cols, d->table);
+	free(cols);
 	sqlite3_stmt *rows = NULL;
 	if (rc == 0 && (reg < 0 ||
 			sqlite3_prepare_v2(db, sb.s, -1, &rows, NULL) != SQLITE_OK ||
@@ -229,7 +306,7 @@ int ledger_index_add(sqlite3 *db, const struct ledger_def *d, int64_t id, char *
 	while (rc == 0 && sqlite3_step(rows) == SQLITE_ROW) {
 		int64_t rec = sqlite3_column_int64(rows, 0);
 		const char *number = (const char *)sqlite3_column_text(rows, 1);
-		if (number)
+		if (number && rec > done)
 			rc = key_number(&w, d->table, reg, rec, number);
 		for (size_t i = 0; rc == 0 && i < d->nsearch; i++) {
 			const char *v = (const char *)sqlite3_column_text(rows, 2 + (int)i);
@@ -238,6 +315,8 @@ int ledger_index_add(sqlite3 *db, const struct ledger_def *d, int64_t id, char *
 		}
 		top = rec > top ? rec : top;
 	}
+	if (rc == 0)
+		rc = flush_counts(db, &w, reg);
 	if (rc == 0 && top > done) {
 		sql = sqlite3_mprintf("UPDATE ledger_key_state SET done = %lld WHERE reg = %lld", (long long)top,
 				      (long long)reg);
@@ -249,6 +328,7 @@ int ledger_index_add(sqlite3 *db, const struct ledger_def *d, int64_t id, char *
 	sqlite3_finalize(rows);
 	sqlite3_finalize(w.key);
 	sqlite3_finalize(w.num);
+	free(w.counts);
 	sb_free(&sb);
 	return rc;
 }
@@ -315,26 +395,48 @@ static char *like_of(const char *word)
 	return out;
 }
 
-/* The rarest of a word's number grams; 0 and *count > cap when all are common. */
-static int64_t rarest_gram(sqlite3 *db, int64_t reg, const uint32_t *cp, size_t n, int64_t cap, int64_t *count)
+/* How many numbers hold gram (ledger_numgram). */
+static int64_t gram_count(sqlite3 *db, int64_t reg, int64_t gram)
 {
-	int64_t best = 0;
-	*count = cap + 1;
-	for (size_t i = 0; i + 3 <= n && *count > 0; i++) {
-		char *sql = sqlite3_mprintf("SELECT 1 FROM ledger_numkey WHERE reg = %lld AND gram = %lld",
-					    (long long)reg, (long long)gram3(cp + i));
-		int64_t c = bounded_count(db, sql, cap);
-		sqlite3_free(sql);
-		if (c < *count || !best)
-			best = gram3(cp + i), *count = c < *count ? c : *count;
+	char *sql = sqlite3_mprintf("SELECT coalesce((SELECT n FROM ledger_numgram WHERE reg = %lld AND gram = %lld), 0)",
+				    (long long)reg, (long long)gram);
+	int64_t n = one_int(db, sql);
+	sqlite3_free(sql);
+	return n;
+}
+
+/* The SQL of the records whose number may hold a word of n >= 3 characters: the
+ * rarest of its grams, intersected with the next rarest when that one is not rare
+ * enough alone; "" when a gram is in no number; NULL when every gram is common. */
+static char *number_candidates(sqlite3 *db, int64_t reg, const uint32_t *cp, size_t n, int64_t cap)
+{
+	int64_t g[2] = { 0, 0 }, c[2] = { PRUNE + 1, PRUNE + 1 };
+	for (size_t i = 0; i + 3 <= n; i++) {
+		int64_t gram = gram3(cp + i), k = gram_count(db, reg, gram);
+		if (k == 0)
+			return xstrdup("");
+		if (gram == g[0] || gram == g[1])
+			continue;
+		if (k < c[0])
+			g[1] = g[0], c[1] = c[0], g[0] = gram, c[0] = k;
+		else if (k < c[1])
+			g[1] = gram, c[1] = k;
 	}
-	return best;
+	if (c[0] > PRUNE)
+		return NULL;
+	if (c[0] <= cap || c[1] > PRUNE)
+		return c[0] <= cap * 4 ? xasprintf("SELECT rec AS cid FROM ledger_numkey WHERE reg = %lld AND gram = %lld",
+						 (long long)reg, (long long)g[0]) : NULL;
+	/* two sorted postings merged (ORDER BY lets SQLite walk both in rec order) */
+	return xasprintf("SELECT * FROM (SELECT rec AS cid FROM ledger_numkey WHERE reg = %lld AND gram = %lld"
+			 " INTERSECT SELECT rec FROM ledger_numkey WHERE reg = %lld AND gram = %lld ORDER BY 1)",
+			 (long long)reg, (long long)g[0], (long long)reg, (long long)g[1]);
 }
 
 /* The SQL of one word's candidates (a UNION of each place it may be), NULL when a
  * place cannot be narrowed (a short word of number characters, a numeric column). */
 static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t reg, const char *word,
-			     int64_t cap)
+			     int64_t cap, const char *union_)
 {
 	uint32_t cp[MAXCHARS];
 	size_t start[MAXCHARS + 1];
@@ -344,13 +446,11 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 	struct strbuf sb = { 0 };
 	bool open = false;
 	if (n >= 3) {
-		int64_t count;
-		int64_t gram = rarest_gram(db, reg, cp, n, cap, &count);
-		if (count > cap)
-			open = true;
-		else
-			sb_appendf(&sb, "SELECT rec AS cid FROM ledger_numkey WHERE reg = %lld AND gram = %lld",
-				   (long long)reg, (long long)gram);
+		char *num = number_candidates(db, reg, cp, n, cap);
+		open = !num;
+		if (num && *num)
+			sb_append(&sb, num);
+		free(num);
 	} else if (in_number_alphabet(db, d, cp, start, n, word)) {
 		open = true;
 	}
@@ -361,7 +461,7 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 		const struct field_def *f = search_field(d, i);
 		if (!f)
 			continue;
-		const char *glue = sb.len ? " UNION " : "";
+		const char *glue = sb.len ? union_ : "";
 		char *part = NULL;
 		switch (field_source(f)) {
 		case SRC_TEXT:
@@ -400,26 +500,33 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 	return sb_take(&sb);
 }
 
+static bool index_on = true;
+
+void ledger_index_use(bool on)
+{
+	index_on = on;
+}
+
 char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *const words[], size_t n,
 			      int64_t cap)
 {
+	if (!index_on)
+		return NULL;
 	int64_t done;
 	int64_t reg = reg_state(db, d, &done);
 	if (reg < 0 || !ledger_index_current(db, d))
 		return NULL;
-	char *best = NULL;
+	const char *best = NULL;
 	int64_t best_count = cap + 1;
 	for (size_t i = 0; i < n && best_count > 0; i++) {
-		char *sql = word_candidates(db, d, reg, words[i], cap);
+		/* counted as UNION ALL: it stops at cap, where UNION would gather every row */
+		char *sql = word_candidates(db, d, reg, words[i], cap, " UNION ALL ");
 		int64_t c = sql ? bounded_count(db, sql, cap) : cap + 1;
-		if (c < best_count) {
-			free(best);
-			best = sql, best_count = c;
-		} else {
-			free(sql);
-		}
+		if (c < best_count)
+			best = words[i], best_count = c;
+		free(sql);
 	}
-	return best;
+	return best ? word_candidates(db, d, reg, best, cap, " UNION ") : NULL;
 }
 
 /* ---- check ---- */
