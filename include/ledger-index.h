@@ -30,14 +30,19 @@ int ledger_index_add(sqlite3 *db, const struct ledger_def *d, int64_t id, char *
 int ledger_index_current(sqlite3 *db, const struct ledger_def *d);
 
 /* The candidate ids of a search of n words as SQL yielding one id column, when a
- * word's candidates number at most cap; NULL when the ordered scan is cheaper (every
+ * word's candidates number at most cap (their count in *count); NULL when the ordered scan is cheaper (every
  * word is common) or the index cannot tell. Caller frees. */
 char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *const words[], size_t n,
-			      int64_t cap);
+			      int64_t cap, int64_t *count);
 
 /* Whether lists draw on the index (default); off, every search is the ordered scan
  * (tests compare the two). */
 void ledger_index_use(bool on);
+
+/* Up to how many candidates a list reads them and sorts them (500); past it, it walks
+ * its order testing each row against them. Tests lower it to walk both ways. */
+void ledger_index_set_drive(int64_t n);
+int64_t ledger_index_drive(void);
 
 /* Appends a line to report for each way d's index is out of step with its table;
  * returns the count. */

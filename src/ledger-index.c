@@ -137,6 +137,7 @@ static int64_t reg_state(sqlite3 *db, const struct ledger_def *d, int64_t *done)
 
 struct gram_count {
 	int64_t gram, n;
+	bool pruned;  /* held by more than PRUNE numbers: no postings */
 };
 
 struct writer {
@@ -205,6 +206,16 @@ static void count_gram(struct writer *w, int64_t gram)
 		w->counts[h].gram = gram, w->ncounts++;
 }
 
+static struct gram_count *find_gram(struct writer *w, int64_t gram)
+{
+	if (!w->ncap)
+		return NULL;
+	size_t h = (size_t)((uint64_t)gram * 0x9e3779b97f4a7c15u >> 20) % w->ncap;
+	while (w->counts[h].n && w->counts[h].gram != gram)
+		h = (h + 1) % w->ncap;
+	return w->counts[h].n ? &w->counts[h] : NULL;
+}
+
 /* The run's gram counts added to the stored ones; the postings of a gram grown past
  * PRUNE are dropped. */
 static int flush_counts(sqlite3 *db, struct writer *w, int64_t reg)
@@ -224,7 +235,8 @@ static int flush_counts(sqlite3 *db, struct writer *w, int64_t reg)
 		int64_t n = sqlite3_step(up) == SQLITE_ROW ? sqlite3_column_int64(up, 0) : -1;
 		sqlite3_reset(up);
 		rc = n < 0 ? -1 : 0;
-		if (rc == 0 && n > PRUNE) {
+		w->counts[i].pruned = n > PRUNE;
+		if (rc == 0 && n > PRUNE && n - w->counts[i].n <= PRUNE) {
 			sqlite3_bind_int64(drop, 1, reg);
 			sqlite3_bind_int64(drop, 2, w->counts[i].gram);
 			rc = sqlite3_step(drop) == SQLITE_DONE ? 0 : -1;
@@ -236,14 +248,16 @@ static int flush_counts(sqlite3 *db, struct writer *w, int64_t reg)
 	return rc;
 }
 
-/* A number's grams, and its characters into the register's number alphabet. */
-static int key_number(struct writer *w, const char *tbl, int64_t reg, int64_t id, const char *number)
+/* A number's grams counted (counting) or their postings written, and its characters
+ * into the register's number alphabet. */
+static int key_number(struct writer *w, const char *tbl, int64_t reg, int64_t id, const char *number,
+		      bool counting)
 {
 	uint32_t cp[MAXCHARS];
 	size_t start[MAXCHARS + 1];
 	size_t n = split_chars(number, cp, start, MAXCHARS);
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < n; i++) {
+	for (size_t i = 0; rc == 0 && !counting && i < n; i++) {
 		bool seen = false;
 		for (size_t a = 0; a < w->nalpha && !seen; a++)
 			seen = w->alphabet[a] == cp[i];
@@ -256,9 +270,13 @@ static int key_number(struct writer *w, const char *tbl, int64_t reg, int64_t id
 		bool again = false;  /* a gram twice in one number counts once */
 		for (size_t j = 0; j < i && !again; j++)
 			again = gram3(cp + j) == gram3(cp + i);
-		if (again)
+		struct gram_count *g = counting ? NULL : find_gram(w, gram3(cp + i));
+		if (again || (g && g->pruned))
 			continue;
-		count_gram(w, gram3(cp + i));
+		if (counting) {
+			count_gram(w, gram3(cp + i));
+			continue;
+		}
 		sqlite3_bind_int64(w->num, 1, reg);
 		sqlite3_bind_int64(w->num, 2, gram3(cp + i));
 		sqlite3_bind_int64(w->num, 3, id);
@@ -303,11 +321,21 @@ int ledger_index_add(sqlite3 *db, const struct ledger_def *d, int64_t id, char *
 		sqlite3_bind_int64(rows, 1, done);
 		sqlite3_bind_int64(rows, 2, id);
 	}
+	/* first the new numbers' grams counted, so that a common one gets no postings */
 	while (rc == 0 && sqlite3_step(rows) == SQLITE_ROW) {
 		int64_t rec = sqlite3_column_int64(rows, 0);
 		const char *number = (const char *)sqlite3_column_text(rows, 1);
 		if (number && rec > done)
-			rc = key_number(&w, d->table, reg, rec, number);
+			rc = key_number(&w, d->table, reg, rec, number, true);
+	}
+	if (rc == 0)
+		rc = flush_counts(db, &w, reg);
+	sqlite3_reset(rows);
+	while (rc == 0 && sqlite3_step(rows) == SQLITE_ROW) {
+		int64_t rec = sqlite3_column_int64(rows, 0);
+		const char *number = (const char *)sqlite3_column_text(rows, 1);
+		if (number && rec > done)
+			rc = key_number(&w, d->table, reg, rec, number, false);
 		for (size_t i = 0; rc == 0 && i < d->nsearch; i++) {
 			const char *v = (const char *)sqlite3_column_text(rows, 2 + (int)i);
 			if (v)
@@ -315,8 +343,6 @@ int ledger_index_add(sqlite3 *db, const struct ledger_def *d, int64_t id, char *
 		}
 		top = rec > top ? rec : top;
 	}
-	if (rc == 0)
-		rc = flush_counts(db, &w, reg);
 	if (rc == 0 && top > done) {
 		sql = sqlite3_mprintf("UPDATE ledger_key_state SET done = %lld WHERE reg = %lld", (long long)top,
 				      (long long)reg);
@@ -501,6 +527,17 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 }
 
 static bool index_on = true;
+static int64_t drive = 500;
+
+void ledger_index_set_drive(int64_t n)
+{
+	drive = n;
+}
+
+int64_t ledger_index_drive(void)
+{
+	return drive;
+}
 
 void ledger_index_use(bool on)
 {
@@ -508,7 +545,7 @@ void ledger_index_use(bool on)
 }
 
 char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *const words[], size_t n,
-			      int64_t cap)
+			      int64_t cap, int64_t *count)
 {
 	if (!index_on)
 		return NULL;
@@ -526,6 +563,7 @@ char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *con
 			best = words[i], best_count = c;
 		free(sql);
 	}
+	*count = best_count;
 	return best ? word_candidates(db, d, reg, best, cap, " UNION ") : NULL;
 }
 

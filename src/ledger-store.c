@@ -354,6 +354,10 @@ int ledger_migrate(struct store *st, const struct ledger_set *s, char **errors, 
 		rc = migrate_one(db, ledger_at(s, i), err);
 	if (!all_current && rc == 0)
 		rc = store_commit(st, err);
+	/* a search index built over a big table leaves a big WAL every read would look
+	 * through: folded back into the database now */
+	if (!all_current && rc == 0)
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	else if (rc != 0)
 		store_rollback(st);
 	for (size_t i = 0; rc == 0 && i < ledger_count(s); i++)
@@ -500,10 +504,10 @@ static size_t search_words(const char *search, char *words[8])
 }
 
 /* " WHERE ..." for a search (parameters from ?first on), "" for none. */
-static void search_where(const struct ledger_def *d, struct strbuf *sb, size_t nwords, int first)
+static void search_where(const struct ledger_def *d, struct strbuf *sb, size_t nwords, int first, bool more)
 {
 	for (size_t i = 0; i < nwords; i++) {
-		sb_append(sb, i ? " AND " : " WHERE ");
+		sb_append(sb, i || more ? " AND " : " WHERE ");
 		word_condition(d, sb, first + 2 * (int)i);
 	}
 }
@@ -536,8 +540,10 @@ static int fill_rowset(sqlite3 *db, sqlite3_stmt *stmt, struct rowset *out, char
 }
 
 /* A search's candidates drawn from the index once a word is rare enough that reading
- * them beats walking the list in its order until a screenful matches. */
-#define CANDIDATES_CAP 2000
+ * them beats walking the list in its order until a screenful matches: up to
+ * ledger_index_drive() the candidates are read and sorted; up to CANDIDATES_CAP the
+ * list is walked in its order, a row tested against the candidates before it is read. */
+#define CANDIDATES_CAP 5000
 
 /* Brings d's search index up to the table (a bulk load, records saved elsewhere); a
  * database that cannot be written keeps the ordered scan. */
@@ -552,17 +558,21 @@ static void index_catch_up(struct store *st, const struct ledger_def *d)
 		store_rollback(st);
 }
 
-/* " FROM table" of a search: the index's candidates first when a word is rare. */
+/* " FROM table WHERE ..." of a search: the index's candidates first when a word is rare. */
 static void search_from(struct store *st, const struct ledger_def *d, struct strbuf *sb, char *words[8],
 			size_t nwords, int first)
 {
-	char *cand = nwords ? ledger_index_candidates(store_db(st), d, words, nwords, CANDIDATES_CAP) : NULL;
-	if (cand)
-		sb_appendf(sb, " FROM (%s) AS c CROSS JOIN \"%s\" ON \"%s\".id = c.cid", cand, d->table, d->table);
+	int64_t count = 0;
+	char *cand = nwords ? ledger_index_candidates(store_db(st), d, words, nwords, CANDIDATES_CAP, &count) : NULL;
+	const char *t = d->table;
+	if (cand && count <= ledger_index_drive())
+		sb_appendf(sb, " FROM (%s) AS c CROSS JOIN \"%s\" ON \"%s\".id = c.cid", cand, t, t);
+	else if (cand)  /* + : a test on each row walked, not the way in */
+		sb_appendf(sb, " FROM \"%s\" WHERE +\"%s\".id IN (%s)", t, t, cand);
 	else
-		sb_appendf(sb, " FROM \"%s\"", d->table);
+		sb_appendf(sb, " FROM \"%s\"", t);
+	search_where(d, sb, nwords, first, cand && count > ledger_index_drive());
 	free(cand);
-	search_where(d, sb, nwords, first);
 }
 
 int ledger_list(struct store *st, const struct ledger_def *d, const char *search,
