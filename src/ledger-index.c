@@ -432,31 +432,33 @@ static int64_t gram_count(sqlite3 *db, int64_t reg, int64_t gram)
 }
 
 /* The SQL of the records whose number may hold a word of n >= 3 characters: the
- * rarest of its grams, intersected with the next rarest when that one is not rare
- * enough alone; "" when a gram is in no number; NULL when every gram is common. */
-static char *number_candidates(sqlite3 *db, int64_t reg, const uint32_t *cp, size_t n, int64_t cap)
+ * postings of its three rarest grams merged (few false candidates: a list walking its
+ * order against them would look for ones that never match); "" when a gram is in no
+ * number; NULL when every gram is too common to have postings. */
+static char *number_candidates(sqlite3 *db, int64_t reg, const uint32_t *cp, size_t n)
 {
-	int64_t g[2] = { 0, 0 }, c[2] = { PRUNE + 1, PRUNE + 1 };
+	int64_t g[3] = { 0 }, c[3] = { PRUNE + 1, PRUNE + 1, PRUNE + 1 };
 	for (size_t i = 0; i + 3 <= n; i++) {
 		int64_t gram = gram3(cp + i), k = gram_count(db, reg, gram);
 		if (k == 0)
 			return xstrdup("");
-		if (gram == g[0] || gram == g[1])
+		if (gram == g[0] || gram == g[1] || gram == g[2] || k >= c[2])
 			continue;
-		if (k < c[0])
-			g[1] = g[0], c[1] = c[0], g[0] = gram, c[0] = k;
-		else if (k < c[1])
-			g[1] = gram, c[1] = k;
+		size_t at = 2;  /* kept in ascending count */
+		for (; at > 0 && k < c[at - 1]; at--)
+			g[at] = g[at - 1], c[at] = c[at - 1];
+		g[at] = gram, c[at] = k;
 	}
 	if (c[0] > PRUNE)
 		return NULL;
-	if (c[0] <= cap || c[1] > PRUNE)
-		return c[0] <= cap * 4 ? xasprintf("SELECT rec AS cid FROM ledger_numkey WHERE reg = %lld AND gram = %lld",
-						 (long long)reg, (long long)g[0]) : NULL;
-	/* two sorted postings merged (ORDER BY lets SQLite walk both in rec order) */
-	return xasprintf("SELECT * FROM (SELECT rec AS cid FROM ledger_numkey WHERE reg = %lld AND gram = %lld"
-			 " INTERSECT SELECT rec FROM ledger_numkey WHERE reg = %lld AND gram = %lld ORDER BY 1)",
-			 (long long)reg, (long long)g[0], (long long)reg, (long long)g[1]);
+	struct strbuf sb = { 0 };
+	sb_append(&sb, "SELECT * FROM (");
+	for (size_t i = 0; i < 3 && c[i] <= PRUNE; i++)
+		sb_appendf(&sb, "%sSELECT rec AS cid FROM ledger_numkey WHERE reg = %lld AND gram = %lld",
+			   i ? " INTERSECT " : "", (long long)reg, (long long)g[i]);
+	/* ORDER BY lets SQLite merge the postings, each already in rec order */
+	sb_append(&sb, " ORDER BY 1)");
+	return sb_take(&sb);
 }
 
 /* The SQL of one word's candidates (a UNION of each place it may be), NULL when a
@@ -472,7 +474,7 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 	struct strbuf sb = { 0 };
 	bool open = false;
 	if (n >= 3) {
-		char *num = number_candidates(db, reg, cp, n, cap);
+		char *num = number_candidates(db, reg, cp, n);
 		open = !num;
 		if (num && *num)
 			sb_append(&sb, num);
