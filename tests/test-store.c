@@ -676,7 +676,7 @@ static void test_no_reseal(void)
 		  "DROP INDEX audit_bulk; ALTER TABLE draft DROP COLUMN base;"
 		  "ALTER TABLE service_request DROP COLUMN outcome; DROP TABLE village_group;"
 		  "DROP INDEX resident_pinyin; DROP TABLE ledger_step; DROP TABLE ledger_meta;"
-		  "DROP TABLE ledger_key; DROP TABLE ledger_numkey; DROP TABLE ledger_key_state;");
+		  "DROP TABLE ledger_key; DROP TABLE ledger_numkey; DROP TABLE ledger_numgram; DROP TABLE ledger_key_state;");
 	char *pragma = xasprintf("PRAGMA user_version = %d", schema_latest() - 9);
 	shell(st, pragma);
 	free(pragma);
