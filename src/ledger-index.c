@@ -372,13 +372,35 @@ int ledger_index_current(sqlite3 *db, const struct ledger_def *d)
 
 /* ---- candidates ---- */
 
-/* How many rows sql yields, counting no further than cap + 1. */
-static int64_t bounded_count(sqlite3 *db, const char *sql, int64_t cap)
+static int id_cmp(const void *a, const void *b)
 {
-	char *q = sqlite3_mprintf("SELECT count(*) FROM (%s LIMIT %lld)", sql, (long long)cap + 1);
-	int64_t n = one_int(db, q);
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The distinct ids sql yields, sorted, when at most cap; NULL past it. */
+static int64_t *candidate_ids(sqlite3 *db, const char *sql, int64_t cap, size_t *n)
+{
+	char *q = sqlite3_mprintf("%s LIMIT %lld", sql, (long long)cap + 1);
+	sqlite3_stmt *s = NULL;
+	int64_t *ids = xcalloc((size_t)cap + 1, sizeof *ids);
+	size_t got = 0;
+	bool ok = sqlite3_prepare_v2(db, q, -1, &s, NULL) == SQLITE_OK;
+	while (ok && sqlite3_step(s) == SQLITE_ROW)
+		ids[got++] = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
 	sqlite3_free(q);
-	return n < 0 ? cap + 1 : n;
+	if (!ok || got > (size_t)cap) {
+		free(ids);
+		return NULL;
+	}
+	qsort(ids, got, sizeof *ids, id_cmp);
+	size_t k = 0;
+	for (size_t i = 0; i < got; i++)
+		if (!k || ids[k - 1] != ids[i])
+			ids[k++] = ids[i];
+	*n = k;
+	return ids;
 }
 
 /* Whether every character of word may be in a value of a numeric column. */
@@ -555,18 +577,37 @@ char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *con
 	int64_t reg = reg_state(db, d, &done);
 	if (reg < 0 || !ledger_index_current(db, d))
 		return NULL;
-	const char *best = NULL;
-	int64_t best_count = cap + 1;
+	int64_t *best = NULL, best_count = cap + 1;
+	size_t best_word = 0;
 	for (size_t i = 0; i < n && best_count > 0; i++) {
-		/* counted as UNION ALL: it stops at cap, where UNION would gather every row */
+		/* read as UNION ALL: it stops at cap, where UNION would gather every row */
 		char *sql = word_candidates(db, d, reg, words[i], cap, " UNION ALL ");
-		int64_t c = sql ? bounded_count(db, sql, cap) : cap + 1;
-		if (c < best_count)
-			best = words[i], best_count = c;
+		size_t got = 0;
+		int64_t *ids = sql ? candidate_ids(db, sql, cap, &got) : NULL;
+		if (ids && (int64_t)got < best_count) {
+			free(best);
+			best = ids, best_count = (int64_t)got, best_word = i;
+		} else {
+			free(ids);
+		}
 		free(sql);
 	}
 	*count = best_count;
-	return best ? word_candidates(db, d, reg, best, cap, " UNION ") : NULL;
+	if (!best)
+		return NULL;
+	/* many: the union, which the list tests rows against (a long list of ids would
+	 * cost more to parse than the union to run) */
+	if (best_count > drive) {
+		free(best);
+		return word_candidates(db, d, reg, words[best_word], cap, " UNION ");
+	}
+	/* few: the ids themselves, so the union is not run a second time */
+	struct strbuf sb = { 0 };
+	sb_append(&sb, "SELECT NULL AS cid WHERE 0");
+	for (int64_t i = 0; i < best_count; i++)
+		sb_appendf(&sb, i % 500 ? ",(%lld)" : " UNION ALL VALUES (%lld)", (long long)best[i]);
+	free(best);
+	return sb_take(&sb);
 }
 
 /* ---- check ---- */
