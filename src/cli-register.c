@@ -14,6 +14,7 @@
 #include "demo.h"
 #include "form.h"
 #include "i18n.h"
+#include "ledger-index.h"
 #include "ledger.h"
 #include "import.h"
 #include "idcard.h"
@@ -225,6 +226,13 @@ int cli_register_check(const struct cli_opts *o, int argc, char **argv)
 	}
 	free(lerr);
 	free(lfail);
+	/* each register's search index in step with its table (ledger-index.h) */
+	struct strbuf idx = {0};
+	for (size_t i = 0; i < ledger_count(ledgers); i++)
+		problems += ledger_index_check(store_db(st), ledger_at(ledgers, i), &idx);
+	if (idx.len)
+		console_puts(stdout, idx.s);
+	sb_free(&idx);
 	ledger_set_free(ledgers);
 	char *herr = import_header_problems();
 	if (herr) {

@@ -9,6 +9,7 @@
 
 #include "access.h"
 #include "i18n.h"
+#include "ledger-index.h"
 #include "record.h"
 #include "rowset.h"
 #include "store.h"
@@ -143,6 +144,14 @@ static char *order_column(const struct ledger_def *d)
 	return e ? xstrndup(q + 1, (size_t)(e - q - 1)) : NULL;
 }
 
+/* Whether search field i is a stored TEXT column (its values are the search index's terms). */
+static bool text_search_column(const struct ledger_def *d, size_t i)
+{
+	int fi = form_field_index(d->columns, d->search[i]);
+	const struct field_def *f = fi >= 0 ? &d->columns->fields[fi] : NULL;
+	return f && f->column && strcmp(column_type(f->type), "TEXT") == 0;
+}
+
 /* Indexes the lists, pickers and the work list walk. */
 static int create_indexes(sqlite3 *db, const struct ledger_def *d, char **err)
 {
@@ -157,6 +166,11 @@ static int create_indexes(sqlite3 *db, const struct ledger_def *d, char **err)
 			sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\"(\"%s\");\n", t, f->name,
 				   t, f->name);
 	}
+	/* a search column's values, for the search index's candidates (ledger-index.h) */
+	for (size_t i = 0; i < d->nsearch; i++)
+		if (text_search_column(d, i))
+			sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\"(\"%s\");\n", t,
+				   d->search[i], t, d->search[i]);
 	for (size_t i = 0; i < d->nindexes; i++) {
 		sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_x", t);
 		for (size_t c = 0; c < d->index_cols[i]; c++)
@@ -193,6 +207,20 @@ static int stored_meta(sqlite3 *db, const char *name, char **columns)
 	return version;
 }
 
+/* Whether the database holds an index of that name. */
+static bool has_index(sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *stmt;
+	bool found = false;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1", -1, &stmt,
+			       NULL) == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+		found = sqlite3_step(stmt) == SQLITE_ROW;
+		sqlite3_finalize(stmt);
+	}
+	return found;
+}
+
 /* Whether d's table is as its declaration says (ledger_meta's version and columns):
  * then a start needs no write. */
 static bool up_to_date(sqlite3 *db, const struct ledger_def *d)
@@ -206,16 +234,18 @@ static bool up_to_date(sqlite3 *db, const struct ledger_def *d)
 		sb_appendf(&name, "%s_x", d->table);
 		for (size_t c = 0; c < d->index_cols[i]; c++)
 			sb_appendf(&name, "_%s", d->indexes[i][c]);
-		sqlite3_stmt *stmt;
-		same = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1", -1,
-					  &stmt, NULL) == SQLITE_OK;
-		if (same) {
-			sqlite3_bind_text(stmt, 1, name.s, -1, SQLITE_STATIC);
-			same = sqlite3_step(stmt) == SQLITE_ROW;
-			sqlite3_finalize(stmt);
-		}
+		same = has_index(db, name.s);
 		sb_free(&name);
 	}
+	/* so is a search column's index, and the search index catches up with a bulk load */
+	for (size_t i = 0; same && i < d->nsearch; i++) {
+		if (!text_search_column(d, i))
+			continue;
+		char *name = xasprintf("%s_%s", d->table, d->search[i]);
+		same = has_index(db, name);
+		free(name);
+	}
+	same = same && ledger_index_current(db, d);
 	free(stored_cols);
 	free(cols);
 	return same;
@@ -240,6 +270,8 @@ static int migrate_one(sqlite3 *db, const struct ledger_def *d, char **err)
 		rc = (exists ? add_columns(db, d, err) : create_table(db, d, err));
 		if (rc == 0)
 			rc = create_indexes(db, d, err);
+		if (rc == 0)
+			rc = ledger_index_add(db, d, 0, err);
 		sqlite3_stmt *stmt = NULL;
 		if (rc == 0 && sqlite3_prepare_v2(db, "INSERT INTO ledger_meta(name, version, columns)"
 					" VALUES (?1, ?2, ?3) ON CONFLICT(name) DO UPDATE SET"
@@ -322,6 +354,10 @@ int ledger_migrate(struct store *st, const struct ledger_set *s, char **errors, 
 		rc = migrate_one(db, ledger_at(s, i), err);
 	if (!all_current && rc == 0)
 		rc = store_commit(st, err);
+	/* a search index built over a big table leaves a big WAL every read would look
+	 * through: folded back into the database now */
+	if (!all_current && rc == 0)
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	else if (rc != 0)
 		store_rollback(st);
 	for (size_t i = 0; rc == 0 && i < ledger_count(s); i++)
@@ -470,10 +506,10 @@ static size_t search_words(const char *search, char *words[8])
 }
 
 /* " WHERE ..." for a search (parameters from ?first on), "" for none. */
-static void search_where(const struct ledger_def *d, struct strbuf *sb, size_t nwords, int first)
+static void search_where(const struct ledger_def *d, struct strbuf *sb, size_t nwords, int first, bool more)
 {
 	for (size_t i = 0; i < nwords; i++) {
-		sb_append(sb, i ? " AND " : " WHERE ");
+		sb_append(sb, i || more ? " AND " : " WHERE ");
 		word_condition(d, sb, first + 2 * (int)i);
 	}
 }
@@ -505,6 +541,42 @@ static int fill_rowset(sqlite3 *db, sqlite3_stmt *stmt, struct rowset *out, char
 	return 0;
 }
 
+/* A search's candidates drawn from the index once a word is rare enough that reading
+ * them beats walking the list in its order until a screenful matches: up to
+ * ledger_index_drive() the candidates are read and sorted; up to CANDIDATES_CAP the
+ * list is walked in its order, a row tested against the candidates before it is read. */
+#define CANDIDATES_CAP 5000
+
+/* Brings d's search index up to the table (a bulk load, records saved elsewhere); a
+ * database that cannot be written keeps the ordered scan. */
+static void index_catch_up(struct store *st, const struct ledger_def *d)
+{
+	sqlite3 *db = store_db(st);
+	if (ledger_index_current(db, d) || store_begin(st, NULL) != 0)
+		return;
+	if (ledger_index_add(db, d, 0, NULL) == 0)
+		store_commit(st, NULL);
+	else
+		store_rollback(st);
+}
+
+/* " FROM table WHERE ..." of a search: the index's candidates first when a word is rare. */
+static void search_from(struct store *st, const struct ledger_def *d, struct strbuf *sb, char *words[8],
+			size_t nwords, int first)
+{
+	int64_t count = 0;
+	char *cand = nwords ? ledger_index_candidates(store_db(st), d, words, nwords, CANDIDATES_CAP, &count) : NULL;
+	const char *t = d->table;
+	if (cand && count <= ledger_index_drive())
+		sb_appendf(sb, " FROM (%s) AS c CROSS JOIN \"%s\" ON \"%s\".id = c.cid", cand, t, t);
+	else if (cand)  /* + : a test on each row walked, not the way in */
+		sb_appendf(sb, " FROM \"%s\" WHERE +\"%s\".id IN (%s)", t, t, cand);
+	else
+		sb_appendf(sb, " FROM \"%s\"", t);
+	search_where(d, sb, nwords, first, cand && count > ledger_index_drive());
+	free(cand);
+}
+
 int ledger_list(struct store *st, const struct ledger_def *d, const char *search,
 		size_t offset, size_t limit, struct rowset *out, char **err)
 {
@@ -515,14 +587,17 @@ int ledger_list(struct store *st, const struct ledger_def *d, const char *search
 	store_today(today);
 	char *finals = final_states(d);
 	struct strbuf sb = { 0 };
-	sb_appendf(&sb, "SELECT id, number, state, due, coalesce(due < ?1 AND coalesce(state NOT IN %s, 1), 0)", finals);
+	sb_appendf(&sb, "SELECT \"%s\".id, number, state, due, coalesce(due < ?1 AND coalesce(state NOT IN %s, 1), 0)",
+		   d->table, finals);
 	for (size_t i = 0; i < d->nlist; i++)
 		sb_appendf(&sb, ", \"%s\"", list_sql_column(d->list[i]));
-	sb_appendf(&sb, " FROM \"%s\"", d->table);
 	char *words[8];
 	size_t nwords = search_words(search, words);
-	search_where(d, &sb, nwords, 4);
-	sb_appendf(&sb, " ORDER BY %s, id DESC LIMIT ?2 OFFSET ?3", d->order ? d->order : "id DESC");
+	if (nwords)
+		index_catch_up(st, d);
+	search_from(st, d, &sb, words, nwords, 4);
+	sb_appendf(&sb, " ORDER BY %s, \"%s\".id DESC LIMIT ?2 OFFSET ?3", d->order ? d->order : "id DESC",
+		   d->table);
 	sqlite3_stmt *stmt = NULL;
 	int rc = -1;
 	if (sqlite3_prepare_v2(db, sb.s, -1, &stmt, NULL) != SQLITE_OK) {
@@ -548,10 +623,12 @@ int64_t ledger_list_count(struct store *st, const struct ledger_def *d, const ch
 		return -1;
 	sqlite3 *db = store_db(st);
 	struct strbuf sb = { 0 };
-	sb_appendf(&sb, "SELECT count(*) FROM \"%s\"", d->table);
+	sb_append(&sb, "SELECT count(*)");
 	char *words[8];
 	size_t nwords = search_words(search, words);
-	search_where(d, &sb, nwords, 1);
+	if (nwords)
+		index_catch_up(st, d);
+	search_from(st, d, &sb, words, nwords, 1);
 	sqlite3_stmt *stmt = NULL;
 	int64_t n = -1;
 	if (sqlite3_prepare_v2(db, sb.s, -1, &stmt, NULL) == SQLITE_OK) {
@@ -753,6 +830,9 @@ int ledger_save(struct store *st, const struct ledger_def *d, struct form_data *
 		rc = record_store_with(st, rec, id, extra, ARRAY_LEN(extra), NULL, err);
 		free(number);
 	}
+	/* the search index kept in step by the one write path (ledger-index.h) */
+	if (rc == 0)
+		rc = ledger_index_add(store_db(st), d, *id, err);
 	if (rc == 0)
 		rc = store_commit(st, err);
 	else
@@ -887,7 +967,8 @@ static int step_write(struct store *st, const struct ledger_def *d, const struct
 	int rc = store_update(st, d->table, id, f, n, reason, err);
 	free(reason);
 	free(f);
-	if (rc != 0)
+	/* an asked field may be a search column: its new value's keys */
+	if (rc != 0 || ledger_index_add(store_db(st), d, id, err) != 0)
 		return -1;
 	char rid[24], op[24];
 	snprintf(rid, sizeof rid, "%lld", (long long)id);

@@ -76,6 +76,7 @@
 #include "dispute.h"
 #include "i18n.h"
 #include "ledger.h"
+#include "ledger-index.h"
 #include "service.h"
 #include "sqlfn.h"
 #include "stars.h"
@@ -240,6 +241,7 @@ static const char *const schema_steps[] = {
 	"CREATE INDEX resident_pinyin ON resident(sz_name_key(name));\n",
 	service_schema_v4,  /* 便民服务 channels from the code list, not a CHECK (service.h) */
 	ledger_schema_v1,   /* declared registers: their versions and transitions (ledger.h) */
+	ledger_index_schema_v1, /* declared registers' search index (ledger-index.h) */
 };
 
 int schema_latest(void)

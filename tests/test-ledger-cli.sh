@@ -92,6 +92,9 @@ sz ledger 2>&1 | grep -q "broken.register:10:" || fail "a broken register is not
 expect check-names-it 1 "broken.register:10:" -- sz check
 rm "$local/registers/broken.register"
 expect check-clean 0 "" -- sz check
+# a value written behind the program's back is not in the search index: check says so
+q "UPDATE ledger_visit SET found = '改过' WHERE id = 1"
+expect check-index 1 "ledger_visit：found 有 1 个值不在搜索索引中" -- sz check
 
 echo "$run checks, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,646 @@
+/* ledger-index: the declared registers' search index (ledger-index.h). */
+#include "ledger-index.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "form.h"
+#include "i18n.h"
+#include "ledger.h"
+
+const char ledger_index_schema_v1[] =
+	"CREATE TABLE ledger_key (\n"
+	"  tbl TEXT NOT NULL,\n"
+	"  col TEXT NOT NULL,\n"
+	"  key TEXT NOT NULL,\n"
+	"  value TEXT NOT NULL,\n"
+	"  PRIMARY KEY (tbl, col, key, value)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE ledger_numkey (\n"
+	"  reg INTEGER NOT NULL,\n"
+	"  gram INTEGER NOT NULL,\n"
+	"  rec INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (reg, gram, rec)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE ledger_numgram (\n"
+	"  reg INTEGER NOT NULL,\n"
+	"  gram INTEGER NOT NULL,\n"
+	"  n INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (reg, gram)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE ledger_key_state (\n"
+	"  reg INTEGER PRIMARY KEY,\n"
+	"  tbl TEXT NOT NULL UNIQUE,\n"
+	"  done INTEGER NOT NULL DEFAULT 0\n"
+	");\n";
+
+/* ---- characters ---- */
+
+/* The next character of s as LIKE compares it (ASCII lowered), advancing s; a
+ * stray byte is a character of its own. */
+static uint32_t next_char(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	uint32_t c = *p++;
+	int more = c >= 0xf0 && c < 0xf8 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+	if (more)
+		c &= 0x3fu >> more;
+	for (; more && (*p & 0xc0) == 0x80; more--)
+		c = (c << 6) | (*p++ & 0x3f);
+	*s = p;
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* The characters of s (at most max), with each one's byte offset (start[n] = end). */
+static size_t split_chars(const char *s, uint32_t *cp, size_t *start, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+	while (*p && n < max) {
+		start[n] = (size_t)(p - (const unsigned char *)s);
+		cp[n++] = next_char(&p);
+	}
+	start[n] = (size_t)(p - (const unsigned char *)s);
+	return n;
+}
+
+/* Three characters packed in one integer (21 bits each). */
+static int64_t gram3(const uint32_t *c)
+{
+	return ((int64_t)(c[0] & 0x1fffff) << 42) | ((int64_t)(c[1] & 0x1fffff) << 21) | (c[2] & 0x1fffff);
+}
+
+/* s with ASCII lowered, as the keys are. Caller frees. */
+static char *lowered(const char *s, size_t len)
+{
+	char *out = xstrndup(s, len);
+	for (char *p = out; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p + 32);
+	return out;
+}
+
+#define MAXCHARS 256
+
+/* ---- which columns ---- */
+
+enum source { SRC_TEXT, SRC_OTHER, SRC_RESIDENT, SRC_HOUSEHOLD };
+
+/* How a search field is matched (as ledger-store.c's word_condition does). */
+static enum source field_source(const struct field_def *f)
+{
+	if (f->type == FIELD_REF && strcmp(f->ref_table, "resident") == 0)
+		return SRC_RESIDENT;
+	if (f->type == FIELD_REF && strcmp(f->ref_table, "household") == 0)
+		return SRC_HOUSEHOLD;
+	return f->type == FIELD_INTEGER || f->type == FIELD_REF || f->type == FIELD_DECIMAL ? SRC_OTHER : SRC_TEXT;
+}
+
+static const struct field_def *search_field(const struct ledger_def *d, size_t i)
+{
+	int fi = form_field_index(d->columns, d->search[i]);
+	return fi >= 0 ? &d->columns->fields[fi] : NULL;
+}
+
+/* ---- writing keys ---- */
+
+static int64_t one_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t v = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* The register's number in ledger_numkey and how far its index goes. */
+static int64_t reg_state(sqlite3 *db, const struct ledger_def *d, int64_t *done)
+{
+	char *sql = sqlite3_mprintf("SELECT reg, done FROM ledger_key_state WHERE tbl = %Q", d->table);
+	sqlite3_stmt *s = NULL;
+	int64_t reg = -1;
+	*done = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+		reg = sqlite3_column_int64(s, 0);
+		*done = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	sqlite3_free(sql);
+	return reg;
+}
+
+/* A gram held by more numbers than this keeps its count, not its postings: no search
+ * would start from it, and they are most of the index's size (the pattern's text). */
+#define PRUNE 50000
+
+struct gram_count {
+	int64_t gram, n;
+	bool pruned;  /* held by more than PRUNE numbers: no postings */
+};
+
+struct writer {
+	sqlite3_stmt *key, *num;
+	struct gram_count *counts; /* open addressing, ncap slots */
+	size_t ncounts, ncap;
+	uint32_t alphabet[128]; /* number characters already keyed in this run */
+	size_t nalpha;
+};
+
+static int put_key(struct writer *w, const char *tbl, const char *col, const char *key, size_t keylen,
+		   const char *value)
+{
+	sqlite3_bind_text(w->key, 1, tbl, -1, SQLITE_STATIC);
+	sqlite3_bind_text(w->key, 2, col, -1, SQLITE_STATIC);
+	char *k = lowered(key, keylen);
+	sqlite3_bind_text(w->key, 3, k, -1, free);
+	sqlite3_bind_text(w->key, 4, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(w->key) == SQLITE_DONE ? 0 : -1;
+	sqlite3_reset(w->key);
+	return rc;
+}
+
+/* A text value's keys: itself (key ''), then its substrings of 1 to 3 characters;
+ * nothing more when the value is known already. */
+static int key_value(sqlite3 *db, struct writer *w, const char *tbl, const char *col, const char *value)
+{
+	if (put_key(w, tbl, col, "", 0, value) != 0)
+		return -1;
+	if (sqlite3_changes(db) == 0)
+		return 0;
+	uint32_t cp[MAXCHARS];
+	size_t start[MAXCHARS + 1];
+	const unsigned char *p = (const unsigned char *)value;
+	int rc = 0;
+	/* long values in windows: every substring of up to 3 characters is keyed */
+	while (rc == 0 && *p) {
+		size_t n = split_chars((const char *)p, cp, start, MAXCHARS);
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			for (size_t len = 1; rc == 0 && len <= 3 && i + len <= n; len++)
+				rc = put_key(w, tbl, col, (const char *)p + start[i], start[i + len] - start[i], value);
+		if (n < MAXCHARS)
+			break;
+		p += start[n - 2]; /* the last two characters start the next window */
+	}
+	return rc;
+}
+
+/* One more number holding gram. */
+static void count_gram(struct writer *w, int64_t gram)
+{
+	if (2 * (w->ncounts + 1) > w->ncap) {
+		struct writer old = *w;
+		w->ncap = w->ncap ? 2 * w->ncap : 1024;
+		w->counts = xcalloc(w->ncap, sizeof *w->counts);
+		w->ncounts = 0;
+		for (size_t i = 0; i < old.ncap; i++)
+			for (int64_t k = 0; k < old.counts[i].n; k++)
+				count_gram(w, old.counts[i].gram);
+		free(old.counts);
+	}
+	size_t h = (size_t)((uint64_t)gram * 0x9e3779b97f4a7c15u >> 20) % w->ncap;
+	while (w->counts[h].n && w->counts[h].gram != gram)
+		h = (h + 1) % w->ncap;
+	if (!w->counts[h].n++)
+		w->counts[h].gram = gram, w->ncounts++;
+}
+
+static struct gram_count *find_gram(struct writer *w, int64_t gram)
+{
+	if (!w->ncap)
+		return NULL;
+	size_t h = (size_t)((uint64_t)gram * 0x9e3779b97f4a7c15u >> 20) % w->ncap;
+	while (w->counts[h].n && w->counts[h].gram != gram)
+		h = (h + 1) % w->ncap;
+	return w->counts[h].n ? &w->counts[h] : NULL;
+}
+
+/* The run's gram counts added to the stored ones; the postings of a gram grown past
+ * PRUNE are dropped. */
+static int flush_counts(sqlite3 *db, struct writer *w, int64_t reg)
+{
+	sqlite3_stmt *up = NULL, *drop = NULL;
+	int rc = sqlite3_prepare_v2(db, "INSERT INTO ledger_numgram(reg, gram, n) VALUES (?1, ?2, ?3)"
+				    " ON CONFLICT(reg, gram) DO UPDATE SET n = n + excluded.n RETURNING n",
+				    -1, &up, NULL) == SQLITE_OK &&
+		 sqlite3_prepare_v2(db, "DELETE FROM ledger_numkey WHERE reg = ?1 AND gram = ?2", -1, &drop,
+				    NULL) == SQLITE_OK ? 0 : -1;
+	for (size_t i = 0; rc == 0 && i < w->ncap; i++) {
+		if (!w->counts[i].n)
+			continue;
+		sqlite3_bind_int64(up, 1, reg);
+		sqlite3_bind_int64(up, 2, w->counts[i].gram);
+		sqlite3_bind_int64(up, 3, w->counts[i].n);
+		int64_t n = sqlite3_step(up) == SQLITE_ROW ? sqlite3_column_int64(up, 0) : -1;
+		sqlite3_reset(up);
+		rc = n < 0 ? -1 : 0;
+		w->counts[i].pruned = n > PRUNE;
+		if (rc == 0 && n > PRUNE && n - w->counts[i].n <= PRUNE) {
+			sqlite3_bind_int64(drop, 1, reg);
+			sqlite3_bind_int64(drop, 2, w->counts[i].gram);
+			rc = sqlite3_step(drop) == SQLITE_DONE ? 0 : -1;
+			sqlite3_reset(drop);
+		}
+	}
+	sqlite3_finalize(up);
+	sqlite3_finalize(drop);
+	return rc;
+}
+
+/* A number's grams counted (counting) or their postings written, and its characters
+ * into the register's number alphabet. */
+static int key_number(struct writer *w, const char *tbl, int64_t reg, int64_t id, const char *number,
+		      bool counting)
+{
+	uint32_t cp[MAXCHARS];
+	size_t start[MAXCHARS + 1];
+	size_t n = split_chars(number, cp, start, MAXCHARS);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && !counting && i < n; i++) {
+		bool seen = false;
+		for (size_t a = 0; a < w->nalpha && !seen; a++)
+			seen = w->alphabet[a] == cp[i];
+		if (!seen && w->nalpha < ARRAY_LEN(w->alphabet))
+			w->alphabet[w->nalpha++] = cp[i];
+		if (!seen)
+			rc = put_key(w, tbl, "number", number + start[i], start[i + 1] - start[i], "");
+	}
+	for (size_t i = 0; rc == 0 && i + 3 <= n; i++) {
+		bool again = false;  /* a gram twice in one number counts once */
+		for (size_t j = 0; j < i && !again; j++)
+			again = gram3(cp + j) == gram3(cp + i);
+		struct gram_count *g = counting ? NULL : find_gram(w, gram3(cp + i));
+		if (again || (g && g->pruned))
+			continue;
+		if (counting) {
+			count_gram(w, gram3(cp + i));
+			continue;
+		}
+		sqlite3_bind_int64(w->num, 1, reg);
+		sqlite3_bind_int64(w->num, 2, gram3(cp + i));
+		sqlite3_bind_int64(w->num, 3, id);
+		rc = sqlite3_step(w->num) == SQLITE_DONE ? 0 : -1;
+		sqlite3_reset(w->num);
+	}
+	return rc;
+}
+
+int ledger_index_add(sqlite3 *db, const struct ledger_def *d, int64_t id, char **err)
+{
+	char *sql = sqlite3_mprintf("INSERT OR IGNORE INTO ledger_key_state(tbl) VALUES (%Q)", d->table);
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	sqlite3_free(sql);
+	int64_t done;
+	int64_t reg = reg_state(db, d, &done);
+	struct writer w = { 0 };
+	struct strbuf sb = { 0 };
+	sb_append(&sb, "SELECT id, number");
+	for (size_t i = 0; i < d->nsearch; i++) {
+		const struct field_def *f = search_field(d, i);
+		if (f && field_source(f) == SRC_TEXT)
+			sb_appendf(&sb, ", \"%s\"", f->name);
+		else
+			sb_append(&sb, ", NULL");
+	}
+	/* the records past the mark, then the edited one (two rowid look-ups, no scan) */
+	char *cols = xstrdup(sb.s);
+	sb_appendf(&sb, " FROM \"%s\" WHERE id > ?1 UNION ALL %s FROM \"%s\" WHERE id = ?2 AND id <= ?1",
+		   d->table, cols, d->table);
+	free(cols);
+	sqlite3_stmt *rows = NULL;
+	if (rc == 0 && (reg < 0 ||
+			sqlite3_prepare_v2(db, sb.s, -1, &rows, NULL) != SQLITE_OK ||
+			sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO ledger_key(tbl, col, key, value) VALUES (?1, ?2, ?3, ?4)",
+					   -1, &w.key, NULL) != SQLITE_OK ||
+			sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO ledger_numkey(reg, gram, rec) VALUES (?1, ?2, ?3)",
+					   -1, &w.num, NULL) != SQLITE_OK))
+		rc = -1;
+	int64_t top = done;
+	if (rc == 0) {
+		sqlite3_bind_int64(rows, 1, done);
+		sqlite3_bind_int64(rows, 2, id);
+	}
+	/* first the new numbers' grams counted, so that a common one gets no postings */
+	while (rc == 0 && sqlite3_step(rows) == SQLITE_ROW) {
+		int64_t rec = sqlite3_column_int64(rows, 0);
+		const char *number = (const char *)sqlite3_column_text(rows, 1);
+		if (number && rec > done)
+			rc = key_number(&w, d->table, reg, rec, number, true);
+	}
+	if (rc == 0)
+		rc = flush_counts(db, &w, reg);
+	sqlite3_reset(rows);
+	while (rc == 0 && sqlite3_step(rows) == SQLITE_ROW) {
+		int64_t rec = sqlite3_column_int64(rows, 0);
+		const char *number = (const char *)sqlite3_column_text(rows, 1);
+		if (number && rec > done)
+			rc = key_number(&w, d->table, reg, rec, number, false);
+		for (size_t i = 0; rc == 0 && i < d->nsearch; i++) {
+			const char *v = (const char *)sqlite3_column_text(rows, 2 + (int)i);
+			if (v)
+				rc = key_value(db, &w, d->table, d->search[i], v);
+		}
+		top = rec > top ? rec : top;
+	}
+	if (rc == 0 && top > done) {
+		sql = sqlite3_mprintf("UPDATE ledger_key_state SET done = %lld WHERE reg = %lld", (long long)top,
+				      (long long)reg);
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+		sqlite3_free(sql);
+	}
+	if (rc != 0 && err)
+		*err = xasprintf("%s: %s", d->table, sqlite3_errmsg(db));
+	sqlite3_finalize(rows);
+	sqlite3_finalize(w.key);
+	sqlite3_finalize(w.num);
+	free(w.counts);
+	sb_free(&sb);
+	return rc;
+}
+
+int ledger_index_current(sqlite3 *db, const struct ledger_def *d)
+{
+	int64_t done;
+	if (reg_state(db, d, &done) < 0)
+		return 0;
+	char *sql = sqlite3_mprintf("SELECT coalesce(max(id), 0) FROM \"%w\"", d->table);
+	int64_t top = one_int(db, sql);
+	sqlite3_free(sql);
+	return top >= 0 && top <= done;
+}
+
+/* ---- candidates ---- */
+
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The distinct ids sql yields, sorted, when at most cap; NULL past it. */
+static int64_t *candidate_ids(sqlite3 *db, const char *sql, int64_t cap, size_t *n)
+{
+	char *q = sqlite3_mprintf("%s LIMIT %lld", sql, (long long)cap + 1);
+	sqlite3_stmt *s = NULL;
+	int64_t *ids = xcalloc((size_t)cap + 1, sizeof *ids);
+	size_t got = 0;
+	bool ok = sqlite3_prepare_v2(db, q, -1, &s, NULL) == SQLITE_OK;
+	while (ok && sqlite3_step(s) == SQLITE_ROW)
+		ids[got++] = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_free(q);
+	if (!ok || got > (size_t)cap) {
+		free(ids);
+		return NULL;
+	}
+	qsort(ids, got, sizeof *ids, id_cmp);
+	size_t k = 0;
+	for (size_t i = 0; i < got; i++)
+		if (!k || ids[k - 1] != ids[i])
+			ids[k++] = ids[i];
+	*n = k;
+	return ids;
+}
+
+/* Whether every character of word may be in a value of a numeric column. */
+static bool numeric_chars(const char *word)
+{
+	return word[strspn(word, "0123456789.-+eE")] == '\0';
+}
+
+/* Whether every character of word is one some number holds. */
+static bool in_number_alphabet(sqlite3 *db, const struct ledger_def *d, const uint32_t *cp,
+			       const size_t *start, size_t n, const char *word)
+{
+	(void)cp;
+	for (size_t i = 0; i < n; i++) {
+		char *k = lowered(word + start[i], start[i + 1] - start[i]);
+		char *sql = sqlite3_mprintf("SELECT count(*) FROM ledger_key WHERE tbl = %Q AND col = 'number'"
+					    " AND key = %Q AND value = ''", d->table, k);
+		int64_t has = one_int(db, sql);
+		sqlite3_free(sql);
+		free(k);
+		if (has == 0)
+			return false;
+	}
+	return true;
+}
+
+/* A LIKE pattern for word, as ledger-store.c's. sqlite3_free it. */
+static char *like_of(const char *word)
+{
+	struct strbuf sb = { 0 };
+	sb_append(&sb, "%");
+	for (const char *p = word; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			sb_append(&sb, "\\");
+		sb_append_n(&sb, p, 1);
+	}
+	sb_append(&sb, "%");
+	char *out = sqlite3_mprintf("%s", sb.s);
+	sb_free(&sb);
+	return out;
+}
+
+/* How many numbers hold gram (ledger_numgram). */
+static int64_t gram_count(sqlite3 *db, int64_t reg, int64_t gram)
+{
+	char *sql = sqlite3_mprintf("SELECT coalesce((SELECT n FROM ledger_numgram WHERE reg = %lld AND gram = %lld), 0)",
+				    (long long)reg, (long long)gram);
+	int64_t n = one_int(db, sql);
+	sqlite3_free(sql);
+	return n;
+}
+
+/* The SQL of the records whose number may hold a word of n >= 3 characters: the
+ * postings of its three rarest grams merged (few false candidates: a list walking its
+ * order against them would look for ones that never match); "" when a gram is in no
+ * number; NULL when every gram is too common to have postings. */
+static char *number_candidates(sqlite3 *db, int64_t reg, const uint32_t *cp, size_t n)
+{
+	int64_t g[3] = { 0 }, c[3] = { PRUNE + 1, PRUNE + 1, PRUNE + 1 };
+	for (size_t i = 0; i + 3 <= n; i++) {
+		int64_t gram = gram3(cp + i), k = gram_count(db, reg, gram);
+		if (k == 0)
+			return xstrdup("");
+		if (gram == g[0] || gram == g[1] || gram == g[2] || k >= c[2])
+			continue;
+		size_t at = 2;  /* kept in ascending count */
+		for (; at > 0 && k < c[at - 1]; at--)
+			g[at] = g[at - 1], c[at] = c[at - 1];
+		g[at] = gram, c[at] = k;
+	}
+	if (c[0] > PRUNE)
+		return NULL;
+	struct strbuf sb = { 0 };
+	sb_append(&sb, "SELECT * FROM (");
+	for (size_t i = 0; i < 3 && c[i] <= PRUNE; i++)
+		sb_appendf(&sb, "%sSELECT rec AS cid FROM ledger_numkey WHERE reg = %lld AND gram = %lld",
+			   i ? " INTERSECT " : "", (long long)reg, (long long)g[i]);
+	/* ORDER BY lets SQLite merge the postings, each already in rec order */
+	sb_append(&sb, " ORDER BY 1)");
+	return sb_take(&sb);
+}
+
+/* The SQL of one word's candidates (a UNION of each place it may be), NULL when a
+ * place cannot be narrowed (a short word of number characters, a numeric column). */
+static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t reg, const char *word,
+			     int64_t cap, const char *union_)
+{
+	uint32_t cp[MAXCHARS];
+	size_t start[MAXCHARS + 1];
+	size_t n = split_chars(word, cp, start, MAXCHARS);
+	if (n == 0 || word[start[n]])
+		return NULL;
+	struct strbuf sb = { 0 };
+	bool open = false;
+	if (n >= 3) {
+		char *num = number_candidates(db, reg, cp, n);
+		open = !num;
+		if (num && *num)
+			sb_append(&sb, num);
+		free(num);
+	} else if (in_number_alphabet(db, d, cp, start, n, word)) {
+		open = true;
+	}
+	char *low = lowered(word, strlen(word));
+	char *key = xstrndup(low, start[n < 3 ? n : 3]);
+	char *pat = like_of(word);
+	for (size_t i = 0; !open && i < d->nsearch; i++) {
+		const struct field_def *f = search_field(d, i);
+		if (!f)
+			continue;
+		const char *glue = sb.len ? union_ : "";
+		char *part = NULL;
+		switch (field_source(f)) {
+		case SRC_TEXT:
+			part = sqlite3_mprintf("SELECT id AS cid FROM \"%w\" WHERE \"%w\" IN (SELECT value FROM ledger_key"
+					       " WHERE tbl = %Q AND col = %Q AND key = %Q AND value LIKE %Q ESCAPE '\\')",
+					       d->table, f->name, d->table, f->name, key, pat);
+			break;
+		case SRC_RESIDENT:
+			part = sqlite3_mprintf("SELECT id AS cid FROM \"%w\" WHERE \"%w\" IN (SELECT resident_id FROM resident_key"
+					       " WHERE (key >= 'n:' || %Q AND key < 'n:' || %Q || char(1114111))"
+					       " OR (key >= 'p:' || lower(%Q) AND key < 'p:' || lower(%Q) || char(1114111)))",
+					       d->table, f->name, word, word, word, word);
+			break;
+		case SRC_HOUSEHOLD:
+			part = sqlite3_mprintf("SELECT id AS cid FROM \"%w\" WHERE \"%w\" IN (SELECT id FROM household"
+					       " WHERE hh_no >= %Q AND hh_no < %Q || char(1114111))",
+					       d->table, f->name, word, word);
+			break;
+		case SRC_OTHER:
+			open = numeric_chars(word);
+			break;
+		}
+		if (part)
+			sb_appendf(&sb, "%s%s", glue, part);
+		sqlite3_free(part);
+	}
+	sqlite3_free(pat);
+	free(key);
+	free(low);
+	if (open) {
+		sb_free(&sb);
+		return NULL;
+	}
+	if (!sb.len)
+		sb_append(&sb, "SELECT NULL AS cid WHERE 0");
+	return sb_take(&sb);
+}
+
+static bool index_on = true;
+static int64_t drive = 500;
+
+void ledger_index_set_drive(int64_t n)
+{
+	drive = n;
+}
+
+int64_t ledger_index_drive(void)
+{
+	return drive;
+}
+
+void ledger_index_use(bool on)
+{
+	index_on = on;
+}
+
+char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *const words[], size_t n,
+			      int64_t cap, int64_t *count)
+{
+	if (!index_on)
+		return NULL;
+	int64_t done;
+	int64_t reg = reg_state(db, d, &done);
+	if (reg < 0 || !ledger_index_current(db, d))
+		return NULL;
+	int64_t *best = NULL, best_count = cap + 1;
+	size_t best_word = 0;
+	for (size_t i = 0; i < n && best_count > 0; i++) {
+		/* read as UNION ALL: it stops at cap, where UNION would gather every row */
+		char *sql = word_candidates(db, d, reg, words[i], cap, " UNION ALL ");
+		size_t got = 0;
+		int64_t *ids = sql ? candidate_ids(db, sql, cap, &got) : NULL;
+		if (ids && (int64_t)got < best_count) {
+			free(best);
+			best = ids, best_count = (int64_t)got, best_word = i;
+		} else {
+			free(ids);
+		}
+		free(sql);
+	}
+	*count = best_count;
+	if (!best)
+		return NULL;
+	/* many: the union, which the list tests rows against (a long list of ids would
+	 * cost more to parse than the union to run) */
+	if (best_count > drive) {
+		free(best);
+		return word_candidates(db, d, reg, words[best_word], cap, " UNION ");
+	}
+	/* few: the ids themselves, so the union is not run a second time */
+	struct strbuf sb = { 0 };
+	sb_append(&sb, "SELECT NULL AS cid WHERE 0");
+	for (int64_t i = 0; i < best_count; i++)
+		sb_appendf(&sb, i % 500 ? ",(%lld)" : " UNION ALL VALUES (%lld)", (long long)best[i]);
+	free(best);
+	return sb_take(&sb);
+}
+
+/* ---- check ---- */
+
+int ledger_index_check(sqlite3 *db, const struct ledger_def *d, struct strbuf *report)
+{
+	int64_t done;
+	if (reg_state(db, d, &done) < 0)
+		done = 0;
+	char *sql = sqlite3_mprintf("SELECT coalesce(max(id), 0) FROM \"%w\"", d->table);
+	int64_t top = one_int(db, sql);
+	sqlite3_free(sql);
+	int count = 0;
+	if (top > done) {
+		sb_appendf(report, _("%s: the search index covers records up to %lld of %lld (it catches up at the next list)\n"),
+			   d->table, (long long)done, (long long)top);
+		count++;
+	}
+	for (size_t i = 0; i < d->nsearch; i++) {
+		const struct field_def *f = search_field(d, i);
+		if (!f || field_source(f) != SRC_TEXT)
+			continue;
+		sql = sqlite3_mprintf("SELECT count(*) FROM \"%w\" t WHERE id <= %lld AND \"%w\" IS NOT NULL AND NOT EXISTS"
+				      " (SELECT 1 FROM ledger_key k WHERE k.tbl = %Q AND k.col = %Q AND k.key = ''"
+				      " AND k.value = t.\"%w\")", d->table, (long long)done, f->name, d->table,
+				      f->name, f->name);
+		int64_t missing = one_int(db, sql);
+		sqlite3_free(sql);
+		if (missing > 0) {
+			sb_appendf(report, _("%s: %lld values of %s are missing from the search index\n"), d->table,
+				   (long long)missing, f->name);
+			count++;
+		}
+	}
+	return count;
+}
