@@ -1021,6 +1021,22 @@ static int on_conflict(void *ctx, int kind, sqlite3_changeset_iter *it)
 	return SQLITE_CHANGESET_OMIT;
 }
 
+/* The per-table counts (JSON, as sync_log keeps them) as a clerk reads them:
+ * "household 624, resident 2000". Caller frees. */
+static char *counts_text(const char *json)
+{
+	struct strbuf sb = { 0 };
+	for (const char *c = json ? json : ""; *c; c++) {
+		if (*c == ':')
+			sb_append(&sb, " ");
+		else if (*c == ',')
+			sb_append(&sb, ", ");
+		else if (*c != '{' && *c != '}' && *c != '"')
+			sb_appendf(&sb, "%c", *c);
+	}
+	return sb.len ? sb_take(&sb) : xstrdup("");
+}
+
 /* Every change the package made, one audit entry each; counts per table as JSON. */
 static int audit_applied(struct store *st, struct applying *a, const struct package *p, char **counts, char **err)
 {
@@ -1408,8 +1424,10 @@ int sync_apply(struct store *st, const char *path, char **summary, char **err)
 		package_free(&p);
 		return -1;
 	}
-	*summary = xasprintf(_("package %lld of %s %s applied: %lld changes %s, %lld conflicts kept"), p.seq, p.site, p.name,
-			     count_changes(p.body, (int)p.length), counts, nconflicts);
+	char *tables = counts_text(counts);
+	*summary = xasprintf(_("package %lld of %s %s applied: %lld changes (%s), %lld conflicts kept"), p.seq, p.site,
+			     p.name, count_changes(p.body, (int)p.length), tables, nconflicts);
+	free(tables);
 	log_result(db, path, &p, "applied", counts, *summary);
 	int rc = store_commit(st, err);
 	free(counts);
