@@ -47,7 +47,8 @@ g2=$(q "SELECT max(id) FROM ledger_lianhu")
 new=$(q "SELECT hh_no FROM household WHERE id NOT IN (SELECT household_id FROM ledger_lianhu_member) LIMIT 1")
 [ -z "$new" ] && { q "DELETE FROM ledger_lianhu_member WHERE household_id = (SELECT id FROM household WHERE hh_no = '$hh1')"; new=$hh1; }
 expect member 0 "联户成员" -- sz ledger lianhu_member add group=$g1 household="$new"
-expect member-one-group 3 "该户已在另一个联户群中" -- sz ledger lianhu_member add group=$g2 household="$new"
+expect member-one-group 3 "该户已在一个联户群中" -- sz ledger lianhu_member add group=$g2 household="$new"
+expect member-not-twice 3 "该户已在一个联户群中" -- sz ledger lianhu_member add group=$g1 household="$new"
 same member-once 1 "$(q "SELECT count(*) FROM ledger_lianhu_member WHERE household_id = (SELECT id FROM household WHERE hh_no = '$new')")"
 
 expect visit 0 "走访2026-" -- sz ledger grid_visit add worker=$staff household="$hh1" date=2026-11-02 key_groups=dibao found=门前路灯不亮
