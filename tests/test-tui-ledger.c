@@ -91,40 +91,6 @@ static bool local_registers(void)
 	return ok;
 }
 
-/* Types the main-menu key of the entry labelled label (read off its row: " K  label"). */
-static bool menu_open(struct pty *t, const char *label)
-{
-	if (!pty_wait_for(t, label, WAIT_MS))
-		return false;
-	int col, r = pty_find(t, label, &col);
-	char *row = pty_row(t, r);
-	char *at = row ? strstr(row, label) : NULL;
-	bool ok = at && at - row >= 3 && at[-1] == ' ' && at[-2] == ' ';
-	if (ok) {
-		char key[2] = { at[-3], 0 };
-		step_type(t, key);
-	} else {
-		pty_dump(t, stderr, label);
-	}
-	free(row);
-	return ok;
-}
-
-/* Whether some screen row holds both a and b. */
-static bool row_with(const struct pty *t, const char *a, const char *b)
-{
-	int rows, cols;
-	pty_size(t, &rows, &cols);
-	for (int r = 0; r < rows; r++) {
-		char *row = pty_row(t, r);
-		bool both = row && strstr(row, a) && strstr(row, b);
-		free(row);
-		if (both)
-			return true;
-	}
-	return false;
-}
-
 /* A record entered on the new-record form: the household picked with F4, the reason
  * typed, F2 saves it and the title gains its number and first state. */
 static void test_enter(struct pty *t)
@@ -150,7 +116,7 @@ static void test_enter(struct pty *t)
 	CHECK(pty_contains(t, "回访记录：0 条"));
 	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "查找：", WAIT_MS));
-	CHECK(row_with(t, "报修2026-001", "水管漏水") && row_with(t, "2026-11-26", "待派"));
+	CHECK(step_row_with(t, "报修2026-001", "水管漏水") && step_row_with(t, "2026-11-26", "待派"));
 }
 
 /* A second one, then the search narrows the list as it is typed. */
@@ -195,7 +161,7 @@ static void test_step(struct pty *t)
 	CHECK(pty_wait_for(t, "待派 → 已派  admin", WAIT_MS));   /* the step under the form */
 	step_key(t, "F9");
 	CHECK(pty_wait_for(t, "的办理记录", WAIT_MS));
-	CHECK(row_with(t, "| ", "派工  待派 → 已派  admin"));   /* in the box */
+	CHECK(step_row_with(t, "| ", "派工  待派 → 已派  admin"));   /* in the box */
 	step_key(t, "Enter");
 	CHECK(step_wait_gone(t, "的办理记录"));
 }
@@ -249,8 +215,8 @@ static void test_report(struct pty *t)
 	step_key(t, "F8");
 	CHECK(pty_wait_for(t, "报修月报：2026-11", WAIT_MS));
 	CHECK(pty_contains(t, "事由") && pty_contains(t, "件数"));
-	CHECK(row_with(t, "水管漏水", "1"));
-	CHECK(row_with(t, "水管漏水", "|"));   /* the reference line across the chart's bar */
+	CHECK(step_row_with(t, "水管漏水", "1"));
+	CHECK(step_row_with(t, "水管漏水", "|"));   /* the reference line across the chart's bar */
 	CHECK(pty_contains(t, "打印") && pty_contains(t, "导出"));
 	step_key(t, "Left");
 	CHECK(pty_wait_for(t, "报修月报：2026-10", WAIT_MS));
@@ -269,12 +235,12 @@ static void test_overdue(void)
 	if (!t)
 		return;
 	CHECK(pty_wait_for(t, "测试台账（超期 1 件）", WAIT_MS));   /* the menu counts them */
-	CHECK(menu_open(t, "测试台账"));
+	CHECK(step_menu_open(t, "测试台账"));
 	CHECK(pty_wait_for(t, "报修登记", WAIT_MS));
 	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "报修登记（超期 1 件）", WAIT_MS));
-	CHECK(row_with(t, "路灯不亮", "!超期"));
-	CHECK(!row_with(t, "水管漏水", "!超期"));     /* 已派 is final: never overdue */
+	CHECK(step_row_with(t, "路灯不亮", "!超期"));
+	CHECK(!step_row_with(t, "水管漏水", "!超期"));     /* 已派 is final: never overdue */
 	step_type(t, "路灯");
 	CHECK(step_wait_gone(t, "水管漏水"));
 	step_key(t, "Enter");
@@ -292,7 +258,7 @@ int main(int argc, char **argv)
 	struct pty *t = step_start_admin(shanzhi, db, locale, 24, 80);
 	CHECK(t != NULL);
 	if (t) {
-		CHECK(menu_open(t, "测试台账"));
+		CHECK(step_menu_open(t, "测试台账"));
 		CHECK(!pty_contains(t, "超期"));
 		CHECK(pty_wait_for(t, "报修登记", WAIT_MS));
 		step_key(t, "Enter");        /* the group's first register */

@@ -7,7 +7,6 @@
  *
  * usage: test-tui-registers-b SHANZHI LOCALE    (zh_CN.UTF-8 or zh_CN.GBK)
  * TUI_TRACE=1 dumps every step. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,48 +21,11 @@ static const char *shanzhi;
 static const char *locale;
 static char *dir, *db;
 
-/* Types the key shown just before label on its row ("K  label" or "K label"). */
-static bool pick(struct pty *t, const char *label)
-{
-	if (!pty_wait_for(t, label, WAIT_MS))
-		return false;
-	int col, r = pty_find(t, label, &col);
-	char *row = pty_row(t, r);
-	char *at = row ? strstr(row, label) : NULL;
-	char *k = at;
-	while (k && k > row && k[-1] == ' ')
-		k--;
-	bool ok = k && k > row && isalnum((unsigned char)k[-1]) && (k - 1 == row || k[-2] == ' ');
-	if (ok) {
-		char key[2] = { k[-1], 0 };
-		step_type(t, key);
-	} else {
-		pty_dump(t, stderr, label);
-	}
-	free(row);
-	return ok;
-}
-
-/* Whether some screen row holds both a and b. */
-static bool row_with(const struct pty *t, const char *a, const char *b)
-{
-	int rows, cols;
-	pty_size(t, &rows, &cols);
-	for (int r = 0; r < rows; r++) {
-		char *row = pty_row(t, r);
-		bool both = row && strstr(row, a) && strstr(row, b);
-		free(row);
-		if (both)
-			return true;
-	}
-	return false;
-}
-
 /* A round: the first household picked with F4, put out (the default) and sorted. */
 static void test_round(struct pty *t)
 {
-	CHECK(pick(t, "村寨管家"));
-	CHECK(pick(t, "垃圾分类巡查"));
+	CHECK(step_menu_open(t, "村寨管家"));
+	CHECK(step_menu_open(t, "垃圾分类巡查"));
 	CHECK(pty_wait_for(t, "查找：", WAIT_MS));
 	step_key(t, "F7");
 	CHECK(pty_wait_for(t, "垃圾分类巡查  新", WAIT_MS));
@@ -78,7 +40,7 @@ static void test_round(struct pty *t)
 	CHECK(pty_wait_for(t, "已保存", WAIT_MS));
 	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "查找：", WAIT_MS));
-	CHECK(row_with(t, "2026-11-26", "是"));
+	CHECK(step_row_with(t, "2026-11-26", "是"));
 }
 
 /* F8: the month's rates per team and for the village, the 95 % line on the chart. */
@@ -86,12 +48,12 @@ static void test_rates(struct pty *t)
 {
 	step_key(t, "F8");
 	CHECK(pty_wait_for(t, "查看哪个报表", WAIT_MS));
-	CHECK(pick(t, "垃圾分类参与率与投放准确率（按队伍）"));
+	CHECK(step_menu_open(t, "垃圾分类参与率与投放准确率（按队伍）"));
 	CHECK(pty_wait_for(t, "垃圾分类参与率与投放准确率（按队伍）：2026-11", WAIT_MS));
 	CHECK(pty_contains(t, "投放准确率%"));
-	CHECK(row_with(t, "全村", "%") || pty_contains(t, "全村"));
+	CHECK(step_row_with(t, "全村", "%") || pty_contains(t, "全村"));
 	CHECK(pty_contains(t, "95"));
-	CHECK(row_with(t, "全村", "|"));   /* the reference line across the village's bar */
+	CHECK(step_row_with(t, "全村", "|"));   /* the reference line across the village's bar */
 	step_key(t, "Esc");
 	CHECK(pty_wait_for(t, "查找：", WAIT_MS));
 }
@@ -100,8 +62,8 @@ static void test_rates(struct pty *t)
 static void test_redeem(struct pty *t)
 {
 	step_key(t, "F10");
-	CHECK(pick(t, "文明实践"));
-	CHECK(pick(t, "文明积分"));
+	CHECK(step_menu_open(t, "文明实践"));
+	CHECK(step_menu_open(t, "文明积分"));
 	CHECK(pty_wait_for(t, "查找：", WAIT_MS));
 	step_key(t, "F7");
 	CHECK(pty_wait_for(t, "文明积分  新", WAIT_MS));
@@ -128,8 +90,8 @@ static void test_participants(void)
 	CHECK(t != NULL);
 	if (!t)
 		return;
-	CHECK(pick(t, "文明实践"));
-	CHECK(pick(t, "文明实践活动"));
+	CHECK(step_menu_open(t, "文明实践"));
+	CHECK(step_menu_open(t, "文明实践活动"));
 	CHECK(pty_wait_for(t, "查找：", WAIT_MS));
 	step_key(t, "Enter");              /* the newest activity */
 	CHECK(pty_wait_for(t, "活动参与：8 条", WAIT_MS));
@@ -138,7 +100,7 @@ static void test_participants(void)
 	CHECK(pty_contains(t, "志愿服务时长"));
 	step_key(t, "Enter");              /* a participation, its activity named */
 	CHECK(pty_wait_for(t, "参与者", WAIT_MS));
-	CHECK(row_with(t, "活动", "实践2026-"));
+	CHECK(step_row_with(t, "活动", "实践2026-"));
 	CHECK(step_quit(t, 8, WAIT_MS));
 }
 

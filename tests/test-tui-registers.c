@@ -24,40 +24,6 @@ static const char *shanzhi;
 static const char *locale;
 static char *dir, *db;
 
-/* Types the main-menu key of the entry labelled label (read off its row: " K  label"). */
-static bool menu_open(struct pty *t, const char *label)
-{
-	if (!pty_wait_for(t, label, WAIT_MS))
-		return false;
-	int col, r = pty_find(t, label, &col);
-	char *row = pty_row(t, r);
-	char *at = row ? strstr(row, label) : NULL;
-	bool ok = at && at - row >= 3 && at[-1] == ' ' && at[-2] == ' ';
-	if (ok) {
-		char key[2] = { at[-3], 0 };
-		step_type(t, key);
-	} else {
-		pty_dump(t, stderr, label);
-	}
-	free(row);
-	return ok;
-}
-
-/* Whether some screen row holds both a and b. */
-static bool row_with(const struct pty *t, const char *a, const char *b)
-{
-	int rows, cols;
-	pty_size(t, &rows, &cols);
-	for (int r = 0; r < rows; r++) {
-		char *row = pty_row(t, r);
-		bool both = row && strstr(row, a) && strstr(row, b);
-		free(row);
-		if (both)
-			return true;
-	}
-	return false;
-}
-
 /* The screen row where a is, or -1. */
 static int row_of(const struct pty *t, const char *a)
 {
@@ -89,7 +55,7 @@ static void test_menu(struct pty *t)
 /* 网格力量: a worker entered; 网格走访: his visit; the monthly report counts it. */
 static void test_grid(struct pty *t)
 {
-	CHECK(menu_open(t, "网格与联户"));
+	CHECK(step_menu_open(t, "网格与联户"));
 	CHECK(pty_wait_for(t, "网格走访", WAIT_MS));
 	CHECK(pty_contains(t, "网格力量") && pty_contains(t, "联户群") && pty_contains(t, "网格事件"));
 	step_key(t, "Enter");                 /* 网格力量, the first */
@@ -105,10 +71,10 @@ static void test_grid(struct pty *t)
 	CHECK(pty_wait_for(t, "已保存", WAIT_MS));
 	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "测试网格员", WAIT_MS));
-	CHECK(row_with(t, "测试网格员", "第九党小组"));
+	CHECK(step_row_with(t, "测试网格员", "第九党小组"));
 	step_key(t, "F10");
 	/* 网格走访: the new worker visits the first household */
-	CHECK(menu_open(t, "网格与联户"));
+	CHECK(step_menu_open(t, "网格与联户"));
 	CHECK(pty_wait_for(t, "网格走访", WAIT_MS));
 	step_type(t, "4");
 	CHECK(pty_wait_for(t, "查找：", WAIT_MS));
@@ -133,7 +99,7 @@ static void test_grid(struct pty *t)
 	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "网格员走访统计：2026-11", WAIT_MS));
 	CHECK(pty_wait_for(t, "测试网格员", WAIT_MS));
-	CHECK(row_with(t, "测试网格员", " 1 "));
+	CHECK(step_row_with(t, "测试网格员", " 1 "));
 	step_key(t, "Esc");
 	CHECK(pty_wait_for(t, "查找：", WAIT_MS));
 	step_key(t, "F10");
@@ -144,7 +110,7 @@ static void test_grid(struct pty *t)
  * article 5) allows 20: flagged naming the article, and approval refused. */
 static void test_banquet(struct pty *t)
 {
-	CHECK(menu_open(t, "红白理事会"));
+	CHECK(step_menu_open(t, "红白理事会"));
 	CHECK(pty_wait_for(t, "红白事申报", WAIT_MS));
 	CHECK(pty_contains(t, "村规民约条款"));
 	step_type(t, "2");
@@ -173,8 +139,8 @@ static void test_banquet(struct pty *t)
 	CHECK(step_wait_gone(t, "审核同意（至已审核）"));
 	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "查找：", WAIT_MS));
-	CHECK(row_with(t, "测试事主", "超出第5条"));
-	CHECK(row_with(t, "测试事主", "已申报"));
+	CHECK(step_row_with(t, "测试事主", "超出第5条"));
+	CHECK(step_row_with(t, "测试事主", "已申报"));
 	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "宅基地与农房", WAIT_MS));
 }
@@ -182,7 +148,7 @@ static void test_banquet(struct pty *t)
 /* 宅基地审批: an application numbered, due in 3 working days, then 村级审查 to 公示. */
 static void test_homestead(struct pty *t)
 {
-	CHECK(menu_open(t, "宅基地与农房"));
+	CHECK(step_menu_open(t, "宅基地与农房"));
 	CHECK(pty_wait_for(t, "查找：", WAIT_MS));    /* the group's only register */
 	step_key(t, "F7");
 	CHECK(pty_wait_for(t, "宅基地审批  新", WAIT_MS));
@@ -214,7 +180,7 @@ static void test_homestead(struct pty *t)
  * Shift-Tab lists them, Enter opens one. */
 static void test_worklist(struct pty *t)
 {
-	CHECK(menu_open(t, "便民服务"));
+	CHECK(step_menu_open(t, "便民服务"));
 	CHECK(pty_wait_for(t, "工作清单", WAIT_MS));
 	step_type(t, "1");
 	CHECK(pty_wait_for(t, "便民服务工作清单", WAIT_MS));
@@ -222,8 +188,8 @@ static void test_worklist(struct pty *t)
 	CHECK(pty_contains(t, "Shift-Tab"));
 	step_key(t, "BTab");
 	CHECK(pty_wait_for(t, "网格事件", WAIT_MS));
-	CHECK(row_with(t, "网格事件", "!超期"));
-	CHECK(row_with(t, "宅基地审批", "乡镇审核中"));   /* the most overdue first */
+	CHECK(step_row_with(t, "网格事件", "!超期"));
+	CHECK(step_row_with(t, "宅基地审批", "乡镇审核中"));   /* the most overdue first */
 	step_key(t, "Enter");
 	CHECK(pty_wait_for(t, "乡镇审核中  超期自", WAIT_MS));
 	CHECK(pty_contains(t, "宅2026-"));

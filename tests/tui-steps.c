@@ -1,6 +1,7 @@
 /* tui-steps: the pty tests' shared steps (see tui-steps.h). */
 #include "tui-steps.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,4 +163,39 @@ void step_village_end(char *dir, char *db)
 		pty_rmdir(dir);
 	free(dir);
 	free(db);
+}
+
+bool step_menu_open(struct pty *t, const char *label)
+{
+	if (!pty_wait_for(t, label, 5000))
+		return false;
+	int col, r = pty_find(t, label, &col);
+	char *row = pty_row(t, r);
+	char *at = row ? strstr(row, label) : NULL;
+	char *k = at;
+	while (k && k > row && k[-1] == ' ')
+		k--;
+	bool ok = k && k < at && k > row && isalnum((unsigned char)k[-1]) && (k - 1 == row || k[-2] == ' ');
+	if (ok) {
+		char key[2] = { k[-1], 0 };
+		step_type(t, key);
+	} else {
+		pty_dump(t, stderr, label);
+	}
+	free(row);
+	return ok;
+}
+
+bool step_row_with(const struct pty *t, const char *a, const char *b)
+{
+	int rows, cols;
+	pty_size(t, &rows, &cols);
+	for (int r = 0; r < rows; r++) {
+		char *row = pty_row(t, r);
+		bool both = row && strstr(row, a) && strstr(row, b);
+		free(row);
+		if (both)
+			return true;
+	}
+	return false;
 }

@@ -36,6 +36,13 @@ void step_wait_cursor_moves(struct pty *t, int row, int col);
  * labelled label; false if never (the screen is dumped to stderr). */
 bool step_goto_field(struct pty *t, const char *label);
 
+/* Types the key shown just before label on its row ("K  label" or "K label": menus,
+ * choices);
+ * false (the screen dumped to stderr) when it is not on the screen within 5 s. */
+bool step_menu_open(struct pty *t, const char *label);
+/* Whether some screen row holds both a and b. */
+bool step_row_with(const struct pty *t, const char *a, const char *b);
+
 /* The start of the main() of a pty test on a demo village, its command line TEST
  * SHANZHI LOCALE: false (the usage said on stderr) when it is not that; otherwise the
  * program and the locale, a fresh temporary folder in *dir and the demo register of
