@@ -34,7 +34,8 @@ struct strbuf;
 /* Whether table is one a village sends (its rows numbered in the site's block). */
 bool sync_table_synced(const char *table);
 
-/* The id a new row of table gets at the township (0: SQLite's own choice). */
+/* The id a new row of table gets in this site's block, at a village or the township
+ * (0: not a synced register or table: SQLite's own choice). */
 long long sync_next_id(struct store *st, const char *table);
 
 /* ---- capture (called by store.c) ---- */

@@ -111,10 +111,11 @@ long long sync_next_id(struct store *st, const char *table)
 		return 0;
 	char role[16], code[16];
 	long long site;
-	if (!sync_self(st, role, code, &site) || strcmp(role, "township") != 0)
+	if (!sync_self(st, role, code, &site))
 		return 0;
-	long long base = site << SYNC_BLOCK_BITS;
-	char *q = sqlite3_mprintf("SELECT max(id) FROM \"%w\" WHERE id >= %lld", table, base);
+	/* a village too: a table empty when it joined would otherwise start again at 1 */
+	long long base = site << SYNC_BLOCK_BITS, end = base + (1LL << SYNC_BLOCK_BITS);
+	char *q = sqlite3_mprintf("SELECT max(id) FROM \"%w\" WHERE id >= %lld AND id < %lld", table, base, end);
 	long long last = query_ll(store_db(st), q, 0, base);
 	sqlite3_free(q);
 	return last + 1;
