@@ -948,11 +948,8 @@ static int create_places(struct demo *dm, struct place *places, size_t nvillages
 		return -1;
 	if (insert_towns(dm, town_ids, err) != 0)
 		goto fail;
-	/* the sync tests make registers of different villages (SZ_DEMO_FIRST_VILLAGE=N) */
-	const char *first_env = getenv("SZ_DEMO_FIRST_VILLAGE");
-	size_t first = first_env ? (size_t)atoi(first_env) : 0;
 	for (size_t v = 0; v < nvillages; v++)
-		if (open_village(dm, &places[v], (v + first) % demo_village_count, town_ids, quotas[v], err) != 0)
+		if (open_village(dm, &places[v], v, town_ids, quotas[v], err) != 0)
 			goto fail;
 	return store_commit(dm->st, err);
 fail:

@@ -20,10 +20,12 @@ sz() { db=$1; shift; "$bin" --db "$tmp/$db.db" "$@"; }
 q() { sqlite3 "$tmp/$1.db" "$2"; }
 same() { run=$((run + 1)); [ "$2" = "$3" ] || fail "$1: got \"$3\", want \"$2\""; }
 
-# three villages (the demo's villages 0, 10, 20 are 青岩镇's 201, 202, 203)
+# three villages of 青岩镇, each its own demo register
 i=0
+names=(龙井村 摆托村 歪脚村)
 for v in a b c; do
-	SZ_DEMO_FIRST_VILLAGE=$((i * 10)) sz $v demo --residents 150 --seed $((seed + i)) >/dev/null 2>&1 || fail "demo $v"
+	sz $v demo --village "52011110120$((i + 1))" "${names[$i]}" --residents 150 --seed $((seed + i)) >/dev/null 2>&1 ||
+		fail "demo $v"
 	code=$(q $v "SELECT code FROM village")
 	name=$(q $v "SELECT name FROM village")
 	expect "init $v" 0 "$code" -- sz $v sync init --village "$code" --name "$name"
@@ -35,6 +37,10 @@ done
 same "ids in the block" 0 "$(q a "SELECT count(*) FROM resident WHERE id < 111271676242558976 OR id >= 111271676242558976 + 1099511627776")"
 same "audit follows" 0 "$(q a "SELECT count(*) FROM audit WHERE tbl = 'resident' AND row_id < 1099511627776")"
 expect "twice" 1 "已设置为同步的村" -- sz a sync init --village 520111101201 --name 龙井村
+# a new village that joins before entering anyone: its first resident is in its block too
+expect "init empty" 0 "520111101204" -- sz e sync init --village 520111101204 --name 新村
+expect "first resident" 0 "已登记" -- sz e resident add name=王小明 sex=1 birth_date=1990-01-01
+same "first id in the block" "$(((101204 << 40) + 1))" "$(q e "SELECT id FROM resident")"
 
 # rounds of random edits, each village exporting a package per round
 pkgs=""

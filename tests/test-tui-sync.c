@@ -40,7 +40,7 @@ static char *value_of(const char *sql)
 static bool run(const char *words)
 {
 	char cmd[8192];
-	snprintf(cmd, sizeof cmd, "SZ_DEMO_FIRST_VILLAGE=10 '%s' %s >/dev/null 2>&1", shanzhi, words);
+	snprintf(cmd, sizeof cmd, "'%s' %s >/dev/null 2>&1", shanzhi, words);
 	return system(cmd) == 0;
 }
 
@@ -56,7 +56,7 @@ static bool make_conflict(void)
 	char *pkg1 = NULL, *pkg2 = NULL;
 	if (asprintf(&pkg1, "%s/v1.szp", dir) < 0 || asprintf(&pkg2, "%s/v2.szp", dir) < 0)
 		return false;
-	bool ok = RUN("--db '%s' demo --residents 100 --seed 9", v) &&
+	bool ok = RUN("--db '%s' demo --village 520111101202 摆托村 --residents 100 --seed 9", v) &&
 		  RUN("--db '%s' sync init --village 520111101202 --name 摆托村", v) &&
 		  RUN("--db '%s' sync init --township 520111101 --name 青岩镇", db) &&
 		  RUN("--db '%s' sync export '%s'", v, pkg1) && RUN("--db '%s' sync apply '%s'", db, pkg1);
