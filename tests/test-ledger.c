@@ -575,9 +575,9 @@ static void test_own_id(void)
 static void test_menu_order(void)
 {
 	char *errors = NULL;
-	declare("order", "a", "[register]\ntitle = A\nmenu_order = 20\n[field x]\nlabel = X\n");
-	declare("order", "b", "[register]\ntitle = B\nmenu_order = 10\n[field x]\nlabel = X\n");
-	declare("order", "c", "[register]\ntitle = C\n[field x]\nlabel = X\n");
+	free(declare("order", "a", "[register]\ntitle = A\nmenu_order = 20\n[field x]\nlabel = X\n"));
+	free(declare("order", "b", "[register]\ntitle = B\nmenu_order = 10\n[field x]\nlabel = X\n"));
+	free(declare("order", "c", "[register]\ntitle = C\n[field x]\nlabel = X\n"));
 	char *root = declare("order", "d", "[register]\ntitle = D\nmenu_order = 10\n[field x]\nlabel = X\n");
 	struct ledger_set *s = ledger_set_load(forms, root, NULL, &errors);
 	CHECK_STR(errors, NULL);
