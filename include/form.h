@@ -215,6 +215,8 @@ void form_check_free(struct form_check *c);
  * each sees the earlier ones emptied) and returns the first problem form_validate
  * finds, as it says it (caller frees), or NULL. */
 char *form_record_refusal(const struct form_def *def, sqlite3 *db, struct form_data *d);
+/* The same with an evaluator the caller prepared (and frees). */
+char *form_eval_refusal(struct form_eval *ev, struct form_data *d);
 /* Text to show for a stored value: code label, masked nothing (masking is the
  * screen's business). Caller frees. */
 char *form_display_value(const struct field_def *f, const char *value);

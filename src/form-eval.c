@@ -1257,19 +1257,26 @@ size_t form_validate(struct form_eval *ev, const struct form_data *d, struct for
 	return out->n;
 }
 
-char *form_record_refusal(const struct form_def *def, sqlite3 *db, struct form_data *d)
+char *form_eval_refusal(struct form_eval *ev, struct form_data *d)
 {
 	char *msg = NULL;
-	struct form_eval *ev = form_eval_new(def, db, &msg);
-	if (!ev)
-		return msg;
-	for (size_t i = 0; i < def->nfields; i++)
+	for (size_t i = 0; i < d->def->nfields; i++)
 		if (!form_field_relevant(ev, d, i))
 			form_data_set(d, i, NULL);
 	struct form_check chk;
 	if (form_validate(ev, d, &chk))
 		msg = xstrdup(chk.items[0].message);
 	form_check_free(&chk);
+	return msg;
+}
+
+char *form_record_refusal(const struct form_def *def, sqlite3 *db, struct form_data *d)
+{
+	char *msg = NULL;
+	struct form_eval *ev = form_eval_new(def, db, &msg);
+	if (!ev)
+		return msg;
+	msg = form_eval_refusal(ev, d);
 	form_eval_free(ev);
 	return msg;
 }

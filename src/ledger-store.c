@@ -770,8 +770,9 @@ static char *form_refusal(struct store *st, const struct form_def *def, struct f
 		for (size_t i = 0; i < def->nfields; i++)
 			form_normalize_and_derive(ev, rec, (int)i);
 	}
+	char *refusal = form_eval_refusal(ev, rec);   /* the same evaluator: its rules are prepared once */
 	form_eval_free(ev);
-	return form_record_refusal(def, store_db(st), rec);
+	return refusal;
 }
 
 /* The day a record is opened or a step made on: the real day, or the one
