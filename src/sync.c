@@ -101,10 +101,11 @@ bool sync_self(struct store *st, char role[16], char code[16], long long *site_n
 
 static long long query_ll(sqlite3 *db, const char *sql, long long arg, long long dflt);
 
-/* The township's own rows: SQLite's max(id)+1 would land in the block of the village
- * with the highest number until the township has a row of its own in the table, so
- * the township's inserts are numbered here. Villages hold only their own block (and
- * the code-numbered towns and villages), where max(id)+1 is right for every path. */
+/* A site's new rows are numbered in its block here: at the township SQLite's
+ * max(id)+1 would land in the block of the village with the highest number, and in a
+ * village a table still empty when it joined would start at 1. Bulk loads that insert
+ * without store_insert (demo, import) rely on max(id)+1 and so on a table that already
+ * holds a row of the block. */
 long long sync_next_id(struct store *st, const char *table)
 {
 	if (!sync_table_synced(table) || shared_table(table))
