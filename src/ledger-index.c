@@ -578,7 +578,6 @@ char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *con
 	if (reg < 0 || !ledger_index_current(db, d))
 		return NULL;
 	int64_t *best = NULL, best_count = cap + 1;
-	size_t best_word = 0;
 	for (size_t i = 0; i < n && best_count > 0; i++) {
 		/* read as UNION ALL: it stops at cap, where UNION would gather every row */
 		char *sql = word_candidates(db, d, reg, words[i], cap, " UNION ALL ");
@@ -586,7 +585,7 @@ char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *con
 		int64_t *ids = sql ? candidate_ids(db, sql, cap, &got) : NULL;
 		if (ids && (int64_t)got < best_count) {
 			free(best);
-			best = ids, best_count = (int64_t)got, best_word = i;
+			best = ids, best_count = (int64_t)got;
 		} else {
 			free(ids);
 		}
@@ -595,17 +594,14 @@ char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *con
 	*count = best_count;
 	if (!best)
 		return NULL;
-	/* many: the union, which the list tests rows against (a long list of ids would
-	 * cost more to parse than the union to run) */
-	if (best_count > drive) {
-		free(best);
-		return word_candidates(db, d, reg, words[best_word], cap, " UNION ");
-	}
-	/* few: the ids themselves, so the union is not run a second time */
+	/* the ids already read, as one JSON string: it parses in one token where a VALUES
+	 * list of thousands would not, and the union (a household's records, a number's
+	 * grams merged) is not run a second time by the list */
 	struct strbuf sb = { 0 };
-	sb_append(&sb, "SELECT NULL AS cid WHERE 0");
+	sb_append(&sb, "SELECT value AS cid FROM json_each('[");
 	for (int64_t i = 0; i < best_count; i++)
-		sb_appendf(&sb, i % 500 ? ",(%lld)" : " UNION ALL VALUES (%lld)", (long long)best[i]);
+		sb_appendf(&sb, i ? ",%lld" : "%lld", (long long)best[i]);
+	sb_append(&sb, "]')");
 	free(best);
 	return sb_take(&sb);
 }
