@@ -495,12 +495,10 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 		return NULL;
 	struct strbuf sb = { 0 };
 	bool open = false;
+	char *num = NULL;  /* read last: a part past the cap ends the read before the merge */
 	if (n >= 3) {
-		char *num = number_candidates(db, reg, cp, n);
+		num = number_candidates(db, reg, cp, n);
 		open = !num;
-		if (num && *num)
-			sb_append(&sb, num);
-		free(num);
 	} else if (in_number_alphabet(db, d, cp, start, n, word)) {
 		open = true;
 	}
@@ -538,6 +536,9 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 			sb_appendf(&sb, "%s%s", glue, part);
 		sqlite3_free(part);
 	}
+	if (!open && num && *num)
+		sb_appendf(&sb, "%s%s", sb.len ? union_ : "", num);
+	free(num);
 	sqlite3_free(pat);
 	free(key);
 	free(low);
