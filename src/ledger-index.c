@@ -443,13 +443,14 @@ static char *like_of(const char *word)
 	return out;
 }
 
-/* How many numbers hold gram (ledger_numgram). */
-static int64_t gram_count(sqlite3 *db, int64_t reg, int64_t gram)
+/* How many numbers hold gram (ledger_numgram), through q (reg, gram) prepared once
+ * for all the word's grams. */
+static int64_t gram_count(sqlite3_stmt *q, int64_t reg, int64_t gram)
 {
-	char *sql = sqlite3_mprintf("SELECT coalesce((SELECT n FROM ledger_numgram WHERE reg = %lld AND gram = %lld), 0)",
-				    (long long)reg, (long long)gram);
-	int64_t n = one_int(db, sql);
-	sqlite3_free(sql);
+	sqlite3_bind_int64(q, 1, reg);
+	sqlite3_bind_int64(q, 2, gram);
+	int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_reset(q);
 	return n;
 }
 
@@ -460,10 +461,17 @@ static int64_t gram_count(sqlite3 *db, int64_t reg, int64_t gram)
 static char *number_candidates(sqlite3 *db, int64_t reg, const uint32_t *cp, size_t n)
 {
 	int64_t g[3] = { 0 }, c[3] = { PRUNE + 1, PRUNE + 1, PRUNE + 1 };
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT n FROM ledger_numgram WHERE reg = ?1 AND gram = ?2", -1, &q, NULL) != SQLITE_OK) {
+		sqlite3_finalize(q);
+		return NULL;
+	}
 	for (size_t i = 0; i + 3 <= n; i++) {
-		int64_t gram = gram3(cp + i), k = gram_count(db, reg, gram);
-		if (k == 0)
+		int64_t gram = gram3(cp + i), k = gram_count(q, reg, gram);
+		if (k == 0) {
+			sqlite3_finalize(q);
 			return xstrdup("");
+		}
 		if (gram == g[0] || gram == g[1] || gram == g[2] || k >= c[2])
 			continue;
 		size_t at = 2;  /* kept in ascending count */
@@ -471,6 +479,7 @@ static char *number_candidates(sqlite3 *db, int64_t reg, const uint32_t *cp, siz
 			g[at] = g[at - 1], c[at] = c[at - 1];
 		g[at] = gram, c[at] = k;
 	}
+	sqlite3_finalize(q);
 	if (c[0] > PRUNE)
 		return NULL;
 	struct strbuf sb = { 0 };
