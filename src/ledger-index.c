@@ -443,13 +443,14 @@ static char *like_of(const char *word)
 	return out;
 }
 
-/* How many numbers hold gram (ledger_numgram). */
-static int64_t gram_count(sqlite3 *db, int64_t reg, int64_t gram)
+/* How many numbers hold gram (ledger_numgram), through q (reg, gram) prepared once
+ * for all the word's grams. */
+static int64_t gram_count(sqlite3_stmt *q, int64_t reg, int64_t gram)
 {
-	char *sql = sqlite3_mprintf("SELECT coalesce((SELECT n FROM ledger_numgram WHERE reg = %lld AND gram = %lld), 0)",
-				    (long long)reg, (long long)gram);
-	int64_t n = one_int(db, sql);
-	sqlite3_free(sql);
+	sqlite3_bind_int64(q, 1, reg);
+	sqlite3_bind_int64(q, 2, gram);
+	int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_reset(q);
 	return n;
 }
 
@@ -460,10 +461,17 @@ static int64_t gram_count(sqlite3 *db, int64_t reg, int64_t gram)
 static char *number_candidates(sqlite3 *db, int64_t reg, const uint32_t *cp, size_t n)
 {
 	int64_t g[3] = { 0 }, c[3] = { PRUNE + 1, PRUNE + 1, PRUNE + 1 };
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT n FROM ledger_numgram WHERE reg = ?1 AND gram = ?2", -1, &q, NULL) != SQLITE_OK) {
+		sqlite3_finalize(q);
+		return NULL;
+	}
 	for (size_t i = 0; i + 3 <= n; i++) {
-		int64_t gram = gram3(cp + i), k = gram_count(db, reg, gram);
-		if (k == 0)
+		int64_t gram = gram3(cp + i), k = gram_count(q, reg, gram);
+		if (k == 0) {
+			sqlite3_finalize(q);
 			return xstrdup("");
+		}
 		if (gram == g[0] || gram == g[1] || gram == g[2] || k >= c[2])
 			continue;
 		size_t at = 2;  /* kept in ascending count */
@@ -471,6 +479,7 @@ static char *number_candidates(sqlite3 *db, int64_t reg, const uint32_t *cp, siz
 			g[at] = g[at - 1], c[at] = c[at - 1];
 		g[at] = gram, c[at] = k;
 	}
+	sqlite3_finalize(q);
 	if (c[0] > PRUNE)
 		return NULL;
 	struct strbuf sb = { 0 };
@@ -495,12 +504,10 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 		return NULL;
 	struct strbuf sb = { 0 };
 	bool open = false;
+	char *num = NULL;  /* read last: a part past the cap ends the read before the merge */
 	if (n >= 3) {
-		char *num = number_candidates(db, reg, cp, n);
+		num = number_candidates(db, reg, cp, n);
 		open = !num;
-		if (num && *num)
-			sb_append(&sb, num);
-		free(num);
 	} else if (in_number_alphabet(db, d, cp, start, n, word)) {
 		open = true;
 	}
@@ -538,6 +545,9 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 			sb_appendf(&sb, "%s%s", glue, part);
 		sqlite3_free(part);
 	}
+	if (!open && num && *num)
+		sb_appendf(&sb, "%s%s", sb.len ? union_ : "", num);
+	free(num);
 	sqlite3_free(pat);
 	free(key);
 	free(low);
@@ -578,7 +588,6 @@ char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *con
 	if (reg < 0 || !ledger_index_current(db, d))
 		return NULL;
 	int64_t *best = NULL, best_count = cap + 1;
-	size_t best_word = 0;
 	for (size_t i = 0; i < n && best_count > 0; i++) {
 		/* read as UNION ALL: it stops at cap, where UNION would gather every row */
 		char *sql = word_candidates(db, d, reg, words[i], cap, " UNION ALL ");
@@ -586,7 +595,7 @@ char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *con
 		int64_t *ids = sql ? candidate_ids(db, sql, cap, &got) : NULL;
 		if (ids && (int64_t)got < best_count) {
 			free(best);
-			best = ids, best_count = (int64_t)got, best_word = i;
+			best = ids, best_count = (int64_t)got;
 		} else {
 			free(ids);
 		}
@@ -595,17 +604,14 @@ char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *con
 	*count = best_count;
 	if (!best)
 		return NULL;
-	/* many: the union, which the list tests rows against (a long list of ids would
-	 * cost more to parse than the union to run) */
-	if (best_count > drive) {
-		free(best);
-		return word_candidates(db, d, reg, words[best_word], cap, " UNION ");
-	}
-	/* few: the ids themselves, so the union is not run a second time */
+	/* the ids already read, as one JSON string: it parses in one token where a VALUES
+	 * list of thousands would not, and the union (a household's records, a number's
+	 * grams merged) is not run a second time by the list */
 	struct strbuf sb = { 0 };
-	sb_append(&sb, "SELECT NULL AS cid WHERE 0");
+	sb_append(&sb, "SELECT value AS cid FROM json_each('[");
 	for (int64_t i = 0; i < best_count; i++)
-		sb_appendf(&sb, i % 500 ? ",(%lld)" : " UNION ALL VALUES (%lld)", (long long)best[i]);
+		sb_appendf(&sb, i ? ",%lld" : "%lld", (long long)best[i]);
+	sb_append(&sb, "]')");
 	free(best);
 	return sb_take(&sb);
 }

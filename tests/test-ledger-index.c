@@ -115,7 +115,7 @@ static void same(struct store *st, const struct ledger_def *d, const char *searc
 }
 
 /* Every search worth asking of the data as it is: substrings of 1 to 5 characters
- * of each text and number, in the case typed or not, prefixes of household numbers,
+ * of each text and number, in the case typed or not, household numbers whole and their prefixes,
  * parts of names and pinyin initials, words none hold, two words. */
 static void compare_all(struct store *st, const struct ledger_def *d, struct prng *r)
 {
@@ -123,7 +123,11 @@ static void compare_all(struct store *st, const struct ledger_def *d, struct prn
 					     "a_b", "a%b", "\\", "走访", "走访2026-00", "2026", "0012", "-0",
 					     "杨秀英", "秀英", "yxy", "YXY", "wm", "lfl", "101", "1012", "10120",
 					     "1", "A栋3", "栋3号", "不存在", "b栋 漏雨", "yxy 积水", "房 屋", "X",
-					     "q 林", "号1", "🙂", "é" };
+					     "q 林", "号1", "🙂", "é",
+					     /* household numbers whole, their starts, with another word */
+					     "1012010623", "1012010622", "101201062", "520111101201001",
+					     "52011110120", "520111109900001", "5201111099000012", "1012010623 无异常",
+					     "520111101202010 yxy", "1012010623 1012010622" };
 	for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
 		same(st, d, fixed[i]);
 	struct rowset rows = { 0 };
