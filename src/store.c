@@ -1524,13 +1524,16 @@ static void check_search_keys(struct store *st, struct check_report *r)
 	int64_t lo = query_int(st, "SELECT coalesce(min(id), 0) FROM resident", 0);
 	int64_t hi = query_int(st, "SELECT coalesce(max(id), -1) FROM resident", 0);
 	int64_t step = (hi - lo) / 2000 + 1;
-	for (int64_t at = lo; missing && next && at <= hi; at += step) {
+	/* at stops short of overflowing: a township's ids reach towards INT64_MAX */
+	for (int64_t at = lo; missing && next && at <= hi; at = hi - at < step ? hi : at + step) {
 		sqlite3_reset(next);
 		sqlite3_bind_int64(next, 1, at);
 		if (!check_step(st, r, next) || sqlite3_column_type(next, 0) == SQLITE_NULL)
 			break;
 		int64_t id = sqlite3_column_int64(next, 0);
 		check_keys_of(st, r, missing, id);
+		if (id >= hi)
+			break;
 		if (id > at)
 			at = id;
 	}

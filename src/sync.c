@@ -311,11 +311,13 @@ static int renumber_references(sqlite3 *db, long long base, char **err)
 			   *parent = (const char *)sqlite3_column_text(s, 2);
 		if (!sync_table_synced(parent))
 			continue;
-		char *e = id_expr(parent, sqlite3_mprintf("\"%w\"", col), base);
+		char *quoted = sqlite3_mprintf("\"%w\"", col);
+		char *e = id_expr(parent, quoted, base);
 		char *q = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = %s WHERE \"%w\" IS NOT NULL;\n", tbl, col, e, col);
 		sb_append(&sb, q);
 		sqlite3_free(q);
 		sqlite3_free(e);
+		sqlite3_free(quoted);
 		/* the audit log's values of the column follow too: check compares them */
 		for (int k = 0; k < 2; k++) {
 			const char *side = k ? "after" : "before";
