@@ -100,6 +100,7 @@ bool sync_self(struct store *st, char role[16], char code[16], long long *site_n
 }
 
 static long long query_ll(sqlite3 *db, const char *sql, long long arg, long long dflt);
+static long long sync_site_of(struct store *st);
 
 /* A site's new rows are numbered in its block here: at the township SQLite's
  * max(id)+1 would land in the block of the village with the highest number, and in a
@@ -110,11 +111,9 @@ long long sync_next_id(struct store *st, const char *table)
 {
 	if (!sync_table_synced(table) || shared_table(table))
 		return 0;
-	char role[16], code[16];
-	long long site;
-	if (!sync_self(st, role, code, &site))
+	long long site = sync_site_of(st);
+	if (!site)
 		return 0;
-	/* a village too: a table empty when it joined would otherwise start again at 1 */
 	long long base = site << SYNC_BLOCK_BITS, end = base + (1LL << SYNC_BLOCK_BITS);
 	char *q = sqlite3_mprintf("SELECT max(id) FROM \"%w\" WHERE id >= %lld AND id < %lld", table, base, end);
 	long long last = query_ll(store_db(st), q, 0, base);
@@ -124,11 +123,13 @@ long long sync_next_id(struct store *st, const char *table)
 
 /* ---- capture ---- */
 
-/* The session of a village's connection lives in a small registry keyed by the
- * store: a program opens one or two stores at most. */
+/* What sync knows of an open store lives in a small registry keyed by the store (a
+ * program opens one or two at once): its site, read once at open rather than at
+ * every insert, and a village's session. */
 struct capture {
 	struct store *st;
 	sqlite3_session *sess;
+	long long site;   /* 0: not set up for sync */
 };
 static struct capture captures[4];
 
@@ -138,6 +139,17 @@ static struct capture *capture_of(struct store *st)
 		if (captures[i].st == st)
 			return &captures[i];
 	return NULL;
+}
+
+/* The store's site number, 0 when it is not set up for sync. */
+static long long sync_site_of(struct store *st)
+{
+	struct capture *c = capture_of(st);
+	if (c)
+		return c->site;
+	char role[16], code[16];
+	long long site;
+	return sync_self(st, role, code, &site) ? site : 0;   /* more stores open than the registry holds */
 }
 
 static sqlite3_session *new_session(sqlite3 *db)
@@ -152,16 +164,15 @@ static sqlite3_session *new_session(sqlite3 *db)
 
 void sync_capture_open(struct store *st)
 {
+	struct capture *c = capture_of(st);
+	if (!c && !(c = capture_of(NULL)))
+		return;
+	c->st = st;
 	char role[16], code[16];
 	long long site;
-	if (!sync_self(st, role, code, &site) || strcmp(role, "village") != 0)
-		return;
-	struct capture *c = capture_of(NULL);
-	if (!c)
-		return;
-	c->sess = new_session(store_db(st));
-	if (c->sess)
-		c->st = st;
+	c->site = sync_self(st, role, code, &site) ? site : 0;
+	if (c->site && strcmp(role, "village") == 0 && !c->sess)
+		c->sess = new_session(store_db(st));
 }
 
 static int keep_changeset(sqlite3 *db, const void *p, int n)
@@ -217,6 +228,7 @@ void sync_capture_close(struct store *st)
 		sqlite3session_delete(c->sess);
 	c->sess = NULL;
 	c->st = NULL;
+	c->site = 0;
 }
 
 /* ---- small helpers ---- */
