@@ -628,6 +628,30 @@ static char *package_header(const char *kind, const char *site, const char *name
 			 SYNC_MAGIC, kind, site, site_no, name, seq, prev, schema_latest(), length);
 }
 
+/* The header of this site's next outgoing package: its name, the sequence after the
+ * last package it made, and that package's hash as the previous one (zeros at first). */
+static char *next_header(sqlite3 *db, const char *kind, const char *code, long long site, long long length,
+			 long long *seq)
+{
+	char name[128] = "", prev[SHA256_HEX];
+	memset(prev, '0', SHA256_HEX - 1);
+	prev[SHA256_HEX - 1] = '\0';
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(db, "SELECT name FROM sync_site WHERE self = 1", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		snprintf(name, sizeof name, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	long long last = query_ll(db, "SELECT max(seq) FROM sync_outbox", 0, 0);
+	if (sqlite3_prepare_v2(db, "SELECT hash FROM sync_outbox WHERE seq = ?1", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, last);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(s, 0));
+	}
+	sqlite3_finalize(s);
+	*seq = last + 1;
+	return package_header(kind, code, name, site, *seq, prev, length);
+}
+
 static void content_hash(const char *header, const void *body, size_t n, char out[SHA256_HEX])
 {
 	struct sha256 s;
@@ -831,24 +855,8 @@ int sync_export(struct store *st, const char *path, long long seq, long long *ou
 	if (rc == 0)
 		*nchanges = count_changes(body, n);
 	if (rc == 0 && *nchanges > 0) {
-		char name[128] = "";
 		sqlite3_stmt *s;
-		if (sqlite3_prepare_v2(db, "SELECT name FROM sync_site WHERE self = 1", -1, &s, NULL) == SQLITE_OK &&
-		    sqlite3_step(s) == SQLITE_ROW)
-			snprintf(name, sizeof name, "%s", (const char *)sqlite3_column_text(s, 0));
-		sqlite3_finalize(s);
-		char prev[SHA256_HEX];
-		memset(prev, '0', SHA256_HEX - 1);
-		prev[SHA256_HEX - 1] = '\0';
-		long long last = query_ll(db, "SELECT max(seq) FROM sync_outbox", 0, 0);
-		if (sqlite3_prepare_v2(db, "SELECT hash FROM sync_outbox WHERE seq = ?1", -1, &s, NULL) == SQLITE_OK) {
-			sqlite3_bind_int64(s, 1, last);
-			if (sqlite3_step(s) == SQLITE_ROW)
-				snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(s, 0));
-		}
-		sqlite3_finalize(s);
-		*out_seq = last + 1;
-		char *header = package_header("data", code, name, site, *out_seq, prev, n);
+		char *header = next_header(db, "data", code, site, n, out_seq);
 		char hash[SHA256_HEX];
 		content_hash(header, body, (size_t)n, hash);
 		struct strbuf pkg = { 0 };
@@ -1294,23 +1302,7 @@ int sync_forms_export(struct store *st, const char *path, long long *out_seq, lo
 		free(body);
 		return set_error(err, "%s", _("the local forms folder holds no code lists, rubrics or holidays to send"));
 	}
-	char name[128] = "", prev[SHA256_HEX];
-	memset(prev, '0', SHA256_HEX - 1);
-	prev[SHA256_HEX - 1] = '\0';
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(db, "SELECT name FROM sync_site WHERE self = 1", -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		snprintf(name, sizeof name, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	long long last = query_ll(db, "SELECT max(seq) FROM sync_outbox", 0, 0);
-	if (sqlite3_prepare_v2(db, "SELECT hash FROM sync_outbox WHERE seq = ?1", -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, last);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(s, 0));
-	}
-	sqlite3_finalize(s);
-	*out_seq = last + 1;
-	char *header = package_header("forms", code, name, site, *out_seq, prev, (long long)n);
+	char *header = next_header(db, "forms", code, site, (long long)n, out_seq);
 	char hash[SHA256_HEX], at[32];
 	content_hash(header, body, n, hash);
 	store_now(at);
