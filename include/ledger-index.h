@@ -35,6 +35,10 @@ int ledger_index_current(sqlite3 *db, const struct ledger_def *d);
 char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *const words[], size_t n,
 			      int64_t cap, int64_t *count);
 
+/* A LIKE pattern matching word anywhere, its % _ and \ escaped (ESCAPE '\'): the
+ * list's substring match and the index's value look-up use the same one. Caller frees. */
+char *ledger_like_pattern(const char *word);
+
 /* Whether lists draw on the index (default); off, every search is the ordered scan
  * (tests compare the two). */
 void ledger_index_use(bool on);

@@ -427,8 +427,8 @@ static bool in_number_alphabet(sqlite3 *db, const struct ledger_def *d, const ui
 	return true;
 }
 
-/* A LIKE pattern for word, as ledger-store.c's. sqlite3_free it. */
-static char *like_of(const char *word)
+/* A LIKE pattern matching word anywhere, its % _ and \ escaped (ESCAPE '\'). Caller frees. */
+char *ledger_like_pattern(const char *word)
 {
 	struct strbuf sb = { 0 };
 	sb_append(&sb, "%");
@@ -438,9 +438,7 @@ static char *like_of(const char *word)
 		sb_append_n(&sb, p, 1);
 	}
 	sb_append(&sb, "%");
-	char *out = sqlite3_mprintf("%s", sb.s);
-	sb_free(&sb);
-	return out;
+	return sb_take(&sb);
 }
 
 /* How many numbers hold gram (ledger_numgram), through q (reg, gram) prepared once
@@ -513,7 +511,7 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 	}
 	char *low = lowered(word, strlen(word));
 	char *key = xstrndup(low, start[n < 3 ? n : 3]);
-	char *pat = like_of(word);
+	char *pat = ledger_like_pattern(word);
 	for (size_t i = 0; !open && i < d->nsearch; i++) {
 		const struct field_def *f = search_field(d, i);
 		if (!f)
@@ -548,7 +546,7 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 	if (!open && num && *num)
 		sb_appendf(&sb, "%s%s", sb.len ? union_ : "", num);
 	free(num);
-	sqlite3_free(pat);
+	free(pat);
 	free(key);
 	free(low);
 	if (open) {

@@ -450,20 +450,6 @@ static const char *list_sql_column(const char *name)
 	return strcmp(name, "deadline") == 0 ? "due" : name;
 }
 
-/* Escapes LIKE's % and _ and the escape itself. Caller frees. */
-static char *like_pattern(const char *word)
-{
-	struct strbuf sb = { 0 };
-	sb_append(&sb, "%");
-	for (const char *p = word; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			sb_append(&sb, "\\");
-		sb_append_n(&sb, p, 1);
-	}
-	sb_append(&sb, "%");
-	return sb_take(&sb);
-}
-
 /* The condition one search word puts on a record: ?P is the word as a LIKE pattern,
  * ?P+1 the word itself. A search column holds it; a referenced resident's name holds
  * it or his pinyin initials start with it (the resident search's own keys, an index
@@ -517,7 +503,7 @@ static void search_where(const struct ledger_def *d, struct strbuf *sb, size_t n
 static void bind_words(sqlite3_stmt *stmt, char *words[8], size_t n, int first)
 {
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_bind_text(stmt, first + 2 * (int)i, like_pattern(words[i]), -1, free);
+		sqlite3_bind_text(stmt, first + 2 * (int)i, ledger_like_pattern(words[i]), -1, free);
 		sqlite3_bind_text(stmt, first + 2 * (int)i + 1, words[i], -1, SQLITE_TRANSIENT);
 	}
 }
