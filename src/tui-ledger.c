@@ -415,7 +415,7 @@ int64_t tui_ledger_overdue_count(struct tui *t)
 {
 	if (!access_allows(t->app->st, ACCESS_LEDGER_VIEW))
 		return 0;
-	/* counted, not fetched: the work list's title asks at every fetch */
+	/* counted, not fetched: the work list's title shows the sum */
 	const struct ledger_set *s = ledger_set_default();
 	int64_t sum = 0;
 	for (size_t i = 0; i < ledger_count(s); i++) {

@@ -199,6 +199,7 @@ struct worklist {
 	bool overdue_only;
 	char title[160];
 	char today[11];   /* of the last fetch: overdue is due before it */
+	int64_t registers_overdue;   /* the registers' overdue records: counted at open and after Shift-Tab, not per key */
 };
 
 /* One work list line: overdue ones say so in their second column ("!超期") and are
@@ -237,10 +238,9 @@ static void worklist_title(struct worklist *w)
 						     : N_("Service work list"));
 	char *title = n ? xasprintf(_("%s (%ld overdue)"), name, n) : xstrdup(name);
 	free(name);
-	/* the registers' overdue records belong on the same desk: counted here, listed by Shift-Tab */
-	int64_t registers = tui_ledger_overdue_count(w->t);
-	if (registers) {
-		char *more = xasprintf(_("%s · registers: %lld overdue"), title, (long long)registers);
+	/* the registers' overdue records belong on the same desk: listed by Shift-Tab */
+	if (w->registers_overdue) {
+		char *more = xasprintf(_("%s · registers: %lld overdue"), title, (long long)w->registers_overdue);
 		free(title);
 		title = more;
 	}
@@ -637,6 +637,7 @@ static enum tui_list_action worklist_key(void *ctx, struct tui *t, int k, int64_
 		return tui_village_filter(t) ? TUI_LIST_RELOAD : TUI_LIST_STAY;
 	if (k == TK_BTAB) {  /* every register's overdue records, to open and step */
 		tui_ledger_overdue(t);
+		w->registers_overdue = tui_ledger_overdue_count(t);
 		return TUI_LIST_RELOAD;
 	}
 	int64_t id = sel >= 0 ? sel / 2 : 0;
@@ -691,7 +692,7 @@ void tui_service_worklist(struct tui *t)
 	if (!service_may(t, ACCESS_SERVICE_VIEW))
 		return;
 	char *header = worklist_header();
-	struct worklist w = { .t = t };
+	struct worklist w = { .t = t, .registers_overdue = tui_ledger_overdue_count(t) };
 	worklist_title(&w);
 	size_t nhints = ARRAY_LEN(worklist_hints);
 	struct tui_hint *hints = tui_village_hints(t, worklist_hints, &nhints);
