@@ -27,8 +27,6 @@ int demo_create_villages(struct store *st, long villages, long per_village, unsi
 int demo_create_village(struct store *st, const char *code, const char *name, long residents,
 			unsigned seed, int verbose, char **err);
 
-/* True for a 12-digit village code. */
-bool demo_village_code_ok(const char *code);
 
 /* The demo village's 村寨管家 (teams, stewards, served households, a year of 垃圾分类
  * rounds and 知晓率 surveys) and 文明实践 (activities, participants, points and

@@ -4,6 +4,7 @@
 #ifndef SZ_VILLAGE_H
 #define SZ_VILLAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,5 +26,9 @@ int village_list_with_all(struct store *st, const char *all_label, const char *q
 int village_count_upto2(struct store *st);
 /* The name of a village, for titles. Caller frees; NULL when there is none. */
 char *village_name(struct store *st, int64_t id);
+
+/* Whether code is a place code of n digits: a town's 9 (GB/T 2260 and the town),
+ * a village's 12. */
+bool village_code_ok(const char *code, size_t n);
 
 #endif

@@ -24,6 +24,7 @@
 #include "stars.h"
 #include "store.h"
 #include "text.h"
+#include "village.h"
 #include "util.h"
 
 int cli_register_demo(const struct cli_opts *o, int argc, char **argv)
@@ -41,7 +42,7 @@ int cli_register_demo(const struct cli_opts *o, int argc, char **argv)
 		console_printf(stderr, "%s\n", _("usage: shanzhi demo [--residents N] [--seed N] [--force] [--village CODE NAME | --villages N]"));
 		return 2;
 	}
-	if (village && !demo_village_code_ok(village)) {
+	if (village && !village_code_ok(village, 12)) {
 		console_printf(stderr, _("shanzhi: demo: --village %s: a village code has 12 digits (the town's 9 and the village's 3)\n"), village);
 		return 2;
 	}

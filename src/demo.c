@@ -27,6 +27,7 @@
 #include "stars.h"
 #include "store.h"
 #include "util.h"
+#include "village.h"
 
 #define MAX_MEMBERS 8
 /* Registered in the acceptance walk-through: the demo must never contain them. */
@@ -1014,20 +1015,10 @@ int demo_create_villages(struct store *st, long villages, long per_village, unsi
 	return demo_run(st, villages * per_village, seed, verbose, &plan, err);
 }
 
-bool demo_village_code_ok(const char *code)
-{
-	if (!code || strlen(code) != 12)
-		return false;
-	for (const char *c = code; *c; c++)
-		if (*c < '0' || *c > '9')
-			return false;
-	return true;
-}
-
 int demo_create_village(struct store *st, const char *code, const char *name, long residents,
 			unsigned seed, int verbose, char **err)
 {
-	if (!demo_village_code_ok(code) || !name || !*name) {
+	if (!village_code_ok(code, 12) || !name || !*name) {
 		if (err)
 			*err = xasprintf(_("%s is not a village code: 12 digits, the town's 9 (GB/T 2260 and town) and the village's 3"),
 					 code ? code : "");

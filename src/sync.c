@@ -20,6 +20,7 @@
 #include "sha256.h"
 #include "store.h"
 #include "util.h"
+#include "village.h"
 
 #define BLOCK (1LL << SYNC_BLOCK_BITS)
 #define MAX_PACKAGE (512L * 1024 * 1024)
@@ -506,16 +507,6 @@ static int baseline(sqlite3 *db, char **err)
 	return rc;
 }
 
-static bool digits(const char *s, size_t n)
-{
-	if (!s || strlen(s) != n)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 static int renumber(struct store *st, long long base, char **err)
 {
 	sqlite3 *db = store_db(st);
@@ -558,7 +549,7 @@ int sync_init(struct store *st, const char *role, const char *code, const char *
 	bool township = strcmp(role, "township") == 0;
 	if (!township && strcmp(role, "village") != 0)
 		return set_error(err, _("unknown role %s: village or township"), role);
-	if (!digits(code, township ? 9 : 12))
+	if (!village_code_ok(code, township ? 9 : 12))
 		return set_error(err, township ? _("the township code must be 9 digits: %s")
 					       : _("the village code must be 12 digits: %s"), code);
 	if (!name || !*name)
@@ -1153,10 +1144,10 @@ static int check_order(sqlite3 *db, const struct package *p, const char *self_co
 	bool forms = strlen(self_code) == 12;   /* a village receives the township's forms */
 	if (strcmp(p->kind, forms ? "forms" : "data") != 0)
 		return set_error(err, _("a package of kind %s cannot be applied here"), p->kind);
-	if (forms && (!digits(p->site, 9) || strncmp(p->site, self_code, 9) != 0))
+	if (forms && (!village_code_ok(p->site, 9) || strncmp(p->site, self_code, 9) != 0))
 		return set_error(err, _("package of %s %s: not this village's township; refused, nothing was changed"),
 				 p->site, p->name);
-	if (!forms && (!digits(p->site, 12) || strncmp(p->site, self_code, 9) != 0))
+	if (!forms && (!village_code_ok(p->site, 12) || strncmp(p->site, self_code, 9) != 0))
 		return set_error(err, _("package of %s %s: not a village of this township (%s); refused, nothing was changed"),
 				 p->site, p->name, self_code);
 	if (p->site_no < 1 || p->site_no > SYNC_TOWNSHIP_SITE || (!forms && p->site_no == SYNC_TOWNSHIP_SITE))

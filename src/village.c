@@ -2,6 +2,7 @@
 #include "village.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "rowset.h"
 
@@ -37,4 +38,14 @@ int village_count_upto2(struct store *st)
 	int n = v ? atoi(v) : 0;
 	free(v);
 	return n;
+}
+
+bool village_code_ok(const char *code, size_t n)
+{
+	if (!code || strlen(code) != n)
+		return false;
+	for (; *code; code++)
+		if (*code < '0' || *code > '9')
+			return false;
+	return true;
 }
