@@ -629,6 +629,27 @@ int64_t ledger_list_count(struct store *st, const struct ledger_def *d, const ch
 	return n;
 }
 
+/* A record of another register as a clerk names it: its number, or when the register
+ * numbers nothing its first search field as shown (a grid worker's name, not "3").
+ * NULL when there is no such record. */
+static char *ledger_ref_text(struct store *st, const char *table, const char *id)
+{
+	const struct ledger_set *set = ledger_set_default();
+	const struct ledger_def *other = NULL;
+	for (size_t i = 0; i < ledger_count(set) && !other; i++)
+		if (strcmp(ledger_at(set, i)->table, table) == 0)
+			other = ledger_at(set, i);
+	const char *column = other && !other->number && other->nsearch ? other->search[0] : "number";
+	char *sql = xasprintf("SELECT coalesce(\"%s\", id) FROM \"%s\" WHERE id = ?1", column, table);
+	char *raw = rowset_value(st, sql, "t", id);
+	free(sql);
+	if (!raw || strcmp(column, "number") == 0 || strcmp(raw, id) == 0)
+		return raw;
+	char *shown = ledger_cell_text(st, other, column, raw);   /* a code's label, a person's name */
+	free(raw);
+	return shown;
+}
+
 char *ledger_cell_text(struct store *st, const struct ledger_def *d, const char *column,
 		       const char *value)
 {
@@ -641,14 +662,8 @@ char *ledger_cell_text(struct store *st, const struct ledger_def *d, const char 
 		return xstrdup(value);
 	const struct field_def *f = &d->columns->fields[fi];
 	if (f->type == FIELD_REF) {
-		char *text = NULL;
-		if (strncmp(f->ref_table, "ledger_", 7) == 0) {
-			char *sql = xasprintf("SELECT coalesce(number, id) FROM \"%s\" WHERE id = ?1", f->ref_table);
-			text = rowset_value(st, sql, "t", value);
-			free(sql);
-		} else {
-			text = record_ref_text(st, f->ref_table, value);
-		}
+		char *text = strncmp(f->ref_table, "ledger_", 7) == 0 ? ledger_ref_text(st, f->ref_table, value)
+								   : record_ref_text(st, f->ref_table, value);
 		return text ? text : xstrdup(value);
 	}
 	return form_display_value(f, value);

@@ -54,6 +54,8 @@ same member-once 1 "$(q "SELECT count(*) FROM ledger_lianhu_member WHERE househo
 expect visit 0 "走访2026-" -- sz ledger grid_visit add worker=$staff household="$hh1" date=2026-11-02 key_groups=dibao found=门前路灯不亮
 expect visit-future 3 "走访日期不能晚于今天" -- sz ledger grid_visit add worker=$staff household="$hh1" date=2026-11-03
 expect visit-report 0 "测试网格员" -- sz report grid_visits_month --month 2026-11
+# the list names the worker, as the register of grid workers does, not by its record id
+expect visit-list-names 0 "测试网格员" -- sz ledger grid_visit list --search 门前路灯
 run=$((run + 1))
 sz report grid_visits_month --month 2026-11 | grep "测试网格员" | grep -qE "测试网格员 +[^ ]+ +1 +1" ||
 	fail "visit report: $(sz report grid_visits_month --month 2026-11)"
