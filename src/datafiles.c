@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "i18n.h"
 #include "text.h"
@@ -108,8 +109,17 @@ char *datafiles_read(const char *path, struct strbuf *errors)
 		datafiles_error(errors, path, 0, _("cannot open: %s"), strerror(errno));
 		return NULL;
 	}
-	char *buf = xmalloc(MAX_FILE_BYTES + 1);
-	size_t n = fread(buf, 1, MAX_FILE_BYTES + 1, f);
+	/* sized to the file: a form is a few KiB and the whole folder loads at every start */
+	struct stat sb;
+	size_t cap = MAX_FILE_BYTES + 1;
+	if (fstat(fileno(f), &sb) == 0 && sb.st_size >= 0 && sb.st_size < MAX_FILE_BYTES)
+		cap = (size_t)sb.st_size + 1;
+	char *buf = xmalloc(cap + 1);
+	size_t n = fread(buf, 1, cap, f);
+	if (n == cap && cap <= MAX_FILE_BYTES) { /* it grew since fstat: read on up to the limit */
+		buf = xrealloc(buf, MAX_FILE_BYTES + 2);
+		n += fread(buf + n, 1, MAX_FILE_BYTES + 1 - n, f);
+	}
 	bool failed = ferror(f);
 	fclose(f);
 	if (failed || n > MAX_FILE_BYTES) {
