@@ -26,6 +26,13 @@ extern const char ledger_index_schema_v1[];
  * record `id` (0: none; an edit). Runs inside the caller's transaction. */
 int ledger_index_add(sqlite3 *db, const struct ledger_def *d, int64_t id, char **err);
 
+/* As ledger_index_add for many records at once: the values of the edited ones, and
+ * the values and numbers of those that arrived below the index's mark (a village's
+ * records applied at the township, whose own block is above every village's). An id
+ * is in one list at most, and an arrived one is given once. */
+int ledger_index_records(sqlite3 *db, const struct ledger_def *d, const int64_t *edited, size_t nedited,
+			 const int64_t *arrived, size_t narrived, char **err);
+
 /* Whether the index covers every record of d's table. */
 int ledger_index_current(sqlite3 *db, const struct ledger_def *d);
 

@@ -286,7 +286,10 @@ static int key_number(struct writer *w, const char *tbl, int64_t reg, int64_t id
 	return rc;
 }
 
-int ledger_index_add(sqlite3 *db, const struct ledger_def *d, int64_t id, char **err)
+/* The keys of the records above the index's mark, and of the records listed (JSON
+ * arrays of ids at or below it): edited ones' values, arrived ones' values and
+ * numbers. A number is keyed once: its grams are counted, not set. */
+static int index_rows(sqlite3 *db, const struct ledger_def *d, const char *edited, const char *arrived, char **err)
 {
 	char *sql = sqlite3_mprintf("INSERT OR IGNORE INTO ledger_key_state(tbl) VALUES (%Q)", d->table);
 	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
@@ -294,20 +297,21 @@ int ledger_index_add(sqlite3 *db, const struct ledger_def *d, int64_t id, char *
 	int64_t done;
 	int64_t reg = reg_state(db, d, &done);
 	struct writer w = { 0 };
-	struct strbuf sb = { 0 };
-	sb_append(&sb, "SELECT id, number");
+	struct strbuf cols = { 0 }, sb = { 0 };
 	for (size_t i = 0; i < d->nsearch; i++) {
 		const struct field_def *f = search_field(d, i);
 		if (f && field_source(f) == SRC_TEXT)
-			sb_appendf(&sb, ", \"%s\"", f->name);
+			sb_appendf(&cols, ", \"%s\"", f->name);
 		else
-			sb_append(&sb, ", NULL");
+			sb_append(&cols, ", NULL");
 	}
-	/* the records past the mark, then the edited one (two rowid look-ups, no scan) */
-	char *cols = xstrdup(sb.s);
-	sb_appendf(&sb, " FROM \"%s\" WHERE id > ?1 UNION ALL %s FROM \"%s\" WHERE id = ?2 AND id <= ?1",
-		   d->table, cols, d->table);
-	free(cols);
+	/* the records past the mark, then the listed ones (rowid look-ups, no scan) */
+	const char *c = cols.s ? cols.s : "", *t = d->table;
+	sb_appendf(&sb, "SELECT id, number, 1%s FROM \"%s\" WHERE id > ?1"
+		   " UNION ALL SELECT id, number, 0%s FROM \"%s\" WHERE id IN (SELECT value FROM json_each(?2)) AND id <= ?1"
+		   " UNION ALL SELECT id, number, 1%s FROM \"%s\" WHERE id IN (SELECT value FROM json_each(?3)) AND id <= ?1",
+		   c, t, c, t, c, t);
+	sb_free(&cols);
 	sqlite3_stmt *rows = NULL;
 	if (rc == 0 && (reg < 0 ||
 			sqlite3_prepare_v2(db, sb.s, -1, &rows, NULL) != SQLITE_OK ||
@@ -319,13 +323,14 @@ int ledger_index_add(sqlite3 *db, const struct ledger_def *d, int64_t id, char *
 	int64_t top = done;
 	if (rc == 0) {
 		sqlite3_bind_int64(rows, 1, done);
-		sqlite3_bind_int64(rows, 2, id);
+		sqlite3_bind_text(rows, 2, edited, -1, SQLITE_STATIC);
+		sqlite3_bind_text(rows, 3, arrived, -1, SQLITE_STATIC);
 	}
 	/* first the new numbers' grams counted, so that a common one gets no postings */
 	while (rc == 0 && sqlite3_step(rows) == SQLITE_ROW) {
 		int64_t rec = sqlite3_column_int64(rows, 0);
 		const char *number = (const char *)sqlite3_column_text(rows, 1);
-		if (number && rec > done)
+		if (number && sqlite3_column_int(rows, 2))
 			rc = key_number(&w, d->table, reg, rec, number, true);
 	}
 	if (rc == 0)
@@ -334,10 +339,10 @@ int ledger_index_add(sqlite3 *db, const struct ledger_def *d, int64_t id, char *
 	while (rc == 0 && sqlite3_step(rows) == SQLITE_ROW) {
 		int64_t rec = sqlite3_column_int64(rows, 0);
 		const char *number = (const char *)sqlite3_column_text(rows, 1);
-		if (number && rec > done)
+		if (number && sqlite3_column_int(rows, 2))
 			rc = key_number(&w, d->table, reg, rec, number, false);
 		for (size_t i = 0; rc == 0 && i < d->nsearch; i++) {
-			const char *v = (const char *)sqlite3_column_text(rows, 2 + (int)i);
+			const char *v = (const char *)sqlite3_column_text(rows, 3 + (int)i);
 			if (v)
 				rc = key_value(db, &w, d->table, d->search[i], v);
 		}
@@ -356,6 +361,34 @@ int ledger_index_add(sqlite3 *db, const struct ledger_def *d, int64_t id, char *
 	sqlite3_finalize(w.num);
 	free(w.counts);
 	sb_free(&sb);
+	return rc;
+}
+
+int ledger_index_add(sqlite3 *db, const struct ledger_def *d, int64_t id, char **err)
+{
+	char edited[32];
+	snprintf(edited, sizeof edited, "[%lld]", (long long)id);
+	return index_rows(db, d, edited, "[]", err);
+}
+
+/* ids as a JSON array. Caller frees. */
+static char *ids_json(const int64_t *ids, size_t n)
+{
+	struct strbuf sb = { 0 };
+	sb_append(&sb, "[");
+	for (size_t i = 0; i < n; i++)
+		sb_appendf(&sb, i ? ",%lld" : "%lld", (long long)ids[i]);
+	sb_append(&sb, "]");
+	return sb_take(&sb);
+}
+
+int ledger_index_records(sqlite3 *db, const struct ledger_def *d, const int64_t *edited, size_t nedited,
+			 const int64_t *arrived, size_t narrived, char **err)
+{
+	char *e = ids_json(edited, nedited), *a = ids_json(arrived, narrived);
+	int rc = index_rows(db, d, e, a, err);
+	free(e);
+	free(a);
 	return rc;
 }
 
