@@ -13,6 +13,7 @@
 #include "record.h"
 #include "rowset.h"
 #include "store.h"
+#include "sync.h"
 #include "util.h"
 #include "workday.h"
 
@@ -157,7 +158,11 @@ static int create_indexes(sqlite3 *db, const struct ledger_def *d, char **err)
 {
 	struct strbuf sb = { 0 };
 	const char *t = d->table;
-	sb_appendf(&sb, "CREATE UNIQUE INDEX IF NOT EXISTS \"%s_number\" ON \"%s\"(number);\n", t, t);
+	/* a number is unique within a site's block of ids (sync.h): at the township, two
+	 * villages' first visits are both 走访2026-0001 */
+	sb_appendf(&sb, "DROP INDEX IF EXISTS \"%s_number\";\n", t);
+	sb_appendf(&sb, "CREATE UNIQUE INDEX IF NOT EXISTS \"%s_site_number\" ON \"%s\"(number, id >> %d);\n", t, t,
+		   SYNC_BLOCK_BITS);
 	sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_state\" ON \"%s\"(state);\n", t, t);
 	sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_due\" ON \"%s\"(due) WHERE due IS NOT NULL;\n", t, t);
 	for (size_t i = 0; i < d->columns->nfields; i++) {
@@ -246,6 +251,9 @@ static bool up_to_date(sqlite3 *db, const struct ledger_def *d)
 		free(name);
 	}
 	same = same && ledger_index_current(db, d);
+	char *number_index = xasprintf("%s_site_number", d->table);
+	same = same && has_index(db, number_index);
+	free(number_index);
 	free(stored_cols);
 	free(cols);
 	return same;
