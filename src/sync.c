@@ -19,15 +19,16 @@
 #include "schema.h"
 #include "sha256.h"
 #include "store.h"
+#include "sync-ledger.h"
 #include "util.h"
 #include "village.h"
 
 #define BLOCK (1LL << SYNC_BLOCK_BITS)
 #define MAX_PACKAGE (512L * 1024 * 1024)
 
-/* The tables a village sends, parents before children. Operators, the audit log,
- * drafts and settings are each register's own; resident_key and service_tally are
- * derived by triggers at the receiving end. */
+/* The tables a village sends, parents before children; then the declared registers'
+ * (sync-ledger.h). Operators, the audit log, drafts and settings are each register's
+ * own; resident_key and service_tally are derived by triggers at the receiving end. */
 static const char *const synced[] = {
 	"town", "village", "grid", "grid_worker", "village_group", "household", "resident",
 	"dispute_case", "dispute_party", "dispute_session", "dispute_visit",
@@ -64,7 +65,7 @@ bool sync_table_synced(const char *table)
 	for (size_t i = 0; i < NSYNCED; i++)
 		if (strcmp(synced[i], table) == 0)
 			return true;
-	return false;
+	return sync_ledger_table(table);
 }
 
 static bool shared_table(const char *t)
@@ -153,6 +154,14 @@ static long long sync_site_of(struct store *st)
 	return sync_self(st, role, code, &site) ? site : 0;   /* more stores open than the registry holds */
 }
 
+/* The session's choice among the tables not attached by name: the registers' tables,
+ * made from their declarations after the store opened. */
+static int ledger_filter(void *ctx, const char *table)
+{
+	(void)ctx;
+	return sync_ledger_table(table);
+}
+
 static sqlite3_session *new_session(sqlite3 *db)
 {
 	sqlite3_session *s = NULL;
@@ -160,6 +169,8 @@ static sqlite3_session *new_session(sqlite3 *db)
 		return NULL;
 	for (size_t i = 0; i < NSYNCED; i++)
 		sqlite3session_attach(s, synced[i]);
+	sqlite3session_table_filter(s, ledger_filter, NULL);
+	sqlite3session_attach(s, NULL);
 	return s;
 }
 
@@ -465,36 +476,48 @@ static int seal_entry(struct store *st, const char *tbl, long long row, const ch
 
 /* A changeset inserting every row of the synced tables: a village's first package
  * (its register as it stood when it joined), by diffing against empty copies. */
+static int baseline_table(sqlite3 *db, sqlite3_session *sess, const char *table, char **err)
+{
+	struct strbuf sb = { 0 };
+	sqlite3_stmt *s;
+	sb_appendf(&sb, "CREATE TABLE sz_empty.\"%s\" (", table);
+	char *q = sqlite3_mprintf("SELECT name, pk FROM pragma_table_info('%q') ORDER BY cid", table);
+	sqlite3_prepare_v2(db, q, -1, &s, NULL);
+	sqlite3_free(q);
+	bool first = true;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		sb_appendf(&sb, "%s\"%s\"%s", first ? "" : ", ", (const char *)sqlite3_column_text(s, 0),
+			   sqlite3_column_int(s, 1) ? " INTEGER PRIMARY KEY" : "");
+		first = false;
+	}
+	sqlite3_finalize(s);
+	sb_append(&sb, ")");
+	char *sql = sb_take(&sb);
+	int rc = exec(db, sql, err);
+	free(sql);
+	char *msg = NULL;
+	if (rc == 0 && (sqlite3session_attach(sess, table) != SQLITE_OK ||
+			sqlite3session_diff(sess, "sz_empty", table, &msg) != SQLITE_OK))
+		rc = set_error(err, "%s", msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	return rc;
+}
+
+/* A changeset inserting every row of the synced tables: a village's first package
+ * (its register as it stood when it joined), by diffing against empty copies. */
 static int baseline(sqlite3 *db, char **err)
 {
 	if (exec(db, "ATTACH ':memory:' AS sz_empty", err) != 0)
 		return -1;
 	sqlite3_session *sess = NULL;
 	int rc = sqlite3session_create(db, "main", &sess) == SQLITE_OK ? 0 : -1;
-	for (size_t i = 0; rc == 0 && i < NSYNCED; i++) {
-		struct strbuf sb = { 0 };
-		sqlite3_stmt *s;
-		sb_appendf(&sb, "CREATE TABLE sz_empty.\"%s\" (", synced[i]);
-		char *q = sqlite3_mprintf("SELECT name, pk FROM pragma_table_info('%q') ORDER BY cid", synced[i]);
-		sqlite3_prepare_v2(db, q, -1, &s, NULL);
-		sqlite3_free(q);
-		bool first = true;
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			sb_appendf(&sb, "%s\"%s\"%s", first ? "" : ", ", (const char *)sqlite3_column_text(s, 0),
-				   sqlite3_column_int(s, 1) ? " INTEGER PRIMARY KEY" : "");
-			first = false;
-		}
-		sqlite3_finalize(s);
-		sb_append(&sb, ")");
-		char *sql = sb_take(&sb);
-		rc = exec(db, sql, err);
-		free(sql);
-		char *msg = NULL;
-		if (rc == 0 && (sqlite3session_attach(sess, synced[i]) != SQLITE_OK ||
-				sqlite3session_diff(sess, "sz_empty", synced[i], &msg) != SQLITE_OK))
-			rc = set_error(err, "%s", msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
-	}
+	for (size_t i = 0; rc == 0 && i < NSYNCED; i++)
+		rc = baseline_table(db, sess, synced[i], err);
+	size_t nl;
+	char **ledgers = sync_ledger_tables(db, &nl);
+	for (size_t i = 0; rc == 0 && i < nl; i++)
+		rc = baseline_table(db, sess, ledgers[i], err);
+	sync_ledger_tables_free(ledgers, nl);
 	int n = 0;
 	void *p = NULL;
 	if (rc == 0 && sqlite3session_changeset(sess, &n, &p) != SQLITE_OK)
@@ -529,6 +552,8 @@ static int renumber(struct store *st, long long base, char **err)
 			rc = execf(db, err, "UPDATE \"%s\" SET id = %s;", synced[i], e);
 		sz_free_expr(e);
 	}
+	if (rc == 0)
+		rc = sync_ledger_renumber(db, base, err);
 	if (rc == 0)
 		rc = renumber_references(db, base, err);
 	if (rc == 0)
@@ -848,6 +873,11 @@ int sync_export(struct store *st, const char *path, long long seq, long long *ou
 	if (rc == 0 && *nchanges > 0) {
 		sqlite3_stmt *s;
 		char *header = next_header(db, "data", code, site, n, out_seq);
+		char *registers = sync_ledger_header(db, body, n);   /* their columns, in this village's order */
+		char *full = xasprintf("%s%s", header, registers);
+		free(header);
+		free(registers);
+		header = full;
 		char hash[SHA256_HEX];
 		content_hash(header, body, (size_t)n, hash);
 		struct strbuf pkg = { 0 };
@@ -1189,19 +1219,37 @@ static int check_order(sqlite3 *db, const struct package *p, const char *self_co
 	return 0;
 }
 
+static bool skipped_row(void *ctx, const char *tbl, long long row)
+{
+	return skipped(ctx, tbl, row);
+}
+
 static int apply_data(struct store *st, const struct package *p, char **counts, long long *nconflicts, char **err)
 {
 	sqlite3 *db = store_db(st);
 	struct applying a = { .db = db, .site_no = p->site_no, .seq = p->seq };
 	int rc = execf(db, err, "INSERT OR IGNORE INTO sync_site(site_no, code, name, role) VALUES (%lld, '%q', '%q', 'village')",
 		       p->site_no, p->site, p->name);
+	/* the registers' values in this township's order of their columns (sync-ledger.h) */
+	struct package q = *p;
+	void *mapped = NULL;
+	int nmapped = 0;
+	char *who = xasprintf(_("package %lld of %s %s"), p->seq, p->site, p->name);
+	if (rc == 0)
+		rc = sync_ledger_prepare(st, (const char *)p->file, (size_t)(p->body - p->file), p->body, (int)p->length, who,
+					 &mapped, &nmapped, err);
+	free(who);
+	if (mapped) {
+		q.body = mapped;
+		q.length = nmapped;
+	}
 	/* the village's own rules held when it wrote (a final star round locks its
 	 * scores): rows arrive in table order, so the locks rest while they do */
 	char *locks = rc == 0 ? drop_triggers(db, true, err) : NULL;
 	if (!locks)
 		rc = -1;
 	if (rc == 0) {
-		int src = sqlite3changeset_apply_v2(db, (int)p->length, (void *)p->body, NULL, on_conflict, &a, NULL, NULL, 0);
+		int src = sqlite3changeset_apply_v2(db, (int)q.length, (void *)q.body, NULL, on_conflict, &a, NULL, NULL, 0);
 		if (src != SQLITE_OK)
 			rc = set_error(err, _("package %lld of %s cannot be applied: %s; refused, nothing was changed"), p->seq,
 				       p->site, src == SQLITE_ABORT ? _("it refers to records this register does not have")
@@ -1215,7 +1263,10 @@ static int apply_data(struct store *st, const struct package *p, char **counts, 
 		rc = exec(db, sql, err);
 	free(sql);
 	if (rc == 0)
-		rc = audit_applied(st, &a, p, counts, err);
+		rc = audit_applied(st, &a, &q, counts, err);
+	if (rc == 0)
+		rc = sync_ledger_index(st, q.body, (int)q.length, skipped_row, &a, err);
+	free(mapped);
 	char at[32];
 	store_now(at);
 	if (rc == 0)
@@ -1522,6 +1573,8 @@ static int keep_theirs(struct store *st, const char *tbl, long long row, const c
 		f[n++] = (struct store_field){ "id", idtext };
 		rc = store_insert(st, tbl, f, n, NULL, err);
 	}
+	if (rc == 0)
+		rc = sync_ledger_reindex(st, tbl, row, !exists, err);   /* a register's search keys */
 	free(reason);
 	for (size_t i = 0; i < k; i++)
 		free(keep[i]);
