@@ -262,6 +262,11 @@ int ledger_report(struct store *st, const struct ledger_def *d, const char *repo
  * columns, or CSV. Caller frees; NULL with *err. */
 char *ledger_report_text(struct store *st, const struct ledger_def *d, const char *report,
 			 const char *period, bool csv, char **err);
+/* The report's rows for period as ledger_report_text reads them (all text) and its
+ * column headings translated into *heads (free with ledger_report_heads_free). */
+int ledger_report_rows(struct store *st, const struct ledger_def *d, const char *report, const char *period,
+		       struct rowset *rows, char ***heads, char **err);
+void ledger_report_heads_free(char **heads);
 struct strbuf;
 /* Appends a table as `shanzhi report` and `shanzhi ledger NAME list` print it: the
  * headings, then nrows rows of ncols cells (NULL: empty), columns two spaces apart,

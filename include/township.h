@@ -4,6 +4,7 @@
 #ifndef SZ_TOWNSHIP_H
 #define SZ_TOWNSHIP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct store;
@@ -45,6 +46,16 @@ const char *township_column(const struct township_table *t, size_t i);
  * total last). Caller frees. */
 char *township_text(const struct township_table *t);
 char *township_csv(const struct township_table *t);
+
+struct ledger_def;
+/* A declared register's report (ledger.h) at a township: run once for each village
+ * over its rows alone (the synced tables seen through views of its block), then for
+ * the township's own records when it has some, then over every row (合计); the rows
+ * after a first column naming the village. period as ledger_report_text. Text with
+ * the title, or CSV. Caller frees; NULL with *err (not a township's register, a bad
+ * period). */
+char *township_ledger_text(struct store *st, const struct ledger_def *d, const char *report, const char *period,
+			   bool csv, char **err);
 
 /* How many villages the register holds: the village filter matters only above one. */
 long township_village_count(struct store *st);

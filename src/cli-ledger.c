@@ -23,6 +23,7 @@
 #include "printout.h"
 #include "rowset.h"
 #include "store.h"
+#include "township.h"
 #include "util.h"
 
 /* Exit status of a change the form or the engine refused: nothing written. */
@@ -469,8 +470,8 @@ void cli_ledger_report_list(FILE *out)
 		const struct ledger_def *d = ledger_at(s, i);
 		for (size_t j = 0; j < d->nreports; j++) {
 			const struct ledger_report *r = &d->reports[j];
-			const char *period = r->period == LEDGER_PERIOD_MONTH ? " [--month YYYY-MM] [--csv]"
-					     : r->period == LEDGER_PERIOD_YEAR ? " [--year YYYY] [--csv]" : " [--csv]";
+			const char *period = r->period == LEDGER_PERIOD_MONTH ? " [--month YYYY-MM] [--by village] [--csv]"
+					     : r->period == LEDGER_PERIOD_YEAR ? " [--year YYYY] [--by village] [--csv]" : " [--by village] [--csv]";
 			console_printf(out, "  report %s%s\n      %s (%s)\n", r->name, period, _(r->title), title_of(d));
 		}
 	}
@@ -485,13 +486,17 @@ int cli_ledger_report(const struct cli_opts *o, int argc, char **argv)
 {
 	const struct ledger_report *r = NULL;
 	const struct ledger_def *d = ledger_find_report(ledger_set_default(), argv[0], &r);
-	const char *month = NULL, *year = NULL;
+	const char *month = NULL, *year = NULL, *by = NULL;
 	bool csv = false;
 	const struct cli_option opts[] = {
-		{ "--month", &month }, { "--year", &year }, { "--csv", NULL, &csv }, { NULL },
+		{ "--month", &month }, { "--year", &year }, { "--by", &by }, { "--csv", NULL, &csv }, { NULL },
 	};
 	if (!d || cli_parse_options("report", argc, argv, 1, opts, NULL, 0))
 		return 2;
+	if (by && strcmp(by, "village") != 0) {
+		console_printf(stderr, _("shanzhi: report: --by %s: only --by village is known\n"), by);
+		return 2;
+	}
 	char today[11], period[16];
 	store_today(today);
 	if (month || year)
@@ -504,7 +509,9 @@ int cli_ledger_report(const struct cli_opts *o, int argc, char **argv)
 	if (!st)
 		return 1;
 	char *err = NULL;
-	char *text = ledger_report_text(st, d, r->name, period, csv, &err);
+	/* at a township, --by village: each village's records alone, then all */
+	char *text = by ? township_ledger_text(st, d, r->name, period, csv, &err)
+			: ledger_report_text(st, d, r->name, period, csv, &err);
 	int rc = 0;
 	if (!text) {
 		console_printf(stderr, "shanzhi: report %s: %s\n", r->name, err ? err : "?");

@@ -206,6 +206,26 @@ void ledger_table_text(struct strbuf *sb, const char *const *heads, size_t ncols
 	free(w);
 }
 
+int ledger_report_rows(struct store *st, const struct ledger_def *d, const char *report, const char *period,
+		       struct rowset *rows, char ***heads, char **err)
+{
+	const struct ledger_report *r = find_report(d, report);
+	char from[11] = "", to[11] = "";
+	*heads = NULL;
+	if (!r)
+		return fail(err, xasprintf(_("%s has no report %s"), _(d->title), report ? report : ""));
+	if (r->period != LEDGER_PERIOD_NONE && ledger_period_range(period, from, to) != 0)
+		return fail(err, xasprintf(_("report %s: give --month YYYY-MM or --year YYYY"), r->name));
+	if (ledger_ready(st, d, err) != 0)
+		return -1;
+	return run_query(st, d, r, from, to, rows, heads, err);
+}
+
+void ledger_report_heads_free(char **heads)
+{
+	free_heads(heads);
+}
+
 char *ledger_report_text(struct store *st, const struct ledger_def *d, const char *report,
 			 const char *period, bool csv, char **err)
 {

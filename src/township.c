@@ -8,11 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "csv.h"
 #include "i18n.h"
+#include "ledger.h"
 #include "printout.h"
 #include "rowset.h"
 #include "store.h"
+#include "sync.h"
 #include "text.h"
 #include "util.h"
 #include "workday.h"
@@ -243,4 +247,150 @@ long township_village_count(struct store *st)
 	long n = v ? strtol(v, NULL, 10) : 0;
 	free(v);
 	return n;
+}
+
+/* ---- a declared register's report, village by village ---- */
+
+/* One site of the township: a village's block, or the township's own. */
+struct site {
+	long long no;
+	char *code, *name;
+};
+
+/* The villages that sent packages, by code, then the township itself when the
+ * register holds records of its own. */
+static struct site *township_sites(struct store *st, const struct ledger_def *d, size_t *n)
+{
+	struct rowset rs = { 0 };
+	char *sql = xasprintf("SELECT site_no, code, name FROM sync_site WHERE role = 'village'"
+			      " OR (self = 1 AND EXISTS (SELECT 1 FROM \"%s\" WHERE id >= site_no << %d))"
+			      " ORDER BY self, code", d->table, SYNC_BLOCK_BITS);
+	struct site *s = NULL;
+	*n = 0;
+	if (rowset_select(st, &rs, NULL, sql, "") == 0) {
+		s = xcalloc(rs.n + 1, sizeof *s);
+		for (size_t i = 0; i < rs.n; i++)
+			s[(*n)++] = (struct site){ strtoll(rowset_text(&rs, i, 0), NULL, 10), xstrdup(rowset_text(&rs, i, 1)),
+						   xstrdup(rowset_text(&rs, i, 2)) };
+	}
+	rowset_free(&rs);
+	free(sql);
+	return s;
+}
+
+/* Every synced table but the towns shadowed by a temporary view of one site's rows
+ * (its block; the village itself by its code), so that a report's query, which names
+ * the tables unqualified, reads that site alone; drop: the views removed. */
+static int shadow_site(struct store *st, const struct site *s, bool drop, char **err)
+{
+	sqlite3 *db = store_db(st);
+	sqlite3_stmt *q = NULL;
+	struct strbuf sb = { 0 };
+	sb_append(&sb, "");
+	if (sqlite3_prepare_v2(db, "SELECT name FROM main.sqlite_schema WHERE type = 'table' ORDER BY name", -1, &q,
+			       NULL) == SQLITE_OK)
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			const char *t = (const char *)sqlite3_column_text(q, 0);
+			if (!sync_table_synced(t) || strcmp(t, "town") == 0)
+				continue;
+			char *v = drop ? sqlite3_mprintf("DROP VIEW IF EXISTS temp.\"%w\";", t)
+				: strcmp(t, "village") == 0
+				? sqlite3_mprintf("CREATE TEMP VIEW \"%w\" AS SELECT * FROM main.\"%w\" WHERE code = %Q;", t, t, s->code)
+				: sqlite3_mprintf("CREATE TEMP VIEW \"%w\" AS SELECT * FROM main.\"%w\" WHERE id >= %lld AND id < %lld;",
+						  t, t, s->no << SYNC_BLOCK_BITS, (s->no + 1) << SYNC_BLOCK_BITS);
+			sb_append(&sb, v);
+			sqlite3_free(v);
+		}
+	sqlite3_finalize(q);
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sb.s, NULL, NULL, &msg) == SQLITE_OK ? 0 : -1;
+	if (rc != 0)
+		set_error(err, "%s", msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	sb_free(&sb);
+	return rc;
+}
+
+/* Appends a result's rows to cells, each after the label. */
+static void add_rows(char ***cells, size_t *nrows, size_t ncols, const char *label, const struct rowset *rs)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		*cells = xrealloc(*cells, (*nrows + 1) * (ncols + 1) * sizeof **cells);
+		char **row = *cells + *nrows * (ncols + 1);
+		row[0] = xstrdup(label);
+		for (size_t c = 0; c < ncols; c++)
+			row[c + 1] = xstrdup(rowset_text(rs, i, c));
+		(*nrows)++;
+	}
+}
+
+char *township_ledger_text(struct store *st, const struct ledger_def *d, const char *report, const char *period,
+			   bool csv, char **err)
+{
+	char role[16], code[16];
+	long long self;
+	if (!sync_self(st, role, code, &self) || strcmp(role, "township") != 0) {
+		set_error(err, "%s", _("--by village: this register is not a township's (shanzhi sync init --township)"));
+		return NULL;
+	}
+	struct rowset all = { 0 };
+	char **heads = NULL;
+	if (ledger_report_rows(st, d, report, period, &all, &heads, err) != 0) {
+		rowset_free(&all);
+		ledger_report_heads_free(heads);
+		return NULL;
+	}
+	size_t nsites, ncols = all.ncols, nrows = 0;
+	struct site *sites = township_sites(st, d, &nsites);
+	char **cells = NULL;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < nsites; i++) {
+		struct rowset rs = { 0 };
+		char **h = NULL;
+		rc = shadow_site(st, &sites[i], false, err);
+		if (rc == 0)
+			rc = ledger_report_rows(st, d, report, period, &rs, &h, err);
+		shadow_site(st, &sites[i], true, NULL);
+		if (rc == 0)
+			add_rows(&cells, &nrows, ncols, sites[i].name, &rs);
+		rowset_free(&rs);
+		ledger_report_heads_free(h);
+	}
+	add_rows(&cells, &nrows, ncols, _("Total"), &all);
+	struct strbuf sb = { 0 };
+	const char **h = xcalloc(ncols + 2, sizeof *h);
+	h[0] = _("Village");
+	for (size_t c = 0; c < ncols; c++)
+		h[c + 1] = heads[c];
+	if (rc == 0 && csv) {
+		csv_format_row(&sb, h, ncols + 1, ',', true);
+		for (size_t i = 0; i < nrows; i++)
+			csv_format_row(&sb, (const char *const *)&cells[i * (ncols + 1)], ncols + 1, ',', true);
+	} else if (rc == 0) {
+		const struct ledger_report *r = NULL;
+		for (size_t i = 0; i < d->nreports; i++)
+			if (strcmp(d->reports[i].name, report) == 0)
+				r = &d->reports[i];
+		sb_appendf(&sb, _("%s by village"), r ? _(r->title) : report);
+		if (r && r->period != LEDGER_PERIOD_NONE)
+			sb_appendf(&sb, "  %s", period);
+		sb_append(&sb, "\n\n");
+		ledger_table_text(&sb, h, ncols + 1, (const char *const *)cells, nrows);
+	}
+	free(h);
+	for (size_t i = 0; i < nrows * (ncols + 1); i++)
+		free(cells[i]);
+	free(cells);
+	for (size_t i = 0; i < nsites; i++) {
+		free(sites[i].code);
+		free(sites[i].name);
+	}
+	free(sites);
+	rowset_free(&all);
+	ledger_report_heads_free(heads);
+	if (rc != 0) {
+		sb_free(&sb);
+		return NULL;
+	}
+	return sb_take(&sb);
 }
