@@ -43,13 +43,20 @@ int sync_ledger_renumber(sqlite3 *db, long long base, char **err);
  * Caller frees ("" when none). */
 char *sync_ledger_header(sqlite3 *db, const void *changeset, int n);
 
+/* At the village, before kept changesets are grouped into a package: a changeset
+ * kept before a register's table gained a column (a newer declaration) has fewer
+ * columns for it than the later ones, which SQLite does not group; *out the same
+ * changes with the table's columns now (NULL or undefined in the new ones), or NULL
+ * when none is narrower. 0 or -1; free *out. */
+int sync_ledger_widen(sqlite3 *db, const void *changeset, int n, void **out, int *nout);
+
 /* At the township, inside the apply's transaction, before the changeset is applied:
  * the registers' tables made or migrated from the township's declarations, and *out
  * the changeset with each register's values in the township's column order and its
  * steps naming no operator (the village's operators are not the township's); *out
  * NULL when the package holds no register rows. who names the package in a refusal.
  * -1 with *err naming the register when the township does not declare it or lacks a
- * column of it. Free *out with sqlite3_free. */
+ * column of it. Free *out. */
 int sync_ledger_prepare(struct store *st, const char *header, size_t header_len, const void *changeset, int n,
 			const char *who, void **out, int *nout, char **err);
 

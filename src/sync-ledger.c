@@ -640,6 +640,71 @@ int sync_ledger_prepare(struct store *st, const char *header, size_t header_len,
 	return rc;
 }
 
+/* ---- the village: changesets kept before a register grew ---- */
+
+struct widths {
+	sqlite3 *db;
+	struct plan *p;
+	size_t n;
+	bool narrower;   /* a change has fewer columns than its table now */
+};
+
+/* A register's table as it is now: value i from column i, NULL or undefined past
+ * the change's own columns. */
+static struct plan *width_plan(void *ctx, const char *table)
+{
+	struct widths *w = ctx;
+	if (!sync_ledger_table(table) || strcmp(table, "ledger_step") == 0)
+		return NULL;
+	for (size_t i = 0; i < w->n; i++)
+		if (strcmp(w->p[i].table, table) == 0)
+			return &w->p[i];
+	w->p = xrealloc(w->p, (w->n + 1) * sizeof *w->p);
+	struct plan *p = &w->p[w->n++];
+	memset(p, 0, sizeof *p);
+	p->table = xstrdup(table);
+	plan_same(w->db, table, p);
+	p->blank = -1;
+	return p;
+}
+
+/* Whether some register's changes in the changeset have fewer columns than its table. */
+static bool narrower(struct widths *w, const void *changeset, int n)
+{
+	sqlite3_changeset_iter *it;
+	bool yes = false;
+	if (sqlite3changeset_start(&it, n, (void *)changeset) != SQLITE_OK)
+		return false;
+	while (!yes && sqlite3changeset_next(it) == SQLITE_ROW) {
+		const char *tbl;
+		int ncol, op, indirect;
+		sqlite3changeset_op(it, &tbl, &ncol, &op, &indirect);
+		struct plan *p = width_plan(w, tbl);
+		yes = p && (size_t)ncol < p->here.n;
+	}
+	sqlite3changeset_finalize(it);
+	return yes;
+}
+
+int sync_ledger_widen(sqlite3 *db, const void *changeset, int n, void **out, int *nout)
+{
+	struct widths w = { .db = db };
+	struct strbuf sb = { 0 };
+	int rc = 0;
+	*out = NULL;
+	*nout = 0;
+	if (narrower(&w, changeset, n)) {
+		rc = rewrite(changeset, n, width_plan, &w, &sb);
+		if (rc == 0) {
+			*nout = (int)sb.len;
+			*out = sb_take(&sb);
+		}
+	}
+	sb_free(&sb);
+	plans_free(w.p, w.n);
+	return rc;
+}
+
 /* ---- the township's search index ---- */
 
 struct touched {

@@ -841,9 +841,16 @@ static int group_pending(sqlite3 *db, void **out, int *n, char **err)
 	if (sqlite3_prepare_v2(db, "SELECT changeset FROM sync_pending WHERE pkg_seq IS NULL ORDER BY id", -1, &s, NULL) !=
 	    SQLITE_OK)
 		rc = set_error(err, "%s", sqlite3_errmsg(db));
-	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW)
-		if (sqlite3changegroup_add(g, sqlite3_column_bytes(s, 0), (void *)sqlite3_column_blob(s, 0)) != SQLITE_OK)
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+		/* one kept before a register grew a column, as wide as the later ones */
+		void *wide = NULL;
+		int nwide = 0, n0 = sqlite3_column_bytes(s, 0);
+		const void *p0 = sqlite3_column_blob(s, 0);
+		if (sync_ledger_widen(db, p0, n0, &wide, &nwide) != 0 ||
+		    sqlite3changegroup_add(g, wide ? nwide : n0, wide ? wide : (void *)p0) != SQLITE_OK)
 			rc = set_error(err, "%s", _("a kept changeset is damaged"));
+		free(wide);
+	}
 	sqlite3_finalize(s);
 	if (rc == 0 && sqlite3changegroup_output(g, n, out) != SQLITE_OK)
 		rc = set_error(err, "%s", _("out of memory"));
