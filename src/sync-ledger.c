@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "changeset-map.h"
 #include "i18n.h"
 #include "ledger-index.h"
 #include "ledger.h"
@@ -351,7 +352,15 @@ struct plan {
 	struct columns here;
 	int *from;
 	int blank;
+	struct changeset_map map;   /* the above as changeset_remap takes it */
 };
+
+/* The plan as changeset_remap takes it. */
+static const struct changeset_map *plan_map(struct plan *p)
+{
+	p->map = (struct changeset_map){ .ncols = p->here.n, .pk = p->here.pk, .from = p->from, .blank = p->blank };
+	return &p->map;
+}
 
 static void plans_free(struct plan *p, size_t n)
 {
@@ -413,159 +422,24 @@ static void plan_same(sqlite3 *db, const char *table, struct plan *p)
 	}
 }
 
-/* ---- writing a changeset (the format of sqlite3session.h's "CHANGESET FORMAT") ---- */
-
-static void put_varint(struct strbuf *out, uint64_t v)
-{
-	unsigned char buf[10];
-	int n = 0;
-	if (v & ((uint64_t)0xff000000 << 32)) {
-		buf[8] = (unsigned char)v;
-		v >>= 8;
-		for (int i = 7; i >= 0; i--) {
-			buf[i] = (unsigned char)((v & 0x7f) | 0x80);
-			v >>= 7;
-		}
-		sb_append_n(out, (const char *)buf, 9);
-		return;
-	}
-	unsigned char rev[10];
-	do {
-		rev[n++] = (unsigned char)((v & 0x7f) | 0x80);
-		v >>= 7;
-	} while (v);
-	rev[0] &= 0x7f;
-	for (int i = 0; i < n; i++)
-		buf[i] = rev[n - 1 - i];
-	sb_append_n(out, (const char *)buf, (size_t)n);
-}
-
-static void put_u64(struct strbuf *out, uint64_t v)
-{
-	unsigned char b[8];
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		b[i] = (unsigned char)v;
-	sb_append_n(out, (const char *)b, 8);
-}
-
-/* One field: v NULL is "undefined" (an update's column it does not change). */
-static void put_value(struct strbuf *out, sqlite3_value *v)
-{
-	char type;
-	if (!v) {
-		sb_append_n(out, "\0", 1);
-		return;
-	}
-	switch (sqlite3_value_type(v)) {
-	case SQLITE_INTEGER:
-		sb_append_n(out, "\1", 1);
-		put_u64(out, (uint64_t)sqlite3_value_int64(v));
-		return;
-	case SQLITE_FLOAT: {
-		double d = sqlite3_value_double(v);
-		uint64_t bits;
-		memcpy(&bits, &d, sizeof bits);
-		sb_append_n(out, "\2", 1);
-		put_u64(out, bits);
-		return;
-	}
-	case SQLITE_TEXT:
-	case SQLITE_BLOB: {
-		type = sqlite3_value_type(v) == SQLITE_TEXT ? '\3' : '\4';
-		const void *p = type == '\3' ? (const void *)sqlite3_value_text(v) : sqlite3_value_blob(v);
-		int len = sqlite3_value_bytes(v);
-		sb_append_n(out, &type, 1);
-		put_varint(out, (uint64_t)len);
-		if (len)
-			sb_append_n(out, p, (size_t)len);
-		return;
-	}
-	default:
-		sb_append_n(out, "\5", 1);
-	}
-}
-
-typedef int (*value_fn)(sqlite3_changeset_iter *, int, sqlite3_value **);
-
-/* A record of the change in the plan's columns. whole: an insert's or a delete's,
- * every field defined (NULL where the village has no such column). */
-static void put_record(struct strbuf *out, sqlite3_changeset_iter *it, value_fn fn, int ncol, const struct plan *p,
-		       bool whole)
-{
-	for (size_t j = 0; j < p->here.n; j++) {
-		int i = p->from[j];
-		sqlite3_value *v = NULL;
-		if (i >= 0 && i < ncol)
-			fn(it, i, &v);
-		if ((v && (int)j == p->blank) || (!v && whole))
-			sb_append_n(out, "\5", 1);   /* NULL: dropped, or a column the village has not */
-		else
-			put_value(out, v);
-	}
-}
-
-/* The changeset rewritten table by table with plans (NULL: a table written as it is). */
-static int rewrite(const void *changeset, int n, struct plan *(*find)(void *, const char *), void *ctx,
-		   struct strbuf *out)
-{
-	sqlite3_changeset_iter *it;
-	if (sqlite3changeset_start(&it, n, (void *)changeset) != SQLITE_OK)
-		return -1;
-	char last[128] = "";
-	struct plan same = { 0 };
-	const struct plan *p = NULL;
-	int rc;
-	while ((rc = sqlite3changeset_next(it)) == SQLITE_ROW) {
-		const char *tbl;
-		int ncol, op, indirect;
-		sqlite3changeset_op(it, &tbl, &ncol, &op, &indirect);
-		if (strcmp(tbl, last) != 0) {
-			snprintf(last, sizeof last, "%s", tbl);
-			p = find(ctx, tbl);
-			unsigned char *pk;
-			int npk;
-			sqlite3changeset_pk(it, &pk, &npk);
-			if (!p) {   /* as it is: column i from column i */
-				columns_free(&same.here);
-				free(same.from);
-				same.here.n = (size_t)ncol;
-				same.here.names = xcalloc((size_t)ncol + 1, sizeof *same.here.names);
-				same.here.pk = xcalloc((size_t)ncol + 1, 1);
-				same.from = xcalloc((size_t)ncol + 1, sizeof *same.from);
-				for (int i = 0; i < ncol; i++)
-					same.from[i] = i, same.here.pk[i] = pk[i];
-				same.blank = -1;
-				p = &same;
-			}
-			sb_append_n(out, "T", 1);
-			put_varint(out, p->here.n);
-			sb_append_n(out, (const char *)p->here.pk, p->here.n);
-			sb_append_n(out, tbl, strlen(tbl) + 1);
-		}
-		char head[2] = { (char)op, (char)indirect };
-		sb_append_n(out, head, 2);
-		if (op != SQLITE_INSERT)
-			put_record(out, it, sqlite3changeset_old, ncol, p, op == SQLITE_DELETE);
-		if (op != SQLITE_DELETE)
-			put_record(out, it, sqlite3changeset_new, ncol, p, op == SQLITE_INSERT);
-	}
-	columns_free(&same.here);
-	free(same.from);
-	return sqlite3changeset_finalize(it) == SQLITE_OK ? 0 : -1;
-}
-
 struct plans {
 	struct plan *p;
 	size_t n;
 };
 
-static struct plan *find_plan(void *ctx, const char *table)
+static struct plan *find_plan(struct plans *ps, const char *table)
 {
-	struct plans *ps = ctx;
 	for (size_t i = 0; i < ps->n; i++)
 		if (strcmp(ps->p[i].table, table) == 0)
 			return &ps->p[i];
 	return NULL;
+}
+
+/* A register's map for changeset_remap; NULL for every other table: as it is. */
+static const struct changeset_map *plan_of(void *ctx, const char *table)
+{
+	struct plan *p = find_plan(ctx, table);
+	return p ? plan_map(p) : NULL;
 }
 
 /* Every register table of the changeset (and ledger_step) with its plan. */
@@ -624,17 +498,12 @@ int sync_ledger_prepare(struct store *st, const char *header, size_t header_len,
 	struct declared *dv = read_declared(header, header_len, &ndv);
 	struct plans ps = { 0 };
 	/* the tables as the township's declarations make them, before they are looked at */
-	int rc = holds_registers(changeset, n) ? ledger_migrate(st, ledger_set_default(), NULL, err) : 0;
-	if (rc == 0 && holds_registers(changeset, n))
+	bool registers = holds_registers(changeset, n);
+	int rc = registers ? ledger_migrate(st, ledger_set_default(), NULL, err) : 0;
+	if (rc == 0 && registers)
 		rc = make_plans(db, changeset, n, dv, ndv, who, &ps, err);
-	struct strbuf sb = { 0 };
-	if (rc == 0 && ps.n > 0 && rewrite(changeset, n, find_plan, &ps, &sb) != 0)
+	if (rc == 0 && ps.n > 0 && changeset_remap(changeset, n, plan_of, &ps, out, nout) != 0)
 		rc = set_error(err, "%s", _("the package's changes cannot be read"));
-	if (rc == 0 && ps.n > 0) {
-		*nout = (int)sb.len;
-		*out = sb_take(&sb);
-	}
-	sb_free(&sb);
 	plans_free(ps.p, ps.n);
 	declared_free(dv, ndv);
 	return rc;
@@ -651,9 +520,8 @@ struct widths {
 
 /* A register's table as it is now: value i from column i, NULL or undefined past
  * the change's own columns. */
-static struct plan *width_plan(void *ctx, const char *table)
+static struct plan *width_plan(struct widths *w, const char *table)
 {
-	struct widths *w = ctx;
 	if (!sync_ledger_table(table) || strcmp(table, "ledger_step") == 0)
 		return NULL;
 	for (size_t i = 0; i < w->n; i++)
@@ -686,21 +554,18 @@ static bool narrower(struct widths *w, const void *changeset, int n)
 	return yes;
 }
 
+static const struct changeset_map *width_map(void *ctx, const char *table)
+{
+	struct plan *p = width_plan(ctx, table);
+	return p ? plan_map(p) : NULL;
+}
+
 int sync_ledger_widen(sqlite3 *db, const void *changeset, int n, void **out, int *nout)
 {
 	struct widths w = { .db = db };
-	struct strbuf sb = { 0 };
-	int rc = 0;
 	*out = NULL;
 	*nout = 0;
-	if (narrower(&w, changeset, n)) {
-		rc = rewrite(changeset, n, width_plan, &w, &sb);
-		if (rc == 0) {
-			*nout = (int)sb.len;
-			*out = sb_take(&sb);
-		}
-	}
-	sb_free(&sb);
+	int rc = narrower(&w, changeset, n) ? changeset_remap(changeset, n, width_map, &w, out, nout) : 0;
 	plans_free(w.p, w.n);
 	return rc;
 }
