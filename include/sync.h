@@ -38,6 +38,11 @@ bool sync_table_synced(const char *table);
  * (0: not a synced register or table: SQLite's own choice). */
 long long sync_next_id(struct store *st, const char *table);
 
+/* Why a bulk load (import, demo) may not run in this register, or NULL: its rows take
+ * SQLite's max(id)+1, which a resident who moved here from a village of a higher site
+ * number (keeping their id, transfer.h) puts in that village's block. Caller frees. */
+char *sync_bulk_refusal(struct store *st);
+
 /* ---- capture (called by store.c) ---- */
 void sync_capture_open(struct store *st);
 /* Before the outermost COMMIT: the transaction's changes into sync_pending. 0 or -1. */

@@ -1132,6 +1132,12 @@ int store_bulk_begin(struct store *st, const char *reason, char **err)
 		set_error(err, "%s", _("a bulk load must be its own transaction"));
 		return -1;
 	}
+	char *above = sync_bulk_refusal(st);   /* its rows would take another village's ids */
+	if (above) {
+		set_error(err, "%s", above);
+		free(above);
+		return -1;
+	}
 	bulk_journal_enter(st);
 	if (store_begin(st, err) != 0) {
 		bulk_journal_leave(st);

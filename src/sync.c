@@ -124,6 +124,18 @@ long long sync_next_id(struct store *st, const char *table)
 	return last + 1;
 }
 
+char *sync_bulk_refusal(struct store *st)
+{
+	long long site = sync_site_of(st);
+	if (!site || site == SYNC_TOWNSHIP_SITE)
+		return NULL;
+	long long end = (site + 1) << SYNC_BLOCK_BITS;
+	if (query_ll(store_db(st), "SELECT count(*) FROM resident WHERE id >= ?1", end, 0) == 0)
+		return NULL;
+	return xstrdup(_("this village holds residents who moved here from a village numbered above it: a bulk load "
+			 "would number its rows in that village's block; enter them one by one (resident add)"));
+}
+
 /* ---- capture ---- */
 
 /* What sync knows of an open store lives in a small registry keyed by the store (a

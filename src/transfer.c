@@ -184,8 +184,10 @@ int transfer_move_out(struct store *st, const struct form_registry *forms, int64
 		*err = why;
 		return -1;
 	}
-	char self[16], *self_name = NULL;
+	char self[16], *self_name = NULL, today[11];
 	self_village(st, self, &self_name);
+	if (!date || !*date)
+		store_today(today), date = today;   /* the form wants the date of a status but 在册 */
 	int64_t hh = resident_household(st, resident);
 	size_t n = 1;
 	int64_t *members = whole && hh ? rowset_ids(st, &n, "SELECT id FROM resident WHERE household_id = ?1"
