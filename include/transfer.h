@@ -43,6 +43,9 @@ int transfer_move_out(struct store *st, const struct form_registry *forms, int64
 int transfer_move_in(struct store *st, const struct form_registry *forms, int64_t resident, const char *hh_no,
 		     bool new_household, const char *address, const char *relation, const char *date, char **err);
 
+/* Whether this register is a village of a township, whose residents can move to
+ * another village through it. */
+bool transfer_here(struct store *st);
 /* Why resident cannot move out to `to` (NULL: whatever village), or NULL. Caller frees. */
 char *transfer_out_refusal(struct store *st, int64_t resident, const char *to, bool whole);
 /* The transfer waiting for a 迁入 here of this resident, 0 when none. */

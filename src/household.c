@@ -283,3 +283,8 @@ void household_grids_free(struct household_grid *g, size_t n)
 	}
 	free(g);
 }
+
+char *household_number(struct store *st, int64_t hh)
+{
+	return rowset_value(st, "SELECT hh_no FROM household WHERE id = ?1", "l", hh);
+}

@@ -76,6 +76,14 @@ static bool date_of(const char *typed, char out[11])
 	return strlen(typed) <= 10 && civil_parse_date(out, &y, &m, &d);
 }
 
+bool transfer_here(struct store *st)
+{
+	char self[16], *self_name = NULL;
+	bool yes = self_village(st, self, &self_name);
+	free(self_name);
+	return yes;
+}
+
 char *transfer_out_refusal(struct store *st, int64_t resident, const char *to, bool whole)
 {
 	char self[16], *self_name = NULL;
