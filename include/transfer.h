@@ -48,6 +48,10 @@ int transfer_move_in(struct store *st, const struct form_registry *forms, int64_
 bool transfer_here(struct store *st);
 /* Why resident cannot move out to `to` (NULL: whatever village), or NULL. Caller frees. */
 char *transfer_out_refusal(struct store *st, int64_t resident, const char *to, bool whole);
+/* Why this register may no longer change resident, or NULL: they moved from here to
+ * another village, whose register keeps them now (a change here would reach the
+ * township behind that village's back). Asked by every clerk's change of a resident. */
+char *transfer_left_refusal(struct store *st, int64_t resident);
 /* The transfer waiting for a 迁入 here of this resident, 0 when none. */
 int64_t transfer_arrival(struct store *st, int64_t resident);
 

@@ -224,6 +224,25 @@ int transfer_move_out(struct store *st, const struct form_registry *forms, int64
 	return rc;
 }
 
+char *transfer_left_refusal(struct store *st, int64_t resident)
+{
+	char self[16], *self_name = NULL;
+	if (resident <= 0 || !self_village(st, self, &self_name))
+		return NULL;
+	free(self_name);
+	/* the latest move (a move back arrives later than the move out) */
+	char *to = rowset_value(st, "SELECT t.to_village || ' ' || coalesce((SELECT name FROM village v"
+			       " WHERE v.code = t.to_village), '') FROM transfer t JOIN resident r ON r.id = t.resident_id"
+			       " WHERE t.resident_id = ?1 AND r.living_status = '2' ORDER BY t.created_at DESC, t.rowid DESC"
+			       " LIMIT 1", "l", resident);
+	char *why = to && strncmp(to, self, 12) != 0
+			    ? xasprintf(_("This resident moved to %s: that village's register keeps them now; a change "
+					  "here would not reach it."), to)
+			    : NULL;
+	free(to);
+	return why;
+}
+
 int64_t transfer_arrival(struct store *st, int64_t resident)
 {
 	char self[16], *self_name = NULL;

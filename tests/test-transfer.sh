@@ -54,6 +54,9 @@ same "audited under the clerk" 1 "$(q a "SELECT count(*) > 0 FROM audit a JOIN o
 expect "findable" 0 "$rname" -- sz a search "$rname"
 expect "twice" 3 "在册" -- as_op clerka sz a resident move-out "$rid" --to $B
 expect "listed in the village" 0 "$rname" -- sz a resident transfers
+expect "theirs now: set" 3 "已迁往 $B" -- as_op clerka sz a resident set "$rid" notes=迁走以后
+expect "theirs now: status" 3 "已迁往 $B" -- as_op clerka sz a resident status "$rid" 1
+expect "theirs now: household" 3 "已迁往 $B" -- as_op clerka sz a household move "$rid" "$(q a "SELECT hh_no FROM household LIMIT 1")" --relation 20
 
 # up to the township: the move is listed there, ID masked
 expect "up" 0 "transfer 1" -- sz t sync apply "$(sz a sync export "$tmp/a2.szp" >/dev/null 2>&1; echo "$tmp/a2.szp")"
