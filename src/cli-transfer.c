@@ -183,13 +183,13 @@ int cli_transfer_down_export(struct store *st, int argc, char **argv, char **err
 	long seq = seq_text ? cli_parse_count(seq_text, "--seq") : 0;
 	if (seq < 0)
 		return 2;
-	long long out = 0, n = 0;
-	if (sync_down_export(st, village, file, seq, &out, &n, err) != 0)
+	long long out = 0, n = 0, resolved = 0;
+	if (sync_down_export(st, village, file, seq, &out, &n, &resolved, err) != 0)
 		return 1;
-	if (n == 0 && seq == 0)
+	if (n == 0 && resolved == 0 && seq == 0)
 		console_printf(stdout, _("Nothing to send down to %s: no file written.\n"), village);
 	else
-		console_printf(stdout, _("Down package %lld for %s written to %s: %lld residents moving there.\n"), out,
-			       village, file, n);
+		console_printf(stdout, _("Down package %lld for %s written to %s: %lld residents moving there, %lld "
+					 "conflicts resolved.\n"), out, village, file, n, resolved);
 	return 0;
 }

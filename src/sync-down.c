@@ -27,6 +27,8 @@ static const char down_schema[] =
 	"  transfers INTEGER NOT NULL, pkg BLOB NOT NULL, PRIMARY KEY (village, seq));\n"
 	"CREATE TABLE IF NOT EXISTS sync_down_item (\n"
 	"  transfer_id INTEGER PRIMARY KEY, village TEXT NOT NULL, seq INTEGER NOT NULL);\n"
+	"CREATE TABLE IF NOT EXISTS sync_down_conflict (\n"
+	"  conflict_id INTEGER PRIMARY KEY, village TEXT NOT NULL, seq INTEGER NOT NULL);\n"
 	"CREATE TABLE IF NOT EXISTS sync_down_in (\n"
 	"  seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, applied_at TEXT NOT NULL);\n";
 
@@ -105,8 +107,32 @@ static int down_again(struct store *st, const char *village, const char *path, l
 	return rc;
 }
 
-/* The body: {"transfers":[{"transfer":{...},"resident":{...}}, ...]}; the names in *names. */
-static char *down_body(struct store *st, const int64_t *ids, size_t n, struct strbuf *names, char **err)
+/* The rows of the conflicts resolved by keeping the township's values, as the township
+ * holds them: ,"rows":[{"conflict":ID,"table":T,"row":{...}}, ...] (a row gone here: none). */
+static void resolved_rows(struct store *st, const int64_t *cids, size_t nc, struct strbuf *sb)
+{
+	sb_append(sb, ",\"rows\":[");
+	bool first = true;
+	for (size_t i = 0; i < nc; i++) {
+		struct rowset r = { 0 };
+		if (rowset_select(st, &r, NULL, "SELECT tbl, row_id FROM sync_conflict WHERE id = ?1", "l", cids[i]) == 0 &&
+		    r.n == 1 && sync_table_synced(rowset_text(&r, 0, 0))) {
+			char *row = row_json(st, rowset_text(&r, 0, 0), rowset_int(&r, 0, 1));
+			if (row)
+				sb_appendf(sb, "%s{\"conflict\":%lld,\"table\":\"%s\",\"row\":%s}", first ? "" : ",",
+					   (long long)cids[i], rowset_text(&r, 0, 0), row);
+			first = first && !row;
+			free(row);
+		}
+		rowset_free(&r);
+	}
+	sb_append(sb, "]");
+}
+
+/* The body: {"transfers":[{"transfer":{...},"resident":{...}}, ...],"rows":[...]}; the
+ * names of the residents moving in *names. */
+static char *down_body(struct store *st, const int64_t *ids, size_t n, const int64_t *cids, size_t nc,
+		       struct strbuf *names, char **err)
 {
 	struct strbuf sb = { 0 };
 	sb_append(&sb, "{\"transfers\":[");
@@ -125,7 +151,10 @@ static char *down_body(struct store *st, const int64_t *ids, size_t n, struct st
 		sb_appendf(names, "%s%s", i ? "、" : "", name ? name : "?");
 		free(rid), free(t), free(r), free(name);
 	}
-	sb_append(&sb, "]}");
+	sb_append(&sb, "]");
+	resolved_rows(st, cids, nc, &sb);
+	sb_append(&sb, "}");
+	sb_append(names, "");
 	return sb_take(&sb);
 }
 
@@ -145,9 +174,27 @@ static long long down_next(struct store *st, const char *village, char prev[SHA2
 	return seq + 1;
 }
 
-/* Keeps the package (for --seq), marks its transfers sent, and audits it under the operator. */
+/* Marks the resolved conflicts sent in package seq; their ids as a JSON list in *list. */
+static int down_record_conflicts(sqlite3 *db, const char *village, long long seq, const int64_t *cids, size_t nc,
+				 struct strbuf *list, char **err)
+{
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < nc; i++) {
+		char *q = sqlite3_mprintf("INSERT INTO sync_down_conflict(conflict_id, village, seq) VALUES (%lld, '%q', %lld)",
+					  (long long)cids[i], village, seq);
+		rc = exec_sql(db, q, err);
+		sqlite3_free(q);
+		sb_appendf(list, "%s%lld", i ? "," : "", (long long)cids[i]);
+	}
+	sb_append(list, "");
+	return rc;
+}
+
+/* Keeps the package (for --seq), marks its transfers and resolutions sent, and audits
+ * it under the operator. */
 static int down_record(struct store *st, const char *village, long long seq, const char *hash, const char *whole,
-		       size_t whole_n, const int64_t *ids, size_t n, const char *names, char **err)
+		       size_t whole_n, const int64_t *ids, size_t n, const int64_t *cids, size_t nc, const char *names,
+		       char **err)
 {
 	sqlite3 *db = store_db(st);
 	char at[32];
@@ -174,13 +221,19 @@ static int down_record(struct store *st, const char *village, long long seq, con
 		sb_appendf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
 	}
 	sb_append(&list, "");
-	char *after = xasprintf("{\"village\":\"%s\",\"seq\":%lld,\"transfers\":[%s]}", village, seq, list.s);
-	char *reason = xasprintf(_("sync: down package %lld to %s: moving there %s"), seq, village, names);
+	struct strbuf resolved = { 0 };
+	if (rc == 0)
+		rc = down_record_conflicts(db, village, seq, cids, nc, &resolved, err);
+	char *after = xasprintf("{\"village\":\"%s\",\"seq\":%lld,\"transfers\":[%s],\"conflicts\":[%s]}", village,
+				seq, list.s, resolved.s ? resolved.s : "");
+	char *reason = xasprintf(_("sync: down package %lld to %s: moving there %s; the township's values of %zu "
+				   "conflicts"), seq, village, names, nc);
 	if (rc == 0)
 		rc = sync_seal_entry(st, "sync_down_out", seq, NULL, after, reason, err);
 	free(after);
 	free(reason);
 	sb_free(&list);
+	sb_free(&resolved);
 	return rc;
 }
 
@@ -198,11 +251,12 @@ static char *down_refusal(struct store *st, const char *code, const char *villag
 }
 
 int sync_down_export(struct store *st, const char *village, const char *path, long long seq, long long *out_seq,
-		     long long *ntransfers, char **err)
+		     long long *ntransfers, long long *nresolved, char **err)
 {
 	char role[16], code[16];
 	long long site;
 	*ntransfers = 0;
+	*nresolved = 0;
 	*out_seq = seq;
 	if (!sync_self(st, role, code, &site) || strcmp(role, "township") != 0)
 		return set_error(err, "%s", _("down packages are sent from the township's register (shanzhi sync init "
@@ -223,11 +277,16 @@ int sync_down_export(struct store *st, const char *village, const char *path, lo
 	int64_t *ids = rc == 0 ? rowset_ids(st, &n, "SELECT id FROM transfer WHERE to_village = ?1 AND state = 'out'"
 					   " AND id NOT IN (SELECT transfer_id FROM sync_down_item) ORDER BY id", "t", village)
 			       : NULL;
+	size_t nc = 0;
+	int64_t *cids = rc == 0 ? rowset_ids(st, &nc, "SELECT c.id FROM sync_conflict c JOIN sync_site s ON s.site_no = c.site_no"
+					    " WHERE s.code = ?1 AND c.state = 'township' AND c.id NOT IN"
+					    " (SELECT conflict_id FROM sync_down_conflict) ORDER BY c.id", "t", village)
+				: NULL;
 	struct strbuf names = { 0 };
-	char *body = rc == 0 && n ? down_body(st, ids, n, &names, err) : NULL;
-	if (rc == 0 && n && !body)
+	char *body = rc == 0 && (n || nc) ? down_body(st, ids, n, cids, nc, &names, err) : NULL;
+	if (rc == 0 && (n || nc) && !body)
 		rc = -1;
-	if (rc == 0 && n) {
+	if (rc == 0 && (n || nc)) {
 		char prev[SHA256_HEX], hash[SHA256_HEX];
 		char *name = rowset_value(st, "SELECT name FROM sync_site WHERE self = 1", "");
 		*out_seq = down_next(st, village, prev);
@@ -235,16 +294,18 @@ int sync_down_export(struct store *st, const char *village, const char *path, lo
 		char *header = down_header(code, name ? name : "", site, village, *out_seq, prev, (long long)len);
 		sync_content_hash(header, body, len, hash);
 		char *whole = xasprintf("%ssha256 %s\n\n%s", header, hash, body);
-		rc = down_record(st, village, *out_seq, hash, whole, strlen(whole), ids, n, names.s, err);
+		rc = down_record(st, village, *out_seq, hash, whole, strlen(whole), ids, n, cids, nc, names.s, err);
 		if (rc == 0)
 			rc = sync_write_file(path, header, hash, body, len, err);
 		*ntransfers = (long long)n;
+		*nresolved = (long long)nc;
 		free(whole);
 		free(header);
 		free(name);
 	}
 	free(body);
 	free(ids);
+	free(cids);
 	sb_free(&names);
 	if (rc != 0) {
 		store_rollback(st);
@@ -327,15 +388,42 @@ static int put_row(struct store *st, const char *table, const char *json, const 
 	return rc;
 }
 
-/* Every transfer of the package: the resident's row, then the transfer's. */
-static int down_rows(struct store *st, const struct package *p, struct strbuf *names, long long *n, char **err)
+/* The township's values of the conflicts it resolved so, written over the rows here. */
+static int down_resolved(struct store *st, const struct package *p, const char *body, long long *n, char **err)
+{
+	struct rowset r = { 0 };
+	int rc = rowset_select(st, &r, NULL, "SELECT json_extract(value, '$.table'), json_extract(value, '$.row'),"
+			       " json_extract(value, '$.conflict') FROM json_each(?1, '$.rows')", "t", body);
+	for (size_t i = 0; rc == 0 && i < r.n; i++) {
+		if (!sync_table_synced(rowset_text(&r, i, 0))) {
+			rc = set_error(err, "%s", _("the down package's records are damaged"));
+			break;
+		}
+		char *reason = xasprintf(_("sync: down package %lld of %s %s: the township's values kept in its conflict %s"),
+					 p->seq, p->site, p->name, rowset_text(&r, i, 2));
+		rc = put_row(st, rowset_text(&r, i, 0), rowset_text(&r, i, 1), reason, err);
+		free(reason);
+	}
+	*n = (long long)r.n;
+	rowset_free(&r);
+	return rc;
+}
+
+/* Every transfer of the package: the resident's row, then the transfer's; then the
+ * township's resolutions. */
+static int down_rows(struct store *st, const struct package *p, struct strbuf *names, long long *n, long long *nrows,
+		     char **err)
 {
 	char *body = xasprintf("%.*s", (int)p->length, (const char *)p->body);
 	struct rowset r = { 0 };
-	int rc = rowset_select(st, &r, NULL, "SELECT json_extract(value, '$.resident'), json_extract(value, '$.transfer'),"
-			       " json_extract(value, '$.resident.name'), json_extract(value, '$.transfer.from_name')"
-			       " FROM json_each(?1, '$.transfers')", "t", body);
-	if (rc != 0 || r.n == 0)
+	char *valid = rowset_value(st, "SELECT json_valid(?1) AND json_type(?1, '$.transfers') = 'array'", "t", body);
+	int rc = valid && strcmp(valid, "1") == 0
+			 ? rowset_select(st, &r, NULL, "SELECT json_extract(value, '$.resident'), json_extract(value, '$.transfer'),"
+					 " json_extract(value, '$.resident.name'), json_extract(value, '$.transfer.from_name')"
+					 " FROM json_each(?1, '$.transfers')", "t", body)
+			 : -1;
+	free(valid);
+	if (rc != 0)
 		rc = set_error(err, "%s", _("the down package's records are damaged"));
 	for (size_t i = 0; rc == 0 && i < r.n; i++) {
 		char *reason = xasprintf(_("sync: down package %lld of %s %s: moving here from %s"), p->seq, p->site,
@@ -348,6 +436,8 @@ static int down_rows(struct store *st, const struct package *p, struct strbuf *n
 	}
 	*n = (long long)r.n;
 	rowset_free(&r);
+	if (rc == 0)
+		rc = down_resolved(st, p, body, nrows, err);
 	free(body);
 	return rc;
 }
@@ -364,14 +454,14 @@ int sync_down_apply(struct store *st, const struct package *p, const char *path,
 	}
 	bool duplicate = false;
 	struct strbuf names = { 0 };
-	long long n = 0;
+	long long n = 0, nrows = 0;
 	int rc = store_begin(st, err);
 	if (rc == 0)
 		rc = exec_sql(store_db(st), down_schema, err);
 	if (rc == 0)
 		rc = down_check(st, p, self, &duplicate, err);
 	if (rc == 0 && !duplicate)
-		rc = down_rows(st, p, &names, &n, err);
+		rc = down_rows(st, p, &names, &n, &nrows, err);
 	char at[32];
 	store_now(at);
 	char *q = sqlite3_mprintf("INSERT INTO sync_down_in(seq, hash, applied_at) VALUES (%lld, '%q', '%q')", p->seq,
@@ -389,8 +479,9 @@ int sync_down_apply(struct store *st, const struct package *p, const char *path,
 	if (rc == 0 && duplicate)
 		*summary = xasprintf(_("package %lld of %s %s was applied before: nothing changed"), p->seq, p->site, p->name);
 	else if (rc == 0)
-		*summary = xasprintf(_("down package %lld of %s %s applied: %lld residents waiting to move in (%s)"), p->seq,
-				     p->site, p->name, n, names.s ? names.s : "");
+		*summary = xasprintf(_("down package %lld of %s %s applied: %lld residents waiting to move in (%s), %lld "
+				       "records as the township resolved their conflicts"), p->seq, p->site, p->name, n,
+				     names.s ? names.s : "", nrows);
 	sync_log_result(st, path, p, rc != 0 ? "refused" : duplicate ? "duplicate" : "applied", NULL,
 			rc == 0 ? *summary : *err);
 	sb_free(&names);

@@ -167,6 +167,24 @@ same "no conflicts" 0 "$(q t "SELECT count(*) FROM sync_conflict")"
 as_op clerka sz a resident set "$(q a "SELECT min(id) FROM resident WHERE living_status = '1'")" notes=下一轮 >/dev/null 2>&1
 expect "a up again" 0 "0 个冲突" -- sz t sync apply "$(sz a sync export "$tmp/a4.szp" >/dev/null 2>&1; echo "$tmp/a4.szp")"
 
+# a conflict resolved by keeping the township's values: the values go down to the
+# village in its next down package, and its next change of the row is no conflict
+crid=$(q b "SELECT min(id) FROM resident WHERE living_status = '1' AND id NOT IN ($rid, $rid2)")
+as_op zhou sz t resident set "$crid" phone=13800000001 >/dev/null 2>&1 || fail "township phone"
+as_op clerkb sz b resident set "$crid" phone=13900000002 >/dev/null 2>&1 || fail "village phone"
+expect "conflict" 0 "1 个冲突" -- sz t sync apply "$(sz b sync export "$tmp/b2c.szp" >/dev/null 2>&1; echo "$tmp/b2c.szp")"
+cid=$(q t "SELECT id FROM sync_conflict WHERE state = 'open' AND row_id = $crid")
+expect "the township's kept" 0 "乡镇" -- as_op zhou sz t sync resolve "$cid" --keep township
+expect "resolution sent down" 0 "1 个已决定的冲突" -- sz t sync down-export --village $B "$tmp/d2c.szp"
+expect "resolution applied" 0 "1 条记录" -- as_op clerkb sz b sync apply "$tmp/d2c.szp"
+same "the village has the township's values" 13800000001 "$(q b "SELECT phone FROM resident WHERE id = $crid")"
+same "audited under who applied it" 1 "$(q b "SELECT count(*) FROM audit a JOIN operator o ON o.id = a.operator_id
+	WHERE a.tbl = 'resident' AND a.row_id = $crid AND o.login = 'clerkb' AND a.reason LIKE '%冲突%'")"
+as_op clerkb sz b resident set "$crid" notes=对齐以后 >/dev/null 2>&1 || fail "village notes"
+expect "no conflict after" 0 "0 个冲突" -- sz t sync apply "$(sz b sync export "$tmp/b2d.szp" >/dev/null 2>&1; echo "$tmp/b2d.szp")"
+same "the same row at both" "$(q b "SELECT * FROM resident WHERE id = $crid")" "$(q t "SELECT * FROM resident WHERE id = $crid")"
+expect "nothing more down" 0 "没有" -- sz t sync down-export --village $B "$tmp/d2e.szp"
+
 # a whole household the other way (摆托村 -> 龙井村), and one member back again
 hh2=$(q b "SELECT household_id FROM resident WHERE living_status = '1' AND household_id IS NOT NULL AND id <> $rid
 	GROUP BY household_id HAVING count(*) >= 2 ORDER BY household_id LIMIT 1")
