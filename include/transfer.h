@@ -62,7 +62,9 @@ struct transfer_row {
 	bool here;   /* a 迁入 waiting in this register */
 };
 /* The transfers this register knows, those still waiting first (only_open: only
- * those), newest first. 0, or -1 with *err. */
+ * those: at the township every move not yet completed, in a village the arrivals not
+ * yet placed; a move out of the village is done there once recorded), newest first.
+ * 0, or -1 with *err. */
 int transfer_list(struct store *st, bool only_open, struct transfer_row **out, size_t *n, char **err);
 void transfer_list_free(struct transfer_row *r, size_t n);
 

@@ -355,7 +355,7 @@ int transfer_list(struct store *st, bool only_open, struct transfer_row **out, s
 		" t.moved_out_on, t.state, %s, t.moved_in_on,"
 		" t.state = 'out' AND t.to_village = ?1 AND r.living_status = '2'"
 		" FROM transfer t LEFT JOIN resident r ON r.id = t.resident_id"
-		" WHERE ?2 = 0 OR t.state = 'out' ORDER BY t.state <> 'out', t.moved_out_on DESC, t.id DESC",
+		" WHERE ?2 = 0 OR (t.state = 'out' AND t.from_village <> ?1) ORDER BY t.state <> 'out', t.moved_out_on DESC, t.id DESC",
 		sites ? "(SELECT name FROM sync_site s WHERE s.code = t.to_village)" : "NULL",
 		sent_table ? "(SELECT seq FROM sync_down_item d WHERE d.transfer_id = t.id)" : "NULL");
 	free(sent_table);

@@ -53,7 +53,8 @@ same "audited under the clerk" 1 "$(q a "SELECT count(*) > 0 FROM audit a JOIN o
 	WHERE a.tbl = 'transfer' AND a.action = 'insert' AND o.login = 'clerka'")"
 expect "findable" 0 "$rname" -- sz a search "$rname"
 expect "twice" 3 "在册" -- as_op clerka sz a resident move-out "$rid" --to $B
-expect "listed in the village" 0 "$rname" -- sz a resident transfers
+expect "listed in the village" 0 "$rname" -- sz a resident transfers --all
+expect "nothing waiting here" 0 "没有等待" -- sz a resident transfers
 expect "theirs now: set" 3 "已迁往 $B" -- as_op clerka sz a resident set "$rid" notes=迁走以后
 expect "theirs now: status" 3 "已迁往 $B" -- as_op clerka sz a resident status "$rid" 1
 expect "theirs now: household" 3 "已迁往 $B" -- as_op clerka sz a household move "$rid" "$(q a "SELECT hh_no FROM household LIMIT 1")" --relation 20
