@@ -10,6 +10,10 @@
  * resident waits, 迁出 and in no household, until a clerk places them in a household
  * (迁入), which travels up again.
  *
+ * A resident's moves are numbered (leg 1, 2 ...) by the village they leave, which
+ * holds every earlier one: the latest says which village keeps them now, whatever
+ * the clocks of the villages say.
+ *
  * The resident keeps their id everywhere: it is unique across the township, so the
  * township holds one row per person (ID numbers are UNIQUE), the destination's
  * updates of it apply to the township's row as to any other, and a move back finds

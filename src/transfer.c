@@ -22,6 +22,7 @@ const char transfer_schema_v1[] =
 	"CREATE TABLE transfer (\n"
 	"  id INTEGER PRIMARY KEY,\n"
 	"  resident_id INTEGER NOT NULL REFERENCES resident(id),\n"
+	"  leg INTEGER NOT NULL CHECK (leg > 0),\n"
 	"  from_village TEXT NOT NULL CHECK (length(from_village) = 12),\n"
 	"  from_name TEXT NOT NULL,\n"
 	"  to_village TEXT NOT NULL CHECK (length(to_village) = 12 AND to_village <> from_village),\n"
@@ -38,7 +39,7 @@ const char transfer_schema_v1[] =
 	"  updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
 	"  CHECK (state = 'out' OR (household_id IS NOT NULL AND moved_in_on IS NOT NULL))\n"
 	");\n"
-	"CREATE INDEX transfer_resident ON transfer(resident_id);\n"
+	"CREATE UNIQUE INDEX transfer_resident ON transfer(resident_id, leg);\n"
 	"CREATE INDEX transfer_to ON transfer(to_village, state);\n";
 
 /* This register's village code and name; false when it is not a sync village. */
@@ -164,8 +165,10 @@ static int move_out_one(struct store *st, const struct form_registry *forms, int
 	char *history = rc == 0 ? history_json(st, m, self, self_name) : NULL;
 	char *login = operator_login(st), rid[24];
 	snprintf(rid, sizeof rid, "%lld", (long long)m);
+	/* the resident's moves in order: this village holds every earlier one (they arrived with them) */
+	char *leg = rowset_value(st, "SELECT coalesce(max(leg), 0) + 1 FROM transfer WHERE resident_id = ?1", "l", m);
 	struct store_field t[] = {
-		{ "resident_id", rid }, { "from_village", self }, { "from_name", self_name }, { "to_village", to },
+		{ "resident_id", rid }, { "leg", leg }, { "from_village", self }, { "from_name", self_name }, { "to_village", to },
 		{ "from_household", hh_no }, { "moved_out_on", on }, { "reason", status_reason },
 		{ "moved_out_by", login }, { "history", history }, { "state", "out" },
 	};
@@ -173,6 +176,7 @@ static int move_out_one(struct store *st, const struct form_registry *forms, int
 		rc = set_error(err, "%s", _("the resident's history cannot be read"));
 	if (rc == 0)
 		rc = store_insert(st, "transfer", t, ARRAY_LEN(t), tid, err);
+	free(leg);
 	free(hh_no);
 	free(to_name);
 	free(status_reason);
@@ -230,11 +234,10 @@ char *transfer_left_refusal(struct store *st, int64_t resident)
 	if (resident <= 0 || !self_village(st, self, &self_name))
 		return NULL;
 	free(self_name);
-	/* the latest move (a move back arrives later than the move out) */
+	/* the resident's latest move (legs count their moves, whichever village made them) */
 	char *to = rowset_value(st, "SELECT t.to_village || ' ' || coalesce((SELECT name FROM village v"
 			       " WHERE v.code = t.to_village), '') FROM transfer t JOIN resident r ON r.id = t.resident_id"
-			       " WHERE t.resident_id = ?1 AND r.living_status = '2' ORDER BY t.created_at DESC, t.rowid DESC"
-			       " LIMIT 1", "l", resident);
+			       " WHERE t.resident_id = ?1 AND r.living_status = '2' ORDER BY t.leg DESC LIMIT 1", "l", resident);
 	char *why = to && strncmp(to, self, 12) != 0
 			    ? xasprintf(_("This resident moved to %s: that village's register keeps them now; a change "
 					  "here would not reach it."), to)
@@ -249,8 +252,8 @@ int64_t transfer_arrival(struct store *st, int64_t resident)
 	if (!self_village(st, self, &self_name))
 		return 0;
 	free(self_name);
-	char *id = rowset_value(st, "SELECT max(id) FROM transfer WHERE resident_id = ?1 AND to_village = ?2"
-			       " AND state = 'out'", "lt", resident, self);
+	char *id = rowset_value(st, "SELECT id FROM transfer WHERE resident_id = ?1 AND to_village = ?2"
+			       " AND state = 'out' ORDER BY leg DESC LIMIT 1", "lt", resident, self);
 	int64_t t = id ? strtoll(id, NULL, 10) : 0;
 	free(id);
 	return t;
@@ -330,7 +333,8 @@ int transfer_move_in(struct store *st, const struct form_registry *forms, int64_
 
 int64_t transfer_of_resident(struct store *st, int64_t resident)
 {
-	char *id = rowset_value(st, "SELECT max(id) FROM transfer WHERE resident_id = ?1", "l", resident);
+	char *id = rowset_value(st, "SELECT id FROM transfer WHERE resident_id = ?1 ORDER BY leg DESC LIMIT 1", "l",
+				resident);
 	int64_t t = id ? strtoll(id, NULL, 10) : 0;
 	free(id);
 	return t;
