@@ -148,8 +148,9 @@ static int move_out_one(struct store *st, const struct form_registry *forms, int
 	int64_t hh = resident_household(st, m);
 	char *hh_no = hh ? rowset_value(st, "SELECT hh_no FROM household WHERE id = ?1", "l", hh) : NULL;
 	char *to_name = rowset_value(st, "SELECT name FROM village WHERE code = ?1", "t", to);
-	char *status_reason = reason && *reason ? xstrdup(reason)
-				: xasprintf(_("moved to %s %s of this township"), to, to_name ? to_name : "");
+	char *where = xasprintf(_("moved to %s %s of this township"), to, to_name ? to_name : "");
+	char *status_reason = reason && *reason ? xasprintf(_("%s: %s"), where, reason) : xstrdup(where);
+	free(where);   /* the destination in the record's own reason, as a register notes it */
 	enum resident_status_field field;
 	int rc = 0;
 	if (hh && household_head(st, hh) == m) {

@@ -46,8 +46,8 @@ expect "not a code" 3 "不是本乡镇" -- as_op clerka sz a resident move-out "
 expect "head with members" 3 "户主" -- as_op clerka sz a resident move-out "$head" --to $B
 expect "bad date" 3 "2026-02-30" -- as_op clerka sz a resident move-out "$rid" --to $B 2026-02-30
 expect "move out" 0 "$rname" -- as_op clerka sz a resident move-out "$rid" --to $B 20261120 --reason 婚迁
-same "迁出 with its date, out of the household" "2|2026-11-20|婚迁|" \
-	"$(q a "SELECT living_status, status_date, status_reason, household_id FROM resident WHERE id = $rid")"
+same "迁出 with its date and where to, out of the household" "2|2026-11-20|1|" \
+	"$(q a "SELECT living_status, status_date, status_reason LIKE '%$B%婚迁', household_id FROM resident WHERE id = $rid")"
 same "the transfer names the clerk" "clerka|out|$B" "$(q a "SELECT moved_out_by, state, to_village FROM transfer WHERE resident_id = $rid")"
 same "audited under the clerk" 1 "$(q a "SELECT count(*) > 0 FROM audit a JOIN operator o ON o.id = a.operator_id
 	WHERE a.tbl = 'transfer' AND a.action = 'insert' AND o.login = 'clerka'")"
