@@ -124,16 +124,16 @@ long long sync_next_id(struct store *st, const char *table)
 	return last + 1;
 }
 
-char *sync_bulk_refusal(struct store *st)
+void sync_bulk_span(struct store *st, const char *table, long long *first, long long *end)
 {
 	long long site = sync_site_of(st);
-	if (!site || site == SYNC_TOWNSHIP_SITE)
-		return NULL;
-	long long end = (site + 1) << SYNC_BLOCK_BITS;
-	if (query_ll(store_db(st), "SELECT count(*) FROM resident WHERE id >= ?1", end, 0) == 0)
-		return NULL;
-	return xstrdup(_("this village holds residents who moved here from a village numbered above it: a bulk load "
-			 "would number its rows in that village's block; enter them one by one (resident add)"));
+	bool block = site && site != SYNC_TOWNSHIP_SITE && sync_table_synced(table) && !shared_table(table);
+	long long base = site << SYNC_BLOCK_BITS;
+	*end = block ? base + BLOCK : INT64_MAX;
+	char *q = block ? sqlite3_mprintf("SELECT max(id) FROM \"%w\" WHERE id >= %lld AND id < %lld", table, base, *end)
+			: sqlite3_mprintf("SELECT max(id) FROM \"%w\"", table);
+	*first = query_ll(store_db(st), q, 0, block ? base : 0);
+	sqlite3_free(q);
 }
 
 /* ---- capture ---- */

@@ -204,8 +204,13 @@ for m in $(q a "SELECT t.resident_id FROM transfer t WHERE t.to_village = '$A' A
 done
 same "together again" "$members" "$(q a "SELECT count(*) FROM resident r JOIN household h ON h.id = r.household_id
 	WHERE h.hh_no = '1012019001' AND r.living_status = '1'")"
+# an import after residents from a village numbered above this one arrived: its rows
+# are numbered in this village's block all the same, and go up as this village's
 cp "$SOURCE_ROOT/tests/data/roster-gbk.csv" "$tmp/roster.csv"
-expect "no bulk load over another block" 1 "逐个" -- sz a import residents "$tmp/roster.csv"
+own=$(q a "SELECT count(*) FROM resident WHERE id / 1099511627776 = 101201")
+expect "import beside them" 3 "已导入 5 行" -- sz a import residents "$tmp/roster.csv"
+same "imported in the block" $((own + 5)) "$(q a "SELECT count(*) FROM resident WHERE id / 1099511627776 = 101201")"
+same "the arrivals still the only others" "$members" "$(q a "SELECT count(*) FROM resident WHERE id / 1099511627776 <> 101201")"
 sz a sync export "$tmp/a5.szp" >/dev/null 2>&1 && expect "a5 up" 0 "0 个冲突" -- sz t sync apply "$tmp/a5.szp"
 expect "back again" 0 "" -- as_op clerka sz a resident move-out "$back" --to $B 2026-11-26 --reason 回原籍
 sz a sync export "$tmp/a6.szp" >/dev/null 2>&1 && sz t sync apply "$tmp/a6.szp" >/dev/null 2>&1 || fail "a6"
