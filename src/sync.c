@@ -107,9 +107,9 @@ static long long sync_site_of(struct store *st);
 
 /* A site's new rows are numbered in its block here: at the township SQLite's
  * max(id)+1 would land in the block of the village with the highest number, and in a
- * village a table still empty when it joined would start at 1. Bulk loads that insert
- * without store_insert (demo, import) rely on max(id)+1 and so on a table that already
- * holds a row of the block. */
+ * village a table still empty when it joined would start at 1, or one holding a
+ * resident who moved in from a village numbered above it would continue in that
+ * village's block. Bulk loads number theirs after sync_bulk_span's first. */
 long long sync_next_id(struct store *st, const char *table)
 {
 	if (!sync_table_synced(table) || shared_table(table))
