@@ -31,6 +31,8 @@ int64_t household_head(struct store *st, int64_t hh);
 bool household_exists(struct store *st, int64_t hh);
 /* The household of this number (户号), 0 when there is none. */
 int64_t household_by_number(struct store *st, const char *hh_no);
+/* The household's number (户号), NULL when there is no such household. Caller frees. */
+char *household_number(struct store *st, int64_t hh);
 /* The number of its members. */
 long household_member_count(struct store *st, int64_t hh);
 /* "number address (head: name)" as the screens title a household; "(no such

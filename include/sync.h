@@ -38,6 +38,13 @@ bool sync_table_synced(const char *table);
  * (0: not a synced register or table: SQLite's own choice). */
 long long sync_next_id(struct store *st, const char *table);
 
+/* The ids a bulk load's rows of table take (import, demo): above *first, the highest
+ * id of the site's own rows now, and below *end. In a village, its block: a resident
+ * who moved here from a village numbered above it keeps their id (transfer.h), so the
+ * table's max(id)+1 would be in that village's block. Elsewhere above the table's
+ * highest id (end INT64_MAX). */
+void sync_bulk_span(struct store *st, const char *table, long long *first, long long *end);
+
 /* ---- capture (called by store.c) ---- */
 void sync_capture_open(struct store *st);
 /* Before the outermost COMMIT: the transaction's changes into sync_pending. 0 or -1. */

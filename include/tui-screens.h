@@ -46,6 +46,12 @@ void tui_groups_run(struct tui *t);
 /* 系统管理 → 同步冲突: the township's sync conflicts, resolved by the operator (tui-sync.c). */
 void tui_sync_conflicts_run(struct tui *t);
 
+/* A resident's move between villages (tui-transfer.c): 迁出 to a village of the
+ * township, 迁入 of one the township sent here; true when done. 系统管理 → 村际迁移. */
+bool tui_transfer_move_out(struct tui *t, int64_t id);
+bool tui_transfer_move_in(struct tui *t, int64_t id);
+void tui_transfers_run(struct tui *t);
+
 /* The audit entries of one record as before/after differences, newest first. */
 void tui_history_show(struct tui *t, const char *table, int64_t id, const char *what);
 

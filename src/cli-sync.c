@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli-transfer.h"
 #include "console.h"
 #include "i18n.h"
 #include "store.h"
@@ -16,6 +17,7 @@
 static const char usage[] =
 	"sync init --village CODE --name NAME [--site N] | sync init --township CODE --name NAME\n"
 	"  sync export FILE [--seq N] | sync forms-export FILE | sync ack FILE|SEQ | sync apply FILE | sync status\n"
+	"  sync transfers [--all] | sync down-export --village CODE FILE [--seq N]\n"
 	"  sync conflicts [--all] | sync resolve ID --keep village|township | sync log";
 
 /* `sync init --village CODE --name NAME [--site N]` or `--township CODE`. */
@@ -134,7 +136,12 @@ int cli_sync(const struct cli_opts *o, int argc, char **argv)
 		rc = sync_init_cmd(st, argc, argv, &err);
 	else if (strcmp(what, "export") == 0)
 		rc = sync_export_cmd(st, argc, argv, &err);
-	else if (strcmp(what, "forms-export") == 0 && argc == 3) {
+	else if (strcmp(what, "down-export") == 0)
+		rc = cli_transfer_down_export(st, argc, argv, &err);
+	else if (strcmp(what, "transfers") == 0) {
+		store_close(st);   /* the same list as `resident transfers`, opened as that command */
+		return cli_transfer_list(o, argc - 1, argv + 1);
+	} else if (strcmp(what, "forms-export") == 0 && argc == 3) {
 		long long seq = 0, nfiles = 0;
 		rc = sync_forms_export(st, argv[2], &seq, &nfiles, &err) == 0 ? 0 : 1;
 		if (rc == 0)

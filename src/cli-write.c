@@ -19,6 +19,7 @@
 #include "record.h"
 #include "resident.h"
 #include "store.h"
+#include "transfer.h"
 #include "util.h"
 
 /* Exit status of a change the form or the register's rules refused: nothing written. */
@@ -131,6 +132,9 @@ static int assign_fields(struct writer *w, struct form_data *d, struct form_eval
 static char *save_refusal(struct writer *w, struct form_eval *ev, const struct form_data *d, int64_t id,
 			  bool duplicate_ok)
 {
+	char *left = transfer_left_refusal(w->st, id);   /* moved to another village: theirs now */
+	if (left)
+		return left;
 	struct form_check chk;
 	struct strbuf sb = { 0 };
 	form_validate(ev, d, &chk);

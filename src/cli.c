@@ -17,6 +17,7 @@
 #include "ledger.h"
 #include "cli-operators.h"
 #include "cli-sync.h"
+#include "cli-transfer.h"
 #include "cli-register.h"
 #include "cli-service.h"
 #include "cli-stars.h"
@@ -128,6 +129,15 @@ static const struct cli_command cli_resident_kinds[] = {
 	{ "status", "status ID CODE [DATE] [--reason TEXT]",
 	  N_("set a resident's living status (moved away, died, cancelled) with its date and reason"),
 	  cli_write_resident_status },
+	{ "move-out", "move-out ID --to VILLAGE_CODE [DATE] [--reason TEXT] [--household]",
+	  N_("a resident (or their whole household) moves to another village of the township (迁出)"),
+	  cli_transfer_move_out },
+	{ "move-in", "move-in ID --household HHNO | --new-household HHNO [--address TEXT] [--relation CODE] [DATE]",
+	  N_("a resident the township sent here joins a household (迁入)"), cli_transfer_move_in },
+	{ "transfers", "transfers [--all]", N_("the moves between villages this register knows, waiting ones first"),
+	  cli_transfer_list },
+	{ "transfer-history", "transfer-history ID", N_("the history a resident's move brought along"),
+	  cli_transfer_history },
 	{ NULL, NULL, NULL, NULL },
 };
 static const struct cli_command cli_household_kinds[] = {
@@ -198,7 +208,7 @@ static const struct cli_command cli_commands[] = {
 	{ "search", "search QUERY [--limit N]",
 	  N_("find residents by name, pinyin initials, ID or phone tail, household number"), cli_register_search },
 	{ "check", "check [--anchor ENTRY:HASH | FILE]", N_("check the database's integrity and the register's rules"), cli_register_check },
-	{ "resident", "resident add|set|status ...", N_("change the register's residents (see shanzhi resident)"), cmd_resident },
+	{ "resident", "resident add|set|status|move-out|move-in|transfers ...", N_("change the register's residents (see shanzhi resident)"), cmd_resident },
 	{ "household", "household head|move ...", N_("change a household's head or members (see shanzhi household)"), cmd_household },
 	{ "print", "print KIND ...", N_("print a document (see shanzhi print)"), cmd_print },
 	{ "report", "report KIND ...", N_("print a statistics table (see shanzhi report)"), cmd_report },

@@ -9,6 +9,7 @@
 #include "i18n.h"
 #include "resident.h"
 #include "rowset.h"
+#include "transfer.h"
 #include "store.h"
 #include "util.h"
 
@@ -203,6 +204,11 @@ const char *household_move_refusal(struct store *st, int64_t resident, int64_t t
 
 int household_move_member(struct store *st, int64_t resident, int64_t to, const char *relation, char **err)
 {
+	char *left = transfer_left_refusal(st, resident);   /* moved to another village: theirs now */
+	if (left) {
+		*err = left;
+		return -1;
+	}
 	const char *refusal = household_move_refusal(st, resident, to, relation);
 	if (!refusal && to == 0)
 		refusal = _("There is no such household.");
@@ -282,4 +288,9 @@ void household_grids_free(struct household_grid *g, size_t n)
 		free(g[i].village);
 	}
 	free(g);
+}
+
+char *household_number(struct store *st, int64_t hh)
+{
+	return rowset_value(st, "SELECT hh_no FROM household WHERE id = ?1", "l", hh);
 }

@@ -33,6 +33,7 @@
 #include "schema.h"
 #include "sqlfn.h"
 #include "store.h"
+#include "sync.h"
 #include "text.h"
 #include "util.h"
 #include "vgroup.h"
@@ -701,6 +702,7 @@ struct importer {
 	long col_hh, col_addr, col_group, col_town, col_village, col_grid;
 	int f_id, f_relation, f_household;
 	int64_t first_household, first_resident;  /* highest ids before the load */
+	int64_t last_resident;  /* the last id given: residents are numbered by the load (sync_bulk_span) */
 	int32_t *lines;           /* source line of each resident the load wrote */
 	size_t nlines, cap_lines;
 	sqlite3_stmt *find_id, *find_hh, *hh_places, *find_grid, *ins_hh, *ins_res, *set_head, *del_hh;
@@ -742,8 +744,8 @@ static bool prepare_resident_insert(struct importer *im, char **err)
 		sb_appendf(&sql, "\"%s\", ", f->name);
 		sb_appendf(&vals, "?%d, ", ++n);
 	}
-	sb_appendf(&sql, "household_id, form_version, created_at, updated_at) VALUES (%s?%d, ?%d, ?%d, ?%d)",
-		   vals.s ? vals.s : "", n + 1, n + 2, n + 3, n + 3);
+	sb_appendf(&sql, "household_id, form_version, created_at, updated_at, id) VALUES (%s?%d, ?%d, ?%d, ?%d, ?%d)",
+		   vals.s ? vals.s : "", n + 1, n + 2, n + 3, n + 3, n + 4);
 	bool ok = prepare(im, &im->ins_res, sql.s, err);
 	sb_free(&sql);
 	sb_free(&vals);
@@ -1523,6 +1525,7 @@ static bool insert_resident(struct importer *im, const struct hh_state *h, int64
 		sqlite3_bind_null(im->ins_res, n + 1);
 	sqlite3_bind_int(im->ins_res, n + 2, im->def->version);
 	sqlite3_bind_text(im->ins_res, n + 3, im->now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(im->ins_res, n + 4, im->last_resident + 1);
 	int rc = sqlite3_step(im->ins_res);
 	int ext = sqlite3_extended_errcode(im->db);
 	sqlite3_reset(im->ins_res);
@@ -1531,7 +1534,7 @@ static bool insert_resident(struct importer *im, const struct hh_state *h, int64
 		*err = dup ? dup : write_failure(im, "resident");
 		return false;
 	}
-	*rid = sqlite3_last_insert_rowid(im->db);
+	*rid = ++im->last_resident;
 	return true;
 }
 
@@ -2149,8 +2152,12 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 	}
 
 	if (rc == 0) {
-		im.first_household = query_int64(im.db, "SELECT coalesce(max(id), 0) FROM household");
-		im.first_resident = query_int64(im.db, "SELECT coalesce(max(id), 0) FROM resident");
+		/* in a village's block: a resident who moved here keeps an id of another's (sync.h) */
+		long long first, end;
+		sync_bulk_span(st, "household", &first, &end);
+		im.first_household = first;
+		sync_bulk_span(st, "resident", &first, &end);
+		im.first_resident = im.last_resident = first;
 		rc = import_rows(&im, &s, &rj, o, err);
 		/* the source lines are for the rows' messages; the sorts to come want the memory */
 		free(im.lines);

@@ -12,6 +12,7 @@
 #include "record.h"
 #include "rowset.h"
 #include "store.h"
+#include "transfer.h"
 #include "util.h"
 
 char *resident_name(struct store *st, int64_t id)
@@ -74,6 +75,8 @@ int resident_save(struct store *st, const struct form_data *d, int64_t *id, char
 {
 	int64_t saved = *id;
 	const char *hh = form_data_value(d, "household_id"), *relation = form_data_value(d, "relation");
+	if ((*err = transfer_left_refusal(st, saved)))   /* moved to another village: theirs now */
+		return -1;
 	/* the one-head rule: a second 户主 is refused, as moving one in is */
 	if (hh && household_head_taken(household_head(st, strtoll(hh, NULL, 10)), saved, relation)) {
 		*err = xstrdup(_("That household has a head already: choose another relation."));
@@ -170,7 +173,9 @@ int resident_set_status(struct store *st, const struct form_registry *forms, int
 	}
 	char *values[RESIDENT_STATUS_NFIELDS] = { xstrdup(code), xstrdup(date), xstrdup(reason) };
 	int rc = -1;
-	*err = status_problem(st, def, id, values, field);
+	*err = transfer_left_refusal(st, id);   /* moved to another village: theirs now */
+	if (!*err)
+		*err = status_problem(st, def, id, values, field);
 	if (!*err) {
 		struct store_field f[] = {
 			{ "living_status", values[RESIDENT_STATUS_CODE] }, { "status_date", values[RESIDENT_STATUS_DATE] },

@@ -80,6 +80,7 @@
 #include "service.h"
 #include "sqlfn.h"
 #include "stars.h"
+#include "transfer.h"
 #include "util.h"
 #include "vgroup.h"
 
@@ -242,6 +243,7 @@ static const char *const schema_steps[] = {
 	service_schema_v4,  /* 便民服务 channels from the code list, not a CHECK (service.h) */
 	ledger_schema_v1,   /* declared registers: their versions and transitions (ledger.h) */
 	ledger_index_schema_v1, /* declared registers' search index (ledger-index.h) */
+	transfer_schema_v1, /* residents' moves between villages of a township (transfer.h) */
 };
 
 int schema_latest(void)

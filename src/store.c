@@ -58,11 +58,11 @@ struct table_info {
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-/* A table's highest id when a bulk load began: the rows above it are the load's,
- * audited as one entry at the end. */
+/* A table's highest id when a bulk load began: the rows above it (and below end, the
+ * end of a village's block) are the load's, audited as one entry at the end. */
 struct bulk_range {
 	char *table;
-	int64_t first;
+	int64_t first, end;
 };
 
 struct store {
@@ -756,7 +756,7 @@ static bool in_bulk(struct store *st, const char *table, int64_t id)
 	if (!st->bulk)
 		return false;
 	struct bulk_range *r = bulk_range(st, table);
-	return r && id > r->first;
+	return r && id > r->first && id < r->end;
 }
 
 /* Column names of the fields, for the JSON of the audit entry. */
@@ -1066,11 +1066,10 @@ static int bulk_snapshot(struct store *st, char **err)
 	}
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(stmt, 0);
-		char *sql = xasprintf("SELECT coalesce(max(id), 0) FROM \"%s\"", name);
-		int64_t max = query_int(st, sql, 0);
-		free(sql);
+		long long first, end;
+		sync_bulk_span(st, name, &first, &end);   /* a village's block (sync.h) */
 		st->ranges = xrealloc(st->ranges, (st->nranges + 1) * sizeof *st->ranges);
-		st->ranges[st->nranges++] = (struct bulk_range){.table = xstrdup(name), .first = max};
+		st->ranges[st->nranges++] = (struct bulk_range){.table = xstrdup(name), .first = first, .end = end};
 	}
 	sqlite3_finalize(stmt);
 	return 0;
@@ -1151,11 +1150,12 @@ int store_bulk_begin(struct store *st, const char *reason, char **err)
 /* Audits what the load wrote to one table as one entry; fills residents' keys. */
 static int bulk_finish_table(struct store *st, struct bulk_range *r, char **err)
 {
-	char *sql = xasprintf("SELECT min(id), max(id), count(*) FROM \"%s\" WHERE id > ?1", r->table);
+	char *sql = xasprintf("SELECT min(id), max(id), count(*) FROM \"%s\" WHERE id > ?1 AND id < ?2", r->table);
 	sqlite3_stmt *stmt = NULL;
 	int64_t first = 0, last = 0, count = 0;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(stmt, 1, r->first);
+		sqlite3_bind_int64(stmt, 2, r->end);
 		if (sqlite3_step(stmt) == SQLITE_ROW) {
 			first = sqlite3_column_int64(stmt, 0);
 			last = sqlite3_column_int64(stmt, 1);

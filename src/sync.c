@@ -18,6 +18,7 @@
 #include "paths.h"
 #include "schema.h"
 #include "sha256.h"
+#include "sync-int.h"
 #include "store.h"
 #include "sync-ledger.h"
 #include "util.h"
@@ -33,6 +34,7 @@ static const char *const synced[] = {
 	"town", "village", "grid", "grid_worker", "village_group", "household", "resident",
 	"dispute_case", "dispute_party", "dispute_session", "dispute_visit",
 	"star_round", "star_household", "star_score", "service_request",
+	"transfer",   /* a resident's move between villages (transfer.h) */
 };
 #define NSYNCED (sizeof synced / sizeof synced[0])
 
@@ -106,9 +108,9 @@ static long long sync_site_of(struct store *st);
 
 /* A site's new rows are numbered in its block here: at the township SQLite's
  * max(id)+1 would land in the block of the village with the highest number, and in a
- * village a table still empty when it joined would start at 1. Bulk loads that insert
- * without store_insert (demo, import) rely on max(id)+1 and so on a table that already
- * holds a row of the block. */
+ * village a table still empty when it joined would start at 1, or one holding a
+ * resident who moved in from a village numbered above it would continue in that
+ * village's block. Bulk loads number theirs after sync_bulk_span's first. */
 long long sync_next_id(struct store *st, const char *table)
 {
 	if (!sync_table_synced(table) || shared_table(table))
@@ -121,6 +123,18 @@ long long sync_next_id(struct store *st, const char *table)
 	long long last = query_ll(store_db(st), q, 0, base);
 	sqlite3_free(q);
 	return last + 1;
+}
+
+void sync_bulk_span(struct store *st, const char *table, long long *first, long long *end)
+{
+	long long site = sync_site_of(st);
+	bool block = site && site != SYNC_TOWNSHIP_SITE && sync_table_synced(table) && !shared_table(table);
+	long long base = site << SYNC_BLOCK_BITS;
+	*end = block ? base + BLOCK : INT64_MAX;
+	char *q = block ? sqlite3_mprintf("SELECT max(id) FROM \"%w\" WHERE id >= %lld AND id < %lld", table, base, *end)
+			: sqlite3_mprintf("SELECT max(id) FROM \"%w\"", table);
+	*first = query_ll(store_db(st), q, 0, block ? base : 0);
+	sqlite3_free(q);
 }
 
 /* ---- capture ---- */
@@ -624,18 +638,6 @@ int sync_init(struct store *st, const char *role, const char *code, const char *
 
 /* ---- the container ---- */
 
-struct package {
-	char kind[16];
-	char site[16];
-	char name[128];
-	long long site_no, seq, length;
-	int schema;
-	char prev[SHA256_HEX];
-	char hash[SHA256_HEX];
-	const unsigned char *body;
-	unsigned char *file;
-	size_t size;
-};
 
 static char *package_header(const char *kind, const char *site, const char *name, long long site_no, long long seq,
 			    const char *prev, long long length)
@@ -759,6 +761,8 @@ static int package_read(const char *path, struct package *p, char **err)
 				p->schema = atoi(v);
 			else if (strcmp(line, "length") == 0 && ++fields)
 				p->length = atoll(v);
+			else if (strcmp(line, "to") == 0)   /* a down package's destination */
+				snprintf(p->to, sizeof p->to, "%s", v);
 			v[-1] = ' ';
 		}
 		*nl = '\n';
@@ -1453,6 +1457,11 @@ int sync_apply(struct store *st, const char *path, char **summary, char **err)
 		package_free(&p);
 		return -1;
 	}
+	if (strcmp(p.kind, "down") == 0) {   /* the township's transfers for this village (sync-down.c) */
+		int rc = sync_down_apply(st, &p, path, summary, err);
+		package_free(&p);
+		return rc;
+	}
 	bool duplicate;
 	if (check_order(db, &p, code, &duplicate, err) != 0) {
 		log_result(db, path, &p, "refused", NULL, *err);
@@ -1666,4 +1675,38 @@ char *sync_log_text(struct store *st, char **err)
 	}
 	sqlite3_finalize(s);
 	return sb_take(&sb);
+}
+
+/* ---- shared with sync-down.c (sync-int.h) ---- */
+
+int sync_package_read(const char *path, struct package *p, char **err)
+{
+	return package_read(path, p, err);
+}
+
+void sync_package_free(struct package *p)
+{
+	package_free(p);
+}
+
+void sync_content_hash(const char *header, const void *body, size_t n, char out[SHA256_HEX])
+{
+	content_hash(header, body, n, out);
+}
+
+int sync_write_file(const char *path, const char *header, const char *hash, const void *body, size_t n, char **err)
+{
+	return write_file(path, header, hash, body, n, err);
+}
+
+int sync_seal_entry(struct store *st, const char *tbl, long long row, const char *before, const char *after,
+		    const char *reason, char **err)
+{
+	return seal_entry(st, tbl, row, before, after, reason, err);
+}
+
+void sync_log_result(struct store *st, const char *file, const struct package *p, const char *result,
+		     const char *counts, const char *message)
+{
+	log_result(store_db(st), file, p, result, counts, message);
 }

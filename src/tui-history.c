@@ -15,6 +15,7 @@
 #include "resident.h"
 #include "service.h"
 #include "stars.h"
+#include "transfer.h"
 #include "store.h"
 #include "tui-list.h"
 #include "tui-screens.h"
@@ -352,6 +353,17 @@ bool tui_resident_set_status(struct tui *t, int64_t id)
 		return false;
 	const char *code = cl->items[pick].code;
 	bool ok;
+	/* a move to a village of the township goes through it; its arrival is a 迁入 (tui-transfer.c) */
+	if (strcmp(code, "2") == 0 && transfer_here(t->app->st)) {
+		const char *ways[] = { _("To another village of this township (through the township)"), _("Elsewhere") };
+		int way = tui_choose(t, _(cl->items[pick].label), ways, 2, 0);
+		if (way < 0)
+			return false;
+		if (way == 0)
+			return tui_transfer_move_out(t, id);
+	}
+	if (strcmp(code, "1") == 0 && transfer_arrival(t->app->st, id))
+		return tui_transfer_move_in(t, id);
 	if (strcmp(code, "1") != 0) {
 		ok = status_dialog(t, id, code, _(cl->items[pick].label));
 	} else {

@@ -311,7 +311,7 @@ void tui_system_run(struct tui *t)
 	}
 	for (;;) {
 		const char *labels[] = { _("Operators"), _("Back up now"), _("Settings"), _("Village groups"),
-					 _("Sync conflicts") };
+					 _("Sync conflicts"), _("Moves between villages") };
 		int i = tui_choose(t, _("System"), labels, ARRAY_LEN(labels), 0);
 		if (t->quit)
 			return;   /* another operator came in at the lock screen */
@@ -325,6 +325,8 @@ void tui_system_run(struct tui *t)
 			tui_groups_run(t);
 		else if (i == 4)
 			tui_sync_conflicts_run(t);
+		else if (i == 5)
+			tui_transfers_run(t);
 		else
 			return;
 	}

@@ -39,5 +39,21 @@ for args in "--operator admin export residents $tmp/r.csv --encoding gb18030 --u
 	"--db $tmp/x.db --operator admin import residents $tmp/r.xlsx"; do
 	under_valgrind "99 1" "$args"
 done
+# a resident's move between two villages through their township: out, up, down, in
+for v in "a 520111101201 龙井村" "b 520111101202 摆托村"; do
+	set -- $v
+	"$bin" --db "$tmp/$1.db" demo --village "$2" "$3" --residents 30 >/dev/null 2>&1
+	"$bin" --db "$tmp/$1.db" sync init --village "$2" --name "$3" >/dev/null 2>&1
+	"$bin" --db "$tmp/$1.db" sync export "$tmp/${1}1.szp" >/dev/null 2>&1
+	"$bin" --db "$tmp/t.db" sync init --township 520111101 --name 青岩镇 >/dev/null 2>&1
+	"$bin" --db "$tmp/t.db" sync apply "$tmp/${1}1.szp" >/dev/null 2>&1
+done
+rid=$(sqlite3 "$tmp/a.db" "SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id WHERE h.head_id <> r.id LIMIT 1")
+for args in "--db $tmp/a.db resident move-out $rid --to 520111101202 --reason 婚迁" "--db $tmp/a.db sync export $tmp/a2.szp" \
+	"--db $tmp/t.db sync apply $tmp/a2.szp" "--db $tmp/t.db sync transfers" \
+	"--db $tmp/t.db sync down-export --village 520111101202 $tmp/d1.szp" "--db $tmp/b.db sync apply $tmp/d1.szp" \
+	"--db $tmp/b.db resident transfer-history $rid" "--db $tmp/b.db resident move-in $rid --new-household 1012029001"; do
+	under_valgrind "99 1 2 3" "$args"
+done
 echo "$run checks, $failed failed"
 [ "$failed" -eq 0 ]
