@@ -372,33 +372,29 @@ int ledger_index_current(sqlite3 *db, const struct ledger_def *d)
 
 /* ---- candidates ---- */
 
-static int id_cmp(const void *a, const void *b)
+/* The distinct ids sql (cid, ord) yields, in the list's order (ord, then id DESC),
+ * when at most cap; NULL past it. A record in two places of the union has the same
+ * key twice: adjacent once sorted. */
+static int64_t *candidate_ids(sqlite3 *db, const char *sql, bool desc, int64_t cap, size_t *n)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* The distinct ids sql yields, sorted, when at most cap; NULL past it. */
-static int64_t *candidate_ids(sqlite3 *db, const char *sql, int64_t cap, size_t *n)
-{
-	char *q = sqlite3_mprintf("%s LIMIT %lld", sql, (long long)cap + 1);
+	char *q = sqlite3_mprintf("SELECT cid FROM (SELECT cid, ord FROM (%s) LIMIT %lld) ORDER BY ord %s, cid DESC",
+				  sql, (long long)cap + 1, desc ? "DESC" : "ASC");
 	sqlite3_stmt *s = NULL;
 	int64_t *ids = xcalloc((size_t)cap + 1, sizeof *ids);
-	size_t got = 0;
+	size_t got = 0, k = 0;
 	bool ok = sqlite3_prepare_v2(db, q, -1, &s, NULL) == SQLITE_OK;
-	while (ok && sqlite3_step(s) == SQLITE_ROW)
-		ids[got++] = sqlite3_column_int64(s, 0);
+	while (ok && sqlite3_step(s) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		got++;
+		if (!k || ids[k - 1] != id)
+			ids[k++] = id;
+	}
 	sqlite3_finalize(s);
 	sqlite3_free(q);
 	if (!ok || got > (size_t)cap) {
 		free(ids);
 		return NULL;
 	}
-	qsort(ids, got, sizeof *ids, id_cmp);
-	size_t k = 0;
-	for (size_t i = 0; i < got; i++)
-		if (!k || ids[k - 1] != ids[i])
-			ids[k++] = ids[i];
 	*n = k;
 	return ids;
 }
@@ -490,10 +486,22 @@ static char *number_candidates(sqlite3 *db, int64_t reg, const uint32_t *cp, siz
 	return sb_take(&sb);
 }
 
+/* The list order's column as SQL ("\"date\"", or id), from d->order ("\"date\" DESC"). Caller frees. */
+static char *order_sql(const struct ledger_def *d, bool *desc)
+{
+	const char *o = d->order ? d->order : "id DESC";
+	const char *sp = strrchr(o, ' ');
+	*desc = sp && strcmp(sp + 1, "DESC") == 0;
+	return sp ? xstrndup(o, (size_t)(sp - o)) : xstrdup(o);
+}
+
 /* The SQL of one word's candidates (a UNION of each place it may be), NULL when a
- * place cannot be narrowed (a short word of number characters, a numeric column). */
+ * place cannot be narrowed (a short word of number characters, a numeric column).
+ * Each candidate comes with its list-order key ord (the SQL of the order column) as a
+ * second column, read from the covering indexes of the ref and search columns, which
+ * end in the order column (ledger-store.c). */
 static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t reg, const char *word,
-			     int64_t cap, const char *union_)
+			     const char *union_, const char *ord)
 {
 	uint32_t cp[MAXCHARS];
 	size_t start[MAXCHARS + 1];
@@ -512,6 +520,7 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 	char *low = lowered(word, strlen(word));
 	char *key = xstrndup(low, start[n < 3 ? n : 3]);
 	char *pat = ledger_like_pattern(word);
+	char *sel = sqlite3_mprintf("SELECT id AS cid, %s AS ord", ord);
 	for (size_t i = 0; !open && i < d->nsearch; i++) {
 		const struct field_def *f = search_field(d, i);
 		if (!f)
@@ -520,20 +529,20 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 		char *part = NULL;
 		switch (field_source(f)) {
 		case SRC_TEXT:
-			part = sqlite3_mprintf("SELECT id AS cid FROM \"%w\" WHERE \"%w\" IN (SELECT value FROM ledger_key"
+			part = sqlite3_mprintf("%s FROM \"%w\" WHERE \"%w\" IN (SELECT value FROM ledger_key"
 					       " WHERE tbl = %Q AND col = %Q AND key = %Q AND value LIKE %Q ESCAPE '\\')",
-					       d->table, f->name, d->table, f->name, key, pat);
+					       sel, d->table, f->name, d->table, f->name, key, pat);
 			break;
 		case SRC_RESIDENT:
-			part = sqlite3_mprintf("SELECT id AS cid FROM \"%w\" WHERE \"%w\" IN (SELECT resident_id FROM resident_key"
+			part = sqlite3_mprintf("%s FROM \"%w\" WHERE \"%w\" IN (SELECT resident_id FROM resident_key"
 					       " WHERE (key >= 'n:' || %Q AND key < 'n:' || %Q || char(1114111))"
 					       " OR (key >= 'p:' || lower(%Q) AND key < 'p:' || lower(%Q) || char(1114111)))",
-					       d->table, f->name, word, word, word, word);
+					       sel, d->table, f->name, word, word, word, word);
 			break;
 		case SRC_HOUSEHOLD:
-			part = sqlite3_mprintf("SELECT id AS cid FROM \"%w\" WHERE \"%w\" IN (SELECT id FROM household"
+			part = sqlite3_mprintf("%s FROM \"%w\" WHERE \"%w\" IN (SELECT id FROM household"
 					       " WHERE hh_no >= %Q AND hh_no < %Q || char(1114111))",
-					       d->table, f->name, word, word);
+					       sel, d->table, f->name, word, word);
 			break;
 		case SRC_OTHER:
 			open = numeric_chars(word);
@@ -543,9 +552,10 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 			sb_appendf(&sb, "%s%s", glue, part);
 		sqlite3_free(part);
 	}
-	if (!open && num && *num)
-		sb_appendf(&sb, "%s%s", sb.len ? union_ : "", num);
+	if (!open && num && *num)  /* a number's key read from its record (IN: the grams still merge) */
+		sb_appendf(&sb, "%s%s FROM \"%s\" WHERE id IN (%s)", sb.len ? union_ : "", sel, d->table, num);
 	free(num);
+	sqlite3_free(sel);
 	free(pat);
 	free(key);
 	free(low);
@@ -554,7 +564,7 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 		return NULL;
 	}
 	if (!sb.len)
-		sb_append(&sb, "SELECT NULL AS cid WHERE 0");
+		sb_append(&sb, "SELECT NULL AS cid, NULL AS ord WHERE 0");
 	return sb_take(&sb);
 }
 
@@ -576,21 +586,37 @@ void ledger_index_use(bool on)
 	index_on = on;
 }
 
-char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *const words[], size_t n,
-			      int64_t cap, int64_t *count)
+/* ids as SQL yielding them in that order, one JSON string: it parses in one token
+ * where a VALUES list of thousands would not. */
+static char *ids_sql(const int64_t *ids, size_t n)
 {
+	struct strbuf sb = { 0 };
+	sb_append(&sb, "SELECT value AS cid FROM json_each('[");
+	for (size_t i = 0; i < n; i++)
+		sb_appendf(&sb, i ? ",%lld" : "%lld", (long long)ids[i]);
+	sb_append(&sb, "]')");
+	return sb_take(&sb);
+}
+
+char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *const words[], size_t n,
+			      int64_t cap, int64_t *count, size_t want, char **first)
+{
+	if (first)
+		*first = NULL;
 	if (!index_on)
 		return NULL;
 	int64_t done;
 	int64_t reg = reg_state(db, d, &done);
 	if (reg < 0 || !ledger_index_current(db, d))
 		return NULL;
+	bool desc;
+	char *ord = order_sql(d, &desc);
 	int64_t *best = NULL, best_count = cap + 1;
 	for (size_t i = 0; i < n && best_count > 0; i++) {
 		/* read as UNION ALL: it stops at cap, where UNION would gather every row */
-		char *sql = word_candidates(db, d, reg, words[i], cap, " UNION ALL ");
+		char *sql = word_candidates(db, d, reg, words[i], " UNION ALL ", ord);
 		size_t got = 0;
-		int64_t *ids = sql ? candidate_ids(db, sql, cap, &got) : NULL;
+		int64_t *ids = sql ? candidate_ids(db, sql, desc, cap, &got) : NULL;
 		if (ids && (int64_t)got < best_count) {
 			free(best);
 			best = ids, best_count = (int64_t)got;
@@ -599,19 +625,18 @@ char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *con
 		}
 		free(sql);
 	}
+	free(ord);
 	*count = best_count;
 	if (!best)
 		return NULL;
-	/* the ids already read, as one JSON string: it parses in one token where a VALUES
-	 * list of thousands would not, and the union (a household's records, a number's
-	 * grams merged) is not run a second time by the list */
-	struct strbuf sb = { 0 };
-	sb_append(&sb, "SELECT value AS cid FROM json_each('[");
-	for (int64_t i = 0; i < best_count; i++)
-		sb_appendf(&sb, i ? ",%lld" : "%lld", (long long)best[i]);
-	sb_append(&sb, "]')");
+	/* too many to read and sort whole: a page needs its first ones in order */
+	if (first && want && best_count > drive && (int64_t)want < best_count)
+		*first = ids_sql(best, want);
+	/* the ids already read: the union (a household's records, a number's grams
+	 * merged) is not run a second time by the list */
+	char *out = ids_sql(best, (size_t)best_count);
 	free(best);
-	return sb_take(&sb);
+	return out;
 }
 
 /* ---- check ---- */

@@ -152,6 +152,44 @@ static bool text_search_column(const struct ledger_def *d, size_t i)
 	return f && f->column && strcmp(column_type(f->type), "TEXT") == 0;
 }
 
+/* The list's order column when it is one other than id and col: a ref or search
+ * column's index ends in it. NULL otherwise. Caller frees. */
+static char *order_suffix(const struct ledger_def *d, const char *col)
+{
+	char *o = order_column(d);
+	if (o && (strcmp(o, "id") == 0 || strcmp(o, col) == 0)) {
+		free(o);
+		o = NULL;
+	}
+	return o;
+}
+
+/* The name of a ref or search column's index: table_col, or table_col__ORDER when it
+ * ends in the list's order column. Caller frees. */
+static char *column_index_name(const struct ledger_def *d, const char *col)
+{
+	char *o = order_suffix(d, col);
+	char *name = o ? xasprintf("%s_%s__%s", d->table, col, o) : xasprintf("%s_%s", d->table, col);
+	free(o);
+	return name;
+}
+
+/* A ref or search column's index, on (col, order column): a household's records, or a
+ * value's, are one index range that also holds the key the list sorts by, so a
+ * search's first page sorts those keys instead of reading every record
+ * (ledger-index.c, first_in_order). The single-column index it replaces goes. */
+static void column_index(struct strbuf *sb, const struct ledger_def *d, const char *col)
+{
+	char *o = order_suffix(d, col), *name = column_index_name(d, col);
+	sb_appendf(sb, "CREATE INDEX IF NOT EXISTS \"%s\" ON \"%s\"(\"%s\"", name, d->table, col);
+	if (o)
+		sb_appendf(sb, ", \"%s\");\nDROP INDEX IF EXISTS \"%s_%s\";\n", o, d->table, col);
+	else
+		sb_append(sb, ");\n");
+	free(name);
+	free(o);
+}
+
 /* Indexes the lists, pickers and the work list walk. */
 static int create_indexes(sqlite3 *db, const struct ledger_def *d, char **err)
 {
@@ -163,14 +201,12 @@ static int create_indexes(sqlite3 *db, const struct ledger_def *d, char **err)
 	for (size_t i = 0; i < d->columns->nfields; i++) {
 		const struct field_def *f = &d->columns->fields[i];
 		if (f->column && f->type == FIELD_REF)
-			sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\"(\"%s\");\n", t, f->name,
-				   t, f->name);
+			column_index(&sb, d, f->name);
 	}
 	/* a search column's values, for the search index's candidates (ledger-index.h) */
 	for (size_t i = 0; i < d->nsearch; i++)
 		if (text_search_column(d, i))
-			sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\"(\"%s\");\n", t,
-				   d->search[i], t, d->search[i]);
+			column_index(&sb, d, d->search[i]);
 	for (size_t i = 0; i < d->nindexes; i++) {
 		sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_x", t);
 		for (size_t c = 0; c < d->index_cols[i]; c++)
@@ -237,11 +273,19 @@ static bool up_to_date(sqlite3 *db, const struct ledger_def *d)
 		same = has_index(db, name.s);
 		sb_free(&name);
 	}
-	/* so is a search column's index, and the search index catches up with a bulk load */
+	/* so are a ref or search column's, and the search index catches up with a bulk load */
 	for (size_t i = 0; same && i < d->nsearch; i++) {
 		if (!text_search_column(d, i))
 			continue;
-		char *name = xasprintf("%s_%s", d->table, d->search[i]);
+		char *name = column_index_name(d, d->search[i]);
+		same = has_index(db, name);
+		free(name);
+	}
+	for (size_t i = 0; same && i < d->columns->nfields; i++) {
+		const struct field_def *f = &d->columns->fields[i];
+		if (!f->column || f->type != FIELD_REF)
+			continue;
+		char *name = column_index_name(d, f->name);
 		same = has_index(db, name);
 		free(name);
 	}
@@ -546,28 +590,36 @@ static void index_catch_up(struct store *st, const struct ledger_def *d)
 		store_rollback(st);
 }
 
-/* " FROM table WHERE ..." of a search: the index's candidates first when a word is rare. */
+/* " FROM table WHERE ..." of a search: the index's candidates first when a word is rare.
+ * want > 0: a page needs the first want rows; when the candidates are more than
+ * that, only the first want of them in the list's order are read (*partial: the
+ * page may come out short when some of them do not match after all). */
 static void search_from(struct store *st, const struct ledger_def *d, struct strbuf *sb, char *words[8],
-			size_t nwords, int first)
+			size_t nwords, int first, size_t want, bool *partial)
 {
 	int64_t count = 0;
-	char *cand = nwords ? ledger_index_candidates(store_db(st), d, words, nwords, CANDIDATES_CAP, &count) : NULL;
+	char *head = NULL;
+	char *cand = nwords ? ledger_index_candidates(store_db(st), d, words, nwords, CANDIDATES_CAP, &count,
+						      want, want ? &head : NULL) : NULL;
 	const char *t = d->table;
-	if (cand && count <= ledger_index_drive())
+	*partial = head != NULL;
+	if (head)
+		sb_appendf(sb, " FROM (%s) AS c CROSS JOIN \"%s\" ON \"%s\".id = c.cid", head, t, t);
+	else if (cand && count <= ledger_index_drive())
 		sb_appendf(sb, " FROM (%s) AS c CROSS JOIN \"%s\" ON \"%s\".id = c.cid", cand, t, t);
 	else if (cand)  /* + : a test on each row walked, not the way in */
 		sb_appendf(sb, " FROM \"%s\" WHERE +\"%s\".id IN (%s)", t, t, cand);
 	else
 		sb_appendf(sb, " FROM \"%s\"", t);
-	search_where(d, sb, nwords, first, cand && count > ledger_index_drive());
+	search_where(d, sb, nwords, first, !head && cand && count > ledger_index_drive());
+	free(head);
 	free(cand);
 }
 
-int ledger_list(struct store *st, const struct ledger_def *d, const char *search,
-		size_t offset, size_t limit, struct rowset *out, char **err)
+/* One run of the list's query into out; want as search_from's. */
+static int list_run(struct store *st, const struct ledger_def *d, char *words[8], size_t nwords,
+		    size_t offset, size_t limit, size_t want, struct rowset *out, bool *partial, char **err)
 {
-	if (ready(st, d, err) != 0)
-		return -1;
 	sqlite3 *db = store_db(st);
 	char today[11];
 	store_today(today);
@@ -577,11 +629,7 @@ int ledger_list(struct store *st, const struct ledger_def *d, const char *search
 		   d->table, finals);
 	for (size_t i = 0; i < d->nlist; i++)
 		sb_appendf(&sb, ", \"%s\"", list_sql_column(d->list[i]));
-	char *words[8];
-	size_t nwords = search_words(search, words);
-	if (nwords)
-		index_catch_up(st, d);
-	search_from(st, d, &sb, words, nwords, 4);
+	search_from(st, d, &sb, words, nwords, 4, want, partial);
 	sb_appendf(&sb, " ORDER BY %s, \"%s\".id DESC LIMIT ?2 OFFSET ?3", d->order ? d->order : "id DESC",
 		   d->table);
 	sqlite3_stmt *stmt = NULL;
@@ -596,10 +644,29 @@ int ledger_list(struct store *st, const struct ledger_def *d, const char *search
 		rc = fill_rowset(db, stmt, out, err);
 	}
 	sqlite3_finalize(stmt);
-	for (size_t i = 0; i < nwords; i++)
-		free(words[i]);
 	free(finals);
 	sb_free(&sb);
+	return rc;
+}
+
+int ledger_list(struct store *st, const struct ledger_def *d, const char *search,
+		size_t offset, size_t limit, struct rowset *out, char **err)
+{
+	if (ready(st, d, err) != 0)
+		return -1;
+	char *words[8];
+	size_t nwords = search_words(search, words);
+	if (nwords)
+		index_catch_up(st, d);
+	bool partial = false;
+	int rc = list_run(st, d, words, nwords, offset, limit, limit ? offset + limit : 0, out, &partial, err);
+	if (rc == 0 && partial && out->n < limit) {
+		/* some of the first candidates did not match: the page from all of them */
+		rowset_free(out);
+		rc = list_run(st, d, words, nwords, offset, limit, 0, out, &partial, err);
+	}
+	for (size_t i = 0; i < nwords; i++)
+		free(words[i]);
 	return rc;
 }
 
@@ -614,7 +681,8 @@ int64_t ledger_list_count(struct store *st, const struct ledger_def *d, const ch
 	size_t nwords = search_words(search, words);
 	if (nwords)
 		index_catch_up(st, d);
-	search_from(st, d, &sb, words, nwords, 1);
+	bool partial;
+	search_from(st, d, &sb, words, nwords, 1, 0, &partial);
 	sqlite3_stmt *stmt = NULL;
 	int64_t n = -1;
 	if (sqlite3_prepare_v2(db, sb.s, -1, &stmt, NULL) == SQLITE_OK) {
