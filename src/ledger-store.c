@@ -295,6 +295,37 @@ static bool up_to_date(sqlite3 *db, const struct ledger_def *d)
 	return same;
 }
 
+/* A register table grown large with no statistics for the planner (a bulk load, a
+ * register that grew before its indexes changed) is analyzed once: a report grouping
+ * a year by a column reads its declared index (column, date) one group's range after
+ * another only when the statistics say the groups are few (a skip-scan), and sorts
+ * the year's rows otherwise. */
+#define ANALYZE_FROM 10000
+
+static int analyze_if_large(sqlite3 *db, const struct ledger_def *d, char **err)
+{
+	char *sql = sqlite3_mprintf("SELECT (SELECT count(*) FROM (SELECT 1 FROM \"%w\" LIMIT %d)) >= %d AND"
+				    " NOT EXISTS (SELECT 1 FROM sqlite_stat1 WHERE tbl = %Q)", d->table,
+				    ANALYZE_FROM, ANALYZE_FROM, d->table);
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		/* no sqlite_stat1 yet: nothing has been analyzed */
+		sqlite3_free(sql);
+		sql = sqlite3_mprintf("SELECT (SELECT count(*) FROM (SELECT 1 FROM \"%w\" LIMIT %d)) >= %d",
+				      d->table, ANALYZE_FROM, ANALYZE_FROM);
+		sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+	}
+	bool large = stmt && sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_free(sql);
+	if (!large)
+		return 0;
+	sql = sqlite3_mprintf("ANALYZE \"%w\"", d->table);
+	int rc = exec(db, sql, err);
+	sqlite3_free(sql);
+	return rc;
+}
+
 static int migrate_one(sqlite3 *db, const struct ledger_def *d, char **err)
 {
 	char *stored_cols;
@@ -316,6 +347,8 @@ static int migrate_one(sqlite3 *db, const struct ledger_def *d, char **err)
 			rc = create_indexes(db, d, err);
 		if (rc == 0)
 			rc = ledger_index_add(db, d, 0, err);
+		if (rc == 0)
+			rc = analyze_if_large(db, d, err);
 		sqlite3_stmt *stmt = NULL;
 		if (rc == 0 && sqlite3_prepare_v2(db, "INSERT INTO ledger_meta(name, version, columns)"
 					" VALUES (?1, ?2, ?3) ON CONFLICT(name) DO UPDATE SET"
