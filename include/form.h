@@ -130,6 +130,11 @@ const struct codelist *form_codelist(const struct form_registry *reg, const char
 /* Translated label of a code, or NULL when the code is not in the list (an orphan
  * value is shown as its raw code, never dropped). */
 const char *codelist_label(const struct codelist *cl, const char *code);
+/* Registers sz_code(list, code) on db: the label of code in the code list named list
+ * (the shipped and local forms, form_registry_default), or code itself when the list
+ * does not hold it (an orphan value stays visible), NULL for NULL. Reports name their
+ * categories with it, so a code added to a list shows up without editing their SQL. */
+int form_sql_register(sqlite3 *db);
 /* True when code is one of the list's codes (no translation: a check per row). */
 bool codelist_has(const struct codelist *cl, const char *code);
 /* Finds the code for a typed code or a label in any language (户主 -> 02). */

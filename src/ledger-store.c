@@ -414,9 +414,27 @@ static struct {
 	const struct ledger_set *set;
 } migrated;
 
+/* sz_state(register, state): the state's label in the register's declaration (of the
+ * set last migrated), or state itself; reports name states with it, not a CASE that
+ * a new state would miss. */
+static void sql_state(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *reg = (const char *)sqlite3_value_text(argv[0]);
+	const char *state = (const char *)sqlite3_value_text(argv[1]);
+	const struct ledger_def *d = migrated.set && reg ? ledger_find(migrated.set, reg) : NULL;
+	if (d && state)
+		sqlite3_result_text(ctx, ledger_state_label(d, state), -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_value(ctx, argv[1]);
+}
+
 int ledger_migrate(struct store *st, const struct ledger_set *s, char **errors, char **err)
 {
 	sqlite3 *db = store_db(st);
+	if (sqlite3_create_function(db, "sz_state", 2, SQLITE_UTF8 | SQLITE_INNOCUOUS, NULL, sql_state, NULL,
+				    NULL) != SQLITE_OK)
+		return fail(err, xstrdup(sqlite3_errmsg(db)));
 	struct strbuf problems = { 0 };
 	if (errors && *errors)
 		sb_append(&problems, *errors);

@@ -100,6 +100,17 @@ run=$((run + 1))
 want=$(q "SELECT count(*) FILTER (WHERE flag IS NOT NULL) FROM ledger_banquet WHERE kind = '1' AND date LIKE '2026%'")
 sz report banquet_year --year 2026 --csv | tr -d '\r' | grep -q "^婚事,[0-9]*,[0-9]*,[0-9]*,$want," ||
 	fail "banquet year report over-limit count $want: $(sz report banquet_year --year 2026 --csv)"
+expect banquet-flagged-state 0 "已监督" -- sz report banquet_flagged --year 2026
+# a category added to the code list (a local forms folder) is a row of the report as
+# it is: the report names categories from the list, not from a CASE in its SQL
+mkdir -p "$tmp/local/codes"
+{ cat "$SOURCE_ROOT/forms/codes/banquet_kind.codes"; printf '4\t寿宴\n'; } > "$tmp/local/codes/banquet_kind.codes"
+expect banquet-new-kind 0 "红白2026-" -- env SHANZHI_FORMS_LOCAL="$tmp/local" "$bin" --db "$db" ledger banquet add household="$hh1" host=赵六 kind=4 date=2026-12-08 tables=6
+run=$((run + 1))
+env SHANZHI_FORMS_LOCAL="$tmp/local" "$bin" --db "$db" report banquet_year --year 2026 --csv | tr -d '\r' | grep -q "^寿宴,1,6," ||
+	fail "banquet year report lacks the new kind: $(env SHANZHI_FORMS_LOCAL="$tmp/local" "$bin" --db "$db" report banquet_year --year 2026 --csv)"
+# without the local list the record's code stays visible, not dropped
+expect banquet-orphan-kind 0 "4 " -- sz report banquet_year --year 2026
 sz ledger banquet print $over --encoding gbk --output "$tmp/banquet.txt" || fail "banquet print"
 run=$((run + 1))
 iconv -f gbk -t utf-8 "$tmp/banquet.txt" | grep -qF "对照村规民约：超出第8条：桌数限15桌" || fail "banquet form: $(iconv -f gbk -t utf-8 "$tmp/banquet.txt")"
