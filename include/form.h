@@ -188,6 +188,11 @@ struct form_check {
 
 struct form_eval;  /* prepared expressions of one form on one connection */
 struct form_eval *form_eval_new(const struct form_def *def, sqlite3 *db, char **err);
+/* From now on a ref field's id must name a record of its table: "Household: there
+ * is no record 99999" otherwise. For what a clerk or a command types as an id (the
+ * declared registers); an import that makes a household with its first member
+ * checks the household its own way. */
+void form_eval_check_refs(struct form_eval *ev);
 void form_eval_free(struct form_eval *ev);
 /* True when an expression of the form reads a table (a rule such as
  * `:phone NOT IN (SELECT phone FROM resident)`): its answers depend on the data of

@@ -883,6 +883,7 @@ static char *form_refusal(struct store *st, const struct form_def *def, struct f
 	struct form_eval *ev = record_form_eval(def, st, &msg);
 	if (!ev)
 		return msg;
+	form_eval_check_refs(ev);
 	if (is_new) {
 		/* defaults fill what was left empty, as a new record's form does */
 		form_normalize_and_derive(ev, rec, -1);

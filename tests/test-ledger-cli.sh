@@ -36,6 +36,12 @@ same add-data "$hh_id|房屋漏雨|12|reported|2026-10-09|走访2026-0001" \
 expect add-refused 3 "桌数：不超过20桌" -- sz ledger visit add household="$hh" tables=30
 expect add-required 3 "户" -- sz ledger visit add found=x
 expect add-unknown-field 2 "nosuch=1" -- sz ledger visit add household="$hh" nosuch=1
+# an id that names no record (a household or resident typed by hand): refused, naming
+# the field and the value, nothing written
+before=$(q "SELECT count(*) FROM ledger_visit")
+expect add-unknown-household 3 "户：没有第 99999 号记录" -- sz ledger visit add household=99999 found=x
+expect add-unknown-resident 3 "网格员：没有第 88888 号记录" -- sz ledger visit add household="$hh" worker_id=88888
+same add-unknown-nothing "$before" "$(q "SELECT count(*) FROM ledger_visit")"
 same add-nothing-written 1 "$(q "SELECT count(*) FROM ledger_visit")"
 same add-audited 1 "$(q "SELECT count(*) FROM audit WHERE tbl = 'ledger_visit' AND action = 'insert'")"
 
