@@ -372,30 +372,94 @@ int ledger_index_current(sqlite3 *db, const struct ledger_def *d)
 
 /* ---- candidates ---- */
 
+/* A candidate and its list-order key, compared as SQLite's ORDER BY does with the
+ * BINARY collation: NULL, then numbers, then text, then blobs. */
+struct cand {
+	int64_t id;
+	int rank;        /* 0 NULL, 1 number, 2 text, 3 blob */
+	double num;
+	int64_t inum;
+	bool is_int;
+	size_t at;       /* text or blob: its bytes in the read's one buffer */
+	int len;
+	const char *bytes;
+};
+
+static int key_cmp(const struct cand *x, const struct cand *y)
+{
+	if (x->rank != y->rank)
+		return x->rank - y->rank;
+	if (x->rank == 1 && x->is_int && y->is_int)
+		return (x->inum > y->inum) - (x->inum < y->inum);
+	if (x->rank == 1)
+		return (x->num > y->num) - (x->num < y->num);
+	int c = memcmp(x->bytes, y->bytes, (size_t)(x->len < y->len ? x->len : y->len));
+	return c ? c : x->len - y->len;
+}
+
+/* The list's order: the key, then id DESC. */
+static int cand_asc(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	int c = key_cmp(x, y);
+	return c ? c : (x->id < y->id) - (x->id > y->id);
+}
+
+static int cand_desc(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	int c = key_cmp(y, x);
+	return c ? c : (x->id < y->id) - (x->id > y->id);
+}
+
+/* Reads a row's candidate, a text key's bytes appended to buf (one buffer for all:
+ * a common word reads 5,001 of them before it is found too common). */
+static void cand_read(struct cand *c, sqlite3_stmt *s, struct strbuf *buf)
+{
+	c->id = sqlite3_column_int64(s, 0);
+	int t = sqlite3_column_type(s, 1);
+	c->rank = t == SQLITE_NULL ? 0 : t == SQLITE_INTEGER || t == SQLITE_FLOAT ? 1 : t == SQLITE_TEXT ? 2 : 3;
+	c->is_int = t == SQLITE_INTEGER;
+	c->inum = c->is_int ? sqlite3_column_int64(s, 1) : 0;
+	c->num = c->rank == 1 ? sqlite3_column_double(s, 1) : 0;
+	c->at = buf->len;
+	c->len = 0;
+	if (c->rank >= 2) {
+		const char *b = t == SQLITE_TEXT ? (const char *)sqlite3_column_text(s, 1) : sqlite3_column_blob(s, 1);
+		c->len = sqlite3_column_bytes(s, 1);
+		sb_append_n(buf, b ? b : "", (size_t)c->len);
+	}
+}
+
 /* The distinct ids sql (cid, ord) yields, in the list's order (ord, then id DESC),
- * when at most cap; NULL past it. A record in two places of the union has the same
- * key twice: adjacent once sorted. */
+ * when at most cap; NULL past it. Read as they come (a word past cap stops there) and
+ * sorted here: a record in two places of the union is then adjacent to itself. */
 static int64_t *candidate_ids(sqlite3 *db, const char *sql, bool desc, int64_t cap, size_t *n)
 {
-	char *q = sqlite3_mprintf("SELECT cid FROM (SELECT cid, ord FROM (%s) LIMIT %lld) ORDER BY ord %s, cid DESC",
-				  sql, (long long)cap + 1, desc ? "DESC" : "ASC");
+	char *q = sqlite3_mprintf("%s LIMIT %lld", sql, (long long)cap + 1);
 	sqlite3_stmt *s = NULL;
-	int64_t *ids = xcalloc((size_t)cap + 1, sizeof *ids);
-	size_t got = 0, k = 0;
+	struct cand *c = xcalloc((size_t)cap + 1, sizeof *c);
+	struct strbuf buf = { 0 };
+	size_t got = 0;
 	bool ok = sqlite3_prepare_v2(db, q, -1, &s, NULL) == SQLITE_OK;
-	while (ok && sqlite3_step(s) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0);
-		got++;
-		if (!k || ids[k - 1] != id)
-			ids[k++] = id;
-	}
+	while (ok && sqlite3_step(s) == SQLITE_ROW)
+		cand_read(&c[got++], s, &buf);
 	sqlite3_finalize(s);
 	sqlite3_free(q);
-	if (!ok || got > (size_t)cap) {
-		free(ids);
-		return NULL;
+	int64_t *ids = NULL;
+	if (ok && got <= (size_t)cap) {
+		for (size_t i = 0; i < got; i++)  /* the buffer has stopped moving */
+			c[i].bytes = buf.s ? buf.s + c[i].at : "";
+		qsort(c, got, sizeof *c, desc ? cand_desc : cand_asc);
+		ids = xcalloc(got + 1, sizeof *ids);
+		size_t k = 0;
+		for (size_t i = 0; i < got; i++)
+			if (!k || ids[k - 1] != c[i].id)
+				ids[k++] = c[i].id;
+		*n = k;
 	}
-	*n = k;
+	sb_free(&buf);
+	free(c);
 	return ids;
 }
 
