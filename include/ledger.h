@@ -208,6 +208,10 @@ void ledger_record_info_free(struct ledger_record_info *info);
  * opened_on, number year, due and history time) instead of today; NULL restores the
  * real clock. For demo data spread over a plausible year, not for clerks' work. */
 void ledger_clock_set(const char *day);
+/* While on, ledger_save and ledger_step on st check new records and steps with each
+ * form's evaluator prepared once, not once per record (a demo's thousands of saves);
+ * off frees them. Edits keep an evaluator of their own. */
+void ledger_keep_evaluators(struct store *st, bool on);
 /* Validates rec with the main form and writes it: *id == 0 inserts (the number, the
  * initial state and its due are given; the new id in *id), else updates the fields
  * changed since rec's base. Audited, one transaction. The form's refusal in *err

@@ -876,23 +876,63 @@ static char *next_number(struct store *st, const struct ledger_def *d, const cha
 }
 
 /* The form's checks of rec (defaults, derivations, normalising first); its message or NULL. */
+/* Evaluators kept while a batch of new records is saved (ledger_keep_evaluators). */
+#define KEPT_MAX 64
+static struct {
+	struct store *st;
+	const struct form_def *def;
+	struct form_eval *ev;
+} kept[KEPT_MAX];
+static size_t nkept;
+static struct store *keeping;
+
+void ledger_keep_evaluators(struct store *st, bool on)
+{
+	for (size_t i = 0; i < nkept; i++)
+		form_eval_free(kept[i].ev);
+	nkept = 0;
+	keeping = on ? st : NULL;
+}
+
+/* The evaluator of def for a new record: kept for the batch, or NULL (then made and
+ * freed by the caller). */
+static struct form_eval *kept_evaluator(struct store *st, const struct form_def *def, char **msg)
+{
+	if (keeping != st)
+		return NULL;
+	for (size_t i = 0; i < nkept; i++)
+		if (kept[i].def == def)
+			return kept[i].ev;
+	struct form_eval *ev = nkept < KEPT_MAX ? record_form_eval(def, st, msg) : NULL;
+	if (ev) {
+		form_eval_check_refs(ev);
+		kept[nkept].st = st, kept[nkept].def = def, kept[nkept++].ev = ev;
+	}
+	return ev;
+}
+
 static char *form_refusal(struct store *st, const struct form_def *def, struct form_data *rec,
 			  bool is_new)
 {
 	char *msg = NULL;
-	struct form_eval *ev = record_form_eval(def, st, &msg);
+	/* an edit's derivations follow what this record last derived: its own evaluator */
+	struct form_eval *ev = is_new ? kept_evaluator(st, def, &msg) : NULL;
+	bool own = !ev;
+	if (own && !msg && (ev = record_form_eval(def, st, &msg)) != NULL)
+		form_eval_check_refs(ev);
 	if (!ev)
 		return msg;
-	form_eval_check_refs(ev);
 	if (is_new) {
-		/* defaults fill what was left empty, as a new record's form does */
+		/* defaults fill what was left empty, as a new record's form does (and what a
+		 * kept evaluator derived for the record before is forgotten) */
 		form_normalize_and_derive(ev, rec, -1);
 	} else {
 		for (size_t i = 0; i < def->nfields; i++)
 			form_normalize_and_derive(ev, rec, (int)i);
 	}
 	char *refusal = form_eval_refusal(ev, rec);   /* the same evaluator: its rules are prepared once */
-	form_eval_free(ev);
+	if (own)
+		form_eval_free(ev);
 	return refusal;
 }
 
