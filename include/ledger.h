@@ -86,6 +86,18 @@ struct ledger_report {
 	int line, query_line;
 };
 
+/* [earn REGISTER]: each new record of REGISTER (the source) makes the records of
+ * this register that query yields, one per row, each column a field (文明积分 from
+ * taking part in an activity, from a round sorted right). The query sees the source
+ * record's fields as :name and its id as :id; the records are saved through
+ * ledger_save in the source's transaction, so this register's rules (a balance never
+ * below zero) hold for them and a refusal refuses the source record too. */
+struct ledger_earn {
+	char *from;                   /* the source register's name */
+	char *query;
+	int line, query_line;
+};
+
 struct ledger_def {
 	char *name;                   /* letters, digits, _ */
 	char *table;                  /* "ledger_" name */
@@ -114,6 +126,8 @@ struct ledger_def {
 	size_t nprints;
 	struct ledger_report *reports;
 	size_t nreports;
+	struct ledger_earn *earns;
+	size_t nearns;
 	char *file;                   /* where it was declared */
 	int line;                     /* of [register] */
 };

@@ -9,6 +9,7 @@
 
 #include "access.h"
 #include "i18n.h"
+#include "ledger-earn.h"
 #include "ledger-index.h"
 #include "record.h"
 #include "rowset.h"
@@ -371,7 +372,8 @@ static int migrate_one(sqlite3 *db, const struct ledger_def *d, char **err)
 
 /* Prepares the register's forms and report queries against its table: what does
  * not prepare, or (a report) would write, is a problem of the declaration. */
-static void check_queries(sqlite3 *db, const struct ledger_def *d, struct strbuf *problems)
+static void check_queries(sqlite3 *db, const struct ledger_set *s, const struct ledger_def *d,
+			  struct strbuf *problems)
 {
 	char *msg = NULL;
 	struct form_eval *ev = form_eval_new(d->form, db, &msg);
@@ -393,6 +395,7 @@ static void check_queries(sqlite3 *db, const struct ledger_def *d, struct strbuf
 				   d->file, r->query_line, r->name);
 		sqlite3_finalize(stmt);
 	}
+	ledger_earn_check(db, s, d, problems);
 	for (size_t i = 0; i < d->ntransitions; i++) {
 		const struct ledger_transition *t = &d->transitions[i];
 		if (!t->check)
@@ -456,7 +459,7 @@ int ledger_migrate(struct store *st, const struct ledger_set *s, char **errors, 
 	else if (rc != 0)
 		store_rollback(st);
 	for (size_t i = 0; rc == 0 && i < ledger_count(s); i++)
-		check_queries(db, ledger_at(s, i), &problems);
+		check_queries(db, s, ledger_at(s, i), &problems);
 	if (rc == 0) {
 		migrated.db = db;
 		migrated.set = s;
@@ -974,6 +977,7 @@ int ledger_save(struct store *st, const struct ledger_def *d, struct form_data *
 	if (store_begin(st, err) != 0)
 		return -1;
 	int rc;
+	bool is_new = *id == 0;
 	if (*id) {
 		rc = record_store(st, rec, id, NULL, err);
 	} else {
@@ -995,6 +999,9 @@ int ledger_save(struct store *st, const struct ledger_def *d, struct form_data *
 	/* the search index kept in step by the one write path (ledger-index.h) */
 	if (rc == 0)
 		rc = ledger_index_add(store_db(st), d, *id, err);
+	/* what a new record earns in other registers, declared there ([earn]) */
+	if (rc == 0 && is_new)
+		rc = ledger_earn_run(st, migrated.set, d, rec, *id, err);
 	if (rc == 0)
 		rc = store_commit(st, err);
 	else

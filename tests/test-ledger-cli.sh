@@ -97,6 +97,12 @@ run=$((run + 1))
 sz ledger 2>&1 | grep -q "broken.register:10:" || fail "a broken register is not warned about"
 expect check-names-it 1 "broken.register:10:" -- sz check
 rm "$local/registers/broken.register"
+# an [earn] whose query names no field of the register, and reads none of its source
+printf '[register]\ntitle = 得分\n[field household_id]\nlabel = 户\ntype = ref\nref = household\n[earn visit]\nquery = SELECT :household_id AS household, :nosuch AS household_id\n' \
+	> "$local/registers/earnbad.register"
+expect check-forms-earn 1 "earnbad.register:8: earn visit：列 household 不是本台账的字段" -- sz check-forms
+expect check-forms-earn-param 1 "earn visit：:nosuch 不是 visit 的字段" -- sz check-forms
+rm "$local/registers/earnbad.register"
 expect check-clean 0 "" -- sz check
 # a value written behind the program's back is not in the search index: check says so
 q "UPDATE ledger_visit SET found = '改过' WHERE id = 1"
