@@ -766,11 +766,13 @@ static int insert_grids(struct demo *dm, struct place *pl, int64_t village_id, c
 			while (strcmp(worker, RESERVED_NAME) == 0);
 			demo_mobile(r, phone);
 			snprintf(gid, sizeof gid, "%lld", (long long)pl->grids[g]);
+			/* the declared register grid_staff's table (made by the schema): the
+			 * demo of the grid registers (demo-grid.c) names a 网格长 among them */
 			const struct store_field wf[] = {
-				{"grid_id", gid}, {"name", worker}, {"phone", phone},
+				{"grid_id", gid}, {"role", "2"}, {"name", worker}, {"phone", phone},
 				{"active", w == 1 && prng_chance(r, 200) ? "0" : "1"},
 			};
-			if (insert_row(dm, "grid_worker", wf, ARRAY_LEN(wf), NULL, err) != 0)
+			if (insert_row(dm, "ledger_grid_staff", wf, ARRAY_LEN(wf), NULL, err) != 0)
 				return -1;
 		}
 	}

@@ -29,7 +29,7 @@
  * drafts and settings are each register's own; resident_key and service_tally are
  * derived by triggers at the receiving end. */
 static const char *const synced[] = {
-	"town", "village", "grid", "grid_worker", "village_group", "household", "resident",
+	"town", "village", "grid", "village_group", "household", "resident",
 	"dispute_case", "dispute_party", "dispute_session", "dispute_visit",
 	"star_round", "star_household", "star_score", "service_request",
 };
