@@ -438,12 +438,18 @@ static int64_t *candidate_ids(sqlite3 *db, const char *sql, bool desc, int64_t c
 {
 	char *q = sqlite3_mprintf("%s LIMIT %lld", sql, (long long)cap + 1);
 	sqlite3_stmt *s = NULL;
-	struct cand *c = xcalloc((size_t)cap + 1, sizeof *c);
+	struct cand *c = NULL;  /* grown as read: most words have few, and 5,001 of them
+				 * zeroed up front cost more than reading them */
 	struct strbuf buf = { 0 };
-	size_t got = 0;
+	size_t got = 0, room = 0;
 	bool ok = sqlite3_prepare_v2(db, q, -1, &s, NULL) == SQLITE_OK;
-	while (ok && sqlite3_step(s) == SQLITE_ROW)
+	while (ok && sqlite3_step(s) == SQLITE_ROW) {
+		if (got == room) {
+			room = room ? 2 * room : 64;
+			c = xrealloc(c, room * sizeof *c);
+		}
 		cand_read(&c[got++], s, &buf);
+	}
 	sqlite3_finalize(s);
 	sqlite3_free(q);
 	int64_t *ids = NULL;
