@@ -882,12 +882,11 @@ static char *next_number(struct store *st, const struct ledger_def *d, const cha
 /* Evaluators kept while a batch of new records is saved (ledger_keep_evaluators). */
 #define KEPT_MAX 64
 static struct {
-	struct store *st;
 	const struct form_def *def;
 	struct form_eval *ev;
 } kept[KEPT_MAX];
 static size_t nkept;
-static struct store *keeping;
+static struct store *keeping;   /* the store they were prepared on, or NULL */
 
 void ledger_keep_evaluators(struct store *st, bool on)
 {
@@ -909,7 +908,7 @@ static struct form_eval *kept_evaluator(struct store *st, const struct form_def 
 	struct form_eval *ev = nkept < KEPT_MAX ? record_form_eval(def, st, msg) : NULL;
 	if (ev) {
 		form_eval_check_refs(ev);
-		kept[nkept].st = st, kept[nkept].def = def, kept[nkept++].ev = ev;
+		kept[nkept].def = def, kept[nkept++].ev = ev;
 	}
 	return ev;
 }
