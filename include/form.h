@@ -130,6 +130,11 @@ const struct codelist *form_codelist(const struct form_registry *reg, const char
 /* Translated label of a code, or NULL when the code is not in the list (an orphan
  * value is shown as its raw code, never dropped). */
 const char *codelist_label(const struct codelist *cl, const char *code);
+/* Registers sz_code(list, code) on db: the label of code in the code list named list
+ * (the shipped and local forms, form_registry_default), or code itself when the list
+ * does not hold it (an orphan value stays visible), NULL for NULL. Reports name their
+ * categories with it, so a code added to a list shows up without editing their SQL. */
+int form_sql_register(sqlite3 *db);
 /* True when code is one of the list's codes (no translation: a check per row). */
 bool codelist_has(const struct codelist *cl, const char *code);
 /* Finds the code for a typed code or a label in any language (户主 -> 02). */
@@ -183,6 +188,11 @@ struct form_check {
 
 struct form_eval;  /* prepared expressions of one form on one connection */
 struct form_eval *form_eval_new(const struct form_def *def, sqlite3 *db, char **err);
+/* From now on a ref field's id must name a record of its table: "Household: there
+ * is no record 99999" otherwise. For what a clerk or a command types as an id (the
+ * declared registers); an import that makes a household with its first member
+ * checks the household its own way. */
+void form_eval_check_refs(struct form_eval *ev);
 void form_eval_free(struct form_eval *ev);
 /* True when an expression of the form reads a table (a rule such as
  * `:phone NOT IN (SELECT phone FROM resident)`): its answers depend on the data of

@@ -38,9 +38,12 @@ int ledger_index_current(sqlite3 *db, const struct ledger_def *d);
 
 /* The candidate ids of a search of n words as SQL yielding one id column, when a
  * word's candidates number at most cap (their count in *count); NULL when the ordered scan is cheaper (every
- * word is common) or the index cannot tell. Caller frees. */
+ * word is common) or the index cannot tell. Caller frees. When first is not NULL
+ * and there are more than want candidates, *first is the SQL of the first want of
+ * them in the list's order (d->order, then id DESC), or NULL: a page needs only
+ * those when every one of them matches. Caller frees. */
 char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *const words[], size_t n,
-			      int64_t cap, int64_t *count);
+			      int64_t cap, int64_t *count, size_t want, char **first);
 
 /* A LIKE pattern matching word anywhere, its % _ and \ escaped (ESCAPE '\'): the
  * list's substring match and the index's value look-up use the same one. Caller frees. */

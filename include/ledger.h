@@ -86,6 +86,18 @@ struct ledger_report {
 	int line, query_line;
 };
 
+/* [earn REGISTER]: each new record of REGISTER (the source) makes the records of
+ * this register that query yields, one per row, each column a field (文明积分 from
+ * taking part in an activity, from a round sorted right). The query sees the source
+ * record's fields as :name and its id as :id; the records are saved through
+ * ledger_save in the source's transaction, so this register's rules (a balance never
+ * below zero) hold for them and a refusal refuses the source record too. */
+struct ledger_earn {
+	char *from;                   /* the source register's name */
+	char *query;
+	int line, query_line;
+};
+
 struct ledger_def {
 	char *name;                   /* letters, digits, _ */
 	char *table;                  /* "ledger_" name */
@@ -114,6 +126,8 @@ struct ledger_def {
 	size_t nprints;
 	struct ledger_report *reports;
 	size_t nreports;
+	struct ledger_earn *earns;
+	size_t nearns;
 	char *file;                   /* where it was declared */
 	int line;                     /* of [register] */
 };
@@ -208,6 +222,10 @@ void ledger_record_info_free(struct ledger_record_info *info);
  * opened_on, number year, due and history time) instead of today; NULL restores the
  * real clock. For demo data spread over a plausible year, not for clerks' work. */
 void ledger_clock_set(const char *day);
+/* While on, ledger_save and ledger_step on st check new records and steps with each
+ * form's evaluator prepared once, not once per record (a demo's thousands of saves);
+ * off frees them. Edits keep an evaluator of their own. */
+void ledger_keep_evaluators(struct store *st, bool on);
 /* Validates rec with the main form and writes it: *id == 0 inserts (the number, the
  * initial state and its due are given; the new id in *id), else updates the fields
  * changed since rec's base. Audited, one transaction. The form's refusal in *err

@@ -85,8 +85,7 @@ static const struct {
 } table_rights[] = {
 	{ "resident", true, ACCESS_REGISTER_EDIT }, { "household", true, ACCESS_REGISTER_EDIT },
 	{ "town", true, ACCESS_REGISTER_EDIT }, { "village", true, ACCESS_REGISTER_EDIT },
-	{ "grid", true, ACCESS_REGISTER_EDIT }, { "grid_worker", true, ACCESS_REGISTER_EDIT },
-	{ "transfer", true, ACCESS_REGISTER_EDIT },
+	{ "grid", true, ACCESS_REGISTER_EDIT }, { "transfer", true, ACCESS_REGISTER_EDIT },
 	{ "village_group", true, ACCESS_ADMIN },
 	{ "service_", false, ACCESS_SERVICE_EDIT }, { "dispute_", false, ACCESS_DISPUTE_EDIT },
 	{ "star_", false, ACCESS_STARS_EDIT }, { "ledger_", false, ACCESS_LEDGER_EDIT },

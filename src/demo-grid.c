@@ -24,12 +24,29 @@ struct grid_demo {
 	size_t nstaff;
 };
 
-/* Each grid of the first village: its leader from grid_worker, two workers from its residents. */
+/* A grid's first worker (made with the village, demo.c) named its 网格长, through
+ * the engine's edit. */
+static int64_t make_leader(struct grid_demo *g, const struct ledger_def *d, int64_t id, const char *group,
+			   char **err)
+{
+	struct form_data rec;
+	form_data_init(&rec, ledger_form(d));
+	int rc = ledger_load(g->st, d, id, &rec, NULL, err);
+	if (rc == 0) {
+		form_data_set(&rec, (size_t)form_field_index(rec.def, "role"), "1");
+		form_data_set(&rec, (size_t)form_field_index(rec.def, "party_group"), group);
+		rc = ledger_save(g->st, d, &rec, &id, err);
+	}
+	form_data_free(&rec);
+	return rc == 0 ? id : -1;
+}
+
+/* Each grid of the first village: its first worker as 网格长, two workers from its residents. */
 static int add_staff(struct grid_demo *g, const struct ledger_def *d, char **err)
 {
 	struct rowset r = { 0 };
-	if (rowset_select(g->st, &r, err, "SELECT g.id, coalesce((SELECT w.name FROM grid_worker w WHERE w.grid_id = g.id"
-			  " ORDER BY w.id LIMIT 1), '') FROM grid g WHERE g.village_id = (SELECT min(id) FROM village)"
+	if (rowset_select(g->st, &r, err, "SELECT g.id, (SELECT w.id FROM ledger_grid_staff w WHERE w.grid_id = g.id"
+			  " ORDER BY w.id LIMIT 1) FROM grid g WHERE g.village_id = (SELECT min(id) FROM village)"
 			  " ORDER BY g.code LIMIT 20", NULL) != 0)
 		return -1;
 	char day[11];
@@ -38,10 +55,9 @@ static int add_staff(struct grid_demo *g, const struct ledger_def *d, char **err
 	for (size_t i = 0; i < r.n && rc == 0; i++) {
 		char *grid = xstrdup(rowset_text(&r, i, 0));
 		char *group = xasprintf("第%zu党小组", i + 1);
-		const char *lead[] = { "grid_id", grid, "role", "1", "name", rowset_text(&r, i, 1), "party_group", group, NULL };
-		int64_t id = demo_ledger_add(g->st, d, day, lead, err);
+		int64_t id = rowset_text(&r, i, 1) ? make_leader(g, d, rowset_int(&r, i, 1), group, err) : 0;
 		rc = id < 0 ? -1 : 0;
-		if (rc == 0) {
+		if (rc == 0 && id) {
 			g->staff_grid[g->nstaff] = rowset_int(&r, i, 0);
 			g->staff[g->nstaff++] = id;
 		}

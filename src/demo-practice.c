@@ -1,7 +1,7 @@
 /* demo-practice: the demo village's 文明实践 (forms/registers/practice_*.register): an
- * activity a month with its participants and volunteer hours, the households' points
- * for taking part and for sorting their waste well (from the demo's 垃圾分类 rounds),
- * and quarterly redemptions at the 积分超市 that the engine checks against each
+ * activity a month with its participants and volunteer hours (their households' points
+ * for taking part, and for the demo's 垃圾分类 rounds sorted right, are earned by the
+ * declaration's [earn] sections as each is saved), and quarterly redemptions at the 积分超市 that the engine checks against each
  * balance. Written through the register engine, dated by its clock; deterministic
  * for a seed. A register left out of the forms is skipped. */
 #include "demo.h"
@@ -35,7 +35,7 @@ static const char *num(char buf[24], int64_t v)
 }
 
 /* The activities, one on the 10th of each of the last twelve months, each with
- * PARTICIPANTS residents and their households' points. */
+ * PARTICIPANTS residents. */
 static int make_activities(struct store *st, unsigned seed, const char *today, char **err)
 {
 	const struct ledger_set *s = ledger_set_default();
@@ -59,30 +59,11 @@ static int make_activities(struct store *st, unsigned seed, const char *today, c
 		for (size_t k = 0; k < PARTICIPANTS && k < nres && rc == 0; k++) {
 			int64_t who = res[(first + k) % nres];   /* distinct while k < nres */
 			snprintf(hours, sizeof hours, "%d.%d", prng_range(&rng, 1, 4), prng_chance(&rng, 500) ? 5 : 0);
+			/* the household's points follow from the declaration (practice_points' [earn]) */
 			rc = demo_ledger_add(st, ledger_find(s, "practice_participant"), day, (const char *const[]){ "activity_id", num(a, act), "resident_id", num(b, who), "hours", hours, NULL }, err) < 0 ? -1 : 0;
-			char *hh = rowset_value(st, "SELECT household_id FROM resident WHERE id = ?1", "l", who);
-			if (rc == 0 && hh)
-				rc = demo_ledger_add(st, ledger_find(s, "practice_points"), day, (const char *const[]){ "date", day, "household_id", hh, "source", "1", "points", "5", "item", t[1], NULL }, err) < 0 ? -1 : 0;
-			free(hh);
 		}
 	}
 	free(res);
-	return rc;
-}
-
-/* Two points a month for a household whose every round that month was put out and
- * sorted correctly (the demo's rounds, waste_round). */
-static int make_waste_points(struct store *st, char **err)
-{
-	struct rowset r = { 0 };
-	if (rowset_select(st, &r, err, "SELECT household_id, max(date) FROM ledger_waste_round GROUP BY household_id,"
-			  " substr(date, 1, 7) HAVING min(sorted = '1') = 1 ORDER BY 2, 1", NULL) != 0)
-		return -1;
-	const struct ledger_def *d = ledger_find(ledger_set_default(), "practice_points");
-	int rc = 0;
-	for (size_t i = 0; i < r.n && rc == 0; i++)
-		rc = demo_ledger_add(st, d, rowset_text(&r, i, 1), (const char *const[]){ "date", rowset_text(&r, i, 1), "household_id", rowset_text(&r, i, 0), "source", "2", "points", "2", "item", "垃圾分类月度全对", NULL }, err) < 0 ? -1 : 0;
-	rowset_free(&r);
 	return rc;
 }
 
@@ -125,8 +106,6 @@ int demo_practice(struct store *st, unsigned seed, const char *today, char **err
 		return 0;
 	int rc = store_begin(st, err);
 	rc = rc ? rc : make_activities(st, seed, today, err);
-	if (rc == 0 && ledger_find(s, "waste_round"))
-		rc = make_waste_points(st, err);
 	rc = rc ? rc : make_redemptions(st, seed, today, err);
 	if (rc == 0)
 		rc = store_commit(st, err);

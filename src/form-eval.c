@@ -70,6 +70,7 @@ struct form_eval {
 	sqlite3 *db;
 	struct expr *defaults, *constraints, *relevants, *derives;  /* one per field */
 	struct expr *lookups;  /* one per field: a query of the values it accepts */
+	struct expr *refs;     /* one per ref field: whether the record it names is there */
 	struct expr check;
 	char **last_derived;  /* per field: what derivation last put there */
 	struct lookup_slot *lookup_memo;  /* MEMO_SLOTS of them while remembering, else NULL */
@@ -283,6 +284,7 @@ struct form_eval *form_eval_new(const struct form_def *def, sqlite3 *db, char **
 	ev->relevants = xcalloc(n + 1, sizeof *ev->relevants);
 	ev->derives = xcalloc(n + 1, sizeof *ev->derives);
 	ev->lookups = xcalloc(n + 1, sizeof *ev->lookups);
+	ev->refs = xcalloc(n + 1, sizeof *ev->refs);
 	ev->last_derived = xcalloc(n + 1, sizeof *ev->last_derived);
 	check_schema(def, db, &errors);
 	for (size_t i = 0; i < n; i++) {
@@ -314,6 +316,21 @@ struct form_eval *form_eval_new(const struct form_def *def, sqlite3 *db, char **
 	return ev;
 }
 
+void form_eval_check_refs(struct form_eval *ev)
+{
+	struct strbuf errors = { 0 };
+	for (size_t i = 0; i < ev->def->nfields; i++) {
+		const struct field_def *f = &ev->def->fields[i];
+		if (f->type != FIELD_REF || !f->ref_table || ev->refs[i].stmt || !table_exists(ev->db, f->ref_table))
+			continue;
+		char *sql = sqlite3_mprintf("EXISTS (SELECT 1 FROM \"%w\" WHERE id = :%s)", f->ref_table, f->name);
+		field_expr(ev, &ev->refs[i], f, sql, "ref", 0, &errors);
+		ev->refs[i].truth_only = true;
+		sqlite3_free(sql);
+	}
+	sb_free(&errors);  /* the table is there and has an id: it prepares */
+}
+
 bool form_eval_reads_tables(const struct form_eval *ev)
 {
 	if (ev->check.reads)
@@ -335,6 +352,7 @@ void form_eval_free(struct form_eval *ev)
 		expr_free(&ev->relevants[i]);
 		expr_free(&ev->derives[i]);
 		expr_free(&ev->lookups[i]);
+		expr_free(&ev->refs[i]);
 		free(ev->last_derived[i]);
 	}
 	expr_free(&ev->check);
@@ -344,6 +362,7 @@ void form_eval_free(struct form_eval *ev)
 	free(ev->relevants);
 	free(ev->derives);
 	free(ev->lookups);
+	free(ev->refs);
 	free(ev->last_derived);
 	free(ev);
 }
@@ -1192,6 +1211,14 @@ static char *rule_message(const struct form_data *d, const char *msg)
 	return sb.s ? sb_take(&sb) : xstrdup("");
 }
 
+/* What is wrong with a ref field's id that names no record, or NULL. Caller frees. */
+static char *ref_problem(struct form_eval *ev, const struct form_data *d, size_t i)
+{
+	if (!ev->refs[i].stmt || expr_truth(&ev->refs[i], d) != TRUTH_FALSE)
+		return NULL;
+	return xasprintf(_("there is no record %s; press F4 to pick one"), d->values[i]);
+}
+
 /* The problem of a failed constraint, or NULL. Caller frees. */
 static char *constraint_problem(struct form_eval *ev, const struct form_data *d, size_t i)
 {
@@ -1223,8 +1250,8 @@ static char *field_problem(struct form_eval *ev, const struct form_data *d, size
 		return constraint_problem(ev, d, i);
 	}
 	if ((msg = char_problem(f, v)) || (msg = length_problem(f, v)) ||
-	    (msg = type_problem(f, v)) || (msg = derive_problem(ev, d, i)) ||
-	    (msg = lookup_problem(ev, d, i)))
+	    (msg = type_problem(f, v)) || (msg = ref_problem(ev, d, i)) ||
+	    (msg = derive_problem(ev, d, i)) || (msg = lookup_problem(ev, d, i)))
 		return msg;
 	return constraint_problem(ev, d, i);
 }

@@ -359,6 +359,25 @@ const char *codelist_label(const struct codelist *cl, const char *code)
 	return NULL;
 }
 
+/* sz_code(list, code) as form_sql_register says. */
+static void sql_code(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *list = (const char *)sqlite3_value_text(argv[0]);
+	const char *code = (const char *)sqlite3_value_text(argv[1]);
+	const char *label = list && code ? codelist_label(form_codelist(form_registry_default(), list), code) : NULL;
+	if (label)
+		sqlite3_result_text(ctx, label, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_value(ctx, argv[1]);
+}
+
+int form_sql_register(sqlite3 *db)
+{
+	return sqlite3_create_function(db, "sz_code", 2, SQLITE_UTF8 | SQLITE_INNOCUOUS, NULL, sql_code, NULL,
+				       NULL);
+}
+
 bool codelist_has(const struct codelist *cl, const char *code)
 {
 	for (size_t i = 0; cl && code && i < cl->n; i++)

@@ -405,34 +405,100 @@ int ledger_index_current(sqlite3 *db, const struct ledger_def *d)
 
 /* ---- candidates ---- */
 
-static int id_cmp(const void *a, const void *b)
+/* A candidate and its list-order key, compared as SQLite's ORDER BY does with the
+ * BINARY collation: NULL, then numbers, then text, then blobs. */
+struct cand {
+	int64_t id;
+	int rank;        /* 0 NULL, 1 number, 2 text, 3 blob */
+	double num;
+	int64_t inum;
+	bool is_int;
+	size_t at;       /* text or blob: its bytes in the read's one buffer */
+	int len;
+	const char *bytes;
+};
+
+static int key_cmp(const struct cand *x, const struct cand *y)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
+	if (x->rank != y->rank)
+		return x->rank - y->rank;
+	if (x->rank == 1 && x->is_int && y->is_int)
+		return (x->inum > y->inum) - (x->inum < y->inum);
+	if (x->rank == 1)
+		return (x->num > y->num) - (x->num < y->num);
+	int c = memcmp(x->bytes, y->bytes, (size_t)(x->len < y->len ? x->len : y->len));
+	return c ? c : x->len - y->len;
 }
 
-/* The distinct ids sql yields, sorted, when at most cap; NULL past it. */
-static int64_t *candidate_ids(sqlite3 *db, const char *sql, int64_t cap, size_t *n)
+/* The list's order: the key, then id DESC. */
+static int cand_asc(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	int c = key_cmp(x, y);
+	return c ? c : (x->id < y->id) - (x->id > y->id);
+}
+
+static int cand_desc(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+	int c = key_cmp(y, x);
+	return c ? c : (x->id < y->id) - (x->id > y->id);
+}
+
+/* Reads a row's candidate, a text key's bytes appended to buf (one buffer for all:
+ * a common word reads 5,001 of them before it is found too common). */
+static void cand_read(struct cand *c, sqlite3_stmt *s, struct strbuf *buf)
+{
+	c->id = sqlite3_column_int64(s, 0);
+	int t = sqlite3_column_type(s, 1);
+	c->rank = t == SQLITE_NULL ? 0 : t == SQLITE_INTEGER || t == SQLITE_FLOAT ? 1 : t == SQLITE_TEXT ? 2 : 3;
+	c->is_int = t == SQLITE_INTEGER;
+	c->inum = c->is_int ? sqlite3_column_int64(s, 1) : 0;
+	c->num = c->rank == 1 ? sqlite3_column_double(s, 1) : 0;
+	c->at = buf->len;
+	c->len = 0;
+	if (c->rank >= 2) {
+		const char *b = t == SQLITE_TEXT ? (const char *)sqlite3_column_text(s, 1) : sqlite3_column_blob(s, 1);
+		c->len = sqlite3_column_bytes(s, 1);
+		sb_append_n(buf, b ? b : "", (size_t)c->len);
+	}
+}
+
+/* The distinct ids sql (cid, ord) yields, in the list's order (ord, then id DESC),
+ * when at most cap; NULL past it. Read as they come (a word past cap stops there) and
+ * sorted here: a record in two places of the union is then adjacent to itself. */
+static int64_t *candidate_ids(sqlite3 *db, const char *sql, bool desc, int64_t cap, size_t *n)
 {
 	char *q = sqlite3_mprintf("%s LIMIT %lld", sql, (long long)cap + 1);
 	sqlite3_stmt *s = NULL;
-	int64_t *ids = xcalloc((size_t)cap + 1, sizeof *ids);
-	size_t got = 0;
+	struct cand *c = NULL;  /* grown as read: most words have few, and 5,001 of them
+				 * zeroed up front cost more than reading them */
+	struct strbuf buf = { 0 };
+	size_t got = 0, room = 0;
 	bool ok = sqlite3_prepare_v2(db, q, -1, &s, NULL) == SQLITE_OK;
-	while (ok && sqlite3_step(s) == SQLITE_ROW)
-		ids[got++] = sqlite3_column_int64(s, 0);
+	while (ok && sqlite3_step(s) == SQLITE_ROW) {
+		if (got == room) {
+			room = room ? 2 * room : 64;
+			c = xrealloc(c, room * sizeof *c);
+		}
+		cand_read(&c[got++], s, &buf);
+	}
 	sqlite3_finalize(s);
 	sqlite3_free(q);
-	if (!ok || got > (size_t)cap) {
-		free(ids);
-		return NULL;
+	int64_t *ids = NULL;
+	if (ok && got <= (size_t)cap) {
+		for (size_t i = 0; i < got; i++)  /* the buffer has stopped moving */
+			c[i].bytes = buf.s ? buf.s + c[i].at : "";
+		qsort(c, got, sizeof *c, desc ? cand_desc : cand_asc);
+		ids = xcalloc(got + 1, sizeof *ids);
+		size_t k = 0;
+		for (size_t i = 0; i < got; i++)
+			if (!k || ids[k - 1] != c[i].id)
+				ids[k++] = c[i].id;
+		*n = k;
 	}
-	qsort(ids, got, sizeof *ids, id_cmp);
-	size_t k = 0;
-	for (size_t i = 0; i < got; i++)
-		if (!k || ids[k - 1] != ids[i])
-			ids[k++] = ids[i];
-	*n = k;
+	sb_free(&buf);
+	free(c);
 	return ids;
 }
 
@@ -523,10 +589,22 @@ static char *number_candidates(sqlite3 *db, int64_t reg, const uint32_t *cp, siz
 	return sb_take(&sb);
 }
 
+/* The list order's column as SQL ("\"date\"", or id), from d->order ("\"date\" DESC"). Caller frees. */
+static char *order_sql(const struct ledger_def *d, bool *desc)
+{
+	const char *o = d->order ? d->order : "id DESC";
+	const char *sp = strrchr(o, ' ');
+	*desc = sp && strcmp(sp + 1, "DESC") == 0;
+	return sp ? xstrndup(o, (size_t)(sp - o)) : xstrdup(o);
+}
+
 /* The SQL of one word's candidates (a UNION of each place it may be), NULL when a
- * place cannot be narrowed (a short word of number characters, a numeric column). */
+ * place cannot be narrowed (a short word of number characters, a numeric column).
+ * Each candidate comes with its list-order key ord (the SQL of the order column) as a
+ * second column, read from the covering indexes of the ref and search columns, which
+ * end in the order column (ledger-store.c). */
 static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t reg, const char *word,
-			     int64_t cap, const char *union_)
+			     const char *union_, const char *ord)
 {
 	uint32_t cp[MAXCHARS];
 	size_t start[MAXCHARS + 1];
@@ -545,6 +623,7 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 	char *low = lowered(word, strlen(word));
 	char *key = xstrndup(low, start[n < 3 ? n : 3]);
 	char *pat = ledger_like_pattern(word);
+	char *sel = sqlite3_mprintf("SELECT id AS cid, %s AS ord", ord);
 	for (size_t i = 0; !open && i < d->nsearch; i++) {
 		const struct field_def *f = search_field(d, i);
 		if (!f)
@@ -553,20 +632,20 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 		char *part = NULL;
 		switch (field_source(f)) {
 		case SRC_TEXT:
-			part = sqlite3_mprintf("SELECT id AS cid FROM \"%w\" WHERE \"%w\" IN (SELECT value FROM ledger_key"
+			part = sqlite3_mprintf("%s FROM \"%w\" WHERE \"%w\" IN (SELECT value FROM ledger_key"
 					       " WHERE tbl = %Q AND col = %Q AND key = %Q AND value LIKE %Q ESCAPE '\\')",
-					       d->table, f->name, d->table, f->name, key, pat);
+					       sel, d->table, f->name, d->table, f->name, key, pat);
 			break;
 		case SRC_RESIDENT:
-			part = sqlite3_mprintf("SELECT id AS cid FROM \"%w\" WHERE \"%w\" IN (SELECT resident_id FROM resident_key"
+			part = sqlite3_mprintf("%s FROM \"%w\" WHERE \"%w\" IN (SELECT resident_id FROM resident_key"
 					       " WHERE (key >= 'n:' || %Q AND key < 'n:' || %Q || char(1114111))"
 					       " OR (key >= 'p:' || lower(%Q) AND key < 'p:' || lower(%Q) || char(1114111)))",
-					       d->table, f->name, word, word, word, word);
+					       sel, d->table, f->name, word, word, word, word);
 			break;
 		case SRC_HOUSEHOLD:
-			part = sqlite3_mprintf("SELECT id AS cid FROM \"%w\" WHERE \"%w\" IN (SELECT id FROM household"
+			part = sqlite3_mprintf("%s FROM \"%w\" WHERE \"%w\" IN (SELECT id FROM household"
 					       " WHERE hh_no >= %Q AND hh_no < %Q || char(1114111))",
-					       d->table, f->name, word, word);
+					       sel, d->table, f->name, word, word);
 			break;
 		case SRC_OTHER:
 			open = numeric_chars(word);
@@ -576,9 +655,10 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 			sb_appendf(&sb, "%s%s", glue, part);
 		sqlite3_free(part);
 	}
-	if (!open && num && *num)
-		sb_appendf(&sb, "%s%s", sb.len ? union_ : "", num);
+	if (!open && num && *num)  /* a number's key read from its record (IN: the grams still merge) */
+		sb_appendf(&sb, "%s%s FROM \"%s\" WHERE id IN (%s)", sb.len ? union_ : "", sel, d->table, num);
 	free(num);
+	sqlite3_free(sel);
 	free(pat);
 	free(key);
 	free(low);
@@ -587,7 +667,7 @@ static char *word_candidates(sqlite3 *db, const struct ledger_def *d, int64_t re
 		return NULL;
 	}
 	if (!sb.len)
-		sb_append(&sb, "SELECT NULL AS cid WHERE 0");
+		sb_append(&sb, "SELECT NULL AS cid, NULL AS ord WHERE 0");
 	return sb_take(&sb);
 }
 
@@ -609,21 +689,37 @@ void ledger_index_use(bool on)
 	index_on = on;
 }
 
-char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *const words[], size_t n,
-			      int64_t cap, int64_t *count)
+/* ids as SQL yielding them in that order, one JSON string: it parses in one token
+ * where a VALUES list of thousands would not. */
+static char *ids_sql(const int64_t *ids, size_t n)
 {
+	struct strbuf sb = { 0 };
+	sb_append(&sb, "SELECT value AS cid FROM json_each('[");
+	for (size_t i = 0; i < n; i++)
+		sb_appendf(&sb, i ? ",%lld" : "%lld", (long long)ids[i]);
+	sb_append(&sb, "]')");
+	return sb_take(&sb);
+}
+
+char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *const words[], size_t n,
+			      int64_t cap, int64_t *count, size_t want, char **first)
+{
+	if (first)
+		*first = NULL;
 	if (!index_on)
 		return NULL;
 	int64_t done;
 	int64_t reg = reg_state(db, d, &done);
 	if (reg < 0 || !ledger_index_current(db, d))
 		return NULL;
+	bool desc;
+	char *ord = order_sql(d, &desc);
 	int64_t *best = NULL, best_count = cap + 1;
 	for (size_t i = 0; i < n && best_count > 0; i++) {
 		/* read as UNION ALL: it stops at cap, where UNION would gather every row */
-		char *sql = word_candidates(db, d, reg, words[i], cap, " UNION ALL ");
+		char *sql = word_candidates(db, d, reg, words[i], " UNION ALL ", ord);
 		size_t got = 0;
-		int64_t *ids = sql ? candidate_ids(db, sql, cap, &got) : NULL;
+		int64_t *ids = sql ? candidate_ids(db, sql, desc, cap, &got) : NULL;
 		if (ids && (int64_t)got < best_count) {
 			free(best);
 			best = ids, best_count = (int64_t)got;
@@ -632,19 +728,18 @@ char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *con
 		}
 		free(sql);
 	}
+	free(ord);
 	*count = best_count;
 	if (!best)
 		return NULL;
-	/* the ids already read, as one JSON string: it parses in one token where a VALUES
-	 * list of thousands would not, and the union (a household's records, a number's
-	 * grams merged) is not run a second time by the list */
-	struct strbuf sb = { 0 };
-	sb_append(&sb, "SELECT value AS cid FROM json_each('[");
-	for (int64_t i = 0; i < best_count; i++)
-		sb_appendf(&sb, i ? ",%lld" : "%lld", (long long)best[i]);
-	sb_append(&sb, "]')");
+	/* too many to read and sort whole: a page needs its first ones in order */
+	if (first && want && best_count > drive && (int64_t)want < best_count)
+		*first = ids_sql(best, want);
+	/* the ids already read: the union (a household's records, a number's grams
+	 * merged) is not run a second time by the list */
+	char *out = ids_sql(best, (size_t)best_count);
 	free(best);
-	return sb_take(&sb);
+	return out;
 }
 
 /* ---- check ---- */

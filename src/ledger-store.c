@@ -9,6 +9,7 @@
 
 #include "access.h"
 #include "i18n.h"
+#include "ledger-earn.h"
 #include "ledger-index.h"
 #include "record.h"
 #include "rowset.h"
@@ -153,6 +154,44 @@ static bool text_search_column(const struct ledger_def *d, size_t i)
 	return f && f->column && strcmp(column_type(f->type), "TEXT") == 0;
 }
 
+/* The list's order column when it is one other than id and col: a ref or search
+ * column's index ends in it. NULL otherwise. Caller frees. */
+static char *order_suffix(const struct ledger_def *d, const char *col)
+{
+	char *o = order_column(d);
+	if (o && (strcmp(o, "id") == 0 || strcmp(o, col) == 0)) {
+		free(o);
+		o = NULL;
+	}
+	return o;
+}
+
+/* The name of a ref or search column's index: table_col, or table_col__ORDER when it
+ * ends in the list's order column. Caller frees. */
+static char *column_index_name(const struct ledger_def *d, const char *col)
+{
+	char *o = order_suffix(d, col);
+	char *name = o ? xasprintf("%s_%s__%s", d->table, col, o) : xasprintf("%s_%s", d->table, col);
+	free(o);
+	return name;
+}
+
+/* A ref or search column's index, on (col, order column): a household's records, or a
+ * value's, are one index range that also holds the key the list sorts by, so a
+ * search's first page sorts those keys instead of reading every record
+ * (ledger-index.c, first_in_order). The single-column index it replaces goes. */
+static void column_index(struct strbuf *sb, const struct ledger_def *d, const char *col)
+{
+	char *o = order_suffix(d, col), *name = column_index_name(d, col);
+	sb_appendf(sb, "CREATE INDEX IF NOT EXISTS \"%s\" ON \"%s\"(\"%s\"", name, d->table, col);
+	if (o)
+		sb_appendf(sb, ", \"%s\");\nDROP INDEX IF EXISTS \"%s_%s\";\n", o, d->table, col);
+	else
+		sb_append(sb, ");\n");
+	free(name);
+	free(o);
+}
+
 /* Indexes the lists, pickers and the work list walk. */
 static int create_indexes(sqlite3 *db, const struct ledger_def *d, char **err)
 {
@@ -168,14 +207,12 @@ static int create_indexes(sqlite3 *db, const struct ledger_def *d, char **err)
 	for (size_t i = 0; i < d->columns->nfields; i++) {
 		const struct field_def *f = &d->columns->fields[i];
 		if (f->column && f->type == FIELD_REF)
-			sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\"(\"%s\");\n", t, f->name,
-				   t, f->name);
+			column_index(&sb, d, f->name);
 	}
 	/* a search column's values, for the search index's candidates (ledger-index.h) */
 	for (size_t i = 0; i < d->nsearch; i++)
 		if (text_search_column(d, i))
-			sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_%s\" ON \"%s\"(\"%s\");\n", t,
-				   d->search[i], t, d->search[i]);
+			column_index(&sb, d, d->search[i]);
 	for (size_t i = 0; i < d->nindexes; i++) {
 		sb_appendf(&sb, "CREATE INDEX IF NOT EXISTS \"%s_x", t);
 		for (size_t c = 0; c < d->index_cols[i]; c++)
@@ -242,11 +279,19 @@ static bool up_to_date(sqlite3 *db, const struct ledger_def *d)
 		same = has_index(db, name.s);
 		sb_free(&name);
 	}
-	/* so is a search column's index, and the search index catches up with a bulk load */
+	/* so are a ref or search column's, and the search index catches up with a bulk load */
 	for (size_t i = 0; same && i < d->nsearch; i++) {
 		if (!text_search_column(d, i))
 			continue;
-		char *name = xasprintf("%s_%s", d->table, d->search[i]);
+		char *name = column_index_name(d, d->search[i]);
+		same = has_index(db, name);
+		free(name);
+	}
+	for (size_t i = 0; same && i < d->columns->nfields; i++) {
+		const struct field_def *f = &d->columns->fields[i];
+		if (!f->column || f->type != FIELD_REF)
+			continue;
+		char *name = column_index_name(d, f->name);
 		same = has_index(db, name);
 		free(name);
 	}
@@ -257,6 +302,37 @@ static bool up_to_date(sqlite3 *db, const struct ledger_def *d)
 	free(stored_cols);
 	free(cols);
 	return same;
+}
+
+/* A register table grown large with no statistics for the planner (a bulk load, a
+ * register that grew before its indexes changed) is analyzed once: a report grouping
+ * a year by a column reads its declared index (column, date) one group's range after
+ * another only when the statistics say the groups are few (a skip-scan), and sorts
+ * the year's rows otherwise. */
+#define ANALYZE_FROM 10000
+
+static int analyze_if_large(sqlite3 *db, const struct ledger_def *d, char **err)
+{
+	char *sql = sqlite3_mprintf("SELECT (SELECT count(*) FROM (SELECT 1 FROM \"%w\" LIMIT %d)) >= %d AND"
+				    " NOT EXISTS (SELECT 1 FROM sqlite_stat1 WHERE tbl = %Q)", d->table,
+				    ANALYZE_FROM, ANALYZE_FROM, d->table);
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		/* no sqlite_stat1 yet: nothing has been analyzed */
+		sqlite3_free(sql);
+		sql = sqlite3_mprintf("SELECT (SELECT count(*) FROM (SELECT 1 FROM \"%w\" LIMIT %d)) >= %d",
+				      d->table, ANALYZE_FROM, ANALYZE_FROM);
+		sqlite3_prepare_v2(db, sql, -1, &stmt, NULL);
+	}
+	bool large = stmt && sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_free(sql);
+	if (!large)
+		return 0;
+	sql = sqlite3_mprintf("ANALYZE \"%w\"", d->table);
+	int rc = exec(db, sql, err);
+	sqlite3_free(sql);
+	return rc;
 }
 
 static int migrate_one(sqlite3 *db, const struct ledger_def *d, char **err)
@@ -280,6 +356,8 @@ static int migrate_one(sqlite3 *db, const struct ledger_def *d, char **err)
 			rc = create_indexes(db, d, err);
 		if (rc == 0)
 			rc = ledger_index_add(db, d, 0, err);
+		if (rc == 0)
+			rc = analyze_if_large(db, d, err);
 		sqlite3_stmt *stmt = NULL;
 		if (rc == 0 && sqlite3_prepare_v2(db, "INSERT INTO ledger_meta(name, version, columns)"
 					" VALUES (?1, ?2, ?3) ON CONFLICT(name) DO UPDATE SET"
@@ -302,7 +380,8 @@ static int migrate_one(sqlite3 *db, const struct ledger_def *d, char **err)
 
 /* Prepares the register's forms and report queries against its table: what does
  * not prepare, or (a report) would write, is a problem of the declaration. */
-static void check_queries(sqlite3 *db, const struct ledger_def *d, struct strbuf *problems)
+static void check_queries(sqlite3 *db, const struct ledger_set *s, const struct ledger_def *d,
+			  struct strbuf *problems)
 {
 	char *msg = NULL;
 	struct form_eval *ev = form_eval_new(d->form, db, &msg);
@@ -324,6 +403,7 @@ static void check_queries(sqlite3 *db, const struct ledger_def *d, struct strbuf
 				   d->file, r->query_line, r->name);
 		sqlite3_finalize(stmt);
 	}
+	ledger_earn_check(db, s, d, problems);
 	for (size_t i = 0; i < d->ntransitions; i++) {
 		const struct ledger_transition *t = &d->transitions[i];
 		if (!t->check)
@@ -345,9 +425,27 @@ static struct {
 	const struct ledger_set *set;
 } migrated;
 
+/* sz_state(register, state): the state's label in the register's declaration (of the
+ * set last migrated), or state itself; reports name states with it, not a CASE that
+ * a new state would miss. */
+static void sql_state(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *reg = (const char *)sqlite3_value_text(argv[0]);
+	const char *state = (const char *)sqlite3_value_text(argv[1]);
+	const struct ledger_def *d = migrated.set && reg ? ledger_find(migrated.set, reg) : NULL;
+	if (d && state)
+		sqlite3_result_text(ctx, ledger_state_label(d, state), -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_value(ctx, argv[1]);
+}
+
 int ledger_migrate(struct store *st, const struct ledger_set *s, char **errors, char **err)
 {
 	sqlite3 *db = store_db(st);
+	if (sqlite3_create_function(db, "sz_state", 2, SQLITE_UTF8 | SQLITE_INNOCUOUS, NULL, sql_state, NULL,
+				    NULL) != SQLITE_OK)
+		return fail(err, xstrdup(sqlite3_errmsg(db)));
 	struct strbuf problems = { 0 };
 	if (errors && *errors)
 		sb_append(&problems, *errors);
@@ -369,7 +467,7 @@ int ledger_migrate(struct store *st, const struct ledger_set *s, char **errors, 
 	else if (rc != 0)
 		store_rollback(st);
 	for (size_t i = 0; rc == 0 && i < ledger_count(s); i++)
-		check_queries(db, ledger_at(s, i), &problems);
+		check_queries(db, s, ledger_at(s, i), &problems);
 	if (rc == 0) {
 		migrated.db = db;
 		migrated.set = s;
@@ -554,28 +652,36 @@ static void index_catch_up(struct store *st, const struct ledger_def *d)
 		store_rollback(st);
 }
 
-/* " FROM table WHERE ..." of a search: the index's candidates first when a word is rare. */
+/* " FROM table WHERE ..." of a search: the index's candidates first when a word is rare.
+ * want > 0: a page needs the first want rows; when the candidates are more than
+ * that, only the first want of them in the list's order are read (*partial: the
+ * page may come out short when some of them do not match after all). */
 static void search_from(struct store *st, const struct ledger_def *d, struct strbuf *sb, char *words[8],
-			size_t nwords, int first)
+			size_t nwords, int first, size_t want, bool *partial)
 {
 	int64_t count = 0;
-	char *cand = nwords ? ledger_index_candidates(store_db(st), d, words, nwords, CANDIDATES_CAP, &count) : NULL;
+	char *head = NULL;
+	char *cand = nwords ? ledger_index_candidates(store_db(st), d, words, nwords, CANDIDATES_CAP, &count,
+						      want, want ? &head : NULL) : NULL;
 	const char *t = d->table;
-	if (cand && count <= ledger_index_drive())
+	*partial = head != NULL;
+	if (head)
+		sb_appendf(sb, " FROM (%s) AS c CROSS JOIN \"%s\" ON \"%s\".id = c.cid", head, t, t);
+	else if (cand && count <= ledger_index_drive())
 		sb_appendf(sb, " FROM (%s) AS c CROSS JOIN \"%s\" ON \"%s\".id = c.cid", cand, t, t);
 	else if (cand)  /* + : a test on each row walked, not the way in */
 		sb_appendf(sb, " FROM \"%s\" WHERE +\"%s\".id IN (%s)", t, t, cand);
 	else
 		sb_appendf(sb, " FROM \"%s\"", t);
-	search_where(d, sb, nwords, first, cand && count > ledger_index_drive());
+	search_where(d, sb, nwords, first, !head && cand && count > ledger_index_drive());
+	free(head);
 	free(cand);
 }
 
-int ledger_list(struct store *st, const struct ledger_def *d, const char *search,
-		size_t offset, size_t limit, struct rowset *out, char **err)
+/* One run of the list's query into out; want as search_from's. */
+static int list_run(struct store *st, const struct ledger_def *d, char *words[8], size_t nwords,
+		    size_t offset, size_t limit, size_t want, struct rowset *out, bool *partial, char **err)
 {
-	if (ready(st, d, err) != 0)
-		return -1;
 	sqlite3 *db = store_db(st);
 	char today[11];
 	store_today(today);
@@ -585,11 +691,7 @@ int ledger_list(struct store *st, const struct ledger_def *d, const char *search
 		   d->table, finals);
 	for (size_t i = 0; i < d->nlist; i++)
 		sb_appendf(&sb, ", \"%s\"", list_sql_column(d->list[i]));
-	char *words[8];
-	size_t nwords = search_words(search, words);
-	if (nwords)
-		index_catch_up(st, d);
-	search_from(st, d, &sb, words, nwords, 4);
+	search_from(st, d, &sb, words, nwords, 4, want, partial);
 	sb_appendf(&sb, " ORDER BY %s, \"%s\".id DESC LIMIT ?2 OFFSET ?3", d->order ? d->order : "id DESC",
 		   d->table);
 	sqlite3_stmt *stmt = NULL;
@@ -604,10 +706,29 @@ int ledger_list(struct store *st, const struct ledger_def *d, const char *search
 		rc = fill_rowset(db, stmt, out, err);
 	}
 	sqlite3_finalize(stmt);
-	for (size_t i = 0; i < nwords; i++)
-		free(words[i]);
 	free(finals);
 	sb_free(&sb);
+	return rc;
+}
+
+int ledger_list(struct store *st, const struct ledger_def *d, const char *search,
+		size_t offset, size_t limit, struct rowset *out, char **err)
+{
+	if (ready(st, d, err) != 0)
+		return -1;
+	char *words[8];
+	size_t nwords = search_words(search, words);
+	if (nwords)
+		index_catch_up(st, d);
+	bool partial = false;
+	int rc = list_run(st, d, words, nwords, offset, limit, limit ? offset + limit : 0, out, &partial, err);
+	if (rc == 0 && partial && out->n < limit) {
+		/* some of the first candidates did not match: the page from all of them */
+		rowset_free(out);
+		rc = list_run(st, d, words, nwords, offset, limit, 0, out, &partial, err);
+	}
+	for (size_t i = 0; i < nwords; i++)
+		free(words[i]);
 	return rc;
 }
 
@@ -622,7 +743,8 @@ int64_t ledger_list_count(struct store *st, const struct ledger_def *d, const ch
 	size_t nwords = search_words(search, words);
 	if (nwords)
 		index_catch_up(st, d);
-	search_from(st, d, &sb, words, nwords, 1);
+	bool partial;
+	search_from(st, d, &sb, words, nwords, 1, 0, &partial);
 	sqlite3_stmt *stmt = NULL;
 	int64_t n = -1;
 	if (sqlite3_prepare_v2(db, sb.s, -1, &stmt, NULL) == SQLITE_OK) {
@@ -765,22 +887,62 @@ static char *next_number(struct store *st, const struct ledger_def *d, const cha
 }
 
 /* The form's checks of rec (defaults, derivations, normalising first); its message or NULL. */
+/* Evaluators kept while a batch of new records is saved (ledger_keep_evaluators). */
+#define KEPT_MAX 64
+static struct {
+	const struct form_def *def;
+	struct form_eval *ev;
+} kept[KEPT_MAX];
+static size_t nkept;
+static struct store *keeping;   /* the store they were prepared on, or NULL */
+
+void ledger_keep_evaluators(struct store *st, bool on)
+{
+	for (size_t i = 0; i < nkept; i++)
+		form_eval_free(kept[i].ev);
+	nkept = 0;
+	keeping = on ? st : NULL;
+}
+
+/* The evaluator of def for a new record: kept for the batch, or NULL (then made and
+ * freed by the caller). */
+static struct form_eval *kept_evaluator(struct store *st, const struct form_def *def, char **msg)
+{
+	if (keeping != st)
+		return NULL;
+	for (size_t i = 0; i < nkept; i++)
+		if (kept[i].def == def)
+			return kept[i].ev;
+	struct form_eval *ev = nkept < KEPT_MAX ? record_form_eval(def, st, msg) : NULL;
+	if (ev) {
+		form_eval_check_refs(ev);
+		kept[nkept].def = def, kept[nkept++].ev = ev;
+	}
+	return ev;
+}
+
 static char *form_refusal(struct store *st, const struct form_def *def, struct form_data *rec,
 			  bool is_new)
 {
 	char *msg = NULL;
-	struct form_eval *ev = record_form_eval(def, st, &msg);
+	/* an edit's derivations follow what this record last derived: its own evaluator */
+	struct form_eval *ev = is_new ? kept_evaluator(st, def, &msg) : NULL;
+	bool own = !ev;
+	if (own && !msg && (ev = record_form_eval(def, st, &msg)) != NULL)
+		form_eval_check_refs(ev);
 	if (!ev)
 		return msg;
 	if (is_new) {
-		/* defaults fill what was left empty, as a new record's form does */
+		/* defaults fill what was left empty, as a new record's form does (and what a
+		 * kept evaluator derived for the record before is forgotten) */
 		form_normalize_and_derive(ev, rec, -1);
 	} else {
 		for (size_t i = 0; i < def->nfields; i++)
 			form_normalize_and_derive(ev, rec, (int)i);
 	}
 	char *refusal = form_eval_refusal(ev, rec);   /* the same evaluator: its rules are prepared once */
-	form_eval_free(ev);
+	if (own)
+		form_eval_free(ev);
 	return refusal;
 }
 
@@ -822,6 +984,7 @@ int ledger_save(struct store *st, const struct ledger_def *d, struct form_data *
 	if (store_begin(st, err) != 0)
 		return -1;
 	int rc;
+	bool is_new = *id == 0;
 	if (*id) {
 		rc = record_store(st, rec, id, NULL, err);
 	} else {
@@ -843,6 +1006,9 @@ int ledger_save(struct store *st, const struct ledger_def *d, struct form_data *
 	/* the search index kept in step by the one write path (ledger-index.h) */
 	if (rc == 0)
 		rc = ledger_index_add(store_db(st), d, *id, err);
+	/* what a new record earns in other registers, declared there ([earn]) */
+	if (rc == 0 && is_new)
+		rc = ledger_earn_run(st, migrated.set, d, rec, *id, err);
 	if (rc == 0)
 		rc = store_commit(st, err);
 	else

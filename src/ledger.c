@@ -30,11 +30,12 @@ struct ledger_set {
 };
 
 enum sect_kind { SECT_NONE, SECT_REGISTER, SECT_FIELD, SECT_STATE, SECT_TRANSITION, SECT_PRINT,
-		 SECT_REPORT, SECT_BAD };
+		 SECT_REPORT, SECT_EARN, SECT_BAD };
 
 static const char *const sect_names[] = {
 	[SECT_REGISTER] = "register", [SECT_FIELD] = "field", [SECT_STATE] = "state",
 	[SECT_TRANSITION] = "transition", [SECT_PRINT] = "print", [SECT_REPORT] = "report",
+	[SECT_EARN] = "earn",
 };
 
 #define MAX_KEYS 14
@@ -46,6 +47,7 @@ static const char *const sect_keys[][MAX_KEYS] = {
 	[SECT_TRANSITION] = { "label", "from", "to", "roles", "ask", "check", "check_msg", NULL },
 	[SECT_PRINT] = { "title", "line", NULL },
 	[SECT_REPORT] = { "title", "period", "query", "chart", "line", NULL },
+	[SECT_EARN] = { "query", NULL },
 };
 
 /* One section as read: its keys' values and lines, and a print's lines. */
@@ -179,12 +181,12 @@ static void section_header(struct reader *r, int line, const char *text)
 	size_t klen = strcspn(inner, " \t");
 	char *name = trim(inner + klen, strlen(inner + klen));
 	enum sect_kind k = SECT_NONE;
-	for (int i = SECT_REGISTER; i <= SECT_REPORT; i++)
+	for (int i = SECT_REGISTER; i <= SECT_EARN; i++)
 		if (strlen(sect_names[i]) == klen && strncmp(inner, sect_names[i], klen) == 0)
 			k = (enum sect_kind)i;
 	if (k == SECT_NONE) {
 		fail(r, line, _("unknown section [%s]; valid sections: [register], [field NAME], "
-				"[state NAME], [transition NAME], [print NAME], [report NAME]"), inner);
+				"[state NAME], [transition NAME], [print NAME], [report NAME], [earn REGISTER]"), inner);
 	} else if (k == SECT_REGISTER && *name) {
 		fail(r, line, _("[register] takes no name"));
 	} else if (k == SECT_REGISTER && find_sect(r, k, NULL)) {
@@ -619,6 +621,17 @@ static void build_report(struct reader *r, const struct sect *s, struct ledger_r
 		fail(r, s->line, _("a report named %s is already declared in %s"), s->name, owner);
 }
 
+/* [earn REGISTER]: the records a new record of REGISTER makes in this one. */
+static void build_earn(struct reader *r, const struct sect *s, struct ledger_earn *e)
+{
+	e->from = xstrdup(s->name);
+	e->query = xstrdup(sval(s, "query"));
+	e->line = s->line;
+	e->query_line = sline(s, "query");
+	if (!e->query)
+		fail(r, s->line, _("earn %s: missing query = SELECT ..."), s->name);
+}
+
 static void def_free(struct ledger_def *d);
 
 /* The register section's keys into d. */
@@ -727,6 +740,10 @@ static struct ledger_def *build(struct reader *r, struct form_def *all, const ch
 			d->reports = xrealloc(d->reports, (d->nreports + 1) * sizeof *d->reports);
 			d->reports[d->nreports] = (struct ledger_report){ 0 };
 			build_report(r, s, &d->reports[d->nreports++]);
+		} else if (s->kind == SECT_EARN) {
+			d->earns = xrealloc(d->earns, (d->nearns + 1) * sizeof *d->earns);
+			d->earns[d->nearns] = (struct ledger_earn){ 0 };
+			build_earn(r, s, &d->earns[d->nearns++]);
 		}
 	}
 	if (ledger_find(r->set, d->name))
@@ -832,6 +849,11 @@ static void def_free(struct ledger_def *d)
 		free(d->reports[i].chart);
 	}
 	free(d->reports);
+	for (size_t i = 0; i < d->nearns; i++) {
+		free(d->earns[i].from);
+		free(d->earns[i].query);
+	}
+	free(d->earns);
 	free(d->file);
 	free(d);
 }

@@ -9,7 +9,9 @@
  *                                   (520111101 青岩镇)
  *   village(id, town_id, code, name) 村/社区: 12-digit code (town code + 3 digits)
  *   grid(id, village_id, code, name) 网格: code unique within its village
- *   grid_worker(id, grid_id, name, phone, active 1/0)  网格员
+ *   grid_worker(id, grid_id, name, phone, active 1/0)  网格员, until a later migration
+ *       (grid_staff_fold) folded them into the declared register grid_staff (ledger_grid_staff,
+ *       forms/registers/grid_staff.register) and dropped the table
  *   household(id, hh_no, address, grid_id, head_id, village_group, form_version,
  *             created_at, updated_at)
  *       hh_no    户号, unique text (digits in the demo); searched by prefix
@@ -113,6 +115,51 @@
 	"  INSERT OR IGNORE INTO resident_key(key, resident_id)\n" \
 	"    SELECT value, NEW.id FROM json_each(sz_search_keys(NEW.name, NEW.id_number, NEW.phone));\n" \
 	"END;\n"
+
+/* The grid workers kept in C (grid_worker) and the declared register of grid staff
+ * were two lists of the same people: grid_worker's rows move into the register's
+ * table as 网格员 (role 2), still active or not, and grid_worker goes. The table is
+ * made here in the engine's shape when the register has not been opened yet (a new
+ * database), and gains `active` when it has (fold_grid_staff_columns); the engine
+ * indexes the rows at its next start. */
+static const char grid_staff_fold[] =
+	"CREATE TABLE IF NOT EXISTS ledger_grid_staff (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  grid_id INTEGER, role TEXT, resident_id INTEGER, name TEXT, party_group TEXT, phone TEXT,\n"
+	"  active TEXT, number TEXT, state TEXT, state_since TEXT, due TEXT, opened_on TEXT,\n"
+	"  created_at TEXT, updated_at TEXT, form_version INTEGER NOT NULL DEFAULT 1\n"
+	");\n"
+	"INSERT INTO ledger_grid_staff(grid_id, role, name, phone, active, opened_on)\n"
+	"  SELECT grid_id, '2', name, phone, CAST(active AS TEXT), date('now', 'localtime') FROM grid_worker ORDER BY id;\n"
+	"DROP TABLE grid_worker;\n"
+	/* the engine's from now on (version 0: it migrates the table at its next start),
+	 * and so not compared with this step's shape by check */
+	"INSERT OR IGNORE INTO ledger_meta(name, version, columns) VALUES ('grid_staff', 0, '[]');\n";
+
+static int exec_error(sqlite3 *db, char **err)
+{
+	if (err)
+		*err = xasprintf("ledger_grid_staff: %s", sqlite3_errmsg(db));
+	return -1;
+}
+
+/* grid_staff_fold's table, when the engine made it before `active` was declared. */
+static int fold_grid_staff_columns(sqlite3 *db, char **err)
+{
+	sqlite3_stmt *st = NULL;
+	bool exists = false, has_active = false;
+	if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('ledger_grid_staff')", -1, &st, NULL) != SQLITE_OK)
+		return exec_error(db, err);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		exists = true;
+		has_active = has_active || strcmp((const char *)sqlite3_column_text(st, 0), "active") == 0;
+	}
+	sqlite3_finalize(st);
+	if (!exists || has_active)
+		return 0;
+	return sqlite3_exec(db, "ALTER TABLE ledger_grid_staff ADD COLUMN active TEXT", NULL, NULL, NULL) == SQLITE_OK
+		       ? 0 : exec_error(db, err);
+}
 
 static const char *const schema_steps[] = {
 	/* 1: the resident and household register */
@@ -244,6 +291,7 @@ static const char *const schema_steps[] = {
 	ledger_schema_v1,   /* declared registers: their versions and transitions (ledger.h) */
 	ledger_index_schema_v1, /* declared registers' search index (ledger-index.h) */
 	transfer_schema_v1, /* residents' moves between villages of a township (transfer.h) */
+	grid_staff_fold,    /* grid workers are the declared register grid_staff's */
 };
 
 int schema_latest(void)
@@ -267,7 +315,8 @@ int schema_migrate(sqlite3 *db, int from_version, char **err)
 {
 	for (int v = from_version; v < schema_latest(); v++) {
 		char *what = xasprintf(_("schema migration %d"), v + 1);
-		int rc = exec_script(db, schema_steps[v], what, err);
+		int rc = schema_steps[v] == grid_staff_fold ? fold_grid_staff_columns(db, err) : 0;
+		rc = rc ? rc : exec_script(db, schema_steps[v], what, err);
 		free(what);
 		/* rows a step filled in from the register are audited as one bulk load */
 		if (rc == 0 && schema_steps[v] == vgroup_schema_v1)
@@ -337,12 +386,12 @@ static char *object_sql(sqlite3_stmt *find, const char *type, const char *name, 
  * SQL, one line each: from is the reference, or (extra) the register. Returns the count. */
 static int compare_objects(sqlite3 *from, sqlite3 *other, bool extra, struct strbuf *report)
 {
-	/* a declared register's table and indexes are its declaration's (ledger_migrate) */
+	/* a declared register's table and indexes are its declaration's (ledger_migrate),
+	 * on either side: a migration that made one says so in ledger_meta */
 	static const char list[] = "SELECT type, name, sql FROM sqlite_schema"
 				   " WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name NOT LIKE 'sync\\_%' ESCAPE '\\'"
 				   /* sync's tables are made by sync init (sync.c) */
-				   " AND (?1 = 0 OR tbl_name NOT IN"
-				   " (SELECT 'ledger_' || name FROM ledger_meta)) ORDER BY type, name";
+				   " AND tbl_name NOT IN (SELECT 'ledger_' || name FROM ledger_meta) ORDER BY type, name";
 	static const char find[] = "SELECT sql FROM sqlite_schema WHERE type = ?1 AND name = ?2";
 	sqlite3_stmt *all = NULL, *one = NULL;
 	int count = 0;
@@ -351,8 +400,6 @@ static int compare_objects(sqlite3 *from, sqlite3 *other, bool extra, struct str
 		sb_appendf(report, _("schema: cannot be compared (%s)\n"), sqlite3_errmsg(from));
 		count = 1;
 	}
-	if (all)
-		sqlite3_bind_int(all, 1, extra);
 	while (all && one && sqlite3_step(all) == SQLITE_ROW) {
 		const char *type = (const char *)sqlite3_column_text(all, 0);
 		const char *name = (const char *)sqlite3_column_text(all, 1);

@@ -21,6 +21,7 @@
 #include "access.h"
 #include "audit.h"
 #include "civil.h"
+#include "form.h"
 #include "household.h"
 #include "i18n.h"
 #include "idcard.h"
@@ -290,7 +291,8 @@ static int configure(struct store *st, char **err)
 {
 	sqlite3_extended_result_codes(st->db, 1);
 	store_waits(st, true);
-	if (sqlfn_register(st->db) != SQLITE_OK || workday_sql_register(st->db) != SQLITE_OK) {
+	if (sqlfn_register(st->db) != SQLITE_OK || workday_sql_register(st->db) != SQLITE_OK ||
+	    form_sql_register(st->db) != SQLITE_OK) {
 		set_sqlite_err(st, err, _("registering SQL functions"));
 		return -1;
 	}

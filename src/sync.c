@@ -31,7 +31,7 @@
  * (sync-ledger.h). Operators, the audit log, drafts and settings are each register's
  * own; resident_key and service_tally are derived by triggers at the receiving end. */
 static const char *const synced[] = {
-	"town", "village", "grid", "grid_worker", "village_group", "household", "resident",
+	"town", "village", "grid", "village_group", "household", "resident",
 	"dispute_case", "dispute_party", "dispute_session", "dispute_visit",
 	"star_round", "star_household", "star_score", "service_request",
 	"transfer",   /* a resident's move between villages (transfer.h) */

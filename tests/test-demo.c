@@ -60,7 +60,7 @@ static uint64_t register_digest(struct store *st)
 		" status_reason, tags, notes FROM resident ORDER BY id",
 		"SELECT id, hh_no, address, grid_id, head_id, village_group FROM household ORDER BY id",
 		"SELECT id, village_id, code, name FROM grid ORDER BY id",
-		"SELECT id, grid_id, name, phone, active FROM grid_worker ORDER BY id",
+		"SELECT id, grid_id, role, name, phone, active FROM ledger_grid_staff ORDER BY id",
 		"SELECT id, town_id, code, name FROM village ORDER BY id",
 	};
 	uint64_t h = 1469598103934665603ULL;
@@ -158,7 +158,7 @@ static void test_households(struct store *st)
 	CHECK_INT(query_int(st, "SELECT count(*) FROM household WHERE address NOT GLOB '青岩镇龙井村*组*号'"), 0);
 	CHECK_INT(query_int(st, "SELECT count(*) FROM household WHERE hh_no GLOB '*[^0-9]*'"), 0);
 	CHECK_INT(query_int(st, "SELECT count(*) FROM household WHERE grid_id IS NULL"), 0);
-	CHECK(query_int(st, "SELECT count(*) FROM grid_worker") >= query_int(st, "SELECT count(*) FROM grid"));
+	CHECK(query_int(st, "SELECT count(*) FROM ledger_grid_staff") >= query_int(st, "SELECT count(*) FROM grid"));
 }
 
 /* Every coded value is in its shipped code list. */

@@ -36,6 +36,12 @@ same add-data "$hh_id|房屋漏雨|12|reported|2026-10-09|走访2026-0001" \
 expect add-refused 3 "桌数：不超过20桌" -- sz ledger visit add household="$hh" tables=30
 expect add-required 3 "户" -- sz ledger visit add found=x
 expect add-unknown-field 2 "nosuch=1" -- sz ledger visit add household="$hh" nosuch=1
+# an id that names no record (a household or resident typed by hand): refused, naming
+# the field and the value, nothing written
+before=$(q "SELECT count(*) FROM ledger_visit")
+expect add-unknown-household 3 "户：没有第 99999 号记录" -- sz ledger visit add household=99999 found=x
+expect add-unknown-resident 3 "网格员：没有第 88888 号记录" -- sz ledger visit add household="$hh" worker_id=88888
+same add-unknown-nothing "$before" "$(q "SELECT count(*) FROM ledger_visit")"
 same add-nothing-written 1 "$(q "SELECT count(*) FROM ledger_visit")"
 same add-audited 1 "$(q "SELECT count(*) FROM audit WHERE tbl = 'ledger_visit' AND action = 'insert'")"
 
@@ -91,6 +97,12 @@ run=$((run + 1))
 sz ledger 2>&1 | grep -q "broken.register:10:" || fail "a broken register is not warned about"
 expect check-names-it 1 "broken.register:10:" -- sz check
 rm "$local/registers/broken.register"
+# an [earn] whose query names no field of the register, and reads none of its source
+printf '[register]\ntitle = 得分\n[field household_id]\nlabel = 户\ntype = ref\nref = household\n[earn visit]\nquery = SELECT :household_id AS household, :nosuch AS household_id\n' \
+	> "$local/registers/earnbad.register"
+expect check-forms-earn 1 "earnbad.register:8: earn visit：列 household 不是本台账的字段" -- sz check-forms
+expect check-forms-earn-param 1 "earn visit：:nosuch 不是 visit 的字段" -- sz check-forms
+rm "$local/registers/earnbad.register"
 expect check-clean 0 "" -- sz check
 # a value written behind the program's back is not in the search index: check says so
 q "UPDATE ledger_visit SET found = '改过' WHERE id = 1"

@@ -81,16 +81,30 @@ same activity-month "$want" "$(sz report practice_month --year 2026 --csv | tr -
 
 
 # 积分: earned 10 + 8, spent 12: 6 left; 7 more is refused naming the balance
-expect points-earn 0 "积分2026-" -- sz ledger practice_points add date=2026-11-01 household_id=$h1 source=3 points=10 item=扶老人过河
-sz ledger practice_points add date=2026-11-20 household_id=$h1 source=1 points=8 item=敬老院义务劳动 >/dev/null 2>&1 || fail "earn 8"
-expect points-redeem 0 "已保存" -- sz ledger practice_points add date=2026-11-25 household_id=$h1 source=9 points=12 item=食用油一桶
-same points-balance-field 18 "$(q "SELECT balance FROM ledger_practice_points WHERE source = '9' AND household_id = (SELECT id FROM household WHERE hh_no = '$h1')")"
-expect points-overdraw 3 "积分不足：本户余额6分，不够兑换7分" -- sz ledger practice_points add date=2026-11-26 household_id=$h1 source=9 points=7 item=大米
-same points-nothing-written 3 "$(q "SELECT count(*) FROM ledger_practice_points WHERE household_id = (SELECT id FROM household WHERE hh_no = '$h1')")"
-expect points-exact 0 "已保存" -- sz ledger practice_points add date=2026-11-26 household_id=$h1 source=9 points=6 item=毛巾两条
+# points a household earns by itself (practice_points' [earn]): a round put out and
+# sorted right 1 (h1 and h4 on 2025-06, not h2 sorted wrong, nor h3 not put out), and
+# taking part in an activity its points (8) to the participant's household
+hp() { q "SELECT coalesce(sum(points), 0) FROM ledger_practice_points WHERE source = '$1' AND household_id = (SELECT id FROM household WHERE hh_no = '$2')"; }
+same earned-round "1 0 0 1" "$(hp 2 $h1) $(hp 2 $h2) $(hp 2 $h3) $(hp 2 $h4)"
+same earned-activity "16" "$(q "SELECT sum(points) FROM ledger_practice_points WHERE source = '1' AND item = '敬老院义务劳动'")"
+same earned-activity-household "8" "$(q "SELECT points FROM ledger_practice_points p JOIN resident r ON r.household_id = p.household_id WHERE r.id = $r1 AND p.source = '1' AND p.item = '敬老院义务劳动' LIMIT 1")"
+same earned-audited 0 "$(q "SELECT count(*) FROM ledger_practice_points p WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.tbl = 'ledger_practice_points' AND a.row_id = p.id)")"
+# an activity worth no points earns none
+sz ledger practice_activity add date=2026-11-21 kind=3 topic=无积分活动 points=0 >/dev/null 2>&1 || fail "activity 0"
+sz ledger practice_participant add activity_id=$(q "SELECT max(id) FROM ledger_practice_activity") resident_id=$r1 >/dev/null 2>&1 || fail "participant 0"
+same earned-none-for-zero 0 "$(q "SELECT count(*) FROM ledger_practice_points WHERE item = '无积分活动'")"
+# by hand: a good deed, an activity's points, redemptions within the balance (h3: none yet)
+same points-none-yet 0 "$(q "SELECT count(*) FROM ledger_practice_points WHERE household_id = (SELECT id FROM household WHERE hh_no = '$h3')")"
+expect points-earn 0 "积分2026-" -- sz ledger practice_points add date=2026-11-01 household_id=$h3 source=3 points=10 item=扶老人过河
+sz ledger practice_points add date=2026-11-20 household_id=$h3 source=1 points=8 item=敬老院义务劳动 >/dev/null 2>&1 || fail "earn 8"
+expect points-redeem 0 "已保存" -- sz ledger practice_points add date=2026-11-25 household_id=$h3 source=9 points=12 item=食用油一桶
+same points-balance-field 18 "$(q "SELECT balance FROM ledger_practice_points WHERE source = '9' AND household_id = (SELECT id FROM household WHERE hh_no = '$h3')")"
+expect points-overdraw 3 "积分不足：本户余额6分，不够兑换7分" -- sz ledger practice_points add date=2026-11-26 household_id=$h3 source=9 points=7 item=大米
+same points-nothing-written 3 "$(q "SELECT count(*) FROM ledger_practice_points WHERE household_id = (SELECT id FROM household WHERE hh_no = '$h3')")"
+expect points-exact 0 "已保存" -- sz ledger practice_points add date=2026-11-26 household_id=$h3 source=9 points=6 item=毛巾两条
 expect points-empty 3 "积分不足：本户余额0分，不够兑换1分" -- sz ledger practice_points add date=2026-11-26 household_id=$h2 source=9 points=1 item=毛巾
-expect points-report 0 "$h1  " -- sz report points_balance
-same points-report-row "$h1,18,18,0" "$(sz report points_balance --csv | tr -d '\r' | grep "^$h1," | cut -d, -f1,3-5)"
+expect points-report 0 "$h3  " -- sz report points_balance
+same points-report-row "$h3,18,18,0" "$(sz report points_balance --csv | tr -d '\r' | grep "^$h3," | cut -d, -f1,3-5)"
 same points-month "2026-11" "$(sz report points_month --year 2026 --csv | tr -d '\r' | grep -c '^2026-11' | sed 's/1/2026-11/')"
 
 # every shipped register passes its checks

@@ -18,7 +18,7 @@ bin=$1
 seed=${2:-20261205}
 . "$(dirname "$0")/lib.sh"
 RANDOM=$seed
-tables="town village grid grid_worker village_group household resident dispute_case dispute_party
+tables="town village grid village_group household resident dispute_case dispute_party
   dispute_session dispute_visit star_round star_household star_score service_request"
 # the declared registers' tables, as the demo villages have them
 registers() {

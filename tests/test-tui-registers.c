@@ -72,6 +72,7 @@ static void test_grid(struct pty *t)
 	step_key(t, "F10");
 	CHECK(pty_wait_for(t, "测试网格员", WAIT_MS));
 	CHECK(step_row_with(t, "测试网格员", "第九党小组"));
+	CHECK(step_row_with(t, "测试网格员", " 是"));   /* 在岗: the one list keeps who left too */
 	step_key(t, "F10");
 	/* 网格走访: the new worker visits the first household */
 	CHECK(step_menu_open(t, "网格与联户"));

@@ -24,7 +24,8 @@ value = g.name
 
 [column]
 header = 网格员
-value = (SELECT group_concat(w.name, '、') FROM grid_worker w WHERE w.grid_id = g.id AND w.active = 1)
+value = (SELECT group_concat(coalesce(w.name, (SELECT p.name FROM resident p WHERE p.id = w.resident_id)), '、') \
+        FROM ledger_grid_staff w WHERE w.grid_id = g.id AND w.active = '1')
 
 [column]
 header = 户号

@@ -7,7 +7,7 @@
  * it is not a test. Targets (issue 17): a screenful <= 5 ms p99, a yearly report
  * <= 200 ms.
  *
- *   bench-ledger [DB] [runs]
+ *   bench-ledger [DB] [runs] [search]     (a search given: only its screenful)
  *
  * The database (default $SHANZHI_BENCH_LEDGER_DB or /tmp/shanzhi-bench-ledger-1m.db)
  * is made when missing: a demo village of 2,000 residents, then a million visits
@@ -31,11 +31,23 @@
 #define RECORDS 1000000
 #define PAGE 20
 
-static double now_ms(void)
+static double clock_ms(clockid_t c)
 {
 	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(c, &t);
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static double now_ms(void)
+{
+	return clock_ms(CLOCK_MONOTONIC);
+}
+
+/* The CPU time this thread spent: on a machine shared with other builds the wall
+ * clock's p99 is mostly time spent waiting for a core, this is the work itself. */
+static double cpu_ms(void)
+{
+	return clock_ms(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static int dbl_cmp(const void *a, const void *b)
@@ -44,13 +56,18 @@ static int dbl_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* p50 and p99 of n timings against a target. */
-static void report(const char *what, double *ms, size_t n, double target, size_t rows)
+static double p99_of(double *ms, size_t n)
 {
 	qsort(ms, n, sizeof *ms, dbl_cmp);
-	double p99 = ms[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1];
-	printf("  %-40s p50 %8.2f ms  p99 %8.2f ms  %s (%zu rows)\n", what, ms[n / 2], p99,
-	       p99 <= target ? "ok" : "OVER", rows);
+	return ms[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1];
+}
+
+/* p50 and p99 of n timings against a target, and of their CPU time. */
+static void report(const char *what, double *ms, double *cpu, size_t n, double target, size_t rows)
+{
+	double p99 = p99_of(ms, n), cpu99 = p99_of(cpu, n);
+	printf("  %-40s p50 %7.2f p99 %7.2f ms %s cpu p50 %7.2f p99 %7.2f ms (%zu rows)\n", what, ms[n / 2], p99,
+	       p99 <= target ? "ok  " : "OVER", cpu[n / 2], cpu99, rows);
 }
 
 static const char *const workers[] = { "杨秀英", "王敏", "龙发利", "吴国强", "罗小梅", "陈建华", "石光明", "潘玉兰" };
@@ -114,7 +131,6 @@ static int build(const char *path, const struct ledger_def *d, const struct ledg
 		fprintf(stderr, "bench-ledger: %s\n", err ? err : sqlite3_errmsg(db));
 	else
 		printf("built %s: %d records in %.1f s (bulk path)\n", path, RECORDS, (now_ms() - t0) / 1e3);
-	sqlite3_exec(db, "ANALYZE", NULL, NULL, NULL);
 	free(err);
 	store_close(st);
 	return rc;
@@ -123,19 +139,21 @@ static int build(const char *path, const struct ledger_def *d, const struct ledg
 static void time_list(struct store *st, const struct ledger_def *d, const char *what, const char *search,
 		      int runs)
 {
-	double *ms = xcalloc((size_t)runs, sizeof *ms);
+	double *ms = xcalloc((size_t)runs, sizeof *ms), *cpu = xcalloc((size_t)runs, sizeof *cpu);
 	size_t rows = 0;
 	for (int i = 0; i < runs; i++) {
 		struct rowset r = { 0 };
-		double t0 = now_ms();
+		double t0 = now_ms(), c0 = cpu_ms();
 		if (ledger_list(st, d, search, 0, PAGE, &r, NULL) != 0)
 			fprintf(stderr, "bench-ledger: the list failed\n");
 		ms[i] = now_ms() - t0;
+		cpu[i] = cpu_ms() - c0;
 		rows = r.n;
 		rowset_free(&r);
 	}
-	report(what, ms, (size_t)runs, 5, rows);
+	report(what, ms, cpu, (size_t)runs, 5, rows);
 	free(ms);
+	free(cpu);
 }
 
 int main(int argc, char **argv)
@@ -165,6 +183,10 @@ int main(int argc, char **argv)
 	}
 	char *hh_no = rowset_value(st, "SELECT hh_no FROM household ORDER BY id DESC LIMIT 1", "");
 	printf("bench-ledger: %s, %d runs each\n", path, runs);
+	if (argc > 3) {  /* one search of your own: bench-ledger DB RUNS WORDS */
+		time_list(st, d, argv[3], argv[3], runs);
+		return 0;
+	}
 	time_list(st, d, "first screenful, declared order", NULL, runs);
 	time_list(st, d, "search: a common word (无异常)", "无异常", runs);
 	time_list(st, d, "search: a worker (王敏)", "王敏", runs);
@@ -177,17 +199,19 @@ int main(int argc, char **argv)
 	time_list(st, d, "search: a household number's start", "10120106", runs);
 	time_list(st, d, "search: a word and a rare one (无异常 火灾)", "无异常 火灾", runs);
 	int yruns = runs > 20 ? 20 : runs;
-	double *ms = xcalloc((size_t)yruns, sizeof *ms);
+	double *ms = xcalloc((size_t)yruns, sizeof *ms), *cpu = xcalloc((size_t)yruns, sizeof *cpu);
 	for (int i = 0; i < yruns; i++) {
-		double t0 = now_ms();
+		double t0 = now_ms(), c0 = cpu_ms();
 		char *text = ledger_report_text(st, d, "bench_year", "2025", false, &err);
 		ms[i] = now_ms() - t0;
+		cpu[i] = cpu_ms() - c0;
 		if (!text)
 			fprintf(stderr, "bench-ledger: %s\n", err ? err : "?");
 		free(text);
 	}
-	report("yearly report (2025)", ms, (size_t)yruns, 200, 8);
+	report("yearly report (2025)", ms, cpu, (size_t)yruns, 200, 8);
 	free(ms);
+	free(cpu);
 	free(hh_no);
 	store_close(st);
 	ledger_set_free(set);

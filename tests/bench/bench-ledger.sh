@@ -8,6 +8,7 @@ set -eu
 build=$1
 db=${2:-/tmp/shanzhi-bench-ledger-1m.db}
 root=$(cd "$(dirname "$0")/../.." && pwd)
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 SOURCE_ROOT=$root SHANZHI_FORMS=$root/forms SHANZHI_FORMS_LOCAL=/nonexistent \
 	SHANZHI_LOCALEDIR=$build/locale "$build/tests/bench-ledger" "$db" 200
 echo "sqlite3 shell, a plain LIKE scan (the same screenful, no engine), 5 runs each:"
@@ -25,3 +26,4 @@ shell "LIKE a word none hold (火灾)" "SELECT $cols FROM ledger_bench_visit WHE
 shell "LIKE scan, no index (火灾, NOT INDEXED)" "SELECT $cols FROM ledger_bench_visit NOT INDEXED WHERE found LIKE '%火灾%' OR worker LIKE '%火灾%' ORDER BY date DESC, id DESC LIMIT 20;"
 shell "LIKE a number's digits (123456)" "SELECT $cols FROM ledger_bench_visit WHERE number LIKE '%123456%' ORDER BY date DESC, id DESC LIMIT 20;"
 shell "yearly report query" "SELECT worker, count(*), sum(state = 'open') FROM ledger_bench_visit WHERE date BETWEEN '2025-01-01' AND '2025-12-31' GROUP BY 1 ORDER BY 2 DESC;"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
