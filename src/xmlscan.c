@@ -288,13 +288,19 @@ static bool decode(struct xmlscan *x, char *s, char *e, enum mode mode, size_t *
 
 /* ---- the buffer ---- */
 
+/* The error of a token longer than the cap. */
+static enum step too_long(struct xmlscan *x)
+{
+	return fail(x, XS_TOO_LONG, _("it holds a piece of text or markup longer than %zu KiB"), x->token_max >> 10);
+}
+
 /* Keeps the bytes from pos on (the token being scanned) and reads more after them;
  * false after fail(). */
 static bool refill(struct xmlscan *x)
 {
 	size_t keep = x->end - x->pos;
 	if (keep > x->token_max) {
-		fail(x, XS_TOO_LONG, _("it holds a piece of text or markup longer than %zu KiB"), x->token_max >> 10);
+		too_long(x);
 		return false;
 	}
 	if (x->pos) {
@@ -402,9 +408,9 @@ static bool add_attr(struct xmlscan *x, const char *name, size_t nlen, char *val
 	return true;
 }
 
-/* Scans the attributes of a start tag from q up to its '>' or "/>"; *after the
- * byte after it. STEP_MORE when the buffer ends first. */
-static enum step scan_attrs(struct xmlscan *x, char *q, char **after)
+/* Scans the attributes of start tag name (n bytes) from q up to its '>' or "/>";
+ * *after the byte after it. STEP_MORE when the buffer ends first. */
+static enum step scan_attrs(struct xmlscan *x, const char *tag, size_t n, char *q, char **after)
 {
 	char *e = x->buf + x->end;
 	x->nattrs = 0;
@@ -424,7 +430,7 @@ static enum step scan_attrs(struct xmlscan *x, char *q, char **after)
 			return STEP_TOKEN;
 		}
 		if (q == ws || !name_start((unsigned char)*q))
-			return fail(x, XS_MALFORMED, _("a tag that is not XML (<%s ...)"), open_name(x));
+			return fail(x, XS_MALFORMED, _("a tag that is not XML (<%.*s ...)"), (int)n, tag);
 		char *name = q;
 		q = name_end(q);
 		size_t nlen = (size_t)(q - name);
@@ -476,12 +482,17 @@ static enum step start_tag(struct xmlscan *x)
 	if (!name_start((unsigned char)*name))
 		return fail(x, XS_MALFORMED, _("a '<' that starts no tag"));
 	char *q = name_end(name), *after = NULL;
-	enum step s = scan_attrs(x, q, &after);
+	size_t n = (size_t)(q - name);
+	if (q >= x->buf + x->end)
+		return STEP_MORE;
+	if (!name_ok(x, name, n))
+		return STEP_FAIL;
+	enum step s = scan_attrs(x, name, n, q, &after);
 	if (s != STEP_TOKEN)
 		return s;
 	if (x->root_seen && !x->depth)
-		return fail(x, XS_MALFORMED, _("a second document element <%.*s>"), (int)(q - name), name);
-	if (!name_ok(x, name, (size_t)(q - name)) || !finish_attrs(x) || !push(x, name, (size_t)(q - name)))
+		return fail(x, XS_MALFORMED, _("a second document element <%.*s>"), (int)n, name);
+	if (!finish_attrs(x) || !push(x, name, n))
 		return STEP_FAIL;
 	name_top(x);
 	x->pending_end = x->empty;
@@ -715,6 +726,7 @@ enum xs_token xs_next(struct xmlscan *x)
 	}
 	for (;;) {
 		enum step s;
+		size_t from = x->pos;
 		if (x->at_start) {
 			s = byte_order(x);
 			x->at_start = s == STEP_MORE;
@@ -726,6 +738,8 @@ enum xs_token xs_next(struct xmlscan *x)
 			s = x->buf[x->pos] == '<' ? markup(x, x->first) : text(x);
 			x->first = x->first && s == STEP_MORE;
 		}
+		if ((s == STEP_TOKEN || s == STEP_SKIP) && x->pos - from > x->token_max)
+			s = too_long(x);
 		if (s == STEP_TOKEN || s == STEP_FAIL)
 			return x->tok;
 		if (s == STEP_MORE && x->eof) {
