@@ -46,6 +46,11 @@ struct sstable {
 	size_t nblocks, blocks_cap;
 	struct span stream, random[RANDOM_SLOTS];
 	unsigned next_random;
+	/* the last string read back, where the next one after it starts: the rows'
+	 * new strings are asked for in order */
+	size_t last_j;
+	const struct span *last_span;
+	const char *last_next;
 	char *error;
 };
 
@@ -214,6 +219,7 @@ static bool span_load(struct sstable *t, struct span *sp, size_t b0, size_t b1)
 {
 	uint64_t from = t->block_at[b0], to = block_end(t, b1 - 1);
 	size_t len = (size_t)(to - from);
+	t->last_span = NULL;   /* its bytes change */
 	if (len > sp->cap) {
 		sp->cap = len;
 		sp->data = xrealloc(sp->data, len ? len : 1);
@@ -284,7 +290,12 @@ const char *sst_get(struct sstable *t, size_t i, size_t *len)
 	if (!sp)
 		return NULL;
 	const char *p = sp->data + (t->block_at[b] - t->block_at[sp->b0]), *end = sp->data + sp->len;
-	for (size_t k = j % BLOCK;; k--) {
+	size_t k = j % BLOCK;
+	if (t->last_span == sp && j > t->last_j && t->last_j / BLOCK == b) {
+		p = t->last_next;   /* on from the last one, in the same block */
+		k = j - t->last_j - 1;
+	}
+	for (;; k--) {
 		size_t n;
 		if (!take_len(&p, end, &n) || n > (size_t)(end - p)) {
 			errno = EIO;
@@ -293,6 +304,9 @@ const char *sst_get(struct sstable *t, size_t i, size_t *len)
 		}
 		if (k == 0) {
 			*len = n;
+			t->last_j = j;
+			t->last_span = sp;
+			t->last_next = p + n;
 			return p;
 		}
 		p += n;

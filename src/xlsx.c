@@ -108,7 +108,7 @@ struct sheet_parser {
 	char *sheet_name;
 	struct sstable *shared;
 	struct strbuf scratch;   /* a shared string being read */
-	char cell_ref[32];       /* the cell being read, for a message; "" between cells */
+	long cell_col;           /* the column of the cell being read, for a message; -1 between cells */
 	/* .xls */
 	const void *xls;
 	unsigned xls_rows, xls_row;
@@ -122,7 +122,7 @@ struct sheet_parser {
 	/* the child's "alive" message, every TICK_EVERY tokens */
 	void (*tick)(void *ctx);
 	void *tick_ctx;
-	unsigned long tokens;
+	unsigned tokens_left;
 };
 
 /* The reader handed out: the child's rows, or the parser in this process. */
@@ -271,13 +271,20 @@ static const char *cell_text(const struct row_buf *r, size_t col)
 
 /* ---- .xlsx parts ---- */
 
-/* Counts what was inflated and the bytes since the last '<'; false over a limit. */
+/* Counts what was inflated and the bytes since the last '<'; false over a limit. A
+ * block no longer than the limit holds no run over it between two of its '<': only
+ * its first and last run are looked at. */
 static bool part_account(struct part *ps, const char *buf, size_t n)
 {
 	ps->inflated += n;
 	if (ps->inflated > ps->cap) {
 		ps->fault = PART_TOO_BIG;
 		return false;
+	}
+	const char *first = n <= XML_RUN_MAX ? memchr(buf, '<', n) : NULL;
+	if (first && ps->run + (size_t)(first - buf) <= XML_RUN_MAX) {
+		ps->run = n - (size_t)((const char *)memrchr(buf, '<', n) - buf) - 1;
+		return true;
 	}
 	const char *p = buf, *end = buf + n, *lt;
 	while ((lt = memchr(p, '<', (size_t)(end - p)))) {
@@ -361,8 +368,11 @@ static char *part_fault_message(const struct sheet_parser *r)
 /* The child's sign of life every TICK_EVERY tokens read. */
 static void tick(struct sheet_parser *r)
 {
-	if (++r->tokens % TICK_EVERY == 0 && r->tick)
-		r->tick(r->tick_ctx);
+	if (r->tokens_left-- == 0) {
+		r->tokens_left = TICK_EVERY;
+		if (r->tick)
+			r->tick(r->tick_ctx);
+	}
 }
 
 /* The next token of a part, counted for the child's sign of life. */
@@ -501,11 +511,11 @@ enum cell_type { CELL_NUMBER, CELL_SHARED, CELL_BOOL, CELL_TEXT };
 /* The type of a cell's t attribute (NULL: a number). */
 static enum cell_type cell_type(const char *t)
 {
-	if (!t || strcmp(t, "n") == 0)
+	if (!t || (t[0] == 'n' && !t[1]))
 		return CELL_NUMBER;
-	if (strcmp(t, "s") == 0)
+	if (t[0] == 's' && !t[1])
 		return CELL_SHARED;
-	return strcmp(t, "b") == 0 ? CELL_BOOL : CELL_TEXT;
+	return t[0] == 'b' && !t[1] ? CELL_BOOL : CELL_TEXT;
 }
 
 /* Column index of a cell reference ("AB12" -> 27); -1 when it names no column of a
@@ -545,16 +555,17 @@ static void quote_ref(char out[32], const char *ref)
 		snprintf(out, 32, "%s", ref);
 }
 
-/* The letters of column col ("A", "AB"). */
-static void column_letters(char out[32], size_t col)
+/* The name of the cell being read for a message ("B2"): its column's letters and
+ * its row's number. */
+static void cell_name(const struct sheet_parser *r, char out[32])
 {
 	char rev[8];
 	size_t n = 0;
-	for (col++; col && n < sizeof rev; col = (col - 1) / 26)
+	for (size_t col = (size_t)r->cell_col + 1; col && n < sizeof rev; col = (col - 1) / 26)
 		rev[n++] = (char)('A' + (col - 1) % 26);
 	for (size_t i = 0; i < n; i++)
 		out[i] = rev[n - 1 - i];
-	out[n] = '\0';
+	snprintf(out + n, 32 - n, "%ld", r->rownum);
 }
 
 static bool number_cell(struct row_buf *row, size_t start);
@@ -659,17 +670,22 @@ static char *sheet_stop_message(struct sheet_parser *r)
 {
 	if (part_failed(r, &r->sheet))
 		return part_fault_message(r);
-	if (r->cell_ref[0])
-		return xasprintf(_("%s: row %ld, cell %s: %s: the workbook is refused"), r->path, r->rownum,
-				 r->cell_ref, xs_why(r->sheet.xs));
+	char cell[32];
+	if (r->cell_col >= 0) {
+		cell_name(r, cell);
+		return xasprintf(_("%s: row %ld, cell %s: %s: the workbook is refused"), r->path, r->rownum, cell,
+				 xs_why(r->sheet.xs));
+	}
 	return xasprintf(_("%s: the worksheet is damaged near row %ld: %s"), r->path, r->rownum, xs_why(r->sheet.xs));
 }
 
 /* The message for a row whose text is over ROW_TEXT_MAX. Caller frees. */
 static char *row_too_long_message(const struct sheet_parser *r)
 {
+	char cell[32];
+	cell_name(r, cell);
 	return xasprintf(_("%s: row %ld, cell %s: the row holds more than %u KiB of text, more than any roster "
-			   "row: the workbook is refused"), r->path, r->rownum, r->cell_ref, ROW_TEXT_MAX >> 10);
+			   "row: the workbook is refused"), r->path, r->rownum, cell, ROW_TEXT_MAX >> 10);
 }
 
 /* The message for a shared string cell whose string is not there. Caller frees. */
@@ -679,8 +695,10 @@ static char *missing_shared_message(const struct sheet_parser *r, size_t start)
 	if (sst_error(r->shared))
 		return xasprintf(_("%s: the shared strings cannot be kept (%s)"), r->path, sst_error(r->shared));
 	int n = (int)(row->used - start < 24 ? row->used - start : 24);
+	char cell[32];
+	cell_name(r, cell);
 	return xasprintf(_("%s: row %ld, cell %s: its text (shared string %.*s) is not in the workbook; the file "
-			   "is damaged"), r->path, r->rownum, r->cell_ref, n, row->text + start);
+			   "is damaged"), r->path, r->rownum, cell, n, row->text + start);
 }
 
 /* Ends the cell read into column col from start by its type; false with *err. */
@@ -720,10 +738,7 @@ static bool xlsx_cell(struct sheet_parser *r, char **err)
 		*err = bad_column_message(r, r->rownum, ref);
 		return false;
 	}
-	if (ref)
-		quote_ref(r->cell_ref, ref);
-	else
-		column_letters(r->cell_ref, (size_t)col);
+	r->cell_col = col;
 	size_t start = cell_begin(&r->row, (size_t)col);
 	bool got = false, too_long = false;
 	if (!xs_empty(x) && !read_cell_body(r, start, &got, &too_long)) {
@@ -733,7 +748,7 @@ static bool xlsx_cell(struct sheet_parser *r, char **err)
 	if (xs_empty(x))
 		next(r, &r->sheet);   /* its end */
 	bool ok = cell_finish(r, (size_t)col, start, type, got, err);
-	r->cell_ref[0] = '\0';
+	r->cell_col = -1;
 	return ok;
 }
 
@@ -917,6 +932,8 @@ static struct sheet_parser *parser_open(const char *path, enum sheet_kind kind, 
 	struct sheet_parser *r = xcalloc(1, sizeof *r);
 	r->kind = kind;
 	r->path = xstrdup(path);
+	r->cell_col = -1;
+	r->tokens_left = TICK_EVERY;
 	row_clear(&r->row);
 	bool ok = kind == SHEET_XLSX ? xlsx_open(r, path, err) : xls_open(r, path, err);
 	if (!ok) {

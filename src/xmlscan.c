@@ -31,6 +31,7 @@ struct xs_attr {
 	size_t nlen;
 	char *val;
 	size_t vlen;
+	bool plain;   /* neither the name nor the value needs decoding or checking */
 };
 
 /* What one step of the scan came to. */
@@ -54,6 +55,7 @@ struct xmlscan {
 	char *names;
 	size_t names_len, names_cap;
 	size_t name_at[XS_DEPTH_MAX + 1];
+	unsigned short local_at[XS_DEPTH_MAX + 1];   /* where each name's local part starts */
 	unsigned depth;
 	bool pending_end;     /* an empty-element tag was handed out: its end comes next */
 	bool pop_pending;     /* an end tag was handed out: its element closes next */
@@ -105,22 +107,62 @@ static enum step truncated(struct xmlscan *x)
 
 /* ---- characters ---- */
 
-/* Space as XML counts it. */
-static bool is_space(unsigned char c)
+/* True when a and b hold the same n bytes: names are a few bytes, shorter than a
+ * call of memcmp. */
+static inline bool same(const char *a, const char *b, size_t n)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/* What each byte is to the scanner: a table, for the scanner looks at every byte. */
+enum { C_NAME_START = 1, C_NAME = 2, C_SPACE = 4, C_PLAIN = 8 };
+static const unsigned char cls[256] = {
+	/* C_NAME_START: A-Z a-z _ : and bytes of UTF-8 sequences (checked after);
+	 * C_NAME: those, digits, - and .; C_SPACE: space, tab, LF, CR; C_PLAIN: text
+	 * that needs no decoding, 0x20 to 0x7F but < and & */
+	 0,  0,  0,  0,  0,  0,  0,  0,  0,  4,  4,  0,  0,  4,  0,  0,   /* 0x00 */
+	 0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,   /* 0x10 */
+	12,  8,  8,  8,  8,  8,  0,  8,  8,  8,  8,  8,  8, 10, 10,  8,   /* 0x20 */
+	10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 11,  8,  0,  8,  8,  8,   /* 0x30 */
+	 8, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,   /* 0x40 */
+	11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,  8,  8,  8,  8, 11,   /* 0x50 */
+	 8, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,   /* 0x60 */
+	11, 11, 11, 11, 11, 11, 11, 11, 11, 11, 11,  8,  8,  8,  8,  8,   /* 0x70 */
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,   /* 0x80 */
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,   /* 0x90 */
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,   /* 0xA0 */
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,   /* 0xB0 */
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,   /* 0xC0 */
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,   /* 0xD0 */
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,   /* 0xE0 */
+	 3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,  3,   /* 0xF0 */
+};
+
+/* Space as XML counts it. */
+static inline bool is_space(unsigned char c)
+{
+	return cls[c] & C_SPACE;
 }
 
 /* A byte a name may start with (a byte of a UTF-8 sequence too: checked after). */
-static bool name_start(unsigned char c)
+static inline bool name_start(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || c >= 0x80;
+	return cls[c] & C_NAME_START;
 }
 
 /* A byte a name may go on with. */
-static bool name_char(unsigned char c)
+static inline bool name_char(unsigned char c)
 {
-	return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+	return cls[c] & C_NAME;
+}
+
+/* A byte of text that needs no decoding. */
+static inline bool plain(unsigned char c)
+{
+	return cls[c] & C_PLAIN;
 }
 
 /* The length of the UTF-8 sequence at p (before e) of a character XML allows, or
@@ -246,7 +288,7 @@ static bool decode(struct xmlscan *x, char *s, char *e, enum mode mode, size_t *
 	char *r = s, *w = s;
 	for (;;) {
 		char *run = r;
-		while (r < e && (unsigned char)*r >= 0x20 && (unsigned char)*r < 0x80 && *r != '&')
+		while (r < e && plain((unsigned char)*r))
 			r++;
 		if (w != run)
 			memmove(w, run, (size_t)(r - run));
@@ -259,8 +301,8 @@ static bool decode(struct xmlscan *x, char *s, char *e, enum mode mode, size_t *
 			if (!used)
 				return false;
 			r += used;
-		} else if (c == '&') {
-			*w++ = *r++;
+		} else if (c == '&' || c == '<') {
+			*w++ = *r++;   /* as it is in CDATA (text and values end before a '<') */
 		} else if (c == '\r') {
 			*w++ = mode == MODE_ATTR ? ' ' : '\n';
 			r += 1 + (r + 1 < e && r[1] == '\n');
@@ -336,6 +378,10 @@ static bool push(struct xmlscan *x, const char *name, size_t n)
 		x->names_cap = (x->names_len + n + 1) * 2;
 		x->names = xrealloc(x->names, x->names_cap);
 	}
+	size_t local = n;
+	while (local && name[local - 1] != ':')
+		local--;
+	x->local_at[x->depth] = (unsigned short)local;
 	x->name_at[x->depth++] = x->names_len;
 	memcpy(x->names + x->names_len, name, n);
 	x->names_len += n;
@@ -350,8 +396,7 @@ static void name_top(struct xmlscan *x)
 	size_t at = x->name_at[x->depth - 1];
 	x->name = x->names + at;
 	x->name_len = x->names_len - at - 1;
-	const char *colon = memrchr(x->name, ':', x->name_len);
-	x->local_off = colon ? (size_t)(colon - x->name) + 1 : 0;
+	x->local_off = x->local_at[x->depth - 1];
 }
 
 /* Closes the innermost element. */
@@ -362,11 +407,14 @@ static void pop(struct xmlscan *x)
 
 /* ---- tokens ---- */
 
-/* The end of the name starting at p (the buffer's NUL stops it). */
-static char *name_end(char *p)
+/* The end of the name starting at p (the buffer's NUL stops it); *high set when it
+ * holds a byte of a UTF-8 sequence. */
+static inline char *name_end(char *p, bool *high)
 {
+	unsigned char any = 0;
 	while (name_char((unsigned char)*p))
-		p++;
+		any |= (unsigned char)*p++;
+	*high = any & 0x80;
 	return p;
 }
 
@@ -380,7 +428,7 @@ static bool name_ok(struct xmlscan *x, const char *p, size_t n)
 	for (size_t i = 0; i < n;) {
 		if ((unsigned char)p[i] < 0x80) {
 			i++;
-			continue;
+			continue;   /* name_char took it */
 		}
 		bool cut = false;
 		size_t len = utf8_char((const unsigned char *)p + i, (const unsigned char *)p + n, &cut);
@@ -394,7 +442,7 @@ static bool name_ok(struct xmlscan *x, const char *p, size_t n)
 }
 
 /* Adds an attribute of the tag being scanned; false after fail(). */
-static bool add_attr(struct xmlscan *x, const char *name, size_t nlen, char *val, size_t vlen)
+static bool add_attr(struct xmlscan *x, const char *name, size_t nlen, char *val, size_t vlen, bool is_plain)
 {
 	if (x->nattrs == ATTRS_MAX) {
 		fail(x, XS_MALFORMED, _("a tag with more than %d attributes"), ATTRS_MAX);
@@ -404,7 +452,7 @@ static bool add_attr(struct xmlscan *x, const char *name, size_t nlen, char *val
 		x->attrs_cap = x->attrs_cap ? x->attrs_cap * 2 : 8;
 		x->attrs = xrealloc(x->attrs, x->attrs_cap * sizeof *x->attrs);
 	}
-	x->attrs[x->nattrs++] = (struct xs_attr){name, nlen, val, vlen};
+	x->attrs[x->nattrs++] = (struct xs_attr){name, nlen, val, vlen, is_plain};
 	return true;
 }
 
@@ -432,7 +480,8 @@ static enum step scan_attrs(struct xmlscan *x, const char *tag, size_t n, char *
 		if (q == ws || !name_start((unsigned char)*q))
 			return fail(x, XS_MALFORMED, _("a tag that is not XML (<%.*s ...)"), (int)n, tag);
 		char *name = q;
-		q = name_end(q);
+		bool high = false;
+		q = name_end(q, &high);
 		size_t nlen = (size_t)(q - name);
 		while (is_space((unsigned char)*q))
 			q++;
@@ -447,12 +496,17 @@ static enum step scan_attrs(struct xmlscan *x, const char *tag, size_t n, char *
 			return STEP_MORE;
 		if (*q != '"' && *q != '\'')
 			return fail(x, XS_MALFORMED, _("an attribute %.*s whose value is not quoted"), (int)nlen, name);
-		char *close = memchr(q + 1, *q, (size_t)(e - q - 1));
-		if (!close)
+		char *close = q + 1;
+		while (plain((unsigned char)*close) && *close != *q)
+			close++;
+		bool is_plain = !high && nlen <= NAME_MAX_LEN && *close == *q;
+		while (close < e && *close != *q && *close != '<')
+			close++;
+		if (close == e)
 			return STEP_MORE;
-		if (memchr(q + 1, '<', (size_t)(close - q - 1)))
+		if (*close == '<')
 			return fail(x, XS_MALFORMED, _("a '<' inside the value of attribute %.*s"), (int)nlen, name);
-		if (!add_attr(x, name, nlen, q + 1, (size_t)(close - q - 1)))
+		if (!add_attr(x, name, nlen, q + 1, (size_t)(close - q - 1), is_plain))
 			return STEP_FAIL;
 		q = close + 1;
 	}
@@ -463,11 +517,12 @@ static bool finish_attrs(struct xmlscan *x)
 {
 	for (size_t i = 0; i < x->nattrs; i++) {
 		struct xs_attr *a = &x->attrs[i];
-		if (!name_ok(x, a->name, a->nlen) || !decode(x, a->val, a->val + a->vlen, MODE_ATTR, &a->vlen))
+		if (!a->plain &&
+		    (!name_ok(x, a->name, a->nlen) || !decode(x, a->val, a->val + a->vlen, MODE_ATTR, &a->vlen)))
 			return false;
 		a->val[a->vlen] = '\0';   /* over the closing quote, or within the value */
 		for (size_t j = 0; j < i; j++)
-			if (x->attrs[j].nlen == a->nlen && memcmp(x->attrs[j].name, a->name, a->nlen) == 0) {
+			if (x->attrs[j].nlen == a->nlen && same(x->attrs[j].name, a->name, a->nlen)) {
 				fail(x, XS_MALFORMED, _("the attribute %.*s given twice"), (int)a->nlen, a->name);
 				return false;
 			}
@@ -481,11 +536,12 @@ static enum step start_tag(struct xmlscan *x)
 	char *p = x->buf + x->pos, *name = p + 1;
 	if (!name_start((unsigned char)*name))
 		return fail(x, XS_MALFORMED, _("a '<' that starts no tag"));
-	char *q = name_end(name), *after = NULL;
+	bool high = false;
+	char *q = name_end(name, &high), *after = NULL;
 	size_t n = (size_t)(q - name);
 	if (q >= x->buf + x->end)
 		return STEP_MORE;
-	if (!name_ok(x, name, n))
+	if ((high || n > NAME_MAX_LEN) && !name_ok(x, name, n))
 		return STEP_FAIL;
 	enum step s = scan_attrs(x, name, n, q, &after);
 	if (s != STEP_TOKEN)
@@ -505,7 +561,8 @@ static enum step start_tag(struct xmlscan *x)
 static enum step end_tag(struct xmlscan *x)
 {
 	char *e = x->buf + x->end, *name = x->buf + x->pos + 2;
-	char *q = name_end(name);
+	bool high;
+	char *q = name_end(name, &high);
 	size_t n = (size_t)(q - name);
 	while (is_space((unsigned char)*q))
 		q++;
@@ -516,7 +573,7 @@ static enum step end_tag(struct xmlscan *x)
 	if (!x->depth)
 		return fail(x, XS_MALFORMED, _("an end tag </%.*s> with no element open"), (int)n, name);
 	size_t at = x->name_at[x->depth - 1];
-	if (x->names_len - at - 1 != n || memcmp(x->names + at, name, n) != 0)
+	if (x->names_len - at - 1 != n || !same(x->names + at, name, n))
 		return fail(x, XS_MALFORMED, _("an end tag </%.*s> where <%s> is open"), (int)n, name, open_name(x));
 	name_top(x);
 	x->empty = false;
@@ -555,7 +612,8 @@ static enum step instruction(struct xmlscan *x, bool first)
 	char *close = memmem(p + 2, (size_t)(e - p - 2), "?>", 2);
 	if (!close)
 		return STEP_MORE;
-	char *target = p + 2, *q = name_end(target);
+	bool high;
+	char *target = p + 2, *q = name_end(target, &high);
 	x->pos = (size_t)(close + 2 - x->buf);
 	bool xml = q - target == 3 && strncasecmp(target, "xml", 3) == 0;
 	if (xml && !first)
@@ -620,15 +678,27 @@ static enum step markup(struct xmlscan *x, bool first)
 /* Text at pos, up to the next '<'. Outside the document's element only spaces. */
 static enum step text(struct xmlscan *x)
 {
-	char *s = x->buf + x->pos, *e = x->buf + x->end;
-	char *lt = memchr(s, '<', (size_t)(e - s));
+	char *s = x->buf + x->pos, *e = x->buf + x->end, *p = s;
+	/* a cell's value: a few plain characters, then '<' (the buffer's NUL stops this) */
+	while (plain((unsigned char)*p))
+		p++;
+	if (*p == '<' && x->depth) {
+		x->text = s;
+		x->text_len = (size_t)(p - s);
+		*p = '\0';
+		x->lt_eaten = true;
+		x->pos = (size_t)(p - x->buf);
+		x->tok = XS_TEXT;
+		return STEP_TOKEN;
+	}
+	char *lt = memchr(p, '<', (size_t)(e - p));
 	if (!lt && !x->eof)
 		return STEP_MORE;
 	if (!lt)
 		lt = e;
 	if (!x->depth) {
-		for (char *p = s; p < lt; p++)
-			if (!is_space((unsigned char)*p))
+		for (char *q = s; q < lt; q++)
+			if (!is_space((unsigned char)*q))
 				return x->root_seen ? fail(x, XS_MALFORMED, _("text after the document's element"))
 						    : fail(x, XS_MALFORMED, _("text before the document's element"));
 		x->pos = (size_t)(lt - x->buf);
@@ -751,10 +821,18 @@ enum xs_token xs_next(struct xmlscan *x)
 	}
 }
 
+/* True when s (n bytes, no NUL among them) is the string name. */
+static inline bool is_named(const char *s, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != name[i])
+			return false;   /* a shorter name's NUL differs too */
+	return name[n] == '\0';
+}
+
 bool xs_is(const struct xmlscan *x, const char *name)
 {
-	size_t n = x->name_len - x->local_off;
-	return strlen(name) == n && memcmp(x->name + x->local_off, name, n) == 0;
+	return is_named(x->name + x->local_off, x->name_len - x->local_off, name);
 }
 
 bool xs_empty(const struct xmlscan *x)
@@ -764,9 +842,8 @@ bool xs_empty(const struct xmlscan *x)
 
 const char *xs_attr(const struct xmlscan *x, const char *name, size_t *len)
 {
-	size_t n = strlen(name);
 	for (size_t i = 0; x->tok == XS_START && i < x->nattrs; i++)
-		if (x->attrs[i].nlen == n && memcmp(x->attrs[i].name, name, n) == 0) {
+		if (is_named(x->attrs[i].name, x->attrs[i].nlen, name)) {
 			if (len)
 				*len = x->attrs[i].vlen;
 			return x->attrs[i].val;
@@ -779,7 +856,7 @@ const char *xs_attr_prefixed(const struct xmlscan *x, const char *local)
 	size_t n = strlen(local);
 	for (size_t i = 0; x->tok == XS_START && i < x->nattrs; i++) {
 		const struct xs_attr *a = &x->attrs[i];
-		if (a->nlen > n + 1 && a->name[a->nlen - n - 1] == ':' && memcmp(a->name + a->nlen - n, local, n) == 0)
+		if (a->nlen > n + 1 && a->name[a->nlen - n - 1] == ':' && same(a->name + a->nlen - n, local, n))
 			return a->val;
 	}
 	return NULL;
