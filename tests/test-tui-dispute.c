@@ -121,6 +121,7 @@ static void test_case_to_agreement(void)
 	CHECK(!pty_contains(t, "李文"));                  /* a clerk is no mediator */
 	step_type(t, "杨");
 	step_key(t, "Enter");
+	CHECK(step_wait_gone(t, "选择调解员"));             /* the picker has closed on the pick */
 	char *mediators = NULL;
 	CHECK(step_field_row(t, "调解员", &mediators) >= 0 && mediators && strstr(mediators, "杨秀英"));
 	free(mediators);
@@ -177,6 +178,7 @@ static void test_case_to_agreement(void)
 	CHECK(pty_wait_for(t, "从登记册中选择参加人", WAIT_MS));
 	step_type(t, resident);
 	step_key(t, "Enter");
+	CHECK(step_wait_gone(t, "从登记册中选择参加人"));
 	char *present = NULL;
 	CHECK(step_field_row(t, "参加人", &present) >= 0 && present);
 	char *want = NULL;
