@@ -1,6 +1,6 @@
-/* xlsx: spreadsheets through Debian's libraries: .xlsx read with libzip and libxml2's
- * streaming reader, legacy .xls read with FreeXL, .xlsx written with libxlsxwriter in
- * its constant-memory mode. Only the first worksheet is read.
+/* xlsx: spreadsheets in and out: .xlsx read with libzip and our own strict streaming
+ * scanner of its XML (xmlscan.h), legacy .xls read with FreeXL, .xlsx written with
+ * libxlsxwriter in its constant-memory mode. Only the first worksheet is read.
  *
  * Cell values come out as UTF-8 text as the clerk sees them: a shared or inline
  * string as is, a number as its shortest exact decimal text (an ID number Excel

@@ -1,11 +1,12 @@
-/* xlsx: .xlsx and .xls rows in, .xlsx rows out, through Debian's libraries.
+/* xlsx: .xlsx and .xls rows in, .xlsx rows out.
  *
  * .xlsx is a zip of XML parts: libzip opens the container and each part is streamed
- * through libxml2's xmlTextReader, so a worksheet is never held whole. The shared
- * string table, which every cell of text points into, is held in memory while it is
- * small; past that its later strings go to a temporary SQLite file: a million-row
- * roster's names, ID numbers and phones are millions of strings. The first worksheet is the
- * one workbook.xml lists first, found through its relationship part.
+ * through xmlscan, a strict scanner of the little XML a workbook holds, so a
+ * worksheet is never held whole and no cell costs an allocation. The shared string
+ * table, which every cell of text points into, is an sstable: its first strings in
+ * memory, the rest in a temporary file, for a million-row roster's names, ID numbers
+ * and phones are millions of strings. The first worksheet is the one workbook.xml
+ * lists first, found through its relationship part. .xls is read with FreeXL.
  *
  * A workbook is a file from outside, and its libraries are not ours to fix: FreeXL
  * 1.0.6 reads out of bounds on damaged .xls files. So each workbook is parsed in a
@@ -16,8 +17,6 @@
 #include "xlsx.h"
 
 #include <errno.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlreader.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,13 +26,13 @@
 #include <xlsxwriter.h>
 #include <zip.h>
 #include <freexl.h>
-#include <sqlite3.h>
 
 #include "i18n.h"
 #include "sandbox.h"
+#include "sstable.h"
 #include "util.h"
+#include "xmlscan.h"
 
-#define NS_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 /* Excel's own limits: more would not be a spreadsheet a clerk can open */
 #define XLSX_MAX_ROWS 1048576
 #define XLSX_MAX_COLS 16384
@@ -49,8 +48,11 @@
 #define SMALL_PART_MAX (4ull << 20)
 /* Longest run of bytes between two '<': a cell's text, escaped, or a tag. Excel's
  * cells hold 32,767 characters (at most about 500 KiB escaped); anything longer,
- * such as a gigabyte of spaces, is refused before libxml2 builds a node of it. */
+ * such as a gigabyte of spaces, is refused as it is inflated. */
 #define XML_RUN_MAX (1u << 20)
+/* Longest token the scanner holds (a run of text, a tag, a comment): past the run
+ * limit, for a comment or CDATA section may hold '<'. */
+#define TOKEN_MAX (2 * XML_RUN_MAX)
 /* The text of one row or one shared string: 64 KiB is 21,845 Chinese characters, 20
  * times the longest field the resident form takes; it keeps the rows the import has
  * in flight (about a thousand) small. */
@@ -62,7 +64,7 @@
 #define CHILD_CPU_SECONDS 300
 #define CHILD_IDLE_SECONDS 30
 #define CHILD_MEMORY (256u << 20)
-/* The child says it is alive every this many XML nodes. */
+/* The child says it is alive every this many XML tokens. */
 #define TICK_EVERY 65536
 
 /* Records from the child: opened, a row, done, an error, alive. */
@@ -72,32 +74,28 @@
 #define REC_ERROR 'E'
 #define REC_TICK 'K'
 
-/* The shared string table: strings by index, in memory up to shared_memory_max
- * bytes, the rest in a temporary database (rowid = index + 1). The first strings
- * stay in memory: Excel numbers strings as they first appear, so the codes a roster
- * repeats on every row (男, 汉族, 户主, 群众) are among them, and most of a row's
- * cells are read without SQL. */
-struct shared_table {
-	char **mem;
-	size_t n, cap, bytes;
-	size_t nmem;       /* once there is a database: the strings before it, in memory */
-	sqlite3 *db;
-	sqlite3_stmt *ins, *get;
-	/* the last few looked up by index: 男, 汉族, 户主 repeat on every row */
-	char *recent[256];
-	size_t recent_index[256];
-};
-
 /* Text and bookkeeping of the shared strings kept in memory, at most. */
 static size_t shared_memory_max = 4u << 20;
 
-/* A zip member as libxml2 reads it: counted and scanned as it is inflated. */
-struct part_stream {
+/* A zip member as the scanner reads it: counted and looked over as it is inflated. */
+struct part {
 	zip_file_t *zf;
 	const char *name;
 	unsigned long long inflated, cap;
 	size_t run;   /* bytes since the last '<' */
 	enum { PART_OK, PART_TOO_BIG, PART_LONG_RUN } fault;
+	struct xmlscan *xs;
+};
+
+/* The row being read: its cells' text one after another, each NUL-terminated, at
+ * text + at[i] (at[i] = 0 for an empty cell: text[0] is NUL), len[i] bytes. A cell
+ * given again replaces its text, which becomes garbage until the row is compacted. */
+struct row_buf {
+	char *text;
+	size_t used, cap;
+	size_t *at, *len;
+	size_t n, cells_cap;
+	size_t live, garbage;   /* bytes of the cells' text; of replaced text */
 };
 
 /* The parser itself, in the child (or in this process for the libFuzzer target). */
@@ -105,24 +103,26 @@ struct sheet_parser {
 	enum sheet_kind kind;
 	/* .xlsx */
 	zip_t *zip;
-	xmlTextReaderPtr xml;
-	struct part_stream sheet_stream;
-	struct part_stream failed;   /* the member that went over a limit */
+	struct part sheet;
+	struct part failed;   /* the member that went over a limit */
 	char *sheet_name;
-	struct shared_table shared;
+	struct sstable *shared;
+	struct strbuf scratch;   /* a shared string being read */
+	long cell_col;           /* the column of the cell being read, for a message; -1 between cells */
 	/* .xls */
 	const void *xls;
 	unsigned xls_rows, xls_row;
 	unsigned short xls_cols;
 	/* the row handed out */
+	struct row_buf row;
 	char **fields;
-	size_t n, cap, text;
+	size_t fields_cap;
 	char *path;
 	long rownum;   /* the worksheet's row being read */
-	/* the child's "alive" message, every TICK_EVERY nodes */
+	/* the child's "alive" message, every TICK_EVERY tokens */
 	void (*tick)(void *ctx);
 	void *tick_ctx;
-	unsigned long nodes;
+	unsigned tokens_left;
 };
 
 /* The reader handed out: the child's rows, or the parser in this process. */
@@ -130,8 +130,8 @@ struct sheet_reader {
 	struct sandbox *sb;
 	struct sheet_parser *direct;
 	char *path;
-	char **fields;
-	size_t n;
+	char **fields;   /* into the child's record */
+	size_t fields_cap;
 	long last_line;
 	bool done;
 };
@@ -161,49 +161,130 @@ bool sheet_is_xls(const char *path)
 /* ---- the row being built ---- */
 
 /* Empties the row. */
-static void row_clear(struct sheet_parser *r)
+static void row_clear(struct row_buf *r)
 {
-	for (size_t i = 0; i < r->n; i++)
-		free(r->fields[i]);
+	if (!r->cap) {
+		r->cap = 4096;
+		r->text = xmalloc(r->cap);
+	}
+	r->text[0] = '\0';
+	r->used = 1;
 	r->n = 0;
-	r->text = 0;
+	r->live = r->garbage = 0;
 }
 
-/* Puts value (taken) in column col, filling the columns before it with "". */
-static void row_set(struct sheet_parser *r, size_t col, char *value)
+/* Makes room for n more bytes of text. */
+static void row_reserve(struct row_buf *r, size_t n)
 {
-	if (col >= r->cap) {
-		size_t cap = r->cap ? r->cap : 16;
+	if (r->used + n <= r->cap)
+		return;
+	while (r->cap < r->used + n)
+		r->cap *= 2;
+	r->text = xrealloc(r->text, r->cap);
+}
+
+/* Moves the live cells' text together, leaving out replaced text. */
+static void row_compact(struct row_buf *r)
+{
+	char *text = xmalloc(r->cap);
+	size_t used = 1;
+	text[0] = '\0';
+	for (size_t i = 0; i < r->n; i++) {
+		if (!r->len[i]) {
+			r->at[i] = 0;
+			continue;
+		}
+		memcpy(text + used, r->text + r->at[i], r->len[i] + 1);
+		r->at[i] = used;
+		used += r->len[i] + 1;
+	}
+	free(r->text);
+	r->text = text;
+	r->used = used;
+	r->garbage = 0;
+}
+
+/* Starts column col's text at the end of the buffer (the columns before it empty
+ * when new): its offset. */
+static size_t cell_begin(struct row_buf *r, size_t col)
+{
+	if (col >= r->cells_cap) {
+		size_t cap = r->cells_cap ? r->cells_cap : 32;
 		while (cap <= col)
 			cap *= 2;
-		r->fields = xrealloc(r->fields, cap * sizeof *r->fields);
-		r->cap = cap;
+		r->at = xrealloc(r->at, cap * sizeof *r->at);
+		r->len = xrealloc(r->len, cap * sizeof *r->len);
+		r->cells_cap = cap;
 	}
-	while (r->n <= col)
-		r->fields[r->n++] = xstrdup("");
-	r->text += strlen(value) - strlen(r->fields[col]);
-	free(r->fields[col]);
-	r->fields[col] = value;
+	for (; r->n <= col; r->n++)
+		r->at[r->n] = r->len[r->n] = 0;
+	r->live -= r->len[col];
+	r->garbage += r->len[col];
+	r->len[col] = 0;
+	r->at[col] = 0;
+	if (r->garbage > ROW_TEXT_MAX)
+		row_compact(r);
+	return r->used;
 }
 
-/* True when the row has some text in it. */
-static bool row_has_text(const struct sheet_parser *r)
+/* Appends n bytes to the cell begun at start; false when the row's text would be
+ * more than ROW_TEXT_MAX. */
+static bool cell_add(struct row_buf *r, size_t start, const char *s, size_t n)
 {
-	for (size_t i = 0; i < r->n; i++)
-		if (r->fields[i][0])
-			return true;
-	return false;
+	if (r->live + (r->used - start) + n > ROW_TEXT_MAX)
+		return false;
+	row_reserve(r, n + 1);
+	memcpy(r->text + r->used, s, n);
+	r->used += n;
+	return true;
+}
+
+/* Ends column col's text begun at start. */
+static void cell_end(struct row_buf *r, size_t col, size_t start)
+{
+	row_reserve(r, 1);
+	r->text[r->used] = '\0';
+	size_t n = r->used - start;
+	if (n) {
+		r->at[col] = start;
+		r->len[col] = n;
+		r->live += n;
+		r->used++;
+	}
+}
+
+/* Sets column col to s (n bytes); false as cell_add. */
+static bool row_put(struct row_buf *r, size_t col, const char *s, size_t n)
+{
+	size_t start = cell_begin(r, col);
+	if (!cell_add(r, start, s, n))
+		return false;
+	cell_end(r, col, start);
+	return true;
+}
+
+/* Column col's text. */
+static const char *cell_text(const struct row_buf *r, size_t col)
+{
+	return r->text + r->at[col];
 }
 
 /* ---- .xlsx parts ---- */
 
-/* Counts what was inflated and the bytes since the last '<'; false over a limit. */
-static bool part_account(struct part_stream *ps, const char *buf, size_t n)
+/* Counts what was inflated and the bytes since the last '<'; false over a limit. A
+ * block no longer than the limit holds no run over it between two of its '<': only
+ * its first and last run are looked at. */
+static bool part_account(struct part *ps, const char *buf, size_t n)
 {
 	ps->inflated += n;
 	if (ps->inflated > ps->cap) {
 		ps->fault = PART_TOO_BIG;
 		return false;
+	}
+	const char *first = n <= XML_RUN_MAX ? memchr(buf, '<', n) : NULL;
+	if (first && ps->run + (size_t)(first - buf) <= XML_RUN_MAX) {
+		ps->run = n - (size_t)((const char *)memrchr(buf, '<', n) - buf) - 1;
+		return true;
 	}
 	const char *p = buf, *end = buf + n, *lt;
 	while ((lt = memchr(p, '<', (size_t)(end - p)))) {
@@ -220,30 +301,20 @@ static bool part_account(struct part_stream *ps, const char *buf, size_t n)
 	return true;
 }
 
-/* libxml2 reads a zip entry through these two: a member over a limit reads as an
- * error, which ends the parse before the bytes are kept. */
-static int zip_read_cb(void *ctx, char *buf, int len)
+/* The scanner reads a zip member through this: a member over a limit reads as an
+ * error, which ends the scan before the bytes are kept. */
+static ssize_t part_read(void *ctx, char *buf, size_t cap)
 {
-	struct part_stream *ps = ctx;
-	zip_int64_t n = zip_fread(ps->zf, buf, (zip_uint64_t)len);
+	struct part *ps = ctx;
+	zip_int64_t n = zip_fread(ps->zf, buf, cap);
 	if (n < 0 || !part_account(ps, buf, (size_t)n))
 		return -1;
-	return (int)n;
+	return (ssize_t)n;
 }
 
-/* Closes the zip entry when libxml2 is done with it. */
-static int zip_close_cb(void *ctx)
-{
-	struct part_stream *ps = ctx;
-	zip_fclose(ps->zf);
-	ps->zf = NULL;
-	return 0;
-}
-
-/* A streaming XML reader on one part of the container, reading through ps, or NULL
- * when the part is missing or declares itself over cap (ps->fault). No
- * XML_PARSE_HUGE: libxml2 keeps its own 10 MB limit on a node besides ours. */
-static xmlTextReaderPtr open_part(zip_t *z, const char *name, unsigned long long cap, struct part_stream *ps)
+/* Opens a part of the container for scanning; false when it is missing or
+ * declares itself over cap (ps->fault). */
+static bool part_open(zip_t *z, const char *name, unsigned long long cap, struct part *ps)
 {
 	memset(ps, 0, sizeof *ps);
 	ps->name = name;
@@ -251,34 +322,42 @@ static xmlTextReaderPtr open_part(zip_t *z, const char *name, unsigned long long
 	zip_stat_t st;
 	if (zip_stat(z, name, 0, &st) == 0 && (st.valid & ZIP_STAT_SIZE) && st.size > cap) {
 		ps->fault = PART_TOO_BIG;
-		return NULL;
+		return false;
 	}
 	ps->zf = zip_fopen(z, name, 0);
 	if (!ps->zf)
-		return NULL;
-	xmlTextReaderPtr x = xmlReaderForIO(zip_read_cb, zip_close_cb, ps, name, NULL,
-					    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (!x && ps->zf) {
+		return false;
+	ps->xs = xs_new(part_read, ps, TOKEN_MAX);
+	return true;
+}
+
+/* Closes a part (one that never opened too). */
+static void part_close(struct part *ps)
+{
+	xs_free(ps->xs);
+	ps->xs = NULL;
+	if (ps->zf)
 		zip_fclose(ps->zf);
-		ps->zf = NULL;
-	}
-	return x;
+	ps->zf = NULL;
 }
 
 /* Keeps the part that went over a limit for the message; true when one did. */
-static bool part_failed(struct sheet_parser *r, const struct part_stream *ps)
+static bool part_failed(struct sheet_parser *r, const struct part *ps)
 {
 	if (ps->fault == PART_OK)
 		return false;
-	if (r->failed.fault == PART_OK)
+	if (r->failed.fault == PART_OK) {
 		r->failed = *ps;
+		r->failed.xs = NULL;
+		r->failed.zf = NULL;
+	}
 	return true;
 }
 
 /* The message for a part over a limit. Caller frees. */
 static char *part_fault_message(const struct sheet_parser *r)
 {
-	const struct part_stream *ps = &r->failed;
+	const struct part *ps = &r->failed;
 	if (ps->fault == PART_TOO_BIG)
 		return xasprintf(_("%s: %s inflates to more than %llu MiB, more than any roster needs: the workbook "
 				   "is refused"), r->path, ps->name, ps->cap >> 20);
@@ -286,34 +365,21 @@ static char *part_fault_message(const struct sheet_parser *r)
 			   "holds: the workbook is refused"), r->path, ps->name, XML_RUN_MAX >> 10);
 }
 
-/* The child's sign of life every TICK_EVERY nodes read. */
+/* The child's sign of life every TICK_EVERY tokens read. */
 static void tick(struct sheet_parser *r)
 {
-	if (++r->nodes % TICK_EVERY == 0 && r->tick)
-		r->tick(r->tick_ctx);
+	if (r->tokens_left-- == 0) {
+		r->tokens_left = TICK_EVERY;
+		if (r->tick)
+			r->tick(r->tick_ctx);
+	}
 }
 
-/* True when the reader stands on the start of element local. */
-static bool at_start(xmlTextReaderPtr x, const char *local)
+/* The next token of a part, counted for the child's sign of life. */
+static enum xs_token next(struct sheet_parser *r, struct part *ps)
 {
-	return xmlTextReaderNodeType(x) == XML_READER_TYPE_ELEMENT &&
-	       strcmp((const char *)xmlTextReaderConstLocalName(x), local) == 0;
-}
-
-/* True when the reader stands on the end of element local. */
-static bool at_end(xmlTextReaderPtr x, const char *local)
-{
-	return xmlTextReaderNodeType(x) == XML_READER_TYPE_END_ELEMENT &&
-	       strcmp((const char *)xmlTextReaderConstLocalName(x), local) == 0;
-}
-
-/* An attribute's value (caller frees), or NULL. */
-static char *attr(xmlTextReaderPtr x, const char *name)
-{
-	xmlChar *v = xmlTextReaderGetAttribute(x, (const xmlChar *)name);
-	char *s = v ? xstrdup((const char *)v) : NULL;
-	xmlFree(v);
-	return s;
+	tick(r);
+	return xs_next(ps->xs);
 }
 
 /* The part of the first worksheet: workbook.xml's first sheet, through the rels;
@@ -321,28 +387,20 @@ static char *attr(xmlTextReaderPtr x, const char *name)
 static char *first_sheet_part(struct sheet_parser *r)
 {
 	char *rid = NULL, *target = NULL;
-	zip_t *z = r->zip;
-	struct part_stream book, rels = {0};
-	xmlTextReaderPtr x = open_part(z, "xl/workbook.xml", SMALL_PART_MAX, &book);
-	while (x && !rid && xmlTextReaderRead(x) == 1)
-		if (at_start(x, "sheet")) {
-			xmlChar *v = xmlTextReaderGetAttributeNs(x, (const xmlChar *)"id",
-								 (const xmlChar *)NS_REL);
-			rid = v ? xstrdup((const char *)v) : NULL;
-			xmlFree(v);
-		}
-	if (x)
-		xmlFreeTextReader(x);
-	x = rid ? open_part(z, "xl/_rels/workbook.xml.rels", SMALL_PART_MAX, &rels) : NULL;
-	while (x && !target && xmlTextReaderRead(x) == 1)
-		if (at_start(x, "Relationship")) {
-			char *id = attr(x, "Id");
-			if (id && strcmp(id, rid) == 0)
-				target = attr(x, "Target");
-			free(id);
-		}
-	if (x)
-		xmlFreeTextReader(x);
+	struct part book, rels = {0};
+	enum xs_token tok;
+	bool open = part_open(r->zip, "xl/workbook.xml", SMALL_PART_MAX, &book);
+	while (open && !rid && (tok = next(r, &book)) != XS_EOF && tok != XS_ERROR)
+		if (tok == XS_START && xs_is(book.xs, "sheet"))
+			rid = xstrdup(xs_attr_prefixed(book.xs, "id"));
+	part_close(&book);
+	open = rid && part_open(r->zip, "xl/_rels/workbook.xml.rels", SMALL_PART_MAX, &rels);
+	while (open && !target && (tok = next(r, &rels)) != XS_EOF && tok != XS_ERROR) {
+		const char *id = tok == XS_START && xs_is(rels.xs, "Relationship") ? xs_attr(rels.xs, "Id", NULL) : NULL;
+		if (id && strcmp(id, rid) == 0)
+			target = xstrdup(xs_attr(rels.xs, "Target", NULL));
+	}
+	part_close(&rels);
 	free(rid);
 	if (part_failed(r, &book) || part_failed(r, &rels)) {
 		free(target);
@@ -355,33 +413,40 @@ static char *first_sheet_part(struct sheet_parser *r)
 	return part;
 }
 
-/* Reads the text of an <si> or <is>: its <t> runs, leaving out phonetic runs; past
- * ROW_TEXT_MAX bytes the rest is read but not kept, and *too_long set. */
-static char *read_rich_text(xmlTextReaderPtr x, const char *end, bool *too_long)
+/* Reads the text of the <si> or <is> the scanner stands on (end: its name) through
+ * add: its <t> runs, leaving out phonetic runs (<rPh>). False when the text is over
+ * ROW_TEXT_MAX (*too_long) or the scan stopped. */
+static bool read_rich_text(struct sheet_parser *r, struct part *ps, const char *end,
+			   bool (*add)(void *ctx, const char *s, size_t n), void *ctx, bool *too_long)
 {
-	struct strbuf sb = {0};
+	struct xmlscan *x = ps->xs;
 	bool in_t = false;
 	int skip = 0;
-	while (xmlTextReaderRead(x) == 1 && !at_end(x, end)) {
-		if (at_start(x, "rPh") && !xmlTextReaderIsEmptyElement(x))
+	if (xs_empty(x))
+		return next(r, ps) == XS_END;
+	for (;;) {
+		enum xs_token tok = next(r, ps);
+		if (tok == XS_START && xs_is(x, "rPh")) {
 			skip++;
-		else if (at_end(x, "rPh"))
+		} else if (tok == XS_END && xs_is(x, "rPh")) {
 			skip--;
-		else if (at_start(x, "t"))
-			in_t = !xmlTextReaderIsEmptyElement(x);
-		else if (at_end(x, "t"))
+		} else if (tok == XS_START && xs_is(x, "t")) {
+			in_t = true;
+		} else if (tok == XS_END && xs_is(x, "t")) {
 			in_t = false;
-		else if (in_t && !skip) {
-			int type = xmlTextReaderNodeType(x);
-			bool text = type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
-				    type == XML_READER_TYPE_CDATA;
-			if (text && sb.len > ROW_TEXT_MAX)
+		} else if (tok == XS_END && xs_is(x, end)) {
+			return true;
+		} else if (tok == XS_TEXT && in_t && !skip) {
+			size_t n;
+			const char *s = xs_text(x, &n);
+			if (!add(ctx, s, n)) {
 				*too_long = true;
-			else if (text)
-				sb_append(&sb, (const char *)xmlTextReaderConstValue(x));
+				return false;
+			}
+		} else if (tok == XS_EOF || tok == XS_ERROR) {
+			return false;
 		}
 	}
-	return sb_take(&sb);
 }
 
 /* ---- the shared string table ---- */
@@ -391,114 +456,66 @@ void sheet_set_shared_memory_max(size_t bytes)
 	shared_memory_max = bytes;
 }
 
-/* Opens the temporary database the strings from now on go to; false when SQLite
- * cannot make one. */
-static bool shared_spill(struct shared_table *t)
+/* read_rich_text's sink for a shared string. */
+static bool scratch_add(void *ctx, const char *s, size_t n)
 {
-	t->nmem = t->n;
-	/* "": a private temporary file, removed when closed; its cache is 1 MiB */
-	if (sqlite3_open_v2("", &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
-		    SQLITE_OK ||
-	    sqlite3_exec(t->db, "PRAGMA cache_size = -1024; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-			 "CREATE TABLE s (t TEXT NOT NULL); BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(t->db, "INSERT INTO s (rowid, t) VALUES (?1, ?2)", -1, &t->ins, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(t->db, "SELECT t FROM s WHERE rowid = ?1", -1, &t->get, NULL) != SQLITE_OK)
+	struct strbuf *sb = ctx;
+	if (sb->len + n > ROW_TEXT_MAX)
 		return false;
+	sb_append_n(sb, s, n);
 	return true;
 }
 
-/* Adds string number t->n (taken); false when it could not be kept. */
-static bool shared_add(struct shared_table *t, char *s)
+/* The message when the shared strings' scan stopped. Caller frees. */
+static char *shared_stop_message(struct sheet_parser *r, struct part *ps, bool too_long)
 {
-	size_t len = strlen(s);
-	if (!t->db && t->bytes + len + 1 + 3 * sizeof(char *) > shared_memory_max && !shared_spill(t)) {
-		free(s);
-		return false;
-	}
-	if (t->db) {
-		sqlite3_bind_int64(t->ins, 1, (sqlite3_int64)t->n + 1);
-		sqlite3_bind_text(t->ins, 2, s, (int)len, free);
-		int rc = sqlite3_step(t->ins);
-		sqlite3_reset(t->ins);
-		if (rc != SQLITE_DONE)
-			return false;
-	} else {
-		if (t->n == t->cap) {
-			t->cap = t->cap ? t->cap * 2 : 256;
-			t->mem = xrealloc(t->mem, t->cap * sizeof *t->mem);
-		}
-		t->mem[t->n] = s;
-		t->bytes += len + 1 + 3 * sizeof(char *);   /* the pointer and malloc's own */
-	}
-	t->n++;
-	return true;
-}
-
-/* String number i (a copy), or NULL when there is no such string. */
-static char *shared_get(struct shared_table *t, size_t i)
-{
-	if (i >= t->n)
-		return NULL;
-	if (!t->db || i < t->nmem)
-		return xstrdup(t->mem[i]);
-	size_t slot = i % ARRAY_LEN(t->recent);
-	if (t->recent[slot] && t->recent_index[slot] == i)
-		return xstrdup(t->recent[slot]);
-	char *v = NULL;
-	sqlite3_bind_int64(t->get, 1, (sqlite3_int64)i + 1);
-	if (sqlite3_step(t->get) == SQLITE_ROW)
-		v = xstrdup((const char *)sqlite3_column_text(t->get, 0));
-	sqlite3_reset(t->get);
-	if (v) {
-		free(t->recent[slot]);
-		t->recent[slot] = xstrdup(v);
-		t->recent_index[slot] = i;
-	}
-	return v;
-}
-
-static void shared_free(struct shared_table *t)
-{
-	for (size_t i = 0; t->mem && i < (t->db ? t->nmem : t->n); i++)
-		free(t->mem[i]);
-	free(t->mem);
-	for (size_t i = 0; i < ARRAY_LEN(t->recent); i++)
-		free(t->recent[i]);
-	sqlite3_finalize(t->ins);
-	sqlite3_finalize(t->get);
-	sqlite3_close(t->db);   /* the temporary file goes with it */
-	memset(t, 0, sizeof *t);
+	size_t i = sst_count(r->shared);
+	if (part_failed(r, ps))
+		return part_fault_message(r);
+	if (too_long)
+		return xasprintf(_("%s: shared string %zu holds more than %u KiB of text, more than any roster "
+				   "cell: the workbook is refused"), r->path, i, ROW_TEXT_MAX >> 10);
+	if (sst_error(r->shared))
+		return xasprintf(_("%s: the shared strings cannot be kept (%s)"), r->path, sst_error(r->shared));
+	return xasprintf(_("%s: %s is damaged at shared string %zu: %s"), r->path, ps->name, i, xs_why(ps->xs));
 }
 
 /* Loads the shared string table (absent in a workbook of numbers only); false with
  * *err when it cannot be kept. */
 static bool load_shared(struct sheet_parser *r, char **err)
 {
-	struct part_stream ps;
-	xmlTextReaderPtr x = open_part(r->zip, "xl/sharedStrings.xml", SHARED_PART_MAX, &ps);
-	bool ok = true, too_long = false;
-	while (ok && !too_long && x && xmlTextReaderRead(x) == 1) {
-		tick(r);
-		if (!at_start(x, "si"))
+	struct part ps;
+	r->shared = sst_new(shared_memory_max);
+	bool found = part_open(r->zip, "xl/sharedStrings.xml", SHARED_PART_MAX, &ps), ok = true, too_long = false;
+	enum xs_token tok;
+	while (found && ok && (tok = next(r, &ps)) != XS_EOF) {
+		ok = tok != XS_ERROR;
+		if (!ok || tok != XS_START || !xs_is(ps.xs, "si"))
 			continue;
-		char *s = xmlTextReaderIsEmptyElement(x) ? xstrdup("") : read_rich_text(x, "si", &too_long);
-		ok = shared_add(&r->shared, s);
+		r->scratch.len = 0;
+		ok = read_rich_text(r, &ps, "si", scratch_add, &r->scratch, &too_long) &&
+		     sst_add(r->shared, r->scratch.s ? r->scratch.s : "", r->scratch.len);
 	}
-	if (x)
-		xmlFreeTextReader(x);
-	if (part_failed(r, &ps)) {
-		*err = part_fault_message(r);
-		return false;
-	}
-	if (too_long) {
-		*err = xasprintf(_("%s: shared string %zu holds more than %u KiB of text, more than any roster "
-				   "cell: the workbook is refused"), r->path, r->shared.n, ROW_TEXT_MAX >> 10);
-		return false;
-	}
+	ok = ok && sst_seal(r->shared) && !part_failed(r, &ps);
 	if (!ok)
-		*err = xasprintf(_("%s: the shared strings cannot be kept (%s)"), r->path,
-				 r->shared.db ? sqlite3_errmsg(r->shared.db) : _("no temporary file"));
+		*err = shared_stop_message(r, &ps, too_long);
+	part_close(&ps);
 	return ok;
+}
+
+/* ---- cells and rows ---- */
+
+/* What a cell's t attribute says its <v> holds. */
+enum cell_type { CELL_NUMBER, CELL_SHARED, CELL_BOOL, CELL_TEXT };
+
+/* The type of a cell's t attribute (NULL: a number). */
+static enum cell_type cell_type(const char *t)
+{
+	if (!t || (t[0] == 'n' && !t[1]))
+		return CELL_NUMBER;
+	if (t[0] == 's' && !t[1])
+		return CELL_SHARED;
+	return t[0] == 'b' && !t[1] ? CELL_BOOL : CELL_TEXT;
 }
 
 /* Column index of a cell reference ("AB12" -> 27); -1 when it names no column of a
@@ -527,56 +544,112 @@ static long row_number(const char *r_attr, long before)
 	return errno || end == r_attr || *end || n < 1 || n > XLSX_MAX_ROWS ? -1 : n;
 }
 
-/* A reference as quoted in a message: at most 24 characters of it. Caller frees. */
-static char *quoted_ref(const char *ref)
+/* A reference as quoted in a message: at most 24 characters of it. */
+static void quote_ref(char out[32], const char *ref)
 {
 	if (!ref)
-		return xstrdup("?");
-	return strlen(ref) > 24 ? xasprintf("%.24s...", ref) : xstrdup(ref);
+		snprintf(out, 32, "?");
+	else if (strlen(ref) > 24)
+		snprintf(out, 32, "%.24s...", ref);
+	else
+		snprintf(out, 32, "%s", ref);
 }
 
-static char *number_cell(char *v);
-
-/* The text of the <v> or <is> of the current <c>, resolved by its type; NULL with
- * *broken the reference when a shared string it points to is not there; *too_long
- * set when its text is over ROW_TEXT_MAX. */
-static char *read_cell(struct sheet_parser *r, const char *type, char **broken, bool *too_long)
+/* The name of the cell being read for a message ("B2"): its column's letters and
+ * its row's number. */
+static void cell_name(const struct sheet_parser *r, char out[32])
 {
-	xmlTextReaderPtr x = r->xml;
-	char *value = NULL;
-	if (xmlTextReaderIsEmptyElement(x))
-		return xstrdup("");
-	while (xmlTextReaderRead(x) == 1 && !at_end(x, "c")) {
-		if (at_start(x, "is")) {
-			free(value);
-			value = read_rich_text(x, "is", too_long);
-		} else if (at_start(x, "v") && !xmlTextReaderIsEmptyElement(x)) {
-			xmlChar *v = xmlTextReaderReadString(x);
-			free(value);
-			value = xstrdup(v ? (const char *)v : "");
-			xmlFree(v);
-			*too_long |= strlen(value) > ROW_TEXT_MAX;
+	char rev[8];
+	size_t n = 0;
+	for (size_t col = (size_t)r->cell_col + 1; col && n < sizeof rev; col = (col - 1) / 26)
+		rev[n++] = (char)('A' + (col - 1) % 26);
+	for (size_t i = 0; i < n; i++)
+		out[i] = rev[n - 1 - i];
+	snprintf(out + n, 32 - n, "%ld", r->rownum);
+}
+
+static bool number_cell(struct row_buf *row, size_t start);
+
+/* read_rich_text's sink for an inline string: the cell being read. */
+struct cell_sink {
+	struct row_buf *row;
+	size_t start;
+};
+
+/* Appends to the cell being read; false past the row's limit. */
+static bool cell_sink_add(void *ctx, const char *s, size_t n)
+{
+	struct cell_sink *c = ctx;
+	return cell_add(c->row, c->start, s, n);
+}
+
+/* Reads a <v>'s text into the cell begun at start; false when the row is too long
+ * (*too_long) or the scan stopped. */
+static bool read_value(struct sheet_parser *r, size_t start, bool *too_long)
+{
+	struct xmlscan *x = r->sheet.xs;
+	for (;;) {
+		enum xs_token tok = next(r, &r->sheet);
+		if (tok == XS_TEXT) {
+			size_t n;
+			const char *s = xs_text(x, &n);
+			if (!cell_add(&r->row, start, s, n)) {
+				*too_long = true;
+				return false;
+			}
+		} else if (tok == XS_END && xs_is(x, "v")) {
+			return true;
+		} else if (tok == XS_EOF || tok == XS_ERROR) {
+			return false;
 		}
 	}
-	if (!value)
-		return xstrdup("");
-	if (type && strcmp(type, "s") == 0) {
-		char *end;
-		unsigned long i = strtoul(value, &end, 10);
-		char *shared = *end == '\0' && *value ? shared_get(&r->shared, i) : NULL;
-		if (!shared) {
-			*broken = value;   /* the reference, for the message */
-			return NULL;
+}
+
+/* Reads the <v> or <is> of the <c> the scanner stands on into the cell begun at
+ * start (a later one replaces an earlier); *got when there was one. False as
+ * read_value. */
+static bool read_cell_body(struct sheet_parser *r, size_t start, bool *got, bool *too_long)
+{
+	struct xmlscan *x = r->sheet.xs;
+	for (;;) {
+		enum xs_token tok = next(r, &r->sheet);
+		bool is = tok == XS_START && xs_is(x, "is"), v = tok == XS_START && xs_is(x, "v") && !xs_empty(x);
+		if (is || v) {
+			r->row.used = start;   /* what an earlier <v> or <is> left */
+			*got = true;
 		}
-		free(value);
-		return shared;
+		if (is) {
+			struct cell_sink sink = {&r->row, start};
+			if (!read_rich_text(r, &r->sheet, "is", cell_sink_add, &sink, too_long))
+				return false;
+		} else if (v && !read_value(r, start, too_long)) {
+			return false;
+		} else if (tok == XS_END && xs_is(x, "c")) {
+			return true;
+		} else if (tok == XS_EOF || tok == XS_ERROR) {
+			return false;
+		}
 	}
-	if (type && strcmp(type, "b") == 0) {
-		char *b = xstrdup(strcmp(value, "1") == 0 ? "TRUE" : "FALSE");
-		free(value);
-		return b;
+}
+
+/* Replaces the index a shared string cell holds by the string: 1, 0 when there is
+ * no such string, -1 when the row's text is then too long. */
+static int shared_cell(struct sheet_parser *r, size_t start)
+{
+	struct row_buf *row = &r->row;
+	size_t i = 0, n = row->used - start;
+	const char *digits = row->text + start;
+	for (size_t k = 0; k < n; k++) {
+		if (digits[k] < '0' || digits[k] > '9' || i > (SIZE_MAX - 9) / 10)
+			return 0;
+		i = i * 10 + (size_t)(digits[k] - '0');
 	}
-	return !type || strcmp(type, "n") == 0 ? number_cell(value) : value;
+	size_t len;
+	const char *s = n ? sst_get(r->shared, i, &len) : NULL;
+	if (!s)
+		return 0;
+	row->used = start;
+	return cell_add(row, start, s, len) ? 1 : -1;
 }
 
 /* The message for a cell that names no column, or one past the last. Caller frees. */
@@ -585,99 +658,140 @@ static char *bad_column_message(const struct sheet_parser *r, long rownum, const
 	if (!ref)
 		return xasprintf(_("%s: row %ld has more than %d cells, more than a worksheet holds: the workbook "
 				   "is refused"), r->path, rownum, XLSX_MAX_COLS);
-	char *q = quoted_ref(ref);
-	char *m = xasprintf(_("%s: row %ld: the cell reference %s names no column of a worksheet (A to XFD): "
-			      "the workbook is refused"), r->path, rownum, q);
-	free(q);
-	return m;
+	char q[32];
+	quote_ref(q, ref);
+	return xasprintf(_("%s: row %ld: the cell reference %s names no column of a worksheet (A to XFD): "
+			   "the workbook is refused"), r->path, rownum, q);
+}
+
+/* The message when the scan of the worksheet stopped: a limit, or damage, said
+ * with the cell when it stopped in one. Caller frees. */
+static char *sheet_stop_message(struct sheet_parser *r)
+{
+	if (part_failed(r, &r->sheet))
+		return part_fault_message(r);
+	char cell[32];
+	if (r->cell_col >= 0) {
+		cell_name(r, cell);
+		return xasprintf(_("%s: row %ld, cell %s: %s: the workbook is refused"), r->path, r->rownum, cell,
+				 xs_why(r->sheet.xs));
+	}
+	return xasprintf(_("%s: the worksheet is damaged near row %ld: %s"), r->path, r->rownum, xs_why(r->sheet.xs));
+}
+
+/* The message for a row whose text is over ROW_TEXT_MAX. Caller frees. */
+static char *row_too_long_message(const struct sheet_parser *r)
+{
+	char cell[32];
+	cell_name(r, cell);
+	return xasprintf(_("%s: row %ld, cell %s: the row holds more than %u KiB of text, more than any roster "
+			   "row: the workbook is refused"), r->path, r->rownum, cell, ROW_TEXT_MAX >> 10);
+}
+
+/* The message for a shared string cell whose string is not there. Caller frees. */
+static char *missing_shared_message(const struct sheet_parser *r, size_t start)
+{
+	const struct row_buf *row = &r->row;
+	if (sst_error(r->shared))
+		return xasprintf(_("%s: the shared strings cannot be kept (%s)"), r->path, sst_error(r->shared));
+	int n = (int)(row->used - start < 24 ? row->used - start : 24);
+	char cell[32];
+	cell_name(r, cell);
+	return xasprintf(_("%s: row %ld, cell %s: its text (shared string %.*s) is not in the workbook; the file "
+			   "is damaged"), r->path, r->rownum, cell, n, row->text + start);
+}
+
+/* Ends the cell read into column col from start by its type; false with *err. */
+static bool cell_finish(struct sheet_parser *r, size_t col, size_t start, enum cell_type type, bool got,
+			char **err)
+{
+	struct row_buf *row = &r->row;
+	int ok = 1;
+	if (!got) {
+		row->used = start;
+	} else if (type == CELL_SHARED) {
+		ok = shared_cell(r, start);
+		if (ok == 0)
+			*err = missing_shared_message(r, start);
+	} else if (type == CELL_BOOL) {
+		bool yes = row->used - start == 1 && row->text[start] == '1';
+		row->used = start;
+		cell_add(row, start, yes ? "TRUE" : "FALSE", yes ? 4 : 5);
+	} else if (type == CELL_NUMBER) {
+		ok = number_cell(row, start) ? 1 : -1;
+	}
+	if (ok < 0)
+		*err = row_too_long_message(r);
+	if (ok == 1)
+		cell_end(row, col, start);
+	return ok == 1;
 }
 
 /* Reads one <c> into the row; false with *err when the cell or the row is refused. */
-static bool xlsx_cell(struct sheet_parser *r, long rownum, char **err)
+static bool xlsx_cell(struct sheet_parser *r, char **err)
 {
-	xmlTextReaderPtr x = r->xml;
-	char *ref = attr(x, "r"), *type = attr(x, "t"), *broken = NULL;
-	long col = ref ? cell_column(ref) : (long)r->n;
-	bool too_long = false;
-	char *v = col >= 0 && col < XLSX_MAX_COLS ? read_cell(r, type, &broken, &too_long) : NULL;
-	free(type);
-	if (v)
-		row_set(r, (size_t)col, v);
-	bool ok = v && !too_long && r->text <= ROW_TEXT_MAX;
-	char *q = quoted_ref(ref);
-	if (col < 0 || col >= XLSX_MAX_COLS)
-		*err = bad_column_message(r, rownum, ref);
-	else if (!v)
-		*err = xasprintf(_("%s: row %ld, cell %s: its text (shared string %s) is not in "
-				   "the workbook; the file is damaged"), r->path, rownum, q, broken);
-	else if (!ok)
-		*err = xasprintf(_("%s: row %ld, cell %s: the row holds more than %u KiB of text, more than any "
-				   "roster row: the workbook is refused"), r->path, rownum, q, ROW_TEXT_MAX >> 10);
-	free(q);
-	free(broken);
-	free(ref);
+	struct xmlscan *x = r->sheet.xs;
+	const char *ref = xs_attr(x, "r", NULL);
+	long col = ref ? cell_column(ref) : (long)r->row.n;
+	enum cell_type type = cell_type(xs_attr(x, "t", NULL));
+	if (col < 0 || col >= XLSX_MAX_COLS) {
+		*err = bad_column_message(r, r->rownum, ref);
+		return false;
+	}
+	r->cell_col = col;
+	size_t start = cell_begin(&r->row, (size_t)col);
+	bool got = false, too_long = false;
+	if (!xs_empty(x) && !read_cell_body(r, start, &got, &too_long)) {
+		*err = too_long ? row_too_long_message(r) : sheet_stop_message(r);
+		return false;
+	}
+	if (xs_empty(x))
+		next(r, &r->sheet);   /* its end */
+	bool ok = cell_finish(r, (size_t)col, start, type, got, err);
+	r->cell_col = -1;
 	return ok;
 }
 
-/* The message when libxml2 stopped: a limit, memory, or damage. Caller frees. */
-static char *xlsx_stop_message(struct sheet_parser *r, long rownum)
+/* Starts the <row> the scanner stands on; false with *err when its number is not
+ * one of a worksheet. */
+static bool xlsx_row_start(struct sheet_parser *r, char **err)
 {
-	if (part_failed(r, &r->sheet_stream))
-		return part_fault_message(r);
-	const xmlError *e = xmlGetLastError();
-	if (e && e->code == XML_ERR_NO_MEMORY) {
-		fputs("shanzhi: out of memory\n", stderr);   /* the parent tells the clerk */
-		abort();
+	const char *rr = xs_attr(r->sheet.xs, "r", NULL);
+	long n = row_number(rr, r->rownum);
+	if (n < 0) {
+		char q[32];
+		quote_ref(q, rr);
+		*err = xasprintf(_("%s: after row %ld: %s is not a row of a worksheet (1 to %d): the workbook is "
+				   "refused"), r->path, r->rownum, q, XLSX_MAX_ROWS);
+		return false;
 	}
-	return xasprintf(_("%s: the worksheet is damaged near row %ld"), r->path, rownum);
+	r->rownum = n;
+	row_clear(&r->row);
+	return true;
 }
 
-/* The next non-empty row of the worksheet. */
-static int xlsx_next(struct sheet_parser *r, struct csv_row *row, char **err)
+/* The next non-empty row of the worksheet into r->row: 1, 0 at the end, -1 with *err. */
+static int xlsx_next(struct sheet_parser *r, char **err)
 {
-	xmlTextReaderPtr x = r->xml;
-	int rc;
-	char *dummy = NULL;
-	if (!err)
-		err = &dummy;
-	row_clear(r);
-	while ((rc = xmlTextReaderRead(x)) == 1) {
-		tick(r);
-		if (at_start(x, "row")) {
-			char *rr = attr(x, "r");
-			long n = row_number(rr, r->rownum);
-			if (n < 0) {
-				char *q = quoted_ref(rr);
-				*err = xasprintf(_("%s: after row %ld: %s is not a row of a worksheet (1 to %d): the "
-						   "workbook is refused"), r->path, r->rownum, q, XLSX_MAX_ROWS);
-				free(q);
-				free(rr);
-				free(dummy);
+	struct xmlscan *x = r->sheet.xs;
+	row_clear(&r->row);
+	for (;;) {
+		enum xs_token tok = next(r, &r->sheet);
+		if (tok == XS_START && xs_is(x, "c")) {
+			if (!xlsx_cell(r, err))
 				return -1;
-			}
-			free(rr);
-			r->rownum = n;
-			row_clear(r);
-			if (xmlTextReaderIsEmptyElement(x))
-				continue;
-		} else if (at_start(x, "c")) {
-			if (!xlsx_cell(r, r->rownum, err)) {
-				free(dummy);
+		} else if (tok == XS_START && xs_is(x, "row")) {
+			if (!xlsx_row_start(r, err))
 				return -1;
-			}
-		} else if (at_end(x, "row") && row_has_text(r)) {
-			row->fields = r->fields;
-			row->n = r->n;
-			row->line = r->rownum;
+		} else if (tok == XS_END && xs_is(x, "row") && r->row.live) {
 			return 1;
+		} else if (tok == XS_EOF) {
+			return 0;
+		} else if (tok == XS_ERROR) {
+			*err = sheet_stop_message(r);
+			return -1;
 		}
 	}
-	if (rc < 0) {
-		*err = xlsx_stop_message(r, r->rownum);
-		free(dummy);
-		return -1;
-	}
-	return 0;
 }
 
 /* Opens an .xlsx: its container, shared strings and first worksheet. */
@@ -686,8 +800,7 @@ static bool xlsx_open(struct sheet_parser *r, const char *path, char **err)
 	int zerr = 0;
 	r->zip = zip_open(path, ZIP_RDONLY, &zerr);
 	if (!r->zip) {
-		if (err)
-			*err = xasprintf(_("%s: not an .xlsx workbook (it cannot be opened as one)"), path);
+		*err = xasprintf(_("%s: not an .xlsx workbook (it cannot be opened as one)"), path);
 		return false;
 	}
 	if (!load_shared(r, err))
@@ -697,12 +810,12 @@ static bool xlsx_open(struct sheet_parser *r, const char *path, char **err)
 		*err = part_fault_message(r);
 		return false;
 	}
-	r->xml = open_part(r->zip, r->sheet_name, SHEET_PART_MAX, &r->sheet_stream);
-	if (part_failed(r, &r->sheet_stream))
+	bool open = part_open(r->zip, r->sheet_name, SHEET_PART_MAX, &r->sheet);
+	if (part_failed(r, &r->sheet))
 		*err = part_fault_message(r);
-	else if (!r->xml)
+	else if (!open)
 		*err = xasprintf(_("%s: the workbook has no worksheet %s"), path, r->sheet_name);
-	return r->xml != NULL;
+	return open;
 }
 
 /* ---- .xls ---- */
@@ -731,51 +844,66 @@ static char *number_text(double d)
 	return xasprintf("%.15G", d);
 }
 
-/* A numeric cell's stored text as Excel shows it (see number_text). Caller frees. */
-static char *number_cell(char *v)
+/* A numeric cell's stored text (from start, NUL to end it) as Excel shows it (see
+ * number_text): only a number of 12 digits or more, or written with an exponent,
+ * changes. */
+static bool number_cell(struct row_buf *row, size_t start)
 {
+	size_t n = row->used - start;
+	char *v = row->text + start;
+	if (n < 12 && !memchr(v, 'E', n) && !memchr(v, 'e', n))
+		return true;
+	row_reserve(row, 1);
+	v = row->text + start;
+	v[n] = '\0';
 	char *end;
 	double d = strtod(v, &end);
-	if (*v == '\0' || *end != '\0' || fabs(d) < 1e11)
-		return v;
-	free(v);
-	return number_text(d);
+	if (*end != '\0' || fabs(d) < 1e11)
+		return true;
+	char *t = number_text(d);
+	row->used = start;
+	bool ok = cell_add(row, start, t, strlen(t));
+	free(t);
+	return ok;
 }
 
-/* The next non-empty row of the .xls worksheet. */
-static int xls_next(struct sheet_parser *r, struct csv_row *row, char **err)
+/* The text of an .xls cell as the clerk sees it, or NULL for none. Caller frees. */
+static char *xls_cell_text(const FreeXL_CellValue *v)
+{
+	switch (v->type) {
+	case FREEXL_CELL_INT: return xasprintf("%d", v->value.int_value);
+	case FREEXL_CELL_DOUBLE: return number_text(v->value.double_value);
+	case FREEXL_CELL_TEXT:
+	case FREEXL_CELL_SST_TEXT:
+	case FREEXL_CELL_DATE:
+	case FREEXL_CELL_DATETIME:
+	case FREEXL_CELL_TIME: return xstrdup(v->value.text_value ? v->value.text_value : "");
+	default: return NULL;
+	}
+}
+
+/* The next non-empty row of the .xls worksheet into r->row: 1, 0 at the end, -1 with *err. */
+static int xls_next(struct sheet_parser *r, char **err)
 {
 	while (r->xls_row < r->xls_rows) {
 		unsigned rn = r->xls_row++;
-		row_clear(r);
-		for (unsigned short c = 0; c < r->xls_cols; c++) {
+		bool ok = true;
+		row_clear(&r->row);
+		for (unsigned short c = 0; ok && c < r->xls_cols; c++) {
 			FreeXL_CellValue v;
-			if (freexl_get_cell_value(r->xls, rn, c, &v) != FREEXL_OK)
-				continue;
-			char *s = NULL;
-			switch (v.type) {
-			case FREEXL_CELL_INT: s = xasprintf("%d", v.value.int_value); break;
-			case FREEXL_CELL_DOUBLE: s = number_text(v.value.double_value); break;
-			case FREEXL_CELL_TEXT:
-			case FREEXL_CELL_SST_TEXT:
-			case FREEXL_CELL_DATE:
-			case FREEXL_CELL_DATETIME:
-			case FREEXL_CELL_TIME: s = xstrdup(v.value.text_value ? v.value.text_value : ""); break;
-			default: break;
-			}
+			char *s = freexl_get_cell_value(r->xls, rn, c, &v) == FREEXL_OK ? xls_cell_text(&v) : NULL;
 			if (s)
-				row_set(r, c, s);
+				ok = row_put(&r->row, c, s, strlen(s));
+			free(s);
 		}
 		tick(r);
-		if (r->text > ROW_TEXT_MAX) {
+		if (!ok) {
 			*err = xasprintf(_("%s: row %u holds more than %u KiB of text, more than any roster row: the "
 					   "workbook is refused"), r->path, rn + 1, ROW_TEXT_MAX >> 10);
 			return -1;
 		}
-		if (row_has_text(r)) {
-			row->fields = r->fields;
-			row->n = r->n;
-			row->line = (long)rn + 1;
+		if (r->row.live) {
+			r->rownum = (long)rn + 1;
 			return 1;
 		}
 	}
@@ -788,8 +916,7 @@ static bool xls_open(struct sheet_parser *r, const char *path, char **err)
 	if (freexl_open(path, &r->xls) != FREEXL_OK || !r->xls ||
 	    freexl_select_active_worksheet(r->xls, 0) != FREEXL_OK ||
 	    freexl_worksheet_dimensions(r->xls, &r->xls_rows, &r->xls_cols) != FREEXL_OK) {
-		if (err)
-			*err = xasprintf(_("%s: not an .xls workbook (it cannot be opened as one)"), path);
+		*err = xasprintf(_("%s: not an .xls workbook (it cannot be opened as one)"), path);
 		return false;
 	}
 	return true;
@@ -805,6 +932,9 @@ static struct sheet_parser *parser_open(const char *path, enum sheet_kind kind, 
 	struct sheet_parser *r = xcalloc(1, sizeof *r);
 	r->kind = kind;
 	r->path = xstrdup(path);
+	r->cell_col = -1;
+	r->tokens_left = TICK_EVERY;
+	row_clear(&r->row);
 	bool ok = kind == SHEET_XLSX ? xlsx_open(r, path, err) : xls_open(r, path, err);
 	if (!ok) {
 		parser_close(r);
@@ -813,23 +943,43 @@ static struct sheet_parser *parser_open(const char *path, enum sheet_kind kind, 
 	return r;
 }
 
-/* 1 with a row, 0 at the end, -1 with *err. */
+/* The next row into r->row: 1, 0 at the end, -1 with *err. */
+static int parser_next(struct sheet_parser *r, char **err)
+{
+	return r->kind == SHEET_XLSX ? xlsx_next(r, err) : xls_next(r, err);
+}
+
+/* 1 with the next row as a csv_row, 0 at the end, -1 with *err. */
 static int parser_read(struct sheet_parser *r, struct csv_row *row, char **err)
 {
-	return r->kind == SHEET_XLSX ? xlsx_next(r, row, err) : xls_next(r, row, err);
+	int rc = parser_next(r, err);
+	if (rc != 1)
+		return rc;
+	if (r->row.n > r->fields_cap) {
+		r->fields_cap = r->row.n;
+		r->fields = xrealloc(r->fields, r->fields_cap * sizeof *r->fields);
+	}
+	for (size_t i = 0; i < r->row.n; i++)
+		r->fields[i] = r->row.text + r->row.at[i];
+	row->fields = r->fields;
+	row->n = r->row.n;
+	row->line = r->rownum;
+	return 1;
 }
 
 static void parser_close(struct sheet_parser *r)
 {
 	if (!r)
 		return;
-	row_clear(r);
+	free(r->row.text);
+	free(r->row.at);
+	free(r->row.len);
 	free(r->fields);
-	if (r->xml)
-		xmlFreeTextReader(r->xml);
+	part_close(&r->sheet);
 	if (r->zip)
 		zip_discard(r->zip);
-	shared_free(&r->shared);
+	sst_free(r->shared);
+	sb_free(&r->scratch);
 	if (r->xls)
 		freexl_close(r->xls);
 	free(r->sheet_name);
@@ -847,16 +997,17 @@ static void child_tick(void *ctx)
 	sandbox_flush(out);
 }
 
-/* Sends one row: its line, its number of fields, each field's length and bytes. */
-static bool child_send_row(struct sandbox_out *out, const struct csv_row *row)
+/* Sends one row: its line, its number of fields, each field's length and bytes
+ * with the NUL after them, so the parent's fields can point into the record. */
+static bool child_send_row(struct sandbox_out *out, const struct sheet_parser *p)
 {
+	const struct row_buf *row = &p->row;
 	sandbox_begin(out, REC_ROW);
-	sandbox_add_u32(out, (uint32_t)row->line);
+	sandbox_add_u32(out, (uint32_t)p->rownum);
 	sandbox_add_u32(out, (uint32_t)row->n);
 	for (size_t i = 0; i < row->n; i++) {
-		size_t len = strlen(row->fields[i]);
-		sandbox_add_u32(out, (uint32_t)len);
-		sandbox_add(out, row->fields[i], len);
+		sandbox_add_u32(out, (uint32_t)row->len[i]);
+		sandbox_add(out, cell_text(row, i), row->len[i] + 1);
 	}
 	return sandbox_end_record(out);
 }
@@ -882,10 +1033,9 @@ static int child_main(struct sandbox_out *out, void *arg)
 		return 0;
 	p->tick = child_tick;
 	p->tick_ctx = out;
-	struct csv_row row;
 	int rc;
-	while ((rc = parser_read(p, &row, &err)) == 1)
-		if (!child_send_row(out, &row))
+	while ((rc = parser_next(p, &err)) == 1)
+		if (!child_send_row(out, p))
 			return 0;
 	if (rc == 0)
 		sandbox_put(out, REC_DONE, "", 0);
@@ -914,35 +1064,28 @@ static char *child_failure(const struct sheet_reader *r)
 	return xasprintf(_("%s: the workbook could not be read: %s"), r->path, why);
 }
 
-/* Frees the row handed out last. */
-static void reader_row_clear(struct sheet_reader *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		free(r->fields[i]);
-	free(r->fields);
-	r->fields = NULL;
-	r->n = 0;
-}
-
-/* Takes a row record apart into r->fields; false when it is garbled. */
+/* Takes a row record apart: the fields point into it (each ends in the NUL the
+ * child sent); false when it is garbled. */
 static bool decode_row(struct sheet_reader *r, const char *p, size_t len, struct csv_row *row)
 {
 	const char *end = p + len;
 	uint32_t line, n;
-	reader_row_clear(r);
 	if (!sandbox_take_u32(&p, end, &line) || !sandbox_take_u32(&p, end, &n) || n > XLSX_MAX_COLS)
 		return false;
-	r->fields = xcalloc(n ? n : 1, sizeof *r->fields);
+	if (n > r->fields_cap) {
+		r->fields_cap = n;
+		r->fields = xrealloc(r->fields, n * sizeof *r->fields);
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t flen;
-		if (!sandbox_take_u32(&p, end, &flen) || flen > (size_t)(end - p))
+		if (!sandbox_take_u32(&p, end, &flen) || flen >= (size_t)(end - p) || p[flen] != '\0')
 			return false;
-		r->fields[r->n++] = xstrndup(p, flen);
-		p += flen;
+		r->fields[i] = (char *)p;   /* the record is the reader's own buffer, until the next read */
+		p += flen + 1;
 	}
 	r->last_line = (long)line;
 	row->fields = r->fields;
-	row->n = r->n;
+	row->n = n;
 	row->line = r->last_line;
 	return true;
 }
@@ -993,8 +1136,12 @@ struct sheet_reader *sheet_open(const char *path, enum sheet_kind kind, char **e
 
 int sheet_read(struct sheet_reader *r, struct csv_row *row, char **err)
 {
-	if (r->direct)
-		return parser_read(r->direct, row, err);
+	char *dummy = NULL;
+	if (r->direct) {
+		int rc = parser_read(r->direct, row, err ? err : &dummy);
+		free(dummy);
+		return rc;
+	}
 	if (r->done)
 		return 0;
 	char tag;
@@ -1016,7 +1163,7 @@ void sheet_close(struct sheet_reader *r)
 {
 	if (!r)
 		return;
-	reader_row_clear(r);
+	free(r->fields);
 	sandbox_stop(r->sb);
 	parser_close(r->direct);
 	free(r->path);

@@ -5,7 +5,9 @@
  * here), anything else as an .xls through the child process. Built otherwise it is a
  * test: it makes its seeds itself (a workbook inflating to 1 GB of spaces, shared
  * strings over their cap, a cell reference of twenty letters, rows too wide or too
- * long, an .xls that FreeXL 1.0.6 reads out of bounds, a roster as Excel and as
+ * long, text that is not UTF-8 or holds a control character or an unknown entity,
+ * a DOCTYPE, a stored worksheet whose CRC no longer matches, an .xls that FreeXL
+ * 1.0.6 reads out of bounds, a roster as Excel and as
  * Perl's Spreadsheet::WriteExcel write it), then truncated and garbled copies, and
  * checks that each is read or refused with a message naming the file, and that the
  * hostile ones are refused quickly, in little memory, with the limit named. */
@@ -380,6 +382,73 @@ static void test_bad_cells(void)
 	free(rows);
 }
 
+/* A worksheet of the given bytes (not through printf: they may hold anything),
+ * stored or deflated. */
+static char *raw_workbook(const char *name, const char *sheet, size_t len, bool stored)
+{
+	char *path = tmp_path(name);
+	int zerr;
+	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &zerr);
+	char *copy = xmalloc(len);
+	memcpy(copy, sheet, len);
+	zip_source_t *src = zip_source_buffer(z, copy, len, 1);
+	zip_int64_t i = src ? zip_file_add(z, "xl/worksheets/sheet1.xml", src, ZIP_FL_OVERWRITE) : -1;
+	if (i < 0 || zip_set_file_compression(z, (zip_uint64_t)i, stored ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0) < 0 ||
+	    zip_close(z) != 0)
+		abort();
+	return path;
+}
+
+/* Text that is not UTF-8, a control character, an entity XML lacks, a tag closing
+ * the wrong element, a DOCTYPE: each refused with the row and the cell (or the row
+ * near it), and what is wrong; the rows before it were read. A stored worksheet
+ * whose bytes no longer match its CRC is refused, not read as sound. */
+static void test_bad_text(void)
+{
+	static const struct {
+		const char *cell, *want;
+	} cases[] = {
+		{"<is><t>龙\xff\xfe</t></is>", "UTF-8"},
+		{"<is><t>\xe9\xbe</t></is>", "UTF-8"},
+		{"<is><t>a\x1b[2Jb</t></is>", "0x1B"},
+		{"<is><t>&nbsp;</t></is>", "&nbsp;"},
+		{"<is><t>x</is></t>", "</is>"},
+	};
+	static const char head[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"" NS "\"><sheetData>"
+				   "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>姓名</t></is></c></row>";
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *sheet = xasprintf("%s<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>龙</t></is></c>"
+					"<c r=\"B2\" t=\"inlineStr\">%s</c></row></sheetData></worksheet>", head, cases[i].cell);
+		char *path = raw_workbook("bad-text.xlsx", sheet, strlen(sheet), false);
+		expect_refused(path, SHEET_XLSX, (const char *const[]){"row 2", "B2", cases[i].want, NULL});
+		free(path);
+		free(sheet);
+	}
+	char *sheet = xasprintf("<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY e \"x\">]><worksheet xmlns=\"" NS "\">"
+				"<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&e;</t></is></c></row>"
+				"</sheetData></worksheet>");
+	char *path = raw_workbook("doctype.xlsx", sheet, strlen(sheet), false);
+	expect_refused(path, SHEET_XLSX, (const char *const[]){"near row 0", "document type", NULL});
+	free(path);
+	free(sheet);
+
+	sheet = xasprintf("%s<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>龙发利</t></is></c></row></sheetData>"
+			  "</worksheet>", head);
+	path = raw_workbook("crc.xlsx", sheet, strlen(sheet), true);
+	size_t size;
+	char *bytes = slurp(path, &size);
+	char *at = bytes ? memmem(bytes, size, "龙发利", strlen("龙发利")) : NULL;
+	CHECK(at != NULL);
+	if (at) {
+		memcpy(at, "龙发财", strlen("龙发财"));   /* the same length, another CRC */
+		write_bytes(path, bytes, size);
+		expect_refused(path, SHEET_XLSX, (const char *const[]){"near row 2", NULL});
+	}
+	free(bytes);
+	free(path);
+	free(sheet);
+}
+
 /* An .xls that FreeXL 1.0.6 reads before a stack buffer (ASan: stack-buffer-underflow
  * in iconv from xls_open): refused with a message, this process unharmed. */
 static void test_mutated_xls(const char *base, const char *text, size_t size)
@@ -460,6 +529,7 @@ int main(void)
 	test_whitespace_bomb();
 	test_shared_strings_cap();
 	test_bad_cells();
+	test_bad_text();
 	char *xlsx = roster_workbook("roster.xlsx", 300);
 	char *xls = perl_xls("roster.xls");
 	CHECK(xls != NULL);

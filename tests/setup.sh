@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 packages="gcc meson ninja-build pkg-config gettext locales libsqlite3-dev sqlite3 \
 libncurses-dev ncurses-term libvterm-dev unicode-data valgrind libcrypt-dev \
-libxlsxwriter-dev libfreexl-dev libzip-dev libxml2-dev libspreadsheet-writeexcel-perl \
+libxlsxwriter-dev libfreexl-dev libzip-dev libspreadsheet-writeexcel-perl \
 python3 faketime"
 missing=""
 for p in $packages; do
