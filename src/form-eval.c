@@ -450,7 +450,9 @@ static size_t memo_key(const struct expr *e, const struct form_data *d, char key
 		memcpy(key + len, v ? v : "", n);
 		len += n;
 	}
-	return len ? len : 1;   /* no parameters: one key */
+	if (len == 0)
+		key[len++] = '\0';   /* no parameters: one key, the same every time */
+	return len;
 }
 
 /* A bare call fn(:field), without SQL: the same value, truth as SQL would see the

@@ -96,8 +96,10 @@ static struct store *legacy_register(const char *path)
 	add_household(st, "3001", 0, "5组");
 	char *undo = xasprintf("DROP TABLE village_group; DROP INDEX resident_pinyin; DROP TABLE ledger_step;"
 			       " DROP TABLE ledger_meta; DROP TABLE ledger_key; DROP TABLE ledger_numkey; DROP TABLE ledger_numgram;"
-			       " DROP TABLE ledger_key_state; DROP TABLE transfer; PRAGMA user_version = %d",
-			       schema_latest() - 6);  /* the groups, the pinyin index (the requests' table), the ledger tables and their search index, the moves between villages migrate again */
+			       " DROP TABLE ledger_key_state; DROP TABLE transfer;"
+			       " DROP TABLE ledger_grid_staff; CREATE TABLE grid_worker (id INTEGER PRIMARY KEY, grid_id INTEGER NOT NULL REFERENCES grid(id),"
+			       " name TEXT NOT NULL, phone TEXT, active INTEGER NOT NULL DEFAULT 1); PRAGMA user_version = %d",
+			       schema_latest() - 7);  /* the groups, the pinyin index (the requests' table), the ledger tables and their search index, the moves between villages migrate again */
 	CHECK(sqlite3_exec(store_db(st), undo, NULL, NULL, NULL) == SQLITE_OK);
 	free(undo);
 	store_close(st);
