@@ -118,8 +118,9 @@ long long sync_next_id(struct store *st, const char *table)
 	long long site = sync_site_of(st);
 	if (!site)
 		return 0;
-	long long base = site << SYNC_BLOCK_BITS, end = base + (1LL << SYNC_BLOCK_BITS);
-	char *q = sqlite3_mprintf("SELECT max(id) FROM \"%w\" WHERE id >= %lld AND id < %lld", table, base, end);
+	/* the last id inclusive: the township's top block ends at INT64_MAX exactly */
+	long long base = site << SYNC_BLOCK_BITS, last_in_block = base + (BLOCK - 1);
+	char *q = sqlite3_mprintf("SELECT max(id) FROM \"%w\" WHERE id BETWEEN %lld AND %lld", table, base, last_in_block);
 	long long last = query_ll(store_db(st), q, 0, base);
 	sqlite3_free(q);
 	return last + 1;

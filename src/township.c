@@ -296,8 +296,8 @@ static int shadow_site(struct store *st, const struct site *s, bool drop, char *
 			char *v = drop ? sqlite3_mprintf("DROP VIEW IF EXISTS temp.\"%w\";", t)
 				: strcmp(t, "village") == 0
 				? sqlite3_mprintf("CREATE TEMP VIEW \"%w\" AS SELECT * FROM main.\"%w\" WHERE code = %Q;", t, t, s->code)
-				: sqlite3_mprintf("CREATE TEMP VIEW \"%w\" AS SELECT * FROM main.\"%w\" WHERE id >= %lld AND id < %lld;",
-						  t, t, s->no << SYNC_BLOCK_BITS, (s->no + 1) << SYNC_BLOCK_BITS);
+				: sqlite3_mprintf("CREATE TEMP VIEW \"%w\" AS SELECT * FROM main.\"%w\" WHERE id BETWEEN %lld AND %lld;",
+						  t, t, s->no << SYNC_BLOCK_BITS, (s->no << SYNC_BLOCK_BITS) + ((1LL << SYNC_BLOCK_BITS) - 1));
 			sb_append(&sb, v);
 			sqlite3_free(v);
 		}
