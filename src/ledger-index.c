@@ -489,7 +489,8 @@ static int64_t *candidate_ids(sqlite3 *db, const char *sql, bool desc, int64_t c
 	if (ok && got <= (size_t)cap) {
 		for (size_t i = 0; i < got; i++)  /* the buffer has stopped moving */
 			c[i].bytes = buf.s ? buf.s + c[i].at : "";
-		qsort(c, got, sizeof *c, desc ? cand_desc : cand_asc);
+		if (got)  /* qsort of no rows is still given a null base: undefined */
+			qsort(c, got, sizeof *c, desc ? cand_desc : cand_asc);
 		ids = xcalloc(got + 1, sizeof *ids);
 		size_t k = 0;
 		for (size_t i = 0; i < got; i++)
