@@ -41,8 +41,9 @@ long long sync_next_id(struct store *st, const char *table);
 /* The ids a bulk load's rows of table take (import, demo): above *first, the highest
  * id of the site's own rows now, and below *end. In a village, its block: a resident
  * who moved here from a village numbered above it keeps their id (transfer.h), so the
- * table's max(id)+1 would be in that village's block. Elsewhere above the table's
- * highest id (end INT64_MAX). */
+ * table's max(id)+1 would be in that village's block; at the township, its own top
+ * block (end INT64_MAX), not above the villages' rows it holds. In a register not set
+ * up for sync, above the table's highest id (end INT64_MAX). */
 void sync_bulk_span(struct store *st, const char *table, long long *first, long long *end);
 
 /* ---- capture (called by store.c) ---- */

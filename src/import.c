@@ -702,7 +702,9 @@ struct importer {
 	long col_hh, col_addr, col_group, col_town, col_village, col_grid;
 	int f_id, f_relation, f_household;
 	int64_t first_household, first_resident;  /* highest ids before the load */
-	int64_t last_resident;  /* the last id given: residents are numbered by the load (sync_bulk_span) */
+	/* the last ids given: residents and households are numbered by the load in the
+	 * site's block (sync_bulk_span), not by SQLite above the table's highest id */
+	int64_t last_resident, last_household;
 	int32_t *lines;           /* source line of each resident the load wrote */
 	size_t nlines, cap_lines;
 	sqlite3_stmt *find_id, *find_hh, *hh_places, *find_grid, *ins_hh, *ins_res, *set_head, *del_hh;
@@ -768,7 +770,7 @@ static bool importer_prepare(struct importer *im, char **err)
 		       " WHERE (g.name = ?1 OR g.code = ?1) AND (?2 IS NULL OR v.name = ?2 OR v.code = ?2)"
 		       " AND (?3 IS NULL OR t.name = ?3 OR t.code = ?3) LIMIT 2", err) &&
 	       prepare(im, &im->ins_hh, "INSERT INTO household (hh_no, address, grid_id, village_group,"
-			   " form_version, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)", err) &&
+			   " form_version, created_at, updated_at, id) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, ?6)", err) &&
 	       prepare(im, &im->set_head, "UPDATE household SET head_id = ?1 WHERE id = ?2", err) &&
 	       prepare(im, &im->del_hh, "DELETE FROM household WHERE id = ?1", err) &&
 	       prepare_resident_insert(im, err);
@@ -1497,9 +1499,10 @@ static bool insert_household(struct importer *im, struct hh_state *h, char **err
 	sqlite3_bind_text(im->ins_hh, 4, im->hev ? hh_value(im, IMPORT_VILLAGE_GROUP) : h->group, -1,
 			  SQLITE_STATIC);
 	sqlite3_bind_text(im->ins_hh, 5, im->now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(im->ins_hh, 6, im->last_household + 1);
 	bool ok = step_done(im, im->ins_hh, "household", err);
 	if (ok) {
-		h->id = sqlite3_last_insert_rowid(im->db);
+		h->id = ++im->last_household;
 		im->rep->households_new++;
 	}
 	return ok;
@@ -2155,7 +2158,7 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 		/* in a village's block: a resident who moved here keeps an id of another's (sync.h) */
 		long long first, end;
 		sync_bulk_span(st, "household", &first, &end);
-		im.first_household = first;
+		im.first_household = im.last_household = first;
 		sync_bulk_span(st, "resident", &first, &end);
 		im.first_resident = im.last_resident = first;
 		rc = import_rows(&im, &s, &rj, o, err);

@@ -129,9 +129,10 @@ long long sync_next_id(struct store *st, const char *table)
 void sync_bulk_span(struct store *st, const char *table, long long *first, long long *end)
 {
 	long long site = sync_site_of(st);
-	bool block = site && site != SYNC_TOWNSHIP_SITE && sync_table_synced(table) && !shared_table(table);
+	bool block = site && sync_table_synced(table) && !shared_table(table);
 	long long base = site << SYNC_BLOCK_BITS;
-	*end = block ? base + BLOCK : INT64_MAX;
+	/* the township's top block ends at INT64_MAX: its last id is not given */
+	*end = block && site != SYNC_TOWNSHIP_SITE ? base + BLOCK : INT64_MAX;
 	char *q = block ? sqlite3_mprintf("SELECT max(id) FROM \"%w\" WHERE id >= %lld AND id < %lld", table, base, *end)
 			: sqlite3_mprintf("SELECT max(id) FROM \"%w\"", table);
 	*first = query_ll(store_db(st), q, 0, block ? base : 0);

@@ -178,6 +178,14 @@ hh=$(q a "SELECT hh_no FROM household LIMIT 1")
 staff=$(q a "SELECT id FROM ledger_grid_staff LIMIT 1")
 expect "township visit" 0 "走访" -- as_op lin sz t ledger grid_visit add worker="$staff" household="$hh" date=2026-11-25 found=镇里回访
 same "in the township's block" 8388607 "$(q t "SELECT id >> 40 FROM ledger_grid_visit WHERE found = '镇里回访'")"
+# an import at the township numbers its residents and households in its block too, not
+# above the highest village's rows it holds, where that village's next ones would land
+before=$(q t "SELECT count(*) FROM resident WHERE id >> 40 = 8388607")
+cp "$SOURCE_ROOT/tests/data/roster-gbk.csv" "$tmp/roster.csv"
+expect "township import" 3 "已导入 5 行" -- sz t import residents "$tmp/roster.csv"
+same "imported in the township's block" $((before + 5)) "$(q t "SELECT count(*) FROM resident WHERE id >> 40 = 8388607")"
+same "their households too" 0 "$(q t "SELECT count(*) FROM household h JOIN resident r ON r.household_id = h.id
+  WHERE r.id >> 40 = 8388607 AND h.id >> 40 <> 8388607")"
 as_op admin sz a ledger grid_visit add worker="$staff" household="$hh" date=2026-11-25 found=罕见的漏雨屋顶 >/dev/null 2>&1 ||
 	fail "village visit after"
 # an event changed at both ends: the township's step and the village's
