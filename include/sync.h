@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sqlite3.h>
 
 struct store;
 struct strbuf;
@@ -33,6 +34,9 @@ struct strbuf;
 
 /* Whether table is one a village sends (its rows numbered in the site's block). */
 bool sync_table_synced(const char *table);
+
+/* Runs an SQL script on db; SQLite's message in *err when it fails (-1). */
+int sync_exec(sqlite3 *db, const char *sql, char **err);
 
 /* The id a new row of table gets in this site's block, at a village or the township
  * (0: not a synced register or table: SQLite's own choice). */

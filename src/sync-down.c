@@ -32,16 +32,6 @@ static const char down_schema[] =
 	"CREATE TABLE IF NOT EXISTS sync_down_in (\n"
 	"  seq INTEGER PRIMARY KEY, hash TEXT NOT NULL, applied_at TEXT NOT NULL);\n";
 
-static int exec_sql(sqlite3 *db, const char *sql, char **err)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
-		return 0;
-	set_error(err, "%s", msg ? msg : sqlite3_errmsg(db));
-	sqlite3_free(msg);
-	return -1;
-}
-
 /* The columns of a table, as the comma-separated list of expr applied to each name
  * (a printf pattern with %w twice: the JSON key and the column). Caller frees. */
 static char *columns_as(sqlite3 *db, const char *table, const char *pattern)
@@ -182,7 +172,7 @@ static int down_record_conflicts(sqlite3 *db, const char *village, long long seq
 	for (size_t i = 0; rc == 0 && i < nc; i++) {
 		char *q = sqlite3_mprintf("INSERT INTO sync_down_conflict(conflict_id, village, seq) VALUES (%lld, '%q', %lld)",
 					  (long long)cids[i], village, seq);
-		rc = exec_sql(db, q, err);
+		rc = sync_exec(db, q, err);
 		sqlite3_free(q);
 		sb_appendf(list, "%s%lld", i ? "," : "", (long long)cids[i]);
 	}
@@ -216,7 +206,7 @@ static int down_record(struct store *st, const char *village, long long seq, con
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char *q = sqlite3_mprintf("INSERT INTO sync_down_item(transfer_id, village, seq) VALUES (%lld, '%q', %lld)",
 					  (long long)ids[i], village, seq);
-		rc = exec_sql(db, q, err);
+		rc = sync_exec(db, q, err);
 		sqlite3_free(q);
 		sb_appendf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
 	}
@@ -268,7 +258,7 @@ int sync_down_export(struct store *st, const char *village, const char *path, lo
 	}
 	if (store_begin(st, err) != 0)
 		return -1;
-	int rc = exec_sql(store_db(st), down_schema, err);
+	int rc = sync_exec(store_db(st), down_schema, err);
 	if (rc == 0 && seq > 0) {
 		rc = down_again(st, village, path, seq, ntransfers, err);
 		return rc == 0 ? store_commit(st, err) : (store_rollback(st), -1);
@@ -457,7 +447,7 @@ int sync_down_apply(struct store *st, const struct package *p, const char *path,
 	long long n = 0, nrows = 0;
 	int rc = store_begin(st, err);
 	if (rc == 0)
-		rc = exec_sql(store_db(st), down_schema, err);
+		rc = sync_exec(store_db(st), down_schema, err);
 	if (rc == 0)
 		rc = down_check(st, p, self, &duplicate, err);
 	if (rc == 0 && !duplicate)
@@ -467,7 +457,7 @@ int sync_down_apply(struct store *st, const struct package *p, const char *path,
 	char *q = sqlite3_mprintf("INSERT INTO sync_down_in(seq, hash, applied_at) VALUES (%lld, '%q', '%q')", p->seq,
 				  p->hash, at);
 	if (rc == 0 && !duplicate)
-		rc = exec_sql(store_db(st), q, err);
+		rc = sync_exec(store_db(st), q, err);
 	sqlite3_free(q);
 	/* the rows are the township's already: they do not travel back up in a package */
 	if (rc == 0)

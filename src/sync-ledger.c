@@ -68,16 +68,6 @@ static const struct ledger_def *def_of_table(const char *table)
 	return NULL;
 }
 
-static int exec(sqlite3 *db, const char *sql, char **err)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
-		return 0;
-	set_error(err, "%s", msg ? msg : sqlite3_errmsg(db));
-	sqlite3_free(msg);
-	return -1;
-}
-
 /* ---- sync init: the rows into the block ---- */
 
 /* The new id of a row of target, x an SQL expression of its old one: towns and
@@ -174,7 +164,7 @@ int sync_ledger_renumber(sqlite3 *db, long long base, char **err)
 	sqlite3_free(done);
 	sync_ledger_tables_free(tables, n);
 	char *sql = sb_take(&sb);
-	int rc = exec(db, sql, err);
+	int rc = sync_exec(db, sql, err);
 	free(sql);
 	return rc;
 }

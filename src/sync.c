@@ -261,7 +261,7 @@ void sync_capture_close(struct store *st)
 
 /* ---- small helpers ---- */
 
-static int exec(sqlite3 *db, const char *sql, char **err)
+int sync_exec(sqlite3 *db, const char *sql, char **err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
@@ -277,7 +277,7 @@ static int execf(sqlite3 *db, char **err, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *sql = sqlite3_vmprintf(fmt, ap);
 	va_end(ap);
-	int rc = exec(db, sql, err);
+	int rc = sync_exec(db, sql, err);
 	sqlite3_free(sql);
 	return rc;
 }
@@ -373,7 +373,7 @@ static int renumber_references(sqlite3 *db, long long base, char **err)
 	}
 	sqlite3_finalize(s);
 	char *sql = sb_take(&sb);
-	int rc = sql ? exec(db, sql, err) : 0;
+	int rc = sql ? sync_exec(db, sql, err) : 0;
 	free(sql);
 	return rc;
 }
@@ -469,7 +469,7 @@ static char *drop_triggers(sqlite3 *db, bool locks_only, char **err)
 	char *d = sb_take(&drop);
 	sb_append(&create, "");
 	char *c = sb_take(&create);
-	if (d && exec(db, d, err) != 0) {
+	if (d && sync_exec(db, d, err) != 0) {
 		free(c);
 		c = NULL;
 	}
@@ -509,7 +509,7 @@ static int baseline_table(sqlite3 *db, sqlite3_session *sess, const char *table,
 	sqlite3_finalize(s);
 	sb_append(&sb, ")");
 	char *sql = sb_take(&sb);
-	int rc = exec(db, sql, err);
+	int rc = sync_exec(db, sql, err);
 	free(sql);
 	char *msg = NULL;
 	if (rc == 0 && (sqlite3session_attach(sess, table) != SQLITE_OK ||
@@ -523,7 +523,7 @@ static int baseline_table(sqlite3 *db, sqlite3_session *sess, const char *table,
  * (its register as it stood when it joined), by diffing against empty copies. */
 static int baseline(sqlite3 *db, char **err)
 {
-	if (exec(db, "ATTACH ':memory:' AS sz_empty", err) != 0)
+	if (sync_exec(db, "ATTACH ':memory:' AS sz_empty", err) != 0)
 		return -1;
 	sqlite3_session *sess = NULL;
 	int rc = sqlite3session_create(db, "main", &sess) == SQLITE_OK ? 0 : -1;
@@ -552,7 +552,7 @@ static int renumber(struct store *st, long long base, char **err)
 	char *triggers = drop_triggers(db, false, err);
 	if (!triggers)
 		return -1;
-	int rc = exec(db, "PRAGMA defer_foreign_keys = ON;"
+	int rc = sync_exec(db, "PRAGMA defer_foreign_keys = ON;"
 		      "CREATE TEMP TABLE IF NOT EXISTS sz_map (tbl TEXT, old INTEGER, new INTEGER, PRIMARY KEY (tbl, old));"
 		      "DELETE FROM temp.sz_map;"
 		      "INSERT INTO temp.sz_map SELECT 'town', id, CAST(code AS INTEGER) FROM town;"
@@ -577,9 +577,9 @@ static int renumber(struct store *st, long long base, char **err)
 	if (rc == 0)
 		rc = rechain_audit(db, err);
 	if (rc == 0)
-		rc = exec(db, triggers, err);
+		rc = sync_exec(db, triggers, err);
 	free(triggers);
-	exec(db, "DROP TABLE IF EXISTS temp.sz_map", NULL);
+	sync_exec(db, "DROP TABLE IF EXISTS temp.sz_map", NULL);
 	return rc;
 }
 
@@ -609,7 +609,7 @@ int sync_init(struct store *st, const char *role, const char *code, const char *
 	int64_t head_id;
 	if (store_begin(st, err) != 0)
 		return -1;
-	int rc = exec(db, sync_schema, err);
+	int rc = sync_exec(db, sync_schema, err);
 	if (rc == 0 && audit_head(db, &head_id, head_before) != 0)
 		rc = set_error(err, "%s", _("the audit log cannot be read"));
 	if (rc == 0)
@@ -1269,11 +1269,11 @@ static int apply_data(struct store *st, const struct package *p, char **counts, 
 								   : sqlite3_errstr(src));
 	}
 	if (locks && rc == 0)
-		rc = exec(db, locks, err);
+		rc = sync_exec(db, locks, err);
 	free(locks);
 	char *sql = sb_take(&a.conflicts);
 	if (rc == 0 && sql)
-		rc = exec(db, sql, err);
+		rc = sync_exec(db, sql, err);
 	free(sql);
 	if (rc == 0)
 		rc = audit_applied(st, &a, &q, counts, err);
