@@ -35,6 +35,13 @@ struct strbuf;
 /* Whether table is one a village sends (its rows numbered in the site's block). */
 bool sync_table_synced(const char *table);
 
+/* For sync init's renumbering into a block (sync.c, sync-ledger.c): the SQL expression
+ * of id x of table t's row once moved by base (towns and villages by temp.sz_map), to
+ * sqlite3_free; and the UPDATEs that move column col of table, a reference to target's
+ * rows, with the audit log's values of it (check compares them with the row). */
+char *sync_moved_id(const char *t, const char *x, long long base);
+void sync_move_reference(struct strbuf *sb, const char *table, const char *col, const char *target, long long base);
+
 /* Runs an SQL script on db; SQLite's message in *err when it fails (-1). */
 int sync_exec(sqlite3 *db, const char *sql, char **err);
 

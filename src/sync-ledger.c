@@ -15,8 +15,6 @@
 #include "sync.h"
 #include "util.h"
 
-#define BLOCK (1LL << SYNC_BLOCK_BITS)
-
 /* What each site keeps for itself: the declarations' record and the search index. */
 static const char *const kept_here[] = {
 	"ledger_meta", "ledger_key", "ledger_numkey", "ledger_numgram", "ledger_key_state",
@@ -70,40 +68,6 @@ static const struct ledger_def *def_of_table(const char *table)
 
 /* ---- sync init: the rows into the block ---- */
 
-/* The new id of a row of target, x an SQL expression of its old one: towns and
- * villages by their code (temp.sz_map), every other row moved by base. */
-static char *moved(const char *target, const char *x, long long base)
-{
-	if (strcmp(target, "town") == 0 || strcmp(target, "village") == 0)
-		return sqlite3_mprintf("coalesce((SELECT new FROM temp.sz_map WHERE tbl = '%q' AND old = %s), %s)", target,
-				       x, x);
-	return sqlite3_mprintf("(CASE WHEN %s BETWEEN 1 AND %lld THEN %s + %lld ELSE %s END)", x, BLOCK - 1, x, base, x);
-}
-
-/* The column col of table refers to target's rows: the column moves, and so do the
- * audit log's values of it (check compares them with the row). */
-static void move_reference(struct strbuf *sb, const char *table, const char *col, const char *target, long long base)
-{
-	char *quoted = sqlite3_mprintf("\"%w\"", col);
-	char *e = moved(target, quoted, base);
-	char *q = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = %s WHERE \"%w\" IS NOT NULL;\n", table, col, e, col);
-	sb_append(sb, q);
-	sqlite3_free(q);
-	sqlite3_free(e);
-	sqlite3_free(quoted);
-	for (int k = 0; k < 2; k++) {
-		const char *side = k ? "after" : "before";
-		char *path = sqlite3_mprintf("json_extract(%s, '$.%q')", side, col);
-		char *ae = moved(target, path, base);
-		q = sqlite3_mprintf("UPDATE audit SET %s = json_set(%s, '$.%q', %s) WHERE tbl = '%q' AND json_valid(%s)"
-				    " AND json_type(%s, '$.%q') = 'integer';\n", side, side, col, ae, table, side, side, col);
-		sb_append(sb, q);
-		sqlite3_free(q);
-		sqlite3_free(ae);
-		sqlite3_free(path);
-	}
-}
-
 /* Whether table has a column of that name (a field declared after the table was
  * made here, or dropped from the declaration, may not). */
 static bool has_column(sqlite3 *db, const char *table, const char *col)
@@ -122,8 +86,8 @@ static bool has_column(sqlite3 *db, const char *table, const char *col)
 /* One table's rows, its references and its audit entries' row ids. */
 static void renumber_table(sqlite3 *db, struct strbuf *sb, const char *t, long long base)
 {
-	char *id = moved(t, "id", base), *row = moved(t, "row_id", base);
-	char *first = moved(t, "json_extract(after, '$.first')", base), *last = moved(t, "json_extract(after, '$.last')", base);
+	char *id = sync_moved_id(t, "id", base), *row = sync_moved_id(t, "row_id", base);
+	char *first = sync_moved_id(t, "json_extract(after, '$.first')", base), *last = sync_moved_id(t, "json_extract(after, '$.last')", base);
 	char *q = sqlite3_mprintf("UPDATE \"%w\" SET id = %s;\n"
 				  "UPDATE audit SET row_id = %s WHERE tbl = '%q';\n"
 				  "UPDATE audit SET after = json_set(after, '$.first', %s, '$.last', %s)"
@@ -136,14 +100,14 @@ static void renumber_table(sqlite3 *db, struct strbuf *sb, const char *t, long l
 	sqlite3_free(first);
 	sqlite3_free(last);
 	if (strcmp(t, "ledger_step") == 0) {
-		move_reference(sb, t, "record_id", "ledger_step", base);   /* a register's record: moved as every one */
+		sync_move_reference(sb, t, "record_id", "ledger_step", base);   /* a register's record: moved as every one */
 		return;
 	}
 	const struct ledger_def *d = def_of_table(t);
 	for (size_t i = 0; d && i < d->columns->nfields; i++) {
 		const struct field_def *f = &d->columns->fields[i];
 		if (f->type == FIELD_REF && f->column && has_column(db, t, f->name))
-			move_reference(sb, t, f->name, f->ref_table, base);
+			sync_move_reference(sb, t, f->name, f->ref_table, base);
 	}
 }
 
@@ -156,7 +120,7 @@ int sync_ledger_renumber(sqlite3 *db, long long base, char **err)
 	for (size_t i = 0; i < n; i++)
 		renumber_table(db, &sb, tables[i], base);
 	/* the search index names records by id too, and how far it goes */
-	char *rec = moved("ledger_numkey", "rec", base), *done = moved("ledger_key_state", "done", base);
+	char *rec = sync_moved_id("ledger_numkey", "rec", base), *done = sync_moved_id("ledger_key_state", "done", base);
 	char *q = sqlite3_mprintf("UPDATE ledger_numkey SET rec = %s; UPDATE ledger_key_state SET done = %s;", rec, done);
 	sb_append(&sb, q);
 	sqlite3_free(q);

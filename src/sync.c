@@ -331,11 +331,34 @@ static void json_value(struct strbuf *sb, sqlite3_value *v)
 /* ---- set up: renumbering into the block ---- */
 
 /* The new id of a row of table t as an SQL expression of the column x. */
-static char *id_expr(const char *t, const char *x, long long base)
+char *sync_moved_id(const char *t, const char *x, long long base)
 {
 	if (shared_table(t))
 		return sqlite3_mprintf("coalesce((SELECT new FROM temp.sz_map WHERE tbl = '%q' AND old = %s), %s)", t, x, x);
 	return sqlite3_mprintf("(CASE WHEN %s BETWEEN 1 AND %lld THEN %s + %lld ELSE %s END)", x, BLOCK - 1, x, base, x);
+}
+
+void sync_move_reference(struct strbuf *sb, const char *table, const char *col, const char *target, long long base)
+{
+	char *quoted = sqlite3_mprintf("\"%w\"", col);
+	char *e = sync_moved_id(target, quoted, base);
+	char *q = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = %s WHERE \"%w\" IS NOT NULL;\n", table, col, e, col);
+	sb_append(sb, q);
+	sqlite3_free(q);
+	sqlite3_free(e);
+	sqlite3_free(quoted);
+	/* the audit log's values of the column follow too: check compares them */
+	for (int k = 0; k < 2; k++) {
+		const char *side = k ? "after" : "before";
+		char *path = sqlite3_mprintf("json_extract(%s, '$.%q')", side, col);
+		char *ae = sync_moved_id(target, path, base);
+		q = sqlite3_mprintf("UPDATE audit SET %s = json_set(%s, '$.%q', %s) WHERE tbl = '%q' AND json_valid(%s) "
+				    "AND json_type(%s, '$.%q') = 'integer';\n", side, side, col, ae, table, side, side, col);
+		sb_append(sb, q);
+		sqlite3_free(q);
+		sqlite3_free(ae);
+		sqlite3_free(path);
+	}
 }
 
 /* Every foreign key of every table into the synced tables follows its row. */
@@ -351,25 +374,7 @@ static int renumber_references(sqlite3 *db, long long base, char **err)
 			   *parent = (const char *)sqlite3_column_text(s, 2);
 		if (!sync_table_synced(parent))
 			continue;
-		char *quoted = sqlite3_mprintf("\"%w\"", col);
-		char *e = id_expr(parent, quoted, base);
-		char *q = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = %s WHERE \"%w\" IS NOT NULL;\n", tbl, col, e, col);
-		sb_append(&sb, q);
-		sqlite3_free(q);
-		sqlite3_free(e);
-		sqlite3_free(quoted);
-		/* the audit log's values of the column follow too: check compares them */
-		for (int k = 0; k < 2; k++) {
-			const char *side = k ? "after" : "before";
-			char *path = sqlite3_mprintf("json_extract(%s, '$.%q')", side, col);
-			char *ae = id_expr(parent, path, base);
-			q = sqlite3_mprintf("UPDATE audit SET %s = json_set(%s, '$.%q', %s) WHERE tbl = '%q' AND json_valid(%s) "
-					    "AND json_type(%s, '$.%q') = 'integer';\n", side, side, col, ae, tbl, side, side, col);
-			sb_append(&sb, q);
-			sqlite3_free(q);
-			sqlite3_free(ae);
-			sqlite3_free(path);
-		}
+		sync_move_reference(&sb, tbl, col, parent, base);
 	}
 	sqlite3_finalize(s);
 	char *sql = sb_take(&sb);
@@ -387,16 +392,16 @@ static void sz_free_expr(char *e)
  * row ids and bulk ranges, drafts. */
 static int renumber_others(sqlite3 *db, long long base, char **err)
 {
-	char *r = id_expr("resident", "resident_id", base), *v = id_expr("village", "village_id", base);
+	char *r = sync_moved_id("resident", "resident_id", base), *v = sync_moved_id("village", "village_id", base);
 	int rc = execf(db, err, "UPDATE resident_key SET resident_id = %s; UPDATE service_tally SET village_id = %s;"
 		       "UPDATE draft SET record_id = record_id + %lld WHERE record_id BETWEEN 1 AND %lld;",
 		       r, v, base, BLOCK - 1);
 	sz_free_expr(r);
 	sz_free_expr(v);
 	for (size_t i = 0; rc == 0 && i < NSYNCED; i++) {
-		char *e = id_expr(synced[i], "row_id", base);
-		char *f = id_expr(synced[i], "json_extract(after, '$.first')", base);
-		char *l = id_expr(synced[i], "json_extract(after, '$.last')", base);
+		char *e = sync_moved_id(synced[i], "row_id", base);
+		char *f = sync_moved_id(synced[i], "json_extract(after, '$.first')", base);
+		char *l = sync_moved_id(synced[i], "json_extract(after, '$.last')", base);
 		rc = execf(db, err, "UPDATE audit SET row_id = %s WHERE tbl = '%q';"
 			   "UPDATE audit SET after = json_set(after, '$.first', %s, '$.last', %s) "
 			   "WHERE tbl = '%q' AND action = 'bulk' AND json_valid(after);", e, synced[i], f, l, synced[i]);
@@ -558,7 +563,7 @@ static int renumber(struct store *st, long long base, char **err)
 		      "INSERT INTO temp.sz_map SELECT 'town', id, CAST(code AS INTEGER) FROM town;"
 		      "INSERT INTO temp.sz_map SELECT 'village', id, CAST(code AS INTEGER) FROM village;", err);
 	for (size_t i = 0; rc == 0 && i < NSYNCED; i++) {
-		char *e = id_expr(synced[i], "id", base);
+		char *e = sync_moved_id(synced[i], "id", base);
 		/* shared rows first move out of the way (negative), then to their codes */
 		if (shared_table(synced[i]))
 			rc = execf(db, err, "UPDATE \"%s\" SET id = -id; UPDATE \"%s\" SET id = "
