@@ -5,13 +5,13 @@
  * naming the operator who chose.
  *
  * usage: test-tui-sync SHANZHI LOCALE    (LOCALE zh_CN.UTF-8 or zh_CN.GBK) */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "pty.h"
+#include "tui-db.h"
 #include "tui-steps.h"
 
 #define WAIT_MS 5000
@@ -21,31 +21,8 @@ static const char *locale;
 static char *db;
 static char *dir;
 
-/* One text value of the township's register, or "(none)". Caller frees. */
-static char *value_of(const char *sql)
-{
-	sqlite3 *h = NULL;
-	sqlite3_stmt *stmt = NULL;
-	char *v = NULL;
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW &&
-	    sqlite3_column_text(stmt, 0))
-		v = strdup((const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	sqlite3_close(h);
-	return v ? v : strdup("(none)");
-}
-
-/* Runs a shanzhi command line (the words after the binary); true when it succeeded. */
-static bool run(const char *words)
-{
-	char cmd[8192];
-	snprintf(cmd, sizeof cmd, "'%s' %s >/dev/null 2>&1", shanzhi, words);
-	return system(cmd) == 0;
-}
-
 static char words[4096];
-#define RUN(...) (snprintf(words, sizeof words, __VA_ARGS__), run(words))
+#define RUN(...) (snprintf(words, sizeof words, __VA_ARGS__), run_shanzhi(shanzhi, words))
 
 /* The township (the demo register set up as 青岩镇) and village 摆托村, one package
  * applied, then the same resident's phone changed at both ends: one conflict. */
@@ -60,7 +37,7 @@ static bool make_conflict(void)
 		  RUN("--db '%s' sync init --village 520111101202 --name 摆托村", v) &&
 		  RUN("--db '%s' sync init --township 520111101 --name 青岩镇", db) &&
 		  RUN("--db '%s' sync export '%s'", v, pkg1) && RUN("--db '%s' sync apply '%s'", db, pkg1);
-	char *rid = value_of("SELECT min(id) FROM resident WHERE id / 1099511627776 = 101202");
+	char *rid = db_value(db, "SELECT min(id) FROM resident WHERE id / 1099511627776 = 101202");
 	char set[256];
 	snprintf(set, sizeof set, "%s phone=13800000001", rid);
 	ok = ok && RUN("--db '%s' resident set %s", db, set);
@@ -95,10 +72,10 @@ static void test_resolve_on_screen(void)
 	step_type(t, "1");
 	CHECK(pty_wait_for(t, "已解决", WAIT_MS));
 	CHECK(pty_wait_for(t, "村 (admin)", WAIT_MS));
-	char *phone = value_of("SELECT phone FROM resident WHERE id / 1099511627776 = 101202 ORDER BY id LIMIT 1");
+	char *phone = db_value(db, "SELECT phone FROM resident WHERE id / 1099511627776 = 101202 ORDER BY id LIMIT 1");
 	CHECK_STR(phone, "13900000002");
 	free(phone);
-	char *who = value_of("SELECT o.login || ' ' || a.reason FROM audit a JOIN operator o ON o.id = a.operator_id "
+	char *who = db_value(db, "SELECT o.login || ' ' || a.reason FROM audit a JOIN operator o ON o.id = a.operator_id "
 			     "WHERE a.tbl = 'sync_conflict' ORDER BY a.id DESC LIMIT 1");
 	CHECK(strncmp(who, "admin ", 6) == 0 && strstr(who, "admin 决定采用村里的值"));
 	if (!strstr(who, "admin 决定采用村里的值"))

@@ -7,13 +7,13 @@
  * along. The registers and their audit logs say so, naming the operator.
  *
  * usage: test-tui-transfer SHANZHI LOCALE    (LOCALE zh_CN.UTF-8 or zh_CN.GBK) */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "pty.h"
+#include "tui-db.h"
 #include "tui-steps.h"
 
 #define WAIT_MS 5000
@@ -24,31 +24,8 @@ static char *dir;
 static char *town;              /* the township: the demo register set up as 青岩镇 */
 static char a[512], b[512];     /* 歪脚村 and 摆托村 */
 
-/* One text value of a register, or "(none)". Caller frees. */
-static char *value_in(const char *db, const char *sql)
-{
-	sqlite3 *h = NULL;
-	sqlite3_stmt *stmt = NULL;
-	char *v = NULL;
-	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW &&
-	    sqlite3_column_text(stmt, 0))
-		v = strdup((const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	sqlite3_close(h);
-	return v ? v : strdup("(none)");
-}
-
-/* Runs a shanzhi command line (the words after the binary); true when it succeeded. */
-static bool run(const char *words)
-{
-	char cmd[8192];
-	snprintf(cmd, sizeof cmd, "'%s' %s >/dev/null 2>&1", shanzhi, words);
-	return system(cmd) == 0;
-}
-
 static char words[4096];
-#define RUN(...) (snprintf(words, sizeof words, __VA_ARGS__), run(words))
+#define RUN(...) (snprintf(words, sizeof words, __VA_ARGS__), run_shanzhi(shanzhi, words))
 
 /* Two villages and their township, each village's first package applied. */
 static bool make_township(void)
@@ -107,7 +84,7 @@ static void test_move_out(const char *tail, const char *name, const char *rid)
 	char sql[512];
 	snprintf(sql, sizeof sql, "SELECT r.living_status || r.status_date || coalesce(r.household_id, '-') || t.moved_out_by"
 		 " FROM resident r JOIN transfer t ON t.resident_id = r.id WHERE r.id = %s", rid);
-	char *state = value_in(a, sql);
+	char *state = db_value(a, sql);
 	CHECK_STR(state, "22026-11-26-admin");
 	free(state);
 }
@@ -137,7 +114,7 @@ static void test_move_in(const char *tail, const char *name, const char *rid, co
 	snprintf(sql, sizeof sql, "SELECT r.living_status || r.relation || h.hh_no || t.state || t.moved_in_by"
 		 " FROM resident r JOIN household h ON h.id = r.household_id JOIN transfer t ON t.resident_id = r.id"
 		 " WHERE r.id = %s", rid);
-	char *state = value_in(b, sql);
+	char *state = db_value(b, sql);
 	char want[128];
 	snprintf(want, sizeof want, "110%sinadmin", hh);
 	CHECK_STR(state, want);
@@ -174,14 +151,14 @@ int main(int argc, char **argv)
 		return check_finish();
 	bool made = make_township();
 	CHECK(made);
-	char *rid = value_in(a, "SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id"
+	char *rid = db_value(a, "SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id"
 			     " WHERE h.head_id <> r.id AND r.living_status = '1' AND length(r.id_number) = 18 ORDER BY r.id LIMIT 1");
 	char sql[256];
 	snprintf(sql, sizeof sql, "SELECT substr(id_number, 13) FROM resident WHERE id = %s", rid);
-	char *tail = value_in(a, sql);
+	char *tail = db_value(a, sql);
 	snprintf(sql, sizeof sql, "SELECT name FROM resident WHERE id = %s", rid);
-	char *name = value_in(a, sql);
-	char *hh = value_in(b, "SELECT hh_no FROM household WHERE head_id IS NOT NULL ORDER BY id LIMIT 1");
+	char *name = db_value(a, sql);
+	char *hh = db_value(b, "SELECT hh_no FROM household WHERE head_id IS NOT NULL ORDER BY id LIMIT 1");
 	if (made) {
 		test_move_out(tail, name, rid);
 		bool sent = RUN("--db '%s' sync export '%s/a2.szp'", a, dir) && RUN("--db '%s' sync apply '%s/a2.szp'", town, dir) &&
@@ -191,7 +168,7 @@ int main(int argc, char **argv)
 		test_move_in(tail, name, rid, hh);
 		bool up = RUN("--db '%s' sync export '%s/b2.szp'", b, dir) && RUN("--db '%s' sync apply '%s/b2.szp'", town, dir);
 		CHECK(up);
-		char *conflicts = value_in(town, "SELECT count(*) FROM sync_conflict");
+		char *conflicts = db_value(town, "SELECT count(*) FROM sync_conflict");
 		CHECK_STR(conflicts, "0");
 		free(conflicts);
 		test_township_list(name);
