@@ -14,6 +14,7 @@
 #define WRITE_BYTES 65536    /* the output buffer of the runs */
 #define READ_MIN 4096        /* the least a run's cursor holds, however many runs */
 #define BUDGET_MIN 4096
+#define BUDGET_MAX (1u << 30)  /* an entry's offset is 32 bits */
 #define INSERTION_MAX 16     /* partitions this small are sorted by insertion */
 
 /* One pair in the buffer. head is the key's first 8 bytes as a big-endian number
@@ -67,7 +68,7 @@ struct keyrun {
 struct keyrun *keyrun_new(size_t budget)
 {
 	struct keyrun *kr = xcalloc(1, sizeof *kr);
-	kr->budget = budget < BUDGET_MIN ? BUDGET_MIN : budget;
+	kr->budget = budget < BUDGET_MIN ? BUDGET_MIN : budget > BUDGET_MAX ? BUDGET_MAX : budget;
 	kr->mem = xmalloc(kr->budget);
 	kr->text = kr->budget;
 	kr->fd = -1;
@@ -522,7 +523,7 @@ static bool given_last(const struct keyrun *kr, const char *key, size_t len, uin
 /* Remembers the pair given. */
 static void give(struct keyrun *kr, const char *key, size_t len, uint32_t seq)
 {
-	if (len > kr->last_cap) {
+	if (len > kr->last_cap || !kr->last) {
 		kr->last_cap = len > 64 ? len * 2 : 64;
 		kr->last = xrealloc(kr->last, kr->last_cap);
 	}
