@@ -87,6 +87,9 @@ struct import_opts {
 	/* a new household's 村民小组 its village does not have yet is added to the
 	 * village's groups (a new village's roster), not refused */
 	bool new_groups;
+	/* bytes of the reading thread's buffer of search keys, which are sorted in runs
+	 * through a temporary file in $TMPDIR when they do not fit; 0: 4 MiB */
+	size_t keys_memory;
 	/* called every 10,000 rows when non-NULL */
 	void (*progress)(void *ctx, long rows);
 	void *progress_ctx;
@@ -117,6 +120,7 @@ struct import_report {
 	bool checked_against_register;  /* a rule reads the register: rows checked one by one */
 	double seconds;
 	double seconds_rows;      /* of which reading, checking and writing the rows */
+	double seconds_keys;      /* and the search keys merged into the register */
 	double cpu_reader;        /* CPU seconds of the thread that reads and checks */
 	double cpu_writer;        /* and of the one that writes, in the same time */
 };

@@ -106,6 +106,10 @@ void store_at_commit(struct store *st, int (*fn)(struct store *st, void *ctx), v
  * the whole load. */
 int store_bulk_begin(struct store *st, const char *reason, char **err);
 int store_bulk_end(struct store *st, char **err);
+/* Inside a bulk load: the loader has put the search keys of every resident of the
+ * load into resident_key itself (an import makes them as it reads, import-keys.h),
+ * so store_bulk_end does not fill them. */
+void store_bulk_keys_filled(struct store *st);
 /* Inside a bulk load: drops table's secondary indexes (not its UNIQUE ones, which
  * refuse a duplicate as it is written) when the table is small before the load, and
  * store_bulk_end builds them again, one sorted pass each. Does nothing for a large

@@ -56,7 +56,8 @@
  *   resident_key(key, resident_id)    the search index, WITHOUT ROWID, kept in
  *       step with resident by triggers calling sz_search_keys(name, id_number,
  *       phone) (see search.h for the key kinds). A bulk load drops the insert
- *       trigger, inserts, then fills the keys in key order: store_bulk_begin/end.
+ *       trigger, inserts, then fills the keys in key order: store_bulk_begin/end;
+ *       an import makes them as it reads and merges them in (import-keys.h).
  *       resident_id has no foreign key on purpose: checking one per key turns the
  *       sorted fill into millions of random reads of resident (4x slower); no
  *       resident is ever deleted, and store_check counts the keys instead.

@@ -31,19 +31,32 @@ static void json_string(struct strbuf *sb, const char *s)
 	sb_append(sb, "\"");
 }
 
-/* Adds one key, kind prefix + text. */
-static void add_key(struct search_keys *k, const char *kind, const char *text)
+/* Where the keys go: every maker (the SQL function, the bulk fill, an import's
+ * runs) gets them from the one walk below, so they are the same bytes. */
+struct key_sink {
+	search_keys_fn fn;
+	void *ctx;
+};
+
+/* Adds one key to a struct search_keys, kind prefix + text. */
+static void add_to_list(void *ctx, const char *kind, size_t nk, const char *text, size_t nt)
 {
+	struct search_keys *k = ctx;
 	if (k->n == k->cap) {
 		k->cap = k->cap ? k->cap * 2 : 8;
 		k->keys = xrealloc(k->keys, k->cap * sizeof *k->keys);
 	}
 	/* not xasprintf: a bulk load makes six million of these */
-	size_t nk = strlen(kind), nt = strlen(text);
 	char *key = xmalloc(nk + nt + 1);
 	memcpy(key, kind, nk);
 	memcpy(key + nk, text, nt + 1);
 	k->keys[k->n++] = key;
+}
+
+/* Hands one key, kind prefix + text, to the sink. */
+static void add_key(const struct key_sink *k, const char *kind, const char *text)
+{
+	k->fn(k->ctx, kind, strlen(kind), text, strlen(text));
 }
 
 void search_keys_reverse(char *s)
@@ -100,7 +113,7 @@ static char *trimmed(const char *raw)
 
 /* n: every suffix of the name (a substring is a prefix of one of them), p: the
  * pinyin initials. */
-static void name_keys(struct search_keys *k, const char *raw)
+static void name_keys(const struct key_sink *k, const char *raw)
 {
 	char *name = trimmed(raw);
 	for (const char *p = name; *p;) {
@@ -123,9 +136,9 @@ static void name_keys(struct search_keys *k, const char *raw)
 	free(name);
 }
 
-void search_keys_make(const char *name, const char *id_number, const char *phone, struct search_keys *out)
+void search_keys_each(const char *name, const char *id_number, const char *phone, search_keys_fn fn, void *ctx)
 {
-	*out = (struct search_keys){0};
+	const struct key_sink sink = {fn, ctx}, *out = &sink;
 	if (name)
 		name_keys(out, name);
 	if (id_number) {
@@ -142,6 +155,12 @@ void search_keys_make(const char *name, const char *id_number, const char *phone
 			add_key(out, "m:", digits);
 		free(digits);
 	}
+}
+
+void search_keys_make(const char *name, const char *id_number, const char *phone, struct search_keys *out)
+{
+	*out = (struct search_keys){0};
+	search_keys_each(name, id_number, phone, add_to_list, out);
 }
 
 void search_keys_free(struct search_keys *k)

@@ -82,6 +82,7 @@ struct store {
 	char **deferred;   /* CREATE INDEX statements to run again at store_bulk_end */
 	size_t ndeferred;
 	bool bulk_alone;   /* the load has the file to itself, in a rollback journal */
+	bool bulk_keys;    /* the loader put its residents' search keys in (store_bulk_keys_filled) */
 	bool opening;      /* inside store_open: a long wait is told (store_busy) */
 	bool told;         /* and it was */
 	struct store_conflict *conflicts;  /* of the last store_update */
@@ -495,6 +496,7 @@ static void end_outermost(struct store *st)
 	if (st->bulk)
 		bulk_cache(st, false);
 	st->bulk = false;
+	st->bulk_keys = false;
 	bulk_journal_leave(st);
 	for (size_t i = 0; i < st->nranges; i++)
 		free(st->ranges[i].table);
@@ -1172,9 +1174,14 @@ static int bulk_finish_table(struct store *st, struct bulk_range *r, char **err)
 				(long long)first, (long long)last, (long long)count);
 	int rc = write_audit(st, r->table, first, "bulk", NULL, after, st->bulk_reason, err);
 	free(after);
-	if (rc == 0 && strcmp(r->table, "resident") == 0)
+	if (rc == 0 && strcmp(r->table, "resident") == 0 && !st->bulk_keys)
 		rc = schema_search_keys_fill(st->db, first, last, err);
 	return rc;
+}
+
+void store_bulk_keys_filled(struct store *st)
+{
+	st->bulk_keys = st->bulk;
 }
 
 /* The secondary indexes of a table no larger than this are dropped for a load

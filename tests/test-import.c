@@ -1043,6 +1043,183 @@ static void test_sex_against_id(void)
 	store_close(st);
 }
 
+/* ---- search keys made while reading (import-keys.h) ---- */
+
+/* The ID number of roster person k: born 19YY-MM-DD, sequence k, its check character. */
+static void id_for(unsigned k, char out[19])
+{
+	char first[32];
+	snprintf(first, sizeof first, "52011119%02u%02u%02u%03u", 70 + k % 30, 1 + k % 12, 1 + k % 28, k % 1000);
+	memcpy(out, first, 17);
+	out[17] = idcard_check_char(out);
+	out[18] = '\0';
+}
+
+/* A UTF-8 roster of n people from `from` on: households of three, names that share
+ * their ends and initials (some a minority name with its ·, one outside the BMP),
+ * phones written with spaces or missing. extra is appended as rows. Caller frees. */
+static char *keys_roster(const char *name, int from, int n, const char *extra)
+{
+	static const char *const family[] = {"龙", "张", "王", "阿依古丽·", "曾", "吴"};
+	static const char *const given[] = {"发利", "𠮷", "小明", "买买提", "德明", "秀英", "明"};
+	struct strbuf sb = {0};
+	sb_append(&sb, "户号,姓名,公民身份号码,与户主关系,联系电话\n");
+	for (int k = from; k < from + n; k++) {
+		char id[19];
+		id_for(k, id);
+		sb_appendf(&sb, "%d,%s%s,%s,%s,", 7000 + k / 3, family[k % ARRAY_LEN(family)],
+			   given[(k / 2) % ARRAY_LEN(given)], id, k % 3 ? "子" : "户主");
+		if (k % 4)
+			sb_appendf(&sb, "%s139 %04d %04d", k % 4 == 1 ? " " : "", k % 10000, k);
+		sb_append(&sb, "\n");
+	}
+	sb_append(&sb, extra ? extra : "");
+	char *path = write_file(name, sb.s);
+	sb_free(&sb);
+	return path;
+}
+
+/* resident_key against the keys sz_search_keys makes of every resident as stored:
+ * "extra missing" counts, "0 0" when they agree. */
+#define KEYS_AGREE_SQL                                                                      \
+	"WITH made(key, id) AS (SELECT j.value, r.id FROM resident r,"                      \
+	" json_each(sz_search_keys(r.name, r.id_number, r.phone)) j)"                       \
+	" SELECT (SELECT count(*) FROM (SELECT key, resident_id FROM resident_key EXCEPT"   \
+	" SELECT key, id FROM made)) || ' ' || (SELECT count(*) FROM (SELECT key, id FROM"  \
+	" made EXCEPT SELECT key, resident_id FROM resident_key))"
+
+/* Imports path with a small buffer of keys (many runs through the temporary file). */
+static int import_small_keys(struct store *st, const char *path, struct import_report *rep, char **err)
+{
+	struct import_opts o = {.encoding = ENC_AUTO, .keys_memory = 4096};
+	return import_residents(st, forms, path, &o, rep, err);
+}
+
+/* The files in a folder. */
+static int files_in(const char *path)
+{
+	char *cmd = xasprintf("ls -A '%s' | wc -l", path);
+	FILE *p = popen(cmd, "r");
+	int n = -1;
+	if (!p || fscanf(p, "%d", &n) != 1)
+		n = -1;
+	if (p)
+		pclose(p);
+	free(cmd);
+	return n;
+}
+
+/* The keys the reading thread makes and sorts in runs are exactly those of the
+ * residents written, under their ids: into a register that has residents already,
+ * with a row the reader refuses (a wrong check character), rows the writer refuses
+ * after the reader accepted them (an ID number twice in the file, one already in
+ * the register), and beside another session (the load stays in WAL). No temporary
+ * file is left behind. */
+static void test_keys_while_reading(void)
+{
+	char *tmpdir = tmp_path("keys-tmp"), *err = NULL;
+	mkdir(tmpdir, 0700);
+	const char *saved = getenv("TMPDIR");
+	char *old_tmpdir = saved ? xstrdup(saved) : NULL;
+	setenv("TMPDIR", tmpdir, 1);
+	struct store *st = fresh_store("keys.db");
+	struct import_report rep;
+	char *first = keys_roster("keys1.csv", 0, 60, NULL);
+	CHECK_INT(import_small_keys(st, first, &rep, &err), 0);
+	CHECK_INT(rep.imported, 60);
+	import_report_free(&rep);
+	CHECK_QUERY(st, KEYS_AGREE_SQL, "0 0");
+	char id_twice[19], id_registered[19], id_bad[19], id_last[19];
+	id_for(130, id_twice);
+	id_for(950, id_last);
+	id_for(7, id_registered);
+	id_for(900, id_bad);
+	id_bad[17] = id_bad[17] == '1' ? '2' : '1';
+	char *extra = xasprintf("8001,王重号,%s,户主,13900000001\n"  /* 130 again: the writer refuses */
+				"8002,龙已登记,%s,户主,13900000002\n"  /* in the register: likewise */
+				"8003,张错号,%s,户主,13900000003\n"    /* the reader refuses */
+				"8004,吴最后,%s,户主,13900000004\n",
+				id_twice, id_registered, id_bad, id_last);
+	char *second = keys_roster("keys2.csv", 100, 240, extra);
+	CHECK_INT(import_small_keys(st, second, &rep, &err), 0);
+	CHECK_INT(rep.imported, 241);
+	CHECK_INT(rep.refused, 3);
+	import_report_free(&rep);
+	CHECK_QUERY(st, "SELECT count(*) > 2000 FROM resident_key", "1");
+	CHECK_QUERY(st, KEYS_AGREE_SQL, "0 0");
+	/* the last row, written after the refusals, is found under its own id */
+	CHECK_QUERY(st, "SELECT r.name FROM resident_key k JOIN resident r ON r.id = k.resident_id"
+		    " WHERE k.key = 'm:40000000931'", "吴最后");
+	char *report = NULL;
+	CHECK_INT(store_check(st, &report), 0);
+	free(report);
+	CHECK_INT(files_in(tmpdir), 0);
+
+	/* another session has the file open: the load stays in WAL, the keys the same */
+	char *other_err = NULL;
+	struct store *other = store_open(store_path(st), &other_err);
+	CHECK(other != NULL);
+	char *third = keys_roster("keys3.csv", 400, 90, NULL);
+	CHECK_INT(import_small_keys(st, third, &rep, &err), 0);
+	CHECK_INT(rep.imported, 90);
+	import_report_free(&rep);
+	CHECK_QUERY(st, "PRAGMA journal_mode", "wal");
+	CHECK_QUERY(st, KEYS_AGREE_SQL, "0 0");
+	CHECK_QUERY(other, "SELECT count(*) FROM resident", "391");
+	store_close(other);
+	free(other_err);
+	CHECK_INT(files_in(tmpdir), 0);
+
+	if (old_tmpdir)
+		setenv("TMPDIR", old_tmpdir, 1);
+	else
+		unsetenv("TMPDIR");
+	free(old_tmpdir);
+	free(third);
+	free(second);
+	free(extra);
+	free(first);
+	free(err);
+	free(tmpdir);
+	store_close(st);
+}
+
+/* A temporary file that cannot be made (TMPDIR is not a folder): the import says so,
+ * naming the folder, and nothing of it is written. */
+static void test_keys_no_tmpdir(void)
+{
+	const char *saved = getenv("TMPDIR");
+	char *old_tmpdir = saved ? xstrdup(saved) : NULL;
+	setenv("TMPDIR", "/dev/null/nowhere", 1);
+	struct store *st = fresh_store("keys-notmp.db");
+	char *path = keys_roster("keys-notmp.csv", 0, 200, NULL), *err = NULL;
+	struct import_report rep;
+	CHECK_INT(import_small_keys(st, path, &rep, &err), -1);
+	CHECK(err && strstr(err, "/dev/null/nowhere") && strstr(err, "TMPDIR"));
+	CHECK_INT(rep.imported, 0);
+	CHECK_INT(resident_count(st), 0);
+	CHECK_QUERY(st, "SELECT (SELECT count(*) FROM household) + (SELECT count(*) FROM resident_key)"
+		    " + (SELECT count(*) FROM audit WHERE action = 'bulk')", "0");
+	import_report_free(&rep);
+	/* what fits in the buffer needs no file: a small roster goes in all the same */
+	char *small = keys_roster("keys-notmp-small.csv", 0, 5, NULL);
+	free(err);
+	err = NULL;
+	CHECK_INT(import_small_keys(st, small, &rep, &err), 0);
+	CHECK_INT(rep.imported, 5);
+	CHECK_QUERY(st, KEYS_AGREE_SQL, "0 0");
+	import_report_free(&rep);
+	if (old_tmpdir)
+		setenv("TMPDIR", old_tmpdir, 1);
+	else
+		unsetenv("TMPDIR");
+	free(old_tmpdir);
+	free(small);
+	free(path);
+	free(err);
+	store_close(st);
+}
+
 /* A roster naming groups the demo village has not (33组, 21组): those rows are
  * refused with their line and the groups listed; 3 is taken for 3组. With
  * new_groups a dry run says which groups it would add, an import adds them. */
@@ -1130,6 +1307,8 @@ int main(void)
 	test_register_disk_full();
 	test_marker_and_tab();
 	test_sex_against_id();
+	test_keys_while_reading();
+	test_keys_no_tmpdir();
 	struct store *demo = fresh_store("demo.db");
 	char *err = NULL;
 	if (demo_create(demo, 2000, 20261126, 0, &err) != 0)
