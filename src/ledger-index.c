@@ -694,12 +694,10 @@ void ledger_index_use(bool on)
  * where a VALUES list of thousands would not. */
 static char *ids_sql(const int64_t *ids, size_t n)
 {
-	struct strbuf sb = { 0 };
-	sb_append(&sb, "SELECT value AS cid FROM json_each('[");
-	for (size_t i = 0; i < n; i++)
-		sb_appendf(&sb, i ? ",%lld" : "%lld", (long long)ids[i]);
-	sb_append(&sb, "]')");
-	return sb_take(&sb);
+	char *json = ids_json(ids, n);
+	char *sql = xasprintf("SELECT value AS cid FROM json_each('%s')", json);
+	free(json);
+	return sql;
 }
 
 char *ledger_index_candidates(sqlite3 *db, const struct ledger_def *d, char *const words[], size_t n,

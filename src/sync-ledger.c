@@ -424,9 +424,8 @@ static int make_plans(sqlite3 *db, const void *changeset, int n, const struct de
 	return rc;
 }
 
-/* Whether a changeset holds any register's rows (most packages of a village's
- * residents do not: nothing to migrate or rewrite). */
-static bool holds_registers(const void *changeset, int n)
+/* Whether some change of the changeset makes test(ctx, table, its column count) true. */
+static bool any_change(const void *changeset, int n, bool (*test)(void *ctx, const char *tbl, int ncol), void *ctx)
 {
 	sqlite3_changeset_iter *it;
 	bool yes = false;
@@ -436,10 +435,22 @@ static bool holds_registers(const void *changeset, int n)
 		const char *tbl;
 		int ncol, op, indirect;
 		sqlite3changeset_op(it, &tbl, &ncol, &op, &indirect);
-		yes = sync_ledger_table(tbl);
+		yes = test(ctx, tbl, ncol);
 	}
 	sqlite3changeset_finalize(it);
 	return yes;
+}
+
+static bool is_register(void *ctx, const char *tbl, int ncol)
+{
+	return sync_ledger_table(tbl);
+}
+
+/* Whether a changeset holds any register's rows (most packages of a village's
+ * residents do not: nothing to migrate or rewrite). */
+static bool holds_registers(const void *changeset, int n)
+{
+	return any_change(changeset, n, is_register, NULL);
 }
 
 int sync_ledger_prepare(struct store *st, const char *header, size_t header_len, const void *changeset, int n,
@@ -490,22 +501,16 @@ static struct plan *width_plan(struct widths *w, const char *table)
 	return p;
 }
 
+static bool is_narrower(void *ctx, const char *tbl, int ncol)
+{
+	struct plan *p = width_plan(ctx, tbl);
+	return p && (size_t)ncol < p->here.n;
+}
+
 /* Whether some register's changes in the changeset have fewer columns than its table. */
 static bool narrower(struct widths *w, const void *changeset, int n)
 {
-	sqlite3_changeset_iter *it;
-	bool yes = false;
-	if (sqlite3changeset_start(&it, n, (void *)changeset) != SQLITE_OK)
-		return false;
-	while (!yes && sqlite3changeset_next(it) == SQLITE_ROW) {
-		const char *tbl;
-		int ncol, op, indirect;
-		sqlite3changeset_op(it, &tbl, &ncol, &op, &indirect);
-		struct plan *p = width_plan(w, tbl);
-		yes = p && (size_t)ncol < p->here.n;
-	}
-	sqlite3changeset_finalize(it);
-	return yes;
+	return any_change(changeset, n, is_narrower, w);
 }
 
 static const struct changeset_map *width_map(void *ctx, const char *table)
