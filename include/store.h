@@ -103,8 +103,13 @@ void store_at_commit(struct store *st, int (*fn)(struct store *st, void *ctx), v
  * a million trigger runs), writes one audit entry per table (action "bulk", row_id
  * the first id, after {"first","last","count"}, reason what the load was, for
  * example the file an import read) and commits. store_rollback undoes
- * the whole load. */
-int store_bulk_begin(struct store *st, const char *reason, char **err);
+ * the whole load.
+ * STORE_BULK_OWN_REFERENCES: the loader makes every reference it writes itself (the
+ * households it numbers, the residents it makes their heads), so SQLite does not look
+ * each one up: foreign keys are off until the load ends. A household can then be
+ * written with its head before the head, in one INSERT. */
+enum { STORE_BULK_OWN_REFERENCES = 1 };
+int store_bulk_begin(struct store *st, const char *reason, unsigned flags, char **err);
 int store_bulk_end(struct store *st, char **err);
 /* Inside a bulk load: the loader has put the search keys of every resident of the
  * load into resident_key itself (an import makes them as it reads, import-keys.h),

@@ -964,7 +964,7 @@ fail:
 static int create_people(struct demo *dm, struct place *places, size_t nvillages,
 			 const long *quotas, char **err)
 {
-	if (store_bulk_begin(dm->st, _("demo register"), err) != 0)
+	if (store_bulk_begin(dm->st, _("demo register"), 0, err) != 0)
 		return -1;
 	dm->next_household = query_int(dm->db, "SELECT coalesce(max(id), 0) + 1 FROM household");
 	dm->next_resident = query_int(dm->db, "SELECT coalesce(max(id), 0) + 1 FROM resident");

@@ -783,7 +783,8 @@ static bool importer_prepare(struct importer *im, char **err)
 		       " WHERE (g.name = ?1 OR g.code = ?1) AND (?2 IS NULL OR v.name = ?2 OR v.code = ?2)"
 		       " AND (?3 IS NULL OR t.name = ?3 OR t.code = ?3) LIMIT 2", err) &&
 	       prepare(im, &im->ins_hh, "INSERT INTO household (hh_no, address, grid_id, village_group,"
-			   " form_version, created_at, updated_at, id) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, ?6)", err) &&
+			   " form_version, created_at, updated_at, id, head_id) VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5, ?6, ?7)",
+			   err) &&
 	       prepare(im, &im->set_head, "UPDATE household SET head_id = ?1 WHERE id = ?2", err) &&
 	       prepare(im, &im->del_hh, "DELETE FROM household WHERE id = ?1", err) &&
 	       prepare_resident_insert(im, err);
@@ -1497,8 +1498,10 @@ static bool step_done(struct importer *im, sqlite3_stmt *stmt, const char *what,
 	return false;
 }
 
-/* Writes a new household for the row; its id in h->id. */
-static bool insert_household(struct importer *im, struct hh_state *h, char **err)
+/* Writes a new household for the row; its id in h->id. head is the id its first
+ * member will get when that member is its head (foreign keys are off for the load:
+ * STORE_BULK_OWN_REFERENCES), else 0 and the head comes with a later row. */
+static bool insert_household(struct importer *im, struct hh_state *h, int64_t head, char **err)
 {
 	if (h->grid && !h->grid_id)
 		im->rep->grids_unknown++;
@@ -1514,6 +1517,10 @@ static bool insert_household(struct importer *im, struct hh_state *h, char **err
 			  SQLITE_STATIC);
 	sqlite3_bind_text(im->ins_hh, 5, im->now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(im->ins_hh, 6, im->last_household + 1);
+	if (head)
+		sqlite3_bind_int64(im->ins_hh, 7, head);
+	else
+		sqlite3_bind_null(im->ins_hh, 7);
 	bool ok = step_done(im, im->ins_hh, "household", err);
 	if (ok) {
 		h->id = ++im->last_household;
@@ -1587,17 +1594,20 @@ static void note_line(struct importer *im, int64_t rid, long line)
 		im->nlines = k + 1;
 }
 
-/* Takes back a household this load created for a row that then failed: no
- * savepoint per household, which cost a third of a million-row load. When even that
- * fails the load must stop rather than keep an empty household. */
+/* Takes back the household this load just created for a row that then failed: no
+ * savepoint per household, which cost a third of a million-row load. Its id goes to
+ * the next one, so that the load's households are numbered without a gap. When even
+ * that fails the load must stop rather than keep an empty household. */
 static void drop_household(struct importer *im, int64_t id)
 {
 	sqlite3_bind_int64(im->del_hh, 1, id);
 	char *err = NULL;
-	if (step_done(im, im->del_hh, "household", &err))
+	if (step_done(im, im->del_hh, "household", &err)) {
 		im->rep->households_new--;
-	else
+		im->last_household--;
+	} else {
 		im->broken = true;
+	}
 	free(err);
 }
 
@@ -1644,14 +1654,16 @@ static void remember_household(struct importer *im, struct hh_state *h, bool fre
 static bool write_row(struct importer *im, const struct csv_row *row, struct hh_state *h, char **err)
 {
 	bool fresh = h->hh_no && !h->id;
+	const char *rel = im->f_relation >= 0 ? im->wvals[im->f_relation] : NULL;
+	bool is_head = household_relation_is_head(rel);
 	int64_t rid = 0;
-	if (fresh && !insert_household(im, h, err))
+	/* a new household whose first member is its head is written with its head */
+	if (fresh && !insert_household(im, h, is_head ? im->last_resident + 1 : 0, err))
 		return false;
 	bool ok = insert_resident(im, h, &rid, err);
-	const char *rel = im->f_relation >= 0 ? im->wvals[im->f_relation] : NULL;
 	if (!ok && fresh)
 		drop_household(im, h->id);
-	if (ok && h->id && household_relation_is_head(rel) && !set_head(im, h, rid, err)) {
+	if (ok && h->id && is_head && !fresh && !set_head(im, h, rid, err)) {
 		im->broken = true;   /* the resident is written and cannot be taken back: stop */
 		return false;
 	}
@@ -1660,7 +1672,7 @@ static bool write_row(struct importer *im, const struct csv_row *row, struct hh_
 	if (ok) {
 		note_line(im, rid, row->line);
 		/* what the register now says of this household, for the next row */
-		bool head = h->id && household_relation_is_head(rel);
+		bool head = h->id && is_head;
 		im->hh_no_last = xstrdup(h->hh_no);
 		im->hh_id_last = h->id;
 		im->hh_head_last = head ? rid : h->head;
@@ -2202,7 +2214,7 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 			rj.ncols--;   /* Excel's trailing empty columns: the reason follows the last named one */
 		/* the file named in the load's audit entries: who imported what, and when */
 		char *reason = xasprintf(_("import of %s"), path);
-		rc = store_bulk_begin(st, reason, err);
+		rc = store_bulk_begin(st, reason, STORE_BULK_OWN_REFERENCES, err);
 		free(reason);
 		if (rc == 0 && (store_bulk_defer_indexes(st, "resident", err) != 0 ||
 				store_bulk_defer_indexes(st, "household", err) != 0)) {

@@ -321,7 +321,7 @@ static int sdemo_run(struct store *st, unsigned seed, long count, bool every, ch
 	d.weights = xcalloc(d.cat->n, sizeof(*d.weights));
 	for (size_t i = 0; i < d.cat->n; i++)
 		d.weight_sum += d.weights[i] = demo_item_weight(d.cat->items[i].code);
-	int rc = store_bulk_begin(st, _("demo service requests"), err);
+	int rc = store_bulk_begin(st, _("demo service requests"), 0, err);
 	if (rc == 0) {
 		d.next_id = next_request_id(st);
 		rc = sqlite3_prepare_v2(db,

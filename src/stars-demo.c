@@ -99,7 +99,7 @@ int stars_demo(struct store *st, unsigned seed, const char *today, char **err)
 	struct stars_round last = { 0 }, now = { 0 };
 	const struct rubric *r = NULL;
 	char date[24];
-	int rc = store_bulk_begin(st, _("demo star ratings"), err);
+	int rc = store_bulk_begin(st, _("demo star ratings"), 0, err);
 	if (rc == 0)
 		rc = demo_round(st, seed, set, village, year - 1, 0, hh, n, &last, &r, err);
 	/* last year: reviewed, checked, on notice from 1 December, awarded after it */

@@ -83,6 +83,7 @@ struct store {
 	size_t ndeferred;
 	bool bulk_alone;   /* the load has the file to itself, in a rollback journal */
 	bool bulk_keys;    /* the loader put its residents' search keys in (store_bulk_keys_filled) */
+	bool bulk_own_refs; /* foreign keys are off for the load (STORE_BULK_OWN_REFERENCES) */
 	bool opening;      /* inside store_open: a long wait is told (store_busy) */
 	bool told;         /* and it was */
 	struct store_conflict *conflicts;  /* of the last store_update */
@@ -498,6 +499,9 @@ static void end_outermost(struct store *st)
 	st->bulk = false;
 	st->bulk_keys = false;
 	bulk_journal_leave(st);
+	if (st->bulk_own_refs)
+		sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	st->bulk_own_refs = false;
 	for (size_t i = 0; i < st->nranges; i++)
 		free(st->ranges[i].table);
 	st->nranges = 0;
@@ -1129,15 +1133,19 @@ static void bulk_cache(struct store *st, bool on)
 		     NULL, NULL, NULL);
 }
 
-int store_bulk_begin(struct store *st, const char *reason, char **err)
+int store_bulk_begin(struct store *st, const char *reason, unsigned flags, char **err)
 {
 	if (st->depth != 0) {
 		set_error(err, "%s", _("a bulk load must be its own transaction"));
 		return -1;
 	}
 	bulk_journal_enter(st);
+	/* outside the transaction: SQLite ignores the pragma inside one */
+	st->bulk_own_refs = flags & STORE_BULK_OWN_REFERENCES;
+	if (st->bulk_own_refs)
+		sqlite3_exec(st->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
 	if (store_begin(st, err) != 0) {
-		bulk_journal_leave(st);
+		end_outermost(st);
 		return -1;
 	}
 	if (bulk_snapshot(st, err) != 0 || schema_insert_trigger_drop(st->db, err) != 0) {

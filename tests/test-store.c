@@ -714,7 +714,7 @@ static void test_bulk(void)
 	store_set_operator(st, "demo", &err);
 	int64_t early = add_resident(st, "早先", NULL);
 	long long audits = audit_count(st);
-	CHECK(store_bulk_begin(st, "测试载入", &err) == 0);
+	CHECK(store_bulk_begin(st, "测试载入", 0, &err) == 0);
 	/* a small register: its secondary indexes go for the load and come back at its end */
 	CHECK(store_bulk_defer_indexes(st, "resident", &err) == 0);
 	CHECK_INT(query_int(st, "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'resident' AND type = 'index'", 0), 1);
@@ -752,7 +752,7 @@ static void test_bulk(void)
 	CHECK_INT(store_check(st, NULL), 1);  /* the household's head is not its member */
 	free(report);
 	/* a load rolled back leaves nothing, and the triggers still work */
-	CHECK(store_bulk_begin(st, "测试载入", &err) == 0);
+	CHECK(store_bulk_begin(st, "测试载入", 0, &err) == 0);
 	CHECK(store_bulk_defer_indexes(st, "resident", &err) == 0);
 	CHECK_INT(query_int(st, "SELECT count(*) FROM sqlite_schema WHERE name = 'resident_name_birth'", 0), 0);
 	add_resident(st, "作废", NULL);
@@ -761,6 +761,41 @@ static void test_bulk(void)
 	CHECK_INT(query_int(st, "SELECT count(*) FROM sqlite_schema WHERE name = 'resident_name_birth'", 0), 1);
 	int64_t again = add_resident(st, "再来", NULL);
 	CHECK_INT(query_int(st, "SELECT count(*) FROM resident_key WHERE resident_id = ?", again), 3);
+	free(err);
+	store_close(st);
+	free(path);
+}
+
+/* A load that makes its own references: a household written with its head before
+ * the head goes in, foreign keys off only while the load lasts, whether it commits
+ * or rolls back. */
+static void test_bulk_own_references(void)
+{
+	char *path = db_path("ownrefs.db");
+	char *err = NULL;
+	struct store *st = store_open(path, &err);
+	store_set_operator(st, "demo", &err);
+	CHECK_INT(query_int(st, "PRAGMA foreign_keys", 0), 1);
+	CHECK(store_bulk_begin(st, "自带引用", STORE_BULK_OWN_REFERENCES, &err) == 0);
+	CHECK_INT(query_int(st, "PRAGMA foreign_keys", 0), 0);
+	sqlite3 *db = store_db(st);
+	CHECK(sqlite3_exec(db, "INSERT INTO household(id, hh_no, head_id) VALUES (1, '8001', 1);"
+			   "INSERT INTO resident(id, name, household_id, relation, form_version)"
+			   " VALUES (1, '户主', 1, '02', 1)", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(store_bulk_end(st, &err) == 0);
+	CHECK_INT(query_int(st, "PRAGMA foreign_keys", 0), 1);
+	CHECK_INT(query_int(st, "SELECT count(*) FROM pragma_foreign_key_check", 0), 0);
+	CHECK_INT(query_int(st, "SELECT head_id FROM household WHERE hh_no = '8001'", 0), 1);
+	/* rolled back: the checks are on again for the next write */
+	CHECK(store_bulk_begin(st, "作废", STORE_BULK_OWN_REFERENCES, &err) == 0);
+	store_rollback(st);
+	CHECK_INT(query_int(st, "PRAGMA foreign_keys", 0), 1);
+	CHECK(sqlite3_exec(db, "INSERT INTO household(hh_no, head_id) VALUES ('8002', 999)", NULL, NULL, NULL)
+	      != SQLITE_OK);
+	/* an ordinary load keeps them on */
+	CHECK(store_bulk_begin(st, "平常", 0, &err) == 0);
+	CHECK_INT(query_int(st, "PRAGMA foreign_keys", 0), 1);
+	store_rollback(st);
 	free(err);
 	store_close(st);
 	free(path);
@@ -807,7 +842,7 @@ static void test_bulk_journal(void)
 	CHECK_STR(mode, "wal");
 	free(mode);
 
-	CHECK(store_bulk_begin(st, "独自载入", &err) == 0);
+	CHECK(store_bulk_begin(st, "独自载入", 0, &err) == 0);
 	mode = journal(st);
 	CHECK_STR(mode, "delete");
 	free(mode);
@@ -821,7 +856,7 @@ static void test_bulk_journal(void)
 	/* another session open: the load stays in WAL and does not stop its reads */
 	struct store *other = store_open(path, &err);
 	CHECK(other != NULL);
-	CHECK(store_bulk_begin(st, "并行载入", &err) == 0);
+	CHECK(store_bulk_begin(st, "并行载入", 0, &err) == 0);
 	mode = journal(st);
 	CHECK_STR(mode, "wal");
 	free(mode);
@@ -842,7 +877,7 @@ static void test_bulk_journal(void)
 		char *cerr = NULL;
 		struct store *loader = store_open(path, &cerr);
 		if (!loader || store_set_operator(loader, "demo", &cerr) != 0 ||
-		    store_bulk_begin(loader, "中断载入", &cerr) != 0)
+		    store_bulk_begin(loader, "中断载入", 0, &cerr) != 0)
 			_exit(2);
 		add_many(loader, 60000);
 		raise(SIGKILL);
@@ -1190,7 +1225,7 @@ static void test_open_beside_load(void)
 	add_resident(screen, "早先", NULL);
 	struct store *loader = store_open(path, &err);
 	store_set_operator(loader, "demo", &err);
-	CHECK(store_bulk_begin(loader, "并行载入", &err) == 0);
+	CHECK(store_bulk_begin(loader, "并行载入", 0, &err) == 0);
 	add_many(loader, 2000);
 	fflush(NULL);
 	pid_t child = fork();
@@ -1277,6 +1312,7 @@ int main(void)
 	test_no_reseal();
 	test_stale_pinyin_keys();
 	test_bulk();
+	test_bulk_own_references();
 	test_bulk_journal();
 	test_writers_queue();
 	test_concurrent_clerks();

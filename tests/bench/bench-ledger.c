@@ -90,7 +90,7 @@ static int build(const char *path, const struct ledger_def *d, const struct ledg
 	prng_seed(&r, 17);
 	sqlite3 *db = store_db(st);
 	sqlite3_stmt *ins = NULL;
-	int rc = store_bulk_begin(st, "bench-ledger", &err);
+	int rc = store_bulk_begin(st, "bench-ledger", 0, &err);
 	char *sql = xasprintf("INSERT INTO \"%s\"(date, worker, household_id, found, number, state, state_since,"
 			      " due, opened_on, form_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?1, ?7, ?1, 1)", d->table);
 	if (rc == 0 && sqlite3_prepare_v2(db, sql, -1, &ins, NULL) != SQLITE_OK)
