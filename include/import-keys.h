@@ -32,8 +32,13 @@ bool import_keys_add(struct import_keys *ik, uint32_t seq, const char *name, con
 const char *import_keys_error(const struct import_keys *ik);
 /* Writing thread: row seq is in the register. */
 void import_keys_written(struct import_keys *ik, uint32_t seq);
+/* Reading thread, once every row is read: sorts what is left and starts the merge,
+ * work the writing thread then need not do (import_keys_fill does it otherwise).
+ * false on an error (import_keys_error). */
+bool import_keys_finish(struct import_keys *ik);
 /* Once both threads are done: inserts the written rows' keys into db's resident_key
- * in key order, their ids from first + 1. -1 with *err. */
+ * in key order, their ids from first + 1; the merge runs on a thread of its own
+ * meanwhile. -1 with *err. */
 int import_keys_fill(struct import_keys *ik, sqlite3 *db, int64_t first, char **err);
 
 #endif

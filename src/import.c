@@ -1925,6 +1925,11 @@ static void *reader_main(void *arg)
 	}
 	if (b && (stopped || !queue_put(p, b)))
 		batch_free(b);
+	/* the last of the keys sorted here, while the writer catches up */
+	if (rc == 0 && p->im->keys && !import_keys_finish(p->im->keys)) {
+		err = xstrdup(import_keys_error(p->im->keys));
+		rc = -1;
+	}
 	double cpu = thread_cpu_seconds();
 	pthread_mutex_lock(&p->mu);
 	p->cpu = cpu;

@@ -9,8 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "check.h"
 #include "i18n.h"
+#include "import-keys.h"
 #include "keyrun.h"
 #include "search-keys.h"
 #include "util.h"
@@ -191,6 +194,89 @@ static int files_named(const char *dir, const char *prefix)
 	return n;
 }
 
+/* A register's resident_key, and want: the pairs the fill must put there. */
+static sqlite3 *keys_db(void)
+{
+	sqlite3 *db = NULL;
+	sqlite3_open(":memory:", &db);
+	sqlite3_exec(db, "CREATE TABLE resident_key (key TEXT NOT NULL, resident_id INTEGER NOT NULL,"
+		     " PRIMARY KEY (key, resident_id)) WITHOUT ROWID;"
+		     "CREATE TABLE want (key TEXT, resident_id INTEGER)", NULL, NULL, NULL);
+	return db;
+}
+
+/* n residents' keys through import_keys, every seventh row not written; the keys of
+ * the written ones are also put in want, under the id the fill must give them. */
+static struct import_keys *keys_of_rows(sqlite3 *db, uint32_t n, int64_t first)
+{
+	static const char *const chars[] = {"龙", "发", "利", "张", "秀", "英", "王", "大", "山", "吴"};
+	struct import_keys *ik = import_keys_new(4096);
+	sqlite3_stmt *want = NULL;
+	sqlite3_prepare_v2(db, "INSERT INTO want VALUES (?1, ?2)", -1, &want, NULL);
+	int64_t id = first;
+	for (uint32_t seq = 0; seq < n; seq++) {
+		char name[16], phone[16];
+		snprintf(name, sizeof name, "%s%s%s", chars[seq % 10], chars[seq / 10 % 10], chars[seq / 100 % 10]);
+		snprintf(phone, sizeof phone, "139%08u", seq);
+		CHECK(import_keys_add(ik, seq, name, NULL, phone));
+		if (seq % 7 == 3)
+			continue;   /* refused by the writer: its keys are left out */
+		import_keys_written(ik, seq);
+		id++;
+		struct search_keys k;
+		search_keys_make(name, NULL, phone, &k);
+		for (size_t j = 0; j < k.n; j++) {
+			sqlite3_bind_text(want, 1, k.keys[j], -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(want, 2, id);
+			sqlite3_step(want);
+			sqlite3_reset(want);
+		}
+		search_keys_free(&k);
+	}
+	sqlite3_finalize(want);
+	return ik;
+}
+
+static long long query_count(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *stmt = NULL;
+	long long n = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+/* The fill: the merge handed over by its own thread in many blocks, every written
+ * row's keys under its id and no other; an INSERT that fails half-way stops the
+ * merge's thread, which is joined, and says why. */
+static void test_import_keys_fill(void)
+{
+	sqlite3 *db = keys_db();
+	struct import_keys *ik = keys_of_rows(db, 20000, 1000);
+	char *err = NULL;
+	CHECK(import_keys_finish(ik));   /* as the reading thread does */
+	CHECK_INT(import_keys_fill(ik, db, 1000, &err), 0);
+	CHECK_STR(err, NULL);
+	CHECK(query_count(db, "SELECT sum(length(key) + 12) FROM resident_key") > 20 * 65536);
+	CHECK_INT(query_count(db, "SELECT count(*) FROM (SELECT DISTINCT * FROM want)"),
+		  query_count(db, "SELECT count(*) FROM resident_key"));
+	CHECK_INT(query_count(db, "SELECT count(*) FROM (SELECT * FROM want EXCEPT SELECT * FROM resident_key)"), 0);
+	import_keys_free(ik);
+	sqlite3_close(db);
+
+	db = keys_db();
+	ik = keys_of_rows(db, 20000, 1000);
+	sqlite3_exec(db, "CREATE TRIGGER full BEFORE INSERT ON resident_key WHEN NEW.key >= 'p:'"
+		     " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END", NULL, NULL, NULL);
+	CHECK_INT(import_keys_fill(ik, db, 1000, &err), -1);
+	CHECK(err && strstr(err, "disk is full"));
+	CHECK_INT(query_count(db, "SELECT count(*) FROM resident_key"), 0);
+	free(err);
+	import_keys_free(ik);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	i18n_init("en");
@@ -210,6 +296,8 @@ int main(void)
 	keyrun_free(kr);
 	test_resident_keys();
 	test_long_key();
+	test_import_keys_fill();
+	CHECK_INT(files_named(dir, "shanzhi-"), 0);
 	test_no_folder();
 	rmdir(dir);
 	return check_finish();
