@@ -64,6 +64,8 @@ struct table_info {
 struct bulk_range {
 	char *table;
 	int64_t first, end;
+	bool told;               /* the loader said what it wrote (store_bulk_wrote) */
+	int64_t told_first, told_last, told_count;
 };
 
 struct store {
@@ -1159,23 +1161,38 @@ int store_bulk_begin(struct store *st, const char *reason, unsigned flags, char 
 	return 0;
 }
 
-/* Audits what the load wrote to one table as one entry; fills residents' keys. */
-static int bulk_finish_table(struct store *st, struct bulk_range *r, char **err)
+/* The first and last id and the number of the rows the load wrote to the table:
+ * as the loader told them, else counted (a scan of the range). */
+static void bulk_written(struct store *st, const struct bulk_range *r, int64_t *first, int64_t *last,
+			 int64_t *count)
 {
+	*first = *last = *count = 0;
+	if (r->told) {
+		*first = r->told_first;
+		*last = r->told_last;
+		*count = r->told_count;
+		return;
+	}
 	char *sql = xasprintf("SELECT min(id), max(id), count(*) FROM \"%s\" WHERE id > ?1 AND id < ?2", r->table);
 	sqlite3_stmt *stmt = NULL;
-	int64_t first = 0, last = 0, count = 0;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(stmt, 1, r->first);
 		sqlite3_bind_int64(stmt, 2, r->end);
 		if (sqlite3_step(stmt) == SQLITE_ROW) {
-			first = sqlite3_column_int64(stmt, 0);
-			last = sqlite3_column_int64(stmt, 1);
-			count = sqlite3_column_int64(stmt, 2);
+			*first = sqlite3_column_int64(stmt, 0);
+			*last = sqlite3_column_int64(stmt, 1);
+			*count = sqlite3_column_int64(stmt, 2);
 		}
 	}
 	sqlite3_finalize(stmt);
 	free(sql);
+}
+
+/* Audits what the load wrote to one table as one entry; fills residents' keys. */
+static int bulk_finish_table(struct store *st, struct bulk_range *r, char **err)
+{
+	int64_t first, last, count;
+	bulk_written(st, r, &first, &last, &count);
 	if (count == 0)
 		return 0;
 	char *after = xasprintf("{\"first\":%lld,\"last\":%lld,\"count\":%lld}",
@@ -1185,6 +1202,17 @@ static int bulk_finish_table(struct store *st, struct bulk_range *r, char **err)
 	if (rc == 0 && strcmp(r->table, "resident") == 0 && !st->bulk_keys)
 		rc = schema_search_keys_fill(st->db, first, last, err);
 	return rc;
+}
+
+void store_bulk_wrote(struct store *st, const char *table, int64_t first, int64_t last)
+{
+	struct bulk_range *r = st->bulk ? bulk_range(st, table) : NULL;
+	if (!r)
+		return;
+	r->told = true;
+	r->told_count = last >= first ? last - first + 1 : 0;
+	r->told_first = r->told_count ? first : 0;
+	r->told_last = r->told_count ? last : 0;
 }
 
 void store_bulk_keys_filled(struct store *st)
