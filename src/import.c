@@ -1647,20 +1647,20 @@ static void remember_household(struct importer *im, struct hh_state *h, bool fre
 	}
 }
 
-/* Writes the row: a new household when needed, the resident, the head. An ID number
- * already registered is told by the UNIQUE index as the resident is written, and a
- * household written for that row is taken back: asking first cost a second random
- * read of that index per household. */
-static bool write_row(struct importer *im, const struct csv_row *row, struct hh_state *h, char **err)
+/* Before the row's resident is written: a new household for it, with its head when
+ * the row is that head (foreign keys are off for the load: STORE_BULK_OWN_REFERENCES),
+ * its id in h->id. */
+static bool write_household(struct importer *im, struct hh_state *h, bool fresh, bool is_head, char **err)
 {
-	bool fresh = h->hh_no && !h->id;
-	const char *rel = im->f_relation >= 0 ? im->wvals[im->f_relation] : NULL;
-	bool is_head = household_relation_is_head(rel);
-	int64_t rid = 0;
-	/* a new household whose first member is its head is written with its head */
-	if (fresh && !insert_household(im, h, is_head ? im->last_resident + 1 : 0, err))
-		return false;
-	bool ok = insert_resident(im, h, &rid, err);
+	return !fresh || insert_household(im, h, is_head ? im->last_resident + 1 : 0, err);
+}
+
+/* After the row's resident was written as rid (ok) or refused: a household written
+ * for it taken back, or the head set and what the register now says of the
+ * household kept for the next row. false with *err when the load must stop. */
+static bool resident_written(struct importer *im, const struct csv_row *row, struct hh_state *h, bool fresh,
+			     bool is_head, bool ok, int64_t rid, char **err)
+{
 	if (!ok && fresh)
 		drop_household(im, h->id);
 	if (ok && h->id && is_head && !fresh && !set_head(im, h, rid, err)) {
@@ -1682,7 +1682,7 @@ static bool write_row(struct importer *im, const struct csv_row *row, struct hh_
 	} else {
 		h->id = 0;
 	}
-	return ok;
+	return true;
 }
 
 /* Keeps the first refusals for the report. */
@@ -1941,69 +1941,141 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-/* Writer: one checked row, asked of the register, then written or refused. -1 only
- * when the load must stop. */
-static int write_item(struct importer *im, const struct source *s, struct rejects *rj,
-		      struct row_item *it, bool dry_run, char **err)
+/* A row the writer has checked against the register and whose household is written,
+ * until its resident is written or refused. */
+struct pending {
+	struct row_item *it;
+	struct hh_state h;
+	struct row_extras x;
+	char *notes;
+	bool fresh, is_head, joined;
+	int64_t rid;              /* the id its resident is given */
+};
+
+/* Refuses the row: counted, kept for the report, added to the rejects file. Takes
+ * reason. -1 when the rejects file cannot be written. */
+static int refuse_row(struct importer *im, const struct source *s, struct rejects *rj, const struct csv_row *row,
+		      char *reason, bool dry_run, char **err)
 {
+	im->rep->refused++;
+	note_problem(im, row->line, reason);
+	int rc = !dry_run && rejects_add(rj, s, row, reason, err) != 0 ? -1 : 0;
+	free(reason);
+	return rc;
+}
+
+/* Frees what the pending row holds; its batch goes back to the reading thread. */
+static void pending_free(struct importer *im, struct pending *pd)
+{
+	free(pd->notes);
+	row_extras_free(&pd->x);
+	hh_state_free(&pd->h);
+	memset(pd, 0, sizeof *pd);
+	im->wvals = NULL;
+}
+
+/* Writer, first half of a row: asked of the register, its household written. 1 when
+ * its resident is to be written now (id pd->rid, values im->wvals), 0 when the row
+ * was refused, -1 when the load must stop. */
+static int row_begin(struct importer *im, const struct source *s, struct rejects *rj, struct row_item *it,
+		     bool dry_run, struct pending *pd, char **err)
+{
+	memset(pd, 0, sizeof *pd);
+	pd->it = it;
 	const struct csv_row *row = &it->raw;
-	struct hh_state h = {.hh_no = row_cell(row, im->col_hh)};
+	struct hh_state *h = &pd->h;
+	h->hh_no = row_cell(row, im->col_hh);
 	if (im->check_in_writer)
 		check_row(im, row, it);   /* now, against the register as it is */
 	im->wvals = it->values;
 	char *reason = it->problems;
 	it->problems = NULL;
-	struct row_extras x = {0};
 	if (!reason) {
-		hh_lookup(im, &h);
-		if (h.hh_no && !h.id)
-			hh_cells_read(im, row, &h, &x);
-		reason = register_problems(im, &h);
+		hh_lookup(im, h);
+		if (h->hh_no && !h->id)
+			hh_cells_read(im, row, h, &pd->x);
+		reason = register_problems(im, h);
 	}
-	char *notes = NULL;
 	if (!reason) {
 		/* every cell ends up somewhere: what has no field goes to the notes */
-		leftover_cells(im, row, &x);
-		if (!h.hh_no || h.id)
-			member_cells(im, row, &h, &x);
-		reason = notes_with_extras(im, &x, &notes);
-		if (notes)
-			im->wvals[im->f_notes] = notes;
+		leftover_cells(im, row, &pd->x);
+		if (!h->hh_no || h->id)
+			member_cells(im, row, h, &pd->x);
+		reason = notes_with_extras(im, &pd->x, &pd->notes);
+		if (pd->notes)
+			im->wvals[im->f_notes] = pd->notes;
 	}
 	count_left_out(im, row);
-	char *werr = NULL;
 	int rc = 0;
 	if (!reason) {
-		bool joined = h.id && h.id <= im->first_household;
-		if (write_row(im, row, &h, &werr)) {
-			im->rep->imported++;
-			if (im->keys)
-				import_keys_written(im->keys, it->seq);
-			note_warnings(im, row->line, &x);
-			if (joined)
-				im->rep->households_joined++;
-		} else if (im->broken) {
+		const char *rel = im->f_relation >= 0 ? im->wvals[im->f_relation] : NULL;
+		pd->fresh = h->hh_no && !h->id;
+		pd->is_head = household_relation_is_head(rel);
+		pd->joined = h->id && h->id <= im->first_household;
+		pd->rid = im->last_resident + 1;
+		char *werr = NULL;
+		if (write_household(im, h, pd->fresh, pd->is_head, &werr))
+			return 1;
+		if (im->broken) {
 			*err = werr;
-			werr = NULL;
 			rc = -1;
 		} else {
 			reason = werr;
-			werr = NULL;
 		}
 	}
-	if (reason) {
-		im->rep->refused++;
-		note_problem(im, row->line, reason);
-		if (!dry_run && rejects_add(rj, s, row, reason, err) != 0)
-			rc = -1;
-	}
-	free(reason);
-	free(werr);
-	free(notes);
-	row_extras_free(&x);
-	hh_state_free(&h);
-	im->wvals = NULL;   /* the batch goes back to the reading thread to be freed */
+	if (reason && refuse_row(im, s, rj, row, reason, dry_run, err) != 0)
+		rc = -1;
+	pending_free(im, pd);
 	return rc;
+}
+
+/* Writer, second half: the row's resident written (ok) or refused with why (taken).
+ * -1 only when the load must stop. */
+static int row_end(struct importer *im, const struct source *s, struct rejects *rj, struct pending *pd, bool ok,
+		   char *why, bool dry_run, char **err)
+{
+	const struct csv_row *row = &pd->it->raw;
+	char *werr = NULL;
+	int rc = 0;
+	if (!resident_written(im, row, &pd->h, pd->fresh, pd->is_head, ok, pd->rid, &werr)) {
+		*err = werr;
+		free(why);
+		pending_free(im, pd);
+		return -1;
+	}
+	if (ok) {
+		im->rep->imported++;
+		if (im->keys)
+			import_keys_written(im->keys, pd->it->seq);
+		note_warnings(im, row->line, &pd->x);
+		if (pd->joined)
+			im->rep->households_joined++;
+	} else if (im->broken) {
+		*err = why;
+		why = NULL;
+		rc = -1;
+	} else {
+		rc = refuse_row(im, s, rj, row, why, dry_run, err);
+		why = NULL;
+	}
+	free(why);
+	pending_free(im, pd);
+	return rc;
+}
+
+/* Writer: one checked row, asked of the register, then written or refused, its
+ * resident by a statement of its own. -1 only when the load must stop. */
+static int write_item(struct importer *im, const struct source *s, struct rejects *rj,
+		      struct row_item *it, bool dry_run, char **err)
+{
+	struct pending pd;
+	int rc = row_begin(im, s, rj, it, dry_run, &pd, err);
+	if (rc != 1)
+		return rc;
+	int64_t rid = 0;
+	char *why = NULL;
+	bool ok = insert_resident(im, &pd.h, &rid, &why);
+	return row_end(im, s, rj, &pd, ok, why, dry_run, err);
 }
 
 /* The mapping as report lines, "header -> field". */
