@@ -721,6 +721,11 @@ struct importer {
 	int32_t *lines;           /* source line of each resident the load wrote */
 	size_t nlines, cap_lines;
 	sqlite3_stmt *find_id, *find_hh, *hh_places, *find_grid, *ins_hh, *ins_res, *set_head, *del_hh;
+	/* a resident's stored fields in the order of its INSERT's columns, and those
+	 * columns as SQL, the household, version, times and id following them */
+	int *res_fields;
+	size_t nres_fields;
+	char *res_columns;
 	char now[32];
 	struct import_report *rep;
 	bool new_groups;          /* a group the village lacks is added (import_opts) */
@@ -746,23 +751,27 @@ static bool prepare(struct importer *im, sqlite3_stmt **stmt, const char *sql, c
 	return false;
 }
 
-/* The INSERT of a resident: every stored field of the form, its household, version. */
+/* The INSERT of a resident: every stored field of the form, its household, version;
+ * its columns kept for sz_import_rows, which gives the same values. */
 static bool prepare_resident_insert(struct importer *im, char **err)
 {
-	struct strbuf sql = {0}, vals = {0};
-	int n = 0;
-	sb_append(&sql, "INSERT INTO resident (");
+	struct strbuf cols = {0}, vals = {0};
+	im->res_fields = xmalloc((im->def->nfields ? im->def->nfields : 1) * sizeof *im->res_fields);
 	for (size_t i = 0; i < im->def->nfields; i++) {
 		const struct field_def *f = &im->def->fields[i];
 		if (!f->column || (int)i == im->f_household)
 			continue;
-		sb_appendf(&sql, "\"%s\", ", f->name);
-		sb_appendf(&vals, "?%d, ", ++n);
+		im->res_fields[im->nres_fields++] = (int)i;
+		sb_appendf(&cols, "\"%s\", ", f->name);
+		sb_appendf(&vals, "?%zu, ", im->nres_fields);
 	}
-	sb_appendf(&sql, "household_id, form_version, created_at, updated_at, id) VALUES (%s?%d, ?%d, ?%d, ?%d, ?%d)",
-		   vals.s ? vals.s : "", n + 1, n + 2, n + 3, n + 3, n + 4);
-	bool ok = prepare(im, &im->ins_res, sql.s, err);
-	sb_free(&sql);
+	size_t n = im->nres_fields;
+	sb_append(&cols, "household_id, form_version, created_at, updated_at, id");
+	im->res_columns = sb_take(&cols);
+	char *sql = xasprintf("INSERT INTO resident (%s) VALUES (%s?%zu, ?%zu, ?%zu, ?%zu, ?%zu)", im->res_columns,
+			      vals.s ? vals.s : "", n + 1, n + 2, n + 3, n + 3, n + 4);
+	bool ok = prepare(im, &im->ins_res, sql, err);
+	free(sql);
 	sb_free(&vals);
 	return ok;
 }
@@ -799,6 +808,8 @@ static void importer_finish(struct importer *im)
 	sqlite3_finalize(im->find_grid);
 	sqlite3_finalize(im->ins_hh);
 	sqlite3_finalize(im->ins_res);
+	free(im->res_fields);
+	free(im->res_columns);
 	sqlite3_finalize(im->set_head);
 	sqlite3_finalize(im->del_hh);
 	form_data_free(&im->data);
@@ -1529,15 +1540,13 @@ static bool insert_household(struct importer *im, struct hh_state *h, int64_t he
 	return ok;
 }
 
-/* Writes the resident of the validated form data. */
-static bool insert_resident(struct importer *im, const struct hh_state *h, int64_t *rid, char **err)
+/* Writes the resident of the validated form data as the next id (rid); the caller
+ * counts it given (row_end). */
+static bool insert_resident(struct importer *im, const struct hh_state *h, char **err)
 {
 	int n = 0;
-	for (size_t i = 0; i < im->def->nfields; i++) {
-		const struct field_def *f = &im->def->fields[i];
-		if (!f->column || (int)i == im->f_household)
-			continue;
-		const char *v = im->wvals[i];
+	for (size_t k = 0; k < im->nres_fields; k++) {
+		const char *v = im->wvals[im->res_fields[k]];
 		if (v && *v)
 			sqlite3_bind_text(im->ins_res, ++n, v, -1, SQLITE_STATIC);
 		else
@@ -1558,7 +1567,6 @@ static bool insert_resident(struct importer *im, const struct hh_state *h, int64
 		*err = dup ? dup : write_failure(im, "resident");
 		return false;
 	}
-	*rid = ++im->last_resident;
 	return true;
 }
 
@@ -1647,38 +1655,52 @@ static void remember_household(struct importer *im, struct hh_state *h, bool fre
 	}
 }
 
+/* A row the writer has checked against the register and whose household is written,
+ * until its resident is written or refused. */
+struct pending {
+	struct row_item *it;     /* its batch owns it */
+	long line;                /* of the source */
+	struct hh_state h;
+	struct row_extras x;
+	char *notes;
+	bool fresh, is_head, joined;
+	int64_t rid;              /* the id its resident is given */
+};
+
 /* Before the row's resident is written: a new household for it, with its head when
  * the row is that head (foreign keys are off for the load: STORE_BULK_OWN_REFERENCES),
  * its id in h->id. */
-static bool write_household(struct importer *im, struct hh_state *h, bool fresh, bool is_head, char **err)
+static bool write_household(struct importer *im, struct pending *pd, char **err)
 {
-	return !fresh || insert_household(im, h, is_head ? im->last_resident + 1 : 0, err);
+	return !pd->fresh || insert_household(im, &pd->h, pd->is_head ? pd->rid : 0, err);
 }
 
-/* After the row's resident was written as rid (ok) or refused: a household written
- * for it taken back, or the head set and what the register now says of the
- * household kept for the next row. false with *err when the load must stop. */
-static bool resident_written(struct importer *im, const struct csv_row *row, struct hh_state *h, bool fresh,
-			     bool is_head, bool ok, int64_t rid, char **err)
+/* After the row's resident was written (ok) or refused: a household written for it
+ * taken back, or the resident counted, the head set and what the register now says
+ * of the household kept for the next row. false with *err when the load must stop. */
+static bool resident_written(struct importer *im, struct pending *pd, bool ok, char **err)
 {
-	if (!ok && fresh)
+	struct hh_state *h = &pd->h;
+	if (ok)
+		im->last_resident = pd->rid;
+	if (!ok && pd->fresh)
 		drop_household(im, h->id);
-	if (ok && h->id && is_head && !fresh && !set_head(im, h, rid, err)) {
+	if (ok && h->id && pd->is_head && !pd->fresh && !set_head(im, h, pd->rid, err)) {
 		im->broken = true;   /* the resident is written and cannot be taken back: stop */
 		return false;
 	}
 	free(im->hh_no_last);
 	im->hh_no_last = NULL;
 	if (ok) {
-		note_line(im, rid, row->line);
+		note_line(im, pd->rid, pd->line);
 		/* what the register now says of this household, for the next row */
-		bool head = h->id && is_head;
+		bool head = h->id && pd->is_head;
 		im->hh_no_last = xstrdup(h->hh_no);
 		im->hh_id_last = h->id;
-		im->hh_head_last = head ? rid : h->head;
+		im->hh_head_last = head ? pd->rid : h->head;
 		free(im->hh_head_name_last);
 		im->hh_head_name_last = xstrdup(head ? im->wvals[form_field_index(im->def, "name")] : h->head_name);
-		remember_household(im, h, fresh);
+		remember_household(im, h, pd->fresh);
 	} else {
 		h->id = 0;
 	}
@@ -1941,17 +1963,6 @@ static void *reader_main(void *arg)
 	return NULL;
 }
 
-/* A row the writer has checked against the register and whose household is written,
- * until its resident is written or refused. */
-struct pending {
-	struct row_item *it;
-	struct hh_state h;
-	struct row_extras x;
-	char *notes;
-	bool fresh, is_head, joined;
-	int64_t rid;              /* the id its resident is given */
-};
-
 /* Refuses the row: counted, kept for the report, added to the rejects file. Takes
  * reason. -1 when the rejects file cannot be written. */
 static int refuse_row(struct importer *im, const struct source *s, struct rejects *rj, const struct csv_row *row,
@@ -1982,6 +1993,7 @@ static int row_begin(struct importer *im, const struct source *s, struct rejects
 {
 	memset(pd, 0, sizeof *pd);
 	pd->it = it;
+	pd->line = it->raw.line;
 	const struct csv_row *row = &it->raw;
 	struct hh_state *h = &pd->h;
 	h->hh_no = row_cell(row, im->col_hh);
@@ -2014,7 +2026,7 @@ static int row_begin(struct importer *im, const struct source *s, struct rejects
 		pd->joined = h->id && h->id <= im->first_household;
 		pd->rid = im->last_resident + 1;
 		char *werr = NULL;
-		if (write_household(im, h, pd->fresh, pd->is_head, &werr))
+		if (write_household(im, pd, &werr))
 			return 1;
 		if (im->broken) {
 			*err = werr;
@@ -2037,7 +2049,7 @@ static int row_end(struct importer *im, const struct source *s, struct rejects *
 	const struct csv_row *row = &pd->it->raw;
 	char *werr = NULL;
 	int rc = 0;
-	if (!resident_written(im, row, &pd->h, pd->fresh, pd->is_head, ok, pd->rid, &werr)) {
+	if (!resident_written(im, pd, ok, &werr)) {
 		*err = werr;
 		free(why);
 		pending_free(im, pd);
@@ -2072,9 +2084,8 @@ static int write_item(struct importer *im, const struct source *s, struct reject
 	int rc = row_begin(im, s, rj, it, dry_run, &pd, err);
 	if (rc != 1)
 		return rc;
-	int64_t rid = 0;
 	char *why = NULL;
-	bool ok = insert_resident(im, &pd.h, &rid, &why);
+	bool ok = insert_resident(im, &pd.h, &why);
 	return row_end(im, s, rj, &pd, ok, why, dry_run, err);
 }
 
@@ -2268,9 +2279,10 @@ struct rows_load {
 	struct pending pd;
 	bool pending;
 	char *err;                /* why the load must stop */
-	int *cols;                /* the table's columns: the form's fields, then -1 */
-	int ncols;
 };
+
+/* sz_import_rows' columns: the resident's stored fields (res_fields), then these. */
+enum { ROWS_HOUSEHOLD, ROWS_VERSION, ROWS_CREATED, ROWS_UPDATED, ROWS_ID, ROWS_EXTRA };
 
 struct rows_cursor {
 	sqlite3_vtab_cursor base;
@@ -2285,8 +2297,8 @@ static int rows_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
 	struct rows_load *load = aux;
 	struct strbuf sql = {0};
 	sb_append(&sql, "CREATE TABLE x(");
-	for (int i = 0; i < load->ncols; i++)
-		sb_appendf(&sql, "%sc%d", i ? ", " : "", i);
+	for (size_t i = 0; i < load->f.im->nres_fields + ROWS_EXTRA; i++)
+		sb_appendf(&sql, "%sc%zu", i ? ", " : "", i);
 	sb_append(&sql, ")");
 	int rc = sqlite3_declare_vtab(db, sql.s);
 	sb_free(&sql);
@@ -2339,9 +2351,8 @@ static char *ignored_why(struct importer *im, struct pending *pd, bool *ok)
 	char *dup = duplicate_problem(im, im->wvals[im->f_id]);
 	if (dup)
 		return dup;
-	int64_t rid = 0;
 	char *why = NULL;
-	*ok = insert_resident(im, &pd->h, &rid, &why);
+	*ok = insert_resident(im, &pd->h, &why);
 	return why;
 }
 
@@ -2355,7 +2366,6 @@ static int rows_end_pending(struct rows_load *load)
 	bool ok = sqlite3_last_insert_rowid(im->db) == load->pd.rid;
 	char *why = ok ? NULL : ignored_why(im, &load->pd, &ok);
 	if (ok) {
-		im->last_resident = load->pd.rid;
 		free(why);
 		why = NULL;
 	}
@@ -2402,21 +2412,29 @@ static int rows_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
 {
 	struct rows_load *load = ((struct rows_cursor *)cur)->load;
 	struct importer *im = load->f.im;
-	int field = load->cols[col], extra = col - (load->ncols - 5);
-	const char *v = field >= 0 ? im->wvals[field] : NULL;
-	if (field >= 0 && v && *v)
-		sqlite3_result_text(ctx, v, -1, SQLITE_STATIC);
-	else if (extra == 0 && load->pd.h.id)
-		sqlite3_result_int64(ctx, load->pd.h.id);
-	else if (extra == 1)
+	size_t n = im->nres_fields;
+	const char *v = (size_t)col < n ? im->wvals[im->res_fields[col]] : NULL;
+	switch ((size_t)col < n ? -1 : (int)((size_t)col - n)) {
+	case -1:
+		if (v && *v)
+			sqlite3_result_text(ctx, v, -1, SQLITE_STATIC);
+		break;
+	case ROWS_HOUSEHOLD:
+		if (load->pd.h.id)
+			sqlite3_result_int64(ctx, load->pd.h.id);
+		break;
+	case ROWS_VERSION:
 		sqlite3_result_int(ctx, im->def->version);
-	else if (extra == 2 || extra == 3)
+		break;
+	case ROWS_CREATED:
+	case ROWS_UPDATED:
 		sqlite3_result_text(ctx, im->now, -1, SQLITE_STATIC);
-	else if (extra == 4)
+		break;
+	case ROWS_ID:
 		sqlite3_result_int64(ctx, load->pd.rid);
-	else
-		sqlite3_result_null(ctx);
-	return SQLITE_OK;
+		break;
+	}
+	return SQLITE_OK;   /* a column left without a result is NULL */
 }
 
 static int rows_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
@@ -2439,33 +2457,16 @@ static const sqlite3_module rows_module = {
 	.xRowid = rows_rowid,
 };
 
-/* The table's columns: the stored fields of the form in insert_resident's order,
- * then household, version, created, updated and id (-1). */
-static void rows_columns(struct rows_load *load, const struct importer *im)
-{
-	load->cols = xmalloc((im->def->nfields + 5) * sizeof *load->cols);
-	for (size_t i = 0; i < im->def->nfields; i++)
-		if (im->def->fields[i].column && (int)i != im->f_household)
-			load->cols[load->ncols++] = (int)i;
-	for (int k = 0; k < 5; k++)
-		load->cols[load->ncols++] = -1;
-}
-
 /* Writes every row through one INSERT ... SELECT from sz_import_rows. */
 static int write_rows_table(struct importer *im, struct feed *f, const struct source *s, struct rejects *rj,
 			    char **err)
 {
 	struct rows_load load = {.f = *f, .s = s, .rj = rj};
-	rows_columns(&load, im);
 	sqlite3_stmt *stmt = NULL;
 	int rc = sqlite3_create_module(im->db, "sz_import_rows", &rows_module, &load);
 	char *sql = NULL;
 	if (rc == SQLITE_OK) {
-		/* the INSERT's columns: insert_resident's, from the SQL it was prepared with */
-		const char *prepared = sqlite3_sql(im->ins_res);
-		const char *values = strstr(prepared, ") VALUES");
-		sql = xasprintf("INSERT OR IGNORE%.*s) SELECT * FROM sz_import_rows", (int)(values - prepared) - 6,
-				prepared + 6);
+		sql = xasprintf("INSERT OR IGNORE INTO resident (%s) SELECT * FROM sz_import_rows", im->res_columns);
 		rc = sqlite3_prepare_v2(im->db, sql, -1, &stmt, NULL);
 	}
 	if (rc == SQLITE_OK)
@@ -2481,7 +2482,6 @@ static int write_rows_table(struct importer *im, struct feed *f, const struct so
 	if (load.pending)
 		pending_free(im, &load.pd);
 	free(load.err);
-	free(load.cols);
 	free(sql);
 	*f = load.f;
 	return done;
