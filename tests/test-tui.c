@@ -359,6 +359,8 @@ static void test_resize_keeps_text(void)
 	CHECK_INT(cr, r);
 	step_type(t, "03150029");
 	step_key(t, "Tab");
+	/* the sex and birth date are drawn together, after the ID number is read */
+	CHECK(pty_wait_for(t, "1990-03-15", WAIT_MS));
 	char *sex = NULL;
 	step_field_row(t, "性别", &sex);
 	CHECK(sex && strstr(sex, "女"));
