@@ -91,18 +91,6 @@ static int next_char(struct csv_reader *r, char **err)
 	return UCH(r->buf[r->pos++]);
 }
 
-/* Starts a new field in the record. */
-static void field_start(struct csv_reader *r)
-{
-	if (r->nfields == r->cap_fields) {
-		r->cap_fields = r->cap_fields ? r->cap_fields * 2 : 32;
-		r->starts = xrealloc(r->starts, r->cap_fields * sizeof *r->starts);
-	}
-	if (r->nfields)
-		sb_append_n(&r->rec, "", 1);  /* NUL ends the previous field */
-	r->starts[r->nfields++] = r->rec.len;
-}
-
 /* Room for n more bytes of the record and its NUL. */
 static void rec_reserve(struct csv_reader *r, size_t n)
 {
@@ -121,17 +109,31 @@ static void field_add(struct csv_reader *r, char c)
 	r->rec.s[r->rec.len] = '\0';
 }
 
+/* Starts a new field in the record. */
+static void field_start(struct csv_reader *r)
+{
+	if (r->nfields == r->cap_fields) {
+		r->cap_fields = r->cap_fields ? r->cap_fields * 2 : 32;
+		r->starts = xrealloc(r->starts, r->cap_fields * sizeof *r->starts);
+	}
+	if (r->nfields)
+		field_add(r, '\0');  /* ends the previous field */
+	r->starts[r->nfields++] = r->rec.len;
+}
+
 /* Appends the run of unread bytes that mean nothing in this state, up to the
  * separator or a line end outside quotes, a quote or a line end inside: most bytes
  * of a file go in this way, not one by one. */
 static void field_add_run(struct csv_reader *r, bool quoted)
 {
 	const char *p = r->buf + r->pos, *end = r->buf + r->len, *q = p;
+	/* a byte above all those that end a run (most: digits, letters, UTF-8) is one test */
+	unsigned char top = UCH(r->sep) > '"' ? UCH(r->sep) : '"';
 	if (quoted)
-		while (q < end && *q != '"' && *q != '\n' && *q != '\r')
+		while (q < end && (UCH(*q) > top || (*q != '"' && *q != '\n' && *q != '\r')))
 			q++;
 	else
-		while (q < end && *q != r->sep && *q != '\n' && *q != '\r')
+		while (q < end && (UCH(*q) > top || (*q != r->sep && *q != '\n' && *q != '\r')))
 			q++;
 	size_t n = (size_t)(q - p);
 	if (n == 0)

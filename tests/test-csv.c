@@ -2,6 +2,7 @@
  * quirks of Excel's and WPS's files, table-driven, every input also fed one byte at a
  * time (blocks cut anywhere), then a brief fuzz of both parsers with random and
  * mutated inputs (no crash, no hang, sanitizers watching in the ASan build). */
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,6 +248,89 @@ static void test_decode(void)
 	}
 }
 
+/* Every two-byte character of GBK and GB18030, each after an ASCII letter, twice:
+ * past the reader's first 64 KiB block; *len set. */
+static char *pair_text(size_t *len)
+{
+	struct strbuf sb = {0};
+	for (int round = 0; round < 2; round++)
+		for (unsigned lead = 0x81; lead <= 0xFE; lead++)
+			for (unsigned trail = 0x40; trail <= 0xFE; trail++) {
+				if (trail == 0x7F)
+					continue;
+				char c[3] = {(char)('a' + trail % 26), (char)lead, (char)trail};
+				sb_append_n(&sb, c, 3);
+			}
+	*len = sb.len;
+	return sb_take(&sb);
+}
+
+/* What iconv alone makes of bytes, the characters it cannot decode skipped. */
+static char *iconv_decode(const char *bytes, size_t len, const char *from)
+{
+	iconv_t cd = iconv_open("UTF-8", from);
+	size_t cap = len * 3 + 16;
+	char *out = xmalloc(cap + 1), *op = out, *ip = (char *)bytes;
+	size_t il = len, ol = cap;
+	while (il && iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
+		ip += 2;   /* a pair GBK lacks */
+		il -= 2;
+	}
+	*op = '\0';
+	iconv_close(cd);
+	return out;
+}
+
+/* Past its first block the reader decodes GBK and GB18030 from a table: the text is
+ * iconv's, byte for byte, a four-byte GB18030 character (𠮷) still decoded, and a
+ * broken byte there told as before. */
+static void test_decode_table(void)
+{
+	size_t len;
+	char *all = pair_text(&len);
+	CHECK(len > 2 * 65536);
+	const struct {
+		enum enc_kind enc;
+		const char *name;
+	} encs[] = {{ENC_GB18030, "GB18030"}, {ENC_GBK, "GBK"}};
+	for (size_t i = 0; i < ARRAY_LEN(encs); i++) {
+		/* GBK lacks some pairs GB18030 has: only those iconv takes go in */
+		struct strbuf valid = {0};
+		iconv_t cd = iconv_open("UTF-8", encs[i].name);
+		for (size_t k = 0; k < len; k += 3) {
+			char out[8], *ip = all + k + 1, *op = out;
+			size_t il = 2, ol = sizeof out;
+			if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1)
+				sb_append_n(&valid, all + k, 3);
+			iconv(cd, NULL, NULL, NULL, NULL);
+		}
+		iconv_close(cd);
+		if (encs[i].enc == ENC_GB18030)
+			sb_append(&valid, "\x95\x34\xB2\x35!");
+		char *want = iconv_decode(valid.s, valid.len, encs[i].name);
+		for (size_t cap = 7; cap <= 64; cap += 57) {
+			char *got = decode(valid.s, valid.len, encs[i].enc, cap);
+			CHECK(strcmp(got, want) == 0);
+			free(got);
+		}
+		if (encs[i].enc == ENC_GB18030)
+			CHECK(strstr(want, "𠮷!") != NULL);
+		/* a broken pair well past the first block: its line and offset */
+		size_t at = valid.len - 3000 - (valid.len - 3000) % 3;
+		valid.s[at] = '\n';
+		valid.s[at + 1] = (char)0x81;
+		valid.s[at + 2] = 0x20;
+		char *got = decode(valid.s, valid.len, encs[i].enc, 64);
+		char *msg = xasprintf("ERR: line 2, byte offset %zu: bytes 0x81 0x20", at + 1);
+		CHECK(strstr(got, msg) != NULL);
+		free(msg);
+		free(got);
+		free(want);
+		sb_free(&valid);
+	}
+	free(all);
+}
+
 /* Collects characters an encoding lacks as "offset:char " items. */
 static void collect_bad(void *ctx, size_t offset, const char *ch)
 {
@@ -360,6 +444,7 @@ int main(void)
 	test_csv_write_escapes();
 	test_detect();
 	test_decode();
+	test_decode_table();
 	test_encode();
 	test_fuzz();
 	test_from_columns();
