@@ -462,7 +462,8 @@ static bool direct_eval(struct expr *e, const struct form_data *d, const struct 
 	const char *arg = d->values[e->param_field[0]];
 	char text[SQLFN_TEXT_MAX];
 	struct expr_value v = {.null = !e->direct(arg && *arg ? arg : NULL, text)};
-	v.truth = !v.null && strtod(text, NULL) != 0.0;
+	/* as SQL reads text as a number; a leading 1-9 is a number of at least 1 */
+	v.truth = !v.null && ((text[0] >= '1' && text[0] <= '9') || strtod(text, NULL) != 0.0);
 	v.text = v.null || e->truth_only ? NULL : xstrdup(text);
 	free(e->last.text);
 	e->last = v;

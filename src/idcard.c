@@ -195,8 +195,9 @@ static enum idcard_status check_number(const char *s, struct idcard *out)
 	size_t len = strlen(s);
 
 	/* keep what was typed so the message can quote it, never half a character */
-	size_t bad;
-	snprintf(out->number, sizeof out->number, "%s", s);
+	size_t bad, kept = len < sizeof out->number - 1 ? len : sizeof out->number - 1;
+	memcpy(out->number, s, kept);   /* not snprintf: this runs for every imported row */
+	out->number[kept] = '\0';
 	if (!text_utf8_valid(out->number, strlen(out->number), &bad))
 		out->number[bad] = '\0';
 	if (len == 0)

@@ -84,7 +84,15 @@ static bool age(const char *arg, char out[SQLFN_TEXT_MAX])
 	int years = arg ? idcard_age(arg, today) : -1;
 	if (years < 0)
 		return false;
-	snprintf(out, SQLFN_TEXT_MAX, "%d", years);
+	/* digits by hand, not snprintf: a form's age rule runs for every imported row */
+	char digits[12];
+	size_t n = 0;
+	do
+		digits[n++] = (char)('0' + years % 10);
+	while ((years /= 10) > 0);
+	for (size_t i = 0; i < n; i++)
+		out[i] = digits[n - 1 - i];
+	out[n] = '\0';
 	return true;
 }
 

@@ -262,6 +262,10 @@ bool text_utf8_valid(const char *s, size_t n, size_t *bad_offset)
 	size_t off = 0;
 
 	while (off < n) {
+		if (p[off] < 0x80) {   /* ASCII: no decoding */
+			off++;
+			continue;
+		}
 		struct utf8_step st = utf8_decode(p + off, n - off);
 		if (!st.valid) {
 			if (bad_offset)
@@ -386,19 +390,33 @@ static bool is_format(uint32_t c, const char *keep)
 	return text_is_format_char((wchar_t)c);
 }
 
-wchar_t text_find_control(const char *utf8, const char *keep)
+/* Whether no byte of s begins a control character's UTF-8 form: C0, DEL, the leads
+ * of C1 (C2) and of U+2028/U+2029 (E2). One test a byte, no decoding. */
+static bool free_of_control_bytes(const char *s)
 {
-	return find_char(utf8, is_control, keep);
-}
-
-wchar_t text_find_format(const char *utf8)
-{
-	return find_char(utf8, is_format, NULL);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7F || *p == 0xC2 || *p == 0xE2)
+			return false;
+	return true;
 }
 
 /* The lead bytes of every format character's UTF-8 form: text without them has none
  * (most Chinese text: its leads are E3..E9), and is copied as it is. */
 #define FORMAT_LEADS "\xC2\xD8\xDB\xDC\xE0\xE1\xE2\xEF\xF0\xF3"
+
+wchar_t text_find_control(const char *utf8, const char *keep)
+{
+	if (utf8 && free_of_control_bytes(utf8))
+		return 0;
+	return find_char(utf8, is_control, keep);
+}
+
+wchar_t text_find_format(const char *utf8)
+{
+	if (utf8 && !strpbrk(utf8, FORMAT_LEADS))
+		return 0;
+	return find_char(utf8, is_format, NULL);
+}
 
 char *text_strip_format(const char *utf8)
 {
