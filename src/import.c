@@ -731,6 +731,9 @@ struct importer {
 	bool new_groups;          /* a group the village lacks is added (import_opts) */
 	struct strbuf problems;
 	long problems_kept;
+	/* the household numbers this load wrote, when the register had none before it
+	 * (NULL otherwise): a number not in it is in no household, without a SELECT */
+	uint64_t *hh_written;
 	/* the household of the last row written: rosters list a household's members together */
 	char *hh_no_last;
 	int64_t hh_id_last, hh_head_last;
@@ -835,6 +838,7 @@ static void importer_finish(struct importer *im)
 	sb_free(&im->warnings);
 	free(im->lines);
 	free(im->grid_key);
+	free(im->hh_written);
 	free(im->hh_no_last);
 	free(im->hh_head_name_last);
 	sb_free(&im->problems);
@@ -1160,6 +1164,45 @@ static void hh_read_known(struct importer *im, struct hh_state *h)
 	h->known = k;
 }
 
+/* ---- the household numbers a load wrote: a Bloom filter ---- */
+
+#define HH_WRITTEN_BITS (1u << 22)   /* 512 KiB: 1 % false hits at 300,000 households */
+
+/* The filter's three bits of a household number, by double hashing of FNV-1a. */
+static void hh_written_bits(const char *hh_no, uint32_t bit[3])
+{
+	uint64_t h = 1469598103934665603u;
+	for (const char *p = hh_no; *p; p++)
+		h = (h ^ UCH(*p)) * 1099511628211u;
+	uint32_t h1 = (uint32_t)h, h2 = (uint32_t)(h >> 32) | 1;
+	for (uint32_t i = 0; i < 3; i++)
+		bit[i] = (h1 + i * h2) & (HH_WRITTEN_BITS - 1);
+}
+
+static void hh_written_add(struct importer *im, const char *hh_no)
+{
+	uint32_t bit[3];
+	if (!im->hh_written)
+		return;
+	hh_written_bits(hh_no, bit);
+	for (int i = 0; i < 3; i++)
+		im->hh_written[bit[i] / 64] |= (uint64_t)1 << (bit[i] % 64);
+}
+
+/* Whether the register may hold the household: false only when the filter is kept
+ * and says this load never wrote it. */
+static bool hh_may_exist(const struct importer *im, const char *hh_no)
+{
+	uint32_t bit[3];
+	if (!im->hh_written)
+		return true;
+	hh_written_bits(hh_no, bit);
+	for (int i = 0; i < 3; i++)
+		if (!(im->hh_written[bit[i] / 64] >> (bit[i] % 64) & 1))
+			return false;
+	return true;
+}
+
 /* Finds the row's household in the register (or the last one written). */
 static void hh_lookup(struct importer *im, struct hh_state *h)
 {
@@ -1174,6 +1217,8 @@ static void hh_lookup(struct importer *im, struct hh_state *h)
 		h->known = &im->known_last;
 		return;
 	}
+	if (!hh_may_exist(im, h->hh_no))
+		return;
 	sqlite3_bind_text(im->find_hh, 1, h->hh_no, -1, SQLITE_STATIC);
 	if (sqlite3_step(im->find_hh) == SQLITE_ROW) {
 		h->id = sqlite3_column_int64(im->find_hh, 0);
@@ -1534,6 +1579,7 @@ static bool insert_household(struct importer *im, struct hh_state *h, int64_t he
 		sqlite3_bind_null(im->ins_hh, 7);
 	bool ok = step_done(im, im->ins_hh, "household", err);
 	if (ok) {
+		hh_written_add(im, no ? no : h->hh_no);
 		h->id = ++im->last_household;
 		im->rep->households_new++;
 	}
@@ -2594,6 +2640,8 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 		long long first, end;
 		sync_bulk_span(st, "household", &first, &end);
 		im.first_household = im.last_household = first;
+		if (query_int64(im.db, "SELECT NOT EXISTS (SELECT 1 FROM household)") == 1)
+			im.hh_written = xcalloc(HH_WRITTEN_BITS / 64, sizeof *im.hh_written);
 		sync_bulk_span(st, "resident", &first, &end);
 		im.first_resident = im.last_resident = first;
 		if (!o->dry_run && !im.check_in_writer)

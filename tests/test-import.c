@@ -345,6 +345,32 @@ static void test_household_rules(void)
 	store_close(st);
 }
 
+/* A household whose members are apart in the roster is one household: the load
+ * looks up in the register a number it has written (its filter of them says so),
+ * and writes one it has not without asking. */
+static void test_household_apart(void)
+{
+	struct store *st = fresh_store("apart.db");
+	char *path = tmp_path("apart.csv"), *err = NULL;
+	FILE *f = fopen(path, "w");
+	fputs("姓名,性别,出生日期,户号,与户主关系,家庭住址\n"
+	      "张三,男,1980-01-02,9003,户主,一组\n"
+	      "李四,女,1981-02-03,9004,户主,二组\n"
+	      "王五,女,1982-03-04,9003,配偶,一组\n"
+	      "赵六,男,1983-04-05,9005,户主,三组\n", f);
+	fclose(f);
+	struct import_report rep;
+	CHECK_INT(run_import(st, path, NULL, false, NULL, &rep, &err), 0);
+	CHECK_INT(rep.imported, 4);
+	CHECK_INT(rep.households_new, 3);
+	CHECK_QUERY(st, "SELECT group_concat(r.name, '') FROM resident r JOIN household h ON h.id = r.household_id"
+		    " WHERE hh_no = '9003'", "张三王五");
+	CHECK_QUERY(st, "SELECT group_concat(hh_no || address, ' ') FROM household", "9003一组 9004二组 9005三组");
+	import_report_free(&rep);
+	free(path);
+	store_close(st);
+}
+
 /* ESC sequences and invisible characters are refused in whichever column they come,
  * the status reason of a resident on the register too, naming the line and field;
  * the rest of the file is imported. */
@@ -1297,6 +1323,7 @@ int main(void)
 	test_dry_run();
 	test_english_ui();
 	test_household_rules();
+	test_household_apart();
 	test_terminal_escapes();
 	test_rule_reading_the_register();
 	test_other_files();
