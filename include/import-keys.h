@@ -1,10 +1,11 @@
-/* import-keys: an import's search keys, made by its reading thread as the rows are
- * checked (sorted in runs, keyrun.h) and put into resident_key at the end of the
- * load in key order, for the rows the writing thread wrote.
+/* import-keys: an import's search keys, made by a thread of their own from the rows
+ * the writing thread is done with (sorted in runs, keyrun.h) and put into
+ * resident_key at the end of the load in key order, for the rows the writing
+ * thread wrote.
  *
- * The reading thread numbers the rows it reads (seq, from 0) and adds the keys of
- * each row its checks accept, from the values the row will be stored with; the
- * writing thread marks each row it writes. Rows are written in the order they are
+ * The reading thread numbers the rows it reads (seq, from 0); the keys thread adds
+ * the keys of each row the reader's checks accept, from the values the row will be
+ * stored with; the writing thread marks each row it writes. Rows are written in the order they are
  * read and take consecutive ids from first + 1 (import.c, sync_bulk_span), so a
  * written row's id is first + 1 + the number of rows written before it, and ids grow
  * with seq: (key, seq) order is (key, resident_id) order, resident_key's own. A row
@@ -21,18 +22,18 @@
 
 struct import_keys;
 
-/* budget: the reading thread's buffer of keys (keyrun_new). */
+/* budget: the keys thread's buffer of keys (keyrun_new). */
 struct import_keys *import_keys_new(size_t budget);
 /* Accepts NULL. */
 void import_keys_free(struct import_keys *ik);
-/* Reading thread: the keys of row seq (any argument NULL). false when they could not
+/* Keys thread: the keys of row seq (any argument NULL). false when they could not
  * be kept: import_keys_error says why. */
 bool import_keys_add(struct import_keys *ik, uint32_t seq, const char *name, const char *id_number,
 		     const char *phone);
 const char *import_keys_error(const struct import_keys *ik);
 /* Writing thread: row seq is in the register. */
 void import_keys_written(struct import_keys *ik, uint32_t seq);
-/* Reading thread, once every row is read: sorts what is left and starts the merge,
+/* Keys thread, once every row is keyed: sorts what is left and starts the merge,
  * work the writing thread then need not do (import_keys_fill does it otherwise).
  * false on an error (import_keys_error). */
 bool import_keys_finish(struct import_keys *ik);

@@ -123,6 +123,7 @@ struct import_report {
 	double seconds_keys;      /* and the search keys merged into the register */
 	double cpu_reader;        /* CPU seconds of the thread that reads and checks */
 	double cpu_writer;        /* and of the one that writes, in the same time */
+	double cpu_keys;          /* and of the one that makes the search keys */
 };
 
 /* Imports residents from path. 0 when the file was read to its end (rows may have

@@ -60,10 +60,10 @@ int cli_exchange_import(const struct cli_opts *o, int argc, char **argv)
 		if (rc == 0 && verbose && rep.mapping) {
 			console_puts(stdout, rep.mapping);
 			console_printf(stdout, _("Rows read, checked and written in %.1f s (CPU: reading and checking "
-						 "%.1f s, writing %.1f s); search index and commit %.1f s, of which "
-						 "search keys merged %.1f s.\n"),
-				       rep.seconds_rows, rep.cpu_reader, rep.cpu_writer, rep.seconds - rep.seconds_rows,
-				       rep.seconds_keys);
+						 "%.1f s, writing %.1f s, search keys %.1f s); search index and commit "
+						 "%.1f s, of which search keys merged %.1f s.\n"),
+				       rep.seconds_rows, rep.cpu_reader, rep.cpu_writer, rep.cpu_keys,
+				       rep.seconds - rep.seconds_rows, rep.seconds_keys);
 		}
 		char *text = rc == 0 ? import_report_text(&rep) : NULL;
 		if (text)

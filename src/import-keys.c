@@ -1,4 +1,4 @@
-/* import-keys: an import's search keys from its reading thread into resident_key
+/* import-keys: an import's search keys from its keys thread into resident_key
  * (see import-keys.h). */
 #include "import-keys.h"
 

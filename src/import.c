@@ -710,7 +710,7 @@ struct importer {
 	size_t memo_n;
 	long col_hh, col_addr, col_group, col_town, col_village, col_grid;
 	int f_id, f_relation, f_household, f_name, f_phone;
-	/* the search keys made by the reading thread; NULL in a dry run, or when the
+	/* the search keys, made by the keys thread; NULL in a dry run, or when the
 	 * writing thread checks the rows (store_bulk_end fills them then) */
 	struct import_keys *keys;
 	uint32_t seq_read;        /* rows the reading thread has read */
@@ -1760,13 +1760,15 @@ static void note_problem(struct importer *im, long line, const char *reason)
 		sb_appendf(&im->problems, _("line %ld: %s\n"), line, reason);
 }
 
-/* ---- two threads: one reads and checks rows, the main one writes them ----
+/* ---- three threads: one reads and checks rows, the main one writes them, one
+ * makes their search keys ----
  *
  * Reading, decoding and the resident form's checks need nothing of the register
  * (the form's expressions run on a copy of the schema in memory), so they run in a
  * thread of their own, a batch of rows ahead of the writer, which asks the register
- * what only it knows (households, ID numbers already there) and writes. The queue
- * holds a few batches: memory stays bounded. */
+ * what only it knows (households, ID numbers already there) and writes. The batches
+ * the writer is done with go to the keys thread, then back to the reader to free.
+ * Each queue holds a few batches: memory stays bounded. */
 
 #define BATCH_ROWS 256
 #define QUEUE_BATCHES 4
@@ -1778,6 +1780,7 @@ struct row_item {
 	struct csv_row raw;    /* the cells as read, for the rejects file */
 	char **values;         /* the resident form's data after normalisation */
 	char *problems;        /* the resident form's, or NULL */
+	bool keyed;            /* the checks accepted it: the keys thread makes its keys */
 };
 
 struct batch {
@@ -1791,14 +1794,22 @@ struct pipeline {
 	pthread_cond_t changed;
 	struct batch *queue[QUEUE_BATCHES];
 	size_t head, count;
-	/* batches the writer is done with, freed by the reader that allocated them
-	 * (a free from another thread contends for the allocator's lock) */
+	/* batches the writer is done with, through the keys thread when there are keys
+	 * to make (to_keys, in order), then freed by the reader that allocated them (a
+	 * free from another thread contends for the allocator's lock) */
+	struct batch *to_keys, *to_keys_last;
+	size_t nkeys;          /* batches to_keys or being keyed: the reader waits at QUEUE_BATCHES */
 	struct batch *written;
+	bool keys_on;          /* a keys thread takes the written batches */
+	bool all_written;      /* the writer is done: the keys thread ends with to_keys */
 	bool finished;         /* the reader is done */
-	bool stop;             /* the writer gave up: the reader stops */
+	bool stop;             /* the writer or the keys thread gave up: the reader stops */
 	int rc;                /* the reader's: 0 at the end of the file, -1 */
 	char *err;
 	double cpu;            /* the reader's CPU seconds, set when it is done */
+	int keys_rc;           /* the keys thread's, and why it failed */
+	char *keys_err;
+	double cpu_keys;
 	struct importer *im;
 	struct source *s;
 };
@@ -1892,10 +1903,9 @@ static const char *stored_value(const struct importer *im, char *const *values, 
 }
 
 /* Reading thread: copies the row and checks it with the resident form (unless the
- * writing thread must, check_in_writer), and makes the search keys of a row the
- * checks accept: this thread waits for the writer much of the time. false when the
- * keys cannot be kept (import_keys_error). */
-static bool validate_row(struct importer *im, const struct csv_row *row, struct row_item *it)
+ * writing thread must, check_in_writer); a row the checks accept is marked for its
+ * search keys. */
+static void validate_row(struct importer *im, const struct csv_row *row, struct row_item *it)
 {
 	it->seq = im->seq_read++;
 	it->raw.n = row->n;
@@ -1903,10 +1913,7 @@ static bool validate_row(struct importer *im, const struct csv_row *row, struct 
 	it->raw.fields = pack_strings(row->fields, row->n);
 	if (!im->check_in_writer)
 		check_row(im, row, it);
-	if (!im->keys || it->problems)
-		return true;
-	return import_keys_add(im->keys, it->seq, stored_value(im, it->values, im->f_name),
-			       stored_value(im, it->values, im->f_id), stored_value(im, it->values, im->f_phone));
+	it->keyed = im->keys && !it->problems;
 }
 
 /* Hands a batch to the writer, waiting while the queue is full; false when the
@@ -1914,7 +1921,7 @@ static bool validate_row(struct importer *im, const struct csv_row *row, struct 
 static bool queue_put(struct pipeline *p, struct batch *b)
 {
 	pthread_mutex_lock(&p->mu);
-	while (p->count == QUEUE_BATCHES && !p->stop)
+	while ((p->count == QUEUE_BATCHES || p->nkeys >= QUEUE_BATCHES) && !p->stop)
 		pthread_cond_wait(&p->changed, &p->mu);
 	bool ok = !p->stop;
 	if (ok) {
@@ -1929,12 +1936,24 @@ static bool queue_put(struct pipeline *p, struct batch *b)
 	return ok;
 }
 
-/* Gives a written batch back to the reader to free. */
+/* Gives a written batch back to the reader to free, through the keys thread when
+ * there is one. */
 static void queue_return(struct pipeline *p, struct batch *b)
 {
 	pthread_mutex_lock(&p->mu);
-	b->next = p->written;
-	p->written = b;
+	if (p->keys_on) {
+		b->next = NULL;
+		if (p->to_keys_last)
+			p->to_keys_last->next = b;
+		else
+			p->to_keys = b;
+		p->to_keys_last = b;
+		p->nkeys++;
+		pthread_cond_broadcast(&p->changed);
+	} else {
+		b->next = p->written;
+		p->written = b;
+	}
 	pthread_mutex_unlock(&p->mu);
 }
 
@@ -1976,13 +1995,7 @@ static void *reader_main(void *arg)
 	while ((rc = source_next(p->s, &row, &err)) == 1) {
 		if (!b)
 			b = xcalloc(1, sizeof *b);
-		if (!validate_row(p->im, &row, &b->items[b->n++])) {
-			/* the load cannot be whole: it stops and is rolled back */
-			err = xstrdup(import_keys_error(p->im->keys));
-			rc = -1;
-			stopped = true;
-			break;
-		}
+		validate_row(p->im, &row, &b->items[b->n++]);
 		if (b->n == BATCH_ROWS) {
 			if (!queue_put(p, b)) {
 				stopped = true;
@@ -1993,11 +2006,6 @@ static void *reader_main(void *arg)
 	}
 	if (b && (stopped || !queue_put(p, b)))
 		batch_free(b);
-	/* the last of the keys sorted here, while the writer catches up */
-	if (rc == 0 && p->im->keys && !import_keys_finish(p->im->keys)) {
-		err = xstrdup(import_keys_error(p->im->keys));
-		rc = -1;
-	}
 	double cpu = thread_cpu_seconds();
 	pthread_mutex_lock(&p->mu);
 	p->cpu = cpu;
@@ -2006,6 +2014,67 @@ static void *reader_main(void *arg)
 	p->err = err;
 	pthread_cond_broadcast(&p->changed);
 	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* ---- the keys thread: the search keys of the rows the writer is done with ---- */
+
+/* The next batch the writer is done with, NULL once it is done and all are taken. */
+static struct batch *keys_take(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (!p->to_keys && !p->all_written)
+		pthread_cond_wait(&p->changed, &p->mu);
+	struct batch *b = p->to_keys;
+	if (b) {
+		p->to_keys = b->next;
+		if (!p->to_keys)
+			p->to_keys_last = NULL;
+	}
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+/* Hands a batch on to the reader to free, letting it read on; stops it when the
+ * keys failed. */
+static void keys_done(struct pipeline *p, struct batch *b, bool ok)
+{
+	pthread_mutex_lock(&p->mu);
+	b->next = p->written;
+	p->written = b;
+	p->nkeys--;
+	/* the load cannot be whole without the keys: it stops and is rolled back */
+	p->stop = p->stop || !ok;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* The keys thread: a third of what the reader did per row, on the core the
+ * writer's waits leave idle, so that the reader, which sets the pace of the rows,
+ * only reads and checks. */
+static void *keys_main(void *arg)
+{
+	pthread_setname_np(pthread_self(), "shanzhi-keys");
+	struct pipeline *p = arg;
+	struct importer *im = p->im;
+	bool ok = true;
+	struct batch *b;
+	while ((b = keys_take(p))) {
+		for (size_t i = 0; ok && i < b->n; i++) {
+			const struct row_item *it = &b->items[i];
+			if (it->keyed)
+				ok = import_keys_add(im->keys, it->seq, stored_value(im, it->values, im->f_name),
+						     stored_value(im, it->values, im->f_id),
+						     stored_value(im, it->values, im->f_phone));
+		}
+		keys_done(p, b, ok);
+	}
+	/* the last of the keys sorted here, before the merge */
+	if (ok)
+		ok = import_keys_finish(im->keys);
+	p->keys_rc = ok ? 0 : -1;
+	p->keys_err = ok ? NULL : xstrdup(import_keys_error(im->keys));
+	p->cpu_keys = thread_cpu_seconds();
 	return NULL;
 }
 
@@ -2542,16 +2611,24 @@ static bool use_rows_table(struct importer *im, const struct import_opts *o)
 }
 
 /* Reads every data row into the open bulk load: the reading thread checks, this
- * one writes. */
+ * one writes, the keys thread makes the search keys. */
 static int import_rows(struct importer *im, struct source *s, struct rejects *rj,
 		       const struct import_opts *o, char **err)
 {
-	struct pipeline p = {.im = im, .s = s};
+	struct pipeline p = {.im = im, .s = s, .keys_on = im->keys != NULL};
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.changed, NULL);
-	pthread_t reader;
-	if (pthread_create(&reader, NULL, reader_main, &p) != 0) {
-		*err = xasprintf("%s", strerror(errno));
+	pthread_t reader, keys;
+	int started = p.keys_on ? pthread_create(&keys, NULL, keys_main, &p) : 0;
+	if (started == 0 && (started = pthread_create(&reader, NULL, reader_main, &p)) != 0 && p.keys_on) {
+		p.all_written = true;
+		pthread_join(keys, NULL);
+		free(p.keys_err);
+	}
+	if (started != 0) {
+		*err = xasprintf("%s", strerror(started));
+		pthread_cond_destroy(&p.changed);
+		pthread_mutex_destroy(&p.mu);
 		return -1;
 	}
 	int rc = 0;
@@ -2572,7 +2649,15 @@ static int import_rows(struct importer *im, struct source *s, struct rejects *rj
 	pthread_mutex_unlock(&p.mu);
 	pthread_join(reader, NULL);
 	im->rep->cpu_writer = thread_cpu_seconds() - cpu0;
+	if (p.keys_on) {
+		pthread_mutex_lock(&p.mu);
+		p.all_written = true;
+		pthread_cond_broadcast(&p.changed);
+		pthread_mutex_unlock(&p.mu);
+		pthread_join(keys, NULL);
+	}
 	im->rep->cpu_reader = p.cpu;
+	im->rep->cpu_keys = p.cpu_keys;
 	while ((b = queue_take(&p)))
 		batch_free(b);
 	batch_list_free(p.written);
@@ -2581,7 +2666,13 @@ static int import_rows(struct importer *im, struct source *s, struct rejects *rj
 		p.err = NULL;
 		rc = -1;
 	}
+	if (rc == 0 && p.keys_rc != 0) {
+		*err = p.keys_err;
+		p.keys_err = NULL;
+		rc = -1;
+	}
 	free(p.err);
+	free(p.keys_err);
 	pthread_cond_destroy(&p.changed);
 	pthread_mutex_destroy(&p.mu);
 	return rc;

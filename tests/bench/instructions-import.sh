@@ -7,9 +7,10 @@
 #
 # usage: instructions-import.sh SHANZHI ROSTER.csv [ROWS]   (default 20000 rows)
 # Thread 1 is the main one (it writes the rows, then inserts the search keys into
-# the register, builds the deferred indexes and commits); thread 2 reads and checks
-# the rows and makes and sorts their search keys, and once it has ended valgrind
-# gives its number to the thread that merges the keys for the main one.
+# the register, builds the deferred indexes and commits); thread 2 makes and sorts
+# the search keys of the rows written, and once it has ended valgrind gives its
+# number to the thread that merges the keys for the main one; thread 3 reads and
+# checks the rows.
 set -eu
 shanzhi=${1:?usage: instructions-import.sh SHANZHI ROSTER.csv [ROWS]}
 roster=${2:?usage: instructions-import.sh SHANZHI ROSTER.csv [ROWS]}
@@ -27,6 +28,7 @@ for f in "$work"/cg.*-*; do
 	total=$(sed -n 's/^summary: //p' "$f")
 	echo "$thread $total $rows" | awk '{
 		name = $1 == "01" ? "main (writes, then keys and commit)" : \
-		       $1 == "02" ? "reader (reads, checks, keys), merge" : "thread " $1
+		       $1 == "02" ? "keys (makes, sorts), then merge" : \
+		       $1 == "03" ? "reader (reads, checks)" : "thread " $1
 		printf "%-40s %14.0f instructions, %8.0f per row\n", name, $2, $2 / $3 }'
 done
