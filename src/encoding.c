@@ -357,8 +357,8 @@ static struct pair *pairs_build(iconv_t cd)
 static size_t pairs_by_iconv(struct enc_reader *r, const unsigned char **p, const unsigned char *end,
 			     unsigned char **o, size_t *left)
 {
-	size_t avail = (size_t)(end - *p);
-	for (size_t want = avail < 4 ? avail : 4;; want = avail) {
+	for (bool whole = false;; whole = true) {
+		size_t avail = (size_t)(end - *p), want = whole || avail < 4 ? avail : 4;
 		char *ip = (char *)*p, *op = (char *)*o;
 		size_t il = want;
 		size_t rc = iconv(r->cd, &ip, &il, &op, left);
