@@ -678,17 +678,18 @@ static bool is_middle_dot_lookalike(wchar_t c)
 }
 
 /* Trims a text value and turns a middle-dot look-alike between two non-ASCII
- * characters (a minority name, 民委发〔2016〕33号) into U+00B7. Caller frees. */
+ * characters (a minority name, 民委发〔2016〕33号) into U+00B7; NULL when v is
+ * normal already. Caller frees. */
 static char *normalize_text(const char *v, bool keep_lines)
 {
 	/* Chinese text is mostly lead bytes E4-E9: with none of the lead bytes of
 	 * Unicode spaces (C2, E1, E2, E3), dot look-alikes (CE, E2, E3, EF) or full-width
 	 * forms, and no ASCII space at the ends or tab inside, the text is already
-	 * normal and a copy will do */
+	 * normal */
 	size_t len = strlen(v);
 	if (strpbrk(v, "\xC2\xCE\xE1\xE2\xE3\xEF") == NULL && (keep_lines || !strchr(v, '\t')) &&
 	    (len == 0 || (UCH(v[0]) > ' ' && UCH(v[len - 1]) > ' ')) && text_utf8_valid(v, len, NULL))
-		return xstrdup(v);
+		return NULL;
 	size_t n, start = 0;
 	wchar_t *ws = text_to_wcs(v, &n);
 
@@ -708,6 +709,13 @@ static char *normalize_text(const char *v, bool keep_lines)
 	return out;
 }
 
+/* Whether v is digits in the shape YYYY-MM-DD. */
+static bool iso_date_shape(const char *v)
+{
+	return strlen(v) == 10 && v[4] == '-' && v[7] == '-' && strspn(v, "0123456789") == 4 &&
+	       strspn(v + 5, "0123456789") == 2 && strspn(v + 8, "0123456789") == 2;
+}
+
 /* YYYY-MM-DD from YYYYMMDD, YYYY/M/D, YYYY.MM.DD, YYYY-M-D or YYYY年M月D日; NULL when
  * the text is none of these. Caller frees. */
 static char *normalize_date(const char *v)
@@ -717,8 +725,7 @@ static char *normalize_date(const char *v)
 
 	/* already YYYY-MM-DD: the answer below would be the same text (or none, and the
 	 * caller keeps the text), without three sscanf calls per imported date */
-	if (len == 10 && v[4] == '-' && v[7] == '-' && strspn(v, "0123456789") == 4 &&
-	    strspn(v + 5, "0123456789") == 2 && strspn(v + 8, "0123456789") == 2)
+	if (iso_date_shape(v))
 		return xstrdup(v);
 	if (len == 8 && strspn(v, "0123456789") == 8)
 		return xasprintf("%.4s-%.2s-%.2s", v, v + 4, v + 6);
@@ -736,13 +743,14 @@ static char *normalize_date(const char *v)
 	return NULL;
 }
 
-/* An ID number in its 18-character form when it is valid, else cleaned of spaces, a
- * leading ' and a lowercase x so the message quotes what matters. Caller frees. */
+/* An ID number in its 18-character form when it is valid (NULL when v is that form
+ * already), else cleaned of spaces, a leading ' and a lowercase x so the message
+ * quotes what matters. Caller frees. */
 static char *normalize_id(const char *v)
 {
 	struct idcard id;
 	if (idcard_parse(v, &id) == IDCARD_OK)
-		return xstrdup(id.number);
+		return strcmp(id.number, v) == 0 ? NULL : xstrdup(id.number);
 	char *ascii = text_normalize_ascii(v);
 	char *o = ascii;
 	for (const char *s = ascii[0] == '\'' ? ascii + 1 : ascii; *s; s++)
@@ -877,7 +885,19 @@ char *form_multi_codes(const struct codelist *cl, const char *typed)
 	return sb_take(&out);
 }
 
-/* The normalised form of one value of field f. Caller frees. */
+/* Whether v is printable ASCII with no space at either end: text_normalize_ascii
+ * would give it back as it is. */
+static bool plain_ascii(const char *v)
+{
+	size_t n = 0;
+	for (; v[n]; n++)
+		if (UCH(v[n]) < 0x20 || UCH(v[n]) > 0x7E)
+			return false;
+	return n == 0 || (v[0] != ' ' && v[n - 1] != ' ');
+}
+
+/* The normalised form of one value of field f, NULL when v is normal already (the
+ * common case of an import's row, spared a copy per field). Caller frees. */
 static char *normalize_value(const struct field_def *f, const char *v)
 {
 	char *ascii, *date;
@@ -889,6 +909,8 @@ static char *normalize_value(const struct field_def *f, const char *v)
 	case FIELD_MEMO:
 		return normalize_text(v, true);
 	case FIELD_DATE:
+		if (iso_date_shape(v))
+			return NULL;
 		ascii = text_normalize_ascii(v);
 		date = normalize_date(ascii);
 		if (date) {
@@ -897,6 +919,8 @@ static char *normalize_value(const struct field_def *f, const char *v)
 		}
 		return ascii;
 	case FIELD_CHOICE:
+		if (plain_ascii(v) && codelist_has(f->list, v))
+			return NULL;   /* a code of the list: codelist_find gives it back */
 		ascii = text_normalize_ascii(v);
 		code = codelist_find(f->list, ascii);
 		if (code) {
@@ -922,9 +946,9 @@ static char *normalize_value(const struct field_def *f, const char *v)
 /* Normalises field i of d in place. */
 static void normalize_field(struct form_data *d, size_t i)
 {
-	if (!d->values[i])
-		return;
-	form_data_take(d, i, normalize_value(&d->def->fields[i], d->values[i]));
+	char *v = d->values[i] ? normalize_value(&d->def->fields[i], d->values[i]) : NULL;
+	if (v)
+		form_data_take(d, i, v);
 }
 
 /* Recomputes derived field i: the new value replaces an empty one, one that the last
