@@ -5,8 +5,9 @@
  *
  * The reading thread numbers the rows it reads (seq, from 0); the keys thread adds
  * the keys of each row the reader's checks accept, from the values the row will be
- * stored with; the writing thread marks each row it writes. Rows are written in the order they are
- * read and take consecutive ids from first + 1 (import.c, sync_bulk_span), so a
+ * stored with; the writing thread marks each row it writes. Rows are written in the
+ * order they are read and take consecutive ids from first + 1 (import.c,
+ * sync_bulk_span), so a
  * written row's id is first + 1 + the number of rows written before it, and ids grow
  * with seq: (key, seq) order is (key, resident_id) order, resident_key's own. A row
  * the writer refuses after the reader accepted it (its ID number already in the

@@ -37,6 +37,8 @@ bool text_utf8_valid(const char *s, size_t n, size_t *bad_offset);
 /* Full-width ASCII variants (U+FF01..U+FF5E) and the ideographic space become ASCII;
  * leading/trailing white space removed. Caller frees. */
 char *text_normalize_ascii(const char *utf8);
+/* true when text_normalize_ascii would give utf8 back unchanged. */
+bool text_ascii_normal(const char *utf8);
 /* A typed whole number from min to max (full-width digits and surrounding spaces
  * accepted, nothing else: "7y" is refused). True with the value in *out. */
 bool text_whole_number(const char *typed, long min, long max, long *out);

@@ -8,9 +8,10 @@
  *
  * GBK and GB18030 past the first block are decoded from a table of their two-byte
  * characters that iconv filled (reader_pairs): iconv's own loop cost 7,000
- * instructions a roster row, the table 2,700, on the reading thread that
- * must keep ahead of an import's writer. What the table lacks (four-byte GB18030, bytes not valid, a character cut by the
- * block) still goes to iconv, so errors and text are iconv's. */
+ * instructions a roster row, the table 2,700, on the reading thread that must keep
+ * ahead of an import's writer. What the table lacks (four-byte GB18030, bytes not
+ * valid, a character cut by the block) still goes to iconv, so errors and text are
+ * iconv's. */
 #include "encoding.h"
 
 #include <errno.h>
@@ -380,8 +381,12 @@ static size_t reader_step_pairs(struct enc_reader *r, char **out, size_t *outlef
 	unsigned char *o = (unsigned char *)*out;
 	size_t left = *outleft, rc = 0;
 	while (p < end) {
-		unsigned c = *p;
-		if (c < 0x80 && left) {
+		if (!left) {
+			errno = E2BIG;
+			rc = (size_t)-1;
+			break;
+		}
+		if (*p < 0x80) {
 			/* ASCII, the same bytes in UTF-8: the run at once */
 			const unsigned char *stop = end - p < (ptrdiff_t)left ? end : p + left, *q = p;
 			while (q < stop && *q < 0x80)
@@ -390,24 +395,24 @@ static size_t reader_step_pairs(struct enc_reader *r, char **out, size_t *outlef
 			p = q;
 			continue;
 		}
-		const struct pair *pr = c >= 0x80 && p + 1 < end ? &r->pairs[(c - 0x80) * 256 + p[1]] : NULL;
-		size_t n = c < 0x80 ? 1 : pr ? pr->len : 0;
-		if (n && left < n) {
+		const struct pair *pr = p + 1 < end ? &r->pairs[(*p - 0x80) * 256 + p[1]] : NULL;
+		size_t n = pr ? pr->len : 0;
+		if (!n) {
+			if ((rc = pairs_by_iconv(r, &p, end, &o, &left)) == (size_t)-1)
+				break;
+			continue;
+		}
+		if (left < n) {
 			errno = E2BIG;
 			rc = (size_t)-1;
 			break;
 		}
-		if (n && left >= 4) {
-			memcpy(o, pr, 4);   /* the fourth byte is written over next, or lies past the text */
-			p += 2;
-		} else if (n) {
-			memcpy(o, pr->utf8, n);
-			p += 2;
-		} else if ((rc = pairs_by_iconv(r, &p, end, &o, &left)) == (size_t)-1) {
-			break;
-		}
+		/* four bytes at once where there is room: the fourth is written over next,
+		 * or lies past the text */
+		memcpy(o, pr, left >= 4 ? 4 : n);
 		o += n;
 		left -= n;
+		p += 2;
 	}
 	r->pos = (size_t)((const char *)p - r->in);
 	*outleft = left;

@@ -709,13 +709,6 @@ static char *normalize_text(const char *v, bool keep_lines)
 	return out;
 }
 
-/* Whether v is digits in the shape YYYY-MM-DD. */
-static bool iso_date_shape(const char *v)
-{
-	return strlen(v) == 10 && v[4] == '-' && v[7] == '-' && strspn(v, "0123456789") == 4 &&
-	       strspn(v + 5, "0123456789") == 2 && strspn(v + 8, "0123456789") == 2;
-}
-
 /* YYYY-MM-DD from YYYYMMDD, YYYY/M/D, YYYY.MM.DD, YYYY-M-D or YYYY年M月D日; NULL when
  * the text is none of these. Caller frees. */
 static char *normalize_date(const char *v)
@@ -725,7 +718,7 @@ static char *normalize_date(const char *v)
 
 	/* already YYYY-MM-DD: the answer below would be the same text (or none, and the
 	 * caller keeps the text), without three sscanf calls per imported date */
-	if (iso_date_shape(v))
+	if (civil_date_digits(v, &y, &m, &d))
 		return xstrdup(v);
 	if (len == 8 && strspn(v, "0123456789") == 8)
 		return xasprintf("%.4s-%.2s-%.2s", v, v + 4, v + 6);
@@ -885,23 +878,13 @@ char *form_multi_codes(const struct codelist *cl, const char *typed)
 	return sb_take(&out);
 }
 
-/* Whether v is printable ASCII with no space at either end: text_normalize_ascii
- * would give it back as it is. */
-static bool plain_ascii(const char *v)
-{
-	size_t n = 0;
-	for (; v[n]; n++)
-		if (UCH(v[n]) < 0x20 || UCH(v[n]) > 0x7E)
-			return false;
-	return n == 0 || (v[0] != ' ' && v[n - 1] != ' ');
-}
-
 /* The normalised form of one value of field f, NULL when v is normal already (the
  * common case of an import's row, spared a copy per field). Caller frees. */
 static char *normalize_value(const struct field_def *f, const char *v)
 {
 	char *ascii, *date;
 	const char *code;
+	int y, m, d;
 
 	switch (f->type) {
 	case FIELD_TEXT:
@@ -909,8 +892,8 @@ static char *normalize_value(const struct field_def *f, const char *v)
 	case FIELD_MEMO:
 		return normalize_text(v, true);
 	case FIELD_DATE:
-		if (iso_date_shape(v))
-			return NULL;
+		if (civil_date_digits(v, &y, &m, &d))
+			return NULL;   /* YYYY-MM-DD: text_normalize_ascii and normalize_date keep it */
 		ascii = text_normalize_ascii(v);
 		date = normalize_date(ascii);
 		if (date) {
@@ -919,7 +902,7 @@ static char *normalize_value(const struct field_def *f, const char *v)
 		}
 		return ascii;
 	case FIELD_CHOICE:
-		if (plain_ascii(v) && codelist_has(f->list, v))
+		if (text_ascii_normal(v) && codelist_has(f->list, v))
 			return NULL;   /* a code of the list: codelist_find gives it back */
 		ascii = text_normalize_ascii(v);
 		code = codelist_find(f->list, ascii);

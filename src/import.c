@@ -731,8 +731,9 @@ struct importer {
 	bool new_groups;          /* a group the village lacks is added (import_opts) */
 	struct strbuf problems;
 	long problems_kept;
-	/* the household numbers this load wrote, when the register had none before it
-	 * (NULL otherwise): a number not in it is in no household, without a SELECT */
+	bool hh_none_before;      /* the register had no household when the load began */
+	/* the household numbers this load wrote, when hh_none_before (NULL otherwise): a
+	 * number not in it is in no household, without a SELECT */
 	uint64_t *hh_written;
 	/* the household of the last row written: rosters list a household's members together */
 	char *hh_no_last;
@@ -2049,8 +2050,8 @@ static void keys_done(struct pipeline *p, struct batch *b, bool ok)
 	pthread_mutex_unlock(&p->mu);
 }
 
-/* The keys thread: a third of what the reader did per row, on the core the
- * writer's waits leave idle, so that the reader, which sets the pace of the rows,
+/* The keys thread: a fifth of what the reader did per row, on the core the
+ * writer's waits leave idle, so that the reader, which set the pace of the rows,
  * only reads and checks. */
 static void *keys_main(void *arg)
 {
@@ -2607,7 +2608,7 @@ static int write_rows_table(struct importer *im, struct feed *f, const struct so
  * register before the load getting its head, a village group added). */
 static bool use_rows_table(struct importer *im, const struct import_opts *o)
 {
-	return !o->new_groups && query_int64(im->db, "SELECT NOT EXISTS (SELECT 1 FROM household)") == 1;
+	return !o->new_groups && im->hh_none_before;
 }
 
 /* Reads every data row into the open bulk load: the reading thread checks, this
@@ -2731,7 +2732,8 @@ int import_residents(struct store *st, const struct form_registry *forms, const 
 		long long first, end;
 		sync_bulk_span(st, "household", &first, &end);
 		im.first_household = im.last_household = first;
-		if (query_int64(im.db, "SELECT NOT EXISTS (SELECT 1 FROM household)") == 1)
+		im.hh_none_before = query_int64(im.db, "SELECT NOT EXISTS (SELECT 1 FROM household)") == 1;
+		if (im.hh_none_before)
 			im.hh_written = xcalloc(HH_WRITTEN_BITS / 64, sizeof *im.hh_written);
 		sync_bulk_span(st, "resident", &first, &end);
 		im.first_resident = im.last_resident = first;

@@ -313,6 +313,13 @@ static char *trim_ascii_copy(const char *s)
 	return xstrndup(s + start, n - start);
 }
 
+bool text_ascii_normal(const char *utf8)
+{
+	size_t n = strlen(utf8);
+	return free_of_leads(utf8, "\xEF\xE3") &&
+	       (n == 0 || (!is_trim_space(UCH(utf8[0])) && !is_trim_space(UCH(utf8[n - 1]))));
+}
+
 char *text_normalize_ascii(const char *utf8)
 {
 	/* no full-width form (EF BC/BD xx) and no ideographic space (E3 80 80): only

@@ -125,6 +125,16 @@ static char *read_decoded(const char *path, enum enc_kind enc)
 	return sb_take(&sb);
 }
 
+/* Writes text to a file in the test's folder; its path. Caller frees. */
+static char *write_file(const char *name, const char *text)
+{
+	char *path = tmp_path(name);
+	FILE *f = fopen(path, "wb");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
 /* Imports a file; the report in *rep (free it). */
 static int run_import(struct store *st, const char *path, const char *map, bool dry,
 		      const char *rejects, struct import_report *rep, char **err)
@@ -351,14 +361,11 @@ static void test_household_rules(void)
 static void test_household_apart(void)
 {
 	struct store *st = fresh_store("apart.db");
-	char *path = tmp_path("apart.csv"), *err = NULL;
-	FILE *f = fopen(path, "w");
-	fputs("姓名,性别,出生日期,户号,与户主关系,家庭住址\n"
-	      "张三,男,1980-01-02,9003,户主,一组\n"
-	      "李四,女,1981-02-03,9004,户主,二组\n"
-	      "王五,女,1982-03-04,9003,配偶,一组\n"
-	      "赵六,男,1983-04-05,9005,户主,三组\n", f);
-	fclose(f);
+	char *path = write_file("apart.csv", "姓名,性别,出生日期,户号,与户主关系,家庭住址\n"
+				"张三,男,1980-01-02,9003,户主,一组\n"
+				"李四,女,1981-02-03,9004,户主,二组\n"
+				"王五,女,1982-03-04,9003,配偶,一组\n"
+				"赵六,男,1983-04-05,9005,户主,三组\n"), *err = NULL;
 	struct import_report rep;
 	CHECK_INT(run_import(st, path, NULL, false, NULL, &rep, &err), 0);
 	CHECK_INT(rep.imported, 4);
@@ -877,16 +884,6 @@ static void test_damaged_shared(void)
 	free(err);
 	store_close(st);
 	free(path);
-}
-
-/* Writes text to a file in the test's folder; its path. Caller frees. */
-static char *write_file(const char *name, const char *text)
-{
-	char *path = tmp_path(name);
-	FILE *f = fopen(path, "wb");
-	fputs(text, f);
-	fclose(f);
-	return path;
 }
 
 static long resident_count(struct store *st)
