@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <wchar.h>
 #include <wctype.h>
 
@@ -50,6 +51,9 @@ struct expr {
 	bool reads;        /* reads a table */
 	bool truth_only;   /* a rule or a relevance: its text is never read */
 	sqlfn_unary direct;       /* a bare call fn(:field) of one of these: run without SQL */
+	/* [i]: parameter i + 1 is only ever tested with IS [NOT] NULL, so the memo keys
+	 * it by whether it is empty (the ID number in :id_number IS NOT NULL) */
+	bool *null_only;
 	struct memo_slot *memo;   /* MEMO_SLOTS of them when pure */
 	unsigned memo_next;
 	struct expr_value last;   /* the result of an evaluation not memoised */
@@ -147,6 +151,97 @@ static int note_purity(void *arg, int action, const char *a, const char *b, cons
 	return SQLITE_OK;
 }
 
+/* One token of an expression as null_tests reads it: a word, a :parameter, or one
+ * character of punctuation (a quoted string or number is a word too). */
+struct token {
+	const char *at;
+	size_t len;
+	bool param;
+};
+
+#define TOKENS_MAX 256
+
+/* The expression's tokens, at most max; -1 when it holds a comment or is longer, so
+ * that nothing is concluded from it. */
+static int tokenize(const char *sql, struct token *t, int max)
+{
+	int n = 0;
+	for (const char *p = sql; *p;) {
+		if (isspace((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		if ((p[0] == '-' && p[1] == '-') || (p[0] == '/' && p[1] == '*') || n == max)
+			return -1;
+		const char *start = p;
+		bool param = *p == ':';
+		if (*p == '\'' || *p == '"' || *p == '`' || *p == '[') {
+			char close = *p == '[' ? ']' : *p;
+			for (p++; *p && !(*p == close && p[1] != close); p += *p == close ? 2 : 1)
+				;
+			if (!*p)
+				return -1;
+			p++;
+		} else if (param || isalnum((unsigned char)*p) || *p == '_' || (unsigned char)*p >= 0x80) {
+			for (p++; isalnum((unsigned char)*p) || *p == '_' || (unsigned char)*p >= 0x80; p++)
+				;
+		} else {
+			p++;
+		}
+		t[n++] = (struct token){start, (size_t)(p - start), param};
+	}
+	return n;
+}
+
+/* True when token t is one of the words (any case) or punctuation marks in set. */
+static bool token_in(const struct token *t, const char *const *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(set[i]) == t->len && strncasecmp(t->at, set[i], t->len) == 0)
+			return true;
+	return false;
+}
+
+/* Whether the parameter at token k stands alone in "<before> :p IS [NOT] NULL
+ * <after>", where before and after bind less tightly than IS: then only whether it is
+ * NULL matters (not so in "1 / :p IS NULL", NULL for 0). */
+static bool null_test_at(const struct token *t, int n, int k)
+{
+	static const char *const before[] = {"(", ",", "AND", "OR", "NOT", "WHEN", "THEN", "ELSE", "CASE"};
+	static const char *const after[] = {")", ",", "AND", "OR", "THEN", "ELSE", "END", "WHEN"};
+	static const char *const is[] = {"IS"}, *const not[] = {"NOT"}, *const null[] = {"NULL"};
+	if (k > 0 && !token_in(&t[k - 1], before, ARRAY_LEN(before)))
+		return false;
+	int j = k + 1;
+	if (j >= n || !token_in(&t[j++], is, 1))
+		return false;
+	if (j < n && token_in(&t[j], not, 1))
+		j++;
+	if (j >= n || !token_in(&t[j++], null, 1))
+		return false;
+	return j == n || token_in(&t[j], after, ARRAY_LEN(after));
+}
+
+/* Marks e's parameters that sql only ever tests with IS [NOT] NULL (null_only). */
+static void null_tests(struct expr *e, const char *sql)
+{
+	struct token t[TOKENS_MAX];
+	int n = tokenize(sql, t, TOKENS_MAX);
+	if (n < 0 || e->nparams == 0)
+		return;
+	e->null_only = xcalloc((size_t)e->nparams, sizeof *e->null_only);
+	for (int i = 0; i < e->nparams; i++) {
+		const char *name = sqlite3_bind_parameter_name(e->stmt, i + 1);
+		bool seen = false, only = name != NULL;
+		for (int k = 0; only && k < n; k++)
+			if (t[k].param && strlen(name) == t[k].len && strncmp(t[k].at, name, t[k].len) == 0) {
+				seen = true;
+				only = null_test_at(t, n, k);
+			}
+		e->null_only[i] = seen && only;
+	}
+}
+
 /* The function of an expression that is nothing but fn(:field), with field's text
  * as its argument (SQL would pass a number field as a number: not those). */
 static sqlfn_unary bare_call(const char *sql, const struct form_def *def, int *field)
@@ -188,6 +283,8 @@ static void expr_prepare(struct expr *e, sqlite3 *db, const struct form_def *def
 	} else if (query && sqlite3_column_count(e->stmt) < 1) {
 		sb_appendf(errors, _("%s: the query must give the values as its first column\n"), where);
 	} else if (map_params(e, def, errors, where) && !query) {
+		if (e->memo)
+			null_tests(e, sql);
 		int field;
 		e->direct = bare_call(sql, def, &field);
 		if (e->direct && (e->nparams != 1 || e->param_field[0] != field))
@@ -201,6 +298,7 @@ static void expr_free(struct expr *e)
 {
 	sqlite3_finalize(e->stmt);
 	free(e->param_field);
+	free(e->null_only);
 	for (size_t i = 0; e->memo && i < MEMO_SLOTS; i++)
 		free(e->memo[i].v.text);
 	free(e->memo);
@@ -435,13 +533,20 @@ static void expr_done(const struct expr *e)
 }
 
 /* The parameter values as one memo key, each value after its length (NULL and empty
- * alike, as they are bound); 0 when they do not fit, else the key's length. */
+ * alike, as they are bound), or one byte for whether it is empty when the expression
+ * only tests that (null_only); 0 when they do not fit, else the key's length. */
 static size_t memo_key(const struct expr *e, const struct form_data *d, char key[MEMO_KEY_MAX])
 {
 	size_t len = 0;
 	char idtext[24];
 	for (int i = 0; i < e->nparams; i++) {
 		const char *v = param_value(e, d, i, idtext);
+		if (e->null_only && e->null_only[i]) {
+			if (len + 1 > MEMO_KEY_MAX)
+				return 0;
+			key[len++] = v && *v ? 'v' : 'n';   /* as bound: empty is NULL */
+			continue;
+		}
 		size_t n = v ? strlen(v) : 0;
 		if (len + n + 2 > MEMO_KEY_MAX)
 			return 0;
@@ -878,6 +983,31 @@ char *form_multi_codes(const struct codelist *cl, const char *typed)
 	return sb_take(&out);
 }
 
+/* True when form_multi_codes would give v back as it is: codes of the list (letters,
+ * digits, _ or -, so no separator or space), each once, in the list's order,
+ * separated by commas. An import's tags mostly come so. */
+static bool multi_codes_normal(const struct codelist *cl, const char *v)
+{
+	size_t next = 0;   /* the list's items before it are spent */
+	while (cl && *v) {
+		size_t n = 0;
+		while (isalnum((unsigned char)v[n]) || v[n] == '_' || v[n] == '-')
+			n++;
+		if (n == 0 || (v[n] && v[n] != ','))
+			return false;
+		size_t i = 0;   /* the first item with that code: codelist_find's */
+		while (i < cl->n && !(strlen(cl->items[i].code) == n && strncmp(cl->items[i].code, v, n) == 0))
+			i++;
+		if (i == cl->n || i < next)
+			return false;
+		next = i + 1;
+		v += n;
+		if (*v == ',' && !*++v)
+			return false;   /* a trailing comma goes */
+	}
+	return cl && next > 0;
+}
+
 /* The normalised form of one value of field f, NULL when v is normal already (the
  * common case of an import's row, spared a copy per field). Caller frees. */
 static char *normalize_value(const struct field_def *f, const char *v)
@@ -912,7 +1042,7 @@ static char *normalize_value(const struct field_def *f, const char *v)
 		}
 		return ascii;
 	case FIELD_MULTI:
-		return form_multi_codes(f->list, v);
+		return multi_codes_normal(f->list, v) ? NULL : form_multi_codes(f->list, v);
 	case FIELD_IDNUMBER:
 		return normalize_id(v);
 	case FIELD_PHONE:

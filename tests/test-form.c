@@ -570,6 +570,34 @@ static void test_relevance(struct form_eval *ev, const struct form_def *def)
 }
 
 /* Codes typed as codes, short codes or English labels; orphans shown as their code. */
+/* Tags typed every which way are stored as form_multi_codes parses them, those
+ * already in its own form (spared the parse) included. */
+static void same_tags_as_parsed(struct form_eval *ev, struct form_data *d)
+{
+	static const char *const parts[] = {"dibao", "tekun", "disabled", "alone", "party", ",", ",", "，", " ",
+					    "zzz", "DIBAO", "-", "_", "低保"};
+	const struct codelist *tags = d->def->fields[form_field_index(d->def, "tags")].list;
+	char *before = value_of(d, "tags") ? xstrdup(value_of(d, "tags")) : NULL;
+	unsigned seed = 7;
+	for (int i = 0; i < 2000; i++) {
+		char typed[256] = "";
+		for (int k = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 7; k > 0; k--) {
+			seed = seed * 1103515245u + 12345u;
+			strcat(typed, parts[(seed >> 16) % ARRAY_LEN(parts)]);
+		}
+		type_into(ev, d, "tags", typed);
+		char *parsed = form_multi_codes(tags, typed);
+		const char *want = parsed && *parsed ? parsed : NULL;
+		if (!value_of(d, "tags") != !want || (want && strcmp(value_of(d, "tags"), want) != 0))
+			fprintf(stderr, "tags \"%s\": stored \"%s\", parsed \"%s\"\n", typed,
+				value_of(d, "tags") ? value_of(d, "tags") : "(null)", want ? want : "(null)");
+		CHECK(!value_of(d, "tags") == !want && (!want || strcmp(value_of(d, "tags"), want) == 0));
+		free(parsed);
+	}
+	type_into(ev, d, "tags", before);
+	free(before);
+}
+
 static void test_codes(struct form_eval *ev, const struct form_def *def)
 {
 	static const struct {
@@ -583,6 +611,11 @@ static void test_codes(struct form_eval *ev, const struct form_def *def)
 		{ "tags", "party，dibao、Veteran", "dibao,veteran,party" },
 		{ "tags", "Minimum living allowance, Person with a disability", "dibao,disabled" },
 		{ "tags", "Veteran party", "veteran,party" },
+		{ "tags", "dibao,disabled", "dibao,disabled" },
+		{ "tags", "disabled,dibao", "dibao,disabled" },
+		{ "tags", "dibao,dibao", "dibao" },
+		{ "tags", "dibao,", "dibao" },
+		{ "tags", ",dibao", "dibao" },
 		{ "tags", "dibao, zzz", "dibao,zzz" },
 		{ "phone", "138 0000 0000", "13800000000" },
 		{ "phone", "+86 13800000000", "13800000000" },
@@ -598,6 +631,7 @@ static void test_codes(struct form_eval *ev, const struct form_def *def)
 	CHECK_PROBLEMS(ev, &d,
 		       "Relation to head: only for a member of a household\n"
 		       "Groups followed: zzz is not in the list; press F4 to pick one\n");
+	same_tags_as_parsed(ev, &d);
 	type_into(ev, &d, "ethnicity", "77");
 	type_into(ev, &d, "phone", "12345");
 	type_into(ev, &d, "relation", NULL);
@@ -811,7 +845,12 @@ static void test_memo(sqlite3 *db)
 		   "constraint_msg = banned\n\n"
 		   "[field birth_date]\nlabel = B\ntype = date\n\n"
 		   "[field notes]\nlabel = A\nreadonly = yes\nderive = sz_age(:birth_date)\n\n"
-		   "[field phone]\nlabel = P\nconstraint = length(:phone) < 5\nconstraint_msg = too long\n");
+		   "[field phone]\nlabel = P\nconstraint = length(:phone) < 5\nconstraint_msg = too long\n\n"
+		   /* remembered by whether each is empty: only tested with IS [NOT] NULL */
+		   "[field status_reason]\nlabel = S\nconstraint = (:status_reason IS NULL OR :tags IS NOT NULL)\n"
+		   "constraint_msg = needs tags\n\n"
+		   /* remembered by value: 1 / 0 is NULL, 1 / 1 is not */
+		   "[field tags]\nlabel = T\nconstraint = 1 / :tags IS NULL\nconstraint_msg = not zero\n");
 	struct form_registry *reg = form_registry_load(dir, NULL, &errors);
 	CHECK_STR(errors, NULL);
 	const struct form_def *def = form_get(reg, "m");
@@ -837,6 +876,20 @@ static void test_memo(sqlite3 *db)
 		type_into(ev, &d, "phone", "123");
 		CHECK_PROBLEMS(ev, &d, "N: banned\n");
 		sqlite3_exec(db, "DELETE FROM settings WHERE key = 'memo.banned'", NULL, NULL, NULL);
+		type_into(ev, &d, "tags", "0");
+		type_into(ev, &d, "status_reason", "迁出");
+		CHECK_PROBLEMS(ev, &d, "");
+		type_into(ev, &d, "tags", "1");
+		CHECK_PROBLEMS(ev, &d, "T: not zero\n");
+		type_into(ev, &d, "tags", "");
+		CHECK_PROBLEMS(ev, &d, "S: needs tags\n");
+		type_into(ev, &d, "status_reason", "死亡");
+		CHECK_PROBLEMS(ev, &d, "S: needs tags\n");
+		type_into(ev, &d, "tags", "0");
+		CHECK_PROBLEMS(ev, &d, "");
+		type_into(ev, &d, "status_reason", "");
+		type_into(ev, &d, "tags", "");
+		CHECK_PROBLEMS(ev, &d, "");
 		civil_set_fixed_today("2026-01-01");
 		form_data_free(&d);
 	}
