@@ -1571,7 +1571,7 @@ static bool insert_household(struct importer *im, struct hh_state *h, int64_t he
 	const char *no = im->hev ? hh_value(im, IMPORT_HH_NO) : h->hh_no;
 	const char *hh_row[] = {no ? no : h->hh_no};
 	if (im->hh_check && rowcheck_row(im->hh_check, hh_row)) {
-		*err = xasprintf(_("%s: the register's rules refuse this value"), _("Household number"));
+		*err = xasprintf(_("%s: the register's rules refuse this value, which a local form or code list lets through"), _("Household number"));
 		return false;
 	}
 	sqlite3_bind_text(im->ins_hh, 1, no ? no : h->hh_no, -1, SQLITE_STATIC);
@@ -2123,7 +2123,7 @@ static char *check_refusal(struct importer *im)
 		return NULL;
 	int f = form_field_index(im->def, column);
 	const char *label = f >= 0 && im->def->fields[f].label ? _(im->def->fields[f].label) : column;
-	return xasprintf(_("%s: the register's rules refuse this value"), label);
+	return xasprintf(_("%s: the register's rules refuse this value, which a local form or code list lets through"), label);
 }
 
 /* Writer, first half of a row: asked of the register, its household written. 1 when
