@@ -44,6 +44,10 @@ struct codelist {
 	char *name;
 	struct code_item *items;
 	size_t n;
+	/* the items by code, open addressing: item index + 1, 0 for an empty slot; an
+	 * import asks a list about a code some twenty times a row */
+	uint32_t *slots;
+	size_t nslots;     /* a power of two, at least twice n */
 };
 
 struct field_def {

@@ -235,8 +235,46 @@ static void codelist_free(struct codelist *cl)
 		free(cl->items[i].note);
 	}
 	free(cl->items);
+	free(cl->slots);
 	free(cl->name);
 	free(cl);
+}
+
+/* FNV-1a of a code, for the list's slots. */
+static uint32_t code_hash(const char *code)
+{
+	uint32_t h = 2166136261u;
+	for (; *code; code++)
+		h = (h ^ UCH(*code)) * 16777619u;
+	return h;
+}
+
+/* Fills the list's slots once its items are read (codes are unique by then). */
+static void codelist_index_build(struct codelist *cl)
+{
+	cl->nslots = 8;
+	while (cl->nslots < 2 * cl->n)
+		cl->nslots *= 2;
+	cl->slots = xcalloc(cl->nslots, sizeof *cl->slots);
+	for (size_t i = 0; i < cl->n; i++) {
+		size_t at = code_hash(cl->items[i].code) & (cl->nslots - 1);
+		while (cl->slots[at])
+			at = (at + 1) & (cl->nslots - 1);
+		cl->slots[at] = (uint32_t)i + 1;
+	}
+}
+
+/* The item with this code, or NULL. */
+static const struct code_item *codelist_item(const struct codelist *cl, const char *code)
+{
+	if (!cl || !code || !cl->slots)
+		return NULL;
+	for (size_t at = code_hash(code) & (cl->nslots - 1); cl->slots[at]; at = (at + 1) & (cl->nslots - 1)) {
+		const struct code_item *it = &cl->items[cl->slots[at] - 1];
+		if (strcmp(it->code, code) == 0)
+			return it;
+	}
+	return NULL;
 }
 
 /* A code: letters, digits, '_' and '-', as typed into a choice field. */
@@ -346,17 +384,14 @@ static struct codelist *codes_parse(struct parse *p, const char *name, const cha
 		codelist_free(c.cl);
 		return NULL;
 	}
+	codelist_index_build(c.cl);
 	return c.cl;
 }
 
 const char *codelist_label(const struct codelist *cl, const char *code)
 {
-	if (!cl || !code)
-		return NULL;
-	for (size_t i = 0; i < cl->n; i++)
-		if (strcmp(cl->items[i].code, code) == 0)
-			return _(cl->items[i].label);
-	return NULL;
+	const struct code_item *it = codelist_item(cl, code);
+	return it ? _(it->label) : NULL;
 }
 
 /* sz_code(list, code) as form_sql_register says. */
@@ -380,10 +415,7 @@ int form_sql_register(sqlite3 *db)
 
 bool codelist_has(const struct codelist *cl, const char *code)
 {
-	for (size_t i = 0; cl && code && i < cl->n; i++)
-		if (cl->items[i].code[0] == code[0] && strcmp(cl->items[i].code, code) == 0)
-			return true;
-	return false;
+	return codelist_item(cl, code) != NULL;
 }
 
 /* The one code of the same length as digits that equals it with leading zeros (a
@@ -412,9 +444,9 @@ const char *codelist_find(const struct codelist *cl, const char *code_or_label)
 {
 	if (!cl || !code_or_label || !*code_or_label)
 		return NULL;
-	for (size_t i = 0; i < cl->n; i++)
-		if (cl->items[i].code[0] == code_or_label[0] && strcmp(cl->items[i].code, code_or_label) == 0)
-			return cl->items[i].code;
+	const struct code_item *it = codelist_item(cl, code_or_label);
+	if (it)
+		return it->code;
 	for (size_t i = 0; i < cl->n; i++)
 		if (strcasecmp(cl->items[i].label, code_or_label) == 0 ||
 		    strcmp(_(cl->items[i].label), code_or_label) == 0)
