@@ -1560,6 +1560,14 @@ static bool step_done(struct importer *im, sqlite3_stmt *stmt, const char *what,
 	return false;
 }
 
+/* A row refused by rowcheck's rules while SQLite skips its CHECKs (checks_in_c),
+ * naming the field. Caller frees. */
+static char *rules_refusal(const char *label)
+{
+	return xasprintf(_("%s: the register's rules refuse this value, which a local form or code list lets "
+			   "through"), label);
+}
+
 /* Writes a new household for the row; its id in h->id. head is the id its first
  * member will get when that member is its head (foreign keys are off for the load:
  * STORE_BULK_OWN_REFERENCES), else 0 and the head comes with a later row. */
@@ -1571,7 +1579,7 @@ static bool insert_household(struct importer *im, struct hh_state *h, int64_t he
 	const char *no = im->hev ? hh_value(im, IMPORT_HH_NO) : h->hh_no;
 	const char *hh_row[] = {no ? no : h->hh_no};
 	if (im->hh_check && rowcheck_row(im->hh_check, hh_row)) {
-		*err = xasprintf(_("%s: the register's rules refuse this value, which a local form or code list lets through"), _("Household number"));
+		*err = rules_refusal(_("Household number"));
 		return false;
 	}
 	sqlite3_bind_text(im->ins_hh, 1, no ? no : h->hh_no, -1, SQLITE_STATIC);
@@ -1825,19 +1833,26 @@ struct pipeline {
 	struct source *s;
 };
 
+#define PACK_LENGTHS_KEPT 64
+
 /* n strings (some NULL) copied into one allocation: the pointer array, then the
  * text. Freed with one free(). */
 static char **pack_strings(char *const *v, size_t n)
 {
 	size_t bytes = (n ? n : 1) * sizeof(char *);
-	for (size_t i = 0; i < n; i++)
-		bytes += v[i] ? strlen(v[i]) + 1 : 0;
+	size_t lens[PACK_LENGTHS_KEPT];   /* each measured once when the row is short */
+	for (size_t i = 0; i < n; i++) {
+		size_t len = v[i] ? strlen(v[i]) + 1 : 0;
+		if (i < PACK_LENGTHS_KEPT)
+			lens[i] = len;
+		bytes += len;
+	}
 	char **out = xmalloc(bytes);
 	char *text = (char *)(out + (n ? n : 1));
 	for (size_t i = 0; i < n; i++) {
 		out[i] = NULL;
 		if (v[i]) {
-			size_t len = strlen(v[i]) + 1;
+			size_t len = i < PACK_LENGTHS_KEPT ? lens[i] : strlen(v[i]) + 1;
 			out[i] = memcpy(text, v[i], len);
 			text += len;
 		}
@@ -2122,8 +2137,7 @@ static char *check_refusal(struct importer *im)
 	if (!column)
 		return NULL;
 	int f = form_field_index(im->def, column);
-	const char *label = f >= 0 && im->def->fields[f].label ? _(im->def->fields[f].label) : column;
-	return xasprintf(_("%s: the register's rules refuse this value, which a local form or code list lets through"), label);
+	return rules_refusal(f >= 0 && im->def->fields[f].label ? _(im->def->fields[f].label) : column);
 }
 
 /* Writer, first half of a row: asked of the register, its household written. 1 when
@@ -2607,12 +2621,14 @@ static const sqlite3_module rows_module = {
 static void checks_in_c(struct importer *im)
 {
 	size_t n = im->nres_fields;
-	im->row_vals = xcalloc(n ? n : 1, sizeof *im->row_vals);
+	const char **names = xcalloc(n ? n : 1, sizeof *names);
 	for (size_t k = 0; k < n; k++)
-		im->row_vals[k] = im->def->fields[im->res_fields[k]].name;
-	static const char *const hh_columns[] = {"hh_no"};
-	im->res_check = rowcheck_new(im->db, "resident", im->row_vals, n);
-	im->hh_check = rowcheck_new(im->db, "household", hh_columns, ARRAY_LEN(hh_columns));
+		names[k] = im->def->fields[im->res_fields[k]].name;
+	static const char *const hh_names[] = {"hh_no"};
+	im->res_check = rowcheck_new(im->db, "resident", names, n);
+	im->hh_check = rowcheck_new(im->db, "household", hh_names, ARRAY_LEN(hh_names));
+	free(names);
+	im->row_vals = xcalloc(n ? n : 1, sizeof *im->row_vals);
 	if (im->res_check && im->hh_check &&
 	    sqlite3_exec(im->db, "PRAGMA ignore_check_constraints = ON", NULL, NULL, NULL) == SQLITE_OK)
 		return;
