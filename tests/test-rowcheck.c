@@ -1,8 +1,9 @@
 /* Tests of rowcheck: each C rule of the resident and household tables gives SQLite's
- * own verdict, value for value (stricter in one known place: lenient_date), on a new register's tables: edge values by hand,
- * every code of the shipped code lists, dates of every month and day number, and
- * random strings of the characters the rules look at. Then: a table defined
- * otherwise, or a row without a ruled column, gets no rowcheck. */
+ * own verdict, value for value, on a new register's tables (stricter in one known
+ * place: lenient_date): edge values by hand, every code of the shipped code lists,
+ * dates of every month and day number, and random strings of the characters the
+ * rules look at. Then: a table defined otherwise, or a row without a ruled column,
+ * gets no rowcheck. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,9 +216,11 @@ static void test_household(void)
 	CHECK(rc != NULL);
 	if (!rc)
 		return;
-	static const char *const numbers[] = {"1", " ", "H0001", "12345678901234567890123456789012",
-					      "123456789012345678901234567890123", "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二",
-					      "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三"};
+	/* 32 and 33 characters, ASCII and Chinese */
+	static const char *const numbers[] = {
+		"1", " ", "H0001", "12345678901234567890123456789012", "123456789012345678901234567890123",
+		"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二",
+		"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三"};
 	for (size_t i = 0; i < ARRAY_LEN(numbers); i++) {
 		const char *v[] = {numbers[i], "三组"};
 		bool c_ok = rowcheck_row(rc, v) == NULL;
