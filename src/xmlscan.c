@@ -869,6 +869,39 @@ const char *xs_text(const struct xmlscan *x, size_t *len)
 	return text ? x->text : "";
 }
 
+const char *xs_leaf(struct xmlscan *x, const char *name, size_t *len)
+{
+	if (x->tok != XS_START || x->empty || x->lt_eaten || x->pop_pending || x->depth == XS_DEPTH_MAX)
+		return NULL;
+	/* the buffer ends in a NUL, which no name byte or '<' matches: no reading past it */
+	size_t n = strlen(name);
+	char *open = x->buf + x->pos;
+	if (open[0] != '<' || !same(open + 1, name, n) || open[n + 1] != '>')
+		return NULL;
+	char *text = open + n + 2, *close = text;
+	for (;;) {   /* what decode() would keep as it is: no entity, no CR, no control character */
+		unsigned char c = (unsigned char)*close;
+		if (plain(c) || c == '\n' || c == '\t') {
+			close++;
+			continue;
+		}
+		if (c < 0x80)
+			break;
+		bool cut = false;
+		size_t bytes = utf8_char((const unsigned char *)close, (const unsigned char *)x->buf + x->end, &cut);
+		if (!bytes)
+			return NULL;   /* not UTF-8, or cut by the buffer's end: xs_next's to say or read */
+		close += bytes;
+	}
+	if (close[0] != '<' || close[1] != '/' || !same(close + 2, name, n) || close[n + 2] != '>' ||
+	    (size_t)(close - text) > x->token_max || n + 3 > x->token_max)
+		return NULL;   /* a token over the cap: xs_next says so */
+	*close = '\0';
+	*len = (size_t)(close - text);
+	x->pos = (size_t)(close + n + 3 - x->buf);
+	return text;
+}
+
 enum xs_fault xs_fault(const struct xmlscan *x)
 {
 	return x->fault;

@@ -40,7 +40,8 @@ static ssize_t mem_read(void *ctx, char *buf, size_t cap)
 /* Scans data to its end in blocks of block bytes (0: as many as fit) with the
  * token cap max: the tokens as a trace ("<row r=1>", "'text'", "</row>", then
  * "EOF" or "ERROR n: why"). Caller frees. */
-static char *trace(const char *data, size_t len, size_t block, size_t max, enum xs_fault *fault)
+static char *trace_leaf(const char *data, size_t len, size_t block, size_t max, enum xs_fault *fault,
+			bool leaf)
 {
 	struct mem_src m = {data, len, 0, block};
 	struct xmlscan *x = xs_new(mem_read, &m, max);
@@ -76,6 +77,15 @@ static char *trace(const char *data, size_t len, size_t block, size_t max, enum 
 		if (rid)
 			sb_appendf(&sb, " :id=%s", rid);
 		sb_append(&sb, tok == XS_START && xs_empty(x) ? "/>" : ">");
+		size_t vlen;
+		const char *child = tok == XS_START && xs_is(x, "c") ? "v" : tok == XS_START && xs_is(x, "si") ? "t" : NULL;
+		const char *v = leaf && child ? xs_leaf(x, child, &vlen) : NULL;
+		if (v) {
+			/* as xs_next would hand the child out: its start, its text if any, its end */
+			sb_appendf(&sb, "<%s>%s%.*s%s</%s>", child, vlen ? "'" : "", (int)vlen, v, vlen ? "'" : "", child);
+			if (v[vlen] != '\0')
+				sb_append(&sb, "(not NUL-terminated)");
+		}
 	}
 	if (tok == XS_EOF)
 		sb_append(&sb, "EOF");
@@ -86,6 +96,12 @@ static char *trace(const char *data, size_t len, size_t block, size_t max, enum 
 		sb_append(&sb, " (no reason)");
 	xs_free(x);
 	return sb_take(&sb);
+}
+
+/* The tokens of data as xs_next alone hands them out. Caller frees. */
+static char *trace(const char *data, size_t len, size_t block, size_t max, enum xs_fault *fault)
+{
+	return trace_leaf(data, len, block, max, fault, false);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -189,6 +205,47 @@ static const struct {
 	{"<a>x\x1b[2J</a>", "0x1B", XS_NOT_UTF8},
 };
 
+/* The same tokens, or the same fault, whether each <c>'s <v> is read by xs_leaf
+ * where it can be or by xs_next alone. */
+static void same_with_leaf(const char *data, size_t len, size_t block, size_t max, const char *what)
+{
+	enum xs_fault plain_fault, leaf_fault;
+	char *plain = trace(data, len, block, max, &plain_fault);
+	char *leaf = trace_leaf(data, len, block, max, &leaf_fault, true);
+	CHECK(strcmp(plain, leaf) == 0 && plain_fault == leaf_fault, "%s, blocks of %zu: %s, with xs_leaf %s", what,
+	      block, plain, leaf);
+	free(plain);
+	free(leaf);
+}
+
+/* Cells xs_leaf reads, and those it leaves to xs_next, give the same tokens. */
+static void test_leaf(void)
+{
+	static const char *const parts[] = {
+		"<c><v>12</v></c>", "<c r='A1' t='s'><v>0</v></c>", "<c><v></v></c>", "<c><v>1&amp;2</v></c>",
+		"<c><v>12</v ></c>", "<c><x:v>1</x:v></c>", "<c><v>12</c>", "<c><v>12</v><v>13</v></c>",
+		"<c><v>\xE9\xBE\x99</v></c>", "<c><v>a\r\nb</v></c>", "<c><vv>1</vv></c>", "<c><v>1</vv></c>",
+		"<c><v a='1'>2</v></c>", "<c/>", "<c><is><t>x</t></is></c>", "<c><v>1</v></c><c><v>2</v>",
+		"<si><t>龙发利</t></si>", "<si><t>a\tb\nc</t></si>", "<si><t>\xE4\xB8</t></si>",
+		"<si><t>\xEF\xBF\xBF</t></si>", "<si><t>x\x01y</t></si>", "<si><t>a&lt;b</t></si>",
+		"<si><t xml:space='preserve'> a </t></si>", "<si><r><t>a</t></r></si>", "<si><t>\xED\xA0\x80</t></si>",
+	};
+	static const size_t blocks[] = {0, 1, 2, 3, 7, 64};
+	for (size_t i = 0; i < ARRAY_LEN(parts); i++)
+		for (size_t b = 0; b < ARRAY_LEN(blocks); b++) {
+			char *doc = xasprintf("<row>%s</row>", parts[i]);
+			same_with_leaf(doc, strlen(doc), blocks[b], 4096, parts[i]);
+			same_with_leaf(doc, strlen(doc), blocks[b], 5, parts[i]);   /* tokens over a tiny cap */
+			free(doc);
+		}
+	struct strbuf deep = {0};
+	for (int i = 0; i < XS_DEPTH_MAX - 1; i++)
+		sb_append(&deep, "<c>");
+	sb_append(&deep, "<c><v>1</v></c>");
+	same_with_leaf(deep.s, deep.len, 0, 4096, "nested to the limit");
+	sb_free(&deep);
+}
+
 /* Every case gives its trace or its fault, in blocks of any size alike. */
 static void test_cases(void)
 {
@@ -201,6 +258,7 @@ static void test_cases(void)
 		for (size_t b = 0; b < ARRAY_LEN(blocks); b++) {
 			enum xs_fault fault;
 			char *t = trace(cases[i].in, len, blocks[b], 4096, &fault);
+			same_with_leaf(cases[i].in, len, blocks[b], 4096, cases[i].in);
 			if (cases[i].fault == XS_OK)
 				CHECK(strcmp(t, cases[i].want) == 0, "case %zu, blocks of %zu: %s", i, blocks[b], t);
 			else
@@ -271,8 +329,8 @@ static char *sample_sheet(void)
 	for (int r = 1; r <= 20; r++)
 		sb_appendf(&sb, "<row r=\"%d\" spans=\"1:3\"><c r=\"A%d\" t=\"s\"><v>%d</v></c><c r=\"B%d\" t=\"inlineStr\">"
 				"<is><r><t xml:space=\"preserve\">龙&amp;发利 %d</t></r><rPh><t>l</t></rPh></is></c>"
-				"<c r=\"C%d\"><f>A1</f><v>5.20111E+17</v></c><!-- n --></row>",
-			    r, r, r, r, r, r);
+				"<c r=\"C%d\"><f>A1</f><v>5.20111E+17</v></c><!-- n --><si><t>龙发利\t%d</t></si></row>",
+			    r, r, r, r, r, r, r);
 	sb_append(&sb, "</sheetData><![CDATA[]]></worksheet>");
 	return sb_take(&sb);
 }
@@ -290,6 +348,7 @@ static void test_damage(void)
 	for (size_t cut = 0; cut + 1 < len; cut += 1 + cut % 3) {
 		char *t = trace(text, cut, cut % 5, 4096, &fault);
 		CHECK(fault != XS_OK && !strstr(t, "(no reason)"), "cut at %zu: %.80s", cut, t);
+		same_with_leaf(text, cut, cut % 5, 4096, "a truncated sheet");
 		free(t);
 	}
 	static const char alphabet[] = "<>/&;\"'=!?[]-x \x80\xff\xc3\x00";
@@ -302,8 +361,10 @@ static void test_damage(void)
 			copy = fuzz_splice(&seed, text, len, &n);
 		else
 			copy = fuzz_garble(&seed, text, len, 0, 1 + i % 5, alphabet, sizeof alphabet - 1);
-		char *t = trace(copy, n, fuzz_next(&seed) % 9, 4096, &fault);
+		size_t block = fuzz_next(&seed) % 9;
+		char *t = trace(copy, n, block, 4096, &fault);
 		CHECK(!strstr(t, "(no reason)"), "round %d: %.80s", i, t);
+		same_with_leaf(copy, n, block, 4096, "a damaged sheet");
 		free(t);
 		free(copy);
 	}
@@ -313,6 +374,7 @@ static void test_damage(void)
 int main(void)
 {
 	test_cases();
+	test_leaf();
 	test_limits();
 	test_damage();
 	printf("%d checks, %d failed\n", run, failed);
