@@ -212,6 +212,8 @@ static bool null_test_at(const struct token *t, int n, int k)
 	static const char *const is[] = {"IS"}, *const not[] = {"NOT"}, *const null[] = {"NULL"};
 	if (k > 0 && !token_in(&t[k - 1], before, ARRAY_LEN(before)))
 		return false;
+	if (k > 1 && token_in(&t[k - 1], not, 1) && token_in(&t[k - 2], is, 1))
+		return false;   /* :a IS NOT :p IS NULL compares :p */
 	int j = k + 1;
 	if (j >= n || !token_in(&t[j++], is, 1))
 		return false;
@@ -225,8 +227,12 @@ static bool null_test_at(const struct token *t, int n, int k)
 /* Marks e's parameters that sql only ever tests with IS [NOT] NULL (null_only). */
 static void null_tests(struct expr *e, const char *sql)
 {
+	static const char *const between[] = {"BETWEEN"};
 	struct token t[TOKENS_MAX];
 	int n = tokenize(sql, t, TOKENS_MAX);
+	for (int k = 0; k < n; k++)
+		if (token_in(&t[k], between, 1))
+			return;   /* its AND is not the AND that binds less tightly than IS */
 	if (n < 0 || e->nparams == 0)
 		return;
 	e->null_only = xcalloc((size_t)e->nparams, sizeof *e->null_only);
