@@ -1,8 +1,8 @@
 /* rowcheck: the CHECK constraints of the resident and household tables, written
  * again in C, so that a bulk load may have SQLite skip them (PRAGMA
  * ignore_check_constraints) and still store nothing they forbid. SQLite spends about
- * a third of a million-row import's writing on them; these take a few hundred
- * instructions a row.
+ * a third of an import's writing on them (25,000 instructions a row); these take
+ * under a thousand.
  *
  * The rules are written for one definition of each table, known by the digest of
  * its CREATE TABLE text: a register whose table reads otherwise gets no rowcheck,
