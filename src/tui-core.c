@@ -647,6 +647,14 @@ static bool tui_no_line_start(wchar_t c)
 	return c && wcschr(L"，。、；：？！）》」』】〉”’…,.;:?!)%", c) != NULL;
 }
 
+/* Whether Chinese text may break before ws[i] (i > 0): next to a wide character,
+ * not after a space (that break is the space's) nor before a closing mark. */
+static bool may_break_cjk(const wchar_t *ws, size_t i)
+{
+	bool wide = text_char_width(ws[i]) == 2 || text_char_width(ws[i - 1]) == 2;
+	return wide && ws[i] != L' ' && ws[i - 1] != L' ' && !tui_no_line_start(ws[i]);
+}
+
 size_t tui_wrap(const char *utf8, int cols, char ***out)
 {
 	size_t n, count = 0, start = 0;
@@ -655,21 +663,32 @@ size_t tui_wrap(const char *utf8, int cols, char ***out)
 	if (cols < 1)
 		cols = 1;
 	while (start < n || count == 0) {
-		size_t end = start, brk = 0;
-		int used = 0;
+		size_t end = start, space = 0, cjk = 0;
+		int used = 0, space_at = 0;
 		while (end < n && ws[end] != L'\n') {
 			int w = text_char_width(ws[end]);
 			if (used + w > cols)
 				break;
-			if (ws[end] == L' ')
-				brk = end;
+			if (ws[end] == L' ') {
+				space = end;
+				space_at = used;
+			} else if (end > start && may_break_cjk(ws, end)) {
+				cjk = end;
+			}
 			used += w;
 			end++;
 		}
-		/* break an English line at its last space; CJK breaks anywhere but before a
-		 * closing mark, which takes the character before it along */
-		if (end < n && ws[end] != L'\n' && brk > start)
-			end = brk;
+		/* a line breaks at its last space (English, or a table's columns), unless that
+		 * leaves it less than half full and Chinese may break later ("第 3 行：..."):
+		 * CJK breaks anywhere but before a closing mark, which takes the character
+		 * before it along */
+		bool over = end < n && ws[end] != L'\n' && ws[end] != L' ';
+		if (over && may_break_cjk(ws, end) && (space <= start || space_at < cols / 2))
+			;   /* right here, between two Chinese characters */
+		else if (over && space > start && (space_at >= cols / 2 || cjk <= start))
+			end = space;
+		else if (over && cjk > start)
+			end = cjk;
 		else
 			while (end < n && end > start + 1 && tui_no_line_start(ws[end]))
 				end--;

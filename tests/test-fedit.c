@@ -279,7 +279,8 @@ static char *wrapped(const char *text, int cols)
 }
 
 /* A message box's lines: English at spaces, Chinese anywhere but before a closing
- * mark, which takes the character before it to the next line. */
+ * mark, which takes the character before it to the next line; a last space that
+ * leaves the line less than half full gives way to a later Chinese break. */
 static void test_wrap(void)
 {
 	char *w = wrapped("要回到原处继续吗？（n 放弃它）", 16);
@@ -296,6 +297,16 @@ static void test_wrap(void)
 	free(w);
 	w = wrapped("Resume it where you were?", 10);
 	CHECK_STR(w, "Resume it|where you|were?|");
+	free(w);
+	/* a last space that leaves the line less than half full gives way to Chinese */
+	w = wrapped("第 3 行：与户主关系：此值不符合", 20);
+	CHECK_STR(w, "第 3 行：与户主关|系：此值不符合|");
+	free(w);
+	w = wrapped("Line 3: 与户主关系", 12);           /* past half: the space */
+	CHECK_STR(w, "Line 3:|与户主关系|");
+	free(w);
+	w = wrapped("调解成功 成功率 防止民转刑", 20);   /* a table's columns stay whole */
+	CHECK_STR(w, "调解成功 成功率|防止民转刑|");
 	free(w);
 }
 
