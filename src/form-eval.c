@@ -57,6 +57,7 @@ struct expr {
 	struct memo_slot *memo;   /* MEMO_SLOTS of them when pure */
 	unsigned memo_next;
 	struct expr_value last;   /* the result of an evaluation not memoised */
+	char direct_text[SQLFN_TEXT_MAX];   /* last.text of a direct one: no copy a row */
 };
 
 /* A lookup's values for one field and one set of parameter values, while the
@@ -308,7 +309,8 @@ static void expr_free(struct expr *e)
 	for (size_t i = 0; e->memo && i < MEMO_SLOTS; i++)
 		free(e->memo[i].v.text);
 	free(e->memo);
-	free(e->last.text);
+	if (e->last.text != e->direct_text)
+		free(e->last.text);
 	*e = (struct expr){0};
 }
 
@@ -571,12 +573,11 @@ static size_t memo_key(const struct expr *e, const struct form_data *d, char key
 static bool direct_eval(struct expr *e, const struct form_data *d, const struct expr_value **out)
 {
 	const char *arg = d->values[e->param_field[0]];
-	char text[SQLFN_TEXT_MAX];
+	char *text = e->direct_text;
 	struct expr_value v = {.null = !e->direct(arg && *arg ? arg : NULL, text)};
 	/* as SQL reads text as a number; a leading 1-9 is a number of at least 1 */
 	v.truth = !v.null && ((text[0] >= '1' && text[0] <= '9') || strtod(text, NULL) != 0.0);
-	v.text = v.null || e->truth_only ? NULL : xstrdup(text);
-	free(e->last.text);
+	v.text = v.null || e->truth_only ? NULL : text;
 	e->last = v;
 	*out = &e->last;
 	return true;
