@@ -708,6 +708,7 @@ struct importer {
 	struct strbuf warnings;
 	long warnings_kept;
 	struct label_memo *memo;  /* per column */
+	bool *filled;             /* per field: a cell of the row being filled gave it */
 	size_t memo_n;
 	long col_hh, col_addr, col_group, col_town, col_village, col_grid;
 	int f_id, f_relation, f_household, f_name, f_phone;
@@ -833,6 +834,7 @@ static void importer_finish(struct importer *im)
 			free(im->memo[c].code[i]);
 		}
 	free(im->memo);
+	free(im->filled);
 	free(im->col_field);
 	for (size_t c = 0; im->col_names && c < im->memo_n; c++)
 		free(im->col_names[c]);
@@ -994,11 +996,11 @@ static char *labels_to_codes(const struct field_def *f, const char *raw)
 }
 
 /* labels_to_codes through the column's memo. Caller frees. */
-static char *memo_codes(struct label_memo *m, const struct field_def *f, const char *raw)
+static const char *memo_code(struct label_memo *m, const struct field_def *f, const char *raw)
 {
 	for (size_t i = 0; i < m->n; i++)
 		if (strcmp(m->raw[i], raw) == 0)
-			return xstrdup(m->code[i]);
+			return m->code[i];
 	char *code = labels_to_codes(f, raw);
 	size_t slot;
 	if (m->n < MEMO_SIZE) {
@@ -1009,33 +1011,62 @@ static char *memo_codes(struct label_memo *m, const struct field_def *f, const c
 		free(m->code[slot]);
 	}
 	m->raw[slot] = xstrdup(raw);
-	m->code[slot] = xstrdup(code);
+	m->code[slot] = code;
 	return code;
 }
 
+/* A date cell's text s[0..n) as an Excel day number gives it, or NULL. Caller frees. */
+static char *serial_date_span(const char *s, size_t n)
+{
+	char cell[32];
+	if (n >= sizeof cell)
+		return NULL;   /* no day number is that long */
+	memcpy(cell, s, n);
+	cell[n] = '\0';
+	return excel_serial_date(cell);
+}
+
+/* Sets field fi to s[0..n) (none when empty), keeping the value it holds when that
+ * is the same text: a roster's codes mostly repeat from one row to the next, and an
+ * empty cell needs no copy. */
+static void fill_value(struct form_data *d, size_t fi, const char *s, size_t n)
+{
+	const char *old = d->values[fi];
+	if (!n)
+		form_data_set(d, fi, NULL);
+	else if (!old || strlen(old) != n || memcmp(old, s, n) != 0)
+		form_data_take(d, fi, xstrndup(s, n));
+}
+
 /* Fills the form data from a row: cleaned cells, day numbers as dates, labels as
- * codes. */
+ * codes; a field no cell gives is emptied. */
 static void importer_fill(struct importer *im, const struct csv_row *row)
 {
-	for (size_t i = 0; i < im->def->nfields; i++)
-		form_data_set(&im->data, i, NULL);
+	memset(im->filled, 0, im->def->nfields * sizeof *im->filled);
 	for (size_t c = 0; c < im->map.n && c < row->n; c++) {
 		int fi = im->col_field[c];
 		if (fi < 0)
 			continue;
 		const struct field_def *f = &im->def->fields[fi];
-		char *v = cell_clean(row->fields[c], f->type == FIELD_IDNUMBER || f->type == FIELD_PHONE);
-		char *alt = NULL;
-		if (f->type == FIELD_DATE)
-			alt = excel_serial_date(v);
+		size_t n;
+		const char *s = cell_span(row->fields[c], f->type == FIELD_IDNUMBER || f->type == FIELD_PHONE, &n);
+		const char *code = NULL;
+		char *date = NULL;
+		if (f->type == FIELD_DATE && n)
+			date = serial_date_span(s, n);
 		else if (f->type == FIELD_CHOICE || f->type == FIELD_MULTI)
-			alt = memo_codes(&im->memo[c], f, row->fields[c]);
-		if (alt) {
-			free(v);
-			v = alt;
+			code = memo_code(&im->memo[c], f, row->fields[c]);
+		if (code || date) {
+			s = code ? code : date;
+			n = strlen(s);
 		}
-		form_data_take(&im->data, (size_t)fi, v);
+		fill_value(&im->data, (size_t)fi, s, n);
+		free(date);
+		im->filled[fi] = true;
 	}
+	for (size_t i = 0; i < im->def->nfields; i++)
+		if (!im->filled[i])
+			form_data_set(&im->data, i, NULL);
 }
 
 /* A cell of the row by column (-1: none), cleaned; NULL when empty. Caller frees. */
@@ -2351,6 +2382,7 @@ static int importer_start(struct importer *im, struct source *s, const struct fo
 			return -1;
 	}
 	form_data_init(&im->data, im->def);
+	im->filled = xcalloc(im->def->nfields ? im->def->nfields : 1, sizeof *im->filled);
 	im->hdef = form_get(forms, "household");
 	if (im->hdef) {
 		im->hev = form_eval_new(im->hdef, im->db, err);
