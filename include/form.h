@@ -40,13 +40,20 @@ struct code_item {
 	char *note;       /* the third column (the standard's Chinese term), or NULL */
 };
 
+/* A code list's item by the hash of its code (item: index + 1, 0 for an empty
+ * slot), with the code's length to compare first. */
+struct code_slot {
+	uint32_t item;
+	uint32_t len;
+};
+
 struct codelist {
 	char *name;
 	struct code_item *items;
 	size_t n;
-	/* the items by code, open addressing: item index + 1, 0 for an empty slot; an
-	 * import asks a list about a code some twenty times a row */
-	uint32_t *slots;
+	/* the items by code, open addressing: an import asks a list about a code some
+	 * twenty times a row */
+	struct code_slot *slots;
 	size_t nslots;     /* a power of two, at least twice n */
 };
 
@@ -141,6 +148,8 @@ const char *codelist_label(const struct codelist *cl, const char *code);
 int form_sql_register(sqlite3 *db);
 /* True when code is one of the list's codes (no translation: a check per row). */
 bool codelist_has(const struct codelist *cl, const char *code);
+/* The index of the item whose code is the n bytes at code, or -1. */
+long codelist_index(const struct codelist *cl, const char *code, size_t n);
 /* Finds the code for a typed code or a label in any language (户主 -> 02). */
 const char *codelist_find(const struct codelist *cl, const char *code_or_label);
 /* The code whose standard Chinese term (the list's third column) is term, or NULL. */
@@ -170,6 +179,9 @@ struct form_data {
 void form_data_init(struct form_data *d, const struct form_def *def);
 void form_data_free(struct form_data *d);
 void form_data_set(struct form_data *d, size_t field, const char *value);
+/* The same from the n bytes at value (none when n is 0); a value equal to the one
+ * the field holds leaves it as it is (an import's codes repeat from row to row). */
+void form_data_set_n(struct form_data *d, size_t field, const char *value, size_t n);
 /* The same, taking value (freed when empty): no copy of what the caller made anyway. */
 void form_data_take(struct form_data *d, size_t field, char *value);
 int form_field_index(const struct form_def *def, const char *name);

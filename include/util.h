@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -22,6 +23,15 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* Whether two stored values are the same: NULL and "" both mean empty. */
 bool str_same(const char *a, const char *b);
+/* FNV-1a of the n bytes at s: for a table of strings kept in memory. Inline: an
+ * import hashes a few codes a row. */
+static inline uint64_t str_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ UCH(s[i])) * 1099511628211u;
+	return h;
+}
 
 /* Replaces *err (freeing what it held) with a formatted message; nothing when err is
  * NULL. Returns -1, so a failing function can `return set_error(err, ...)`. */

@@ -231,11 +231,11 @@ static void null_tests(struct expr *e, const char *sql)
 	static const char *const between[] = {"BETWEEN"};
 	struct token t[TOKENS_MAX];
 	int n = tokenize(sql, t, TOKENS_MAX);
+	if (n < 0 || e->nparams == 0)
+		return;
 	for (int k = 0; k < n; k++)
 		if (token_in(&t[k], between, 1))
 			return;   /* its AND is not the AND that binds less tightly than IS */
-	if (n < 0 || e->nparams == 0)
-		return;
 	e->null_only = xcalloc((size_t)e->nparams, sizeof *e->null_only);
 	for (int i = 0; i < e->nparams; i++) {
 		const char *name = sqlite3_bind_parameter_name(e->stmt, i + 1);
@@ -1002,12 +1002,10 @@ static bool multi_codes_normal(const struct codelist *cl, const char *v)
 			n++;
 		if (n == 0 || (v[n] && v[n] != ','))
 			return false;
-		size_t i = 0;   /* the first item with that code: codelist_find's */
-		while (i < cl->n && !(strlen(cl->items[i].code) == n && strncmp(cl->items[i].code, v, n) == 0))
-			i++;
-		if (i == cl->n || i < next)
+		long i = codelist_index(cl, v, n);
+		if (i < 0 || (size_t)i < next)
 			return false;
-		next = i + 1;
+		next = (size_t)i + 1;
 		v += n;
 		if (*v == ',' && !*++v)
 			return false;   /* a trailing comma goes */

@@ -240,15 +240,6 @@ static void codelist_free(struct codelist *cl)
 	free(cl);
 }
 
-/* FNV-1a of a code, for the list's slots. */
-static uint32_t code_hash(const char *code)
-{
-	uint32_t h = 2166136261u;
-	for (; *code; code++)
-		h = (h ^ UCH(*code)) * 16777619u;
-	return h;
-}
-
 /* Fills the list's slots once its items are read (codes are unique by then). */
 static void codelist_index_build(struct codelist *cl)
 {
@@ -257,24 +248,31 @@ static void codelist_index_build(struct codelist *cl)
 		cl->nslots *= 2;
 	cl->slots = xcalloc(cl->nslots, sizeof *cl->slots);
 	for (size_t i = 0; i < cl->n; i++) {
-		size_t at = code_hash(cl->items[i].code) & (cl->nslots - 1);
-		while (cl->slots[at])
+		size_t len = strlen(cl->items[i].code);
+		size_t at = str_hash(cl->items[i].code, len) & (cl->nslots - 1);
+		while (cl->slots[at].item)
 			at = (at + 1) & (cl->nslots - 1);
-		cl->slots[at] = (uint32_t)i + 1;
+		cl->slots[at] = (struct code_slot){(uint32_t)i + 1, (uint32_t)len};
 	}
+}
+
+long codelist_index(const struct codelist *cl, const char *code, size_t n)
+{
+	if (!cl || !code || !cl->slots || n == 0)
+		return -1;
+	for (size_t at = str_hash(code, n) & (cl->nslots - 1); cl->slots[at].item; at = (at + 1) & (cl->nslots - 1)) {
+		const struct code_slot *s = &cl->slots[at];
+		if (s->len == n && memcmp(cl->items[s->item - 1].code, code, n) == 0)
+			return (long)s->item - 1;
+	}
+	return -1;
 }
 
 /* The item with this code, or NULL. */
 static const struct code_item *codelist_item(const struct codelist *cl, const char *code)
 {
-	if (!cl || !code || !cl->slots)
-		return NULL;
-	for (size_t at = code_hash(code) & (cl->nslots - 1); cl->slots[at]; at = (at + 1) & (cl->nslots - 1)) {
-		const struct code_item *it = &cl->items[cl->slots[at] - 1];
-		if (strcmp(it->code, code) == 0)
-			return it;
-	}
-	return NULL;
+	long i = code ? codelist_index(cl, code, strlen(code)) : -1;
+	return i >= 0 ? &cl->items[i] : NULL;
 }
 
 /* A code: letters, digits, '_' and '-', as typed into a choice field. */
@@ -1002,7 +1000,15 @@ void form_data_set_base(struct form_data *d, size_t field, const char *value)
 
 void form_data_set(struct form_data *d, size_t field, const char *value)
 {
-	form_data_take(d, field, value && *value ? xstrdup(value) : NULL);
+	form_data_set_n(d, field, value, value ? strlen(value) : 0);
+}
+
+void form_data_set_n(struct form_data *d, size_t field, const char *value, size_t n)
+{
+	const char *old = field < d->def->nfields ? d->values[field] : NULL;
+	if (n && old && strncmp(old, value, n) == 0 && old[n] == '\0')
+		return;   /* the same text: kept, not copied again */
+	form_data_take(d, field, n ? xstrndup(value, n) : NULL);
 }
 
 void form_data_take(struct form_data *d, size_t field, char *value)

@@ -576,7 +576,7 @@ static size_t trimmed_len(const char *s, size_t n)
  * columns, the only ones a clerk marks as text), a leading '; a name or an address
  * starting with ' keeps it. Other characters are the form's business: it folds
  * full-width digits where they mean digits, and keeps them in names and notes. The
- * text within v, its length in *n: comparing a cell costs no allocation. */
+ * text within v, its length in *n: reading a cell costs no allocation. */
 static const char *cell_span(const char *v, bool numbers, size_t *len)
 {
 	size_t n = v ? strlen(v) : 0;
@@ -593,15 +593,6 @@ static const char *cell_span(const char *v, bool numbers, size_t *len)
 	s = skip_spaces(s, &n);
 	*len = trimmed_len(s, n);
 	return s;
-}
-
-/* cell_span as a string of its own (one allocation: this runs for every cell).
- * Caller frees. */
-static char *cell_clean(const char *v, bool numbers)
-{
-	size_t n;
-	const char *s = cell_span(v, numbers, &n);
-	return xstrndup(s, n);
 }
 
 /* What a household already has, to tell a member's row that says otherwise: the
@@ -1026,18 +1017,6 @@ static char *serial_date_span(const char *s, size_t n)
 	return excel_serial_date(cell);
 }
 
-/* Sets field fi to s[0..n) (none when empty), keeping the value it holds when that
- * is the same text: a roster's codes mostly repeat from one row to the next, and an
- * empty cell needs no copy. */
-static void fill_value(struct form_data *d, size_t fi, const char *s, size_t n)
-{
-	const char *old = d->values[fi];
-	if (!n)
-		form_data_set(d, fi, NULL);
-	else if (!old || strlen(old) != n || memcmp(old, s, n) != 0)
-		form_data_take(d, fi, xstrndup(s, n));
-}
-
 /* Fills the form data from a row: cleaned cells, day numbers as dates, labels as
  * codes; a field no cell gives is emptied. */
 static void importer_fill(struct importer *im, const struct csv_row *row)
@@ -1060,7 +1039,7 @@ static void importer_fill(struct importer *im, const struct csv_row *row)
 			s = code ? code : date;
 			n = strlen(s);
 		}
-		fill_value(&im->data, (size_t)fi, s, n);
+		form_data_set_n(&im->data, (size_t)fi, s, n);   /* a repeated code is not copied */
 		free(date);
 		im->filled[fi] = true;
 	}
@@ -1074,12 +1053,9 @@ static char *row_cell(const struct csv_row *row, long col)
 {
 	if (col < 0 || (size_t)col >= row->n)
 		return NULL;
-	char *v = cell_clean(row->fields[col], false);
-	if (!*v) {
-		free(v);
-		return NULL;
-	}
-	return v;
+	size_t n;
+	const char *s = cell_span(row->fields[col], false, &n);
+	return n ? xstrndup(s, n) : NULL;
 }
 
 /* The source line a resident of this load came from, 0 when it was not this load's. */
@@ -1205,12 +1181,10 @@ static void hh_read_known(struct importer *im, struct hh_state *h)
 
 #define HH_WRITTEN_BITS (1u << 22)   /* 512 KiB: 1 % false hits at 300,000 households */
 
-/* The filter's three bits of a household number, by double hashing of FNV-1a. */
+/* The filter's three bits of a household number, by double hashing. */
 static void hh_written_bits(const char *hh_no, uint32_t bit[3])
 {
-	uint64_t h = 1469598103934665603u;
-	for (const char *p = hh_no; *p; p++)
-		h = (h ^ UCH(*p)) * 1099511628211u;
+	uint64_t h = str_hash(hh_no, strlen(hh_no));
 	uint32_t h1 = (uint32_t)h, h2 = (uint32_t)(h >> 32) | 1;
 	for (uint32_t i = 0; i < 3; i++)
 		bit[i] = (h1 + i * h2) & (HH_WRITTEN_BITS - 1);
@@ -1607,13 +1581,15 @@ static bool insert_household(struct importer *im, struct hh_state *h, int64_t he
 	if (h->grid && !h->grid_id)
 		im->rep->grids_unknown++;
 	/* the household form's normalised values, when it checked them */
-	const char *no = im->hev ? hh_value(im, IMPORT_HH_NO) : h->hh_no;
-	const char *hh_row[] = {no ? no : h->hh_no};
+	const char *no = im->hev ? hh_value(im, IMPORT_HH_NO) : NULL;
+	if (!no)
+		no = h->hh_no;
+	const char *const hh_row[] = {no};
 	if (im->hh_check && rowcheck_row(im->hh_check, hh_row)) {
 		*err = rules_refusal(_("Household number"));
 		return false;
 	}
-	sqlite3_bind_text(im->ins_hh, 1, no ? no : h->hh_no, -1, SQLITE_STATIC);
+	sqlite3_bind_text(im->ins_hh, 1, no, -1, SQLITE_STATIC);
 	sqlite3_bind_text(im->ins_hh, 2, im->hev ? hh_value(im, IMPORT_ADDRESS) : h->addr, -1, SQLITE_STATIC);
 	if (h->grid_id)
 		sqlite3_bind_int64(im->ins_hh, 3, h->grid_id);
@@ -1629,7 +1605,7 @@ static bool insert_household(struct importer *im, struct hh_state *h, int64_t he
 		sqlite3_bind_null(im->ins_hh, 7);
 	bool ok = step_done(im, im->ins_hh, "household", err);
 	if (ok) {
-		hh_written_add(im, no ? no : h->hh_no);
+		hh_written_add(im, no);
 		h->id = ++im->last_household;
 		im->rep->households_new++;
 	}

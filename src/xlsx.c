@@ -413,6 +413,21 @@ static char *first_sheet_part(struct sheet_parser *r)
 	return part;
 }
 
+/* A child <name>text</name> of the element the scanner stands on, read in one step
+ * when the buffer holds it whole (xs_leaf: <v>12</v>, <t>龙发利</t>, most of a
+ * workbook), its text through add: 1 when read, 0 when it goes token by token, -1
+ * when add refused it (the row too long). */
+static int read_leaf(struct sheet_parser *r, struct part *ps, const char *name,
+		     bool (*add)(void *ctx, const char *s, size_t n), void *ctx)
+{
+	size_t n;
+	const char *text = xs_leaf(ps->xs, name, &n);
+	if (!text)
+		return 0;
+	tick(r);
+	return add(ctx, text, n) ? 1 : -1;
+}
+
 /* Reads the text of the <si> or <is> the scanner stands on (end: its name) through
  * add: its <t> runs, leaving out phonetic runs (<rPh>). False when the text is over
  * ROW_TEXT_MAX (*too_long) or the scan stopped. */
@@ -424,14 +439,9 @@ static bool read_rich_text(struct sheet_parser *r, struct part *ps, const char *
 	int skip = 0;
 	if (xs_empty(x))
 		return next(r, ps) == XS_END;
-	size_t n;
-	const char *leaf = xs_leaf(x, "t", &n);   /* <si><t>龙发利</t></si>, most strings, in one step */
-	if (leaf) {
-		tick(r);
-		if (!add(ctx, leaf, n)) {
-			*too_long = true;
-			return false;
-		}
+	if (read_leaf(r, ps, "t", add, ctx) < 0) {
+		*too_long = true;
+		return false;
 	}
 	for (;;) {
 		enum xs_token tok = next(r, ps);
@@ -446,6 +456,7 @@ static bool read_rich_text(struct sheet_parser *r, struct part *ps, const char *
 		} else if (tok == XS_END && xs_is(x, end)) {
 			return true;
 		} else if (tok == XS_TEXT && in_t && !skip) {
+			size_t n;
 			const char *s = xs_text(x, &n);
 			if (!add(ctx, s, n)) {
 				*too_long = true;
@@ -619,15 +630,12 @@ static bool read_value(struct sheet_parser *r, size_t start, bool *too_long)
 static bool read_cell_body(struct sheet_parser *r, size_t start, bool *got, bool *too_long)
 {
 	struct xmlscan *x = r->sheet.xs;
-	size_t n;
-	const char *leaf = xs_leaf(x, "v", &n);   /* <v>12</v>, most cells, in one step */
-	if (leaf) {
-		tick(r);
-		*got = true;
-		if (!cell_add(&r->row, start, leaf, n)) {
-			*too_long = true;
-			return false;
-		}
+	struct cell_sink sink = {&r->row, start};
+	int leaf = read_leaf(r, &r->sheet, "v", cell_sink_add, &sink);
+	*got = leaf != 0;
+	if (leaf < 0) {
+		*too_long = true;
+		return false;
 	}
 	for (;;) {
 		enum xs_token tok = next(r, &r->sheet);
@@ -637,7 +645,6 @@ static bool read_cell_body(struct sheet_parser *r, size_t start, bool *got, bool
 			*got = true;
 		}
 		if (is) {
-			struct cell_sink sink = {&r->row, start};
 			if (!read_rich_text(r, &r->sheet, "is", cell_sink_add, &sink, too_long))
 				return false;
 		} else if (v && !read_value(r, start, too_long)) {

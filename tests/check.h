@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int check_run, check_failed;
 
@@ -65,6 +66,17 @@ static inline int check_mask_anchor(char *s, size_t n)
 		masked++;
 	}
 	return masked;
+}
+
+/* Removes a test's register file and the WAL and shared-memory files beside it. */
+static inline void check_unlink_register(const char *path)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	char name[4096];
+	for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+		snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
+		unlink(name);
+	}
 }
 
 static inline int check_finish(void)

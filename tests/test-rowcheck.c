@@ -291,13 +291,8 @@ int main(void)
 	printf("%d values compared with SQLite's verdict\n", compared);
 	store_close(st);
 	form_registry_free(forms);
-	unlink(path);
-	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
-	unlink(wal);
-	unlink(shm);
+	check_unlink_register(path);
 	rmdir(dir);
-	free(wal);
-	free(shm);
 	free(path);
 	return check_finish();
 }

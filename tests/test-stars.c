@@ -570,12 +570,7 @@ static void test_rounds(struct rubric_set *set)
 	CHECK_INT(store_check(st, &check), 0);
 	free(check);
 	store_close(st);
-	unlink(path);
-	char *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
-	unlink(wal);
-	unlink(shm);
-	free(wal);
-	free(shm);
+	check_unlink_register(path);
 	free(err);
 }
 
