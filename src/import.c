@@ -719,8 +719,9 @@ struct importer {
 	int *res_fields;
 	size_t nres_fields;
 	char *res_columns;
-	/* the CHECK constraints of both tables in C while SQLite skips them (checks_in_c):
-	 * NULL while SQLite checks; the row's values in the INSERT's order for them */
+	/* the CHECK constraints of both tables in C, which the writer applies to every row
+	 * (rules_make; NULL for a register whose tables are defined otherwise); the row's
+	 * values in the INSERT's order for them */
 	struct rowcheck *res_check, *hh_check;
 	const char **row_vals;
 	char now[32];
@@ -777,6 +778,29 @@ static bool prepare_resident_insert(struct importer *im, char **err)
 	return ok;
 }
 
+/* rowcheck's rules of the two tables the writer writes, when the register's are the
+ * definitions they were written for: a value a local form or code list lets past
+ * the form is refused naming its field, whether the rows go in by one INSERT or a
+ * statement each; else both NULL, and SQLite's CHECK refuses it. */
+static void rules_make(struct importer *im)
+{
+	size_t n = im->nres_fields;
+	const char **names = xcalloc(n ? n : 1, sizeof *names);
+	for (size_t k = 0; k < n; k++)
+		names[k] = im->def->fields[im->res_fields[k]].name;
+	static const char *const hh_names[] = {"hh_no"};
+	im->res_check = rowcheck_new(im->db, "resident", names, n);
+	im->hh_check = rowcheck_new(im->db, "household", hh_names, ARRAY_LEN(hh_names));
+	free(names);
+	if (im->res_check && im->hh_check) {
+		im->row_vals = xcalloc(n ? n : 1, sizeof *im->row_vals);
+		return;
+	}
+	rowcheck_free(im->res_check);
+	rowcheck_free(im->hh_check);
+	im->res_check = im->hh_check = NULL;
+}
+
 /* Prepares every statement the writer runs per row. */
 static bool importer_prepare(struct importer *im, char **err)
 {
@@ -811,6 +835,9 @@ static void importer_finish(struct importer *im)
 	sqlite3_finalize(im->ins_res);
 	free(im->res_fields);
 	free(im->res_columns);
+	rowcheck_free(im->res_check);
+	rowcheck_free(im->hh_check);
+	free(im->row_vals);
 	sqlite3_finalize(im->set_head);
 	sqlite3_finalize(im->del_hh);
 	form_data_free(&im->data);
@@ -1565,8 +1592,7 @@ static bool step_done(struct importer *im, sqlite3_stmt *stmt, const char *what,
 	return false;
 }
 
-/* A row refused by rowcheck's rules while SQLite skips its CHECKs (checks_in_c),
- * naming the field. Caller frees. */
+/* A row refused by rowcheck's rules (rules_make), naming the field. Caller frees. */
 static char *rules_refusal(const char *label)
 {
 	return xasprintf(_("%s: the register's rules refuse this value, which a local form or code list lets "
@@ -2133,9 +2159,8 @@ static void pending_free(struct importer *im, struct pending *pd)
 	im->wvals = NULL;
 }
 
-/* While SQLite skips the CHECK constraints (checks_in_c), the row's values as the
- * INSERT stores them against rowcheck's rules: the refusal naming the field the
- * rules refuse, or NULL. Caller frees. */
+/* The row's values as the INSERT stores them against rowcheck's rules (rules_make):
+ * the refusal naming the field the rules refuse, or NULL. Caller frees. */
 static char *check_refusal(struct importer *im)
 {
 	for (size_t k = 0; k < im->nres_fields; k++)
@@ -2368,7 +2393,10 @@ static int importer_start(struct importer *im, struct source *s, const struct fo
 		form_eval_remember_lookups(im->hev, true);
 		form_data_init(&im->hdata, im->hdef);
 	}
-	return importer_prepare(im, err) ? 0 : -1;
+	if (!importer_prepare(im, err))
+		return -1;
+	rules_make(im);
+	return 0;
 }
 
 /* One value of a query on the store's connection. */
@@ -2622,39 +2650,13 @@ static const sqlite3_module rows_module = {
 	.xRowid = rows_rowid,
 };
 
-/* SQLite's CHECK constraints are off for the load's one INSERT when rowcheck has the
- * rules of both tables it writes (the register's tables are the ones they were
- * written for): the writer applies them itself (check_refusal, insert_household),
- * where SQLite spent a third of the writing on them. */
-static void checks_in_c(struct importer *im)
+/* SQLite's CHECK constraints off for the load's one INSERT, when the writer applies
+ * rowcheck's rules to every row anyway (rules_make): SQLite spent a third of the
+ * writing on them. true when they are off. */
+static bool sqlite_checks_off(struct importer *im)
 {
-	size_t n = im->nres_fields;
-	const char **names = xcalloc(n ? n : 1, sizeof *names);
-	for (size_t k = 0; k < n; k++)
-		names[k] = im->def->fields[im->res_fields[k]].name;
-	static const char *const hh_names[] = {"hh_no"};
-	im->res_check = rowcheck_new(im->db, "resident", names, n);
-	im->hh_check = rowcheck_new(im->db, "household", hh_names, ARRAY_LEN(hh_names));
-	free(names);
-	im->row_vals = xcalloc(n ? n : 1, sizeof *im->row_vals);
-	if (im->res_check && im->hh_check &&
-	    sqlite3_exec(im->db, "PRAGMA ignore_check_constraints = ON", NULL, NULL, NULL) == SQLITE_OK)
-		return;
-	rowcheck_free(im->res_check);
-	rowcheck_free(im->hh_check);
-	im->res_check = im->hh_check = NULL;
-}
-
-/* SQLite checks again, for whatever the load writes after its rows. */
-static void checks_in_sqlite(struct importer *im)
-{
-	if (im->res_check)
-		sqlite3_exec(im->db, "PRAGMA ignore_check_constraints = OFF", NULL, NULL, NULL);
-	rowcheck_free(im->res_check);
-	rowcheck_free(im->hh_check);
-	im->res_check = im->hh_check = NULL;
-	free(im->row_vals);
-	im->row_vals = NULL;
+	return im->res_check &&
+	       sqlite3_exec(im->db, "PRAGMA ignore_check_constraints = ON", NULL, NULL, NULL) == SQLITE_OK;
 }
 
 /* Writes every row through one INSERT ... SELECT from sz_import_rows. */
@@ -2663,7 +2665,7 @@ static int write_rows_table(struct importer *im, struct feed *f, const struct so
 {
 	struct rows_load load = {.f = *f, .s = s, .rj = rj};
 	sqlite3_stmt *stmt = NULL;
-	checks_in_c(im);
+	bool unchecked = sqlite_checks_off(im);
 	int rc = sqlite3_create_module(im->db, "sz_import_rows", &rows_module, &load);
 	char *sql = NULL;
 	if (rc == SQLITE_OK) {
@@ -2679,7 +2681,8 @@ static int write_rows_table(struct importer *im, struct feed *f, const struct so
 		load.err = NULL;
 	}
 	sqlite3_finalize(stmt);
-	checks_in_sqlite(im);
+	if (unchecked)   /* SQLite checks again, for whatever the load writes after its rows */
+		sqlite3_exec(im->db, "PRAGMA ignore_check_constraints = OFF", NULL, NULL, NULL);
 	sqlite3_create_module(im->db, "sz_import_rows", NULL, NULL);
 	if (load.pending)
 		pending_free(im, &load.pd);

@@ -429,6 +429,15 @@ static void test_rules_beyond_the_form(void)
 	CHECK_INT(rc, SQLITE_CONSTRAINT_CHECK);
 	sqlite3_free(msg);
 	import_report_free(&rep);
+	/* into a register with households, a statement a row: the same refusal */
+	char *more = write_file("rules-2a-more.csv", "姓名,性别,出生日期,户号,与户主关系\n"
+				"孙七,女,1985-01-02,9102,02\n"
+				"周八,男,1986-02-03,9102,2A\n");
+	CHECK_INT(import_residents(st, forms_2a, more, &o, &rep, &err), 0);
+	CHECK_INT(rep.imported, 1);
+	CHECK(rep.problems && strstr(rep.problems, "第 3 行：与户主关系：此值不符合登记库的规则（是本地改过的表单或代码表放行了它）"));
+	import_report_free(&rep);
+	free(more);
 	store_close(st);
 	form_registry_free(forms_2a);
 	free(ferr);
